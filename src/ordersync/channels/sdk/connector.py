@@ -1,0 +1,109 @@
+"""The contract between a channel and the engine.
+
+A connector translates between one channel's API and domain objects. It never touches the database: the
+engine gives it settings and connection state, and it gives back pages, verified webhooks and push results.
+Capabilities it lacks raise NotImplementedError and are not declared; the engine only calls what is
+declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ...domain import OrderState, Shipment, StockUpdate
+from .capabilities import Capability, CapabilityDecl
+from .guide import GuideStep
+from .records import (
+    ArticlePage,
+    ConnectionTestResult,
+    OrderPage,
+    OrderRef,
+    PushResult,
+    WebhookMeta,
+    Window,
+)
+from .settings import SettingsSchema
+
+
+@dataclass(slots=True)
+class ConnectorContext:
+    """What the engine tells a connector about the connection it serves.
+
+    ``state`` is the connection's own persisted state (e.g. ids of registered webhooks, a webhook secret);
+    the connector may change it in register/unregister calls and the engine saves it afterwards.
+    """
+
+    connection_id: int = 0
+    webhook_url: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+class Connector:
+    system: ClassVar[str]
+    display_name: ClassVar[str]
+    group: ClassVar[str]  # "marketplace" | "shop" | "erp" | "files"
+    capabilities: ClassVar[tuple[CapabilityDecl, ...]]
+    settings_schema: ClassVar[SettingsSchema]
+    guide: ClassVar[tuple[GuideStep, ...]]
+    #: "module:function" returning a sandbox for ``ordersync sandbox SYSTEM`` (see sdk.sandbox)
+    sandbox_factory: ClassVar[str] = ""
+    #: default seconds between polls
+    poll_interval: ClassVar[int] = 60
+
+    def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
+        self.settings = dict(settings)
+        self.context = context or ConnectorContext()
+
+    @classmethod
+    def supports(cls, capability: Capability) -> bool:
+        return any(d.capability is capability for d in cls.capabilities)
+
+    # lifecycle -----------------------------------------------------------------------------------
+    def test_connection(self) -> ConnectionTestResult:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release HTTP clients."""
+
+    # import --------------------------------------------------------------------------------------
+    def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
+        """Every order modified within the window, page by page, oldest modification first if the
+        channel can sort so. Records that do not map go to ``page.quarantined``."""
+        raise NotImplementedError
+
+    def fetch_order(self, ref: OrderRef) -> OrderPage:
+        raise NotImplementedError
+
+    def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
+        raise NotImplementedError
+
+    # webhooks ------------------------------------------------------------------------------------
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
+        """Check the signature in constant time; raise WebhookRejected if it does not hold."""
+        raise NotImplementedError
+
+    def parse_webhook(self, meta: WebhookMeta, body: bytes) -> OrderPage:
+        raise NotImplementedError
+
+    def register_webhooks(self) -> None:
+        """Create the channel's webhooks pointing at ``context.webhook_url``; idempotent."""
+        raise NotImplementedError
+
+    def unregister_webhooks(self) -> None:
+        raise NotImplementedError
+
+    # push ----------------------------------------------------------------------------------------
+    def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
+        raise NotImplementedError
+
+    def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
+        raise NotImplementedError
+
+    def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
+        """One result per update, in order. Batched where the channel allows."""
+        raise NotImplementedError
+
+    def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:
+        raise NotImplementedError

@@ -1,0 +1,111 @@
+"""Typed connection settings, declared per connector. Secret fields are encrypted at rest and never shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FieldType = Literal["str", "url", "int", "bool", "choice", "mapping"]
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingField:
+    name: str
+    label: str
+    type: FieldType = "str"
+    required: bool = True
+    secret: bool = False
+    default: Any = None
+    help: str = ""
+    choices: tuple[str, ...] = ()
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None or raw == "":
+            if self.required and self.default is None:
+                raise SettingsError(f"setting {self.name!r} ({self.label}) is required")
+            return self.default
+        try:
+            return _PARSERS[self.type](self, raw)
+        except SettingsError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"setting {self.name!r}: {exc}") from None
+
+
+def _str(f: SettingField, raw: Any) -> str:
+    return str(raw).strip()
+
+
+def _url(f: SettingField, raw: Any) -> str:
+    text = str(raw).strip().rstrip("/")
+    if not text.startswith(("http://", "https://")):
+        raise SettingsError(f"setting {f.name!r}: {text!r} is not an http(s) URL")
+    return text
+
+
+def _int(f: SettingField, raw: Any) -> int:
+    return int(raw)
+
+
+def _bool(f: SettingField, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on", "ja"):
+        return True
+    if text in ("0", "false", "no", "off", "nein"):
+        return False
+    raise SettingsError(f"setting {f.name!r}: {raw!r} is not yes/no")
+
+
+def _choice(f: SettingField, raw: Any) -> str:
+    text = str(raw).strip()
+    if text not in f.choices:
+        raise SettingsError(f"setting {f.name!r}: {text!r} is not one of {', '.join(f.choices)}")
+    return text
+
+
+def _mapping(f: SettingField, raw: Any) -> dict[str, str]:
+    """A mapping given as a dict or as 'a=b,c=d' on the command line."""
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    result: dict[str, str] = {}
+    for pair in str(raw).split(","):
+        if not pair.strip():
+            continue
+        if "=" not in pair:
+            raise SettingsError(f"setting {f.name!r}: {pair!r} is not key=value")
+        k, v = pair.split("=", 1)
+        result[k.strip()] = v.strip()
+    return result
+
+
+_PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping}
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsSchema:
+    fields: tuple[SettingField, ...] = field(default_factory=tuple)
+
+    def field(self, name: str) -> SettingField:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise SettingsError(f"unknown setting {name!r}; known: {', '.join(f.name for f in self.fields)}")
+
+    def parse(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Validate user input; unknown keys are an error so typos never pass silently."""
+        for key in raw:
+            self.field(key)
+        return {f.name: f.parse(raw.get(f.name)) for f in self.fields}
+
+    @property
+    def secret_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.secret)
+
+    def redacted(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {k: ("••••••" if k in self.secret_names and v else v) for k, v in values.items()}

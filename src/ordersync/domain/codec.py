@@ -1,0 +1,81 @@
+"""Lossless JSON form of domain objects: Decimals as strings, datetimes as ISO 8601 with offset.
+
+The store keeps an order's full picture in this form and hashes it to tell a real change from a re-read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import typing
+from datetime import datetime
+from decimal import Decimal
+from enum import IntEnum
+from functools import cache
+from types import NoneType, UnionType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def to_data(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, IntEnum):
+        return int(obj)
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, datetime):
+        return obj.isoformat()
+    if isinstance(obj, (list, tuple)):
+        return [to_data(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_data(v) for k, v in obj.items()}
+    return obj
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _from(tp: Any, value: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, UnionType):
+        args = [a for a in typing.get_args(tp) if a is not NoneType]
+        if value is None:
+            return None
+        return _from(args[0], value)
+    if value is None:
+        return None
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        return [_from(inner, v) for v in value]
+    if origin is dict:
+        _, inner = typing.get_args(tp)
+        return {k: _from(inner, v) for k, v in value.items()}
+    if isinstance(tp, type):
+        if dataclasses.is_dataclass(tp):
+            return from_data(tp, value)
+        if issubclass(tp, IntEnum):
+            return tp(int(value))
+        if tp is Decimal:
+            return Decimal(value)
+        if tp is datetime:
+            return datetime.fromisoformat(value)
+    return value
+
+
+def from_data(cls: type[T], data: dict[str, Any]) -> T:
+    hints = _hints(cls)
+    kwargs = {f.name: _from(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
+    return cls(**kwargs)
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(to_data(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(obj: Any) -> str:
+    return hashlib.sha256(dumps(obj).encode()).hexdigest()[:32]

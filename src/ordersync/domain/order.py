@@ -1,0 +1,89 @@
+"""The order as ordersync understands it, independent of any channel. Learnt from Billbee's order model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from .address import Address, Buyer
+from .money import check_currency
+from .states import OrderState
+from .timeutil import require_aware
+
+
+@dataclass(slots=True)
+class OrderItem:
+    external_id: str
+    title: str
+    quantity: Decimal
+    unit_price: Decimal
+    total_price: Decimal
+    sku: str = ""
+    ean: str = ""
+    tax_rate: Decimal | None = None
+    product_external_id: str = ""
+    variant_external_id: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    dont_adjust_stock: bool = False
+
+    def __post_init__(self) -> None:
+        if self.quantity < 0:
+            raise ValueError(f"item {self.external_id}: quantity {self.quantity} is negative")
+
+
+@dataclass(slots=True)
+class Payment:
+    method: str
+    amount: Decimal
+    transaction_id: str = ""
+    paid_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Shipment:
+    carrier: str
+    tracking_number: str
+    tracking_url: str = ""
+    shipped_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Comment:
+    text: str
+    author: str = ""
+    to_customer: bool = False
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Order:
+    """One order of one channel. ``external_id`` is the channel's id; ``number`` what the buyer sees."""
+
+    external_id: str
+    number: str
+    state: OrderState
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+    total: Decimal
+    items: list[OrderItem] = field(default_factory=list)
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    buyer: Buyer = field(default_factory=Buyer)
+    invoice_address: Address = field(default_factory=Address)
+    shipping_address: Address = field(default_factory=Address)
+    shipping_cost: Decimal = Decimal("0")
+    tax_total: Decimal = Decimal("0")
+    payment_method: str = ""
+    payments: list[Payment] = field(default_factory=list)
+    shipments: list[Shipment] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    channel_status: str = ""
+    buyer_note: str = ""
+
+    def __post_init__(self) -> None:
+        self.currency = check_currency(self.currency)
+        for name in ("created_at", "updated_at", "paid_at", "shipped_at"):
+            require_aware(getattr(self, name), f"order {self.external_id}: {name}")
