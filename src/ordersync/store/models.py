@@ -1,0 +1,275 @@
+"""The database schema. Unique constraints carry the invariants; repositories never rely on look-then-insert.
+
+- orders: (connection_id, external_id) unique: an order exists once (invariant 2).
+- webhook_deliveries: (connection_id, delivery_id) unique: a replayed delivery is stored once.
+- outbox: one *pending* row per coalesce key (partial unique index): stock pushes coalesce (invariant 3).
+- listings: (connection_id, product_external_id, variant_external_id) unique.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import Amount, UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Connection(Base):
+    __tablename__ = "connections"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    system: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(100))
+    settings_json: Mapped[str] = mapped_column(Text, default="{}")  # non-secret settings
+    secrets: Mapped[str | None] = mapped_column(Text)  # Fernet token of secret settings
+    state: Mapped[str | None] = mapped_column(Text)  # Fernet token of connector state (webhook secrets)
+    webhook_token: Mapped[str] = mapped_column(String(64), unique=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    poll_interval: Mapped[int] = mapped_column(Integer, default=60)
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sync_lease_owner: Mapped[str | None] = mapped_column(String(100))
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Cursor(Base):
+    """Where the import of one stream of one connection stands (the channel's modification time)."""
+
+    __tablename__ = "cursors"
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    stream: Mapped[str] = mapped_column(String(30), primary_key=True)
+    position: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "external_id", name="uq_orders_connection_external"),
+        Index("ix_orders_account_modified", "account_id", "modified_at"),
+        Index("ix_orders_account_state", "account_id", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    connection_id: Mapped[int | None] = mapped_column(ForeignKey("connections.id", ondelete="SET NULL"))
+    external_id: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(100), index=True)
+    state: Mapped[int] = mapped_column(Integer)
+    channel_status: Mapped[str] = mapped_column(String(50), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[Decimal] = mapped_column(Amount)
+    shipping_cost: Mapped[Decimal] = mapped_column(Amount)
+    buyer_email: Mapped[str] = mapped_column(String(255), default="")
+    buyer_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # on the channel
+    channel_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime)  # in the hub
+    data: Mapped[str] = mapped_column(Text)  # the domain Order, codec JSON
+    content_hash: Mapped[str] = mapped_column(String(32))
+
+
+class OrderItemRow(Base):
+    __tablename__ = "order_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(100), default="")
+    sku: Mapped[str] = mapped_column(String(100), default="", index=True)
+    ean: Mapped[str] = mapped_column(String(20), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(Amount)
+    unit_price: Mapped[Decimal] = mapped_column(Amount)
+    total_price: Mapped[Decimal] = mapped_column(Amount)
+    product_external_id: Mapped[str] = mapped_column(String(100), default="")
+    variant_external_id: Mapped[str] = mapped_column(String(100), default="")
+
+
+class OrderEvent(Base):
+    """The order's history: imports, state changes, shipments, messages; who did it and where."""
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(30))  # channel | user | system
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class ShipmentRow(Base):
+    __tablename__ = "shipments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    carrier: Mapped[str] = mapped_column(String(100))
+    tracking_number: Mapped[str] = mapped_column(String(100))
+    tracking_url: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("account_id", "sku", name="uq_articles_account_sku"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    sku: Mapped[str] = mapped_column(String(100))
+    ean: Mapped[str] = mapped_column(String(20), default="", index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    on_hand: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StockMovement(Base):
+    __tablename__ = "stock_movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    change: Mapped[Decimal] = mapped_column(Amount)
+    on_hand_after: Mapped[Decimal] = mapped_column(Amount)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Listing(Base):
+    """An article as listed on one channel: the product (and variant) id to push stock to."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "product_external_id", "variant_external_id", name="uq_listing"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    product_external_id: Mapped[str] = mapped_column(String(100))
+    variant_external_id: Mapped[str] = mapped_column(String(100), default="")
+    sku: Mapped[str] = mapped_column(String(100), default="", index=True)
+    ean: Mapped[str] = mapped_column(String(20), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    channel_stock: Mapped[Decimal | None] = mapped_column(Amount)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxEntry(Base):
+    """One outbound effect, written in the same transaction as the change that caused it (invariant 3)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_pending_coalesce", "coalesce_key", unique=True,
+              sqlite_where=text("status = 'pending' AND coalesce_key IS NOT NULL"),
+              postgresql_where=text("status = 'pending' AND coalesce_key IS NOT NULL")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # state | tracking | stock | message
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    coalesce_key: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|done|dead|discarded
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxAttempt(Base):
+    __tablename__ = "outbox_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookDelivery(Base):
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("connection_id", "delivery_id", name="uq_webhook_delivery"),
+                      Index("ix_webhook_status", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    delivery_id: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(100), default="")
+    headers: Mapped[str] = mapped_column(Text)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(12), default="received")  # received|processed|failed
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QuarantineEntry(Base):
+    """A record we could not import, kept raw with the reason (invariant 5). Resolved by a later good read."""
+
+    __tablename__ = "quarantine"
+    __table_args__ = (UniqueConstraint("connection_id", "stream", "external_id", name="uq_quarantine"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    stream: Mapped[str] = mapped_column(String(30))
+    external_id: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    hint: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    seen_count: Mapped[int] = mapped_column(Integer, default=1)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SyncRun(Base):
+    """The sync log: one row per import, webhook batch or dispatch run, with counts, errors and lag."""
+
+    __tablename__ = "sync_runs"
+    __table_args__ = (Index("ix_sync_runs_connection", "connection_id", "started_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # orders | articles | webhook | dispatch
+    status: Mapped[str] = mapped_column(String(12), default="running")  # running | ok | failed
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    lag_seconds: Mapped[float | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)
