@@ -1,0 +1,29 @@
+# The two quick-start commands of the README are `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test bench docs clean
+
+$(BIN)/ordersync: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(BIN)/ordersync
+
+install: $(BIN)/ordersync
+
+demo: install
+	$(BIN)/ordersync serve --demo
+
+test: install
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py
+
+docs: install
+	$(BIN)/ordersync docs
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

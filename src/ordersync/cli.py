@@ -1,0 +1,52 @@
+"""The `ordersync` command line. Every error exits non-zero with one line that says what is wrong."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .channels.sdk.errors import ChannelError
+from .channels.sdk.settings import SettingsError
+from .sync.hub import Hub, HubError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="ordersync: one inbox for every channel.")
+connections_app = typer.Typer(no_args_is_help=True, help="Shop and marketplace connections.")
+orders_app = typer.Typer(no_args_is_help=True, help="Orders in the hub.")
+stock_app = typer.Typer(no_args_is_help=True, help="Stock levels.")
+articles_app = typer.Typer(no_args_is_help=True, help="Articles and channel listings.")
+outbox_app = typer.Typer(no_args_is_help=True, help="Outbound effects and dead letters.")
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+for sub, name in ((connections_app, "connections"), (orders_app, "orders"), (stock_app, "stock"),
+                  (articles_app, "articles"), (outbox_app, "outbox"), (db_app, "db")):
+    app.add_typer(sub, name=name)
+
+out = Console()
+err = Console(stderr=True)
+ACCOUNT = typer.Option(None, "--account", help="Account name (default: the only account).")
+
+
+def _hub() -> Hub:
+    return Hub.open()
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except (HubError, SettingsError, ChannelError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+
+
+from .cli_commands import connections as _c, orders as _o, runtime as _r  # noqa: E402,F401

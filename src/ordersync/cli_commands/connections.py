@@ -1,0 +1,151 @@
+"""`ordersync connections ...`: add, list, show, test, remove, pause, resume, systems."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from ..channels.registry import all_connectors
+from ..cli import ACCOUNT, _hub, connections_app, out
+from ..sync import connections as conns
+from ..sync.hub import HubError
+from ..sync.synclog import recent_runs
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise HubError(f"--set {pair!r}: expected key=value")
+        key, value = pair.split("=", 1)
+        values[key.strip()] = value
+    return values
+
+
+@connections_app.command("systems")
+def systems(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every registered system with its capabilities and modes."""
+    data = {s: {"name": c.display_name, "group": c.group,
+                "capabilities": {d.capability.value: [m.value for m in d.modes] for d in c.capabilities}}
+            for s, c in all_connectors().items()}
+    if as_json:
+        out.print_json(json.dumps(data))
+        return
+    table = Table("system", "name", "group", "capabilities (modes)")
+    for system, d in data.items():
+        caps = "; ".join(f"{k}: {', '.join(v)}" for k, v in d["capabilities"].items())
+        table.add_row(system, d["name"], d["group"], caps)
+    out.print(table)
+
+
+@connections_app.command("add")
+def add(system: str, name: str, set_: list[str] = typer.Option([], "--set", help="key=value, repeatable"),
+        poll_interval: int = typer.Option(None, "--poll-interval", help="seconds between polls"),
+        no_test: bool = typer.Option(False, "--no-test", help="save without testing the connection"),
+        no_webhooks: bool = typer.Option(False, "--no-webhooks", help="do not register webhooks"),
+        account: str = ACCOUNT) -> None:
+    """Add a connection, test it, and register its webhooks."""
+    hub = _hub()
+    conn_id = conns.add_connection(hub, system, name, _parse_sets(set_), account=account,
+                                   poll_interval=poll_interval)
+    row = conns.load(hub, conn_id)
+    connector = conns.build_connector(hub, row)
+    try:
+        if not no_test:
+            result = connector.test_connection()
+            if not result.ok:
+                conns.remove_connection(hub, name, account)
+                raise HubError(f"connection test failed, nothing saved: {result.message}")
+            out.print(f"connection test: {result.message}")
+        from ..channels.sdk.capabilities import Capability, Mode
+        decl = [d for d in connector.capabilities if d.capability is Capability.IMPORT_ORDERS]
+        if not no_webhooks and decl and Mode.WEBHOOK in decl[0].modes:
+            connector.register_webhooks()
+            conns.save_state(hub, conn_id, connector.context.state)
+            out.print(f"webhooks registered to {connector.context.webhook_url}")
+    finally:
+        connector.close()
+    out.print(f"added connection {name!r} (id {conn_id}, {system})")
+
+
+@connections_app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
+    items = conns.list_connections(_hub(), account)
+    if as_json:
+        out.print_json(json.dumps([{"id": c.id, "name": c.name, "system": c.system, "paused": c.paused,
+                                    "last_success_at": c.last_success_at.isoformat() if c.last_success_at else None,
+                                    "last_error": c.last_error} for c in items]))
+        return
+    table = Table("id", "name", "system", "state", "last success", "last error")
+    for c in items:
+        table.add_row(str(c.id), c.name, c.system, "paused" if c.paused else "active",
+                      c.last_success_at.strftime("%Y-%m-%d %H:%M:%S") if c.last_success_at else "never",
+                      (c.last_error or "")[:60])
+    out.print(table)
+
+
+@connections_app.command("show")
+def show(name: str, account: str = ACCOUNT) -> None:
+    hub = _hub()
+    with hub.db.session() as s:
+        row = conns.find(s, hub, name, account)
+    c = conns.info(hub, row)
+    out.print(f"[bold]{c.name}[/] ({c.system}, id {c.id}) {'paused' if c.paused else 'active'}")
+    out.print(f"poll every {c.poll_interval}s; webhook URL {c.webhook_url}")
+    for key, value in c.settings.items():
+        out.print(f"  {key} = {value}")
+    table = Table("run", "kind", "started", "status", "fetched", "new", "changed", "quarantined", "error")
+    for r in recent_runs(hub, c.id, 10):
+        table.add_row(str(r.id), r.kind, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status, str(r.fetched),
+                      str(r.created), str(r.updated), str(r.quarantined), (r.error or "")[:50])
+    out.print(table)
+
+
+@connections_app.command("test")
+def test(name: str, account: str = ACCOUNT) -> None:
+    hub = _hub()
+    with hub.db.session() as s:
+        row = conns.find(s, hub, name, account)
+    connector = conns.build_connector(hub, row)
+    try:
+        result = connector.test_connection()
+    finally:
+        connector.close()
+    if not result.ok:
+        raise HubError(f"connection test failed: {result.message}")
+    out.print(f"ok: {result.message}")
+
+
+@connections_app.command("remove")
+def remove(name: str, yes: bool = typer.Option(False, "--yes", help="do not ask"), account: str = ACCOUNT) -> None:
+    """Remove a connection and its webhooks on the channel; its orders stay in the hub."""
+    hub = _hub()
+    if not yes and not typer.confirm(f"Remove connection {name!r}? Orders stay."):
+        raise typer.Exit(1)
+    with hub.db.session() as s:
+        row = conns.find(s, hub, name, account)
+    connector = conns.build_connector(hub, row)
+    try:
+        if connector.context.state:
+            try:
+                connector.unregister_webhooks()
+            except Exception as exc:  # noqa: BLE001 - removal must not be blocked by an unreachable shop
+                out.print(f"warning: webhooks could not be removed on the channel: {exc}")
+    finally:
+        connector.close()
+    conns.remove_connection(hub, name, account)
+    out.print(f"removed connection {name!r}; its orders stay")
+
+
+@connections_app.command("pause")
+def pause(name: str, account: str = ACCOUNT) -> None:
+    conns.set_paused(_hub(), name, True, account)
+    out.print(f"paused {name!r}")
+
+
+@connections_app.command("resume")
+def resume(name: str, account: str = ACCOUNT) -> None:
+    conns.set_paused(_hub(), name, False, account)
+    out.print(f"resumed {name!r}")

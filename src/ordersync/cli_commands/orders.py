@@ -1,0 +1,175 @@
+"""`ordersync orders|stock|articles|outbox ...`: what a seller or operator does with the data."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from ..cli import ACCOUNT, _hub, _progress, articles_app, orders_app, out, outbox_app, stock_app
+from ..domain import OrderState
+from ..store.models import ArticleRow, Connection, OrderEvent, OrderRow, OutboxEntry, ShipmentRow
+from ..sync import actions, dispatcher, stock
+from ..sync.hub import HubError
+from ..sync.importer import connection_id_by_name
+
+
+@orders_app.command("list")
+def list_orders(connection: str = typer.Option(None, "--connection"), state: str = typer.Option(None, "--state"),
+                limit: int = typer.Option(50, "--limit"), as_json: bool = typer.Option(False, "--json"),
+                account: str = ACCOUNT) -> None:
+    """Newest orders first."""
+    hub = _hub()
+    with hub.db.session() as s:
+        q = select(OrderRow, Connection.name).outerjoin(Connection, Connection.id == OrderRow.connection_id) \
+            .where(OrderRow.account_id == hub.account_id(account))
+        if connection:
+            q = q.where(OrderRow.connection_id == connection_id_by_name(hub, connection, account))
+        if state:
+            q = q.where(OrderRow.state == int(OrderState.parse(state)))
+        rows = s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
+                         .limit(None if as_json and limit <= 0 else limit)).all()
+    if as_json:
+        out.print_json(json.dumps([{
+            "id": o.id, "connection": name, "external_id": o.external_id, "number": o.number,
+            "state": o.state, "state_name": OrderState(o.state).name_en, "channel_status": o.channel_status,
+            "total": str(o.total), "currency": o.currency, "buyer": o.buyer_name, "email": o.buyer_email,
+            "created_at": o.created_at.isoformat(), "updated_at": o.channel_updated_at.isoformat()}
+            for o, name in rows]))
+        return
+    table = Table("id", "connection", "number", "state", "total", "buyer", "created (UTC)")
+    for o, name in rows:
+        table.add_row(str(o.id), name or "—", o.number, OrderState(o.state).name_en,
+                      f"{o.total} {o.currency}", o.buyer_name, o.created_at.strftime("%Y-%m-%d %H:%M"))
+    out.print(table)
+
+
+@orders_app.command("show")
+def show(order: str, account: str = ACCOUNT) -> None:
+    hub = _hub()
+    order_id = actions.find_order(hub, order, account)
+    with hub.db.session() as s:
+        o = s.get(OrderRow, order_id)
+        data = json.loads(o.data)
+        events = s.scalars(select(OrderEvent).where(OrderEvent.order_id == o.id).order_by(OrderEvent.id)).all()
+        ships = s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == o.id)).all()
+    state = OrderState(o.state)
+    out.print(f"[bold]Order {o.number}[/] (hub id {o.id}, external id {o.external_id})")
+    out.print(f"state: {state.value} {state.name_en} / {state.name_de}; channel status {o.channel_status}")
+    out.print(f"total: {o.total} {o.currency} (shipping {o.shipping_cost}); created {o.created_at.isoformat()}")
+    for label, key in (("invoice", "invoice_address"), ("shipping", "shipping_address")):
+        a = data[key]
+        out.print(f"{label}: {a['first_name']} {a['last_name']}, {a['street']} {a['house_number']}, "
+                  f"{a['zip']} {a['city']}, {a['country'] or ''}", markup=False)
+    table = Table("sku", "title", "qty", "unit", "total", "tax %")
+    for i in data["items"]:
+        table.add_row(i["sku"], i["title"], i["quantity"], i["unit_price"], i["total_price"], i["tax_rate"] or "")
+    out.print(table)
+    for sh in ships:
+        out.print(f"shipment: {sh.carrier} {sh.tracking_number} {sh.tracking_url}")
+    for e in events:
+        out.print(f"{e.at.strftime('%Y-%m-%d %H:%M:%S')} [{e.source}] {e.kind}: {e.text}", markup=False)
+
+
+@orders_app.command("set-state")
+def set_state(order: str, state: str, account: str = ACCOUNT) -> None:
+    """Change an order's state (id 1-17 or name); the channel is updated by the next dispatch."""
+    hub = _hub()
+    new = OrderState.parse(state)
+    changed = actions.set_state(hub, actions.find_order(hub, order, account), new, account=account)
+    out.print(f"order {order}: {new.name_en}" + ("" if changed else " (unchanged)"))
+
+
+@orders_app.command("ship")
+def ship(order: str, carrier: str = typer.Option(..., "--carrier"), tracking: str = typer.Option(..., "--tracking"),
+         url: str = typer.Option("", "--url"), account: str = ACCOUNT) -> None:
+    """Add a shipment with its tracking number and mark the order shipped."""
+    hub = _hub()
+    actions.ship(hub, actions.find_order(hub, order, account), carrier=carrier, tracking_number=tracking,
+                 tracking_url=url, account=account)
+    out.print(f"order {order}: shipped with {carrier} {tracking}")
+
+
+@orders_app.command("message")
+def message(order: str, text: str = typer.Option(..., "--text"), subject: str = typer.Option("", "--subject"),
+            account: str = ACCOUNT) -> None:
+    hub = _hub()
+    actions.send_message(hub, actions.find_order(hub, order, account), subject=subject, text=text, account=account)
+    out.print(f"order {order}: message queued")
+
+
+def _quantity(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise HubError(f"quantity {text!r} is not a number") from None
+    if value != value.to_integral_value():
+        raise HubError(f"quantity {text!r} must be a whole number")
+    return value
+
+
+@stock_app.command("set")
+def stock_set(sku: str, quantity: str, reason: str = typer.Option("", "--reason"), account: str = ACCOUNT) -> None:
+    """Set on-hand stock of an article; every channel listing it is updated by the next dispatch."""
+    n = stock.set_stock(_hub(), sku, _quantity(quantity), reason=reason, account=account)
+    out.print(f"{sku}: stock {quantity}; {n} listing(s) queued")
+
+
+@articles_app.command("import")
+def articles_import(name: str, account: str = ACCOUNT) -> None:
+    hub = _hub()
+    with _progress() as bar:
+        task = bar.add_task(f"articles from {name}", total=None)
+        result = stock.import_articles(hub, connection_id_by_name(hub, name, account),
+                                       progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if result.error:
+        raise HubError(f"article import failed: {result.error}")
+    out.print(f"{result.fetched} products read, {result.articles_created} new articles, "
+              f"{result.listings_linked} listings linked, {result.quarantined} quarantined")
+
+
+@articles_app.command("list")
+def articles_list(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
+    hub = _hub()
+    with hub.db.session() as s:
+        rows = s.scalars(select(ArticleRow).where(ArticleRow.account_id == hub.account_id(account))
+                         .order_by(ArticleRow.sku)).all()
+    if as_json:
+        out.print_json(json.dumps([{"sku": a.sku, "ean": a.ean, "title": a.title, "on_hand": str(a.on_hand)}
+                                   for a in rows]))
+        return
+    table = Table("sku", "ean", "title", "on hand")
+    for a in rows:
+        table.add_row(a.sku, a.ean, a.title, str(a.on_hand))
+    out.print(table)
+
+
+@outbox_app.command("list")
+def outbox_list(status: str = typer.Option("dead", "--status", help="pending|sending|done|dead|discarded")) -> None:
+    hub = _hub()
+    with hub.db.session() as s:
+        rows = s.scalars(select(OutboxEntry).where(OutboxEntry.status == status).order_by(OutboxEntry.id)
+                         .limit(200)).all()
+    table = Table("id", "connection", "kind", "order", "attempts", "last error")
+    for e in rows:
+        table.add_row(str(e.id), str(e.connection_id), e.kind, str(e.order_id or ""), str(e.attempts),
+                      (e.last_error or "")[:80])
+    out.print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection")) -> None:
+    """Put dead letters back in the queue (all of a connection, or the given ids)."""
+    hub = _hub()
+    conn_id = connection_id_by_name(hub, connection) if connection else None
+    out.print(f"{dispatcher.retry_dead(hub, ids or None, conn_id)} entries queued again")
+
+
+@outbox_app.command("discard")
+def outbox_discard(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection")) -> None:
+    hub = _hub()
+    conn_id = connection_id_by_name(hub, connection) if connection else None
+    out.print(f"{dispatcher.discard_dead(hub, ids or None, conn_id)} entries discarded")

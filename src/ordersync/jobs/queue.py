@@ -1,0 +1,39 @@
+"""The task queue. Huey on SQLite inside `ordersync serve` by default; on Redis when ORDERSYNC_REDIS_URL is set.
+
+The database is the truth (schedule, outbox, stored webhooks); the queue only wakes workers, so a task
+lost with a killed worker is found again by the next scheduler tick.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from huey import RedisHuey, SqliteHuey
+
+from ..config import load_config
+from ..sync.hub import Hub
+
+_config = load_config()
+if _config.redis_url:
+    huey = RedisHuey("ordersync", url=_config.redis_url)
+else:
+    _config.home.mkdir(parents=True, exist_ok=True)
+    huey = SqliteHuey("ordersync", filename=str(_config.queue_path))
+
+_hub: Hub | None = None
+_lock = threading.Lock()
+
+
+def get_hub() -> Hub:
+    """One hub per process, opened on first use (migrations run by whoever starts the process)."""
+    global _hub
+    with _lock:
+        if _hub is None:
+            _hub = Hub.open(load_config(), migrate=False)
+        return _hub
+
+
+def set_hub(hub: Hub) -> None:
+    global _hub
+    with _lock:
+        _hub = hub

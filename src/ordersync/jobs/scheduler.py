@@ -1,0 +1,79 @@
+"""The scheduler: every few seconds, find what is due in the database and wake a worker for it.
+
+A connection is claimed for its next poll by moving ``next_poll_at`` forward in the same UPDATE that
+finds it due, so several schedulers (one per process) never enqueue the same poll twice. Pending webhook
+deliveries and due outbox entries are re-announced too, which recovers work whose task was lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from ..domain.timeutil import utcnow
+from ..store.models import Connection, OutboxEntry
+from ..sync import webhooks
+from ..sync.hub import Hub
+
+log = logging.getLogger("ordersync.scheduler")
+
+
+def due_connections(hub: Hub) -> list[int]:
+    now = utcnow()
+    claimed = []
+    with hub.db.session() as s:
+        rows = s.execute(select(Connection.id, Connection.poll_interval)
+                         .where(Connection.paused.is_(False), Connection.next_poll_at <= now)).all()
+        for conn_id, interval in rows:
+            n = s.execute(update(Connection)
+                          .where(Connection.id == conn_id, Connection.next_poll_at <= now)
+                          .values(next_poll_at=now + timedelta(seconds=interval))).rowcount
+            if n:
+                claimed.append(conn_id)
+    return claimed
+
+
+def request_sync_now(hub: Hub, connection_id: int) -> None:
+    with hub.db.session() as s:
+        s.execute(update(Connection).where(Connection.id == connection_id).values(next_poll_at=utcnow()))
+
+
+def has_due_outbox(hub: Hub) -> bool:
+    with hub.db.session() as s:
+        return s.scalar(select(OutboxEntry.id).where(OutboxEntry.status.in_(("pending", "sending")),
+                                                     OutboxEntry.next_attempt_at <= utcnow()).limit(1)) is not None
+
+
+def tick(hub: Hub) -> dict[str, int]:
+    from . import tasks
+
+    polls = due_connections(hub)
+    for conn_id in polls:
+        tasks.sync_connection(conn_id)
+    pending = webhooks.pending_deliveries(hub, limit=1000, older_than=30)
+    for row_id in pending:
+        tasks.process_webhook(row_id)
+    outbox = has_due_outbox(hub)
+    if outbox:
+        tasks.dispatch_outbox()
+    return {"polls": len(polls), "webhooks": len(pending), "outbox": int(outbox)}
+
+
+class SchedulerThread(threading.Thread):
+    def __init__(self, hub: Hub, interval: float = 5.0) -> None:
+        super().__init__(name="ordersync-scheduler", daemon=True)
+        self.hub, self.interval, self._stop = hub, interval, threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                tick(self.hub)
+            except Exception:  # noqa: BLE001 - the scheduler must outlive any single failure
+                log.exception("scheduler tick failed")
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,110 @@
+"""What a seller does to an order. The change and its outbox entries are written in one transaction.
+
+Changes made by the seller go to the order's own channel; changes imported from a channel never create
+outbox entries for that channel (invariant 4: no echo) because imports do not call these functions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..channels.registry import get_connector
+from ..channels.sdk.capabilities import Capability
+from ..domain import OrderState
+from ..domain.timeutil import utcnow
+from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
+from .hub import Hub, HubError
+from .outbox import enqueue
+
+
+def _order(s: Session, hub: Hub, order_id: int, account: str | None) -> OrderRow:
+    row = s.get(OrderRow, order_id)
+    if row is None or row.account_id != hub.account_id(account):
+        raise HubError(f"no order with id {order_id}")
+    return row
+
+
+def _channel_supports(s: Session, order: OrderRow, capability: Capability) -> Connection | None:
+    if order.connection_id is None:
+        return None
+    conn = s.get(Connection, order.connection_id)
+    if conn is None or not get_connector(conn.system).supports(capability):
+        return None
+    return conn
+
+
+def _event(s: Session, order_id: int, kind: str, text: str, source: str = "user") -> None:
+    s.add(OrderEvent(order_id=order_id, at=utcnow(), kind=kind, source=source, text=text))
+
+
+def set_state(hub: Hub, order_id: int, state: OrderState, *, comment: str = "",
+              account: str | None = None) -> bool:
+    """Returns False when the order already has that state (nothing is queued)."""
+    with hub.db.session() as s:
+        order = _order(s, hub, order_id, account)
+        return _set_state(s, order, state, comment)
+
+
+def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str) -> bool:
+    if order.state == int(state):
+        return False
+    old = OrderState(order.state)
+    order.state = int(state)
+    order.modified_at = utcnow()
+    if state is OrderState.SHIPPED and order.shipped_at is None:
+        order.shipped_at = utcnow()
+    _event(s, order.id, "state", f"state {old.name_en} → {state.name_en}")
+    conn = _channel_supports(s, order, Capability.CHANGE_STATUS)
+    if conn is not None:
+        enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="state", order_id=order.id,
+                payload={"state": int(state), "comment": comment})
+    return True
+
+
+def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, tracking_url: str = "",
+         account: str | None = None) -> None:
+    """Record a shipment, send its tracking number to the channel, then mark the order shipped."""
+    if not carrier.strip() or not tracking_number.strip():
+        raise HubError("carrier and tracking number are both required")
+    with hub.db.session() as s:
+        order = _order(s, hub, order_id, account)
+        s.add(ShipmentRow(order_id=order.id, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
+                          tracking_url=tracking_url.strip(), created_at=utcnow()))
+        _event(s, order.id, "shipment", f"shipment {carrier} {tracking_number}")
+        conn = _channel_supports(s, order, Capability.TRANSMIT_TRACKING)
+        if conn is not None:
+            enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="tracking", order_id=order.id,
+                    payload={"carrier": carrier.strip(), "tracking_number": tracking_number.strip(),
+                             "tracking_url": tracking_url.strip()})
+        _set_state(s, order, OrderState.SHIPPED, "")
+
+
+def send_message(hub: Hub, order_id: int, *, subject: str, text: str, account: str | None = None) -> None:
+    if not text.strip():
+        raise HubError("the message is empty")
+    with hub.db.session() as s:
+        order = _order(s, hub, order_id, account)
+        conn = _channel_supports(s, order, Capability.SEND_MESSAGES)
+        if conn is None:
+            raise HubError("this order's channel cannot receive messages")
+        _event(s, order.id, "message", f"message: {subject}".strip())
+        enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="message", order_id=order.id,
+                payload={"subject": subject, "text": text})
+
+
+def find_order(hub: Hub, ref: str, account: str | None = None) -> int:
+    """An order by hub id, or by its number on the channel."""
+    account_id = hub.account_id(account)
+    with hub.db.session() as s:
+        q = select(OrderRow.id).where(OrderRow.account_id == account_id)
+        if ref.isdigit():
+            found = s.scalar(q.where(OrderRow.id == int(ref)))
+            if found:
+                return found
+        ids = s.scalars(q.where(OrderRow.number == ref)).all()
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise HubError(f"order number {ref!r} exists on several channels; use the hub id")
+    raise HubError(f"no order {ref!r}")

@@ -1,0 +1,200 @@
+"""Delivering the outbox: at least once, with backoff, idempotent at the channel (invariants 3, 4, 6).
+
+An entry is claimed (pending → sending, with a lease) before it is sent, so two dispatchers never send the
+same entry at once, and an entry whose dispatcher died is released when its lease runs out. Entries of one
+order go out in the order they were written: a later one waits while an earlier one is still open, so a
+"shipped" status never overtakes the tracking note written before it. Transient failures are retried with
+exponential backoff (honouring Retry-After); permanent ones, or too many attempts, make a dead letter that
+a person can retry or discard. Every attempt is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, insert, select, update
+
+from ..channels.sdk.errors import ChannelError, RateLimited
+from ..channels.sdk.records import OrderRef, PushResult
+from ..domain import OrderState, Shipment, StockUpdate
+from ..domain.timeutil import utcnow
+from ..store.models import Connection, OrderRow, OutboxAttempt, OutboxEntry
+from . import connections
+from .hub import Hub
+
+MAX_ATTEMPTS = 8
+BASE_DELAY = 5.0
+MAX_DELAY = 3600.0
+CLAIM_LEASE = timedelta(minutes=5)
+OPEN = ("pending", "sending")
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    delay = min(MAX_DELAY, BASE_DELAY * 2 ** max(0, attempts - 1))
+    delay *= random.uniform(0.8, 1.2)
+    return max(delay, retry_after or 0.0)
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    waiting: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _newer_pending(s, entry: OutboxEntry) -> bool:
+    return s.scalar(select(OutboxEntry.id).where(OutboxEntry.coalesce_key == entry.coalesce_key,
+                                                 OutboxEntry.status == "pending",
+                                                 OutboxEntry.id != entry.id).limit(1)) is not None
+
+
+def release_expired(hub: Hub, now: datetime) -> None:
+    """Entries whose dispatcher died mid-send go back to pending (or yield to a newer coalesced value)."""
+    with hub.db.session() as s:
+        stale = s.scalars(select(OutboxEntry).where(OutboxEntry.status == "sending",
+                                                    OutboxEntry.lease_until < now)).all()
+        for entry in stale:
+            superseded = entry.coalesce_key is not None and _newer_pending(s, entry)
+            entry.status = "superseded" if superseded else "pending"
+            entry.lease_until = None
+
+
+def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int) -> list[OutboxEntry]:
+    with hub.db.session() as s:
+        q = select(OutboxEntry).where(OutboxEntry.status == "pending", OutboxEntry.next_attempt_at <= now)
+        if connection_id is not None:
+            q = q.where(OutboxEntry.connection_id == connection_id)
+        due = list(s.scalars(q.order_by(OutboxEntry.id).limit(limit)))
+        order_ids = {e.order_id for e in due if e.order_id is not None}
+        first_open: dict[int, int] = {}
+        if order_ids:
+            rows = s.execute(select(OutboxEntry.order_id, OutboxEntry.id)
+                             .where(OutboxEntry.order_id.in_(order_ids), OutboxEntry.status.in_(OPEN)))
+            for order_id, entry_id in rows:
+                first_open[order_id] = min(entry_id, first_open.get(order_id, entry_id))
+        return [e for e in due if e.order_id is None or first_open.get(e.order_id) == e.id]
+
+
+def _claim(hub: Hub, entry_id: int, now: datetime) -> bool:
+    with hub.db.session() as s:
+        return s.execute(update(OutboxEntry)
+                         .where(OutboxEntry.id == entry_id, OutboxEntry.status == "pending")
+                         .values(status="sending", lease_until=now + CLAIM_LEASE)).rowcount == 1
+
+
+def dispatch(hub: Hub, connection_id: int | None = None, *, limit: int = 1000,
+             now: datetime | None = None) -> DispatchResult:
+    now = now or utcnow()
+    release_expired(hub, now)
+    result = DispatchResult()
+    by_connection: dict[int, list[OutboxEntry]] = defaultdict(list)
+    for entry in _due(hub, connection_id, now, limit):
+        if _claim(hub, entry.id, now):
+            by_connection[entry.connection_id].append(entry)
+    for conn_id, entries in by_connection.items():
+        _deliver_connection(hub, conn_id, entries, result)
+    return result
+
+
+def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult) -> None:
+    with hub.db.session() as s:
+        conn = s.get(Connection, conn_id)
+        refs = {o.id: OrderRef(o.external_id, o.number) for o in s.scalars(
+            select(OrderRow).where(OrderRow.id.in_([e.order_id for e in entries if e.order_id])))}
+    connector = connections.build_connector(hub, conn)
+    try:
+        stock = [e for e in entries if e.kind == "stock"]
+        for entry in entries:
+            if entry.kind == "stock":
+                continue
+            started = time.monotonic()
+            try:
+                outcome: PushResult | Exception = _send_one(connector, entry, refs.get(entry.order_id))
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded, none lost
+                outcome = exc
+            _settle(hub, entry, outcome, started, result)
+        for chunk_start in range(0, len(stock), 500):
+            chunk = stock[chunk_start:chunk_start + 500]
+            started = time.monotonic()
+            updates = [StockUpdate(**json.loads(e.payload)) for e in chunk]
+            try:
+                outcomes: list[PushResult | Exception] = list(connector.push_stock(updates))
+            except Exception as exc:  # noqa: BLE001
+                outcomes = [exc] * len(chunk)
+            for entry, outcome in zip(chunk, outcomes, strict=True):
+                _settle(hub, entry, outcome, started, result)
+    finally:
+        connector.close()
+
+
+def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult:
+    payload = json.loads(entry.payload)
+    if ref is None:
+        raise LookupError(f"outbox entry {entry.id}: its order no longer exists")
+    if entry.kind == "state":
+        return connector.push_state(ref, OrderState(payload["state"]), payload.get("comment", ""))
+    if entry.kind == "tracking":
+        return connector.push_tracking(ref, Shipment(payload["carrier"], payload["tracking_number"],
+                                                     payload.get("tracking_url", "")))
+    if entry.kind == "message":
+        return connector.send_message(ref, payload.get("subject", ""), payload["text"])
+    raise ValueError(f"outbox entry {entry.id}: unknown kind {entry.kind!r}")
+
+
+def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: DispatchResult) -> None:
+    now = utcnow()
+    ms = int((time.monotonic() - started) * 1000)
+    ok = isinstance(outcome, PushResult) and outcome.ok
+    error = None
+    if not ok:
+        error = (outcome.detail or "channel reported failure") if isinstance(outcome, PushResult) \
+            else f"{type(outcome).__name__}: {outcome}"
+    with hub.db.session() as s:
+        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=ok, duration_ms=ms,
+                                               error=error))
+        attempts = entry.attempts + 1
+        values: dict = {"attempts": attempts, "updated_at": now, "lease_until": None}
+        if ok:
+            values |= {"status": "done", "last_error": None,
+                       "result": "already done" if outcome.already_done else (outcome.detail or "ok")}
+            result.sent += 1
+        elif entry.coalesce_key and _newer_pending(s, entry):
+            values |= {"status": "superseded", "last_error": error}  # a newer value will be sent instead
+        elif isinstance(outcome, ChannelError) and outcome.retryable and attempts < MAX_ATTEMPTS:
+            retry_after = outcome.retry_after if isinstance(outcome, RateLimited) else None
+            values |= {"status": "pending", "last_error": error,
+                       "next_attempt_at": now + timedelta(seconds=backoff(attempts, retry_after))}
+            result.retried += 1
+        else:
+            values |= {"status": "dead", "last_error": error}
+            result.dead += 1
+            result.errors.append(f"entry {entry.id} ({entry.kind}): {error}")
+        s.execute(update(OutboxEntry).where(and_(OutboxEntry.id == entry.id, OutboxEntry.status == "sending"))
+                  .values(**values))
+
+
+def retry_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
+    with hub.db.session() as s:
+        q = update(OutboxEntry).where(OutboxEntry.status == "dead")
+        if entry_ids:
+            q = q.where(OutboxEntry.id.in_(entry_ids))
+        if connection_id is not None:
+            q = q.where(OutboxEntry.connection_id == connection_id)
+        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow())).rowcount
+
+
+def discard_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
+    with hub.db.session() as s:
+        q = update(OutboxEntry).where(OutboxEntry.status == "dead")
+        if entry_ids:
+            q = q.where(OutboxEntry.id.in_(entry_ids))
+        if connection_id is not None:
+            q = q.where(OutboxEntry.connection_id == connection_id)
+        return s.execute(q.values(status="discarded", updated_at=utcnow())).rowcount

@@ -1,0 +1,59 @@
+"""The hub: one database, one secret box, the configuration. Everything in sync/ takes a Hub.
+
+It also owns the default account: until accounts and users arrive with the web app, every connection and
+order belongs to the account named "default" (the schema is multi-tenant from the start).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..config import Config, load_config
+from ..domain.timeutil import utcnow
+from ..store.crypto import SecretBox, load_or_create_key
+from ..store.db import Database
+from ..store.models import Account
+
+
+class HubError(Exception):
+    """A user-facing error: the message says what is wrong and, where it can, what to do."""
+
+
+@dataclass
+class Hub:
+    config: Config
+    db: Database
+    secrets: SecretBox
+
+    @classmethod
+    def open(cls, config: Config | None = None, *, migrate: bool = True) -> "Hub":
+        config = config or load_config()
+        config.home.mkdir(parents=True, exist_ok=True)
+        db = Database(config.database_url)
+        if migrate:
+            db.upgrade()
+        box = SecretBox(load_or_create_key(config.master_key, config.master_key_file))
+        return cls(config, db, box)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def account_id(self, name: str | None = None) -> int:
+        """The id of the named account, or of the only/default one (created on first use)."""
+        with self.db.session() as s:
+            if name:
+                acc = s.scalar(select(Account).where(Account.name == name))
+                if acc is None:
+                    raise HubError(f"no account named {name!r}")
+                return acc.id
+            accounts = s.scalars(select(Account).order_by(Account.id).limit(2)).all()
+            if len(accounts) == 1:
+                return accounts[0].id
+            if len(accounts) > 1:
+                raise HubError("there are several accounts; name one with --account")
+            acc = Account(name="default", created_at=utcnow())
+            s.add(acc)
+            s.flush()
+            return acc.id

@@ -1,0 +1,157 @@
+"""Incremental import of orders and articles from one connection (invariants 1, 2 and 5).
+
+Each page is committed on its own; the cursor advances only when the whole window is committed. Offset
+paging over a window of modification times has one trap: a record modified while we page leaves the window
+and shifts every later record one place forward, so one record would be skipped. Records can only leave
+such a window (anything modified now lies after its end), so the channel's count of the window shrinks
+when this happens. When the count reported with the last page differs from the first, the window is read
+again; only a window read without a shift moves the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from ..channels.sdk.errors import ChannelError
+from ..channels.sdk.records import OrderPage, Window
+from ..domain.timeutil import utcnow
+from ..store.models import Connection, Cursor
+from . import connections, leases
+from .hub import Hub
+from .quarantine import quarantine
+from .synclog import finish_run, start_run
+from .upsert import UpsertCounts, upsert_orders
+
+MAX_WINDOW_REREADS = 3
+Progress = Callable[[int, int | None], None]  # (records so far, expected total or None)
+
+
+@dataclass
+class ImportResult:
+    connection: str
+    fetched: int = 0
+    quarantined: int = 0
+    rereads: int = 0
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    window: Window | None = None
+    skipped: str = ""
+    error: str = ""
+
+    @property
+    def created(self) -> int:
+        return self.counts.created
+
+    @property
+    def updated(self) -> int:
+        return self.counts.updated
+
+    @property
+    def unchanged(self) -> int:
+        return self.counts.unchanged
+
+
+def get_position(hub: Hub, connection_id: int, stream: str):
+    with hub.db.session() as s:
+        cur = s.get(Cursor, (connection_id, stream))
+        return cur.position if cur else None
+
+
+def set_position(hub: Hub, connection_id: int, stream: str, position) -> None:
+    with hub.db.session() as s:
+        cur = s.get(Cursor, (connection_id, stream))
+        if cur is None:
+            s.add(Cursor(connection_id=connection_id, stream=stream, position=position, updated_at=utcnow()))
+        else:
+            cur.position, cur.updated_at = position, utcnow()
+
+
+def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *, source: str) -> UpsertCounts:
+    """Write one page in one transaction; a lost insert race re-reads the page (see upsert)."""
+    for attempt in range(5):
+        try:
+            with hub.db.session() as s:
+                counts = upsert_orders(s, account_id, connection_id, page.records, source=source)
+                if page.quarantined:
+                    quarantine(s, connection_id, "orders", page.quarantined)
+                return counts
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = None,
+                  overlap: timedelta | None = None) -> ImportResult:
+    from .cursor import DEFAULT_OVERLAP, advance, lag_seconds, plan_window
+
+    row = connections.load(hub, connection_id)
+    result = ImportResult(row.name)
+    owner = leases.owner_id()
+    if not leases.acquire(hub, connection_id, owner):
+        result.skipped = "another sync of this connection is running"
+        return result
+    run_id = None
+    connector = None
+    try:
+        connector = connections.build_connector(hub, row)
+        position = get_position(hub, connection_id, "orders")
+        window = plan_window(position, utcnow(), overlap=overlap or DEFAULT_OVERLAP)
+        result.window = window
+        run_id = start_run(hub, connection_id, "orders", since=window.since, until=window.until)
+        while True:
+            first_total = last_total = None
+            for page in connector.fetch_orders(window):
+                counts = store_page(hub, row.account_id, connection_id, page, source="poll")
+                result.counts.add(counts)
+                result.fetched += len(page.records) + len(page.quarantined)
+                result.quarantined += len(page.quarantined)
+                if first_total is None:
+                    first_total = page.window_total
+                last_total = page.window_total
+                if progress:
+                    progress(result.fetched, first_total)
+                leases.renew(hub, connection_id, owner)
+            if first_total == last_total or result.rereads >= MAX_WINDOW_REREADS:
+                break
+            result.rereads += 1
+        shifted = first_total != last_total
+        if not shifted:
+            set_position(hub, connection_id, "orders", advance(position, window))
+        now = utcnow()
+        with hub.db.session() as s:
+            s.execute(update(Connection).where(Connection.id == connection_id).values(
+                last_success_at=now, last_error=None,
+                next_poll_at=now + timedelta(seconds=row.poll_interval)))
+        finish_run(hub, run_id, fetched=result.fetched, created=result.created, updated=result.updated,
+                   unchanged=result.unchanged, quarantined=result.quarantined,
+                   lag_seconds=lag_seconds(get_position(hub, connection_id, "orders"), now),
+                   error="window kept shifting while paged; cursor held back" if shifted else None)
+        return result
+    except ChannelError as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+        _record_failure(hub, connection_id, row.poll_interval, result.error)
+        if run_id is not None:
+            finish_run(hub, run_id, error=result.error, fetched=result.fetched, created=result.created,
+                       updated=result.updated, unchanged=result.unchanged, quarantined=result.quarantined)
+        return result
+    finally:
+        if connector is not None:
+            connector.close()
+        leases.release(hub, connection_id, owner)
+
+
+def _record_failure(hub: Hub, connection_id: int, interval: int, error: str) -> None:
+    with hub.db.session() as s:
+        s.execute(update(Connection).where(Connection.id == connection_id).values(
+            last_error=error[:2000], next_poll_at=utcnow() + timedelta(seconds=interval)))
+
+
+def connection_id_by_name(hub: Hub, name: str, account: str | None = None) -> int:
+    with hub.db.session() as s:
+        return connections.find(s, hub, name, account).id
+

@@ -1,0 +1,47 @@
+"""Quarantine: bad records are kept with the reason and a hint, and never block the rest (invariant 5)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..channels.sdk.records import Quarantined
+from ..domain.timeutil import utcnow
+from ..store.models import QuarantineEntry
+
+
+def _raw_text(raw: Any) -> str:
+    if isinstance(raw, (bytes, bytearray)):
+        return raw.decode("utf-8", "replace")
+    if isinstance(raw, str):
+        return raw
+    return json.dumps(raw, ensure_ascii=False, default=str)
+
+
+def quarantine(s: Session, connection_id: int, stream: str, items: list[Quarantined]) -> int:
+    now = utcnow()
+    for q in items:
+        ext = (q.external_id or "?")[:100]
+        row = s.scalar(select(QuarantineEntry).where(
+            QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == stream,
+            QuarantineEntry.external_id == ext))
+        if row is None:
+            s.add(QuarantineEntry(connection_id=connection_id, stream=stream, external_id=ext, reason=q.reason,
+                                  hint=q.hint, raw=_raw_text(q.raw), first_seen=now, last_seen=now,
+                                  seen_count=1))
+        else:
+            row.reason, row.hint, row.raw, row.last_seen = q.reason, q.hint, _raw_text(q.raw), now
+            row.seen_count += 1
+            row.resolved_at = None
+    s.flush()
+    return len(items)
+
+
+def open_entries(s: Session, connection_id: int | None = None) -> list[QuarantineEntry]:
+    q = select(QuarantineEntry).where(QuarantineEntry.resolved_at.is_(None))
+    if connection_id is not None:
+        q = q.where(QuarantineEntry.connection_id == connection_id)
+    return list(s.scalars(q.order_by(QuarantineEntry.id)))

@@ -1,0 +1,117 @@
+"""Idempotent upsert of a page of orders (invariant 2: no order is duplicated).
+
+A page is written in one transaction. Existing rows are found in one query by (connection, external id);
+a record whose content hash equals the stored one changes nothing; a record older than the stored one (a
+late webhook, an out-of-order redelivery) never overwrites newer data. Two writers racing on the same new
+order (a webhook and a poll) both try to INSERT; the database's unique constraint lets one win, and the
+loser's transaction fails as a whole. The caller then re-runs the page, which now finds the row and
+compares instead of inserting: a lost race re-reads, it never duplicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..domain import Order
+from ..domain.codec import content_hash, dumps
+from ..domain.timeutil import utcnow
+from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
+
+
+@dataclass
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    created_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: "UpsertCounts") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.created_ids += other.created_ids
+        self.updated_ids += other.updated_ids
+
+
+def _order_values(order: Order, account_id: int, connection_id: int, data: str, digest: str, now) -> dict:
+    buyer = order.buyer
+    name = " ".join(p for p in (buyer.first_name, buyer.last_name) if p) or order.invoice_address.name
+    return {
+        "account_id": account_id, "connection_id": connection_id, "external_id": order.external_id,
+        "number": order.number, "state": int(order.state), "channel_status": order.channel_status[:50],
+        "currency": order.currency, "total": order.total, "shipping_cost": order.shipping_cost,
+        "buyer_email": (buyer.email or order.invoice_address.email)[:255], "buyer_name": name[:255],
+        "created_at": order.created_at, "channel_updated_at": order.updated_at, "paid_at": order.paid_at,
+        "shipped_at": order.shipped_at, "modified_at": now, "data": data, "content_hash": digest,
+    }
+
+
+def _item_rows(order_id: int, order: Order) -> list[dict]:
+    return [{"order_id": order_id, "external_id": i.external_id[:100], "sku": i.sku[:100], "ean": i.ean[:20],
+             "title": i.title, "quantity": i.quantity, "unit_price": i.unit_price, "total_price": i.total_price,
+             "product_external_id": i.product_external_id[:100],
+             "variant_external_id": i.variant_external_id[:100]} for i in order.items]
+
+
+def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],
+                  *, source: str = "poll") -> UpsertCounts:
+    counts = UpsertCounts()
+    if not orders:
+        return counts
+    now = utcnow()
+    latest: dict[str, Order] = {}
+    for order in orders:  # a page may repeat a record; keep the newest
+        prev = latest.get(order.external_id)
+        if prev is None or order.updated_at >= prev.updated_at:
+            latest[order.external_id] = order
+    existing = {
+        r.external_id: r for r in s.execute(
+            select(OrderRow.id, OrderRow.external_id, OrderRow.content_hash, OrderRow.channel_updated_at,
+                   OrderRow.state)
+            .where(OrderRow.connection_id == connection_id, OrderRow.external_id.in_(list(latest))))
+    }
+    new_rows, new_orders, events, items = [], [], [], []
+    for ext_id, order in latest.items():
+        data = dumps(order)
+        digest = content_hash(data)
+        old = existing.get(ext_id)
+        if old is None:
+            new_rows.append(_order_values(order, account_id, connection_id, data, digest, now)
+                            | {"imported_at": now})
+            new_orders.append(order)
+        elif old.content_hash == digest or order.updated_at < old.channel_updated_at:
+            counts.unchanged += 1
+        else:
+            values = _order_values(order, account_id, connection_id, data, digest, now)
+            s.execute(update(OrderRow).where(OrderRow.id == old.id).values(**values))
+            s.execute(delete(OrderItemRow).where(OrderItemRow.order_id == old.id))
+            items += _item_rows(old.id, order)
+            text = "updated from channel"
+            if int(order.state) != old.state:
+                text = f"state {old.state} → {int(order.state)} ({order.channel_status}) from channel"
+            events.append({"order_id": old.id, "at": now, "kind": "updated", "source": source, "text": text})
+            counts.updated += 1
+            counts.updated_ids.append(old.id)
+    if new_rows:
+        ids = s.execute(insert(OrderRow).returning(OrderRow.id, sort_by_parameter_order=True),
+                        new_rows).scalars().all()
+        for order_id, order in zip(ids, new_orders, strict=True):
+            items += _item_rows(order_id, order)
+            events.append({"order_id": order_id, "at": now, "kind": "imported", "source": source,
+                           "text": f"imported ({order.channel_status or order.state.name_en})"})
+        counts.created += len(ids)
+        counts.created_ids += list(ids)
+    if items:
+        s.execute(insert(OrderItemRow), items)
+    if events:
+        s.execute(insert(OrderEvent), events)
+    resolved = [o.external_id for o in latest.values()]
+    s.execute(update(QuarantineEntry)
+              .where(QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == "orders",
+                     QuarantineEntry.external_id.in_(resolved), QuarantineEntry.resolved_at.is_(None))
+              .values(resolved_at=now))
+    return counts

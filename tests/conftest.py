@@ -1,0 +1,99 @@
+"""Shared fixtures: a fresh hub database per test on SQLite and, where it runs, PostgreSQL.
+
+PostgreSQL is found at ORDERSYNC_TEST_PG (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+Each test gets its own database cloned from a migrated template, so tests never see each other's rows.
+Without PostgreSQL the PostgreSQL variants skip with the reason, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
+
+from ordersync.config import Config
+from ordersync.sync.hub import Hub
+from ordersync.store.db import upgrade
+
+PG_ADMIN_URL = os.environ.get("ORDERSYNC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_SPECS = REPO_ROOT.parent / "shared" / "specs"
+
+
+def require_or_skip(ok: bool, reason: str) -> None:
+    """Skip with a reason locally; in CI a missing prerequisite is a failure."""
+    if ok:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("tmpl") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    problem = _pg_available()
+    require_or_skip(problem is None, problem or "")
+    name = f"ordersync_tmpl_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    upgrade(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, sqlite_template) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "ordersync.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"ordersync_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def hub_config(tmp_path, database_url) -> Config:
+    return Config(home=tmp_path / "home", database_url=database_url, base_url="http://127.0.0.1:9",
+                  master_key=Fernet.generate_key().decode(), redis_url=None)
+
+
+@pytest.fixture
+def hub(hub_config) -> Hub:
+    h = Hub.open(hub_config, migrate=False)
+    yield h
+    h.close()
