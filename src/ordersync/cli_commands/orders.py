@@ -23,11 +23,13 @@ def list_orders(connection: str = typer.Option(None, "--connection"), state: str
                 account: str = ACCOUNT) -> None:
     """Newest orders first."""
     hub = _hub()
+    account_id = hub.account_id(account)
+    conn_id = connection_id_by_name(hub, connection, account) if connection else None
     with hub.db.session() as s:
         q = select(OrderRow, Connection.name).outerjoin(Connection, Connection.id == OrderRow.connection_id) \
-            .where(OrderRow.account_id == hub.account_id(account))
-        if connection:
-            q = q.where(OrderRow.connection_id == connection_id_by_name(hub, connection, account))
+            .where(OrderRow.account_id == account_id)
+        if conn_id is not None:
+            q = q.where(OrderRow.connection_id == conn_id)
         if state:
             q = q.where(OrderRow.state == int(OrderState.parse(state)))
         rows = s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
@@ -134,8 +136,9 @@ def articles_import(name: str, account: str = ACCOUNT) -> None:
 @articles_app.command("list")
 def articles_list(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
     hub = _hub()
+    account_id = hub.account_id(account)
     with hub.db.session() as s:
-        rows = s.scalars(select(ArticleRow).where(ArticleRow.account_id == hub.account_id(account))
+        rows = s.scalars(select(ArticleRow).where(ArticleRow.account_id == account_id)
                          .order_by(ArticleRow.sku)).all()
     if as_json:
         out.print_json(json.dumps([{"sku": a.sku, "ean": a.ean, "title": a.title, "on_hand": str(a.on_hand)}

@@ -20,7 +20,7 @@ from .outbox import enqueue
 
 def _order(s: Session, hub: Hub, order_id: int, account: str | None) -> OrderRow:
     row = s.get(OrderRow, order_id)
-    if row is None or row.account_id != hub.account_id(account):
+    if row is None or row.account_id != hub.account_id(account, s):
         raise HubError(f"no order with id {order_id}")
     return row
 

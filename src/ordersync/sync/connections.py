@@ -68,12 +68,12 @@ def add_connection(hub: Hub, system: str, name: str, raw: dict[str, Any], *, acc
 def _connector_class(system: str) -> type[Connector]:
     try:
         return get_connector(system)
-    except KeyError as exc:
+    except LookupError as exc:
         raise HubError(str(exc.args[0]) if exc.args else f"unknown system {system!r}") from None
 
 
 def find(s: Session, hub: Hub, name_or_id: str | int, account: str | None = None) -> Connection:
-    account_id = hub.account_id(account)
+    account_id = hub.account_id(account, s)
     q = select(Connection).where(Connection.account_id == account_id)
     if isinstance(name_or_id, int) or str(name_or_id).isdigit():
         row = s.scalar(q.where(Connection.id == int(name_or_id)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..config import Config, load_config
 from ..domain.timeutil import utcnow
@@ -40,9 +41,18 @@ class Hub:
     def close(self) -> None:
         self.db.dispose()
 
-    def account_id(self, name: str | None = None) -> int:
-        """The id of the named account, or of the only/default one (created on first use)."""
+    def account_id(self, name: str | None = None, session: Session | None = None) -> int:
+        """The id of the named account, or of the only/default one (created on first use).
+
+        Pass the caller's open session: on SQLite a second transaction in the same thread would wait
+        for the first one's write lock forever."""
+        if session is not None:
+            return self._account_id(session, name)
         with self.db.session() as s:
+            return self._account_id(s, name)
+
+    def _account_id(self, s: Session, name: str | None) -> int:
+        if True:
             if name:
                 acc = s.scalar(select(Account).where(Account.name == name))
                 if acc is None:

@@ -1,0 +1,267 @@
+"""WooCommerce REST v3 JSON ⇄ domain objects. Pure functions: no I/O, trivially testable.
+
+Conventions WooCommerce imposes and how they are read:
+
+* Dates: every timestamp comes twice, ``date_x`` in the shop's timezone and ``date_x_gmt`` in UTC, both
+  without an offset. Only the ``_gmt`` fields are read, as UTC.
+* Money: amounts are strings with the shop's decimals ("29.35"); the line-item ``price`` is a float and
+  is not used. Amounts here are gross (incl. tax), as the buyer paid them: a line's ``total`` (after
+  coupons) plus its ``total_tax``; fees become items so that items and shipping add up to the total.
+* Tracking is not a core field; it is read from order meta (see :mod:`.tracking`).
+
+A record that cannot be understood raises :class:`RecordError` with a hint for the seller; the caller
+quarantines it and carries on (invariant 5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, to_decimal
+from ...domain.timeutil import parse_utc
+from ..sdk.errors import RecordError
+from ..sdk.records import Quarantined
+from .statuses import StatusMap
+from .tracking import TRACKING_PLUGIN_KEY, shipments_from_meta
+EAN_META_KEYS = ("_global_unique_id", "_ean", "_gtin", "_ts_gtin", "ean", "gtin")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class MappingConfig:
+    statuses: StatusMap = field(default_factory=StatusMap)
+    tracking_meta_key: str = TRACKING_PLUGIN_KEY
+
+
+# --- small readers -------------------------------------------------------------------------------
+
+def _utc(raw: Mapping[str, Any], name: str, *, required: bool = False) -> datetime | None:
+    text = raw.get(f"{name}_gmt")
+    if not text:
+        if required:
+            raise RecordError(f"{name}_gmt is missing", hint="The shop sent no UTC timestamp; check the "
+                              "WordPress timezone setting and the plugin that created the order.")
+        return None
+    try:
+        return parse_utc(str(text), where=f"{name}_gmt", assume_utc=True)
+    except ValueError as exc:
+        raise RecordError(str(exc), hint="The shop sent a malformed date.") from None
+
+
+def _amount(value: Any, where: str, *, default: Decimal | None = None) -> Decimal:
+    if (value is None or value == "") and default is not None:
+        return default
+    try:
+        return to_decimal(value, field=where)
+    except ValueError as exc:
+        raise RecordError(str(exc), hint="An amount is missing or not a number.") from None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _meta(meta_data: Any, key: str) -> Any:
+    for entry in meta_data if isinstance(meta_data, list) else ():
+        if isinstance(entry, dict) and entry.get("key") == key:
+            return entry.get("value")
+    return None
+
+
+def _nonzero(value: Any) -> bool:
+    try:
+        return bool(to_decimal(value))
+    except ValueError:
+        return False
+
+
+def _per_unit(total: Decimal, quantity: Decimal) -> Decimal:
+    if not quantity:
+        return total
+    unit = total / quantity
+    cents = unit.quantize(CENT)
+    return cents if cents * quantity == total else unit.quantize(Decimal("0.0001"))
+
+
+def _address(raw: Any, *, with_contact: bool) -> Address:
+    raw = raw if isinstance(raw, dict) else {}
+    fields = {k: _text(raw.get(src)) for k, src in (
+        ("first_name", "first_name"), ("last_name", "last_name"), ("company", "company"), ("zip", "postcode"),
+        ("city", "city"), ("state", "state"), ("phone", "phone"))}
+    if with_contact:
+        fields["email"] = _text(raw.get("email"))
+    try:
+        return Address.from_lines(_text(raw.get("address_1")), _text(raw.get("address_2")),
+                                  country=_text(raw.get("country")) or None, **fields)
+    except ValueError as exc:
+        raise RecordError(str(exc), hint="The address has an unknown country code.") from None
+
+
+# --- orders ----------------------------------------------------------------------------------------
+
+def _tax_rates(raw: Mapping[str, Any]) -> dict[Any, Decimal]:
+    rates: dict[Any, Decimal] = {}
+    for line in raw.get("tax_lines") or ():
+        if isinstance(line, dict) and line.get("rate_percent") not in (None, ""):
+            try:
+                rates[line.get("rate_id")] = to_decimal(line["rate_percent"])
+            except ValueError:
+                continue
+    return rates
+
+
+def _line_item(line: Any, rates: Mapping[Any, Decimal]) -> OrderItem:
+    if not isinstance(line, dict):
+        raise RecordError("a line item is not an object")
+    name = _text(line.get("name")) or f"#{line.get('id')}"
+    where = f"line item {name!r}"
+    if line.get("total") in (None, ""):
+        raise RecordError(f"{where} has no total", hint="The item has no price; edit the order in "
+                          "WooCommerce and recalculate it.")
+    quantity = _amount(line.get("quantity"), f"{where}: quantity")
+    net = _amount(line.get("total"), f"{where}: total")
+    tax = _amount(line.get("total_tax"), f"{where}: total_tax", default=Decimal(0))
+    gross = net + tax
+    rate = next((rates[t["id"]] for t in line.get("taxes") or () if isinstance(t, dict)
+                 and t.get("id") in rates and _nonzero(t.get("total"))), None)
+    if rate is None and net and tax:
+        rate = (tax / net * 100).quantize(CENT)
+    attributes = {_text(m.get("display_key") or m.get("key")): _text(m.get("display_value") or m.get("value"))
+                  for m in line.get("meta_data") or () if isinstance(m, dict)
+                  and not str(m.get("key", "")).startswith("_") and isinstance(m.get("value"), (str, int))}
+    try:
+        return OrderItem(
+            external_id=_text(line.get("id")), title=name, quantity=quantity, unit_price=_per_unit(gross, quantity),
+            total_price=gross, sku=_text(line.get("sku")), tax_rate=rate,
+            product_external_id=_text(line.get("product_id") or ""),
+            variant_external_id=_text(line.get("variation_id") or ""), attributes=attributes)
+    except ValueError as exc:
+        raise RecordError(str(exc), hint="An item has an invalid quantity.") from None
+
+
+def _fee_item(line: Any) -> OrderItem:
+    name = _text(line.get("name")) or "Fee"
+    gross = _amount(line.get("total"), f"fee {name!r}: total") + _amount(
+        line.get("total_tax"), f"fee {name!r}: total_tax", default=Decimal(0))
+    return OrderItem(external_id=f"fee:{_text(line.get('id'))}", title=name, quantity=Decimal(1),
+                     unit_price=gross, total_price=gross, dont_adjust_stock=True)
+
+
+def order_from_wc(raw: Any, config: MappingConfig | None = None) -> Order:
+    """One WooCommerce order as a domain Order; raises RecordError if it cannot be read."""
+    config = config or MappingConfig()
+    if not isinstance(raw, dict) or raw.get("id") in (None, ""):
+        raise RecordError("the record is not an order object with an id")
+    try:
+        return _order(raw, config)
+    except RecordError:
+        raise
+    except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
+        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the order.") from None
+
+
+def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
+    created = _utc(raw, "date_created", required=True)
+    updated = _utc(raw, "date_modified") or created
+    paid_at = _utc(raw, "date_paid")
+    status = _text(raw.get("status"))
+    rates = _tax_rates(raw)
+    items = [_line_item(line, rates) for line in raw.get("line_items") or ()]
+    items += [_fee_item(line) for line in raw.get("fee_lines") or () if isinstance(line, dict)]
+    billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
+    invoice = _address(billing, with_contact=True)
+    shipping = _address(raw.get("shipping"), with_contact=False)
+    if not (shipping.street or shipping.city):  # virtual goods: WooCommerce leaves shipping blank
+        shipping = _address(billing, with_contact=True)
+    total = _amount(raw.get("total"), "total")
+    method = _text(raw.get("payment_method_title") or raw.get("payment_method"))
+    payments = [Payment(method=method, amount=total, transaction_id=_text(raw.get("transaction_id")),
+                        paid_at=paid_at)] if paid_at else []
+    shipments = shipments_from_meta(raw.get("meta_data"), config.tracking_meta_key)
+    if config.tracking_meta_key != TRACKING_PLUGIN_KEY:
+        known = {s.tracking_number for s in shipments}
+        shipments += [s for s in shipments_from_meta(raw.get("meta_data")) if s.tracking_number not in known]
+    shipped_at = min((s.shipped_at for s in shipments if s.shipped_at), default=None)
+    if shipped_at is None and status == "completed":
+        shipped_at = _utc(raw, "date_completed")
+    return Order(
+        external_id=_text(raw["id"]), number=_text(raw.get("number")) or _text(raw["id"]),
+        state=config.statuses.state_for(status, paid=paid_at is not None), currency=_text(raw.get("currency")),
+        created_at=created, updated_at=updated, total=total, items=items, paid_at=paid_at, shipped_at=shipped_at,
+        buyer=Buyer(external_id=_text(raw.get("customer_id") or ""), email=invoice.email,
+                    first_name=invoice.first_name, last_name=invoice.last_name, phone=invoice.phone),
+        invoice_address=invoice, shipping_address=shipping,
+        shipping_cost=_amount(raw.get("shipping_total"), "shipping_total", default=Decimal(0))
+        + _amount(raw.get("shipping_tax"), "shipping_tax", default=Decimal(0)),
+        tax_total=_amount(raw.get("total_tax"), "total_tax", default=Decimal(0)),
+        payment_method=method, payments=payments, shipments=shipments, channel_status=status,
+        buyer_note=_text(raw.get("customer_note")),
+    )
+
+
+def orders_from_wc(records: Iterable[Any], config: MappingConfig | None = None) -> tuple[list[Order], list[Quarantined]]:
+    """Map a page; each record that fails is quarantined with its reason and the rest continue."""
+    orders: list[Order] = []
+    quarantined: list[Quarantined] = []
+    for raw in records:
+        try:
+            orders.append(order_from_wc(raw, config))
+        except RecordError as exc:
+            quarantined.append(quarantine(raw, exc))
+    return orders, quarantined
+
+
+def quarantine(raw: Any, exc: RecordError) -> Quarantined:
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    if ident in (None, ""):
+        ident = "sha256:" + hashlib.sha256(repr(raw).encode()).hexdigest()[:16]
+    number = raw.get("number") if isinstance(raw, dict) else None
+    hint = exc.hint + (f" (WooCommerce order #{number})" if number else "")
+    return Quarantined(external_id=str(ident), raw=raw, reason=str(exc), hint=hint.strip())
+
+
+# --- articles --------------------------------------------------------------------------------------
+
+def _ean(raw: Mapping[str, Any]) -> str:
+    direct = _text(raw.get("global_unique_id"))  # WooCommerce 9.2+: "GTIN, UPC, EAN or ISBN"
+    if direct:
+        return direct
+    return next((_text(v) for k in EAN_META_KEYS if (v := _meta(raw.get("meta_data"), k))), "")
+
+
+def _optional_amount(value: Any, where: str) -> Decimal | None:
+    return None if value in (None, "") else _amount(value, where)
+
+
+def variant_from_wc(raw: Mapping[str, Any]) -> ArticleVariant:
+    attributes = {_text(a.get("name")): _text(a.get("option")) for a in raw.get("attributes") or ()
+                  if isinstance(a, dict)}
+    manages = bool(raw.get("manage_stock")) and raw.get("manage_stock") != "parent"
+    return ArticleVariant(
+        external_id=_text(raw.get("id")), sku=_text(raw.get("sku")), ean=_ean(raw),
+        title=_text(raw.get("name")) or ", ".join(f"{k}: {v}" for k, v in attributes.items()),
+        price=_optional_amount(raw.get("price"), "variation price"),
+        stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages else None,
+        manages_stock=manages, attributes=attributes)
+
+
+def article_from_wc(raw: Any, variations: Iterable[Mapping[str, Any]] = ()) -> Article:
+    if not isinstance(raw, dict) or raw.get("id") in (None, ""):
+        raise RecordError("the record is not a product object with an id")
+    try:
+        manages = bool(raw.get("manage_stock"))
+        return Article(
+            external_id=_text(raw["id"]), title=_text(raw.get("name")), sku=_text(raw.get("sku")), ean=_ean(raw),
+            price=_optional_amount(raw.get("price"), "price"),
+            stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages else None,
+            manages_stock=manages, updated_at=_utc(raw, "date_modified"),
+            variants=[variant_from_wc(v) for v in variations])
+    except RecordError:
+        raise
+    except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
+        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the product.") from None
