@@ -1,0 +1,68 @@
+"""`make bench`: import throughput from the WooCommerce sandbox into SQLite and PostgreSQL.
+
+Each measurement runs in its own process against a sandbox in another process, so peak memory is the
+importer's alone. Prints one JSON document. Figures depend on the machine: compare ratios, not seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+HERE = Path(__file__).parent
+PG_ADMIN = os.environ.get("ORDERSYNC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
+
+
+def start_sandbox(orders: int) -> tuple[subprocess.Popen, dict]:
+    port = 18000 + orders % 1000
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "ordersync"), "sandbox", "woocommerce", "--port", str(port),
+                             "--orders", str(orders), "--seed", "42"], stdout=subprocess.PIPE, text=True)
+    info = json.loads(proc.stdout.readline())
+    return proc, info
+
+
+def pg_database() -> str | None:
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        name = f"ordersync_bench_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    except Exception as exc:  # noqa: BLE001
+        print(f"PostgreSQL unavailable, skipped: {exc}", file=sys.stderr)
+        return None
+
+
+def main() -> None:
+    report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+              "runs": []}
+    for size in SIZES:
+        sandbox, info = start_sandbox(size)
+        try:
+            for backend in ("sqlite", "postgresql"):
+                if backend == "sqlite":
+                    url = f"sqlite:///{Path('/tmp') / f'ordersync-bench-{uuid.uuid4().hex[:8]}.db'}"
+                else:
+                    url = pg_database()
+                    if url is None:
+                        continue
+                print(f"importing {size} orders into {backend} ...", file=sys.stderr, flush=True)
+                out = subprocess.run([sys.executable, str(HERE / "import_once.py"), info["base_url"],
+                                      json.dumps(info["settings"]), url], capture_output=True, text=True, check=True)
+                report["runs"].append({"backend": backend, "size": size} | json.loads(out.stdout.strip().splitlines()[-1]))
+        finally:
+            sandbox.terminate()
+            sandbox.wait()
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
