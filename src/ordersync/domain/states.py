@@ -42,7 +42,7 @@ class OrderState(IntEnum):
     @classmethod
     def parse(cls, text: str | int) -> "OrderState":
         """Accept an id, an enum name, or a German or English name (case-insensitive)."""
-        if isinstance(text, int) or (isinstance(text, str) and text.strip().isdigit()):
+        if isinstance(text, int) or (isinstance(text, str) and text.strip().isdecimal()):
             value = int(text)
             try:
                 return cls(value)
