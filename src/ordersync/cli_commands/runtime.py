@@ -33,7 +33,10 @@ def sandbox(system: str, port: int = typer.Option(8081, "--port"), orders: int =
     """Run a channel's sandbox; prints one JSON line with its URL and the settings to connect with."""
     import uvicorn
 
+    from ..channels.sdk.serving import free_port
+
     box = make_sandbox(system, seed, orders, https_offload=https_offload)
+    port = port or free_port(host)
     base = f"http://{host}:{port}"
     print(json.dumps({"base_url": base, "settings": box.settings_for(base)}), flush=True)
     uvicorn.run(box.app, host=host, port=port, log_level="warning", access_log=False)

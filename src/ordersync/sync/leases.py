@@ -1,7 +1,7 @@
 """At most one sync per connection at a time, across threads and processes: a lease row in the database.
 
 A lease expires by itself, so a worker killed mid-sync never blocks its connection for longer than the TTL;
-a live worker renews it after every page.
+a live worker renews it after every page. A holder on this host whose process is gone is taken over at once.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import socket
 import threading
 from datetime import timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
 from ..domain.timeutil import utcnow
 from ..store.models import Connection
@@ -33,7 +33,35 @@ def acquire(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL
                    or_(Connection.sync_lease_until.is_(None), Connection.sync_lease_until < now,
                        Connection.sync_lease_owner == owner))
             .values(sync_lease_until=now + ttl, sync_lease_owner=owner))
-        return result.rowcount == 1
+        if result.rowcount == 1:
+            return True
+    return take_over_if_dead(hub, connection_id, owner, ttl)
+
+
+def _owner_is_dead(owner: str | None) -> bool:
+    """True when the lease holder was a process on this host that no longer exists (killed mid-sync)."""
+    if not owner or owner.count(":") < 2:
+        return False
+    host, pid, _ = owner.split(":", 2)
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def take_over_if_dead(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL) -> bool:
+    with hub.db.session() as s:
+        holder = s.scalar(select(Connection.sync_lease_owner).where(Connection.id == connection_id))
+        if not _owner_is_dead(holder):
+            return False
+        return s.execute(update(Connection)
+                         .where(Connection.id == connection_id, Connection.sync_lease_owner == holder)
+                         .values(sync_lease_until=utcnow() + ttl, sync_lease_owner=owner)).rowcount == 1
 
 
 def renew(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL) -> bool:

@@ -1,7 +1,7 @@
 """The sandbox kit every vendor simulator reuses: ledger, request log, fault plan, webhook sender, control API.
 
 A sandbox is an ASGI app that imitates one vendor's API on loopback. What is the same for every vendor lives
-here; what differs (routes, auth, data, error bodies, webhook headers) is supplied by the vendor's subclass of
+here; what differs (routes, auth, data, error bodies, webhook headers) comes from the vendor's subclass of
 ``Sandbox`` through a few hooks. Tests then assert on effects, not on mocks: the ledger shows every mutation
 the vendor API accepted (so "exactly once" is checkable), the request log shows every request with monotonic
 timestamps (so rate limits and concurrency are provable), and the fault plan makes the API misbehave on cue.
@@ -9,10 +9,11 @@ timestamps (so rate limits and concurrency are provable), and the fault plan mak
 Control API, mounted at ``/_sandbox`` in every sandbox (never subject to faults, never in the request log):
 
 * ``GET  /_sandbox/ledger[?kind=order.*]`` - accepted mutations; ``kind`` is an exact kind or a glob.
-* ``GET  /_sandbox/requests[?since=SEQ]`` - every API request: seq, at, t_start, t_end, method, path, status.
+* ``GET  /_sandbox/requests[?since=SEQ]`` - every API request: seq, at, t_start, t_end, method, path,
+  query, status, fault (``t_end``/``status`` are null while the request is in flight).
 * ``POST /_sandbox/orders`` - simulate buyer activity; the body is vendor-defined (see the vendor's docstring).
 * ``GET|POST /_sandbox/faults`` - read or change the fault plan; body formats in ``FaultPlan.configure``.
-* ``GET  /_sandbox/webhook-deliveries`` - every outbound webhook attempt with headers and outcome.
+* ``GET  /_sandbox/webhook-deliveries`` - every outbound webhook attempt with headers, body and outcome.
 * ``POST /_sandbox/reset`` - back to the generated data; ledger, logs, faults and deliveries cleared.
 """
 
@@ -42,14 +43,20 @@ def utc_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class Ledger:
+class _Log:
+    def __init__(self, maxlen: int | None = None) -> None:
+        self._lock = threading.Lock()
+        self._entries: deque[dict[str, Any]] = deque(maxlen=maxlen)
+        self._seq = itertools.count(1)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class Ledger(_Log):
     """Every mutation the vendor API accepted, in arrival order. Rejected requests are only in the request
     log: the ledger answers "did this effect happen, and how often"."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[dict[str, Any]] = []
-        self._seq = itertools.count(1)
 
     def record(self, kind: str, *, method: str, path: str, resource_id: object = "", body: Any = None,
                changes: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -63,30 +70,26 @@ class Ledger:
         with self._lock:
             return [e for e in self._entries if kind is None or fnmatch.fnmatchcase(e["kind"], kind)]
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
-
-class RequestLog:
+class RequestLog(_Log):
     """Every API request with monotonic start/end (for rates and overlaps) and its wall-clock start in UTC."""
 
     def __init__(self, maxlen: int = 200_000) -> None:
-        self._lock = threading.Lock()
-        self._entries: deque[dict[str, Any]] = deque(maxlen=maxlen)
-        self._seq = itertools.count(1)
+        super().__init__(maxlen)
 
-    def add(self, **entry: Any) -> None:
+    def start(self, **entry: Any) -> dict[str, Any]:
         with self._lock:
-            self._entries.append({"seq": next(self._seq), **entry})
+            row = {"seq": next(self._seq), **entry, "t_end": None, "status": None}
+            self._entries.append(row)
+            return row
+
+    def finish(self, row: dict[str, Any], **result: Any) -> None:
+        with self._lock:
+            row.update(result)
 
     def entries(self, since: int = 0) -> list[dict[str, Any]]:
         with self._lock:
-            return [e for e in self._entries if e["seq"] > since]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+            return [dict(e) for e in self._entries if e["seq"] > since]
 
 
 REQUEST_FAULTS = ("error", "rate_limit", "delay", "truncate")
@@ -95,10 +98,11 @@ OTHER_FAULTS = ("webhook_duplicate", "webhook_reorder", "page_drift")
 
 @dataclass
 class FaultRule:
-    """One switchable misbehaviour. ``count`` is how many matching events it affects (None: until cleared);
-    ``method``/``path`` (a glob such as ``/wp-json/wc/v3/orders*``) narrow which requests match.
-    ``phase`` for error/delay: "before" the API handles the request (no effect happens) or "after" (the
-    effect happened but the client sees the error or waits) - the case that makes retries dangerous."""
+    """One switchable misbehaviour. ``count``: how many matching events it affects (None: until cleared).
+    ``method``/``path`` narrow what matches; ``path`` is a glob over the request path (for webhook faults,
+    over the delivery URL). ``phase`` of error/delay: "before" the API handles the request (no effect) or
+    "after" (the effect happened, yet the client sees the error or waits) - the case that makes retries
+    dangerous."""
 
     kind: str
     count: int | None = 1
@@ -117,10 +121,8 @@ class FaultRule:
         if self.kind not in REQUEST_FAULTS + OTHER_FAULTS:
             raise ValueError(f"unknown fault kind {self.kind!r}; known: {', '.join(REQUEST_FAULTS + OTHER_FAULTS)}")
         self.phase = self.phase or ("after" if self.kind == "delay" else "before")
-        if self.phase not in ("before", "after"):
-            raise ValueError(f"phase must be 'before' or 'after', not {self.phase!r}")
-        if self.kind == "error" and self.status < 500:
-            raise ValueError("error faults are 5xx; use rate_limit for 429")
+        if self.phase not in ("before", "after") or (self.kind == "error" and self.status < 500):
+            raise ValueError("phase is 'before' or 'after'; error faults are 5xx (use rate_limit for 429)")
 
     def matches(self, method: str | None, path: str | None) -> bool:
         if self.method and method and self.method.upper() != method.upper():
@@ -136,37 +138,32 @@ class FaultPlan:
         self._rules: list[FaultRule] = []
 
     def configure(self, body: dict[str, Any]) -> list[dict[str, Any]]:
-        """Apply a control-API body and return the resulting plan. Accepted forms:
-
-        ``{"rules": [rule, ...]}`` replaces the plan, ``{"add": rule | [rule, ...]}`` appends,
-        ``{"clear": true}`` empties it. A rule is ``{"kind": ..., "count": 1, "method": "GET",
-        "path": "/glob*", ...}`` with per kind: ``error`` {status: 500|503, retry_after, phase},
-        ``rate_limit`` {retry_after (seconds, sent as Retry-After)}, ``delay`` {seconds, phase},
-        ``truncate`` {fraction of the body kept}, ``webhook_duplicate`` {copies},
-        ``webhook_reorder`` {count deliveries held, then sent newest first; hold_seconds at most},
+        """Apply a control-API body and return the resulting plan. ``{"rules": [rule, ...]}`` replaces the
+        plan, ``{"add": rule | [rule, ...]}`` appends, ``{"clear": true}`` empties it. A rule is
+        ``{"kind": ..., "count": 1, "method": "GET", "path": "/glob*", ...}`` with, per kind:
+        ``error`` {status: 500|503, retry_after, phase}; ``rate_limit`` (429) {retry_after seconds, default 1};
+        ``delay`` {seconds, phase}; ``truncate`` {fraction of the body kept}; ``webhook_duplicate`` {copies};
+        ``webhook_reorder`` (``count`` deliveries held, then sent newest first; held at most hold_seconds);
         ``page_drift`` (each matching list call moves a record of the queried window out of it).
         """
         if not isinstance(body, dict):
             raise ValueError("fault body must be a JSON object")
-        if body.get("clear"):
-            self.clear()
-        if "rules" in body:
-            rules = [self._rule(r) for r in body["rules"] or []]
-            with self._lock:
-                self._rules = rules
-        if "add" in body:
-            added = body["add"] if isinstance(body["add"], list) else [body["add"]]
-            rules = [self._rule(r) for r in added]
-            with self._lock:
-                self._rules.extend(rules)
+        replace = [self._rule(r) for r in body.get("rules") or []] if "rules" in body else None
+        added = body.get("add", [])
+        added = [self._rule(r) for r in (added if isinstance(added, list) else [added])]
+        with self._lock:
+            if body.get("clear"):
+                self._rules = []
+            if replace is not None:
+                self._rules = replace
+            self._rules.extend(added)
         return self.snapshot()
 
     @staticmethod
     def _rule(raw: Any) -> FaultRule:
         if not isinstance(raw, dict):
             raise ValueError(f"a fault rule must be an object, not {raw!r}")
-        known = {f for f in FaultRule.__dataclass_fields__ if f != "hits"}
-        unknown = set(raw) - known
+        unknown = set(raw) - (set(FaultRule.__dataclass_fields__) - {"hits"})
         if unknown:
             raise ValueError(f"unknown fault rule field(s): {', '.join(sorted(unknown))}")
         return FaultRule(**raw)
@@ -185,14 +182,9 @@ class FaultPlan:
             for rule in self._rules:
                 if rule.kind in kinds and rule.count != 0 and rule.matches(method, path):
                     rule.hits += 1
-                    if rule.count is not None:
-                        rule.count -= 1
+                    rule.count = None if rule.count is None else rule.count - 1
                     return rule
         return None
-
-    def active(self, kind: str) -> bool:
-        with self._lock:
-            return any(r.kind == kind and r.count != 0 for r in self._rules)
 
     def snapshot(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -205,8 +197,8 @@ class FaultPlan:
 
 @dataclass
 class OutboundWebhook:
-    """One webhook to send. ``prepare`` runs once at send time and returns headers that depend on it (e.g. a
-    time-derived delivery id); duplicated sends reuse the prepared headers byte for byte."""
+    """One webhook to send. ``prepare`` runs once at send time for headers that depend on it (e.g. a
+    time-derived delivery id); a duplicated send reuses the prepared headers byte for byte."""
 
     url: str
     body: bytes
@@ -218,18 +210,16 @@ class OutboundWebhook:
 
 class WebhookDispatcher:
     """Sends webhooks from a background thread so a request never waits for a receiver. Consults the fault
-    plan for duplicates and reordering, and records every attempt for ``/_sandbox/webhook-deliveries``."""
+    plan for duplicates and reordering; records every attempt for ``/_sandbox/webhook-deliveries``."""
 
     def __init__(self, faults: FaultPlan, timeout: float = 10.0) -> None:
-        self.faults = faults
-        self.timeout = timeout
+        self.faults, self.timeout = faults, timeout
         self._queue: queue.Queue[OutboundWebhook | None] = queue.Queue()
         self._lock = threading.Lock()
         self._log: list[dict[str, Any]] = []
         self._seq = itertools.count(1)
         self._pending = 0
-        self._held: list[OutboundWebhook] = []
-        self._held_since = 0.0
+        self._held: list[tuple[OutboundWebhook, float]] = []  # (hook, release deadline)
         self._thread: threading.Thread | None = None
         self._client: httpx.Client | None = None
 
@@ -249,9 +239,7 @@ class WebhookDispatcher:
 
     def _run(self) -> None:
         while True:
-            wait = None
-            if self._held:
-                wait = max(0.0, self._held[0].meta.get("_hold", 2.0) - (time.monotonic() - self._held_since))
+            wait = max(0.0, self._held[0][1] - time.monotonic()) if self._held else None
             try:
                 hook = self._queue.get(timeout=wait)
             except queue.Empty:
@@ -260,19 +248,16 @@ class WebhookDispatcher:
             if hook is None:
                 return
             rule = self.faults.take("webhook_reorder", "POST", hook.url)
-            if rule is not None:
-                if not self._held:
-                    self._held_since = time.monotonic()
-                hook.meta["_hold"] = rule.hold_seconds
-                self._held.append(hook)
-                if rule.count == 0:
-                    self._release_held()
+            if rule is None:
+                self._deliver(hook, reordered=False)
                 continue
-            self._deliver(hook, reordered=False)
+            self._held.append((hook, time.monotonic() + rule.hold_seconds))
+            if rule.count == 0:
+                self._release_held()
 
     def _release_held(self) -> None:
         held, self._held = self._held, []
-        for hook in reversed(held):
+        for hook, _ in reversed(held):
             self._deliver(hook, reordered=True)
 
     def _deliver(self, hook: OutboundWebhook, *, reordered: bool) -> None:
@@ -283,6 +268,8 @@ class WebhookDispatcher:
                 status = self._send(self._client, hook, headers, copy=copy, reordered=reordered)
                 if hook.on_result is not None:
                     hook.on_result(status)
+        except Exception as exc:  # noqa: BLE001 - the sender thread must survive a bad hook
+            self._record(hook, {}, None, f"{type(exc).__name__}: {exc}", 1, reordered, time.monotonic())
         finally:
             with self._lock:
                 self._pending -= 1
@@ -298,13 +285,16 @@ class WebhookDispatcher:
             status = client.post(hook.url, content=hook.body, headers=headers).status_code
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
-        meta = {k: v for k, v in hook.meta.items() if not k.startswith("_")}
+        self._record(hook, headers, status, error, copy, reordered, started)
+        return status
+
+    def _record(self, hook: OutboundWebhook, headers: dict[str, str], status: int | None, error: str, copy: int,
+                reordered: bool, started: float) -> None:
         with self._lock:
             self._log.append({"seq": next(self._seq), "at": utc_iso(), "url": hook.url, "headers": headers,
                               "body": hook.body.decode("utf-8", "replace"), "status": status, "error": error,
                               "copy": copy, "reordered": reordered,
-                              "duration_ms": round((time.monotonic() - started) * 1000, 2), **meta})
-        return status
+                              "duration_ms": round((time.monotonic() - started) * 1000, 2), **hook.meta})
 
     def deliveries(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -340,17 +330,15 @@ class Sandbox:
     system = ""
 
     def __init__(self, *, webhook_timeout: float = 10.0) -> None:
-        self.ledger = Ledger()
-        self.requests = RequestLog()
-        self.faults = FaultPlan()
+        self.ledger, self.requests, self.faults = Ledger(), RequestLog(), FaultPlan()
         self.webhooks = WebhookDispatcher(self.faults, timeout=webhook_timeout)
         self._app: Any = None
 
-    # hooks -----------------------------------------------------------------------------------
     def routes(self) -> list[Any]:
         raise NotImplementedError
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
+        """Exactly the connection settings a connector needs to reach this sandbox at ``base_url``."""
         raise NotImplementedError
 
     def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -363,7 +351,6 @@ class Sandbox:
         """Status, headers and body an injected error or 429 answers with, in the vendor's format."""
         return rule.status, {"content-type": "application/json"}, b'{"error":"injected fault"}'
 
-    # machinery -------------------------------------------------------------------------------
     @property
     def app(self) -> Any:
         if self._app is None:
@@ -374,9 +361,8 @@ class Sandbox:
     def reset(self) -> None:
         self.faults.clear()
         self.webhooks.wait_idle(timeout=5)
-        self.ledger.clear()
-        self.requests.clear()
-        self.webhooks.clear()
+        for log in (self.ledger, self.requests, self.webhooks):
+            log.clear()
         self.reset_data()
 
     def close(self) -> None:
@@ -387,33 +373,33 @@ class FaultMiddleware:
     """Logs every API request and applies request faults around the vendor app."""
 
     def __init__(self, app: Any, sandbox: Sandbox) -> None:
-        self.inner = app
-        self.sandbox = sandbox
+        self.inner, self.sandbox = app, sandbox
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/_sandbox"):
             await self.inner(scope, receive, send)
             return
-        method, path = scope["method"], scope["path"]
-        t_start, at, seen = time.monotonic(), utc_iso(), {"status": None}
+        method, path, seen = scope["method"], scope["path"], {"status": None}
         rule = self.sandbox.faults.take(REQUEST_FAULTS, method, path)
+        row = self.sandbox.requests.start(at=utc_iso(), t_start=time.monotonic(), method=method, path=path,
+                                          query=scope.get("query_string", b"").decode("latin-1"),
+                                          fault=rule.kind if rule else None)
         try:
-            if rule is not None and rule.kind == "delay" and rule.phase == "before":
+            if rule is not None and rule.phase == "before" and rule.kind == "delay":
                 await asyncio.sleep(rule.seconds)
-            if rule is not None and rule.kind in ("error", "rate_limit") and rule.phase == "before":
-                await self._fault(rule, send, seen)
+            if rule is not None and rule.phase == "before" and rule.kind in ("error", "rate_limit"):
+                await self.fault(rule, send, seen)
                 return
-            buffer = rule is not None and (rule.kind == "truncate" or rule.phase == "after")
-            await self.inner(scope, receive, _Capture(send, seen, rule if buffer else None, self))
+            held = rule if rule is not None and (rule.kind == "truncate" or rule.phase == "after") else None
+            await self.inner(scope, receive, _Capture(send, seen, held, self))
         finally:
-            self.sandbox.requests.add(at=at, t_start=t_start, t_end=time.monotonic(), method=method, path=path,
-                                      query=scope.get("query_string", b"").decode("latin-1"),
-                                      status=seen["status"], fault=rule.kind if rule else None)
+            self.sandbox.requests.finish(row, t_end=time.monotonic(), status=seen["status"])
 
-    async def _fault(self, rule: FaultRule, send: Callable, seen: dict) -> None:
+    async def fault(self, rule: FaultRule, send: Callable, seen: dict) -> None:
         status, headers, body = self.sandbox.fault_response(rule)
         if rule.retry_after is not None or rule.kind == "rate_limit":
-            headers = {**headers, "retry-after": _seconds(rule.retry_after if rule.retry_after is not None else 1)}
+            seconds = 1.0 if rule.retry_after is None else float(rule.retry_after)
+            headers = {**headers, "retry-after": str(int(seconds)) if seconds.is_integer() else str(seconds)}
         seen["status"] = status
         await send({"type": "http.response.start", "status": status,
                     "headers": [(k.encode(), v.encode()) for k, v in headers.items()]
@@ -421,12 +407,9 @@ class FaultMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-def _seconds(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 class _Capture:
-    """An ASGI ``send`` that notes the status and, for buffered faults, holds the response until complete."""
+    """An ASGI ``send`` that notes the status and, for an "after"/truncate fault, holds the whole response
+    back to delay it, replace it by the fault, or cut its body (with a matching Content-Length)."""
 
     def __init__(self, send: Callable, seen: dict, rule: FaultRule | None, mw: FaultMiddleware) -> None:
         self.send, self.seen, self.rule, self.mw = send, seen, rule, mw
@@ -436,13 +419,11 @@ class _Capture:
     async def __call__(self, message: dict) -> None:
         if message["type"] == "http.response.start":
             self.seen["status"] = message["status"]
-            if self.rule is None:
-                await self.send(message)
-            else:
-                self.start = message
-            return
-        if self.rule is None or message["type"] != "http.response.body":
+        if self.rule is None or message["type"] not in ("http.response.start", "http.response.body"):
             await self.send(message)
+            return
+        if message["type"] == "http.response.start":
+            self.start = message
             return
         self.chunks.append(message.get("body", b""))
         if message.get("more_body"):
@@ -450,24 +431,21 @@ class _Capture:
         rule, body = self.rule, b"".join(self.chunks)
         if rule.kind == "delay":
             await asyncio.sleep(rule.seconds)
-        if rule.kind in ("error", "rate_limit"):  # phase "after": the effect happened, the client sees an error
-            await self.mw._fault(rule, self.send, self.seen)
+        if rule.kind in ("error", "rate_limit"):
+            await self.mw.fault(rule, self.send, self.seen)
             return
-        if rule.kind == "truncate":
-            body = body[: max(1, int(len(body) * rule.fraction))] if len(body) > 1 else body
+        if rule.kind == "truncate" and len(body) > 1:
+            body = body[: max(1, int(len(body) * rule.fraction))]
         headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
-        await self.send({**self.start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
+        await self.send({**self.start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
         await self.send({"type": "http.response.body", "body": body})
 
 
 def control_routes(sandbox: Sandbox) -> list[Route]:
-    """The uniform ``/_sandbox`` API; see the module docstring."""
+    """The uniform ``/_sandbox`` API; see the module docstring. Bad bodies answer 400, unknown ids 404."""
 
     async def body_of(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        if not raw:
-            return {}
-        data = json.loads(raw)
+        data = json.loads(await request.body() or b"{}")
         if not isinstance(data, dict):
             raise ValueError("body must be a JSON object")
         return data
@@ -492,9 +470,8 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
         return await asyncio.to_thread(sandbox.control_orders, await body_of(request))
 
     async def faults(request: Request) -> Any:
-        if request.method == "GET":
-            return sandbox.faults.snapshot()
-        return sandbox.faults.configure(await body_of(request))
+        return sandbox.faults.snapshot() if request.method == "GET" else \
+            sandbox.faults.configure(await body_of(request))
 
     async def deliveries(request: Request) -> Any:
         return sandbox.webhooks.deliveries()

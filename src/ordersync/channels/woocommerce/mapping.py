@@ -117,7 +117,8 @@ def _tax_rates(raw: Mapping[str, Any]) -> dict[Any, Decimal]:
 
 def _line_item(line: Any, rates: Mapping[Any, Decimal]) -> OrderItem:
     if not isinstance(line, dict):
-        raise RecordError("a line item is not an object")
+        raise RecordError("a line item is not an object", hint="The order's items are damaged; a plugin may "
+                          "have written them. Open the order in WooCommerce.")
     name = _text(line.get("name")) or f"#{line.get('id')}"
     where = f"line item {name!r}"
     if line.get("total") in (None, ""):
@@ -162,7 +163,8 @@ def order_from_wc(raw: Any, config: MappingConfig | None = None) -> Order:
     except RecordError:
         raise
     except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
-        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the order.") from None
+        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the order; check its "
+                          "currency, dates and items in WooCommerce.") from None
 
 
 def _order(raw: dict[str, Any], config: MappingConfig) -> Order:

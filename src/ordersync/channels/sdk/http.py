@@ -1,0 +1,160 @@
+"""One HTTP client per channel connection, with the SDK's error policy, retries and rate budget.
+
+Every connector talks to its channel through :class:`ChannelHTTP` so that the rules hold everywhere:
+timeouts are always set, failures become ``sdk.errors`` classified by :mod:`.retry`'s table, 429 and
+``Retry-After`` are honoured, the connection's shared :mod:`.ratelimit` budget is drawn from before
+every attempt, and a JSON body that does not parse counts as a transient failure (a proxy or PHP process
+that died mid-response) instead of crashing the mapper.
+
+Idempotency decides what is retried (see :mod:`.retry`): GET, HEAD, OPTIONS, PUT and DELETE are
+repeated on any retryable failure; POST and PATCH only when the failure proves the channel did not act.
+Pass ``idempotent=True`` for a POST that is safe to repeat (a search, a batch that sets absolute values).
+Redirects are not followed, so a POST never silently turns into a GET.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from .errors import ChannelError, RateLimited
+from .ratelimit import Budget, Unlimited
+from .retry import Action, ErrorKey, ErrorRule, InvalidBody, RetryPolicy, classify, merged
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "ordersync/0.1 (+https://github.com/ordersync/ordersync)"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def make_timeout(seconds: float, *, connect: float | None = None) -> httpx.Timeout:
+    """All four timeouts set; connecting gets less patience than reading a large page."""
+    return httpx.Timeout(connect=connect if connect is not None else min(10.0, seconds),
+                         read=seconds, write=seconds, pool=seconds)
+
+
+def vendor_message(response: httpx.Response) -> str:
+    """The channel's own error text if its body carries one (``message``/``error``), else the reason."""
+    try:
+        data = jsonlib.loads(response.content)
+    except ValueError:
+        return response.reason_phrase
+    if isinstance(data, dict):
+        for key in ("message", "error_description", "error", "errors"):
+            if data.get(key):
+                value = data[key]
+                return value if isinstance(value, str) else jsonlib.dumps(value)[:300]
+    return response.reason_phrase
+
+
+class ChannelHTTP:
+    """A configured ``httpx.Client`` plus the SDK's failure handling. Use one per connection."""
+
+    def __init__(self, base_url: str, *, auth: httpx.Auth | None = None, timeout: float | httpx.Timeout = 30.0,
+                 user_agent: str = USER_AGENT, headers: Mapping[str, str] | None = None, verify: bool = True,
+                 retry: RetryPolicy | None = None, error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
+                 budget: Budget | None = None, transport: httpx.BaseTransport | None = None) -> None:
+        self.retry = retry or RetryPolicy()
+        self.error_mapping = merged(error_mapping or {})
+        self.budget: Budget = budget or Unlimited()
+        self.client = httpx.Client(
+            base_url=base_url, auth=auth, verify=verify, transport=transport, follow_redirects=False,
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else make_timeout(timeout),
+            headers={"User-Agent": user_agent, "Accept": "application/json", **(headers or {})},
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> ChannelHTTP:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
+                data: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+                idempotent: bool | None = None, expect_json: bool = False,
+                error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
+                retry: RetryPolicy | None = None) -> httpx.Response:
+        """Send with retries; return the response or raise the classified ``ChannelError``.
+
+        ``expect_json`` makes any 2xx body that is not JSON a (transient) failure, whatever its
+        content type claims: a PHP error page served with status 200 is not a result. ``retry`` and
+        ``error_mapping`` override the client's policy for this call (e.g. a quick connection test).
+        """
+        method = method.upper()
+        safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        mapping = {**self.error_mapping, **error_mapping} if error_mapping else self.error_mapping
+        policy = retry or self.retry
+        attempt = 0
+        while True:
+            attempt += 1
+            self.budget.acquire()
+            try:
+                response = self.client.request(method, path, params=params, json=json, data=data,
+                                               headers=headers)
+                self.budget.update(response.headers)
+                failure: int | BaseException | None = None
+                if response.status_code >= 300:
+                    failure = response.status_code
+                else:
+                    _check_json(response, required=expect_json)
+            except (httpx.TransportError, InvalidBody) as exc:
+                response, failure = None, exc  # type: ignore[assignment]
+            if failure is None:
+                return response
+            rule = classify(failure, mapping)
+            if rule.action is Action.IGNORE and response is not None:
+                return response
+            error = self._error(rule, method, path, failure, response)
+            retry_after = policy.retry_after(response.headers) if response is not None else None
+            if rule.action is Action.RATE_LIMITED:
+                self.budget.pause(retry_after if retry_after is not None else policy.backoff(attempt))
+            if not _should_retry(policy, rule, safe_to_repeat, attempt, retry_after):
+                raise error
+            wait = policy.delay(attempt, retry_after)
+            log.info("%s %s failed (%s); attempt %d of %d, retrying in %.2fs", method, path, error, attempt,
+                     policy.max_attempts, wait)
+            policy.sleep(wait)
+
+    def _error(self, rule: ErrorRule, method: str, path: str, failure: int | BaseException,
+               response: httpx.Response | None) -> ChannelError:
+        where = f"{method} {path}"
+        if response is None:
+            return rule.error(f"{where}: {rule.message or 'request failed'}: {failure}")
+        detail = vendor_message(response) if isinstance(failure, int) else str(failure)
+        text = f"{where}: HTTP {response.status_code} {rule.message}: {detail}".rstrip(": ")
+        if isinstance(failure, int) and 300 <= failure < 400 and response.headers.get("location"):
+            text += f" (Location: {response.headers['location']})"
+        body = response.text if response.content else ""
+        if issubclass(rule.error, RateLimited):
+            return rule.error(text, retry_after=self.retry.retry_after(response.headers),
+                              status=response.status_code, body=body)
+        return rule.error(text, status=response.status_code, body=body)
+
+
+def _should_retry(policy: RetryPolicy, rule: ErrorRule, safe_to_repeat: bool, attempt: int,
+                  retry_after: float | None) -> bool:
+    if rule.action not in (Action.RETRY, Action.RATE_LIMITED):
+        return False
+    if not safe_to_repeat and not rule.unprocessed:
+        return False
+    if retry_after is not None and retry_after > policy.max_retry_after:
+        return False  # let the job scheduler wait, not this worker
+    return attempt < policy.max_attempts
+
+
+def _check_json(response: httpx.Response, *, required: bool = False) -> None:
+    """Raise InvalidBody if a body declared (or required) to be JSON does not parse."""
+    declared = "json" in response.headers.get("content-type", "")
+    if not (declared or required) or (not response.content and not required):
+        return
+    try:
+        jsonlib.loads(response.content)
+    except ValueError as exc:
+        raise InvalidBody(f"{len(response.content)} bytes of invalid JSON: {exc}") from None

@@ -1,0 +1,275 @@
+"""WooCommerce: orders and articles in by polling and webhooks; status, tracking, messages and stock out.
+
+Listing. Orders are read by modification time (``modified_after``/``modified_before`` with
+``dates_are_gmt=true``, WooCommerce 5.8+) over ``status=any``, sorted by ``id`` ascending: ``orderby``
+is documented as ``date, id, include, title, slug``; ``modified`` is accepted by current WooCommerce
+(woocommerce-rest-api PR #226, 2020) but not documented, and ``id`` is unique and immutable, so page
+boundaries are stable while orders change. An order modified during paging leaves the window and shifts
+later pages; the engine notices through ``window_total`` (``X-WP-Total``) and re-reads the window.
+
+Pushes check the shop before writing (invariant 3): a status is only set if the order does not have it,
+a tracking note and meta only if the tracking number is not there yet, a message only if no note has its
+text. A write that fails with 5xx may have happened anyway, so it is not repeated blindly: the check
+runs again before the next try. Stock is a batch of absolute values, which is safe to repeat.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ...domain import OrderState, Shipment, StockUpdate
+from ..sdk.capabilities import Capability, Mode, declare
+from ..sdk.connector import Connector, ConnectorContext
+from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
+from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
+from . import webhooks
+from .client import BATCH_LIMIT, WooClient, rid
+from .mapping import MappingConfig, article_from_wc, order_from_wc, orders_from_wc, quarantine
+from .setup import GUIDE, SETTINGS
+from .statuses import StatusMap
+from .tracking import meta_value_with, note_containing, tracking_note
+
+CHECK_ATTEMPTS = 3
+
+
+def _gmt(value: datetime) -> str:
+    """WooCommerce wants naive ISO timestamps; with dates_are_gmt=true they are read as UTC."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def window_params(window: Window) -> dict[str, str]:
+    """The window (since, until] in WooCommerce's terms. Its dates have whole seconds and both bounds are
+    exclusive, so ``modified_before`` is the second after ``until``: an order saved in the very second
+    ``until`` falls in, belongs to this window; ``modified_after`` is ``since`` cut to the second. That
+    second must be over when it is read, which the engine's safety lag (until <= now - lag) ensures."""
+    params = {"dates_are_gmt": "true",
+              "modified_before": _gmt(window.until.replace(microsecond=0) + timedelta(seconds=1))}
+    if window.since is not None:
+        params["modified_after"] = _gmt(window.since)
+    return params
+
+
+class WooCommerceConnector(Connector):
+    system = "woocommerce"
+    display_name = "WooCommerce"
+    group = "shop"
+    capabilities = (
+        declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK),
+        declare(Capability.IMPORT_ARTICLES, Mode.POLL),
+        declare(Capability.CHANGE_STATUS, Mode.API),
+        declare(Capability.SEND_MESSAGES, Mode.API, note="as a customer note, which WooCommerce e-mails"),
+        declare(Capability.TRANSMIT_TRACKING, Mode.API,
+                note="customer note plus the order meta of the Shipment Tracking plugins"),
+        declare(Capability.SET_STOCK, Mode.API),
+    )
+    settings_schema = SETTINGS
+    guide = GUIDE
+    sandbox_factory = "ordersync.channels.woocommerce.sandbox:create_sandbox"
+
+    def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
+        super().__init__(settings, context)
+        raw_key = self.settings.get("tracking_meta_key")
+        self.config = cfg = SETTINGS.parse(self.settings)
+        note_only = raw_key is not None and str(raw_key).strip().lower() in ("", "-", "none")
+        self.tracking_key = "" if note_only else cfg["tracking_meta_key"]
+        self.mapping = MappingConfig(StatusMap.from_settings(cfg["status_map_import"], cfg["status_map_export"]),
+                                     self.tracking_key)
+        self.client = WooClient(cfg["url"], cfg["consumer_key"], cfg["consumer_secret"], auth=cfg["auth"],
+                                verify_tls=cfg["verify_tls"], timeout=cfg["timeout"],
+                                connection_key=str(self.context.connection_id or ""))
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def close(self) -> None:
+        self.client.close()
+
+    # lifecycle -----------------------------------------------------------------------------------
+    def test_connection(self) -> ConnectionTestResult:
+        url = self.config["url"]
+        try:
+            quick = dataclasses.replace(self.client.http.retry, max_attempts=2)  # a person is waiting
+            data, response = self.client.get("/orders", {"per_page": 1, "status": "any"}, retry=quick)
+        except AuthError as exc:
+            return ConnectionTestResult(False, f"WooCommerce did not accept the key ({exc}). Check consumer key "
+                                        "and secret and that the key has Read/Write permission.")
+        except NotFoundError:
+            return ConnectionTestResult(False, f"No WooCommerce REST API found at {url}/wp-json/wc/v3. Check the "
+                                        "shop URL, that WooCommerce is active and that permalinks are not set "
+                                        "to \"Plain\" (Settings → Permalinks).")
+        except TransientError as exc:
+            return ConnectionTestResult(False, f"The shop at {url} could not be reached or did not answer with "
+                                        f"the REST API ({exc}). Check the URL; if it shows a web page, check "
+                                        "the permalinks.")
+        except PermanentError as exc:
+            return ConnectionTestResult(False, f"The shop refused the request: {exc}")
+        return ConnectionTestResult(True, "Connected to WooCommerce.", {
+            "auth": self.client.auth_method, "orders": response.headers.get("X-WP-Total", str(len(data)))})
+
+    # import --------------------------------------------------------------------------------------
+    def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
+        params = {"status": "any", "orderby": "id", "order": "asc", **window_params(window)}
+        for records, response, number in self.client.pages("/orders", params):
+            orders, quarantined = orders_from_wc(records, self.mapping)
+            yield Page(orders, quarantined, number, _int(response.headers.get("X-WP-TotalPages")),
+                       _int(response.headers.get("X-WP-Total")))
+
+    def fetch_order(self, ref: OrderRef) -> OrderPage:
+        raw = self.client.order(ref.external_id)
+        orders, quarantined = orders_from_wc([raw], self.mapping)
+        return Page(orders, quarantined, 1, 1, 1)
+
+    def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
+        params = {"orderby": "id", "order": "asc", **window_params(window)}
+        for records, response, number in self.client.pages("/products", params):
+            page: ArticlePage = Page(number=number, total_pages=_int(response.headers.get("X-WP-TotalPages")),
+                                     window_total=_int(response.headers.get("X-WP-Total")))
+            for raw in records:
+                try:
+                    page.records.append(article_from_wc(raw, self._variations(raw)))
+                except RecordError as exc:
+                    page.quarantined.append(quarantine(raw, exc))
+            yield page
+
+    def _variations(self, product: Any) -> list[Any]:
+        if not isinstance(product, dict) or product.get("type") != "variable":
+            return []
+        if not str(product.get("id", "")).isdigit():
+            raise RecordError("variable product without a numeric id", hint="The product record is damaged.")
+        path = f"/products/{product['id']}/variations"
+        return [v for page, _, _ in self.client.pages(path, {"orderby": "id", "order": "asc"}) for v in page]
+
+    # webhooks ------------------------------------------------------------------------------------
+    def register_webhooks(self) -> None:
+        webhooks.register(self.client, self.context)
+
+    def unregister_webhooks(self) -> None:
+        webhooks.unregister(self.client, self.context)
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
+        return webhooks.verify(self.context.state, headers, body)
+
+    def parse_webhook(self, meta: WebhookMeta, body: bytes) -> OrderPage:
+        if meta.is_ping or not meta.topic.startswith("order.") or meta.topic == "order.deleted":
+            return Page()
+        raw = webhooks.payload(body)
+        try:
+            return Page([order_from_wc(raw, self.mapping)], [], 1, 1, 1)
+        except RecordError as exc:
+            return Page([], [quarantine(raw, exc)], 1, 1, 1)
+
+    # push ----------------------------------------------------------------------------------------
+    def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
+        """Write unless ``done()``; after a failed write check again before retrying. True = was done."""
+        for attempt in range(1, CHECK_ATTEMPTS + 1):
+            if done():
+                return attempt == 1
+            try:
+                write()
+                return False
+            except TransientError:
+                if attempt == CHECK_ATTEMPTS:
+                    raise
+                self._sleep(self.client.http.retry.backoff(attempt))
+        return False
+
+    def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
+        status = self.mapping.statuses.status_for(state)
+        if status is None:
+            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to WooCommerce "
+                                              "(status_map_export); nothing sent")
+        order_id = ref.external_id
+        already = self._checked(lambda: self.client.order(order_id).get("status") == status,
+                                lambda: self.client.update_order(order_id, {"status": status}))
+        if comment:
+            self._checked(lambda: note_containing(self.client.notes(order_id), comment) is not None,
+                          lambda: self.client.add_note(order_id, comment, to_customer=False))
+        return PushResult(ok=True, already_done=already, remote_id=order_id, detail=f"status {status}")
+
+    def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
+        order_id, number = ref.external_id, shipment.tracking_number
+        if not number.strip():
+            return PushResult(ok=False, detail="no tracking number to transmit")
+        note_done = self._checked(
+            lambda: note_containing(self.client.notes(order_id), number) is not None,
+            lambda: self.client.add_note(order_id, tracking_note(shipment, self.config["note_language"]),
+                                         to_customer=True))
+        meta_done = True
+        if self.tracking_key:
+            key, seen = self.tracking_key, {}
+
+            def meta_has_it() -> bool:
+                seen["value"] = meta_value_with(self.client.order(order_id).get("meta_data"), key, shipment)
+                return seen["value"] is None
+
+            meta_done = self._checked(meta_has_it, lambda: self.client.update_order(
+                order_id, {"meta_data": [{"key": key, "value": seen["value"]}]}))
+        return PushResult(ok=True, already_done=note_done and meta_done, remote_id=order_id,
+                          detail=f"tracking {number}")
+
+    def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:
+        order_id = ref.external_id
+        note = f"{subject}\n\n{text}" if subject.strip() else text
+        already = self._checked(lambda: note_containing(self.client.notes(order_id), note) is not None,
+                                lambda: self.client.add_note(order_id, note, to_customer=True))
+        return PushResult(ok=True, already_done=already, remote_id=order_id, detail="customer note")
+
+    def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
+        """Simple products via /products/batch, variations via /products/{id}/variations/batch, ≤ 100 each.
+
+        Several updates of one listing coalesce to the last; each gets the result of the value sent. An
+        item WooCommerce rejects is a failed PushResult; the items of a call that failed as a whole get
+        that ChannelError in their place, so the engine retries exactly those (retryable or not, as
+        classified) while the other calls' results stand.
+        """
+        latest: dict[tuple[str, str], StockUpdate] = {}
+        for u in updates:
+            latest[(u.product_external_id, u.variant_external_id)] = u
+        groups: dict[str, list[StockUpdate]] = {}
+        results: dict[tuple[str, str], PushResult | ChannelError] = {}
+        for (product, variant), u in latest.items():
+            try:
+                path = f"/products/{rid(product)}/variations/batch" if variant else "/products/batch"
+                rid(variant or product)
+            except NotFoundError as exc:
+                results[(product, variant)] = PushResult(ok=False, remote_id=variant or product, detail=str(exc))
+                continue
+            groups.setdefault(path, []).append(u)
+        for path, group in groups.items():
+            for start in range(0, len(group), BATCH_LIMIT):
+                chunk = group[start:start + BATCH_LIMIT]
+                body = [{"id": rid(u.variant_external_id or u.product_external_id), "manage_stock": True,
+                         "stock_quantity": int(u.quantity)} for u in chunk]
+                try:
+                    answer = self.client.batch(path, body)
+                except ChannelError as exc:
+                    results.update({(u.product_external_id, u.variant_external_id): exc for u in chunk})
+                    continue
+                results.update(_batch_results(chunk, answer))
+        return [results[(u.product_external_id, u.variant_external_id)] for u in updates]  # type: ignore[misc]
+
+
+def _batch_results(chunk: list[StockUpdate], answer: Any) -> dict[tuple[str, str], PushResult]:
+    items = answer.get("update") if isinstance(answer, dict) else None
+    items = items if isinstance(items, list) else []
+    by_id = {str(i.get("id")): i for i in items if isinstance(i, dict)}
+    out = {}
+    for index, u in enumerate(chunk):
+        target = u.variant_external_id or u.product_external_id
+        item = by_id.get(target) or (items[index] if index < len(items) and isinstance(items[index], dict) else None)
+        key = (u.product_external_id, u.variant_external_id)
+        if item is None:
+            out[key] = PushResult(ok=False, remote_id=target, detail="WooCommerce returned no result for this item")
+        elif isinstance(item.get("error"), dict):
+            err = item["error"]
+            out[key] = PushResult(ok=False, remote_id=target,
+                                  detail=f"{err.get('code', 'error')}: {err.get('message', '')}".strip())
+        else:
+            out[key] = PushResult(ok=True, remote_id=target, detail=f"stock {item.get('stock_quantity', u.quantity)}")
+    return out
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.strip().isdigit() else None

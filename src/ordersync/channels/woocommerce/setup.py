@@ -1,0 +1,100 @@
+"""What a seller enters to connect a WooCommerce shop, and the steps to get it, in German and English."""
+
+from __future__ import annotations
+
+from ..sdk.guide import GuideStep
+from ..sdk.settings import SettingField, SettingsSchema
+from .tracking import TRACKING_PLUGIN_KEY
+
+SETTINGS = SettingsSchema((
+    SettingField("url", "Shop URL", "url",
+                 help="The address of the WordPress site, e.g. https://www.my-shop.de (without /wp-json)."),
+    SettingField("consumer_key", "Consumer key", secret=True, help="Starts with ck_."),
+    SettingField("consumer_secret", "Consumer secret", secret=True, help="Starts with cs_."),
+    SettingField("status_map_import", "Status mapping (import)", "mapping", required=False, default={},
+                 help="WooCommerce status = ordersync state, e.g. 'on-hold=Confirmed,wc-awaiting-pickup=Packed'. "
+                      "Overrides the defaults for the statuses given."),
+    SettingField("status_map_export", "Status mapping (export)", "mapping", required=False, default={},
+                 help="ordersync state = WooCommerce status, e.g. 'Packed=packed,Closed=' (empty: never push)."),
+    SettingField("tracking_meta_key", "Tracking meta key", required=False, default=TRACKING_PLUGIN_KEY,
+                 help="Order meta field for tracking numbers. The default is the one read by the "
+                      "'Shipment Tracking' and 'Advanced Shipment Tracking' plugins. Set '-' to only add a note."),
+    SettingField("note_language", "Language of notes to buyers", "choice", required=False, default="de",
+                 choices=("de", "en")),
+    SettingField("auth", "Authentication", "choice", required=False, default="auto",
+                 choices=("auto", "basic", "query", "oauth1"),
+                 help="auto: HTTP Basic over https, OAuth 1.0a signatures over plain http (as WooCommerce "
+                      "requires). 'query' sends the key in the URL for https servers that drop the "
+                      "Authorization header; 'basic' over http only behind a TLS-terminating proxy."),
+    SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
+    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+))
+
+GUIDE = (
+    GuideStep(
+        "Check the permalinks",
+        "In WordPress go to Settings → Permalinks and choose any structure except \"Plain\". The REST API "
+        "lives under /wp-json/, which only works with pretty permalinks.",
+        "Permalinks prüfen",
+        "Öffne in WordPress Einstellungen → Permalinks und wähle eine beliebige Struktur außer „Einfach“. "
+        "Die REST-API liegt unter /wp-json/ und funktioniert nur mit sprechenden Permalinks.",
+    ),
+    GuideStep(
+        "Create a REST API key",
+        "Go to WooCommerce → Settings → Advanced → REST API and click \"Add key\". Enter a description "
+        "(e.g. \"ordersync\"), choose a user with the Administrator or Shop manager role and set Permissions "
+        "to \"Read/Write\" (ordersync changes order statuses, adds notes and sets stock). Click \"Generate "
+        "API key\".",
+        "REST-API-Schlüssel anlegen",
+        "Öffne WooCommerce → Einstellungen → Erweitert → REST-API und klicke auf „Schlüssel hinzufügen“. Gib "
+        "eine Beschreibung ein (z. B. „ordersync“), wähle einen Benutzer mit der Rolle Administrator oder "
+        "Shop-Manager und setze die Berechtigungen auf „Lesen/Schreiben“ (ordersync ändert Bestellstatus, "
+        "schreibt Notizen und setzt Bestände). Klicke auf „API-Schlüssel generieren“.",
+    ),
+    GuideStep(
+        "Copy key and secret",
+        "Copy the consumer key (ck_…) and the consumer secret (cs_…) into the fields below. WooCommerce "
+        "shows the secret only once; if you lose it, revoke the key and create a new one.",
+        "Schlüssel und Geheimnis kopieren",
+        "Kopiere den Consumer Key (ck_…) und das Consumer Secret (cs_…) in die Felder unten. WooCommerce "
+        "zeigt das Secret nur einmal an; geht es verloren, widerrufe den Schlüssel und lege einen neuen an.",
+        settings=("consumer_key", "consumer_secret"),
+    ),
+    GuideStep(
+        "Enter the shop URL",
+        "Enter the address of your shop as visitors see it, e.g. https://www.my-shop.de. Use HTTPS: the key "
+        "is then sent with HTTP Basic authentication over an encrypted connection. Plain http works too "
+        "(requests are then signed with OAuth 1.0a, as WooCommerce requires) but the shop's data travels "
+        "unencrypted.",
+        "Shop-URL eintragen",
+        "Trage die Adresse deines Shops ein, wie Besucher sie sehen, z. B. https://www.mein-shop.de. Nutze "
+        "HTTPS: Der Schlüssel wird dann per HTTP-Basic-Authentifizierung über eine verschlüsselte Verbindung "
+        "gesendet. Reines http funktioniert auch (Anfragen werden dann mit OAuth 1.0a signiert, wie "
+        "WooCommerce es verlangt), die Shopdaten werden aber unverschlüsselt übertragen.",
+        settings=("url", "verify_tls"),
+    ),
+    GuideStep(
+        "Webhooks are set up for you",
+        "ordersync creates the webhooks \"order created\" and \"order updated\" in your shop itself "
+        "(visible under WooCommerce → Settings → Advanced → Webhooks), so new orders arrive within seconds. "
+        "For that the hub needs a public address your shop can reach (the public URL in the hub's "
+        "settings). Without it, orders are still fetched every minute by polling.",
+        "Webhooks werden automatisch eingerichtet",
+        "ordersync legt die Webhooks „Bestellung erstellt“ und „Bestellung aktualisiert“ selbst in deinem "
+        "Shop an (zu sehen unter WooCommerce → Einstellungen → Erweitert → Webhooks), damit neue "
+        "Bestellungen binnen Sekunden ankommen. Dafür braucht der Hub eine öffentliche Adresse, die dein Shop "
+        "erreicht (die öffentliche URL in den Hub-Einstellungen). Ohne sie werden Bestellungen weiterhin "
+        "jede Minute abgefragt.",
+    ),
+    GuideStep(
+        "Tracking numbers and statuses",
+        "Tracking numbers are added to the order as a note to the customer (WooCommerce e-mails it) and "
+        "stored in the order field used by the \"Shipment Tracking\" and \"Advanced Shipment Tracking\" "
+        "plugins. Check the status mapping if your shop uses custom order statuses.",
+        "Sendungsnummern und Status",
+        "Sendungsnummern werden der Bestellung als Kundennotiz hinzugefügt (WooCommerce schickt sie per "
+        "E-Mail) und im Bestellfeld der Plugins „Shipment Tracking“ und „Advanced Shipment Tracking“ "
+        "gespeichert. Prüfe die Statuszuordnung, wenn dein Shop eigene Bestellstatus verwendet.",
+        settings=("tracking_meta_key", "note_language", "status_map_import", "status_map_export"),
+    ),
+)

@@ -1,0 +1,115 @@
+"""A scripted ASGI app on loopback: each test queues the responses it wants and reads what was received."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+import pytest
+
+from ordersync.channels.sdk.serving import serve_in_thread
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | str | object = b"{}"
+    headers: dict[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
+
+    def encoded(self) -> bytes:
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return json.dumps(self.body).encode()
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Script:
+    """Per path, a queue of replies; the last reply of a queue repeats once the others are used."""
+
+    def __init__(self) -> None:
+        self.replies: dict[str, deque[Reply]] = defaultdict(deque)
+        self.received: list[Received] = []
+
+    def reset(self) -> None:
+        self.replies.clear()
+        self.received.clear()
+
+    def on(self, path: str, *replies: Reply) -> None:
+        self.replies[path].extend(replies)
+
+    def next_reply(self, path: str) -> Reply:
+        queue = self.replies.get(path)
+        if not queue:
+            return Reply(404, {"message": f"no reply scripted for {path}"})
+        return queue.popleft() if len(queue) > 1 else queue[0]
+
+    def count(self, path: str) -> int:
+        return sum(1 for r in self.received if r.path == path)
+
+    async def __call__(self, scope, receive, send) -> None:
+        assert scope["type"] == "http"
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        self.received.append(Received(scope["method"], scope["path"], scope["query_string"].decode(),
+                                      headers, body))
+        reply = self.next_reply(scope["path"])
+        payload = reply.encoded()
+        raw_headers = [(k.encode(), v.encode()) for k, v in reply.headers.items()]
+        raw_headers.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": reply.status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": payload})
+
+
+@pytest.fixture(scope="module")
+def _server():
+    script = Script()
+    with serve_in_thread(script) as running:
+        yield script, running.base_url
+
+
+@pytest.fixture
+def script(_server) -> Script:
+    s, _ = _server
+    s.reset()
+    return s
+
+
+@pytest.fixture
+def base_url(_server) -> str:
+    return _server[1]
+
+
+class FakeTime:
+    """A clock that only moves when something sleeps on it."""
+
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
