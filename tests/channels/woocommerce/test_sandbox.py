@@ -340,6 +340,9 @@ def test_batch_stock_update(shop):
     assert shop.control("ledger?kind=variation.stock").json()[0]["resource_id"] == str(vid)
     by_sku = shop.call("GET", "/products", {"sku": store.variations[vid]["sku"]}).json()
     assert [(p["id"], p["type"], p["parent_id"]) for p in by_sku] == [(vid, "variation", parent["id"])]
+    mixed = shop.call("POST", "/products/batch", json={"update": [{"id": vid, "stock_quantity": 0}]}).json()
+    assert mixed["update"][0]["stock_quantity"] == 0 and mixed["update"][0]["stock_status"] == "outofstock"
+    assert len(shop.control("ledger?kind=variation.stock").json()) == 2
 
 
 # webhooks ------------------------------------------------------------------------------------------------

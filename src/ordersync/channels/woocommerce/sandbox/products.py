@@ -103,7 +103,8 @@ async def update_variation(sb: WooSandbox, ctx: Ctx) -> Response:
 
 async def batch(sb: WooSandbox, ctx: Ctx) -> Response:
     """``{"update": [...]}`` with WooCommerce's semantics: at most 100 objects in all, items applied one by one
-    without schema validation, an unknown id answered by an error object in place of that item."""
+    without schema validation, an unknown id answered by an error object in place of that item. Like
+    WooCommerce (which loads any product by id), ``/products/batch`` also updates variations by their id."""
     a = ctx.args
     if sum(len(a.get(k) or []) for k in ("create", "update", "delete")) > BATCH_LIMIT:
         raise WCError(413, "woocommerce_rest_request_entity_too_large",
@@ -113,14 +114,14 @@ async def batch(sb: WooSandbox, ctx: Ctx) -> Response:
     for item in a.get("update") or []:
         iid = int(item.get("id") or 0) if isinstance(item, dict) else 0
         owner = sb.store.parent_of.get(iid)
-        known = (owner == parent) if parent is not None else iid in sb.store.products
+        known = (owner == parent) if parent is not None else (iid in sb.store.products or owner is not None)
         if not known:
             code = "woocommerce_rest_product_variation_invalid_id" if parent else "woocommerce_rest_product_invalid_id"
             out.setdefault("update", []).append(dump({"id": iid, "error": {
                 "code": code, "message": "Invalid ID.", "data": {"status": 400}}}))
             continue
         body = {k: v for k, v in item.items() if k != "id"}
-        _stock_update(sb, ctx, parent or iid, iid if parent else None, body, item)
+        _stock_update(sb, ctx, owner or iid, iid if owner else None, body, item)
         out.setdefault("update", []).append(sb.variation_json(parent, iid, ctx.site) if parent
                                             else sb.product_json(iid, ctx.site))
     for verb in ("create", "delete"):

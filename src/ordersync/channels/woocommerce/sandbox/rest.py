@@ -105,7 +105,7 @@ def endpoint(sb: WooSandbox, table: dict[str, Entry]) -> Callable:
 def paginate(ctx: Ctx, ids: list[int]) -> tuple[list[int], dict[str, str]]:
     """One page plus X-WP-Total, X-WP-TotalPages and the Link header (query kept, page replaced)."""
     per_page, page, offset = ctx.args["per_page"], ctx.args["page"], ctx.args.get("offset")
-    start = offset if offset is not None else (page - 1) * per_page
+    start = max(0, offset) if offset is not None else (page - 1) * per_page
     total, pages = len(ids), -(-len(ids) // per_page)
     headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
     pairs = [(k, v) for k, v in parse_qsl(ctx.request.url.query, keep_blank_values=True) if k != "page"]

@@ -302,6 +302,9 @@ class WooStore:
         WooCommerce clears stock_quantity and ignores the number sent)."""
         with self.lock:
             changes: dict[str, Any] = {}
+            body = dict(body)
+            if isinstance(body.get("manage_stock"), (str, int)):  # batch items skip validation: wc_string_to_bool
+                body["manage_stock"] = str(body["manage_stock"]).lower() in ("1", "yes", "true", "on")
             for field in ("name", "sku", "regular_price", "sale_price", "status", "backorders", "manage_stock"):
                 if field in body and field in item and item[field] != body[field]:
                     item[field] = changes[field] = body[field]
