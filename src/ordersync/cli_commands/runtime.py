@@ -115,6 +115,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     from ..web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every URL at INFO; OAuth 1.0a puts the consumer key and signature in the query string
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     hub = _hub()
     set_hub(hub)
     if demo:

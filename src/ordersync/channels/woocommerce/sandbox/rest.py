@@ -1,4 +1,4 @@
-"""The ``/wp-json/wc/v3`` routes, each run through WordPress's request pipeline in WordPress's order:
+"""The request pipeline every ``/wp-json/wc/v3`` route runs through, in WordPress's order:
 authentication errors, then argument validation (400), then the permission check (401 for an anonymous
 caller), then the handler. Item routes let an anonymous caller through to a 404 when the id does not exist,
 as WooCommerce's permission checks only look at existing objects.
