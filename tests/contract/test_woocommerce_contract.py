@@ -163,7 +163,8 @@ def test_argument_constraints_agree_with_the_vendor_index(shop, resource):
     assert client.get(f"/{resource}", params={"per_page": 100}).status_code == 200
     assert client.get(f"/{resource}", params={"per_page": 101}).status_code == 400
     assert ours["order"]["enum"] == vendor["order"]["enum"]
-    assert set(ours["orderby"]["enum"]) - set(vendor["orderby"]["enum"]) == NEWER_THAN_INDEX[f"{resource}.orderby_extra"]
+    extra_orderby = set(ours["orderby"]["enum"]) - set(vendor["orderby"]["enum"])
+    assert extra_orderby == NEWER_THAN_INDEX[f"{resource}.orderby_extra"]
     assert set(vendor["orderby"]["enum"]) <= set(ours["orderby"]["enum"])
     if resource == "orders":
         assert vendor["status"]["type"] == "string" and ours["status"]["type"] == "array"

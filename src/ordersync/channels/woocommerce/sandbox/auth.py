@@ -92,7 +92,8 @@ class Authenticator:
             return False
         if missing:
             noun = "parameter" if len(missing) == 1 else "parameters"
-            raise _fail(f"Missing OAuth {noun} {', '.join(missing)}", "woocommerce_rest_authentication_missing_parameter")
+            raise _fail(f"Missing OAuth {noun} {', '.join(missing)}",
+                        "woocommerce_rest_authentication_missing_parameter")
         if not hmac.compare_digest(str(params["oauth_consumer_key"]), self.consumer_key):
             raise _fail("Consumer key is invalid.")
         self._check_signature(method, f"{'https' if ssl else 'http'}://{host}{path}", params)

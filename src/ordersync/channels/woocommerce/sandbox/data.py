@@ -270,7 +270,8 @@ def _person(rng: random.Random) -> dict:
     first, last = rng.choice(_FIRST), rng.choice(_LAST)
     mail = _slug(f"{first}.{last}").replace("-", ".")
     return {"first_name": first, "last_name": last, "company": rng.choice(("",) * 9 + ("Muster GmbH",)),
-            "address_1": rng.choice(_STREETS + _LOCAL_STREETS[country] * 4), "address_2": rng.choice(_LINE2), "city": city,
+            "address_1": rng.choice(_STREETS + _LOCAL_STREETS[country] * 4), "address_2": rng.choice(_LINE2),
+            "city": city,
             "state": _CH_STATES.get(postcode, "") if country == "CH" else "", "postcode": postcode,
             "country": country, "email": f"{mail}{rng.randint(1, 99)}@{rng.choice(('web.de', 'gmx.de', 'posteo.de'))}",
             "phone": rng.choice(("", f"+49 170 {rng.randint(1000000, 9999999)}", f"030 {rng.randint(100000, 999999)}"))}
@@ -306,7 +307,8 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
         shipping.update(address_1=f"Packstation {rng.randint(100, 250)}", address_2=str(rng.randint(10**7, 10**8)))
     method, title, _ = rng.choices(_PAYMENTS, [w for *_, w in _PAYMENTS])[0]
     if lines is None:
-        lines = [(rng.choice(sellables), rng.choice((1, 1, 1, 2, 2, 3, 5))) for _ in range(rng.choice((1, 1, 2, 2, 3, 4)))]
+        lines = [(rng.choice(sellables), rng.choice((1, 1, 1, 2, 2, 3, 5)))
+                 for _ in range(rng.choice((1, 1, 2, 2, 3, 4)))]
     coupon = rng.choice(((0, ""),) * 9 + ((10, "SOMMER10"),))
     zero_tax = billing["country"] == "CH"
     item_base, meta_base = 1_000_000 + row.index * 8, 5_000_000 + row.index * 16

@@ -200,7 +200,8 @@ def build_routes(sb: WooSandbox) -> list[Route]:
                EDIT=("edit", VARIATION_UPDATE, update_variation, exists_variation))),
         ("/webhooks", table(GET=("list", lim(WEBHOOKS_LIST), list_webhooks, None),
                             POST=("create", WEBHOOK_CREATE, create_webhook, None))),
-        ("/webhooks/{id:int}", table(GET=("view", {}, get_webhook, None), EDIT=("edit", WEBHOOK_UPDATE, update_webhook, None),
+        ("/webhooks/{id:int}", table(GET=("view", {}, get_webhook, None),
+                                     EDIT=("edit", WEBHOOK_UPDATE, update_webhook, None),
                                      DELETE=("delete", FORCE, delete_webhook, None))),
     ]
     every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # unknown methods get WP's 404
