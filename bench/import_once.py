@@ -12,7 +12,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from cryptography.fernet import Fernet
 
 from ordersync.config import Config
@@ -55,7 +54,6 @@ def main() -> None:
                       "orders_per_s": round(result.created / seconds), "plain_fetch_per_s": round(raw_count / raw_seconds),
                       "ratio_to_plain_fetch": round(seconds / raw_seconds, 2), "peak_rss_mb": round(peak_mb)}))
     hub.close()
-    del httpx
 
 
 if __name__ == "__main__":
