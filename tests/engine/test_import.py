@@ -41,8 +41,6 @@ def test_stale_data_never_overwrites_newer(hub, memshop):
     now = utcnow()
     newer = make_order(1, modified=now - timedelta(minutes=1), state=OrderState.SHIPPED)
     older = make_order(1, modified=now - timedelta(minutes=5), state=OrderState.PAID)
-    with hub.db.session():
-        pass
     store_page(hub, hub.account_id(), memshop, Page([newer]), source="webhook")
     counts = store_page(hub, hub.account_id(), memshop, Page([older]), source="webhook")
     assert counts.updated == 0 and counts.unchanged == 1

@@ -77,5 +77,10 @@ def dumps(obj: Any) -> str:
     return json.dumps(to_data(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def digest(text: str) -> str:
+    """The hash of an already serialised form (see ``dumps``)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def content_hash(obj: Any) -> str:
-    return hashlib.sha256(dumps(obj).encode()).hexdigest()[:32]
+    return digest(dumps(obj))

@@ -82,11 +82,15 @@ def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int) -> list
         return [e for e in due if e.order_id is None or first_open.get(e.order_id) == e.id]
 
 
-def _claim(hub: Hub, entry_id: int, now: datetime) -> bool:
+def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
+    """Claim in one statement; ids another dispatcher took first are simply not returned."""
+    if not entry_ids:
+        return set()
     with hub.db.session() as s:
-        return s.execute(update(OutboxEntry)
-                         .where(OutboxEntry.id == entry_id, OutboxEntry.status == "pending")
-                         .values(status="sending", lease_until=now + CLAIM_LEASE)).rowcount == 1
+        return set(s.scalars(update(OutboxEntry)
+                             .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "pending")
+                             .values(status="sending", lease_until=now + CLAIM_LEASE)
+                             .returning(OutboxEntry.id)))
 
 
 def dispatch(hub: Hub, connection_id: int | None = None, *, limit: int = 1000,
@@ -95,8 +99,10 @@ def dispatch(hub: Hub, connection_id: int | None = None, *, limit: int = 1000,
     release_expired(hub, now)
     result = DispatchResult()
     by_connection: dict[int, list[OutboxEntry]] = defaultdict(list)
-    for entry in _due(hub, connection_id, now, limit):
-        if _claim(hub, entry.id, now):
+    due = _due(hub, connection_id, now, limit)
+    claimed = _claim(hub, [e.id for e in due], now)
+    for entry in due:
+        if entry.id in claimed:
             by_connection[entry.connection_id].append(entry)
     for conn_id, entries in by_connection.items():
         _deliver_connection(hub, conn_id, entries, result)
@@ -180,21 +186,22 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
                   .values(**values))
 
 
+def _dead_letters(entry_ids: list[int] | None, connection_id: int | None):
+    q = update(OutboxEntry).where(OutboxEntry.status == "dead")
+    if entry_ids:
+        q = q.where(OutboxEntry.id.in_(entry_ids))
+    if connection_id is not None:
+        q = q.where(OutboxEntry.connection_id == connection_id)
+    return q
+
+
 def retry_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
     with hub.db.session() as s:
-        q = update(OutboxEntry).where(OutboxEntry.status == "dead")
-        if entry_ids:
-            q = q.where(OutboxEntry.id.in_(entry_ids))
-        if connection_id is not None:
-            q = q.where(OutboxEntry.connection_id == connection_id)
+        q = _dead_letters(entry_ids, connection_id)
         return s.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow())).rowcount
 
 
 def discard_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
     with hub.db.session() as s:
-        q = update(OutboxEntry).where(OutboxEntry.status == "dead")
-        if entry_ids:
-            q = q.where(OutboxEntry.id.in_(entry_ids))
-        if connection_id is not None:
-            q = q.where(OutboxEntry.connection_id == connection_id)
+        q = _dead_letters(entry_ids, connection_id)
         return s.execute(q.values(status="discarded", updated_at=utcnow())).rowcount

@@ -121,7 +121,8 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
             result.rereads += 1
         shifted = first_total != last_total
         if not shifted:
-            set_position(hub, connection_id, "orders", advance(position, window))
+            position = advance(position, window)
+            set_position(hub, connection_id, "orders", position)
         now = utcnow()
         with hub.db.session() as s:
             s.execute(update(Connection).where(Connection.id == connection_id).values(
@@ -129,7 +130,7 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
                 next_poll_at=now + timedelta(seconds=row.poll_interval)))
         finish_run(hub, run_id, fetched=result.fetched, created=result.created, updated=result.updated,
                    unchanged=result.unchanged, quarantined=result.quarantined,
-                   lag_seconds=lag_seconds(get_position(hub, connection_id, "orders"), now),
+                   lag_seconds=lag_seconds(position, now),
                    error="window kept shifting while paged; cursor held back" if shifted else None)
         return result
     except ChannelError as exc:

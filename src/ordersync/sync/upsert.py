@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import Order
-from ..domain.codec import content_hash, dumps
+from ..domain.codec import digest, dumps
 from ..domain.timeutil import utcnow
 from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
 
@@ -74,21 +74,19 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
                    OrderRow.state)
             .where(OrderRow.connection_id == connection_id, OrderRow.external_id.in_(list(latest))))
     }
-    new_rows, new_orders, events, items = [], [], [], []
+    new_rows, new_orders, changed_rows, events, items = [], [], [], [], []
     for ext_id, order in latest.items():
         data = dumps(order)
-        digest = content_hash(data)
+        hashed = digest(data)
         old = existing.get(ext_id)
         if old is None:
-            new_rows.append(_order_values(order, account_id, connection_id, data, digest, now)
+            new_rows.append(_order_values(order, account_id, connection_id, data, hashed, now)
                             | {"imported_at": now})
             new_orders.append(order)
-        elif old.content_hash == digest or order.updated_at < old.channel_updated_at:
+        elif old.content_hash == hashed or order.updated_at < old.channel_updated_at:
             counts.unchanged += 1
         else:
-            values = _order_values(order, account_id, connection_id, data, digest, now)
-            s.execute(update(OrderRow).where(OrderRow.id == old.id).values(**values))
-            s.execute(delete(OrderItemRow).where(OrderItemRow.order_id == old.id))
+            changed_rows.append(_order_values(order, account_id, connection_id, data, hashed, now) | {"id": old.id})
             items += _item_rows(old.id, order)
             text = "updated from channel"
             if int(order.state) != old.state:
@@ -96,6 +94,9 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
             events.append({"order_id": old.id, "at": now, "kind": "updated", "source": source, "text": text})
             counts.updated += 1
             counts.updated_ids.append(old.id)
+    if changed_rows:  # one executemany by primary key, one DELETE for all their items
+        s.execute(update(OrderRow), changed_rows)
+        s.execute(delete(OrderItemRow).where(OrderItemRow.order_id.in_(counts.updated_ids)))
     if new_rows:
         ids = s.execute(insert(OrderRow).returning(OrderRow.id, sort_by_parameter_order=True),
                         new_rows).scalars().all()

@@ -78,9 +78,8 @@ def process_delivery(hub: Hub, delivery_row: int) -> str:
             return "processed"
         conn = s.get(Connection, d.connection_id)
         body, topic, delivery_id = d.body, d.topic, d.delivery_id
-        headers = json.loads(d.headers)
     connector = connections.build_connector(hub, conn)
-    meta = WebhookMeta(delivery_id=delivery_id, topic=topic, resource_id=headers.get("x-resource-id", ""))
+    meta = WebhookMeta(delivery_id=delivery_id, topic=topic)
     status, error = "processed", None
     try:
         page = connector.parse_webhook(meta, body)

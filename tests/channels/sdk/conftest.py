@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.serving import read_body, serve_in_thread
 
 
 @dataclass
@@ -59,12 +59,7 @@ class Script:
 
     async def __call__(self, scope, receive, send) -> None:
         assert scope["type"] == "http"
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         self.received.append(Received(scope["method"], scope["path"], scope["query_string"].decode(),
                                       headers, body))

@@ -15,7 +15,7 @@ from ordersync.channels.sdk.connector import ConnectorContext
 from ordersync.channels.sdk.errors import WebhookRejected
 from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.retry import RetryPolicy
-from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.serving import read_body, serve_in_thread
 from ordersync.channels.woocommerce.connector import WooCommerceConnector
 from ordersync.channels.woocommerce.sandbox import create_sandbox
 
@@ -79,12 +79,7 @@ class Receiver:
         self.calls: list[tuple[int, Any, Any]] = []
 
     async def __call__(self, scope, receive, send) -> None:
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
         status, meta, page = await asyncio.to_thread(self._handle, headers, body)
         self.calls.append((status, meta, page))

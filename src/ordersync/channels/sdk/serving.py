@@ -49,3 +49,13 @@ def serve_in_thread(app, *, host: str = "127.0.0.1", port: int = 0, log_level: s
             raise RuntimeError(f"server on {host}:{port} did not start")
         time.sleep(0.01)
     return RunningServer(f"http://{host}:{port}", port, server, thread)
+
+
+async def read_body(receive) -> bytes:
+    """The whole request body of a raw ASGI request, however many chunks it came in."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body

@@ -78,13 +78,22 @@ class WooCommerceConnector(Connector):
         self.tracking_key = "" if note_only else cfg["tracking_meta_key"]
         self.mapping = MappingConfig(StatusMap.from_settings(cfg["status_map_import"], cfg["status_map_export"]),
                                      self.tracking_key)
-        self.client = WooClient(cfg["url"], cfg["consumer_key"], cfg["consumer_secret"], auth=cfg["auth"],
-                                verify_tls=cfg["verify_tls"], timeout=cfg["timeout"],
-                                connection_key=str(self.context.connection_id or ""))
+        self._client: WooClient | None = None
         self._sleep: Callable[[float], None] = time.sleep
 
+    @property
+    def client(self) -> WooClient:
+        """Built on first use: verifying a webhook needs no HTTP client (nor its TLS context)."""
+        if self._client is None:
+            cfg = self.config
+            self._client = WooClient(cfg["url"], cfg["consumer_key"], cfg["consumer_secret"], auth=cfg["auth"],
+                                     verify_tls=cfg["verify_tls"], timeout=cfg["timeout"],
+                                     connection_key=str(self.context.connection_id or ""))
+        return self._client
+
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
 
     # lifecycle -----------------------------------------------------------------------------------
     def test_connection(self) -> ConnectionTestResult:

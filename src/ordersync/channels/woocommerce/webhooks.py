@@ -86,8 +86,7 @@ def verify(state: Mapping[str, Any], headers: Mapping[str, str], body: bytes) ->
     ping = _PING.match(body.strip())
     if not signature:
         if ping:
-            return WebhookMeta(delivery_id=f"ping:{ping.group(1).decode()}", topic="ping",
-                               resource_id=ping.group(1).decode(), is_ping=True)
+            return _ping_meta(ping)
         raise WebhookRejected("missing X-WC-Webhook-Signature header")
     secret = state.get("webhook_secret")
     if not secret:
@@ -95,12 +94,16 @@ def verify(state: Mapping[str, Any], headers: Mapping[str, str], body: bytes) ->
     if not verify_signature(hmac_sha256_base64(secret, body), signature):
         raise WebhookRejected("X-WC-Webhook-Signature does not match the body")
     if ping:
-        return WebhookMeta(delivery_id=f"ping:{ping.group(1).decode()}", topic="ping",
-                           resource_id=ping.group(1).decode(), is_ping=True)
+        return _ping_meta(ping)
     digest = hashlib.sha256(body).hexdigest()[:16]
     delivery = h.get("x-wc-webhook-delivery-id") or h.get("x-wc-delivery-id") or ""
     return WebhookMeta(delivery_id=f"{delivery}:{digest}" if delivery else f"sha256:{digest}",
                        topic=h.get("x-wc-webhook-topic", ""), resource_id=_resource_id(body))
+
+
+def _ping_meta(ping: re.Match[bytes]) -> WebhookMeta:
+    webhook_id = ping.group(1).decode()
+    return WebhookMeta(delivery_id=f"ping:{webhook_id}", topic="ping", resource_id=webhook_id, is_ping=True)
 
 
 def _resource_id(body: bytes) -> str:
