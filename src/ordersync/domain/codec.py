@@ -19,9 +19,20 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def to_data(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    """Runs once per imported order over every nested field: plain values return on the first test."""
+    if type(obj) in _PLAIN:  # exact types: an IntEnum is an int subclass and must not pass here
+        return obj
+    if hasattr(type(obj), "__dataclass_fields__"):
+        return {name: to_data(getattr(obj, name)) for name in _field_names(type(obj))}
     if isinstance(obj, IntEnum):
         return int(obj)
     if isinstance(obj, Decimal):

@@ -23,6 +23,7 @@ from ..domain.timeutil import utcnow
 from ..store.models import Connection, Cursor
 from . import connections, leases
 from .hub import Hub
+from .prefetch import prefetch
 from .quarantine import quarantine
 from .synclog import finish_run, start_run
 from .upsert import UpsertCounts, upsert_orders
@@ -105,7 +106,7 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
         run_id = start_run(hub, connection_id, "orders", since=window.since, until=window.until)
         while True:
             first_total = last_total = None
-            for page in connector.fetch_orders(window):
+            for page in prefetch(connector.fetch_orders(window)):
                 counts = store_page(hub, row.account_id, connection_id, page, source="poll")
                 result.counts.add(counts)
                 result.fetched += len(page.records) + len(page.quarantined)

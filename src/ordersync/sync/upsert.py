@@ -98,7 +98,8 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         s.execute(update(OrderRow), changed_rows)
         s.execute(delete(OrderItemRow).where(OrderItemRow.order_id.in_(counts.updated_ids)))
     if new_rows:
-        ids = s.execute(insert(OrderRow).returning(OrderRow.id, sort_by_parameter_order=True),
+        # Core statements on the tables: executemany in batches, without the ORM's per-row bookkeeping
+        ids = s.execute(insert(OrderRow.__table__).returning(OrderRow.id, sort_by_parameter_order=True),
                         new_rows).scalars().all()
         for order_id, order in zip(ids, new_orders, strict=True):
             items += _item_rows(order_id, order)
@@ -107,9 +108,9 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         counts.created += len(ids)
         counts.created_ids += list(ids)
     if items:
-        s.execute(insert(OrderItemRow), items)
+        s.execute(insert(OrderItemRow.__table__), items)
     if events:
-        s.execute(insert(OrderEvent), events)
+        s.execute(insert(OrderEvent.__table__), events)
     resolved = [o.external_id for o in latest.values()]
     s.execute(update(QuarantineEntry)
               .where(QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == "orders",
