@@ -75,6 +75,9 @@ class MemShop(Connector):
             if offset + self.page_size >= total:
                 return
 
+    def channel_status_for(self, state):
+        return {OrderState.CLOSED: "completed", OrderState.SHIPPED: "completed"}.get(state)
+
     def _push(self, *call) -> PushResult:
         self.calls.append(call)
         if self.fail_pushes:

@@ -115,3 +115,26 @@ def test_concurrent_writers_never_duplicate(hub, memshop):
         t.join()
     assert not errors
     assert count_orders(hub) == 40
+
+
+def test_our_own_pushed_status_coming_back_keeps_the_hub_state(hub, memshop):
+    """Hub "Closed" is written to the channel as "completed"; read back, that must not become "Shipped"."""
+    from ordersync.sync import actions
+
+    now = utcnow()
+    MemShop.orders["1"] = make_order(1, modified=now - timedelta(hours=1))
+    MemShop.orders["2"] = make_order(2, modified=now - timedelta(hours=1))
+    import_orders(hub, memshop)
+    with hub.db.session() as s:
+        ids = dict(s.execute(select(OrderRow.external_id, OrderRow.id)).all())
+    actions.set_state(hub, ids["1"], OrderState.CLOSED)
+    actions.set_state(hub, ids["2"], OrderState.CLOSED)
+    echo = make_order(1, modified=now - timedelta(seconds=30), state=OrderState.SHIPPED)
+    echo.channel_status = "completed"
+    real = make_order(2, modified=now - timedelta(seconds=30), state=OrderState.CANCELLED)
+    real.channel_status = "cancelled"
+    MemShop.orders.update({"1": echo, "2": real})
+    assert import_orders(hub, memshop).updated == 2
+    with hub.db.session() as s:
+        states = dict(s.execute(select(OrderRow.external_id, OrderRow.state)).all())
+    assert states == {"1": OrderState.CLOSED, "2": OrderState.CANCELLED}

@@ -87,3 +87,29 @@ def test_a_crashed_dispatcher_releases_its_claim(hub, memshop):
         entry = s.scalar(select(OutboxEntry))
         entry.status, entry.lease_until = "sending", utcnow() - timedelta(seconds=1)
     assert dispatcher.dispatch(hub).sent == 1
+
+
+def test_retrying_dead_stock_letters_sends_only_the_newest_value_per_listing(hub, memshop):
+    account = hub.account_id()
+
+    def stock(qty):
+        with hub.db.session() as s:
+            enqueue(s, account_id=account, connection_id=memshop, kind="stock", coalesce_key="stock:7",
+                    payload={"product_external_id": "p7", "variant_external_id": "", "quantity": qty, "sku": "B"})
+
+    for qty in (5, 4):  # two values that both die
+        stock(qty)
+        MemShop.fail_pushes = [PermanentError("422", status=422)]
+        dispatcher.dispatch(hub)
+    assert dispatcher.retry_dead(hub) == 1
+    dispatcher.dispatch(hub)
+    assert MemShop.calls[-1] == ("stock", "p7", 4)
+    stock(3)  # dies again while a newer value is pending: retrying must not collide with it
+    MemShop.fail_pushes = [PermanentError("422", status=422)]
+    dispatcher.dispatch(hub)
+    stock(2)
+    assert dispatcher.retry_dead(hub) == 0
+    dispatcher.dispatch(hub)
+    assert MemShop.calls[-1] == ("stock", "p7", 2)
+    with hub.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == "superseded")) == 2

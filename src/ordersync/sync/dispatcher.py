@@ -186,22 +186,37 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
                   .values(**values))
 
 
-def _dead_letters(entry_ids: list[int] | None, connection_id: int | None):
-    q = update(OutboxEntry).where(OutboxEntry.status == "dead")
+def _dead_filter(entry_ids: list[int] | None, connection_id: int | None) -> list:
+    where = [OutboxEntry.status == "dead"]
     if entry_ids:
-        q = q.where(OutboxEntry.id.in_(entry_ids))
+        where.append(OutboxEntry.id.in_(entry_ids))
     if connection_id is not None:
-        q = q.where(OutboxEntry.connection_id == connection_id)
-    return q
+        where.append(OutboxEntry.connection_id == connection_id)
+    return where
 
 
 def retry_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
+    """Queue dead letters again. Of coalesced (stock) letters only the newest value per listing is
+    retried, and none where a newer value is already pending: the rest are superseded, never sent."""
+    now = utcnow()
     with hub.db.session() as s:
-        q = _dead_letters(entry_ids, connection_id)
-        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=utcnow())).rowcount
+        dead = s.scalars(select(OutboxEntry).where(*_dead_filter(entry_ids, connection_id))
+                         .order_by(OutboxEntry.id)).all()
+        keys = {e.coalesce_key for e in dead if e.coalesce_key}
+        newest = {e.coalesce_key: e.id for e in dead if e.coalesce_key}
+        pending = set(s.scalars(select(OutboxEntry.coalesce_key).where(
+            OutboxEntry.status == "pending", OutboxEntry.coalesce_key.in_(keys)))) if keys else set()
+        retried = 0
+        for entry in dead:
+            if entry.coalesce_key and (entry.coalesce_key in pending or newest[entry.coalesce_key] != entry.id):
+                entry.status, entry.updated_at = "superseded", now
+                continue
+            entry.status, entry.attempts, entry.next_attempt_at, entry.updated_at = "pending", 0, now, now
+            retried += 1
+        return retried
 
 
 def discard_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
     with hub.db.session() as s:
-        q = _dead_letters(entry_ids, connection_id)
+        q = update(OutboxEntry).where(*_dead_filter(entry_ids, connection_id))
         return s.execute(q.values(status="discarded", updated_at=utcnow())).rowcount

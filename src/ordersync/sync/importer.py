@@ -26,7 +26,7 @@ from .hub import Hub
 from .prefetch import prefetch
 from .quarantine import quarantine
 from .synclog import finish_run, start_run
-from .upsert import UpsertCounts, upsert_orders
+from .upsert import OwnStatus, UpsertCounts, upsert_orders
 
 MAX_WINDOW_REREADS = 3
 Progress = Callable[[int, int | None], None]  # (records so far, expected total or None)
@@ -71,12 +71,14 @@ def set_position(hub: Hub, connection_id: int, stream: str, position) -> None:
             cur.position, cur.updated_at = position, utcnow()
 
 
-def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *, source: str) -> UpsertCounts:
+def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *, source: str,
+               own_status: OwnStatus | None = None) -> UpsertCounts:
     """Write one page in one transaction; a lost insert race re-reads the page (see upsert)."""
     for attempt in range(5):
         try:
             with hub.db.session() as s:
-                counts = upsert_orders(s, account_id, connection_id, page.records, source=source)
+                counts = upsert_orders(s, account_id, connection_id, page.records, source=source,
+                                       own_status=own_status)
                 if page.quarantined:
                     quarantine(s, connection_id, "orders", page.quarantined)
                 return counts
@@ -107,7 +109,8 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
         while True:
             first_total = last_total = None
             for page in prefetch(connector.fetch_orders(window)):
-                counts = store_page(hub, row.account_id, connection_id, page, source="poll")
+                counts = store_page(hub, row.account_id, connection_id, page, source="poll",
+                                    own_status=connector.channel_status_for)
                 result.counts.add(counts)
                 result.fetched += len(page.records) + len(page.quarantined)
                 result.quarantined += len(page.quarantined)

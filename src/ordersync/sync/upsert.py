@@ -10,15 +10,19 @@ compares instead of inserting: a lost race re-reads, it never duplicates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Order
+from ..domain import Order, OrderState
 from ..domain.codec import digest, dumps
 from ..domain.timeutil import utcnow
 from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
+
+
+OwnStatus = Callable[[OrderState], "str | None"]
 
 
 @dataclass
@@ -58,7 +62,9 @@ def _item_rows(order_id: int, order: Order) -> list[dict]:
 
 
 def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],
-                  *, source: str = "poll") -> UpsertCounts:
+                  *, source: str = "poll", own_status: OwnStatus | None = None) -> UpsertCounts:
+    """``own_status`` maps a hub state to the channel status our pushes write for it: an imported status
+    that is exactly that keeps the hub's state (it is our own push coming back, not a change)."""
     counts = UpsertCounts()
     if not orders:
         return counts
@@ -86,10 +92,14 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         elif old.content_hash == hashed or order.updated_at < old.channel_updated_at:
             counts.unchanged += 1
         else:
-            changed_rows.append(_order_values(order, account_id, connection_id, data, hashed, now) | {"id": old.id})
+            values = _order_values(order, account_id, connection_id, data, hashed, now) | {"id": old.id}
+            if (own_status is not None and values["state"] != old.state
+                    and own_status(OrderState(old.state)) == order.channel_status):
+                values["state"] = old.state
+            changed_rows.append(values)
             items += _item_rows(old.id, order)
             text = "updated from channel"
-            if int(order.state) != old.state:
+            if values["state"] != old.state:
                 text = f"state {old.state} → {int(order.state)} ({order.channel_status}) from channel"
             events.append({"order_id": old.id, "at": now, "kind": "updated", "source": source, "text": text})
             counts.updated += 1

@@ -95,6 +95,12 @@ class Connector:
         raise NotImplementedError
 
     # push ----------------------------------------------------------------------------------------
+    def channel_status_for(self, state: OrderState) -> str | None:
+        """The channel status our ``push_state`` writes for a hub state, if any. The engine uses it to
+        recognise an imported status as the echo of its own push (hub "Closed" written as "completed"
+        must not come back as "Shipped")."""
+        return None
+
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         raise NotImplementedError
 

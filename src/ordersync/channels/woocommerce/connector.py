@@ -184,6 +184,9 @@ class WooCommerceConnector(Connector):
                 self._sleep(self.client.http.retry.backoff(attempt))
         return False
 
+    def channel_status_for(self, state: OrderState) -> str | None:
+        return self.mapping.statuses.status_for(state)
+
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         status = self.mapping.statuses.status_for(state)
         if status is None:
