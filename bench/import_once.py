@@ -37,7 +37,7 @@ def plain_fetch(connector) -> tuple[int, float]:
 
 
 def main() -> None:
-    base_url, settings, db_url = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+    settings, db_url = json.loads(sys.argv[2]), sys.argv[3]  # argv[1], the base URL, is in the settings
     home = Path(tempfile.mkdtemp(prefix="ordersync-bench-"))
     hub = Hub.open(Config(home=home, database_url=db_url, base_url="http://127.0.0.1:9",
                           master_key=Fernet.generate_key().decode(), redis_url=None))

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from decimal import Decimal, InvalidOperation
-from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from .channels.sdk.errors import ChannelError
 from .channels.sdk.settings import SettingsError
@@ -49,4 +45,4 @@ def main() -> None:
         sys.exit(1)
 
 
-from .cli_commands import connections as _c, orders as _o, runtime as _r  # noqa: E402,F401
+from .cli_commands import connections as _c, orders as _o, runtime as _r, stock as _s  # noqa: E402,F401

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from ..cli import ACCOUNT, _hub, _progress, articles_app, orders_app, out, outbox_app, stock_app
+from ..cli import ACCOUNT, _hub, orders_app, out, outbox_app
 from ..domain import OrderState
-from ..store.models import ArticleRow, Connection, OrderEvent, OrderRow, OutboxEntry, ShipmentRow
-from ..sync import actions, dispatcher, stock
-from ..sync.hub import HubError
+from ..store.models import Connection, OrderEvent, OrderRow, OutboxEntry, ShipmentRow
+from ..sync import actions, dispatcher
 from ..sync.importer import connection_id_by_name
 
 
 @orders_app.command("list")
 def list_orders(connection: str = typer.Option(None, "--connection"), state: str = typer.Option(None, "--state"),
+                oversold: bool = typer.Option(False, "--oversold", help="only orders flagged as oversold"),
                 limit: int = typer.Option(50, "--limit"), as_json: bool = typer.Option(False, "--json"),
                 account: str = ACCOUNT) -> None:
     """Newest orders first."""
@@ -32,6 +31,8 @@ def list_orders(connection: str = typer.Option(None, "--connection"), state: str
             q = q.where(OrderRow.connection_id == conn_id)
         if state:
             q = q.where(OrderRow.state == int(OrderState.parse(state)))
+        if oversold:
+            q = q.where(OrderRow.oversold.is_(True))
         rows = s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
                          .limit(None if as_json and limit <= 0 else limit)).all()
     if as_json:
@@ -39,12 +40,14 @@ def list_orders(connection: str = typer.Option(None, "--connection"), state: str
             "id": o.id, "connection": name, "external_id": o.external_id, "number": o.number,
             "state": o.state, "state_name": OrderState(o.state).name_en, "channel_status": o.channel_status,
             "total": str(o.total), "currency": o.currency, "buyer": o.buyer_name, "email": o.buyer_email,
+            "oversold": o.oversold,
             "created_at": o.created_at.isoformat(), "updated_at": o.channel_updated_at.isoformat()}
             for o, name in rows]))
         return
     table = Table("id", "connection", "number", "state", "total", "buyer", "created (UTC)")
     for o, name in rows:
-        table.add_row(str(o.id), name or "—", o.number, OrderState(o.state).name_en,
+        table.add_row(str(o.id), name or "—", o.number,
+                      OrderState(o.state).name_en + (" [red](oversold)[/]" if o.oversold else ""),
                       f"{o.total} {o.currency}", o.buyer_name, o.created_at.strftime("%Y-%m-%d %H:%M"))
     out.print(table)
 
@@ -101,53 +104,6 @@ def message(order: str, text: str = typer.Option(..., "--text"), subject: str = 
     hub = _hub()
     actions.send_message(hub, actions.find_order(hub, order, account), subject=subject, text=text, account=account)
     out.print(f"order {order}: message queued")
-
-
-def _quantity(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise HubError(f"quantity {text!r} is not a number") from None
-    if value != value.to_integral_value():
-        raise HubError(f"quantity {text!r} must be a whole number")
-    return value
-
-
-@stock_app.command("set")
-def stock_set(sku: str, quantity: str, reason: str = typer.Option("", "--reason"), account: str = ACCOUNT) -> None:
-    """Set on-hand stock of an article; every channel listing it is updated by the next dispatch."""
-    n = stock.set_stock(_hub(), sku, _quantity(quantity), reason=reason, account=account)
-    out.print(f"{sku}: stock {quantity}; {n} listing(s) queued")
-
-
-@articles_app.command("import")
-def articles_import(name: str, account: str = ACCOUNT) -> None:
-    hub = _hub()
-    with _progress() as bar:
-        task = bar.add_task(f"articles from {name}", total=None)
-        result = stock.import_articles(hub, connection_id_by_name(hub, name, account),
-                                       progress=lambda done, total: bar.update(task, completed=done, total=total))
-    if result.error:
-        raise HubError(f"article import failed: {result.error}")
-    out.print(f"{result.fetched} products read, {result.articles_created} new articles, "
-              f"{result.listings_linked} listings linked, {result.quarantined} quarantined")
-
-
-@articles_app.command("list")
-def articles_list(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
-    hub = _hub()
-    account_id = hub.account_id(account)
-    with hub.db.session() as s:
-        rows = s.scalars(select(ArticleRow).where(ArticleRow.account_id == account_id)
-                         .order_by(ArticleRow.sku)).all()
-    if as_json:
-        out.print_json(json.dumps([{"sku": a.sku, "ean": a.ean, "title": a.title, "on_hand": str(a.on_hand)}
-                                   for a in rows]))
-        return
-    table = Table("sku", "ean", "title", "on hand")
-    for a in rows:
-        table.add_row(a.sku, a.ean, a.title, str(a.on_hand))
-    out.print(table)
 
 
 @outbox_app.command("list")

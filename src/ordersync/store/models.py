@@ -20,7 +20,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -56,6 +58,11 @@ class Connection(Base):
     sync_lease_owner: Mapped[str | None] = mapped_column(String(100))
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # stock rules for every listing of this connection (a listing may override them)
+    stock_push: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    stock_buffer: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    stock_max: Mapped[int | None] = mapped_column(Integer)
+    stock_zero_below: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -98,6 +105,9 @@ class OrderRow(Base):
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime)  # in the hub
     data: Mapped[str] = mapped_column(Text)  # the domain Order, codec JSON
     content_hash: Mapped[str] = mapped_column(String(32))
+    # what the order does to stock now: none | reserved | consumed (see sync.reservations)
+    stock_effect: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    oversold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class OrderItemRow(Base):
@@ -113,6 +123,8 @@ class OrderItemRow(Base):
     total_price: Mapped[Decimal] = mapped_column(Amount)
     product_external_id: Mapped[str] = mapped_column(String(100), default="")
     variant_external_id: Mapped[str] = mapped_column(String(100), default="")
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    dont_adjust_stock: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class OrderEvent(Base):
@@ -145,15 +157,31 @@ class ArticleRow(Base):
     sku: Mapped[str] = mapped_column(String(100))
     ean: Mapped[str] = mapped_column(String(20), default="", index=True)
     title: Mapped[str] = mapped_column(Text, default="")
-    on_hand: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0))
+    weight_kg: Mapped[Decimal | None] = mapped_column(Amount)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class StockLevel(Base):
+    """On-hand quantity of one article at one stock location ("default" unless the seller has more)."""
+
+    __tablename__ = "stock_levels"
+    __table_args__ = (UniqueConstraint("article_id", "location", name="uq_stock_level"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    location: Mapped[str] = mapped_column(String(50), default="default")
+    on_hand: Mapped[Decimal] = mapped_column(Amount)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class StockMovement(Base):
+    """The stock history: every change of on-hand with its reason (a correction, an order shipped...)."""
+
     __tablename__ = "stock_movements"
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    location: Mapped[str] = mapped_column(String(50), default="default", server_default="default")
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     change: Mapped[Decimal] = mapped_column(Amount)
     on_hand_after: Mapped[Decimal] = mapped_column(Amount)
@@ -177,6 +205,11 @@ class Listing(Base):
     ean: Mapped[str] = mapped_column(String(20), default="")
     title: Mapped[str] = mapped_column(Text, default="")
     channel_stock: Mapped[Decimal | None] = mapped_column(Amount)
+    # per-listing stock rules; None = the connection's rule
+    push_mode: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")  # auto | never
+    stock_buffer: Mapped[int | None] = mapped_column(Integer)
+    stock_max: Mapped[int | None] = mapped_column(Integer)
+    stock_zero_below: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

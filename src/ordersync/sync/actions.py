@@ -16,6 +16,8 @@ from ..domain.timeutil import utcnow
 from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
 from .hub import Hub, HubError
 from .outbox import enqueue
+from .propagation import propagate
+from .reservations import apply_orders
 
 
 def _order(s: Session, hub: Hub, order_id: int, account: str | None) -> OrderRow:
@@ -55,6 +57,7 @@ def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str) -> 
     if state is OrderState.SHIPPED and order.shipped_at is None:
         order.shipped_at = utcnow()
     _event(s, order.id, "state", f"state {old.name_en} → {state.name_en}")
+    propagate(s, apply_orders(s, [order.id]))
     conn = _channel_supports(s, order, Capability.CHANGE_STATUS)
     if conn is not None:
         enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="state", order_id=order.id,

@@ -23,7 +23,7 @@ from ..channels.sdk.errors import ChannelError, RateLimited
 from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import OrderState, Shipment, StockUpdate
 from ..domain.timeutil import utcnow
-from ..store.models import Connection, OrderRow, OutboxAttempt, OutboxEntry
+from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxEntry
 from . import connections
 from .hub import Hub
 
@@ -168,6 +168,9 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
         attempts = entry.attempts + 1
         values: dict = {"attempts": attempts, "updated_at": now, "lease_until": None}
         if ok:
+            if entry.kind == "stock" and entry.listing_id is not None:
+                s.execute(update(Listing).where(Listing.id == entry.listing_id)
+                          .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now))
             values |= {"status": "done", "last_error": None,
                        "result": "already done" if outcome.already_done else (outcome.detail or "ok")}
             result.sent += 1

@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.records import OrderPage, Window
 from ..domain.timeutil import utcnow
@@ -26,7 +27,9 @@ from .hub import Hub
 from .prefetch import prefetch
 from .quarantine import quarantine
 from .synclog import finish_run, start_run
-from .upsert import OwnStatus, UpsertCounts, upsert_orders
+from .propagation import propagate
+from .reservations import apply_orders, resolve_items
+from .upsert import UpsertCounts, upsert_orders
 
 MAX_WINDOW_REREADS = 3
 Progress = Callable[[int, int | None], None]  # (records so far, expected total or None)
@@ -72,13 +75,22 @@ def set_position(hub: Hub, connection_id: int, stream: str, position) -> None:
 
 
 def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *, source: str,
-               own_status: OwnStatus | None = None) -> UpsertCounts:
-    """Write one page in one transaction; a lost insert race re-reads the page (see upsert)."""
+               connector: Connector | None = None) -> UpsertCounts:
+    """Write one page in one transaction: the orders, what they do to stock, and the stock pushes that
+    follow for the *other* channels (the source channel too, if it does not adjust its own stock).
+    A lost insert race re-reads the page (see upsert)."""
+    own_status = connector.channel_status_for if connector is not None else None
+    skip = connection_id if connector is None or connector.adjusts_own_stock else None
     for attempt in range(5):
         try:
             with hub.db.session() as s:
                 counts = upsert_orders(s, account_id, connection_id, page.records, source=source,
                                        own_status=own_status)
+                touched = counts.created_ids + counts.updated_ids
+                if touched:
+                    resolve_items(s, account_id, connection_id, touched)
+                    affected = apply_orders(s, touched, new_ids=set(counts.created_ids))
+                    propagate(s, affected, skip_connection=skip)
                 if page.quarantined:
                     quarantine(s, connection_id, "orders", page.quarantined)
                 return counts
@@ -109,8 +121,7 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
         while True:
             first_total = last_total = None
             for page in prefetch(connector.fetch_orders(window)):
-                counts = store_page(hub, row.account_id, connection_id, page, source="poll",
-                                    own_status=connector.channel_status_for)
+                counts = store_page(hub, row.account_id, connection_id, page, source="poll", connector=connector)
                 result.counts.add(counts)
                 result.fetched += len(page.records) + len(page.quarantined)
                 result.quarantined += len(page.quarantined)

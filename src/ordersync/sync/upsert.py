@@ -58,7 +58,8 @@ def _item_rows(order_id: int, order: Order) -> list[dict]:
     return [{"order_id": order_id, "external_id": i.external_id[:100], "sku": i.sku[:100], "ean": i.ean[:20],
              "title": i.title, "quantity": i.quantity, "unit_price": i.unit_price, "total_price": i.total_price,
              "product_external_id": i.product_external_id[:100],
-             "variant_external_id": i.variant_external_id[:100]} for i in order.items]
+             "variant_external_id": i.variant_external_id[:100], "dont_adjust_stock": i.dont_adjust_stock}
+            for i in order.items]
 
 
 def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],

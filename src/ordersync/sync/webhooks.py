@@ -83,7 +83,7 @@ def process_delivery(hub: Hub, delivery_row: int) -> str:
     status, error = "processed", None
     try:
         page = connector.parse_webhook(meta, body)
-        store_page(hub, conn.account_id, conn.id, page, source="webhook", own_status=connector.channel_status_for)
+        store_page(hub, conn.account_id, conn.id, page, source="webhook", connector=connector)
     except RecordError as exc:
         with hub.db.session() as s:
             quarantine(s, conn.id, "orders", [Quarantined(f"webhook:{delivery_id}", body, str(exc), exc.hint)])

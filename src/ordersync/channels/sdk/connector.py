@@ -51,6 +51,9 @@ class Connector:
     sandbox_factory: ClassVar[str] = ""
     #: default seconds between polls
     poll_interval: ClassVar[int] = 60
+    #: the channel lowers (and restores) its own stock for its orders, so the hub must not push the
+    #: stock change an order of this channel caused back to it (invariant 4)
+    adjusts_own_stock: ClassVar[bool] = False
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)

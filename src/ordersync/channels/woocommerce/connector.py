@@ -69,6 +69,7 @@ class WooCommerceConnector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.woocommerce.sandbox:create_sandbox"
+    adjusts_own_stock = True  # WooCommerce reduces stock when an order is placed and restores it on cancel
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)

@@ -1,7 +1,6 @@
 """Alembic environment: uses the connection handed in by ordersync.store.db, or the configured URL."""
 
 from alembic import context
-from sqlalchemy import pool
 
 from ordersync.store.db import make_engine
 from ordersync.store.models import Base

@@ -1,0 +1,151 @@
+"""Query resolvers: the root fields and, generically, every connection and sized list of the subset schema.
+
+Resolvers are bound once to a private copy of the subset schema and find the sandbox in ``info.context``, so
+several sandboxes in one process never share state. A connection without ``first``/``last`` is an error, as
+in Shopify, except inside a bulk operation (``context.bulk``), which streams every node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema
+
+from .store import SearchError, decode_cursor, encode_cursor
+
+MAX_PAGE = 250
+
+
+def _unwrap(type_: Any) -> Any:
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        type_ = type_.of_type
+    return type_
+
+
+def _is_list(type_: Any) -> bool:
+    return isinstance(type_.of_type if isinstance(type_, GraphQLNonNull) else type_, GraphQLList)
+
+
+def _size(info: Any, first: int | None, last: int | None) -> int | None:
+    if first is None and last is None:
+        if getattr(info.context, "bulk", False):
+            return None
+        raise GraphQLError("you must provide one of first or last")
+    size = first if first is not None else last
+    if size < 0 or size > MAX_PAGE:
+        raise GraphQLError(f"The first or last argument must be between 0 and {MAX_PAGE}")
+    return size
+
+
+def connection(pairs: list[tuple[str, Any]], more: bool) -> dict[str, Any]:
+    edges = [{"cursor": c, "node": n} for c, n in pairs]
+    return {"edges": edges, "nodes": [n for _, n in pairs], "pageInfo": {
+        "hasNextPage": more, "hasPreviousPage": False,
+        "startCursor": edges[0]["cursor"] if edges else None, "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
+def list_connection(field: str) -> Any:
+    """Page a list kept under ``field`` by position (nested connections: line items, variants, ...)."""
+
+    def resolve(obj: dict[str, Any], info: Any, first: int | None = None, last: int | None = None,
+                after: str | None = None, reverse: bool = False, **_: Any) -> dict[str, Any]:
+        items = list(obj.get(field) or [])
+        if reverse:
+            items.reverse()
+        size = _size(info, first, last)
+        start = int(decode_cursor(after)[0]) + 1 if after else 0
+        chosen = items[start:] if size is None else items[start:start + size]
+        pairs = [(encode_cursor((start + i,)), item) for i, item in enumerate(chosen)]
+        return connection(pairs, size is not None and start + size < len(items))
+
+    return resolve
+
+
+def sized_list(field: str) -> Any:
+    def resolve(obj: dict[str, Any], info: Any, first: int | None = None, **_: Any) -> list[Any]:
+        items = list(obj.get(field) or [])
+        return items if first is None else items[:first]
+
+    return resolve
+
+
+def _root_page(kind: str) -> Any:
+    def resolve(_: Any, info: Any, first: int | None = None, last: int | None = None, after: str | None = None,
+                query: str | None = None, sortKey: str | None = None, reverse: bool = False,
+                **__: Any) -> dict[str, Any]:
+        sandbox = info.context.sandbox
+        size = _size(info, first, last)
+        try:
+            if kind == "orders":
+                sandbox.maybe_drift(query)
+            rows, more = sandbox.store.page(kind, first=size, after=after, query=query, reverse=reverse,
+                                            sort_key=sortKey or ("PROCESSED_AT" if kind == "orders" else "ID"))
+        except SearchError as exc:
+            raise GraphQLError(str(exc)) from None
+        return connection([(encode_cursor(key), obj) for key, obj in rows], more)
+
+    return resolve
+
+
+def _node(sandbox: Any, ident: str) -> dict[str, Any] | None:
+    store = sandbox.store
+    kind = str(ident).split("/")[-2] if str(ident).count("/") >= 4 else ""
+    if kind == "Order":
+        return store.orders.get(ident)
+    if kind == "ProductVariant":
+        return store.variants.get(ident)
+    if kind == "Product":
+        return next((p for p in store.products if p["id"] == ident), None)
+    if kind == "InventoryItem":
+        variant = store.items.get(ident)
+        return variant["inventoryItem"] if variant else None
+    if kind == "BulkOperation":
+        return store.bulk.get(ident)
+    if kind == "Location":
+        return store.locations.get(ident)
+    if kind == "WebhookSubscription":
+        return store.webhooks.get(ident)
+    return None
+
+
+def _webhooks(_: Any, info: Any, first: int | None = None, last: int | None = None, after: str | None = None,
+              callbackUrl: str | None = None, topics: list[str] | None = None, **__: Any) -> dict[str, Any]:
+    size = _size(info, first, last)
+    hooks = [h for h in info.context.sandbox.store.webhooks.values()
+             if (callbackUrl is None or h["endpoint"]["callbackUrl"] == callbackUrl)
+             and (not topics or h["topic"] in topics)]
+    start = int(decode_cursor(after)[0]) + 1 if after else 0
+    chosen = hooks[start:start + size] if size is not None else hooks[start:]
+    return connection([(encode_cursor((start + i,)), h) for i, h in enumerate(chosen)],
+                      size is not None and start + size < len(hooks))
+
+
+ROOT = {
+    "shop": lambda _, info: info.context.sandbox.shop(),
+    "order": lambda _, info, id: info.context.sandbox.store.orders.get(id),
+    "orders": _root_page("orders"),
+    "products": _root_page("products"),
+    "node": lambda _, info, id: _node(info.context.sandbox, id),
+    "nodes": lambda _, info, ids: [_node(info.context.sandbox, i) for i in ids],
+    "location": lambda _, info, id=None: info.context.sandbox.store.locations.get(id),
+    "currentBulkOperation": lambda _, info, type="QUERY": info.context.sandbox.current_bulk(),
+    "webhookSubscriptions": _webhooks,
+}
+
+
+def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
+    """Attach resolvers: the root tables, then every connection field and every list field with ``first``."""
+    for name, resolver in ROOT.items():
+        schema.query_type.fields[name].resolve = resolver
+    for name, resolver in mutations.items():
+        schema.mutation_type.fields[name].resolve = resolver
+    for type_ in schema.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_ in (schema.query_type, schema.mutation_type) \
+                or type_.name.startswith("__"):
+            continue
+        for fname, field in type_.fields.items():
+            if _unwrap(field.type).name.endswith("Connection"):
+                field.resolve = list_connection(fname)
+            elif _is_list(field.type) and "first" in field.args:
+                field.resolve = sized_list(fname)
+    return schema
