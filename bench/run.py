@@ -1,4 +1,4 @@
-"""`make bench`: import throughput from the WooCommerce sandbox into SQLite and PostgreSQL.
+"""`make bench`: import throughput into SQLite and PostgreSQL, then stock propagation (stock_propagation.py).
 
 Each measurement runs in its own process against a sandbox in another process, so peak memory is the
 importer's alone. Prints one JSON document. Figures depend on the machine: compare ratios, not seconds.
@@ -61,7 +61,9 @@ def main() -> None:
         finally:
             sandbox.terminate()
             sandbox.wait()
-    print(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2), flush=True)
+    print("stock propagation with 10 connections ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(HERE / "stock_propagation.py")], check=True)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ def main() -> None:
     try:
         app()
     except (HubError, SettingsError, ChannelError, ValueError) as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        message = " ".join(str(exc).split())  # one line, never wrapped at the terminal's width
+        print(f"error: {message}", file=sys.stderr)
         sys.exit(1)
 
 

@@ -47,4 +47,11 @@ class Amount(TypeDecorator[Decimal]):
         return str(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
-        return None if value is None else Decimal(value)
+        return None if value is None else plain(Decimal(value))
+
+
+def plain(value: Decimal) -> Decimal:
+    """The same number on both databases: NUMERIC(18,4) pads 13 to 13.0000, SQLite's text does not."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

@@ -50,7 +50,7 @@ def import_articles(hub: Hub, connection_id: int, *, progress=None) -> ArticleIm
                     _link(s, row, article, result)
                 if page.quarantined:
                     result.quarantined += quarantine(s, connection_id, "articles", page.quarantined)
-                _resolve_order_items(s, row.account_id)
+                _resolve_order_items(s, row.account_id, {e[2] for a in page.records for e in _entries(a) if e[2]})
             result.fetched += len(page.records)
             if progress:
                 progress(result.fetched, page.window_total)
@@ -117,13 +117,15 @@ def _link(s: Session, conn: Connection, article: Article, result: ArticleImportR
     s.flush()
 
 
-def _resolve_order_items(s: Session, account_id: int) -> None:
+def _resolve_order_items(s: Session, account_id: int, skus: set[str]) -> None:
     """Items imported before their article existed get linked now, so they reserve stock."""
+    if not skus:
+        return
     by_sku = (select(ArticleRow.id).where(ArticleRow.account_id == account_id, ArticleRow.sku == OrderItemRow.sku)
               .scalar_subquery())
     orders = select(OrderRow.id).where(OrderRow.account_id == account_id)
     s.execute(update(OrderItemRow)
-              .where(OrderItemRow.article_id.is_(None), OrderItemRow.sku != "", OrderItemRow.order_id.in_(orders))
+              .where(OrderItemRow.sku.in_(skus), OrderItemRow.article_id.is_(None), OrderItemRow.order_id.in_(orders))
               .values(article_id=by_sku))
 
 

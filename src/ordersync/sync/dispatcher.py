@@ -93,20 +93,36 @@ def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
                              .returning(OutboxEntry.id)))
 
 
+MAX_ROUNDS = 5
+
+
 def dispatch(hub: Hub, connection_id: int | None = None, *, limit: int = 1000,
              now: datetime | None = None) -> DispatchResult:
+    """Deliver what is due. An entry that waited behind an earlier one of its order goes out in a next
+    round once that one succeeded, so a shipment's tracking note and status leave in one dispatch."""
     now = now or utcnow()
     release_expired(hub, now)
     result = DispatchResult()
-    by_connection: dict[int, list[OutboxEntry]] = defaultdict(list)
+    for _ in range(MAX_ROUNDS):
+        sent = result.sent
+        if not _round(hub, connection_id, now, limit, result) or result.sent == sent:
+            break
+    return result
+
+
+def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, result: DispatchResult) -> bool:
+    """One pass over the due entries; False when nothing was due."""
     due = _due(hub, connection_id, now, limit)
+    if not due:
+        return False
+    by_connection: dict[int, list[OutboxEntry]] = defaultdict(list)
     claimed = _claim(hub, [e.id for e in due], now)
     for entry in due:
         if entry.id in claimed:
             by_connection[entry.connection_id].append(entry)
     for conn_id, entries in by_connection.items():
         _deliver_connection(hub, conn_id, entries, result)
-    return result
+    return True
 
 
 def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult) -> None:

@@ -28,7 +28,7 @@ from .prefetch import prefetch
 from .quarantine import quarantine
 from .synclog import finish_run, start_run
 from .propagation import propagate
-from .reservations import apply_orders, resolve_items
+from .reservations import apply_orders, article_resolver
 from .upsert import UpsertCounts, upsert_orders
 
 MAX_WINDOW_REREADS = 3
@@ -84,11 +84,11 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
     for attempt in range(5):
         try:
             with hub.db.session() as s:
+                article_of = article_resolver(s, account_id, connection_id, page.records)
                 counts = upsert_orders(s, account_id, connection_id, page.records, source=source,
-                                       own_status=own_status)
+                                       own_status=own_status, article_of=article_of)
                 touched = counts.created_ids + counts.updated_ids
                 if touched:
-                    resolve_items(s, account_id, connection_id, touched)
                     affected = apply_orders(s, touched, new_ids=set(counts.created_ids))
                     propagate(s, affected, skip_connection=skip)
                 if page.quarantined:

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Order, OrderState
+from ..domain import Order, OrderItem, OrderState
 from ..domain.codec import digest, dumps
 from ..domain.timeutil import utcnow
 from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
 
 
 OwnStatus = Callable[[OrderState], "str | None"]
+ArticleOf = Callable[[OrderItem], "int | None"]
 
 
 @dataclass
@@ -54,8 +55,8 @@ def _order_values(order: Order, account_id: int, connection_id: int, data: str, 
     }
 
 
-def _item_rows(order_id: int, order: Order) -> list[dict]:
-    return [{"order_id": order_id, "external_id": i.external_id[:100], "sku": i.sku[:100], "ean": i.ean[:20],
+def _item_rows(order_id: int, order: Order, article_of: ArticleOf | None) -> list[dict]:
+    return [{"article_id": article_of(i) if article_of else None,"order_id": order_id, "external_id": i.external_id[:100], "sku": i.sku[:100], "ean": i.ean[:20],
              "title": i.title, "quantity": i.quantity, "unit_price": i.unit_price, "total_price": i.total_price,
              "product_external_id": i.product_external_id[:100],
              "variant_external_id": i.variant_external_id[:100], "dont_adjust_stock": i.dont_adjust_stock}
@@ -63,7 +64,8 @@ def _item_rows(order_id: int, order: Order) -> list[dict]:
 
 
 def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],
-                  *, source: str = "poll", own_status: OwnStatus | None = None) -> UpsertCounts:
+                  *, source: str = "poll", own_status: OwnStatus | None = None,
+                  article_of: ArticleOf | None = None) -> UpsertCounts:
     """``own_status`` maps a hub state to the channel status our pushes write for it: an imported status
     that is exactly that keeps the hub's state (it is our own push coming back, not a change)."""
     counts = UpsertCounts()
@@ -98,7 +100,7 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
                     and own_status(OrderState(old.state)) == order.channel_status):
                 values["state"] = old.state
             changed_rows.append(values)
-            items += _item_rows(old.id, order)
+            items += _item_rows(old.id, order, article_of)
             text = "updated from channel"
             if values["state"] != old.state:
                 text = f"state {old.state} → {int(order.state)} ({order.channel_status}) from channel"
@@ -113,7 +115,7 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         ids = s.execute(insert(OrderRow.__table__).returning(OrderRow.id, sort_by_parameter_order=True),
                         new_rows).scalars().all()
         for order_id, order in zip(ids, new_orders, strict=True):
-            items += _item_rows(order_id, order)
+            items += _item_rows(order_id, order, article_of)
             events.append({"order_id": order_id, "at": now, "kind": "imported", "source": source,
                            "text": f"imported ({order.channel_status or order.state.name_en})"})
         counts.created += len(ids)

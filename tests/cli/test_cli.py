@@ -1,0 +1,84 @@
+"""The command line as a seller uses it, against a WooCommerce sandbox over loopback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.woocommerce.sandbox import create_sandbox
+from ordersync.cli import app
+
+BIN = Path(sys.executable).parent / "ordersync"
+
+
+@pytest.fixture
+def cli(tmp_path, database_url, monkeypatch):
+    monkeypatch.setenv("ORDERSYNC_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ORDERSYNC_DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
+@pytest.fixture
+def shop():
+    sandbox = create_sandbox(seed=4, orders=40, products=20)
+    with serve_in_thread(sandbox.app) as server:
+        yield sandbox.settings_for(server.base_url)
+
+
+def test_a_seller_connects_imports_ships_and_sets_stock(cli, shop):
+    assert "woocommerce" in cli("connections", "systems")
+    sets = [f"--set={k}={v}" for k, v in shop.items()]
+    assert "added connection 'shop'" in cli("connections", "add", "woocommerce", "shop", "--no-webhooks", *sets)
+    assert "consumer_secret = ••••••" in cli("connections", "show", "shop")
+    assert "shop: 40 read, 40 new" in cli("sync", "shop")
+    orders = json.loads(cli("orders", "list", "--json", "--limit", "100"))
+    assert len(orders) >= 35 and all(o["currency"] for o in orders)
+    paid = next(o for o in orders if o["channel_status"] == "processing")
+    cli("orders", "ship", str(paid["id"]), "--carrier", "DHL", "--tracking", "00340434161094042557")
+    assert "Shipped" in cli("orders", "show", str(paid["id"]))
+    assert "2 sent" in cli("dispatch")
+    cli("articles", "import", "shop")
+    articles = json.loads(cli("articles", "list", "--json"))
+    sku = articles[0]["sku"]
+    cli("stock", "set", sku, "12", "--reason", "inventory count")
+    cli("stock", "add", sku, "3")
+    assert f"{sku}: on hand 13," in cli("stock", "remove", sku, "2")
+    after = {a["sku"]: a for a in json.loads(cli("articles", "list", "--json"))}[sku]
+    assert after["on_hand"] == "13"
+    history = cli("stock", "history", sku)
+    assert "inventory count" in history and "+3" in history and "-2" in history
+
+
+def run_main(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_every_error_is_one_line_and_a_nonzero_exit(tmp_path, database_url):
+    import os
+
+    env = os.environ | {"ORDERSYNC_HOME": str(tmp_path / "home"), "ORDERSYNC_DATABASE_URL": database_url}
+    cases = [
+        (("sync", "nosuchshop"), "no connection named 'nosuchshop'"),
+        (("connections", "add", "woocomerce", "x"), "woocommerce"),  # a typo gets a suggestion
+        (("connections", "add", "woocommerce", "x", "--set", "url=ftp://shop"), "not an http(s) URL"),
+        (("orders", "set-state", "1", "flying"), "unknown order state 'flying'"),
+        (("stock", "set", "NOPE", "1.5"), "must be a whole number"),
+    ]
+    for args, expected in cases:
+        result = run_main(*args, env=env)
+        assert result.returncode != 0, args
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], (args, result.stderr)
