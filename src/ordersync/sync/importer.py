@@ -87,9 +87,11 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
                 article_of = article_resolver(s, account_id, connection_id, page.records)
                 counts = upsert_orders(s, account_id, connection_id, page.records, source=source,
                                        own_status=own_status, article_of=article_of)
-                touched = counts.created_ids + counts.updated_ids
-                if touched:
-                    affected = apply_orders(s, touched, new_ids=set(counts.created_ids))
+                if counts.written:
+                    lines = {oid: [(a, i.quantity) for i in order.items
+                                   if not i.dont_adjust_stock and (a := article_of(i)) is not None]
+                             for oid, order in counts.written.items()}
+                    affected = apply_orders(s, list(counts.written), new_ids=set(counts.created_ids), lines=lines)
                     propagate(s, affected, skip_connection=skip)
                 if page.quarantined:
                     quarantine(s, connection_id, "orders", page.quarantined)

@@ -73,17 +73,22 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
     return article_of
 
 
-def apply_orders(s: Session, order_ids: list[int], *, new_ids: set[int] = frozenset()) -> set[int]:
+def apply_orders(s: Session, order_ids: list[int], *, new_ids: set[int] = frozenset(),
+                 lines: dict[int, list[tuple[int, Decimal]]] | None = None) -> set[int]:
     """Bring each order's stock effect in line with its state. Returns the articles whose availability
-    may have changed (including those of orders whose items changed while reserving)."""
+    may have changed (including those of orders whose items changed while reserving). An import passes
+    the ``lines`` (article, quantity) it has just written instead of having them read back."""
     if not order_ids:
         return set()
     items: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for order_id, article_id, qty in s.execute(
-            select(OrderItemRow.order_id, OrderItemRow.article_id, OrderItemRow.quantity)
-            .where(OrderItemRow.order_id.in_(order_ids), OrderItemRow.article_id.is_not(None),
-                   OrderItemRow.dont_adjust_stock.is_(False))):
-        items[order_id].append((article_id, Decimal(qty)))
+    if lines is not None:
+        items.update({oid: ls for oid, ls in lines.items() if ls})
+    else:
+        for order_id, article_id, qty in s.execute(
+                select(OrderItemRow.order_id, OrderItemRow.article_id, OrderItemRow.quantity)
+                .where(OrderItemRow.order_id.in_(order_ids), OrderItemRow.article_id.is_not(None),
+                       OrderItemRow.dont_adjust_stock.is_(False))):
+            items[order_id].append((article_id, Decimal(qty)))
     if not items:
         return set()
     orders = s.scalars(select(OrderRow).where(OrderRow.id.in_(list(items))).order_by(OrderRow.id)).all()

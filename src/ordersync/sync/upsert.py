@@ -33,6 +33,7 @@ class UpsertCounts:
     unchanged: int = 0
     created_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
+    written: dict[int, Order] = field(default_factory=dict)  # order id → what was written, this call only
 
     def add(self, other: "UpsertCounts") -> None:
         self.created += other.created
@@ -107,6 +108,7 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
             events.append({"order_id": old.id, "at": now, "kind": "updated", "source": source, "text": text})
             counts.updated += 1
             counts.updated_ids.append(old.id)
+            counts.written[old.id] = order
     if changed_rows:  # one executemany by primary key, one DELETE for all their items
         s.execute(update(OrderRow), changed_rows)
         s.execute(delete(OrderItemRow).where(OrderItemRow.order_id.in_(counts.updated_ids)))
@@ -115,6 +117,7 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         ids = s.execute(insert(OrderRow.__table__).returning(OrderRow.id, sort_by_parameter_order=True),
                         new_rows).scalars().all()
         for order_id, order in zip(ids, new_orders, strict=True):
+            counts.written[order_id] = order
             items += _item_rows(order_id, order, article_of)
             events.append({"order_id": order_id, "at": now, "kind": "imported", "source": source,
                            "text": f"imported ({order.channel_status or order.state.name_en})"})
