@@ -16,9 +16,23 @@ import os
 from pathlib import Path
 
 import pytest
-from graphql import (GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLNonNull,
-                     GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLUnionType, TypeInfo,
-                     TypeInfoVisitor, Visitor, build_schema, parse, validate, visit)
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    build_schema,
+    parse,
+    validate,
+    visit,
+)
 
 from ordersync.channels.shopify import queries
 from ordersync.channels.shopify.sandbox.schema import load_schema

@@ -9,13 +9,13 @@ with more line items than ``LINE_ITEMS_PER_ORDER`` gets the rest from ``ORDER_LI
 from __future__ import annotations
 
 LINE_ITEMS_PER_ORDER = 10
-LINE_ITEMS_PAGE = 100
+LINE_ITEMS_PAGE = 50
 
 _MONEY = "shopMoney { amount currencyCode }"
 _ADDRESS = ("address1 address2 city company countryCodeV2 firstName lastName phone province provinceCode zip")
 _TAX = f"taxLines {{ ratePercentage title priceSet {{ {_MONEY} }} }}"
-LINE_ITEM = (f"id name title sku quantity currentQuantity variantTitle variant {{ id }} product {{ id }} "
-             f"originalUnitPriceSet {{ {_MONEY} }} discountedTotalSet {{ {_MONEY} }} {_TAX} "
+LINE_ITEM = (f"__typename id name title sku quantity currentQuantity variantTitle variant {{ id }} product {{ id }} "
+             f"originalUnitPriceSet {{ {_MONEY} }} {_TAX} "
              f"discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} }}")
 
 
@@ -28,7 +28,7 @@ def order_fields(line_items: str) -> str:
         f"totalShippingPriceSet {{ {_MONEY} }} totalRefundedSet {{ {_MONEY} }} "
         "customer { id email firstName lastName phone } "
         f"billingAddress {{ {_ADDRESS} }} shippingAddress {{ {_ADDRESS} }} "
-        f"shippingLines(first: 3) {{ edges {{ node {{ title code discountedPriceSet {{ {_MONEY} }} {_TAX} }} }} }} "
+        f"shippingLines(first: 3) {{ edges {{ node {{ __typename title code discountedPriceSet {{ {_MONEY} }} {_TAX} }} }} }} "
         f"transactions(first: 5) {{ id kind status gateway processedAt amountSet {{ {_MONEY} }} }} "
         "fulfillments(first: 5) { id createdAt status trackingInfo(first: 3) { company number url } } "
         f"refunds(first: 5) {{ id createdAt totalRefundedSet {{ {_MONEY} }} }} "

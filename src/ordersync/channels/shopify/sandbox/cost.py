@@ -20,9 +20,21 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from graphql import (FieldNode, FragmentSpreadNode, GraphQLEnumType, GraphQLInterfaceType, GraphQLList,
-                     GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLUnionType,
-                     InlineFragmentNode, OperationDefinitionNode, value_from_ast)
+from graphql import (
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    value_from_ast,
+)
 
 MUTATION_COST = 10
 
@@ -101,8 +113,6 @@ class Coster:
 
     def _node_selection(self, node: FieldNode) -> Any:
         """The selection of one node: ``edges { node { … } }`` or ``nodes { … }``."""
-        from graphql import SelectionSetNode
-
         selections = []
         for sel in node.selection_set.selections if node.selection_set else ():
             if isinstance(sel, FieldNode) and sel.name.value == "nodes" and sel.selection_set:

@@ -25,7 +25,7 @@ PRODUCTS = ["T-Shirt", "Kapuzenpullover", "Tasse", "Rucksack", "Notizbuch", "Soc
 OPTIONS = [("Größe", ["S", "M", "L", "XL"]), ("Farbe", ["Schwarz", "Weiß", "Blau"])]
 
 
-def iso(epoch: int | float) -> str:
+def iso(epoch: float) -> str:
     return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

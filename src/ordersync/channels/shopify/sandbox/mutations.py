@@ -12,6 +12,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from .data import fulfillment, gid, iso, transaction
+from .store import epoch
 
 _PAID = ("PAID", "PARTIALLY_REFUNDED", "REFUNDED")
 
@@ -89,17 +90,11 @@ def order_mark_as_paid(_: Any, info: Any, input: dict[str, Any]) -> dict[str, An
         sandbox.store.touch(order)
         amount = order["totalPriceSet"]["shopMoney"]["amount"]
         order["transactions"].append(transaction(sandbox.store.next_id(), "SALE", float(amount),
-                                                 int(_epoch(order["updatedAt"])), "manual"))
+                                                 int(epoch(order["updatedAt"])), "manual"))
         order["displayFinancialStatus"] = "PAID"
         _record(info, "order.mark_as_paid", input["id"], {"id": input["id"]}, {"displayFinancialStatus": "PAID"})
     sandbox.emit("ORDERS_PAID", order)
     return _payload(order, [])
-
-
-def _epoch(text: str) -> float:
-    from .store import epoch
-
-    return epoch(text)
 
 
 def fulfillment_create(_: Any, info: Any, fulfillment: dict[str, Any], message: str | None = None) -> dict[str, Any]:
@@ -131,7 +126,7 @@ def fulfillment_create(_: Any, info: Any, fulfillment: dict[str, Any], message: 
         number = track.get("number") or next(iter(track.get("numbers") or []), None)
         url = track.get("url") or next(iter(track.get("urls") or []), None)
         sandbox.store.touch(order)
-        created = fulfillment_record = _new_fulfillment(sandbox, order, track.get("company"), number, url)
+        created = _new_fulfillment(sandbox, order, track.get("company"), number, url)
         for _, fo in owners.values():
             fo["status"] = "CLOSED"
         if all(fo["status"] != "OPEN" for fo in order["fulfillmentOrders"]):
@@ -141,12 +136,12 @@ def fulfillment_create(_: Any, info: Any, fulfillment: dict[str, Any], message: 
         _record(info, "fulfillment.create", created["id"], {"order": order["id"], **fulfillment},
                 {"tracking": number})
     sandbox.emit("ORDERS_FULFILLED" if order["displayFulfillmentStatus"] == "FULFILLED" else "ORDERS_UPDATED", order)
-    return {"fulfillment": fulfillment_record, "userErrors": []}
+    return {"fulfillment": created, "userErrors": []}
 
 
 def _new_fulfillment(sandbox: Any, order: dict[str, Any], company: str | None, number: str | None,
                      url: str | None) -> dict[str, Any]:
-    record = fulfillment(sandbox.store.next_id(), int(_epoch(order["updatedAt"])), company, number, url)
+    record = fulfillment(sandbox.store.next_id(), int(epoch(order["updatedAt"])), company, number, url)
     order["fulfillments"].append(record)
     return record
 
@@ -173,7 +168,7 @@ def fulfillment_tracking_update(_: Any, info: Any, fulfillmentId: str, trackingI
 
 
 def inventory_set_quantities(_: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-    sandbox, store = info.context.sandbox, info.context.sandbox.store
+    store = info.context.sandbox.store
     quantities = input["quantities"]
     if len(quantities) > 250:
         raise GraphQLError("The input array size of 251 is greater than the maximum allowed of 250.")
@@ -193,8 +188,6 @@ def inventory_set_quantities(_: Any, info: Any, input: dict[str, Any]) -> dict[s
         elif (q["inventoryItemId"], q["locationId"]) in seen:
             errors.append(_error("The combination of inventoryItemId and locationId must be unique.", where,
                                  "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR"))
-        elif q["quantity"] < 0 and False:
-            pass
         seen.add((q["inventoryItemId"], q["locationId"]))
     if errors:  # Shopify applies the whole input or nothing
         return {"inventoryAdjustmentGroup": None, "userErrors": errors}

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema
+from graphql import (
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+)
 
 from .store import SearchError, decode_cursor, encode_cursor
 
@@ -100,7 +106,7 @@ def _node(sandbox: Any, ident: str) -> dict[str, Any] | None:
         variant = store.items.get(ident)
         return variant["inventoryItem"] if variant else None
     if kind == "BulkOperation":
-        return store.bulk.get(ident)
+        return sandbox.bulk.observe(store.bulk.get(ident))
     if kind == "Location":
         return store.locations.get(ident)
     if kind == "WebhookSubscription":
@@ -148,4 +154,10 @@ def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
                 field.resolve = list_connection(fname)
             elif _is_list(field.type) and "first" in field.args:
                 field.resolve = sized_list(fname)
+    schema.type_map["Order"].fields["canMarkAsPaid"].resolve = _can_mark_as_paid
     return schema
+
+
+def _can_mark_as_paid(order: dict[str, Any], _: Any) -> bool:
+    return not order["cancelledAt"] and order["displayFinancialStatus"] not in ("PAID", "PARTIALLY_REFUNDED",
+                                                                                 "REFUNDED")

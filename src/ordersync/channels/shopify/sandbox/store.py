@@ -29,7 +29,7 @@ class SearchError(ValueError):
 
 
 def epoch(text: str) -> float:
-    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    value = datetime.fromisoformat(text.strip())
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 

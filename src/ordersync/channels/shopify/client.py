@@ -1,0 +1,142 @@
+"""The Shopify GraphQL Admin API over the SDK's ChannelHTTP, paced by Shopify's calculated query cost.
+
+Every call is ``POST /admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token``. HTTP failures are
+classified by the SDK (401/403 → AuthError, 5xx/429 retried); GraphQL failures arrive with HTTP 200 in
+``errors`` and are classified here: THROTTLED is waited out and repeated (Shopify ran nothing), anything
+else is a PermanentError carrying Shopify's messages.
+
+Pacing. Shopify limits by points, not calls: a query may start only if the app's bucket holds its
+*requested* cost, and the bucket refills at ``restoreRate`` points per second. Every answer reports
+``extensions.cost.throttleStatus``, so :class:`CostBudget` - the SDK's ``RateBudget`` with its level set from
+the body instead of headers - mirrors the bucket exactly, and ``call`` takes the expected cost of the next
+query from it before sending. So steady state never meets THROTTLED; it still happens when another app
+client drains the shop's bucket, and then the wait is computed from the reported level and restore rate.
+(The SDK's ``Budget.update`` reads headers only; a body-fed budget such as this belongs in the SDK.)
+
+Mutations may have happened even when their answer was lost, so they are never repeated blindly on 5xx
+(``CHECKED_WRITE``): the connector checks the shop and tries again (invariant 3). A throttled mutation is
+repeated, since a THROTTLED answer proves nothing ran.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from ..sdk.errors import PermanentError, RateLimited, TransientError
+from ..sdk.http import ChannelHTTP
+from ..sdk.ratelimit import RateBudget, budget_for
+from ..sdk.retry import Action, ErrorRule, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_COST = 1000  # Shopify refuses any single query requesting more
+DEFAULT_ESTIMATE = 50  # the first call of an operation, before Shopify told us its price
+THROTTLE_ATTEMPTS = 8
+CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
+                 for code in (500, 502, 503, 504)}
+
+
+class QueryTooCostly(PermanentError):
+    """MAX_COST_EXCEEDED: the query asks for too much at once; ask for fewer nodes."""
+
+
+class CostBudget(RateBudget):
+    """A token bucket of query-cost points whose level, size and rate are Shopify's own last report."""
+
+    def observe(self, status: Mapping[str, Any]) -> None:
+        try:
+            maximum = float(status["maximumAvailable"])
+            current = float(status["currentlyAvailable"])
+            restore = float(status["restoreRate"])
+        except (KeyError, TypeError, ValueError):
+            return
+        with self._lock:
+            self._refill(self._clock())
+            if maximum > 0 and restore > 0:
+                self.capacity, self.refill_per_second = maximum, restore
+            self._tokens = max(0.0, min(self.capacity, current))
+
+    def acquire(self, cost: float = 1.0, *, timeout: float | None = None) -> None:
+        super().acquire(min(cost, self.capacity), timeout=timeout)
+
+
+class ShopifyClient:
+    def __init__(self, shop_url: str, token: str, *, api_version: str, timeout: float = 30,
+                 connection_key: str = "", retry: RetryPolicy | None = None,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.shop_url = shop_url.rstrip("/")
+        self.path = f"/admin/api/{api_version}/graphql.json"
+        budget = budget_for(f"shopify:{connection_key or self.shop_url}", lambda: CostBudget(1000, 50))
+        assert isinstance(budget, CostBudget)
+        self.budget: CostBudget = budget
+        # the HTTP layer's own budget stays unlimited: points, not calls, are what Shopify counts
+        self.http = ChannelHTTP(self.shop_url, timeout=timeout, retry=retry, transport=transport,
+                                headers={"X-Shopify-Access-Token": token, "Content-Type": "application/json"})
+        self.estimates: dict[tuple[str, Any], float] = {}
+        self.last_cost: dict[str, Any] = {}
+        self.throttled = 0
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def close(self) -> None:
+        self.http.close()
+
+    def call(self, document: str, variables: Mapping[str, Any] | None = None, *, mutation: bool = False,
+             estimate: float | None = None, retry: RetryPolicy | None = None) -> dict[str, Any]:
+        """Run one document and return its ``data``; see the module docstring for errors and pacing."""
+        name = _operation_name(document)
+        key = (name, (variables or {}).get("first"))
+        for _ in range(THROTTLE_ATTEMPTS):
+            cost = estimate or self.estimates.get(key) or (10 if mutation else DEFAULT_ESTIMATE)
+            self.budget.acquire(cost)
+            response = self.http.request(
+                "POST", self.path, json={"query": document, "variables": dict(variables or {}), "operationName": name},
+                idempotent=not mutation, expect_json=True, error_mapping=CHECKED_WRITE if mutation else None,
+                retry=retry)
+            body = response.json()
+            if not isinstance(body, dict):
+                raise TransientError(f"{name}: the answer is not a JSON object")
+            cost_info = (body.get("extensions") or {}).get("cost") or {}
+            if cost_info:
+                self.last_cost = cost_info
+                self.budget.observe(cost_info.get("throttleStatus") or {})
+                if cost_info.get("requestedQueryCost") is not None:
+                    self.estimates[key] = float(cost_info["requestedQueryCost"])
+            errors = body.get("errors")
+            if not errors:
+                data = body.get("data")
+                if not isinstance(data, dict):
+                    raise TransientError(f"{name}: the answer has no data")
+                return data
+            codes = {str((e.get("extensions") or {}).get("code", "")) for e in errors if isinstance(e, dict)}
+            if "THROTTLED" in codes:
+                status = cost_info.get("throttleStatus") or {}
+                if float(cost_info.get("requestedQueryCost") or 0) > float(status.get("maximumAvailable") or 1e9):
+                    raise QueryTooCostly(f"{name}: requests {cost_info['requestedQueryCost']} points, more than the "
+                                         f"bucket holds ({status['maximumAvailable']})")
+                self.throttled += 1
+                log.info("%s throttled by Shopify (%s); waiting for the bucket", name, cost_info.get("throttleStatus"))
+                continue  # acquire() waits until the bucket, as just reported, holds the cost again
+            messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
+            if "MAX_COST_EXCEEDED" in codes:
+                raise QueryTooCostly(f"{name}: {messages}")
+            raise PermanentError(f"{name}: Shopify rejected the request: {messages}", body=str(errors))
+        raise RateLimited(f"{name}: still throttled after {THROTTLE_ATTEMPTS} attempts", retry_after=None)
+
+
+def _operation_name(document: str) -> str:
+    head = document.lstrip().split("(", 1)[0].split("{", 1)[0].split()
+    return head[1] if len(head) > 1 else ""
+
+
+def user_errors(payload: Mapping[str, Any] | None, key: str = "userErrors") -> list[str]:
+    """The messages of a mutation payload's user errors (field path included)."""
+    out = []
+    for error in (payload or {}).get(key) or ():
+        field = ".".join(error.get("field") or ())
+        out.append(f"{field}: {error.get('message')}" if field else str(error.get("message")))
+    return out

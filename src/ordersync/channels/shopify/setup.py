@@ -1,0 +1,83 @@
+"""What a seller enters to connect a Shopify shop, and the steps to get it, in German and English."""
+
+from __future__ import annotations
+
+from ..sdk.guide import GuideStep
+from ..sdk.settings import SettingField, SettingsSchema
+
+DEFAULT_API_VERSION = "2025-01"
+
+SETTINGS = SettingsSchema((
+    SettingField("shop_url", "Shop address", "url",
+                 help="The shop's myshopify.com address, e.g. https://my-shop.myshopify.com."),
+    SettingField("access_token", "Admin API access token", secret=True, help="Starts with shpat_."),
+    SettingField("api_secret", "API secret key", secret=True, required=False, default="",
+                 help="The app's API secret key (client secret); Shopify signs webhooks with it."),
+    SettingField("location_id", "Stock location", required=False, default="",
+                 help="The Shopify location whose 'available' stock ordersync sets, e.g. "
+                      "gid://shopify/Location/123 or 123. Needed for stock pushes only."),
+    SettingField("api_version", "API version", required=False, default=DEFAULT_API_VERSION,
+                 help="Shopify's quarterly API version (YYYY-MM). Each is supported for at least a year."),
+    SettingField("status_map_import", "Status mapping (import)", "mapping", required=False, default={},
+                 help="Shopify status = ordersync state, e.g. 'partially_fulfilled=Shipped,authorized=Paid'. Keys: "
+                      "cancelled, returned, refunded, closed, the fulfilment and the financial status in lower case."),
+    SettingField("status_map_export", "Status mapping (export)", "mapping", required=False, default={},
+                 help="ordersync state = Shopify action (cancel, close, open, mark_paid; empty: nothing), "
+                      "e.g. 'Closed=close,Shipped='."),
+    SettingField("notify_customer", "Shopify e-mails the buyer on shipment", "bool", required=False, default=True),
+    SettingField("bulk_backfill", "First import as a bulk operation", "bool", required=False, default=True,
+                 help="Fetch the whole order history once with one bulk operation instead of page by page."),
+    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+))
+
+GUIDE = (
+    GuideStep(
+        "Create a custom app",
+        "In the Shopify admin open Settings → Apps and sales channels → Develop apps (allow custom app "
+        "development once if asked) and click \"Create an app\". Name it e.g. \"ordersync\".",
+        "Eigene App anlegen",
+        "Öffne im Shopify-Adminbereich Einstellungen → Apps und Vertriebskanäle → Apps entwickeln (erlaube "
+        "die Entwicklung eigener Apps, falls gefragt) und klicke auf „App erstellen“. Nenne sie z. B. „ordersync“.",
+    ),
+    GuideStep(
+        "Grant the Admin API scopes",
+        "Under Configuration → Admin API integration select read_orders and write_orders, "
+        "read_all_orders (otherwise Shopify shows only the last 60 days), read_products, read_inventory and "
+        "write_inventory, read_locations, read_fulfillments and write_merchant_managed_fulfillment_orders. Save.",
+        "Admin-API-Berechtigungen erteilen",
+        "Wähle unter Konfiguration → Admin-API-Integration read_orders und write_orders, read_all_orders "
+        "(sonst zeigt Shopify nur die letzten 60 Tage), read_products, read_inventory und write_inventory, "
+        "read_locations, read_fulfillments und write_merchant_managed_fulfillment_orders. Speichere.",
+    ),
+    GuideStep(
+        "Install the app and copy the token",
+        "Click \"Install app\", then under API credentials reveal the Admin API access token (shpat_…) once and "
+        "copy it, together with the API secret key, into the fields below. Enter the shop's myshopify.com address.",
+        "App installieren und Token kopieren",
+        "Klicke auf „App installieren“, lass dir unter API-Zugangsdaten das Admin-API-Zugriffstoken (shpat_…) "
+        "einmalig anzeigen und kopiere es zusammen mit dem API-Geheimschlüssel in die Felder unten. Trage die "
+        "myshopify.com-Adresse des Shops ein.",
+        settings=("shop_url", "access_token", "api_secret", "api_version"),
+    ),
+    GuideStep(
+        "Choose the stock location",
+        "Under Settings → Locations open the warehouse whose stock ordersync should set; its number is the last "
+        "part of the page address. Leave the field empty if ordersync should not set stock.",
+        "Lagerort wählen",
+        "Öffne unter Einstellungen → Standorte das Lager, dessen Bestand ordersync setzen soll; seine Nummer ist "
+        "der letzte Teil der Seitenadresse. Lass das Feld leer, wenn ordersync keine Bestände setzen soll.",
+        settings=("location_id",),
+    ),
+    GuideStep(
+        "Webhooks, history and statuses",
+        "ordersync subscribes to order webhooks itself, so new orders arrive within seconds, and still polls "
+        "every minute. The first import fetches the whole history with one bulk operation. Tracking numbers "
+        "become fulfilments, which Shopify e-mails to the buyer if you wish. Check the status mapping.",
+        "Webhooks, Historie und Status",
+        "ordersync abonniert die Bestell-Webhooks selbst, damit neue Bestellungen binnen Sekunden ankommen, "
+        "und fragt trotzdem jede Minute ab. Der erste Import holt die ganze Historie mit einer Bulk-Operation. "
+        "Sendungsnummern werden zu Ausführungen (Fulfillments), die Shopify auf Wunsch dem Käufer mailt. Prüfe "
+        "die Statuszuordnung.",
+        settings=("notify_customer", "bulk_backfill", "status_map_import", "status_map_export"),
+    ),
+)

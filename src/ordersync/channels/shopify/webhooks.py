@@ -1,0 +1,111 @@
+"""Shopify webhooks: subscribe, verify, identify.
+
+Subscriptions are made with ``webhookSubscriptionCreate`` for the order topics below, pointing at the hub's
+URL; the ids go into the connection state. Registering again adopts what already points at our URL
+(Shopify refuses a second subscription of a topic to one address anyway) and removes ours that point
+elsewhere, so each change is delivered once.
+
+Verification: ``X-Shopify-Hmac-Sha256`` is base64(HMAC-SHA256(app client secret, raw body)), compared in
+constant time (``sdk.signatures``). Shopify retries a failed delivery with the same ``X-Shopify-Webhook-Id``,
+which is therefore the dedupe key.
+
+Payloads are REST-shaped, unlike everything else this connector reads. Rather than keep a second mapper,
+``parse`` takes only the order's ``admin_graphql_api_id`` from the body and the connector reads the order
+through GraphQL: one mapping, and the current state rather than a snapshot that may already be stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..sdk.connector import ConnectorContext
+from ..sdk.errors import PermanentError, RecordError, WebhookRejected
+from ..sdk.records import WebhookMeta
+from ..sdk.signatures import hmac_sha256_base64, verify_signature
+from . import queries
+from .client import ShopifyClient, user_errors
+
+TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_FULFILLED", "ORDERS_CANCELLED")
+
+
+def _subscriptions(client: ShopifyClient, url: str | None = None) -> list[dict[str, Any]]:
+    found, after = [], None
+    while True:
+        variables: dict[str, Any] = {"first": 100, "after": after}
+        if url:
+            variables["callbackUrl"] = url
+        conn = client.call(queries.WEBHOOKS, variables)["webhookSubscriptions"]
+        found += [e["node"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            return found
+        after = conn["pageInfo"]["endCursor"]
+
+
+def register(client: ShopifyClient, context: ConnectorContext) -> None:
+    url = context.webhook_url
+    if not url:
+        raise PermanentError("the hub has no public URL, so Shopify cannot deliver webhooks; orders are still polled")
+    state = context.state
+    previous: dict[str, str] = dict(state.get("webhooks") or {})
+    existing = {h["topic"]: h["id"] for h in _subscriptions(client, url)}
+    ids: dict[str, str] = {}
+    for topic in TOPICS:
+        if topic in existing:
+            ids[topic] = existing[topic]
+            continue
+        payload = client.call(queries.WEBHOOK_CREATE, {"topic": topic, "webhookSubscription": {
+            "callbackUrl": url, "format": "JSON"}}, mutation=True)["webhookSubscriptionCreate"]
+        if payload.get("userErrors") or not payload.get("webhookSubscription"):
+            raise PermanentError(f"Shopify refused the {topic} webhook: {'; '.join(user_errors(payload))}")
+        ids[topic] = payload["webhookSubscription"]["id"]
+    for stale in set(previous.values()) - set(ids.values()):
+        _delete(client, stale)
+    state["webhooks"] = ids
+
+
+def unregister(client: ShopifyClient, context: ConnectorContext) -> None:
+    for hook_id in (context.state.get("webhooks") or {}).values():
+        _delete(client, hook_id)
+    context.state.pop("webhooks", None)
+
+
+def _delete(client: ShopifyClient, hook_id: str) -> None:
+    """Delete a subscription; one that is already gone is fine."""
+    client.call(queries.WEBHOOK_DELETE, {"id": hook_id}, mutation=True)
+
+
+def verify(secret: str, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
+    h = {k.lower(): v for k, v in headers.items()}
+    signature = h.get("x-shopify-hmac-sha256")
+    if not signature:
+        raise WebhookRejected("missing X-Shopify-Hmac-Sha256 header")
+    if not secret:
+        raise WebhookRejected("this connection has no API secret key, so webhooks cannot be verified")
+    if not verify_signature(hmac_sha256_base64(secret, body), signature):
+        raise WebhookRejected("X-Shopify-Hmac-Sha256 does not match the body")
+    delivery = h.get("x-shopify-webhook-id", "")
+    if not delivery:
+        raise WebhookRejected("missing X-Shopify-Webhook-Id header", status=400)
+    return WebhookMeta(delivery_id=delivery, topic=h.get("x-shopify-topic", ""), resource_id=order_gid(body))
+
+
+def order_gid(body: bytes) -> str:
+    """The order's GraphQL id from a REST-shaped payload (``admin_graphql_api_id``, else built from ``id``)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    if data.get("admin_graphql_api_id"):
+        return str(data["admin_graphql_api_id"])
+    return f"gid://shopify/Order/{data['id']}" if str(data.get("id", "")).isdigit() else ""
+
+
+def require_order_id(meta: WebhookMeta) -> str:
+    if not meta.resource_id:
+        raise RecordError("the webhook names no order", hint="Shopify sent a body without an order id; the next "
+                                                              "poll fetches the order anyway.")
+    return meta.resource_id
