@@ -35,8 +35,12 @@ class Shop:
         self.control.post("/faults", json={"rules": list(rules)}).raise_for_status()
 
 
-def start_shop(orders: int, seed: int = 5) -> Shop:
-    sandbox = create_sandbox(seed=seed, orders=orders)
+def start_shop(orders: int, seed: int = 5, system: str = "woocommerce", **options) -> Shop:
+    """A sandbox of ``system`` on loopback (WooCommerce unless said otherwise)."""
+    factory = create_sandbox
+    if system == "shopify":
+        from ordersync.channels.shopify.sandbox import create_sandbox as factory
+    sandbox = factory(seed=seed, orders=orders, **options)
     return Shop(sandbox, serve_in_thread(sandbox.app))
 
 
@@ -58,5 +62,5 @@ def web_hub(tmp_path, database_url, hub_config):
     hub.close()
 
 
-def connect(hub: Hub, shop: Shop, name: str = "shop") -> int:
-    return add_connection(hub, "woocommerce", name, shop.settings())
+def connect(hub: Hub, shop: Shop, name: str = "shop", system: str = "woocommerce", **settings) -> int:
+    return add_connection(hub, system, name, shop.settings() | settings)

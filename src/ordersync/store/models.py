@@ -259,6 +259,7 @@ class WebhookDelivery(Base):
     connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
     delivery_id: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(100), default="")
+    resource_id: Mapped[str] = mapped_column(String(200), default="", server_default="")
     headers: Mapped[str] = mapped_column(Text)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(12), default="received")  # received|processed|failed

@@ -56,6 +56,7 @@ def receive(hub: Hub, system: str, token: str, headers: dict[str, str], body: by
         with hub.db.session() as s:
             delivery = WebhookDelivery(
                 connection_id=row.id, delivery_id=meta.delivery_id[:200], topic=meta.topic[:100],
+                resource_id=meta.resource_id[:200],
                 headers=json.dumps(_keep_headers(headers)), body=body, status="received",
                 received_at=utcnow())
             s.add(delivery)
@@ -77,9 +78,9 @@ def process_delivery(hub: Hub, delivery_row: int) -> str:
         if d is None or d.status == "processed":
             return "processed"
         conn = s.get(Connection, d.connection_id)
-        body, topic, delivery_id = d.body, d.topic, d.delivery_id
+        body, delivery_id = d.body, d.delivery_id
+        meta = WebhookMeta(delivery_id=delivery_id, topic=d.topic, resource_id=d.resource_id)
     connector = connections.build_connector(hub, conn)
-    meta = WebhookMeta(delivery_id=delivery_id, topic=topic)
     status, error = "processed", None
     try:
         page = connector.parse_webhook(meta, body)
