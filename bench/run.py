@@ -64,6 +64,8 @@ def main() -> None:
     print(json.dumps(report, indent=2), flush=True)
     print("stock propagation with 10 connections ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "stock_propagation.py")], check=True)
+    print("Shopify paged catch-up and bulk backfill ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(HERE / "shopify_catchup.py")], check=True)
 
 
 if __name__ == "__main__":

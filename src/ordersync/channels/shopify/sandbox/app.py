@@ -178,11 +178,13 @@ class ShopifySandbox(Sandbox):
         except (GraphQLError, TypeError, ValueError) as exc:
             return 200, {"errors": [_error(f"Variable error: {exc}", "INVALID_VARIABLE")]}
         if requested > self.bucket.max_query_cost:
+            self.bucket.record("max_cost", requested)
             return 200, {"errors": [_error(f"Query cost is {requested}, which exceeds the single query max cost "
                                            f"limit ({self.bucket.max_query_cost}).", "MAX_COST_EXCEEDED",
                                            cost=requested, maxCost=self.bucket.max_query_cost)],
                          "extensions": self._cost(requested, None)}
         if not self.bucket.take(requested):
+            self.bucket.record("throttled", requested)
             return 200, {"errors": [_error("Throttled", "THROTTLED",
                                            documentation="https://shopify.dev/api/usage/rate-limits")],
                          "extensions": self._cost(requested, None)}
@@ -190,6 +192,7 @@ class ShopifySandbox(Sandbox):
                          context_value=Context(self, path, base_url))
         actual = coster.actual(operation, result.data) if result.data is not None else requested
         self.bucket.refund(requested - actual)
+        self.bucket.record("charged", actual)
         if rule is not None:  # phase "after": the effect happened, the client sees the fault
             return self._fault(rule)
         body: dict[str, Any] = {"data": result.data}

@@ -144,6 +144,12 @@ class CostBucket:
         self._lock = threading.Lock()
         self._available = self.size
         self._stamp = clock()
+        #: (monotonic time, "charged" | "throttled" | "max_cost", points) for the benchmark's figures
+        self.meter: list[tuple[float, str, float]] = []
+
+    def record(self, kind: str, points: float = 0.0) -> None:
+        with self._lock:
+            self.meter.append((self._clock(), kind, points))
 
     def _refill(self) -> None:
         now = self._clock()
