@@ -35,7 +35,7 @@ def sandbox(system: str, port: int = typer.Option(8081, "--port"), orders: int =
 
     from ..channels.sdk.serving import free_port
 
-    box = make_sandbox(system, seed, orders, https_offload=https_offload)
+    box = make_sandbox(system, seed, orders, **({"https_offload": True} if https_offload else {}))
     port = port or free_port(host)
     base = f"http://{host}:{port}"
     print(json.dumps({"base_url": base, "settings": box.settings_for(base)}), flush=True)
