@@ -29,6 +29,7 @@ from .quarantine import quarantine
 from .synclog import finish_run, start_run
 from .propagation import propagate
 from .reservations import apply_orders, article_resolver
+from .stock import lock_articles
 from .upsert import UpsertCounts, upsert_orders
 
 MAX_WINDOW_REREADS = 3
@@ -85,6 +86,7 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
         try:
             with hub.db.session() as s:
                 article_of = article_resolver(s, account_id, connection_id, page.records)
+                lock_articles(s, {article_of(i) for order in page.records for i in order.items})
                 counts = upsert_orders(s, account_id, connection_id, page.records, source=source,
                                        own_status=own_status, article_of=article_of)
                 if counts.written:

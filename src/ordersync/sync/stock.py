@@ -32,11 +32,15 @@ class Availability:
 
 
 def lock_articles(s: Session, article_ids) -> None:
-    """Row locks on PostgreSQL, in id order so two writers never deadlock; SQLite's BEGIN IMMEDIATE already
-    serialises writers."""
-    ids = sorted(set(article_ids))
+    """Row locks on PostgreSQL, in id order; SQLite's BEGIN IMMEDIATE already serialises writers.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: inserting an order item takes a KEY SHARE lock on its article (the
+    foreign key check), which FOR UPDATE would wait for, so two imports of the same article that had each
+    written their items would deadlock. Imports also take this lock before writing any item."""
+    ids = sorted(i for i in set(article_ids) if i is not None)
     if ids and s.bind.dialect.name != "sqlite":
-        s.execute(select(ArticleRow.id).where(ArticleRow.id.in_(ids)).order_by(ArticleRow.id).with_for_update())
+        s.execute(select(ArticleRow.id).where(ArticleRow.id.in_(ids)).order_by(ArticleRow.id)
+                  .with_for_update(key_share=True))
 
 
 def availability(s: Session, article_ids) -> dict[int, Availability]:
