@@ -17,7 +17,6 @@ How Shopify's fields are read:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -36,6 +35,7 @@ from ...domain import (
 )
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
+from ..sdk.mapping import map_records, quarantine_record
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 
@@ -212,24 +212,12 @@ def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
 
 def orders_from_shopify(records: Iterable[Any], statuses: StatusMap | None = None
                         ) -> tuple[list[Order], list[Quarantined]]:
-    """Map a page; each record that fails is quarantined with its reason and the rest continue."""
-    orders: list[Order] = []
-    quarantined: list[Quarantined] = []
-    for raw in records:
-        try:
-            orders.append(order_from_shopify(raw, statuses))
-        except RecordError as exc:
-            quarantined.append(quarantine(raw, exc))
-    return orders, quarantined
+    return map_records(records, lambda raw: order_from_shopify(raw, statuses), quarantine)
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:
-    ident = raw.get("id") if isinstance(raw, dict) else None
-    if not ident:
-        ident = "sha256:" + hashlib.sha256(repr(raw).encode()).hexdigest()[:16]
     name = raw.get("name") if isinstance(raw, dict) else None
-    hint = exc.hint + (f" (Shopify order {name})" if name else "")
-    return Quarantined(external_id=str(ident), raw=raw, reason=str(exc), hint=hint.strip())
+    return quarantine_record(raw, exc, label=f"Shopify order {name}" if name else "")
 
 
 # --- articles --------------------------------------------------------------------------------------------

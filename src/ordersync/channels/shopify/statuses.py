@@ -26,6 +26,7 @@ from typing import Any
 
 from ...domain import OrderState
 from ..sdk.settings import SettingsError
+from ..sdk.statemap import export_map, import_map
 
 S = OrderState
 ACTIONS = ("cancel", "close", "open", "mark_paid")
@@ -55,7 +56,6 @@ DEFAULT_EXPORT: Mapping[OrderState, str | None] = MappingProxyType({
     S.CANCELLED: "cancel",
 })
 
-_NO_PUSH = {"", "-", "none"}
 
 
 def status_keys(raw: Mapping[str, Any]) -> list[str]:
@@ -85,24 +85,8 @@ class StatusMap:
     def from_settings(cls, import_overrides: Mapping[str, str] | None = None,
                       export_overrides: Mapping[str, str] | None = None) -> StatusMap:
         """Defaults with the seller's overrides on top; a typo is a SettingsError naming the entry."""
-        to_state = dict(DEFAULT_IMPORT)
-        for key, state in (import_overrides or {}).items():
-            try:
-                to_state[key.strip().lower()] = OrderState.parse(state)
-            except ValueError as exc:
-                raise SettingsError(f"setting 'status_map_import', entry {key!r}: {exc}") from None
-        to_action = dict(DEFAULT_EXPORT)
-        for state, action in (export_overrides or {}).items():
-            try:
-                target = OrderState.parse(state)
-            except ValueError as exc:
-                raise SettingsError(f"setting 'status_map_export', entry {state!r}: {exc}") from None
-            text = str(action or "").strip().lower()
-            if text not in _NO_PUSH and text not in ACTIONS:
-                raise SettingsError(f"setting 'status_map_export', entry {state!r}: {action!r} is not one of "
-                                    f"{', '.join(ACTIONS)} (or empty)")
-            to_action[target] = None if text in _NO_PUSH else text
-        return cls(to_state, to_action)
+        return cls(import_map(DEFAULT_IMPORT, import_overrides, key=lambda key: key.strip().lower()),
+                   export_map(DEFAULT_EXPORT, export_overrides, value=_checked_action))
 
     def state_for(self, raw: Mapping[str, Any]) -> tuple[OrderState, str]:
         """(state, channel status key) of a Shopify order record."""
@@ -118,6 +102,13 @@ class StatusMap:
     def status_for(self, state: OrderState) -> str | None:
         action = self.action_for(state)
         return ACTION_KEY.get(action) if action else None
+
+
+def _checked_action(text: str, entry: str) -> str:
+    if text not in ACTIONS:
+        raise SettingsError(f"setting 'status_map_export', entry {entry!r}: {text!r} is not one of "
+                            f"{', '.join(ACTIONS)} (or empty)")
+    return text
 
 
 def already_done(action: str, order: Mapping[str, Any]) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 from ...domain import OrderState, Shipment, StockUpdate
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
+from ..sdk.idempotency import checked_write
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
 from . import webhooks
@@ -172,18 +173,9 @@ class WooCommerceConnector(Connector):
 
     # push ----------------------------------------------------------------------------------------
     def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
-        """Write unless ``done()``; after a failed write check again before retrying. True = was done."""
-        for attempt in range(1, CHECK_ATTEMPTS + 1):
-            if done():
-                return attempt == 1
-            try:
-                write()
-                return False
-            except TransientError:
-                if attempt == CHECK_ATTEMPTS:
-                    raise
-                self._sleep(self.client.http.retry.backoff(attempt))
-        return False
+        """Write unless ``done()``; see ``sdk.idempotency``. True = the channel already showed the effect."""
+        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
+                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
 
     def channel_status_for(self, state: OrderState) -> str | None:
         return self.mapping.statuses.status_for(state)

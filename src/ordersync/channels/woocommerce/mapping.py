@@ -15,7 +15,6 @@ quarantines it and carries on (invariant 5).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +24,7 @@ from typing import Any
 from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, to_decimal
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
+from ..sdk.mapping import map_records, quarantine_record
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 from .tracking import TRACKING_PLUGIN_KEY, shipments_from_meta
@@ -207,24 +207,12 @@ def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
 
 
 def orders_from_wc(records: Iterable[Any], config: MappingConfig | None = None) -> tuple[list[Order], list[Quarantined]]:
-    """Map a page; each record that fails is quarantined with its reason and the rest continue."""
-    orders: list[Order] = []
-    quarantined: list[Quarantined] = []
-    for raw in records:
-        try:
-            orders.append(order_from_wc(raw, config))
-        except RecordError as exc:
-            quarantined.append(quarantine(raw, exc))
-    return orders, quarantined
+    return map_records(records, lambda raw: order_from_wc(raw, config), quarantine)
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:
-    ident = raw.get("id") if isinstance(raw, dict) else None
-    if ident in (None, ""):
-        ident = "sha256:" + hashlib.sha256(repr(raw).encode()).hexdigest()[:16]
     number = raw.get("number") if isinstance(raw, dict) else None
-    hint = exc.hint + (f" (WooCommerce order #{number})" if number else "")
-    return Quarantined(external_id=str(ident), raw=raw, reason=str(exc), hint=hint.strip())
+    return quarantine_record(raw, exc, label=f"WooCommerce order #{number}" if number else "")
 
 
 # --- articles --------------------------------------------------------------------------------------

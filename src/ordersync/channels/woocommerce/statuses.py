@@ -28,6 +28,7 @@ from types import MappingProxyType
 
 from ...domain import OrderState
 from ..sdk.settings import SettingsError
+from ..sdk.statemap import export_map, import_map
 
 S = OrderState
 
@@ -67,7 +68,6 @@ DEFAULT_EXPORT: Mapping[OrderState, str | None] = MappingProxyType({
 })
 
 _SLUG = re.compile(r"^[a-z0-9_-]{1,20}$")  # WordPress post statuses are at most 20 characters
-_NO_PUSH = {"", "-", "none"}
 
 
 def wc_slug(status: str) -> str:
@@ -85,22 +85,10 @@ class StatusMap:
     def from_settings(cls, import_overrides: Mapping[str, str] | None = None,
                       export_overrides: Mapping[str, str] | None = None) -> StatusMap:
         """Defaults with the seller's overrides on top; a typo is a SettingsError naming the entry."""
-        to_state = dict(DEFAULT_IMPORT)
-        for status, state in (import_overrides or {}).items():
-            slug = _checked_slug(status, "status_map_import")
-            try:
-                to_state[slug] = OrderState.parse(state)
-            except ValueError as exc:
-                raise SettingsError(f"setting 'status_map_import', entry {status!r}: {exc}") from None
-        to_status = dict(DEFAULT_EXPORT)
-        for state, status in (export_overrides or {}).items():
-            try:
-                key = OrderState.parse(state)
-            except ValueError as exc:
-                raise SettingsError(f"setting 'status_map_export', entry {state!r}: {exc}") from None
-            text = str(status or "").strip().lower()
-            to_status[key] = None if text in _NO_PUSH else _checked_slug(text, "status_map_export")
-        return cls(to_state, to_status)
+        return cls(import_map(DEFAULT_IMPORT, import_overrides,
+                              key=lambda status: _checked_slug(status, "status_map_import")),
+                   export_map(DEFAULT_EXPORT, export_overrides,
+                              value=lambda text, _entry: _checked_slug(text, "status_map_export")))
 
     def state_for(self, status: str, *, paid: bool = False) -> OrderState:
         state = self.to_state.get(wc_slug(status))

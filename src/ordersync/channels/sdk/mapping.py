@@ -1,0 +1,34 @@
+"""Mapping a page of vendor records: each record that fails is quarantined and the rest go on (invariant 5)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from .errors import RecordError
+from .records import Quarantined
+
+T = TypeVar("T")
+
+
+def quarantine_record(raw: Any, exc: RecordError, *, label: str = "") -> Quarantined:
+    """Keep a record that failed, under its id (or a digest when it has none). ``label`` names it for the
+    seller, e.g. "WooCommerce order #1042", and is added to the hint."""
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    if ident in (None, ""):
+        ident = "sha256:" + hashlib.sha256(repr(raw).encode()).hexdigest()[:16]
+    hint = exc.hint + (f" ({label})" if label else "")
+    return Quarantined(external_id=str(ident), raw=raw, reason=str(exc), hint=hint.strip())
+
+
+def map_records(records: Iterable[Any], mapper: Callable[[Any], T],
+                quarantine: Callable[[Any, RecordError], Quarantined]) -> tuple[list[T], list[Quarantined]]:
+    mapped: list[T] = []
+    failed: list[Quarantined] = []
+    for raw in records:
+        try:
+            mapped.append(mapper(raw))
+        except RecordError as exc:
+            failed.append(quarantine(raw, exc))
+    return mapped, failed
