@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -14,25 +13,15 @@ from ordersync.sync.connections import add_connection
 from ordersync.sync.hub import Hub
 from ordersync.web.app import create_app
 
+from channels.harness import SandboxControl
 
-class Shop:
+
+class Shop(SandboxControl):
+    """A sandbox served on loopback; ``server`` stops it."""
+
     def __init__(self, sandbox, server) -> None:
-        self.sandbox, self.server, self.base_url = sandbox, server, server.base_url
-        self.control = httpx.Client(base_url=self.base_url + "/_sandbox", timeout=30)
-
-    def settings(self) -> dict:
-        return self.sandbox.settings_for(self.base_url)
-
-    def ledger(self, kind: str | None = None) -> list[dict]:
-        return self.control.get("/ledger", params={"kind": kind} if kind else None).json()
-
-    def orders(self, body: dict) -> dict:
-        r = self.control.post("/orders", json=body)
-        r.raise_for_status()
-        return r.json()
-
-    def faults(self, *rules: dict) -> None:
-        self.control.post("/faults", json={"rules": list(rules)}).raise_for_status()
+        super().__init__(sandbox, server.base_url)
+        self.server = server
 
 
 def start_shop(orders: int, seed: int = 5, system: str = "woocommerce", **options) -> Shop:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from ordersync.channels.sdk.connector import ConnectorContext
-from ordersync.channels.sdk.errors import WebhookRejected
 from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.retry import RetryPolicy
-from ordersync.channels.sdk.serving import read_body, serve_in_thread
+from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.connector import WooCommerceConnector
 from ordersync.channels.woocommerce.sandbox import create_sandbox
+
+from ..harness import Receiver, SandboxControl
 
 
 def everything() -> Window:
@@ -32,28 +30,9 @@ def fast(connector: WooCommerceConnector) -> WooCommerceConnector:
     return connector
 
 
-class Served:
-    def __init__(self, sandbox: Any, base_url: str) -> None:
-        self.sandbox, self.base_url = sandbox, base_url
-        self.control = httpx.Client(base_url=base_url + "/_sandbox", timeout=30)
-
+class Served(SandboxControl):
     def connector(self, context: ConnectorContext | None = None, **settings: Any) -> WooCommerceConnector:
         return fast(WooCommerceConnector({**self.sandbox.settings_for(self.base_url), **settings}, context))
-
-    def ledger(self, kind: str | None = None) -> list[dict]:
-        return self.control.get("/ledger", params={"kind": kind} if kind else None).json()
-
-    def orders(self, body: dict) -> dict:
-        response = self.control.post("/orders", json=body)
-        response.raise_for_status()
-        return response.json()
-
-    def faults(self, *rules: dict) -> None:
-        self.control.post("/faults", json={"rules": list(rules)}).raise_for_status()
-
-    def requests(self, path_prefix: str = "", method: str | None = None) -> list[dict]:
-        return [r for r in self.control.get("/requests").json()
-                if r["path"].startswith(path_prefix) and (method is None or r["method"] == method)]
 
 
 @pytest.fixture(scope="module")
@@ -69,30 +48,6 @@ def shop(served):
     served.control.post("/reset").raise_for_status()
     yield served
     served.control.post("/reset")
-
-
-class Receiver:
-    """The hub's webhook endpoint in miniature: verify, then parse, with whatever connector is attached."""
-
-    def __init__(self) -> None:
-        self.connector: Callable[[], WooCommerceConnector] | None = None
-        self.calls: list[tuple[int, Any, Any]] = []
-
-    async def __call__(self, scope, receive, send) -> None:
-        body = await read_body(receive)
-        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-        status, meta, page = await asyncio.to_thread(self._handle, headers, body)
-        self.calls.append((status, meta, page))
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})
-        await send({"type": "http.response.body", "body": b""})
-
-    def _handle(self, headers, body):
-        connector = self.connector()
-        try:
-            meta = connector.verify_webhook(headers, body)
-        except WebhookRejected as exc:
-            return exc.status, None, None
-        return 200, meta, None if meta.is_ping else connector.parse_webhook(meta, body)
 
 
 @pytest.fixture(scope="module")
