@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
@@ -22,6 +17,7 @@ from ordersync.sync.connections import build_connector, load, save_state, webhoo
 from ordersync.sync.importer import import_orders
 
 from .conftest import connect, order_count, start_shop
+from .crash import kill_mid_import_and_resume
 
 GRAPHQL = "/admin/api/*/graphql.json"
 FAST = {"bucket_size": 100_000, "restore_rate": 100_000, "bulk_polls": 1}
@@ -128,46 +124,6 @@ def test_webhooks_create_orders_and_replays_or_forgeries_change_nothing(web_hub)
         shop.server.stop()
 
 
-def stored_without_waiting(hub) -> int:
-    """Count orders without queueing behind the importer's write lock (a plain WAL read on SQLite)."""
-    if hub.db.is_sqlite:
-        import sqlite3
-
-        with sqlite3.connect(hub.config.database_url.split("///", 1)[1]) as conn:
-            return conn.execute("SELECT count(*) FROM orders").fetchone()[0]
-    return order_count(hub)
-
-
 def test_sigkill_mid_import_loses_and_duplicates_nothing(tmp_path, database_url):
-    bin_dir = Path(sys.executable).parent
-    sandbox = subprocess.Popen([str(bin_dir / "ordersync"), "sandbox", "shopify", "--port", "0", "--orders", "4000",
-                                "--seed", "12"], stdout=subprocess.PIPE, text=True)
-    try:
-        info = json.loads(sandbox.stdout.readline())
-        env = os.environ | {"ORDERSYNC_HOME": str(tmp_path / "home"), "ORDERSYNC_DATABASE_URL": database_url}
-        sets = [f"--set={k}={v}" for k, v in info["settings"].items()]
-        added = subprocess.run([str(bin_dir / "ordersync"), "connections", "add", "shopify", "shop", "--no-webhooks",
-                                *sets], env=env, capture_output=True, text=True, timeout=120)
-        assert added.returncode == 0, added.stderr
-        victim = subprocess.Popen([str(bin_dir / "ordersync"), "sync", "shop"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        from ordersync.config import load_config
-        from ordersync.sync.hub import Hub
-
-        hub = Hub.open(load_config(env), migrate=False)
-        deadline = time.monotonic() + 180
-        while stored_without_waiting(hub) < 300 and time.monotonic() < deadline and victim.poll() is None:
-            time.sleep(0.01)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait()
-        assert 0 < order_count(hub) < 4000, f"kill landed at {order_count(hub)} orders"
-        again = subprocess.run([str(bin_dir / "ordersync"), "sync", "shop"], env=env, capture_output=True, text=True,
-                               timeout=300)
-        assert again.returncode == 0, again.stderr
-        with hub.db.session() as s:
-            ids = list(s.scalars(select(OrderRow.external_id)))
-        assert len(ids) == len(set(ids)) == 4000
-        hub.close()
-    finally:
-        sandbox.terminate()
-        sandbox.wait()
+    ids = kill_mid_import_and_resume("shopify", 4000, 12, tmp_path / "home", database_url)
+    assert len(ids) == len(set(ids)) == 4000

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -19,6 +12,7 @@ from ordersync.store.models import OrderRow, QuarantineEntry
 from ordersync.sync.importer import import_orders
 
 from .conftest import connect, order_count, start_shop
+from .crash import kill_mid_import_and_resume
 
 
 class Twin:
@@ -82,37 +76,6 @@ def test_malformed_order_is_quarantined_and_the_rest_imported(hub):
 
 
 def test_sigkill_mid_import_loses_and_duplicates_nothing(tmp_path, database_url):
-    bin_dir = Path(sys.executable).parent
-    sandbox = subprocess.Popen([str(bin_dir / "ordersync"), "sandbox", "woocommerce", "--port", "0",
-                                "--orders", "4000", "--seed", "11"], stdout=subprocess.PIPE, text=True)
-    try:
-        info = json.loads(sandbox.stdout.readline())
-        env = os.environ | {"ORDERSYNC_HOME": str(tmp_path / "home"), "ORDERSYNC_DATABASE_URL": database_url}
-        run = lambda *args: subprocess.run([str(bin_dir / "ordersync"), *args], env=env, capture_output=True,
-                                           text=True, timeout=300)
-        sets = [f"--set={k}={v}" for k, v in info["settings"].items()]
-        added = run("connections", "add", "woocommerce", "shop", "--no-webhooks", *sets)
-        assert added.returncode == 0, added.stderr
-        victim = subprocess.Popen([str(bin_dir / "ordersync"), "sync", "shop"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        from ordersync.config import load_config
-        from ordersync.sync.hub import Hub
-
-        hub = Hub.open(load_config(env), migrate=False)
-        deadline = time.monotonic() + 120
-        while order_count(hub) < 500 and time.monotonic() < deadline and victim.poll() is None:
-            time.sleep(0.02)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait()
-        killed_at = order_count(hub)
-        assert 0 < killed_at < 4000, f"kill landed at {killed_at} orders"
-        again = run("sync", "shop")
-        assert again.returncode == 0, again.stderr
-        with hub.db.session() as s:
-            ids = list(s.scalars(select(OrderRow.external_id)))
-        expected, _ = sandbox_totals(Twin(create_sandbox(seed=11, orders=4000)))  # same seed, same data
-        assert len(ids) == len(set(ids)) == expected
-        hub.close()
-    finally:
-        sandbox.terminate()
-        sandbox.wait()
+    ids = kill_mid_import_and_resume("woocommerce", 4000, 11, tmp_path / "home", database_url, kill_after=500)
+    expected, _ = sandbox_totals(Twin(create_sandbox(seed=11, orders=4000)))  # same seed, same data
+    assert len(ids) == len(set(ids)) == expected
