@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test bench docs clean
+.PHONY: install system-deps demo test bench docs clean
 
 $(BIN)/ordersync: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,10 +16,13 @@ install: $(BIN)/ordersync
 demo: install
 	$(BIN)/ordersync serve --demo
 
-test: install
+system-deps:
+	bash scripts/system-deps.sh
+
+test: install system-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: install
+bench: install system-deps
 	$(BIN)/python bench/run.py
 
 docs: install

@@ -46,4 +46,15 @@ def main() -> None:
         sys.exit(1)
 
 
-from .cli_commands import connections as _c, orders as _o, runtime as _r, stock as _s  # noqa: E402,F401
+def _load_commands() -> None:
+    """Every module in cli_commands/ registers its commands on import; new command groups need no edit here."""
+    import importlib
+    import pkgutil
+
+    from . import cli_commands
+
+    for info in sorted(pkgutil.iter_modules(cli_commands.__path__), key=lambda i: i.name):
+        importlib.import_module(f"{cli_commands.__name__}.{info.name}")
+
+
+_load_commands()

@@ -307,3 +307,7 @@ class SyncRun(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     lag_seconds: Mapped[float | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# Tables of later features live in their own modules; importing them here puts them on Base.metadata.
+from . import models_accounts, models_messaging  # noqa: E402,F401
