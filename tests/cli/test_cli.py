@@ -82,3 +82,35 @@ def test_every_error_is_one_line_and_a_nonzero_exit(tmp_path, database_url):
         assert result.returncode != 0, args
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], (args, result.stderr)
+
+
+def test_outbox_commands_act_only_on_the_named_account(tmp_path, database_url, monkeypatch, shop):
+    """A dead letter of account A is invisible to, and cannot be retried or discarded from, account B."""
+    from ordersync.domain.timeutil import utcnow
+    from ordersync.store.models import Account, OutboxEntry
+    from ordersync.sync.connections import add_connection
+    from ordersync.sync.hub import Hub
+    from ordersync.config import load_config
+
+    monkeypatch.setenv("ORDERSYNC_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ORDERSYNC_DATABASE_URL", database_url)
+    hub = Hub.open(load_config(), migrate=False)
+    with hub.db.session() as s:
+        s.add_all([Account(name="alpha", created_at=utcnow()), Account(name="beta", created_at=utcnow())])
+    conn_id = add_connection(hub, "woocommerce", "shop-a", shop, account="alpha")
+    with hub.db.session() as s:
+        letter = OutboxEntry(account_id=hub.account_id("alpha", s), connection_id=conn_id, kind="state",
+                             payload="{}", status="dead", attempts=8, next_attempt_at=utcnow(),
+                             last_error="HTTP 500", created_at=utcnow(), updated_at=utcnow())
+        s.add(letter)
+        s.flush()
+        letter_id = letter.id
+    hub.close()
+
+    runner = CliRunner()
+    foreign = runner.invoke(app, ["outbox", "retry", str(letter_id), "--account", "beta"])
+    assert foreign.exit_code != 0 and f"no outbox entry with id {letter_id} in this account" in str(foreign.exception)
+    assert "HTTP 500" not in runner.invoke(app, ["outbox", "list", "--account", "beta"]).output
+    assert "HTTP 500" in runner.invoke(app, ["outbox", "list", "--account", "alpha"]).output
+    assert "0 entries discarded" in runner.invoke(app, ["outbox", "discard", "--account", "beta"]).output
+    assert "1 entries queued again" in runner.invoke(app, ["outbox", "retry", "--account", "alpha"]).output

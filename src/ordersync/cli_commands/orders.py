@@ -106,12 +106,37 @@ def message(order: str, text: str = typer.Option(..., "--text"), subject: str = 
     out.print(f"order {order}: message queued")
 
 
-@outbox_app.command("list")
-def outbox_list(status: str = typer.Option("dead", "--status", help="pending|sending|done|dead|discarded")) -> None:
-    hub = _hub()
+def _account_connections(hub, account: str | None, connection: str | None) -> list[int]:
+    """The connections an outbox command may touch: the named one, or every one of the account."""
+    if connection:
+        return [connection_id_by_name(hub, connection, account)]
     with hub.db.session() as s:
-        rows = s.scalars(select(OutboxEntry).where(OutboxEntry.status == status).order_by(OutboxEntry.id)
-                         .limit(200)).all()
+        account_id = hub.account_id(account, s)
+        return list(s.scalars(select(Connection.id).where(Connection.account_id == account_id)))
+
+
+def _scoped_letters(hub, ids: list[int] | None, conn_ids: list[int]) -> list[int]:
+    """Entry ids limited to the account's connections; an id of another account is an error, never acted on."""
+    if not ids:
+        return []
+    with hub.db.session() as s:
+        found = set(s.scalars(select(OutboxEntry.id).where(OutboxEntry.id.in_(ids),
+                                                            OutboxEntry.connection_id.in_(conn_ids))))
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise ValueError(f"no outbox entry with id {', '.join(map(str, unknown))} in this account")
+    return list(ids)
+
+
+@outbox_app.command("list")
+def outbox_list(status: str = typer.Option("dead", "--status", help="pending|sending|done|dead|discarded"),
+                connection: str = typer.Option(None, "--connection"), account: str = ACCOUNT) -> None:
+    hub = _hub()
+    conn_ids = _account_connections(hub, account, connection)
+    with hub.db.session() as s:
+        rows = s.scalars(select(OutboxEntry).where(OutboxEntry.status == status,
+                                                   OutboxEntry.connection_id.in_(conn_ids))
+                         .order_by(OutboxEntry.id).limit(200)).all()
     table = Table("id", "connection", "kind", "order", "attempts", "last error")
     for e in rows:
         table.add_row(str(e.id), str(e.connection_id), e.kind, str(e.order_id or ""), str(e.attempts),
@@ -119,16 +144,23 @@ def outbox_list(status: str = typer.Option("dead", "--status", help="pending|sen
     out.print(table)
 
 
-@outbox_app.command("retry")
-def outbox_retry(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection")) -> None:
-    """Put dead letters back in the queue (all of a connection, or the given ids)."""
+def _act_on_dead(action, ids: list[int] | None, connection: str | None, account: str | None) -> int:
     hub = _hub()
-    conn_id = connection_id_by_name(hub, connection) if connection else None
-    out.print(f"{dispatcher.retry_dead(hub, ids or None, conn_id)} entries queued again")
+    conn_ids = _account_connections(hub, account, connection)
+    if ids:
+        return action(hub, _scoped_letters(hub, ids, conn_ids), None)
+    return sum(action(hub, None, conn_id) for conn_id in conn_ids)
+
+
+@outbox_app.command("retry")
+def outbox_retry(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection"),
+                 account: str = ACCOUNT) -> None:
+    """Put dead letters back in the queue (all of a connection or account, or the given ids)."""
+    out.print(f"{_act_on_dead(dispatcher.retry_dead, ids, connection, account)} entries queued again")
 
 
 @outbox_app.command("discard")
-def outbox_discard(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection")) -> None:
-    hub = _hub()
-    conn_id = connection_id_by_name(hub, connection) if connection else None
-    out.print(f"{dispatcher.discard_dead(hub, ids or None, conn_id)} entries discarded")
+def outbox_discard(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection"),
+                   account: str = ACCOUNT) -> None:
+    """Drop dead letters for good (all of a connection or account, or the given ids)."""
+    out.print(f"{_act_on_dead(dispatcher.discard_dead, ids, connection, account)} entries discarded")
