@@ -118,6 +118,7 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
     connector = None
     try:
         connector = connections.build_connector(hub, row)
+        state_before = dict(connector.context.state)
         position = get_position(hub, connection_id, "orders")
         window = plan_window(position, utcnow(), overlap=overlap or DEFAULT_OVERLAP)
         result.window = window
@@ -142,6 +143,8 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
         if not shifted:
             position = advance(position, window)
             set_position(hub, connection_id, "orders", position)
+        if connector.context.state != state_before:  # e.g. a CSV file's ETag, kept once its orders are stored
+            connections.save_state(hub, connection_id, connector.context.state)
         now = utcnow()
         with hub.db.session() as s:
             s.execute(update(Connection).where(Connection.id == connection_id).values(
