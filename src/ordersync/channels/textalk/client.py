@@ -1,0 +1,101 @@
+"""The Textalk/Abicart JSON-RPC calls ordersync makes, over the SDK's ChannelHTTP.
+
+Every call is a POST of one JSON-RPC request to the endpoint, with the context parameters ``webshop``,
+``auth`` (the admin token) and optionally ``language`` in the query string, as the API documents
+(developer.abicart.se, "Context parameters"). ordersync only reads, so every call is safe to repeat and is
+retried like a GET: by ``ChannelHTTP`` on transport and HTTP failures, and here when the JSON-RPC answer
+itself is a transient error (-32603, -32000..-32099).
+
+Batches (an array of requests in one POST, JSON-RPC 2.0 section 6) are part of the protocol, but whether
+Textalk's backend accepts them is not documented publicly, so they are off unless the ``batch`` setting
+turns them on (ASSUMED support); without it the calls of a batch are sent one after another.
+
+Rate limits: none are documented; every connection draws from a budget of 20 calls, refilled at 10 per
+second (ASSUMED, conservative), shared by the hub's workers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from ..sdk.errors import AuthError, PermanentError, TransientError
+from ..sdk.http import ChannelHTTP
+from ..sdk.ratelimit import RateBudget, budget_for
+from ..sdk.retry import RetryPolicy
+from . import protocol
+
+DEFAULT_ENDPOINT = "https://shop.textalk.se/backend/jsonrpc/v1"  # developer.abicart.se, "JSON-RPC 2.0"
+
+
+class TextalkClient:
+    def __init__(self, endpoint: str, webshop: str, auth_token: str, *, language: str = "", timeout: float = 30,
+                 connection_key: str = "", retry: RetryPolicy | None = None, batch: bool = False,
+                 verify_tls: bool = True) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.context = {"webshop": webshop, "auth": auth_token, **({"language": language} if language else {})}
+        self.batch = batch
+        budget = budget_for(f"textalk:{connection_key or self.endpoint + '#' + webshop}",
+                            lambda: RateBudget(20, 10))
+        self.http = ChannelHTTP(self.endpoint, timeout=timeout, retry=retry, budget=budget, verify=verify_tls,
+                                headers={"Content-Type": "application/json"})
+        self._ids = itertools.count(1)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _post(self, label: str, body: Any) -> Any:
+        response = self.http.request("POST", "/", params=self.context, json=body, idempotent=True,
+                                     expect_json=True)
+        return protocol.parse_body(label, response.content)
+
+    def _retrying(self, send: Callable[[], Any], read: Callable[[Any], Any]) -> Any:
+        """Send, then read the JSON-RPC answer; repeat (with the connection's backoff) only when the
+        answer itself is a transient error. HTTP-level failures come from ``ChannelHTTP``, which already
+        retried them, and are raised as they are."""
+        policy = self.http.retry
+        for attempt in range(1, policy.max_attempts + 1):
+            answer = send()
+            try:
+                return read(answer)
+            except TransientError:
+                if attempt == policy.max_attempts:
+                    raise
+                policy.sleep(policy.backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def call(self, method: str, *params: Any) -> Any:
+        ident = 0
+
+        def send() -> Any:
+            nonlocal ident
+            ident = next(self._ids)
+            return self._post(method, protocol.request(method, list(params), ident))
+
+        return self._retrying(send, lambda answer: protocol.result_of(method, answer, ident))
+
+    def call_many(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        """Results of several reads, in order: one batch POST if ``batch`` is on, else one call each. A call
+        Textalk refuses for itself is returned as its PermanentError; auth and transient errors raise."""
+        if not calls:
+            return []
+        if not self.batch:
+            return [self._one_of_many(method, params) for method, params in calls]
+        idents: list[int] = []
+
+        def send() -> Any:
+            idents[:] = [next(self._ids) for _ in calls]
+            return self._post("batch", [protocol.request(m, list(p), i)
+                                        for (m, p), i in zip(calls, idents, strict=True)])
+
+        return self._retrying(send, lambda answer: protocol.results_of_batch(
+            [(m, i) for (m, _), i in zip(calls, idents, strict=True)], answer))
+
+    def _one_of_many(self, method: str, params: list[Any]) -> Any:
+        try:
+            return self.call(method, *params)
+        except AuthError:
+            raise
+        except PermanentError as exc:
+            return exc
