@@ -57,10 +57,10 @@ SEED_SYSTEMS: tuple[SeedSystem, ...] = (
     SeedSystem(_M, "kayamo", "(1) (7)", ("kayamo",)),
     SeedSystem(_M, "Not on the highstreet", "(1) (7)", ("notonthehighstreet",)),
     SeedSystem(_M, "Rakuten", "(1) (7) / -", note="Rakuten.de closed in 2020", closed=True),
-    SeedSystem(_M, "yatego", "(1) (11) / -", ("yatego",)),
+    SeedSystem(_M, "yatego", "(1) (11) / -", ("csv", "yatego"), "CSV from a URL (11) today; the API (1) is planned"),
     SeedSystem(_M, "real.de", "(1) (7) /", ("kaufland",), "now Kaufland.de (Kaufland Marketplace Seller API)"),
     SeedSystem(_M, "Wish", "(1) (7) /", ("wish",)),
-    SeedSystem(_S, "Avocadostore", "(2) (7) (7) (11) / -", ("avocadostore",)),
+    SeedSystem(_S, "Avocadostore", "(2) (7) (7) (11) / -", ("email", "csv"), "order mails (2), CSV export (11)"),
     SeedSystem(_S, "Azoo.co", "(1) (7) (7)", ("azoo",)),
     SeedSystem(_S, "Bigcartel", "(3) (7) (7)", ("bigcartel",)),
     SeedSystem(_S, "commerce:SEO", "(1) (7) (7)", ("commerce_seo",)),
@@ -70,7 +70,7 @@ SEED_SYSTEMS: tuple[SeedSystem, ...] = (
     SeedSystem(_S, "Gambio GX3", "(1) (7) (7) / -", ("gambio",)),
     SeedSystem(_S, "interAKTIVnet", "(1) (7)", ("interaktivnet",)),
     SeedSystem(_S, "Inventorum", "(1) (7) /", ("inventorum",)),
-    SeedSystem(_S, "Jimdo", "(2/5) (7) (7)", ("jimdo",)),
+    SeedSystem(_S, "Jimdo", "(2/5) (7) (7)", ("email", "csv"), "order mails (2), CSV upload (5)"),
     SeedSystem(_S, "Magento", "(1) (7) / -", ("magento",)),
     SeedSystem(_S, "opencart", "(6) (7) /", ("opencart",)),
     SeedSystem(_S, "Oxid", "(7)", ("oxid",)),
@@ -83,7 +83,7 @@ SEED_SYSTEMS: tuple[SeedSystem, ...] = (
     SeedSystem(_S, "VersaCommerce", "(1) (7) /", ("versacommerce",)),
     SeedSystem(_S, "WooCommerce", "(3) (7) /", ("woocommerce",)),
     SeedSystem(_S, "xtCommerce", "(1) (7) (7)", ("xtcommerce",)),
-    SeedSystem(_S, "WIX.com", "(2/5) (7) (7)", ("wix",)),
+    SeedSystem(_S, "WIX.com", "(2/5) (7) (7)", ("email", "csv"), "order mails (2), CSV upload (5)"),
     SeedSystem(_S, "1und1 (alt)", "(5) (7) (7)", ("csv",), "the old 1&1 shop; CSV import"),
     SeedSystem(_E, "Afterbuy", "(10)", ("afterbuy",)),
     SeedSystem(_E, "PlentyMarkets", "(1)(12) (12) (7)(12) (7)(12) (12)", ("plentymarkets",)),
@@ -141,6 +141,9 @@ def render_seed(connectors: Mapping[str, type[Connector]]) -> str:
         present = [s for s in row.systems if s in connectors]
         if present:
             status = "✓ " + ", ".join(f"`{s}`" for s in present)
+            missing = [s for s in row.systems if s not in connectors]
+            if missing:
+                status += "; geplant / planned: " + ", ".join(f"`{s}`" for s in missing)
         else:
             status = "geschlossen / closed" if row.closed else "geplant / planned"
         cells = [_GROUPS[row.group], row.name, row.marks, status, row.note]
