@@ -158,6 +158,7 @@ class ArticleRow(Base):
     ean: Mapped[str] = mapped_column(String(20), default="", index=True)
     title: Mapped[str] = mapped_column(Text, default="")
     weight_kg: Mapped[Decimal | None] = mapped_column(Amount)
+    supplier: Mapped[str] = mapped_column(String(100), default="", server_default="")  # forwarding rules
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

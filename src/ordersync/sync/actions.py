@@ -2,6 +2,8 @@
 
 Changes made by the seller go to the order's own channel; changes imported from a channel never create
 outbox entries for that channel (invariant 4: no echo) because imports do not call these functions.
+Where the channel has no API for an effect, the buyer is told by e-mail instead (``mail.notices``):
+always for a message, for status and tracking notices when the connection or account asks for it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from ..channels.registry import get_connector
 from ..channels.sdk.capabilities import Capability
 from ..domain import OrderState
 from ..domain.timeutil import utcnow
+from ..mail import notices
 from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
 from .hub import Hub, HubError
 from .outbox import enqueue
@@ -45,10 +48,11 @@ def set_state(hub: Hub, order_id: int, state: OrderState, *, comment: str = "",
     """Returns False when the order already has that state (nothing is queued)."""
     with hub.db.session() as s:
         order = _order(s, hub, order_id, account)
-        return _set_state(s, order, state, comment)
+        return _set_state(s, order, state, comment, hub)
 
 
-def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str) -> bool:
+def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str, hub: Hub | None = None,
+               mail_notice: bool = True) -> bool:
     if order.state == int(state):
         return False
     old = OrderState(order.state)
@@ -62,6 +66,22 @@ def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str) -> 
     if conn is not None:
         enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="state", order_id=order.id,
                 payload={"state": int(state), "comment": comment})
+    elif hub is not None and mail_notice and state in notices.NOTICE_STATES:
+        _mail_notice(s, hub, order, "state")
+    return True
+
+
+def _mail_notice(s: Session, hub: Hub, order: OrderRow, kind: str) -> bool:
+    """Queue a status/tracking mail where the connection or account wants one; an order without a buyer
+    address gets a history note instead, never a failed state change."""
+    if not notices.notify_enabled(s, hub, order.account_id, order.connection_id):
+        return False
+    if not order.buyer_email or order.connection_id is None:
+        _event(s, order.id, "mail_skipped", f"no {kind} mail: the buyer's e-mail address is unknown"
+               if not order.buyer_email else f"no {kind} mail: the order's connection was removed", "system")
+        return False
+    subject = notices.queue(s, hub, order, kind)
+    _event(s, order.id, "mail_queued", f"{kind} mail queued: {subject}", "system")
     return True
 
 
@@ -76,11 +96,16 @@ def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, trackin
                           tracking_url=tracking_url.strip(), created_at=utcnow()))
         _event(s, order.id, "shipment", f"shipment {carrier} {tracking_number}")
         conn = _channel_supports(s, order, Capability.TRANSMIT_TRACKING)
+        mailed = False
         if conn is not None:
             enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="tracking", order_id=order.id,
                     payload={"carrier": carrier.strip(), "tracking_number": tracking_number.strip(),
                              "tracking_url": tracking_url.strip()})
-        _set_state(s, order, OrderState.SHIPPED, "")
+        else:
+            s.flush()  # the tracking mail reads the new shipment
+            mailed = _mail_notice(s, hub, order, "tracking")
+        # the tracking mail already tells the buyer it is shipped: no second "shipped" mail
+        _set_state(s, order, OrderState.SHIPPED, "", hub, mail_notice=not mailed)
 
 
 def send_message(hub: Hub, order_id: int, *, subject: str, text: str, account: str | None = None) -> None:
@@ -89,8 +114,10 @@ def send_message(hub: Hub, order_id: int, *, subject: str, text: str, account: s
     with hub.db.session() as s:
         order = _order(s, hub, order_id, account)
         conn = _channel_supports(s, order, Capability.SEND_MESSAGES)
-        if conn is None:
-            raise HubError("this order's channel cannot receive messages")
+        if conn is None:  # no messaging API: the message goes to the buyer by e-mail
+            subject = notices.queue(s, hub, order, "message", {"subject": subject.strip(), "message": text})
+            _event(s, order.id, "message", f"message by e-mail: {subject}".strip())
+            return
         _event(s, order.id, "message", f"message: {subject}".strip())
         enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="message", order_id=order.id,
                 payload={"subject": subject, "text": text})

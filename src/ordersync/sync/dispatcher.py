@@ -6,6 +6,10 @@ order go out in the order they were written: a later one waits while an earlier 
 "shipped" status never overtakes the tracking note written before it. Transient failures are retried with
 exponential backoff (honouring Retry-After); permanent ones, or too many attempts, make a dead letter that
 a person can retry or discard. Every attempt is recorded.
+
+Entries of kind ``mail`` (a message or notice to the buyer of a channel without an API for it) go through
+the account's SMTP server instead of the connector, under the same rules; a sent mail is written into the
+order's history in the transaction that settles it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from ..channels.sdk.errors import ChannelError, RateLimited
 from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import OrderState, Shipment, StockUpdate
 from ..domain.timeutil import utcnow
-from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxEntry
+from ..mail import notices as mail_notices
+from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
 from . import connections
 from .hub import Hub
 
@@ -130,6 +135,17 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
         conn = s.get(Connection, conn_id)
         refs = {o.id: OrderRef(o.external_id, o.number) for o in s.scalars(
             select(OrderRow).where(OrderRow.id.in_([e.order_id for e in entries if e.order_id])))}
+    mails = [e for e in entries if e.kind == mail_notices.KIND]
+    for entry in mails:
+        started = time.monotonic()
+        try:
+            outcome: PushResult | Exception = mail_notices.deliver(hub, entry.account_id, json.loads(entry.payload))
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded, none lost
+            outcome = exc
+        _settle(hub, entry, outcome, started, result)
+    entries = [e for e in entries if e.kind != mail_notices.KIND]
+    if not entries:
+        return
     connector = connections.build_connector(hub, conn)
     try:
         stock = [e for e in entries if e.kind == "stock"]
@@ -138,7 +154,7 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
                 continue
             started = time.monotonic()
             try:
-                outcome: PushResult | Exception = _send_one(connector, entry, refs.get(entry.order_id))
+                outcome = _send_one(connector, entry, refs.get(entry.order_id))
             except Exception as exc:  # noqa: BLE001 - every failure is recorded, none lost
                 outcome = exc
             _settle(hub, entry, outcome, started, result)
@@ -201,8 +217,12 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
             values |= {"status": "dead", "last_error": error}
             result.dead += 1
             result.errors.append(f"entry {entry.id} ({entry.kind}): {error}")
-        s.execute(update(OutboxEntry).where(and_(OutboxEntry.id == entry.id, OutboxEntry.status == "sending"))
-                  .values(**values))
+        settled = s.execute(update(OutboxEntry).where(and_(OutboxEntry.id == entry.id,
+                                                           OutboxEntry.status == "sending"))
+                            .values(**values)).rowcount
+        if ok and settled and entry.kind == mail_notices.KIND and entry.order_id is not None:
+            s.add(OrderEvent(order_id=entry.order_id, at=now, kind="mail", source="system",
+                             text=mail_notices.history_text(json.loads(entry.payload))))
 
 
 def _dead_filter(entry_ids: list[int] | None, connection_id: int | None) -> list:
