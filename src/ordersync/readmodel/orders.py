@@ -1,0 +1,289 @@
+"""Orders as the inbox and the order page show them, always scoped to one account.
+
+The inbox stays fast at 100,000 orders: the page is chosen with indexed filters and an indexed sort
+(``ix_orders_account_created`` and friends), and only the page's rows get their item counts and tags,
+in one query each.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Float, cast, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..domain import Address, Buyer, Payment
+from ..domain.codec import from_data
+from ..store.models import Connection, OrderEvent, OrderItemRow, OrderRow, ShipmentRow
+from ..store.models_accounts import OrderTag
+from ..sync.hub import Hub, HubError
+
+SORT_KEYS = {"created": OrderRow.created_at, "modified": OrderRow.modified_at, "number": OrderRow.number,
+             "total": OrderRow.total, "state": OrderRow.state}
+MAX_PAGE_SIZE = 250
+
+
+@dataclass
+class OrderFilter:
+    states: tuple[int, ...] = ()
+    connection_ids: tuple[int, ...] = ()
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    modified_from: datetime | None = None
+    modified_to: datetime | None = None
+    text: str = ""  # number, external id, buyer name, buyer e-mail, item SKU
+    tag: str = ""
+
+
+@dataclass
+class OrderSummary:
+    id: int
+    number: str
+    external_id: str
+    connection_id: int | None
+    connection_name: str | None
+    system: str | None
+    state: int
+    buyer_name: str
+    buyer_email: str
+    total: Decimal
+    currency: str
+    created_at: datetime
+    modified_at: datetime
+    item_count: int
+    oversold: bool
+    tags: list[str]
+
+
+@dataclass
+class OrderPage:
+    rows: list[OrderSummary]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass
+class ItemView:
+    external_id: str
+    sku: str
+    ean: str
+    title: str
+    quantity: Decimal
+    unit_price: Decimal
+    total_price: Decimal
+    tax_rate: Decimal | None
+    product_external_id: str
+    variant_external_id: str
+    attributes: dict[str, str]
+    article_id: int | None
+
+
+@dataclass
+class ShipmentView:
+    id: int
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    created_at: datetime
+
+
+@dataclass
+class EventView:
+    id: int
+    at: datetime
+    kind: str
+    source: str
+    text: str
+
+
+@dataclass
+class OrderDetail(OrderSummary):
+    channel_status: str = ""
+    shipping_cost: Decimal = Decimal(0)
+    tax_total: Decimal = Decimal(0)
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    imported_at: datetime | None = None
+    payment_method: str = ""
+    buyer_note: str = ""
+    buyer: Buyer = field(default_factory=Buyer)
+    billing_address: Address = field(default_factory=Address)
+    shipping_address: Address = field(default_factory=Address)
+    items: list[ItemView] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    shipments: list[ShipmentView] = field(default_factory=list)
+    events: list[EventView] = field(default_factory=list)  # newest first
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(column, pattern: str, sqlite: bool):
+    """Case-insensitive substring match. On PostgreSQL ``lower(column) LIKE`` is exactly the expression of the
+    trigram indexes (store/models_accounts.py), so the search is an index lookup. SQLite's LIKE already
+    ignores ASCII case (as its lower() does, so nothing is lost) and without lower() it reads rows faster."""
+    return column.like(pattern, escape="\\") if sqlite else func.lower(column).like(pattern.lower(), escape="\\")
+
+
+SEARCH_CAP = 5000
+
+
+def _text_condition(s: Session | None, account_id: int, text: str, sqlite: bool):
+    """The full-text condition. On PostgreSQL a selective search first collects its matches through the
+    trigram indexes (one index lookup per column) and becomes ``id IN (...)``; a search matching more than
+    SEARCH_CAP orders (a common word) reads the rows instead, which is then the cheaper plan."""
+    pattern = _like(text)
+    columns = (OrderRow.number, OrderRow.external_id, OrderRow.buyer_name, OrderRow.buyer_email)
+    by_text = or_(*(_contains(c, pattern, sqlite) for c in columns))
+    by_sku = select(OrderItemRow.order_id).where(_contains(OrderItemRow.sku, pattern, sqlite))
+    if s is not None and not sqlite:
+        found = select(OrderRow.id).where(OrderRow.account_id == account_id, by_text).union_all(by_sku)
+        ids = set(s.scalars(found.limit(SEARCH_CAP + 1)))
+        if len(ids) <= SEARCH_CAP:
+            return OrderRow.id.in_(sorted(ids)) if ids else false()
+    return or_(by_text, OrderRow.id.in_(by_sku))
+
+
+def _filtered(account_id: int, f: OrderFilter, sqlite: bool = False, s: Session | None = None):
+    q = select(OrderRow.id).where(OrderRow.account_id == account_id)
+    conds = []
+    if f.states:
+        conds.append(OrderRow.state.in_([int(s) for s in f.states]))
+    if f.connection_ids:
+        conds.append(OrderRow.connection_id.in_([int(c) for c in f.connection_ids]))
+    for column, lo, hi in ((OrderRow.created_at, f.created_from, f.created_to),
+                           (OrderRow.modified_at, f.modified_from, f.modified_to)):
+        for bound in (lo, hi):
+            if bound is not None and bound.tzinfo is None:
+                raise HubError(f"timestamp {bound.isoformat()} has no time zone")
+        if lo is not None:
+            conds.append(column >= lo)
+        if hi is not None:
+            conds.append(column <= hi)
+    text = f.text.strip()
+    if text:
+        conds.append(_text_condition(s, account_id, text, sqlite))
+    if f.tag.strip():
+        conds.append(OrderRow.id.in_(select(OrderTag.order_id).where(OrderTag.account_id == account_id,
+                                                                     OrderTag.tag == f.tag.strip())))
+    return q.where(*conds), conds
+
+
+def _order_by(sort: str, sqlite: bool = False):
+    key = (sort or "-created").strip()
+    desc = key.startswith("-")
+    column = SORT_KEYS.get(key.lstrip("-+"))
+    if column is None:
+        raise HubError(f"unknown sort {sort!r}; use one of {', '.join(SORT_KEYS)} (prefix - for descending)")
+    if sqlite and column is OrderRow.total:  # amounts are text on SQLite (exact), sorted as numbers
+        column = cast(OrderRow.total, Float)
+    return (column.desc(), OrderRow.id.desc()) if desc else (column.asc(), OrderRow.id.asc())
+
+
+def _tags(s: Session, order_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {i: [] for i in order_ids}
+    if order_ids:
+        for order_id, tag in s.execute(select(OrderTag.order_id, OrderTag.tag)
+                                       .where(OrderTag.order_id.in_(order_ids)).order_by(OrderTag.tag)):
+            out[order_id].append(tag)
+    return out
+
+
+_SUMMARY_COLUMNS = (OrderRow.id, OrderRow.number, OrderRow.external_id, OrderRow.connection_id, Connection.name,
+                    Connection.system, OrderRow.state, OrderRow.buyer_name, OrderRow.buyer_email, OrderRow.total,
+                    OrderRow.currency, OrderRow.created_at, OrderRow.modified_at, OrderRow.oversold)
+
+
+def _summaries(s: Session, rows) -> list[OrderSummary]:
+    ids = [r.id for r in rows]
+    counts = dict(s.execute(select(OrderItemRow.order_id, func.count()).where(OrderItemRow.order_id.in_(ids))
+                            .group_by(OrderItemRow.order_id)).all()) if ids else {}
+    tags = _tags(s, ids)
+    return [OrderSummary(r.id, r.number, r.external_id, r.connection_id, r.name, r.system, r.state, r.buyer_name,
+                         r.buyer_email, r.total, r.currency, r.created_at, r.modified_at, counts.get(r.id, 0),
+                         bool(r.oversold), tags[r.id]) for r in rows]
+
+
+def list_orders(hub: Hub, account_id: int, f: OrderFilter | None = None, *, page: int = 1, page_size: int = 50,
+                sort: str = "-created") -> OrderPage:
+    f = f or OrderFilter()
+    if page < 1:
+        raise HubError(f"page {page} is not valid; pages start at 1")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise HubError(f"page size {page_size} is not valid; use 1 to {MAX_PAGE_SIZE}")
+    sqlite = hub.db.is_sqlite
+    order = _order_by(sort, sqlite)
+    with hub.db.session() as s:
+        _, conds = _filtered(account_id, f, sqlite, s)
+        count = select(func.count()).select_from(OrderRow).where(OrderRow.account_id == account_id, *conds)
+        page_q = (select(*_SUMMARY_COLUMNS).outerjoin(Connection, Connection.id == OrderRow.connection_id)
+                  .where(OrderRow.account_id == account_id, *conds).order_by(*order)
+                  .limit(page_size).offset((page - 1) * page_size))
+        if f.text.strip():
+            # a text search reads every row anyway: count in the same pass instead of a second scan
+            rows = s.execute(page_q.add_columns(func.count().over().label("matches"))).all()
+            total = rows[0].matches if rows else (s.scalar(count) or 0 if page > 1 else 0)
+        else:  # the count is index-only; the page walks the sort index and stops after page_size rows
+            total = s.scalar(count) or 0
+            rows = s.execute(page_q).all()
+        return OrderPage(_summaries(s, rows), total, page, page_size)
+
+
+def order_ids(hub: Hub, account_id: int, f: OrderFilter, limit: int = 10_000) -> list[int]:
+    """Ids of every order matching a filter (bulk actions), newest first."""
+    with hub.db.session() as s:
+        q, _ = _filtered(account_id, f, hub.db.is_sqlite, s)
+        return list(s.scalars(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit)))
+
+
+def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
+    with hub.db.session() as s:
+        row = s.execute(select(*_SUMMARY_COLUMNS, OrderRow.data, OrderRow.channel_status, OrderRow.shipping_cost,
+                               OrderRow.paid_at, OrderRow.shipped_at, OrderRow.imported_at)
+                        .outerjoin(Connection, Connection.id == OrderRow.connection_id)
+                        .where(OrderRow.id == order_id, OrderRow.account_id == account_id)).first()
+        if row is None:
+            return None
+        (summary,) = _summaries(s, [row])
+        data = json.loads(row.data)
+        articles = dict(s.execute(select(OrderItemRow.external_id, OrderItemRow.article_id)
+                                  .where(OrderItemRow.order_id == order_id)).all())
+        items = [ItemView(i.get("external_id", ""), i.get("sku", ""), i.get("ean", ""), i.get("title", ""),
+                          Decimal(i["quantity"]), Decimal(i["unit_price"]), Decimal(i["total_price"]),
+                          Decimal(i["tax_rate"]) if i.get("tax_rate") is not None else None,
+                          i.get("product_external_id", ""), i.get("variant_external_id", ""),
+                          dict(i.get("attributes") or {}), articles.get(i.get("external_id", "")))
+                 for i in data.get("items", [])]
+        shipments = [ShipmentView(x.id, x.carrier, x.tracking_number, x.tracking_url, x.created_at) for x in
+                     s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.id))]
+        events = [EventView(e.id, e.at, e.kind, e.source, e.text) for e in
+                  s.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id.desc()))]
+    return OrderDetail(
+        **vars(summary), channel_status=row.channel_status, shipping_cost=row.shipping_cost,
+        tax_total=Decimal(data.get("tax_total") or 0), paid_at=row.paid_at, shipped_at=row.shipped_at,
+        imported_at=row.imported_at, payment_method=data.get("payment_method", ""),
+        buyer_note=data.get("buyer_note", ""), buyer=from_data(Buyer, data.get("buyer") or {}),
+        billing_address=from_data(Address, data.get("invoice_address") or {}),
+        shipping_address=from_data(Address, data.get("shipping_address") or {}),
+        items=items, payments=[from_data(Payment, p) for p in data.get("payments", [])],
+        shipments=shipments, events=events)
+
+
+def summaries_in(s: Session, account_id: int, ids) -> dict[int, OrderSummary]:
+    """Summaries of these orders of one account, inside the caller's transaction (webhook fan-out)."""
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    rows = s.execute(select(*_SUMMARY_COLUMNS).outerjoin(Connection, Connection.id == OrderRow.connection_id)
+                     .where(OrderRow.account_id == account_id, OrderRow.id.in_(ids))).all()
+    return {x.id: x for x in _summaries(s, rows)}
