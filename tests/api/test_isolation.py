@@ -76,6 +76,8 @@ def test_account_a_can_neither_read_nor_change_account_b(api):
         ("GET", "/api/v1/connections"): [("/api/v1/connections", None, "list")],
         ("GET", "/api/v1/shopaccounts"): [("/api/v1/shopaccounts", None, "list")],
         ("GET", "/api/v1/connections/{id}"): [(f"/api/v1/connections/{ids['connection']}", None, 404)],
+        ("POST", "/api/v1/connections/{id}/imports/csv"): [
+            (f"/api/v1/connections/{ids['connection']}/imports/csv?dryRun=true", None, 404)],
         ("GET", "/api/v1/enums/orderstates"): [("/api/v1/enums/orderstates", None, "list")],
         ("GET", "/api/v1/webhooks/filters"): [("/api/v1/webhooks/filters", None, "list")],
         ("GET", "/api/v1/webhooks"): [("/api/v1/webhooks", None, "list")],

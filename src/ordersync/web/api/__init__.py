@@ -10,11 +10,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ...sync.hub import Hub
-from . import connections, orders, products, shipments, webhooks
+from . import connections, imports, orders, products, shipments, webhooks
 from .auth import Auth, RateLimiter
 
 
 def mount_api(app: FastAPI, hub: Hub, *, rate: float | None = None, burst: float | None = None) -> None:
     auth = Auth(hub, RateLimiter(rate, burst))
-    for module in (orders, products, shipments, connections, webhooks):
+    for module in (orders, products, shipments, connections, imports, webhooks):
         app.include_router(module.router(hub, auth))

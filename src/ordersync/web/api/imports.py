@@ -1,0 +1,49 @@
+"""/api/v1/connections/{id}/imports/csv: upload a CSV file into a CSV connection (the route behind the CLI's
+`ordersync import csv`), with a dry run. The raw file is the request body; nothing is written unless the whole
+file is valid or the caller asks for the valid orders only (skipInvalid)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ...accounts import UserInfo
+from ...channels.csv_import.upload import import_file
+from ...store.models import Connection
+from ...sync.hub import Hub
+from .auth import Auth
+from .errors import ApiError, ApiRoute, not_found
+
+MAX_UPLOAD = 50 * 1024 * 1024  # a hard ceiling before the connection's own max_megabytes applies
+
+
+def router(hub: Hub, auth: Auth) -> APIRouter:
+    r = APIRouter(prefix="/api/v1", tags=["Imports"], route_class=ApiRoute)
+
+    @r.post("/connections/{id}/imports/csv", summary="Import a CSV file of orders (the body is the file)",
+            openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {
+                "type": "string", "format": "binary"}}}}})
+    async def import_csv(id: int, request: Request, user: UserInfo = Depends(auth.writer),
+                         dryRun: bool = Query(False, description="parse and report; write nothing"),
+                         skipInvalid: bool = Query(False, description="write the valid orders, quarantine the rest"),
+                         profile: str | None = Query(None, description="column profile for this file"),
+                         filename: str = Query("", max_length=200)) -> JSONResponse:
+        with hub.db.session() as s:
+            conn = s.get(Connection, id)
+            if conn is None or conn.account_id != user.account_id:
+                raise not_found("connection", id)
+        data = await request.body()
+        if not data:
+            raise ApiError(400, "invalid_request", "the request body is empty: send the CSV file as the body",
+                           field="body", where="body")
+        if len(data) > MAX_UPLOAD:
+            raise ApiError(413, "too_large", f"the file has {len(data):,} bytes; at most {MAX_UPLOAD:,} are accepted")
+        report = await run_in_threadpool(import_file, hub, id, data, filename=filename, dry_run=dryRun,
+                                         skip_invalid=skipInvalid, profile=profile)
+        refused = bool(report.rejected) and not report.imported and not dryRun
+        body = {"ErrorMessage": report.message if refused else None, "ErrorCode": 422 if refused else 0,
+                "Data": report.to_dict()}
+        return JSONResponse(body, status_code=422 if refused else 200)
+
+    return r
