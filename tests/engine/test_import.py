@@ -138,3 +138,30 @@ def test_our_own_pushed_status_coming_back_keeps_the_hub_state(hub, memshop):
     with hub.db.session() as s:
         states = dict(s.execute(select(OrderRow.external_id, OrderRow.state)).all())
     assert states == {"1": OrderState.CLOSED, "2": OrderState.CANCELLED}
+
+
+def test_a_channel_update_without_a_status_change_keeps_the_sellers_state(hub, memshop):
+    """Shipped in the hub; the shop's webhook for our tracking note still says "processing" (our status push
+    has not arrived yet): the order must stay Shipped. A real status change on the channel still counts."""
+    from ordersync.sync import actions
+
+    now = utcnow()
+    first = make_order(1, modified=now - timedelta(hours=1))
+    first.channel_status = "processing"
+    MemShop.orders["1"] = first
+    import_orders(hub, memshop)
+    with hub.db.session() as s:
+        order_id = s.scalar(select(OrderRow.id))
+    actions.set_state(hub, order_id, OrderState.SHIPPED)
+    noted = make_order(1, modified=now - timedelta(seconds=30), total="10.50")
+    noted.channel_status = "processing"
+    MemShop.orders["1"] = noted
+    assert import_orders(hub, memshop).updated == 1
+    with hub.db.session() as s:
+        assert s.scalar(select(OrderRow.state)) == OrderState.SHIPPED
+    cancelled = make_order(1, modified=now - timedelta(seconds=10), state=OrderState.CANCELLED, total="10.50")
+    cancelled.channel_status = "cancelled"
+    MemShop.orders["1"] = cancelled
+    assert import_orders(hub, memshop).updated == 1
+    with hub.db.session() as s:
+        assert s.scalar(select(OrderRow.state)) == OrderState.CANCELLED

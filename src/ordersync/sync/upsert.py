@@ -67,8 +67,11 @@ def _item_rows(order_id: int, order: Order, article_of: ArticleOf | None) -> lis
 def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],
                   *, source: str = "poll", own_status: OwnStatus | None = None,
                   article_of: ArticleOf | None = None) -> UpsertCounts:
-    """``own_status`` maps a hub state to the channel status our pushes write for it: an imported status
-    that is exactly that keeps the hub's state (it is our own push coming back, not a change)."""
+    """The channel moves an order's state only by changing its own status. A record whose channel status is
+    the one stored keeps the hub's state: the seller may have moved it since, and e.g. the webhook for our
+    tracking note arrives before our status push has reached the shop. ``own_status`` maps a hub state to
+    the channel status our pushes write for it: an imported status that is exactly that keeps the hub's
+    state too (it is our own push coming back, not a change)."""
     counts = UpsertCounts()
     if not orders:
         return counts
@@ -81,7 +84,7 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
     existing = {
         r.external_id: r for r in s.execute(
             select(OrderRow.id, OrderRow.external_id, OrderRow.content_hash, OrderRow.channel_updated_at,
-                   OrderRow.state)
+                   OrderRow.state, OrderRow.channel_status)
             .where(OrderRow.connection_id == connection_id, OrderRow.external_id.in_(list(latest))))
     }
     new_rows, new_orders, changed_rows, events, items = [], [], [], [], []
@@ -97,8 +100,9 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
             counts.unchanged += 1
         else:
             values = _order_values(order, account_id, connection_id, data, hashed, now) | {"id": old.id}
-            if (own_status is not None and values["state"] != old.state
-                    and own_status(OrderState(old.state)) == order.channel_status):
+            if values["state"] != old.state and (
+                    values["channel_status"] and values["channel_status"] == old.channel_status  # it did not move
+                    or (own_status is not None and own_status(OrderState(old.state)) == order.channel_status)):
                 values["state"] = old.state
             changed_rows.append(values)
             items += _item_rows(old.id, order, article_of)
