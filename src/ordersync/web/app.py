@@ -1,4 +1,4 @@
-"""The HTTP face of the hub: webhook intake, health, and a status page (the full seller UI builds on it).
+"""The HTTP face of the hub: webhook intake, health, and the seller's web app (web/ui/).
 
 Webhook intake answers as soon as the raw delivery is stored; processing is handed to the task queue
 through ``on_delivery`` so a slow database or channel never makes the shop's webhook time out.
@@ -7,19 +7,15 @@ through ``on_delivery`` so a slow database or channel never makes the shop's web
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select, text
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from ..store.models import OrderRow, OutboxEntry
-from ..sync import connections, synclog, webhooks
+from ..sync import webhooks
 from ..sync.hub import Hub
-
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+from .ui import mount_ui
 
 
 def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> FastAPI:
@@ -43,19 +39,8 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
             s.execute(text("SELECT 1"))
         return JSONResponse({"ok": True})
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def status_page(request: Request) -> HTMLResponse:
-        rows = []
-        for c in connections.list_connections(hub):
-            with hub.db.session() as s:
-                orders = s.scalar(select(func.count()).select_from(OrderRow)
-                                  .where(OrderRow.connection_id == c.id))
-                pending = s.scalar(select(func.count()).select_from(OutboxEntry).where(
-                    OutboxEntry.connection_id == c.id, OutboxEntry.status.in_(("pending", "sending"))))
-                dead = s.scalar(select(func.count()).select_from(OutboxEntry).where(
-                    OutboxEntry.connection_id == c.id, OutboxEntry.status == "dead"))
-            runs = synclog.recent_runs(hub, c.id, limit=5)
-            rows.append({"c": c, "orders": orders, "pending": pending, "dead": dead, "runs": runs})
-        return TEMPLATES.TemplateResponse(request, "status.html", {"rows": rows})
+    mount_ui(app, hub)
+    from .api import mount_api  # the REST API under /api/v1/
 
+    mount_api(app, hub)
     return app
