@@ -13,7 +13,7 @@ _TEMPLATE = re.compile(r"""_\(\s*(['"])((?:\\.|(?!\1).)*)\1""")
 _PYTHON = re.compile(r"""(?:\b(?:t|self|N_)\(|\.flash\(|UIError\(\d+,)\s*(['"])((?:\\.|(?!\1).)+)\1""")
 # keys built from data in templates: 'role_' + user.role and friends
 DYNAMIC = {"role_": ("owner", "staff", "readonly"), "run_": ("orders", "articles", "webhook", "dispatch"),
-           "letter_": ("state", "tracking", "stock", "message"),
+           "letter_": ("state", "tracking", "stock", "message", "mail"),
            "source_": ("channel", "user", "system", "poll", "webhook", "api")}
 
 
