@@ -54,10 +54,11 @@ class DispatchResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _newer_pending(s, entry: OutboxEntry) -> bool:
+def _superseded(s, entry: OutboxEntry) -> bool:
+    """A coalesced value (stock) is stale once any later entry for the same key exists, whatever its state:
+    re-sending it after its dispatcher died would overwrite the newer value the channel already has."""
     return s.scalar(select(OutboxEntry.id).where(OutboxEntry.coalesce_key == entry.coalesce_key,
-                                                 OutboxEntry.status == "pending",
-                                                 OutboxEntry.id != entry.id).limit(1)) is not None
+                                                 OutboxEntry.id > entry.id).limit(1)) is not None
 
 
 def release_expired(hub: Hub, now: datetime) -> None:
@@ -66,7 +67,7 @@ def release_expired(hub: Hub, now: datetime) -> None:
         stale = s.scalars(select(OutboxEntry).where(OutboxEntry.status == "sending",
                                                     OutboxEntry.lease_until < now)).all()
         for entry in stale:
-            superseded = entry.coalesce_key is not None and _newer_pending(s, entry)
+            superseded = entry.coalesce_key is not None and _superseded(s, entry)
             entry.status = "superseded" if superseded else "pending"
             entry.lease_until = None
 
@@ -84,7 +85,21 @@ def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int) -> list
                              .where(OutboxEntry.order_id.in_(order_ids), OutboxEntry.status.in_(OPEN)))
             for order_id, entry_id in rows:
                 first_open[order_id] = min(entry_id, first_open.get(order_id, entry_id))
-        return [e for e in due if e.order_id is None or first_open.get(e.order_id) == e.id]
+        in_flight = _older_in_flight(s, [e for e in due if e.coalesce_key is not None])
+        return [e for e in due if (e.order_id is None or first_open.get(e.order_id) == e.id)
+                and e.id not in in_flight]
+
+
+def _older_in_flight(s, entries: list[OutboxEntry]) -> set[int]:
+    """Coalesced entries that must wait: an older value for the same key is still being sent, and sending
+    the newer one now could let the older request land last."""
+    if not entries:
+        return set()
+    sending = defaultdict(list)
+    for key, entry_id in s.execute(select(OutboxEntry.coalesce_key, OutboxEntry.id).where(
+            OutboxEntry.coalesce_key.in_({e.coalesce_key for e in entries}), OutboxEntry.status == "sending")):
+        sending[key].append(entry_id)
+    return {e.id for e in entries if any(other < e.id for other in sending.get(e.coalesce_key, ()))}
 
 
 def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
@@ -92,8 +107,15 @@ def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
     if not entry_ids:
         return set()
     with hub.db.session() as s:
+        # Lock in id order and skip rows another transaction holds (a seller's action re-coalescing a stock
+        # value, another dispatcher): a claim never waits, so it can never be part of a deadlock.
+        free = list(s.scalars(select(OutboxEntry.id)
+                              .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "pending")
+                              .order_by(OutboxEntry.id).with_for_update(skip_locked=True)))
+        if not free:
+            return set()
         return set(s.scalars(update(OutboxEntry)
-                             .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "pending")
+                             .where(OutboxEntry.id.in_(free), OutboxEntry.status == "pending")
                              .values(status="sending", lease_until=now + CLAIM_LEASE)
                              .returning(OutboxEntry.id)))
 
@@ -206,7 +228,7 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
             values |= {"status": "done", "last_error": None,
                        "result": "already done" if outcome.already_done else (outcome.detail or "ok")}
             result.sent += 1
-        elif entry.coalesce_key and _newer_pending(s, entry):
+        elif entry.coalesce_key and _superseded(s, entry):
             values |= {"status": "superseded", "last_error": error}  # a newer value will be sent instead
         elif isinstance(outcome, ChannelError) and outcome.retryable and attempts < MAX_ATTEMPTS:
             retry_after = outcome.retry_after if isinstance(outcome, RateLimited) else None
@@ -236,18 +258,17 @@ def _dead_filter(entry_ids: list[int] | None, connection_id: int | None) -> list
 
 def retry_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
     """Queue dead letters again. Of coalesced (stock) letters only the newest value per listing is
-    retried, and none where a newer value is already pending: the rest are superseded, never sent."""
+    retried, and none where a newer value exists in any state: the rest are superseded, never sent."""
     now = utcnow()
     with hub.db.session() as s:
         dead = s.scalars(select(OutboxEntry).where(*_dead_filter(entry_ids, connection_id))
                          .order_by(OutboxEntry.id)).all()
         keys = {e.coalesce_key for e in dead if e.coalesce_key}
-        newest = {e.coalesce_key: e.id for e in dead if e.coalesce_key}
         pending = set(s.scalars(select(OutboxEntry.coalesce_key).where(
             OutboxEntry.status == "pending", OutboxEntry.coalesce_key.in_(keys)))) if keys else set()
         retried = 0
         for entry in dead:
-            if entry.coalesce_key and (entry.coalesce_key in pending or newest[entry.coalesce_key] != entry.id):
+            if entry.coalesce_key and (entry.coalesce_key in pending or _superseded(s, entry)):
                 entry.status, entry.updated_at = "superseded", now
                 continue
             entry.status, entry.attempts, entry.next_attempt_at, entry.updated_at = "pending", 0, now, now

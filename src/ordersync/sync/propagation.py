@@ -45,7 +45,8 @@ def propagate(s: Session, article_ids, *, skip_connection: int | None = None) ->
     if not ids:
         return 0
     rows = s.execute(select(Listing, Connection).join(Connection, Connection.id == Listing.connection_id)
-                     .where(Listing.article_id.in_(ids), Connection.paused.is_(False))).all()
+                     .where(Listing.article_id.in_(ids), Connection.paused.is_(False))
+                     .order_by(Listing.id)).all()  # one lock order for every writer: no deadlock cycles
     if not rows:
         return 0
     avail = availability(s, ids)
