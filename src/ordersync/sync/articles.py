@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..channels.sdk.errors import ChannelError
@@ -35,6 +36,10 @@ class ArticleImportResult:
     quarantined: int = 0
     error: str = ""
 
+    def add(self, other: "ArticleImportResult") -> None:
+        for name in ("articles_created", "listings_linked", "listings_unlinked", "quarantined"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def import_articles(hub: Hub, connection_id: int, *, progress=None) -> ArticleImportResult:
     row = connections.load(hub, connection_id)
@@ -45,12 +50,7 @@ def import_articles(hub: Hub, connection_id: int, *, progress=None) -> ArticleIm
     run_id = start_run(hub, connection_id, "articles", since=position, until=until)
     try:
         for page in connector.fetch_articles(Window(position, until)):
-            with hub.db.session() as s:
-                for article in page.records:
-                    _link(s, row, article, result)
-                if page.quarantined:
-                    result.quarantined += quarantine(s, connection_id, "articles", page.quarantined)
-                _resolve_order_items(s, row.account_id, {e[2] for a in page.records for e in _entries(a) if e[2]})
+            _store_article_page(hub, row, connection_id, page, result)
             result.fetched += len(page.records)
             if progress:
                 progress(result.fetched, page.window_total)
@@ -63,6 +63,26 @@ def import_articles(hub: Hub, connection_id: int, *, progress=None) -> ArticleIm
     finally:
         connector.close()
     return result
+
+
+def _store_article_page(hub: Hub, row, connection_id: int, page, result: ArticleImportResult) -> None:
+    """One transaction per page. Two connections importing the same new SKU at once race for the unique
+    (account, sku): the loser's page is rolled back and run again, finding the winner's article."""
+    for attempt in range(5):
+        counts = ArticleImportResult()
+        try:
+            with hub.db.session() as s:
+                for article in page.records:
+                    _link(s, row, article, counts)
+                if page.quarantined:
+                    counts.quarantined += quarantine(s, connection_id, "articles", page.quarantined)
+                _resolve_order_items(s, row.account_id, {e[2] for a in page.records for e in _entries(a) if e[2]})
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            continue
+        result.add(counts)
+        return
 
 
 def _entries(article: Article) -> list[tuple[str, str, str, str, str, Decimal | None]]:
