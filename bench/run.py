@@ -1,4 +1,6 @@
-"""`make bench`: import throughput into SQLite and PostgreSQL, then stock propagation (stock_propagation.py).
+"""`make bench`: import throughput into SQLite and PostgreSQL, then stock propagation (stock_propagation.py),
+Shopify catch-up, and the scale-out figures on PostgreSQL + Redis (webhook_intake.py, scheduling.py,
+import_scaling.py; each documents the environment variables that shorten it; BENCH_SCALE=0 skips them).
 
 Each measurement runs in its own process against a sandbox in another process, so peak memory is the
 importer's alone. Prints one JSON document. Figures depend on the machine: compare ratios, not seconds.
@@ -66,6 +68,28 @@ def main() -> None:
     subprocess.run([sys.executable, str(HERE / "stock_propagation.py")], check=True)
     print("Shopify paged catch-up and bulk backfill ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "shopify_catchup.py")], check=True)
+    scale_benches()
+
+
+def scale_benches() -> None:
+    """The scale-out benchmarks need PostgreSQL and Redis; without either they are skipped, saying why."""
+    if os.environ.get("BENCH_SCALE", "1") == "0":
+        return
+    try:
+        import redis
+
+        redis.Redis.from_url(os.environ.get("ORDERSYNC_TEST_REDIS", "redis://127.0.0.1:6379/0"),
+                             socket_connect_timeout=2).ping()
+        create_engine(PG_ADMIN).connect().close()
+    except Exception as exc:  # noqa: BLE001
+        print(f"scale-out benchmarks skipped: PostgreSQL or Redis unavailable ({type(exc).__name__}: {exc})",
+              file=sys.stderr)
+        return
+    for script, what in (("webhook_intake.py", "webhook intake at a steady rate"),
+                         ("scheduling.py", "scheduling many connections with one worker"),
+                         ("import_scaling.py", "import throughput with 1, 2 and 4 workers")):
+        print(f"{what} ...", file=sys.stderr, flush=True)
+        subprocess.run([sys.executable, str(HERE / script)], check=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,12 @@ ORDERSYNC_HOME          data directory (default ~/.ordersync): SQLite database, 
 ORDERSYNC_DATABASE_URL  SQLAlchemy URL (default: SQLite in ORDERSYNC_HOME); postgresql+psycopg://... for production
 ORDERSYNC_MASTER_KEY    Fernet key for secrets at rest (default: generated once into ORDERSYNC_HOME/master.key)
 ORDERSYNC_BASE_URL      the public URL channels send webhooks to (default http://127.0.0.1:8080)
+ORDERSYNC_REDIS_URL     redis://host:port/db - its presence moves the task queue and the channels' call budgets
+                        to Redis, shared by every process (`ordersync worker` on any number of machines)
+ORDERSYNC_REDIS_PREFIX  names in Redis start with this (default "ordersync"), so hubs can share one Redis
+ORDERSYNC_WORKER_ID     how this process names itself to channels (User-Agent) and in logs (default host:pid)
+ORDERSYNC_OUTBOX_CLAIM_SECONDS  how long a claimed outbox entry stays with a worker that stopped answering
+                        before another sends it (default: the dispatcher's own, 5 minutes)
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ class Config:
     base_url: str
     master_key: str | None
     redis_url: str | None
+    redis_prefix: str = "ordersync"
+    outbox_claim_seconds: int | None = None
 
     @property
     def master_key_file(self) -> Path:
@@ -42,4 +50,15 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         base_url=(env.get("ORDERSYNC_BASE_URL") or "http://127.0.0.1:8080").rstrip("/"),
         master_key=env.get("ORDERSYNC_MASTER_KEY") or None,
         redis_url=env.get("ORDERSYNC_REDIS_URL") or None,
+        redis_prefix=env.get("ORDERSYNC_REDIS_PREFIX") or "ordersync",
+        outbox_claim_seconds=_positive_int(env, "ORDERSYNC_OUTBOX_CLAIM_SECONDS"),
     )
+
+
+def _positive_int(env: dict[str, str], name: str) -> int | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{name}={raw!r}: expected a whole number of seconds above 0")
+    return int(raw)

@@ -16,8 +16,9 @@ from .users import add_user_raw
 DEFAULT_EMAIL = "owner@localhost"
 
 
-def first_start(hub: Hub) -> str | None:
-    """Returns the message to print, or None when a user exists already (nothing is done)."""
+def first_start(hub: Hub, url: str | None = None) -> str | None:
+    """Returns the message to print, or None when a user exists already (nothing is done). ``url`` is where
+    this process serves the web app (default: the configured public URL)."""
     email = (os.environ.get("ORDERSYNC_ADMIN_EMAIL") or DEFAULT_EMAIL).strip().lower()
     password = secrets.token_urlsafe(12)
     try:
@@ -31,5 +32,5 @@ def first_start(hub: Hub) -> str | None:
             add_user_raw(s, account_id, email, password, "owner")
     except IntegrityError:  # another process made the first user at the same moment
         return None
-    return (f"Log in at {hub.config.base_url}/ as {email} with password {password}; "
+    return (f"Log in at {(url or hub.config.base_url).rstrip('/')}/ as {email} with password {password}; "
             "change it under Account.")

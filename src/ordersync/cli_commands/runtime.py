@@ -1,4 +1,4 @@
-"""`ordersync serve|sandbox|sync|dispatch|quarantine|db|docs`: running the hub and its tools."""
+"""`ordersync serve|worker|sandbox|sync|dispatch|quarantine|db|docs`: running the hub and its tools."""
 
 from __future__ import annotations
 
@@ -112,26 +112,34 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     from ..jobs import tasks
     from ..jobs.queue import huey, set_hub
     from ..jobs.scheduler import SchedulerThread
+    from ..jobs.worker import prepare_process
     from ..web.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every URL at INFO; OAuth 1.0a puts the consumer key and signature in the query string
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    _logging()
     hub = _hub()
+    prepare_process(hub)
     set_hub(hub)
     if demo:
         from .demo import start_demo
 
         start_demo(hub)
-    on_delivery = (lambda row: tasks.process_webhook(row)) if worker else None
+    # a worker (here, or elsewhere on Redis) processes deliveries; with neither, intake processes them itself
+    queued = worker or hub.config.redis_url is not None
+    on_delivery = (lambda row: tasks.process_webhook(row)) if queued else None
     web = serve_in_thread(create_app(hub, on_delivery), host=host, port=port, log_level="warning")
     scheduler = SchedulerThread(hub)
     scheduler.start()
-    out.print(f"ordersync is running: open {web.base_url}/ (status page); data in {hub.config.home}")
+    out.print(f"ordersync is running: open {web.base_url}/ in a browser; data in {hub.config.home}")
+    from ..accounts import first_start
+
+    login = first_start(hub, web.base_url)  # only when no user exists yet: the owner's login, printed once
+    if login:
+        out.print(login)
     out.print("try: ordersync orders list   ·   ordersync connections list   ·   Ctrl+C stops")
     try:
         if worker:
-            huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+            huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
+                                 graceful_signal="TERM").run()
         else:
             while True:
                 time.sleep(3600)
@@ -140,3 +148,71 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     finally:
         scheduler.stop()
         web.stop()
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every URL at INFO; OAuth 1.0a puts the consumer key and signature in the query string
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@app.command()
+def worker(concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, help="tasks run at once (threads)"),
+           scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler",
+                                          help="also find due polls, webhooks and outbox entries"),
+           tick: float = typer.Option(5.0, "--tick", min=0.2, help="seconds between scheduler passes"),
+           shutdown_timeout: float = typer.Option(60.0, "--shutdown-timeout", min=0,
+                                                  help="on SIGTERM, seconds running tasks get to finish")) -> None:
+    """Run a task worker (Huey consumer); start as many as the load needs, on any machine.
+
+    Shares the queue and the channels' call budgets through ORDERSYNC_REDIS_URL; without it the queue is
+    the SQLite file in ORDERSYNC_HOME (one machine). SIGTERM stops gracefully."""
+    from ..jobs.worker import run_worker
+
+    _logging()
+    hub = Hub.open(migrate=False)  # `ordersync db upgrade` migrates once; ten workers starting must not race
+    if hub.config.redis_url is None:
+        err.print("ORDERSYNC_REDIS_URL is not set: using the SQLite task queue in "
+                  f"{hub.config.queue_path} (workers on this machine only)", markup=False)
+    run_worker(hub, concurrency=concurrency, scheduler=scheduler, tick=tick, shutdown_timeout=shutdown_timeout)
+
+
+@db_app.command("rotate-key")
+def db_rotate_key() -> None:
+    """Re-encrypt every stored secret with the first key of ORDERSYNC_MASTER_KEY ("new,old").
+
+    Rotation: set ORDERSYNC_MASTER_KEY=NEW,OLD everywhere and restart, run this once, then drop OLD."""
+    hub = Hub.open(migrate=False)
+    counts = _rotate_all(hub)
+    for table, n in sorted(counts.items()):
+        out.print(f"{table}: {n} secret(s) re-encrypted")
+    out.print(f"done: {sum(counts.values())} secret(s) now use the newest key; the old key can be removed")
+
+
+def _rotate_all(hub: Hub) -> dict[str, int]:
+    """Every text value in the database that the hub's keys decrypt is a sealed secret: rotate it in place.
+
+    Found by looking, not by a list of columns, so secrets added by any module are covered. A Fernet token
+    starts with "gAAAAA" (version byte 0x80); only the keys can open one, so nothing else is touched."""
+    from cryptography.fernet import InvalidToken
+    from sqlalchemy import MetaData, String, Text, select, update
+
+    meta = MetaData()
+    meta.reflect(hub.db.engine)
+    counts: dict[str, int] = {}
+    with hub.db.session() as s:
+        for table in meta.sorted_tables:
+            pk = list(table.primary_key.columns)
+            cols = [c for c in table.columns if isinstance(c.type, (String, Text)) and not c.primary_key]
+            if not pk or not cols:
+                continue
+            for col in cols:
+                rows = s.execute(select(*pk, col).where(col.like("gAAAAA%"))).all()
+                for row in rows:
+                    try:
+                        fresh = hub.secrets.rotate(row[-1])
+                    except InvalidToken:
+                        continue
+                    s.execute(update(table).where(*[c == v for c, v in zip(pk, row[:-1])]).values({col.name: fresh}))
+                    counts[table.name] = counts.get(table.name, 0) + 1
+    return counts

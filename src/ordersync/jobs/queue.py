@@ -1,7 +1,8 @@
 """The task queue. Huey on SQLite inside `ordersync serve` by default; on Redis when ORDERSYNC_REDIS_URL is set.
 
 The database is the truth (schedule, outbox, stored webhooks); the queue only wakes workers, so a task
-lost with a killed worker is found again by the next scheduler tick.
+lost with a killed worker is found again by the next scheduler tick. On Redis the queue is named after
+ORDERSYNC_REDIS_PREFIX, so several hubs (or test runs) can share one Redis without taking each other's tasks.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from ..config import load_config
 from ..sync.hub import Hub
 
 _config = load_config()
+# results=False: tasks report through the database (sync log, outbox); stored return values would only pile up
 if _config.redis_url:
-    huey = RedisHuey("ordersync", url=_config.redis_url)
+    huey = RedisHuey(_config.redis_prefix, url=_config.redis_url, results=False)
 else:
     _config.home.mkdir(parents=True, exist_ok=True)
-    huey = SqliteHuey("ordersync", filename=str(_config.queue_path))
+    huey = SqliteHuey("ordersync", filename=str(_config.queue_path), results=False)
 
 _hub: Hub | None = None
 _lock = threading.Lock()

@@ -2,7 +2,8 @@
 
 A connection is claimed for its next poll by moving ``next_poll_at`` forward in the same UPDATE that
 finds it due, so several schedulers (one per process) never enqueue the same poll twice. Pending webhook
-deliveries and due outbox entries are re-announced too, which recovers work whose task was lost.
+deliveries and due outbox entries are re-announced too, which recovers work whose task was lost; those
+reminders go out once per period across all schedulers (see ``gate``), not once per worker.
 """
 
 from __future__ import annotations
@@ -47,33 +48,45 @@ def has_due_outbox(hub: Hub) -> bool:
                                                      OutboxEntry.next_attempt_at <= utcnow()).limit(1)) is not None
 
 
+WEBHOOK_RECHECK = 30.0  # a stored delivery not processed this long after intake is announced again
+OUTBOX_REMINDER = 5.0
+NOTIFY_EVERY = 10.0  # integrators' webhooks and forwarding rules
+
+
 def tick(hub: Hub) -> dict[str, int]:
     from . import tasks
+    from .gate import once_per
+    from .queue import huey
 
     polls = due_connections(hub)
     for conn_id in polls:
         tasks.sync_connection(conn_id)
-    pending = webhooks.pending_deliveries(hub, limit=1000, older_than=30)
-    for row_id in pending:
-        tasks.process_webhook(row_id)
-    outbox = has_due_outbox(hub)
+    pending = []
+    if once_per(huey, "webhooks", WEBHOOK_RECHECK):
+        pending = webhooks.pending_deliveries(hub, limit=1000, older_than=WEBHOOK_RECHECK)
+        for row_id in pending:
+            tasks.process_webhook(row_id)
+    outbox = has_due_outbox(hub) and once_per(huey, "outbox", OUTBOX_REMINDER)
     if outbox:
         tasks.dispatch_outbox()
-    return {"polls": len(polls), "webhooks": len(pending), "outbox": int(outbox)}
+    notifications = once_per(huey, "notify", NOTIFY_EVERY)
+    if notifications:
+        tasks.deliver_notifications()
+    return {"polls": len(polls), "webhooks": len(pending), "outbox": int(outbox), "notify": int(notifications)}
 
 
 class SchedulerThread(threading.Thread):
     def __init__(self, hub: Hub, interval: float = 5.0) -> None:
         super().__init__(name="ordersync-scheduler", daemon=True)
-        self.hub, self.interval, self._stop = hub, interval, threading.Event()
+        self.hub, self.interval, self._halt = hub, interval, threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 tick(self.hub)
             except Exception:  # noqa: BLE001 - the scheduler must outlive any single failure
                 log.exception("scheduler tick failed")
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()

@@ -2,6 +2,8 @@
 
 A lease expires by itself, so a worker killed mid-sync never blocks its connection for longer than the TTL;
 a live worker renews it after every page. A holder on this host whose process is gone is taken over at once.
+A worker that finds its lease gone when renewing (it stalled past the TTL and another took over) stops:
+:func:`renew` raises :class:`LeaseLost`, so two syncs of one connection never run on.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from ..store.models import Connection
 from .hub import Hub
 
 LEASE_TTL = timedelta(minutes=2)
+
+
+class LeaseLost(Exception):
+    """This worker's lease on a connection expired and another worker holds it now."""
 
 
 def owner_id() -> str:
@@ -69,7 +75,9 @@ def renew(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL) 
         result = s.execute(update(Connection)
                            .where(Connection.id == connection_id, Connection.sync_lease_owner == owner)
                            .values(sync_lease_until=utcnow() + ttl))
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            raise LeaseLost(f"connection {connection_id}: the sync lease of {owner} expired and was taken over")
+        return True
 
 
 def release(hub: Hub, connection_id: int, owner: str) -> None:

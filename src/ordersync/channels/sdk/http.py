@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import logging
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,7 +65,7 @@ class ChannelHTTP:
         self.client = httpx.Client(
             base_url=base_url, auth=auth, verify=verify, transport=transport, follow_redirects=False,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else make_timeout(timeout),
-            headers={"User-Agent": user_agent, "Accept": "application/json", **(headers or {})},
+            headers={"User-Agent": _with_worker(user_agent), "Accept": "application/json", **(headers or {})},
         )
 
     def close(self) -> None:
@@ -136,6 +137,12 @@ class ChannelHTTP:
             return rule.error(text, retry_after=self.retry.retry_after(response.headers),
                               status=response.status_code, body=body)
         return rule.error(text, status=response.status_code, body=body)
+
+
+def _with_worker(user_agent: str) -> str:
+    """Name the worker process (ORDERSYNC_WORKER_ID) in the User-Agent, so a shop's log tells workers apart."""
+    ident = os.environ.get("ORDERSYNC_WORKER_ID", "").strip()
+    return f"{user_agent} worker/{ident}" if ident else user_agent
 
 
 def _should_retry(policy: RetryPolicy, rule: ErrorRule, safe_to_repeat: bool, attempt: int,

@@ -8,11 +8,16 @@ channel reports its own view in response headers, it is corrected from them thro
 channel's ``Retry-After``, so sibling workers back off too.
 
 The :class:`Budget` protocol is all the HTTP layer relies on, so a budget kept in Redis (shared across
-worker processes and machines, invariant 6) can replace the in-process one without touching connectors.
+worker processes and machines, invariant 6) replaces the in-process one without touching connectors: when
+``ORDERSYNC_REDIS_URL`` is set (or :func:`use_shared` was called), :func:`budget_for` turns a connector's
+plain ``RateBudget`` into a :class:`~.shared_budget.RedisBudget` with the same size, rate and headers.
+Subclasses that learn their level from the channel's answers (Shopify's cost budget) stay in-process: the
+channel itself reports the shared level to every worker in each response.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -188,8 +193,49 @@ class BudgetRegistry:
 
 
 registry = BudgetRegistry()
+_UNSET = object()
+_shared: object = _UNSET  # RedisBudgets, None (in-process only) or _UNSET (read the environment on first use)
+_shared_lock = threading.Lock()
+
+
+def use_shared(redis_url: str | None, prefix: str = "ordersync") -> None:
+    """Keep budgets in Redis at ``redis_url`` under ``prefix`` (None: in this process only).
+
+    Budgets already handed out are forgotten, so clients built afterwards draw from the new store."""
+    with _shared_lock:
+        _configure(redis_url, prefix)
+    registry.clear()
+
+
+def _configure(redis_url: str | None, prefix: str) -> None:
+    """Swap the store; the caller holds ``_shared_lock``."""
+    global _shared
+    from .shared_budget import RedisBudgets
+
+    if isinstance(_shared, RedisBudgets):
+        _shared.close()
+    _shared = RedisBudgets(redis_url, prefix) if redis_url else None
+
+
+def shared_backend():
+    """The Redis budget store in use, or None; by default ORDERSYNC_REDIS_URL / ORDERSYNC_REDIS_PREFIX decide."""
+    if _shared is _UNSET:
+        with _shared_lock:
+            if _shared is _UNSET:
+                _configure(os.environ.get("ORDERSYNC_REDIS_URL") or None,
+                           os.environ.get("ORDERSYNC_REDIS_PREFIX") or "ordersync")
+    return _shared
 
 
 def budget_for(connection_key: str, factory: Callable[[], Budget]) -> Budget:
-    """The process-wide budget of one connection (e.g. ``"woocommerce:17"``)."""
-    return registry.get(connection_key, factory)
+    """The budget of one connection (e.g. ``"woocommerce:17"``): one per process, and one across all
+    processes when budgets are shared (see the module docstring)."""
+
+    def make() -> Budget:
+        local = factory()
+        shared = shared_backend()
+        if shared is None or type(local) is not RateBudget:
+            return local
+        return shared.budget(connection_key, local.capacity, local.refill_per_second, local.header_spec)
+
+    return registry.get(connection_key, make)
