@@ -111,6 +111,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     from ..channels.sdk.serving import serve_in_thread
     from ..jobs import tasks
     from ..jobs.queue import huey, set_hub
+    from ..jobs.mailwatch import MailWatchers
     from ..jobs.scheduler import SchedulerThread
     from ..jobs.worker import prepare_process
     from ..web.app import create_app
@@ -129,6 +130,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     web = serve_in_thread(create_app(hub, on_delivery), host=host, port=port, log_level="warning")
     scheduler = SchedulerThread(hub)
     scheduler.start()
+    watchers = MailWatchers(hub)  # IMAP IDLE: e-mail orders within seconds (workers elsewhere watch their own)
+    if worker:
+        watchers.start()
     out.print(f"ordersync is running: open {web.base_url}/ in a browser; data in {hub.config.home}")
     from ..accounts import first_start
 
@@ -147,6 +151,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
         pass
     finally:
         scheduler.stop()
+        watchers.stop()
         web.stop()
 
 

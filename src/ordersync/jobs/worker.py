@@ -38,6 +38,7 @@ def prepare_process(hub: Hub) -> str:
 
 def run_worker(hub: Hub, *, concurrency: int, scheduler: bool = True, tick: float = 5.0,
                shutdown_timeout: float = 60.0) -> None:
+    from .mailwatch import MailWatchers
     from .queue import huey, set_hub
     from .scheduler import SchedulerThread
 
@@ -54,11 +55,14 @@ def run_worker(hub: Hub, *, concurrency: int, scheduler: bool = True, tick: floa
                                     initial_delay=0.05, max_delay=1.0, check_worker_health=True)
     # Huey installs its handlers only once its threads run; a SIGTERM in between must stop gracefully too
     signal.signal(signal.SIGTERM, consumer._handle_signal)
+    watchers = MailWatchers(hub) if scheduler else None  # IMAP IDLE: e-mail orders within seconds
     if sched:
         sched.start()
+        watchers.start()
     try:
         consumer.run()
     finally:
         if sched:
             sched.stop()
+            watchers.stop()
         log.info("worker %s stopped", ident)
