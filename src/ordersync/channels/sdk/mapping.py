@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from decimal import InvalidOperation
 from typing import Any, TypeVar
 
 from .errors import RecordError
 from .records import Quarantined
 
 T = TypeVar("T")
+
+# what a malformed record makes a reader raise when it trips over data it did not check explicitly
+UNEXPECTED: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, InvalidOperation)
+
+
+def read_record(read: Callable[[], T], *, hint: str, also: tuple[type[Exception], ...] = ()) -> T:
+    """Run one record's reader. What the reader checks it reports as RecordError itself; any other error of
+    the kinds in UNEXPECTED (plus ``also``) becomes a RecordError with ``hint``, so the record is quarantined
+    with a reason instead of failing its whole page."""
+    try:
+        return read()
+    except RecordError:
+        raise
+    except UNEXPECTED + also as exc:
+        raise RecordError(f"{type(exc).__name__}: {exc}", hint=hint) from None
 
 
 def quarantine_record(raw: Any, exc: RecordError, *, label: str = "") -> Quarantined:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ...domain import (
@@ -35,7 +35,7 @@ from ...domain import (
 )
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, quarantine_record
+from ..sdk.mapping import map_records, quarantine_record, read_record
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 
@@ -166,13 +166,8 @@ def order_from_shopify(raw: Any, statuses: StatusMap | None = None) -> Order:
     statuses = statuses or StatusMap()
     if not isinstance(raw, dict) or not raw.get("id"):
         raise RecordError("the record is not an order object with an id")
-    try:
-        return _order(raw, statuses)
-    except RecordError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError, InvalidOperation) as exc:
-        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the order; check its "
-                          "currency, dates and items in Shopify.") from None
+    return read_record(lambda: _order(raw, statuses), also=(AttributeError,),
+                       hint="Unexpected data in the order; check its currency, dates and items in Shopify.")
 
 
 def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
@@ -240,15 +235,14 @@ def article_from_shopify(raw: Any, variants: Iterable[Mapping[str, Any]] | None 
     """A product with all its variants (``variants`` given when they needed paging of their own)."""
     if not isinstance(raw, dict) or not raw.get("id"):
         raise RecordError("the record is not a product object with an id")
-    try:
-        mapped = [variant_from_shopify(v) for v in (variants if variants is not None else nodes(raw.get("variants")))]
-        single = mapped[0] if len(mapped) == 1 else None
-        return Article(
-            external_id=raw["id"], title=_text(raw.get("title")), sku=single.sku if single else "",
-            ean=single.ean if single else "", price=single.price if single else None,
-            stock=single.stock if single else None, manages_stock=any(v.manages_stock for v in mapped),
-            updated_at=_time(raw.get("updatedAt"), "updatedAt"), variants=mapped)
-    except RecordError:
-        raise
-    except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
-        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the product.") from None
+    return read_record(lambda: _article(raw, variants), hint="Unexpected data in the product.")
+
+
+def _article(raw: dict[str, Any], variants: Iterable[Mapping[str, Any]] | None) -> Article:
+    mapped = [variant_from_shopify(v) for v in (variants if variants is not None else nodes(raw.get("variants")))]
+    single = mapped[0] if len(mapped) == 1 else None
+    return Article(
+        external_id=raw["id"], title=_text(raw.get("title")), sku=single.sku if single else "",
+        ean=single.ean if single else "", price=single.price if single else None,
+        stock=single.stock if single else None, manages_stock=any(v.manages_stock for v in mapped),
+        updated_at=_time(raw.get("updatedAt"), "updatedAt"), variants=mapped)

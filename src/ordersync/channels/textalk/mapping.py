@@ -30,14 +30,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ...domain import Address, Buyer, Comment, Order, OrderItem, to_decimal
 from ...domain.money import check_currency
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import quarantine_record
+from ..sdk.mapping import quarantine_record, read_record
 from ..sdk.records import Quarantined
 from .statuses import StatusMap, status_key
 
@@ -222,13 +222,8 @@ def order_from_textalk(raw: Any, config: MappingConfig | None = None) -> Order:
     config = config or MappingConfig()
     if not isinstance(raw, dict) or raw.get("uid") in (None, ""):
         raise RecordError("the record is not an order object with a uid")
-    try:
-        return _order(raw, config)
-    except RecordError:
-        raise
-    except (ValueError, TypeError, KeyError, InvalidOperation, OverflowError) as exc:
-        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the order; check its "
-                          "currency, dates and items in the Textalk admin.") from None
+    return read_record(lambda: _order(raw, config), also=(OverflowError,),
+                       hint="Unexpected data in the order; check its currency, dates and items in the Textalk admin.")
 
 
 def _order(raw: dict[str, Any], config: MappingConfig) -> Order:

@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, to_decimal
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, quarantine_record
+from ..sdk.mapping import map_records, quarantine_record, read_record
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 from .tracking import TRACKING_PLUGIN_KEY, shipments_from_meta
@@ -158,13 +158,8 @@ def order_from_wc(raw: Any, config: MappingConfig | None = None) -> Order:
     config = config or MappingConfig()
     if not isinstance(raw, dict) or raw.get("id") in (None, ""):
         raise RecordError("the record is not an order object with an id")
-    try:
-        return _order(raw, config)
-    except RecordError:
-        raise
-    except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
-        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the order; check its "
-                          "currency, dates and items in WooCommerce.") from None
+    return read_record(lambda: _order(raw, config), hint="Unexpected data in the order; check its currency, "
+                       "dates and items in WooCommerce.")
 
 
 def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
@@ -243,15 +238,14 @@ def variant_from_wc(raw: Mapping[str, Any]) -> ArticleVariant:
 def article_from_wc(raw: Any, variations: Iterable[Mapping[str, Any]] = ()) -> Article:
     if not isinstance(raw, dict) or raw.get("id") in (None, ""):
         raise RecordError("the record is not a product object with an id")
-    try:
-        manages = bool(raw.get("manage_stock"))
-        return Article(
-            external_id=_text(raw["id"]), title=_text(raw.get("name")), sku=_text(raw.get("sku")), ean=_ean(raw),
-            price=_optional_amount(raw.get("price"), "price"),
-            stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages else None,
-            manages_stock=manages, updated_at=_utc(raw, "date_modified"),
-            variants=[variant_from_wc(v) for v in variations])
-    except RecordError:
-        raise
-    except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
-        raise RecordError(f"{type(exc).__name__}: {exc}", hint="Unexpected data in the product.") from None
+    return read_record(lambda: _article(raw, variations), hint="Unexpected data in the product.")
+
+
+def _article(raw: dict[str, Any], variations: Iterable[Mapping[str, Any]]) -> Article:
+    manages = bool(raw.get("manage_stock"))
+    return Article(
+        external_id=_text(raw["id"]), title=_text(raw.get("name")), sku=_text(raw.get("sku")), ean=_ean(raw),
+        price=_optional_amount(raw.get("price"), "price"),
+        stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages else None,
+        manages_stock=manages, updated_at=_utc(raw, "date_modified"),
+        variants=[variant_from_wc(v) for v in variations])
