@@ -9,10 +9,11 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 
 from ..store.models import ArticleRow, Connection, Listing, StockLevel, StockMovement
-from ..sync.hub import Hub, HubError
+from ..sync.hub import Hub
 from ..sync.propagation import shown_quantity
 from ..sync.stock import availability
-from .orders import MAX_PAGE_SIZE, _like
+from .orders import _like
+from .paging import ResultPage, check_page
 
 
 @dataclass
@@ -27,16 +28,8 @@ class ArticleSummary:
     listings_count: int
 
 
-@dataclass
-class ArticlePage:
-    rows: list[ArticleSummary]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+class ArticlePage(ResultPage[ArticleSummary]):
+    pass
 
 
 @dataclass
@@ -96,10 +89,7 @@ def _summaries(s, rows) -> list[ArticleSummary]:
 
 def list_articles(hub: Hub, account_id: int, text: str = "", *, page: int = 1, page_size: int = 50) -> ArticlePage:
     """By SKU; ``text`` matches SKU, EAN or title."""
-    if page < 1:
-        raise HubError(f"page {page} is not valid; pages start at 1")
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise HubError(f"page size {page_size} is not valid; use 1 to {MAX_PAGE_SIZE}")
+    offset = check_page(page, page_size)
     conds = [ArticleRow.account_id == account_id]
     if text.strip():
         p = _like(text.strip())
@@ -108,7 +98,7 @@ def list_articles(hub: Hub, account_id: int, text: str = "", *, page: int = 1, p
     with hub.db.session() as s:
         total = s.scalar(select(func.count()).select_from(ArticleRow).where(*conds)) or 0
         rows = s.scalars(select(ArticleRow).where(*conds).order_by(ArticleRow.sku, ArticleRow.id)
-                         .limit(page_size).offset((page - 1) * page_size)).all()
+                         .limit(page_size).offset(offset)).all()
         return ArticlePage(_summaries(s, rows), total, page, page_size)
 
 

@@ -20,10 +20,10 @@ from ..domain.codec import from_data
 from ..store.models import Connection, OrderEvent, OrderItemRow, OrderRow, ShipmentRow
 from ..store.models_accounts import OrderTag
 from ..sync.hub import Hub, HubError
+from .paging import ResultPage, check_page
 
 SORT_KEYS = {"created": OrderRow.created_at, "modified": OrderRow.modified_at, "number": OrderRow.number,
              "total": OrderRow.total, "state": OrderRow.state}
-MAX_PAGE_SIZE = 250
 
 
 @dataclass
@@ -58,16 +58,8 @@ class OrderSummary:
     tags: list[str]
 
 
-@dataclass
-class OrderPage:
-    rows: list[OrderSummary]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+class OrderPage(ResultPage[OrderSummary]):
+    pass
 
 
 @dataclass
@@ -217,10 +209,7 @@ def _summaries(s: Session, rows) -> list[OrderSummary]:
 def list_orders(hub: Hub, account_id: int, f: OrderFilter | None = None, *, page: int = 1, page_size: int = 50,
                 sort: str = "-created") -> OrderPage:
     f = f or OrderFilter()
-    if page < 1:
-        raise HubError(f"page {page} is not valid; pages start at 1")
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise HubError(f"page size {page_size} is not valid; use 1 to {MAX_PAGE_SIZE}")
+    offset = check_page(page, page_size)
     sqlite = hub.db.is_sqlite
     order = _order_by(sort, sqlite)
     with hub.db.session() as s:
@@ -228,7 +217,7 @@ def list_orders(hub: Hub, account_id: int, f: OrderFilter | None = None, *, page
         count = select(func.count()).select_from(OrderRow).where(OrderRow.account_id == account_id, *conds)
         page_q = (select(*_SUMMARY_COLUMNS).outerjoin(Connection, Connection.id == OrderRow.connection_id)
                   .where(OrderRow.account_id == account_id, *conds).order_by(*order)
-                  .limit(page_size).offset((page - 1) * page_size))
+                  .limit(page_size).offset(offset))
         if f.text.strip():
             # a text search reads every row anyway: count in the same pass instead of a second scan
             rows = s.execute(page_q.add_columns(func.count().over().label("matches"))).all()

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..store.models import OrderRow, ShipmentRow
-from ..sync.hub import Hub, HubError
-from .orders import MAX_PAGE_SIZE
+from ..sync.hub import Hub
+from .paging import ResultPage, check_page
 
 
 @dataclass
@@ -23,25 +23,14 @@ class ShipmentRowView:
     created_at: datetime
 
 
-@dataclass
-class ShipmentPage:
-    rows: list[ShipmentRowView]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+class ShipmentPage(ResultPage[ShipmentRowView]):
+    pass
 
 
 def list_shipments(hub: Hub, account_id: int, *, order_id: int | None = None, created_from: datetime | None = None,
                    created_to: datetime | None = None, min_id: int | None = None, page: int = 1,
                    page_size: int = 50) -> ShipmentPage:
-    if page < 1:
-        raise HubError(f"page {page} is not valid; pages start at 1")
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise HubError(f"page size {page_size} is not valid; use 1 to {MAX_PAGE_SIZE}")
+    offset = check_page(page, page_size)
     conds = [OrderRow.account_id == account_id]
     if order_id is not None:
         conds.append(ShipmentRow.order_id == order_id)
@@ -55,6 +44,6 @@ def list_shipments(hub: Hub, account_id: int, *, order_id: int | None = None, cr
     with hub.db.session() as s:
         total = s.scalar(select(func.count()).select_from(ShipmentRow)
                          .join(OrderRow, OrderRow.id == ShipmentRow.order_id).where(*conds)) or 0
-        rows = s.execute(base.order_by(ShipmentRow.id.desc()).limit(page_size).offset((page - 1) * page_size)).all()
+        rows = s.execute(base.order_by(ShipmentRow.id.desc()).limit(page_size).offset(offset)).all()
         return ShipmentPage([ShipmentRowView(x.id, x.order_id, number, x.carrier, x.tracking_number, x.tracking_url,
                                              x.created_at) for x, number in rows], total, page, page_size)

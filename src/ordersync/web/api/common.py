@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from ...domain.timeutil import parse_utc
+from ...readmodel.paging import MAX_PAGE_SIZE  # noqa: F401 - the API's limit is the read model's
 from .errors import ApiError
 
-MAX_PAGE_SIZE = 250
 
 
 def when(value: str | None, field: str) -> datetime | None:
