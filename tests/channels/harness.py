@@ -8,14 +8,14 @@ whatever connector a test attaches.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 
 from ordersync.channels.sdk.connector import Connector
 from ordersync.channels.sdk.errors import WebhookRejected
-from ordersync.channels.sdk.serving import read_body
+from ordersync.channels.sdk.serving import read_body, serve_in_thread
 
 
 class SandboxControl:
@@ -63,3 +63,18 @@ class Receiver:
         except WebhookRejected as exc:
             return exc.status, None, None
         return 200, meta, None if meta.is_ping else connector.parse_webhook(meta, body)
+
+
+def fresh(served: SandboxControl) -> Iterator[SandboxControl]:
+    """The body of a per-test ``shop`` fixture: the module's sandbox, reset before and after each test."""
+    served.control.post("/reset").raise_for_status()
+    yield served
+    served.control.post("/reset")
+
+
+def receiving(path: str) -> Iterator[Receiver]:
+    """The body of a ``receiver`` fixture: a webhook receiver served on loopback, its URL ending in ``path``."""
+    r = Receiver()
+    with serve_in_thread(r) as server:
+        r.url = server.base_url + path
+        yield r

@@ -16,7 +16,7 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.textalk.connector import TextalkConnector
 from ordersync.channels.textalk.sandbox import create_sandbox
 
-from ..harness import SandboxControl
+from ..harness import SandboxControl, fresh
 
 RPC = "/backend/jsonrpc/v1/"
 
@@ -59,6 +59,4 @@ def served():
 
 @pytest.fixture
 def shop(served):
-    served.control.post("/reset").raise_for_status()
-    yield served
-    served.control.post("/reset")
+    yield from fresh(served)

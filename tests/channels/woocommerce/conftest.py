@@ -15,7 +15,7 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.connector import WooCommerceConnector
 from ordersync.channels.woocommerce.sandbox import create_sandbox
 
-from ..harness import Receiver, SandboxControl
+from ..harness import SandboxControl, fresh, receiving
 
 
 def everything() -> Window:
@@ -45,14 +45,9 @@ def served():
 
 @pytest.fixture
 def shop(served):
-    served.control.post("/reset").raise_for_status()
-    yield served
-    served.control.post("/reset")
+    yield from fresh(served)
 
 
 @pytest.fixture(scope="module")
 def receiver():
-    r = Receiver()
-    with serve_in_thread(r) as server:
-        r.url = server.base_url + "/hooks/woo"
-        yield r
+    yield from receiving("/hooks/woo")
