@@ -32,7 +32,7 @@ PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 # path parameters that name another account's object: the value used is B's
 B_PARAMS = {"conn_id": lambda b: b.connection_id, "order_id": lambda b: b.order_ids[0],
-            "article_id": lambda b: b.article_id, "key_id": lambda b: b.api_key_id}
+            "article_id": lambda b: b.article_id, "key_id": lambda b: b.api_key_id, "user_id": lambda b: b.user.id}
 # path parameters that name no account data
 NEUTRAL_PARAMS = {"system": "woocommerce"}
 # query strings some GET routes need to get past validation to the account check
@@ -46,7 +46,7 @@ FORMS = {
 }
 # POST routes that act only on the logged-in user or create something new in the user's own account
 OWN_ONLY = {"/login", "/logout", "/language", "/account/password", "/account/keys", "/settings/shops/new/{system}",
-            "/settings/shops/new/{system}/test"}
+            "/settings/shops/new/{system}/test", "/settings/users"}
 # forms of routes with B's object in the path (B's ids again, where the route reads ids from the form)
 PATH_FORMS = {
     "/settings/shops/{conn_id:int}": lambda b: {"name": "stolen", "poll_interval": "60", "s_url": "http://evil.example"},
@@ -60,6 +60,7 @@ PATH_FORMS = {
     "/orders/{order_id:int}/forward": lambda b: {"target": "supplier"},
     "/orders/{order_id:int}/tags/remove": lambda b: {"tag": "x"},
     "/articles/{article_id:int}/stock": lambda b: {"mode": "set", "quantity": "0"},
+    "/settings/users/{user_id:int}/role": lambda b: {"role": "readonly"},
 }
 
 
@@ -88,6 +89,7 @@ def markers(b) -> list[str]:
 
 def snapshot(hub, b) -> dict:
     keys = [k.id for k in accounts.list_api_keys(hub, b.user.id)]
+    users = [(u.email, u.role) for u in accounts.list_users(hub, b.account_id)]
     with hub.db.session() as s:
         conn = s.get(Connection, b.connection_id)
         return {
@@ -103,6 +105,7 @@ def snapshot(hub, b) -> dict:
             "runs": s.scalar(select(func.count()).select_from(SyncRun)
                              .where(SyncRun.connection_id == b.connection_id)),
             "keys": keys,
+            "users": users,
         }
 
 

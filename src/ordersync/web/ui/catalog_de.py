@@ -2,6 +2,36 @@
 connectors' setup guides."""
 
 DE: dict[str, str] = {
+    # users of the account (owners only)
+    "Users": "Benutzer",
+    "Only the account's owner can manage its users.": "Nur der Inhaber des Kontos kann seine Benutzer verwalten.",
+    "Who can log in to the account “{name}”, and what they may do.":
+        "Wer sich im Konto „{name}“ anmelden kann, und was er darf.",
+    "{email} can now log in.": "{email} kann sich jetzt anmelden.",
+    "Their first password, shown only now. Hand it over safely; they change it under Account:":
+        "Das erste Passwort, nur jetzt angezeigt. Gib es sicher weiter; geändert wird es unter Konto:",
+    "E-mail": "E-Mail",
+    "you": "du",
+    "Role of {email}": "Rolle von {email}",
+    "Remove {email}? They can no longer log in, and their API keys stop working.":
+        "{email} entfernen? Die Anmeldung ist dann nicht mehr möglich, und die API-Schlüssel funktionieren nicht mehr.",
+    "Remove": "Entfernen",
+    "Add a user": "Benutzer hinzufügen",
+    "Owners manage users and shop connections; staff work on orders and stock; read-only users only look.":
+        "Inhaber verwalten Benutzer und Shop-Verbindungen, Mitarbeiter bearbeiten Bestellungen und Bestände, "
+        "Nur-lesen-Benutzer sehen nur zu.",
+    "First password": "Erstes Passwort",
+    "Leave empty to have one made up and shown once.": "Leer lassen, dann wird eines erzeugt und einmal angezeigt.",
+    "Add user": "Benutzer hinzufügen",
+    "A user with this e-mail address exists already.": "Es gibt schon einen Benutzer mit dieser E-Mail-Adresse.",
+    "Enter a valid e-mail address.": "Gib eine gültige E-Mail-Adresse ein.",
+    "Choose a role.": "Wähle eine Rolle.",
+    "The role of {email} was changed.": "Die Rolle von {email} wurde geändert.",
+    "{email} can no longer log in.": "{email} kann sich nicht mehr anmelden.",
+    "You cannot remove yourself. Ask another owner.": "Du kannst dich nicht selbst entfernen. Bitte einen anderen Inhaber darum.",
+    "The password must not begin or end with spaces.": "Das Passwort darf nicht mit Leerzeichen beginnen oder enden.",
+    "The account needs at least one owner.": "Das Konto braucht mindestens einen Inhaber.",
+    "The account's last owner cannot be removed.": "Der letzte Inhaber des Kontos kann nicht entfernt werden.",
     # navigation and general
     "Main menu": "Hauptmenü",
     "Orders": "Bestellungen",

@@ -26,6 +26,10 @@ _KNOWN = {
     "this order's channel cannot receive messages": "This order's channel cannot receive messages.",
     "the current password is not correct": "The current password is not correct.",
     "the new password is the same as the current one": "The new password is the same as the current one.",
+    "the password is too short: use at least 10 characters": "Choose a password of at least 10 characters.",
+    "the password must not begin or end with spaces": "The password must not begin or end with spaces.",
+    "the account needs at least one owner": "The account needs at least one owner.",
+    "the account's last owner cannot be deleted": "The account's last owner cannot be removed.",
 }
 
 
