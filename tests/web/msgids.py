@@ -14,7 +14,8 @@ _PYTHON = re.compile(r"""(?:\b(?:t|self|N_)\(|\.flash\(|UIError\(\d+,)\s*(['"])(
 # keys built from data in templates: 'role_' + user.role and friends
 DYNAMIC = {"role_": ("owner", "staff", "readonly"), "run_": ("orders", "articles", "webhook", "dispatch"),
            "letter_": ("state", "tracking", "stock", "message", "mail"),
-           "source_": ("channel", "user", "system", "poll", "webhook", "api")}
+           "source_": ("channel", "user", "system", "poll", "webhook", "api"),
+           "mail_": ("message", "state", "tracking", "forward")}
 
 
 def _unescape(text: str) -> str:

@@ -2,6 +2,33 @@
 connectors' setup guides."""
 
 DE: dict[str, str] = {
+    # an order's history (web/ui/history.py reads the engine's English lines back into these)
+    "imported ({status})": "importiert ({status})",
+    "updated from channel": "vom Kanal aktualisiert",
+    "state {old} → {new} ({status}) from channel": "Status {old} → {new} ({status}) vom Kanal",
+    "state {old} → {new}": "Status {old} → {new}",
+    "shipment {carrier} {tracking}": "Sendung {carrier} {tracking}",
+    "message by e-mail: {subject}": "Nachricht per E-Mail: {subject}",
+    "message: {subject}": "Nachricht: {subject}",
+    "{kind} mail queued: {subject}": "E-Mail ({kind}) wartet auf Versand: {subject}",
+    "no {kind} mail: the buyer's e-mail address is unknown":
+        "keine E-Mail ({kind}): die E-Mail-Adresse des Käufers ist unbekannt",
+    "no {kind} mail: the order's connection was removed":
+        "keine E-Mail ({kind}): die Verbindung der Bestellung wurde gelöscht",
+    "{kind} mail to {to}: {subject}": "E-Mail ({kind}) an {to}: {subject}",
+    "tags {tags}": "Tags {tags}",
+    "forward to {target} queued (by hand)": "Weiterleitung an {target} vorgemerkt (von Hand)",
+    "forward to {target} queued (by rule {rule})": "Weiterleitung an {target} vorgemerkt (durch Regel {rule})",
+    "forwarded to {target}: {detail}": "weitergeleitet an {target}: {detail}",
+    "forward to {target} failed after {n} attempt(s): {error}":
+        "Weiterleitung an {target} nach {n} Versuch(en) gescheitert: {error}",
+    "forward mail to {to} ({target}), CSV and PDF attached":
+        "Weiterleitung per E-Mail an {to} ({target}), mit CSV und PDF",
+    "oversold: not enough stock for {skus}": "überverkauft: nicht genug Bestand für {skus}",
+    "mail_message": "Nachricht",
+    "mail_state": "Status",
+    "mail_tracking": "Versand",
+    "mail_forward": "Weiterleitung",
     # users of the account (owners only)
     "Users": "Benutzer",
     "Only the account's owner can manage its users.": "Nur der Inhaber des Kontos kann seine Benutzer verwalten.",

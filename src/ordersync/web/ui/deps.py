@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from ... import accounts
 from ...domain import OrderState
 from ...sync.hub import Hub
+from .history import readable
 from .i18n import Translator, pick_locale
 from .queries import password_stamp
 from .security import csrf_ok, new_token
@@ -154,7 +155,8 @@ def render(page: Page, template: str, *, status: int = 200, **context: Any) -> H
     flashes = page.session.pop("flash", [])
     base = {"page": page, "user": page.user, "_": page.t, "t": page.t, "locale": page.t.locale,
             "csrf": page.csrf(), "flashes": flashes, "states": list_states(page.t), "path": page.request.url.path,
-            "state_name": lambda v: state_label(page.t, v), "state_class": state_class}
+            "state_name": lambda v: state_label(page.t, v), "state_class": state_class,
+            "history": lambda text: readable(page.t, text)}
     return TEMPLATES.TemplateResponse(page.request, template, base | context, status_code=status)
 
 
