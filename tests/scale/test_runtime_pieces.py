@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from ordersync.domain.timeutil import utcnow
-from ordersync.jobs.gate import once_per
+from ordersync.jobs.gate import arm, disarm, once_per
 from ordersync.store.models import Connection
 from ordersync.sync import leases
 from ordersync.sync.connections import add_connection, settings_of
@@ -36,6 +36,23 @@ def test_a_reminder_goes_out_once_per_period_across_processes(redis_prefix):
     assert once_per(second, "webhooks", 0.5) is True  # gates are per reminder
     time.sleep(0.6)
     assert once_per(second, "outbox", 0.5) is True
+
+
+@pytest.mark.parametrize("queue", ["redis", "memory"])
+def test_an_announcement_flag_is_raised_once_until_a_worker_lowers_it_or_it_expires(queue, redis_prefix):
+    from huey import MemoryHuey
+
+    first, second = ((RedisHuey(redis_prefix, url=REDIS_URL), RedisHuey(redis_prefix, url=REDIS_URL))
+                     if queue == "redis" else (MemoryHuey("t"),) * 2)
+    assert arm(first, "webhooks:7", 30) is True  # this web process queues the task
+    assert arm(second, "webhooks:7", 30) is False  # announced and not started: nothing more to queue
+    assert arm(second, "webhooks:8", 30) is True  # flags are per connection
+    disarm(second, "webhooks:7")  # a worker lowers it before it looks for deliveries
+    assert arm(first, "webhooks:7", 0.3) is True  # so a delivery stored after its look announces again
+    time.sleep(0.4)
+    assert arm(second, "webhooks:7", 30) is True  # a flag whose worker died expires
+    disarm(first, "webhooks:7")
+    disarm(first, "webhooks:8")
 
 
 def test_a_worker_whose_lease_was_taken_stops(hub):

@@ -126,7 +126,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
         start_demo(hub)
     # a worker (here, or elsewhere on Redis) processes deliveries; with neither, intake processes them itself
     queued = worker or hub.config.redis_url is not None
-    on_delivery = (lambda row: tasks.process_webhook(row)) if queued else None
+    on_delivery = tasks.announce_webhooks if queued else None
     web = serve_in_thread(create_app(hub, on_delivery), host=host, port=port, log_level="warning")
     scheduler = SchedulerThread(hub)
     scheduler.start()

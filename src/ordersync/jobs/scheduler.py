@@ -63,9 +63,9 @@ def tick(hub: Hub) -> dict[str, int]:
         tasks.sync_connection(conn_id)
     pending = []
     if once_per(huey, "webhooks", WEBHOOK_RECHECK):
-        pending = webhooks.pending_deliveries(hub, limit=1000, older_than=WEBHOOK_RECHECK)
-        for row_id in pending:
-            tasks.process_webhook(row_id)
+        pending = webhooks.waiting_connections(hub, older_than=WEBHOOK_RECHECK)
+        for conn_id in pending:
+            tasks.process_webhooks(conn_id)
     outbox = has_due_outbox(hub) and once_per(huey, "outbox", OUTBOX_REMINDER)
     if outbox:
         tasks.dispatch_outbox()

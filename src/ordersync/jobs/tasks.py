@@ -9,6 +9,7 @@ from ..channels.sdk.capabilities import Capability
 from ..domain.timeutil import utcnow
 from .. import forwarding, notify
 from ..sync import articles, connections, dispatcher, importer, leases, webhooks
+from .gate import arm, disarm
 from .queue import get_hub, huey
 
 ARTICLE_INTERVAL = timedelta(hours=1)
@@ -43,11 +44,32 @@ def sync_connection(connection_id: int) -> dict:
             "skipped": result.skipped}
 
 
+FLAG_EXPIRY = 30.0  # an announcement lost with a killed worker holds back the next one this long at most
+
+
+def announce_webhooks(connection_id: int) -> None:
+    """Called by intake for each stored delivery: queue a task unless one is announced and not yet started.
+    At 300 deliveries a second this queues a task per batch, not per delivery."""
+    if arm(huey, f"webhooks:{connection_id}", FLAG_EXPIRY):
+        process_webhooks(connection_id)
+
+
 @huey.task()
-def process_webhook(delivery_row: int) -> str:
-    status = webhooks.process_delivery(get_hub(), delivery_row)
-    dispatcher.dispatch(get_hub())
-    return status
+def process_webhooks(connection_id: int) -> int:
+    """Import a connection's stored deliveries in batches. The flag is lowered before each look, so a
+    delivery stored meanwhile announces a new task, which another worker runs beside this one on its own
+    batch (claims never overlap)."""
+    hub = get_hub()
+    handled = 0
+    for _ in range(50):
+        disarm(huey, f"webhooks:{connection_id}")
+        batch = webhooks.claim(hub, connection_id)
+        if not batch:
+            break
+        webhooks.process_claimed(hub, batch)
+        handled += len(batch)
+        dispatcher.dispatch(hub)  # stock changes of these orders go to the other channels
+    return handled
 
 
 @huey.task()

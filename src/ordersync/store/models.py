@@ -263,10 +263,11 @@ class WebhookDelivery(Base):
     resource_id: Mapped[str] = mapped_column(String(200), default="", server_default="")
     headers: Mapped[str] = mapped_column(Text)
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(12), default="received")  # received|processed|failed
+    status: Mapped[str] = mapped_column(String(12), default="received")  # received|processing|processed|failed
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # while "processing"
 
 
 class QuarantineEntry(Base):

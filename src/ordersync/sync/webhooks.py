@@ -11,14 +11,17 @@ still reads every window, so a lost webhook costs minutes, never an order.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
+from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import RecordError, WebhookRejected
-from ..channels.sdk.records import Quarantined, WebhookMeta
+from ..channels.sdk.records import OrderPage, Page, Quarantined, WebhookMeta
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, WebhookDelivery
 from . import connections
@@ -27,6 +30,7 @@ from .importer import store_page
 from .quarantine import quarantine
 
 MAX_BODY = 5 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,36 +38,61 @@ class IntakeResult:
     status: int
     message: str
     delivery_row: int | None = None
+    connection_id: int | None = None
 
 
 def receive(hub: Hub, system: str, token: str, headers: dict[str, str], body: bytes) -> IntakeResult:
     if len(body) > MAX_BODY:
         return IntakeResult(413, f"body of {len(body)} bytes exceeds {MAX_BODY}")
     with hub.db.session() as s:
-        row = s.scalar(select(Connection).where(Connection.webhook_token == token))
-    if row is None or row.system != system:
-        return IntakeResult(404, "unknown webhook address")
-    connector = connections.build_connector(hub, row)
-    try:
-        meta = connector.verify_webhook(headers, body)
-    except WebhookRejected as exc:
-        return IntakeResult(exc.status, str(exc))
-    finally:
-        connector.close()
-    if meta.is_ping:
-        return IntakeResult(200, "ping acknowledged")
-    try:
-        with hub.db.session() as s:
-            delivery = WebhookDelivery(
-                connection_id=row.id, delivery_id=meta.delivery_id[:200], topic=meta.topic[:100],
-                resource_id=meta.resource_id[:200],
-                headers=json.dumps(_keep_headers(headers)), body=body, status="received",
-                received_at=utcnow())
-            s.add(delivery)
-            s.flush()
-            return IntakeResult(202, "accepted", delivery.id)
-    except IntegrityError:
+        found = s.execute(_FIND, {"token": token}).first()
+        if found is None or found.system != system:
+            return IntakeResult(404, "unknown webhook address")
+        try:
+            meta = _verifier(hub, s, found.id, found.updated_at).verify_webhook(headers, body)
+        except WebhookRejected as exc:
+            return IntakeResult(exc.status, str(exc))
+        if meta.is_ping:
+            return IntakeResult(200, "ping acknowledged")
+        stored = s.execute(_STORE[s.get_bind().dialect.name], dict(
+            connection_id=found.id, delivery_id=meta.delivery_id[:200], topic=meta.topic[:100],
+            resource_id=meta.resource_id[:200], headers=json.dumps(_keep_headers(headers)), body=body,
+            status="received", received_at=utcnow())).scalar()
+    if stored is None:
         return IntakeResult(200, "duplicate delivery ignored")
+    return IntakeResult(202, "accepted", stored, found.id)
+
+
+# Built once: at hundreds of deliveries a second, building the statements cost more than running them.
+_FIND = select(Connection.id, Connection.system, Connection.updated_at).where(
+    Connection.webhook_token == bindparam("token"))
+_COLUMNS = ("connection_id", "delivery_id", "topic", "resource_id", "headers", "body", "status", "received_at")
+_STORE = {name: dialect.insert(WebhookDelivery.__table__).values({c: bindparam(c) for c in _COLUMNS})
+          .on_conflict_do_nothing(index_elements=["connection_id", "delivery_id"])
+          .returning(WebhookDelivery.__table__.c.id)
+          for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+_verifiers: dict[tuple[int, int], tuple[object, datetime, Connector]] = {}
+_verifiers_lock = threading.Lock()
+
+
+def _verifier(hub: Hub, s, connection_id: int, updated_at: datetime) -> Connector:
+    """The connection's connector for checking signatures, kept between deliveries: building one opens its
+    settings and state, which cost more than the check. Any change to the connection (new secret, new
+    webhook registration) changes ``updated_at`` and so builds a fresh one."""
+    key = (id(hub.db), connection_id)
+    with _verifiers_lock:
+        cached = _verifiers.get(key)
+    if cached is not None and cached[0] is hub.db and cached[1] == updated_at:
+        return cached[2]
+    connector = connections.build_connector(hub, s.get(Connection, connection_id))
+    with _verifiers_lock:
+        old = _verifiers.get(key)
+        _verifiers[key] = (hub.db, updated_at, connector)
+    if old is not None:
+        old[2].close()
+    return connector
 
 
 def _keep_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -71,44 +100,162 @@ def _keep_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items() if k.lower() not in skip}
 
 
-def process_delivery(hub: Hub, delivery_row: int) -> str:
-    """Import what one stored delivery carries. Returns its final status."""
+CLAIM = timedelta(minutes=5)  # a processor that dies leaves its claimed deliveries to others after this
+BATCH = 200
+
+
+def _claimable(now):
+    return or_(WebhookDelivery.status == "received",
+               (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now))
+
+
+def claim(hub: Hub, connection_id: int | None = None, *, ids: list[int] | None = None,
+          limit: int = BATCH) -> list[int]:
+    """Claim stored deliveries (received, or claimed by a processor whose claim ran out), oldest first.
+
+    Rows are locked in id order and rows another processor holds are skipped (PostgreSQL), so processors
+    running side by side take disjoint batches and never wait on each other."""
+    now = utcnow()
     with hub.db.session() as s:
-        d = s.get(WebhookDelivery, delivery_row)
-        if d is None or d.status == "processed":
-            return "processed"
-        conn = s.get(Connection, d.connection_id)
-        body, delivery_id = d.body, d.delivery_id
-        meta = WebhookMeta(delivery_id=delivery_id, topic=d.topic, resource_id=d.resource_id)
+        q = select(WebhookDelivery.id).where(_claimable(now))
+        if connection_id is not None:
+            q = q.where(WebhookDelivery.connection_id == connection_id)
+        if ids is not None:
+            q = q.where(WebhookDelivery.id.in_(ids))
+        free = list(s.scalars(q.order_by(WebhookDelivery.id).limit(limit).with_for_update(skip_locked=True)))
+        if not free:
+            return []
+        return sorted(s.scalars(update(WebhookDelivery).where(WebhookDelivery.id.in_(free), _claimable(now))
+                                .values(status="processing", claimed_until=now + CLAIM)
+                                .returning(WebhookDelivery.id)))
+
+
+def process_claimed(hub: Hub, delivery_rows: list[int]) -> dict[str, int]:
+    """Import what claimed deliveries carry: one connector and one transaction per connection's batch.
+
+    Several deliveries of one order in a batch become one write of the newest version (a stale one never
+    overwrites a newer, as in upsert). When the batch's write fails, each delivery is written on its own, so
+    one bad delivery cannot hold the others back; one that still fails goes back to waiting for a recheck."""
+    with hub.db.session() as s:
+        rows = s.execute(select(WebhookDelivery.id, WebhookDelivery.connection_id, WebhookDelivery.delivery_id,
+                                WebhookDelivery.topic, WebhookDelivery.resource_id, WebhookDelivery.body)
+                         .where(WebhookDelivery.id.in_(delivery_rows), WebhookDelivery.status == "processing")
+                         .order_by(WebhookDelivery.id)).all()
+    by_connection: dict[int, list] = {}
+    for row in rows:
+        by_connection.setdefault(row.connection_id, []).append(row)
+    counts = {"processed": 0, "failed": 0, "retry": 0}
+    for connection_id, batch in by_connection.items():
+        for status, n in _process_connection_batch(hub, connection_id, batch).items():
+            counts[status] += n
+    return counts
+
+
+def _process_connection_batch(hub: Hub, connection_id: int, batch: list) -> dict[str, int]:
+    with hub.db.session() as s:
+        conn = s.get(Connection, connection_id)
+    if conn is None:
+        return {}  # removed meanwhile; its deliveries went with it (ON DELETE CASCADE)
     connector = connections.build_connector(hub, conn)
-    status, error = "processed", None
+    outcome: dict[int, tuple[str, str | None]] = {}
+    parsed: list[tuple[int, OrderPage]] = []
     try:
-        page = connector.parse_webhook(meta, body)
-        store_page(hub, conn.account_id, conn.id, page, source="webhook", connector=connector)
-    except RecordError as exc:
-        with hub.db.session() as s:
-            quarantine(s, conn.id, "orders", [Quarantined(f"webhook:{delivery_id}", body, str(exc), exc.hint)])
-        status, error = "failed", str(exc)
+        quarantined = []
+        for row in batch:
+            meta = WebhookMeta(delivery_id=row.delivery_id, topic=row.topic, resource_id=row.resource_id)
+            try:
+                parsed.append((row.id, connector.parse_webhook(meta, row.body)))
+            except RecordError as exc:
+                quarantined.append(Quarantined(f"webhook:{row.delivery_id}", row.body, str(exc), exc.hint))
+                outcome[row.id] = ("failed", str(exc))
+            except Exception as exc:  # noqa: BLE001 - e.g. the channel was unreachable for a follow-up read
+                log.warning("webhook delivery %s of connection %s: %s", row.id, conn.id, exc)
+                outcome[row.id] = ("retry", f"{type(exc).__name__}: {exc}")
+        if quarantined:
+            with hub.db.session() as s:
+                quarantine(s, conn.id, "orders", quarantined)
+        try:
+            store_page(hub, conn.account_id, conn.id, _merge([page for _, page in parsed]), source="webhook",
+                       connector=connector)
+            outcome.update((row_id, ("processed", None)) for row_id, _ in parsed)
+        except Exception:  # noqa: BLE001 - isolate the delivery that breaks the batch
+            log.warning("webhook batch of connection %s failed; writing its deliveries one by one", conn.id,
+                        exc_info=True)
+            for row_id, page in parsed:
+                try:
+                    store_page(hub, conn.account_id, conn.id, page, source="webhook", connector=connector)
+                    outcome[row_id] = ("processed", None)
+                except Exception as exc:  # noqa: BLE001 - kept for the recheck, visible in the log
+                    log.exception("webhook delivery %s of connection %s failed", row_id, conn.id)
+                    outcome[row_id] = ("retry", f"{type(exc).__name__}: {exc}")
     finally:
         connector.close()
+    return _settle(hub, outcome)
+
+
+def _merge(pages: list[OrderPage]) -> OrderPage:
+    """One page of every order in ``pages``: the newest version of each, in id order (one lock order)."""
+    newest: dict[str, object] = {}
+    merged: OrderPage = Page()
+    for page in pages:
+        merged.quarantined += page.quarantined
+        for order in page.records:
+            known = newest.get(order.external_id)
+            if known is None or order.updated_at >= known.updated_at:  # a later delivery wins a tie
+                newest[order.external_id] = order
+    merged.records = [newest[k] for k in sorted(newest)]
+    return merged
+
+
+def _settle(hub: Hub, outcome: dict[int, tuple[str, str | None]]) -> dict[str, int]:
+    now = utcnow()
+    counts = {"processed": 0, "failed": 0, "retry": 0}
+    with hub.db.session() as s:
+        for status in ("processed", "failed"):
+            done = [row_id for row_id, (st, _) in outcome.items() if st == status]
+            for row_id in done:
+                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id).values(
+                    status=status, error=outcome[row_id][1], processed_at=now, claimed_until=None))
+            counts[status] = len(done)
+        retry = [row_id for row_id, (st, _) in outcome.items() if st == "retry"]
+        for row_id in retry:  # back to waiting; the scheduler's recheck announces it again
+            s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id).values(
+                status="received", error=outcome[row_id][1], claimed_until=None))
+        counts["retry"] = len(retry)
+    return counts
+
+
+def process_delivery(hub: Hub, delivery_row: int) -> str:
+    """Import what one stored delivery carries (intake without a worker). Returns its status afterwards."""
+    process_claimed(hub, claim(hub, ids=[delivery_row], limit=1))
     with hub.db.session() as s:
         d = s.get(WebhookDelivery, delivery_row)
-        d.status, d.error, d.processed_at = status, error, utcnow()
-    return status
+        return "processed" if d is None else d.status
 
 
-def pending_deliveries(hub: Hub, limit: int = 500, older_than: float = 0.0) -> list[int]:
-    """Deliveries stored but not yet processed, e.g. after a crash between intake and processing."""
-    cutoff = utcnow() - timedelta(seconds=older_than)
+def process_connection(hub: Hub, connection_id: int, *, rounds: int = 50) -> int:
+    """Claim and process a connection's waiting deliveries batch by batch; returns how many were handled."""
+    handled = 0
+    for _ in range(rounds):
+        batch = claim(hub, connection_id)
+        if not batch:
+            break
+        process_claimed(hub, batch)
+        handled += len(batch)
+    return handled
+
+
+def waiting_connections(hub: Hub, older_than: float = 0.0) -> list[int]:
+    """Connections with deliveries stored but not processed this long after intake (e.g. after a crash
+    between intake and processing), or claimed by a processor whose claim ran out."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=older_than)
     with hub.db.session() as s:
-        return list(s.scalars(select(WebhookDelivery.id)
-                              .where(WebhookDelivery.status == "received", WebhookDelivery.received_at <= cutoff)
-                              .order_by(WebhookDelivery.id).limit(limit)))
+        return list(s.scalars(select(WebhookDelivery.connection_id).where(or_(
+            (WebhookDelivery.status == "received") & (WebhookDelivery.received_at <= cutoff),
+            (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now)))
+            .group_by(WebhookDelivery.connection_id).order_by(WebhookDelivery.connection_id)))
 
 
 def process_pending(hub: Hub) -> int:
-    done = 0
-    for row_id in pending_deliveries(hub):
-        process_delivery(hub, row_id)
-        done += 1
-    return done
+    return sum(process_connection(hub, conn_id) for conn_id in waiting_connections(hub))

@@ -19,6 +19,8 @@ from .ui import mount_ui
 
 
 def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> FastAPI:
+    """``on_delivery(connection_id)`` announces stored deliveries to the workers; without it intake
+    processes each delivery itself before answering."""
     app = FastAPI(title="ordersync", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
 
     @app.post("/webhooks/{system}/{token}", include_in_schema=False)
@@ -27,7 +29,7 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
         result = await run_in_threadpool(webhooks.receive, hub, system, token, dict(request.headers), body)
         if result.delivery_row is not None:
             if on_delivery is not None:
-                on_delivery(result.delivery_row)
+                on_delivery(result.connection_id)
             else:
                 await run_in_threadpool(webhooks.process_delivery, hub, result.delivery_row)
         status = 200 if result.status in (200, 202) else result.status
