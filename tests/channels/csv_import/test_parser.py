@@ -223,3 +223,16 @@ def test_cp1252_file_with_bom_less_semicolons_and_quotes():
     order = result.orders[0]
     assert result.dialect.encoding == "cp1252" and order.invoice_address.city == "Köln"
     assert order.items[0].title == 'Tee "Grün"' and order.invoice_address.street == "Straße"
+
+
+def test_two_order_numbers_with_one_external_id_are_both_rejected_not_merged():
+    """Found by the fuzzer: order "0" (no id, so its id is its number) and order "00" with id "0" would be
+    one order to the hub, the later silently replacing the earlier."""
+    head = HEAD + ";external_id"
+    result = parse(csv("0;27.11.2026;Anna;Müller;Weg 1;10115;Berlin;DE;S-1;Tasse;1;5,00;0;",
+                       "00;27.11.2026;Bernd;Bauer;Weg 2;10115;Berlin;DE;S-1;Tasse;1;5,00;0;0",
+                       "7;27.11.2026;Cora;Conrad;Weg 3;10115;Berlin;DE;S-1;Tasse;1;5,00;0;", head=head))
+    assert not result.ok
+    assert [o.number for o in result.orders] == ["7"] and result.order_rows == {"7": [4]}
+    assert [(r.row, r.column) for r in result.rejected] == [(2, "external_id"), (3, "external_id")]
+    assert all("share the external id '0'" in r.reason for r in result.rejected)

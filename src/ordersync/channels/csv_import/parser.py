@@ -65,7 +65,7 @@ class ParseResult:
     dialect: Dialect | None = None
     header: list[str] = field(default_factory=list)
     orders: list[Order] = field(default_factory=list)
-    order_rows: dict[str, list[int]] = field(default_factory=dict)  # external id -> its rows
+    order_rows: dict[str, list[int]] = field(default_factory=dict)  # order number -> its rows
     rejected: list[Rejection] = field(default_factory=list)
     data_rows: list[int] = field(default_factory=list)  # every non-blank row after the header
     ignored_columns: list[str] = field(default_factory=list)
@@ -127,8 +127,28 @@ def parse_csv(data: bytes, config: ParserConfig, *, progress: Progress | None = 
             progress(done, total)
     for key, rows in groups.items():
         _build_group(key, rows, header, columns, config, result)
+    _reject_shared_ids(result, header, columns)
     result.rejected.sort(key=lambda r: (r.row, r.column))
     return result
+
+
+def _reject_shared_ids(result: ParseResult, header: list[str], columns: dict[str, int]) -> None:
+    """Two order numbers whose external id is the same (order "0" with no id and order "00" with id "0")
+    would be one order to the hub, the later silently replacing the earlier: reject both, saying why."""
+    owners: dict[str, list[Order]] = {}
+    for order in result.orders:
+        owners.setdefault(order.external_id, []).append(order)
+    for external_id, orders in owners.items():
+        if len(orders) < 2:
+            continue
+        numbers = ", ".join(repr(o.number) for o in orders)
+        for order in orders:
+            result.orders.remove(order)
+            for row in result.order_rows.get(order.number, []):
+                result.rejected.append(Rejection(row, _col(header, columns, "external_id"),
+                                                 f"orders {numbers} share the external id {external_id!r}; "
+                                                 "each order needs its own", order.number))
+            result.order_rows.pop(order.number, None)
 
 
 def _fail(result: ParseResult, row: int, column: str, reason: str) -> ParseResult:
@@ -292,7 +312,7 @@ def _build_group(key: str, rows: list[_Row], header: list[str], columns: dict[st
             rejected.append(Rejection(rows[0].number, "", f"order {key}: {exc}", key))
         else:
             result.orders.append(order)
-            result.order_rows[order.external_id] = [r.number for r in rows]
+            result.order_rows[key] = [r.number for r in rows]
             return
     bad = sorted({r.row for r in rejected})
     result.rejected.extend(rejected)
