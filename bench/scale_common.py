@@ -112,6 +112,56 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def pids_named(name: str) -> list[int]:
+    """Every process whose command name is ``name`` (e.g. all PostgreSQL backends)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by groups of processes between ``start`` and ``stop``; PostgreSQL backends come and
+    go, so each group is re-listed at both ends and a process counts from its first sighting."""
+
+    def __init__(self, groups: dict[str, object]) -> None:
+        self.groups = groups  # name -> list of pids, or a callable returning one
+        self.first: dict[int, float] = {}
+
+    def _pids(self, name: str) -> list[int]:
+        spec = self.groups[name]
+        return list(spec() if callable(spec) else spec)
+
+    def _read(self) -> dict[int, float]:
+        now = {}
+        for name in self.groups:
+            for pid in self._pids(name):
+                try:
+                    now[pid] = cpu_seconds(pid)
+                except OSError:
+                    continue
+        return now
+
+    def start(self) -> None:
+        self.began = time.monotonic()
+        self.first = self._read()
+
+    def stop(self) -> dict[str, float]:
+        """Cores used per group over the interval (1.0 = one core busy throughout)."""
+        wall = time.monotonic() - self.began
+        now = self._read()
+        used = {}
+        for name in self.groups:
+            total = sum(now[p] - self.first.get(p, 0.0) for p in self._pids(name) if p in now)
+            used[name] = round(total / wall, 2)
+        return used
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
