@@ -8,30 +8,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from starlette.concurrency import run_in_threadpool
 
 from ..sync import webhooks
 from ..sync.hub import Hub
 from .ui import mount_ui
+
+INTAKE_THREADS = 8
 
 
 def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> FastAPI:
     """``on_delivery(connection_id)`` announces stored deliveries to the workers; without it intake
     processes each delivery itself before answering."""
     app = FastAPI(title="ordersync", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    # Fewer intake threads than pooled database connections: with more, the pool opens and closes overflow
+    # connections all the time under a burst, which cost more than the deliveries themselves.
+    limiter = anyio.CapacityLimiter(max(1, min(INTAKE_THREADS, hub.db.engine.pool.size())))
 
-    @app.post("/webhooks/{system}/{token}", include_in_schema=False)
-    async def intake(system: str, token: str, request: Request) -> JSONResponse:
-        body = await request.body()
-        result = await run_in_threadpool(webhooks.receive, hub, system, token, dict(request.headers), body)
+    def take(system: str, token: str, headers: dict[str, str], body: bytes) -> webhooks.IntakeResult:
+        result = webhooks.receive(hub, system, token, headers, body)
         if result.delivery_row is not None:
             if on_delivery is not None:
                 on_delivery(result.connection_id)
             else:
-                await run_in_threadpool(webhooks.process_delivery, hub, result.delivery_row)
+                webhooks.process_delivery(hub, result.delivery_row)
+        return result
+
+    @app.post("/webhooks/{system}/{token}", include_in_schema=False)
+    async def intake(system: str, token: str, request: Request) -> JSONResponse:
+        body = await request.body()
+        result = await anyio.to_thread.run_sync(take, system, token, dict(request.headers), body, limiter=limiter)
         status = 200 if result.status in (200, 202) else result.status
         return JSONResponse({"status": result.message}, status_code=status)
 
