@@ -208,20 +208,24 @@ def _merge(pages: list[OrderPage]) -> OrderPage:
 
 
 def _settle(hub: Hub, outcome: dict[int, tuple[str, str | None]]) -> dict[str, int]:
+    """Record each delivery's outcome: one UPDATE for all processed ones, one per failed or retried one (their
+    errors differ)."""
     now = utcnow()
-    counts = {"processed": 0, "failed": 0, "retry": 0}
+    done = sorted(row_id for row_id, (status, _) in outcome.items() if status == "processed")
     with hub.db.session() as s:
-        for status in ("processed", "failed"):
-            done = [row_id for row_id, (st, _) in outcome.items() if st == status]
-            for row_id in done:
-                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id).values(
-                    status=status, error=outcome[row_id][1], processed_at=now, claimed_until=None))
-            counts[status] = len(done)
-        retry = [row_id for row_id, (st, _) in outcome.items() if st == "retry"]
-        for row_id in retry:  # back to waiting; the scheduler's recheck announces it again
-            s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id).values(
-                status="received", error=outcome[row_id][1], claimed_until=None))
-        counts["retry"] = len(retry)
+        if done:
+            s.execute(update(WebhookDelivery).where(WebhookDelivery.id.in_(done))
+                      .values(status="processed", error=None, processed_at=now, claimed_until=None))
+        for row_id, (status, error) in sorted(outcome.items()):
+            if status == "failed":
+                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id)
+                          .values(status="failed", error=error, processed_at=now, claimed_until=None))
+            elif status == "retry":  # back to waiting; the scheduler's recheck announces it again
+                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id)
+                          .values(status="received", error=error, claimed_until=None))
+    counts = {"processed": 0, "failed": 0, "retry": 0}
+    for status, _ in outcome.values():
+        counts[status] += 1
     return counts
 
 
