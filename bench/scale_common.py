@@ -73,15 +73,16 @@ class Services:
 
 
 def start_workers(services: Services, count: int, *, concurrency: int = 4, tick: float = 1.0,
-                  logs: Path | None = None) -> list[subprocess.Popen]:
-    """``count`` `ordersync worker` processes; returns once each consumes (startup is not measured)."""
+                  logs: Path | None = None, nice: int = 0) -> list[subprocess.Popen]:
+    """``count`` `ordersync worker` processes; returns once each consumes (startup is not measured).
+    ``nice`` lowers their CPU priority, as docs/deployment.md advises where workers share cores with web."""
     logs = logs or services.home
     procs = []
     for i in range(count):
         log = open(logs / f"worker{i}.log", "wb")  # noqa: SIM115 - the child writes to it
         procs.append(subprocess.Popen([str(BIN), "worker", "--concurrency", str(concurrency), "--tick", str(tick)],
                                       env=services.env(ORDERSYNC_WORKER_ID=f"bench{i}"), stdout=log,
-                                      stderr=subprocess.STDOUT))
+                                      stderr=subprocess.STDOUT, preexec_fn=(lambda: os.nice(nice)) if nice else None))
         log.close()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
