@@ -118,3 +118,12 @@ def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, scree
     page.click("nav.mainnav >> text=Einstellungen / Shops")
     page.wait_for_selector("text=Mein WooCommerce-Shop")
     page.screenshot(path=str(screenshots / "shops.png"))
+
+    # the owner adds a colleague; the made-up first password is shown once
+    page.click("nav.mainnav >> text=Benutzer")
+    page.fill("input[name=email]", "lager@teeladen.example")
+    page.select_option("select[name=role]:not([aria-label])", "staff")
+    page.click("button:has-text('Benutzer hinzufügen')")
+    page.wait_for_selector("text=lager@teeladen.example kann sich jetzt anmelden.")
+    assert len(page.text_content("code.key").strip()) >= 16
+    page.screenshot(path=str(screenshots / "users.png"), full_page=True)
