@@ -97,6 +97,18 @@ def _num(value: str | None) -> float | None:
         return None
 
 
+def wait_for_budget(try_acquire: Callable[[float], float], sleep: Callable[[float], None], cost: float,
+                    timeout: float | None) -> None:
+    """Sleep as long as ``try_acquire`` says until it grants ``cost``; BudgetTimeout past ``timeout``.
+    Shared by the in-process bucket and the Redis one, which differ only in where the tokens live."""
+    waited = 0.0
+    while (wait := try_acquire(cost)) > 0:
+        if timeout is not None and waited + wait > timeout:
+            raise BudgetTimeout(wait)
+        sleep(wait)
+        waited += wait
+
+
 class RateBudget:
     """A thread-safe token bucket, optionally corrected from response headers."""
 
@@ -141,12 +153,7 @@ class RateBudget:
             return (cost - self._tokens) / self.refill_per_second
 
     def acquire(self, cost: float = 1.0, *, timeout: float | None = None) -> None:
-        waited = 0.0
-        while (wait := self.try_acquire(cost)) > 0:
-            if timeout is not None and waited + wait > timeout:
-                raise BudgetTimeout(wait)
-            self._sleep(wait)
-            waited += wait
+        wait_for_budget(self.try_acquire, self._sleep, cost, timeout)
 
     def pause(self, seconds: float) -> None:
         with self._lock:

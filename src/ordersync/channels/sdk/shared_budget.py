@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from .ratelimit import BudgetTimeout, HeaderSpec
+from .ratelimit import HeaderSpec, wait_for_budget
 
 # KEYS[1] bucket hash {tokens, stamp, paused}; ARGV: capacity, refill/s, cost, ttl seconds.
 # Returns the seconds to wait as a string (0 = the tokens were taken).
@@ -76,12 +76,7 @@ class RedisBudget:
         return float(self._acquire(keys=[self.key], args=[self.capacity, self.refill_per_second, cost, self._ttl]))
 
     def acquire(self, cost: float = 1.0, *, timeout: float | None = None) -> None:
-        waited = 0.0
-        while (wait := self.try_acquire(cost)) > 0:
-            if timeout is not None and waited + wait > timeout:
-                raise BudgetTimeout(wait)
-            self._sleep(wait)
-            waited += wait
+        wait_for_budget(self.try_acquire, self._sleep, cost, timeout)
 
     def pause(self, seconds: float) -> None:
         self._run_adjust(pause=max(0.0, seconds))
