@@ -13,6 +13,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -24,10 +25,13 @@ SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000").split(","
 
 
 def start_sandbox(orders: int) -> tuple[subprocess.Popen, dict]:
+    """Starts the WooCommerce sandbox in its own process; info["startup_s"] is the time until it served its URL."""
     port = 18000 + orders % 1000
+    started = time.monotonic()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "ordersync"), "sandbox", "woocommerce", "--port", str(port),
                              "--orders", str(orders), "--seed", "42"], stdout=subprocess.PIPE, text=True)
     info = json.loads(proc.stdout.readline())
+    info["startup_s"] = round(time.monotonic() - started, 2)
     return proc, info
 
 
@@ -48,6 +52,7 @@ def main() -> None:
               "runs": []}
     for size in SIZES:
         sandbox, info = start_sandbox(size)
+        report["runs"].append({"sandbox_orders": size, "sandbox_startup_s": info["startup_s"]})
         try:
             for backend in ("sqlite", "postgresql"):
                 if backend == "sqlite":
