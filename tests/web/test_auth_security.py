@@ -95,6 +95,17 @@ def test_logout_ends_the_session(browser):
     assert browser.get("/orders").status_code == 303
 
 
+def test_a_copied_cookie_stops_working_after_logout(app, browser, owner):
+    """The session is a signed cookie: without a server-side stamp a copy taken before logout stays valid."""
+    thief = Browser(app)
+    thief.client.cookies.set(COOKIE, browser.client.cookies.get(COOKIE))
+    assert thief.get("/orders").status_code == 200
+    assert browser.post("/logout").status_code == 303
+    assert thief.get("/orders").status_code == 303
+    browser.login(owner.email)  # a new login works again
+    assert browser.get("/orders").status_code == 200
+
+
 def test_language_is_stored_per_user(hub, browser, owner):
     assert 'lang="en"' in browser.get("/orders").text
     r = browser.post("/language", {"lang": "de", "next": "/orders"})

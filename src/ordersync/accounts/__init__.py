@@ -28,11 +28,12 @@ from .users import (
                       list_users,
                       set_locale,
                       set_role,
+                      end_sessions,
 )
 
 __all__ = [
     "LOCALES", "ROLES", "ApiKeyInfo", "UserInfo", "authenticate", "can_write", "change_password",
     "create_api_key", "create_user", "delete_user", "find_user", "first_start", "get_user", "is_owner",
     "list_api_keys", "list_users", "login_wait", "record_login", "revoke_api_key", "revoke_api_key_by_ref",
-    "set_locale", "set_role", "user_for_api_key",
+    "set_locale", "set_role", "user_for_api_key", "end_sessions",
 ]

@@ -7,6 +7,7 @@ Roles: ``owner`` manages users, API keys and connections; ``staff`` works on ord
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -144,6 +145,16 @@ def change_password(hub: Hub, user_id: int, old: str, new: str) -> None:
             raise HubError("the new password is the same as the current one")
         user.password_hash = passwords.hash_password(new)
         user.password_changed_at = utcnow()
+        user.session_stamp = secrets.token_hex(16)
+
+
+def end_sessions(hub: Hub, user_id: int) -> None:
+    """Logout: sessions live in signed cookies, so a new stamp is what makes every earlier cookie (also a
+    copied one) stop working; the next login signs the new stamp into its cookie."""
+    with hub.db.session() as s:
+        user = s.get(User, user_id)
+        if user is not None:
+            user.session_stamp = secrets.token_hex(16)
 
 
 def set_locale(hub: Hub, user_id: int, locale: str) -> None:

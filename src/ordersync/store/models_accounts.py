@@ -41,6 +41,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # rotated by logout and password change: every session cookie signed with an older stamp stops working
+    session_stamp: Mapped[str | None] = mapped_column(String(32))
 
 
 class ApiKey(Base):

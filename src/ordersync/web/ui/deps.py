@@ -21,7 +21,7 @@ from ...domain import OrderState
 from ...sync.hub import Hub
 from .history import readable
 from .i18n import Translator, pick_locale
-from .queries import password_stamp
+from .queries import session_stamp
 from .security import csrf_ok, new_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -93,7 +93,7 @@ def _load_user(request: Request, session: dict) -> accounts.UserInfo | None:
         return None
     hub = hub_of(request)
     user = accounts.get_user(hub, uid)
-    if user is None or session.get("acc") != user.account_id or session.get("pw") != password_stamp(hub, uid):
+    if user is None or session.get("acc") != user.account_id or session.get("pw") != session_stamp(hub, uid):
         session.clear()  # user deleted, moved to another account, or the password changed since this login
         return None
     return user

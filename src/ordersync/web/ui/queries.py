@@ -21,12 +21,16 @@ from ...sync import connections as conns
 from ...sync.hub import Hub
 
 
-def password_stamp(hub: Hub, user_id: int) -> str:
-    """When the user's password last changed: a session from before that moment is no longer valid, so a
-    password change logs out every other browser (the sessions themselves live only in signed cookies)."""
+def session_stamp(hub: Hub, user_id: int) -> str:
+    """When the user's password last changed and their session stamp (rotated by logout and password change):
+    a cookie signed with an older value is no longer valid, so logout ends that session and a password change
+    every other browser, although the sessions themselves live only in signed cookies."""
     with hub.db.session() as s:
-        changed = s.scalar(select(User.password_changed_at).where(User.id == user_id))
-    return changed.isoformat() if changed else ""
+        row = s.execute(select(User.password_changed_at, User.session_stamp).where(User.id == user_id)).first()
+    if row is None:
+        return ""
+    changed, stamp = row
+    return f"{changed.isoformat() if changed else ''}|{stamp or ''}"
 
 
 def connection(hub: Hub, account_id: int, connection_id: int) -> Connection | None:

@@ -19,7 +19,7 @@ from .deps import (
 )
 from .errors import explain
 from .i18n import LOCALES
-from .queries import password_stamp
+from .queries import session_stamp
 from .security import new_token
 
 router = APIRouter(include_in_schema=False)
@@ -56,13 +56,14 @@ def login(page: Page = Depends(anyone_posting)):
                       error=page.t("E-mail address or password is wrong."))
     page.session.clear()  # a fresh session (and CSRF token) for the logged-in user
     page.session.update({"uid": user.id, "acc": user.account_id, "csrf": new_token(),
-                         "pw": password_stamp(hub, user.id)})
+                         "pw": session_stamp(hub, user.id)})
     return redirect(next_url)
 
 
 @router.post("/logout")
 def logout(page: Page = Depends(member)):
     lang = page.t.locale
+    accounts.end_sessions(page.hub, page.user.id)  # a copy of this cookie must not stay valid for 14 days
     page.session.clear()
     page.session["lang"] = lang
     return redirect("/login")
@@ -102,7 +103,7 @@ def change_password(page: Page = Depends(member)):
         accounts.change_password(page.hub, page.user.id, old, new)
     except (HubError, ValueError) as exc:
         return _account_page(page, status=400, error=explain(page.t, exc))
-    page.session["pw"] = password_stamp(page.hub, page.user.id)  # this browser stays logged in, others not
+    page.session["pw"] = session_stamp(page.hub, page.user.id)  # this browser stays logged in, others not
     page.flash("Your password was changed.")
     return redirect("/account")
 

@@ -2,6 +2,8 @@
 
 The session lives in a signed cookie (itsdangerous), so no session table is needed and a restart keeps
 everyone logged in: the signing key is derived from the hub's master key, never stored on its own. The
+cookie carries the user's session stamp, which logout and password change rotate in the database, so an
+earlier cookie (also a copied one) stops working at once. The
 cookie is HttpOnly and SameSite=Lax, and Secure whenever the request came over HTTPS (directly or as the
 hub's public URL says). Every form carries the session's CSRF token; every POST is checked against it.
 
