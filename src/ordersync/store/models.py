@@ -309,6 +309,10 @@ class SyncRun(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     lag_seconds: Mapped[float | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
+    # the worker that runs it (host:pid:thread) and whether it held the connection's sync lease: a run whose
+    # holder is gone (process dead, lease expired or taken over) is shown as interrupted, not running for ever
+    holder: Mapped[str | None] = mapped_column(String(100))
+    leased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # Tables of later features live in their own modules; importing them here puts them on Base.metadata.

@@ -44,7 +44,7 @@ def acquire(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL
     return take_over_if_dead(hub, connection_id, owner, ttl)
 
 
-def _owner_is_dead(owner: str | None) -> bool:
+def owner_is_dead(owner: str | None) -> bool:
     """True when the lease holder was a process on this host that no longer exists (killed mid-sync)."""
     if not owner or owner.count(":") < 2:
         return False
@@ -63,7 +63,7 @@ def _owner_is_dead(owner: str | None) -> bool:
 def take_over_if_dead(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL) -> bool:
     with hub.db.session() as s:
         holder = s.scalar(select(Connection.sync_lease_owner).where(Connection.id == connection_id))
-        if not _owner_is_dead(holder):
+        if not owner_is_dead(holder):
             return False
         return s.execute(update(Connection)
                          .where(Connection.id == connection_id, Connection.sync_lease_owner == holder)

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Query
 from ... import readmodel
 from ...accounts import UserInfo
 from ...domain import OrderState
-from ...readmodel.shapes import connection_json
+from ...readmodel.shapes import connection_json, ts
 from ...sync.hub import Hub
+from ...sync.synclog import recent_runs
 from .auth import Auth
 from .common import MAX_PAGE_SIZE, paged, result
 from .errors import ApiRoute, not_found
@@ -36,8 +37,22 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
             raise not_found("connection", id)
         return result(connection_json(found))
 
+    @r.get("/connections/{id}/syncruns", summary="The connection's sync log, newest first")
+    def sync_runs(id: int, user: UserInfo = Depends(auth.user),
+                  limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE)) -> dict:
+        if not any(h.id == id for h in readmodel.connection_health(hub, user.account_id)):
+            raise not_found("connection", id)
+        return result([sync_run_json(run) for run in recent_runs(hub, id, limit)])
+
     @r.get("/enums/orderstates", tags=["Enums"], summary="Order state ids with their names")
     def order_states(user: UserInfo = Depends(auth.user)) -> list[dict]:
         return [{"Id": int(s), "Name": s.name_en, "NameDe": s.name_de} for s in OrderState]
 
     return r
+
+
+def sync_run_json(run) -> dict:
+    """One run of the sync log; Status is running, ok, failed or interrupted (its worker is gone)."""
+    return {"Id": run.id, "Kind": run.kind, "Status": run.status, "StartedAt": ts(run.started_at),
+            "FinishedAt": ts(run.finished_at), "Fetched": run.fetched, "Created": run.created,
+            "Updated": run.updated, "Quarantined": run.quarantined, "Error": run.error}

@@ -489,4 +489,6 @@ DE: dict[str, str] = {
     "API version": "API-Version",
     "Shopify e-mails the buyer on shipment": "Shopify benachrichtigt den Käufer beim Versand per E-Mail",
     "First import as a bulk operation": "Erster Import als Massenvorgang",
+    "Interrupted": "Abgebrochen",
+    "The sync was interrupted (its worker stopped).": "Der Abgleich wurde abgebrochen (sein Worker hat aufgehört).",
 }

@@ -19,6 +19,7 @@ from ...store.models import Connection, OrderRow, OutboxEntry, SyncRun
 from ...store.models_accounts import User
 from ...sync import connections as conns
 from ...sync.hub import Hub
+from ...sync.synclog import show_interrupted
 
 
 def session_stamp(hub: Hub, user_id: int) -> str:
@@ -85,7 +86,8 @@ def sync_runs(hub: Hub, account_id: int, connection_id: int, *, limit: int = 50,
         if since is not None:  # runs started since, and the one that was running then (it ends the wait too)
             q = q.where(or_(SyncRun.started_at >= since, SyncRun.finished_at >= since,
                             SyncRun.finished_at.is_(None)))
-        return list(s.scalars(q.order_by(SyncRun.id.desc()).limit(limit)))
+        runs = list(s.scalars(q.order_by(SyncRun.id.desc()).limit(limit)))
+    return show_interrupted(hub, runs)
 
 
 @dataclass

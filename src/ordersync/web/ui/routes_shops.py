@@ -318,6 +318,8 @@ def _sync_status(page: Page, conn_id: int, since: datetime) -> dict:
         return {"state": "running", "done": False, "text": t("Importing orders…") + " " + counts}
     if run.status == "failed":
         return {"state": "failed", "done": True, "text": t("The sync failed.") + " " + (run.error or "")}
+    if run.status == "interrupted":
+        return {"state": "failed", "done": True, "text": t("The sync was interrupted (its worker stopped).")}
     return {"state": "ok", "done": True, "text": t("Sync finished.") + " " + counts}
 
 
