@@ -12,6 +12,7 @@ import threading
 from huey import RedisHuey, SqliteHuey
 
 from ..config import load_config
+from ..store.private import private_file
 from ..sync.hub import Hub
 
 _config = load_config()
@@ -19,7 +20,7 @@ _config = load_config()
 if _config.redis_url:
     huey = RedisHuey(_config.redis_prefix, url=_config.redis_url, results=False)
 else:
-    _config.home.mkdir(parents=True, exist_ok=True)
+    private_file(_config.queue_path)  # the queue holds task arguments; 0600 in a 0700 directory
     huey = SqliteHuey("ordersync", filename=str(_config.queue_path), results=False)
 
 _hub: Hub | None = None

@@ -13,6 +13,8 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from .private import private_dir
+
 
 class SecretBox:
     def __init__(self, keys: str) -> None:
@@ -44,7 +46,7 @@ def load_or_create_key(key: str | None, key_file: Path) -> str:
         return key
     if key_file.exists():
         return key_file.read_text().strip()
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(key_file.parent)
     new = Fernet.generate_key().decode()
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:

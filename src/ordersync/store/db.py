@@ -19,14 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .private import private_file
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))
         engine = create_engine(url, echo=echo, connect_args={"timeout": 60, "check_same_thread": False})
         _sqlite_setup(engine)
         return engine

@@ -16,6 +16,7 @@ from ..domain.timeutil import utcnow
 from ..store.crypto import SecretBox, load_or_create_key
 from ..store.db import Database
 from ..store.models import Account
+from ..store.private import private_dir
 
 
 class HubError(Exception):
@@ -31,7 +32,7 @@ class Hub:
     @classmethod
     def open(cls, config: Config | None = None, *, migrate: bool = True) -> "Hub":
         config = config or load_config()
-        config.home.mkdir(parents=True, exist_ok=True)
+        private_dir(config.home)
         db = Database(config.database_url)
         if migrate:
             db.upgrade()
