@@ -19,14 +19,18 @@ demo: install
 system-deps:
 	bash scripts/system-deps.sh
 
+# scripts/test_services.py gives the tests a PostgreSQL role (and Redis password) of their own where the
+# defaults cannot log in, e.g. on a fresh Debian or Ubuntu machine
 test: install system-deps
+	$(BIN)/python scripts/test_services.py
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: install system-deps
+	$(BIN)/python scripts/test_services.py
 	$(BIN)/python bench/run.py
 
 docs: install
 	$(BIN)/ordersync docs
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info .ordersync-test

@@ -28,9 +28,9 @@ from ordersync.store.db import upgrade
 from ordersync.sync.connections import add_connection
 from ordersync.sync.hub import Hub
 from ordersync.sync.upsert import upsert_orders
+from services import PG_ADMIN  # bench/services.py: bench/ is on sys.path when run
 
 ORDERS = int(os.environ.get("BENCH_INBOX_ORDERS", "100000"))
-PG_ADMIN = os.environ.get("ORDERSYNC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 STATES = (OrderState.PAID, OrderState.SHIPPED, OrderState.ORDERED, OrderState.CLOSED)
 

@@ -18,9 +18,9 @@ import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from services import PG_ADMIN, REDIS_URL  # bench/services.py: bench/ is on sys.path when run
 
 HERE = Path(__file__).parent
-PG_ADMIN = os.environ.get("ORDERSYNC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
 
 
@@ -85,8 +85,7 @@ def scale_benches() -> None:
     try:
         import redis
 
-        redis.Redis.from_url(os.environ.get("ORDERSYNC_TEST_REDIS", "redis://127.0.0.1:6379/0"),
-                             socket_connect_timeout=2).ping()
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
         create_engine(PG_ADMIN).connect().close()
     except Exception as exc:  # noqa: BLE001
         print(f"scale-out benchmarks skipped: PostgreSQL or Redis unavailable ({type(exc).__name__}: {exc})",

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
+from services import PG_ADMIN, REDIS_URL  # bench/services.py: bench/ is on sys.path when run
 
 BIN = Path(sys.executable).parent / "ordersync"
-PG_ADMIN = os.environ.get("ORDERSYNC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("ORDERSYNC_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 class Services:

@@ -1,12 +1,14 @@
 """Shared fixtures: a fresh hub database per test on SQLite and, where it runs, PostgreSQL.
 
-PostgreSQL is found at ORDERSYNC_TEST_PG (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+PostgreSQL is found at ORDERSYNC_TEST_PG, else at the URL scripts/test_services.py stored in .ordersync-test/pg-url
+(`make test` runs it first), else at postgresql+psycopg://postgres@127.0.0.1:5432/postgres.
 Each test gets its own database cloned from a migrated template, so tests never see each other's rows.
 Without PostgreSQL the PostgreSQL variants skip with the reason, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import uuid
@@ -20,9 +22,12 @@ from ordersync.config import Config
 from ordersync.sync.hub import Hub
 from ordersync.store.db import upgrade
 
-PG_ADMIN_URL = os.environ.get("ORDERSYNC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REPO_ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("ordersync_test_services", REPO_ROOT / "scripts" / "test_services.py")
+services = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(services)
+PG_ADMIN_URL = services.pg_url()
 SHARED_SPECS = REPO_ROOT.parent / "shared" / "specs"
 
 

@@ -1,21 +1,21 @@
 """Fixtures for the scale-out tests: a private slice of the real Redis, and a PostgreSQL database of its own.
 
-Redis is found at ORDERSYNC_TEST_REDIS (default redis://127.0.0.1:6379/0). Every test gets a key prefix of
+Redis is found at ORDERSYNC_TEST_REDIS, else at the URL stored in .ordersync-test/redis-url, else at
+redis://127.0.0.1:6379/0 (see scripts/test_services.py). Every test gets a key prefix of
 its own (queue, budgets, gates), so parallel runs never take each other's tasks; its keys are deleted after.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import PG_ADMIN_URL, require_or_skip
+from conftest import PG_ADMIN_URL, require_or_skip, services
 
-REDIS_URL = os.environ.get("ORDERSYNC_TEST_REDIS", "redis://127.0.0.1:6379/0")
+REDIS_URL = services.redis_url()
 
 
 def _redis_problem() -> str | None:
