@@ -77,7 +77,7 @@ def redis_problem(url: str) -> str | None:
 
 
 def _store(state: Path, name: str, url: str) -> None:
-    state.mkdir(mode=0o700, exist_ok=True)
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = state / name
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # it holds a password
@@ -154,23 +154,24 @@ def _requirepass(conf: Path) -> str | None:
     return None
 
 
-def setup_redis(state: Path, conf: Path) -> str:
+def setup_redis(state: Path, conf: Path, port: int = 6379) -> str:
     if os.environ.get("ORDERSYNC_TEST_REDIS"):
         return "Redis: ORDERSYNC_TEST_REDIS is set, used as it is"
     stored = _stored(state, "redis-url")
     if stored and redis_problem(stored) is None:
         return f"Redis: the stored URL in {state / 'redis-url'} works"
-    problem = redis_problem(DEFAULT_REDIS)
+    default = f"redis://127.0.0.1:{port}/0"
+    problem = redis_problem(default)
     if problem is None:
         (state / "redis-url").unlink(missing_ok=True)
-        return f"Redis: {DEFAULT_REDIS} answers"
+        return f"Redis: {default} answers"
     if "auth" not in problem.lower():
-        raise SystemExit(f"Redis: {DEFAULT_REDIS} does not answer ({problem}); set ORDERSYNC_TEST_REDIS")
+        raise SystemExit(f"Redis: {default} does not answer ({problem}); set ORDERSYNC_TEST_REDIS")
     password = _requirepass(conf)
     if not password:
-        raise SystemExit(f"Redis: {DEFAULT_REDIS} needs a password and {conf} has no readable requirepass; "
+        raise SystemExit(f"Redis: {default} needs a password and {conf} has no readable requirepass; "
                          "set ORDERSYNC_TEST_REDIS")
-    url = f"redis://:{quote(password, safe='')}@127.0.0.1:6379/0"
+    url = f"redis://:{quote(password, safe='')}@127.0.0.1:{port}/0"
     again = redis_problem(url)
     if again is not None:
         raise SystemExit(f"Redis: the password from {conf} does not work ({again}); set ORDERSYNC_TEST_REDIS")
@@ -184,18 +185,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-host", default="127.0.0.1")
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument("--pg-socket", default="/var/run/postgresql", help="the server's Unix socket directory")
+    parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--redis-conf", type=Path, default=Path("/etc/redis/redis.conf"))
+    parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-redis", action="store_true")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a service cannot be set up")
     args = parser.parse_args(argv)
     ok = True
-    steps = [lambda: setup_pg(args.state, args.pg_host, args.pg_port, args.pg_socket)]
+    steps = []
+    if not args.no_pg:
+        steps.append(lambda: setup_pg(args.state, args.pg_host, args.pg_port, args.pg_socket))
     if not args.no_redis:
-        steps.append(lambda: setup_redis(args.state, args.redis_conf))
+        steps.append(lambda: setup_redis(args.state, args.redis_conf, args.redis_port))
     for step in steps:
         try:
             print(step())
-        except SystemExit as exc:
+        except (SystemExit, Exception) as exc:  # noqa: BLE001 - reported; the tests then skip with the reason
             ok = False
             print(f"test services: {exc}", file=sys.stderr)
     return 0 if ok or not args.strict else 1
