@@ -96,15 +96,21 @@ class Fleet:
 class Chaos(threading.Thread):
     """Every ``every`` seconds: SIGKILL a random worker and start a fresh one in its place."""
 
-    def __init__(self, fleet: Fleet, every: float, seed: int = 5) -> None:
+    def __init__(self, fleet: Fleet, every: float, seed: int = 5, phase=lambda: frozenset()) -> None:
         super().__init__(name="chaos", daemon=True)
-        self.fleet, self.every, self.rng = fleet, every, random.Random(seed)
+        self.fleet, self.every, self.rng, self.phase = fleet, every, random.Random(seed), phase
+        self.phases: list[frozenset[str]] = []  # what the hub was doing at each kill, e.g. {"import"}
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.wait(self.rng.uniform(0.5, 1.5) * self.every):
+            doing = self.phase()
             if self.fleet.kill_random(self.rng) is not None:
+                self.phases.append(frozenset(doing))
                 self.fleet.start()
+
+    def kills_during(self, phase: str) -> int:
+        return sum(phase in p for p in self.phases)
 
     def stop(self) -> None:
         self._halt.set()
