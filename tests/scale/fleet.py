@@ -94,16 +94,21 @@ class Fleet:
 
 
 class Chaos(threading.Thread):
-    """Every ``every`` seconds: SIGKILL a random worker and start a fresh one in its place."""
+    """Every ``every`` seconds (on average): SIGKILL a random worker and start a fresh one in its place."""
 
-    def __init__(self, fleet: Fleet, every: float, seed: int = 5, phase=lambda: frozenset()) -> None:
+    def __init__(self, fleet: Fleet, every: float, seed: int = 5, phase=lambda: frozenset(),
+                 most: int | None = None) -> None:
         super().__init__(name="chaos", daemon=True)
-        self.fleet, self.every, self.rng, self.phase = fleet, every, random.Random(seed), phase
+        self.fleet, self.every, self.rng, self.phase, self.most = fleet, every, random.Random(seed), phase, most
         self.phases: list[frozenset[str]] = []  # what the hub was doing at each kill, e.g. {"import"}
         self._halt = threading.Event()
 
     def run(self) -> None:
+        """Until stopped, or ``most`` kills: a killed worker's replacement spends seconds starting on a busy
+        machine, so endless kills would measure start-up time, not recovery."""
         while not self._halt.wait(self.rng.uniform(0.5, 1.5) * self.every):
+            if self.most is not None and len(self.phases) >= self.most:
+                return
             doing = self.phase()
             if self.fleet.kill_random(self.rng) is not None:
                 self.phases.append(frozenset(doing))

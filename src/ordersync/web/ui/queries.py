@@ -31,7 +31,8 @@ def session_stamp(hub: Hub, user_id: int) -> str:
     if row is None:
         return ""
     changed, stamp = row
-    return f"{changed.isoformat() if changed else ''}|{stamp or ''}"
+    moment = changed.isoformat() if changed else ""
+    return f"{moment}|{stamp}" if stamp else moment  # no stamp yet: the cookies from before it stay valid
 
 
 def connection(hub: Hub, account_id: int, connection_id: int) -> Connection | None:
