@@ -90,6 +90,7 @@ def test_account_a_can_neither_read_nor_change_account_b(api):
         ("GET", "/api/v1/webhooks/{id}/deliveries/{deliveryId}"): [(f"{w}/deliveries/{b_delivery}", None, 404)],
         ("POST", "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver"): [
             (f"{w}/deliveries/{b_delivery}/redeliver", None, 404)],
+        ("GET", "/api/v1/connections/{id}/syncruns"): [(f"/api/v1/connections/{ids['connection']}/syncruns", None, 404)],
     }
     assert api_routes(api.client.app) == set(cases), "every /api/ route needs an isolation case here"
 
