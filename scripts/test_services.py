@@ -53,6 +53,17 @@ def redis_url(state: Path = STATE) -> str:
     return os.environ.get("ORDERSYNC_TEST_REDIS") or _stored(state, "redis-url") or DEFAULT_REDIS
 
 
+def shown(url: str) -> str:
+    """``url`` without its password, for messages (a stored URL carries one)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{netloc[-1]}"))
+
+
 def pg_problem(url: str) -> str | None:
     """None when ``url`` logs in, else why not."""
     import psycopg

@@ -48,7 +48,7 @@ def _pg_available() -> str | None:
         engine.dispose()
         return None
     except Exception as exc:  # noqa: BLE001
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}"
+        return f"PostgreSQL not reachable at {services.shown(PG_ADMIN_URL)}: {type(exc).__name__}"
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ def _redis_problem() -> str | None:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
         return None
     except Exception as exc:  # noqa: BLE001
-        return f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
+        return f"Redis not reachable at {services.shown(REDIS_URL)}: {type(exc).__name__}"
 
 
 @pytest.fixture
