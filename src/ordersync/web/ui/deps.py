@@ -94,7 +94,7 @@ def _load_user(request: Request, session: dict) -> accounts.UserInfo | None:
     hub = hub_of(request)
     user = accounts.get_user(hub, uid)
     if user is None or session.get("acc") != user.account_id or session.get("pw") != session_stamp(hub, uid):
-        session.clear()  # user deleted, moved to another account, or the password changed since this login
+        session.clear()  # user deleted, moved to another account, logged out or changed the password since
         return None
     return user
 
