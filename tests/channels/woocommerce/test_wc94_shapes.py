@@ -138,3 +138,18 @@ def test_link_headers_carry_the_sanitised_query(shop):
     params = parse_qsl(query)  # decoded, it is PHP's array syntax
     assert ("status[0]", "any") in params and ("dates_are_gmt", "1") in params
     assert ("modified_after", "2020-01-01T00:00:00") in params
+
+
+def test_parent_managed_variations_follow_the_parent_until_a_push_detaches_them(shop):
+    """What the shop does, and why the hub pushes such stock to the product only."""
+    store, client = shop.sandbox.store, shop.connector().client
+    parent = next(p for p in store.products.values() if p["type"] == "variable" and p["manage_stock"] is True)
+    first, second = parent["variations"][:2]
+    path = f"/products/{parent['id']}/variations"
+    client.batch("/products/batch", [{"id": parent["id"], "manage_stock": True, "stock_quantity": 12}])
+    shown = {v["id"]: v for v in client.get(path, {})[0]}
+    assert {(shown[v]["manage_stock"], shown[v]["stock_quantity"]) for v in (first, second)} == {("parent", 12)}
+    client.batch(f"{path}/batch", [{"id": first, "manage_stock": True, "stock_quantity": 4}])
+    shown = {v["id"]: v for v in client.get(path, {})[0]}
+    assert (shown[first]["manage_stock"], shown[first]["stock_quantity"]) == (True, 4)  # detached
+    assert (shown[second]["manage_stock"], shown[second]["stock_quantity"]) == ("parent", 12)
