@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ordersync.store.models import ArticleRow, Listing, OrderItemRow
 from ordersync.sync import dispatcher, stock
 from ordersync.sync.articles import import_articles
-from ordersync.sync.importer import import_orders
+from ordersync.sync.importer import import_orders, set_position
 
 from .conftest import connect, start_shop
 
@@ -83,5 +83,43 @@ def test_parent_managed_variations_share_and_push_the_products_stock(hub):
             assert {l.article_id for l in s.scalars(select(Listing).where(
                 Listing.connection_id == conn, Listing.product_external_id == str(pid)))} == {article.id}
         assert stock.correct(hub, product["sku"], "set", Decimal(20))[1] == 0  # the shop shows 18 already
+    finally:
+        shop.server.stop()
+
+
+def test_a_variation_linked_to_its_own_article_before_moves_to_the_products(hub):
+    """An install upgraded from the version that made each such variation an article of its own (on hand 0):
+    the next article import links the variation and its orders' items to the product's article."""
+    shop = start_shop(0, seed=21)
+    try:
+        product = shared_stock_product(shop.sandbox)
+        pid, vid = product["id"], product["variations"][0]
+        sku = shop.sandbox.store.variations[vid]["sku"]
+        conn = connect(hub, shop)
+        assert import_articles(hub, conn).error == ""
+        with hub.db.session() as s:  # the old state: the variation's listing on an article of its own
+            own = ArticleRow(account_id=s.scalar(select(Listing.account_id).limit(1)), sku=sku, ean="", title="old",
+                             created_at=datetime.now(UTC), updated_at=datetime.now(UTC))
+            s.add(own)
+            s.flush()
+            s.execute(update(Listing).where(Listing.connection_id == conn, Listing.variant_external_id == str(vid))
+                      .values(article_id=own.id))
+            own_id = own.id
+        shop.orders({"create": [{"status": "processing", "line_items": [{"sku": sku, "quantity": 1}],
+                                 "date_created_gmt": ago(60), "date_modified_gmt": ago(60)}], "webhook": False})
+        assert import_orders(hub, conn).created == 1
+        with hub.db.session() as s:
+            assert s.scalar(select(OrderItemRow.article_id).where(OrderItemRow.sku == sku)) == own_id
+
+        set_position(hub, conn, "articles", None)  # what migration 0007b does: read every product again
+        assert import_articles(hub, conn).error == ""
+        with hub.db.session() as s:
+            shared = s.scalar(select(Listing.article_id).where(Listing.connection_id == conn,
+                                                               Listing.product_external_id == str(pid),
+                                                               Listing.variant_external_id == ""))
+            assert s.scalar(select(Listing.article_id).where(Listing.connection_id == conn,
+                                                             Listing.variant_external_id == str(vid))) == shared
+            assert s.scalar(select(OrderItemRow.article_id).where(OrderItemRow.sku == sku)) == shared
+            assert stock.availability(s, [shared])[shared].reserved == 1
     finally:
         shop.server.stop()
