@@ -17,6 +17,9 @@ class ArticleVariant:
     stock: Decimal | None = None
     manages_stock: bool = False
     attributes: dict[str, str] = field(default_factory=dict)
+    # the variant has no stock of its own: it sells from its product's (WooCommerce ``manage_stock: "parent"``),
+    # so its ``stock`` is the product's and a stock change goes to the product, never to the variant
+    stock_from_product: bool = False
 
 
 @dataclass(slots=True)

@@ -3,6 +3,10 @@
 Links are made automatically by SKU, then by EAN; an article is created on first sight of a SKU, with the
 channel's stock as its starting on-hand (a seed value the seller corrects with `ordersync stock set`).
 Listings without SKU or EAN stay unlinked until linked by hand; `unmatched` reports both sides.
+
+A variant that sells from its product's stock (WooCommerce ``manage_stock: "parent"``) is not an article of
+its own: the product gets a listing too, and every such variant's listing is linked to the product's
+article, so orders of any of them draw from one stock and propagation pushes it once, to the product.
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ def _store_article_page(hub: Hub, row, connection_id: int, page, result: Article
                     _link(s, row, article, counts)
                 if page.quarantined:
                     counts.quarantined += quarantine(s, connection_id, "articles", page.quarantined)
-                _resolve_order_items(s, row.account_id, {e[2] for a in page.records for e in _entries(a) if e[2]})
+                _resolve_order_items(s, row.account_id, {e.sku for a in page.records for e in _entries(a) if e.sku})
         except IntegrityError:
             if attempt == 4:
                 raise
@@ -85,12 +89,28 @@ def _store_article_page(hub: Hub, row, connection_id: int, page, result: Article
         return
 
 
-def _entries(article: Article) -> list[tuple[str, str, str, str, str, Decimal | None]]:
-    """(product id, variant id, sku, ean, title, stock): a variable product's stock lives on its variants."""
-    if article.variants:
-        return [(article.external_id, v.external_id, v.sku, v.ean, v.title or article.title, v.stock)
-                for v in article.variants]
-    return [(article.external_id, "", article.sku, article.ean, article.title, article.stock)]
+@dataclass(frozen=True)
+class _Entry:
+    product_id: str
+    variant_id: str
+    sku: str
+    ean: str
+    title: str
+    stock: Decimal | None
+    via_product: bool = False  # linked to the product's article (the variant has no stock of its own)
+
+
+def _entries(article: Article) -> list[_Entry]:
+    """A listing per variant of a variable product (its stock lives on its variants), plus one for the
+    product itself, first, when some variants sell from the product's stock. Without a SKU of its own the
+    product's listing takes the first such variant's, so the shared stock still gets an article."""
+    if not article.variants:
+        return [_Entry(article.external_id, "", article.sku, article.ean, article.title, article.stock)]
+    shared = [v for v in article.variants if v.stock_from_product]
+    head = [_Entry(article.external_id, "", article.sku or shared[0].sku, article.ean, article.title,
+                   article.stock)] if shared else []
+    return head + [_Entry(article.external_id, v.external_id, v.sku, v.ean, v.title or article.title, v.stock,
+                          v.stock_from_product) for v in article.variants]
 
 
 def _match(s: Session, account_id: int, sku: str, ean: str) -> ArticleRow | None:
@@ -106,7 +126,10 @@ def _match(s: Session, account_id: int, sku: str, ean: str) -> ArticleRow | None
 
 def _link(s: Session, conn: Connection, article: Article, result: ArticleImportResult) -> None:
     now = utcnow()
-    for product_id, variant_id, sku, ean, title, stock in _entries(article):
+    product_art: ArticleRow | None = None
+    for entry in _entries(article):
+        product_id, variant_id, sku, ean, title, stock = (entry.product_id, entry.variant_id, entry.sku,
+                                                          entry.ean, entry.title, entry.stock)
         listing = s.scalar(select(Listing).where(Listing.connection_id == conn.id,
                                                  Listing.product_external_id == product_id,
                                                  Listing.variant_external_id == variant_id))
@@ -117,9 +140,14 @@ def _link(s: Session, conn: Connection, article: Article, result: ArticleImportR
             s.add(listing)
         # a listing unlinked by hand stays unlinked until its SKU or EAN changes on the channel
         rematch = fresh or listing.sku != sku or listing.ean != (ean or "")
-        art = s.get(ArticleRow, listing.article_id) if listing.article_id else (
-            _match(s, conn.account_id, sku, ean) if rematch else None)
-        if art is None and sku and rematch:
+        if entry.via_product:  # the shop keeps its stock on the product: so does the hub
+            art = product_art if listing.article_id or rematch else None
+            if art is not None and listing.article_id != art.id:
+                _relink_order_items(s, conn, product_id, variant_id, art.id)
+        else:
+            art = s.get(ArticleRow, listing.article_id) if listing.article_id else (
+                _match(s, conn.account_id, sku, ean) if rematch else None)
+        if art is None and sku and rematch and not entry.via_product:
             art = ArticleRow(account_id=conn.account_id, sku=sku, ean=ean or "", title=title, created_at=now,
                              updated_at=now)
             s.add(art)
@@ -127,6 +155,8 @@ def _link(s: Session, conn: Connection, article: Article, result: ArticleImportR
             set_level(s, art.id, Decimal(max(stock or 0, 0)), DEFAULT_LOCATION)
             result.articles_created += 1
         listing.article_id = art.id if art else None
+        if not variant_id:
+            product_art = art
         listing.sku, listing.ean, listing.title = sku, ean or "", title
         listing.channel_stock = Decimal(stock) if stock is not None else None
         listing.updated_at = now
@@ -147,6 +177,16 @@ def _resolve_order_items(s: Session, account_id: int, skus: set[str]) -> None:
     s.execute(update(OrderItemRow)
               .where(OrderItemRow.sku.in_(skus), OrderItemRow.article_id.is_(None), OrderItemRow.order_id.in_(orders))
               .values(article_id=by_sku))
+
+
+def _relink_order_items(s: Session, conn: Connection, product_id: str, variant_id: str, article_id: int) -> None:
+    """Items of this connection's orders for one variant draw from ``article_id`` (the product's) from now on:
+    those imported before the listing was linked, or linked to the variant's own article before the hub knew
+    it shares the product's stock. Runs only when the listing's article changes."""
+    orders = select(OrderRow.id).where(OrderRow.connection_id == conn.id)
+    s.execute(update(OrderItemRow).where(OrderItemRow.product_external_id == product_id,
+                                         OrderItemRow.variant_external_id == variant_id,
+                                         OrderItemRow.order_id.in_(orders)).values(article_id=article_id))
 
 
 def link(hub: Hub, sku: str, connection: str, product_id: str, variant_id: str = "", *,

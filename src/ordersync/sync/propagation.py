@@ -4,6 +4,10 @@ The value shown on a channel follows rules set per connection and overridable pe
 back, a maximum shown, "push 0 below N", or "never push". It is never negative. One outbox entry per
 listing carries the newest value (coalesced); a listing already showing the value, with nothing pending,
 gets no call at all.
+
+A variant listing linked to the same article as its product's listing on that connection sells from the
+product's stock (WooCommerce ``manage_stock: "parent"``, see articles): only the product is pushed, once;
+a push to the variant would give it a stock of its own and detach it from the product in the shop.
 """
 
 from __future__ import annotations
@@ -53,9 +57,14 @@ def propagate(s: Session, article_ids, *, skip_connection: int | None = None) ->
     keys = [coalesce_key(listing.id) for listing, _ in rows]
     pending = set(s.scalars(select(OutboxEntry.coalesce_key).where(OutboxEntry.coalesce_key.in_(keys),
                                                                    OutboxEntry.status == "pending")))
+    via_product = {(listing.connection_id, listing.product_external_id, listing.article_id)
+                   for listing, _ in rows if not listing.variant_external_id}
     queued = 0
     for listing, conn in rows:
         if conn.id == skip_connection or not get_connector(conn.system).supports(Capability.SET_STOCK):
+            continue
+        if listing.variant_external_id and \
+                (conn.id, listing.product_external_id, listing.article_id) in via_product:
             continue
         qty = shown_quantity(avail[listing.article_id].available, conn, listing)
         key = coalesce_key(listing.id)

@@ -4,9 +4,12 @@ Conventions WooCommerce imposes and how they are read:
 
 * Dates: every timestamp comes twice, ``date_x`` in the shop's timezone and ``date_x_gmt`` in UTC, both
   without an offset. Only the ``_gmt`` fields are read, as UTC.
-* Money: amounts are strings with the shop's decimals ("29.35"); the line-item ``price`` is a float and
-  is not used. Amounts here are gross (incl. tax), as the buyer paid them: a line's ``total`` (after
-  coupons) plus its ``total_tax``; fees become items so that items and shipping add up to the total.
+* Money: amounts are strings with the shop's decimals ("29.35"); the per-rate ``taxes[]`` of a line are
+  not rounded ("12.483") and the line-item ``price`` is a float or an int: neither is used for amounts.
+  Amounts here are gross (incl. tax), as the buyer paid them: a line's ``total`` (after coupons) plus its
+  ``total_tax``, rounded half up to the decimals of the order's ``total`` (should a plugin or a ``dp``
+  argument send more); fees become items so that items and shipping add up to the total.
+* Stock: a variation with ``manage_stock: "parent"`` has none of its own; it shows and sells its parent's.
 * Tracking is not a core field; it is read from order meta (see :mod:`.tracking`).
 
 A record that cannot be understood raises :class:`RecordError` with a hint for the seller; the caller
@@ -18,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, to_decimal
@@ -80,6 +83,15 @@ def _nonzero(value: Any) -> bool:
         return False
 
 
+def _places(raw: Mapping[str, Any]) -> Decimal:
+    """The order's money precision: the exponent of its ``total`` ("29.35" -> 0.01), 0.01 if unreadable."""
+    try:
+        exponent = to_decimal(raw.get("total")).as_tuple().exponent
+    except ValueError:
+        return CENT
+    return Decimal(1).scaleb(exponent) if isinstance(exponent, int) and exponent <= 0 else CENT
+
+
 def _per_unit(total: Decimal, quantity: Decimal) -> Decimal:
     if not quantity:
         return total
@@ -115,7 +127,7 @@ def _tax_rates(raw: Mapping[str, Any]) -> dict[Any, Decimal]:
     return rates
 
 
-def _line_item(line: Any, rates: Mapping[Any, Decimal]) -> OrderItem:
+def _line_item(line: Any, rates: Mapping[Any, Decimal], places: Decimal = CENT) -> OrderItem:
     if not isinstance(line, dict):
         raise RecordError("a line item is not an object", hint="The order's items are damaged; a plugin may "
                           "have written them. Open the order in WooCommerce.")
@@ -127,7 +139,7 @@ def _line_item(line: Any, rates: Mapping[Any, Decimal]) -> OrderItem:
     quantity = _amount(line.get("quantity"), f"{where}: quantity")
     net = _amount(line.get("total"), f"{where}: total")
     tax = _amount(line.get("total_tax"), f"{where}: total_tax", default=Decimal(0))
-    gross = net + tax
+    gross = (net + tax).quantize(places, ROUND_HALF_UP)
     rate = next((rates[t["id"]] for t in line.get("taxes") or () if isinstance(t, dict)
                  and t.get("id") in rates and _nonzero(t.get("total"))), None)
     if rate is None and net and tax:
@@ -145,10 +157,10 @@ def _line_item(line: Any, rates: Mapping[Any, Decimal]) -> OrderItem:
         raise RecordError(str(exc), hint="An item has an invalid quantity.") from None
 
 
-def _fee_item(line: Any) -> OrderItem:
+def _fee_item(line: Any, places: Decimal = CENT) -> OrderItem:
     name = _text(line.get("name")) or "Fee"
-    gross = _amount(line.get("total"), f"fee {name!r}: total") + _amount(
-        line.get("total_tax"), f"fee {name!r}: total_tax", default=Decimal(0))
+    gross = (_amount(line.get("total"), f"fee {name!r}: total") + _amount(
+        line.get("total_tax"), f"fee {name!r}: total_tax", default=Decimal(0))).quantize(places, ROUND_HALF_UP)
     return OrderItem(external_id=f"fee:{_text(line.get('id'))}", title=name, quantity=Decimal(1),
                      unit_price=gross, total_price=gross, dont_adjust_stock=True)
 
@@ -167,9 +179,9 @@ def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
     updated = _utc(raw, "date_modified") or created
     paid_at = _utc(raw, "date_paid")
     status = _text(raw.get("status"))
-    rates = _tax_rates(raw)
-    items = [_line_item(line, rates) for line in raw.get("line_items") or ()]
-    items += [_fee_item(line) for line in raw.get("fee_lines") or () if isinstance(line, dict)]
+    rates, places = _tax_rates(raw), _places(raw)
+    items = [_line_item(line, rates, places) for line in raw.get("line_items") or ()]
+    items += [_fee_item(line, places) for line in raw.get("fee_lines") or () if isinstance(line, dict)]
     billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
     invoice = _address(billing, with_contact=True)
     shipping = _address(raw.get("shipping"), with_contact=False)
@@ -226,13 +238,14 @@ def _optional_amount(value: Any, where: str) -> Decimal | None:
 def variant_from_wc(raw: Mapping[str, Any]) -> ArticleVariant:
     attributes = {_text(a.get("name")): _text(a.get("option")) for a in raw.get("attributes") or ()
                   if isinstance(a, dict)}
-    manages = bool(raw.get("manage_stock")) and raw.get("manage_stock") != "parent"
+    from_parent = raw.get("manage_stock") == "parent"  # the API shows the parent's quantity then
+    manages = bool(raw.get("manage_stock")) and not from_parent
     return ArticleVariant(
         external_id=_text(raw.get("id")), sku=_text(raw.get("sku")), ean=_ean(raw),
         title=_text(raw.get("name")) or ", ".join(f"{k}: {v}" for k, v in attributes.items()),
         price=_optional_amount(raw.get("price"), "variation price"),
-        stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages else None,
-        manages_stock=manages, attributes=attributes)
+        stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages or from_parent else None,
+        manages_stock=manages, attributes=attributes, stock_from_product=from_parent)
 
 
 def article_from_wc(raw: Any, variations: Iterable[Mapping[str, Any]] = ()) -> Article:
@@ -243,9 +256,12 @@ def article_from_wc(raw: Any, variations: Iterable[Mapping[str, Any]] = ()) -> A
 
 def _article(raw: dict[str, Any], variations: Iterable[Mapping[str, Any]]) -> Article:
     manages = bool(raw.get("manage_stock"))
+    stock = _optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages else None
+    variants = [variant_from_wc(v) for v in variations]
+    for variant in variants:
+        if variant.stock_from_product and variant.stock is None:
+            variant.stock = stock
     return Article(
         external_id=_text(raw["id"]), title=_text(raw.get("name")), sku=_text(raw.get("sku")), ean=_ean(raw),
-        price=_optional_amount(raw.get("price"), "price"),
-        stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages else None,
-        manages_stock=manages, updated_at=_utc(raw, "date_modified"),
-        variants=[variant_from_wc(v) for v in variations])
+        price=_optional_amount(raw.get("price"), "price"), stock=stock, manages_stock=manages,
+        updated_at=_utc(raw, "date_modified"), variants=variants)

@@ -136,7 +136,7 @@ class WooSandbox(Sandbox):
         links = {"self": [{"href": f"{site}{API}/products/{pid}/variations/{vid}"}],
                  "collection": [{"href": f"{site}{API}/products/{pid}/variations"}],
                  "up": [{"href": f"{site}{API}/products/{pid}"}]}
-        return dump({**self.store.variations[vid], "_links": links})
+        return dump({**self.store.variation_view(vid), "_links": links})
 
     def emit_order(self, oid: int, event: str) -> None:
         self.hooks.emit("order", event, oid, self.order_json(oid, self.site()), self.site())

@@ -14,6 +14,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 SITE_TZ = ZoneInfo("Europe/Berlin")
@@ -74,6 +75,22 @@ def cents(text: str) -> int:
     return int(whole) * 100 + int((frac + "00")[:2]) * (-1 if whole.startswith("-") else 1)
 
 
+def unrounded_tax(gross_cents: int, pct: int) -> str:
+    """A line's tax as WooCommerce keeps it in ``taxes[]``: not rounded to the shop's decimals (only to its
+    internal precision, 4 places) and without trailing zeros, e.g. "4.7883" or "12.483"."""
+    if not pct:
+        return "0"
+    text = f"{Decimal(gross_cents * pct) / (100 + pct) / 100:.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def php_quotient(total_cents: int, qty: int) -> int | float:
+    """The line item ``price``: PHP's total / quantity, an int when it divides evenly, else a float."""
+    if total_cents % (100 * qty) == 0:
+        return total_cents // (100 * qty)
+    return round(total_cents / 100 / qty, 6)
+
+
 def local_str(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, SITE_TZ).strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -116,6 +133,8 @@ class Sellable:
     gross: int
     tax_class: str
     attrs: tuple[tuple[str, str], ...]
+    image: tuple[int, str] = (0, "")  # line item ``image``: the product's main image (id, src)
+    parent_name: str | None = None  # line item ``parent_name``: the variable product's name, None if simple
 
     @property
     def meta(self) -> list[tuple[str, str]]:
@@ -155,7 +174,7 @@ def build_catalogue(seed: int, count: int, anchor: int) -> tuple[dict[int, dict]
                 variations[vid] = _variation(vid, pid, product, f"{sku}-{size}-{code}", vgross, attrs, rng)
                 vids.append(vid)
                 sellables.append(Sellable(pid, vid, f"{name} - {size}, {color}", f"{sku}-{size}-{code}", vgross,
-                                          tax_class, attrs))
+                                          tax_class, attrs, _image_ref(product), name))
             product.update(type="variable", price=money(min(cents(variations[v]["price"]) for v in vids)),
                            regular_price="", manage_stock=False, stock_quantity=None, variations=vids,
                            attributes=[{"id": 1, "name": "Größe", "position": 0, "visible": True, "variation": True,
@@ -163,8 +182,9 @@ def build_catalogue(seed: int, count: int, anchor: int) -> tuple[dict[int, dict]
                                        {"id": 2, "name": "Farbe", "position": 1, "visible": True, "variation": True,
                                         "options": sorted({c for _, (c, _) in combos})}])
             product["meta_data"] = []
+            _maybe_parent_stock(seed, product, [variations[v] for v in vids])
         else:
-            sellables.append(Sellable(pid, 0, name, sku, gross, tax_class, ()))
+            sellables.append(Sellable(pid, 0, name, sku, gross, tax_class, (), _image_ref(product)))
         products[pid] = product
     return products, variations, sellables
 
@@ -174,6 +194,24 @@ def _stock(rng: random.Random) -> dict:
     qty = rng.choice((0, 0, 1, 2, 3, 5, 8, 12, 20, 35, 50, 80, 150)) if managed else None
     return {"manage_stock": managed, "stock_quantity": qty,
             "stock_status": "outofstock" if managed and qty == 0 else "instock"}
+
+
+def _maybe_parent_stock(seed: int, product: dict, variations: list[dict]) -> None:
+    """About a third of the variable products keep one stock for all their variations: the parent manages
+    stock and each variation's own ``manage_stock`` is false, which the API shows as ``"parent"``. Drawn from
+    a generator of its own, so the rest of the catalogue stays what it was."""
+    rng = random.Random(f"parent-stock:{seed}:{product['id']}")
+    if rng.random() >= 0.35:
+        return
+    qty = rng.choice((0, 4, 9, 15, 30, 60))
+    product.update(manage_stock=True, stock_quantity=qty, stock_status="instock" if qty else "outofstock")
+    for variation in variations:
+        variation.update(manage_stock=False, stock_quantity=None)
+
+
+def _image_ref(product: dict) -> tuple[int, str]:
+    image = product["images"][0]
+    return image["id"], image["src"]
 
 
 def _image(image_id: int, epoch: int, slug: str) -> dict:
@@ -207,7 +245,15 @@ def _product(pid: int, name: str, sku: str, created: int, modified: int, gross: 
         "tags": [], "images": [_image(100000 + pid, created, slug)], "attributes": [], "default_attributes": [],
         "variations": [], "grouped_products": [], "menu_order": 0,
         "meta_data": [{"id": 300000 + pid, "key": "_ts_gtin", "value": gtin13(f"40{rng.randrange(10**10):010d}")}],
+        **_newer_product_fields(pid),
     }
+
+
+def _newer_product_fields(pid: int) -> dict:
+    """Fields of WooCommerce 9.2+ that the vendor's examples predate: ``global_unique_id`` (GTIN, UPC, EAN or
+    ISBN; empty here, this shop keeps GTINs in a plugin's meta) and ``low_stock_amount`` (null = the store's
+    threshold; some products have their own)."""
+    return {"global_unique_id": "", "low_stock_amount": 3 if pid % 7 == 0 else None}
 
 
 def _variation(vid: int, pid: int, parent: dict, sku: str, gross: int, attrs: tuple, rng: random.Random) -> dict:
@@ -227,6 +273,9 @@ def _variation(vid: int, pid: int, parent: dict, sku: str, gross: int, attrs: tu
                                                             for i, (k, v) in enumerate(attrs)],
         "menu_order": 0, "meta_data": [{"id": 300000 + vid, "key": "_ts_gtin",
                                         "value": gtin13(f"40{rng.randrange(10**10):010d}")}],
+        # WooCommerce 9.x: a variation says what it is and whose it is
+        "name": f"{parent['name']} - {', '.join(v for _, v in attrs)}", "parent_id": pid, "type": "variation",
+        **_newer_product_fields(vid),
     }
 
 
@@ -287,12 +336,15 @@ def _line(rng: random.Random, base_id: int, s: Sellable, qty: int, coupon_pct: i
     net_sub = (gross * 200 + 100 + pct) // (200 + 2 * pct)
     net_tot = (gross_after * 200 + 100 + pct) // (200 + 2 * pct)
     tax_sub, tax_tot = gross - net_sub, gross_after - net_tot
-    taxes = [] if zero_tax else [{"id": rate_id, "total": money(tax_tot), "subtotal": money(tax_sub)}]
-    meta = [{"id": meta_base + i, "key": k, "value": v} for i, (k, v) in enumerate(s.meta)]
+    taxes = [] if zero_tax else [{"id": rate_id, "total": unrounded_tax(gross_after, pct),
+                                  "subtotal": unrounded_tax(gross, pct)}]
+    meta = [{"id": meta_base + i, "key": k, "value": v, "display_key": label, "display_value": shown}
+            for i, ((k, v), (label, shown)) in enumerate(zip(s.meta, s.attrs, strict=True))]
     item = {"id": base_id, "name": s.name, "product_id": s.product_id, "variation_id": s.variation_id,
             "quantity": qty, "tax_class": s.tax_class, "subtotal": money(net_sub), "subtotal_tax": money(tax_sub),
             "total": money(net_tot), "total_tax": money(tax_tot), "taxes": taxes, "meta_data": meta, "sku": s.sku,
-            "price": round(net_tot / 100 / qty, 6)}
+            "price": php_quotient(net_tot, qty), "image": {"id": s.image[0], "src": s.image[1]},
+            "parent_name": s.parent_name}
     return item, gross_after, tax_tot, rate_id, net_sub - net_tot, tax_sub - tax_tot
 
 
@@ -302,7 +354,7 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
     rng = random.Random(seed * 1_000_003 + row.index)
     status = status or row.status
     billing = _person(rng)
-    shipping = {k: v for k, v in billing.items() if k not in ("email", "phone")}
+    shipping = {k: v for k, v in billing.items() if k not in ("email", "phone")} | {"phone": ""}
     if rng.random() < 0.15:
         shipping.update(address_1=f"Packstation {rng.randint(100, 250)}", address_2=str(rng.randint(10**7, 10**8)))
     method, title, _ = rng.choices(_PAYMENTS, [w for *_, w in _PAYMENTS])[0]
@@ -326,7 +378,8 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
     tax_lines = [] if zero_tax else [
         {"id": item_base + 5 + n, "rate_code": RATES[c][3], "rate_id": RATES[c][0], "label": RATES[c][2],
          "compound": False, "tax_total": money(tax_by_rate.get(RATES[c][0], 0)),
-         "shipping_tax_total": money(ship_tax if RATES[c][0] == 1 else 0), "meta_data": []}
+         "shipping_tax_total": money(ship_tax if RATES[c][0] == 1 else 0), "rate_percent": float(RATES[c][1]),
+         "meta_data": []}
         for n, c in enumerate(RATES) if RATES[c][0] in tax_by_rate or (RATES[c][0] == 1 and ship_tax)]
     paid = status in ("processing", "completed", "refunded") or (status == "trash" and rng.random() < 0.5)
     date_paid = row.created + rng.randint(20, 600) if paid and method != "bacs" else (
@@ -335,9 +388,10 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
     completed = row.modified if status == "completed" else (
         row.created + (row.modified - row.created) // 2 if status == "refunded" else None)
     total = gross_total + ship_gross
+    order_key = "wc_order_" + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=13))
     return {
         "id": row.id, "parent_id": 0, "number": str(row.id),
-        "order_key": "wc_order_" + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=13)),
+        "order_key": order_key,
         "created_via": "checkout", "version": "8.9.3", "status": status, "currency": "EUR",
         **dates("date_created", row.created), **dates("date_modified", row.modified),
         "discount_total": money(discount), "discount_tax": money(discount_tax), "shipping_total": money(ship_net),
@@ -356,16 +410,30 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
                        "value": rng.choice(("organic", "typein", "referral", "utm"))}],
         "line_items": items, "tax_lines": tax_lines,
         "shipping_lines": [{"id": item_base + 4, "method_title": "DHL Paket" if ship_gross else "Kostenloser Versand",
-                            "method_id": "flat_rate" if ship_gross else "free_shipping", "total": money(ship_net),
+                            "method_id": "flat_rate" if ship_gross else "free_shipping",
+                            "instance_id": "1" if ship_gross else "3", "total": money(ship_net),
                             "total_tax": money(ship_tax),
                             "taxes": [] if zero_tax or not ship_tax else
                             [{"id": 1, "total": money(ship_tax), "subtotal": ""}], "meta_data": []}],
         "fee_lines": [],
         "coupon_lines": [] if not coupon[0] else [{"id": item_base + 7, "code": coupon[1].lower(),
                                                    "discount": money(discount), "discount_tax": money(discount_tax),
-                                                   "meta_data": []}],
+                                                   "meta_data": [], "discount_type": "percent",
+                                                   "nominal_amount": float(coupon[0]), "free_shipping": False}],
         "refunds": [] if status != "refunded" else [{"id": item_base + 3, "refund": "Retoure", "total": money(-total)}],
+        **order_flags({"id": row.id, "order_key": order_key, "status": status, "total": money(total)}),
+        "currency_symbol": "\u20ac",
     }
+
+
+def order_flags(order: dict) -> dict:
+    """The read-only fields WooCommerce derives from an order's state (WC_REST_Orders_V2_Controller):
+    recomputed whenever the order is saved, so a status change updates them."""
+    status = order["status"]
+    return {"payment_url": f"{STOREFRONT}/kasse/order-pay/{order['id']}/?pay_for_order=true&key={order['order_key']}",
+            "is_editable": status in ("pending", "on-hold", "auto-draft"),
+            "needs_payment": status in ("pending", "failed") and cents(order["total"]) > 0,
+            "needs_processing": True}  # physical goods only: every order needs processing
 
 
 def order_notes(row: OrderRow, order: dict) -> list[dict]:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import quote_plus
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -108,15 +108,36 @@ def paginate(ctx: Ctx, ids: list[int]) -> tuple[list[int], dict[str, str]]:
     start = max(0, offset) if offset is not None else (page - 1) * per_page
     total, pages = len(ids), -(-len(ids) // per_page)
     headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
-    pairs = [(k, v) for k, v in parse_qsl(ctx.request.url.query, keep_blank_values=True) if k != "page"]
     base, links = f"{ctx.site}{ctx.path}", []
     if page > 1:
-        links.append(f'<{base}?{urlencode([*pairs, ("page", min(page - 1, pages))])}>; rel="prev"')
+        links.append(f'<{base}?{link_query(ctx, min(page - 1, pages))}>; rel="prev"')
     if pages > page:
-        links.append(f'<{base}?{urlencode([*pairs, ("page", page + 1)])}>; rel="next"')
+        links.append(f'<{base}?{link_query(ctx, page + 1)}>; rel="next"')
     if links:
         headers["Link"] = ", ".join(links)
     return ids[start:start + per_page], headers
+
+
+def _php_encode(key: str, value: Any) -> list[str]:
+    """One parameter as ``urlencode_deep`` then ``_http_build_query`` write it: true is "1", false "",
+    a list becomes ``key%5B0%5D=...`` (brackets always encoded), values are urlencoded (space is "+")."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [part for i, v in enumerate(value) for part in _php_encode(f"{key}%5B{i}%5D", v)]
+    if isinstance(value, bool):
+        value = "1" if value else ""
+    return [f"{key}={quote_plus(str(value)).replace('~', '%7E')}"]
+
+
+def link_query(ctx: Ctx, page: int) -> str:
+    """The query of a Link header as WordPress builds it: the request's query parameters in their order,
+    each declared one as it was sanitised (``status=any`` comes back as ``status%5B0%5D=any``,
+    ``dates_are_gmt=true`` as ``dates_are_gmt=1``), with ``page`` replaced where it stood or appended."""
+    raw = php_query(ctx.request.url.query)
+    values = {k: (ctx.args[k] if k in ctx.args else v) for k, v in raw.items()}
+    values["page"] = page
+    return "&".join(part for k, v in values.items() for part in _php_encode(quote_plus(k), v))
 
 
 def windows(args: dict[str, Any]) -> dict[str, int]:

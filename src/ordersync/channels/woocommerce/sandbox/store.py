@@ -15,7 +15,8 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from .data import (SITE_TZ, STATUS_NAMES, OrderRow, build_catalogue, build_order, dates, order_notes, order_rows)
+from .data import (SITE_TZ, STATUS_NAMES, OrderRow, build_catalogue, build_order, dates, order_flags, order_notes,
+                   order_rows)
 
 PAID_STATUSES = ("processing", "completed")
 CACHE_LIMIT = 50_000  # generated bodies kept; changed orders are always kept
@@ -122,6 +123,8 @@ class WooStore:
                     bisect.insort(self.by_modified, (modified, oid))
                     row.modified = modified
             row.status = order["status"]
+            if {"id", "order_key", "status", "total"} <= order.keys() and "payment_url" in order:
+                order.update(order_flags(order))
             self.changed[oid] = dump(order)
             self.cache.pop(oid, None)
             self.version += 1
@@ -260,9 +263,20 @@ class WooStore:
                     return None
             return self.product_cache[pid]
 
+    def variation_view(self, vid: int) -> dict:
+        """A variation as the API shows it: one whose own ``manage_stock`` is false while its parent manages
+        stock says ``"parent"`` and shows the parent's quantity and status (WC_Product_Variation's view
+        context); its stored fields stay its own, so a write of ``manage_stock: true`` detaches it."""
+        var = self.variations[vid]
+        parent = self.products[self.parent_of[vid]]
+        if var["manage_stock"] is False and parent["manage_stock"] is True:
+            return {**var, "manage_stock": "parent", "stock_quantity": parent["stock_quantity"],
+                    "stock_status": parent["stock_status"]}
+        return var
+
     def variation_as_product(self, vid: int) -> dict:
         """A variation seen through /products (e.g. a SKU search finds it): product fields, type variation."""
-        var, parent = self.variations[vid], self.products[self.parent_of[vid]]
+        var, parent = self.variation_view(vid), self.products[self.parent_of[vid]]
         product = {**parent, **{k: v for k, v in var.items() if k in parent}}
         product.update(name=f"{parent['name']} - {', '.join(a['option'] for a in var['attributes'])}",
                        type="variation", parent_id=parent["id"], variations=[], images=[var["image"]],
