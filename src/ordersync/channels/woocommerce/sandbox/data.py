@@ -364,7 +364,7 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
         "coupon_lines": [] if not coupon[0] else [{"id": item_base + 7, "code": coupon[1].lower(),
                                                    "discount": money(discount), "discount_tax": money(discount_tax),
                                                    "meta_data": []}],
-        "refunds": [] if status != "refunded" else [{"id": item_base + 3, "refund": "Retoure", "total": money(-total)}],
+        "refunds": [] if status != "refunded" else [{"id": item_base + 3, "reason": "Retoure", "total": money(-total)}],
     }
 
 
