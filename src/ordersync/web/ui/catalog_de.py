@@ -489,4 +489,9 @@ DE: dict[str, str] = {
     "API version": "API-Version",
     "Shopify e-mails the buyer on shipment": "Shopify benachrichtigt den Käufer beim Versand per E-Mail",
     "First import as a bulk operation": "Erster Import als Massenvorgang",
+    "partially refunded": "teilweise erstattet",
+    "fully refunded": "vollständig erstattet",
+    "{n} refunded": "{n} erstattet",
+    "Refunded": "Erstattet",
+    "Refunds": "Erstattungen",
 }
