@@ -54,3 +54,32 @@ def test_an_order_first_seen_completed_is_counted_once_and_the_push_is_right(hub
         assert shops.available() == 9 and shops.pushed(shops.b)[-1] == 9
     finally:
         shops.stop()
+
+
+def test_a_partial_refund_in_the_shop_gives_its_units_back_once(hub):
+    """Issue 16 item 3 end to end: the refund is made through the shop's REST API (POST /orders/{id}/refunds)."""
+    import httpx
+
+    shops = TwoShops(hub)
+    try:
+        shops.set_stock(10)
+        _taken_over_minutes_ago(shops)
+        oid = _order(shops.a, shops.sku, "completed", 3)
+        assert import_orders(hub, shops.conn_a).created == 1 and shops.available() == 7
+        line = shops.a.sandbox.store.order(oid)["line_items"][0]
+        sandbox = shops.a.sandbox
+        sandbox.auth.https = True  # Basic auth over loopback http, as behind a TLS proxy
+        st = shops.a.settings()
+        r = httpx.post(f"{st['url']}/wp-json/wc/v3/orders/{oid}/refunds", auth=(st["consumer_key"],
+                       st["consumer_secret"]), json={"reason": "defekt", "api_refund": False, "line_items": [
+                           {"id": line["id"], "quantity": 2, "refund_total": "1.00"}]})
+        sandbox.auth.https = False
+        assert r.status_code == 201, r.text
+        shops.a.orders({"update": [{"id": oid, "date_modified_gmt": ago(30)}], "webhook": False})
+        assert import_orders(hub, shops.conn_a).updated == 1
+        assert shops.available() == 9
+        assert import_orders(hub, shops.conn_a).updated == 0 and shops.available() == 9
+        dispatcher.dispatch(hub)
+        assert shops.pushed(shops.b)[-1] == 9
+    finally:
+        shops.stop()
