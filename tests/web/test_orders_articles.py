@@ -171,3 +171,34 @@ def test_forward_an_order_to_a_supplier(hub):
     assert "already forwarded" in b.get(f"/orders/{order_id}").text
     with hub.db.session() as s:
         assert s.scalar(select(func.count()).select_from(OrderForward)) == 1
+
+
+def test_the_order_page_shows_a_partial_refund(hub):
+    """Issue 16 item 3: refunds, the refunded amount and quantities, in English and German."""
+    import json
+
+    from ordersync.domain import Order, Refund, RefundItem
+    from ordersync.domain.codec import from_data
+    from ordersync.sync.upsert import upsert_orders
+
+    a = seed_account(hub, "R", orders=1)
+    with hub.db.session() as s:
+        row = s.scalar(select(OrderRow))
+        order_id, account_id, connection_id = row.id, row.account_id, row.connection_id
+    detail = _browser(hub, a.user).get(f"/orders/{order_id}").text
+    assert 'id="refund-status"' not in detail and 'id="refunds"' not in detail
+    with hub.db.session() as s:
+        order = from_data(Order, json.loads(s.get(OrderRow, order_id).data))
+    item = order.items[0]
+    order.refunds = [Refund("r-7", Decimal("5.00"), order.currency, reason="Kratzer", refunded_at=order.updated_at,
+                            items=[RefundItem(item.external_id, Decimal(1), Decimal("5.00"))])]
+    order.updated_at = order.updated_at.replace(year=order.updated_at.year + 1)
+    with hub.db.session() as s:
+        assert upsert_orders(s, account_id, connection_id, [order]).updated == 1
+    b = _browser(hub, a.user)
+    page = b.get(f"/orders/{order_id}").text
+    assert 'id="refund-status"' in page and "partially refunded" in page and 'id="refunds"' in page
+    assert "Kratzer" in page and "1 refunded" in page
+    b.post("/language", {"lang": "de", "next": f"/orders/{order_id}"})
+    german = b.get(f"/orders/{order_id}").text
+    assert "teilweise erstattet" in german and "Erstattungen" in german

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .address import Address, Buyer
 from .money import check_currency
+from .refund import Refund, refunded_quantities
 from .states import OrderState
 from .timeutil import require_aware
 
@@ -82,8 +83,17 @@ class Order:
     tags: list[str] = field(default_factory=list)
     channel_status: str = ""
     buyer_note: str = ""
+    refunds: list[Refund] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.currency = check_currency(self.currency)
         for name in ("created_at", "updated_at", "paid_at", "shipped_at"):
             require_aware(getattr(self, name), f"order {self.external_id}: {name}")
+
+    @property
+    def refunded_amount(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), Decimal("0"))
+
+    def refunded_quantity(self, item: OrderItem) -> Decimal:
+        """How much of this item was refunded, never more than was ordered."""
+        return min(refunded_quantities(self.refunds).get(item.external_id, Decimal(0)), item.quantity)

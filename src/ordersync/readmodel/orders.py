@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Float, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..domain import Address, Buyer, Payment
+from ..domain import Address, Buyer, Payment, Refund
 from ..domain.codec import from_data
 from ..store.models import Connection, OrderEvent, OrderItemRow, OrderRow, ShipmentRow
 from ..store.models_accounts import OrderTag
@@ -56,6 +56,14 @@ class OrderSummary:
     item_count: int
     oversold: bool
     tags: list[str]
+    refunded_amount: Decimal = Decimal(0)
+
+    @property
+    def refund_status(self) -> str:
+        """none | partial | full: a partly refunded order keeps its state and shows this beside it."""
+        if not self.refunded_amount:
+            return "none"
+        return "full" if self.refunded_amount >= self.total else "partial"
 
 
 class OrderPage(ResultPage[OrderSummary]):
@@ -76,6 +84,26 @@ class ItemView:
     variant_external_id: str
     attributes: dict[str, str]
     article_id: int | None
+    refunded_quantity: Decimal = Decimal(0)
+
+
+@dataclass
+class RefundItemView:
+    item_external_id: str
+    title: str
+    sku: str
+    quantity: Decimal
+    amount: Decimal
+
+
+@dataclass
+class RefundView:
+    external_id: str
+    amount: Decimal
+    currency: str
+    reason: str
+    refunded_at: datetime | None
+    items: list[RefundItemView]
 
 
 @dataclass
@@ -113,6 +141,7 @@ class OrderDetail(OrderSummary):
     payments: list[Payment] = field(default_factory=list)
     shipments: list[ShipmentView] = field(default_factory=list)
     events: list[EventView] = field(default_factory=list)  # newest first
+    refunds: list[RefundView] = field(default_factory=list)
 
 
 def _like(text: str) -> str:
@@ -193,7 +222,8 @@ def _tags(s: Session, order_ids: list[int]) -> dict[int, list[str]]:
 
 _SUMMARY_COLUMNS = (OrderRow.id, OrderRow.number, OrderRow.external_id, OrderRow.connection_id, Connection.name,
                     Connection.system, OrderRow.state, OrderRow.buyer_name, OrderRow.buyer_email, OrderRow.total,
-                    OrderRow.currency, OrderRow.created_at, OrderRow.modified_at, OrderRow.oversold)
+                    OrderRow.currency, OrderRow.created_at, OrderRow.modified_at, OrderRow.oversold,
+                    OrderRow.refunded_amount)
 
 
 def _summaries(s: Session, rows) -> list[OrderSummary]:
@@ -203,7 +233,7 @@ def _summaries(s: Session, rows) -> list[OrderSummary]:
     tags = _tags(s, ids)
     return [OrderSummary(r.id, r.number, r.external_id, r.connection_id, r.name, r.system, r.state, r.buyer_name,
                          r.buyer_email, r.total, r.currency, r.created_at, r.modified_at, counts.get(r.id, 0),
-                         bool(r.oversold), tags[r.id]) for r in rows]
+                         bool(r.oversold), tags[r.id], Decimal(r.refunded_amount or 0)) for r in rows]
 
 
 def list_orders(hub: Hub, account_id: int, f: OrderFilter | None = None, *, page: int = 1, page_size: int = 50,
@@ -245,13 +275,14 @@ def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
             return None
         (summary,) = _summaries(s, [row])
         data = json.loads(row.data)
-        articles = dict(s.execute(select(OrderItemRow.external_id, OrderItemRow.article_id)
-                                  .where(OrderItemRow.order_id == order_id)).all())
+        stored = {x: (a, Decimal(q or 0)) for x, a, q in s.execute(
+            select(OrderItemRow.external_id, OrderItemRow.article_id, OrderItemRow.refunded_quantity)
+            .where(OrderItemRow.order_id == order_id))}
         items = [ItemView(i.get("external_id", ""), i.get("sku", ""), i.get("ean", ""), i.get("title", ""),
                           Decimal(i["quantity"]), Decimal(i["unit_price"]), Decimal(i["total_price"]),
                           Decimal(i["tax_rate"]) if i.get("tax_rate") is not None else None,
                           i.get("product_external_id", ""), i.get("variant_external_id", ""),
-                          dict(i.get("attributes") or {}), articles.get(i.get("external_id", "")))
+                          dict(i.get("attributes") or {}), *stored.get(i.get("external_id", ""), (None, Decimal(0))))
                  for i in data.get("items", [])]
         shipments = [ShipmentView(x.id, x.carrier, x.tracking_number, x.tracking_url, x.created_at) for x in
                      s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.id))]
@@ -265,7 +296,19 @@ def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
         billing_address=from_data(Address, data.get("invoice_address") or {}),
         shipping_address=from_data(Address, data.get("shipping_address") or {}),
         items=items, payments=[from_data(Payment, p) for p in data.get("payments", [])],
-        shipments=shipments, events=events)
+        shipments=shipments, events=events, refunds=_refunds(data, items))
+
+
+def _refunds(data: dict, items: list[ItemView]) -> list[RefundView]:
+    by_id = {i.external_id: i for i in items}
+    out = []
+    for r in data.get("refunds") or []:
+        refund = from_data(Refund, r)
+        out.append(RefundView(refund.external_id, refund.amount, refund.currency, refund.reason, refund.refunded_at,
+                              [RefundItemView(x.item_external_id, getattr(by_id.get(x.item_external_id), "title", ""),
+                                              getattr(by_id.get(x.item_external_id), "sku", ""), x.quantity, x.amount)
+                               for x in refund.items]))
+    return out
 
 
 def summaries_in(s: Session, account_id: int, ids) -> dict[int, OrderSummary]:

@@ -52,6 +52,7 @@ def order_summary_json(o) -> dict[str, Any]:
         "Platform": o.system, "Buyer": {"FullName": o.buyer_name, "Email": o.buyer_email},
         "TotalCost": money(o.total), "Currency": o.currency, "CreatedAt": ts(o.created_at),
         "LastModifiedAt": ts(o.modified_at), "ItemCount": o.item_count, "Oversold": o.oversold, "Tags": o.tags,
+        "RefundedAmount": money(o.refunded_amount), "RefundStatus": o.refund_status,
     }
 
 
@@ -75,6 +76,7 @@ def order_detail_json(o) -> dict[str, Any]:
         "OrderItems": [{
             "TransactionId": i.external_id, "Quantity": number(i.quantity), "UnitPrice": money(i.unit_price),
             "TotalPrice": money(i.total_price), "TaxRate": number(i.tax_rate),
+            "RefundedQuantity": number(i.refunded_quantity),
             "Attributes": [{"Name": k, "Value": v} for k, v in i.attributes.items()],
             "Product": {"Id": i.product_external_id, "VariantId": i.variant_external_id, "SKU": i.sku, "EAN": i.ean,
                         "Title": i.title, "BillbeeId": i.article_id},
@@ -82,6 +84,11 @@ def order_detail_json(o) -> dict[str, Any]:
         "Payments": [{"PaymentType": p.method, "PayValue": money(p.amount), "TransactionId": p.transaction_id,
                       "PayDate": ts(p.paid_at)} for p in o.payments],
         "ShippingIds": [shipment_json(x) for x in o.shipments],
+        "Refunds": [{"Id": r.external_id, "Amount": money(r.amount), "Currency": r.currency, "Reason": r.reason,
+                     "RefundedAt": ts(r.refunded_at),
+                     "Items": [{"TransactionId": x.item_external_id, "SKU": x.sku, "Title": x.title,
+                                "Quantity": number(x.quantity), "Amount": money(x.amount)} for x in r.items]}
+                    for r in o.refunds],
         "History": [{"Id": e.id, "Created": ts(e.at), "EventTypeName": e.kind, "Source": e.source, "Text": e.text}
                     for e in o.events],
     }

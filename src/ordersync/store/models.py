@@ -108,6 +108,7 @@ class OrderRow(Base):
     # what the order does to stock now: none | reserved | consumed (see sync.reservations)
     stock_effect: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     oversold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    refunded_amount: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0), server_default=text("0"))
 
 
 class OrderItemRow(Base):
@@ -125,6 +126,7 @@ class OrderItemRow(Base):
     variant_external_id: Mapped[str] = mapped_column(String(100), default="")
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
     dont_adjust_stock: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    refunded_quantity: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0), server_default=text("0"))
 
 
 class OrderEvent(Base):
@@ -159,6 +161,9 @@ class ArticleRow(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     weight_kg: Mapped[Decimal | None] = mapped_column(Amount)
     supplier: Mapped[str] = mapped_column(String(100), default="", server_default="")  # forwarding rules
+    # when the hub's on-hand was last set (created from the channel's figure, or `stock set`): orders placed
+    # after it count against it whatever state they arrive in (see sync.reservations)
+    stock_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -182,7 +187,7 @@ class StockMovement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     location: Mapped[str] = mapped_column(String(50), default="default", server_default="default")
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     change: Mapped[Decimal] = mapped_column(Amount)
     on_hand_after: Mapped[Decimal] = mapped_column(Amount)

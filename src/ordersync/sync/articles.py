@@ -149,7 +149,7 @@ def _link(s: Session, conn: Connection, article: Article, result: ArticleImportR
                 _match(s, conn.account_id, sku, ean) if rematch else None)
         if art is None and sku and rematch and not entry.via_product:
             art = ArticleRow(account_id=conn.account_id, sku=sku, ean=ean or "", title=title, created_at=now,
-                             updated_at=now)
+                             updated_at=now, stock_set_at=now)
             s.add(art)
             s.flush()
             set_level(s, art.id, Decimal(max(stock or 0, 0)), DEFAULT_LOCATION)

@@ -90,7 +90,7 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
                 counts = upsert_orders(s, account_id, connection_id, page.records, source=source,
                                        own_status=own_status, article_of=article_of)
                 if counts.written:
-                    lines = {oid: [(a, i.quantity) for i in order.items
+                    lines = {oid: [(a, i.quantity - order.refunded_quantity(i)) for i in order.items
                                    if not i.dont_adjust_stock and (a := article_of(i)) is not None]
                              for oid, order in counts.written.items()}
                     affected = apply_orders(s, list(counts.written), new_ids=set(counts.created_ids), lines=lines)

@@ -3,12 +3,18 @@
 - reserved: open orders (Ordered 1, Confirmed 2, Paid 3, Packed 13, Fulfilling 16, payment reminder and
   demand notes 11, 12, 15) hold their quantities out of what is available;
 - consumed: once shipped (Shipped 4, and the states after it: Reclamation 5, Closed 7, Archived 9,
-  Returned 17) the quantities leave on-hand, recorded as a movement;
+  Returned 17) the quantities leave on-hand, recorded as movements of that order;
 - none: Offered 14 reserves nothing yet; Deleted 6 and Cancelled 8 release; a consumed order that is
-  cancelled puts its quantities back.
+  cancelled puts its quantities back, and refunded quantities come back as they are refunded.
 
-An order first seen already shipped is "past": its stock left long before the hub knew the article's
-on-hand, so it moves nothing. Items flagged "don't adjust stock" never count.
+On-hand is a ledger per order and article: what the order should have taken (its quantity net of refunds
+while it is in a consuming state, if it counts against the article's figure) against what its movements
+since the figure was last set (``articles.stock_set_at``) have taken; only the difference is moved, so a
+re-import moves nothing. An order counts against a figure when it was placed after the figure was set
+(whatever state the hub first sees it in: a shop may report an order only once it is completed), when it
+was open in the hub (reserving) before it shipped, or when it has already taken from the figure. An order
+placed before the figure was set and first seen shipped is "past": the figure already reflects it.
+Items flagged "don't adjust stock" never count.
 
 Oversold: an order that starts to reserve while its articles' availability drops below zero is flagged.
 The check runs after locking the articles (PostgreSQL row locks; SQLite serialises writers), so of two
@@ -20,31 +26,20 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from collections.abc import Callable
 
 from ..domain import Order, OrderItem, OrderState
 from ..domain.timeutil import utcnow
-from ..store.models import ArticleRow, Listing, OrderEvent, OrderItemRow, OrderRow
+from ..store.models import ArticleRow, Listing, OrderEvent, OrderItemRow, OrderRow, StockMovement
 from .stock import availability, lock_articles, move
 
 S = OrderState
 RESERVING = {S.ORDERED, S.CONFIRMED, S.PAID, S.PACKED, S.FULFILLING, S.DEMAND_NOTE_1, S.DEMAND_NOTE_2,
              S.PAYMENT_REMINDER}
 CONSUMING = {S.SHIPPED, S.RECLAMATION, S.CLOSED, S.ARCHIVED, S.RETURNED}
-
-
-def target_effect(state: int, current: str, *, first_seen: bool) -> str:
-    state = OrderState(state)
-    if state in RESERVING:
-        return "reserved"
-    if state in CONSUMING:
-        if first_seen or current == "past":
-            return "past"
-        return "consumed"
-    return "none"
 
 
 ArticleOf = Callable[[OrderItem], "int | None"]
@@ -75,45 +70,101 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
 
 def apply_orders(s: Session, order_ids: list[int], *, new_ids: set[int] = frozenset(),
                  lines: dict[int, list[tuple[int, Decimal]]] | None = None) -> set[int]:
-    """Bring each order's stock effect in line with its state. Returns the articles whose availability
-    may have changed (including those of orders whose items changed while reserving). An import passes
-    the ``lines`` (article, quantity) it has just written instead of having them read back."""
+    """Bring each order's stock effect in line with its state and refunds. Returns the articles whose
+    availability may have changed (including those of orders whose items changed while reserving). An
+    import passes the ``lines`` (article, quantity net of refunds) it has just written instead of having
+    them read back, and the ids it has just created (they have taken nothing yet)."""
     if not order_ids:
         return set()
     items: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     if lines is not None:
         items.update({oid: ls for oid, ls in lines.items() if ls})
     else:
-        for order_id, article_id, qty in s.execute(
-                select(OrderItemRow.order_id, OrderItemRow.article_id, OrderItemRow.quantity)
+        for order_id, article_id, qty, refunded in s.execute(
+                select(OrderItemRow.order_id, OrderItemRow.article_id, OrderItemRow.quantity,
+                       OrderItemRow.refunded_quantity)
                 .where(OrderItemRow.order_id.in_(order_ids), OrderItemRow.article_id.is_not(None),
                        OrderItemRow.dont_adjust_stock.is_(False))):
-            items[order_id].append((article_id, Decimal(qty)))
-    if not items:
+            items[order_id].append((article_id, Decimal(qty) - Decimal(refunded or 0)))
+    known = [oid for oid in order_ids if oid not in new_ids]
+    taken = _taken(s, known)
+    wanted = set(items) | set(known)
+    if not items and not taken:
+        if known:  # the state still decides whether an order without stock lines reserves
+            _classify_only(s, known)
         return set()
-    orders = s.scalars(select(OrderRow).where(OrderRow.id.in_(list(items))).order_by(OrderRow.id)).all()
-    lock_articles(s, {a for lines in items.values() for a, _ in lines})
+    orders = s.scalars(select(OrderRow).where(OrderRow.id.in_(list(wanted))).order_by(OrderRow.id)).all()
+    article_ids = {a for ls in items.values() for a, _ in ls} | {a for has in taken.values() for a in has}
+    lock_articles(s, article_ids)
+    set_at = dict(s.execute(select(ArticleRow.id, ArticleRow.stock_set_at)
+                            .where(ArticleRow.id.in_(list(article_ids)))).all()) if article_ids else {}
     affected: set[int] = set()
     started_reserving: list[OrderRow] = []
     for order in orders:
-        lines = items[order.id]
-        affected.update(a for a, _ in lines)
-        target = target_effect(order.state, order.stock_effect, first_seen=order.id in new_ids)
-        if target == order.stock_effect:
-            continue
-        if target == "consumed":
-            for article_id, qty in lines:
-                move(s, article_id, -qty, f"order {order.number} shipped", order_id=order.id)
-        elif order.stock_effect == "consumed":
-            for article_id, qty in lines:
-                move(s, article_id, qty, f"order {order.number} {OrderState(order.state).name_en.lower()}: "
-                                         "back in stock", order_id=order.id)
-        if target == "reserved":
+        need: dict[int, Decimal] = defaultdict(Decimal)
+        for article_id, qty in items.get(order.id, ()):
+            need[article_id] += qty
+        has = taken.get(order.id, {})
+        affected.update(need)
+        state = OrderState(order.state)
+        counted = False
+        for article_id in sorted(set(need) | set(has)):
+            already = has.get(article_id, Decimal(0))
+            counts = (already != 0 or order.stock_effect == "reserved"
+                      or _placed_after(order.created_at, set_at.get(article_id)))
+            should = -need.get(article_id, Decimal(0)) if state in CONSUMING and counts else Decimal(0)
+            counted = counted or (state in CONSUMING and counts)
+            change = should - already
+            if change:
+                affected.add(article_id)
+                move(s, article_id, change, _reason(order, state, change), order_id=order.id)
+        target = _effect(state, counted)
+        if target == "reserved" and order.stock_effect != "reserved":
             started_reserving.append(order)
         order.stock_effect = target
     s.flush()
     _flag_oversold(s, started_reserving, items)
     return affected
+
+
+def _effect(state: OrderState, counted: bool) -> str:
+    if state in RESERVING:
+        return "reserved"
+    if state in CONSUMING:
+        return "consumed" if counted else "past"
+    return "none"
+
+
+def _placed_after(created_at, stock_set_at) -> bool:
+    return stock_set_at is not None and created_at is not None and created_at > stock_set_at
+
+
+def _reason(order: OrderRow, state: OrderState, change: Decimal) -> str:
+    if change < 0:
+        return f"order {order.number} shipped"
+    why = "refunded" if state in CONSUMING else state.name_en.lower()
+    return f"order {order.number} {why}: back in stock"
+
+
+def _taken(s: Session, order_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    """What each order has taken from each article's on-hand since that figure was last set: its ledger.
+    Movements before the figure was set are part of it and no longer the order's to give back."""
+    if not order_ids:
+        return {}
+    rows = s.execute(
+        select(StockMovement.order_id, StockMovement.article_id, StockMovement.change)
+        .join(ArticleRow, ArticleRow.id == StockMovement.article_id)
+        .where(StockMovement.order_id.in_(order_ids),
+               or_(ArticleRow.stock_set_at.is_(None), StockMovement.at >= ArticleRow.stock_set_at)))
+    out: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for order_id, article_id, change in rows:
+        out[order_id][article_id] += Decimal(change)
+    return {oid: {a: q for a, q in has.items() if q} for oid, has in out.items()}
+
+
+def _classify_only(s: Session, order_ids: list[int]) -> None:
+    for order in s.scalars(select(OrderRow).where(OrderRow.id.in_(order_ids))):
+        order.stock_effect = _effect(OrderState(order.state), False)
 
 
 def _flag_oversold(s: Session, orders: list[OrderRow], items: dict[int, list[tuple[int, Decimal]]]) -> None:

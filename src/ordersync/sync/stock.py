@@ -3,7 +3,7 @@
 available = on-hand − reserved. On-hand lives in stock_levels (one row per article and location, the
 "default" location unless the seller keeps more) and changes only through movements, so its history is
 complete. Reserved is derived, never stored: the quantities of order items whose order currently reserves
-(see reservations). Corrections lock the article's row, so concurrent writers serialise per article.
+(see reservations), net of refunded quantities. Corrections lock the article's row, so concurrent writers serialise per article.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def availability(s: Session, article_ids) -> dict[int, Availability]:
     on_hand = dict(s.execute(select(StockLevel.article_id, func.sum(StockLevel.on_hand))
                              .where(StockLevel.article_id.in_(ids)).group_by(StockLevel.article_id)).all())
     reserved = dict(s.execute(
-        select(OrderItemRow.article_id, func.sum(OrderItemRow.quantity))
+        select(OrderItemRow.article_id, func.sum(OrderItemRow.quantity - OrderItemRow.refunded_quantity))
         .join(OrderRow, OrderRow.id == OrderItemRow.order_id)
         .where(OrderItemRow.article_id.in_(ids), OrderRow.stock_effect == "reserved",
                OrderItemRow.dont_adjust_stock.is_(False))
@@ -98,6 +98,8 @@ def correct(hub: Hub, sku: str, mode: str, quantity: Decimal, *, reason: str = "
         current = level.on_hand if level is not None else Decimal(0)
         change = {"set": quantity - current, "add": quantity, "remove": -quantity}[mode]
         move(s, art.id, change, reason or mode, location=location)
+        if mode == "set":  # the hub takes this figure over: later orders count against it (reservations)
+            art.stock_set_at = utcnow()
         queued = propagate(s, [art.id])
         return availability(s, [art.id])[art.id], queued
 

@@ -53,6 +53,7 @@ def _order_values(order: Order, account_id: int, connection_id: int, data: str, 
         "buyer_email": (buyer.email or order.invoice_address.email)[:255], "buyer_name": name[:255],
         "created_at": order.created_at, "channel_updated_at": order.updated_at, "paid_at": order.paid_at,
         "shipped_at": order.shipped_at, "modified_at": now, "data": data, "content_hash": digest,
+        "refunded_amount": order.refunded_amount,
     }
 
 
@@ -60,7 +61,8 @@ def _item_rows(order_id: int, order: Order, article_of: ArticleOf | None) -> lis
     return [{"article_id": article_of(i) if article_of else None,"order_id": order_id, "external_id": i.external_id[:100], "sku": i.sku[:100], "ean": i.ean[:20],
              "title": i.title, "quantity": i.quantity, "unit_price": i.unit_price, "total_price": i.total_price,
              "product_external_id": i.product_external_id[:100],
-             "variant_external_id": i.variant_external_id[:100], "dont_adjust_stock": i.dont_adjust_stock}
+             "variant_external_id": i.variant_external_id[:100], "dont_adjust_stock": i.dont_adjust_stock,
+             "refunded_quantity": order.refunded_quantity(i)}
             for i in order.items]
 
 

@@ -106,3 +106,18 @@ def test_a_variant_keeps_its_inventory_item_id() -> None:
                                     "inventoryItem": {"id": "gid://shopify/InventoryItem/5", "tracked": True}})
     assert variant.attributes == {"Farbe": "Blau", "inventory_item_id": "gid://shopify/InventoryItem/5"}
     assert (variant.ean, variant.stock, variant.manages_stock) == ("4006381333931", Decimal(4), True)
+
+
+def test_a_partial_refund_maps_amount_date_and_note_without_counting_its_units_twice() -> None:
+    """Issue 16 item 3: the refunded units already left ``currentQuantity``; the refund carries the money."""
+    raw = order(displayFinancialStatus="PARTIALLY_REFUNDED", refunds=[
+        {"id": "gid://shopify/Refund/5", "createdAt": "2025-03-03T09:00:00Z", "note": "Kratzer",
+         "totalRefundedSet": money("11.90")}])
+    raw["lineItems"]["edges"][0]["node"]["currentQuantity"] = 1
+    mapped = order_from_shopify(raw)
+    (refund,) = mapped.refunds
+    assert (refund.external_id, refund.amount, refund.currency, refund.reason) == (
+        "gid://shopify/Refund/5", Decimal("11.90"), "EUR", "Kratzer")
+    assert refund.refunded_at == datetime(2025, 3, 3, 9, tzinfo=UTC)
+    assert mapped.refunded_amount == Decimal("11.90")
+    assert mapped.items[0].quantity == 1 and mapped.refunded_quantity(mapped.items[0]) == 0

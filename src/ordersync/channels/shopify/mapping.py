@@ -30,6 +30,7 @@ from ...domain import (
     Order,
     OrderItem,
     Payment,
+    Refund,
     Shipment,
     to_decimal,
 )
@@ -161,6 +162,22 @@ def _payments(raw: Mapping[str, Any]) -> list[Payment]:
     return out
 
 
+def _refunds(raw: Mapping[str, Any], currency: str) -> list[Refund]:
+    """Amount, date and note of each refund. Its units are not listed as refunded items: an order's line
+    quantities are already ``currentQuantity`` (what is left after refunds), so counting them again as refunded
+    would give the stock back twice."""
+    out = []
+    for r in raw.get("refunds") or ():
+        if not isinstance(r, dict) or not r.get("id"):
+            continue
+        bag = r.get("totalRefundedSet") if isinstance(r.get("totalRefundedSet"), dict) else {}
+        code = _text((bag.get("shopMoney") or {}).get("currencyCode")) or currency
+        out.append(Refund(external_id=_text(r["id"]), amount=abs(money(bag, "refund totalRefundedSet")),
+                          currency=code, reason=_text(r.get("note")),
+                          refunded_at=_time(r.get("createdAt"), "refund createdAt")))
+    return out
+
+
 def order_from_shopify(raw: Any, statuses: StatusMap | None = None) -> Order:
     """One Shopify order as a domain Order; raises RecordError if it cannot be read."""
     statuses = statuses or StatusMap()
@@ -202,7 +219,8 @@ def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
         invoice_address=invoice, shipping_address=delivery, shipping_cost=shipping,
         tax_total=money(raw.get("totalTaxSet"), "totalTaxSet"), payment_method=", ".join(gateways),
         payments=payments, shipments=shipments, tags=[_text(t) for t in raw.get("tags") or ()],
-        channel_status=key, buyer_note=_text(raw.get("note")))
+        channel_status=key, buyer_note=_text(raw.get("note")),
+        refunds=_refunds(raw, _text(raw.get("currencyCode"))))
 
 
 def orders_from_shopify(records: Iterable[Any], statuses: StatusMap | None = None

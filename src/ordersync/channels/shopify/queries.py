@@ -31,7 +31,7 @@ def order_fields(line_items: str) -> str:
         f"shippingLines(first: 3) {{ edges {{ node {{ __typename title code discountedPriceSet {{ {_MONEY} }} {_TAX} }} }} }} "
         f"transactions(first: 5) {{ id kind status gateway processedAt amountSet {{ {_MONEY} }} }} "
         "fulfillments(first: 5) { id createdAt status trackingInfo(first: 3) { company number url } } "
-        f"refunds(first: 5) {{ id createdAt totalRefundedSet {{ {_MONEY} }} }} "
+        f"refunds(first: 5) {{ id createdAt note totalRefundedSet {{ {_MONEY} }} }} "
         f"{line_items}")
 
 

@@ -29,7 +29,7 @@ from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError,
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
 from . import webhooks
 from .client import BATCH_LIMIT, WooClient, rid
-from .mapping import MappingConfig, article_from_wc, order_from_wc, orders_from_wc, quarantine
+from .mapping import MappingConfig, article_from_wc, has_refunds, order_from_wc, orders_from_wc, quarantine
 from .setup import GUIDE, SETTINGS
 from .statuses import StatusMap
 from .tracking import meta_value_with, note_containing, tracking_note
@@ -123,14 +123,21 @@ class WooCommerceConnector(Connector):
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
         params = {"status": "any", "orderby": "id", "order": "asc", **window_params(window)}
         for records, response, number in self.client.pages("/orders", params):
-            orders, quarantined = orders_from_wc(records, self.mapping)
+            orders, quarantined = orders_from_wc(records, self.mapping, self._refund_details(records))
             yield Page(orders, quarantined, number, _int(response.headers.get("X-WP-TotalPages")),
                        _int(response.headers.get("X-WP-Total")))
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
         raw = self.client.order(ref.external_id)
-        orders, quarantined = orders_from_wc([raw], self.mapping)
+        orders, quarantined = orders_from_wc([raw], self.mapping, self._refund_details([raw]))
         return Page(orders, quarantined, 1, 1, 1)
+
+    def _refund_details(self, records: list[Any]) -> dict[str, list[Any]]:
+        """The order lists its refunds as id, reason and total only; their dates and items need one more
+        GET per order that has refunds (and none for the others)."""
+        return {str(raw["id"]): [r for page, _, _ in self.client.pages(f"/orders/{raw['id']}/refunds", {})
+                                 for r in page]
+                for raw in records if has_refunds(raw)}
 
     def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
         params = {"orderby": "id", "order": "asc", **window_params(window)}
@@ -167,7 +174,7 @@ class WooCommerceConnector(Connector):
             return Page()
         raw = webhooks.payload(body)
         try:
-            return Page([order_from_wc(raw, self.mapping)], [], 1, 1, 1)
+            return Page([order_from_wc(raw, self.mapping, self._refund_details([raw]))], [], 1, 1, 1)
         except RecordError as exc:
             return Page([], [quarantine(raw, exc)], 1, 1, 1)
 

@@ -24,7 +24,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, to_decimal
+from ...domain import (Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, Refund, RefundItem,
+                       to_decimal)
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
 from ..sdk.mapping import map_records, quarantine_record, read_record
@@ -165,16 +166,57 @@ def _fee_item(line: Any, places: Decimal = CENT) -> OrderItem:
                      unit_price=gross, total_price=gross, dont_adjust_stock=True)
 
 
-def order_from_wc(raw: Any, config: MappingConfig | None = None) -> Order:
-    """One WooCommerce order as a domain Order; raises RecordError if it cannot be read."""
+RefundDetails = Mapping[str, list[Any]]  # order id → its refunds as GET /orders/{id}/refunds returns them
+
+
+def has_refunds(raw: Any) -> bool:
+    return isinstance(raw, dict) and bool(raw.get("refunds")) and str(raw.get("id", "")).isdigit()
+
+
+def order_from_wc(raw: Any, config: MappingConfig | None = None, refunds: RefundDetails | None = None) -> Order:
+    """One WooCommerce order as a domain Order; raises RecordError if it cannot be read. ``refunds`` holds the
+    refund details of orders that have refunds (the order itself lists only id, reason and total)."""
     config = config or MappingConfig()
     if not isinstance(raw, dict) or raw.get("id") in (None, ""):
         raise RecordError("the record is not an order object with an id")
-    return read_record(lambda: _order(raw, config), hint="Unexpected data in the order; check its currency, "
-                       "dates and items in WooCommerce.")
+    return read_record(lambda: _order(raw, config, refunds or {}), hint="Unexpected data in the order; check "
+                       "its currency, dates and items in WooCommerce.")
 
 
-def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
+def _refund_item(line: Any, by_product: Mapping[tuple[str, str], str]) -> RefundItem | None:
+    if not isinstance(line, dict):
+        return None
+    target = _text(_meta(line.get("meta_data"), "_refunded_item_id")) or by_product.get(
+        (_text(line.get("product_id") or ""), _text(line.get("variation_id") or "")), "")
+    if not target:
+        return None
+    quantity = abs(_amount(line.get("quantity"), "refund line: quantity", default=Decimal(0)))
+    amount = abs(_amount(line.get("total"), "refund line: total", default=Decimal(0))
+                 + _amount(line.get("total_tax"), "refund line: total_tax", default=Decimal(0)))
+    return RefundItem(item_external_id=target, quantity=quantity, amount=amount)
+
+
+def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Refund]:
+    """Each refund the order lists, with its date and items where the refund's detail was read. Amounts
+    are positive (WooCommerce lists a refund's total as a negative string)."""
+    full = {_text(d.get("id")): d for d in details if isinstance(d, dict)}
+    by_product = {(_text(line.get("product_id") or ""), _text(line.get("variation_id") or "")): _text(line.get("id"))
+                  for line in raw.get("line_items") or () if isinstance(line, dict)}
+    out = []
+    for summary in raw.get("refunds") or ():
+        if not isinstance(summary, dict):
+            continue
+        rid = _text(summary.get("id"))
+        detail = full.get(rid, {})
+        amount = abs(_amount(detail.get("amount") or summary.get("total"), f"refund {rid}: total"))
+        items = [i for i in (_refund_item(line, by_product) for line in detail.get("line_items") or ()) if i]
+        out.append(Refund(external_id=rid, amount=amount, currency=currency,
+                          reason=_text(detail.get("reason") or summary.get("reason")),
+                          refunded_at=_utc(detail, "date_created"), items=items))
+    return out
+
+
+def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDetails) -> Order:
     created = _utc(raw, "date_created", required=True)
     updated = _utc(raw, "date_modified") or created
     paid_at = _utc(raw, "date_paid")
@@ -210,11 +252,13 @@ def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
         tax_total=_amount(raw.get("total_tax"), "total_tax", default=Decimal(0)),
         payment_method=method, payments=payments, shipments=shipments, channel_status=status,
         buyer_note=_text(raw.get("customer_note")),
+        refunds=_refunds(raw, _text(raw.get("currency")), refund_details.get(_text(raw["id"])) or []),
     )
 
 
-def orders_from_wc(records: Iterable[Any], config: MappingConfig | None = None) -> tuple[list[Order], list[Quarantined]]:
-    return map_records(records, lambda raw: order_from_wc(raw, config), quarantine)
+def orders_from_wc(records: Iterable[Any], config: MappingConfig | None = None,
+                   refunds: RefundDetails | None = None) -> tuple[list[Order], list[Quarantined]]:
+    return map_records(records, lambda raw: order_from_wc(raw, config, refunds), quarantine)
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:

@@ -491,4 +491,9 @@ DE: dict[str, str] = {
     "First import as a bulk operation": "Erster Import als Massenvorgang",
     "Interrupted": "Abgebrochen",
     "The sync was interrupted (its worker stopped).": "Der Abgleich wurde abgebrochen (sein Worker hat aufgehört).",
+    "partially refunded": "teilweise erstattet",
+    "fully refunded": "vollständig erstattet",
+    "{n} refunded": "{n} erstattet",
+    "Refunded": "Erstattet",
+    "Refunds": "Erstattungen",
 }

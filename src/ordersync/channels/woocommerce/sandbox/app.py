@@ -30,6 +30,7 @@ from ...sdk.sandbox import FaultRule, Sandbox
 from .auth import Authenticator
 from .data import STATUSES, Sellable, build_order, keys_for
 from .params import ORDER_UPDATE, WCError, validate
+from .refunds import RefundBook
 from .rest import API
 from .routes import build_routes
 from .store import WooStore, dump
@@ -77,6 +78,7 @@ class WooSandbox(Sandbox):
         self.auth = Authenticator(self.consumer_key, self.consumer_secret, https=https_offload)
         self.hooks = WebhookRegistry(self.webhooks, salt=f"ordersync-sandbox-salt-{seed}")
         self.site_url: str | None = None
+        self.refunds = RefundBook()
 
     # Sandbox hooks -------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
@@ -90,6 +92,7 @@ class WooSandbox(Sandbox):
         self.store.load()
         self.hooks.reset()
         self.auth.reset()
+        self.refunds.reset()
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         """500: WordPress's fatal-error JSON; 503: its maintenance page; 429: the Store API's rate-limit body

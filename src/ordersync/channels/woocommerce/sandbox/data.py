@@ -420,7 +420,7 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
                                                    "discount": money(discount), "discount_tax": money(discount_tax),
                                                    "meta_data": [], "discount_type": "percent",
                                                    "nominal_amount": float(coupon[0]), "free_shipping": False}],
-        "refunds": [] if status != "refunded" else [{"id": item_base + 3, "refund": "Retoure", "total": money(-total)}],
+        "refunds": [] if status != "refunded" else [{"id": item_base + 3, "reason": "Retoure", "total": money(-total)}],
         **order_flags({"id": row.id, "order_key": order_key, "status": status, "total": money(total)}),
         "currency_symbol": "\u20ac",
     }

@@ -17,6 +17,7 @@ from .params import (BATCH, FORCE, NOTE_CREATE, NOTES_LIST, ORDER_DELETE, ORDER_
                      WCError, route_index)
 from .products import (batch, get_product, get_variation, list_products, list_variations, product_exists,
                        update_product, update_variation)
+from .refunds import REFUND_CREATE, REFUNDS_LIST, create_refund, get_refund, list_refunds, refund_order_exists
 from .rest import API, Ctx, Entry, endpoint, invalid_id, join, links, paginate, respond, windows
 from .store import dump
 from .webhooks import valid_topic
@@ -203,6 +204,9 @@ def build_routes(sb: WooSandbox) -> list[Route]:
         ("/webhooks/{id:int}", table(GET=("view", {}, get_webhook, None),
                                      EDIT=("edit", WEBHOOK_UPDATE, update_webhook, None),
                                      DELETE=("delete", FORCE, delete_webhook, None))),
+        ("/orders/{order_id:int}/refunds", table(GET=("list", REFUNDS_LIST, list_refunds, order_exists),
+                                                 POST=("create", REFUND_CREATE, create_refund, order_exists))),
+        ("/orders/{order_id:int}/refunds/{id:int}", table(GET=("view", {}, get_refund, refund_order_exists))),
     ]
     every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # unknown methods get WP's 404
     routes = [Route(API + path + slash, endpoint(sb, t), methods=every)  # WordPress untrailingslashes routes
