@@ -199,7 +199,7 @@ def _detail(page: Page, row, *, errors=None, status: int = 200, test: dict | Non
     return render(page, "shops/detail.html", status=status, c=row, cls=cls, health=_health(page, row.id),
                   fields=fields, runs=queries.sync_runs(page.hub, page.account_id, row.id, limit=5),
                   errors=errors or {}, test=test, webhook_url=conns.webhook_url(page.hub, row),
-                  caps=_capabilities(page.t, cls))
+                  caps=_capabilities(page.t, cls), hooks=conns.info(page.hub, row))
 
 
 @router.get("/settings/shops/{conn_id:int}")
