@@ -39,3 +39,22 @@ def test_badge_while_disabled_gone_after_the_poll(hub, browser):
     finally:
         server.stop()
         sandbox.close()
+
+
+def test_the_test_button_reports_webhooks_switched_off(hub, browser):
+    sandbox = create_sandbox(seed=3, orders=6, products=4)
+    server = serve_in_thread(sandbox.app)
+    try:
+        conn_id = conns.add_connection(hub, "woocommerce", "Shop", sandbox.settings_for(server.base_url),
+                                       account="A")
+        connector = conns.build_connector(hub, conns.load(hub, conn_id))
+        connector.register_webhooks()
+        conns.save_state(hub, conn_id, connector.context.state)
+        connector.close()
+        sandbox.control_orders({"create": 8})  # the hub's address has no listener: deliveries fail
+        assert sandbox.webhooks.wait_idle(timeout=30)
+        page = browser.post(f"/settings/shops/{conn_id}/test").text
+        assert "switched off webhooks of ordersync (order.created: disabled)" in page
+    finally:
+        server.stop()
+        sandbox.close()

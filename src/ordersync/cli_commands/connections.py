@@ -131,15 +131,17 @@ def test(name: str, account: str = ACCOUNT) -> None:
 
 
 def _webhooks_word(c: conns.ConnectionInfo) -> str:
-    if not c.registered_webhook_url:
+    if not c.has_webhooks:
         return "none"
     return "inactive" if c.webhooks_problem else "active"
 
 
 def _webhook_lines(c: conns.ConnectionInfo) -> list[str]:
     """The webhook address the shop holds (not today's derived one), its health and its measured delay."""
-    if not c.registered_webhook_url:
+    if not c.has_webhooks:
         return [f"webhooks: none registered (they would go to {c.webhook_url})"]
+    if not c.registered_webhook_url:
+        return ["webhooks registered; their address is read from the shop at the next poll"]
     lines = [f"webhook URL {c.registered_webhook_url} (registered in the shop)"]
     if c.webhook_url_mismatch:
         lines.append(f"  [yellow]mismatch:[/] this hub's public URL gives {c.webhook_url}; if the hub moved, the "

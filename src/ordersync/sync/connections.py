@@ -40,6 +40,7 @@ class ConnectionInfo:
     webhooks_checked_at: datetime | None = None
     webhook_delay_median: float | None = None  # seconds from an order's change to its webhook's arrival
     webhook_delay_samples: int = 0
+    has_webhooks: bool = False  # registered (an older registration may not have stored its address yet)
 
     @property
     def webhook_url_mismatch(self) -> bool:
@@ -112,7 +113,8 @@ def info(hub: Hub, row: Connection) -> ConnectionInfo:
                           registered_webhook_url=registered_webhook_url(state),
                           webhooks_problem=row.webhooks_problem, webhooks_checked_at=row.webhooks_checked_at,
                           webhook_delay_median=row.webhook_delay_median,
-                          webhook_delay_samples=len(json.loads(row.webhook_delays or "[]")))
+                          webhook_delay_samples=len(json.loads(row.webhook_delays or "[]")),
+                          has_webhooks=bool(state.get("webhooks")))
 
 
 def registered_webhook_url(state: dict[str, Any]) -> str:

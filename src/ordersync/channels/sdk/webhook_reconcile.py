@@ -1,7 +1,7 @@
 """Keeping a channel's webhooks alive: compare what the shop lists with what we registered, and repair.
 
-Shops switch webhooks off behind our back: WooCommerce sets a webhook to ``disabled`` after five failed
-deliveries in a row (its docs; e.g. while the hub was down) and never retries it; Shopify deletes a
+Shops switch webhooks off behind our back: WooCommerce sets a webhook to ``disabled`` after more than five
+failed deliveries in a row (``WC_Webhook::failed_delivery``; e.g. while the hub was down) and never retries it; Shopify deletes a
 subscription created through the Admin API after eight failed deliveries in a row (retried over four
 hours since September 2024; 19 tries over 48 hours before). Polling still fetches every order, so nothing
 is lost, but orders then arrive by the poll's clock, not within seconds, and nobody would notice.

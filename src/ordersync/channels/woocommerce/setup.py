@@ -94,9 +94,10 @@ GUIDE = (
         "connection page in ordersync shows the measured webhook delay. To send webhooks at once, add this "
         "line to a small plugin (e.g. wp-content/mu-plugins/ordersync-webhooks.php, starting with <?php) or "
         "with a code-snippets plugin: add_filter( 'woocommerce_webhook_deliver_async', '__return_false' ); "
-        "The order is then saved only after the hub has answered, which takes well under a second. WooCommerce "
-        "switches a webhook off after five failed deliveries in a row (e.g. while the hub was down); "
-        "ordersync switches it on again at the next sync and shows \"webhooks inactive\" until then.",
+        "The shop then sends the webhook while it saves the order, so that request waits for the hub's "
+        "answer (usually well under a second). "
+        "WooCommerce switches a webhook off after more than five failed deliveries in a row (e.g. while the "
+        "hub was down); ordersync switches it on again at the next sync and shows \"webhooks inactive\" until then.",
         "Webhooks sofort zustellen",
         "WooCommerce schickt einen Webhook standardmäßig nicht sofort, sondern stellt ihn in seine "
         "Hintergrund-Warteschlange (Action Scheduler, angestoßen von WP-Cron beim nächsten Seitenaufruf oder "
@@ -105,8 +106,9 @@ GUIDE = (
         "Webhook-Verzögerung. Damit Webhooks sofort gesendet werden, füge diese Zeile in ein kleines Plugin "
         "(z. B. wp-content/mu-plugins/ordersync-webhooks.php, beginnend mit <?php) oder über ein "
         "Code-Snippets-Plugin ein: add_filter( 'woocommerce_webhook_deliver_async', '__return_false' ); "
-        "Die Bestellung wird dann erst gespeichert, wenn der Hub geantwortet hat, was deutlich unter einer "
-        "Sekunde dauert. WooCommerce schaltet einen Webhook nach fünf fehlgeschlagenen Zustellungen in Folge "
+        "Der Shop sendet den Webhook dann beim Speichern der Bestellung; diese Anfrage wartet also auf die "
+        "Antwort des Hubs (meist deutlich unter einer Sekunde). WooCommerce schaltet einen Webhook nach mehr als fünf fehlgeschlagenen Zustellungen "
+        "in Folge "
         "ab (z. B. während der Hub nicht lief); ordersync schaltet ihn beim nächsten Abgleich wieder ein und "
         "zeigt bis dahin „Webhooks inaktiv“.",
     ),

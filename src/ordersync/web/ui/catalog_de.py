@@ -505,4 +505,7 @@ DE: dict[str, str] = {
         "zur Ankunft hier)",
     "No webhooks are registered in the shop; new orders arrive by polling.":
         "Im Shop sind keine Webhooks registriert; neue Bestellungen kommen per Abfrage.",
+    "But the shop has switched off webhooks of ordersync ({detail}); the next sync switches them on again.":
+        "Der Shop hat aber Webhooks von ordersync abgeschaltet ({detail}); der nächste Abgleich schaltet sie "
+        "wieder ein.",
 }
