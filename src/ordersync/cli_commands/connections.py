@@ -10,6 +10,7 @@ from rich.table import Table
 from ..channels.registry import all_connectors
 from ..cli import ACCOUNT, _hub, connections_app, out
 from ..sync import connections as conns
+from ..sync import webhook_health
 from ..sync.hub import HubError
 from ..sync.synclog import recent_runs
 
@@ -76,13 +77,16 @@ def list_(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT)
     if as_json:
         out.print_json(json.dumps([{"id": c.id, "name": c.name, "system": c.system, "paused": c.paused,
                                     "last_success_at": c.last_success_at.isoformat() if c.last_success_at else None,
-                                    "last_error": c.last_error} for c in items]))
+                                    "last_error": c.last_error, "webhooks": _webhooks_word(c),
+                                    "webhooks_problem": c.webhooks_problem,
+                                    "webhook_url": c.registered_webhook_url or None,
+                                    "webhook_delay_seconds": c.webhook_delay_median} for c in items]))
         return
-    table = Table("id", "name", "system", "state", "last success", "last error")
+    table = Table("id", "name", "system", "state", "last success", "last error", "webhooks")
     for c in items:
         table.add_row(str(c.id), c.name, c.system, "paused" if c.paused else "active",
                       c.last_success_at.strftime("%Y-%m-%d %H:%M:%S") if c.last_success_at else "never",
-                      (c.last_error or "")[:60])
+                      (c.last_error or "")[:60], _webhooks_word(c))
     out.print(table)
 
 
@@ -93,7 +97,9 @@ def show(name: str, account: str = ACCOUNT) -> None:
         row = conns.find(s, hub, name, account)
     c = conns.info(hub, row)
     out.print(f"[bold]{c.name}[/] ({c.system}, id {c.id}) {'paused' if c.paused else 'active'}")
-    out.print(f"poll every {c.poll_interval}s; webhook URL {c.webhook_url}")
+    out.print(f"poll every {c.poll_interval}s")
+    for line in _webhook_lines(c):
+        out.print(line)
     for key, value in c.settings.items():
         out.print(f"  {key} = {value}")
     table = Table("run", "kind", "started", "status", "fetched", "new", "changed", "quarantined", "error")
@@ -109,13 +115,45 @@ def test(name: str, account: str = ACCOUNT) -> None:
     with hub.db.session() as s:
         row = conns.find(s, hub, name, account)
     connector = conns.build_connector(hub, row)
+    health = None
     try:
         result = connector.test_connection()
+        if result.ok and webhook_health.uses_webhooks(connector) and connector.context.state.get("webhooks"):
+            health = connector.check_webhooks(repair=False)  # a test looks; the next poll repairs
     finally:
         connector.close()
     if not result.ok:
         raise HubError(f"connection test failed: {result.message}")
-    out.print(f"ok: {result.message}")
+    if health is not None and not health.active:
+        raise HubError(f"the connection works, but webhooks are inactive in the shop: {'; '.join(health.problems)}. "
+                       "The next poll re-activates them; until then orders arrive by polling only")
+    out.print(f"ok: {result.message}" + ("; webhooks active" if health is not None else ""))
+
+
+def _webhooks_word(c: conns.ConnectionInfo) -> str:
+    if not c.has_webhooks:
+        return "none"
+    return "inactive" if c.webhooks_problem else "active"
+
+
+def _webhook_lines(c: conns.ConnectionInfo) -> list[str]:
+    """The webhook address the shop holds (not today's derived one), its health and its measured delay."""
+    if not c.has_webhooks:
+        return [f"webhooks: none registered (they would go to {c.webhook_url})"]
+    if not c.registered_webhook_url:
+        return ["webhooks registered; their address is read from the shop at the next poll"]
+    lines = [f"webhook URL {c.registered_webhook_url} (registered in the shop)"]
+    if c.webhook_url_mismatch:
+        lines.append(f"  [yellow]mismatch:[/] this hub's public URL gives {c.webhook_url}; if the hub moved, the "
+                     "shop still delivers to the registered address: register the webhooks again")
+    if c.webhooks_problem:
+        lines.append(f"  [red]webhooks inactive:[/] {c.webhooks_problem}")
+    elif c.webhooks_checked_at:
+        lines.append(f"  webhooks active (checked {c.webhooks_checked_at:%Y-%m-%d %H:%M:%S} UTC)")
+    if c.webhook_delay_median is not None:
+        lines.append(f"  webhook delay: median {c.webhook_delay_median:.1f} s over the last "
+                     f"{c.webhook_delay_samples} deliveries (order changed -> webhook received)")
+    return lines
 
 
 @connections_app.command("remove")

@@ -27,6 +27,8 @@ class ConnectionHealth:
     dead: int  # dead letters
     orders: int
     next_poll_at: datetime | None
+    webhooks_problem: str | None = None  # what the shop has switched off (None: active, or none registered)
+    webhook_delay_median: float | None = None  # seconds from an order's change to its webhook's arrival
 
 
 def _describe(system: str) -> tuple[str, str]:
@@ -62,5 +64,6 @@ def connection_health(hub: Hub, account_id: int) -> list[ConnectionHealth]:
             out.append(ConnectionHealth(
                 c.id, c.name, c.system, display, group, c.paused, c.last_success_at, lags.get(c.id),
                 c.last_error, outbox.get((c.id, "pending"), 0) + outbox.get((c.id, "sending"), 0),
-                outbox.get((c.id, "dead"), 0), orders.get(c.id, 0), c.next_poll_at))
+                outbox.get((c.id, "dead"), 0), orders.get(c.id, 0), c.next_poll_at,
+                c.webhooks_problem, c.webhook_delay_median))
         return out

@@ -122,4 +122,5 @@ def connection_json(h) -> dict[str, Any]:
     return {"Id": h.id, "Name": h.name, "Platform": h.system, "DisplayName": h.display_name, "Group": h.group,
             "IsPaused": h.paused, "LastSyncDate": ts(h.last_success_at), "LagSeconds": h.lag_seconds,
             "LastError": h.last_error, "OutboxPending": h.pending, "OutboxDead": h.dead, "Orders": h.orders,
-            "NextPollAt": ts(h.next_poll_at)}
+            "NextPollAt": ts(h.next_poll_at), "WebhooksActive": h.webhooks_problem is None,
+            "WebhooksProblem": h.webhooks_problem, "WebhookDelaySeconds": h.webhook_delay_median}

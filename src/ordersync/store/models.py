@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -65,6 +66,12 @@ class Connection(Base):
     stock_zero_below: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # webhook health (sync.webhook_health): what the last check found still wrong (None: all active or never
+    # checked), when it ran, and the measured delay from an order's change to its webhook's arrival
+    webhooks_problem: Mapped[str | None] = mapped_column(Text)
+    webhooks_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    webhook_delays: Mapped[str | None] = mapped_column(Text)  # JSON list of the latest delays in seconds
+    webhook_delay_median: Mapped[float | None] = mapped_column(Float)
 
 
 class Cursor(Base):

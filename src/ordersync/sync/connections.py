@@ -33,6 +33,18 @@ class ConnectionInfo:
     last_success_at: datetime | None
     last_error: str | None
     next_poll_at: datetime | None
+    #: the address the shop delivers our webhooks to, as read from the shop at registration or the last
+    #: check; "" when none are registered. It differs from ``webhook_url`` when the hub's public URL changed.
+    registered_webhook_url: str = ""
+    webhooks_problem: str | None = None  # what the last check found inactive (None: all active)
+    webhooks_checked_at: datetime | None = None
+    webhook_delay_median: float | None = None  # seconds from an order's change to its webhook's arrival
+    webhook_delay_samples: int = 0
+    has_webhooks: bool = False  # registered (an older registration may not have stored its address yet)
+
+    @property
+    def webhook_url_mismatch(self) -> bool:
+        return bool(self.registered_webhook_url) and self.registered_webhook_url != self.webhook_url
 
 
 def webhook_url(hub: Hub, row: Connection) -> str:
@@ -94,9 +106,20 @@ def settings_of(hub: Hub, row: Connection) -> dict[str, Any]:
 
 def info(hub: Hub, row: Connection) -> ConnectionInfo:
     cls = _connector_class(row.system)
+    state = hub.secrets.open(row.state)
     return ConnectionInfo(row.id, row.account_id, row.system, row.name, row.paused, row.poll_interval,
                           cls.settings_schema.redacted(settings_of(hub, row)), webhook_url(hub, row),
-                          row.last_success_at, row.last_error, row.next_poll_at)
+                          row.last_success_at, row.last_error, row.next_poll_at,
+                          registered_webhook_url=registered_webhook_url(state),
+                          webhooks_problem=row.webhooks_problem, webhooks_checked_at=row.webhooks_checked_at,
+                          webhook_delay_median=row.webhook_delay_median,
+                          webhook_delay_samples=len(json.loads(row.webhook_delays or "[]")),
+                          has_webhooks=bool(state.get("webhooks")))
+
+
+def registered_webhook_url(state: dict[str, Any]) -> str:
+    """Where the shop delivers our webhooks (kept in the connector state by register and check)."""
+    return str(state.get("webhook_url") or "") if state.get("webhooks") else ""
 
 
 def list_connections(hub: Hub, account: str | None = None) -> list[ConnectionInfo]:

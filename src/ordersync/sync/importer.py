@@ -22,7 +22,7 @@ from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.records import OrderPage, Window
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, Cursor
-from . import connections, leases
+from . import connections, leases, webhook_health
 from .hub import Hub
 from .prefetch import prefetch
 from .quarantine import quarantine
@@ -150,6 +150,7 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
             s.execute(update(Connection).where(Connection.id == connection_id).values(
                 last_success_at=now, last_error=None,
                 next_poll_at=now + timedelta(seconds=row.poll_interval)))
+        webhook_health.check(hub, connection_id, connector)  # a disabled or deleted webhook is repaired
         finish_run(hub, run_id, fetched=result.fetched, created=result.created, updated=result.updated,
                    unchanged=result.unchanged, quarantined=result.quarantined,
                    lag_seconds=lag_seconds(position, now),

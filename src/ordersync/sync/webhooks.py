@@ -25,7 +25,7 @@ from ..channels.sdk.errors import RecordError, WebhookRejected
 from ..channels.sdk.records import OrderPage, Page, Quarantined, WebhookMeta
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, WebhookDelivery
-from . import connections
+from . import connections, webhook_health
 from .hub import Hub
 from .importer import store_page
 from .quarantine import quarantine
@@ -140,7 +140,8 @@ def process_claimed(hub: Hub, delivery_rows: list[int]) -> dict[str, int]:
     one bad delivery cannot hold the others back; one that still fails goes back to waiting for a recheck."""
     with hub.db.session() as s:
         rows = s.execute(select(WebhookDelivery.id, WebhookDelivery.connection_id, WebhookDelivery.delivery_id,
-                                WebhookDelivery.topic, WebhookDelivery.resource_id, WebhookDelivery.body)
+                                WebhookDelivery.topic, WebhookDelivery.resource_id, WebhookDelivery.body,
+                                WebhookDelivery.received_at)
                          .where(WebhookDelivery.id.in_(delivery_rows), WebhookDelivery.status == "processing")
                          .order_by(WebhookDelivery.id)).all()
     by_connection: dict[int, list] = {}
@@ -192,6 +193,11 @@ def _process_connection_batch(hub: Hub, connection_id: int, batch: list) -> dict
                     outcome[row_id] = ("retry", f"{type(exc).__name__}: {exc}")
     finally:
         connector.close()
+    received = {row.id: row.received_at for row in batch}
+    webhook_health.record_delays(hub, conn.id, [
+        (received[row_id] - order.updated_at).total_seconds() for row_id, page in parsed
+        if outcome.get(row_id, ("",))[0] == "processed" and received.get(row_id)
+        for order in page.records if order.updated_at is not None])
     return _settle(hub, outcome)
 
 

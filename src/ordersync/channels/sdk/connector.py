@@ -25,6 +25,7 @@ from .records import (
     Window,
 )
 from .settings import SettingsSchema
+from .webhook_reconcile import WebhookHealth
 
 
 @dataclass(slots=True)
@@ -95,6 +96,11 @@ class Connector:
         raise NotImplementedError
 
     def unregister_webhooks(self) -> None:
+        raise NotImplementedError
+
+    def check_webhooks(self, repair: bool = True) -> WebhookHealth:
+        """Whether the webhooks we registered are still there and active in the channel; with ``repair``,
+        re-activate or re-create those that are not (see ``sdk.webhook_reconcile``). Changes state."""
         raise NotImplementedError
 
     # push ----------------------------------------------------------------------------------------

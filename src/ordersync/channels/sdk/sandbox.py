@@ -93,7 +93,7 @@ class RequestLog(_Log):
 
 
 REQUEST_FAULTS = ("error", "rate_limit", "delay", "truncate")
-OTHER_FAULTS = ("webhook_duplicate", "webhook_reorder", "page_drift")
+OTHER_FAULTS = ("webhook_duplicate", "webhook_reorder", "page_drift", "webhook_fail")
 
 
 @dataclass
@@ -144,7 +144,9 @@ class FaultPlan:
         ``error`` {status: 500|503, retry_after, phase}; ``rate_limit`` (429) {retry_after seconds, default 1};
         ``delay`` {seconds, phase}; ``truncate`` {fraction of the body kept}; ``webhook_duplicate`` {copies};
         ``webhook_reorder`` (``count`` deliveries held, then sent newest first; held at most hold_seconds);
-        ``page_drift`` (each matching list call moves a record of the queried window out of it).
+        ``page_drift`` (each matching list call moves a record of the queried window out of it);
+        ``webhook_fail`` (each matching delivery fails as if the receiver were down: not sent, outcome no
+        answer, so the vendor's failure rules apply - WooCommerce disables, Shopify deletes).
         """
         if not isinstance(body, dict):
             raise ValueError("fault body must be a JSON object")
@@ -263,6 +265,11 @@ class WebhookDispatcher:
     def _deliver(self, hook: OutboundWebhook, *, reordered: bool) -> None:
         try:
             headers = self._headers(hook)
+            if self.faults.take("webhook_fail", "POST", hook.url) is not None:
+                self._record(hook, headers, None, "fault plan: receiver unreachable", 1, reordered, time.monotonic())
+                if hook.on_result is not None:
+                    hook.on_result(None)
+                return
             dup = self.faults.take("webhook_duplicate", "POST", hook.url)
             for copy in range(1, (max(2, dup.copies) if dup else 1) + 1):
                 status = self._send(self._client, hook, headers, copy=copy, reordered=reordered)

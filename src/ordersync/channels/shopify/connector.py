@@ -49,6 +49,7 @@ from ..sdk.records import (
     WebhookMeta,
     Window,
 )
+from ..sdk.webhook_reconcile import WebhookHealth
 from . import bulk, fulfillment, queries, webhooks
 from .client import MAX_QUERY_COST, QueryTooCostly, ShopifyClient, user_errors
 from .mapping import article_from_shopify, orders_from_shopify, quarantine
@@ -248,6 +249,9 @@ class ShopifyConnector(Connector):
 
     def unregister_webhooks(self) -> None:
         webhooks.unregister(self.client, self.context)
+
+    def check_webhooks(self, repair: bool = True) -> WebhookHealth:
+        return webhooks.check(self.client, self.context, repair)
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
         return webhooks.verify(self.config["api_secret"], headers, body)

@@ -24,6 +24,7 @@ from ..sdk.connector import ConnectorContext
 from ..sdk.errors import PermanentError, RecordError, WebhookRejected
 from ..sdk.records import WebhookMeta
 from ..sdk.signatures import hmac_sha256_base64, verify_signature
+from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 from . import queries
 from .client import ShopifyClient, user_errors
 
@@ -55,20 +56,45 @@ def register(client: ShopifyClient, context: ConnectorContext) -> None:
         if topic in existing:
             ids[topic] = existing[topic]
             continue
-        payload = client.call(queries.WEBHOOK_CREATE, {"topic": topic, "webhookSubscription": {
-            "callbackUrl": url, "format": "JSON"}}, mutation=True)["webhookSubscriptionCreate"]
-        if payload.get("userErrors") or not payload.get("webhookSubscription"):
-            raise PermanentError(f"Shopify refused the {topic} webhook: {'; '.join(user_errors(payload))}")
-        ids[topic] = payload["webhookSubscription"]["id"]
+        ids[topic] = _create(client, topic, url)
     for stale in set(previous.values()) - set(ids.values()):
         _delete(client, stale)
     state["webhooks"] = ids
+    state["webhook_url"] = url
+
+
+def check(client: ShopifyClient, context: ConnectorContext, repair: bool) -> WebhookHealth:
+    """Our subscriptions in the shop. Shopify has no inactive state: after eight failed deliveries in a row
+    it deletes a subscription made through the API, so a missing one is created anew at the registered
+    address (``sdk.webhook_reconcile``)."""
+    state = context.state
+    listed = [RemoteHook(h["id"], h["topic"], (h.get("endpoint") or {}).get("callbackUrl", ""), True)
+              for h in _subscriptions(client)]
+
+    def create(topic: str, url: str) -> str:
+        return _create(client, topic, url)
+
+    health = reconcile(listed, dict(state.get("webhooks") or {}), state.get("webhook_url") or context.webhook_url,
+                       reactivate=None, create=create if repair else None)
+    state["webhooks"] = dict(health.ids)
+    if health.registered_url:
+        state["webhook_url"] = health.registered_url
+    return health
+
+
+def _create(client: ShopifyClient, topic: str, url: str) -> str:
+    payload = client.call(queries.WEBHOOK_CREATE, {"topic": topic, "webhookSubscription": {
+        "callbackUrl": url, "format": "JSON"}}, mutation=True)["webhookSubscriptionCreate"]
+    if payload.get("userErrors") or not payload.get("webhookSubscription"):
+        raise PermanentError(f"Shopify refused the {topic} webhook: {'; '.join(user_errors(payload))}")
+    return payload["webhookSubscription"]["id"]
 
 
 def unregister(client: ShopifyClient, context: ConnectorContext) -> None:
     for hook_id in (context.state.get("webhooks") or {}).values():
         _delete(client, hook_id)
     context.state.pop("webhooks", None)
+    context.state.pop("webhook_url", None)
 
 
 def _delete(client: ShopifyClient, hook_id: str) -> None:

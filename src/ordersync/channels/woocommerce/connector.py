@@ -27,6 +27,7 @@ from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.idempotency import checked_write
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
+from ..sdk.webhook_reconcile import WebhookHealth
 from . import webhooks
 from .client import BATCH_LIMIT, WooClient, rid
 from .mapping import MappingConfig, article_from_wc, has_refunds, order_from_wc, orders_from_wc, quarantine
@@ -165,6 +166,9 @@ class WooCommerceConnector(Connector):
 
     def unregister_webhooks(self) -> None:
         webhooks.unregister(self.client, self.context)
+
+    def check_webhooks(self, repair: bool = True) -> WebhookHealth:
+        return webhooks.check(self.client, self.context, repair)
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
         return webhooks.verify(self.context.state, headers, body)

@@ -87,6 +87,32 @@ GUIDE = (
         "jede Minute abgefragt.",
     ),
     GuideStep(
+        "Make webhook delivery immediate",
+        "By default WooCommerce does not send a webhook when the order changes but queues it for its "
+        "background runner (Action Scheduler, started by WP-Cron on the next page visit or by a server cron "
+        "job), so a webhook may arrive minutes late, in a quiet shop no sooner than the next poll. The "
+        "connection page in ordersync shows the measured webhook delay. To send webhooks at once, add this "
+        "line to a small plugin (e.g. wp-content/mu-plugins/ordersync-webhooks.php, starting with <?php) or "
+        "with a code-snippets plugin: add_filter( 'woocommerce_webhook_deliver_async', '__return_false' ); "
+        "The shop then sends the webhook while it saves the order, so that request waits for the hub's "
+        "answer (usually well under a second). "
+        "WooCommerce switches a webhook off after more than five failed deliveries in a row (e.g. while the "
+        "hub was down); ordersync switches it on again at the next sync and shows \"webhooks inactive\" until then.",
+        "Webhooks sofort zustellen",
+        "WooCommerce schickt einen Webhook standardmäßig nicht sofort, sondern stellt ihn in seine "
+        "Hintergrund-Warteschlange (Action Scheduler, angestoßen von WP-Cron beim nächsten Seitenaufruf oder "
+        "von einem Cronjob des Servers). Ein Webhook kann daher Minuten später ankommen, in einem ruhigen Shop "
+        "erst nach der nächsten Abfrage. Die Verbindungsseite in ordersync zeigt die gemessene "
+        "Webhook-Verzögerung. Damit Webhooks sofort gesendet werden, füge diese Zeile in ein kleines Plugin "
+        "(z. B. wp-content/mu-plugins/ordersync-webhooks.php, beginnend mit <?php) oder über ein "
+        "Code-Snippets-Plugin ein: add_filter( 'woocommerce_webhook_deliver_async', '__return_false' ); "
+        "Der Shop sendet den Webhook dann beim Speichern der Bestellung; diese Anfrage wartet also auf die "
+        "Antwort des Hubs (meist deutlich unter einer Sekunde). WooCommerce schaltet einen Webhook nach mehr als fünf fehlgeschlagenen Zustellungen "
+        "in Folge "
+        "ab (z. B. während der Hub nicht lief); ordersync schaltet ihn beim nächsten Abgleich wieder ein und "
+        "zeigt bis dahin „Webhooks inaktiv“.",
+    ),
+    GuideStep(
         "Tracking numbers and statuses",
         "Tracking numbers are added to the order as a note to the customer (WooCommerce e-mails it) and "
         "stored in the order field used by the \"Shipment Tracking\" and \"Advanced Shipment Tracking\" "

@@ -30,6 +30,7 @@ from ..sdk.connector import ConnectorContext
 from ..sdk.errors import PermanentError, RecordError, WebhookRejected
 from ..sdk.records import WebhookMeta
 from ..sdk.signatures import hmac_sha256_base64, verify_signature
+from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 from .client import WooClient
 
 TOPICS = ("order.created", "order.updated")
@@ -71,6 +72,33 @@ def register(client: WooClient, context: ConnectorContext) -> None:
         client.delete_webhook(stale)
     state["webhook_secret"] = secret
     state["webhooks"] = ids
+    state["webhook_url"] = url
+
+
+def check(client: WooClient, context: ConnectorContext, repair: bool) -> WebhookHealth:
+    """Our webhooks' status in the shop; a disabled or paused one is set active again, a deleted one is
+    created anew with the same secret at the registered address (``sdk.webhook_reconcile``)."""
+    state = context.state
+    ours = {t: str(i) for t, i in (state.get("webhooks") or {}).items()}
+    listed = [RemoteHook(str(h["id"]), str(h.get("topic", "")), str(h.get("delivery_url", "")),
+                         h.get("status") == "active", str(h.get("status", ""))) for h in client.webhooks()]
+
+    def reactivate(hook: RemoteHook) -> None:
+        client.send("PUT", f"/webhooks/{int(hook.id)}", {"status": "active"})
+
+    def create(topic: str, url: str) -> str:
+        created = client.send("POST", "/webhooks", {"name": f"ordersync {topic}", "topic": topic,
+                                                    "delivery_url": url, "secret": state["webhook_secret"],
+                                                    "status": "active"})
+        return str(created["id"])
+
+    can_create = repair and bool(state.get("webhook_secret"))
+    health = reconcile(listed, ours, state.get("webhook_url") or context.webhook_url,
+                       reactivate=reactivate if repair else None, create=create if can_create else None)
+    state["webhooks"] = {t: int(i) for t, i in health.ids.items()}
+    if health.registered_url:
+        state["webhook_url"] = health.registered_url
+    return health
 
 
 def unregister(client: WooClient, context: ConnectorContext) -> None:
@@ -78,6 +106,7 @@ def unregister(client: WooClient, context: ConnectorContext) -> None:
         client.delete_webhook(hook_id)
     context.state.pop("webhooks", None)
     context.state.pop("webhook_secret", None)
+    context.state.pop("webhook_url", None)
 
 
 def verify(state: Mapping[str, Any], headers: Mapping[str, str], body: bytes) -> WebhookMeta:

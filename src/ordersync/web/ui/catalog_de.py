@@ -496,4 +496,23 @@ DE: dict[str, str] = {
     "{n} refunded": "{n} erstattet",
     "Refunded": "Erstattet",
     "Refunds": "Erstattungen",
+    # webhook health (issue 16)
+    "webhooks inactive": "Webhooks inaktiv",
+    "The shop delivers to this registered address, but this hub now has the address {url}. If the hub moved, "
+    "register the webhooks again.":
+        "Der Shop liefert an diese registrierte Adresse, dieser Hub hat aber jetzt die Adresse {url}. Ist der Hub "
+        "umgezogen, registriere die Webhooks neu.",
+    "The shop has switched off webhooks of ordersync. Each sync switches them on again; until then new orders "
+    "arrive by polling.":
+        "Der Shop hat Webhooks von ordersync abgeschaltet. Jeder Abgleich schaltet sie wieder ein; bis dahin "
+        "kommen neue Bestellungen per Abfrage.",
+    "Webhook delay: {seconds} s (median of the last {n} deliveries, from the change in the shop to the arrival "
+    "here)":
+        "Webhook-Verzögerung: {seconds} s (Median der letzten {n} Zustellungen, von der Änderung im Shop bis "
+        "zur Ankunft hier)",
+    "No webhooks are registered in the shop; new orders arrive by polling.":
+        "Im Shop sind keine Webhooks registriert; neue Bestellungen kommen per Abfrage.",
+    "But the shop has switched off webhooks of ordersync ({detail}); the next sync switches them on again.":
+        "Der Shop hat aber Webhooks von ordersync abgeschaltet ({detail}); der nächste Abgleich schaltet sie "
+        "wieder ein.",
 }

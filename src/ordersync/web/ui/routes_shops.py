@@ -21,16 +21,19 @@ from ...channels.sdk.connector import Connector, ConnectorContext
 from ...domain.timeutil import utcnow
 from ...jobs.scheduler import request_sync_now
 from ...sync import connections as conns
-from ...sync import dispatcher
+from ...sync import dispatcher, webhook_health
 from ...sync.hub import HubError
 from . import queries
 from .deps import Page, UIError, not_found, owner, redirect, render, viewer, writer
 from .errors import explain
 from .forms import field_views, parse_settings
+from .i18n import N_
 
 log = logging.getLogger("ordersync.web")
 router = APIRouter(include_in_schema=False)
 
+WEBHOOKS_OFF = N_(
+    "But the shop has switched off webhooks of ordersync ({detail}); the next sync switches them on again.")
 GROUP_TITLES = {"marketplace": "Marketplaces", "shop": "Shop systems", "erp": "ERP systems",
                 "files": "Files and e-mail"}
 
@@ -106,16 +109,21 @@ def setup(system: str, page: Page = Depends(viewer)):
 
 
 def _run_test(page: Page, connector: Connector) -> dict:
+    hooks = None
     try:
         result = connector.test_connection()
+        if result.ok and connector.context.state.get("webhooks") and webhook_health.uses_webhooks(connector):
+            hooks = connector.check_webhooks(repair=False)  # a test looks; the next sync repairs
     except Exception as exc:  # noqa: BLE001 - any failure of a test is shown, never a 500
         log.info("connection test failed: %s", exc)
         return {"ok": False, "message": explain(page.t, exc)}
     finally:
         connector.close()
     if result.ok:
-        return {"ok": True, "message": page.t("Connection works.") + f" {result.message}",
-                "details": result.details}
+        message = page.t("Connection works.") + f" {result.message}"
+        if hooks is not None and not hooks.active:
+            message += " " + page.t(WEBHOOKS_OFF, detail="; ".join(hooks.problems))
+        return {"ok": True, "message": message, "details": result.details}
     return {"ok": False, "message": page.t("The connection does not work yet.") + f" {result.message}"}
 
 
@@ -199,7 +207,7 @@ def _detail(page: Page, row, *, errors=None, status: int = 200, test: dict | Non
     return render(page, "shops/detail.html", status=status, c=row, cls=cls, health=_health(page, row.id),
                   fields=fields, runs=queries.sync_runs(page.hub, page.account_id, row.id, limit=5),
                   errors=errors or {}, test=test, webhook_url=conns.webhook_url(page.hub, row),
-                  caps=_capabilities(page.t, cls))
+                  caps=_capabilities(page.t, cls), hooks=conns.info(page.hub, row))
 
 
 @router.get("/settings/shops/{conn_id:int}")

@@ -4,6 +4,12 @@ Headers: ``X-Shopify-Topic`` (``orders/create`` ...), ``X-Shopify-Hmac-Sha256`` 
 secret, raw body)), ``X-Shopify-Shop-Domain``, ``X-Shopify-API-Version``, ``X-Shopify-Webhook-Id`` (one per
 delivery, the same on every retry of it), ``X-Shopify-Event-Id`` and ``X-Shopify-Triggered-At``. Every change
 of an order also sends ``orders/updated``, as Shopify does.
+
+Failed deliveries: Shopify retries a delivery 8 times over 4 hours (since September 2024; 19 times over 48
+hours before) and, after 8 consecutive failures, deletes a subscription that was created through the Admin
+API. The sandbox does not retry (a test cannot wait hours); it counts each failed delivery of a subscription
+(no answer, or a status outside 2xx), resets the count on a success, and deletes the subscription at the
+8th failure in a row - the state a receiver finds after the retries ran out.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from typing import Any
 
 from ...sdk.sandbox import OutboundWebhook
 from ...sdk.signatures import hmac_sha256_base64
+
+MAX_FAILURES = 8
 
 
 def rest_order(order: dict[str, Any]) -> dict[str, Any]:
@@ -53,5 +61,21 @@ class WebhookSender:
                     "x-shopify-event-id": self._id("event"),
                     "x-shopify-triggered-at": datetime.now(UTC).isoformat(),
                 }
-                self.sandbox.webhooks.submit(OutboundWebhook(hook["endpoint"]["callbackUrl"], body, headers,
-                                                             meta={"topic": name, "order": order["id"]}))
+                self.sandbox.webhooks.submit(OutboundWebhook(
+                    hook["endpoint"]["callbackUrl"], body, headers, meta={"topic": name, "order": order["id"]},
+                    on_result=lambda status, hook_id=hook["id"]: self._track(hook_id, status)))
+
+    def _track(self, hook_id: str, status: int | None) -> None:
+        store = self.sandbox.store
+        with store.lock:
+            hook = store.webhooks.get(hook_id)
+            if hook is None:
+                return
+            if status is not None and 200 <= status < 300:
+                hook["_failures"] = 0
+                return
+            hook["_failures"] = hook.get("_failures", 0) + 1
+            if hook["_failures"] >= MAX_FAILURES:
+                del store.webhooks[hook_id]
+                self.sandbox.ledger.record("webhook.removed", method="", path="", resource_id=hook_id,
+                                           changes={"reason": f"{MAX_FAILURES} failed deliveries in a row"})
