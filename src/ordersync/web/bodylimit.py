@@ -54,29 +54,38 @@ class BodyLimit:
                 await _refuse(send, path, 413, "too_large", _too_large(int(text), limit, setting))
                 return
         received = 0
-        started = False
+        started = refused = False
 
         async def counted_receive():
-            nonlocal received
+            # past the cap: answer 413 now and tell the app the client is gone (FastAPI turns any exception
+            # raised while reading a body into its own 400, so raising would not reach the client)
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    if not started:
+                        refused = True
+                        await _refuse(send, path, 413, "too_large", _too_large(None, limit, setting))
+                        return {"type": "http.disconnect"}
                     raise BodyTooLarge
             return message
 
         async def watched_send(message):
             nonlocal started
+            if refused:
+                return  # the 413 is the answer
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counted_receive, watched_send)
-        except BodyTooLarge:
-            if started:
+        except Exception:
+            if not refused:
                 raise
-            await _refuse(send, path, 413, "too_large", _too_large(None, limit, setting))
 
 
 def _too_large(size: int | None, limit: int, setting: str) -> str:
