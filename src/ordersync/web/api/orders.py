@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import or_, select
 
 from ... import readmodel
 from ...accounts import UserInfo
 from ...domain import OrderState
+from ...domain.links import link_problem
 from ...readmodel.shapes import order_detail_json, order_summary_json, shipment_json
 from ...store.models import OrderRow
 from ...sync import actions
@@ -34,8 +35,16 @@ class AddShipment(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ShippingId: str = Field(min_length=1, max_length=100, description="the tracking number")
     Shipper: str = Field(min_length=1, max_length=100, description="the carrier, e.g. DHL")
-    TrackingUrl: str = Field("", max_length=2000)
+    TrackingUrl: str = Field("", max_length=2000, description="an http(s) link to the carrier's tracking page")
     Comment: str = Field("", max_length=2000, description="accepted for Billbee compatibility; not stored")
+
+    @field_validator("TrackingUrl")
+    @classmethod
+    def _http_only(cls, value: str) -> str:
+        value = value.strip()
+        if (problem := link_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
 
 
 class TranslatedText(BaseModel):

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 
 from ... import readmodel
 from ...domain import OrderState
+from ...domain.links import link_problem
 from ...forwarding.queue import forward_order
 from ...forwarding.targets import list_targets
 from ...sync import actions
@@ -133,7 +134,7 @@ def ship(order_id: int, page: Page = Depends(writer)):
     carrier = page.form.get("carrier", "").strip()[:100]
     number = page.form.get("tracking_number", "").strip()[:100]
     url = page.form.get("tracking_url", "").strip()[:500]
-    if url and not url.lower().startswith(("https://", "http://")):
+    if link_problem(url) is not None:
         page.flash("The tracking link must start with https://.", "error")
         return redirect(f"/orders/{order_id}")
     return _act(page, order_id, lambda: actions.ship(page.hub, order_id, carrier=carrier, tracking_number=number,
