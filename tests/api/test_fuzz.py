@@ -19,6 +19,8 @@ from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ordersync.sync.connections import add_connection
+
 # CI replays one fixed sample (a red run is reproducible); other runs draw new ones. Sized for about a minute
 # per database on two shared cores.
 FUZZ = settings(max_examples=1500, deadline=None, derandomize=IN_CI,
@@ -76,19 +78,51 @@ def _quote(value: str) -> str:
     return quote(value.encode("utf-8", "surrogatepass"), safe="")
 
 
+# One plausible body per route (by path): mutated, it gets past the first check and into the hub's own code.
+PLAUSIBLE = {
+    "/api/v1/orders/{id}/orderstate": {"NewStateId": 3, "Comment": "fuzz"},
+    "/api/v1/orders/{id}/shipment": {"ShippingId": "JJD1", "Shipper": "DHL", "TrackingUrl": "https://t.example/1"},
+    "/api/v1/orders/{id}/send-message": {"Subject": "Hallo", "Body": "Ihre Bestellung"},
+    "/api/v1/orders/{id}/tags": {"Tags": ["eilig"]},
+    "/api/v1/products/updatestock": {"Sku": "ALPHA-MUG", "NewQuantity": 5, "Reason": "fuzz"},
+    "/api/v1/webhooks": {"WebHookUri": "https://hooks.example/in", "Filters": ["*"], "Description": "fuzz"},
+    "/api/v1/webhooks/{id}": {"Description": "changed", "IsPaused": True},
+}
+
+
+@st.composite
+def mutated(draw, base: dict):
+    body = dict(base)
+    for key in draw(st.lists(st.sampled_from(sorted(base)), max_size=2, unique=True)):
+        if draw(st.booleans()):
+            body[key] = draw(json_values)
+        else:
+            body.pop(key)
+    return body
+
+
+csv_files = st.builds(
+    lambda header, rows, sep: ("\n".join([sep.join(header)] + [sep.join(r) for r in rows])).encode(
+        "utf-8", "surrogatepass"),
+    st.lists(st.sampled_from(["order_number", "created_at", "item_sku", "item_quantity", "total"]) | texts,
+             min_size=1, max_size=5),
+    st.lists(st.lists(texts | integers.map(str), max_size=5), max_size=4), st.sampled_from([";", ",", "\t"]))
+
+
 @st.composite
 def requests(draw, routes, known_ids):
     method, route = draw(st.sampled_from(routes))
+    ids = st.sampled_from(known_ids)
     path = route.path
     for name in re.findall(r"{(\w+)(?::\w+)?}", route.path):
-        value = draw(st.one_of(st.sampled_from(known_ids), integers, texts))
+        value = draw(st.one_of(ids, ids, ids, integers, texts))
         path = re.sub("{" + name + r"(?::\w+)?}", _quote(_text(value)), path)
     query = []
     for param in route.dependant.query_params:
         if draw(st.integers(0, 2)) == 0:
             continue
         for _ in range(draw(st.integers(1, 2))):
-            query.append((param.alias, _text(draw(st.one_of(st.sampled_from(known_ids), integers, texts)))))
+            query.append((param.alias, _text(draw(st.one_of(ids, integers, texts, st.booleans())))))
     if draw(st.integers(0, 10)) == 0:
         query.append((draw(texts), draw(texts)))
     url = path + ("?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in query) if query else "")
@@ -96,7 +130,14 @@ def requests(draw, routes, known_ids):
     if method in ("POST", "PUT", "PATCH"):
         fields = _body_fields(route)
         shaped = st.dictionaries(st.sampled_from(fields), json_values, max_size=len(fields)) if fields else json_values
-        body = draw(st.one_of(shaped, st.lists(shaped, max_size=3), json_values, st.binary(max_size=200)))
+        options = [shaped, st.lists(shaped, max_size=3), json_values, st.binary(max_size=200)]
+        if route.path in PLAUSIBLE:
+            options += [mutated(PLAUSIBLE[route.path])] * 4
+        if route.path == "/api/v1/products/updatestockmultiple":
+            options += [st.lists(mutated(PLAUSIBLE["/api/v1/products/updatestock"]), max_size=3)] * 4
+        if "imports/csv" in route.path:
+            options += [csv_files] * 4
+        body = draw(st.one_of(options))
     return method, url, body
 
 
@@ -113,7 +154,10 @@ def test_no_route_answers_a_5xx_to_arbitrary_input(api, monkeypatch):
     monkeypatch.setenv("ORDERSYNC_API_RATE", "1000000")
     routes = _routes(api.client.app.routes)
     assert len(routes) >= 25, [r.path for _, r in routes]
-    known_ids = [*api.a.order_ids[:2], *api.a.article_ids[:1], api.a.connection_id, 1, api.a.skus[0]]
+    hook = api.a_("POST", "/api/v1/webhooks", json=PLAUSIBLE["/api/v1/webhooks"]).json()["Id"]
+    csv_conn = add_connection(api.hub, "csv", "export", {}, account="alpha")
+    known_ids = [*api.a.order_ids[:2], *api.a.article_ids[:1], api.a.connection_id, csv_conn, hook, 1,
+                 api.a.skus[0], api.b.order_ids[0]]
 
     @FUZZ
     @given(requests(routes, known_ids))
