@@ -63,7 +63,8 @@ def _filters(page: Page, request: Request) -> tuple[readmodel.OrderFilter, dict,
 
 def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name, "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+    # ASCII digits only ("²".isdigit() is true), and no page beyond any offset a database takes
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 1_000_000 else default
 
 
 @router.get("/orders")
