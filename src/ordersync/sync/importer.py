@@ -96,8 +96,9 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
     refused: list[Quarantined] = []
     for order in page.records:
         try:
-            counts.add(_store_orders(hub, account_id, connection_id, [order], [], source=source,
-                                     connector=connector))
+            one = _store_orders(hub, account_id, connection_id, [order], [], source=source, connector=connector)
+            counts.add(one)
+            counts.written.update(one.written)
         except REFUSED as exc:
             if _not_refusal(exc):
                 raise
