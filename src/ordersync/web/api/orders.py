@@ -67,7 +67,7 @@ class SendMessage(ApiBody):
 
 class OrderTags(ApiBody):
     model_config = ConfigDict(extra="forbid")
-    Tags: list[Annotated[str, Field(max_length=100)]] = Field(max_length=50)
+    Tags: list[str] = Field(max_length=50)
 
 
 def _text(value: str | list[TranslatedText]) -> str:
