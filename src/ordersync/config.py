@@ -10,6 +10,11 @@ ORDERSYNC_REDIS_PREFIX  names in Redis start with this (default "ordersync"), so
 ORDERSYNC_WORKER_ID     how this process names itself to channels (User-Agent) and in logs (default host:pid)
 ORDERSYNC_OUTBOX_CLAIM_SECONDS  how long a claimed outbox entry stays with a worker that stopped answering
                         before another sends it (default: the dispatcher's own, 5 minutes)
+ORDERSYNC_MAX_REQUEST_BYTES  largest request body the web server reads (default 1048576 = 1 MiB; CSV uploads
+                        are held to ORDERSYNC_CSV_MAX_MEGABYTES instead); larger ones get 413 before being read
+ORDERSYNC_MAX_WEBHOOK_BYTES  largest webhook delivery a shop may send (default 5242880 = 5 MiB)
+ORDERSYNC_CSV_MAX_MEGABYTES  largest CSV file a connection may fetch or upload (default 50); a connection's
+                        own max_megabytes setting may not exceed it
 """
 
 from __future__ import annotations
@@ -62,3 +67,30 @@ def _positive_int(env: dict[str, str], name: str) -> int | None:
     if not raw.isdigit() or int(raw) <= 0:
         raise ValueError(f"{name}={raw!r}: expected a whole number of seconds above 0")
     return int(raw)
+
+
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
+DEFAULT_MAX_WEBHOOK_BYTES = 5 * 1024 * 1024
+DEFAULT_CSV_MAX_MEGABYTES = 50
+
+
+def _limit(name: str, default: int, unit: str) -> int:
+    """An operator's size limit, read when used (so a changed environment needs no restart of tests)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{name}={raw!r}: expected a whole number of {unit} above 0")
+    return int(raw)
+
+
+def max_request_bytes() -> int:
+    return _limit("ORDERSYNC_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, "bytes")
+
+
+def max_webhook_bytes() -> int:
+    return _limit("ORDERSYNC_MAX_WEBHOOK_BYTES", DEFAULT_MAX_WEBHOOK_BYTES, "bytes")
+
+
+def csv_max_megabytes() -> int:
+    return _limit("ORDERSYNC_CSV_MAX_MEGABYTES", DEFAULT_CSV_MAX_MEGABYTES, "megabytes")

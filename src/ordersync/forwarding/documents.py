@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from fpdf import FPDF
@@ -71,12 +72,25 @@ def order_csv(doc: dict) -> bytes:
     writer.writerow(CSV_COLUMNS)
     a = doc["shipping_address"]
     for item in doc["items"]:
-        writer.writerow((doc["number"], doc["created_at"][:10], doc["shop"], doc["buyer"]["name"],
+        writer.writerow(_inert(cell) for cell in (doc["number"], doc["created_at"][:10], doc["shop"], doc["buyer"]["name"],
                          doc["buyer"]["email"], a["company"], f"{a['first_name']} {a['last_name']}".strip(),
                          a["street"], a["house_number"], a["line2"], a["zip"], a["city"], a["country"],
                          a["phone"], item["sku"], item["ean"], item["title"], item["quantity"],
                          item["unit_price"], item["total_price"], doc["currency"], item["supplier"]))
     return out.getvalue().encode("utf-8-sig")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _inert(cell) -> str:
+    """A cell a spreadsheet shows as text, never runs: one starting like a formula (=, +, -, @, tab, CR) gets
+    a leading single quote, as OWASP's CSV injection advice says. A plain number (a negative amount) stays."""
+    text = "" if cell is None else str(cell)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _amount(value: Decimal) -> str:

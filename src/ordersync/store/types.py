@@ -29,6 +29,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+AMOUNT_MAX = Decimal("99999999999999.9999")  # NUMERIC(18, 4); SQLite's text column is held to the same
+
+
 class Amount(TypeDecorator[Decimal]):
     """NUMERIC on PostgreSQL; text on SQLite, whose NUMERIC would round-trip through float."""
 
@@ -44,6 +47,8 @@ class Amount(TypeDecorator[Decimal]):
         if value is None:
             return None
         value = Decimal(value)
+        if not value.is_finite() or abs(value) > AMOUNT_MAX:
+            raise ValueError(f"{value} is beyond what an amount column holds (at most {AMOUNT_MAX})")
         return str(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):

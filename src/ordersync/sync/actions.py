@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..channels.registry import get_connector
 from ..channels.sdk.capabilities import Capability
 from ..domain import OrderState
+from ..domain.links import link_problem
 from ..domain.timeutil import utcnow
 from ..mail import notices
 from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
@@ -90,6 +91,8 @@ def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, trackin
     """Record a shipment, send its tracking number to the channel, then mark the order shipped."""
     if not carrier.strip() or not tracking_number.strip():
         raise HubError("carrier and tracking number are both required")
+    if (problem := link_problem(tracking_url.strip())) is not None:
+        raise HubError(f"the tracking URL {problem}")
     with hub.db.session() as s:
         order = _order(s, hub, order_id, account)
         s.add(ShipmentRow(order_id=order.id, carrier=carrier.strip(), tracking_number=tracking_number.strip(),

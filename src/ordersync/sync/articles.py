@@ -26,6 +26,7 @@ from ..store.models import ArticleRow, Connection, Listing, OrderItemRow, OrderR
 from . import connections
 from .hub import Hub, HubError
 from .importer import get_position, set_position
+from ..channels.sdk.cleantext import clean_record
 from .quarantine import quarantine
 from .stock import DEFAULT_LOCATION, set_level
 from .synclog import finish_run, start_run
@@ -72,6 +73,8 @@ def import_articles(hub: Hub, connection_id: int, *, progress=None) -> ArticleIm
 def _store_article_page(hub: Hub, row, connection_id: int, page, result: ArticleImportResult) -> None:
     """One transaction per page. Two connections importing the same new SKU at once race for the unique
     (account, sku): the loser's page is rolled back and run again, finding the winner's article."""
+    for article in page.records:
+        clean_record(article)
     for attempt in range(5):
         counts = ArticleImportResult()
         try:

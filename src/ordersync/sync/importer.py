@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, StatementError
 
 from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import ChannelError
-from ..channels.sdk.records import OrderPage, Window
+from ..channels.sdk.cleantext import clean_record
+from ..channels.sdk.records import OrderPage, Quarantined, Window
+from ..domain.codec import dumps
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, Cursor
 from . import connections, leases, webhook_health
@@ -79,15 +81,64 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
                connector: Connector | None = None) -> UpsertCounts:
     """Write one page in one transaction: the orders, what they do to stock, and the stock pushes that
     follow for the *other* channels (the source channel too, if it does not adjust its own stock).
-    A lost insert race re-reads the page (see upsert)."""
+    A lost insert race re-reads the page (see upsert). When the store refuses the page for another reason
+    (a value no column takes), each order is written alone and the ones refused are quarantined with the
+    database's reason, so one bad record never blocks the rest (invariant 5)."""
+    for order in page.records:
+        clean_record(order)
+    try:
+        return _store_orders(hub, account_id, connection_id, page.records, page.quarantined, source=source,
+                             connector=connector)
+    except REFUSED as exc:
+        if _not_refusal(exc) or not page.records:
+            raise
+    counts = UpsertCounts()
+    refused: list[Quarantined] = []
+    for order in page.records:
+        try:
+            one = _store_orders(hub, account_id, connection_id, [order], [], source=source, connector=connector)
+            counts.add(one)
+            counts.written.update(one.written)
+        except REFUSED as exc:
+            if _not_refusal(exc):
+                raise
+            refused.append(Quarantined(external_id=order.external_id, raw=dumps(order),
+                                       reason=f"the database refused this order: {_db_reason(exc)}",
+                                       hint=f"order {order.number or order.external_id}; the connector "
+                                            "mapped a value no column takes"))
+    if page.quarantined or refused:
+        with hub.db.session() as s:
+            quarantine(s, connection_id, "orders", page.quarantined + refused)
+    gone = {q.external_id for q in refused}
+    page.records[:] = [o for o in page.records if o.external_id not in gone]
+    page.quarantined.extend(refused)
+    return counts
+
+
+# What a record's own values can make the store raise; a lost race (IntegrityError) and a lost or broken
+# connection are not the record's fault and fail the page as before.
+REFUSED = (StatementError, OverflowError, UnicodeError)
+
+
+def _not_refusal(exc: Exception) -> bool:
+    return isinstance(exc, (IntegrityError, OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def _db_reason(exc: Exception) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:500]
+
+
+def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, quarantined: list[Quarantined],
+                  *, source: str, connector: Connector | None) -> UpsertCounts:
     own_status = connector.channel_status_for if connector is not None else None
     skip = connection_id if connector is None or connector.adjusts_own_stock else None
     for attempt in range(5):
         try:
             with hub.db.session() as s:
-                article_of = article_resolver(s, account_id, connection_id, page.records)
-                lock_articles(s, {article_of(i) for order in page.records for i in order.items})
-                counts = upsert_orders(s, account_id, connection_id, page.records, source=source,
+                article_of = article_resolver(s, account_id, connection_id, records)
+                lock_articles(s, {article_of(i) for order in records for i in order.items})
+                counts = upsert_orders(s, account_id, connection_id, records, source=source,
                                        own_status=own_status, article_of=article_of)
                 if counts.written:
                     lines = {oid: [(a, i.quantity - order.refunded_quantity(i)) for i in order.items
@@ -95,8 +146,8 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
                              for oid, order in counts.written.items()}
                     affected = apply_orders(s, list(counts.written), new_ids=set(counts.created_ids), lines=lines)
                     propagate(s, affected, skip_connection=skip)
-                if page.quarantined:
-                    quarantine(s, connection_id, "orders", page.quarantined)
+                if quarantined:
+                    quarantine(s, connection_id, "orders", quarantined)
                 return counts
         except IntegrityError:
             if attempt == 4:
@@ -163,6 +214,13 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
             finish_run(hub, run_id, error=result.error, fetched=result.fetched, created=result.created,
                        updated=result.updated, unchanged=result.unchanged, quarantined=result.quarantined)
         return result
+    except Exception as exc:  # not the channel's fault (e.g. the store): the run ends failed, with the reason
+        result.error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:1000]}"
+        _record_failure(hub, connection_id, row.poll_interval, result.error)
+        if run_id is not None:
+            finish_run(hub, run_id, error=result.error, fetched=result.fetched, created=result.created,
+                       updated=result.updated, unchanged=result.unchanged, quarantined=result.quarantined)
+        raise
     finally:
         if connector is not None:
             connector.close()

@@ -8,32 +8,35 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..channels.sdk.cleantext import clean_text
 from ..channels.sdk.records import Quarantined
 from ..domain.timeutil import utcnow
 from ..store.models import QuarantineEntry
 
 
 def _raw_text(raw: Any) -> str:
+    """The record as text any database stores (a NUL in it is what got many records here)."""
     if isinstance(raw, (bytes, bytearray)):
-        return raw.decode("utf-8", "replace")
+        return raw.decode("utf-8", "replace").replace("\x00", "\\x00")
     if isinstance(raw, str):
-        return raw
-    return json.dumps(raw, ensure_ascii=False, default=str)
+        return clean_text(raw.replace("\x00", "\\x00"))
+    return clean_text(json.dumps(raw, ensure_ascii=False, default=str))
 
 
 def quarantine(s: Session, connection_id: int, stream: str, items: list[Quarantined]) -> int:
     now = utcnow()
     for q in items:
-        ext = (q.external_id or "?")[:100]
+        ext = clean_text(q.external_id or "?")[:100]
+        reason, hint = clean_text(q.reason), clean_text(q.hint)
         row = s.scalar(select(QuarantineEntry).where(
             QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == stream,
             QuarantineEntry.external_id == ext))
         if row is None:
-            s.add(QuarantineEntry(connection_id=connection_id, stream=stream, external_id=ext, reason=q.reason,
-                                  hint=q.hint, raw=_raw_text(q.raw), first_seen=now, last_seen=now,
+            s.add(QuarantineEntry(connection_id=connection_id, stream=stream, external_id=ext, reason=reason,
+                                  hint=hint, raw=_raw_text(q.raw), first_seen=now, last_seen=now,
                                   seen_count=1))
         else:
-            row.reason, row.hint, row.raw, row.last_seen = q.reason, q.hint, _raw_text(q.raw), now
+            row.reason, row.hint, row.raw, row.last_seen = reason, hint, _raw_text(q.raw), now
             row.seen_count += 1
             row.resolved_at = None
     s.flush()

@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from ..sync import webhooks
 from ..sync.hub import Hub
+from .bodylimit import BodyLimit
 from .ui import mount_ui
 
 INTAKE_THREADS = 8
@@ -40,6 +41,9 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
 
     @app.post("/webhooks/{system}/{token}", include_in_schema=False)
     async def intake(system: str, token: str, request: Request) -> JSONResponse:
+        # the address is the first secret: an unknown one is refused before its body is read (BodyLimit caps it)
+        if not await anyio.to_thread.run_sync(webhooks.known_address, hub, system, token, limiter=limiter):
+            return JSONResponse({"status": "unknown webhook address"}, status_code=404)
         body = await request.body()
         result = await anyio.to_thread.run_sync(take, system, token, dict(request.headers), body, limiter=limiter)
         status = 200 if result.status in (200, 202) else result.status
@@ -51,6 +55,7 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
             s.execute(text("SELECT 1"))
         return JSONResponse({"ok": True})
 
+    app.add_middleware(BodyLimit)
     mount_ui(app, hub)
     from .api import mount_api  # the REST API under /api/v1/
 

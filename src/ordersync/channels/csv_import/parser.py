@@ -33,6 +33,7 @@ Progress = Callable[[int, int], None]  # (rows done, rows in the file)
 MAX_LENGTH = {"order_number": 100, "external_id": 100, "item_id": 100, "item_sku": 100, "item_ean": 20,
               "channel_status": 50}
 _CENTI_CENT = Decimal("0.0001")  # the store keeps four decimal places
+MAX_HEADER_CELL = 200
 FIELD_SIZE_LIMIT = 1_000_000  # one cell; the stdlib default (128 KiB) would reject long HTML notes
 
 
@@ -101,6 +102,12 @@ def parse_csv(data: bytes, config: ParserConfig, *, progress: Progress | None = 
     if not records:
         return _fail(result, 1, "", "the file has no header row")
     header_row, header = records[0]
+    too_long = next(((i, h) for i, h in enumerate(header or []) if len(h) > MAX_HEADER_CELL), None)
+    if too_long is not None:  # a column name is short; this is a data file without a header, or not CSV
+        index, name = too_long
+        return _fail(result, header_row, "", f"header cell {index + 1} has {len(name):,} characters (it starts "
+                                             f"{name[:40]!r}); a column name has at most {MAX_HEADER_CELL}: is "
+                                             "the first row the header, and is this a CSV file?")
     result.header = header
     try:
         columns = _resolve_columns(header, config.mapping)

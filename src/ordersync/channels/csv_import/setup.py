@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...config import csv_max_megabytes
 from ..sdk.guide import GuideStep
 from ..sdk.settings import SettingField, SettingsSchema
 from .profiles import PRESETS
@@ -36,7 +37,8 @@ SETTINGS = SettingsSchema((
                       "e.g. %m/%d/%Y %I:%M %p."),
     SettingField("skip_duplicates", "Skip duplicate order numbers", "bool", required=False, default=True,
                  help="On upload, orders already imported on this connection are skipped, not updated."),
-    SettingField("max_megabytes", "Largest file (MB)", "int", required=False, default=20),
+    SettingField("max_megabytes", "Largest file (MB)", "int", required=False, default=20,
+                 maximum=csv_max_megabytes, maximum_source="the operator's ORDERSYNC_CSV_MAX_MEGABYTES"),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
 ))
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from decimal import InvalidOperation
 from typing import Any, TypeVar
 
+from .cleantext import clean_record
 from .errors import RecordError
 from .records import Quarantined
 
@@ -44,7 +45,7 @@ def map_records(records: Iterable[Any], mapper: Callable[[Any], T],
     failed: list[Quarantined] = []
     for raw in records:
         try:
-            mapped.append(mapper(raw))
+            mapped.append(clean_record(mapper(raw)))
         except RecordError as exc:
             failed.append(quarantine(raw, exc))
     return mapped, failed

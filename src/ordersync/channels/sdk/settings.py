@@ -22,6 +22,9 @@ class SettingField:
     default: Any = None
     help: str = ""
     choices: tuple[str, ...] = ()
+    # an int field's ceiling: a number, or a function read at parse time (an operator's setting), and what sets it
+    maximum: Any = None
+    maximum_source: str = ""
 
     def parse(self, raw: Any) -> Any:
         if raw is None or raw == "":
@@ -48,7 +51,13 @@ def _url(f: SettingField, raw: Any) -> str:
 
 
 def _int(f: SettingField, raw: Any) -> int:
-    return int(raw)
+    value = int(raw)
+    ceiling = f.maximum() if callable(f.maximum) else f.maximum
+    if ceiling is not None and value > ceiling:
+        where = f" ({f.maximum_source})" if f.maximum_source else ""
+        raise SettingsError(f"setting {f.name!r} ({f.label}) is {value}: at most {ceiling} is allowed on this "
+                            f"hub{where}")
+    return value
 
 
 def _bool(f: SettingField, raw: Any) -> bool:

@@ -16,5 +16,6 @@ from .auth import Auth, RateLimiter
 
 def mount_api(app: FastAPI, hub: Hub, *, rate: float | None = None, burst: float | None = None) -> None:
     auth = Auth(hub, RateLimiter(rate, burst))
+    app.state.api_auth = auth  # ApiRoute checks the key of a request with a body before reading the body
     for module in (orders, products, shipments, connections, imports, webhooks):
         app.include_router(module.router(hub, auth))

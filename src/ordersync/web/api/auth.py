@@ -12,7 +12,7 @@ import math
 import os
 import threading
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ...accounts import UserInfo, can_write, user_for_api_key
@@ -60,24 +60,12 @@ class Auth:
     def __init__(self, hub: Hub, limiter: RateLimiter) -> None:
         self.hub, self.limiter = hub, limiter
 
-        def user(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> UserInfo:
-            key = credentials.credentials.strip() if credentials is not None else ""
-            if not key:
-                raise ApiError(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>' "
-                               "(create one with `ordersync apikeys create EMAIL` or under Account)",
-                               field="Authorization", where="header", headers={"WWW-Authenticate": "Bearer"})
-            info = user_for_api_key(hub, key)
-            if info is None:
-                raise ApiError(401, "unauthorized", "the API key is not valid or has been revoked",
-                               field="Authorization", where="header",
-                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-            wait = limiter.wait(hashlib.sha256(key.encode()).hexdigest())
-            if wait > 0:
-                seconds = max(1, math.ceil(wait))
-                raise ApiError(429, "rate_limited", f"more than {limiter.burst:g} requests at once or "
-                               f"{limiter.rate:g} per second with this key; retry after {seconds} s",
-                               headers={"Retry-After": str(seconds)})
-            return info
+        def user(request: Request,
+                 credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> UserInfo:
+            checked = getattr(request.state, "api_user", None)  # ApiRoute checked it before reading a body
+            if checked is not None:
+                return checked
+            return self.authenticate(credentials.credentials if credentials is not None else "")
 
         def writer(current: UserInfo = Depends(user)) -> UserInfo:
             if not can_write(current):
@@ -87,3 +75,27 @@ class Auth:
 
         self.user = user
         self.writer = writer
+
+    def authenticate(self, key: str) -> UserInfo:
+        """The user of an API key (and one request off its rate budget), or the ApiError that says why not."""
+        key = key.strip()
+        if not key:
+            raise ApiError(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>' "
+                           "(create one with `ordersync apikeys create EMAIL` or under Account)",
+                           field="Authorization", where="header", headers={"WWW-Authenticate": "Bearer"})
+        info = user_for_api_key(self.hub, key) if "\x00" not in key and len(key) <= 500 else None
+        if info is None:
+            raise ApiError(401, "unauthorized", "the API key is not valid or has been revoked",
+                           field="Authorization", where="header",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        wait = self.limiter.wait(hashlib.sha256(key.encode()).hexdigest())
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise ApiError(429, "rate_limited", f"more than {self.limiter.burst:g} requests at once or "
+                           f"{self.limiter.rate:g} per second with this key; retry after {seconds} s",
+                           headers={"Retry-After": str(seconds)})
+        return info
+
+    def authenticate_header(self, header: str) -> UserInfo:
+        scheme, _, key = header.partition(" ")
+        return self.authenticate(key if scheme.lower() == "bearer" else "")

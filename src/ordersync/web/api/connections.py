@@ -11,14 +11,14 @@ from ...readmodel.shapes import connection_json, ts
 from ...sync.hub import Hub
 from ...sync.synclog import recent_runs
 from .auth import Auth
-from .common import MAX_PAGE_SIZE, paged, result
+from .common import MAX_PAGE, MAX_PAGE_SIZE, Id, paged, result
 from .errors import ApiRoute, not_found
 
 
 def router(hub: Hub, auth: Auth) -> APIRouter:
     r = APIRouter(prefix="/api/v1", tags=["Connections"], route_class=ApiRoute)
 
-    def list_connections(user: UserInfo = Depends(auth.user), page: int = Query(1, ge=1),
+    def list_connections(user: UserInfo = Depends(auth.user), page: int = Query(1, ge=1, le=MAX_PAGE),
                          pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
         rows = readmodel.connection_health(hub, user.account_id)
         start = (page - 1) * pageSize
@@ -31,7 +31,7 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
                     summary="The same, at Billbee's path", operation_id="list_connections_billbee_path")
 
     @r.get("/connections/{id}", summary="One connection with its health")
-    def get_connection(id: int, user: UserInfo = Depends(auth.user)) -> dict:
+    def get_connection(id: Id, user: UserInfo = Depends(auth.user)) -> dict:
         found = next((h for h in readmodel.connection_health(hub, user.account_id) if h.id == id), None)
         if found is None:
             raise not_found("connection", id)

@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from ...sync.hub import HubError
 
@@ -63,12 +64,31 @@ def _validation(exc: RequestValidationError) -> JSONResponse:
     return error_response(400, "invalid_request", summary, errors)
 
 
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _refuse_nul(request: Request) -> None:
+    """No field holds a NUL character (PostgreSQL refuses it in text): say so before any query sees it."""
+    for where, items in (("path", request.path_params.items()), ("query", request.query_params.multi_items())):
+        for name, value in items:
+            if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+                label = _PARTS[where]
+                field = name.replace("\x00", "\\x00")[:100]
+                raise ApiError(400, "invalid_request", f"{label} {field}: contains a NUL character (%00), which no "
+                               "field may hold", field=field, where=where)
+
+
 class ApiRoute(APIRoute):
     def get_route_handler(self):
         handler = super().get_route_handler()
 
         async def handle(request: Request):
             try:
+                _refuse_nul(request)
+                auth = getattr(request.app.state, "api_auth", None)
+                if auth is not None and request.method in _WITH_BODY:  # the key before the body is read
+                    request.state.api_user = await run_in_threadpool(
+                        auth.authenticate_header, request.headers.get("authorization", ""))
                 return await handler(request)
             except ApiError as exc:
                 return error_response(exc.status, exc.code, exc.message, exc.errors, exc.headers)

@@ -9,10 +9,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...accounts import UserInfo
+from ...channels.csv_import.profiles import PRESETS
 from ...channels.csv_import.upload import import_file
 from ...store.models import Connection
 from ...sync.hub import Hub
 from .auth import Auth
+from .common import Id
 from .errors import ApiError, ApiRoute, not_found
 
 MAX_UPLOAD = 50 * 1024 * 1024  # a hard ceiling before the connection's own max_megabytes applies
@@ -24,11 +26,14 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
     @r.post("/connections/{id}/imports/csv", summary="Import a CSV file of orders (the body is the file)",
             openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {
                 "type": "string", "format": "binary"}}}}})
-    async def import_csv(id: int, request: Request, user: UserInfo = Depends(auth.writer),
+    async def import_csv(id: Id, request: Request, user: UserInfo = Depends(auth.writer),
                          dryRun: bool = Query(False, description="parse and report; write nothing"),
                          skipInvalid: bool = Query(False, description="write the valid orders, quarantine the rest"),
                          profile: str | None = Query(None, description="column profile for this file"),
                          filename: str = Query("", max_length=200)) -> JSONResponse:
+        if profile is not None and profile not in PRESETS:
+            raise ApiError(400, "invalid_request", f"query parameter profile: no column profile {profile[:50]!r}; "
+                           f"use one of {', '.join(PRESETS)}", field="profile", where="query")
         with hub.db.session() as s:
             conn = s.get(Connection, id)
             if conn is None or conn.account_id != user.account_id:
@@ -41,7 +46,9 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
             raise ApiError(413, "too_large", f"the file has {len(data):,} bytes; at most {MAX_UPLOAD:,} are accepted")
         report = await run_in_threadpool(import_file, hub, id, data, filename=filename, dry_run=dryRun,
                                          skip_invalid=skipInvalid, profile=profile)
-        refused = bool(report.rejected) and not report.imported and not dryRun
+        # a file that cannot be read at all (no header, a giant header cell) is refused, dry run or not
+        unreadable = report.message.startswith("nothing imported:") and not report.preview and not report.rows
+        refused = bool(report.rejected) and not report.imported and (not dryRun or unreadable)
         body = {"ErrorMessage": report.message if refused else None, "ErrorCode": 422 if refused else 0,
                 "Data": report.to_dict()}
         return JSONResponse(body, status_code=422 if refused else 200)

@@ -9,49 +9,63 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 from sqlalchemy import or_, select
 
 from ... import readmodel
 from ...accounts import UserInfo
 from ...domain import OrderState
+from ...domain.links import link_problem
 from ...readmodel.shapes import order_detail_json, order_summary_json, shipment_json
 from ...store.models import OrderRow
 from ...sync import actions
 from ...sync.hub import Hub
 from .auth import Auth
-from .common import MAX_PAGE_SIZE, paged, result, when
+from .common import MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, ApiBody, Id, paged, result, when
 from .errors import ApiError, ApiRoute, not_found
 
 
-class OrderStateUpdate(BaseModel):
+class OrderStateUpdate(ApiBody):
     model_config = ConfigDict(extra="forbid")
     NewStateId: int = Field(ge=1, le=17, description="the order state id (1-17, Billbee's numbering)")
     Comment: str = Field("", max_length=2000, description="passed to the channel where it takes one")
 
 
-class AddShipment(BaseModel):
+class AddShipment(ApiBody):
     model_config = ConfigDict(extra="forbid")
     ShippingId: str = Field(min_length=1, max_length=100, description="the tracking number")
     Shipper: str = Field(min_length=1, max_length=100, description="the carrier, e.g. DHL")
-    TrackingUrl: str = Field("", max_length=2000)
+    TrackingUrl: str = Field("", max_length=2000, description="an http(s) link to the carrier's tracking page")
     Comment: str = Field("", max_length=2000, description="accepted for Billbee compatibility; not stored")
 
+    @field_validator("TrackingUrl")
+    @classmethod
+    def _http_only(cls, value: str) -> str:
+        value = value.strip()
+        if (problem := link_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
 
-class TranslatedText(BaseModel):
-    Text: str
-    LanguageCode: str = ""
+
+MAX_SUBJECT, MAX_MESSAGE = 200, 10_000  # as the web UI's message form
 
 
-class SendMessage(BaseModel):
+class TranslatedText(ApiBody):
+    Text: str = Field(max_length=MAX_MESSAGE)
+    LanguageCode: str = Field("", max_length=10)
+
+
+class SendMessage(ApiBody):
     model_config = ConfigDict(extra="forbid")
-    Subject: str | list[TranslatedText] = ""
-    Body: str | list[TranslatedText] = Field(description="the message; a string or Billbee's translated texts")
+    Subject: str | list[TranslatedText] = Field("", max_length=MAX_SUBJECT)
+    Body: str | list[TranslatedText] = Field(max_length=MAX_MESSAGE,
+                                             description="the message (at most 10,000 characters); a string "
+                                                         "or Billbee's translated texts")
     SendMode: int | None = Field(None, description="accepted for Billbee compatibility; the channel decides")
     AlternativeMail: str | None = Field(None, description="accepted for Billbee compatibility; not used")
 
 
-class OrderTags(BaseModel):
+class OrderTags(ApiBody):
     model_config = ConfigDict(extra="forbid")
     Tags: list[str] = Field(max_length=50)
 
@@ -81,9 +95,13 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
         tag: str | None = Query(None, max_length=100),
         search: str | None = Query(None, max_length=200, description="number, external id, buyer, e-mail, SKU"),
         sort: str = Query("-created", description="created, modified, number, total or state; - descends"),
-        page: int = Query(1, ge=1),
+        page: int = Query(1, ge=1, le=MAX_PAGE),
         pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
     ) -> dict:
+        for i, conn in enumerate(shopId):
+            if not 1 <= conn <= MAX_ID:
+                raise ApiError(400, "invalid_request", f"query parameter shopId: {conn} is not a connection id "
+                               f"(1 to {MAX_ID})", field=f"shopId.{i}", where="query")
         for i, state in enumerate(orderStateId):
             if not 1 <= state <= 17:
                 raise ApiError(400, "invalid_request", f"query parameter orderStateId: {state} is not a state id "
@@ -114,25 +132,25 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
         return result(order_detail_json(owned(user, ids[0])))
 
     @r.get("/{id}", summary="One order with items, addresses, payments, shipments and history")
-    def get_order(id: int, user: UserInfo = Depends(auth.user)) -> dict:
+    def get_order(id: Id, user: UserInfo = Depends(auth.user)) -> dict:
         return result(order_detail_json(owned(user, id)))
 
     @r.put("/{id}/orderstate", summary="Change the order's state; the channel is updated by the outbox")
-    def set_state(id: int, body: OrderStateUpdate, user: UserInfo = Depends(auth.writer)) -> dict:
+    def set_state(id: Id, body: OrderStateUpdate, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
         state = OrderState(body.NewStateId)
         changed = actions.set_state(hub, id, state, comment=body.Comment, account=user.account_name)
         return result({"BillBeeOrderId": id, "State": int(state), "StateName": state.name_en, "Changed": changed})
 
     @r.post("/{id}/shipment", status_code=201, summary="Add a shipment (carrier, tracking) and mark it shipped")
-    def add_shipment(id: int, body: AddShipment, user: UserInfo = Depends(auth.writer)) -> dict:
+    def add_shipment(id: Id, body: AddShipment, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
         actions.ship(hub, id, carrier=body.Shipper, tracking_number=body.ShippingId, tracking_url=body.TrackingUrl,
                      account=user.account_name)
         return result(shipment_json(owned(user, id).shipments[-1]))
 
     @r.post("/{id}/send-message", summary="Send a message to the buyer (through the channel or by e-mail)")
-    def send_message(id: int, body: SendMessage, user: UserInfo = Depends(auth.writer)) -> dict:
+    def send_message(id: Id, body: SendMessage, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
         text = _text(body.Body)
         if not text.strip():
@@ -142,21 +160,21 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
         return result({"BillBeeOrderId": id, "Sent": True})
 
     @r.get("/{id}/tags", summary="The order's tags")
-    def get_tags(id: int, user: UserInfo = Depends(auth.user)) -> dict:
+    def get_tags(id: Id, user: UserInfo = Depends(auth.user)) -> dict:
         return result(owned(user, id).tags)
 
     @r.post("/{id}/tags", summary="Add tags (tags already there are kept)")
-    def add_tags(id: int, body: OrderTags, user: UserInfo = Depends(auth.writer)) -> dict:
+    def add_tags(id: Id, body: OrderTags, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
         return result(readmodel.set_tags(hub, user.account_id, id, body.Tags))
 
     @r.put("/{id}/tags", summary="Replace all tags")
-    def replace_tags(id: int, body: OrderTags = Body(), user: UserInfo = Depends(auth.writer)) -> dict:
+    def replace_tags(id: Id, body: OrderTags = Body(), user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
         return result(readmodel.set_tags(hub, user.account_id, id, body.Tags, replace=True))
 
     @r.delete("/{id}/tags/{tag}", summary="Remove one tag")
-    def remove_tag(id: int, tag: str, user: UserInfo = Depends(auth.writer)) -> dict:
+    def remove_tag(id: Id, tag: str, user: UserInfo = Depends(auth.writer)) -> dict:
         if tag not in owned(user, id).tags:
             raise ApiError(404, "not_found", f"order {id} has no tag {tag!r}")
         return result(readmodel.remove_tag(hub, user.account_id, id, tag))

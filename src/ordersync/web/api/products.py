@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Literal
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ... import readmodel
 from ...accounts import UserInfo
@@ -18,14 +18,18 @@ from ...readmodel.shapes import article_detail_json, article_summary_json, numbe
 from ...sync import stock
 from ...sync.hub import Hub, HubError
 from .auth import Auth
-from .common import MAX_PAGE_SIZE, paged, result
+from .common import MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, ApiBody, paged, result
 from .errors import ApiError, ApiRoute
 
 
-class UpdateStock(BaseModel):
+MAX_QUANTITY = Decimal(1_000_000_000)  # far above any stock, far inside the amount column (NUMERIC(18, 4))
+
+
+class UpdateStock(ApiBody):
     model_config = ConfigDict(extra="forbid")
     Sku: str = Field(min_length=1, max_length=100, description="the article's SKU")
-    NewQuantity: Decimal = Field(ge=0, description="the new absolute on-hand quantity (a whole number)")
+    NewQuantity: Decimal = Field(ge=0, le=MAX_QUANTITY,
+                                 description="the new absolute on-hand quantity (a whole number up to a billion)")
     Reason: str = Field("", max_length=500)
     StockId: str | None = Field(None, max_length=50, description="the stock location (default: 'default')")
     BillbeeId: int | None = Field(None, description="when given, must be the id of the article with this SKU")
@@ -60,7 +64,8 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
 
     @r.get("", summary="List articles by SKU with on-hand, reserved and available stock")
     def list_products(user: UserInfo = Depends(auth.user), search: str | None = Query(None, max_length=200),
-                      page: int = Query(1, ge=1), pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
+                      page: int = Query(1, ge=1, le=MAX_PAGE),
+                      pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
         p = readmodel.list_articles(hub, user.account_id, search or "", page=page, page_size=pageSize)
         return paged([article_summary_json(a) for a in p.rows], page=page, page_size=pageSize, total=p.total)
 
@@ -68,9 +73,9 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
     def get_product(id: str, user: UserInfo = Depends(auth.user),
                     lookupBy: Literal["id", "sku", "ean"] = Query("id")) -> dict:
         if lookupBy == "id":
-            if not id.isdigit():
-                raise ApiError(400, "invalid_request", f"path parameter id: {id!r} is not an article id; "
-                               "add lookupBy=sku to look up by SKU", field="id", where="path")
+            if not id.isascii() or not id.isdigit() or not 1 <= int(id) <= MAX_ID:
+                raise ApiError(400, "invalid_request", f"path parameter id: {id[:50]!r} is not an article id "
+                               f"(1 to {MAX_ID}); add lookupBy=sku to look up by SKU", field="id", where="path")
             article_id = int(id)
         elif lookupBy == "sku":
             article_id = readmodel.find_article(hub, user.account_id, id)

@@ -9,7 +9,7 @@ from ...accounts import UserInfo
 from ...readmodel.shapes import shipment_json
 from ...sync.hub import Hub
 from .auth import Auth
-from .common import MAX_PAGE_SIZE, paged, when
+from .common import MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, paged, when
 from .errors import ApiRoute
 
 
@@ -18,8 +18,10 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
 
     def list_shipments(user: UserInfo = Depends(auth.user),
                        createdAtMin: str | None = Query(None, description="ISO 8601 with offset"),
-                       createdAtMax: str | None = Query(None), orderId: int | None = Query(None),
-                       minimumShipmentId: int | None = Query(None, ge=1), page: int = Query(1, ge=1),
+                       createdAtMax: str | None = Query(None),
+                       orderId: int | None = Query(None, ge=1, le=MAX_ID),
+                       minimumShipmentId: int | None = Query(None, ge=1, le=MAX_ID),
+                       page: int = Query(1, ge=1, le=MAX_PAGE),
                        pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
         p = readmodel.list_shipments(hub, user.account_id, order_id=orderId,
                                      created_from=when(createdAtMin, "createdAtMin"),

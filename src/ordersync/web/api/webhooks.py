@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ...accounts import UserInfo
 from ...notify import EVENT_TYPES
@@ -18,11 +18,11 @@ from ...notify.delivery import RETRY_DELAYS
 from ...readmodel.shapes import ts
 from ...sync.hub import Hub
 from .auth import Auth
-from .common import MAX_PAGE_SIZE, paged, result
+from .common import MAX_PAGE, MAX_PAGE_SIZE, ApiBody, Id, paged, result
 from .errors import ApiRoute, not_found
 
 
-class WebHookCreate(BaseModel):
+class WebHookCreate(ApiBody):
     model_config = ConfigDict(extra="forbid")
     WebHookUri: str = Field(min_length=1, max_length=2000, description="http(s) URL that receives the POSTs")
     Filters: list[str] = Field(min_length=1, description=f"events: {', '.join(EVENT_TYPES)}, or *")
@@ -32,7 +32,7 @@ class WebHookCreate(BaseModel):
     IsPaused: bool = False
 
 
-class WebHookUpdate(BaseModel):
+class WebHookUpdate(ApiBody):
     model_config = ConfigDict(extra="forbid")
     WebHookUri: str | None = Field(None, min_length=1, max_length=2000)
     Filters: list[str] | None = Field(None, min_length=1)
@@ -84,32 +84,33 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
                                  secret=body.Secret, active=not body.IsPaused))
 
     @r.get("/{id}", summary="One subscription")
-    def get_webhook(id: int, user: UserInfo = Depends(auth.user)) -> dict:
+    def get_webhook(id: Id, user: UserInfo = Depends(auth.user)) -> dict:
         return _json(own(user, id))
 
     @r.put("/{id}", summary="Change a subscription (fields left out stay as they are)")
-    def update_webhook(id: int, body: WebHookUpdate, user: UserInfo = Depends(auth.writer)) -> dict:
+    def update_webhook(id: Id, body: WebHookUpdate, user: UserInfo = Depends(auth.writer)) -> dict:
         own(user, id)
         return _json(subs.update(hub, user.account_id, id, url=body.WebHookUri, events=body.Filters,
                                  description=body.Description, secret=body.Secret,
                                  active=None if body.IsPaused is None else not body.IsPaused))
 
     @r.delete("/{id}", summary="Delete a subscription and its delivery log")
-    def delete_webhook(id: int, user: UserInfo = Depends(auth.writer)) -> dict:
+    def delete_webhook(id: Id, user: UserInfo = Depends(auth.writer)) -> dict:
         own(user, id)
         subs.delete(hub, user.account_id, id)
         return result({"Id": id, "Deleted": True})
 
     @r.get("/{id}/deliveries", summary="Deliveries, newest first, with their status and attempt count")
-    def deliveries(id: int, user: UserInfo = Depends(auth.user),
+    def deliveries(id: Id, user: UserInfo = Depends(auth.user),
                    status: Literal["pending", "sending", "done", "dead"] | None = Query(None),
-                   page: int = Query(1, ge=1), pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
+                   page: int = Query(1, ge=1, le=MAX_PAGE),
+                   pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
         own(user, id)
         rows, total = subs.deliveries(hub, user.account_id, id, status=status, page=page, page_size=pageSize)
         return paged([_delivery_json(d) for d in rows], page=page, page_size=pageSize, total=total)
 
     @r.get("/{id}/deliveries/{deliveryId}", summary="One delivery with its body and every attempt")
-    def delivery(id: int, deliveryId: int, user: UserInfo = Depends(auth.user)) -> dict:
+    def delivery(id: Id, deliveryId: Id, user: UserInfo = Depends(auth.user)) -> dict:
         own(user, id)
         try:
             return result(_delivery_json(subs.delivery(hub, user.account_id, id, deliveryId)))
@@ -117,7 +118,7 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
             raise not_found("delivery", deliveryId) from None
 
     @r.post("/{id}/deliveries/{deliveryId}/redeliver", summary="Send a delivery again now (e.g. a dead one)")
-    def redeliver(id: int, deliveryId: int, user: UserInfo = Depends(auth.writer)) -> dict:
+    def redeliver(id: Id, deliveryId: Id, user: UserInfo = Depends(auth.writer)) -> dict:
         own(user, id)
         try:
             return result(_delivery_json(subs.redeliver(hub, user.account_id, id, deliveryId)))

@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/articles")
 def articles(request: Request, q: str = "", page: Page = Depends(viewer)):
     raw = request.query_params.get("page", "1")
-    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    number = int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 1_000_000 else 1
     result = readmodel.list_articles(page.hub, page.account_id, q.strip()[:200], page=number, page_size=50)
     if number > result.pages:
         number = result.pages

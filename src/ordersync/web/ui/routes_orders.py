@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 
 from ... import readmodel
 from ...domain import OrderState
+from ...domain.links import link_problem
 from ...forwarding.queue import forward_order
 from ...forwarding.targets import list_targets
 from ...sync import actions
@@ -62,7 +63,8 @@ def _filters(page: Page, request: Request) -> tuple[readmodel.OrderFilter, dict,
 
 def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name, "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+    # ASCII digits only ("²".isdigit() is true), and no page beyond any offset a database takes
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 1_000_000 else default
 
 
 @router.get("/orders")
@@ -133,7 +135,7 @@ def ship(order_id: int, page: Page = Depends(writer)):
     carrier = page.form.get("carrier", "").strip()[:100]
     number = page.form.get("tracking_number", "").strip()[:100]
     url = page.form.get("tracking_url", "").strip()[:500]
-    if url and not url.lower().startswith(("https://", "http://")):
+    if link_problem(url) is not None:
         page.flash("The tracking link must start with https://.", "error")
         return redirect(f"/orders/{order_id}")
     return _act(page, order_id, lambda: actions.ship(page.hub, order_id, carrier=carrier, tracking_number=number,
