@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 from .profiles import PRESETS
 
 SETTINGS = SettingsSchema((
@@ -38,6 +38,8 @@ SETTINGS = SettingsSchema((
                  help="On upload, orders already imported on this connection are skipped, not updated."),
     SettingField("max_megabytes", "Largest file (MB)", "int", required=False, default=20),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    VERIFY_TLS,
+    CA_BUNDLE,
 ))
 
 GUIDE = (

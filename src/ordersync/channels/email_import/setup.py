@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema
 
 SETTINGS = SettingsSchema((
     SettingField("host", "IMAP server", help="e.g. imap.example.de"),
@@ -36,6 +36,7 @@ SETTINGS = SettingsSchema((
     SettingField("ca_file", "CA certificate file", required=False, default="",
                  help="A PEM file to trust instead of the system's CAs, for a server with its own CA."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    CA_BUNDLE,
 ))
 
 GUIDE = (

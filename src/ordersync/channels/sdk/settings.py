@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FieldType = Literal["str", "url", "int", "bool", "choice", "mapping"]
+FieldType = Literal["str", "url", "int", "bool", "choice", "mapping", "pem"]
 
 
 class SettingsError(ValueError):
@@ -84,7 +84,23 @@ def _mapping(f: SettingField, raw: Any) -> dict[str, str]:
     return result
 
 
-_PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping}
+def _pem(f: SettingField, raw: Any) -> str:
+    from .tls import CaBundleError, check_ca_bundle
+
+    try:
+        return check_ca_bundle(str(raw))
+    except CaBundleError as exc:
+        raise SettingsError(f"setting {f.name!r}: {exc}") from None
+
+
+_PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping,
+            "pem": _pem}
+
+#: every connector that talks HTTP(S) or IMAP over TLS offers these two (see :mod:`.tls`)
+VERIFY_TLS = SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True)
+CA_BUNDLE = SettingField("ca_bundle", "CA certificates (PEM)", "pem", required=False, default="",
+                         help="For a shop whose certificate a private CA signed: paste that CA's certificate "
+                              "(-----BEGIN CERTIFICATE----- ...). It is trusted for this connection only.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,8 @@ class FieldView:
 def _kind(f: SettingField) -> str:
     if f.secret:
         return "secret"
-    return {"url": "url", "int": "number", "bool": "yesno", "choice": "select", "mapping": "mapping"}.get(f.type,
-                                                                                                        "text")
+    kinds = {"url": "url", "int": "number", "bool": "yesno", "choice": "select", "mapping": "mapping", "pem": "pem"}
+    return kinds.get(f.type, "text")
 
 
 def _shown(f: SettingField, value: Any) -> str:
