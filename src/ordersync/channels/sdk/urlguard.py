@@ -150,11 +150,13 @@ class UrlPolicy:
             return False
 
     def allows_address(self, address: str) -> bool:
+        """Whether ``address`` lies in an allowed range (a single allowed address only allows that literal
+        host, not every name that resolves to it)."""
         try:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
         except ValueError:
             return False
-        return str(ip) in self.allow_hosts or any(ip.version == n.version and ip in n for n in self.allow_networks)
+        return any(ip.version == n.version and ip in n for n in self.allow_networks)
 
 
 def _split_allow(entries: Iterable[str]) -> tuple[frozenset[str],
@@ -178,6 +180,20 @@ def _split_allow(entries: Iterable[str]) -> tuple[frozenset[str],
             pass
         hosts.add(key)
     return frozenset(hosts), tuple(networks)
+
+
+LOOPBACK = ("127.0.0.0/8", "::1", "localhost")
+
+
+def allow_loopback(env: dict[str, str] | None = None) -> None:
+    """Let the hub reach loopback in this process and its children: for its own sandboxes (the demo,
+    the benchmarks, the test suite), never for a production install. Keeps what the operator allowed."""
+    env = os.environ if env is None else env  # type: ignore[assignment]
+    current = env.get(ALLOW_ENV)
+    if current is None:
+        current = env.get(LEGACY_ALLOW_ENV) or ""
+    entries = [e.strip() for e in current.split(",") if e.strip()]
+    env[ALLOW_ENV] = ",".join(entries + [e for e in LOOPBACK if e not in entries])
 
 
 def default_policy(**limits: object) -> UrlPolicy:
