@@ -218,6 +218,33 @@ def check_url(url: str, policy: UrlPolicy) -> tuple[str, int]:
     return host, port or (443 if parts.scheme.lower() == "https" else 80)
 
 
+def literal_address(host: str) -> str | None:
+    """The address a host written as a number stands for (``127.0.0.1``, ``[::1]``, ``2130706433``,
+    ``0x7f.1``: every form the C resolver accepts), or None for a host name."""
+    key = _host_key(host)
+    try:
+        return str(ipaddress.ip_address(key))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(key))
+    except OSError:
+        return None
+
+
+def refuse_private_literal(url: str, policy: UrlPolicy | None = None) -> None:
+    """At the time a URL is entered: refuse one whose host is a non-public address written as a number,
+    so the user hears it at once (names are checked when connecting, as every connection is)."""
+    policy = policy or default_policy()
+    host = _host_key(urlsplit(url).hostname or "")
+    address = literal_address(host) if host else None
+    if address is None or policy.allows(host) or policy.allows_address(address):
+        return
+    if problem := address_problem(address):
+        raise UrlRefused(f"{url!r}: {problem}; the hub does not call addresses of its own network "
+                         f"(an operator can allow it with {ALLOW_ENV})")
+
+
 def resolve_checked(host: str, port: int, policy: UrlPolicy) -> list[str]:
     """Every address ``host`` resolves to, refused as a whole if any of them is not public (unless the
     operator allowed the host)."""
