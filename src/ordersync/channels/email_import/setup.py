@@ -6,9 +6,9 @@ from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema
 
 SETTINGS = SettingsSchema((
-    SettingField("host", "IMAP server", help="e.g. imap.example.de"),
+    SettingField("host", "IMAP server", help="e.g. imap.example.de", destination=True),
     SettingField("port", "Port", "int", required=False, default=993,
-                 help="993 for TLS, 143 for STARTTLS."),
+                 help="993 for TLS, 143 for STARTTLS.", destination=True),
     SettingField("security", "Encryption", "choice", required=False, default="tls", choices=("tls", "starttls"),
                  help="tls: encrypted from the start (port 993); starttls: upgraded after connecting (port 143). "
                       "Unencrypted IMAP is not offered."),

@@ -22,6 +22,8 @@ class SettingField:
     default: Any = None
     help: str = ""
     choices: tuple[str, ...] = ()
+    #: part of where the connection's secrets go (URL fields always are): changing it needs them again
+    destination: bool = False
 
     def parse(self, raw: Any) -> Any:
         if raw is None or raw == "":
@@ -96,6 +98,21 @@ def _pem(f: SettingField, raw: Any) -> str:
 _PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping,
             "pem": _pem}
 
+def _destination_key(f: SettingField, value: Any) -> Any:
+    text = "" if value is None else str(value).strip()
+    if f.type != "url":
+        return text.lower()
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return text.lower()
+    scheme = parts.scheme.lower()
+    return (parts.hostname or "").rstrip(".").lower(), port or {"https": 443, "http": 80}.get(scheme)
+
+
 #: every connector that talks HTTP(S) or IMAP over TLS offers these two (see :mod:`.tls`)
 VERIFY_TLS = SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True)
 CA_BUNDLE = SettingField("ca_bundle", "CA certificates (PEM)", "pem", required=False, default="",
@@ -122,6 +139,18 @@ class SettingsSchema:
     @property
     def secret_names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields if f.secret)
+
+    def destination_changed(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+        """Labels of the destination fields (URLs by host and port, ``destination`` fields by value) whose
+        value differs between the stored ``old`` and the entered ``new`` settings."""
+        changed = []
+        for f in self.fields:
+            if f.type != "url" and not f.destination:
+                continue
+            before, after = old.get(f.name, f.default), new.get(f.name, f.default)
+            if _destination_key(f, before) != _destination_key(f, after):
+                changed.append(f.label)
+        return changed
 
     def redacted(self, values: dict[str, Any]) -> dict[str, Any]:
         return {k: ("••••••" if k in self.secret_names and v else v) for k, v in values.items()}

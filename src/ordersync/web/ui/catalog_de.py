@@ -489,4 +489,7 @@ DE: dict[str, str] = {
     "API version": "API-Version",
     "Shopify e-mails the buyer on shipment": "Shopify benachrichtigt den Käufer beim Versand per E-Mail",
     "First import as a bulk operation": "Erster Import als Massenvorgang",
+    "The address changed ({fields}): enter this secret again.": "Die Adresse hat sich geändert ({fields}): Gib dieses Geheimnis erneut ein.",
+    "CA certificates (PEM)": "CA-Zertifikate (PEM)",
+    "For a shop whose certificate a private CA signed: paste that CA's certificate (-----BEGIN CERTIFICATE----- ...). It is trusted for this connection only.": "Für einen Shop, dessen Zertifikat eine eigene CA signiert hat: füge das Zertifikat dieser CA ein (-----BEGIN CERTIFICATE----- ...). Es gilt nur für diese Verbindung.",
 }
