@@ -63,10 +63,15 @@ def test_a_forward_to_a_name_of_the_hubs_network_is_refused_when_sent(hub, nomsg
     assert "loopback address" in _forward(hub).last_error and receiver.accepted == []
 
 
-def test_smtp_to_the_hubs_own_network_is_refused(starttls_server, certs, no_allowance):
-    config = smtp.SmtpConfig(**smtp_settings(starttls_server, certs))
-    with pytest.raises(UrlRefused, match="loopback"):
-        smtp.verify(config)
+def test_smtp_to_the_hubs_own_network_is_refused(starttls_server, tls_server, certs, monkeypatch):
+    for server in (starttls_server, tls_server):
+        config = smtp.SmtpConfig(**smtp_settings(server, certs))
+        assert "logged in" in smtp.verify(config)  # the session allows loopback
+        with monkeypatch.context() as m:
+            m.delenv(ALLOW_ENV, raising=False)
+            m.delenv(LEGACY_ALLOW_ENV, raising=False)
+            with pytest.raises(UrlRefused, match="loopback"):
+                smtp.verify(config)
 
 
 def test_an_unreachable_smtp_server_gets_one_message(certs, monkeypatch):

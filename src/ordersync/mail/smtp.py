@@ -141,8 +141,11 @@ class GuardedSMTP(smtplib.SMTP):
         return connect_socket(host, port, timeout)
 
 
-class GuardedSMTP_SSL(smtplib.SMTP_SSL, GuardedSMTP):
+class GuardedSMTP_SSL(smtplib.SMTP_SSL):
     """Implicit TLS over the guarded socket; the certificate is still checked against the host name."""
+
+    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+        return self.context.wrap_socket(connect_socket(host, port, timeout), server_hostname=self._host)
 
 
 def _open(config: SmtpConfig, context: ssl.SSLContext) -> smtplib.SMTP:

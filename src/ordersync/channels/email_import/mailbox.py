@@ -52,8 +52,14 @@ class GuardedIMAP4(imaplib.IMAP4):
         return connect_socket(self.host, self.port, timeout)
 
 
-class GuardedIMAP4_SSL(imaplib.IMAP4_SSL, GuardedIMAP4):
-    """Implicit TLS over the guarded socket; the certificate is still checked against the host name."""
+class GuardedIMAP4_SSL(imaplib.IMAP4_SSL):
+    """Implicit TLS over the guarded socket; the certificate is still checked against the host name.
+    (imaplib's own ``IMAP4_SSL._create_socket`` calls ``IMAP4._create_socket`` by name, so this one
+    replaces it instead of relying on the class order.)"""
+
+    def _create_socket(self, timeout):  # type: ignore[no-untyped-def]
+        sock = connect_socket(self.host, self.port, timeout)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
 
 
 class Mailbox:
