@@ -110,14 +110,13 @@ def _settle(hub: Hub, delivery_id: int, status_code: int | None, error: str | No
     return error is None
 
 
-def deliver_due(hub: Hub, *, client: httpx.Client | None = None) -> int:
+def deliver_due(hub: Hub) -> int:
     """Fan out new events, then send every due delivery once. Returns how many were sent successfully.
 
     The scheduler calls this every few seconds; it is safe to run in several processes at once."""
     fan_out(hub)
     prune(hub)
-    own = client is None
-    client = client or guarded_client(default_policy(timeout=TIMEOUT))
+    client = guarded_client(default_policy(timeout=TIMEOUT))  # always guarded: no client can be passed in
     delivered = 0
     try:
         while True:
@@ -130,8 +129,7 @@ def deliver_due(hub: Hub, *, client: httpx.Client | None = None) -> int:
             if len(batch) < BATCH:
                 return delivered
     finally:
-        if own:
-            client.close()
+        client.close()
 
 
 def prune(hub: Hub, keep: timedelta = KEEP_DONE) -> int:
