@@ -26,6 +26,9 @@ from ordersync.channels.sdk.serving import serve_in_thread  # noqa: E402
 from ordersync.channels.woocommerce.sandbox import create_sandbox  # noqa: E402
 from ordersync.store.models import OrderRow, QuarantineEntry  # noqa: E402
 from ordersync.sync.connections import add_connection  # noqa: E402
+from ordersync.channels.sdk.urlguard import allow_loopback  # noqa: E402
+
+allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
 
 ORDERS = int(os.environ.get("BENCH_IMPORT_ORDERS", "20000"))
 SHOPS = int(os.environ.get("BENCH_IMPORT_SHOPS", "8"))

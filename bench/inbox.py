@@ -29,6 +29,9 @@ from ordersync.sync.connections import add_connection
 from ordersync.sync.hub import Hub
 from ordersync.sync.upsert import upsert_orders
 from services import PG_ADMIN  # bench/services.py: bench/ is on sys.path when run
+from ordersync.channels.sdk.urlguard import allow_loopback
+
+allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
 
 ORDERS = int(os.environ.get("BENCH_INBOX_ORDERS", "100000"))
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

@@ -20,6 +20,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from services import PG_ADMIN, REDIS_URL  # bench/services.py: bench/ is on sys.path when run
 
+from ordersync.channels.sdk.urlguard import allow_loopback
+
+allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
+
 HERE = Path(__file__).parent
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
 

@@ -31,6 +31,9 @@ from ordersync.channels.woocommerce.sandbox import create_sandbox  # noqa: E402
 from ordersync.domain.timeutil import utcnow  # noqa: E402
 from ordersync.store.models import Connection, SyncRun  # noqa: E402
 from ordersync.sync.connections import add_connection  # noqa: E402
+from ordersync.channels.sdk.urlguard import allow_loopback  # noqa: E402
+
+allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
 
 CONNECTIONS = int(os.environ.get("BENCH_SCHED_CONNECTIONS", "1000"))
 POLL = int(os.environ.get("BENCH_SCHED_POLL", "60"))

@@ -102,3 +102,18 @@ def hub(hub_config) -> Hub:
     h = Hub.open(hub_config, migrate=False)
     yield h
     h.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_loopback_sandboxes():
+    """The sandboxes run on loopback, which the URL guard refuses by default: the test session allows it
+    the way an operator would (ORDERSYNC_ALLOW_PRIVATE_HOSTS). Tests of the guard itself remove it."""
+    from ordersync.channels.sdk.urlguard import ALLOW_ENV, allow_loopback
+
+    before = os.environ.get(ALLOW_ENV)
+    allow_loopback()
+    yield
+    if before is None:
+        os.environ.pop(ALLOW_ENV, None)
+    else:
+        os.environ[ALLOW_ENV] = before

@@ -259,3 +259,73 @@ def test_two_workers_never_send_one_delivery_twice(api, receiver):
     assert not errors and sum(sent) == 12
     ids = [json.loads(r.body)["Id"] for r in receiver.requests]
     assert len(ids) == 12 and len(set(ids)) == 12
+
+
+# --- SSRF: a staff key must not make the hub call, and read back, a service of the hub's own network ---
+
+class _Internal:
+    """A service that must stay internal: it answers every POST with data an integrator must never see."""
+
+    SECRET = "redis_version:7.2.4 INTERNAL-ONLY"
+
+    def __init__(self) -> None:
+        self.hits = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.hits += 1
+        body = self.SECRET.encode()
+        await send({"type": "http.response.start", "status": 500,
+                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture
+def internal():
+    service = _Internal()
+    with serve_in_thread(service) as server:
+        yield service, server.port
+
+
+def _without_allowance(monkeypatch):
+    from ordersync.channels.sdk.urlguard import ALLOW_ENV, LEGACY_ALLOW_ENV
+
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    monkeypatch.delenv(LEGACY_ALLOW_ENV, raising=False)
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:{port}/x", "http://2130706433:{port}/x", "http://0x7f000001:{port}/x",
+    "http://[::1]:6379/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.7/hook",
+])
+def test_a_webhook_to_an_internal_address_is_refused_when_subscribed(api, internal, monkeypatch, url):
+    _without_allowance(monkeypatch)
+    r = api.call("POST", "/api/v1/webhooks", api.key_a,
+                 json={"WebHookUri": url.format(port=internal[1]), "Filters": ["*"], "Secret": SECRET})
+    assert r.status_code in (400, 422) and "WebHookUri" in r.json()["ErrorMessage"], r.text
+    assert "own network" in r.json()["ErrorMessage"]
+
+
+def test_a_name_that_resolves_internally_is_refused_at_delivery_and_nothing_is_read(api, internal, monkeypatch):
+    """The name passes at subscription time (it is resolved only when connecting); the guard refuses the
+    connection, and the delivery log shows why, not what the internal service would have said."""
+    service, port = internal
+    _without_allowance(monkeypatch)
+    sub = subscribe(api, f"http://localhost:{port}/x", ["order.updated"])
+    api.a_("POST", f"/api/v1/orders/{api.a.order_ids[0]}/tags", json={"Tags": ["vip"]})
+    assert notify.deliver_due(api.hub) == 0
+    assert service.hits == 0
+    (d,) = api.a_("GET", f"/api/v1/webhooks/{sub['Id']}/deliveries").json()["Data"]
+    assert "loopback address" in d["LastError"] and service.SECRET not in json.dumps(d)
+
+
+def test_the_delivery_log_keeps_the_status_code_not_the_answer(api, internal):
+    """Even where the operator allows the address (here: the test session allows loopback), an answer's
+    body never reaches the delivery log."""
+    service, port = internal
+    sub = subscribe(api, f"http://127.0.0.1:{port}/x", ["order.updated"])
+    api.a_("POST", f"/api/v1/orders/{api.a.order_ids[0]}/tags", json={"Tags": ["vip"]})
+    assert notify.deliver_due(api.hub) == 0 and service.hits == 1
+    (d,) = api.a_("GET", f"/api/v1/webhooks/{sub['Id']}/deliveries").json()["Data"]
+    detail = api.a_("GET", f"/api/v1/webhooks/{sub['Id']}/deliveries/{d['Id']}").json()["Data"]
+    assert detail["AttemptLog"][0]["StatusCode"] == 500 and detail["AttemptLog"][0]["Error"].startswith("HTTP 500")
+    assert "INTERNAL-ONLY" not in json.dumps(detail) and "INTERNAL-ONLY" not in json.dumps(d)

@@ -176,3 +176,34 @@ def test_roles_on_shop_pages(hub, role):
     else:
         assert sync.status_code == 303 and "Sync now" in detail
     assert json.loads(conns.load(hub, a.connection_id).settings_json)  # unchanged, still there
+
+
+def test_changing_the_shop_address_requires_the_secrets_again(hub, browser, shop):
+    """A stored secret is never sent to an address it was not entered for: moving the connection to another
+    host with the secret fields left empty is refused (400, naming the fields), and nothing is saved."""
+    conn_id = conns.add_connection(hub, "woocommerce", "Shop", shop, account="A")
+    moved = {"name": "Shop", "poll_interval": "120", "s_url": "https://collector.attacker.example",
+             "s_consumer_key": "", "s_consumer_secret": ""}
+    r = browser.post(f"/settings/shops/{conn_id}", moved)
+    assert r.status_code == 400
+    assert r.text.count("The address changed (Shop URL): enter this secret again.") == 2
+    assert conns.settings_of(hub, conns.load(hub, conn_id))["url"] == shop["url"]
+    port = browser.post(f"/settings/shops/{conn_id}", moved | {"s_url": shop["url"].replace(
+        shop["url"].rsplit(":", 1)[1], "1")})
+    assert port.status_code == 400  # another port on the same host is another service
+    same_host = browser.post(f"/settings/shops/{conn_id}", moved | {"s_url": shop["url"] + "/"})
+    assert same_host.status_code == 303  # the same host: the stored secrets stay
+    entered = browser.post(f"/settings/shops/{conn_id}", moved | {"s_consumer_key": "ck_other",
+                                                                  "s_consumer_secret": "cs_other"})
+    assert entered.status_code == 303
+    saved = conns.settings_of(hub, conns.load(hub, conn_id))
+    assert (saved["url"], saved["consumer_secret"]) == ("https://collector.attacker.example", "cs_other")
+
+
+def test_a_ca_bundle_is_checked_when_a_connection_is_saved(hub, browser, shop):
+    conn_id = conns.add_connection(hub, "woocommerce", "Shop", shop, account="A")
+    form = {"name": "Shop", "poll_interval": "120", "s_url": shop["url"], "s_consumer_key": "",
+            "s_consumer_secret": "", "s_ca_bundle": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"}
+    r = browser.post(f"/settings/shops/{conn_id}", form)
+    assert r.status_code == 400 and "not a CERTIFICATE" in r.text
+    assert 'name="s_ca_bundle"' in browser.get(f"/settings/shops/{conn_id}").text

@@ -1,7 +1,9 @@
 """Delivering one forward: by e-mail (CSV and PDF attached) or as a signed JSON POST.
 
 Everything is read from the database first (``prepare``, inside a session) and sent afterwards (``send``,
-outside it), so a slow mail server or endpoint never holds a database transaction open.
+outside it), so a slow mail server or endpoint never holds a database transaction open. The POST goes
+through the SDK's URL guard, and a failure records the endpoint's status code, never its answer's body
+(the forward log must not become a way to read a service behind the hub).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from email.utils import parseaddr
 import httpx
 
 from ..channels.sdk.errors import PermanentError, RateLimited
-from ..channels.sdk.http import USER_AGENT, make_timeout
+from ..channels.sdk.http import USER_AGENT
 from ..channels.sdk.retry import classify, parse_retry_after
+from ..channels.sdk.urlguard import default_policy, guarded_client
 from ..mail import compose, smtp, templates
 from ..store.models import OrderRow
 from ..store.models_messaging import ForwardTarget, OrderForward
@@ -92,16 +95,16 @@ def _send_http(job: Job) -> str:
                signing.FORWARD_ID_HEADER: str(job.forward_id)}
     where = f"POST {job.address}"
     try:
-        with httpx.Client(timeout=make_timeout(HTTP_TIMEOUT), follow_redirects=False) as client:
+        with guarded_client(default_policy(timeout=HTTP_TIMEOUT)) as client:
             response = client.post(job.address, content=body, headers=headers)
     except httpx.TransportError as exc:
         rule = classify(exc)
         raise rule.error(f"{where}: {rule.message}: {exc or type(exc).__name__}") from None
     if response.status_code >= 300:
         rule = classify(response.status_code)
-        text = f"{where}: HTTP {response.status_code} {rule.message}: {response.text[:200]}".rstrip(": ")
+        text = f"{where}: HTTP {response.status_code} {rule.message}".rstrip(": ")
         if issubclass(rule.error, RateLimited):
             raise rule.error(text, retry_after=parse_retry_after(response.headers.get("retry-after")),
-                             status=response.status_code, body=response.text)
-        raise rule.error(text, status=response.status_code, body=response.text)
+                             status=response.status_code)
+        raise rule.error(text, status=response.status_code)
     return f"HTTP {response.status_code} from {job.address}"

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..channels.sdk.urlguard import UrlRefused, refuse_private_literal
 from ..domain.timeutil import utcnow
 from ..mail.smtp import check_address
 from ..store.models_messaging import ForwardTarget
@@ -35,6 +36,10 @@ def _check(kind: str, address: str) -> str:
         parts = urlsplit(address.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise HubError(f"forwarding target URL {address!r}: give a full http(s):// URL")
+        try:
+            refuse_private_literal(address.strip())
+        except UrlRefused as exc:
+            raise HubError(f"forwarding target URL {exc}") from None
         return address.strip()
     raise HubError(f"forwarding target kind {kind!r}: use email or http")
 

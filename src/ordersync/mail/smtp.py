@@ -3,6 +3,11 @@
 TLS is always verified. A relay with a self-signed or private CA is trusted by giving its CA certificate
 (``ca_pem``), never by switching verification off. Failures are classified like channel failures, so the
 outbox retries a greylisting 4xx or a dropped connection and dead-letters a refused login or recipient.
+
+The connection goes through the SDK's URL guard (a checked address of the host, never the hub's own
+network unless the operator allows it), and every failure to reach an SMTP server reads the same ("could
+not connect to HOST:PORT"), so a connection test cannot scan ports. Changing the host requires the
+password again: a stored password is never sent to a host it was not entered for.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from ..channels.sdk.errors import (
     PermanentError,
     TransientError,
 )
+from ..channels.sdk.urlguard import UrlRefused, connect_socket
 from ..domain.timeutil import utcnow
 from ..store.models_messaging import SmtpSettings
 from ..sync.hub import Hub, HubError
@@ -89,6 +95,10 @@ def save(hub: Hub, *, host: str, port: int | None, security: str, username: str,
         account_id = hub.account_id(account, s)
         row = s.get(SmtpSettings, account_id)
         old = hub.secrets.open(row.secrets) if row else {}
+        if row is not None and password is None and old.get("password") and \
+                (row.host.strip().lower(), row.port) != (host.strip().lower(), port):
+            raise HubError(f"SMTP settings: the server changed from {row.host}:{row.port} to {host.strip()}:{port}; "
+                           "enter the password (field 'password') again, it is not sent to a new server")
         if row is None:
             row = SmtpSettings(account_id=account_id, language="de", notify_buyer_by_mail=False, ca_pem="")
             s.add(row)
@@ -124,12 +134,37 @@ def _config(hub: Hub, row: SmtpSettings) -> SmtpConfig:
         row.notify_buyer_by_mail)
 
 
+class GuardedSMTP(smtplib.SMTP):
+    """smtplib's client, connected through the URL guard to a checked address of its host."""
+
+    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+        return connect_socket(host, port, timeout)
+
+
+class GuardedSMTP_SSL(smtplib.SMTP_SSL):
+    """Implicit TLS over the guarded socket; the certificate is still checked against the host name."""
+
+    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+        return self.context.wrap_socket(connect_socket(host, port, timeout), server_hostname=self._host)
+
+
+def _open(config: SmtpConfig, context: ssl.SSLContext) -> smtplib.SMTP:
+    """Connected and greeted; every way of not reaching an SMTP server is one TransientError."""
+    try:
+        if config.security == "tls":
+            return GuardedSMTP_SSL(config.host, config.port, timeout=TIMEOUT, context=context)
+        return GuardedSMTP(config.host, config.port, timeout=TIMEOUT)
+    except (UrlRefused, ssl.SSLCertVerificationError):
+        raise
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError):
+        raise TransientError(f"SMTP: could not connect to {config.host}:{config.port} "
+                             "(check host, port and encryption)") from None
+
+
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
     context = config.ssl_context()
-    if config.security == "tls":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=TIMEOUT, context=context)
-    else:
-        client = smtplib.SMTP(config.host, config.port, timeout=TIMEOUT)
+    client = _open(config, context)
+    if config.security != "tls":
         client.ehlo()
         if not client.has_extn("starttls"):
             client.close()

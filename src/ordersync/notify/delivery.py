@@ -5,7 +5,10 @@ once, and one whose worker died is sent again after the lease. A 2xx answer sett
 no answer within ``TIMEOUT``) schedules the next attempt after ``RETRY_DELAYS[n]`` seconds, or the
 receiver's ``Retry-After`` when that is longer; after the last one the delivery is dead (an integrator can
 queue it again through the API). 410 Gone means the receiver is gone: the delivery is dead at once.
-Redirects are not followed: the signature is for the configured URL.
+Redirects are not followed: the signature is for the configured URL. Every POST goes through the SDK's
+URL guard (no delivery into the hub's own network unless the operator allows it), and an attempt records
+the receiver's status code, never its answer's body: the delivery log must not let an integrator read
+what a service answered.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import and_, delete, or_, select, update
 
+from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.retry import parse_retry_after
+from ..channels.sdk.urlguard import default_policy, guarded_client
 from ..domain.timeutil import utcnow
 from ..store.models_accounts import (
     WebhookAttemptOut,
@@ -74,11 +79,11 @@ def _send(client: httpx.Client, delivery_id: int, url: str, secret: str, event_t
                signing.EVENT_ID_HEADER: event_id, signing.DELIVERY_HEADER: str(delivery_id)}
     try:
         response = client.post(url, content=raw, headers=headers)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, ChannelError) as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__, None
     if 200 <= response.status_code < 300:
         return response.status_code, None, None
-    error = f"HTTP {response.status_code}: {response.text[:200]}".strip()
+    error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
     return response.status_code, error, parse_retry_after(response.headers.get("retry-after"))
 
 
@@ -105,14 +110,13 @@ def _settle(hub: Hub, delivery_id: int, status_code: int | None, error: str | No
     return error is None
 
 
-def deliver_due(hub: Hub, *, client: httpx.Client | None = None) -> int:
+def deliver_due(hub: Hub) -> int:
     """Fan out new events, then send every due delivery once. Returns how many were sent successfully.
 
     The scheduler calls this every few seconds; it is safe to run in several processes at once."""
     fan_out(hub)
     prune(hub)
-    own = client is None
-    client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+    client = guarded_client(default_policy(timeout=TIMEOUT))  # always guarded: no client can be passed in
     delivered = 0
     try:
         while True:
@@ -125,8 +129,7 @@ def deliver_due(hub: Hub, *, client: httpx.Client | None = None) -> int:
             if len(batch) < BATCH:
                 return delivered
     finally:
-        if own:
-            client.close()
+        client.close()
 
 
 def prune(hub: Hub, keep: timedelta = KEEP_DONE) -> int:

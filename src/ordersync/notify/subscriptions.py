@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from ..channels.sdk.urlguard import UrlRefused, refuse_private_literal
 from ..domain.timeutil import utcnow
 from ..store.models import OrderEvent, StockMovement
 from ..store.models_accounts import (
@@ -71,6 +72,10 @@ def check_url(url: str) -> str:
         raise HubError(f"{url!r} is not an http(s) URL")
     if parts.username or parts.password:
         raise HubError("the webhook URL must not contain a user name or password; use the signature instead")
+    try:
+        refuse_private_literal(value)
+    except UrlRefused as exc:
+        raise HubError(f"WebHookUri {exc}") from None
     return value
 
 

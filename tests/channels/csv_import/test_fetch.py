@@ -83,7 +83,7 @@ def test_without_the_allowance_loopback_is_refused_with_a_clear_error(hub, expor
 def test_private_and_metadata_urls_are_refused_even_with_loopback_allowed(hub, allow_loopback, url):
     conn_id = connections.add_connection(hub, "csv", "bad", {"url": url})
     result = import_orders(hub, conn_id)
-    assert "UrlRefused" in result.error and "refusing to fetch" in result.error
+    assert "UrlRefused" in result.error and "refusing to connect" in result.error
 
 
 def test_bad_rows_in_a_fetched_file_are_quarantined_and_the_rest_imports(hub, export, allow_loopback):

@@ -202,3 +202,52 @@ def test_starttls_and_an_untrusted_certificate(account):
     assert upgraded.ok, upgraded.message
     untrusted = account.connector(ca_file="").test_connection()
     assert not untrusted.ok and "is not trusted" in untrusted.message
+
+
+def test_a_private_ca_given_as_pem_text_is_trusted(account):
+    from pathlib import Path
+
+    pem = Path(account.server.cert).read_text()
+    trusted = account.connector(ca_file="", ca_bundle=pem).test_connection()
+    assert trusted.ok, trusted.message
+    starttls = account.connector(ca_file="", ca_bundle=pem, security="starttls",
+                                 port=account.server.starttls_port).test_connection()
+    assert starttls.ok, starttls.message
+
+
+def test_the_imap_server_is_reached_through_the_url_guard(account, monkeypatch):
+    from ordersync.channels.sdk.urlguard import ALLOW_ENV, LEGACY_ALLOW_ENV
+
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    monkeypatch.delenv(LEGACY_ALLOW_ENV, raising=False)
+    for host in ("localhost", "127.0.0.1", "2130706433"):
+        refused = account.connector(host=host).test_connection()
+        assert not refused.ok and "loopback address" in refused.message, refused.message
+
+
+def test_a_connection_test_tells_no_port_from_another(account, monkeypatch):
+    """Closed port, unknown host, a port where another service answers: one message, so the connection test
+    cannot be used to scan which ports of a host are open."""
+    import socket
+
+    from ordersync.channels.sdk.serving import serve_in_thread
+    from ordersync.channels.sdk.urlguard import ALLOW_ENV
+
+    monkeypatch.setenv(ALLOW_ENV, "127.0.0.0/8,localhost,nowhere.invalid")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+
+    async def web(scope, receive, send):  # an open port with something other than IMAP behind it
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"hello"})
+
+    with serve_in_thread(web) as other:
+        targets = [("127.0.0.1", closed), ("nowhere.invalid", 993), ("127.0.0.1", other.port)]
+        messages = []
+        for host, port in targets:
+            for security in ("tls", "starttls"):
+                result = account.connector(host=host, port=port, security=security, timeout=3).test_connection()
+                assert not result.ok
+                messages.append(result.message.replace(f"{host}:{port}", "HOST:PORT"))
+    assert set(messages) == {"could not connect to HOST:PORT (check host, port and encryption)"}, messages

@@ -58,7 +58,7 @@ def test_urls_other_than_http_to_a_host_are_refused(url, match):
 
 def test_every_address_of_a_name_is_checked():
     policy = UrlPolicy(resolver=lambda host, port: ["93.184.216.34", "10.0.0.5"])
-    with pytest.raises(UrlRefused, match="10.0.0.5 is a private address.*ORDERSYNC_FETCH_ALLOW_HOSTS=shop.example"):
+    with pytest.raises(UrlRefused, match="10.0.0.5 is a private address.*ORDERSYNC_ALLOW_PRIVATE_HOSTS=shop.example"):
         resolve_checked("shop.example", 443, policy)
     allowed = UrlPolicy(allow_hosts=frozenset({"shop.example"}), resolver=policy.resolver)
     assert resolve_checked("shop.example", 443, allowed) == ["93.184.216.34", "10.0.0.5"]

@@ -21,7 +21,8 @@ from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import ChannelError, PermanentError
 from ..sdk.records import ConnectionTestResult, OrderPage, Page, Quarantined, Window
 from ..sdk.settings import SettingsError
-from ..sdk.urlguard import FetchResult, UrlPolicy, fetch
+from ..sdk.tls import ssl_verify
+from ..sdk.urlguard import FetchResult, UrlPolicy, fetch, guarded_client
 from .dialect import DELIMITER_NAMES
 from .parser import ParserConfig, ParseResult, Progress, Rejection, parse_csv
 from .profiles import Mapping as ColumnMapping
@@ -88,7 +89,10 @@ class CsvConnector(Connector):
     def download(self, *, conditional: bool = True) -> FetchResult:
         if not self.config["url"]:
             raise PermanentError("this CSV connection has no URL; upload files instead")
-        return fetch(self.config["url"], self.policy(), headers=self._headers(conditional))
+        policy = self.policy()
+        tls = ssl_verify(self.config["verify_tls"], self.config["ca_bundle"])
+        with guarded_client(policy, verify=tls) as client:
+            return fetch(self.config["url"], policy, headers=self._headers(conditional), client=client)
 
     def test_connection(self) -> ConnectionTestResult:
         if not self.config["url"]:

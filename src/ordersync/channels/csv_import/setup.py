@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...config import csv_max_megabytes
 from ..sdk.guide import GuideStep
-from ..sdk.settings import SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 from .profiles import PRESETS
 
 SETTINGS = SettingsSchema((
@@ -40,6 +40,8 @@ SETTINGS = SettingsSchema((
     SettingField("max_megabytes", "Largest file (MB)", "int", required=False, default=20,
                  maximum=csv_max_megabytes, maximum_source="the operator's ORDERSYNC_CSV_MAX_MEGABYTES"),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    VERIFY_TLS,
+    CA_BUNDLE,
 ))
 
 GUIDE = (

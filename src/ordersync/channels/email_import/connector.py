@@ -62,7 +62,8 @@ class EmailConnector(Connector):
     def mailbox(self) -> Mailbox:
         c = self.config
         return Mailbox(c["host"], c["port"], c["username"], c["password"], security=c["security"],
-                       verify_tls=c["verify_tls"], ca_file=c["ca_file"], timeout=c["timeout"])
+                       verify_tls=c["verify_tls"], ca_file=c["ca_file"], ca_pem=c["ca_bundle"],
+                       timeout=c["timeout"])
 
     # lifecycle -------------------------------------------------------------------------------------------
     def test_connection(self) -> ConnectionTestResult:

@@ -4,6 +4,10 @@ imaplib does the protocol; this wraps it so that every failure is a ChannelError
 (login refused: AuthError; folder missing: NotFoundError; network: TransientError), and adds what imaplib
 of Python 3.11 lacks: IDLE (RFC 2177), read from the socket directly so a timeout never poisons imaplib's
 buffered reader.
+
+The TCP connection goes through the SDK's URL guard (:func:`..sdk.urlguard.connect_socket`): a seller
+cannot point the import at the hub's own network, and every failure to connect reads the same ("could not
+connect to HOST:PORT"), so a connection test tells nothing about which ports are open.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, TransientError
+from ..sdk.tls import CaBundleError, check_ca_bundle
+from ..sdk.urlguard import UrlRefused, connect_socket
 
 FETCH_BATCH = 50
 
@@ -39,13 +45,36 @@ def _text(data) -> str:
     return " ".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in parts if p)
 
 
+class GuardedIMAP4(imaplib.IMAP4):
+    """imaplib's client, connected through the URL guard to a checked address of its host."""
+
+    def _create_socket(self, timeout):  # type: ignore[no-untyped-def]
+        return connect_socket(self.host, self.port, timeout)
+
+
+class GuardedIMAP4_SSL(imaplib.IMAP4_SSL):
+    """Implicit TLS over the guarded socket; the certificate is still checked against the host name.
+    (imaplib's own ``IMAP4_SSL._create_socket`` calls ``IMAP4._create_socket`` by name, so this one
+    replaces it instead of relying on the class order.)"""
+
+    def _create_socket(self, timeout):  # type: ignore[no-untyped-def]
+        sock = connect_socket(self.host, self.port, timeout)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
 class Mailbox:
     def __init__(self, host: str, port: int, username: str, password: str, *, security: str = "tls",
-                 verify_tls: bool = True, ca_file: str = "", timeout: float = 30.0) -> None:
+                 verify_tls: bool = True, ca_file: str = "", ca_pem: str = "", timeout: float = 30.0) -> None:
         self.host, self.port, self.username = host, port, username
         self._password = password
         self.security, self.timeout = security, timeout
         self._ctx = ssl.create_default_context(cafile=ca_file or None)
+        if ca_pem:
+            try:
+                self._ctx.load_verify_locations(cadata=check_ca_bundle(ca_pem))
+            except (CaBundleError, ssl.SSLError) as exc:
+                raise PermanentError(f"the CA bundle of the mail server {host}:{port} does not load: {exc}") \
+                    from None
         self._ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         if not verify_tls:
             self._ctx.check_hostname = False
@@ -60,19 +89,20 @@ class Mailbox:
         where = f"{self.host}:{self.port}"
         try:
             if self.security == "starttls":
-                conn = imaplib.IMAP4(self.host, self.port, timeout=self.timeout)
+                conn = GuardedIMAP4(self.host, self.port, timeout=self.timeout)
                 if "STARTTLS" not in conn.capabilities:
                     conn.shutdown()
                     raise PermanentError(f"the mail server {where} does not offer STARTTLS; use security 'tls'")
                 conn.starttls(ssl_context=self._ctx)
             else:
-                conn = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=self._ctx, timeout=self.timeout)
+                conn = GuardedIMAP4_SSL(self.host, self.port, ssl_context=self._ctx, timeout=self.timeout)
+        except UrlRefused:
+            raise
         except ssl.SSLCertVerificationError as exc:
             raise PermanentError(f"the TLS certificate of {where} is not trusted: {exc.verify_message}") from None
-        except ssl.SSLError as exc:
-            raise PermanentError(f"TLS with {where} failed: {exc.reason or exc}") from None
-        except (OSError, imaplib.IMAP4.abort) as exc:
-            raise TransientError(f"the mail server {where} could not be reached: {exc}") from None
+        except (OSError, imaplib.IMAP4.abort, imaplib.IMAP4.error):
+            # refused, unreachable, timed out, not TLS, not IMAP: one message, so no port scanning by test
+            raise TransientError(f"could not connect to {where} (check host, port and encryption)") from None
         try:
             conn.login(self.username, self._password)
         except imaplib.IMAP4.error as exc:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema
 
 SETTINGS = SettingsSchema((
-    SettingField("host", "IMAP server", help="e.g. imap.example.de"),
+    SettingField("host", "IMAP server", help="e.g. imap.example.de", destination=True),
     SettingField("port", "Port", "int", required=False, default=993,
-                 help="993 for TLS, 143 for STARTTLS."),
+                 help="993 for TLS, 143 for STARTTLS.", destination=True),
     SettingField("security", "Encryption", "choice", required=False, default="tls", choices=("tls", "starttls"),
                  help="tls: encrypted from the start (port 993); starttls: upgraded after connecting (port 143). "
                       "Unencrypted IMAP is not offered."),
@@ -36,6 +36,7 @@ SETTINGS = SettingsSchema((
     SettingField("ca_file", "CA certificate file", required=False, default="",
                  help="A PEM file to trust instead of the system's CAs, for a server with its own CA."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    CA_BUNDLE,
 ))
 
 GUIDE = (

@@ -10,6 +10,10 @@ Idempotency decides what is retried (see :mod:`.retry`): GET, HEAD, OPTIONS, PUT
 repeated on any retryable failure; POST and PATCH only when the failure proves the channel did not act.
 Pass ``idempotent=True`` for a POST that is safe to repeat (a search, a batch that sets absolute values).
 Redirects are not followed, so a POST never silently turns into a GET.
+
+Every connection passes the SDK's URL guard (:mod:`.urlguard`, checked at connect time, to the checked
+address); there is no parameter to swap the transport, so no connector can bypass it. TLS trust is
+"verify TLS" plus an optional per-connection CA bundle (:mod:`.tls`).
 """
 
 from __future__ import annotations
@@ -57,13 +61,17 @@ class ChannelHTTP:
 
     def __init__(self, base_url: str, *, auth: httpx.Auth | None = None, timeout: float | httpx.Timeout = 30.0,
                  user_agent: str = USER_AGENT, headers: Mapping[str, str] | None = None, verify: bool = True,
-                 retry: RetryPolicy | None = None, error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
-                 budget: Budget | None = None, transport: httpx.BaseTransport | None = None) -> None:
+                 ca_pem: str = "", retry: RetryPolicy | None = None,
+                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None, budget: Budget | None = None) -> None:
+        from .tls import ssl_verify
+        from .urlguard import default_policy, guarded_transport
+
         self.retry = retry or RetryPolicy()
         self.error_mapping = merged(error_mapping or {})
         self.budget: Budget = budget or Unlimited()
+        transport = guarded_transport(default_policy(), verify=ssl_verify(verify, ca_pem))
         self.client = httpx.Client(
-            base_url=base_url, auth=auth, verify=verify, transport=transport, follow_redirects=False,
+            base_url=base_url, auth=auth, transport=transport, follow_redirects=False, trust_env=False,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else make_timeout(timeout),
             headers={"User-Agent": _with_worker(user_agent), "Accept": "application/json", **(headers or {})},
         )

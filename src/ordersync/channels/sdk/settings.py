@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FieldType = Literal["str", "url", "int", "bool", "choice", "mapping"]
+FieldType = Literal["str", "url", "int", "bool", "choice", "mapping", "pem"]
 
 
 class SettingsError(ValueError):
@@ -25,6 +25,8 @@ class SettingField:
     # an int field's ceiling: a number, or a function read at parse time (an operator's setting), and what sets it
     maximum: Any = None
     maximum_source: str = ""
+    #: part of where the connection's secrets go (URL fields always are): changing it needs them again
+    destination: bool = False
 
     def parse(self, raw: Any) -> Any:
         if raw is None or raw == "":
@@ -93,7 +95,38 @@ def _mapping(f: SettingField, raw: Any) -> dict[str, str]:
     return result
 
 
-_PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping}
+def _pem(f: SettingField, raw: Any) -> str:
+    from .tls import CaBundleError, check_ca_bundle
+
+    try:
+        return check_ca_bundle(str(raw))
+    except CaBundleError as exc:
+        raise SettingsError(f"setting {f.name!r}: {exc}") from None
+
+
+_PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping,
+            "pem": _pem}
+
+def _destination_key(f: SettingField, value: Any) -> Any:
+    text = "" if value is None else str(value).strip()
+    if f.type != "url":
+        return text.lower()
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return text.lower()
+    scheme = parts.scheme.lower()
+    return (parts.hostname or "").rstrip(".").lower(), port or {"https": 443, "http": 80}.get(scheme)
+
+
+#: every connector that talks HTTP(S) or IMAP over TLS offers these two (see :mod:`.tls`)
+VERIFY_TLS = SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True)
+CA_BUNDLE = SettingField("ca_bundle", "CA certificates (PEM)", "pem", required=False, default="",
+                         help="For a shop whose certificate a private CA signed: paste that CA's certificate "
+                              "(-----BEGIN CERTIFICATE----- ...). It is trusted for this connection only.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +148,18 @@ class SettingsSchema:
     @property
     def secret_names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields if f.secret)
+
+    def destination_changed(self, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+        """Labels of the destination fields (URLs by host and port, ``destination`` fields by value) whose
+        value differs between the stored ``old`` and the entered ``new`` settings."""
+        changed = []
+        for f in self.fields:
+            if f.type != "url" and not f.destination:
+                continue
+            before, after = old.get(f.name, f.default), new.get(f.name, f.default)
+            if _destination_key(f, before) != _destination_key(f, after):
+                changed.append(f.label)
+        return changed
 
     def redacted(self, values: dict[str, Any]) -> dict[str, Any]:
         return {k: ("••••••" if k in self.secret_names and v else v) for k, v in values.items()}

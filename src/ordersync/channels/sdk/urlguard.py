@@ -14,9 +14,12 @@ admin port on loopback or a database on the private network. The guard therefore
 * enforces a size limit (``Content-Length`` and the bytes actually read) and a total time limit besides
   httpx's per-operation timeouts, so a server trickling bytes cannot hold a worker.
 
-Only the operator can lift the address check, per host: ``UrlPolicy.allow_hosts`` or the environment
-variable ``ORDERSYNC_FETCH_ALLOW_HOSTS`` (comma-separated host names or IP addresses, e.g. an intranet
-server or, in tests, ``127.0.0.1``). The scheme check and the limits always apply.
+Only the operator can lift the address check: ``UrlPolicy.allow_hosts``/``allow_networks`` or the
+environment variable ``ORDERSYNC_ALLOW_PRIVATE_HOSTS`` (comma-separated host names and CIDRs, e.g. a shop
+on the intranet, ``10.1.0.0/16`` or, in tests, ``127.0.0.0/8``; the older ``ORDERSYNC_FETCH_ALLOW_HOSTS`` is
+read when the new one is not set). The scheme check and the limits always apply. Every outgoing call the
+hub makes on a user's behalf passes this guard: channel HTTP (:mod:`.http`), webhooks, forwarding,
+Shopify bulk files, IMAP and SMTP (:func:`connect_socket`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +39,8 @@ import httpx
 from .errors import PermanentError, TransientError
 from .http import USER_AGENT, make_timeout
 
-ALLOW_ENV = "ORDERSYNC_FETCH_ALLOW_HOSTS"
+ALLOW_ENV = "ORDERSYNC_ALLOW_PRIVATE_HOSTS"
+LEGACY_ALLOW_ENV = "ORDERSYNC_FETCH_ALLOW_HOSTS"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_TOTAL_TIME = 120.0
@@ -114,9 +119,11 @@ def _host_key(host: str) -> str:
 
 @dataclass(frozen=True)
 class UrlPolicy:
-    """What one fetch may do. ``allow_hosts``: hosts the operator lets through the address check."""
+    """What one fetch may do. ``allow_hosts``/``allow_networks``: host names and address ranges the operator
+    lets through the address check."""
 
     allow_hosts: frozenset[str] = frozenset()
+    allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = DEFAULT_TIMEOUT
     total_time: float = DEFAULT_TOTAL_TIME
@@ -127,12 +134,71 @@ class UrlPolicy:
     def from_env(cls, env: Mapping[str, str] | None = None, *, extra_allow: Iterable[str] = (),
                  **limits: object) -> UrlPolicy:
         env = os.environ if env is None else env
-        hosts = {_host_key(h) for h in (env.get(ALLOW_ENV) or "").split(",") if h.strip()}
-        hosts |= {_host_key(h) for h in extra_allow if h.strip()}
-        return cls(allow_hosts=frozenset(hosts), **limits)  # type: ignore[arg-type]
+        raw = env.get(ALLOW_ENV)
+        if raw is None:
+            raw = env.get(LEGACY_ALLOW_ENV) or ""
+        hosts, networks = _split_allow([*raw.split(","), *extra_allow])
+        return cls(allow_hosts=hosts, allow_networks=networks, **limits)  # type: ignore[arg-type]
 
     def allows(self, host: str) -> bool:
-        return _host_key(host) in self.allow_hosts
+        key = _host_key(host)
+        if key in self.allow_hosts:
+            return True
+        try:
+            return self.allows_address(str(ipaddress.ip_address(key)))
+        except ValueError:
+            return False
+
+    def allows_address(self, address: str) -> bool:
+        """Whether ``address`` lies in an allowed range (a single allowed address only allows that literal
+        host, not every name that resolves to it)."""
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            return False
+        return any(ip.version == n.version and ip in n for n in self.allow_networks)
+
+
+def _split_allow(entries: Iterable[str]) -> tuple[frozenset[str],
+                                                  tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]:
+    """Host names (and single addresses) apart from CIDR ranges; a malformed range is an operator error."""
+    hosts: set[str] = set()
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for entry in entries:
+        key = _host_key(entry)
+        if not key:
+            continue
+        if "/" in key:
+            try:
+                networks.append(ipaddress.ip_network(key, strict=False))
+            except ValueError:
+                raise ValueError(f"{ALLOW_ENV}: {entry.strip()!r} is not a CIDR range like 10.0.0.0/8") from None
+            continue
+        try:
+            key = str(ipaddress.ip_address(key))
+        except ValueError:
+            pass
+        hosts.add(key)
+    return frozenset(hosts), tuple(networks)
+
+
+LOOPBACK = ("127.0.0.0/8", "::1", "localhost")
+
+
+def allow_loopback(env: dict[str, str] | None = None) -> None:
+    """Let the hub reach loopback in this process and its children: for its own sandboxes (the demo,
+    the benchmarks, the test suite), never for a production install. Keeps what the operator allowed."""
+    env = os.environ if env is None else env  # type: ignore[assignment]
+    current = env.get(ALLOW_ENV)
+    if current is None:
+        current = env.get(LEGACY_ALLOW_ENV) or ""
+    entries = [e.strip() for e in current.split(",") if e.strip()]
+    env[ALLOW_ENV] = ",".join(entries + [e for e in LOOPBACK if e not in entries])
+
+
+def default_policy(**limits: object) -> UrlPolicy:
+    """The operator's policy for the hub's outgoing calls, read from the environment at each use."""
+    return UrlPolicy.from_env(**limits)
 
 
 def check_url(url: str, policy: UrlPolicy) -> tuple[str, int]:
@@ -152,6 +218,33 @@ def check_url(url: str, policy: UrlPolicy) -> tuple[str, int]:
     return host, port or (443 if parts.scheme.lower() == "https" else 80)
 
 
+def literal_address(host: str) -> str | None:
+    """The address a host written as a number stands for (``127.0.0.1``, ``[::1]``, ``2130706433``,
+    ``0x7f.1``: every form the C resolver accepts), or None for a host name."""
+    key = _host_key(host)
+    try:
+        return str(ipaddress.ip_address(key))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(key))
+    except OSError:
+        return None
+
+
+def refuse_private_literal(url: str, policy: UrlPolicy | None = None) -> None:
+    """At the time a URL is entered: refuse one whose host is a non-public address written as a number,
+    so the user hears it at once (names are checked when connecting, as every connection is)."""
+    policy = policy or default_policy()
+    host = _host_key(urlsplit(url).hostname or "")
+    address = literal_address(host) if host else None
+    if address is None or policy.allows(host) or policy.allows_address(address):
+        return
+    if problem := address_problem(address):
+        raise UrlRefused(f"{url!r}: {problem}; the hub does not call addresses of its own network "
+                         f"(an operator can allow it with {ALLOW_ENV})")
+
+
 def resolve_checked(host: str, port: int, policy: UrlPolicy) -> list[str]:
     """Every address ``host`` resolves to, refused as a whole if any of them is not public (unless the
     operator allowed the host)."""
@@ -164,11 +257,28 @@ def resolve_checked(host: str, port: int, policy: UrlPolicy) -> list[str]:
         raise TransientError(f"host {host!r} resolved to no address")
     if not policy.allows(host):
         for address in addresses:
-            if problem := address_problem(address):
+            if not policy.allows_address(address) and (problem := address_problem(address)):
                 raise UrlRefused(
-                    f"refusing to fetch from {host}: {problem}. An operator can allow this host with "
+                    f"refusing to connect to {host}: {problem}. An operator can allow this host with "
                     f"{ALLOW_ENV}={host}")
     return addresses
+
+
+def connect_socket(host: str, port: int, timeout: float | None, policy: UrlPolicy | None = None) -> socket.socket:
+    """A TCP connection to a checked address of ``host`` (for IMAP and SMTP). Every failure to connect
+    reads the same, "could not connect to HOST:PORT", so a connection test cannot be used to tell a
+    closed port from a filtered one or an unknown host (no port scanning through the hub)."""
+    policy = policy or default_policy()
+    try:
+        addresses = resolve_checked(host, port, policy)
+    except TransientError:
+        raise ConnectionError(f"could not connect to {host}:{port}") from None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError:
+            continue
+    raise ConnectionError(f"could not connect to {host}:{port}")
 
 
 class _GuardedBackend(httpcore.SyncBackend):
@@ -179,7 +289,12 @@ class _GuardedBackend(httpcore.SyncBackend):
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options=None) -> httpcore.NetworkStream:
-        addresses = resolve_checked(host, port, self.policy)
+        try:
+            addresses = resolve_checked(host, port, self.policy)
+        except UrlRefused:
+            raise
+        except TransientError as exc:  # DNS failure: an ordinary connect error, retried like one
+            raise httpcore.ConnectError(str(exc)) from None
         last: Exception | None = None
         for address in addresses:
             try:
@@ -189,7 +304,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         raise last or httpcore.ConnectError(f"could not connect to {host}:{port}")
 
 
-def guarded_transport(policy: UrlPolicy, *, verify: bool = True) -> httpx.HTTPTransport:
+def guarded_transport(policy: UrlPolicy, *, verify: bool | ssl.SSLContext = True) -> httpx.HTTPTransport:
     """An httpx transport whose every connection passes the guard (TLS still verifies the host name)."""
     transport = httpx.HTTPTransport(verify=verify)
     ssl_context = transport._pool._ssl_context  # keep httpx's verified TLS setup
@@ -248,7 +363,7 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme.lower(), _host_key(parts.hostname or ""), port
 
 
-def guarded_client(policy: UrlPolicy, *, verify: bool = True) -> httpx.Client:
+def guarded_client(policy: UrlPolicy, *, verify: bool | ssl.SSLContext = True) -> httpx.Client:
     return httpx.Client(transport=guarded_transport(policy, verify=verify), follow_redirects=False,
                         trust_env=False, timeout=make_timeout(policy.timeout),
                         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"})

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from ..sdk.errors import PermanentError, TransientError
-from ..sdk.http import make_timeout
+from ..sdk.urlguard import UrlRefused, default_policy, guarded_client
 from . import queries
 from .client import ShopifyClient, user_errors
 
@@ -64,8 +64,9 @@ def records(url: str | None, *, timeout: float = 60.0) -> Iterator[dict[str, Any
         return
     current: dict[str, Any] | None = None
     try:
-        with httpx.Client(timeout=make_timeout(timeout), follow_redirects=True) as plain, \
-                plain.stream("GET", url) as response:
+        # the result URL comes from the shop's answer: the guard checks it and every redirect hop
+        with guarded_client(default_policy(timeout=timeout)) as plain, \
+                plain.stream("GET", url, follow_redirects=True) as response:
             if response.status_code != 200:
                 raise TransientError(f"bulk result {url}: HTTP {response.status_code}")
             for line in response.iter_lines():
@@ -88,5 +89,7 @@ def records(url: str | None, *, timeout: float = 60.0) -> Iterator[dict[str, Any
                 current.setdefault(field, {"edges": []})["edges"].append({"node": node})
     except httpx.HTTPError as exc:
         raise TransientError(f"bulk result {url}: {exc}") from None
+    except UrlRefused as exc:
+        raise UrlRefused(f"bulk result {url}: {exc}") from None
     if current is not None:
         yield current

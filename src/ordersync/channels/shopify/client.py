@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import httpx
 
 from ..sdk.errors import PermanentError, RateLimited, TransientError
 from ..sdk.http import ChannelHTTP
@@ -68,14 +67,14 @@ class CostBudget(RateBudget):
 class ShopifyClient:
     def __init__(self, shop_url: str, token: str, *, api_version: str, timeout: float = 30,
                  connection_key: str = "", retry: RetryPolicy | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 verify_tls: bool = True, ca_pem: str = "") -> None:
         self.shop_url = shop_url.rstrip("/")
         self.path = f"/admin/api/{api_version}/graphql.json"
         budget = budget_for(f"shopify:{connection_key or self.shop_url}", lambda: CostBudget(1000, 50))
         assert isinstance(budget, CostBudget)
         self.budget: CostBudget = budget
         # the HTTP layer's own budget stays unlimited: points, not calls, are what Shopify counts
-        self.http = ChannelHTTP(self.shop_url, timeout=timeout, retry=retry, transport=transport,
+        self.http = ChannelHTTP(self.shop_url, timeout=timeout, retry=retry, verify=verify_tls, ca_pem=ca_pem,
                                 headers={"X-Shopify-Access-Token": token, "Content-Type": "application/json"})
         self.estimates: dict[tuple[str, Any], float] = {}
         self.last_cost: dict[str, Any] = {}

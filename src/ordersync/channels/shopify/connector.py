@@ -111,7 +111,8 @@ class ShopifyConnector(Connector):
         if self._client is None:
             cfg = self.config
             self._client = ShopifyClient(cfg["shop_url"], cfg["access_token"], api_version=cfg["api_version"],
-                                         timeout=cfg["timeout"], connection_key=str(self.context.connection_id or ""))
+                                         timeout=cfg["timeout"], connection_key=str(self.context.connection_id or ""),
+                                         verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
         return self._client
 
     def close(self) -> None:

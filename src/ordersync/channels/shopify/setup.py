@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 
 DEFAULT_API_VERSION = "2025-01"
 
@@ -28,6 +28,8 @@ SETTINGS = SettingsSchema((
     SettingField("bulk_backfill", "First import as a bulk operation", "bool", required=False, default=True,
                  help="Fetch the whole order history once with one bulk operation instead of page by page."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    VERIFY_TLS,
+    CA_BUNDLE,
 ))
 
 GUIDE = (

@@ -32,13 +32,13 @@ DEFAULT_ENDPOINT = "https://shop.textalk.se/backend/jsonrpc/v1"  # developer.abi
 class TextalkClient:
     def __init__(self, endpoint: str, webshop: str, auth_token: str, *, language: str = "", timeout: float = 30,
                  connection_key: str = "", retry: RetryPolicy | None = None, batch: bool = False,
-                 verify_tls: bool = True) -> None:
+                 verify_tls: bool = True, ca_pem: str = "") -> None:
         self.endpoint = endpoint.rstrip("/")
         self.context = {"webshop": webshop, "auth": auth_token, **({"language": language} if language else {})}
         self.batch = batch
         budget = budget_for(f"textalk:{connection_key or self.endpoint + '#' + webshop}",
                             lambda: RateBudget(20, 10))
-        self.http = ChannelHTTP(self.endpoint, timeout=timeout, retry=retry, budget=budget, verify=verify_tls,
+        self.http = ChannelHTTP(self.endpoint, timeout=timeout, retry=retry, budget=budget, verify=verify_tls, ca_pem=ca_pem,
                                 headers={"Content-Type": "application/json"})
         self._ids = itertools.count(1)
 

@@ -86,7 +86,8 @@ class TextalkConnector(Connector):
             cfg = self.config
             self._client = TextalkClient(cfg["endpoint"], str(cfg["webshop"]), cfg["auth_token"],
                                          language=cfg["language"], timeout=cfg["timeout"], batch=cfg["batch"],
-                                         connection_key=str(self.context.connection_id or ""))
+                                         connection_key=str(self.context.connection_id or ""),
+                                         verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
         return self._client
 
     def close(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 from .client import DEFAULT_ENDPOINT
 
 SETTINGS = SettingsSchema((
@@ -26,6 +26,8 @@ SETTINGS = SettingsSchema((
                       "document batch support."),
     SettingField("page_size", "Orders per request", "int", required=False, default=100),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    VERIFY_TLS,
+    CA_BUNDLE,
 ))
 
 GUIDE = (

@@ -66,14 +66,14 @@ def make_auth(url: str, key: str, secret: str, method: str = "auto") -> tuple[ht
 
 
 class WooClient:
-    def __init__(self, url: str, key: str, secret: str, *, auth: str = "auto", verify_tls: bool = True,
+    def __init__(self, url: str, key: str, secret: str, *, auth: str = "auto", verify_tls: bool = True, ca_pem: str = "",
                  timeout: float = 30, connection_key: str = "", retry: RetryPolicy | None = None,
                  calls_per_second: float = 25, burst: int = 50) -> None:
         self.url = url.rstrip("/")
         self.auth, self.auth_method = make_auth(self.url, key, secret, auth)
         budget = budget_for(f"woocommerce:{connection_key or self.url}",
                             lambda: RateBudget(burst, calls_per_second))
-        self.http = ChannelHTTP(self.url, auth=self.auth, timeout=timeout, verify=verify_tls, retry=retry,
+        self.http = ChannelHTTP(self.url, auth=self.auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem, retry=retry,
                                 budget=budget)
 
     def close(self) -> None:

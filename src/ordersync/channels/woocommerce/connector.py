@@ -90,7 +90,7 @@ class WooCommerceConnector(Connector):
         if self._client is None:
             cfg = self.config
             self._client = WooClient(cfg["url"], cfg["consumer_key"], cfg["consumer_secret"], auth=cfg["auth"],
-                                     verify_tls=cfg["verify_tls"], timeout=cfg["timeout"],
+                                     verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"], timeout=cfg["timeout"],
                                      connection_key=str(self.context.connection_id or ""))
         return self._client
 

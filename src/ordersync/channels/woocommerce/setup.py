@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema
 from .tracking import TRACKING_PLUGIN_KEY
 
 SETTINGS = SettingsSchema((
@@ -28,6 +28,7 @@ SETTINGS = SettingsSchema((
                       "Authorization header; 'basic' over http only behind a TLS-terminating proxy."),
     SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    CA_BUNDLE,
 ))
 
 GUIDE = (

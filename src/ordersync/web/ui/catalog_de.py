@@ -515,4 +515,7 @@ DE: dict[str, str] = {
     "But the shop has switched off webhooks of ordersync ({detail}); the next sync switches them on again.":
         "Der Shop hat aber Webhooks von ordersync abgeschaltet ({detail}); der nächste Abgleich schaltet sie "
         "wieder ein.",
+    "The address changed ({fields}): enter this secret again.": "Die Adresse hat sich geändert ({fields}): Gib dieses Geheimnis erneut ein.",
+    "CA certificates (PEM)": "CA-Zertifikate (PEM)",
+    "For a shop whose certificate a private CA signed: paste that CA's certificate (-----BEGIN CERTIFICATE----- ...). It is trusted for this connection only.": "Für einen Shop, dessen Zertifikat eine eigene CA signiert hat: füge das Zertifikat dieser CA ein (-----BEGIN CERTIFICATE----- ...). Es gilt nur für diese Verbindung.",
 }

@@ -32,8 +32,8 @@ class FieldView:
 def _kind(f: SettingField) -> str:
     if f.secret:
         return "secret"
-    return {"url": "url", "int": "number", "bool": "yesno", "choice": "select", "mapping": "mapping"}.get(f.type,
-                                                                                                        "text")
+    kinds = {"url": "url", "int": "number", "bool": "yesno", "choice": "select", "mapping": "mapping", "pem": "pem"}
+    return kinds.get(f.type, "text")
 
 
 def _shown(f: SettingField, value: Any) -> str:
@@ -95,10 +95,12 @@ def parse_settings(t: Translator, schema: SettingsSchema, form: dict[str, str], 
     """Validated settings and per-field errors. With ``stored`` (an edit), empty secrets keep their value."""
     raw: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    kept: list[SettingField] = []
     for f in schema.fields:
         text = form.get(f"s_{f.name}", "")
         if f.secret and not text.strip() and stored and stored.get(f.name):
             raw[f.name] = stored[f.name]
+            kept.append(f)
             continue
         problem = _check(t, f, text)
         if problem:
@@ -110,6 +112,11 @@ def parse_settings(t: Translator, schema: SettingsSchema, form: dict[str, str], 
             raw[f.name] = ",".join(_pairs(text))
         else:
             raw[f.name] = text
+    if kept and stored and (moved := schema.destination_changed(stored, raw)):
+        # a stored secret is only ever sent where it was entered for: a new address needs it typed again
+        for f in kept:
+            errors[f.name] = t("The address changed ({fields}): enter this secret again.",
+                               fields=", ".join(t(label) for label in moved))
     if errors:
         return {}, errors
     try:
