@@ -83,7 +83,7 @@ def _root_page(kind: str) -> Any:
         size = _size(info, first, last)
         try:
             if kind == "orders":
-                sandbox.maybe_drift(query)
+                sandbox.maybe_drift(query, info.context.path)
             rows, more = sandbox.store.page(kind, first=size, after=after, query=query, reverse=reverse,
                                             sort_key=sortKey or ("PROCESSED_AT" if kind == "orders" else "ID"))
         except SearchError as exc:
