@@ -53,7 +53,7 @@ from . import versions
 from .data import build_order, gid, start_of_day
 from .mutations import MUTATIONS
 from .resolvers import bind
-from .schema import SDL
+from .schema import sdl_text
 from .store import ShopStore, epoch
 from .webhooks import WebhookSender
 
@@ -88,7 +88,7 @@ class ShopifySandbox(Sandbox):
         self.store = ShopStore(seed=seed, orders=orders, products=products, anchor=anchor or start_of_day(),
                                history_days=history_days)
         self.bucket = CostBucket(bucket_size, restore_rate, max_query_cost)
-        self.schema = bind(build_schema(SDL.read_text(encoding="utf-8")), MUTATIONS)
+        self.schema = bind(build_schema(sdl_text()), MUTATIONS)
         self.bulk = BulkRunner(self, bulk_polls)
         self.access_token = f"shpat_sandbox{seed:04d}0000000000000000"
         self.api_secret = f"shpss_sandbox{seed:04d}secret000000000000"
