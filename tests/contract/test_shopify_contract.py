@@ -208,3 +208,13 @@ def test_the_core_types_carry_most_of_shopifys_live_fields(real: GraphQLSchema, 
         assert len(ours & live) >= 0.7 * len(live), f"{name}: {sorted(live - ours)}"
     address = subset.type_map["MailingAddress"].fields
     assert {"id", "name", "country", "latitude", "longitude", "formatted", "countryCodeV2"} <= set(address)
+
+
+def test_the_etl_client_queries_of_the_sandbox_tests_are_valid_in_shopify(real: GraphQLSchema) -> None:
+    """The tap-like queries the wide-schema tests run are queries Shopify itself accepts."""
+    from tests.channels.shopify import tap_queries
+
+    for name in ("ORDERS_BULK", "PRODUCTS", "LOCATION"):
+        errors = validate(real, parse(getattr(tap_queries, name)))
+        assert not errors, f"{name}: {[e.message for e in errors]}"
+        assert not _deprecated_uses(real, getattr(tap_queries, name)), name

@@ -230,11 +230,6 @@ def _return_status(order: dict[str, Any], info: Any, **_: Any) -> str:
     return "NO_RETURN"
 
 
-@derive("Order", "displayRefundStatus")
-def _refund_status(order: dict[str, Any], info: Any, **_: Any) -> str | None:
-    return "REFUNDED" if order.get("displayFinancialStatus") == "REFUNDED" else None
-
-
 # --- line items -------------------------------------------------------------------------------------
 
 @derive("LineItem", "variant")
