@@ -81,3 +81,18 @@ def test_a_wrong_token_on_a_served_version_still_names_the_version(shop) -> None
     response = httpx.post(f"{base}/admin/api/2026-04/graphql.json", json={"query": queries.SHOP},
                           headers={"X-Shopify-Access-Token": "shpat_nope"}, timeout=30)
     assert response.status_code == 401 and response.headers["X-Shopify-API-Version"] == "2026-04"
+
+
+def test_webhooks_name_the_version_their_subscription_is_served_in(shop, receiver) -> None:
+    """A subscription made through a retired version is served (and its webhooks sent) as the oldest supported."""
+    sandbox, base = shop
+    response = httpx.post(f"{base}/admin/api/2025-07/graphql.json", timeout=30,
+                          headers={"X-Shopify-Access-Token": sandbox.access_token},
+                          json={"query": queries.WEBHOOK_CREATE, "variables": {
+                              "topic": "ORDERS_CREATE", "webhookSubscription": {"callbackUrl": receiver.url,
+                                                                                "format": "JSON"}}})
+    assert response.json()["data"]["webhookSubscriptionCreate"]["userErrors"] == []
+    sandbox.control_orders({"create": 1})
+    assert sandbox.webhooks.wait_idle()
+    sent = [d for d in sandbox.webhooks.deliveries() if d["url"] == receiver.url]
+    assert sent and {d["headers"]["x-shopify-api-version"] for d in sent} == {"2026-01"}
