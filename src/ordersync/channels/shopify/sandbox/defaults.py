@@ -73,13 +73,24 @@ def _store(info: Any) -> Any:
     return info.context.sandbox.store
 
 
-def _owner(info: Any, child: dict[str, Any], *keys: str) -> dict[str, Any] | None:
-    """The order holding ``child`` under one of ``keys`` (stored objects do not point back)."""
-    for order in _store(info).orders.values():
-        for key in keys:
-            if any(item is child or item.get("id") == child.get("id") for item in order.get(key) or ()):
-                return order
-    return None
+def _per_request(info: Any, name: str, build: Callable[[], Any]) -> Any:
+    """An index built once per request (stored objects do not point back to their order), so a bulk query
+    over every order stays linear."""
+    cache = info.context.__dict__.setdefault("_indexes", {})
+    if name not in cache:
+        cache[name] = build()
+    return cache[name]
+
+
+_CHILDREN = ("fulfillments", "fulfillmentOrders", "refunds", "transactions", "lineItems")
+
+
+def _owner(info: Any, child: dict[str, Any], *_keys: str) -> dict[str, Any] | None:
+    """The order holding ``child`` (a fulfillment, fulfillment order, refund, transaction or line)."""
+    def build() -> dict[str, Any]:
+        return {item.get("id"): order for order in list(_store(info).orders.values())
+                for key in _CHILDREN for item in order.get(key) or ()}
+    return _per_request(info, "owners", build).get(child.get("id"))
 
 
 # --- orders -----------------------------------------------------------------------------------------
@@ -291,7 +302,17 @@ DERIVED[("Product", "vendor")] = _vendor
 # --- customers --------------------------------------------------------------------------------------
 
 def _customer_orders(info: Any, customer: dict[str, Any]) -> list[dict[str, Any]]:
-    return [o for o in _store(info).orders.values() if (o.get("customer") or {}).get("id") == customer.get("id")]
+    def build() -> dict[str, list[dict[str, Any]]]:
+        index: dict[str, list[dict[str, Any]]] = {}
+        for order in list(_store(info).orders.values()):
+            index.setdefault((order.get("customer") or {}).get("id"), []).append(order)
+        return index
+    return _per_request(info, "customers", build).get(customer.get("id"), [])
+
+
+@derive("Customer", "orders")
+def _customer_order_list(customer: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]]:
+    return sorted(_customer_orders(info, customer), key=lambda o: o["processedAt"])
 
 
 @derive("Customer", "displayName")
@@ -331,7 +352,7 @@ def _default_address(customer: dict[str, Any], info: Any, **_: Any) -> Any:
     return last.get("billingAddress") if last else None
 
 
-@derive("Customer", "addresses")
+@derive("Customer", "addresses", "addressesV2")
 def _addresses(customer: dict[str, Any], info: Any, **_: Any) -> list[Any]:
     address = _default_address(customer, info)
     return [address] if address else []
