@@ -8,8 +8,9 @@ admin_schema.graphql) and writes ``schema_wide.graphql`` next to the hand-writte
 new types that add, for the CORE types, every field Shopify has that is not deprecated, and for the types
 those fields reach (down to MAX_DEPTH hops from a core type), their scalar and enum fields and the fields
 that lead back to a core type or on to another reachable type. Left out, to keep the subset closed and
-servable: deprecated names, fields typed as unions or interfaces (``Media``, ``Event``, ``PurchasingEntity``)
-and optional arguments of input-object type. Names and types only, no descriptions.
+servable: deprecated names, fields typed as an interface or union with more than ABSTRACT_MAX possible
+types (``Node``, ``HasMetafields``, ``MetafieldReference``) and optional arguments of input-object type. An
+interface declares the fields every one of its included implementations has. Names and types only, no descriptions.
 
 Run: ``python scripts/shopify_schema_subset.py [path/to/admin_schema.graphql]``; the sandbox loads the
 committed output at run time; tests/contract/test_shopify_contract.py proves the file is what this script
@@ -48,6 +49,7 @@ VENDOR_PATH = Path("shopify") / "graphql-admin" / "admin_schema.graphql"
 CORE = ("Order", "LineItem", "MailingAddress", "Customer", "Fulfillment", "FulfillmentOrder", "Refund",
         "OrderTransaction", "Product", "ProductVariant", "InventoryItem", "InventoryLevel", "Location")
 MAX_DEPTH = 2
+ABSTRACT_MAX = 4  # an interface or union is served when it has at most this many implementations
 BUILTIN = {"String", "Int", "Float", "Boolean", "ID"}
 
 HEADER = """\
@@ -97,6 +99,7 @@ class Planner:
         self.enums: set[str] = set()
         self.scalars: set[str] = set()
         self.inputs: set[str] = set()
+        self.abstracts: dict[str, list[str]] = {}  # interface/union -> the included possible types
         self.queue: deque[str] = deque()
 
     def plan(self) -> Planner:
@@ -131,6 +134,23 @@ class Planner:
         return any(_leaf(f.type) for f in fields) or any(
             self._servable_object(_named(f.type), depth + 1) for f in fields
             if isinstance(_named(f.type), GraphQLObjectType) and _named(f.type) is not named)
+
+    def _abstract_ok(self, named, depth: int) -> bool:
+        """An interface or union the subset can hold: few possible types, at least one of them servable."""
+        if not isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            return False
+        if named.name in self.abstracts:
+            return True
+        possible = self.real.get_possible_types(named)
+        chosen = [p.name for p in possible if self._servable_object(p, depth)]
+        return len(possible) <= ABSTRACT_MAX and bool(chosen)
+
+    def _schedule_abstract(self, named, depth: int) -> None:
+        if named.name not in self.abstracts:
+            chosen = [p.name for p in self.real.get_possible_types(named) if self._servable_object(p, depth)]
+            self.abstracts[named.name] = sorted(chosen)
+            for name in chosen:
+                self._schedule(name, depth)
 
     def _args_ok(self, field) -> bool:
         for arg in field.args.values():
@@ -179,16 +199,27 @@ class Planner:
             if _leaf(field.type):
                 self._note_leaf(field.type)
             elif isinstance(named, GraphQLObjectType) and (node := _connection_node(named)) is not None:
-                if not self._servable_object(node, depth + 1):
+                if self._servable_object(node, depth + 1):
+                    self._schedule(node.name, depth + 1)
+                elif self._abstract_ok(node, depth + 1):
+                    self._schedule_abstract(node, depth + 1)
+                else:
                     continue
-                self._schedule(node.name, depth + 1)
                 self._add_connection(named, node)
             elif self._servable_object(named, depth + 1):
                 self._schedule(named.name, depth + 1)
+            elif self._abstract_ok(named, depth + 1):
+                self._schedule_abstract(named, depth + 1)
             else:
                 continue
             self.objects[name].add(fname)
             self.chosen_args(field)
+
+    def interface_fields(self, name: str) -> list[str]:
+        """The interface's live fields that every included implementation has chosen."""
+        members = [self.objects[m] | set(getattr(self.base.type_map.get(m), "fields", {})) for m in self.abstracts[name]]
+        live = _live(self.real.type_map[name].fields)
+        return sorted(f for f in live if all(f in m for m in members))
 
     def _add_connection(self, connection: GraphQLObjectType, node) -> None:
         edge = _named(connection.fields["edges"].type)
@@ -236,15 +267,27 @@ def render(real: GraphQLSchema, base: GraphQLSchema) -> str:
             blocks.append(f"input {name} {{\n{lines}}}")
         elif fields:
             blocks.append(f"extend input {name} {{\n{lines}}}")
+    interfaces = {n for n in planner.abstracts if isinstance(real.type_map[n], GraphQLInterfaceType)}
+    for name in sorted(planner.abstracts):
+        theirs = real.type_map[name]
+        if name in base.type_map:
+            continue
+        if isinstance(theirs, GraphQLUnionType):
+            blocks.append(f"union {name} = {' | '.join(planner.abstracts[name])}")
+            continue
+        lines = "".join(f"  {f}{_args(planner, theirs.fields[f])}: {theirs.fields[f].type}\n"
+                        for f in planner.interface_fields(name))
+        blocks.append(f"interface {name} {{\n{lines}}}")
     for name in sorted(planner.objects):
         theirs = real.type_map[name]
         ours = base.type_map.get(name)
         have = set(ours.fields) if ours is not None else set()
         fields = sorted(planner.objects[name] - have)
         node = "Node" in {i.name for i in theirs.interfaces} and "id" in (planner.objects[name] | have)
-        implements = ""
-        if node and not (ours is not None and "Node" in {i.name for i in ours.interfaces}):
-            implements = " implements Node"
+        declared = {i.name for i in ours.interfaces} if ours is not None else set()
+        wanted = (["Node"] if node else []) + sorted(i.name for i in theirs.interfaces if i.name in interfaces)
+        missing = [i for i in wanted if i not in declared]
+        implements = f" implements {' & '.join(missing)}" if missing else ""
         if ours is not None and not fields and not implements:
             continue
         lines = "".join(f"  {f}{_args(planner, theirs.fields[f])}: {theirs.fields[f].type}\n" for f in fields)

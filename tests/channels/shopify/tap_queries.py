@@ -27,6 +27,17 @@ ORDERS_BULK = f"""
         totalReceivedSet {{ {MONEY} }} netPaymentSet {{ {MONEY} }} originalTotalPriceSet {{ {MONEY} }}
         taxLines {{ title rate ratePercentage priceSet {{ {MONEY} }} }}
         customAttributes {{ key value }}
+        discountApplications {{
+          edges {{
+            node {{
+              allocationMethod targetSelection targetType index
+              value {{ ... on MoneyV2 {{ amount currencyCode }} ... on PricingPercentageValue {{ percentage }} }}
+              ... on ManualDiscountApplication {{ title description }}
+              ... on DiscountCodeApplication {{ code }}
+              ... on AutomaticDiscountApplication {{ title }}
+            }}
+          }}
+        }}
         customer {{
           id legacyResourceId email firstName lastName displayName phone state note tags locale createdAt
           updatedAt numberOfOrders verifiedEmail taxExempt amountSpent {{ amount currencyCode }}
@@ -55,7 +66,10 @@ ORDERS_BULK = f"""
               originalUnitPriceSet {{ {MONEY} }} originalTotalSet {{ {MONEY} }}
               discountedUnitPriceSet {{ {MONEY} }} discountedTotalSet {{ {MONEY} }} totalDiscountSet {{ {MONEY} }}
               taxLines {{ title rate ratePercentage priceSet {{ {MONEY} }} }}
-              discountAllocations {{ allocatedAmountSet {{ {MONEY} }} }}
+              discountAllocations {{
+                allocatedAmountSet {{ {MONEY} }}
+                discountApplication {{ __typename allocationMethod ... on ManualDiscountApplication {{ title }} }}
+              }}
               customAttributes {{ key value }}
               variant {{ id legacyResourceId sku barcode title price displayName inventoryQuantity }}
               product {{ id legacyResourceId title handle vendor productType status }}

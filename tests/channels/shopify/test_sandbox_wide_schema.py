@@ -95,6 +95,13 @@ def test_a_tap_like_bulk_query_over_orders_returns_data_that_fits_together(serve
             assert refund["totalRefundedSet"]["shopMoney"]["amount"] == order["totalRefundedSet"]["shopMoney"]["amount"]
         assert order["fullyPaid"] != order["unpaid"]
 
+    discounted = [li for li in lines if li["discountAllocations"]]
+    assert discounted, "the sample should hold discounted lines"
+    for line in discounted:
+        assert line["discountAllocations"][0]["discountApplication"]["title"] == "Treuerabatt"
+    discount_apps = [r for r in records if r.get("allocationMethod")]
+    assert {r["__parentId"] for r in discount_apps} == {li["__parentId"] for li in discounted}
+    assert all(r["value"] == {"percentage": 10.0} for r in discount_apps)
     for line in lines:
         assert line["variant"]["sku"] == line["sku"] and line["variant"]["displayName"]
         assert line["product"]["title"] and line["product"]["handle"]
@@ -159,7 +166,7 @@ def _selection(type_, depth: int) -> str:
     return " ".join(parts)
 
 
-@pytest.mark.parametrize(("root", "type_name", "depth"), [("orders", "Order", 3), ("products", "Product", 5)])
+@pytest.mark.parametrize(("root", "type_name", "depth"), [("orders", "Order", 4), ("products", "Product", 5)])
 def test_every_non_null_field_of_the_widened_types_has_a_value(served, root: str, type_name: str, depth: int) -> None:
     sandbox, base = served
     query = f"{{ {root}(first: 25) {{ nodes {{ {_selection(sandbox.schema.type_map[type_name], depth)} }} }} }}"

@@ -22,6 +22,8 @@ from typing import Any
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLUnionType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -239,6 +241,21 @@ def _transactions_count(order: dict[str, Any], info: Any, **_: Any) -> dict[str,
 @derive("Order", "returnStatus")
 def _return_status(order: dict[str, Any], info: Any, **_: Any) -> str:
     return "NO_RETURN"
+
+
+LOYALTY = {"__typename": "ManualDiscountApplication", "title": "Treuerabatt", "description": "10 % für Stammkunden",
+           "allocationMethod": "ACROSS", "targetSelection": "EXPLICIT", "targetType": "LINE_ITEM", "index": 0,
+           "value": {"__typename": "PricingPercentageValue", "percentage": 10.0}}  # the 10 % data.py gives
+
+
+@derive("Order", "discountApplications")
+def _discount_applications(order: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]]:
+    return [dict(LOYALTY)] if any(li.get("discountAllocations") for li in _lines(order)) else []
+
+
+@derive("DiscountAllocation", "discountApplication")
+def _discount_application(allocation: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
+    return dict(LOYALTY)
 
 
 # --- line items -------------------------------------------------------------------------------------
@@ -820,7 +837,7 @@ def by_name(type_name: str, field: str, obj: dict[str, Any]) -> tuple[bool, Any]
     return False, None
 
 
-def by_type(type_: Any, parent: dict[str, Any], field: str) -> Any:
+def by_type(type_: Any, parent: dict[str, Any], field: str, schema: Any = None) -> Any:
     """The value a field of this type takes when nothing better is known (see the module docstring)."""
     if not isinstance(type_, GraphQLNonNull):
         return None
@@ -834,6 +851,8 @@ def by_type(type_: Any, parent: dict[str, Any], field: str) -> Any:
                 "UnsignedInt64": "0", "JSON": {}, "DateTime": parent.get("updatedAt") or parent.get("createdAt")
                 or "2024-01-01T00:00:00Z", "URL": "https://ordersync-sandbox.myshopify.com/",
                 "ID": gid(field[:1].upper() + field[1:], number(parent.get("id")) or 1)}.get(inner.name, "")
+    if isinstance(inner, GraphQLInterfaceType | GraphQLUnionType) and schema is not None:
+        inner = schema.get_possible_types(inner)[0]  # an abstract type is answered with its first kind
     if isinstance(inner, GraphQLObjectType):
         if inner.name == "MoneyBag":
             return _money(Decimal("0"))

@@ -101,7 +101,7 @@ def field_value(type_name: str, field: str, field_type: Any) -> Any:
         if derive is not None:
             return derive(obj, info, **args)
         found, value = defaults.by_name(type_name, field, obj)
-        return value if found else defaults.by_type(field_type, obj, field)
+        return value if found else defaults.by_type(field_type, obj, field, info.schema)
 
     return resolve
 
