@@ -217,7 +217,8 @@ class Planner:
 
     def interface_fields(self, name: str) -> list[str]:
         """The interface's live fields that every included implementation has chosen."""
-        members = [self.objects[m] | set(getattr(self.base.type_map.get(m), "fields", {})) for m in self.abstracts[name]]
+        members = [self.objects[m] | set(getattr(self.base.type_map.get(m), "fields", {}))
+                   for m in self.abstracts[name]]
         live = _live(self.real.type_map[name].fields)
         return sorted(f for f in live if all(f in m for m in members))
 

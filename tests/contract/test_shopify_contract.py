@@ -10,7 +10,8 @@
 * Generated part: ``schema_wide.graphql`` is exactly what scripts/shopify_schema_subset.py makes of the
   vendor schema, and it holds every live field of the core types the script's rules admit.
 
-Without the specs checkout (``$ORDERSYNC_SPECS`` or ``../shared/specs``) the tests skip with the reason; under CI=true they fail.
+Without the specs checkout (``$ORDERSYNC_SPECS`` or ``../shared/specs``) the tests skip with the reason;
+under CI=true they fail.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from ordersync.channels.shopify import queries
 from ordersync.channels.shopify.sandbox.schema import load_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SPECS = Path(os.environ["ORDERSYNC_SPECS"]) if os.environ.get("ORDERSYNC_SPECS") else REPO_ROOT.parent / "shared" / "specs"
+SPECS = Path(os.environ.get("ORDERSYNC_SPECS") or REPO_ROOT.parent / "shared" / "specs")
 REAL_SDL = SPECS / "shopify" / "graphql-admin" / "admin_schema.graphql"
 
 
@@ -55,7 +56,8 @@ def require_or_skip(ok: bool, reason: str) -> None:
 
 @pytest.fixture(scope="module")
 def real() -> GraphQLSchema:
-    require_or_skip(REAL_SDL.is_file(), f"Shopify's schema is not checked out at {REAL_SDL}")
+    require_or_skip(REAL_SDL.is_file(),
+                    f"Shopify's schema is not checked out at {REAL_SDL} (set ORDERSYNC_SPECS to the specs directory)")
     # assume_valid: graphql-core 3.3 flags two deprecation mismatches inside Shopify's own schema (interface
     # fields vs. implementations) that 3.2 accepted; they concern no type we use.
     return build_schema(REAL_SDL.read_text(encoding="utf-8"), assume_valid=True)

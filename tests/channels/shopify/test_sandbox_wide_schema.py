@@ -75,7 +75,8 @@ def test_a_tap_like_bulk_query_over_orders_returns_data_that_fits_together(serve
 
     for order in orders:
         address = order["shippingAddress"]
-        assert address["id"].startswith("gid://shopify/MailingAddress/") and address["id"] != order["billingAddress"]["id"]
+        assert address["id"].startswith("gid://shopify/MailingAddress/")
+        assert address["id"] != order["billingAddress"]["id"]
         assert address["name"] == f"{address['firstName']} {address['lastName']}"
         assert address["country"] in {"Germany", "Austria", "Switzerland"}
         assert isinstance(address["latitude"], float) and 46 < address["latitude"] < 55
@@ -150,7 +151,8 @@ def _selection(type_, depth: int) -> str:
     """Every field of ``type_`` that needs no argument, objects ``depth`` levels down, connections sized."""
     parts = []
     for name, field in type_.fields.items():
-        required = [a for a in field.args.values() if isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined]
+        required = [a for a in field.args.values()
+                    if isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined]
         if required:
             continue
         inner = field.type

@@ -3,7 +3,8 @@
 One endpoint, ``POST /admin/api/{version}/graphql.json``, as in Shopify, for every version Shopify serves on
 the sandbox's clock (``versions.py``: the four supported stable versions, the release candidate and
 ``unstable``; a retired version falls forward to the oldest supported one, anything else is 404). Every
-answer names the version served in ``X-Shopify-API-Version``. Each request is, in order: authenticated (``X-Shopify-Access-Token``; 401 with Shopify's text otherwise), parsed and validated against
+answer names the version served in ``X-Shopify-API-Version``. Each request is, in order: authenticated
+(``X-Shopify-Access-Token``; 401 with Shopify's text otherwise), parsed and validated against
 the sandbox's subset schema (errors come back with HTTP 200 as ``{"errors": [...]}`` with locations and an
 ``extensions.code``, Shopify's shape), priced (``cost.Coster``), admitted by the cost bucket or answered
 THROTTLED / MAX_COST_EXCEEDED, executed, and charged its actual cost. Every answer carries

@@ -334,7 +334,8 @@ def _customer_order_list(customer: dict[str, Any], info: Any, **_: Any) -> list[
 
 @derive("Customer", "displayName")
 def _display_name(customer: dict[str, Any], info: Any, **_: Any) -> str:
-    return " ".join(p for p in (customer.get("firstName"), customer.get("lastName")) if p) or customer.get("email") or ""
+    name = " ".join(p for p in (customer.get("firstName"), customer.get("lastName")) if p)
+    return name or customer.get("email") or ""
 
 
 @derive("Customer", "numberOfOrders")
