@@ -48,6 +48,8 @@ VENDOR_PATH = Path("shopify") / "graphql-admin" / "admin_schema.graphql"
 
 CORE = ("Order", "LineItem", "MailingAddress", "Customer", "Fulfillment", "FulfillmentOrder", "Refund",
         "OrderTransaction", "Product", "ProductVariant", "InventoryItem", "InventoryLevel", "Location")
+ROOT_FIELDS = ("customers", "customer", "productVariants", "productVariant", "product", "inventoryItems",
+               "inventoryItem", "locations", "fulfillmentOrder", "fulfillment", "refund")  # QueryRoot entries
 MAX_DEPTH = 2
 ABSTRACT_MAX = 4  # an interface or union is served when it has at most this many implementations
 BUILTIN = {"String", "Int", "Float", "Boolean", "ID"}
@@ -105,6 +107,8 @@ class Planner:
     def plan(self) -> Planner:
         for name in CORE:
             self._schedule(name, 0)
+        self.objects["QueryRoot"] = set()
+        self._expand("QueryRoot", only=ROOT_FIELDS)
         while self.queue:
             self._expand(self.queue.popleft())
         return self
@@ -189,11 +193,11 @@ class Planner:
         return {n: f for n, f in named.fields.items()
                 if _leaf(f.type) or (isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined)}
 
-    def _expand(self, name: str) -> None:
+    def _expand(self, name: str, only: tuple[str, ...] | None = None) -> None:
         type_ = self.real.type_map[name]
-        depth = self.depth[name]
+        depth = self.depth.get(name, 0)
         for fname, field in _live(type_.fields).items():
-            if not self._args_ok(field):
+            if (only is not None and fname not in only) or not self._args_ok(field):
                 continue
             named = _named(field.type)
             if _leaf(field.type):

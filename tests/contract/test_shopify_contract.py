@@ -216,7 +216,8 @@ def test_the_etl_client_queries_of_the_sandbox_tests_are_valid_in_shopify(real: 
     """The tap-like queries the wide-schema tests run are queries Shopify itself accepts."""
     from tests.channels.shopify import tap_queries
 
-    for name in ("ORDERS_BULK", "PRODUCTS", "LOCATION"):
+    for name in ("ORDERS_BULK", "PRODUCTS", "LOCATION", "VARIANTS", "INVENTORY_ITEMS", "CUSTOMERS", "LOCATIONS",
+                 "LOOKUPS"):
         errors = validate(real, parse(getattr(tap_queries, name)))
         assert not errors, f"{name}: {[e.message for e in errors]}"
         assert not _deprecated_uses(real, getattr(tap_queries, name)), name

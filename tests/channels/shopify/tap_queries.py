@@ -136,3 +136,45 @@ query Location($id: ID!) {
   }
 }
 """
+
+VARIANTS = """
+query Variants($first: Int!, $after: String, $query: String) {
+  productVariants(first: $first, after: $after, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id legacyResourceId sku price displayName createdAt updatedAt inventoryQuantity product { id title } }
+  }
+}
+"""
+
+INVENTORY_ITEMS = """
+query InventoryItems($first: Int!, $after: String, $query: String) {
+  inventoryItems(first: $first, after: $after, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id sku tracked createdAt updatedAt unitCost { amount currencyCode } variant { id sku } }
+  }
+}
+"""
+
+CUSTOMERS = """
+query Customers($first: Int!, $after: String, $query: String) {
+  customers(first: $first, after: $after, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id email displayName createdAt updatedAt numberOfOrders amountSpent { amount currencyCode } }
+  }
+}
+"""
+
+LOCATIONS = """
+query Locations($first: Int!) {
+  locations(first: $first) { nodes { id name isActive address { city country } } }
+}
+"""
+
+LOOKUPS = """
+query Lookups($customer: ID!, $variant: ID!, $item: ID!, $fulfillmentOrder: ID!) {
+  customer(id: $customer) { id displayName }
+  productVariant(id: $variant) { id sku }
+  inventoryItem(id: $item) { id sku }
+  fulfillmentOrder(id: $fulfillmentOrder) { id orderName }
+}
+"""

@@ -184,3 +184,50 @@ def test_every_non_null_field_of_a_location_has_a_value(served) -> None:
     status, body = sandbox.handle({"query": query}, PATH, base, "2026-10")
     assert status == 200 and "errors" not in body, body.get("errors", [])[:3]
     assert body["data"]["location"]["inventoryLevels"]["nodes"][0]["item"]["variant"]["sku"]
+
+
+def _all_pages(served, query: str, root: str, search: str | None = None) -> list[dict]:
+    nodes, after = [], None
+    while True:
+        body = post(served, query, {"first": 7, "after": after, "query": search})
+        assert "errors" not in body, body.get("errors")
+        page = body["data"][root]
+        nodes += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_the_root_lists_other_clients_page_through(served) -> None:
+    sandbox, _ = served
+    variants = _all_pages(served, tap_queries.VARIANTS, "productVariants")
+    assert sorted(v["id"] for v in variants) == sorted(sandbox.store.variants)
+    assert all(v["product"]["title"] and v["updatedAt"] for v in variants)
+    items = _all_pages(served, tap_queries.INVENTORY_ITEMS, "inventoryItems")
+    assert sorted(i["id"] for i in items) == sorted(sandbox.store.items)
+    assert all(i["variant"]["sku"] == i["sku"] for i in items)
+    customers = _all_pages(served, tap_queries.CUSTOMERS, "customers")
+    ids = {o["customer"]["id"] for o in sandbox.store.orders.values()}
+    assert sorted(c["id"] for c in customers) == sorted(ids)
+    assert sum(int(c["numberOfOrders"]) for c in customers) == len(sandbox.store.orders)
+    locations = post(served, tap_queries.LOCATIONS, {"first": 10})["data"]["locations"]["nodes"]
+    assert [loc["id"] for loc in locations] == sorted(sandbox.store.locations)
+
+
+def test_the_root_lists_filter_by_update_time(served) -> None:
+    sandbox, _ = served
+    cut = sorted(v["updatedAt"] for v in sandbox.store.variants.values())[len(sandbox.store.variants) // 2]
+    recent = _all_pages(served, tap_queries.VARIANTS, "productVariants", f"updated_at:>='{cut}'")
+    assert recent and all(v["updatedAt"] >= cut for v in recent)
+    assert len(recent) == sum(1 for v in sandbox.store.variants.values() if v["updatedAt"] >= cut)
+
+
+def test_single_objects_are_found_by_id(served) -> None:
+    sandbox, _ = served
+    order = next(iter(sandbox.store.orders.values()))
+    variant = next(iter(sandbox.store.variants.values()))
+    found = post(served, tap_queries.LOOKUPS, {
+        "customer": order["customer"]["id"], "variant": variant["id"], "item": variant["inventoryItem"]["id"],
+        "fulfillmentOrder": order["fulfillmentOrders"][0]["id"]})["data"]
+    assert found["customer"]["displayName"] and found["productVariant"]["sku"] == variant["sku"]
+    assert found["inventoryItem"]["sku"] == variant["sku"] and found["fulfillmentOrder"]["orderName"] == order["name"]

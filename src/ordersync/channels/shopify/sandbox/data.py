@@ -65,9 +65,13 @@ def build_catalogue(seed: int, count: int, anchor: int) -> list[dict[str, Any]]:
                 "inventoryItem": {"__typename": "InventoryItem", "id": gid("InventoryItem", 45_000_000_000 + variant_no),
                                   "sku": sku, "tracked": True},
                 "_product": pid})
+        updated = iso(anchor - rng.randint(3600, 90 * 86400))
+        for variant in variants:  # variants and their inventory items change with their product
+            variant.update(createdAt=updated, updatedAt=updated)
+            variant["inventoryItem"].update(createdAt=updated, updatedAt=updated)
         products.append({"__typename": "Product", "id": gid("Product", pid), "title": name,
                          "handle": name.lower().replace(" ", "-"), "status": "ACTIVE",
-                         "updatedAt": iso(anchor - rng.randint(3600, 90 * 86400)), "variants": variants})
+                         "updatedAt": updated, "variants": variants})
     return products
 
 

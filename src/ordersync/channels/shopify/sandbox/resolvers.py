@@ -142,6 +142,13 @@ def _node(sandbox: Any, ident: str) -> dict[str, Any] | None:
         return store.locations.get(ident)
     if kind == "WebhookSubscription":
         return store.webhooks.get(ident)
+    if kind == "Customer":
+        return next((c for c in store.customers() if c["id"] == ident), None)
+    children = {"Fulfillment": "fulfillments", "FulfillmentOrder": "fulfillmentOrders", "Refund": "refunds",
+                "OrderTransaction": "transactions", "LineItem": "lineItems"}
+    if kind in children:
+        return next((child for order in list(store.orders.values()) for child in order.get(children[kind]) or ()
+                     if child.get("id") == ident), None)
     return None
 
 
@@ -167,13 +174,26 @@ ROOT = {
     "location": lambda _, info, id=None: info.context.sandbox.store.locations.get(id),
     "currentBulkOperation": lambda _, info, type="QUERY": info.context.sandbox.current_bulk(),
     "webhookSubscriptions": _webhooks,
+    # the wide schema's root entries (schema_wide.graphql)
+    "customers": _root_page("customers"),
+    "productVariants": _root_page("productVariants"),
+    "inventoryItems": _root_page("inventoryItems"),
+    "locations": _root_page("locations"),
+    "customer": lambda _, info, id: _node(info.context.sandbox, id) if "/Customer/" in str(id) else None,
+    "product": lambda _, info, id: _node(info.context.sandbox, id) if "/Product/" in str(id) else None,
+    "productVariant": lambda _, info, id: _node(info.context.sandbox, id) if "/ProductVariant/" in str(id) else None,
+    "inventoryItem": lambda _, info, id: _node(info.context.sandbox, id) if "/InventoryItem/" in str(id) else None,
+    "fulfillmentOrder": lambda _, info, id: _node(info.context.sandbox, id) if "/FulfillmentOrder/" in str(id) else None,
+    "fulfillment": lambda _, info, id: _node(info.context.sandbox, id) if "/Fulfillment/" in str(id) else None,
+    "refund": lambda _, info, id: _node(info.context.sandbox, id) if "/Refund/" in str(id) else None,
 }
 
 
 def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
     """Attach resolvers: the root tables, then every connection field and every list field with ``first``."""
     for name, resolver in ROOT.items():
-        schema.query_type.fields[name].resolve = resolver
+        if name in schema.query_type.fields:
+            schema.query_type.fields[name].resolve = resolver
     for name, resolver in mutations.items():
         schema.mutation_type.fields[name].resolve = resolver
     for type_ in schema.type_map.values():
