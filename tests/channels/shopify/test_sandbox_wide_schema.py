@@ -8,6 +8,7 @@ resolves to a value (graphql-core reports a null in a non-null field as an error
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import httpx
@@ -65,8 +66,6 @@ def test_a_tap_like_bulk_query_over_orders_returns_data_that_fits_together(serve
     while op["status"] == "RUNNING":
         op = post(served, queries.BULK_POLL, {"id": op["id"]})["data"]["node"]
     assert op["status"] == "COMPLETED", op
-    import json
-
     records = [json.loads(line) for line in httpx.get(op["url"], timeout=60).text.splitlines()]
     orders = [r for r in records if "__parentId" not in r]
     lines = [r for r in records if r.get("id", "").startswith("gid://shopify/LineItem/")]

@@ -37,7 +37,6 @@ from typing import Any
 
 from graphql import (
     GraphQLError,
-    build_schema,
     execute,
     get_operation_ast,
     parse,
@@ -54,7 +53,7 @@ from . import versions
 from .data import build_order, gid, start_of_day
 from .mutations import MUTATIONS
 from .resolvers import bind
-from .schema import sdl_text
+from .schema import fresh_schema
 from .store import ShopStore, epoch
 from .webhooks import WebhookSender
 
@@ -89,7 +88,7 @@ class ShopifySandbox(Sandbox):
         self.store = ShopStore(seed=seed, orders=orders, products=products, anchor=anchor or start_of_day(),
                                history_days=history_days)
         self.bucket = CostBucket(bucket_size, restore_rate, max_query_cost)
-        self.schema = bind(build_schema(sdl_text()), MUTATIONS)
+        self.schema = bind(fresh_schema(), MUTATIONS)
         self.bulk = BulkRunner(self, bulk_polls)
         self.access_token = f"shpat_sandbox{seed:04d}0000000000000000"
         self.api_secret = f"shpss_sandbox{seed:04d}secret000000000000"

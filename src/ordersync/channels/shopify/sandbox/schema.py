@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from graphql import GraphQLSchema, build_schema
+from graphql import DocumentNode, GraphQLSchema, build_ast_schema, parse
 
 SDL = Path(__file__).with_name("schema.graphql")
 WIDE_SDL = Path(__file__).with_name("schema_wide.graphql")
@@ -21,6 +21,16 @@ def sdl_text() -> str:
 
 
 @cache
+def parsed_sdl() -> DocumentNode:
+    """Parsed once per process; each sandbox builds its own schema from it to bind its resolvers to."""
+    return parse(sdl_text())
+
+
+def fresh_schema() -> GraphQLSchema:
+    return build_ast_schema(parsed_sdl())
+
+
+@cache
 def load_schema() -> GraphQLSchema:
-    """Parsed fresh per process and shared: resolvers are not attached to it (see resolvers.py)."""
-    return build_schema(sdl_text())
+    """Built once per process and shared: resolvers are not attached to it (see resolvers.py)."""
+    return fresh_schema()
