@@ -7,7 +7,11 @@
 * Documents: every query and mutation the connector can send (``shopify.queries.all_documents``, bulk query
   included) validates against the real schema and uses nothing deprecated there.
 
-Without the specs checkout (``../shared/specs``) the tests skip with the reason; under CI=true they fail.
+* Generated part: ``schema_wide.graphql`` is exactly what scripts/shopify_schema_subset.py makes of the
+  vendor schema, and it holds every live field of the core types the script's rules admit.
+
+Without the specs checkout (``$ORDERSYNC_SPECS`` or ``../shared/specs``) the tests skip with the reason;
+under CI=true they fail.
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ from ordersync.channels.shopify import queries
 from ordersync.channels.shopify.sandbox.schema import load_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REAL_SDL = REPO_ROOT.parent / "shared" / "specs" / "shopify" / "graphql-admin" / "admin_schema.graphql"
+SPECS = Path(os.environ.get("ORDERSYNC_SPECS") or REPO_ROOT.parent / "shared" / "specs")
+REAL_SDL = SPECS / "shopify" / "graphql-admin" / "admin_schema.graphql"
 
 
 def require_or_skip(ok: bool, reason: str) -> None:
@@ -51,7 +56,8 @@ def require_or_skip(ok: bool, reason: str) -> None:
 
 @pytest.fixture(scope="module")
 def real() -> GraphQLSchema:
-    require_or_skip(REAL_SDL.is_file(), f"Shopify's schema is not checked out at {REAL_SDL}")
+    require_or_skip(REAL_SDL.is_file(),
+                    f"Shopify's schema is not checked out at {REAL_SDL} (set ORDERSYNC_SPECS to the specs directory)")
     # assume_valid: graphql-core 3.3 flags two deprecation mismatches inside Shopify's own schema (interface
     # fields vs. implementations) that 3.2 accepted; they concern no type we use.
     return build_schema(REAL_SDL.read_text(encoding="utf-8"), assume_valid=True)
@@ -175,3 +181,43 @@ def test_the_subset_declares_nothing_deprecated_in_shopify(real: GraphQLSchema, 
         if isinstance(ours, GraphQLEnumType) and isinstance(theirs, GraphQLEnumType):
             deprecated += [f"{name}.{v}" for v in ours.values if theirs.values[v].deprecation_reason]
     assert not deprecated
+
+
+def _generator():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("shopify_schema_subset",
+                                                  REPO_ROOT / "scripts" / "shopify_schema_subset.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generated_subset_is_what_the_script_makes_of_shopifys_schema(real: GraphQLSchema) -> None:
+    from ordersync.channels.shopify.sandbox.schema import SDL, WIDE_SDL
+
+    generator = _generator()
+    expected = generator.render(real, build_schema(SDL.read_text(encoding="utf-8")))
+    assert WIDE_SDL.read_text(encoding="utf-8") == expected, \
+        "schema_wide.graphql is stale: run `python scripts/shopify_schema_subset.py` and commit the result"
+
+
+def test_the_core_types_carry_most_of_shopifys_live_fields(real: GraphQLSchema, subset: GraphQLSchema) -> None:
+    """The widening reaches what tap-shopify and co. ask for: the named fields, and most fields overall."""
+    for name in _generator().CORE:
+        live = {f for f, d in real.type_map[name].fields.items() if not d.deprecation_reason}
+        ours = set(subset.type_map[name].fields)
+        assert len(ours & live) >= 0.7 * len(live), f"{name}: {sorted(live - ours)}"
+    address = subset.type_map["MailingAddress"].fields
+    assert {"id", "name", "country", "latitude", "longitude", "formatted", "countryCodeV2"} <= set(address)
+
+
+def test_the_etl_client_queries_of_the_sandbox_tests_are_valid_in_shopify(real: GraphQLSchema) -> None:
+    """The tap-like queries the wide-schema tests run are queries Shopify itself accepts."""
+    from tests.channels.shopify import tap_queries
+
+    for name in ("ORDERS_BULK", "PRODUCTS", "LOCATION", "VARIANTS", "INVENTORY_ITEMS", "CUSTOMERS", "LOCATIONS",
+                 "LOOKUPS"):
+        errors = validate(real, parse(getattr(tap_queries, name)))
+        assert not errors, f"{name}: {[e.message for e in errors]}"
+        assert not _deprecated_uses(real, getattr(tap_queries, name)), name

@@ -1,7 +1,10 @@
 """``ShopifySandbox``: a Shopify GraphQL Admin API on loopback, built on graphql-core and the SDK's sandbox kit.
 
-One endpoint, ``POST /admin/api/{version}/graphql.json``, as in Shopify. Each request is, in order:
-authenticated (``X-Shopify-Access-Token``; 401 with Shopify's text otherwise), parsed and validated against
+One endpoint, ``POST /admin/api/{version}/graphql.json``, as in Shopify, for every version Shopify serves on
+the sandbox's clock (``versions.py``: the four supported stable versions, the release candidate and
+``unstable``; a retired version falls forward to the oldest supported one, anything else is 404). Every
+answer names the version served in ``X-Shopify-API-Version``. Each request is, in order: authenticated
+(``X-Shopify-Access-Token``; 401 with Shopify's text otherwise), parsed and validated against
 the sandbox's subset schema (errors come back with HTTP 200 as ``{"errors": [...]}`` with locations and an
 ``extensions.code``, Shopify's shape), priced (``cost.Coster``), admitted by the cost bucket or answered
 THROTTLED / MAX_COST_EXCEEDED, executed, and charged its actual cost. Every answer carries
@@ -29,11 +32,11 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from graphql import (
     GraphQLError,
-    build_schema,
     execute,
     get_operation_ast,
     parse,
@@ -46,10 +49,11 @@ from starlette.routing import Route
 from ...sdk.sandbox import FaultRule, Sandbox
 from .bulk import BulkRunner
 from .cost import CostBucket, Coster
+from . import versions
 from .data import build_order, gid, start_of_day
 from .mutations import MUTATIONS
 from .resolvers import bind
-from .schema import SDL
+from .schema import fresh_schema
 from .store import ShopStore, epoch
 from .webhooks import WebhookSender
 
@@ -62,6 +66,7 @@ class Context:
     path: str
     base_url: str
     bulk: bool = False
+    version: str = ""
 
 
 def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
@@ -71,20 +76,19 @@ def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
 class ShopifySandbox(Sandbox):
     """Options: ``bucket_size``/``restore_rate``/``max_query_cost`` (cost throttling; Standard plan by default),
     ``bulk_polls`` (polls a bulk operation stays RUNNING), ``anchor`` (epoch the history ends at),
-    ``history_days``, ``api_version``, ``webhook_timeout``."""
+    ``history_days``, ``webhook_timeout``. The API versions served follow ``now()`` (see versions.py)."""
 
     system = "shopify"
 
     def __init__(self, *, seed: int = 1, orders: int = 100, products: int = 40, bucket_size: float = 2000,
                  restore_rate: float = 100, max_query_cost: int = 1000, bulk_polls: int = 1,
-                 anchor: int | None = None, history_days: int = 120, api_version: str = "2025-01",
-                 webhook_timeout: float = 10.0) -> None:
+                 anchor: int | None = None, history_days: int = 120, webhook_timeout: float = 10.0) -> None:
         super().__init__(webhook_timeout=webhook_timeout)
-        self.seed, self.api_version = seed, api_version
+        self.seed = seed
         self.store = ShopStore(seed=seed, orders=orders, products=products, anchor=anchor or start_of_day(),
                                history_days=history_days)
         self.bucket = CostBucket(bucket_size, restore_rate, max_query_cost)
-        self.schema = bind(build_schema(SDL.read_text(encoding="utf-8")), MUTATIONS)
+        self.schema = bind(fresh_schema(), MUTATIONS)
         self.bulk = BulkRunner(self, bulk_polls)
         self.access_token = f"shpat_sandbox{seed:04d}0000000000000000"
         self.api_secret = f"shpss_sandbox{seed:04d}secret000000000000"
@@ -129,8 +133,12 @@ class ShopifySandbox(Sandbox):
     def emit(self, topic: str, order: dict[str, Any]) -> None:
         self.hooks.emit(topic, order)
 
-    def maybe_drift(self, query: str | None) -> None:
-        if self.faults.take("page_drift", "POST", f"/admin/api/{self.api_version}/graphql.json") is None:
+    def served_version(self, requested: str) -> str | None:
+        """The API version Shopify would serve for ``requested`` today, or None (404)."""
+        return versions.resolve(requested, datetime.fromtimestamp(self.now(), UTC))
+
+    def maybe_drift(self, query: str | None, path: str) -> None:
+        if self.faults.take("page_drift", "POST", path) is None:
             return
         window = self.store.in_window(query)
         if window:
@@ -140,21 +148,25 @@ class ShopifySandbox(Sandbox):
 
     # the endpoint ------------------------------------------------------------------------------------
     async def endpoint(self, request: Request) -> Response:
-        if request.headers.get("x-shopify-access-token") != self.access_token:
-            return JSONResponse({"errors": INVALID_TOKEN}, status_code=401)
-        if request.path_params["version"] != self.api_version:
+        version = self.served_version(request.path_params["version"])
+        if version is None:
             return JSONResponse({"errors": "Not Found"}, status_code=404)
+        headers = {"X-Shopify-API-Version": version}
+        if request.headers.get("x-shopify-access-token") != self.access_token:
+            return JSONResponse({"errors": INVALID_TOKEN}, status_code=401, headers=headers)
         try:
             payload = json.loads(await request.body() or b"{}")
         except ValueError:
             payload = None
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-            return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
+            return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400,
+                                headers=headers)
         base = f"{request.url.scheme}://{request.headers.get('host', '127.0.0.1')}"
-        status, body = await asyncio.to_thread(self.handle, payload, request.url.path, base)
-        return JSONResponse(body, status_code=status)
+        status, body = await asyncio.to_thread(self.handle, payload, request.url.path, base, version)
+        return JSONResponse(body, status_code=status, headers=headers)
 
-    def handle(self, payload: dict[str, Any], path: str, base_url: str) -> tuple[int, dict[str, Any]]:
+    def handle(self, payload: dict[str, Any], path: str, base_url: str,
+               version: str = "") -> tuple[int, dict[str, Any]]:
         try:
             document = parse(payload["query"])
         except GraphQLError as exc:
@@ -189,7 +201,7 @@ class ShopifySandbox(Sandbox):
                                            documentation="https://shopify.dev/api/usage/rate-limits")],
                          "extensions": self._cost(requested, None)}
         result = execute(self.schema, document, variable_values=variables, operation_name=name,
-                         context_value=Context(self, path, base_url))
+                         context_value=Context(self, path, base_url, version=version))
         actual = coster.actual(operation, result.data) if result.data is not None else requested
         self.bucket.refund(requested - actual)
         self.bucket.record("charged", actual)

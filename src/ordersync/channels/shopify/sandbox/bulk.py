@@ -86,7 +86,8 @@ class BulkRunner:
                   "rootObjectCount": "0", "fileSize": None, "url": None, "partialDataUrl": None, "query": query,
                   "type": "QUERY", "_polls": self.polls, "_file": f"{number}.jsonl"}
             context = type(info.context)(sandbox=self.sandbox, path=info.context.path,
-                                         base_url=info.context.base_url, bulk=True)
+                                         base_url=info.context.base_url, bulk=True,
+                                         version=info.context.version)
             op["_thread"] = threading.Thread(target=self._execute, args=(op, document, context),
                                              name=f"bulk-{number}", daemon=True)
             op["_thread"].start()

@@ -19,6 +19,12 @@ LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner"
 STREETS = ["Hauptstraße", "Bahnhofstr.", "Lindenweg", "Am Markt", "Gartenstraße", "Schillerplatz", "Ringstraße"]
 CITIES = [("DE", "10115", "Berlin"), ("DE", "80331", "München"), ("DE", "50667", "Köln"), ("AT", "1010", "Wien"),
           ("CH", "8001", "Zürich"), ("DE", "20095", "Hamburg")]
+COUNTRIES = {"DE": "Germany", "AT": "Austria", "CH": "Switzerland"}  # Shopify names countries in English
+COORDINATES = {"Berlin": (52.5321, 13.3849), "München": (48.1372, 11.5756), "Köln": (50.9375, 6.9603),
+               "Wien": (48.2082, 16.3738), "Zürich": (47.3769, 8.5417), "Hamburg": (53.5511, 9.9937)}
+PROVINCES = {"Berlin": ("Berlin", "BE"), "München": ("Bavaria", "BY"), "Köln": ("North Rhine-Westphalia", "NW"),
+             "Wien": (None, None), "Zürich": ("Zürich", "ZH"), "Hamburg": ("Hamburg", "HH")}
+TIME_ZONES = {"DE": "Europe/Berlin", "AT": "Europe/Vienna", "CH": "Europe/Zurich"}
 CARRIERS = [("DHL", "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={}"),
             ("DPD", "https://tracking.dpd.de/status/de_DE/parcel/{}"), ("Hermes", "")]
 PRODUCTS = ["T-Shirt", "Kapuzenpullover", "Tasse", "Rucksack", "Notizbuch", "Socken", "Mütze", "Poster"]
@@ -59,19 +65,36 @@ def build_catalogue(seed: int, count: int, anchor: int) -> list[dict[str, Any]]:
                 "inventoryItem": {"__typename": "InventoryItem", "id": gid("InventoryItem", 45_000_000_000 + variant_no),
                                   "sku": sku, "tracked": True},
                 "_product": pid})
+        updated = iso(anchor - rng.randint(3600, 90 * 86400))
+        for variant in variants:  # variants and their inventory items change with their product
+            variant.update(createdAt=updated, updatedAt=updated)
+            variant["inventoryItem"].update(createdAt=updated, updatedAt=updated)
         products.append({"__typename": "Product", "id": gid("Product", pid), "title": name,
                          "handle": name.lower().replace(" ", "-"), "status": "ACTIVE",
-                         "updatedAt": iso(anchor - rng.randint(3600, 90 * 86400)), "variants": variants})
+                         "updatedAt": updated, "variants": variants})
     return products
 
 
-def _address(rng: random.Random, first: str, last: str) -> dict[str, Any]:
+def _address(rng: random.Random, first: str, last: str, ident: int) -> dict[str, Any]:
+    """A MailingAddress with every field Shopify fills for a geocoded address (id, name, country, ...)."""
     country, zip_code, city = rng.choice(CITIES)
-    return {"__typename": "MailingAddress", "firstName": first, "lastName": last,
-            "company": rng.choice([None, None, None, "Beispiel GmbH"]),
-            "address1": f"{rng.choice(STREETS)} {rng.randint(1, 120)}{rng.choice(['', '', 'a'])}",
-            "address2": rng.choice([None, None, "2. OG"]), "zip": zip_code, "city": city, "countryCodeV2": country,
-            "province": None, "provinceCode": None, "phone": rng.choice([None, "+49 30 1234567"])}
+    latitude, longitude = COORDINATES[city]
+    province, province_code = PROVINCES[city]
+    address1 = f"{rng.choice(STREETS)} {rng.randint(1, 120)}{rng.choice(['', '', 'a'])}"
+    address2 = rng.choice([None, None, "2. OG"])
+    company = rng.choice([None, None, None, "Beispiel GmbH"])
+    name = f"{first} {last}"
+    area = f"{city}, {COUNTRIES[country]}"
+    jitter = random.Random(ident)  # own generator: the order's draws stay what they were
+    formatted = [part for part in (company, address1, address2, f"{zip_code} {city}", COUNTRIES[country]) if part]
+    return {"__typename": "MailingAddress", "id": gid("MailingAddress", ident), "firstName": first, "lastName": last,
+            "name": name, "company": company, "address1": address1, "address2": address2, "zip": zip_code,
+            "city": city, "countryCodeV2": country, "country": COUNTRIES[country], "province": province,
+            "provinceCode": province_code, "phone": rng.choice([None, "+49 30 1234567"]),
+            "latitude": round(latitude + jitter.uniform(-0.03, 0.03), 6),
+            "longitude": round(longitude + jitter.uniform(-0.03, 0.03), 6),
+            "coordinatesValidated": True, "formatted": formatted, "formattedArea": area,
+            "timeZone": TIME_ZONES[country], "validationResultSummary": "NO_ISSUES"}
 
 
 def build_order(seed: int, n: int, created: int, updated: int, variants: list[dict[str, Any]],
@@ -109,7 +132,7 @@ def build_order(seed: int, n: int, created: int, updated: int, variants: list[di
     total = round(subtotal + shipping, 2)
     tax_total = round(sum(float(i["taxLines"][0]["priceSet"]["shopMoney"]["amount"]) for i in items) + shipping_tax, 2)
     paid = status in ("paid", "fulfilled", "refunded", "closed")
-    address = _address(rng, first, last)
+    address = _address(rng, first, last, oid * 10 + 1)
     order = {
         "__typename": "Order", "id": gid("Order", oid), "legacyResourceId": str(oid), "name": f"#{1000 + n}",
         "createdAt": iso(created), "updatedAt": iso(updated), "processedAt": iso(created),
@@ -125,7 +148,8 @@ def build_order(seed: int, n: int, created: int, updated: int, variants: list[di
         "totalRefundedSet": money(total if status == "refunded" else 0),
         "customer": {"__typename": "Customer", "id": gid("Customer", 6_000_000 + rng.randint(1, 5000)),
                      "email": None, "firstName": first, "lastName": last, "phone": None},
-        "billingAddress": address, "shippingAddress": dict(address), "lineItems": items,
+        "billingAddress": address, "shippingAddress": {**address, "id": gid("MailingAddress", oid * 10 + 2)},
+        "lineItems": items,
         "shippingLines": [{"__typename": "ShippingLine", "id": gid("ShippingLine", oid), "title": "Standardversand",
                            "code": "standard", "originalPriceSet": money(shipping), "discountedPriceSet": money(shipping),
                            "taxLines": [{"__typename": "TaxLine", "title": "MwSt.", "ratePercentage": 19.0,

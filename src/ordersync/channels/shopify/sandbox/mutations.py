@@ -7,10 +7,12 @@ ledger holds effects, so "exactly one fulfillment" is countable. Every accepted 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from graphql import GraphQLError
 
+from . import versions
 from .data import fulfillment, gid, iso, transaction
 from .store import epoch
 
@@ -216,6 +218,7 @@ def webhook_create(_: Any, info: Any, topic: str, webhookSubscription: dict[str,
                 "Address for this topic has already been taken", ["webhookSubscription", "callbackUrl"])]}
         hook = {"__typename": "WebhookSubscription", "id": gid("WebhookSubscription", store.next_id()), "topic": topic,
                 "format": webhookSubscription.get("format") or "JSON", "createdAt": iso(sandbox.now()),
+                "_version": info.context.version or versions.supported(datetime.fromtimestamp(sandbox.now(), UTC))[-1],
                 "endpoint": {"__typename": "WebhookHttpEndpoint", "callbackUrl": url}}
         store.webhooks[hook["id"]] = hook
         _record(info, "webhook.create", hook["id"], {"topic": topic, "callbackUrl": url})

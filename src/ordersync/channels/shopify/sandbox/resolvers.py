@@ -17,6 +17,7 @@ from graphql import (
     GraphQLSchema,
 )
 
+from . import defaults
 from .store import SearchError, decode_cursor, encode_cursor
 
 MAX_PAGE = 250
@@ -50,12 +51,20 @@ def connection(pairs: list[tuple[str, Any]], more: bool) -> dict[str, Any]:
         "startCursor": edges[0]["cursor"] if edges else None, "endCursor": edges[-1]["cursor"] if edges else None}}
 
 
-def list_connection(field: str) -> Any:
+def _items(type_name: str, field: str, obj: dict[str, Any], info: Any, args: dict[str, Any]) -> list[Any]:
+    """The stored list, or the one ``defaults`` derives for a field the store does not keep."""
+    if field in obj:
+        return list(obj[field] or [])
+    derive = defaults.DERIVED.get((type_name, field))
+    return list(derive(obj, info, **args) or []) if derive else []
+
+
+def list_connection(field: str, type_name: str = "") -> Any:
     """Page a list kept under ``field`` by position (nested connections: line items, variants, ...)."""
 
     def resolve(obj: dict[str, Any], info: Any, first: int | None = None, last: int | None = None,
-                after: str | None = None, reverse: bool = False, **_: Any) -> dict[str, Any]:
-        items = list(obj.get(field) or [])
+                after: str | None = None, reverse: bool = False, **args: Any) -> dict[str, Any]:
+        items = _items(type_name, field, obj, info, args)
         if reverse:
             items.reverse()
         size = _size(info, first, last)
@@ -67,10 +76,32 @@ def list_connection(field: str) -> Any:
     return resolve
 
 
-def sized_list(field: str) -> Any:
-    def resolve(obj: dict[str, Any], info: Any, first: int | None = None, **_: Any) -> list[Any]:
-        items = list(obj.get(field) or [])
+def sized_list(field: str, type_name: str = "") -> Any:
+    def resolve(obj: dict[str, Any], info: Any, first: int | None = None, **args: Any) -> list[Any]:
+        items = _items(type_name, field, obj, info, args)
         return items if first is None else items[:first]
+
+    return resolve
+
+
+# stored as references ({"id": ...}); answered with the catalogue's full object
+_REFERENCES = {("LineItem", "variant"), ("LineItem", "product")}
+
+
+def field_value(type_name: str, field: str, field_type: Any) -> Any:
+    """Stored value, else derived (defaults.DERIVED), else by field name, else by type: see defaults.py."""
+    derive = defaults.DERIVED.get((type_name, field))
+    prefer_derived = (type_name, field) in _REFERENCES
+
+    def resolve(obj: Any, info: Any, **args: Any) -> Any:
+        if not isinstance(obj, dict):
+            return getattr(obj, field, None)
+        if field in obj and not prefer_derived:
+            return obj[field]
+        if derive is not None:
+            return derive(obj, info, **args)
+        found, value = defaults.by_name(type_name, field, obj)
+        return value if found else defaults.by_type(field_type, obj, field, info.schema)
 
     return resolve
 
@@ -83,7 +114,7 @@ def _root_page(kind: str) -> Any:
         size = _size(info, first, last)
         try:
             if kind == "orders":
-                sandbox.maybe_drift(query)
+                sandbox.maybe_drift(query, info.context.path)
             rows, more = sandbox.store.page(kind, first=size, after=after, query=query, reverse=reverse,
                                             sort_key=sortKey or ("PROCESSED_AT" if kind == "orders" else "ID"))
         except SearchError as exc:
@@ -111,6 +142,13 @@ def _node(sandbox: Any, ident: str) -> dict[str, Any] | None:
         return store.locations.get(ident)
     if kind == "WebhookSubscription":
         return store.webhooks.get(ident)
+    if kind == "Customer":
+        return next((c for c in store.customers() if c["id"] == ident), None)
+    children = {"Fulfillment": "fulfillments", "FulfillmentOrder": "fulfillmentOrders", "Refund": "refunds",
+                "OrderTransaction": "transactions", "LineItem": "lineItems"}
+    if kind in children:
+        return next((child for order in list(store.orders.values()) for child in order.get(children[kind]) or ()
+                     if child.get("id") == ident), None)
     return None
 
 
@@ -136,13 +174,26 @@ ROOT = {
     "location": lambda _, info, id=None: info.context.sandbox.store.locations.get(id),
     "currentBulkOperation": lambda _, info, type="QUERY": info.context.sandbox.current_bulk(),
     "webhookSubscriptions": _webhooks,
+    # the wide schema's root entries (schema_wide.graphql)
+    "customers": _root_page("customers"),
+    "productVariants": _root_page("productVariants"),
+    "inventoryItems": _root_page("inventoryItems"),
+    "locations": _root_page("locations"),
+    "customer": lambda _, info, id: _node(info.context.sandbox, id) if "/Customer/" in str(id) else None,
+    "product": lambda _, info, id: _node(info.context.sandbox, id) if "/Product/" in str(id) else None,
+    "productVariant": lambda _, info, id: _node(info.context.sandbox, id) if "/ProductVariant/" in str(id) else None,
+    "inventoryItem": lambda _, info, id: _node(info.context.sandbox, id) if "/InventoryItem/" in str(id) else None,
+    "fulfillmentOrder": lambda _, info, id: _node(info.context.sandbox, id) if "/FulfillmentOrder/" in str(id) else None,
+    "fulfillment": lambda _, info, id: _node(info.context.sandbox, id) if "/Fulfillment/" in str(id) else None,
+    "refund": lambda _, info, id: _node(info.context.sandbox, id) if "/Refund/" in str(id) else None,
 }
 
 
 def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
     """Attach resolvers: the root tables, then every connection field and every list field with ``first``."""
     for name, resolver in ROOT.items():
-        schema.query_type.fields[name].resolve = resolver
+        if name in schema.query_type.fields:
+            schema.query_type.fields[name].resolve = resolver
     for name, resolver in mutations.items():
         schema.mutation_type.fields[name].resolve = resolver
     for type_ in schema.type_map.values():
@@ -151,9 +202,11 @@ def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
             continue
         for fname, field in type_.fields.items():
             if _unwrap(field.type).name.endswith("Connection"):
-                field.resolve = list_connection(fname)
-            elif _is_list(field.type) and "first" in field.args:
-                field.resolve = sized_list(fname)
+                field.resolve = list_connection(fname, type_.name)
+            elif _is_list(field.type) and ("first" in field.args or (type_.name, fname) in defaults.DERIVED):
+                field.resolve = sized_list(fname, type_.name)
+            else:
+                field.resolve = field_value(type_.name, fname, field.type)
     schema.type_map["Order"].fields["canMarkAsPaid"].resolve = _can_mark_as_paid
     return schema
 

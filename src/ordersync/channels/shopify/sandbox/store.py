@@ -54,6 +54,8 @@ def parse_search(query: str | None) -> list[tuple[str, str, float]]:
 
 def _matches(obj: dict[str, Any], terms: list[tuple[str, str, float]]) -> bool:
     for field, op, value in terms:
+        if not obj.get(field):
+            return False
         have = epoch(obj[field])
         if not {"=": have == value, ">=": have >= value, "<=": have <= value, ">": have > value,
                 "<": have < value}[op]:
@@ -137,11 +139,30 @@ class ShopStore:
         cache_key = f"{kind}:{sort_key}"
         cached = self._sorted.get(cache_key)
         if cached is None or cached[0] != self.version:
-            source = self.orders.values() if kind == "orders" else self.products
+            source = {"orders": lambda: self.orders.values(), "products": lambda: self.products,
+                      "productVariants": lambda: self.variants.values(),
+                      "inventoryItems": lambda: [v["inventoryItem"] for v in self.variants.values()],
+                      "locations": lambda: self.locations.values(), "customers": self.customers}[kind]()
             rows = sorted(((self._key(o, sort_field), o) for o in source), key=lambda r: r[0])
             cached = (self.version, [r[0] for r in rows], [r[1] for r in rows])
             self._sorted[cache_key] = cached
         return cached[1], cached[2]
+
+    def customers(self) -> list[dict[str, Any]]:
+        """The shop's customers: one per customer id of the orders, first seen when their first order was."""
+        cached = self._sorted.get("customers")
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        found: dict[str, dict[str, Any]] = {}
+        for order in sorted(self.orders.values(), key=lambda o: o["createdAt"]):
+            ref = order.get("customer")
+            if not ref or not ref.get("id"):
+                continue
+            customer = found.setdefault(ref["id"], {**ref, "createdAt": order["createdAt"]})
+            customer["updatedAt"] = max(customer.get("updatedAt") or "", order["updatedAt"])
+        result = list(found.values())
+        self._sorted["customers"] = (self.version, result)
+        return result
 
     def page(self, kind: str, *, first: int | None, after: str | None, query: str | None, sort_key: str,
              reverse: bool = False) -> tuple[list[tuple[tuple[Any, ...], dict[str, Any]]], bool]:

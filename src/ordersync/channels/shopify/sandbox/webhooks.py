@@ -1,9 +1,10 @@
 """Outbound webhooks as Shopify sends them: REST-shaped JSON, signed with the app's client secret.
 
 Headers: ``X-Shopify-Topic`` (``orders/create`` ...), ``X-Shopify-Hmac-Sha256`` = base64(HMAC-SHA256(client
-secret, raw body)), ``X-Shopify-Shop-Domain``, ``X-Shopify-API-Version``, ``X-Shopify-Webhook-Id`` (one per
-delivery, the same on every retry of it), ``X-Shopify-Event-Id`` and ``X-Shopify-Triggered-At``. Every change
-of an order also sends ``orders/updated``, as Shopify does.
+secret, raw body)), ``X-Shopify-Shop-Domain``, ``X-Shopify-API-Version`` (the version the subscription was
+created with, fallen forward once it is retired), ``X-Shopify-Webhook-Id`` (one per delivery, the same on
+every retry of it), ``X-Shopify-Event-Id`` and ``X-Shopify-Triggered-At``. Every change of an order also
+sends ``orders/updated``, as Shopify does.
 
 Failed deliveries: Shopify retries a delivery 8 times over 4 hours (since September 2024; 19 times over 48
 hours before) and, after 8 consecutive failures, deletes a subscription that was created through the Admin
@@ -56,7 +57,7 @@ class WebhookSender:
                     "x-shopify-topic": name.lower().replace("_", "/", 1),
                     "x-shopify-hmac-sha256": hmac_sha256_base64(self.sandbox.api_secret, body),
                     "x-shopify-shop-domain": self.sandbox.domain,
-                    "x-shopify-api-version": self.sandbox.api_version,
+                    "x-shopify-api-version": self.sandbox.served_version(hook["_version"]) or hook["_version"],
                     "x-shopify-webhook-id": self._id("webhook"),
                     "x-shopify-event-id": self._id("event"),
                     "x-shopify-triggered-at": datetime.now(UTC).isoformat(),
