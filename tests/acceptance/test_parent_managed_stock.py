@@ -111,7 +111,7 @@ def test_a_variation_linked_to_its_own_article_before_moves_to_the_products(hub)
         with hub.db.session() as s:
             assert s.scalar(select(OrderItemRow.article_id).where(OrderItemRow.sku == sku)) == own_id
 
-        set_position(hub, conn, "articles", None)  # what migration 0007b does: read every product again
+        set_position(hub, conn, "articles", None)  # what migration 0008 does: read every product again
         assert import_articles(hub, conn).error == ""
         with hub.db.session() as s:
             shared = s.scalar(select(Listing.article_id).where(Listing.connection_id == conn,

@@ -1,6 +1,6 @@
 """refunds (order_items.refunded_quantity, orders.refunded_amount) and articles.stock_set_at
 
-Revision ID: 0007a
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05 13:10:00
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import ordersync.store.types
 
 
-revision = '0007a'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

@@ -4,15 +4,15 @@ Before, a variation with ``manage_stock: "parent"`` became an article of its own
 import only reads products changed since its last run, so forgetting its position makes the next run read
 every product and link such variations (and their order items) to the product's article.
 
-Revision ID: 0007b
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05 13:40:00
 """
 from alembic import op
 
 
-revision = '0007b'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """users carry a session stamp, so logout can end a session server-side
 
-Revision ID: 0007d
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-05 13:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007d'
-down_revision = '0006'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """sync runs record their holder, so a run whose worker is gone shows as interrupted
 
-Revision ID: 0007e
-Revises: 0007d
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-05 13:10:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007e'
-down_revision = '0007d'  # both of this branch's migrations; the lead re-chains on merge
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

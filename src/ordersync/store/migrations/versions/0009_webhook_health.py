@@ -1,7 +1,7 @@
 """connections keep their webhook health: what is inactive, when checked, the measured delivery delay
 
-Revision ID: 0007c
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05 13:10:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import ordersync.store.types
 
 
-revision = '0007c'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
