@@ -48,6 +48,42 @@ def derive(type_name: str, *fields: str) -> Callable[[Derive], Derive]:
     return register
 
 
+# Fields whose value is the same on every object of the sandbox's one German shop.
+CONSTANT_FIELDS: dict[tuple[str, str], Any] = {
+    ("Order", "sourceName"): "web",
+    ("Order", "customerLocale"): "de-DE",
+    ("Order", "confirmed"): True,
+    ("Order", "requiresShipping"): True,
+    ("Order", "billingAddressMatchesShippingAddress"): True,
+    ("Order", "canNotifyCustomer"): True,
+    ("Order", "merchantEditable"): True,
+    ("Order", "returnStatus"): "NO_RETURN",
+    ("LineItem", "requiresShipping"): True,
+    ("LineItem", "taxable"): True,
+    ("LineItem", "restockable"): True,
+    ("LineItem", "merchantEditable"): True,
+    ("Customer", "state"): "ENABLED",
+    ("Customer", "locale"): "de",
+    ("Customer", "lifetimeDuration"): "about 1 month",
+    ("FulfillmentOrder", "requestStatus"): "UNSUBMITTED",
+    ("ProductVariant", "inventoryPolicy"): "DENY",
+    ("ProductVariant", "taxable"): True,
+    ("Product", "tracksInventory"): True,
+    ("InventoryItem", "requiresShipping"): True,
+    ("InventoryItem", "countryCodeOfOrigin"): "DE",
+    ("InventoryItem", "harmonizedSystemCode"): "610910",
+    ("InventoryItem", "duplicateSkuCount"): 0,
+    ("Location", "fulfillsOnlineOrders"): True,
+    ("Location", "shipsInventory"): True,
+    ("Location", "hasActiveInventory"): True,
+    ("Location", "addressVerified"): True,
+    ("Location", "createdAt"): "2023-03-01T09:00:00Z",
+    ("Location", "updatedAt"): "2023-03-01T09:00:00Z",
+}
+for (_type, _field), _value in CONSTANT_FIELDS.items():
+    DERIVED[(_type, _field)] = lambda _obj, _info, _value=_value, **_: _value
+
+
 def number(ident: Any) -> int:
     try:
         return int(str(ident).rsplit("/", 1)[-1])
@@ -202,25 +238,9 @@ def _confirmation(order: dict[str, Any], info: Any, **_: Any) -> str:
     return f"K{number(order['id']) % 10**8:08X}"[:9]
 
 
-@derive("Order", "sourceName")
-def _source(order: dict[str, Any], info: Any, **_: Any) -> str:
-    return "web"
-
-
-@derive("Order", "customerLocale")
-def _locale(order: dict[str, Any], info: Any, **_: Any) -> str:
-    return "de-DE"
-
-
 @derive("Order", "presentmentCurrencyCode")
 def _presentment(order: dict[str, Any], info: Any, **_: Any) -> str:
     return order["currencyCode"]
-
-
-@derive("Order", "confirmed", "requiresShipping", "billingAddressMatchesShippingAddress", "canNotifyCustomer",
-        "merchantEditable")
-def _yes(obj: dict[str, Any], info: Any, **_: Any) -> bool:
-    return True
 
 
 @derive("Order", "fulfillable", "restockable")
@@ -236,11 +256,6 @@ def _fulfillments_count(order: dict[str, Any], info: Any, **_: Any) -> dict[str,
 @derive("Order", "transactionsCount")
 def _transactions_count(order: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
     return _count(len(order.get("transactions") or ()))
-
-
-@derive("Order", "returnStatus")
-def _return_status(order: dict[str, Any], info: Any, **_: Any) -> str:
-    return "NO_RETURN"
 
 
 LOYALTY = {"__typename": "ManualDiscountApplication", "title": "Treuerabatt", "description": "10 % für Stammkunden",
@@ -301,11 +316,6 @@ def _line_unfulfilled_total(line: dict[str, Any], info: Any, **_: Any) -> dict[s
 @derive("LineItem", "refundableQuantity", "unfulfilledQuantity")
 def _line_open_quantity(line: dict[str, Any], info: Any, **_: Any) -> int:
     return line["currentQuantity"]
-
-
-@derive("LineItem", "requiresShipping", "taxable", "restockable", "merchantEditable")
-def _line_yes(line: dict[str, Any], info: Any, **_: Any) -> bool:
-    return True
 
 
 @derive("LineItem", "vendor")
@@ -376,24 +386,9 @@ def _addresses(customer: dict[str, Any], info: Any, **_: Any) -> list[Any]:
     return [address] if address else []
 
 
-@derive("Customer", "state")
-def _customer_state(customer: dict[str, Any], info: Any, **_: Any) -> str:
-    return "ENABLED"
-
-
-@derive("Customer", "locale")
-def _customer_locale(customer: dict[str, Any], info: Any, **_: Any) -> str:
-    return "de"
-
-
 @derive("Customer", "verifiedEmail", "validEmailAddress", "canDelete")
 def _customer_yes(customer: dict[str, Any], info: Any, **_: Any) -> bool:
     return bool(customer.get("email"))
-
-
-@derive("Customer", "lifetimeDuration")
-def _lifetime(customer: dict[str, Any], info: Any, **_: Any) -> str:
-    return "about 1 month"
 
 
 @derive("Customer", "unsubscribeUrl")
@@ -476,11 +471,6 @@ def _fo_created(obj: dict[str, Any], info: Any, **_: Any) -> str:
 def _fo_updated(obj: dict[str, Any], info: Any, **_: Any) -> str:
     order = _fo_order(obj, info)
     return order["updatedAt"] if order else "2024-01-01T00:00:00Z"
-
-
-@derive("FulfillmentOrder", "requestStatus")
-def _fo_request(obj: dict[str, Any], info: Any, **_: Any) -> str:
-    return "UNSUBMITTED"
 
 
 @derive("FulfillmentOrder", "supportedActions")
@@ -623,16 +613,6 @@ def _sellable(variant: dict[str, Any], info: Any, **_: Any) -> int:
     return max(variant.get("inventoryQuantity") or 0, 0)
 
 
-@derive("ProductVariant", "inventoryPolicy")
-def _policy(variant: dict[str, Any], info: Any, **_: Any) -> str:
-    return "DENY"
-
-
-@derive("ProductVariant", "taxable")
-def _taxable(variant: dict[str, Any], info: Any, **_: Any) -> bool:
-    return True
-
-
 @derive("Product", "createdAt")
 def _product_created(product: dict[str, Any], info: Any, **_: Any) -> str:
     return product["updatedAt"]
@@ -656,11 +636,6 @@ def _product_type(product: dict[str, Any], info: Any, **_: Any) -> str:
 @derive("Product", "totalInventory")
 def _total_inventory(product: dict[str, Any], info: Any, **_: Any) -> int:
     return sum(v.get("inventoryQuantity") or 0 for v in product["variants"])
-
-
-@derive("Product", "tracksInventory")
-def _tracks(product: dict[str, Any], info: Any, **_: Any) -> bool:
-    return True
 
 
 @derive("Product", "hasOnlyDefaultVariant")
@@ -724,26 +699,6 @@ def _item_variant(item: dict[str, Any], info: Any, **_: Any) -> Any:
 def _item_times(item: dict[str, Any], info: Any, **_: Any) -> str:
     variant = _variant_of_item(info, item)
     return _variant_times(variant, info) if variant else "2024-01-01T00:00:00Z"
-
-
-@derive("InventoryItem", "requiresShipping")
-def _item_ships(item: dict[str, Any], info: Any, **_: Any) -> bool:
-    return True
-
-
-@derive("InventoryItem", "countryCodeOfOrigin")
-def _origin_country(item: dict[str, Any], info: Any, **_: Any) -> str:
-    return "DE"
-
-
-@derive("InventoryItem", "harmonizedSystemCode")
-def _hs_code(item: dict[str, Any], info: Any, **_: Any) -> str:
-    return "610910"
-
-
-@derive("InventoryItem", "duplicateSkuCount")
-def _duplicates(item: dict[str, Any], info: Any, **_: Any) -> int:
-    return 0
 
 
 @derive("InventoryItem", "unitCost")
@@ -814,16 +769,6 @@ def _location_address(location: dict[str, Any], info: Any, **_: Any) -> dict[str
     return {"__typename": "LocationAddress", **where, "address2": None, "phone": "+49 30 1234567",
             "province": "Berlin", "provinceCode": "BE",
             "formatted": [where["address1"], f"{where['zip']} {where['city']}", where["country"]]}
-
-
-@derive("Location", "fulfillsOnlineOrders", "shipsInventory", "hasActiveInventory", "addressVerified")
-def _location_yes(location: dict[str, Any], info: Any, **_: Any) -> bool:
-    return True
-
-
-@derive("Location", "createdAt", "updatedAt")
-def _location_times(location: dict[str, Any], info: Any, **_: Any) -> str:
-    return "2023-03-01T09:00:00Z"
 
 
 # --- generic rules ----------------------------------------------------------------------------------
