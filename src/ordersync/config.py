@@ -49,6 +49,7 @@ def load_config(env: dict[str, str] | None = None) -> Config:
     url = env.get("ORDERSYNC_DATABASE_URL") or f"sqlite:///{home / 'ordersync.db'}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    _check_allow_list(env)
     return Config(
         home=home,
         database_url=url,
@@ -58,6 +59,13 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         redis_prefix=env.get("ORDERSYNC_REDIS_PREFIX") or "ordersync",
         outbox_claim_seconds=_positive_int(env, "ORDERSYNC_OUTBOX_CLAIM_SECONDS"),
     )
+
+
+def _check_allow_list(env: dict[str, str]) -> None:
+    """A typo in the URL guard's allow list stops the start with its message, instead of failing every call later."""
+    from ordersync.channels.sdk.urlguard import UrlPolicy
+
+    UrlPolicy.from_env(env)
 
 
 def _positive_int(env: dict[str, str], name: str) -> int | None:

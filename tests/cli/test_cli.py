@@ -82,6 +82,11 @@ def test_every_error_is_one_line_and_a_nonzero_exit(tmp_path, database_url):
         assert result.returncode != 0, args
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], (args, result.stderr)
+    # a typo in the operator's allow list stops every command at once with the setting's name, not each call later
+    result = run_main("connections", "list", env=env | {"ORDERSYNC_ALLOW_PRIVATE_HOSTS": "10.0.0.0/33"})
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode != 0 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ORDERSYNC_ALLOW_PRIVATE_HOSTS") and "10.0.0.0/33" in lines[0], lines
 
 
 def test_outbox_commands_act_only_on_the_named_account(tmp_path, database_url, monkeypatch, shop):
