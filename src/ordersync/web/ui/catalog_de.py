@@ -519,3 +519,15 @@ DE: dict[str, str] = {
     "CA certificates (PEM)": "CA-Zertifikate (PEM)",
     "For a shop whose certificate a private CA signed: paste that CA's certificate (-----BEGIN CERTIFICATE----- ...). It is trusted for this connection only.": "Für einen Shop, dessen Zertifikat eine eigene CA signiert hat: füge das Zertifikat dieser CA ein (-----BEGIN CERTIFICATE----- ...). Es gilt nur für diese Verbindung.",
 }
+
+
+def _connector_texts() -> None:
+    """Each bundled connector keeps the German of the texts it declares (settings help, choices as
+    ``choice_<value>``, capability notes) next to its code, in ``<channel>/texts_de.py`` (issue 20)."""
+    from importlib import import_module
+
+    for channel in ("woocommerce", "shopify", "textalk", "csv_import", "email_import"):
+        DE.update(import_module(f"ordersync.channels.{channel}.texts_de").DE)
+
+
+_connector_texts()

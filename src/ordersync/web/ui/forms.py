@@ -27,6 +27,13 @@ class FieldView:
     choices: tuple[str, ...]
     has_stored_secret: bool = False
     error: str = ""
+    #: (value, text shown) per choice: the value is what is stored, the text is in the reader's language
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def value_text(self) -> str:
+        """The value as shown to the reader: a choice's translated text, anything else as it is."""
+        return dict(self.options).get(self.value, self.value)
 
 
 def _kind(f: SettingField) -> str:
@@ -59,7 +66,7 @@ def field_views(t: Translator, schema: SettingsSchema, values: dict[str, Any] | 
         value = "" if f.secret else _shown(f, values.get(f.name, f.default))
         views.append(FieldView(f.name, t(f.label), t(f.help) if f.help else "", _kind(f), value,
                                f.required and f.default is None, f.choices, f.name in stored_secrets,
-                               errors.get(f.name, "")))
+                               errors.get(f.name, ""), tuple((c, t.label("choice_", c)) for c in f.choices)))
     return views
 
 
