@@ -88,7 +88,7 @@ GUIDE = (
         "Hochladen oder von ordersync abholen lassen",
         "Lade eine Datei mit `ordersync import csv DATEI --connection NAME` hoch (oder in der Weboberfläche). "
         "Stellt deine Plattform den Export unter einer URL bereit, trage sie ein: ordersync holt sie bei jedem "
-        "Abruf, lädt sie nur nach einer Änderung neu und verweigert Adressen im eigenen Netz.",
+        "Abruf, lädt sie nur nach einer Änderung neu und lehnt Adressen im eigenen Netz ab.",
         settings=("url", "url_user", "url_password", "skip_duplicates", "max_megabytes", "timeout"),
     ),
 )

@@ -73,8 +73,8 @@ GUIDE = (
         "Wartezeit für neue Mails festlegen",
         "Schickt dein Shop manchmal kurz nach der ersten eine korrigierte Bestellmail, lege ein Mindestalter "
         "der Bestellung in Minuten fest: jüngere Mails werden erst bei einem späteren Abruf gelesen. "
-        "Eingelesene Mails landen im Ordner für eingelesene Mails, unlesbare im Ordner für unlesbare Mails "
-        "und werden mit dem Grund angezeigt.",
+        "Eingelesene Mails landen im Ordner für eingelesene Mails, unlesbare im Ordner für unlesbare Mails; "
+        "diese zeigt ordersync mit dem Grund in der Quarantäne an.",
         settings=("min_age_minutes", "processed_folder", "failed_folder"),
     ),
 )

@@ -49,7 +49,7 @@ GUIDE = (
         "Admin-API-Berechtigungen erteilen",
         "Wähle unter Konfiguration → Admin-API-Integration read_orders und write_orders, read_all_orders "
         "(sonst zeigt Shopify nur die letzten 60 Tage), read_products, read_inventory und write_inventory, "
-        "read_locations, read_fulfillments und write_merchant_managed_fulfillment_orders. Speichere.",
+        "read_locations, read_fulfillments und write_merchant_managed_fulfillment_orders und klicke auf „Speichern“.",
     ),
     GuideStep(
         "Install the app and copy the token",
@@ -77,9 +77,9 @@ GUIDE = (
         "become fulfilments, which Shopify e-mails to the buyer if you wish. Check the status mapping.",
         "Webhooks, Historie und Status",
         "ordersync abonniert die Bestell-Webhooks selbst, damit neue Bestellungen binnen Sekunden ankommen, "
-        "und fragt trotzdem jede Minute ab. Der erste Import holt die ganze Historie mit einer Bulk-Operation. "
-        "Sendungsnummern werden zu Ausführungen (Fulfillments), die Shopify auf Wunsch dem Käufer mailt. Prüfe "
-        "die Statuszuordnung.",
+        "und fragt trotzdem jede Minute ab. Der erste Import holt die ganze Historie mit einem Massenvorgang. "
+        "Sendungsnummern werden zu Ausführungen (Fulfillments), über die Shopify den Käufer auf Wunsch per "
+        "E-Mail informiert. Prüfe die Statuszuordnung.",
         settings=("notify_customer", "bulk_backfill", "status_map_import", "status_map_export"),
     ),
 )

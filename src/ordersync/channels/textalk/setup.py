@@ -74,8 +74,8 @@ GUIDE = (
         "discarded → Cancelled, sent → Shipped, paid → Paid, otherwise Ordered. Change the mapping if you "
         "work differently. Status and tracking are not written back to Textalk.",
         "Bestellstatus",
-        "Textalk kennzeichnet Bestellungen als bezahlt oder unbezahlt, versendet oder nicht versendet und "
-        "verworfen. ordersync ordnet zu: verworfen → Storniert, versendet → Versendet, bezahlt → Bezahlt, "
+        "Textalk kennzeichnet Bestellungen als bezahlt oder unbezahlt, als versendet oder nicht versendet "
+        "und als verworfen. ordersync ordnet zu: verworfen → Storniert, versendet → Versendet, bezahlt → Bezahlt, "
         "sonst Bestellt. Passe die Zuordnung an, wenn du anders arbeitest. Status und Sendungsnummern werden "
         "nicht an Textalk zurückgeschrieben.",
         settings=("status_map_import",),

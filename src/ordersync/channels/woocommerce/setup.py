@@ -108,10 +108,9 @@ GUIDE = (
         "(z. B. wp-content/mu-plugins/ordersync-webhooks.php, beginnend mit <?php) oder über ein "
         "Code-Snippets-Plugin ein: add_filter( 'woocommerce_webhook_deliver_async', '__return_false' ); "
         "Der Shop sendet den Webhook dann beim Speichern der Bestellung; diese Anfrage wartet also auf die "
-        "Antwort des Hubs (meist deutlich unter einer Sekunde). WooCommerce schaltet einen Webhook nach mehr als fünf fehlgeschlagenen Zustellungen "
-        "in Folge "
-        "ab (z. B. während der Hub nicht lief); ordersync schaltet ihn beim nächsten Abgleich wieder ein und "
-        "zeigt bis dahin „Webhooks inaktiv“.",
+        "Antwort des Hubs (meist deutlich unter einer Sekunde). WooCommerce schaltet einen Webhook nach mehr "
+        "als fünf fehlgeschlagenen Zustellungen in Folge ab (z. B. während der Hub nicht lief); ordersync "
+        "schaltet ihn beim nächsten Abgleich wieder ein und zeigt bis dahin „Webhooks inaktiv“.",
     ),
     GuideStep(
         "Tracking numbers and statuses",
