@@ -10,9 +10,9 @@ from ordersync.channels.registry import all_connectors
 from ordersync.channels.sdk.capabilities import Capability, Mode, declare
 from ordersync.channels.sdk.connector import Connector
 from ordersync.channels.sdk.guide import GuideStep
+from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.settings import SettingField, SettingsSchema
 from ordersync.channels.woocommerce.sandbox import create_sandbox
-from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.web.ui.catalog_de import DE
 
 BUNDLED = ("woocommerce", "shopify", "textalk", "csv", "email")

@@ -21,7 +21,7 @@ DE: dict[str, str] = {
     "Only mails in this folder are read. A separate mailbox or a folder filled by a mail filter keeps private "
     "mail out of it.":
         "Nur Mails in diesem Ordner werden gelesen. Ein eigenes Postfach oder ein per Mailfilter befüllter "
-        "Ordner hält private Mails fern.",
+        "Ordner hält private Mails davon fern.",
     "Folder for imported mails": "Ordner für eingelesene Mails",
     "Mails whose order was imported are moved here (created if missing).":
         "Mails, deren Bestellung importiert wurde, werden hierher verschoben (der Ordner wird bei Bedarf "
@@ -50,7 +50,7 @@ DE: dict[str, str] = {
         "Bestellungen mit der Zahlungsart PayPal beim Import als bezahlt markieren.",
     "CA certificate file": "CA-Zertifikatsdatei",
     "A PEM file to trust instead of the system's CAs, for a server with its own CA.":
-        "Eine PEM-Datei, der statt den CAs des Systems vertraut wird, für einen Server mit eigener CA.",
+        "Eine PEM-Datei, der statt der CAs des Systems vertraut wird, für einen Server mit eigener CA.",
     "order mails of Jimdo, WIX and Avocadostore from an IMAP folder; IDLE where offered":
         "Bestellmails von Jimdo, WIX und Avocadostore aus einem IMAP-Ordner; IDLE, wo angeboten",
 }
