@@ -522,12 +522,18 @@ DE: dict[str, str] = {
 
 
 def _connector_texts() -> None:
-    """Each bundled connector keeps the German of the texts it declares (settings help, choices as
-    ``choice_<value>``, capability notes) next to its code, in ``<channel>/texts_de.py`` (issue 20)."""
+    """Each connector keeps the German of the texts it declares (settings help, choices as ``choice_<value>``,
+    capability notes) next to its code, in ``channels/<system>/texts_de.py``; every channel folder is read, so a
+    new connector needs no entry here."""
+    import pkgutil
     from importlib import import_module
+    from importlib.util import find_spec
 
-    for channel in ("woocommerce", "shopify", "textalk", "csv_import", "email_import"):
-        DE.update(import_module(f"ordersync.channels.{channel}.texts_de").DE)
+    import ordersync.channels as channels
+
+    for info in pkgutil.iter_modules(channels.__path__):
+        if info.ispkg and find_spec(f"ordersync.channels.{info.name}.texts_de") is not None:
+            DE.update(import_module(f"ordersync.channels.{info.name}.texts_de").DE)
 
 
 _connector_texts()
