@@ -62,6 +62,10 @@ NEWER_THAN_EXAMPLES = {
     "products": {"$": {"global_unique_id", "low_stock_amount"}},  # WooCommerce 9.2 / 3.5
     "variations": {"$": {"name", "parent_id", "type", "global_unique_id", "low_stock_amount"}},
 }
+# Keys the examples name differently from WooCommerce 9.4: a refund's note is "reason" in the real shop (issue 16,
+# seen in 9.4.3; WC_REST_Orders_V2_Controller::get_formatted_item_data builds refunds as id, reason, total),
+# "refund" in the docs' examples.
+RENAMED_SINCE_EXAMPLES = {"orders": {"$.refunds[]": {"refund": "reason"}}}
 # ... and values of a type the examples never show: a variation whose parent manages its stock says "parent".
 NEWER_TYPES = {"variations": {"$.manage_stock": "string"}}
 
@@ -122,8 +126,11 @@ def mismatches(ours, theirs: list, path: str = "$", resource: str = "", seen: se
             newer = NEWER_THAN_EXAMPLES.get(resource, {}).get(where, set())
             if seen is not None:
                 seen.update((where, k) for k in set(ours) & newer)
-            problems += [f"{path}: extra key {k!r}" for k in sorted(set(ours) - union - newer)]
-            problems += [f"{path}: missing key {k!r}" for k in sorted(common - set(ours))]
+            renamed = RENAMED_SINCE_EXAMPLES.get(resource, {}).get(where, {})
+            now_named = {renamed[k] for k in renamed if renamed[k] in ours}
+            problems += [f"{path}: extra key {k!r}" for k in sorted(set(ours) - union - newer - now_named)]
+            problems += [f"{path}: missing key {k!r}" for k in sorted(common - set(ours))
+                         if renamed.get(k) not in ours]
             for key in sorted(set(ours) & union):
                 problems += mismatches(ours[key], [d[key] for d in dicts if key in d], f"{path}.{key}",
                                        resource, seen)
