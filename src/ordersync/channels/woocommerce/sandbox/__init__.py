@@ -12,7 +12,8 @@ from .app import WooSandbox
 
 
 def create_sandbox(seed: int = 1, orders: int = 100, products: int = 100, **options: Any) -> WooSandbox:
-    """Options: https_offload, page_limit, catalog_seed, anchor, history_days, webhook_timeout."""
+    """Options: https_offload, page_limit, catalog_seed, anchor, history_days, webhook_timeout,
+    parent_stock_share."""
     return WooSandbox(seed=seed, orders=orders, products=products, **options)
 
 

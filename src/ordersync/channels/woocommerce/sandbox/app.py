@@ -60,20 +60,23 @@ class WooSandbox(Sandbox):
     HTTPS, as WordPress behind a TLS proxy does: Basic auth accepted, OAuth signed over https://),
     ``page_limit`` (per_page maximum, 100 in WordPress), ``catalog_seed`` (share one catalogue between
     sandboxes with different order seeds), ``anchor`` (the generated history ends there; default today 00:00
-    UTC), ``history_days``, ``webhook_timeout``."""
+    UTC), ``history_days``, ``webhook_timeout``, ``parent_stock_share`` (the share of variable products whose
+    parent manages one stock for all variations, 0.35)."""
 
     system = "woocommerce"
     api_user = "shopadmin"
 
     def __init__(self, *, seed: int = 1, orders: int = 100, products: int = 100, catalog_seed: int | None = None,
                  https_offload: bool = False, page_limit: int = 100, anchor: datetime | None = None,
-                 history_days: int = 180, webhook_timeout: float = 10.0) -> None:
+                 history_days: int = 180, webhook_timeout: float = 10.0,
+                 parent_stock_share: float = 0.35) -> None:
         super().__init__(webhook_timeout=webhook_timeout)
         anchor = anchor or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         self.seed, self.page_limit, self.https_offload = seed, page_limit, https_offload
         self.store = WooStore(seed=seed, orders=orders, products=products,
                               catalog_seed=seed if catalog_seed is None else catalog_seed,
-                              anchor=int(anchor.timestamp()), history_days=history_days)
+                              anchor=int(anchor.timestamp()), history_days=history_days,
+                              parent_stock_share=parent_stock_share)
         self.consumer_key, self.consumer_secret = keys_for(seed)
         self.auth = Authenticator(self.consumer_key, self.consumer_secret, https=https_offload)
         self.hooks = WebhookRegistry(self.webhooks, salt=f"ordersync-sandbox-salt-{seed}")

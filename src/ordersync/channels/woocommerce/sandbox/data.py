@@ -146,7 +146,8 @@ class Sellable:
 _META: dict[tuple, list[tuple[str, str]]] = {}
 
 
-def build_catalogue(seed: int, count: int, anchor: int) -> tuple[dict[int, dict], dict[int, dict], list[Sellable]]:
+def build_catalogue(seed: int, count: int, anchor: int,
+                    parent_stock_share: float = 0.35) -> tuple[dict[int, dict], dict[int, dict], list[Sellable]]:
     """Products and variations keyed by id (their REST JSON without ``_links``) and what orders can contain."""
     rng = random.Random(f"catalogue:{seed}")
     products: dict[int, dict] = {}
@@ -182,7 +183,7 @@ def build_catalogue(seed: int, count: int, anchor: int) -> tuple[dict[int, dict]
                                        {"id": 2, "name": "Farbe", "position": 1, "visible": True, "variation": True,
                                         "options": sorted({c for _, (c, _) in combos})}])
             product["meta_data"] = []
-            _maybe_parent_stock(seed, product, [variations[v] for v in vids])
+            _maybe_parent_stock(seed, product, [variations[v] for v in vids], parent_stock_share)
         else:
             sellables.append(Sellable(pid, 0, name, sku, gross, tax_class, (), _image_ref(product)))
         products[pid] = product
@@ -196,12 +197,12 @@ def _stock(rng: random.Random) -> dict:
             "stock_status": "outofstock" if managed and qty == 0 else "instock"}
 
 
-def _maybe_parent_stock(seed: int, product: dict, variations: list[dict]) -> None:
+def _maybe_parent_stock(seed: int, product: dict, variations: list[dict], share: float) -> None:
     """About a third of the variable products keep one stock for all their variations: the parent manages
     stock and each variation's own ``manage_stock`` is false, which the API shows as ``"parent"``. Drawn from
     a generator of its own, so the rest of the catalogue stays what it was."""
     rng = random.Random(f"parent-stock:{seed}:{product['id']}")
-    if rng.random() >= 0.35:
+    if rng.random() >= share:
         return
     qty = rng.choice((0, 4, 9, 15, 30, 60))
     product.update(manage_stock=True, stock_quantity=qty, stock_status="instock" if qty else "outofstock")

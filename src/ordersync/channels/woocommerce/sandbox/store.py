@@ -66,8 +66,9 @@ def merge_meta(meta: list[dict], changes: list[Any], next_id: Any) -> bool:
 
 class WooStore:
     def __init__(self, *, seed: int, orders: int, products: int, catalog_seed: int, anchor: int,
-                 history_days: int = 180) -> None:
+                 history_days: int = 180, parent_stock_share: float = 0.35) -> None:
         self.seed, self.n_orders, self.n_products = seed, orders, products
+        self.parent_stock_share = parent_stock_share
         self.catalog_seed, self.anchor, self.history_days = catalog_seed, anchor, history_days
         self.lock = threading.RLock()
         self.load()
@@ -75,7 +76,7 @@ class WooStore:
     def load(self) -> None:
         with self.lock:
             self.products, self.variations, self.sellables = build_catalogue(self.catalog_seed, self.n_products,
-                                                                             self.anchor)
+                                                                             self.anchor, self.parent_stock_share)
             self.parent_of = {v: p["id"] for p in self.products.values() for v in p["variations"]}
             rows = order_rows(self.seed, self.n_orders, self.anchor, self.history_days)
             self.rows = {r.id: r for r in rows}
