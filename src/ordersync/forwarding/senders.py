@@ -9,7 +9,6 @@ through the SDK's URL guard, and a failure records the endpoint's status code, n
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -23,9 +22,16 @@ from ..mail import compose, smtp, templates
 from ..store.models import OrderRow
 from ..store.models_messaging import ForwardTarget, OrderForward
 from ..sync.hub import Hub
-from . import documents, signing
+from .. import signing
+from . import documents
 
 HTTP_TIMEOUT = 30.0
+FORWARD_ID_HEADER = "X-Ordersync-Forward-Id"
+
+
+def message_id(forward_id: int) -> str:
+    """The ``webhook-id``: one forward is one message, the same on every retry."""
+    return f"fwd_{forward_id}"
 
 
 @dataclass
@@ -88,11 +94,9 @@ def http_body(job: Job) -> bytes:
 
 def _send_http(job: Job) -> str:
     body = http_body(job)
-    timestamp = str(int(time.time()))
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-               signing.TIMESTAMP_HEADER: timestamp,
-               signing.SIGNATURE_HEADER: signing.signature(job.secret, timestamp, body),
-               signing.FORWARD_ID_HEADER: str(job.forward_id)}
+               FORWARD_ID_HEADER: str(job.forward_id),
+               **signing.headers(job.secret, message_id(job.forward_id), body, legacy="timestamp")}
     where = f"POST {job.address}"
     try:
         with guarded_client(default_policy(timeout=HTTP_TIMEOUT)) as client:

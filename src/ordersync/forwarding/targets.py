@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets as pysecrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import signing
 from ..channels.sdk.urlguard import UrlRefused, refuse_private_literal
 from ..domain.timeutil import utcnow
 from ..mail.smtp import check_address
@@ -54,9 +54,10 @@ def add_target(hub: Hub, name: str, kind: str, address: str, *, language: str = 
     if language not in ("de", "en"):
         raise HubError(f"language {language!r}: use de or en")
     if kind == "http":
-        secret = secret or pysecrets.token_urlsafe(32)
-        if len(secret) < 16:
-            raise HubError("the signing secret must be at least 16 characters long")
+        try:
+            secret = signing.check_secret(secret) if secret else signing.new_secret()
+        except ValueError as exc:
+            raise HubError(str(exc)) from None
     with hub.db.session() as s:
         account_id = hub.account_id(account, s)
         if s.scalar(select(ForwardTarget.id).where(ForwardTarget.account_id == account_id,

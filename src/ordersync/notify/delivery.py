@@ -29,7 +29,7 @@ from ..store.models_accounts import (
     WebhookSubscription,
 )
 from ..sync.hub import Hub
-from . import signing
+from .. import signing
 from .fanout import fan_out
 
 #: seconds to wait after failed attempt 1, 2, ...; the delivery is dead after len(RETRY_DELAYS) + 1 attempts
@@ -39,6 +39,14 @@ LEASE = timedelta(minutes=2)
 BATCH = 100
 USER_AGENT = "ordersync-webhooks/1"
 KEEP_DONE = timedelta(days=30)
+EVENT_HEADER = "X-Ordersync-Event"
+EVENT_ID_HEADER = "X-Ordersync-Event-Id"
+DELIVERY_HEADER = "X-Ordersync-Delivery"
+
+
+def message_id(event_id: str) -> str:
+    """The ``webhook-id``: the event's id, so every retry (and every subscriber) sees the same one."""
+    return f"evt_{event_id}"
 
 
 def retry_delay(attempts: int, retry_after: float | None = None) -> float | None:
@@ -73,10 +81,9 @@ def _claim(hub: Hub, now) -> list[tuple[int, str, str, str, str, str]]:
 def _send(client: httpx.Client, delivery_id: int, url: str, secret: str, event_type: str, event_id: str,
           body: str) -> tuple[int | None, str | None, float | None]:
     raw = body.encode("utf-8")
-    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-               signing.SIGNATURE_HEADER: signing.signature(secret, raw),
-               signing.TIMESTAMP_HEADER: str(int(time.time())), signing.EVENT_HEADER: event_type,
-               signing.EVENT_ID_HEADER: event_id, signing.DELIVERY_HEADER: str(delivery_id)}
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, EVENT_HEADER: event_type,
+               EVENT_ID_HEADER: event_id, DELIVERY_HEADER: str(delivery_id),
+               **signing.headers(secret, message_id(event_id), raw, legacy="body")}
     try:
         response = client.post(url, content=raw, headers=headers)
     except (httpx.HTTPError, ChannelError) as exc:

@@ -1,19 +1,19 @@
 """Integrators' webhook subscriptions, always within one account.
 
-The signing secret is generated (or given by the integrator), shown once when the subscription is made
+The signing secret is generated in the Standard Webhooks ``whsec_`` form (or given by the integrator), shown once when the subscription is made
 and stored sealed with the hub's secret box. A new subscription starts after the newest event: it gets
 what happens from now on, not the hub's whole history.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from .. import signing
 from ..channels.sdk.urlguard import UrlRefused, refuse_private_literal
 from ..domain.timeutil import utcnow
 from ..store.models import OrderEvent, StockMovement
@@ -82,7 +82,10 @@ def check_url(url: str) -> str:
 def _check_secret(secret: str) -> str:
     if len(secret) < 16 or len(secret) > 200:
         raise HubError("the secret must be 16 to 200 characters long")
-    return secret
+    try:
+        return signing.check_secret(secret)
+    except ValueError as exc:
+        raise HubError(f"Secret: {exc}") from None
 
 
 def _info(row: WebhookSubscription, secret: str | None = None) -> SubscriptionInfo:
@@ -101,7 +104,7 @@ def create(hub: Hub, account_id: int, url: str, events, *, description: str = ""
            secret: str | None = None, active: bool = True) -> SubscriptionInfo:
     url = check_url(url)
     types = _types(events)
-    secret = _check_secret(secret) if secret else secrets.token_urlsafe(32)
+    secret = _check_secret(secret) if secret else signing.new_secret()
     now = utcnow()
     with hub.db.session() as s:
         row = WebhookSubscription(

@@ -28,7 +28,8 @@ class WebHookCreate(ApiBody):
     Filters: list[str] = Field(min_length=1, description=f"events: {', '.join(EVENT_TYPES)}, or *")
     Description: str = Field("", max_length=200)
     Secret: str | None = Field(None, min_length=16, max_length=200,
-                               description="the signing secret; generated when left out")
+                               description="the signing secret (whsec_<base64>, or 16+ characters); "
+                                           "generated in the Standard Webhooks whsec_ form when left out")
     IsPaused: bool = False
 
 
