@@ -1,5 +1,5 @@
 """`make bench`: import throughput into SQLite and PostgreSQL, then stock propagation (stock_propagation.py),
-Shopify catch-up, the order inbox's queries at 100,000 orders (inbox.py), and the scale-out figures on PostgreSQL + Redis (webhook_intake.py, scheduling.py,
+Shopify catch-up, the order inbox's queries at 100,000 orders (inbox.py), CLI start-up (cli_startup.py), and the scale-out figures on PostgreSQL + Redis (webhook_intake.py, scheduling.py,
 import_scaling.py; each documents the environment variables that shorten it; BENCH_SCALE=0 skips them).
 
 Each measurement runs in its own process against a sandbox in another process, so peak memory is the
@@ -79,6 +79,8 @@ def main() -> None:
     subprocess.run([sys.executable, str(HERE / "shopify_catchup.py")], check=True)
     print("order inbox queries at 100,000 orders ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "inbox.py")], check=True)
+    print("CLI start-up: --help and orders list ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(HERE / "cli_startup.py")], check=True)
     scale_benches()
 
 

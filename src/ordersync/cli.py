@@ -1,4 +1,9 @@
-"""The `ordersync` command line. Every error exits non-zero with one line that says what is wrong."""
+"""The `ordersync` command line. Every error exits non-zero with one line that says what is wrong.
+
+It starts at once: this module and every module in cli_commands/ import only typer and rich at the top; a
+command imports what it uses (the database, the web app, PDF, mail, argon2) inside its own function, so that
+`--help` or `orders list` never pays for the web server or a PDF font. tests/cli/test_startup_imports.py holds it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,6 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from .channels.sdk.errors import ChannelError
-from .channels.sdk.settings import SettingsError
-from .sync.hub import Hub, HubError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ordersync: one inbox for every channel.")
 connections_app = typer.Typer(no_args_is_help=True, help="Shop and marketplace connections.")
@@ -28,11 +28,15 @@ err = Console(stderr=True)
 ACCOUNT = typer.Option(None, "--account", help="Account name (default: the only account).")
 
 
-def _hub() -> Hub:
+def _hub():
+    from .sync.hub import Hub
+
     return Hub.open()
 
 
-def _progress() -> Progress:
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err, transient=False)
 
@@ -40,10 +44,21 @@ def _progress() -> Progress:
 def main() -> None:
     try:
         app()
-    except (HubError, SettingsError, ChannelError, ValueError) as exc:
+    except Exception as exc:
+        if not _user_error(exc):
+            raise
         message = " ".join(str(exc).split())  # one line, never wrapped at the terminal's width
         print(f"error: {message}", file=sys.stderr)
         sys.exit(1)
+
+
+def _user_error(exc: Exception) -> bool:
+    """HubError, SettingsError, ChannelError or ValueError: imported here, not at start, as the commands are."""
+    from .channels.sdk.errors import ChannelError
+    from .channels.sdk.settings import SettingsError
+    from .sync.hub import HubError
+
+    return isinstance(exc, (HubError, SettingsError, ChannelError, ValueError))
 
 
 def _load_commands() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,8 +11,15 @@ from ..sync.hub import HubError
 
 MIN_LENGTH = 10
 _hasher = PasswordHasher()
-# verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password
-_DUMMY = _hasher.hash("never a real password")
+
+
+@cache
+def _dummy() -> str:
+    """Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
+
+    Hashed on first use, not at import: an argon2 hash costs tens of milliseconds that a process which never
+    checks a password (most commands, every worker) should not pay at start."""
+    return _hasher.hash("never a real password")
 
 
 def check_strength(password: str) -> None:
@@ -26,7 +35,7 @@ def hash_password(password: str) -> str:
 
 def verify(stored: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -18,10 +18,8 @@ from ..domain.timeutil import utcnow
 from ..store.models import Account
 from ..store.models_accounts import User
 from ..sync.hub import Hub, HubError
+from ..roles import LOCALES, ROLES
 from . import passwords
-
-ROLES = ("owner", "staff", "readonly")
-LOCALES = ("de", "en")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from ..channels.registry import all_connectors
 from ..cli import ACCOUNT, _hub, connections_app, out
-from ..sync import connections as conns
-from ..sync import webhook_health
-from ..sync.hub import HubError
-from ..sync.synclog import recent_runs
+
+if TYPE_CHECKING:  # type names only: the modules are imported by the commands that use them
+    from ..sync.connections import ConnectionInfo
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    from ..sync.hub import HubError
+
     values: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
@@ -28,6 +29,8 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
 @connections_app.command("systems")
 def systems(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every registered system with its capabilities and modes."""
+    from ..channels.registry import all_connectors
+
     data = {s: {"name": c.display_name, "group": c.group,
                 "capabilities": {d.capability.value: [m.value for m in d.modes] for d in c.capabilities}}
             for s, c in all_connectors().items()}
@@ -48,6 +51,9 @@ def add(system: str, name: str, set_: list[str] = typer.Option([], "--set", help
         no_webhooks: bool = typer.Option(False, "--no-webhooks", help="do not register webhooks"),
         account: str = ACCOUNT) -> None:
     """Add a connection, test it, and register its webhooks."""
+    from ..sync import connections as conns
+    from ..sync.hub import HubError
+
     hub = _hub()
     conn_id = conns.add_connection(hub, system, name, _parse_sets(set_), account=account,
                                    poll_interval=poll_interval)
@@ -73,6 +79,8 @@ def add(system: str, name: str, set_: list[str] = typer.Option([], "--set", help
 
 @connections_app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
+    from ..sync import connections as conns
+
     items = conns.list_connections(_hub(), account)
     if as_json:
         out.print_json(json.dumps([{"id": c.id, "name": c.name, "system": c.system, "paused": c.paused,
@@ -92,6 +100,9 @@ def list_(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT)
 
 @connections_app.command("show")
 def show(name: str, account: str = ACCOUNT) -> None:
+    from ..sync import connections as conns
+    from ..sync.synclog import recent_runs
+
     hub = _hub()
     with hub.db.session() as s:
         row = conns.find(s, hub, name, account)
@@ -111,6 +122,10 @@ def show(name: str, account: str = ACCOUNT) -> None:
 
 @connections_app.command("test")
 def test(name: str, account: str = ACCOUNT) -> None:
+    from ..sync import connections as conns
+    from ..sync import webhook_health
+    from ..sync.hub import HubError
+
     hub = _hub()
     with hub.db.session() as s:
         row = conns.find(s, hub, name, account)
@@ -130,13 +145,13 @@ def test(name: str, account: str = ACCOUNT) -> None:
     out.print(f"ok: {result.message}" + ("; webhooks active" if health is not None else ""))
 
 
-def _webhooks_word(c: conns.ConnectionInfo) -> str:
+def _webhooks_word(c: ConnectionInfo) -> str:
     if not c.has_webhooks:
         return "none"
     return "inactive" if c.webhooks_problem else "active"
 
 
-def _webhook_lines(c: conns.ConnectionInfo) -> list[str]:
+def _webhook_lines(c: ConnectionInfo) -> list[str]:
     """The webhook address the shop holds (not today's derived one), its health and its measured delay."""
     if not c.has_webhooks:
         return [f"webhooks: none registered (they would go to {c.webhook_url})"]
@@ -159,6 +174,8 @@ def _webhook_lines(c: conns.ConnectionInfo) -> list[str]:
 @connections_app.command("remove")
 def remove(name: str, yes: bool = typer.Option(False, "--yes", help="do not ask"), account: str = ACCOUNT) -> None:
     """Remove a connection and its webhooks on the channel; its orders stay in the hub."""
+    from ..sync import connections as conns
+
     hub = _hub()
     if not yes and not typer.confirm(f"Remove connection {name!r}? Orders stay."):
         raise typer.Exit(1)
@@ -179,11 +196,15 @@ def remove(name: str, yes: bool = typer.Option(False, "--yes", help="do not ask"
 
 @connections_app.command("pause")
 def pause(name: str, account: str = ACCOUNT) -> None:
+    from ..sync import connections as conns
+
     conns.set_paused(_hub(), name, True, account)
     out.print(f"paused {name!r}")
 
 
 @connections_app.command("resume")
 def resume(name: str, account: str = ACCOUNT) -> None:
+    from ..sync import connections as conns
+
     conns.set_paused(_hub(), name, False, account)
     out.print(f"resumed {name!r}")

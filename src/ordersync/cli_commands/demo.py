@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
 
-from ..channels.sdk.serving import free_port, serve_in_thread
-from ..channels.sdk.urlguard import allow_loopback
 from ..cli import out
-from ..store.models import Connection
-from ..sync import connections as conns
 from .runtime import make_sandbox
 
 DEMO_NAME = "demo-shop"
 
 
 def start_demo(hub, orders: int = 250, seed: int = 1):
+    from sqlalchemy import select
+
+    from ..channels.sdk.serving import free_port, serve_in_thread
+    from ..channels.sdk.urlguard import allow_loopback
+    from ..store.models import Connection
+    from ..sync import connections as conns
+
     allow_loopback()  # the demo's own sandbox lives on loopback, which the URL guard refuses by default
     box = make_sandbox("woocommerce", seed, orders)
     server = serve_in_thread(box.app, port=free_port())

@@ -7,10 +7,7 @@ import json
 import typer
 from rich.table import Table
 
-from .. import forwarding
 from ..cli import ACCOUNT, _hub, app, out
-from ..sync.actions import find_order
-from ..sync.hub import HubError
 
 forwarding_app = typer.Typer(no_args_is_help=True, help="Forward orders to suppliers and fulfillers.")
 targets_app = typer.Typer(no_args_is_help=True, help="Where orders are forwarded to.")
@@ -29,6 +26,10 @@ def forward(order: str, target: str = typer.Option(..., "--target"),
             now: bool = typer.Option(False, "--now", help="send at once instead of at the next run"),
             account: str = ACCOUNT) -> None:
     """Forward one order to a target (once per target)."""
+    from .. import forwarding
+    from ..sync.actions import find_order
+    from ..sync.hub import HubError
+
     hub = _hub()
     forward_id = forwarding.forward_order(hub, find_order(hub, order, account), target, account)
     if not now:
@@ -47,6 +48,9 @@ def targets_add(name: str, email: str = typer.Option(None, "--email", help="forw
                 secret: str = typer.Option(None, "--secret", help="HTTP signing secret (default: generated)"),
                 language: str = typer.Option("de", "--language", help="de | en (mail text and PDF)"),
                 account: str = ACCOUNT) -> None:
+    from .. import forwarding
+    from ..sync.hub import HubError
+
     if (email is None) == (url is None):
         raise HubError("give exactly one of --email ADDRESS or --url URL")
     info = forwarding.add_target(_hub(), name, "email" if email else "http", email or url, language=language,
@@ -58,6 +62,8 @@ def targets_add(name: str, email: str = typer.Option(None, "--email", help="forw
 
 @targets_app.command("list")
 def targets_list(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
+    from .. import forwarding
+
     items = forwarding.list_targets(_hub(), account)
     if as_json:
         out.print_json(json.dumps([{"id": t.id, "name": t.name, "kind": t.kind, "address": t.address,
@@ -72,6 +78,8 @@ def targets_list(as_json: bool = typer.Option(False, "--json"), account: str = A
 @targets_app.command("remove")
 def targets_remove(name: str, account: str = ACCOUNT) -> None:
     """Remove a target with its rules and forwarding records."""
+    from .. import forwarding
+
     forwarding.remove_target(_hub(), name, account)
     out.print(f"removed forwarding target {name!r}")
 
@@ -83,6 +91,8 @@ def rules_add(target: str, connection: str = typer.Option(None, "--connection"),
               supplier: str = typer.Option(None, "--supplier", help="orders with an article of this supplier"),
               account: str = ACCOUNT) -> None:
     """Forward orders that change from now on and match every condition given."""
+    from .. import forwarding
+
     rule_id = forwarding.add_rule(_hub(), target, connection=connection, state=state, sku=sku, supplier=supplier,
                                   account=account)
     out.print(f"added rule {rule_id} → {target}")
@@ -90,6 +100,8 @@ def rules_add(target: str, connection: str = typer.Option(None, "--connection"),
 
 @rules_app.command("list")
 def rules_list(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
+    from .. import forwarding
+
     items = forwarding.list_rules(_hub(), account)
     if as_json:
         out.print_json(json.dumps([r.__dict__ for r in items]))
@@ -103,6 +115,8 @@ def rules_list(as_json: bool = typer.Option(False, "--json"), account: str = ACC
 
 @rules_app.command("remove")
 def rules_remove(rule_id: int, account: str = ACCOUNT) -> None:
+    from .. import forwarding
+
     forwarding.remove_rule(_hub(), rule_id, account)
     out.print(f"removed rule {rule_id}")
 
@@ -111,6 +125,8 @@ def rules_remove(rule_id: int, account: str = ACCOUNT) -> None:
 def supplier(sku: str, name: str = typer.Argument(..., help="the supplier's name; empty to clear"),
              account: str = ACCOUNT) -> None:
     """Name an article's supplier (for rules with --supplier)."""
+    from .. import forwarding
+
     forwarding.set_supplier(_hub(), sku, name, account)
     out.print(f"{sku}: supplier {name!r}" if name else f"{sku}: no supplier")
 
@@ -119,6 +135,9 @@ def supplier(sku: str, name: str = typer.Argument(..., help="the supplier's name
 def list_(failed: bool = typer.Option(False, "--failed", help="only failed forwards and ones awaiting a retry"),
           order: str = typer.Option(None, "--order"), as_json: bool = typer.Option(False, "--json"),
           account: str = ACCOUNT) -> None:
+    from .. import forwarding
+    from ..sync.actions import find_order
+
     hub = _hub()
     order_id = find_order(hub, order, account) if order else None
     items = forwarding.list_forwards(hub, failed=failed, order_id=order_id, account=account)
@@ -140,12 +159,16 @@ def list_(failed: bool = typer.Option(False, "--failed", help="only failed forwa
 @forwarding_app.command("retry")
 def retry(ids: list[int] = typer.Argument(None), account: str = ACCOUNT) -> None:
     """Send failed forwards (all, or the given ids) again at the next run."""
+    from .. import forwarding
+
     out.print(f"{forwarding.retry(_hub(), ids or None, account)} forwards queued again")
 
 
 @forwarding_app.command("run")
 def run() -> None:
     """Apply the rules and send what is due now (the scheduler does this by itself)."""
+    from .. import forwarding
+
     hub = _hub()
     queued = forwarding.apply_rules(hub)
     sent = forwarding.dispatch_due(hub)

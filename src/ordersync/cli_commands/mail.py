@@ -10,9 +10,6 @@ import typer
 from rich.table import Table
 
 from ..cli import ACCOUNT, _hub, app, out
-from ..mail import compose, smtp, templates
-from ..mail.notices import set_connection_options
-from ..sync.hub import HubError
 
 mail_app = typer.Typer(no_args_is_help=True, help="Outgoing e-mail: SMTP, templates, notices to buyers.")
 smtp_app = typer.Typer(no_args_is_help=True, help="The account's SMTP server.")
@@ -23,6 +20,8 @@ app.add_typer(mail_app, name="mail")
 
 
 def _read(path: str | None, what: str) -> str | None:
+    from ..sync.hub import HubError
+
     if path is None:
         return None
     if path == "-":
@@ -49,6 +48,8 @@ def smtp_set(host: str = typer.Option(..., "--host"), port: int = typer.Option(N
                                               "their channel has no API for it"),
              account: str = ACCOUNT) -> None:
     """Set the SMTP server (the password is stored encrypted)."""
+    from ..mail import smtp
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     config = smtp.save(_hub(), host=host, port=port, security=security, username=user, password=password,
@@ -60,6 +61,8 @@ def smtp_set(host: str = typer.Option(..., "--host"), port: int = typer.Option(N
 
 @smtp_app.command("show")
 def smtp_show(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
+    from ..mail import smtp
+
     hub = _hub()
     with hub.db.session() as s:
         c = smtp.require(hub, s, hub.account_id(account, s))
@@ -78,6 +81,8 @@ def smtp_show(as_json: bool = typer.Option(False, "--json"), account: str = ACCO
 def smtp_test(to: str = typer.Option(None, "--to", help="also send a test mail to this address"),
               account: str = ACCOUNT) -> None:
     """Connect, start TLS and log in; with --to, send a short test mail."""
+    from ..mail import compose, smtp
+
     hub = _hub()
     with hub.db.session() as s:
         config = smtp.require(hub, s, hub.account_id(account, s))
@@ -98,6 +103,9 @@ def notify(connection: str, mode: str = typer.Argument(..., help="on | off | acc
            language: str = typer.Option(None, "--language", help="de | en for this connection's buyers"),
            account: str = ACCOUNT) -> None:
     """Per connection: tell buyers of state changes and shipments by mail (where the channel has no API)."""
+    from ..mail.notices import set_connection_options
+    from ..sync.hub import HubError
+
     values = {"on": True, "off": False, "account": None}
     if mode not in values:
         raise HubError(f"notify {mode!r}: use on, off or account")
@@ -110,6 +118,8 @@ def notify(connection: str, mode: str = typer.Argument(..., help="on | off | acc
 def templates_list(as_json: bool = typer.Option(False, "--json"),
                    placeholders: bool = typer.Option(False, "--placeholders", help="list the placeholders"),
                    account: str = ACCOUNT) -> None:
+    from ..mail import templates
+
     if placeholders:
         if as_json:
             out.print_json(json.dumps(templates.PLACEHOLDERS))
@@ -138,6 +148,9 @@ def templates_set(kind: str = typer.Argument(..., help="message | state | tracki
                   reset: bool = typer.Option(False, "--reset", help="back to the built-in default"),
                   account: str = ACCOUNT) -> None:
     """Override a template; an unknown placeholder is refused with the list of known ones."""
+    from ..mail import templates
+    from ..sync.hub import HubError
+
     if body is not None and body_file is not None:
         raise HubError("give --body or --body-file, not both")
     body = _read(body_file, "body file") if body_file is not None else body

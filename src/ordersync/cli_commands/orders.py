@@ -6,13 +6,8 @@ import json
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from ..cli import ACCOUNT, _hub, orders_app, out, outbox_app
-from ..domain import OrderState
-from ..store.models import Connection, OrderEvent, OrderRow, OutboxEntry, ShipmentRow
-from ..sync import actions, dispatcher
-from ..sync.importer import connection_id_by_name
 
 
 @orders_app.command("list")
@@ -21,9 +16,18 @@ def list_orders(connection: str = typer.Option(None, "--connection"), state: str
                 limit: int = typer.Option(50, "--limit"), as_json: bool = typer.Option(False, "--json"),
                 account: str = ACCOUNT) -> None:
     """Newest orders first."""
+    from sqlalchemy import select
+
+    from ..domain import OrderState
+    from ..store.models import Connection, OrderRow
+
     hub = _hub()
     account_id = hub.account_id(account)
-    conn_id = connection_id_by_name(hub, connection, account) if connection else None
+    conn_id = None
+    if connection:  # the importer's module is heavy: only a filtered list needs it
+        from ..sync.importer import connection_id_by_name
+
+        conn_id = connection_id_by_name(hub, connection, account)
     with hub.db.session() as s:
         q = select(OrderRow, Connection.name).outerjoin(Connection, Connection.id == OrderRow.connection_id) \
             .where(OrderRow.account_id == account_id)
@@ -54,6 +58,12 @@ def list_orders(connection: str = typer.Option(None, "--connection"), state: str
 
 @orders_app.command("show")
 def show(order: str, account: str = ACCOUNT) -> None:
+    from sqlalchemy import select
+
+    from ..domain import OrderState
+    from ..store.models import OrderEvent, OrderRow, ShipmentRow
+    from ..sync import actions
+
     hub = _hub()
     order_id = actions.find_order(hub, order, account)
     with hub.db.session() as s:
@@ -82,6 +92,9 @@ def show(order: str, account: str = ACCOUNT) -> None:
 @orders_app.command("set-state")
 def set_state(order: str, state: str, account: str = ACCOUNT) -> None:
     """Change an order's state (id 1-17 or name); the channel is updated by the next dispatch."""
+    from ..domain import OrderState
+    from ..sync import actions
+
     hub = _hub()
     new = OrderState.parse(state)
     changed = actions.set_state(hub, actions.find_order(hub, order, account), new, account=account)
@@ -92,6 +105,8 @@ def set_state(order: str, state: str, account: str = ACCOUNT) -> None:
 def ship(order: str, carrier: str = typer.Option(..., "--carrier"), tracking: str = typer.Option(..., "--tracking"),
          url: str = typer.Option("", "--url"), account: str = ACCOUNT) -> None:
     """Add a shipment with its tracking number and mark the order shipped."""
+    from ..sync import actions
+
     hub = _hub()
     actions.ship(hub, actions.find_order(hub, order, account), carrier=carrier, tracking_number=tracking,
                  tracking_url=url, account=account)
@@ -101,6 +116,8 @@ def ship(order: str, carrier: str = typer.Option(..., "--carrier"), tracking: st
 @orders_app.command("message")
 def message(order: str, text: str = typer.Option(..., "--text"), subject: str = typer.Option("", "--subject"),
             account: str = ACCOUNT) -> None:
+    from ..sync import actions
+
     hub = _hub()
     actions.send_message(hub, actions.find_order(hub, order, account), subject=subject, text=text, account=account)
     out.print(f"order {order}: message queued")
@@ -108,6 +125,11 @@ def message(order: str, text: str = typer.Option(..., "--text"), subject: str = 
 
 def _account_connections(hub, account: str | None, connection: str | None) -> list[int]:
     """The connections an outbox command may touch: the named one, or every one of the account."""
+    from sqlalchemy import select
+
+    from ..store.models import Connection
+    from ..sync.importer import connection_id_by_name
+
     if connection:
         return [connection_id_by_name(hub, connection, account)]
     with hub.db.session() as s:
@@ -117,6 +139,10 @@ def _account_connections(hub, account: str | None, connection: str | None) -> li
 
 def _scoped_letters(hub, ids: list[int] | None, conn_ids: list[int]) -> list[int]:
     """Entry ids limited to the account's connections; an id of another account is an error, never acted on."""
+    from sqlalchemy import select
+
+    from ..store.models import OutboxEntry
+
     if not ids:
         return []
     with hub.db.session() as s:
@@ -131,6 +157,10 @@ def _scoped_letters(hub, ids: list[int] | None, conn_ids: list[int]) -> list[int
 @outbox_app.command("list")
 def outbox_list(status: str = typer.Option("dead", "--status", help="pending|sending|done|dead|discarded"),
                 connection: str = typer.Option(None, "--connection"), account: str = ACCOUNT) -> None:
+    from sqlalchemy import select
+
+    from ..store.models import OutboxEntry
+
     hub = _hub()
     conn_ids = _account_connections(hub, account, connection)
     with hub.db.session() as s:
@@ -156,6 +186,8 @@ def _act_on_dead(action, ids: list[int] | None, connection: str | None, account:
 def outbox_retry(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection"),
                  account: str = ACCOUNT) -> None:
     """Put dead letters back in the queue (all of a connection or account, or the given ids)."""
+    from ..sync import dispatcher
+
     out.print(f"{_act_on_dead(dispatcher.retry_dead, ids, connection, account)} entries queued again")
 
 
@@ -163,4 +195,6 @@ def outbox_retry(ids: list[int] = typer.Argument(None), connection: str = typer.
 def outbox_discard(ids: list[int] = typer.Argument(None), connection: str = typer.Option(None, "--connection"),
                    account: str = ACCOUNT) -> None:
     """Drop dead letters for good (all of a connection or account, or the given ids)."""
+    from ..sync import dispatcher
+
     out.print(f"{_act_on_dead(dispatcher.discard_dead, ids, connection, account)} entries discarded")

@@ -6,18 +6,21 @@ import importlib
 import json
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from ..channels.registry import get_connector
 from ..cli import ACCOUNT, _hub, _progress, app, db_app, err, out
-from ..sync import dispatcher
-from ..sync.hub import Hub, HubError
-from ..sync.importer import connection_id_by_name, import_orders
+
+if TYPE_CHECKING:  # type names only: the modules are imported by the commands that use them
+    from ..sync.hub import Hub
 
 
 def make_sandbox(system: str, seed: int, orders: int, **options):
+    from ..channels.registry import get_connector
+    from ..sync.hub import HubError
+
     cls = get_connector(system)
     if not cls.sandbox_factory:
         raise HubError(f"{system} has no sandbox")
@@ -45,6 +48,9 @@ def sandbox(system: str, port: int = typer.Option(8081, "--port"), orders: int =
 @app.command()
 def sync(name: str, account: str = ACCOUNT) -> None:
     """Import new and changed orders of a connection now."""
+    from ..sync.hub import HubError
+    from ..sync.importer import connection_id_by_name, import_orders
+
     hub = _hub()
     conn_id = connection_id_by_name(hub, name, account)
     with _progress() as bar:
@@ -62,6 +68,9 @@ def sync(name: str, account: str = ACCOUNT) -> None:
 @app.command()
 def dispatch(name: str = typer.Argument(None), account: str = ACCOUNT) -> None:
     """Deliver pending outbox entries now (status, tracking, stock, messages)."""
+    from ..sync import dispatcher
+    from ..sync.importer import connection_id_by_name
+
     hub = _hub()
     conn_id = connection_id_by_name(hub, name, account) if name else None
     result = dispatcher.dispatch(hub, conn_id)
@@ -73,6 +82,8 @@ def dispatch(name: str = typer.Argument(None), account: str = ACCOUNT) -> None:
 @app.command()
 def quarantine(name: str = typer.Argument(None), account: str = ACCOUNT) -> None:
     """Records that could not be imported, with the reason."""
+    from ..sync.importer import connection_id_by_name
+
     from ..sync.quarantine import open_entries
 
     hub = _hub()
@@ -88,6 +99,8 @@ def quarantine(name: str = typer.Argument(None), account: str = ACCOUNT) -> None
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations."""
+    from ..sync.hub import Hub
+
     hub = Hub.open(migrate=False)
     hub.db.upgrade()
     out.print(f"database at {hub.config.database_url.split('@')[-1]} is up to date")
@@ -172,6 +185,8 @@ def worker(concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, help
 
     Shares the queue and the channels' call budgets through ORDERSYNC_REDIS_URL; without it the queue is
     the SQLite file in ORDERSYNC_HOME (one machine). SIGTERM stops gracefully."""
+    from ..sync.hub import Hub
+
     from ..jobs.worker import run_worker
 
     _logging()
@@ -187,6 +202,8 @@ def db_rotate_key() -> None:
     """Re-encrypt every stored secret with the first key of ORDERSYNC_MASTER_KEY ("new,old").
 
     Rotation: set ORDERSYNC_MASTER_KEY=NEW,OLD everywhere and restart, run this once, then drop OLD."""
+    from ..sync.hub import Hub
+
     hub = Hub.open(migrate=False)
     counts = _rotate_all(hub)
     for table, n in sorted(counts.items()):

@@ -7,17 +7,13 @@ from decimal import Decimal, InvalidOperation
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from ..cli import ACCOUNT, _hub, _progress, articles_app, out, stock_app
-from ..store.models import ArticleRow, Listing
-from ..sync import articles, stock
-from ..sync.connections import find
-from ..sync.hub import HubError
-from ..sync.importer import connection_id_by_name
 
 
 def _quantity(text: str) -> Decimal:
+    from ..sync.hub import HubError
+
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -28,6 +24,8 @@ def _quantity(text: str) -> Decimal:
 
 
 def _correct(mode: str, sku: str, quantity: str, reason: str, account: str | None) -> None:
+    from ..sync import stock
+
     avail, queued = stock.correct(_hub(), sku, mode, _quantity(quantity), reason=reason, account=account)
     out.print(f"{sku}: on hand {avail.on_hand}, reserved {avail.reserved}, available {avail.available}; "
               f"{queued} listing(s) queued")
@@ -52,6 +50,8 @@ def stock_remove(sku: str, quantity: str, reason: str = typer.Option("", "--reas
 
 @stock_app.command("history")
 def stock_history(sku: str, account: str = ACCOUNT) -> None:
+    from ..sync import stock
+
     table = Table("when (UTC)", "location", "change", "on hand after", "reason")
     for m in stock.history(_hub(), sku, account):
         table.add_row(m.at.strftime("%Y-%m-%d %H:%M:%S"), m.location, f"{m.change:+}", str(m.on_hand_after), m.reason)
@@ -66,6 +66,12 @@ def stock_rules(connection: str, sku: str = typer.Option(None, "--sku", help="on
                 push: bool = typer.Option(None, "--push/--never", help="push stock at all"),
                 account: str = ACCOUNT) -> None:
     """Set the stock rules of a connection, or of one of its listings (--sku)."""
+    from sqlalchemy import select
+
+    from ..store.models import Listing
+    from ..sync.connections import find
+    from ..sync.hub import HubError
+
     hub = _hub()
     with hub.db.session() as s:
         conn = find(s, hub, connection, account)
@@ -89,6 +95,10 @@ def stock_rules(connection: str, sku: str = typer.Option(None, "--sku", help="on
 @articles_app.command("import")
 def articles_import(name: str, account: str = ACCOUNT) -> None:
     """Import products and variants of a connection and link them to articles by SKU, then EAN."""
+    from ..sync import articles
+    from ..sync.hub import HubError
+    from ..sync.importer import connection_id_by_name
+
     hub = _hub()
     with _progress() as bar:
         task = bar.add_task(f"articles from {name}", total=None)
@@ -105,6 +115,11 @@ def articles_import(name: str, account: str = ACCOUNT) -> None:
 def articles_list(as_json: bool = typer.Option(False, "--json"), search: str = typer.Option("", "--search"),
                   account: str = ACCOUNT) -> None:
     """Articles with on-hand, reserved and available stock."""
+    from sqlalchemy import select
+
+    from ..store.models import ArticleRow
+    from ..sync import stock
+
     hub = _hub()
     account_id = hub.account_id(account)
     with hub.db.session() as s:
@@ -127,6 +142,8 @@ def articles_list(as_json: bool = typer.Option(False, "--json"), search: str = t
 @articles_app.command("link")
 def articles_link(sku: str, connection: str, product: str, variant: str = typer.Option("", "--variant"),
                   account: str = ACCOUNT) -> None:
+    from ..sync import articles
+
     articles.link(_hub(), sku, connection, product, variant, account=account)
     out.print(f"linked {connection} {product}{'/' + variant if variant else ''} to {sku}")
 
@@ -134,6 +151,8 @@ def articles_link(sku: str, connection: str, product: str, variant: str = typer.
 @articles_app.command("unlink")
 def articles_unlink(connection: str, product: str, variant: str = typer.Option("", "--variant"),
                     account: str = ACCOUNT) -> None:
+    from ..sync import articles
+
     articles.unlink(_hub(), connection, product, variant, account=account)
     out.print(f"unlinked {connection} {product}{'/' + variant if variant else ''}")
 
@@ -141,6 +160,8 @@ def articles_unlink(connection: str, product: str, variant: str = typer.Option("
 @articles_app.command("unmatched")
 def articles_unmatched(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
     """Listings linked to no article, and articles listed on no channel."""
+    from ..sync import articles
+
     report = articles.unmatched(_hub(), account)
     if as_json:
         out.print_json(json.dumps(report))

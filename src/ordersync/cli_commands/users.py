@@ -8,9 +8,8 @@ import sys
 import typer
 from rich.table import Table
 
-from .. import accounts
 from ..cli import ACCOUNT, _hub, app, out
-from ..sync.hub import HubError
+from ..roles import ROLES
 
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web app and their roles.")
 apikeys_app = typer.Typer(no_args_is_help=True, help="API keys for the REST API (one user each).")
@@ -19,6 +18,8 @@ app.add_typer(apikeys_app, name="apikeys")
 
 
 def _read_password() -> str:
+    from ..sync.hub import HubError
+
     line = sys.stdin.readline()
     if not line:
         raise HubError("--password-stdin: nothing was read from standard input")
@@ -26,12 +27,14 @@ def _read_password() -> str:
 
 
 @users_app.command("create")
-def create(email: str, role: str = typer.Option(..., "--role", help=f"one of {', '.join(accounts.ROLES)}"),
+def create(email: str, role: str = typer.Option(..., "--role", help=f"one of {', '.join(ROLES)}"),
            account: str = ACCOUNT,
            password_stdin: bool = typer.Option(False, "--password-stdin",
                                                help="read the password from the first line of standard input")) -> None:
     """Create a user (and the account, when --account names a new one). Without --password-stdin a random
     password is made and printed once."""
+    from .. import accounts
+
     password = _read_password() if password_stdin else secrets.token_urlsafe(12)
     user = accounts.create_user(_hub(), email, password, role, account)
     out.print(f"created {user.role} {user.email} in account {user.account_name!r}", markup=False)
@@ -42,6 +45,9 @@ def create(email: str, role: str = typer.Option(..., "--role", help=f"one of {',
 @users_app.command("list")
 def list_users(account: str = ACCOUNT) -> None:
     """Every user of one account (or of every account when there are several and none is named)."""
+    from .. import accounts
+    from ..sync.hub import HubError
+
     hub = _hub()
     try:
         account_id = hub.account_id(account) if account else hub.account_id()
@@ -58,6 +64,8 @@ def list_users(account: str = ACCOUNT) -> None:
 @users_app.command("set-role")
 def set_role(email: str, role: str) -> None:
     """Change a user's role (an account always keeps one owner)."""
+    from .. import accounts
+
     hub = _hub()
     user = accounts.find_user(hub, email)
     accounts.set_role(hub, user.account_id, user.id, role)
@@ -67,6 +75,8 @@ def set_role(email: str, role: str) -> None:
 @apikeys_app.command("create")
 def create_key(email: str, label: str = typer.Option("", "--label", help="what the key is for")) -> None:
     """Create an API key for a user; the key is printed once, last on its line, and never shown again."""
+    from .. import accounts
+
     hub = _hub()
     key = accounts.create_api_key(hub, email, label)
     print(f"API key for {email.strip().lower()} (shown once): {key}")
@@ -75,6 +85,8 @@ def create_key(email: str, label: str = typer.Option("", "--label", help="what t
 @apikeys_app.command("list")
 def list_keys(email: str) -> None:
     """A user's active keys (only their prefixes: keys are never stored)."""
+    from .. import accounts
+
     hub = _hub()
     user = accounts.find_user(hub, email)
     table = Table("id", "prefix", "label", "created (UTC)", "last used (UTC)")
@@ -87,5 +99,7 @@ def list_keys(email: str) -> None:
 @apikeys_app.command("revoke")
 def revoke_key(email: str, key: str = typer.Argument(..., help="the key's id, prefix or the key itself")) -> None:
     """Revoke a key at once; requests with it get 401 from then on."""
+    from .. import accounts
+
     accounts.revoke_api_key_by_ref(_hub(), email, key)
     out.print(f"revoked API key {key[:12]} of {email}", markup=False)

@@ -7,19 +7,21 @@ is active, which would turn a harmless race between a webhook and a poll into an
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .private import private_file
+
+if TYPE_CHECKING:  # Alembic is imported when a migration has to run, not by every start
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -106,13 +108,16 @@ class Database:
             session.close()
 
     def upgrade(self) -> None:
-        upgrade(self.url, engine=self.engine)
+        if not at_head(self.engine):
+            upgrade(self.url, engine=self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def alembic_config(url: str) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -120,6 +125,8 @@ def alembic_config(url: str) -> AlembicConfig:
 
 
 def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -> None:
+    from alembic import command
+
     cfg = alembic_config(url)
     if engine is not None:
         with engine.begin() as conn:
@@ -127,3 +134,36 @@ def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -
             command.upgrade(cfg, revision)
     else:
         command.upgrade(cfg, revision)
+
+
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*=\s*(.*)$", re.M)
+
+
+def script_heads() -> set[str]:
+    """The revisions no migration file builds on, read from versions/*.py without importing Alembic."""
+    revisions, downs = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if rev is None or down is None:
+            return set()  # a file this reading does not understand: let Alembic decide
+        revisions.add(rev.group(1))
+        downs.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return revisions - downs
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the database is at the newest migration, so that starting (every CLI command, every worker)
+    skips importing and running Alembic, a third of a short command's time. The version is read from the
+    database each time; anything unusual (no version table, several heads, an unknown file) answers False
+    and Alembic decides as before."""
+    heads = script_heads()
+    if len(heads) != 1:
+        return False
+    try:
+        with engine.connect() as conn:
+            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    except SQLAlchemyError:
+        return False
+    return current == list(heads)

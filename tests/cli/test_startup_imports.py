@@ -1,0 +1,57 @@
+"""Commands that do not serve, print PDFs, send mail or check passwords do not import those modules (issue 15):
+read from `python -X importtime` in a fresh process, exactly as the `ordersync` entry point starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+ENTRY = "import sys; sys.argv[0] = 'ordersync'; from ordersync.cli import main; main()"
+HEAVY = ("starlette", "jinja2", "uvicorn", "fpdf", "argon2", "ordersync.web")
+
+
+def imported(args: list[str], env: dict[str, str]) -> set[str]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", ENTRY, *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+def heavy(modules: set[str], names=HEAVY) -> list[str]:
+    return sorted(m for m in modules for h in names if m == h or m.startswith(h + "."))
+
+
+@pytest.fixture
+def env(tmp_path, database_url) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERSYNC_")}
+    return env | {"ORDERSYNC_HOME": str(tmp_path / "home"), "ORDERSYNC_DATABASE_URL": database_url}
+
+
+def test_help_imports_no_web_pdf_mail_or_password_hashing(env):
+    modules = imported(["--help"], env)
+    assert {"ordersync.cli", "typer"} <= modules  # the reading works
+    assert heavy(modules, HEAVY + ("sqlalchemy", "alembic", "smtplib")) == []
+
+
+def test_orders_list_imports_no_web_pdf_or_password_hashing(env):
+    modules = imported(["orders", "list", "--limit", "1"], env)
+    assert "ordersync.store.models" in modules
+    assert heavy(modules) == []
+
+
+def test_orders_list_on_a_current_database_does_not_load_alembic(env):
+    """The database fixture is migrated to the newest revision: nothing to migrate, so no Alembic at start."""
+    assert heavy(imported(["orders", "list", "--limit", "1"], env), ("alembic",)) == []
+
+
+def test_a_command_that_uses_them_still_gets_them(env):
+    """The lazy imports are inside the commands: `users create` hashes a password with argon2."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", ENTRY, "users", "create", "a@example.com",
+                           "--role", "owner"], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "created owner a@example.com" in proc.stdout
+    assert "argon2" in {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+                        if line.startswith("import time:")}
