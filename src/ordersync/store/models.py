@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
+import json
+import statistics
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -71,7 +72,12 @@ class Connection(Base):
     webhooks_problem: Mapped[str | None] = mapped_column(Text)
     webhooks_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     webhook_delays: Mapped[str | None] = mapped_column(Text)  # JSON list of the latest delays in seconds
-    webhook_delay_median: Mapped[float | None] = mapped_column(Float)
+
+    @property
+    def webhook_delay_median(self) -> float | None:
+        """The median of the kept delays (at most 51), worked out when read rather than stored beside them."""
+        kept = json.loads(self.webhook_delays or "[]")
+        return statistics.median(kept) if kept else None
 
 
 class Cursor(Base):

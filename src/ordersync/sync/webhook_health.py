@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import statistics
 from collections.abc import Iterable
 
 from sqlalchemy import update
@@ -70,7 +69,6 @@ def record_delays(hub: Hub, connection_id: int, delays: Iterable[float]) -> None
             return
         kept = (json.loads(row.webhook_delays or "[]") + fresh)[-KEEP_DELAYS:]
         row.webhook_delays = json.dumps(kept)
-        row.webhook_delay_median = statistics.median(kept)
 
 
 def delay_samples(row: Connection) -> int:

@@ -21,12 +21,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('webhooks_checked_at', ordersync.store.types.UTCDateTime(timezone=True),
                                       nullable=True))
         batch_op.add_column(sa.Column('webhook_delays', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('webhook_delay_median', sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('connections', schema=None) as batch_op:
-        batch_op.drop_column('webhook_delay_median')
         batch_op.drop_column('webhook_delays')
         batch_op.drop_column('webhooks_checked_at')
         batch_op.drop_column('webhooks_problem')
