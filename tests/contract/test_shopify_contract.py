@@ -16,8 +16,6 @@ under CI=true they fail.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 from graphql import (
@@ -41,17 +39,9 @@ from graphql import (
 from ordersync.channels.shopify import queries
 from ordersync.channels.shopify.sandbox.schema import load_schema
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SPECS = Path(os.environ.get("ORDERSYNC_SPECS") or REPO_ROOT.parent / "shared" / "specs")
-REAL_SDL = SPECS / "shopify" / "graphql-admin" / "admin_schema.graphql"
+from conftest import REPO_ROOT, SHARED_SPECS, require_or_skip
 
-
-def require_or_skip(ok: bool, reason: str) -> None:
-    """As tests/conftest.py: skip locally, fail under CI=true."""
-    if not ok:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"required in CI: {reason}")
-        pytest.skip(reason)
+REAL_SDL = SHARED_SPECS / "shopify" / "graphql-admin" / "admin_schema.graphql"
 
 
 @pytest.fixture(scope="module")

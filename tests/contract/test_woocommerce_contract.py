@@ -15,9 +15,7 @@ Without the specs checkout the test skips with the reason; under CI=true it fail
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,9 +23,9 @@ import pytest
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.sandbox import create_sandbox
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# ORDERSYNC_SPECS points elsewhere, e.g. from a git worktree that is not next to shared/
-SPECS = Path(os.environ.get("ORDERSYNC_SPECS", REPO_ROOT.parent / "shared" / "specs")) / "woocommerce"
+from conftest import SHARED_SPECS, require_or_skip
+
+SPECS = SHARED_SPECS / "woocommerce"
 API = "/wp-json/wc/v3"
 DOCUMENTED_NULLABLE = {"date_paid", "date_paid_gmt", "date_completed", "date_completed_gmt", "stock_quantity",
                        "date_on_sale_from", "date_on_sale_from_gmt", "date_on_sale_to", "date_on_sale_to_gmt"}
@@ -71,11 +69,7 @@ NEWER_TYPES = {"variations": {"$.manage_stock": "string"}}
 
 
 def _load(name: str):
-    if not SPECS.is_dir():
-        reason = f"vendor specs not found at {SPECS}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"required in CI: {reason}")
-        pytest.skip(reason)
+    require_or_skip(SPECS.is_dir(), f"vendor specs not found at {SPECS} (set ORDERSYNC_SPECS to the specs directory)")
     return json.loads((SPECS / name).read_text())
 
 
