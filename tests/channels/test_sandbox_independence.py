@@ -3,34 +3,14 @@ construction and no test can catch it (issue 11, "Sandbox independence")."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 import ordersync.channels as channels_pkg
+from ordersync.devtools.checks import connector_imports
 
 CHANNELS = Path(channels_pkg.__file__).parent
-
-
-def connector_imports(sandbox: Path, system: str) -> list[str]:
-    """Every import in ``sandbox`` that reaches ``ordersync.channels.<system>`` outside its sandbox folder."""
-    own, found = f"ordersync.channels.{system}", []
-    for path in sorted(sandbox.rglob("*.py")):
-        package = [*own.split("."), *path.relative_to(sandbox.parent).parent.parts]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = package[:len(package) - node.level + 1] if node.level else []
-                module = [*base, *(node.module.split(".") if node.module else [])]
-                names = [".".join(module)] if node.module else [".".join([*module, a.name]) for a in node.names]
-            else:
-                continue
-            for name in names:
-                if (name == own or name.startswith(own + ".")) and not name.startswith(own + ".sandbox"):
-                    found.append(f"{path.name}:{node.lineno} {name}")
-    return found
 
 
 SANDBOXES = sorted(p for p in CHANNELS.glob("*/sandbox") if p.is_dir())
