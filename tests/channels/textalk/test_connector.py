@@ -34,6 +34,18 @@ def test_every_order_once_carts_left_out(shop):
     assert query["webshop"] == [str(shop.sandbox.webshop)] and query["auth"] == [shop.sandbox.token]
 
 
+def test_imported_addresses_are_complete(shop):
+    """The sandbox writes Textalk's documented customer fields itself; an address the connector reads from
+    other names comes out empty (as it did when both shared the connector's assumed names)."""
+    orders = [o for p in shop.connector().fetch_orders(everything()) for o in p.records]
+    for order in orders:
+        for address in (order.invoice_address, order.shipping_address):
+            assert address.street and address.house_number and address.zip and address.city and address.country
+            assert address.first_name and address.last_name
+        assert order.buyer.email and order.invoice_address.phone
+    assert any(o.shipping_address != o.invoice_address for o in orders)  # own delivery addresses too
+
+
 def test_window_by_modification_time(shop):
     connector = shop.connector()
     old = ids(connector.fetch_orders(everything()))[:2]

@@ -19,7 +19,7 @@ from ordersync.channels.sdk.errors import ChannelError
 from ordersync.channels.textalk import protocol
 from ordersync.channels.textalk.mapping import MappingConfig, orders_from_textalk
 
-from .samples import order_record
+from .fixtures import order_record
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from ordersync.channels.textalk.mapping import MappingConfig, order_from_textalk
 from ordersync.channels.textalk.statuses import StatusMap, status_key
 from ordersync.domain import OrderState
 
-from .samples import order_record
+from .fixtures import order_record
 
 
 def test_a_generated_order_maps_completely():
@@ -56,15 +56,30 @@ def test_quantity_falls_back_on_total_over_unit_and_choices_become_attributes():
     assert "no quantity" in orders_from_textalk([raw]).quarantined[0].reason
 
 
+def test_documented_customer_fields_reach_the_addresses():
+    raw = order_record(1)
+    order = order_from_textalk(raw)
+    invoice = order.invoice_address
+    assert (invoice.first_name, invoice.last_name, invoice.street, invoice.house_number) == \
+        ("Lukas", "Müller", "Hauptstraße", "12")
+    assert (invoice.zip, invoice.city, invoice.country, invoice.phone) == ("10115", "Berlin", "DE", "+46 70 123 45 67")
+    assert order.shipping_address == invoice  # copyAddress
+    company = order_from_textalk(order_record(2)).invoice_address
+    assert company.company == "Weber Keramik GmbH" and company.city == "München"
+
+
 def test_delivery_address_used_when_given_else_invoice():
-    raw = order_record(5)
+    raw = order_record(5)  # its own delivery address, the recipient's name in one field
+    shipping = order_from_textalk(raw).shipping_address
+    assert (shipping.first_name, shipping.last_name) == ("Eva Maria", "Lind")
+    assert (shipping.street, shipping.house_number, shipping.zip, shipping.city) == ("Hafenweg", "2", "20457", "Hamburg")
+    assert shipping != order_from_textalk(raw).invoice_address
     raw["customer"]["deliveryAddress"] = {}
     order = order_from_textalk(raw)
     assert order.shipping_address == order.invoice_address
-    raw["customer"]["deliveryAddress"] = {"firstName": "Eva", "street": "Hafenweg 2", "zipCode": "20457",
-                                          "city": "Hamburg", "country": "DE"}
-    shipping = order_from_textalk(raw).shipping_address
-    assert (shipping.first_name, shipping.street, shipping.house_number) == ("Eva", "Hafenweg", "2")
+    raw["customer"]["deliveryAddress"] = {**order_record(5)["customer"]["deliveryAddress"], "copyAddress": True}
+    order = order_from_textalk(raw)
+    assert order.shipping_address == order.invoice_address
 
 
 @pytest.mark.parametrize("patch, reason", [

@@ -16,10 +16,15 @@ Confirmed (developer.abicart.se, "OrderItem"): ``uid``, ``order``, ``article`` (
 ``costs`` with ``total`` and ``unit``, each ``{currency, exVat, incVat, vat, vatRate}``, ``vatRate`` a
 decimal (0.12 for 12 %).
 
+Confirmed (developer.abicart.se, "Customer"): ``customer.address`` (the invoice address) has
+``company`` (null for a private buyer), ``firstName``, ``lastName``, ``address``, ``address2``, ``postcode``,
+``town``, ``country`` (ISO 3166-1 alpha-2), ``state``, ``phoneDay``, ``phoneNight``, ``phoneMobile``;
+``customer.deliveryAddress`` has ``copyAddress`` (the invoice address is used), ``company``, ``name``
+(first and last name in one), ``address``, ``address2``, ``postcode``, ``town``, ``country``, ``state``.
+
 ASSUMED (not in the public documentation; each name is defined once below so it is easy to correct):
-the fields inside ``customer.address``/``deliveryAddress``/``info`` (ADDRESS_FIELDS, INFO_FIELDS), that
-the Order's ``costs`` parts have the same Cost shape as an OrderItem's, and that a timestamp without an
-offset is UTC.
+the fields inside ``customer.info`` (INFO_FIELDS), that the Order's ``costs`` parts have the same Cost shape
+as an OrderItem's, and that a timestamp without an offset is UTC.
 
 A record that cannot be understood raises :class:`RecordError` with a hint; the caller quarantines it and
 carries on (invariant 5). A cart is not an error: it is counted and left out.
@@ -47,12 +52,15 @@ ORDER_FIELDS = {name: True for name in (
     "discarded", "paymentStatus", "deliveryStatus")}
 #: OrderItem properties (developer.abicart.se, "OrderItem").
 ITEM_FIELDS = {name: True for name in ("uid", "order", "article", "articleNumber", "articleName", "choices", "costs")}
-#: ASSUMED sub-fields of customer.address / customer.deliveryAddress → domain Address fields.
-ADDRESS_FIELDS = {"firstName": "first_name", "lastName": "last_name", "company": "company", "zipCode": "zip",
-                  "city": "city", "state": "state"}
-ADDRESS_STREET, ADDRESS_STREET2, ADDRESS_COUNTRY = "street", "street2", "country"
+#: Documented sub-fields of customer.address / customer.deliveryAddress → domain Address fields.
+ADDRESS_FIELDS = {"company": "company", "postcode": "zip", "town": "city", "state": "state"}
+ADDRESS_STREET, ADDRESS_STREET2, ADDRESS_COUNTRY = "address", "address2", "country"
+#: The invoice address names the buyer in two fields, the delivery address in one (``name``).
+INVOICE_NAME, DELIVERY_NAME = ("firstName", "lastName"), "name"
+#: The invoice address's phone numbers, in the order the hub prefers them.
+PHONE_FIELDS = ("phoneMobile", "phoneDay", "phoneNight")
 #: ASSUMED sub-fields of customer.info.
-INFO_FIELDS = {"email": "email", "phone": "phone", "customerNumber": "customer_number"}
+INFO_FIELDS = {"email": "email", "customerNumber": "customer_number"}
 
 CENT = Decimal("0.01")
 FALLBACK_LANGUAGES = ("de", "en", "sv")
@@ -138,16 +146,29 @@ def _uid(value: Any, where: str) -> str:
 
 
 def _address(raw: Mapping[str, Any], *, info: Mapping[str, Any] | None = None) -> Address:
+    """The invoice address (with ``info``) or a delivery address, whose one ``name`` is split at its last
+    space so that the joined name stays what the buyer typed."""
     fields = {dest: text(raw.get(src), where=f"address.{src}") for src, dest in ADDRESS_FIELDS.items()}
     if info is not None:
+        fields["first_name"], fields["last_name"] = (text(raw.get(k), where=f"address.{k}") for k in INVOICE_NAME)
         fields["email"] = text(info.get("email"), where="info.email")
-        fields["phone"] = text(info.get("phone"), where="info.phone")
+        fields["phone"] = next((p for p in (text(raw.get(k), where=f"address.{k}") for k in PHONE_FIELDS) if p), "")
+    else:
+        first, _, last = text(raw.get(DELIVERY_NAME), where="deliveryAddress.name").rpartition(" ")
+        fields["first_name"], fields["last_name"] = (first, last) if first else (last, "")
     try:
-        return Address.from_lines(text(raw.get(ADDRESS_STREET), where="address.street"),
-                                  text(raw.get(ADDRESS_STREET2), where="address.street2"),
+        return Address.from_lines(text(raw.get(ADDRESS_STREET), where=f"address.{ADDRESS_STREET}"),
+                                  text(raw.get(ADDRESS_STREET2), where=f"address.{ADDRESS_STREET2}"),
                                   country=text(raw.get(ADDRESS_COUNTRY), where="address.country") or None, **fields)
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
+
+
+def _uses_invoice_address(delivery: Mapping[str, Any]) -> bool:
+    """``copyAddress`` true, or a delivery address with nothing in it."""
+    if delivery.get("copyAddress") is True:
+        return True
+    return not any(v not in (None, "", False) for k, v in delivery.items() if k != "copyAddress")
 
 
 def _per_unit(total: Decimal, quantity: Decimal) -> Decimal:
@@ -254,7 +275,7 @@ def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
     info = _obj(customer, "info", "customer.")
     invoice = _address(_obj(customer, "address", "customer."), info=info)
     delivery_raw = _obj(customer, "deliveryAddress", "customer.")
-    shipping = _address(delivery_raw) if any(v not in (None, "") for v in delivery_raw.values()) else invoice
+    shipping = invoice if _uses_invoice_address(delivery_raw) else _address(delivery_raw)
     discarded = raw.get("discarded")
     if discarded not in (None, True, False):
         raise RecordError(f"discarded is {discarded!r}, not true or false")

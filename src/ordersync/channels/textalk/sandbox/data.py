@@ -1,8 +1,18 @@
 """Seeded Textalk orders and order items: same seed, same shop.
 
-Shapes follow what the Order and OrderItem documentation confirms (see ``textalk.mapping``); the customer
-sub-fields are the ones ``textalk.mapping`` ASSUMES, so sandbox and connector agree on them by
-construction and a correction is made in one place (mapping's constants, imported here).
+Every field name here is taken from Textalk's (Abicart's) own class documentation, written down again in
+this file and nowhere else: the sandbox imports nothing of the connector, so a name the connector gets
+wrong is caught by the tests instead of being shared by construction.
+
+- Order (developer.abicart.se, "Order"): uid, orderNumber, ordered, changed, customer, currency, items,
+  costs{cart, payment, shipment, total}, language, note, tags, externalOrderNumber, discarded, hasVat,
+  paymentStatus ("paid"/"unpaid"), deliveryStatus ("sent"/"unsent").
+- Customer (developer.abicart.se, "Customer"): ``address`` is the invoice address with company,
+  firstName, lastName, address, address2, postcode, town, country (ISO 3166-1 alpha-2), state, phoneDay,
+  phoneNight, phoneMobile; ``deliveryAddress`` has copyAddress, company, name (first and last name in one),
+  address, address2, postcode, town, country, state.
+- The sub-fields of ``customer.info`` are not in the public documentation; INFO_EMAIL and
+  INFO_CUSTOMER_NUMBER are this sandbox's assumption, named once here.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ..mapping import ADDRESS_COUNTRY, ADDRESS_STREET, ADDRESS_STREET2
+INFO_EMAIL, INFO_CUSTOMER_NUMBER = "email", "customerNumber"  # ASSUMED: not documented publicly
 
 CENT = Decimal("0.01")
 ORDER_UID_BASE = 41_000_000
@@ -67,22 +77,16 @@ def build_order(rng: random.Random, uid: int, number: int, ordered: int | None, 
     shipping = Decimal(rng.choice(["0", "4.90", "5.95"]))
     fee = Decimal(rng.choice(["0", "0", "1.50"]))
     first, last = rng.choice(FIRST), rng.choice(LAST)
-    zip_, city, country = rng.choice(CITIES)
-    address = {"firstName": first, "lastName": last, "company": "", ADDRESS_STREET: rng.choice(STREETS),
-               ADDRESS_STREET2: "", "zipCode": zip_, "city": city, ADDRESS_COUNTRY: country}
-    delivery: dict[str, Any] = {}
-    if rng.random() < 0.2:
-        d_zip, d_city, d_country = rng.choice(CITIES)
-        delivery = {**address, "firstName": rng.choice(FIRST), ADDRESS_STREET: rng.choice(STREETS),
-                    "zipCode": d_zip, "city": d_city, ADDRESS_COUNTRY: d_country}
+    address = invoice_address(rng, first, last)
+    delivery = delivery_address(rng, address)
     paid = rng.random() < 0.7
     sent = paid and rng.random() < 0.5
     order = {
         "uid": uid, "orderNumber": str(number), "ordered": iso(ordered) if ordered is not None else None,
         "changed": iso(changed), "currency": currency, "language": "de" if currency == "EUR" else "sv",
         "customer": {"address": address, "deliveryAddress": delivery,
-                     "info": {"email": f"{first.lower()}.{number}@example.org", "phone": "+49 30 1234567",
-                              "customerNumber": str(500 + number % 97)}},
+                     "info": {INFO_EMAIL: f"{first.lower()}.{number}@example.org",
+                              INFO_CUSTOMER_NUMBER: str(500 + number % 97)}},
         "items": [i["uid"] for i in items],
         "costs": {"cart": cost(cart_total, rate, currency), "shipment": cost(shipping, rate, currency),
                   "payment": cost(fee, rate, currency), "total": cost(cart_total + shipping + fee, rate, currency)},
@@ -90,3 +94,26 @@ def build_order(rng: random.Random, uid: int, number: int, ordered: int | None, 
         "paymentStatus": "paid" if paid else "unpaid", "deliveryStatus": "sent" if sent else "unsent",
     }
     return order, items
+
+
+def invoice_address(rng: random.Random, first: str, last: str) -> dict[str, Any]:
+    """Customer.address as documented: one street line, postcode, town, three phone numbers."""
+    zip_, town, country = rng.choice(CITIES)
+    mobile = rng.random() < 0.6
+    return {"company": None, "firstName": first, "lastName": last, "address": rng.choice(STREETS), "address2": "",
+            "postcode": zip_, "town": town, "country": country, "state": "",
+            "phoneDay": "" if mobile else "+49 30 1234567", "phoneNight": "",
+            "phoneMobile": "+49 170 5550123" if mobile else ""}
+
+
+def delivery_address(rng: random.Random, invoice: dict[str, Any]) -> dict[str, Any]:
+    """Customer.deliveryAddress: usually ``copyAddress`` (the invoice address again), sometimes its own,
+    with the recipient's whole name in ``name``."""
+    if rng.random() >= 0.2:
+        return {"copyAddress": True, "company": invoice["company"],
+                "name": f"{invoice['firstName']} {invoice['lastName']}",
+                **{key: invoice[key] for key in ("address", "address2", "postcode", "town", "country", "state")}}
+    zip_, town, country = rng.choice(CITIES)
+    return {"copyAddress": False, "company": "Lager Nord GmbH" if rng.random() < 0.3 else None,
+            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "address": rng.choice(STREETS), "address2": "",
+            "postcode": zip_, "town": town, "country": country, "state": ""}

@@ -1,0 +1,1 @@
+"""Tools for people who build ordersync itself, e.g. ``ordersync dev new-connector``."""
