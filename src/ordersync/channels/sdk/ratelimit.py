@@ -159,6 +159,14 @@ class RateBudget:
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
 
+    def learn_rate(self, refill_per_second: float) -> None:
+        """Refill at the rate the channel reported (e.g. ``x-amzn-RateLimit-Limit``) from now on."""
+        if refill_per_second <= 0:
+            return
+        with self._lock:
+            self._refill(self._clock())
+            self.refill_per_second = float(refill_per_second)
+
     def update(self, headers: Mapping[str, str]) -> None:
         """Trust the channel when it knows of fewer calls left than we do (other clients spent them)."""
         if self.header_spec is None:
