@@ -133,3 +133,25 @@ def redis_prefix() -> str:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture(scope="module")
+def market():
+    """The small marketplace sandbox of opsandbox.py on loopback, one per test module."""
+    from .opsandbox import MarketSandbox
+
+    sandbox = MarketSandbox()
+    with serve_in_thread(sandbox.app) as server:
+        yield sandbox, server.base_url
+    sandbox.close()
+
+
+@pytest.fixture
+def market_sandbox(market):
+    market[0].reset()
+    return market[0]
+
+
+@pytest.fixture
+def market_url(market) -> str:
+    return market[1]

@@ -15,7 +15,6 @@ from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.operations import AMAZON_RATE_HEADER, Operation, OperationBudgets, OperationLimits
 from ordersync.channels.sdk.ratelimit import RateBudget
 from ordersync.channels.sdk.retry import RetryPolicy
-from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.shared_budget import RedisBudgets
 
 from .opsandbox import MarketSandbox
@@ -34,27 +33,8 @@ def local(key: str, factory):
     return factory()
 
 
-@pytest.fixture(scope="module")
-def market():
-    sandbox = MarketSandbox()
-    with serve_in_thread(sandbox.app) as server:
-        yield sandbox, server.base_url
-    sandbox.close()
-
-
-@pytest.fixture
-def sandbox(market):
-    market[0].reset()
-    return market[0]
-
-
-@pytest.fixture
-def base_url(market):
-    return market[1]
-
-
-def starts(sandbox: MarketSandbox, prefix: str) -> list[float]:
-    return sorted(r["t_start"] for r in sandbox.requests.entries() if r["path"].startswith(prefix)
+def starts(market_sandbox: MarketSandbox, prefix: str) -> list[float]:
+    return sorted(r["t_start"] for r in market_sandbox.requests.entries() if r["path"].startswith(prefix)
                   and (prefix != ORDERS or r["path"] == ORDERS))
 
 
@@ -76,9 +56,9 @@ def test_operations_match_by_method_and_path_pattern():
         Operation("heavy", "GET", "/x", 1, 2, weight=3)
 
 
-def test_each_operation_keeps_its_rate_and_does_not_slow_the_others(sandbox, base_url):
+def test_each_operation_keeps_its_rate_and_does_not_slow_the_others(market_sandbox, market_url):
     ops = OperationBudgets(limits(4, 1), "market:1", make=local)
-    http = ChannelHTTP(base_url, operations=ops)
+    http = ChannelHTTP(market_url, operations=ops)
     t0 = time.monotonic()
     slow = threading.Thread(target=lambda: [http.request("GET", ORDERS) for _ in range(5)])
     slow.start()
@@ -88,7 +68,7 @@ def test_each_operation_keeps_its_rate_and_does_not_slow_the_others(sandbox, bas
     items_done = time.monotonic() - t0
     slow.join()
     http.close()
-    orders, items = starts(sandbox, ORDERS), starts(sandbox, "/orders/v0/orders/302-")
+    orders, items = starts(market_sandbox, ORDERS), starts(market_sandbox, "/orders/v0/orders/302-")
     assert len(orders) == 5 and len(items) == 20
     assert_paced(orders, rate=4, burst=1)
     assert orders[-1] - orders[0] >= 4 / 4 - 0.05  # five calls at 4/s with a burst of one take a second
@@ -96,24 +76,24 @@ def test_each_operation_keeps_its_rate_and_does_not_slow_the_others(sandbox, bas
     assert items[-1] < orders[-1]
 
 
-def test_rate_learned_from_the_amazon_header_is_applied(sandbox, base_url):
-    sandbox.rate_header["getOrders"] = "5"  # the platform says 5/s, the declaration guessed 1000/s
+def test_rate_learned_from_the_amazon_header_is_applied(market_sandbox, market_url):
+    market_sandbox.rate_header["getOrders"] = "5"  # the platform says 5/s, the declaration guessed 1000/s
     ops = OperationBudgets(limits(1000, 1, rate_header=AMAZON_RATE_HEADER), "market:2", make=local)
-    with ChannelHTTP(base_url, operations=ops) as http:
+    with ChannelHTTP(market_url, operations=ops) as http:
         for _ in range(5):
             http.request("GET", ORDERS)
-    orders = starts(sandbox, ORDERS)
+    orders = starts(market_sandbox, ORDERS)
     assert_paced(orders[1:], rate=5, burst=1)
     assert orders[-1] - orders[1] >= 3 / 5 - 0.05
     governed = ops.for_request("GET", ORDERS)
     assert governed is not None and governed[1].refill_per_second == 5
 
 
-def test_a_429_backs_off_that_operation_only(sandbox, base_url):
-    sandbox.faults.add("rate_limit", path=ORDERS, retry_after=1.0, status=429)
+def test_a_429_backs_off_that_operation_only(market_sandbox, market_url):
+    market_sandbox.faults.add("rate_limit", path=ORDERS, retry_after=1.0, status=429)
     ops = OperationBudgets(limits(100, 5), "market:3", make=local)
     connection = RateBudget(100, 100)
-    http = ChannelHTTP(base_url, operations=ops, budget=connection)
+    http = ChannelHTTP(market_url, operations=ops, budget=connection)
     slow = threading.Thread(target=lambda: [http.request("GET", ORDERS) for _ in range(2)])
     slow.start()
     time.sleep(0.2)
@@ -123,23 +103,23 @@ def test_a_429_backs_off_that_operation_only(sandbox, base_url):
     items_took = time.monotonic() - t
     slow.join()
     http.close()
-    log = [r for r in sandbox.requests.entries() if r["path"] == ORDERS]
+    log = [r for r in market_sandbox.requests.entries() if r["path"] == ORDERS]
     assert [r["status"] for r in log] == [429, 200, 200]
     assert log[1]["t_start"] - log[0]["t_start"] >= 0.95  # that operation waited out Retry-After
     assert items_took < 0.5  # the other operation, and the connection budget, were not paused
     assert connection.try_acquire() == 0
 
 
-def test_an_operation_budget_is_shared_by_two_clients_through_redis(sandbox, base_url, redis_prefix):
+def test_an_operation_budget_is_shared_by_two_clients_through_redis(market_sandbox, market_url, redis_prefix):
     from conftest import services
 
     def client() -> ChannelHTTP:
         store = RedisBudgets(services.redis_url(), redis_prefix)  # its own Redis connection, as a worker has
         ops = OperationBudgets(limits(5, 2, rate_header=AMAZON_RATE_HEADER), "market:4",
                                make=lambda key, factory: _shared(store, key, factory()))
-        return ChannelHTTP(base_url, operations=ops, retry=RetryPolicy(max_attempts=1))
+        return ChannelHTTP(market_url, operations=ops, retry=RetryPolicy(max_attempts=1))
 
-    sandbox.rate_header["getOrders"] = "4"  # learned by whichever client hears it first, used by both
+    market_sandbox.rate_header["getOrders"] = "4"  # learned by whichever client hears it first, used by both
     a, b = client(), client()
     threads = [threading.Thread(target=lambda h=h: [h.request("GET", ORDERS) for _ in range(5)]) for h in (a, b)]
     for t in threads:
@@ -147,7 +127,7 @@ def test_an_operation_budget_is_shared_by_two_clients_through_redis(sandbox, bas
     for t in threads:
         t.join()
     a.close(), b.close()
-    orders = starts(sandbox, ORDERS)
+    orders = starts(market_sandbox, ORDERS)
     assert len(orders) == 10
     assert_paced(orders, rate=5, burst=2)  # never above the declared rate, though two clients drew
     assert orders[-1] - orders[0] >= (10 - 2) / 5 - 0.1
