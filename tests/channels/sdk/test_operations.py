@@ -72,8 +72,8 @@ def test_each_operation_keeps_its_rate_and_does_not_slow_the_others(market_sandb
     assert len(orders) == 5 and len(items) == 20
     assert_paced(orders, rate=4, burst=1)
     assert orders[-1] - orders[0] >= 4 / 4 - 0.05  # five calls at 4/s with a burst of one take a second
-    assert items_done < 0.8  # twenty item calls went through while getOrders was still waiting
-    assert items[-1] < orders[-1]
+    # twenty item calls went through while getOrders was still waiting for its budget
+    assert items[-1] < orders[-1] and items_done < orders[-1] - orders[0]
 
 
 def test_rate_learned_from_the_amazon_header_is_applied(market_sandbox, market_url):
@@ -106,7 +106,9 @@ def test_a_429_backs_off_that_operation_only(market_sandbox, market_url):
     log = [r for r in market_sandbox.requests.entries() if r["path"] == ORDERS]
     assert [r["status"] for r in log] == [429, 200, 200]
     assert log[1]["t_start"] - log[0]["t_start"] >= 0.95  # that operation waited out Retry-After
-    assert items_took < 0.5  # the other operation, and the connection budget, were not paused
+    # the other operation, and the connection budget, were not paused: all item calls ran inside the pause
+    items = starts(market_sandbox, "/orders/v0/orders/302-")
+    assert len(items) == 5 and items[-1] < log[1]["t_start"] and items_took < 0.95
     assert connection.try_acquire() == 0
 
 
