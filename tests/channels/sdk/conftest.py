@@ -108,3 +108,50 @@ class FakeTime:
 @pytest.fixture
 def fake_time() -> FakeTime:
     return FakeTime()
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """A fresh key prefix on the test Redis (as tests/scale does); its keys are removed afterwards."""
+    import uuid
+
+    import redis
+
+    from conftest import require_or_skip, services
+
+    url = services.redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        problem = ""
+    except Exception as exc:  # noqa: BLE001
+        problem = f"Redis not reachable at {services.shown(url)}: {type(exc).__name__}"
+    require_or_skip(not problem, problem)
+    prefix = f"ordersync-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def market():
+    """The small marketplace sandbox of opsandbox.py on loopback, one per test module."""
+    from .opsandbox import MarketSandbox
+
+    sandbox = MarketSandbox()
+    with serve_in_thread(sandbox.app) as server:
+        yield sandbox, server.base_url
+    sandbox.close()
+
+
+@pytest.fixture
+def market_sandbox(market):
+    market[0].reset()
+    return market[0]
+
+
+@pytest.fixture
+def market_url(market) -> str:
+    return market[1]

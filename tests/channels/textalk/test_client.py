@@ -1,4 +1,4 @@
-"""The JSON-RPC client's own retry: a transient error inside an HTTP 200 answer is repeated, others not.
+"""A transient JSON-RPC error inside an HTTP 200 answer is repeated, others not, by ChannelHTTP's one loop.
 
 The Textalk sandbox's faults act at the HTTP level, so this uses a tiny JSON-RPC server on loopback that
 answers with scripted error objects first.
@@ -55,7 +55,7 @@ def test_transient_json_rpc_errors_are_retried():
     request, query = app.seen[0]
     assert request["method"] == "Order.count" and request["params"] == [{}] and request["jsonrpc"] == "2.0"
     assert query == "webshop=22222&auth=tok&language=sv"
-    assert len({r["id"] for r, _ in app.seen}) == 3  # every attempt is a new request id
+    assert len({r["id"] for r, _ in app.seen}) == 1  # the same request, repeated by ChannelHTTP's one loop
 
 
 def test_permanent_errors_are_not_repeated_and_give_up_after_the_attempts():

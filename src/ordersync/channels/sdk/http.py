@@ -6,6 +6,11 @@ timeouts are always set, failures become ``sdk.errors`` classified by :mod:`.ret
 every attempt, and a JSON body that does not parse counts as a transient failure (a proxy or PHP process
 that died mid-response) instead of crashing the mapper.
 
+Per-operation limits (:mod:`.operations`): a request that matches a declared operation also waits for that
+operation's budget, teaches it the limit the answer's headers report, and a 429 on it pauses only that
+operation. A declared :mod:`.body_checks` check turns a 200 whose body reports an error into the same error
+classes, so it is retried, paced or raised by this one loop: connectors keep no retry loop of their own.
+
 Idempotency decides what is retried (see :mod:`.retry`): GET, HEAD, OPTIONS, PUT and DELETE are
 repeated on any retryable failure; POST and PATCH only when the failure proves the channel did not act.
 Pass ``idempotent=True`` for a POST that is safe to repeat (a search, a batch that sets absolute values).
@@ -26,7 +31,9 @@ from typing import Any
 
 import httpx
 
-from .errors import ChannelError, RateLimited
+from .body_checks import BodyCheck
+from .errors import ChannelError, PermanentError, RateLimited, TransientError
+from .operations import OperationBudgets
 from .ratelimit import Budget, Unlimited
 from .retry import Action, ErrorKey, ErrorRule, InvalidBody, RetryPolicy, classify, merged
 
@@ -62,13 +69,16 @@ class ChannelHTTP:
     def __init__(self, base_url: str, *, auth: httpx.Auth | None = None, timeout: float | httpx.Timeout = 30.0,
                  user_agent: str = USER_AGENT, headers: Mapping[str, str] | None = None, verify: bool = True,
                  ca_pem: str = "", retry: RetryPolicy | None = None,
-                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None, budget: Budget | None = None) -> None:
+                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None, budget: Budget | None = None,
+                 operations: OperationBudgets | None = None, check: BodyCheck | None = None) -> None:
         from .tls import ssl_verify
         from .urlguard import default_policy, guarded_transport
 
         self.retry = retry or RetryPolicy()
         self.error_mapping = merged(error_mapping or {})
         self.budget: Budget = budget or Unlimited()
+        self.operations = operations
+        self.check = check
         transport = guarded_transport(default_policy(), verify=ssl_verify(verify, ca_pem))
         self.client = httpx.Client(
             base_url=base_url, auth=auth, transport=transport, follow_redirects=False, trust_env=False,
@@ -89,47 +99,70 @@ class ChannelHTTP:
                 data: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
                 idempotent: bool | None = None, expect_json: bool = False,
                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
-                retry: RetryPolicy | None = None) -> httpx.Response:
+                retry: RetryPolicy | None = None, check: BodyCheck | None = None,
+                cost: float = 1.0) -> httpx.Response:
         """Send with retries; return the response or raise the classified ``ChannelError``.
 
         ``expect_json`` makes any 2xx body that is not JSON a (transient) failure, whatever its
-        content type claims: a PHP error page served with status 200 is not a result. ``retry`` and
-        ``error_mapping`` override the client's policy for this call (e.g. a quick connection test).
+        content type claims: a PHP error page served with status 200 is not a result. ``retry``,
+        ``error_mapping`` and ``check`` override the client's for this call (e.g. a quick connection test).
+        ``cost`` is what each attempt takes from the connection budget (query points where the channel
+        counts those, as Shopify does).
         """
         method = method.upper()
         safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         mapping = {**self.error_mapping, **error_mapping} if error_mapping else self.error_mapping
         policy = retry or self.retry
+        body_check = check or self.check
+        governed = self.operations.for_request(method, self._relative(path)) if self.operations else None
         attempt = 0
         while True:
             attempt += 1
-            self.budget.acquire()
+            self.budget.acquire(cost)
+            if governed is not None:
+                governed[1].acquire(governed[0].weight)
             try:
                 response = self.client.request(method, path, params=params, json=json, data=data,
                                                headers=headers)
                 self.budget.update(response.headers)
+                if governed is not None:
+                    self.operations.learn(*governed, response.headers)  # type: ignore[union-attr]
                 failure: int | BaseException | None = None
                 if response.status_code >= 300:
                     failure = response.status_code
                 else:
                     _check_json(response, required=expect_json)
+                    failure = body_check(response) if body_check is not None else None
             except (httpx.TransportError, InvalidBody) as exc:
                 response, failure = None, exc  # type: ignore[assignment]
             if failure is None:
                 return response
-            rule = classify(failure, mapping)
-            if rule.action is Action.IGNORE and response is not None:
-                return response
-            error = self._error(rule, method, path, failure, response)
-            retry_after = policy.retry_after(response.headers) if response is not None else None
+            if isinstance(failure, ChannelError):
+                rule, error = _body_rule(failure), failure
+                retry_after = failure.retry_after if isinstance(failure, RateLimited) else None
+            else:
+                rule = classify(failure, mapping)
+                if rule.action is Action.IGNORE and response is not None:
+                    return response
+                error = self._error(rule, method, path, failure, response)
+                retry_after = policy.retry_after(response.headers) if response is not None else None
             if rule.action is Action.RATE_LIMITED:
-                self.budget.pause(retry_after if retry_after is not None else policy.backoff(attempt))
+                # a limit on one operation holds back that operation only, not the whole connection
+                paused = governed[1] if governed is not None else self.budget
+                paused.pause(retry_after if retry_after is not None else policy.backoff(attempt))
             if not _should_retry(policy, rule, safe_to_repeat, attempt, retry_after):
                 raise error
             wait = policy.delay(attempt, retry_after)
             log.info("%s %s failed (%s); attempt %d of %d, retrying in %.2fs", method, path, error, attempt,
                      policy.max_attempts, wait)
             policy.sleep(wait)
+
+    def _relative(self, path: str) -> str:
+        """The path operations are matched against: as given, or an absolute URL's part below the base."""
+        if "://" not in path:
+            return path.split("?", 1)[0]
+        full, base = httpx.URL(path).path, self.client.base_url.path.rstrip("/")
+        return full[len(base):] if base and full.startswith(base) else full
 
     def _error(self, rule: ErrorRule, method: str, path: str, failure: int | BaseException,
                response: httpx.Response | None) -> ChannelError:
@@ -151,6 +184,15 @@ def _with_worker(user_agent: str) -> str:
     """Name the worker process (ORDERSYNC_WORKER_ID) in the User-Agent, so a shop's log tells workers apart."""
     ident = os.environ.get("ORDERSYNC_WORKER_ID", "").strip()
     return f"{user_agent} worker/{ident}" if ident else user_agent
+
+
+def _body_rule(error: ChannelError) -> ErrorRule:
+    """How a check's error is handled, by its class: throttled (nothing ran), transient, or fatal."""
+    if isinstance(error, RateLimited):
+        return ErrorRule(Action.RATE_LIMITED, type(error), unprocessed=True)
+    if isinstance(error, TransientError):
+        return ErrorRule(Action.RETRY, type(error))
+    return ErrorRule(Action.FAIL, type(error) if isinstance(error, ChannelError) else PermanentError)
 
 
 def _should_retry(policy: RetryPolicy, rule: ErrorRule, safe_to_repeat: bool, attempt: int,

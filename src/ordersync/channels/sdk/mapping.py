@@ -1,20 +1,50 @@
-"""Mapping a page of vendor records: each record that fails is quarantined and the rest go on (invariant 5)."""
+"""Mapping vendor records: the small readers every connector needs (amounts, texts, per-unit prices), and a
+page whose records fail one by one is quarantined record by record while the rest go on (invariant 5)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from ...domain import to_decimal
 from .cleantext import clean_record
 from .errors import RecordError
 from .records import Quarantined
 
 T = TypeVar("T")
 
+CENT = Decimal("0.01")
+
 # what a malformed record makes a reader raise when it trips over data it did not check explicitly
 UNEXPECTED: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, InvalidOperation)
+
+
+def read_amount(value: Any, where: str, *, default: Decimal | None = None) -> Decimal:
+    """A vendor amount as Decimal; missing gives ``default`` if there is one, else (or if not a number) a
+    RecordError naming ``where``."""
+    if (value is None or value == "") and default is not None:
+        return default
+    try:
+        return to_decimal(value, field=where)
+    except ValueError as exc:
+        raise RecordError(str(exc), hint="An amount is missing or not a number.") from None
+
+
+def plain_text(value: Any) -> str:
+    """A vendor text field, stripped; None is empty."""
+    return "" if value is None else str(value).strip()
+
+
+def unit_price(total: Decimal, quantity: Decimal) -> Decimal:
+    """A line's price per unit from its total: whole cents when they multiply back to the total exactly,
+    else four places (3 for 10.00 is 3.3333), so a line never gains or loses a cent by being split."""
+    if not quantity:
+        return total
+    unit = total / quantity
+    cents = unit.quantize(CENT)
+    return cents if cents * quantity == total else unit.quantize(Decimal("0.0001"))
 
 
 def read_record(read: Callable[[], T], *, hint: str, also: tuple[type[Exception], ...] = ()) -> T:

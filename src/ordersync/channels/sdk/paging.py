@@ -5,11 +5,13 @@ response, :meth:`Paginator.advance` asks the strategy's ``next_value`` hook for 
 do misbehave: a cursor that comes back unchanged, a ``Link: rel=next`` pointing at the page just read, a
 total-pages header that grows as fast as we read. Instead of looping forever the guard raises
 :class:`PagingLoopError` when a token repeats one already seen or the page count passes ``max_pages``.
+GraphQL connections (``pageInfo { hasNextPage endCursor }``) get the same guard through
+:class:`GraphQLCursorPaginator`, which reads the connection object instead of an HTTP response.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
@@ -139,6 +141,39 @@ class LinkHeaderPaginator(Paginator[str | None]):
 
     def next_value(self, response: httpx.Response) -> str | None:
         return response.links.get("next", {}).get("url") or None
+
+
+class GraphQLCursorPaginator(Paginator[str | None]):
+    """A Relay-style GraphQL connection: ``advance`` takes the connection object (``edges``, ``pageInfo``)
+    and the next page is asked for with ``after: <endCursor>``. A next page promised without a cursor, or a
+    cursor offered again, raises PagingLoopError instead of reading the same page forever."""
+
+    def __init__(self, *, variable: str = "after", max_pages: int = 10_000) -> None:
+        super().__init__(None, max_pages=max_pages)
+        self.variable = variable
+
+    def variables(self, variables: Mapping[str, Any]) -> dict[str, Any]:
+        return {**variables, self.variable: self.current}
+
+    def next_value(self, response: Mapping[str, Any]) -> str | None:  # type: ignore[override]
+        info = response.get("pageInfo") or {}
+        if not info.get("hasNextPage"):
+            return None
+        cursor = info.get("endCursor")
+        if not cursor:
+            raise PagingLoopError(f"paging loops: hasNextPage without an endCursor after {self.pages} pages")
+        return str(cursor)
+
+
+def graphql_connections(fetch: Callable[[str | None], Mapping[str, Any]],
+                        paginator: GraphQLCursorPaginator | None = None) -> Iterator[Mapping[str, Any]]:
+    """Every page of a GraphQL connection in order; ``fetch(after)`` runs the query for one page and returns
+    the connection object. The caller may change what ``fetch`` asks for between pages (page size)."""
+    paginator = paginator or GraphQLCursorPaginator()
+    while not paginator.finished:
+        connection = fetch(paginator.current)
+        yield connection
+        paginator.advance(connection)  # type: ignore[arg-type]
 
 
 def paginate(http: ChannelHTTP, path: str, paginator: Paginator[Any], *, params: dict[str, Any] | None = None,

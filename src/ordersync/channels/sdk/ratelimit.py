@@ -13,6 +13,10 @@ worker processes and machines, invariant 6) replaces the in-process one without 
 plain ``RateBudget`` into a :class:`~.shared_budget.RedisBudget` with the same size, rate and headers.
 Subclasses that learn their level from the channel's answers (Shopify's cost budget) stay in-process: the
 channel itself reports the shared level to every worker in each response.
+
+Budgets per API operation (:mod:`.operations`) are made by the same :func:`budget_for`, under keys of their
+own, so they are shared the same way; a rate the channel reports is set with ``learn_rate`` (in Redis it is
+stored in the bucket's hash, so every worker refills at it).
 """
 
 from __future__ import annotations
@@ -158,6 +162,14 @@ class RateBudget:
     def pause(self, seconds: float) -> None:
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
+
+    def learn_rate(self, refill_per_second: float) -> None:
+        """Refill at the rate the channel reported (e.g. ``x-amzn-RateLimit-Limit``) from now on."""
+        if refill_per_second <= 0:
+            return
+        with self._lock:
+            self._refill(self._clock())
+            self.refill_per_second = float(refill_per_second)
 
     def update(self, headers: Mapping[str, str]) -> None:
         """Trust the channel when it knows of fewer calls left than we do (other clients spent them)."""

@@ -16,14 +16,16 @@ from collections.abc import Callable, Mapping
 
 from .ratelimit import HeaderSpec, wait_for_budget
 
-# KEYS[1] bucket hash {tokens, stamp, paused}; ARGV: capacity, refill/s, cost, ttl seconds.
+# KEYS[1] bucket hash {tokens, stamp, paused, rate}; ARGV: capacity, refill/s, cost, ttl seconds. A rate
+# learned from the channel (field 'rate') wins over the declared one.
 # Returns the seconds to wait as a string (0 = the tokens were taken).
 _ACQUIRE = """
 local cap, rate, cost, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
-local b = redis.call('HMGET', KEYS[1], 'tokens', 'stamp', 'paused')
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'stamp', 'paused', 'rate')
 local tokens, stamp, paused = tonumber(b[1]) or cap, tonumber(b[2]) or now, tonumber(b[3]) or 0
+rate = tonumber(b[4]) or rate
 tokens = math.min(cap, tokens + math.max(0, now - stamp) * rate)
 local wait = 0
 if now < paused then
@@ -38,18 +40,21 @@ redis.call('EXPIRE', KEYS[1], ttl)
 return tostring(wait)
 """
 
-# ARGV: capacity, refill/s, pause seconds (or -1), remaining ceiling (or -1), ttl seconds.
+# ARGV: capacity, refill/s, pause seconds (or -1), remaining ceiling (or -1), ttl seconds, learned rate (or -1).
 _ADJUST = """
 local cap, rate, pause, ceiling, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
                                        tonumber(ARGV[4]), tonumber(ARGV[5])
+local learned = tonumber(ARGV[6] or '-1')
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
-local b = redis.call('HMGET', KEYS[1], 'tokens', 'stamp', 'paused')
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'stamp', 'paused', 'rate')
 local tokens, stamp, paused = tonumber(b[1]) or cap, tonumber(b[2]) or now, tonumber(b[3]) or 0
+rate = tonumber(b[4]) or rate
 tokens = math.min(cap, tokens + math.max(0, now - stamp) * rate)
 if ceiling >= 0 then tokens = math.min(tokens, ceiling) end
 if pause >= 0 then paused = math.max(paused, now + pause) end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now), 'paused', tostring(paused))
+if learned > 0 then redis.call('HSET', KEYS[1], 'rate', tostring(learned)) end
 redis.call('EXPIRE', KEYS[1], ttl)
 return tostring(tokens)
 """
@@ -97,10 +102,17 @@ class RedisBudget:
         pause = reset if remaining < 1 and reset is not None else None
         self._run_adjust(ceiling=max(0.0, remaining), pause=pause)
 
-    def _run_adjust(self, *, pause: float | None = None, ceiling: float | None = None) -> float:
+    def learn_rate(self, refill_per_second: float) -> None:
+        """Store the rate the channel reported in the shared hash, so every worker refills at it."""
+        if refill_per_second > 0:
+            self.refill_per_second = float(refill_per_second)
+            self._run_adjust(rate=self.refill_per_second)
+
+    def _run_adjust(self, *, pause: float | None = None, ceiling: float | None = None,
+                    rate: float | None = None) -> float:
         return float(self._adjust(keys=[self.key], args=[
             self.capacity, self.refill_per_second, -1 if pause is None else pause,
-            -1 if ceiling is None else ceiling, self._ttl]))
+            -1 if ceiling is None else ceiling, self._ttl, -1 if rate is None else rate]))
 
 
 class RedisBudgets:

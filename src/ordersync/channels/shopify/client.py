@@ -2,15 +2,16 @@
 
 Every call is ``POST /admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token``. HTTP failures are
 classified by the SDK (401/403 → AuthError, 5xx/429 retried); GraphQL failures arrive with HTTP 200 in
-``errors`` and are classified here: THROTTLED is waited out and repeated (Shopify ran nothing), anything
-else is a PermanentError carrying Shopify's messages.
+``errors`` and are classified by the SDK's GraphQL check inside ChannelHTTP's one retry loop: THROTTLED is
+waited out and repeated (Shopify ran nothing), anything else is a PermanentError carrying Shopify's messages.
 
 Pacing. Shopify limits by points, not calls: a query may start only if the app's bucket holds its
 *requested* cost, and the bucket refills at ``restoreRate`` points per second. Every answer reports
 ``extensions.cost.throttleStatus``, so :class:`CostBudget` - the SDK's ``RateBudget`` with its level set from
 the body instead of headers - mirrors the bucket exactly, and ``call`` takes the expected cost of the next
 query from it before sending. So steady state never meets THROTTLED; it still happens when another app
-client drains the shop's bucket, and then the wait is computed from the reported level and restore rate.
+client drains the shop's bucket, and then the wait (the Retry-After of the throttled answer) is computed
+from the reported level and restore rate.
 (The SDK's ``Budget.update`` reads headers only; a body-fed budget such as this belongs in the SDK.)
 
 Mutations may have happened even when their answer was lost, so they are never repeated blindly on 5xx
@@ -26,7 +27,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
-from ..sdk.errors import PermanentError, RateLimited, TransientError
+import httpx
+
+from ..sdk.body_checks import graphql_errors
+from ..sdk.errors import ChannelError, PermanentError, RateLimited, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
 from ..sdk.retry import Action, ErrorRule, RetryPolicy
@@ -35,7 +39,6 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_COST = 1000  # Shopify refuses any single query requesting more
 DEFAULT_ESTIMATE = 50  # the first call of an operation, before Shopify told us its price
-THROTTLE_ATTEMPTS = 8
 CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
                  for code in (500, 502, 503, 504)}
 
@@ -73,8 +76,9 @@ class ShopifyClient:
         budget = budget_for(f"shopify:{connection_key or self.shop_url}", lambda: CostBudget(1000, 50))
         assert isinstance(budget, CostBudget)
         self.budget: CostBudget = budget
-        # the HTTP layer's own budget stays unlimited: points, not calls, are what Shopify counts
+        # the connection budget counts points, not calls: each attempt takes the query's expected cost
         self.http = ChannelHTTP(self.shop_url, timeout=timeout, retry=retry, verify=verify_tls, ca_pem=ca_pem,
+                                budget=self.budget,
                                 headers={"X-Shopify-Access-Token": token, "Content-Type": "application/json"})
         self.estimates: dict[tuple[str, Any], float] = {}
         self.last_cost: dict[str, Any] = {}
@@ -89,42 +93,55 @@ class ShopifyClient:
         """Run one document and return its ``data``; see the module docstring for errors and pacing."""
         name = _operation_name(document)
         key = (name, (variables or {}).get("first"))
-        for _ in range(THROTTLE_ATTEMPTS):
-            cost = estimate or self.estimates.get(key) or (10 if mutation else DEFAULT_ESTIMATE)
-            self.budget.acquire(cost)
-            response = self.http.request(
-                "POST", self.path, json={"query": document, "variables": dict(variables or {}), "operationName": name},
-                idempotent=not mutation, expect_json=True, error_mapping=CHECKED_WRITE if mutation else None,
-                retry=retry)
-            body = response.json()
-            if not isinstance(body, dict):
-                raise TransientError(f"{name}: the answer is not a JSON object")
-            cost_info = (body.get("extensions") or {}).get("cost") or {}
-            if cost_info:
-                self.last_cost = cost_info
-                self.budget.observe(cost_info.get("throttleStatus") or {})
-                if cost_info.get("requestedQueryCost") is not None:
-                    self.estimates[key] = float(cost_info["requestedQueryCost"])
-            errors = body.get("errors")
-            if not errors:
-                data = body.get("data")
-                if not isinstance(data, dict):
-                    raise TransientError(f"{name}: the answer has no data")
-                return data
-            codes = {str((e.get("extensions") or {}).get("code", "")) for e in errors if isinstance(e, dict)}
-            if "THROTTLED" in codes:
-                status = cost_info.get("throttleStatus") or {}
-                if float(cost_info.get("requestedQueryCost") or 0) > float(status.get("maximumAvailable") or 1e9):
-                    raise QueryTooCostly(f"{name}: requests {cost_info['requestedQueryCost']} points, more than the "
-                                         f"bucket holds ({status['maximumAvailable']})")
-                self.throttled += 1
-                log.info("%s throttled by Shopify (%s); waiting for the bucket", name, cost_info.get("throttleStatus"))
-                continue  # acquire() waits until the bucket, as just reported, holds the cost again
-            messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
-            if "MAX_COST_EXCEEDED" in codes:
-                raise QueryTooCostly(f"{name}: {messages}")
-            raise PermanentError(f"{name}: Shopify rejected the request: {messages}", body=str(errors))
-        raise RateLimited(f"{name}: still throttled after {THROTTLE_ATTEMPTS} attempts", retry_after=None)
+        # ChannelHTTP's loop is the only one: a THROTTLED answer comes back from the check as RateLimited
+        # with the wait the reported bucket needs, and is repeated there like a 429
+        response = self.http.request(
+            "POST", self.path, json={"query": document, "variables": dict(variables or {}), "operationName": name},
+            idempotent=not mutation, expect_json=True, error_mapping=CHECKED_WRITE if mutation else None,
+            retry=retry, check=lambda answer: self._check(name, key, answer),
+            cost=estimate or self.estimates.get(key) or (10 if mutation else DEFAULT_ESTIMATE))
+        data = response.json().get("data")
+        if not isinstance(data, dict):
+            raise TransientError(f"{name}: the answer has no data")
+        return data
+
+    def _check(self, name: str, key: tuple[str, Any], response: httpx.Response) -> ChannelError | None:
+        """Learn the bucket from the answer's cost report, then classify its GraphQL errors (if any)."""
+        body = response.json()
+        if not isinstance(body, dict):
+            return TransientError(f"{name}: the answer is not a JSON object")
+        cost_info = (body.get("extensions") or {}).get("cost") or {}
+        if cost_info:
+            self.last_cost = cost_info
+            self.budget.observe(cost_info.get("throttleStatus") or {})
+            if cost_info.get("requestedQueryCost") is not None:
+                self.estimates[key] = float(cost_info["requestedQueryCost"])
+        error = GRAPHQL_ERRORS(response)
+        if isinstance(error, RateLimited):
+            status = cost_info.get("throttleStatus") or {}
+            if float(cost_info.get("requestedQueryCost") or 0) > float(status.get("maximumAvailable") or 1e9):
+                return QueryTooCostly(f"{name}: requests {cost_info['requestedQueryCost']} points, more than the "
+                                      f"bucket holds ({status['maximumAvailable']})")
+            self.throttled += 1
+            log.info("%s throttled by Shopify (%s); waiting for the bucket", name, status)
+        if error is not None:
+            error.args = (f"{name}: Shopify: {error}",)
+        return error
+
+
+def _throttle_wait(body: dict[str, Any]) -> float | None:
+    """Seconds until the bucket, as Shopify just reported it, holds the requested cost again."""
+    cost = (body.get("extensions") or {}).get("cost") or {}
+    status = cost.get("throttleStatus") or {}
+    try:
+        missing = float(cost["requestedQueryCost"]) - float(status["currentlyAvailable"])
+        return max(0.0, missing / float(status["restoreRate"]))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
+GRAPHQL_ERRORS = graphql_errors({"THROTTLED": RateLimited, "MAX_COST_EXCEEDED": QueryTooCostly},
+                                retry_after=_throttle_wait)
 
 
 def _operation_name(document: str) -> str:

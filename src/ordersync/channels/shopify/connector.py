@@ -38,7 +38,7 @@ from ..sdk.errors import (
     PermanentError,
     RecordError,
 )
-from ..sdk.paging import PagingLoopError
+from ..sdk.paging import GraphQLCursorPaginator, graphql_connections
 from ..sdk.records import (
     ArticlePage,
     ConnectionTestResult,
@@ -162,42 +162,36 @@ class ShopifyConnector(Connector):
         return first, 2 + per_order * first
 
     def _paged(self, search: str) -> Iterator[OrderPage]:
-        first, after, number, seen, expected = PROBE, None, 0, set(), None
-        while True:
-            try:
-                conn = self.client.call(queries.ORDERS, {"first": first, "after": after, "query": search},
-                                        estimate=expected)["orders"]
-            except QueryTooCostly:
-                if first == 1:
-                    raise
-                first, expected = max(1, first // 2), None
-                continue
+        size: dict[str, Any] = {"first": PROBE, "expected": None}  # replanned after every page
+
+        def fetch(after: str | None) -> Mapping[str, Any]:
+            while True:  # not a retry: a smaller page is a different query
+                try:
+                    return self.client.call(queries.ORDERS, {"first": size["first"], "after": after, "query": search},
+                                            estimate=size["expected"])["orders"]
+                except QueryTooCostly:
+                    if size["first"] == 1:
+                        raise
+                    size["first"], size["expected"] = max(1, size["first"] // 2), None
+
+        for number, conn in enumerate(graphql_connections(fetch), 1):
             requested = float(self.client.last_cost.get("requestedQueryCost") or 0)
             raws = [self._complete(e["node"]) for e in conn["edges"]]
-            number += 1
             orders, quarantined = orders_from_shopify(raws, self.statuses)
             yield Page(orders, quarantined, number)
-            info = conn["pageInfo"]
-            if not info["hasNextPage"]:
-                return
-            after = info["endCursor"]
-            if not after or after in seen:
-                raise PagingLoopError(f"Shopify offered cursor {after!r} again after {number} pages")
-            seen.add(after)
-            first, expected = self._plan(first, requested)
+            size["first"], size["expected"] = self._plan(size["first"], requested)
 
     def _complete(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Fetch the rest of an order's line items if it has more than one page holds."""
         lines = raw.get("lineItems") or {}
-        info = lines.get("pageInfo") or {}
-        after = info.get("endCursor")
-        while info.get("hasNextPage") and after:
-            more = self.client.call(queries.ORDER_LINE_ITEMS, {"id": raw["id"], "after": after})["order"]
+        cursor = GraphQLCursorPaginator()
+        cursor.advance(lines)  # type: ignore[arg-type]
+        while not cursor.finished:
+            more = self.client.call(queries.ORDER_LINE_ITEMS, {"id": raw["id"], "after": cursor.current})["order"]
             if more is None:
                 break
             lines["edges"] = [*lines.get("edges", []), *more["lineItems"]["edges"]]
-            info = more["lineItems"]["pageInfo"]
-            after = info.get("endCursor")
+            cursor.advance(more["lineItems"])
         return raw
 
     def _backfill(self, search: str) -> Iterator[OrderPage]:
@@ -222,11 +216,14 @@ class ShopifyConnector(Connector):
         return Page(orders, quarantined, 1, 1)
 
     def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
-        first, after, number, expected = PROBE, None, 0, None
-        while True:
-            conn = self.client.call(queries.PRODUCTS, {"first": first, "after": after,
-                                                       "query": window_query(window)}, estimate=expected)["products"]
-            number += 1
+        size: dict[str, Any] = {"first": PROBE, "expected": None}
+
+        def fetch(after: str | None) -> Mapping[str, Any]:
+            return self.client.call(queries.PRODUCTS, {"first": size["first"], "after": after,
+                                                       "query": window_query(window)},
+                                    estimate=size["expected"])["products"]
+
+        for number, conn in enumerate(graphql_connections(fetch), 1):
             requested = float(self.client.last_cost.get("requestedQueryCost") or 0)
             page: ArticlePage = Page(number=number)
             for edge in conn["edges"]:
@@ -239,10 +236,7 @@ class ShopifyConnector(Connector):
                 except RecordError as exc:
                     page.quarantined.append(quarantine(raw, exc))
             yield page
-            if not conn["pageInfo"]["hasNextPage"]:
-                return
-            after = conn["pageInfo"]["endCursor"]
-            first, expected = self._plan(first, requested)
+            size["first"], size["expected"] = self._plan(size["first"], requested)
 
     # webhooks ------------------------------------------------------------------------------------
     def register_webhooks(self) -> None:

@@ -36,16 +36,11 @@ from ...domain import (
 )
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, quarantine_record, read_record
+from ..sdk.mapping import CENT, map_records, plain_text, quarantine_record, read_record, unit_price
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 
-CENT = Decimal("0.01")
 _PAYMENT_KINDS = ("SALE", "CAPTURE")
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _time(value: Any, where: str, *, required: bool = False) -> datetime | None:
@@ -85,10 +80,10 @@ def _address(raw: Any, *, email: str = "") -> Address:
     raw = raw if isinstance(raw, dict) else {}
     try:
         return Address.from_lines(
-            _text(raw.get("address1")), _text(raw.get("address2")), first_name=_text(raw.get("firstName")),
-            last_name=_text(raw.get("lastName")), company=_text(raw.get("company")), zip=_text(raw.get("zip")),
-            city=_text(raw.get("city")), state=_text(raw.get("provinceCode") or raw.get("province")),
-            country=_text(raw.get("countryCodeV2")) or None, phone=_text(raw.get("phone")), email=email)
+            plain_text(raw.get("address1")), plain_text(raw.get("address2")), first_name=plain_text(raw.get("firstName")),
+            last_name=plain_text(raw.get("lastName")), company=plain_text(raw.get("company")), zip=plain_text(raw.get("zip")),
+            city=plain_text(raw.get("city")), state=plain_text(raw.get("provinceCode") or raw.get("province")),
+            country=plain_text(raw.get("countryCodeV2")) or None, phone=plain_text(raw.get("phone")), email=email)
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
 
@@ -104,18 +99,10 @@ def _tax(lines: Any, where: str) -> tuple[Decimal, Decimal | None]:
     return total, rate
 
 
-def _per_unit(total: Decimal, quantity: Decimal) -> Decimal:
-    if not quantity:
-        return total
-    unit = total / quantity
-    cents = unit.quantize(CENT)
-    return cents if cents * quantity == total else unit.quantize(Decimal("0.0001"))
-
-
 def _line_item(line: Any, taxes_included: bool, current: bool = True) -> OrderItem:
     if not isinstance(line, dict) or not line.get("id"):
         raise RecordError("a line item is not an object with an id", hint="The order's items are damaged.")
-    title = _text(line.get("name")) or _text(line.get("title")) or line["id"]
+    title = plain_text(line.get("name")) or plain_text(line.get("title")) or line["id"]
     where = f"line item {title!r}"
     quantity = Decimal(line.get("quantity") or 0)
     if current and line.get("currentQuantity") is not None:
@@ -130,11 +117,11 @@ def _line_item(line: Any, taxes_included: bool, current: bool = True) -> OrderIt
         total = (total * quantity / original_qty).quantize(CENT)
     variant = line.get("variant") if isinstance(line.get("variant"), dict) else {}
     product = line.get("product") if isinstance(line.get("product"), dict) else {}
-    attributes = {"variant": _text(line.get("variantTitle"))} if line.get("variantTitle") else {}
+    attributes = {"variant": plain_text(line.get("variantTitle"))} if line.get("variantTitle") else {}
     try:
-        return OrderItem(external_id=line["id"], title=title, quantity=quantity, unit_price=_per_unit(total, quantity),
-                         total_price=total, sku=_text(line.get("sku")), tax_rate=rate,
-                         product_external_id=_text(product.get("id")), variant_external_id=_text(variant.get("id")),
+        return OrderItem(external_id=line["id"], title=title, quantity=quantity, unit_price=unit_price(total, quantity),
+                         total_price=total, sku=plain_text(line.get("sku")), tax_rate=rate,
+                         product_external_id=plain_text(product.get("id")), variant_external_id=plain_text(variant.get("id")),
                          attributes=attributes)
     except ValueError as exc:
         raise RecordError(f"{where}: {exc}", hint="An item has an invalid quantity.") from None
@@ -147,9 +134,9 @@ def _shipments(raw: Mapping[str, Any]) -> list[Shipment]:
             continue
         shipped = _time(f.get("createdAt"), "fulfillment createdAt")
         for info in f.get("trackingInfo") or ():
-            if isinstance(info, dict) and _text(info.get("number")):
-                out.append(Shipment(carrier=_text(info.get("company")), tracking_number=_text(info["number"]),
-                                    tracking_url=_text(info.get("url")), shipped_at=shipped))
+            if isinstance(info, dict) and plain_text(info.get("number")):
+                out.append(Shipment(carrier=plain_text(info.get("company")), tracking_number=plain_text(info["number"]),
+                                    tracking_url=plain_text(info.get("url")), shipped_at=shipped))
     return out
 
 
@@ -157,8 +144,8 @@ def _payments(raw: Mapping[str, Any]) -> list[Payment]:
     out = []
     for t in raw.get("transactions") or ():
         if isinstance(t, dict) and t.get("kind") in _PAYMENT_KINDS and t.get("status") == "SUCCESS":
-            out.append(Payment(method=_text(t.get("gateway")), amount=money(t.get("amountSet"), "transaction"),
-                               transaction_id=_text(t.get("id")), paid_at=_time(t.get("processedAt"), "processedAt")))
+            out.append(Payment(method=plain_text(t.get("gateway")), amount=money(t.get("amountSet"), "transaction"),
+                               transaction_id=plain_text(t.get("id")), paid_at=_time(t.get("processedAt"), "processedAt")))
     return out
 
 
@@ -171,9 +158,9 @@ def _refunds(raw: Mapping[str, Any], currency: str) -> list[Refund]:
         if not isinstance(r, dict) or not r.get("id"):
             continue
         bag = r.get("totalRefundedSet") if isinstance(r.get("totalRefundedSet"), dict) else {}
-        code = _text((bag.get("shopMoney") or {}).get("currencyCode")) or currency
-        out.append(Refund(external_id=_text(r["id"]), amount=abs(money(bag, "refund totalRefundedSet")),
-                          currency=code, reason=_text(r.get("note")),
+        code = plain_text((bag.get("shopMoney") or {}).get("currencyCode")) or currency
+        out.append(Refund(external_id=plain_text(r["id"]), amount=abs(money(bag, "refund totalRefundedSet")),
+                          currency=code, reason=plain_text(r.get("note")),
                           refunded_at=_time(r.get("createdAt"), "refund createdAt")))
     return out
 
@@ -198,29 +185,29 @@ def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
     shipping = sum((money(s.get("discountedPriceSet"), "shipping line") for s in shipping_lines), Decimal(0))
     if not included:
         shipping += sum((_tax(s.get("taxLines"), "shipping line")[0] for s in shipping_lines), Decimal(0))
-    email = _text(raw.get("email"))
+    email = plain_text(raw.get("email"))
     invoice = _address(raw.get("billingAddress"), email=email)
     delivery = _address(raw.get("shippingAddress") or raw.get("billingAddress"))
     customer = raw.get("customer") if isinstance(raw.get("customer"), dict) else {}
     payments = _payments(raw)
     shipments = _shipments(raw)
     state, key = statuses.state_for(raw)
-    gateways = [_text(g) for g in raw.get("paymentGatewayNames") or () if _text(g)]
+    gateways = [plain_text(g) for g in raw.get("paymentGatewayNames") or () if plain_text(g)]
     return Order(
-        external_id=raw["id"], number=_text(raw.get("name")) or raw["id"], state=state,
-        currency=_text(raw.get("currencyCode")), created_at=created, updated_at=updated,
+        external_id=raw["id"], number=plain_text(raw.get("name")) or raw["id"], state=state,
+        currency=plain_text(raw.get("currencyCode")), created_at=created, updated_at=updated,
         total=money(raw.get("totalPriceSet"), "totalPriceSet", default=None), items=items,
         paid_at=min((p.paid_at for p in payments if p.paid_at), default=None),
         shipped_at=min((s.shipped_at for s in shipments if s.shipped_at), default=None),
-        buyer=Buyer(external_id=_text(customer.get("id")), email=_text(customer.get("email")) or email,
-                    first_name=_text(customer.get("firstName")) or invoice.first_name,
-                    last_name=_text(customer.get("lastName")) or invoice.last_name,
-                    phone=_text(customer.get("phone") or raw.get("phone"))),
+        buyer=Buyer(external_id=plain_text(customer.get("id")), email=plain_text(customer.get("email")) or email,
+                    first_name=plain_text(customer.get("firstName")) or invoice.first_name,
+                    last_name=plain_text(customer.get("lastName")) or invoice.last_name,
+                    phone=plain_text(customer.get("phone") or raw.get("phone"))),
         invoice_address=invoice, shipping_address=delivery, shipping_cost=shipping,
         tax_total=money(raw.get("totalTaxSet"), "totalTaxSet"), payment_method=", ".join(gateways),
-        payments=payments, shipments=shipments, tags=[_text(t) for t in raw.get("tags") or ()],
-        channel_status=key, buyer_note=_text(raw.get("note")),
-        refunds=_refunds(raw, _text(raw.get("currencyCode"))))
+        payments=payments, shipments=shipments, tags=[plain_text(t) for t in raw.get("tags") or ()],
+        channel_status=key, buyer_note=plain_text(raw.get("note")),
+        refunds=_refunds(raw, plain_text(raw.get("currencyCode"))))
 
 
 def orders_from_shopify(records: Iterable[Any], statuses: StatusMap | None = None
@@ -238,15 +225,15 @@ def quarantine(raw: Any, exc: RecordError) -> Quarantined:
 def variant_from_shopify(raw: Mapping[str, Any]) -> ArticleVariant:
     """A variant; its inventory item id (what stock is set on) is kept in ``attributes["inventory_item_id"]``."""
     item = raw.get("inventoryItem") if isinstance(raw.get("inventoryItem"), dict) else {}
-    options = {_text(o.get("name")): _text(o.get("value")) for o in raw.get("selectedOptions") or ()
+    options = {plain_text(o.get("name")): plain_text(o.get("value")) for o in raw.get("selectedOptions") or ()
                if isinstance(o, dict)}
     tracked = bool(item.get("tracked"))
     price = raw.get("price")
     return ArticleVariant(
-        external_id=_text(raw.get("id")), sku=_text(raw.get("sku")), ean=_text(raw.get("barcode")),
-        title=_text(raw.get("title")), price=None if price in (None, "") else to_decimal(price, field="price"),
+        external_id=plain_text(raw.get("id")), sku=plain_text(raw.get("sku")), ean=plain_text(raw.get("barcode")),
+        title=plain_text(raw.get("title")), price=None if price in (None, "") else to_decimal(price, field="price"),
         stock=Decimal(raw["inventoryQuantity"]) if tracked and raw.get("inventoryQuantity") is not None else None,
-        manages_stock=tracked, attributes={**options, "inventory_item_id": _text(item.get("id"))})
+        manages_stock=tracked, attributes={**options, "inventory_item_id": plain_text(item.get("id"))})
 
 
 def article_from_shopify(raw: Any, variants: Iterable[Mapping[str, Any]] | None = None) -> Article:
@@ -260,7 +247,7 @@ def _article(raw: dict[str, Any], variants: Iterable[Mapping[str, Any]] | None) 
     mapped = [variant_from_shopify(v) for v in (variants if variants is not None else nodes(raw.get("variants")))]
     single = mapped[0] if len(mapped) == 1 else None
     return Article(
-        external_id=raw["id"], title=_text(raw.get("title")), sku=single.sku if single else "",
+        external_id=raw["id"], title=plain_text(raw.get("title")), sku=single.sku if single else "",
         ean=single.ean if single else "", price=single.price if single else None,
         stock=single.stock if single else None, manages_stock=any(v.manages_stock for v in mapped),
         updated_at=_time(raw.get("updatedAt"), "updatedAt"), variants=mapped)

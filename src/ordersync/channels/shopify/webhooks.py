@@ -22,6 +22,7 @@ from typing import Any
 
 from ..sdk.connector import ConnectorContext
 from ..sdk.errors import PermanentError, RecordError, WebhookRejected
+from ..sdk.paging import graphql_connections
 from ..sdk.records import WebhookMeta
 from ..sdk.signatures import hmac_sha256_base64, verify_signature
 from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
@@ -32,16 +33,10 @@ TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_FULFILLED", 
 
 
 def _subscriptions(client: ShopifyClient, url: str | None = None) -> list[dict[str, Any]]:
-    found, after = [], None
-    while True:
-        variables: dict[str, Any] = {"first": 100, "after": after}
-        if url:
-            variables["callbackUrl"] = url
-        conn = client.call(queries.WEBHOOKS, variables)["webhookSubscriptions"]
-        found += [e["node"] for e in conn["edges"]]
-        if not conn["pageInfo"]["hasNextPage"]:
-            return found
-        after = conn["pageInfo"]["endCursor"]
+    variables: dict[str, Any] = {"first": 100, **({"callbackUrl": url} if url else {})}
+    pages = graphql_connections(
+        lambda after: client.call(queries.WEBHOOKS, {**variables, "after": after})["webhookSubscriptions"])
+    return [e["node"] for conn in pages for e in conn["edges"]]
 
 
 def register(client: ShopifyClient, context: ConnectorContext) -> None:

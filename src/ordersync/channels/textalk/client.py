@@ -3,8 +3,8 @@
 Every call is a POST of one JSON-RPC request to the endpoint, with the context parameters ``webshop``,
 ``auth`` (the admin token) and optionally ``language`` in the query string, as the API documents
 (developer.abicart.se, "Context parameters"). ordersync only reads, so every call is safe to repeat and is
-retried like a GET: by ``ChannelHTTP`` on transport and HTTP failures, and here when the JSON-RPC answer
-itself is a transient error (-32603, -32000..-32099).
+retried like a GET, by ``ChannelHTTP`` alone: on transport and HTTP failures, and, through the body check,
+when the JSON-RPC answer itself is a transient error (-32603, -32000..-32099).
 
 Batches (an array of requests in one POST, JSON-RPC 2.0 section 6) are part of the protocol, but whether
 Textalk's backend accepts them is not documented publicly, so they are off unless the ``batch`` setting
@@ -20,7 +20,9 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from ..sdk.errors import AuthError, PermanentError, TransientError
+import httpx
+
+from ..sdk.errors import AuthError, ChannelError, PermanentError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
 from ..sdk.retry import RetryPolicy
@@ -45,35 +47,26 @@ class TextalkClient:
     def close(self) -> None:
         self.http.close()
 
-    def _post(self, label: str, body: Any) -> Any:
-        response = self.http.request("POST", "/", params=self.context, json=body, idempotent=True,
-                                     expect_json=True)
-        return protocol.parse_body(label, response.content)
+    def _post(self, label: str, body: Any, read: Callable[[Any], Any]) -> Any:
+        """POST one JSON-RPC body and ``read`` its answer. ``read`` also serves as ChannelHTTP's body check,
+        so a JSON-RPC error in a 200 answer is retried (transient) or raised (permanent, auth) by that one
+        loop, like an HTTP failure."""
 
-    def _retrying(self, send: Callable[[], Any], read: Callable[[Any], Any]) -> Any:
-        """Send, then read the JSON-RPC answer; repeat (with the connection's backoff) only when the
-        answer itself is a transient error. HTTP-level failures come from ``ChannelHTTP``, which already
-        retried them, and are raised as they are."""
-        policy = self.http.retry
-        for attempt in range(1, policy.max_attempts + 1):
-            answer = send()
+        def check(response: httpx.Response) -> ChannelError | None:
             try:
-                return read(answer)
-            except TransientError:
-                if attempt == policy.max_attempts:
-                    raise
-                policy.sleep(policy.backoff(attempt))
-        raise AssertionError("unreachable")  # pragma: no cover
+                read(protocol.parse_body(label, response.content))
+            except ChannelError as exc:
+                return exc
+            return None
+
+        response = self.http.request("POST", "/", params=self.context, json=body, idempotent=True,
+                                     expect_json=True, check=check)
+        return read(protocol.parse_body(label, response.content))
 
     def call(self, method: str, *params: Any) -> Any:
-        ident = 0
-
-        def send() -> Any:
-            nonlocal ident
-            ident = next(self._ids)
-            return self._post(method, protocol.request(method, list(params), ident))
-
-        return self._retrying(send, lambda answer: protocol.result_of(method, answer, ident))
+        ident = next(self._ids)
+        return self._post(method, protocol.request(method, list(params), ident),
+                          lambda answer: protocol.result_of(method, answer, ident))
 
     def call_many(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
         """Results of several reads, in order: one batch POST if ``batch`` is on, else one call each. A call
@@ -82,15 +75,10 @@ class TextalkClient:
             return []
         if not self.batch:
             return [self._one_of_many(method, params) for method, params in calls]
-        idents: list[int] = []
-
-        def send() -> Any:
-            idents[:] = [next(self._ids) for _ in calls]
-            return self._post("batch", [protocol.request(m, list(p), i)
-                                        for (m, p), i in zip(calls, idents, strict=True)])
-
-        return self._retrying(send, lambda answer: protocol.results_of_batch(
-            [(m, i) for (m, _), i in zip(calls, idents, strict=True)], answer))
+        idents = [next(self._ids) for _ in calls]
+        return self._post("batch", [protocol.request(m, list(p), i) for (m, p), i in zip(calls, idents, strict=True)],
+                          lambda answer: protocol.results_of_batch(
+                              [(m, i) for (m, _), i in zip(calls, idents, strict=True)], answer))
 
     def _one_of_many(self, method: str, params: list[Any]) -> Any:
         try:

@@ -38,11 +38,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ...domain import Address, Buyer, Comment, Order, OrderItem, to_decimal
+from ...domain import Address, Buyer, Comment, Order, OrderItem
 from ...domain.money import check_currency
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import quarantine_record, read_record
+from ..sdk.mapping import CENT, quarantine_record, read_amount, read_record, unit_price
 from ..sdk.records import Quarantined
 from .statuses import StatusMap, status_key
 
@@ -62,7 +62,6 @@ PHONE_FIELDS = ("phoneMobile", "phoneDay", "phoneNight")
 #: ASSUMED sub-fields of customer.info.
 INFO_FIELDS = {"email": "email", "customerNumber": "customer_number"}
 
-CENT = Decimal("0.01")
 FALLBACK_LANGUAGES = ("de", "en", "sv")
 
 
@@ -121,15 +120,6 @@ def _when(raw: Mapping[str, Any], name: str) -> datetime | None:
         raise RecordError(str(exc), hint="Textalk sent a malformed date.") from None
 
 
-def _amount(value: Any, where: str, *, default: Decimal | None = None) -> Decimal:
-    if value in (None, "") and default is not None:
-        return default
-    try:
-        return to_decimal(value, field=where)
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="An amount is missing or not a number.") from None
-
-
 def _cost(costs: Mapping[str, Any], part: str, currency: str) -> dict[str, Any]:
     cost = _obj(costs, part, "costs.")
     declared = cost.get("currency")
@@ -171,14 +161,6 @@ def _uses_invoice_address(delivery: Mapping[str, Any]) -> bool:
     return not any(v not in (None, "", False) for k, v in delivery.items() if k != "copyAddress")
 
 
-def _per_unit(total: Decimal, quantity: Decimal) -> Decimal:
-    if not quantity:
-        return total
-    unit = total / quantity
-    cents = unit.quantize(CENT)
-    return cents if cents * quantity == total else unit.quantize(Decimal("0.0001"))
-
-
 # --- orders ----------------------------------------------------------------------------------------
 
 def _item(line: Any, index: int, currency: str, language: str) -> OrderItem:
@@ -195,8 +177,8 @@ def _item(line: Any, index: int, currency: str, language: str) -> OrderItem:
     total, unit = _cost(costs, "total", currency), _cost(costs, "unit", currency)
     if total.get("incVat") in (None, ""):
         raise RecordError(f"{where} has no price (costs.total.incVat)", hint="The item has no price in Textalk.")
-    gross = _amount(total.get("incVat"), f"{where}: costs.total.incVat")
-    unit_gross = None if unit.get("incVat") in (None, "") else _amount(unit["incVat"], f"{where}: costs.unit.incVat")
+    gross = read_amount(total.get("incVat"), f"{where}: costs.total.incVat")
+    unit_gross = None if unit.get("incVat") in (None, "") else read_amount(unit["incVat"], f"{where}: costs.unit.incVat")
     choices = _obj(line, "choices", f"{where}: ")
     quantity = _quantity(choices.get("quantity"), gross, unit_gross, where)
     rate = total.get("vatRate", unit.get("vatRate"))
@@ -205,8 +187,8 @@ def _item(line: Any, index: int, currency: str, language: str) -> OrderItem:
     try:
         return OrderItem(
             external_id=uid, title=name, quantity=quantity, total_price=gross, sku=sku,
-            unit_price=unit_gross if unit_gross is not None else _per_unit(gross, quantity),
-            tax_rate=None if rate in (None, "") else (_amount(rate, f"{where}: vatRate") * 100).normalize(),
+            unit_price=unit_gross if unit_gross is not None else unit_price(gross, quantity),
+            tax_rate=None if rate in (None, "") else (read_amount(rate, f"{where}: vatRate") * 100).normalize(),
             product_external_id="" if line.get("article") in (None, "") else _uid(line["article"], f"{where}: article"),
             attributes=attributes)
     except ValueError as exc:
@@ -217,7 +199,7 @@ def _quantity(value: Any, gross: Decimal, unit: Decimal | None, where: str) -> D
     """``choices.quantity`` (the documented example ``{"1324567": "789456123", "quantity": 2}``); without
     it, total / unit when that is a whole number (ASSUMED fallback), else the item cannot be read."""
     if value not in (None, ""):
-        return _amount(value, f"{where}: choices.quantity")
+        return read_amount(value, f"{where}: choices.quantity")
     if unit:
         ratio = gross / unit
         if ratio == ratio.to_integral_value() and ratio > 0:
@@ -226,7 +208,7 @@ def _quantity(value: Any, gross: Decimal, unit: Decimal | None, where: str) -> D
 
 
 def _fee(cost: Mapping[str, Any], title: str, key: str) -> list[OrderItem]:
-    gross = _amount(cost.get("incVat"), f"costs.{key}.incVat", default=Decimal(0))
+    gross = read_amount(cost.get("incVat"), f"costs.{key}.incVat", default=Decimal(0))
     if not gross:
         return []
     return [OrderItem(external_id=f"{key}-fee", title=title, quantity=Decimal(1), unit_price=gross,
@@ -288,13 +270,13 @@ def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
     return Order(
         external_id=uid, number=text(raw.get("orderNumber"), where="orderNumber") or uid,
         state=config.statuses.state_for(key), currency=currency, created_at=created, updated_at=updated,
-        total=_amount(total_cost.get("incVat"), "costs.total.incVat"), items=items,
+        total=read_amount(total_cost.get("incVat"), "costs.total.incVat"), items=items,
         buyer=Buyer(external_id=text(info.get("customerNumber"), where="info.customerNumber"), email=invoice.email,
                     first_name=invoice.first_name, last_name=invoice.last_name, phone=invoice.phone),
         invoice_address=invoice, shipping_address=shipping,
-        shipping_cost=_amount(_cost(costs, "shipment", currency).get("incVat"), "costs.shipment.incVat",
+        shipping_cost=read_amount(_cost(costs, "shipment", currency).get("incVat"), "costs.shipment.incVat",
                               default=Decimal(0)),
-        tax_total=_amount(total_cost.get("vat"), "costs.total.vat", default=Decimal(0)),
+        tax_total=read_amount(total_cost.get("vat"), "costs.total.vat", default=Decimal(0)),
         comments=[Comment(note, author="Textalk admin")] if note else [],
         tags=[text(t, where="tag") for t in tags if text(t, where="tag")], channel_status=key,
     )

@@ -28,12 +28,12 @@ from ...domain import (Address, Article, ArticleVariant, Buyer, Order, OrderItem
                        to_decimal)
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, quarantine_record, read_record
+from ..sdk.mapping import (CENT, map_records, plain_text, quarantine_record, read_amount, read_record,
+                           unit_price)
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 from .tracking import TRACKING_PLUGIN_KEY, shipments_from_meta
 EAN_META_KEYS = ("_global_unique_id", "_ean", "_gtin", "_ts_gtin", "ean", "gtin")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +55,6 @@ def _utc(raw: Mapping[str, Any], name: str, *, required: bool = False) -> dateti
         return parse_utc(str(text), where=f"{name}_gmt", assume_utc=True)
     except ValueError as exc:
         raise RecordError(str(exc), hint="The shop sent a malformed date.") from None
-
-
-def _amount(value: Any, where: str, *, default: Decimal | None = None) -> Decimal:
-    if (value is None or value == "") and default is not None:
-        return default
-    try:
-        return to_decimal(value, field=where)
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="An amount is missing or not a number.") from None
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _meta(meta_data: Any, key: str) -> Any:
@@ -93,24 +80,16 @@ def _places(raw: Mapping[str, Any]) -> Decimal:
     return Decimal(1).scaleb(exponent) if isinstance(exponent, int) and exponent <= 0 else CENT
 
 
-def _per_unit(total: Decimal, quantity: Decimal) -> Decimal:
-    if not quantity:
-        return total
-    unit = total / quantity
-    cents = unit.quantize(CENT)
-    return cents if cents * quantity == total else unit.quantize(Decimal("0.0001"))
-
-
 def _address(raw: Any, *, with_contact: bool) -> Address:
     raw = raw if isinstance(raw, dict) else {}
-    fields = {k: _text(raw.get(src)) for k, src in (
+    fields = {k: plain_text(raw.get(src)) for k, src in (
         ("first_name", "first_name"), ("last_name", "last_name"), ("company", "company"), ("zip", "postcode"),
         ("city", "city"), ("state", "state"), ("phone", "phone"))}
     if with_contact:
-        fields["email"] = _text(raw.get("email"))
+        fields["email"] = plain_text(raw.get("email"))
     try:
-        return Address.from_lines(_text(raw.get("address_1")), _text(raw.get("address_2")),
-                                  country=_text(raw.get("country")) or None, **fields)
+        return Address.from_lines(plain_text(raw.get("address_1")), plain_text(raw.get("address_2")),
+                                  country=plain_text(raw.get("country")) or None, **fields)
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
 
@@ -132,37 +111,37 @@ def _line_item(line: Any, rates: Mapping[Any, Decimal], places: Decimal = CENT) 
     if not isinstance(line, dict):
         raise RecordError("a line item is not an object", hint="The order's items are damaged; a plugin may "
                           "have written them. Open the order in WooCommerce.")
-    name = _text(line.get("name")) or f"#{line.get('id')}"
+    name = plain_text(line.get("name")) or f"#{line.get('id')}"
     where = f"line item {name!r}"
     if line.get("total") in (None, ""):
         raise RecordError(f"{where} has no total", hint="The item has no price; edit the order in "
                           "WooCommerce and recalculate it.")
-    quantity = _amount(line.get("quantity"), f"{where}: quantity")
-    net = _amount(line.get("total"), f"{where}: total")
-    tax = _amount(line.get("total_tax"), f"{where}: total_tax", default=Decimal(0))
+    quantity = read_amount(line.get("quantity"), f"{where}: quantity")
+    net = read_amount(line.get("total"), f"{where}: total")
+    tax = read_amount(line.get("total_tax"), f"{where}: total_tax", default=Decimal(0))
     gross = (net + tax).quantize(places, ROUND_HALF_UP)
     rate = next((rates[t["id"]] for t in line.get("taxes") or () if isinstance(t, dict)
                  and t.get("id") in rates and _nonzero(t.get("total"))), None)
     if rate is None and net and tax:
         rate = (tax / net * 100).quantize(CENT)
-    attributes = {_text(m.get("display_key") or m.get("key")): _text(m.get("display_value") or m.get("value"))
+    attributes = {plain_text(m.get("display_key") or m.get("key")): plain_text(m.get("display_value") or m.get("value"))
                   for m in line.get("meta_data") or () if isinstance(m, dict)
                   and not str(m.get("key", "")).startswith("_") and isinstance(m.get("value"), (str, int))}
     try:
         return OrderItem(
-            external_id=_text(line.get("id")), title=name, quantity=quantity, unit_price=_per_unit(gross, quantity),
-            total_price=gross, sku=_text(line.get("sku")), tax_rate=rate,
-            product_external_id=_text(line.get("product_id") or ""),
-            variant_external_id=_text(line.get("variation_id") or ""), attributes=attributes)
+            external_id=plain_text(line.get("id")), title=name, quantity=quantity, unit_price=unit_price(gross, quantity),
+            total_price=gross, sku=plain_text(line.get("sku")), tax_rate=rate,
+            product_external_id=plain_text(line.get("product_id") or ""),
+            variant_external_id=plain_text(line.get("variation_id") or ""), attributes=attributes)
     except ValueError as exc:
         raise RecordError(str(exc), hint="An item has an invalid quantity.") from None
 
 
 def _fee_item(line: Any, places: Decimal = CENT) -> OrderItem:
-    name = _text(line.get("name")) or "Fee"
-    gross = (_amount(line.get("total"), f"fee {name!r}: total") + _amount(
+    name = plain_text(line.get("name")) or "Fee"
+    gross = (read_amount(line.get("total"), f"fee {name!r}: total") + read_amount(
         line.get("total_tax"), f"fee {name!r}: total_tax", default=Decimal(0))).quantize(places, ROUND_HALF_UP)
-    return OrderItem(external_id=f"fee:{_text(line.get('id'))}", title=name, quantity=Decimal(1),
+    return OrderItem(external_id=f"fee:{plain_text(line.get('id'))}", title=name, quantity=Decimal(1),
                      unit_price=gross, total_price=gross, dont_adjust_stock=True)
 
 
@@ -186,32 +165,32 @@ def order_from_wc(raw: Any, config: MappingConfig | None = None, refunds: Refund
 def _refund_item(line: Any, by_product: Mapping[tuple[str, str], str]) -> RefundItem | None:
     if not isinstance(line, dict):
         return None
-    target = _text(_meta(line.get("meta_data"), "_refunded_item_id")) or by_product.get(
-        (_text(line.get("product_id") or ""), _text(line.get("variation_id") or "")), "")
+    target = plain_text(_meta(line.get("meta_data"), "_refunded_item_id")) or by_product.get(
+        (plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")), "")
     if not target:
         return None
-    quantity = abs(_amount(line.get("quantity"), "refund line: quantity", default=Decimal(0)))
-    amount = abs(_amount(line.get("total"), "refund line: total", default=Decimal(0))
-                 + _amount(line.get("total_tax"), "refund line: total_tax", default=Decimal(0)))
+    quantity = abs(read_amount(line.get("quantity"), "refund line: quantity", default=Decimal(0)))
+    amount = abs(read_amount(line.get("total"), "refund line: total", default=Decimal(0))
+                 + read_amount(line.get("total_tax"), "refund line: total_tax", default=Decimal(0)))
     return RefundItem(item_external_id=target, quantity=quantity, amount=amount)
 
 
 def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Refund]:
     """Each refund the order lists, with its date and items where the refund's detail was read. Amounts
     are positive (WooCommerce lists a refund's total as a negative string)."""
-    full = {_text(d.get("id")): d for d in details if isinstance(d, dict)}
-    by_product = {(_text(line.get("product_id") or ""), _text(line.get("variation_id") or "")): _text(line.get("id"))
+    full = {plain_text(d.get("id")): d for d in details if isinstance(d, dict)}
+    by_product = {(plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")): plain_text(line.get("id"))
                   for line in raw.get("line_items") or () if isinstance(line, dict)}
     out = []
     for summary in raw.get("refunds") or ():
         if not isinstance(summary, dict):
             continue
-        rid = _text(summary.get("id"))
+        rid = plain_text(summary.get("id"))
         detail = full.get(rid, {})
-        amount = abs(_amount(detail.get("amount") or summary.get("total"), f"refund {rid}: total"))
+        amount = abs(read_amount(detail.get("amount") or summary.get("total"), f"refund {rid}: total"))
         items = [i for i in (_refund_item(line, by_product) for line in detail.get("line_items") or ()) if i]
         out.append(Refund(external_id=rid, amount=amount, currency=currency,
-                          reason=_text(detail.get("reason") or summary.get("reason")),
+                          reason=plain_text(detail.get("reason") or summary.get("reason")),
                           refunded_at=_utc(detail, "date_created"), items=items))
     return out
 
@@ -220,7 +199,7 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
     created = _utc(raw, "date_created", required=True)
     updated = _utc(raw, "date_modified") or created
     paid_at = _utc(raw, "date_paid")
-    status = _text(raw.get("status"))
+    status = plain_text(raw.get("status"))
     rates, places = _tax_rates(raw), _places(raw)
     items = [_line_item(line, rates, places) for line in raw.get("line_items") or ()]
     items += [_fee_item(line, places) for line in raw.get("fee_lines") or () if isinstance(line, dict)]
@@ -229,9 +208,9 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
     shipping = _address(raw.get("shipping"), with_contact=False)
     if not (shipping.street or shipping.city):  # virtual goods: WooCommerce leaves shipping blank
         shipping = _address(billing, with_contact=True)
-    total = _amount(raw.get("total"), "total")
-    method = _text(raw.get("payment_method_title") or raw.get("payment_method"))
-    payments = [Payment(method=method, amount=total, transaction_id=_text(raw.get("transaction_id")),
+    total = read_amount(raw.get("total"), "total")
+    method = plain_text(raw.get("payment_method_title") or raw.get("payment_method"))
+    payments = [Payment(method=method, amount=total, transaction_id=plain_text(raw.get("transaction_id")),
                         paid_at=paid_at)] if paid_at else []
     shipments = shipments_from_meta(raw.get("meta_data"), config.tracking_meta_key)
     if config.tracking_meta_key != TRACKING_PLUGIN_KEY:
@@ -241,18 +220,18 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
     if shipped_at is None and status == "completed":
         shipped_at = _utc(raw, "date_completed")
     return Order(
-        external_id=_text(raw["id"]), number=_text(raw.get("number")) or _text(raw["id"]),
-        state=config.statuses.state_for(status, paid=paid_at is not None), currency=_text(raw.get("currency")),
+        external_id=plain_text(raw["id"]), number=plain_text(raw.get("number")) or plain_text(raw["id"]),
+        state=config.statuses.state_for(status, paid=paid_at is not None), currency=plain_text(raw.get("currency")),
         created_at=created, updated_at=updated, total=total, items=items, paid_at=paid_at, shipped_at=shipped_at,
-        buyer=Buyer(external_id=_text(raw.get("customer_id") or ""), email=invoice.email,
+        buyer=Buyer(external_id=plain_text(raw.get("customer_id") or ""), email=invoice.email,
                     first_name=invoice.first_name, last_name=invoice.last_name, phone=invoice.phone),
         invoice_address=invoice, shipping_address=shipping,
-        shipping_cost=_amount(raw.get("shipping_total"), "shipping_total", default=Decimal(0))
-        + _amount(raw.get("shipping_tax"), "shipping_tax", default=Decimal(0)),
-        tax_total=_amount(raw.get("total_tax"), "total_tax", default=Decimal(0)),
+        shipping_cost=read_amount(raw.get("shipping_total"), "shipping_total", default=Decimal(0))
+        + read_amount(raw.get("shipping_tax"), "shipping_tax", default=Decimal(0)),
+        tax_total=read_amount(raw.get("total_tax"), "total_tax", default=Decimal(0)),
         payment_method=method, payments=payments, shipments=shipments, channel_status=status,
-        buyer_note=_text(raw.get("customer_note")),
-        refunds=_refunds(raw, _text(raw.get("currency")), refund_details.get(_text(raw["id"])) or []),
+        buyer_note=plain_text(raw.get("customer_note")),
+        refunds=_refunds(raw, plain_text(raw.get("currency")), refund_details.get(plain_text(raw["id"])) or []),
     )
 
 
@@ -269,24 +248,24 @@ def quarantine(raw: Any, exc: RecordError) -> Quarantined:
 # --- articles --------------------------------------------------------------------------------------
 
 def _ean(raw: Mapping[str, Any]) -> str:
-    direct = _text(raw.get("global_unique_id"))  # WooCommerce 9.2+: "GTIN, UPC, EAN or ISBN"
+    direct = plain_text(raw.get("global_unique_id"))  # WooCommerce 9.2+: "GTIN, UPC, EAN or ISBN"
     if direct:
         return direct
-    return next((_text(v) for k in EAN_META_KEYS if (v := _meta(raw.get("meta_data"), k))), "")
+    return next((plain_text(v) for k in EAN_META_KEYS if (v := _meta(raw.get("meta_data"), k))), "")
 
 
 def _optional_amount(value: Any, where: str) -> Decimal | None:
-    return None if value in (None, "") else _amount(value, where)
+    return None if value in (None, "") else read_amount(value, where)
 
 
 def variant_from_wc(raw: Mapping[str, Any]) -> ArticleVariant:
-    attributes = {_text(a.get("name")): _text(a.get("option")) for a in raw.get("attributes") or ()
+    attributes = {plain_text(a.get("name")): plain_text(a.get("option")) for a in raw.get("attributes") or ()
                   if isinstance(a, dict)}
     from_parent = raw.get("manage_stock") == "parent"  # the API shows the parent's quantity then
     manages = bool(raw.get("manage_stock")) and not from_parent
     return ArticleVariant(
-        external_id=_text(raw.get("id")), sku=_text(raw.get("sku")), ean=_ean(raw),
-        title=_text(raw.get("name")) or ", ".join(f"{k}: {v}" for k, v in attributes.items()),
+        external_id=plain_text(raw.get("id")), sku=plain_text(raw.get("sku")), ean=_ean(raw),
+        title=plain_text(raw.get("name")) or ", ".join(f"{k}: {v}" for k, v in attributes.items()),
         price=_optional_amount(raw.get("price"), "variation price"),
         stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages or from_parent else None,
         manages_stock=manages, attributes=attributes, stock_from_product=from_parent)
@@ -306,6 +285,6 @@ def _article(raw: dict[str, Any], variations: Iterable[Mapping[str, Any]]) -> Ar
         if variant.stock_from_product and variant.stock is None:
             variant.stock = stock
     return Article(
-        external_id=_text(raw["id"]), title=_text(raw.get("name")), sku=_text(raw.get("sku")), ean=_ean(raw),
+        external_id=plain_text(raw["id"]), title=plain_text(raw.get("name")), sku=plain_text(raw.get("sku")), ean=_ean(raw),
         price=_optional_amount(raw.get("price"), "price"), stock=stock, manages_stock=manages,
         updated_at=_utc(raw, "date_modified"), variants=variants)
