@@ -25,24 +25,28 @@ def drain(hub: Hub, connection_id: int, connector: Connector) -> int:
     if declared is None:
         return 0
     received = 0
-    try:
-        for _ in range(declared.max_batches):
+    for _ in range(declared.max_batches):
+        try:
             batch = connector.receive_notifications(declared.batch)
-            if not batch:
-                break
-            with hub.db.engine.begin() as c:
-                for message in batch:
-                    c.execute(webhooks._STORE[c.dialect.name], dict(
-                        connection_id=connection_id, delivery_id=message.meta.delivery_id[:200],
-                        topic=message.meta.topic[:100], resource_id=message.meta.resource_id[:200],
-                        headers=json.dumps({"source": "queue"}), body=message.body, status="received",
-                        received_at=utcnow()))
-            received += len(batch)
+        except ChannelError as exc:
+            log.warning("notification queue of connection %s: %s; the poll goes on without it", connection_id, exc)
+            break
+        if not batch:
+            break
+        with hub.db.engine.begin() as c:
+            for message in batch:
+                c.execute(webhooks._STORE[c.dialect.name], dict(
+                    connection_id=connection_id, delivery_id=message.meta.delivery_id[:200],
+                    topic=message.meta.topic[:100], resource_id=message.meta.resource_id[:200],
+                    headers=json.dumps({"source": "queue"}), body=message.body, status="received",
+                    received_at=utcnow()))
+        received += len(batch)
+        try:
             connector.ack_notifications([m.receipt for m in batch])
-            if len(batch) < declared.batch:
-                break
-    except ChannelError as exc:
-        log.warning("notification queue of connection %s: %s; the poll goes on without it", connection_id, exc)
+        except ChannelError as exc:  # stored already: the queue hands them out again and the dedupe absorbs them
+            log.warning("notification queue of connection %s: acknowledging failed: %s", connection_id, exc)
+        if len(batch) < declared.batch:
+            break
     if received:
         webhooks.process_connection(hub, connection_id)
     return received

@@ -21,6 +21,7 @@ from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.public_keys import notification_api_fetch, shared_cache
 from ordersync.channels.sdk.pull_queue import PullQueue, QueuedNotification
 from ordersync.channels.sdk.records import Page, WebhookMeta
+from ordersync.channels.sdk.retry import NO_RETRY
 from ordersync.channels.sdk.settings import SettingField, SettingsSchema
 from ordersync.channels.sdk.webhook_reply import HashChallenge, WebhookReply
 from ordersync.channels.sdk.webhook_verify import Delivery, EcdsaScheme
@@ -91,7 +92,8 @@ class QueueMarket(_Market):
                                    json.dumps(m["order"]).encode(), m["receipt"]) for m in messages["messages"]]
 
     def ack_notifications(self, receipts):
-        self.http.request("POST", "/queue/ack", json={"receipts": receipts}, idempotent=True)
+        """Tried once: an unacknowledged message comes back later and the hub's dedupe absorbs it."""
+        self.http.request("POST", "/queue/ack", json={"receipts": receipts}, idempotent=True, retry=NO_RETRY)
 
     def parse_webhook(self, meta, body):
         return Page([order_from(json.loads(body))])
