@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from ..channels.registry import get_connector
+from ..channels.sdk.connector import Connector
 from ..channels.sdk.webhook_reply import ChallengeRefused, WebhookReply
 from .hub import Hub
 from .webhooks import _FIND, _verifier
@@ -32,7 +33,7 @@ def answer_challenge(hub: Hub, system: str, token: str, query: dict[str, str]) -
             cls = get_connector(system)
         except LookupError:  # the connector's plugin is gone; its address answers nothing
             return _status(404, "unknown webhook address")
-        if cls.webhook_challenge is None and "answer_webhook_challenge" not in vars(cls):
+        if cls.webhook_challenge is None and cls.answer_webhook_challenge is Connector.answer_webhook_challenge:
             return _status(405, f"{system} webhooks take POST only", Allow="POST")
         connector = _verifier(hub, c, found.id, found.updated_at)
     try:

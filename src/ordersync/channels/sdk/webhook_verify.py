@@ -36,10 +36,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import WebhookRejected
-from .public_keys import PublishedKey
+from .public_keys import PublishedKey, WebhookDeferred
 from .signatures import verify_signature
 
-__all__ = ["Delivery", "EcdsaScheme", "HmacScheme", "JwtScheme", "ReplayMemory", "Verified"]
+__all__ = ["Delivery", "EcdsaScheme", "HmacScheme", "JwtScheme", "ReplayMemory", "Verified", "WebhookDeferred"]
 
 _DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}
 _PLACEHOLDER = re.compile(r"\{(body|timestamp|method|url|header:[A-Za-z0-9_\-]+)\}")
