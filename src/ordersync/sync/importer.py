@@ -170,6 +170,9 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
     try:
         connector = connections.build_connector(hub, row)
         state_before = dict(connector.context.state)
+        from .pull_queue import drain  # a channel's notification queue first (sync.pull_queue)
+
+        drain(hub, connection_id, connector)
         position = get_position(hub, connection_id, "orders")
         window = plan_window(position, utcnow(), overlap=overlap or DEFAULT_OVERLAP)
         result.window = window

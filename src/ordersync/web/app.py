@@ -11,10 +11,10 @@ from collections.abc import Callable
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from ..sync import webhooks
+from ..sync import webhook_replies, webhooks
 from ..sync.hub import Hub
 from .bodylimit import BodyLimit
 from .ui import mount_ui
@@ -47,7 +47,17 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
         body = await request.body()
         result = await anyio.to_thread.run_sync(take, system, token, dict(request.headers), body, limiter=limiter)
         status = 200 if result.status in (200, 202) else result.status
+        reply = webhook_replies.accepted_reply(system) if status == 200 else None
+        if reply is not None:  # the platform wants its own answer (e.g. 204)
+            return Response(reply.body, reply.status, dict(reply.headers), media_type=reply.content_type)
         return JSONResponse({"status": result.message}, status_code=status)
+
+    @app.get("/webhooks/{system}/{token}", include_in_schema=False)
+    async def challenge(system: str, token: str, request: Request) -> Response:
+        """A platform's handshake on the webhook address (sync.webhook_replies)."""
+        reply = await anyio.to_thread.run_sync(webhook_replies.answer_challenge, hub, system, token,
+                                               dict(request.query_params), limiter=limiter)
+        return Response(reply.body, reply.status, dict(reply.headers), media_type=reply.content_type)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> JSONResponse:

@@ -55,6 +55,12 @@ class Connector:
     #: the channel lowers (and restores) its own stock for its orders, so the hub must not push the
     #: stock change an order of this channel caused back to it (invariant 4)
     adjusts_own_stock: ClassVar[bool] = False
+    #: a GET handshake on the webhook address (sdk.webhook_reply.HashChallenge); None: GET answers 405
+    webhook_challenge: ClassVar[Any] = None
+    #: the reply to an accepted delivery when the channel wants another (sdk.webhook_reply.WebhookReply)
+    webhook_reply: ClassVar[Any] = None
+    #: notifications come from a queue the hub polls, not from webhooks (sdk.pull_queue.PullQueue)
+    notification_queue: ClassVar[Any] = None
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)
@@ -89,6 +95,24 @@ class Connector:
         raise NotImplementedError
 
     def parse_webhook(self, meta: WebhookMeta, body: bytes) -> OrderPage:
+        raise NotImplementedError
+
+    def answer_webhook_challenge(self, query: Mapping[str, str]) -> Any:
+        """The reply to the channel's GET on the webhook address, from ``webhook_challenge`` and the token in
+        the connection's settings or state; raises sdk.webhook_reply.ChallengeRefused for a bad request."""
+        if self.webhook_challenge is None:
+            raise NotImplementedError
+        name = self.webhook_challenge.token_setting
+        token = str(self.settings.get(name) or self.context.state.get(name) or "")
+        return self.webhook_challenge.answer(query, token, self.context.webhook_url)
+
+    def receive_notifications(self, limit: int) -> list[Any]:
+        """Up to ``limit`` waiting messages of the ``notification_queue`` (sdk.pull_queue.QueuedNotification),
+        left in the queue until acknowledged."""
+        raise NotImplementedError
+
+    def ack_notifications(self, receipts: list[str]) -> None:
+        """Remove stored messages from the queue."""
         raise NotImplementedError
 
     def register_webhooks(self) -> None:

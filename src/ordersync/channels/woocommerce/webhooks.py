@@ -29,12 +29,14 @@ from typing import Any
 from ..sdk.connector import ConnectorContext
 from ..sdk.errors import PermanentError, RecordError, WebhookRejected
 from ..sdk.records import WebhookMeta
-from ..sdk.signatures import hmac_sha256_base64, verify_signature
+from ..sdk.webhook_verify import Delivery, HmacScheme
 from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 from .client import WooClient
 
 TOPICS = ("order.created", "order.updated")
 _PING = re.compile(rb"^webhook_id=(\d+)$")
+#: base64 HMAC-SHA256 of the raw body with the secret we set at registration
+SIGNATURE = HmacScheme("X-WC-Webhook-Signature", encoding="base64")
 
 
 def register(client: WooClient, context: ConnectorContext) -> None:
@@ -120,8 +122,7 @@ def verify(state: Mapping[str, Any], headers: Mapping[str, str], body: bytes) ->
     secret = state.get("webhook_secret")
     if not secret:
         raise WebhookRejected("this connection holds no webhook secret; register its webhooks again")
-    if not verify_signature(hmac_sha256_base64(secret, body), signature):
-        raise WebhookRejected("X-WC-Webhook-Signature does not match the body")
+    SIGNATURE.verify(Delivery.of(headers, body), secret)
     if ping:
         return _ping_meta(ping)
     digest = hashlib.sha256(body).hexdigest()[:16]
