@@ -1,8 +1,9 @@
 """Seeded Textalk orders and order items: same seed, same shop.
 
-Shapes follow what the Order and OrderItem documentation confirms (see ``textalk.mapping``); the customer
-sub-fields are the ones ``textalk.mapping`` ASSUMES, so sandbox and connector agree on them by
-construction and a correction is made in one place (mapping's constants, imported here).
+Shapes follow what the Order and OrderItem documentation confirms. The customer address sub-fields
+(street, street2, country) are not documented; the sandbox names them itself instead of importing the
+connector's constants, so a connector that reads a different name fails its tests instead of agreeing
+with the sandbox by construction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ..mapping import ADDRESS_COUNTRY, ADDRESS_STREET, ADDRESS_STREET2
+ADDRESS_STREET, ADDRESS_STREET2, ADDRESS_COUNTRY = "street", "street2", "country"
 
 CENT = Decimal("0.01")
 ORDER_UID_BASE = 41_000_000
