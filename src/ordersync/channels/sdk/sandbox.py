@@ -336,10 +336,11 @@ class WebhookDispatcher:
 #: what the conformance suite asks of a sandbox, vendor-neutral; ids are the external ids the connector reports
 CONFORMANCE_ACTIONS = {
     "configure": "{page_size}: list at most this many records per page -> {page_size}",
-    "create": "{count, webhook=false}: N ordinary open orders placed now -> {ids}",
+    "create": "{count, seconds_ago=30, webhook=false}: N ordinary open orders placed that long ago -> {ids}",
     "modify": "{ids, seconds_ago=0, webhook=false}: change each order visibly, modified that long ago -> {ids}",
     "hide": "{ids}: the platform deletes or hides the orders from its order listing -> {ids}",
-    "malformed": "{}: one order the connector must quarantine -> {id, marker (text in its raw record)}",
+    "malformed": "{}: one order (changed 30 s ago) the connector must quarantine -> {id, marker (text in its "
+                 "raw record)}",
     "view": "{id} | {sku}: what the platform shows -> {status, tracking: [numbers], messages: [texts]} | {stock}",
     "stockable": "{}: a SKU whose stock the API can set -> {sku}",
     "effects": "{capability, id | sku}: how many times the platform applied that push -> {count}",

@@ -19,6 +19,10 @@ GRAPHQL = "/admin/api/*/graphql.json"
 STATUS_LEDGER = {"closed": "order.close", "cancelled": "order.cancel", "paid": "order.mark_as_paid"}
 
 
+def _stamp(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def _gid(ident: Any) -> str:
     text = str(ident)
     return text if text.startswith("gid://") else gid("Order", int(text))
@@ -52,13 +56,14 @@ class ShopifyConformance:
         return {"page_size": self.store.page_cap}
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
-        result = self.control_orders({"create": [{"status": "paid"} for _ in range(int(body.get("count", 1)))],
+        stamp = _stamp(time.time() - float(body.get("seconds_ago", 30)))
+        spec = {"status": "paid", "createdAt": stamp, "updatedAt": stamp}
+        result = self.control_orders({"create": [dict(spec) for _ in range(int(body.get("count", 1)))],
                                       "webhook": bool(body.get("webhook", False))})
         return {"ids": result["created"]}
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
-        when = datetime.fromtimestamp(time.time() - float(body.get("seconds_ago", 0)), UTC)
-        stamp = when.isoformat(timespec="seconds").replace("+00:00", "Z")
+        stamp = _stamp(time.time() - float(body.get("seconds_ago", 0)))
         updates = []
         for ident in _ids(body):
             order = self.store.orders.get(ident)
@@ -78,7 +83,9 @@ class ShopifyConformance:
         return {"ids": _ids(body)}
 
     def conform_malformed(self, body: dict[str, Any]) -> dict[str, Any]:
-        result = self.control_orders({"create": [{"merge": {"createdAt": "gestern"}}], "webhook": False})
+        stamp = _stamp(time.time() - 30)
+        result = self.control_orders({"create": [{"merge": {"createdAt": "gestern"}, "updatedAt": stamp}],
+                                      "webhook": False})
         return {"id": result["created"][0], "marker": "gestern"}
 
     def _variant(self, sku: str) -> dict[str, Any]:

@@ -30,7 +30,9 @@ class TextalkConformance:
         return {"orders_read": {"method": "POST", "path": PATH}, "writes": {}, "rate_limit": None, "throttled": 0}
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
-        result = self.control_orders({"create": int(body.get("count", 1))})
+        when = iso(int(time.time() - float(body.get("seconds_ago", 30))))
+        spec = {"ordered": when, "changed": when}
+        result = self.control_orders({"create": [dict(spec) for _ in range(int(body.get("count", 1)))]})
         return {"ids": [str(u) for u in result["created"]]}
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +54,7 @@ class TextalkConformance:
         if template is None:
             raise LookupError("create an order first: the malformed one copies it")
         spec = {"raw": True, **{k: v for k, v in template.items() if k != "uid"}, "currency": "EURO",
-                "changed": iso(int(time.time()))}
+                "changed": iso(int(time.time()) - 30)}
         return {"id": str(self.control_orders({"create": [spec]})["created"][0]), "marker": "EURO"}
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -47,8 +47,9 @@ class WooConformance:
         return {"page_size": self.page_cap}
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
-        count = int(body.get("count", 1))
-        result = self.control_orders({"create": [{"status": "processing"} for _ in range(count)],
+        count, when = int(body.get("count", 1)), _naive_utc(time.time() - float(body.get("seconds_ago", 30)))
+        spec = {"status": "processing", "date_created_gmt": when, "date_modified_gmt": when}
+        result = self.control_orders({"create": [dict(spec) for _ in range(count)],
                                       "webhook": bool(body.get("webhook", False))})
         return {"ids": [str(i) for i in result["created"]]}
 
@@ -71,7 +72,9 @@ class WooConformance:
 
     def conform_malformed(self, body: dict[str, Any]) -> dict[str, Any]:
         line = {"raw": True, "id": 1, "name": "Tasse", "quantity": "zwei", "sku": "X"}
-        result = self.control_orders({"create": [{"line_items": [line]}], "webhook": False})
+        when = _naive_utc(time.time() - 30)
+        result = self.control_orders({"create": [{"line_items": [line], "date_created_gmt": when,
+                                                  "date_modified_gmt": when}], "webhook": False})
         return {"id": str(result["created"][0]), "marker": "zwei"}
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:
