@@ -108,12 +108,18 @@ class Platform(SandboxControl):
     def small_pages(self, size: int = 2) -> dict:
         """Pages of ``size`` records: through the connector's own setting where it declares one, else through
         the sandbox. Returns the settings to connect with."""
+        if self.profile.get("pages") is False:
+            return {}
         field = next((f for f in self.cls.settings_schema.fields if f.name == "page_size" and f.type == "int"), None)
         if field is not None:
             return {"page_size": size}
         self.require("configure")
         self.act("configure", page_size=size)
         return {}
+
+    def require_pages(self) -> None:
+        if self.profile.get("pages") is False:
+            pytest.skip(f"the {self.system} platform hands out all its orders at once: there are no pages to shift")
 
     def connect(self, hub: Hub, name: str = "shop", **overrides: Any) -> int:
         return add_connection(hub, self.system, name, self.settings(**overrides))
