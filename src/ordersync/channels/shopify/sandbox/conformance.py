@@ -119,7 +119,13 @@ class ShopifyConformance:
         capability, value = body.get("capability"), body.get("value")
         if capability == "set_stock":
             item = self._variant(str(body["sku"]))["inventoryItem"]["id"]
-            hits = [e for e in self.ledger.entries("inventory.set") if e["changes"].get(item) == int(value)]
+            # an absolute quantity written again changes nothing: count the times the level became the value
+            hits, last = [], None
+            for entry in self.ledger.entries("inventory.set"):
+                if item in entry["changes"]:
+                    if entry["changes"][item] == int(value) and last != int(value):
+                        hits.append(entry)
+                    last = entry["changes"][item]
         elif capability == "change_status":
             kind = STATUS_LEDGER.get(str(value))
             if kind is None:
