@@ -152,9 +152,10 @@ def pending(hub: Hub) -> int:
                         .where(OutboxEntry.status.in_(("pending", "sending"))))
 
 
-def dispatch_until_settled(hub: Hub, rounds: int = 8) -> None:
-    """Run the dispatcher as its schedule would, an hour apart, until nothing is waiting."""
-    when = utcnow()
+def dispatch_until_settled(hub: Hub, rounds: int = 8, *, later: timedelta = timedelta(0)) -> None:
+    """Run the dispatcher as its schedule would, an hour apart, until nothing is waiting; ``later`` starts in
+    the future (e.g. after a killed dispatcher's claims ran out)."""
+    when = utcnow() + later
     for _ in range(rounds):
         dispatcher.dispatch(hub, now=when)
         if not pending(hub):
