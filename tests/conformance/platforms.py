@@ -31,7 +31,7 @@ from channels.harness import SandboxControl
 #: what a capability's push needs the profile to offer, besides the fault matchers of its requests
 PUSHES = (Capability.CHANGE_STATUS, Capability.TRANSMIT_TRACKING, Capability.SET_STOCK, Capability.SEND_MESSAGES)
 #: request timeout the suite gives connectors that declare one, so an injected timeout costs little
-TIMEOUT_SECONDS = 2
+TIMEOUT_SECONDS = 1
 
 
 def with_sandbox() -> list[type[Connector]]:
@@ -54,6 +54,8 @@ class Platform(SandboxControl):
         super().__init__(sandbox, server.base_url)
         self.cls, self.server = cls, server
         self.profile = self.control.get("/conformance").raise_for_status().json()
+        if self.offers("configure"):
+            self.act("configure", quick=True)
 
     @property
     def system(self) -> str:

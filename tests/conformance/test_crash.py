@@ -70,7 +70,7 @@ def test_sigkill_mid_dispatch_writes_each_push_once(hub, hub_config, platform):
     targets = [push(hub, platform, conn, capability, external_id)
                for external_id in (ids if capability is not Capability.SET_STOCK else ids[:1])]
     # the first write is applied, its answer held back: the dispatcher dies waiting for it
-    platform.add_faults(*[{"kind": "delay", "seconds": 10, "phase": "after", "count": 1, **m}
+    platform.add_faults(*[{"kind": "delay", "seconds": 4, "phase": "after", "count": 1, **m}
                           for m in platform.writes(capability)])
     victim = hub_process(hub_config, "dispatch")
     try:

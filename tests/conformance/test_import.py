@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from ordersync.channels.sdk.capabilities import Capability
-from ordersync.store.models import QuarantineEntry
+from ordersync.store.models import OrderRow, QuarantineEntry
 from ordersync.domain.timeutil import utcnow
 from ordersync.sync import importer
 from ordersync.sync.importer import import_orders
@@ -27,6 +28,11 @@ def test_first_import_stores_each_order_once_and_a_reimport_changes_nothing(hub,
     first = import_orders(hub, conn)
     assert first.error == "" and first.created == 5 and first.quarantined == 0
     assert sorted(stored_ids(hub)) == sorted(ids)
+    with hub.db.session() as s:
+        money = {r.external_id: (r.total, r.currency) for r in s.scalars(select(OrderRow))}
+    for external_id in ids:  # the amount the platform shows, to the cent, with its currency
+        view = platform.act("view", id=external_id)
+        assert money[external_id] == (Decimal(str(view["total"])), view["currency"]), external_id
     second = import_orders(hub, conn)
     assert (second.error, second.created, second.updated) == ("", 0, 0)
     assert sorted(stored_ids(hub)) == sorted(ids)
@@ -53,7 +59,7 @@ def test_orders_changed_while_paging_are_neither_lost_nor_doubled(hub, platform,
     conn = platform.connect(hub, **settings)
     first = platform.create(3)
     assert import_orders(hub, conn).created == 3  # the first import may be a bulk backfill: paging comes next
-    later = platform.create(7)
+    later = platform.create(5)
     read = platform.profile["orders_read"]
     platform.add_faults({"kind": "page_drift", "count": 3, **read})
     result = import_orders(hub, conn)
@@ -82,15 +88,22 @@ def test_orders_the_platform_deleted_or_hid_break_nothing(hub, platform):
 
 
 def test_a_malformed_order_is_quarantined_with_its_reason_and_the_rest_stored(hub, platform):
+    """In a first import (which may be a bulk backfill) and in a later, paged one."""
     platform.require("create", "malformed", capability=IMPORT)
     ids = platform.create(3)
     bad = platform.act("malformed")
-    result = import_orders(hub, platform.connect(hub))
+    conn = platform.connect(hub)
+    result = import_orders(hub, conn)
     assert result.error == "" and result.created == 3 and result.quarantined == 1
     assert sorted(stored_ids(hub)) == sorted(ids)
+    later = platform.create(2)
+    worse = platform.act("malformed")
+    again = import_orders(hub, conn)
+    assert again.error == "" and again.created == 2 and again.quarantined >= 1
+    assert sorted(stored_ids(hub)) == sorted(ids + later)
     with hub.db.session() as s:
-        entry = s.scalar(select(QuarantineEntry))
-        assert entry.external_id == str(bad["id"]) and entry.reason.strip()
-        assert bad["marker"] in entry.raw + entry.reason  # the record kept, or the reason naming the bad value
-    again = import_orders(hub, platform.connect(hub, name="again"))  # still quarantined, nothing else doubled
-    assert again.quarantined == 1
+        entries = {e.external_id: e for e in s.scalars(select(QuarantineEntry))}
+    for record in (bad, worse):
+        entry = entries[str(record["id"])]
+        assert entry.reason.strip() and entry.stream == "orders"
+        assert record["marker"] in getattr(entry, record["where"])

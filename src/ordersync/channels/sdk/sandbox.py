@@ -335,13 +335,15 @@ class WebhookDispatcher:
 
 #: what the conformance suite asks of a sandbox, vendor-neutral; ids are the external ids the connector reports
 CONFORMANCE_ACTIONS = {
-    "configure": "{page_size}: list at most this many records per page -> {page_size}",
+    "configure": "{page_size, quick}: list at most page_size records per page; quick: long-running operations "
+                 "(exports, bulk jobs) finish at once instead of reporting 'running' first",
     "create": "{count, seconds_ago=30, webhook=false}: N ordinary open orders placed that long ago -> {ids}",
     "modify": "{ids, seconds_ago=0, webhook=false}: change each order visibly, modified that long ago -> {ids}",
     "hide": "{ids}: the platform deletes or hides the orders from its order listing -> {ids}",
-    "malformed": "{}: one order (changed 30 s ago) the connector must quarantine -> {id, marker (text in its "
-                 "raw record)}",
-    "view": "{id} | {sku}: what the platform shows -> {status, tracking: [numbers], messages: [texts]} | {stock}",
+    "malformed": "{}: one order (changed 30 s ago) the connector must quarantine -> {id, marker, where}: the "
+                 "quarantine entry's ``where`` (raw or reason) holds the marker",
+    "view": "{id} | {sku}: what the platform shows -> {status: [words], tracking: [texts], messages: [texts], "
+            "total, currency} | {stock}",
     "stockable": "{}: a SKU whose stock the API can set -> {sku}",
     "effects": "{capability, id | sku}: how many times the platform applied that push -> {count}",
     "expire_token": "{}: the current OAuth access token stops working -> {}",

@@ -8,11 +8,17 @@ between pages). A record a reader cannot use has a quantity that is a word.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 BOM = b"\xef\xbb\xbf"
 STATUS = 2
 QUANTITY = 14
+
+
+def _amount(text: str) -> Decimal:
+    """A German amount as the export writes it: "1.234,56"."""
+    return Decimal(text.replace(".", "").replace(",", "."))
 
 
 def _ids(body: dict[str, Any]) -> list[str]:
@@ -79,10 +85,12 @@ class CsvConformance:
         return {"ids": _ids(body)}
 
     def conform_malformed(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {"id": self._add(1, quantity="zwei")[0], "marker": "zwei"}
+        return {"id": self._add(1, quantity="zwei")[0], "marker": "zwei", "where": "reason"}
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:
         rows = self._orders().get(str(body["id"]))
         if rows is None:
             raise LookupError(f"no order {body['id']} in the export")
-        return {"status": [rows[0][STATUS]], "tracking": [], "messages": []}
+        items = sum(_amount(r[15]) * int(r[QUANTITY]) for r in rows)
+        return {"status": [rows[0][STATUS]], "tracking": [], "messages": [],
+                "total": f"{items + _amount(rows[0][11]):.2f}", "currency": rows[0][3]}

@@ -91,6 +91,7 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
         self.bucket = CostBucket(bucket_size, restore_rate, max_query_cost)
         self.schema = bind(fresh_schema(), MUTATIONS)
         self.bulk = BulkRunner(self, bulk_polls)
+        self.initial_bulk_polls = bulk_polls
         self.access_token = f"shpat_sandbox{seed:04d}0000000000000000"
         self.api_secret = f"shpss_sandbox{seed:04d}secret000000000000"
         self.domain = f"ordersync-sandbox-{seed}.myshopify.com"
@@ -110,6 +111,7 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
     def reset_data(self) -> None:
         self.store.load()
         self.store.page_cap = None
+        self.bulk.polls = self.initial_bulk_polls
         self.bulk.reset()
         self.bucket.reset()
 

@@ -51,9 +51,12 @@ class ShopifyConformance:
                 "throttled": sum(1 for _, kind, _ in list(self.bucket.meter) if kind == "throttled")}
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
-        cap = body.get("page_size")
-        self.store.page_cap = None if cap is None else max(1, int(cap))
-        return {"page_size": self.store.page_cap}
+        if "page_size" in body:
+            cap = body["page_size"]
+            self.store.page_cap = None if cap is None else max(1, int(cap))
+        if "quick" in body:  # a bulk operation completes on the first poll instead of reporting RUNNING first
+            self.bulk.polls = 0 if body["quick"] else self.initial_bulk_polls
+        return {"page_size": self.store.page_cap, "quick": self.bulk.polls == 0}
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         stamp = _stamp(time.time() - float(body.get("seconds_ago", 30)))
@@ -86,7 +89,7 @@ class ShopifyConformance:
         stamp = _stamp(time.time() - 30)
         result = self.control_orders({"create": [{"merge": {"createdAt": "gestern"}, "updatedAt": stamp}],
                                       "webhook": False})
-        return {"id": result["created"][0], "marker": "gestern"}
+        return {"id": result["created"][0], "marker": "gestern", "where": "raw"}
 
     def _variant(self, sku: str) -> dict[str, Any]:
         for variant in self.store.variants.values():
@@ -107,7 +110,9 @@ class ShopifyConformance:
         status += ["closed"] * bool(order.get("closed")) + ["cancelled"] * bool(order.get("cancelledAt"))
         tracking = [str(t.get("number")) for f in order.get("fulfillments") or []
                     for t in f.get("trackingInfo") or []]
-        return {"status": status, "tracking": tracking, "messages": []}
+        total = order["totalPriceSet"]["shopMoney"]
+        return {"status": status, "tracking": tracking, "messages": [], "total": total["amount"],
+                "currency": total["currencyCode"]}
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         for variant in self.store.variants.values():

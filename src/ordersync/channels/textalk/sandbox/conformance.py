@@ -55,12 +55,13 @@ class TextalkConformance:
             raise LookupError("create an order first: the malformed one copies it")
         spec = {"raw": True, **{k: v for k, v in template.items() if k != "uid"}, "currency": "EURO",
                 "changed": iso(int(time.time()) - 30)}
-        return {"id": str(self.control_orders({"create": [spec]})["created"][0]), "marker": "EURO"}
+        return {"id": str(self.control_orders({"create": [spec]})["created"][0]), "marker": "EURO", "where": "reason"}
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             order = self.orders.get(int(body["id"]))
             if order is None:
                 raise LookupError(f"no order with uid {body['id']}")
+            total = order["costs"]["total"]
             return {"status": [str(order.get("paymentStatus")), str(order.get("deliveryStatus"))],
-                    "tracking": [], "messages": []}
+                    "tracking": [], "messages": [], "total": f"{total['incVat']:.2f}", "currency": order["currency"]}

@@ -42,8 +42,9 @@ class WooConformance:
                 "rate_limit": None, "throttled": 0}
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
-        cap = body.get("page_size")
-        self.page_cap = None if cap is None else max(1, int(cap))
+        if "page_size" in body:  # "quick" needs nothing here: nothing in this sandbox waits on purpose
+            cap = body["page_size"]
+            self.page_cap = None if cap is None else max(1, int(cap))
         return {"page_size": self.page_cap}
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +76,7 @@ class WooConformance:
         when = _naive_utc(time.time() - 30)
         result = self.control_orders({"create": [{"line_items": [line], "date_created_gmt": when,
                                                   "date_modified_gmt": when}], "webhook": False})
-        return {"id": str(result["created"][0]), "marker": "zwei"}
+        return {"id": str(result["created"][0]), "marker": "zwei", "where": "raw"}
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:
         if "sku" in body:
@@ -87,7 +88,8 @@ class WooConformance:
             raise LookupError(f"no order {oid}")
         notes = [n["note"] for n in self.store.order_notes(oid)]
         meta = [json.dumps(m.get("value"), ensure_ascii=False) for m in order.get("meta_data") or []]
-        return {"status": [order["status"]], "tracking": notes + meta, "messages": notes}
+        return {"status": [order["status"]], "tracking": notes + meta, "messages": notes, "total": order["total"],
+                "currency": order["currency"]}
 
     def _stock_item(self, sku: str) -> dict[str, Any]:
         for item in [*self.store.products.values(), *self.store.variations.values()]:
