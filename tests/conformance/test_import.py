@@ -48,6 +48,11 @@ def test_an_order_changed_inside_the_overlap_is_updated_once(hub, platform):
     again = import_orders(hub, conn)
     assert (again.error, again.created, again.updated) == ("", 0, 2)
     assert Counter(stored_ids(hub)) == Counter(ids)
+    with hub.db.session() as s:
+        statuses = {r.external_id: r.channel_status for r in s.scalars(select(OrderRow))}
+    for external_id in ids[1:3]:  # the hub shows the status the platform shows now
+        shown = platform.act("view", id=external_id)["status"]
+        assert all(part in shown for part in statuses[external_id].split("/")), (statuses[external_id], shown)
 
 
 def test_orders_changed_while_paging_are_neither_lost_nor_doubled(hub, platform, monkeypatch):
