@@ -31,7 +31,7 @@ from channels.harness import SandboxControl
 #: what a capability's push needs the profile to offer, besides the fault matchers of its requests
 PUSHES = (Capability.CHANGE_STATUS, Capability.TRANSMIT_TRACKING, Capability.SET_STOCK, Capability.SEND_MESSAGES)
 #: request timeout the suite gives connectors that declare one, so an injected timeout costs little
-TIMEOUT_SECONDS = 1
+TIMEOUT_SECONDS = 2
 
 
 def with_sandbox() -> list[type[Connector]]:

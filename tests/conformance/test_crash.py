@@ -41,13 +41,14 @@ def test_sigkill_mid_import_loses_and_doubles_nothing(hub, hub_config, platform)
     assert import_orders(hub, conn).created == 1  # a first import may be a bulk backfill: the kill hits paging
     more = platform.create(8)
     read = platform.profile["orders_read"]
-    platform.add_faults({"kind": "delay", "seconds": 0.5 if paged else 3, "phase": "before", "count": None, **read})
+    platform.add_faults({"kind": "delay", "seconds": 0.3 if paged else 3, "phase": "before", "count": None, **read})
     victim = hub_process(hub_config, "sync", "shop")
     try:
         def listing_in_flight() -> bool:
             return any(r["t_end"] is None for r in platform.control.get("/requests").json())
 
-        assert wait_for(lambda: stored(hub) > 1 if paged else listing_in_flight(), 60), "the import never got going"
+        started = wait_for(lambda: victim.poll() is not None or (stored(hub) > 1 if paged else listing_in_flight()), 60)
+        assert started and victim.poll() is None, f"the import ended (exit {victim.poll()}) or never got going"
     finally:
         kill(victim)
     killed_at = stored(hub)

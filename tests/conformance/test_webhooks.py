@@ -41,7 +41,7 @@ def deliveries(hub) -> list[WebhookDelivery]:
 
 def settled(hub, platform: Platform) -> bool:
     """Every delivery the platform sent has its answer, and every one the hub accepted is stored and processed."""
-    sent = platform.control.get("/webhook-deliveries").json()
+    sent = platform.control.get("/webhook-deliveries", params={"wait": 10}).json()
     if any(d.get("status") is None and not d.get("error") for d in sent):
         return False
     accepted = [d for d in sent if d.get("status") == 202]

@@ -13,7 +13,8 @@ Control API, mounted at ``/_sandbox`` in every sandbox (never subject to faults,
   query, status, fault (``t_end``/``status`` are null while the request is in flight).
 * ``POST /_sandbox/orders`` - simulate buyer activity; the body is vendor-defined (see the vendor's docstring).
 * ``GET|POST /_sandbox/faults`` - read or change the fault plan; body formats in ``FaultPlan.configure``.
-* ``GET  /_sandbox/webhook-deliveries`` - every outbound webhook attempt with headers, body and outcome.
+* ``GET  /_sandbox/webhook-deliveries[?wait=SECONDS]`` - every outbound webhook attempt with headers, body and
+  outcome; with ``wait``, once everything queued has been sent (or the seconds are over).
 * ``POST /_sandbox/reset`` - back to the generated data; ledger, logs, faults and deliveries cleared.
 * ``GET  /_sandbox/conformance`` - the sandbox's conformance profile: which ``CONFORMANCE_ACTIONS`` it offers,
   and the fault matchers of its order listing and of each push (see ``Sandbox.conformance_profile``).
@@ -528,6 +529,8 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
             sandbox.faults.configure(await body_of(request))
 
     async def deliveries(request: Request) -> Any:
+        if request.query_params.get("wait"):  # first let everything queued (held ones too) go out
+            await asyncio.to_thread(sandbox.webhooks.wait_idle, float(request.query_params["wait"]))
         return sandbox.webhooks.deliveries()
 
     async def reset(request: Request) -> Any:
