@@ -28,7 +28,7 @@ from ordersync.sync.hub import Hub
 
 from channels.harness import SandboxControl
 
-#: what a capability's push needs the profile to offer, besides the fault matchers of its requests
+#: the capabilities whose effect is a push the hub sends to the platform (the push cases run per capability)
 PUSHES = (Capability.CHANGE_STATUS, Capability.TRANSMIT_TRACKING, Capability.SET_STOCK, Capability.SEND_MESSAGES)
 #: request timeout the suite gives connectors that declare one, so an injected timeout costs little
 TIMEOUT_SECONDS = 2
