@@ -2,7 +2,8 @@
 of issue 11): an expired access token is refreshed exactly once while several workers use the connection
 at the same time, and a revoked refresh token marks the connection "needs re-authorisation" and loses
 nothing else. The sandbox expires and revokes through the profile actions ``expire_token``/``revoke_token``
-and counts the refreshes it answered in its profile (``token_refreshes``)."""
+and counts the refreshes it answered in its profile (``token_refreshes``); its ``settings_for`` gives what
+the connection needs to hold a token (or the lead wires the consent step in ``Platform.connect``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import threading
 import pytest
 
 from ordersync.channels.registry import all_connectors
-from ordersync.sync.connections import info, load
+from ordersync.sync.connections import load
 from ordersync.sync.importer import import_orders
 
 from .platforms import Platform, stored_ids
@@ -53,5 +54,6 @@ def test_a_revoked_token_marks_the_connection_for_reauthorisation(hub, platform)
     platform.act("expire_token")
     failed = import_orders(hub, conn)
     assert failed.error
-    assert getattr(info(hub, load(hub, conn)), "needs_reauthorisation", None) is True
+    # the OAuth work marks the connection (Connection.auth_problem, shown in Settings / Shops and the CLI)
+    assert getattr(load(hub, conn), "auth_problem", None), "the connection is not marked for re-authorisation"
     assert sorted(stored_ids(hub)) == sorted(ids)
