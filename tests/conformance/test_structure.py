@@ -9,10 +9,13 @@ import importlib.util
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 
 from ordersync.channels.registry import all_connectors, validate
 from ordersync.channels.sdk.sandbox import Sandbox
+from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.textalk.sandbox import create_sandbox as create_textalk
 
 from web.test_connector_texts_de import texts_without_german
 
@@ -108,3 +111,18 @@ def test_the_import_check_catches_a_sandbox_that_reads_its_connector(tmp_path, m
         sandbox_factory = "leaky.sandbox:build"
 
     assert connector_imports_of_sandbox(Leaky) == ["data.py: leaky.mapping", "data.py: leaky.mapping.FIELD"]
+
+
+def test_the_control_api_answers_an_action_a_sandbox_lacks_with_501_and_an_unknown_one_with_404():
+    sandbox = create_textalk(seed=1, orders=0)
+    with serve_in_thread(sandbox.app) as server:
+        control = server.base_url + "/_sandbox/conformance"
+        profile = httpx.get(control).json()
+        assert profile["system"] == "textalk" and "create" in profile["actions"] and "effects" not in profile["actions"]
+        lacking = httpx.post(control + "/effects", json={})
+        assert lacking.status_code == 501 and "does not offer" in lacking.json()["error"]
+        unknown = httpx.post(control + "/teleport", json={})
+        assert unknown.status_code == 404 and "known:" in unknown.json()["error"]
+        bad = httpx.post(control + "/modify", json={"ids": "nope"})
+        assert bad.status_code == 400
+    sandbox.close()
