@@ -11,6 +11,7 @@ import importlib
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 import pytest
@@ -40,6 +41,30 @@ def with_sandbox() -> list[type[Connector]]:
 
 def sandbox_params() -> list[Any]:
     return [pytest.param(cls, id=cls.system) for cls in with_sandbox()]
+
+
+def connectors_where(skip_reason: Callable[[type[Connector]], str | None]) -> list[Any]:
+    """The ``platform`` parameters of a case (indirect): a connector the case does not apply to is skipped at
+    collection, with the reason, so it costs no database and no sandbox."""
+    params = []
+    for cls in with_sandbox():
+        reason = skip_reason(cls)
+        params.append(pytest.param(cls, id=cls.system, marks=[pytest.mark.skip(reason=reason)] if reason else []))
+    return params
+
+
+def undeclared(capability: Capability) -> Callable[[type[Connector]], str | None]:
+    return lambda cls: None if cls.supports(capability) else f"{cls.system} does not declare {capability.value}"
+
+
+@cache
+def static_profile(cls: type[Connector]) -> dict[str, Any]:
+    """The sandbox's profile read through the kit at collection time (what a case may skip on)."""
+    sandbox = load_factory(cls.sandbox_factory)(seed=1, orders=0)
+    try:
+        return {"actions": sandbox.offered_actions(), **sandbox.conformance_profile()}
+    finally:
+        sandbox.close()
 
 
 def load_factory(spec: str) -> Callable[..., Any]:

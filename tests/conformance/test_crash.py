@@ -18,7 +18,8 @@ from ordersync.sync.importer import import_orders
 
 from acceptance.crash import BIN, stored
 
-from .platforms import PUSHES, dispatch_until_settled, outbox_statuses, stored_ids, wait_for
+from .platforms import (PUSHES, connectors_where, dispatch_until_settled, outbox_statuses, stored_ids, undeclared,
+                        wait_for)
 from .test_push import effects, push
 
 
@@ -33,6 +34,7 @@ def kill(victim: subprocess.Popen) -> None:
     victim.wait()
 
 
+@pytest.mark.parametrize("platform", connectors_where(undeclared(Capability.IMPORT_ORDERS)), indirect=True)
 def test_sigkill_mid_import_loses_and_doubles_nothing(hub, hub_config, platform):
     platform.require("create", capability=Capability.IMPORT_ORDERS)
     paged = platform.profile.get("pages") is not False
@@ -59,6 +61,8 @@ def test_sigkill_mid_import_loses_and_doubles_nothing(hub, hub_config, platform)
     assert Counter(stored_ids(hub)) == Counter(first + more)
 
 
+@pytest.mark.parametrize("platform", connectors_where(
+    lambda cls: None if any(cls.supports(c) for c in PUSHES) else f"{cls.system} declares no push"), indirect=True)
 def test_sigkill_mid_dispatch_writes_each_push_once(hub, hub_config, platform):
     declared = [c for c in PUSHES if platform.cls.supports(c)]
     if not declared:

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from ordersync.channels.sdk.capabilities import Capability
@@ -16,11 +17,16 @@ from ordersync.domain.timeutil import utcnow
 from ordersync.sync import importer
 from ordersync.sync.importer import import_orders
 
-from .platforms import stored_ids
+from .platforms import connectors_where, static_profile, stored_ids, undeclared
 
 IMPORT = Capability.IMPORT_ORDERS
+IMPORTING = connectors_where(undeclared(IMPORT))
+PAGING = connectors_where(lambda cls: undeclared(IMPORT)(cls) or (
+    f"the {cls.system} platform hands out all its orders at once: there are no pages to shift"
+    if static_profile(cls).get("pages") is False else None))
 
 
+@pytest.mark.parametrize("platform", IMPORTING, indirect=True)
 def test_first_import_stores_each_order_once_and_a_reimport_changes_nothing(hub, platform):
     platform.require("create", capability=IMPORT)
     ids = platform.create(5)
@@ -38,6 +44,7 @@ def test_first_import_stores_each_order_once_and_a_reimport_changes_nothing(hub,
     assert sorted(stored_ids(hub)) == sorted(ids)
 
 
+@pytest.mark.parametrize("platform", IMPORTING, indirect=True)
 def test_an_order_changed_inside_the_overlap_is_updated_once(hub, platform):
     """Changed 30 s ago, before the last run ended: only the cursor's overlap re-read can see it."""
     platform.require("create", "modify", capability=IMPORT)
@@ -55,6 +62,7 @@ def test_an_order_changed_inside_the_overlap_is_updated_once(hub, platform):
         assert all(part in shown for part in statuses[external_id].split("/")), (statuses[external_id], shown)
 
 
+@pytest.mark.parametrize("platform", PAGING, indirect=True)
 def test_orders_changed_while_paging_are_neither_lost_nor_doubled(hub, platform, monkeypatch):
     """The window shift: each listing call moves an order of the window out of it (it changed just now), so
     an offset paginator's later pages slide; the engine must notice and read the window again."""
@@ -78,6 +86,7 @@ def test_orders_changed_while_paging_are_neither_lost_nor_doubled(hub, platform,
     assert Counter(stored_ids(hub)) == Counter(first + later)
 
 
+@pytest.mark.parametrize("platform", IMPORTING, indirect=True)
 def test_orders_the_platform_deleted_or_hid_break_nothing(hub, platform):
     platform.require("create", "hide", capability=IMPORT)
     settings = platform.small_pages(2)
@@ -92,6 +101,7 @@ def test_orders_the_platform_deleted_or_hid_break_nothing(hub, platform):
     assert Counter(stored_ids(hub)) == Counter(ids + newer[1:])  # what was imported stays, once
 
 
+@pytest.mark.parametrize("platform", IMPORTING, indirect=True)
 def test_a_malformed_order_is_quarantined_with_its_reason_and_the_rest_stored(hub, platform):
     """In a first import (which may be a bulk backfill) and in a later, paged one."""
     platform.require("create", "malformed", capability=IMPORT)

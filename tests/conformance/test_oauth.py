@@ -15,9 +15,11 @@ from ordersync.channels.registry import all_connectors
 from ordersync.sync.connections import load
 from ordersync.sync.importer import import_orders
 
-from .platforms import Platform, stored_ids
+from .platforms import Platform, connectors_where, stored_ids
 
 OAUTH = [cls.system for cls in all_connectors().values() if getattr(cls, "oauth", None)]
+DECLARING = connectors_where(lambda cls: "no registered connector declares OAuth (Connector.oauth)" if not OAUTH
+                             else None if getattr(cls, "oauth", None) else f"{cls.system} does not declare OAuth")
 
 
 def require_oauth(platform: Platform) -> None:
@@ -28,6 +30,7 @@ def require_oauth(platform: Platform) -> None:
     platform.require("create", "expire_token", "revoke_token")
 
 
+@pytest.mark.parametrize("platform", DECLARING, indirect=True)
 def test_an_expired_token_is_refreshed_once_under_concurrent_use(hub, platform):
     require_oauth(platform)
     ids = platform.create(4)
@@ -45,6 +48,7 @@ def test_an_expired_token_is_refreshed_once_under_concurrent_use(hub, platform):
     assert platform.fresh_profile()["token_refreshes"] == refreshes + 1
 
 
+@pytest.mark.parametrize("platform", DECLARING, indirect=True)
 def test_a_revoked_token_marks_the_connection_for_reauthorisation(hub, platform):
     require_oauth(platform)
     ids = platform.create(2)

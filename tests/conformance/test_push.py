@@ -18,7 +18,8 @@ from ordersync.sync.connections import build_connector, load
 from ordersync.sync.importer import import_orders
 from ordersync.sync.stock import correct
 
-from .platforms import PUSHES, TIMEOUT_SECONDS, Platform, dispatch_until_settled, order_id, outbox_statuses
+from .platforms import (PUSHES, TIMEOUT_SECONDS, Platform, dispatch_until_settled, order_id, outbox_statuses,
+                        with_sandbox)
 
 TRACKING = "00340434161094042557"
 MESSAGE = "Ihre Bestellung ist unterwegs - conformance"
@@ -76,7 +77,14 @@ def effects(platform: Platform, capability: Capability, target: dict) -> int:
     return platform.act("effects", capability=capability.value, value=target["value"], **key)["count"]
 
 
-@pytest.mark.parametrize("capability", PUSHES, ids=lambda c: c.value)
+def push_cases() -> list:
+    return [pytest.param(cls, capability, id=f"{cls.system}-{capability.value}",
+                         marks=[] if cls.supports(capability) else
+                         [pytest.mark.skip(reason=f"{cls.system} does not declare {capability.value}")])
+            for cls in with_sandbox() for capability in PUSHES]
+
+
+@pytest.mark.parametrize("platform, capability", push_cases(), indirect=["platform"])
 def test_a_push_reaches_the_platform_once_through_429_5xx_and_timeouts(hub, platform, capability):
     platform.require("create", "view", "effects", capability=capability)
     ids = platform.create(2)

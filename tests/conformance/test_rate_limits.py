@@ -8,9 +8,13 @@ import pytest
 from ordersync.channels.sdk.capabilities import Capability
 from ordersync.sync.importer import import_orders
 
-from .platforms import Platform
+from .platforms import Platform, connectors_where, static_profile
+
+DOCUMENTED = connectors_where(lambda cls: f"the {cls.system} platform documents no rate limit"
+                              if static_profile(cls).get("rate_limit") is None else None)
 
 
+@pytest.mark.parametrize("platform", DOCUMENTED, indirect=True)
 def test_no_request_is_refused_in_steady_state_at_the_documented_limit(hub, platform: Platform):
     if platform.profile.get("rate_limit") is None:
         pytest.skip(f"the {platform.system} platform documents no rate limit")
