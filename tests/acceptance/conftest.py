@@ -9,7 +9,7 @@ from ordersync.channels.sdk.serving import free_port, serve_in_thread
 from ordersync.channels.woocommerce.sandbox import create_sandbox
 from ordersync.config import Config
 from ordersync.store.models import OrderRow
-from ordersync.sync.connections import add_connection
+from ordersync.sync.connections import add_connection, build_connector, load, save_state, webhook_url
 from ordersync.sync.hub import Hub
 from ordersync.web.app import create_app
 
@@ -53,3 +53,13 @@ def web_hub(tmp_path, database_url, hub_config):
 
 def connect(hub: Hub, shop: Shop, name: str = "shop", system: str = "woocommerce", **settings) -> int:
     return add_connection(hub, system, name, shop.settings() | settings)
+
+
+def register_webhooks(hub: Hub, conn: int) -> str:
+    """Register the shop's webhooks as `connections add` does; returns the hub's address for them."""
+    row = load(hub, conn)
+    connector = build_connector(hub, row)
+    connector.register_webhooks()
+    save_state(hub, conn, connector.context.state)
+    connector.close()
+    return webhook_url(hub, row)

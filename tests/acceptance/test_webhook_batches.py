@@ -21,8 +21,7 @@ from ordersync.sync import webhooks
 from ordersync.sync.hub import Hub
 from ordersync.web.app import create_app
 
-from .conftest import connect, order_count, start_shop
-from .test_woocommerce_push_and_webhooks import _register
+from .conftest import connect, order_count, register_webhooks, start_shop
 
 
 class Intake:
@@ -32,7 +31,7 @@ class Intake:
         self.hub, self.shop = hub, shop
         self.announced: list[int] = []
         self.conn = connect(hub, shop)
-        self.url = _register(hub, self.conn)
+        self.url = register_webhooks(hub, self.conn)
         sandbox = shop.sandbox
         self.hook = next(h for h in sandbox.hooks.items.values() if h["topic"] == "order.created")
         self.site = sandbox.site()

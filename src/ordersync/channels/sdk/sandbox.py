@@ -13,8 +13,12 @@ Control API, mounted at ``/_sandbox`` in every sandbox (never subject to faults,
   query, status, fault (``t_end``/``status`` are null while the request is in flight).
 * ``POST /_sandbox/orders`` - simulate buyer activity; the body is vendor-defined (see the vendor's docstring).
 * ``GET|POST /_sandbox/faults`` - read or change the fault plan; body formats in ``FaultPlan.configure``.
-* ``GET  /_sandbox/webhook-deliveries`` - every outbound webhook attempt with headers, body and outcome.
+* ``GET  /_sandbox/webhook-deliveries[?wait=SECONDS]`` - every outbound webhook attempt with headers, body and
+  outcome; with ``wait``, once everything queued has been sent (or the seconds are over).
 * ``POST /_sandbox/reset`` - back to the generated data; ledger, logs, faults and deliveries cleared.
+* ``GET  /_sandbox/conformance`` - the sandbox's conformance profile: which ``CONFORMANCE_ACTIONS`` it offers,
+  and the fault matchers of its order listing and of each push (see ``Sandbox.conformance_profile``).
+* ``POST /_sandbox/conformance/{action}`` - one profile action (see ``Sandbox.conform``); 501 if not offered.
 """
 
 from __future__ import annotations
@@ -330,6 +334,24 @@ class WebhookDispatcher:
             self._client.close()
 
 
+#: what the conformance suite asks of a sandbox, vendor-neutral; ids are the external ids the connector reports
+CONFORMANCE_ACTIONS = {
+    "configure": "{page_size, quick}: list at most page_size records per page; quick: long-running operations "
+                 "(exports, bulk jobs) finish at once instead of reporting 'running' first",
+    "create": "{count, seconds_ago=30, webhook=false}: N ordinary open orders placed that long ago -> {ids}",
+    "modify": "{ids, seconds_ago=0, webhook=false}: change each order visibly, modified that long ago -> {ids}",
+    "hide": "{ids}: the platform deletes or hides the orders from its order listing -> {ids}",
+    "malformed": "{}: one order (changed 30 s ago) the connector must quarantine -> {id, marker, where}: the "
+                 "quarantine entry's ``where`` (raw or reason) holds the marker",
+    "view": "{id} | {sku}: what the platform shows -> {status: [words], tracking: [texts], messages: [texts], "
+            "total, currency} | {stock}",
+    "stockable": "{}: a SKU whose stock the API can set -> {sku}",
+    "effects": "{capability, id | sku}: how many times the platform applied that push -> {count}",
+    "expire_token": "{}: the current OAuth access token stops working -> {}",
+    "revoke_token": "{}: the refresh token is revoked too -> {}",
+}
+
+
 class Sandbox:
     """Base of every vendor sandbox. Subclasses implement ``routes``, ``settings_for`` and
     ``control_orders``, and may refine ``reset_data`` and ``fault_response``."""
@@ -357,6 +379,30 @@ class Sandbox:
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body an injected error or 429 answers with, in the vendor's format."""
         return rule.status, {"content-type": "application/json"}, b'{"error":"injected fault"}'
+
+    # conformance profile ---------------------------------------------------------------------------
+    def conformance_profile(self) -> dict[str, Any]:
+        """What the suite needs to aim faults without knowing the vendor: ``orders_read`` (a fault matcher
+        ``{method, path}`` of the order listing), ``writes`` (capability value -> list of matchers of the
+        requests that carry that push), ``rate_limit`` (the documented limit the sandbox enforces, or None)
+        and ``throttled`` (how many requests it refused for exceeding it)."""
+        return {}
+
+    def offered_actions(self) -> list[str]:
+        return [a for a in CONFORMANCE_ACTIONS
+                if getattr(type(self), f"conform_{a}", None) is not getattr(Sandbox, f"conform_{a}", None)]
+
+    def conform(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Run one profile action; NotImplementedError if this sandbox does not offer it."""
+        if action not in CONFORMANCE_ACTIONS:
+            raise LookupError(f"unknown conformance action {action!r}; known: {', '.join(CONFORMANCE_ACTIONS)}")
+        return getattr(self, f"conform_{action}")(body)
+
+    def _not_offered(self, body: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError(f"the {self.system} sandbox does not offer this conformance action")
+
+    conform_configure = conform_create = conform_modify = conform_hide = conform_malformed = _not_offered
+    conform_view = conform_stockable = conform_effects = conform_expire_token = conform_revoke_token = _not_offered
 
     @property
     def app(self) -> Any:
@@ -465,6 +511,8 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
                 return JSONResponse({"error": str(exc)}, status_code=400)
             except LookupError as exc:
                 return JSONResponse({"error": str(exc)}, status_code=404)
+            except NotImplementedError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=501)
         return endpoint
 
     async def ledger(request: Request) -> Any:
@@ -481,13 +529,23 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
             sandbox.faults.configure(await body_of(request))
 
     async def deliveries(request: Request) -> Any:
+        if request.query_params.get("wait"):  # first let everything queued (held ones too) go out
+            await asyncio.to_thread(sandbox.webhooks.wait_idle, float(request.query_params["wait"]))
         return sandbox.webhooks.deliveries()
 
     async def reset(request: Request) -> Any:
         await asyncio.to_thread(sandbox.reset)
         return {"reset": True}
 
-    return [Route("/ledger", guarded(ledger)), Route("/requests", guarded(requests)),
+    async def profile(request: Request) -> Any:
+        return {"system": sandbox.system, "actions": sandbox.offered_actions(), **sandbox.conformance_profile()}
+
+    async def conform(request: Request) -> Any:
+        return await asyncio.to_thread(sandbox.conform, request.path_params["action"], await body_of(request))
+
+    return [Route("/conformance", guarded(profile)),
+            Route("/conformance/{action}", guarded(conform), methods=["POST"]),
+            Route("/ledger", guarded(ledger)), Route("/requests", guarded(requests)),
             Route("/orders", guarded(orders), methods=["POST"]),
             Route("/faults", guarded(faults), methods=["GET", "POST"]),
             Route("/webhook-deliveries", guarded(deliveries)), Route("/reset", guarded(reset), methods=["POST"])]

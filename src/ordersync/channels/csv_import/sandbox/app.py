@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ...sdk.sandbox import Sandbox
+from .conformance import CsvConformance
 
 HEADER = ("order_number;created_at;channel_status;currency;invoice_first_name;invoice_last_name;invoice_street;"
           "invoice_zip;invoice_city;invoice_country;buyer_email;shipping_cost;item_sku;item_title;"
@@ -61,8 +62,9 @@ class _File:
         return format_datetime(self.modified, usegmt=True)
 
 
-class CsvSandbox(Sandbox):
+class CsvSandbox(CsvConformance, Sandbox):
     system = "csv"
+    header = HEADER
 
     def __init__(self, *, seed: int = 1, orders: int = 100, **options: Any) -> None:
         super().__init__(**options)

@@ -48,6 +48,7 @@ from starlette.routing import Route
 
 from ...sdk.sandbox import FaultRule, Sandbox
 from .bulk import BulkRunner
+from .conformance import ShopifyConformance
 from .cost import CostBucket, Coster
 from . import versions
 from .data import build_order, gid, start_of_day
@@ -73,7 +74,7 @@ def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code, **extra}}
 
 
-class ShopifySandbox(Sandbox):
+class ShopifySandbox(ShopifyConformance, Sandbox):
     """Options: ``bucket_size``/``restore_rate``/``max_query_cost`` (cost throttling; Standard plan by default),
     ``bulk_polls`` (polls a bulk operation stays RUNNING), ``anchor`` (epoch the history ends at),
     ``history_days``, ``webhook_timeout``. The API versions served follow ``now()`` (see versions.py)."""
@@ -90,6 +91,7 @@ class ShopifySandbox(Sandbox):
         self.bucket = CostBucket(bucket_size, restore_rate, max_query_cost)
         self.schema = bind(fresh_schema(), MUTATIONS)
         self.bulk = BulkRunner(self, bulk_polls)
+        self.initial_bulk_polls = bulk_polls
         self.access_token = f"shpat_sandbox{seed:04d}0000000000000000"
         self.api_secret = f"shpss_sandbox{seed:04d}secret000000000000"
         self.domain = f"ordersync-sandbox-{seed}.myshopify.com"
@@ -108,6 +110,8 @@ class ShopifySandbox(Sandbox):
 
     def reset_data(self) -> None:
         self.store.load()
+        self.store.page_cap = None
+        self.bulk.polls = self.initial_bulk_polls
         self.bulk.reset()
         self.bucket.reset()
 
@@ -180,7 +184,11 @@ class ShopifySandbox(Sandbox):
         if operation is None:
             return 200, {"errors": [_error("An operation name is required", "GRAPHQL_VALIDATION_FAILED")]}
         op_name = operation.name.value if operation.name else ""
-        rule = self.faults.take(("error", "rate_limit"), "POST", f"{path}#{op_name}")
+        rule = self.faults.take(("error", "rate_limit", "delay"), "POST", f"{path}#{op_name}")
+        if rule is not None and rule.kind == "delay":  # a slow answer to one operation (this runs in a thread)
+            if rule.phase == "before":
+                time.sleep(rule.seconds)
+                rule = None
         if rule is not None and rule.phase == "before":
             return self._fault(rule)
         variables = payload.get("variables") or {}
@@ -205,7 +213,9 @@ class ShopifySandbox(Sandbox):
         actual = coster.actual(operation, result.data) if result.data is not None else requested
         self.bucket.refund(requested - actual)
         self.bucket.record("charged", actual)
-        if rule is not None:  # phase "after": the effect happened, the client sees the fault
+        if rule is not None and rule.kind == "delay":  # phase "after": the effect happened, the answer is late
+            time.sleep(rule.seconds)
+        elif rule is not None:  # phase "after": the effect happened, the client sees the fault
             return self._fault(rule)
         body: dict[str, Any] = {"data": result.data}
         if result.errors:

@@ -83,6 +83,7 @@ class ShopStore:
         self.seed, self.n_orders, self.n_products = seed, orders, products
         self.anchor, self.history_days = anchor, history_days
         self.lock = threading.RLock()
+        self.page_cap: int | None = None
         self.load()
 
     def load(self) -> None:
@@ -168,6 +169,8 @@ class ShopStore:
              reverse: bool = False) -> tuple[list[tuple[tuple[Any, ...], dict[str, Any]]], bool]:
         """(key, object) pairs of one page and whether more follow; ``first`` None = everything (bulk)."""
         terms = parse_search(query)
+        if first is not None and kind == "orders" and self.page_cap:  # conformance profile: small pages
+            first = min(first, self.page_cap)
         with self.lock:
             keys, objs = self._listing(kind, sort_key)
             order = range(len(keys) - 1, -1, -1) if reverse else range(len(keys))

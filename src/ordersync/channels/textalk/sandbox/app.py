@@ -34,6 +34,7 @@ from starlette.routing import Route
 
 from ...sdk.sandbox import FaultRule, Sandbox
 from . import rpc
+from .conformance import TextalkConformance
 from .data import ITEM_UID_BASE, ORDER_UID_BASE, build_order, iso, token_for, webshop_for
 
 PATH = "/backend/jsonrpc/v1/"
@@ -60,7 +61,7 @@ def _merge(target: dict, patch: dict) -> None:
             target[key] = value
 
 
-class TextalkSandbox(Sandbox):
+class TextalkSandbox(TextalkConformance, Sandbox):
     system = "textalk"
 
     def __init__(self, *, seed: int = 1, orders: int = 100, carts: int = 0, history_days: int = 120,

@@ -28,6 +28,7 @@ from typing import Any
 
 from ...sdk.sandbox import FaultRule, Sandbox
 from .auth import Authenticator
+from .conformance import WooConformance
 from .data import STATUSES, Sellable, build_order, keys_for
 from .params import ORDER_UPDATE, WCError, validate
 from .refunds import RefundBook
@@ -55,7 +56,7 @@ def _merge(target: dict, patch: dict) -> None:
             target[key] = value
 
 
-class WooSandbox(Sandbox):
+class WooSandbox(WooConformance, Sandbox):
     """A WooCommerce REST API v3 at ``/wp-json/wc/v3``. Options: ``https_offload`` (treat every request as
     HTTPS, as WordPress behind a TLS proxy does: Basic auth accepted, OAuth signed over https://),
     ``page_limit`` (per_page maximum, 100 in WordPress), ``catalog_seed`` (share one catalogue between
@@ -92,6 +93,7 @@ class WooSandbox(Sandbox):
         return build_routes(self)
 
     def reset_data(self) -> None:
+        self.page_cap = None
         self.store.load()
         self.hooks.reset()
         self.auth.reset()
