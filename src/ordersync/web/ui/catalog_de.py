@@ -498,6 +498,21 @@ DE: dict[str, str] = {
     "Refunds": "Erstattungen",
     # webhook health (issue 16)
     "webhooks inactive": "Webhooks inaktiv",
+    # OAuth 2 consent (routes_oauth)
+    "Needs re-authorisation": "Neu autorisieren nötig",
+    "The platform no longer accepts ordersync’s access. Imports and pushes wait (nothing is lost) until you "
+    "authorise the connection again.":
+        "Die Plattform akzeptiert den Zugriff von ordersync nicht mehr. Importe und Übertragungen warten "
+        "(nichts geht verloren), bis du die Verbindung neu autorisierst.",
+    "Authorise again": "Neu autorisieren",
+    "This connection is not authorised on a consent page.":
+        "Diese Verbindung wird nicht über eine Zustimmungsseite autorisiert.",
+    "The platform did not grant access ({error}). Start the authorisation again.":
+        "Die Plattform hat den Zugriff nicht erlaubt ({error}). Starte die Autorisierung erneut.",
+    "The authorisation could not be completed: {reason}":
+        "Die Autorisierung konnte nicht abgeschlossen werden: {reason}",
+    "{name} is authorised. The next import starts within a few seconds.":
+        "{name} ist autorisiert. Der nächste Import beginnt in wenigen Sekunden.",
     "The shop delivers to this registered address, but this hub now has the address {url}. If the hub moved, "
     "register the webhooks again.":
         "Der Shop liefert an diese registrierte Adresse, dieser Hub hat aber jetzt die Adresse {url}. Ist der Hub "
