@@ -3,10 +3,11 @@
 Authorize endpoint (redirects back with a code), token endpoint with the authorization-code (PKCE S256
 checked), client-credentials and refresh-token grants, access tokens that expire after ``ttl`` seconds,
 optional refresh-token rotation (the old refresh token stops working), and ``GET /api/me``, which answers 401
-for an unknown or expired token. It imports nothing from the connector that uses it.
+for an unknown or expired token (sent as ``Authorization: Bearer`` or, as Amazon's APIs take it,
+``x-amz-access-token``). Clients authenticate with HTTP Basic or with id and secret in the form body. It imports nothing from the connector that uses it.
 
 Control (``POST /_sandbox/orders``): ``{"action": "configure", "ttl": 2, "rotate": true}``,
-``{"action": "revoke"}`` (every refresh token and access token is voided), ``{"action": "expire"}`` (every
+``{"action": "grant_refresh_token", "token": "..."}``, ``{"action": "revoke"}`` (every refresh token and access token is voided), ``{"action": "expire"}`` (every
 access token expires now), ``{"action": "state"}`` (counts, for tests).
 """
 
@@ -56,6 +57,8 @@ class OAuthSandbox(Sandbox):
             elif action == "revoke":
                 self.refresh.clear()
                 self.access.clear()
+            elif action == "grant_refresh_token":  # as a seller's self-authorisation in the vendor's console
+                self.refresh.add(str(body["token"]))
             elif action == "expire":
                 self.access = dict.fromkeys(self.access, 0.0)
             elif action != "state":
@@ -127,7 +130,7 @@ class OAuthSandbox(Sandbox):
 
     async def me(self, request: Request) -> Response:
         header = request.headers.get("authorization", "")
-        token = header[7:] if header.lower().startswith("bearer ") else ""
+        token = header[7:] if header.lower().startswith("bearer ") else request.headers.get("x-amz-access-token", "")
         with self._lock:
             expiry = self.access.get(token)
         if expiry is None or expiry <= time.monotonic():
