@@ -30,7 +30,12 @@ CLI_BINDING = "cli"
 
 
 class ConsentRejected(HubError):
-    """The callback cannot be accepted (unknown, reused, expired or foreign state; refused code)."""
+    """The callback cannot be accepted (unknown, reused, expired or foreign state; refused code). ``reason``
+    is a fixed sentence (the web app translates it), ``detail`` the platform's own words if any."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason, self.detail = reason, detail
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ def finish(hub: Hub, system: str, state: str, code: str, *, binding: str) -> Cal
     try:
         tokens = endpoint.authorization_code(code, uri, verifier)
     except ChannelError as exc:
-        raise ConsentRejected(f"the platform did not accept the authorisation: {exc}") from None
+        raise ConsentRejected("the platform did not accept the authorisation", str(exc)) from None
     finally:
         endpoint.close()
     store_authorisation(hub, connection_id, tokens)

@@ -47,6 +47,7 @@ def callback(system: str, state: str = "", code: str = "", error: str = "", page
     try:
         done = oauth_consent.finish(page.hub, system, state, code, binding=binding(page))
     except oauth_consent.ConsentRejected as exc:
-        raise UIError(400, "The authorisation could not be completed: {reason}", reason=str(exc)) from None
+        reason = page.t(exc.reason) + (f" ({exc.detail})" if exc.detail else "")
+        raise UIError(400, "The authorisation could not be completed: {reason}", reason=reason) from None
     page.flash("{name} is authorised. The next import starts within a few seconds.", name=done.name)
     return redirect(f"/settings/shops/{done.connection_id}")

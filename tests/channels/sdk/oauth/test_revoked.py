@@ -31,6 +31,14 @@ def _cli_list(hub, monkeypatch) -> list[dict]:
     return json.loads(result.output)
 
 
+def _german(hub) -> Browser:
+    user = accounts.create_user(hub, "inhaber@a.example", PASSWORD, "owner", account_name="A")
+    accounts.set_locale(hub, user.id, "de")
+    browser = Browser(create_app(hub))
+    browser.login("inhaber@a.example")
+    return browser
+
+
 def test_revoked_needs_reauthorisation_until_consent(hub, provider, monkeypatch):
     sandbox, base_url = provider
     accounts.create_user(hub, "owner@a.example", PASSWORD, "owner", account_name="A")
@@ -65,6 +73,7 @@ def test_revoked_needs_reauthorisation_until_consent(hub, provider, monkeypatch)
     assert "needs re-authorisation" in plain
     assert "Needs re-authorisation" in browser.get("/settings/shops").text
     assert "Authorise again" in browser.get(f"/settings/shops/{conn_id}").text
+    assert "Neu autorisieren nötig" in _german(hub).get("/settings/shops").text
 
     # a push waits pending, unsent and uncounted; the next poll is skipped quietly
     now = utcnow()
@@ -102,5 +111,11 @@ def test_callback_with_foreign_or_bad_state_is_a_400_page(hub, provider, connect
         assert page.status_code == 400, (query, page.status_code)
         assert "authoris" in page.text
     assert conns.load(hub, connection).auth_problem is None
+    user = accounts.create_user(hub, "inhaber@a.example", PASSWORD, "owner", account_name="A")
+    accounts.set_locale(hub, user.id, "de")
+    german = Browser(create_app(hub))
+    german.login("inhaber@a.example")
+    page = german.get(f"/oauth/callback/oauthdemo?state={state}&code={code}")
+    assert page.status_code == 400 and "in einer anderen Sitzung" in page.text
     assert oauth_consent.finish(hub, "oauthdemo", state, code, binding="someone else's session").connection_id \
         == connection  # the foreign attempts did not use the state up
