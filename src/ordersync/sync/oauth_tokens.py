@@ -102,12 +102,24 @@ class DbTokenStore:
                     ConnectionTokens.connection_id == self.connection_id,
                     (ConnectionTokens.lock_until.is_(None)) | (ConnectionTokens.lock_until < now))
                     .values(lock_owner=owner, lock_until=now + LOCK_TTL)).rowcount == 1
-            if got:
+            if got or self._take_over_from_dead(owner):
                 return
             if time.monotonic() > deadline:
                 raise TransientError(f"connection {self.connection_id}: another worker is still refreshing "
                                      "its OAuth token; try again later")
             time.sleep(0.05)
+
+
+    def _take_over_from_dead(self, owner: str) -> bool:
+        """A holder on this host whose process is gone (killed mid-refresh) does not make others wait its TTL."""
+        with self.hub.db.session() as s:
+            holder = s.scalar(select(ConnectionTokens.lock_owner)
+                              .where(ConnectionTokens.connection_id == self.connection_id))
+            if not leases.owner_is_dead(holder):
+                return False
+            return s.execute(update(ConnectionTokens).where(ConnectionTokens.connection_id == self.connection_id,
+                                                            ConnectionTokens.lock_owner == holder)
+                             .values(lock_owner=owner, lock_until=utcnow() + LOCK_TTL)).rowcount == 1
 
 
 def _ensure_row(s: Session, connection_id: int) -> None:

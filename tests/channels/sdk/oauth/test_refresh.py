@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from ordersync.channels import registry
 from ordersync.channels.sdk.oauth2 import TokenSet
@@ -203,3 +204,27 @@ def test_client_credentials_and_pasted_refresh_token(hub, provider):
     finally:
         connector.close()
     assert token_calls(sandbox, "client_credentials") == 2
+
+
+def test_sqlite_lease_of_a_dead_refresher_is_taken_over(hub, provider, connection):
+    """A worker killed mid-refresh leaves its lease; the next one on this host takes it over at once."""
+    import socket
+
+    from sqlalchemy import update as sql_update
+
+    from ordersync.store.models import ConnectionTokens
+
+    if hub.db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's row lock ends with the dead worker's connection; no lease to take over")
+    sandbox, _ = provider
+    _authorised(hub, connection)
+    _expired(hub, connection)
+    with hub.db.session() as s:
+        s.execute(sql_update(ConnectionTokens).where(ConnectionTokens.connection_id == connection)
+                  .values(lock_owner=f"{socket.gethostname()}:999999:1", lock_until=utcnow() + timedelta(hours=1)))
+    connector = _connector(hub, connection)
+    try:
+        assert connector.me() == {"shop": "demo"}
+    finally:
+        connector.close()
+    assert token_calls(sandbox) == 1
