@@ -16,6 +16,7 @@ from ordersync.store.models import OutboxEntry
 from ordersync.sync import connections as conns
 from ordersync.sync import dispatcher, oauth_consent
 from ordersync.sync.importer import import_orders
+from ordersync.sync.oauth_tokens import DbTokenStore
 from ordersync.web.app import create_app
 
 from web.conftest import PASSWORD, Browser
@@ -119,3 +120,25 @@ def test_callback_with_foreign_or_bad_state_is_a_400_page(hub, provider, connect
     assert page.status_code == 400 and "in einer anderen Sitzung" in page.text
     assert oauth_consent.finish(hub, "oauthdemo", state, code, binding="someone else's session").connection_id \
         == connection  # the foreign attempts did not use the state up
+
+
+def test_wizard_with_a_pasted_refresh_token_keeps_the_rotated_one(hub, provider):
+    """Saving in the wizard tests the connection, which refreshes; on a rotating platform the pasted token is
+    void afterwards, so the saved connection keeps the tokens the test got."""
+    sandbox, base_url = provider
+    sandbox.control_orders({"action": "configure", "rotate": True})
+    sandbox.control_orders({"action": "grant_refresh_token", "token": "pasted-1"})
+    accounts.create_user(hub, "owner@a.example", PASSWORD, "owner", account_name="A")
+    browser = Browser(create_app(hub))
+    browser.login("owner@a.example")
+    browser.get("/settings/shops/new/oauthdemo")
+    form = {f"s_{k}": v for k, v in sandbox.settings_for(base_url).items()} | {"s_refresh_token": "pasted-1"}
+    saved = browser.post("/settings/shops/new/oauthdemo", {"name": "Private", **form})
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/settings/shops/"), saved.text
+    conn_id = conns.list_connections(hub, "A")[0].id
+    assert conns.load(hub, conn_id).auth_problem is None
+    kept = DbTokenStore(hub, conn_id).load()
+    assert kept.refresh_token and kept.refresh_token != "pasted-1"
+    sandbox.control_orders({"action": "expire"})  # the next import must refresh with the kept token
+    result = import_orders(hub, conn_id)
+    assert not result.error and not result.skipped and conns.load(hub, conn_id).auth_problem is None
