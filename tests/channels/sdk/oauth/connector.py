@@ -9,7 +9,8 @@ from ordersync.channels.sdk.connector import Connector
 from ordersync.channels.sdk.guide import GuideStep
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, OAuth2
-from ordersync.channels.sdk.records import ConnectionTestResult, OrderPage, Window
+from ordersync.channels.sdk.records import ConnectionTestResult, OrderPage, PushResult, Window
+from ordersync.domain import StockUpdate
 from ordersync.channels.sdk.settings import SettingField, SettingsSchema
 
 
@@ -17,7 +18,7 @@ class OAuthDemo(Connector):
     system = "oauthdemo"
     display_name = "OAuth demo"
     group = "shop"
-    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL),)
+    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL), declare(Capability.SET_STOCK, Mode.API))
     settings_schema = SettingsSchema((
         SettingField("base_url", "Shop URL", type="url"),
         SettingField("client_id", "Client ID"),
@@ -47,3 +48,8 @@ class OAuthDemo(Connector):
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
         self.me()
         yield OrderPage()
+
+    def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
+        return [PushResult(detail=str(self.http.request("PUT", f"/api/stock/{u.product_external_id}",
+                                                        json={"quantity": u.quantity}).json()))
+                for u in updates]

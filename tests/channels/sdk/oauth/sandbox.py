@@ -67,7 +67,7 @@ class OAuthSandbox(Sandbox):
 
     def routes(self) -> list[Route]:
         return [Route("/oauth/authorize", self.authorize), Route("/oauth/token", self.token, methods=["POST"]),
-                Route("/api/me", self.me)]
+                Route("/api/me", self.me), Route("/api/stock/{product}", self.stock, methods=["PUT"])]
 
     async def authorize(self, request: Request) -> Response:
         q = request.query_params
@@ -128,11 +128,22 @@ class OAuthSandbox(Sandbox):
         self.ledger.record(f"token.{grant}", method="POST", path="/oauth/token")
         return JSONResponse(answer)
 
-    async def me(self, request: Request) -> Response:
+    def _authorised(self, request: Request) -> bool:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else request.headers.get("x-amz-access-token", "")
         with self._lock:
             expiry = self.access.get(token)
-        if expiry is None or expiry <= time.monotonic():
+        return expiry is not None and expiry > time.monotonic()
+
+    async def me(self, request: Request) -> Response:
+        if not self._authorised(request):
             return JSONResponse({"error": "invalid_token"}, status_code=401)
         return JSONResponse({"shop": "demo"})
+
+    async def stock(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return JSONResponse({"error": "invalid_token"}, status_code=401)
+        body = await request.json()
+        self.ledger.record("stock.set", method="PUT", path=request.url.path,
+                           resource_id=request.path_params["product"], body=body)
+        return JSONResponse({"quantity": body.get("quantity")})

@@ -228,3 +228,26 @@ def test_sqlite_lease_of_a_dead_refresher_is_taken_over(hub, provider, connectio
     finally:
         connector.close()
     assert token_calls(sandbox) == 1
+
+
+def test_a_dispatch_refreshes_through_the_same_store(hub, provider, connection):
+    """The outbox's push finds the token expired: one refresh, saved for the import that follows."""
+    import json
+
+    from ordersync.store.models import OutboxEntry
+    from ordersync.sync import dispatcher
+    from ordersync.sync.importer import import_orders
+
+    sandbox, _ = provider
+    _authorised(hub, connection)
+    _expired(hub, connection)
+    now = utcnow()
+    with hub.db.session() as s:
+        account_id = conns.load(hub, connection).account_id
+        s.add(OutboxEntry(account_id=account_id, connection_id=connection, kind="stock",
+                          payload=json.dumps({"product_external_id": "P1", "quantity": 7}), status="pending",
+                          attempts=0, next_attempt_at=now, created_at=now, updated_at=now))
+    assert dispatcher.dispatch(hub, connection).sent == 1
+    assert not import_orders(hub, connection).error
+    assert token_calls(sandbox) == 1
+    assert [e["resource_id"] for e in sandbox.ledger.entries("stock.set")] == ["P1"]

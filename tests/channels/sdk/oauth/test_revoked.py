@@ -80,7 +80,7 @@ def test_revoked_needs_reauthorisation_until_consent(hub, provider, monkeypatch)
     now = utcnow()
     with hub.db.session() as s:
         s.add(OutboxEntry(account_id=row.account_id, connection_id=conn_id, kind="stock",
-                          payload=json.dumps({"sku": "A", "quantity": 3}), status="pending", attempts=0,
+                          payload=json.dumps({"product_external_id": "A", "quantity": 3}), status="pending", attempts=0,
                           next_attempt_at=now, created_at=now, updated_at=now))
     sent_before = len(sandbox.requests.entries())
     outcome = dispatcher.dispatch(hub, conn_id)
@@ -100,6 +100,8 @@ def test_revoked_needs_reauthorisation_until_consent(hub, provider, monkeypatch)
     assert "Needs re-authorisation" not in browser.get("/settings/shops").text
     assert _cli_list(hub, monkeypatch)[0]["auth_problem"] is None
     assert not import_orders(hub, conn_id).error
+    assert dispatcher.dispatch(hub, conn_id).sent == 1  # the push that waited goes out now, once
+    assert [e["body"] for e in sandbox.ledger.entries("stock.set")] == [{"quantity": 3}]
 
 
 def test_callback_with_foreign_or_bad_state_is_a_400_page(hub, provider, connection):
