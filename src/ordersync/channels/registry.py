@@ -51,7 +51,7 @@ def validate(cls: object) -> None:
     """Raise InvalidConnector listing every declaration problem of ``cls``; return None when it is sound."""
     if not (isinstance(cls, type) and issubclass(cls, Connector)):
         raise InvalidConnector(f"{cls!r} is not a subclass of ordersync.channels.sdk.connector.Connector")
-    errors = [*_check_identity(cls), *_check_capabilities(cls), *_check_settings_and_guide(cls)]
+    errors = [*_check_identity(cls), *_check_capabilities(cls), *_check_settings_and_guide(cls), *_check_oauth(cls)]
     if errors:
         raise InvalidConnector(f"connector {cls.__module__}.{cls.__qualname__}: " + "; ".join(errors))
 
@@ -99,6 +99,17 @@ def _check_settings_and_guide(cls: type[Connector]) -> list[str]:
     for step in steps:
         errors += [f"guide step {step.title!r} names unknown setting {n!r}" for n in step.settings if n not in known]
     return errors
+
+
+def _check_oauth(cls: type[Connector]) -> list[str]:
+    from .sdk.oauth2 import OAuth2
+
+    decl = getattr(cls, "oauth", None)
+    if decl is None:
+        return []
+    if not isinstance(decl, OAuth2):
+        return ["oauth must be an sdk.oauth2.OAuth2 declaration or None"]
+    return decl.problems()
 
 
 @cache

@@ -58,6 +58,8 @@ def add(system: str, name: str, set_: list[str] = typer.Option([], "--set", help
     conn_id = conns.add_connection(hub, system, name, _parse_sets(set_), account=account,
                                    poll_interval=poll_interval)
     row = conns.load(hub, conn_id)
+    if _consent_first(hub, conn_id, row.system, name):
+        return
     connector = conns.build_connector(hub, row)
     try:
         if not no_test:
@@ -88,11 +90,12 @@ def list_(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT)
                                     "last_error": c.last_error, "webhooks": _webhooks_word(c),
                                     "webhooks_problem": c.webhooks_problem,
                                     "webhook_url": c.registered_webhook_url or None,
-                                    "webhook_delay_seconds": c.webhook_delay_median} for c in items]))
+                                    "webhook_delay_seconds": c.webhook_delay_median,
+                                    "auth_problem": c.auth_problem} for c in items]))
         return
     table = Table("id", "name", "system", "state", "last success", "last error", "webhooks")
     for c in items:
-        table.add_row(str(c.id), c.name, c.system, "paused" if c.paused else "active",
+        table.add_row(str(c.id), c.name, c.system, _state_word(c),
                       c.last_success_at.strftime("%Y-%m-%d %H:%M:%S") if c.last_success_at else "never",
                       (c.last_error or "")[:60], _webhooks_word(c))
     out.print(table)
@@ -143,6 +146,67 @@ def test(name: str, account: str = ACCOUNT) -> None:
         raise HubError(f"the connection works, but webhooks are inactive in the shop: {'; '.join(health.problems)}. "
                        "The next poll re-activates them; until then orders arrive by polling only")
     out.print(f"ok: {result.message}" + ("; webhooks active" if health is not None else ""))
+
+
+def _state_word(c: ConnectionInfo) -> str:
+    if c.auth_problem:
+        return "needs re-authorisation (Neu autorisieren nötig)"
+    return "paused" if c.paused else "active"
+
+
+def _consent_first(hub, conn_id: int, system: str, name: str) -> bool:
+    """A platform with a consent page and no pasted refresh token: the connection waits for consent."""
+    from ..sync import connections as conns
+    from ..sync import oauth_consent
+
+    decl = conns.get_connector(system).oauth
+    settings = conns.settings_of(hub, conns.load(hub, conn_id))
+    if decl is None or not decl.consent or (decl.refresh_token_setting and settings.get(decl.refresh_token_setting)):
+        return False
+    oauth_consent.needs_consent(hub, conn_id)
+    out.print(f"added connection {name!r} (id {conn_id}, {system}); it waits for your consent.")
+    _print_consent(hub, conn_id, name)
+    return True
+
+
+def _print_consent(hub, conn_id: int, name: str) -> None:
+    from ..sync import oauth_consent
+
+    url = oauth_consent.begin(hub, conn_id, binding=oauth_consent.CLI_BINDING)
+    out.print("Open this address, sign in on the platform and allow access:")
+    out.print(url, soft_wrap=True)
+    out.print(f"Then copy the address your browser was sent back to and run:\n"
+              f"  ordersync connections authorize {name!r} --callback 'ADDRESS'")
+
+
+@connections_app.command("authorize")
+def authorize(name: str,
+              callback: str = typer.Option("", "--callback", help="the address the platform sent you back to"),
+              code: str = typer.Option("", "--code", help="the code from that address (with --state)"),
+              state: str = typer.Option("", "--state", help="the state from that address"),
+              refresh_token: str = typer.Option("", "--refresh-token", help="a refresh token you got elsewhere"),
+              account: str = ACCOUNT) -> None:
+    """Authorise an OAuth connection (again): print the consent address, or store what it gave back."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from ..sync import connections as conns
+    from ..sync import oauth_consent
+
+    hub = _hub()
+    with hub.db.session() as s:
+        row = conns.find(s, hub, name, account)
+    if refresh_token:
+        oauth_consent.store_refresh_token(hub, row.id, refresh_token)
+        out.print(f"stored the refresh token; {row.name!r} is authorised")
+        return
+    if callback:
+        query = parse_qs(urlsplit(callback).query)
+        code, state = (query.get("code") or [""])[0], (query.get("state") or [""])[0]
+    if code or state:
+        oauth_consent.finish(hub, row.system, state, code, binding=oauth_consent.CLI_BINDING)
+        out.print(f"{row.name!r} is authorised")
+        return
+    _print_consent(hub, row.id, row.name)
 
 
 def _webhooks_word(c: ConnectionInfo) -> str:

@@ -29,6 +29,7 @@ class ConnectionHealth:
     next_poll_at: datetime | None
     webhooks_problem: str | None = None  # what the shop has switched off (None: active, or none registered)
     webhook_delay_median: float | None = None  # seconds from an order's change to its webhook's arrival
+    auth_problem: str | None = None  # OAuth: why the seller must authorise the connection again
 
 
 def _describe(system: str) -> tuple[str, str]:
@@ -65,5 +66,5 @@ def connection_health(hub: Hub, account_id: int) -> list[ConnectionHealth]:
                 c.id, c.name, c.system, display, group, c.paused, c.last_success_at, lags.get(c.id),
                 c.last_error, outbox.get((c.id, "pending"), 0) + outbox.get((c.id, "sending"), 0),
                 outbox.get((c.id, "dead"), 0), orders.get(c.id, 0), c.next_poll_at,
-                c.webhooks_problem, c.webhook_delay_median))
+                c.webhooks_problem, c.webhook_delay_median, c.auth_problem))
         return out

@@ -72,12 +72,43 @@ class Connection(Base):
     webhooks_problem: Mapped[str | None] = mapped_column(Text)
     webhooks_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     webhook_delays: Mapped[str | None] = mapped_column(Text)  # JSON list of the latest delays in seconds
+    # OAuth 2 (sync.oauth_tokens): why the seller must authorise the connection (again), e.g. a refresh token
+    # the platform revoked; None while its tokens work. Polls and pushes wait while it is set.
+    auth_problem: Mapped[str | None] = mapped_column(Text)
+    auth_problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def webhook_delay_median(self) -> float | None:
         """The median of the kept delays (at most 51), worked out when read rather than stored beside them."""
         kept = json.loads(self.webhook_delays or "[]")
         return statistics.median(kept) if kept else None
+
+
+class ConnectionTokens(Base):
+    """A connection's OAuth 2 tokens (Fernet token of access + refresh token, written together) and the lease
+    that lets one worker at a time refresh them (SQLite; PostgreSQL locks the row)."""
+
+    __tablename__ = "connection_tokens"
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    tokens: Mapped[str | None] = mapped_column(Text)
+    lock_owner: Mapped[str | None] = mapped_column(String(100))
+    lock_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OAuthState(Base):
+    """One consent round trip: the state parameter (stored hashed), bound to who started it, single use."""
+
+    __tablename__ = "oauth_states"
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), index=True)
+    binding: Mapped[str] = mapped_column(String(64))  # hash of the web session's binding value, or "cli"
+    verifier: Mapped[str | None] = mapped_column(Text)  # Fernet token of the PKCE code verifier
+    redirect_uri: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Cursor(Base):

@@ -41,6 +41,7 @@ class ConnectionInfo:
     webhook_delay_median: float | None = None  # seconds from an order's change to its webhook's arrival
     webhook_delay_samples: int = 0
     has_webhooks: bool = False  # registered (an older registration may not have stored its address yet)
+    auth_problem: str | None = None  # why the seller must authorise the connection (again); None: fine
 
     @property
     def webhook_url_mismatch(self) -> bool:
@@ -114,7 +115,7 @@ def info(hub: Hub, row: Connection) -> ConnectionInfo:
                           webhooks_problem=row.webhooks_problem, webhooks_checked_at=row.webhooks_checked_at,
                           webhook_delay_median=row.webhook_delay_median,
                           webhook_delay_samples=len(json.loads(row.webhook_delays or "[]")),
-                          has_webhooks=bool(state.get("webhooks")))
+                          has_webhooks=bool(state.get("webhooks")), auth_problem=row.auth_problem)
 
 
 def registered_webhook_url(state: dict[str, Any]) -> str:
@@ -134,6 +135,10 @@ def build_connector(hub: Hub, row: Connection) -> Connector:
     cls = _connector_class(row.system)
     ctx = ConnectorContext(connection_id=row.id, webhook_url=webhook_url(hub, row),
                            state=hub.secrets.open(row.state))
+    if cls.oauth is not None:
+        from .oauth_tokens import DbTokenStore
+
+        ctx.tokens = DbTokenStore(hub, row.id)
     return cls(settings_of(hub, row), ctx)
 
 

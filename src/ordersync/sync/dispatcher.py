@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, insert, select, update
 
 from ..channels.sdk.errors import ChannelError, RateLimited
+from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import OrderState, Shipment, StockUpdate
 from ..domain.timeutil import utcnow
@@ -168,6 +169,10 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
     entries = [e for e in entries if e.kind != mail_notices.KIND]
     if not entries:
         return
+    if conn.auth_problem:  # OAuth grant revoked: the entries wait, unsent and uncounted, for re-authorisation
+        _release(hub, entries)
+        result.waiting += len(entries)
+        return
     connector = connections.build_connector(hub, conn)
     try:
         stock = [e for e in entries if e.kind == "stock"]
@@ -192,6 +197,13 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
                 _settle(hub, entry, outcome, started, result)
     finally:
         connector.close()
+
+
+def _release(hub: Hub, entries: list[OutboxEntry]) -> None:
+    with hub.db.session() as s:
+        s.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]),
+                                            OutboxEntry.status == "sending")
+                  .values(status="pending", lease_until=None))
 
 
 def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult:
@@ -228,6 +240,10 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
             values |= {"status": "done", "last_error": None,
                        "result": "already done" if outcome.already_done else (outcome.detail or "ok")}
             result.sent += 1
+        elif isinstance(outcome, ReauthorizationNeeded):  # kept, not counted: sent once re-authorised
+            values |= {"status": "pending", "last_error": error, "attempts": entry.attempts,
+                       "next_attempt_at": now + timedelta(seconds=BASE_DELAY)}
+            result.waiting += 1
         elif entry.coalesce_key and _superseded(s, entry):
             values |= {"status": "superseded", "last_error": error}  # a newer value will be sent instead
         elif isinstance(outcome, ChannelError) and outcome.retryable and attempts < MAX_ATTEMPTS:

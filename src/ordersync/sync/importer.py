@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 
 from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import ChannelError
+from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from ..channels.sdk.cleantext import clean_record
 from ..channels.sdk.records import OrderPage, Quarantined, Window
 from ..domain.codec import dumps
@@ -162,6 +163,12 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
     row = connections.load(hub, connection_id)
     result = ImportResult(row.name)
     owner = leases.owner_id()
+    if row.auth_problem:  # OAuth grant revoked: wait quietly for the seller's re-authorisation
+        result.skipped = f"needs re-authorisation: {row.auth_problem}"
+        with hub.db.session() as s:
+            s.execute(update(Connection).where(Connection.id == connection_id)
+                      .values(next_poll_at=utcnow() + timedelta(seconds=row.poll_interval)))
+        return result
     if not leases.acquire(hub, connection_id, owner):
         result.skipped = "another sync of this connection is running"
         return result
@@ -209,6 +216,12 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
                    unchanged=result.unchanged, quarantined=result.quarantined,
                    lag_seconds=lag_seconds(position, now),
                    error="window kept shifting while paged; cursor held back" if shifted else None)
+        return result
+    except ReauthorizationNeeded as exc:  # the token store marked the connection; the run says why it stopped
+        result.skipped = f"needs re-authorisation: {exc}"
+        if run_id is not None:
+            finish_run(hub, run_id, error=result.skipped, fetched=result.fetched, created=result.created,
+                       updated=result.updated, unchanged=result.unchanged, quarantined=result.quarantined)
         return result
     except ChannelError as exc:
         result.error = f"{type(exc).__name__}: {exc}"

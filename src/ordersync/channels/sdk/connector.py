@@ -39,6 +39,9 @@ class ConnectorContext:
     connection_id: int = 0
     webhook_url: str = ""
     state: dict[str, Any] = field(default_factory=dict)
+    #: where OAuth 2 tokens live (an ``sdk.oauth2.TokenStore``; the engine's is encrypted and shared by all
+    #: workers); None outside the engine, where ``oauth_auth`` keeps them in memory
+    tokens: Any = None
 
 
 class Connector:
@@ -61,6 +64,8 @@ class Connector:
     webhook_reply: ClassVar[Any] = None
     #: notifications come from a queue the hub polls, not from webhooks (sdk.pull_queue.PullQueue)
     notification_queue: ClassVar[Any] = None
+    #: OAuth 2 of the platform (``sdk.oauth2.OAuth2``), or None when it uses keys or passwords
+    oauth: ClassVar[Any] = None
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)
@@ -69,6 +74,12 @@ class Connector:
     @classmethod
     def supports(cls, capability: Capability) -> bool:
         return any(d.capability is capability for d in cls.capabilities)
+
+    def oauth_auth(self) -> Any:
+        """The authenticator for ``ChannelHTTP(..., auth=self.oauth_auth())`` from the ``oauth`` declaration."""
+        from .oauth2_auth import OAuth2Auth
+
+        return OAuth2Auth(self.oauth, self.settings, self.context.tokens)
 
     # lifecycle -----------------------------------------------------------------------------------
     def test_connection(self) -> ConnectionTestResult:

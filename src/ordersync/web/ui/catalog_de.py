@@ -498,6 +498,34 @@ DE: dict[str, str] = {
     "Refunds": "Erstattungen",
     # webhook health (issue 16)
     "webhooks inactive": "Webhooks inaktiv",
+    # OAuth 2 consent (routes_oauth)
+    "Needs re-authorisation": "Neu autorisieren nötig",
+    "The platform no longer accepts ordersync’s access. Imports and pushes wait (nothing is lost) until you "
+    "authorise the connection again.":
+        "Die Plattform akzeptiert den Zugriff von ordersync nicht mehr. Importe und Übertragungen warten "
+        "(nichts geht verloren), bis du die Verbindung neu autorisierst.",
+    "Authorise again": "Neu autorisieren",
+    "This connection is not authorised on a consent page.":
+        "Diese Verbindung wird nicht über eine Zustimmungsseite autorisiert.",
+    "The platform did not grant access ({error}). Start the authorisation again.":
+        "Die Plattform hat den Zugriff nicht erlaubt ({error}). Starte die Autorisierung erneut.",
+    "The authorisation could not be completed: {reason}":
+        "Die Autorisierung konnte nicht abgeschlossen werden: {reason}",
+    "the platform's answer has no state or no code; start the authorisation again":
+        "die Antwort der Plattform enthält keinen State oder keinen Code; starte die Autorisierung erneut",
+    "this authorisation link is unknown; start the authorisation again":
+        "dieser Autorisierungslink ist unbekannt; starte die Autorisierung erneut",
+    "this authorisation was started in another session (or on the command line); finish it there, or start it "
+    "again here":
+        "diese Autorisierung wurde in einer anderen Sitzung (oder auf der Kommandozeile) begonnen; schließe sie "
+        "dort ab oder starte sie hier neu",
+    "this authorisation link was used already; start the authorisation again":
+        "dieser Autorisierungslink wurde schon benutzt; starte die Autorisierung erneut",
+    "this authorisation link has expired; start the authorisation again":
+        "dieser Autorisierungslink ist abgelaufen; starte die Autorisierung erneut",
+    "the platform did not accept the authorisation": "die Plattform hat die Autorisierung nicht angenommen",
+    "{name} is authorised. The next import starts within a few seconds.":
+        "{name} ist autorisiert. Der nächste Import beginnt in wenigen Sekunden.",
     "The shop delivers to this registered address, but this hub now has the address {url}. If the hub moved, "
     "register the webhooks again.":
         "Der Shop liefert an diese registrierte Adresse, dieser Hub hat aber jetzt die Adresse {url}. Ist der Hub "

@@ -171,16 +171,50 @@ def save_new(system: str, page: Page = Depends(owner)):
         errors["_name"] = problem
     if errors:
         return _setup_page(page, cls, values=values or _echo(page, cls), errors=errors, name=name, status=400)
-    result = _run_test(page, cls(values, ConnectorContext()))
+    if cls.oauth is not None and cls.oauth.consent and not (cls.oauth.refresh_token_setting
+                                                            and values.get(cls.oauth.refresh_token_setting)):
+        return _save_for_consent(page, system, name, values, cls)
+    tested = _test_context(cls)
+    result = _run_test(page, cls(values, tested))
     if not result["ok"]:
         return _setup_page(page, cls, values=values, name=name, test=result, status=422)
     try:
         conn_id = conns.add_connection(page.hub, system, name, values, account=page.account)
     except HubError as exc:
         return _setup_page(page, cls, values=values, name=name, errors={"_": explain(page.t, exc)}, status=400)
+    _keep_tested_tokens(page, conn_id, tested)
     page.flash("The connection {name} was saved. The first import starts within a few seconds.", name=name)
     _register_webhooks(page, conn_id, cls)
     return redirect(f"/settings/shops/{conn_id}")
+
+
+def _test_context(cls: type[Connector]) -> ConnectorContext:
+    """OAuth connectors are tested with an in-memory token store, whose tokens the saved connection keeps: a
+    platform that rotates refresh tokens has voided the pasted one by then."""
+    from ...channels.sdk.oauth2 import MemoryTokenStore
+
+    return ConnectorContext(tokens=MemoryTokenStore() if cls.oauth is not None else None)
+
+
+def _keep_tested_tokens(page: Page, conn_id: int, tested: ConnectorContext) -> None:
+    from ...sync.oauth_tokens import store_authorisation
+
+    if tested.tokens is not None and tested.tokens.tokens is not None:
+        store_authorisation(page.hub, conn_id, tested.tokens.tokens)
+
+
+def _save_for_consent(page: Page, system: str, name: str, values: dict, cls: type[Connector]):
+    """A platform with a consent page: save the connection as waiting for consent and send the seller there;
+    the callback stores the tokens (routes_oauth)."""
+    from ...sync import oauth_consent
+    from .routes_oauth import send_to_consent
+
+    try:
+        conn_id = conns.add_connection(page.hub, system, name, values, account=page.account)
+    except HubError as exc:
+        return _setup_page(page, cls, values=values, name=name, errors={"_": explain(page.t, exc)}, status=400)
+    oauth_consent.needs_consent(page.hub, conn_id)
+    return send_to_consent(page, conn_id)
 
 
 def _register_webhooks(page: Page, conn_id: int, cls: type[Connector]) -> None:
