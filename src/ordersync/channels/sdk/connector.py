@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ...domain import OrderState, Shipment, StockUpdate
+from .async_push import AsyncPush, JobOutcome, PushJob
 from .capabilities import Capability, CapabilityDecl
 from .guide import GuideStep
 from .records import (
@@ -39,6 +40,8 @@ class ConnectorContext:
     connection_id: int = 0
     webhook_url: str = ""
     state: dict[str, Any] = field(default_factory=dict)
+    #: the reference of the asynchronous submission in progress (see sdk.async_push): sent along with it
+    push_reference: str = ""
 
 
 class Connector:
@@ -55,6 +58,8 @@ class Connector:
     #: the channel lowers (and restores) its own stock for its orders, so the hub must not push the
     #: stock change an order of this channel caused back to it (invariant 4)
     adjusts_own_stock: ClassVar[bool] = False
+    #: pushes the platform answers "accepted, result later" (feeds, bulk jobs); None: every push is final
+    async_push: ClassVar[AsyncPush | None] = None
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)
@@ -121,4 +126,9 @@ class Connector:
         raise NotImplementedError
 
     def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:
+        raise NotImplementedError
+
+    def check_push(self, job: PushJob) -> JobOutcome:
+        """The state of a job a push was accepted into (declared by ``async_push``). Without ``job.job_id``
+        find it by ``job.reference``; read only, so asking twice is harmless."""
         raise NotImplementedError
