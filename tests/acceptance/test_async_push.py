@@ -16,52 +16,16 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from ordersync.channels import registry
-from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.domain.timeutil import utcnow
-from ordersync.store.models import ArticleRow, Listing, OutboxEntry
+from ordersync.store.models import Listing, OutboxEntry
 from ordersync.sync import async_checks, dispatcher, stock
-from ordersync.sync.connections import add_connection
 
 from channels.feedshop.connector import FeedShop
-from channels.feedshop.sandbox import create_sandbox
-from channels.harness import SandboxControl
+from channels.feedshop.hub_setup import SKUS, burst as _burst, connect as _connect, feed  # noqa: F401 - fixture
 
-SKUS = ("A-1", "B-2", "C-3")
 TESTS = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def feed(hub):
-    registry.register(FeedShop, replace=True)
-    sandbox = create_sandbox()
-    server = serve_in_thread(sandbox.app)
-    control = SandboxControl(sandbox, server.base_url)
-    yield control
-    server.stop()
-    registry.unregister("feedshop")
-
-
-def _connect(hub, feed, **settings) -> int:
-    conn_id = add_connection(hub, "feedshop", "feeds", feed.settings() | settings)
-    now, account = utcnow(), hub.account_id()
-    with hub.db.session() as s:
-        for sku in SKUS:
-            art = ArticleRow(account_id=account, sku=sku, created_at=now, updated_at=now)
-            s.add(art)
-            s.flush()
-            s.add(Listing(account_id=account, connection_id=conn_id, article_id=art.id, product_external_id=sku,
-                          sku=sku, updated_at=now))
-    return conn_id
-
-
-def _burst(hub, last: int = 7) -> None:
-    for sku in SKUS:
-        for qty in range(3, last + 1):  # several changes per listing: coalesced to the newest
-            stock.correct(hub, sku, "set", Decimal(qty))
 
 
 def _entries(hub) -> dict[str, list[OutboxEntry]]:
@@ -186,7 +150,6 @@ def test_two_workers_never_check_one_job_at_once(hub, feed):
 KILLED_WORKER = """
 import json, sys
 sys.path.insert(0, {tests!r})
-from ordersync.channels import registry
 from ordersync.config import Config
 from ordersync.sync import dispatcher
 from ordersync.sync.hub import Hub
