@@ -150,6 +150,7 @@ def test_two_workers_never_check_one_job_at_once(hub, feed):
 KILLED_WORKER = """
 import json, sys
 sys.path.insert(0, {tests!r})
+from ordersync.channels import registry
 from ordersync.config import Config
 from ordersync.sync import dispatcher
 from ordersync.sync.hub import Hub
