@@ -23,7 +23,7 @@ from ordersync.store.models import Listing, OutboxEntry
 from ordersync.sync import async_checks, dispatcher, stock
 
 from channels.feedshop.connector import FeedShop
-from channels.feedshop.hub_setup import SKUS, burst as _burst, connect as _connect, feed  # noqa: F401 - fixture
+from channels.feedshop.hub_setup import burst as _burst, connect as _connect, feed  # noqa: F401 - fixture
 
 TESTS = Path(__file__).resolve().parents[1]
 

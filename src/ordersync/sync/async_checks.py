@@ -144,16 +144,17 @@ def _done(hub: Hub, entries: list[OutboxEntry], outcome: JobOutcome, label: str,
         for entry in entries:
             reason = outcome.item_errors.get(entry.job_item or 0)
             if reason is None:
-                if _finish(s, entry, now, status="done", job_ref=job_id or None, last_error=None,
-                           result=f"{label}: done") and entry.kind == "stock" and entry.listing_id is not None:
+                if not _finish(s, entry, now, status="done", job_ref=job_id or None, last_error=None,
+                               result=f"{label}: done"):
+                    continue  # settled meanwhile (a person discarded it)
+                if entry.kind == "stock" and entry.listing_id is not None:
                     s.execute(update(Listing).where(Listing.id == entry.listing_id)
                               .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now))
                 result.sent += 1
                 continue
             error = f"{label}, item {entry.job_item}: {reason}"
             status = "superseded" if entry.coalesce_key and _superseded(s, entry) else "dead"
-            _finish(s, entry, now, status=status, job_ref=job_id or None, last_error=error)
-            if status == "dead":
+            if _finish(s, entry, now, status=status, job_ref=job_id or None, last_error=error) and status == "dead":
                 result.dead += 1
                 result.errors.append(f"entry {entry.id} ({entry.kind}): {error}")
     return len(entries)

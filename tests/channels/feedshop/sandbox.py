@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ordersync.channels.sdk.sandbox import Ledger, Sandbox
+from ordersync.channels.sdk.sandbox import Sandbox
 
 TOKEN = "feed-token-7"
 
@@ -129,5 +129,3 @@ def create_sandbox(**kw: Any) -> FeedSandbox:
     kw.pop("seed", None), kw.pop("orders", None)
     return FeedSandbox(**kw)
 
-
-__all__ = ["FeedSandbox", "Ledger", "create_sandbox"]
