@@ -6,6 +6,7 @@ says so through its control API; its ledger counts submitted feeds.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ordersync.channels import registry
 from ordersync.domain.timeutil import utcnow
 from ordersync.store.models import Listing, OutboxEntry
 from ordersync.sync import async_checks, dispatcher, stock
@@ -185,3 +187,21 @@ def test_a_worker_killed_between_submit_and_recording_does_not_submit_twice(hub,
     feed.orders({"action": "process"})
     assert dispatcher.dispatch(hub, now=after_lease + timedelta(minutes=2)).sent == 3
     assert len(feed.ledger("feed.submitted")) == 1 and len(feed.ledger("stock.set")) == 3
+
+
+class BlindFeedShop(FeedShop):
+    """The same platform, but a connector that cannot look a feed up by its reference."""
+
+    async_push = dataclasses.replace(FeedShop.async_push, find_by_reference=False)
+
+
+def test_a_lost_answer_without_lookup_is_a_visible_failure_never_a_second_submit(hub, feed):
+    registry.register(BlindFeedShop, replace=True)
+    _connect(hub, feed, timeout=1)
+    _burst(hub)
+    feed.faults({"kind": "delay", "seconds": 3, "phase": "after", "method": "POST", "path": "/feeds"})
+    assert dispatcher.dispatch(hub).awaiting == 3
+    failed = dispatcher.dispatch(hub, now=_later(2))
+    assert failed.dead == 3
+    assert all("cannot look a job up by reference" in e[0].last_error for e in _entries(hub).values())
+    assert len(feed.ledger("feed.submitted")) == 1
