@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -143,10 +144,15 @@ def test_two_workers_never_check_one_job_at_once(hub, feed):
     _connect(hub, feed)
     _burst(hub)
     dispatcher.dispatch(hub)
+    job = feed.ledger("feed.submitted")[0]["resource_id"]
     now = _later(2)
-    ids = [e[0].id for e in _entries(hub).values()]
-    assert async_checks._claim(hub, ids, now) == set(ids)
-    assert async_checks._claim(hub, ids, now) == set()  # the second worker finds them taken
+    with ThreadPoolExecutor(4) as pool:  # four dispatchers find the same due check at the same moment
+        results = list(pool.map(lambda _: dispatcher.dispatch(hub, now=now), range(4)))
+    assert sum(r.waiting for r in results) == 3
+    assert len(feed.requests(f"/feeds/{job}", "GET")) == 1
+    entries = [e[0] for e in _entries(hub).values()]
+    assert all(e.status == "awaiting" and e.check_at > now for e in entries)
+    assert async_checks._claim(hub, entries, now) == set()  # not due again before the next check time
 
 
 KILLED_WORKER = """

@@ -56,27 +56,34 @@ def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int) -> list
         return list(s.scalars(q.order_by(OutboxEntry.id).limit(limit)))
 
 
-def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
-    """Take the due checks in one statement; ids another worker took first are not returned."""
-    if not entry_ids:
-        return set()
-    with hub.db.session() as s:
-        free = list(s.scalars(select(OutboxEntry.id)
-                              .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == AWAITING)
-                              .order_by(OutboxEntry.id).with_for_update(skip_locked=True)))
-        if not free:
-            return set()
-        return set(s.scalars(update(OutboxEntry)
-                             .where(OutboxEntry.id.in_(free), OutboxEntry.status == AWAITING,
-                                    OutboxEntry.check_at <= now)
-                             .values(check_at=now + CHECK_LEASE)
-                             .returning(OutboxEntry.id)))
+def _job_key(entry: OutboxEntry) -> str:
+    return entry.job_token or f"job:{entry.job_ref}"
+
+
+def _claim(hub: Hub, entries: list[OutboxEntry], now: datetime) -> set[int]:
+    """Take the due checks job by job: the job's rows are locked in id order (a second worker waits the
+    moment this takes, then finds their check no longer due), so a job is checked by one worker only.
+    Ids another worker took first are not returned."""
+    jobs: dict[str, list[int]] = defaultdict(list)
+    for entry in entries:
+        jobs[_job_key(entry)].append(entry.id)
+    claimed: set[int] = set()
+    for ids in jobs.values():
+        with hub.db.session() as s:
+            s.scalars(select(OutboxEntry.id).where(OutboxEntry.id.in_(ids))
+                      .order_by(OutboxEntry.id).with_for_update()).all()
+            claimed |= set(s.scalars(update(OutboxEntry)
+                                     .where(OutboxEntry.id.in_(ids), OutboxEntry.status == AWAITING,
+                                            OutboxEntry.check_at <= now)
+                                     .values(check_at=now + CHECK_LEASE)
+                                     .returning(OutboxEntry.id)))
+    return claimed
 
 
 def check_due(hub: Hub, connection_id: int | None, now: datetime, result, limit: int = 1000) -> int:
     """Check every due job once; returns how many entries were settled (done, failed or sent back)."""
     due = _due(hub, connection_id, now, limit)
-    claimed = _claim(hub, [e.id for e in due], now)
+    claimed = _claim(hub, due, now)
     jobs: dict[tuple, list[OutboxEntry]] = defaultdict(list)
     for entry in due:
         if entry.id in claimed:
