@@ -18,7 +18,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ordersync.channels import registry
 from ordersync.domain.timeutil import utcnow
@@ -211,3 +211,16 @@ def test_a_lost_answer_without_lookup_is_a_visible_failure_never_a_second_submit
     assert failed.dead == 3
     assert all("cannot look a job up by reference" in e[0].last_error for e in _entries(hub).values())
     assert len(feed.ledger("feed.submitted")) == 1
+
+
+def test_the_scheduler_wakes_a_worker_when_a_check_is_due(hub, feed):
+    from ordersync.jobs.scheduler import has_due_outbox
+
+    _connect(hub, feed)
+    _burst(hub)
+    assert has_due_outbox(hub)
+    dispatcher.dispatch(hub)
+    assert not has_due_outbox(hub)  # everything awaits a check a minute away
+    with hub.db.session() as s:
+        s.execute(update(OutboxEntry).values(check_at=utcnow() - timedelta(seconds=1)))
+    assert has_due_outbox(hub)
