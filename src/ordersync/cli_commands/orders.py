@@ -155,7 +155,8 @@ def _scoped_letters(hub, ids: list[int] | None, conn_ids: list[int]) -> list[int
 
 
 @outbox_app.command("list")
-def outbox_list(status: str = typer.Option("dead", "--status", help="pending|sending|done|dead|discarded"),
+def outbox_list(status: str = typer.Option("dead", "--status",
+                                           help="pending|sending|awaiting|done|dead|discarded"),
                 connection: str = typer.Option(None, "--connection"), account: str = ACCOUNT) -> None:
     from sqlalchemy import select
 
@@ -167,10 +168,10 @@ def outbox_list(status: str = typer.Option("dead", "--status", help="pending|sen
         rows = s.scalars(select(OutboxEntry).where(OutboxEntry.status == status,
                                                    OutboxEntry.connection_id.in_(conn_ids))
                          .order_by(OutboxEntry.id).limit(200)).all()
-    table = Table("id", "connection", "kind", "order", "attempts", "last error")
-    for e in rows:
+    table = Table("id", "connection", "kind", "order", "attempts", "job", "last error")
+    for e in rows:  # job: the platform's job id of an asynchronous push (or its reference while looked up)
         table.add_row(str(e.id), str(e.connection_id), e.kind, str(e.order_id or ""), str(e.attempts),
-                      (e.last_error or "")[:80])
+                      e.job_ref or (f"ref {e.job_token}" if e.status == "awaiting" else ""), (e.last_error or "")[:80])
     out.print(table)
 
 

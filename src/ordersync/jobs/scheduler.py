@@ -44,8 +44,11 @@ def request_sync_now(hub: Hub, connection_id: int) -> None:
 
 def has_due_outbox(hub: Hub) -> bool:
     with hub.db.session() as s:
+        now = utcnow()
         return s.scalar(select(OutboxEntry.id).where(OutboxEntry.status.in_(("pending", "sending")),
-                                                     OutboxEntry.next_attempt_at <= utcnow()).limit(1)) is not None
+                                                     OutboxEntry.next_attempt_at <= now).limit(1)) is not None \
+            or s.scalar(select(OutboxEntry.id).where(OutboxEntry.status == "awaiting",  # a job's check is due
+                                                     OutboxEntry.check_at <= now).limit(1)) is not None
 
 
 WEBHOOK_RECHECK = 30.0  # a stored delivery not processed this long after intake is announced again

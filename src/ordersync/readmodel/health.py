@@ -30,6 +30,7 @@ class ConnectionHealth:
     webhooks_problem: str | None = None  # what the shop has switched off (None: active, or none registered)
     webhook_delay_median: float | None = None  # seconds from an order's change to its webhook's arrival
     auth_problem: str | None = None  # OAuth: why the seller must authorise the connection again
+    awaiting: int = 0  # pushes the platform accepted into a job whose result is still to be checked
 
 
 def _describe(system: str) -> tuple[str, str]:
@@ -49,7 +50,7 @@ def connection_health(hub: Hub, account_id: int) -> list[ConnectionHealth]:
             return []
         outbox = {(cid, status): n for cid, status, n in s.execute(
             select(OutboxEntry.connection_id, OutboxEntry.status, func.count())
-            .where(OutboxEntry.connection_id.in_(ids), OutboxEntry.status.in_(("pending", "sending", "dead")))
+            .where(OutboxEntry.connection_id.in_(ids), OutboxEntry.status.in_(("pending", "sending", "dead", "awaiting")))
             .group_by(OutboxEntry.connection_id, OutboxEntry.status))}
         orders = dict(s.execute(select(OrderRow.connection_id, func.count())
                                 .where(OrderRow.account_id == account_id, OrderRow.connection_id.in_(ids))
@@ -66,5 +67,6 @@ def connection_health(hub: Hub, account_id: int) -> list[ConnectionHealth]:
                 c.id, c.name, c.system, display, group, c.paused, c.last_success_at, lags.get(c.id),
                 c.last_error, outbox.get((c.id, "pending"), 0) + outbox.get((c.id, "sending"), 0),
                 outbox.get((c.id, "dead"), 0), orders.get(c.id, 0), c.next_poll_at,
-                c.webhooks_problem, c.webhook_delay_median, c.auth_problem))
+                c.webhooks_problem, c.webhook_delay_median, c.auth_problem,
+                outbox.get((c.id, "awaiting"), 0)))
         return out

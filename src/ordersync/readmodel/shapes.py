@@ -123,4 +123,5 @@ def connection_json(h) -> dict[str, Any]:
             "IsPaused": h.paused, "LastSyncDate": ts(h.last_success_at), "LagSeconds": h.lag_seconds,
             "LastError": h.last_error, "OutboxPending": h.pending, "OutboxDead": h.dead, "Orders": h.orders,
             "NextPollAt": ts(h.next_poll_at), "WebhooksActive": h.webhooks_problem is None,
-            "WebhooksProblem": h.webhooks_problem, "WebhookDelaySeconds": h.webhook_delay_median}
+            "WebhooksProblem": h.webhooks_problem, "WebhookDelaySeconds": h.webhook_delay_median,
+            "OutboxAwaiting": h.awaiting}

@@ -272,6 +272,7 @@ class OutboxEntry(Base):
         Index("ix_outbox_pending_coalesce", "coalesce_key", unique=True,
               sqlite_where=text("status = 'pending' AND coalesce_key IS NOT NULL"),
               postgresql_where=text("status = 'pending' AND coalesce_key IS NOT NULL")),
+        Index("ix_outbox_awaiting", "status", "check_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -289,6 +290,13 @@ class OutboxEntry(Base):
     result: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # an asynchronous push (status "awaiting", see sync.async_checks): the reference written before the
+    # submit, the platform's job id once known, this entry's position in the job, next check, give-up time
+    job_token: Mapped[str | None] = mapped_column(String(64))
+    job_ref: Mapped[str | None] = mapped_column(String(200))
+    job_item: Mapped[int | None] = mapped_column(Integer)
+    check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    job_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboxAttempt(Base):

@@ -10,6 +10,10 @@ a person can retry or discard. Every attempt is recorded.
 Entries of kind ``mail`` (a message or notice to the buyer of a channel without an API for it) go through
 the account's SMTP server instead of the connector, under the same rules; a sent mail is written into the
 order's history in the transaction that settles it.
+
+Kinds a connector declares asynchronous (``Connector.async_push``) are submitted with a reference written
+down first and then await the platform's job (status ``awaiting``); ``sync.async_checks`` settles them and
+says why such a push is never sent twice.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 import random
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,14 +35,14 @@ from ..domain import OrderState, Shipment, StockUpdate
 from ..domain.timeutil import utcnow
 from ..mail import notices as mail_notices
 from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
-from . import connections
+from . import async_checks, connections
 from .hub import Hub
 
 MAX_ATTEMPTS = 8
 BASE_DELAY = 5.0
 MAX_DELAY = 3600.0
 CLAIM_LEASE = timedelta(minutes=5)
-OPEN = ("pending", "sending")
+OPEN = ("pending", "sending", "awaiting")
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:
@@ -52,6 +57,7 @@ class DispatchResult:
     retried: int = 0
     dead: int = 0
     waiting: int = 0
+    awaiting: int = 0  # accepted into a platform job, result later
     errors: list[str] = field(default_factory=list)
 
 
@@ -68,6 +74,9 @@ def release_expired(hub: Hub, now: datetime) -> None:
         stale = s.scalars(select(OutboxEntry).where(OutboxEntry.status == "sending",
                                                     OutboxEntry.lease_until < now)).all()
         for entry in stale:
+            if entry.job_token is not None:  # its submit may have reached the platform: find the job first
+                entry.status, entry.check_at, entry.lease_until = async_checks.AWAITING, now, None
+                continue
             superseded = entry.coalesce_key is not None and _superseded(s, entry)
             entry.status = "superseded" if superseded else "pending"
             entry.lease_until = None
@@ -98,7 +107,8 @@ def _older_in_flight(s, entries: list[OutboxEntry]) -> set[int]:
         return set()
     sending = defaultdict(list)
     for key, entry_id in s.execute(select(OutboxEntry.coalesce_key, OutboxEntry.id).where(
-            OutboxEntry.coalesce_key.in_({e.coalesce_key for e in entries}), OutboxEntry.status == "sending")):
+            OutboxEntry.coalesce_key.in_({e.coalesce_key for e in entries}),
+            OutboxEntry.status.in_(("sending", async_checks.AWAITING)))):
         sending[key].append(entry_id)
     return {e.id for e in entries if any(other < e.id for other in sending.get(e.coalesce_key, ()))}
 
@@ -131,6 +141,7 @@ def dispatch(hub: Hub, connection_id: int | None = None, *, limit: int = 1000,
     now = now or utcnow()
     release_expired(hub, now)
     result = DispatchResult()
+    async_checks.check_due(hub, connection_id, now, result, limit)
     for _ in range(MAX_ROUNDS):
         sent = result.sent
         if not _round(hub, connection_id, now, limit, result) or result.sent == sent:
@@ -174,28 +185,32 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
         result.waiting += len(entries)
         return
     connector = connections.build_connector(hub, conn)
+    decl = type(connector).async_push
     try:
         stock = [e for e in entries if e.kind == "stock"]
         for entry in entries:
             if entry.kind == "stock":
                 continue
             started = time.monotonic()
+            is_async = _mark_submitting(hub, connector, [entry])
             try:
                 outcome = _send_one(connector, entry, refs.get(entry.order_id))
             except Exception as exc:  # noqa: BLE001 - every failure is recorded, none lost
                 outcome = exc
-            _settle(hub, entry, outcome, started, result)
+            _settle_push(hub, decl if is_async else None, entry, outcome, started, result)
         for chunk_start in range(0, len(stock), 500):
             chunk = stock[chunk_start:chunk_start + 500]
             started = time.monotonic()
             updates = [StockUpdate(**json.loads(e.payload)) for e in chunk]
+            is_async = _mark_submitting(hub, connector, chunk)
             try:
                 outcomes: list[PushResult | Exception] = list(connector.push_stock(updates))
             except Exception as exc:  # noqa: BLE001
                 outcomes = [exc] * len(chunk)
             for entry, outcome in zip(chunk, outcomes, strict=True):
-                _settle(hub, entry, outcome, started, result)
+                _settle_push(hub, decl if is_async else None, entry, outcome, started, result)
     finally:
+        connector.context.push_reference = ""
         connector.close()
 
 
@@ -204,6 +219,52 @@ def _release(hub: Hub, entries: list[OutboxEntry]) -> None:
         s.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]),
                                             OutboxEntry.status == "sending")
                   .values(status="pending", lease_until=None))
+
+
+def _mark_submitting(hub: Hub, connector, entries: list[OutboxEntry]) -> bool:
+    """For a kind the connector pushes asynchronously: write a fresh reference, each entry's position and
+    the give-up time onto the claimed entries, committed before the submit (see sync.async_checks), and
+    hand the reference to the connector. False for a kind pushed synchronously."""
+    decl = type(connector).async_push
+    if decl is None or entries[0].kind not in decl.kinds:
+        connector.context.push_reference = ""
+        return False
+    token, now = uuid.uuid4().hex, utcnow()
+    deadline = now + timedelta(seconds=decl.timeout_s)
+    with hub.db.session() as s:
+        for position, entry in enumerate(entries):
+            s.execute(update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.status == "sending")
+                      .values(job_token=token, job_item=position, job_ref=None, job_deadline=deadline))
+            entry.job_token, entry.job_item, entry.job_deadline = token, position, deadline
+    connector.context.push_reference = token
+    return True
+
+
+def _settle_push(hub: Hub, decl, entry: OutboxEntry, outcome, started: float, result: DispatchResult) -> None:
+    """An accepted job, or a lost answer to an asynchronous submit, awaits its check; everything else
+    settles at once. Only a definite refusal (4xx, 429) of an asynchronous submit counts as not sent."""
+    accepted = isinstance(outcome, PushResult) and outcome.ok and bool(outcome.job_id)
+    refused = isinstance(outcome, ChannelError) and (not outcome.retryable or isinstance(outcome, RateLimited))
+    lost = decl is not None and isinstance(outcome, Exception) and not refused
+    if not (accepted or lost):
+        _settle(hub, entry, outcome, started, result)
+        return
+    now = utcnow()
+    ms = int((time.monotonic() - started) * 1000)
+    if accepted:
+        note, error = f"accepted as job {outcome.job_id}", None
+        values = {"job_ref": outcome.job_id, "job_item": outcome.job_item,
+                  "check_at": now + timedelta(seconds=outcome.check_after_s or async_checks.DEFAULT_CHECK_S)}
+    else:
+        note = error = f"answer to the submit lost ({type(outcome).__name__}: {outcome}); finding the job by reference"
+        values = {"check_at": now + timedelta(seconds=min(async_checks.DEFAULT_CHECK_S, decl.lookup_grace_s))}
+    with hub.db.session() as s:
+        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=accepted, duration_ms=ms,
+                                               error=error))
+        s.execute(update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.status == "sending")
+                  .values(status=async_checks.AWAITING, attempts=entry.attempts + 1, lease_until=None,
+                          updated_at=now, result=note, last_error=error, **values))
+    result.awaiting += 1
 
 
 def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult:
@@ -248,7 +309,8 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
             values |= {"status": "superseded", "last_error": error}  # a newer value will be sent instead
         elif isinstance(outcome, ChannelError) and outcome.retryable and attempts < MAX_ATTEMPTS:
             retry_after = outcome.retry_after if isinstance(outcome, RateLimited) else None
-            values |= {"status": "pending", "last_error": error,
+            values |= {"status": "pending", "last_error": error, "job_token": None, "job_item": None,
+                       "job_deadline": None,
                        "next_attempt_at": now + timedelta(seconds=backoff(attempts, retry_after))}
             result.retried += 1
         else:
@@ -288,6 +350,7 @@ def retry_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int 
                 entry.status, entry.updated_at = "superseded", now
                 continue
             entry.status, entry.attempts, entry.next_attempt_at, entry.updated_at = "pending", 0, now, now
+            entry.job_token = entry.job_ref = entry.job_item = entry.check_at = entry.job_deadline = None
             retried += 1
         return retried
 

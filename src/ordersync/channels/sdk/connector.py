@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ...domain import OrderState, Shipment, StockUpdate
+from .async_push import AsyncPush, JobOutcome, PushJob
 from .capabilities import Capability, CapabilityDecl
 from .guide import GuideStep
 from .records import (
@@ -42,6 +43,8 @@ class ConnectorContext:
     #: where OAuth 2 tokens live (an ``sdk.oauth2.TokenStore``; the engine's is encrypted and shared by all
     #: workers); None outside the engine, where ``oauth_auth`` keeps them in memory
     tokens: Any = None
+    #: the reference of the asynchronous submission in progress (see sdk.async_push): sent along with it
+    push_reference: str = ""
 
 
 class Connector:
@@ -66,6 +69,8 @@ class Connector:
     notification_queue: ClassVar[Any] = None
     #: OAuth 2 of the platform (``sdk.oauth2.OAuth2``), or None when it uses keys or passwords
     oauth: ClassVar[Any] = None
+    #: pushes the platform answers "accepted, result later" (feeds, bulk jobs); None: every push is final
+    async_push: ClassVar[AsyncPush | None] = None
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)
@@ -156,4 +161,9 @@ class Connector:
         raise NotImplementedError
 
     def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:
+        raise NotImplementedError
+
+    def check_push(self, job: PushJob) -> JobOutcome:
+        """The state of a job a push was accepted into (declared by ``async_push``). Without ``job.job_id``
+        find it by ``job.reference``; read only, so asking twice is harmless."""
         raise NotImplementedError

@@ -71,6 +71,15 @@ class PushResult:
     already_done: bool = False
     remote_id: str = ""
     detail: str = ""
+    #: "accepted, result later" (see sdk.async_push): the platform's job id, this item's position in the
+    #: submitted batch, and when to ask for the result
+    job_id: str = ""
+    job_item: int = 0
+    check_after_s: float | None = None
+
+    @classmethod
+    def accepted(cls, job_id: str, check_after_s: float | None = None, *, item: int = 0) -> PushResult:
+        return cls(ok=True, job_id=job_id, job_item=item, check_after_s=check_after_s)
 
 
 @dataclass(frozen=True, slots=True)

@@ -313,6 +313,14 @@ DE: dict[str, str] = {
     "letter_stock": "Bestand",
     "letter_message": "Nachricht",
     "letter_mail": "E-Mail an den Käufer",
+    "Awaiting the platform's result": "Warten auf das Ergebnis der Plattform",
+    "The platform accepted these changes into a job and reports the result later; the hub checks it and never "
+    "sends them again meanwhile.":
+        "Die Plattform hat diese Änderungen in einen Auftrag übernommen und meldet das Ergebnis später; der Hub "
+        "fragt es ab und sendet sie bis dahin nicht erneut.",
+    "Job": "Auftrag",
+    "Changes": "Änderungen",
+    "Next check": "Nächste Abfrage",
     # CSV upload
     "Import a CSV file": "CSV-Datei importieren",
     "A file is imported whole or not at all: if one row is wrong, nothing is written and every wrong row is listed with its number and the reason. Orders whose number is already here are skipped.":

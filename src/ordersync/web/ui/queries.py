@@ -114,6 +114,30 @@ def dead_letters(hub: Hub, account_id: int, connection_id: int, limit: int = 200
         return [DeadLetter(r[0], r[1], r[2], r[3] or "", r[4], r[5] or "", r[6]) for r in rows]
 
 
+@dataclass
+class AwaitingJob:
+    """Pushes the platform accepted into one job (a feed, a bulk job) whose result is still to be checked."""
+
+    job: str  # the platform's job id, or the submission's reference while the job is being looked up
+    kind: str
+    entries: int
+    since: datetime
+    check_at: datetime | None
+    note: str  # the last failed check, if any
+
+
+def awaiting_jobs(hub: Hub, account_id: int, connection_id: int, limit: int = 200) -> list[AwaitingJob]:
+    with hub.db.session() as s:
+        rows = s.execute(
+            select(OutboxEntry.job_ref, OutboxEntry.job_token, OutboxEntry.kind, func.count(),
+                   func.min(OutboxEntry.updated_at), func.min(OutboxEntry.check_at), func.max(OutboxEntry.last_error))
+            .where(OutboxEntry.connection_id == connection_id, OutboxEntry.account_id == account_id,
+                   OutboxEntry.status == "awaiting")
+            .group_by(OutboxEntry.job_ref, OutboxEntry.job_token, OutboxEntry.kind)
+            .order_by(func.min(OutboxEntry.id)).limit(limit)).all()
+        return [AwaitingJob(r[0] or r[1] or "", r[2], r[3], r[4], r[5], r[6] or "") for r in rows]
+
+
 def own_dead_ids(hub: Hub, account_id: int, connection_id: int, ids: list[int]) -> list[int]:
     """Of the posted ids, those that are dead letters of this account's connection."""
     if not ids:

@@ -389,7 +389,8 @@ def sync_log(conn_id: int, page: Page = Depends(viewer)):
 @router.get("/settings/shops/{conn_id:int}/dead")
 def dead(conn_id: int, page: Page = Depends(viewer)):
     row = _own(page, conn_id)
-    return render(page, "shops/dead.html", c=row, letters=queries.dead_letters(page.hub, page.account_id, conn_id))
+    return render(page, "shops/dead.html", c=row, letters=queries.dead_letters(page.hub, page.account_id, conn_id),
+                  awaiting=queries.awaiting_jobs(page.hub, page.account_id, conn_id))
 
 
 def _posted_dead_ids(page: Page, conn_id: int) -> list[int]:
