@@ -30,7 +30,7 @@ from ..domain import OrderState, Shipment, ShipmentLine, StockUpdate
 from ..domain.timeutil import utcnow
 from ..mail import notices as mail_notices
 from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
-from . import connections
+from . import acknowledgements, connections
 from .hub import Hub
 
 MAX_ATTEMPTS = 8
@@ -229,6 +229,8 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
             if entry.kind == "stock" and entry.listing_id is not None:
                 s.execute(update(Listing).where(Listing.id == entry.listing_id)
                           .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now))
+            if entry.kind == "ack" and entry.order_id is not None:
+                acknowledgements.mark_sent(s, entry.order_id)
             values |= {"status": "done", "last_error": None,
                        "result": "already done" if outcome.already_done else (outcome.detail or "ok")}
             result.sent += 1
