@@ -72,11 +72,24 @@ def test_new_orders_are_accepted_exactly_once_through_a_lost_answer_and_reimport
     assert datetime.fromisoformat(detail["Acknowledgement"]["Deadline"]) == deadline
 
 
-def test_with_auto_accept_off_nothing_is_acknowledged(hub, ackshop):
+def test_with_auto_accept_off_nothing_is_acknowledged_until_the_seller_decides_once(web_hub, ackshop):
+    hub = web_hub
     conn = add_connection(hub, "ackshop", "market", ackshop.settings() | {"auto_accept": False})
     import_orders(hub, conn)
     dispatcher.dispatch(hub)
     with hub.db.session() as s:
         assert s.scalars(select(OutboxEntry)).all() == []
         assert s.scalars(select(OrderAcknowledgement)).all() == []
+        order_id = s.scalar(select(OrderRow.id).where(OrderRow.external_id == "A-2"))
     assert ackshop.ledger("order.acknowledge") == []
+
+    accounts.create_user(hub, "owner@ack.example", "correct horse battery", "owner")
+    api = httpx.Client(base_url=f"{hub.config.base_url}/api/v1", timeout=30,
+                       headers={"Authorization": f"Bearer {accounts.create_api_key(hub, 'owner@ack.example', 't')}"})
+    no_reason = api.post(f"/orders/{order_id}/acknowledge", json={"Accept": False})
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["ErrorMessage"]
+    assert api.post(f"/orders/{order_id}/acknowledge", json={"Accept": False, "Reason": "sold out"}).status_code == 201
+    assert api.post(f"/orders/{order_id}/acknowledge", json={"Accept": True}).status_code == 409
+    dispatcher.dispatch(hub)
+    assert [(e["resource_id"], e["body"]) for e in ackshop.ledger("order.acknowledge")] == \
+        [("A-2", {"accepted": False, "reason": "sold out"})]

@@ -138,10 +138,14 @@ def test_a_channel_without_item_level_shipping_is_refused_a_partial_shipment_but
 
 def test_a_line_cancellation_is_stored_and_shown_in_the_api_and_on_the_order_page(web_hub):
     hub = web_hub
-    shop = start_shop(1, seed=7)
+    shop = start_shop(3, seed=47, system="shopify", **FAST)
     try:
-        import_orders(hub, connect(hub, shop))
-        order_id = only_order(hub)
+        sku = sorted({v["sku"] for v in shop.sandbox.store.variants.values()})[0]
+        made = shop.orders({"create": [{"status": "paid", "lines": [{"sku": sku, "quantity": 3}],
+                                        "updatedAt": ago(60)}], "webhook": False})["created"][0]
+        import_orders(hub, connect(hub, shop, system="shopify"))
+        with hub.db.session() as s:
+            order_id = s.scalar(select(OrderRow.id).where(OrderRow.external_id == made))
         api = api_client(hub)
         item = api.get(f"/orders/{order_id}").json()["Data"]["OrderItems"][0]
         line, ordered = item["TransactionId"], int(item["Quantity"])
@@ -165,6 +169,13 @@ def test_a_line_cancellation_is_stored_and_shown_in_the_api_and_on_the_order_pag
                                         "csrf": token}).status_code == 303
         page = web.get(f"/orders/{order_id}").text
         assert "Cancelled lines" in page and "out of stock" in page
+        token = page.split('name="csrf" value="')[1].split('"')[0]
+        form = web.post(f"/orders/{order_id}/cancel-lines", data={"csrf": token, "cancel_line_0": line,
+                                                                  "cancel_qty_0": "1", "reason": "damaged"})
+        assert form.status_code == 303
+        detail = api.get(f"/orders/{order_id}").json()["Data"]
+        assert [c["Reason"] for c in detail["LineCancellations"]] == ["out of stock", "damaged"]
+        assert "damaged" in web.get(f"/orders/{order_id}").text
         assert web.post("/account/language", data={"locale": "de", "csrf": token}).status_code in (200, 303) or True
         paths = httpx.get(hub.config.base_url + "/api/openapi.json").json()
         assert "/api/v1/orders/{id}/line-cancellations" in paths["paths"]

@@ -19,7 +19,7 @@ from ...domain import OrderState
 from ...domain.links import link_problem
 from ...readmodel.shapes import order_detail_json, order_summary_json, shipment_json
 from ...store.models import OrderRow
-from ...sync import actions, fulfilment
+from ...sync import acknowledgements, actions, fulfilment
 from ...sync.hub import Hub
 from .auth import Auth
 from .common import MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, ApiBody, Id, paged, result, when
@@ -44,6 +44,12 @@ class CancelLines(ApiBody):
     model_config = ConfigDict(extra="forbid")
     Lines: list[LineQuantity] = Field(min_length=1, max_length=500)
     Reason: str = Field("", max_length=2000, description="why, shown in the order's history")
+
+
+class Acknowledge(ApiBody):
+    model_config = ConfigDict(extra="forbid")
+    Accept: bool = Field(description="true accepts the order, false rejects it")
+    Reason: str = Field("", max_length=500, description="required for a rejection")
 
 
 class AddShipment(ApiBody):
@@ -166,6 +172,15 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
                             tracking_url=body.TrackingUrl, account=user.account_name,
                             lines=[(x.TransactionId, x.Quantity) for x in body.Lines])
         return result(shipment_json(next(x for x in owned(user, id).shipments if x.id == made)))
+
+    @r.post("/{id}/acknowledge", status_code=201,
+            summary="Accept or reject the order towards a channel that requires it (once per order)")
+    def acknowledge(id: Id, body: Acknowledge, user: UserInfo = Depends(auth.writer)) -> dict:
+        owned(user, id)
+        if not acknowledgements.acknowledge(hub, id, accept=body.Accept, reason=body.Reason,
+                                            account=user.account_name):
+            raise ApiError(409, "conflict", f"order {id} was already acknowledged")
+        return result(order_detail_json(owned(user, id))["Acknowledgement"])
 
     @r.post("/{id}/line-cancellations", status_code=201,
             summary="Cancel quantities of single lines (they will not be shipped)")
