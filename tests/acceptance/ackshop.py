@@ -137,7 +137,8 @@ class AckShop(Connector):
         done = current.get("acknowledgement")
         if done is not None:
             if done["accepted"] != accept:
-                raise PermanentError(f"order {ref.external_id} was already {'accepted' if done['accepted'] else 'rejected'}")
+                decided = "accepted" if done["accepted"] else "rejected"
+                raise PermanentError(f"order {ref.external_id} was already {decided}")
             return PushResult(ok=True, already_done=True, remote_id=ref.external_id)
         self.http.request("POST", f"/api/orders/{ref.external_id}/acknowledge",
                           json={"accepted": accept, "reason": reason}, idempotent=True)

@@ -44,7 +44,8 @@ def test_one_line_then_the_rest_reach_shopify_as_two_fulfilments_with_their_line
         skus = sorted({v["sku"] for v in shop.sandbox.store.variants.values()})[:2]
         conn = connect(hub, shop, system="shopify")
         made = shop.orders({"create": [{"status": "paid", "lines": [{"sku": skus[0], "quantity": 3},
-                                                                    {"sku": skus[1], "quantity": 1}], "updatedAt": ago(60)}],
+                                                                    {"sku": skus[1], "quantity": 1}],
+                                        "updatedAt": ago(60)}],
                             "webhook": False})["created"][0]
         import_orders(hub, conn)
         with hub.db.session() as s:
