@@ -5,6 +5,7 @@ cannot ship single lines is refused a partial shipment; line cancellations are s
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -66,6 +67,10 @@ def test_one_line_then_the_rest_reach_shopify_as_two_fulfilments_with_their_line
         dispatcher.dispatch(hub)
         created = shop.ledger("fulfillment.create")
         assert len(created) == 1 and created[0]["changes"]["lines"] == {first: 2}
+        time.sleep(6)  # past the importer's safety lag behind the fulfilment's change
+        again = import_orders(hub, conn)  # Shopify now says partially fulfilled: the hub's state stays
+        assert again.updated == 1
+        assert api.get(f"/orders/{order_id}").json()["Data"]["State"] == 18
 
         too_many = api.post(f"/orders/{order_id}/shipment", json={"ShippingId": "PARCEL-X", "Shipper": "DHL",
                                                                   "Lines": [{"TransactionId": first, "Quantity": 2}]})
