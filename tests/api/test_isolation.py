@@ -58,6 +58,9 @@ def test_account_a_can_neither_read_nor_change_account_b(api):
         ("PUT", "/api/v1/orders/{id}/orderstate"): [(f"{o}/orderstate", {"NewStateId": 8}, 404)],
         ("POST", "/api/v1/orders/{id}/shipment"): [(f"{o}/shipment", {"ShippingId": "X", "Shipper": "DHL"}, 404)],
         ("POST", "/api/v1/orders/{id}/send-message"): [(f"{o}/send-message", {"Body": "hello"}, 404)],
+        ("POST", "/api/v1/orders/{id}/line-cancellations"): [
+            (f"{o}/line-cancellations", {"Lines": [{"TransactionId": "x", "Quantity": 1}]}, 404)],
+        ("POST", "/api/v1/orders/{id}/acknowledge"): [(f"{o}/acknowledge", {"Accept": True}, 404)],
         ("GET", "/api/v1/orders/{id}/tags"): [(f"{o}/tags", None, 404)],
         ("POST", "/api/v1/orders/{id}/tags"): [(f"{o}/tags", {"Tags": ["mine"]}, 404)],
         ("PUT", "/api/v1/orders/{id}/tags"): [(f"{o}/tags", {"Tags": []}, 404)],

@@ -87,4 +87,4 @@ def test_connections_are_read_only_and_never_show_secrets(api):
 
 def test_order_state_enum(api):
     states = api.a_("GET", "/api/v1/enums/orderstates").json()
-    assert states[3] == {"Id": 4, "Name": "Shipped", "NameDe": "Versendet"} and len(states) == 17
+    assert states[3] == {"Id": 4, "Name": "Shipped", "NameDe": "Versendet"} and len(states) == 18

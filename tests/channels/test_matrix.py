@@ -52,7 +52,8 @@ def test_columns_are_the_seeds_seven_capabilities_in_order_in_german_and_english
     header = _rows(matrix.render_matrix(CONNECTORS))[0]
     assert header[:2] == ["System", "Gruppe / Group"]
     assert header[2:] == [f"{c.title_de} / {c.title}" for c in Capability]
-    assert header[2] == "Bestellungen einlesen / Import orders" and len(header) == 9
+    assert header[2] == "Bestellungen einlesen / Import orders" and len(header) == 2 + len(Capability)
+    assert header[-1] == "Bestellungen bestätigen / Acknowledge orders"
 
 
 def test_rows_grouped_marketplace_shop_erp_files_and_cells_in_words_with_footnotes() -> None:

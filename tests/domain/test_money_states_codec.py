@@ -63,12 +63,13 @@ def test_money_is_immutable() -> None:
 # states ------------------------------------------------------------------------------------------------
 
 
-def test_ids_are_billbees_1_to_17_each_with_german_and_english_names() -> None:
-    assert [int(s) for s in OrderState] == list(range(1, 18))
+def test_ids_are_billbees_1_to_17_plus_partially_shipped_each_with_german_and_english_names() -> None:
+    assert [int(s) for s in OrderState] == list(range(1, 19))
+    assert OrderState(18).name_de == "Teilweise versendet"
     for state in OrderState:
         assert state.name_de and state.name_en
         assert state.label("de-DE") == state.name_de and state.label("en") == state.name_en
-    assert len({s.name_de for s in OrderState}) == len({s.name_en for s in OrderState}) == 17
+    assert len({s.name_de for s in OrderState}) == len({s.name_en for s in OrderState}) == 18
 
 
 @pytest.mark.parametrize("state", list(OrderState))
@@ -84,9 +85,9 @@ def test_parse_known_names() -> None:
     assert OrderState.parse("Storniert") is OrderState.CANCELLED
 
 
-@pytest.mark.parametrize("bad", [0, 18, "0", "99"])
+@pytest.mark.parametrize("bad", [0, 19, "0", "99"])
 def test_unknown_id_is_a_clear_error(bad: object) -> None:
-    with pytest.raises(ValueError, match="valid ids are 1-17"):
+    with pytest.raises(ValueError, match="valid ids are 1-18"):
         OrderState.parse(bad)  # type: ignore[arg-type]
 
 

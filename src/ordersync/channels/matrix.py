@@ -102,7 +102,8 @@ def mode_words(decl: CapabilityDecl) -> str:
     for mode in decl.modes:
         word, mark, _, _ = _MODES[mode]
         words.append(f"{word} ({mark})" if mark else word)
-    return "✓ " + ", ".join(words)
+    item_level = ", Positionen / item-level" if decl.item_level else ""
+    return "✓ " + ", ".join(words) + item_level
 
 
 def _sorted(connectors: Mapping[str, type[Connector]]) -> list[type[Connector]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import typer
 from rich.table import Table
@@ -103,14 +104,40 @@ def set_state(order: str, state: str, account: str = ACCOUNT) -> None:
 
 @orders_app.command("ship")
 def ship(order: str, carrier: str = typer.Option(..., "--carrier"), tracking: str = typer.Option(..., "--tracking"),
-         url: str = typer.Option("", "--url"), account: str = ACCOUNT) -> None:
-    """Add a shipment with its tracking number and mark the order shipped."""
+         url: str = typer.Option("", "--url"), account: str = ACCOUNT,
+         line: list[str] = typer.Option([], "--line", help="LINE=QUANTITY (line id or SKU) for a parcel of single "
+                                        "lines; repeat it; none: the whole order")) -> None:
+    """Add a shipment with its tracking number and mark the order shipped (or partially shipped)."""
     from ..sync import actions
 
     hub = _hub()
+    lines = [_line_quantity(x) for x in line]
     actions.ship(hub, actions.find_order(hub, order, account), carrier=carrier, tracking_number=tracking,
-                 tracking_url=url, account=account)
+                 tracking_url=url, account=account, lines=lines)
     out.print(f"order {order}: shipped with {carrier} {tracking}")
+
+
+def _line_quantity(text: str) -> tuple[str, Decimal]:
+    ref, sep, qty = text.rpartition("=")
+    problem = typer.BadParameter(f"--line {text!r}: write LINE=QUANTITY, e.g. --line SKU-1=2")
+    if not sep or not ref.strip():
+        raise problem
+    try:
+        return ref.strip(), Decimal(qty.strip())
+    except ArithmeticError:  # decimal.InvalidOperation
+        raise problem from None
+
+
+@orders_app.command("cancel-lines")
+def cancel_lines(order: str, line: list[str] = typer.Option(..., "--line", help="LINE=QUANTITY; repeat it"),
+                 reason: str = typer.Option("", "--reason"), account: str = ACCOUNT) -> None:
+    """Cancel quantities of single order lines (they will not be shipped)."""
+    from ..sync import actions, fulfilment
+
+    hub = _hub()
+    fulfilment.cancel_lines(hub, actions.find_order(hub, order, account), [_line_quantity(x) for x in line],
+                            reason=reason, account=account)
+    out.print(f"order {order}: {len(line)} line(s) cancelled")
 
 
 @orders_app.command("message")

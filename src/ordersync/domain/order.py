@@ -42,11 +42,44 @@ class Payment:
 
 
 @dataclass(slots=True)
+class ShipmentLine:
+    """What one parcel ships of one order line: the line's external id (``OrderItem.external_id``)."""
+
+    item_external_id: str
+    quantity: Decimal
+    sku: str = ""
+
+    def __post_init__(self) -> None:
+        if self.quantity <= 0:
+            raise ValueError(f"shipment line {self.item_external_id}: quantity {self.quantity} must be positive")
+
+
+@dataclass(slots=True)
 class Shipment:
+    """One parcel. No ``lines``: it ships the whole order (what channels without item-level fulfilment and
+    shipments recorded before item-level fulfilment mean)."""
+
     carrier: str
     tracking_number: str
     tracking_url: str = ""
     shipped_at: datetime | None = None
+    lines: list[ShipmentLine] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LineCancellation:
+    """A quantity of one order line that will not be shipped, with why."""
+
+    item_external_id: str
+    quantity: Decimal
+    reason: str = ""
+    sku: str = ""
+    cancelled_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.quantity <= 0:
+            raise ValueError(f"cancellation of line {self.item_external_id}: quantity {self.quantity} "
+                             "must be positive")
 
 
 @dataclass(slots=True)
@@ -84,10 +117,13 @@ class Order:
     channel_status: str = ""
     buyer_note: str = ""
     refunds: list[Refund] = field(default_factory=list)
+    line_cancellations: list[LineCancellation] = field(default_factory=list)
+    #: the time by which the channel wants the order accepted or rejected (ACKNOWLEDGE_ORDERS), if it sets one
+    acknowledge_by: datetime | None = None
 
     def __post_init__(self) -> None:
         self.currency = check_currency(self.currency)
-        for name in ("created_at", "updated_at", "paid_at", "shipped_at"):
+        for name in ("created_at", "updated_at", "paid_at", "shipped_at", "acknowledge_by"):
             require_aware(getattr(self, name), f"order {self.external_id}: {name}")
 
     @property

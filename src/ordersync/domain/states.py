@@ -1,7 +1,8 @@
 """Order states, numbered as Billbee numbers them so that tools written for Billbee understand ours.
 
 Ids 1-16 are Billbee's API enum (``/api/v1/enums/orderstates``); 17 is Billbee's "Retoure" state, which its
-UI lists beside the others. Id 10 is unused by Billbee and kept so the numbering never shifts.
+UI lists beside the others. Id 10 is unused by Billbee and kept so the numbering never shifts. 18 is ours:
+an order of which some lines or quantities are shipped and the rest is still open (item-level fulfilment).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class OrderState(IntEnum):
     PAYMENT_REMINDER = 15
     FULFILLING = 16
     RETURNED = 17
+    PARTIALLY_SHIPPED = 18
 
     @property
     def name_de(self) -> str:
@@ -47,13 +49,13 @@ class OrderState(IntEnum):
             try:
                 return cls(value)
             except ValueError:
-                raise ValueError(f"unknown order state id {value}; valid ids are 1-17") from None
+                raise ValueError(f"unknown order state id {value}; valid ids are 1-{int(max(cls))}") from None
         key = text.strip().casefold()
         for state in cls:
             if key in (state.name.casefold(), state.name_de.casefold(), state.name_en.casefold()):
                 return state
         raise ValueError(
-            f"unknown order state {text!r}; use an id 1-17 or a name such as 'shipped' or 'Versendet'"
+            f"unknown order state {text!r}; use an id 1-{int(max(cls))} or a name such as 'shipped' or 'Versendet'"
         )
 
 
@@ -75,4 +77,5 @@ _NAMES: dict[OrderState, tuple[str, str]] = {
     OrderState.PAYMENT_REMINDER: ("Zahlungserinnerung", "Payment reminder"),
     OrderState.FULFILLING: ("Im Fulfillment", "Fulfilling"),
     OrderState.RETURNED: ("Retoure", "Returned"),
+    OrderState.PARTIALLY_SHIPPED: ("Teilweise versendet", "Partially shipped"),
 }

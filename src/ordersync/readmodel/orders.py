@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 
 from ..domain import Address, Buyer, Payment, Refund
 from ..domain.codec import from_data
-from ..store.models import Connection, OrderEvent, OrderItemRow, OrderRow, ShipmentRow
+from ..store.models import (
+    Connection,
+    LineCancellationRow,
+    OrderAcknowledgement,
+    OrderEvent,
+    OrderItemRow,
+    OrderRow,
+    ShipmentLineRow,
+    ShipmentRow,
+)
+from ..sync import fulfilment
 from ..store.models_accounts import OrderTag
 from ..sync.hub import Hub, HubError
 from .paging import ResultPage, check_page
@@ -107,12 +117,39 @@ class RefundView:
 
 
 @dataclass
+class ShipmentLineView:
+    item_external_id: str
+    sku: str
+    quantity: Decimal
+
+
+@dataclass
 class ShipmentView:
     id: int
     carrier: str
     tracking_number: str
     tracking_url: str
     created_at: datetime
+    lines: list[ShipmentLineView] = field(default_factory=list)  # empty: the whole order
+
+
+@dataclass
+class LineCancellationView:
+    id: int
+    item_external_id: str
+    sku: str
+    quantity: Decimal
+    reason: str
+    created_at: datetime
+
+
+@dataclass
+class AcknowledgementView:
+    accept: bool
+    reason: str
+    deadline: datetime | None
+    queued_at: datetime
+    sent_at: datetime | None
 
 
 @dataclass
@@ -142,6 +179,10 @@ class OrderDetail(OrderSummary):
     shipments: list[ShipmentView] = field(default_factory=list)
     events: list[EventView] = field(default_factory=list)  # newest first
     refunds: list[RefundView] = field(default_factory=list)
+    line_cancellations: list[LineCancellationView] = field(default_factory=list)
+    acknowledgement: AcknowledgementView | None = None
+    acknowledge_by: datetime | None = None  # the channel's deadline for accepting the order
+    open_quantities: dict[str, Decimal] = field(default_factory=dict)  # per line id, after shipments
 
 
 def _like(text: str) -> str:
@@ -286,6 +327,21 @@ def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
                  for i in data.get("items", [])]
         shipments = [ShipmentView(x.id, x.carrier, x.tracking_number, x.tracking_url, x.created_at) for x in
                      s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.id))]
+        lines_of: dict[int, list[ShipmentLineView]] = {}
+        for x in s.scalars(select(ShipmentLineRow).where(ShipmentLineRow.shipment_id.in_([y.id for y in shipments]))
+                           .order_by(ShipmentLineRow.id)):
+            lines_of.setdefault(x.shipment_id, []).append(ShipmentLineView(x.item_external_id, x.sku,
+                                                                           Decimal(x.quantity)))
+        for x in shipments:
+            x.lines = lines_of.get(x.id, [])
+        cancellations = [LineCancellationView(x.id, x.item_external_id, x.sku, Decimal(x.quantity), x.reason,
+                                              x.created_at) for x in
+                         s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order_id)
+                                   .order_by(LineCancellationRow.id))]
+        ack = s.scalar(select(OrderAcknowledgement).where(OrderAcknowledgement.order_id == order_id))
+        ack_view = AcknowledgementView(ack.accept, ack.reason, ack.deadline, ack.queued_at, ack.sent_at) \
+            if ack is not None else None
+        left = fulfilment.open_now(s, order_id)
         events = [EventView(e.id, e.at, e.kind, e.source, e.text) for e in
                   s.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id.desc()))]
     return OrderDetail(
@@ -296,7 +352,12 @@ def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
         billing_address=from_data(Address, data.get("invoice_address") or {}),
         shipping_address=from_data(Address, data.get("shipping_address") or {}),
         items=items, payments=[from_data(Payment, p) for p in data.get("payments", [])],
-        shipments=shipments, events=events, refunds=_refunds(data, items))
+        shipments=shipments, events=events, refunds=_refunds(data, items), line_cancellations=cancellations,
+        acknowledgement=ack_view, acknowledge_by=_when(data.get("acknowledge_by")), open_quantities=left)
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def _refunds(data: dict, items: list[ItemView]) -> list[RefundView]:

@@ -59,6 +59,9 @@ def order_summary_json(o) -> dict[str, Any]:
 def shipment_json(x, order_id: int | None = None, order_number: str | None = None) -> dict[str, Any]:
     out = {"BillbeeId": x.id, "ShippingId": x.tracking_number, "Shipper": x.carrier, "TrackingUrl": x.tracking_url,
            "Created": ts(x.created_at)}
+    if hasattr(x, "lines"):  # order detail: what the parcel ships; no lines = the whole order
+        out["Lines"] = [{"TransactionId": y.item_external_id, "SKU": y.sku, "Quantity": number(y.quantity)}
+                        for y in x.lines]
     if order_id is not None:
         out |= {"OrderId": order_id, "OrderNumber": order_number}
     return out
@@ -89,6 +92,15 @@ def order_detail_json(o) -> dict[str, Any]:
                      "Items": [{"TransactionId": x.item_external_id, "SKU": x.sku, "Title": x.title,
                                 "Quantity": number(x.quantity), "Amount": money(x.amount)} for x in r.items]}
                     for r in o.refunds],
+        "LineCancellations": [{"Id": c.id, "TransactionId": c.item_external_id, "SKU": c.sku,
+                               "Quantity": number(c.quantity), "Reason": c.reason, "Created": ts(c.created_at)}
+                              for c in o.line_cancellations],
+        "OpenQuantities": {k: number(v) for k, v in o.open_quantities.items()},
+        "AcknowledgeBy": ts(o.acknowledge_by),
+        "Acknowledgement": None if o.acknowledgement is None else {
+            "Accepted": o.acknowledgement.accept, "Reason": o.acknowledgement.reason,
+            "Deadline": ts(o.acknowledgement.deadline), "Queued": ts(o.acknowledgement.queued_at),
+            "Sent": ts(o.acknowledgement.sent_at)},
         "History": [{"Id": e.id, "Created": ts(e.at), "EventTypeName": e.kind, "Source": e.source, "Text": e.text}
                     for e in o.events],
     }

@@ -195,6 +195,44 @@ class ShipmentRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ShipmentLineRow(Base):
+    """What a shipment ships of one order line; a shipment without rows ships the whole order."""
+
+    __tablename__ = "shipment_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"), index=True)
+    item_external_id: Mapped[str] = mapped_column(String(100))
+    sku: Mapped[str] = mapped_column(String(100), default="")
+    quantity: Mapped[Decimal] = mapped_column(Amount)
+
+
+class LineCancellationRow(Base):
+    """A quantity of one order line cancelled by the seller (it will not be shipped), with the reason."""
+
+    __tablename__ = "line_cancellations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    item_external_id: Mapped[str] = mapped_column(String(100))
+    sku: Mapped[str] = mapped_column(String(100), default="")
+    quantity: Mapped[Decimal] = mapped_column(Amount)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrderAcknowledgement(Base):
+    """The hub's accept/reject of an order towards a channel that requires one (ACKNOWLEDGE_ORDERS). One row
+    per order (unique): the acknowledgement is queued exactly once however often the order is imported."""
+
+    __tablename__ = "order_acknowledgements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    accept: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ArticleRow(Base):
     __tablename__ = "articles"
     __table_args__ = (UniqueConstraint("account_id", "sku", name="uq_articles_account_sku"),)

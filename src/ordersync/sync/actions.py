@@ -8,6 +8,8 @@ always for a message, for status and tracking notices when the connection or acc
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,7 +19,8 @@ from ..domain import OrderState
 from ..domain.links import link_problem
 from ..domain.timeutil import utcnow
 from ..mail import notices
-from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
+from ..store.models import Connection, OrderEvent, OrderRow, ShipmentLineRow, ShipmentRow
+from . import fulfilment
 from .hub import Hub, HubError
 from .outbox import enqueue
 from .propagation import propagate
@@ -53,7 +56,7 @@ def set_state(hub: Hub, order_id: int, state: OrderState, *, comment: str = "",
 
 
 def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str, hub: Hub | None = None,
-               mail_notice: bool = True) -> bool:
+               mail_notice: bool = True, push: bool = True) -> bool:
     if order.state == int(state):
         return False
     old = OrderState(order.state)
@@ -63,7 +66,7 @@ def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str, hub
         order.shipped_at = utcnow()
     _event(s, order.id, "state", f"state {old.name_en} → {state.name_en}")
     propagate(s, apply_orders(s, [order.id]))
-    conn = _channel_supports(s, order, Capability.CHANGE_STATUS)
+    conn = _channel_supports(s, order, Capability.CHANGE_STATUS) if push else None
     if conn is not None:
         enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="state", order_id=order.id,
                 payload={"state": int(state), "comment": comment})
@@ -87,28 +90,45 @@ def _mail_notice(s: Session, hub: Hub, order: OrderRow, kind: str) -> bool:
 
 
 def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, tracking_url: str = "",
-         account: str | None = None) -> None:
-    """Record a shipment, send its tracking number to the channel, then mark the order shipped."""
+         account: str | None = None, lines: list[tuple[str, Decimal]] | None = None) -> int:
+    """Record a shipment, send its tracking number to the channel, then mark the order shipped, or
+    partially shipped while ``lines`` (line id or SKU, quantity) leave some of it open. Returns its id."""
     if not carrier.strip() or not tracking_number.strip():
         raise HubError("carrier and tracking number are both required")
     if (problem := link_problem(tracking_url.strip())) is not None:
         raise HubError(f"the tracking URL {problem}")
     with hub.db.session() as s:
         order = _order(s, hub, order_id, account)
-        s.add(ShipmentRow(order_id=order.id, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
-                          tracking_url=tracking_url.strip(), created_at=utcnow()))
-        _event(s, order.id, "shipment", f"shipment {carrier} {tracking_number}")
+        checked = fulfilment.check_lines(s, order.id, lines, "ship") if lines else []
+        row = ShipmentRow(order_id=order.id, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
+                          tracking_url=tracking_url.strip(), created_at=utcnow())
+        s.add(row)
+        s.flush()
+        s.add_all([ShipmentLineRow(shipment_id=row.id, item_external_id=line.external_id, sku=line.sku, quantity=qty)
+                   for line, qty in checked])
+        state = fulfilment.state_after_shipment(s, order.id)
         conn = _channel_supports(s, order, Capability.TRANSMIT_TRACKING)
+        if conn is not None and state is OrderState.PARTIALLY_SHIPPED \
+                and not get_connector(conn.system).ships_item_level():
+            raise HubError(f"the channel {conn.system} cannot ship single lines: this shipment would leave "
+                           "lines open but the channel would mark the whole order shipped; ship the whole order")
+        shipped = ", ".join(f"{qty.normalize()} × {line.sku or line.external_id}" for line, qty in checked)
+        _event(s, order.id, "shipment", f"shipment {carrier} {tracking_number}" + (f" ({shipped})" if shipped else ""))
         mailed = False
         if conn is not None:
+            payload: dict = {"carrier": carrier.strip(), "tracking_number": tracking_number.strip(),
+                             "tracking_url": tracking_url.strip()}
+            if checked:
+                payload["lines"] = [{"item": line.external_id, "sku": line.sku, "quantity": str(qty)}
+                                    for line, qty in checked]
             enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="tracking", order_id=order.id,
-                    payload={"carrier": carrier.strip(), "tracking_number": tracking_number.strip(),
-                             "tracking_url": tracking_url.strip()})
+                    payload=payload)
         else:
-            s.flush()  # the tracking mail reads the new shipment
             mailed = _mail_notice(s, hub, order, "tracking")
-        # the tracking mail already tells the buyer it is shipped: no second "shipped" mail
-        _set_state(s, order, OrderState.SHIPPED, "", hub, mail_notice=not mailed)
+        # the tracking mail already tells the buyer it is shipped: no second "shipped" mail; a partial
+        # shipment reaches the channel as the tracking push itself, not as a status push
+        _set_state(s, order, state, "", hub, mail_notice=not mailed, push=state is OrderState.SHIPPED)
+        return row.id
 
 
 def send_message(hub: Hub, order_id: int, *, subject: str, text: str, account: str | None = None) -> None:

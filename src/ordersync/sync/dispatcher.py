@@ -25,17 +25,18 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import and_, insert, select, update
 
 from ..channels.sdk.errors import ChannelError, RateLimited
 from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from ..channels.sdk.records import OrderRef, PushResult
-from ..domain import OrderState, Shipment, StockUpdate
+from ..domain import OrderState, Shipment, ShipmentLine, StockUpdate
 from ..domain.timeutil import utcnow
 from ..mail import notices as mail_notices
 from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
-from . import async_checks, connections
+from . import acknowledgements, async_checks, connections
 from .hub import Hub
 
 MAX_ATTEMPTS = 8
@@ -274,8 +275,11 @@ def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult
     if entry.kind == "state":
         return connector.push_state(ref, OrderState(payload["state"]), payload.get("comment", ""))
     if entry.kind == "tracking":
+        lines = [ShipmentLine(x["item"], Decimal(x["quantity"]), x.get("sku", "")) for x in payload.get("lines", ())]
         return connector.push_tracking(ref, Shipment(payload["carrier"], payload["tracking_number"],
-                                                     payload.get("tracking_url", "")))
+                                                     payload.get("tracking_url", ""), lines=lines))
+    if entry.kind == "ack":
+        return connector.acknowledge(ref, bool(payload["accept"]), payload.get("reason", ""))
     if entry.kind == "message":
         return connector.send_message(ref, payload.get("subject", ""), payload["text"])
     raise ValueError(f"outbox entry {entry.id}: unknown kind {entry.kind!r}")
@@ -298,6 +302,8 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
             if entry.kind == "stock" and entry.listing_id is not None:
                 s.execute(update(Listing).where(Listing.id == entry.listing_id)
                           .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now))
+            if entry.kind == "ack" and entry.order_id is not None:
+                acknowledgements.mark_sent(s, entry.order_id)
             values |= {"status": "done", "last_error": None,
                        "result": "already done" if outcome.already_done else (outcome.detail or "ok")}
             result.sent += 1

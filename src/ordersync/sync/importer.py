@@ -25,7 +25,7 @@ from ..channels.sdk.records import OrderPage, Quarantined, Window
 from ..domain.codec import dumps
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, Cursor
-from . import connections, leases, webhook_health
+from . import acknowledgements, connections, leases, webhook_health
 from .hub import Hub
 from .prefetch import prefetch
 from .quarantine import quarantine
@@ -149,6 +149,9 @@ def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, 
                     propagate(s, affected, skip_connection=skip)
                 if quarantined:
                     quarantine(s, connection_id, "orders", quarantined)
+                acknowledgements.queue_for_new(s, account_id, connection_id, connector,
+                                               {oid: counts.written[oid] for oid in counts.created_ids
+                                                if oid in counts.written})
                 return counts
         except IntegrityError:
             if attempt == 4:

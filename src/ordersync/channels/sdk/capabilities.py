@@ -18,6 +18,8 @@ class Capability(str, Enum):
     TRANSMIT_TRACKING = "transmit_tracking"
     SET_STOCK = "set_stock"
     FORWARD_ORDERS = "forward_orders"
+    #: the channel requires the seller to accept or reject each new order (within its deadline)
+    ACKNOWLEDGE_ORDERS = "acknowledge_orders"
 
     @property
     def title(self) -> str:
@@ -36,6 +38,7 @@ _TITLES = {
     Capability.TRANSMIT_TRACKING: ("Sendungsnummer übermitteln", "Transmit tracking number"),
     Capability.SET_STOCK: ("Bestand setzen / Artikel hochladen", "Set stock / upload articles"),
     Capability.FORWARD_ORDERS: ("Bestellungen weiterleiten", "Forward orders"),
+    Capability.ACKNOWLEDGE_ORDERS: ("Bestellungen bestätigen", "Acknowledge orders"),
 }
 
 
@@ -57,7 +60,10 @@ class CapabilityDecl:
     capability: Capability
     modes: tuple[Mode, ...]
     note: str = ""
+    #: TRANSMIT_TRACKING only: the channel can ship single lines and quantities (partial shipments);
+    #: without it the engine refuses a shipment with lines rather than let the channel ship the whole order
+    item_level: bool = False
 
 
-def declare(capability: Capability, *modes: Mode, note: str = "") -> CapabilityDecl:
-    return CapabilityDecl(capability, tuple(modes), note)
+def declare(capability: Capability, *modes: Mode, note: str = "", item_level: bool = False) -> CapabilityDecl:
+    return CapabilityDecl(capability, tuple(modes), note, item_level)

@@ -86,6 +86,11 @@ class Connector:
 
         return OAuth2Auth(self.oauth, self.settings, self.context.tokens)
 
+    @classmethod
+    def ships_item_level(cls) -> bool:
+        """Whether ``push_tracking`` can ship single lines and quantities (declared on TRANSMIT_TRACKING)."""
+        return any(d.capability is Capability.TRANSMIT_TRACKING and d.item_level for d in cls.capabilities)
+
     # lifecycle -----------------------------------------------------------------------------------
     def test_connection(self) -> ConnectionTestResult:
         raise NotImplementedError
@@ -154,6 +159,13 @@ class Connector:
         raise NotImplementedError
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
+        """``shipment.lines`` names the lines and quantities of a partial shipment (only sent to a connector
+        that declares ``item_level``); no lines: the whole order (what is still open of it)."""
+        raise NotImplementedError
+
+    def acknowledge(self, ref: OrderRef, accept: bool, reason: str = "") -> PushResult:
+        """Accept or reject a new order (ACKNOWLEDGE_ORDERS); an order the channel already shows as
+        acknowledged the same way answers ``already_done``."""
         raise NotImplementedError
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:

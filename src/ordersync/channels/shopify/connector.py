@@ -89,7 +89,8 @@ class ShopifyConnector(Connector):
         declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL),
         declare(Capability.CHANGE_STATUS, Mode.API, note="cancel, close, re-open, mark as paid"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API, note="as a fulfilment with tracking info"),
+        declare(Capability.TRANSMIT_TRACKING, Mode.API, note="as a fulfilment with tracking info",
+                item_level=True),
         declare(Capability.SET_STOCK, Mode.API, note="'available' quantity at one location"),
     )
     settings_schema = SETTINGS

@@ -135,6 +135,16 @@ ORDER_FULFILLMENT = """query OrderFulfillment($id: ID!) {
   }
 }"""
 
+# a shipment of single lines: which fulfilment order line items still hold how much of each order line
+# (kept apart from ORDER_FULFILLMENT, whose cost the line items would multiply past Shopify's query limit)
+FULFILLMENT_ORDER_LINES = """query FulfillmentOrderLines($id: ID!) {
+  order(id: $id) {
+    id
+    fulfillmentOrders(first: 5) { edges { node { id status
+      lineItems(first: 50) { nodes { id remainingQuantity lineItem { id } } } } } }
+  }
+}"""
+
 _FULFILLMENT = "fulfillment { id status trackingInfo(first: 10) { company number url } } userErrors { field message }"
 FULFILLMENT_CREATE = f"""mutation FulfillmentCreate($fulfillment: FulfillmentInput!) {{
   fulfillmentCreate(fulfillment: $fulfillment) {{ {_FULFILLMENT} }}

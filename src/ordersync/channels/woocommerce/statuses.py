@@ -65,6 +65,7 @@ DEFAULT_EXPORT: Mapping[OrderState, str | None] = MappingProxyType({
     S.PAYMENT_REMINDER: None,
     S.FULFILLING: None,
     S.RETURNED: None,
+    S.PARTIALLY_SHIPPED: None,  # WooCommerce has no status for it; the order stays "processing"
 })
 
 _SLUG = re.compile(r"^[a-z0-9_-]{1,20}$")  # WordPress post statuses are at most 20 characters

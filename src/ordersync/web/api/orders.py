@@ -6,6 +6,7 @@ the order is found within the caller's account; an order of another account is "
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
@@ -18,7 +19,7 @@ from ...domain import OrderState
 from ...domain.links import link_problem
 from ...readmodel.shapes import order_detail_json, order_summary_json, shipment_json
 from ...store.models import OrderRow
-from ...sync import actions
+from ...sync import acknowledgements, actions, fulfilment
 from ...sync.hub import Hub
 from .auth import Auth
 from .common import MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, ApiBody, Id, paged, result, when
@@ -27,12 +28,34 @@ from .errors import ApiError, ApiRoute, not_found
 
 class OrderStateUpdate(ApiBody):
     model_config = ConfigDict(extra="forbid")
-    NewStateId: int = Field(ge=1, le=17, description="the order state id (1-17, Billbee's numbering)")
+    NewStateId: int = Field(ge=1, le=18, description="the order state id (1-17 Billbee's numbering, 18 partially "
+                                                     "shipped)")
     Comment: str = Field("", max_length=2000, description="passed to the channel where it takes one")
+
+
+class LineQuantity(ApiBody):
+    model_config = ConfigDict(extra="forbid")
+    TransactionId: str = Field(min_length=1, max_length=100,
+                               description="the order line (OrderItems[].TransactionId) or its SKU")
+    Quantity: Decimal = Field(gt=0, le=1_000_000, description="how many of the line")
+
+
+class CancelLines(ApiBody):
+    model_config = ConfigDict(extra="forbid")
+    Lines: list[LineQuantity] = Field(min_length=1, max_length=500)
+    Reason: str = Field("", max_length=2000, description="why, shown in the order's history")
+
+
+class Acknowledge(ApiBody):
+    model_config = ConfigDict(extra="forbid")
+    Accept: bool = Field(description="true accepts the order, false rejects it")
+    Reason: str = Field("", max_length=500, description="required for a rejection")
 
 
 class AddShipment(ApiBody):
     model_config = ConfigDict(extra="forbid")
+    Lines: list[LineQuantity] = Field([], max_length=500, description="the lines and quantities this parcel "
+                                      "ships; none: the whole order (what is still open of it)")
     ShippingId: str = Field(min_length=1, max_length=100, description="the tracking number")
     Shipper: str = Field(min_length=1, max_length=100, description="the carrier, e.g. DHL")
     TrackingUrl: str = Field("", max_length=2000, description="an http(s) link to the carrier's tracking page")
@@ -145,9 +168,28 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
     @r.post("/{id}/shipment", status_code=201, summary="Add a shipment (carrier, tracking) and mark it shipped")
     def add_shipment(id: Id, body: AddShipment, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
-        actions.ship(hub, id, carrier=body.Shipper, tracking_number=body.ShippingId, tracking_url=body.TrackingUrl,
-                     account=user.account_name)
-        return result(shipment_json(owned(user, id).shipments[-1]))
+        made = actions.ship(hub, id, carrier=body.Shipper, tracking_number=body.ShippingId,
+                            tracking_url=body.TrackingUrl, account=user.account_name,
+                            lines=[(x.TransactionId, x.Quantity) for x in body.Lines])
+        return result(shipment_json(next(x for x in owned(user, id).shipments if x.id == made)))
+
+    @r.post("/{id}/acknowledge", status_code=201,
+            summary="Accept or reject the order towards a channel that requires it (once per order)")
+    def acknowledge(id: Id, body: Acknowledge, user: UserInfo = Depends(auth.writer)) -> dict:
+        owned(user, id)
+        if not acknowledgements.acknowledge(hub, id, accept=body.Accept, reason=body.Reason,
+                                            account=user.account_name):
+            raise ApiError(409, "conflict", f"order {id} was already acknowledged")
+        return result(order_detail_json(owned(user, id))["Acknowledgement"])
+
+    @r.post("/{id}/line-cancellations", status_code=201,
+            summary="Cancel quantities of single lines (they will not be shipped)")
+    def cancel_lines(id: Id, body: CancelLines, user: UserInfo = Depends(auth.writer)) -> dict:
+        owned(user, id)
+        rows = fulfilment.cancel_lines(hub, id, [(x.TransactionId, x.Quantity) for x in body.Lines],
+                                       reason=body.Reason, account=user.account_name)
+        made = {r.id for r in rows}
+        return result([c for c in order_detail_json(owned(user, id))["LineCancellations"] if c["Id"] in made])
 
     @r.post("/{id}/send-message", summary="Send a message to the buyer (through the channel or by e-mail)")
     def send_message(id: Id, body: SendMessage, user: UserInfo = Depends(auth.writer)) -> dict:

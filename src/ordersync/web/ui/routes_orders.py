@@ -8,6 +8,7 @@ outbox entry in one transaction; the worker then sends it to the channel.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -17,7 +18,7 @@ from ...domain import OrderState
 from ...domain.links import link_problem
 from ...forwarding.queue import forward_order
 from ...forwarding.targets import list_targets
-from ...sync import actions
+from ...sync import actions, fulfilment
 from ...sync.hub import HubError
 from . import queries
 from .deps import Page, UIError, not_found, redirect, render, viewer, writer
@@ -138,9 +139,38 @@ def ship(order_id: int, page: Page = Depends(writer)):
     if link_problem(url) is not None:
         page.flash("The tracking link must start with https://.", "error")
         return redirect(f"/orders/{order_id}")
+    try:
+        lines = _line_quantities(page, "ship")
+    except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
+        page.flash("Quantities must be whole numbers.", "error")
+        return redirect(f"/orders/{order_id}")
     return _act(page, order_id, lambda: actions.ship(page.hub, order_id, carrier=carrier, tracking_number=number,
-                                                     tracking_url=url, account=page.account),
+                                                     tracking_url=url, account=page.account, lines=lines),
                 N_("Shipment {number} saved; the channel is told in a moment."), number=number)
+
+
+def _line_quantities(page: Page, prefix: str) -> list[tuple[str, Decimal]]:
+    """The form's filled-in (line id, quantity) pairs: fields ``{prefix}_line_N`` and ``{prefix}_qty_N``."""
+    out = []
+    for key, value in page.form.items():
+        if key.startswith(f"{prefix}_qty_") and value.strip():
+            qty = Decimal(value.strip())
+            if qty != 0:
+                out.append((page.form.get(f"{prefix}_line_{key.rsplit('_', 1)[1]}", ""), qty))
+    return out
+
+
+@router.post("/orders/{order_id:int}/cancel-lines")
+def cancel_lines(order_id: int, page: Page = Depends(writer)):
+    try:
+        lines = _line_quantities(page, "cancel")
+    except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
+        page.flash("Quantities must be whole numbers.", "error")
+        return redirect(f"/orders/{order_id}")
+    reason = page.form.get("reason", "").strip()[:500]
+    return _act(page, order_id, lambda: fulfilment.cancel_lines(page.hub, order_id, lines, reason=reason,
+                                                                account=page.account),
+                N_("The quantities are cancelled."))
 
 
 @router.post("/orders/{order_id:int}/message")

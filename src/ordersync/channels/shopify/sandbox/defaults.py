@@ -428,9 +428,11 @@ def _fulfillment_quantity(obj: dict[str, Any], info: Any, **_: Any) -> int:
 @derive("Fulfillment", "fulfillmentLineItems")
 def _fulfillment_lines(obj: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]]:
     order = _fulfillment_order(obj, info)
+    shipped = obj.get("_lines")  # {order line id: quantity} of a fulfilment of single lines
     return [{"__typename": "FulfillmentLineItem", "id": gid("FulfillmentLineItem", number(li["id"])),
-             "lineItem": li, "quantity": li["quantity"], "originalTotalSet": _line_original_total(li, info),
-             "discountedTotalSet": li["discountedTotalSet"]} for li in (_lines(order) if order else [])]
+             "lineItem": li, "quantity": shipped[li["id"]] if shipped else li["quantity"],
+             "originalTotalSet": _line_original_total(li, info), "discountedTotalSet": li["discountedTotalSet"]}
+            for li in (_lines(order) if order else []) if not shipped or li["id"] in shipped]
 
 
 @derive("Fulfillment", "location")
@@ -509,10 +511,19 @@ def _fo_lines(obj: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]]:
         out.append({"__typename": "FulfillmentOrderLineItem", "id": gid("FulfillmentOrderLineItem", number(li["id"])),
                     "lineItem": li, "productTitle": li["title"], "sku": li.get("sku"), "variant": variant or None,
                     "variantTitle": li.get("variantTitle"), "totalQuantity": li["quantity"],
-                    "remainingQuantity": 0 if closed else li["quantity"], "requiresShipping": True,
+                    "remainingQuantity": 0 if closed else remaining(obj, li), "requiresShipping": True,
                     "inventoryItemId": (variant.get("inventoryItem") or {}).get("id"),
                     "vendor": info.context.sandbox.shop()["name"], "warnings": [], "financialSummaries": []})
     return out
+
+
+def fo_line_id(li: dict[str, Any]) -> str:
+    return gid("FulfillmentOrderLineItem", number(li["id"]))
+
+
+def remaining(fo: dict[str, Any], li: dict[str, Any]) -> int:
+    """What of an order line this fulfilment order has still to ship (partial fulfilments subtract)."""
+    return li["quantity"] - (fo.get("_fulfilled") or {}).get(fo_line_id(li), 0)
 
 
 @derive("FulfillmentOrder", "fulfillments")

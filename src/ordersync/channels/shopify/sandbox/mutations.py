@@ -14,6 +14,7 @@ from graphql import GraphQLError
 
 from . import versions
 from .data import fulfillment, gid, iso, transaction
+from .defaults import fo_line_id, remaining
 from .store import epoch
 
 _PAID = ("PAID", "PARTIALLY_REFUNDED", "REFUNDED")
@@ -124,21 +125,63 @@ def fulfillment_create(_: Any, info: Any, fulfillment: dict[str, Any], message: 
             return {"fulfillment": None, "userErrors": [_error("All fulfillment orders must belong to one order.",
                                                                ["fulfillment"])]}
         order = next(iter(orders.values()))
+        picked, problem = _picked_lines(order, groups, owners)
+        if problem is not None:
+            return {"fulfillment": None, "userErrors": [problem]}
         track = fulfillment.get("trackingInfo") or {}
         number = track.get("number") or next(iter(track.get("numbers") or []), None)
         url = track.get("url") or next(iter(track.get("urls") or []), None)
         sandbox.store.touch(order)
         created = _new_fulfillment(sandbox, order, track.get("company"), number, url)
-        for _, fo in owners.values():
-            fo["status"] = "CLOSED"
-        if all(fo["status"] != "OPEN" for fo in order["fulfillmentOrders"]):
+        shipped: dict[str, int] = {}
+        for fo_id, (_, fo) in owners.items():
+            lines = picked.get(fo_id)
+            if lines is None:  # no line items named: everything that remains of the fulfilment order
+                lines = {fo_line_id(li): remaining(fo, li) for li in order["lineItems"] if remaining(fo, li) > 0}
+            done = fo.setdefault("_fulfilled", {})
+            for fo_line, qty in lines.items():
+                done[fo_line] = done.get(fo_line, 0) + qty
+            left = sum(remaining(fo, li) for li in order["lineItems"])
+            fo["status"] = "CLOSED" if left <= 0 else "IN_PROGRESS"
+            for li in order["lineItems"]:
+                if fo_line_id(li) in lines:
+                    shipped[li["id"]] = shipped.get(li["id"], 0) + lines[fo_line_id(li)]
+        if any(fo_id in picked for fo_id in owners):
+            created["_lines"] = shipped
+        if all(fo["status"] not in ("OPEN", "IN_PROGRESS") for fo in order["fulfillmentOrders"]):
             order["displayFulfillmentStatus"] = "FULFILLED"
         else:
             order["displayFulfillmentStatus"] = "PARTIALLY_FULFILLED"
         _record(info, "fulfillment.create", created["id"], {"order": order["id"], **fulfillment},
-                {"tracking": number})
+                {"tracking": number, "lines": shipped})
     sandbox.emit("ORDERS_FULFILLED" if order["displayFulfillmentStatus"] == "FULFILLED" else "ORDERS_UPDATED", order)
     return {"fulfillment": created, "userErrors": []}
+
+
+def _picked_lines(order: dict[str, Any], groups: list[dict[str, Any]],
+                  owners: dict[str, Any]) -> tuple[dict[str, dict[str, int]], dict[str, Any] | None]:
+    """The named fulfilment order line items per fulfilment order, checked as Shopify checks them: the item
+    must belong to its fulfilment order and the quantity be positive and not more than remains."""
+    picked: dict[str, dict[str, int]] = {}
+    for g_index, group in enumerate(groups):
+        items = group.get("fulfillmentOrderLineItems")
+        if not items:
+            continue
+        fo = owners[group["fulfillmentOrderId"]][1]
+        by_id = {fo_line_id(li): li for li in order["lineItems"]}
+        chosen = picked.setdefault(group["fulfillmentOrderId"], {})
+        for i_index, item in enumerate(items):
+            where = ["fulfillment", "lineItemsByFulfillmentOrder", str(g_index), "fulfillmentOrderLineItems",
+                     str(i_index)]
+            li = by_id.get(item["id"])
+            if li is None:
+                return {}, _error(f"Fulfillment order line item {item['id']} does not exist.", where)
+            asked = chosen.get(item["id"], 0) + item["quantity"]
+            if item["quantity"] <= 0 or asked > remaining(fo, li):
+                return {}, _error(f"Invalid fulfillment order line item quantity requested: {asked} of "
+                                  f"{item['id']}, {remaining(fo, li)} remaining.", [*where, "quantity"])
+            chosen[item["id"]] = asked
+    return picked, None
 
 
 def _new_fulfillment(sandbox: Any, order: dict[str, Any], company: str | None, number: str | None,

@@ -1,0 +1,73 @@
+"""Item-level fulfilment in the store: what of an order is still open, and cancelling single lines.
+
+Shipments themselves are recorded by ``actions.ship``; this module reads shipment lines and cancellations
+back into ``domain.fulfilment`` terms and decides the state an order reaches after a shipment.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import OrderState
+from ..domain.fulfilment import FulfilmentError, Line, check_request, open_quantities
+from ..domain.timeutil import utcnow
+from ..store.models import LineCancellationRow, OrderEvent, OrderItemRow, ShipmentLineRow, ShipmentRow
+from .hub import Hub, HubError
+
+
+def order_lines(s: Session, order_id: int) -> list[Line]:
+    return [Line(i.external_id, i.sku, Decimal(i.quantity)) for i in
+            s.scalars(select(OrderItemRow).where(OrderItemRow.order_id == order_id).order_by(OrderItemRow.id))]
+
+
+def open_now(s: Session, order_id: int) -> dict[str, Decimal]:
+    shipments: dict[int, list[tuple[str, Decimal]]] = {
+        sid: [] for sid in s.scalars(select(ShipmentRow.id).where(ShipmentRow.order_id == order_id)
+                                     .order_by(ShipmentRow.id))}
+    for x in s.scalars(select(ShipmentLineRow).where(ShipmentLineRow.shipment_id.in_(list(shipments)))):
+        shipments[x.shipment_id].append((x.item_external_id, Decimal(x.quantity)))
+    cancelled = [(x.item_external_id, Decimal(x.quantity)) for x in
+                 s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order_id))]
+    return open_quantities(order_lines(s, order_id), [shipments[k] for k in sorted(shipments)], cancelled)
+
+
+def check_lines(s: Session, order_id: int, wanted: list[tuple[str, Decimal]], what: str) -> list[tuple[Line, Decimal]]:
+    """The requested (line, quantity) pairs, or HubError naming the line that has too little open."""
+    try:
+        return check_request(order_lines(s, order_id), open_now(s, order_id), wanted, what)
+    except FulfilmentError as exc:
+        raise HubError(str(exc)) from None
+
+
+def state_after_shipment(s: Session, order_id: int) -> OrderState:
+    """SHIPPED when nothing is open any more, else PARTIALLY_SHIPPED."""
+    s.flush()
+    left = open_now(s, order_id)
+    return OrderState.PARTIALLY_SHIPPED if any(q > 0 for q in left.values()) else OrderState.SHIPPED
+
+
+def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, reason: str = "",
+                 account: str | None = None) -> list[LineCancellationRow]:
+    """Cancel quantities of single lines (they will not be shipped). Refused if more than is open."""
+    from .actions import _order, _set_state  # the order lookup with its account check; state changes
+
+    with hub.db.session() as s:
+        order = _order(s, hub, order_id, account)
+        checked = check_lines(s, order.id, lines, "cancel")
+        now = utcnow()
+        rows = [LineCancellationRow(order_id=order.id, item_external_id=line.external_id, sku=line.sku,
+                                    quantity=qty, reason=reason.strip(), created_at=now) for line, qty in checked]
+        s.add_all(rows)
+        text = ", ".join(f"{qty.normalize()} × {line.sku or line.external_id}" for line, qty in checked)
+        s.add(OrderEvent(order_id=order.id, at=now, kind="line_cancelled", source="user",
+                         text=f"lines cancelled: {text}" + (f" ({reason.strip()})" if reason.strip() else "")))
+        order.modified_at = now
+        if order.state == OrderState.PARTIALLY_SHIPPED and state_after_shipment(s, order.id) is OrderState.SHIPPED:
+            _set_state(s, order, OrderState.SHIPPED, "", hub)  # the cancelled rest was all that was open
+        s.flush()
+        return rows
+
+
