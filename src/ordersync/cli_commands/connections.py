@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, connections_app, out
+from ..cli_shared import ACCOUNT, _hub, connections_app, out
 
 if TYPE_CHECKING:  # type names only: the modules are imported by the commands that use them
     from ..sync.connections import ConnectionInfo

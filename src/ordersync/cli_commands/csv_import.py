@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, _progress, app, err, out
+from ..cli_shared import ACCOUNT, _hub, _progress, app, err, out
 
 
 def _import_group() -> typer.Typer:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, app, out
+from ..cli_shared import ACCOUNT, _hub, app, out
 
 mail_app = typer.Typer(no_args_is_help=True, help="Outgoing e-mail: SMTP, templates, notices to buyers.")
 smtp_app = typer.Typer(no_args_is_help=True, help="The account's SMTP server.")

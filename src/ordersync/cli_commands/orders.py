@@ -7,7 +7,7 @@ import json
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, orders_app, out, outbox_app
+from ..cli_shared import ACCOUNT, _hub, orders_app, out, outbox_app
 
 
 @orders_app.command("list")

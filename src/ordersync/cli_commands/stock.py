@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, _progress, articles_app, out, stock_app
+from ..cli_shared import ACCOUNT, _hub, _progress, articles_app, out, stock_app
 
 
 def _quantity(text: str) -> Decimal:
