@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...accounts import UserInfo
 from ...channels.csv_import.profiles import PRESETS
-from ...channels.csv_import.upload import import_file
+from ...sync.uploads import import_file
 from ...store.models import Connection
 from ...sync.hub import Hub
 from .auth import Auth

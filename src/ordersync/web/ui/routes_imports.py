@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...channels.csv_import.connector import CsvConnector
-from ...channels.csv_import.upload import import_file
+from ...sync.uploads import import_file
 from .deps import Page, UIError, not_found, render, viewer, writer
 from .routes_shops import _own
 
