@@ -17,8 +17,9 @@ numbers" is on (the default); otherwise they update the stored order like a poll
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
@@ -30,8 +31,7 @@ from .hub import Hub, HubError
 from .importer import store_page
 from .synclog import finish_run, start_run
 
-if TYPE_CHECKING:  # type names only
-    from ..channels.csv_import.parser import Progress, Rejection
+Progress = Callable[[int, int], None]  # (rows done, rows in the file)
 
 PREVIEW_LIMIT = 200
 
@@ -46,7 +46,7 @@ class CsvImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped_duplicates: list[str] = field(default_factory=list)  # order numbers
-    rejected: list[Rejection] = field(default_factory=list)
+    rejected: list[Any] = field(default_factory=list)  # the connector's rejections: row, order number, reason
     preview: list[dict[str, Any]] = field(default_factory=list)  # the orders that would be / were written
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -132,7 +132,7 @@ def _known_ids(hub: Hub, connection_id: int, external_ids: list[str]) -> set[str
     return known
 
 
-def _rows(rejected: list[Rejection]) -> str:
+def _rows(rejected: list[Any]) -> str:
     rows = {r.row for r in rejected}
     return f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
 
