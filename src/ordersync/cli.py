@@ -29,7 +29,7 @@ def _user_error(exc: Exception) -> bool:
     """HubError, SettingsError, ChannelError or ValueError: imported here, not at start, as the commands are."""
     from .channels.sdk.errors import ChannelError
     from .channels.sdk.settings import SettingsError
-    from .sync.hub import HubError
+    from .hub import HubError
 
     return isinstance(exc, (HubError, SettingsError, ChannelError, ValueError))
 

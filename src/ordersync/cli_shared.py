@@ -28,7 +28,7 @@ ACCOUNT = typer.Option(None, "--account", help="Account name (default: the only 
 
 
 def _hub():
-    from .sync.hub import Hub
+    from .hub import Hub
 
     return Hub.open()
 

@@ -145,3 +145,17 @@ def cycles(found: dict[str, Module]) -> list[list[str]]:
         if name not in index:
             visit(name)
     return result
+
+
+def package_edges(found: dict[str, Module]) -> dict[tuple[str, str], list[str]]:
+    """Edges between the package's top-level parts (ordersync.sync -> ordersync.mail), each with its examples."""
+    def part(name: str) -> str:
+        return ".".join(name.split(".")[:2])
+
+    edges: dict[tuple[str, str], list[str]] = {}
+    for mod in found.values():
+        for target, line in mod.imports.items():
+            a, b = part(mod.name), part(target)
+            if a != b and b != PACKAGE:
+                edges.setdefault((a, b), []).append(f"{mod.name}:{line} -> {target}")
+    return edges

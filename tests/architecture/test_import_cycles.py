@@ -61,3 +61,19 @@ def test_every_module_imports_first_in_a_fresh_interpreter():
     """)
     proc = subprocess.run([sys.executable, "-c", script, *names], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, "modules that do not import on their own:\n" + proc.stdout + proc.stderr[-2000:]
+
+
+def test_no_two_parts_of_the_package_import_each_other():
+    """Layers, not a web: e.g. mail/ imported the engine for the Hub while the engine imported mail/ for buyer
+    notices. The Hub now lives in ordersync/hub.py and the notices in sync/mail_notices.py."""
+    edges = importgraph.package_edges(importgraph.graph())
+    assert ("ordersync.sync", "ordersync.store") in edges  # the reading works
+    both = [f"{a} <-> {b}: {edges[(a, b)][0]}; {edges[(b, a)][0]}" for a, b in edges if (b, a) in edges and a < b]
+    assert both == []
+
+
+def test_the_engine_needs_no_accounts_notify_forwarding_web_or_application_at_import():
+    edges = importgraph.package_edges(importgraph.graph())
+    above = {"ordersync.accounts", "ordersync.notify", "ordersync.forwarding", "ordersync.web",
+             "ordersync.application", "ordersync.jobs", "ordersync.cli_commands", "ordersync.cli"}
+    assert [e for (a, b), e in edges.items() if a == "ordersync.sync" and b in above] == []

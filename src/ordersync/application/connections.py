@@ -9,7 +9,7 @@ from ..channels.sdk.capabilities import Capability, Mode
 from ..store.models import SyncRun
 from ..sync import connections as conns
 from ..sync import webhook_health
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 from ..sync.synclog import recent_runs
 
 

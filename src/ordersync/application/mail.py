@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..mail import smtp, templates
-from ..sync.hub import Hub
+from ..hub import Hub
 
 
 def smtp_config(hub: Hub, account: str | None) -> smtp.SmtpConfig:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..domain import OrderState
 from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
-from ..sync.hub import Hub
+from ..hub import Hub
 
 
 def list_orders(hub: Hub, account: str | None, *, connection: str | None = None, state: str | None = None,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from ..store.models import Connection, OutboxEntry
-from ..sync.hub import Hub
+from ..hub import Hub
 from ..sync.importer import connection_id_by_name
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..store.models import ArticleRow, Listing
 from ..sync import stock
 from ..sync.connections import find
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 
 
 @dataclass

@@ -100,7 +100,7 @@ def notify(connection: str, mode: str = typer.Argument(..., help="on | off | acc
            language: str = typer.Option(None, "--language", help="de | en for this connection's buyers"),
            account: str = ACCOUNT) -> None:
     """Per connection: tell buyers of state changes and shipments by mail (where the channel has no API)."""
-    from ..mail.notices import set_connection_options
+    from ..sync.mail_notices import set_connection_options
     from ..sync.hub import HubError
 
     values = {"on": True, "off": False, "account": None}

@@ -27,7 +27,7 @@ from ..channels.sdk.errors import ChannelError, RateLimited
 from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import OrderState, Shipment, StockUpdate
 from ..domain.timeutil import utcnow
-from ..mail import notices as mail_notices
+from . import mail_notices
 from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
 from . import connections
 from .hub import Hub
