@@ -9,36 +9,12 @@ from __future__ import annotations
 
 import sys
 
-import typer
-from rich.console import Console
+from .cli_shared import (  # re-exported: tests and scripts use ordersync.cli.app
+    ACCOUNT, _hub, _progress, app, articles_app, connections_app, db_app, err, orders_app, out, outbox_app, stock_app,
+)
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="ordersync: one inbox for every channel.")
-connections_app = typer.Typer(no_args_is_help=True, help="Shop and marketplace connections.")
-orders_app = typer.Typer(no_args_is_help=True, help="Orders in the hub.")
-stock_app = typer.Typer(no_args_is_help=True, help="Stock levels.")
-articles_app = typer.Typer(no_args_is_help=True, help="Articles and channel listings.")
-outbox_app = typer.Typer(no_args_is_help=True, help="Outbound effects and dead letters.")
-db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
-for sub, name in ((connections_app, "connections"), (orders_app, "orders"), (stock_app, "stock"),
-                  (articles_app, "articles"), (outbox_app, "outbox"), (db_app, "db")):
-    app.add_typer(sub, name=name)
-
-out = Console()
-err = Console(stderr=True)
-ACCOUNT = typer.Option(None, "--account", help="Account name (default: the only account).")
-
-
-def _hub():
-    from .sync.hub import Hub
-
-    return Hub.open()
-
-
-def _progress():
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=False)
+__all__ = ["ACCOUNT", "_hub", "_progress", "app", "articles_app", "connections_app", "db_app", "err", "main",
+           "orders_app", "out", "outbox_app", "stock_app"]
 
 
 def main() -> None:
@@ -56,7 +32,7 @@ def _user_error(exc: Exception) -> bool:
     """HubError, SettingsError, ChannelError or ValueError: imported here, not at start, as the commands are."""
     from .channels.sdk.errors import ChannelError
     from .channels.sdk.settings import SettingsError
-    from .sync.hub import HubError
+    from .hub import HubError
 
     return isinstance(exc, (HubError, SettingsError, ChannelError, ValueError))
 

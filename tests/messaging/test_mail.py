@@ -12,7 +12,8 @@ from sqlalchemy import select
 from ordersync.channels.sdk.errors import AuthError, PermanentError
 from ordersync.domain import OrderState
 from ordersync.domain.timeutil import utcnow
-from ordersync.mail import notices, smtp, templates
+from ordersync.mail import smtp, templates
+from ordersync.sync import mail_notices as notices
 from ordersync.mail.templates import TemplateError
 from ordersync.store.models import OutboxEntry
 from ordersync.sync import actions, dispatcher

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.timeutil import utcnow
 from ..store.models_accounts import ApiKey, User
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 from .users import UserInfo, info_of
 
 KEY_PREFIX = "osk_"

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..store.models import Account
 from ..store.models_accounts import User
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 from .users import add_user_raw
 
 DEFAULT_EMAIL = "owner@localhost"

@@ -7,7 +7,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..sync.hub import HubError
+from ..hub import HubError
 
 MIN_LENGTH = 10
 _hasher = PasswordHasher()

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 
 from ..domain.timeutil import utcnow
 from ..store.models_accounts import LoginAttempt
-from ..sync.hub import Hub
+from ..hub import Hub
 
 WINDOW = timedelta(minutes=15)
 FREE_FAILURES = 5

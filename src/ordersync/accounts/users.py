@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..domain.timeutil import utcnow
 from ..store.models import Account
 from ..store.models_accounts import User
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 from ..roles import LOCALES, ROLES
 from . import passwords
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")

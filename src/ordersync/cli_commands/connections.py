@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, connections_app, out
+from ..cli_shared import ACCOUNT, _hub, connections_app, out
 
 if TYPE_CHECKING:  # type names only: the modules are imported by the commands that use them
     from ..sync.connections import ConnectionInfo
@@ -51,31 +51,23 @@ def add(system: str, name: str, set_: list[str] = typer.Option([], "--set", help
         no_webhooks: bool = typer.Option(False, "--no-webhooks", help="do not register webhooks"),
         account: str = ACCOUNT) -> None:
     """Add a connection, test it, and register its webhooks."""
-    from ..sync import connections as conns
-    from ..sync.hub import HubError
+    from ..application import connections as use
 
     hub = _hub()
-    conn_id = conns.add_connection(hub, system, name, _parse_sets(set_), account=account,
-                                   poll_interval=poll_interval)
-    row = conns.load(hub, conn_id)
-    if _consent_first(hub, conn_id, row.system, name):
+    settings = _parse_sets(set_)
+    if _wants_consent(system, settings):
+        from ..sync import connections as conns
+
+        conn_id = conns.add_connection(hub, system, name, settings, account=account, poll_interval=poll_interval)
+        _consent_first(hub, conn_id, system, name)
         return
-    connector = conns.build_connector(hub, row)
-    try:
-        if not no_test:
-            result = connector.test_connection()
-            if not result.ok:
-                conns.remove_connection(hub, name, account)
-                raise HubError(f"connection test failed, nothing saved: {result.message}")
-            out.print(f"connection test: {result.message}")
-        from ..channels.sdk.capabilities import Capability, Mode
-        decl = [d for d in connector.capabilities if d.capability is Capability.IMPORT_ORDERS]
-        if not no_webhooks and decl and Mode.WEBHOOK in decl[0].modes:
-            connector.register_webhooks()
-            conns.save_state(hub, conn_id, connector.context.state)
-            out.print(f"webhooks registered to {connector.context.webhook_url}")
-    finally:
-        connector.close()
+    added = use.add(hub, system, name, settings, account=account, poll_interval=poll_interval,
+                    test=not no_test, webhooks=not no_webhooks)
+    conn_id = added.connection_id
+    if added.test_message:
+        out.print(f"connection test: {added.test_message}")
+    if added.webhook_url:
+        out.print(f"webhooks registered to {added.webhook_url}")
     out.print(f"added connection {name!r} (id {conn_id}, {system})")
 
 
@@ -103,13 +95,10 @@ def list_(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT)
 
 @connections_app.command("show")
 def show(name: str, account: str = ACCOUNT) -> None:
-    from ..sync import connections as conns
-    from ..sync.synclog import recent_runs
+    from ..application import connections as use
 
-    hub = _hub()
-    with hub.db.session() as s:
-        row = conns.find(s, hub, name, account)
-    c = conns.info(hub, row)
+    found = use.overview(_hub(), name, account)
+    c = found.info
     out.print(f"[bold]{c.name}[/] ({c.system}, id {c.id}) {'paused' if c.paused else 'active'}")
     out.print(f"poll every {c.poll_interval}s")
     for line in _webhook_lines(c):
@@ -117,7 +106,7 @@ def show(name: str, account: str = ACCOUNT) -> None:
     for key, value in c.settings.items():
         out.print(f"  {key} = {value}")
     table = Table("run", "kind", "started", "status", "fetched", "new", "changed", "quarantined", "error")
-    for r in recent_runs(hub, c.id, 10):
+    for r in found.runs:
         table.add_row(str(r.id), r.kind, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status, str(r.fetched),
                       str(r.created), str(r.updated), str(r.quarantined), (r.error or "")[:50])
     out.print(table)
@@ -125,33 +114,24 @@ def show(name: str, account: str = ACCOUNT) -> None:
 
 @connections_app.command("test")
 def test(name: str, account: str = ACCOUNT) -> None:
-    from ..sync import connections as conns
-    from ..sync import webhook_health
-    from ..sync.hub import HubError
+    from ..application import connections as use
 
-    hub = _hub()
-    with hub.db.session() as s:
-        row = conns.find(s, hub, name, account)
-    connector = conns.build_connector(hub, row)
-    health = None
-    try:
-        result = connector.test_connection()
-        if result.ok and webhook_health.uses_webhooks(connector) and connector.context.state.get("webhooks"):
-            health = connector.check_webhooks(repair=False)  # a test looks; the next poll repairs
-    finally:
-        connector.close()
-    if not result.ok:
-        raise HubError(f"connection test failed: {result.message}")
-    if health is not None and not health.active:
-        raise HubError(f"the connection works, but webhooks are inactive in the shop: {'; '.join(health.problems)}. "
-                       "The next poll re-activates them; until then orders arrive by polling only")
-    out.print(f"ok: {result.message}" + ("; webhooks active" if health is not None else ""))
+    out.print(use.check(_hub(), name, account))
 
 
 def _state_word(c: ConnectionInfo) -> str:
     if c.auth_problem:
         return "needs re-authorisation (Neu autorisieren nötig)"
     return "paused" if c.paused else "active"
+
+
+def _wants_consent(system: str, settings: dict) -> bool:
+    """A platform with a consent page, and no refresh token pasted for it (a private app's)."""
+    from ..sync import connections as conns
+
+    decl = conns.get_connector(system).oauth
+    return bool(decl is not None and decl.consent
+                and not (decl.refresh_token_setting and settings.get(decl.refresh_token_setting)))
 
 
 def _consent_first(hub, conn_id: int, system: str, name: str) -> bool:
@@ -238,23 +218,13 @@ def _webhook_lines(c: ConnectionInfo) -> list[str]:
 @connections_app.command("remove")
 def remove(name: str, yes: bool = typer.Option(False, "--yes", help="do not ask"), account: str = ACCOUNT) -> None:
     """Remove a connection and its webhooks on the channel; its orders stay in the hub."""
-    from ..sync import connections as conns
+    from ..application import connections as use
 
     hub = _hub()
     if not yes and not typer.confirm(f"Remove connection {name!r}? Orders stay."):
         raise typer.Exit(1)
-    with hub.db.session() as s:
-        row = conns.find(s, hub, name, account)
-    connector = conns.build_connector(hub, row)
-    try:
-        if connector.context.state:
-            try:
-                connector.unregister_webhooks()
-            except Exception as exc:  # noqa: BLE001 - removal must not be blocked by an unreachable shop
-                out.print(f"warning: webhooks could not be removed on the channel: {exc}")
-    finally:
-        connector.close()
-    conns.remove_connection(hub, name, account)
+    for warning in use.remove(hub, name, account):
+        out.print(warning)
     out.print(f"removed connection {name!r}; its orders stay")
 
 

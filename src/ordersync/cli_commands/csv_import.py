@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, _progress, app, err, out
+from ..cli_shared import ACCOUNT, _hub, _progress, app, err, out
 
 
 def _import_group() -> typer.Typer:
@@ -35,7 +35,7 @@ def import_csv(file: Path = typer.Argument(..., help="the CSV file ('-' reads st
                as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
                account: str = ACCOUNT) -> None:
     """Import orders from a CSV file: all of them in one transaction, or none if a row is rejected."""
-    from ..channels.csv_import.upload import import_file
+    from ..sync.uploads import import_file
     from ..sync.hub import HubError
     from ..sync.importer import connection_id_by_name
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 
-from ..cli import out
+from ..cli_shared import out
 from .runtime import make_sandbox
 
 DEMO_NAME = "demo-shop"

@@ -7,7 +7,7 @@ import json
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, app, out
+from ..cli_shared import ACCOUNT, _hub, app, out
 
 forwarding_app = typer.Typer(no_args_is_help=True, help="Forward orders to suppliers and fulfillers.")
 targets_app = typer.Typer(no_args_is_help=True, help="Where orders are forwarded to.")

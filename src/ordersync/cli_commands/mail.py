@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, app, out
+from ..cli_shared import ACCOUNT, _hub, app, out
 
 mail_app = typer.Typer(no_args_is_help=True, help="Outgoing e-mail: SMTP, templates, notices to buyers.")
 smtp_app = typer.Typer(no_args_is_help=True, help="The account's SMTP server.")
@@ -61,11 +61,9 @@ def smtp_set(host: str = typer.Option(..., "--host"), port: int = typer.Option(N
 
 @smtp_app.command("show")
 def smtp_show(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT) -> None:
-    from ..mail import smtp
+    from ..application.mail import smtp_config
 
-    hub = _hub()
-    with hub.db.session() as s:
-        c = smtp.require(hub, s, hub.account_id(account, s))
+    c = smtp_config(_hub(), account)
     data = {"host": c.host, "port": c.port, "security": c.security, "user": c.username,
             "password": "••••••" if c.password else "", "from": c.from_address, "from_name": c.from_name,
             "reply_to": c.reply_to, "ca": "custom" if c.ca_pem else "system", "language": c.language,
@@ -81,11 +79,10 @@ def smtp_show(as_json: bool = typer.Option(False, "--json"), account: str = ACCO
 def smtp_test(to: str = typer.Option(None, "--to", help="also send a test mail to this address"),
               account: str = ACCOUNT) -> None:
     """Connect, start TLS and log in; with --to, send a short test mail."""
+    from ..application.mail import smtp_config
     from ..mail import compose, smtp
 
-    hub = _hub()
-    with hub.db.session() as s:
-        config = smtp.require(hub, s, hub.account_id(account, s))
+    config = smtp_config(_hub(), account)
     out.print(smtp.verify(config), markup=False)
     if to:
         smtp.check_address(to, "--to")
@@ -103,7 +100,7 @@ def notify(connection: str, mode: str = typer.Argument(..., help="on | off | acc
            language: str = typer.Option(None, "--language", help="de | en for this connection's buyers"),
            account: str = ACCOUNT) -> None:
     """Per connection: tell buyers of state changes and shipments by mail (where the channel has no API)."""
-    from ..mail.notices import set_connection_options
+    from ..sync.mail_notices import set_connection_options
     from ..sync.hub import HubError
 
     values = {"on": True, "off": False, "account": None}
@@ -127,9 +124,9 @@ def templates_list(as_json: bool = typer.Option(False, "--json"),
         for name, meaning in templates.PLACEHOLDERS.items():
             out.print(f"{{{name}}}  {meaning}", markup=False)
         return
-    hub = _hub()
-    with hub.db.session() as s:
-        items = templates.all_templates(s, hub.account_id(account, s))
+    from ..application.mail import all_templates
+
+    items = all_templates(_hub(), account)
     if as_json:
         out.print_json(json.dumps([{"kind": t.kind, "language": t.language, "custom": t.custom,
                                     "subject": t.subject, "body": t.body} for t in items]))
@@ -148,7 +145,7 @@ def templates_set(kind: str = typer.Argument(..., help="message | state | tracki
                   reset: bool = typer.Option(False, "--reset", help="back to the built-in default"),
                   account: str = ACCOUNT) -> None:
     """Override a template; an unknown placeholder is refused with the list of known ones."""
-    from ..mail import templates
+    from ..application.mail import put_template
     from ..sync.hub import HubError
 
     if body is not None and body_file is not None:
@@ -158,7 +155,5 @@ def templates_set(kind: str = typer.Argument(..., help="message | state | tracki
         raise HubError("--reset takes no --subject or --body")
     if not reset and subject is None and body is None:
         raise HubError("nothing to set: give --subject and/or --body (or --reset)")
-    hub = _hub()
-    with hub.db.session() as s:
-        t = templates.put(s, hub.account_id(account, s), kind, language, subject, body)
+    t = put_template(_hub(), account, kind, language, subject, body)
     out.print(f"{kind} template ({language}): {'custom' if t.custom else 'built-in default'}")

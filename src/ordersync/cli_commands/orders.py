@@ -8,7 +8,7 @@ from decimal import Decimal
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, orders_app, out, outbox_app
+from ..cli_shared import ACCOUNT, _hub, orders_app, out, outbox_app
 
 
 @orders_app.command("list")
@@ -17,29 +17,11 @@ def list_orders(connection: str = typer.Option(None, "--connection"), state: str
                 limit: int = typer.Option(50, "--limit"), as_json: bool = typer.Option(False, "--json"),
                 account: str = ACCOUNT) -> None:
     """Newest orders first."""
-    from sqlalchemy import select
-
+    from ..application.orders import list_orders as orders_of
     from ..domain import OrderState
-    from ..store.models import Connection, OrderRow
 
-    hub = _hub()
-    account_id = hub.account_id(account)
-    conn_id = None
-    if connection:  # the importer's module is heavy: only a filtered list needs it
-        from ..sync.importer import connection_id_by_name
-
-        conn_id = connection_id_by_name(hub, connection, account)
-    with hub.db.session() as s:
-        q = select(OrderRow, Connection.name).outerjoin(Connection, Connection.id == OrderRow.connection_id) \
-            .where(OrderRow.account_id == account_id)
-        if conn_id is not None:
-            q = q.where(OrderRow.connection_id == conn_id)
-        if state:
-            q = q.where(OrderRow.state == int(OrderState.parse(state)))
-        if oversold:
-            q = q.where(OrderRow.oversold.is_(True))
-        rows = s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
-                         .limit(None if as_json and limit <= 0 else limit)).all()
+    rows = orders_of(_hub(), account, connection=connection, state=state, oversold=oversold,
+                     limit=None if as_json and limit <= 0 else limit)
     if as_json:
         out.print_json(json.dumps([{
             "id": o.id, "connection": name, "external_id": o.external_id, "number": o.number,
@@ -59,19 +41,11 @@ def list_orders(connection: str = typer.Option(None, "--connection"), state: str
 
 @orders_app.command("show")
 def show(order: str, account: str = ACCOUNT) -> None:
-    from sqlalchemy import select
-
+    from ..application.orders import open_order
     from ..domain import OrderState
-    from ..store.models import OrderEvent, OrderRow, ShipmentRow
-    from ..sync import actions
 
-    hub = _hub()
-    order_id = actions.find_order(hub, order, account)
-    with hub.db.session() as s:
-        o = s.get(OrderRow, order_id)
-        data = json.loads(o.data)
-        events = s.scalars(select(OrderEvent).where(OrderEvent.order_id == o.id).order_by(OrderEvent.id)).all()
-        ships = s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == o.id)).all()
+    found = open_order(_hub(), order, account)
+    o, data, events, ships = found.row, found.data, found.events, found.shipments
     state = OrderState(o.state)
     out.print(f"[bold]Order {o.number}[/] (hub id {o.id}, external id {o.external_id})")
     out.print(f"state: {state.value} {state.name_en} / {state.name_de}; channel status {o.channel_status}")
@@ -150,51 +124,13 @@ def message(order: str, text: str = typer.Option(..., "--text"), subject: str = 
     out.print(f"order {order}: message queued")
 
 
-def _account_connections(hub, account: str | None, connection: str | None) -> list[int]:
-    """The connections an outbox command may touch: the named one, or every one of the account."""
-    from sqlalchemy import select
-
-    from ..store.models import Connection
-    from ..sync.importer import connection_id_by_name
-
-    if connection:
-        return [connection_id_by_name(hub, connection, account)]
-    with hub.db.session() as s:
-        account_id = hub.account_id(account, s)
-        return list(s.scalars(select(Connection.id).where(Connection.account_id == account_id)))
-
-
-def _scoped_letters(hub, ids: list[int] | None, conn_ids: list[int]) -> list[int]:
-    """Entry ids limited to the account's connections; an id of another account is an error, never acted on."""
-    from sqlalchemy import select
-
-    from ..store.models import OutboxEntry
-
-    if not ids:
-        return []
-    with hub.db.session() as s:
-        found = set(s.scalars(select(OutboxEntry.id).where(OutboxEntry.id.in_(ids),
-                                                            OutboxEntry.connection_id.in_(conn_ids))))
-    unknown = [i for i in ids if i not in found]
-    if unknown:
-        raise ValueError(f"no outbox entry with id {', '.join(map(str, unknown))} in this account")
-    return list(ids)
-
-
 @outbox_app.command("list")
 def outbox_list(status: str = typer.Option("dead", "--status",
                                            help="pending|sending|awaiting|done|dead|discarded"),
                 connection: str = typer.Option(None, "--connection"), account: str = ACCOUNT) -> None:
-    from sqlalchemy import select
+    from ..application import outbox
 
-    from ..store.models import OutboxEntry
-
-    hub = _hub()
-    conn_ids = _account_connections(hub, account, connection)
-    with hub.db.session() as s:
-        rows = s.scalars(select(OutboxEntry).where(OutboxEntry.status == status,
-                                                   OutboxEntry.connection_id.in_(conn_ids))
-                         .order_by(OutboxEntry.id).limit(200)).all()
+    rows = outbox.entries(_hub(), account, status=status, connection=connection)
     table = Table("id", "connection", "kind", "order", "attempts", "job", "last error")
     for e in rows:  # job: the platform's job id of an asynchronous push (or its reference while looked up)
         table.add_row(str(e.id), str(e.connection_id), e.kind, str(e.order_id or ""), str(e.attempts),
@@ -203,11 +139,9 @@ def outbox_list(status: str = typer.Option("dead", "--status",
 
 
 def _act_on_dead(action, ids: list[int] | None, connection: str | None, account: str | None) -> int:
-    hub = _hub()
-    conn_ids = _account_connections(hub, account, connection)
-    if ids:
-        return action(hub, _scoped_letters(hub, ids, conn_ids), None)
-    return sum(action(hub, None, conn_id) for conn_id in conn_ids)
+    from ..application import outbox
+
+    return outbox.act_on_dead(_hub(), action, ids, connection, account)
 
 
 @outbox_app.command("retry")

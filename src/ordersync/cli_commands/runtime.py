@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, _progress, app, db_app, err, out
+from ..cli_shared import ACCOUNT, _hub, _progress, app, db_app, err, out
 
 if TYPE_CHECKING:  # type names only: the modules are imported by the commands that use them
     from ..sync.hub import Hub

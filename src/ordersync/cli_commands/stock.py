@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, _progress, articles_app, out, stock_app
+from ..cli_shared import ACCOUNT, _hub, _progress, articles_app, out, stock_app
 
 
 def _quantity(text: str) -> Decimal:
@@ -66,29 +66,10 @@ def stock_rules(connection: str, sku: str = typer.Option(None, "--sku", help="on
                 push: bool = typer.Option(None, "--push/--never", help="push stock at all"),
                 account: str = ACCOUNT) -> None:
     """Set the stock rules of a connection, or of one of its listings (--sku)."""
-    from sqlalchemy import select
+    from ..application.stock import set_stock_rules
 
-    from ..store.models import Listing
-    from ..sync.connections import find
-    from ..sync.hub import HubError
-
-    hub = _hub()
-    with hub.db.session() as s:
-        conn = find(s, hub, connection, account)
-        targets = [conn]
-        if sku:
-            targets = list(s.scalars(select(Listing).where(Listing.connection_id == conn.id, Listing.sku == sku)))
-            if not targets:
-                raise HubError(f"{connection!r} has no listing with SKU {sku!r}")
-        for target in targets:
-            for attr, value in (("stock_buffer", buffer), ("stock_max", maximum), ("stock_zero_below", zero_below)):
-                if value is not None:
-                    setattr(target, attr, value)
-            if push is not None:
-                if sku:
-                    target.push_mode = "auto" if push else "never"
-                else:
-                    target.stock_push = push
+    set_stock_rules(_hub(), connection, account, sku=sku, buffer=buffer, maximum=maximum, zero_below=zero_below,
+                    push=push)
     out.print(f"stock rules of {connection}{' / ' + sku if sku else ''} saved")
 
 
@@ -115,21 +96,11 @@ def articles_import(name: str, account: str = ACCOUNT) -> None:
 def articles_list(as_json: bool = typer.Option(False, "--json"), search: str = typer.Option("", "--search"),
                   account: str = ACCOUNT) -> None:
     """Articles with on-hand, reserved and available stock."""
-    from sqlalchemy import select
+    from ..application.stock import articles_with_stock
 
-    from ..store.models import ArticleRow
-    from ..sync import stock
-
-    hub = _hub()
-    account_id = hub.account_id(account)
-    with hub.db.session() as s:
-        q = select(ArticleRow).where(ArticleRow.account_id == account_id)
-        if search:
-            q = q.where(ArticleRow.sku.contains(search) | ArticleRow.title.contains(search))
-        rows = s.scalars(q.order_by(ArticleRow.sku)).all()
-        avail = stock.availability(s, [a.id for a in rows])
-    data = [{"sku": a.sku, "ean": a.ean, "title": a.title, "on_hand": str(avail[a.id].on_hand),
-             "reserved": str(avail[a.id].reserved), "available": str(avail[a.id].available)} for a in rows]
+    data = [{"sku": x.article.sku, "ean": x.article.ean, "title": x.article.title,
+             "on_hand": str(x.availability.on_hand), "reserved": str(x.availability.reserved),
+             "available": str(x.availability.available)} for x in articles_with_stock(_hub(), account, search)]
     if as_json:
         out.print_json(json.dumps(data))
         return

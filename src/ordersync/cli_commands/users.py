@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.table import Table
 
-from ..cli import ACCOUNT, _hub, app, out
+from ..cli_shared import ACCOUNT, _hub, app, out
 from ..roles import ROLES
 
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web app and their roles.")

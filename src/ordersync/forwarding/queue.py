@@ -23,7 +23,7 @@ from ..domain.timeutil import utcnow
 from ..store.models import OrderEvent, OrderRow
 from ..store.models_messaging import ForwardTarget, OrderForward
 from ..sync.dispatcher import backoff
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 from . import senders
 
 MAX_ATTEMPTS = 8

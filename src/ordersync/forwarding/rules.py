@@ -16,7 +16,7 @@ from ..domain.timeutil import utcnow
 from ..store.models import ArticleRow, Connection, OrderItemRow, OrderRow
 from ..store.models_messaging import ForwardRule, ForwardTarget, OrderForward
 from ..sync import connections
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 from . import queue, targets
 
 BATCH = 500

@@ -21,7 +21,7 @@ from ..channels.sdk.urlguard import default_policy, guarded_client
 from ..mail import compose, smtp, templates
 from ..store.models import OrderRow
 from ..store.models_messaging import ForwardTarget, OrderForward
-from ..sync.hub import Hub
+from ..hub import Hub
 from .. import signing
 from . import documents
 

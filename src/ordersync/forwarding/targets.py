@@ -13,7 +13,7 @@ from ..channels.sdk.urlguard import UrlRefused, refuse_private_literal
 from ..domain.timeutil import utcnow
 from ..mail.smtp import check_address
 from ..store.models_messaging import ForwardTarget
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 
 KINDS = ("email", "http")
 

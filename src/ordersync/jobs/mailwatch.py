@@ -1,4 +1,8 @@
-"""New order mail within seconds: one IMAP IDLE watcher per e-mail connection, run beside the scheduler.
+"""New orders within seconds: one watcher per connection whose connector can watch for changes (e-mail's
+IMAP IDLE today), run beside the scheduler.
+
+Which connectors watch is declared, not named: a connector class with a ``watch_changes(wake, build, stop,
+interval=)`` classmethod is watched.
 
 A watcher never imports by itself. When the server reports new mail it makes the connection's poll due, and
 the scheduler hands the import to a worker under the connection's lease as usual: IDLE makes e-mail orders
@@ -13,8 +17,8 @@ import threading
 
 from sqlalchemy import select
 
-from ..channels.email_import.connector import EmailConnector
-from ..channels.email_import.watch import watch
+from ..channels.registry import all_connectors
+from ..channels.sdk.connector import Connector
 from ..store.models import Connection
 from ..sync import connections
 from ..sync.hub import Hub
@@ -22,6 +26,11 @@ from .scheduler import request_sync_now
 
 log = logging.getLogger("ordersync.mailwatch")
 MIN_GAP = 5.0  # seconds between two wake-ups of one connection: a waiting mail must not spin the loop
+
+
+def watching_systems() -> list[str]:
+    """The systems whose connectors declare that they can watch for changes."""
+    return [system for system, cls in all_connectors().items() if callable(getattr(cls, "watch_changes", None))]
 
 
 class MailWatchers(threading.Thread):
@@ -45,27 +54,28 @@ class MailWatchers(threading.Thread):
 
     def refresh(self) -> None:
         with self.hub.db.session() as s:
-            wanted = dict(s.execute(select(Connection.id, Connection.poll_interval).where(
-                Connection.system == EmailConnector.system, Connection.paused.is_(False))).all())
+            wanted = {conn_id: (interval, system) for conn_id, interval, system in s.execute(
+                select(Connection.id, Connection.poll_interval, Connection.system).where(
+                    Connection.system.in_(watching_systems()), Connection.paused.is_(False))).all()}
         for conn_id in [c for c in self.watching if c not in wanted or not self.watching[c][1].is_alive()]:
             self.watching.pop(conn_id)[0].set()
-        for conn_id, interval in wanted.items():
+        for conn_id, (interval, system) in wanted.items():
             if conn_id not in self.watching:
                 stop = threading.Event()
-                thread = threading.Thread(target=self._watch, args=(conn_id, interval, stop), daemon=True,
+                thread = threading.Thread(target=self._watch, args=(conn_id, system, interval, stop), daemon=True,
                                           name=f"ordersync-mailwatch-{conn_id}")
                 self.watching[conn_id] = (stop, thread)
                 thread.start()
 
-    def _watch(self, conn_id: int, interval: int, stop: threading.Event) -> None:
+    def _watch(self, conn_id: int, system: str, interval: int, stop: threading.Event) -> None:
         def wake() -> None:
             request_sync_now(self.hub, conn_id)
             stop.wait(MIN_GAP)
 
-        def build() -> EmailConnector:
+        def build() -> Connector:
             return connections.build_connector(self.hub, connections.load(self.hub, conn_id))
 
         try:
-            watch(wake, build, stop, interval=max(interval, MIN_GAP))
+            connections.connector_class(system).watch_changes(wake, build, stop, interval=max(interval, MIN_GAP))
         except Exception:  # noqa: BLE001 - e.g. the connection was deleted; the next refresh decides
-            log.exception("e-mail watcher of connection %s stopped", conn_id)
+            log.exception("change watcher of connection %s stopped", conn_id)

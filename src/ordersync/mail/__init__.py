@@ -1,8 +1,7 @@
-"""Outgoing e-mail: SMTP per account, templates with placeholders, and mail to buyers through the outbox."""
+"""Outgoing e-mail: SMTP per account and templates with placeholders. The buyer notices the engine queues
+through the outbox are sync/mail_notices.py."""
 
-from .notices import deliver, notify_enabled, queue
 from .smtp import SmtpConfig
 from .templates import KINDS, LANGUAGES, PLACEHOLDERS, Template, TemplateError
 
-__all__ = ["KINDS", "LANGUAGES", "PLACEHOLDERS", "SmtpConfig", "Template", "TemplateError", "deliver",
-           "notify_enabled", "queue"]
+__all__ = ["KINDS", "LANGUAGES", "PLACEHOLDERS", "SmtpConfig", "Template", "TemplateError"]

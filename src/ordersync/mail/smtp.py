@@ -30,7 +30,7 @@ from ..channels.sdk.errors import (
 from ..channels.sdk.urlguard import UrlRefused, connect_socket
 from ..domain.timeutil import utcnow
 from ..store.models_messaging import SmtpSettings
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 
 SECURITY = ("starttls", "tls")
 TIMEOUT = 30.0

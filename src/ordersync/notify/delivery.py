@@ -28,7 +28,7 @@ from ..store.models_accounts import (
     WebhookDeliveryOut,
     WebhookSubscription,
 )
-from ..sync.hub import Hub
+from ..hub import Hub
 from .. import signing
 from .fanout import fan_out
 

@@ -27,7 +27,7 @@ from ..readmodel.orders import summaries_in
 from ..readmodel.shapes import number, order_summary_json, shipment_json, state_name, ts
 from ..store.models import ArticleRow, OrderEvent, ShipmentRow, StockMovement
 from ..store.models_accounts import WebhookDeliveryOut, WebhookSubscription
-from ..sync.hub import Hub
+from ..hub import Hub
 from ..sync.stock import availability
 from . import events as ev
 

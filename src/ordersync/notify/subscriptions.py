@@ -22,7 +22,7 @@ from ..store.models_accounts import (
     WebhookDeliveryOut,
     WebhookSubscription,
 )
-from ..sync.hub import Hub, HubError
+from ..hub import Hub, HubError
 from .events import parse_types
 
 

@@ -21,13 +21,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
     text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from .base import Base
 from .types import UTCDateTime
 
 
@@ -126,18 +125,3 @@ class WebhookAttemptOut(Base):
     duration_ms: Mapped[int] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-# Indexes on the core tables that keep the order inbox fast at 100,000 orders: sorting by creation per
-# account, and (PostgreSQL with pg_trgm) substring search over lower(column) with trigram GIN indexes, which
-# readmodel.orders queries with exactly these expressions. SQLite has no such index type and does not get them.
-from .models import OrderItemRow, OrderRow
-
-Index("ix_orders_account_created", OrderRow.account_id, OrderRow.created_at, OrderRow.id)
-Index("ix_orders_account_connection_created", OrderRow.account_id, OrderRow.connection_id, OrderRow.created_at)
-TRIGRAM_INDEXES = {"ix_orders_number_trgm": OrderRow.number, "ix_orders_external_id_trgm": OrderRow.external_id,
-                   "ix_orders_buyer_name_trgm": OrderRow.buyer_name,
-                   "ix_orders_buyer_email_trgm": OrderRow.buyer_email, "ix_order_items_sku_trgm": OrderItemRow.sku}
-for _name, _column in TRIGRAM_INDEXES.items():
-    Index(_name, func.lower(_column).label(_name + "_expr"), postgresql_using="gin",
-          postgresql_ops={_name + "_expr": "gin_trgm_ops"}).ddl_if(dialect="postgresql")

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from .base import Base
 from .types import UTCDateTime
 
 

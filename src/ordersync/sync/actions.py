@@ -2,7 +2,7 @@
 
 Changes made by the seller go to the order's own channel; changes imported from a channel never create
 outbox entries for that channel (invariant 4: no echo) because imports do not call these functions.
-Where the channel has no API for an effect, the buyer is told by e-mail instead (``mail.notices``):
+Where the channel has no API for an effect, the buyer is told by e-mail instead (``sync.mail_notices``):
 always for a message, for status and tracking notices when the connection or account asks for it.
 """
 
@@ -18,9 +18,9 @@ from ..channels.sdk.capabilities import Capability
 from ..domain import OrderState
 from ..domain.links import link_problem
 from ..domain.timeutil import utcnow
-from ..mail import notices
 from ..store.models import Connection, OrderEvent, OrderRow, ShipmentLineRow, ShipmentRow
 from . import fulfilment
+from . import mail_notices as notices
 from .hub import Hub, HubError
 from .outbox import enqueue
 from .propagation import propagate

@@ -85,6 +85,9 @@ def _connector_class(system: str) -> type[Connector]:
         raise HubError(str(exc.args[0]) if exc.args else f"unknown system {system!r}") from None
 
 
+connector_class = _connector_class  # the registered class of a system, or a HubError that says so
+
+
 def find(s: Session, hub: Hub, name_or_id: str | int, account: str | None = None) -> Connection:
     account_id = hub.account_id(account, s)
     q = select(Connection).where(Connection.account_id == account_id)

@@ -34,7 +34,7 @@ from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import OrderState, Shipment, ShipmentLine, StockUpdate
 from ..domain.timeutil import utcnow
-from ..mail import notices as mail_notices
+from . import mail_notices
 from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
 from . import acknowledgements, async_checks, connections
 from .hub import Hub

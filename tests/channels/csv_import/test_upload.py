@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ordersync.channels.csv_import.upload import import_file
+from ordersync.sync.uploads import import_file
 from ordersync.store.models import OrderItemRow, OrderRow, QuarantineEntry
 from ordersync.sync import connections
 from ordersync.sync.hub import HubError

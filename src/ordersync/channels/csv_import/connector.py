@@ -7,7 +7,8 @@ The fetch is a conditional GET (ETag / Last-Modified kept in the connection stat
 costs one 304. The URL passes the SDK's SSRF guard (``sdk.urlguard``): a seller cannot point the hub at
 its own network. Rows that cannot be read are quarantined per order with every reason; the rest imports.
 
-Uploads go through ``upload.import_file``, which writes the whole file in one transaction (or nothing).
+Uploads are the engine's (``sync.uploads.import_file``, one transaction or nothing); the connector reads the file
+and answers the questions below the ``uploads`` line.
 """
 
 from __future__ import annotations
@@ -65,6 +66,24 @@ class CsvConnector(Connector):
     # parsing -------------------------------------------------------------------------------------
     def parse(self, data: bytes, *, progress: Progress | None = None) -> ParseResult:
         return parse_csv(data, self.parser_config, progress=progress)
+
+    # uploads (declared as Mode.CSV_UPLOAD): what the engine's sync.uploads asks -------------------
+    @property
+    def upload_limit(self) -> int:
+        """The largest file, in bytes, this connection takes."""
+        return self.config["max_megabytes"] * 1024 * 1024
+
+    @property
+    def skips_known_numbers(self) -> bool:
+        """Orders whose number the connection already has are skipped ("skip duplicate order numbers")."""
+        return self.config["skip_duplicates"]
+
+    def quarantine_rejections(self, rejected: list[Rejection], *, source: str) -> list[Quarantined]:
+        return quarantine_rejections(rejected, source=source)
+
+    def file_rejection(self, reason: str) -> Rejection:
+        """The whole file refused (too large), reported like a rejected row."""
+        return Rejection(0, "", reason)
 
     # fetching ------------------------------------------------------------------------------------
     def policy(self) -> UrlPolicy:

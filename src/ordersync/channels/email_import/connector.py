@@ -66,6 +66,14 @@ class EmailConnector(Connector):
                        timeout=c["timeout"])
 
     # lifecycle -------------------------------------------------------------------------------------------
+    @classmethod
+    def watch_changes(cls, wake, build, stop, *, interval: float) -> None:
+        """The engine's change watchers (jobs/mailwatch.py) call this for any connector that has it: wait in
+        IMAP IDLE and call ``wake()`` when mail arrives, until ``stop`` is set."""
+        from .watch import watch
+
+        watch(wake, build, stop, interval=interval)
+
     def test_connection(self) -> ConnectionTestResult:
         folder = self.config["folder"]
         try:

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...accounts import UserInfo
-from ...channels.csv_import.profiles import PRESETS
-from ...channels.csv_import.upload import import_file
+from ...sync.connections import connector_class
+from ...sync.uploads import import_file, takes_uploads
 from ...store.models import Connection
 from ...sync.hub import Hub
 from .auth import Auth
@@ -31,13 +31,15 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
                          skipInvalid: bool = Query(False, description="write the valid orders, quarantine the rest"),
                          profile: str | None = Query(None, description="column profile for this file"),
                          filename: str = Query("", max_length=200)) -> JSONResponse:
-        if profile is not None and profile not in PRESETS:
-            raise ApiError(400, "invalid_request", f"query parameter profile: no column profile {profile[:50]!r}; "
-                           f"use one of {', '.join(PRESETS)}", field="profile", where="query")
         with hub.db.session() as s:
             conn = s.get(Connection, id)
             if conn is None or conn.account_id != user.account_id:
                 raise not_found("connection", id)
+            system = conn.system
+        presets = _profiles(system)
+        if profile is not None and profile not in presets:
+            raise ApiError(400, "invalid_request", f"query parameter profile: no column profile {profile[:50]!r}; "
+                           f"use one of {', '.join(presets)}", field="profile", where="query")
         data = await request.body()
         if not data:
             raise ApiError(400, "invalid_request", "the request body is empty: send the CSV file as the body",
@@ -54,3 +56,10 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
         return JSONResponse(body, status_code=422 if refused else 200)
 
     return r
+
+
+def _profiles(system: str) -> tuple[str, ...]:
+    """The column profiles the connection's connector declares in its settings (none if it takes no uploads)."""
+    cls = connector_class(system)
+    fields = [f for f in cls.settings_schema.fields if f.name == "profile"] if takes_uploads(cls) else []
+    return fields[0].choices if fields else ()

@@ -27,6 +27,18 @@ from .security import csrf_ok, new_token
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 
 
+def _takes_uploads(system: str) -> bool:
+    """For the shop tabs: whether the connection's connector declares file uploads (its Import tab)."""
+    from ...channels.registry import all_connectors
+    from ...sync.uploads import takes_uploads
+
+    cls = all_connectors().get(system)  # a connection whose plugin is gone has no tab, and no error page
+    return cls is not None and takes_uploads(cls)
+
+
+TEMPLATES.env.globals["takes_uploads"] = _takes_uploads
+
+
 class LoginRequired(Exception):
     def __init__(self, next_url: str) -> None:
         self.next_url = next_url

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from ...channels.csv_import.connector import CsvConnector
-from ...channels.csv_import.upload import import_file
+from ...sync.connections import connector_class
+from ...sync.uploads import import_file, takes_uploads
 from .deps import Page, UIError, not_found, render, viewer, writer
 from .routes_shops import _own
 
@@ -18,7 +18,7 @@ MAX_UPLOAD = 50 * 1024 * 1024  # the connection's own max_megabytes applies belo
 
 def _csv_connection(page: Page, conn_id: int):
     row = _own(page, conn_id)
-    if row.system != CsvConnector.system:
+    if not takes_uploads(connector_class(row.system)):
         raise not_found()
     return row
 

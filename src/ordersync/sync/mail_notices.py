@@ -1,5 +1,8 @@
 """Mail to the buyer through the outbox: messages, status and tracking notices on channels without an API.
 
+Engine work (it writes outbox entries beside the order's change), so it lives in sync/ and uses mail/ for
+composing and sending; mail/ never imports the engine.
+
 The mail is rendered when the seller acts (a template error is reported to them at once) and written as an
 outbox entry of kind ``mail`` in the same transaction as the change, so it inherits the outbox's rules:
 sent after the order's earlier effects, retried with backoff, dead-lettered and retryable. SMTP itself is
@@ -17,10 +20,10 @@ from ..domain import OrderState
 from ..domain.timeutil import utcnow
 from ..store.models import OrderRow
 from ..store.models_messaging import ConnectionMailSettings
-from ..sync import connections
-from ..sync.hub import Hub, HubError
-from ..sync.outbox import enqueue
-from . import compose, smtp, templates
+from ..hub import Hub, HubError
+from ..mail import compose, smtp, templates
+from . import connections
+from .outbox import enqueue
 
 KIND = "mail"
 #: states a buyer hears about by mail when notices are on (not internal ones such as archived or deleted)

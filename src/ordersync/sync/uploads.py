@@ -1,8 +1,12 @@
-"""Importing an uploaded CSV file into a CSV connection: the function behind the CLI, the REST API and the UI.
+"""Importing a file a seller uploads into a connection that takes uploads: behind the CLI, the REST API and the UI.
 
-This is engine work (it writes orders), kept beside the connector so the whole CSV route reads in one
-folder; it uses the engine's own page writer (``sync.importer.store_page``), so stock, reservations,
-propagation and quarantine behave exactly as for a polled page.
+Engine work (it writes orders), so it lives in the engine, not in a channel: the connector only reads the
+file. Which connector takes uploads is declared (``Mode.CSV_UPLOAD`` on its order import), never looked up by
+system name. The orders go through the engine's one page writer (``importer.store_page``) like a polled or
+webhook page, so stock, reservations, propagation and quarantine behave exactly the same.
+
+What the engine asks of an uploading connector: ``parse(data, progress=)`` (orders, rejections, the file's
+dialect), ``upload_limit`` (bytes), ``file_rejection(reason)``, ``skips_known_numbers`` and ``quarantine_rejections(rejected, source=)``.
 
 A file is imported whole or not at all: all of its orders are written in one transaction, and if any row
 is rejected nothing is written, unless the seller asks for ``skip_invalid`` (``--skip-invalid``): then the
@@ -13,19 +17,21 @@ numbers" is on (the default); otherwise they update the stored order like a poll
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from ...store.models import OrderRow
-from ...sync import connections
-from ...sync.hub import Hub, HubError
-from ...sync.importer import store_page
-from ...sync.synclog import finish_run, start_run
-from ..sdk.records import Page
-from .connector import CsvConnector, quarantine_rejections
-from .parser import Progress, Rejection
+from ..channels.sdk.capabilities import Capability, Mode
+from ..channels.sdk.records import Page
+from ..store.models import OrderRow
+from . import connections
+from .hub import Hub, HubError
+from .importer import store_page
+from .synclog import finish_run, start_run
+
+Progress = Callable[[int, int], None]  # (rows done, rows in the file)
 
 PREVIEW_LIMIT = 200
 
@@ -40,7 +46,7 @@ class CsvImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped_duplicates: list[str] = field(default_factory=list)  # order numbers
-    rejected: list[Rejection] = field(default_factory=list)
+    rejected: list[Any] = field(default_factory=list)  # the connector's rejections: row, order number, reason
     preview: list[dict[str, Any]] = field(default_factory=list)  # the orders that would be / were written
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -59,17 +65,18 @@ def import_file(hub: Hub, connection_id: int, data: bytes, *, filename: str = ""
     """Parse ``data`` with the connection's settings (``profile`` overrides its column profile for this file)
     and write its orders in one transaction; see the module docstring for what is written when."""
     row = connections.load(hub, connection_id)
-    if row.system != CsvConnector.system:
+    cls = connections.connector_class(row.system)
+    if not takes_uploads(cls):
         raise HubError(f"connection {row.name!r} is a {row.system} connection, not a CSV connection")
     settings = connections.settings_of(hub, row)
     if profile:
         settings["profile"] = profile
-    connector = CsvConnector(settings)
+    connector = cls(settings)
     report = CsvImportReport(filename, dry_run=dry_run)
-    limit = connector.config["max_megabytes"] * 1024 * 1024
+    limit = connector.upload_limit
     if len(data) > limit:
         reason = f"the file has {len(data):,} bytes, more than the connection's limit of {limit:,} (max_megabytes)"
-        report.rejected, report.message = [Rejection(0, "", reason)], f"nothing imported: {reason}"
+        report.rejected, report.message = [connector.file_rejection(reason)], f"nothing imported: {reason}"
         return report
     parsed = connector.parse(data, progress=progress)
     report.dialect = parsed.dialect.describe() if parsed.dialect else ""
@@ -79,7 +86,7 @@ def import_file(hub: Hub, connection_id: int, data: bytes, *, filename: str = ""
         report.message = f"nothing imported: {parsed.file_error}"
         return report
     orders = parsed.orders
-    if connector.config["skip_duplicates"] and orders:
+    if connector.skips_known_numbers and orders:
         known = _known_ids(hub, connection_id, [o.external_id for o in orders])
         report.skipped_duplicates = [o.number for o in orders if o.external_id in known]
         orders = [o for o in orders if o.external_id not in known]
@@ -92,10 +99,11 @@ def import_file(hub: Hub, connection_id: int, data: bytes, *, filename: str = ""
     if dry_run:
         report.message = f"dry run: {len(orders)} orders would be imported" + _tail(report)
         return report
-    quarantined = quarantine_rejections(parsed.rejected, source=filename or "upload") if skip_invalid else []
-    run_id = start_run(hub, connection_id, "csv_upload")
+    quarantined = (connector.quarantine_rejections(parsed.rejected, source=filename or "upload")
+                   if skip_invalid else [])
+    run_id = start_run(hub, connection_id, Mode.CSV_UPLOAD.value)
     try:
-        counts = store_page(hub, row.account_id, connection_id, Page(orders, quarantined), source="csv",
+        counts = store_page(hub, row.account_id, connection_id, Page(orders, quarantined), source="upload",
                             connector=connector)
     except Exception as exc:
         finish_run(hub, run_id, error=f"{type(exc).__name__}: {exc}"[:2000], fetched=report.rows)
@@ -109,6 +117,11 @@ def import_file(hub: Hub, connection_id: int, data: bytes, *, filename: str = ""
     return report
 
 
+def takes_uploads(cls) -> bool:
+    """Whether the connector declares that its orders can arrive as an uploaded file."""
+    return any(d.capability is Capability.IMPORT_ORDERS and Mode.CSV_UPLOAD in d.modes for d in cls.capabilities)
+
+
 def _known_ids(hub: Hub, connection_id: int, external_ids: list[str]) -> set[str]:
     known: set[str] = set()
     with hub.db.session() as s:
@@ -119,7 +132,7 @@ def _known_ids(hub: Hub, connection_id: int, external_ids: list[str]) -> set[str
     return known
 
 
-def _rows(rejected: list[Rejection]) -> str:
+def _rows(rejected: list[Any]) -> str:
     rows = {r.row for r in rejected}
     return f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
 

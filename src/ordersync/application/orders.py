@@ -1,0 +1,57 @@
+"""Orders as a seller lists and opens them, scoped to one account."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain import OrderState
+from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
+from ..hub import Hub
+
+
+def list_orders(hub: Hub, account: str | None, *, connection: str | None = None, state: str | None = None,
+                oversold: bool = False, limit: int | None = 50) -> list[tuple[OrderRow, str | None]]:
+    """Newest first, each with its connection's name (None once the connection is removed)."""
+    account_id = hub.account_id(account)
+    conn_id = None
+    if connection:  # the importer's module is heavy: only a filtered list needs it
+        from ..sync.importer import connection_id_by_name
+
+        conn_id = connection_id_by_name(hub, connection, account)
+    with hub.db.session() as s:
+        q = select(OrderRow, Connection.name).outerjoin(Connection, Connection.id == OrderRow.connection_id) \
+            .where(OrderRow.account_id == account_id)
+        if conn_id is not None:
+            q = q.where(OrderRow.connection_id == conn_id)
+        if state:
+            q = q.where(OrderRow.state == int(OrderState.parse(state)))
+        if oversold:
+            q = q.where(OrderRow.oversold.is_(True))
+        return [tuple(r) for r in s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
+                                            .limit(limit)).all()]
+
+
+@dataclass
+class OrderFile:
+    """One order with what the command line shows of it: the stored record, its shipments and history."""
+
+    row: OrderRow
+    data: dict[str, Any]
+    shipments: list[ShipmentRow]
+    events: list[OrderEvent]
+
+
+def open_order(hub: Hub, ref: str, account: str | None) -> OrderFile:
+    """The order by hub id or number within the account (``actions.find_order`` says what is wrong if none)."""
+    from ..sync import actions  # mail notices and the outbox: only opening an order needs them
+
+    order_id = actions.find_order(hub, ref, account)
+    with hub.db.session() as s:
+        o = s.get(OrderRow, order_id)
+        events = list(s.scalars(select(OrderEvent).where(OrderEvent.order_id == o.id).order_by(OrderEvent.id)))
+        ships = list(s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == o.id)))
+    return OrderFile(o, json.loads(o.data), ships, events)
