@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..cli import app, out
+from ..cli_shared import app, out
 
 dev_app = typer.Typer(no_args_is_help=True, help="Tools for developing ordersync itself.")
 app.add_typer(dev_app, name="dev")
