@@ -129,7 +129,7 @@ def _wants_consent(system: str, settings: dict) -> bool:
     """A platform with a consent page, and no refresh token pasted for it (a private app's)."""
     from ..sync import connections as conns
 
-    decl = conns.get_connector(system).oauth
+    decl = conns.connector_class(system).oauth  # an unknown system is a HubError that names the known ones
     return bool(decl is not None and decl.consent
                 and not (decl.refresh_token_setting and settings.get(decl.refresh_token_setting)))
 
