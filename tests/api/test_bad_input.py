@@ -76,3 +76,12 @@ def test_csv_imports_unknown_profile_and_a_giant_header_cell(api):
         assert r.status_code == 422, r.text[:300]
         assert "header cell 2 has 1,000,000 characters" in r.json()["ErrorMessage"], r.text[:300]
         assert len(r.content) < 10_000  # the cell is not echoed back
+
+
+def test_a_timestamp_before_year_one_in_utc_is_a_400_naming_the_parameter(api):
+    """Found by the fuzzer: 0001-01-01T00:00+14:00 is valid ISO 8601 but lies before year 1 in UTC."""
+    for path in ("/api/v1/shipments?createdAtMax=0001-01-01T00%3A00%3A00%2B14%3A00",
+                 "/api/v1/orders?minOrderDate=0001-01-01T00%3A00%3A00%2B14%3A00"):
+        r = api.a_("GET", path)
+        assert r.status_code == 400, (path, r.text)
+        assert "out of range" in r.text, (path, r.text)

@@ -24,7 +24,10 @@ def parse_utc(text: str, *, where: str = "timestamp", assume_utc: bool = False) 
         if not assume_utc:
             raise ValueError(f"{where}: {text!r} has no timezone")
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before year 1 in UTC
+        raise ValueError(f"{where}: {text!r} is out of range") from None
 
 
 def to_utc(value: datetime) -> datetime:
