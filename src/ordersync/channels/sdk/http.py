@@ -100,14 +100,14 @@ class ChannelHTTP:
                 idempotent: bool | None = None, expect_json: bool = False,
                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
                 retry: RetryPolicy | None = None, check: BodyCheck | None = None,
-                cost: float = 1.0) -> httpx.Response:
+                cost: float = 1.0, content: bytes | None = None) -> httpx.Response:
         """Send with retries; return the response or raise the classified ``ChannelError``.
 
         ``expect_json`` makes any 2xx body that is not JSON a (transient) failure, whatever its
         content type claims: a PHP error page served with status 200 is not a result. ``retry``,
         ``error_mapping`` and ``check`` override the client's for this call (e.g. a quick connection test).
         ``cost`` is what each attempt takes from the connection budget (query points where the channel
-        counts those, as Shopify does).
+        counts those, as Shopify does). ``content`` is a raw body (an XML request).
         """
         method = method.upper()
         safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
@@ -123,7 +123,7 @@ class ChannelHTTP:
                 governed[1].acquire(governed[0].weight)
             try:
                 response = self.client.request(method, path, params=params, json=json, data=data,
-                                               headers=headers)
+                                               headers=headers, content=content)
                 self.budget.update(response.headers)
                 if governed is not None:
                     self.operations.learn(*governed, response.headers)  # type: ignore[union-attr]

@@ -1,0 +1,90 @@
+"""eBay Notification API: the subscriptions ordersync keeps, and what a verified delivery says.
+
+Deliveries are POSTs with ``X-EBAY-SIGNATURE`` = base64 JSON ``{alg, kid, signature, digest}``; the ECDSA
+public key for ``kid`` comes from ``GET /commerce/notification/v1/public_key/{kid}`` (``{algorithm, digest,
+key}``) with an application token, and is cached (eBay recommends about an hour) [spec + docs]. The body is
+``{metadata{topic, schemaVersion, deprecated}, notification{notificationId, eventDate, publishDate,
+publishAttemptCount, data}}`` [docs: eBay's AsyncAPI contracts]. ``ORDER_CONFIRMATION`` is sent per line item
+when a buyer completes checkout; its ``data.orderId`` is looked up with getOrders, as eBay advises.
+``MARKETPLACE_ACCOUNT_DELETION`` names a user (``data.username``, ``userId``, ``eiasToken``) whose personal
+data must be deleted. Destinations are created with the endpoint and a verification token; eBay checks the
+endpoint with ``GET ?challenge_code=`` (answered by the hub through ``Connector.webhook_challenge``).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from ordersync.channels.sdk.errors import WebhookRejected
+from ordersync.channels.sdk.http import ChannelHTTP
+from ordersync.channels.sdk.records import WebhookMeta
+
+from .client import NOTIFICATION
+
+ORDER_TOPIC = "ORDER_CONFIRMATION"
+DELETION_TOPIC = "MARKETPLACE_ACCOUNT_DELETION"
+PAYLOAD = {"format": "JSON", "schemaVersion": "1.0", "deliveryProtocol": "HTTPS"}
+
+
+def new_verification_token() -> str:
+    """32 to 80 characters of letters, digits, ``_`` and ``-`` [docs]."""
+    return secrets.token_urlsafe(48)[:64]
+
+
+def meta_of(body: bytes) -> WebhookMeta:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise WebhookRejected("the notification is not JSON", 400) from None
+    notification = data.get("notification") if isinstance(data, dict) else None
+    topic = str(((data or {}).get("metadata") or {}).get("topic") or "")
+    if not isinstance(notification, dict) or not notification.get("notificationId") or not topic:
+        raise WebhookRejected("the notification lacks metadata.topic or notification.notificationId", 400)
+    payload = notification.get("data") if isinstance(notification.get("data"), dict) else {}
+    resource = payload.get("orderId") or payload.get("username") or ""
+    return WebhookMeta(delivery_id=str(notification["notificationId"]), topic=topic, resource_id=str(resource))
+
+
+def data_of(body: bytes) -> dict[str, Any]:
+    data = json.loads(body)
+    return data.get("notification", {}).get("data") or {}
+
+
+def _created_id(response: Any) -> str:
+    return response.headers.get("Location", "").rstrip("/").rpartition("/")[2]
+
+
+def _listed(http: ChannelHTTP, path: str, key: str) -> list[dict[str, Any]]:
+    data = http.request("GET", f"{NOTIFICATION}/{path}", params={"limit": 100}, expect_json=True).json()
+    return [d for d in (data.get(key) or []) if isinstance(d, dict)] if isinstance(data, dict) else []
+
+
+def register(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoint: str, token: str) -> None:
+    """A destination for ``endpoint`` and an ORDER_CONFIRMATION subscription to it; existing ones are reused,
+    so registering twice creates nothing new."""
+    destination = next((d["destinationId"] for d in _listed(app, "destination", "destinations")
+                        if (d.get("deliveryConfig") or {}).get("endpoint") == endpoint), "")
+    if not destination:
+        destination = _created_id(app.request("POST", f"{NOTIFICATION}/destination", json={
+            "name": "ordersync", "status": "ENABLED",
+            "deliveryConfig": {"endpoint": endpoint, "verificationToken": token}}))
+    subscription = next((s["subscriptionId"] for s in _listed(user, "subscription", "subscriptions")
+                         if s.get("topicId") == ORDER_TOPIC and s.get("destinationId") == destination), "")
+    if not subscription:
+        subscription = _created_id(user.request("POST", f"{NOTIFICATION}/subscription", json={
+            "topicId": ORDER_TOPIC, "status": "ENABLED", "destinationId": destination, "payload": PAYLOAD}))
+    state.update({"destination_id": destination, "subscription_id": subscription})
+
+
+def unregister(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any]) -> None:
+    from ordersync.channels.sdk.errors import NotFoundError
+
+    for http, path, key in ((user, "subscription", "subscription_id"), (app, "destination", "destination_id")):
+        if state.get(key):
+            try:
+                http.request("DELETE", f"{NOTIFICATION}/{path}/{state[key]}")
+            except NotFoundError:
+                pass
+            state.pop(key, None)
