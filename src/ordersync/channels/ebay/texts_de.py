@@ -1,6 +1,17 @@
 """German for every text the eBay declaration shows a seller."""
 
 DE = {
+    "choice_EBAY_DE": "eBay Deutschland",
+    "choice_EBAY_AT": "eBay Österreich",
+    "choice_EBAY_CH": "eBay Schweiz",
+    "choice_EBAY_GB": "eBay Großbritannien",
+    "choice_EBAY_US": "eBay USA",
+    "choice_EBAY_FR": "eBay Frankreich",
+    "choice_EBAY_IT": "eBay Italien",
+    "choice_EBAY_ES": "eBay Spanien",
+    "choice_EBAY_NL": "eBay Niederlande",
+    "choice_EBAY_CA": "eBay Kanada",
+    "choice_EBAY_AU": "eBay Australien",
     "Marketplace": "Marktplatz",
     "The eBay site the account sells on.": "Die eBay-Seite, auf der das Konto verkauft.",
     "App ID (client id)": "App ID (Client-ID)",

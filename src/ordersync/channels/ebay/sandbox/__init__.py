@@ -1,9 +1,4 @@
-"""A local eBay API for tests and the demo: ``create_sandbox(seed=1, orders=50)``.
-
-Same seed, same shop. Serve ``sandbox.app`` on loopback (``ordersync.channels.sdk.serving.serve_in_thread``)
-and connect with ``sandbox.settings_for(base_url)``. It imports nothing of its connector: its field names
-come from the vendor's documentation, written down again here, so a connector that gets one wrong fails.
-"""
+"""The eBay sandbox: ``create_sandbox`` for ``ordersync sandbox ebay`` and the conformance suite."""
 
 from __future__ import annotations
 
@@ -12,7 +7,7 @@ from typing import Any
 from .app import EbaySandbox
 
 
-def create_sandbox(seed: int = 1, orders: int = 50, **options: Any) -> EbaySandbox:
+def create_sandbox(seed: int = 1, orders: int = 20, **options: Any) -> EbaySandbox:
     return EbaySandbox(seed=seed, orders=orders, **options)
 
 
