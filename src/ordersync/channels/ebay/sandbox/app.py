@@ -170,6 +170,8 @@ class EbaySandbox(EbayConformance, Sandbox):
             hits.sort(key=lambda o: (str(o.get("creationDate")), str(o.get("orderId"))))
             page_size = min(limit, self.page_cap) if self.page_cap else limit
             rows = json.loads(json.dumps(hits[offset:offset + page_size]))
+            if rows and self.faults.take("page_drift", "GET", request.url.path):
+                self.store.touch(self.store.orders[rows[0]["orderId"]])  # changed just now: out of the window
         base = str(request.url).split("?")[0]
         answer: dict[str, Any] = {"href": str(request.url), "total": len(hits), "limit": limit, "offset": offset,
                                   "orders": rows}
