@@ -8,6 +8,9 @@ Facts [spec: eBay's OAS3 contracts in shared/specs/ebay]:
   also given eBay uses only ``creationdate`` [spec], which would silently turn this into a creation-time
   import. ``filter_for`` is the one place the filter is written.
 * ``GET/POST /sell/fulfillment/v1/order/{orderId}/shipping_fulfillment`` (201 with ``Location``).
+
+Creating a fulfilment and sending a message are sent once per call (``NO_RETRY``): a 5xx may come after eBay
+acted, and only the connector's check-before-write loop may decide to send again.
 * ``GET /sell/inventory/v1/inventory_item?limit&offset`` - here ``offset`` is a *page number* [spec];
   ``GET /sell/inventory/v1/offer?sku=``; ``POST /sell/inventory/v1/bulk_update_price_quantity`` (absolute
   values, so it is safe to repeat: sent as idempotent).
@@ -29,7 +32,7 @@ from ordersync.channels.sdk.errors import AuthError, PermanentError, TransientEr
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.operations import OperationBudgets
 from ordersync.channels.sdk.records import Window
-from ordersync.channels.sdk.retry import RetryPolicy
+from ordersync.channels.sdk.retry import NO_RETRY, RetryPolicy
 
 from .limits import LIMITS
 
@@ -104,7 +107,7 @@ class EbayClient:
 
     def create_fulfillment(self, order_id: str, body: Mapping[str, Any]) -> str:
         response = self.http.request("POST", f"{FULFILLMENT}/order/{quote(order_id, safe='')}/shipping_fulfillment",
-                                     json=dict(body))
+                                     json=dict(body), retry=NO_RETRY)
         return response.headers.get("Location", "").rstrip("/").rpartition("/")[2]
 
     # inventory -------------------------------------------------------------------------------------
@@ -142,7 +145,7 @@ class EbayClient:
         return [m for m in (data.get("messages") or []) if isinstance(m, dict)] if isinstance(data, dict) else []
 
     def send_message(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        data = self._json("POST", f"{MESSAGE}/send_message", json=dict(body))
+        data = self._json("POST", f"{MESSAGE}/send_message", json=dict(body), retry=NO_RETRY)
         return data if isinstance(data, dict) else {}
 
     # Trading (XML) ---------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from .mapping import orders_from_ebay
 from .setup import GUIDE, MARKETPLACES, SETTINGS
 
 log = logging.getLogger(__name__)
-CHECK_ATTEMPTS = 3
+CHECK_ATTEMPTS = 5
 #: hub carrier names -> eBay shippingCarrierCode (eBay's list comes from Trading GeteBayDetails; these
 #: spellings are unverified here); anything else is sent as the seller wrote it
 CARRIERS = {"dhl": "DHL", "deutsche post": "DeutschePost", "dpd": "DPD", "gls": "GLS", "hermes": "Hermes",
@@ -165,11 +165,15 @@ class EbayConnector(Connector):
 
     # webhooks --------------------------------------------------------------------------------------
     def _token(self) -> str:
-        return str(self.config.get("verification_token") or self.context.state.get("verification_token") or "")
+        """The seller's verification token, or one derived from the client secret and the webhook address:
+        eBay checks the endpoint while the destination is created, before a generated token could be saved."""
+        return str(self.config.get("verification_token") or self.context.state.get("verification_token") or
+                   notifications.derived_token(self.config["client_secret"], self.context.webhook_url))
+
+    def answer_webhook_challenge(self, query: Mapping[str, str]) -> Any:
+        return self.webhook_challenge.answer(query, self._token(), self.context.webhook_url)
 
     def register_webhooks(self) -> None:
-        if not self._token():
-            self.context.state["verification_token"] = notifications.new_verification_token()
         notifications.register(self.app_http, self.client.http, self.context.state, self.context.webhook_url,
                                self._token())
 

@@ -13,8 +13,9 @@ endpoint with ``GET ?challenge_code=`` (answered by the hub through ``Connector.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
-import secrets
 from typing import Any
 
 from ordersync.channels.sdk.errors import WebhookRejected
@@ -28,9 +29,10 @@ DELETION_TOPIC = "MARKETPLACE_ACCOUNT_DELETION"
 PAYLOAD = {"format": "JSON", "schemaVersion": "1.0", "deliveryProtocol": "HTTPS"}
 
 
-def new_verification_token() -> str:
-    """32 to 80 characters of letters, digits, ``_`` and ``-`` [docs]."""
-    return secrets.token_urlsafe(48)[:64]
+def derived_token(secret: str, endpoint: str) -> str:
+    """A verification token of 64 hex digits (eBay wants 32 to 80 letters, digits, ``_`` or ``-`` [docs]),
+    stable for one client secret and endpoint and not guessable without the secret."""
+    return hmac.new(secret.encode(), f"ebay-verification:{endpoint}".encode(), hashlib.sha256).hexdigest()
 
 
 def meta_of(body: bytes) -> WebhookMeta:
