@@ -239,7 +239,10 @@ class EbayConnector(Connector):
         if not username:
             return PushResult(ok=False, detail="eBay names no buyer for this order")
         item_id = next((str(li.get("legacyItemId")) for li in order.get("lineItems") or [] if li.get("legacyItemId")), "")
-        message = (f"{subject.strip()}\n\n{text}" if subject.strip() else text)[:2000]
+        # eBay's conversations are per buyer and listing, not per order: the order id in the text tells a second
+        # order of the same buyer and item apart (for the buyer, and for the check below)
+        tail = f"\n\n[{ref.external_id}]"
+        message = (f"{subject.strip()}\n\n{text}" if subject.strip() else text)[:2000 - len(tail)] + tail
 
         def done() -> bool:
             return any(message.strip() == str(m.get("messageBody") or "").strip()

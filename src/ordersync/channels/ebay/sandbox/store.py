@@ -71,6 +71,7 @@ class Store:
         number = self.next_id()
         order_id = f"12-{number}-{rng.randint(10000, 99999)}"
         name, username, street, zip_, city = rng.choice(BUYERS)
+        username = f"{username}{number[-3:]}"  # each order its own buyer account
         contact = {"fullName": name, "contactAddress": {"addressLine1": street, "city": city, "postalCode": zip_,
                                                         "countryCode": "DE"},
                    "primaryPhone": {"phoneNumber": "+49 30 1234567"}, "email": f"{username}@members.ebay.com"}
