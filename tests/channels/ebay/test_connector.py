@@ -1,64 +1,112 @@
-"""eBay against its sandbox over loopback: the connection test, a full import, and a bad record that is
-quarantined while the rest is stored."""
+"""The eBay connector against its sandbox over loopback: import by modification time only, paging, item-level
+fulfilments, stock through both APIs and the daily revision limit, messages."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
-from ordersync.channels.sdk.records import Window
-from ordersync.channels.sdk.serving import serve_in_thread
-from ordersync.channels.sdk.urlguard import allow_loopback
-from ordersync.channels.ebay.connector import EbayConnector
-from ordersync.channels.ebay.sandbox import create_sandbox
-
-
-@pytest.fixture
-def served():
-    allow_loopback()  # the sandbox lives on loopback, which the URL guard refuses by default
-    sandbox = create_sandbox(seed=3, orders=45)
-    with serve_in_thread(sandbox.app) as server:
-        yield sandbox, server.base_url
-    sandbox.close()
+from ordersync.channels.ebay.client import filter_for
+from ordersync.channels.sdk.errors import RateLimited
+from ordersync.channels.sdk.records import OrderRef, Window
+from ordersync.domain import Shipment, ShipmentLine, StockUpdate
 
 
 def everything() -> Window:
     return Window(None, datetime.now(UTC) + timedelta(minutes=5))
 
 
-def test_connection_with_the_right_and_a_wrong_token(served):
-    sandbox, base_url = served
-    good = EbayConnector(sandbox.settings_for(base_url))
-    result = good.test_connection()
-    assert result.ok and "eBay sandbox 3" in result.message
-    bad = EbayConnector({**sandbox.settings_for(base_url), "api_token": "wrong"})
-    result = bad.test_connection()
-    assert not result.ok and "token" in result.message
-    good.close()
-    bad.close()
-
-
-def test_every_order_is_imported_once_with_decimal_money_and_aware_times(served):
-    sandbox, base_url = served
-    connector = EbayConnector({**sandbox.settings_for(base_url), "page_size": 10})
+def test_import_pages_by_modification_time_and_never_sends_creationdate(served):
+    ids = served.act("create", count=5)["ids"]
+    connector = served.connector(page_size=2)
     pages = list(connector.fetch_orders(everything()))
-    orders = [o for page in pages for o in page.records]
-    assert len(pages) == 5 and all(page.window_total == 45 for page in pages)
-    assert sorted(o.external_id for o in orders) == sorted(str(i) for i in sandbox.orders)
-    assert all(isinstance(o.total, Decimal) and o.created_at.tzinfo is not None for o in orders)
-    assert all(o.total == sum((i.total_price for i in o.items), o.shipping_cost) for o in orders)
-    connector.close()
+    assert sorted(o.external_id for p in pages for o in p.records) == sorted(ids)
+    assert [p.window_total for p in pages] == [5, 5, 5]
+    calls = served.requests("/sell/fulfillment/v1/order")
+    filters = [parse_qs(c["query"])["filter"][0] for c in calls]
+    assert all(f.startswith("lastmodifieddate:[") and "creationdate" not in f for f in filters)
+    assert [parse_qs(c["query"])["offset"][0] for c in calls] == ["0", "2", "4"]
+    assert filter_for(Window(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=UTC))) \
+        == "lastmodifieddate:[2024-01-01T00:00:00.000Z..2024-01-02T03:04:05.600Z]"
 
 
-def test_a_malformed_record_is_quarantined_and_the_rest_stored(served):
-    sandbox, base_url = served
-    httpx.post(base_url + "/_sandbox/orders", json={"raw": [{"status": "paid", "total": "zwölf"}]}).raise_for_status()
-    connector = EbayConnector(sandbox.settings_for(base_url))
-    pages = list(connector.fetch_orders(everything()))
-    quarantined = [q for page in pages for q in page.quarantined]
-    assert len(quarantined) == 1 and quarantined[0].reason and quarantined[0].hint
-    assert sum(len(page.records) for page in pages) == 45
-    connector.close()
+def test_the_sandbox_uses_only_creationdate_when_both_are_given(served):
+    [old] = served.act("create", count=1, seconds_ago=86400 * 3)["ids"]
+    served.sandbox.control_orders({"update": [{"orderId": old}]})  # modified just now, created 3 days ago
+    connector = served.connector()
+    now = datetime.now(UTC)
+    since = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    both = f"creationdate:[{since}..],lastmodifieddate:[{since}..]"
+    answer = connector.client.http.request("GET", "/sell/fulfillment/v1/order", params={"filter": both}).json()
+    assert answer["total"] == 0  # creationdate won: the order modified in the last hour is not listed
+    only_modified = connector.client.http.request("GET", "/sell/fulfillment/v1/order",
+                                                  params={"filter": f"lastmodifieddate:[{since}..]"}).json()
+    assert [o["orderId"] for o in only_modified["orders"]] == [old]
+
+
+def test_limit_above_200_is_refused_as_ebay_does(served):
+    response = httpx.get(served.base_url + "/sell/fulfillment/v1/order", params={"limit": 201},
+                         headers={"Authorization": "Bearer x"})
+    assert response.status_code == 401 and response.json()["errors"][0]["errorId"] == 1001
+    with pytest.raises(Exception, match="31100"):
+        served.connector().client.http.request("GET", "/sell/fulfillment/v1/order", params={"limit": 201})
+
+
+def test_item_level_fulfilments_several_per_order_never_twice(served):
+    served.sandbox.control_orders({"create": [{"lines": 2}]})
+    order_id = next(iter(served.sandbox.store.orders))
+    lines = served.sandbox.store.orders[order_id]["lineItems"]
+    connector = served.connector()
+    first = Shipment(carrier="DHL", tracking_number="JJD000390007", lines=[ShipmentLine(lines[0]["lineItemId"], Decimal(1))])
+    assert connector.push_tracking(OrderRef(order_id), first).already_done is False
+    assert connector.push_tracking(OrderRef(order_id), first).already_done is True
+    rest = Shipment(carrier="Hermes", tracking_number="H1000", lines=[])
+    assert connector.push_tracking(OrderRef(order_id), rest).ok
+    sent = [e["body"] for e in served.control.get("/ledger", params={"kind": "order.fulfillment"}).json()]
+    assert sent[0]["lineItems"] == [{"lineItemId": lines[0]["lineItemId"], "quantity": 1}]
+    assert sent[0]["shippingCarrierCode"] == "DHL" and sent[1]["shippingCarrierCode"] == "Hermes"
+    expected = [{"lineItemId": li["lineItemId"], "quantity": li["quantity"] - (1 if n == 0 else 0)}
+                for n, li in enumerate(lines) if li["quantity"] - (1 if n == 0 else 0) > 0]
+    assert sent[1]["lineItems"] == expected and len(sent) == 2
+    assert served.sandbox.store.orders[order_id]["orderFulfillmentStatus"] == "FULFILLED"
+    [mapped] = connector.fetch_order(OrderRef(order_id)).records
+    assert mapped.channel_status == "PAID/FULFILLED"
+
+
+def test_stock_goes_to_the_api_that_made_the_listing(served):
+    connector = served.connector()
+    updates = [StockUpdate("MUG-1", 3, sku="MUG-1"), StockUpdate("MUG-1", 4, sku="MUG-1"),
+               StockUpdate("110000000003", 7, sku="SHIRT-3-M")]
+    results = connector.push_stock(updates)
+    assert all(r.ok for r in results)
+    store = served.sandbox.store
+    assert store.items["MUG-1"]["availability"]["shipToLocationAvailability"]["quantity"] == 4  # coalesced
+    assert store.legacy["110000000003"]["Quantity"] == 7
+    assert [e["kind"] for e in served.control.get("/ledger").json()] == ["inventory.stock", "trading.stock"]
+    trading = served.requests("/ws/api.dll")
+    assert len(trading) == 1 and len(served.requests("/sell/inventory/v1/bulk_update_price_quantity")) == 1
+
+
+def test_the_daily_revision_limit_waits_for_the_next_day(served):
+    connector = served.connector()
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    served.sandbox.store.revisions[(day, "110000000001")] = 250
+    [result] = connector.push_stock([StockUpdate("MUG-1", 9, sku="MUG-1")])
+    assert isinstance(result, RateLimited) and result.retry_after > 0
+    [again] = connector.push_stock([StockUpdate("MUG-1", 8, sku="MUG-1")])
+    assert isinstance(again, RateLimited)
+    assert len(served.requests("/sell/inventory/v1/bulk_update_price_quantity")) == 1  # the second waited here
+
+
+def test_a_message_goes_into_the_buyers_conversation_once(served):
+    [order_id] = served.act("create", count=1)["ids"]
+    connector = served.connector()
+    assert connector.send_message(OrderRef(order_id), "Versand", "Ist unterwegs").already_done is False
+    assert connector.send_message(OrderRef(order_id), "Versand", "Ist unterwegs").already_done is True
+    [sent] = served.control.get("/ledger", params={"kind": "message.send"}).json()
+    assert sent["body"]["reference"]["referenceType"] == "LISTING"
+    assert sent["body"]["messageText"].endswith(f"[{order_id}]")
