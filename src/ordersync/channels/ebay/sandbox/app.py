@@ -229,7 +229,7 @@ class EbaySandbox(EbayConformance, Sandbox):
             self.ledger.record("order.fulfillment", method="POST", path=request.url.path, resource_id=order_id,
                                body=data, changes={"trackingNumber": record["shipmentTrackingNumber"]})
         location = f"{str(request.base_url).rstrip('/')}{FUL}/order/{quote(order_id)}/shipping_fulfillment/{fid}"
-        return Response(status_code=201, headers={"Location": location})
+        return JSONResponse({}, status_code=201, headers={"Location": location})
 
     def fulfillment(self, request: Request, body: bytes) -> Response:
         with self.lock:
@@ -383,7 +383,7 @@ class EbaySandbox(EbayConformance, Sandbox):
                                             "status": str(data.get("status") or "ENABLED"),
                                             "deliveryConfig": {"endpoint": endpoint, "verificationToken": token}}
             self.ledger.record("destination.create", method="POST", path=request.url.path, resource_id=did, body=data)
-        return Response(status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/destination/{did}"})
+        return JSONResponse({}, status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/destination/{did}"})
 
     def destination(self, request: Request, body: bytes) -> Response:
         did = request.path_params["did"]
@@ -411,7 +411,7 @@ class EbaySandbox(EbayConformance, Sandbox):
                                              "status": str(data.get("status") or "ENABLED"),
                                              "creationDate": iso(datetime.now(UTC)),
                                              "payload": data.get("payload") or {}, "destinationId": data["destinationId"]}
-        return Response(status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/subscription/{sid}"})
+        return JSONResponse({}, status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/subscription/{sid}"})
 
     def subscription(self, request: Request, body: bytes) -> Response:
         sid = request.path_params["sid"]
