@@ -13,7 +13,7 @@ import pytest
 from ordersync.channels.ebay.client import filter_for
 from ordersync.channels.sdk.errors import RateLimited
 from ordersync.channels.sdk.records import OrderRef, Window
-from ordersync.domain import Shipment, ShipmentLine, StockUpdate
+from ordersync.domain import OrderState, Shipment, ShipmentLine, StockUpdate
 
 
 def everything() -> Window:
@@ -110,3 +110,18 @@ def test_a_message_goes_into_the_buyers_conversation_once(served):
     [sent] = served.control.get("/ledger", params={"kind": "message.send"}).json()
     assert sent["body"]["reference"]["referenceType"] == "LISTING"
     assert sent["body"]["messageText"].endswith(f"[{order_id}]")
+
+
+def test_a_cancellation_carries_the_sellers_reason_and_is_sent_once(served):
+    a, b = served.act("create", count=2)["ids"]
+    connector = served.connector(cancel_reason="ADDRESS_ISSUES")
+    assert connector.push_state(OrderRef(a), OrderState.CANCELLED).already_done is False
+    assert connector.push_state(OrderRef(a), OrderState.CANCELLED).already_done is True
+    assert connector.push_state(OrderRef(b), OrderState.CANCELLED, "buyer_asked_cancel").ok
+    sent = served.control.get("/ledger", params={"kind": "order.cancel"}).json()
+    assert [(e["resource_id"], e["body"]["cancelReason"]) for e in sent] == [(a, "ADDRESS_ISSUES"), (b, "BUYER_ASKED_CANCEL")]
+    assert sent[0]["body"]["buyerPaid"] is True and sent[0]["body"]["legacyOrderId"]
+    [mapped] = connector.fetch_order(OrderRef(a)).records
+    assert mapped.state is OrderState.CANCELLED
+    assert connector.push_state(OrderRef(a), OrderState.SHIPPED).detail.endswith("nothing sent")
+    assert connector.channel_status_for(OrderState.SHIPPED) is None

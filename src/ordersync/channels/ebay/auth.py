@@ -29,6 +29,8 @@ USER = OAuth2(token_url="{api_url}/identity/v1/oauth2/token", authorize_url="{au
               refresh_token_setting="refresh_token")
 #: the same user token, as the Trading API wants it (no "Bearer")
 TRADING = dataclasses.replace(USER, token_header="X-EBAY-API-IAF-TOKEN", token_format="{token}")
+#: the same user token as the Post-Order API wants it ("IAF <token>") [docs; unverified here]
+POST_ORDER = dataclasses.replace(USER, token_format="IAF {token}")
 #: the application token: client credentials with the public scope only
 APPLICATION = OAuth2(token_url="{api_url}/identity/v1/oauth2/token", grants=(Grant.CLIENT_CREDENTIALS,),
                      scopes=(SCOPE,), client_auth=ClientAuth.BASIC)

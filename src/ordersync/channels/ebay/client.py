@@ -15,6 +15,9 @@ acted, and only the connector's check-before-write loop may decide to send again
   ``GET /sell/inventory/v1/offer?sku=``; ``POST /sell/inventory/v1/bulk_update_price_quantity`` (absolute
   values, so it is safe to repeat: sent as idempotent).
 * ``POST /commerce/message/v1/send_message``; ``GET /commerce/message/v1/conversation``.
+* Post-Order ``POST /post-order/v2/cancellation`` ``{legacyOrderId, cancelReason, buyerPaid, buyerPaidDate}`` ->
+  ``{cancelId}``, with ``Authorization: IAF <token>`` [docs: Post-Order API 2.7; no OAS in shared/specs; the
+  header form is unverified]. eBay asks EU/UK sellers' calls to it to carry a digital signature (not done here).
 * Trading ``POST /ws/api.dll`` with ``X-EBAY-API-CALL-NAME``, ``-SITEID``, ``-COMPATIBILITY-LEVEL`` and the OAuth
   token in ``X-EBAY-API-IAF-TOKEN`` [docs; unverified in this repository]; answers HTTP 200 with
   ``<Ack>Failure</Ack>`` and ``<Errors>`` on failure.
@@ -63,18 +66,22 @@ class TradingError(PermanentError):
 
 
 class EbayClient:
-    def __init__(self, api_url: str, *, auth: Any, trading_auth: Any, marketplace: str, site_id: str,
+    def __init__(self, api_url: str, *, auth: Any, trading_auth: Any, post_order_auth: Any, marketplace: str,
+                 site_id: str,
                  timeout: float = 30, connection_key: str = "", verify_tls: bool = True, ca_pem: str = "") -> None:
         ops = OperationBudgets(LIMITS, f"ebay:{connection_key or api_url}")
         common = dict(timeout=timeout, verify=verify_tls, ca_pem=ca_pem, operations=ops)
         self.http = ChannelHTTP(api_url.rstrip("/"), auth=auth, headers={"X-EBAY-C-MARKETPLACE-ID": marketplace,
                                                                            "Accept": "application/json"}, **common)
         self.trading_http = ChannelHTTP(api_url.rstrip("/"), auth=trading_auth, **common)
+        self.post_order_http = ChannelHTTP(api_url.rstrip("/"), auth=post_order_auth, headers={
+            "X-EBAY-C-MARKETPLACE-ID": marketplace, "Accept": "application/json"}, **common)
         self.marketplace, self.site_id = marketplace, site_id
 
     def close(self) -> None:
         self.http.close()
         self.trading_http.close()
+        self.post_order_http.close()
 
     def _json(self, method: str, path: str, **kw: Any) -> Any:
         response = self.http.request(method, path, expect_json=True, **kw)
@@ -146,6 +153,12 @@ class EbayClient:
 
     def send_message(self, body: Mapping[str, Any]) -> dict[str, Any]:
         data = self._json("POST", f"{MESSAGE}/send_message", json=dict(body), retry=NO_RETRY)
+        return data if isinstance(data, dict) else {}
+
+    # cancellation (Post-Order API) -----------------------------------------------------------------
+    def cancel(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        data = self.post_order_http.request("POST", "/post-order/v2/cancellation", json=dict(body), retry=NO_RETRY,
+                                            expect_json=True).json()
         return data if isinstance(data, dict) else {}
 
     # Trading (XML) ---------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from ordersync.channels.sdk.records import (ArticlePage, ConnectionTestResult, O
 from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.webhook_reply import HashChallenge
 from ordersync.channels.sdk.webhook_verify import Delivery, EcdsaScheme
-from ordersync.domain import Article, Shipment, StockUpdate
+from ordersync.domain import Article, OrderState, Shipment, StockUpdate
 
 from . import auth, notifications, stock
 from .client import MAX_LIMIT, EbayClient, TradingError, stamp
@@ -50,6 +50,9 @@ CHECK_ATTEMPTS = 5
 #: spellings are unverified here); anything else is sent as the seller wrote it
 CARRIERS = {"dhl": "DHL", "deutsche post": "DeutschePost", "dpd": "DPD", "gls": "GLS", "hermes": "Hermes",
             "ups": "UPS", "fedex": "FedEx", "usps": "USPS", "royal mail": "RoyalMail", "post at": "AustrianPost"}
+CANCELED = "CANCELED"
+#: the seller's reasons of the Post-Order API's CancelReasonEnum [docs]
+CANCEL_REASONS = ("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES")
 SIGNATURE = EcdsaScheme(signed_time="/notification/publishDate")
 
 
@@ -66,6 +69,8 @@ class EbayConnector(Connector):
         declare(Capability.SET_STOCK, Mode.API,
                 note="Inventory API bulk update, Trading ReviseInventoryStatus for other listings"),
         declare(Capability.SEND_MESSAGES, Mode.API, note="Commerce Message API, in the buyer's conversation"),
+        declare(Capability.CHANGE_STATUS, Mode.API,
+                note="cancellation only (Post-Order API, whole orders, with the seller's reason)"),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -101,7 +106,9 @@ class EbayConnector(Connector):
             cfg = self.config
             user = self.oauth_auth()
             trading = OAuth2Auth(auth.TRADING, cfg, user.store)
-            self._client = EbayClient(cfg["api_url"], auth=user, trading_auth=trading, marketplace=cfg["marketplace"],
+            post_order = OAuth2Auth(auth.POST_ORDER, cfg, user.store)
+            self._client = EbayClient(cfg["api_url"], auth=user, trading_auth=trading, post_order_auth=post_order,
+                                      marketplace=cfg["marketplace"],
                                       site_id=MARKETPLACES[cfg["marketplace"]], timeout=cfg["timeout"],
                                       connection_key=self._key, verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
         return self._client
@@ -194,6 +201,40 @@ class EbayConnector(Connector):
         if meta.topic != notifications.ORDER_TOPIC or not meta.resource_id:
             return Page()
         return self.fetch_order(OrderRef(meta.resource_id))
+
+    # cancellation ----------------------------------------------------------------------------------
+    def channel_status_for(self, state: OrderState) -> str | None:
+        return CANCELED if state is OrderState.CANCELLED else None
+
+    def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
+        """Only a cancellation is pushed: eBay sets paid and shipped itself (payment, fulfilments). The
+        Post-Order API cancels whole orders [docs]; the reason is the comment when it names one of eBay's
+        seller reasons, else the ``cancel_reason`` setting."""
+        if state is not OrderState.CANCELLED:
+            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to eBay; nothing sent")
+        order_id = ref.external_id
+        reason = comment.strip().upper() if comment.strip().upper() in CANCEL_REASONS else self.config["cancel_reason"]
+        seen: dict[str, Any] = {}
+
+        def done() -> bool:
+            seen["order"] = order = self.client.order(order_id)
+            return (order.get("cancelStatus") or {}).get("cancelState") in ("CANCELED", "IN_PROGRESS")
+
+        def write() -> None:
+            order = seen["order"]
+            paid = order.get("orderPaymentStatus") in ("PAID", "PARTIALLY_REFUNDED")
+            payment = next((p.get("paymentDate") for p in (order.get("paymentSummary") or {}).get("payments") or []
+                            if p.get("paymentDate")), None)
+            body: dict[str, Any] = {"legacyOrderId": order.get("legacyOrderId") or order_id, "cancelReason": reason,
+                                    "buyerPaid": paid}
+            if paid and payment:
+                body["buyerPaidDate"] = {"value": payment}
+            seen["cancel"] = self.client.cancel(body)
+
+        already = self._checked(done, write)
+        return PushResult(ok=True, already_done=already,
+                          remote_id=str((seen.get("cancel") or {}).get("cancelId") or order_id),
+                          detail=f"cancelled ({reason})")
 
     # tracking --------------------------------------------------------------------------------------
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:

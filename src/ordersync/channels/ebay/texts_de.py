@@ -1,6 +1,15 @@
 """German for every text the eBay declaration shows a seller."""
 
 DE = {
+    "Reason for cancellations": "Grund für Stornierungen",
+    "What eBay is told when the hub cancels an order (a comment naming one of these wins).":
+        "Was eBay mitgeteilt wird, wenn der Hub eine Bestellung storniert (ein Kommentar, der einen dieser Gründe "
+        "nennt, hat Vorrang).",
+    "choice_OUT_OF_STOCK_OR_CANNOT_FULFILL": "Nicht vorrätig oder nicht lieferbar",
+    "choice_BUYER_ASKED_CANCEL": "Käufer hat um Stornierung gebeten",
+    "choice_ADDRESS_ISSUES": "Probleme mit der Lieferadresse",
+    "cancellation only (Post-Order API, whole orders, with the seller's reason)":
+        "nur Stornierung (Post-Order API, ganze Bestellungen, mit dem Grund des Verkäufers)",
     "choice_EBAY_DE": "eBay Deutschland",
     "choice_EBAY_AT": "eBay Österreich",
     "choice_EBAY_CH": "eBay Schweiz",

@@ -14,6 +14,7 @@ Served paths (as eBay serves them below ``https://api.ebay.com``), each from eBa
 * Commerce Notification ``/commerce/notification/v1``: ``GET /public_key/{id}`` (application token),
   ``GET|POST /destination`` (the endpoint is challenged on creation), ``DELETE /destination/{id}``,
   ``GET|POST /subscription``, ``DELETE /subscription/{id}``; deliveries signed with ``X-EBAY-SIGNATURE``.
+* Post-Order ``POST /post-order/v2/cancellation`` (``Authorization: IAF <token>``): seller cancellations.
 * Trading ``POST /ws/api.dll`` (``trading.py``): ``ReviseInventoryStatus`` (≤ 4 items) for listings not made
   with the Inventory API.
 
@@ -50,7 +51,9 @@ from .trading import Trading
 
 FUL, INV, MSG, NTF = "/sell/fulfillment/v1", "/sell/inventory/v1", "/commerce/message/v1", "/commerce/notification/v1"
 DAILY_QUOTAS = {"fulfillment": 100_000, "inventory": 2_000_000, "message": 5_000, "notification": 10_000,
-                "trading": 5_000}
+                "trading": 5_000, "postorder": 5_000}
+#: the seller's cancel reasons of the Post-Order API [docs: CancelReasonEnum]
+SELLER_REASONS = ("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES")
 DAILY_REVISIONS = 250
 
 
@@ -91,7 +94,8 @@ class EbaySandbox(EbayConformance, Sandbox):
 
         async def endpoint(request: Request) -> Response:
             given = request.headers.get("authorization", "")
-            kind = self.tokens.kind_of(given[7:]) if given.startswith("Bearer ") else None
+            prefix = "IAF " if name == "postorder" else "Bearer "  # the Post-Order API wants "IAF <token>"
+            kind = self.tokens.kind_of(given[len(prefix):]) if given.startswith(prefix) else None
             if kind is None:
                 return invalid_token().response()
             if token != "any" and kind != token:
@@ -140,6 +144,7 @@ class EbaySandbox(EbayConformance, Sandbox):
             Route(f"{NTF}/subscription/{{sid}}", self.api("notification", self.subscription),
                   methods=["GET", "DELETE"]),
             Route("/ws/api.dll", trading.endpoint, methods=["POST"]),
+            Route("/post-order/v2/cancellation", self.api("postorder", self.cancellation), methods=["POST"]),
         ]
 
     async def tokens_authorize(self, request: Request) -> Response:
@@ -238,6 +243,34 @@ class EbaySandbox(EbayConformance, Sandbox):
                 if f["fulfillmentId"] == request.path_params["fid"]:
                     return JSONResponse(f)
         raise EbayError(404, 32100, "Fulfillment not found")
+
+    def cancellation(self, request: Request, body: bytes) -> Response:
+        """Post-Order ``POST /post-order/v2/cancellation`` by the seller: a paid order not yet shipped is cancelled
+        and refunded at once; one that is shipped or cancelled already is not eligible [docs]."""
+        data = _json(body)
+        legacy, reason = str(data.get("legacyOrderId") or ""), data.get("cancelReason")
+        if reason not in SELLER_REASONS:
+            raise EbayError(400, 1620, f"Invalid cancel reason: {reason}", domain="returnErrorDomain")
+        with self.lock:
+            order = next((o for o in self.store.orders.values()
+                          if legacy in (o.get("legacyOrderId"), o.get("orderId"))), None)
+            if order is None:
+                raise EbayError(400, 1601, f"Invalid legacyOrderId: {legacy}", domain="returnErrorDomain")
+            state = order["cancelStatus"].get("cancelState")
+            if state == "CANCELED" or order["orderFulfillmentStatus"] != "NOT_STARTED":
+                return JSONResponse({"orderEligibilityResult": {"eligible": False, "failureReason": [
+                    "ORDER_ALREADY_CANCELLED" if state == "CANCELED" else "ORDER_ALREADY_SHIPPED"]}})
+            cancel_id = self.store.next_id("5")
+            now = iso(datetime.now(UTC))
+            order["cancelStatus"] = {"cancelState": "CANCELED", "cancelledDate": now, "cancelRequests": [{
+                "cancelInitiator": "SELLER", "cancelReason": reason, "cancelRequestId": cancel_id,
+                "cancelRequestState": "COMPLETED", "cancelRequestedDate": now, "cancelCompletedDate": now}]}
+            if order["orderPaymentStatus"] == "PAID":
+                order["orderPaymentStatus"] = "FULLY_REFUNDED"
+            self.store.touch(order)
+            self.ledger.record("order.cancel", method="POST", path=request.url.path, resource_id=order["orderId"],
+                               body=data, changes={"cancelState": "CANCELED", "cancelReason": reason})
+        return JSONResponse({"cancelId": cancel_id, "orderEligibilityResult": {"eligible": True}}, status_code=201)
 
     # inventory -------------------------------------------------------------------------------------
     def inventory_items(self, request: Request, body: bytes) -> Response:

@@ -23,7 +23,8 @@ class EbayConformance:
 
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": f"{FUL}/order"},
-                "writes": {"transmit_tracking": [{"method": "POST", "path": f"{FUL}/order/*/shipping_fulfillment"}],
+                "writes": {"change_status": [{"method": "POST", "path": "/post-order/v2/cancellation"}],
+                           "transmit_tracking": [{"method": "POST", "path": f"{FUL}/order/*/shipping_fulfillment"}],
                            "send_messages": [{"method": "POST", "path": f"{MSG}/send_message"}],
                            "set_stock": [{"method": "POST", "path": f"{INV}/bulk_update_price_quantity"}]},
                 "rate_limit": {f"{api} calls per day": n for api, n in self.quotas.items()},
@@ -86,7 +87,10 @@ class EbayConformance:
                     and e["changes"].get("quantity") == int(value)]
             return {"count": len(hits)}
         order = self._order(str(body["id"]))
-        if capability == "transmit_tracking":
+        if capability == "change_status":
+            hits = [e for e in self.ledger.entries("order.cancel") if e["resource_id"] == order["orderId"]
+                    and e["changes"].get("cancelState") == value]
+        elif capability == "transmit_tracking":
             hits = [e for e in self.ledger.entries("order.fulfillment") if e["resource_id"] == order["orderId"]
                     and e["changes"].get("trackingNumber") == value]
         elif capability == "send_messages":
