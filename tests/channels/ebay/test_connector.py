@@ -125,3 +125,11 @@ def test_a_cancellation_carries_the_sellers_reason_and_is_sent_once(served):
     assert mapped.state is OrderState.CANCELLED
     assert connector.push_state(OrderRef(a), OrderState.SHIPPED).detail.endswith("nothing sent")
     assert connector.channel_status_for(OrderState.SHIPPED) is None
+
+
+def test_articles_come_from_both_apis_without_doubles(served):
+    pages = list(served.connector().fetch_articles(everything()))
+    articles = {a.external_id: a for p in pages for a in p.records}
+    assert set(articles) == {"MUG-1", "POT-2", "110000000003"}
+    assert articles["110000000003"].sku == "SHIRT-3-M" and articles["110000000003"].stock == Decimal(5)
+    assert articles["MUG-1"].stock == Decimal(10) and articles["MUG-1"].ean == "4000000000001"

@@ -184,6 +184,23 @@ class EbayClient:
                 raise TradingError(f"Trading {call}: {text}", codes, response.text)
         return root
 
+    def active_listings(self, page_size: int = 200) -> Iterator[tuple[list[Any], int | None]]:
+        """Trading ``GetMyeBaySelling`` ActiveList, page by page: every active listing, however it was made
+        (``Pagination{EntriesPerPage ≤ 200, PageNumber}``, ``PaginationResult{TotalNumberOfPages,
+        TotalNumberOfEntries}``) [docs]."""
+        page = 1
+        while True:
+            root = self.trading("GetMyeBaySelling", {"ActiveList": {"Include": True, "Pagination": {
+                "EntriesPerPage": page_size, "PageNumber": page}}, "DetailLevel": "ReturnAll"})
+            active = xml.find_all(root, "ActiveList")
+            items = xml.find_all(active[0], "ItemArray", "Item") if active else []
+            pages = xml.find_text(active[0], "PaginationResult", "TotalNumberOfPages") if active else None
+            entries = xml.find_text(active[0], "PaginationResult", "TotalNumberOfEntries") if active else None
+            yield items, int(entries) if entries and entries.isdigit() else None
+            if not items or not pages or not pages.isdigit() or page >= int(pages):
+                return
+            page += 1
+
     # connection test -------------------------------------------------------------------------------
     def probe(self, retry: RetryPolicy) -> Any:
         return self.http.request("GET", f"{FULFILLMENT}/order", params={"limit": 1}, expect_json=True,

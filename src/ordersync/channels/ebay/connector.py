@@ -29,7 +29,9 @@ from ordersync.channels.sdk.connector import Connector, ConnectorContext
 from ordersync.channels.sdk.errors import (AuthError, ChannelError, NotFoundError, PermanentError, RateLimited,
                                            RecordError, TransientError)
 from ordersync.channels.sdk.http import ChannelHTTP
+from ordersync.channels.sdk import xml
 from ordersync.channels.sdk.idempotency import checked_write
+from ordersync.channels.sdk.mapping import quarantine_record
 from ordersync.channels.sdk.oauth2_auth import OAuth2Auth
 from ordersync.channels.sdk.public_keys import notification_api_fetch, shared_cache
 from ordersync.channels.sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page,
@@ -159,15 +161,32 @@ class EbayConnector(Connector):
         return Page(orders, quarantined, 1, 1, 1)
 
     def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
-        """Inventory API items (which carry no modification time: every poll reads them all)."""
+        """Inventory API items (keyed by SKU), then the active listings made elsewhere (Trading
+        GetMyeBaySelling, keyed by item id) whose SKU the Inventory API does not hold. Neither carries a
+        modification time a query could use, so every poll reads them all."""
+        skus: set[str] = set()
+        number = 0
         for number, (items, total) in enumerate(self.client.inventory_items(), 1):
             page: ArticlePage = Page(number=number, window_total=total)
             for raw in items:
                 try:
                     page.records.append(_article(raw))
+                    skus.add(page.records[-1].sku)
                 except RecordError as exc:
-                    from ordersync.channels.sdk.mapping import quarantine_record
                     page.quarantined.append(quarantine_record(raw, exc, label="eBay inventory item"))
+            yield page
+        for items, total in self.client.active_listings():
+            number += 1
+            page = Page(number=number, window_total=total)
+            for item in items:
+                sku = xml.find_text(item, "SKU", default="") or ""
+                if sku and sku in skus:
+                    continue  # an Inventory API listing, already read by its SKU
+                try:
+                    page.records.append(_listing_article(item, sku))
+                except RecordError as exc:
+                    page.quarantined.append(quarantine_record({"ItemID": xml.find_text(item, "ItemID"), "SKU": sku},
+                                                              exc, label="eBay listing"))
             yield page
 
     # webhooks --------------------------------------------------------------------------------------
@@ -396,6 +415,17 @@ def _refusal(listing: str, text: str, counter: stock.RevisionCounter) -> Channel
         counter.exhaust(listing)
         return RateLimited(f"listing {listing}: {text}", retry_after=stock.seconds_to_next_day())
     return PermanentError(text)
+
+
+def _listing_article(item: Any, sku: str) -> Article:
+    """A Trading ``ItemType`` of GetMyeBaySelling: ``ItemID``, ``Title``, ``SKU``, ``QuantityAvailable``
+    (what is left to sell), ``SellingStatus/CurrentPrice``."""
+    item_id = xml.find_text(item, "ItemID", default="") or ""
+    if not item_id.isdigit():
+        raise RecordError(f"the listing's ItemID {item_id!r} is not a number", hint="Open the listing on eBay.")
+    left = xml.find_text(item, "QuantityAvailable") or xml.find_text(item, "Quantity")
+    return Article(external_id=item_id, title=xml.find_text(item, "Title", default=item_id) or item_id, sku=sku,
+                   stock=Decimal(left) if left and left.isdigit() else None, manages_stock=True)
 
 
 def _article(raw: Any) -> Article:

@@ -1,4 +1,5 @@
-"""eBay's Trading API for listings made outside the Inventory API: ``ReviseInventoryStatus``.
+"""eBay's Trading API for listings made outside the Inventory API: ``ReviseInventoryStatus``, and
+``GetMyeBaySelling`` (ActiveList) for the listings themselves.
 
 [docs: developer.ebay.com Trading reference]: ``POST /ws/api.dll`` with ``X-EBAY-API-CALL-NAME``,
 ``X-EBAY-API-SITEID``, ``X-EBAY-API-COMPATIBILITY-LEVEL`` and the OAuth token in ``X-EBAY-API-IAF-TOKEN``;
@@ -56,10 +57,38 @@ class Trading:
                                                       "token in API request failed.")
         if not self.sandbox._count("trading"):
             return _failure(call or "Unknown", "518", "Your application has exceeded usage limit on this call.")
+        body = await request.body()
+        if call == "GetMyeBaySelling":
+            return await asyncio.to_thread(self.selling, body)
         if call != "ReviseInventoryStatus":
             return _failure(call or "Unknown", "2", f"Unsupported API call {call!r} in this sandbox.")
-        body = await request.body()
         return await asyncio.to_thread(self.revise, request.url.path, body)
+
+    def selling(self, body: bytes) -> Response:
+        """``GetMyeBaySelling`` ActiveList: every active listing, those made with the Inventory API included."""
+        call = "GetMyeBaySelling"
+        try:
+            root = xml.parse(body)
+        except ValueError as exc:
+            return _failure(call, "5", f"XML Parse error: {exc}")
+        per_page = xml.find_text(root, "ActiveList", "Pagination", "EntriesPerPage", default="25") or "25"
+        page = xml.find_text(root, "ActiveList", "Pagination", "PageNumber", default="1") or "1"
+        if not per_page.isdigit() or not 1 <= int(per_page) <= 200 or not page.isdigit() or int(page) < 1:
+            return _failure(call, "340", "Pagination: EntriesPerPage 1 to 200, PageNumber from 1.")
+        sb = self.sandbox
+        with sb.lock:
+            listings = [{"ItemID": o["listing"]["listingId"], "SKU": o["sku"],
+                         "Title": sb.store.items[o["sku"]]["product"]["title"],
+                         "QuantityAvailable": o["availableQuantity"]} for o in sb.store.offers.values()]
+            listings += [{"ItemID": lst["ItemID"], "SKU": lst["SKU"], "Title": lst["Title"],
+                          "QuantityAvailable": lst["Quantity"]} for lst in sb.store.legacy.values()]
+        listings.sort(key=lambda lst: lst["ItemID"])
+        size, number = int(per_page), int(page)
+        rows = listings[(number - 1) * size:number * size]
+        pages = max(1, -(-len(listings) // size))
+        return _answer(call, "Success", {"ActiveList": {"ItemArray": {"Item": rows} if rows else None,
+                                                        "PaginationResult": {"TotalNumberOfPages": pages,
+                                                                             "TotalNumberOfEntries": len(listings)}}})
 
     def revise(self, path: str, body: bytes) -> Response:
         call = "ReviseInventoryStatus"
