@@ -1,6 +1,6 @@
 """The eBay sandbox held to eBay's own OAS3 contracts: every request the connector sends and every answer the
 sandbox gives during a real run (import, item-level fulfilments, stock, messages, notification set-up and key
-fetch) must validate against ``sell_fulfillment``, ``sell_inventory``, ``commerce_message`` and
+fetch, destination and subscription set-up) must validate against ``sell_fulfillment``, ``sell_inventory``, ``commerce_message`` and
 ``commerce_notification`` in $ORDERSYNC_SPECS/ebay."""
 
 from __future__ import annotations
@@ -9,6 +9,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from ordersync.channels.ebay.connector import EbayConnector
 from ordersync.channels.ebay.sandbox import create_sandbox
@@ -23,6 +27,21 @@ SPECS = SHARED_SPECS / "ebay"
 DOCUMENTS = {"sell_fulfillment_v1_oas3.json": "/sell/fulfillment/v1", "sell_inventory_v1_oas3.json": "/sell/inventory/v1",
              "commerce_message_v1_oas3.json": "/commerce/message/v1",
              "commerce_notification_v1_oas3.json": "/commerce/notification/v1"}
+
+
+#: where the stored contract contradicts eBay's own reference pages, and the sandbox follows the pages: (start of
+#: the problem line, text in it) -> why. Only exactly these problems are forgiven.
+KNOWN_SPEC_DEFECTS = {
+    ("GET /commerce/notification/v1/destination", "is not of type 'string'"):
+        "commerce_notification 1.2.0 types Destination.deliveryConfig as a string; eBay's getDestinations page "
+        "returns the DeliveryConfig object (endpoint, verificationToken), as DestinationRequest sends it",
+}
+
+
+def forgiven(problem: str) -> bool:
+    """A problem about the deliveryConfig object (the value complained about holds its verificationToken)."""
+    return any(problem.startswith(op) and text in problem and "'verificationToken'" in problem
+               for op, text in KNOWN_SPEC_DEFECTS)
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +62,29 @@ def run():
         list(connector.fetch_articles(Window(None, datetime.now(UTC))))
         connector.push_stock([StockUpdate("MUG-1", 5, sku="MUG-1"), StockUpdate("POT-2", 6, sku="POT-2")])
         connector.send_message(OrderRef(first.external_id), "Versand", "Ihr Paket ist unterwegs")
-        connector.context.webhook_url = "http://127.0.0.1:9/unreachable"  # no hub: only the key fetch is checked
-        connector.app_http.request("GET", f"/commerce/notification/v1/public_key/{sandbox.signer.kid}")
+        with serve_in_thread(challenge_answerer(connector)) as hub:
+            connector.context.webhook_url = hub.base_url + "/webhooks/ebay"
+            connector.register_webhooks()
+            connector.register_webhooks()  # again: found, not created twice
+            sandbox.control_orders({"update": [{"orderId": first.external_id}], "webhook": True})
+            assert sandbox.webhooks.wait_idle(10)
+            [sent] = [d for d in sandbox.webhooks.deliveries() if d.get("topic") == "ORDER_CONFIRMATION"]
+            meta = connector.verify_webhook(sent["headers"], sent["body"].encode())
+            assert connector.parse_webhook(meta, sent["body"].encode()).records[0].external_id == first.external_id
+            connector.unregister_webhooks()
         connector.close()
         yield sandbox.exchanges.entries(), orders
     sandbox.close()
+
+
+def challenge_answerer(connector: EbayConnector) -> Starlette:
+    """The hub's side of eBay's endpoint check, in miniature: GET ?challenge_code= answered by the connector."""
+
+    async def answer(request: Request) -> Response:
+        reply = connector.answer_webhook_challenge(dict(request.query_params))
+        return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+
+    return Starlette(routes=[Route("/webhooks/ebay", answer)])
 
 
 @pytest.mark.parametrize("document", sorted(DOCUMENTS))
@@ -57,9 +94,12 @@ def test_every_exchange_validates_against_ebays_contract(run, document):
     exchanges, _ = run
     base = DOCUMENTS[document]
     assert [e for e in exchanges if e["path"].startswith(base)], f"the run made no {base} call"
-    assert exchange_problems(load_spec(SPECS / document), exchanges, base_path=base) == []
+    problems = exchange_problems(load_spec(SPECS / document), exchanges, base_path=base)
+    assert [p for p in problems if not forgiven(p)] == []
 
 
-def test_the_run_imported_only_completed_checkouts(run):
-    _, orders = run
+def test_the_run_imported_only_completed_checkouts_and_set_up_notifications_once(run):
+    exchanges, orders = run
     assert len(orders) == 2
+    posts = [e["path"] for e in exchanges if e["method"] == "POST" and e["path"].startswith("/commerce/notification")]
+    assert posts == ["/commerce/notification/v1/destination", "/commerce/notification/v1/subscription"]
