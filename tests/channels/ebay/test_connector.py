@@ -133,3 +133,13 @@ def test_articles_come_from_both_apis_without_doubles(served):
     assert set(articles) == {"MUG-1", "POT-2", "110000000003"}
     assert articles["110000000003"].sku == "SHIRT-3-M" and articles["110000000003"].stock == Decimal(5)
     assert articles["MUG-1"].stock == Decimal(10) and articles["MUG-1"].ean == "4000000000001"
+
+
+def test_trading_refreshes_an_expired_token_once(served):
+    connector = served.connector()
+    assert connector.push_stock([StockUpdate("110000000003", 2, sku="SHIRT-3-M")])[0].ok
+    refreshes = served.sandbox.tokens.refreshes
+    served.act("expire_token")
+    assert connector.push_stock([StockUpdate("110000000003", 3, sku="SHIRT-3-M")])[0].ok
+    assert served.sandbox.tokens.refreshes == refreshes + 1
+    assert served.sandbox.store.legacy["110000000003"]["Quantity"] == 3

@@ -69,3 +69,8 @@ def test_a_bad_line_is_quarantined_with_where_and_the_rest_goes_on():
     assert [q.external_id for q in quarantined] == ["X", "Y"]
     assert "line 2" in quarantined[0].reason and "zwei" in quarantined[0].reason
     assert "USD" in quarantined[1].reason
+
+
+def test_an_order_without_payment_status_is_quarantined_not_guessed():
+    mapped, quarantined = orders_from_ebay([order(orderPaymentStatus=None)])
+    assert mapped == [] and "orderPaymentStatus" in quarantined[0].reason

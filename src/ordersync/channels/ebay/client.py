@@ -74,6 +74,7 @@ class EbayClient:
         self.http = ChannelHTTP(api_url.rstrip("/"), auth=auth, headers={"X-EBAY-C-MARKETPLACE-ID": marketplace,
                                                                            "Accept": "application/json"}, **common)
         self.trading_http = ChannelHTTP(api_url.rstrip("/"), auth=trading_auth, **common)
+        self.trading_auth = trading_auth
         self.post_order_http = ChannelHTTP(api_url.rstrip("/"), auth=post_order_auth, headers={
             "X-EBAY-C-MARKETPLACE-ID": marketplace, "Accept": "application/json"}, **common)
         self.marketplace, self.site_id = marketplace, site_id
@@ -163,6 +164,17 @@ class EbayClient:
 
     # Trading (XML) ---------------------------------------------------------------------------------
     def trading(self, call: str, body: Mapping[str, Any], *, idempotent: bool = False) -> Any:
+        """One Trading call. Trading refuses an expired token with HTTP 200 and an error code, which the SDK's
+        401 handling cannot see: the token is refreshed here once and the call sent once more."""
+        try:
+            return self._trading(call, body, idempotent=idempotent)
+        except AuthError:
+            if self.trading_auth is None:
+                raise
+            self.trading_auth.token(rejected=self.trading_auth.token().access_token)
+            return self._trading(call, body, idempotent=idempotent)
+
+    def _trading(self, call: str, body: Mapping[str, Any], *, idempotent: bool = False) -> Any:
         request = xml.serialize(xml.build(f"{call}Request", body, namespace=TRADING_NS))
         headers = {"X-EBAY-API-CALL-NAME": call, "X-EBAY-API-SITEID": self.site_id,
                    "X-EBAY-API-COMPATIBILITY-LEVEL": TRADING_LEVEL, "Content-Type": "text/xml"}

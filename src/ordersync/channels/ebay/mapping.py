@@ -83,10 +83,10 @@ def _address(contact: Any, email: str = "") -> Address:
     if not isinstance(contact, dict):
         return Address()
     addr = contact.get("contactAddress") or {}
-    name = plain_text(contact.get("fullName"))
-    first, _, last = name.rpartition(" ")
+    # eBay sends one fullName; the last word is taken as the last name ("Erika Mustermann")
+    first, _, last = plain_text(contact.get("fullName")).rpartition(" ")
     street = " ".join(p for p in (plain_text(addr.get("addressLine1")), plain_text(addr.get("addressLine2"))) if p)
-    return Address(first_name=first, last_name=last or name if first else name, company=plain_text(contact.get("companyName")),
+    return Address(first_name=first, last_name=last, company=plain_text(contact.get("companyName")),
                    street=street, zip=plain_text(addr.get("postalCode")), city=plain_text(addr.get("city")),
                    state=plain_text(addr.get("stateOrProvince")), country=plain_text(addr.get("countryCode")) or None,
                    email=plain_text(contact.get("email")) or email,
@@ -125,6 +125,8 @@ def _line(raw: Any, n: int, currency: str) -> tuple[OrderItem, Decimal, Decimal]
 
 
 def _order(raw: dict[str, Any]) -> Order:
+    if raw.get(PAYMENT_STATUS) is None:
+        raise RecordError("orderPaymentStatus is missing: whether the checkout is complete cannot be told", hint=HINT)
     pricing = raw.get(PRICING)
     if not isinstance(pricing, dict) or not isinstance(pricing.get("total"), dict):
         raise RecordError("pricingSummary.total is missing", hint=HINT)
