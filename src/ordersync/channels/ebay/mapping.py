@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from ordersync.domain import Address, Buyer, Comment, Order, OrderItem, OrderState, Payment, to_decimal
+from ordersync.domain import Address, Buyer, Comment, Order, OrderItem, OrderState, Payment
 from ordersync.domain.timeutil import parse_utc
 from ordersync.channels.sdk.errors import RecordError
 from ordersync.channels.sdk.mapping import (map_records, plain_text, quarantine_record, read_amount, read_record,
@@ -186,5 +186,3 @@ def orders_from_ebay(records: Iterable[Any]) -> tuple[list[Order], list[Quaranti
     wanted = [r for r in records if not isinstance(r, dict) or r.get(PAYMENT_STATUS) is None or checkout_complete(r)]
     return map_records(wanted, order_from_ebay, _quarantine)
 
-
-__all__ = ["checkout_complete", "order_from_ebay", "orders_from_ebay", "to_decimal"]

@@ -14,7 +14,6 @@ import base64
 import secrets
 import threading
 import time
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -108,6 +107,3 @@ class Tokens:
 def _invalid_grant(text: str) -> Response:
     return JSONResponse({"error": "invalid_grant", "error_description": text}, status_code=400)
 
-
-def authorize_query(**params: Any) -> str:
-    return urlencode(params)
