@@ -131,8 +131,10 @@ class EbayConnector(Connector):
                 http.close()
 
     def _checked(self, done: Any, write: Any) -> bool:
+        """Write unless done; between tries a short pause (at most a second): the engine's outbox retries
+        later anyway, so a worker is not held for long."""
         return checked_write(done, write, attempts=CHECK_ATTEMPTS,
-                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
+                             pause=lambda n: self._sleep(min(1.0, self.client.http.retry.backoff(n))))
 
     # lifecycle -------------------------------------------------------------------------------------
     def test_connection(self) -> ConnectionTestResult:
