@@ -143,3 +143,22 @@ def test_trading_refreshes_an_expired_token_once(served):
     assert connector.push_stock([StockUpdate("110000000003", 3, sku="SHIRT-3-M")])[0].ok
     assert served.sandbox.tokens.refreshes == refreshes + 1
     assert served.sandbox.store.legacy["110000000003"]["Quantity"] == 3
+
+
+def test_stock_calls_stay_within_ebays_batch_sizes(served):
+    store = served.sandbox.store
+    for n in range(30):
+        sku = f"BULK-{n:02d}"
+        store.items[sku] = {"sku": sku, "product": {"title": sku},
+                            "availability": {"shipToLocationAvailability": {"quantity": 1}}}
+        store.offers[f"7{n:05d}"] = {"offerId": f"7{n:05d}", "sku": sku, "availableQuantity": 1,
+                                     "listing": {"listingId": f"2200000{n:05d}"}}
+    for n in range(5):
+        store.legacy[f"3300000{n:05d}"] = {"ItemID": f"3300000{n:05d}", "SKU": f"OLD-{n}", "Title": "x", "Quantity": 1}
+    updates = [StockUpdate(f"BULK-{n:02d}", 5, sku=f"BULK-{n:02d}") for n in range(30)]
+    updates += [StockUpdate(f"3300000{n:05d}", 6, sku=f"OLD-{n}") for n in range(5)]
+    assert all(r.ok for r in served.connector().push_stock(updates))
+    bulk = [e for e in served.control.get("/ledger", params={"kind": "inventory.stock"}).json()]
+    assert len(bulk) == 30 and len(served.requests("/sell/inventory/v1/bulk_update_price_quantity")) == 2
+    assert len(served.requests("/ws/api.dll")) == 2  # four listings per ReviseInventoryStatus, then one
+    assert all(store.legacy[f"3300000{n:05d}"]["Quantity"] == 6 for n in range(5))
