@@ -12,6 +12,14 @@ Stock writes absolute values, which is safe to repeat.
 Marketplace account deletion: the endpoint is verified (the GET challenge) and deliveries are checked like
 every other, but the hub has no path yet to erase a buyer's personal data from stored orders: such a
 delivery is accepted and logged, nothing is erased (see the report of issue 13).
+
+Facts checked against eBay's pages (search, 2026-12): ReviseInventoryStatus takes at most four items; a listing
+may be revised 250 times per calendar day; Inventory API listings cannot be revised with Trading;
+ORDER_CONFIRMATION names the orderId to look up with getOrders; public keys should be cached about an hour;
+seller cancellations go through the Post-Order API with CancelReasonEnum and need a digital signature for
+EU/UK sellers; a self-certified application starts at 5,000 calls per day. Still unverified (said where used):
+the per-API daily defaults, carrier code spellings, the Post-Order "IAF" header, RuName as redirect_uri, scope
+in refresh requests, which bytes eBay signs, and the time zone of eBay's "calendar day".
 """
 
 from __future__ import annotations
