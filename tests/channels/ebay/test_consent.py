@@ -36,3 +36,15 @@ def test_consent_then_import(hub, served):
 
         from ordersync.store.models import OrderRow
         assert sorted(s.scalars(select(OrderRow.external_id))) == sorted(ids)
+
+
+def test_the_runame_is_sent_as_redirect_uri_when_set(hub, served):
+    from ordersync.channels.ebay.auth import USER
+    from ordersync.channels.sdk.oauth2_auth import consent_url
+
+    settings = {**served.sandbox.settings_for(served.base_url), "ru_name": "Seller_Co-Seller-ordersy-abcde"}
+    url = consent_url(USER, settings, redirect_uri="https://hub.example.com/oauth/callback/ebay", state="s")
+    assert parse_qs(urlsplit(url).query)["redirect_uri"] == ["Seller_Co-Seller-ordersy-abcde"]
+    plain = consent_url(USER, {**settings, "ru_name": ""}, redirect_uri="https://hub.example.com/oauth/callback/ebay",
+                        state="s")
+    assert parse_qs(urlsplit(plain).query)["redirect_uri"] == ["https://hub.example.com/oauth/callback/ebay"]

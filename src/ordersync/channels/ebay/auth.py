@@ -6,9 +6,11 @@ authorize``, token URL ``https://api.ebay.com/identity/v1/oauth2/token``; scopes
 authenticates with HTTP Basic (App ID : Cert ID); user access tokens live 7200 s, refresh tokens 18 months and
 are not rotated on refresh; an invalid or revoked refresh token answers 400 ``invalid_grant``.
 
-Not covered (unverified, and the SDK has no slot for it): eBay wants the application's RuName as
-``redirect_uri`` instead of the callback URL itself, and names ``scope`` in refresh requests; the sandbox accepts
-both forms.
+eBay wants the application's RuName as ``redirect_uri`` (in the consent URL and the code exchange), not a URL;
+the RuName's "accept URL", set in the developer portal, is where eBay then sends the seller - the hub's callback
+address. The ``ru_name`` setting holds it (``OAuth2.redirect_uri_setting``); left empty, the callback URL itself
+is sent, which the sandbox accepts. Not covered (unverified): eBay names ``scope`` in refresh requests; the SDK
+sends none and the sandbox does not ask for it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ SCOPES = (SCOPE, f"{SCOPE}/sell.fulfillment", f"{SCOPE}/sell.inventory", f"{SCOP
 
 USER = OAuth2(token_url="{api_url}/identity/v1/oauth2/token", authorize_url="{auth_url}/oauth2/authorize",
               grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), scopes=SCOPES, client_auth=ClientAuth.BASIC,
-              refresh_token_setting="refresh_token")
+              refresh_token_setting="refresh_token", redirect_uri_setting="ru_name")
 #: the same user token, as the Trading API wants it (no "Bearer")
 TRADING = dataclasses.replace(USER, token_header="X-EBAY-API-IAF-TOKEN", token_format="{token}")
 #: the same user token as the Post-Order API wants it ("IAF <token>") [docs; unverified here]

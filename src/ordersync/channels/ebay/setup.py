@@ -22,6 +22,8 @@ SETTINGS = SettingsSchema((
     SettingField("client_id", "App ID (client id)", help="From the eBay developer portal, Application Keys."),
     SettingField("client_secret", "Cert ID (client secret)", secret=True,
                  help="From the eBay developer portal, Application Keys."),
+    SettingField("ru_name", "RuName (eBay redirect URL name)", required=False, default="",
+                 help="The RuName of the application; its accept URL must be ordersync's callback address."),
     SettingField("refresh_token", "User refresh token", secret=True, required=False, default="",
                  help="Optional: a user refresh token created in the developer portal instead of the consent."),
     SettingField("verification_token", "Notification verification token", secret=True, required=False,
@@ -48,7 +50,7 @@ GUIDE = (
               "eBay-Anwendung anlegen",
               "Lege im eBay-Entwicklerportal (developer.ebay.com) eine Anwendung an und kopiere App ID und "
               "Cert ID. Trage die Rückrufadresse von ordersync als Accept-URL der RuName der Anwendung ein.",
-              settings=("client_id", "client_secret", "marketplace")),
+              settings=("client_id", "client_secret", "ru_name", "marketplace")),
     GuideStep("Allow access",
               "Start the consent: eBay asks you to sign in and to allow ordersync to read orders, ship them, "
               "set stock and send messages. Alternatively paste a user refresh token.",

@@ -1,6 +1,9 @@
 """German for every text the eBay declaration shows a seller."""
 
 DE = {
+    "RuName (eBay redirect URL name)": "RuName (Name der eBay-Weiterleitungsadresse)",
+    "The RuName of the application; its accept URL must be ordersync's callback address.":
+        "Die RuName der Anwendung; ihre Accept-URL muss die Rückrufadresse von ordersync sein.",
     "Reason for cancellations": "Grund für Stornierungen",
     "What eBay is told when the hub cancels an order (a comment naming one of these wins).":
         "Was eBay mitgeteilt wird, wenn der Hub eine Bestellung storniert (ein Kommentar, der einen dieser Gründe "

@@ -4,7 +4,7 @@
 response_type=code&scope&state`` comes back to the redirect with ``code`` and ``state``; ``POST
 /identity/v1/oauth2/token`` (HTTP Basic client auth, form body) grants ``authorization_code`` (access token
 7200 s, refresh token 47 304 000 s), ``refresh_token`` (a new access token; the refresh token is not rotated) and
-``client_credentials`` (an application token). Errors are ``{"error", "error_description"}``: 401
+``client_credentials`` (an application token). A code is exchanged with the ``redirect_uri`` it was issued for. Errors are ``{"error", "error_description"}``: 401
 ``invalid_client``, 400 ``invalid_grant``, 400 ``unsupported_grant_type``.
 """
 
@@ -26,7 +26,7 @@ class Tokens:
     def __init__(self, client_id: str, client_secret: str) -> None:
         self.client_id, self.client_secret = client_id, client_secret
         self.lock = threading.Lock()
-        self.codes: dict[str, float] = {}
+        self.codes: dict[str, tuple[float, str]] = {}  # code -> (expires, the redirect_uri it was issued for)
         self.refresh: dict[str, bool] = {}  # refresh token -> still valid
         self.access: dict[str, tuple[str, float]] = {}  # token -> (kind "user"|"app", expires monotonic)
         self.refreshes = 0
@@ -62,7 +62,7 @@ class Tokens:
                                  "and redirect_uri are required"}, status_code=400)
         code = "v^1.1#i^1#f^0#" + secrets.token_urlsafe(16)
         with self.lock:
-            self.codes[code] = time.monotonic() + 300
+            self.codes[code] = (time.monotonic() + 300, q["redirect_uri"])
         target = q["redirect_uri"]
         params = {"code": code, "expires_in": 299, **({"state": q["state"]} if "state" in q else {})}
         return RedirectResponse(target + ("&" if "?" in target else "?") + urlencode(params), status_code=302)
@@ -75,8 +75,8 @@ class Tokens:
         grant = form.get("grant_type")
         with self.lock:
             if grant == "authorization_code":
-                expires = self.codes.pop(str(form.get("code")), 0.0)
-                if expires < time.monotonic():
+                expires, issued_for = self.codes.pop(str(form.get("code")), (0.0, ""))
+                if expires < time.monotonic() or form.get("redirect_uri") != issued_for:
                     return _invalid_grant("the provided authorization grant code is invalid or was issued to another client")
                 return JSONResponse({"access_token": self._new_access("user"), "expires_in": ACCESS_SECONDS,
                                      "refresh_token": self._new_refresh(),
