@@ -32,6 +32,8 @@ def test_import_pages_by_modification_time_and_never_sends_creationdate(served):
     assert [parse_qs(c["query"])["offset"][0] for c in calls] == ["0", "2", "4"]
     assert filter_for(Window(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=UTC))) \
         == "lastmodifieddate:[2024-01-01T00:00:00.000Z..2024-01-02T03:04:05.600Z]"
+    long_ago = Window(datetime(2020, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC))
+    assert filter_for(long_ago) == "lastmodifieddate:[2022-01-03T00:00:00.000Z..2024-01-02T00:00:00.000Z]"
 
 
 def test_the_sandbox_uses_only_creationdate_when_both_are_given(served):

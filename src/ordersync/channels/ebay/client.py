@@ -54,8 +54,10 @@ def stamp(value: datetime) -> str:
 
 
 def filter_for(window: Window) -> str:
-    """The getOrders filter for the window: lastmodifieddate only, never creationdate."""
-    since = window.since if window.since is not None else window.until - HISTORY
+    """The getOrders filter for the window: lastmodifieddate only, never creationdate. eBay holds orders for two
+    years and refuses a longer range, so the start is never earlier than that."""
+    oldest = window.until - HISTORY
+    since = oldest if window.since is None or window.since < oldest else window.since
     return f"lastmodifieddate:[{stamp(since)}..{stamp(window.until)}]"
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -543,6 +543,8 @@ def _order_filter(text: str) -> Any:
             raise EbayError(400, 30810, "Invalid date format") from None
         if high is not None and high < low:
             raise EbayError(400, 30840, "Start date should be before end date")
+        if (high or datetime.now(UTC)) - low > timedelta(days=730):
+            raise EbayError(400, 30830, "Time range between start date and end date must be within '2' years.")
     statuses = set(criteria["orderfulfillmentstatus"].strip("{}").split("|")) if "orderfulfillmentstatus" in criteria else None
 
     def test(order: dict[str, Any]) -> bool:
