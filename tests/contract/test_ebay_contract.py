@@ -71,6 +71,11 @@ def run():
             [sent] = [d for d in sandbox.webhooks.deliveries() if d.get("topic") == "ORDER_CONFIRMATION"]
             meta = connector.verify_webhook(sent["headers"], sent["body"].encode())
             assert connector.parse_webhook(meta, sent["body"].encode()).records[0].external_id == first.external_id
+            sandbox.store.destinations[connector.context.state["destination_id"]]["status"] = "MARKED_DOWN"
+            sandbox.store.subscriptions[connector.context.state["subscription_id"]]["status"] = "DISABLED"
+            health = connector.check_webhooks()
+            assert health.found and health.repaired and health.active, health
+            assert connector.check_webhooks().found == []
             connector.unregister_webhooks()
         connector.close()
         yield sandbox.exchanges.entries(), orders
@@ -102,4 +107,5 @@ def test_the_run_imported_only_completed_checkouts_and_set_up_notifications_once
     exchanges, orders = run
     assert len(orders) == 2
     posts = [e["path"] for e in exchanges if e["method"] == "POST" and e["path"].startswith("/commerce/notification")]
-    assert posts == ["/commerce/notification/v1/destination", "/commerce/notification/v1/subscription"]
+    assert posts[:2] == ["/commerce/notification/v1/destination", "/commerce/notification/v1/subscription"]
+    assert posts[2:] == [p for p in posts[2:] if p.endswith("/enable")] and len(posts) == 3  # the repair

@@ -46,6 +46,7 @@ from ordersync.channels.sdk.records import (ArticlePage, ConnectionTestResult, O
                                             PushResult, WebhookMeta, Window)
 from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.webhook_reply import HashChallenge
+from ordersync.channels.sdk.webhook_reconcile import WebhookHealth
 from ordersync.channels.sdk.webhook_verify import Delivery, EcdsaScheme
 from ordersync.domain import Article, OrderState, Shipment, StockUpdate
 
@@ -212,6 +213,10 @@ class EbayConnector(Connector):
     def register_webhooks(self) -> None:
         notifications.register(self.app_http, self.client.http, self.context.state, self.context.webhook_url,
                                self._token())
+
+    def check_webhooks(self, repair: bool = True) -> WebhookHealth:
+        return notifications.check(self.app_http, self.client.http, self.context.state, self.context.webhook_url,
+                                   self._token(), repair)
 
     def unregister_webhooks(self) -> None:
         notifications.unregister(self.app_http, self.client.http, self.context.state)

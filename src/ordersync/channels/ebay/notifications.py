@@ -21,6 +21,7 @@ from typing import Any
 from ordersync.channels.sdk.errors import WebhookRejected
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.records import WebhookMeta
+from ordersync.channels.sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 
 from .client import NOTIFICATION
 
@@ -78,6 +79,41 @@ def register(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoin
         subscription = _created_id(user.request("POST", f"{NOTIFICATION}/subscription", json={
             "topicId": ORDER_TOPIC, "status": "ENABLED", "destinationId": destination, "payload": PAYLOAD}))
     state.update({"destination_id": destination, "subscription_id": subscription})
+
+
+def check(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoint: str, token: str,
+          repair: bool) -> WebhookHealth:
+    """Our subscription as eBay lists it: active when it is ENABLED and its destination too (eBay marks a
+    destination MARKED_DOWN when it keeps failing, and the status is ours to set back [spec: updateDestination,
+    enableSubscription]). A disabled one is enabled again; a deleted one is registered anew."""
+    destinations = {d.get("destinationId"): d for d in _listed(app, "destination", "destinations")}
+    listed = []
+    for sub in _listed(user, "subscription", "subscriptions"):
+        destination = destinations.get(sub.get("destinationId")) or {}
+        statuses = f"subscription {sub.get('status')}, destination {destination.get('status') or 'missing'}"
+        listed.append(RemoteHook(str(sub.get("subscriptionId")), str(sub.get("topicId")),
+                                 str((destination.get("deliveryConfig") or {}).get("endpoint") or ""),
+                                 sub.get("status") == "ENABLED" and destination.get("status") == "ENABLED", statuses))
+    ours = {ORDER_TOPIC: str(state["subscription_id"])} if state.get("subscription_id") else {}
+
+    def reactivate(hook: RemoteHook) -> None:
+        destination = destinations.get(state.get("destination_id")) or {}
+        if destination and destination.get("status") != "ENABLED":
+            app.request("PUT", f"{NOTIFICATION}/destination/{state['destination_id']}", json={
+                "name": destination.get("name") or "ordersync", "status": "ENABLED",
+                "deliveryConfig": {"endpoint": endpoint, "verificationToken": token}})
+        user.request("POST", f"{NOTIFICATION}/subscription/{hook.id}/enable")
+
+    def create(topic: str, url: str) -> str:
+        state.pop("subscription_id", None)
+        register(app, user, state, url, token)
+        return str(state["subscription_id"])
+
+    health = reconcile(listed, ours, endpoint, reactivate=reactivate if repair else None,
+                       create=create if repair else None)
+    if health.ids.get(ORDER_TOPIC):
+        state["subscription_id"] = health.ids[ORDER_TOPIC]
+    return health
 
 
 def unregister(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any]) -> None:

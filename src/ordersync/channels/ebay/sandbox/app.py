@@ -12,8 +12,9 @@ Served paths (as eBay serves them below ``https://api.ebay.com``), each from eBa
   ``POST /bulk_update_price_quantity`` (≤ 25 offers; each listing ≤ 250 revisions per day).
 * Commerce Message ``/commerce/message/v1``: ``GET /conversation``, ``GET /conversation/{id}``, ``POST /send_message``.
 * Commerce Notification ``/commerce/notification/v1``: ``GET /public_key/{id}`` (application token),
-  ``GET|POST /destination`` (the endpoint is challenged on creation), ``DELETE /destination/{id}``,
-  ``GET|POST /subscription``, ``DELETE /subscription/{id}``; deliveries signed with ``X-EBAY-SIGNATURE``.
+  ``GET|POST /destination`` (the endpoint is challenged on creation), ``GET|PUT|DELETE /destination/{id}``,
+  ``GET|POST /subscription``, ``GET|DELETE /subscription/{id}``, ``POST /subscription/{id}/enable``;
+  deliveries signed with ``X-EBAY-SIGNATURE``.
 * Post-Order ``POST /post-order/v2/cancellation`` (``Authorization: IAF <token>``): seller cancellations.
 * Trading ``POST /ws/api.dll`` (``trading.py``): ``ReviseInventoryStatus`` (≤ 4 items) for listings not made
   with the Inventory API.
@@ -139,10 +140,11 @@ class EbaySandbox(EbayConformance, Sandbox):
             Route(f"{NTF}/destination", self.api("notification", self.destinations, token="app"),
                   methods=["GET", "POST"]),
             Route(f"{NTF}/destination/{{did}}", self.api("notification", self.destination, token="app"),
-                  methods=["GET", "DELETE"]),
+                  methods=["GET", "PUT", "DELETE"]),
             Route(f"{NTF}/subscription", self.api("notification", self.subscriptions), methods=["GET", "POST"]),
             Route(f"{NTF}/subscription/{{sid}}", self.api("notification", self.subscription),
                   methods=["GET", "DELETE"]),
+            Route(f"{NTF}/subscription/{{sid}}/enable", self.api("notification", self.enable), methods=["POST"]),
             Route("/ws/api.dll", trading.endpoint, methods=["POST"]),
             Route("/post-order/v2/cancellation", self.api("postorder", self.cancellation), methods=["POST"]),
         ]
@@ -425,7 +427,26 @@ class EbaySandbox(EbayConformance, Sandbox):
                 raise EbayError(404, 195020, "The destination was not found.", domain="API_NOTIFICATION")
             if request.method == "GET":
                 return JSONResponse(self.store.destinations[did])
+            if request.method == "PUT":
+                data = _json(body)
+                config = data.get("deliveryConfig") or {}
+                if data.get("status") not in ("ENABLED", "DISABLED") or not config.get("endpoint"):
+                    raise EbayError(400, 195016, "Invalid status or deliveryConfig", domain="API_NOTIFICATION")
+                self.store.destinations[did].update({"name": str(data.get("name") or ""), "status": data["status"],
+                                                     "deliveryConfig": {"endpoint": config["endpoint"],
+                                                                        "verificationToken": config.get("verificationToken", "")}})
+                self.ledger.record("destination.update", method="PUT", path=request.url.path, resource_id=did, body=data)
+                return Response(status_code=204)
             del self.store.destinations[did]
+        return Response(status_code=204)
+
+    def enable(self, request: Request, body: bytes) -> Response:
+        sid = request.path_params["sid"]
+        with self.lock:
+            if sid not in self.store.subscriptions:
+                raise EbayError(404, 195021, "The subscription was not found.", domain="API_NOTIFICATION")
+            self.store.subscriptions[sid]["status"] = "ENABLED"
+            self.ledger.record("subscription.enable", method="POST", path=request.url.path, resource_id=sid)
         return Response(status_code=204)
 
     def subscriptions(self, request: Request, body: bytes) -> Response:
