@@ -1,179 +1,331 @@
-"""The Magento 2 / Adobe Commerce API as the vendor documents it, on the SDK's sandbox kit (ledger, request log, faults and
-the control API at ``/_sandbox``).
+"""A Magento 2 / Adobe Commerce shop's admin REST API on loopback, on the SDK's sandbox kit.
 
-Routes: ``GET /api/v1/shop``; ``GET /api/v1/orders`` with ``updated_min``/``updated_max`` (inclusive, ISO
-8601), ``page``, ``per_page`` (1..250), sorted by id, with ``X-Total-Count``/``X-Total-Pages``; ``GET
-/api/v1/orders/{id}``. Every route wants ``Authorization: Bearer <token>`` and answers 401 without it, 400
-with ``{"error": ...}`` for a bad parameter, 404 for an unknown order.
+Routes under ``/rest/default`` (the admin schema's basePath; ``/rest/all`` too): ``GET /V1/orders`` and
+``/V1/orders/{id}``; ``POST /V1/orders/{id}/cancel|hold|unhold``; ``POST /V1/order/{id}/invoice`` and
+``/V1/order/{id}/ship``; ``GET /V1/shipments``; ``GET|POST /V1/orders/{id}/comments``; ``GET /V1/products``;
+legacy stock ``GET /V1/stockItems/{sku}``, ``PUT /V1/products/{sku}/stockItems/{itemId}``; MSI ``GET
+/V1/inventory/sources``, ``GET|POST /V1/inventory/source-items`` (absent with ``msi=False``). Auth: see
+``auth.py``. Errors are Magento's ``{"message": ..., "parameters": ...}``; Magento core has no REST rate
+limit, so there is none here (faults can still inject 429s).
 
-Control (``POST /_sandbox/orders``): ``{"create": 3}`` or ``{"create": [{...fields...}]}`` adds orders now,
-``{"update": [{"id": 7, ...fields...}]}`` changes them (``updated_at`` becomes now unless given),
-``{"delete": [7]}`` removes them, ``{"raw": [{...}]}`` stores records exactly as given (malformed ones too).
+Control (``POST /_sandbox/orders``): ``{"create": N | [{"status", "seconds_ago", ...fields}], "update":
+[{"entity_id", "seconds_ago", ...fields}], "delete": [ids], "raw": [{...}]}`` (raw records are stored as
+given, malformed ones too). These are buyer activity, not API calls: they are not in the ledger.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
+import copy
+import json
 import random
 import threading
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+import time
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from ordersync.channels.sdk.sandbox import Sandbox
+from ...sdk.sandbox import FaultRule, Sandbox
+from . import orders as ops
+from . import search
+from .auth import Integration, Refused
+from .catalog import Catalog
+from .conformance import MagentoConformance
 
-FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Sofia", "Felix"]
-LAST = ["Müller", "Schmidt", "Weber", "Becker", "Wagner"]
-STREETS = ["Hauptstraße 12", "Am Markt 3a", "Lindenallee 44", "Bahnhofstr. 7"]
-CITIES = [("10115", "Berlin", "DE"), ("80331", "München", "DE"), ("1010", "Wien", "AT")]
-PRODUCTS = [("P-100", "Kaffeebecher", "12.90"), ("P-200", "Teekanne", "34.50"), ("P-300", "Brotkorb", "19.00")]
-STATUSES = ["open", "paid", "paid", "shipped", "cancelled"]
-
-
-def iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+NO_ROUTE = "Request does not match any route."
+NOT_FOUND = "The entity that was requested doesn't exist. Verify the entity and try again."
 
 
-def parse(value: str, name: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{name} is not an ISO 8601 date-time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise ValueError(f"{name} needs a time zone: {value!r}")
-    return parsed
+def body(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), status_code=status, media_type="application/json")
 
 
-class Magento2Sandbox(Sandbox):
+def error(message: str, status: int = 400, parameters: Any = None) -> Response:
+    return body({"message": message, **({"parameters": parameters} if parameters is not None else {})}, status)
+
+
+class Magento2Sandbox(MagentoConformance, Sandbox):
+    """Options: ``bearer_enabled`` (the admin allowed integration tokens as bearer tokens; default off, as
+    in Magento 2.4.4+), ``msi`` (MSI modules installed; default on), ``history_days``."""
+
     system = "magento2"
 
-    def __init__(self, *, seed: int = 1, orders: int = 50, history_days: int = 30, **kit: Any) -> None:
+    def __init__(self, *, seed: int = 1, orders: int = 30, bearer_enabled: bool = False, msi: bool = True,
+                 history_days: int = 30, **kit: Any) -> None:
         super().__init__(**kit)
-        self.seed, self.count, self.history_days = seed, orders, history_days
-        self.token = hashlib.sha256(f"magento2-sandbox-{seed}".encode()).hexdigest()[:32]
-        self._lock = threading.Lock()
+        self.seed, self.count, self.history_days, self.msi = seed, orders, history_days, msi
+        self.integration = Integration(seed, bearer_enabled=bearer_enabled)
+        self.lock = threading.RLock()
+        self.page_cap: int | None = None
         self.reset_data()
 
     # data ----------------------------------------------------------------------------------------
     def reset_data(self) -> None:
-        rng = random.Random(self.seed)
-        now = datetime.now(UTC).replace(microsecond=0)
-        with self._lock:
-            self.orders: dict[int, dict[str, Any]] = {}
-            self.next_id = 1001
+        rng, now = random.Random(self.seed), time.time()
+        with self.lock:
+            self.page_cap = None
+            self.orders: dict[int, Any] = {}
+            self.shipments: list[dict[str, Any]] = []
+            self.next_id, self.next_shipment = 1, 1
+            self.catalog = Catalog(now - self.history_days * 86400)
+            self.integration.reset()
             for _ in range(self.count):
-                created = now - timedelta(seconds=rng.randint(3600, self.history_days * 86400))
-                self._add(rng, created, created + timedelta(seconds=rng.randint(0, 3000)))
+                created = now - rng.randint(3600, self.history_days * 86400)
+                self._add(rng, created, created + rng.randint(0, 3000), rng.choice(["pending", "processing"]))
 
-    def _add(self, rng: random.Random, created: datetime, updated: datetime) -> int:
-        ident, self.next_id = self.next_id, self.next_id + 1
-        lines = []
-        for n in range(rng.randint(1, 3)):
-            sku, title, price = rng.choice(PRODUCTS)
-            quantity = rng.randint(1, 3)
-            lines.append({"id": ident * 10 + n, "sku": sku, "title": title, "quantity": quantity,
-                          "unit_price": price, "total": str(Decimal(price) * quantity)})
-        shipping = rng.choice(["0.00", "4.90"])
-        zip_, city, country = rng.choice(CITIES)
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        self.orders[ident] = {
-            "id": ident, "number": str(ident), "status": rng.choice(STATUSES), "currency": "EUR",
-            "created_at": iso(created), "updated_at": iso(updated), "shipping_total": shipping,
-            "total": str(sum((Decimal(line["total"]) for line in lines), Decimal(shipping))),
-            "customer": {"email": f"{first.lower()}.{ident}@example.org"},
-            "billing_address": {"first_name": first, "last_name": last, "company": None,
-                                "street": rng.choice(STREETS), "zip": zip_, "city": city, "country": country},
-            "shipping_address": None, "lines": lines,
-        }
-        return ident
+    def _add(self, rng: random.Random, created: float, updated: float, status: str, **fields: Any) -> int:
+        oid, self.next_id = self.next_id, self.next_id + 1
+        self.orders[oid] = ops.build_order(rng, oid, created, updated, status)
+        self.orders[oid].update(fields)
+        return oid
 
-    def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
-        rng, now = random.Random(), datetime.now(UTC).replace(microsecond=0)
-        created, updated, deleted = [], [], []
-        with self._lock:
-            create = body.get("create", [])
-            for spec in ([{}] * create if isinstance(create, int) else create):
-                if not isinstance(spec, dict):
-                    raise ValueError(f"create entries must be objects, not {spec!r}")
-                ident = self._add(rng, now, now)
-                self.orders[ident].update(spec)
-                created.append(ident)
-            for raw in body.get("raw", []):
-                ident, self.next_id = self.next_id, self.next_id + 1
-                self.orders[ident] = {"id": ident, "updated_at": iso(now), **raw} if isinstance(raw, dict) else raw
-                created.append(ident)
-            for change in body.get("update", []):
-                ident = change.get("id") if isinstance(change, dict) else None
-                if ident not in self.orders:
-                    raise LookupError(f"no order with id {ident!r}")
-                self.orders[ident].update({"updated_at": iso(now), **change})
-                updated.append(ident)
-            for ident in body.get("delete", []):
-                if self.orders.pop(ident, None) is None:
-                    raise LookupError(f"no order with id {ident!r}")
-                deleted.append(ident)
+    def touch(self, order: dict[str, Any], when: float | None = None) -> None:
+        order["updated_at"] = ops.stamp(time.time() if when is None else when)
+
+    def control_orders(self, spec: dict[str, Any]) -> dict[str, Any]:
+        rng, now, created, updated, deleted = random.Random(), time.time(), [], [], []
+        with self.lock:
+            create = spec.get("create", [])
+            for item in ([{}] * create if isinstance(create, int) else create):
+                item = dict(item)
+                when = now - float(item.pop("seconds_ago", 0))
+                created.append(self._add(rng, when, when, item.pop("status", "pending"), **item))
+            for raw in spec.get("raw", []):
+                oid, self.next_id = self.next_id, self.next_id + 1
+                self.orders[oid] = {"entity_id": oid, "updated_at": ops.stamp(now), **raw}
+                created.append(oid)
+            for change in spec.get("update", []):
+                change = dict(change)
+                order = self.orders.get(change.pop("entity_id", None))
+                if order is None:
+                    raise LookupError("no such order")
+                when = now - float(change.pop("seconds_ago", 0))
+                order.update(change)
+                self.touch(order, when)
+                updated.append(order["entity_id"])
+            for oid in spec.get("delete", []):
+                if self.orders.pop(int(oid), None) is None:
+                    raise LookupError(f"no order {oid}")
+                deleted.append(int(oid))
         return {"created": created, "updated": updated, "deleted": deleted}
 
     # kit hooks -----------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"base_url": base_url, "api_token": self.token}
+        i = self.integration
+        return {"base_url": base_url, "auth": "oauth1", "consumer_key": i.consumer_key,
+                "consumer_secret": i.consumer_secret, "access_token": i.access_token,
+                "access_token_secret": i.token_secret}
+
+    def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
+        """Magento's REST error body for 5xx; a 429 as a proxy or Adobe Commerce's backpressure would send."""
+        if rule.kind == "rate_limit":
+            return 429, {"content-type": "application/json"}, b'{"message":"Too Many Requests"}'
+        if rule.status == 503:
+            return 503, {"content-type": "text/html"}, b"<html><body><h1>Service Temporarily Unavailable</h1>" \
+                                                        b"</body></html>"
+        return rule.status, {"content-type": "application/json"}, json.dumps(
+            {"message": "Internal Error. Details are available in Magento log file. Report ID: webapi-6543"}).encode()
 
     def routes(self) -> list[Any]:
-        return [Route("/api/v1/shop", self._guarded(self._shop)), Route("/api/v1/orders", self._guarded(self._list)),
-                Route("/api/v1/orders/{ident}", self._guarded(self._one))]
+        table = [
+            ("GET", "/V1/orders", self.list_orders), ("GET", "/V1/orders/{id:int}", self.get_order),
+            ("POST", "/V1/orders/{id:int}/cancel", self.cancel), ("POST", "/V1/orders/{id:int}/hold", self.hold),
+            ("POST", "/V1/orders/{id:int}/unhold", self.unhold),
+            ("POST", "/V1/order/{id:int}/invoice", self.invoice), ("POST", "/V1/order/{id:int}/ship", self.ship),
+            ("GET", "/V1/shipments", self.list_shipments),
+            ("GET", "/V1/orders/{id:int}/comments", self.comments), ("POST", "/V1/orders/{id:int}/comments",
+                                                                     self.add_comment),
+            ("GET", "/V1/products", self.list_products), ("GET", "/V1/stockItems/{sku}", self.stock_item),
+            ("PUT", "/V1/products/{sku}/stockItems/{item_id}", self.put_stock_item),
+            ("GET", "/V1/inventory/sources", self.sources), ("GET", "/V1/inventory/source-items", self.source_items),
+            ("POST", "/V1/inventory/source-items", self.save_source_items),
+        ]
+        routes = []
+        for store in ("default", "all"):
+            routes += [Route(f"/rest/{store}{path}", self._guard(handler), methods=[method])
+                       for method, path, handler in table]
+        return routes
 
-    # HTTP ----------------------------------------------------------------------------------------
-    def _guarded(self, handler: Any) -> Any:
+    def _guard(self, handler: Any) -> Any:
         async def endpoint(request: Request) -> Response:
-            if request.headers.get("authorization") != f"Bearer {self.token}":
-                return JSONResponse({"error": "invalid or missing API token"}, status_code=401)
+            url = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
             try:
-                return handler(request)
-            except ValueError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=400)
-            except LookupError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=404)
+                self.integration.check(request.method, url, request.url.query,
+                                       request.headers.get("authorization", ""))
+            except Refused:
+                return error("The consumer isn't authorized to access %resources.", 401,
+                             {"resources": "Magento_Sales::sales"})
+            raw = await request.body()
+            try:
+                data = json.loads(raw) if raw else {}
+            except ValueError:
+                return error("Decoding error: \nSyntax error", 400)
+            try:
+                with self.lock:
+                    return handler(request, data)
+            except search.SearchError as exc:
+                return error(str(exc), 400)
+            except ops.OrderRefused as exc:
+                return error(str(exc), 400)
+            except LookupError:
+                return error(NOT_FOUND, 404)
         return endpoint
 
-    def _shop(self, request: Request) -> Response:
-        return JSONResponse({"name": f"Magento 2 / Adobe Commerce sandbox {self.seed}"})
+    # orders --------------------------------------------------------------------------------------
+    def _order(self, request: Request) -> dict[str, Any]:
+        order = self.orders.get(request.path_params["id"])
+        if order is None:
+            raise LookupError
+        return order
 
-    def _one(self, request: Request) -> Response:
-        ident = request.path_params["ident"]
-        with self._lock:
-            record = self.orders.get(int(ident)) if ident.isdigit() else None
-        if record is None:
-            raise LookupError(f"no order {ident}")
-        return JSONResponse(record)
+    def list_orders(self, request: Request, _: Any) -> Response:
+        criteria = search.parse(request.query_params)
+        rows = [o for o in self.orders.values() if isinstance(o, dict)]
+        fields = {"entity_id", "increment_id", "updated_at", "created_at", "status", "state", "customer_email",
+                  "store_id", "grand_total"}
+        page, total, number = search.run(rows, criteria, fields=fields, page_cap=self.page_cap)
+        answer = {"items": copy.deepcopy(page), "search_criteria": {**criteria, "current_page": number}
+                  if "current_page" in criteria else criteria, "total_count": total}
+        if page and self.faults.take("page_drift", "GET", request.url.path):
+            self.touch(page[0])  # it changed just now: it leaves the window and later pages move up
+        return body(answer)
 
-    def _list(self, request: Request) -> Response:
-        query = request.query_params
-        low = parse(query["updated_min"], "updated_min") if "updated_min" in query else None
-        high = parse(query["updated_max"], "updated_max") if "updated_max" in query else None
-        page, per_page = (self._int(query, name, default, 1, top)
-                          for name, default, top in (("page", 1, 1_000_000), ("per_page", 20, 250)))
-        with self._lock:
-            hits = [self.orders[i] for i in sorted(self.orders) if self._within(self.orders[i], low, high)]
-        rows = hits[(page - 1) * per_page: page * per_page]
-        pages = max(1, math.ceil(len(hits) / per_page))
-        return JSONResponse(rows, headers={"X-Total-Count": str(len(hits)), "X-Total-Pages": str(pages)})
+    def get_order(self, request: Request, _: Any) -> Response:
+        return body(self._order(request))
 
-    @staticmethod
-    def _within(record: Any, low: datetime | None, high: datetime | None) -> bool:
-        try:
-            stamp = parse(str(record["updated_at"]), "updated_at")
-        except (TypeError, KeyError, ValueError):
-            return True  # a malformed record is listed, as a real shop would list it
-        return (low is None or stamp >= low) and (high is None or stamp <= high)
+    def _mutate(self, request: Request, kind: str, data: Any, changes: dict[str, Any]) -> None:
+        order = self._order(request)
+        self.touch(order)
+        self.ledger.record(kind, method=request.method, path=request.url.path, resource_id=order["entity_id"],
+                           body=data or None, changes={"status": order["status"], **changes})
 
-    @staticmethod
-    def _int(query: Any, name: str, default: int, low: int, high: int) -> int:
-        raw = query.get(name, str(default))
-        if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ValueError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
-        return int(raw)
+    def cancel(self, request: Request, data: Any) -> Response:
+        done = ops.cancel(self._order(request))
+        if done:
+            self._mutate(request, "order.cancel", data, {})
+        return body(done)
+
+    def hold(self, request: Request, data: Any) -> Response:
+        ops.hold(self._order(request))
+        self._mutate(request, "order.hold", data, {})
+        return body(True)
+
+    def unhold(self, request: Request, data: Any) -> Response:
+        ops.unhold(self._order(request))
+        self._mutate(request, "order.unhold", data, {})
+        return body(True)
+
+    def invoice(self, request: Request, data: Any) -> Response:
+        ops.invoice(self._order(request))
+        self._mutate(request, "order.invoice", data, {})
+        return body(request.path_params["id"] * 100 + 1)
+
+    def ship(self, request: Request, data: Any) -> Response:
+        order = self._order(request)
+        tracks = data.get("tracks") or []
+        if not isinstance(tracks, list) or any(not isinstance(t, dict) or not t.get("track_number")
+                                               or not t.get("carrier_code") or not t.get("title") for t in tracks):
+            return error('"%fieldName" is required. Enter and try again.', 400, {"fieldName": "track_number"})
+        shipped = ops.ship(order, data.get("items") or [])
+        sid, self.next_shipment = self.next_shipment, self.next_shipment + 1
+        self.shipments.append({
+            "entity_id": sid, "order_id": order["entity_id"], "increment_id": f"{sid:09d}",
+            "created_at": ops.stamp(time.time()), "total_qty": float(sum(q for _, q in shipped)),
+            "items": [{"order_item_id": i["item_id"], "qty": float(q), "sku": i["sku"], "name": i["name"],
+                       "parent_id": sid, "product_id": i["product_id"]} for i, q in shipped],
+            "tracks": [{"order_id": order["entity_id"], "parent_id": sid, "weight": 0, "qty": 0,
+                        "description": "", "track_number": t["track_number"], "title": t["title"],
+                        "carrier_code": t["carrier_code"]} for t in tracks],
+            "comments": []})
+        self._mutate(request, "order.ship", data, {"shipment_id": sid,
+                                                   "tracks": [t["track_number"] for t in tracks]})
+        return body(sid)
+
+    def list_shipments(self, request: Request, _: Any) -> Response:
+        criteria = search.parse(request.query_params)
+        page, total, _ = search.run(self.shipments, criteria, fields={"entity_id", "order_id", "increment_id",
+                                                                        "created_at"})
+        return body({"items": copy.deepcopy(page), "search_criteria": criteria, "total_count": total})
+
+    def comments(self, request: Request, _: Any) -> Response:
+        history = self._order(request).get("status_histories") or []
+        return body({"items": copy.deepcopy(history), "search_criteria": {"filter_groups": []},
+                     "total_count": len(history)})
+
+    def add_comment(self, request: Request, data: Any) -> Response:
+        order = self._order(request)
+        entry = data.get("statusHistory") if isinstance(data, dict) else None
+        if not isinstance(entry, dict) or not str(entry.get("comment") or "").strip():
+            return error('"%fieldName" is required. Enter and try again.', 400, {"fieldName": "comment"})
+        history = order.setdefault("status_histories", [])
+        history.insert(0, {"comment": entry["comment"], "created_at": ops.stamp(time.time()),
+                           "entity_id": order["entity_id"] * 1000 + len(history) + 1, "entity_name": "order",
+                           "is_customer_notified": int(bool(entry.get("is_customer_notified"))),
+                           "is_visible_on_front": int(bool(entry.get("is_visible_on_front"))),
+                           "parent_id": order["entity_id"], "status": entry.get("status") or order["status"]})
+        self._mutate(request, "order.comment", data, {"comment": entry["comment"],
+                                                      "notified": bool(entry.get("is_customer_notified"))})
+        return body(True)
+
+    # catalog and stock ---------------------------------------------------------------------------
+    def list_products(self, request: Request, _: Any) -> Response:
+        criteria = search.parse(request.query_params)
+        page, total, number = search.run(self.catalog.rows(), criteria,
+                                         fields={"entity_id", "sku", "updated_at", "created_at", "type_id"},
+                                         page_cap=self.page_cap)
+        return body({"items": copy.deepcopy(page), "search_criteria": criteria, "total_count": total})
+
+    def stock_item(self, request: Request, _: Any) -> Response:
+        item = self.catalog.stock_items.get(request.path_params["sku"])
+        if item is None:
+            return error("The Product with the \"%1\" SKU doesn't exist.", 404, [request.path_params["sku"]])
+        return body(item)
+
+    def put_stock_item(self, request: Request, data: Any) -> Response:
+        sku = request.path_params["sku"]
+        item = self.catalog.stock_items.get(sku)
+        new = data.get("stockItem") if isinstance(data, dict) else None
+        if item is None:
+            return error("The Product with the \"%1\" SKU doesn't exist.", 404, [sku])
+        if not isinstance(new, dict) or not isinstance(new.get("qty"), (int, float)):
+            return error('"%fieldName" is required. Enter and try again.', 400, {"fieldName": "stockItem"})
+        if str(item["item_id"]) != request.path_params["item_id"]:
+            return error("The stock item was unable to be saved. Please try again.", 400)
+        item.update({k: v for k, v in new.items() if k in item and k not in ("item_id", "product_id")})
+        self.ledger.record("product.stock", method="PUT", path=request.url.path, resource_id=sku, body=data,
+                           changes={"qty": item["qty"]})
+        return body(item["item_id"])
+
+    def sources(self, request: Request, _: Any) -> Response:
+        if not self.msi:
+            return error(NO_ROUTE, 404)
+        source = {"source_code": "default", "name": "Default Source", "enabled": True, "country_id": "DE",
+                  "postcode": "10115"}
+        return body({"items": [source], "search_criteria": search.parse(request.query_params), "total_count": 1})
+
+    def source_items(self, request: Request, _: Any) -> Response:
+        if not self.msi:
+            return error(NO_ROUTE, 404)
+        criteria = search.parse(request.query_params)
+        page, total, _ = search.run(list(self.catalog.source_items.values()), criteria,
+                                    fields={"sku", "source_code", "quantity", "status"})
+        return body({"items": copy.deepcopy(page), "search_criteria": criteria, "total_count": total})
+
+    def save_source_items(self, request: Request, data: Any) -> Response:
+        if not self.msi:
+            return error(NO_ROUTE, 404)
+        items = data.get("sourceItems") if isinstance(data, dict) else None
+        if not isinstance(items, list) or not items:
+            return error('"%fieldName" is required. Enter and try again.', 400, {"fieldName": "sourceItems"})
+        for item in items:
+            if not isinstance(item, dict) or item.get("sku") not in self.catalog.stock_items or \
+                    item.get("source_code") != "default" or not isinstance(item.get("quantity"), (int, float)):
+                return error("Validation Failed", 400, [{"message": "Source item is not valid."}])
+        for item in items:
+            key = (item["sku"], item["source_code"])
+            self.catalog.source_items[key] = {"sku": item["sku"], "source_code": item["source_code"],
+                                              "quantity": item["quantity"], "status": int(item.get("status", 1))}
+            self.ledger.record("product.stock", method="POST", path=request.url.path, resource_id=item["sku"],
+                               body=item, changes={"qty": item["quantity"]})
+        return body([])
