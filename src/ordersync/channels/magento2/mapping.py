@@ -1,116 +1,189 @@
-"""Magento 2 / Adobe Commerce order JSON → domain Order. Pure functions: no I/O, easy to fuzz.
+"""Magento 2 sales order JSON (``sales-data-order-interface`` of the admin schema) → domain Order. Pure functions.
 
-Money is Decimal (amounts arrive as strings or numbers and go through ``to_decimal``, never float), every
-timestamp is timezone-aware UTC, and a record that cannot be read raises ``RecordError`` with a hint so
-that it is quarantined with its reason while the rest of its page is stored (invariant 5). Test this
-module with records written from the vendor's documented examples, not with the sandbox's data.
+Facts relied on [admin schema 2.4.9 unless said otherwise]:
+
+* ids: ``entity_id`` (the API id) and ``increment_id`` (the order number the buyer sees);
+* times ``created_at``/``updated_at`` come as ``YYYY-MM-DD HH:MM:SS`` without a zone; Magento keeps sales
+  dates in UTC and converts only for display [Adobe docs on time zones / the Sales module; the schema says
+  only "timestamp"], so they are read with ``assume_utc``;
+* money: ``grand_total``, ``tax_amount``, ``shipping_incl_tax`` and the items' amounts are in
+  ``order_currency_code``; the ``base_*`` twins are the base currency, not used here;
+* items: a configurable product appears as a parent (``product_type`` "configurable", with price, tax and the
+  chosen simple's SKU) and a child (the simple, ``parent_item_id`` set, price 0). They are folded into ONE
+  line: the parent's money and item id (which the ship call expects), the child's product id as the variant.
+  Children of other parents (bundle parts) stay lines of their own;
+* billing address at ``billing_address``; the shipping address only in
+  ``extension_attributes.shipping_assignments[0].shipping.address`` (virtual orders have none: the billing
+  address stands in); ``street`` is a list of lines;
+* ``status`` (configurable labels) within ``state`` (fixed: new, pending_payment, processing, complete,
+  closed, canceled, holded, payment_review). The hub state is read from ``state`` plus the amounts.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ordersync.channels.sdk.errors import RecordError
-from ordersync.channels.sdk.mapping import map_records, quarantine_record, read_record
-from ordersync.channels.sdk.records import Quarantined
-from ordersync.domain import Address, Buyer, Order, OrderItem, OrderState, to_decimal
-from ordersync.domain.money import check_currency
-from ordersync.domain.timeutil import parse_utc
+from ..sdk.errors import RecordError
+from ..sdk.mapping import map_records, plain_text, read_amount, read_record, unit_price
+from ..sdk.records import Quarantined
+from ...domain import Address, Buyer, Comment, Order, OrderItem, OrderState, Payment
+from ...domain.money import check_currency
+from ...domain.timeutil import parse_utc
 
-STATES = {"open": OrderState.ORDERED, "paid": OrderState.PAID, "shipped": OrderState.SHIPPED,
-          "cancelled": OrderState.CANCELLED}
-ADDRESS_FIELDS = {"first_name": "first_name", "last_name": "last_name", "company": "company", "zip": "zip",
-                  "city": "city"}
+ID, NUMBER, STATE, STATUS = "entity_id", "increment_id", "state", "status"
+CREATED, UPDATED, CURRENCY = "created_at", "updated_at", "order_currency_code"
+TOTAL, TAX, SHIPPING, PAID, INVOICED = "grand_total", "tax_amount", "shipping_incl_tax", "total_paid", "total_invoiced"
+ITEMS, ITEM_ID, PARENT_ID, TYPE = "items", "item_id", "parent_item_id", "product_type"
+QTY, QTY_SHIPPED, QTY_CANCELED = "qty_ordered", "qty_shipped", "qty_canceled"
+ROW_GROSS, DISCOUNT, TAX_PERCENT = "row_total_incl_tax", "discount_amount", "tax_percent"
+BILLING, EXTENSION, ASSIGNMENTS = "billing_address", "extension_attributes", "shipping_assignments"
+HISTORY = "status_histories"
+CONFIGURABLE = "configurable"
 
-
-def _text(raw: Mapping[str, Any], key: str) -> str:
-    value = raw.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise RecordError(f"{key} is {type(value).__name__}, not a text")
-    return str(value).strip()
-
-
-def _object(raw: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = raw.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise RecordError(f"{key} is {type(value).__name__}, not an object")
-    return value
-
-
-def _amount(raw: Mapping[str, Any], key: str, where: str = "") -> Decimal:
-    try:
-        return to_decimal(raw.get(key), field=f"{where}{key}")
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="An amount is missing or not a number.") from None
+#: Magento order states → hub states ("processing" is refined by the amounts and shipped quantities)
+STATES = {"new": OrderState.ORDERED, "pending_payment": OrderState.ORDERED, "payment_review": OrderState.ORDERED,
+          "holded": OrderState.ORDERED, "processing": OrderState.CONFIRMED, "complete": OrderState.SHIPPED,
+          "closed": OrderState.CANCELLED, "canceled": OrderState.CANCELLED}
+HINT = "Unexpected data in the order; open it in the Magento admin (Sales → Orders)."
 
 
 def _when(raw: Mapping[str, Any], key: str) -> datetime:
     try:
-        return parse_utc(_text(raw, key), where=key)
+        return parse_utc(plain_text(raw.get(key)), where=key, assume_utc=True)  # UTC, see module docstring
     except ValueError as exc:
-        raise RecordError(str(exc), hint="Magento 2 / Adobe Commerce sent a date without a time zone or not a date.") from None
+        raise RecordError(str(exc), hint="Magento sent a date that is not a date.") from None
 
 
-def _address(raw: Mapping[str, Any]) -> Address:
-    fields = {dest: _text(raw, src) for src, dest in ADDRESS_FIELDS.items()}
-    try:
-        return Address.from_lines(_text(raw, "street"), country=_text(raw, "country") or None, **fields)
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="The address has an unknown country code.") from None
-
-
-def _line(raw: Any, index: int) -> OrderItem:
+def _object(raw: Any, where: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
     if not isinstance(raw, dict):
-        raise RecordError(f"line {index + 1} is {type(raw).__name__}, not an object")
-    where = f"line {index + 1}: "
-    quantity = _amount(raw, "quantity", where)
-    if quantity <= 0:
-        raise RecordError(f"{where}quantity {quantity} is not positive", hint="Check the order in Magento 2 / Adobe Commerce.")
-    return OrderItem(external_id=_text(raw, "id") or str(index + 1), title=_text(raw, "title"), quantity=quantity,
-                     unit_price=_amount(raw, "unit_price", where), total_price=_amount(raw, "total", where),
-                     sku=_text(raw, "sku"))
+        raise RecordError(f"{where} is {type(raw).__name__}, not an object", hint=HINT)
+    return raw
+
+
+def address(raw: Any, where: str) -> Address:
+    raw = _object(raw, where)
+    if not raw:
+        return Address()
+    street = raw.get("street") or []
+    lines = [plain_text(s) for s in (street if isinstance(street, list) else [street])]
+    try:
+        return Address.from_lines(lines[0] if lines else "", ", ".join(x for x in lines[1:] if x),
+                                  first_name=plain_text(raw.get("firstname")),
+                                  last_name=plain_text(raw.get("lastname")), company=plain_text(raw.get("company")),
+                                  zip=plain_text(raw.get("postcode")), city=plain_text(raw.get("city")),
+                                  state=plain_text(raw.get("region")), country=plain_text(raw.get("country_id")) or None,
+                                  email=plain_text(raw.get("email")), phone=plain_text(raw.get("telephone")))
+    except ValueError as exc:
+        raise RecordError(f"{where}: {exc}", hint="The address has an unknown country code.") from None
+
+
+def shipping_address(raw: Mapping[str, Any]) -> Any:
+    assignments = _object(raw.get(EXTENSION), EXTENSION).get(ASSIGNMENTS) or []
+    if not isinstance(assignments, list) or not assignments:
+        return None
+    return _object(_object(assignments[0], "shipping assignment").get("shipping"), "shipping").get("address")
+
+
+def lines(raw_items: Any) -> list[OrderItem]:
+    """The order's lines with configurable parent/child pairs folded into one."""
+    if not isinstance(raw_items, list) or not raw_items:
+        raise RecordError("the order has no items list", hint=HINT)
+    items = [_object(i, f"item {n + 1}") for n, i in enumerate(raw_items)]
+    by_id = {str(i.get(ITEM_ID)): i for i in items}
+    variant_of: dict[str, dict[str, Any]] = {}
+    for item in items:
+        parent = by_id.get(str(item.get(PARENT_ID))) if item.get(PARENT_ID) not in (None, "") else None
+        if parent is not None and parent.get(TYPE) == CONFIGURABLE:
+            variant_of[str(parent.get(ITEM_ID))] = item
+    out = []
+    for n, item in enumerate(items):
+        where = f"item {n + 1} ({plain_text(item.get('sku')) or 'no SKU'})"
+        parent = by_id.get(str(item.get(PARENT_ID))) if item.get(PARENT_ID) not in (None, "") else None
+        if parent is not None and parent.get(TYPE) == CONFIGURABLE:
+            continue  # folded into its parent's line
+        quantity = read_amount(item.get(QTY), f"{where}: {QTY}")
+        if quantity <= 0:
+            raise RecordError(f"{where}: {QTY} {quantity} is not positive", hint=HINT)
+        total = read_amount(item.get(ROW_GROSS), f"{where}: {ROW_GROSS}") - \
+            read_amount(item.get(DISCOUNT), f"{where}: {DISCOUNT}", default=Decimal(0))
+        child = variant_of.get(str(item.get(ITEM_ID)))
+        rate = item.get(TAX_PERCENT)
+        out.append(OrderItem(
+            external_id=plain_text(item.get(ITEM_ID)) or str(n + 1), title=plain_text(item.get("name")),
+            quantity=quantity, unit_price=unit_price(total, quantity), total_price=total,
+            sku=plain_text((child or item).get("sku")),
+            tax_rate=read_amount(rate, f"{where}: {TAX_PERCENT}") if rate not in (None, "") else None,
+            product_external_id=plain_text(item.get("product_id")),
+            variant_external_id=plain_text(child.get("product_id")) if child else "",
+            attributes={"variant": plain_text(child.get("name"))} if child and child.get("name") else {}))
+    return out
+
+
+def hub_state(raw: Mapping[str, Any], items: list[OrderItem]) -> OrderState:
+    state = plain_text(raw.get(STATE))
+    if state not in STATES:
+        raise RecordError(f"{STATE} {state!r} is not a Magento order state", hint=HINT)
+    if state != "processing":
+        return STATES[state]
+    shipped = [read_amount(i.get(QTY_SHIPPED), QTY_SHIPPED, default=Decimal(0))
+               for i in raw.get(ITEMS) or [] if isinstance(i, dict) and not i.get(PARENT_ID)]
+    if any(q > 0 for q in shipped):
+        return OrderState.PARTIALLY_SHIPPED
+    total = read_amount(raw.get(TOTAL), TOTAL)
+    paid = read_amount(raw.get(PAID), PAID, default=Decimal(0))
+    return OrderState.PAID if total and paid >= total else OrderState.CONFIRMED
 
 
 def order_from_magento2(raw: Any) -> Order:
-    """One order as a domain Order; raises RecordError if it cannot be read."""
-    if not isinstance(raw, dict) or raw.get("id") in (None, ""):
-        raise RecordError("the record is not an order object with an id")
-    return read_record(lambda: _order(raw), hint="Unexpected data in the order; open it in Magento 2 / Adobe Commerce.")
+    if not isinstance(raw, dict) or raw.get(ID) in (None, ""):
+        raise RecordError("the record is not an order object with an entity_id", hint=HINT)
+    return read_record(lambda: _order(raw), hint=HINT)
 
 
 def _order(raw: dict[str, Any]) -> Order:
-    status = _text(raw, "status")
-    if status not in STATES:
-        raise RecordError(f"status {status!r} is not one of {', '.join(STATES)}")
     try:
-        currency = check_currency(_text(raw, "currency").upper())
+        currency = check_currency(plain_text(raw.get(CURRENCY)).upper())
     except ValueError as exc:
-        raise RecordError(str(exc), hint="Magento 2 / Adobe Commerce sent an unknown currency code.") from None
-    lines = raw.get("lines")
-    if not isinstance(lines, list):
-        raise RecordError(f"lines is {type(lines).__name__}, not a list")
-    customer = _object(raw, "customer")
-    invoice = _address(_object(raw, "billing_address"))
-    invoice.email = _text(customer, "email")
-    shipping = _object(raw, "shipping_address")
+        raise RecordError(f"{CURRENCY}: {exc}", hint="Magento sent an unknown currency code.") from None
+    items = lines(raw.get(ITEMS))
+    invoice = address(raw.get(BILLING), BILLING)
+    shipping = shipping_address(raw)
+    paid = read_amount(raw.get(PAID), PAID, default=Decimal(0))
+    payment = _object(raw.get("payment"), "payment")
+    history = raw.get(HISTORY) if isinstance(raw.get(HISTORY), list) else []
     return Order(
-        external_id=_text(raw, "id"), number=_text(raw, "number") or _text(raw, "id"), state=STATES[status],
-        currency=currency, created_at=_when(raw, "created_at"), updated_at=_when(raw, "updated_at"),
-        total=_amount(raw, "total"), items=[_line(line, i) for i, line in enumerate(lines)],
-        shipping_cost=_amount(raw, "shipping_total") if raw.get("shipping_total") is not None else Decimal(0),
-        buyer=Buyer(email=invoice.email, first_name=invoice.first_name, last_name=invoice.last_name),
-        invoice_address=invoice, shipping_address=_address(shipping) if shipping else invoice,
-        channel_status=status)
+        external_id=plain_text(raw[ID]), number=plain_text(raw.get(NUMBER)) or plain_text(raw[ID]),
+        state=hub_state(raw, items), currency=currency, created_at=_when(raw, CREATED),
+        updated_at=_when(raw, UPDATED), total=read_amount(raw.get(TOTAL), TOTAL), items=items,
+        buyer=Buyer(external_id=plain_text(raw.get("customer_id")), email=plain_text(raw.get("customer_email")),
+                    first_name=plain_text(raw.get("customer_firstname")),
+                    last_name=plain_text(raw.get("customer_lastname"))),
+        invoice_address=invoice, shipping_address=address(shipping, "shipping address") if shipping else invoice,
+        shipping_cost=read_amount(raw.get(SHIPPING), SHIPPING, default=Decimal(0)),
+        tax_total=read_amount(raw.get(TAX), TAX, default=Decimal(0)),
+        payment_method=plain_text(payment.get("method")),
+        payments=[Payment(plain_text(payment.get("method")), paid)] if paid > 0 else [],
+        comments=[Comment(plain_text(h.get("comment")), to_customer=bool(h.get("is_customer_notified")),
+                          created_at=_when(h, CREATED) if h.get(CREATED) else None)
+                  for h in history if isinstance(h, dict) and plain_text(h.get("comment"))],
+        channel_status=plain_text(raw.get(STATUS)), buyer_note=plain_text(raw.get("customer_note")))
+
+
+def quarantine(raw: Any, exc: RecordError) -> Quarantined:
+    ident = raw.get(ID) if isinstance(raw, dict) else None
+    if ident in (None, ""):
+        ident = "sha256:" + hashlib.sha256(repr(raw).encode()).hexdigest()[:16]
+    number = raw.get(NUMBER) if isinstance(raw, dict) else None
+    label = f" (Magento order #{number})" if number else " (Magento order)"
+    return Quarantined(external_id=str(ident), raw=raw, reason=str(exc), hint=(exc.hint + label).strip())
 
 
 def orders_from_magento2(records: Iterable[Any]) -> tuple[list[Order], list[Quarantined]]:
     """Every record mapped or quarantined with its reason."""
-    return map_records(records, order_from_magento2,
-                       lambda raw, exc: quarantine_record(raw, exc, label="Magento 2 / Adobe Commerce order"))
+    return map_records(records, order_from_magento2, quarantine)

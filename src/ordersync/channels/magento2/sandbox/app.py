@@ -133,7 +133,7 @@ class Magento2Sandbox(MagentoConformance, Sandbox):
             ("POST", "/V1/orders/{id:int}/cancel", self.cancel), ("POST", "/V1/orders/{id:int}/hold", self.hold),
             ("POST", "/V1/orders/{id:int}/unhold", self.unhold),
             ("POST", "/V1/order/{id:int}/invoice", self.invoice), ("POST", "/V1/order/{id:int}/ship", self.ship),
-            ("GET", "/V1/shipments", self.list_shipments),
+            ("GET", "/V1/shipments", self.list_shipments), ("POST", "/V1/shipment/track", self.add_track),
             ("GET", "/V1/orders/{id:int}/comments", self.comments), ("POST", "/V1/orders/{id:int}/comments",
                                                                      self.add_comment),
             ("GET", "/V1/products", self.list_products), ("GET", "/V1/stockItems/{sku}", self.stock_item),
@@ -241,6 +241,26 @@ class Magento2Sandbox(MagentoConformance, Sandbox):
         self._mutate(request, "order.ship", data, {"shipment_id": sid,
                                                    "tracks": [t["track_number"] for t in tracks]})
         return body(sid)
+
+    def add_track(self, request: Request, data: Any) -> Response:
+        entity = data.get("entity") if isinstance(data, dict) else None
+        required = ("order_id", "parent_id", "track_number", "title", "carrier_code")
+        if not isinstance(entity, dict) or any(entity.get(k) in (None, "") for k in required):
+            return error('"%fieldName" is required. Enter and try again.', 400, {"fieldName": "entity"})
+        shipment = next((s for s in self.shipments if s["entity_id"] == entity["parent_id"]
+                         and s["order_id"] == entity["order_id"]), None)
+        if shipment is None:
+            raise LookupError
+        track = {"order_id": entity["order_id"], "parent_id": entity["parent_id"], "weight": entity.get("weight", 0),
+                 "qty": entity.get("qty", 0), "description": entity.get("description", ""),
+                 "track_number": entity["track_number"], "title": entity["title"],
+                 "carrier_code": entity["carrier_code"], "entity_id": len(shipment["tracks"]) + 1000}
+        shipment["tracks"].append(track)
+        order = self.orders[entity["order_id"]]
+        self.touch(order)
+        self.ledger.record("order.ship", method="POST", path=request.url.path, resource_id=entity["order_id"],
+                           body=data, changes={"status": order["status"], "tracks": [entity["track_number"]]})
+        return body(track)
 
     def list_shipments(self, request: Request, _: Any) -> Response:
         criteria = search.parse(request.query_params)
