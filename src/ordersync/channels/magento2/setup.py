@@ -13,7 +13,7 @@ SETTINGS = SettingsSchema((
                  help="oauth1: every request is signed with the four integration credentials (works in every "
                       "shop). bearer: only the access token is sent; works only where the shop allows integration "
                       "tokens as bearer tokens (off by default since Magento 2.4.4)."),
-    SettingField("consumer_key", "Consumer key", required=False, default=""),
+    SettingField("consumer_key", "Consumer key", required=False, secret=True, default=""),
     SettingField("consumer_secret", "Consumer secret", required=False, secret=True, default=""),
     SettingField("access_token", "Access token", secret=True),
     SettingField("access_token_secret", "Access token secret", required=False, secret=True, default=""),

@@ -312,9 +312,11 @@ class Magento2Sandbox(MagentoConformance, Sandbox):
             return error('"%fieldName" is required. Enter and try again.', 400, {"fieldName": "stockItem"})
         if str(item["item_id"]) != request.path_params["item_id"]:
             return error("The stock item was unable to be saved. Please try again.", 400)
+        before = item["qty"]
         item.update({k: v for k, v in new.items() if k in item and k not in ("item_id", "product_id")})
-        self.ledger.record("product.stock", method="PUT", path=request.url.path, resource_id=sku, body=data,
-                           changes={"qty": item["qty"]})
+        if item["qty"] != before:  # saving the same quantity again changes nothing in the shop
+                self.ledger.record("product.stock", method="PUT", path=request.url.path, resource_id=sku,
+                                   body=data, changes={"qty": item["qty"]})
         return body(item["item_id"])
 
     def sources(self, request: Request, _: Any) -> Response:
@@ -344,8 +346,10 @@ class Magento2Sandbox(MagentoConformance, Sandbox):
                 return error("Validation Failed", 400, [{"message": "Source item is not valid."}])
         for item in items:
             key = (item["sku"], item["source_code"])
+            before = self.catalog.source_items.get(key, {}).get("quantity")
             self.catalog.source_items[key] = {"sku": item["sku"], "source_code": item["source_code"],
                                               "quantity": item["quantity"], "status": int(item.get("status", 1))}
-            self.ledger.record("product.stock", method="POST", path=request.url.path, resource_id=item["sku"],
-                               body=item, changes={"qty": item["quantity"]})
+            if item["quantity"] != before:  # saving the same quantity again changes nothing in the shop
+                self.ledger.record("product.stock", method="POST", path=request.url.path, resource_id=item["sku"],
+                                   body=item, changes={"qty": item["quantity"]})
         return body([])
