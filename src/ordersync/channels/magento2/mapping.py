@@ -11,7 +11,9 @@ Facts relied on [admin schema 2.4.9 unless said otherwise]:
 * items: a configurable product appears as a parent (``product_type`` "configurable", with price, tax and the
   chosen simple's SKU) and a child (the simple, ``parent_item_id`` set, price 0). They are folded into ONE
   line: the parent's money and item id (which the ship call expects), the child's product id as the variant.
-  Children of other parents (bundle parts) stay lines of their own;
+  A bundle's parts are children too, and in Adobe's own example order (REST order tutorial, step 7) they
+  carry prices that add up to the bundle's (68 = 27 + 5 + 17 + 19) while ``grand_total`` counts the bundle
+  once: parts are folded into the bundle's line as well (listed in its attributes), never lines of their own;
 * billing address at ``billing_address``; the shipping address only in
   ``extension_attributes.shipping_assignments[0].shipping.address`` (virtual orders have none: the billing
   address stands in); ``street`` is a list of lines;
@@ -42,7 +44,7 @@ QTY, QTY_SHIPPED, QTY_CANCELED = "qty_ordered", "qty_shipped", "qty_canceled"
 ROW_GROSS, DISCOUNT, TAX_PERCENT = "row_total_incl_tax", "discount_amount", "tax_percent"
 BILLING, EXTENSION, ASSIGNMENTS = "billing_address", "extension_attributes", "shipping_assignments"
 HISTORY = "status_histories"
-CONFIGURABLE = "configurable"
+CONFIGURABLE = "configurable"  # its one child is the chosen variant; a bundle's children are its parts
 
 #: Magento order states → hub states ("processing" is refined by the amounts and shipped quantities)
 STATES = {"new": OrderState.ORDERED, "pending_payment": OrderState.ORDERED, "payment_review": OrderState.ORDERED,
@@ -96,23 +98,28 @@ def lines(raw_items: Any) -> list[OrderItem]:
         raise RecordError("the order has no items list", hint=HINT)
     items = [_object(i, f"item {n + 1}") for n, i in enumerate(raw_items)]
     by_id = {str(i.get(ITEM_ID)): i for i in items}
-    variant_of: dict[str, dict[str, Any]] = {}
+    children: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        parent = by_id.get(str(item.get(PARENT_ID))) if item.get(PARENT_ID) not in (None, "") else None
-        if parent is not None and parent.get(TYPE) == CONFIGURABLE:
-            variant_of[str(parent.get(ITEM_ID))] = item
+        if item.get(PARENT_ID) not in (None, ""):
+            if str(item.get(PARENT_ID)) not in by_id:
+                raise RecordError(f"item {item.get(ITEM_ID)}: its parent item {item.get(PARENT_ID)} is not in the "
+                                  "order", hint=HINT)
+            children.setdefault(str(item.get(PARENT_ID)), []).append(item)
     out = []
     for n, item in enumerate(items):
         where = f"item {n + 1} ({plain_text(item.get('sku')) or 'no SKU'})"
-        parent = by_id.get(str(item.get(PARENT_ID))) if item.get(PARENT_ID) not in (None, "") else None
-        if parent is not None and parent.get(TYPE) == CONFIGURABLE:
+        if item.get(PARENT_ID) not in (None, ""):
             continue  # folded into its parent's line
         quantity = read_amount(item.get(QTY), f"{where}: {QTY}")
         if quantity <= 0:
             raise RecordError(f"{where}: {QTY} {quantity} is not positive", hint=HINT)
         total = read_amount(item.get(ROW_GROSS), f"{where}: {ROW_GROSS}") - \
             read_amount(item.get(DISCOUNT), f"{where}: {DISCOUNT}", default=Decimal(0))
-        child = variant_of.get(str(item.get(ITEM_ID)))
+        parts = children.get(str(item.get(ITEM_ID)), [])
+        child = parts[0] if item.get(TYPE) == CONFIGURABLE and parts else None
+        attributes = {"variant": plain_text(child.get("name"))} if child and child.get("name") else {}
+        if parts and child is None:
+            attributes["parts"] = ", ".join(f"{plain_text(p.get('sku'))} x{plain_text(p.get(QTY))}" for p in parts)
         rate = item.get(TAX_PERCENT)
         out.append(OrderItem(
             external_id=plain_text(item.get(ITEM_ID)) or str(n + 1), title=plain_text(item.get("name")),
@@ -121,7 +128,7 @@ def lines(raw_items: Any) -> list[OrderItem]:
             tax_rate=read_amount(rate, f"{where}: {TAX_PERCENT}") if rate not in (None, "") else None,
             product_external_id=plain_text(item.get("product_id")),
             variant_external_id=plain_text(child.get("product_id")) if child else "",
-            attributes={"variant": plain_text(child.get("name"))} if child and child.get("name") else {}))
+            attributes=attributes))
     return out
 
 

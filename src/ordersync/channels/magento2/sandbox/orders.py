@@ -110,7 +110,7 @@ def build_order(rng: random.Random, order_id: int, created: float, updated: floa
         "total_invoiced": 0, "total_qty_ordered": sum(i["qty_ordered"] for i in items if "parent_item_id" not in i),
         "shipping_description": "Flat Rate - Fixed", "items": items,
         "billing_address": _address("billing", person, order_id, email),
-        "payment": {"account_status": "", "additional_information": ["Check / Money order"], "cc_last4": "",
+        "payment": {"account_status": None, "additional_information": ["Check / Money order"], "cc_last4": None,
                     "method": "checkmo", "amount_ordered": num(total), "parent_id": order_id,
                     "entity_id": order_id},
         "status_histories": [],
