@@ -13,6 +13,7 @@ from ordersync.channels.magento2.connector import Magento2Connector
 from ordersync.channels.magento2.sandbox import create_sandbox
 from ordersync.channels.sdk.errors import AuthError
 from ordersync.channels.sdk.records import OrderRef, Window
+from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.domain import OrderState, Shipment, ShipmentLine, StockUpdate
@@ -164,3 +165,20 @@ def test_a_malformed_order_is_quarantined_and_the_rest_stored(served):
     quarantined = [q for p in pages for q in p.quarantined]
     assert [q.external_id for q in quarantined] == [bad["id"]] and "qty_ordered" in quarantined[0].reason
     assert sum(len(p.records) for p in pages) == 7
+
+
+def test_hold_and_unhold_are_status_actions_a_seller_can_add(served):
+    sandbox, base_url = served
+    connector = connect(sandbox, base_url, status_actions="Reclamation=hold,Confirmed=unhold,Paid=")
+    oid = str(min(sandbox.orders))
+    assert connector.channel_status_for(OrderState.RECLAMATION) == "holded"
+    assert connector.channel_status_for(OrderState.PAID) is None
+    assert not connector.push_state(OrderRef(oid), OrderState.RECLAMATION).already_done
+    assert sandbox.orders[int(oid)]["state"] == "holded"
+    assert connector.push_state(OrderRef(oid), OrderState.RECLAMATION).already_done
+    assert not connector.push_state(OrderRef(oid), OrderState.CONFIRMED).already_done
+    assert sandbox.orders[int(oid)]["state"] != "holded"
+    assert "nothing sent" in connector.push_state(OrderRef(oid), OrderState.PAID).detail
+    assert [e["kind"] for e in sandbox.ledger.entries()] == ["order.hold", "order.unhold"]
+    with pytest.raises(SettingsError):
+        connect(sandbox, base_url, status_actions="Paid=refund")

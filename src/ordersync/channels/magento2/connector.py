@@ -7,10 +7,10 @@ boundaries stay put while orders change; ``total_count`` is the window's size fo
 
 Pushes check the shop before writing (invariant 3) and never repeat a write blindly after a 5xx:
 
-* status: hub "Cancelled" → ``POST /V1/orders/{id}/cancel`` (a held order is released first with
-  ``/unhold``, since Magento cannot cancel a held order; ``false`` = Magento refuses, e.g. invoiced);
-  hub "Paid" → ``POST /V1/order/{id}/invoice`` (offline, no capture). Other hub states are not pushed;
-  the shop moves to complete by itself once everything is invoiced and shipped;
+* status: an action per hub state (statuses.py): by default "Cancelled" → ``POST /V1/orders/{id}/cancel``
+  (``false`` = Magento refuses, e.g. fully invoiced) and "Paid" → ``POST /V1/order/{id}/invoice`` (offline,
+  no capture); ``hold``/``unhold`` on request. Magento can neither cancel nor invoice a held order, so a held
+  order is released first. The shop moves to complete by itself once everything is invoiced and shipped;
 * tracking: ``POST /V1/order/{id}/ship`` with ``items [{order_item_id, qty}]`` (the lines of the hub's
   shipment; none = whatever is still open) and ``tracks [{track_number, title, carrier_code}]``, notify on;
   one shipment per parcel, several per order; a tracking number the order's shipments (``GET
@@ -43,10 +43,10 @@ from .articles import articles_from_magento2
 from .client import MagentoClient
 from .mapping import orders_from_magento2
 from .setup import GUIDE, SETTINGS
+from .statuses import DONE_IN, RESULT, status_actions
 
 CHECK_ATTEMPTS = 3
 CARRIERS = {"dhl": "dhl", "ups": "ups", "fedex": "fedex", "usps": "usps"}  # Magento's built-in carrier codes
-PUSHED = {OrderState.CANCELLED: "canceled", OrderState.PAID: "processing"}
 
 
 def magento_time(value: datetime) -> str:
@@ -83,7 +83,7 @@ class Magento2Connector(Connector):
     capabilities = (
         declare(Capability.IMPORT_ORDERS, Mode.POLL, note="REST order list by modification time"),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL, note="simple and virtual products by SKU"),
-        declare(Capability.CHANGE_STATUS, Mode.API, note="cancel and invoice"),
+        declare(Capability.CHANGE_STATUS, Mode.API, note="cancel, invoice, hold and unhold (configurable)"),
         declare(Capability.TRANSMIT_TRACKING, Mode.API, item_level=True,
                 note="a Magento shipment per parcel, with its lines and tracking number"),
         declare(Capability.SEND_MESSAGES, Mode.API, note="as an order comment that Magento e-mails to the buyer"),
@@ -104,6 +104,7 @@ class Magento2Connector(Connector):
                     raise SettingsError(f"setting {name!r} is required for OAuth 1.0a signatures (auth oauth1)")
         if not cfg["store_code"].replace("_", "").isalnum():
             raise SettingsError(f"setting 'store_code': {cfg['store_code']!r} is not a Magento store code")
+        self.actions = status_actions(cfg["status_actions"])
         self._client: MagentoClient | None = None
         self._stock_mode: str | None = None if cfg["stock_mode"] == "auto" else cfg["stock_mode"]
         self._sleep: Callable[[float], None] = time.sleep
@@ -173,35 +174,43 @@ class Magento2Connector(Connector):
                              pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
 
     def channel_status_for(self, state: OrderState) -> str | None:
-        return PUSHED.get(state)
+        return RESULT.get(self.actions.get(state, ""))
 
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         oid = _order_id(ref)
-        if state not in PUSHED:
-            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Magento; nothing sent")
+        action = self.actions.get(state)
+        if action is None:
+            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Magento (status_actions); "
+                                              "nothing sent")
         seen: dict[str, Any] = {}
 
         def done() -> bool:
             seen["order"] = order = self.client.order(oid)
-            if state is OrderState.CANCELLED:
-                return order.get("state") in ("canceled", "closed")
-            return _amount(order.get("total_invoiced")) >= _amount(order.get("grand_total")) > 0
+            if action == "invoice":
+                return _amount(order.get("total_invoiced")) >= _amount(order.get("grand_total")) > 0
+            if action == "unhold":
+                return order.get("state") != "holded"
+            return order.get("state") in DONE_IN[action]
 
         def write() -> None:
-            order = seen["order"]
-            if order.get("state") == "holded":
+            held = seen["order"].get("state") == "holded"
+            if action == "hold" or action == "unhold":
+                self.client.send("POST", f"/orders/{oid}/{action}")
+                return
+            if held:  # Magento neither cancels nor invoices a held order
                 self.client.send("POST", f"/orders/{oid}/unhold")
-            if state is OrderState.CANCELLED:
+            if action == "cancel":
                 if self.client.send("POST", f"/orders/{oid}/cancel") is not True:
-                    raise PermanentError(f"Magento refused to cancel order {oid} (state {order.get('state')}): "
-                                         "an invoiced or shipped order needs a credit memo in the admin")
+                    raise PermanentError(f"Magento refused to cancel order {oid} (state "
+                                         f"{seen['order'].get('state')}): an invoiced or shipped order needs a "
+                                         "credit memo in the admin")
             else:
                 self.client.send("POST", f"/order/{oid}/invoice", {"capture": False, "notify": False})
 
         already = self._checked(done, write)
         if comment:
             self._comment(oid, comment, notify=False)
-        return PushResult(ok=True, already_done=already, remote_id=oid, detail=f"status {PUSHED[state]}")
+        return PushResult(ok=True, already_done=already, remote_id=oid, detail=f"Magento action {action}")
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
         oid, number = _order_id(ref), shipment.tracking_number.strip()

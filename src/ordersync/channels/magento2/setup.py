@@ -19,6 +19,10 @@ SETTINGS = SettingsSchema((
     SettingField("access_token_secret", "Access token secret", required=False, secret=True, default=""),
     SettingField("store_code", "Store view code", required=False, default="default",
                  help="The store code in the REST address (/rest/<code>/V1/...); 'default' unless told otherwise."),
+    SettingField("status_actions", "Status actions", "mapping", required=False, default={},
+                 help="ordersync state = Magento action (cancel, invoice, hold, unhold), e.g. "
+                      "'Reclamation=hold,Confirmed=unhold'; 'Paid=' switches one off. Default: Cancelled=cancel, "
+                      "Paid=invoice."),
     SettingField("stock_mode", "Stock model", "choice", required=False, default="auto",
                  choices=("auto", "msi", "legacy"),
                  help="auto: Multi-Source Inventory when the shop has it, else the classic stock items."),
@@ -71,6 +75,19 @@ GUIDE = (
         "Tokens to be used as standalone Bearer tokens“ auf Ja steht, wovon Adobe abrät (der Token läuft nie "
         "ab).",
         settings=("auth",),
+    ),
+    GuideStep(
+        "Statuses",
+        "Magento changes an order's status only through actions. By default ordersync cancels the order when "
+        "you cancel it in the hub and creates an (offline) invoice when it is paid; shipping creates a Magento "
+        "shipment with the tracking number, after which Magento completes the order. Hold and unhold can be "
+        "added under status actions.",
+        "Status",
+        "Magento ändert den Status einer Bestellung nur über Aktionen. Standardmäßig storniert ordersync die "
+        "Bestellung, wenn du sie im Hub stornierst, und erstellt eine (Offline-)Rechnung, wenn sie bezahlt ist; "
+        "der Versand legt eine Magento-Lieferung mit der Sendungsnummer an, danach schließt Magento die "
+        "Bestellung selbst ab. Anhalten und Freigeben lassen sich unter Statusaktionen ergänzen.",
+        settings=("status_actions",),
     ),
     GuideStep(
         "Enter the shop address",

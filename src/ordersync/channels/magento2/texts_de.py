@@ -21,6 +21,12 @@ DE: dict[str, str] = {
     "Store view code": "Store-Code",
     "The store code in the REST address (/rest/<code>/V1/...); 'default' unless told otherwise.":
         "Der Store-Code in der REST-Adresse (/rest/<code>/V1/...); „default“, sofern nicht anders angegeben.",
+    "Status actions": "Statusaktionen",
+    "ordersync state = Magento action (cancel, invoice, hold, unhold), e.g. 'Reclamation=hold,Confirmed=unhold'; "
+    "'Paid=' switches one off. Default: Cancelled=cancel, Paid=invoice.":
+        "ordersync-Status = Magento-Aktion (cancel, invoice, hold, unhold), z. B. "
+        "„Reclamation=hold,Confirmed=unhold“; „Paid=“ schaltet eine ab. Standard: Cancelled=cancel, "
+        "Paid=invoice.",
     "Stock model": "Bestandsmodell",
     "auto: Multi-Source Inventory when the shop has it, else the classic stock items.":
         "auto: Multi-Source Inventory, wenn der Shop es hat, sonst der klassische Lagerbestand.",
@@ -34,7 +40,8 @@ DE: dict[str, str] = {
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
     "REST order list by modification time": "REST-Bestellliste nach Änderungszeit",
     "simple and virtual products by SKU": "einfache und virtuelle Produkte nach SKU",
-    "cancel and invoice": "stornieren und Rechnung erstellen",
+    "cancel, invoice, hold and unhold (configurable)":
+        "stornieren, Rechnung erstellen, anhalten und freigeben (einstellbar)",
     "a Magento shipment per parcel, with its lines and tracking number":
         "eine Magento-Lieferung pro Paket, mit ihren Positionen und der Sendungsnummer",
     "as an order comment that Magento e-mails to the buyer":
