@@ -10,8 +10,9 @@ Facts (Adobe's REST docs and the admin schema 2.4.9 in ``specs/magento2``):
 * lists take ``searchCriteria[filterGroups][G][filters][F][field|value|conditionType]``,
   ``[sortOrders][N][field|direction]``, ``[pageSize]``, ``[currentPage]`` and answer ``{items,
   search_criteria, total_count}``; filters in a group are OR-ed, groups AND-ed. A ``currentPage`` past the
-  end answers the last page AGAIN (Magento clamps it), so paging stops by ``total_count`` and by the page the
-  answer echoes, never by an empty page;
+  end answers the last page AGAIN (Magento's collections clamp the page; magento/magento2#3787 and #26986,
+  the latter marked fixed in 2.4.x), while ``search_criteria`` echoes the page asked for: paging stops by
+  ``total_count``, never by waiting for an empty page;
 * errors are ``{"message": "... %name ...", "parameters": {...} | [...]}``.
 
 Magento core has no general REST rate limit (Adobe's rate-limiting page covers only guest carts and payment
@@ -103,9 +104,6 @@ class MagentoClient:
             if not isinstance(data, dict) or not isinstance(data.get("items"), list) or \
                     not isinstance(data.get("total_count"), int):
                 raise TransientError(f"GET {path}: expected a search result with items and total_count")
-            echoed = (data.get("search_criteria") or {}).get("current_page")
-            if isinstance(echoed, int) and echoed != page:
-                return  # past the end: Magento answered its last page again
             yield data["items"], data["total_count"], page
             if not data["items"] or page >= math.ceil(data["total_count"] / page_size):
                 return

@@ -184,9 +184,8 @@ class Magento2Sandbox(MagentoConformance, Sandbox):
         rows = [o for o in self.orders.values() if isinstance(o, dict)]
         fields = {"entity_id", "increment_id", "updated_at", "created_at", "status", "state", "customer_email",
                   "store_id", "grand_total"}
-        page, total, number = search.run(rows, criteria, fields=fields, page_cap=self.page_cap)
-        answer = {"items": copy.deepcopy(page), "search_criteria": {**criteria, "current_page": number}
-                  if "current_page" in criteria else criteria, "total_count": total}
+        page, total, _ = search.run(rows, criteria, fields=fields, page_cap=self.page_cap)
+        answer = {"items": copy.deepcopy(page), "search_criteria": criteria, "total_count": total}
         if page and self.faults.take("page_drift", "GET", request.url.path):
             self.touch(page[0])  # it changed just now: it leaves the window and later pages move up
         return body(answer)
@@ -291,7 +290,7 @@ class Magento2Sandbox(MagentoConformance, Sandbox):
     # catalog and stock ---------------------------------------------------------------------------
     def list_products(self, request: Request, _: Any) -> Response:
         criteria = search.parse(request.query_params)
-        page, total, number = search.run(self.catalog.rows(), criteria,
+        page, total, _ = search.run(self.catalog.rows(), criteria,
                                          fields={"entity_id", "sku", "updated_at", "created_at", "type_id"},
                                          page_cap=self.page_cap)
         return body({"items": copy.deepcopy(page), "search_criteria": criteria, "total_count": total})

@@ -3,7 +3,8 @@ schema: ``searchCriteria[filterGroups][G][filters][F][field|value|conditionType]
 ``filter_groups``/``condition_type``; Magento accepts both spellings), ``[sortOrders][N][field|direction]``,
 ``[pageSize]``, ``[currentPage]``. Filters within a group are OR-ed, groups are AND-ed; ``conditionType``
 defaults to ``eq``. A ``currentPage`` past the end answers the LAST page again (Magento clamps the page to
-the collection's last page), so a client must stop by ``total_count``."""
+the collection's last page; magento/magento2#3787, #26986) while ``search_criteria`` in the answer echoes the
+page asked for, so a client must stop by ``total_count``."""
 
 from __future__ import annotations
 
