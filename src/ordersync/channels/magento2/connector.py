@@ -17,8 +17,10 @@ Pushes check the shop before writing (invariant 3) and never repeat a write blin
   /V1/shipments``) already carry is not sent again. When nothing is left to ship (the shop shipped it
   itself) the number is added to the latest shipment with ``POST /V1/shipment/track``;
 * messages: ``POST /V1/orders/{id}/comments`` with ``is_customer_notified`` 1, which makes Magento e-mail the
-  comment to the buyer [Magento's OrderManagement::addComment → order comment sender; not in the schema];
-  a comment with the same text is not added again;
+  comment to the buyer [Magento's Sales ``OrderService::addComment`` hands ``is_customer_notified`` to the
+  order comment sender in current 2.4 code; early 2.x releases only stored the flag; not in the schema]. The
+  order's current ``status`` goes along, since adding a history entry sets the order's status to the
+  entry's. A comment with the same text is not added again;
 * stock: MSI source items or legacy stock items, see stock.py.
 """
 
