@@ -10,6 +10,10 @@
 
 Detection: ``GET /V1/inventory/sources`` answers where MSI is installed and is "Request does not match any
 route." (404) where it is not [Magento's REST router; the MSI routes come with Magento_InventoryApi].
+
+Known limit: a SKU with "/" must be sent percent-encoded in the legacy path, and Magento's OAuth check then
+signs the encoded path differently (magento/magento2#37913, open): such SKUs fail with "The signature is
+invalid" under oauth1 in the legacy model; MSI sends SKUs in the body and is not affected.
 """
 
 from __future__ import annotations
