@@ -79,7 +79,8 @@ def address(raw: Any, where: str) -> Address:
                                   first_name=plain_text(raw.get("firstname")),
                                   last_name=plain_text(raw.get("lastname")), company=plain_text(raw.get("company")),
                                   zip=plain_text(raw.get("postcode")), city=plain_text(raw.get("city")),
-                                  state=plain_text(raw.get("region")), country=plain_text(raw.get("country_id")) or None,
+                                  state=plain_text(raw.get("region")),
+                                  country=plain_text(raw.get("country_id")) or None,
                                   email=plain_text(raw.get("email")), phone=plain_text(raw.get("telephone")))
     except ValueError as exc:
         raise RecordError(f"{where}: {exc}", hint="The address has an unknown country code.") from None

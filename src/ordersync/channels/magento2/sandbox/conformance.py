@@ -12,7 +12,6 @@ import random
 import time
 from typing import Any
 
-from . import orders as ops
 
 REST = "/rest/*/V1"
 
