@@ -97,7 +97,7 @@ class ChannelHTTP:
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
                 data: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-                idempotent: bool | None = None, expect_json: bool = False,
+                content: bytes | None = None, idempotent: bool | None = None, expect_json: bool = False,
                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
                 retry: RetryPolicy | None = None, check: BodyCheck | None = None,
                 cost: float = 1.0) -> httpx.Response:
@@ -123,7 +123,7 @@ class ChannelHTTP:
                 governed[1].acquire(governed[0].weight)
             try:
                 response = self.client.request(method, path, params=params, json=json, data=data,
-                                               headers=headers)
+                                               headers=headers, content=content)
                 self.budget.update(response.headers)
                 if governed is not None:
                     self.operations.learn(*governed, response.headers)  # type: ignore[union-attr]
