@@ -1,5 +1,5 @@
-"""PrestaShop against its sandbox over loopback: the connection test, a full import, and a bad record that is
-quarantined while the rest is stored."""
+"""PrestaShop against its sandbox over loopback: the key, a full import in the shop's time zone, the window-shift
+rule, quarantine, and the pushes (status, tracking, message) each checked before it is written."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from ordersync.channels.sdk.records import Window
-from ordersync.channels.sdk.serving import serve_in_thread
-from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.channels.prestashop.connector import PrestashopConnector
 from ordersync.channels.prestashop.sandbox import create_sandbox
+from ordersync.channels.sdk.records import OrderRef, Window
+from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.urlguard import allow_loopback
+from ordersync.domain import OrderState, Shipment
 
 
 @pytest.fixture
 def served():
-    allow_loopback()  # the sandbox lives on loopback, which the URL guard refuses by default
-    sandbox = create_sandbox(seed=3, orders=45)
+    allow_loopback()
+    sandbox = create_sandbox(seed=3, orders=7)
     with serve_in_thread(sandbox.app) as server:
         yield sandbox, server.base_url
     sandbox.close()
@@ -29,36 +30,111 @@ def everything() -> Window:
     return Window(None, datetime.now(UTC) + timedelta(minutes=5))
 
 
-def test_connection_with_the_right_and_a_wrong_token(served):
+def test_connection_with_the_right_and_a_wrong_key(served):
     sandbox, base_url = served
     good = PrestashopConnector(sandbox.settings_for(base_url))
-    result = good.test_connection()
-    assert result.ok and "PrestaShop sandbox 3" in result.message
-    bad = PrestashopConnector({**sandbox.settings_for(base_url), "api_token": "wrong"})
+    assert good.test_connection().ok
+    bad = PrestashopConnector({**sandbox.settings_for(base_url), "api_key": "Z" * 32})
     result = bad.test_connection()
-    assert not result.ok and "token" in result.message
+    assert not result.ok and "webservice key" in result.message and "not active" in result.message
     good.close()
     bad.close()
 
 
-def test_every_order_is_imported_once_with_decimal_money_and_aware_times(served):
+def test_every_order_is_imported_once_with_decimal_money_and_shop_zone_times(served):
     sandbox, base_url = served
-    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 10})
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 3})
     pages = list(connector.fetch_orders(everything()))
     orders = [o for page in pages for o in page.records]
-    assert len(pages) == 5 and all(page.window_total == 45 for page in pages)
-    assert sorted(o.external_id for o in orders) == sorted(str(i) for i in sandbox.orders)
-    assert all(isinstance(o.total, Decimal) and o.created_at.tzinfo is not None for o in orders)
-    assert all(o.total == sum((i.total_price for i in o.items), o.shipping_cost) for o in orders)
+    assert [len(p.records) for p in pages] == [3, 3, 1] and {p.window_total for p in pages} == {7}
+    assert sorted(int(o.external_id) for o in orders) == sorted(sandbox.store.tables["orders"])
+    raw = sandbox.store.tables["orders"][1]
+    first = next(o for o in orders if o.external_id == "1")
+    local = datetime.strptime(raw["date_upd"], "%Y-%m-%d %H:%M:%S")
+    assert first.updated_at.astimezone(UTC).replace(tzinfo=None) != local  # Berlin is never UTC
+    assert first.total == Decimal(raw["total_paid_tax_incl"]) and first.currency == "EUR"
+    assert first.shipping_address.country in ("DE", "AT") and first.buyer.email.endswith("@example.org")
+    assert all(i.sku and i.quantity > 0 for i in first.items)
     connector.close()
 
 
-def test_a_malformed_record_is_quarantined_and_the_rest_stored(served):
+def test_the_window_is_read_in_the_shop_zone_and_excludes_since(served):
     sandbox, base_url = served
-    httpx.post(base_url + "/_sandbox/orders", json={"raw": [{"status": "paid", "total": "zwölf"}]}).raise_for_status()
+    connector = PrestashopConnector(sandbox.settings_for(base_url))
+    order = next(o for p in connector.fetch_orders(everything()) for o in p.records if o.external_id == "2")
+    exactly = list(connector.fetch_orders(Window(order.updated_at - timedelta(seconds=1), order.updated_at)))
+    assert [o.external_id for p in exactly for o in p.records] == ["2"]
+    after = list(connector.fetch_orders(Window(order.updated_at, order.updated_at + timedelta(seconds=1))))
+    assert "2" not in [o.external_id for p in after for o in p.records]
+    connector.close()
+
+
+def test_an_order_leaving_the_window_while_paged_shrinks_the_reported_total(served):
+    sandbox, base_url = served
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 3})
+    window = Window(None, datetime.now(UTC) - timedelta(seconds=1))
+    pages = connector.fetch_orders(window)
+    first = next(pages)
+    sandbox.control_orders({"update": [{"id": int(first.records[0].external_id)}]})  # date_upd = now
+    rest = list(pages)
+    assert first.window_total == 7 and rest[0].window_total == 6
+    seen = [o.external_id for p in [first, *rest] for o in p.records]
+    assert len(seen) == len(set(seen)) == 7  # no order read twice, none skipped
+    connector.close()
+
+
+def test_a_malformed_row_is_quarantined_and_the_rest_stored(served):
+    sandbox, base_url = served
+    rows = sandbox.store.order_rows(4)
+    sandbox.control_orders({"raw_rows": {"4": [dict(rows[0], product_quantity="zwei")]}})
     connector = PrestashopConnector(sandbox.settings_for(base_url))
     pages = list(connector.fetch_orders(everything()))
     quarantined = [q for page in pages for q in page.quarantined]
-    assert len(quarantined) == 1 and quarantined[0].reason and quarantined[0].hint
-    assert sum(len(page.records) for page in pages) == 45
+    assert [q.external_id for q in quarantined] == ["4"] and "product_quantity" in quarantined[0].reason
+    assert sum(len(page.records) for page in pages) == 6
     connector.close()
+
+
+def test_status_is_a_new_order_history_and_not_written_twice(served):
+    sandbox, base_url = served
+    connector = PrestashopConnector(sandbox.settings_for(base_url))
+    first = connector.push_state(OrderRef("5"), OrderState.SHIPPED)
+    again = connector.push_state(OrderRef("5"), OrderState.SHIPPED)
+    assert first.ok and not first.already_done and again.already_done
+    assert sandbox.store.tables["orders"][5]["current_state"] == "4"
+    assert len(sandbox.ledger.entries("order_history.create")) == 1
+    connector.close()
+
+
+def test_tracking_is_put_on_the_order_carrier_once(served):
+    sandbox, base_url = served
+    connector = PrestashopConnector(sandbox.settings_for(base_url))
+    shipment = Shipment(carrier="DHL", tracking_number="00340434161094042557")
+    assert not connector.push_tracking(OrderRef("3"), shipment).already_done
+    assert connector.push_tracking(OrderRef("3"), shipment).already_done
+    carriers = [c for c in sandbox.store.tables["order_carriers"].values() if c["id_order"] == "3"]
+    assert carriers[0]["tracking_number"] == "00340434161094042557"
+    assert len(sandbox.ledger.entries("order_carrier.update")) == 1
+    connector.close()
+
+
+def test_a_message_opens_the_order_thread_once_and_is_not_repeated(served):
+    sandbox, base_url = served
+    connector = PrestashopConnector(sandbox.settings_for(base_url))
+    assert not connector.send_message(OrderRef("6"), "Versand", "Ihr Paket ist unterwegs").already_done
+    assert connector.send_message(OrderRef("6"), "Versand", "Ihr Paket ist unterwegs").already_done
+    assert len(sandbox.ledger.entries("customer_thread.create")) == 1
+    assert len(sandbox.ledger.entries("customer_message.create")) == 1
+    connector.close()
+
+
+def test_the_sandbox_refuses_json_bodies_and_unknown_fields_as_prestashop_does(served):
+    sandbox, base_url = served
+    auth = (sandbox.key, "")
+    as_json = httpx.post(f"{base_url}/api/order_histories?output_format=JSON", auth=auth,
+                         json={"order_history": {"id_order": 1, "id_order_state": 4}})
+    assert as_json.status_code == 400 and as_json.json()["errors"][0]["code"] == 127
+    unknown = httpx.post(f"{base_url}/api/order_histories", auth=auth,
+                         content=b"<prestashop><order_history><id_order>1</id_order><state>4</state>"
+                                 b"</order_history></prestashop>")
+    assert unknown.status_code == 400 and b"<errors>" in unknown.content

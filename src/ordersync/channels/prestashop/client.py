@@ -1,60 +1,133 @@
-"""The PrestaShop API calls ordersync makes, over the SDK's ChannelHTTP.
+"""The PrestaShop webservice calls ordersync makes, over the SDK's ChannelHTTP.
 
-ChannelHTTP brings the URL guard (every address a seller enters is checked, redirects included), timeouts,
-the retry table and ``Retry-After``; the SDK's paginator brings the loop guard. Only reads are made here, so
-every call is safe to repeat. The rate budget (10 calls, 5 per second) is an assumption until the vendor's
-documented limit replaces it.
+Facts [docs: PrestaShop 8 devdocs "Webservice", VENDOR-FACTS §2.9]: the webservice key is the HTTP Basic user
+with an empty password; ``output_format=JSON`` asks for JSON answers (reads); writes take XML only
+(``<prestashop><order_history>…``; PrestaShop parses no JSON bodies, issue #11099), built here with lxml
+(``sdk.xml.build``). Lists: ``display=full|[f1,f2]``, ``filter[f]=[a|b]`` (any of) and ``[a,b]`` (interval),
+``date=1`` to filter by a date, ``sort=[id_ASC]``, ``limit=offset,count``. An empty listing is ``[]`` rather
+than ``{"orders": []}`` (issues #10172, #22760), which ``rows`` accepts. No rate limit is documented; the
+budget (burst 20, 10 calls/s) spares small hosting plans and is an assumption.
+
+Order paging is by offset over the window sorted by id. The window only shrinks while it is paged (an order
+changed now leaves it; none can enter, ``until`` lies in the past), which moves later records forward by one
+place each. Every page after the first therefore starts one record early, at the previous page's last id: if
+another record stands there, the window shrank before this page; the window is counted again (ids only) and
+the smaller total tells the engine to read the window again (the window-shift rule).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ordersync.channels.sdk.errors import TransientError
-from ordersync.channels.sdk.http import ChannelHTTP
-from ordersync.channels.sdk.paging import PageNumberPaginator, paginate
-from ordersync.channels.sdk.ratelimit import RateBudget, budget_for
-from ordersync.channels.sdk.records import Window
-from ordersync.channels.sdk.retry import RetryPolicy
+import httpx
+
+from ..sdk import xml
+from ..sdk.errors import NotFoundError, TransientError
+from ..sdk.http import ChannelHTTP
+from ..sdk.ratelimit import RateBudget, budget_for
+from ..sdk.retry import Action, ErrorRule, RetryPolicy
+
+API = "/api"
+JSON = {"output_format": "JSON"}
+#: a 5xx after a POST may come after PrestaShop saved it: the connector checks before it writes again
+CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
+                 for code in (500, 502, 503, 504)}
+SINGULAR = {"orders": "order", "order_carriers": "order_carrier", "order_histories": "order_history",
+            "customer_threads": "customer_thread", "customer_messages": "customer_message",
+            "stock_availables": "stock_available"}
 
 
-def stamp(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def pid(value: str | int) -> str:
+    """A PrestaShop id for a path or filter; anything else cannot exist in the shop."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise NotFoundError(f"{value!r} is not a PrestaShop id")
+    return text
+
+
+def any_of(values: Any) -> str:
+    return "[" + "|".join(sorted({pid(v) for v in values}, key=int)) + "]"
 
 
 class PrestashopClient:
-    def __init__(self, base_url: str, api_token: str, *, timeout: float = 30, connection_key: str = "",
-                 verify_tls: bool = True, ca_pem: str = "") -> None:
-        budget = budget_for(f"prestashop:{connection_key or base_url}", lambda: RateBudget(10, 5))
-        self.http = ChannelHTTP(base_url.rstrip("/"), timeout=timeout, budget=budget, verify=verify_tls,
-                                ca_pem=ca_pem, headers={"Authorization": f"Bearer {api_token}"})
+    def __init__(self, base_url: str, key: str, *, timeout: float = 30, connection_key: str = "",
+                 verify_tls: bool = True, ca_pem: str = "", retry: RetryPolicy | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        budget = budget_for(f"prestashop:{connection_key or self.base_url}", lambda: RateBudget(20, 10))
+        self.http = ChannelHTTP(self.base_url, auth=httpx.BasicAuth(key, ""), timeout=timeout, budget=budget,
+                                verify=verify_tls, ca_pem=ca_pem, retry=retry)
 
     def close(self) -> None:
         self.http.close()
 
-    def shop(self, *, retry: RetryPolicy | None = None) -> dict[str, Any]:
-        body = self.http.request("GET", "/api/v1/shop", expect_json=True, retry=retry).json()
-        if not isinstance(body, dict):
-            raise TransientError(f"GET /api/v1/shop: expected an object, got {type(body).__name__}")
-        return body
+    # reads -----------------------------------------------------------------------------------
+    def rows(self, resource: str, params: Mapping[str, Any], *, retry: RetryPolicy | None = None) -> list[dict]:
+        response = self.http.request("GET", f"{API}/{resource}", params={**JSON, **params}, expect_json=True,
+                                     retry=retry)
+        body = response.json()
+        if body == [] or body == {}:
+            return []
+        if not isinstance(body, dict) or not isinstance(body.get(resource), list):
+            raise TransientError(f"GET /api/{resource}: expected {{\"{resource}\": [...]}}, got {str(body)[:120]}")
+        return [r for r in body[resource] if isinstance(r, dict)] if resource != "orders" else body[resource]
 
-    def orders(self, window: Window, page_size: int) -> Iterator[tuple[list[Any], int | None]]:
-        """Each page's records with the window's total as counted with that page."""
-        params: dict[str, Any] = {"updated_max": stamp(window.until), "per_page": page_size}
-        if window.since is not None:
-            params["updated_min"] = stamp(window.since)
-        paginator = PageNumberPaginator(total_pages_header="X-Total-Pages", page_size=page_size)
-        for response in paginate(self.http, "/api/v1/orders", paginator, params=params):
-            try:
-                records = response.json()
-            except ValueError:
-                records = None
-            if not isinstance(records, list):
-                raise TransientError(f"GET /api/v1/orders: expected a list, got {type(records).__name__}")
-            total = response.headers.get("X-Total-Count", "")
-            yield records, int(total) if total.isdigit() else None
+    def one(self, resource: str, ident: str) -> dict[str, Any]:
+        body = self.http.request("GET", f"{API}/{resource}/{pid(ident)}", params=JSON, expect_json=True).json()
+        record = body.get(SINGULAR.get(resource, resource[:-1])) if isinstance(body, dict) else None
+        if not isinstance(record, dict):
+            raise TransientError(f"GET /api/{resource}/{ident}: no {resource[:-1]} object in the answer")
+        return record
 
-    def order(self, external_id: str) -> Any:
-        return self.http.request("GET", f"/api/v1/orders/{external_id}", expect_json=True).json()
+    def by_ids(self, resource: str, ids: set[str], fields: str = "full") -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        found = {}
+        ordered = sorted(ids, key=int)
+        for start in range(0, len(ordered), 100):  # keeps the URL short
+            chunk = ordered[start:start + 100]
+            for row in self.rows(resource, {"display": fields, "filter[id]": any_of(chunk)}):
+                found[str(row.get("id"))] = row
+        return found
+
+    def window_ids(self, window_filter: Mapping[str, str]) -> int:
+        return len(self.rows("orders", {**window_filter, "display": "[id]"}))
+
+    def order_pages(self, window_filter: Mapping[str, str], size: int) -> Iterator[tuple[list[Any], int]]:
+        """Pages of full orders in the window, each with the window's total as counted for it."""
+        total = self.window_ids(window_filter)
+        offset, last_id = 0, None
+        while True:
+            start, count = (offset, size) if last_id is None else (offset - 1, size + 1)
+            rows = self.rows("orders", {**window_filter, "display": "full", "sort": "[id_ASC]",
+                                        "limit": f"{start},{count}"})
+            if last_id is not None:
+                head = _id(rows[0]) if rows else None
+                if head == last_id:
+                    rows = rows[1:]
+                else:  # the window shrank before this page: count it again, keep only unseen orders
+                    total = self.window_ids(window_filter)
+                    rows = [r for r in rows if (_id(r) or 0) > last_id]
+            if rows:
+                yield rows, total
+            if len(rows) < size:
+                return
+            offset += size
+            last_id = _id(rows[-1]) or last_id
+
+    # writes ----------------------------------------------------------------------------------
+    def write(self, method: str, resource: str, fields: Mapping[str, Any], ident: str | None = None) -> dict:
+        body = xml.serialize(xml.build("prestashop", {SINGULAR[resource]: dict(fields)}))
+        path = f"{API}/{resource}" + (f"/{pid(ident)}" if ident is not None else "")
+        checked = method == "POST"
+        response = self.http.request(method, path, params=JSON, content=body, expect_json=True,
+                                     headers={"Content-Type": "text/xml; charset=utf-8"},
+                                     idempotent=False if checked else None,
+                                     error_mapping=CHECKED_WRITE if checked else None)
+        data = response.json()
+        return data.get(SINGULAR[resource], {}) if isinstance(data, dict) else {}
+
+
+def _id(row: Any) -> int | None:
+    value = row.get("id") if isinstance(row, dict) else None
+    return int(value) if str(value).isdigit() else None

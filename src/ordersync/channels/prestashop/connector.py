@@ -1,49 +1,45 @@
-"""PrestaShop: orders in by polling its REST API.
+"""PrestaShop: orders in by polling the webservice; status, tracking and messages out.
 
-The skeleton's API shape (``GET /api/v1/orders`` filtered by ``updated_min``/``updated_max``, sorted by id,
-``?page=N&per_page=M`` with an ``X-Total-Count`` and ``X-Total-Pages`` header; ``GET /api/v1/shop`` for the
-connection test; a bearer token) is an example: replace it by what the vendor documents, field by field, and
-say in this docstring where each fact comes from. Declare a capability only when it is implemented here
-and its conformance tests pass (tests/conformance/).
+Import: ``GET /api/orders?display=full&date=1&filter[date_upd]=[from,to]&sort=[id_ASC]&limit=offset,count``
+[docs]. The interval includes both ends and the dates have whole seconds in the shop's time zone, so the
+window (since, until] becomes [since + 1 s, until] cut to the second, written in the shop's zone (the
+engine's safety lag keeps ``until`` in the past). Paging and the window-shift rule: see ``client``. For each
+page the addresses, customers (and once the currencies, countries and order states) are read with one
+``filter[id]=[a|b|…]`` call per resource.
+
+Pushes check the shop first, so a retried push never doubles: a status is a new order_history (the order's
+``current_state`` is compared first) [docs]; tracking is the ``tracking_number`` of the order's first
+order_carrier, written by a PUT of the whole order_carrier (PUT replaces) [docs]; a message is a
+customer_message in the order's customer_thread, made if missing [docs]. [unverified]: whether setting the
+tracking number through the webservice mails the buyer (the back office's button does); a customer_message
+made through the webservice is shown in the order's messages but PrestaShop does not e-mail it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import secrets
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ordersync.channels.sdk.capabilities import Capability, Mode, declare
-from ordersync.channels.sdk.connector import Connector, ConnectorContext
-from ordersync.channels.sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
-from ordersync.channels.sdk.records import ConnectionTestResult, OrderPage, OrderRef, Page, Window
-from ordersync.channels.sdk.guide import GuideStep
-from ordersync.channels.sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsError, SettingsSchema
+from ...domain import OrderState, Shipment
+from ..sdk.capabilities import Capability, Mode, declare
+from ..sdk.connector import Connector, ConnectorContext
+from ..sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
+from ..sdk.idempotency import checked_write
+from ..sdk.records import ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, Window
+from ..sdk.settings import SettingsError
+from .client import PrestashopClient, pid
+from .mapping import Lookups, ids_of, orders_from_prestashop
+from .mapping import text as value_of
+from .setup import GUIDE, SETTINGS
+from .states import StateMap
 
-from .client import PrestashopClient
-from .mapping import orders_from_prestashop
-
-SETTINGS = SettingsSchema((
-    SettingField("base_url", "Shop address", "url", help="The address of the shop, e.g. https://shop.example.com."),
-    SettingField("api_token", "API token", secret=True, help="A read-only API token created in the shop's admin."),
-    SettingField("page_size", "Orders per request", "int", required=False, default=50),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
-
-GUIDE = (
-    GuideStep("Create an API token",
-              "In the PrestaShop admin, create an API token that may read orders, and copy it.",
-              "API-Token anlegen",
-              "Lege in der Verwaltung von PrestaShop ein API-Token an, das Bestellungen lesen darf, und kopiere es.",
-              settings=("api_token",)),
-    GuideStep("Enter the shop address",
-              "Enter the address of the shop and the token, then test the connection.",
-              "Shop-Adresse eintragen",
-              "Trage die Adresse des Shops und das Token ein und teste dann die Verbindung.",
-              settings=("base_url",)),
-)
+CHECK_ATTEMPTS = 3
+EPOCH = datetime(1971, 1, 1, tzinfo=UTC)
 
 
 class PrestashopConnector(Connector):
@@ -51,7 +47,10 @@ class PrestashopConnector(Connector):
     display_name = "PrestaShop"
     group = "shop"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL, note="REST order list by modification time"),
+        declare(Capability.IMPORT_ORDERS, Mode.POLL, note="webservice order list by date_upd"),
+        declare(Capability.CHANGE_STATUS, Mode.API, note="as a new order history entry"),
+        declare(Capability.TRANSMIT_TRACKING, Mode.API, note="tracking number of the order carrier"),
+        declare(Capability.SEND_MESSAGES, Mode.API, note="as a message in the order's customer thread"),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -59,18 +58,26 @@ class PrestashopConnector(Connector):
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)
-        self.config = SETTINGS.parse(self.settings)
-        if not 1 <= self.config["page_size"] <= 250:
-            raise SettingsError(f"setting 'page_size': {self.config['page_size']} is not between 1 and 250")
+        self.config = cfg = SETTINGS.parse(self.settings)
+        if not 1 <= cfg["page_size"] <= 500:
+            raise SettingsError(f"setting 'page_size': {cfg['page_size']} is not between 1 and 500")
+        try:
+            self.zone: tzinfo = ZoneInfo(cfg["timezone"].strip() or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"setting 'timezone': {cfg['timezone']!r} is not a time zone such as "
+                                "Europe/Berlin") from None
+        self.states = StateMap(cfg["status_map_import"], cfg["status_map_export"])
         self._client: PrestashopClient | None = None
+        self._fixed: dict[str, dict[str, Any]] | None = None
+        self._sleep: Callable[[float], None] = time.sleep
 
     @property
     def client(self) -> PrestashopClient:
         if self._client is None:
             cfg = self.config
-            self._client = PrestashopClient(cfg["base_url"], cfg["api_token"], timeout=cfg["timeout"],
-                                      connection_key=str(self.context.connection_id or ""),
-                                      verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = PrestashopClient(cfg["base_url"], cfg["api_key"], timeout=cfg["timeout"],
+                                            connection_key=str(self.context.connection_id or ""),
+                                            verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
         return self._client
 
     def close(self) -> None:
@@ -78,27 +85,138 @@ class PrestashopConnector(Connector):
             self._client.close()
 
     def test_connection(self) -> ConnectionTestResult:
-        http = self.client.http
-        quick = dataclasses.replace(http.retry, max_attempts=2)  # a person is waiting
+        quick = dataclasses.replace(self.client.http.retry, max_attempts=2)  # a person is waiting
+        url = self.config["base_url"]
         try:
-            shop = self.client.shop(retry=quick)
+            self.client.rows("orders", {"display": "[id]", "limit": "1"}, retry=quick)
         except AuthError as exc:
-            return ConnectionTestResult(False, f"PrestaShop did not accept the API token: {exc}")
+            return ConnectionTestResult(False, f"PrestaShop did not accept the webservice key ({exc}). Check the "
+                                        "key, that it is active and may view orders (Advanced Parameters > "
+                                        "Webservice).")
+        except NotFoundError:
+            return ConnectionTestResult(False, f"No PrestaShop webservice at {url}/api. Check the address and "
+                                        "that the webservice is enabled.")
         except TransientError as exc:
-            return ConnectionTestResult(False, f"{self.config['base_url']} could not be reached ({exc}). "
-                                        "Check the address.")
+            return ConnectionTestResult(False, f"{url} could not be reached or did not answer as the PrestaShop "
+                                        f"webservice ({exc}). Check the address.")
         except PermanentError as exc:
             return ConnectionTestResult(False, f"PrestaShop refused the request: {exc}")
-        return ConnectionTestResult(True, f"Connected to {shop.get('name') or self.config['base_url']}.",
-                                    {"base_url": self.config["base_url"]})
+        return ConnectionTestResult(True, "Connected to the PrestaShop webservice.", {"base_url": url})
+
+    # import --------------------------------------------------------------------------------------
+    def _shop_time(self, moment: datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    def window_filter(self, window: Window) -> dict[str, str]:
+        low = (window.since or EPOCH).replace(microsecond=0) + timedelta(seconds=1)
+        return {"date": "1", "filter[date_upd]": f"[{self._shop_time(low)},{self._shop_time(window.until)}]"}
+
+    def _fixed_lookups(self) -> dict[str, dict[str, Any]]:
+        """Currencies, countries and order states change rarely: read once per connector."""
+        if self._fixed is None:
+            c = self.client
+            self._fixed = {
+                "currencies": {str(r["id"]): value_of(r, "iso_code")
+                               for r in c.rows("currencies", {"display": "[id,iso_code]"})},
+                "countries": {str(r["id"]): value_of(r, "iso_code")
+                              for r in c.rows("countries", {"display": "[id,iso_code]"})},
+                "order_states": {str(r["id"]): r for r in c.rows("order_states", {"display": "full"})}}
+        return self._fixed
+
+    def lookups(self, records: list[Any]) -> Lookups:
+        fixed = self._fixed_lookups()
+        addresses = ids_of(records, "id_address_delivery") | ids_of(records, "id_address_invoice")
+        return Lookups(self.zone, self.states, fixed["order_states"], fixed["currencies"], fixed["countries"],
+                       self.client.by_ids("addresses", addresses),
+                       self.client.by_ids("customers", ids_of(records, "id_customer"),
+                                          "[id,email,firstname,lastname]"))
 
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
-        for number, (records, total) in enumerate(self.client.orders(window, self.config["page_size"]), 1):
-            orders, quarantined = orders_from_prestashop(records)
+        pages = self.client.order_pages(self.window_filter(window), self.config["page_size"])
+        for number, (records, total) in enumerate(pages, 1):
+            orders, quarantined = orders_from_prestashop(records, self.lookups(records))
             yield Page(orders, quarantined, number, None, total)
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
-        if not ref.external_id.strip().isdigit():
-            raise NotFoundError(f"{ref.external_id!r} is not a PrestaShop order id")
-        orders, quarantined = orders_from_prestashop([self.client.order(ref.external_id.strip())])
+        raw = self.client.one("orders", ref.external_id)
+        orders, quarantined = orders_from_prestashop([raw], self.lookups([raw]))
         return Page(orders, quarantined, 1, 1, 1)
+
+    # push ----------------------------------------------------------------------------------------
+    def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
+        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
+                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
+
+    def channel_status_for(self, state: OrderState) -> str | None:
+        return self.states.state_id_for(state)
+
+    def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
+        state_id = self.states.state_id_for(state)
+        if state_id is None:
+            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to PrestaShop "
+                                              "(status_map_export); nothing sent")
+        order_id = pid(ref.external_id)
+        already = self._checked(
+            lambda: value_of(self.client.one("orders", order_id), "current_state") == state_id,
+            lambda: self.client.write("POST", "order_histories", {"id_order": order_id,
+                                                                  "id_order_state": state_id}))
+        return PushResult(ok=True, already_done=already, remote_id=order_id, detail=f"order state {state_id}")
+
+    def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
+        order_id, number = pid(ref.external_id), shipment.tracking_number.strip()
+        if not number:
+            return PushResult(ok=False, detail="no tracking number to transmit")
+        carriers = self.client.rows("order_carriers", {"display": "full", "filter[id_order]": f"[{order_id}]",
+                                                       "sort": "[id_ASC]"})
+        if not carriers:
+            return PushResult(ok=False, remote_id=order_id,
+                              detail="the order has no carrier in PrestaShop (virtual products only?)")
+        carrier_id = str(carriers[0]["id"])
+
+        def current() -> dict[str, Any]:
+            return self.client.one("order_carriers", carrier_id)
+
+        seen: dict[str, Any] = {}
+
+        def done() -> bool:
+            seen["record"] = current()
+            return value_of(seen["record"], "tracking_number") == number
+
+        def write() -> None:
+            fields = {k: v for k, v in seen["record"].items() if not isinstance(v, (dict, list))}
+            self.client.write("PUT", "order_carriers", {**fields, "tracking_number": number}, carrier_id)
+
+        already = self._checked(done, write)
+        return PushResult(ok=True, already_done=already, remote_id=carrier_id, detail=f"tracking {number}")
+
+    def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:
+        order_id = pid(ref.external_id)
+        message = f"{subject}\n\n{text}" if subject.strip() else text
+        thread = self._thread(order_id)
+        thread_id = str(thread["id"])
+
+        def done() -> bool:
+            return any(value_of(m, "message") == message.strip() for m in self.client.rows(
+                "customer_messages", {"display": "full", "filter[id_customer_thread]": f"[{thread_id}]"}))
+
+        already = self._checked(done, lambda: self.client.write("POST", "customer_messages", {
+            "id_customer_thread": thread_id, "id_employee": "0", "message": message, "private": "0"}))
+        return PushResult(ok=True, already_done=already, remote_id=thread_id, detail="customer message")
+
+    def _thread(self, order_id: str) -> dict[str, Any]:
+        """The order's customer thread, made if it has none (PrestaShop keeps one per order and customer)."""
+        def existing() -> list[dict[str, Any]]:
+            return self.client.rows("customer_threads", {"display": "full", "filter[id_order]": f"[{order_id}]",
+                                                         "sort": "[id_ASC]"})
+        threads = existing()
+        if not threads:
+            order = self.client.one("orders", order_id)
+            customer = self.client.one("customers", value_of(order, "id_customer"))
+            self._checked(lambda: bool(existing()), lambda: self.client.write("POST", "customer_threads", {
+                "id_lang": value_of(order, "id_lang"), "id_shop": value_of(order, "id_shop"),
+                "id_customer": value_of(order, "id_customer"), "id_order": order_id, "id_contact": "0",
+                "email": value_of(customer, "email"), "token": secrets.token_hex(6), "status": "open"}))
+            threads = existing()
+            if not threads:
+                raise TransientError(f"PrestaShop shows no customer thread for order {order_id} after making one")
+        return threads[0]

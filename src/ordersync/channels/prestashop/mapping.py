@@ -1,116 +1,166 @@
-"""PrestaShop order JSON → domain Order. Pure functions: no I/O, easy to fuzz.
+"""PrestaShop order JSON (``GET /api/orders?display=full&output_format=JSON``) → domain Order. Pure functions.
 
-Money is Decimal (amounts arrive as strings or numbers and go through ``to_decimal``, never float), every
-timestamp is timezone-aware UTC, and a record that cannot be read raises ``RecordError`` with a hint so
-that it is quarantined with its reason while the rest of its page is stored (invariant 5). Test this
-module with records written from the vendor's documented examples, not with the sandbox's data.
+Facts [docs: PrestaShop 8 webservice, blank schema of ``orders``]: money fields are texts with six decimals
+(``total_paid_tax_incl`` is what the buyer pays, ``total_shipping_tax_incl`` the shipping); the lines are
+``associations.order_rows`` (``product_quantity``, ``unit_price_tax_incl``, ``product_reference`` = the SKU,
+``product_attribute_id`` = the combination, 0 for none); the order points at its addresses, customer and
+currency by id (``id_address_delivery``, ``id_address_invoice``, ``id_customer``, ``id_currency``), which the
+connector reads in one call per resource and page and hands in as ``Lookups``. ``current_state`` is an
+order_state id (see ``states``). Dates are naive 'YYYY-MM-DD HH:MM:SS' in the shop's time zone (PS_TIMEZONE;
+[docs/3p], not stated in the webservice docs), hence the zone setting. Address fields ``firstname``,
+``lastname``, ``address1``, ``address2``, ``postcode``, ``city``, ``phone``, ``phone_mobile``, ``id_country``
+and country ``iso_code`` come from the docs' examples (no blank file for them in the specs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from ordersync.channels.sdk.errors import RecordError
-from ordersync.channels.sdk.mapping import map_records, quarantine_record, read_record
-from ordersync.channels.sdk.records import Quarantined
-from ordersync.domain import Address, Buyer, Order, OrderItem, OrderState, to_decimal
-from ordersync.domain.money import check_currency
-from ordersync.domain.timeutil import parse_utc
+from ...domain import Address, Buyer, Order, OrderItem, to_decimal
+from ...domain.money import check_currency
+from ..sdk.errors import RecordError
+from ..sdk.mapping import map_records, quarantine_record, read_record
+from ..sdk.records import Quarantined
+from .states import StateMap
 
-STATES = {"open": OrderState.ORDERED, "paid": OrderState.PAID, "shipped": OrderState.SHIPPED,
-          "cancelled": OrderState.CANCELLED}
-ADDRESS_FIELDS = {"first_name": "first_name", "last_name": "last_name", "company": "company", "zip": "zip",
-                  "city": "city"}
+TOTAL, TOTAL_NET, SHIPPING = "total_paid_tax_incl", "total_paid_tax_excl", "total_shipping_tax_incl"
+ROWS = ("associations", "order_rows")
+HINT = "Unexpected data in the order; open it in the PrestaShop back office."
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str:
+@dataclass
+class Lookups:
+    """What the order's ids point at, read by the connector for a page of orders."""
+
+    zone: tzinfo
+    states: StateMap
+    order_states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    currencies: Mapping[str, str] = field(default_factory=dict)          # id -> ISO code
+    countries: Mapping[str, str] = field(default_factory=dict)           # id -> ISO code
+    addresses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    customers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def text(raw: Mapping[str, Any], key: str) -> str:
     value = raw.get(key)
     if value is None:
         return ""
+    if isinstance(value, list):  # a multilingual field: [{"id": "1", "value": "..."}]
+        value = next((v.get("value") for v in value if isinstance(v, dict)), "")
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise RecordError(f"{key} is {type(value).__name__}, not a text")
+        raise RecordError(f"{key} is {type(value).__name__}, not a text", hint=HINT)
     return str(value).strip()
 
 
-def _object(raw: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = raw.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise RecordError(f"{key} is {type(value).__name__}, not an object")
-    return value
-
-
-def _amount(raw: Mapping[str, Any], key: str, where: str = "") -> Decimal:
+def amount(raw: Mapping[str, Any], key: str, where: str = "") -> Decimal:
     try:
-        return to_decimal(raw.get(key), field=f"{where}{key}")
+        value = to_decimal(raw.get(key), field=f"{where}{key}")
     except ValueError as exc:
         raise RecordError(str(exc), hint="An amount is missing or not a number.") from None
+    cents = value.quantize(Decimal("0.01"))
+    return cents if cents == value else value.normalize()
 
 
-def _when(raw: Mapping[str, Any], key: str) -> datetime:
+def shop_time(raw: Mapping[str, Any], key: str, zone: tzinfo) -> datetime:
+    value = text(raw, key)
     try:
-        return parse_utc(_text(raw, key), where=key)
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="PrestaShop sent a date without a time zone or not a date.") from None
+        parsed = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        raise RecordError(f"{key} {value!r} is not a PrestaShop date (YYYY-MM-DD HH:MM:SS)", hint=HINT) from None
+    return parsed.replace(tzinfo=zone)
 
 
-def _address(raw: Mapping[str, Any]) -> Address:
-    fields = {dest: _text(raw, src) for src, dest in ADDRESS_FIELDS.items()}
+def ids_of(records: Iterable[Any], key: str) -> set[str]:
+    """The ids ``key`` points at in a page of raw orders (to read them in one call)."""
+    return {str(r.get(key)) for r in records if isinstance(r, dict) and str(r.get(key, "")).isdigit()
+            and str(r.get(key)) != "0"}
+
+
+def _address(raw: Mapping[str, Any], key: str, look: Lookups, email: str) -> Address:
+    ident = text(raw, key)
+    record = look.addresses.get(ident)
+    if record is None:
+        raise RecordError(f"{key} {ident!r}: no such address in the shop", hint=HINT)
+    country_id = text(record, "id_country")
+    country = look.countries.get(country_id)
+    if country is None:
+        raise RecordError(f"address {ident}: id_country {country_id!r} is unknown", hint=HINT)
+    phone = text(record, "phone") or text(record, "phone_mobile")
     try:
-        return Address.from_lines(_text(raw, "street"), country=_text(raw, "country") or None, **fields)
+        return Address.from_lines(text(record, "address1"), text(record, "address2"),
+                                  first_name=text(record, "firstname"), last_name=text(record, "lastname"),
+                                  company=text(record, "company"), zip=text(record, "postcode"),
+                                  city=text(record, "city"), country=country, phone=phone, email=email)
     except ValueError as exc:
-        raise RecordError(str(exc), hint="The address has an unknown country code.") from None
+        raise RecordError(f"address {ident}: {exc}", hint=HINT) from None
 
 
 def _line(raw: Any, index: int) -> OrderItem:
+    where = f"order row {index + 1}: "
     if not isinstance(raw, dict):
-        raise RecordError(f"line {index + 1} is {type(raw).__name__}, not an object")
-    where = f"line {index + 1}: "
-    quantity = _amount(raw, "quantity", where)
-    if quantity <= 0:
-        raise RecordError(f"{where}quantity {quantity} is not positive", hint="Check the order in PrestaShop.")
-    return OrderItem(external_id=_text(raw, "id") or str(index + 1), title=_text(raw, "title"), quantity=quantity,
-                     unit_price=_amount(raw, "unit_price", where), total_price=_amount(raw, "total", where),
-                     sku=_text(raw, "sku"))
+        raise RecordError(f"{where}is {type(raw).__name__}, not an object", hint=HINT)
+    quantity = amount(raw, "product_quantity", where)
+    if quantity <= 0 or quantity != quantity.to_integral_value():
+        raise RecordError(f"{where}product_quantity {quantity} is not a positive whole number", hint=HINT)
+    unit = amount(raw, "unit_price_tax_incl", where)
+    attribute = text(raw, "product_attribute_id")
+    return OrderItem(external_id=text(raw, "id") or str(index + 1), title=text(raw, "product_name"),
+                     quantity=quantity, unit_price=unit, total_price=unit * quantity,
+                     sku=text(raw, "product_reference"), ean=text(raw, "product_ean13"),
+                     product_external_id=text(raw, "product_id"),
+                     variant_external_id="" if attribute in ("", "0") else attribute)
 
 
-def order_from_prestashop(raw: Any) -> Order:
-    """One order as a domain Order; raises RecordError if it cannot be read."""
-    if not isinstance(raw, dict) or raw.get("id") in (None, ""):
-        raise RecordError("the record is not an order object with an id")
-    return read_record(lambda: _order(raw), hint="Unexpected data in the order; open it in PrestaShop.")
+def _rows(raw: Mapping[str, Any]) -> list[Any]:
+    associations = raw.get(ROWS[0])
+    if associations in (None, [], {}):
+        return []
+    if not isinstance(associations, dict):
+        raise RecordError(f"associations is {type(associations).__name__}, not an object", hint=HINT)
+    rows = associations.get(ROWS[1], [])
+    if not isinstance(rows, list):
+        raise RecordError(f"associations.order_rows is {type(rows).__name__}, not a list", hint=HINT)
+    return rows
 
 
-def _order(raw: dict[str, Any]) -> Order:
-    status = _text(raw, "status")
-    if status not in STATES:
-        raise RecordError(f"status {status!r} is not one of {', '.join(STATES)}")
+def _order(raw: dict[str, Any], look: Lookups) -> Order:
+    currency_id = text(raw, "id_currency")
+    if currency_id not in look.currencies:
+        raise RecordError(f"id_currency {currency_id!r} is not a currency of the shop", hint=HINT)
     try:
-        currency = check_currency(_text(raw, "currency").upper())
+        currency = check_currency(look.currencies[currency_id])
     except ValueError as exc:
-        raise RecordError(str(exc), hint="PrestaShop sent an unknown currency code.") from None
-    lines = raw.get("lines")
-    if not isinstance(lines, list):
-        raise RecordError(f"lines is {type(lines).__name__}, not a list")
-    customer = _object(raw, "customer")
-    invoice = _address(_object(raw, "billing_address"))
-    invoice.email = _text(customer, "email")
-    shipping = _object(raw, "shipping_address")
+        raise RecordError(str(exc), hint=HINT) from None
+    customer = look.customers.get(text(raw, "id_customer"), {})
+    email = text(customer, "email")
+    state_id = text(raw, "current_state")
+    state_record = look.order_states.get(state_id)
+    total, net = amount(raw, TOTAL), amount(raw, TOTAL_NET)
     return Order(
-        external_id=_text(raw, "id"), number=_text(raw, "number") or _text(raw, "id"), state=STATES[status],
-        currency=currency, created_at=_when(raw, "created_at"), updated_at=_when(raw, "updated_at"),
-        total=_amount(raw, "total"), items=[_line(line, i) for i, line in enumerate(lines)],
-        shipping_cost=_amount(raw, "shipping_total") if raw.get("shipping_total") is not None else Decimal(0),
-        buyer=Buyer(email=invoice.email, first_name=invoice.first_name, last_name=invoice.last_name),
-        invoice_address=invoice, shipping_address=_address(shipping) if shipping else invoice,
-        channel_status=status)
+        external_id=text(raw, "id"), number=text(raw, "reference") or text(raw, "id"),
+        state=look.states.hub_state(state_id, state_record), currency=currency,
+        created_at=shop_time(raw, "date_add", look.zone), updated_at=shop_time(raw, "date_upd", look.zone),
+        total=total, tax_total=total - net, shipping_cost=amount(raw, SHIPPING),
+        items=[_line(row, i) for i, row in enumerate(_rows(raw))],
+        buyer=Buyer(external_id=text(raw, "id_customer"), email=email, first_name=text(customer, "firstname"),
+                    last_name=text(customer, "lastname")),
+        invoice_address=_address(raw, "id_address_invoice", look, email),
+        shipping_address=_address(raw, "id_address_delivery", look, email),
+        payment_method=text(raw, "payment"),
+        channel_status=text(state_record, "name") if state_record else state_id)
 
 
-def orders_from_prestashop(records: Iterable[Any]) -> tuple[list[Order], list[Quarantined]]:
-    """Every record mapped or quarantined with its reason."""
-    return map_records(records, order_from_prestashop,
-                       lambda raw, exc: quarantine_record(raw, exc, label="PrestaShop order"))
+def order_from_prestashop(raw: Any, look: Lookups) -> Order:
+    if not isinstance(raw, dict) or raw.get("id") in (None, ""):
+        raise RecordError("the record is not an order object with an id", hint=HINT)
+    return read_record(lambda: _order(raw, look), hint=HINT)
+
+
+def orders_from_prestashop(records: Iterable[Any], look: Lookups) -> tuple[list[Order], list[Quarantined]]:
+    return map_records(records, lambda raw: order_from_prestashop(raw, look),
+                       lambda raw, exc: quarantine_record(raw, exc, label=f"PrestaShop order "
+                                                          f"{raw.get('id') if isinstance(raw, dict) else ''}"))

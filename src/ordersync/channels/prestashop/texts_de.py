@@ -3,11 +3,28 @@ the key, as in the web UI's catalog, which reads this file by its name."""
 
 DE: dict[str, str] = {
     "Shop address": "Shop-Adresse",
-    "The address of the shop, e.g. https://shop.example.com.": "Die Adresse des Shops, z. B. https://shop.example.com.",
-    "API token": "API-Token",
-    "A read-only API token created in the shop's admin.":
-        "Ein API-Token nur zum Lesen, angelegt in der Verwaltung des Shops.",
+    "The address of the shop, e.g. https://www.my-shop.de (without /api).":
+        "Die Adresse des Shops, z. B. https://www.mein-shop.de (ohne /api).",
+    "Webservice key": "Webservice-Schlüssel",
+    "The 32-character key from Advanced Parameters > Webservice.":
+        "Der 32-stellige Schlüssel aus Erweiterte Parameter > Webservice.",
+    "Shop time zone": "Zeitzone des Shops",
+    "The time zone set under International > Localization (PrestaShop stores order dates in it), e.g. "
+    "Europe/Berlin.":
+        "Die unter International > Lokalisierung eingestellte Zeitzone (PrestaShop speichert die Bestelldaten "
+        "darin), z. B. Europe/Berlin.",
+    "Status mapping (import)": "Statuszuordnung (Import)",
+    "PrestaShop order state id = ordersync state, e.g. '3=Packed,14=Shipped'. Overrides the defaults for the "
+    "states given.":
+        "ID des PrestaShop-Bestellstatus = ordersync-Status, z. B. '3=Packed,14=Shipped'. Ersetzt die "
+        "Voreinstellung für die genannten Status.",
+    "Status mapping (export)": "Statuszuordnung (Export)",
+    "ordersync state = PrestaShop order state id, e.g. 'Shipped=4,Closed=' (empty: never push).":
+        "ordersync-Status = ID des PrestaShop-Bestellstatus, z. B. 'Shipped=4,Closed=' (leer: nie übertragen).",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
-    "REST order list by modification time": "REST-Bestellliste nach Änderungszeit",
+    "webservice order list by date_upd": "Webservice-Bestellliste nach date_upd",
+    "as a new order history entry": "als neuer Eintrag im Bestellverlauf",
+    "tracking number of the order carrier": "Sendungsnummer beim Versanddienst der Bestellung",
+    "as a message in the order's customer thread": "als Nachricht im Kundenverlauf der Bestellung",
 }

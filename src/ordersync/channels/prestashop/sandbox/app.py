@@ -95,7 +95,6 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
     def reset_data(self) -> None:
         with self._lock:
             self.store = Store(self.seed, self.count)
-            self.page_cap: int | None = None
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
         return {"base_url": base_url, "api_key": self.key, "timezone": "Europe/Berlin"}
@@ -165,8 +164,6 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             query = dict(request.query_params)
             wanted = display(query, fields)
             hits = select(list(self.store.tables[resource].values()), query, fields)
-            if resource == "orders" and self.page_cap is not None:
-                hits = hits[:self.page_cap]
             rows = [self._shape(resource, r, wanted) for r in hits]
         if as_json:
             return _json_response({resource: rows} if rows else [])

@@ -30,12 +30,6 @@ class PrestashopConformance:
                 # PrestaShop documents no webservice rate limit (hosts may add one)
                 "rate_limit": None, "throttled": 0}
 
-    def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
-        if "page_size" in body:
-            cap = body["page_size"]
-            self.page_cap = None if cap is None else max(1, int(cap))
-        return {"page_size": self.page_cap}
-
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         result = self.control_orders({"create": int(body.get("count", 1)),
                                       "seconds_ago": float(body.get("seconds_ago", 30))})

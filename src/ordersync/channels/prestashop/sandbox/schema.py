@@ -3,7 +3,7 @@
 Written down from the webservice's blank schemas (``GET /api/<resource>?schema=blank``, PrestaShop 8.x docs);
 the contract test holds this subset to the vendor's blank files, so a name that PrestaShop does not have fails
 there. A write whose XML carries an element outside the resource's subset is refused as PrestaShop refuses an
-unknown field. ``addresses``, ``customers`` and ``currencies`` have no blank file in the specs; their names are
+unknown field. ``addresses``, ``customers``, ``currencies`` and ``countries`` have no blank file in the specs; their names are
 the ones PrestaShop's documentation shows in its examples.
 """
 
@@ -15,7 +15,7 @@ SINGULAR = {
     "order_histories": "order_history", "order_carriers": "order_carrier", "carriers": "carrier",
     "addresses": "address", "customers": "customer", "currencies": "currency", "products": "product",
     "combinations": "combination", "stock_availables": "stock_available",
-    "customer_threads": "customer_thread", "customer_messages": "customer_message",
+    "customer_threads": "customer_thread", "customer_messages": "customer_message", "countries": "country",
 }
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -43,6 +43,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
                   "address2", "postcode", "city", "phone", "phone_mobile", "date_add", "date_upd"),
     "customers": ("id", "lastname", "firstname", "email", "date_add", "date_upd"),
     "currencies": ("id", "name", "iso_code", "conversion_rate", "deleted", "active"),
+    "countries": ("id", "iso_code", "active", "name"),
     "products": ("id", "reference", "ean13", "price", "active", "date_add", "date_upd", "name"),
     "combinations": ("id", "id_product", "reference", "ean13", "price", "quantity"),
     "stock_availables": ("id", "id_product", "id_product_attribute", "id_shop", "id_shop_group", "quantity",
@@ -69,4 +70,4 @@ REQUIRED = {
 }
 
 #: the multilingual fields (answered as [{"id": language, "value": text}])
-LANGUAGE_FIELDS = {"order_states": ("name", "template"), "products": ("name",)}
+LANGUAGE_FIELDS = {"order_states": ("name", "template"), "products": ("name",), "countries": ("name",)}

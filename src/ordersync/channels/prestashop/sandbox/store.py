@@ -31,7 +31,6 @@ FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Sofia"]
 LAST = ["Müller", "Schmidt", "Weber", "Becker"]
 STREETS = ["Hauptstraße 12", "Am Markt 3a", "Lindenallee 44"]
 CITIES = [("10115", "Berlin", "1"), ("80331", "München", "1"), ("1010", "Wien", "2")]
-COUNTRY_IDS = {"1": "DE", "2": "AT"}  # ps_country ids of this shop (a real shop's table has ~240)
 # product id, reference, name, price (tax excl), combinations [(id, reference)]
 PRODUCTS = [(1, "BECHER-100", "Kaffeebecher", "10.84", []),
             (2, "KANNE-200", "Teekanne", "28.99", [(21, "KANNE-200-ROT"), (22, "KANNE-200-BLAU")]),
@@ -59,7 +58,7 @@ class Store:
         self.tables: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in (
             "orders", "order_details", "order_states", "order_histories", "order_carriers", "carriers",
             "addresses", "customers", "currencies", "products", "combinations", "stock_availables",
-            "customer_threads", "customer_messages")}
+            "customer_threads", "customer_messages", "countries")}
         self.raw_rows: dict[int, list[Any]] = {}  # rows a test stored as given (malformed ones too)
         for ident, name, paid, shipped, delivery, logable in ORDER_STATES:
             self.tables["order_states"][ident] = {
@@ -71,6 +70,8 @@ class Store:
                                         "deleted": "0", "active": "1"}
         self.tables["currencies"][2] = {"id": 2, "name": "Schweizer Franken", "iso_code": "CHF",
                                         "conversion_rate": "0.950000", "deleted": "0", "active": "1"}
+        for cid, iso, name in ((1, "DE", "Deutschland"), (2, "AT", "Österreich")):
+            self.tables["countries"][cid] = {"id": cid, "iso_code": iso, "active": "1", "name": name}
         self.tables["carriers"][2] = {"id": 2, "deleted": "0", "is_module": "0", "id_reference": "2",
                                       "name": "DHL Paket", "active": "1",
                                       "url": "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html"
