@@ -14,7 +14,7 @@ from ordersync.channels.prestashop.sandbox import create_sandbox
 from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
-from ordersync.domain import OrderState, Shipment
+from ordersync.domain import OrderState, Shipment, StockUpdate
 
 
 @pytest.fixture
@@ -138,3 +138,18 @@ def test_the_sandbox_refuses_json_bodies_and_unknown_fields_as_prestashop_does(s
                          content=b"<prestashop><order_history><id_order>1</id_order><state>4</state>"
                                  b"</order_history></prestashop>")
     assert unknown.status_code == 400 and b"<errors>" in unknown.content
+
+
+def test_articles_carry_combinations_and_stock_is_put_once(served):
+    sandbox, base_url = served
+    connector = PrestashopConnector(sandbox.settings_for(base_url))
+    articles = [a for p in connector.fetch_articles(everything()) for a in p.records]
+    kanne = next(a for a in articles if a.sku == "KANNE-200")
+    assert [v.sku for v in kanne.variants] == ["KANNE-200-ROT", "KANNE-200-BLAU"]
+    red = kanne.variants[0]
+    update = StockUpdate(product_external_id=kanne.external_id, variant_external_id=red.external_id, quantity=11)
+    assert connector.push_stock([update])[0].ok
+    assert connector.push_stock([update])[0].already_done
+    assert sandbox.store.stock_for_reference("KANNE-200-ROT")["quantity"] == "11"
+    assert len(sandbox.ledger.entries("stock_available.update")) == 1
+    connector.close()

@@ -1,4 +1,4 @@
-"""PrestaShop: orders in by polling the webservice; status, tracking and messages out.
+"""PrestaShop: orders and articles in by polling the webservice; status, tracking, messages and stock out.
 
 Import: ``GET /api/orders?display=full&date=1&filter[date_upd]=[from,to]&sort=[id_ASC]&limit=offset,count``
 [docs]. The interval includes both ends and the dates have whole seconds in the shop's time zone, so the
@@ -12,7 +12,8 @@ Pushes check the shop first, so a retried push never doubles: a status is a new 
 order_carrier, written by a PUT of the whole order_carrier (PUT replaces) [docs]; a message is a
 customer_message in the order's customer_thread, made if missing [docs]. [unverified]: whether setting the
 tracking number through the webservice mails the buyer (the back office's button does); a customer_message
-made through the webservice is shown in the order's messages but PrestaShop does not e-mail it.
+made through the webservice is shown in the order's messages but PrestaShop does not e-mail it. Stock: see
+``stock``.
 """
 
 from __future__ import annotations
@@ -25,18 +26,19 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ...domain import OrderState, Shipment
+from ...domain import OrderState, Shipment, StockUpdate
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
 from ..sdk.idempotency import checked_write
-from ..sdk.records import ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, Window
+from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, Window
 from ..sdk.settings import SettingsError
 from .client import PrestashopClient, pid
 from .mapping import Lookups, ids_of, orders_from_prestashop
 from .mapping import text as value_of
 from .setup import GUIDE, SETTINGS
 from .states import StateMap
+from .stock import article_pages, push_stock
 
 CHECK_ATTEMPTS = 3
 EPOCH = datetime(1971, 1, 1, tzinfo=UTC)
@@ -51,6 +53,8 @@ class PrestashopConnector(Connector):
         declare(Capability.CHANGE_STATUS, Mode.API, note="as a new order history entry"),
         declare(Capability.TRANSMIT_TRACKING, Mode.API, note="tracking number of the order carrier"),
         declare(Capability.SEND_MESSAGES, Mode.API, note="as a message in the order's customer thread"),
+        declare(Capability.IMPORT_ARTICLES, Mode.POLL),
+        declare(Capability.SET_STOCK, Mode.API, note="stock_availables per product and combination"),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -142,6 +146,9 @@ class PrestashopConnector(Connector):
         orders, quarantined = orders_from_prestashop([raw], self.lookups([raw]))
         return Page(orders, quarantined, 1, 1, 1)
 
+    def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
+        yield from article_pages(self.client, self.window_filter(window), self.config["page_size"])
+
     # push ----------------------------------------------------------------------------------------
     def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
         return checked_write(done, write, attempts=CHECK_ATTEMPTS,
@@ -220,3 +227,6 @@ class PrestashopConnector(Connector):
             if not threads:
                 raise TransientError(f"PrestaShop shows no customer thread for order {order_id} after making one")
         return threads[0]
+
+    def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
+        return push_stock(self.client, updates)  # type: ignore[return-value]  # failed calls: their ChannelError

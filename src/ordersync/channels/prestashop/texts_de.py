@@ -27,4 +27,5 @@ DE: dict[str, str] = {
     "as a new order history entry": "als neuer Eintrag im Bestellverlauf",
     "tracking number of the order carrier": "Sendungsnummer beim Versanddienst der Bestellung",
     "as a message in the order's customer thread": "als Nachricht im Kundenverlauf der Bestellung",
+    "stock_availables per product and combination": "stock_availables je Produkt und Kombination",
 }
