@@ -102,8 +102,13 @@ def test_status_is_a_new_order_history_and_not_written_twice(served):
     again = connector.push_state(OrderRef("5"), OrderState.SHIPPED)
     assert first.ok and not first.already_done and again.already_done
     assert sandbox.store.tables["orders"][5]["current_state"] == "4"
-    assert len(sandbox.ledger.entries("order_history.create")) == 1
+    [entry] = sandbox.ledger.entries("order_history.create")
+    assert entry["changes"]["sendemail"] is True  # the buyer gets the state's e-mail, as from the back office
     connector.close()
+    quiet = PrestashopConnector({**sandbox.settings_for(base_url), "notify_customer": False})
+    quiet.push_state(OrderRef("5"), OrderState.CANCELLED)
+    assert sandbox.ledger.entries("order_history.create")[-1]["changes"]["sendemail"] is False
+    quiet.close()
 
 
 def test_tracking_is_put_on_the_order_carrier_once(served):

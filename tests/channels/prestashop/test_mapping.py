@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from ordersync.channels.prestashop.connector import PrestashopConnector
 from ordersync.channels.prestashop.mapping import Lookups, orders_from_prestashop
 from ordersync.channels.prestashop.states import StateMap
+from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.settings import SettingsError
 from ordersync.domain import OrderState
 
@@ -74,3 +76,18 @@ def test_a_broken_order_is_quarantined_with_what_and_where(change, where):
 def test_an_order_without_rows_has_no_items():
     raw = {k: v for k, v in ORDER.items() if k != "associations"}
     assert one(raw)[0][0].items == []
+
+
+def test_the_window_is_written_in_shop_dates_and_widened_where_summer_time_ends():
+    connector = PrestashopConnector({"base_url": "https://shop.example", "api_key": "K" * 32})
+    plain = connector.window_filter(Window(datetime(2024, 7, 1, 10, 0, 0, 500000, tzinfo=UTC),
+                                           datetime(2024, 7, 1, 11, 0, 0, 900000, tzinfo=UTC)))
+    assert plain == {"date": "1", "filter[date_upd]": "[2024-07-01 12:00:01,2024-07-01 13:00:00]"}
+    # 27 Oct 2024 03:00 CEST became 02:00 CET: local dates 02:00-02:59 exist twice
+    autumn = connector.window_filter(Window(datetime(2024, 10, 27, 0, 30, tzinfo=UTC),
+                                            datetime(2024, 10, 27, 1, 30, tzinfo=UTC)))
+    assert autumn["filter[date_upd]"] == "[2024-10-27 01:30:01,2024-10-27 03:30:00]"
+    spring = connector.window_filter(Window(datetime(2024, 3, 31, 0, 30, tzinfo=UTC),
+                                            datetime(2024, 3, 31, 1, 30, tzinfo=UTC)))
+    assert spring["filter[date_upd]"] == "[2024-03-31 01:30:01,2024-03-31 03:30:00]"
+    connector.close()

@@ -116,11 +116,12 @@ class PrestashopClient:
             last_id = _id(rows[-1]) or last_id
 
     # writes ----------------------------------------------------------------------------------
-    def write(self, method: str, resource: str, fields: Mapping[str, Any], ident: str | None = None) -> dict:
+    def write(self, method: str, resource: str, fields: Mapping[str, Any], ident: str | None = None, *,
+              params: Mapping[str, str] | None = None) -> dict:
         body = xml.serialize(xml.build("prestashop", {SINGULAR[resource]: dict(fields)}))
         path = f"{API}/{resource}" + (f"/{pid(ident)}" if ident is not None else "")
         checked = method == "POST"
-        response = self.http.request(method, path, params=JSON, content=body, expect_json=True,
+        response = self.http.request(method, path, params={**JSON, **(params or {})}, content=body, expect_json=True,
                                      headers={"Content-Type": "text/xml; charset=utf-8"},
                                      idempotent=False if checked else None,
                                      error_mapping=CHECKED_WRITE if checked else None)

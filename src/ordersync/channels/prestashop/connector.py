@@ -8,7 +8,8 @@ page the addresses, customers (and once the currencies, countries and order stat
 ``filter[id]=[a|b|…]`` call per resource.
 
 Pushes check the shop first, so a retried push never doubles: a status is a new order_history (the order's
-``current_state`` is compared first) [docs]; tracking is the ``tracking_number`` of the order's first
+``current_state`` is compared first) [docs], with ``?sendemail=1`` when the buyer is to get the state's e-mail
+(PrestaShop PR #376, issue #25639); tracking is the ``tracking_number`` of the order's first
 order_carrier, written by a PUT of the whole order_carrier (PUT replaces) [docs]; a message is a
 customer_message in the order's customer_thread, made if missing [docs]. [unverified]: whether setting the
 tracking number through the webservice mails the buyer (the back office's button does); a customer_message
@@ -108,12 +109,21 @@ class PrestashopConnector(Connector):
         return ConnectionTestResult(True, "Connected to the PrestaShop webservice.", {"base_url": url})
 
     # import --------------------------------------------------------------------------------------
-    def _shop_time(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
-
     def window_filter(self, window: Window) -> dict[str, str]:
+        """The window as a date_upd interval in the shop's local dates. Where the window spans the end of
+        summer time, local dates repeat an hour, so the interval is written with both offsets and the widest
+        bounds taken: a few orders are read twice (harmless), none is left out."""
         low = (window.since or EPOCH).replace(microsecond=0) + timedelta(seconds=1)
-        return {"date": "1", "filter[date_upd]": f"[{self._shop_time(low)},{self._shop_time(window.until)}]"}
+        high = window.until.replace(microsecond=0)
+        offsets = {low.astimezone(self.zone).utcoffset(), high.astimezone(self.zone).utcoffset()}
+
+        def local(moment: datetime, offset: timedelta | None) -> str:
+            return (moment.astimezone(UTC).replace(tzinfo=None) + (offset or timedelta(0))).strftime(
+                "%Y-%m-%d %H:%M:%S")
+
+        start = min(local(low, o) for o in offsets)
+        end = max(local(high, o) for o in offsets)
+        return {"date": "1", "filter[date_upd]": f"[{start},{end}]"}
 
     def _fixed_lookups(self) -> dict[str, dict[str, Any]]:
         """Currencies, countries and order states change rarely: read once per connector."""
@@ -165,8 +175,8 @@ class PrestashopConnector(Connector):
         order_id = pid(ref.external_id)
         already = self._checked(
             lambda: value_of(self.client.one("orders", order_id), "current_state") == state_id,
-            lambda: self.client.write("POST", "order_histories", {"id_order": order_id,
-                                                                  "id_order_state": state_id}))
+            lambda: self.client.write("POST", "order_histories", {"id_order": order_id, "id_order_state": state_id},
+                                      params={"sendemail": "1"} if self.config["notify_customer"] else None))
         return PushResult(ok=True, already_done=already, remote_id=order_id, detail=f"order state {state_id}")
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:

@@ -21,6 +21,9 @@ DE: dict[str, str] = {
     "Status mapping (export)": "Statuszuordnung (Export)",
     "ordersync state = PrestaShop order state id, e.g. 'Shipped=4,Closed=' (empty: never push).":
         "ordersync-Status = ID des PrestaShop-Bestellstatus, z. B. 'Shipped=4,Closed=' (leer: nie übertragen).",
+    "E-mail the buyer on status changes": "Käufer bei Statusänderungen per E-Mail benachrichtigen",
+    "PrestaShop then sends the e-mail of the new order state (if the state has one), as the back office does.":
+        "PrestaShop verschickt dann die E-Mail des neuen Bestellstatus (falls er eine hat), wie im Backoffice.",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
     "webservice order list by date_upd": "Webservice-Bestellliste nach date_upd",

@@ -13,7 +13,8 @@ other values texts; multilingual fields are ``[{"id": "1", "value": ...}]``.
 
 Writes take XML only (PrestaShop reads no JSON bodies, issue #11099): ``POST /api/order_histories`` (changes
 the order's ``current_state``), ``PUT /api/order_carriers/<id>``, ``PUT /api/stock_availables/<id>``,
-``POST /api/customer_threads``, ``POST /api/customer_messages``. The XML's element names are checked against
+``POST /api/customer_threads``, ``POST /api/customer_messages``. ``?sendemail=1`` on an order_history asks
+for the state's e-mail to the buyer (kept in the ledger entry's ``changes``). The XML's element names are checked against
 ``schema.FIELDS``; PUT replaces the object and wants its required fields and its id.
 
 Control (``POST /_sandbox/orders``): ``{"create": N}`` places N orders now; ``{"update": [{"id": 7,
@@ -123,7 +124,8 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             if request.method == "GET":
                 return self._read(request, resource, ident, as_json)
             body = await request.body()
-            return self._write(request.method, resource, ident, body, as_json)
+            return self._write(request.method, resource, ident, body, as_json,
+                               request.query_params.get("sendemail") == "1")
         except QueryError as exc:
             return error_response(WebserviceError(400, (exc.code, str(exc))), as_json)
         except WebserviceError as exc:
@@ -194,7 +196,8 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
         return root
 
     # writes --------------------------------------------------------------------------------------
-    def _write(self, method: str, resource: str, ident: str | None, body: bytes, as_json: bool) -> Response:
+    def _write(self, method: str, resource: str, ident: str | None, body: bytes, as_json: bool,
+               send_email: bool = False) -> Response:
         if (method, resource) not in WRITES or (method == "PUT") != (ident is not None):
             raise WebserviceError(405, (0, f"Method {method} is not allowed for the resource {resource} here"))
         fields = self._parse_body(resource, body)
@@ -213,7 +216,7 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
                 self._after_put(resource, record, changes, body)
                 status = 200
             else:
-                record = self._create(resource, fields, body)
+                record = self._create(resource, fields, body, send_email)
                 status = 201
             shown = self._shape(resource, record, None)
         if as_json:
@@ -238,7 +241,7 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             fields[name] = (node.text or "").strip()
         return fields
 
-    def _create(self, resource: str, fields: dict[str, str], body: bytes) -> dict[str, Any]:
+    def _create(self, resource: str, fields: dict[str, str], body: bytes, send_email: bool) -> dict[str, Any]:
         tables, now = self.store.tables, now_text()
         ident = self.store.next_id(resource)
         record = {name: fields.get(name, "") for name in FIELDS[resource]} | {"id": ident}
@@ -251,7 +254,7 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             order.update(current_state=fields["id_order_state"], date_upd=now)
             self.ledger.record("order_history.create", method="POST", path="/api/order_histories",
                                resource_id=order["id"], body=body.decode(),
-                               changes={"current_state": fields["id_order_state"]})
+                               changes={"current_state": fields["id_order_state"], "sendemail": send_email})
         elif resource == "customer_threads":
             order_id = fields.get("id_order", "")
             if order_id and (not order_id.isdigit() or int(order_id) not in tables["orders"]):
