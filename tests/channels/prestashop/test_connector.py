@@ -158,3 +158,29 @@ def test_articles_carry_combinations_and_stock_is_put_once(served):
     assert sandbox.store.stock_for_reference("KANNE-200-ROT")["quantity"] == "11"
     assert len(sandbox.ledger.entries("stock_available.update")) == 1
     connector.close()
+
+
+def test_a_shop_whose_sorted_lists_come_back_empty_is_still_read_completely(served):
+    sandbox, base_url = served
+    sandbox.sort_broken = True  # every sort=[...] answers 200 with []
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 3})
+    orders = [o for p in connector.fetch_orders(everything()) for o in p.records]
+    assert sorted(int(o.external_id) for o in orders) == sorted(sandbox.store.tables["orders"])
+    assert connector.push_tracking(OrderRef("1"), Shipment(carrier="DHL", tracking_number="X1")).ok
+    connector.close()
+
+
+def test_a_key_without_the_right_to_a_resource_gets_prestashops_answer(served):
+    sandbox, base_url = served
+    sandbox.granted["orders"] = set()
+    connector = PrestashopConnector(sandbox.settings_for(base_url))
+    result = connector.test_connection()
+    assert not result.ok and "not allowed with this authentication key" in result.message
+    sandbox.granted["order_histories"] = {"GET"}
+    answer = httpx.post(f"{base_url}/api/order_histories?output_format=JSON", auth=(sandbox.key, ""),
+                        content=b"<prestashop><order_history><id_order>1</id_order><id_order_state>4"
+                                b"</id_order_state></order_history></prestashop>")
+    assert answer.status_code == 405 and answer.json()["errors"][0]["code"] == 25
+    missing = httpx.get(f"{base_url}/api/order_carriers/999?output_format=JSON", auth=(sandbox.key, ""))
+    assert missing.status_code == 404 and missing.content == b""
+    connector.close()

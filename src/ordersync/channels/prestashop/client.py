@@ -13,6 +13,11 @@ changed now leaves it; none can enter, ``until`` lies in the past), which moves 
 place each. Every page after the first therefore starts one record early, at the previous page's last id: if
 another record stands there, the window shrank before this page; the window is counted again (ids only) and
 the smaller total tells the engine to read the window again (the window-shift rule).
+
+Some shops answer every ``sort=[...]`` with 200 and ``[]`` (a PrestaShop 9 deployment's notes [3p]: the built
+ORDER BY fails and the error is swallowed). When the window has orders (its ids were counted without a sort)
+but the first sorted page is empty, the client drops ``sort`` for the rest of its life and relies on the
+webservice's default order, the primary key ascending [unverified].
 """
 
 from __future__ import annotations
@@ -57,6 +62,8 @@ class PrestashopClient:
         budget = budget_for(f"prestashop:{connection_key or self.base_url}", lambda: RateBudget(20, 10))
         self.http = ChannelHTTP(self.base_url, auth=httpx.BasicAuth(key, ""), timeout=timeout, budget=budget,
                                 verify=verify_tls, ca_pem=ca_pem, retry=retry)
+        #: dropped when the shop answers a sorted list with [] although it has records (see order_pages)
+        self.sort: dict[str, str] = {"sort": "[id_ASC]"}
 
     def close(self) -> None:
         self.http.close()
@@ -99,8 +106,11 @@ class PrestashopClient:
         offset, last_id = 0, None
         while True:
             start, count = (offset, size) if last_id is None else (offset - 1, size + 1)
-            rows = self.rows("orders", {**window_filter, "display": "full", "sort": "[id_ASC]",
+            rows = self.rows("orders", {**window_filter, "display": "full", **self.sort,
                                         "limit": f"{start},{count}"})
+            if not rows and total and offset == 0 and self.sort:
+                self.sort = {}  # this shop answers every sorted list with []: its default order is by id
+                continue
             if last_id is not None:
                 head = _id(rows[0]) if rows else None
                 if head == last_id:

@@ -183,8 +183,8 @@ class PrestashopConnector(Connector):
         order_id, number = pid(ref.external_id), shipment.tracking_number.strip()
         if not number:
             return PushResult(ok=False, detail="no tracking number to transmit")
-        carriers = self.client.rows("order_carriers", {"display": "full", "filter[id_order]": f"[{order_id}]",
-                                                       "sort": "[id_ASC]"})
+        carriers = by_id(self.client.rows("order_carriers", {"display": "full",
+                                                             "filter[id_order]": f"[{order_id}]"}))
         if not carriers:
             return PushResult(ok=False, remote_id=order_id,
                               detail="the order has no carrier in PrestaShop (virtual products only?)")
@@ -223,8 +223,8 @@ class PrestashopConnector(Connector):
     def _thread(self, order_id: str) -> dict[str, Any]:
         """The order's customer thread, made if it has none (PrestaShop keeps one per order and customer)."""
         def existing() -> list[dict[str, Any]]:
-            return self.client.rows("customer_threads", {"display": "full", "filter[id_order]": f"[{order_id}]",
-                                                         "sort": "[id_ASC]"})
+            return by_id(self.client.rows("customer_threads", {"display": "full",
+                                                               "filter[id_order]": f"[{order_id}]"}))
         threads = existing()
         if not threads:
             order = self.client.one("orders", order_id)
@@ -240,3 +240,8 @@ class PrestashopConnector(Connector):
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
         return push_stock(self.client, updates)  # type: ignore[return-value]  # failed calls: their ChannelError
+
+
+def by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in id order, sorted here: a few per order, and some shops break on ``sort`` (see ``client``)."""
+    return sorted(rows, key=lambda r: int(r["id"]) if str(r.get("id", "")).isdigit() else 0)

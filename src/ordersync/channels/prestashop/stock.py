@@ -32,7 +32,7 @@ def _quantity(row: dict[str, Any] | None) -> Decimal | None:
 def article_pages(client: PrestashopClient, window_filter: dict[str, str], size: int) -> Iterator[ArticlePage]:
     offset, number = 0, 0
     while True:
-        products = client.rows("products", {**window_filter, "display": PRODUCT_FIELDS, "sort": "[id_ASC]",
+        products = client.rows("products", {**window_filter, "display": PRODUCT_FIELDS, **client.sort,
                                             "limit": f"{offset},{size}"})
         if not products:
             return

@@ -4,12 +4,14 @@ and the control API at ``/_sandbox``).
 Auth: the webservice key (32 characters) as the HTTP Basic user with an empty password, or ``ws_key`` in the
 query. Errors come in PrestaShop's format, ``{"errors": [{"code": 20, "message": "..."}]}`` in JSON or
 ``<prestashop><errors><error><code/><message/></error></errors></prestashop>`` in XML, with its codes (16 no
-key, 17 empty, 18 not 32 characters, 20 not active + 21 no permission).
+key, 17 empty, 18 not 32 characters, 20 not active + 21 no permission; per resource, ``granted``: 26 a
+resource the key may not read, 405 with 25 a method it may not use; 27 an unknown resource; an unknown id is a
+404 with an empty body).
 
 Reads: ``GET /api/<resource>`` (filters, sort, limit, display: see ``query``) and ``GET /api/<resource>/<id>``,
 in XML unless ``output_format=JSON`` or the ``Output-Format: JSON`` header asks for JSON. A listing with no
 hit answers ``[]`` in JSON, not ``{"orders": []}`` (PrestaShop issues #10172, #22760). Ids are numbers, all
-other values texts; multilingual fields are ``[{"id": "1", "value": ...}]``.
+other values texts; multilingual fields are ``[{"id": 1, "value": ...}]``.
 
 Writes take XML only (PrestaShop reads no JSON bodies, issue #11099): ``POST /api/order_histories`` (changes
 the order's ``current_state``), ``PUT /api/order_carriers/<id>``, ``PUT /api/stock_availables/<id>``,
@@ -91,6 +93,10 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
         self.seed, self.count = seed, orders
         self.key = hashlib.sha256(f"prestashop-sandbox-{seed}".encode()).hexdigest()[:32].upper()
         self._lock = threading.RLock()
+        #: a shop whose sorted lists all come back empty with 200 (seen on a PrestaShop 9 deployment [3p])
+        self.sort_broken = False
+        #: what the key may do per resource (the back office's permission table); tests take rights away
+        self.granted: dict[str, set[str]] = {r: {"GET", "HEAD"} | {m for m, w in WRITES if w == r} for r in FIELDS}
         self.reset_data()
 
     def reset_data(self) -> None:
@@ -118,8 +124,13 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             self._authenticate(request)
             resource = request.path_params["resource"]
             if resource not in FIELDS:
-                raise WebserviceError(400, (22, f"Resource of type \"{resource}\" does not exists. Did you mean: "
-                                                "orders?"))
+                raise WebserviceError(400, (27, f"Resource of type \"{resource}\" does not exists"))
+            if request.method not in self.granted.get(resource, ()):
+                if request.method == "GET":
+                    raise WebserviceError(401, (26, f"Resource of type \"{resource}\" is not allowed with this "
+                                                    "authentication key"))
+                raise WebserviceError(405, (25, f"Method {request.method} is not allowed for the resource "
+                                                f"{resource} with this authentication key"))
             ident = request.path_params.get("ident")
             if request.method == "GET":
                 return self._read(request, resource, ident, as_json)
@@ -129,6 +140,8 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
         except QueryError as exc:
             return error_response(WebserviceError(400, (exc.code, str(exc))), as_json)
         except WebserviceError as exc:
+            if exc.status == 404:  # an unknown id: PrestaShop answers 404 with an empty body [3p]
+                return Response(b"", 404, {"PSWS-Version": "8.1.0"})
             return error_response(exc, as_json)
 
     def _authenticate(self, request: Request) -> None:
@@ -166,6 +179,8 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             query = dict(request.query_params)
             wanted = display(query, fields)
             hits = select(list(self.store.tables[resource].values()), query, fields)
+            if self.sort_broken and "sort" in query:
+                hits = []
             rows = [self._shape(resource, r, wanted) for r in hits]
             if resource == "orders" and hits and self.faults.take("page_drift", "GET", request.url.path):
                 hits[0]["date_upd"] = now_text()  # changed just now: it leaves the queried window
@@ -181,7 +196,7 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
                 continue
             value = record.get(name, "")
             if name in LANGUAGE_FIELDS.get(resource, ()):
-                value = [{"id": "1", "value": value}]
+                value = [{"id": 1, "value": value}]
             shown[name] = value
         if resource == "orders" and (wanted is None or "associations" in wanted):
             shown["associations"] = {"order_rows": self.store.order_rows(int(record["id"]))}
@@ -199,7 +214,7 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
     def _write(self, method: str, resource: str, ident: str | None, body: bytes, as_json: bool,
                send_email: bool = False) -> Response:
         if (method, resource) not in WRITES or (method == "PUT") != (ident is not None):
-            raise WebserviceError(405, (0, f"Method {method} is not allowed for the resource {resource} here"))
+            raise WebserviceError(405, (25, f"Method {method} is not allowed for the resource {resource}"))
         fields = self._parse_body(resource, body)
         missing = [name for name in REQUIRED[resource] if not fields.get(name, "").strip()]
         if missing:

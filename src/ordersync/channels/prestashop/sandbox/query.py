@@ -3,7 +3,9 @@
 ``filter[field]=[value]`` (exact), ``[a|b]`` (any of), ``[a,b]`` (interval, both ends included), ``>[a]`` and
 ``<[a]``; a date field may only be filtered with ``date=1``. ``sort=[field_ASC]`` or ``[a_ASC,b_DESC]``;
 ``limit=N`` or ``limit=offset,N``; ``display=full`` or ``display=[f1,f2]`` (without it, only ids are listed).
-A malformed parameter is an error 400 in the vendor's format (raised here as ``QueryError``).
+A malformed parameter is an error 400 in the vendor's format (raised here as ``QueryError``) with the codes a
+PrestaShop 9 shop answers with [3p: a deployment's notes]: 32 unknown filter field (also a date filter
+without ``date=1``), 35 unknown display field, 36 malformed display, 38 unknown sort field.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def _predicate(field: str, raw: str) -> Callable[[Any], bool]:
         high = _key(raw[2:-1])
         return lambda v: _key(v) < high
     if not (raw.startswith("[") and raw.endswith("]")):
-        raise QueryError(f"The filter of '{field}' is malformed: {raw!r}", 95)
+        raise QueryError(f"The filter of '{field}' is malformed: {raw!r}", 0)
     inner = raw[1:-1]
     if "," in inner and "|" not in inner:
         low_text, _, high_text = inner.partition(",")
@@ -66,10 +68,9 @@ def filters(query: Mapping[str, str], fields: tuple[str, ...]) -> list[tuple[str
             continue
         field = match.group(1)
         if field not in fields:
-            raise QueryError(f"Unable to filter by this field '{field}'. However, these are available: "
-                             + ", ".join(fields), 92)
+            raise QueryError(f"This filter does not exist: '{field}'. Did you mean one of: " + ", ".join(fields), 32)
         if field in DATE_FIELDS and not dated:
-            raise QueryError(f"Unable to filter by the date field '{field}': add the parameter date=1", 92)
+            raise QueryError(f"This filter does not exist: '{field}' (a date filter needs date=1)", 32)
         found.append((field, _predicate(field, raw)))
     return found
 
@@ -79,13 +80,13 @@ def sorting(query: Mapping[str, str], fields: tuple[str, ...]) -> list[tuple[str
     if raw is None:
         return [("id", False)]
     if not (raw.startswith("[") and raw.endswith("]")):
-        raise QueryError(f"The 'sort' value is malformed: {raw!r}", 37)
+        raise QueryError(f"The 'sort' value is malformed: {raw!r}", 38)
     order = []
     for part in raw[1:-1].split(","):
         match = _SORT.match(part.strip())
         if not match or match.group(1) not in fields:
             raise QueryError(f"Unable to sort by '{part.strip()}': use a field of the resource with _ASC or "
-                             "_DESC", 37)
+                             "_DESC", 38)
         order.append((match.group(1), match.group(2) == "DESC"))
     return order
 
@@ -96,7 +97,7 @@ def limit(query: Mapping[str, str]) -> tuple[int, int | None]:
         return 0, None
     parts = raw.split(",")
     if len(parts) > 2 or not all(p.strip().isdigit() for p in parts):
-        raise QueryError(f"The 'limit' value is malformed: {raw!r} (use N or offset,N)", 36)
+        raise QueryError(f"The 'limit' value is malformed: {raw!r} (use N or offset,N)", 0)
     if len(parts) == 1:
         return 0, int(parts[0])
     return int(parts[0]), int(parts[1])
@@ -110,7 +111,7 @@ def display(query: Mapping[str, str], fields: tuple[str, ...]) -> tuple[str, ...
     if raw == "full":
         return None
     if not (raw.startswith("[") and raw.endswith("]")):
-        raise QueryError(f"The 'display' value is malformed: {raw!r}", 35)
+        raise QueryError(f"The 'display' value is malformed: {raw!r}", 36)
     wanted = tuple(p.strip() for p in raw[1:-1].split(",") if p.strip())
     unknown = [w for w in wanted if w not in fields and w != "associations"]
     if unknown:
