@@ -3,10 +3,9 @@ PrestaShop 8.x docs), which name every element a resource has.
 
 * The sandbox's own subset (``sandbox/schema.py``: what it answers and which names a write may carry) lies
   inside the blank schema of each resource that has one, the order rows inside ``associations/order_rows``.
-* A real connector run against the served sandbox (import, status, tracking, message) is recorded; every
-  JSON answer's keys and every XML body the connector wrote are held to the blank schema of their resource,
-  and every query parameter to the ones the webservice documents.
-  ``addresses``, ``customers``, ``currencies`` and ``countries`` have no blank file in the specs: their
+* A real connector run against the served sandbox (import, status, tracking, message, articles, stock) is
+  recorded; every JSON answer's keys and every XML body the connector wrote are held to the blank schema of
+  their resource, and every query parameter to the ones the webservice documents. ``addresses``, ``customers``, ``currencies`` and ``countries`` have no blank file in the specs: their
   exchanges are not checked here (listed in ``UNCHECKED``).
 
 Without the specs checkout the test skips with the reason; under CI=true it fails instead.
@@ -28,7 +27,7 @@ from ordersync.channels.prestashop.sandbox.schema import FIELDS, ORDER_ROW_FIELD
 from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
-from ordersync.domain import OrderState, Shipment
+from ordersync.domain import OrderState, Shipment, StockUpdate
 
 from conftest import SHARED_SPECS, require_or_skip
 
@@ -88,6 +87,11 @@ def test_a_connector_run_speaks_only_the_blank_schemas(specs):
         connector.push_state(OrderRef("1"), OrderState.SHIPPED)
         connector.push_tracking(OrderRef("2"), Shipment(carrier="DHL", tracking_number="JJD000390007"))
         connector.send_message(OrderRef("3"), "Versand", "Ihr Paket ist unterwegs")
+        articles = [a for p in connector.fetch_articles(Window(None, datetime.now(UTC))) for a in p.records]
+        variant = next(a for a in articles if a.variants)
+        assert all(r.ok for r in connector.push_stock([
+            StockUpdate(variant.external_id, 3, variant.variants[0].external_id),
+            StockUpdate("", 4, sku=articles[0].sku)]))
         connector.close()
         exchanges = sandbox.exchanges.entries()
     sandbox.close()
@@ -115,5 +119,7 @@ def test_a_connector_run_speaks_only_the_blank_schemas(specs):
             problems += [f"written {resource}: {c.tag}" for c in root[0] if c.tag not in specs[resource][0]]
             written.add(resource)
     assert problems == []
-    assert {"orders", "order_states", "order_carriers", "customer_threads", "customer_messages"} <= checked
-    assert written == {"order_histories", "order_carriers", "customer_threads", "customer_messages"}
+    assert {"orders", "order_states", "order_carriers", "customer_threads", "customer_messages", "products",
+            "combinations", "stock_availables"} <= checked
+    assert written == {"order_histories", "order_carriers", "customer_threads", "customer_messages",
+                       "stock_availables"}

@@ -184,3 +184,16 @@ def test_a_key_without_the_right_to_a_resource_gets_prestashops_answer(served):
     missing = httpx.get(f"{base_url}/api/order_carriers/999?output_format=JSON", auth=(sandbox.key, ""))
     assert missing.status_code == 404 and missing.content == b""
     connector.close()
+
+
+def test_stock_finds_its_listing_by_reference_when_it_has_no_ids(served):
+    sandbox, base_url = served
+    connector = PrestashopConnector(sandbox.settings_for(base_url))
+    by_sku = [StockUpdate(product_external_id="", sku="KANNE-200-BLAU", quantity=4),
+              StockUpdate(product_external_id="", sku="KORB-300", quantity=5),
+              StockUpdate(product_external_id="", sku="GIBT-ES-NICHT", quantity=1)]
+    blue, basket, unknown = connector.push_stock(by_sku)
+    assert blue.ok and basket.ok and not unknown.ok and "GIBT-ES-NICHT" in unknown.detail
+    assert sandbox.store.stock_for_reference("KANNE-200-BLAU")["quantity"] == "4"
+    assert sandbox.store.stock_for_reference("KORB-300")["quantity"] == "5"
+    connector.close()

@@ -64,8 +64,26 @@ def _article(raw: dict[str, Any], combos: list[dict[str, Any]], stock: dict) -> 
                    stock=_quantity(stock.get((ident, "0"))), manages_stock=True, variants=variants)
 
 
+def listing_of(client: PrestashopClient, update: StockUpdate) -> tuple[str, str]:
+    """(id_product, id_product_attribute) of an update: its ids, or else its SKU looked up as a product's and
+    then a combination's ``reference``. A SKU with ``[ ] | ,`` cannot be written into a filter (the webservice
+    has no escape for them [unverified]) and is not found."""
+    if str(update.product_external_id).strip().isdigit():
+        return pid(update.product_external_id), pid(update.variant_external_id or "0")
+    sku = update.sku.strip()
+    if not sku or any(c in sku for c in "[]|,"):
+        raise NotFoundError(f"no PrestaShop id and no usable SKU ({sku!r}) for this stock update")
+    products = client.rows("products", {"display": "[id]", "filter[reference]": f"[{sku}]"})
+    if products:
+        return pid(products[0]["id"]), "0"
+    combos = client.rows("combinations", {"display": "[id,id_product]", "filter[reference]": f"[{sku}]"})
+    if combos:
+        return pid(combos[0]["id_product"]), pid(combos[0]["id"])
+    raise NotFoundError(f"PrestaShop has no product or combination with the reference {sku!r}")
+
+
 def set_stock(client: PrestashopClient, update: StockUpdate) -> PushResult:
-    product, attribute = pid(update.product_external_id), pid(update.variant_external_id or "0")
+    product, attribute = listing_of(client, update)
     rows = client.rows("stock_availables", {"display": "full", "filter[id_product]": f"[{product}]",
                                             "filter[id_product_attribute]": f"[{attribute}]"})
     if not rows:
@@ -85,8 +103,11 @@ def set_stock(client: PrestashopClient, update: StockUpdate) -> PushResult:
 
 def push_stock(client: PrestashopClient, updates: list[StockUpdate]) -> list[PushResult | ChannelError]:
     """One result per update; several updates of one listing coalesce to the last value."""
-    latest = {(u.product_external_id, u.variant_external_id): u for u in updates}
-    done: dict[tuple[str, str], PushResult | ChannelError] = {}
+    def listing(u: StockUpdate) -> tuple[str, str, str]:
+        return u.product_external_id, u.variant_external_id, "" if u.product_external_id else u.sku
+
+    latest = {listing(u): u for u in updates}
+    done: dict[tuple[str, str, str], PushResult | ChannelError] = {}
     for key, update in latest.items():
         try:
             done[key] = set_stock(client, update)
@@ -94,4 +115,4 @@ def push_stock(client: PrestashopClient, updates: list[StockUpdate]) -> list[Pus
             done[key] = PushResult(ok=False, remote_id=update.product_external_id, detail=str(exc))
         except ChannelError as exc:
             done[key] = exc
-    return [done[(u.product_external_id, u.variant_external_id)] for u in updates]
+    return [done[listing(u)] for u in updates]
