@@ -39,6 +39,7 @@ JSON = {"output_format": "JSON"}
 CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
                  for code in (500, 502, 503, 504)}
 SINGULAR = {"orders": "order", "order_carriers": "order_carrier", "order_histories": "order_history",
+            "customers": "customer", "addresses": "address", "products": "product",
             "customer_threads": "customer_thread", "customer_messages": "customer_message",
             "stock_availables": "stock_available"}
 
@@ -77,13 +78,16 @@ class PrestashopClient:
             return []
         if not isinstance(body, dict) or not isinstance(body.get(resource), list):
             raise TransientError(f"GET /api/{resource}: expected {{\"{resource}\": [...]}}, got {str(body)[:120]}")
-        return [r for r in body[resource] if isinstance(r, dict)] if resource != "orders" else body[resource]
+        if resource == "orders":  # every order record, a broken one too: the mapper quarantines it
+            return body[resource]
+        return [r for r in body[resource] if isinstance(r, dict)]
 
     def one(self, resource: str, ident: str) -> dict[str, Any]:
         body = self.http.request("GET", f"{API}/{resource}/{pid(ident)}", params=JSON, expect_json=True).json()
         record = body.get(SINGULAR.get(resource, resource[:-1])) if isinstance(body, dict) else None
         if not isinstance(record, dict):
-            raise TransientError(f"GET /api/{resource}/{ident}: no {resource[:-1]} object in the answer")
+            raise TransientError(f"GET /api/{resource}/{ident}: no {SINGULAR.get(resource, resource)} object in "
+                                 "the answer")
         return record
 
     def by_ids(self, resource: str, ids: set[str], fields: str = "full") -> dict[str, dict[str, Any]]:

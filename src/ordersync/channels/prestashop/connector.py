@@ -3,7 +3,8 @@
 Import: ``GET /api/orders?display=full&date=1&filter[date_upd]=[from,to]&sort=[id_ASC]&limit=offset,count``
 [docs]. The interval includes both ends and the dates have whole seconds in the shop's time zone, so the
 window (since, until] becomes [since + 1 s, until] cut to the second, written in the shop's zone (the
-engine's safety lag keeps ``until`` in the past). Paging and the window-shift rule: see ``client``. For each
+engine's safety lag keeps ``until`` in the past; where summer time ends inside the window, see
+``window_filter``). Paging and the window-shift rule: see ``client``. For each
 page the addresses, customers (and once the currencies, countries and order states) are read with one
 ``filter[id]=[a|b|…]`` call per resource.
 
