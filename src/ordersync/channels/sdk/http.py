@@ -106,6 +106,7 @@ class ChannelHTTP:
         ``expect_json`` makes any 2xx body that is not JSON a (transient) failure, whatever its
         content type claims: a PHP error page served with status 200 is not a result. ``retry``,
         ``error_mapping`` and ``check`` override the client's for this call (e.g. a quick connection test).
+        ``content`` is a raw request body (an XML document, e.g. PrestaShop's writes).
         ``cost`` is what each attempt takes from the connection budget (query points where the channel
         counts those, as Shopify does).
         """
