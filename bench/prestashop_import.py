@@ -1,8 +1,8 @@
-"""PrestaShop import cost against the sandbox on loopback: orders per second and webservice calls per page for
-a full window, by page size. The calls are what a real shop pays in PHP requests: one count of the window's
-ids per run (again only when the window shrank while paged), per page the page itself and one call each for
-its addresses and customers, and once per run the currencies, countries and order states. Prints one JSON document; the load average comes with it because a busy machine
-stretches the times.
+"""PrestaShop import cost against the sandbox on loopback: orders per second and webservice calls per page for a full
+window, by page size. The calls are what a real shop pays in PHP requests: one count of the window's ids per run
+(again only when the window shrank while paged), per page the page itself and one call each for its addresses and
+customers, and once per run the currencies, countries and order states. Prints one JSON document; the load average
+comes with it because a busy machine stretches the times.
 
 Usage: python bench/prestashop_import.py [ORDERS]   (default 2000)
 """

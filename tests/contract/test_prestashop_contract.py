@@ -1,12 +1,12 @@
 """The PrestaShop sandbox held to the webservice's blank schemas (``../shared/specs/prestashop/*.blank.xml``,
 PrestaShop 8.x docs), which name every element a resource has.
 
-* The sandbox's own subset (``sandbox/schema.py``: what it answers and which names a write may carry) lies
-  inside the blank schema of each resource that has one, the order rows inside ``associations/order_rows``.
-* A real connector run against the served sandbox (import, status, tracking, message, articles, stock) is
-  recorded; every JSON answer's keys and every XML body the connector wrote are held to the blank schema of
-  their resource, and every query parameter to the ones the webservice documents. ``addresses``, ``customers``, ``currencies`` and ``countries`` have no blank file in the specs: their
-  exchanges are not checked here (listed in ``UNCHECKED``).
+* The sandbox's own subset (``sandbox/schema.py``: what it answers and which names a write may carry) lies inside
+  the blank schema of each resource that has one, the order rows inside ``associations/order_rows``.
+* A real connector run against the served sandbox (import, status, tracking, message, articles, stock) is recorded;
+  every JSON answer's keys and every XML body the connector wrote are held to the blank schema of their resource,
+  and every query parameter to the ones the webservice documents. ``addresses``, ``customers``, ``currencies`` and
+  ``countries`` have no blank file in the specs: their exchanges are not checked here (listed in ``UNCHECKED``).
 
 Without the specs checkout the test skips with the reason; under CI=true it fails instead.
 """

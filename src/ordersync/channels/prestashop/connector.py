@@ -14,7 +14,9 @@ Pushes check the shop first, so a retried push never doubles: a status is a new 
 order_carrier, written by a PUT of the whole order_carrier (PUT replaces) [docs]; a message is a
 customer_message in the order's customer_thread, made if missing [docs]. [unverified]: whether setting the
 tracking number through the webservice mails the buyer (the back office's button does); a customer_message
-made through the webservice is shown in the order's messages but PrestaShop does not e-mail it. Stock: see
+made through the webservice is not e-mailed by PrestaShop; the buyer sees it (``private`` 0) with the order
+in the shop account. Messages and history entries are written as the employee ``employee_id``: a message
+with ``id_employee`` 0 is one the customer wrote. Stock: see
 ``stock``.
 """
 
@@ -73,6 +75,9 @@ class PrestashopConnector(Connector):
             raise SettingsError(f"setting 'timezone': {cfg['timezone']!r} is not a time zone such as "
                                 "Europe/Berlin") from None
         self.states = StateMap(cfg["status_map_import"], cfg["status_map_export"])
+        if cfg["employee_id"] < 0:
+            raise SettingsError(f"setting 'employee_id': {cfg['employee_id']} is not an employee id")
+        self.employee = str(cfg["employee_id"])  # 0 would make the shop show the message as the buyer's
         self._client: PrestashopClient | None = None
         self._fixed: dict[str, dict[str, Any]] | None = None
         self._sleep: Callable[[float], None] = time.sleep
@@ -176,7 +181,8 @@ class PrestashopConnector(Connector):
         order_id = pid(ref.external_id)
         already = self._checked(
             lambda: value_of(self.client.one("orders", order_id), "current_state") == state_id,
-            lambda: self.client.write("POST", "order_histories", {"id_order": order_id, "id_order_state": state_id},
+            lambda: self.client.write("POST", "order_histories", {"id_employee": self.employee, "id_order": order_id,
+                                                                  "id_order_state": state_id},
                                       params={"sendemail": "1"} if self.config["notify_customer"] else None))
         return PushResult(ok=True, already_done=already, remote_id=order_id, detail=f"order state {state_id}")
 
@@ -218,7 +224,7 @@ class PrestashopConnector(Connector):
                 "customer_messages", {"display": "full", "filter[id_customer_thread]": f"[{thread_id}]"}))
 
         already = self._checked(done, lambda: self.client.write("POST", "customer_messages", {
-            "id_customer_thread": thread_id, "id_employee": "0", "message": message, "private": "0"}))
+            "id_customer_thread": thread_id, "id_employee": self.employee, "message": message, "private": "0"}))
         return PushResult(ok=True, already_done=already, remote_id=thread_id, detail="customer message")
 
     def _thread(self, order_id: str) -> dict[str, Any]:

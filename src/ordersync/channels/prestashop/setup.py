@@ -22,6 +22,9 @@ SETTINGS = SettingsSchema((
     SettingField("notify_customer", "E-mail the buyer on status changes", "bool", required=False, default=True,
                  help="PrestaShop then sends the e-mail of the new order state (if the state has one), as the "
                       "back office does."),
+    SettingField("employee_id", "Employee id for messages", "int", required=False, default=1,
+                 help="The back-office employee (Advanced Parameters > Team) that messages and status changes are "
+                      "written as; 1 is the shop's first administrator."),
     SettingField("page_size", "Orders per request", "int", required=False, default=50),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
     VERIFY_TLS,
@@ -44,13 +47,15 @@ GUIDE = (
         "On the same page click \"Add new webservice key\", then \"Generate!\". Enter a description such as "
         "\"ordersync\" and set Status to Yes. Under Permissions tick View (GET) for orders, order_states, "
         "order_carriers, addresses, customers, currencies, countries, products, combinations, "
-        "stock_availables, customer_threads and customer_messages; Add (POST) for order_histories, customer_threads and customer_messages; Modify "
+        "stock_availables, customer_threads and customer_messages; Add (POST) for order_histories, "
+        "customer_threads and customer_messages; Modify "
         "(PUT) for order_carriers and stock_availables. Save.",
         "Webservice-Schlüssel anlegen",
         "Klicke auf derselben Seite auf „Neuen Webservice-Schlüssel hinzufügen“ und dann auf „Generieren!“. "
         "Gib eine Beschreibung wie „ordersync“ ein und setze den Status auf Ja. Setze unter Berechtigungen "
         "Anzeigen (GET) für orders, order_states, order_carriers, addresses, customers, currencies, countries, "
-        "products, combinations, stock_availables, customer_threads und customer_messages; Hinzufügen (POST) für order_histories, "
+        "products, combinations, stock_availables, customer_threads und customer_messages; Hinzufügen (POST) "
+        "für order_histories, "
         "customer_threads und customer_messages; Ändern (PUT) für order_carriers und stock_availables. "
         "Speichere.",
         settings=("api_key",),

@@ -24,6 +24,11 @@ DE: dict[str, str] = {
     "E-mail the buyer on status changes": "Käufer bei Statusänderungen per E-Mail benachrichtigen",
     "PrestaShop then sends the e-mail of the new order state (if the state has one), as the back office does.":
         "PrestaShop verschickt dann die E-Mail des neuen Bestellstatus (falls er eine hat), wie im Backoffice.",
+    "Employee id for messages": "Mitarbeiter-ID für Nachrichten",
+    "The back-office employee (Advanced Parameters > Team) that messages and status changes are written as; 1 is "
+    "the shop's first administrator.":
+        "Der Backoffice-Mitarbeiter (Erweiterte Parameter > Team), in dessen Namen Nachrichten und "
+        "Statusänderungen geschrieben werden; 1 ist der erste Administrator des Shops.",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
     "webservice order list by date_upd": "Webservice-Bestellliste nach date_upd",

@@ -1,22 +1,22 @@
-"""The PrestaShop webservice as the vendor documents it, on the SDK's sandbox kit (ledger, request log, faults
-and the control API at ``/_sandbox``).
+"""The PrestaShop webservice as the vendor documents it, on the SDK's sandbox kit (ledger, request log, faults and the
+control API at ``/_sandbox``).
 
-Auth: the webservice key (32 characters) as the HTTP Basic user with an empty password, or ``ws_key`` in the
-query. Errors come in PrestaShop's format, ``{"errors": [{"code": 20, "message": "..."}]}`` in JSON or
-``<prestashop><errors><error><code/><message/></error></errors></prestashop>`` in XML, with its codes (16 no
-key, 17 empty, 18 not 32 characters, 20 not active + 21 no permission; per resource, ``granted``: 26 a
-resource the key may not read, 405 with 25 a method it may not use; 27 an unknown resource; an unknown id is a
-404 with an empty body).
+Auth: the webservice key (32 characters) as the HTTP Basic user with an empty password, or ``ws_key`` in the query.
+Errors come in PrestaShop's format, ``{"errors": [{"code": 20, "message": "..."}]}`` in JSON or
+``<prestashop><errors><error><code/><message/></error></errors></prestashop>`` in XML, with its codes (16 no key,
+17 empty, 18 not 32 characters, 20 not active + 21 no permission; per resource, ``granted``: 26 a resource the key
+may not read, 405 with 25 a method it may not use; 27 an unknown resource; an unknown id is a 404 with an empty
+body).
 
-Reads: ``GET /api/<resource>`` (filters, sort, limit, display: see ``query``) and ``GET /api/<resource>/<id>``,
-in XML unless ``output_format=JSON`` or the ``Output-Format: JSON`` header asks for JSON. A listing with no
-hit answers ``[]`` in JSON, not ``{"orders": []}`` (PrestaShop issues #10172, #22760). Ids are numbers, all
-other values texts; multilingual fields are ``[{"id": 1, "value": ...}]``.
+Reads: ``GET /api/<resource>`` (filters, sort, limit, display: see ``query``) and ``GET /api/<resource>/<id>``, in
+XML unless ``output_format=JSON`` or the ``Output-Format: JSON`` header asks for JSON. A listing with no hit
+answers ``[]`` in JSON, not ``{"orders": []}`` (PrestaShop issues #10172, #22760). Ids are numbers, all other
+values texts; multilingual fields are ``[{"id": 1, "value": ...}]``.
 
-Writes take XML only (PrestaShop reads no JSON bodies, issue #11099): ``POST /api/order_histories`` (changes
-the order's ``current_state``), ``PUT /api/order_carriers/<id>``, ``PUT /api/stock_availables/<id>``,
-``POST /api/customer_threads``, ``POST /api/customer_messages``. ``?sendemail=1`` on an order_history asks
-for the state's e-mail to the buyer (kept in the ledger entry's ``changes``). The XML's element names are checked against
+Writes take XML only (PrestaShop reads no JSON bodies, issue #11099): ``POST /api/order_histories`` (changes the
+order's ``current_state``), ``PUT /api/order_carriers/<id>``, ``PUT /api/stock_availables/<id>``, ``POST
+/api/customer_threads``, ``POST /api/customer_messages``. ``?sendemail=1`` on an order_history asks for the state's
+e-mail to the buyer (kept in the ledger entry's ``changes``). The XML's element names are checked against
 ``schema.FIELDS``; PUT replaces the object and wants its required fields and its id.
 
 Control (``POST /_sandbox/orders``): ``{"create": N}`` places N orders now; ``{"update": [{"id": 7,

@@ -1,10 +1,10 @@
 """The sandbox's own subset of PrestaShop's resources: which element names it answers and accepts per resource.
 
-Written down from the webservice's blank schemas (``GET /api/<resource>?schema=blank``, PrestaShop 8.x docs);
-the contract test holds this subset to the vendor's blank files, so a name that PrestaShop does not have fails
-there. A write whose XML carries an element outside the resource's subset is refused as PrestaShop refuses an
-unknown field. ``addresses``, ``customers``, ``currencies`` and ``countries`` have no blank file in the specs; their names are
-the ones PrestaShop's documentation shows in its examples.
+Written down from the webservice's blank schemas (``GET /api/<resource>?schema=blank``, PrestaShop 8.x docs); the
+contract test holds this subset to the vendor's blank files, so a name that PrestaShop does not have fails there. A
+write whose XML carries an element outside the resource's subset is refused as PrestaShop refuses an unknown field.
+``addresses``, ``customers``, ``currencies`` and ``countries`` have no blank file in the specs; their names are the
+ones PrestaShop's documentation shows in its examples.
 """
 
 from __future__ import annotations
