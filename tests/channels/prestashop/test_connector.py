@@ -130,6 +130,9 @@ def test_a_message_opens_the_order_thread_once_and_is_not_repeated(served):
     assert connector.send_message(OrderRef("6"), "Versand", "Ihr Paket ist unterwegs").already_done
     assert len(sandbox.ledger.entries("customer_thread.create")) == 1
     assert len(sandbox.ledger.entries("customer_message.create")) == 1
+    [message] = sandbox.store.tables["customer_messages"].values()
+    assert message["id_employee"] == "1" and message["private"] == "0"  # from the shop, visible to the buyer
+    assert message["message"] == "Versand\n\nIhr Paket ist unterwegs"
     connector.close()
 
 
