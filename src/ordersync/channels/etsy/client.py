@@ -31,7 +31,7 @@ from ordersync.channels.sdk.errors import RateLimited, TransientError
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.operations import Operation, OperationBudgets, OperationLimits
 from ordersync.channels.sdk.ratelimit import HeaderSpec, Unlimited
-from ordersync.channels.sdk.retry import RetryPolicy
+from ordersync.channels.sdk.retry import NO_RETRY, RetryPolicy
 
 APP = "/v3/application"
 RECEIPTS_MAX_LIMIT = 100  # getShopReceipts: limit 1..100 [spec]
@@ -125,7 +125,7 @@ class EtsyClient:
         try:
             response = self.http.request(method, APP + path, **kwargs)
         except RateLimited as exc:
-            if exc.retry_after is not None and exc.retry_after > RetryPolicy.max_retry_after:
+            if exc.retry_after is not None and exc.retry_after > self.http.retry.max_retry_after:
                 self.quota.spent_for(exc.retry_after)
                 raise DayBudgetSpent(exc.retry_after) from exc
             raise
@@ -163,8 +163,10 @@ class EtsyClient:
         return self.json("GET", f"/shops/{shop_id}/receipts/{receipt_id}")
 
     def create_shipment(self, shop_id: int, receipt_id: str, form: dict[str, str]) -> Any:
-        # not idempotent: the connector reads the receipt's shipments before it writes
-        return self.json("POST", f"/shops/{shop_id}/receipts/{receipt_id}/tracking", data=form, idempotent=False)
+        # one attempt only: a 503 may come after Etsy stored the shipment, and a second POST would add a second
+        # one; the push is retried as a whole, and the connector reads the receipt's shipments before it writes
+        return self.json("POST", f"/shops/{shop_id}/receipts/{receipt_id}/tracking", data=form, idempotent=False,
+                         retry=NO_RETRY)
 
     def listings(self, shop_id: int) -> Iterator[tuple[list[Any], int | None]]:
         offset = 0

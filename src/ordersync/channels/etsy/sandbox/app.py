@@ -120,8 +120,9 @@ class EtsySandbox(EtsyConformance, Sandbox):
                 "api_url": base_url, "consent_url": base_url}
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
-        text = b'{"error":"Too many requests"}' if rule.status == 429 else b'{"error":"Internal Server Error"}'
-        return rule.status, {"content-type": "application/json", **self._limit_headers()}, text
+        status = 429 if rule.kind == "rate_limit" else rule.status
+        text = b'{"error":"You have exceeded your quota"}' if status == 429 else b'{"error":"Internal Server Error"}'
+        return status, {"content-type": "application/json", **self._limit_headers()}, text
 
     # routes --------------------------------------------------------------------------------------
     def routes(self) -> list[Any]:
@@ -257,7 +258,10 @@ class EtsySandbox(EtsyConformance, Sandbox):
         with self._lock:
             hits = [r for r in self.receipts.values() if _within(r, low, high)]
         hits.sort(key=lambda r: (_num(r.get(key)), _num(r.get("receipt_id"))), reverse=order.startswith("desc"))
-        return 200, {"count": len(hits), "results": hits[offset:offset + limit]}
+        page = hits[offset:offset + limit]
+        if page and self.faults.take("page_drift", "GET", request.url.path):
+            self.touch(page[0]["receipt_id"])  # the buyer changed it just now: it leaves the window
+        return 200, {"count": len(hits), "results": page}
 
     def _receipt(self, request: Request) -> dict[str, Any]:
         self._shop_of(request)

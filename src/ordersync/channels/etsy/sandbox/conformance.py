@@ -48,7 +48,7 @@ class EtsyConformance:
         with self._lock:
             for rid in _ids(body):
                 receipt = self.receipts[rid]
-                receipt["message_from_seller"] = f"changed {when}"
+                receipt["message_from_buyer"] = f"Bitte bis {when} liefern"  # the buyer_note the hub shows
                 self.touch(rid, when)
         return {"ids": [str(i) for i in _ids(body)]}
 
