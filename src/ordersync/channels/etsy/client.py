@@ -186,8 +186,9 @@ class EtsyClient:
         return body
 
     def put_inventory(self, listing_id: str, tree: dict[str, Any]) -> dict[str, Any]:
-        # a PUT of the whole tree: sending it twice leaves the same tree
-        body = self.json("PUT", f"/listings/{listing_id}/inventory", json=tree, idempotent=True)
+        # one attempt: the push is retried as a whole, reading the tree again, so a PUT that Etsy applied before
+        # failing is recognised (the quantities are in place) instead of written a second time
+        body = self.json("PUT", f"/listings/{listing_id}/inventory", json=tree, retry=NO_RETRY)
         return body if isinstance(body, dict) else {}
 
 
