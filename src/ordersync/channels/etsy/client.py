@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -36,6 +38,7 @@ from ordersync.channels.sdk.retry import NO_RETRY, RetryPolicy
 APP = "/v3/application"
 RECEIPTS_MAX_LIMIT = 100  # getShopReceipts: limit 1..100 [spec]
 LISTINGS_MAX_LIMIT = 100  # getListingsByShop: limit 1..100 [spec]
+READ_AHEAD = 2  # pages requested while the caller maps the current one
 PER_SECOND = 10.0  # documented default; learned from x-limit-per-second on every answer
 #: one call at a time at the learned rate: a burst would overrun a limit Etsy counts in any sliding second
 LIMITS = OperationLimits(
@@ -147,17 +150,36 @@ class EtsyClient:
 
     def receipts(self, shop_id: int, params: dict[str, Any], page_size: int,
                  offset: int = 0) -> Iterator[tuple[list[Any], int | None]]:
-        """Pages of receipts from ``offset`` on, each with the window's ``count`` as answered with it."""
-        pages = 0
-        while True:
-            body = self.json("GET", f"/shops/{shop_id}/receipts",
-                             params={**params, "limit": page_size, "offset": offset})
-            records, count = _results(body, "receipts")
-            yield records, count
-            pages += 1
-            offset += len(records)
-            if len(records) < page_size or (count is not None and offset >= count) or pages > 10_000:
-                return
+        """Pages of receipts from ``offset`` on, each with the window's ``count`` as answered with it.
+
+        Up to ``READ_AHEAD`` further pages are requested while the caller maps this one (full pages before
+        them fix their offsets; the window's ``count`` says where it ends), so a backlog is read at the rate
+        Etsy allows rather than at the rate of request + mapping. A short page ends the reading, as before."""
+        def page(at: int) -> tuple[list[Any], int | None]:
+            body = self.json("GET", f"/shops/{shop_id}/receipts", params={**params, "limit": page_size, "offset": at})
+            return _results(body, "receipts")
+
+        with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="etsy-read-ahead") as pool:
+            ahead: deque[Future[tuple[list[Any], int | None]]] = deque([pool.submit(page, offset)])
+            planned, count = offset, None
+            try:
+                for _ in range(10_000):
+                    records, count = ahead.popleft().result()
+                    offset += len(records)
+                    if len(records) < page_size or (count is not None and offset >= count):
+                        yield records, count
+                        return
+                    planned = max(planned, offset - page_size)
+                    while len(ahead) < READ_AHEAD and (count is None or planned + page_size < count):
+                        planned += page_size
+                        ahead.append(pool.submit(page, planned))
+                    if not ahead:
+                        ahead.append(pool.submit(page, offset))
+                        planned = offset
+                    yield records, count
+            finally:  # the caller stopped, or a page ended it: the requests ahead are not needed
+                for future in ahead:
+                    future.cancel()
 
     def receipt(self, shop_id: int, receipt_id: str) -> Any:
         return self.json("GET", f"/shops/{shop_id}/receipts/{receipt_id}")
