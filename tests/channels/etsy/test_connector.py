@@ -140,3 +140,24 @@ def test_the_sandbox_answers_429_with_etsys_limit_headers(served):
     assert {"retry-after", "x-limit-per-second", "x-remaining-this-second", "x-limit-per-day",
             "x-remaining-today"} <= set(refused[0].headers)
     connector.close()
+
+
+def test_a_page_size_beyond_etsys_maximum_is_refused_at_the_field(served):
+    from ordersync.channels.sdk.settings import SettingsError
+
+    sandbox, base_url = served
+    with pytest.raises(SettingsError, match="page_size"):
+        EtsyConnector({**sandbox.settings_for(base_url), "page_size": 101})
+
+
+def test_the_sandbox_refuses_a_tree_whose_products_do_not_match_on_property(served):
+    sandbox, base_url = served
+    connector = EtsyConnector(sandbox.settings_for(base_url))
+    tree = connector.client.inventory("7003")
+    body = {"products": [{"sku": "X", "property_values": [], "offerings": [{"price": 1.0, "quantity": 1,
+                                                                          "is_enabled": True}]}],
+            "quantity_on_property": tree["quantity_on_property"]}
+    with pytest.raises(PermanentError, match="on_property"):
+        connector.client.put_inventory("7003", body)
+    assert sandbox.listings[7003]["inventory"] == tree  # nothing replaced
+    connector.close()

@@ -41,6 +41,7 @@ STATES = {"open": OrderState.ORDERED, "payment processing": OrderState.ORDERED, 
           "completed": OrderState.SHIPPED, "canceled": OrderState.CANCELLED,
           "fully refunded": OrderState.CANCELLED, "partially refunded": OrderState.PAID}
 TAX_TAG = "etsy-tax"
+LATEST = 253402300800  # 10000-01-01: later unix seconds are not a date
 GIFT_TAG = "gift"
 
 
@@ -83,7 +84,7 @@ def _when(raw: Mapping[str, Any], *keys: str, required: bool = True) -> datetime
         value = raw.get(key)
         if value is None:
             continue
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < LATEST:
             raise RecordError(f"{key} is {value!r}, not unix seconds", hint=HINT)
         return datetime.fromtimestamp(value, UTC)
     if required:
