@@ -1,9 +1,10 @@
 """Etsy: a 10,000-receipt backlog imported at Etsy's documented limit (10 requests per second per app).
 
 The sandbox runs in a process of its own (as Etsy runs on its own machines), so its JSON encoding does not
-compete with the connector for one interpreter. Prints orders per second, calls per order, how much of the per-second budget the import used (calls made /
-calls the limit allowed in the elapsed time; the issue asks for >= 0.9) and how many calls Etsy refused (429,
-must be 0). The sandbox enforces the limit per clock second, as its ``x-remaining-this-second`` says.
+compete with the connector for one interpreter. Prints orders per second, calls per order, how much of the
+per-second budget the import used (calls made / calls the limit allowed in the elapsed time; the issue asks
+for >= 0.9) and how many calls Etsy refused (429, must be 0). The sandbox enforces the limit per clock
+second, as its ``x-remaining-this-second`` says.
 
     .venv/bin/python bench/etsy_backlog.py [--orders 10000] [--page-size 100]
 """

@@ -23,8 +23,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -44,7 +44,7 @@ PER_SECOND = 10.0  # documented default; learned from x-limit-per-second on ever
 LIMITS = OperationLimits(
     (Operation("app", "*", "*", rate=PER_SECOND, burst=1, rate_header="x-limit-per-second"),),
     headers=HeaderSpec(remaining="x-remaining-this-second", limit="x-limit-per-second"))
-#: calls kept back of the day's budget so a connection test and a push still get through
+#: calls of the day's budget kept back (none: the import stops once Etsy reports 0 left)
 DAY_RESERVE = 0
 
 

@@ -81,6 +81,8 @@ class EtsyConnector(Connector):
     sandbox_factory = "ordersync.channels.etsy.sandbox:create_sandbox"
     oauth = OAuth2(token_url="{api_url}/v3/public/oauth/token", authorize_url="{consent_url}/oauth/connect",
                    grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), scopes=SCOPES, pkce=True,
+                   # Etsy's token endpoint takes client_id in the form and no secret (a public PKCE client): the
+                   # SDK's form auth sends client_secret, which names no setting here and so goes empty
                    client_auth=ClientAuth.BODY, client_secret_setting="no_client_secret",
                    refresh_token_setting="refresh_token")
 

@@ -353,7 +353,8 @@ def _replace(old: dict[str, Any], raw: bytes) -> dict[str, Any]:
             raise ValueError(f"products[{n}]: quantity must be a whole number from 0")
         pid = by_sku.get(product.get("sku"), {}).get("product_id", 9900 + n)
         new.append({"product_id": pid, "sku": product.get("sku") or "", "is_deleted": False,
-                    "property_values": [{"scale_id": None, "scale_name": None, **v} for v in product.get("property_values") or []],
+                    "property_values": [{"scale_id": None, "scale_name": None, **v}
+                                        for v in product.get("property_values") or []],
                     "offerings": [{"offering_id": pid * 10 + k, "quantity": o["quantity"],
                                    "is_enabled": o["is_enabled"], "is_deleted": False,
                                    "price": data.money(round(float(o["price"]) * 100)),
