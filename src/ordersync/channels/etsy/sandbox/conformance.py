@@ -54,6 +54,7 @@ class EtsyConformance:
 
     def conform_hide(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
+            self.version += 1
             for rid in _ids(body):
                 if self.receipts.pop(rid, None) is None:
                     raise LookupError(f"no receipt {rid}")
