@@ -11,9 +11,9 @@ Field names and meanings from the Open API v3 spec (``ShopReceipt``, ``ShopRecei
   refunded; ``is_paid``/``is_shipped`` tell the rest;
 * ``grandtotal`` = items − discount + tax + shipping (what the buyer paid); ``total_tax_cost`` is sales tax,
   ``total_vat_cost`` VAT. Where Etsy collects the tax itself as the marketplace (US marketplace-facilitator
-  states, EU/UK VAT on imports) the receipt does not say so field by field [unverified: no such flag in v3]:
-  both are summed into the order's tax and the order is tagged ``etsy-tax`` so the seller sees that the tax
-  may have been collected and remitted by Etsy;
+  states, EU/UK VAT on imports) the receipt does not say so (v3 has no such field; sellers asked for one in
+  github.com/etsy/open-api/issues/29, still open): both are summed into the order's tax and the order is
+  tagged ``etsy-tax`` so the seller sees that the tax may have been collected and remitted by Etsy;
 * a transaction is one line: ``transaction_id``, ``listing_id``, ``product_id``, ``sku``, ``quantity``,
   ``price`` (per unit), ``variations`` (``formatted_name`` → ``formatted_value``, the buyer's choices and
   personalisation);
