@@ -161,3 +161,20 @@ def test_the_sandbox_refuses_a_tree_whose_products_do_not_match_on_property(serv
         connector.client.put_inventory("7003", body)
     assert sandbox.listings[7003]["inventory"] == tree  # nothing replaced
     connector.close()
+
+
+def test_a_push_that_meets_a_spent_day_waits_for_it_without_calling(served):
+    from ordersync.channels.etsy.client import DayBudgetSpent
+    from ordersync.channels.sdk.errors import RateLimited
+
+    sandbox, base_url = served
+    connector = EtsyConnector(sandbox.settings_for(base_url))
+    connector.test_connection()
+    connector.client.quota.spent_for(3600)
+    before = len(sandbox.requests.entries())
+    with pytest.raises(RateLimited) as caught:  # the dispatcher reschedules it after retry_after
+        connector.push_tracking(OrderRef(str(sorted(sandbox.receipts)[0])), Shipment(carrier="dhl",
+                                                                                     tracking_number="1"))
+    assert isinstance(caught.value, DayBudgetSpent) and caught.value.retry_after > 3500
+    assert len(sandbox.requests.entries()) == before
+    connector.close()

@@ -48,11 +48,13 @@ LIMITS = OperationLimits(
 DAY_RESERVE = 0
 
 
-class DayBudgetSpent(Exception):
-    """The app's budget for the day is used up; nothing is sent until ``resume_in`` seconds have passed."""
+class DayBudgetSpent(RateLimited):
+    """The app's budget for the day is used up; nothing is sent until ``resume_in`` seconds have passed. A
+    push that meets it is rescheduled for then (it is a RateLimited with that wait); the import stops quietly."""
 
     def __init__(self, resume_in: float) -> None:
-        super().__init__(f"Etsy's daily request budget of this app is spent; calls resume in {resume_in:.0f} s")
+        super().__init__(f"Etsy's daily request budget of this app is spent; calls resume in {resume_in:.0f} s",
+                         retry_after=resume_in)
         self.resume_in = resume_in
 
 
