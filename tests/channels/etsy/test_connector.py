@@ -178,3 +178,17 @@ def test_a_push_that_meets_a_spent_day_waits_for_it_without_calling(served):
     assert isinstance(caught.value, DayBudgetSpent) and caught.value.retry_after > 3500
     assert len(sandbox.requests.entries()) == before
     connector.close()
+
+
+def test_a_revoked_grant_marks_the_token_store_and_imports_nothing(served):
+    from ordersync.channels.sdk.oauth2 import ReauthorizationNeeded
+
+    sandbox, base_url = served
+    store = MemoryTokenStore()
+    connector = EtsyConnector(sandbox.settings_for(base_url), ConnectorContext(tokens=store))
+    assert connector.test_connection().ok
+    sandbox.conform_revoke_token({})  # the seller removed the app's access on Etsy
+    with pytest.raises(ReauthorizationNeeded):
+        list(connector.fetch_orders(everything()))
+    assert store.problem and "invalid_grant" in store.problem
+    connector.close()
