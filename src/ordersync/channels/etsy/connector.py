@@ -20,8 +20,12 @@
   would route messages to this connector, which has no way to deliver them.
 * **Limits**: per second and per day, see :mod:`.client`; when the day's budget is spent the import stops
   quietly, remembers where it stopped (``context.state["resume_since"]``) and shows the budget in the
-  connection's state (``day_budget``) and its connection test, instead of failing runs.
-* **Webhooks** (ORDER_PAID, commercial apps only) are not implemented: polling is the only import route.
+  connection's state (``day_budget``) and its connection test, instead of failing runs; a push that meets it
+  is rescheduled for when calls are allowed again.
+* **Webhooks** (ORDER_PAID, commercial apps only) are not implemented: Etsy's endpoints are set up in its
+  developer portal, not through an API the connector could call (none among the spec's paths), and the
+  signing scheme (``webhook-id``/``webhook-timestamp``/``webhook-signature``, Standard Webhooks style) is
+  known only from third parties. Polling is the only import route.
 """
 
 from __future__ import annotations
