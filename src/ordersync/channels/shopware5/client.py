@@ -1,60 +1,139 @@
-"""The Shopware 5 API calls ordersync makes, over the SDK's ChannelHTTP.
+"""The Shopware 5 REST API calls ordersync makes, over the SDK's ChannelHTTP.
 
-ChannelHTTP brings the URL guard (every address a seller enters is checked, redirects included), timeouts,
-the retry table and ``Retry-After``; the SDK's paginator brings the loop guard. Only reads are made here, so
-every call is safe to repeat. The rate budget (10 calls, 5 per second) is an assumption until the vendor's
-documented limit replaces it.
+Facts (shopware5/devdocs ``rest-api/index.md`` and ``examples/order``, ``examples/article``; VENDOR-FACTS §5):
+
+* Authentication: HTTP Digest with the backend user's name and its API key (realm "Shopware REST-API",
+  MD5, qop=auth, checked against Shopware's ``Zend_Auth_Adapter_Http`` set-up in shopware5/shopware);
+  ``httpx.DigestAuth`` answers the 401 challenge and reuses the nonce with a rising nonce count, so one
+  connection costs one extra round trip, not one per request. ChannelHTTP takes it as its ``auth``.
+* Answers are ``{"data": ..., "total": n, "success": true}`` (lists), ``{"data": {...}, "success": true}``
+  (one record) and ``{"success": false, "message": "..."}`` for errors (404 for an unknown id).
+* Lists take ``start``/``limit`` (soft default 1000) and ``filter[n][property|expression|value|operator]``
+  (``operator`` 1 joins the condition with OR), ``sort[n][property|direction]``.
+* ``PUT /api/orders/{id}`` changes ``orderStatusId``, ``paymentStatusId``, ``trackingCode`` (and comment,
+  transactionId, clearedDate) only; ``GET|PUT /api/articles/{number}?useNumberAsId=true`` finds an article
+  by the number of any of its variants; ``PUT /api/articles/{id}`` with ``mainDetail.inStock`` or
+  ``variants[{number, inStock}]`` sets stock.
+
+Assumed: the filter property for the order status is the entity field ``status`` (the list shows it as
+``orderStatusId``) [unverified]. Self-hosted Shopware documents no rate limit; the budget (burst 20, then
+10 per second) only keeps the hub's workers from crowding a small PHP host.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ordersync.channels.sdk.errors import TransientError
-from ordersync.channels.sdk.http import ChannelHTTP
-from ordersync.channels.sdk.paging import PageNumberPaginator, paginate
-from ordersync.channels.sdk.ratelimit import RateBudget, budget_for
-from ordersync.channels.sdk.records import Window
-from ordersync.channels.sdk.retry import RetryPolicy
+import httpx
+
+from ..sdk.errors import NotFoundError, TransientError
+from ..sdk.http import ChannelHTTP
+from ..sdk.ratelimit import RateBudget, budget_for
+from ..sdk.retry import RetryPolicy
+
+#: a condition of a list filter: (property, expression, value, OR-joined)
+Condition = tuple[str, str, Any, bool]
 
 
-def stamp(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def filter_params(conditions: Sequence[Condition], sort: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
+    """Shopware's bracket syntax: ``filter[0][property]=orderTime&filter[0][expression]=>=&...``."""
+    params: dict[str, str] = {}
+    for n, (prop, expression, value, either) in enumerate(conditions):
+        params[f"filter[{n}][property]"] = prop
+        params[f"filter[{n}][expression]"] = expression
+        params[f"filter[{n}][value]"] = str(value)
+        if either:
+            params[f"filter[{n}][operator]"] = "1"
+    for n, (prop, direction) in enumerate(sort):
+        params[f"sort[{n}][property]"] = prop
+        params[f"sort[{n}][direction]"] = direction
+    return params
+
+
+def rid(external_id: str | int) -> int:
+    text = str(external_id).strip()
+    if not text.isdigit():
+        raise NotFoundError(f"{external_id!r} is not a Shopware 5 id")
+    return int(text)
 
 
 class Shopware5Client:
-    def __init__(self, base_url: str, api_token: str, *, timeout: float = 30, connection_key: str = "",
-                 verify_tls: bool = True, ca_pem: str = "") -> None:
-        budget = budget_for(f"shopware5:{connection_key or base_url}", lambda: RateBudget(10, 5))
-        self.http = ChannelHTTP(base_url.rstrip("/"), timeout=timeout, budget=budget, verify=verify_tls,
-                                ca_pem=ca_pem, headers={"Authorization": f"Bearer {api_token}"})
+    def __init__(self, base_url: str, username: str, api_key: str, *, timeout: float = 30,
+                 connection_key: str = "", verify_tls: bool = True, ca_pem: str = "",
+                 retry: RetryPolicy | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        budget = budget_for(f"shopware5:{connection_key or self.base_url}", lambda: RateBudget(20, 10))
+        self.http = ChannelHTTP(self.base_url, auth=httpx.DigestAuth(username, api_key), timeout=timeout,
+                                budget=budget, verify=verify_tls, ca_pem=ca_pem, retry=retry)
 
     def close(self) -> None:
         self.http.close()
 
-    def shop(self, *, retry: RetryPolicy | None = None) -> dict[str, Any]:
-        body = self.http.request("GET", "/api/v1/shop", expect_json=True, retry=retry).json()
-        if not isinstance(body, dict):
-            raise TransientError(f"GET /api/v1/shop: expected an object, got {type(body).__name__}")
-        return body
+    # generic -----------------------------------------------------------------------------------
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *,
+            retry: RetryPolicy | None = None) -> dict[str, Any]:
+        body = self.http.request("GET", "/api" + path, params=params, expect_json=True, retry=retry).json()
+        return _answer("GET", path, body)
 
-    def orders(self, window: Window, page_size: int) -> Iterator[tuple[list[Any], int | None]]:
-        """Each page's records with the window's total as counted with that page."""
-        params: dict[str, Any] = {"updated_max": stamp(window.until), "per_page": page_size}
-        if window.since is not None:
-            params["updated_min"] = stamp(window.since)
-        paginator = PageNumberPaginator(total_pages_header="X-Total-Pages", page_size=page_size)
-        for response in paginate(self.http, "/api/v1/orders", paginator, params=params):
-            try:
-                records = response.json()
-            except ValueError:
-                records = None
-            if not isinstance(records, list):
-                raise TransientError(f"GET /api/v1/orders: expected a list, got {type(records).__name__}")
-            total = response.headers.get("X-Total-Count", "")
-            yield records, int(total) if total.isdigit() else None
+    def put(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A PUT sets absolute values, so ChannelHTTP may repeat it after any failure."""
+        answer = self.http.request("PUT", "/api" + path, json=body, params=params, expect_json=True).json()
+        return _answer("PUT", path, answer)
 
-    def order(self, external_id: str) -> Any:
-        return self.http.request("GET", f"/api/v1/orders/{external_id}", expect_json=True).json()
+    def pages(self, path: str, params: Mapping[str, str], limit: int,
+              most: int | None = None) -> Iterator[tuple[list[Any], int]]:
+        """Each page of a list with the list's ``total`` as counted with it; at most ``most`` records."""
+        start = 0
+        while True:
+            size = limit if most is None else min(limit, most - start)
+            if size <= 0:
+                return
+            body = self.get(path, {**params, "start": str(start), "limit": str(size)})
+            records, total = body.get("data"), body.get("total")
+            if not isinstance(records, list) or not isinstance(total, int) or isinstance(total, bool):
+                raise TransientError(f"GET {path}: expected data[] and a numeric total")
+            yield records, total
+            start += len(records)
+            if not records or start >= total:
+                return
+
+    # resources ---------------------------------------------------------------------------------
+    def order(self, order_id: str | int) -> dict[str, Any]:
+        data = self.get(f"/orders/{rid(order_id)}").get("data")
+        if not isinstance(data, dict):
+            raise TransientError(f"GET /orders/{order_id}: data is not an object")
+        return data
+
+    def update_order(self, order_id: str | int, changes: dict[str, Any]) -> None:
+        self.put(f"/orders/{rid(order_id)}", changes)
+
+    def article_by_number(self, number: str) -> dict[str, Any]:
+        data = self.get(f"/articles/{_number(number)}", {"useNumberAsId": "true"}).get("data")
+        if not isinstance(data, dict):
+            raise TransientError(f"GET /articles/{number}: data is not an object")
+        return data
+
+    def article(self, article_id: int) -> dict[str, Any]:
+        data = self.get(f"/articles/{rid(article_id)}").get("data")
+        if not isinstance(data, dict):
+            raise TransientError(f"GET /articles/{article_id}: data is not an object")
+        return data
+
+    def update_article(self, article_id: int, changes: dict[str, Any]) -> None:
+        self.put(f"/articles/{rid(article_id)}", changes)
+
+
+def _number(number: str) -> str:
+    text = str(number).strip()
+    if not text or "/" in text or "?" in text or "#" in text:
+        raise NotFoundError(f"{number!r} is not a Shopware 5 article number")
+    return text
+
+
+def _answer(method: str, path: str, body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise TransientError(f"{method} {path}: expected a JSON object, got {type(body).__name__}")
+    if body.get("success") is False:  # Shopware says so with a 2xx only if something between us broke
+        raise TransientError(f"{method} {path}: {body.get('message') or 'success: false'}")
+    return body

@@ -1,10 +1,16 @@
-"""Shopware 5: orders in by polling its REST API.
+"""Shopware 5: orders in by polling the REST API; status, tracking code and stock out.
 
-The skeleton's API shape (``GET /api/v1/orders`` filtered by ``updated_min``/``updated_max``, sorted by id,
-``?page=N&per_page=M`` with an ``X-Total-Count`` and ``X-Total-Pages`` header; ``GET /api/v1/shop`` for the
-connection test; a bearer token) is an example: replace it by what the vendor documents, field by field, and
-say in this docstring where each fact comes from. Declare a capability only when it is implemented here
-and its conformance tests pass (tests/conformance/).
+Import without a change timestamp: see ``polling.py`` (new orders by ``orderTime``, open orders re-read on
+every poll, orders that left the open set read one by one, fingerprints in the connection state so only
+changed orders are read in detail). Status and tracking are ``PUT /api/orders/{id}`` with
+``orderStatusId``/``paymentStatusId`` and ``trackingCode``; stock is ``PUT /api/articles/{id}``
+(``articles.py``). Every push reads the order or article first and writes only what the shop does not
+show yet, so a push retried after a lost answer is recognised as done. Digest authentication and the
+vendor facts used are in ``client.py``.
+
+Not verified against a running shop: the filter property ``status`` for the order status, and how several
+tracking codes are kept (Shopware has one ``trackingCode`` field; a second parcel's code is appended after
+a comma, which the backend shows as is).
 """
 
 from __future__ import annotations
@@ -13,37 +19,22 @@ import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ordersync.channels.sdk.capabilities import Capability, Mode, declare
-from ordersync.channels.sdk.connector import Connector, ConnectorContext
-from ordersync.channels.sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
-from ordersync.channels.sdk.records import ConnectionTestResult, OrderPage, OrderRef, Page, Window
-from ordersync.channels.sdk.guide import GuideStep
-from ordersync.channels.sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsError, SettingsSchema
+from ...domain import OrderState, Shipment, StockUpdate
+from ..sdk.capabilities import Capability, Mode, declare
+from ..sdk.connector import Connector, ConnectorContext
+from ..sdk.errors import AuthError, NotFoundError, PermanentError, RecordError, TransientError
+from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, Window
+from ..sdk.settings import SettingsError
+from . import articles
+from .client import Shopware5Client, filter_params
+from .mapping import orders_from_shopware5, quarantine
+from .polling import OrderPoll, local_stamp
+from .setup import GUIDE, SETTINGS
+from .statuses import StatusMap
 
-from .client import Shopware5Client
-from .mapping import orders_from_shopware5
 
-SETTINGS = SettingsSchema((
-    SettingField("base_url", "Shop address", "url", help="The address of the shop, e.g. https://shop.example.com."),
-    SettingField("api_token", "API token", secret=True, help="A read-only API token created in the shop's admin."),
-    SettingField("page_size", "Orders per request", "int", required=False, default=50),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
-
-GUIDE = (
-    GuideStep("Create an API token",
-              "In the Shopware 5 admin, create an API token that may read orders, and copy it.",
-              "API-Token anlegen",
-              "Lege in der Verwaltung von Shopware 5 ein API-Token an, das Bestellungen lesen darf, und kopiere es.",
-              settings=("api_token",)),
-    GuideStep("Enter the shop address",
-              "Enter the address of the shop and the token, then test the connection.",
-              "Shop-Adresse eintragen",
-              "Trage die Adresse des Shops und das Token ein und teste dann die Verbindung.",
-              settings=("base_url",)),
-)
+def tracking_codes(value: Any) -> list[str]:
+    return [c.strip() for c in str(value or "").split(",") if c.strip()]
 
 
 class Shopware5Connector(Connector):
@@ -51,26 +42,35 @@ class Shopware5Connector(Connector):
     display_name = "Shopware 5"
     group = "shop"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL, note="REST order list by modification time"),
+        declare(Capability.IMPORT_ORDERS, Mode.POLL,
+                note="new orders by order time, open orders re-read on every poll"),
+        declare(Capability.IMPORT_ARTICLES, Mode.POLL),
+        declare(Capability.CHANGE_STATUS, Mode.API, note="order status or payment status (PUT /api/orders)"),
+        declare(Capability.TRANSMIT_TRACKING, Mode.API, note="the order's tracking code"),
+        declare(Capability.SET_STOCK, Mode.API, note="inStock of the main detail or the variant"),
     )
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.shopware5.sandbox:create_sandbox"
+    adjusts_own_stock = True  # Shopware lowers inStock when an order is placed
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)
-        self.config = SETTINGS.parse(self.settings)
-        if not 1 <= self.config["page_size"] <= 250:
-            raise SettingsError(f"setting 'page_size': {self.config['page_size']} is not between 1 and 250")
+        self.config = cfg = SETTINGS.parse(self.settings)
+        if not 1 <= cfg["page_size"] <= 1000:
+            raise SettingsError(f"setting 'page_size': {cfg['page_size']} is not between 1 and 1000")
+        if not 1 <= cfg["open_orders_limit"] <= 100_000:
+            raise SettingsError(f"setting 'open_orders_limit': {cfg['open_orders_limit']} is not between 1 and 100000")
+        self.statuses = StatusMap.from_settings(cfg["status_map_import"], cfg["status_map_export"])
         self._client: Shopware5Client | None = None
 
     @property
     def client(self) -> Shopware5Client:
         if self._client is None:
             cfg = self.config
-            self._client = Shopware5Client(cfg["base_url"], cfg["api_token"], timeout=cfg["timeout"],
-                                      connection_key=str(self.context.connection_id or ""),
-                                      verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = Shopware5Client(cfg["base_url"], cfg["username"], cfg["api_key"], timeout=cfg["timeout"],
+                                           connection_key=str(self.context.connection_id or ""),
+                                           verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
         return self._client
 
     def close(self) -> None:
@@ -78,27 +78,75 @@ class Shopware5Connector(Connector):
             self._client.close()
 
     def test_connection(self) -> ConnectionTestResult:
-        http = self.client.http
-        quick = dataclasses.replace(http.retry, max_attempts=2)  # a person is waiting
+        quick = dataclasses.replace(self.client.http.retry, max_attempts=2)  # a person is waiting
+        url = self.config["base_url"]
         try:
-            shop = self.client.shop(retry=quick)
+            body = self.client.get("/orders", {"limit": "1"}, retry=quick)
         except AuthError as exc:
-            return ConnectionTestResult(False, f"Shopware 5 did not accept the API token: {exc}")
+            return ConnectionTestResult(False, f"Shopware 5 did not accept user name and API key ({exc}). Check "
+                                        "both and that API access is enabled for the user.")
+        except NotFoundError:
+            return ConnectionTestResult(False, f"No Shopware 5 REST API found at {url}/api. Check the address.")
         except TransientError as exc:
-            return ConnectionTestResult(False, f"{self.config['base_url']} could not be reached ({exc}). "
-                                        "Check the address.")
+            return ConnectionTestResult(False, f"{url} could not be reached or did not answer as Shopware 5 "
+                                        f"({exc}). Check the address.")
         except PermanentError as exc:
             return ConnectionTestResult(False, f"Shopware 5 refused the request: {exc}")
-        return ConnectionTestResult(True, f"Connected to {shop.get('name') or self.config['base_url']}.",
-                                    {"base_url": self.config["base_url"]})
+        return ConnectionTestResult(True, "Connected to Shopware 5.", {"orders": str(body.get("total", ""))})
 
+    # import --------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
-        for number, (records, total) in enumerate(self.client.orders(window, self.config["page_size"]), 1):
-            orders, quarantined = orders_from_shopware5(records)
-            yield Page(orders, quarantined, number, None, total)
+        poll = OrderPoll(self.client, self.statuses, self.context.state, page_size=self.config["page_size"],
+                         open_limit=self.config["open_orders_limit"])
+        yield from poll.pages(window)
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
-        if not ref.external_id.strip().isdigit():
-            raise NotFoundError(f"{ref.external_id!r} is not a Shopware 5 order id")
-        orders, quarantined = orders_from_shopware5([self.client.order(ref.external_id.strip())])
+        orders, quarantined = orders_from_shopware5([self.client.order(ref.external_id)], self.statuses)
         return Page(orders, quarantined, 1, 1, 1)
+
+    def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
+        changed = [("changed", ">=", local_stamp(window.since), False)] if window.since else []
+        params = filter_params(changed, [("id", "ASC")])
+        for number, (records, total) in enumerate(self.client.pages("/articles", params, self.config["page_size"]), 1):
+            page: ArticlePage = Page(number=number, window_total=total)
+            for record in records:
+                try:
+                    if not isinstance(record, dict) or not isinstance(record.get("id"), int):
+                        raise RecordError("the list record is not an article with a numeric id")
+                    page.records.append(articles.article_from_shopware5(self.client.article(record["id"])))
+                except NotFoundError:
+                    continue  # deleted since it was listed
+                except RecordError as exc:
+                    page.quarantined.append(quarantine(record, exc))
+            yield page
+
+    # push ----------------------------------------------------------------------------------------
+    def channel_status_for(self, state: OrderState) -> str | None:
+        target = self.statuses.target_for(state)
+        return target.name if target is not None else None
+
+    def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
+        target = self.statuses.target_for(state)
+        if target is None:
+            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Shopware 5 "
+                                              "(status_map_export); nothing sent")
+        order = self.client.order(ref.external_id)
+        if order.get(target.field) == target.status_id:
+            return PushResult(ok=True, already_done=True, remote_id=ref.external_id, detail=f"status {target.name}")
+        self.client.update_order(ref.external_id, {target.field: target.status_id})
+        return PushResult(ok=True, remote_id=ref.external_id, detail=f"{target.field} {target.status_id} ({target.name})")
+
+    def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
+        number = shipment.tracking_number.strip()
+        if not number:
+            return PushResult(ok=False, detail="no tracking number to transmit")
+        if "," in number:
+            return PushResult(ok=False, detail=f"tracking number {number!r} contains a comma")
+        codes = tracking_codes(self.client.order(ref.external_id).get("trackingCode"))
+        if number in codes:
+            return PushResult(ok=True, already_done=True, remote_id=ref.external_id, detail=f"tracking {number}")
+        self.client.update_order(ref.external_id, {"trackingCode": ", ".join([*codes, number])})
+        return PushResult(ok=True, remote_id=ref.external_id, detail=f"tracking {number}")
+
+    def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
+        return articles.push_all(self.client, updates)  # type: ignore[return-value]
