@@ -1,24 +1,28 @@
-"""The Shopware 5 API as the vendor documents it, on the SDK's sandbox kit (ledger, request log, faults and
-the control API at ``/_sandbox``).
+"""The Shopware 5 REST API as the vendor documents it, on the SDK's sandbox kit (ledger, request log, faults
+and the control API at ``/_sandbox``).
 
-Routes: ``GET /api/v1/shop``; ``GET /api/v1/orders`` with ``updated_min``/``updated_max`` (inclusive, ISO
-8601), ``page``, ``per_page`` (1..250), sorted by id, with ``X-Total-Count``/``X-Total-Pages``; ``GET
-/api/v1/orders/{id}``. Every route wants ``Authorization: Bearer <token>`` and answers 401 without it, 400
-with ``{"error": ...}`` for a bad parameter, 404 for an unknown order.
+Routes: ``GET /api/orders`` (list, see ``query.py``), ``GET|PUT /api/orders/{id}`` (``useNumberAsId=true``
+takes the order number), ``GET /api/articles``, ``GET|PUT /api/articles/{id}`` (``useNumberAsId=true`` takes
+the number of any variant). Every route wants HTTP Digest (``digest.py``). Answers: ``{"data": [...],
+"total": n, "success": true}``, ``{"data": {...}, "success": true}``, writes ``{"success": true, "data": {"id",
+"location"}}``, errors ``{"success": false, "message": "..."}`` (401 missing/invalid auth, 404 unknown id,
+400 a bad parameter). ``PUT /api/orders`` changes only ``orderStatusId``, ``paymentStatusId``,
+``trackingCode``, ``comment``, ``transactionId``, ``clearedDate``, as documented. Filters use the entity's
+field names: ``status`` and ``cleared`` for what the JSON shows as ``orderStatusId``/``paymentStatusId``.
 
-Control (``POST /_sandbox/orders``): ``{"create": 3}`` or ``{"create": [{...fields...}]}`` adds orders now,
-``{"update": [{"id": 7, ...fields...}]}`` changes them (``updated_at`` becomes now unless given),
-``{"delete": [7]}`` removes them, ``{"raw": [{...}]}`` stores records exactly as given (malformed ones too).
+Control (``POST /_sandbox/orders``): ``{"create": [{"seconds_ago": 30}, ...]}`` places orders,
+``{"update": [{"id": 7, "orderStatusId": 1, ...}]}`` changes them as the backend would, ``{"delete": [7]}``
+removes them, ``{"raw": [{...}]}`` stores order details exactly as given (malformed ones too).
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
+import copy
+import json
 import random
+import secrets
 import threading
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -27,153 +31,196 @@ from starlette.routing import Route
 
 from ordersync.channels.sdk.sandbox import Sandbox
 
-FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Sofia", "Felix"]
-LAST = ["Müller", "Schmidt", "Weber", "Becker", "Wagner"]
-STREETS = ["Hauptstraße 12", "Am Markt 3a", "Lindenallee 44", "Bahnhofstr. 7"]
-CITIES = [("10115", "Berlin", "DE"), ("80331", "München", "DE"), ("1010", "Wien", "AT")]
-PRODUCTS = [("P-100", "Kaffeebecher", "12.90"), ("P-200", "Teekanne", "34.50"), ("P-300", "Brotkorb", "19.00")]
-STATUSES = ["open", "paid", "paid", "shipped", "cancelled"]
+from .conformance import Shopware5Conformance
+from .data import (ORDER_STATES, PAYMENT_STATES, article_list_record, initial_articles, list_record, order_record,
+                   shop_time, status_object, utcnow)
+from .digest import DigestChecker
+from .query import BadQuery, select
+
+ORDER_FIELDS = {"id": "id", "number": "number", "orderTime": "orderTime", "status": "orderStatusId",
+                "cleared": "paymentStatusId", "clearedDate": "clearedDate", "customerId": "customerId",
+                "invoiceAmount": "invoiceAmount", "trackingCode": "trackingCode"}
+ARTICLE_FIELDS = {"id": "id", "name": "name", "changed": "changed", "added": "added", "active": "active"}
+ORDER_WRITABLE = ("paymentStatusId", "orderStatusId", "trackingCode", "comment", "transactionId", "clearedDate")
 
 
-def iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
-def parse(value: str, name: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{name} is not an ISO 8601 date-time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise ValueError(f"{name} needs a time zone: {value!r}")
-    return parsed
+def failure(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return answer({"success": False, "message": message}, status, headers)
 
 
-class Shopware5Sandbox(Sandbox):
+class Shopware5Sandbox(Shopware5Conformance, Sandbox):
     system = "shopware5"
 
-    def __init__(self, *, seed: int = 1, orders: int = 50, history_days: int = 30, **kit: Any) -> None:
+    def __init__(self, *, seed: int = 1, orders: int = 0, **kit: Any) -> None:
         super().__init__(**kit)
-        self.seed, self.count, self.history_days = seed, orders, history_days
-        self.token = hashlib.sha256(f"shopware5-sandbox-{seed}".encode()).hexdigest()[:32]
-        self._lock = threading.Lock()
+        self.seed, self.count = seed, orders
+        self.username = "ordersync"
+        self.api_key = secrets.token_hex(20)
+        self.digest = DigestChecker({self.username: self.api_key})
+        self._lock = threading.RLock()
         self.reset_data()
 
     # data ----------------------------------------------------------------------------------------
     def reset_data(self) -> None:
-        rng = random.Random(self.seed)
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = utcnow()
         with self._lock:
-            self.orders: dict[int, dict[str, Any]] = {}
-            self.next_id = 1001
-            for _ in range(self.count):
-                created = now - timedelta(seconds=rng.randint(3600, self.history_days * 86400))
-                self._add(rng, created, created + timedelta(seconds=rng.randint(0, 3000)))
+            self.rng = random.Random(self.seed)
+            self.orders: dict[int, Any] = {}
+            self.articles = initial_articles(now)
+            self.next_id = 101
+            self.page_cap = None
+            for n in range(self.count):
+                self._place(now - timedelta(days=self.count - n))
 
-    def _add(self, rng: random.Random, created: datetime, updated: datetime) -> int:
-        ident, self.next_id = self.next_id, self.next_id + 1
-        lines = []
-        for n in range(rng.randint(1, 3)):
-            sku, title, price = rng.choice(PRODUCTS)
-            quantity = rng.randint(1, 3)
-            lines.append({"id": ident * 10 + n, "sku": sku, "title": title, "quantity": quantity,
-                          "unit_price": price, "total": str(Decimal(price) * quantity)})
-        shipping = rng.choice(["0.00", "4.90"])
-        zip_, city, country = rng.choice(CITIES)
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        self.orders[ident] = {
-            "id": ident, "number": str(ident), "status": rng.choice(STATUSES), "currency": "EUR",
-            "created_at": iso(created), "updated_at": iso(updated), "shipping_total": shipping,
-            "total": str(sum((Decimal(line["total"]) for line in lines), Decimal(shipping))),
-            "customer": {"email": f"{first.lower()}.{ident}@example.org"},
-            "billing_address": {"first_name": first, "last_name": last, "company": None,
-                                "street": rng.choice(STREETS), "zip": zip_, "city": city, "country": country},
-            "shipping_address": None, "lines": lines,
-        }
-        return ident
+    def _place(self, when: Any, **changes: Any) -> int:
+        oid, self.next_id = self.next_id, self.next_id + 1
+        self.orders[oid] = order_record(oid, when, self.rng)
+        self._change(oid, changes)
+        return oid
+
+    def _change(self, oid: int, changes: dict[str, Any]) -> dict[str, Any]:
+        order = self.orders[oid]
+        applied = {k: v for k, v in changes.items() if order.get(k) != v}
+        order.update(changes)
+        if "orderStatusId" in changes:
+            order["orderStatus"] = status_object(changes["orderStatusId"], "state")
+        if "paymentStatusId" in changes:
+            order["paymentStatus"] = status_object(changes["paymentStatusId"], "payment")
+        return applied
 
     def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
-        rng, now = random.Random(), datetime.now(UTC).replace(microsecond=0)
-        created, updated, deleted = [], [], []
+        now, created, updated, deleted = utcnow(), [], [], []
         with self._lock:
-            create = body.get("create", [])
-            for spec in ([{}] * create if isinstance(create, int) else create):
-                if not isinstance(spec, dict):
-                    raise ValueError(f"create entries must be objects, not {spec!r}")
-                ident = self._add(rng, now, now)
-                self.orders[ident].update(spec)
-                created.append(ident)
+            for spec in body.get("create", []):
+                spec = dict(spec) if isinstance(spec, dict) else {}
+                when = now - timedelta(seconds=float(spec.pop("seconds_ago", 0)))
+                created.append(self._place(when, **spec))
             for raw in body.get("raw", []):
-                ident, self.next_id = self.next_id, self.next_id + 1
-                self.orders[ident] = {"id": ident, "updated_at": iso(now), **raw} if isinstance(raw, dict) else raw
-                created.append(ident)
+                oid, self.next_id = self.next_id, self.next_id + 1
+                self.orders[oid] = {**raw, "id": oid} if isinstance(raw, dict) else raw
+                created.append(oid)
             for change in body.get("update", []):
-                ident = change.get("id") if isinstance(change, dict) else None
-                if ident not in self.orders:
-                    raise LookupError(f"no order with id {ident!r}")
-                self.orders[ident].update({"updated_at": iso(now), **change})
-                updated.append(ident)
-            for ident in body.get("delete", []):
-                if self.orders.pop(ident, None) is None:
-                    raise LookupError(f"no order with id {ident!r}")
-                deleted.append(ident)
+                oid = change.get("id") if isinstance(change, dict) else None
+                if oid not in self.orders:
+                    raise LookupError(f"no order with id {oid!r}")
+                self._change(oid, {k: v for k, v in change.items() if k != "id"})
+                updated.append(oid)
+            for oid in body.get("delete", []):
+                if self.orders.pop(oid, None) is None:
+                    raise LookupError(f"no order with id {oid!r}")
+                deleted.append(oid)
         return {"created": created, "updated": updated, "deleted": deleted}
 
     # kit hooks -----------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"base_url": base_url, "api_token": self.token}
+        return {"base_url": base_url, "username": self.username, "api_key": self.api_key}
+
+    def fault_response(self, rule: Any) -> tuple[int, dict[str, str], bytes]:
+        message = "Too many requests" if rule.kind == "rate_limit" else "Internal server error"
+        return rule.status, {"content-type": "application/json"}, \
+            json.dumps({"success": False, "message": message}).encode()
 
     def routes(self) -> list[Any]:
-        return [Route("/api/v1/shop", self._guarded(self._shop)), Route("/api/v1/orders", self._guarded(self._list)),
-                Route("/api/v1/orders/{ident}", self._guarded(self._one))]
+        return [Route("/api/orders", self._guarded(self._orders)),
+                Route("/api/orders/{ident}", self._guarded(self._order), methods=["GET", "PUT"]),
+                Route("/api/articles", self._guarded(self._articles)),
+                Route("/api/articles/{ident}", self._guarded(self._article), methods=["GET", "PUT"])]
 
     # HTTP ----------------------------------------------------------------------------------------
     def _guarded(self, handler: Any) -> Any:
         async def endpoint(request: Request) -> Response:
-            if request.headers.get("authorization") != f"Bearer {self.token}":
-                return JSONResponse({"error": "invalid or missing API token"}, status_code=401)
+            query = request.scope.get("query_string", b"").decode("latin-1")
+            uri = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
+            uri += f"?{query}" if query else ""
+            problem = self.digest.check(request.method, uri, request.headers.get("authorization"))
+            if problem is not None:
+                challenge = self.digest.challenge(stale=problem == "stale")
+                return failure("Invalid or missing auth", 401, {"WWW-Authenticate": challenge})
+            body = None
+            if request.method == "PUT":
+                try:
+                    body = json.loads(await request.body() or b"null")
+                except ValueError:
+                    return failure("Invalid JSON in request body", 400)
+                if not isinstance(body, dict):
+                    return failure("The request body must be a JSON object", 400)
             try:
-                return handler(request)
-            except ValueError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=400)
+                with self._lock:
+                    return handler(request, body)
+            except BadQuery as exc:
+                return failure(str(exc), 400)
             except LookupError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=404)
+                return failure(str(exc), 404)
         return endpoint
 
-    def _shop(self, request: Request) -> Response:
-        return JSONResponse({"name": f"Shopware 5 sandbox {self.seed}"})
-
-    def _one(self, request: Request) -> Response:
+    def _find(self, table: dict[int, Any], request: Request, kind: str) -> tuple[int, Any]:
         ident = request.path_params["ident"]
-        with self._lock:
-            record = self.orders.get(int(ident)) if ident.isdigit() else None
-        if record is None:
-            raise LookupError(f"no order {ident}")
-        return JSONResponse(record)
+        by_number = request.query_params.get("useNumberAsId") == "true"
+        for key, record in table.items():
+            if not isinstance(record, dict):
+                if not by_number and str(key) == ident:
+                    return key, record
+                continue
+            numbers = [record.get("number")] if kind == "Order" else \
+                [d.get("number") for d in [record.get("mainDetail") or {}, *(record.get("details") or [])]]
+            if (by_number and ident in numbers) or (not by_number and str(key) == ident):
+                return key, record
+        raise LookupError(f"{kind} by {'number' if by_number else 'id'} {ident} not found")
 
-    def _list(self, request: Request) -> Response:
-        query = request.query_params
-        low = parse(query["updated_min"], "updated_min") if "updated_min" in query else None
-        high = parse(query["updated_max"], "updated_max") if "updated_max" in query else None
-        page, per_page = (self._int(query, name, default, 1, top)
-                          for name, default, top in (("page", 1, 1_000_000), ("per_page", 20, 250)))
-        with self._lock:
-            hits = [self.orders[i] for i in sorted(self.orders) if self._within(self.orders[i], low, high)]
-        rows = hits[(page - 1) * per_page: page * per_page]
-        pages = max(1, math.ceil(len(hits) / per_page))
-        return JSONResponse(rows, headers={"X-Total-Count": str(len(hits)), "X-Total-Pages": str(pages)})
+    def _orders(self, request: Request, body: Any) -> Response:
+        rows = [list_record(o) if isinstance(o, dict) else {"id": k} for k, o in sorted(self.orders.items())]
+        page, total = select(rows, request.query_params, ORDER_FIELDS)
+        if self.page_cap is not None:
+            page = page[:self.page_cap]
+        if page and self.faults.take("page_drift", "GET", request.url.path):
+            self.drift(page[0]["id"])
+        return answer({"data": page, "total": total, "success": True})
 
-    @staticmethod
-    def _within(record: Any, low: datetime | None, high: datetime | None) -> bool:
-        try:
-            stamp = parse(str(record["updated_at"]), "updated_at")
-        except (TypeError, KeyError, ValueError):
-            return True  # a malformed record is listed, as a real shop would list it
-        return (low is None or stamp >= low) and (high is None or stamp <= high)
+    def _order(self, request: Request, body: Any) -> Response:
+        oid, order = self._find(self.orders, request, "Order")
+        if request.method == "GET":
+            return answer({"data": copy.deepcopy(order), "success": True})
+        changes = {k: body[k] for k in ORDER_WRITABLE if k in body}
+        for key, table in (("orderStatusId", ORDER_STATES), ("paymentStatusId", PAYMENT_STATES)):
+            if key in changes and changes[key] not in table:
+                raise LookupError(f"Status by id {changes[key]} not found")
+        applied = self._change(oid, changes)
+        self.ledger.record("order.update", method="PUT", path=request.url.path, resource_id=oid, body=body,
+                           changes=applied)
+        return answer({"success": True, "data": {"id": oid, "location": f"{request.base_url}api/orders/{oid}"}})
 
-    @staticmethod
-    def _int(query: Any, name: str, default: int, low: int, high: int) -> int:
-        raw = query.get(name, str(default))
-        if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ValueError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
-        return int(raw)
+    def _articles(self, request: Request, body: Any) -> Response:
+        rows = [article_list_record(a) for _, a in sorted(self.articles.items())]
+        page, total = select(rows, request.query_params, ARTICLE_FIELDS)
+        return answer({"data": page, "total": total, "success": True})
+
+    def _article(self, request: Request, body: Any) -> Response:
+        aid, article = self._find(self.articles, request, "Article")
+        if request.method == "GET":
+            return answer({"data": copy.deepcopy(article), "success": True})
+        changes: dict[str, Any] = {}
+        main = body.get("mainDetail")
+        if isinstance(main, dict) and "inStock" in main:
+            article["mainDetail"]["inStock"] = changes[article["mainDetail"]["number"]] = int(main["inStock"])
+        for variant in body.get("variants") or []:
+            if not isinstance(variant, dict) or "inStock" not in variant:
+                continue
+            details = [article["mainDetail"], *article["details"]]
+            match = next((d for d in details if d["id"] == variant.get("id") or d["number"] == variant.get("number")),
+                         None)
+            if match is None:
+                raise LookupError(f"Variant by number {variant.get('number')} not found")
+            match["inStock"] = changes[match["number"]] = int(variant["inStock"])
+        article["changed"] = shop_time(utcnow())  # Shopware stamps every save of an article
+        self.ledger.record("article.stock", method="PUT", path=request.url.path, resource_id=aid, body=body,
+                           changes=changes)
+        return answer({"success": True, "data": {"id": aid, "location": f"{request.base_url}api/articles/{aid}"}})
+
+    def drift(self, oid: int) -> None:
+        """The shop finishes an order while the hub pages: it leaves the open statuses."""
+        if isinstance(self.orders.get(oid), dict):
+            self._change(oid, {"orderStatusId": 2})
