@@ -86,7 +86,7 @@ class OrderPoll:
         for records, _ in self.client.pages("/orders", filter_params(open_, sort), self.page_size,
                                             most=self.open_limit):
             yield self._page([r for r in records if not isinstance(r, dict) or str(r.get("id")) not in self.after])
-        gone = [oid for oid, (_, status, _) in self.before.items()
+        gone = [{"id": oid} for oid, (_, status, _) in self.before.items()
                 if oid not in self.after and status not in FINAL_ORDER_STATUSES]
         for start in range(0, len(gone), self.page_size):
             yield self._details(gone[start:start + self.page_size])
