@@ -205,7 +205,7 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
         changes: dict[str, Any] = {}
         main = body.get("mainDetail")
         if isinstance(main, dict) and "inStock" in main:
-            article["mainDetail"]["inStock"] = changes[article["mainDetail"]["number"]] = int(main["inStock"])
+            self._stock(article["mainDetail"], main["inStock"], changes)
         for variant in body.get("variants") or []:
             if not isinstance(variant, dict) or "inStock" not in variant:
                 continue
@@ -214,11 +214,18 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
                          None)
             if match is None:
                 raise LookupError(f"Variant by number {variant.get('number')} not found")
-            match["inStock"] = changes[match["number"]] = int(variant["inStock"])
+            self._stock(match, variant["inStock"], changes)
         article["changed"] = shop_time(utcnow())  # Shopware stamps every save of an article
         self.ledger.record("article.stock", method="PUT", path=request.url.path, resource_id=aid, body=body,
                            changes=changes)
         return answer({"success": True, "data": {"id": aid, "location": f"{request.base_url}api/articles/{aid}"}})
+
+    @staticmethod
+    def _stock(detail: dict[str, Any], value: Any, changes: dict[str, Any]) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadQuery(f"inStock must be a whole number, not {value!r}")
+        if detail["inStock"] != value:  # the ledger holds what changed: a repeated PUT changes nothing
+            detail["inStock"] = changes[detail["number"]] = value
 
     def drift(self, oid: int) -> None:
         """The shop finishes an order while the hub pages: it leaves the open statuses."""
