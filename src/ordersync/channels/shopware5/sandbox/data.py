@@ -144,8 +144,12 @@ def detail_record(ident: int, article_id: int, number: str, stock: int, main: bo
             "referenceUnit": None, "packUnit": None, "shippingFree": False, "releaseDate": None, "shippingTime": "",
             "prices": [{"id": ident, "articleId": article_id, "articleDetailsId": ident, "customerGroupKey": "EK",
                         "from": 1, "to": "beliebig", "price": float(Decimal(price) / Decimal("1.19")),
-                        "pseudoPrice": 0, "basePrice": 0, "percent": 0, "regulationPrice": 0}],
-            "attribute": {"id": ident, "articleId": article_id, "articleDetailId": ident},
+                        "pseudoPrice": 0, "basePrice": 0, "percent": 0, "regulationPrice": 0,
+                        "customerGroup": {"id": 1, "key": "EK", "name": "Shopkunden", "tax": True, "taxInput": True,
+                                          "mode": False, "discount": 0, "minimumOrder": 0,
+                                          "minimumOrderSurcharge": 0}}],
+            "attribute": {"id": ident, "articleId": article_id, "articleDetailId": ident,
+                          **{f"attr{n}": None if n == 17 else "" for n in range(1, 21)}},
             "configuratorOptions": []}
 
 
@@ -161,12 +165,14 @@ def article_record(article_id: int, name: str, price: str, variants: list[tuple[
             "template": "", "mode": 0, "availableFrom": None, "availableTo": None,
             "mainDetail": details[0], "tax": {"id": 1, "tax": "19.00", "name": "19%"}, "propertyValues": [],
             "supplier": {"id": 2, "name": "Feinkost", "image": "", "link": "", "description": "", "metaTitle": None,
-                         "metaDescription": None, "metaKeywords": None, "changed": shop_time(changed)},
+                         "metaDescription": None, "metaKeywords": None},
             "propertyGroup": None, "customerGroups": [], "images": [],
             "configuratorSet": {"id": article_id, "name": f"Set-{article_id}", "public": False, "type": 0,
                                 "groups": []} if configurator else None,
-            "links": [], "downloads": [], "categories": [], "similar": [], "related": [], "details": details[1:],
-            "seoCategories": [], "translations": []}
+            # categories and translations are PHP maps keyed by id, so JSON objects
+            "links": [], "downloads": [], "categories": {"15": {"id": 15, "name": "Genuss"}}, "similar": [],
+            "related": [], "details": details[1:], "seoCategories": [],
+            "translations": {"2": {"name": name, "descriptionLong": "", "shopId": 2}}}
 
 
 def article_list_record(article: dict[str, Any]) -> dict[str, Any]:
