@@ -15,8 +15,11 @@ Facts (shopware5/devdocs ``rest-api/index.md`` and ``examples/order``, ``example
   by the number of any of its variants; ``PUT /api/articles/{id}`` with ``mainDetail.inStock`` or
   ``variants[{number, inStock}]`` sets stock.
 
-Assumed: the filter property for the order status is the entity field ``status`` (the list shows it as
-``orderStatusId``) [unverified]. Self-hosted Shopware documents no rate limit; the budget (burst 20, then
+Filters name the entity's fields, not the JSON's: the order status is ``status`` and the payment status
+``cleared`` (shopware5/shopware ``Components/Api/Resource/Order.php`` renames them to ``orderStatusId`` and
+``paymentStatusId`` after reading; ``Components/Model/QueryBuilder::addFilter`` prefixes the root alias, takes
+any non-empty ``operator`` as ``orWhere`` and, without ``expression``, compares a string with LIKE - so the
+connector always sends the expression). Self-hosted Shopware documents no rate limit; the budget (burst 20, then
 10 per second) only keeps the hub's workers from crowding a small PHP host.
 """
 

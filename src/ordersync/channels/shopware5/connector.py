@@ -8,9 +8,9 @@ changed orders are read in detail). Status and tracking are ``PUT /api/orders/{i
 show yet, so a push retried after a lost answer is recognised as done. Digest authentication and the
 vendor facts used are in ``client.py``.
 
-Not verified against a running shop: the filter property ``status`` for the order status, and how several
-tracking codes are kept (Shopware has one ``trackingCode`` field; a second parcel's code is appended after
-a comma, which the backend shows as is).
+Not verified against a running shop: how several tracking codes are kept. Shopware has one
+``trackingCode`` field; a second parcel's code is appended after a comma, which the backend shows as is
+(a dispatch's tracking link template then gets both).
 """
 
 from __future__ import annotations
@@ -134,7 +134,8 @@ class Shopware5Connector(Connector):
         if order.get(target.field) == target.status_id:
             return PushResult(ok=True, already_done=True, remote_id=ref.external_id, detail=f"status {target.name}")
         self.client.update_order(ref.external_id, {target.field: target.status_id})
-        return PushResult(ok=True, remote_id=ref.external_id, detail=f"{target.field} {target.status_id} ({target.name})")
+        return PushResult(ok=True, remote_id=ref.external_id,
+                          detail=f"{target.field} {target.status_id} ({target.name})")
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
         number = shipment.tracking_number.strip()

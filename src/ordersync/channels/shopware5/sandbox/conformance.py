@@ -9,7 +9,10 @@ quantity is a word). Statuses are shown by the names of ``Shopware\\Models\\Orde
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from .data import utcnow
 
 ORDER_NAMES = {-1: "cancelled", 0: "open", 1: "in_process", 2: "completed", 3: "partially_completed",
                4: "cancelled_rejected", 5: "ready_for_delivery", 6: "partially_delivered", 7: "completely_delivered",
@@ -58,15 +61,9 @@ class Shopware5Conformance:
 
     def conform_malformed(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
-            oid = self._place(self._now_minus(30))
+            oid = self._place(utcnow() - timedelta(seconds=30))
             self.orders[oid]["details"][0]["quantity"] = "zwei"
         return {"id": str(oid), "marker": "zwei", "where": "raw"}
-
-    def _now_minus(self, seconds: float) -> Any:
-        from datetime import timedelta
-
-        from .data import utcnow
-        return utcnow() - timedelta(seconds=seconds)
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:
         if "sku" in body:

@@ -20,12 +20,14 @@ PAYMENT_STATES = {9: "Teilweise in Rechnung gestellt", 10: "Komplett in Rechnung
                   12: "Komplett bezahlt", 13: "1. Mahnung", 14: "2. Mahnung", 15: "3. Mahnung", 16: "Inkasso",
                   17: "Offen", 18: "Reserviert", 19: "Verzögert", 20: "Wiedergutschrift", 21: "Überprüfung notwendig",
                   30: "Es wurde kein Kredit genehmigt", 31: "Der Kredit wurde vorläufig akzeptiert",
-                  32: "Der Kredit wurde genehmigt", 33: "Die Zahlung wurde angewiesen", 34: "Es wurde eine Zeitverlängerung eingetragen",
+                  32: "Der Kredit wurde genehmigt", 33: "Die Zahlung wurde angewiesen",
+                  34: "Es wurde eine Zeitverlängerung eingetragen",
                   35: "Vorgang wurde abgebrochen"}
-PEOPLE = [("Anna", "Müller", "Hauptstraße 12", "10115", "Berlin"), ("Lukas", "Schmidt", "Am Markt 3a", "80331", "München"),
+PEOPLE = [("Anna", "Müller", "Hauptstraße 12", "10115", "Berlin"),
+          ("Lukas", "Schmidt", "Am Markt 3a", "80331", "München"),
           ("Marie", "Weber", "Lindenallee 44", "50667", "Köln")]
-ARTICLES = [(3, "SW10003", "Münsterländer Aperitif 16%", "12.90", 25), (4, "SW10004", "Latte Macchiato 17%", "4.50", 40),
-            (5, "SW10005", "Teekanne", "34.50", 8)]
+ARTICLES = [(3, "SW10003", "Münsterländer Aperitif 16%", "12.90", 25),
+            (4, "SW10004", "Latte Macchiato 17%", "4.50", 40), (5, "SW10005", "Teekanne", "34.50", 8)]
 VARIANT_ARTICLE = (6, "turn", "Sport Shoes", "99.99", [("turn", 15), ("turn.1", 15), ("turn.2", 15)])
 LIST_KEYS = ("id", "number", "customerId", "paymentId", "dispatchId", "partnerId", "shopId", "invoiceAmount",
              "invoiceAmountNet", "invoiceShipping", "invoiceShippingNet", "orderTime", "transactionId", "comment",

@@ -1,9 +1,10 @@
 """Shopware 5's list parameters: ``start``, ``limit``, ``filter[n][property|expression|value|operator]`` and
 ``sort[n][property|direction]`` (shopware5/devdocs ``rest-api/index.md``, "Filter", "Sort", "Limit / Offset").
 
-A filter without ``expression`` compares with ``=``; ``operator`` 1 joins the condition with OR to everything
-before it (Doctrine's ``orWhere``), otherwise AND. Dates compare as the shop stores them: local time without
-a zone, so ``2024-05-01 10:00:00`` and ``2024-05-01T10:00:00`` are the same bound.
+A filter without ``expression`` compares with LIKE, as Shopware's ``QueryBuilder::addFilter`` does for a
+string value (and every value from a query string is one); a non-empty ``operator`` joins the condition with
+OR to everything before it (Doctrine's ``orWhere``), otherwise AND. Dates compare as the shop stores them:
+local time without a zone, so ``2024-05-01 10:00:00`` and ``2024-05-01T10:00:00`` are the same bound.
 """
 
 from __future__ import annotations
@@ -76,12 +77,12 @@ def select(records: list[dict[str, Any]], query: Mapping[str, str], fields: Mapp
     conditions = []
     for n in sorted(filters):
         f = filters[n]
-        prop, expression = f.get("property", ""), f.get("expression", "=").upper()
+        prop, expression = f.get("property", ""), (f.get("expression") or "LIKE").upper()
         if prop not in fields:
             raise BadQuery(f"[Semantical Error] filter property {prop!r} is not a field of this resource")
         if expression not in EXPRESSIONS or "value" not in f:
             raise BadQuery(f"filter {n}: expression {expression!r} or its value is not supported")
-        conditions.append((fields[prop], expression, f["value"], f.get("operator") == "1"))
+        conditions.append((fields[prop], expression, f["value"], bool(f.get("operator"))))
     for record in records:
         ok: bool | None = None
         for key, expression, value, either in conditions:
