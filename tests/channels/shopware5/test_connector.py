@@ -110,3 +110,23 @@ def test_articles_with_variants(served):
     assert by_sku["SW10003"].stock == 25 and not by_sku["SW10003"].variants
     assert [v.sku for v in by_sku["turn"].variants] == ["turn", "turn.1", "turn.2"]
     connector.close()
+
+
+def test_an_order_closed_while_the_open_list_is_paged_skips_none(served):
+    """The shop completes an order while the open list is paged: later pages slide by one and an open order
+    is not listed this time; it was remembered as open, so it is read by id in the same poll."""
+    sandbox, base_url = served
+    ids = sandbox.control_orders({"create": [{"seconds_ago": 30 * 86400 - n} for n in range(6)]})["created"]
+    state: dict = {}
+    connector = Shopware5Connector({**sandbox.settings_for(base_url), "page_size": 2}, ConnectorContext(state=state))
+    assert len(read(connector)[0]) == 6
+    sandbox.control_orders({"update": [{"id": ids[2], "paymentStatusId": 12}]})
+    sandbox.faults.configure({"add": {"kind": "page_drift", "method": "GET", "path": "/api/orders", "count": 1}})
+    orders, _, _ = read(connector, datetime.now(UTC) - timedelta(minutes=5))
+    assert sandbox.orders[ids[0]]["orderStatusId"] == 2  # the drift happened on the first open page
+    assert [o.external_id for o in orders] == [str(ids[2])] and orders[0].state is OrderState.PAID
+    listed = [r for r in sandbox.requests.entries() if r["path"] == f"/api/orders/{ids[2]}"]
+    assert len(listed) == 2  # first import, then by id after the slide hid it from the open list
+    closed, _, _ = read(connector, datetime.now(UTC) - timedelta(minutes=5))
+    assert [(o.external_id, o.channel_status) for o in closed] == [(str(ids[0]), "completed")]
+    connector.close()
