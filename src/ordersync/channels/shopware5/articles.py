@@ -12,7 +12,7 @@ absolute, so the PUT may be repeated; it is only sent when the shop does not sho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...domain import Article, ArticleVariant, StockUpdate, to_decimal
@@ -57,7 +57,10 @@ def _details(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [d for d in [main, *others] if isinstance(d, dict)]
 
 
-def push_stock(client: Shopware5Client, update: StockUpdate) -> PushResult:
+Checked = Callable[[Callable[[], bool], Callable[[], Any]], bool]
+
+
+def push_stock(client: Shopware5Client, update: StockUpdate, checked: Checked) -> PushResult:
     """One listing's stock: find the article (by id, else by the number), then set the detail's inStock."""
     try:
         if update.product_external_id.strip().isdigit():
@@ -74,20 +77,27 @@ def push_stock(client: Shopware5Client, update: StockUpdate) -> PushResult:
         or (main if not wanted else None)
     if target is None:
         return PushResult(ok=False, remote_id=wanted, detail=f"no variant {wanted!r} in article {article.get('id')}")
-    number = str(target.get("number") or "")
-    if target.get("inStock") == update.quantity:
-        return PushResult(ok=True, already_done=True, remote_id=number, detail=f"stock {update.quantity}")
+    number, article_id = str(target.get("number") or ""), int(article["id"])
     body = {"mainDetail": {"inStock": update.quantity}} if target is main else \
         {"variants": [{"number": number, "inStock": update.quantity}]}
-    client.update_article(int(article["id"]), body)
-    return PushResult(ok=True, remote_id=number, detail=f"stock {update.quantity}")
+    first = {"read": True}
+
+    def shown() -> bool:
+        if first.pop("read", False):  # the article just read; later checks read it again
+            return target.get("inStock") == update.quantity
+        details = _details(client.article(article_id))
+        return any(d.get("number") == number and d.get("inStock") == update.quantity for d in details)
+
+    already = checked(shown, lambda: client.update_article(article_id, body))
+    return PushResult(ok=True, already_done=already, remote_id=number, detail=f"stock {update.quantity}")
 
 
-def push_all(client: Shopware5Client, updates: list[StockUpdate]) -> list[PushResult | ChannelError]:
+def push_all(client: Shopware5Client, updates: list[StockUpdate],
+             checked: Checked) -> list[PushResult | ChannelError]:
     results: list[PushResult | ChannelError] = []
     for update in updates:
         try:
-            results.append(push_stock(client, update))
+            results.append(push_stock(client, update, checked))
         except ChannelError as exc:
             results.append(exc)
     return results

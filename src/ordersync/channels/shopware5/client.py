@@ -33,8 +33,11 @@ import httpx
 from ..sdk.errors import NotFoundError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import RetryPolicy
+from ..sdk.retry import Action, ErrorRule, RetryPolicy
 
+#: for writes: a 5xx may come after the shop saved the change; the connector re-checks before a new try
+CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
+                 for code in (500, 502, 503, 504)}
 #: a condition of a list filter: (property, expression, value, OR-joined)
 Condition = tuple[str, str, Any, bool]
 
@@ -80,8 +83,12 @@ class Shopware5Client:
         return _answer("GET", path, body)
 
     def put(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """A PUT sets absolute values, so ChannelHTTP may repeat it after any failure."""
-        answer = self.http.request("PUT", "/api" + path, json=body, params=params, expect_json=True).json()
+        """A checked write: a 5xx or a timeout may come after Shopware saved the change, so the HTTP layer does
+        not repeat it; the connector reads the record again and writes only if the change is not there
+        (``sdk.idempotency.checked_write``). A 429 or a refused connection proves nothing was written and is
+        retried here."""
+        answer = self.http.request("PUT", "/api" + path, json=body, params=params, expect_json=True,
+                                   idempotent=False, error_mapping=CHECKED_WRITE).json()
         return _answer("PUT", path, answer)
 
     def pages(self, path: str, params: Mapping[str, str], limit: int,

@@ -16,13 +16,15 @@ Not verified against a running shop: how several tracking codes are kept. Shopwa
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...domain import OrderState, Shipment, StockUpdate
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, NotFoundError, PermanentError, RecordError, TransientError
+from ..sdk.idempotency import checked_write
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, Window
 from ..sdk.settings import SettingsError
 from . import articles
@@ -31,6 +33,8 @@ from .mapping import orders_from_shopware5, quarantine
 from .polling import OrderPoll, local_stamp
 from .setup import GUIDE, SETTINGS
 from .statuses import StatusMap
+
+CHECK_ATTEMPTS = 3
 
 
 def tracking_codes(value: Any) -> list[str]:
@@ -63,6 +67,7 @@ class Shopware5Connector(Connector):
             raise SettingsError(f"setting 'open_orders_limit': {cfg['open_orders_limit']} is not between 1 and 100000")
         self.statuses = StatusMap.from_settings(cfg["status_map_import"], cfg["status_map_export"])
         self._client: Shopware5Client | None = None
+        self._sleep: Callable[[float], None] = time.sleep
 
     @property
     def client(self) -> Shopware5Client:
@@ -130,11 +135,9 @@ class Shopware5Connector(Connector):
         if target is None:
             return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Shopware 5 "
                                               "(status_map_export); nothing sent")
-        order = self.client.order(ref.external_id)
-        if order.get(target.field) == target.status_id:
-            return PushResult(ok=True, already_done=True, remote_id=ref.external_id, detail=f"status {target.name}")
-        self.client.update_order(ref.external_id, {target.field: target.status_id})
-        return PushResult(ok=True, remote_id=ref.external_id,
+        already = self._checked(lambda: self.client.order(ref.external_id).get(target.field) == target.status_id,
+                                lambda: self.client.update_order(ref.external_id, {target.field: target.status_id}))
+        return PushResult(ok=True, already_done=already, remote_id=ref.external_id,
                           detail=f"{target.field} {target.status_id} ({target.name})")
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
@@ -143,11 +146,20 @@ class Shopware5Connector(Connector):
             return PushResult(ok=False, detail="no tracking number to transmit")
         if "," in number:
             return PushResult(ok=False, detail=f"tracking number {number!r} contains a comma")
-        codes = tracking_codes(self.client.order(ref.external_id).get("trackingCode"))
-        if number in codes:
-            return PushResult(ok=True, already_done=True, remote_id=ref.external_id, detail=f"tracking {number}")
-        self.client.update_order(ref.external_id, {"trackingCode": ", ".join([*codes, number])})
-        return PushResult(ok=True, remote_id=ref.external_id, detail=f"tracking {number}")
+        seen: list[str] = []
+
+        def shown() -> bool:
+            seen[:] = tracking_codes(self.client.order(ref.external_id).get("trackingCode"))
+            return number in seen
+
+        already = self._checked(shown, lambda: self.client.update_order(
+            ref.external_id, {"trackingCode": ", ".join([*seen, number])}))
+        return PushResult(ok=True, already_done=already, remote_id=ref.external_id, detail=f"tracking {number}")
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
-        return articles.push_all(self.client, updates)  # type: ignore[return-value]
+        return articles.push_all(self.client, updates, self._checked)  # type: ignore[return-value]
+
+    def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
+        """Write unless ``done()``; True = the shop already showed the effect (see ``sdk.idempotency``)."""
+        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
+                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
