@@ -14,7 +14,7 @@ from ordersync.sync.importer import import_orders
 
 
 def test_rereads_are_idempotent_and_backend_changes_arrive(hub):
-    sandbox = create_sandbox(seed=9)
+    sandbox = create_sandbox(seed=9, orders=0)
     old = sandbox.control_orders({"create": [{"seconds_ago": 30 * 86400}, {"seconds_ago": 60}]})["created"]
     with serve_in_thread(sandbox.app) as server:
         conn = add_connection(hub, "shopware5", "shop", sandbox.settings_for(server.base_url))

@@ -41,6 +41,9 @@ ORDER_FIELDS = {"id": "id", "number": "number", "orderTime": "orderTime", "statu
                 "cleared": "paymentStatusId", "clearedDate": "clearedDate", "customerId": "customerId",
                 "invoiceAmount": "invoiceAmount", "trackingCode": "trackingCode"}
 ARTICLE_FIELDS = {"id": "id", "name": "name", "changed": "changed", "added": "added", "active": "active"}
+DEMO_STATES = ({}, {"orderStatusId": 1}, {"paymentStatusId": 12, "clearedDate": "2026-01-05T10:00:00+0100"},
+               {"orderStatusId": 7, "paymentStatusId": 12, "trackingCode": "00340434161094042557"},
+               {"orderStatusId": 2, "paymentStatusId": 12}, {"orderStatusId": 4})
 ORDER_WRITABLE = ("paymentStatusId", "orderStatusId", "trackingCode", "comment", "transactionId", "clearedDate")
 
 
@@ -73,8 +76,8 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
             self.articles = initial_articles(now)
             self.next_id = 101
             self.page_cap = None
-            for n in range(self.count):
-                self._place(now - timedelta(days=self.count - n))
+            for n in range(self.count):  # a shop's history: open, in process, paid, delivered, completed
+                self._place(now - timedelta(days=self.count - n, hours=n % 7), **DEMO_STATES[n % len(DEMO_STATES)])
 
     def _place(self, when: Any, **changes: Any) -> int:
         oid, self.next_id = self.next_id, self.next_id + 1
