@@ -4,14 +4,15 @@ Shopware 5's ``/api/orders`` list has no modification time (VENDOR-FACTS ยง2.7/ย
 until] the engine plans cannot be asked for directly. Each poll instead reads three things:
 
 1. **New orders**: ``orderTime >= since - 14 h``, sorted by id. ``orderTime`` is stored in the shop's
-   local time and compared without a zone, and offsets run from -12 h to +14 h, so the lower bound is moved
-   back by 14 h: no order placed after ``since`` can fall below it, whatever the shop's zone. The first
-   import (no ``since``) lists every order. There is no upper bound: an order placed after ``until`` is read
-   now and recognised as unchanged next time.
-2. **Open orders**: every order whose status is not final (not completed, cancelled or completely
-   delivered), whatever its age, ``status = s1 OR status = s2 ...``, paged with ``start``/``limit`` and
-   bounded by the ``open_orders_limit`` setting. This is how a status, payment or tracking change made in
-   the shop's backend arrives.
+   local time and compared without a zone; a local time is never more than 12 h behind UTC, so with the
+   bound moved back by 14 h no order placed after ``since`` can fall below it, whatever the shop's zone
+   (and no setting for the zone can be wrong). The first import (no ``since``) lists every order. There is
+   no upper bound: an order placed after ``until`` is read now and recognised as unchanged next time.
+2. **Open orders**: every order whose status is not final (not completed, cancelled, completely
+   delivered or an abandoned checkout), whatever its age: ``status <> 2 AND status <> 4 ...``, so a
+   status a shop added itself counts as open too; paged with ``start``/``limit`` and bounded by the
+   ``open_orders_limit`` setting (``<>`` is one of the operators Shopware's ``QueryOperatorValidator``
+   allows). This is how a status, payment or tracking change made in the shop's backend arrives.
 3. **Orders that left the open set**: those remembered as open at the last poll but listed by neither 1 nor
    2 (completed, cancelled, or deleted since) are read one by one; a 404 means deleted and is forgotten.
 
@@ -24,8 +25,9 @@ engine. Re-reads stay idempotent even without this cache: the mapped order's ``u
 (``sync/upsert.py``) and counts nothing.
 
 The window-shift rule. List 1 is sorted by id and ``orderTime`` never changes, so records only leave it
-when an order is deleted while it is paged; its ``total`` is each page's ``window_total``, and a shrinking
-count makes the engine read the window again. List 2 can shift when an order is closed while it is paged
+when an order is deleted while it is paged; its ``total`` is each page's ``window_total``, and a changed
+count makes the engine read the window again (also when an order is placed while it is paged: it is
+appended at the end, so nothing is lost, and the re-read finds everything unchanged). List 2 can shift when an order is closed while it is paged
 (it leaves the open set and later pages slide by one): an order skipped that way was remembered as open,
 so step 3 reads it in the same poll.
 """
@@ -42,7 +44,7 @@ from ..sdk.errors import NotFoundError, RecordError
 from ..sdk.records import OrderPage, Page, Window
 from .client import Condition, Shopware5Client, filter_params
 from .mapping import order_from_shopware5, quarantine, when
-from .statuses import ABANDONED, FINAL_ORDER_STATUSES, ORDER_STATUSES, StatusMap
+from .statuses import ABANDONED, FINAL_ORDER_STATUSES, StatusMap
 
 ZONE_MARGIN = timedelta(hours=14)
 KEEP_RECENT = timedelta(days=2)
@@ -50,7 +52,6 @@ STATE_KEY = "order_fingerprints"
 #: list fields a change made in the backend touches (the documented list record)
 WATCHED = ("orderStatusId", "paymentStatusId", "trackingCode", "invoiceAmount", "invoiceShipping", "clearedDate",
            "comment", "customerComment", "internalComment", "currency", "number", "transactionId")
-OPEN_STATUSES = tuple(s for s in ORDER_STATUSES if s not in FINAL_ORDER_STATUSES)
 
 
 def fingerprint(record: dict[str, Any]) -> str:
@@ -82,7 +83,7 @@ class OrderPoll:
         for records, total in self.client.pages("/orders", filter_params(new, sort), self.page_size):
             self.total = total
             yield self._page(records)
-        open_: list[Condition] = [("status", "=", s, n > 0) for n, s in enumerate(OPEN_STATUSES)]
+        open_: list[Condition] = [("status", "<>", s, False) for s in sorted(FINAL_ORDER_STATUSES)]
         for records, _ in self.client.pages("/orders", filter_params(open_, sort), self.page_size,
                                             most=self.open_limit):
             yield self._page([r for r in records if not isinstance(r, dict) or str(r.get("id")) not in self.after])
