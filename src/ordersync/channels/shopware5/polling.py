@@ -27,9 +27,9 @@ engine. Re-reads stay idempotent even without this cache: the mapped order's ``u
 The window-shift rule. List 1 is sorted by id and ``orderTime`` never changes, so records only leave it
 when an order is deleted while it is paged; its ``total`` is each page's ``window_total``, and a changed
 count makes the engine read the window again (also when an order is placed while it is paged: it is
-appended at the end, so nothing is lost, and the re-read finds everything unchanged). List 2 can shift when an order is closed while it is paged
-(it leaves the open set and later pages slide by one): an order skipped that way was remembered as open,
-so step 3 reads it in the same poll.
+appended at the end, so nothing is lost, and the re-read finds everything unchanged). List 2 can shift
+when an order is closed while it is paged (it leaves the open set and later pages slide by one): an order
+skipped that way was remembered as open, so step 3 reads it in the same poll.
 """
 
 from __future__ import annotations
