@@ -120,13 +120,32 @@ def test_an_order_closed_while_the_open_list_is_paged_skips_none(served):
     state: dict = {}
     connector = Shopware5Connector({**sandbox.settings_for(base_url), "page_size": 2}, ConnectorContext(state=state))
     assert len(read(connector)[0]) == 6
-    sandbox.control_orders({"update": [{"id": ids[2], "paymentStatusId": 12}]})
+    sandbox.control_orders({"update": [{"id": ids[3], "paymentStatusId": 12}]})  # it will be skipped
     sandbox.faults.configure({"add": {"kind": "page_drift", "method": "GET", "path": "/api/orders", "count": 1}})
     orders, _, _ = read(connector, datetime.now(UTC) - timedelta(minutes=5))
-    assert sandbox.orders[ids[0]]["orderStatusId"] == 2  # the drift happened on the first open page
-    assert [o.external_id for o in orders] == [str(ids[2])] and orders[0].state is OrderState.PAID
-    listed = [r for r in sandbox.requests.entries() if r["path"] == f"/api/orders/{ids[2]}"]
-    assert len(listed) == 2  # first import, then by id after the slide hid it from the open list
+    assert sandbox.orders[ids[5]]["orderStatusId"] == 2  # the drift closed the newest, on the first open page
+    assert [o.external_id for o in orders] == [str(ids[3])] and orders[0].state is OrderState.PAID
+    log = sandbox.requests.entries()
+    by_id = [r["seq"] for r in log if r["path"] == f"/api/orders/{ids[3]}"]
+    last_list = max(r["seq"] for r in log if r["path"] == "/api/orders")
+    assert len(by_id) == 2 and by_id[1] > last_list  # read by id after the lists: the slide hid it from them
     closed, _, _ = read(connector, datetime.now(UTC) - timedelta(minutes=5))
-    assert [(o.external_id, o.channel_status) for o in closed] == [(str(ids[0]), "completed")]
+    assert [(o.external_id, o.channel_status) for o in closed] == [(str(ids[5]), "completed")]
+    connector.close()
+
+
+def test_open_orders_beyond_the_limit_are_not_watched_and_cost_no_reads(served):
+    sandbox, base_url = served
+    ids = sandbox.control_orders({"create": [{"seconds_ago": 30 * 86400 - n} for n in range(5)]})["created"]
+    state: dict = {}
+    settings = {**sandbox.settings_for(base_url), "page_size": 2, "open_orders_limit": 3}
+    connector = Shopware5Connector(settings, ConnectorContext(state=state))
+    assert len(read(connector)[0]) == 5
+    sandbox.control_orders({"update": [{"id": ids[0], "orderStatusId": 1}, {"id": ids[4], "orderStatusId": 1}]})
+    seen = len(sandbox.requests.entries())
+    orders, _, _ = read(connector, datetime.now(UTC) - timedelta(minutes=5))
+    assert [o.external_id for o in orders] == [str(ids[4])]  # the newest three are watched, the oldest not
+    paths = [r["path"] for r in sandbox.requests.entries()[seen:]]
+    assert paths.count(f"/api/orders/{ids[4]}") == 1 and not any(p.endswith(f"/{ids[0]}") for p in paths)
+    assert sorted(state["order_fingerprints"]) == sorted(str(i) for i in ids[2:])
     connector.close()

@@ -12,7 +12,7 @@ until] the engine plans cannot be asked for directly. Each poll instead reads th
    delivered or an abandoned checkout), whatever its age: ``status <> 2 AND status <> 4 ...``, so a
    status a shop added itself counts as open too; paged with ``start``/``limit`` and bounded by the
    ``open_orders_limit`` setting (``<>`` is one of the operators Shopware's ``QueryOperatorValidator``
-   allows). This is how a status, payment or tracking change made in the shop's backend arrives.
+   allows), newest first: in a shop with more open orders than that, the oldest ones are no longer watched. This is how a status, payment or tracking change made in the shop's backend arrives.
 3. **Orders that left the open set**: those remembered as open at the last poll but listed by neither 1 nor
    2 (completed, cancelled, or deleted since) are read one by one; a 404 means deleted and is forgotten.
 
@@ -84,11 +84,16 @@ class OrderPoll:
             self.total = total
             yield self._page(records)
         open_: list[Condition] = [("status", "<>", s, False) for s in sorted(FINAL_ORDER_STATUSES)]
-        for records, _ in self.client.pages("/orders", filter_params(open_, sort), self.page_size,
-                                            most=self.open_limit):
+        oldest_watched, open_total = 0, 0
+        for records, open_total in self.client.pages("/orders", filter_params(open_, [("id", "DESC")]),
+                                                     self.page_size, most=self.open_limit):
+            ids = [int(r["id"]) for r in records if isinstance(r, dict) and str(r.get("id", "")).isdigit()]
+            oldest_watched = min([oldest_watched or ids[0], *ids]) if ids else oldest_watched
             yield self._page([r for r in records if not isinstance(r, dict) or str(r.get("id")) not in self.after])
+        if open_total <= self.open_limit:
+            oldest_watched = 0  # every open order was listed
         gone = [{"id": oid} for oid, (_, status, _) in self.before.items()
-                if oid not in self.after and status not in FINAL_ORDER_STATUSES]
+                if oid not in self.after and status not in FINAL_ORDER_STATUSES and int(oid) >= oldest_watched]
         for start in range(0, len(gone), self.page_size):
             yield self._details(gone[start:start + self.page_size])
         self.state[STATE_KEY] = self._kept()
