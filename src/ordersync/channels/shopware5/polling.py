@@ -12,7 +12,8 @@ until] the engine plans cannot be asked for directly. Each poll instead reads th
    delivered or an abandoned checkout), whatever its age: ``status <> 2 AND status <> 4 ...``, so a
    status a shop added itself counts as open too; paged with ``start``/``limit`` and bounded by the
    ``open_orders_limit`` setting (``<>`` is one of the operators Shopware's ``QueryOperatorValidator``
-   allows), newest first: in a shop with more open orders than that, the oldest ones are no longer watched. This is how a status, payment or tracking change made in the shop's backend arrives.
+   allows), newest first: in a shop with more open orders than that, the oldest ones are no longer
+   watched. This is how a status, payment or tracking change made in the shop's backend arrives.
 3. **Orders that left the open set**: those remembered as open at the last poll but listed by neither 1 nor
    2 (completed, cancelled, or deleted since) are read one by one; a 404 means deleted and is forgotten.
 
