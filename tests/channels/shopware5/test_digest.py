@@ -3,8 +3,11 @@ hash check, replay and stale nonces; the connector's client gets through all of 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 
+from ordersync.channels.sdk.records import Window
 from ordersync.channels.shopware5.connector import Shopware5Connector
 from ordersync.channels.shopware5.sandbox.digest import parse_params
 
@@ -14,14 +17,14 @@ def test_a_request_without_credentials_is_challenged(served):
     response = httpx.get(base_url + "/api/orders")
     assert response.status_code == 401
     assert response.json() == {"success": False, "message": "Invalid or missing auth"}
-    challenge = response.headers["www-authenticate"]
-    assert challenge.startswith("Digest ")
+    basic, challenge = response.headers.get_list("www-authenticate")  # Shopware offers both, Basic first
+    assert basic == 'Basic realm="Shopware REST-API"' and challenge.startswith("Digest ")
     params = parse_params(challenge[7:])
     assert params["realm"] == "Shopware REST-API" and params["qop"] == "auth" and params["algorithm"] == "MD5"
     assert len(params["nonce"]) >= 16 and params["opaque"]
 
 
-def test_the_right_key_passes_a_wrong_key_and_basic_auth_do_not(served):
+def test_the_right_key_passes_a_wrong_one_does_not(served):
     sandbox, base_url = served
     good = httpx.get(base_url + "/api/orders", auth=httpx.DigestAuth(sandbox.username, sandbox.api_key))
     assert good.status_code == 200 and good.json()["success"] is True
@@ -30,7 +33,17 @@ def test_the_right_key_passes_a_wrong_key_and_basic_auth_do_not(served):
     stranger = httpx.get(base_url + "/api/orders", auth=httpx.DigestAuth("admin", sandbox.api_key))
     assert stranger.status_code == 401
     basic = httpx.get(base_url + "/api/orders", auth=(sandbox.username, sandbox.api_key))
-    assert basic.status_code == 401
+    assert basic.status_code == 200  # Shopware >= 5.3.2
+    assert httpx.get(base_url + "/api/orders", auth=(sandbox.username, "wrong")).status_code == 401
+    assert sandbox.auth_schemes == {"digest": 1, "basic": 1}
+
+
+def test_the_connector_authenticates_with_digest_only(served):
+    sandbox, base_url = served
+    connector = Shopware5Connector(sandbox.settings_for(base_url))
+    assert connector.test_connection().ok and list(connector.fetch_articles(Window(None, datetime.now(UTC))))
+    assert sandbox.auth_schemes["basic"] == 0 and sandbox.auth_schemes["digest"] >= 2
+    connector.close()
 
 
 def test_a_replayed_or_redirected_authorization_is_refused(served):

@@ -3,7 +3,8 @@ and the control API at ``/_sandbox``).
 
 Routes: ``GET /api/orders`` (list, see ``query.py``), ``GET|PUT /api/orders/{id}`` (``useNumberAsId=true``
 takes the order number), ``GET /api/articles``, ``GET|PUT /api/articles/{id}`` (``useNumberAsId=true`` takes
-the number of any variant). Every route wants HTTP Digest (``digest.py``). Answers: ``{"data": [...],
+the number of any variant). Every route wants HTTP Digest or, as Shopware since 5.3.2, Basic with the same
+user name and key (``digest.py``); ``auth_schemes`` counts which one each accepted request used. Answers: ``{"data": [...],
 "total": n, "success": true}``, ``{"data": {...}, "success": true}``, writes ``{"success": true, "data": {"id",
 "location"}}``, errors ``{"success": false, "message": "..."}`` (401 missing/invalid auth, 404 unknown id,
 400 a bad parameter). ``PUT /api/orders`` changes only ``orderStatusId``, ``paymentStatusId``,
@@ -34,7 +35,7 @@ from ordersync.channels.sdk.sandbox import Sandbox
 from .conformance import Shopware5Conformance
 from .data import (ORDER_STATES, PAYMENT_STATES, article_list_record, initial_articles, list_record, order_record,
                    shop_time, status_object, utcnow)
-from .digest import DigestChecker
+from .digest import REALM, DigestChecker, basic_user
 from .query import BadQuery, select
 
 ORDER_FIELDS = {"id": "id", "number": "number", "orderTime": "orderTime", "status": "orderStatusId",
@@ -64,6 +65,7 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
         self.username = "ordersync"
         self.api_key = secrets.token_hex(20)
         self.digest = DigestChecker({self.username: self.api_key})
+        self.auth_schemes = {"digest": 0, "basic": 0}  # accepted requests by scheme
         self._lock = threading.RLock()
         self.reset_data()
 
@@ -139,10 +141,18 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
             query = request.scope.get("query_string", b"").decode("latin-1")
             uri = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
             uri += f"?{query}" if query else ""
-            problem = self.digest.check(request.method, uri, request.headers.get("authorization"))
-            if problem is not None:
-                challenge = self.digest.challenge(stale=problem == "stale")
-                return failure("Invalid or missing auth", 401, {"WWW-Authenticate": challenge})
+            header = request.headers.get("authorization")
+            problem = self.digest.check(request.method, uri, header)
+            if problem is None:
+                self.auth_schemes["digest"] += 1
+            elif basic_user(header, self.digest.users) is not None:
+                self.auth_schemes["basic"] += 1
+            else:
+                refused = failure("Invalid or missing auth", 401)
+                refused.raw_headers += [(b"www-authenticate", f'Basic realm="{REALM}"'.encode()),
+                                        (b"www-authenticate",
+                                         self.digest.challenge(stale=problem == "stale").encode())]
+                return refused
             body = None
             if request.method == "PUT":
                 try:

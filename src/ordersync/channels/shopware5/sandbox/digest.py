@@ -4,7 +4,8 @@ Shopware 5 authenticates API calls with ``Zend_Auth_Adapter_Http`` configured fo
 digest domain "/" and a nonce timeout of 3600 s (shopware5/shopware, RestApi bootstrap). A request
 without valid credentials gets 401 with ``WWW-Authenticate: Digest realm=..., domain="/", nonce=...,
 opaque=..., algorithm="MD5", qop="auth"``; the client answers with
-``response = MD5(MD5(user:realm:key):nonce:nc:cnonce:qop:MD5(method:uri))``. This checker issues its own
+``response = MD5(MD5(user:realm:key):nonce:nc:cnonce:qop:MD5(method:uri))``. Shopware accepts Basic with the same user name and key too (``accept_schemes`` "basic digest", since
+5.3.2) and so challenges with both schemes, Basic first. This checker issues its own
 nonces, refuses unknown or expired ones (expired: ``stale=true``, so a client retries without asking the
 user), refuses a nonce count used before with the same nonce (a replayed request), checks that ``uri`` is
 the requested one and compares the response hash in constant time.
@@ -12,6 +13,7 @@ the requested one and compares the response hash in constant time.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -30,6 +32,18 @@ def md5(text: str) -> str:
 
 def parse_params(header: str) -> dict[str, str]:
     return {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) for m in _PARAM.finditer(header)}
+
+
+def basic_user(header: str | None, users: dict[str, str]) -> str | None:
+    """The user of a valid ``Basic`` header (user name and API key), which Shopware accepts since 5.3.2."""
+    if not header or header[:6].lower() != "basic ":
+        return None
+    try:
+        name, _, key = base64.b64decode(header[6:].strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    expected = users.get(name)
+    return name if expected is not None and hmac.compare_digest(expected.encode(), key.encode()) else None
 
 
 class DigestChecker:
