@@ -4,12 +4,14 @@ and the control API at ``/_sandbox``).
 Routes: ``GET /api/orders`` (list, see ``query.py``), ``GET|PUT /api/orders/{id}`` (``useNumberAsId=true``
 takes the order number), ``GET /api/articles``, ``GET|PUT /api/articles/{id}`` (``useNumberAsId=true`` takes
 the number of any variant). Every route wants HTTP Digest or, as Shopware since 5.3.2, Basic with the same
-user name and key (``digest.py``); ``auth_schemes`` counts which one each accepted request used. Answers: ``{"data": [...],
-"total": n, "success": true}``, ``{"data": {...}, "success": true}``, writes ``{"success": true, "data": {"id",
-"location"}}``, errors ``{"success": false, "message": "..."}`` (401 missing/invalid auth, 404 unknown id,
-400 a bad parameter). ``PUT /api/orders`` changes only ``orderStatusId``, ``paymentStatusId``,
-``trackingCode``, ``comment``, ``transactionId``, ``clearedDate``, as documented. Filters use the entity's
-field names: ``status`` and ``cleared`` for what the JSON shows as ``orderStatusId``/``paymentStatusId``.
+user name and key (``digest.py``); ``auth_schemes`` counts which one each accepted request used. Answers:
+``{"data": [...], "total": n, "success": true}``, ``{"data": {...}, "success": true}``, writes ``{"success":
+true, "data": {"id", "location"}}``, errors ``{"success": false, "message": "..."}`` (401 missing/invalid
+auth, 404 unknown id, 400 a bad parameter). ``PUT /api/orders`` changes only ``orderStatusId``,
+``paymentStatusId``, ``trackingCode``, ``comment``, ``transactionId``, ``clearedDate``, as documented. Filters
+use the entity's field names: ``status`` and ``cleared`` for what the JSON shows as
+``orderStatusId``/``paymentStatusId``. The 401 body's message ("Invalid or missing auth") is an assumption
+[unverified]; the 404 message follows the API resources' ``NotFoundException`` texts ("Order by id 7 not found").
 
 Control (``POST /_sandbox/orders``): ``{"create": [{"seconds_ago": 30}, ...]}`` places orders,
 ``{"update": [{"id": 7, "orderStatusId": 1, ...}]}`` changes them as the backend would, ``{"delete": [7]}``

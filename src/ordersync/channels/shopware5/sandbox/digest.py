@@ -1,14 +1,14 @@
 """HTTP Digest authentication as Shopware 5's REST API does it (RFC 7616 / 2617, MD5, qop=auth).
 
 Shopware 5 authenticates API calls with ``Zend_Auth_Adapter_Http`` configured for realm "Shopware REST-API",
-digest domain "/" and a nonce timeout of 3600 s (shopware5/shopware, RestApi bootstrap). A request
-without valid credentials gets 401 with ``WWW-Authenticate: Digest realm=..., domain="/", nonce=...,
-opaque=..., algorithm="MD5", qop="auth"``; the client answers with
-``response = MD5(MD5(user:realm:key):nonce:nc:cnonce:qop:MD5(method:uri))``. Shopware accepts Basic with the same user name and key too (``accept_schemes`` "basic digest", since
-5.3.2) and so challenges with both schemes, Basic first. This checker issues its own
-nonces, refuses unknown or expired ones (expired: ``stale=true``, so a client retries without asking the
-user), refuses a nonce count used before with the same nonce (a replayed request), checks that ``uri`` is
-the requested one and compares the response hash in constant time.
+digest domain "/" and a nonce timeout of 3600 s (shopware5/shopware, RestApi bootstrap). A request without
+valid credentials gets 401 with ``WWW-Authenticate: Digest realm=..., domain="/", nonce=..., opaque=...,
+algorithm="MD5", qop="auth"``; the client answers with ``response =
+MD5(MD5(user:realm:key):nonce:nc:cnonce:qop:MD5(method:uri))``. Shopware accepts Basic with the same user name
+and key too (``accept_schemes`` "basic digest", since 5.3.2) and so challenges with both schemes, Basic first.
+This checker issues its own nonces, refuses unknown or expired ones (expired: ``stale=true``, so a client
+retries without asking the user), refuses a nonce count used before with the same nonce (a replayed request),
+checks that ``uri`` is the requested one and compares the response hash in constant time.
 """
 
 from __future__ import annotations
