@@ -34,8 +34,11 @@ class Shopware6Conformance:
     """Mixed into ``Shopware6Sandbox``: the profile actions, built on its data and control hooks."""
 
     def conformance_profile(self) -> dict[str, Any]:
-        transitions = [{"method": "POST", "path": f"{ACTION}/{entity}/*/state/*"}
-                       for entity in ("order", "order_delivery", "order_transaction")]
+        # the transitions that reach a state a status push writes (complete, cancel, paid, ship); a step on
+        # the way (process: open -> in_progress) only prepares the push
+        transitions = [{"method": "POST", "path": f"{ACTION}/{entity}/*/state/{name}"}
+                       for entity, name in (("order", "complete"), ("order", "cancel"),
+                                            ("order_transaction", "paid"), ("order_delivery", "ship"))]
         return {"orders_read": {"method": "POST", "path": "/api/search/order"},
                 "writes": {"change_status": transitions,
                            "transmit_tracking": [{"method": "PATCH", "path": "/api/order-delivery/*"},
