@@ -200,7 +200,7 @@ def test_counts_in_the_database_match_the_folder(hub, account, connection):
 def test_starttls_and_an_untrusted_certificate(account):
     upgraded = account.connector(security="starttls", port=account.server.starttls_port).test_connection()
     assert upgraded.ok, upgraded.message
-    untrusted = account.connector(ca_file="").test_connection()
+    untrusted = account.connector(ca_bundle="").test_connection()
     assert not untrusted.ok and "is not trusted" in untrusted.message
 
 
@@ -208,9 +208,9 @@ def test_a_private_ca_given_as_pem_text_is_trusted(account):
     from pathlib import Path
 
     pem = Path(account.server.cert).read_text()
-    trusted = account.connector(ca_file="", ca_bundle=pem).test_connection()
+    trusted = account.connector(ca_bundle=pem).test_connection()
     assert trusted.ok, trusted.message
-    starttls = account.connector(ca_file="", ca_bundle=pem, security="starttls",
+    starttls = account.connector(ca_bundle=pem, security="starttls",
                                  port=account.server.starttls_port).test_connection()
     assert starttls.ok, starttls.message
 

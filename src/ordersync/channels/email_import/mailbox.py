@@ -64,11 +64,11 @@ class GuardedIMAP4_SSL(imaplib.IMAP4_SSL):
 
 class Mailbox:
     def __init__(self, host: str, port: int, username: str, password: str, *, security: str = "tls",
-                 verify_tls: bool = True, ca_file: str = "", ca_pem: str = "", timeout: float = 30.0) -> None:
+                 verify_tls: bool = True, ca_pem: str = "", timeout: float = 30.0) -> None:
         self.host, self.port, self.username = host, port, username
         self._password = password
         self.security, self.timeout = security, timeout
-        self._ctx = ssl.create_default_context(cafile=ca_file or None)
+        self._ctx = ssl.create_default_context()
         if ca_pem:
             try:
                 self._ctx.load_verify_locations(cadata=check_ca_bundle(ca_pem))
