@@ -72,7 +72,8 @@ class Shopware6Client:
 
     def patch_delivery(self, ident: str, body: Mapping[str, Any]) -> None:
         """An absolute value (the whole trackingCodes list): safe to repeat."""
-        self.http.request("PATCH", f"/api/order-delivery/{ident}", json=dict(body), idempotent=True)
+        self.http.request("PATCH", f"/api/order-delivery/{ident}", json=dict(body), idempotent=True,
+                          params={"_response": "basic"})
 
     def sync(self, operations: list[dict[str, Any]]) -> dict[str, Any]:
         """Upserts of absolute values: safe to repeat. ``fail-on-error`` keeps Shopware's default (all or
@@ -82,4 +83,4 @@ class Shopware6Client:
         return response.json()
 
     def register_webhook(self, body: Mapping[str, Any]) -> None:
-        self.http.request("POST", "/api/webhook", json=dict(body), idempotent=True)
+        self.http.request("POST", "/api/webhook", json=dict(body), idempotent=True, params={"_response": "basic"})

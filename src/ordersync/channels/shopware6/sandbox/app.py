@@ -10,7 +10,8 @@ transitions ``POST /api/_action/order/{id}/state/{transition}``, ``.../order_del
 ``.../order_transaction/{id}/...`` (an impossible one answers 400 ``SYSTEM__ILLEGAL_STATE_TRANSITION``
 naming the possible transitions); ``PATCH /api/order-delivery/{id}`` (204); ``POST /api/_action/sync``
 (upsert of ``product`` stock); ``POST /api/webhook`` and ``GET /api/webhook`` (webhooks of the app;
-deliveries signed with ``shopware-shop-signature`` = hex HMAC-SHA256 of the body with the shop secret).
+deliveries of the app's webhooks (``appId``) signed with ``shopware-shop-signature`` = hex HMAC-SHA256 of
+the body with the shop secret; others unsigned, as Shopware sends them).
 
 Control (``POST /_sandbox/orders``): ``{"create": N | [spec...], "webhook": bool}`` places orders now
 (spec: ``createdAt``, ``currency``, ``merge``), ``{"update": [{"id", "updatedAt"?, "merge"?}]}`` changes
@@ -49,6 +50,23 @@ def error(status: int, code: str, title: str, detail: str, **extra: Any) -> JSON
                                      **extra}]}, status_code=status)
 
 
+def present(node: Any) -> Any:
+    """A record as the answer carries it: unset fields left out, except ``updatedAt``, which Shopware sends
+    as null until the first change (the trap the import filter is built around)."""
+    if isinstance(node, dict):
+        return {k: present(v) for k, v in node.items() if v is not None or k == "updatedAt"}
+    if isinstance(node, list):
+        return [present(v) for v in node]
+    return node
+
+
+def detail(request: Request, record: dict[str, Any]) -> Response:
+    """A write answers 204, or 200 with the written record when ``_response`` asks for it."""
+    if request.query_params.get("_response"):
+        return JSONResponse({"data": present(record)})
+    return Response(status_code=204)
+
+
 class ApiError(Exception):
     def __init__(self, status: int, code: str, title: str, detail: str) -> None:
         super().__init__(detail)
@@ -64,6 +82,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         self.client_id = f"SWIA{hashlib.sha256(f'id{seed}'.encode()).hexdigest()[:22].upper()}"
         self.client_secret = hashlib.sha256(f"secret{seed}".encode()).hexdigest()[:48]
         self.shop_secret = hashlib.sha256(f"shop{seed}".encode()).hexdigest()[:40]
+        self.app_id = hashlib.md5(f"app{seed}".encode()).hexdigest()
         self.shop_id = hashlib.sha256(f"shopid{seed}".encode()).hexdigest()[:12]
         self.lock = threading.RLock()
         self.token_refreshes = 0
@@ -134,7 +153,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
     def settings_for(self, base_url: str) -> dict[str, Any]:
         self.base_url = base_url.rstrip("/")
         return {"base_url": self.base_url, "client_id": self.client_id, "client_secret": self.client_secret,
-                "shop_secret": self.shop_secret}
+                "shop_secret": self.shop_secret, "app_id": self.app_id}
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         if rule.kind == "rate_limit":
@@ -208,15 +227,16 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             criteria = {**criteria, "limit": min(criteria["limit"], self.page_cap)}
         records = [o for o in self.orders.values()]
         rows, total, hits = search(records, criteria)
-        body = {"total": total, "data": [project(r, criteria.get("associations")) for r in rows], "aggregations": []}
+        body = {"total": total, "data": [present(project(r, criteria.get("associations"))) for r in rows],
+                "aggregations": []}
         if rows and self.faults.take("page_drift", "POST", request.url.path):
             self.touch(rows[0])  # changed just now: it leaves a window that ends before now
         return JSONResponse(body)
 
     def _search_products(self, request: Request, criteria: Any) -> Response:
         rows, total, _ = search(list(self.products.values()), criteria)
-        return JSONResponse({"total": total, "data": [project(r, criteria.get("associations")) for r in rows],
-                             "aggregations": []})
+        return JSONResponse({"total": total, "data": [present(project(r, criteria.get("associations")))
+                                                      for r in rows], "aggregations": []})
 
     def _owner(self, entity: str, ident: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """The order and the record (order, delivery or transaction) that carries the state."""
@@ -271,7 +291,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         added = [c for c in delivery.get("trackingCodes") or [] if c not in before]
         self.ledger.record("order_delivery.update", method="PATCH", path=request.url.path, resource_id=order["id"],
                            body=body, changes={"delivery": delivery["id"], "added": added})
-        return Response(status_code=204)
+        return detail(request, project(delivery, {}))
 
     # stock ---------------------------------------------------------------------------------------
     def _sync(self, request: Request, body: Any) -> Response:
@@ -305,7 +325,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
     # webhooks ------------------------------------------------------------------------------------
     def _webhooks(self, request: Request, body: Any) -> Response:
         if request.method == "GET":
-            hooks = list(self.webhook_subscriptions.values())
+            hooks = [present(h) for h in self.webhook_subscriptions.values()]
             return JSONResponse({"total": len(hooks), "data": hooks})
         if not isinstance(body, dict) or not body.get("name") or not body.get("eventName") or not body.get("url"):
             raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
@@ -315,7 +335,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                                              "url": body["url"], "active": True, "appId": body.get("appId"),
                                              "errorCount": 0}
         self.ledger.record("webhook.create", method="POST", path=request.url.path, resource_id=ident, body=body)
-        return Response(status_code=204)
+        return detail(request, self.webhook_subscriptions[ident])
 
     def emit(self, event: str, order_id: str, operation: str) -> None:
         targets = [h for h in self.webhook_subscriptions.values() if h["active"] and
@@ -328,9 +348,10 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                                   "eventId": uuid.uuid4().hex},
                        "timestamp": int(time.time())}
             raw = json.dumps(payload, separators=(",", ":")).encode()
-            signature = hmac.new(self.shop_secret.encode(), raw, hashlib.sha256).hexdigest()
-            self.webhooks.submit(OutboundWebhook(hook["url"], raw, {"content-type": "application/json",
-                                                                     "shopware-shop-signature": signature},
+            headers = {"content-type": "application/json"}
+            if hook["appId"] == self.app_id:  # Shopware signs only the webhooks of an app, with its shop secret
+                headers["shopware-shop-signature"] = hmac.new(self.shop_secret.encode(), raw, hashlib.sha256).hexdigest()
+            self.webhooks.submit(OutboundWebhook(hook["url"], raw, headers,
                                                  meta={"event": hook["eventName"], "order": order_id}))
 
     def _version(self, request: Request, body: Any) -> Response:

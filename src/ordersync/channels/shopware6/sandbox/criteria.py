@@ -18,7 +18,7 @@ from typing import Any
 #: these by default)
 ASSOCIATIONS = frozenset({"lineItems", "deliveries", "transactions", "addresses", "orderCustomer", "currency",
                           "stateMachineState", "shippingOrderAddress", "shippingMethod", "paymentMethod",
-                          "country", "billingAddress", "children"})
+                          "country", "billingAddress"})
 MAX_LIMIT = 500
 
 
