@@ -134,7 +134,8 @@ def _order(raw: dict[str, Any], states: StateMap) -> Order:
     shipping_address = delivery.get("shippingOrderAddress") if delivery else None
     transaction = primary(raw, "transactions", "primaryOrderTransactionId")
     method = transaction.get("paymentMethod") if transaction else None
-    method_name = plain_text(method.get("distinguishableName") or method.get("name")) if isinstance(method, dict) else ""
+    method = method if isinstance(method, dict) else {}
+    method_name = plain_text(method.get("distinguishableName") or method.get("name"))
     payments = []
     for n, t in enumerate(_list(raw.get("transactions"), "transactions")):
         if isinstance(t, dict) and state_name(t) in ("paid", "paid_partially"):

@@ -350,7 +350,8 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             raw = json.dumps(payload, separators=(",", ":")).encode()
             headers = {"content-type": "application/json"}
             if hook["appId"] == self.app_id:  # Shopware signs only the webhooks of an app, with its shop secret
-                headers["shopware-shop-signature"] = hmac.new(self.shop_secret.encode(), raw, hashlib.sha256).hexdigest()
+                mac = hmac.new(self.shop_secret.encode(), raw, hashlib.sha256)
+                headers["shopware-shop-signature"] = mac.hexdigest()
             self.webhooks.submit(OutboundWebhook(hook["url"], raw, headers,
                                                  meta={"event": hook["eventName"], "order": order_id}))
 
