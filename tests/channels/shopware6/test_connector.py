@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -19,7 +20,7 @@ from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.channels.shopware6.connector import Shopware6Connector
 from ordersync.channels.shopware6.sandbox import create_sandbox
 from ordersync.channels.shopware6.sandbox import data as shop_data
-from ordersync.domain import OrderState, Shipment, StockUpdate
+from ordersync.domain import OrderState, Shipment, ShipmentLine, StockUpdate
 
 from ..harness import SandboxControl
 
@@ -116,6 +117,22 @@ def test_tracking_adds_the_code_and_ships_the_delivery_once(shop):
     assert delivery["trackingCodes"] == ["00340434161094042557"]
     assert delivery["stateMachineState"]["technicalName"] == "shipped"
     assert len(shop.ledger("order_delivery.*")) == 2
+    connector.close()
+
+
+def test_a_partial_shipment_ships_the_delivery_partially_and_the_rest_completes_it(shop):
+    oid = next(iter(shop.sandbox.orders))
+    line = shop.sandbox.orders[oid]["lineItems"][0]
+    connector = connect(shop)
+    part = Shipment(carrier="DHL", tracking_number="111", lines=[ShipmentLine(line["id"], Decimal(1))])
+    assert connector.push_tracking(OrderRef(oid), part).ok
+    delivery = shop.sandbox.orders[oid]["deliveries"][0]
+    assert delivery["stateMachineState"]["technicalName"] == "shipped_partially"
+    second = Shipment(carrier="DHL", tracking_number="222", lines=[ShipmentLine(line["id"], Decimal(1))])
+    assert connector.push_tracking(OrderRef(oid), second).ok
+    assert delivery["trackingCodes"] == ["111", "222"]
+    assert connector.push_state(OrderRef(oid), OrderState.SHIPPED).ok
+    assert [e["changes"]["transition"] for e in shop.ledger("*.transition")] == ["ship_partially", "ship"]
     connector.close()
 
 

@@ -12,7 +12,9 @@ machines (``states.py``); the connector reads the current state and walks the tr
 a time, reading again after a failure whose effect is unknown. Shopware's 400
 ``SYSTEM__ILLEGAL_STATE_TRANSITION`` is a permanent error naming the states, never retried. Tracking adds
 the number to the primary delivery's ``trackingCodes`` (PATCH of the whole list) and moves the delivery to
-``shipped``. Stock is an upsert of ``{id, stock}`` through ``/api/_action/sync``; ids come from searching
+``shipped``, or with ``ship_partially`` to ``shipped_partially`` for a shipment of some lines (Shopware's
+delivery state says "partly shipped" but records no quantities per line; the shipment that completes the
+order arrives as the status push Shipped: ``ship`` from ``shipped_partially``). Stock is an upsert of ``{id, stock}`` through ``/api/_action/sync``; ids come from searching
 the products by ``productNumber`` (the SKU; variants have their own product number and id).
 """
 
@@ -72,7 +74,8 @@ class Shopware6Connector(Connector):
                 note="Admin API order search by modification time; app webhooks"),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL),
         declare(Capability.CHANGE_STATUS, Mode.API, note="order, delivery and payment state machines"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API, note="delivery tracking codes and the ship transition"),
+        declare(Capability.TRANSMIT_TRACKING, Mode.API, item_level=True,
+                note="delivery tracking codes; ship, or ship_partially for a part (Shopware keeps no line quantities)"),
         declare(Capability.SET_STOCK, Mode.API, note="bulk through the sync API, variants by product number"),
     )
     settings_schema = SETTINGS
@@ -254,9 +257,13 @@ class Shopware6Connector(Connector):
         had_code = number in codes
         if not had_code:
             self.client.patch_delivery(str(delivery["id"]), {"trackingCodes": [*codes, number]})
-        shipped = self._move(ref.external_id, Target("order_delivery", "shipped"))
+        if shipment.lines and state_name(delivery) in ("shipped_partially", "shipped"):
+            shipped = True  # a further part of a delivery already (partly) shipped: its state stays
+        else:
+            target = "shipped_partially" if shipment.lines else "shipped"
+            shipped = self._move(ref.external_id, Target("order_delivery", target))
         return PushResult(ok=True, already_done=had_code and shipped, remote_id=str(delivery["id"]),
-                          detail=f"tracking {number}")
+                          detail=f"tracking {number}" + (" (part of the delivery)" if shipment.lines else ""))
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
         """One search for the products (by product number, else by id), then upserts of absolute stock in

@@ -32,7 +32,9 @@ DE: dict[str, str] = {
     "Admin API order search by modification time; app webhooks":
         "Bestellsuche der Admin-API nach Änderungszeit; App-Webhooks",
     "order, delivery and payment state machines": "Statusmaschinen von Bestellung, Lieferung und Zahlung",
-    "delivery tracking codes and the ship transition": "Sendungsnummern der Lieferung und der Übergang „versendet“",
+    "delivery tracking codes; ship, or ship_partially for a part (Shopware keeps no line quantities)":
+        "Sendungsnummern der Lieferung; „versendet“ oder für einen Teil „teilweise versendet“ (Shopware speichert "
+        "keine Mengen pro Position)",
     "bulk through the sync API, variants by product number":
         "gebündelt über die Sync-API, Varianten über die Produktnummer",
 }
