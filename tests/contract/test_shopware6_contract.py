@@ -8,6 +8,7 @@ with the reason; each is asserted to occur (so the list cannot go stale) and not
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,16 +26,17 @@ from conftest import SHARED_SPECS, require_or_skip
 
 SPEC = SHARED_SPECS / "shopware6" / "adminapi.subset.json"
 
-#: (text in the problem line, why it is not a sandbox or connector mistake)
+#: (pattern of the problem line, why it is not a sandbox or connector mistake)
 VENDOR_GAPS: tuple[tuple[str, str], ...] = (
-    ("POST /api/oauth/token: request: Request body validation error: Content for the following mimetype not "
-     "found: application/x-www-form-urlencoded",
+    (r"^POST /api/oauth/token: request: Request body validation error: Content for the following mimetype not "
+     r"found: application/x-www-form-urlencoded",
      "the SDK's token endpoint posts the grant as a form (RFC 6749 4.4.2); the document lists only JSON, "
      "Shopware's OAuth server (league/oauth2-server) reads the parsed body of either [unverified]"),
-    ("request: Request body validation error: Value {'trackingCodes'",
-     "the generated document gives the PATCH body the entity's required fields; a PATCH is partial "
-     "(\"Partially update information about a Order Delivery resource\")"),
-    ("/state/process: response 400: Unknown response http status: 400",
+    (r"^PATCH /api/(order-delivery|webhook)/[0-9a-f]{32}\?_response=basic: request: Request body validation "
+     r"error: .*'id' is a required property",
+     "the generated document gives a PATCH body the entity's required fields; a PATCH is partial "
+     "(\"Partially update information about a ... resource\")"),
+    (r"^POST /api/_action/order/[0-9a-f]{32}/state/process: response 400: Unknown response http status: 400",
      "the transition documents only 200, its description says an impossible transition answers an error "
      "listing the possible ones (SYSTEM__ILLEGAL_STATE_TRANSITION, 400)"),
 )
@@ -80,6 +82,8 @@ def run():
         assert connector.push_tracking(OrderRef(second), Shipment(carrier="DHL", tracking_number="00340434")).ok
         assert connector.push_stock([StockUpdate("", 4, sku="SW10004.1"), StockUpdate("", 2, sku="SW10001")])
         connector.register_webhooks()
+        connector.context.webhook_url += "/moved"
+        connector.register_webhooks()  # PATCH /api/webhook/{id}
         # a shop whose order graph lacks a transition the connector expects: Shopware's 400 comes back
         graph = shop_data.MACHINES["order.state"]["open"]
         saved = dict(graph)
@@ -99,7 +103,7 @@ def test_every_exchange_of_a_connector_run_validates_against_the_admin_api_docum
     entries, problems = run
     paths = {e["path"].split("/")[2] if e["path"].count("/") > 1 else e["path"] for e in entries}
     assert {"oauth", "search", "_action", "order-delivery", "webhook"} <= paths, paths
-    unexplained = [p for p in problems if not any(text in p for text, _ in VENDOR_GAPS)]
+    unexplained = [p for p in problems if not any(re.search(pattern, p) for pattern, _ in VENDOR_GAPS)]
     assert unexplained == []
 
 
@@ -120,5 +124,5 @@ def test_the_only_null_the_sandbox_answers_is_an_unchanged_updated_at(run):
 
 def test_each_listed_vendor_gap_still_occurs(run):
     _, problems = run
-    for text, why in VENDOR_GAPS:
-        assert any(text in p for p in problems), f"no longer seen, remove it from VENDOR_GAPS: {text} ({why})"
+    for pattern, why in VENDOR_GAPS:
+        assert any(re.search(pattern, p) for p in problems), f"no longer seen, remove it: {pattern} ({why})"

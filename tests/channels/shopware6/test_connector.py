@@ -178,4 +178,9 @@ def test_registered_webhooks_belong_to_the_app_and_arrive_signed(shop):
     listed = httpx.get(shop.base_url + "/api/webhook", headers={"Authorization": f"Bearer {token}"}).json()["data"]
     assert sorted(h["eventName"] for h in listed) == ["checkout.order.placed", "order.written"]
     assert {h["appId"] for h in listed} == {shop.sandbox.app_id}
+    connector.context.webhook_url = "http://127.0.0.1:9/moved"  # the hub's address changed
+    connector.register_webhooks()
+    listed = httpx.get(shop.base_url + "/api/webhook", headers={"Authorization": f"Bearer {token}"}).json()["data"]
+    assert {h["url"] for h in listed} == {"http://127.0.0.1:9/moved"} and len(listed) == 2
+    assert len(shop.ledger("webhook.create")) == 2 and len(shop.ledger("webhook.update")) == 2
     connector.close()

@@ -82,5 +82,9 @@ class Shopware6Client:
                                      expect_json=True, headers={"indexing-behavior": "use-queue-indexing"})
         return response.json()
 
+    def update_webhook(self, ident: str, body: Mapping[str, Any]) -> None:
+        self.http.request("PATCH", f"/api/webhook/{ident}", json=dict(body), idempotent=True,
+                          params={"_response": "basic"})
+
     def register_webhook(self, body: Mapping[str, Any]) -> None:
         self.http.request("POST", "/api/webhook", json=dict(body), idempotent=True, params={"_response": "basic"})

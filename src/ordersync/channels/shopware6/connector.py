@@ -169,17 +169,26 @@ class Shopware6Connector(Connector):
 
     def register_webhooks(self) -> None:
         """Webhooks of the app (setting ``app_id``; Shopware signs only an app's webhooks, with the app's
-        shop secret) pointing at the hub; noted in the state so a second call changes nothing."""
-        known = self.context.state.setdefault("webhooks", {})
-        for event in webhooks.EVENTS:
-            if known.get(event) == self.context.webhook_url:
+        shop secret) pointing at the hub. One that exists already (by its name) is pointed at the hub's current
+        address and activated, so a second call changes nothing."""
+        url = self.context.webhook_url
+        names = {event: f"ordersync {event}" for event in webhooks.EVENTS}
+        existing = self.client.search("webhook", {"filter": [{"type": "equalsAny", "field": "name",
+                                                              "value": sorted(names.values())}],
+                                                  "limit": len(names)})["data"]
+        present = {h.get("name"): h for h in existing if isinstance(h, dict) and h.get("id")}
+        for event, name in names.items():
+            hook = present.get(name)
+            if hook is not None:  # ours already (Shopware keeps names unique): follow the hub if it moved
+                if hook.get("url") != url or hook.get("active") is False:
+                    self.client.update_webhook(str(hook["id"]), {"url": url, "active": True})
                 continue
-            body = {"id": criteria_id(self.context.webhook_url, event), "name": f"ordersync {event}",
-                    "eventName": event, "url": self.context.webhook_url}
+            body = {"id": hashlib.md5(f"{url}|{event}".encode()).hexdigest(), "name": name, "eventName": event,
+                    "url": url}
             if self.config["app_id"]:
                 body["appId"] = self.config["app_id"]
             self.client.register_webhook(body)
-            known[event] = self.context.webhook_url
+        self.context.state["webhooks"] = {event: url for event in names}
 
     def unregister_webhooks(self) -> None:
         self.context.state.pop("webhooks", None)
@@ -296,11 +305,6 @@ class Shopware6Connector(Connector):
         for n, pid in targets.items():
             results[n] = failed.get(pid) or PushResult(ok=True, remote_id=pid, detail=f"stock {latest[pid]}")
         return [results[n] for n in range(len(updates))]  # type: ignore[misc]
-
-
-def criteria_id(url: str, event: str) -> str:
-    """A stable id for the webhook of ``event`` to ``url`` (Shopware wants 32 hex digits)."""
-    return hashlib.md5(f"{url}|{event}".encode()).hexdigest()
 
 
 def _article(raw: Any) -> Article:

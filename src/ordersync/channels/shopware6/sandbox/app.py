@@ -168,11 +168,13 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         return [Route("/api/oauth/token", self._token, methods=["POST"]),
                 Route("/api/search/order", self._api(self._search_orders), methods=["POST"]),
                 Route("/api/search/product", self._api(self._search_products), methods=["POST"]),
+                Route("/api/search/webhook", self._api(self._search_webhooks), methods=["POST"]),
                 Route("/api/_action/{entity:str}/{ident:str}/state/{transition:str}", self._api(self._transition),
                       methods=["POST"]),
                 Route("/api/order-delivery/{ident:str}", self._api(self._patch_delivery), methods=["PATCH"]),
                 Route("/api/_action/sync", self._api(self._sync), methods=["POST"]),
                 Route("/api/webhook", self._api(self._webhooks), methods=["GET", "POST"]),
+                Route("/api/webhook/{ident:str}", self._api(self._patch_webhook), methods=["PATCH"]),
                 Route("/api/_info/version", self._api(self._version), methods=["GET"])]
 
     # auth ----------------------------------------------------------------------------------------
@@ -331,11 +333,30 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
                            "name, eventName and url should not be blank.")
         ident = body.get("id") or uuid.uuid4().hex
+        if ident in self.webhook_subscriptions or any(h["name"] == body["name"]
+                                                      for h in self.webhook_subscriptions.values()):
+            raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
+                           "This value is already used. (/name)")
         self.webhook_subscriptions[ident] = {"id": ident, "name": body["name"], "eventName": body["eventName"],
                                              "url": body["url"], "active": True, "appId": body.get("appId"),
                                              "errorCount": 0}
         self.ledger.record("webhook.create", method="POST", path=request.url.path, resource_id=ident, body=body)
         return detail(request, self.webhook_subscriptions[ident])
+
+    def _patch_webhook(self, request: Request, body: Any) -> Response:
+        hook = self.webhook_subscriptions.get(request.path_params["ident"])
+        if hook is None:
+            raise ApiError(404, "FRAMEWORK__ENTITY_NOT_FOUND", "Not Found",
+                           f"Could not find entity webhook with id {request.path_params['ident']}.")
+        if not isinstance(body, dict):
+            raise ApiError(400, "FRAMEWORK__INVALID_REQUEST_PARAMETER", "Bad Request", "The body must be an object.")
+        hook.update({k: v for k, v in body.items() if k in ("url", "active", "eventName")})
+        self.ledger.record("webhook.update", method="PATCH", path=request.url.path, resource_id=hook["id"], body=body)
+        return detail(request, hook)
+
+    def _search_webhooks(self, request: Request, criteria: Any) -> Response:
+        rows, total, _ = search(list(self.webhook_subscriptions.values()), criteria)
+        return JSONResponse({"total": total, "data": [present(r) for r in rows], "aggregations": []})
 
     def emit(self, event: str, order_id: str, operation: str) -> None:
         targets = [h for h in self.webhook_subscriptions.values() if h["active"] and
