@@ -84,6 +84,8 @@ def run():
         connector.register_webhooks()
         connector.context.webhook_url += "/moved"
         connector.register_webhooks()  # PATCH /api/webhook/{id}
+        assert connector.check_webhooks().active
+        connector.unregister_webhooks()  # DELETE /api/webhook/{id}
         # a shop whose order graph lacks a transition the connector expects: Shopware's 400 comes back
         graph = shop_data.MACHINES["order.state"]["open"]
         saved = dict(graph)

@@ -86,5 +86,9 @@ class Shopware6Client:
         self.http.request("PATCH", f"/api/webhook/{ident}", json=dict(body), idempotent=True,
                           params={"_response": "basic"})
 
+    def delete_webhook(self, ident: str) -> None:
+        self.http.request("DELETE", f"/api/webhook/{ident}",
+                          error_mapping={404: ErrorRule(Action.IGNORE)})
+
     def register_webhook(self, body: Mapping[str, Any]) -> None:
         self.http.request("POST", "/api/webhook", json=dict(body), idempotent=True, params={"_response": "basic"})

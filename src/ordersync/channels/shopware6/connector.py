@@ -38,6 +38,7 @@ from ..sdk.oauth2 import ClientAuth, Grant, OAuth2
 from ..sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta,
                            Window)
 from ..sdk.settings import SettingsError
+from ..sdk.webhook_reconcile import WebhookHealth
 from . import criteria, webhooks
 from .client import SYNC_CHUNK, Shopware6Client
 from .mapping import orders_from_shopware6, primary, quarantine, state_name
@@ -167,31 +168,55 @@ class Shopware6Connector(Connector):
         orders, quarantined = orders_from_shopware6(data["data"], self.states)
         return Page(orders, quarantined, 1, 1, len(orders) + len(quarantined))
 
+    def _our_webhooks(self) -> dict[str, dict[str, Any]]:
+        """The shop's webhooks named as ours, by event; Shopware keeps webhook names unique."""
+        names = [f"ordersync {event}" for event in webhooks.EVENTS]
+        found = self.client.search("webhook", {"filter": [{"type": "equalsAny", "field": "name", "value": names}],
+                                               "limit": len(names)})["data"]
+        return {str(h.get("eventName")): h for h in found if isinstance(h, dict) and h.get("id")}
+
     def register_webhooks(self) -> None:
         """Webhooks of the app (setting ``app_id``; Shopware signs only an app's webhooks, with the app's
         shop secret) pointing at the hub. One that exists already (by its name) is pointed at the hub's current
         address and activated, so a second call changes nothing."""
         url = self.context.webhook_url
-        names = {event: f"ordersync {event}" for event in webhooks.EVENTS}
-        existing = self.client.search("webhook", {"filter": [{"type": "equalsAny", "field": "name",
-                                                              "value": sorted(names.values())}],
-                                                  "limit": len(names)})["data"]
-        present = {h.get("name"): h for h in existing if isinstance(h, dict) and h.get("id")}
-        for event, name in names.items():
-            hook = present.get(name)
-            if hook is not None:  # ours already (Shopware keeps names unique): follow the hub if it moved
+        present = self._our_webhooks()
+        ids = {}
+        for event in webhooks.EVENTS:
+            hook = present.get(event)
+            if hook is not None:
                 if hook.get("url") != url or hook.get("active") is False:
                     self.client.update_webhook(str(hook["id"]), {"url": url, "active": True})
+                ids[event] = str(hook["id"])
                 continue
-            body = {"id": hashlib.md5(f"{url}|{event}".encode()).hexdigest(), "name": name, "eventName": event,
-                    "url": url}
+            body = {"id": hashlib.md5(f"{url}|{event}".encode()).hexdigest(), "name": f"ordersync {event}",
+                    "eventName": event, "url": url}
             if self.config["app_id"]:
                 body["appId"] = self.config["app_id"]
             self.client.register_webhook(body)
-        self.context.state["webhooks"] = {event: url for event in names}
+            ids[event] = body["id"]
+        self.context.state["webhooks"] = ids
 
     def unregister_webhooks(self) -> None:
+        for hook in self._our_webhooks().values():
+            self.client.delete_webhook(str(hook["id"]))
         self.context.state.pop("webhooks", None)
+
+    def check_webhooks(self, repair: bool = True) -> WebhookHealth:
+        url = self.context.webhook_url
+        present = self._our_webhooks()
+        found = [f"{event}: missing" if event not in present else
+                 f"{event}: inactive" if present[event].get("active") is False else f"{event}: points elsewhere"
+                 for event in webhooks.EVENTS
+                 if event not in present or present[event].get("active") is False or present[event].get("url") != url]
+        health = WebhookHealth(found=list(found), registered_url=url if present else "",
+                               ids={e: str(h["id"]) for e, h in present.items()})
+        if found and repair:
+            self.register_webhooks()
+            health.repaired, health.ids = list(found), dict(self.context.state.get("webhooks") or {})
+        elif found:
+            health.problems = list(found)
+        return health
 
     # push ----------------------------------------------------------------------------------------
     def channel_status_for(self, state: OrderState) -> str | None:

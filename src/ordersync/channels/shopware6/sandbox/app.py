@@ -174,7 +174,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                 Route("/api/order-delivery/{ident:str}", self._api(self._patch_delivery), methods=["PATCH"]),
                 Route("/api/_action/sync", self._api(self._sync), methods=["POST"]),
                 Route("/api/webhook", self._api(self._webhooks), methods=["GET", "POST"]),
-                Route("/api/webhook/{ident:str}", self._api(self._patch_webhook), methods=["PATCH"]),
+                Route("/api/webhook/{ident:str}", self._api(self._one_webhook), methods=["PATCH", "DELETE"]),
                 Route("/api/_info/version", self._api(self._version), methods=["GET"])]
 
     # auth ----------------------------------------------------------------------------------------
@@ -343,11 +343,15 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         self.ledger.record("webhook.create", method="POST", path=request.url.path, resource_id=ident, body=body)
         return detail(request, self.webhook_subscriptions[ident])
 
-    def _patch_webhook(self, request: Request, body: Any) -> Response:
+    def _one_webhook(self, request: Request, body: Any) -> Response:
         hook = self.webhook_subscriptions.get(request.path_params["ident"])
         if hook is None:
             raise ApiError(404, "FRAMEWORK__ENTITY_NOT_FOUND", "Not Found",
                            f"Could not find entity webhook with id {request.path_params['ident']}.")
+        if request.method == "DELETE":
+            del self.webhook_subscriptions[hook["id"]]
+            self.ledger.record("webhook.delete", method="DELETE", path=request.url.path, resource_id=hook["id"])
+            return Response(status_code=204)
         if not isinstance(body, dict):
             raise ApiError(400, "FRAMEWORK__INVALID_REQUEST_PARAMETER", "Bad Request", "The body must be an object.")
         hook.update({k: v for k, v in body.items() if k in ("url", "active", "eventName")})
