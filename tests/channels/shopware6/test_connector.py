@@ -183,11 +183,14 @@ def test_registered_webhooks_belong_to_the_app_and_arrive_signed(shop):
     listed = httpx.get(shop.base_url + "/api/webhook", headers={"Authorization": f"Bearer {token}"}).json()["data"]
     assert {h["url"] for h in listed} == {"http://127.0.0.1:9/moved"} and len(listed) == 2
     assert len(shop.ledger("webhook.create")) == 2 and len(shop.ledger("webhook.update")) == 2
-    hook = next(iter(shop.sandbox.webhook_subscriptions.values()))
+    hook, other = list(shop.sandbox.webhook_subscriptions.values())
     hook["active"] = False  # Shopware switched it off after failed deliveries
+    del shop.sandbox.webhook_subscriptions[other["id"]]  # and the seller deleted the other one
     health = connector.check_webhooks(repair=False)
-    assert not health.active and any("inactive" in p for p in health.problems)
-    assert connector.check_webhooks().repaired and hook["active"] is True
+    assert not health.active and len(health.problems) == 2
+    assert len(connector.check_webhooks().repaired) == 2 and hook["active"] is True
+    assert {h["url"] for h in shop.sandbox.webhook_subscriptions.values()} == {"http://127.0.0.1:9/moved"}
+    assert connector.check_webhooks().active
     connector.unregister_webhooks()
     assert shop.sandbox.webhook_subscriptions == {} and "webhooks" not in connector.context.state
     connector.close()

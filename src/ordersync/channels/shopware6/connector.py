@@ -38,7 +38,7 @@ from ..sdk.oauth2 import ClientAuth, Grant, OAuth2
 from ..sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta,
                            Window)
 from ..sdk.settings import SettingsError
-from ..sdk.webhook_reconcile import WebhookHealth
+from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 from . import criteria, webhooks
 from .client import SYNC_CHUNK, Shopware6Client
 from .mapping import orders_from_shopware6, primary, quarantine, state_name
@@ -203,19 +203,24 @@ class Shopware6Connector(Connector):
         self.context.state.pop("webhooks", None)
 
     def check_webhooks(self, repair: bool = True) -> WebhookHealth:
-        url = self.context.webhook_url
-        present = self._our_webhooks()
-        found = [f"{event}: missing" if event not in present else
-                 f"{event}: inactive" if present[event].get("active") is False else f"{event}: points elsewhere"
-                 for event in webhooks.EVENTS
-                 if event not in present or present[event].get("active") is False or present[event].get("url") != url]
-        health = WebhookHealth(found=list(found), registered_url=url if present else "",
-                               ids={e: str(h["id"]) for e, h in present.items()})
-        if found and repair:
-            self.register_webhooks()
-            health.repaired, health.ids = list(found), dict(self.context.state.get("webhooks") or {})
-        elif found:
-            health.problems = list(found)
+        """Our hooks (ids in the state) as the shop lists them; Shopware switches a webhook off after failed
+        deliveries [unverified count]: it is re-activated, a deleted one re-created where it pointed."""
+        listed = [RemoteHook(str(h["id"]), event, str(h.get("url") or ""), h.get("active") is not False)
+                  for event, h in self._our_webhooks().items()]
+
+        def create(event: str, url: str) -> str:
+            body = {"id": hashlib.md5(f"{url}|{event}|{time.time()}".encode()).hexdigest(),
+                    "name": f"ordersync {event}", "eventName": event, "url": url}
+            if self.config["app_id"]:
+                body["appId"] = self.config["app_id"]
+            self.client.register_webhook(body)
+            return body["id"]
+
+        url = next((h.url for h in listed if h.url), self.context.webhook_url)
+        health = reconcile(listed, dict(self.context.state.get("webhooks") or {}), url,
+                           reactivate=(lambda h: self.client.update_webhook(h.id, {"active": True})) if repair
+                           else None, create=create if repair else None)
+        self.context.state["webhooks"] = dict(health.ids)
         return health
 
     # push ----------------------------------------------------------------------------------------

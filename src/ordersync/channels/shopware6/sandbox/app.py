@@ -41,6 +41,7 @@ from .conformance import Shopware6Conformance
 from .criteria import CriteriaError, project, search
 
 TOKEN_SECONDS = 600
+WEBHOOK_ERROR_LIMIT = 10
 MACHINE_OF = {"order": "order.state", "order_delivery": "order_delivery.state",
               "order_transaction": "order_transaction.state"}
 
@@ -377,8 +378,21 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             if hook["appId"] == self.app_id:  # Shopware signs only the webhooks of an app, with its shop secret
                 mac = hmac.new(self.shop_secret.encode(), raw, hashlib.sha256)
                 headers["shopware-shop-signature"] = mac.hexdigest()
-            self.webhooks.submit(OutboundWebhook(hook["url"], raw, headers,
+            self.webhooks.submit(OutboundWebhook(hook["url"], raw, headers, on_result=self._delivered(hook),
                                                  meta={"event": hook["eventName"], "order": order_id}))
+
+    def _delivered(self, hook: dict[str, Any]) -> Any:
+        """Shopware counts failed deliveries of a webhook and switches it off at the error limit (10 by
+        default, ``shopware.webhook.error_limit`` [unverified]); a success resets the count."""
+        def note(status: int | None) -> None:
+            with self.lock:
+                if status is not None and 200 <= status < 300:
+                    hook["errorCount"] = 0
+                    return
+                hook["errorCount"] = hook.get("errorCount", 0) + 1
+                if hook["errorCount"] >= WEBHOOK_ERROR_LIMIT:
+                    hook["active"] = False
+        return note
 
     def _version(self, request: Request, body: Any) -> Response:
         return JSONResponse({"version": "6.6.10.0"})
