@@ -30,17 +30,27 @@ SETTINGS = SettingsSchema((
 
 GUIDE = (
     GuideStep(
+        "Create a role for ordersync",
+        "In the Shopware administration open Settings → System → Users & permissions, tab Roles, and create a "
+        "role \"ordersync\" with these permissions: Orders: Viewer and Editor (ordersync reads orders and moves "
+        "their order, delivery and payment states, and writes tracking codes), Products: Viewer and Editor "
+        "(stock). Only if you use webhooks: also reading and editing webhooks. Save the role.",
+        "Rolle für ordersync anlegen",
+        "Öffne in der Shopware-Administration Einstellungen → System → Benutzer & Rechte, Reiter Rollen, und "
+        "lege eine Rolle „ordersync“ mit diesen Rechten an: Bestellungen: Betrachter und Bearbeiter (ordersync "
+        "liest Bestellungen, ändert Bestell-, Liefer- und Zahlungsstatus und schreibt Sendungsnummern), "
+        "Produkte: Betrachter und Bearbeiter (Bestand). Nur wenn du Webhooks nutzt: zusätzlich Webhooks lesen "
+        "und bearbeiten. Speichere die Rolle.",
+    ),
+    GuideStep(
         "Create an integration",
-        "In the Shopware administration open Settings → System → Integrations and click \"Add integration\". "
-        "Enter a name (e.g. \"ordersync\"). Do not tick \"Administrator\"; instead assign a role that may "
-        "read and edit orders (Orders: view and edit, which covers order deliveries, transactions and their "
-        "state changes) and products (Products: view and edit, for stock).",
+        "Open Settings → System → Integrations and click \"Add integration\". Enter a name (e.g. \"ordersync\"), "
+        "leave \"Administrator\" off and choose the role \"ordersync\". (An administrator integration works "
+        "too, but may change everything in the shop.)",
         "Integration anlegen",
-        "Öffne in der Shopware-Administration Einstellungen → System → Integrationen und klicke auf "
-        "„Integration hinzufügen“. Gib einen Namen ein (z. B. „ordersync“). Setze keinen Haken bei "
-        "„Administrator“, sondern weise eine Rolle zu, die Bestellungen ansehen und bearbeiten darf "
-        "(Bestellungen: Ansehen und Bearbeiten, das schließt Lieferungen, Zahlungen und ihre Statuswechsel "
-        "ein) sowie Produkte (Produkte: Ansehen und Bearbeiten, für Bestände).",
+        "Öffne Einstellungen → System → Integrationen und klicke auf „Integration hinzufügen“. Gib einen "
+        "Namen ein (z. B. „ordersync“), lass „Administrator“ ausgeschaltet und wähle die Rolle „ordersync“. "
+        "(Eine Administrator-Integration funktioniert auch, darf aber alles im Shop ändern.)",
     ),
     GuideStep(
         "Copy the access keys",
