@@ -5,13 +5,16 @@ access key id) and ``client_secret`` (JSON or form body) answers ``{token_type, 
 tokens live 600 s (Shopware's default), and every ``/api`` route wants ``Authorization: Bearer``.
 Errors use Shopware's body ``{"errors": [{"status", "code", "title", "detail"}]}``.
 
-Routes: ``POST /api/search/order`` and ``/api/search/product`` (Criteria, see ``criteria.py``); the
-transitions ``POST /api/_action/order/{id}/state/{transition}``, ``.../order_delivery/{id}/...``,
-``.../order_transaction/{id}/...`` (an impossible one answers 400 ``SYSTEM__ILLEGAL_STATE_TRANSITION``
-naming the possible transitions); ``PATCH /api/order-delivery/{id}`` (204); ``POST /api/_action/sync``
-(upsert of ``product`` stock); ``POST /api/webhook`` and ``GET /api/webhook`` (webhooks of the app;
-deliveries of the app's webhooks (``appId``) signed with ``shopware-shop-signature`` = hex HMAC-SHA256 of
-the body with the shop secret; others unsigned, as Shopware sends them).
+Routes: ``POST /api/search/order``, ``/api/search/product`` and ``/api/search/webhook`` (Criteria, see
+``criteria.py``; only requested associations are answered, unset fields are left out except the null
+``updatedAt`` of a never-changed record); the transitions ``POST /api/_action/order/{id}/state/{transition}``,
+``.../order_delivery/{id}/...``, ``.../order_transaction/{id}/...`` (an impossible one answers 400
+``SYSTEM__ILLEGAL_STATE_TRANSITION`` naming the possible transitions); ``PATCH /api/order-delivery/{id}``;
+``POST /api/_action/sync`` (upserts of ``product`` stock, all or nothing); ``POST /api/webhook``, ``PATCH`` and
+``DELETE /api/webhook/{id}``. Writes answer 204, or 200 with ``{"data": ...}`` when ``_response`` is given.
+Webhooks of the app (``appId``) are signed with ``shopware-shop-signature`` = hex HMAC-SHA256 of the body with
+the shop secret, others go unsigned, as Shopware sends them; a webhook is switched off after 10 failed
+deliveries in a row.
 
 Control (``POST /_sandbox/orders``): ``{"create": N | [spec...], "webhook": bool}`` places orders now
 (spec: ``createdAt``, ``currency``, ``merge``), ``{"update": [{"id", "updatedAt"?, "merge"?}]}`` changes
