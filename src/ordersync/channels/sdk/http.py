@@ -97,17 +97,18 @@ class ChannelHTTP:
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
                 data: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-                idempotent: bool | None = None, expect_json: bool = False,
+                content: bytes | None = None, idempotent: bool | None = None, expect_json: bool = False,
                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
                 retry: RetryPolicy | None = None, check: BodyCheck | None = None,
-                cost: float = 1.0, content: bytes | None = None) -> httpx.Response:
+                cost: float = 1.0) -> httpx.Response:
         """Send with retries; return the response or raise the classified ``ChannelError``.
 
         ``expect_json`` makes any 2xx body that is not JSON a (transient) failure, whatever its
         content type claims: a PHP error page served with status 200 is not a result. ``retry``,
         ``error_mapping`` and ``check`` override the client's for this call (e.g. a quick connection test).
+        ``content`` is a raw request body (an XML document, e.g. PrestaShop's writes).
         ``cost`` is what each attempt takes from the connection budget (query points where the channel
-        counts those, as Shopify does). ``content`` is a raw body (an XML request).
+        counts those, as Shopify does).
         """
         method = method.upper()
         safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
