@@ -61,6 +61,13 @@ class OAuth2:
     #: a setting that may hold a refresh token pasted by the seller (private apps, Amazon self-authorisation)
     refresh_token_setting: str = ""
     authorize_params: Mapping[str, str] = field(default_factory=dict)  # extra consent-URL parameters
+    #: a setting whose value, when set, is sent as ``redirect_uri`` instead of the hub's callback URL (eBay's
+    #: RuName: a name registered with the platform, which redirects to the accept URL stored with it)
+    redirect_uri_setting: str = ""
+
+    def redirect_for(self, settings: Mapping[str, Any], callback: str) -> str:
+        named = str(settings.get(self.redirect_uri_setting) or "").strip() if self.redirect_uri_setting else ""
+        return named or callback
 
     @property
     def consent(self) -> bool:

@@ -43,7 +43,7 @@ def consent_url(decl: OAuth2, settings: Mapping[str, Any], *, redirect_uri: str,
                 code_challenge: str = "") -> str:
     """The platform's consent page for this connection's client, coming back to ``redirect_uri``."""
     params = {"response_type": "code", "client_id": str(settings.get(decl.client_id_setting) or ""),
-              "redirect_uri": redirect_uri, "state": state, **decl.authorize_params}
+              "redirect_uri": decl.redirect_for(settings, redirect_uri), "state": state, **decl.authorize_params}
     if decl.scopes:
         params["scope"] = decl.scope_separator.join(decl.scopes)
     if decl.pkce:
@@ -64,7 +64,8 @@ class TokenEndpoint:
         self.http.close()
 
     def authorization_code(self, code: str, redirect_uri: str, verifier: str = "") -> TokenSet:
-        form = {"grant_type": Grant.AUTHORIZATION_CODE.value, "code": code, "redirect_uri": redirect_uri}
+        form = {"grant_type": Grant.AUTHORIZATION_CODE.value, "code": code,
+                "redirect_uri": self.decl.redirect_for(self.settings, redirect_uri)}
         if self.decl.pkce:
             form["code_verifier"] = verifier
         return self._post(form, previous=None)
