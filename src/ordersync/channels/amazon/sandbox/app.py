@@ -1,179 +1,356 @@
-"""The Amazon API as the vendor documents it, on the SDK's sandbox kit (ledger, request log, faults and
-the control API at ``/_sandbox``).
+"""The Selling Partner API as Amazon documents it (ordersV0, listingsItems 2021-08-01, feeds 2021-06-30,
+tokens 2021-03-01), on the SDK's sandbox kit (ledger, request log, faults, ``/_sandbox``).
 
-Routes: ``GET /api/v1/shop``; ``GET /api/v1/orders`` with ``updated_min``/``updated_max`` (inclusive, ISO
-8601), ``page``, ``per_page`` (1..250), sorted by id, with ``X-Total-Count``/``X-Total-Pages``; ``GET
-/api/v1/orders/{id}``. Every route wants ``Authorization: Bearer <token>`` and answers 401 without it, 400
-with ``{"error": ...}`` for a bad parameter, 404 for an unknown order.
+Auth: every API call wants ``x-amz-access-token`` with an LWA access token (see :mod:`.lwa`) or, for the
+restricted data it was made for, a Restricted Data Token; an expired, revoked or unknown token answers 403
+``{"errors": [{"code": "Unauthorized", "message": "Access to requested resource is denied.", "details":
+"The access token you provided is revoked, malformed or invalid."}]}`` as Amazon does (not 401).
+Limits: :mod:`.usage_plans`. Errors: ``{"errors": [{code, message, details}]}`` with 400 ``InvalidInput``,
+404 ``NotFound``.
 
-Control (``POST /_sandbox/orders``): ``{"create": 3}`` or ``{"create": [{...fields...}]}`` adds orders now,
-``{"update": [{"id": 7, ...fields...}]}`` changes them (``updated_at`` becomes now unless given),
-``{"delete": [7]}`` removes them, ``{"raw": [{...}]}`` stores records exactly as given (malformed ones too).
+Orders: ``getOrders`` by ``LastUpdatedAfter``/``LastUpdatedBefore`` (or Created…) and ``MarketplaceIds``
+(required), ``MaxResultsPerPage`` 1–100, oldest change first, ``NextToken`` continuing the query it came
+from. Amazon's data lags: a ``LastUpdatedBefore``/``CreatedBefore`` later than two minutes before the
+request is refused (400), and the answer's ``LastUpdatedBefore`` says up to when the data is complete
+(``lag`` seconds behind now, 120 unless configured). Without a Restricted Data Token the orders carry only
+City/PostalCode/CountryCode of the shipping address; an RDT made for ``/orders/v0/orders`` with
+``shippingAddress``/``buyerInfo`` adds name, street, phone and BuyerInfo (``pii=false`` makes
+``createRestrictedDataToken`` refuse, as for an app without the restricted role).
+
+Control (``POST /_sandbox/orders``): ``{"action": "configure", "lag": 120, "ttl": 3600, "scale": 1,
+"feed_seconds": 2, "pii": true, "items_page": 20}``; ``{"action": "create", "count": 2, "marketplace":
+"A1PA6795UKMFR9", "status": "Unshipped", "channel": "MFN", "lines": 2, "business": false, "prime": false,
+"premium": false, "seconds_ago": 150}``; ``{"action": "status", "id": …, "status": "Unshipped"}``;
+``{"action": "fail_skus", "skus": [...]}`` (feed messages for them fail with an ERROR issue);
+``{"action": "listings", "count": 500}`` (that many more SKUs); ``{"action": "expire"}``; ``{"action":
+"revoke"}``; ``{"action": "state"}``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import random
+import json
+import secrets
 import threading
+import time
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ordersync.channels.sdk.sandbox import Sandbox
+from ordersync.channels.sdk.sandbox import FaultRule, Sandbox
 
-FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Sofia", "Felix"]
-LAST = ["Müller", "Schmidt", "Weber", "Becker", "Wagner"]
-STREETS = ["Hauptstraße 12", "Am Markt 3a", "Lindenallee 44", "Bahnhofstr. 7"]
-CITIES = [("10115", "Berlin", "DE"), ("80331", "München", "DE"), ("1010", "Wien", "AT")]
-PRODUCTS = [("P-100", "Kaffeebecher", "12.90"), ("P-200", "Teekanne", "34.50"), ("P-300", "Brotkorb", "19.00")]
-STATUSES = ["open", "paid", "paid", "shipped", "cancelled"]
+from .conformance import AmazonConformance
+from .data import MARKETPLACES, Seller, iso
+from .listings import ListingsApi
+from .lwa import SELLER_ID, CLIENT_ID, CLIENT_SECRET, LwaServer
+from .usage_plans import QUOTA_BODY, UsagePlans
 
-
-def iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+DENIED = {"code": "Unauthorized", "message": "Access to requested resource is denied."}
+ORDERS = "/orders/v0/orders"
 
 
-def parse(value: str, name: str) -> datetime:
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+    def body(self) -> dict[str, Any]:
+        error = {"code": self.code, "message": self.message}
+        return {"errors": [error | ({"details": self.details} if self.details else {})]}
+
+
+def parse_time(value: str, name: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{name} is not an ISO 8601 date-time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise ValueError(f"{name} needs a time zone: {value!r}")
-    return parsed
+        raise ApiError(400, "InvalidInput", f"Invalid {name}: {value!r} is not ISO 8601") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-class AmazonSandbox(Sandbox):
+class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
     system = "amazon"
 
-    def __init__(self, *, seed: int = 1, orders: int = 50, history_days: int = 30, **kit: Any) -> None:
+    def __init__(self, *, seed: int = 1, orders: int = 20, marketplaces: list[str] | None = None, **kit: Any) -> None:
         super().__init__(**kit)
-        self.seed, self.count, self.history_days = seed, orders, history_days
-        self.token = hashlib.sha256(f"amazon-sandbox-{seed}".encode()).hexdigest()[:32]
-        self._lock = threading.Lock()
+        self.seed, self.count = seed, orders
+        self.marketplace_ids = marketplaces or ["A1PA6795UKMFR9", "A1F83G8C2ARO7P"]
+        self.seller_refresh_token = f"Atzr|sandbox-self-authorised-{seed}"
+        self._lock = threading.RLock()
+        self.plans = UsagePlans()
         self.reset_data()
 
-    # data ----------------------------------------------------------------------------------------
     def reset_data(self) -> None:
-        rng = random.Random(self.seed)
-        now = datetime.now(UTC).replace(microsecond=0)
         with self._lock:
-            self.orders: dict[int, dict[str, Any]] = {}
-            self.next_id = 1001
-            for _ in range(self.count):
-                created = now - timedelta(seconds=rng.randint(3600, self.history_days * 86400))
-                self._add(rng, created, created + timedelta(seconds=rng.randint(0, 3000)))
+            self.seller = Seller(self.seed, self.count, self.marketplace_ids)
+            self.lag, self.pii, self.items_page, self.feed_seconds = 120.0, True, 20, 2.0
+            self.rdts: dict[str, tuple[float, frozenset[str]]] = {}
+            self.cursors: dict[str, dict[str, Any]] = {}
+            self.page_cap: int | None = None
+            self.plans.reset()
+            self.reset_tokens()
+            self.reset_listings()
 
-    def _add(self, rng: random.Random, created: datetime, updated: datetime) -> int:
-        ident, self.next_id = self.next_id, self.next_id + 1
-        lines = []
-        for n in range(rng.randint(1, 3)):
-            sku, title, price = rng.choice(PRODUCTS)
-            quantity = rng.randint(1, 3)
-            lines.append({"id": ident * 10 + n, "sku": sku, "title": title, "quantity": quantity,
-                          "unit_price": price, "total": str(Decimal(price) * quantity)})
-        shipping = rng.choice(["0.00", "4.90"])
-        zip_, city, country = rng.choice(CITIES)
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        self.orders[ident] = {
-            "id": ident, "number": str(ident), "status": rng.choice(STATUSES), "currency": "EUR",
-            "created_at": iso(created), "updated_at": iso(updated), "shipping_total": shipping,
-            "total": str(sum((Decimal(line["total"]) for line in lines), Decimal(shipping))),
-            "customer": {"email": f"{first.lower()}.{ident}@example.org"},
-            "billing_address": {"first_name": first, "last_name": last, "company": None,
-                                "street": rng.choice(STREETS), "zip": zip_, "city": city, "country": country},
-            "shipping_address": None, "lines": lines,
-        }
-        return ident
-
-    def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
-        rng, now = random.Random(), datetime.now(UTC).replace(microsecond=0)
-        created, updated, deleted = [], [], []
-        with self._lock:
-            create = body.get("create", [])
-            for spec in ([{}] * create if isinstance(create, int) else create):
-                if not isinstance(spec, dict):
-                    raise ValueError(f"create entries must be objects, not {spec!r}")
-                ident = self._add(rng, now, now)
-                self.orders[ident].update(spec)
-                created.append(ident)
-            for raw in body.get("raw", []):
-                ident, self.next_id = self.next_id, self.next_id + 1
-                self.orders[ident] = {"id": ident, "updated_at": iso(now), **raw} if isinstance(raw, dict) else raw
-                created.append(ident)
-            for change in body.get("update", []):
-                ident = change.get("id") if isinstance(change, dict) else None
-                if ident not in self.orders:
-                    raise LookupError(f"no order with id {ident!r}")
-                self.orders[ident].update({"updated_at": iso(now), **change})
-                updated.append(ident)
-            for ident in body.get("delete", []):
-                if self.orders.pop(ident, None) is None:
-                    raise LookupError(f"no order with id {ident!r}")
-                deleted.append(ident)
-        return {"created": created, "updated": updated, "deleted": deleted}
-
-    # kit hooks -----------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"base_url": base_url, "api_token": self.token}
+        return {"region": "EU", "endpoint": base_url, "lwa_token_url": f"{base_url}/auth/o2/token",
+                "seller_central_url": base_url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                "refresh_token": self.seller_refresh_token, "seller_id": SELLER_ID,
+                "marketplaces": ",".join(MARKETPLACES[m][0].replace("GB", "UK") for m in self.marketplace_ids)}
 
-    def routes(self) -> list[Any]:
-        return [Route("/api/v1/shop", self._guarded(self._shop)), Route("/api/v1/orders", self._guarded(self._list)),
-                Route("/api/v1/orders/{ident}", self._guarded(self._one))]
+    def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
+        if rule.kind == "rate_limit" or rule.status == 429:
+            return 429, {"content-type": "application/json"}, json.dumps(QUOTA_BODY).encode()
+        body = {"errors": [{"code": "InternalFailure", "message": "We encountered an internal error. Please try again."}]}
+        return rule.status, {"content-type": "application/json"}, json.dumps(body).encode()
 
-    # HTTP ----------------------------------------------------------------------------------------
-    def _guarded(self, handler: Any) -> Any:
+    # plumbing -----------------------------------------------------------------------------------------
+    def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "") -> Callable:
+        """An endpoint: token check, usage plan, handler under the lock, Amazon's error body and rate header."""
+
         async def endpoint(request: Request) -> Response:
-            if request.headers.get("authorization") != f"Bearer {self.token}":
-                return JSONResponse({"error": "invalid or missing API token"}, status_code=401)
+            token = request.headers.get("x-amz-access-token", "")
+            with self._lock:
+                rdt = self.rdts.get(token)
+                state = self.access_ok(token)
+            rdt_ok = rdt is not None and rdt[0] > time.monotonic() and restricted and request.url.path == restricted
+            if not rdt_ok and state is not True:
+                details = "The access token you provided has expired." if state is False or rdt is not None \
+                    else "The access token you provided is revoked, malformed or invalid."
+                return JSONResponse({"errors": [DENIED | {"details": details}]}, 403)
+            if not self.plans.take(operation):
+                return JSONResponse(QUOTA_BODY, 429, headers=self.plans.header(operation))
+            body = None
+            if request.method in ("POST", "PATCH", "PUT"):
+                raw = await request.body()
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    return JSONResponse(ApiError(400, "InvalidInput", "The body is not JSON").body(), 400)
             try:
-                return handler(request)
-            except ValueError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=400)
-            except LookupError as exc:
-                return JSONResponse({"error": str(exc)}, status_code=404)
+                with self._lock:
+                    status, payload = handler(request, body, bool(rdt_ok and rdt and rdt[1]))
+            except ApiError as exc:
+                return JSONResponse(exc.body(), exc.status, headers=self.plans.header(operation))
+            headers = self.plans.header(operation)
+            if payload is None:
+                return Response(status_code=status, headers=headers)
+            return JSONResponse(payload, status, headers=headers)
+
         return endpoint
 
-    def _shop(self, request: Request) -> Response:
-        return JSONResponse({"name": f"Amazon sandbox {self.seed}"})
+    def routes(self) -> list[Route]:
+        return [
+            Route("/auth/o2/token", self.lwa_token, methods=["POST"]),
+            Route("/apps/authorize/consent", self.consent),
+            Route("/tokens/2021-03-01/restrictedDataToken", self.api("createRestrictedDataToken", self.create_rdt),
+                  methods=["POST"]),
+            Route(ORDERS, self.api("getOrders", self.get_orders, restricted=ORDERS)),
+            Route(ORDERS + "/{orderId}", self.api("getOrder", self.get_order)),
+            Route(ORDERS + "/{orderId}/orderItems", self.api("getOrderItems", self.get_order_items)),
+            Route(ORDERS + "/{orderId}/shipmentConfirmation", self.api("confirmShipment", self.confirm_shipment),
+                  methods=["POST"]),
+            *self.listing_routes(),
+        ]
 
-    def _one(self, request: Request) -> Response:
-        ident = request.path_params["ident"]
+    # control -----------------------------------------------------------------------------------------
+    def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
+        action = body.get("action")
         with self._lock:
-            record = self.orders.get(int(ident)) if ident.isdigit() else None
-        if record is None:
-            raise LookupError(f"no order {ident}")
-        return JSONResponse(record)
+            if action == "configure":
+                self.lag = float(body.get("lag", self.lag))
+                self.ttl = float(body.get("ttl", self.ttl))
+                self.pii = bool(body.get("pii", self.pii))
+                self.items_page = max(1, int(body.get("items_page", self.items_page)))
+                self.feed_seconds = float(body.get("feed_seconds", self.feed_seconds))
+                if "scale" in body:
+                    self.plans.configure(float(body["scale"]))
+            elif action == "create":
+                now = datetime.now(UTC)
+                placed = now - timedelta(seconds=float(body.get("seconds_ago", self.lag + 30)))
+                ids = [self.seller.add_order(
+                    placed=placed, marketplace=str(body.get("marketplace", self.marketplace_ids[0])),
+                    status=str(body.get("status", "Unshipped")), channel=str(body.get("channel", "MFN")),
+                    lines=body.get("lines"), business=bool(body.get("business")), prime=bool(body.get("prime")),
+                    premium=bool(body.get("premium")))["AmazonOrderId"] for _ in range(int(body.get("count", 1)))]
+                return {"ids": ids}
+            elif action == "status":
+                order = self._order(str(body["id"]))
+                order["OrderStatus"] = str(body["status"])
+                order["LastUpdateDate"] = iso(datetime.now(UTC) - timedelta(seconds=float(body.get("seconds_ago", 0))))
+                if body["status"] != "Pending" and "OrderTotal" not in order:
+                    self._price(order)
+            elif action == "fail_skus":
+                self.failing_skus = set(map(str, body.get("skus", [])))
+            elif action == "listings":
+                for n in range(int(body.get("count", 1))):
+                    self.seller.add_listing(f"{body.get('prefix', 'SKU')}-{len(self.seller.listings) + n:05d}")
+            elif action == "expire":
+                self.access = dict.fromkeys(self.access, 0.0)
+            elif action == "revoke":
+                self.refresh_tokens.clear()
+                self.access = dict.fromkeys(self.access, 0.0)
+            elif action != "state":
+                raise ValueError(f"unknown action {action!r}")
+            return {"token_refreshes": self.token_refreshes, "throttled": self.plans.throttled,
+                    "orders": len(self.seller.orders), "listings": len(self.seller.listings)}
 
-    def _list(self, request: Request) -> Response:
-        query = request.query_params
-        low = parse(query["updated_min"], "updated_min") if "updated_min" in query else None
-        high = parse(query["updated_max"], "updated_max") if "updated_max" in query else None
-        page, per_page = (self._int(query, name, default, 1, top)
-                          for name, default, top in (("page", 1, 1_000_000), ("per_page", 20, 250)))
-        with self._lock:
-            hits = [self.orders[i] for i in sorted(self.orders) if self._within(self.orders[i], low, high)]
-        rows = hits[(page - 1) * per_page: page * per_page]
-        pages = max(1, math.ceil(len(hits) / per_page))
-        return JSONResponse(rows, headers={"X-Total-Count": str(len(hits)), "X-Total-Pages": str(pages)})
+    def _price(self, order: dict[str, Any]) -> None:
+        """A pending order turned Unshipped: Amazon now shows its prices (recomputed from the listings)."""
+        from decimal import Decimal
 
-    @staticmethod
-    def _within(record: Any, low: datetime | None, high: datetime | None) -> bool:
-        try:
-            stamp = parse(str(record["updated_at"]), "updated_at")
-        except (TypeError, KeyError, ValueError):
-            return True  # a malformed record is listed, as a real shop would list it
-        return (low is None or stamp >= low) and (high is None or stamp <= high)
+        from .data import FACTOR, MARKETPLACES as M, money
 
-    @staticmethod
-    def _int(query: Any, name: str, default: int, low: int, high: int) -> int:
-        raw = query.get(name, str(default))
-        if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ValueError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
-        return int(raw)
+        currency = M[order["MarketplaceId"]][1]
+        total = Decimal(0)
+        for k, item in enumerate(self.seller.items[order["AmazonOrderId"]]):
+            price = (self.seller.listings[item["SellerSKU"]]["price"] * FACTOR[currency]
+                     * item["QuantityOrdered"]).quantize(Decimal("0.01"))
+            ship = (Decimal("4.90") * FACTOR[currency]).quantize(Decimal("0.01")) if k == 0 else Decimal(0)
+            tax = (price - price / Decimal("1.19")).quantize(Decimal("0.01"))
+            item |= {"ItemPrice": money(currency, price), "ItemTax": money(currency, tax),
+                     "ShippingPrice": money(currency, ship), "ShippingTax": money(currency, Decimal(0)),
+                     "PromotionDiscount": money(currency, Decimal(0)), "PromotionDiscountTax": money(currency, Decimal(0))}
+            total += price + ship
+        order["OrderTotal"] = money(currency, total)
+
+    # orders ------------------------------------------------------------------------------------------
+    def _order(self, oid: str) -> dict[str, Any]:
+        order = self.seller.orders.get(oid)
+        if order is None:
+            raise ApiError(404, "NotFound", f"Order {oid} not found")
+        return order
+
+    def _shown(self, order: dict[str, Any], pii: bool) -> dict[str, Any]:
+        shown = dict(order)
+        if pii:
+            extra = self.seller.addresses[order["AmazonOrderId"]]
+            shown |= {"ShippingAddress": dict(extra["ShippingAddress"]), "BuyerInfo": dict(extra["BuyerInfo"])}
+        return shown
+
+    def get_orders(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
+        q = request.query_params
+        now = datetime.now(UTC)
+        token = q.get("NextToken")
+        if token:
+            cursor = self.cursors.get(token)
+            if cursor is None:
+                raise ApiError(400, "InvalidInput", "Invalid NextToken")
+        else:
+            marketplaces = [m for m in q.get("MarketplaceIds", "").split(",") if m]
+            if not marketplaces:
+                raise ApiError(400, "InvalidInput", "Missing required 'MarketplaceIds'")
+            unknown = [m for m in marketplaces if m not in self.marketplace_ids]
+            if unknown:
+                raise ApiError(400, "InvalidInput", f"Invalid MarketplaceIds: {','.join(unknown)}")
+            horizon = now - timedelta(seconds=self.lag)
+            field, after, before = "LastUpdateDate", q.get("LastUpdatedAfter"), q.get("LastUpdatedBefore")
+            if not after:
+                field, after, before = "PurchaseDate", q.get("CreatedAfter"), q.get("CreatedBefore")
+            if not after:
+                raise ApiError(400, "InvalidInput", "Either CreatedAfter or LastUpdatedAfter must be specified")
+            since = parse_time(after, "date")
+            until = parse_time(before, "date") if before else horizon
+            if until > now - timedelta(seconds=120):
+                raise ApiError(400, "InvalidInput", "Date must be no later than 2 minutes before the request")
+            until = min(until, horizon)
+            size = int(q.get("MaxResultsPerPage", 100))
+            if not 1 <= size <= 100:
+                raise ApiError(400, "InvalidInput", "MaxResultsPerPage must be between 1 and 100")
+            statuses = set(filter(None, q.get("OrderStatuses", "").split(",")))
+            channels = set(filter(None, q.get("FulfillmentChannels", "").split(",")))
+            hits = sorted((o for o in self.seller.orders.values()
+                           if o["AmazonOrderId"] not in self.seller.hidden and o["MarketplaceId"] in marketplaces
+                           and since <= parse_time(o[field], field) <= until
+                           and (not statuses or o["OrderStatus"] in statuses)
+                           and (not channels or o["FulfillmentChannel"] in channels)),
+                          key=lambda o: (o[field], o["AmazonOrderId"]))
+            cursor = {"ids": [o["AmazonOrderId"] for o in hits], "size": min(size, self.page_cap or size),
+                      "until": until, "field": field}
+        drift = self.faults.take("page_drift", request.method, request.url.path)
+        if drift is not None and cursor["ids"]:
+            moved = self.seller.orders[cursor["ids"][-1]]
+            moved["LastUpdateDate"] = iso(now)  # changed just now: out of the queried window
+        page, rest = cursor["ids"][:cursor["size"]], cursor["ids"][cursor["size"]:]
+        payload: dict[str, Any] = {"Orders": [self._shown(self.seller.orders[i], pii) for i in page]}
+        payload["LastUpdatedBefore" if cursor["field"] == "LastUpdateDate" else "CreatedBefore"] = iso(cursor["until"])
+        if rest:
+            nxt = secrets.token_urlsafe(18)
+            self.cursors[nxt] = {**cursor, "ids": rest}
+            payload["NextToken"] = nxt
+        return 200, {"payload": payload}
+
+    def get_order(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
+        return 200, {"payload": self._shown(self._order(request.path_params["orderId"]), False)}
+
+    def get_order_items(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
+        oid = request.path_params["orderId"]
+        self._order(oid)
+        items = self.seller.items[oid]
+        start = 0
+        token = request.query_params.get("NextToken")
+        if token:
+            if not token.startswith(f"{oid}:"):
+                raise ApiError(400, "InvalidInput", "Invalid NextToken")
+            start = int(token.rsplit(":", 1)[1])
+        page = items[start:start + self.items_page]
+        payload: dict[str, Any] = {"AmazonOrderId": oid, "OrderItems": [dict(i) for i in page]}
+        if start + self.items_page < len(items):
+            payload["NextToken"] = f"{oid}:{start + self.items_page}"
+        return 200, {"payload": payload}
+
+    def create_rdt(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
+        resources = body.get("restrictedResources") if isinstance(body, dict) else None
+        if not isinstance(resources, list) or not resources:
+            raise ApiError(400, "InvalidInput", "restrictedResources is required")
+        elements: set[str] = set()
+        for res in resources:
+            if res.get("method") != "GET" or not str(res.get("path", "")).startswith("/orders/v0/orders"):
+                raise ApiError(400, "InvalidInput", f"Unsupported restricted resource {res.get('path')!r}")
+            elements |= set(res.get("dataElements") or [])
+        if not self.pii:
+            raise ApiError(403, "Unauthorized", "Access to requested resource is denied.",
+                           "The application does not have the role needed for the restricted data elements "
+                           + ", ".join(sorted(elements)))
+        token = "Atz.sprdt|" + secrets.token_urlsafe(24)
+        self.rdts[token] = (time.monotonic() + 3600, frozenset(elements))
+        return 200, {"restrictedDataToken": token, "expiresIn": 3600}
+
+    def confirm_shipment(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
+        oid = request.path_params["orderId"]
+        order = self._order(oid)
+        if not isinstance(body, dict) or not isinstance(body.get("packageDetail"), dict) or not body.get("marketplaceId"):
+            raise ApiError(400, "InvalidInput", "marketplaceId and packageDetail are required")
+        if body["marketplaceId"] != order["MarketplaceId"]:
+            raise ApiError(400, "InvalidInput", f"Order {oid} is not of marketplace {body['marketplaceId']}")
+        if order["FulfillmentChannel"] != "MFN":
+            raise ApiError(400, "InvalidInput", f"Order {oid} is fulfilled by Amazon")
+        if order["OrderStatus"] not in ("Unshipped", "PartiallyShipped"):
+            raise ApiError(400, "InvalidInput", f"Order {oid} has status {order['OrderStatus']} and cannot be confirmed")
+        pkg = body["packageDetail"]
+        for name in ("packageReferenceId", "carrierCode", "trackingNumber", "shipDate", "orderItems"):
+            if not pkg.get(name):
+                raise ApiError(400, "InvalidInput", f"packageDetail.{name} is required")
+        if pkg["carrierCode"] == "Other" and not pkg.get("carrierName"):
+            raise ApiError(400, "InvalidInput", "carrierName is required when carrierCode is Other")
+        if str(pkg["packageReferenceId"]) in self.seller.packages.get(oid, set()):
+            raise ApiError(400, "InvalidInput", f"Package {pkg['packageReferenceId']} was already confirmed")
+        items = {i["OrderItemId"]: i for i in self.seller.items[oid]}
+        for line in pkg["orderItems"]:
+            item = items.get(str(line.get("orderItemId")))
+            if item is None:
+                raise ApiError(400, "InvalidInput", f"Unknown orderItemId {line.get('orderItemId')}")
+            qty = int(line.get("quantity") or 0)
+            if qty < 1 or item["QuantityShipped"] + qty > item["QuantityOrdered"]:
+                raise ApiError(400, "InvalidInput", f"Quantity {qty} of item {item['OrderItemId']} exceeds what is unshipped")
+        for line in pkg["orderItems"]:
+            items[str(line["orderItemId"])]["QuantityShipped"] += int(line["quantity"])
+        self.seller.packages.setdefault(oid, set()).add(str(pkg["packageReferenceId"]))
+        self.seller.tracking.setdefault(oid, []).append(str(pkg["trackingNumber"]))
+        self.seller.recount(oid)
+        order["OrderStatus"] = "Shipped" if order["NumberOfItemsUnshipped"] == 0 else "PartiallyShipped"
+        order["LastUpdateDate"] = iso(datetime.now(UTC))
+        self.ledger.record("shipment.confirm", method="POST", path=request.url.path, resource_id=oid, body=body,
+                           changes={"status": order["OrderStatus"], "tracking": pkg["trackingNumber"]})
+        return 204, None
