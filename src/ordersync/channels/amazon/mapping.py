@@ -1,116 +1,171 @@
-"""Amazon order JSON → domain Order. Pure functions: no I/O, easy to fuzz.
+"""Amazon orders (ordersV0 ``Order`` + its ``OrderItem`` list) → ``domain.Order``; pure functions.
 
-Money is Decimal (amounts arrive as strings or numbers and go through ``to_decimal``, never float), every
-timestamp is timezone-aware UTC, and a record that cannot be read raises ``RecordError`` with a hint so
-that it is quarantined with its reason while the rest of its page is stored (invariant 5). Test this
-module with records written from the vendor's documented examples, not with the sandbox's data.
+Fields as ordersV0.json defines them: ``AmazonOrderId``, ``PurchaseDate``/``LastUpdateDate`` (ISO 8601 UTC),
+``OrderStatus`` (Pending, Unshipped, PartiallyShipped, Shipped, Canceled, Unfulfillable, InvoiceUnconfirmed,
+PendingAvailability), ``FulfillmentChannel`` (MFN | AFN), ``OrderTotal`` (Money ``{CurrencyCode, Amount}``,
+Amount a decimal string), ``IsBusinessOrder``/``IsPrime``/``IsPremiumOrder``, ``MarketplaceId``,
+``SalesChannel``, ``ShippingAddress`` (Address: Name, AddressLine1–3, City, PostalCode, CountryCode, Phone…),
+``BuyerInfo`` (BuyerEmail, BuyerName). Items: ``OrderItemId``, ``SellerSKU``, ``ASIN``, ``Title``,
+``QuantityOrdered``, ``QuantityShipped``, ``ItemPrice`` (the line's price: unit price × quantity),
+``ItemTax``, ``ShippingPrice``, ``ShippingTax``, ``ShippingDiscount(Tax)``, ``PromotionDiscount(Tax)``,
+``PromotionIds``.
+
+Amazon's own rules the mapper keeps: a Pending order carries no prices yet (amounts 0 in the marketplace's
+currency until it turns Unshipped); name, street and phone of the address are restricted data, present only
+when read with a Restricted Data Token — without them the order is stored with the non-restricted parts
+(city, postal code, country) and tagged ``address-withheld``; AFN orders are tagged ``FBA`` (Amazon ships
+them; the hub pushes no shipment for them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from ordersync.channels.sdk.errors import RecordError
-from ordersync.channels.sdk.mapping import map_records, quarantine_record, read_record
+from ordersync.channels.sdk.mapping import map_records, plain_text, read_amount, read_record, unit_price
 from ordersync.channels.sdk.records import Quarantined
-from ordersync.domain import Address, Buyer, Order, OrderItem, OrderState, to_decimal
+from ordersync.domain import Address, Buyer, Order, OrderItem, OrderState
 from ordersync.domain.money import check_currency
 from ordersync.domain.timeutil import parse_utc
 
-STATES = {"open": OrderState.ORDERED, "paid": OrderState.PAID, "shipped": OrderState.SHIPPED,
-          "cancelled": OrderState.CANCELLED}
-ADDRESS_FIELDS = {"first_name": "first_name", "last_name": "last_name", "company": "company", "zip": "zip",
-                  "city": "city"}
+from .marketplaces import CURRENCIES
+
+STATES = {"Pending": OrderState.ORDERED, "PendingAvailability": OrderState.ORDERED, "Unshipped": OrderState.PAID,
+          "PartiallyShipped": OrderState.PARTIALLY_SHIPPED, "Shipped": OrderState.SHIPPED,
+          "InvoiceUnconfirmed": OrderState.SHIPPED, "Canceled": OrderState.CANCELLED,
+          "Unfulfillable": OrderState.CANCELLED}
+WITHHELD = "address-withheld"
+ZERO = Decimal(0)
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str:
-    value = raw.get(key)
+def _time(value: Any, where: str) -> datetime:
+    if not isinstance(value, str) or not value:
+        raise RecordError(f"{where} is missing", hint="Amazon sent an order without its dates.")
+    return parse_utc(value)
+
+
+def _money(value: Any, where: str, currency: str) -> Decimal:
+    """A Money object's amount; absent is 0. A currency other than the order's is refused."""
     if value is None:
-        return ""
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise RecordError(f"{key} is {type(value).__name__}, not a text")
-    return str(value).strip()
-
-
-def _object(raw: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = raw.get(key)
-    if value is None:
-        return {}
+        return ZERO
     if not isinstance(value, dict):
-        raise RecordError(f"{key} is {type(value).__name__}, not an object")
-    return value
+        raise RecordError(f"{where} is not a Money object")
+    code = value.get("CurrencyCode")
+    if code and code != currency:
+        raise RecordError(f"{where} is in {code}, the order in {currency}", hint="Mixed currencies in one order.")
+    return read_amount(value.get("Amount"), where, default=ZERO)
 
 
-def _amount(raw: Mapping[str, Any], key: str, where: str = "") -> Decimal:
-    try:
-        return to_decimal(raw.get(key), field=f"{where}{key}")
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="An amount is missing or not a number.") from None
+def _currency(raw: dict[str, Any], items: list[dict[str, Any]]) -> str:
+    for money in [raw.get("OrderTotal"), *(i.get("ItemPrice") for i in items)]:
+        if isinstance(money, dict) and money.get("CurrencyCode"):
+            return check_currency(str(money["CurrencyCode"]))
+    code = CURRENCIES.get(str(raw.get("MarketplaceId")))
+    if code is None:
+        raise RecordError(f"order {raw.get('AmazonOrderId')}: no amount names a currency and the marketplace "
+                          f"{raw.get('MarketplaceId')!r} is unknown")
+    return code
 
 
-def _when(raw: Mapping[str, Any], key: str) -> datetime:
-    try:
-        return parse_utc(_text(raw, key), where=key)
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="Amazon sent a date without a time zone or not a date.") from None
+def _item(raw: dict[str, Any], n: int, currency: str) -> tuple[OrderItem, Decimal, Decimal]:
+    """The line, its share of the shipping and its tax (item and shipping, net of discounts)."""
+    where = f"item {n} ({raw.get('OrderItemId') or raw.get('SellerSKU') or '?'})"
+    if not raw.get("OrderItemId"):
+        raise RecordError(f"{where}: OrderItemId is missing")
+    quantity = raw.get("QuantityOrdered")
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
+        raise RecordError(f"{where}: QuantityOrdered {quantity!r} is not a whole number ≥ 0")
+    m = lambda key: _money(raw.get(key), f"{where} {key}.Amount", currency)  # noqa: E731
+    line = m("ItemPrice") - m("PromotionDiscount")
+    shipping = m("ShippingPrice") - m("ShippingDiscount")
+    tax = m("ItemTax") - m("PromotionDiscountTax") + m("ShippingTax") - m("ShippingDiscountTax")
+    qty = Decimal(quantity)
+    attributes = {"ASIN": plain_text(raw.get("ASIN"))}
+    if raw.get("PromotionIds"):
+        attributes["promotions"] = ", ".join(map(str, raw["PromotionIds"]))
+    if m("PromotionDiscount"):
+        attributes["promotion_discount"] = str(m("PromotionDiscount"))
+    if raw.get("QuantityShipped"):
+        attributes["quantity_shipped"] = str(raw["QuantityShipped"])
+    net = m("ItemPrice") - m("ItemTax")
+    rate = (m("ItemTax") / net * 100).quantize(Decimal("0.1")) if net > 0 and m("ItemTax") else None
+    item = OrderItem(external_id=str(raw["OrderItemId"]), title=plain_text(raw.get("Title")) or plain_text(raw.get("SellerSKU")),
+                     quantity=qty, unit_price=unit_price(line, qty), total_price=line,
+                     sku=plain_text(raw.get("SellerSKU")), product_external_id=plain_text(raw.get("SellerSKU")),
+                     tax_rate=rate, attributes=attributes)
+    return item, shipping, tax
 
 
-def _address(raw: Mapping[str, Any]) -> Address:
-    fields = {dest: _text(raw, src) for src, dest in ADDRESS_FIELDS.items()}
-    try:
-        return Address.from_lines(_text(raw, "street"), country=_text(raw, "country") or None, **fields)
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="The address has an unknown country code.") from None
-
-
-def _line(raw: Any, index: int) -> OrderItem:
+def _address(raw: Any, email: str = "") -> tuple[Address, bool]:
+    """The shipping address and whether its restricted parts were withheld."""
     if not isinstance(raw, dict):
-        raise RecordError(f"line {index + 1} is {type(raw).__name__}, not an object")
-    where = f"line {index + 1}: "
-    quantity = _amount(raw, "quantity", where)
-    if quantity <= 0:
-        raise RecordError(f"{where}quantity {quantity} is not positive", hint="Check the order in Amazon.")
-    return OrderItem(external_id=_text(raw, "id") or str(index + 1), title=_text(raw, "title"), quantity=quantity,
-                     unit_price=_amount(raw, "unit_price", where), total_price=_amount(raw, "total", where),
-                     sku=_text(raw, "sku"))
+        return Address(), True
+    name = plain_text(raw.get("Name"))
+    first, _, last = name.rpartition(" ") if " " in name else ("", "", name)
+    lines = [plain_text(raw.get(k)) for k in ("AddressLine1", "AddressLine2", "AddressLine3")]
+    fields = {"first_name": first, "last_name": last, "company": plain_text(raw.get("CompanyName")),
+              "zip": plain_text(raw.get("PostalCode")), "city": plain_text(raw.get("City")),
+              "state": plain_text(raw.get("StateOrRegion")), "country": plain_text(raw.get("CountryCode")) or None,
+              "phone": plain_text(raw.get("Phone")), "email": email}
+    address = Address.from_lines(lines[0], " ".join(x for x in lines[1:] if x), **fields)
+    return address, not (name and lines[0])
+
+
+def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
+    oid = str(raw["AmazonOrderId"])
+    status = str(raw.get("OrderStatus") or "")
+    if status not in STATES:
+        raise RecordError(f"order {oid}: OrderStatus {status!r} is not one Amazon documents")
+    currency = _currency(raw, items)
+    lines, shipping, tax = [], ZERO, ZERO
+    for n, item in enumerate(items, 1):
+        line, ship, line_tax = _item(item, n, currency)
+        lines.append(line)
+        shipping, tax = shipping + ship, tax + line_tax
+    computed = sum((i.total_price for i in lines), ZERO) + shipping
+    total = _money(raw.get("OrderTotal"), "OrderTotal.Amount", currency) if raw.get("OrderTotal") else computed
+    buyer_info = raw.get("BuyerInfo") if isinstance(raw.get("BuyerInfo"), dict) else {}
+    email = plain_text(buyer_info.get("BuyerEmail"))
+    address, withheld = _address(raw.get("ShippingAddress"), email)
+    tags = [plain_text(raw.get("SalesChannel")) or str(raw.get("MarketplaceId") or "")]
+    if raw.get("FulfillmentChannel") == "AFN":
+        tags.append("FBA")
+    tags += [flag for key, flag in (("IsBusinessOrder", "Business"), ("IsPrime", "Prime"),
+                                    ("IsPremiumOrder", "Premium")) if raw.get(key) is True]
+    if withheld:
+        tags.append(WITHHELD)
+    buyer_name = plain_text(buyer_info.get("BuyerName"))
+    first, _, last = buyer_name.rpartition(" ") if " " in buyer_name else ("", "", buyer_name)
+    created = _time(raw.get("PurchaseDate"), "PurchaseDate")
+    state = STATES[status]
+    method = plain_text(raw.get("PaymentMethod"))
+    return Order(external_id=oid, number=oid, state=state, currency=currency, created_at=created,
+                 updated_at=_time(raw.get("LastUpdateDate"), "LastUpdateDate"), total=total, items=lines,
+                 paid_at=created if state not in (OrderState.ORDERED, OrderState.CANCELLED) else None,
+                 buyer=Buyer(external_id=email, email=email, first_name=first, last_name=last),
+                 invoice_address=address if not withheld else Address(country=address.country),
+                 shipping_address=address, shipping_cost=shipping, tax_total=tax,
+                 payment_method=method, channel_status=status, tags=[t for t in tags if t])
 
 
 def order_from_amazon(raw: Any) -> Order:
-    """One order as a domain Order; raises RecordError if it cannot be read."""
-    if not isinstance(raw, dict) or raw.get("id") in (None, ""):
-        raise RecordError("the record is not an order object with an id")
-    return read_record(lambda: _order(raw), hint="Unexpected data in the order; open it in Amazon.")
+    """``raw`` is ``{"order": <Order>, "items": [<OrderItem>…]}`` as the connector read them."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("order"), dict) or not raw["order"].get("AmazonOrderId"):
+        raise RecordError("the record is not an Amazon order with an AmazonOrderId")
+    items = raw.get("items")
+    if not isinstance(items, list):
+        raise RecordError(f"order {raw['order']['AmazonOrderId']}: its items could not be read")
+    return read_record(lambda: _order(raw["order"], items), hint="Unexpected data in the order; open it in Seller Central.")
 
 
-def _order(raw: dict[str, Any]) -> Order:
-    status = _text(raw, "status")
-    if status not in STATES:
-        raise RecordError(f"status {status!r} is not one of {', '.join(STATES)}")
-    try:
-        currency = check_currency(_text(raw, "currency").upper())
-    except ValueError as exc:
-        raise RecordError(str(exc), hint="Amazon sent an unknown currency code.") from None
-    lines = raw.get("lines")
-    if not isinstance(lines, list):
-        raise RecordError(f"lines is {type(lines).__name__}, not a list")
-    customer = _object(raw, "customer")
-    invoice = _address(_object(raw, "billing_address"))
-    invoice.email = _text(customer, "email")
-    shipping = _object(raw, "shipping_address")
-    return Order(
-        external_id=_text(raw, "id"), number=_text(raw, "number") or _text(raw, "id"), state=STATES[status],
-        currency=currency, created_at=_when(raw, "created_at"), updated_at=_when(raw, "updated_at"),
-        total=_amount(raw, "total"), items=[_line(line, i) for i, line in enumerate(lines)],
-        shipping_cost=_amount(raw, "shipping_total") if raw.get("shipping_total") is not None else Decimal(0),
-        buyer=Buyer(email=invoice.email, first_name=invoice.first_name, last_name=invoice.last_name),
-        invoice_address=invoice, shipping_address=_address(shipping) if shipping else invoice,
-        channel_status=status)
+def quarantine(raw: Any, exc: RecordError) -> Quarantined:
+    order = raw.get("order") if isinstance(raw, dict) else None
+    ident = order.get("AmazonOrderId") if isinstance(order, dict) else None
+    return Quarantined(external_id=str(ident or "unknown"), raw=raw, reason=str(exc),
+                       hint=(exc.hint + " (Amazon order)").strip())
 
 
-def orders_from_amazon(records: Iterable[Any]) -> tuple[list[Order], list[Quarantined]]:
-    """Every record mapped or quarantined with its reason."""
-    return map_records(records, order_from_amazon,
-                       lambda raw, exc: quarantine_record(raw, exc, label="Amazon order"))
+def orders_from_amazon(records: list[Any]) -> tuple[list[Order], list[Quarantined]]:
+    return map_records(records, order_from_amazon, quarantine)
