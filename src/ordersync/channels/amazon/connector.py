@@ -132,7 +132,8 @@ class AmazonConnector(Connector):
         return token
 
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
-        until = window.until - LAG
+        # the engine's clock may run ahead of Amazon's; Amazon refuses an end inside its last two minutes
+        until = min(window.until, datetime.now(UTC)) - LAG
         since = (window.since if window.since is not None
                  else window.until - timedelta(days=self.config["backfill_days"])) - LAG
         horizon = self.context.state.get(HORIZON)
@@ -184,9 +185,14 @@ class AmazonConnector(Connector):
         try:
             self.client.confirm_shipment(ref.external_id, body)
         except PermanentError as exc:
+            # a repeat the SDK sent after a 5xx that Amazon had acted on: the package is there already
             if "already" in str(exc).lower() and "confirm" in str(exc).lower():
                 return PushResult(already_done=True, detail=f"Amazon already has package "
                                   f"{body['packageDetail']['packageReferenceId']}")
+            again = shipping.plan(self.client.order(ref.external_id), self.client.order_items(ref.external_id),
+                                  shipment)
+            if isinstance(again, PushResult):
+                return again
             raise
         return PushResult(remote_id=body["packageDetail"]["packageReferenceId"],
                           detail=f"confirmed {sum(q for _, q in lines)} item(s) with {shipment.tracking_number}")

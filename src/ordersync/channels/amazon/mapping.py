@@ -4,7 +4,7 @@ Fields as ordersV0.json defines them: ``AmazonOrderId``, ``PurchaseDate``/``Last
 ``OrderStatus`` (Pending, Unshipped, PartiallyShipped, Shipped, Canceled, Unfulfillable, InvoiceUnconfirmed,
 PendingAvailability), ``FulfillmentChannel`` (MFN | AFN), ``OrderTotal`` (Money ``{CurrencyCode, Amount}``,
 Amount a decimal string), ``IsBusinessOrder``/``IsPrime``/``IsPremiumOrder``, ``MarketplaceId``,
-``SalesChannel``, ``ShippingAddress`` (Address: Name, AddressLine1–3, City, PostalCode, CountryCode, Phone…),
+``SalesChannel``, ``ShipmentServiceLevelCategory``, ``ShippingAddress`` (Address: Name, AddressLine1–3, City, PostalCode, CountryCode, Phone…),
 ``BuyerInfo`` (BuyerEmail, BuyerName). Items: ``OrderItemId``, ``SellerSKU``, ``ASIN``, ``Title``,
 ``QuantityOrdered``, ``QuantityShipped``, ``ItemPrice`` (the line's price: unit price × quantity),
 ``ItemTax``, ``ShippingPrice``, ``ShippingTax``, ``ShippingDiscount(Tax)``, ``PromotionDiscount(Tax)``,
@@ -134,6 +134,9 @@ def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
         tags.append("FBA")
     tags += [flag for key, flag in (("IsBusinessOrder", "Business"), ("IsPrime", "Prime"),
                                     ("IsPremiumOrder", "Premium")) if raw.get(key) is True]
+    level = plain_text(raw.get("ShipmentServiceLevelCategory"))
+    if level and level != "Standard":  # Expedited, NextDay, SameDay, SecondDay, Scheduled, FreeEconomy
+        tags.append(level)
     if withheld:
         tags.append(WITHHELD)
     buyer_name = plain_text(buyer_info.get("BuyerName"))
