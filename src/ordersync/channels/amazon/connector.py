@@ -44,6 +44,9 @@ from .setup import GUIDE, SETTINGS
 #: Amazon lists nothing newer than this (and refuses a LastUpdatedBefore inside it)
 LAG = timedelta(minutes=2)
 HORIZON = "orders_horizon"
+ITEMS_CACHE = "recent_order_items"
+#: how far back from a window's end the items of listed orders are remembered (overlap + lag + margin)
+CACHE_SPAN = timedelta(minutes=10)
 RESTRICTED = ["buyerInfo", "shippingAddress"]
 
 
@@ -144,6 +147,8 @@ class AmazonConnector(Connector):
                   "LastUpdatedBefore": stamp(until), "MaxResultsPerPage": self.config["page_size"]}
         rdt = self._restricted_token()
         answered: datetime | None = None
+        cache: dict[str, list[Any]] = dict(self.context.state.get(ITEMS_CACHE) or {})
+        seen: dict[str, list[Any]] = {}
         for number, payload in enumerate(self.client.orders(params, rdt), 1):
             if payload.get("LastUpdatedBefore"):
                 end = parse_utc(str(payload["LastUpdatedBefore"]))
@@ -151,15 +156,30 @@ class AmazonConnector(Connector):
             orders = payload.get("Orders")
             if not isinstance(orders, list):
                 raise TransientError("getOrders answered no Orders list")
-            records = [self._with_items(o) for o in orders]
+            records = [self._with_items(o, cache, seen) for o in orders]
             mapped, quarantined = orders_from_amazon(records)
             yield Page(mapped, quarantined, number, None, None)
         self.context.state[HORIZON] = stamp(min(answered or until, until))
+        keep = stamp(until - CACHE_SPAN)
+        self.context.state[ITEMS_CACHE] = {oid: entry for oid, entry in {**cache, **seen}.items()
+                                           if isinstance(entry, list) and str(entry[0]) >= keep}
 
-    def _with_items(self, order: Any) -> dict[str, Any]:
+    def _with_items(self, order: Any, cache: dict[str, list[Any]] | None = None,
+                    seen: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+        """The order with its items. Items of an order whose LastUpdateDate is the one read in a previous run
+        come from the connection state: an order's items change only with its LastUpdateDate, and each poll
+        lists the last minutes again (overlap and lag), which would spend getOrderItems' budget twice."""
         if not isinstance(order, dict) or not order.get("AmazonOrderId"):
             return {"order": order, "items": None}
-        return {"order": order, "items": self.client.order_items(str(order["AmazonOrderId"]))}
+        oid, updated = str(order["AmazonOrderId"]), str(order.get("LastUpdateDate") or "")
+        cached = (cache or {}).get(oid)
+        if isinstance(cached, list) and len(cached) == 2 and cached[0] == updated and isinstance(cached[1], list):
+            items = cached[1]
+        else:
+            items = self.client.order_items(oid)
+        if seen is not None and updated:
+            seen[oid] = [updated, items]
+        return {"order": order, "items": items}
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
         order = self.client.order(ref.external_id.strip())
