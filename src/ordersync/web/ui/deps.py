@@ -142,25 +142,31 @@ def viewer(request: Request) -> Page:
     return page
 
 
-async def member(request: Request) -> Page:
+def _signed_in(request: Request) -> Page:
     page = _page(request)
     if page.user is None:
         raise LoginRequired("/")
-    return await _with_form(page)
+    return page
+
+
+# The role is checked before the body is read: a request that may not post gets its answer without the hub
+# first taking in (and parsing) whatever it sent.
+async def member(request: Request) -> Page:
+    return await _with_form(_signed_in(request))
 
 
 async def writer(request: Request) -> Page:
-    page = await member(request)
+    page = _signed_in(request)
     if not page.can_write:
         raise UIError(403, "Your role can only read. Ask the account's owner if you need to change something.")
-    return page
+    return await _with_form(page)
 
 
 async def owner(request: Request) -> Page:
-    page = await member(request)
+    page = _signed_in(request)
     if not page.is_owner:
         raise UIError(403, "Only the account's owner can change shop connections.")
-    return page
+    return await _with_form(page)
 
 
 def render(page: Page, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
