@@ -8,7 +8,7 @@ Amount a decimal string), ``IsBusinessOrder``/``IsPrime``/``IsPremiumOrder``, ``
 ``BuyerInfo`` (BuyerEmail, BuyerName). Items: ``OrderItemId``, ``SellerSKU``, ``ASIN``, ``Title``,
 ``QuantityOrdered``, ``QuantityShipped``, ``ItemPrice`` (the line's price: unit price × quantity),
 ``ItemTax``, ``ShippingPrice``, ``ShippingTax``, ``ShippingDiscount(Tax)``, ``PromotionDiscount(Tax)``,
-``PromotionIds``.
+``PromotionIds``, ``BuyerRequestedCancel{IsBuyerRequestedCancel, BuyerCancelReason}``.
 
 Amazon's own rules the mapper keeps: a Pending order carries no prices yet (amounts 0 in the marketplace's
 currency until it turns Unshipped); name, street and phone of the address are restricted data, present only
@@ -37,6 +37,8 @@ STATES = {"Pending": OrderState.ORDERED, "PendingAvailability": OrderState.ORDER
           "InvoiceUnconfirmed": OrderState.SHIPPED, "Canceled": OrderState.CANCELLED,
           "Unfulfillable": OrderState.CANCELLED}
 WITHHELD = "address-withheld"
+#: an item carries ``BuyerRequestedCancel.IsBuyerRequestedCancel == "true"``: the buyer asked to cancel
+CANCEL_REQUESTED = "cancel-requested"
 ZERO = Decimal(0)
 
 
@@ -139,6 +141,11 @@ def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
         tags.append(level)
     if withheld:
         tags.append(WITHHELD)
+    cancel_reasons = [str((i.get("BuyerRequestedCancel") or {}).get("BuyerCancelReason") or "").strip()
+                      for i in items if isinstance(i.get("BuyerRequestedCancel"), dict)
+                      and str(i["BuyerRequestedCancel"].get("IsBuyerRequestedCancel")).lower() == "true"]
+    if cancel_reasons:
+        tags.append(CANCEL_REQUESTED)
     buyer_name = plain_text(buyer_info.get("BuyerName"))
     first, _, last = buyer_name.rpartition(" ") if " " in buyer_name else ("", "", buyer_name)
     created = _time(raw.get("PurchaseDate"), "PurchaseDate")
@@ -150,7 +157,8 @@ def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
                  buyer=Buyer(external_id=email, email=email, first_name=first, last_name=last),
                  invoice_address=address if not withheld else Address(country=address.country),
                  shipping_address=address, shipping_cost=shipping, tax_total=tax,
-                 payment_method=method, channel_status=status, tags=[t for t in tags if t])
+                 payment_method=method, channel_status=status, tags=[t for t in tags if t],
+                 buyer_note="; ".join(r for r in cancel_reasons if r))
 
 
 def order_from_amazon(raw: Any) -> Order:
