@@ -1,64 +1,167 @@
-"""Amazon against its sandbox over loopback: the connection test, a full import, and a bad record that is
-quarantined while the rest is stored."""
+"""Amazon against its sandbox over loopback: the connection test, imports across marketplaces and currencies,
+Amazon's lag, NextToken paging, the Restricted Data Token, FBA, Pending → Unshipped, shipment confirmation
+per package and the usage plans learnt from x-amzn-RateLimit-Limit."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import httpx
 import pytest
 
-from ordersync.channels.sdk.records import Window
-from ordersync.channels.sdk.serving import serve_in_thread
-from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.channels.amazon.connector import AmazonConnector
 from ordersync.channels.amazon.sandbox import create_sandbox
+from ordersync.channels.sdk.errors import PermanentError
+from ordersync.channels.sdk.records import OrderRef, Window
+from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.domain import OrderState, Shipment, ShipmentLine
+
+DE, UK = "A1PA6795UKMFR9", "A1F83G8C2ARO7P"
 
 
 @pytest.fixture
 def served():
-    allow_loopback()  # the sandbox lives on loopback, which the URL guard refuses by default
-    sandbox = create_sandbox(seed=3, orders=45)
+    sandbox = create_sandbox(seed=3, orders=0)
     with serve_in_thread(sandbox.app) as server:
-        yield sandbox, server.base_url
+        connector = AmazonConnector(sandbox.settings_for(server.base_url))
+        yield sandbox, connector, server.base_url
+        connector.close()
     sandbox.close()
 
 
-def everything() -> Window:
-    return Window(None, datetime.now(UTC) + timedelta(minutes=5))
+def now_window(since: datetime | None = None) -> Window:
+    return Window(since, datetime.now(UTC))
 
 
-def test_connection_with_the_right_and_a_wrong_token(served):
-    sandbox, base_url = served
-    good = AmazonConnector(sandbox.settings_for(base_url))
-    result = good.test_connection()
-    assert result.ok and "Amazon sandbox 3" in result.message
-    bad = AmazonConnector({**sandbox.settings_for(base_url), "api_token": "wrong"})
-    result = bad.test_connection()
-    assert not result.ok and "token" in result.message
-    good.close()
-    bad.close()
+def imported(connector, window=None):
+    return {o.external_id: o for page in connector.fetch_orders(window or now_window()) for o in page.records}
 
 
-def test_every_order_is_imported_once_with_decimal_money_and_aware_times(served):
-    sandbox, base_url = served
-    connector = AmazonConnector({**sandbox.settings_for(base_url), "page_size": 10})
-    pages = list(connector.fetch_orders(everything()))
-    orders = [o for page in pages for o in page.records]
-    assert len(pages) == 5 and all(page.window_total == 45 for page in pages)
-    assert sorted(o.external_id for o in orders) == sorted(str(i) for i in sandbox.orders)
-    assert all(isinstance(o.total, Decimal) and o.created_at.tzinfo is not None for o in orders)
-    assert all(o.total == sum((i.total_price for i in o.items), o.shipping_cost) for o in orders)
-    connector.close()
+def test_connection_and_a_wrong_secret(served):
+    sandbox, connector, base_url = served
+    assert connector.test_connection().ok
+    wrong = AmazonConnector({**sandbox.settings_for(base_url), "client_secret": "nope"})
+    result = wrong.test_connection()
+    assert not result.ok and "Client authentication failed" in result.message
+    wrong.close()
 
 
-def test_a_malformed_record_is_quarantined_and_the_rest_stored(served):
-    sandbox, base_url = served
-    httpx.post(base_url + "/_sandbox/orders", json={"raw": [{"status": "paid", "total": "zwölf"}]}).raise_for_status()
-    connector = AmazonConnector(sandbox.settings_for(base_url))
-    pages = list(connector.fetch_orders(everything()))
-    quarantined = [q for page in pages for q in page.quarantined]
-    assert len(quarantined) == 1 and quarantined[0].reason and quarantined[0].hint
-    assert sum(len(page.records) for page in pages) == 45
-    connector.close()
+def test_settings_are_checked():
+    from ordersync.channels.sdk.settings import SettingsError
+
+    base = create_sandbox(orders=0).settings_for("http://127.0.0.1:1")
+    with pytest.raises(SettingsError, match="marketplaces.*US belongs to the NA region"):
+        AmazonConnector({**base, "marketplaces": "DE,US"})
+    with pytest.raises(SettingsError, match="page_size"):
+        AmazonConnector({**base, "page_size": 101})
+
+
+def test_one_import_covers_two_marketplaces_and_their_currencies(served):
+    sandbox, connector, _ = served
+    de = sandbox.control_orders({"action": "create", "count": 2, "marketplace": DE})["ids"]
+    uk = sandbox.control_orders({"action": "create", "count": 1, "marketplace": UK, "business": True,
+                                 "prime": True})["ids"]
+    orders = imported(connector)
+    assert sorted(orders) == sorted(de + uk)
+    assert {orders[i].currency for i in de} == {"EUR"} and orders[uk[0]].currency == "GBP"
+    assert {"Amazon.co.uk", "Business", "Prime"} <= set(orders[uk[0]].tags)
+    for oid in de + uk:
+        shown = sandbox.seller.orders[oid]["OrderTotal"]
+        assert (orders[oid].total, orders[oid].currency) == (Decimal(shown["Amount"]), shown["CurrencyCode"])
+    calls = [r for r in sandbox.requests.entries() if r["path"] == "/orders/v0/orders"]
+    assert len(calls) == 1 and f"{DE}%2C{UK}" in calls[0]["query"]
+
+
+def test_the_window_stays_out_of_amazons_last_two_minutes_and_follows_its_horizon(served):
+    sandbox, connector, _ = served
+    sandbox.control_orders({"action": "configure", "lag": 400})  # Amazon is further behind than usual
+    late = sandbox.control_orders({"action": "create", "count": 1, "seconds_ago": 300})["ids"]
+    first = datetime.now(UTC)
+    assert imported(connector, Window(first - timedelta(minutes=20), first)) == {}
+    horizon = datetime.fromisoformat(connector.context.state["orders_horizon"].replace("Z", "+00:00"))
+    assert first - timedelta(seconds=402) <= horizon <= first - timedelta(seconds=398)
+    query = sandbox.requests.entries()[-1]["query"]
+    sandbox.control_orders({"action": "configure", "lag": 120})
+    # the engine's next window starts after the last one ended; the connector still starts at Amazon's horizon
+    later = datetime.now(UTC)
+    assert list(imported(connector, Window(first - timedelta(seconds=5), later))) == late
+    assert "LastUpdatedBefore" in query
+    for call in sandbox.requests.entries():
+        assert call["status"] != 400, call
+
+
+def test_next_token_paging_of_orders_and_items(served):
+    sandbox, connector, base_url = served
+    sandbox.control_orders({"action": "configure", "items_page": 1})
+    ids = sandbox.control_orders({"action": "create", "count": 5, "lines": 3})["ids"]
+    small = AmazonConnector({**sandbox.settings_for(base_url), "page_size": 2})
+    pages = list(small.fetch_orders(now_window()))
+    assert [len(p.records) for p in pages] == [2, 2, 1]
+    assert sorted(o.external_id for p in pages for o in p.records) == sorted(ids)
+    assert all(len(o.items) == 3 for p in pages for o in p.records)
+    small.close()
+
+
+def test_addresses_through_the_restricted_data_token_and_withheld_without_the_role(served):
+    sandbox, connector, _ = served
+    oid = sandbox.control_orders({"action": "create", "count": 1})["ids"][0]
+    order = imported(connector)[oid]
+    assert order.shipping_address.street and order.shipping_address.last_name and order.buyer.email
+    assert "address-withheld" not in order.tags
+    sandbox.control_orders({"action": "configure", "pii": False})
+    order = imported(connector)[oid]
+    assert "address-withheld" in order.tags and order.shipping_address.street == ""
+    assert order.shipping_address.city and order.shipping_address.country == "DE"
+    assert connector.context.state["restricted_data"].startswith("refused")
+
+
+def test_pending_imports_as_ordered_and_updates_when_unshipped(served):
+    sandbox, connector, _ = served
+    oid = sandbox.control_orders({"action": "create", "count": 1, "status": "Pending"})["ids"][0]
+    assert imported(connector)[oid].state is OrderState.ORDERED
+    sandbox.control_orders({"action": "status", "id": oid, "status": "Unshipped", "seconds_ago": 130})
+    order = imported(connector)[oid]
+    assert order.state is OrderState.PAID and order.total > 0 and order.paid_at is not None
+
+
+def test_fba_orders_are_read_only(served):
+    sandbox, connector, _ = served
+    oid = sandbox.control_orders({"action": "create", "count": 1, "channel": "AFN"})["ids"][0]
+    assert "FBA" in imported(connector)[oid].tags
+    with pytest.raises(PermanentError, match="FBA"):
+        connector.push_tracking(OrderRef(oid), Shipment(carrier="DHL", tracking_number="1"))
+    assert sandbox.ledger.entries("shipment.*") == []
+
+
+def test_a_partial_shipment_then_the_rest_never_twice(served):
+    sandbox, connector, _ = served
+    oid = sandbox.control_orders({"action": "create", "count": 1, "lines": 2})["ids"][0]
+    for item in sandbox.seller.items[oid]:
+        item["QuantityOrdered"] = 2
+    order = imported(connector)[oid]
+    first, second = order.items
+    part = Shipment(carrier="DHL", tracking_number="P1", lines=[ShipmentLine(first.external_id, Decimal(1))])
+    assert not connector.push_tracking(OrderRef(oid), part).already_done
+    assert sandbox.seller.orders[oid]["OrderStatus"] == "PartiallyShipped"
+    assert connector.push_tracking(OrderRef(oid), part).already_done  # the same package again
+    rest = Shipment(carrier="Kurier Meier", tracking_number="P2")
+    assert not connector.push_tracking(OrderRef(oid), rest).already_done
+    assert connector.push_tracking(OrderRef(oid), rest).already_done
+    confirmed = [e["body"]["packageDetail"] for e in sandbox.ledger.entries("shipment.confirm")]
+    assert [p["orderItems"] for p in confirmed] == [
+        [{"orderItemId": first.external_id, "quantity": 1}],
+        [{"orderItemId": first.external_id, "quantity": 1}, {"orderItemId": second.external_id, "quantity": 2}]]
+    assert confirmed[0]["carrierCode"] == "DHL" and "carrierName" not in confirmed[0]
+    assert (confirmed[1]["carrierCode"], confirmed[1]["carrierName"]) == ("Other", "Kurier Meier")
+    assert sandbox.seller.orders[oid]["OrderStatus"] == "Shipped"
+
+
+def test_usage_plans_are_learnt_from_the_rate_header(served):
+    sandbox, connector, _ = served
+    sandbox.control_orders({"action": "configure", "scale": 3})
+    sandbox.control_orders({"action": "create", "count": 1})
+    imported(connector)
+    budgets = connector.client.http.operations._budgets
+    assert budgets["getOrders"].refill_per_second == pytest.approx(0.0501)
+    assert budgets["getOrderItems"].refill_per_second == pytest.approx(1.5)
+    assert sandbox.plans.throttled == 0
