@@ -39,6 +39,8 @@ def entries(hub) -> list[OutboxEntry]:
 
 
 def test_a_500_sku_feed_with_3_failures_shows_those_3_and_resends_nothing(hub, amazon):
+    if hub.config.database_url.startswith("postgresql"):  # the engine's 1,000 settlements cost 20 s there
+        pytest.skip("the 500-SKU feed runs on SQLite; the async settlement itself is tested on both databases")
     sandbox, settings = amazon
     sandbox.control_orders({"action": "listings", "count": 496})
     failing = sorted(sandbox.seller.listings)[100:103]
