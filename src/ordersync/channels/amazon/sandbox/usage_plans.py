@@ -4,8 +4,9 @@ feeds_2021-06-30.json, tokens_2021-03-01.json, messaging.json). Every answer car
 ``x-amzn-RateLimit-Limit``; a request beyond the bucket answers 429 with Amazon's error body
 (``{"errors": [{"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}]}``).
 
-``scale`` multiplies every rate and burst (the bench runs a backlog at a hundred times Amazon's pace); the
-header then reports the scaled rate, which is what a client that learns from the header must follow.
+``scale`` multiplies every rate, not the burst (the bench runs a backlog at a hundred times Amazon's pace and
+still meets the bucket's limit); the header then reports the scaled rate, which is what a client that learns
+from the header must follow.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class UsagePlans:
     def take(self, operation: str) -> bool:
         """One request of ``operation``; False (and counted) when its bucket is empty."""
         rate, burst = PLANS[operation]
-        rate, burst = rate * self.scale, max(1.0, burst * self.scale if self.scale > 1 else burst)
+        rate = rate * self.scale
         now = time.monotonic()
         with self._lock:
             tokens, last = self._buckets.get(operation, [burst, now])
