@@ -108,3 +108,26 @@ def test_a_revoked_refresh_token_needs_reauthorisation(hub, amazon):
     calls = len(sandbox.requests.entries())
     assert "needs re-authorisation" in import_orders(hub, conn).skipped
     assert len(sandbox.requests.entries()) == calls
+
+
+def test_the_seller_central_consent_gives_the_connection_its_refresh_token(hub, amazon):
+    from urllib.parse import parse_qs, urlsplit
+
+    import httpx
+
+    from ordersync.sync import oauth_consent
+
+    sandbox, settings = amazon
+    ids = sandbox.control_orders({"action": "create", "count": 1})["ids"]
+    conn = add_connection(hub, "amazon", "amazon", {k: v for k, v in settings.items() if k != "refresh_token"})
+    url = oauth_consent.begin(hub, conn, binding="session-1")
+    assert f"/apps/authorize/consent?application_id={settings['application_id']}&" in url
+    answer = httpx.get(url, follow_redirects=False)
+    assert answer.status_code == 302
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert query["spapi_oauth_code"] == query["code"] and query["selling_partner_id"]
+    oauth_consent.finish(hub, "amazon", query["state"][0], query["code"][0], binding="session-1")
+    assert import_orders(hub, conn).created == 1
+    assert [e["kind"] for e in sandbox.ledger.entries("lwa.*")] == ["lwa.authorization_code"]
+    with hub.db.session() as s:
+        assert list(s.scalars(select(OrderRow.external_id))) == ids

@@ -45,7 +45,7 @@ from ordersync.channels.sdk.sandbox import FaultRule, Sandbox
 from .conformance import AmazonConformance
 from .data import MARKETPLACES, Seller, iso
 from .listings import ListingsApi
-from .lwa import SELLER_ID, CLIENT_ID, CLIENT_SECRET, LwaServer
+from .lwa import APPLICATION_ID, CLIENT_ID, CLIENT_SECRET, SELLER_ID, LwaServer
 from .usage_plans import QUOTA_BODY, UsagePlans
 
 DENIED = {"code": "Unauthorized", "message": "Access to requested resource is denied."}
@@ -96,7 +96,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
     def settings_for(self, base_url: str) -> dict[str, Any]:
         return {"region": "EU", "endpoint": base_url, "lwa_token_url": f"{base_url}/auth/o2/token",
                 "seller_central_url": base_url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-                "refresh_token": self.seller_refresh_token, "seller_id": SELLER_ID,
+                "refresh_token": self.seller_refresh_token, "seller_id": SELLER_ID, "application_id": APPLICATION_ID,
                 "marketplaces": ",".join(MARKETPLACES[m][0].replace("GB", "UK") for m in self.marketplace_ids)}
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:

@@ -6,7 +6,7 @@ refresh token, it answers the same one again. ``grant_type=authorization_code`` 
 consent page handed out. An unknown, revoked or foreign refresh token answers 400
 ``{"error": "invalid_grant", "error_description": …}``, a wrong client 401 ``invalid_client``.
 
-``GET /apps/authorize/consent`` stands for Seller Central's consent page: it approves at once and redirects
+``GET /apps/authorize/consent`` stands for Seller Central's consent page: it wants ``application_id`` (the app's id, not the LWA client id), approves at once and redirects
 to ``redirect_uri`` with ``spapi_oauth_code`` (Amazon's name), ``code`` (the OAuth name the hub's callback
 reads), ``state`` and ``selling_partner_id``.
 """
@@ -24,6 +24,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 CLIENT_ID = "amzn1.application-oa2-client.sandbox0000000000000001"
 CLIENT_SECRET = "amzn1.oa2-cs.v1.sandboxsecret"
 SELLER_ID = "A3SANDBOXSELLER"
+#: the app's id in Developer Central (amzn1.sp.solution…), which the consent page takes as application_id
+APPLICATION_ID = "amzn1.sp.solution.sandbox-0000-0001"
 
 
 class LwaServer:
@@ -76,8 +78,7 @@ class LwaServer:
 
     async def consent(self, request: Request) -> Response:
         q = request.query_params
-        app_id = q.get("application_id") or q.get("client_id")
-        if app_id != CLIENT_ID or not q.get("redirect_uri"):
+        if q.get("application_id") != APPLICATION_ID or not q.get("redirect_uri"):
             return JSONResponse({"error": "invalid_request"}, 400)
         code = "ANDaNDa" + secrets.token_urlsafe(12)
         with self._lock:
