@@ -12,6 +12,18 @@ minutes before the request. The engine's window (since, until] is therefore read
 Amazon answers is the true end of what it listed, kept in the connection state, and the next run starts
 no later than that, so a longer lag on Amazon's side loses nothing. One query covers all the connection's
 marketplaces (``MarketplaceIds``), each order keeps its own currency.
+
+Not (yet) here, and why: **messages** — the Messaging API offers per-order template actions
+(``getMessagingActionsForOrder`` first) but no way to read what was sent, so a send whose answer is lost
+cannot be checked and the conformance suite's exactly-once case cannot pass; SEND_MESSAGES stays
+undeclared until the SDK has an at-most-once mode for such pushes. **Seller cancellation** — Amazon's
+route is an order-acknowledgement/cancellation feed whose schema is not among the specs here. Order
+notifications (SQS/EventBridge only) are not received; polling is the route.
+
+Unverified facts (encoded as assumptions): the wording of Amazon's answer to a repeated
+``packageReferenceId``; the exact spelling of the carrier codes in :mod:`.shipping`; the answer
+``createRestrictedDataToken`` gives an app without the restricted role (the sandbox answers 403
+``Unauthorized``, the connector treats any 403/4xx there as "no role" and imports without the address).
 """
 
 from __future__ import annotations
