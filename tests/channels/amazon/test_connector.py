@@ -162,6 +162,6 @@ def test_usage_plans_are_learnt_from_the_rate_header(served):
     sandbox.control_orders({"action": "create", "count": 1})
     imported(connector)
     budgets = connector.client.http.operations._budgets
-    assert budgets["getOrders"].refill_per_second == pytest.approx(0.0501)
-    assert budgets["getOrderItems"].refill_per_second == pytest.approx(1.5)
+    assert budgets["getOrders"].refill_per_second == pytest.approx(0.0501 * 0.95)
+    assert budgets["getOrderItems"].refill_per_second == pytest.approx(1.5 * 0.95)
     assert sandbox.plans.throttled == 0
