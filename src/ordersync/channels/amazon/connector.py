@@ -29,7 +29,7 @@ Unverified facts (encoded as assumptions): the wording of Amazon's answer to a r
 from __future__ import annotations
 
 import dataclasses
-import json
+import gzip
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -264,6 +264,8 @@ class AmazonConnector(Connector):
         if feed.get("processingStatus") == "DONE" and feed.get("resultFeedDocumentId"):
             document = self.client.feed_document(str(feed["resultFeedDocumentId"]))
             report = self.client.download(str(document["url"]))
+            if document.get("compressionAlgorithm") == "GZIP":  # feeds_2021-06-30.json FeedDocument
+                report = gzip.decompress(report)
         try:
             return stock.outcome(feed, report)
         except (ValueError, TypeError, AttributeError) as exc:
