@@ -120,6 +120,9 @@ def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
     status = str(raw.get("OrderStatus") or "")
     if status not in STATES:
         raise RecordError(f"order {oid}: OrderStatus {status!r} is not one Amazon documents")
+    broken = [n for n, item in enumerate(items, 1) if not isinstance(item, dict)]
+    if broken:
+        raise RecordError(f"order {oid}: item {broken[0]} is not an OrderItem object")
     currency = _currency(raw, items)
     lines, shipping, tax = [], ZERO, ZERO
     for n, item in enumerate(items, 1):
@@ -168,7 +171,8 @@ def order_from_amazon(raw: Any) -> Order:
     items = raw.get("items")
     if not isinstance(items, list):
         raise RecordError(f"order {raw['order']['AmazonOrderId']}: its items could not be read")
-    return read_record(lambda: _order(raw["order"], items), hint="Unexpected data in the order; open it in Seller Central.")
+    return read_record(lambda: _order(raw["order"], items), also=(AttributeError,),
+                       hint="Unexpected data in the order; open it in Seller Central.")
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:
