@@ -165,3 +165,15 @@ def test_usage_plans_are_learnt_from_the_rate_header(served):
     assert budgets["getOrders"].refill_per_second == pytest.approx(0.0501 * 0.95)
     assert budgets["getOrderItems"].refill_per_second == pytest.approx(1.5 * 0.95)
     assert sandbox.plans.throttled == 0
+
+
+def test_a_429_from_amazon_is_waited_out_and_the_import_completes(served):
+    sandbox, connector, _ = served
+    ids = sandbox.control_orders({"action": "create", "count": 3})["ids"]
+    sandbox.faults.configure({"add": [{"kind": "rate_limit", "count": 2, "path": "/orders/v0/orders/*/orderItems",
+                                       "retry_after": 0.1}]})
+    assert sorted(imported(connector)) == sorted(ids)
+    refused = [r for r in sandbox.requests.entries() if r["status"] == 429]
+    assert len(refused) == 2 and all(r["path"].endswith("/orderItems") for r in refused)
+    body = sandbox.fault_response(sandbox.faults._rule({"kind": "rate_limit"}))[2]
+    assert b"QuotaExceeded" in body
