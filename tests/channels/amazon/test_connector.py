@@ -177,3 +177,14 @@ def test_a_429_from_amazon_is_waited_out_and_the_import_completes(served):
     assert len(refused) == 2 and all(r["path"].endswith("/orderItems") for r in refused)
     body = sandbox.fault_response(sandbox.faults._rule({"kind": "rate_limit"}))[2]
     assert b"QuotaExceeded" in body
+
+
+def test_a_repeated_window_reads_no_items_twice_unless_the_order_changed(served):
+    sandbox, connector, _ = served
+    ids = sandbox.control_orders({"action": "create", "count": 3})["ids"]
+    imported(connector)
+    item_calls = lambda: len([r for r in sandbox.requests.entries() if r["path"].endswith("/orderItems")])  # noqa: E731
+    assert item_calls() == 3
+    sandbox.control_orders({"action": "status", "id": ids[0], "status": "Canceled", "seconds_ago": 130})
+    orders = imported(connector)
+    assert item_calls() == 4 and orders[ids[0]].state is OrderState.CANCELLED and len(orders) == 3

@@ -59,6 +59,7 @@ HORIZON = "orders_horizon"
 ITEMS_CACHE = "recent_order_items"
 #: how far back from a window's end the items of listed orders are remembered (overlap + lag + margin)
 CACHE_SPAN = timedelta(minutes=10)
+CACHE_MAX = 300
 RESTRICTED = ["buyerInfo", "shippingAddress"]
 
 
@@ -173,8 +174,9 @@ class AmazonConnector(Connector):
             yield Page(mapped, quarantined, number, None, None)
         self.context.state[HORIZON] = stamp(min(answered or until, until))
         keep = stamp(until - CACHE_SPAN)
-        self.context.state[ITEMS_CACHE] = {oid: entry for oid, entry in {**cache, **seen}.items()
-                                           if isinstance(entry, list) and str(entry[0]) >= keep}
+        recent = sorted(((oid, entry) for oid, entry in {**cache, **seen}.items()
+                         if isinstance(entry, list) and str(entry[0]) >= keep), key=lambda kv: str(kv[1][0]))
+        self.context.state[ITEMS_CACHE] = dict(recent[-CACHE_MAX:])  # the state stays small in a rush
 
     def _with_items(self, order: Any, cache: dict[str, list[Any]] | None = None,
                     seen: dict[str, list[Any]] | None = None) -> dict[str, Any]:
