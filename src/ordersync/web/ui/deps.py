@@ -85,7 +85,13 @@ class Page:
     def flash(self, message: str, kind: str = "ok", **values: object) -> None:
         """A message for the next page. It travels in the session cookie, which browsers cap at 4 KB, so
         long channel errors are shortened and only the last few messages are kept."""
-        text = self.t(message, **values)
+        self._flash(self.t(message, **values), kind)
+
+    def flash_n(self, singular: str, plural: str, count: int, kind: str = "ok", **values: object) -> None:
+        """``flash`` for a message with a count in it (the plural form the reader's language needs)."""
+        self._flash(self.t.n(singular, plural, count, **values), kind)
+
+    def _flash(self, text: str, kind: str) -> None:
         text = text if len(text) <= 400 else text[:399] + "…"
         self.session["flash"] = [*self.session.get("flash", [])[-5:], [kind, text]]
 
@@ -171,7 +177,8 @@ async def owner(request: Request) -> Page:
 
 def render(page: Page, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     flashes = page.session.pop("flash", [])
-    base = {"page": page, "user": page.user, "_": page.t, "t": page.t, "locale": page.t.locale,
+    base = {"page": page, "user": page.user, "_": page.t, "ngettext": page.t.n, "t": page.t,
+            "locale": page.t.locale,
             "csrf": page.csrf(), "flashes": flashes, "states": list_states(page.t), "path": page.request.url.path,
             "state_name": lambda v: state_label(page.t, v), "state_class": state_class,
             "history": lambda text: readable(page.t, text)}
