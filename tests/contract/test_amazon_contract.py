@@ -46,6 +46,8 @@ def run():
         assert all("address-withheld" in o.tags for page in connector.fetch_orders(Window(None, datetime.now(UTC)))
                    for o in page.records)
         open_order = next(o for o in orders if o.channel_status == "Unshipped")
+        sandbox.control_orders({"action": "configure", "pii": True})
+        assert connector.fetch_order(OrderRef(open_order.external_id)).records[0].shipping_address.street
         first = open_order.items[0]
         connector.push_tracking(OrderRef(open_order.external_id), Shipment(
             carrier="Hermes", tracking_number="H100", lines=[ShipmentLine(first.external_id, Decimal(1))]))

@@ -188,3 +188,13 @@ def test_a_repeated_window_reads_no_items_twice_unless_the_order_changed(served)
     sandbox.control_orders({"action": "status", "id": ids[0], "status": "Canceled", "seconds_ago": 130})
     orders = imported(connector)
     assert item_calls() == 4 and orders[ids[0]].state is OrderState.CANCELLED and len(orders) == 3
+
+
+def test_one_order_is_read_with_its_address_too(served):
+    sandbox, connector, _ = served
+    oid = sandbox.control_orders({"action": "create", "count": 1})["ids"][0]
+    page = connector.fetch_order(OrderRef(oid))
+    order = page.records[0]
+    assert order.shipping_address.street and "address-withheld" not in order.tags
+    tokens = [r for r in sandbox.requests.entries() if r["path"].endswith("restrictedDataToken")]
+    assert len(tokens) == 1

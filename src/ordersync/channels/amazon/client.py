@@ -101,8 +101,9 @@ class AmazonClient:
             if paginator.finished:
                 return
 
-    def order(self, order_id: str) -> dict[str, Any]:
-        return _object(self.http.request("GET", f"{ORDERS}/{order_id}", expect_json=True), "getOrder", "payload")
+    def order(self, order_id: str, rdt: str = "") -> dict[str, Any]:
+        return _object(self.http.request("GET", f"{ORDERS}/{order_id}", expect_json=True,
+                                         headers={RDT_HEADER: rdt} if rdt else None), "getOrder", "payload")
 
     def order_items(self, order_id: str) -> list[dict[str, Any]]:
         """Every item of the order, over getOrderItems' pages."""
@@ -121,8 +122,9 @@ class AmazonClient:
             if paginator.finished:
                 return items
 
-    def restricted_data_token(self, data_elements: list[str]) -> str:
-        body = {"restrictedResources": [{"method": "GET", "path": ORDERS, "dataElements": data_elements}]}
+    def restricted_data_token(self, data_elements: list[str], path: str = ORDERS) -> str:
+        """An RDT for getOrders (``path`` the order list) or getOrder (``path`` one order's)."""
+        body = {"restrictedResources": [{"method": "GET", "path": path, "dataElements": data_elements}]}
         response = self.http.request("POST", "/tokens/2021-03-01/restrictedDataToken", json=body, idempotent=True,
                                      expect_json=True, retry=RetryPolicy(max_attempts=2))
         token = _object(response, "createRestrictedDataToken").get("restrictedDataToken")

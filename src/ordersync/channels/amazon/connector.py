@@ -135,10 +135,10 @@ class AmazonConnector(Connector):
                                     f"{self.config['marketplaces']}).", {"endpoint": self.endpoint})
 
     # import ------------------------------------------------------------------------------------------
-    def _restricted_token(self) -> str:
-        """An RDT for the order list's addresses, or "" where the seller's app lacks the role."""
+    def _restricted_token(self, path: str = "/orders/v0/orders") -> str:
+        """An RDT for the addresses of the order list (or of one order), or "" where the app lacks the role."""
         try:
-            token = self.client.restricted_data_token(RESTRICTED)
+            token = self.client.restricted_data_token(RESTRICTED, path)
         except ReauthorizationNeeded:
             raise
         except (AuthError, PermanentError) as exc:
@@ -196,7 +196,9 @@ class AmazonConnector(Connector):
         return {"order": order, "items": items}
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
-        order = self.client.order(ref.external_id.strip())
+        """One order, read with an RDT like the list, so a refresh never drops an address the list gave."""
+        oid = ref.external_id.strip()
+        order = self.client.order(oid, self._restricted_token(f"/orders/v0/orders/{oid}"))
         mapped, quarantined = orders_from_amazon([self._with_items(order)])
         return Page(mapped, quarantined, 1, 1, 1)
 

@@ -14,7 +14,7 @@ from. Amazon's data lags: a ``LastUpdatedBefore``/``CreatedBefore`` later than t
 request is refused (400), and the answer's ``LastUpdatedBefore`` says up to when the data is complete
 (``lag`` seconds behind now, 120 unless configured). Without a Restricted Data Token the orders carry only
 City/PostalCode/CountryCode of the shipping address; an RDT made for ``/orders/v0/orders`` with
-``shippingAddress``/``buyerInfo`` adds name, street, phone and BuyerInfo (``pii=false`` makes
+``shippingAddress``/``buyerInfo`` (or for ``/orders/v0/orders/{id}``, getOrder) adds name, street, phone and BuyerInfo (``pii=false`` makes
 ``createRestrictedDataToken`` refuse, as for an app without the restricted role).
 
 Control (``POST /_sandbox/orders``): ``{"action": "configure", "lag": 120, "ttl": 3600, "scale": 1,
@@ -86,7 +86,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
         with self._lock:
             self.seller = Seller(self.seed, self.count, self.marketplace_ids)
             self.lag, self.pii, self.items_page, self.feed_seconds = 120.0, True, 20, 2.0
-            self.rdts: dict[str, tuple[float, frozenset[str]]] = {}
+            self.rdts: dict[str, tuple[float, frozenset[str], frozenset[str]]] = {}  # token -> expiry, elements, paths
             self.cursors: dict[str, dict[str, Any]] = {}
             self.page_cap: int | None = None
             self.plans.reset()
@@ -114,7 +114,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
             with self._lock:
                 rdt = self.rdts.get(token)
                 state = self.access_ok(token)
-            rdt_ok = rdt is not None and rdt[0] > time.monotonic() and restricted and request.url.path == restricted
+            rdt_ok = rdt is not None and rdt[0] > time.monotonic() and restricted and request.url.path in rdt[2]
             if not rdt_ok and state is not True:
                 details = "The access token you provided has expired." if state is False or rdt is not None \
                     else "The access token you provided is revoked, malformed or invalid."
@@ -147,7 +147,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
             Route("/tokens/2021-03-01/restrictedDataToken", self.api("createRestrictedDataToken", self.create_rdt),
                   methods=["POST"]),
             Route(ORDERS, self.api("getOrders", self.get_orders, restricted=ORDERS)),
-            Route(ORDERS + "/{orderId}", self.api("getOrder", self.get_order)),
+            Route(ORDERS + "/{orderId}", self.api("getOrder", self.get_order, restricted=ORDERS + "/*")),
             Route(ORDERS + "/{orderId}/orderItems", self.api("getOrderItems", self.get_order_items)),
             Route(ORDERS + "/{orderId}/shipmentConfirmation", self.api("confirmShipment", self.confirm_shipment),
                   methods=["POST"]),
@@ -282,7 +282,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
         return 200, {"payload": payload}
 
     def get_order(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
-        return 200, {"payload": self._shown(self._order(request.path_params["orderId"]), False)}
+        return 200, {"payload": self._shown(self._order(request.path_params["orderId"]), pii)}
 
     def get_order_items(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
         oid = request.path_params["orderId"]
@@ -305,6 +305,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
         if not isinstance(resources, list) or not resources:
             raise ApiError(400, "InvalidInput", "restrictedResources is required")
         elements: set[str] = set()
+        paths = frozenset(str(res.get("path", "")) for res in resources)
         for res in resources:
             if res.get("method") != "GET" or not str(res.get("path", "")).startswith("/orders/v0/orders"):
                 raise ApiError(400, "InvalidInput", f"Unsupported restricted resource {res.get('path')!r}")
@@ -314,7 +315,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
                            "The application does not have the role needed for the restricted data elements "
                            + ", ".join(sorted(elements)))
         token = "Atz.sprdt|" + secrets.token_urlsafe(24)
-        self.rdts[token] = (time.monotonic() + 3600, frozenset(elements))
+        self.rdts[token] = (time.monotonic() + 3600, frozenset(elements), paths)
         return 200, {"restrictedDataToken": token, "expiresIn": 3600}
 
     def confirm_shipment(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
