@@ -1,0 +1,84 @@
+"""Amazon's settings and the set-up guide (German and English, click by click)."""
+
+from __future__ import annotations
+
+from ordersync.channels.sdk.guide import GuideStep
+from ordersync.channels.sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
+
+from .marketplaces import LWA_TOKEN_URL
+
+SETTINGS = SettingsSchema((
+    SettingField("region", "Region", "choice", choices=("EU", "NA", "FE"), default="EU",
+                 help="EU: Europe, UK, Turkey, Middle East, India; NA: USA, Canada, Mexico, Brazil; FE: Japan, "
+                      "Australia, Singapore."),
+    SettingField("marketplaces", "Marketplaces", default="DE",
+                 help="Short codes of the marketplaces to serve, separated by commas, e.g. DE,FR,IT,ES,UK."),
+    SettingField("seller_id", "Merchant token (seller ID)",
+                 help="Seller Central → Settings → Account Info → Merchant Token."),
+    SettingField("client_id", "LWA client ID", help="From Seller Central → Apps and Services → Develop Apps → "
+                                                    "your app → LWA credentials."),
+    SettingField("client_secret", "LWA client secret", secret=True),
+    SettingField("refresh_token", "Refresh token (self-authorised app)", secret=True, required=False,
+                 help="Only for a private app you authorised yourself in Develop Apps (starts with Atzr|). "
+                      "Leave empty to authorise through Seller Central's consent page."),
+    SettingField("application_id", "App ID (for the consent page)", required=False, default="",
+                 help="The app's ID from Develop Apps (amzn1.sp.solution…), used for the consent page."),
+    SettingField("endpoint", "API endpoint", "url", required=False, default="",
+                 help="Leave empty: the region's Selling Partner API endpoint is used."),
+    SettingField("lwa_token_url", "LWA token endpoint", "url", required=False, default=LWA_TOKEN_URL),
+    SettingField("seller_central_url", "Seller Central address", "url", required=False,
+                 default="https://sellercentral-europe.amazon.com",
+                 help="Where the consent page is: sellercentral-europe.amazon.com (EU), sellercentral.amazon.com (NA)."),
+    SettingField("page_size", "Orders per request", "int", required=False, default=100),
+    SettingField("backfill_days", "Days to import on the first run", "int", required=False, default=14),
+    SettingField("feed_threshold", "Stock changes sent as one feed from", "int", required=False, default=20,
+                 help="Fewer changes at once go one by one; this many or more go as one JSON_LISTINGS_FEED."),
+    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    VERIFY_TLS,
+    CA_BUNDLE,
+))
+
+GUIDE = (
+    GuideStep("Create the app in Seller Central",
+              "In Seller Central open Apps and Services → Develop Apps and click Add new app client. Choose the "
+              "API type SP API and tick the roles Inventory and Order Tracking, Product Listing and, to receive "
+              "buyer addresses, Direct-to-Consumer Shipping (a restricted role Amazon grants on request). Save, "
+              "click View next to LWA credentials and copy the client ID and the client secret.",
+              "App in Seller Central anlegen",
+              "Öffne in Seller Central Apps und Services → Apps entwickeln und klicke auf Neuen App-Client "
+              "hinzufügen. Wähle den API-Typ SP API und kreuze die Rollen Bestands- und Bestellverfolgung, "
+              "Produktlisting und – für Käuferadressen – Versand direkt an Kunden an (eine eingeschränkte Rolle, "
+              "die Amazon auf Antrag vergibt). Speichere, klicke bei LWA-Zugangsdaten auf Anzeigen und kopiere "
+              "Client-ID und Client-Geheimnis.",
+              settings=("client_id", "client_secret")),
+    GuideStep("Authorise the hub",
+              "Either click Authorise: the hub opens Seller Central's consent page, you click Confirm and come "
+              "back here. Or, for your own private app, click Authorize app next to the app in Develop Apps, "
+              "then Authorize, and paste the refresh token (Atzr|…) into the field below.",
+              "Hub autorisieren",
+              "Klicke entweder auf Autorisieren: Der Hub öffnet die Zustimmungsseite von Seller Central, du "
+              "klickst auf Bestätigen und kommst hierher zurück. Oder, für deine eigene private App, klicke in "
+              "Apps entwickeln neben der App auf App autorisieren, dann auf Autorisieren, und füge das "
+              "Aktualisierungstoken (Atzr|…) unten ein.",
+              settings=("refresh_token", "application_id", "seller_central_url")),
+    GuideStep("Region, marketplaces and merchant token",
+              "Choose the region of your seller account and the marketplaces to serve (e.g. DE,FR,IT). Your "
+              "merchant token is in Seller Central under Settings → Account Info → Merchant Token.",
+              "Region, Marktplätze und Händlerkennung",
+              "Wähle die Region deines Verkäuferkontos und die Marktplätze, die der Hub bedienen soll (z. B. "
+              "DE,FR,IT). Deine Händlerkennung steht in Seller Central unter Einstellungen → Informationen zum "
+              "Verkäuferkonto → Händlerkennung.",
+              settings=("region", "marketplaces", "seller_id")),
+    GuideStep("How often the hub asks Amazon",
+              "Amazon delivers order notifications only to AWS (SQS or EventBridge), which a self-hosted hub "
+              "cannot receive, so the hub asks every two minutes. getOrders allows one request a minute with a "
+              "burst of 20 and returns 100 orders per request: enough for thousands of orders a day. Orders "
+              "appear about two minutes late because Amazon's lists lag by that much.",
+              "Wie oft der Hub Amazon fragt",
+              "Amazon stellt Bestellbenachrichtigungen nur an AWS zu (SQS oder EventBridge), was ein selbst "
+              "betriebener Hub nicht empfangen kann; der Hub fragt daher alle zwei Minuten. getOrders erlaubt "
+              "eine Anfrage pro Minute mit einem Vorrat von 20 und liefert 100 Bestellungen je Anfrage: genug für "
+              "Tausende Bestellungen am Tag. Bestellungen erscheinen etwa zwei Minuten später, weil Amazons "
+              "Listen so weit nachlaufen.",
+              settings=("page_size", "backfill_days", "feed_threshold")),
+)

@@ -1,0 +1,48 @@
+"""German for the texts Amazon declares (settings labels and help, choices, capability notes); the English
+text is the key, as in the web UI's catalog, which reads this file by its name."""
+
+DE: dict[str, str] = {
+    "Region": "Region",
+    "EU: Europe, UK, Turkey, Middle East, India; NA: USA, Canada, Mexico, Brazil; FE: Japan, Australia, Singapore.":
+        "EU: Europa, Vereinigtes Königreich, Türkei, Naher Osten, Indien; NA: USA, Kanada, Mexiko, Brasilien; "
+        "FE: Japan, Australien, Singapur.",
+    "choice_EU": "Europa (EU)", "choice_NA": "Nordamerika (NA)", "choice_FE": "Ferner Osten (FE)",
+    "Marketplaces": "Marktplätze",
+    "Short codes of the marketplaces to serve, separated by commas, e.g. DE,FR,IT,ES,UK.":
+        "Kürzel der Marktplätze, die der Hub bedienen soll, durch Kommas getrennt, z. B. DE,FR,IT,ES,UK.",
+    "Merchant token (seller ID)": "Händlerkennung (Verkäufer-ID)",
+    "Seller Central → Settings → Account Info → Merchant Token.":
+        "Seller Central → Einstellungen → Informationen zum Verkäuferkonto → Händlerkennung.",
+    "LWA client ID": "LWA-Client-ID",
+    "From Seller Central → Apps and Services → Develop Apps → your app → LWA credentials.":
+        "Aus Seller Central → Apps und Services → Apps entwickeln → deine App → LWA-Zugangsdaten.",
+    "LWA client secret": "LWA-Client-Geheimnis",
+    "Refresh token (self-authorised app)": "Aktualisierungstoken (selbst autorisierte App)",
+    "Only for a private app you authorised yourself in Develop Apps (starts with Atzr|). Leave empty to authorise "
+    "through Seller Central's consent page.":
+        "Nur für eine private App, die du in Apps entwickeln selbst autorisiert hast (beginnt mit Atzr|). Leer "
+        "lassen, um über die Zustimmungsseite von Seller Central zu autorisieren.",
+    "App ID (for the consent page)": "App-ID (für die Zustimmungsseite)",
+    "The app's ID from Develop Apps (amzn1.sp.solution…), used for the consent page.":
+        "Die ID der App aus Apps entwickeln (amzn1.sp.solution…), für die Zustimmungsseite.",
+    "API endpoint": "API-Endpunkt",
+    "Leave empty: the region's Selling Partner API endpoint is used.":
+        "Leer lassen: Der Selling-Partner-API-Endpunkt der Region wird verwendet.",
+    "LWA token endpoint": "LWA-Token-Endpunkt",
+    "Seller Central address": "Adresse von Seller Central",
+    "Where the consent page is: sellercentral-europe.amazon.com (EU), sellercentral.amazon.com (NA).":
+        "Wo die Zustimmungsseite liegt: sellercentral-europe.amazon.com (EU), sellercentral.amazon.com (NA).",
+    "Orders per request": "Bestellungen pro Anfrage",
+    "Days to import on the first run": "Tage, die beim ersten Lauf eingelesen werden",
+    "Stock changes sent as one feed from": "Bestandsänderungen als ein Feed ab",
+    "Fewer changes at once go one by one; this many or more go as one JSON_LISTINGS_FEED.":
+        "Weniger Änderungen auf einmal gehen einzeln; so viele oder mehr gehen als ein JSON_LISTINGS_FEED.",
+    "Timeout (seconds)": "Zeitlimit (Sekunden)",
+    "getOrders by last update, two minutes behind Amazon's lag; addresses via Restricted Data Token":
+        "getOrders nach letzter Änderung, zwei Minuten hinter Amazons Verzögerung; Adressen über Restricted Data Token",
+    "searchListingsItems, linked by SKU": "searchListingsItems, über die SKU verknüpft",
+    "confirmShipment per package with its items; not for FBA orders":
+        "confirmShipment je Paket mit seinen Positionen; nicht für FBA-Bestellungen",
+    "patchListingsItem for single changes, JSON_LISTINGS_FEED for many":
+        "patchListingsItem für einzelne Änderungen, JSON_LISTINGS_FEED für viele",
+}
