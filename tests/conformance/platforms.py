@@ -13,7 +13,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -23,11 +25,13 @@ from ordersync.channels.sdk.connector import Connector
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.domain.timeutil import utcnow
 from ordersync.store.models import OrderRow, OutboxEntry
-from ordersync.sync import dispatcher
+from ordersync.sync import dispatcher, oauth_consent
 from ordersync.sync.connections import add_connection
 from ordersync.sync.hub import Hub
 
 from channels.harness import SandboxControl
+
+from .extra_connectors import test_connectors
 
 #: the capabilities whose effect is a push the hub sends to the platform (the push cases run per capability)
 PUSHES = (Capability.CHANGE_STATUS, Capability.TRANSMIT_TRACKING, Capability.SET_STOCK, Capability.SEND_MESSAGES)
@@ -36,7 +40,11 @@ TIMEOUT_SECONDS = 2
 
 
 def with_sandbox() -> list[type[Connector]]:
-    return [cls for cls in all_connectors().values() if cls.sandbox_factory]
+    """The registered connectors with a sandbox, then the suite's test connectors (extra_connectors) that no
+    registered connector shadows."""
+    shipped = all_connectors()
+    extra = [cls for cls in test_connectors() if cls.system not in shipped]
+    return [cls for cls in [*shipped.values(), *extra] if cls.sandbox_factory]
 
 
 def sandbox_params() -> list[Any]:
@@ -149,7 +157,28 @@ class Platform(SandboxControl):
             pytest.skip(f"the {self.system} platform hands out all its orders at once: there are no pages to shift")
 
     def connect(self, hub: Hub, name: str = "shop", **overrides: Any) -> int:
-        return add_connection(hub, self.system, name, self.settings(**overrides))
+        """Add the connection; a connector whose platform wants the seller's consent (OAuth authorization
+        code) and whose settings carry no pasted refresh token goes through the consent round trip, with the
+        sandbox's authorize endpoint approving at once."""
+        settings = self.settings(**overrides)
+        conn = add_connection(hub, self.system, name, settings)
+        decl = getattr(self.cls, "oauth", None)
+        if decl is not None and decl.consent and not settings.get(decl.refresh_token_setting or "", ""):
+            self.consent(hub, conn)
+        return conn
+
+    def consent(self, hub: Hub, conn: int, binding: str = "conformance") -> None:
+        """Begin the consent, let the platform's authorize URL answer (a redirect back to the hub's callback
+        with code and state), finish it: the connection then holds its tokens."""
+        url = oauth_consent.begin(hub, conn, binding=binding)
+        answer = httpx.get(url, follow_redirects=False, timeout=30)
+        assert answer.status_code in (302, 303), \
+            f"the {self.system} sandbox's authorize URL answered {answer.status_code}, not a redirect: {answer.text}"
+        back = urlsplit(answer.headers["location"])
+        assert f"{back.scheme}://{back.netloc}{back.path}" == oauth_consent.redirect_uri(hub, self.system), back
+        query = parse_qs(back.query)
+        oauth_consent.finish(hub, self.system, query.get("state", [""])[0], query.get("code", [""])[0],
+                             binding=binding)
 
 
 def start_platform(cls: type[Connector], seed: int = 7) -> Platform:

@@ -10,6 +10,7 @@ import signal
 import subprocess
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -22,11 +23,16 @@ from .platforms import (PUSHES, connectors_where, dispatch_until_settled, outbox
                         wait_for)
 from .test_push import effects, push
 
+TESTS = Path(__file__).resolve().parents[1]
+
 
 def hub_process(hub_config, *args: str) -> subprocess.Popen:
     env = os.environ | {"ORDERSYNC_HOME": str(hub_config.home), "ORDERSYNC_DATABASE_URL": hub_config.database_url,
                         "ORDERSYNC_MASTER_KEY": hub_config.master_key}
-    return subprocess.Popen([str(BIN), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # through conformance.hub_cli, the ``ordersync`` command with the suite's test connectors registered
+    env["PYTHONPATH"] = os.pathsep.join([str(TESTS), *filter(None, [env.get("PYTHONPATH")])])
+    return subprocess.Popen([str(BIN.parent / "python"), "-m", "conformance.hub_cli", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def kill(victim: subprocess.Popen) -> None:
