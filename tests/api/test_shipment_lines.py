@@ -19,4 +19,4 @@ def test_the_shipment_list_carries_each_parcels_lines(api):
     assert listed["JJD2"]["Lines"] == []  # a further parcel recorded for the whole order
     assert listed["JJD1"]["OrderId"] == order_id
     detail = api.a_("GET", f"/api/v1/orders/{order_id}").json()["Data"]
-    assert [s["Lines"] for s in detail["Shipments"]] == [listed["JJD1"]["Lines"], []]
+    assert [s["Lines"] for s in detail["ShippingIds"]] == [listed["JJD1"]["Lines"], []]
