@@ -18,7 +18,7 @@ from ordersync.channels.sdk.mapping import map_records, quarantine_record, read_
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, OAuth2
 from ordersync.channels.sdk.records import ConnectionTestResult, OrderPage, OrderRef, PushResult, Window
 from ordersync.channels.sdk.settings import SettingField, SettingsSchema
-from ordersync.domain import Order, OrderItem, OrderState, Shipment
+from ordersync.domain import LineCancellation, Order, OrderItem, OrderState, Shipment
 
 STATES = {"open": OrderState.ORDERED, "paid": OrderState.PAID, "shipped": OrderState.SHIPPED,
           "completed": OrderState.CLOSED, "cancelled": OrderState.CANCELLED}
@@ -30,7 +30,7 @@ class OAuthShop(Connector):
     system = "oauthshop"
     display_name = "OAuth shop (tests)"
     group = "shop"
-    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL), declare(Capability.CHANGE_STATUS, Mode.API),
+    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL), declare(Capability.CHANGE_STATUS, Mode.API, cancels_lines=True),
                     declare(Capability.TRANSMIT_TRACKING, Mode.API))
     settings_schema = SettingsSchema((
         SettingField("base_url", "Shop URL", type="url"),
@@ -100,6 +100,24 @@ class OAuthShop(Connector):
                 return PushResult(already_done=True, remote_id=ref.external_id)
             raise
         return PushResult(remote_id=ref.external_id, detail=shipment.tracking_number)
+
+
+    def cancel_lines(self, ref: OrderRef, cancellations: list[LineCancellation]) -> PushResult:
+        """The shop keeps a cancelled quantity per line, set absolutely: the hub's whole cancelled quantity
+        of the line (``line_total``), so a repeated request changes nothing; lines that already show it are
+        done."""
+        shown = {x["id"]: int(x["cancelled"]) for x in self._current(ref)["lines"]}
+        due = {}
+        for c in cancellations:
+            target = int(c.line_total if c.line_total is not None else shown.get(c.item_external_id, 0) + c.quantity)
+            if shown.get(c.item_external_id, 0) < target:
+                due[c.item_external_id] = max(target, due.get(c.item_external_id, 0))
+        if not due:
+            return PushResult(already_done=True, remote_id=ref.external_id)
+        for line, cancelled in due.items():
+            self.http.request("PUT", f"/api/orders/{ref.external_id}/lines/{line}/cancelled",
+                              json={"cancelled": cancelled, "reason": cancellations[0].reason})
+        return PushResult(remote_id=ref.external_id, detail=", ".join(f"{line}: {n} cancelled" for line, n in due.items()))
 
 
 def _order(raw: dict[str, Any]) -> Order:

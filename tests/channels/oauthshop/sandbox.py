@@ -5,10 +5,13 @@ connector. Imports nothing from its connector; the HTTP contract:
 
     GET  /api/orders?updated_after=ISO&updated_before=ISO&page=N&per_page=M
          -> {"orders": [{id, number, status, created, updated, currency, total,
-                         lines: [{id, sku, title, quantity, price}], shipments: [{carrier, tracking_number}]}],
+                         lines: [{id, sku, title, quantity, price, cancelled}], shipments: [{carrier, tracking_number}]}],
              "total": K}        (sorted by updated, then id; bounds: after < updated <= before)
     GET  /api/orders/{id}                   one order, same shape; 404 {"error": "not_found"}
     PUT  /api/orders/{id}/status            {"status": open|paid|shipped|completed|cancelled}
+    PUT  /api/orders/{id}/lines/{line}/cancelled   {"cancelled": N, "reason"}: the line's cancelled quantity
+                                            (it only grows, up to the line's quantity; else 422
+                                            {"error": "invalid_quantity"}) -> the line
     POST /api/orders/{id}/shipments         {"carrier", "tracking_number"} -> 201 the shipment; a tracking
                                             number the order has already: 422 {"error": "duplicate_tracking_number"}
 
@@ -50,7 +53,8 @@ class OAuthShopSandbox(OAuthSandbox):
     def routes(self) -> list[Route]:
         return [*super().routes(), Route(API, self.list_orders), Route(f"{API}/{{id}}", self.one_order),
                 Route(f"{API}/{{id}}/status", self.set_status, methods=["PUT"]),
-                Route(f"{API}/{{id}}/shipments", self.add_shipment, methods=["POST"])]
+                Route(f"{API}/{{id}}/shipments", self.add_shipment, methods=["POST"]),
+                Route(f"{API}/{{id}}/lines/{{line}}/cancelled", self.set_cancelled, methods=["PUT"])]
 
     # the API -----------------------------------------------------------------------------------------------
     async def list_orders(self, request: Request) -> Response:
@@ -125,11 +129,35 @@ class OAuthShopSandbox(OAuthSandbox):
                            body=body, changes=shipment)
         return JSONResponse(shipment, status_code=201)
 
+    async def set_cancelled(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return JSONResponse({"error": "invalid_token"}, status_code=401)
+        body = await request.json()
+        wanted = body.get("cancelled")
+        if not isinstance(wanted, int) or wanted < 0:
+            return JSONResponse({"error": "cancelled must be a whole number >= 0"}, status_code=422)
+        with self._lock:
+            order = self._find(request)
+            line = next((x for x in order["lines"] if x["id"] == request.path_params["line"]), None) if order else None
+            if line is None:
+                return JSONResponse({"error": "not_found"}, status_code=404)
+            if wanted < line["cancelled"] or wanted > line["quantity"]:
+                return JSONResponse({"error": "invalid_quantity", "cancelled": line["cancelled"],
+                                     "quantity": line["quantity"]}, status_code=422)
+            if wanted == line["cancelled"]:  # nothing changes (PUT is idempotent)
+                return JSONResponse(line)
+            line["cancelled"], order["updated"] = wanted, _iso(time.time())
+            answer = dict(line)
+        self.ledger.record("order.cancel_line", method="PUT", path=request.url.path, resource_id=order["id"],
+                           body=body, changes={"line": line["id"], "cancelled": wanted})
+        return JSONResponse(answer)
+
     # conformance profile -----------------------------------------------------------------------------------
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": API},
                 "writes": {"change_status": [{"method": "PUT", "path": f"{API}/*/status"}],
-                           "transmit_tracking": [{"method": "POST", "path": f"{API}/*/shipments"}]},
+                           "transmit_tracking": [{"method": "POST", "path": f"{API}/*/shipments"}],
+                           "cancel_lines": [{"method": "PUT", "path": f"{API}/*/lines/*/cancelled"}]},
                 "rate_limit": None, "throttled": 0,
                 "token_refreshes": len(self.ledger.entries("token.refresh_token"))}
 
@@ -139,7 +167,7 @@ class OAuthShopSandbox(OAuthSandbox):
         self.orders[ident] = {"id": ident, "number": f"N{ident}", "status": "open", "created": when,
                               "updated": when, "currency": "EUR", "total": "24.90", "shipments": [],
                               "lines": [{"id": f"{ident}-1", "sku": "CUP-1", "title": "Becher", "quantity": 2,
-                                         "price": "12.45"}], **fields}
+                                         "price": "12.45", "cancelled": 0}], **fields}
         return ident
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +202,9 @@ class OAuthShopSandbox(OAuthSandbox):
             if order is None:
                 raise LookupError(f"no order {body['id']}")
             return {"status": [order["status"]], "tracking": [s["tracking_number"] for s in order["shipments"]],
-                    "messages": [], "total": order["total"], "currency": order["currency"]}
+                    "messages": [], "total": order["total"], "currency": order["currency"],
+                    "lines": [{"id": x["id"], "sku": x["sku"], "quantity": x["quantity"], "cancelled": x["cancelled"]}
+                              for x in order["lines"]]}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         capability, ident, value = body.get("capability"), str(body.get("id")), str(body.get("value"))
@@ -184,6 +214,9 @@ class OAuthShopSandbox(OAuthSandbox):
         elif capability == "transmit_tracking":
             hits = [e for e in self.ledger.entries("order.shipment")
                     if e["resource_id"] == ident and e["changes"]["tracking_number"] == value]
+        elif capability == "cancel_lines":  # value: the line's cancelled quantity the push set
+            hits = [e for e in self.ledger.entries("order.cancel_line")
+                    if e["resource_id"] == ident and str(e["changes"]["cancelled"]) == value]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

@@ -10,6 +10,8 @@ DE: dict[str, str] = {
     "shipment {carrier} {tracking}": "Sendung {carrier} {tracking}",
     "lines cancelled: {lines} ({reason})": "Positionen storniert: {lines} ({reason})",
     "lines cancelled: {lines}": "Positionen storniert: {lines}",
+    "the channel {system} takes no line cancellations: cancel the lines there too":
+        "Der Kanal {system} nimmt keine Stornierungen einzelner Positionen an: storniere die Positionen auch dort",
     "accepted (queued for the channel)": "angenommen (an den Kanal unterwegs)",
     "rejected: {reason} (queued for the channel)": "abgelehnt: {reason} (an den Kanal unterwegs)",
     "message by e-mail: {subject}": "Nachricht per E-Mail: {subject}",
