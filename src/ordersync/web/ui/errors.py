@@ -30,6 +30,9 @@ _KNOWN = {
     "the password must not begin or end with spaces": "The password must not begin or end with spaces.",
     "the account needs at least one owner": "The account needs at least one owner.",
     "the account's last owner cannot be deleted": "The account's last owner cannot be removed.",
+    "a rejection needs a reason": "Enter a reason to reject the order.",
+    "this order was accepted or rejected already": "This order was accepted or rejected already.",
+    "this order's channel does not take acknowledgements": "This order's channel does not take acknowledgements.",
 }
 
 
