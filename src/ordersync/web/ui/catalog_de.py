@@ -411,6 +411,8 @@ DE: dict[str, str] = {
     "sent {when}": "gesendet {when}",
     "queued": "in der Warteschlange",
     "The channel wants an answer by {when}.": "Der Kanal erwartet eine Antwort bis {when}.",
+    "Checks": "Abfragen",
+    "Gives up at": "Wartet bis",
     "Reason (needed to reject)": "Grund (zum Ablehnen nötig)",
     "Accept order": "Bestellung annehmen",
     "Reject order": "Bestellung ablehnen",
