@@ -21,8 +21,10 @@ finished ``timeout_s`` after its submit is a failure too, with how often it was 
 Every check is written down as an ``OutboxAttempt`` of kind "check" with the platform's answer (the entry's
 history), and counted on the entry (``checks``): the pause before the next check doubles from
 ``DEFAULT_CHECK_S`` up to ``MAX_CHECK_INTERVAL_S`` (never shorter than the platform asks for), and never
-reaches past the job's deadline, so a job that never finishes fails at its deadline, not later. A newer stock value for a listing whose entry is
-awaiting waits behind it (``dispatcher._older_in_flight``) and goes out once it settled, in order.
+reaches past the job's deadline, so a job that never finishes fails at its deadline, not later.
+
+A newer stock value for a listing whose entry is awaiting waits behind it (``dispatcher._older_in_flight``)
+and goes out once it settled, in order.
 """
 
 from __future__ import annotations

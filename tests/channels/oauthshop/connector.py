@@ -30,7 +30,8 @@ class OAuthShop(Connector):
     system = "oauthshop"
     display_name = "OAuth shop (tests)"
     group = "shop"
-    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL), declare(Capability.CHANGE_STATUS, Mode.API, cancels_lines=True),
+    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL),
+                    declare(Capability.CHANGE_STATUS, Mode.API, cancels_lines=True),
                     declare(Capability.TRANSMIT_TRACKING, Mode.API))
     settings_schema = SettingsSchema((
         SettingField("base_url", "Shop URL", type="url"),
@@ -117,7 +118,8 @@ class OAuthShop(Connector):
         for line, cancelled in due.items():
             self.http.request("PUT", f"/api/orders/{ref.external_id}/lines/{line}/cancelled",
                               json={"cancelled": cancelled, "reason": cancellations[0].reason})
-        return PushResult(remote_id=ref.external_id, detail=", ".join(f"{line}: {n} cancelled" for line, n in due.items()))
+        return PushResult(remote_id=ref.external_id,
+                          detail=", ".join(f"{line}: {n} cancelled" for line, n in due.items()))
 
 
 def _order(raw: dict[str, Any]) -> Order:

@@ -5,7 +5,8 @@ connector. Imports nothing from its connector; the HTTP contract:
 
     GET  /api/orders?updated_after=ISO&updated_before=ISO&page=N&per_page=M
          -> {"orders": [{id, number, status, created, updated, currency, total,
-                         lines: [{id, sku, title, quantity, price, cancelled}], shipments: [{carrier, tracking_number}]}],
+                         lines: [{id, sku, title, quantity, price, cancelled}],
+                         shipments: [{carrier, tracking_number}]}],
              "total": K}        (sorted by updated, then id; bounds: after < updated <= before)
     GET  /api/orders/{id}                   one order, same shape; 404 {"error": "not_found"}
     PUT  /api/orders/{id}/status            {"status": open|paid|shipped|completed|cancelled}
