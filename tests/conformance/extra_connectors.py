@@ -21,6 +21,7 @@ from ordersync.channels.sdk.connector import Connector
 TEST_CONNECTORS = (
     "channels.oauthshop.connector:OAuthShop",
     "acceptance.ackshop:AckShop",
+    "channels.feedshop.connector:FeedShop",
 )
 
 

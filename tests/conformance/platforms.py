@@ -24,9 +24,11 @@ from ordersync.channels.sdk.capabilities import Capability
 from ordersync.channels.sdk.connector import Connector
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.domain.timeutil import utcnow
-from ordersync.store.models import OrderRow, OutboxEntry
+from ordersync.store.models import ArticleRow, Connection, Listing, OrderRow, OutboxEntry
 from ordersync.sync import dispatcher, oauth_consent
+from ordersync.sync.articles import import_articles
 from ordersync.sync.connections import add_connection
+from ordersync.sync.importer import import_orders
 from ordersync.sync.hub import Hub
 
 from channels.harness import SandboxControl
@@ -205,18 +207,54 @@ def outbox_statuses(hub: Hub) -> list[str]:
 def pending(hub: Hub) -> int:
     with hub.db.session() as s:
         return s.scalar(select(func.count()).select_from(OutboxEntry)
-                        .where(OutboxEntry.status.in_(("pending", "sending"))))
+                        .where(OutboxEntry.status.in_(("pending", "sending", "awaiting"))))
 
 
 def dispatch_until_settled(hub: Hub, rounds: int = 8, *, later: timedelta = timedelta(0)) -> None:
-    """Run the dispatcher as its schedule would, an hour apart, until nothing is waiting; ``later`` starts in
-    the future (e.g. after a killed dispatcher's claims ran out)."""
+    """Run the dispatcher as its schedule would, an hour apart, until nothing is waiting (nothing to send,
+    no asynchronous job awaiting its check); ``later`` starts in the future (e.g. after a killed dispatcher's
+    claims ran out)."""
     when = utcnow() + later
     for _ in range(rounds):
         dispatcher.dispatch(hub, now=when)
         if not pending(hub):
             return
         when += timedelta(hours=1)
+
+
+def imports_orders(cls: type[Connector]) -> bool:
+    return cls.supports(Capability.IMPORT_ORDERS)
+
+
+def orders_to_push_to(hub: Hub, platform: Platform, conn: int, count: int) -> list[str]:
+    """``count`` orders on the platform, imported: what order pushes act on. A connector that imports no
+    orders pushes only stock, which needs none: placeholders."""
+    if not imports_orders(platform.cls):
+        return [f"-{i}" for i in range(count)]
+    ids = platform.create(count)
+    assert import_orders(hub, conn).created == count
+    return ids
+
+
+def stock_listing(hub: Hub, platform: Platform, conn: int, sku: str) -> None:
+    """The hub knows ``sku`` as an article listed on the connection: through the connector's article import
+    where it declares one, else as a seller links a listing of a channel without one (article and listing
+    written here, as the CSV article upload or a hand link would)."""
+    if platform.cls.supports(Capability.IMPORT_ARTICLES):
+        assert import_articles(hub, conn).error == ""
+        return
+    now = utcnow()
+    with hub.db.session() as s:
+        row = s.get(Connection, conn)
+        article = s.scalar(select(ArticleRow).where(ArticleRow.account_id == row.account_id, ArticleRow.sku == sku))
+        if article is None:
+            article = ArticleRow(account_id=row.account_id, sku=sku, created_at=now, updated_at=now)
+            s.add(article)
+            s.flush()
+        if s.scalar(select(Listing.id).where(Listing.connection_id == conn, Listing.product_external_id == sku)):
+            return
+        s.add(Listing(account_id=row.account_id, connection_id=conn, article_id=article.id, product_external_id=sku,
+                      sku=sku, updated_at=now))
 
 
 def wait_for(predicate: Callable[[], bool], seconds: float = 20.0) -> bool:
