@@ -140,7 +140,8 @@ class AckSandbox(Sandbox):
             order = self.orders[str(body["id"])]
             ack = order["acknowledgement"]
             decided = [] if ack is None else ["accepted" if ack["accepted"] else "rejected"]
-            return {"status": [order["status"], *decided], "tracking": [], "messages": [], "total": order["total"], "currency": order["currency"]}
+            return {"status": [order["status"], *decided], "tracking": [], "messages": [], "total": order["total"],
+                    "currency": order["currency"]}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("capability") != "acknowledge_orders":

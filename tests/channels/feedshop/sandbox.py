@@ -7,8 +7,9 @@ Knows nothing of its connector.
 
 API (Bearer token): ``POST /feeds`` → 202 ``{"feedId", "status"}``; ``GET /feeds/{id}``;
 ``GET /feeds?reference=R`` → ``{"feeds": [...]}``; ``GET /inventory?skus=A,B`` → ``{"inventory": [{"sku",
-"quantity"}]}`` (the quantity processed feeds set; SKUs no feed set yet are left out). The reference is an idempotency key: a second submit
-with a reference the platform has already accepted answers that feed again (202) and queues nothing new.
+"quantity"}]}`` (the quantity processed feeds set; SKUs no feed set yet are left out). The reference is an
+idempotency key: a second submit with a reference the platform has already accepted answers that feed again
+(202) and queues nothing new.
 Ledger: ``feed.submitted`` per accepted feed, ``stock.set`` per message applied when processed.
 
 Conformance actions (the suite runs through tests/conformance/extra_connectors.py): ``configure`` with
