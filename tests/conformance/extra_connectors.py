@@ -26,7 +26,7 @@ TEST_CONNECTORS = (
 
 
 @cache
-def test_connectors() -> tuple[type[Connector], ...]:
+def extra_connector_classes() -> tuple[type[Connector], ...]:
     found = []
     for spec in TEST_CONNECTORS:
         module, _, name = spec.partition(":")
@@ -37,7 +37,7 @@ def test_connectors() -> tuple[type[Connector], ...]:
 @contextmanager
 def registered() -> Iterator[None]:
     """Register the test connectors a shipped one does not already provide; unregister them afterwards."""
-    added = [cls for cls in test_connectors() if cls.system not in registry.all_connectors()]
+    added = [cls for cls in extra_connector_classes() if cls.system not in registry.all_connectors()]
     for cls in added:
         registry.register(cls)
     try:

@@ -33,7 +33,7 @@ from ordersync.sync.hub import Hub
 
 from channels.harness import SandboxControl
 
-from .extra_connectors import test_connectors
+from .extra_connectors import extra_connector_classes
 
 #: the capabilities whose effect is a push the hub sends to the platform (the push cases run per capability)
 PUSHES = (Capability.CHANGE_STATUS, Capability.TRANSMIT_TRACKING, Capability.SET_STOCK, Capability.SEND_MESSAGES)
@@ -45,7 +45,7 @@ def with_sandbox() -> list[type[Connector]]:
     """The registered connectors with a sandbox, then the suite's test connectors (extra_connectors) that no
     registered connector shadows."""
     shipped = all_connectors()
-    extra = [cls for cls in test_connectors() if cls.system not in shipped]
+    extra = [cls for cls in extra_connector_classes() if cls.system not in shipped]
     return [cls for cls in [*shipped.values(), *extra] if cls.sandbox_factory]
 
 
