@@ -64,7 +64,11 @@ def _send_to_channel(s: Session, order, checked: list[tuple[Line, Decimal]], rea
     conn = s.get(Connection, order.connection_id) if order.connection_id is not None else None
     if conn is None:
         return
-    if not get_connector(conn.system).cancels_lines():
+    try:
+        takes_them = get_connector(conn.system).cancels_lines()
+    except LookupError:  # the connector is no longer installed: nothing can be sent
+        takes_them = False
+    if not takes_them:
         s.add(OrderEvent(order_id=order.id, at=utcnow(), kind="line_cancelled", source="system",
                          text=f"the channel {conn.system} takes no line cancellations: cancel the lines there too"))
         return
