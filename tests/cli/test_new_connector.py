@@ -16,7 +16,7 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.cli import app
 from ordersync.devtools.checks import connector_imports
 from ordersync.devtools.new_connector import ScaffoldError, add_entry_point, create
-from ordersync.web.ui import catalog_de
+from ordersync.web.ui import i18n
 from web.test_connector_texts_de import texts_without_german  # tests/ is on sys.path, as for ..harness
 
 ENTRY = "import sys; sys.argv[0] = 'ordersync'; from ordersync.cli import main; main()"
@@ -45,12 +45,11 @@ def test_the_skeleton_imports_registers_and_passes_the_structural_checks(package
     try:
         registry.register(cls)
         assert registry.get_connector("acme_shop") is cls
+        i18n.connector_texts.cache_clear()  # the scaffolded package's texts_de.py is read while registered
+        assert texts_without_german(cls) == []
     finally:
         registry.unregister("acme_shop")
-    german = importlib.import_module("scaffolded.acme_shop.texts_de").DE
-    monkeypatch.setattr(catalog_de, "DE", {**catalog_de.DE, **german})
-    monkeypatch.setattr(sys.modules[texts_without_german.__module__], "DE", catalog_de.DE)
-    assert texts_without_german(cls) == []
+        i18n.connector_texts.cache_clear()
     module, _, function = cls.sandbox_factory.partition(":")
     assert callable(getattr(importlib.import_module(module), function))
     assert connector_imports(package / "acme_shop" / "sandbox", "acme_shop", "scaffolded") == []

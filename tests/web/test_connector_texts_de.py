@@ -1,6 +1,7 @@
 """Every text a connector shows a seller exists in German and English (issue 20): settings labels, help texts
 and choices, the setup guide's steps and the capability notes. The English text is declared by the connector;
-its German comes from the web UI's catalog (choices as ``choice_<value>``) or, for guide steps, the step itself."""
+its German comes from the connector's texts_de.py or the web UI's catalog (choices as ``choice_<value>``) or, for
+guide steps, the step itself."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ordersync.channels.sdk.guide import GuideStep
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.settings import SettingField, SettingsSchema
 from ordersync.channels.woocommerce.sandbox import create_sandbox
-from ordersync.web.ui.catalog_de import DE
+from ordersync.web.ui.i18n import german as german_of
 
 BUNDLED = ("woocommerce", "shopify", "textalk", "csv", "email")
 
@@ -26,7 +27,7 @@ def texts_without_german(cls: type[Connector]) -> list[str]:
     def need(kind: str, english: str, key: str | None = None) -> None:
         if not english.strip():
             missing.append(f"{where}: {kind} has no English text")
-        elif not DE.get(key or english, "").strip():
+        elif not german_of(key or english).strip():
             missing.append(f"{where}: {kind} {english!r} has no German")
 
     for f in cls.settings_schema.fields:

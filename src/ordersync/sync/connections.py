@@ -56,6 +56,7 @@ def add_connection(hub: Hub, system: str, name: str, raw: dict[str, Any], *, acc
                    poll_interval: int | None = None) -> int:
     cls = _connector_class(system)
     try:
+        cls.settings_schema.check_input(raw)
         values = cls.settings_schema.parse(raw)
     except SettingsError as exc:
         raise HubError(str(exc)) from None

@@ -167,4 +167,4 @@ class Dovecot:
 
     def settings(self, user: str, password: str, **extra) -> dict:
         return {"host": "localhost", "port": self.port, "username": user, "password": password,
-                "ca_file": str(self.cert), **extra}
+                "ca_bundle": self.cert.read_text(), **extra}

@@ -133,7 +133,7 @@ def test_uidvalidity_change_stops_before_filing(account):
     first = next(pages)
     assert [o.external_id for o in first.records] == ["jimdo-U-1"]
     with account.mailbox() as mb:  # the folder is deleted and recreated while the page is stored
-        mb._call("delete", mb.conn.delete, '"Bestellungen"')
+        mb.delete_folder("Bestellungen")
         mb.ensure_folder("Bestellungen")
         mb.append("Bestellungen", mail)
     with pytest.raises(TransientError, match="UIDVALIDITY"):
@@ -200,7 +200,7 @@ def test_counts_in_the_database_match_the_folder(hub, account, connection):
 def test_starttls_and_an_untrusted_certificate(account):
     upgraded = account.connector(security="starttls", port=account.server.starttls_port).test_connection()
     assert upgraded.ok, upgraded.message
-    untrusted = account.connector(ca_file="").test_connection()
+    untrusted = account.connector(ca_bundle="").test_connection()
     assert not untrusted.ok and "is not trusted" in untrusted.message
 
 
@@ -208,9 +208,9 @@ def test_a_private_ca_given_as_pem_text_is_trusted(account):
     from pathlib import Path
 
     pem = Path(account.server.cert).read_text()
-    trusted = account.connector(ca_file="", ca_bundle=pem).test_connection()
+    trusted = account.connector(ca_bundle=pem).test_connection()
     assert trusted.ok, trusted.message
-    starttls = account.connector(ca_file="", ca_bundle=pem, security="starttls",
+    starttls = account.connector(ca_bundle=pem, security="starttls",
                                  port=account.server.starttls_port).test_connection()
     assert starttls.ok, starttls.message
 
@@ -251,3 +251,13 @@ def test_a_connection_test_tells_no_port_from_another(account, monkeypatch):
                 assert not result.ok
                 messages.append(result.message.replace(f"{host}:{port}", "HOST:PORT"))
     assert set(messages) == {"could not connect to HOST:PORT (check host, port and encryption)"}, messages
+
+
+def test_folders_with_umlauts_are_read_and_filled(account):
+    """Folder names travel in IMAP's modified UTF-7: a German seller's "Bestellungen Shop Zürich" works as
+    the order folder and as the folder imported mails are filed into."""
+    connector = account.connector(folder="Bestellungen Zürich", processed_folder="Erledigt Größer")
+    account.deliver(order_mail("jimdo", "Z-1"), folder="Bestellungen Zürich", when=OLD)
+    pages = list(connector.fetch_orders(plan_window(None, utcnow())))  # reading on files the previous page
+    assert [o.external_id for p in pages for o in p.records] == ["jimdo-Z-1"]
+    assert len(account.contents("Erledigt Größer")) == 1 and account.contents("Bestellungen Zürich") == []

@@ -62,7 +62,7 @@ class EmailConnector(Connector):
     def mailbox(self) -> Mailbox:
         c = self.config
         return Mailbox(c["host"], c["port"], c["username"], c["password"], security=c["security"],
-                       verify_tls=c["verify_tls"], ca_file=c["ca_file"], ca_pem=c["ca_bundle"],
+                       verify_tls=c["verify_tls"], ca_pem=c["ca_bundle"],
                        timeout=c["timeout"])
 
     # lifecycle -------------------------------------------------------------------------------------------

@@ -1,32 +1,37 @@
-"""A small IMAP client over TLS (implicit TLS or STARTTLS) for the e-mail import.
+"""The e-mail import's IMAP client: IMAPClient over TLS (implicit TLS or STARTTLS), IDLE included.
 
-imaplib does the protocol; this wraps it so that every failure is a ChannelError saying what and where
-(login refused: AuthError; folder missing: NotFoundError; network: TransientError), and adds what imaplib
-of Python 3.11 lacks: IDLE (RFC 2177), read from the socket directly so a timeout never poisons imaplib's
-buffered reader.
+IMAPClient does the protocol (folder names in modified UTF-7, response parsing, IDLE per RFC 2177); this
+wraps it so that every failure is a ChannelError saying what and where (login refused: AuthError; folder
+missing: NotFoundError; network: TransientError).
 
 The TCP connection goes through the SDK's URL guard (:func:`..sdk.urlguard.connect_socket`): a seller
 cannot point the import at the hub's own network, and every failure to connect reads the same ("could not
-connect to HOST:PORT"), so a connection test tells nothing about which ports are open.
+connect to HOST:PORT"), so a connection test tells nothing about which ports are open. IMAPClient makes its
+imaplib connection in ``_create_IMAP4``; the guarded subclass below hands it imaplib objects whose socket
+comes from the guard (the one place that relies on IMAPClient's internals; tests/channels/email_import
+covers it against a real Dovecot).
 """
 
 from __future__ import annotations
 
 import imaplib
-import re
-import select
-import socket
 import ssl
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, TransientError
 from ..sdk.tls import CaBundleError, check_ca_bundle
 from ..sdk.urlguard import UrlRefused, connect_socket
 
 FETCH_BATCH = 50
+DATES_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,39 +41,38 @@ class MailRef:
     flags: tuple[str, ...] = ()
 
 
-def _quote(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _text(data) -> str:
-    parts = data if isinstance(data, list) else [data]
-    return " ".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in parts if p)
-
-
-class GuardedIMAP4(imaplib.IMAP4):
+class _GuardedIMAP4(imaplib.IMAP4):
     """imaplib's client, connected through the URL guard to a checked address of its host."""
 
     def _create_socket(self, timeout):  # type: ignore[no-untyped-def]
         return connect_socket(self.host, self.port, timeout)
 
 
-class GuardedIMAP4_SSL(imaplib.IMAP4_SSL):
+class _GuardedIMAP4_SSL(imaplib.IMAP4_SSL):
     """Implicit TLS over the guarded socket; the certificate is still checked against the host name.
-    (imaplib's own ``IMAP4_SSL._create_socket`` calls ``IMAP4._create_socket`` by name, so this one
-    replaces it instead of relying on the class order.)"""
+    (imaplib's ``IMAP4_SSL._create_socket`` calls ``IMAP4._create_socket`` by name, so this one replaces
+    it instead of relying on the class order.)"""
 
     def _create_socket(self, timeout):  # type: ignore[no-untyped-def]
         sock = connect_socket(self.host, self.port, timeout)
         return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
 
 
+class _GuardedClient(IMAPClient):
+    def _create_IMAP4(self):  # type: ignore[no-untyped-def]
+        timeout = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            return _GuardedIMAP4_SSL(self.host, self.port, ssl_context=self.ssl_context, timeout=timeout)
+        return _GuardedIMAP4(self.host, self.port, timeout=timeout)
+
+
 class Mailbox:
     def __init__(self, host: str, port: int, username: str, password: str, *, security: str = "tls",
-                 verify_tls: bool = True, ca_file: str = "", ca_pem: str = "", timeout: float = 30.0) -> None:
+                 verify_tls: bool = True, ca_pem: str = "", timeout: float = 30.0) -> None:
         self.host, self.port, self.username = host, port, username
         self._password = password
         self.security, self.timeout = security, timeout
-        self._ctx = ssl.create_default_context(cafile=ca_file or None)
+        self._ctx = ssl.create_default_context()
         if ca_pem:
             try:
                 self._ctx.load_verify_locations(cadata=check_ca_bundle(ca_pem))
@@ -79,41 +83,41 @@ class Mailbox:
         if not verify_tls:
             self._ctx.check_hostname = False
             self._ctx.verify_mode = ssl.CERT_NONE
-        self.conn: imaplib.IMAP4 | None = None
+        self.conn: IMAPClient | None = None
         self.capabilities: frozenset[str] = frozenset()
         self.selected: str = ""
         self.uidvalidity: int | None = None
 
     # connection ---------------------------------------------------------------------------------------
-    def open(self) -> "Mailbox":
+    def open(self) -> Mailbox:
         where = f"{self.host}:{self.port}"
         try:
+            conn = _GuardedClient(self.host, self.port, ssl=self.security != "starttls", ssl_context=self._ctx,
+                                  timeout=self.timeout)
             if self.security == "starttls":
-                conn = GuardedIMAP4(self.host, self.port, timeout=self.timeout)
-                if "STARTTLS" not in conn.capabilities:
+                if not conn.has_capability("STARTTLS"):
                     conn.shutdown()
                     raise PermanentError(f"the mail server {where} does not offer STARTTLS; use security 'tls'")
-                conn.starttls(ssl_context=self._ctx)
-            else:
-                conn = GuardedIMAP4_SSL(self.host, self.port, ssl_context=self._ctx, timeout=self.timeout)
-        except UrlRefused:
+                conn.starttls(self._ctx)
+        except (UrlRefused, ChannelError):
             raise
         except ssl.SSLCertVerificationError as exc:
             raise PermanentError(f"the TLS certificate of {where} is not trusted: {exc.verify_message}") from None
         except (OSError, imaplib.IMAP4.abort, imaplib.IMAP4.error):
             # refused, unreachable, timed out, not TLS, not IMAP: one message, so no port scanning by test
             raise TransientError(f"could not connect to {where} (check host, port and encryption)") from None
+        conn.normalise_times = False  # INTERNALDATE with its zone, never the hub's local time
         try:
             conn.login(self.username, self._password)
-        except imaplib.IMAP4.error as exc:
+        except (LoginError, IMAPClientError) as exc:
             conn.shutdown()
-            raise AuthError(f"the mail server {where} refused the login of {self.username!r}: {exc}. "
+            raise AuthError(f"the mail server {where} refused the login of {self.username!r}: {_said(exc)}. "
                             "Check user name and password (an app password where the provider needs one).") \
                 from None
         self.conn = conn
-        # the capabilities before login are a subset; ask again now (UIDPLUS, MOVE, IDLE come after login)
-        data = self._call("capability", conn.capability)
-        self.capabilities = frozenset(_text(data).upper().split()) | frozenset(c.upper() for c in conn.capabilities)
+        # the capabilities before login are a subset; IMAPClient asks again after login (UIDPLUS, MOVE, IDLE)
+        with self._errors("capability"):
+            self.capabilities = frozenset(_str(c).upper() for c in conn.capabilities())
         return self
 
     def close(self) -> None:
@@ -121,87 +125,78 @@ class Mailbox:
             return
         try:
             if self.selected:
-                self.conn.close()
+                self.conn.close_folder()
             self.conn.logout()
         except (OSError, imaplib.IMAP4.error, imaplib.IMAP4.abort):
             pass
         self.conn = None
 
-    def __enter__(self) -> "Mailbox":
+    def __enter__(self) -> Mailbox:
         return self.open() if self.conn is None else self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _call(self, what: str, fn, *args):
+    @contextmanager
+    def _errors(self, what: str) -> Iterator[IMAPClient]:
+        """The open connection, with IMAP and network failures turned into ChannelErrors naming ``what``."""
         assert self.conn is not None, "mailbox not open"
         try:
-            typ, data = fn(*args)
-        except imaplib.IMAP4.abort as exc:
-            raise TransientError(f"{what}: the connection to {self.host} broke ({exc})") from None
+            yield self.conn
+        except (IMAPClientAbortError, imaplib.IMAP4.abort) as exc:
+            raise TransientError(f"{what}: the connection to {self.host} broke ({_said(exc)})") from None
         except (OSError, ssl.SSLError) as exc:
             raise TransientError(f"{what}: {exc}") from None
-        except imaplib.IMAP4.error as exc:
-            raise PermanentError(f"{what}: the server answered {exc}") from None
-        if typ != "OK":
-            raise PermanentError(f"{what}: the server answered {typ} {_text(data)}")
-        return data
+        except (IMAPClientError, imaplib.IMAP4.error) as exc:
+            raise PermanentError(f"{what}: the server answered {_said(exc)}") from None
 
     # folders ------------------------------------------------------------------------------------------
     def folders(self) -> list[str]:
-        data = self._call("list folders", self.conn.list)
-        names = []
-        for line in data:
-            if not isinstance(line, bytes):
-                continue
-            m = re.match(rb'\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$', line)
-            if m:
-                name = m["name"].decode("utf-8", "replace")
-                names.append(name[1:-1].replace('\\"', '"') if name.startswith('"') else name)
-        return names
+        with self._errors("list folders") as conn:
+            return [name for _flags, _delimiter, name in conn.list_folders()]
 
     def ensure_folder(self, folder: str) -> None:
-        if folder not in self.folders():
-            self._call(f"create folder {folder!r}", self.conn.create, _quote(folder))
+        with self._errors(f"create folder {folder!r}") as conn:
+            if not conn.folder_exists(folder):
+                conn.create_folder(folder)
+
+    def delete_folder(self, folder: str) -> None:
+        with self._errors(f"delete folder {folder!r}") as conn:
+            conn.delete_folder(folder)
 
     def select(self, folder: str, *, readonly: bool = False) -> int:
         """Select a folder and return its UIDVALIDITY."""
         assert self.conn is not None, "mailbox not open"
         try:
-            typ, data = self.conn.select(_quote(folder), readonly=readonly)
-        except imaplib.IMAP4.abort as exc:
-            raise TransientError(f"select {folder!r}: the connection broke ({exc})") from None
-        if typ != "OK":
+            info = self.conn.select_folder(folder, readonly=readonly)
+        except (IMAPClientAbortError, imaplib.IMAP4.abort, OSError) as exc:
+            raise TransientError(f"select {folder!r}: the connection broke ({_said(exc)})") from None
+        except IMAPClientError as exc:
             raise NotFoundError(f"the folder {folder!r} does not exist in the mailbox of {self.username!r} "
-                                f"({_text(data)}); folders: {', '.join(self.folders())}")
+                                f"({_said(exc)}); folders: {', '.join(self.folders())}") from None
         self.selected = folder
-        validity = self.conn.untagged_responses.get("UIDVALIDITY", [None])[-1]
+        validity = info.get(b"UIDVALIDITY")
         self.uidvalidity = int(validity) if validity else None
         return self.uidvalidity or 0
 
     # messages -----------------------------------------------------------------------------------------
     def list(self, since: datetime | None = None) -> list[MailRef]:
         """UIDs, arrival times (INTERNALDATE) and flags of the selected folder's undeleted mails; with
-        ``since`` only those that arrived after it."""
-        criteria = ["UNDELETED"]
+        ``since`` only those that arrived after it (SEARCH SINCE counts whole days in the server's zone, so
+        a day earlier is asked and the exact time compared here)."""
+        criteria: list = ["UNDELETED"]
         if since is not None:
-            criteria += ["SINCE", (since - timedelta(days=1)).strftime("%d-%b-%Y")]
-        data = self._call("search", self.conn.uid, "SEARCH", *criteria)
-        uids = [int(u) for u in _text(data).split() if u.isdigit()]
+            criteria += ["SINCE", (since - timedelta(days=1)).date()]
+        with self._errors("search") as conn:
+            uids = sorted(conn.search(criteria))
         refs: list[MailRef] = []
-        for start in range(0, len(uids), 500):
-            chunk = ",".join(str(u) for u in uids[start:start + 500])
-            for item in self._call("fetch dates", self.conn.uid, "FETCH", chunk, "(UID INTERNALDATE FLAGS)"):
-                line = item[0] if isinstance(item, tuple) else item
-                if not isinstance(line, bytes):
-                    continue
-                uid = re.search(rb"UID (\d+)", line)
-                when = imaplib.Internaldate2tuple(line)
-                flags = re.search(rb"FLAGS \(([^)]*)\)", line)
-                if uid and when:
-                    date = datetime.fromtimestamp(_mktime(when), tz=UTC)
-                    refs.append(MailRef(int(uid[1]), date,
-                                        tuple(flags[1].decode().split()) if flags else ()))
+        for start in range(0, len(uids), DATES_BATCH):
+            with self._errors("fetch dates") as conn:
+                found = conn.fetch(uids[start:start + DATES_BATCH], ["INTERNALDATE", "FLAGS"])
+            for uid, data in found.items():
+                when = data.get(b"INTERNALDATE")
+                if isinstance(when, datetime):
+                    refs.append(MailRef(int(uid), _aware(when), tuple(_str(f) for f in data.get(b"FLAGS", ()))))
         refs.sort(key=lambda r: r.uid)
         if since is not None:
             refs = [r for r in refs if r.internaldate > since]
@@ -211,12 +206,12 @@ class Mailbox:
         """The full mails without setting \\Seen (BODY.PEEK)."""
         result: dict[int, bytes] = {}
         for start in range(0, len(uids), FETCH_BATCH):
-            chunk = ",".join(str(u) for u in uids[start:start + FETCH_BATCH])
-            for item in self._call("fetch mails", self.conn.uid, "FETCH", chunk, "(UID BODY.PEEK[])"):
-                if isinstance(item, tuple) and len(item) == 2:
-                    uid = re.search(rb"UID (\d+)", item[0])
-                    if uid:
-                        result[int(uid[1])] = item[1]
+            with self._errors("fetch mails") as conn:
+                found = conn.fetch(uids[start:start + FETCH_BATCH], ["BODY.PEEK[]"])
+            for uid, data in found.items():
+                body = data.get(b"BODY[]")
+                if isinstance(body, bytes):
+                    result[int(uid)] = body
         return result
 
     def file_away(self, uid: int, raw: bytes, folder: str, when: datetime) -> None:
@@ -225,17 +220,18 @@ class Mailbox:
         MOVE and COPY keep the arrival time; the import needs the time it filed the mail (the engine's
         window runs on it, see connector.py), so the mail is appended anew. Removal is a UID EXPUNGE of
         this one UID where the server has UIDPLUS, so mails the user marked deleted are not expunged."""
-        self._call(f"append to {folder!r}", self.conn.append, _quote(folder), None,
-                   imaplib.Time2Internaldate(when.timestamp()), raw)
-        self._call("flag as deleted", self.conn.uid, "STORE", str(uid), "+FLAGS.SILENT", r"(\Deleted)")
-        if "UIDPLUS" in self.capabilities:
-            self._call("expunge", self.conn.uid, "EXPUNGE", str(uid))
-        else:
-            self._call("expunge", self.conn.expunge)
+        self.append(folder, raw, when)
+        with self._errors("flag as deleted") as conn:
+            conn.delete_messages([uid], silent=True)
+        with self._errors("expunge") as conn:
+            if "UIDPLUS" in self.capabilities:
+                conn.uid_expunge([uid])
+            else:
+                conn.expunge()
 
     def append(self, folder: str, raw: bytes, when: datetime | None = None) -> None:
-        date = imaplib.Time2Internaldate(when.timestamp()) if when else None
-        self._call(f"append to {folder!r}", self.conn.append, _quote(folder), None, date, raw)
+        with self._errors(f"append to {folder!r}") as conn:
+            conn.append(folder, raw, flags=(), msg_time=when)
 
     # IDLE ---------------------------------------------------------------------------------------------
     @property
@@ -249,71 +245,30 @@ class Mailbox:
         assert self.conn is not None and self.selected, "select a folder before IDLE"
         if not self.can_idle:
             raise PermanentError(f"the mail server {self.host} does not offer IDLE")
-        sock = self.conn.sock
-        tag = self.conn._new_tag()
-        reader = _LineReader(sock)
-        try:
-            sock.sendall(tag + b" IDLE\r\n")
-            first = reader.line(self.timeout)
-            if not first.startswith(b"+"):
-                raise PermanentError(f"IDLE refused by {self.host}: {first.decode('utf-8', 'replace').strip()}")
+        with self._errors(f"IDLE on {self.host}") as conn:
+            conn.idle()
             if on_idling is not None:
                 on_idling()
             news = False
-            deadline = _monotonic() + timeout
-            while not news and _monotonic() < deadline and not (stop and stop.is_set()):
-                line = reader.line(min(1.0, max(0.0, deadline - _monotonic())))
-                if re.match(rb"\* \d+ (?:EXISTS|RECENT)", line):
-                    news = True
-            sock.sendall(b"DONE\r\n")
-            while True:
-                line = reader.line(self.timeout)
-                if not line:
-                    raise TransientError(f"IDLE: {self.host} did not finish IDLE")
-                if line.startswith(tag):
-                    break
+            deadline = time.monotonic() + timeout
+            while not news and time.monotonic() < deadline and not (stop and stop.is_set()):
+                wait = min(1.0, max(0.0, deadline - time.monotonic()))
+                news = any(len(r) >= 2 and r[1] in (b"EXISTS", b"RECENT") for r in conn.idle_check(timeout=wait))
+            conn.idle_done()
             return news
-        except (OSError, ssl.SSLError) as exc:
-            raise TransientError(f"IDLE on {self.host}: {exc}") from None
 
 
-def _monotonic() -> float:
-    import time
-    return time.monotonic()
+def _aware(when: datetime) -> datetime:
+    """INTERNALDATE carries its zone; a server that leaves it out is read as UTC."""
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _mktime(t) -> float:
-    import time
-    return time.mktime(t)
+def _str(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
-class _LineReader:
-    """Lines from a (TLS) socket with a timeout per read, without imaplib's buffered file."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock, self.buf = sock, b""
-
-    def line(self, timeout: float) -> bytes:
-        """One line, or b"" when none completed within ``timeout``."""
-        end = _monotonic() + timeout
-        while b"\n" not in self.buf:
-            pending = self.sock.pending() if isinstance(self.sock, ssl.SSLSocket) else 0
-            if not pending:
-                left = end - _monotonic()
-                if left <= 0:
-                    return b""
-                ready, _, _ = select.select([self.sock], [], [], left)
-                if not ready:
-                    return b""
-            try:
-                chunk = self.sock.recv(65536)
-            except ssl.SSLWantReadError:
-                continue
-            if not chunk:
-                raise TransientError("the mail server closed the connection")
-            self.buf += chunk
-        line, _, self.buf = self.buf.partition(b"\n")
-        return line + b"\n"
+def _said(exc: BaseException) -> str:
+    return _str(exc.args[0]) if exc.args else type(exc).__name__
 
 
 __all__ = ["ChannelError", "MailRef", "Mailbox"]

@@ -33,11 +33,10 @@ SETTINGS = SettingsSchema((
     SettingField("paypal_paid", "PayPal orders are paid", "bool", required=False, default=True,
                  help="Mark orders with the payment method PayPal as paid when they are imported."),
     SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
-    SettingField("ca_file", "CA certificate file", required=False, default="",
-                 help="A PEM file to trust instead of the system's CAs, for a server with its own CA."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
     CA_BUNDLE,
-))
+), retired={"ca_file": "a path on the hub's server is not a seller's to choose (any file could be named); "
+                        "paste the mail server's CA certificate under 'CA certificates (PEM)' instead"})
 
 GUIDE = (
     GuideStep(

@@ -97,7 +97,7 @@ class ChannelHTTP:
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
                 data: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-                idempotent: bool | None = None, expect_json: bool = False,
+                content: bytes | None = None, idempotent: bool | None = None, expect_json: bool = False,
                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
                 retry: RetryPolicy | None = None, check: BodyCheck | None = None,
                 cost: float = 1.0) -> httpx.Response:
@@ -106,6 +106,7 @@ class ChannelHTTP:
         ``expect_json`` makes any 2xx body that is not JSON a (transient) failure, whatever its
         content type claims: a PHP error page served with status 200 is not a result. ``retry``,
         ``error_mapping`` and ``check`` override the client's for this call (e.g. a quick connection test).
+        ``content`` is a raw request body (an XML document, e.g. PrestaShop's writes).
         ``cost`` is what each attempt takes from the connection budget (query points where the channel
         counts those, as Shopify does).
         """
@@ -123,7 +124,7 @@ class ChannelHTTP:
                 governed[1].acquire(governed[0].weight)
             try:
                 response = self.client.request(method, path, params=params, json=json, data=data,
-                                               headers=headers)
+                                               headers=headers, content=content)
                 self.budget.update(response.headers)
                 if governed is not None:
                     self.operations.learn(*governed, response.headers)  # type: ignore[union-attr]

@@ -16,6 +16,8 @@ Control API, mounted at ``/_sandbox`` in every sandbox (never subject to faults,
 * ``GET  /_sandbox/webhook-deliveries[?wait=SECONDS]`` - every outbound webhook attempt with headers, body and
   outcome; with ``wait``, once everything queued has been sent (or the seconds are over).
 * ``POST /_sandbox/reset`` - back to the generated data; ledger, logs, faults and deliveries cleared.
+* ``GET|POST /_sandbox/exchanges`` - full requests and answers (headers and bodies) while recording is on,
+  for contract tests that hold every exchange to the vendor's spec; POST ``{"record": bool, "clear": bool}``.
 * ``GET  /_sandbox/conformance`` - the sandbox's conformance profile: which ``CONFORMANCE_ACTIONS`` it offers,
   and the fault matchers of its order listing and of each push (see ``Sandbox.conformance_profile``).
 * ``POST /_sandbox/conformance/{action}`` - one profile action (see ``Sandbox.conform``); 501 if not offered.
@@ -94,6 +96,31 @@ class RequestLog(_Log):
     def entries(self, since: int = 0) -> list[dict[str, Any]]:
         with self._lock:
             return [dict(e) for e in self._entries if e["seq"] > since]
+
+
+class ExchangeLog(_Log):
+    """Whole requests and answers, recorded only while ``recording`` is on (a contract test turns it on; a
+    bench of 100,000 orders must not keep every body)."""
+
+    def __init__(self, maxlen: int = 20_000) -> None:
+        super().__init__(maxlen)
+        self.recording = False
+
+    def add(self, **exchange: Any) -> None:
+        with self._lock:
+            self._entries.append({"seq": next(self._seq), **exchange})
+
+    def entries(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(e) for e in self._entries]
+
+
+def _text(chunks: list[bytes]) -> str:
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def _header_dict(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
 
 
 REQUEST_FAULTS = ("error", "rate_limit", "delay", "truncate")
@@ -361,6 +388,7 @@ class Sandbox:
 
     def __init__(self, *, webhook_timeout: float = 10.0) -> None:
         self.ledger, self.requests, self.faults = Ledger(), RequestLog(), FaultPlan()
+        self.exchanges = ExchangeLog()
         self.webhooks = WebhookDispatcher(self.faults, timeout=webhook_timeout)
         self._app: Any = None
 
@@ -416,7 +444,7 @@ class Sandbox:
     def reset(self) -> None:
         self.faults.clear()
         self.webhooks.wait_idle(timeout=5)
-        for log in (self.ledger, self.requests, self.webhooks):
+        for log in (self.ledger, self.requests, self.webhooks, self.exchanges):
             log.clear()
         self.reset_data()
 
@@ -446,9 +474,40 @@ class FaultMiddleware:
                 await self.fault(rule, send, seen)
                 return
             held = rule if rule is not None and (rule.kind == "truncate" or rule.phase == "after") else None
-            await self.inner(scope, receive, _Capture(send, seen, held, self))
+            if self.sandbox.exchanges.recording and rule is None:
+                await self._recorded(scope, receive, _Capture(send, seen, held, self))
+            else:
+                await self.inner(scope, receive, _Capture(send, seen, held, self))
         finally:
             self.sandbox.requests.finish(row, t_end=time.monotonic(), status=seen["status"])
+
+    async def _recorded(self, scope: dict, receive: Callable, send: Callable) -> None:
+        """Run the request while keeping copies of both bodies for ``Sandbox.exchanges``."""
+        sent: list[bytes] = []
+        answered: dict[str, Any] = {"status": None, "headers": [], "chunks": []}
+
+        async def receiving() -> dict:
+            message = await receive()
+            if message["type"] == "http.request":
+                sent.append(message.get("body", b""))
+            return message
+
+        async def sending(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                answered["status"], answered["headers"] = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                answered["chunks"].append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.inner(scope, receiving, sending)
+        finally:
+            self.sandbox.exchanges.add(
+                method=scope["method"], path=scope["path"],
+                query=scope.get("query_string", b"").decode("latin-1"),
+                request_headers=_header_dict(scope.get("headers", [])), request_body=_text(sent),
+                status=answered["status"], response_headers=_header_dict(answered["headers"]),
+                response_body=_text(answered["chunks"]))
 
     async def fault(self, rule: FaultRule, send: Callable, seen: dict) -> None:
         status, headers, body = self.sandbox.fault_response(rule)
@@ -539,6 +598,16 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
         await asyncio.to_thread(sandbox.reset)
         return {"reset": True}
 
+    async def exchanges(request: Request) -> Any:
+        if request.method == "POST":
+            body = await body_of(request)
+            if body.get("clear"):
+                sandbox.exchanges.clear()
+            if "record" in body:
+                sandbox.exchanges.recording = bool(body["record"])
+            return {"recording": sandbox.exchanges.recording}
+        return sandbox.exchanges.entries()
+
     async def profile(request: Request) -> Any:
         return {"system": sandbox.system, "actions": sandbox.offered_actions(), **sandbox.conformance_profile()}
 
@@ -550,4 +619,5 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
             Route("/ledger", guarded(ledger)), Route("/requests", guarded(requests)),
             Route("/orders", guarded(orders), methods=["POST"]),
             Route("/faults", guarded(faults), methods=["GET", "POST"]),
-            Route("/webhook-deliveries", guarded(deliveries)), Route("/reset", guarded(reset), methods=["POST"])]
+            Route("/webhook-deliveries", guarded(deliveries)), Route("/reset", guarded(reset), methods=["POST"]),
+            Route("/exchanges", guarded(exchanges), methods=["GET", "POST"])]

@@ -132,6 +132,9 @@ CA_BUNDLE = SettingField("ca_bundle", "CA certificates (PEM)", "pem", required=F
 @dataclass(frozen=True, slots=True)
 class SettingsSchema:
     fields: tuple[SettingField, ...] = field(default_factory=tuple)
+    #: settings a connector no longer has, by name, with why: stored connections may still carry them, so
+    #: parsing drops them instead of refusing the connection; new input naming them is refused with the why
+    retired: Mapping[str, str] = field(default_factory=dict)
 
     def field(self, name: str) -> SettingField:
         for f in self.fields:
@@ -140,10 +143,18 @@ class SettingsSchema:
         raise SettingsError(f"unknown setting {name!r}; known: {', '.join(f.name for f in self.fields)}")
 
     def parse(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """Validate user input; unknown keys are an error so typos never pass silently."""
+        """Validate stored settings; unknown keys are an error so typos never pass silently, retired ones
+        are dropped."""
         for key in raw:
-            self.field(key)
+            if key not in self.retired:
+                self.field(key)
         return {f.name: f.parse(raw.get(f.name)) for f in self.fields}
+
+    def check_input(self, raw: Mapping[str, Any]) -> None:
+        """New input (wizard, CLI, API) may not name a retired setting with a value: say why it is gone."""
+        for key, value in raw.items():
+            if key in self.retired and value not in (None, ""):
+                raise SettingsError(f"setting {key!r} no longer exists: {self.retired[key]}")
 
     @property
     def secret_names(self) -> frozenset[str]:

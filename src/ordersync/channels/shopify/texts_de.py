@@ -1,5 +1,5 @@
 """German for the texts Shopify declares (settings help, capability notes); the English text is the key, as
-in the web UI's catalog. Labels declared before issue 20 are in web/ui/catalog_de.py."""
+in the web UI's catalog. Labels declared before issue 20 are in the web UI's German catalog (web/ui/locale/de)."""
 
 DE: dict[str, str] = {
     "The shop's myshopify.com address, e.g. https://my-shop.myshopify.com.":

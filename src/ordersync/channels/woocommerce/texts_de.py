@@ -1,5 +1,5 @@
 """German for the texts WooCommerce declares (settings help, choices, capability notes); the English text is
-the key, as in the web UI's catalog. Labels declared before issue 20 are in web/ui/catalog_de.py."""
+the key, as in the web UI's catalog. Labels declared before issue 20 are in the web UI's German catalog (web/ui/locale/de)."""
 
 DE: dict[str, str] = {
     "WooCommerce status = ordersync state, e.g. 'on-hold=Confirmed,wc-awaiting-pickup=Packed'. "

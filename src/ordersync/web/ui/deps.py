@@ -85,7 +85,13 @@ class Page:
     def flash(self, message: str, kind: str = "ok", **values: object) -> None:
         """A message for the next page. It travels in the session cookie, which browsers cap at 4 KB, so
         long channel errors are shortened and only the last few messages are kept."""
-        text = self.t(message, **values)
+        self._flash(self.t(message, **values), kind)
+
+    def flash_n(self, singular: str, plural: str, count: int, kind: str = "ok", **values: object) -> None:
+        """``flash`` for a message with a count in it (the plural form the reader's language needs)."""
+        self._flash(self.t.n(singular, plural, count, **values), kind)
+
+    def _flash(self, text: str, kind: str) -> None:
         text = text if len(text) <= 400 else text[:399] + "…"
         self.session["flash"] = [*self.session.get("flash", [])[-5:], [kind, text]]
 
@@ -142,30 +148,37 @@ def viewer(request: Request) -> Page:
     return page
 
 
-async def member(request: Request) -> Page:
+def _signed_in(request: Request) -> Page:
     page = _page(request)
     if page.user is None:
         raise LoginRequired("/")
-    return await _with_form(page)
+    return page
+
+
+# The role is checked before the body is read: a request that may not post gets its answer without the hub
+# first taking in (and parsing) whatever it sent.
+async def member(request: Request) -> Page:
+    return await _with_form(_signed_in(request))
 
 
 async def writer(request: Request) -> Page:
-    page = await member(request)
+    page = _signed_in(request)
     if not page.can_write:
         raise UIError(403, "Your role can only read. Ask the account's owner if you need to change something.")
-    return page
+    return await _with_form(page)
 
 
 async def owner(request: Request) -> Page:
-    page = await member(request)
+    page = _signed_in(request)
     if not page.is_owner:
         raise UIError(403, "Only the account's owner can change shop connections.")
-    return page
+    return await _with_form(page)
 
 
 def render(page: Page, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     flashes = page.session.pop("flash", [])
-    base = {"page": page, "user": page.user, "_": page.t, "t": page.t, "locale": page.t.locale,
+    base = {"page": page, "user": page.user, "_": page.t, "ngettext": page.t.n, "t": page.t,
+            "locale": page.t.locale,
             "csrf": page.csrf(), "flashes": flashes, "states": list_states(page.t), "path": page.request.url.path,
             "state_name": lambda v: state_label(page.t, v), "state_class": state_class,
             "history": lambda text: readable(page.t, text)}

@@ -18,21 +18,21 @@ from ...channels.sdk.errors import (
 )
 from ...channels.sdk.settings import SettingsError
 from ...sync.hub import HubError
-from .i18n import Translator
+from .i18n import N_, Translator
 
 _KNOWN = {
-    "carrier and tracking number are both required": "Enter both the carrier and the tracking number.",
-    "the message is empty": "The message is empty.",
-    "this order's channel cannot receive messages": "This order's channel cannot receive messages.",
-    "the current password is not correct": "The current password is not correct.",
-    "the new password is the same as the current one": "The new password is the same as the current one.",
-    "the password is too short: use at least 10 characters": "Choose a password of at least 10 characters.",
-    "the password must not begin or end with spaces": "The password must not begin or end with spaces.",
-    "the account needs at least one owner": "The account needs at least one owner.",
-    "the account's last owner cannot be deleted": "The account's last owner cannot be removed.",
-    "a rejection needs a reason": "Enter a reason to reject the order.",
-    "this order was accepted or rejected already": "This order was accepted or rejected already.",
-    "this order's channel does not take acknowledgements": "This order's channel does not take acknowledgements.",
+    "carrier and tracking number are both required": N_("Enter both the carrier and the tracking number."),
+    "the message is empty": N_("The message is empty."),
+    "this order's channel cannot receive messages": N_("This order's channel cannot receive messages."),
+    "the current password is not correct": N_("The current password is not correct."),
+    "the new password is the same as the current one": N_("The new password is the same as the current one."),
+    "the password is too short: use at least 10 characters": N_("Choose a password of at least 10 characters."),
+    "the password must not begin or end with spaces": N_("The password must not begin or end with spaces."),
+    "the account needs at least one owner": N_("The account needs at least one owner."),
+    "the account's last owner cannot be deleted": N_("The account's last owner cannot be removed."),
+    "a rejection needs a reason": N_("Enter a reason to reject the order."),
+    "this order was accepted or rejected already": N_("This order was accepted or rejected already."),
+    "this order's channel does not take acknowledgements": N_("This order's channel does not take acknowledgements."),
 }
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from ...domain import OrderState
-from .i18n import N_, Translator
+from .i18n import N_, N_plural, Translator
 
 _BY_NAME = {s.name_en: s for s in OrderState}
 
@@ -63,7 +63,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str, _Fixers]] = [
      N_("forward to {target} queued (by rule {rule})"), {}),
     (re.compile(r"forwarded to (?P<target>.+?): (?P<detail>.*)"), N_("forwarded to {target}: {detail}"), {}),
     (re.compile(r"forward to (?P<target>.+) failed after (?P<n>\d+) attempt\(s\): (?P<error>.*)"),
-     N_("forward to {target} failed after {n} attempt(s): {error}"), {}),
+     N_plural("forward to {target} failed after {n} attempt: {error}",
+              "forward to {target} failed after {n} attempts: {error}"), {}),
     (re.compile(r"forward mail to (?P<to>\S+) \((?P<target>.+)\), CSV and PDF attached"),
      N_("forward mail to {to} ({target}), CSV and PDF attached"), {}),
     (re.compile(r"oversold: not enough stock for (?P<skus>.+)"), N_("oversold: not enough stock for {skus}"), {}),
@@ -77,5 +78,7 @@ def readable(t: Translator, text: str) -> str:
             parts = {name: value or "" for name, value in found.groupdict().items()}
             for name, fix in fixers.items():
                 parts[name] = fix(t, parts[name])
+            if isinstance(msgid, tuple):  # a count in it: the plural form the reader's language needs
+                return t.n(*msgid, int(parts["n"]), **parts).strip()
             return t(msgid, **parts).strip()
     return text

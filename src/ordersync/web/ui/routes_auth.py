@@ -47,8 +47,9 @@ def login(page: Page = Depends(anyone_posting)):
     wait = accounts.login_wait(hub, email, ip)
     if wait > 0:
         return render(page, "login.html", status=429, next=next_url, email=email,
-                      error=page.t("Too many failed attempts. Please wait {n} seconds and try again.",
-                                   n=int(wait + 0.999)))
+                      error=page.t.n("Too many failed attempts. Please wait {n} second and try again.",
+                                     "Too many failed attempts. Please wait {n} seconds and try again.",
+                                     int(wait + 0.999)))
     user = accounts.authenticate(hub, email, password) if email and password else None
     accounts.record_login(hub, email, ip, user is not None)
     if user is None:

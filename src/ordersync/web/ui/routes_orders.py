@@ -256,7 +256,8 @@ def bulk_state(page: Page = Depends(writer)):
             changed += actions.set_state(page.hub, order_id, state, account=page.account)
         except (HubError, ValueError) as exc:
             failed.append(explain(page.t, exc))
-    page.flash("{n} orders changed to {state}.", n=changed, state=state.label(page.t.locale))
+    label = state.label(page.t.locale)
+    page.flash_n("{n} order changed to {state}.", "{n} orders changed to {state}.", changed, state=label)
     for problem in failed[:5]:
         page.flash(problem, "error")
     return redirect(_back(page))
@@ -288,7 +289,7 @@ def bulk_ship(page: Page = Depends(writer)):
             shipped += 1
         except (HubError, ValueError) as exc:
             failed.append(explain(page.t, exc))
-    page.flash("{n} orders shipped.", n=shipped)
+    page.flash_n("{n} order shipped.", "{n} orders shipped.", shipped)
     for problem in failed[:5]:
         page.flash(problem, "error")
     return redirect(_back(page))

@@ -35,8 +35,8 @@ router = APIRouter(include_in_schema=False)
 
 WEBHOOKS_OFF = N_(
     "But the shop has switched off webhooks of ordersync ({detail}); the next sync switches them on again.")
-GROUP_TITLES = {"marketplace": "Marketplaces", "shop": "Shop systems", "erp": "ERP systems",
-                "files": "Files and e-mail"}
+GROUP_TITLES = {"marketplace": N_("Marketplaces"), "shop": N_("Shop systems"), "erp": N_("ERP systems"),
+                "files": N_("Files and e-mail")}
 
 
 def _connector_class(system: str) -> type[Connector]:
@@ -368,7 +368,7 @@ def retry(conn_id: int, page: Page = Depends(writer)):
     _own(page, conn_id)
     ids = _posted_dead_ids(page, conn_id)
     n = dispatcher.retry_dead(page.hub, ids, conn_id) if ids else 0
-    page.flash("{n} entries will be sent again.", n=n)
+    page.flash_n("{n} entry will be sent again.", "{n} entries will be sent again.", n)
     return redirect(f"/settings/shops/{conn_id}/dead")
 
 
@@ -377,5 +377,5 @@ def discard(conn_id: int, page: Page = Depends(writer)):
     _own(page, conn_id)
     ids = _posted_dead_ids(page, conn_id)
     n = dispatcher.discard_dead(page.hub, ids, conn_id) if ids else 0
-    page.flash("{n} entries were discarded.", n=n)
+    page.flash_n("{n} entry was discarded.", "{n} entries were discarded.", n)
     return redirect(f"/settings/shops/{conn_id}/dead")

@@ -1,0 +1,45 @@
+"""What a seller enters for Etsy, and the steps that explain where to find it (English and German)."""
+
+from __future__ import annotations
+
+from ordersync.channels.sdk.guide import GuideStep
+from ordersync.channels.sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
+
+SETTINGS = SettingsSchema((
+    SettingField("client_id", "Keystring", help="The keystring of your Etsy app (Your Apps on etsy.com/developers)."),
+    SettingField("shared_secret", "Shared secret", secret=True,
+                 help="The shared secret of the same app; Etsy wants it with every request."),
+    SettingField("refresh_token", "Refresh token", secret=True, required=False, default="",
+                 help="Only if you authorised the app yourself: its refresh token. Otherwise leave it empty "
+                      "and authorise on Etsy."),
+    SettingField("shop_id", "Shop ID", "int", required=False, default=0,
+                 help="Leave empty to use the shop of the Etsy account that authorises ordersync."),
+    SettingField("page_size", "Receipts per request", "int", required=False, default=100,
+                 help="1 to 100 (Etsy's maximum)."),
+    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    SettingField("api_url", "API address", "url", required=False, default="https://openapi.etsy.com",
+                 help="Etsy's API; change it only for a test system."),
+    SettingField("consent_url", "Consent address", "url", required=False, default="https://www.etsy.com",
+                 help="Where Etsy asks you to allow access; change it only for a test system."),
+    VERIFY_TLS,
+    CA_BUNDLE,
+))
+
+GUIDE = (
+    GuideStep("Register an Etsy app",
+              "On etsy.com/developers, open Your Apps, create an app (or use yours) and copy its keystring and "
+              "shared secret. Add ordersync's callback address as a redirect URI of the app.",
+              "Etsy-App registrieren",
+              "Öffne auf etsy.com/developers „Your Apps“, lege eine App an (oder nimm deine) und kopiere "
+              "Keystring und Shared Secret. Trage die Rückrufadresse von ordersync als Redirect-URI der App ein.",
+              settings=("client_id", "shared_secret")),
+    GuideStep("Allow access on Etsy",
+              "Save the connection and authorise it: Etsy asks you to allow ordersync to read receipts and "
+              "listings and to write tracking and stock. The shop of the account you sign in with is used "
+              "unless you enter a shop ID.",
+              "Zugriff bei Etsy erlauben",
+              "Speichere die Verbindung und autorisiere sie: Etsy fragt, ob ordersync Bestellungen und Angebote "
+              "lesen und Sendungsnummern und Bestände schreiben darf. Verwendet wird der Shop des Kontos, mit "
+              "dem du dich anmeldest, außer du trägst eine Shop-ID ein.",
+              settings=("shop_id", "refresh_token")),
+)
