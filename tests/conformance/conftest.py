@@ -9,7 +9,15 @@ from ordersync.config import Config
 from ordersync.sync.hub import Hub
 from ordersync.web.app import create_app
 
+from .extra_connectors import registered
 from .platforms import Platform, sandbox_params, start_platform
+
+
+@pytest.fixture(autouse=True)
+def registered_test_connectors():
+    """The suite's test connectors (extra_connectors) are registered while a case runs, not beyond it."""
+    with registered():
+        yield
 
 
 @pytest.fixture(params=sandbox_params())

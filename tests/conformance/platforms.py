@@ -13,7 +13,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -22,12 +24,16 @@ from ordersync.channels.sdk.capabilities import Capability
 from ordersync.channels.sdk.connector import Connector
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.domain.timeutil import utcnow
-from ordersync.store.models import OrderRow, OutboxEntry
-from ordersync.sync import dispatcher
+from ordersync.store.models import ArticleRow, Connection, Listing, OrderRow, OutboxEntry
+from ordersync.sync import dispatcher, oauth_consent
+from ordersync.sync.articles import import_articles
 from ordersync.sync.connections import add_connection
+from ordersync.sync.importer import import_orders
 from ordersync.sync.hub import Hub
 
 from channels.harness import SandboxControl
+
+from .extra_connectors import extra_connector_classes
 
 #: the capabilities whose effect is a push the hub sends to the platform (the push cases run per capability)
 PUSHES = (Capability.CHANGE_STATUS, Capability.TRANSMIT_TRACKING, Capability.SET_STOCK, Capability.SEND_MESSAGES)
@@ -36,7 +42,11 @@ TIMEOUT_SECONDS = 2
 
 
 def with_sandbox() -> list[type[Connector]]:
-    return [cls for cls in all_connectors().values() if cls.sandbox_factory]
+    """The registered connectors with a sandbox, then the suite's test connectors (extra_connectors) that no
+    registered connector shadows."""
+    shipped = all_connectors()
+    extra = [cls for cls in extra_connector_classes() if cls.system not in shipped]
+    return [cls for cls in [*shipped.values(), *extra] if cls.sandbox_factory]
 
 
 def sandbox_params() -> list[Any]:
@@ -149,7 +159,28 @@ class Platform(SandboxControl):
             pytest.skip(f"the {self.system} platform hands out all its orders at once: there are no pages to shift")
 
     def connect(self, hub: Hub, name: str = "shop", **overrides: Any) -> int:
-        return add_connection(hub, self.system, name, self.settings(**overrides))
+        """Add the connection; a connector whose platform wants the seller's consent (OAuth authorization
+        code) and whose settings carry no pasted refresh token goes through the consent round trip, with the
+        sandbox's authorize endpoint approving at once."""
+        settings = self.settings(**overrides)
+        conn = add_connection(hub, self.system, name, settings)
+        decl = getattr(self.cls, "oauth", None)
+        if decl is not None and decl.consent and not settings.get(decl.refresh_token_setting or "", ""):
+            self.consent(hub, conn)
+        return conn
+
+    def consent(self, hub: Hub, conn: int, binding: str = "conformance") -> None:
+        """Begin the consent, let the platform's authorize URL answer (a redirect back to the hub's callback
+        with code and state), finish it: the connection then holds its tokens."""
+        url = oauth_consent.begin(hub, conn, binding=binding)
+        answer = httpx.get(url, follow_redirects=False, timeout=30)
+        assert answer.status_code in (302, 303), \
+            f"the {self.system} sandbox's authorize URL answered {answer.status_code}, not a redirect: {answer.text}"
+        back = urlsplit(answer.headers["location"])
+        assert f"{back.scheme}://{back.netloc}{back.path}" == oauth_consent.redirect_uri(hub, self.system), back
+        query = parse_qs(back.query)
+        oauth_consent.finish(hub, self.system, query.get("state", [""])[0], query.get("code", [""])[0],
+                             binding=binding)
 
 
 def start_platform(cls: type[Connector], seed: int = 7) -> Platform:
@@ -176,18 +207,54 @@ def outbox_statuses(hub: Hub) -> list[str]:
 def pending(hub: Hub) -> int:
     with hub.db.session() as s:
         return s.scalar(select(func.count()).select_from(OutboxEntry)
-                        .where(OutboxEntry.status.in_(("pending", "sending"))))
+                        .where(OutboxEntry.status.in_(("pending", "sending", "awaiting"))))
 
 
 def dispatch_until_settled(hub: Hub, rounds: int = 8, *, later: timedelta = timedelta(0)) -> None:
-    """Run the dispatcher as its schedule would, an hour apart, until nothing is waiting; ``later`` starts in
-    the future (e.g. after a killed dispatcher's claims ran out)."""
+    """Run the dispatcher as its schedule would, an hour apart, until nothing is waiting (nothing to send,
+    no asynchronous job awaiting its check); ``later`` starts in the future (e.g. after a killed dispatcher's
+    claims ran out)."""
     when = utcnow() + later
     for _ in range(rounds):
         dispatcher.dispatch(hub, now=when)
         if not pending(hub):
             return
         when += timedelta(hours=1)
+
+
+def imports_orders(cls: type[Connector]) -> bool:
+    return cls.supports(Capability.IMPORT_ORDERS)
+
+
+def orders_to_push_to(hub: Hub, platform: Platform, conn: int, count: int) -> list[str]:
+    """``count`` orders on the platform, imported: what order pushes act on. A connector that imports no
+    orders pushes only stock, which needs none: placeholders."""
+    if not imports_orders(platform.cls):
+        return [f"-{i}" for i in range(count)]
+    ids = platform.create(count)
+    assert import_orders(hub, conn).created == count
+    return ids
+
+
+def stock_listing(hub: Hub, platform: Platform, conn: int, sku: str) -> None:
+    """The hub knows ``sku`` as an article listed on the connection: through the connector's article import
+    where it declares one, else as a seller links a listing of a channel without one (article and listing
+    written here, as the CSV article upload or a hand link would)."""
+    if platform.cls.supports(Capability.IMPORT_ARTICLES):
+        assert import_articles(hub, conn).error == ""
+        return
+    now = utcnow()
+    with hub.db.session() as s:
+        row = s.get(Connection, conn)
+        article = s.scalar(select(ArticleRow).where(ArticleRow.account_id == row.account_id, ArticleRow.sku == sku))
+        if article is None:
+            article = ArticleRow(account_id=row.account_id, sku=sku, created_at=now, updated_at=now)
+            s.add(article)
+            s.flush()
+        if s.scalar(select(Listing.id).where(Listing.connection_id == conn, Listing.product_external_id == sku)):
+            return
+        s.add(Listing(account_id=row.account_id, connection_id=conn, article_id=article.id, product_external_id=sku,
+                      sku=sku, updated_at=now))
 
 
 def wait_for(predicate: Callable[[], bool], seconds: float = 20.0) -> bool:

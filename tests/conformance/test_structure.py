@@ -12,13 +12,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ordersync.channels.registry import all_connectors, validate
+from ordersync.channels.registry import InvalidConnector, all_connectors, validate
+from ordersync.channels.sdk.capabilities import Capability, Mode, declare
+from ordersync.channels.sdk.connector import Connector
+from ordersync.channels.sdk.guide import GuideStep
 from ordersync.channels.sdk.sandbox import Sandbox
 from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.settings import SettingField, SettingsSchema
 from ordersync.channels.textalk.sandbox import create_sandbox as create_textalk
 
 from web.test_connector_texts_de import texts_without_german
 
+from .extra_connectors import extra_connector_classes
 from .platforms import load_factory
 
 CONNECTORS = [pytest.param(cls, id=system) for system, cls in all_connectors().items()]
@@ -126,3 +131,43 @@ def test_the_control_api_answers_an_action_a_sandbox_lacks_with_501_and_an_unkno
         bad = httpx.post(control + "/modify", json={"ids": "nope"})
         assert bad.status_code == 400
     sandbox.close()
+
+
+#: the hook a declared push needs (sent through the channel's own API)
+HOOKS = {Capability.CHANGE_STATUS: "push_state", Capability.TRANSMIT_TRACKING: "push_tracking",
+         Capability.SET_STOCK: "push_stock", Capability.SEND_MESSAGES: "send_message",
+         Capability.ACKNOWLEDGE_ORDERS: "acknowledge"}
+
+
+def _hooks_needed(cls) -> list[str]:
+    needed = [HOOKS[d.capability] for d in cls.capabilities if d.capability in HOOKS and Mode.API in d.modes]
+    if cls.cancels_lines():
+        needed.append("cancel_lines")
+    if cls.async_push is not None:
+        needed.append("check_push")
+    return needed
+
+
+WITH_TEST_CONNECTORS = [*CONNECTORS, *(pytest.param(c, id=c.system) for c in extra_connector_classes()
+                                       if c.system not in all_connectors())]
+
+
+@pytest.mark.parametrize("cls", WITH_TEST_CONNECTORS)
+def test_every_declared_push_has_its_hook(cls):
+    """A declaration the connector does not implement would reach the dispatcher as NotImplementedError."""
+    missing = [name for name in _hooks_needed(cls) if getattr(cls, name) is getattr(Connector, name)]
+    assert not missing, f"{cls.system} declares what it does not implement: {', '.join(missing)}"
+
+
+def test_capability_flags_are_checked_where_they_apply():
+    class Wrong(Connector):
+        system, display_name, group = "wrongflags", "Wrong flags", "shop"
+        capabilities = (declare(Capability.SET_STOCK, Mode.API, cancels_lines=True),
+                        declare(Capability.CHANGE_STATUS, Mode.API, item_level=True))
+        settings_schema = SettingsSchema((SettingField("url", "URL", type="url"),))
+        guide = (GuideStep("Connect", "Enter the address.", settings=("url",)),)
+
+    with pytest.raises(InvalidConnector) as caught:
+        validate(Wrong)
+    assert "set_stock: cancels_lines only applies to change_status" in str(caught.value)
+    assert "change_status: item_level only applies to transmit_tracking" in str(caught.value)

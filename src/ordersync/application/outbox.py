@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from ..store.models import Connection, OutboxEntry
+from ..store.models import Connection, OutboxAttempt, OutboxEntry
 from ..hub import Hub
 from ..sync.importer import connection_id_by_name
 
@@ -52,3 +52,11 @@ def act_on_dead(hub: Hub, action: Callable[[Hub, list[int] | None, int | None], 
     if ids:
         return action(hub, scoped_entries(hub, ids, conn_ids), None)
     return sum(action(hub, None, conn_id) for conn_id in conn_ids)
+
+
+def history(hub: Hub, account: str | None, entry_id: int) -> list[OutboxAttempt]:
+    """Every send and every check of an asynchronous job's result for one entry of the account, oldest first."""
+    scoped_entries(hub, [entry_id], account_connections(hub, account, None))
+    with hub.db.session() as s:
+        return list(s.scalars(select(OutboxAttempt).where(OutboxAttempt.outbox_id == entry_id)
+                              .order_by(OutboxAttempt.id)))

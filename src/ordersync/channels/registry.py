@@ -84,6 +84,10 @@ def _check_capabilities(cls: type[Connector]) -> list[str]:
         if not decl.modes:
             errors.append(f"capability {name} declares no mode")
         errors += [f"capability {name}: {m!r} is not a Mode" for m in decl.modes if not isinstance(m, Mode)]
+        if decl.item_level and decl.capability is not Capability.TRANSMIT_TRACKING:
+            errors.append(f"capability {name}: item_level only applies to transmit_tracking")
+        if decl.cancels_lines and decl.capability is not Capability.CHANGE_STATUS:
+            errors.append(f"capability {name}: cancels_lines only applies to change_status")
     return errors
 
 

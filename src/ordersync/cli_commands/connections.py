@@ -54,20 +54,19 @@ def add(system: str, name: str, set_: list[str] = typer.Option([], "--set", help
     from ..application import connections as use
 
     hub = _hub()
-    settings = _parse_sets(set_)
-    if _wants_consent(system, settings):
-        from ..sync import connections as conns
-
-        conn_id = conns.add_connection(hub, system, name, settings, account=account, poll_interval=poll_interval)
-        _consent_first(hub, conn_id, system, name)
-        return
-    added = use.add(hub, system, name, settings, account=account, poll_interval=poll_interval,
+    added = use.add(hub, system, name, _parse_sets(set_), account=account, poll_interval=poll_interval,
                     test=not no_test, webhooks=not no_webhooks)
     conn_id = added.connection_id
+    if added.needs_consent:
+        out.print(f"added connection {name!r} (id {conn_id}, {system}); it waits for your consent.")
+        _print_consent(hub, conn_id, name)
+        return
     if added.test_message:
         out.print(f"connection test: {added.test_message}")
     if added.webhook_url:
         out.print(f"webhooks registered to {added.webhook_url}")
+    if added.webhook_problem:
+        out.print(f"[yellow]webhooks could not be registered, orders arrive by polling: {added.webhook_problem}[/]")
     out.print(f"added connection {name!r} (id {conn_id}, {system})")
 
 
@@ -123,30 +122,6 @@ def _state_word(c: ConnectionInfo) -> str:
     if c.auth_problem:
         return "needs re-authorisation (Neu autorisieren nötig)"
     return "paused" if c.paused else "active"
-
-
-def _wants_consent(system: str, settings: dict) -> bool:
-    """A platform with a consent page, and no refresh token pasted for it (a private app's)."""
-    from ..sync import connections as conns
-
-    decl = conns.connector_class(system).oauth  # an unknown system is a HubError that names the known ones
-    return bool(decl is not None and decl.consent
-                and not (decl.refresh_token_setting and settings.get(decl.refresh_token_setting)))
-
-
-def _consent_first(hub, conn_id: int, system: str, name: str) -> bool:
-    """A platform with a consent page and no pasted refresh token: the connection waits for consent."""
-    from ..sync import connections as conns
-    from ..sync import oauth_consent
-
-    decl = conns.get_connector(system).oauth
-    settings = conns.settings_of(hub, conns.load(hub, conn_id))
-    if decl is None or not decl.consent or (decl.refresh_token_setting and settings.get(decl.refresh_token_setting)):
-        return False
-    oauth_consent.needs_consent(hub, conn_id)
-    out.print(f"added connection {name!r} (id {conn_id}, {system}); it waits for your consent.")
-    _print_consent(hub, conn_id, name)
-    return True
 
 
 def _print_consent(hub, conn_id: int, name: str) -> None:

@@ -131,10 +131,24 @@ def outbox_list(status: str = typer.Option("dead", "--status",
     from ..application import outbox
 
     rows = outbox.entries(_hub(), account, status=status, connection=connection)
-    table = Table("id", "connection", "kind", "order", "attempts", "job", "last error")
+    table = Table("id", "connection", "kind", "order", "attempts", "job", "checks", "last error")
     for e in rows:  # job: the platform's job id of an asynchronous push (or its reference while looked up)
         table.add_row(str(e.id), str(e.connection_id), e.kind, str(e.order_id or ""), str(e.attempts),
-                      e.job_ref or (f"ref {e.job_token}" if e.status == "awaiting" else ""), (e.last_error or "")[:80])
+                      e.job_ref or (f"ref {e.job_token}" if e.status == "awaiting" else ""), str(e.checks or ""),
+                      (e.last_error or "")[:80])
+    out.print(table)
+
+
+@outbox_app.command("history")
+def outbox_history(entry: int = typer.Argument(..., help="the outbox entry's id (outbox list)"),
+                   account: str = ACCOUNT) -> None:
+    """Every send of an entry and every check of its job's result: when, how long, what came back."""
+    from ..application import outbox
+
+    table = Table("at", "what", "ok", "ms", "answer", "error")
+    for a in outbox.history(_hub(), account, entry):
+        table.add_row(a.at.isoformat(timespec="seconds"), a.kind, "yes" if a.ok else "no", str(a.duration_ms),
+                      a.detail or "", (a.error or "")[:100])
     out.print(table)
 
 

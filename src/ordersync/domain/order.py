@@ -75,6 +75,9 @@ class LineCancellation:
     reason: str = ""
     sku: str = ""
     cancelled_at: datetime | None = None
+    #: sent to a channel: the line's whole cancelled quantity in the hub once this cancellation counts, so a
+    #: connector recognises a retried cancellation (the channel already shows that much cancelled)
+    line_total: Decimal | None = None
 
     def __post_init__(self) -> None:
         if self.quantity <= 0:

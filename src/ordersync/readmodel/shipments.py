@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..store.models import OrderRow, ShipmentRow
+from ..store.models import OrderRow, ShipmentLineRow, ShipmentRow
 from ..sync.hub import Hub
+from .orders import ShipmentLineView
 from .paging import ResultPage, check_page
 
 
@@ -21,6 +23,7 @@ class ShipmentRowView:
     tracking_number: str
     tracking_url: str
     created_at: datetime
+    lines: list[ShipmentLineView] = field(default_factory=list)  # empty: the parcel ships the whole order
 
 
 class ShipmentPage(ResultPage[ShipmentRowView]):
@@ -45,5 +48,10 @@ def list_shipments(hub: Hub, account_id: int, *, order_id: int | None = None, cr
         total = s.scalar(select(func.count()).select_from(ShipmentRow)
                          .join(OrderRow, OrderRow.id == ShipmentRow.order_id).where(*conds)) or 0
         rows = s.execute(base.order_by(ShipmentRow.id.desc()).limit(page_size).offset(offset)).all()
-        return ShipmentPage([ShipmentRowView(x.id, x.order_id, number, x.carrier, x.tracking_number, x.tracking_url,
-                                             x.created_at) for x, number in rows], total, page, page_size)
+        views = [ShipmentRowView(x.id, x.order_id, number, x.carrier, x.tracking_number, x.tracking_url, x.created_at)
+                 for x, number in rows]
+        by_id = {v.id: v for v in views}
+        for x in s.scalars(select(ShipmentLineRow).where(ShipmentLineRow.shipment_id.in_(list(by_id)))
+                           .order_by(ShipmentLineRow.id)):
+            by_id[x.shipment_id].lines.append(ShipmentLineView(x.item_external_id, x.sku, Decimal(x.quantity)))
+        return ShipmentPage(views, total, page, page_size)

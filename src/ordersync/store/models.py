@@ -346,6 +346,9 @@ class OutboxEntry(Base):
     job_item: Mapped[int | None] = mapped_column(Integer)
     check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     job_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how often the job's result was asked for (each check is an OutboxAttempt of kind "check"); the
+    #: pause before the next check grows with it (sync.async_checks.next_check_s)
+    checks: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class OutboxAttempt(Base):
@@ -356,6 +359,8 @@ class OutboxAttempt(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     duration_ms: Mapped[int] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), default="send", server_default="send")  # send | check
+    detail: Mapped[str | None] = mapped_column(Text)  # what the platform answered, e.g. "job F1: running"
 
 
 class WebhookDelivery(Base):

@@ -16,23 +16,31 @@ Checks are claimed like sends: an atomic update moves ``check_at`` past the chec
 never check one job at once, and a worker that dies mid-check leaves the job to be checked again when the
 lease runs out (a check only reads). A job's result settles each entry on its own: a per-item error from
 the platform's report fails that entry only, with the platform's reason as ``last_error``. A job still not
-finished ``timeout_s`` after its submit is a failure too. A newer stock value for a listing whose entry is
-awaiting waits behind it (``dispatcher._older_in_flight``) and goes out once it settled, in order.
+finished ``timeout_s`` after its submit is a failure too, with how often it was checked and the last answer.
+
+Every check is written down as an ``OutboxAttempt`` of kind "check" with the platform's answer (the entry's
+history), and counted on the entry (``checks``): the pause before the next check doubles from
+``DEFAULT_CHECK_S`` up to ``MAX_CHECK_INTERVAL_S`` (never shorter than the platform asks for), and never
+reaches past the job's deadline, so a job that never finishes fails at its deadline, not later.
+
+A newer stock value for a listing whose entry is awaiting waits behind it (``dispatcher._older_in_flight``)
+and goes out once it settled, in order.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from ..channels.sdk.async_push import DONE, FAILED, NOT_SUBMITTED, RUNNING, AsyncPush, JobOutcome, PushJob
 from ..channels.sdk.errors import ChannelError
 from ..domain.timeutil import utcnow
-from ..store.models import Connection, Listing, OutboxEntry
+from ..store.models import Connection, Listing, OutboxAttempt, OutboxEntry
 from . import connections
 from .hub import Hub
 
@@ -42,6 +50,25 @@ AWAITING = "awaiting"
 CHECK_LEASE = timedelta(minutes=5)
 DEFAULT_CHECK_S = 30.0
 FAILED_CHECK_RETRY_S = 30.0
+MAX_CHECK_INTERVAL_S = 900.0
+
+
+def next_check_s(checks: int, asked_s: float | None = None) -> float:
+    """The pause after the ``checks``-th check of a job: doubling from DEFAULT_CHECK_S, at most
+    MAX_CHECK_INTERVAL_S, and never shorter than what the platform asked for (``asked_s``)."""
+    backoff = min(DEFAULT_CHECK_S * 2 ** max(checks - 1, 0), MAX_CHECK_INTERVAL_S)
+    return max(backoff, asked_s or 0.0)
+
+
+def _record_check(s, entries: list[OutboxEntry], now: datetime, started: float, *, ok: bool, detail: str,
+                  error: str | None = None) -> None:
+    """One check in each entry's history (an attempt of kind "check"), counted on the entry."""
+    ms = int((time.monotonic() - started) * 1000)
+    for entry in entries:
+        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=ok, duration_ms=ms, error=error,
+                                               kind="check", detail=detail))
+    s.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]))
+              .values(checks=OutboxEntry.checks + 1))
 
 
 def submitted_at(entry: OutboxEntry, decl: AsyncPush) -> datetime:
@@ -114,22 +141,28 @@ def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[O
         return _fail_all(hub, entries, f"{label}: the platform's answer to the submit was lost and this channel "
                                        "cannot look a job up by reference; check the channel before retrying",
                          result)
+    started = time.monotonic()
     try:
         outcome = connector.check_push(job)
     except Exception as exc:  # noqa: BLE001 - a failed check is retried until the job's deadline
         error = f"check of {label} failed: {type(exc).__name__}: {exc}"
         retry = exc.retry_after if isinstance(exc, ChannelError) and getattr(exc, "retry_after", None) else None
+        with hub.db.session() as s:
+            _record_check(s, entries, now, started, ok=False, detail="check failed", error=error)
         return _still_running(hub, entries, now, retry or FAILED_CHECK_RETRY_S, label, result, error=error)
     job_id = outcome.job_id or job_id
     label = f"job {job_id}" if job_id else label
+    answer = {RUNNING: "still running", NOT_SUBMITTED: "no such job (yet)", FAILED: f"failed: {outcome.reason}",
+              DONE: "done"}.get(outcome.state, outcome.state)
+    with hub.db.session() as s:
+        _record_check(s, entries, now, started, ok=outcome.state != FAILED, detail=f"{label}: {answer}")
     if outcome.state == RUNNING:
-        return _still_running(hub, entries, now, outcome.check_after_s or DEFAULT_CHECK_S, label, result,
-                              job_id=job_id)
+        return _still_running(hub, entries, now, outcome.check_after_s, label, result, job_id=job_id)
     if outcome.state == NOT_SUBMITTED:
         if job_id:
             return _fail_all(hub, entries, f"{label}: the platform no longer knows this job", result)
         if now < submitted_at(entries[0], decl) + timedelta(seconds=decl.lookup_grace_s):
-            return _still_running(hub, entries, now, DEFAULT_CHECK_S, label, result)
+            return _still_running(hub, entries, now, None, label, result)
         return _send_again(hub, entries, now, label)
     if outcome.state == FAILED:
         return _fail_all(hub, entries, f"{label} failed: {outcome.reason or 'no reason given'}", result, job_id)
@@ -178,13 +211,21 @@ def _fail_all(hub: Hub, entries: list[OutboxEntry], error: str, result, job_id: 
     return len(entries)
 
 
-def _still_running(hub: Hub, entries: list[OutboxEntry], now: datetime, check_after_s: float, label: str,
+def _still_running(hub: Hub, entries: list[OutboxEntry], now: datetime, asked_s: float | None, label: str,
                    result, *, job_id: str = "", error: str | None = None) -> int:
-    """Ask again later, unless the job is past its deadline: then it is a failure a person sees."""
-    if entries[0].job_deadline is not None and now >= entries[0].job_deadline:
-        why = f"{label} did not finish before {entries[0].job_deadline.isoformat(timespec='seconds')}"
-        return _fail_all(hub, entries, why + (f" (last check: {error})" if error else ""), result, job_id)
-    values: dict = {"check_at": now + timedelta(seconds=check_after_s), "updated_at": now}
+    """Ask again later (backing off, see ``next_check_s``), unless the job is past its deadline: then it is a
+    failure a person sees, saying how long the hub waited, how often it asked and what it heard last."""
+    deadline = entries[0].job_deadline
+    checks = (entries[0].checks or 0) + 1  # this check included
+    if deadline is not None and now >= deadline:
+        why = (f"{label} did not finish before {deadline.isoformat(timespec='seconds')} "
+               f"(checked {checks} times; last answer: {error or 'still running'}); "
+               "look at the job on the platform before sending the change again")
+        return _fail_all(hub, entries, why, result, job_id)
+    check_at = now + timedelta(seconds=next_check_s(checks, asked_s))
+    if deadline is not None:
+        check_at = min(check_at, deadline)  # the last check falls on the deadline
+    values: dict = {"check_at": check_at, "updated_at": now}
     if job_id:
         values["job_ref"] = job_id
     if error:
@@ -201,6 +242,6 @@ def _send_again(hub: Hub, entries: list[OutboxEntry], now: datetime, label: str)
     with hub.db.session() as s:
         for entry in entries:
             _finish(s, entry, now, status="pending", next_attempt_at=now, job_token=None, job_ref=None,
-                    job_item=None, job_deadline=None, last_error=f"{label}: not received by the platform")
+                    job_item=None, job_deadline=None, checks=0, last_error=f"{label}: not received by the platform")
     log.info("%s: not received by the platform; %d entries queued again", label, len(entries))
     return len(entries)

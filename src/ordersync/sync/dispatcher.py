@@ -32,11 +32,11 @@ from sqlalchemy import and_, insert, select, update
 from ..channels.sdk.errors import ChannelError, RateLimited
 from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from ..channels.sdk.records import OrderRef, PushResult
-from ..domain import OrderState, Shipment, ShipmentLine, StockUpdate
+from ..domain import LineCancellation, OrderState, Shipment, ShipmentLine, StockUpdate
 from ..domain.timeutil import utcnow
 from . import mail_notices
 from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
-from . import acknowledgements, async_checks, connections
+from . import acknowledgements, async_checks, connections, fulfilment
 from .hub import Hub
 
 MAX_ATTEMPTS = 8
@@ -278,6 +278,12 @@ def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult
         lines = [ShipmentLine(x["item"], Decimal(x["quantity"]), x.get("sku", "")) for x in payload.get("lines", ())]
         return connector.push_tracking(ref, Shipment(payload["carrier"], payload["tracking_number"],
                                                      payload.get("tracking_url", ""), lines=lines))
+    if entry.kind == fulfilment.KIND:
+        reason = payload.get("reason", "")
+        return connector.cancel_lines(ref, [
+            LineCancellation(x["item"], Decimal(x["quantity"]), reason, x.get("sku", ""),
+                             line_total=Decimal(x["line_total"]) if x.get("line_total") else None)
+            for x in payload["lines"]])
     if entry.kind == "ack":
         return connector.acknowledge(ref, bool(payload["accept"]), payload.get("reason", ""))
     if entry.kind == "message":

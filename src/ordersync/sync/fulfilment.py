@@ -49,6 +49,39 @@ def state_after_shipment(s: Session, order_id: int) -> OrderState:
     return OrderState.PARTIALLY_SHIPPED if any(q > 0 for q in left.values()) else OrderState.SHIPPED
 
 
+#: the outbox kind of a line cancellation sent to the channel (``Connector.cancel_lines``)
+KIND = "line_cancel"
+
+
+def _send_to_channel(s: Session, order, checked: list[tuple[Line, Decimal]], reason: str) -> None:
+    """Queue the cancellation for the order's channel, in the same transaction, if the channel takes line
+    cancellations (``cancels_lines`` on CHANGE_STATUS); otherwise it stays in the hub (the order's history
+    says so)."""
+    from ..channels.registry import get_connector
+    from ..store.models import Connection
+    from .outbox import enqueue
+
+    conn = s.get(Connection, order.connection_id) if order.connection_id is not None else None
+    if conn is None:
+        return
+    try:
+        takes_them = get_connector(conn.system).cancels_lines()
+    except LookupError:  # the connector is no longer installed: nothing can be sent
+        takes_them = False
+    if not takes_them:
+        s.add(OrderEvent(order_id=order.id, at=utcnow(), kind="line_cancelled", source="system",
+                         text=f"the channel {conn.system} takes no line cancellations: cancel the lines there too"))
+        return
+    s.flush()
+    totals: dict[str, Decimal] = {}
+    for row in s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order.id)):
+        totals[row.item_external_id] = totals.get(row.item_external_id, Decimal(0)) + Decimal(row.quantity)
+    enqueue(s, account_id=order.account_id, connection_id=conn.id, kind=KIND, order_id=order.id,
+            payload={"reason": reason, "lines": [{"item": line.external_id, "sku": line.sku, "quantity": str(qty),
+                                                  "line_total": str(totals[line.external_id])}
+                                                 for line, qty in checked]})
+
+
 def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, reason: str = "",
                  account: str | None = None) -> list[LineCancellationRow]:
     """Cancel quantities of single lines (they will not be shipped). Refused if more than is open."""
@@ -65,6 +98,7 @@ def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, r
         s.add(OrderEvent(order_id=order.id, at=now, kind="line_cancelled", source="user",
                          text=f"lines cancelled: {text}" + (f" ({reason.strip()})" if reason.strip() else "")))
         order.modified_at = now
+        _send_to_channel(s, order, checked, reason.strip())
         if order.state == OrderState.PARTIALLY_SHIPPED and state_after_shipment(s, order.id) is OrderState.SHIPPED:
             _set_state(s, order, OrderState.SHIPPED, "", hub)  # the cancelled rest was all that was open
         s.flush()

@@ -32,6 +32,7 @@ class FeedShop(Connector):
     ))
     guide = (GuideStep("Create a token", "Create an API token and enter it below.", "Token anlegen",
                        "Lege einen API-Token an und trage ihn unten ein.", settings=("token",)),)
+    sandbox_factory = "channels.feedshop.sandbox:create_sandbox"
     async_push = AsyncPush(kinds=("stock",), timeout_s=3600.0, find_by_reference=True, lookup_grace_s=120.0)
 
     def __init__(self, settings, context=None) -> None:
@@ -47,11 +48,19 @@ class FeedShop(Connector):
         return ConnectionTestResult(True, "ok")
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
-        messages = [{"messageId": i, "sku": u.sku or u.product_external_id, "quantity": u.quantity}
-                    for i, u in enumerate(updates)]
+        """Quantities the platform already shows are done without a feed (a retry after the hub lost its
+        "done"); the rest go out as one feed, each message numbered by its position in the batch."""
+        skus = [u.sku or u.product_external_id for u in updates]
+        shown = {row["sku"]: row["quantity"] for row in self.http.request(
+            "GET", "/inventory", params={"skus": ",".join(sorted(set(skus)))}, expect_json=True).json()["inventory"]}
+        messages = [{"messageId": i, "sku": sku, "quantity": u.quantity}
+                    for i, (sku, u) in enumerate(zip(skus, updates, strict=True)) if shown.get(sku) != u.quantity]
         answer = self.http.request("POST", "/feeds", json={"reference": self.context.push_reference,
-                                                           "messages": messages}, expect_json=True).json()
-        return [PushResult.accepted(answer["feedId"], CHECK_AFTER_S, item=i) for i in range(len(updates))]
+                                                           "messages": messages}, expect_json=True).json() \
+            if messages else {}
+        sent = {m["messageId"] for m in messages}
+        return [PushResult.accepted(answer["feedId"], CHECK_AFTER_S, item=i) if i in sent
+                else PushResult(already_done=True, remote_id=skus[i]) for i in range(len(updates))]
 
     def check_push(self, job: PushJob) -> JobOutcome:
         if job.job_id:

@@ -63,7 +63,11 @@ class CapabilityDecl:
     #: TRANSMIT_TRACKING only: the channel can ship single lines and quantities (partial shipments);
     #: without it the engine refuses a shipment with lines rather than let the channel ship the whole order
     item_level: bool = False
+    #: CHANGE_STATUS only: the channel takes cancellations of single lines or quantities
+    #: (``Connector.cancel_lines``); without it a line cancellation stays in the hub and is not sent
+    cancels_lines: bool = False
 
 
-def declare(capability: Capability, *modes: Mode, note: str = "", item_level: bool = False) -> CapabilityDecl:
-    return CapabilityDecl(capability, tuple(modes), note, item_level)
+def declare(capability: Capability, *modes: Mode, note: str = "", item_level: bool = False,
+            cancels_lines: bool = False) -> CapabilityDecl:
+    return CapabilityDecl(capability, tuple(modes), note, item_level, cancels_lines)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ...domain import OrderState, Shipment, StockUpdate
+from ...domain import LineCancellation, OrderState, Shipment, StockUpdate
 from .async_push import AsyncPush, JobOutcome, PushJob
 from .capabilities import Capability, CapabilityDecl
 from .guide import GuideStep
@@ -91,6 +91,11 @@ class Connector:
         """Whether ``push_tracking`` can ship single lines and quantities (declared on TRANSMIT_TRACKING)."""
         return any(d.capability is Capability.TRANSMIT_TRACKING and d.item_level for d in cls.capabilities)
 
+    @classmethod
+    def cancels_lines(cls) -> bool:
+        """Whether ``cancel_lines`` sends line cancellations to the channel (declared on CHANGE_STATUS)."""
+        return any(d.capability is Capability.CHANGE_STATUS and d.cancels_lines for d in cls.capabilities)
+
     # lifecycle -----------------------------------------------------------------------------------
     def test_connection(self) -> ConnectionTestResult:
         raise NotImplementedError
@@ -161,6 +166,13 @@ class Connector:
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
         """``shipment.lines`` names the lines and quantities of a partial shipment (only sent to a connector
         that declares ``item_level``); no lines: the whole order (what is still open of it)."""
+        raise NotImplementedError
+
+    def cancel_lines(self, ref: OrderRef, cancellations: list[LineCancellation]) -> PushResult:
+        """Cancel quantities of single order lines on the channel (declared with
+        ``declare(CHANGE_STATUS, ..., cancels_lines=True)``); ``item_external_id`` is the line's
+        ``OrderItem.external_id``. Sent once per hub cancellation, through the outbox like every push: a
+        cancellation the channel already shows answers ``already_done``."""
         raise NotImplementedError
 
     def acknowledge(self, ref: OrderRef, accept: bool, reason: str = "") -> PushResult:

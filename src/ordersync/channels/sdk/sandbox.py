@@ -371,9 +371,10 @@ CONFORMANCE_ACTIONS = {
     "malformed": "{}: one order (changed 30 s ago) the connector must quarantine -> {id, marker, where}: the "
                  "quarantine entry's ``where`` (raw or reason) holds the marker",
     "view": "{id} | {sku}: what the platform shows -> {status: [words], tracking: [texts], messages: [texts], "
-            "total, currency} | {stock}",
+            "total, currency, lines: [{id, quantity, cancelled}] (for line cancellations)} | {stock}",
     "stockable": "{}: a SKU whose stock the API can set -> {sku}",
-    "effects": "{capability, id | sku}: how many times the platform applied that push -> {count}",
+    "effects": "{capability, id | sku, value}: how many times the platform applied that push -> {count}; "
+               "capability is a Capability value or 'cancel_lines' (value: the cancelled quantity it set)",
     "expire_token": "{}: the current OAuth access token stops working -> {}",
     "revoke_token": "{}: the refresh token is revoked too -> {}",
 }
@@ -411,8 +412,9 @@ class Sandbox:
     # conformance profile ---------------------------------------------------------------------------
     def conformance_profile(self) -> dict[str, Any]:
         """What the suite needs to aim faults without knowing the vendor: ``orders_read`` (a fault matcher
-        ``{method, path}`` of the order listing), ``writes`` (capability value -> list of matchers of the
-        requests that carry that push), ``rate_limit`` (the documented limit the sandbox enforces, or None)
+        ``{method, path}`` of the order listing), ``writes`` (capability value, or "cancel_lines", -> list of
+        matchers of the requests that carry that push), ``pages`` (False: the listing hands out everything at
+        once), ``token_refreshes`` (OAuth: refreshes answered so far), ``rate_limit`` (the documented limit the sandbox enforces, or None)
         and ``throttled`` (how many requests it refused for exceeding it)."""
         return {}
 

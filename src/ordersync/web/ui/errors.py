@@ -30,6 +30,9 @@ _KNOWN = {
     "the password must not begin or end with spaces": N_("The password must not begin or end with spaces."),
     "the account needs at least one owner": N_("The account needs at least one owner."),
     "the account's last owner cannot be deleted": N_("The account's last owner cannot be removed."),
+    "a rejection needs a reason": N_("Enter a reason to reject the order."),
+    "this order was accepted or rejected already": N_("This order was accepted or rejected already."),
+    "this order's channel does not take acknowledgements": N_("This order's channel does not take acknowledgements."),
 }
 
 

@@ -42,6 +42,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str, _Fixers]] = [
     (re.compile(r"shipment (?P<carrier>\S+) (?P<tracking>.+)"), N_("shipment {carrier} {tracking}"), {}),
     (re.compile(r"lines cancelled: (?P<lines>.+?) \((?P<reason>.*)\)"), N_("lines cancelled: {lines} ({reason})"), {}),
     (re.compile(r"lines cancelled: (?P<lines>.+)"), N_("lines cancelled: {lines}"), {}),
+    (re.compile(r"the channel (?P<system>\S+) takes no line cancellations: cancel the lines there too"),
+     N_("the channel {system} takes no line cancellations: cancel the lines there too"), {}),
     (re.compile(r"accepted \(queued for the channel\)"), N_("accepted (queued for the channel)"), {}),
     (re.compile(r"rejected: (?P<reason>.*) \(queued for the channel\)"),
      N_("rejected: {reason} (queued for the channel)"), {}),

@@ -124,18 +124,21 @@ class AwaitingJob:
     since: datetime
     check_at: datetime | None
     note: str  # the last failed check, if any
+    checks: int = 0  # how often the hub asked for the result so far (it asks less often the longer it takes)
+    deadline: datetime | None = None  # when the hub gives up waiting and shows a failure
 
 
 def awaiting_jobs(hub: Hub, account_id: int, connection_id: int, limit: int = 200) -> list[AwaitingJob]:
     with hub.db.session() as s:
         rows = s.execute(
             select(OutboxEntry.job_ref, OutboxEntry.job_token, OutboxEntry.kind, func.count(),
-                   func.min(OutboxEntry.updated_at), func.min(OutboxEntry.check_at), func.max(OutboxEntry.last_error))
+                   func.min(OutboxEntry.updated_at), func.min(OutboxEntry.check_at), func.max(OutboxEntry.last_error),
+                   func.max(OutboxEntry.checks), func.min(OutboxEntry.job_deadline))
             .where(OutboxEntry.connection_id == connection_id, OutboxEntry.account_id == account_id,
                    OutboxEntry.status == "awaiting")
             .group_by(OutboxEntry.job_ref, OutboxEntry.job_token, OutboxEntry.kind)
             .order_by(func.min(OutboxEntry.id)).limit(limit)).all()
-        return [AwaitingJob(r[0] or r[1] or "", r[2], r[3], r[4], r[5], r[6] or "") for r in rows]
+        return [AwaitingJob(r[0] or r[1] or "", r[2], r[3], r[4], r[5], r[6] or "", r[7] or 0, r[8]) for r in rows]
 
 
 def own_dead_ids(hub: Hub, account_id: int, connection_id: int, ids: list[int]) -> list[int]:

@@ -18,7 +18,9 @@ from ...domain import OrderState
 from ...domain.links import link_problem
 from ...forwarding.queue import forward_order
 from ...forwarding.targets import list_targets
-from ...sync import actions, fulfilment
+from ...channels.registry import get_connector
+from ...channels.sdk.capabilities import Capability
+from ...sync import acknowledgements, actions, fulfilment
 from ...sync.hub import HubError
 from . import queries
 from .deps import Page, UIError, not_found, redirect, render, viewer, writer
@@ -101,7 +103,33 @@ def _order(page: Page, order_id: int):
 @router.get("/orders/{order_id:int}")
 def order_page(order_id: int, page: Page = Depends(viewer)):
     targets = [t.name for t in list_targets(page.hub, page.account) if t.enabled] if page.can_write else []
-    return render(page, "orders/detail.html", o=_order(page, order_id), carriers=CARRIERS, targets=targets)
+    o = _order(page, order_id)
+    return render(page, "orders/detail.html", o=o, carriers=CARRIERS, targets=targets,
+                  awaits_acknowledgement=_awaits_acknowledgement(o))
+
+
+def _awaits_acknowledgement(o) -> bool:
+    """The order's channel wants it accepted or rejected (ACKNOWLEDGE_ORDERS) and nobody decided yet."""
+    if o.acknowledgement is not None or not o.system:
+        return False
+    try:
+        return get_connector(o.system).supports(Capability.ACKNOWLEDGE_ORDERS)
+    except LookupError:  # a connector that is no longer installed
+        return False
+
+
+@router.post("/orders/{order_id:int}/acknowledge")
+def acknowledge(order_id: int, page: Page = Depends(writer)):
+    """Accept or reject an order towards a channel that requires it; a rejection needs a reason."""
+    accept = page.form.get("decision", "") == "accept"
+    reason = page.form.get("reason", "").strip()[:500]
+
+    def decide() -> None:
+        if not acknowledgements.acknowledge(page.hub, order_id, accept=accept, reason=reason, account=page.account):
+            raise HubError("this order was accepted or rejected already")
+
+    return _act(page, order_id, decide, N_("Accepted; the channel is told in a moment.") if accept
+                else N_("Rejected; the channel is told in a moment."))
 
 
 def _act(page: Page, order_id: int, fn, ok_message: str, **values) -> object:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from ... import readmodel
+from ...application import connections as use
 from ...channels.registry import GROUPS, all_connectors, get_connector, problems
 from ...channels.sdk.capabilities import Capability, Mode
 from ...channels.sdk.connector import Connector, ConnectorContext
@@ -171,65 +172,27 @@ def save_new(system: str, page: Page = Depends(owner)):
         errors["_name"] = problem
     if errors:
         return _setup_page(page, cls, values=values or _echo(page, cls), errors=errors, name=name, status=400)
-    if cls.oauth is not None and cls.oauth.consent and not (cls.oauth.refresh_token_setting
-                                                            and values.get(cls.oauth.refresh_token_setting)):
-        return _save_for_consent(page, system, name, values, cls)
-    tested = _test_context(cls)
-    result = _run_test(page, cls(values, tested))
-    if not result["ok"]:
-        return _setup_page(page, cls, values=values, name=name, test=result, status=422)
-    try:
-        conn_id = conns.add_connection(page.hub, system, name, values, account=page.account)
+    try:  # one code path with the command line: application.connections.add
+        added = use.add(page.hub, system, name, values, account=page.account)
+    except use.TestFailed as exc:
+        if exc.cause is not None:
+            log.info("connection test failed: %s", exc.cause)
+            message = explain(page.t, exc.cause)
+        else:
+            message = page.t("The connection does not work yet.") + f" {exc.result.message}"
+        return _setup_page(page, cls, values=values, name=name, test={"ok": False, "message": message}, status=422)
     except HubError as exc:
         return _setup_page(page, cls, values=values, name=name, errors={"_": explain(page.t, exc)}, status=400)
-    _keep_tested_tokens(page, conn_id, tested)
+    if added.needs_consent:  # the platform's consent page; the callback stores the tokens (routes_oauth)
+        from .routes_oauth import send_to_consent
+
+        return send_to_consent(page, added.connection_id)
     page.flash("The connection {name} was saved. The first import starts within a few seconds.", name=name)
-    _register_webhooks(page, conn_id, cls)
-    return redirect(f"/settings/shops/{conn_id}")
-
-
-def _test_context(cls: type[Connector]) -> ConnectorContext:
-    """OAuth connectors are tested with an in-memory token store, whose tokens the saved connection keeps: a
-    platform that rotates refresh tokens has voided the pasted one by then."""
-    from ...channels.sdk.oauth2 import MemoryTokenStore
-
-    return ConnectorContext(tokens=MemoryTokenStore() if cls.oauth is not None else None)
-
-
-def _keep_tested_tokens(page: Page, conn_id: int, tested: ConnectorContext) -> None:
-    from ...sync.oauth_tokens import store_authorisation
-
-    if tested.tokens is not None and tested.tokens.tokens is not None:
-        store_authorisation(page.hub, conn_id, tested.tokens.tokens)
-
-
-def _save_for_consent(page: Page, system: str, name: str, values: dict, cls: type[Connector]):
-    """A platform with a consent page: save the connection as waiting for consent and send the seller there;
-    the callback stores the tokens (routes_oauth)."""
-    from ...sync import oauth_consent
-    from .routes_oauth import send_to_consent
-
-    try:
-        conn_id = conns.add_connection(page.hub, system, name, values, account=page.account)
-    except HubError as exc:
-        return _setup_page(page, cls, values=values, name=name, errors={"_": explain(page.t, exc)}, status=400)
-    oauth_consent.needs_consent(page.hub, conn_id)
-    return send_to_consent(page, conn_id)
-
-
-def _register_webhooks(page: Page, conn_id: int, cls: type[Connector]) -> None:
-    if not any(d.capability is Capability.IMPORT_ORDERS and Mode.WEBHOOK in d.modes for d in cls.capabilities):
-        return
-    connector = conns.build_connector(page.hub, conns.load(page.hub, conn_id))
-    try:
-        connector.register_webhooks()
-        conns.save_state(page.hub, conn_id, connector.context.state)
-    except Exception as exc:  # noqa: BLE001 - without webhooks the connection still works by polling
-        log.warning("webhooks of connection %s not registered: %s", conn_id, exc)
+    if added.webhook_problem:
         page.flash("Webhooks could not be set up, so new orders arrive by regular polling instead. {detail}",
-                   "warn", detail=explain(page.t, exc))
-    finally:
-        connector.close()
+                   "warn",
+                   detail=explain(page.t, added.webhook_error) if added.webhook_error else added.webhook_problem)
+    return redirect(f"/settings/shops/{added.connection_id}")
 
 
 # one connection ------------------------------------------------------------------------------------------
