@@ -18,9 +18,14 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
-from ordersync.config import Config
-from ordersync.sync.hub import Hub
-from ordersync.store.db import upgrade
+# The CLI's tables are as wide as the terminal; tests read them, so they must not depend on the terminal the
+# suite happens to run in (a pytest-xdist worker has none): one width for every run, set before the CLI's
+# consoles are made.
+os.environ["COLUMNS"] = "200"
+
+from ordersync.config import Config  # noqa: E402
+from ordersync.sync.hub import Hub  # noqa: E402
+from ordersync.store.db import upgrade  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REPO_ROOT = Path(__file__).resolve().parents[1]
