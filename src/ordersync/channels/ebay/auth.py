@@ -28,7 +28,10 @@ SCOPES = (SCOPE, f"{SCOPE}/sell.fulfillment", f"{SCOPE}/sell.inventory", f"{SCOP
 
 USER = OAuth2(token_url="{api_url}/identity/v1/oauth2/token", authorize_url="{auth_url}/oauth2/authorize",
               grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), scopes=SCOPES, client_auth=ClientAuth.BASIC,
-              refresh_token_setting="refresh_token", redirect_uri_setting="ru_name")
+              refresh_token_setting="refresh_token", redirect_uri_setting="ru_name",
+              # eBay's refresh request names the scopes (the same as consented, or fewer) [docs: "Using a
+              # refresh token"; eBay's own OAuth clients send them]
+              refresh_scopes=True)
 #: the same user token, as the Trading API wants it (no "Bearer")
 TRADING = dataclasses.replace(USER, token_header="X-EBAY-API-IAF-TOKEN", token_format="{token}")
 #: the same user token as the Post-Order API wants it ("IAF <token>") [docs; unverified here]

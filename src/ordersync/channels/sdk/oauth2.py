@@ -51,6 +51,8 @@ class OAuth2:
     client_auth: ClientAuth = ClientAuth.BASIC
     pkce: bool = False  # authorization code with PKCE, method S256
     rotates_refresh_token: bool = False  # every refresh answers a new refresh token and voids the old one
+    #: send ``scopes`` with every refresh too (RFC 6749 makes it optional; eBay's own clients always send it)
+    refresh_scopes: bool = False
     refresh_margin: timedelta = timedelta(seconds=60)  # refresh this long before the access token expires
     #: token-endpoint answers that mean the refresh token (or the client's grant) is gone: (status, error)
     revoked_errors: tuple[tuple[int, str], ...] = ((400, "invalid_grant"), (401, "invalid_grant"))

@@ -77,8 +77,10 @@ class TokenEndpoint:
         return self._post(form, previous=None)
 
     def refresh(self, current: TokenSet) -> TokenSet:
-        return self._post({"grant_type": Grant.REFRESH_TOKEN.value, "refresh_token": current.refresh_token},
-                          previous=current)
+        form = {"grant_type": Grant.REFRESH_TOKEN.value, "refresh_token": current.refresh_token}
+        if self.decl.refresh_scopes and self.decl.scopes:
+            form["scope"] = self.decl.scope_separator.join(self.decl.scopes)
+        return self._post(form, previous=current)
 
     def _post(self, form: dict[str, str], previous: TokenSet | None) -> TokenSet:
         client_id = str(self.settings.get(self.decl.client_id_setting) or "")
