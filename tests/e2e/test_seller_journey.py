@@ -27,6 +27,27 @@ def _wait_for(predicate, seconds: float, what: str):
     pytest.fail(f"timed out waiting for {what}")
 
 
+_SPILLING = """() => {
+  const problems = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    problems.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
+  document.querySelectorAll('.card').forEach((card, i) => {
+    const box = card.getBoundingClientRect();
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(card).overflowX);
+    if (box.right > window.innerWidth + 1) problems.push(`card ${i} ends at ${Math.round(box.right)}px`);
+    if (card.scrollWidth > card.clientWidth + 1 && !scrolls)
+      problems.push(`card ${i}: content ${card.scrollWidth}px wide in ${card.clientWidth}px, no scrolling`);
+  });
+  return problems;
+}"""
+
+
+def _spilling(page) -> list[str]:
+    """What runs out of its place: the page wider than the window, a card beyond the window's edge, or a card
+    whose content is wider than the card without scrolling inside it."""
+    return page.evaluate(_SPILLING)
+
+
 def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, screenshots):
     page, base = browser_page, served_hub.base_url
 
@@ -118,6 +139,16 @@ def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, scree
     page.click("nav.mainnav >> text=Einstellungen / Shops")
     page.wait_for_selector("text=Mein WooCommerce-Shop")
     page.screenshot(path=str(screenshots / "shops.png"))
+
+    # the connection's page, its recent syncs included, fits a phone and a laptop: every card stays inside
+    # the window and a wide table scrolls inside its card instead of running out of it
+    page.click("text=Mein WooCommerce-Shop")
+    page.wait_for_selector("text=Letzte Abgleiche")
+    for width, height in ((390, 844), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert _spilling(page) == [], f"at {width} px"
+        page.screenshot(path=str(screenshots / f"shop-detail-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # the owner adds a colleague; the made-up first password is shown once
     page.click("nav.mainnav >> text=Benutzer")
