@@ -22,10 +22,12 @@ system-deps:
 # scripts/test_services.py gives the tests a PostgreSQL role (and Redis password) of their own where the
 # defaults cannot log in, e.g. on a fresh Debian or Ubuntu machine
 # -n auto: one test process per core (at most 4: each holds PostgreSQL connections of its own); every test
-# has its own database, ports and temp dirs, so the processes share nothing
+# has its own database, ports and temp dirs, so the processes share nothing. Tests marked `serial` run
+# afterwards on their own (exit code 5: the selection held none of them).
 test: install system-deps
 	$(BIN)/python scripts/test_services.py
-	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: install system-deps
 	$(BIN)/python scripts/test_services.py
