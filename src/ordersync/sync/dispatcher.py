@@ -172,6 +172,8 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
             select(OrderRow).where(OrderRow.id.in_([e.order_id for e in entries if e.order_id])))}
     mails = [e for e in entries if e.kind == mail_notices.KIND]
     for entry in mails:
+        if not _renew(hub, [entry]):
+            continue
         started = time.monotonic()
         try:
             outcome: PushResult | Exception = mail_notices.deliver(hub, entry.account_id, json.loads(entry.payload))
@@ -190,7 +192,7 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
     try:
         stock = [e for e in entries if e.kind == "stock"]
         for entry in entries:
-            if entry.kind == "stock":
+            if entry.kind == "stock" or not _renew(hub, [entry]):
                 continue
             started = time.monotonic()
             is_async = _mark_submitting(hub, connector, [entry])
@@ -200,7 +202,9 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
                 outcome = exc
             _settle_push(hub, decl if is_async else None, entry, outcome, started, result)
         for chunk_start in range(0, len(stock), 500):
-            chunk = stock[chunk_start:chunk_start + 500]
+            chunk = _renew(hub, stock[chunk_start:chunk_start + 500])
+            if not chunk:
+                continue
             started = time.monotonic()
             updates = [StockUpdate(**json.loads(e.payload)) for e in chunk]
             is_async = _mark_submitting(hub, connector, chunk)
@@ -213,6 +217,22 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
     finally:
         connector.context.push_reference = ""
         connector.close()
+
+
+def _renew(hub: Hub, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+    """The entries this dispatcher still holds, their claims extended, just before they are sent. A batch to
+    a slow or rate-limited channel can outlast the claim; an entry whose claim ran out may already be another
+    dispatcher's, so it is not sent here (it goes back to pending and is sent once, by whoever claims it)."""
+    if not entries:
+        return []
+    now = utcnow()
+    with hub.db.session() as s:
+        kept = set(s.scalars(update(OutboxEntry)
+                             .where(OutboxEntry.id.in_([e.id for e in entries]), OutboxEntry.status == "sending",
+                                    OutboxEntry.lease_until >= now)
+                             .values(lease_until=now + CLAIM_LEASE)
+                             .returning(OutboxEntry.id)))
+    return [e for e in entries if e.id in kept]
 
 
 def _release(hub: Hub, entries: list[OutboxEntry]) -> None:
