@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from ..domain import OrderState
 from ..domain.fulfilment import FulfilmentError, Line, check_request, open_quantities
 from ..domain.timeutil import utcnow
-from ..store.models import LineCancellationRow, OrderEvent, OrderItemRow, ShipmentLineRow, ShipmentRow
+from ..store.history import add_history
+from ..store.models import LineCancellationRow, OrderItemRow, ShipmentLineRow, ShipmentRow
 from .hub import Hub, HubError
 
 
@@ -69,8 +70,7 @@ def _send_to_channel(s: Session, order, checked: list[tuple[Line, Decimal]], rea
     except LookupError:  # the connector is no longer installed: nothing can be sent
         takes_them = False
     if not takes_them:
-        s.add(OrderEvent(order_id=order.id, at=utcnow(), kind="line_cancelled", source="system",
-                         text=f"the channel {conn.system} takes no line cancellations: cancel the lines there too"))
+        add_history(s, order.id, "channel_cancels_no_lines", system=conn.system)
         return
     s.flush()
     totals: dict[str, Decimal] = {}
@@ -95,8 +95,10 @@ def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, r
                                     quantity=qty, reason=reason.strip(), created_at=now) for line, qty in checked]
         s.add_all(rows)
         text = ", ".join(f"{qty.normalize()} × {line.sku or line.external_id}" for line, qty in checked)
-        s.add(OrderEvent(order_id=order.id, at=now, kind="line_cancelled", source="user",
-                         text=f"lines cancelled: {text}" + (f" ({reason.strip()})" if reason.strip() else "")))
+        if reason.strip():
+            add_history(s, order.id, "lines_cancelled_reason", source="user", at=now, lines=text, reason=reason.strip())
+        else:
+            add_history(s, order.id, "lines_cancelled", source="user", at=now, lines=text)
         order.modified_at = now
         _send_to_channel(s, order, checked, reason.strip())
         if order.state == OrderState.PARTIALLY_SHIPPED and state_after_shipment(s, order.id) is OrderState.SHIPPED:
