@@ -111,6 +111,9 @@ def test_events_are_delivered_signed_and_only_the_accounts_own(api, receiver):
     changed = next(e for e in alpha if e["Type"] == "order.state_changed")
     assert (changed["Data"]["OldStateId"], changed["Data"]["NewStateId"], changed["Data"]["NewStateName"]) == (3, 4,
                                                                                                           "Shipped")
+    assert changed["Data"]["Change"]["HistoryKind"] == "state_changed"
+    assert changed["Data"]["Change"]["Params"] == {"old": 3, "new": 4}
+    assert shipped["Data"]["Change"]["Params"] == {"carrier": shipped["Data"]["Shipment"]["Shipper"], "tracking": "JJD0001"}
     stock = [e["Data"] for e in alpha if e["Type"] == "stock.changed"]
     assert {(d["SKU"], d["Change"]) for d in stock} == {("ALPHA-MUG", "-2"), ("ALPHA-CAP", "-6")}
     # nothing is sent twice
