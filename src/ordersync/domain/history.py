@@ -14,7 +14,10 @@ own note), and a reader that meets a kind it does not know shows the stored Engl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from string import Formatter
+from typing import Any
 
 from .states import OrderState
 
@@ -32,13 +35,12 @@ class HistoryKind:
     event: str
     #: the plural form, for a kind with a count in parameter ``n``
     plural: str | None = None
+    #: the parameter names the template needs (with ``n`` for a kind with a plural), read from it once
+    params: frozenset[str] = field(init=False)
 
-    @property
-    def params(self) -> frozenset[str]:
-        """The parameter names the template needs."""
-        import string
-
-        return frozenset(name for _, name, _, _ in string.Formatter().parse(self.template) if name)
+    def __post_init__(self) -> None:
+        names = {name for _, name, _, _ in Formatter().parse(self.template) if name}
+        object.__setattr__(self, "params", frozenset(names | ({"n"} if self.plural else set())))
 
 
 def _kinds(*kinds: HistoryKind) -> dict[str, HistoryKind]:
@@ -85,16 +87,16 @@ def kind_of(name: str) -> HistoryKind:
         raise ValueError(f"unknown order history kind {name!r}; the catalogue is ordersync.domain.history") from None
 
 
-def check(kind: HistoryKind, params: dict) -> None:
+def check(kind: HistoryKind, params: Mapping[str, Any]) -> None:
     """Refuse parameters that leave a placeholder of the template empty, or a state that is not one."""
-    missing = (kind.params | ({"n"} if kind.plural else set())) - params.keys()
+    missing = kind.params - params.keys()
     if missing:
         raise ValueError(f"order history kind {kind.name!r} needs {', '.join(sorted(missing))}")
     for name in STATE_PARAMS & params.keys():
         OrderState(int(params[name]))  # ValueError names the bad number
 
 
-def english(name: str, params: dict) -> str:
+def english(name: str, params: Mapping[str, Any]) -> str:
     """The entry's English sentence (what logs, the CLI and the API show)."""
     kind = kind_of(name)
     values = {k: OrderState(int(v)).name_en if k in STATE_PARAMS else v for k, v in params.items()}
