@@ -84,7 +84,7 @@ def test_every_line_the_engine_writes_is_a_kind_with_its_english(hub):
 
 def _sample(kind) -> dict:
     values = {"old": int(OrderState.PAID), "new": int(OrderState.SHIPPED), "state": int(OrderState.CANCELLED),
-              "mail": "tracking", "n": 3}
+              "mail": "tracking", "n": 3, "lines": [{"quantity": "1.5", "item": "<item>"}]}
     return {name: values.get(name, f"<{name}>") for name in kind.params}
 
 
@@ -110,6 +110,8 @@ def test_each_kind_renders_in_german_and_english(name):
             assert OrderState(params[param]).name_en in plain
     if "mail" in params:
         assert "Versand" in german and "tracking" in plain
+    if "lines" in params:  # quantities in the reader's numbers
+        assert "1,5 × <item>" in german and "1.5 × <item>" in plain
 
 
 def test_a_channel_update_names_the_states_in_the_readers_language():

@@ -7,14 +7,15 @@ parameters; the templates below are its gettext message ids, so a template chang
 ``web/ui/locale/de`` (tests/web/test_history.py fails until it has it).
 
 Parameters by name: ``old``, ``new`` and ``state`` hold an order state's number and are shown as the state's
-name; ``mail`` holds a buyer mail's kind (state, tracking, message, forward). Every other parameter is shown
-as stored. Kind ``text`` carries a sentence as written (lines from before kinds existed, or a connector's
+name; ``mail`` holds a buyer mail's kind (state, tracking, message, forward); ``lines`` is a list of
+``{"quantity": "1.5", "item": "<SKU or line id>"}`` shown as "1.5 × TEE-1, …" with the reader's numbers.
+Every other parameter is shown as stored. Kind ``text`` carries a sentence as written (lines from before kinds existed, or a connector's
 own note), and a reader that meets a kind it does not know shows the stored English text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any
@@ -23,6 +24,7 @@ from .states import OrderState
 
 STATE_PARAMS = frozenset({"old", "new", "state"})
 MAIL_PARAM = "mail"
+LINES_PARAM = "lines"
 TEXT = "text"
 
 
@@ -94,11 +96,23 @@ def check(kind: HistoryKind, params: Mapping[str, Any]) -> None:
         raise ValueError(f"order history kind {kind.name!r} needs {', '.join(sorted(missing))}")
     for name in STATE_PARAMS & params.keys():
         OrderState(int(params[name]))  # ValueError names the bad number
+    if LINES_PARAM in params:
+        lines = params[LINES_PARAM]
+        if not isinstance(lines, list) or not all(isinstance(x, dict) and {"quantity", "item"} <= x.keys()
+                                                  for x in lines):
+            raise ValueError(f"order history kind {kind.name!r}: lines are a list of {{quantity, item}}, "
+                             f"not {lines!r}")
+
+
+def lines_text(lines: list[dict[str, str]], number: Callable[[str], str] = str) -> str:
+    """Lines with their quantities, "2 × TEE-1, 1.5 × CAP"; ``number`` writes a quantity for the reader."""
+    return ", ".join(f"{number(x['quantity'])} × {x['item']}" for x in lines)
 
 
 def english(name: str, params: Mapping[str, Any]) -> str:
     """The entry's English sentence (what logs, the CLI and the API show)."""
     kind = kind_of(name)
-    values = {k: OrderState(int(v)).name_en if k in STATE_PARAMS else v for k, v in params.items()}
+    values = {k: OrderState(int(v)).name_en if k in STATE_PARAMS else lines_text(v) if k == LINES_PARAM else v
+              for k, v in params.items()}
     template = kind.plural if kind.plural and int(params["n"]) != 1 else kind.template
     return template.format(**values).strip()

@@ -108,7 +108,7 @@ def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, trackin
                 and not get_connector(conn.system).ships_item_level():
             raise HubError(f"the channel {conn.system} cannot ship single lines: this shipment would leave "
                            "lines open but the channel would mark the whole order shipped; ship the whole order")
-        shipped = ", ".join(f"{qty.normalize()} × {line.sku or line.external_id}" for line, qty in checked)
+        shipped = fulfilment.history_lines(checked)
         add_history(s, order.id, "shipment_lines" if shipped else "shipment", source="user", carrier=carrier.strip(),
                     tracking=tracking_number.strip(), **({"lines": shipped} if shipped else {}))
         mailed = False

@@ -54,6 +54,11 @@ def state_after_shipment(s: Session, order_id: int) -> OrderState:
 KIND = "line_cancel"
 
 
+def history_lines(checked: list[tuple[Line, Decimal]]) -> list[dict[str, str]]:
+    """Checked lines as an order history entry's ``lines`` parameter (domain.history)."""
+    return [{"quantity": f"{qty.normalize():f}", "item": line.sku or line.external_id} for line, qty in checked]
+
+
 def _send_to_channel(s: Session, order, checked: list[tuple[Line, Decimal]], reason: str) -> None:
     """Queue the cancellation for the order's channel, in the same transaction, if the channel takes line
     cancellations (``cancels_lines`` on CHANGE_STATUS); otherwise it stays in the hub (the order's history
@@ -94,11 +99,11 @@ def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, r
         rows = [LineCancellationRow(order_id=order.id, item_external_id=line.external_id, sku=line.sku,
                                     quantity=qty, reason=reason.strip(), created_at=now) for line, qty in checked]
         s.add_all(rows)
-        text = ", ".join(f"{qty.normalize()} × {line.sku or line.external_id}" for line, qty in checked)
         if reason.strip():
-            add_history(s, order.id, "lines_cancelled_reason", source="user", at=now, lines=text, reason=reason.strip())
+            add_history(s, order.id, "lines_cancelled_reason", source="user", at=now, lines=history_lines(checked),
+                        reason=reason.strip())
         else:
-            add_history(s, order.id, "lines_cancelled", source="user", at=now, lines=text)
+            add_history(s, order.id, "lines_cancelled", source="user", at=now, lines=history_lines(checked))
         order.modified_at = now
         _send_to_channel(s, order, checked, reason.strip())
         if order.state == OrderState.PARTIALLY_SHIPPED and state_after_shipment(s, order.id) is OrderState.SHIPPED:

@@ -2,16 +2,17 @@
 
 The catalogue of kinds is ``domain.history``; its English templates are the gettext message ids (listed
 for extraction by ``message_ids``). State parameters are named in the reader's language, a mail's kind by its
-label. An entry of kind ``text``, or of a kind this code does not know (a newer connector's), is shown as
+label, the quantities of ``lines`` with the reader's numbers. An entry of kind ``text``, or of a kind this code does not know (a newer connector's), is shown as
 its stored English text rather than hidden.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ...domain import OrderState
-from ...domain.history import KINDS, MAIL_PARAM, STATE_PARAMS, TEXT
+from ...domain.history import KINDS, LINES_PARAM, MAIL_PARAM, STATE_PARAMS, TEXT, lines_text
 from .i18n import Translator
 
 
@@ -28,6 +29,8 @@ def _value(t: Translator, name: str, value: Any) -> Any:
             return value
     if name == MAIL_PARAM:
         return t.label("mail_", str(value))
+    if name == LINES_PARAM and isinstance(value, list):
+        return lines_text(value, lambda quantity: t.num(Decimal(quantity)))
     return value
 
 

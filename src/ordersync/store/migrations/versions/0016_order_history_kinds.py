@@ -49,6 +49,23 @@ def _states(kind: str):
     return convert
 
 
+_LINE = re.compile(r"(?P<quantity>\d+(?:\.\d+)?(?:E\+?\d+)?) × (?P<item>.+)")
+
+
+def _lines(kind: str):
+    """"2 × TEE-1, 1.5 × CAP" as [{"quantity": "2", "item": "TEE-1"}, ...]; ValueError when a part is not one."""
+    def convert(found: re.Match) -> tuple[str, dict]:
+        params = {k: (v or "") for k, v in found.groupdict().items()}
+        lines = []
+        for part in params["lines"].split(", "):
+            line = _LINE.fullmatch(part)
+            if line is None:
+                raise ValueError(part)
+            lines.append({"quantity": line["quantity"], "item": line["item"]})
+        return kind, params | {"lines": lines}
+    return convert
+
+
 def _as(kind: str, *numbers: str):
     def convert(found: re.Match) -> tuple[str, dict]:
         params = {k: (v or "") for k, v in found.groupdict().items()}
@@ -61,10 +78,10 @@ _OLD_LINES = [
     (r"updated from channel", _as("updated_from_channel")),
     (r"state (?P<old>\d+) → (?P<new>\d+) \((?P<status>.*)\) from channel", _states("state_from_channel")),
     (r"state (?P<old>.+) → (?P<new>.+)", _states("state_changed")),
-    (r"shipment (?P<carrier>\S+) (?P<tracking>\S+) \((?P<lines>[^()]+ × [^()]+)\)", _as("shipment_lines")),
+    (r"shipment (?P<carrier>\S+) (?P<tracking>\S+) \((?P<lines>[^()]+ × [^()]+)\)", _lines("shipment_lines")),
     (r"shipment (?P<carrier>\S+) (?P<tracking>.+)", _as("shipment")),
-    (r"lines cancelled: (?P<lines>.+?) \((?P<reason>.*)\)", _as("lines_cancelled_reason")),
-    (r"lines cancelled: (?P<lines>.+)", _as("lines_cancelled")),
+    (r"lines cancelled: (?P<lines>.+?) \((?P<reason>.*)\)", _lines("lines_cancelled_reason")),
+    (r"lines cancelled: (?P<lines>.+)", _lines("lines_cancelled")),
     (r"the channel (?P<system>\S+) takes no line cancellations: cancel the lines there too",
      _as("channel_cancels_no_lines")),
     (r"accepted \(queued for the channel\)", _as("ack_accepted")),
@@ -94,8 +111,8 @@ def convert(line: str) -> tuple[str, dict]:
         if found:
             try:
                 return to_kind(found)
-            except ValueError:  # "state X → Y" with names that are no states: keep the line as it is
-                break
+            except ValueError:  # "state X → Y" without states, lines without quantities: keep the line as it is
+                continue
     return "text", {"text": line}
 
 
