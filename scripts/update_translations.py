@@ -18,6 +18,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from ordersync.web import ui
+from ordersync.web.ui.history import message_ids
 from ordersync.web.ui.i18n import EXTRACT_KEYWORDS, EXTRACT_METHODS, LOCALE_DIR, LOCALES
 
 
@@ -27,6 +28,8 @@ def template() -> Catalog:
                                                                        keywords=EXTRACT_KEYWORDS):
         if message and not (isinstance(message, str) and message.endswith("_")):  # 'role_' + value
             found.add(message, None, [(filename, line)], auto_comments=comments, context=context)
+    for message in message_ids():  # the order history's templates (domain/history.py), outside the UI
+        found.add(message, None, [("domain/history.py", 0)])
     return found
 
 

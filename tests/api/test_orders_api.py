@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import select
 
+from ordersync.domain import OrderState
 from ordersync.store.models import OrderRow, OutboxEntry
 
 
@@ -60,6 +61,7 @@ def test_get_one_order_and_find_by_number(api):
 
 def test_change_state_goes_to_the_channel_through_the_outbox(api):
     order_id = api.a.order_ids[0]
+    before = api.a_("GET", f"/api/v1/orders/{order_id}").json()["Data"]["State"]
     r = api.a_("PUT", f"/api/v1/orders/{order_id}/orderstate", json={"NewStateId": 7, "Comment": "done"})
     assert r.status_code == 200 and r.json()["Data"] == {"BillBeeOrderId": order_id, "State": 7,
                                                          "StateName": "Closed", "Changed": True}
@@ -67,7 +69,13 @@ def test_change_state_goes_to_the_channel_through_the_outbox(api):
     again = api.a_("PUT", f"/api/v1/orders/{order_id}/orderstate", json={"NewStateId": 7})
     assert again.json()["Data"]["Changed"] is False
     assert [k for k, _ in outbox(api.hub, order_id)].count("state") == 1
-    assert api.a_("GET", f"/api/v1/orders/{order_id}").json()["Data"]["StateName"] == "Closed"
+    o = api.a_("GET", f"/api/v1/orders/{order_id}").json()["Data"]
+    assert o["StateName"] == "Closed"
+    change = o["History"][0]  # newest first: the entry as data (kind, parameters) and in English
+    assert change["EventTypeName"] == "state" and change["HistoryKind"] == "state_changed"
+    assert change["Params"] == {"old": before, "new": 7}
+    assert change["Text"] == f"state {OrderState(before).name_en} → Closed"
+    assert set(o["History"][-1]) == {"Id", "Created", "EventTypeName", "Source", "Text", "HistoryKind", "Params"}
 
 
 def test_add_shipment_marks_shipped_and_queues_tracking(api):

@@ -111,6 +111,9 @@ def test_events_are_delivered_signed_and_only_the_accounts_own(api, receiver):
     changed = next(e for e in alpha if e["Type"] == "order.state_changed")
     assert (changed["Data"]["OldStateId"], changed["Data"]["NewStateId"], changed["Data"]["NewStateName"]) == (3, 4,
                                                                                                           "Shipped")
+    assert changed["Data"]["Change"]["HistoryKind"] == "state_changed"
+    assert changed["Data"]["Change"]["Params"] == {"old": 3, "new": 4}
+    assert shipped["Data"]["Change"]["Params"] == {"carrier": shipped["Data"]["Shipment"]["Shipper"], "tracking": "JJD0001"}
     stock = [e["Data"] for e in alpha if e["Type"] == "stock.changed"]
     assert {(d["SKU"], d["Change"]) for d in stock} == {("ALPHA-MUG", "-2"), ("ALPHA-CAP", "-6")}
     # nothing is sent twice
@@ -200,12 +203,14 @@ def test_the_cursor_never_passes_a_gap_that_may_still_fill():
 def test_event_types_follow_the_hubs_own_records():
     from ordersync.notify import events
 
-    assert events.order_event_type("imported", "imported (processing)") == "order.created"
-    assert events.order_event_type("shipment", "shipment DHL 1") == "order.shipped"
-    assert events.order_event_type("state", "state Paid → Shipped") == "order.state_changed"
-    assert events.state_change("state 3 → 8 (cancelled) from channel") == (3, 8)
-    assert events.order_event_type("updated", "updated from channel") == "order.updated"
-    assert events.order_event_type("message", "message: hi") == "order.updated"
+    assert events.order_event_type("imported", "imported", {"status": "processing"}) == "order.created"
+    assert events.order_event_type("shipment", "shipment", {"carrier": "DHL", "tracking": "1"}) == "order.shipped"
+    assert events.order_event_type("state", "state_changed", {"old": 3, "new": 4}) == "order.state_changed"
+    assert events.state_change("state_from_channel", {"old": 3, "new": 8, "status": "cancelled"}) == (3, 8)
+    assert events.state_change("state_changed", {"old": 3, "new": 99}) is None  # no such state
+    assert events.order_event_type("updated", "updated_from_channel", {}) == "order.updated"
+    assert events.order_event_type("message", "message", {"subject": "hi"}) == "order.updated"
+    assert events.order_event_type("note", "text", {"text": "state 3 → 4"}) == "order.updated"  # text is no data
     with pytest.raises(ValueError, match="unknown event 'order.deleted'"):
         events.parse_types(["order.deleted"])
 

@@ -71,7 +71,7 @@ def test_forward_by_mail_attaches_csv_and_pdf(hub, nomsg, starttls_server, certs
     (fwd,) = _forwards(hub)
     assert fwd.status == "done" and fwd.sent_at is not None and fwd.attempts == 1
     assert [e.text for e in events(hub, order_id, "forward")] == [
-        "forward to grosshandel queued (manual)", "forwarded to grosshandel: mailed to lager@grosshandel.example"]
+        "forward to grosshandel queued (by hand)", "forwarded to grosshandel: mailed to lager@grosshandel.example"]
     (mail_event,) = events(hub, order_id, "mail")
     assert mail_event.text.startswith("forward mail to lager@grosshandel.example")
 
@@ -157,7 +157,7 @@ def test_a_refused_forward_fails_visibly_and_can_be_retried(hub, nomsg, receiver
     (fwd,) = _forwards(hub)
     assert fwd.status == "failed" and "HTTP 401" in fwd.last_error  # not retried by itself
     assert len(receiver.rejected) == 1
-    assert "failed after 1 attempt(s)" in events(hub, order_id, "forward")[-1].text
+    assert "failed after 1 attempt: " in events(hub, order_id, "forward")[-1].text
     with pytest.raises(HubError, match="forwarding retry"):
         forwarding.forward_order(hub, order_id, "fulfiller")
     receiver.secret = "a-different-secret-than-the-receiver"  # the supplier fixed their side

@@ -26,4 +26,7 @@ def extracted() -> set[str | tuple[str, str]]:
 
 
 def all_ids() -> set[str | tuple[str, str]]:
-    return extracted()
+    """Extracted ids and the order history's templates, which live in ``domain.history`` outside the UI."""
+    from ordersync.web.ui.history import message_ids
+
+    return extracted() | message_ids()

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..channels.sdk.errors import ChannelError, RateLimited
 from ..domain.timeutil import utcnow
-from ..store.models import OrderEvent, OrderRow
+from ..store.history import add_history
+from ..store.models import OrderRow
 from ..store.models_messaging import ForwardTarget, OrderForward
 from ..sync.dispatcher import backoff
 from ..hub import Hub, HubError
@@ -45,10 +46,6 @@ class ForwardInfo:
     sent_at: datetime | None
 
 
-def _event(s: Session, order_id: int, text: str, source: str = "system") -> None:
-    s.add(OrderEvent(order_id=order_id, at=utcnow(), kind="forward", source=source, text=text))
-
-
 def create(s: Session, order: OrderRow, target_id: int, trigger: str) -> bool:
     """Insert the forward unless one exists for (order, target); True when this call created it."""
     now = utcnow()
@@ -62,7 +59,10 @@ def create(s: Session, order: OrderRow, target_id: int, trigger: str) -> bool:
     if created is None:
         return False
     name = s.scalar(select(ForwardTarget.name).where(ForwardTarget.id == target_id))
-    _event(s, order.id, f"forward to {name} queued ({trigger})", "user" if trigger == "manual" else "system")
+    if trigger == "manual":
+        add_history(s, order.id, "forward_queued_by_hand", source="user", target=name)
+    else:
+        add_history(s, order.id, "forward_queued_by_rule", target=name, rule=int(trigger.removeprefix("rule:")))
     return True
 
 
@@ -134,10 +134,9 @@ def _settle(hub: Hub, forward_id: int, outcome: str | Exception) -> int:
         fwd.lease_until, fwd.updated_at = None, now
         if isinstance(outcome, str):
             fwd.status, fwd.result, fwd.last_error, fwd.sent_at = "done", outcome, None, now
-            _event(s, fwd.order_id, f"forwarded to {target.name}: {outcome}")
-            if target.kind == "email":  # every sent mail is in the order's history as kind "mail"
-                s.add(OrderEvent(order_id=fwd.order_id, at=now, kind="mail", source="system",
-                                 text=f"forward mail to {target.address} ({target.name}), CSV and PDF attached"))
+            add_history(s, fwd.order_id, "forwarded", at=now, target=target.name, detail=outcome)
+            if target.kind == "email":  # every sent mail is in the order's history as event type "mail"
+                add_history(s, fwd.order_id, "forward_mail_sent", at=now, to=target.address, target=target.name)
             return 1
         error = f"{type(outcome).__name__}: {outcome}" if not isinstance(outcome, ChannelError) else str(outcome)
         fwd.last_error = error
@@ -147,7 +146,7 @@ def _settle(hub: Hub, forward_id: int, outcome: str | Exception) -> int:
             fwd.next_attempt_at = now + timedelta(seconds=backoff(fwd.attempts, retry_after))
         else:
             fwd.status = "failed"
-            _event(s, fwd.order_id, f"forward to {target.name} failed after {fwd.attempts} attempt(s): {error}")
+            add_history(s, fwd.order_id, "forward_failed", at=now, target=target.name, n=fwd.attempts, error=error)
         return 0
 
 

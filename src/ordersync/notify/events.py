@@ -6,15 +6,15 @@ such row becomes exactly one event:
 
     order_events.kind "imported"                      → order.created
     order_events.kind "shipment"                      → order.shipped
-    a state change (kind "state", or an import's
-    "updated" whose text records "state A → B")       → order.state_changed
+    a state change (history kind "state_changed" by
+    the seller, "state_from_channel" by an import)    → order.state_changed
     any other order event (updated, message, tags...) → order.updated
     stock_movements (any change of on-hand)           → stock.changed
+
+The old and new state come from the entry's parameters (``domain.history``), never from its text.
 """
 
 from __future__ import annotations
-
-import re
 
 from ..domain import OrderState
 
@@ -25,27 +25,25 @@ ORDER_SHIPPED = "order.shipped"
 STOCK_CHANGED = "stock.changed"
 EVENT_TYPES = (ORDER_CREATED, ORDER_UPDATED, ORDER_STATE_CHANGED, ORDER_SHIPPED, STOCK_CHANGED)
 
-# "state Paid → Shipped" (a seller's change) or "state 3 → 4 (completed) from channel" (an import)
-_STATE_TEXT = re.compile(r"^state (?P<old>.+?) → (?P<new>.+?)(?: \([^)]*\))?(?: from channel)?$")
+STATE_CHANGES = frozenset({"state_changed", "state_from_channel"})
 
 
-def state_change(text: str) -> tuple[int, int] | None:
-    """(old, new) state ids recorded in an order event's text, or None when it records no state change."""
-    m = _STATE_TEXT.match(text or "")
-    if not m:
+def state_change(history_kind: str, params: dict) -> tuple[int, int] | None:
+    """(old, new) state ids of a history entry, or None when it records no state change."""
+    if history_kind not in STATE_CHANGES:
         return None
     try:
-        return int(OrderState.parse(m["old"])), int(OrderState.parse(m["new"]))
-    except ValueError:
+        return int(OrderState(int(params["old"]))), int(OrderState(int(params["new"])))
+    except (KeyError, TypeError, ValueError):
         return None
 
 
-def order_event_type(kind: str, text: str) -> str:
+def order_event_type(kind: str, history_kind: str, params: dict) -> str:
     if kind == "imported":
         return ORDER_CREATED
     if kind == "shipment":
         return ORDER_SHIPPED
-    if kind in ("state", "updated") and state_change(text) is not None:
+    if state_change(history_kind, params) is not None:
         return ORDER_STATE_CHANGED
     return ORDER_UPDATED
 

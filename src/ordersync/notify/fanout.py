@@ -65,7 +65,7 @@ def _insert(s: Session, sqlite: bool, values: list[dict]) -> None:
 def _order_deliveries(s: Session, sub: WebhookSubscription, upto: int, wanted: set[str], now) -> list[dict]:
     rows = s.scalars(select(OrderEvent).where(OrderEvent.id > sub.order_event_cursor, OrderEvent.id <= upto)
                      .order_by(OrderEvent.id)).all()
-    typed = [(e, ev.order_event_type(e.kind, e.text)) for e in rows]
+    typed = [(e, ev.order_event_type(e.kind, e.history_kind, e.params)) for e in rows]
     typed = [(e, t) for e, t in typed if t in wanted]
     if not typed:
         return []
@@ -81,9 +81,10 @@ def _order_deliveries(s: Session, sub: WebhookSubscription, upto: int, wanted: s
         if order is None:
             continue
         data = {"Order": order_summary_json(order),
-                "Change": {"Kind": e.kind, "Source": e.source, "Text": e.text, "At": ts(e.at)}}
+                "Change": {"Kind": e.kind, "Source": e.source, "Text": e.text, "At": ts(e.at),
+                           "HistoryKind": e.history_kind, "Params": e.params}}
         if kind == ev.ORDER_STATE_CHANGED:
-            old, new = ev.state_change(e.text)
+            old, new = ev.state_change(e.history_kind, e.params)
             data |= {"OldStateId": old, "OldStateName": state_name(old), "NewStateId": new,
                      "NewStateName": state_name(new)}
         if kind == ev.ORDER_SHIPPED and e.order_id in last_shipment:

@@ -158,7 +158,9 @@ class EventView:
     at: datetime
     kind: str
     source: str
-    text: str
+    text: str  # English, rendered when written
+    history_kind: str = "text"  # the kind of domain.history, with its parameters
+    params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -342,7 +344,7 @@ def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
         ack_view = AcknowledgementView(ack.accept, ack.reason, ack.deadline, ack.queued_at, ack.sent_at) \
             if ack is not None else None
         left = fulfilment.open_now(s, order_id)
-        events = [EventView(e.id, e.at, e.kind, e.source, e.text) for e in
+        events = [EventView(e.id, e.at, e.kind, e.source, e.text, e.history_kind, e.params) for e in
                   s.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id.desc()))]
     return OrderDetail(
         **vars(summary), channel_status=row.channel_status, shipping_cost=row.shipping_cost,

@@ -101,7 +101,8 @@ def order_detail_json(o) -> dict[str, Any]:
             "Accepted": o.acknowledgement.accept, "Reason": o.acknowledgement.reason,
             "Deadline": ts(o.acknowledgement.deadline), "Queued": ts(o.acknowledgement.queued_at),
             "Sent": ts(o.acknowledgement.sent_at)},
-        "History": [{"Id": e.id, "Created": ts(e.at), "EventTypeName": e.kind, "Source": e.source, "Text": e.text}
+        "History": [{"Id": e.id, "Created": ts(e.at), "EventTypeName": e.kind, "Source": e.source, "Text": e.text,
+                     "HistoryKind": e.history_kind, "Params": e.params}
                     for e in o.events],
     }
     return out

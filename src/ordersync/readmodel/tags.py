@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from ..domain.timeutil import utcnow
-from ..store.models import OrderEvent, OrderRow
+from ..store.history import add_history
+from ..store.models import OrderRow
 from ..store.models_accounts import OrderTag
 from ..sync.hub import Hub, HubError
 
@@ -52,7 +53,7 @@ def set_tags(hub: Hub, account_id: int, order_id: int, tags: list[str], *, repla
         if added or removed:
             order.modified_at = now
             parts = [f"+{t}" for t in added] + [f"-{t}" for t in sorted(removed)]
-            s.add(OrderEvent(order_id=order_id, at=now, kind="tags", source="user", text="tags " + " ".join(parts)))
+            add_history(s, order_id, "tags", source="user", at=now, tags=" ".join(parts))
         s.flush()
         return sorted(s.scalars(select(OrderTag.tag).where(OrderTag.order_id == order_id)))
 
@@ -65,6 +66,6 @@ def remove_tag(hub: Hub, account_id: int, order_id: int, tag: str) -> list[str]:
         if not n:
             raise HubError(f"order {order_id} has no tag {tag!r}")
         order.modified_at = now
-        s.add(OrderEvent(order_id=order_id, at=now, kind="tags", source="user", text=f"tags -{tag}"))
+        add_history(s, order_id, "tags", source="user", at=now, tags=f"-{tag}")
         s.flush()
         return sorted(s.scalars(select(OrderTag.tag).where(OrderTag.order_id == order_id)))

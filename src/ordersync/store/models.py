@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
+    JSON,
     Integer,
     LargeBinary,
     String,
@@ -185,7 +186,10 @@ for _name, _column in TRIGRAM_INDEXES.items():
 
 
 class OrderEvent(Base):
-    """The order's history: imports, state changes, shipments, messages; who did it and where."""
+    """The order's history: imports, state changes, shipments, messages; who did it and where. Each line is a
+    kind of ``domain.history`` with its parameters (the web app says it in the reader's language) and its
+    English sentence in ``text`` (logs, CLI, API); ``kind`` is the event type webhooks and the API file it
+    under. Written only through ``store.history.add_history``."""
 
     __tablename__ = "order_events"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,6 +198,8 @@ class OrderEvent(Base):
     kind: Mapped[str] = mapped_column(String(30))
     source: Mapped[str] = mapped_column(String(30))  # channel | user | system
     text: Mapped[str] = mapped_column(Text, default="")
+    history_kind: Mapped[str] = mapped_column(String(40), default="text", server_default="text")
+    params: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class ShipmentRow(Base):

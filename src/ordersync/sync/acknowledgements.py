@@ -22,7 +22,8 @@ from ..channels.sdk.capabilities import Capability
 from ..channels.sdk.connector import Connector
 from ..domain import Order
 from ..domain.timeutil import utcnow
-from ..store.models import Connection, OrderAcknowledgement, OrderEvent
+from ..store.history import add_history
+from ..store.models import Connection, OrderAcknowledgement
 from .hub import Hub, HubError
 from .outbox import enqueue
 
@@ -77,8 +78,10 @@ def _queue(s: Session, account_id: int, connection_id: int, order_id: int, accep
         s.execute(insert(OrderAcknowledgement).values(**values))
     enqueue(s, account_id=account_id, connection_id=connection_id, kind="ack", order_id=order_id,
             payload={"accept": accept, "reason": reason})
-    s.add(OrderEvent(order_id=order_id, at=now, kind="acknowledgement", source=source,
-                     text=("accepted" if accept else f"rejected: {reason}") + " (queued for the channel)"))
+    if accept:
+        add_history(s, order_id, "ack_accepted", source=source, at=now)
+    else:
+        add_history(s, order_id, "ack_rejected", source=source, at=now, reason=reason)
     return 1
 
 

@@ -18,7 +18,8 @@ from ..channels.sdk.capabilities import Capability
 from ..domain import OrderState
 from ..domain.links import link_problem
 from ..domain.timeutil import utcnow
-from ..store.models import Connection, OrderEvent, OrderRow, ShipmentLineRow, ShipmentRow
+from ..store.history import add_history
+from ..store.models import Connection, OrderRow, ShipmentLineRow, ShipmentRow
 from . import fulfilment
 from . import mail_notices as notices
 from .hub import Hub, HubError
@@ -43,10 +44,6 @@ def _channel_supports(s: Session, order: OrderRow, capability: Capability) -> Co
     return conn
 
 
-def _event(s: Session, order_id: int, kind: str, text: str, source: str = "user") -> None:
-    s.add(OrderEvent(order_id=order_id, at=utcnow(), kind=kind, source=source, text=text))
-
-
 def set_state(hub: Hub, order_id: int, state: OrderState, *, comment: str = "",
               account: str | None = None) -> bool:
     """Returns False when the order already has that state (nothing is queued)."""
@@ -64,7 +61,7 @@ def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str, hub
     order.modified_at = utcnow()
     if state is OrderState.SHIPPED and order.shipped_at is None:
         order.shipped_at = utcnow()
-    _event(s, order.id, "state", f"state {old.name_en} → {state.name_en}")
+    add_history(s, order.id, "state_changed", source="user", old=int(old), new=int(state))
     propagate(s, apply_orders(s, [order.id]))
     conn = _channel_supports(s, order, Capability.CHANGE_STATUS) if push else None
     if conn is not None:
@@ -81,11 +78,10 @@ def _mail_notice(s: Session, hub: Hub, order: OrderRow, kind: str) -> bool:
     if not notices.notify_enabled(s, hub, order.account_id, order.connection_id):
         return False
     if not order.buyer_email or order.connection_id is None:
-        _event(s, order.id, "mail_skipped", f"no {kind} mail: the buyer's e-mail address is unknown"
-               if not order.buyer_email else f"no {kind} mail: the order's connection was removed", "system")
+        add_history(s, order.id, "mail_no_address" if not order.buyer_email else "mail_no_connection", mail=kind)
         return False
     subject = notices.queue(s, hub, order, kind)
-    _event(s, order.id, "mail_queued", f"{kind} mail queued: {subject}", "system")
+    add_history(s, order.id, "mail_queued", mail=kind, subject=subject)
     return True
 
 
@@ -112,8 +108,9 @@ def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, trackin
                 and not get_connector(conn.system).ships_item_level():
             raise HubError(f"the channel {conn.system} cannot ship single lines: this shipment would leave "
                            "lines open but the channel would mark the whole order shipped; ship the whole order")
-        shipped = ", ".join(f"{qty.normalize()} × {line.sku or line.external_id}" for line, qty in checked)
-        _event(s, order.id, "shipment", f"shipment {carrier} {tracking_number}" + (f" ({shipped})" if shipped else ""))
+        shipped = fulfilment.history_lines(checked)
+        add_history(s, order.id, "shipment_lines" if shipped else "shipment", source="user", carrier=carrier.strip(),
+                    tracking=tracking_number.strip(), **({"lines": shipped} if shipped else {}))
         mailed = False
         if conn is not None:
             payload: dict = {"carrier": carrier.strip(), "tracking_number": tracking_number.strip(),
@@ -139,9 +136,9 @@ def send_message(hub: Hub, order_id: int, *, subject: str, text: str, account: s
         conn = _channel_supports(s, order, Capability.SEND_MESSAGES)
         if conn is None:  # no messaging API: the message goes to the buyer by e-mail
             subject = notices.queue(s, hub, order, "message", {"subject": subject.strip(), "message": text})
-            _event(s, order.id, "message", f"message by e-mail: {subject}".strip())
+            add_history(s, order.id, "message_by_mail", source="user", subject=subject)
             return
-        _event(s, order.id, "message", f"message: {subject}".strip())
+        add_history(s, order.id, "message", source="user", subject=subject)
         enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="message", order_id=order.id,
                 payload={"subject": subject, "text": text})
 

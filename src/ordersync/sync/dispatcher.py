@@ -35,7 +35,8 @@ from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import LineCancellation, OrderState, Shipment, ShipmentLine, StockUpdate
 from ..domain.timeutil import utcnow
 from . import mail_notices
-from ..store.models import Connection, Listing, OrderEvent, OrderRow, OutboxAttempt, OutboxEntry
+from ..store.history import add_history
+from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxEntry
 from . import acknowledgements, async_checks, connections, fulfilment
 from .hub import Hub
 
@@ -353,8 +354,7 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
                                                            OutboxEntry.status == "sending"))
                             .values(**values)).rowcount
         if ok and settled and entry.kind == mail_notices.KIND and entry.order_id is not None:
-            s.add(OrderEvent(order_id=entry.order_id, at=now, kind="mail", source="system",
-                             text=mail_notices.history_text(json.loads(entry.payload))))
+            add_history(s, entry.order_id, "mail_sent", at=now, **mail_notices.history_params(json.loads(entry.payload)))
 
 
 def _dead_filter(entry_ids: list[int] | None, connection_id: int | None) -> list:

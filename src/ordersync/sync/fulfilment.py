@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from ..domain import OrderState
 from ..domain.fulfilment import FulfilmentError, Line, check_request, open_quantities
 from ..domain.timeutil import utcnow
-from ..store.models import LineCancellationRow, OrderEvent, OrderItemRow, ShipmentLineRow, ShipmentRow
+from ..store.history import add_history
+from ..store.models import LineCancellationRow, OrderItemRow, ShipmentLineRow, ShipmentRow
 from .hub import Hub, HubError
 
 
@@ -53,6 +54,11 @@ def state_after_shipment(s: Session, order_id: int) -> OrderState:
 KIND = "line_cancel"
 
 
+def history_lines(checked: list[tuple[Line, Decimal]]) -> list[dict[str, str]]:
+    """Checked lines as an order history entry's ``lines`` parameter (domain.history)."""
+    return [{"quantity": f"{qty.normalize():f}", "item": line.sku or line.external_id} for line, qty in checked]
+
+
 def _send_to_channel(s: Session, order, checked: list[tuple[Line, Decimal]], reason: str) -> None:
     """Queue the cancellation for the order's channel, in the same transaction, if the channel takes line
     cancellations (``cancels_lines`` on CHANGE_STATUS); otherwise it stays in the hub (the order's history
@@ -69,8 +75,7 @@ def _send_to_channel(s: Session, order, checked: list[tuple[Line, Decimal]], rea
     except LookupError:  # the connector is no longer installed: nothing can be sent
         takes_them = False
     if not takes_them:
-        s.add(OrderEvent(order_id=order.id, at=utcnow(), kind="line_cancelled", source="system",
-                         text=f"the channel {conn.system} takes no line cancellations: cancel the lines there too"))
+        add_history(s, order.id, "channel_cancels_no_lines", system=conn.system)
         return
     s.flush()
     totals: dict[str, Decimal] = {}
@@ -94,9 +99,11 @@ def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, r
         rows = [LineCancellationRow(order_id=order.id, item_external_id=line.external_id, sku=line.sku,
                                     quantity=qty, reason=reason.strip(), created_at=now) for line, qty in checked]
         s.add_all(rows)
-        text = ", ".join(f"{qty.normalize()} × {line.sku or line.external_id}" for line, qty in checked)
-        s.add(OrderEvent(order_id=order.id, at=now, kind="line_cancelled", source="user",
-                         text=f"lines cancelled: {text}" + (f" ({reason.strip()})" if reason.strip() else "")))
+        if reason.strip():
+            add_history(s, order.id, "lines_cancelled_reason", source="user", at=now, lines=history_lines(checked),
+                        reason=reason.strip())
+        else:
+            add_history(s, order.id, "lines_cancelled", source="user", at=now, lines=history_lines(checked))
         order.modified_at = now
         _send_to_channel(s, order, checked, reason.strip())
         if order.state == OrderState.PARTIALLY_SHIPPED and state_after_shipment(s, order.id) is OrderState.SHIPPED:

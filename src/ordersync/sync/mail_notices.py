@@ -77,8 +77,10 @@ def deliver(hub: Hub, account_id: int, payload: dict) -> PushResult:
     return PushResult(ok=True, remote_id=payload["message_id"], detail=f"mailed to {payload['to']}")
 
 
-def history_text(payload: dict) -> str:
-    return f"{payload.get('template', 'mail')} mail to {payload['to']}: {payload['subject']}"
+def history_params(payload: dict) -> dict:
+    """The parameters of the history line a sent mail leaves (kind ``mail_sent``)."""
+    return {"mail": payload.get("template", "mail"), "to": payload["to"], "subject": payload["subject"],
+            "message_id": payload.get("message_id", "")}
 
 
 def set_connection_options(hub: Hub, connection: str, *, notify_buyer_by_mail: bool | None,

@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 from collections.abc import Callable
 
 from ..domain import Order, OrderItem, OrderState
-from ..domain.timeutil import utcnow
-from ..store.models import ArticleRow, Listing, OrderEvent, OrderItemRow, OrderRow, StockMovement
+from ..store.history import add_history
+from ..store.models import ArticleRow, Listing, OrderItemRow, OrderRow, StockMovement
 from .stock import availability, lock_articles, move
 
 S = OrderState
@@ -176,5 +176,4 @@ def _flag_oversold(s: Session, orders: list[OrderRow], items: dict[int, list[tup
         if short and not order.oversold:
             order.oversold = True
             skus = ", ".join(s.scalars(select(ArticleRow.sku).where(ArticleRow.id.in_(short))))
-            s.add(OrderEvent(order_id=order.id, at=utcnow(), kind="oversold", source="system",
-                             text=f"oversold: not enough stock for {skus}"))
+            add_history(s, order.id, "oversold", skus=skus)

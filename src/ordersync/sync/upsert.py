@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..domain import Order, OrderItem, OrderState
 from ..domain.codec import digest, dumps
 from ..domain.timeutil import utcnow
+from ..store.history import history_values
 from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
 
 
@@ -108,10 +109,11 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
                 values["state"] = old.state
             changed_rows.append(values)
             items += _item_rows(old.id, order, article_of)
-            text = "updated from channel"
             if values["state"] != old.state:
-                text = f"state {old.state} → {int(order.state)} ({order.channel_status}) from channel"
-            events.append({"order_id": old.id, "at": now, "kind": "updated", "source": source, "text": text})
+                events.append(history_values(old.id, "state_from_channel", source=source, at=now, old=old.state,
+                                             new=int(order.state), status=order.channel_status or ""))
+            else:
+                events.append(history_values(old.id, "updated_from_channel", source=source, at=now))
             counts.updated += 1
             counts.updated_ids.append(old.id)
             counts.written[old.id] = order
@@ -125,8 +127,9 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         for order_id, order in zip(ids, new_orders, strict=True):
             counts.written[order_id] = order
             items += _item_rows(order_id, order, article_of)
-            events.append({"order_id": order_id, "at": now, "kind": "imported", "source": source,
-                           "text": f"imported ({order.channel_status or order.state.name_en})"})
+            events.append(history_values(order_id, "imported", source=source, at=now, status=order.channel_status)
+                          if order.channel_status else
+                          history_values(order_id, "imported_in_state", source=source, at=now, state=int(order.state)))
         counts.created += len(ids)
         counts.created_ids += list(ids)
     if items:

@@ -181,7 +181,7 @@ def render(page: Page, template: str, *, status: int = 200, **context: Any) -> H
             "locale": page.t.locale,
             "csrf": page.csrf(), "flashes": flashes, "states": list_states(page.t), "path": page.request.url.path,
             "state_name": lambda v: state_label(page.t, v), "state_class": state_class,
-            "history": lambda text: readable(page.t, text)}
+            "history": lambda event: readable(page.t, event)}
     return TEMPLATES.TemplateResponse(page.request, template, base | context, status_code=status)
 
 
