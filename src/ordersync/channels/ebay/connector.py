@@ -9,9 +9,10 @@ Pushes check eBay before writing (invariant 3): a shipment whose tracking number
 order is not created again; a message whose text is already in the buyer's conversation is not sent again.
 Stock writes absolute values, which is safe to repeat.
 
-Marketplace account deletion: the endpoint is verified (the GET challenge) and deliveries are checked like
-every other, but the hub has no path yet to erase a buyer's personal data from stored orders: such a
-delivery is accepted and logged, nothing is erased (see the report of issue 13).
+Marketplace account deletion: the endpoint answers eBay's GET challenge, deliveries are checked like every
+other, and a MARKETPLACE_ACCOUNT_DELETION notice has the named user's personal data erased from this
+connection's orders by the hub (``ConnectorContext.erase_buyer``, the application layer's erasure): the
+orders stay, with a history line. The connector only reads the notice.
 
 Facts checked against eBay's pages (search, 2026-12): ReviseInventoryStatus takes at most four items; a listing
 may be revised 250 times per calendar day; Inventory API listings cannot be revised with Trading;
@@ -65,6 +66,7 @@ CANCELED = "CANCELED"
 #: the seller's reasons of the Post-Order API's CancelReasonEnum [docs]
 CANCEL_REASONS = ("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES")
 SIGNATURE = EcdsaScheme(signed_time="/notification/publishDate")
+DELETION_REASON = "eBay account deletion"
 
 
 class EbayConnector(Connector):
@@ -229,12 +231,19 @@ class EbayConnector(Connector):
 
     def parse_webhook(self, meta: WebhookMeta, body: bytes) -> OrderPage:
         if meta.topic == notifications.DELETION_TOPIC:
-            log.warning("eBay asks to delete the personal data of user %r; the hub has no erasure path yet",
-                        meta.resource_id)
+            self._erase(notifications.deleted_user(body))
             return Page()
         if meta.topic != notifications.ORDER_TOPIC or not meta.resource_id:
             return Page()
         return self.fetch_order(OrderRef(meta.resource_id))
+
+    def _erase(self, username: str) -> None:
+        """Orders name their buyer by eBay username (``mapping``), so that is whose data is erased."""
+        if self.context.erase_buyer is None:  # kept for a processor that can erase; never acknowledged unerased
+            raise TransientError(f"eBay asks to erase the personal data of user {username!r}, and this process "
+                                 "cannot erase; the delivery waits for a worker that can")
+        changed = self.context.erase_buyer(username, DELETION_REASON)
+        log.info("eBay account deletion of user %r: personal data erased from %d order(s)", username, changed)
 
     # cancellation ----------------------------------------------------------------------------------
     def channel_status_for(self, state: OrderState) -> str | None:
