@@ -18,7 +18,7 @@ Facts checked against eBay's pages (search, 2026-12): ReviseInventoryStatus take
 may be revised 250 times per calendar day; Inventory API listings cannot be revised with Trading;
 ORDER_CONFIRMATION names the orderId to look up with getOrders; public keys should be cached about an hour;
 seller cancellations go through the Post-Order API with CancelReasonEnum and need a digital signature for
-EU/UK sellers; a self-certified application starts at 5,000 calls per day. Still unverified (said where used):
+EU/UK sellers (``signing``: RFC 9421, checked against eBay's published Ed25519 test vector); a self-certified application starts at 5,000 calls per day. Still unverified (said where used):
 the per-API daily defaults, carrier code spellings, the Post-Order "IAF" header, RuName as redirect_uri, scope
 in refresh requests, which bytes eBay signs, and the time zone of eBay's "calendar day".
 """
@@ -51,7 +51,7 @@ from ordersync.channels.sdk.webhook_reconcile import WebhookHealth
 from ordersync.channels.sdk.webhook_verify import Delivery, EcdsaScheme
 from ordersync.domain import Article, OrderState, Shipment, StockUpdate
 
-from . import auth, notifications, stock
+from . import auth, notifications, signing, stock
 from .client import MAX_LIMIT, EbayClient, TradingError, stamp
 from .mapping import orders_from_ebay
 from .setup import GUIDE, MARKETPLACES, SETTINGS
@@ -102,6 +102,11 @@ class EbayConnector(Connector):
         self._user_auth: OAuth2Auth | None = None
         self._kinds: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self._sleep = time.sleep
+        jwe, private = self.config["signing_jwe"], self.config["signing_private_key"]
+        if bool(jwe.strip()) != bool(private.strip()):
+            raise SettingsError("settings 'signing_jwe' and 'signing_private_key': enter both parts of the "
+                                "signing key, or neither")
+        self._signing_key = signing.SigningKey.parse(jwe, private) if jwe.strip() else None
 
     # plumbing --------------------------------------------------------------------------------------
     @property
@@ -123,7 +128,8 @@ class EbayConnector(Connector):
             self._client = EbayClient(cfg["api_url"], auth=user, trading_auth=trading, post_order_auth=post_order,
                                       marketplace=cfg["marketplace"],
                                       site_id=MARKETPLACES[cfg["marketplace"]], timeout=cfg["timeout"],
-                                      connection_key=self._key, verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+                                      connection_key=self._key, verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"],
+                                      signing_key=self._signing_key)
         return self._client
 
     @property
