@@ -49,7 +49,7 @@ from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.webhook_reply import HashChallenge
 from ordersync.channels.sdk.webhook_reconcile import WebhookHealth
 from ordersync.channels.sdk.webhook_verify import Delivery, EcdsaScheme
-from ordersync.domain import Article, OrderState, Shipment, StockUpdate
+from ordersync.domain import Article, ArticleVariant, OrderState, Shipment, StockUpdate
 
 from . import auth, notifications, signing, stock
 from .client import MAX_LIMIT, EbayClient, TradingError, stamp
@@ -199,8 +199,10 @@ class EbayConnector(Connector):
             page = Page(number=number, window_total=total)
             for item in items:
                 sku = xml.find_text(item, "SKU", default="") or ""
-                if sku and sku in skus:
-                    continue  # an Inventory API listing, already read by its SKU
+                variation_skus = {xml.find_text(v, "SKU", default="") for v in xml.find_all(item, "Variations",
+                                                                                           "Variation")}
+                if (sku and sku in skus) or (variation_skus and variation_skus <= skus):
+                    continue  # an Inventory API listing, already read by its SKU(s)
                 try:
                     page.records.append(_listing_article(item, sku))
                 except RecordError as exc:
@@ -449,13 +451,34 @@ def _refusal(listing: str, text: str, counter: stock.RevisionCounter) -> Channel
 
 def _listing_article(item: Any, sku: str) -> Article:
     """A Trading ``ItemType`` of GetMyeBaySelling: ``ItemID``, ``Title``, ``SKU``, ``QuantityAvailable``
-    (what is left to sell), ``SellingStatus/CurrentPrice``."""
+    (what is left to sell), ``SellingStatus/CurrentPrice``. A multi-variation listing becomes one article with
+    a variant per ``Variations/Variation``, keyed by the variation's SKU: ReviseInventoryStatus finds a
+    variation by ItemID and SKU [docs], and the hub links it to its article by that SKU."""
     item_id = xml.find_text(item, "ItemID", default="") or ""
     if not item_id.isdigit():
         raise RecordError(f"the listing's ItemID {item_id!r} is not a number", hint="Open the listing on eBay.")
+    title = xml.find_text(item, "Title", default=item_id) or item_id
     left = xml.find_text(item, "QuantityAvailable") or xml.find_text(item, "Quantity")
-    return Article(external_id=item_id, title=xml.find_text(item, "Title", default=item_id) or item_id, sku=sku,
-                   stock=Decimal(left) if left and left.isdigit() else None, manages_stock=True)
+    variants = [_variation(item_id, v) for v in xml.find_all(item, "Variations", "Variation")]
+    return Article(external_id=item_id, title=title, sku=sku, manages_stock=True, variants=variants,
+                   stock=Decimal(left) if left and left.isdigit() and not variants else None)
+
+
+def _variation(item_id: str, variation: Any) -> ArticleVariant:
+    """A Trading ``VariationType``: ``SKU``, ``Quantity`` (listed so far, sold included), ``SellingStatus/
+    QuantitySold``, ``VariationSpecifics/NameValueList{Name, Value}``. What is left is Quantity - QuantitySold
+    [docs; unverified here]."""
+    sku = xml.find_text(variation, "SKU", default="") or ""
+    if not sku:
+        raise RecordError(f"listing {item_id} has a variation without a SKU, which the hub cannot set stock for",
+                          hint="Give every variation of the listing a SKU on eBay.")
+    listed, sold = xml.find_text(variation, "Quantity") or "", xml.find_text(variation, "SellingStatus",
+                                                                             "QuantitySold") or "0"
+    specifics = {xml.find_text(nv, "Name", default="") or "": xml.find_text(nv, "Value", default="") or ""
+                 for nv in xml.find_all(variation, "VariationSpecifics", "NameValueList")}
+    stock = Decimal(max(0, int(listed) - int(sold))) if listed.isdigit() and sold.isdigit() else None
+    return ArticleVariant(external_id=sku, sku=sku, title=" / ".join(v for v in specifics.values() if v),
+                          stock=stock, manages_stock=True, attributes={k: v for k, v in specifics.items() if k})
 
 
 def _article(raw: Any) -> Article:

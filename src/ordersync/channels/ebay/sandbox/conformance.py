@@ -63,7 +63,9 @@ class EbayConformance:
                 sku = str(body["sku"])
                 if sku in self.store.items:
                     return {"stock": self.store.items[sku]["availability"]["shipToLocationAvailability"]["quantity"]}
-                listing = next((lst for lst in self.store.legacy.values() if lst["SKU"] == sku), None)
+                listing = next((lst for lst in self.store.legacy.values() if lst["SKU"] == sku), None) or next(
+                    (v for lst in self.store.legacy.values() for v in lst.get("Variations") or [] if v["SKU"] == sku),
+                    None)
                 if listing is None:
                     raise LookupError(f"no listing with SKU {sku!r}")
                 return {"stock": listing["Quantity"]}
