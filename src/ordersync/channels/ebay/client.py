@@ -76,7 +76,7 @@ class EbayClient:
                  timeout: float = 30, connection_key: str = "", verify_tls: bool = True, ca_pem: str = "",
                  signing_key: signing.SigningKey | None = None) -> None:
         ops = OperationBudgets(LIMITS, f"ebay:{connection_key or api_url}")
-        common = dict(timeout=timeout, verify=verify_tls, ca_pem=ca_pem, operations=ops)
+        common: dict[str, Any] = dict(timeout=timeout, verify=verify_tls, ca_pem=ca_pem, operations=ops)
         self.http = ChannelHTTP(api_url.rstrip("/"), auth=auth, headers={"X-EBAY-C-MARKETPLACE-ID": marketplace,
                                                                            "Accept": "application/json"}, **common)
         self.trading_http = ChannelHTTP(api_url.rstrip("/"), auth=trading_auth, **common)

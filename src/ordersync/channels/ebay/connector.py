@@ -317,8 +317,9 @@ class EbayConnector(Connector):
                 shipped[str(line.get("lineItemId"))] = shipped.get(str(line.get("lineItemId")), 0) + int(
                     line.get("quantity") or 0)
         order = self.client.order(order_id)
-        lines = [{"lineItemId": str(li["lineItemId"]), "quantity": int(li["quantity"]) - shipped.get(str(li["lineItemId"]), 0)}
-                 for li in order.get("lineItems") or []]
+        lines: list[dict[str, Any]] = [
+            {"lineItemId": str(li["lineItemId"]), "quantity": int(li["quantity"]) - shipped.get(str(li["lineItemId"]), 0)}
+            for li in order.get("lineItems") or []]
         open_lines = [line for line in lines if line["quantity"] > 0]
         if not open_lines:
             raise PermanentError(f"order {order_id}: every line is shipped already; nothing left to ship")
@@ -341,7 +342,7 @@ class EbayConnector(Connector):
                        for c in self.client.conversations(username, item_id)
                        for m in self.client.messages(str(c.get("conversationId"))))
 
-        body = {"otherPartyUsername": username, "messageText": message}
+        body: dict[str, Any] = {"otherPartyUsername": username, "messageText": message}
         if item_id:
             body["reference"] = {"referenceId": item_id, "referenceType": "LISTING"}
         sent: dict[str, Any] = {}
@@ -384,9 +385,11 @@ class EbayConnector(Connector):
             self._bulk(call, latest, counter, results)
         for start in range(0, len(trading), stock.TRADING_ITEMS):
             self._revise(trading[start:start + stock.TRADING_ITEMS], latest, counter, results)
-        return [results[stock.key_of(u)] if latest[stock.key_of(u)] is u else
-                PushResult(ok=True, remote_id=stock.key_of(u), detail="superseded by a newer value in the same batch")
-                for u in updates]  # type: ignore[misc]
+        # a refused update is answered with its ChannelError in its place, which the dispatcher settles
+        answers: list[Any] = [results[stock.key_of(u)] if latest[stock.key_of(u)] is u else
+                              PushResult(ok=True, remote_id=stock.key_of(u),
+                                         detail="superseded by a newer value in the same batch") for u in updates]
+        return answers
 
     def _bulk(self, keys: list[str], latest: dict[str, StockUpdate], counter: stock.RevisionCounter,
               results: dict[str, Any]) -> None:

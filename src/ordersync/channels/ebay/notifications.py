@@ -45,7 +45,7 @@ def meta_of(body: bytes) -> WebhookMeta:
     topic = str(((data or {}).get("metadata") or {}).get("topic") or "")
     if not isinstance(notification, dict) or not notification.get("notificationId") or not topic:
         raise WebhookRejected("the notification lacks metadata.topic or notification.notificationId", 400)
-    payload = notification.get("data") if isinstance(notification.get("data"), dict) else {}
+    payload: dict[str, Any] = notification["data"] if isinstance(notification.get("data"), dict) else {}
     resource = payload.get("orderId") or payload.get("username") or ""
     return WebhookMeta(delivery_id=str(notification["notificationId"]), topic=topic, resource_id=str(resource))
 

@@ -330,6 +330,7 @@ class EbaySandbox(EbayConformance, Sandbox):
                     continue
                 quantity = (req.get("shipToLocationAvailability") or {}).get("quantity")
                 listing = next((o["listing"]["listingId"] for o in offers if o), sku)
+                assert item is not None  # refused above
                 current = item["availability"]["shipToLocationAvailability"]["quantity"]
                 if quantity is not None and quantity != current:
                     if self.store.revisions.get((day, listing), 0) >= DAILY_REVISIONS:
@@ -378,7 +379,7 @@ class EbaySandbox(EbayConformance, Sandbox):
             raise EbayError(400, 355003, "messageText is required (at most 2000 characters)", domain="API_MESSAGE")
         with self.lock:
             cid = data.get("conversationId")
-            conv = self.store.conversations.get(cid) if cid else None
+            conv: dict[str, Any] | None = self.store.conversations.get(cid) if cid else None
             username = str(data.get("otherPartyUsername") or "")
             reference = data.get("reference") or {}
             if conv is None and cid:
@@ -391,11 +392,12 @@ class EbaySandbox(EbayConformance, Sandbox):
             now = iso(datetime.now(UTC))
             if conv is None:
                 cid = self.store.next_id("C")
-                conv = self.store.conversations[cid] = {"username": username, "messages": [], "detail": {
+                fresh: dict[str, Any] = {"username": username, "messages": [], "detail": {
                     "conversationId": cid, "conversationStatus": "ACTIVE", "conversationType": "FROM_MEMBERS",
                     "conversationTitle": f"Message to {username}", "createdDate": now, "unreadCount": 0,
                     **({"referenceId": str(reference["referenceId"]), "referenceType": reference.get("referenceType", "LISTING")}
                        if reference.get("referenceId") else {})}}
+                conv = self.store.conversations[cid] = fresh
             message = {"messageId": self.store.next_id("M"), "messageBody": text, "createdDate": now,
                        "readStatus": False, "senderUsername": "sandbox_seller", "recipientUsername": conv["username"],
                        "subject": conv["detail"]["conversationTitle"]}

@@ -60,7 +60,7 @@ class KeyManagement:
         public = private.public_key()
         jwe = ".".join(base64.urlsafe_b64encode(secrets.token_bytes(n)).decode().rstrip("=") for n in (64, 32, 12, 160, 16))
         now = int(time.time())
-        key = {"signingKeyId": str(uuid.uuid4()), "signingKeyCipher": cipher, "jwe": jwe,
+        key: dict[str, Any] = {"signingKeyId": str(uuid.uuid4()), "signingKeyCipher": cipher, "jwe": jwe,
                "publicKey": base64.b64encode(public.public_bytes(serialization.Encoding.DER,
                                                                  serialization.PublicFormat.SubjectPublicKeyInfo)).decode(),
                "creationTime": now, "expirationTime": now + 3 * 365 * 86400}
