@@ -20,7 +20,9 @@ ORDER_CONFIRMATION names the orderId to look up with getOrders; public keys shou
 seller cancellations go through the Post-Order API with CancelReasonEnum and need a digital signature for
 EU/UK sellers (``signing``: RFC 9421, checked against eBay's published Ed25519 test vector); a self-certified application starts at 5,000 calls per day. Still unverified (said where used):
 the per-API daily defaults, carrier code spellings, the Post-Order "IAF" header, RuName as redirect_uri, scope
-in refresh requests, which bytes eBay signs, and the time zone of eBay's "calendar day".
+in refresh requests, which bytes eBay signs, the time zone of eBay's "calendar day", the error ids and form of
+the private key of eBay's digital signatures (``signing``), and that a variation's ``Quantity`` in
+GetMyeBaySelling counts the sold units too.
 """
 
 from __future__ import annotations
