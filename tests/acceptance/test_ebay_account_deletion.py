@@ -5,7 +5,6 @@ replayed notice changes nothing more, an unsigned or stale one is refused."""
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -76,9 +75,7 @@ def test_a_signed_deletion_notice_erases_the_buyers_personal_data_and_keeps_the_
             "%Y-%m-%dT%H:%M:%S.000Z")
         body = json.dumps(stale).encode()
         refused = httpx.post(url, content=body, headers={"X-EBAY-SIGNATURE": sandbox.signer.header(body)})
-        assert refused.status_code == 401
-        envelope = json.loads(base64.b64decode(sandbox.signer.header(body)))
-        assert envelope["kid"] == sandbox.signer.kid  # the refusal was the age, not the key
+        assert refused.status_code == 401 and "expired" in refused.json()["status"]  # signed, but too old
     finally:
         shared_cache(f"ebay:{shop.base_url}").clear()
         shop.server.stop()
