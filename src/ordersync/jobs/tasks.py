@@ -9,6 +9,7 @@ from ..channels.registry import get_connector
 from ..channels.sdk.capabilities import Capability
 from ..domain.timeutil import utcnow
 from .. import forwarding, notify
+from ..application.erasure import erase_buyer
 from ..sync import articles, connections, dispatcher, importer, leases, webhooks
 from .gate import arm, disarm
 from .queue import get_hub, huey
@@ -69,7 +70,7 @@ def process_webhooks(connection_id: int) -> int:
         batch = webhooks.claim(hub, connection_id)
         if not batch:
             break
-        webhooks.process_claimed(hub, batch)
+        webhooks.process_claimed(hub, batch, erase=erase_buyer)
         handled += len(batch)
         dispatcher.dispatch(hub)  # stock changes of these orders go to the other channels
     return handled

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -111,6 +112,10 @@ def _keep_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items() if k.lower() not in skip}
 
 
+#: ``erase(hub, connection_id, buyer_id, reason) -> orders changed``: the application layer's erasure
+#: (``application.erasure.erase_buyer``), passed in by the worker and the web app, which may import it
+Eraser = Callable[[Hub, int, str, str], int]
+
 CLAIM = timedelta(minutes=5)  # a processor that dies leaves its claimed deliveries to others after this
 BATCH = 200
 
@@ -141,12 +146,13 @@ def claim(hub: Hub, connection_id: int | None = None, *, ids: list[int] | None =
                                 .returning(WebhookDelivery.id)))
 
 
-def process_claimed(hub: Hub, delivery_rows: list[int]) -> dict[str, int]:
+def process_claimed(hub: Hub, delivery_rows: list[int], *, erase: Eraser | None = None) -> dict[str, int]:
     """Import what claimed deliveries carry: one connector and one transaction per connection's batch.
 
     Several deliveries of one order in a batch become one write of the newest version (a stale one never
     overwrites a newer, as in upsert). When the batch's write fails, each delivery is written on its own, so
-    one bad delivery cannot hold the others back; one that still fails goes back to waiting for a recheck."""
+    one bad delivery cannot hold the others back; one that still fails goes back to waiting for a recheck.
+    ``erase`` lets a connector act on a buyer's erasure request it receives (``ConnectorContext.erase_buyer``)."""
     with hub.db.session() as s:
         rows = s.execute(select(WebhookDelivery.id, WebhookDelivery.connection_id, WebhookDelivery.delivery_id,
                                 WebhookDelivery.topic, WebhookDelivery.resource_id, WebhookDelivery.body,
@@ -158,17 +164,20 @@ def process_claimed(hub: Hub, delivery_rows: list[int]) -> dict[str, int]:
         by_connection.setdefault(row.connection_id, []).append(row)
     counts = {"processed": 0, "failed": 0, "retry": 0}
     for connection_id, batch in by_connection.items():
-        for status, n in _process_connection_batch(hub, connection_id, batch).items():
+        for status, n in _process_connection_batch(hub, connection_id, batch, erase).items():
             counts[status] += n
     return counts
 
 
-def _process_connection_batch(hub: Hub, connection_id: int, batch: list) -> dict[str, int]:
+def _process_connection_batch(hub: Hub, connection_id: int, batch: list, erase: Eraser | None = None
+                              ) -> dict[str, int]:
     with hub.db.session() as s:
         conn = s.get(Connection, connection_id)
     if conn is None:
         return {}  # removed meanwhile; its deliveries went with it (ON DELETE CASCADE)
     connector = connections.build_connector(hub, conn)
+    if erase is not None:
+        connector.context.erase_buyer = lambda buyer_id, reason: erase(hub, connection_id, buyer_id, reason)
     outcome: dict[int, tuple[str, str | None]] = {}
     parsed: list[tuple[int, OrderPage]] = []
     try:
@@ -246,22 +255,22 @@ def _settle(hub: Hub, outcome: dict[int, tuple[str, str | None]]) -> dict[str, i
     return counts
 
 
-def process_delivery(hub: Hub, delivery_row: int) -> str:
+def process_delivery(hub: Hub, delivery_row: int, *, erase: Eraser | None = None) -> str:
     """Import what one stored delivery carries (intake without a worker). Returns its status afterwards."""
-    process_claimed(hub, claim(hub, ids=[delivery_row], limit=1))
+    process_claimed(hub, claim(hub, ids=[delivery_row], limit=1), erase=erase)
     with hub.db.session() as s:
         d = s.get(WebhookDelivery, delivery_row)
         return "processed" if d is None else d.status
 
 
-def process_connection(hub: Hub, connection_id: int, *, rounds: int = 50) -> int:
+def process_connection(hub: Hub, connection_id: int, *, rounds: int = 50, erase: Eraser | None = None) -> int:
     """Claim and process a connection's waiting deliveries batch by batch; returns how many were handled."""
     handled = 0
     for _ in range(rounds):
         batch = claim(hub, connection_id)
         if not batch:
             break
-        process_claimed(hub, batch)
+        process_claimed(hub, batch, erase=erase)
         handled += len(batch)
     return handled
 
@@ -278,5 +287,5 @@ def waiting_connections(hub: Hub, older_than: float = 0.0) -> list[int]:
             .group_by(WebhookDelivery.connection_id).order_by(WebhookDelivery.connection_id)))
 
 
-def process_pending(hub: Hub) -> int:
-    return sum(process_connection(hub, conn_id) for conn_id in waiting_connections(hub))
+def process_pending(hub: Hub, *, erase: Eraser | None = None) -> int:
+    return sum(process_connection(hub, conn_id, erase=erase) for conn_id in waiting_connections(hub))

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
+from ..application.erasure import erase_buyer
 from ..sync import webhook_replies, webhooks
 from ..sync.hub import Hub
 from .bodylimit import BodyLimit
@@ -36,7 +37,7 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
             if on_delivery is not None:
                 on_delivery(result.connection_id)
             else:
-                webhooks.process_delivery(hub, result.delivery_row)
+                webhooks.process_delivery(hub, result.delivery_row, erase=erase_buyer)
         return result
 
     @app.post("/webhooks/{system}/{token}", include_in_schema=False)

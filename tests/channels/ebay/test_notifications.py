@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from ordersync.channels.ebay.sandbox import notify
-from ordersync.channels.sdk.errors import WebhookRejected
+from ordersync.channels.sdk.errors import RecordError, TransientError, WebhookRejected
 from ordersync.channels.sdk.public_keys import shared_cache
 from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.webhook_reply import ChallengeRefused
@@ -55,7 +55,15 @@ def test_account_deletion_is_verified_and_its_challenge_answered(served):
     headers, body = delivery(served.sandbox, "MARKETPLACE_ACCOUNT_DELETION", {"username": "anna_m001", "userId": "x"})
     meta = connector.verify_webhook(headers, body)
     assert meta.topic == "MARKETPLACE_ACCOUNT_DELETION"
-    assert connector.parse_webhook(meta, body).records == []  # the hub has no erasure path yet (see connector)
+    with pytest.raises(TransientError):  # a process that cannot erase leaves the delivery for one that can
+        connector.parse_webhook(meta, body)
+    asked: list[tuple[str, str]] = []
+    connector.context.erase_buyer = lambda buyer, reason: asked.append((buyer, reason)) or 2
+    assert connector.parse_webhook(meta, body).records == []
+    assert asked == [("anna_m001", "eBay account deletion")]
+    headers, body = delivery(served.sandbox, "MARKETPLACE_ACCOUNT_DELETION", {"userId": "x"})
+    with pytest.raises(RecordError, match="data.username"):
+        connector.parse_webhook(connector.verify_webhook(headers, body), body)
 
 
 def test_a_generated_token_is_stable_for_the_endpoint(served):

@@ -17,7 +17,8 @@ acted, and only the connector's check-before-write loop may decide to send again
 * ``POST /commerce/message/v1/send_message``; ``GET /commerce/message/v1/conversation``.
 * Post-Order ``POST /post-order/v2/cancellation`` ``{legacyOrderId, cancelReason, buyerPaid, buyerPaidDate}`` ->
   ``{cancelId}``, with ``Authorization: IAF <token>`` [docs: Post-Order API 2.7; no OAS in shared/specs; the
-  header form is unverified]. eBay asks EU/UK sellers' calls to it to carry a digital signature (not done here).
+  header form is unverified]. eBay asks EU/UK sellers' calls to it to carry a digital signature (``signing``):
+  sent when the seller entered a signing key.
 * Trading ``POST /ws/api.dll`` with ``X-EBAY-API-CALL-NAME``, ``-SITEID``, ``-COMPATIBILITY-LEVEL`` and the OAuth
   token in ``X-EBAY-API-IAF-TOKEN`` [docs; unverified in this repository]; answers HTTP 200 with
   ``<Ack>Failure</Ack>`` and ``<Errors>`` on failure.
@@ -25,6 +26,7 @@ acted, and only the connector's check-before-write loop may decide to send again
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,6 +39,7 @@ from ordersync.channels.sdk.operations import OperationBudgets
 from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.retry import NO_RETRY, RetryPolicy
 
+from . import signing
 from .limits import LIMITS
 
 FULFILLMENT, INVENTORY = "/sell/fulfillment/v1", "/sell/inventory/v1"
@@ -70,9 +73,10 @@ class TradingError(PermanentError):
 class EbayClient:
     def __init__(self, api_url: str, *, auth: Any, trading_auth: Any, post_order_auth: Any, marketplace: str,
                  site_id: str,
-                 timeout: float = 30, connection_key: str = "", verify_tls: bool = True, ca_pem: str = "") -> None:
+                 timeout: float = 30, connection_key: str = "", verify_tls: bool = True, ca_pem: str = "",
+                 signing_key: signing.SigningKey | None = None) -> None:
         ops = OperationBudgets(LIMITS, f"ebay:{connection_key or api_url}")
-        common = dict(timeout=timeout, verify=verify_tls, ca_pem=ca_pem, operations=ops)
+        common: dict[str, Any] = dict(timeout=timeout, verify=verify_tls, ca_pem=ca_pem, operations=ops)
         self.http = ChannelHTTP(api_url.rstrip("/"), auth=auth, headers={"X-EBAY-C-MARKETPLACE-ID": marketplace,
                                                                            "Accept": "application/json"}, **common)
         self.trading_http = ChannelHTTP(api_url.rstrip("/"), auth=trading_auth, **common)
@@ -80,6 +84,7 @@ class EbayClient:
         self.post_order_http = ChannelHTTP(api_url.rstrip("/"), auth=post_order_auth, headers={
             "X-EBAY-C-MARKETPLACE-ID": marketplace, "Accept": "application/json"}, **common)
         self.marketplace, self.site_id = marketplace, site_id
+        self.signing_key = signing_key
 
     def close(self) -> None:
         self.http.close()
@@ -160,8 +165,26 @@ class EbayClient:
 
     # cancellation (Post-Order API) -----------------------------------------------------------------
     def cancel(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        data = self.post_order_http.request("POST", "/post-order/v2/cancellation", json=dict(body), retry=NO_RETRY,
-                                            expect_json=True).json()
+        """Create Cancellation Request, one of the calls eBay wants signed for EU/UK sellers (``signing``)."""
+        path, content = "/post-order/v2/cancellation", json.dumps(dict(body)).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.signing_key is not None:
+            url = str(self.post_order_http.client.base_url).rstrip("/") + path
+            headers |= signing.headers_for(self.signing_key, "POST", url, content)
+        try:
+            data = self.post_order_http.request("POST", path, content=content, headers=headers, retry=NO_RETRY,
+                                                expect_json=True).json()
+        except PermanentError as exc:
+            if not _signature_refused(exc.body):
+                raise
+            if self.signing_key is None:
+                raise PermanentError("eBay wants a digital signature on cancellations for this seller (EU/UK "
+                                     "sellers): create a signing key with eBay's Key Management API and enter it "
+                                     "in the settings 'signing_jwe' and 'signing_private_key'",
+                                     status=exc.status, body=exc.body) from None
+            raise PermanentError(f"eBay refused the digital signature of the cancellation ({exc}); check the "
+                                 "settings 'signing_jwe' and 'signing_private_key' (one key pair from "
+                                 "createSigningKey)", status=exc.status, body=exc.body) from None
         return data if isinstance(data, dict) else {}
 
     # Trading (XML) ---------------------------------------------------------------------------------
@@ -219,3 +242,12 @@ class EbayClient:
     def probe(self, retry: RetryPolicy) -> Any:
         return self.http.request("GET", f"{FULFILLMENT}/order", params={"limit": 1}, expect_json=True,
                                  retry=retry).json()
+
+
+def _signature_refused(body: str) -> bool:
+    """Whether an error answer is eBay's "a (valid) digital signature is needed" (``signing.SIGNATURE_ERRORS``)."""
+    try:
+        errors = json.loads(body or "{}").get("errors") or []
+    except (ValueError, AttributeError):
+        return False
+    return any(isinstance(e, dict) and e.get("errorId") in signing.SIGNATURE_ERRORS for e in errors)

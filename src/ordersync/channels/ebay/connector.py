@@ -9,17 +9,20 @@ Pushes check eBay before writing (invariant 3): a shipment whose tracking number
 order is not created again; a message whose text is already in the buyer's conversation is not sent again.
 Stock writes absolute values, which is safe to repeat.
 
-Marketplace account deletion: the endpoint is verified (the GET challenge) and deliveries are checked like
-every other, but the hub has no path yet to erase a buyer's personal data from stored orders: such a
-delivery is accepted and logged, nothing is erased (see the report of issue 13).
+Marketplace account deletion: the endpoint answers eBay's GET challenge, deliveries are checked like every
+other, and a MARKETPLACE_ACCOUNT_DELETION notice has the named user's personal data erased from this
+connection's orders by the hub (``ConnectorContext.erase_buyer``, the application layer's erasure): the
+orders stay, with a history line. The connector only reads the notice.
 
 Facts checked against eBay's pages (search, 2026-12): ReviseInventoryStatus takes at most four items; a listing
 may be revised 250 times per calendar day; Inventory API listings cannot be revised with Trading;
 ORDER_CONFIRMATION names the orderId to look up with getOrders; public keys should be cached about an hour;
 seller cancellations go through the Post-Order API with CancelReasonEnum and need a digital signature for
-EU/UK sellers; a self-certified application starts at 5,000 calls per day. Still unverified (said where used):
+EU/UK sellers (``signing``: RFC 9421, checked against eBay's published Ed25519 test vector); a self-certified application starts at 5,000 calls per day. Still unverified (said where used):
 the per-API daily defaults, carrier code spellings, the Post-Order "IAF" header, RuName as redirect_uri, scope
-in refresh requests, which bytes eBay signs, and the time zone of eBay's "calendar day".
+in refresh requests, which bytes eBay signs, the time zone of eBay's "calendar day", the error ids and form of
+the private key of eBay's digital signatures (``signing``), and that a variation's ``Quantity`` in
+GetMyeBaySelling counts the sold units too.
 """
 
 from __future__ import annotations
@@ -48,9 +51,9 @@ from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.webhook_reply import HashChallenge
 from ordersync.channels.sdk.webhook_reconcile import WebhookHealth
 from ordersync.channels.sdk.webhook_verify import Delivery, EcdsaScheme
-from ordersync.domain import Article, OrderState, Shipment, StockUpdate
+from ordersync.domain import Article, ArticleVariant, OrderState, Shipment, StockUpdate
 
-from . import auth, notifications, stock
+from . import auth, notifications, signing, stock
 from .client import MAX_LIMIT, EbayClient, TradingError, stamp
 from .mapping import orders_from_ebay
 from .setup import GUIDE, MARKETPLACES, SETTINGS
@@ -65,6 +68,7 @@ CANCELED = "CANCELED"
 #: the seller's reasons of the Post-Order API's CancelReasonEnum [docs]
 CANCEL_REASONS = ("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES")
 SIGNATURE = EcdsaScheme(signed_time="/notification/publishDate")
+DELETION_REASON = "eBay account deletion"
 
 
 class EbayConnector(Connector):
@@ -100,6 +104,11 @@ class EbayConnector(Connector):
         self._user_auth: OAuth2Auth | None = None
         self._kinds: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self._sleep = time.sleep
+        jwe, private = self.config["signing_jwe"], self.config["signing_private_key"]
+        if bool(jwe.strip()) != bool(private.strip()):
+            raise SettingsError("settings 'signing_jwe' and 'signing_private_key': enter both parts of the "
+                                "signing key, or neither")
+        self._signing_key = signing.SigningKey.parse(jwe, private) if jwe.strip() else None
 
     # plumbing --------------------------------------------------------------------------------------
     @property
@@ -121,7 +130,8 @@ class EbayConnector(Connector):
             self._client = EbayClient(cfg["api_url"], auth=user, trading_auth=trading, post_order_auth=post_order,
                                       marketplace=cfg["marketplace"],
                                       site_id=MARKETPLACES[cfg["marketplace"]], timeout=cfg["timeout"],
-                                      connection_key=self._key, verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+                                      connection_key=self._key, verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"],
+                                      signing_key=self._signing_key)
         return self._client
 
     @property
@@ -191,8 +201,10 @@ class EbayConnector(Connector):
             page = Page(number=number, window_total=total)
             for item in items:
                 sku = xml.find_text(item, "SKU", default="") or ""
-                if sku and sku in skus:
-                    continue  # an Inventory API listing, already read by its SKU
+                variation_skus = {xml.find_text(v, "SKU", default="") for v in xml.find_all(item, "Variations",
+                                                                                           "Variation")}
+                if (sku and sku in skus) or (variation_skus and variation_skus <= skus):
+                    continue  # an Inventory API listing, already read by its SKU(s)
                 try:
                     page.records.append(_listing_article(item, sku))
                 except RecordError as exc:
@@ -229,12 +241,19 @@ class EbayConnector(Connector):
 
     def parse_webhook(self, meta: WebhookMeta, body: bytes) -> OrderPage:
         if meta.topic == notifications.DELETION_TOPIC:
-            log.warning("eBay asks to delete the personal data of user %r; the hub has no erasure path yet",
-                        meta.resource_id)
+            self._erase(notifications.deleted_user(body))
             return Page()
         if meta.topic != notifications.ORDER_TOPIC or not meta.resource_id:
             return Page()
         return self.fetch_order(OrderRef(meta.resource_id))
+
+    def _erase(self, username: str) -> None:
+        """Orders name their buyer by eBay username (``mapping``), so that is whose data is erased."""
+        if self.context.erase_buyer is None:  # kept for a processor that can erase; never acknowledged unerased
+            raise TransientError(f"eBay asks to erase the personal data of user {username!r}, and this process "
+                                 "cannot erase; the delivery waits for a worker that can")
+        changed = self.context.erase_buyer(username, DELETION_REASON)
+        log.info("eBay account deletion of user %r: personal data erased from %d order(s)", username, changed)
 
     # cancellation ----------------------------------------------------------------------------------
     def channel_status_for(self, state: OrderState) -> str | None:
@@ -300,8 +319,9 @@ class EbayConnector(Connector):
                 shipped[str(line.get("lineItemId"))] = shipped.get(str(line.get("lineItemId")), 0) + int(
                     line.get("quantity") or 0)
         order = self.client.order(order_id)
-        lines = [{"lineItemId": str(li["lineItemId"]), "quantity": int(li["quantity"]) - shipped.get(str(li["lineItemId"]), 0)}
-                 for li in order.get("lineItems") or []]
+        lines: list[dict[str, Any]] = [
+            {"lineItemId": str(li["lineItemId"]), "quantity": int(li["quantity"]) - shipped.get(str(li["lineItemId"]), 0)}
+            for li in order.get("lineItems") or []]
         open_lines = [line for line in lines if line["quantity"] > 0]
         if not open_lines:
             raise PermanentError(f"order {order_id}: every line is shipped already; nothing left to ship")
@@ -324,7 +344,7 @@ class EbayConnector(Connector):
                        for c in self.client.conversations(username, item_id)
                        for m in self.client.messages(str(c.get("conversationId"))))
 
-        body = {"otherPartyUsername": username, "messageText": message}
+        body: dict[str, Any] = {"otherPartyUsername": username, "messageText": message}
         if item_id:
             body["reference"] = {"referenceId": item_id, "referenceType": "LISTING"}
         sent: dict[str, Any] = {}
@@ -367,9 +387,11 @@ class EbayConnector(Connector):
             self._bulk(call, latest, counter, results)
         for start in range(0, len(trading), stock.TRADING_ITEMS):
             self._revise(trading[start:start + stock.TRADING_ITEMS], latest, counter, results)
-        return [results[stock.key_of(u)] if latest[stock.key_of(u)] is u else
-                PushResult(ok=True, remote_id=stock.key_of(u), detail="superseded by a newer value in the same batch")
-                for u in updates]  # type: ignore[misc]
+        # a refused update is answered with its ChannelError in its place, which the dispatcher settles
+        answers: list[Any] = [results[stock.key_of(u)] if latest[stock.key_of(u)] is u else
+                              PushResult(ok=True, remote_id=stock.key_of(u),
+                                         detail="superseded by a newer value in the same batch") for u in updates]
+        return answers
 
     def _bulk(self, keys: list[str], latest: dict[str, StockUpdate], counter: stock.RevisionCounter,
               results: dict[str, Any]) -> None:
@@ -434,13 +456,34 @@ def _refusal(listing: str, text: str, counter: stock.RevisionCounter) -> Channel
 
 def _listing_article(item: Any, sku: str) -> Article:
     """A Trading ``ItemType`` of GetMyeBaySelling: ``ItemID``, ``Title``, ``SKU``, ``QuantityAvailable``
-    (what is left to sell), ``SellingStatus/CurrentPrice``."""
+    (what is left to sell), ``SellingStatus/CurrentPrice``. A multi-variation listing becomes one article with
+    a variant per ``Variations/Variation``, keyed by the variation's SKU: ReviseInventoryStatus finds a
+    variation by ItemID and SKU [docs], and the hub links it to its article by that SKU."""
     item_id = xml.find_text(item, "ItemID", default="") or ""
     if not item_id.isdigit():
         raise RecordError(f"the listing's ItemID {item_id!r} is not a number", hint="Open the listing on eBay.")
+    title = xml.find_text(item, "Title", default=item_id) or item_id
     left = xml.find_text(item, "QuantityAvailable") or xml.find_text(item, "Quantity")
-    return Article(external_id=item_id, title=xml.find_text(item, "Title", default=item_id) or item_id, sku=sku,
-                   stock=Decimal(left) if left and left.isdigit() else None, manages_stock=True)
+    variants = [_variation(item_id, v) for v in xml.find_all(item, "Variations", "Variation")]
+    return Article(external_id=item_id, title=title, sku=sku, manages_stock=True, variants=variants,
+                   stock=Decimal(left) if left and left.isdigit() and not variants else None)
+
+
+def _variation(item_id: str, variation: Any) -> ArticleVariant:
+    """A Trading ``VariationType``: ``SKU``, ``Quantity`` (listed so far, sold included), ``SellingStatus/
+    QuantitySold``, ``VariationSpecifics/NameValueList{Name, Value}``. What is left is Quantity - QuantitySold
+    [docs; unverified here]."""
+    sku = xml.find_text(variation, "SKU", default="") or ""
+    if not sku:
+        raise RecordError(f"listing {item_id} has a variation without a SKU, which the hub cannot set stock for",
+                          hint="Give every variation of the listing a SKU on eBay.")
+    listed, sold = xml.find_text(variation, "Quantity") or "", xml.find_text(variation, "SellingStatus",
+                                                                             "QuantitySold") or "0"
+    specifics = {xml.find_text(nv, "Name", default="") or "": xml.find_text(nv, "Value", default="") or ""
+                 for nv in xml.find_all(variation, "VariationSpecifics", "NameValueList")}
+    stock = Decimal(max(0, int(listed) - int(sold))) if listed.isdigit() and sold.isdigit() else None
+    return ArticleVariant(external_id=sku, sku=sku, title=" / ".join(v for v in specifics.values() if v),
+                          stock=stock, manages_stock=True, attributes={k: v for k, v in specifics.items() if k})
 
 
 def _article(raw: Any) -> Article:

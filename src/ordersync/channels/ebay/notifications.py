@@ -18,7 +18,7 @@ import hmac
 import json
 from typing import Any
 
-from ordersync.channels.sdk.errors import WebhookRejected
+from ordersync.channels.sdk.errors import RecordError, WebhookRejected
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.records import WebhookMeta
 from ordersync.channels.sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
@@ -45,7 +45,7 @@ def meta_of(body: bytes) -> WebhookMeta:
     topic = str(((data or {}).get("metadata") or {}).get("topic") or "")
     if not isinstance(notification, dict) or not notification.get("notificationId") or not topic:
         raise WebhookRejected("the notification lacks metadata.topic or notification.notificationId", 400)
-    payload = notification.get("data") if isinstance(notification.get("data"), dict) else {}
+    payload: dict[str, Any] = notification["data"] if isinstance(notification.get("data"), dict) else {}
     resource = payload.get("orderId") or payload.get("username") or ""
     return WebhookMeta(delivery_id=str(notification["notificationId"]), topic=topic, resource_id=str(resource))
 
@@ -53,6 +53,16 @@ def meta_of(body: bytes) -> WebhookMeta:
 def data_of(body: bytes) -> dict[str, Any]:
     data = json.loads(body)
     return data.get("notification", {}).get("data") or {}
+
+
+def deleted_user(body: bytes) -> str:
+    """The eBay username a MARKETPLACE_ACCOUNT_DELETION notice names (``data.username``; ``userId`` and
+    ``eiasToken`` are ids the hub never stores)."""
+    username = str(data_of(body).get("username") or "").strip()
+    if not username:
+        raise RecordError("the account deletion notice names no data.username",
+                          hint="eBay's notice is incomplete; nothing can be erased from it.")
+    return username
 
 
 def _created_id(response: Any) -> str:

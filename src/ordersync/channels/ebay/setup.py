@@ -37,6 +37,10 @@ SETTINGS = SettingsSchema((
                  choices=("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES"),
                  required=False, default="OUT_OF_STOCK_OR_CANNOT_FULFILL",
                  help="What eBay is told when the hub cancels an order (a comment naming one of these wins)."),
+    SettingField("signing_jwe", "Signing key: public key as JWE", required=False, default="",
+                 help="EU/UK sellers: 'jwe' from eBay's Key Management API (createSigningKey)."),
+    SettingField("signing_private_key", "Signing key: private key", secret=True, required=False, default="",
+                 help="EU/UK sellers: 'privateKey' from the same createSigningKey answer."),
     SettingField("page_size", "Orders per request", "int", required=False, default=200),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
     VERIFY_TLS,
@@ -65,4 +69,14 @@ GUIDE = (
               "Trage ein Prüf-Token (32 bis 80 Zeichen) ein und gib es eBay zusammen mit der Webhook-Adresse "
               "von ordersync für die Benachrichtigungen zur Kontolöschung an.",
               settings=("verification_token",)),
+    GuideStep("Digital signatures (EU and UK sellers)",
+              "eBay wants cancellations of sellers based in the EU or the UK signed. Create a key pair once with "
+              "eBay's Key Management API (createSigningKey, cipher ED25519, e.g. in eBay's API Explorer) and "
+              "enter its 'jwe' and 'privateKey'. eBay shows the private key only once.",
+              "Digitale Signaturen (Verkäufer in EU und UK)",
+              "eBay verlangt, dass Stornierungen von Verkäufern mit Sitz in der EU oder im Vereinigten Königreich "
+              "signiert sind. Erzeuge einmal ein Schlüsselpaar mit der Key Management API von eBay "
+              "(createSigningKey, Verfahren ED25519, z. B. im API Explorer von eBay) und trage 'jwe' und "
+              "'privateKey' ein. eBay zeigt den privaten Schlüssel nur einmal.",
+              settings=("signing_jwe", "signing_private_key")),
 )

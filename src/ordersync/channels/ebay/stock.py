@@ -4,7 +4,9 @@
   using the Inventory API cannot be revised or relisted using the Trading API calls" [docs]); its offers are
   found by ``GET /offer?sku=``. A SKU the Inventory API does not know (404, or no offers) belongs to a listing
   created elsewhere (Seller Hub, Trading, a lister): that one is revised with Trading ``ReviseInventoryStatus``.
-  The kind is found once per SKU and remembered for the connector's life.
+  The kind is found once per SKU and remembered for the connector's life. A multi-variation listing made
+  elsewhere is revised per variation: ``ReviseInventoryStatus`` names it by ``ItemID`` and the variation's
+  ``SKU`` [docs] (the hub's listing: product = ItemID, variant = variation SKU, linked by that SKU).
 * ``bulkUpdatePriceQuantity`` takes at most 25 offers per call [spec]; it takes one request per SKU, so SKUs
   are packed until their offers reach 25. ``ReviseInventoryStatus`` takes at most four items per call [docs].
 * Each listing may be revised 250 times per calendar day [spec; the day's time zone is unverified, UTC is

@@ -43,6 +43,12 @@ DE = {
     "Consent address": "Adresse der Zustimmung",
     "https://auth.ebay.com, or https://auth.sandbox.ebay.com for eBay's sandbox.":
         "https://auth.ebay.com, oder https://auth.sandbox.ebay.com für die Sandbox von eBay.",
+    "Signing key: public key as JWE": "Signaturschlüssel: öffentlicher Schlüssel als JWE",
+    "EU/UK sellers: 'jwe' from eBay's Key Management API (createSigningKey).":
+        "Verkäufer in EU/UK: 'jwe' aus der Key Management API von eBay (createSigningKey).",
+    "Signing key: private key": "Signaturschlüssel: privater Schlüssel",
+    "EU/UK sellers: 'privateKey' from the same createSigningKey answer.":
+        "Verkäufer in EU/UK: 'privateKey' aus derselben Antwort von createSigningKey.",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
     "Sell Fulfillment getOrders by modification time; ORDER_CONFIRMATION notifications":

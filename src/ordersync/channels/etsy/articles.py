@@ -24,7 +24,7 @@ def article_from_listing(raw: Any) -> Article:
     if not isinstance(raw, dict) or not isinstance(raw.get("listing_id"), int):
         raise RecordError("the record is not a listing with a numeric listing_id",
                           hint="Open the listing in Etsy.")
-    inventory = raw.get("inventory") if isinstance(raw.get("inventory"), dict) else {}
+    inventory: dict[str, Any] = raw["inventory"] if isinstance(raw.get("inventory"), dict) else {}
     products = [p for p in inventory.get("products") or [] if isinstance(p, dict) and p.get("is_deleted") is not True]
     price, currency = money(raw["price"], "price") if raw.get("price") else (None, "")
     variants = []

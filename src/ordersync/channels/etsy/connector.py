@@ -22,10 +22,15 @@
   quietly, remembers where it stopped (``context.state["resume_since"]``) and shows the budget in the
   connection's state (``day_budget``) and its connection test, instead of failing runs; a push that meets it
   is rescheduled for when calls are allowed again.
-* **Webhooks** (ORDER_PAID, commercial apps only) are not implemented: Etsy's endpoints are set up in its
-  developer portal, not through an API the connector could call (none among the spec's paths), and the
-  signing scheme (``webhook-id``/``webhook-timestamp``/``webhook-signature``, Standard Webhooks style) is
-  known only from third parties. Polling is the only import route.
+* **Webhooks**: Etsy documents them (developers.etsy.com/documentation/essentials/webhooks, checked 2026-12):
+  commercial apps only, one event (ORDER_PAID), endpoints and their signing secrets added by hand in Etsy's
+  webhook portal - no API among the spec's paths registers, lists or repairs them, so the hub's
+  register/check cycle cannot drive them. The delivered body is ``{event_type, resource_url, shop_id}``
+  (Etsy's maintainers in etsy/open-api discussion #1564, correcting their page's nested ``data``). The exact
+  signing input (``webhook-id``/``webhook-timestamp``/``webhook-signature``, HMAC-SHA256 in the Standard
+  Webhooks style, ``sdk.webhook_verify.HmacScheme`` can check it) is known only from third parties, and
+  Etsy's own forum reports failed verifications. Not implemented for that reason: polling (every
+  ``poll_interval``) is the only import route, which also covers every change ORDER_PAID does not announce.
 """
 
 from __future__ import annotations

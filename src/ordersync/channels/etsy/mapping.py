@@ -79,6 +79,14 @@ def _text(raw: Mapping[str, Any], key: str) -> str:
     return str(value).strip()
 
 
+def _moment(raw: Mapping[str, Any], *keys: str) -> datetime:
+    """The first of ``keys`` that is present, as a UTC time; a record without any is refused."""
+    found = _when(raw, *keys, required=True)
+    if found is None:  # _when refuses a missing one already; this tells the type checker
+        raise RecordError(f"{keys[0]} is missing", hint=HINT)
+    return found
+
+
 def _when(raw: Mapping[str, Any], *keys: str, required: bool = True) -> datetime | None:
     for key in keys:
         value = raw.get(key)
@@ -97,7 +105,7 @@ def _recipient(raw: Mapping[str, Any]) -> Address:
     try:
         return Address.from_lines(_text(raw, "first_line"), _text(raw, "second_line"), first_name=first,
                                   last_name=last, zip=_text(raw, "zip"), city=_text(raw, "city"),
-                                  state=_text(raw, "state"), country=_text(raw, "country_iso") or None,
+                                  state=_text(raw, "state"), country=_text(raw, "country_iso"),
                                   email=_text(raw, "buyer_email"))
     except ValueError as exc:
         raise RecordError(f"shipping address: {exc}", hint="The address has an unknown country code.") from None
@@ -188,8 +196,8 @@ def _order(raw: dict[str, Any]) -> Order:
         if raw.get("is_paid") is True else []
     return Order(
         external_id=receipt_id, number=receipt_id, state=state, currency=currency,
-        created_at=_when(raw, "created_timestamp", "create_timestamp"),
-        updated_at=_when(raw, "updated_timestamp", "update_timestamp"),
+        created_at=_moment(raw, "created_timestamp", "create_timestamp"),
+        updated_at=_moment(raw, "updated_timestamp", "update_timestamp"),
         total=total, items=items, paid_at=paid[0] if paid else None, shipped_at=shipped_at,
         buyer=Buyer(external_id=_text(raw, "buyer_user_id"), email=_text(raw, "buyer_email"),
                     first_name=address.first_name, last_name=address.last_name),

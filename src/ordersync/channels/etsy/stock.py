@@ -60,18 +60,17 @@ def rewrite(tree: Mapping[str, Any], quantities: Mapping[Key, int]) -> tuple[dic
     for n, product in enumerate(tree.get("products") or []):
         if not isinstance(product, dict) or product.get("is_deleted") is True:
             continue
-        wanted = next((q for key, q in quantities.items() if _product_matches(product, *key)), None)
-        key = next((key for key in quantities if _product_matches(product, *key)), None)
+        match = next(((key, q) for key, q in quantities.items() if _product_matches(product, *key)), None)
         offerings = []
         for offering in product.get("offerings") or []:
             if not isinstance(offering, dict) or offering.get("is_deleted") is True:
                 continue
             quantity = offering.get("quantity")
-            if wanted is not None:
-                found.add(key)
-                if quantity != wanted:
-                    changed.add(key)
-                quantity = wanted
+            if match is not None:
+                found.add(match[0])
+                if quantity != match[1]:
+                    changed.add(match[0])
+                quantity = match[1]
             out = {"price": price_number(offering.get("price"), f"product {n + 1}"), "quantity": quantity,
                    "is_enabled": offering.get("is_enabled", True)}
             if offering.get("readiness_state_id") is not None:

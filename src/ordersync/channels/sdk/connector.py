@@ -8,7 +8,7 @@ declared.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -45,6 +45,10 @@ class ConnectorContext:
     tokens: Any = None
     #: the reference of the asynchronous submission in progress (see sdk.async_push): sent along with it
     push_reference: str = ""
+    #: ``erase_buyer(buyer_id, reason) -> orders changed``: erases a buyer's personal data from this
+    #: connection's stored orders when the channel relays the buyer's request (e.g. an account deletion);
+    #: the engine sets it while it processes webhook deliveries, None elsewhere
+    erase_buyer: Callable[[str, str], int] | None = None
 
 
 class Connector:

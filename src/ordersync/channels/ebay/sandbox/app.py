@@ -16,6 +16,8 @@ Served paths (as eBay serves them below ``https://api.ebay.com``), each from eBa
   ``GET|POST /subscription``, ``GET|DELETE /subscription/{id}``, ``POST /subscription/{id}/enable``;
   deliveries signed with ``X-EBAY-SIGNATURE``.
 * Post-Order ``POST /post-order/v2/cancellation`` (``Authorization: IAF <token>``): seller cancellations.
+* Key Management ``POST /developer/key_management/v1/signing_key`` (``signatures.py``); with ``eu_seller`` the
+  cancellation must carry eBay's digital signature (RFC 9421) or is refused with eBay's 215xxx errors.
 * Trading ``POST /ws/api.dll`` (``trading.py``): ``ReviseInventoryStatus`` (≤ 4 items) for listings not made
   with the Inventory API.
 
@@ -44,6 +46,7 @@ from starlette.routing import Route
 from ordersync.channels.sdk.sandbox import FaultRule, OutboundWebhook, Sandbox
 
 from . import notify
+from .signatures import KEYS_PATH, KeyManagement
 from .conformance import EbayConformance
 from .errors import EbayError, insufficient_scope, invalid_token, too_many_requests
 from .oauth import Tokens
@@ -52,7 +55,7 @@ from .trading import Trading
 
 FUL, INV, MSG, NTF = "/sell/fulfillment/v1", "/sell/inventory/v1", "/commerce/message/v1", "/commerce/notification/v1"
 DAILY_QUOTAS = {"fulfillment": 100_000, "inventory": 2_000_000, "message": 5_000, "notification": 10_000,
-                "trading": 5_000, "postorder": 5_000}
+                "trading": 5_000, "postorder": 5_000, "keymanagement": 5_000}
 #: the seller's cancel reasons of the Post-Order API [docs: CancelReasonEnum]
 SELLER_REASONS = ("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES")
 DAILY_REVISIONS = 250
@@ -61,8 +64,12 @@ DAILY_REVISIONS = 250
 class EbaySandbox(EbayConformance, Sandbox):
     system = "ebay"
 
-    def __init__(self, *, seed: int = 1, orders: int = 20, quotas: dict[str, int] | None = None, **kit: Any) -> None:
+    def __init__(self, *, seed: int = 1, orders: int = 20, quotas: dict[str, int] | None = None,
+                 eu_seller: bool = False, **kit: Any) -> None:
         super().__init__(**kit)
+        #: the seller is domiciled in the EU or the UK: the calls eBay names must be signed (``signatures``)
+        self.eu_seller = eu_seller
+        self.key_management = KeyManagement()
         self.seed, self.count = seed, orders
         self.quotas = {**DAILY_QUOTAS, **(quotas or {})}
         self.client_id, self.client_secret = f"ordersync-SBX-{seed:04d}", f"SBX-secret-{seed:08d}"
@@ -147,6 +154,7 @@ class EbaySandbox(EbayConformance, Sandbox):
             Route(f"{NTF}/subscription/{{sid}}/enable", self.api("notification", self.enable), methods=["POST"]),
             Route("/ws/api.dll", trading.endpoint, methods=["POST"]),
             Route("/post-order/v2/cancellation", self.api("postorder", self.cancellation), methods=["POST"]),
+            Route(KEYS_PATH, self.api("keymanagement", self.create_signing_key, token="app"), methods=["POST"]),
         ]
 
     async def tokens_authorize(self, request: Request) -> Response:
@@ -249,6 +257,9 @@ class EbaySandbox(EbayConformance, Sandbox):
     def cancellation(self, request: Request, body: bytes) -> Response:
         """Post-Order ``POST /post-order/v2/cancellation`` by the seller: a paid order not yet shipped is cancelled
         and refunded at once; one that is shipped or cancelled already is not eligible [docs]."""
+        if self.eu_seller:  # one of the calls eBay wants signed for EU/UK sellers [docs]
+            self.key_management.verify("POST", request.url.path, request.headers.get("host", ""), request.headers,
+                                       body)
         data = _json(body)
         legacy, reason = str(data.get("legacyOrderId") or ""), data.get("cancelReason")
         if reason not in SELLER_REASONS:
@@ -273,6 +284,11 @@ class EbaySandbox(EbayConformance, Sandbox):
             self.ledger.record("order.cancel", method="POST", path=request.url.path, resource_id=order["orderId"],
                                body=data, changes={"cancelState": "CANCELED", "cancelReason": reason})
         return JSONResponse({"cancelId": cancel_id, "orderEligibilityResult": {"eligible": True}}, status_code=201)
+
+    def create_signing_key(self, request: Request, body: bytes) -> Response:
+        cipher = str(_json(body).get("signingKeyCipher") or "")
+        with self.lock:
+            return JSONResponse(self.key_management.create(cipher))
 
     # inventory -------------------------------------------------------------------------------------
     def inventory_items(self, request: Request, body: bytes) -> Response:
@@ -314,6 +330,7 @@ class EbaySandbox(EbayConformance, Sandbox):
                     continue
                 quantity = (req.get("shipToLocationAvailability") or {}).get("quantity")
                 listing = next((o["listing"]["listingId"] for o in offers if o), sku)
+                assert item is not None  # refused above
                 current = item["availability"]["shipToLocationAvailability"]["quantity"]
                 if quantity is not None and quantity != current:
                     if self.store.revisions.get((day, listing), 0) >= DAILY_REVISIONS:
@@ -362,7 +379,7 @@ class EbaySandbox(EbayConformance, Sandbox):
             raise EbayError(400, 355003, "messageText is required (at most 2000 characters)", domain="API_MESSAGE")
         with self.lock:
             cid = data.get("conversationId")
-            conv = self.store.conversations.get(cid) if cid else None
+            conv: dict[str, Any] | None = self.store.conversations.get(cid) if cid else None
             username = str(data.get("otherPartyUsername") or "")
             reference = data.get("reference") or {}
             if conv is None and cid:
@@ -375,11 +392,12 @@ class EbaySandbox(EbayConformance, Sandbox):
             now = iso(datetime.now(UTC))
             if conv is None:
                 cid = self.store.next_id("C")
-                conv = self.store.conversations[cid] = {"username": username, "messages": [], "detail": {
+                fresh: dict[str, Any] = {"username": username, "messages": [], "detail": {
                     "conversationId": cid, "conversationStatus": "ACTIVE", "conversationType": "FROM_MEMBERS",
                     "conversationTitle": f"Message to {username}", "createdDate": now, "unreadCount": 0,
                     **({"referenceId": str(reference["referenceId"]), "referenceType": reference.get("referenceType", "LISTING")}
                        if reference.get("referenceId") else {})}}
+                conv = self.store.conversations[cid] = fresh
             message = {"messageId": self.store.next_id("M"), "messageBody": text, "createdDate": now,
                        "readStatus": False, "senderUsername": "sandbox_seller", "recipientUsername": conv["username"],
                        "subject": conv["detail"]["conversationTitle"]}

@@ -4,6 +4,7 @@ use (a line whose quantity is a word), and where eBay shows fulfilments, message
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .store import ago
@@ -20,6 +21,16 @@ def _ids(body: dict[str, Any]) -> list[str]:
 
 class EbayConformance:
     """Mixed into ``EbaySandbox``."""
+
+    # what the mixin uses of EbaySandbox (declared for the type checker; set there)
+    quotas: dict[str, int]
+    throttled: int
+    tokens: Any
+    lock: Any
+    store: Any
+    ledger: Any
+    control_orders: Callable[[dict[str, Any]], dict[str, Any]]
+    _order: Callable[[str], dict[str, Any]]
 
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": f"{FUL}/order"},
@@ -63,7 +74,9 @@ class EbayConformance:
                 sku = str(body["sku"])
                 if sku in self.store.items:
                     return {"stock": self.store.items[sku]["availability"]["shipToLocationAvailability"]["quantity"]}
-                listing = next((lst for lst in self.store.legacy.values() if lst["SKU"] == sku), None)
+                listing = next((lst for lst in self.store.legacy.values() if lst["SKU"] == sku), None) or next(
+                    (v for lst in self.store.legacy.values() for v in lst.get("Variations") or [] if v["SKU"] == sku),
+                    None)
                 if listing is None:
                     raise LookupError(f"no listing with SKU {sku!r}")
                 return {"stock": listing["Quantity"]}
@@ -84,7 +97,7 @@ class EbayConformance:
         capability, value = body.get("capability"), body.get("value")
         if capability == "set_stock":
             hits = [e for e in self.ledger.entries("*.stock") if e["resource_id"] == str(body["sku"])
-                    and e["changes"].get("quantity") == int(value)]
+                    and e["changes"].get("quantity") == int(str(value))]
             return {"count": len(hits)}
         order = self._order(str(body["id"]))
         if capability == "change_status":

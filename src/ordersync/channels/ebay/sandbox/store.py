@@ -97,7 +97,7 @@ class Store:
             items.append(line)
             subtotal += cost
         delivery = Decimal(rng.choice(["0", "4.90"]))
-        order = {
+        order: dict[str, Any] = {
             "orderId": order_id, "legacyOrderId": f"{items[0]['legacyItemId']}-{number}",
             "creationDate": iso(when), "lastModifiedDate": iso(when), "orderFulfillmentStatus": "NOT_STARTED",
             "orderPaymentStatus": payment, "sellerId": "sandbox_seller", "salesRecordReference": number,

@@ -5,7 +5,9 @@
 ``X-EBAY-API-SITEID``, ``X-EBAY-API-COMPATIBILITY-LEVEL`` and the OAuth token in ``X-EBAY-API-IAF-TOKEN``;
 ``<ReviseInventoryStatusRequest xmlns="urn:ebay:apis:eBLBaseComponents">`` with up to four ``<InventoryStatus>
 {ItemID | SKU, Quantity, StartPrice}``; the answer is HTTP 200 with ``<Ack>Success|Failure</Ack>`` and
-``<Errors>{ShortMessage, LongMessage, ErrorCode, SeverityCode}``. Listings created with the Inventory API
+``<Errors>{ShortMessage, LongMessage, ErrorCode, SeverityCode}``. A multi-variation listing (``Variations`` in
+the store: ``[{SKU, Quantity (available), QuantitySold, Specifics}]``) is revised per variation, named by
+``ItemID`` and the variation's ``SKU`` [docs]; 21916664 answers one without both (chosen here). Listings created with the Inventory API
 cannot be revised here [docs]. Error codes used: 931 (invalid token), 21916635 (more than four items; chosen
 here), 21916585 (item not found), 21919189 (revision limit; chosen here), 21919474 (Inventory API listing;
 chosen here) - the chosen ones are unverified.
@@ -80,8 +82,7 @@ class Trading:
             listings = [{"ItemID": o["listing"]["listingId"], "SKU": o["sku"],
                          "Title": sb.store.items[o["sku"]]["product"]["title"],
                          "QuantityAvailable": o["availableQuantity"]} for o in sb.store.offers.values()]
-            listings += [{"ItemID": lst["ItemID"], "SKU": lst["SKU"], "Title": lst["Title"],
-                          "QuantityAvailable": lst["Quantity"]} for lst in sb.store.legacy.values()]
+            listings += [_selling(lst) for lst in sb.store.legacy.values()]
         listings.sort(key=lambda lst: lst["ItemID"])
         size, number = int(per_page), int(page)
         rows = listings[(number - 1) * size:number * size]
@@ -110,11 +111,28 @@ class Trading:
                     return _failure(call, "21919474", "This listing was created with the Inventory API and "
                                                       "cannot be revised with the Trading API.")
                 listing = sb.store.legacy.get(item_id or "") or next(
-                    (lst for lst in sb.store.legacy.values() if sku and lst["SKU"] == sku), None)
+                    (lst for lst in sb.store.legacy.values() if sku and (lst["SKU"] == sku or any(
+                        v["SKU"] == sku for v in lst.get("Variations") or []))), None)
                 if listing is None:
                     return _failure(call, "21916585", f"Item {item_id or sku} not found.")
                 if quantity is None or not quantity.isdigit():
                     return _failure(call, "21916587", "Quantity must be a whole number.")
+                if listing.get("Variations") is not None:  # a variation: by ItemID and its SKU [docs]
+                    variation = next((v for v in listing["Variations"] if sku and v["SKU"] == sku), None)
+                    if variation is None or item_id != listing["ItemID"]:
+                        return _failure(call, "21916664", f"Item {listing['ItemID']} has variations: give ItemID "
+                                                          "and the SKU of one of its variations.")
+                    if int(quantity) != variation["Quantity"]:
+                        if sb.store.revisions.get((day, listing["ItemID"]), 0) >= 250:
+                            return _failure(call, "21919189", "Each listing can be revised up to 250 times in one "
+                                                              "calendar day; this listing has reached the revision "
+                                                              "limit.")
+                        sb.store.revise(listing["ItemID"], day)
+                        variation["Quantity"] = int(quantity)
+                        sb.ledger.record("trading.stock", method="POST", path=path, resource_id=sku,
+                                         body=etree.tostring(status).decode(), changes={"quantity": int(quantity)})
+                    answered.append({"ItemID": listing["ItemID"], "SKU": sku, "Quantity": variation["Quantity"]})
+                    continue
                 if int(quantity) != listing["Quantity"]:
                     if sb.store.revisions.get((day, listing["ItemID"]), 0) >= 250:
                         return _failure(call, "21919189", "Each listing can be revised up to 250 times in one "
@@ -125,3 +143,21 @@ class Trading:
                                      body=etree.tostring(status).decode(), changes={"quantity": int(quantity)})
                 answered.append({"ItemID": listing["ItemID"], "SKU": listing["SKU"], "Quantity": listing["Quantity"]})
         return _answer(call, "Success", {"InventoryStatus": answered})
+
+
+def _selling(listing: dict[str, Any]) -> dict[str, Any]:
+    """A Trading listing as GetMyeBaySelling shows it; a variation's ``Quantity`` counts what was sold too
+    (available = Quantity - SellingStatus/QuantitySold) [docs: VariationType; unverified here]."""
+    variations = listing.get("Variations")
+    if variations is None:
+        return {"ItemID": listing["ItemID"], "SKU": listing["SKU"], "Title": listing["Title"],
+                "QuantityAvailable": listing["Quantity"]}
+    shown = {"ItemID": listing["ItemID"], "Title": listing["Title"],
+             "QuantityAvailable": sum(v["Quantity"] for v in variations),
+             "Variations": {"Variation": [
+                 {"SKU": v["SKU"], "Quantity": v["Quantity"] + v.get("QuantitySold", 0),
+                  "SellingStatus": {"QuantitySold": v.get("QuantitySold", 0)},
+                  "VariationSpecifics": {"NameValueList": [{"Name": k, "Value": val}
+                                                           for k, val in v.get("Specifics", {}).items()]}}
+                 for v in variations]}}
+    return {"SKU": listing["SKU"], **shown} if listing.get("SKU") else shown

@@ -59,7 +59,8 @@ class EtsySandbox(EtsyConformance, Sandbox):
         rng = random.Random(self.seed)
         now = int(time.time())
         with self._lock:
-            self.version, self._order_cache = 0, ((), [])
+            self.version = 0
+            self._order_cache: tuple[tuple[Any, ...], list[dict[str, Any]]] = ((), [])
             self.listings = data.listings()
             self.receipts: dict[int, Any] = {}
             self.next_id = 3_000_000_001

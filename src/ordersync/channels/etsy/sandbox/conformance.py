@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 APP = "/v3/application"
@@ -24,6 +25,21 @@ def _ids(body: dict[str, Any]) -> list[int]:
 
 class EtsyConformance:
     """Mixed into ``EtsySandbox``: the profile actions, on its store."""
+
+    # what the mixin uses of EtsySandbox (declared for the type checker; set there)
+    per_second: int
+    per_day: int
+    throttled: int
+    token_refreshes: int
+    version: int
+    receipts: dict[int, dict[str, Any]]
+    listings: Any
+    ledger: Any
+    access: dict[str, float]
+    refresh: Any
+    _lock: Any
+    _add: Callable[[random.Random, int, int], int]
+    touch: Callable[..., None]
 
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": f"{APP}/shops/*/receipts"},
@@ -94,7 +110,7 @@ class EtsyConformance:
             with self._lock:
                 lid, _ = self._offering(str(body["sku"]))
             hits = [e for e in self.ledger.entries("listing.inventory") if e["resource_id"] == str(lid)
-                    and any(p["sku"] == body["sku"] and p["offerings"][0]["quantity"] == int(value)
+                    and any(p["sku"] == body["sku"] and p["offerings"][0]["quantity"] == int(str(value))
                             for p in e["body"]["products"])]
         elif capability == "transmit_tracking":
             hits = [e for e in self.ledger.entries("receipt.shipment") if e["resource_id"] == str(body["id"])
