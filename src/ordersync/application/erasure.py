@@ -22,7 +22,7 @@ from ..domain.codec import dumps, from_data
 from ..domain.order import Order
 from ..hub import Hub, HubError
 from ..store.models import Connection, OrderRow
-from ..sync.actions import _event
+from ..store.history import add_history
 
 
 def erase_buyer(hub: Hub, connection_id: int, buyer_id: str, reason: str) -> int:
@@ -49,7 +49,7 @@ def erase_buyer(hub: Hub, connection_id: int, buyer_id: str, reason: str) -> int
             _strip(order)
             row.data = dumps(order)
             row.buyer_name = row.buyer_email = ""
-            _event(s, row.id, "erasure", f"personal data erased at the buyer's request ({reason})", "system")
+            add_history(s, row.id, "personal_data_erased", reason=reason)
             changed += 1
     return changed
 

@@ -77,6 +77,7 @@ KINDS = _kinds(
     HistoryKind("forward_failed", "forward to {target} failed after {n} attempt: {error}", "forward",
                 plural="forward to {target} failed after {n} attempts: {error}"),
     HistoryKind("oversold", "oversold: not enough stock for {skus}", "oversold"),
+    HistoryKind("personal_data_erased", "personal data erased at the buyer's request ({reason})", "erasure"),
     HistoryKind(TEXT, "{text}", "note"),
 )
 
