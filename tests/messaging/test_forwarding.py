@@ -23,7 +23,7 @@ from ordersync.sync import actions
 from ordersync.sync.hub import HubError
 
 from .conftest import smtp_settings
-from .helpers import events, import_orders, order
+from .helpers import events, forward_by_mail, import_orders, order
 
 SECRET = "a-long-shared-signing-secret-1234"
 
@@ -47,12 +47,8 @@ def _forwards(hub) -> list[OrderForward]:
 
 
 def test_forward_by_mail_attaches_csv_and_pdf(hub, nomsg, starttls_server, certs):
-    smtp.save(hub, **smtp_settings(starttls_server, certs))
-    forwarding.add_target(hub, "grosshandel", "email", "lager@grosshandel.example")
-    (order_id,) = import_orders(hub, nomsg, order(1))
-    forwarding.forward_order(hub, order_id, "grosshandel")
-    assert forwarding.dispatch_due(hub) == 1
-    (msg,) = starttls_server.received
+    msg = forward_by_mail(hub, nomsg, starttls_server, certs, order(1), "grosshandel")
+    (order_id,) = [f.order_id for f in _forwards(hub)]
     assert msg["To"] == "lager@grosshandel.example" and msg["Subject"] == "Bestellung 1001 von kleinshop"
     assert "Lieferadresse: Eva Müller, Lindenweg 7a, 80331 München, DE" in msg.get_body(("plain",)).get_content()
     attachments = {a.get_filename(): a for a in msg.iter_attachments()}

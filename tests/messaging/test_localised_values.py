@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 
-from ordersync import forwarding
 from ordersync.domain import OrderState
 from ordersync.domain.order import OrderItem
 from ordersync.mail import smtp, templates
@@ -21,7 +20,7 @@ from ordersync.sync import actions, dispatcher
 from ordersync.sync import mail_notices as notices
 
 from .conftest import smtp_settings
-from .helpers import import_orders, order
+from .helpers import forward_by_mail, import_orders, order
 from .test_forwarding import pdf_text
 
 LATE_EVENING = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)
@@ -48,12 +47,7 @@ EXPECTED = {
 def test_forwarded_csv_and_pdf_are_written_in_the_targets_language(hub, nomsg, starttls_server, certs, monkeypatch,
                                                                     language):
     monkeypatch.setenv("ORDERSYNC_TIMEZONE", "Europe/Berlin")
-    smtp.save(hub, **smtp_settings(starttls_server, certs))
-    forwarding.add_target(hub, "lager", "email", "lager@grosshandel.example", language=language)
-    (order_id,) = import_orders(hub, nomsg, big_order(1))
-    forwarding.forward_order(hub, order_id, "lager")
-    assert forwarding.dispatch_due(hub) == 1
-    (msg,) = starttls_server.received
+    msg = forward_by_mail(hub, nomsg, starttls_server, certs, big_order(1), "grosshandel", language)
     want = EXPECTED[language]
     attachments = {a.get_filename(): a for a in msg.iter_attachments()}
     raw_csv = attachments["order-1001.csv"].get_payload(decode=True).decode("utf-8-sig")
@@ -68,12 +62,7 @@ def test_forwarded_csv_and_pdf_are_written_in_the_targets_language(hub, nomsg, s
 
 def test_without_a_time_zone_setting_dates_are_utc(hub, nomsg, starttls_server, certs, monkeypatch):
     monkeypatch.delenv("ORDERSYNC_TIMEZONE", raising=False)
-    smtp.save(hub, **smtp_settings(starttls_server, certs))
-    forwarding.add_target(hub, "lager", "email", "lager@grosshandel.example")
-    (order_id,) = import_orders(hub, nomsg, big_order(2))
-    forwarding.forward_order(hub, order_id, "lager")
-    assert forwarding.dispatch_due(hub) == 1
-    (msg,) = starttls_server.received
+    msg = forward_by_mail(hub, nomsg, starttls_server, certs, big_order(2), "grosshandel")
     pdf = next(a for a in msg.iter_attachments() if a.get_filename().endswith(".pdf"))
     assert "Datum: 04.12.2026" in pdf_text(pdf.get_content())
 
