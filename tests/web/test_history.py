@@ -83,7 +83,7 @@ def test_a_channel_update_names_the_states_in_the_readers_language():
     ("state Paid → Shipped", f"Status {OrderState.PAID.label('de')} → {OrderState.SHIPPED.label('de')}"),
     ("message by e-mail:", "Nachricht per E-Mail:"),
     ("tracking mail to eva@example.com: Ihre Bestellung 1001 ist unterwegs",
-     "E-Mail (Versand) an eva@example.com: Ihre Bestellung 1001 ist unterwegs"),
+     "E-Mail (Versandbestätigung) an eva@example.com: Ihre Bestellung 1001 ist unterwegs"),
     ("forward to fulfiller queued (rule:3)", "Weiterleitung an fulfiller vorgemerkt (durch Regel 3)"),
     ("oversold: not enough stock for TEE-1, TEE-2", "überverkauft: nicht genug Bestand für TEE-1, TEE-2"),
     ("something a new connector writes", "something a new connector writes"),  # shown as written
