@@ -43,3 +43,20 @@ def events(hub, order_id: int, kind: str | None = None) -> list[OrderEvent]:
         if kind:
             q = q.where(OrderEvent.kind == kind)
         return list(s.scalars(q))
+
+
+def forward_by_mail(hub, connection_id: int, server, certs, record: Order, target: str, language: str = "de"):
+    """``record`` imported and forwarded by mail to a new target in ``language``: the one mail the SMTP
+    server received."""
+    from ordersync import forwarding
+    from ordersync.mail import smtp
+
+    from .conftest import smtp_settings
+
+    smtp.save(hub, **smtp_settings(server, certs))
+    forwarding.add_target(hub, target, "email", f"lager@{target}.example", language=language)
+    (order_id,) = import_orders(hub, connection_id, record)
+    forwarding.forward_order(hub, order_id, target)
+    assert forwarding.dispatch_due(hub) == 1
+    (msg,) = server.received
+    return msg

@@ -26,7 +26,7 @@ def test_cells_that_start_like_a_formula_are_neutralised():
     (row,) = _rows(doc)
     cells = [row[c] for c in CSV_COLUMNS]
     starting = [c for c in cells if c and c[0] in "=+-@\t\r"]
-    assert starting == ["-1", "-12.50"]  # numbers only
+    assert starting == ["-1", "-12,50"]  # numbers only (German, the default language: decimal comma)
     assert "'=1+1" in cells and "'-2+3" in cells and "'@x" in cells and "'@SUM(A1:A9)" in cells
     assert "'=cmd|' /C calc'!A0" in cells and "'+supplier" in cells and "'\tcmd" in cells and "'\rBerlin" in cells
-    assert "'-1+1" in cells and "Tasse" in cells and "12.50" in cells
+    assert "'-1+1" in cells and "Tasse" in cells and "12,50" in cells

@@ -23,7 +23,7 @@ from ordersync.sync import actions
 from ordersync.sync.hub import HubError
 
 from .conftest import smtp_settings
-from .helpers import events, import_orders, order
+from .helpers import events, forward_by_mail, import_orders, order
 
 SECRET = "a-long-shared-signing-secret-1234"
 
@@ -37,7 +37,7 @@ def pdf_text(data: bytes) -> str:
             content = zlib.decompress(stream)
         except zlib.error:
             continue
-        text += [m.decode("latin-1") for m in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", content)]
+        text += [m.decode("cp1252") for m in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", content)]
     return " ".join(t.replace("\\(", "(").replace("\\)", ")") for t in text)
 
 
@@ -47,12 +47,8 @@ def _forwards(hub) -> list[OrderForward]:
 
 
 def test_forward_by_mail_attaches_csv_and_pdf(hub, nomsg, starttls_server, certs):
-    smtp.save(hub, **smtp_settings(starttls_server, certs))
-    forwarding.add_target(hub, "grosshandel", "email", "lager@grosshandel.example")
-    (order_id,) = import_orders(hub, nomsg, order(1))
-    forwarding.forward_order(hub, order_id, "grosshandel")
-    assert forwarding.dispatch_due(hub) == 1
-    (msg,) = starttls_server.received
+    msg = forward_by_mail(hub, nomsg, starttls_server, certs, order(1), "grosshandel")
+    (order_id,) = [f.order_id for f in _forwards(hub)]
     assert msg["To"] == "lager@grosshandel.example" and msg["Subject"] == "Bestellung 1001 von kleinshop"
     assert "Lieferadresse: Eva Müller, Lindenweg 7a, 80331 München, DE" in msg.get_body(("plain",)).get_content()
     attachments = {a.get_filename(): a for a in msg.iter_attachments()}
@@ -64,10 +60,10 @@ def test_forward_by_mail_attaches_csv_and_pdf(hub, nomsg, starttls_server, certs
     assert rows[0]["order_number"] == "1001" and rows[0]["shop"] == "kleinshop"
     assert rows[0]["ship_street"] == "Lindenweg" and rows[0]["ship_house_number"] == "7a"
     assert rows[0]["title"] == "Grüner Tee „Sencha“" and rows[0]["quantity"] == "2"
-    assert rows[0]["unit_price"] == "12.90" and rows[0]["currency"] == "EUR"
+    assert rows[0]["unit_price"] == "12,90" and rows[0]["currency"] == "EUR"
     text = pdf_text(attachments["order-1001.pdf"].get_content())
     assert "Bestellung 1001" in text and "Lindenweg 7a" in text and "München" in text
-    assert 'TEE-1 Grüner Tee "Sencha" 2 12.90 25.80' in text and "Gesamt: 25,80 EUR" in text
+    assert "TEE-1 Grüner Tee „Sencha“ 2 12,90\xa0€ 25,80\xa0€" in text and "Gesamt: 25,80\xa0€" in text
     (fwd,) = _forwards(hub)
     assert fwd.status == "done" and fwd.sent_at is not None and fwd.attempts == 1
     assert [e.text for e in events(hub, order_id, "forward")] == [

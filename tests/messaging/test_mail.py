@@ -158,7 +158,7 @@ def test_templates_can_be_overridden_and_unknown_placeholders_fail_clearly(hub, 
     (msg,) = tls_server.received
     assert msg["Subject"] == "[kleinshop] Rückfrage"
     assert msg.get_content().startswith("Moin Eva Müller!\nWelche Farbe?\nBestellt: 2 × Grüner Tee")
-    assert "Summe 25,80 EUR {netto}" in msg.get_content()
+    assert "Summe 25,80\xa0€ {netto}" in msg.get_content()
     with hub.db.session() as s:
         assert templates.get(s, account, "message", "de").custom
         templates.put(s, account, "message", "de", None, None)  # back to the default

@@ -1,7 +1,11 @@
 """What a forward carries: the order as JSON (HTTP), and as CSV and PDF attachments (e-mail).
 
 All three are built from one plain dict, so a supplier reading the PDF, a script reading the CSV and a
-service receiving the JSON see the same numbers. Amounts stay decimal strings; never floats.
+service receiving the JSON see the same numbers. Amounts stay decimal strings in the dict; never floats.
+The JSON keeps ISO 8601 times and plain decimals for machines; the CSV and PDF are written in the target's
+language by ``ordersync.formatting`` (05.12.2026 and 1234,56 in a German CSV, so German Excel reads the
+numbers as numbers; 05/12/2026 and 1234.56 in English), with the date in the seller's time zone. The CSV's
+column names stay the same in both languages, so a script reading it needs no language switch.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import formatting
 from ..domain import OrderState
-from ..mail.compose import address_line, money
+from ..mail.compose import address_line
 from ..store.models import ArticleRow, Connection, OrderItemRow, OrderRow
 
 CSV_COLUMNS = ("order_number", "order_date", "shop", "buyer_name", "buyer_email", "ship_company", "ship_name",
@@ -65,18 +70,23 @@ def order_document(s: Session, order: OrderRow) -> dict:
     }
 
 
-def order_csv(doc: dict) -> bytes:
-    """One row per item, order columns repeated; semicolons and a BOM so German Excel opens it as is."""
+def order_csv(doc: dict, language: str = "de") -> bytes:
+    """One row per item, order columns repeated; semicolons and a BOM so German Excel opens it as is.
+    Amounts have no thousands separator: a spreadsheet reads 1234,56 as a number, and so does a script."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     a = doc["shipping_address"]
+    ordered = formatting.date(doc["created_at"], language)
     for item in doc["items"]:
-        writer.writerow(_inert(cell) for cell in (doc["number"], doc["created_at"][:10], doc["shop"], doc["buyer"]["name"],
+        writer.writerow(_inert(cell) for cell in (doc["number"], ordered, doc["shop"], doc["buyer"]["name"],
                          doc["buyer"]["email"], a["company"], f"{a['first_name']} {a['last_name']}".strip(),
                          a["street"], a["house_number"], a["line2"], a["zip"], a["city"], a["country"],
-                         a["phone"], item["sku"], item["ean"], item["title"], item["quantity"],
-                         item["unit_price"], item["total_price"], doc["currency"], item["supplier"]))
+                         a["phone"], item["sku"], item["ean"], item["title"],
+                         formatting.number(str(item["quantity"]), language, grouping=False),
+                         formatting.amount(item["unit_price"], language, grouping=False),
+                         formatting.amount(item["total_price"], language, grouping=False), doc["currency"],
+                         item["supplier"]))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -99,26 +109,26 @@ def _amount(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01')) if value.as_tuple().exponent >= -2 else value:f}"
 
 
-_TYPOGRAPHIC = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "–": "-", "—": "-",
-                              "…": "...", "€": "EUR", "\u00a0": " "})
+_PDF_ENCODING = "windows-1252"
 
 
 def _latin1(text: str) -> str:
-    """The PDF core fonts cover Latin-1 (all German letters); typographic quotes and dashes become their
-    plain forms, and anything else outside Latin-1 '?', rather than failing the forward."""
-    return text.translate(_TYPOGRAPHIC).encode("latin-1", "replace").decode("latin-1")
+    """The PDF core fonts are written in Windows-1252 (all German letters, €, typographic quotes and
+    dashes); anything outside it becomes '?' rather than failing the forward."""
+    return text.encode(_PDF_ENCODING, "replace").decode(_PDF_ENCODING)
 
 
 def order_pdf(doc: dict, language: str = "de") -> bytes:
     de = language == "de"
     pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = _PDF_ENCODING
     pdf.set_title(_latin1(f"{'Bestellung' if de else 'Order'} {doc['number']}"))
     pdf.set_creator("ordersync")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 8, _latin1(f"{'Bestellung' if de else 'Order'} {doc['number']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    lines = [f"{'Datum' if de else 'Date'}: {doc['created_at'][:10]}",
+    lines = [f"{'Datum' if de else 'Date'}: {formatting.date(doc['created_at'], language)}",
              f"Shop: {doc['shop']}",
              f"{'Lieferadresse' if de else 'Ship to'}: {address_line(doc['shipping_address'])}"]
     if doc["shipping_address"]["phone"]:
@@ -137,12 +147,14 @@ def order_pdf(doc: dict, language: str = "de") -> bytes:
     pdf.ln()
     pdf.set_font("Helvetica", "", 10)
     for item in doc["items"]:
-        cells = (item["sku"], item["title"][:60], item["quantity"], item["unit_price"], item["total_price"])
-        for w, c in zip(widths, cells, strict=True):
-            pdf.cell(w, 7, _latin1(str(c)), border=1)
+        cells = (item["sku"], item["title"][:60], formatting.number(str(item["quantity"]), language),
+                 formatting.money(item["unit_price"], doc["currency"], language),
+                 formatting.money(item["total_price"], doc["currency"], language))
+        for w, c, align in zip(widths, cells, "LLRRR", strict=True):
+            pdf.cell(w, 7, _latin1(c), border=1, align=align)
         pdf.ln()
     pdf.ln(2)
-    total = money(Decimal(doc["total"]), doc["currency"], language)
+    total = formatting.money(doc["total"], doc["currency"], language)
     pdf.cell(0, 7, _latin1(f"{'Gesamt' if de else 'Total'}: {total}"),
              new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

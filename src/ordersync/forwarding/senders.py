@@ -81,7 +81,7 @@ def _send_mail(job: Job) -> str:
     message = compose.build(
         config, to=job.address, subject=job.subject, body=job.body, language=job.language,
         message_id=f"<ordersync.forward.{job.forward_id}@{domain}>",
-        attachments=[(f"order-{number}.csv", "text/csv", documents.order_csv(job.document)),
+        attachments=[(f"order-{number}.csv", "text/csv", documents.order_csv(job.document, job.language)),
                      (f"order-{number}.pdf", "application/pdf", documents.order_pdf(job.document, job.language))])
     smtp.send(config, message)
     return f"mailed to {job.address}"

@@ -1,4 +1,7 @@
-"""Placeholder values for an order and the e-mail built from a rendered template."""
+"""Placeholder values for an order and the e-mail built from a rendered template.
+
+Dates, amounts and quantities are written for the template's language by ``ordersync.formatting`` (the
+seller's time zone; 05.12.2026 and 1.234,56 € in German, 05/12/2026 and €1,234.56 in English)."""
 
 from __future__ import annotations
 
@@ -11,29 +14,18 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import formatting
 from ..domain import OrderState
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, OrderRow, ShipmentRow
 from .smtp import SmtpConfig
 
 
-def _quantity(value: str) -> str:
-    q = Decimal(value)
-    return str(q.quantize(Decimal(1))) if q == q.to_integral_value() else str(q.normalize())
-
-
-def money(amount: Decimal, currency: str, language: str) -> str:
-    """Cents always shown; a German decimal comma in German mail (25,80 EUR)."""
-    value = amount.quantize(Decimal("0.01")) if amount.as_tuple().exponent >= -2 else amount
-    text = f"{value:f}"
-    return f"{text.replace('.', ',') if language == 'de' else text} {currency}"
-
-
-def items_text(data: dict) -> str:
+def items_text(data: dict, language: str) -> str:
     lines = []
     for item in data.get("items", []):
         sku = f" ({item['sku']})" if item.get("sku") else ""
-        lines.append(f"{_quantity(item['quantity'])} × {item['title']}{sku}")
+        lines.append(f"{formatting.number(str(item['quantity']), language)} × {item['title']}{sku}")
     return "\n".join(lines)
 
 
@@ -51,18 +43,17 @@ def order_values(s: Session, order: OrderRow, language: str, seller: str) -> dic
     shipment = s.scalar(select(ShipmentRow).where(ShipmentRow.order_id == order.id)
                         .order_by(ShipmentRow.id.desc()).limit(1))
     state = OrderState(order.state)
-    date_format = "%d.%m.%Y" if language == "de" else "%Y-%m-%d"
     shipping = data.get("shipping_address") or {}
     if not any(shipping.get(k) for k in ("street", "city", "last_name")):
         shipping = data.get("invoice_address") or {}
     return {
         "order_number": order.number,
-        "order_date": order.created_at.strftime(date_format),
+        "order_date": formatting.date(order.created_at, language),
         "buyer_name": order.buyer_name or address_line({k: (data.get("invoice_address") or {}).get(k, "")
                                                         for k in ("first_name", "last_name")}),
         "buyer_email": order.buyer_email,
-        "items": items_text(data),
-        "total": money(Decimal(order.total), order.currency, language),
+        "items": items_text(data, language),
+        "total": formatting.money(Decimal(order.total), order.currency, language),
         "shipping_address": address_line(shipping),
         "state": state.name_de if language == "de" else state.name_en,
         "carrier": shipment.carrier if shipment else "",

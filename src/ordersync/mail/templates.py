@@ -22,11 +22,11 @@ LANGUAGES = ("de", "en")
 #: every placeholder a template may use, with what it stands for (shown by `ordersync mail templates list`)
 PLACEHOLDERS: dict[str, str] = {
     "order_number": "the order number the buyer knows",
-    "order_date": "the order date (DD.MM.YYYY in German, YYYY-MM-DD in English)",
+    "order_date": "the order date in the seller's time zone (DD.MM.YYYY in German, DD/MM/YYYY in English)",
     "buyer_name": "the buyer's name (invoice address)",
     "buyer_email": "the buyer's e-mail address",
     "items": "one line per item: quantity × title (SKU)",
-    "total": "the order total with its currency",
+    "total": "the order total with its currency, as the language writes it (1.234,56 € / €1,234.56)",
     "shipping_address": "the shipping address, one line",
     "state": "the order's state in the template's language",
     "carrier": "the carrier of the newest shipment",

@@ -51,10 +51,10 @@ GUIDE = (
         "Avocadostore: Importe & Exporte → Bestelldaten; other platforms: their order export). One row per "
         "ordered item is fine: rows with the same order number become one order.",
         "Bestellungen als CSV exportieren",
-        "Exportiere die Bestellungen in der Verwaltung deines Shops als CSV-Datei (Jimdo: Shop → Bestellungen "
-        "→ als CSV exportieren; Avocadostore: Importe & Exporte → Bestelldaten; andere Plattformen: ihr "
-        "Bestellexport). Eine Zeile je Artikel ist in Ordnung: Zeilen mit derselben Bestellnummer werden zu "
-        "einer Bestellung.",
+        "Exportieren Sie die Bestellungen in der Verwaltung Ihres Shops als CSV-Datei (Jimdo: Shop → Bestellungen → "
+        "als CSV exportieren; Avocadostore: Importe & Exporte → Bestelldaten; andere Plattformen: ihr "
+        "Bestellexport). Eine Zeile je Artikel ist in Ordnung: Zeilen mit derselben Bestellnummer werden zu einer "
+        "Bestellung.",
     ),
     GuideStep(
         "Choose the column profile",
@@ -63,9 +63,9 @@ GUIDE = (
         "created_at=Bestelldatum. Run a dry run first: it shows what would be imported and every row that "
         "would be rejected, with the reason.",
         "Spaltenprofil wählen",
-        "Wähle die Vorlage deiner Plattform, falls es eine gibt, sonst „ordersync“. Ordne unter "
+        "Wählen Sie die Vorlage Ihrer Plattform, falls es eine gibt, sonst „ordersync“. Ordnen Sie unter "
         "„Spaltenzuordnung“ jede Spalte zu, deren Name von unseren Feldnamen abweicht, eine je Zeile, z. B. "
-        "order_number=Bestellnummer, created_at=Bestelldatum. Mache zuerst einen Probelauf: Er zeigt, was "
+        "order_number=Bestellnummer, created_at=Bestelldatum. Machen Sie zuerst einen Probelauf: Er zeigt, was "
         "importiert würde, und jede Zeile, die abgelehnt würde, mit dem Grund.",
         settings=("profile", "column_map", "status_map"),
     ),
@@ -75,9 +75,9 @@ GUIDE = (
         "use a decimal comma (1.234,56). Encoding and delimiter are detected; set them only if the dry run "
         "shows garbled umlauts or a single column.",
         "Datum, Beträge und Zeichensatz prüfen",
-        "Zeiten ohne Zeitzone werden in der eingestellten Zeitzone gelesen (Standard Europe/Berlin). Beträge "
-        "dürfen ein Dezimalkomma haben (1.234,56). Zeichensatz und Trennzeichen werden erkannt; stelle sie nur "
-        "ein, wenn der Probelauf verstümmelte Umlaute oder nur eine Spalte zeigt.",
+        "Zeiten ohne Zeitzone werden in der eingestellten Zeitzone gelesen (Standard Europe/Berlin). Beträge dürfen "
+        "ein Dezimalkomma haben (1.234,56). Zeichensatz und Trennzeichen werden erkannt; stellen Sie sie nur ein, "
+        "wenn der Probelauf verstümmelte Umlaute oder nur eine Spalte zeigt.",
         settings=("timezone", "currency", "encoding", "delimiter", "decimal_separator", "date_format"),
     ),
     GuideStep(
@@ -86,8 +86,8 @@ GUIDE = (
         "platform publishes the export at a URL, enter it: ordersync fetches it on every poll, only downloads "
         "it again when it changed, and refuses addresses inside your own network.",
         "Hochladen oder von ordersync abholen lassen",
-        "Lade eine Datei mit `ordersync import csv DATEI --connection NAME` hoch (oder in der Weboberfläche). "
-        "Stellt deine Plattform den Export unter einer URL bereit, trage sie ein: ordersync holt sie bei jedem "
+        "Laden Sie eine Datei mit `ordersync import csv DATEI --connection NAME` hoch (oder in der Weboberfläche). "
+        "Stellt Ihre Plattform den Export unter einer URL bereit, tragen Sie sie ein: ordersync holt sie bei jedem "
         "Abruf, lädt sie nur nach einer Änderung neu und lehnt Adressen im eigenen Netz ab.",
         settings=("url", "url_user", "url_password", "skip_duplicates", "max_megabytes", "timeout"),
     ),

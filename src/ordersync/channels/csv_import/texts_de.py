@@ -5,9 +5,9 @@ DE: dict[str, str] = {
     "File URL (optional)": "Datei-URL (optional)",
     "Where the platform publishes its order export, fetched on every poll (e.g. Avocadostore's automatic "
     "export, yatego's order CSV). Leave empty to upload files by hand.":
-        "Die Adresse, unter der die Plattform ihren Bestellexport bereitstellt; ordersync holt ihn bei jedem "
-        "Abruf (z. B. der automatische Export von Avocadostore, die Bestell-CSV von yatego). Leer lassen, wenn "
-        "du Dateien von Hand hochlädst.",
+        "Die Adresse, unter der die Plattform ihren Bestellexport bereitstellt; ordersync holt ihn bei jedem Abruf "
+        "(z. B. der automatische Export von Avocadostore, die Bestell-CSV von yatego). Leer lassen, wenn Sie Dateien "
+        "von Hand hochladen.",
     "Password or token for the URL": "Passwort oder Token für die URL",
     "Sent as HTTP Basic password with the user name below, if the URL needs one.":
         "Wird zusammen mit dem Benutzernamen unten als HTTP-Basic-Passwort gesendet, falls die URL eines "
@@ -23,7 +23,7 @@ DE: dict[str, str] = {
     "Column mapping": "Spaltenzuordnung",
     "Your columns for our fields, one 'field=column' per line or a JSON object, e.g. "
     "'order_number=Bestellnummer'. Overrides the profile; 'field=' switches a column off.":
-        "Deine Spalten für unsere Felder, eine Zuordnung „Feld=Spalte“ je Zeile oder ein JSON-Objekt, z. B. "
+        "Ihre Spalten für unsere Felder, eine Zuordnung „Feld=Spalte“ je Zeile oder ein JSON-Objekt, z. B. "
         "„order_number=Bestellnummer“. Hat Vorrang vor dem Profil; „Feld=“ schaltet eine Spalte ab.",
     "Status mapping": "Statuszuordnung",
     "The file's status = ordersync state, e.g. 'versendet=Shipped,offen=Ordered'.":
@@ -32,7 +32,7 @@ DE: dict[str, str] = {
     "Currency when the file names none": "Währung, wenn die Datei keine nennt",
     "Encoding": "Zeichensatz",
     "auto detects UTF-8 (with or without BOM) and Windows-1252; or name one, e.g. cp1252.":
-        "Automatisch erkennt UTF-8 (mit oder ohne BOM) und Windows-1252; oder gib einen an, z. B. cp1252.",
+        "„Automatisch“ erkennt UTF-8 (mit oder ohne BOM) und Windows-1252; oder geben Sie einen an, z. B. cp1252.",
     "Field delimiter": "Trennzeichen",
     "choice_auto": "automatisch",
     "choice_semicolon": "Semikolon (;)",
@@ -42,7 +42,7 @@ DE: dict[str, str] = {
     "choice_tilde": "Tilde (~)",
     "Decimal separator": "Dezimaltrennzeichen",
     "auto reads 1.234,56 and 1,234.56; set it when amounts like 1.234 mean one thousand.":
-        "Automatisch liest 1.234,56 und 1,234.56; stelle es ein, wenn Beträge wie 1.234 eintausend bedeuten.",
+        "„Automatisch“ liest 1.234,56 und 1,234.56; stellen Sie es ein, wenn Beträge wie 1.234 eintausend bedeuten.",
     "choice_,": "Komma (1.234,56)",
     "choice_.": "Punkt (1,234.56)",
     "Date format (optional)": "Datumsformat (optional)",

@@ -46,11 +46,11 @@ GUIDE = (
         "seller's address. The shop's e-mails must be in German. Set the shop's notification address to "
         "this mailbox, or forward the mails to it unchanged (forward as attachment keeps them intact).",
         "Postfach für Bestellmails wählen",
-        "Nimm ein Postfach (oder einen per Filter befüllten Ordner), das die Bestellbenachrichtigungen des "
-        "Shops erhält: Jimdo und WIX schicken bei jeder neuen Bestellung eine Mail an die Adresse des "
-        "Shop-Inhabers, Avocadostore an die Adresse des Händlers. Die Mails des Shops müssen auf Deutsch sein. "
-        "Trage dieses Postfach als Benachrichtigungsadresse ein oder leite die Mails unverändert weiter "
-        "(Weiterleiten als Anhang lässt sie unverändert).",
+        "Nehmen Sie ein Postfach (oder einen per Filter befüllten Ordner), das die Bestellbenachrichtigungen des "
+        "Shops erhält: Jimdo und WIX schicken bei jeder neuen Bestellung eine Mail an die Adresse des Shop-Inhabers, "
+        "Avocadostore an die Adresse des Händlers. Die Mails des Shops müssen auf Deutsch sein. Tragen Sie dieses "
+        "Postfach als Benachrichtigungsadresse ein, oder leiten Sie die Mails unverändert weiter (Weiterleiten als "
+        "Anhang lässt sie unverändert).",
         settings=("shop", "folder"),
     ),
     GuideStep(
@@ -59,9 +59,9 @@ GUIDE = (
         "the user name and the password. Many providers need IMAP switched on first, and some an app "
         "password instead of the login password.",
         "IMAP-Zugang eintragen",
-        "Trage IMAP-Server, Port und Verschlüsselung laut deinem Mail-Anbieter ein (meist Port 993 mit TLS), "
-        "dazu Benutzername und Passwort. Bei vielen Anbietern muss IMAP erst eingeschaltet werden, manche "
-        "verlangen ein App-Passwort statt des Login-Passworts.",
+        "Tragen Sie IMAP-Server, Port und Verschlüsselung laut Ihrem Mail-Anbieter ein (meist Port 993 mit TLS), "
+        "dazu Benutzername und Passwort. Bei vielen Anbietern muss IMAP erst eingeschaltet werden, manche verlangen "
+        "ein App-Passwort statt des Login-Passworts.",
         settings=("host", "port", "security", "username", "password"),
     ),
     GuideStep(
@@ -70,10 +70,10 @@ GUIDE = (
         "age in minutes: younger mails are read in a later run. Imported mails are moved to the folder for "
         "imported mails, unreadable ones to the folder for unreadable mails and listed with the reason.",
         "Wartezeit für neue Mails festlegen",
-        "Schickt dein Shop manchmal kurz nach der ersten eine korrigierte Bestellmail, lege ein Mindestalter "
-        "der Bestellung in Minuten fest: jüngere Mails werden erst bei einem späteren Abruf gelesen. "
-        "Eingelesene Mails landen im Ordner für eingelesene Mails, unlesbare im Ordner für unlesbare Mails; "
-        "diese zeigt ordersync mit dem Grund in der Quarantäne an.",
+        "Schickt Ihr Shop manchmal kurz nach der ersten eine korrigierte Bestellmail, legen Sie ein Mindestalter der "
+        "Bestellung in Minuten fest: Jüngere Mails werden erst bei einem späteren Abruf gelesen. Eingelesene Mails "
+        "landen im Ordner für eingelesene Mails, unlesbare im Ordner für unlesbare Mails; diese zeigt ordersync mit "
+        "dem Grund in der Quarantäne an.",
         settings=("min_age_minutes", "processed_folder", "failed_folder"),
     ),
 )

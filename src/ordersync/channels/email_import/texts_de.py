@@ -30,11 +30,11 @@ DE: dict[str, str] = {
     "Mails that could not be read are moved here and listed in the quarantine with the reason. Move a mail back "
     "into the order folder to read it again.":
         "Mails, die nicht gelesen werden konnten, werden hierher verschoben und mit dem Grund in der Quarantäne "
-        "aufgeführt. Verschiebe eine Mail zurück in den Ordner mit Bestellmails, damit sie erneut gelesen wird.",
+        "aufgeführt. Verschieben Sie eine Mail zurück in den Ordner mit Bestellmails, damit sie erneut gelesen wird.",
     "Shop": "Shop",
     "auto: recognised by the sender. Choose the shop when the mails reach the mailbox forwarded from your own "
     "address.":
-        "Automatisch: am Absender erkannt. Wähle den Shop, wenn die Mails von deiner eigenen Adresse "
+        "Automatisch: am Absender erkannt. Wählen Sie den Shop, wenn die Mails von Ihrer eigenen Adresse "
         "weitergeleitet im Postfach ankommen.",
     "choice_auto": "automatisch",
     "choice_jimdo": "Jimdo",

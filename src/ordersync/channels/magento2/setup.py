@@ -43,12 +43,12 @@ GUIDE = (
         "Actions: View, Invoice, Ship, Cancel, Hold, Unhold, Comment), Catalog → Inventory → Products, and "
         "Stores → Inventory → Sources and Sources Items where the shop uses Multi-Source Inventory. Save.",
         "Integration anlegen",
-        "Öffne in der Magento-Verwaltung System → Erweiterungen → Integrationen und klicke auf „Neue "
-        "Integration hinzufügen“. Gib einen Namen ein (z. B. „ordersync“) und dein Admin-Passwort; Callback-URL "
-        "und Identity-Link bleiben leer. Wähle im Reiter „API“ den Ressourcenzugriff „Benutzerdefiniert“ und "
-        "hake an: Verkäufe → Vorgänge → Bestellungen (mit Aktionen: Ansehen, Rechnung, Versand, Stornieren, "
+        "Öffnen Sie in der Magento-Verwaltung System → Erweiterungen → Integrationen, und klicken Sie auf „Neue "
+        "Integration hinzufügen“. Geben Sie einen Namen (z. B. „ordersync“) und Ihr Admin-Passwort ein; Callback-URL "
+        "und Identity-Link bleiben leer. Wählen Sie im Reiter „API“ den Ressourcenzugriff „Benutzerdefiniert“, und "
+        "haken Sie an: Verkäufe → Vorgänge → Bestellungen (mit Aktionen: Ansehen, Rechnung, Versand, Stornieren, "
         "Anhalten, Freigeben, Kommentar), Katalog → Bestand → Produkte sowie Shops → Bestand → Quellen und "
-        "Quellartikel, wenn der Shop Multi-Source Inventory nutzt. Speichern.",
+        "Quellartikel, wenn der Shop Multi-Source Inventory nutzt. Speichern Sie.",
     ),
     GuideStep(
         "Activate it and copy the four credentials",
@@ -56,8 +56,8 @@ GUIDE = (
         "key, consumer secret, access token and access token secret: copy all four into the fields below. "
         "They do not expire; \"Reauthorize\" in the list makes new ones.",
         "Aktivieren und die vier Zugangsdaten kopieren",
-        "Klicke in der Liste der Integrationen daneben auf „Aktivieren“ und dann auf „Erlauben“. Magento zeigt "
-        "Consumer Key, Consumer Secret, Access Token und Access Token Secret: Kopiere alle vier in die Felder "
+        "Klicken Sie in der Liste der Integrationen daneben auf „Aktivieren“ und dann auf „Erlauben“. Magento zeigt "
+        "Consumer Key, Consumer Secret, Access Token und Access Token Secret: Kopieren Sie alle vier in die Felder "
         "unten. Sie laufen nicht ab; „Erneut autorisieren“ in der Liste erzeugt neue.",
         settings=("consumer_key", "consumer_secret", "access_token", "access_token_secret"),
     ),
@@ -69,11 +69,10 @@ GUIDE = (
         "to be used as standalone Bearer tokens\" to Yes, which Adobe advises against (the token never "
         "expires).",
         "OAuth-Signatur oder Bearer-Token",
-        "Lass „oauth1“ stehen: ordersync signiert jede Anfrage mit den vier Zugangsdaten, das akzeptiert jedes "
-        "Magento 2. „bearer“ sendet nur den Access Token; seit Magento 2.4.4 lehnt ein Shop das ab, solange "
-        "nicht unter Shops → Konfiguration → Dienste → OAuth → Consumer-Einstellungen „Allow OAuth Access "
-        "Tokens to be used as standalone Bearer tokens“ auf Ja steht, wovon Adobe abrät (der Token läuft nie "
-        "ab).",
+        "Lassen Sie „oauth1“ stehen: ordersync signiert jede Anfrage mit den vier Zugangsdaten, das akzeptiert jedes "
+        "Magento 2. „bearer“ sendet nur den Access Token; seit Magento 2.4.4 lehnt ein Shop das ab, solange nicht "
+        "unter Shops → Konfiguration → Dienste → OAuth → Consumer-Einstellungen „Allow OAuth Access Tokens to be "
+        "used as standalone Bearer tokens“ auf Ja steht, wovon Adobe abrät (der Token läuft nie ab).",
         settings=("auth",),
     ),
     GuideStep(
@@ -84,9 +83,9 @@ GUIDE = (
         "added under status actions.",
         "Status",
         "Magento ändert den Status einer Bestellung nur über Aktionen. Standardmäßig storniert ordersync die "
-        "Bestellung, wenn du sie im Hub stornierst, und erstellt eine (Offline-)Rechnung, wenn sie bezahlt ist; "
-        "der Versand legt eine Magento-Lieferung mit der Sendungsnummer an, danach schließt Magento die "
-        "Bestellung selbst ab. Anhalten und Freigeben lassen sich unter Statusaktionen ergänzen.",
+        "Bestellung, wenn Sie sie im Hub stornieren, und erstellt eine (Offline-)Rechnung, wenn sie bezahlt ist; der "
+        "Versand legt eine Magento-Lieferung mit der Sendungsnummer an, danach schließt Magento die Bestellung "
+        "selbst ab. Anhalten und Freigeben lassen sich unter Statusaktionen ergänzen.",
         settings=("status_actions",),
     ),
     GuideStep(
@@ -94,9 +93,9 @@ GUIDE = (
         "Enter the address of the shop, e.g. https://shop.example.com, and test the connection. Keep the store "
         "code \"default\" unless your admin moved the REST API to another store view.",
         "Shop-Adresse eintragen",
-        "Trage die Adresse des Shops ein, z. B. https://shop.example.com, und teste die Verbindung. Lass den "
-        "Store-Code auf „default“, sofern deine Verwaltung die REST-API nicht auf eine andere Store-View gelegt "
-        "hat.",
+        "Tragen Sie die Adresse des Shops ein, z. B. https://shop.example.com, und testen Sie die Verbindung. Lassen "
+        "Sie den Store-Code auf „default“, sofern Ihre Verwaltung die REST-API nicht auf eine andere Store-View "
+        "gelegt hat.",
         settings=("base_url", "store_code", "verify_tls"),
     ),
     GuideStep(

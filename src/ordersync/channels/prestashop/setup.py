@@ -38,9 +38,9 @@ GUIDE = (
         "webservice\" to Yes and save. If your server runs PHP as CGI/FastCGI, also enable the CGI mode for "
         "PHP there, otherwise the key is not passed on.",
         "Webservice aktivieren",
-        "Öffne im PrestaShop-Backoffice Erweiterte Parameter > Webservice, stelle „PrestaShop-Webservice "
-        "aktivieren“ auf Ja und speichere. Läuft PHP auf deinem Server als CGI/FastCGI, aktiviere dort auch den "
-        "CGI-Modus für PHP, sonst kommt der Schlüssel nicht an.",
+        "Öffnen Sie im PrestaShop-Backoffice Erweiterte Parameter > Webservice, stellen Sie „PrestaShop-Webservice "
+        "aktivieren“ auf Ja, und speichern Sie. Läuft PHP auf Ihrem Server als CGI/FastCGI, aktivieren Sie dort auch "
+        "den CGI-Modus für PHP, sonst kommt der Schlüssel nicht an.",
     ),
     GuideStep(
         "Add a webservice key",
@@ -51,13 +51,12 @@ GUIDE = (
         "customer_threads and customer_messages; Modify "
         "(PUT) for order_carriers and stock_availables. Save.",
         "Webservice-Schlüssel anlegen",
-        "Klicke auf derselben Seite auf „Neuen Webservice-Schlüssel hinzufügen“ und dann auf „Generieren!“. "
-        "Gib eine Beschreibung wie „ordersync“ ein und setze den Status auf Ja. Setze unter Berechtigungen "
-        "Anzeigen (GET) für orders, order_states, order_carriers, addresses, customers, currencies, countries, "
-        "products, combinations, stock_availables, customer_threads und customer_messages; Hinzufügen (POST) "
-        "für order_histories, "
-        "customer_threads und customer_messages; Ändern (PUT) für order_carriers und stock_availables. "
-        "Speichere.",
+        "Klicken Sie auf derselben Seite auf „Neuen Webservice-Schlüssel hinzufügen“ und dann auf „Generieren!“. "
+        "Geben Sie eine Beschreibung wie „ordersync“ ein, und setzen Sie den Status auf Ja. Setzen Sie unter "
+        "Berechtigungen Anzeigen (GET) für orders, order_states, order_carriers, addresses, customers, currencies, "
+        "countries, products, combinations, stock_availables, customer_threads und customer_messages; Hinzufügen "
+        "(POST) für order_histories, customer_threads und customer_messages; Ändern (PUT) für order_carriers und "
+        "stock_availables. Speichern Sie.",
         settings=("api_key",),
     ),
     GuideStep(
@@ -65,8 +64,8 @@ GUIDE = (
         "Enter the address of the shop and its time zone (International > Localization > Configuration), "
         "then test the connection.",
         "Shop-Adresse eintragen",
-        "Trage die Adresse des Shops und seine Zeitzone ein (International > Lokalisierung > Konfiguration) "
-        "und teste dann die Verbindung.",
+        "Tragen Sie die Adresse des Shops und seine Zeitzone ein (International > Lokalisierung > Konfiguration), "
+        "und testen Sie dann die Verbindung.",
         settings=("base_url", "timezone"),
     ),
 )

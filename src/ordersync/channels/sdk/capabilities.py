@@ -32,7 +32,7 @@ class Capability(str, Enum):
 
 _TITLES = {
     Capability.IMPORT_ORDERS: ("Bestellungen einlesen", "Import orders"),
-    Capability.IMPORT_ARTICLES: ("Artikel Import", "Import articles"),
+    Capability.IMPORT_ARTICLES: ("Artikel einlesen", "Import articles"),
     Capability.CHANGE_STATUS: ("Bestellstatus ändern", "Change order status"),
     Capability.SEND_MESSAGES: ("Nachrichten senden", "Send messages"),
     Capability.TRANSMIT_TRACKING: ("Sendungsnummer übermitteln", "Transmit tracking number"),

@@ -38,8 +38,9 @@ GUIDE = (
         "In the Shopify admin open Settings → Apps and sales channels → Develop apps (allow custom app "
         "development once if asked) and click \"Create an app\". Name it e.g. \"ordersync\".",
         "Eigene App anlegen",
-        "Öffne im Shopify-Adminbereich Einstellungen → Apps und Vertriebskanäle → Apps entwickeln (erlaube "
-        "die Entwicklung eigener Apps, falls gefragt) und klicke auf „App erstellen“. Nenne sie z. B. „ordersync“.",
+        "Öffnen Sie im Shopify-Adminbereich Einstellungen → Apps und Vertriebskanäle → Apps entwickeln (erlauben Sie "
+        "die Entwicklung eigener Apps, falls gefragt), und klicken Sie auf „App erstellen“. Nennen Sie sie z. B. "
+        "„ordersync“.",
     ),
     GuideStep(
         "Grant the Admin API scopes",
@@ -47,18 +48,18 @@ GUIDE = (
         "read_all_orders (otherwise Shopify shows only the last 60 days), read_products, read_inventory and "
         "write_inventory, read_locations, read_fulfillments and write_merchant_managed_fulfillment_orders. Save.",
         "Admin-API-Berechtigungen erteilen",
-        "Wähle unter Konfiguration → Admin-API-Integration read_orders und write_orders, read_all_orders "
-        "(sonst zeigt Shopify nur die letzten 60 Tage), read_products, read_inventory und write_inventory, "
-        "read_locations, read_fulfillments und write_merchant_managed_fulfillment_orders und klicke auf „Speichern“.",
+        "Wählen Sie unter Konfiguration → Admin-API-Integration read_orders und write_orders, read_all_orders (sonst "
+        "zeigt Shopify nur die letzten 60 Tage), read_products, read_inventory und write_inventory, read_locations, "
+        "read_fulfillments und write_merchant_managed_fulfillment_orders, und klicken Sie auf „Speichern“.",
     ),
     GuideStep(
         "Install the app and copy the token",
         "Click \"Install app\", then under API credentials reveal the Admin API access token (shpat_…) once and "
         "copy it, together with the API secret key, into the fields below. Enter the shop's myshopify.com address.",
         "App installieren und Token kopieren",
-        "Klicke auf „App installieren“, lass dir unter API-Zugangsdaten das Admin-API-Zugriffstoken (shpat_…) "
-        "einmalig anzeigen und kopiere es zusammen mit dem API-Geheimschlüssel in die Felder unten. Trage die "
-        "myshopify.com-Adresse des Shops ein.",
+        "Klicken Sie auf „App installieren“, lassen Sie sich unter API-Zugangsdaten das Admin-API-Zugriffstoken "
+        "(shpat_…) einmalig anzeigen, und kopieren Sie es zusammen mit dem API-Geheimschlüssel in die Felder unten. "
+        "Tragen Sie die myshopify.com-Adresse des Shops ein.",
         settings=("shop_url", "access_token", "api_secret", "api_version"),
     ),
     GuideStep(
@@ -66,8 +67,8 @@ GUIDE = (
         "Under Settings → Locations open the warehouse whose stock ordersync should set; its number is the last "
         "part of the page address. Leave the field empty if ordersync should not set stock.",
         "Lagerort wählen",
-        "Öffne unter Einstellungen → Standorte das Lager, dessen Bestand ordersync setzen soll; seine Nummer ist "
-        "der letzte Teil der Seitenadresse. Lass das Feld leer, wenn ordersync keine Bestände setzen soll.",
+        "Öffnen Sie unter Einstellungen → Standorte das Lager, dessen Bestand ordersync setzen soll; seine Nummer "
+        "ist der letzte Teil der Seitenadresse. Lassen Sie das Feld leer, wenn ordersync keine Bestände setzen soll.",
         settings=("location_id",),
     ),
     GuideStep(
@@ -76,10 +77,10 @@ GUIDE = (
         "every minute. The first import fetches the whole history with one bulk operation. Tracking numbers "
         "become fulfilments, which Shopify e-mails to the buyer if you wish. Check the status mapping.",
         "Webhooks, Historie und Status",
-        "ordersync abonniert die Bestell-Webhooks selbst, damit neue Bestellungen binnen Sekunden ankommen, "
-        "und fragt trotzdem jede Minute ab. Der erste Import holt die ganze Historie mit einem Massenvorgang. "
-        "Sendungsnummern werden zu Ausführungen (Fulfillments), über die Shopify den Käufer auf Wunsch per "
-        "E-Mail informiert. Prüfe die Statuszuordnung.",
+        "ordersync abonniert die Bestell-Webhooks selbst, damit neue Bestellungen binnen Sekunden ankommen, und "
+        "fragt trotzdem jede Minute ab. Der erste Import holt die ganze Historie mit einem Massenvorgang. "
+        "Sendungsnummern werden zu Ausführungen (Fulfillments), über die Shopify den Käufer auf Wunsch per E-Mail "
+        "informiert. Prüfen Sie die Statuszuordnung.",
         settings=("notify_customer", "bulk_backfill", "status_map_import", "status_map_export"),
     ),
 )

@@ -33,9 +33,9 @@ GUIDE = (
         "and change orders and articles), tick \"Enabled\" under \"API access\" and save. Shopware generates "
         "the API key there.",
         "API-Zugang für einen Backend-Benutzer aktivieren",
-        "Öffne im Shopware-5-Backend Einstellungen → Benutzerverwaltung, bearbeite den Benutzer, als der "
-        "ordersync arbeiten soll (oder lege einen an, z. B. „ordersync“, mit einer Rolle, die Bestellungen "
-        "und Artikel lesen und ändern darf), setze unter „API-Zugang“ den Haken bei „Aktiviert“ und speichere. "
+        "Öffnen Sie im Shopware-5-Backend Einstellungen → Benutzerverwaltung, bearbeiten Sie den Benutzer, als der "
+        "ordersync arbeiten soll (oder legen Sie einen an, z. B. „ordersync“, mit einer Rolle, die Bestellungen und "
+        "Artikel lesen und ändern darf), setzen Sie unter „API-Zugang“ den Haken bei „Aktiviert“, und speichern Sie. "
         "Shopware erzeugt dort den API-Schlüssel.",
         settings=("username", "api_key"),
     ),
@@ -44,14 +44,15 @@ GUIDE = (
         "Copy the user name and the API key into the fields below. The API uses HTTP digest "
         "authentication with these two; the backend password is not needed.",
         "Benutzername und Schlüssel kopieren",
-        "Kopiere den Benutzernamen und den API-Schlüssel in die Felder unten. Die API meldet sich damit per "
+        "Kopieren Sie den Benutzernamen und den API-Schlüssel in die Felder unten. Die API meldet sich damit per "
         "HTTP-Digest an; das Backend-Passwort wird nicht gebraucht.",
     ),
     GuideStep(
         "Enter the shop address",
         "Enter the shop's address without /api (e.g. https://shop.example.com) and test the connection.",
         "Shop-Adresse eintragen",
-        "Trage die Adresse des Shops ohne /api ein (z. B. https://shop.example.com) und teste die Verbindung.",
+        "Tragen Sie die Adresse des Shops ohne /api ein (z. B. https://shop.example.com), und testen Sie die "
+        "Verbindung.",
         settings=("base_url",),
     ),
 )

@@ -36,11 +36,11 @@ GUIDE = (
         "their order, delivery and payment states, and writes tracking codes), Products: Viewer and Editor "
         "(stock). Only if you use webhooks: also reading and editing webhooks. Save the role.",
         "Rolle für ordersync anlegen",
-        "Öffne in der Shopware-Administration Einstellungen → System → Benutzer & Rechte, Reiter Rollen, und "
-        "lege eine Rolle „ordersync“ mit diesen Rechten an: Bestellungen: Betrachter und Bearbeiter (ordersync "
-        "liest Bestellungen, ändert Bestell-, Liefer- und Zahlungsstatus und schreibt Sendungsnummern), "
-        "Produkte: Betrachter und Bearbeiter (Bestand). Nur wenn du Webhooks nutzt: zusätzlich Webhooks lesen "
-        "und bearbeiten. Speichere die Rolle.",
+        "Öffnen Sie in der Shopware-Administration Einstellungen → System → Benutzer & Rechte, Reiter Rollen, und "
+        "legen Sie eine Rolle „ordersync“ mit diesen Rechten an: Bestellungen: Betrachter und Bearbeiter (ordersync "
+        "liest Bestellungen, ändert Bestell-, Liefer- und Zahlungsstatus und schreibt Sendungsnummern), Produkte: "
+        "Betrachter und Bearbeiter (Bestand). Nur wenn Sie Webhooks nutzen: zusätzlich Webhooks lesen und "
+        "bearbeiten. Speichern Sie die Rolle.",
     ),
     GuideStep(
         "Create an integration",
@@ -48,9 +48,9 @@ GUIDE = (
         "leave \"Administrator\" off and choose the role \"ordersync\". (An administrator integration works "
         "too, but may change everything in the shop.)",
         "Integration anlegen",
-        "Öffne Einstellungen → System → Integrationen und klicke auf „Integration hinzufügen“. Gib einen "
-        "Namen ein (z. B. „ordersync“), lass „Administrator“ ausgeschaltet und wähle die Rolle „ordersync“. "
-        "(Eine Administrator-Integration funktioniert auch, darf aber alles im Shop ändern.)",
+        "Öffnen Sie Einstellungen → System → Integrationen, und klicken Sie auf „Integration hinzufügen“. Geben Sie "
+        "einen Namen ein (z. B. „ordersync“), lassen Sie „Administrator“ ausgeschaltet, und wählen Sie die Rolle "
+        "„ordersync“. (Eine Administrator-Integration funktioniert auch, darf aber alles im Shop ändern.)",
     ),
     GuideStep(
         "Copy the access keys",
@@ -58,9 +58,9 @@ GUIDE = (
         "before you save the integration: the secret is shown only once. If it is lost, generate a new key "
         "in the integration.",
         "Zugangsschlüssel kopieren",
-        "Shopware zeigt die Access-Key-ID (SWIA…) und den Secret-Access-Key an. Kopiere beide in die Felder "
-        "unten, bevor du die Integration speicherst: Der Secret-Key wird nur einmal angezeigt. Geht er "
-        "verloren, erzeuge in der Integration einen neuen Schlüssel.",
+        "Shopware zeigt die Access-Key-ID (SWIA…) und den Secret-Access-Key an. Kopieren Sie beide in die Felder "
+        "unten, bevor Sie die Integration speichern: Der Secret-Key wird nur einmal angezeigt. Geht er verloren, "
+        "erzeugen Sie in der Integration einen neuen Schlüssel.",
         settings=("client_id", "client_secret"),
     ),
     GuideStep(
@@ -68,7 +68,7 @@ GUIDE = (
         "Enter the address of your shop, e.g. https://shop.example.com. ordersync asks Shopware for an access "
         "token at /api/oauth/token and renews it when it expires.",
         "Shop-Adresse eintragen",
-        "Trage die Adresse deines Shops ein, z. B. https://shop.example.com. ordersync holt sich unter "
+        "Tragen Sie die Adresse Ihres Shops ein, z. B. https://shop.example.com. ordersync holt sich unter "
         "/api/oauth/token ein Zugriffstoken und erneuert es, wenn es abläuft.",
         settings=("base_url", "verify_tls"),
     ),
@@ -78,8 +78,8 @@ GUIDE = (
         "(events checkout.order.placed and order.written), enter its shop secret and its id; new orders then arrive "
         "within seconds. ordersync polls every minute either way.",
         "Optional: Webhooks über eine App",
-        "Shopware signiert Webhooks nur für Apps. Läuft in deinem Shop eine App, deren Webhooks an ordersync "
-        "gehen (Ereignisse checkout.order.placed und order.written), trage ihr Shop-Secret und ihre ID ein; neue "
+        "Shopware signiert Webhooks nur für Apps. Läuft in Ihrem Shop eine App, deren Webhooks an ordersync gehen "
+        "(Ereignisse checkout.order.placed und order.written), tragen Sie ihr Shop-Secret und ihre ID ein; neue "
         "Bestellungen kommen dann in Sekunden an. ordersync fragt in jedem Fall jede Minute ab.",
         settings=("shop_secret", "app_id"),
     ),

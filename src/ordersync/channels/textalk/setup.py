@@ -36,8 +36,8 @@ GUIDE = (
         "Log in to the Textalk/Abicart admin. The webshop ID is the number shown at the top of the page next "
         "to the shop's name. Enter it below.",
         "Webshop-ID finden",
-        "Melde dich in der Textalk-/Abicart-Verwaltung an. Die Webshop-ID ist die Nummer oben auf der Seite "
-        "neben dem Namen des Shops. Trage sie unten ein.",
+        "Melden Sie sich in der Textalk-/Abicart-Verwaltung an. Die Webshop-ID ist die Nummer oben auf der Seite "
+        "neben dem Namen des Shops. Tragen Sie sie unten ein.",
         settings=("webshop",),
     ),
     GuideStep(
@@ -49,12 +49,12 @@ GUIDE = (
         "webshop and Textalk offers no narrower permission, so keep it only here; if it leaks, deactivate it "
         "in the same place. ordersync only reads orders with it and never changes anything in Textalk.",
         "API-Schlüssel anlegen",
-        "Öffne in der Abicart-Verwaltung Einstellungen → Externe Verbindungen → API-Schlüssel (Inställningar → "
-        "Externa kopplingar → API-nycklar) und lege einen Schlüssel an, z. B. mit dem Namen „ordersync“, wie "
-        "auf dem Bildschirm beschrieben. Das ist ein dauerhaftes Authentifizierungs-Token für Integrationen; "
-        "ein Login-Token (24 Stunden gültig) würde nach einem Tag nicht mehr funktionieren. Der Schlüssel hat "
-        "Administratorrechte für den ganzen Webshop, eine engere Berechtigung bietet Textalk nicht: Bewahre "
-        "ihn nur hier auf und deaktiviere ihn dort, falls er in falsche Hände gerät. ordersync liest damit nur "
+        "Öffnen Sie in der Abicart-Verwaltung Einstellungen → Externe Verbindungen → API-Schlüssel (Inställningar → "
+        "Externa kopplingar → API-nycklar), und legen Sie einen Schlüssel an, z. B. mit dem Namen „ordersync“, wie "
+        "auf dem Bildschirm beschrieben. Das ist ein dauerhaftes Authentifizierungs-Token für Integrationen; ein "
+        "Login-Token (24 Stunden gültig) würde nach einem Tag nicht mehr funktionieren. Der Schlüssel hat "
+        "Administratorrechte für den ganzen Webshop, eine engere Berechtigung bietet Textalk nicht: Bewahren Sie ihn "
+        "nur hier auf, und deaktivieren Sie ihn dort, falls er in falsche Hände gerät. ordersync liest damit nur "
         "Bestellungen und ändert nichts in Textalk.",
         settings=("auth_token",),
     ),
@@ -63,8 +63,8 @@ GUIDE = (
         "Keep the default endpoint unless Abicart told you another one. Set a language if texts kept per "
         "language should be taken in a particular one; otherwise the shop's default language is used.",
         "Endpunkt und Sprache",
-        "Behalte den voreingestellten Endpunkt, solange Abicart dir keinen anderen nennt. Setze eine Sprache, "
-        "wenn mehrsprachige Texte in einer bestimmten Sprache übernommen werden sollen; sonst gilt die "
+        "Behalten Sie den voreingestellten Endpunkt, solange Abicart Ihnen keinen anderen nennt. Setzen Sie eine "
+        "Sprache, wenn mehrsprachige Texte in einer bestimmten Sprache übernommen werden sollen; sonst gilt die "
         "Standardsprache des Shops.",
         settings=("endpoint", "language"),
     ),
@@ -74,10 +74,10 @@ GUIDE = (
         "discarded → Cancelled, sent → Shipped, paid → Paid, otherwise Ordered. Change the mapping if you "
         "work differently. Status and tracking are not written back to Textalk.",
         "Bestellstatus",
-        "Textalk kennzeichnet Bestellungen als bezahlt oder unbezahlt, als versendet oder nicht versendet "
-        "und als verworfen. ordersync ordnet zu: verworfen → Storniert, versendet → Versendet, bezahlt → Bezahlt, "
-        "sonst Bestellt. Passe die Zuordnung an, wenn du anders arbeitest. Status und Sendungsnummern werden "
-        "nicht an Textalk zurückgeschrieben.",
+        "Textalk kennzeichnet Bestellungen als bezahlt oder unbezahlt, als versendet oder nicht versendet und als "
+        "verworfen. ordersync ordnet zu: verworfen → Storniert, versendet → Versendet, bezahlt → Bezahlt, sonst "
+        "Bestellt. Passen Sie die Zuordnung an, wenn Sie anders arbeiten. Status und Sendungsnummern werden nicht an "
+        "Textalk zurückgeschrieben.",
         settings=("status_map_import",),
     ),
 )

@@ -13,8 +13,8 @@ DE: dict[str, str] = {
     "API endpoint": "API-Endpunkt",
     "The JSON-RPC address. The default is Textalk's; https://admin.abicart.se/backend/jsonrpc/v1 and "
     "https://<your shop>/backend/jsonrpc/v1 reach the same API.":
-        "Die JSON-RPC-Adresse. Voreingestellt ist die von Textalk; https://admin.abicart.se/backend/jsonrpc/v1 "
-        "und https://<dein Shop>/backend/jsonrpc/v1 erreichen dieselbe API.",
+        "Die JSON-RPC-Adresse. Voreingestellt ist die von Textalk; https://admin.abicart.se/backend/jsonrpc/v1 und "
+        "https://<Ihr Shop>/backend/jsonrpc/v1 erreichen dieselbe API.",
     "Two-letter code (e.g. de, sv) sent as the API's 'language' context; also the preferred language of texts "
     "Textalk keeps per language. Empty: the shop's default language.":
         "Zweibuchstabiger Sprachcode (z. B. de, sv), gesendet als Kontext „language“ der API; zugleich die "

@@ -37,7 +37,7 @@ GUIDE = (
         "In WordPress go to Settings → Permalinks and choose any structure except \"Plain\". The REST API "
         "lives under /wp-json/, which only works with pretty permalinks.",
         "Permalinks prüfen",
-        "Öffne in WordPress Einstellungen → Permalinks und wähle eine beliebige Struktur außer „Einfach“. "
+        "Öffnen Sie in WordPress Einstellungen → Permalinks, und wählen Sie eine beliebige Struktur außer „Einfach“. "
         "Die REST-API liegt unter /wp-json/ und funktioniert nur mit sprechenden Permalinks.",
     ),
     GuideStep(
@@ -47,18 +47,18 @@ GUIDE = (
         "to \"Read/Write\" (ordersync changes order statuses, adds notes and sets stock). Click \"Generate "
         "API key\".",
         "REST-API-Schlüssel anlegen",
-        "Öffne WooCommerce → Einstellungen → Erweitert → REST-API und klicke auf „Schlüssel hinzufügen“. Gib "
-        "eine Beschreibung ein (z. B. „ordersync“), wähle einen Benutzer mit der Rolle Administrator oder "
-        "Shop-Manager und setze die Berechtigungen auf „Lesen/Schreiben“ (ordersync ändert Bestellstatus, "
-        "schreibt Notizen und setzt Bestände). Klicke auf „API-Schlüssel generieren“.",
+        "Öffnen Sie WooCommerce → Einstellungen → Erweitert → REST-API, und klicken Sie auf „Schlüssel hinzufügen“. "
+        "Geben Sie eine Beschreibung ein (z. B. „ordersync“), wählen Sie einen Benutzer mit der Rolle Administrator "
+        "oder Shop-Manager, und setzen Sie die Berechtigungen auf „Lesen/Schreiben“ (ordersync ändert Bestellstatus, "
+        "schreibt Notizen und setzt Bestände). Klicken Sie auf „API-Schlüssel generieren“.",
     ),
     GuideStep(
         "Copy key and secret",
         "Copy the consumer key (ck_…) and the consumer secret (cs_…) into the fields below. WooCommerce "
         "shows the secret only once; if you lose it, revoke the key and create a new one.",
         "Schlüssel und Geheimnis kopieren",
-        "Kopiere den Consumer Key (ck_…) und das Consumer Secret (cs_…) in die Felder unten. WooCommerce "
-        "zeigt das Secret nur einmal an; geht es verloren, widerrufe den Schlüssel und lege einen neuen an.",
+        "Kopieren Sie den Consumer Key (ck_…) und das Consumer Secret (cs_…) in die Felder unten. WooCommerce zeigt "
+        "das Secret nur einmal an; geht es verloren, widerrufen Sie den Schlüssel, und legen Sie einen neuen an.",
         settings=("consumer_key", "consumer_secret"),
     ),
     GuideStep(
@@ -68,10 +68,10 @@ GUIDE = (
         "(requests are then signed with OAuth 1.0a, as WooCommerce requires) but the shop's data travels "
         "unencrypted.",
         "Shop-URL eintragen",
-        "Trage die Adresse deines Shops ein, wie Besucher sie sehen, z. B. https://www.mein-shop.de. Nutze "
+        "Tragen Sie die Adresse Ihres Shops ein, wie Besucher sie sehen, z. B. https://www.mein-shop.de. Nutzen Sie "
         "HTTPS: Der Schlüssel wird dann per HTTP-Basic-Authentifizierung über eine verschlüsselte Verbindung "
-        "gesendet. Reines http funktioniert auch (Anfragen werden dann mit OAuth 1.0a signiert, wie "
-        "WooCommerce es verlangt), die Shopdaten werden aber unverschlüsselt übertragen.",
+        "gesendet. Reines http funktioniert auch (Anfragen werden dann mit OAuth 1.0a signiert, wie WooCommerce es "
+        "verlangt), die Shopdaten werden aber unverschlüsselt übertragen.",
         settings=("url", "verify_tls"),
     ),
     GuideStep(
@@ -81,11 +81,10 @@ GUIDE = (
         "For that the hub needs a public address your shop can reach (the public URL in the hub's "
         "settings). Without it, orders are still fetched every minute by polling.",
         "Webhooks werden automatisch eingerichtet",
-        "ordersync legt die Webhooks „Bestellung erstellt“ und „Bestellung aktualisiert“ selbst in deinem "
-        "Shop an (zu sehen unter WooCommerce → Einstellungen → Erweitert → Webhooks), damit neue "
-        "Bestellungen binnen Sekunden ankommen. Dafür braucht der Hub eine öffentliche Adresse, die dein Shop "
-        "erreicht (die öffentliche URL in den Hub-Einstellungen). Ohne sie werden Bestellungen weiterhin "
-        "jede Minute abgefragt.",
+        "ordersync legt die Webhooks „Bestellung erstellt“ und „Bestellung aktualisiert“ selbst in Ihrem Shop an (zu "
+        "sehen unter WooCommerce → Einstellungen → Erweitert → Webhooks), damit neue Bestellungen binnen Sekunden "
+        "ankommen. Dafür braucht der Hub eine öffentliche Adresse, die Ihr Shop erreicht (die öffentliche URL in den "
+        "Hub-Einstellungen). Ohne sie werden Bestellungen weiterhin jede Minute abgefragt.",
     ),
     GuideStep(
         "Make webhook delivery immediate",
@@ -101,16 +100,16 @@ GUIDE = (
         "hub was down); ordersync switches it on again at the next sync and shows \"webhooks inactive\" until then.",
         "Webhooks sofort zustellen",
         "WooCommerce schickt einen Webhook standardmäßig nicht sofort, sondern stellt ihn in seine "
-        "Hintergrund-Warteschlange (Action Scheduler, angestoßen von WP-Cron beim nächsten Seitenaufruf oder "
-        "von einem Cronjob des Servers). Ein Webhook kann daher Minuten später ankommen, in einem ruhigen Shop "
-        "erst nach der nächsten Abfrage. Die Verbindungsseite in ordersync zeigt die gemessene "
-        "Webhook-Verzögerung. Damit Webhooks sofort gesendet werden, füge diese Zeile in ein kleines Plugin "
-        "(z. B. wp-content/mu-plugins/ordersync-webhooks.php, beginnend mit <?php) oder über ein "
-        "Code-Snippets-Plugin ein: add_filter( 'woocommerce_webhook_deliver_async', '__return_false' ); "
-        "Der Shop sendet den Webhook dann beim Speichern der Bestellung; diese Anfrage wartet also auf die "
-        "Antwort des Hubs (meist deutlich unter einer Sekunde). WooCommerce schaltet einen Webhook nach mehr "
-        "als fünf fehlgeschlagenen Zustellungen in Folge ab (z. B. während der Hub nicht lief); ordersync "
-        "schaltet ihn beim nächsten Abgleich wieder ein und zeigt bis dahin „Webhooks inaktiv“.",
+        "Hintergrund-Warteschlange (Action Scheduler, angestoßen von WP-Cron beim nächsten Seitenaufruf oder von "
+        "einem Cronjob des Servers). Ein Webhook kann daher Minuten später ankommen, in einem ruhigen Shop erst nach "
+        "der nächsten Abfrage. Die Verbindungsseite in ordersync zeigt die gemessene Webhook-Verzögerung. Damit "
+        "Webhooks sofort gesendet werden, fügen Sie diese Zeile in ein kleines Plugin (z. B. "
+        "wp-content/mu-plugins/ordersync-webhooks.php, beginnend mit <?php) oder über ein Code-Snippets-Plugin ein: "
+        "add_filter( 'woocommerce_webhook_deliver_async', '__return_false' ); Der Shop sendet den Webhook dann beim "
+        "Speichern der Bestellung; diese Anfrage wartet also auf die Antwort des Hubs (meist deutlich unter einer "
+        "Sekunde). WooCommerce schaltet einen Webhook nach mehr als fünf fehlgeschlagenen Zustellungen in Folge ab "
+        "(z. B. während der Hub nicht lief); ordersync schaltet ihn beim nächsten Abgleich wieder ein und zeigt bis "
+        "dahin „Webhooks inaktiv“.",
     ),
     GuideStep(
         "Tracking numbers and statuses",
@@ -118,9 +117,9 @@ GUIDE = (
         "stored in the order field used by the \"Shipment Tracking\" and \"Advanced Shipment Tracking\" "
         "plugins. Check the status mapping if your shop uses custom order statuses.",
         "Sendungsnummern und Status",
-        "Sendungsnummern werden der Bestellung als Kundennotiz hinzugefügt (WooCommerce schickt sie per "
-        "E-Mail) und im Bestellfeld der Plugins „Shipment Tracking“ und „Advanced Shipment Tracking“ "
-        "gespeichert. Prüfe die Statuszuordnung, wenn dein Shop eigene Bestellstatus verwendet.",
+        "Sendungsnummern werden der Bestellung als Kundennotiz hinzugefügt (WooCommerce schickt sie per E-Mail) und "
+        "im Bestellfeld der Plugins „Shipment Tracking“ und „Advanced Shipment Tracking“ gespeichert. Prüfen Sie die "
+        "Statuszuordnung, wenn Ihr Shop eigene Bestellstatus verwendet.",
         settings=("tracking_meta_key", "note_language", "status_map_import", "status_map_export"),
     ),
 )

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
+from ... import formatting
 from ...sync.hub import Hub
 from . import routes_articles, routes_auth, routes_imports, routes_oauth, routes_orders, routes_shops, routes_users
 from .deps import LoginRequired, UIError, anyone, login_redirect, render
@@ -22,6 +23,7 @@ ROUTERS = (routes_auth.router, routes_shops.router, routes_imports.router, route
 
 
 def mount_ui(app: FastAPI, hub: Hub) -> None:
+    formatting.zone()  # a bad ORDERSYNC_TIMEZONE stops the start with its name, rather than every page later
     app.state.ui_hub = hub
     for router in ROUTERS:
         app.include_router(router)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from ... import accounts
 from ...domain import OrderState
@@ -37,6 +38,21 @@ def _takes_uploads(system: str) -> bool:
 
 
 TEMPLATES.env.globals["takes_uploads"] = _takes_uploads
+
+
+def _reader(ctx) -> Translator:
+    """The page's translator: every page renders with ``t`` (``render`` puts it in), in the reader's language."""
+    return ctx["t"]
+
+
+# Dates, numbers and money in the reader's language (ordersync.formatting): {{ o.created_at|datetime }},
+# {{ o.total|money(o.currency) }}, {{ a.on_hand|number }}, {{ o.created_at|date }}.
+TEMPLATES.env.filters.update({
+    "datetime": pass_context(lambda ctx, value: _reader(ctx).dt(value)),
+    "date": pass_context(lambda ctx, value: _reader(ctx).date(value)),
+    "money": pass_context(lambda ctx, value, currency: _reader(ctx).money(value, currency)),
+    "number": pass_context(lambda ctx, value: _reader(ctx).num(value)),
+})
 
 
 class LoginRequired(Exception):

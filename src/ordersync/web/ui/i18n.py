@@ -1,8 +1,9 @@
 """German and English for the web UI with gettext: the English text is the message id, the German is in
 ``locale/de/LC_MESSAGES/messages.po`` (plural forms included), compiled in memory when first used.
 
-Dates are shown in the seller's time zone (ORDERSYNC_TIMEZONE, default Europe/Berlin), numbers and money
-with Babel in the user's language. A message missing from the German catalog is a test failure
+Dates, numbers and money come from ``ordersync.formatting`` in the user's language (the seller's time zone,
+ORDERSYNC_TIMEZONE, else UTC, and the zone is shown); templates use its filters (``|datetime``, ``|date``,
+``|money(currency)``, ``|number``, registered in ``deps``). A message missing from the German catalog is a test failure
 (tests/web/test_i18n.py), never an English word on a German page; docs/translations.md says how ids are
 extracted (Babel) and merged into the catalogs.
 """
@@ -10,7 +11,6 @@ extracted (Babel) and merged into the catalogs.
 from __future__ import annotations
 
 import gettext
-import os
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -19,13 +19,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
 
-LOCALES = ("de", "en")
-_BABEL = {"de": "de_DE", "en": "en_GB"}
+from ... import formatting
+
+LOCALES = formatting.LANGUAGES
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: what Babel's extractors look for (scripts/update_translations.py, tests/web/msgids.py): _("..."), t("..."),
 #: page.t("..."), N_("..."), flash("..."), UIError(403, "..."), and the plural forms with a count
@@ -117,7 +116,7 @@ DATA_IDS = (
 
 
 def zone() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("ORDERSYNC_TIMEZONE") or "Europe/Berlin")
+    return formatting.zone()
 
 
 def pick_locale(accept_language: str | None) -> str:
@@ -153,7 +152,7 @@ class Translator:
         """A message with a number in it, in the plural form the language needs for ``count``; ``{n}`` is
         ``count`` unless ``values`` gives it (e.g. already formatted)."""
         text = self._catalog.ngettext(singular, plural, int(count))
-        return text.format(**{"n": count, **values})
+        return text.format(**{"n": self.num(count), **values})
 
     def label(self, prefix: str, value: str) -> str:
         """A translated word for a value from the data (a role, an event source); the value itself if the
@@ -165,28 +164,20 @@ class Translator:
     def country(self, code: str | None) -> str:
         if not code:
             return ""
-        return Locale.parse(_BABEL[self.locale]).territories.get(code, code)
+        return Locale.parse(formatting.BABEL_LOCALE[self.locale]).territories.get(code, code)
 
-    def dt(self, value: datetime | None, fmt: str = "short") -> str:
-        if value is None:
-            return self("never")
-        return format_datetime(value.astimezone(zone()), fmt, locale=_BABEL[self.locale])
+    def dt(self, value: datetime | None) -> str:
+        """Day and time with the zone; "never" for a time that has not come yet (a first sync)."""
+        return self("never") if value is None else formatting.datetime_(value, self.locale)
 
     def date(self, value: datetime | None) -> str:
-        if value is None:
-            return ""
-        return format_datetime(value.astimezone(zone()), "dd.MM.yyyy" if self.locale == "de" else "dd/MM/yyyy",
-                               locale=_BABEL[self.locale])
+        return "" if value is None else formatting.date(value, self.locale)
 
     def money(self, amount: Decimal | None, currency: str) -> str:
-        if amount is None:
-            return ""
-        return format_currency(amount, currency, locale=_BABEL[self.locale])
+        return "" if amount is None else formatting.money(amount, currency, self.locale)
 
     def num(self, value: Decimal | float | None) -> str:
-        if value is None:
-            return ""
-        return format_decimal(value, locale=_BABEL[self.locale])
+        return "" if value is None else formatting.number(value, self.locale)
 
     def ago(self, seconds: float | None) -> str:
         """A lag or an age in words: "3 min", "2 h", "5 days"."""

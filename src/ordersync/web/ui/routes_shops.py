@@ -317,8 +317,8 @@ def _sync_status(page: Page, conn_id: int, since: datetime) -> dict:
     t = page.t
     if run is None:
         return {"state": "waiting", "done": False, "text": t("Waiting for a worker to start the sync…")}
-    counts = t("{fetched} read, {created} new, {updated} changed", fetched=run.fetched, created=run.created,
-               updated=run.updated)
+    counts = t("{fetched} read, {created} new, {updated} changed", fetched=t.num(run.fetched),
+               created=t.num(run.created), updated=t.num(run.updated))
     if run.status == "running":
         return {"state": "running", "done": False, "text": t("Importing orders…") + " " + counts}
     if run.status == "failed":
