@@ -29,7 +29,10 @@ class ReconcileReads:
         """Why ``kind`` ("orders", "stock" or "listings") cannot be compared, or "" when it can."""
         if getattr(self, kind):
             return ""
-        return self.note or f"the connector does not declare that it can read its {kind} for a comparison"
+        return self.note or NOT_THIS_READ
+
+
+NOT_THIS_READ = "the connector does not declare this read for a reconciliation"
 
 
 NOT_DECLARED = ReconcileReads(note="the connector declares no reads for a reconciliation")
