@@ -6,27 +6,11 @@ import json
 import os
 
 import pytest
-from typer.testing import CliRunner
 
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.sandbox import create_sandbox
-from ordersync.cli import app
 
-from .test_cli import run_main
-
-
-@pytest.fixture
-def cli(tmp_path, database_url, monkeypatch):
-    monkeypatch.setenv("ORDERSYNC_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ORDERSYNC_DATABASE_URL", database_url)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output
-        return result.output
-
-    return run
+from .test_cli import cli, run_main  # noqa: F401 - cli: the runner fixture shared with test_cli
 
 
 @pytest.fixture
