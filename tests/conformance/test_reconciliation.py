@@ -51,6 +51,27 @@ def _stock_of(hub, sku: str) -> Decimal:
         return availability(s, [art.id])[art.id].available
 
 
+def _no_order_read(cls) -> str | None:
+    return None if reads_of(cls).orders else f"{cls.system} declares no order read for a reconciliation"
+
+
+@pytest.mark.parametrize("platform", connectors_where(_no_order_read), indirect=True)
+def test_an_order_whose_webhook_was_lost_is_found_and_imported_once(hub, platform):
+    platform.require("create", capability=Capability.IMPORT_ORDERS)
+    conn = platform.connect(hub)
+    platform.create(2)
+    assert import_orders(hub, conn).created == 2
+    assert not {k for k in _counts(_run(hub)) if k.startswith("orders_")}
+    [hidden] = platform.create(1, webhook=False)
+    found = _run(hub)
+    assert {k: v for k, v in _counts(found).items() if k.startswith("orders_")} == {"orders_missing": 1}
+    assert found.report["orders_missing"]["rows"][0]["external_id"] == hidden
+    assert mend.mend(hub, found.id, "import").done == 1
+    assert mend.mend(hub, found.id, "import").done == 0
+    assert stored_ids(hub).count(hidden) == 1
+    assert not {k for k in _counts(_run(hub)) if k.startswith("orders_")}
+
+
 @pytest.mark.parametrize("platform", connectors_where(_undeclared), indirect=True)
 def test_reconciliation_finds_what_changed_behind_the_hubs_back_and_mends_it(hub, platform):
     platform.require("create", "stockable", "edit_stock", "view", "effects", capability=Capability.SET_STOCK)

@@ -114,17 +114,6 @@ class ShopifyConformance:
         return {"status": status, "tracking": tracking, "messages": [], "total": total["amount"],
                 "currency": total["currencyCode"]}
 
-    def conform_edit_stock(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The seller sets the available quantity at the first location in the Shopify admin: no ledger entry
-        (it is no API call of ours) and no webhook."""
-        location = next(iter(self.store.locations))
-        variant = self._variant(str(body["sku"]))
-        item = variant["inventoryItem"]["id"]
-        with self.store.lock:
-            self.store.levels[(item, location)] = int(body["stock"])
-            variant["inventoryQuantity"] = sum(v for (i, _), v in self.store.levels.items() if i == item)
-        return {"stock": self.store.levels[(item, location)]}
-
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         for variant in self.store.variants.values():
             if variant["sku"] and variant["inventoryItem"].get("tracked"):
