@@ -107,4 +107,13 @@ def _print(found) -> None:
         out.print(f"  {kind.title}: {entry['count']}" + (f"  (mend: --mend {kind.mend})"
                                                           if entry["count"] and kind.mend else ""))
         for row in entry["rows"][:FIRST_ROWS]:
-            out.print("    " + ", ".join(f"{k} {v}" for k, v in row.items() if v not in ("", None, [])))
+            out.print("    " + ", ".join(f"{k} {_value(k, v)}" for k, v in row.items() if v not in ("", None, [])))
+
+
+def _value(key: str, value):
+    """Order states are stored by id (the web app names them in the reader's language); English here."""
+    if key.endswith("state") and isinstance(value, int):
+        from ..domain import OrderState
+
+        return OrderState(value).name_en
+    return value

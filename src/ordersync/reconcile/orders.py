@@ -73,7 +73,7 @@ def _compare_page(hub: Hub, conn: Connection, connector: Connector, page: OrderP
         if state_differs or total_differs:
             diffs.add("orders_differ", {
                 "order_id": row.id, "external_id": order.external_id, "number": order.number or row.number,
-                "hub_state": OrderState(row.state).name, "channel_state": order.state.name,
+                "hub_state": row.state, "channel_state": int(order.state),
                 "channel_status": order.channel_status, "hub_total": str(row.total),
                 "channel_total": str(order.total), "hub_currency": row.currency, "currency": order.currency,
                 "what": [w for w, d in (("state", state_differs), ("total", total_differs)) if d]})
@@ -81,7 +81,7 @@ def _compare_page(hub: Hub, conn: Connection, connector: Connector, page: OrderP
 
 
 def _order_row(order: Order) -> dict:
-    return {"external_id": order.external_id, "number": order.number, "state": order.state.name,
+    return {"external_id": order.external_id, "number": order.number, "state": int(order.state),
             "total": str(order.total), "currency": order.currency, "created_at": order.created_at.isoformat()}
 
 
