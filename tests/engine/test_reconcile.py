@@ -33,6 +33,11 @@ def shop(hub):
     server.stop()
 
 
+def _row(hub, run_id: int) -> ReconcileRun:
+    with hub.db.session() as s:
+        return s.get(ReconcileRun, run_id)
+
+
 def _ids(found: runs.RunView, kind: str) -> set[str]:
     return {r.get("external_id") or r.get("sku") for r in found.report[kind]["rows"]}
 
@@ -98,3 +103,19 @@ def test_a_connector_without_reads_says_why_and_compares_nothing(hub):
     assert found.status == "done" and found.differences == 0
     assert set(found.reasons) == {"orders", "stock", "listings"}
     assert "declares no reads" in found.reasons["orders"]
+
+
+def test_a_run_stopped_by_an_error_of_the_hub_is_resumed_at_once(hub, shop, monkeypatch):
+    from ordersync.reconcile import catalog
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the store went away")
+
+    monkeypatch.setattr(catalog, "compare", broken)
+    with pytest.raises(RuntimeError):
+        runs.run(hub, "shop")
+    monkeypatch.undo()
+    run_id = runs.start(hub, "shop", owner="another-process")  # no waiting for the lease to run out
+    found = runs.execute(hub, run_id, owner="another-process")
+    assert found.status == "done" and found.id == 1
+    assert "orders" in json.loads(_row(hub, run_id).phases)  # the orders phase was finished before the error

@@ -163,6 +163,11 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
         report = merged(done)
         _write(hub, run_id, owner, status="failed", report=json.dumps(report), differences=total(report),
                error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow(), lease_until=None)
+    except leases.LeaseLost:
+        raise
+    except Exception:  # not the channel's fault (the store, a bug): the next start resumes it at once
+        _write(hub, run_id, owner, lease_until=utcnow())
+        raise
     finally:
         connector.close()
     return load(hub, run_id)
