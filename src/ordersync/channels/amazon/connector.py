@@ -34,7 +34,6 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ordersync.channels.sdk.reconcile_reads import ReconcileReads
 from ordersync.channels.sdk.async_push import AsyncPush, JobOutcome, PushJob
 from ordersync.channels.sdk.capabilities import Capability, Mode, declare
 from ordersync.channels.sdk.connector import Connector, ConnectorContext
@@ -80,7 +79,6 @@ class AmazonConnector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.amazon.sandbox:create_sandbox"
-    reconcile_reads = ReconcileReads(orders=True)  # stock and listings are not compared yet
     poll_interval = 120
     oauth = OAuth2(token_url="{lwa_token_url}",
                    authorize_url="{seller_central_url}/apps/authorize/consent?application_id={application_id}",
