@@ -133,9 +133,9 @@ def _accept_stock(hub: Hub, conn: Connection, rows: list[dict], who: str) -> Men
             channel = figure[listing.id]
             have = avail[listing.article_id]
             change = channel + have.reserved - have.on_hand
+            what = listing.sku or listing.product_external_id
             by = f" by {who}" if who else ""
-            move(s, listing.article_id, change,
-                 f"reconciliation: accepted {conn.name}'s figure {channel} for {listing.sku or listing.product_external_id}{by}")
+            move(s, listing.article_id, change, f"reconciliation: accepted {conn.name}'s figure {channel} for {what}{by}")
             s.get(ArticleRow, listing.article_id).stock_set_at = utcnow()
             listing.channel_stock, listing.updated_at = channel, utcnow()
             corrected.add(listing.article_id)
