@@ -39,6 +39,9 @@ def texts_without_german(cls: type[Connector]) -> list[str]:
     for decl in cls.capabilities:
         if decl.note:
             need(f"capability {decl.capability.value} note", decl.note)
+    reads = getattr(cls, "reconcile_reads", None)
+    if reads is not None and reads.note:
+        need("reconciliation note", reads.note)
     for n, step in enumerate(cls.guide, 1):
         for part, english, german in (("title", step.title, step.title_de), ("text", step.text, step.text_de)):
             if not english.strip() or not german.strip():

@@ -54,6 +54,7 @@ def has_due_outbox(hub: Hub) -> bool:
 WEBHOOK_RECHECK = 30.0  # a stored delivery not processed this long after intake is announced again
 OUTBOX_REMINDER = 5.0
 NOTIFY_EVERY = 10.0  # integrators' webhooks and forwarding rules
+RECONCILE_EVERY = 60.0  # looking for due scheduled reconciliations
 
 
 def tick(hub: Hub) -> dict[str, int]:
@@ -75,7 +76,18 @@ def tick(hub: Hub) -> dict[str, int]:
     notifications = once_per(huey, "notify", NOTIFY_EVERY)
     if notifications:
         tasks.deliver_notifications()
-    return {"polls": len(polls), "webhooks": len(pending), "outbox": int(outbox), "notify": int(notifications)}
+    reconciliations = reconcile_due(hub) if once_per(huey, "reconcile", RECONCILE_EVERY) else []
+    for conn_id in reconciliations:
+        tasks.reconcile_connection(conn_id)
+    return {"polls": len(polls), "webhooks": len(pending), "outbox": int(outbox), "notify": int(notifications),
+            "reconciliations": len(reconciliations)}
+
+
+def reconcile_due(hub: Hub) -> list[int]:
+    """Connections whose scheduled reconciliation is due, claimed (ordersync.reconcile.schedule)."""
+    from ..reconcile import schedule
+
+    return schedule.due(hub)
 
 
 class SchedulerThread(threading.Thread):

@@ -89,3 +89,17 @@ def deliver_notifications() -> dict:
     queued = forwarding.apply_rules(hub)
     return {"webhooks_sent": notify.deliver_due(hub), "forwards_queued": queued,
             "forwards_sent": forwarding.dispatch_due(hub)}
+
+
+@huey.task()
+def reconcile_connection(connection_id: int) -> dict:
+    """A scheduled reconciliation of one connection; a run already going (or resumed by another worker)
+    is left to it."""
+    from ..hub import HubError
+    from ..reconcile import runs
+
+    try:
+        found = runs.run(get_hub(), connection_id, trigger="scheduled")
+    except HubError as exc:
+        return {"skipped": str(exc)}
+    return {"run": found.id, "status": found.status, "differences": found.differences}

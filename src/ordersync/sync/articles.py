@@ -116,6 +116,9 @@ def _entries(article: Article) -> list[_Entry]:
                           v.stock_from_product) for v in article.variants]
 
 
+listing_entries = _entries  # what a reconciliation compares the hub's listings with (ordersync.reconcile)
+
+
 def _match(s: Session, account_id: int, sku: str, ean: str) -> ArticleRow | None:
     if sku:
         found = s.scalar(select(ArticleRow).where(ArticleRow.account_id == account_id, ArticleRow.sku == sku))

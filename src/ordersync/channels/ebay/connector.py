@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from ordersync.channels.sdk.reconcile_reads import ReconcileReads
 from ordersync.channels.sdk.capabilities import Capability, Mode, declare
 from ordersync.channels.sdk.connector import Connector, ConnectorContext
 from ordersync.channels.sdk.errors import (AuthError, ChannelError, NotFoundError, PermanentError, RateLimited,
@@ -90,6 +91,7 @@ class EbayConnector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.ebay.sandbox:create_sandbox"
+    reconcile_reads = ReconcileReads(orders=True)  # stock and listings are not compared yet
     oauth = auth.USER
     webhook_challenge = HashChallenge()
     poll_interval = 300

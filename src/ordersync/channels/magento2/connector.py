@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...domain import OrderState, Shipment, StockUpdate
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
@@ -94,6 +95,7 @@ class Magento2Connector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.magento2.sandbox:create_sandbox"
+    reconcile_reads = ReconcileReads(orders=True)  # stock and listings are not compared yet
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)

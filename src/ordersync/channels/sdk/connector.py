@@ -25,6 +25,7 @@ from .records import (
     WebhookMeta,
     Window,
 )
+from .reconcile_reads import ReconcileReads
 from .settings import SettingsSchema
 from .webhook_reconcile import WebhookHealth
 
@@ -75,6 +76,8 @@ class Connector:
     oauth: ClassVar[Any] = None
     #: pushes the platform answers "accepted, result later" (feeds, bulk jobs); None: every push is final
     async_push: ClassVar[AsyncPush | None] = None
+    #: which of the import's reads a reconciliation may compare against (sdk.reconcile_reads); None: none
+    reconcile_reads: ClassVar[ReconcileReads | None] = None
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)

@@ -373,6 +373,8 @@ CONFORMANCE_ACTIONS = {
     "view": "{id} | {sku}: what the platform shows -> {status: [words], tracking: [texts], messages: [texts], "
             "total, currency, lines: [{id, quantity, cancelled}] (for line cancellations)} | {stock}",
     "stockable": "{}: a SKU whose stock the API can set -> {sku}",
+    "edit_stock": "{sku, stock}: the seller changes the stock in the platform's own back office, behind the "
+                  "hub's back (no webhook, not a push) -> {stock}",
     "effects": "{capability, id | sku, value}: how many times the platform applied that push -> {count}; "
                "capability is a Capability value or 'cancel_lines' (value: the cancelled quantity it set)",
     "expire_token": "{}: the current OAuth access token stops working -> {}",
@@ -433,6 +435,7 @@ class Sandbox:
 
     conform_configure = conform_create = conform_modify = conform_hide = conform_malformed = _not_offered
     conform_view = conform_stockable = conform_effects = conform_expire_token = conform_revoke_token = _not_offered
+    conform_edit_stock = _not_offered
 
     @property
     def app(self) -> Any:

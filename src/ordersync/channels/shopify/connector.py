@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...domain import OrderState, Shipment, StockUpdate
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.idempotency import checked_write
@@ -81,6 +82,10 @@ def gid(kind: str, ident: str) -> str:
     return f"gid://shopify/{kind}/{text}" if text.isdigit() else text
 
 
+STOCK_NOT_COMPARED = ("Shopify shows a variant's stock summed over all locations, while the hub sets it at one "
+                      "location; stock is not compared")
+
+
 class ShopifyConnector(Connector):
     system = "shopify"
     display_name = "Shopify"
@@ -96,6 +101,9 @@ class ShopifyConnector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.shopify.sandbox:create_sandbox"
+    # the product read gives a variant's quantity summed over all locations, while the stock push sets the
+    # quantity at one location: the two are not the same figure, so stock is not compared
+    reconcile_reads = ReconcileReads(orders=True, stock=False, listings=True, note=STOCK_NOT_COMPARED)
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)

@@ -31,6 +31,7 @@ from typing import Any
 
 from ...domain import Article, OrderState, Shipment, StockUpdate
 from ...domain.timeutil import parse_utc
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
@@ -82,6 +83,7 @@ class Shopware6Connector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.shopware6.sandbox:create_sandbox"
+    reconcile_reads = ReconcileReads(orders=True)  # stock and listings are not compared yet
     adjusts_own_stock = True  # Shopware lowers stock when an order is placed
     oauth = OAuth2(token_url="{base_url}/api/oauth/token", grants=(Grant.CLIENT_CREDENTIALS,),
                    client_auth=ClientAuth.BODY,

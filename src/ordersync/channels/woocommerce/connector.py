@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ...domain import OrderState, Shipment, StockUpdate
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.idempotency import checked_write
@@ -72,6 +73,7 @@ class WooCommerceConnector(Connector):
     guide = GUIDE
     sandbox_factory = "ordersync.channels.woocommerce.sandbox:create_sandbox"
     adjusts_own_stock = True  # WooCommerce reduces stock when an order is placed and restores it on cancel
+    reconcile_reads = ReconcileReads(orders=True, stock=True, listings=True)
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)

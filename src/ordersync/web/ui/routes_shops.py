@@ -65,7 +65,10 @@ def _capabilities(t, cls: type[Connector]) -> list[str]:
 @router.get("/settings/shops")
 def shops(page: Page = Depends(viewer)):
     health = readmodel.connection_health(page.hub, page.account_id)
-    return render(page, "shops/list.html", health=health, now=utcnow())
+    from ...reconcile.runs import latest_finished_by_connection
+
+    return render(page, "shops/list.html", health=health, now=utcnow(),
+                  reconciled=latest_finished_by_connection(page.hub, page.account_id))
 
 
 # new -----------------------------------------------------------------------------------------------------

@@ -103,6 +103,13 @@ class WooConformance:
                 return {"sku": product["sku"]}
         raise LookupError("no simple product with managed stock")
 
+    def conform_edit_stock(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An edit in wp-admin: the product's stock and modification time change, no ledger entry (it is no
+        API call) and no webhook (the case is a change the hub was not told about)."""
+        item = self._stock_item(str(body["sku"]))
+        self.store.update_stock_item(item, {"stock_quantity": int(body["stock"])}, int(time.time()))
+        return {"stock": item["stock_quantity"]}
+
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         capability, value = body.get("capability"), body.get("value")
         if capability == "set_stock":
