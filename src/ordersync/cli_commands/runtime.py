@@ -169,9 +169,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
 
 
 def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every URL at INFO; OAuth 1.0a puts the consumer key and signature in the query string
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    """Text or JSON lines (ORDERSYNC_LOG_FORMAT), with the connection and account ids (telemetry.logs)."""
+    from ..telemetry.logs import configure
+
+    configure(logging.INFO)
 
 
 @app.command()
