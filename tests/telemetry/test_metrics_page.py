@@ -90,11 +90,16 @@ def test_each_connection_figure_after_a_small_sync(hub, shop, local_client):
                 status="200") == 1  # the first scrape, timed once it had answered
 
 
-def test_a_connection_never_synced_is_infinitely_stale(hub, shop, local_client):
-    samples = scrape(local_client)
-    stale = [v for (name, labels), v in samples.items()
-             if name == "ordersync_connection_last_sync_age_seconds" and ("connection_id", str(shop.connection_id)) in labels]
-    assert stale == [float("inf")]
+def test_a_connection_never_synced_is_infinitely_stale_and_a_paused_one_has_no_age(hub, shop, local_client):
+    def ages() -> list[float]:
+        mine = ("connection_id", str(shop.connection_id))
+        return [v for (name, labels), v in scrape(local_client).items()
+                if name == "ordersync_connection_last_sync_age_seconds" and mine in labels]
+
+    assert ages() == [float("inf")]
+    with hub.db.session() as s:
+        s.execute(update(Connection).where(Connection.id == shop.connection_id).values(paused=True))
+    assert ages() == []  # not polled on purpose: no "sync stale" alert
 
 
 def test_an_unknown_webhook_address_is_timed_without_its_path_as_a_label(hub, local_client):

@@ -37,19 +37,22 @@ def _address_allowed(allowed: Iterable[Network], address: str) -> bool:
 
 
 class _ThisProcess:
-    """The process's own registry, for a hub that runs as one process (no PROMETHEUS_MULTIPROC_DIR)."""
+    """For a hub that runs as one process (no PROMETHEUS_MULTIPROC_DIR): the hub's metrics as this process
+    recorded them, and prometheus_client's process and runtime figures."""
 
     def collect(self) -> Iterator:
         from prometheus_client import REGISTRY
 
+        from .metrics import registry
+
         yield from REGISTRY.collect()
+        yield from registry.collect()
 
 
 def scrape(hub: Hub) -> tuple[bytes, str]:
     """The page's body and content type: every process's recorded metrics, and the database's gauges."""
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-    from . import metrics  # noqa: F401 - defines the recorded metrics, so they appear at 0 before first use
     from .gauges import ConnectionGauges
 
     registry = CollectorRegistry(auto_describe=False)

@@ -31,7 +31,7 @@ class ConnectionGauges(Collector):
         now = utcnow()
         with self.hub.db.session() as s:
             conns = s.execute(select(Connection.id, Connection.account_id, Connection.name, Connection.system,
-                                     Connection.last_success_at).order_by(Connection.id)).all()
+                                     Connection.last_success_at, Connection.paused).order_by(Connection.id)).all()
             orders = dict(s.execute(select(OrderRow.connection_id, func.count())
                                     .where(OrderRow.connection_id.is_not(None)).group_by(OrderRow.connection_id)).all())
             quarantined = dict(s.execute(select(QuarantineEntry.connection_id, func.count())
@@ -43,7 +43,8 @@ class ConnectionGauges(Collector):
             dead = dict(s.execute(select(OutboxEntry.connection_id, func.count())
                                   .where(OutboxEntry.status == "dead").group_by(OutboxEntry.connection_id)).all())
         age = GaugeMetricFamily("ordersync_connection_last_sync_age_seconds",
-                                "Seconds since the connection's last successful poll (+Inf: never)", labels=LABELS)
+                                "Seconds since the connection's last successful poll (+Inf: never; none while paused)",
+                                labels=LABELS)
         imported = CounterMetricFamily("ordersync_connection_orders_imported",
                                        "Orders of the connection in the hub (polled, pushed by webhook or uploaded)",
                                        labels=LABELS)
@@ -55,10 +56,11 @@ class ConnectionGauges(Collector):
         letters = GaugeMetricFamily("ordersync_connection_dead_letters",
                                     "Outbox entries of the connection given up on (retry or discard them)",
                                     labels=LABELS)
-        for cid, account_id, name, system, last_success in conns:
+        for cid, account_id, name, system, last_success, paused in conns:
             labels = [str(account_id), str(cid), name, system]
-            age.add_metric(labels, math.inf if last_success is None
-                           else max(0.0, (now - last_success).total_seconds()))
+            if not paused:  # a paused connection is not polled: its age says nothing is wrong
+                age.add_metric(labels, math.inf if last_success is None
+                               else max(0.0, (now - last_success).total_seconds()))
             imported.add_metric(labels, orders.get(cid, 0))
             quarantine.add_metric(labels, quarantined.get(cid, 0))
             depth.add_metric(labels, outbox.get(cid, 0))

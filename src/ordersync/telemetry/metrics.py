@@ -12,31 +12,36 @@ read at scrape time (gauges.py), so it is true whichever process did the work an
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 
 from ..channels.sdk import observe
 from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from .context import label
 
+#: this module's own registry (prometheus_client's global one keeps the process and runtime figures): a module
+#: imported afresh, as tests/architecture does, registers its metrics again without clashing
+registry = CollectorRegistry()
+disable_created_metrics()  # no "_created" series beside every counter and histogram: Prometheus has no use for them
+
 WEBHOOK_INTAKE = Histogram(
     "ordersync_webhook_intake_seconds",
     "Time from a webhook request's arrival to its answer (verify, store, announce), by connection and status",
-    ["connection_id", "status"])
+    ["connection_id", "status"], registry=registry)
 RATE_BUDGET = Gauge(
     "ordersync_rate_budget_utilisation_ratio",
     "Share of the connection's call budget in use after its latest call (0 idle, 1 exhausted)",
-    ["connection_id"], multiprocess_mode="mostrecent")
+    ["connection_id"], multiprocess_mode="mostrecent", registry=registry)
 TOKEN_REFRESH_FAILURES = Counter(
     "ordersync_token_refresh_failures",
     "Failed OAuth token-endpoint calls by connection; reason revoked: the seller must authorise again",
-    ["connection_id", "reason"])
+    ["connection_id", "reason"], registry=registry)
 REQUEST_SECONDS = Histogram(
     "ordersync_http_request_duration_seconds", "Time this web process took to answer a request",
-    ["method", "route", "status"])
+    ["method", "route", "status"], registry=registry)
 REQUEST_ERRORS = Counter(
     "ordersync_http_request_errors",
     "Requests this web process answered with a server error (5xx) or failed with an exception",
-    ["method", "route"])
+    ["method", "route"], registry=registry)
 
 
 def webhook_intake(connection_id: int | None, status: int, seconds: float) -> None:
