@@ -73,3 +73,19 @@ def test_an_unknown_format_is_refused_by_name():
     assert log_format({}) == "text" and log_format({"ORDERSYNC_LOG_FORMAT": " JSON "}) == "json"
     with pytest.raises(ValueError, match="ORDERSYNC_LOG_FORMAT='xml': expected one of text, json"):
         log_format({"ORDERSYNC_LOG_FORMAT": "xml"})
+
+
+def test_a_library_with_handlers_of_its_own_is_taken_over(captured):
+    from ordersync.telemetry.logs import take_over
+
+    buffer = captured("json")
+    own = logging.getLogger("uvicorn.error")
+    saved = (list(own.handlers), own.propagate)
+    own.handlers[:] = [logging.StreamHandler(io.StringIO())]
+    own.propagate = False
+    try:
+        take_over("uvicorn.error")
+        own.warning("port busy")
+        assert json.loads(buffer.getvalue())["event"] == "port busy"
+    finally:
+        own.handlers[:], own.propagate = saved

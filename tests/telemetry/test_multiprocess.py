@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from ordersync.channels.sdk.urlguard import ALLOW_ENV
 
 from .scrape import scrape, value
@@ -56,12 +58,22 @@ def test_a_workers_values_appear_in_the_web_process_scrape(hub, shop, local_clie
     run_worker(hub, shop, shared)
     assert len(list(shared.glob("counter_*.db"))) == 2  # one file per worker process
 
+    (shared / "ordersync.db").write_bytes(b"SQLite format 3\x00" * 300)  # an operator's mistake: ignored
+
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(shared))
     samples = scrape(local_client)
     cid = str(shop.connection_id)
     assert value(samples, "ordersync_token_refresh_failures_total", connection_id=cid, reason="error") == 2
     used = value(samples, "ordersync_rate_budget_utilisation_ratio", connection_id=cid)
-    assert used is not None and 0 < used <= 1
+    assert used is not None and 0 <= used <= 1  # written by a worker (its value: test_sdk_reports.py)
     # and the database's figures beside them: the workers' import is in the store
     assert any(name == "ordersync_connection_orders_imported_total" and ("connection_id", cid) in labels and v == 5
                for (name, labels), v in samples.items())
+
+
+def test_a_missing_shared_directory_stops_the_start_with_its_name(hub, tmp_path, monkeypatch):
+    from ordersync.web.app import create_app
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(ValueError, match=r"PROMETHEUS_MULTIPROC_DIR='.*nowhere': no such directory"):
+        create_app(hub)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 from ..hub import Hub
 
@@ -49,6 +51,23 @@ class _ThisProcess:
         yield from registry.collect()
 
 
+class _SharedDir:
+    """Every process's recorded metrics from PROMETHEUS_MULTIPROC_DIR, as prometheus_client's
+    MultiProcessCollector adds them up, but from its own files only: another file ending in .db put there
+    (a database, a queue) would otherwise fail every scrape."""
+
+    FILES = re.compile(r"^(counter|histogram|summary|gauge_[a-z]+)_\d+\.db$")
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+
+    def collect(self) -> Iterable:
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        files = sorted(str(p) for p in self.path.glob("*.db") if self.FILES.match(p.name))
+        return MultiProcessCollector.merge(files, accumulate=True)
+
+
 def scrape(hub: Hub) -> tuple[bytes, str]:
     """The page's body and content type: every process's recorded metrics, and the database's gauges."""
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -58,9 +77,7 @@ def scrape(hub: Hub) -> tuple[bytes, str]:
     registry = CollectorRegistry(auto_describe=False)
     shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if shared:
-        from prometheus_client.multiprocess import MultiProcessCollector
-
-        MultiProcessCollector(registry, path=shared)
+        registry.register(_SharedDir(shared))
     else:
         registry.register(_ThisProcess())
     registry.register(ConnectionGauges(hub))

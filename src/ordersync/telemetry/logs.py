@@ -70,3 +70,12 @@ def configure(level: int = logging.INFO, stream: TextIO | None = None, fmt: str 
     root.setLevel(level)
     # httpx logs every URL at INFO; OAuth 1.0a puts the consumer key and signature in the query string
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def take_over(*names: str) -> None:
+    """Route loggers that a library gave handlers of its own (uvicorn's, set up when its server is built)
+    through the root handler, so their lines come out in the same format."""
+    for name in names:
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True

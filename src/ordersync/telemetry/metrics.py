@@ -12,6 +12,10 @@ read at scrape time (gauges.py), so it is true whichever process did the work an
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 
 from ..channels.sdk import observe
@@ -63,6 +67,21 @@ class SdkMetrics:
 _listener = SdkMetrics()
 
 
-def record_sdk_reports() -> None:
-    """Called by every process that runs tasks or serves (``serve``, ``worker``, the web app)."""
+def start() -> None:
+    """Called by every process that runs tasks or serves (``serve``, ``worker``, the web app): checks the
+    shared directory once, so a wrong one stops the start instead of failing the first request it would
+    count, and counts the SDK's reports from then on."""
+    check_shared_dir()
     observe.listen(_listener)
+
+
+def check_shared_dir(env: Mapping[str, str] | None = None) -> None:
+    raw = (os.environ if env is None else env).get("PROMETHEUS_MULTIPROC_DIR")
+    if raw is None:
+        return
+    path = Path(raw)
+    if not raw.strip() or not path.is_dir():
+        raise ValueError(f"PROMETHEUS_MULTIPROC_DIR={raw!r}: no such directory; create it (e.g. on a tmpfs, "
+                         "emptied at boot) for every hub process of this machine, or unset it")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ValueError(f"PROMETHEUS_MULTIPROC_DIR={raw!r}: this process may not write there")

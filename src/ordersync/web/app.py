@@ -88,5 +88,5 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
 
     mount_api(app, hub)
     app.add_middleware(RequestMetrics)  # added last: outermost, so it times every answer
-    metrics.record_sdk_reports()  # connection tests and OAuth consent in the web process count too
+    metrics.start()  # connection tests and OAuth consent in the web process count too
     return app
