@@ -15,13 +15,11 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 from inbox import order  # bench/inbox.py: the same orders the inbox benchmark seeds
-from services import PG_ADMIN  # bench/services.py: bench/ is on sys.path when run
-from sqlalchemy import create_engine, text
+from services import on_both_databases  # bench/services.py: bench/ is on sys.path when run
 
 from ordersync.config import Config
 from ordersync.store.db import upgrade
@@ -61,21 +59,7 @@ def measure(url: str) -> dict:
 
 
 def main() -> None:
-    report = {"metrics_scrape": {"sqlite": measure(f"sqlite:///{Path(tempfile.mkdtemp()) / 'metrics.db'}")}}
-    try:
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        name = f"ordersync_metrics_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        print(f"PostgreSQL unavailable, skipped: {exc}", file=sys.stderr)
-    else:
-        try:
-            report["metrics_scrape"]["postgresql"] = measure(PG_ADMIN.rsplit("/", 1)[0] + f"/{name}")
-        finally:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    print(json.dumps(report, indent=2), flush=True)
+    print(json.dumps({"metrics_scrape": on_both_databases(measure, "metrics")}, indent=2), flush=True)
 
 
 if __name__ == "__main__":

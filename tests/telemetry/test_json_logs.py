@@ -75,17 +75,20 @@ def test_an_unknown_format_is_refused_by_name():
         log_format({"ORDERSYNC_LOG_FORMAT": "xml"})
 
 
-def test_a_library_with_handlers_of_its_own_is_taken_over(captured):
+def test_uvicorns_lines_are_taken_over_as_serve_does(captured):
+    import uvicorn
+
     from ordersync.telemetry.logs import take_over
 
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = {n: (list(logging.getLogger(n).handlers), logging.getLogger(n).propagate) for n in names}
     buffer = captured("json")
-    own = logging.getLogger("uvicorn.error")
-    saved = (list(own.handlers), own.propagate)
-    own.handlers[:] = [logging.StreamHandler(io.StringIO())]
-    own.propagate = False
     try:
-        take_over("uvicorn.error")
-        own.warning("port busy")
+        uvicorn.Config(app=None, log_level="warning")  # uvicorn gives its loggers handlers of their own here
+        take_over(*names)
+        logging.getLogger("uvicorn.error").warning("port busy")
         assert json.loads(buffer.getvalue())["event"] == "port busy"
     finally:
-        own.handlers[:], own.propagate = saved
+        for name, (handlers, propagate) in saved.items():
+            logging.getLogger(name).handlers[:] = handlers
+            logging.getLogger(name).propagate = propagate

@@ -10,20 +10,15 @@ from __future__ import annotations
 import time
 
 from ..telemetry import metrics
+from .asgi import HttpMiddleware
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-class RequestMetrics:
+class RequestMetrics(HttpMiddleware):
     """ASGI middleware, outermost, so it sees every answer, the body limit's 413 included."""
 
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope, receive, send) -> None:
         started = time.perf_counter()
         status = [500]
 
