@@ -23,7 +23,7 @@ BIN = Path(sys.executable).parent / "ordersync"
 COMMANDS = {"help": ["--help"], "orders_list": ["orders", "list", "--limit", "1"]}
 # top-level packages a command that does not serve, print or mail must not pay for
 HEAVY = ("starlette", "jinja2", "uvicorn", "fastapi", "fpdf", "fontTools", "argon2", "smtplib", "email.mime",
-         "ordersync.web")
+         "ordersync.web", "prometheus_client", "structlog")
 # the same command line as the entry point, runnable under `python -X importtime`
 ENTRY = "import sys; sys.argv[0] = 'ordersync'; from ordersync.cli import main; main()"
 

@@ -13,13 +13,11 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
 
 from ordersync.config import Config
 from ordersync.domain import Address, Buyer, Order, OrderItem, OrderState
@@ -28,7 +26,7 @@ from ordersync.store.db import upgrade
 from ordersync.sync.connections import add_connection
 from ordersync.sync.hub import Hub
 from ordersync.sync.upsert import upsert_orders
-from services import PG_ADMIN  # bench/services.py: bench/ is on sys.path when run
+from services import on_both_databases  # bench/services.py: bench/ is on sys.path when run
 from ordersync.channels.sdk.urlguard import allow_loopback
 
 allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
@@ -92,22 +90,7 @@ def measure(url: str) -> dict:
 
 
 def main() -> None:
-    report = {"inbox": {}}
-    report["inbox"]["sqlite"] = measure(f"sqlite:///{Path(tempfile.mkdtemp()) / 'inbox.db'}")
-    try:
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        name = f"ordersync_inbox_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        print(f"PostgreSQL unavailable, skipped: {exc}", file=sys.stderr)
-    else:
-        try:
-            report["inbox"]["postgresql"] = measure(PG_ADMIN.rsplit("/", 1)[0] + f"/{name}")
-        finally:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    print(json.dumps(report, indent=2), flush=True)
+    print(json.dumps({"inbox": on_both_databases(measure, "inbox")}, indent=2), flush=True)
 
 
 if __name__ == "__main__":

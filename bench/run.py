@@ -82,6 +82,8 @@ def main() -> None:
     subprocess.run([sys.executable, str(HERE / "shopify_catchup.py")], check=True)
     print("order inbox queries at 100,000 orders ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "inbox.py")], check=True)
+    print("one /metrics scrape at 100,000 orders ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(HERE / "metrics_scrape.py")], check=True)
     print("CLI start-up: --help and orders list ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "cli_startup.py")], check=True)
     print("Amazon backlog at the usage plans and a 5,000-change stock burst ...", file=sys.stderr, flush=True)

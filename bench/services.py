@@ -5,6 +5,9 @@ else the defaults on 127.0.0.1."""
 from __future__ import annotations
 
 import importlib.util
+import sys
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 _spec = importlib.util.spec_from_file_location(
@@ -14,3 +17,26 @@ _spec.loader.exec_module(_services)
 
 PG_ADMIN = _services.pg_url()
 REDIS_URL = _services.redis_url()
+
+
+def on_both_databases(measure: Callable[[str], dict], prefix: str) -> dict:
+    """``measure(url)`` on a fresh SQLite file and, where it runs, a fresh PostgreSQL database (dropped after)."""
+    import tempfile
+
+    from sqlalchemy import create_engine, text
+
+    report = {"sqlite": measure(f"sqlite:///{Path(tempfile.mkdtemp()) / (prefix + '.db')}")}
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        name = f"ordersync_{prefix}_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        print(f"PostgreSQL unavailable, skipped: {exc}", file=sys.stderr)
+        return report
+    try:
+        report["postgresql"] = measure(PG_ADMIN.rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return report

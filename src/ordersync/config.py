@@ -15,10 +15,16 @@ ORDERSYNC_MAX_REQUEST_BYTES  largest request body the web server reads (default 
 ORDERSYNC_MAX_WEBHOOK_BYTES  largest webhook delivery a shop may send (default 5242880 = 5 MiB)
 ORDERSYNC_CSV_MAX_MEGABYTES  largest CSV file a connection may fetch or upload (default 50); a connection's
                         own max_megabytes setting may not exceed it
+ORDERSYNC_METRICS_ALLOW addresses and networks that may read /metrics, comma-separated (default loopback only:
+                        127.0.0.0/8,::1); everyone else gets 403
+ORDERSYNC_LOG_FORMAT    "text" (default) or "json": one JSON object a line, with the connection and account ids
+PROMETHEUS_MULTIPROC_DIR  prometheus_client's own: a directory every web and worker process of one machine
+                        writes its metrics to, so any web process's /metrics shows them all
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +39,11 @@ class Config:
     redis_url: str | None
     redis_prefix: str = "ordersync"
     outbox_claim_seconds: int | None = None
+    metrics_allow: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.metrics_allow:  # a Config built in code gets the safe default too
+            object.__setattr__(self, "metrics_allow", metrics_networks(DEFAULT_METRICS_ALLOW))
 
     @property
     def master_key_file(self) -> Path:
@@ -58,7 +69,27 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         redis_url=env.get("ORDERSYNC_REDIS_URL") or None,
         redis_prefix=env.get("ORDERSYNC_REDIS_PREFIX") or "ordersync",
         outbox_claim_seconds=_positive_int(env, "ORDERSYNC_OUTBOX_CLAIM_SECONDS"),
+        metrics_allow=metrics_networks(env.get("ORDERSYNC_METRICS_ALLOW") or DEFAULT_METRICS_ALLOW),
     )
+
+
+DEFAULT_METRICS_ALLOW = "127.0.0.0/8,::1"
+
+
+def metrics_networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """ORDERSYNC_METRICS_ALLOW's addresses and networks; a typo stops the start instead of opening the page."""
+    nets = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            nets.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(f"ORDERSYNC_METRICS_ALLOW: {part!r} is not an IP address or network "
+                             "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+    if not nets:
+        raise ValueError(f"ORDERSYNC_METRICS_ALLOW={raw!r}: name at least one address, e.g. 127.0.0.1")
+    return tuple(nets)
 
 
 def _check_allow_list(env: dict[str, str]) -> None:

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 ENTRY = "import sys; sys.argv[0] = 'ordersync'; from ordersync.cli import main; main()"
-HEAVY = ("starlette", "jinja2", "uvicorn", "fpdf", "argon2", "ordersync.web")
+HEAVY = ("starlette", "jinja2", "uvicorn", "fpdf", "argon2", "ordersync.web",
+         "prometheus_client", "structlog")  # metrics and JSON logs: `serve` and `worker` only
 
 
 def imported(args: list[str], env: dict[str, str]) -> set[str]:
@@ -55,3 +56,11 @@ def test_a_command_that_uses_them_still_gets_them(env):
     assert "created owner a@example.com" in proc.stdout
     assert "argon2" in {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
                         if line.startswith("import time:")}
+
+
+def test_an_engine_command_imports_no_metrics_or_log_rendering(env):
+    """The engine binds log ids through plain contextvars (telemetry.context): `quarantine` loads the importer
+    and still pays for neither prometheus_client nor structlog."""
+    modules = imported(["quarantine"], env)
+    assert {"ordersync.sync.importer", "ordersync.telemetry.context"} <= modules
+    assert heavy(modules) == []

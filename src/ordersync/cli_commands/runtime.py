@@ -141,6 +141,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     queued = worker or hub.config.redis_url is not None
     on_delivery = tasks.announce_webhooks if queued else None
     web = serve_in_thread(create_app(hub, on_delivery), host=host, port=port, log_level="warning")
+    from ..telemetry.logs import take_over
+
+    take_over("uvicorn", "uvicorn.error", "uvicorn.access")  # uvicorn's lines in ORDERSYNC_LOG_FORMAT too
     scheduler = SchedulerThread(hub)
     scheduler.start()
     watchers = MailWatchers(hub)  # IMAP IDLE: e-mail orders within seconds (workers elsewhere watch their own)
@@ -169,9 +172,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
 
 
 def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every URL at INFO; OAuth 1.0a puts the consumer key and signature in the query string
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    """Text or JSON lines (ORDERSYNC_LOG_FORMAT), with the connection and account ids (telemetry.logs)."""
+    from ..telemetry.logs import configure
+
+    configure(logging.INFO)
 
 
 @app.command()

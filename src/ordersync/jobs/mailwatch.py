@@ -22,6 +22,7 @@ from ..channels.sdk.connector import Connector
 from ..store.models import Connection
 from ..sync import connections
 from ..sync.hub import Hub
+from ..telemetry.context import bound
 from .scheduler import request_sync_now
 
 log = logging.getLogger("ordersync.mailwatch")
@@ -62,10 +63,14 @@ class MailWatchers(threading.Thread):
         for conn_id, (interval, system) in wanted.items():
             if conn_id not in self.watching:
                 stop = threading.Event()
-                thread = threading.Thread(target=self._watch, args=(conn_id, system, interval, stop), daemon=True,
+                thread = threading.Thread(target=self._watch_bound, args=(conn_id, system, interval, stop), daemon=True,
                                           name=f"ordersync-mailwatch-{conn_id}")
                 self.watching[conn_id] = (stop, thread)
                 thread.start()
+
+    def _watch_bound(self, conn_id: int, system: str, interval: int, stop: threading.Event) -> None:
+        with bound(connection_id=conn_id):  # on every log line and metric of this watcher
+            self._watch(conn_id, system, interval, stop)
 
     def _watch(self, conn_id: int, system: str, interval: int, stop: threading.Event) -> None:
         def wake() -> None:

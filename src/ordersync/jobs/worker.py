@@ -28,8 +28,11 @@ def worker_id() -> str:
 
 def prepare_process(hub: Hub) -> str:
     """Settings every process that runs tasks needs before its first channel client is built."""
+    from ..telemetry import metrics
+
     config = hub.config
     os.environ["ORDERSYNC_WORKER_ID"] = ident = worker_id()
+    metrics.start()  # call budgets and token refreshes, into PROMETHEUS_MULTIPROC_DIR where it is set
     ratelimit.use_shared(config.redis_url, config.redis_prefix)
     if config.outbox_claim_seconds:
         dispatcher.CLAIM_LEASE = timedelta(seconds=config.outbox_claim_seconds)

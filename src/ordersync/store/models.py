@@ -127,6 +127,9 @@ class OrderRow(Base):
         UniqueConstraint("connection_id", "external_id", name="uq_orders_connection_external"),
         Index("ix_orders_account_modified", "account_id", "modified_at"),
         Index("ix_orders_account_state", "account_id", "state"),
+        # the order inbox at 100,000 orders: sorted by creation per account, optionally per connection
+        Index("ix_orders_account_created", "account_id", "created_at", "id"),
+        Index("ix_orders_account_connection_created", "account_id", "connection_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -172,11 +175,9 @@ class OrderItemRow(Base):
     refunded_quantity: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0), server_default=text("0"))
 
 
-# Indexes on the orders tables that keep the order inbox fast at 100,000 orders: sorting by creation per
-# account, and (PostgreSQL with pg_trgm) substring search over lower(column) with trigram GIN indexes, which
-# readmodel.orders queries with exactly these expressions. SQLite has no such index type and does not get them.
-Index("ix_orders_account_created", OrderRow.account_id, OrderRow.created_at, OrderRow.id)
-Index("ix_orders_account_connection_created", OrderRow.account_id, OrderRow.connection_id, OrderRow.created_at)
+# The order inbox's substring search (PostgreSQL with pg_trgm) over lower(column) of the two tables above, with
+# trigram GIN indexes that readmodel.orders queries with exactly these expressions; they are expressions over
+# both tables' columns, so they follow both classes. SQLite has no such index type and does not get them.
 TRIGRAM_INDEXES = {"ix_orders_number_trgm": OrderRow.number, "ix_orders_external_id_trgm": OrderRow.external_id,
                    "ix_orders_buyer_name_trgm": OrderRow.buyer_name,
                    "ix_orders_buyer_email_trgm": OrderRow.buyer_email, "ix_order_items_sku_trgm": OrderItemRow.sku}

@@ -23,6 +23,7 @@ from ..channels.sdk.records import Window
 from ..domain import Article
 from ..domain.timeutil import utcnow
 from ..store.models import ArticleRow, Connection, Listing, OrderItemRow, OrderRow
+from ..telemetry.context import bound
 from . import connections
 from .hub import Hub, HubError
 from .importer import get_position, set_position
@@ -48,6 +49,11 @@ class ArticleImportResult:
 
 def import_articles(hub: Hub, connection_id: int, *, progress=None) -> ArticleImportResult:
     row = connections.load(hub, connection_id)
+    with bound(connection_id=connection_id, account_id=row.account_id):  # on every log line and metric
+        return _import_articles(hub, connection_id, row, progress)
+
+
+def _import_articles(hub: Hub, connection_id: int, row, progress) -> ArticleImportResult:
     result = ArticleImportResult()
     connector = connections.build_connector(hub, row)
     until = utcnow()

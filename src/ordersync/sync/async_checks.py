@@ -41,6 +41,7 @@ from ..channels.sdk.async_push import DONE, FAILED, NOT_SUBMITTED, RUNNING, Asyn
 from ..channels.sdk.errors import ChannelError
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, Listing, OutboxAttempt, OutboxEntry
+from ..telemetry.context import bound
 from . import connections
 from .hub import Hub
 
@@ -122,13 +123,14 @@ def check_due(hub: Hub, connection_id: int | None, now: datetime, result, limit:
     for conn_id, keys in by_connection.items():
         with hub.db.session() as s:
             conn = s.get(Connection, conn_id)
-        connector = connections.build_connector(hub, conn)
-        try:
-            decl = type(connector).async_push or AsyncPush()
-            for key in keys:
-                settled += _check_job(hub, connector, decl, key, jobs[key], now, result)
-        finally:
-            connector.close()
+        with bound(connection_id=conn_id, account_id=conn.account_id):  # on every log line and metric
+            connector = connections.build_connector(hub, conn)
+            try:
+                decl = type(connector).async_push or AsyncPush()
+                for key in keys:
+                    settled += _check_job(hub, connector, decl, key, jobs[key], now, result)
+            finally:
+                connector.close()
     return settled
 
 

@@ -37,6 +37,7 @@ from ..domain.timeutil import utcnow
 from . import mail_notices
 from ..store.history import add_history
 from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxEntry
+from ..telemetry.context import bound
 from . import acknowledgements, async_checks, connections, fulfilment
 from .hub import Hub
 
@@ -162,7 +163,8 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
         if entry.id in claimed:
             by_connection[entry.connection_id].append(entry)
     for conn_id, entries in by_connection.items():
-        _deliver_connection(hub, conn_id, entries, result)
+        with bound(connection_id=conn_id, account_id=entries[0].account_id):  # on every log line and metric
+            _deliver_connection(hub, conn_id, entries, result)
     return True
 
 

@@ -25,6 +25,7 @@ from ..channels.sdk.records import OrderPage, Quarantined, Window
 from ..domain.codec import dumps
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, Cursor
+from ..telemetry.context import bound
 from . import acknowledgements, connections, leases, webhook_health
 from .hub import Hub
 from .prefetch import prefetch
@@ -161,9 +162,15 @@ def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, 
 
 def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = None,
                   overlap: timedelta | None = None) -> ImportResult:
+    row = connections.load(hub, connection_id)
+    with bound(connection_id=connection_id, account_id=row.account_id):  # on every log line and metric
+        return _import_orders(hub, connection_id, row, progress, overlap)
+
+
+def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Progress | None,
+                   overlap: timedelta | None) -> ImportResult:
     from .cursor import DEFAULT_OVERLAP, advance, lag_seconds, plan_window
 
-    row = connections.load(hub, connection_id)
     result = ImportResult(row.name)
     owner = leases.owner_id()
     if row.auth_problem:  # OAuth grant revoked: wait quietly for the seller's re-authorisation

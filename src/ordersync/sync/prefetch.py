@@ -3,11 +3,13 @@
 Fetching (network, JSON, mapping) and storing (database) take similar time per page; doing them one after
 the other leaves the shop and the database idle in turns. A producer thread runs the connector's page
 iterator a bounded number of pages ahead; pages still reach the engine strictly in order, an error in the
-producer is raised at the page where it happened, and a consumer that stops early stops the producer.
+producer is raised at the page where it happened, and a consumer that stops early stops the producer. The
+producer runs in a copy of the caller's context, so its log lines and metrics name the same connection.
 """
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 from collections.abc import Iterator
@@ -40,7 +42,8 @@ def prefetch(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
             if close is not None and stop.is_set():
                 close()
 
-    worker = threading.Thread(target=produce, name="ordersync-prefetch", daemon=True)
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(produce,), name="ordersync-prefetch",
+                              daemon=True)
     worker.start()
     try:
         while True:

@@ -26,6 +26,7 @@ from ..channels.sdk.errors import RecordError, WebhookRejected
 from ..channels.sdk.records import OrderPage, Page, Quarantined, WebhookMeta
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, WebhookDelivery
+from ..telemetry.context import bound
 from . import connections, webhook_health
 from .hub import Hub
 from .importer import store_page
@@ -50,18 +51,19 @@ def receive(hub: Hub, system: str, token: str, headers: dict[str, str], body: by
         found = c.execute(_FIND, {"token": token}).first()
         if found is None or found.system != system:
             return IntakeResult(404, "unknown webhook address")
-        try:
-            meta = _verifier(hub, c, found.id, found.updated_at).verify_webhook(headers, body)
-        except WebhookRejected as exc:
-            return IntakeResult(exc.status, str(exc))
-        if meta.is_ping:
-            return IntakeResult(200, "ping acknowledged")
-        stored = c.execute(_STORE[c.dialect.name], dict(
-            connection_id=found.id, delivery_id=meta.delivery_id[:200], topic=meta.topic[:100],
-            resource_id=meta.resource_id[:200], headers=json.dumps(_keep_headers(headers)), body=body,
-            status="received", received_at=utcnow())).scalar()
+        with bound(connection_id=found.id, account_id=found.account_id):
+            try:
+                meta = _verifier(hub, c, found.id, found.updated_at).verify_webhook(headers, body)
+            except WebhookRejected as exc:
+                return IntakeResult(exc.status, str(exc), connection_id=found.id)
+            if meta.is_ping:
+                return IntakeResult(200, "ping acknowledged", connection_id=found.id)
+            stored = c.execute(_STORE[c.dialect.name], dict(
+                connection_id=found.id, delivery_id=meta.delivery_id[:200], topic=meta.topic[:100],
+                resource_id=meta.resource_id[:200], headers=json.dumps(_keep_headers(headers)), body=body,
+                status="received", received_at=utcnow())).scalar()
     if stored is None:
-        return IntakeResult(200, "duplicate delivery ignored")
+        return IntakeResult(200, "duplicate delivery ignored", connection_id=found.id)
     return IntakeResult(202, "accepted", stored, found.id)
 
 
@@ -75,7 +77,7 @@ def known_address(hub: Hub, system: str, token: str) -> bool:
 
 
 # Built once: at hundreds of deliveries a second, building the statements cost more than running them.
-_FIND = select(Connection.id, Connection.system, Connection.updated_at).where(
+_FIND = select(Connection.id, Connection.account_id, Connection.system, Connection.updated_at).where(
     Connection.webhook_token == bindparam("token"))
 _COLUMNS = ("connection_id", "delivery_id", "topic", "resource_id", "headers", "body", "status", "received_at")
 _STORE = {name: dialect.insert(WebhookDelivery.__table__).values({c: bindparam(c) for c in _COLUMNS})
@@ -175,6 +177,11 @@ def _process_connection_batch(hub: Hub, connection_id: int, batch: list, erase: 
         conn = s.get(Connection, connection_id)
     if conn is None:
         return {}  # removed meanwhile; its deliveries went with it (ON DELETE CASCADE)
+    with bound(connection_id=conn.id, account_id=conn.account_id):
+        return _process_batch(hub, conn, batch)
+
+
+def _process_batch(hub: Hub, conn: Connection, batch: list) -> dict[str, int]:
     connector = connections.build_connector(hub, conn)
     if erase is not None:
         connector.context.erase_buyer = lambda buyer_id, reason: erase(hub, connection_id, buyer_id, reason)

@@ -6,6 +6,7 @@ through ``on_delivery`` so a slow database or channel never makes the shop's web
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import anyio
@@ -17,7 +18,10 @@ from sqlalchemy import text
 from ..application.erasure import erase_buyer
 from ..sync import webhook_replies, webhooks
 from ..sync.hub import Hub
+from ..telemetry import metrics
+from ..telemetry.exposition import client_allowed, scrape
 from .bodylimit import BodyLimit
+from .requestmetrics import RequestMetrics
 from .ui import mount_ui
 
 INTAKE_THREADS = 8
@@ -42,12 +46,15 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
 
     @app.post("/webhooks/{system}/{token}", include_in_schema=False)
     async def intake(system: str, token: str, request: Request) -> JSONResponse:
+        started = time.perf_counter()
         # the address is the first secret: an unknown one is refused before its body is read (BodyLimit caps it)
         if not await anyio.to_thread.run_sync(webhooks.known_address, hub, system, token, limiter=limiter):
+            metrics.webhook_intake(None, 404, time.perf_counter() - started)
             return JSONResponse({"status": "unknown webhook address"}, status_code=404)
         body = await request.body()
         result = await anyio.to_thread.run_sync(take, system, token, dict(request.headers), body, limiter=limiter)
         status = 200 if result.status in (200, 202) else result.status
+        metrics.webhook_intake(result.connection_id, status, time.perf_counter() - started)
         reply = webhook_replies.accepted_reply(system) if status == 200 else None
         if reply is not None:  # the platform wants its own answer (e.g. 204)
             return Response(reply.body, reply.status, dict(reply.headers), media_type=reply.content_type)
@@ -66,9 +73,21 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
             s.execute(text("SELECT 1"))
         return JSONResponse({"ok": True})
 
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus(request: Request) -> Response:
+        """Prometheus's scrape (telemetry.exposition); refused, with no figure in the answer, to anyone else."""
+        peer = request.client.host if request.client else None
+        if not client_allowed(hub.config.metrics_allow, peer, request.headers):
+            return Response("metrics are not served to this address (ORDERSYNC_METRICS_ALLOW)\n", 403,
+                            media_type="text/plain")
+        body, content_type = scrape(hub)
+        return Response(body, 200, media_type=content_type)
+
     app.add_middleware(BodyLimit)
     mount_ui(app, hub)
     from .api import mount_api  # the REST API under /api/v1/
 
     mount_api(app, hub)
+    app.add_middleware(RequestMetrics)  # added last: outermost, so it times every answer
+    metrics.start()  # connection tests and OAuth consent in the web process count too
     return app

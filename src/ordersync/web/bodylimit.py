@@ -13,6 +13,7 @@ import json
 import re
 
 from ..config import csv_max_megabytes, max_request_bytes, max_webhook_bytes
+from .asgi import HttpMiddleware
 
 _CSV_UPLOAD = re.compile(r"^(/api/v1/connections/[^/]+/imports/csv|/settings/shops/[^/]+/import)/?$")
 _MULTIPART_SLACK = 64 * 1024  # the form around an uploaded file
@@ -31,16 +32,10 @@ def limit_for(path: str) -> tuple[int, str]:
     return max_request_bytes(), "ORDERSYNC_MAX_REQUEST_BYTES"
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """ASGI middleware; see the module's docstring."""
 
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope, receive, send) -> None:
         path = scope.get("path", "")
         limit, setting = limit_for(path)
         declared = next((v for k, v in scope.get("headers", ()) if k == b"content-length"), None)

@@ -20,6 +20,7 @@ Facts, with where they come from:
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections import deque
@@ -162,7 +163,11 @@ class EtsyClient:
             return _results(body, "receipts")
 
         with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="etsy-read-ahead") as pool:
-            ahead: deque[Future[tuple[list[Any], int | None]]] = deque([pool.submit(page, offset)])
+            def read(at: int) -> Future[tuple[list[Any], int | None]]:
+                # in a copy of the caller's context: the hub's log lines and metrics name the connection
+                return pool.submit(contextvars.copy_context().run, page, at)
+
+            ahead: deque[Future[tuple[list[Any], int | None]]] = deque([read(offset)])
             planned, count = offset, None
             try:
                 for _ in range(10_000):
@@ -174,9 +179,9 @@ class EtsyClient:
                     planned = max(planned, offset - page_size)
                     while len(ahead) < READ_AHEAD and (count is None or planned + page_size < count):
                         planned += page_size
-                        ahead.append(pool.submit(page, planned))
+                        ahead.append(read(planned))
                     if not ahead:
-                        ahead.append(pool.submit(page, offset))
+                        ahead.append(read(offset))
                         planned = offset
                     yield records, count
             finally:  # the caller stopped, or a page ended it: the requests ahead are not needed

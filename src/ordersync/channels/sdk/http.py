@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from . import observe
 from .body_checks import BodyCheck
 from .errors import ChannelError, PermanentError, RateLimited, TransientError
 from .operations import OperationBudgets
@@ -126,6 +127,7 @@ class ChannelHTTP:
                 response = self.client.request(method, path, params=params, json=json, data=data,
                                                headers=headers, content=content)
                 self.budget.update(response.headers)
+                observe.budget_used(self.budget)
                 if governed is not None:
                     self.operations.learn(*governed, response.headers)  # type: ignore[union-attr]
                 failure: int | BaseException | None = None

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from . import observe
 from .errors import AuthError, ChannelError
 from .http import ChannelHTTP
 from .oauth2 import ClientAuth, Grant, MemoryTokenStore, OAuth2, ReauthorizationNeeded, TokenSet, TokenStore
@@ -183,7 +184,11 @@ class OAuth2Auth(httpx.Auth):
                 return endpoint.client_credentials()
             raise ReauthorizationNeeded("the connection holds no refresh token: authorise it on the platform")
         except ReauthorizationNeeded as exc:
+            observe.token_refresh_failed(exc)
             self.store.revoked(str(exc))
+            raise
+        except Exception as exc:
+            observe.token_refresh_failed(exc)
             raise
         finally:
             endpoint.close()
