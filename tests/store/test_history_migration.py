@@ -62,8 +62,12 @@ OLD_LINES = [
 ]
 
 
+# kinds that came after migration 0016: no line of theirs was ever written as plain text
+NEWER_KINDS = {"personal_data_erased"}
+
+
 def test_every_old_line_becomes_its_kind(hub, database_url):
-    assert {kind for _, _, kind, _ in OLD_LINES} == set(KINDS), "a kind without an old line to convert"
+    assert {kind for _, _, kind, _ in OLD_LINES} == set(KINDS) - NEWER_KINDS, "a kind without an old line to convert"
     order_id = seed_account(hub, "M", orders=1).order_ids[0]
     hub.db.dispose()
     command.downgrade(alembic_config(database_url), "0015")
