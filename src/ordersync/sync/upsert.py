@@ -132,8 +132,8 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
                            "text": f"imported ({order.channel_status or order.state.name_en})"})
         counts.created += len(ids)
         counts.created_ids += list(ids)
-    if items:
-        s.execute(insert(OrderItemRow.__table__), items)
+    if items:  # RETURNING makes SQLAlchemy write them as one multi-row INSERT (insertmanyvalues) on PostgreSQL
+        s.execute(insert(OrderItemRow.__table__).returning(OrderItemRow.id), items)  # too, not a statement per row
     if events:
         s.execute(insert(OrderEvent.__table__), events)
     resolved = [o.external_id for o in latest.values()]
