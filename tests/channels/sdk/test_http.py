@@ -188,3 +188,22 @@ def test_a_json_body_is_parsed_once_and_kwargs_still_parse_afresh(script, base_u
     assert first == {"n": 1.5} and again is first and len(calls) == 1
     from decimal import Decimal
     assert response.json(parse_float=Decimal) == {"n": Decimal("1.5")}  # other options: the body, parsed anew
+
+
+def test_a_checked_json_response_is_freed_without_the_cyclic_collector(script, base_url, fake_time):
+    """The kept parse must not outlive the response: with a cycle, every page of an import would stay in
+    memory until the collector ran."""
+    import gc
+    import weakref
+
+    script.on("/x", Reply(200, [{"id": n} for n in range(50)]))
+    with make(base_url, fake_time) as http:
+        gc.disable()
+        try:
+            response = http.request("GET", "/x", expect_json=True)
+            assert len(response.json()) == 50 and response.read() == response.content
+            gone = weakref.ref(response)
+            del response
+            assert gone() is None
+        finally:
+            gc.enable()

@@ -27,6 +27,7 @@ import json as jsonlib
 import logging
 import os
 import threading
+import weakref
 from contextlib import nullcontext
 from collections.abc import Mapping
 from typing import Any
@@ -228,10 +229,14 @@ def _check_json(response: httpx.Response, *, required: bool = False) -> None:
 
 def _keep_parsed(response: httpx.Response, parsed: object) -> None:
     """``response.json()`` returns the parse made for the check instead of parsing again: a page of orders is
-    parsed once, not once here, once by the paginator and once by the connector. Its callers only read it."""
-    parse = response.json
+    parsed once, not once here, once by the paginator and once by the connector. Its callers only read it.
+    httpx links a response and its (by now read and closed) stream both ways; the read body replaces that
+    stream, so no cycle keeps a page's parse alive until the cyclic collector runs (memory stays flat), and
+    the replacement method holds the response only weakly, for the same reason."""
+    response.stream = httpx.ByteStream(response.content)
+    this = weakref.ref(response)
 
     def json(**kwargs: object) -> object:
-        return parse(**kwargs) if kwargs else parsed
+        return httpx.Response.json(this(), **kwargs) if kwargs else parsed  # type: ignore[arg-type]
 
     response.json = json  # type: ignore[method-assign]
