@@ -92,8 +92,16 @@ def metrics_networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Ne
     return tuple(nets)
 
 
+# the URL guard's allow-list variables (urlguard.ALLOW_ENV, LEGACY_ALLOW_ENV; tests/architecture holds them equal)
+ALLOW_LIST_VARS = ("ORDERSYNC_ALLOW_PRIVATE_HOSTS", "ORDERSYNC_FETCH_ALLOW_HOSTS")
+
+
 def _check_allow_list(env: dict[str, str]) -> None:
-    """A typo in the URL guard's allow list stops the start with its message, instead of failing every call later."""
+    """A typo in the URL guard's allow list stops the start with its message, instead of failing every call later.
+    Without an allow list there is nothing to check, and the guard (httpx, TLS) is not imported: `orders list`
+    starts without it."""
+    if not any(env.get(name, "").replace(",", "").strip() for name in ALLOW_LIST_VARS):
+        return
     from ordersync.channels.sdk.urlguard import UrlPolicy
 
     UrlPolicy.from_env(env)

@@ -12,6 +12,7 @@ import pytest
 ENTRY = "import sys; sys.argv[0] = 'ordersync'; from ordersync.cli import main; main()"
 HEAVY = ("starlette", "jinja2", "uvicorn", "fpdf", "argon2", "ordersync.web",
          "prometheus_client", "structlog")  # metrics and JSON logs: `serve` and `worker` only
+MAIL = ("smtplib", "email.mime", "ordersync.mail", "ordersync.notify")
 
 
 def imported(args: list[str], env: dict[str, str]) -> set[str]:
@@ -37,10 +38,19 @@ def test_help_imports_no_web_pdf_mail_or_password_hashing(env):
     assert heavy(modules, HEAVY + ("sqlalchemy", "alembic", "smtplib")) == []
 
 
-def test_orders_list_imports_no_web_pdf_or_password_hashing(env):
+def test_orders_list_imports_no_web_pdf_mail_or_password_hashing(env):
     modules = imported(["orders", "list", "--limit", "1"], env)
     assert "ordersync.store.models" in modules
-    assert heavy(modules) == []
+    assert heavy(modules, HEAVY + MAIL) == []
+
+
+def test_orders_list_without_an_allow_list_does_not_load_the_url_guard(env):
+    """Reading the database calls no channel: the guard (and httpx behind it) is only loaded to check an allow
+    list the operator set, which must still stop the start when malformed (tests/cli/test_cli.py)."""
+    assert heavy(imported(["orders", "list", "--limit", "1"], env),
+                 ("httpx", "httpcore", "ordersync.channels.sdk.urlguard")) == []
+    with_list = imported(["orders", "list", "--limit", "1"], env | {"ORDERSYNC_ALLOW_PRIVATE_HOSTS": "10.0.0.0/8"})
+    assert "ordersync.channels.sdk.urlguard" in with_list
 
 
 def test_orders_list_on_a_current_database_does_not_load_alembic(env):

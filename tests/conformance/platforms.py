@@ -39,6 +39,7 @@ from .extra_connectors import extra_connector_classes
 PUSHES = (Capability.CHANGE_STATUS, Capability.TRANSMIT_TRACKING, Capability.SET_STOCK, Capability.SEND_MESSAGES)
 #: request timeout the suite gives connectors that declare one, so an injected timeout costs little
 TIMEOUT_SECONDS = 2
+CONCURRENCY = 3  # for connectors that declare a concurrency setting (issue 15, goal 2)
 
 
 def with_sandbox() -> list[type[Connector]]:
@@ -140,6 +141,8 @@ class Platform(SandboxControl):
         tuned = {}
         if "timeout" in names and names["timeout"].type == "int":
             tuned["timeout"] = TIMEOUT_SECONDS
+        if "concurrency" in names and names["concurrency"].type == "int":  # pages in flight at once: the window
+            tuned["concurrency"] = CONCURRENCY  # shift and exactly-once must hold with concurrent pages too
         return super().settings() | tuned | overrides
 
     def small_pages(self, size: int = 2) -> dict:

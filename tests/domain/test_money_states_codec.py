@@ -169,6 +169,16 @@ def test_dumps_is_canonical_json() -> None:
     assert '"total":"119.0000"' in text and "☕" in text
 
 
+def test_dumps_writes_the_to_data_form_and_keeps_stored_hashes_valid() -> None:
+    """dumps lets json's C encoder walk the order; what it writes must stay the to_data form byte for byte, or
+    every stored order would look changed (and be rewritten) on the next import after an upgrade."""
+    order = _order()
+    assert dumps(order) == json.dumps(to_data(order), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert content_hash(order) == "66067da5f327d529ba6b3dcf46d6877d"  # the hash the earlier to_data walk gave
+    with pytest.raises(TypeError, match="object is not serialisable"):
+        dumps({"x": object()})
+
+
 def test_naive_timestamps_are_refused() -> None:
     with pytest.raises(ValueError, match="updated_at.*no timezone"):
         _order(updated_at=datetime(2024, 1, 1))

@@ -165,3 +165,25 @@ def test_a_channel_update_without_a_status_change_keeps_the_sellers_state(hub, m
     assert import_orders(hub, memshop).updated == 1
     with hub.db.session() as s:
         assert s.scalar(select(OrderRow.state)) == OrderState.CANCELLED
+
+
+def test_a_shift_only_a_middle_page_saw_is_reread(hub, memshop, monkeypatch):
+    """Pages read concurrently are requested in any order: the last page may have been answered before an
+    order left the window and a middle one after. Any page's count that differs from the first's re-reads."""
+    now = utcnow()
+    for n in range(1, 10):
+        MemShop.orders[str(n)] = make_order(n, modified=now - timedelta(hours=2, minutes=n))
+    real, reads = MemShop.fetch_orders, []
+
+    def fetch(self, window):
+        reads.append(window)
+        for page in real(self, window):
+            if len(reads) == 1 and page.number == 2:
+                page.window_total -= 1  # answered after the shift; pages 1 and 3 before it
+            yield page
+
+    monkeypatch.setattr(MemShop, "fetch_orders", fetch)
+    result = import_orders(hub, memshop)
+    assert (result.rereads, result.error) == (1, "") and len(reads) == 2
+    assert get_position(hub, memshop, "orders") is not None  # the second read agreed: the cursor moved
+    assert count_orders(hub) == 9

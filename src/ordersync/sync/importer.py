@@ -4,8 +4,10 @@ Each page is committed on its own; the cursor advances only when the whole windo
 paging over a window of modification times has one trap: a record modified while we page leaves the window
 and shifts every later record one place forward, so one record would be skipped. Records can only leave
 such a window (anything modified now lies after its end), so the channel's count of the window shrinks
-when this happens. When the count reported with the last page differs from the first, the window is read
-again; only a window read without a shift moves the cursor.
+when this happens. When the count reported with any page differs from the first's, the window is read
+again; only a window read without a shift moves the cursor. Pages read concurrently (a connection's
+concurrency setting) are requested in any order, so every page's count is compared, not just the last one's:
+counts only shrink, so all pages reporting the same count means no record left the window while it was read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.oauth2 import ReauthorizationNeeded
-from ..channels.sdk.cleantext import clean_record
+from ..channels.sdk.cleantext import clean_record, json_may_have_bad_text
 from ..channels.sdk.records import OrderPage, Quarantined, Window
 from ..domain.codec import dumps
 from ..domain.timeutil import utcnow
@@ -86,19 +88,19 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
     A lost insert race re-reads the page (see upsert). When the store refuses the page for another reason
     (a value no column takes), each order is written alone and the ones refused are quarantined with the
     database's reason, so one bad record never blocks the rest (invariant 5)."""
-    for order in page.records:
-        clean_record(order)
+    texts = [_canonical(order) for order in page.records]
     try:
         return _store_orders(hub, account_id, connection_id, page.records, page.quarantined, source=source,
-                             connector=connector)
+                             connector=connector, texts=texts)
     except REFUSED as exc:
         if _not_refusal(exc) or not page.records:
             raise
     counts = UpsertCounts()
     refused: list[Quarantined] = []
-    for order in page.records:
+    for order, text in zip(page.records, texts, strict=True):
         try:
-            one = _store_orders(hub, account_id, connection_id, [order], [], source=source, connector=connector)
+            one = _store_orders(hub, account_id, connection_id, [order], [], source=source, connector=connector,
+                                texts=[text])
             counts.add(one)
             counts.written.update(one.written)
         except REFUSED as exc:
@@ -117,6 +119,17 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
     return counts
 
 
+def _canonical(order) -> str:
+    """The order's stored form (hashed and written by the upsert), cleaned of text no database takes. The form
+    is scanned for such text rather than the order walked field by field: a walk costs as much as the
+    serialisation, and is only needed when the scan finds something."""
+    text = dumps(order)
+    if json_may_have_bad_text(text):
+        clean_record(order)
+        text = dumps(order)
+    return text
+
+
 # What a record's own values can make the store raise; a lost race (IntegrityError) and a lost or broken
 # connection are not the record's fault and fail the page as before.
 REFUSED = (StatementError, OverflowError, UnicodeError)
@@ -132,7 +145,7 @@ def _db_reason(exc: Exception) -> str:
 
 
 def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, quarantined: list[Quarantined],
-                  *, source: str, connector: Connector | None) -> UpsertCounts:
+                  *, source: str, connector: Connector | None, texts: list[str]) -> UpsertCounts:
     own_status = connector.channel_status_for if connector is not None else None
     skip = connection_id if connector is None or connector.adjusts_own_stock else None
     for attempt in range(5):
@@ -141,7 +154,7 @@ def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, 
                 article_of = article_resolver(s, account_id, connection_id, records)
                 lock_articles(s, {article_of(i) for order in records for i in order.items})
                 counts = upsert_orders(s, account_id, connection_id, records, source=source,
-                                       own_status=own_status, article_of=article_of)
+                                       own_status=own_status, article_of=article_of, texts=texts)
                 if counts.written:
                     lines = {oid: [(a, i.quantity - order.refunded_quantity(i)) for i in order.items
                                    if not i.dont_adjust_stock and (a := article_of(i)) is not None]
@@ -203,7 +216,8 @@ def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Prog
                 result.quarantined += len(page.quarantined)
                 if first_total is None:
                     first_total = page.window_total
-                last_total = page.window_total
+                if last_total is None or page.window_total != first_total:
+                    last_total = page.window_total  # any page's count that differs from the first's
                 if progress:
                     progress(result.fetched, first_total)
                 leases.renew(hub, connection_id, owner)

@@ -69,21 +69,24 @@ def _item_rows(order_id: int, order: Order, article_of: ArticleOf | None) -> lis
 
 def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],
                   *, source: str = "poll", own_status: OwnStatus | None = None,
-                  article_of: ArticleOf | None = None) -> UpsertCounts:
+                  article_of: ArticleOf | None = None, texts: list[str] | None = None) -> UpsertCounts:
     """The channel moves an order's state only by changing its own status. A record whose channel status is
     the one stored keeps the hub's state: the seller may have moved it since, and e.g. the webhook for our
     tracking note arrives before our status push has reached the shop. ``own_status`` maps a hub state to
     the channel status our pushes write for it: an imported status that is exactly that keeps the hub's
-    state too (it is our own push coming back, not a change)."""
+    state too (it is our own push coming back, not a change). ``texts`` are the orders' stored forms
+    (``codec.dumps``) when the caller has them already: each order is serialised once, for hash and row."""
     counts = UpsertCounts()
     if not orders:
         return counts
     now = utcnow()
     latest: dict[str, Order] = {}
-    for order in orders:  # a page may repeat a record; keep the newest
+    text_of: dict[str, str] = {}
+    for i, order in enumerate(orders):  # a page may repeat a record; keep the newest
         prev = latest.get(order.external_id)
         if prev is None or order.updated_at >= prev.updated_at:
             latest[order.external_id] = order
+            text_of[order.external_id] = texts[i] if texts is not None else dumps(order)
     existing = {
         r.external_id: r for r in s.execute(
             select(OrderRow.id, OrderRow.external_id, OrderRow.content_hash, OrderRow.channel_updated_at,
@@ -92,7 +95,7 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
     }
     new_rows, new_orders, changed_rows, events, items = [], [], [], [], []
     for ext_id, order in latest.items():
-        data = dumps(order)
+        data = text_of[ext_id]
         hashed = digest(data)
         old = existing.get(ext_id)
         if old is None:
@@ -132,8 +135,8 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
                           history_values(order_id, "imported_in_state", source=source, at=now, state=int(order.state)))
         counts.created += len(ids)
         counts.created_ids += list(ids)
-    if items:
-        s.execute(insert(OrderItemRow.__table__), items)
+    if items:  # RETURNING makes SQLAlchemy write them as one multi-row INSERT (insertmanyvalues) on PostgreSQL
+        s.execute(insert(OrderItemRow.__table__).returning(OrderItemRow.id), items)  # too, not a statement per row
     if events:
         s.execute(insert(OrderEvent.__table__), events)
     resolved = [o.external_id for o in latest.values()]

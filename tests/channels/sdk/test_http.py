@@ -172,3 +172,38 @@ def test_429_pauses_the_shared_budget(script, base_url, fake_time):
     with make(base_url, fake_time, budget=budget, max_attempts=1) as http, pytest.raises(RateLimited):
         http.request("GET", "/x")
     assert budget.try_acquire() == pytest.approx(4)
+
+
+def test_a_json_body_is_parsed_once_and_kwargs_still_parse_afresh(script, base_url, fake_time, monkeypatch):
+    """The check's parse is what response.json() returns: a page of orders is not parsed three times."""
+    import ordersync.channels.sdk.http as http_module
+
+    script.on("/x", Reply(200, {"n": 1.5}))
+    calls = []
+    real_loads = http_module.jsonlib.loads
+    monkeypatch.setattr(http_module.jsonlib, "loads", lambda *a, **kw: calls.append(1) or real_loads(*a, **kw))
+    with make(base_url, fake_time) as http:
+        response = http.request("GET", "/x", expect_json=True)
+        first, again = response.json(), response.json()
+    assert first == {"n": 1.5} and again is first and len(calls) == 1
+    from decimal import Decimal
+    assert response.json(parse_float=Decimal) == {"n": Decimal("1.5")}  # other options: the body, parsed anew
+
+
+def test_a_checked_json_response_is_freed_without_the_cyclic_collector(script, base_url, fake_time):
+    """The kept parse must not outlive the response: with a cycle, every page of an import would stay in
+    memory until the collector ran."""
+    import gc
+    import weakref
+
+    script.on("/x", Reply(200, [{"id": n} for n in range(50)]))
+    with make(base_url, fake_time) as http:
+        gc.disable()
+        try:
+            response = http.request("GET", "/x", expect_json=True)
+            assert len(response.json()) == 50 and response.read() == response.content
+            gone = weakref.ref(response)
+            del response
+            assert gone() is None
+        finally:
+            gc.enable()

@@ -2,14 +2,19 @@
 
 PostgreSQL refuses a NUL character in any text column, and neither database can encode a lone surrogate
 (JSON's "\\ud800" decodes to one). A buyer name with either would make the whole page's transaction fail
-on every poll. Every connector's mapped records pass through :func:`clean_record` (``map_records`` and the
-engine's ``store_page`` call it), so one damaged field costs that field's bad characters, not the page.
+on every poll. Every mapped record is cleaned by the engine just before it is stored (``importer.store_page``
+scans each order's stored form with :func:`json_may_have_bad_text` and walks it with :func:`clean_record`
+only on a find; ``sync.articles`` cleans articles), so one damaged field costs that field's bad characters,
+not the page.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,22 +33,44 @@ def has_bad_text(value: str) -> bool:
     return bool(_BAD.search(value))
 
 
+def json_may_have_bad_text(text: str) -> bool:
+    """Whether JSON written with ``ensure_ascii=False`` (the store's form, ``domain.codec.dumps``) may hold a
+    string with bad text: a NUL is written as the escape ``\\u0000``, a lone surrogate as itself. One scan of
+    the text instead of a walk of the record; a literal backslash-u0000 in a value only costs a walk."""
+    return "\\u0000" in text or has_bad_text(text)
+
+
 def clean_record(record: T) -> T:
     """Clean every string inside ``record`` (dataclasses, lists, tuples and dicts, keys too), in place where
     the container allows it; returns the record."""
     return _clean(record)
 
 
+_ATOMS = frozenset({int, float, bool, type(None), Decimal, datetime, date})  # hold no text: returned at once
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, None for any other type (asked once per type, not once per value)."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
 def _clean(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return clean_text(value)
+    if kind in _ATOMS:
+        return value
     if isinstance(value, str):
         return clean_text(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
+    names = _field_names(kind) if kind is not type else None
+    if names is not None:
+        for name in names:
+            old = getattr(value, name)
             new = _clean(old)
             if new is not old:
                 try:
-                    object.__setattr__(value, f.name, new)
+                    object.__setattr__(value, name, new)
                 except (AttributeError, TypeError):
                     pass
         return value

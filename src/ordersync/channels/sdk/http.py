@@ -26,6 +26,9 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 import os
+import threading
+import weakref
+from contextlib import nullcontext
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,7 +74,10 @@ class ChannelHTTP:
                  user_agent: str = USER_AGENT, headers: Mapping[str, str] | None = None, verify: bool = True,
                  ca_pem: str = "", retry: RetryPolicy | None = None,
                  error_mapping: Mapping[ErrorKey, ErrorRule] | None = None, budget: Budget | None = None,
-                 operations: OperationBudgets | None = None, check: BodyCheck | None = None) -> None:
+                 operations: OperationBudgets | None = None, check: BodyCheck | None = None,
+                 in_flight: int = 0) -> None:
+        """``in_flight``: the most requests this connection has open at once, whichever threads send them
+        (its concurrency setting; 0 for no bound beyond httpx's pool)."""
         from .tls import ssl_verify
         from .urlguard import default_policy, guarded_transport
 
@@ -80,6 +86,7 @@ class ChannelHTTP:
         self.budget: Budget = budget or Unlimited()
         self.operations = operations
         self.check = check
+        self._slots = threading.BoundedSemaphore(in_flight) if in_flight > 0 else nullcontext()
         transport = guarded_transport(default_policy(), verify=ssl_verify(verify, ca_pem))
         self.client = httpx.Client(
             base_url=base_url, auth=auth, transport=transport, follow_redirects=False, trust_env=False,
@@ -124,8 +131,9 @@ class ChannelHTTP:
             if governed is not None:
                 governed[1].acquire(governed[0].weight)
             try:
-                response = self.client.request(method, path, params=params, json=json, data=data,
-                                               headers=headers, content=content)
+                with self._slots:
+                    response = self.client.request(method, path, params=params, json=json, data=data,
+                                                   headers=headers, content=content)
                 self.budget.update(response.headers)
                 observe.budget_used(self.budget)
                 if governed is not None:
@@ -215,6 +223,22 @@ def _check_json(response: httpx.Response, *, required: bool = False) -> None:
     if not (declared or required) or (not response.content and not required):
         return
     try:
-        jsonlib.loads(response.content)
+        parsed = jsonlib.loads(response.content)
     except ValueError as exc:
         raise InvalidBody(f"{len(response.content)} bytes of invalid JSON: {exc}") from None
+    _keep_parsed(response, parsed)
+
+
+def _keep_parsed(response: httpx.Response, parsed: object) -> None:
+    """``response.json()`` returns the parse made for the check instead of parsing again: a page of orders is
+    parsed once, not once here, once by the paginator and once by the connector. Its callers only read it.
+    httpx links a response and its (by now read and closed) stream both ways; the read body replaces that
+    stream, so no cycle keeps a page's parse alive until the cyclic collector runs (memory stays flat), and
+    the replacement method holds the response only weakly, for the same reason."""
+    response.stream = httpx.ByteStream(response.content)
+    this = weakref.ref(response)
+
+    def json(**kwargs: object) -> object:
+        return httpx.Response.json(this(), **kwargs) if kwargs else parsed  # type: ignore[arg-type]
+
+    response.json = json  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
+from .concurrency import in_order
 from .errors import ChannelError
 
 if TYPE_CHECKING:
@@ -187,3 +188,37 @@ def paginate(http: ChannelHTTP, path: str, paginator: Paginator[Any], *, params:
         paginator.advance(response)
         if paginator.finished:
             return
+
+
+def paginate_numbered(http: ChannelHTTP, path: str, paginator: PageNumberPaginator, *,
+                      params: dict[str, Any] | None = None, concurrency: int = 1) -> Iterator[httpx.Response]:
+    """Like :func:`paginate`, with up to ``concurrency`` pages in flight once the first page has told how many
+    there are (its total-pages header); without that header, or with a budget of 1, page after page. Pages
+    come back in order and ``paginator.current`` names the page just handed back. A page past the end (the
+    listing shrank while it was read) comes back empty, as it would read one after another."""
+    base = dict(params or {})
+    first = paginator.current
+    target, args = paginator.request_args(path, base)
+    response = http.request("GET", target, params=args)
+    yield response
+    paginator.advance(response)
+    if paginator.finished:
+        return
+    if concurrency <= 1 or paginator.total_pages is None:
+        while not paginator.finished:
+            target, args = paginator.request_args(path, base)
+            response = http.request("GET", target, params=args)
+            yield response
+            paginator.advance(response)
+        return
+    last = paginator.total_pages
+    if last - first + 1 > paginator.max_pages:
+        raise PagingLoopError(f"the channel announces {last} pages (cap {paginator.max_pages})")
+
+    def fetch(number: int) -> tuple[int, httpx.Response]:
+        return number, http.request("GET", path, params={**base, paginator.param: number})
+
+    for number, response in in_order(fetch, range(first + 1, last + 1), concurrency):
+        paginator.current = number
+        yield response
+    paginator.finished = True

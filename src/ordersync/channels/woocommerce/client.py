@@ -22,7 +22,7 @@ import httpx
 from ..sdk.errors import NotFoundError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.oauth1 import OAuth1Auth
-from ..sdk.paging import PageNumberPaginator, paginate
+from ..sdk.paging import PageNumberPaginator, paginate_numbered
 from ..sdk.ratelimit import RateBudget, budget_for
 from ..sdk.retry import Action, ErrorRule, RetryPolicy
 
@@ -68,13 +68,13 @@ def make_auth(url: str, key: str, secret: str, method: str = "auto") -> tuple[ht
 class WooClient:
     def __init__(self, url: str, key: str, secret: str, *, auth: str = "auto", verify_tls: bool = True, ca_pem: str = "",
                  timeout: float = 30, connection_key: str = "", retry: RetryPolicy | None = None,
-                 calls_per_second: float = 25, burst: int = 50) -> None:
+                 calls_per_second: float = 25, burst: int = 50, concurrency: int = 1) -> None:
         self.url = url.rstrip("/")
         self.auth, self.auth_method = make_auth(self.url, key, secret, auth)
         budget = budget_for(f"woocommerce:{connection_key or self.url}",
                             lambda: RateBudget(burst, calls_per_second))
         self.http = ChannelHTTP(self.url, auth=self.auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem, retry=retry,
-                                budget=budget)
+                                budget=budget, in_flight=concurrency)
 
     def close(self) -> None:
         self.http.close()
@@ -85,10 +85,13 @@ class WooClient:
         response = self.http.request("GET", API + path, params=params, expect_json=True, retry=retry)
         return response.json(), response
 
-    def pages(self, path: str, params: Mapping[str, Any]) -> Iterator[tuple[list[Any], httpx.Response, int]]:
-        """Each page of a listing with its page number, following ``X-WP-TotalPages``."""
+    def pages(self, path: str, params: Mapping[str, Any], *,
+              concurrency: int = 1) -> Iterator[tuple[list[Any], httpx.Response, int]]:
+        """Each page of a listing with its page number, following ``X-WP-TotalPages``; up to ``concurrency``
+        pages in flight after the first."""
         paginator = PageNumberPaginator(total_pages_header="X-WP-TotalPages", page_size=PER_PAGE)
-        for response in paginate(self.http, API + path, paginator, params={"per_page": PER_PAGE, **params}):
+        for response in paginate_numbered(self.http, API + path, paginator, params={"per_page": PER_PAGE, **params},
+                                          concurrency=concurrency):
             data = response.json()
             if not isinstance(data, list):
                 raise TransientError(f"GET {path}: expected a JSON list, got {type(data).__name__}")

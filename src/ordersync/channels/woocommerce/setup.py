@@ -6,6 +6,10 @@ from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema
 from .tracking import TRACKING_PLUGIN_KEY
 
+# WordPress serves requests side by side and WooCommerce documents no limit for its REST API (VENDOR-FACTS:
+# "Rate limit: none in core REST"); four keeps a small host's PHP workers from being taken up by one import.
+CONCURRENCY = 4
+
 SETTINGS = SettingsSchema((
     SettingField("url", "Shop URL", "url",
                  help="The address of the WordPress site, e.g. https://www.my-shop.de (without /wp-json)."),
@@ -28,6 +32,9 @@ SETTINGS = SettingsSchema((
                       "Authorization header; 'basic' over http only behind a TLS-terminating proxy."),
     SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+    SettingField("concurrency", "Parallel requests", "int", required=False, default=CONCURRENCY, maximum=16,
+                 help="Pages an import reads from the shop at the same time (1: one after another). WooCommerce "
+                      "sets no limit; lower it for a small shared host."),
     CA_BUNDLE,
 ))
 

@@ -18,6 +18,11 @@ DE: dict[str, str] = {
         "Automatisch: HTTP Basic über https, OAuth-1.0a-Signaturen über unverschlüsseltes http (wie WooCommerce "
         "es verlangt). „query“ sendet die Zugangsdaten in der URL, für https-Server, die den "
         "Authorization-Header verwerfen; „basic“ über http nur hinter einem Proxy, der TLS beendet.",
+    "Parallel requests": "Parallele Anfragen",
+    "Pages an import reads from the shop at the same time (1: one after another). WooCommerce sets no limit; "
+    "lower it for a small shared host.":
+        "So viele Seiten liest ein Import gleichzeitig vom Shop (1: eine nach der anderen). WooCommerce setzt "
+        "keine Grenze; für ein kleines Shared Hosting einen kleineren Wert wählen.",
     "choice_auto": "automatisch",
     "choice_basic": "HTTP Basic",
     "choice_query": "Schlüssel in der URL",
