@@ -50,20 +50,23 @@ def webhook_bodies(s: Session, connection_id: int, traces: Traces, order_ids: se
                    now: datetime) -> int:
     """Raw incoming deliveries about the buyer (naming them, or about one of their orders). One not yet
     processed is settled as processed: what it carried is read again by the next poll, stripped."""
-    changed = 0
-    rows = s.execute(select(WebhookDelivery.id, WebhookDelivery.resource_id, WebhookDelivery.body)
-                     .where(WebhookDelivery.connection_id == connection_id)
-                     .order_by(WebhookDelivery.id).execution_options(yield_per=500)).all()
-    for row_id, resource_id, body in rows:
-        if is_marker(body) or not (resource_id in order_ids or traces.mentioned_in(body)):
-            continue
+    ours, after = [], 0
+    while True:  # read in slices by id: bodies can be many and large
+        rows = s.execute(select(WebhookDelivery.id, WebhookDelivery.resource_id, WebhookDelivery.body)
+                         .where(WebhookDelivery.connection_id == connection_id, WebhookDelivery.id > after)
+                         .order_by(WebhookDelivery.id).limit(500)).all()
+        if not rows:
+            break
+        after = rows[-1].id
+        ours += [row_id for row_id, resource_id, body in rows
+                 if not is_marker(body) and (resource_id in order_ids or traces.mentioned_in(body))]
+    for row_id in ours:
         d = s.get(WebhookDelivery, row_id, with_for_update=True)
         d.body = marker(reason, now).encode()
         d.error = traces.blot(d.error)
         if d.status == "received":
             d.status, d.processed_at, d.error = "processed", now, "erased before processing"
-        changed += 1
-    return changed
+    return len(ours)
 
 
 def quarantined(s: Session, connection_id: int, traces: Traces, order_ids: set[str], reason: str,
@@ -100,8 +103,9 @@ def outbox(s: Session, connection_id: int, traces: Traces, erased_orders: set[in
         elif _blot_columns(e, traces, "payload", "last_error", "result"):
             e.updated_at = now
             changed += 1
-        for attempt in s.scalars(select(OutboxAttempt).where(OutboxAttempt.outbox_id == e.id)):
-            _blot_columns(attempt, traces, "error", "detail")
+        if ours or e.kind in TO_BUYER:  # what a send answered, e.g. "mailed to ..."
+            for attempt in s.scalars(select(OutboxAttempt).where(OutboxAttempt.outbox_id == e.id)):
+                _blot_columns(attempt, traces, "error", "detail")
     return changed, cancelled
 
 
