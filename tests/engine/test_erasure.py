@@ -38,8 +38,8 @@ def test_only_the_named_buyer_on_that_connection_is_erased_once(hub, memshop):
     other = add_connection(hub, "memshop", "mem2", {"token": "t0ps3cret"})
     assert import_orders(hub, memshop).created == 4 and import_orders(hub, other).created == 4
 
-    assert erase_buyer(hub, memshop, "anna_m001", "test request") == 2
-    assert erase_buyer(hub, memshop, "anna_m001", "test request") == 0  # nothing left to erase
+    assert erase_buyer(hub, memshop, "anna_m001", "test request").orders == 2
+    assert erase_buyer(hub, memshop, "anna_m001", "test request").total == 0  # nothing left to erase
     after = stored(hub, memshop)
     for erased in ("1", "4"):
         order, name, history = after[erased]

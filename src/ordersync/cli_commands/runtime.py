@@ -48,6 +48,7 @@ def sandbox(system: str, port: int = typer.Option(8081, "--port"), orders: int =
 @app.command()
 def sync(name: str, account: str = ACCOUNT) -> None:
     """Import new and changed orders of a connection now."""
+    from ..application.erasure import erase_buyer
     from ..sync.hub import HubError
     from ..sync.importer import connection_id_by_name, import_orders
 
@@ -55,7 +56,7 @@ def sync(name: str, account: str = ACCOUNT) -> None:
     conn_id = connection_id_by_name(hub, name, account)
     with _progress() as bar:
         task = bar.add_task(f"orders from {name}", total=None)
-        result = import_orders(hub, conn_id, progress=lambda done, total: bar.update(task, completed=done,
+        result = import_orders(hub, conn_id, erase=erase_buyer, progress=lambda done, total: bar.update(task, completed=done,
                                                                                      total=total))
     if result.skipped:
         raise HubError(f"sync of {name!r} skipped: {result.skipped}")

@@ -36,7 +36,7 @@ def sync_connection(connection_id: int) -> dict:
     try:
         if articles_due(hub, connection_id):
             articles.import_articles(hub, connection_id)
-        result = importer.import_orders(hub, connection_id)
+        result = importer.import_orders(hub, connection_id, erase=erase_buyer)
     except leases.LeaseLost as exc:
         return {"skipped": str(exc)}
     finally:

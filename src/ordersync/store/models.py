@@ -436,3 +436,4 @@ class SyncRun(Base):
 # Tables of later features live in their own modules; importing them here puts them on Base.metadata.
 from . import models_accounts, models_messaging  # noqa: E402,F401
 from . import models_reconcile  # noqa: E402,F401
+from . import models_erasure  # noqa: E402,F401

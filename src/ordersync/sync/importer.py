@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -37,6 +38,9 @@ from .propagation import propagate
 from .reservations import apply_orders, article_resolver
 from .stock import lock_articles
 from .upsert import UpsertCounts, upsert_orders
+
+if TYPE_CHECKING:  # webhooks imports this module
+    from .webhooks import Eraser
 
 MAX_WINDOW_REREADS = 3
 Progress = Callable[[int, int | None], None]  # (records so far, expected total or None)
@@ -174,14 +178,16 @@ def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, 
 
 
 def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = None,
-                  overlap: timedelta | None = None) -> ImportResult:
+                  overlap: timedelta | None = None, erase: Eraser | None = None) -> ImportResult:
+    """``erase``: the application layer's erasure, for erasure requests in the channel's notification queue
+    (see ``sync.webhooks.Eraser``); without it such a request waits in the queue's stored deliveries."""
     row = connections.load(hub, connection_id)
     with bound(connection_id=connection_id, account_id=row.account_id):  # on every log line and metric
-        return _import_orders(hub, connection_id, row, progress, overlap)
+        return _import_orders(hub, connection_id, row, progress, overlap, erase)
 
 
 def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Progress | None,
-                   overlap: timedelta | None) -> ImportResult:
+                   overlap: timedelta | None, erase: Eraser | None = None) -> ImportResult:
     from .cursor import DEFAULT_OVERLAP, advance, lag_seconds, plan_window
 
     result = ImportResult(row.name)
@@ -202,7 +208,7 @@ def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Prog
         state_before = dict(connector.context.state)
         from .pull_queue import drain  # a channel's notification queue first (sync.pull_queue)
 
-        drain(hub, connection_id, connector)
+        drain(hub, connection_id, connector, erase=erase)
         position = get_position(hub, connection_id, "orders")
         window = plan_window(position, utcnow(), overlap=overlap or DEFAULT_OVERLAP)
         result.window = window

@@ -19,8 +19,9 @@ from .hub import Hub
 log = logging.getLogger(__name__)
 
 
-def drain(hub: Hub, connection_id: int, connector: Connector) -> int:
-    """Store and acknowledge the waiting messages, then process them; returns how many were received."""
+def drain(hub: Hub, connection_id: int, connector: Connector, *, erase: webhooks.Eraser | None = None) -> int:
+    """Store and acknowledge the waiting messages, then process them; returns how many were received.
+    ``erase`` is passed to processing as by webhook intake, so an erasure request in the queue is honoured."""
     declared = type(connector).notification_queue
     if declared is None:
         return 0
@@ -48,5 +49,5 @@ def drain(hub: Hub, connection_id: int, connector: Connector) -> int:
         if len(batch) < declared.batch:
             break
     if received:
-        webhooks.process_connection(hub, connection_id)
+        webhooks.process_connection(hub, connection_id, erase=erase)
     return received

@@ -10,6 +10,7 @@ compares instead of inserting: a lost race re-reads, it never duplicates.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from ..domain.codec import digest, dumps
 from ..domain.timeutil import utcnow
 from ..store.history import history_values
 from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
+from .erased_buyers import erased_among, strip_personal
 
 
 OwnStatus = Callable[[OrderState], "str | None"]
@@ -93,10 +95,15 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
                    OrderRow.state, OrderRow.channel_status)
             .where(OrderRow.connection_id == connection_id, OrderRow.external_id.in_(list(latest))))
     }
+    erased = erased_among(s, connection_id, {o.buyer.external_id for o in latest.values()})
     new_rows, new_orders, changed_rows, events, items = [], [], [], [], []
     for ext_id, order in latest.items():
         data = text_of[ext_id]
-        hashed = digest(data)
+        hashed = digest(data)  # of the channel's record, also when stripped below
+        if order.buyer.external_id in erased:  # a copy: the caller's record stays the channel's
+            order = copy.deepcopy(order)
+            strip_personal(order)
+            data = dumps(order)
         old = existing.get(ext_id)
         if old is None:
             new_rows.append(_order_values(order, account_id, connection_id, data, hashed, now)

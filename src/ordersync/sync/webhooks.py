@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from typing import Protocol
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -114,9 +115,13 @@ def _keep_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items() if k.lower() not in skip}
 
 
-#: ``erase(hub, connection_id, buyer_id, reason) -> orders changed``: the application layer's erasure
+class Erased(Protocol):
+    orders: int  # orders changed (the result says more, per place)
+
+
+#: ``erase(hub, connection_id, buyer_id, reason) -> Erased``: the application layer's erasure
 #: (``application.erasure.erase_buyer``), passed in by the worker and the web app, which may import it
-Eraser = Callable[[Hub, int, str, str], int]
+Eraser = Callable[[Hub, int, str, str], Erased]
 
 CLAIM = timedelta(minutes=5)  # a processor that dies leaves its claimed deliveries to others after this
 BATCH = 200
@@ -178,13 +183,14 @@ def _process_connection_batch(hub: Hub, connection_id: int, batch: list, erase: 
     if conn is None:
         return {}  # removed meanwhile; its deliveries went with it (ON DELETE CASCADE)
     with bound(connection_id=conn.id, account_id=conn.account_id):
-        return _process_batch(hub, conn, batch)
+        return _process_batch(hub, conn, batch, erase)
 
 
-def _process_batch(hub: Hub, conn: Connection, batch: list) -> dict[str, int]:
+def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None) -> dict[str, int]:
     connector = connections.build_connector(hub, conn)
     if erase is not None:
-        connector.context.erase_buyer = lambda buyer_id, reason: erase(hub, connection_id, buyer_id, reason)
+        connection_id = conn.id
+        connector.context.erase_buyer = lambda buyer_id, reason: erase(hub, connection_id, buyer_id, reason).orders
     outcome: dict[int, tuple[str, str | None]] = {}
     parsed: list[tuple[int, OrderPage]] = []
     try:
