@@ -178,13 +178,13 @@ def _process_connection_batch(hub: Hub, connection_id: int, batch: list, erase: 
     if conn is None:
         return {}  # removed meanwhile; its deliveries went with it (ON DELETE CASCADE)
     with bound(connection_id=conn.id, account_id=conn.account_id):
-        return _process_batch(hub, conn, batch)
+        return _process_batch(hub, conn, batch, erase)
 
 
-def _process_batch(hub: Hub, conn: Connection, batch: list) -> dict[str, int]:
+def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None = None) -> dict[str, int]:
     connector = connections.build_connector(hub, conn)
     if erase is not None:
-        connector.context.erase_buyer = lambda buyer_id, reason: erase(hub, connection_id, buyer_id, reason)
+        connector.context.erase_buyer = lambda buyer_id, reason: erase(hub, conn.id, buyer_id, reason)
     outcome: dict[int, tuple[str, str | None]] = {}
     parsed: list[tuple[int, OrderPage]] = []
     try:
