@@ -3,7 +3,8 @@ processed by `ordersync worker` processes on PostgreSQL and Redis.
 
 Prints one JSON document: deliveries sent, answers by status (none may be 5xx), orders never seen (none may
 be lost), and the latency from sending a delivery to its order being queryable in the database (p50/p99;
-the watcher looks every 50 ms, so figures include up to that much). Polling is switched off for the shop,
+the watcher looks every 50 ms, so figures include up to that much), split into the intake's part (sent ->
+stored) and the workers' part (stored -> queryable). Polling is switched off for the shop,
 so every order can only have arrived through its webhook.
 
 BENCH_WEBHOOK_RATE (300/s), BENCH_WEBHOOK_SECONDS (60), BENCH_WEBHOOK_WORKERS (2) and BENCH_WEBHOOK_WEB
@@ -35,7 +36,7 @@ from ordersync.channels.sdk.serving import free_port, serve_in_thread  # noqa: E
 from ordersync.channels.woocommerce.sandbox import create_sandbox  # noqa: E402
 from ordersync.channels.woocommerce.sandbox.webhooks import USER_AGENT, signature  # noqa: E402
 from ordersync.domain.timeutil import utcnow  # noqa: E402
-from ordersync.store.models import Connection, OrderRow  # noqa: E402
+from ordersync.store.models import Connection, OrderRow, WebhookDelivery  # noqa: E402
 from ordersync.sync.connections import add_connection, build_connector, load, save_state  # noqa: E402
 from ordersync.channels.sdk.urlguard import allow_loopback  # noqa: E402
 
@@ -162,6 +163,21 @@ async def send_all(urls: list[str], deliveries: list[tuple[str, bytes, dict]], s
         idle.get_nowait().close()
 
 
+def latency_parts(sent: dict[str, float], received: dict, seen: dict[str, float]) -> dict:
+    """Where the time goes: sent -> stored by intake (``received_at``, the web tier's part) and stored ->
+    queryable (queue, worker pick-up, import, commit: the workers' part). The wall clock of ``received_at`` is
+    put on the monotonic clock of ``sent`` (one machine, so one offset)."""
+    offset = time.time() - time.monotonic()
+    intake, work = [], []
+    for key, at in received.items():
+        if key in sent and key in seen:
+            stored = at.timestamp() - offset
+            intake.append(stored - sent[key])
+            work.append(seen[key] - stored)
+    return {name: {"p50": round(percentile(values, 50) * 1000), "p99": round(percentile(values, 99) * 1000)}
+            for name, values in (("sent_to_stored", intake), ("stored_to_queryable", work))}
+
+
 def main() -> None:
     services = Services()
     procs: list[subprocess.Popen] = []
@@ -215,7 +231,9 @@ def main() -> None:
         watcher.join()
         with hub.db.session() as s:
             stored = set(s.scalars(select(OrderRow.external_id)))
+            received = dict(s.execute(select(WebhookDelivery.resource_id, WebhookDelivery.received_at)).all())
         latencies = [watcher.seen[k] - sent[k] for k in sent if k in watcher.seen]
+        parts = latency_parts(sent, received, watcher.seen)
         print(json.dumps({
             "webhook_intake": {"deliveries": count, "target_rate": RATE, "web_processes": WEB, "achieved_rate": round(count / sending, 1),
                                "workers": WORKERS, "worker_nice": NICE, "answers": {str(k): v for k, v in sorted(answers.items(), key=str)},
@@ -224,6 +242,7 @@ def main() -> None:
                                "latency_p50_ms": round(percentile(latencies, 50) * 1000),
                                "latency_p99_ms": round(percentile(latencies, 99) * 1000),
                                "latency_max_ms": round(max(latencies, default=0) * 1000),
+                               "latency_parts_ms": parts,
                                "cores_used_while_sending": cores_sending, "machine_cores": os.cpu_count(),
                                "load_average_1min": round(os.getloadavg()[0], 1)}}, indent=2), flush=True)
         hub.close()

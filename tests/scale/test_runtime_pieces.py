@@ -109,3 +109,29 @@ def test_worker_stops_cleanly_on_sigterm(tmp_path, pg_url, redis_prefix):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(60) == 0, log.read_text()
     assert b"stopped" in log.read_bytes()
+
+
+def test_a_worker_knows_the_tasks_before_it_takes_the_first(tmp_path, pg_url, redis_prefix):
+    """The CLI no longer imports the application up front; a task taken before the tasks were registered
+    was dropped ("not found in TaskRegistry"), and with it the announcement of a connection's webhooks."""
+    from ordersync.jobs import tasks
+
+    message = tasks.huey.serialize_task(tasks.process_webhooks.s(424242))  # as intake queues it, before it starts
+    RedisHuey(redis_prefix, url=REDIS_URL).storage.enqueue(message)
+    env = os.environ | {"ORDERSYNC_HOME": str(tmp_path), "ORDERSYNC_DATABASE_URL": pg_url,
+                        "ORDERSYNC_MASTER_KEY": Fernet.generate_key().decode(), "ORDERSYNC_REDIS_URL": REDIS_URL,
+                        "ORDERSYNC_REDIS_PREFIX": redis_prefix}
+    log = tmp_path / "worker.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(BIN), "worker", "--concurrency", "1", "--no-scheduler"], env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while b"process_webhooks" not in log.read_bytes() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        time.sleep(1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+    text = log.read_text()
+    assert "not found in TaskRegistry" not in text and "process_webhooks" in text and "executed" in text, text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from ..channels.registry import get_connector
@@ -11,6 +10,7 @@ from ..domain.timeutil import utcnow
 from .. import forwarding, notify
 from ..application.erasure import erase_buyer
 from ..sync import articles, connections, dispatcher, importer, leases, webhooks
+from .drains import Drains
 from .gate import arm, disarm
 from .queue import get_hub, huey
 
@@ -47,7 +47,8 @@ def sync_connection(connection_id: int) -> dict:
 
 
 FLAG_EXPIRY = 30.0  # an announcement lost with a killed worker holds back the next one this long at most
-GATHER_SECONDS = 0.2  # what waiting for a batch adds to a webhook's way into the inbox
+DRAIN_ROUNDS = 50  # batches one task imports before it hands the rest to a fresh task (other tasks get a turn)
+drains = Drains()  # one draining thread per connection in this process (see jobs.drains)
 
 
 def announce_webhooks(connection_id: int) -> None:
@@ -59,20 +60,31 @@ def announce_webhooks(connection_id: int) -> None:
 
 @huey.task()
 def process_webhooks(connection_id: int) -> int:
-    """Import a connection's stored deliveries in batches. The flag is lowered before each look, so a
-    delivery stored meanwhile announces a new task, which another worker runs beside this one on its own
-    batch (claims never overlap)."""
+    """Import a connection's stored deliveries batch after batch, each as soon as the previous one is written:
+    a batch holds what arrived while the previous one was being imported, so nothing waits for a batch to
+    fill. The flag is lowered before each look, so a delivery stored meanwhile announces a new task; another
+    worker process runs it beside this one on its own batch (claims never overlap), and a thread of this
+    process leaves a note that this loop looks again (``drains``)."""
+    if not drains.begin(connection_id):
+        return 0
     hub = get_hub()
-    handled = 0
-    time.sleep(GATHER_SECONDS)  # let a burst's deliveries gather: one batch of many costs far less than many
-    for _ in range(50):
-        disarm(huey, f"webhooks:{connection_id}")
-        batch = webhooks.claim(hub, connection_id)
-        if not batch:
-            break
-        webhooks.process_claimed(hub, batch, erase=erase_buyer)
-        handled += len(batch)
-        dispatcher.dispatch(hub)  # stock changes of these orders go to the other channels
+    handled, finished = 0, False
+    try:
+        for _ in range(DRAIN_ROUNDS):
+            disarm(huey, f"webhooks:{connection_id}")
+            batch = webhooks.claim(hub, connection_id)
+            if not batch:
+                finished = drains.finish(connection_id)
+                if finished:
+                    return handled
+                continue
+            webhooks.process_claimed(hub, batch, erase=erase_buyer)
+            handled += len(batch)
+            dispatcher.dispatch(hub)  # stock changes of these orders go to the other channels
+    finally:
+        if not finished:
+            drains.abandon(connection_id)
+    process_webhooks(connection_id)  # rounds used up with more waiting: a fresh task goes on with it
     return handled
 
 

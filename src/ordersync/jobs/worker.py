@@ -41,6 +41,7 @@ def prepare_process(hub: Hub) -> str:
 
 def run_worker(hub: Hub, *, concurrency: int, scheduler: bool = True, tick: float = 5.0,
                shutdown_timeout: float = 60.0) -> None:
+    from . import tasks  # noqa: F401 - registers the tasks with Huey; a task it does not know is dropped
     from .mailwatch import MailWatchers
     from .queue import huey, set_hub
     from .scheduler import SchedulerThread

@@ -186,7 +186,7 @@ def _process_connection_batch(hub: Hub, connection_id: int, batch: list, erase: 
         return _process_batch(hub, conn, batch, erase)
 
 
-def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None) -> dict[str, int]:
+def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None = None) -> dict[str, int]:
     connector = connections.build_connector(hub, conn)
     if erase is not None:
         connection_id = conn.id
