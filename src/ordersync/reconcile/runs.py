@@ -184,7 +184,8 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
 
             if phase == "orders" and reads.orders:
                 store = _auto_importer(hub, conn, connector) if auto_import else None
-                orders.compare(hub, conn, connector, window, diffs, progress=step, store=store)
+                orders.compare(hub, conn, connector, window, diffs, progress=step, store=store,
+                               lean=reads.lean_orders)
                 if store is not None and "orders_missing" in diffs.kinds:
                     diffs.kinds["orders_missing"]["imported_automatically"] = True
             elif phase == "catalog" and (reads.stock or reads.listings):
