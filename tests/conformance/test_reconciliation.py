@@ -131,7 +131,7 @@ def test_a_connector_that_declares_a_lean_order_read_accepts_it():
 
     from ordersync.channels.registry import all_connectors
 
-    lean = [cls for cls in all_connectors().values() if reads_of(cls).lean_orders]
+    lean = [cls for cls in all_connectors().values() if reads_of(cls).for_comparison]
     assert lean, "no connector declares a lean order read"
     for cls in lean:
         assert reads_of(cls).orders, f"{cls.system}: a lean order read without an order read"

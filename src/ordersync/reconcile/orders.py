@@ -33,12 +33,12 @@ Store = Callable[[OrderPage], None]  # imports the missing orders of a page (aut
 
 
 def compare(hub: Hub, conn: Connection, connector: Connector, window: Window, diffs: Differences, *,
-            progress: Callable[[int, int | None], None], store: Store | None = None, lean: bool = False) -> int:
-    """``lean``: the connector declares a read of only what is compared (sdk.reconcile_reads.lean_orders);
-    the orders it imports automatically are then read again by id, in full."""
+            progress: Callable[[int, int | None], None], store: Store | None = None, for_comparison: bool = False) -> int:
+    """``for_comparison``: the connector declares a read made for a comparison (sdk.reconcile_reads), which
+    may leave out what is not compared; the orders imported automatically are then read again by id."""
     seen: set[str] = set()
     read = 0
-    pages = connector.fetch_orders(window, for_comparison=True) if lean else connector.fetch_orders(window)
+    pages = connector.fetch_orders(window, for_comparison=True) if for_comparison else connector.fetch_orders(window)
     for page in pages:
         missing = _compare_page(hub, conn, connector, page, diffs)
         seen.update(o.external_id for o in page.records)
@@ -47,7 +47,7 @@ def compare(hub: Hub, conn: Connection, connector: Connector, window: Window, di
             diffs.add("orders_unreadable", {"external_id": q.external_id, "reason": q.reason})
         if store is not None and missing:
             found = [o for o in page.records if o.external_id in missing]
-            store(OrderPage(_in_full(connector, found) if lean else found))
+            store(OrderPage(_in_full(connector, found) if for_comparison else found))
         read += len(page.records) + len(page.quarantined)
         progress(read, page.window_total)
     _unknown(hub, conn, connector, window, seen, diffs)

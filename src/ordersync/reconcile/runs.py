@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ..channels.registry import get_connector
-from ..channels.sdk.errors import ChannelError
+from ..channels.sdk.errors import BudgetSpent, ChannelError
 from ..channels.sdk.reconcile_reads import reads_of
 from ..channels.sdk.records import OrderPage, Window
 from ..domain.timeutil import utcnow
@@ -33,6 +33,7 @@ from .report import Differences, merged, total
 DEFAULT_PERIOD = timedelta(days=30)
 LEASE = timedelta(minutes=5)
 PHASES = ("orders", "catalog")
+INCOMPLETE = "incomplete"  # the channel's call budget ran out: only the phases finished before are reported
 QUEUED = "queued"  # the phase of a run asked for in the web app that no worker has taken yet
 REQUESTED = "requested"  # its holder until the scheduler hands it to a worker
 Progress = Callable[[str, int, int | None], None]  # (phase, read so far, channel's count or None)
@@ -159,7 +160,8 @@ def _connection(s, hub: Hub, connection: str | int, account: str | None) -> Conn
 
 def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: str | None = None) -> RunView:
     """Read the channel for every phase not yet finished, store the report, return it. A channel error
-    ends the run failed with the reason (what was found so far stays in its finished phases)."""
+    ends the run failed with the reason, a spent call budget ends it incomplete (what was found so far stays
+    in its finished phases; the phase it was reading reports nothing)."""
     owner = owner or leases.owner_id()
     with hub.db.session() as s:
         run = s.get(ReconcileRun, run_id)
@@ -185,7 +187,7 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
             if phase == "orders" and reads.orders:
                 store = _auto_importer(hub, conn, connector) if auto_import else None
                 orders.compare(hub, conn, connector, window, diffs, progress=step, store=store,
-                               lean=reads.lean_orders)
+                               for_comparison=reads.for_comparison)
                 if store is not None and "orders_missing" in diffs.kinds:
                     diffs.kinds["orders_missing"]["imported_automatically"] = True
             elif phase == "catalog" and (reads.stock or reads.listings):
@@ -196,6 +198,10 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
         report = merged(done)
         _write(hub, run_id, owner, status="done", phase="done", report=json.dumps(report),
                differences=total(report), finished_at=utcnow(), lease_until=None)
+    except BudgetSpent as exc:  # what was read is no full listing: its absences prove nothing
+        report = merged(done)
+        _write(hub, run_id, owner, status=INCOMPLETE, report=json.dumps(report), differences=total(report),
+               error=f"budget spent: {exc}"[:2000], finished_at=utcnow(), lease_until=None)
     except ChannelError as exc:
         report = merged(done)
         _write(hub, run_id, owner, status="failed", report=json.dumps(report), differences=total(report),

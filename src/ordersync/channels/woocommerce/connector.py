@@ -73,7 +73,7 @@ class WooCommerceConnector(Connector):
     guide = GUIDE
     sandbox_factory = "ordersync.channels.woocommerce.sandbox:create_sandbox"
     adjusts_own_stock = True  # WooCommerce reduces stock when an order is placed and restores it on cancel
-    reconcile_reads = ReconcileReads(orders=True, stock=True, listings=True, lean_orders=True)
+    reconcile_reads = ReconcileReads(orders=True, stock=True, listings=True, for_comparison=True)
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)

@@ -56,6 +56,10 @@ def _status(page: Page, found: runs.RunView | None) -> dict:
     if found.status == "failed":
         return {"state": "failed", "done": True,
                 "text": t("The reconciliation stopped: {error}", error=found.error or "")}
+    if found.status == runs.INCOMPLETE:
+        return {"state": "failed", "done": True,
+                "text": t("Incomplete: the channel's call budget is spent; the parts read before are shown. "
+                          "Compare again once the budget is back.")}
     return {"state": "ok", "done": True,
             "text": t.n("Finished: {n} difference.", "Finished: {n} differences.", found.differences)}
 
