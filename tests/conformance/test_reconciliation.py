@@ -124,3 +124,15 @@ def test_reconciliation_finds_what_changed_behind_the_hubs_back_and_mends_it(hub
     dispatch_until_settled(hub)
     assert platform.act("view", sku=sku)["stock"] == shown + 3  # nothing pushed back over the accepted figure
     assert not {k for k in _counts(_run(hub)) if k.startswith(("orders_", "stock_"))}
+
+
+def test_a_connector_that_declares_a_lean_order_read_accepts_it():
+    import inspect
+
+    from ordersync.channels.registry import all_connectors
+
+    lean = [cls for cls in all_connectors().values() if reads_of(cls).for_comparison]
+    assert lean, "no connector declares a lean order read"
+    for cls in lean:
+        assert reads_of(cls).orders, f"{cls.system}: a lean order read without an order read"
+        assert "for_comparison" in inspect.signature(cls.fetch_orders).parameters, cls.system

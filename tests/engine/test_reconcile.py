@@ -119,3 +119,23 @@ def test_a_run_stopped_by_an_error_of_the_hub_is_resumed_at_once(hub, shop, monk
     found = runs.execute(hub, run_id, owner="another-process")
     assert found.status == "done" and found.id == 1
     assert "orders" in json.loads(_row(hub, run_id).phases)  # the orders phase was finished before the error
+
+
+def test_the_comparison_skips_refund_details_and_an_automatic_import_reads_the_order_in_full(hub):
+    sandbox = create_sandbox(seed=10, orders=8, products=3)  # two of its orders are refunded
+    server = serve_in_thread(sandbox.app)
+    conn = add_connection(hub, "woocommerce", "shop", sandbox.settings_for(server.base_url))
+    import_orders(hub, conn)
+    with hub.db.session() as s:
+        refunded = s.scalars(select(OrderRow.external_id).where(OrderRow.refunded_amount > 0)).all()
+    assert len(refunded) == 2
+    [missing] = sandbox.control_orders({"create": [{"status": "refunded"}], "webhook": False})["created"]
+    schedule.set_settings(hub, "shop", auto_import=True)
+    marker = max(e["seq"] for e in sandbox.requests.entries())
+    found = runs.run(hub, "shop", since=utcnow() - timedelta(days=3650))
+    server.stop()
+    assert _ids(found, "orders_missing") == {str(missing)} and found.report["orders_differ"]["count"] == 0
+    refund_reads = [e["path"] for e in sandbox.requests.entries(marker) if e["path"].endswith("/refunds")]
+    assert refund_reads == [f"/wp-json/wc/v3/orders/{missing}/refunds"]  # the import's full read only
+    with hub.db.session() as s:
+        assert s.scalar(select(OrderRow.refunded_amount).where(OrderRow.external_id == str(missing))) > 0

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from sqlalchemy import update
 
 from ordersync import accounts
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.sandbox import create_sandbox
+from ordersync.domain.timeutil import utcnow
+from ordersync.store.models_reconcile import ReconcileRun
 from ordersync.sync.articles import import_articles
 from ordersync.sync.connections import add_connection
 from ordersync.sync.importer import import_orders
@@ -24,17 +25,28 @@ def shop():
     server.stop()
 
 
-def _wait_done(browser: Browser, conn: int) -> dict:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        status = browser.get(f"/settings/shops/{conn}/reconcile/status").json()
-        if status["done"]:
-            return status
-        time.sleep(0.2)
-    raise AssertionError("the reconciliation did not finish within 60 s")
+@pytest.fixture
+def worker(hub, tmp_path, monkeypatch):
+    """What a worker process does for a requested run: the scheduler's hand-out, then the queued task (run
+    here in the test's process; the queue itself is Huey's)."""
+    monkeypatch.setenv("ORDERSYNC_HOME", str(tmp_path))  # the queue file, if this imports the queue first
+    from ordersync.jobs import queue, tasks
+    from ordersync.jobs.scheduler import reconcile_requested
+
+    queue.set_hub(hub)
+
+    def work() -> list[dict]:
+        return [tasks.reconcile_run.call_local(run_id, token) for run_id, token in reconcile_requested(hub)]
+
+    yield work
+    queue.set_hub(None)
 
 
-def test_a_seller_compares_sees_the_differences_and_imports_the_missing_order(hub, owner, browser, shop):
+def _status(browser: Browser, conn: int) -> dict:
+    return browser.get(f"/settings/shops/{conn}/reconcile/status").json()
+
+
+def test_a_seller_compares_sees_the_differences_and_imports_the_missing_order(hub, owner, browser, shop, worker):
     sandbox, settings = shop
     conn = add_connection(hub, "woocommerce", "shop", settings, account="A")
     import_orders(hub, conn)
@@ -43,7 +55,13 @@ def test_a_seller_compares_sees_the_differences_and_imports_the_missing_order(hu
     missed = str(sandbox.conform("create", {"count": 1, "webhook": False})["ids"][0])
 
     assert browser.post(f"/settings/shops/{conn}/reconcile", {}).status_code == 303
-    assert _wait_done(browser, conn)["state"] == "ok"
+    waiting = _status(browser, conn)  # the web process read nothing: the run waits for a worker
+    assert waiting == {"state": "queued", "done": False, "text": "Waiting for a worker…"}
+    assert browser.post(f"/settings/shops/{conn}/reconcile", {}).status_code == 303  # a second click: same run
+    [result] = worker()
+    assert result["status"] == "done" and result["differences"] >= 1
+    assert worker() == []  # handed out once
+    assert _status(browser, conn)["state"] == "ok"
     page = browser.get(f"/settings/shops/{conn}/reconcile").text
     assert 'id="kind-orders_missing"' in page and "Import the missing orders" in page and missed in page
     assert "Last run:" in page
@@ -82,3 +100,24 @@ def test_a_read_only_user_sees_the_report_but_cannot_start_or_mend(hub, app, own
     assert reader.post(f"/settings/shops/{conn}/reconcile", {}).status_code == 403
     assert reader.post(f"/settings/shops/{conn}/reconcile/mend", {"action": "import", "run": "1"}).status_code == 403
     assert reader.get("/settings/shops/999999/reconcile").status_code == 404
+
+
+def test_a_requested_run_goes_to_one_worker_and_a_lost_one_is_resumed_by_the_next_start(hub, owner, browser, shop,
+                                                                                        worker):
+    from ordersync.jobs import tasks
+    from ordersync.reconcile import runs
+
+    _, settings = shop
+    conn = add_connection(hub, "woocommerce", "shop", settings, account="A")
+    browser.post(f"/settings/shops/{conn}/reconcile", {})
+    [(run_id, token)] = runs.hand_out(hub)  # one scheduler announced it; its worker died before taking it
+    assert runs.hand_out(hub) == []
+    refused = browser.post(f"/settings/shops/{conn}/reconcile", {})
+    assert "is running since" in browser.get(refused.headers["location"]).text  # the handed-out lease lives
+    with hub.db.session() as s:
+        s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id).values(lease_until=utcnow()))
+    browser.post(f"/settings/shops/{conn}/reconcile", {})  # the lease ran out: requested again, same run
+    [result] = worker()
+    assert result == {"run": run_id, "status": "done", "differences": result["differences"]}
+    assert tasks.reconcile_run.call_local(run_id, token)["skipped"]  # the lost task, found late, does nothing
+    assert runs.load(hub, run_id).status == "done"

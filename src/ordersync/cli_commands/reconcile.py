@@ -86,7 +86,7 @@ def reconcile(name: str,
         out.print_json(json.dumps(found.as_json(), default=str))
     else:
         _print(found)
-    if found.status == "failed":
+    if found.status in ("failed", "incomplete"):  # incomplete: the channel's call budget ran out
         raise typer.Exit(1)
 
 

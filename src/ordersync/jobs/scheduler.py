@@ -79,8 +79,11 @@ def tick(hub: Hub) -> dict[str, int]:
     reconciliations = reconcile_due(hub) if once_per(huey, "reconcile", RECONCILE_EVERY) else []
     for conn_id in reconciliations:
         tasks.reconcile_connection(conn_id)
+    requested = reconcile_requested(hub)
+    for run_id, token in requested:
+        tasks.reconcile_run(run_id, token)
     return {"polls": len(polls), "webhooks": len(pending), "outbox": int(outbox), "notify": int(notifications),
-            "reconciliations": len(reconciliations)}
+            "reconciliations": len(reconciliations) + len(requested)}
 
 
 def reconcile_due(hub: Hub) -> list[int]:
@@ -88,6 +91,13 @@ def reconcile_due(hub: Hub) -> list[int]:
     from ..reconcile import schedule
 
     return schedule.due(hub)
+
+
+def reconcile_requested(hub: Hub) -> list[tuple[int, str]]:
+    """Runs asked for in the web app, each claimed for one worker under a token (ordersync.reconcile.runs)."""
+    from ..reconcile import runs
+
+    return runs.hand_out(hub)
 
 
 class SchedulerThread(threading.Thread):

@@ -115,3 +115,19 @@ def reconcile_connection(connection_id: int) -> dict:
     except HubError as exc:
         return {"skipped": str(exc)}
     return {"run": found.id, "status": found.status, "differences": found.differences}
+
+
+@huey.task()
+def reconcile_run(run_id: int, token: str) -> dict:
+    """A reconciliation asked for in the web app, handed out by the scheduler under ``token``."""
+    from ..reconcile import runs
+
+    hub = get_hub()
+    owner = leases.owner_id()
+    if not runs.take(hub, run_id, token, owner):
+        return {"skipped": f"reconciliation run {run_id} was resumed by another start"}
+    try:
+        found = runs.execute(hub, run_id, owner=owner)
+    except leases.LeaseLost as exc:
+        return {"skipped": str(exc)}
+    return {"run": found.id, "status": found.status, "differences": found.differences}

@@ -33,17 +33,21 @@ Store = Callable[[OrderPage], None]  # imports the missing orders of a page (aut
 
 
 def compare(hub: Hub, conn: Connection, connector: Connector, window: Window, diffs: Differences, *,
-            progress: Callable[[int, int | None], None], store: Store | None = None) -> int:
+            progress: Callable[[int, int | None], None], store: Store | None = None, for_comparison: bool = False) -> int:
+    """``for_comparison``: the connector declares a read made for a comparison (sdk.reconcile_reads), which
+    may leave out what is not compared; the orders imported automatically are then read again by id."""
     seen: set[str] = set()
     read = 0
-    for page in connector.fetch_orders(window):
+    pages = connector.fetch_orders(window, for_comparison=True) if for_comparison else connector.fetch_orders(window)
+    for page in pages:
         missing = _compare_page(hub, conn, connector, page, diffs)
         seen.update(o.external_id for o in page.records)
         seen.update(q.external_id for q in page.quarantined)
         for q in page.quarantined:
             diffs.add("orders_unreadable", {"external_id": q.external_id, "reason": q.reason})
         if store is not None and missing:
-            store(OrderPage([o for o in page.records if o.external_id in missing]))
+            found = [o for o in page.records if o.external_id in missing]
+            store(OrderPage(_in_full(connector, found) if for_comparison else found))
         read += len(page.records) + len(page.quarantined)
         progress(read, page.window_total)
     _unknown(hub, conn, connector, window, seen, diffs)
@@ -78,6 +82,17 @@ def _compare_page(hub: Hub, conn: Connection, connector: Connector, page: OrderP
                 "channel_total": str(order.total), "hub_currency": row.currency, "currency": order.currency,
                 "what": [w for w, d in (("state", state_differs), ("total", total_differs)) if d]})
     return missing
+
+
+def _in_full(connector: Connector, orders: list[Order]) -> list[Order]:
+    """The orders as the import reads them (one call each; an order deleted meanwhile is left out)."""
+    full: list[Order] = []
+    for order in orders:
+        try:
+            full.extend(connector.fetch_order(OrderRef(order.external_id, order.number)).records)
+        except NotFoundError:
+            continue
+    return full
 
 
 def _order_row(order: Order) -> dict:

@@ -10,6 +10,7 @@ written after every page, which is what the progress bar shows.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ..channels.registry import get_connector
-from ..channels.sdk.errors import ChannelError
+from ..channels.sdk.errors import BudgetSpent, ChannelError
 from ..channels.sdk.reconcile_reads import reads_of
 from ..channels.sdk.records import OrderPage, Window
 from ..domain.timeutil import utcnow
@@ -32,6 +33,9 @@ from .report import Differences, merged, total
 DEFAULT_PERIOD = timedelta(days=30)
 LEASE = timedelta(minutes=5)
 PHASES = ("orders", "catalog")
+INCOMPLETE = "incomplete"  # the channel's call budget ran out: only the phases finished before are reported
+QUEUED = "queued"  # the phase of a run asked for in the web app that no worker has taken yet
+REQUESTED = "requested"  # its holder until the scheduler hands it to a worker
 Progress = Callable[[str, int, int | None], None]  # (phase, read so far, channel's count or None)
 
 
@@ -78,7 +82,7 @@ def reasons_for(system: str) -> dict[str, str]:
 
 
 def start(hub: Hub, connection: str | int, *, since: datetime | None = None, account: str | None = None,
-          trigger: str = "manual", owner: str | None = None) -> int:
+          trigger: str = "manual", owner: str | None = None, phase: str = PHASES[0]) -> int:
     """Claim a run of the connection: a fresh one, or the unfinished one whose holder is gone. Raises
     HubError while another holder's run is alive."""
     owner = owner or leases.owner_id()
@@ -94,20 +98,53 @@ def start(hub: Hub, connection: str | int, *, since: datetime | None = None, acc
             if open_run.lease_until is not None and open_run.lease_until > now and open_run.holder != owner:
                 raise HubError(f"a reconciliation of {conn.name!r} is running since "
                                f"{open_run.started_at:%Y-%m-%d %H:%M} UTC; wait for it to finish")
+            resumed = {"phase": phase} if phase == QUEUED else {}
             taken = s.execute(update(ReconcileRun).where(ReconcileRun.id == open_run.id,
                                                          ReconcileRun.holder == open_run.holder)
-                              .values(holder=owner, lease_until=now + LEASE)).rowcount
+                              .values(holder=owner, lease_until=now + LEASE, **resumed)).rowcount
             if not taken:
                 raise HubError(f"a reconciliation of {conn.name!r} was just taken over by another worker")
             return open_run.id
         run = ReconcileRun(account_id=conn.account_id, connection_id=conn.id, trigger=trigger, status="running",
                            since=since if since is not None else now - DEFAULT_PERIOD, until=now,
-                           phase=PHASES[0], phases="{}", read=0, differences=0, report="{}",
+                           phase=phase, phases="{}", read=0, differences=0, report="{}",
                            reasons=json.dumps(reasons_for(conn.system)), holder=owner, lease_until=now + LEASE,
                            started_at=now, mended="{}")
         s.add(run)
         s.flush()
         return run.id
+
+
+def request(hub: Hub, connection: str | int, *, account: str | None = None) -> int:
+    """Claim a run for a worker (the web app's "Compare now"): held as requested, so a second request is
+    refused while it lives, until the scheduler hands it out (``hand_out``). If no worker takes it, its
+    lease runs out and the next start resumes it like any abandoned run."""
+    return start(hub, connection, account=account, owner=REQUESTED, phase=QUEUED)
+
+
+def hand_out(hub: Hub) -> list[tuple[int, str]]:
+    """Claim the requested runs for workers: each gets a token of its own, which the worker's task takes
+    the run over with (``take``), so a run announced by two schedulers is carried out once."""
+    handed: list[tuple[int, str]] = []
+    with hub.db.session() as s:
+        ids = s.scalars(select(ReconcileRun.id).where(ReconcileRun.status == "running",
+                                                      ReconcileRun.holder == REQUESTED)).all()
+        for run_id in ids:
+            token = f"queued:{uuid.uuid4().hex}"
+            n = s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == REQUESTED)
+                          .values(holder=token, lease_until=utcnow() + LEASE)).rowcount
+            if n:
+                handed.append((run_id, token))
+    return handed
+
+
+def take(hub: Hub, run_id: int, token: str, owner: str) -> bool:
+    """The worker takes over a handed-out run; False when it is no longer the token's (its lease ran out
+    and another start resumed it)."""
+    with hub.db.session() as s:
+        return bool(s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == token,
+                                                         ReconcileRun.status == "running")
+                              .values(holder=owner, lease_until=utcnow() + LEASE)).rowcount)
 
 
 def _connection(s, hub: Hub, connection: str | int, account: str | None) -> Connection:
@@ -123,7 +160,8 @@ def _connection(s, hub: Hub, connection: str | int, account: str | None) -> Conn
 
 def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: str | None = None) -> RunView:
     """Read the channel for every phase not yet finished, store the report, return it. A channel error
-    ends the run failed with the reason (what was found so far stays in its finished phases)."""
+    ends the run failed with the reason, a spent call budget ends it incomplete (what was found so far stays
+    in its finished phases; the phase it was reading reports nothing)."""
     owner = owner or leases.owner_id()
     with hub.db.session() as s:
         run = s.get(ReconcileRun, run_id)
@@ -148,7 +186,8 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
 
             if phase == "orders" and reads.orders:
                 store = _auto_importer(hub, conn, connector) if auto_import else None
-                orders.compare(hub, conn, connector, window, diffs, progress=step, store=store)
+                orders.compare(hub, conn, connector, window, diffs, progress=step, store=store,
+                               for_comparison=reads.for_comparison)
                 if store is not None and "orders_missing" in diffs.kinds:
                     diffs.kinds["orders_missing"]["imported_automatically"] = True
             elif phase == "catalog" and (reads.stock or reads.listings):
@@ -159,6 +198,10 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
         report = merged(done)
         _write(hub, run_id, owner, status="done", phase="done", report=json.dumps(report),
                differences=total(report), finished_at=utcnow(), lease_until=None)
+    except BudgetSpent as exc:  # what was read is no full listing: its absences prove nothing
+        report = merged(done)
+        _write(hub, run_id, owner, status=INCOMPLETE, report=json.dumps(report), differences=total(report),
+               error=f"budget spent: {exc}"[:2000], finished_at=utcnow(), lease_until=None)
     except ChannelError as exc:
         report = merged(done)
         _write(hub, run_id, owner, status="failed", report=json.dumps(report), differences=total(report),

@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from ordersync.channels.sdk.errors import RateLimited, TransientError
+from ordersync.channels.sdk.errors import BudgetSpent, RateLimited, TransientError
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.operations import Operation, OperationBudgets, OperationLimits
 from ordersync.channels.sdk.ratelimit import HeaderSpec, Unlimited
@@ -49,9 +49,10 @@ LIMITS = OperationLimits(
 DAY_RESERVE = 0
 
 
-class DayBudgetSpent(RateLimited):
+class DayBudgetSpent(BudgetSpent):
     """The app's budget for the day is used up; nothing is sent until ``resume_in`` seconds have passed. A
-    push that meets it is rescheduled for then (it is a RateLimited with that wait); the import stops quietly."""
+    push that meets it is rescheduled for then (it is a RateLimited with that wait); the import stops quietly;
+    a reconciliation's read raises it."""
 
     def __init__(self, resume_in: float) -> None:
         super().__init__(f"Etsy's daily request budget of this app is spent; calls resume in {resume_in:.0f} s",

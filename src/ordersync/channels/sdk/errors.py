@@ -30,6 +30,11 @@ class RateLimited(TransientError):
         self.retry_after = retry_after
 
 
+class BudgetSpent(RateLimited):
+    """The channel's call budget for a long period (a day) is used up: waiting for it is no retry. A read
+    for a comparison raises it rather than ending early (sdk.reconcile_reads)."""
+
+
 class PermanentError(ChannelError):
     """The channel refused the request; repeating it unchanged will not help."""
 

@@ -5,6 +5,10 @@ product with its stock figure, every product the channel still has. Most connect
 with the methods the import uses (``fetch_orders`` over a window, ``fetch_articles`` over all time); the
 declaration says which of those reads are complete enough to compare against. A read that is not declared
 is not compared, and the report says why, rather than calling every order or listing a difference.
+A connector whose order read must behave otherwise for a comparison declares ``for_comparison``: its read
+may leave out details the comparison ignores (WooCommerce's refund reads), and it must not end early where
+the import would stop quietly and resume later (Etsy's day budget): an incomplete listing would make the
+hub's orders look unknown, so it raises ``BudgetSpent`` (or another ChannelError) instead.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ class ReconcileReads:
     stock: bool = False
     #: the same read lists every product the channel has, so a listing it does not return is gone
     listings: bool = False
+    #: ``fetch_orders(window, for_comparison=True)`` is accepted: it may leave out what a reconciliation does
+    #: not compare (refund details, say) to save calls (ids, number, state, channel status, total, currency
+    #: and times stay), keeps none of the import's bookkeeping, and lists every order or raises. Orders the
+    #: run imports are read again by id, in full.
+    for_comparison: bool = False
     #: why a read is missing, shown to the seller (English; German in the connector's texts_de)
     note: str = ""
 

@@ -223,7 +223,9 @@ def quarantine(raw: Any, exc: RecordError) -> Quarantined:
 # --- articles --------------------------------------------------------------------------------------------
 
 def variant_from_shopify(raw: Mapping[str, Any]) -> ArticleVariant:
-    """A variant; its inventory item id (what stock is set on) is kept in ``attributes["inventory_item_id"]``."""
+    """A variant; its inventory item id (what stock is set on) is kept in ``attributes["inventory_item_id"]``.
+    Its stock is the 'available' quantity at the stock location where that was read (``inventoryLevel``; none
+    when the item is not stocked there), else ``inventoryQuantity``, Shopify's sum over all locations."""
     item = raw.get("inventoryItem") if isinstance(raw.get("inventoryItem"), dict) else {}
     options = {plain_text(o.get("name")): plain_text(o.get("value")) for o in raw.get("selectedOptions") or ()
                if isinstance(o, dict)}
@@ -232,8 +234,20 @@ def variant_from_shopify(raw: Mapping[str, Any]) -> ArticleVariant:
     return ArticleVariant(
         external_id=plain_text(raw.get("id")), sku=plain_text(raw.get("sku")), ean=plain_text(raw.get("barcode")),
         title=plain_text(raw.get("title")), price=None if price in (None, "") else to_decimal(price, field="price"),
-        stock=Decimal(raw["inventoryQuantity"]) if tracked and raw.get("inventoryQuantity") is not None else None,
+        stock=_stock(raw, item) if tracked else None,
         manages_stock=tracked, attributes={**options, "inventory_item_id": plain_text(item.get("id"))})
+
+
+def _stock(raw: Mapping[str, Any], item: Mapping[str, Any]) -> Decimal | None:
+    if "inventoryLevel" not in item:
+        return Decimal(raw["inventoryQuantity"]) if raw.get("inventoryQuantity") is not None else None
+    level = item["inventoryLevel"]
+    if not isinstance(level, dict):
+        return None  # not stocked at the location the hub sets: nothing there to compare or show
+    for quantity in level.get("quantities") or ():
+        if isinstance(quantity, dict) and quantity.get("name") == "available":
+            return to_decimal(quantity.get("quantity"), field="inventoryLevel.available")
+    raise RecordError("the variant's inventory level lists no 'available' quantity")
 
 
 def article_from_shopify(raw: Any, variants: Iterable[Mapping[str, Any]] | None = None) -> Article:

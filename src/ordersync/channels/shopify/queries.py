@@ -89,7 +89,7 @@ SHOP = """query Shop { shop { id name myshopifyDomain currencyCode ianaTimezone 
 
 LOCATION = """query Location($id: ID!) { location(id: $id) { id name isActive } }"""
 
-PRODUCTS = """query Products($first: Int!, $after: String, $query: String) {
+_PRODUCTS = """query Products($first: Int!, $after: String, $query: String%s) {
   products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     pageInfo { hasNextPage endCursor }
     edges { node {
@@ -97,11 +97,15 @@ PRODUCTS = """query Products($first: Int!, $after: String, $query: String) {
       variants(first: 100) {
         pageInfo { hasNextPage endCursor }
         edges { node { id title sku barcode price inventoryQuantity
-                       inventoryItem { id tracked } selectedOptions { name value } } }
+                       inventoryItem { id tracked%s } selectedOptions { name value } } }
       }
     } }
   }
 }"""
+PRODUCTS = _PRODUCTS % ("", "")
+# the same with each variant's 'available' quantity at the location the stock push sets (``$location``)
+PRODUCTS_AT_LOCATION = _PRODUCTS % (
+    ", $location: ID!", ' inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }')
 
 VARIANT_ITEMS = """query VariantInventoryItems($ids: [ID!]!) {
   nodes(ids: $ids) { ... on ProductVariant { id inventoryItem { id } } }

@@ -26,7 +26,4 @@ DE: dict[str, str] = {
     "cancel, close, re-open, mark as paid": "stornieren, schließen, wieder öffnen, als bezahlt markieren",
     "as a fulfilment with tracking info": "als Ausführung (Fulfillment) mit Sendungsnummer",
     "'available' quantity at one location": "verfügbare Menge an einem Standort",
-    "Shopify shows a variant's stock summed over all locations, while the hub sets it at one location; stock "
-    "is not compared": "Shopify zeigt den Bestand einer Variante über alle Standorte summiert, der Hub setzt ihn "
-                       "an einem Standort; der Bestand wird nicht verglichen",
 }

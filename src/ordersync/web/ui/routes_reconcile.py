@@ -1,14 +1,12 @@
 """Settings / Shops › Reconciliation: where a connection and the hub disagree, and the seller's mends.
 
-A run started here is claimed at once (so a second click is refused while it runs) and read in a thread
-of the web process; its progress is in the run's row, which the page polls. If the process stops, the
-run's lease runs out and the next start, here or by the schedule, resumes it after its finished phases.
+A run started here is claimed at once (so a second click is refused while it runs) and carried out by a
+worker: the scheduler hands it to one (as "Sync now" is picked up), the web process reads nothing. Its
+progress is in the run's row, which the page polls. If no worker takes it or the worker stops, the run's
+lease runs out and the next start, here or by the schedule, resumes it after its finished phases.
 """
 
 from __future__ import annotations
-
-import logging
-import threading
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
@@ -20,7 +18,6 @@ from .deps import Page, redirect, render, viewer, writer
 from .i18n import N_, N_plural
 from .routes_shops import _own
 
-log = logging.getLogger("ordersync.web")
 router = APIRouter(include_in_schema=False)
 FIRST_ROWS = 20
 
@@ -34,6 +31,7 @@ TITLES = {
     "listings_gone": N_("Linked listings the channel no longer has"),
 }
 PHASES = {"orders": N_("Reading the channel's orders…"), "catalog": N_("Reading the channel's products…")}
+PHASES["queued"] = N_("Waiting for a worker…")
 READS = {"orders": N_("orders"), "stock": N_("stock"), "listings": N_("listings")}
 # the SDK's reasons for a read a connector does not declare (sdk.reconcile_reads), for the catalog
 REASONS = (N_("the connector declares no reads for a reconciliation"),
@@ -48,6 +46,8 @@ def _status(page: Page, found: runs.RunView | None) -> dict:
     t = page.t
     if found is None:
         return {"state": "waiting", "done": True, "text": t("No reconciliation has run yet.")}
+    if found.status == "running" and found.phase == runs.QUEUED:
+        return {"state": "queued", "done": False, "text": t(PHASES[runs.QUEUED])}
     if found.status == "running":
         counted = t("{read} of {expected} read", read=found.read, expected=found.expected) \
             if found.expected is not None else t("{read} read", read=found.read)
@@ -56,6 +56,10 @@ def _status(page: Page, found: runs.RunView | None) -> dict:
     if found.status == "failed":
         return {"state": "failed", "done": True,
                 "text": t("The reconciliation stopped: {error}", error=found.error or "")}
+    if found.status == runs.INCOMPLETE:
+        return {"state": "failed", "done": True,
+                "text": t("Incomplete: the channel's call budget is spent; the parts read before are shown. "
+                          "Compare again once the budget is back.")}
     return {"state": "ok", "done": True,
             "text": t.n("Finished: {n} difference.", "Finished: {n} differences.", found.differences)}
 
@@ -86,22 +90,11 @@ def reconcile_status(conn_id: int, page: Page = Depends(viewer)):
 @router.post("/settings/shops/{conn_id:int}/reconcile")
 def reconcile_start(conn_id: int, page: Page = Depends(writer)):
     row = _own(page, conn_id)
-    owner = f"web:{threading.get_ident()}:{id(page)}"
     try:
-        run_id = runs.start(page.hub, row.id, account=page.account, owner=owner)
+        runs.request(page.hub, row.id, account=page.account)
     except HubError as exc:
         page.flash(str(exc), "warn")
-        return redirect(f"/settings/shops/{conn_id}/reconcile")
-    threading.Thread(target=_execute, args=(page.hub, run_id, owner), name=f"reconcile-{run_id}",
-                     daemon=True).start()
     return redirect(f"/settings/shops/{conn_id}/reconcile")
-
-
-def _execute(hub, run_id: int, owner: str) -> None:
-    try:
-        runs.execute(hub, run_id, owner=owner)
-    except Exception:  # noqa: BLE001 - the run stays open; its lease runs out and the next start resumes it
-        log.exception("reconciliation run %s stopped", run_id)
 
 
 @router.post("/settings/shops/{conn_id:int}/reconcile/mend")

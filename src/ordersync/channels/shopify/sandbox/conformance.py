@@ -120,6 +120,17 @@ class ShopifyConformance:
                 return {"sku": variant["sku"]}
         raise LookupError("no tracked variant")
 
+    def conform_edit_stock(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An edit in the Shopify admin: the 'available' quantity at the first location (the one
+        ``settings_for`` gives the connection) changes, the variant's total follows, no webhook."""
+        location = next(iter(self.store.locations))
+        with self.store.lock:
+            variant = self._variant(str(body["sku"]))
+            item = variant["inventoryItem"]["id"]
+            self.store.levels[(item, location)] = int(body["stock"])
+            variant["inventoryQuantity"] = sum(v for (i, _), v in self.store.levels.items() if i == item)
+        return {"stock": self.store.levels[(item, location)]}
+
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         capability, value = body.get("capability"), body.get("value")
         if capability == "set_stock":
