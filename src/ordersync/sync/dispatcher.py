@@ -83,11 +83,13 @@ def release_expired(hub: Hub, now: datetime) -> None:
             entry.lease_until = None
 
 
-def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int) -> list[OutboxEntry]:
+def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int, kind: str | None = None) -> list[OutboxEntry]:
     with hub.db.session() as s:
         q = select(OutboxEntry).where(OutboxEntry.status == "pending", OutboxEntry.next_attempt_at <= now)
         if connection_id is not None:
             q = q.where(OutboxEntry.connection_id == connection_id)
+        if kind is not None:
+            q = q.where(OutboxEntry.kind == kind)
         due = list(s.scalars(q.order_by(OutboxEntry.id).limit(limit)))
         order_ids = {e.order_id for e in due if e.order_id is not None}
         first_open: dict[int, int] = {}
@@ -161,11 +163,12 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
         if entry.id in claimed:
             by_connection[entry.connection_id].append(entry)
     for conn_id, entries in by_connection.items():
-        _deliver_connection(hub, conn_id, entries, result)
+        _deliver_connection(hub, conn_id, entries, result, now)
     return True
 
 
-def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult) -> None:
+def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult,
+                        now: datetime | None = None) -> None:
     with hub.db.session() as s:
         conn = s.get(Connection, conn_id)
         refs = {o.id: OrderRef(o.external_id, o.number) for o in s.scalars(
@@ -191,6 +194,9 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
     decl = type(connector).async_push
     try:
         stock = [e for e in entries if e.kind == "stock"]
+        batch = type(connector).push_batch("stock")
+        if stock and len(stock) < batch:
+            stock = sorted(stock + _fill_batch(hub, conn_id, "stock", batch - len(stock), now), key=lambda e: e.id)
         for entry in entries:
             if entry.kind == "stock" or not _renew(hub, [entry]):
                 continue
@@ -201,8 +207,8 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
             except Exception as exc:  # noqa: BLE001 - every failure is recorded, none lost
                 outcome = exc
             _settle_push(hub, decl if is_async else None, entry, outcome, started, result)
-        for chunk_start in range(0, len(stock), 500):
-            chunk = _renew(hub, stock[chunk_start:chunk_start + 500])
+        for chunk_start in range(0, len(stock), batch):
+            chunk = _renew(hub, stock[chunk_start:chunk_start + batch])
             if not chunk:
                 continue
             started = time.monotonic()
@@ -217,6 +223,16 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
     finally:
         connector.context.push_reference = ""
         connector.close()
+
+
+def _fill_batch(hub: Hub, conn_id: int, kind: str, room: int, now: datetime | None) -> list[OutboxEntry]:
+    """More due entries of ``kind`` for this connection, claimed, up to the ``room`` left in the batch the
+    connector declared (``Connector.push_batches``): the round's limit must not split a burst that the
+    channel takes in one submission (a feed) into several."""
+    now = now or utcnow()
+    due = _due(hub, conn_id, now, room, kind)
+    claimed = _claim(hub, [e.id for e in due], now)
+    return [e for e in due if e.id in claimed]
 
 
 def _renew(hub: Hub, entries: list[OutboxEntry]) -> list[OutboxEntry]:

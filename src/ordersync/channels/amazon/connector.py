@@ -85,6 +85,7 @@ class AmazonConnector(Connector):
                    grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), client_auth=ClientAuth.BODY,
                    token_header="x-amz-access-token", token_format="{token}", refresh_token_setting="refresh_token")
     async_push = AsyncPush(kinds=("stock",), timeout_s=4 * 3600, find_by_reference=False)
+    push_batches = {"stock": stock.FEED_MAX_MESSAGES}
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)
@@ -255,10 +256,14 @@ class AmazonConnector(Connector):
         return PushResult(remote_id=str(answer.get("submissionId") or ""), detail=f"{sku}: {quantity}")
 
     def _stock_feed(self, updates: list[StockUpdate]) -> list[PushResult | Exception]:
-        document = self.client.create_feed_document()
-        self.client.upload(str(document["url"]), stock.feed_document(self.config["seller_id"], updates))
-        feed_id = self.client.create_feed(self.marketplace_ids, str(document["feedDocumentId"]))
-        return [PushResult.accepted(feed_id, check_after_s=60, item=n) for n in range(len(updates))]
+        results: list[PushResult | Exception] = []
+        for start in range(0, len(updates), stock.FEED_MAX_MESSAGES):  # the engine hands at most one feed's worth
+            part = updates[start:start + stock.FEED_MAX_MESSAGES]
+            document = self.client.create_feed_document()
+            self.client.upload(str(document["url"]), stock.feed_document(self.config["seller_id"], part))
+            feed_id = self.client.create_feed(self.marketplace_ids, str(document["feedDocumentId"]))
+            results += [PushResult.accepted(feed_id, check_after_s=60, item=n) for n in range(len(part))]
+        return results
 
     def check_push(self, job: PushJob) -> JobOutcome:
         if not job.job_id:

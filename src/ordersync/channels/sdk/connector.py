@@ -28,6 +28,9 @@ from .records import (
 from .settings import SettingsSchema
 from .webhook_reconcile import WebhookHealth
 
+#: the updates of one push kind the engine hands a connector at once unless it declares ``push_batches``
+DEFAULT_PUSH_BATCH = 500
+
 
 @dataclass(slots=True)
 class ConnectorContext:
@@ -71,6 +74,10 @@ class Connector:
     oauth: ClassVar[Any] = None
     #: pushes the platform answers "accepted, result later" (feeds, bulk jobs); None: every push is final
     async_push: ClassVar[AsyncPush | None] = None
+    #: push kind -> the most updates one call takes, where the channel's bulk route takes more (or fewer)
+    #: than DEFAULT_PUSH_BATCH, e.g. ``{"stock": 25_000}`` for a feed of that many messages; the engine
+    #: fills such a batch beyond its per-round limit, so a burst leaves in as few submissions as possible
+    push_batches: ClassVar[Mapping[str, int]] = {}
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)
@@ -85,6 +92,11 @@ class Connector:
         from .oauth2_auth import OAuth2Auth
 
         return OAuth2Auth(self.oauth, self.settings, self.context.tokens)
+
+    @classmethod
+    def push_batch(cls, kind: str) -> int:
+        """How many entries of ``kind`` the engine hands one call (``push_stock``) at most."""
+        return max(1, int(cls.push_batches.get(kind, DEFAULT_PUSH_BATCH)))
 
     @classmethod
     def ships_item_level(cls) -> bool:
