@@ -33,6 +33,7 @@ from .operations import LIMITS
 ORDERS = "/orders/v0/orders"
 LISTINGS = "/listings/2021-08-01/items"
 FEEDS = "/feeds/2021-06-30"
+MESSAGING = "/messaging/v1/orders"
 
 
 #: the share of a learnt rate the hub uses: a client at exactly Amazon's rate meets 429s whenever the network
@@ -134,6 +135,16 @@ class AmazonClient:
 
     def confirm_shipment(self, order_id: str, body: dict[str, Any]) -> None:
         self.http.request("POST", f"{ORDERS}/{order_id}/shipmentConfirmation", json=body)
+
+    # messaging ----------------------------------------------------------------------------------------
+    def messaging_actions(self, order_id: str, marketplace_id: str) -> dict[str, Any]:
+        return _object(self.http.request("GET", f"{MESSAGING}/{order_id}", params={"marketplaceIds": marketplace_id},
+                                         expect_json=True), "getMessagingActionsForOrder")
+
+    def send_message(self, order_id: str, marketplace_id: str, kind: str, body: dict[str, Any]) -> None:
+        """One POST, never repeated here after a failure whose outcome is unknown (``idempotent=False``)."""
+        self.http.request("POST", f"{MESSAGING}/{order_id}/messages/{kind}", params={"marketplaceIds": marketplace_id},
+                          json=body, idempotent=False)
 
     # listings -----------------------------------------------------------------------------------------
     def listings(self, marketplace_id: str, updated_after: datetime | None) -> Iterator[dict[str, Any]]:

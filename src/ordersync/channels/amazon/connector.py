@@ -13,12 +13,11 @@ Amazon answers is the true end of what it listed, kept in the connection state, 
 no later than that, so a longer lag on Amazon's side loses nothing. One query covers all the connection's
 marketplaces (``MarketplaceIds``), each order keeps its own currency.
 
-Not (yet) here, and why: **messages** — the Messaging API offers per-order template actions
-(``getMessagingActionsForOrder`` first) but no way to read what was sent, so a send whose answer is lost
-cannot be checked and the conformance suite's exactly-once case cannot pass; SEND_MESSAGES stays
-undeclared until the SDK has an at-most-once mode for such pushes. **Seller cancellation** — Amazon's
-route is an order-acknowledgement/cancellation feed whose schema is not among the specs here. Order
-notifications (SQS/EventBridge only) are not received; polling is the route.
+Messages (:mod:`.messages`): the Messaging API's per-order template actions, only those
+``getMessagingActionsForOrder`` lists for the order; Amazon offers no way to read what was sent, so a send
+whose answer is lost cannot be checked: the kind is declared ``at_most_once`` and such a send waits for the
+seller instead of going out twice. Order notifications (SQS/EventBridge only) are not received; polling is
+the route.
 
 Unverified facts (encoded as assumptions): the wording of Amazon's answer to a repeated
 ``packageReferenceId``; the exact spelling of the carrier codes in :mod:`.shipping`; the answer
@@ -45,7 +44,7 @@ from ordersync.channels.sdk.settings import SettingsError
 from ordersync.domain import Shipment, StockUpdate
 from ordersync.domain.timeutil import parse_utc
 
-from . import shipping, stock
+from . import messages, shipping, stock
 from .articles import articles_from_amazon
 from .auth import LwaAuth
 from .client import AmazonClient, stamp
@@ -75,6 +74,9 @@ class AmazonConnector(Connector):
                 note="confirmShipment per package with its items; not for FBA orders"),
         declare(Capability.SET_STOCK, Mode.API,
                 note="patchListingsItem for single changes, JSON_LISTINGS_FEED for many"),
+        declare(Capability.SEND_MESSAGES, Mode.API,
+                note="only the message types Amazon allows for the order (no free chat, no attachments); "
+                     "sent at most once"),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -86,6 +88,7 @@ class AmazonConnector(Connector):
                    token_header="x-amz-access-token", token_format="{token}", refresh_token_setting="refresh_token")
     async_push = AsyncPush(kinds=("stock",), timeout_s=4 * 3600, find_by_reference=False)
     push_batches = {"stock": stock.FEED_MAX_MESSAGES}
+    at_most_once = frozenset({"message"})  # Amazon lists no sent messages: a lost answer cannot be checked
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)
@@ -233,6 +236,21 @@ class AmazonConnector(Connector):
             raise
         return PushResult(remote_id=body["packageDetail"]["packageReferenceId"],
                           detail=f"confirmed {sum(q for _, q in lines)} item(s) with {shipment.tracking_number}")
+
+    def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:
+        """One buyer message as the template action the subject or the setting names, only when Amazon lists
+        that action for the order (:mod:`.messages`); sent at most once (``at_most_once``)."""
+        oid = ref.external_id
+        order = self.client.order(oid)
+        market = str(order.get("MarketplaceId") or self.marketplace_ids[0])
+        kind = messages.message_type(subject, self.config["message_type"])
+        allowed = messages.allowed_types(self.client.messaging_actions(oid, market))
+        try:
+            body = messages.check(kind, text, allowed)
+        except messages.MessageRefused as exc:
+            raise PermanentError(f"message to the buyer of {oid}: {exc}") from None
+        self.client.send_message(oid, market, kind, body)
+        return PushResult(remote_id=f"{oid}:{kind}", detail=f"{kind} message to the buyer")
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult | Exception]:
         if len(updates) >= self.config["feed_threshold"]:

@@ -33,6 +33,11 @@ SETTINGS = SettingsSchema((
     SettingField("backfill_days", "Days to import on the first run", "int", required=False, default=14),
     SettingField("feed_threshold", "Stock changes sent as one feed from", "int", required=False, default=20,
                  help="Fewer changes at once go one by one; this many or more go as one JSON_LISTINGS_FEED."),
+    SettingField("message_type", "Buyer messages go as", "choice", required=False, default="confirmDeliveryDetails",
+                 choices=("confirmDeliveryDetails", "confirmOrderDetails", "unexpectedProblem",
+                          "confirmCustomizationDetails", "confirmServiceDetails", "digitalAccessKey"),
+                 help="Amazon takes no free messages, only these templates, and only where it allows them for "
+                      "the order. A message whose subject names another type goes as that type."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
     VERIFY_TLS,
     CA_BUNDLE,

@@ -78,6 +78,11 @@ class Connector:
     #: than DEFAULT_PUSH_BATCH, e.g. ``{"stock": 25_000}`` for a feed of that many messages; the engine
     #: fills such a batch beyond its per-round limit, so a burst leaves in as few submissions as possible
     push_batches: ClassVar[Mapping[str, int]] = {}
+    #: push kinds the platform must never receive twice and cannot be asked about afterwards (Amazon's buyer
+    #: messages: nothing lists what was sent). A send whose outcome is unknown (timeout, 5xx, a worker killed
+    #: mid-send) is not retried but left as a dead letter saying so, for the seller to check on the platform;
+    #: only a definite refusal (4xx, 429) counts as not sent and is retried as usual
+    at_most_once: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)

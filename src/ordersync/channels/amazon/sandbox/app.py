@@ -1,5 +1,5 @@
 """The Selling Partner API as Amazon documents it (ordersV0, listingsItems 2021-08-01, feeds 2021-06-30,
-tokens 2021-03-01), on the SDK's sandbox kit (ledger, request log, faults, ``/_sandbox``).
+tokens 2021-03-01, messaging v1), on the SDK's sandbox kit (ledger, request log, faults, ``/_sandbox``).
 
 Auth: every API call wants ``x-amz-access-token`` with an LWA access token (see :mod:`.lwa`) or, for the
 restricted data it was made for, a Restricted Data Token; an expired, revoked or unknown token answers 403
@@ -18,7 +18,8 @@ City/PostalCode/CountryCode of the shipping address; an RDT made for ``/orders/v
 ``createRestrictedDataToken`` refuse, as for an app without the restricted role).
 
 Control (``POST /_sandbox/orders``): ``{"action": "configure", "lag": 120, "ttl": 3600, "scale": 1,
-"feed_seconds": 2, "pii": true, "items_page": 20}``; ``{"action": "create", "count": 2, "marketplace":
+"feed_seconds": 2, "pii": true, "items_page": 20}``; ``{"action": "messaging", "id": …, "allowed": [...]}``
+(the message types listed for the order, see :mod:`.messaging`); ``{"action": "create", "count": 2, "marketplace":
 "A1PA6795UKMFR9", "status": "Unshipped", "channel": "MFN", "lines": 2, "business": false, "prime": false,
 "premium": false, "seconds_ago": 150}``; ``{"action": "status", "id": …, "status": "Unshipped"}``;
 ``{"action": "fail_skus", "skus": [...]}`` (feed messages for them fail with an ERROR issue);
@@ -45,6 +46,7 @@ from ordersync.channels.sdk.sandbox import FaultRule, Sandbox
 from .conformance import AmazonConformance
 from .data import MARKETPLACES, Seller, iso
 from .listings import ListingsApi
+from .messaging import MessagingApi
 from .lwa import APPLICATION_ID, CLIENT_ID, CLIENT_SECRET, SELLER_ID, LwaServer
 from .usage_plans import QUOTA_BODY, UsagePlans
 
@@ -70,7 +72,7 @@ def parse_time(value: str, name: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
+class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, Sandbox):
     system = "amazon"
 
     def __init__(self, *, seed: int = 1, orders: int = 20, marketplaces: list[str] | None = None, **kit: Any) -> None:
@@ -92,6 +94,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
             self.plans.reset()
             self.reset_tokens()
             self.reset_listings()
+            self.reset_messaging()
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
         return {"region": "EU", "endpoint": base_url, "lwa_token_url": f"{base_url}/auth/o2/token",
@@ -152,6 +155,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
             Route(ORDERS + "/{orderId}/shipmentConfirmation", self.api("confirmShipment", self.confirm_shipment),
                   methods=["POST"]),
             *self.listing_routes(),
+            *self.messaging_routes(),
         ]
 
     # control -----------------------------------------------------------------------------------------
@@ -181,6 +185,9 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
                 order["LastUpdateDate"] = iso(datetime.now(UTC) - timedelta(seconds=float(body.get("seconds_ago", 0))))
                 if body["status"] != "Pending" and "OrderTotal" not in order:
                     self._price(order)
+            elif action == "messaging":
+                self._order(str(body["id"]))
+                self.allowed_messages[str(body["id"])] = [str(a) for a in body.get("allowed", [])]
             elif action == "fail_skus":
                 self.failing_skus = set(map(str, body.get("skus", [])))
             elif action == "listings":

@@ -18,7 +18,8 @@ class AmazonConformance:
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": "/orders/v0/orders"},
                 "writes": {"transmit_tracking": [{"method": "POST", "path": "/orders/v0/orders/*/shipmentConfirmation"}],
-                           "set_stock": [{"method": "PATCH", "path": "/listings/2021-08-01/items/*"}]},
+                           "set_stock": [{"method": "PATCH", "path": "/listings/2021-08-01/items/*"}],
+                           "send_messages": [{"method": "POST", "path": "/messaging/v1/orders/*/messages/*"}]},
                 "rate_limit": {"getOrders": [0.0167, 20], "getOrderItems": [0.5, 30]},
                 "throttled": self.plans.throttled, "token_refreshes": self.token_refreshes}
 
@@ -75,7 +76,8 @@ class AmazonConformance:
             order = self._order(str(body["id"]))
             total = order.get("OrderTotal") or {}
             return {"status": [order["OrderStatus"]], "tracking": list(self.seller.tracking.get(order["AmazonOrderId"], [])),
-                    "messages": [], "total": total.get("Amount"), "currency": total.get("CurrencyCode")}
+                    "messages": [m["text"] for m in self.sent_messages.get(order["AmazonOrderId"], [])],
+                    "total": total.get("Amount"), "currency": total.get("CurrencyCode")}
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"sku": sorted(self.seller.listings)[0]}
@@ -88,6 +90,9 @@ class AmazonConformance:
         elif capability == "transmit_tracking":
             hits = [e for e in self.ledger.entries("shipment.confirm")
                     if e["resource_id"] == str(body["id"]) and e["changes"].get("tracking") == str(value)]
+        elif capability == "send_messages":
+            hits = [e for e in self.ledger.entries("message.send")
+                    if e["resource_id"] == str(body["id"]) and e["changes"].get("text") == str(value)]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}
