@@ -80,9 +80,10 @@ def test_a_message_whose_answer_is_lost_is_not_sent_again(hub, served):
     with hub.db.session() as s:
         order_id = s.scalar(select(OrderRow.id))
     actions.send_message(hub, order_id, subject="", text="Ihr Paket ist unterwegs.")
-    sandbox.faults.add(kind="delay", seconds=3, phase="after", count=1, method="POST",
-                       path="/messaging/v1/orders/*/messages/*")
+    lost = sandbox.faults.add(kind="delay", seconds=3, phase="after", count=1, method="POST",
+                              path="/messaging/v1/orders/*/messages/*")
     dispatcher.dispatch(hub)
+    assert lost.hits == 1
     for hours in (1, 2):
         dispatcher.dispatch(hub, now=utcnow() + timedelta(hours=hours))
     with hub.db.session() as s:

@@ -38,6 +38,11 @@ SETTINGS = SettingsSchema((
                           "confirmCustomizationDetails", "confirmServiceDetails", "digitalAccessKey"),
                  help="Amazon takes no free messages, only these templates, and only where it allows them for "
                       "the order. A message whose subject names another type goes as that type."),
+    SettingField("cancel_reason", "Reason for cancellations", "choice", required=False, default="NoInventory",
+                 choices=("NoInventory", "ShippingAddressUndeliverable", "CustomerExchange", "BuyerCanceled",
+                          "GeneralAdjustment"),
+                 help="Amazon wants a reason with every cancellation by the seller. A comment that names another "
+                      "reason code (e.g. BuyerCanceled) uses that one."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
     VERIFY_TLS,
     CA_BUNDLE,

@@ -56,4 +56,14 @@ DE: dict[str, str] = {
     "only the message types Amazon allows for the order (no free chat, no attachments); sent at most once":
         "nur die Nachrichtentypen, die Amazon für die Bestellung erlaubt (kein freier Chat, keine Anhänge); "
         "höchstens einmal gesendet",
+    "Reason for cancellations": "Grund für Stornierungen",
+    "Amazon wants a reason with every cancellation by the seller. A comment that names another reason code (e.g. "
+    "BuyerCanceled) uses that one.":
+        "Amazon verlangt bei jeder Stornierung durch den Verkäufer einen Grund. Ein Kommentar, der einen anderen "
+        "Grundcode nennt (z. B. BuyerCanceled), verwendet diesen.",
+    "choice_NoInventory": "Kein Bestand", "choice_ShippingAddressUndeliverable": "Lieferadresse nicht zustellbar",
+    "choice_CustomerExchange": "Umtausch", "choice_BuyerCanceled": "Vom Käufer storniert",
+    "choice_GeneralAdjustment": "Allgemeine Anpassung",
+    "cancellation only: order acknowledgement feed with a reason code (feed schema unverified)":
+        "nur Stornierung: Bestellbestätigungs-Feed mit Grundcode (Feed-Schema nicht bestätigt)",
 }

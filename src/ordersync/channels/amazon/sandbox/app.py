@@ -133,6 +133,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                     return JSONResponse(ApiError(400, "InvalidInput", "The body is not JSON").body(), 400)
             try:
                 with self._lock:
+                    self.process_due_feeds()
                     status, payload = handler(request, body, bool(rdt_ok and rdt and rdt[1]))
             except ApiError as exc:
                 return JSONResponse(exc.body(), exc.status, headers=self.plans.header(operation))

@@ -19,7 +19,8 @@ class AmazonConformance:
         return {"orders_read": {"method": "GET", "path": "/orders/v0/orders"},
                 "writes": {"transmit_tracking": [{"method": "POST", "path": "/orders/v0/orders/*/shipmentConfirmation"}],
                            "set_stock": [{"method": "PATCH", "path": "/listings/2021-08-01/items/*"}],
-                           "send_messages": [{"method": "POST", "path": "/messaging/v1/orders/*/messages/*"}]},
+                           "send_messages": [{"method": "POST", "path": "/messaging/v1/orders/*/messages/*"}],
+                           "change_status": [{"method": "POST", "path": "/feeds/2021-06-30/feeds"}]},
                 "rate_limit": {"getOrders": [0.0167, 20], "getOrderItems": [0.5, 30]},
                 "throttled": self.plans.throttled, "token_refreshes": self.token_refreshes}
 
@@ -90,6 +91,9 @@ class AmazonConformance:
         elif capability == "transmit_tracking":
             hits = [e for e in self.ledger.entries("shipment.confirm")
                     if e["resource_id"] == str(body["id"]) and e["changes"].get("tracking") == str(value)]
+        elif capability == "change_status":
+            hits = [e for e in self.ledger.entries("order.cancel")
+                    if e["resource_id"] == str(body["id"]) and e["changes"].get("status") == str(value)]
         elif capability == "send_messages":
             hits = [e for e in self.ledger.entries("message.send")
                     if e["resource_id"] == str(body["id"]) and e["changes"].get("text") == str(value)]
