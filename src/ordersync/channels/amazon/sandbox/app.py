@@ -109,8 +109,13 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
         return rule.status, {"content-type": "application/json"}, json.dumps(body).encode()
 
     # plumbing -----------------------------------------------------------------------------------------
-    def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "") -> Callable:
-        """An endpoint: token check, usage plan, handler under the lock, Amazon's error body and rate header."""
+    def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "",
+            media_type: str = "application/json") -> Callable:
+        """An endpoint: token check, usage plan, handler under the lock, Amazon's error body and rate header,
+        answered as ``media_type`` (the Messaging API produces application/hal+json)."""
+
+        def answer(content: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+            return JSONResponse(content, status, headers=headers, media_type=media_type)
 
         async def endpoint(request: Request) -> Response:
             token = request.headers.get("x-amz-access-token", "")
@@ -121,26 +126,26 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
             if not rdt_ok and state is not True:
                 details = "The access token you provided has expired." if state is False or rdt is not None \
                     else "The access token you provided is revoked, malformed or invalid."
-                return JSONResponse({"errors": [DENIED | {"details": details}]}, 403)
+                return answer({"errors": [DENIED | {"details": details}]}, 403)
             if not self.plans.take(operation):
-                return JSONResponse(QUOTA_BODY, 429, headers=self.plans.header(operation))
+                return answer(QUOTA_BODY, 429, headers=self.plans.header(operation))
             body = None
             if request.method in ("POST", "PATCH", "PUT"):
                 raw = await request.body()
                 try:
                     body = json.loads(raw or b"{}")
                 except ValueError:
-                    return JSONResponse(ApiError(400, "InvalidInput", "The body is not JSON").body(), 400)
+                    return answer(ApiError(400, "InvalidInput", "The body is not JSON").body(), 400)
             try:
                 with self._lock:
                     self.process_due_feeds()
                     status, payload = handler(request, body, bool(rdt_ok and rdt and rdt[1]))
             except ApiError as exc:
-                return JSONResponse(exc.body(), exc.status, headers=self.plans.header(operation))
+                return answer(exc.body(), exc.status, headers=self.plans.header(operation))
             headers = self.plans.header(operation)
             if payload is None:
                 return Response(status_code=status, headers=headers)
-            return JSONResponse(payload, status, headers=headers)
+            return answer(payload, status, headers=headers)
 
         return endpoint
 

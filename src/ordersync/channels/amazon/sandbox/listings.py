@@ -141,7 +141,7 @@ class ListingsApi:
         if not isinstance(body, dict) or not body.get("contentType"):
             raise ApiError(400, "InvalidInput", "contentType is required")
         doc = "amzn1.tortuga.4.eu." + secrets.token_hex(12)
-        self.documents[doc] = {"content": None, "kind": "input"}
+        self.documents[doc] = {"content": None, "kind": "input", "type": str(body["contentType"])}
         base = str(request.base_url).rstrip("/")
         return 201, {"feedDocumentId": doc, "url": f"{base}/feed-uploads/{doc}?X-Amz-Signature={secrets.token_hex(8)}"}
 

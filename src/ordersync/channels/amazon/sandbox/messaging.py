@@ -43,10 +43,12 @@ class MessagingApi:
         self.sent_messages: dict[str, list[dict[str, Any]]] = {}  # order id -> [{type, text}]
 
     def messaging_routes(self) -> list[Route]:
-        routes = [Route(MESSAGING + "/{amazonOrderId}", self.api("getMessagingActionsForOrder", self.messaging_actions))]
+        hal = "application/hal+json"  # what messaging.json produces, errors included
+        routes = [Route(MESSAGING + "/{amazonOrderId}", self.api("getMessagingActionsForOrder", self.messaging_actions,
+                                                                 media_type=hal))]
         for kind, (operation, _) in TYPES.items():
             routes.append(Route(f"{MESSAGING}/{{amazonOrderId}}/messages/{kind}",
-                                self.api(operation, self._sender(kind)), methods=["POST"]))
+                                self.api(operation, self._sender(kind), media_type=hal), methods=["POST"]))
         return routes
 
     def allowed_for(self, order: dict[str, Any]) -> list[str]:
