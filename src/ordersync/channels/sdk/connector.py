@@ -8,7 +8,7 @@ declared.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -197,8 +197,9 @@ class Connector:
         acknowledged the same way answers ``already_done``."""
         raise NotImplementedError
 
-    def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
-        """One result per update, in order. Batched where the channel allows."""
+    def push_stock(self, updates: list[StockUpdate]) -> Sequence[PushResult | Exception]:
+        """One result per update, in order; an exception in its place is that update's failure. Batched where
+        the channel allows."""
         raise NotImplementedError
 
     def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:

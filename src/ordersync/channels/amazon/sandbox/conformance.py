@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .data import iso
+from .parts import SandboxParts
 
 
-class AmazonConformance:
+class AmazonConformance(SandboxParts):
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": "/orders/v0/orders"},
                 "writes": {"transmit_tracking": [{"method": "POST", "path": "/orders/v0/orders/*/shipmentConfirmation"}],
@@ -87,7 +88,7 @@ class AmazonConformance:
         capability, value = body.get("capability"), body.get("value")
         if capability == "set_stock":
             hits = [e for e in self.ledger.entries("listing.quantity")
-                    if e["resource_id"] == str(body["sku"]) and e["changes"].get("quantity") == int(value)]
+                    if e["resource_id"] == str(body["sku"]) and e["changes"].get("quantity") == int(str(value))]
         elif capability == "transmit_tracking":
             hits = [e for e in self.ledger.entries("shipment.confirm")
                     if e["resource_id"] == str(body["id"]) and e["changes"].get("tracking") == str(value)]

@@ -30,6 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import order_feeds
+from .parts import SandboxParts
 
 LISTINGS = "/listings/2021-08-01/items"
 FEEDS = "/feeds/2021-06-30"
@@ -39,7 +40,7 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class ListingsApi:
+class ListingsApi(SandboxParts):
     def reset_listings(self) -> None:
         self.failing_skus: set[str] = set()
         self.documents: dict[str, dict[str, Any]] = {}  # id -> {content, kind}

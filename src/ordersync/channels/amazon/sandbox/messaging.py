@@ -20,6 +20,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import Route
 
+from .parts import SandboxParts
+
 MESSAGING = "/messaging/v1/orders"
 #: message type -> (operationId, the text's maxLength or None where the type takes attachments only)
 TYPES: dict[str, tuple[str, int | None]] = {
@@ -37,7 +39,7 @@ DEFAULT_ALLOWED = ("confirmDeliveryDetails", "confirmOrderDetails", "unexpectedP
                    "warranty", "invoice")
 
 
-class MessagingApi:
+class MessagingApi(SandboxParts):
     def reset_messaging(self) -> None:
         self.allowed_messages: dict[str, list[str]] = {}  # order id -> the types listed for it
         self.sent_messages: dict[str, list[dict[str, Any]]] = {}  # order id -> [{type, text}]
@@ -97,8 +99,9 @@ class MessagingApi:
                     raise ApiError(400, "InvalidInput", f"{kind} needs attachments")
                 text = ""
             else:
-                text = body.get("text")
-                if not isinstance(text, str) or not 1 <= len(text) <= limit:
+                raw = body.get("text")
+                text = raw if isinstance(raw, str) else ""
+                if not 1 <= len(text) <= limit:
                     raise ApiError(400, "InvalidInput", f"text must have 1 to {limit} characters")
             self.sent_messages.setdefault(oid, []).append({"type": kind, "text": text})
             self.ledger.record("message.send", method="POST", path=request.url.path, resource_id=oid, body=body,
