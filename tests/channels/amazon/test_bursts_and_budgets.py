@@ -1,6 +1,7 @@
 """A stock burst larger than the dispatcher's round leaves as one JSON_LISTINGS_FEED (the connector declares
 its feed's size, ``push_batches``); a worker that starts while Amazon's buckets are drained by another
-process meets one 429 per operation, not its whole assumed burst (a 429 empties the SDK's budget)."""
+process meets one 429 per operation, not its whole assumed burst (after a 429's pause the SDK's budget
+holds one call, the retry, and refills from there)."""
 
 from __future__ import annotations
 
@@ -94,4 +95,4 @@ def test_a_pause_after_429_empties_the_budget_until_it_ends():
     clock[0] += 1.5
     assert budget.try_acquire() == pytest.approx(0.5)  # the pause's rest
     clock[0] += 0.5 + 0.25
-    assert budget.tokens == pytest.approx(2.5)  # refilled from the pause's end only, not a full burst
+    assert budget.tokens == pytest.approx(1 + 2.5)  # the retry, refilled from the pause's end: not a burst

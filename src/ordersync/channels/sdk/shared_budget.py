@@ -41,7 +41,7 @@ return tostring(wait)
 """
 
 # ARGV: capacity, refill/s, pause seconds (or -1), remaining ceiling (or -1), ttl seconds, learned rate (or -1).
-# A pause (after a 429) empties the bucket, which refills from the pause's end (see RateBudget.pause).
+# A pause (after a 429) leaves one call in the bucket, which refills from the pause's end (see RateBudget.pause).
 _ADJUST = """
 local cap, rate, pause, ceiling, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
                                        tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -56,7 +56,7 @@ if ceiling >= 0 then tokens = math.min(tokens, ceiling) end
 local stamped = math.max(now, stamp)
 if pause >= 0 then
   paused = math.max(paused, now + pause)
-  tokens, stamped = 0, paused
+  tokens, stamped = math.min(1, cap), paused
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(stamped), 'paused', tostring(paused))
 if learned > 0 then redis.call('HSET', KEYS[1], 'rate', tostring(learned)) end
