@@ -93,21 +93,18 @@ GUIDE = (
               "Tausende Bestellungen am Tag. Bestellungen erscheinen etwa zwei Minuten später, weil Amazons "
               "Listen so weit nachlaufen.",
               settings=("page_size", "backfill_days", "feed_threshold")),
-    GuideStep("Messages and cancellations",
+    GuideStep("Messages to buyers",
               "Amazon takes no free messages: choose the template buyer messages go as (e.g. delivery details); "
               "the hub sends it only where Amazon allows that template for the order, and a message whose "
               "subject names another template (e.g. unexpectedProblem) goes as that one. A message whose answer "
               "is lost is never sent again by itself: check it in Seller Central under Buyer Messages, then "
-              "retry or discard it in the hub's dead letters. To cancel an order, set it to Cancelled in the "
-              "hub; choose the reason Amazon is told, or write another reason code into the comment.",
-              "Nachrichten und Stornierungen",
+              "retry or discard it in the hub's dead letters.",
+              "Nachrichten an Käufer",
               "Amazon nimmt keine freien Nachrichten: Wähle die Vorlage, als die Nachrichten an Käufer gehen "
               "(z. B. Lieferdetails); der Hub sendet sie nur, wo Amazon diese Vorlage für die Bestellung erlaubt, "
               "und eine Nachricht, deren Betreff eine andere Vorlage nennt (z. B. unexpectedProblem), geht als "
               "diese. Eine Nachricht, deren Antwort verloren ging, sendet der Hub nie von selbst erneut: Prüfe "
               "sie in Seller Central unter Käufernachrichten und wiederhole oder verwirf sie dann in den "
-              "unzustellbaren Einträgen des Hubs. Um eine Bestellung zu stornieren, setze sie im Hub auf "
-              "Storniert; wähle den Grund, den Amazon erfährt, oder schreibe einen anderen Grundcode in den "
-              "Kommentar.",
-              settings=("message_type", "cancel_reason")),
+              "unzustellbaren Einträgen des Hubs.",
+              settings=("message_type",)),
 )
