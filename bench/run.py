@@ -88,6 +88,8 @@ def main() -> None:
     subprocess.run([sys.executable, str(HERE / "cli_startup.py")], check=True)
     print("Amazon backlog at the usage plans and a 5,000-change stock burst ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "amazon_backlog.py")], check=True)
+    print("Amazon: 5,000 stock changes through the dispatcher as JSON_LISTINGS_FEEDs ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(HERE / "amazon_stock_feeds.py")], check=True)
     for script, what in (("ebay_backlog.py", "eBay backlog of 10,000 orders at its call limits"),
                          ("etsy_backlog.py", "Etsy backlog of 10,000 receipts at its per-second budget"),
                          ("prestashop_import.py", "PrestaShop import cost by page size"),

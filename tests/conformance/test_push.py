@@ -75,10 +75,21 @@ def effects(platform: Platform, capability: Capability, target: dict) -> int:
     return platform.act("effects", capability=capability.value, value=target["value"], **key)["count"]
 
 
-def push_cases() -> list:
-    return [pytest.param(cls, capability, id=f"{cls.system}-{capability.value}",
-                         marks=[] if cls.supports(capability) else
-                         [pytest.mark.skip(reason=f"{cls.system} does not declare {capability.value}")])
+#: the outbox kind each push capability writes (for ``Connector.at_most_once``)
+KINDS = {Capability.CHANGE_STATUS: "state", Capability.TRANSMIT_TRACKING: "tracking", Capability.SET_STOCK: "stock",
+         Capability.SEND_MESSAGES: "message"}
+
+
+def push_cases(at_most_once: bool = False) -> list:
+    def marks(cls, capability) -> list:
+        if not cls.supports(capability):
+            return [pytest.mark.skip(reason=f"{cls.system} does not declare {capability.value}")]
+        if (KINDS[capability] in cls.at_most_once) != at_most_once:
+            return [pytest.mark.skip(reason=f"{cls.system} sends {capability.value} at most once" if not at_most_once
+                                     else f"{cls.system} sends {capability.value} exactly once")]
+        return []
+
+    return [pytest.param(cls, capability, id=f"{cls.system}-{capability.value}", marks=marks(cls, capability))
             for cls in with_sandbox() for capability in PUSHES]
 
 
@@ -116,3 +127,29 @@ def test_a_push_reaches_the_platform_once_through_429_5xx_and_timeouts(hub, plat
     assert set(outbox_statuses(hub)) == {"done"}
     assert [effects(platform, capability, t) for t in targets] == [1, 1], \
         "a push the platform already showed was written again"
+
+
+@pytest.mark.parametrize("platform, capability", push_cases(at_most_once=True), indirect=["platform"])
+def test_an_at_most_once_push_is_never_sent_twice(hub, platform, capability):
+    """A kind the platform cannot be asked about (``Connector.at_most_once``): a 429 is retried (nothing
+    happened), a write whose answer is lost is left as a dead letter saying so, never written again, and a
+    push without faults arrives once."""
+    platform.require(*(("create",) if imports_orders(platform.cls) else ()), "view", "effects", capability=capability)
+    conn = platform.connect(hub)
+    ids = orders_to_push_to(hub, platform, conn, 2)
+    target = push(hub, platform, conn, capability, ids[0])
+    platform.clear_faults()
+    platform.add_faults(*[{"kind": "rate_limit", "retry_after": 0.2, "count": 1, **m} for m in platform.writes(capability)])
+    dispatch_until_settled(hub)
+    assert outbox_statuses(hub) == ["done"] and effects(platform, capability, target) == 1
+    assert platform.fault_hits() >= 1
+    lost = push(hub, platform, conn, capability, ids[1])
+    platform.clear_faults()
+    platform.add_faults(*[{"kind": "delay", "seconds": TIMEOUT_SECONDS + 0.5, "phase": "after", "count": 1, **m}
+                          for m in platform.writes(capability)])
+    dispatch_until_settled(hub)
+    assert sorted(outbox_statuses(hub)) == ["dead", "done"]
+    with hub.db.session() as s:
+        dead = s.scalar(select(OutboxEntry).where(OutboxEntry.status == "dead"))
+    assert "it may have arrived" in dead.last_error
+    assert effects(platform, capability, lost) == 1, "the lost write was sent again or never arrived"

@@ -37,7 +37,9 @@ def load_spec(path: Path) -> Any:
     _strip_security(doc)
     # the vendors' own documents are not always valid OpenAPI (Etsy's has `default: null` on non-nullable
     # arrays): validate exchanges against them as they are, without judging the document itself
-    return OpenAPI.from_dict(doc, config=Config(spec_validator_cls=None))
+    # structured JSON types a vendor produces (Amazon's Messaging API: application/hal+json) read as JSON
+    extra = {"application/hal+json": json.loads}
+    return OpenAPI.from_dict(doc, config=Config(spec_validator_cls=None, extra_media_type_deserializers=extra))
 
 
 def _yaml(text: str) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The Amazon sandbox and connector held to Amazon's own Swagger documents (amzn/selling-partner-api-models):
 every request the connector sends and every answer the sandbox gives in a real run (import with a Restricted
 Data Token, item-level shipment confirmation, a single stock change, a JSON_LISTINGS_FEED with a failing SKU,
-the listings search) and Amazon's error answers (400, 403, 404, 429) validate against ordersV0.json,
-tokens_2021-03-01.json, listingsItems_2021-08-01.json and feeds_2021-06-30.json; the feed document and its
-processing report validate against the listings feed JSON schemas."""
+the listings search, buyer messages allowed and refused, a cancellation feed) and Amazon's error answers (400,
+403, 404, 429) validate against ordersV0.json, tokens_2021-03-01.json, listingsItems_2021-08-01.json,
+feeds_2021-06-30.json and messaging.json; the JSON feed documents and their processing reports validate
+against the listings feed JSON schemas (the order feed's XML schema is not among the specs)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from ordersync.channels.sdk.async_push import PushJob
 from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
-from ordersync.domain import Shipment, ShipmentLine, StockUpdate
+from ordersync.channels.sdk.errors import PermanentError
+from ordersync.domain import OrderState, Shipment, ShipmentLine, StockUpdate
 
 from conftest import SHARED_SPECS, require_or_skip
 
@@ -29,7 +31,8 @@ from contract.openapi_exchanges import exchange_problems, load_spec
 
 SPECS = SHARED_SPECS / "amazon-sp-api"
 DOCUMENTS = {"ordersV0.json": "/orders/v0", "tokens_2021-03-01.json": "/tokens/2021-03-01",
-             "listingsItems_2021-08-01.json": "/listings/2021-08-01", "feeds_2021-06-30.json": "/feeds/2021-06-30"}
+             "listingsItems_2021-08-01.json": "/listings/2021-08-01", "feeds_2021-06-30.json": "/feeds/2021-06-30",
+             "messaging.json": "/messaging/v1"}
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,12 @@ def run():
         accepted = connector.push_stock([StockUpdate(product_external_id=s, quantity=6, sku=s)
                                          for s in ["MUG-100", "POT-200", "BSK-300", "TWL-400"] * 5])
         outcome = connector.check_push(PushJob(accepted[0].job_id, "", "stock"))
+        fresh = sandbox.control_orders({"action": "create", "count": 1})["ids"][0]
+        connector.send_message(OrderRef(fresh), "", "Ihr Paket wird morgen zugestellt.")
+        with pytest.raises(PermanentError):  # not listed for the order: refused before it is sent
+            connector.send_message(OrderRef(fresh), "confirmCustomizationDetails", "Gravur: Anna")
+        cancelled = connector.push_state(OrderRef(fresh), OrderState.CANCELLED, "NoInventory")
+        assert connector.check_push(PushJob(cancelled.job_id, "", "state", (0,), fresh)).state == "done"
         # Amazon's error answers, sent by hand: unknown order, a bad parameter, a refused token, a throttle
         token = connector.client.http.client.auth.token().access_token
         with httpx.Client(base_url=server.base_url, headers={"x-amz-access-token": token}) as raw:
@@ -66,6 +75,8 @@ def run():
                                                  "MaxResultsPerPage": 100, "LastUpdatedBefore": datetime.now(UTC)
                                                  .strftime("%Y-%m-%dT%H:%M:%SZ")})
             raw.get("/orders/v0/orders/999-0000000-0000000/orderItems", headers={"x-amz-access-token": "Atza|forged"})
+            raw.post(f"/messaging/v1/orders/{fresh}/messages/unexpectedProblem",  # a canceled order: none allowed
+                     params={"marketplaceIds": "A1PA6795UKMFR9"}, json={"text": "Leider"})
             for _ in range(25):
                 raw.get("/orders/v0/orders", params={"MarketplaceIds": "A1PA6795UKMFR9",
                                                      "CreatedAfter": "2020-01-01T00:00:00Z"})
@@ -95,8 +106,9 @@ def test_feed_document_and_report_follow_the_listings_feed_schemas(run):
     require_or_skip((SPECS / "listings-feed-schema-v2.json").exists(), "listings feed schemas not found")
     feed_schema = json.loads((SPECS / "listings-feed-schema-v2.json").read_text())
     report_schema = json.loads((SPECS / "listings-feed-processing-report-schema-v2.json").read_text())
-    inputs = [d for d in sandbox.documents.values() if d["kind"] == "input" and d["content"]]
-    reports = [d for d in sandbox.documents.values() if d["kind"] == "result"]
+    json_docs = [d for d in sandbox.documents.values() if "json" in d.get("type", "application/json")]
+    inputs = [d for d in json_docs if d["kind"] == "input" and d["content"]]
+    reports = [d for d in json_docs if d["kind"] == "result"]
     assert inputs and reports
     for doc in inputs:
         jsonschema.validate(json.loads(doc["content"]), feed_schema)

@@ -40,7 +40,7 @@ from sqlalchemy import insert, select, update
 from ..channels.sdk.async_push import DONE, FAILED, NOT_SUBMITTED, RUNNING, AsyncPush, JobOutcome, PushJob
 from ..channels.sdk.errors import ChannelError
 from ..domain.timeutil import utcnow
-from ..store.models import Connection, Listing, OutboxAttempt, OutboxEntry
+from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxEntry
 from ..telemetry.context import bound
 from . import connections
 from .hub import Hub
@@ -137,7 +137,12 @@ def check_due(hub: Hub, connection_id: int | None, now: datetime, result, limit:
 def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[OutboxEntry], now: datetime,
                result) -> int:
     _, job_id, reference, kind = key
-    job = PushJob(job_id, reference, kind, tuple(sorted(e.job_item or 0 for e in entries)))
+    order_ids = {e.order_id for e in entries}
+    external = ""
+    if len(order_ids) == 1 and None not in order_ids:
+        with hub.db.session() as s:
+            external = s.scalar(select(OrderRow.external_id).where(OrderRow.id == order_ids.pop())) or ""
+    job = PushJob(job_id, reference, kind, tuple(sorted(e.job_item or 0 for e in entries)), external)
     label = f"job {job_id}" if job_id else f"submission {reference}"
     if not job_id and not decl.find_by_reference:
         return _fail_all(hub, entries, f"{label}: the platform's answer to the submit was lost and this channel "

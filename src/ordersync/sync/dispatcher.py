@@ -11,6 +11,10 @@ Entries of kind ``mail`` (a message or notice to the buyer of a channel without 
 the account's SMTP server instead of the connector, under the same rules; a sent mail is written into the
 order's history in the transaction that settles it.
 
+Kinds a connector declares at most once (``Connector.at_most_once``: a buyer message the platform cannot be
+asked about) are never sent blindly again: a send whose outcome is unknown becomes a dead letter that says
+so, for the seller to check on the platform before retrying it by hand.
+
 Kinds a connector declares asynchronous (``Connector.async_push``) are submitted with a reference written
 down first and then await the platform's job (status ``awaiting``); ``sync.async_checks`` settles them and
 says why such a push is never sent twice.
@@ -29,7 +33,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, insert, select, update
 
-from ..channels.sdk.errors import ChannelError, RateLimited
+from ..channels.sdk.errors import ChannelError, PermanentError, RateLimited
 from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import LineCancellation, OrderState, Shipment, ShipmentLine, StockUpdate
@@ -39,7 +43,7 @@ from ..store.history import add_history
 from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxEntry
 from ..telemetry.context import bound
 from . import acknowledgements, async_checks, connections, fulfilment
-from .hub import Hub
+from .hub import Hub, HubError
 
 MAX_ATTEMPTS = 8
 BASE_DELAY = 5.0
@@ -80,16 +84,43 @@ def release_expired(hub: Hub, now: datetime) -> None:
             if entry.job_token is not None:  # its submit may have reached the platform: find the job first
                 entry.status, entry.check_at, entry.lease_until = async_checks.AWAITING, now, None
                 continue
+            if _at_most_once(s, entry):
+                entry.status, entry.lease_until = "dead", None
+                entry.last_error = unknown_outcome("the worker sending it stopped")
+                continue
             superseded = entry.coalesce_key is not None and _superseded(s, entry)
             entry.status = "superseded" if superseded else "pending"
             entry.lease_until = None
 
 
-def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int) -> list[OutboxEntry]:
+def unknown_outcome(what: str) -> str:
+    return (f"sent at most once, and {what} before the channel's answer: it may have arrived. Check on the "
+            "channel before retrying this entry; the hub does not send it again by itself")
+
+
+def _at_most_once(s, entry: OutboxEntry) -> bool:
+    conn = s.get(Connection, entry.connection_id)
+    try:
+        cls = connections.connector_class(conn.system) if conn is not None else None
+    except HubError:  # a connector no longer installed: released as before
+        return False
+    return cls is not None and entry.kind in cls.at_most_once
+
+
+def _ambiguous(outcome) -> bool:
+    """A failure after which the channel may or may not have acted: anything but a definite refusal."""
+    if not isinstance(outcome, Exception) or isinstance(outcome, ReauthorizationNeeded):
+        return False
+    return not (isinstance(outcome, ChannelError) and (not outcome.retryable or isinstance(outcome, RateLimited)))
+
+
+def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int, kind: str | None = None) -> list[OutboxEntry]:
     with hub.db.session() as s:
         q = select(OutboxEntry).where(OutboxEntry.status == "pending", OutboxEntry.next_attempt_at <= now)
         if connection_id is not None:
             q = q.where(OutboxEntry.connection_id == connection_id)
+        if kind is not None:
+            q = q.where(OutboxEntry.kind == kind)
         due = list(s.scalars(q.order_by(OutboxEntry.id).limit(limit)))
         order_ids = {e.order_id for e in due if e.order_id is not None}
         first_open: dict[int, int] = {}
@@ -164,11 +195,12 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
             by_connection[entry.connection_id].append(entry)
     for conn_id, entries in by_connection.items():
         with bound(connection_id=conn_id, account_id=entries[0].account_id):  # on every log line and metric
-            _deliver_connection(hub, conn_id, entries, result)
+            _deliver_connection(hub, conn_id, entries, result, now)
     return True
 
 
-def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult) -> None:
+def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult,
+                        now: datetime | None = None) -> None:
     with hub.db.session() as s:
         conn = s.get(Connection, conn_id)
         refs = {o.id: OrderRef(o.external_id, o.number) for o in s.scalars(
@@ -194,6 +226,9 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
     decl = type(connector).async_push
     try:
         stock = [e for e in entries if e.kind == "stock"]
+        batch = type(connector).push_batch("stock")
+        if stock and len(stock) < batch:
+            stock = sorted(stock + _fill_batch(hub, conn_id, "stock", batch - len(stock), now), key=lambda e: e.id)
         for entry in entries:
             if entry.kind == "stock" or not _renew(hub, [entry]):
                 continue
@@ -203,9 +238,11 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
                 outcome = _send_one(connector, entry, refs.get(entry.order_id))
             except Exception as exc:  # noqa: BLE001 - every failure is recorded, none lost
                 outcome = exc
+            if entry.kind in type(connector).at_most_once and _ambiguous(outcome):
+                outcome = PermanentError(f"{unknown_outcome('the send failed')} ({type(outcome).__name__}: {outcome})")
             _settle_push(hub, decl if is_async else None, entry, outcome, started, result)
-        for chunk_start in range(0, len(stock), 500):
-            chunk = _renew(hub, stock[chunk_start:chunk_start + 500])
+        for chunk_start in range(0, len(stock), batch):
+            chunk = _renew(hub, stock[chunk_start:chunk_start + batch])
             if not chunk:
                 continue
             started = time.monotonic()
@@ -220,6 +257,16 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
     finally:
         connector.context.push_reference = ""
         connector.close()
+
+
+def _fill_batch(hub: Hub, conn_id: int, kind: str, room: int, now: datetime | None) -> list[OutboxEntry]:
+    """More due entries of ``kind`` for this connection, claimed, up to the ``room`` left in the batch the
+    connector declared (``Connector.push_batches``): the round's limit must not split a burst that the
+    channel takes in one submission (a feed) into several."""
+    now = now or utcnow()
+    due = _due(hub, conn_id, now, room, kind)
+    claimed = _claim(hub, [e.id for e in due], now)
+    return [e for e in due if e.id in claimed]
 
 
 def _renew(hub: Hub, entries: list[OutboxEntry]) -> list[OutboxEntry]:

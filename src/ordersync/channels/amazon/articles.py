@@ -4,6 +4,7 @@ keyed by SKU (the seller's own key, which the hub links articles by)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ordersync.channels.sdk.errors import RecordError
@@ -22,7 +23,7 @@ def article_from_amazon(raw: Any) -> Article:
     updated = first.get("lastUpdatedDate")
     quantity = shown_quantity(raw)
     return Article(external_id=str(raw["sku"]), title=plain_text(first.get("itemName")) or str(raw["sku"]),
-                   sku=str(raw["sku"]), stock=None if quantity is None else quantity,
+                   sku=str(raw["sku"]), stock=None if quantity is None else Decimal(quantity),
                    manages_stock=quantity is not None, updated_at=parse_utc(updated) if updated else None)
 
 

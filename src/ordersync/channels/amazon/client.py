@@ -14,6 +14,7 @@ The pre-signed feed-document URL is an S3 address without our token: it goes thr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +34,8 @@ from .operations import LIMITS
 ORDERS = "/orders/v0/orders"
 LISTINGS = "/listings/2021-08-01/items"
 FEEDS = "/feeds/2021-06-30"
+MESSAGING = "/messaging/v1/orders"
+JSON_CONTENT = "application/json; charset=UTF-8"
 
 
 #: the share of a learnt rate the hub uses: a client at exactly Amazon's rate meets 429s whenever the network
@@ -135,6 +138,16 @@ class AmazonClient:
     def confirm_shipment(self, order_id: str, body: dict[str, Any]) -> None:
         self.http.request("POST", f"{ORDERS}/{order_id}/shipmentConfirmation", json=body)
 
+    # messaging ----------------------------------------------------------------------------------------
+    def messaging_actions(self, order_id: str, marketplace_id: str) -> dict[str, Any]:
+        return _object(self.http.request("GET", f"{MESSAGING}/{order_id}", params={"marketplaceIds": marketplace_id},
+                                         expect_json=True), "getMessagingActionsForOrder")
+
+    def send_message(self, order_id: str, marketplace_id: str, kind: str, body: dict[str, Any]) -> None:
+        """One POST, never repeated here after a failure whose outcome is unknown (``idempotent=False``)."""
+        self.http.request("POST", f"{MESSAGING}/{order_id}/messages/{kind}", params={"marketplaceIds": marketplace_id},
+                          json=body, idempotent=False)
+
     # listings -----------------------------------------------------------------------------------------
     def listings(self, marketplace_id: str, updated_after: datetime | None) -> Iterator[dict[str, Any]]:
         """Each searchListingsItems answer (``items``, ``pagination``) for the seller."""
@@ -169,8 +182,8 @@ class AmazonClient:
                                          expect_json=True), "patchListingsItem")
 
     # feeds --------------------------------------------------------------------------------------------
-    def create_feed_document(self) -> dict[str, Any]:
-        response = self.http.request("POST", f"{FEEDS}/documents", json={"contentType": "application/json; charset=UTF-8"},
+    def create_feed_document(self, content_type: str = JSON_CONTENT) -> dict[str, Any]:
+        response = self.http.request("POST", f"{FEEDS}/documents", json={"contentType": content_type},
                                      idempotent=True, expect_json=True)  # an unused document costs nothing
         return _object(response, "createFeedDocument")
 
@@ -180,16 +193,17 @@ class AmazonClient:
             self._uploads = ChannelHTTP("", timeout=self._timeout, verify=self._verify, ca_pem=self._ca)
         return self._uploads
 
-    def upload(self, url: str, document: dict[str, Any]) -> None:
-        """PUT the feed document to its pre-signed URL (the same bytes again are the same document)."""
-        self.uploads.request("PUT", url, json=document, idempotent=True,
-                             headers={"Content-Type": "application/json; charset=UTF-8"})
+    def upload(self, url: str, document: dict[str, Any] | bytes, content_type: str = JSON_CONTENT) -> None:
+        """PUT the feed document to its pre-signed URL (the same bytes again are the same document), with the
+        content type its createFeedDocument named."""
+        content = document if isinstance(document, bytes) else json.dumps(document).encode()
+        self.uploads.request("PUT", url, content=content, idempotent=True, headers={"Content-Type": content_type})
 
     def download(self, url: str) -> bytes:
         return self.uploads.request("GET", url).content
 
-    def create_feed(self, marketplace_ids: list[str], document_id: str) -> str:
-        body = {"feedType": "JSON_LISTINGS_FEED", "marketplaceIds": marketplace_ids, "inputFeedDocumentId": document_id}
+    def create_feed(self, marketplace_ids: list[str], document_id: str, feed_type: str = "JSON_LISTINGS_FEED") -> str:
+        body = {"feedType": feed_type, "marketplaceIds": marketplace_ids, "inputFeedDocumentId": document_id}
         feed_id = _object(self.http.request("POST", f"{FEEDS}/feeds", json=body, expect_json=True), "createFeed").get("feedId")
         if not feed_id:
             raise TransientError("createFeed answered no feedId")

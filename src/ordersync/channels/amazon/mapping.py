@@ -107,7 +107,7 @@ def _address(raw: Any, email: str = "") -> tuple[Address, bool]:
     name = plain_text(raw.get("Name"))
     first, _, last = name.rpartition(" ") if " " in name else ("", "", name)
     lines = [plain_text(raw.get(k)) for k in ("AddressLine1", "AddressLine2", "AddressLine3")]
-    fields = {"first_name": first, "last_name": last, "company": plain_text(raw.get("CompanyName")),
+    fields: dict[str, Any] = {"first_name": first, "last_name": last, "company": plain_text(raw.get("CompanyName")),
               "zip": plain_text(raw.get("PostalCode")), "city": plain_text(raw.get("City")),
               "state": plain_text(raw.get("StateOrRegion")), "country": plain_text(raw.get("CountryCode")) or None,
               "phone": plain_text(raw.get("Phone")), "email": email}
@@ -131,7 +131,8 @@ def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
         shipping, tax = shipping + ship, tax + line_tax
     computed = sum((i.total_price for i in lines), ZERO) + shipping
     total = _money(raw.get("OrderTotal"), "OrderTotal.Amount", currency) if raw.get("OrderTotal") else computed
-    buyer_info = raw.get("BuyerInfo") if isinstance(raw.get("BuyerInfo"), dict) else {}
+    info = raw.get("BuyerInfo")
+    buyer_info: dict[str, Any] = info if isinstance(info, dict) else {}
     email = plain_text(buyer_info.get("BuyerEmail"))
     address, withheld = _address(raw.get("ShippingAddress"), email)
     tags = [plain_text(raw.get("SalesChannel")) or str(raw.get("MarketplaceId") or "")]

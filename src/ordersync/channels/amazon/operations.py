@@ -9,6 +9,7 @@ from ordersync.channels.sdk.operations import AMAZON_RATE_HEADER, Operation, Ope
 O = "/orders/v0/orders"
 L = "/listings/2021-08-01/items/{seller}"
 F = "/feeds/2021-06-30"
+M = "/messaging/v1/orders"
 
 LIMITS = OperationLimits((
     Operation("getOrders", "GET", O, 0.0167, 20),
@@ -23,4 +24,6 @@ LIMITS = OperationLimits((
     Operation("getFeedDocument", "GET", F + "/documents/{id}", 0.0222, 10),
     Operation("createFeed", "POST", F + "/feeds", 0.0083, 15),
     Operation("getFeed", "GET", F + "/feeds/{id}", 2, 15),
+    Operation("getMessagingActionsForOrder", "GET", M + "/{id}", 1, 5),
+    Operation("sendMessage", "POST", M + "/{id}/messages/{type}", 1, 5),  # every create… operation: 1/5
 ), rate_header=AMAZON_RATE_HEADER)

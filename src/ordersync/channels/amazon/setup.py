@@ -33,6 +33,16 @@ SETTINGS = SettingsSchema((
     SettingField("backfill_days", "Days to import on the first run", "int", required=False, default=14),
     SettingField("feed_threshold", "Stock changes sent as one feed from", "int", required=False, default=20,
                  help="Fewer changes at once go one by one; this many or more go as one JSON_LISTINGS_FEED."),
+    SettingField("message_type", "Buyer messages go as", "choice", required=False, default="confirmDeliveryDetails",
+                 choices=("confirmDeliveryDetails", "confirmOrderDetails", "unexpectedProblem",
+                          "confirmCustomizationDetails", "confirmServiceDetails", "digitalAccessKey"),
+                 help="Amazon takes no free messages, only these templates, and only where it allows them for "
+                      "the order. A message whose subject names another type goes as that type."),
+    SettingField("cancel_reason", "Reason for cancellations", "choice", required=False, default="NoInventory",
+                 choices=("NoInventory", "ShippingAddressUndeliverable", "CustomerExchange", "BuyerCanceled",
+                          "GeneralAdjustment"),
+                 help="Amazon wants a reason with every cancellation by the seller. A comment that names another "
+                      "reason code (e.g. BuyerCanceled) uses that one."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
     VERIFY_TLS,
     CA_BUNDLE,
@@ -41,13 +51,15 @@ SETTINGS = SettingsSchema((
 GUIDE = (
     GuideStep("Create the app in Seller Central",
               "In Seller Central open Apps and Services → Develop Apps and click Add new app client. Choose the "
-              "API type SP API and tick the roles Inventory and Order Tracking, Product Listing and, to receive "
-              "buyer addresses, Direct-to-Consumer Shipping (a restricted role Amazon grants on request). Save, "
+              "API type SP API and tick the roles Inventory and Order Tracking, Product Listing, Buyer "
+              "Communication (for messages to buyers) and, to receive buyer addresses, Direct-to-Consumer "
+              "Shipping (a restricted role Amazon grants on request). Save, "
               "click View next to LWA credentials and copy the client ID and the client secret.",
               "App in Seller Central anlegen",
               "Öffne in Seller Central Apps und Services → Apps entwickeln und klicke auf Neuen App-Client "
               "hinzufügen. Wähle den API-Typ SP API und kreuze die Rollen Bestands- und Bestellverfolgung, "
-              "Produktlisting und – für Käuferadressen – Versand direkt an Kunden an (eine eingeschränkte Rolle, "
+              "Produktlisting, Käuferkommunikation (für Nachrichten an Käufer) und – für Käuferadressen – "
+              "Versand direkt an Kunden an (eine eingeschränkte Rolle, "
               "die Amazon auf Antrag vergibt). Speichere, klicke bei LWA-Zugangsdaten auf Anzeigen und kopiere "
               "Client-ID und Client-Geheimnis.",
               settings=("client_id", "client_secret")),
@@ -81,4 +93,18 @@ GUIDE = (
               "Tausende Bestellungen am Tag. Bestellungen erscheinen etwa zwei Minuten später, weil Amazons "
               "Listen so weit nachlaufen.",
               settings=("page_size", "backfill_days", "feed_threshold")),
+    GuideStep("Messages to buyers",
+              "Amazon takes no free messages: choose the template buyer messages go as (e.g. delivery details); "
+              "the hub sends it only where Amazon allows that template for the order, and a message whose "
+              "subject names another template (e.g. unexpectedProblem) goes as that one. A message whose answer "
+              "is lost is never sent again by itself: check it in Seller Central under Buyer Messages, then "
+              "retry or discard it in the hub's dead letters.",
+              "Nachrichten an Käufer",
+              "Amazon nimmt keine freien Nachrichten: Wähle die Vorlage, als die Nachrichten an Käufer gehen "
+              "(z. B. Lieferdetails); der Hub sendet sie nur, wo Amazon diese Vorlage für die Bestellung erlaubt, "
+              "und eine Nachricht, deren Betreff eine andere Vorlage nennt (z. B. unexpectedProblem), geht als "
+              "diese. Eine Nachricht, deren Antwort verloren ging, sendet der Hub nie von selbst erneut: Prüfe "
+              "sie in Seller Central unter Käufernachrichten und wiederhole oder verwirf sie dann in den "
+              "unzustellbaren Einträgen des Hubs.",
+              settings=("message_type",)),
 )

@@ -13,6 +13,10 @@ report-schema-v2: ``issues[{messageId, sku, code, severity, message}]``). ``mess
 position + 1, so the report's ERROR issues map back to the batch's positions; every other message
 succeeded. Amazon's feeds carry no reference of ours, so a lost ``createFeed`` answer cannot be found
 again: it is a visible failure, never a second feed (``find_by_reference=False``).
+
+A feed takes up to ``FEED_MAX_MESSAGES`` messages (listings-feed-schema-v2.json: ``messages`` ``maxItems``
+25000); the connector declares that as its stock batch (``Connector.push_batches``), so the engine hands a
+burst of 5,000 changes over in one call and it leaves as one feed.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ from typing import Any
 
 from ordersync.channels.sdk.async_push import JobOutcome
 from ordersync.domain import StockUpdate
+
+
+#: listings-feed-schema-v2.json, ``messages.maxItems``
+FEED_MAX_MESSAGES = 25_000
 
 
 def sku_of(update: StockUpdate) -> str:

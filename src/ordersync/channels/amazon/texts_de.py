@@ -45,4 +45,25 @@ DE: dict[str, str] = {
         "confirmShipment je Paket mit seinen Positionen; nicht für FBA-Bestellungen",
     "patchListingsItem for single changes, JSON_LISTINGS_FEED for many":
         "patchListingsItem für einzelne Änderungen, JSON_LISTINGS_FEED für viele",
+    "Buyer messages go as": "Nachrichten an Käufer gehen als",
+    "Amazon takes no free messages, only these templates, and only where it allows them for the order. A message "
+    "whose subject names another type goes as that type.":
+        "Amazon nimmt keine freien Nachrichten, nur diese Vorlagen, und nur, wo es sie für die Bestellung erlaubt. "
+        "Eine Nachricht, deren Betreff einen anderen Typ nennt, geht als dieser Typ.",
+    "choice_confirmDeliveryDetails": "Lieferdetails bestätigen", "choice_confirmOrderDetails": "Bestelldetails bestätigen",
+    "choice_unexpectedProblem": "Unerwartetes Problem", "choice_confirmCustomizationDetails": "Personalisierung bestätigen",
+    "choice_confirmServiceDetails": "Servicedetails bestätigen", "choice_digitalAccessKey": "Digitaler Zugangsschlüssel",
+    "only the message types Amazon allows for the order (no free chat, no attachments); sent at most once":
+        "nur die Nachrichtentypen, die Amazon für die Bestellung erlaubt (kein freier Chat, keine Anhänge); "
+        "höchstens einmal gesendet",
+    "Reason for cancellations": "Grund für Stornierungen",
+    "Amazon wants a reason with every cancellation by the seller. A comment that names another reason code (e.g. "
+    "BuyerCanceled) uses that one.":
+        "Amazon verlangt bei jeder Stornierung durch den Verkäufer einen Grund. Ein Kommentar, der einen anderen "
+        "Grundcode nennt (z. B. BuyerCanceled), verwendet diesen.",
+    "choice_NoInventory": "Kein Bestand", "choice_ShippingAddressUndeliverable": "Lieferadresse nicht zustellbar",
+    "choice_CustomerExchange": "Umtausch", "choice_BuyerCanceled": "Vom Käufer storniert",
+    "choice_GeneralAdjustment": "Allgemeine Anpassung",
+    "cancellation only: order acknowledgement feed with a reason code (feed schema unverified)":
+        "nur Stornierung: Bestellbestätigungs-Feed mit Grundcode (Feed-Schema nicht bestätigt)",
 }

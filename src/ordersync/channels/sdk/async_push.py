@@ -39,12 +39,15 @@ class AsyncPush:
 @dataclass(frozen=True, slots=True)
 class PushJob:
     """A submitted job as the engine asks about it. ``job_id`` is empty when the submit's answer was lost
-    and only ``reference`` is known. ``items``: positions (in the submitted batch) the engine waits on."""
+    and only ``reference`` is known. ``items``: positions (in the submitted batch) the engine waits on.
+    ``order_id``: the order's external id for a push of one order (a status), so a job whose answer was lost
+    can also be recognised by the order's state on the platform; "" for batches (stock)."""
 
     job_id: str
     reference: str
     kind: str
     items: tuple[int, ...] = ()
+    order_id: str = ""
 
 
 RUNNING, DONE, FAILED, NOT_SUBMITTED = "running", "done", "failed", "not_submitted"

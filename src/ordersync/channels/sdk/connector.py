@@ -8,7 +8,7 @@ declared.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -28,6 +28,9 @@ from .records import (
 from .reconcile_reads import ReconcileReads
 from .settings import SettingsSchema
 from .webhook_reconcile import WebhookHealth
+
+#: the updates of one push kind the engine hands a connector at once unless it declares ``push_batches``
+DEFAULT_PUSH_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -78,6 +81,15 @@ class Connector:
     async_push: ClassVar[AsyncPush | None] = None
     #: which of the import's reads a reconciliation may compare against (sdk.reconcile_reads); None: none
     reconcile_reads: ClassVar[ReconcileReads | None] = None
+    #: push kind -> the most updates one call takes, where the channel's bulk route takes more (or fewer)
+    #: than DEFAULT_PUSH_BATCH, e.g. ``{"stock": 25_000}`` for a feed of that many messages; the engine
+    #: fills such a batch beyond its per-round limit, so a burst leaves in as few submissions as possible
+    push_batches: ClassVar[Mapping[str, int]] = {}
+    #: push kinds the platform must never receive twice and cannot be asked about afterwards (Amazon's buyer
+    #: messages: nothing lists what was sent). A send whose outcome is unknown (timeout, 5xx, a worker killed
+    #: mid-send) is not retried but left as a dead letter saying so, for the seller to check on the platform;
+    #: only a definite refusal (4xx, 429) counts as not sent and is retried as usual
+    at_most_once: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         self.settings = dict(settings)
@@ -92,6 +104,11 @@ class Connector:
         from .oauth2_auth import OAuth2Auth
 
         return OAuth2Auth(self.oauth, self.settings, self.context.tokens)
+
+    @classmethod
+    def push_batch(cls, kind: str) -> int:
+        """How many entries of ``kind`` the engine hands one call (``push_stock``) at most."""
+        return max(1, int(cls.push_batches.get(kind, DEFAULT_PUSH_BATCH)))
 
     @classmethod
     def ships_item_level(cls) -> bool:
@@ -187,8 +204,9 @@ class Connector:
         acknowledged the same way answers ``already_done``."""
         raise NotImplementedError
 
-    def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
-        """One result per update, in order. Batched where the channel allows."""
+    def push_stock(self, updates: list[StockUpdate]) -> Sequence[PushResult | Exception]:
+        """One result per update, in order; an exception in its place is that update's failure. Batched where
+        the channel allows."""
         raise NotImplementedError
 
     def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:

@@ -46,7 +46,8 @@ class Budget(Protocol):
         """Learn the channel's view of the budget from a response."""
 
     def pause(self, seconds: float) -> None:
-        """Allow no call for ``seconds`` (after a 429)."""
+        """Allow no call for ``seconds`` (after a 429). The channel has no calls left: when the pause ends
+        the bucket holds one call (the retry) and refills only from then."""
 
 
 class Unlimited:
@@ -140,7 +141,9 @@ class RateBudget:
             return self._tokens
 
     def _refill(self, now: float) -> None:
-        elapsed = max(0.0, now - self._stamp)
+        if now <= self._stamp:  # within a pause after a 429 nothing refills
+            return
+        elapsed = now - self._stamp
         self._tokens = min(self.capacity, self._tokens + elapsed * self.refill_per_second)
         self._stamp = now
 
@@ -160,8 +163,12 @@ class RateBudget:
         wait_for_budget(self.try_acquire, self._sleep, cost, timeout)
 
     def pause(self, seconds: float) -> None:
+        """After a 429: the channel's bucket is empty, whatever this one counted (another process, or a
+        restart, spent it). Keeping the tokens would spend the whole assumed burst into further 429s once the
+        pause is over, so the bucket keeps one call for the retry and refills from the pause's end on."""
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
+            self._tokens, self._stamp = min(1.0, self.capacity), max(self._stamp, self._paused_until)
 
     def learn_rate(self, refill_per_second: float) -> None:
         """Refill at the rate the channel reported (e.g. ``x-amzn-RateLimit-Limit``) from now on."""

@@ -35,12 +35,13 @@ elseif tokens >= cost then
 else
   wait = (cost - tokens) / rate
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(math.max(now, stamp)))
 redis.call('EXPIRE', KEYS[1], ttl)
 return tostring(wait)
 """
 
 # ARGV: capacity, refill/s, pause seconds (or -1), remaining ceiling (or -1), ttl seconds, learned rate (or -1).
+# A pause (after a 429) leaves one call in the bucket, which refills from the pause's end (see RateBudget.pause).
 _ADJUST = """
 local cap, rate, pause, ceiling, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
                                        tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -52,8 +53,12 @@ local tokens, stamp, paused = tonumber(b[1]) or cap, tonumber(b[2]) or now, tonu
 rate = tonumber(b[4]) or rate
 tokens = math.min(cap, tokens + math.max(0, now - stamp) * rate)
 if ceiling >= 0 then tokens = math.min(tokens, ceiling) end
-if pause >= 0 then paused = math.max(paused, now + pause) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now), 'paused', tostring(paused))
+local stamped = math.max(now, stamp)
+if pause >= 0 then
+  paused = math.max(paused, now + pause)
+  tokens, stamped = math.min(1, cap), paused
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(stamped), 'paused', tostring(paused))
 if learned > 0 then redis.call('HSET', KEYS[1], 'rate', tostring(learned)) end
 redis.call('EXPIRE', KEYS[1], ttl)
 return tostring(tokens)

@@ -1,5 +1,5 @@
 """The Selling Partner API as Amazon documents it (ordersV0, listingsItems 2021-08-01, feeds 2021-06-30,
-tokens 2021-03-01), on the SDK's sandbox kit (ledger, request log, faults, ``/_sandbox``).
+tokens 2021-03-01, messaging v1), on the SDK's sandbox kit (ledger, request log, faults, ``/_sandbox``).
 
 Auth: every API call wants ``x-amz-access-token`` with an LWA access token (see :mod:`.lwa`) or, for the
 restricted data it was made for, a Restricted Data Token; an expired, revoked or unknown token answers 403
@@ -18,7 +18,8 @@ City/PostalCode/CountryCode of the shipping address; an RDT made for ``/orders/v
 ``createRestrictedDataToken`` refuse, as for an app without the restricted role).
 
 Control (``POST /_sandbox/orders``): ``{"action": "configure", "lag": 120, "ttl": 3600, "scale": 1,
-"feed_seconds": 2, "pii": true, "items_page": 20}``; ``{"action": "create", "count": 2, "marketplace":
+"feed_seconds": 2, "pii": true, "items_page": 20}``; ``{"action": "messaging", "id": …, "allowed": [...]}``
+(the message types listed for the order, see :mod:`.messaging`); ``{"action": "create", "count": 2, "marketplace":
 "A1PA6795UKMFR9", "status": "Unshipped", "channel": "MFN", "lines": 2, "business": false, "prime": false,
 "premium": false, "seconds_ago": 150}``; ``{"action": "status", "id": …, "status": "Unshipped"}``;
 ``{"action": "fail_skus", "skus": [...]}`` (feed messages for them fail with an ERROR issue);
@@ -45,6 +46,7 @@ from ordersync.channels.sdk.sandbox import FaultRule, Sandbox
 from .conformance import AmazonConformance
 from .data import MARKETPLACES, Seller, iso
 from .listings import ListingsApi
+from .messaging import MessagingApi
 from .lwa import APPLICATION_ID, CLIENT_ID, CLIENT_SECRET, SELLER_ID, LwaServer
 from .usage_plans import QUOTA_BODY, UsagePlans
 
@@ -70,7 +72,7 @@ def parse_time(value: str, name: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
+class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, Sandbox):
     system = "amazon"
 
     def __init__(self, *, seed: int = 1, orders: int = 20, marketplaces: list[str] | None = None, **kit: Any) -> None:
@@ -92,6 +94,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
             self.plans.reset()
             self.reset_tokens()
             self.reset_listings()
+            self.reset_messaging()
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
         return {"region": "EU", "endpoint": base_url, "lwa_token_url": f"{base_url}/auth/o2/token",
@@ -106,8 +109,13 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
         return rule.status, {"content-type": "application/json"}, json.dumps(body).encode()
 
     # plumbing -----------------------------------------------------------------------------------------
-    def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "") -> Callable:
-        """An endpoint: token check, usage plan, handler under the lock, Amazon's error body and rate header."""
+    def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "",
+            media_type: str = "application/json") -> Callable:
+        """An endpoint: token check, usage plan, handler under the lock, Amazon's error body and rate header,
+        answered as ``media_type`` (the Messaging API produces application/hal+json)."""
+
+        def answer(content: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+            return JSONResponse(content, status, headers=headers, media_type=media_type)
 
         async def endpoint(request: Request) -> Response:
             token = request.headers.get("x-amz-access-token", "")
@@ -118,25 +126,26 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
             if not rdt_ok and state is not True:
                 details = "The access token you provided has expired." if state is False or rdt is not None \
                     else "The access token you provided is revoked, malformed or invalid."
-                return JSONResponse({"errors": [DENIED | {"details": details}]}, 403)
+                return answer({"errors": [DENIED | {"details": details}]}, 403)
             if not self.plans.take(operation):
-                return JSONResponse(QUOTA_BODY, 429, headers=self.plans.header(operation))
+                return answer(QUOTA_BODY, 429, headers=self.plans.header(operation))
             body = None
             if request.method in ("POST", "PATCH", "PUT"):
                 raw = await request.body()
                 try:
                     body = json.loads(raw or b"{}")
                 except ValueError:
-                    return JSONResponse(ApiError(400, "InvalidInput", "The body is not JSON").body(), 400)
+                    return answer(ApiError(400, "InvalidInput", "The body is not JSON").body(), 400)
             try:
                 with self._lock:
+                    self.process_due_feeds()
                     status, payload = handler(request, body, bool(rdt_ok and rdt and rdt[1]))
             except ApiError as exc:
-                return JSONResponse(exc.body(), exc.status, headers=self.plans.header(operation))
+                return answer(exc.body(), exc.status, headers=self.plans.header(operation))
             headers = self.plans.header(operation)
             if payload is None:
                 return Response(status_code=status, headers=headers)
-            return JSONResponse(payload, status, headers=headers)
+            return answer(payload, status, headers=headers)
 
         return endpoint
 
@@ -152,6 +161,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
             Route(ORDERS + "/{orderId}/shipmentConfirmation", self.api("confirmShipment", self.confirm_shipment),
                   methods=["POST"]),
             *self.listing_routes(),
+            *self.messaging_routes(),
         ]
 
     # control -----------------------------------------------------------------------------------------
@@ -181,6 +191,9 @@ class AmazonSandbox(AmazonConformance, ListingsApi, LwaServer, Sandbox):
                 order["LastUpdateDate"] = iso(datetime.now(UTC) - timedelta(seconds=float(body.get("seconds_ago", 0))))
                 if body["status"] != "Pending" and "OrderTotal" not in order:
                     self._price(order)
+            elif action == "messaging":
+                self._order(str(body["id"]))
+                self.allowed_messages[str(body["id"])] = [str(a) for a in body.get("allowed", [])]
             elif action == "fail_skus":
                 self.failing_skus = set(map(str, body.get("skus", [])))
             elif action == "listings":

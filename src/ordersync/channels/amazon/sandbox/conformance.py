@@ -12,13 +12,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .data import iso
+from .parts import SandboxParts
 
 
-class AmazonConformance:
+class AmazonConformance(SandboxParts):
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": "/orders/v0/orders"},
                 "writes": {"transmit_tracking": [{"method": "POST", "path": "/orders/v0/orders/*/shipmentConfirmation"}],
-                           "set_stock": [{"method": "PATCH", "path": "/listings/2021-08-01/items/*"}]},
+                           "set_stock": [{"method": "PATCH", "path": "/listings/2021-08-01/items/*"}],
+                           "send_messages": [{"method": "POST", "path": "/messaging/v1/orders/*/messages/*"}],
+                           "change_status": [{"method": "POST", "path": "/feeds/2021-06-30/feeds"}]},
                 "rate_limit": {"getOrders": [0.0167, 20], "getOrderItems": [0.5, 30]},
                 "throttled": self.plans.throttled, "token_refreshes": self.token_refreshes}
 
@@ -75,7 +78,8 @@ class AmazonConformance:
             order = self._order(str(body["id"]))
             total = order.get("OrderTotal") or {}
             return {"status": [order["OrderStatus"]], "tracking": list(self.seller.tracking.get(order["AmazonOrderId"], [])),
-                    "messages": [], "total": total.get("Amount"), "currency": total.get("CurrencyCode")}
+                    "messages": [m["text"] for m in self.sent_messages.get(order["AmazonOrderId"], [])],
+                    "total": total.get("Amount"), "currency": total.get("CurrencyCode")}
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"sku": sorted(self.seller.listings)[0]}
@@ -84,10 +88,16 @@ class AmazonConformance:
         capability, value = body.get("capability"), body.get("value")
         if capability == "set_stock":
             hits = [e for e in self.ledger.entries("listing.quantity")
-                    if e["resource_id"] == str(body["sku"]) and e["changes"].get("quantity") == int(value)]
+                    if e["resource_id"] == str(body["sku"]) and e["changes"].get("quantity") == int(str(value))]
         elif capability == "transmit_tracking":
             hits = [e for e in self.ledger.entries("shipment.confirm")
                     if e["resource_id"] == str(body["id"]) and e["changes"].get("tracking") == str(value)]
+        elif capability == "change_status":
+            hits = [e for e in self.ledger.entries("order.cancel")
+                    if e["resource_id"] == str(body["id"]) and e["changes"].get("status") == str(value)]
+        elif capability == "send_messages":
+            hits = [e for e in self.ledger.entries("message.send")
+                    if e["resource_id"] == str(body["id"]) and e["changes"].get("text") == str(value)]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

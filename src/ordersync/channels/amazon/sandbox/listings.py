@@ -13,6 +13,8 @@ upload address (``PUT /feed-uploads/{id}``, no token, as S3 takes it); ``POST /f
 with ``resultFeedDocumentId``; ``GET …/documents/{id}`` → ``{feedDocumentId, url}``; the url answers the
 JSON_LISTINGS_FEED processing report (``header``, ``issues[{messageId, sku, code, severity, message}]``,
 ``summary``). Messages whose SKU is in ``failing_skus`` or unknown fail with an ERROR issue and change nothing.
+``POST_ORDER_ACKNOWLEDGEMENT_DATA`` feeds (a seller's cancellation) are processed by :mod:`.order_feeds`.
+Feeds are processed once ``feed_seconds`` passed, at whatever request comes next.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from . import order_feeds
+from .parts import SandboxParts
+
 LISTINGS = "/listings/2021-08-01/items"
 FEEDS = "/feeds/2021-06-30"
 
@@ -35,7 +40,7 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class ListingsApi:
+class ListingsApi(SandboxParts):
     def reset_listings(self) -> None:
         self.failing_skus: set[str] = set()
         self.documents: dict[str, dict[str, Any]] = {}  # id -> {content, kind}
@@ -137,7 +142,7 @@ class ListingsApi:
         if not isinstance(body, dict) or not body.get("contentType"):
             raise ApiError(400, "InvalidInput", "contentType is required")
         doc = "amzn1.tortuga.4.eu." + secrets.token_hex(12)
-        self.documents[doc] = {"content": None, "kind": "input"}
+        self.documents[doc] = {"content": None, "kind": "input", "type": str(body["contentType"])}
         base = str(request.base_url).rstrip("/")
         return 201, {"feedDocumentId": doc, "url": f"{base}/feed-uploads/{doc}?X-Amz-Signature={secrets.token_hex(8)}"}
 
@@ -150,7 +155,7 @@ class ListingsApi:
         if entry is None:
             return Response("<Error><Code>NoSuchKey</Code></Error>", 404, media_type="application/xml")
         if request.method == "GET":
-            return Response(entry["content"] or b"", 200, media_type="application/json")
+            return Response(entry["content"] or b"", 200, media_type=entry.get("type", "application/json"))
         content = await request.body()
         with self._lock:
             entry["content"] = content
@@ -159,8 +164,9 @@ class ListingsApi:
     def create_feed(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
         from .app import ApiError
 
-        if not isinstance(body, dict) or body.get("feedType") != "JSON_LISTINGS_FEED":
-            raise ApiError(400, "InvalidInput", "feedType JSON_LISTINGS_FEED is the only type this sandbox takes")
+        if not isinstance(body, dict) or body.get("feedType") not in ("JSON_LISTINGS_FEED", order_feeds.FEED_TYPE):
+            raise ApiError(400, "InvalidInput", "feedType must be JSON_LISTINGS_FEED or POST_ORDER_ACKNOWLEDGEMENT_DATA "
+                                                "(the types this sandbox takes)")
         doc = self.documents.get(str(body.get("inputFeedDocumentId")))
         if doc is None or doc["content"] is None:
             raise ApiError(400, "InvalidInput", "inputFeedDocumentId names no uploaded document")
@@ -178,9 +184,32 @@ class ListingsApi:
         feed = self.feeds.get(request.path_params["feedId"])
         if feed is None:
             raise ApiError(404, "NotFound", "Feed not found")
-        if feed["processingStatus"] == "IN_QUEUE" and time.monotonic() >= feed["due"]:
-            self._process(feed, request.url.path)
+        self.process_due_feeds()
         return 200, {k: v for k, v in feed.items() if k not in ("due", "document")}
+
+    def process_due_feeds(self) -> None:
+        """Amazon processes feeds on its own time: every feed whose time has come, at any request."""
+        for feed in self.feeds.values():
+            if feed["processingStatus"] == "IN_QUEUE" and time.monotonic() >= feed["due"]:
+                if feed["feedType"] == order_feeds.FEED_TYPE:
+                    self._process_orders(feed)
+                else:
+                    self._process(feed, f"{FEEDS}/feeds/{feed['feedId']}")
+
+    def _process_orders(self, feed: dict[str, Any]) -> None:
+        try:
+            report = order_feeds.process(self, feed["document"]["content"], f"{FEEDS}/feeds/{feed['feedId']}")
+        except ValueError:  # not XML, or XML with a DOCTYPE
+            feed["processingStatus"] = "FATAL"
+            return
+        self._finish(feed, report, "text/xml")
+
+    def _finish(self, feed: dict[str, Any], report: bytes, content_type: str = "application/json") -> None:
+        doc = "amzn1.tortuga.4.eu.report." + secrets.token_hex(8)
+        self.documents[doc] = {"content": report, "kind": "result", "type": content_type}
+        now = _iso(datetime.now(UTC))
+        feed |= {"processingStatus": "DONE", "processingStartTime": now, "processingEndTime": now,
+                 "resultFeedDocumentId": doc}
 
     def _process(self, feed: dict[str, Any], path: str) -> None:
         try:
@@ -207,11 +236,7 @@ class ListingsApi:
                   "issues": issues,
                   "summary": {"errors": len(issues), "warnings": 0, "messagesProcessed": len(messages),
                               "messagesAccepted": accepted, "messagesInvalid": len(issues)}}
-        doc = "amzn1.tortuga.4.eu.report." + secrets.token_hex(8)
-        self.documents[doc] = {"content": json.dumps(report).encode(), "kind": "result"}
-        now = _iso(datetime.now(UTC))
-        feed |= {"processingStatus": "DONE", "processingStartTime": now, "processingEndTime": now,
-                 "resultFeedDocumentId": doc}
+        self._finish(feed, json.dumps(report).encode())
 
     def get_document(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
         from .app import ApiError

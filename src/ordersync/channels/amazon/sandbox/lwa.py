@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from .parts import SandboxParts
+
 CLIENT_ID = "amzn1.application-oa2-client.sandbox0000000000000001"
 CLIENT_SECRET = "amzn1.oa2-cs.v1.sandboxsecret"
 SELLER_ID = "A3SANDBOXSELLER"
@@ -28,7 +30,7 @@ SELLER_ID = "A3SANDBOXSELLER"
 APPLICATION_ID = "amzn1.sp.solution.sandbox-0000-0001"
 
 
-class LwaServer:
+class LwaServer(SandboxParts):
     """Mixed into the sandbox: tokens, expiry and revocation."""
 
     def reset_tokens(self) -> None:

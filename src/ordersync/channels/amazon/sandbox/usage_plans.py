@@ -21,6 +21,9 @@ PLANS: dict[str, tuple[float, float]] = {
     "getListingsItem": (5, 10), "patchListingsItem": (5, 5), "searchListingsItems": (5, 5),
     "createFeedDocument": (0.5, 15), "createFeed": (0.0083, 15), "getFeed": (2, 15), "getFeeds": (0.0222, 10),
     "getFeedDocument": (0.0222, 10), "getMessagingActionsForOrder": (1, 5),
+    **dict.fromkeys(("confirmCustomizationDetails", "createConfirmDeliveryDetails", "createLegalDisclosure",
+                     "createConfirmOrderDetails", "createConfirmServiceDetails", "CreateWarranty",
+                     "createDigitalAccessKey", "createUnexpectedProblem", "sendInvoice"), (1, 5)),
 }
 
 QUOTA_BODY = {"errors": [{"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}]}
