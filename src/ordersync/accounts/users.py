@@ -192,11 +192,6 @@ def _owners(s: Session, account_id: int) -> int:
                     .where(User.account_id == account_id, User.role == "owner")) or 0
 
 
-def any_user(hub: Hub) -> bool:
-    with hub.db.session() as s:
-        return s.scalar(select(User.id).limit(1)) is not None
-
-
 def add_user_raw(s: Session, account_id: int, email: str, password: str, role: str) -> User:
     """Insert a user inside the caller's transaction (first start)."""
     now = utcnow()

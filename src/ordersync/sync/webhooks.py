@@ -276,7 +276,3 @@ def waiting_connections(hub: Hub, older_than: float = 0.0) -> list[int]:
             (WebhookDelivery.status == "received") & (WebhookDelivery.received_at <= cutoff),
             (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now)))
             .group_by(WebhookDelivery.connection_id).order_by(WebhookDelivery.connection_id)))
-
-
-def process_pending(hub: Hub) -> int:
-    return sum(process_connection(hub, conn_id) for conn_id in waiting_connections(hub))

@@ -141,12 +141,3 @@ def parse_country(text: str) -> str | None:
         return pycountry.countries.lookup(value).alpha_2
     except LookupError:
         raise ValueError(f"{text!r} is not a country code or name (use e.g. DE or Deutschland)") from None
-
-
-def parse_bool(text: str) -> bool:
-    value = text.strip().casefold()
-    if value in ("1", "true", "yes", "ja", "x", "y", "j", "wahr"):
-        return True
-    if value in ("0", "false", "no", "nein", "n", "falsch", ""):
-        return False
-    raise ValueError(f"{text!r} is not yes/no")

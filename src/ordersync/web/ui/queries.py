@@ -151,17 +151,6 @@ def own_dead_ids(hub: Hub, account_id: int, connection_id: int, ids: list[int]) 
             OutboxEntry.account_id == account_id, OutboxEntry.status == "dead")))
 
 
-def outbox_counts(hub: Hub, account_id: int, connection_id: int) -> tuple[int, int]:
-    """(pending, dead) outbox entries of one connection."""
-    with hub.db.session() as s:
-        rows = dict(s.execute(select(OutboxEntry.status, func.count())
-                              .where(OutboxEntry.connection_id == connection_id,
-                                     OutboxEntry.account_id == account_id,
-                                     OutboxEntry.status.in_(("pending", "sending", "dead")))
-                              .group_by(OutboxEntry.status)).all())
-    return rows.get("pending", 0) + rows.get("sending", 0), rows.get("dead", 0)
-
-
 def own_order_ids(hub: Hub, account_id: int, ids: list[int]) -> list[int]:
     if not ids:
         return []
