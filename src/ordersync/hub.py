@@ -36,7 +36,7 @@ class Hub:
     secrets: SecretBox
 
     @classmethod
-    def open(cls, config: Config | None = None, *, migrate: bool = True) -> "Hub":
+    def open(cls, config: Config | None = None, *, migrate: bool = True) -> Hub:
         config = config or load_config()
         private_dir(config.home)
         db = Database(config.database_url)

@@ -38,7 +38,7 @@ class Address:
         self.country = check_country(self.country)
 
     @classmethod
-    def from_lines(cls, line1: str, line2: str = "", **fields: str) -> "Address":
+    def from_lines(cls, line1: str, line2: str = "", **fields: str) -> Address:
         """Build an address from a shop's free-text street line, splitting off the house number."""
         street, number = split_street(line1 or "")
         if not number and line2:

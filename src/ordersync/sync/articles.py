@@ -41,7 +41,7 @@ class ArticleImportResult:
     quarantined: int = 0
     error: str = ""
 
-    def add(self, other: "ArticleImportResult") -> None:
+    def add(self, other: ArticleImportResult) -> None:
         for name in ("articles_created", "listings_linked", "listings_unlinked", "quarantined"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -390,7 +390,9 @@ def _state(number: str, v: dict[str, Any], mapping: Mapping) -> OrderState:
 
 
 def _address(v: dict[str, Any], prefix: str) -> Address:
-    get = lambda name: v.get(f"{prefix}_{name}", "")
+    def get(name: str) -> Any:
+        return v.get(f"{prefix}_{name}", "")
+
     fields = {name: get(name) for name in ("first_name", "last_name", "company", "zip", "city", "state",
                                            "email", "phone")}
     if get("house_number"):

@@ -91,7 +91,7 @@ class MagentoClient:
     def send(self, method: str, path: str, body: Any = None, *, checked: bool = True) -> Any:
         """A write. ``checked``: the caller re-checks the shop before trying again (see sdk.idempotency)."""
         response = self.http.request(method, self.api + path, json=body,
-                                     expect_json=True, idempotent=False if checked else True,
+                                     expect_json=True, idempotent=not checked,
                                      error_mapping=CHECKED_WRITE if checked else None)
         return response.json()
 

@@ -382,9 +382,9 @@ class JwtScheme:
         age = (_now(now) - issued).total_seconds()
         if age > self.max_age + self.leeway or age < -self.leeway:
             raise WebhookRejected(f"expired: issued {int(age)} s ago, more than the {int(self.max_age)} s allowed")
-        if self.body_hash_claim:
-            if not verify_signature(hashlib.sha256(delivery.body).hexdigest(), str(claims[self.body_hash_claim])):
-                raise WebhookRejected(f"the body does not match the token's {self.body_hash_claim} claim")
+        if self.body_hash_claim and not verify_signature(hashlib.sha256(delivery.body).hexdigest(),
+                                                         str(claims[self.body_hash_claim])):
+            raise WebhookRejected(f"the body does not match the token's {self.body_hash_claim} claim")
         if self.reject_replays:
             self.replays.check_and_add(f"jti:{kid}:{claims['jti']}", self.max_age + 2 * self.leeway)
         return Verified(signed_at=issued, key_id=kid, claims=claims)
