@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -31,7 +31,7 @@ def has_bad_text(value: str) -> bool:
 def clean_record(record: T) -> T:
     """Clean every string inside ``record`` (dataclasses, lists, tuples and dicts, keys too), in place where
     the container allows it; returns the record."""
-    return _clean(record)
+    return cast(T, _clean(record))
 
 
 def _clean(value: Any) -> Any:

@@ -96,7 +96,7 @@ def classify(failure: int | BaseException, mapping: Mapping[ErrorKey, ErrorRule]
         return ErrorRule(Action.IGNORE)
     for cls in type(failure).__mro__:
         if cls in table:
-            return table[cls]  # type: ignore[index]
+            return table[cls]
     raise failure  # not an error we know how to handle: a bug, let it surface
 
 

@@ -277,7 +277,9 @@ class EcdsaScheme:
         claimed = str(envelope.get("digest") or "").lower().replace("-", "")
         if claimed and claimed != digest:
             raise WebhookRejected(f"the signature claims digest {envelope['digest']!r}, the key uses {digest}")
-        algorithm = ec.ECDSA({"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}[digest]())
+        hash_types: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+            "sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}
+        algorithm = ec.ECDSA(hash_types[digest]())
         for message in self._signed_forms(delivery.body):
             try:
                 published.key.verify(signature, message, algorithm)
