@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 REST = "/rest/*/V1"
@@ -23,8 +23,25 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class MagentoConformance:
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+    from .catalog import Catalog
+    from ...sdk.sandbox import Sandbox as _Host
+else:
+    _Host = object
+
+
+class MagentoConformance(_Host):
     """Mixed into ``Magento2Sandbox``: the profile actions, built on its data and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        lock: threading.RLock
+        msi: bool
+        catalog: Catalog
+        orders: dict[int, Any]
+        shipments: list[dict[str, Any]]
+        _add: Callable[..., int]
 
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": f"{REST}/orders"},
@@ -90,7 +107,7 @@ class MagentoConformance:
         return {"sku": next(iter(self.catalog.stock_items))}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             hits = [e for e in self.ledger.entries("product.stock") if e["resource_id"] == str(body["sku"])
                     and e["changes"].get("qty") == value]

@@ -10,7 +10,7 @@ quantity is a word). Statuses are shown by the names of ``Shopware\\Models\\Orde
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .data import utcnow
 
@@ -28,8 +28,22 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class Shopware5Conformance:
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+    from ...sdk.sandbox import Sandbox as _Host
+else:
+    _Host = object
+
+
+class Shopware5Conformance(_Host):
     """Mixed into ``Shopware5Sandbox``: the profile actions, built on its data and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        _lock: threading.RLock
+        orders: dict[int, Any]
+        articles: dict[int, dict[str, Any]]
+        _place: Callable[..., int]
 
     def conformance_profile(self) -> dict[str, Any]:
         put_order = {"method": "PUT", "path": "/api/orders/*"}
@@ -87,7 +101,7 @@ class Shopware5Conformance:
         return {"sku": next(iter(self.articles.values()))["mainDetail"]["number"]}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             number = str(body["sku"])
             hits = [e for e in self.ledger.entries("article.stock") if e["changes"].get(number) == int(value)]

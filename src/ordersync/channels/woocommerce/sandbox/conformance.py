@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .rest import API
 
@@ -26,8 +26,18 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class WooConformance:
+if TYPE_CHECKING:
+    from .store import WooStore
+    from ...sdk.sandbox import Sandbox as _Host
+else:
+    _Host = object
+
+
+class WooConformance(_Host):
     """Mixed into ``WooSandbox``: the profile actions, built on its store and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        store: WooStore
 
     page_cap: int | None = None
 
@@ -104,7 +114,7 @@ class WooConformance:
         raise LookupError("no simple product with managed stock")
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             item = self._stock_item(str(body["sku"]))
             hits = [e for e in self.ledger.entries("*.stock") if e["resource_id"] == str(item["id"])
