@@ -161,7 +161,7 @@ def retry(hub: Hub, forward_ids: list[int] | None = None, account: str | None = 
             (OrderForward.status == "pending") & OrderForward.last_error.is_not(None)))
         if forward_ids:
             q = q.where(OrderForward.id.in_(forward_ids))
-        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)).rowcount
+        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)).rowcount  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
 
 
 def list_forwards(hub: Hub, *, failed: bool = False, order_id: int | None = None, account: str | None = None,

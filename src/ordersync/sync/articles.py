@@ -211,7 +211,7 @@ def link(hub: Hub, sku: str, connection: str, product_id: str, variant_id: str =
 def unlink(hub: Hub, connection: str, product_id: str, variant_id: str = "", *, account: str | None = None) -> None:
     with hub.db.session() as s:
         conn = connections.find(s, hub, connection, account)
-        n = s.execute(update(Listing).where(Listing.connection_id == conn.id,
+        n = s.execute(update(Listing).where(Listing.connection_id == conn.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                             Listing.product_external_id == product_id,
                                             Listing.variant_external_id == variant_id)
                       .values(article_id=None, updated_at=utcnow())).rowcount

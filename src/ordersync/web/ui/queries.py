@@ -74,7 +74,7 @@ def update_connection(hub: Hub, account_id: int, connection_id: int, *, name: st
 
 def set_paused(hub: Hub, account_id: int, connection_id: int, paused: bool) -> bool:
     with hub.db.session() as s:
-        return bool(s.execute(update(Connection).where(Connection.id == connection_id,
+        return bool(s.execute(update(Connection).where(Connection.id == connection_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                        Connection.account_id == account_id)
                               .values(paused=paused, updated_at=utcnow())).rowcount)
 
