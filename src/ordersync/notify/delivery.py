@@ -98,7 +98,7 @@ def _settle(hub: Hub, delivery_id: int, status_code: int | None, error: str | No
             duration_ms: int) -> bool:
     now = utcnow()
     with hub.db.session() as s:
-        d = s.get(WebhookDeliveryOut, delivery_id)
+        d = s.get_one(WebhookDeliveryOut, delivery_id)
         d.attempts += 1
         d.lease_until = None
         next_at = None
