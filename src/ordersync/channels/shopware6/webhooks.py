@@ -37,7 +37,7 @@ def body_of(body: bytes) -> dict[str, Any]:
 def verify(secret: str, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
     SCHEME.verify(Delivery.of(headers, body), secret)
     data = body_of(body)
-    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    source: dict[str, Any] = data.get("source") if isinstance(data.get("source"), dict) else {}
     event_id = str(source.get("eventId") or "") or "sha256:" + hashlib.sha256(body).hexdigest()
     ids = order_ids(data)
     return WebhookMeta(delivery_id=event_id, topic=str(data["data"].get("event") or ""),

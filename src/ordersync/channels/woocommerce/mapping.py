@@ -203,7 +203,7 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
     rates, places = _tax_rates(raw), _places(raw)
     items = [_line_item(line, rates, places) for line in raw.get("line_items") or ()]
     items += [_fee_item(line, places) for line in raw.get("fee_lines") or () if isinstance(line, dict)]
-    billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
+    billing: dict[str, Any] = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
     invoice = _address(billing, with_contact=True)
     shipping = _address(raw.get("shipping"), with_contact=False)
     if not (shipping.street or shipping.city):  # virtual goods: WooCommerce leaves shipping blank
