@@ -33,11 +33,9 @@ from ..sdk.errors import PermanentError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.oauth1 import OAuth1Auth
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import Action, ErrorRule, RetryPolicy
+from ..sdk.retry import CHECKED_WRITE, RetryPolicy
 
 #: a 5xx after a write may mean it happened: the HTTP layer does not repeat it, the connector checks first
-CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                 for code in (500, 502, 503, 504)}
 #: at most this many pages per listing, against a shop that never stops answering
 MAX_PAGES = 10_000
 
