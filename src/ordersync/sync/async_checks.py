@@ -121,7 +121,7 @@ def check_due(hub: Hub, connection_id: int | None, now: datetime, result, limit:
         by_connection[key[0]].append(key)
     for conn_id, keys in by_connection.items():
         with hub.db.session() as s:
-            conn = s.get(Connection, conn_id)
+            conn = s.get_one(Connection, conn_id)
         connector = connections.build_connector(hub, conn)
         try:
             decl = type(connector).async_push or AsyncPush()

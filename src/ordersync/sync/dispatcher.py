@@ -167,7 +167,7 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
 
 def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult) -> None:
     with hub.db.session() as s:
-        conn = s.get(Connection, conn_id)
+        conn = s.get_one(Connection, conn_id)
         refs = {o.id: OrderRef(o.external_id, o.number) for o in s.scalars(
             select(OrderRow).where(OrderRow.id.in_([e.order_id for e in entries if e.order_id])))}
     mails = [e for e in entries if e.kind == mail_notices.KIND]

@@ -97,7 +97,7 @@ def _verifier(hub: Hub, c, connection_id: int, updated_at: datetime) -> Connecto
     if cached is not None and cached[0] is hub.db and cached[1] == updated_at:
         return cached[2]
     with Session(bind=c) as s:  # the same connection: on SQLite a second one would wait for this one's lock
-        connector = connections.build_connector(hub, s.get(Connection, connection_id))
+        connector = connections.build_connector(hub, s.get_one(Connection, connection_id))
     with _verifiers_lock:
         old = _verifiers.get(key)
         _verifiers[key] = (hub.db, updated_at, connector)
