@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from email.headerregistry import Address as MailAddress
 from email.message import EmailMessage
@@ -24,7 +25,8 @@ def _quantity(value: str) -> str:
 
 def money(amount: Decimal, currency: str, language: str) -> str:
     """Cents always shown; a German decimal comma in German mail (25,80 EUR)."""
-    value = amount.quantize(Decimal("0.01")) if amount.as_tuple().exponent >= -2 else amount
+    exponent = amount.as_tuple().exponent  # a letter ('n', 'N', 'F') only for NaN and infinity
+    value = amount.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent >= -2 else amount
     text = f"{value:f}"
     return f"{text.replace('.', ',') if language == 'de' else text} {currency}"
 
@@ -80,7 +82,7 @@ def new_message_id(config: SmtpConfig) -> str:
 
 
 def build(config: SmtpConfig, *, to: str, subject: str, body: str, language: str, message_id: str,
-          attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
+          attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
     """``attachments``: (filename, MIME type, bytes)."""
     msg = EmailMessage()
     addr = parseaddr(config.from_address)[1]

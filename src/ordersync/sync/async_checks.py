@@ -146,7 +146,7 @@ def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[O
         outcome = connector.check_push(job)
     except Exception as exc:  # noqa: BLE001 - a failed check is retried until the job's deadline
         error = f"check of {label} failed: {type(exc).__name__}: {exc}"
-        retry = exc.retry_after if isinstance(exc, ChannelError) and getattr(exc, "retry_after", None) else None
+        retry = (getattr(exc, "retry_after", None) or None) if isinstance(exc, ChannelError) else None
         with hub.db.session() as s:
             _record_check(s, entries, now, started, ok=False, detail="check failed", error=error)
         return _still_running(hub, entries, now, retry or FAILED_CHECK_RETRY_S, label, result, error=error)
