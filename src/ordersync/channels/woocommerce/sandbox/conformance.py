@@ -66,7 +66,7 @@ class WooConformance(_Host):
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
         when = _naive_utc(time.time() - float(body.get("seconds_ago", 0)))
-        result = self.control_orders({"update": [{"id": i, "status": "on-hold" if self.store.order(i)["status"]
+        result = self.control_orders({"update": [{"id": i, "status": "on-hold" if self.store.existing_order(i)["status"]
                                                   != "on-hold" else "processing", "date_modified_gmt": when}
                                                  for i in _ids(body)],
                                       "webhook": bool(body.get("webhook", False))})
