@@ -52,6 +52,7 @@ def error_for(method: str, error: Any) -> ChannelError:
     message = str(error.get("message") or "").strip()
     data = error.get("data")
     detail = _detail(data)
+    kind: type[ChannelError]
     if isinstance(code, bool) or not isinstance(code, int):
         kind, advice = TransientError, "malformed JSON-RPC error"
     elif code in _ERRORS:
