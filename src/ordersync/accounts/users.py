@@ -99,7 +99,8 @@ def authenticate(hub: Hub, email: str, password: str) -> UserInfo | None:
     address = (email or "").strip().lower()
     with hub.db.session() as s:
         user = s.scalar(select(User).where(User.email == address))
-        if not passwords.verify(user.password_hash if user else None, password or ""):
+        # verify() runs for an unknown address too (against a dummy hash): both answers take the same time
+        if not passwords.verify(user.password_hash if user else None, password or "") or user is None:
             return None
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
