@@ -37,7 +37,7 @@ from typing import Any
 
 from graphql import (
     GraphQLError,
-    execute,
+    execute_sync,
     get_operation_ast,
     parse,
     validate,
@@ -207,7 +207,7 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
             return 200, {"errors": [_error("Throttled", "THROTTLED",
                                            documentation="https://shopify.dev/api/usage/rate-limits")],
                          "extensions": self._cost(requested, None)}
-        result = execute(self.schema, document, variable_values=variables, operation_name=name,
+        result = execute_sync(self.schema, document, variable_values=variables, operation_name=name,
                          context_value=Context(self, path, base_url, version=version))
         actual = coster.actual(operation, result.data) if result.data is not None else requested
         self.bucket.refund(requested - actual)
