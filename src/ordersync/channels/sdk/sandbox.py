@@ -36,7 +36,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.applications import Starlette
@@ -457,6 +457,12 @@ class Sandbox:
 
     def close(self) -> None:
         self.webhooks.close()
+
+
+if TYPE_CHECKING:  # a vendor sandbox's conformance mixin is, to the type checker, the Sandbox it is mixed into
+    SandboxMixin = Sandbox
+else:
+    SandboxMixin = object
 
 
 class FaultMiddleware:

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 BOM = b"\xef\xbb\xbf"
 STATUS = 2
 QUANTITY = 14
@@ -31,12 +33,9 @@ def _ids(body: dict[str, Any]) -> list[str]:
 if TYPE_CHECKING:
     from collections.abc import Callable
     from .app import _File
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class CsvConformance(_Host):
+class CsvConformance(SandboxMixin):
     """Mixed into ``CsvSandbox``: the profile actions, editing ``orders.csv`` row by row."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into

@@ -12,6 +12,8 @@ import random
 import time
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 
 REST = "/rest/*/V1"
 
@@ -27,12 +29,9 @@ if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
     from .catalog import Catalog
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class MagentoConformance(_Host):
+class MagentoConformance(SandboxMixin):
     """Mixed into ``Magento2Sandbox``: the profile actions, built on its data and control hooks."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 
 def _ids(body: dict[str, Any]) -> list[int]:
     ids = body.get("ids")
@@ -20,12 +22,9 @@ def _ids(body: dict[str, Any]) -> list[int]:
 
 if TYPE_CHECKING:
     from .store import Store
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class PrestashopConformance(_Host):
+class PrestashopConformance(SandboxMixin):
     """Mixed into ``PrestashopSandbox``: the profile actions, built on its store and control hooks."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into

@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 from .data import gid
 
 GRAPHQL = "/admin/api/*/graphql.json"
@@ -39,12 +41,9 @@ if TYPE_CHECKING:
     from .bulk import BulkRunner
     from .cost import CostBucket
     from .store import ShopStore
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class ShopifyConformance(_Host):
+class ShopifyConformance(SandboxMixin):
     """Mixed into ``ShopifySandbox``: the profile actions, built on its store and control hooks."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 from .data import utcnow
 
 ORDER_NAMES = {-1: "cancelled", 0: "open", 1: "in_process", 2: "completed", 3: "partially_completed",
@@ -31,12 +33,9 @@ def _ids(body: dict[str, Any]) -> list[int]:
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class Shopware5Conformance(_Host):
+class Shopware5Conformance(SandboxMixin):
     """Mixed into ``Shopware5Sandbox``: the profile actions, built on its data and control hooks."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into

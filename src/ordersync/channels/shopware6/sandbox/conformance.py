@@ -16,6 +16,8 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 ACTION = "/api/_action"
 
 
@@ -33,12 +35,9 @@ def _ago(seconds: float) -> str:
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class Shopware6Conformance(_Host):
+class Shopware6Conformance(SandboxMixin):
     """Mixed into ``Shopware6Sandbox``: the profile actions, built on its data and control hooks."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 from .data import iso
 
 PATH = "/backend/jsonrpc/v1/"
@@ -24,12 +26,9 @@ def _uids(body: dict[str, Any]) -> list[int]:
 
 if TYPE_CHECKING:
     import threading
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class TextalkConformance(_Host):
+class TextalkConformance(SandboxMixin):
     """Mixed into ``TextalkSandbox``: the profile actions, built on its data and control hooks."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into

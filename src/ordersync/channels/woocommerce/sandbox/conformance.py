@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ...sdk.sandbox import SandboxMixin
+
 from .rest import API
 
 
@@ -28,12 +30,9 @@ def _ids(body: dict[str, Any]) -> list[int]:
 
 if TYPE_CHECKING:
     from .store import WooStore
-    from ...sdk.sandbox import Sandbox as _Host
-else:
-    _Host = object
 
 
-class WooConformance(_Host):
+class WooConformance(SandboxMixin):
     """Mixed into ``WooSandbox``: the profile actions, built on its store and control hooks."""
 
     if TYPE_CHECKING:  # set by the sandbox class this is mixed into
