@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install system-deps demo test bench docs clean
+.PHONY: install system-deps demo test check bench docs clean
 
 $(BIN)/ordersync: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: install system-deps
 	$(BIN)/python scripts/test_services.py
 	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 -m "not serial" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -q -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# static checks, configured in pyproject.toml: lint, formatting, types (strict for domain/ and channels/sdk/)
+# and dead code (vulture_whitelist.py lists what only a framework calls)
+check: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/vulture
 
 bench: install system-deps
 	$(BIN)/python scripts/test_services.py

@@ -143,7 +143,7 @@ async def send_all(urls: list[str], deliveries: list[tuple[str, bytes, dict]], s
         sent[external] = time.monotonic()
         try:
             status = await asyncio.wait_for(sender.post(body, headers), 30)
-        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
             sender.close()
             status = type(exc).__name__
         finally:

@@ -36,7 +36,7 @@ class Hub:
     secrets: SecretBox
 
     @classmethod
-    def open(cls, config: Config | None = None, *, migrate: bool = True) -> "Hub":
+    def open(cls, config: Config | None = None, *, migrate: bool = True) -> Hub:
         config = config or load_config()
         private_dir(config.home)
         db = Database(config.database_url)
@@ -59,18 +59,17 @@ class Hub:
             return self._account_id(s, name)
 
     def _account_id(self, s: Session, name: str | None) -> int:
-        if True:
-            if name:
-                acc = s.scalar(select(Account).where(Account.name == name))
-                if acc is None:
-                    raise HubError(f"no account named {name!r}")
-                return acc.id
-            accounts = s.scalars(select(Account).order_by(Account.id).limit(2)).all()
-            if len(accounts) == 1:
-                return accounts[0].id
-            if len(accounts) > 1:
-                raise HubError("there are several accounts; name one with --account")
-            acc = Account(name="default", created_at=utcnow())
-            s.add(acc)
-            s.flush()
+        if name:
+            acc = s.scalar(select(Account).where(Account.name == name))
+            if acc is None:
+                raise HubError(f"no account named {name!r}")
             return acc.id
+        accounts = s.scalars(select(Account).order_by(Account.id).limit(2)).all()
+        if len(accounts) == 1:
+            return accounts[0].id
+        if len(accounts) > 1:
+            raise HubError("there are several accounts; name one with --account")
+        acc = Account(name="default", created_at=utcnow())
+        s.add(acc)
+        s.flush()
+        return acc.id

@@ -21,7 +21,7 @@ import base64
 import binascii
 import secrets as pysecrets
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Literal
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -75,7 +75,7 @@ def whsec(secret: str) -> str:
 
 def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     """The ``webhook-signature`` value for one attempt."""
-    return Webhook(whsec(secret)).sign(msg_id, datetime.fromtimestamp(timestamp, tz=timezone.utc), body)
+    return Webhook(whsec(secret)).sign(msg_id, datetime.fromtimestamp(timestamp, tz=UTC), body)
 
 
 def headers(secret: str, msg_id: str, body: bytes, *, legacy: Literal["body", "timestamp"],

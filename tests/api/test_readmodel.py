@@ -35,8 +35,9 @@ def test_list_orders_filters_sorts_and_pages(hub, tenants):
     assert readmodel.list_orders(hub, a.account_id, OrderFilter(), page=3, page_size=2).rows[0].number == "ALPHA1001"
     every = {r.id for r in readmodel.list_orders(hub, a.account_id, OrderFilter()).rows}
     assert every == set(a.order_ids) and not every & set(b.order_ids)
-    by = lambda **kw: [r.number for r in readmodel.list_orders(hub, a.account_id, OrderFilter(**kw),
-                                                                sort="created").rows]
+    def by(**kw):
+        return [r.number for r in readmodel.list_orders(hub, a.account_id, OrderFilter(**kw), sort="created").rows]
+
     assert by(created_from=T0 + timedelta(hours=2), created_to=T0 + timedelta(hours=3)) == ["ALPHA1002", "ALPHA1003"]
     assert by(text="muster4") == ["ALPHA1004"]  # buyer name, case-insensitive
     assert by(text="buyer2@alpha") == ["ALPHA1002"]  # e-mail

@@ -4,6 +4,7 @@ the recipe in docs/api.md), retries with backoff, every attempt visible through 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import hmac
 import json
 from datetime import timedelta
@@ -155,7 +156,7 @@ def _t(text):
 
 def test_the_retry_schedule_grows_and_ends_dead_then_can_be_redelivered(api):
     assert [notify.retry_delay(n) for n in (1, 2, 3)] == [15, 60, 300]
-    assert all(a < b for a, b in zip(notify.RETRY_DELAYS, notify.RETRY_DELAYS[1:]))
+    assert all(a < b for a, b in itertools.pairwise(notify.RETRY_DELAYS))
     assert notify.retry_delay(len(notify.RETRY_DELAYS) + 1) is None
     dead_url = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens here
     sub = subscribe(api, dead_url, ["order.updated"])

@@ -12,6 +12,7 @@ import pytest
 
 from ordersync.channels.etsy.connector import EtsyConnector
 from ordersync.channels.etsy.sandbox import create_sandbox
+from ordersync.channels.sdk.errors import NotFoundError
 from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
@@ -72,7 +73,7 @@ def test_the_sandboxs_error_answers_validate_too(spec):
     sandbox.exchanges.recording = True
     with serve_in_thread(sandbox.app) as server:
         connector = EtsyConnector(sandbox.settings_for(server.base_url))
-        with pytest.raises(Exception):
+        with pytest.raises(NotFoundError):
             connector.fetch_order(OrderRef("12345"))  # unknown receipt: Etsy's 404 ErrorSchema
         connector.close()
     problems = exchange_problems(spec, sandbox.exchanges.entries(), under="/v3/application")

@@ -57,14 +57,12 @@ class MemShop(Connector):
         cls.orders, cls.broken, cls.calls, cls.fail_pushes, cls.on_page = {}, {}, [], [], None
 
     def fetch_orders(self, window):
-        page_no = 0
-        for offset in itertools.count(0, self.page_size):
+        for page_no, offset in enumerate(itertools.count(0, self.page_size), start=1):
             rows = sorted((o for o in self.orders.values()
                            if (window.since is None or o.updated_at > window.since)
                            and o.updated_at <= window.until), key=lambda o: int(o.external_id))
             total = len(rows)
             chunk = rows[offset:offset + self.page_size]
-            page_no += 1
             bad = [Quarantined(k, v, "line item has no price", "check the product") for k, v in self.broken.items()
                    ] if page_no == 1 else []
             if not chunk and page_no > 1:

@@ -42,10 +42,6 @@ class Fleet:
             log.close()
             return ident
 
-    def alive(self) -> list[str]:
-        with self._lock:
-            return [k for k, p in self.procs.items() if p.poll() is None]
-
     def ready(self, ident: str) -> bool:
         """The worker has started consuming (killing one still importing Python proves nothing)."""
         try:

@@ -99,7 +99,8 @@ def authenticate(hub: Hub, email: str, password: str) -> UserInfo | None:
     address = (email or "").strip().lower()
     with hub.db.session() as s:
         user = s.scalar(select(User).where(User.email == address))
-        if not passwords.verify(user.password_hash if user else None, password or ""):
+        # verify() runs for an unknown address too (against a dummy hash): both answers take the same time
+        if not passwords.verify(user.password_hash if user else None, password or "") or user is None:
             return None
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
@@ -190,11 +191,6 @@ def delete_user(hub: Hub, account_id: int, user_id: int) -> None:
 def _owners(s: Session, account_id: int) -> int:
     return s.scalar(select(func.count()).select_from(User)
                     .where(User.account_id == account_id, User.role == "owner")) or 0
-
-
-def any_user(hub: Hub) -> bool:
-    with hub.db.session() as s:
-        return s.scalar(select(User.id).limit(1)) is not None
 
 
 def add_user_raw(s: Session, account_id: int, email: str, password: str, role: str) -> User:

@@ -51,7 +51,7 @@ def open_order(hub: Hub, ref: str, account: str | None) -> OrderFile:
 
     order_id = actions.find_order(hub, ref, account)
     with hub.db.session() as s:
-        o = s.get(OrderRow, order_id)
+        o = s.get_one(OrderRow, order_id)
         events = list(s.scalars(select(OrderEvent).where(OrderEvent.order_id == o.id).order_by(OrderEvent.id)))
         ships = list(s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == o.id)))
     return OrderFile(o, json.loads(o.data), ships, events)

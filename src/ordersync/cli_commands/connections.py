@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -31,7 +31,7 @@ def systems(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every registered system with its capabilities and modes."""
     from ..channels.registry import all_connectors
 
-    data = {s: {"name": c.display_name, "group": c.group,
+    data: dict[str, dict[str, Any]] = {s: {"name": c.display_name, "group": c.group,
                 "capabilities": {d.capability.value: [m.value for m in d.modes] for d in c.capabilities}}
             for s, c in all_connectors().items()}
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -13,9 +14,9 @@ from ..cli_shared import ACCOUNT, _hub, _progress, app, err, out
 
 def _import_group() -> typer.Typer:
     """The `import` command group, shared with other file/mail importers that may register into it."""
-    for group in app.registered_groups:
-        if group.name == "import":
-            return group.typer_instance
+    for info in app.registered_groups:
+        if info.name == "import" and info.typer_instance is not None:
+            return info.typer_instance
     group = typer.Typer(no_args_is_help=True, help="Import orders from files.")
     app.add_typer(group, name="import")
     return group
@@ -50,7 +51,7 @@ def import_csv(file: Path = typer.Argument(..., help="the CSV file ('-' reads st
             raise HubError(f"cannot read {file}: {exc.strerror or exc}") from None
     hub = _hub()
     conn_id = connection_id_by_name(hub, connection, account)
-    options = {"filename": name, "dry_run": dry_run, "skip_invalid": skip_invalid, "profile": profile}
+    options: dict[str, Any] = {"filename": name, "dry_run": dry_run, "skip_invalid": skip_invalid, "profile": profile}
     if as_json:  # for scripts: the report only
         report = import_file(hub, conn_id, data, **options)
     else:

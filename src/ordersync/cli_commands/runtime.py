@@ -240,6 +240,6 @@ def _rotate_all(hub: Hub) -> dict[str, int]:
                         fresh = hub.secrets.rotate(row[-1])
                     except InvalidToken:
                         continue
-                    s.execute(update(table).where(*[c == v for c, v in zip(pk, row[:-1])]).values({col.name: fresh}))
+                    s.execute(update(table).where(*[c == v for c, v in zip(pk, row[:-1], strict=True)]).values({col.name: fresh}))
                     counts[table.name] = counts.get(table.name, 0) + 1
     return counts

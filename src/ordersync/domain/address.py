@@ -38,15 +38,15 @@ class Address:
         self.country = check_country(self.country)
 
     @classmethod
-    def from_lines(cls, line1: str, line2: str = "", **fields: str) -> "Address":
+    def from_lines(cls, line1: str, line2: str = "", *, country: str | None = None, **fields: str) -> Address:
         """Build an address from a shop's free-text street line, splitting off the house number."""
         street, number = split_street(line1 or "")
         if not number and line2:
             # Some buyers type the number into the second line ("Hauptstr." / "12").
             street2, number2 = split_street(f"{street} {line2}")
             if number2 and street2 == street:
-                return cls(street=street, house_number=number2, **fields)
-        return cls(street=street, house_number=number, line2=line2 or "", **fields)
+                return cls(street=street, house_number=number2, country=country, **fields)
+        return cls(street=street, house_number=number, line2=line2 or "", country=country, **fields)
 
     @property
     def name(self) -> str:

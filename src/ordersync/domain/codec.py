@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import IntEnum
 from functools import cache
 from types import NoneType, UnionType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -32,7 +32,8 @@ def to_data(obj: Any) -> Any:
     if type(obj) in _PLAIN:  # exact types: an IntEnum is an int subclass and must not pass here
         return obj
     if hasattr(type(obj), "__dataclass_fields__"):
-        return {name: to_data(getattr(obj, name)) for name in _field_names(type(obj))}
+        # a class is hashable, which typeshed's lru_cache signature cannot express for type[Any]
+        return {name: to_data(getattr(obj, name)) for name in _field_names(type(obj))}  # type: ignore[arg-type]
     if isinstance(obj, IntEnum):
         return int(obj)
     if isinstance(obj, Decimal):
@@ -79,8 +80,8 @@ def _from(tp: Any, value: Any) -> Any:
 
 
 def from_data(cls: type[T], data: dict[str, Any]) -> T:
-    hints = _hints(cls)
-    kwargs = {f.name: _from(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
+    hints = _hints(cls)  # type: ignore[arg-type]  # (see to_data)
+    kwargs = {f.name: _from(hints[f.name], data[f.name]) for f in dataclasses.fields(cast(Any, cls)) if f.name in data}
     return cls(**kwargs)
 
 

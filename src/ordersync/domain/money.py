@@ -44,12 +44,12 @@ class Money:
         object.__setattr__(self, "amount", to_decimal(self.amount))
         object.__setattr__(self, "currency", check_currency(self.currency))
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         if other.currency != self.currency:
             raise ValueError(f"cannot add {other.currency} to {self.currency}")
         return Money(self.amount + other.amount, self.currency)
 
-    def quantize(self, places: str = "0.01") -> "Money":
+    def quantize(self, places: str = "0.01") -> Money:
         return Money(self.amount.quantize(Decimal(places), rounding=ROUND_HALF_UP), self.currency)
 
     def __str__(self) -> str:

@@ -42,7 +42,7 @@ class OrderState(IntEnum):
         return self.name_de if locale.startswith("de") else self.name_en
 
     @classmethod
-    def parse(cls, text: str | int) -> "OrderState":
+    def parse(cls, text: str | int) -> OrderState:
         """Accept an id, an enum name, or a German or English name (case-insensitive)."""
         if isinstance(text, int) or (isinstance(text, str) and text.strip().isdecimal()):
             value = int(text)

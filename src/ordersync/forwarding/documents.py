@@ -106,7 +106,8 @@ def _inert(cell) -> str:
 def _amount(value: Decimal) -> str:
     """Cents always written (25.80, not 25.8); more places kept where the channel gave them."""
     value = Decimal(value)
-    return f"{value.quantize(Decimal('0.01')) if value.as_tuple().exponent >= -2 else value:f}"
+    exponent = value.as_tuple().exponent  # a letter ('n', 'N', 'F') only for NaN and infinity
+    return f"{value.quantize(Decimal('0.01')) if isinstance(exponent, int) and exponent >= -2 else value:f}"
 
 
 _PDF_ENCODING = "windows-1252"

@@ -78,13 +78,13 @@ def forward_order(hub: Hub, order_id: int, target: str, account: str | None = No
         if not tgt.enabled:
             raise HubError(f"forwarding target {target!r} is disabled")
         if not create(s, order, tgt.id, "manual"):
-            existing = s.scalar(select(OrderForward).where(OrderForward.order_id == order.id,
-                                                           OrderForward.target_id == tgt.id))
+            existing = s.scalars(select(OrderForward).where(OrderForward.order_id == order.id,
+                                                            OrderForward.target_id == tgt.id)).one()
             hint = " ; retry it with `ordersync forwarding retry`" if existing.status == "failed" else ""
             raise HubError(f"order {order.number} is already forwarded to {target!r} "
                            f"(forward {existing.id}, {existing.status}){hint}")
-        return s.scalar(select(OrderForward.id).where(OrderForward.order_id == order.id,
-                                                      OrderForward.target_id == tgt.id))
+        return s.scalars(select(OrderForward.id).where(OrderForward.order_id == order.id,
+                                                       OrderForward.target_id == tgt.id)).one()
 
 
 def _release_expired(hub: Hub, now: datetime) -> None:
@@ -129,7 +129,7 @@ def _settle(hub: Hub, forward_id: int, outcome: str | Exception) -> int:
         fwd = s.get(OrderForward, forward_id)
         if fwd is None or fwd.status != "sending":
             return 0  # removed meanwhile, or our lease ran out and another dispatcher took it
-        target = s.get(ForwardTarget, fwd.target_id)
+        target = s.get_one(ForwardTarget, fwd.target_id)
         fwd.attempts += 1
         fwd.lease_until, fwd.updated_at = None, now
         if isinstance(outcome, str):
@@ -160,7 +160,7 @@ def retry(hub: Hub, forward_ids: list[int] | None = None, account: str | None = 
             (OrderForward.status == "pending") & OrderForward.last_error.is_not(None)))
         if forward_ids:
             q = q.where(OrderForward.id.in_(forward_ids))
-        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)).rowcount
+        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)).rowcount  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
 
 
 def list_forwards(hub: Hub, *, failed: bool = False, order_id: int | None = None, account: str | None = None,

@@ -29,7 +29,7 @@ def due_connections(hub: Hub) -> list[int]:
         rows = s.execute(select(Connection.id, Connection.poll_interval)
                          .where(Connection.paused.is_(False), Connection.next_poll_at <= now)).all()
         for conn_id, interval in rows:
-            n = s.execute(update(Connection)
+            n = s.execute(update(Connection)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                           .where(Connection.id == conn_id, Connection.next_poll_at <= now)
                           .values(next_poll_at=now + timedelta(seconds=interval))).rowcount
             if n:

@@ -6,6 +6,7 @@ seller's time zone; 05.12.2026 and 1.234,56 € in German, 05/12/2026 and €1,2
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from email.headerregistry import Address as MailAddress
 from email.message import EmailMessage
@@ -71,7 +72,7 @@ def new_message_id(config: SmtpConfig) -> str:
 
 
 def build(config: SmtpConfig, *, to: str, subject: str, body: str, language: str, message_id: str,
-          attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
+          attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
     """``attachments``: (filename, MIME type, bytes)."""
     msg = EmailMessage()
     addr = parseaddr(config.from_address)[1]

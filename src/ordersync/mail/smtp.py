@@ -137,14 +137,14 @@ def _config(hub: Hub, row: SmtpSettings) -> SmtpConfig:
 class GuardedSMTP(smtplib.SMTP):
     """smtplib's client, connected through the URL guard to a checked address of its host."""
 
-    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+    def _get_socket(self, host, port, timeout):
         return connect_socket(host, port, timeout)
 
 
 class GuardedSMTP_SSL(smtplib.SMTP_SSL):
     """Implicit TLS over the guarded socket; the certificate is still checked against the host name."""
 
-    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+    def _get_socket(self, host, port, timeout):
         return self.context.wrap_socket(connect_socket(host, port, timeout), server_hostname=self._host)
 
 

@@ -68,7 +68,7 @@ def _claim(hub: Hub, now) -> list[tuple[int, str, str, str, str, str]]:
             .order_by(WebhookDeliveryOut.id).limit(BATCH)).all()
         claimed = []
         for d, sub in rows:
-            won = s.execute(update(WebhookDeliveryOut)
+            won = s.execute(update(WebhookDeliveryOut)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                             .where(WebhookDeliveryOut.id == d.id, WebhookDeliveryOut.status == d.status,
                                    WebhookDeliveryOut.attempts == d.attempts)
                             .values(status="sending", lease_until=now + LEASE)).rowcount
@@ -98,7 +98,7 @@ def _settle(hub: Hub, delivery_id: int, status_code: int | None, error: str | No
             duration_ms: int) -> bool:
     now = utcnow()
     with hub.db.session() as s:
-        d = s.get(WebhookDeliveryOut, delivery_id)
+        d = s.get_one(WebhookDeliveryOut, delivery_id)
         d.attempts += 1
         d.lease_until = None
         next_at = None
@@ -142,7 +142,7 @@ def deliver_due(hub: Hub) -> int:
 def prune(hub: Hub, keep: timedelta = KEEP_DONE) -> int:
     """Forget delivered events after ``keep`` (their attempts go with them); dead ones stay until handled."""
     with hub.db.session() as s:
-        return s.execute(delete(WebhookDeliveryOut).where(WebhookDeliveryOut.status == "done",
+        return s.execute(delete(WebhookDeliveryOut).where(WebhookDeliveryOut.status == "done",  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                           WebhookDeliveryOut.delivered_at < utcnow() - keep)).rowcount
 
 

@@ -164,10 +164,6 @@ def delete(hub: Hub, account_id: int, sub_id: int) -> None:
         s.delete(_own(s, account_id, sub_id))
 
 
-def secret_of(hub: Hub, row: WebhookSubscription) -> str:
-    return hub.secrets.open(row.secret)["secret"]
-
-
 def _delivery(d: WebhookDeliveryOut) -> DeliveryInfo:
     return DeliveryInfo(d.id, d.subscription_id, d.event_id, d.event_type, d.status, d.attempts,
                         d.next_attempt_at if d.status == "pending" else None, d.last_error, d.created_at,

@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Float, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, Float, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import Address, Buyer, Payment, Refund
@@ -220,7 +221,7 @@ def _text_condition(s: Session | None, account_id: int, text: str, sqlite: bool)
 
 def _filtered(account_id: int, f: OrderFilter, sqlite: bool = False, s: Session | None = None):
     q = select(OrderRow.id).where(OrderRow.account_id == account_id)
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if f.states:
         conds.append(OrderRow.state.in_([int(s) for s in f.states]))
     if f.connection_ids:
@@ -246,7 +247,7 @@ def _filtered(account_id: int, f: OrderFilter, sqlite: bool = False, s: Session 
 def _order_by(sort: str, sqlite: bool = False):
     key = (sort or "-created").strip()
     desc = key.startswith("-")
-    column = SORT_KEYS.get(key.lstrip("-+"))
+    column: Any = SORT_KEYS.get(key.lstrip("-+"))  # a mapped column, or a CAST of one (below)
     if column is None:
         raise HubError(f"unknown sort {sort!r}; use one of {', '.join(SORT_KEYS)} (prefix - for descending)")
     if sqlite and column is OrderRow.total:  # amounts are text on SQLite (exact), sorted as numbers
@@ -334,8 +335,8 @@ def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
                            .order_by(ShipmentLineRow.id)):
             lines_of.setdefault(x.shipment_id, []).append(ShipmentLineView(x.item_external_id, x.sku,
                                                                            Decimal(x.quantity)))
-        for x in shipments:
-            x.lines = lines_of.get(x.id, [])
+        for view in shipments:
+            view.lines = lines_of.get(view.id, [])
         cancellations = [LineCancellationView(x.id, x.item_external_id, x.sku, Decimal(x.quantity), x.reason,
                                               x.created_at) for x in
                          s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order_id)

@@ -62,7 +62,7 @@ def remove_tag(hub: Hub, account_id: int, order_id: int, tag: str) -> list[str]:
     now = utcnow()
     with hub.db.session() as s:
         order = _order(s, account_id, order_id)
-        n = s.execute(delete(OrderTag).where(OrderTag.order_id == order_id, OrderTag.tag == tag)).rowcount
+        n = s.execute(delete(OrderTag).where(OrderTag.order_id == order_id, OrderTag.tag == tag)).rowcount  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
         if not n:
             raise HubError(f"order {order_id} has no tag {tag!r}")
         order.modified_at = now

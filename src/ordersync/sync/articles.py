@@ -42,7 +42,7 @@ class ArticleImportResult:
     quarantined: int = 0
     error: str = ""
 
-    def add(self, other: "ArticleImportResult") -> None:
+    def add(self, other: ArticleImportResult) -> None:
         for name in ("articles_created", "listings_linked", "listings_unlinked", "quarantined"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -220,7 +220,7 @@ def link(hub: Hub, sku: str, connection: str, product_id: str, variant_id: str =
 def unlink(hub: Hub, connection: str, product_id: str, variant_id: str = "", *, account: str | None = None) -> None:
     with hub.db.session() as s:
         conn = connections.find(s, hub, connection, account)
-        n = s.execute(update(Listing).where(Listing.connection_id == conn.id,
+        n = s.execute(update(Listing).where(Listing.connection_id == conn.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                             Listing.product_external_id == product_id,
                                             Listing.variant_external_id == variant_id)
                       .values(article_id=None, updated_at=utcnow())).rowcount

@@ -122,7 +122,7 @@ def check_due(hub: Hub, connection_id: int | None, now: datetime, result, limit:
         by_connection[key[0]].append(key)
     for conn_id, keys in by_connection.items():
         with hub.db.session() as s:
-            conn = s.get(Connection, conn_id)
+            conn = s.get_one(Connection, conn_id)
         with bound(connection_id=conn_id, account_id=conn.account_id):  # on every log line and metric
             connector = connections.build_connector(hub, conn)
             try:
@@ -153,7 +153,7 @@ def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[O
         outcome = connector.check_push(job)
     except Exception as exc:  # noqa: BLE001 - a failed check is retried until the job's deadline
         error = f"check of {label} failed: {type(exc).__name__}: {exc}"
-        retry = exc.retry_after if isinstance(exc, ChannelError) and getattr(exc, "retry_after", None) else None
+        retry = (getattr(exc, "retry_after", None) or None) if isinstance(exc, ChannelError) else None
         with hub.db.session() as s:
             _record_check(s, entries, now, started, ok=False, detail="check failed", error=error)
         return _still_running(hub, entries, now, retry or FAILED_CHECK_RETRY_S, label, result, error=error)

@@ -202,7 +202,7 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
 def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult,
                         now: datetime | None = None) -> None:
     with hub.db.session() as s:
-        conn = s.get(Connection, conn_id)
+        conn = s.get_one(Connection, conn_id)
         refs = {o.id: OrderRef(o.external_id, o.number) for o in s.scalars(
             select(OrderRow).where(OrderRow.id.in_([e.order_id for e in entries if e.order_id])))}
     mails = [e for e in entries if e.kind == mail_notices.KIND]
@@ -399,7 +399,7 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
             values |= {"status": "dead", "last_error": error}
             result.dead += 1
             result.errors.append(f"entry {entry.id} ({entry.kind}): {error}")
-        settled = s.execute(update(OutboxEntry).where(and_(OutboxEntry.id == entry.id,
+        settled = s.execute(update(OutboxEntry).where(and_(OutboxEntry.id == entry.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                            OutboxEntry.status == "sending"))
                             .values(**values)).rowcount
         if ok and settled and entry.kind == mail_notices.KIND and entry.order_id is not None:
@@ -439,4 +439,4 @@ def retry_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int 
 def discard_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int | None = None) -> int:
     with hub.db.session() as s:
         q = update(OutboxEntry).where(*_dead_filter(entry_ids, connection_id))
-        return s.execute(q.values(status="discarded", updated_at=utcnow())).rowcount
+        return s.execute(q.values(status="discarded", updated_at=utcnow())).rowcount  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult

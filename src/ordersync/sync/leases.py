@@ -39,7 +39,7 @@ def acquire(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL
                    or_(Connection.sync_lease_until.is_(None), Connection.sync_lease_until < now,
                        Connection.sync_lease_owner == owner))
             .values(sync_lease_until=now + ttl, sync_lease_owner=owner))
-        if result.rowcount == 1:
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
             return True
     return take_over_if_dead(hub, connection_id, owner, ttl)
 
@@ -65,7 +65,7 @@ def take_over_if_dead(hub: Hub, connection_id: int, owner: str, ttl: timedelta =
         holder = s.scalar(select(Connection.sync_lease_owner).where(Connection.id == connection_id))
         if not owner_is_dead(holder):
             return False
-        return s.execute(update(Connection)
+        return s.execute(update(Connection)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                          .where(Connection.id == connection_id, Connection.sync_lease_owner == holder)
                          .values(sync_lease_until=utcnow() + ttl, sync_lease_owner=owner)).rowcount == 1
 
@@ -75,7 +75,7 @@ def renew(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL) 
         result = s.execute(update(Connection)
                            .where(Connection.id == connection_id, Connection.sync_lease_owner == owner)
                            .values(sync_lease_until=utcnow() + ttl))
-        if result.rowcount != 1:
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
             raise LeaseLost(f"connection {connection_id}: the sync lease of {owner} expired and was taken over")
         return True
 

@@ -95,7 +95,7 @@ def finish(hub: Hub, system: str, state: str, code: str, *, binding: str) -> Cal
             raise ConsentRejected("this authorisation link was used already; start the authorisation again")
         if st.expires_at <= now:
             raise ConsentRejected("this authorisation link has expired; start the authorisation again")
-        claimed = s.execute(update(OAuthState).where(OAuthState.state_hash == st.state_hash,
+        claimed = s.execute(update(OAuthState).where(OAuthState.state_hash == st.state_hash,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                      OAuthState.used_at.is_(None), OAuthState.expires_at > now)
                             .values(used_at=now)).rowcount
         if claimed != 1:

@@ -98,7 +98,7 @@ class DbTokenStore:
             now = utcnow()
             with self.hub.db.session() as s:
                 _ensure_row(s, self.connection_id)
-                got = s.execute(update(ConnectionTokens).where(
+                got = s.execute(update(ConnectionTokens).where(  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                     ConnectionTokens.connection_id == self.connection_id,
                     (ConnectionTokens.lock_until.is_(None)) | (ConnectionTokens.lock_until < now))
                     .values(lock_owner=owner, lock_until=now + LOCK_TTL)).rowcount == 1
@@ -117,7 +117,7 @@ class DbTokenStore:
                               .where(ConnectionTokens.connection_id == self.connection_id))
             if not leases.owner_is_dead(holder):
                 return False
-            return s.execute(update(ConnectionTokens).where(ConnectionTokens.connection_id == self.connection_id,
+            return s.execute(update(ConnectionTokens).where(ConnectionTokens.connection_id == self.connection_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                             ConnectionTokens.lock_owner == holder)
                              .values(lock_owner=owner, lock_until=utcnow() + LOCK_TTL)).rowcount == 1
 

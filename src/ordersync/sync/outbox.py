@@ -25,7 +25,7 @@ def enqueue(s: Session, *, account_id: int, connection_id: int, kind: str, paylo
     body = json.dumps(payload, sort_keys=True, default=str)
     if coalesce_key is not None:
         for _ in range(3):
-            replaced = s.execute(
+            replaced = s.execute(  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                 update(OutboxEntry)
                 .where(OutboxEntry.coalesce_key == coalesce_key, OutboxEntry.status == "pending")
                 .values(payload=body, updated_at=now)).rowcount

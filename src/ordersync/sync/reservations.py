@@ -30,6 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 from ..domain import Order, OrderItem, OrderState
 from ..store.history import add_history
@@ -68,7 +69,7 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
     return article_of
 
 
-def apply_orders(s: Session, order_ids: list[int], *, new_ids: set[int] = frozenset(),
+def apply_orders(s: Session, order_ids: list[int], *, new_ids: AbstractSet[int] = frozenset(),
                  lines: dict[int, list[tuple[int, Decimal]]] | None = None) -> set[int]:
     """Bring each order's stock effect in line with its state and refunds. Returns the articles whose
     availability may have changed (including those of orders whose items changed while reserving). An

@@ -37,7 +37,7 @@ def start_run(hub: Hub, connection_id: int, kind: str, *, since: datetime | None
 
 def finish_run(hub: Hub, run_id: int, *, error: str | None = None, **counts: object) -> None:
     with hub.db.session() as s:
-        run = s.get(SyncRun, run_id)
+        run = s.get_one(SyncRun, run_id)
         run.finished_at = utcnow()
         run.status = "failed" if error else "ok"
         run.error = error

@@ -71,7 +71,7 @@ def import_file(hub: Hub, connection_id: int, data: bytes, *, filename: str = ""
     settings = connections.settings_of(hub, row)
     if profile:
         settings["profile"] = profile
-    connector = cls(settings)
+    connector: Any = cls(settings)  # declares CSV upload (takes_uploads), so it has the upload members used below
     report = CsvImportReport(filename, dry_run=dry_run)
     limit = connector.upload_limit
     if len(data) > limit:

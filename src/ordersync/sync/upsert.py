@@ -38,7 +38,7 @@ class UpsertCounts:
     updated_ids: list[int] = field(default_factory=list)
     written: dict[int, Order] = field(default_factory=dict)  # order id → what was written, this call only
 
-    def add(self, other: "UpsertCounts") -> None:
+    def add(self, other: UpsertCounts) -> None:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged

@@ -69,7 +69,3 @@ def record_delays(hub: Hub, connection_id: int, delays: Iterable[float]) -> None
             return
         kept = (json.loads(row.webhook_delays or "[]") + fresh)[-KEEP_DELAYS:]
         row.webhook_delays = json.dumps(kept)
-
-
-def delay_samples(row: Connection) -> int:
-    return len(json.loads(row.webhook_delays or "[]"))

@@ -101,7 +101,7 @@ def _verifier(hub: Hub, c, connection_id: int, updated_at: datetime) -> Connecto
     if cached is not None and cached[0] is hub.db and cached[1] == updated_at:
         return cached[2]
     with Session(bind=c) as s:  # the same connection: on SQLite a second one would wait for this one's lock
-        connector = connections.build_connector(hub, s.get(Connection, connection_id))
+        connector = connections.build_connector(hub, s.get_one(Connection, connection_id))
     with _verifiers_lock:
         old = _verifiers.get(key)
         _verifiers[key] = (hub.db, updated_at, connector)
@@ -298,7 +298,3 @@ def waiting_connections(hub: Hub, older_than: float = 0.0) -> list[int]:
             (WebhookDelivery.status == "received") & (WebhookDelivery.received_at <= cutoff),
             (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now)))
             .group_by(WebhookDelivery.connection_id).order_by(WebhookDelivery.connection_id)))
-
-
-def process_pending(hub: Hub, *, erase: Eraser | None = None) -> int:
-    return sum(process_connection(hub, conn_id, erase=erase) for conn_id in waiting_connections(hub))

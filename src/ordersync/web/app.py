@@ -45,7 +45,7 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
         return result
 
     @app.post("/webhooks/{system}/{token}", include_in_schema=False)
-    async def intake(system: str, token: str, request: Request) -> JSONResponse:
+    async def intake(system: str, token: str, request: Request) -> Response:
         started = time.perf_counter()
         # the address is the first secret: an unknown one is refused before its body is read (BodyLimit caps it)
         if not await anyio.to_thread.run_sync(webhooks.known_address, hub, system, token, limiter=limiter):

@@ -35,7 +35,6 @@ FUZZ = settings(max_examples=10_000, deadline=None, derandomize=IN_CI,
 BERLIN = ZoneInfo("Europe/Berlin")
 COLUMNS = ["order_number", "created_at", "shipping_cost", "invoice_country", "item_sku", "item_title",
            "item_quantity", "item_unit_price"]
-ORDER_COLUMNS = {"created_at", "shipping_cost", "invoice_country"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Titles: anything printable a buyer or seller might type, including the CSV specials, but not the

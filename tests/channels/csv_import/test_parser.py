@@ -236,3 +236,10 @@ def test_two_order_numbers_with_one_external_id_are_both_rejected_not_merged():
     assert [o.number for o in result.orders] == ["7"] and result.order_rows == {"7": [4]}
     assert [(r.row, r.column) for r in result.rejected] == [(2, "external_id"), (3, "external_id")]
     assert all("share the external id '0'" in r.reason for r in result.rejected)
+
+
+def test_an_unreadable_header_row_is_a_file_error():
+    # a quoted header cell longer than the reader's field limit cannot be read: the file is refused, not crashed on
+    result = parse('"' + "x" * 1_000_001 + '";created_at\n1;27.11.2026\n')
+    assert result.file_error == "the header row cannot be read as CSV"
+    assert not result.orders

@@ -127,7 +127,7 @@ class Dovecot:
         path = self.root / "dovecot.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def start(self) -> "Dovecot":
+    def start(self) -> Dovecot:
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(self.config)], stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30

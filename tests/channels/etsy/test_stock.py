@@ -37,7 +37,7 @@ TREE = {
 def test_only_the_asked_quantity_changes_in_the_written_tree():
     before = copy.deepcopy(TREE)
     body, changed, missing = rewrite(TREE, {("502", "RING-M"): 0})
-    assert TREE == before  # the read tree is not touched
+    assert before == TREE  # the read tree is not touched
     assert changed == {("502", "RING-M")} and missing == set()
     assert body == {
         "products": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from .conftest import RPC
@@ -111,5 +112,5 @@ def test_control_api_creates_updates_and_stores_raw(shop):
     assert cart_row["result"] == {"ordered": None}
     changed = shop.orders({"update": [{"uid": generated, "deliveryStatus": "sent"}]})
     assert changed["updated"] == [generated]
-    with pytest.raises(Exception):
+    with pytest.raises(httpx.HTTPStatusError):
         shop.orders({"update": [{"uid": 1}]})

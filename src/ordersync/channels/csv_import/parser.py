@@ -102,7 +102,9 @@ def parse_csv(data: bytes, config: ParserConfig, *, progress: Progress | None = 
     if not records:
         return _fail(result, 1, "", "the file has no header row")
     header_row, header = records[0]
-    too_long = next(((i, h) for i, h in enumerate(header or []) if len(h) > MAX_HEADER_CELL), None)
+    if header is None:  # already rejected by _read_records, which says why
+        return _fail(result, header_row, "", "the header row cannot be read as CSV")
+    too_long = next(((i, h) for i, h in enumerate(header) if len(h) > MAX_HEADER_CELL), None)
     if too_long is not None:  # a column name is short; this is a data file without a header, or not CSV
         index, name = too_long
         return _fail(result, header_row, "", f"header cell {index + 1} has {len(name):,} characters (it starts "
@@ -390,7 +392,9 @@ def _state(number: str, v: dict[str, Any], mapping: Mapping) -> OrderState:
 
 
 def _address(v: dict[str, Any], prefix: str) -> Address:
-    get = lambda name: v.get(f"{prefix}_{name}", "")
+    def get(name: str) -> Any:
+        return v.get(f"{prefix}_{name}", "")
+
     fields = {name: get(name) for name in ("first_name", "last_name", "company", "zip", "city", "state",
                                            "email", "phone")}
     if get("house_number"):

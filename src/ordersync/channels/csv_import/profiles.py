@@ -158,7 +158,7 @@ def parse_column_map(raw: object) -> dict[str, str]:
 def parse_status_map(raw: object) -> dict[str, OrderState]:
     """``their status = our state`` pairs (as the 'mapping' setting type gives them)."""
     result: dict[str, OrderState] = {}
-    for status, state in (raw or {}).items():  # type: ignore[union-attr]
+    for status, state in (raw or {}).items():  # type: ignore[attr-defined]
         try:
             result[str(status).strip().casefold()] = OrderState.parse(str(state))
         except ValueError as exc:

@@ -113,7 +113,7 @@ def parse_datetime(text: str, tz: ZoneInfo, *, date_format: str = "") -> datetim
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
-            raise ValueError(f"{text!r} is not a date; expected e.g. 27.11.2026 14:05 or 2026-11-27T14:05:00")
+            raise ValueError(f"{text!r} is not a date; expected e.g. 27.11.2026 14:05 or 2026-11-27T14:05:00") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
     try:
@@ -141,12 +141,3 @@ def parse_country(text: str) -> str | None:
         return pycountry.countries.lookup(value).alpha_2
     except LookupError:
         raise ValueError(f"{text!r} is not a country code or name (use e.g. DE or Deutschland)") from None
-
-
-def parse_bool(text: str) -> bool:
-    value = text.strip().casefold()
-    if value in ("1", "true", "yes", "ja", "x", "y", "j", "wahr"):
-        return True
-    if value in ("0", "false", "no", "nein", "n", "falsch", ""):
-        return False
-    raise ValueError(f"{text!r} is not yes/no")

@@ -214,7 +214,7 @@ def html_to_text(markup: str) -> str:
             out.append("\n")
 
     walk(root, False)
-    lines = []
+    lines: list[str] = []
     for line in "".join(out).split("\n"):
         line = _SPACES.sub(" ", line).strip()
         line = re.sub(r"^(\|\s*)+", "", line)

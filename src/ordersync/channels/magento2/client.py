@@ -33,11 +33,9 @@ from ..sdk.errors import PermanentError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.oauth1 import OAuth1Auth
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import Action, ErrorRule, RetryPolicy
+from ..sdk.retry import CHECKED_WRITE, RetryPolicy
 
 #: a 5xx after a write may mean it happened: the HTTP layer does not repeat it, the connector checks first
-CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                 for code in (500, 502, 503, 504)}
 #: at most this many pages per listing, against a shop that never stops answering
 MAX_PAGES = 10_000
 
@@ -91,7 +89,7 @@ class MagentoClient:
     def send(self, method: str, path: str, body: Any = None, *, checked: bool = True) -> Any:
         """A write. ``checked``: the caller re-checks the shop before trying again (see sdk.idempotency)."""
         response = self.http.request(method, self.api + path, json=body,
-                                     expect_json=True, idempotent=False if checked else True,
+                                     expect_json=True, idempotent=not checked,
                                      error_mapping=CHECKED_WRITE if checked else None)
         return response.json()
 

@@ -38,9 +38,9 @@ from ...domain.timeutil import parse_utc
 
 ID, NUMBER, STATE, STATUS = "entity_id", "increment_id", "state", "status"
 CREATED, UPDATED, CURRENCY = "created_at", "updated_at", "order_currency_code"
-TOTAL, TAX, SHIPPING, PAID, INVOICED = "grand_total", "tax_amount", "shipping_incl_tax", "total_paid", "total_invoiced"
+TOTAL, TAX, SHIPPING, PAID = "grand_total", "tax_amount", "shipping_incl_tax", "total_paid"
 ITEMS, ITEM_ID, PARENT_ID, TYPE = "items", "item_id", "parent_item_id", "product_type"
-QTY, QTY_SHIPPED, QTY_CANCELED = "qty_ordered", "qty_shipped", "qty_canceled"
+QTY, QTY_SHIPPED = "qty_ordered", "qty_shipped"
 ROW_GROSS, DISCOUNT, TAX_PERCENT = "row_total_incl_tax", "discount_amount", "tax_percent"
 BILLING, EXTENSION, ASSIGNMENTS = "billing_address", "extension_attributes", "shipping_assignments"
 HISTORY = "status_histories"

@@ -31,13 +31,11 @@ from ..sdk import xml
 from ..sdk.errors import NotFoundError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import Action, ErrorRule, RetryPolicy
+from ..sdk.retry import CHECKED_WRITE, RetryPolicy
 
 API = "/api"
 JSON = {"output_format": "JSON"}
 #: a 5xx after a POST may come after PrestaShop saved it: the connector checks before it writes again
-CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                 for code in (500, 502, 503, 504)}
 SINGULAR = {"orders": "order", "order_carriers": "order_carrier", "order_histories": "order_history",
             "customers": "customer", "addresses": "address", "products": "product",
             "customer_threads": "customer_thread", "customer_messages": "customer_message",

@@ -22,7 +22,7 @@ class Capability(str, Enum):
     ACKNOWLEDGE_ORDERS = "acknowledge_orders"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # shadows str.title on purpose: members are str
         return _TITLES[self][1]
 
     @property

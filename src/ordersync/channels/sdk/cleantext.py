@@ -15,7 +15,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def json_may_have_bad_text(text: str) -> bool:
 def clean_record(record: T) -> T:
     """Clean every string inside ``record`` (dataclasses, lists, tuples and dicts, keys too), in place where
     the container allows it; returns the record."""
-    return _clean(record)
+    return cast(T, _clean(record))
 
 
 _ATOMS = frozenset({int, float, bool, type(None), Decimal, datetime, date})  # hold no text: returned at once

@@ -145,8 +145,9 @@ class ChannelHTTP:
                     _check_json(response, required=expect_json)
                     failure = body_check(response) if body_check is not None else None
             except (httpx.TransportError, InvalidBody) as exc:
-                response, failure = None, exc  # type: ignore[assignment]
+                response, failure = None, exc
             if failure is None:
+                assert response is not None  # only a request that raised has none
                 return response
             if isinstance(failure, ChannelError):
                 rule, error = _body_rule(failure), failure

@@ -4,7 +4,7 @@ page whose records fail one by one is quarantined record by record while the res
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -34,6 +34,12 @@ def read_amount(value: Any, where: str, *, default: Decimal | None = None) -> De
 def plain_text(value: Any) -> str:
     """A vendor text field, stripped; None is empty."""
     return "" if value is None else str(value).strip()
+
+
+def sub_object(raw: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """The optional JSON object under ``key``; {} when it is absent or not an object."""
+    value = raw.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def unit_price(total: Decimal, quantity: Decimal) -> Decimal:

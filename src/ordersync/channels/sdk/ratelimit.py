@@ -26,7 +26,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, cast, runtime_checkable
+
+if TYPE_CHECKING:
+    from .shared_budget import RedisBudgets
 
 
 class BudgetTimeout(Exception):
@@ -243,14 +246,14 @@ def _configure(redis_url: str | None, prefix: str) -> None:
     _shared = RedisBudgets(redis_url, prefix) if redis_url else None
 
 
-def shared_backend():
+def shared_backend() -> RedisBudgets | None:
     """The Redis budget store in use, or None; by default ORDERSYNC_REDIS_URL / ORDERSYNC_REDIS_PREFIX decide."""
     if _shared is _UNSET:
         with _shared_lock:
             if _shared is _UNSET:
                 _configure(os.environ.get("ORDERSYNC_REDIS_URL") or None,
                            os.environ.get("ORDERSYNC_REDIS_PREFIX") or "ordersync")
-    return _shared
+    return cast("RedisBudgets | None", _shared)
 
 
 def budget_for(connection_key: str, factory: Callable[[], Budget]) -> Budget:

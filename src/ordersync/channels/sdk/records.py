@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from ...domain import Article, Order, OrderState
+from ...domain import Article, Order
 
 T = TypeVar("T")
 
@@ -87,9 +87,3 @@ class ConnectionTestResult:
     ok: bool
     message: str
     details: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class StateChange:
-    state: OrderState
-    comment: str = ""

@@ -79,6 +79,11 @@ DEFAULT_ERROR_MAPPING: dict[ErrorKey, ErrorRule] = {
     InvalidBody: ErrorRule(Action.RETRY, TransientError, "truncated or invalid JSON body"),
 }
 
+#: For a write that is not idempotent but whose connector checks, before repeating it, whether the first
+#: attempt took effect: a server error may or may not have been applied, so it is retried through that check.
+CHECKED_WRITE: dict[ErrorKey, ErrorRule] = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
+                                            for code in (500, 502, 503, 504)}
+
 
 def classify(failure: int | BaseException, mapping: Mapping[ErrorKey, ErrorRule] | None = None) -> ErrorRule:
     """The rule for an HTTP status or an exception; unlisted ones fall back by class (4xx fail, 5xx retry)."""
@@ -96,7 +101,7 @@ def classify(failure: int | BaseException, mapping: Mapping[ErrorKey, ErrorRule]
         return ErrorRule(Action.IGNORE)
     for cls in type(failure).__mro__:
         if cls in table:
-            return table[cls]  # type: ignore[index]
+            return table[cls]
     raise failure  # not an error we know how to handle: a bug, let it surface
 
 

@@ -33,10 +33,10 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.applications import Starlette
@@ -122,6 +122,11 @@ def _text(chunks: list[bytes]) -> str:
 def _header_dict(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
 
+
+# ASGI's message dicts and the callables that carry them
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 REQUEST_FAULTS = ("error", "rate_limit", "delay", "truncate")
 OTHER_FAULTS = ("webhook_duplicate", "webhook_reorder", "page_drift", "webhook_fail")
@@ -303,6 +308,7 @@ class WebhookDispatcher:
                 return
             dup = self.faults.take("webhook_duplicate", "POST", hook.url)
             for copy in range(1, (max(2, dup.copies) if dup else 1) + 1):
+                assert self._client is not None  # opened before the delivery thread started
                 status = self._send(self._client, hook, headers, copy=copy, reordered=reordered)
                 if hook.on_result is not None:
                     hook.on_result(status)
@@ -316,7 +322,7 @@ class WebhookDispatcher:
     def _headers(hook: OutboundWebhook) -> dict[str, str]:
         return {**hook.headers, **(hook.prepare() if hook.prepare else {})}
 
-    def _send(self, client: httpx.Client | None, hook: OutboundWebhook, headers: dict[str, str], *, copy: int,
+    def _send(self, client: httpx.Client, hook: OutboundWebhook, headers: dict[str, str], *, copy: int,
               reordered: bool) -> int | None:
         started, status, error = time.monotonic(), None, ""
         try:
@@ -428,7 +434,8 @@ class Sandbox:
         """Run one profile action; NotImplementedError if this sandbox does not offer it."""
         if action not in CONFORMANCE_ACTIONS:
             raise LookupError(f"unknown conformance action {action!r}; known: {', '.join(CONFORMANCE_ACTIONS)}")
-        return getattr(self, f"conform_{action}")(body)
+        result: dict[str, Any] = getattr(self, f"conform_{action}")(body)
+        return result
 
     def _not_offered(self, body: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError(f"the {self.system} sandbox does not offer this conformance action")
@@ -455,13 +462,19 @@ class Sandbox:
         self.webhooks.close()
 
 
+if TYPE_CHECKING:  # a vendor sandbox's conformance mixin is, to the type checker, the Sandbox it is mixed into
+    SandboxMixin = Sandbox
+else:
+    SandboxMixin = object
+
+
 class FaultMiddleware:
     """Logs every API request and applies request faults around the vendor app."""
 
     def __init__(self, app: Any, sandbox: Sandbox) -> None:
         self.inner, self.sandbox = app, sandbox
 
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/_sandbox"):
             await self.inner(scope, receive, send)
             return
@@ -484,18 +497,18 @@ class FaultMiddleware:
         finally:
             self.sandbox.requests.finish(row, t_end=time.monotonic(), status=seen["status"])
 
-    async def _recorded(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def _recorded(self, scope: Message, receive: Receive, send: Send) -> None:
         """Run the request while keeping copies of both bodies for ``Sandbox.exchanges``."""
         sent: list[bytes] = []
         answered: dict[str, Any] = {"status": None, "headers": [], "chunks": []}
 
-        async def receiving() -> dict:
+        async def receiving() -> Message:
             message = await receive()
             if message["type"] == "http.request":
                 sent.append(message.get("body", b""))
             return message
 
-        async def sending(message: dict) -> None:
+        async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 answered["status"], answered["headers"] = message["status"], list(message.get("headers", []))
             elif message["type"] == "http.response.body":
@@ -512,7 +525,7 @@ class FaultMiddleware:
                 status=answered["status"], response_headers=_header_dict(answered["headers"]),
                 response_body=_text(answered["chunks"]))
 
-    async def fault(self, rule: FaultRule, send: Callable, seen: dict) -> None:
+    async def fault(self, rule: FaultRule, send: Send, seen: dict[str, Any]) -> None:
         status, headers, body = self.sandbox.fault_response(rule)
         if rule.retry_after is not None or rule.kind == "rate_limit":
             seconds = 1.0 if rule.retry_after is None else float(rule.retry_after)
@@ -528,12 +541,12 @@ class _Capture:
     """An ASGI ``send`` that notes the status and, for an "after"/truncate fault, holds the whole response
     back to delay it, replace it by the fault, or cut its body (with a matching Content-Length)."""
 
-    def __init__(self, send: Callable, seen: dict, rule: FaultRule | None, mw: FaultMiddleware) -> None:
+    def __init__(self, send: Send, seen: dict[str, Any], rule: FaultRule | None, mw: FaultMiddleware) -> None:
         self.send, self.seen, self.rule, self.mw = send, seen, rule, mw
-        self.start: dict | None = None
+        self.start: Message | None = None
         self.chunks: list[bytes] = []
 
-    async def __call__(self, message: dict) -> None:
+    async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.seen["status"] = message["status"]
         if self.rule is None or message["type"] not in ("http.response.start", "http.response.body"):
@@ -553,6 +566,7 @@ class _Capture:
             return
         if rule.kind == "truncate" and len(body) > 1:
             body = body[: max(1, int(len(body) * rule.fraction))]
+        assert self.start is not None  # the response start always comes before its body
         headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
         await self.send({**self.start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
         await self.send({"type": "http.response.body", "body": body})
@@ -567,7 +581,7 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
             raise ValueError("body must be a JSON object")
         return data
 
-    def guarded(fn: Callable) -> Callable:
+    def guarded(fn: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
                 return JSONResponse(await fn(request))

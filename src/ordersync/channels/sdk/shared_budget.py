@@ -13,6 +13,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 from .ratelimit import HeaderSpec, wait_for_budget
 
@@ -68,7 +72,7 @@ return tostring(tokens)
 class RedisBudget:
     """The :class:`~.ratelimit.Budget` protocol over one Redis hash; same bucket rules as ``RateBudget``."""
 
-    def __init__(self, client, key: str, capacity: float, refill_per_second: float, *,
+    def __init__(self, client: Redis, key: str, capacity: float, refill_per_second: float, *,
                  headers: HeaderSpec | None = None, sleep: Callable[[float], None] = time.sleep,
                  wall_clock: Callable[[], float] = time.time) -> None:
         if capacity <= 0 or refill_per_second <= 0:

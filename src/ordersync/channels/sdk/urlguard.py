@@ -29,8 +29,9 @@ import os
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -75,7 +76,7 @@ def _system_resolver(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise TransientError(f"cannot resolve host {host!r}: {exc.strerror or exc}") from None
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -185,10 +186,10 @@ def _split_allow(entries: Iterable[str]) -> tuple[frozenset[str],
 LOOPBACK = ("127.0.0.0/8", "::1", "localhost")
 
 
-def allow_loopback(env: dict[str, str] | None = None) -> None:
+def allow_loopback(env: MutableMapping[str, str] | None = None) -> None:
     """Let the hub reach loopback in this process and its children: for its own sandboxes (the demo,
     the benchmarks, the test suite), never for a production install. Keeps what the operator allowed."""
-    env = os.environ if env is None else env  # type: ignore[assignment]
+    env = os.environ if env is None else env
     current = env.get(ALLOW_ENV)
     if current is None:
         current = env.get(LEGACY_ALLOW_ENV) or ""
@@ -196,7 +197,7 @@ def allow_loopback(env: dict[str, str] | None = None) -> None:
     env[ALLOW_ENV] = ",".join(entries + [e for e in LOOPBACK if e not in entries])
 
 
-def default_policy(**limits: object) -> UrlPolicy:
+def default_policy(**limits: Any) -> UrlPolicy:
     """The operator's policy for the hub's outgoing calls, read from the environment at each use."""
     return UrlPolicy.from_env(**limits)
 
@@ -288,7 +289,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         self.policy = policy
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options=None) -> httpcore.NetworkStream:
+                    socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
         try:
             addresses = resolve_checked(host, port, self.policy)
         except UrlRefused:

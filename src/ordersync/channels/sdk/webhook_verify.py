@@ -277,7 +277,9 @@ class EcdsaScheme:
         claimed = str(envelope.get("digest") or "").lower().replace("-", "")
         if claimed and claimed != digest:
             raise WebhookRejected(f"the signature claims digest {envelope['digest']!r}, the key uses {digest}")
-        algorithm = ec.ECDSA({"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}[digest]())
+        hash_types: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+            "sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}
+        algorithm = ec.ECDSA(hash_types[digest]())
         for message in self._signed_forms(delivery.body):
             try:
                 published.key.verify(signature, message, algorithm)
@@ -382,9 +384,9 @@ class JwtScheme:
         age = (_now(now) - issued).total_seconds()
         if age > self.max_age + self.leeway or age < -self.leeway:
             raise WebhookRejected(f"expired: issued {int(age)} s ago, more than the {int(self.max_age)} s allowed")
-        if self.body_hash_claim:
-            if not verify_signature(hashlib.sha256(delivery.body).hexdigest(), str(claims[self.body_hash_claim])):
-                raise WebhookRejected(f"the body does not match the token's {self.body_hash_claim} claim")
+        if self.body_hash_claim and not verify_signature(hashlib.sha256(delivery.body).hexdigest(),
+                                                         str(claims[self.body_hash_claim])):
+            raise WebhookRejected(f"the body does not match the token's {self.body_hash_claim} claim")
         if self.reject_replays:
             self.replays.check_and_add(f"jti:{kid}:{claims['jti']}", self.max_age + 2 * self.leeway)
         return Verified(signed_at=issued, key_id=kid, claims=claims)

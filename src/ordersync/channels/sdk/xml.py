@@ -112,4 +112,5 @@ def _text(value: Any) -> str:
 
 def serialize(element: etree._Element) -> bytes:
     """UTF-8 bytes with an XML declaration, as request bodies are sent."""
-    return etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+    body: bytes = etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+    return body

@@ -33,14 +33,12 @@ from ..sdk.body_checks import graphql_errors
 from ..sdk.errors import ChannelError, PermanentError, RateLimited, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import Action, ErrorRule, RetryPolicy
+from ..sdk.retry import CHECKED_WRITE, RetryPolicy
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_COST = 1000  # Shopify refuses any single query requesting more
 DEFAULT_ESTIMATE = 50  # the first call of an operation, before Shopify told us its price
-CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                 for code in (500, 502, 503, 504)}
 
 
 class QueryTooCostly(PermanentError):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from ...domain import (
     Address,
@@ -36,13 +36,17 @@ from ...domain import (
 )
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import CENT, map_records, plain_text, quarantine_record, read_record, unit_price
+from ..sdk.mapping import CENT, map_records, plain_text, quarantine_record, read_record, sub_object, unit_price
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 
 _PAYMENT_KINDS = ("SALE", "CAPTURE")
 
 
+@overload
+def _time(value: Any, where: str, *, required: Literal[True]) -> datetime: ...
+@overload
+def _time(value: Any, where: str, *, required: bool = False) -> datetime | None: ...
 def _time(value: Any, where: str, *, required: bool = False) -> datetime | None:
     if not value:
         if required:
@@ -115,8 +119,8 @@ def _line_item(line: Any, taxes_included: bool, current: bool = True) -> OrderIt
     total = unit * original_qty - allocated + (Decimal(0) if taxes_included else tax)
     if original_qty and quantity != original_qty:  # removed or refunded units: scale the line down
         total = (total * quantity / original_qty).quantize(CENT)
-    variant = line.get("variant") if isinstance(line.get("variant"), dict) else {}
-    product = line.get("product") if isinstance(line.get("product"), dict) else {}
+    variant = sub_object(line, "variant")
+    product = sub_object(line, "product")
     attributes = {"variant": plain_text(line.get("variantTitle"))} if line.get("variantTitle") else {}
     try:
         return OrderItem(external_id=line["id"], title=title, quantity=quantity, unit_price=unit_price(total, quantity),
@@ -157,7 +161,7 @@ def _refunds(raw: Mapping[str, Any], currency: str) -> list[Refund]:
     for r in raw.get("refunds") or ():
         if not isinstance(r, dict) or not r.get("id"):
             continue
-        bag = r.get("totalRefundedSet") if isinstance(r.get("totalRefundedSet"), dict) else {}
+        bag = sub_object(r, "totalRefundedSet")
         code = plain_text((bag.get("shopMoney") or {}).get("currencyCode")) or currency
         out.append(Refund(external_id=plain_text(r["id"]), amount=abs(money(bag, "refund totalRefundedSet")),
                           currency=code, reason=plain_text(r.get("note")),
@@ -188,7 +192,7 @@ def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
     email = plain_text(raw.get("email"))
     invoice = _address(raw.get("billingAddress"), email=email)
     delivery = _address(raw.get("shippingAddress") or raw.get("billingAddress"))
-    customer = raw.get("customer") if isinstance(raw.get("customer"), dict) else {}
+    customer = sub_object(raw, "customer")
     payments = _payments(raw)
     shipments = _shipments(raw)
     state, key = statuses.state_for(raw)
@@ -226,7 +230,7 @@ def variant_from_shopify(raw: Mapping[str, Any]) -> ArticleVariant:
     """A variant; its inventory item id (what stock is set on) is kept in ``attributes["inventory_item_id"]``.
     Its stock is the 'available' quantity at the stock location where that was read (``inventoryLevel``; none
     when the item is not stocked there), else ``inventoryQuantity``, Shopify's sum over all locations."""
-    item = raw.get("inventoryItem") if isinstance(raw.get("inventoryItem"), dict) else {}
+    item = sub_object(raw, "inventoryItem")
     options = {plain_text(o.get("name")): plain_text(o.get("value")) for o in raw.get("selectedOptions") or ()
                if isinstance(o, dict)}
     tracked = bool(item.get("tracked"))

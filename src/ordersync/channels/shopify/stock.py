@@ -56,7 +56,7 @@ def push_stock(client: ShopifyClient, location_id: str, updates: list[StockUpdat
     try:
         items = _items(client, sorted({v for v in variants.values() if v}))
     except ChannelError as exc:
-        return [results.get(_key(u), exc) for u in updates]  # type: ignore[misc]
+        return [results.get(_key(u), exc) for u in updates]
     todo = []
     for k, v in variants.items():
         if k in results:
@@ -67,7 +67,7 @@ def push_stock(client: ShopifyClient, location_id: str, updates: list[StockUpdat
             todo.append((k, items[v], latest[k].quantity))
     for start in range(0, len(todo), BATCH):
         results.update(_send(client, location_id, todo[start:start + BATCH]))
-    return [results[_key(u)] for u in updates]  # type: ignore[misc]
+    return [results[_key(u)] for u in updates]
 
 
 def _send(client: ShopifyClient, location_id: str, chunk: list[tuple[_Key, str, int]]

@@ -33,11 +33,9 @@ import httpx
 from ..sdk.errors import NotFoundError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import Action, ErrorRule, RetryPolicy
+from ..sdk.retry import CHECKED_WRITE, RetryPolicy
 
 #: for writes: a 5xx may come after the shop saved the change; the connector re-checks before a new try
-CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                 for code in (500, 502, 503, 504)}
 #: a condition of a list filter: (property, expression, value, OR-joined)
 Condition = tuple[str, str, Any, bool]
 

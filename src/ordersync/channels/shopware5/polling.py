@@ -86,7 +86,8 @@ class OrderPoll:
             yield self._page(records)
         open_: list[Condition] = [("status", "<>", s, False) for s in sorted(FINAL_ORDER_STATUSES)]
         oldest_watched, open_total = 0, 0
-        for records, open_total in self.client.pages("/orders", filter_params(open_, [("id", "DESC")]),
+        # open_total: the last page's total is read after the loop
+        for records, open_total in self.client.pages("/orders", filter_params(open_, [("id", "DESC")]),  # noqa: B007
                                                      self.page_size, most=self.open_limit):
             ids = [int(r["id"]) for r in records if isinstance(r, dict) and str(r.get("id", "")).isdigit()]
             oldest_watched = min([oldest_watched or ids[0], *ids]) if ids else oldest_watched

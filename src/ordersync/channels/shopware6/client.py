@@ -24,12 +24,10 @@ import httpx
 from ..sdk.errors import TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import Action, ErrorRule, RetryPolicy
+from ..sdk.retry import CHECKED_WRITE, Action, ErrorRule, RetryPolicy
 
 #: a transition or a write whose answer was a 5xx may have happened: never repeated blindly (the connector
 #: reads the state again first), unlike the SDK's default for 503
-CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                 for code in (500, 502, 503, 504)}
 SYNC_CHUNK = 250  # product upserts per /_action/sync call
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..sdk.records import Window
 
-STATE = {"stateMachineState": {}}
+STATE: dict[str, Any] = {"stateMachineState": {}}
 #: what an imported order needs loaded (the order itself carries only ids of these)
 ORDER_ASSOCIATIONS: dict[str, Any] = {
     "lineItems": {},

@@ -25,7 +25,7 @@ from typing import Any
 from ...domain import Address, Buyer, Order, OrderItem, Payment, Shipment
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, plain_text, quarantine_record, read_amount, read_record
+from ..sdk.mapping import map_records, plain_text, quarantine_record, read_amount, read_record, sub_object
 from ..sdk.records import Quarantined
 from .states import StateMap
 
@@ -95,11 +95,11 @@ def _item(raw: Any, n: int) -> OrderItem:
     quantity = raw.get("quantity")
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
         raise RecordError(f"{where}: quantity {quantity!r} is not a positive whole number", hint=HINT)
-    price = raw.get("price") if isinstance(raw.get("price"), dict) else {}
+    price = sub_object(raw, "price")
     total = read_amount(price.get("totalPrice", raw.get("totalPrice")), f"{where}.price.totalPrice")
     unit = read_amount(price.get("unitPrice", raw.get("unitPrice")), f"{where}.price.unitPrice")
     kind = plain_text(raw.get("type")) or "product"
-    payload = raw.get("payload") if isinstance(raw.get("payload"), dict) else {}
+    payload = sub_object(raw, "payload")
     taxes = _taxes(price)
     rate = read_amount(taxes[0].get("taxRate"), f"{where}.price.calculatedTaxes.taxRate") if taxes else None
     return OrderItem(external_id=plain_text(raw.get("id")) or f"{n}", title=plain_text(raw.get("label")),
@@ -121,12 +121,12 @@ def _order(raw: dict[str, Any], states: StateMap) -> Order:
     lines = [(n, r) for n, r in enumerate(_list(raw.get("lineItems"), "lineItems"))
              if not (isinstance(r, dict) and r.get("parentId"))]
     items = [_item(r, n) for n, r in lines]
-    price = raw.get("price") if isinstance(raw.get("price"), dict) else {}
+    price = sub_object(raw, "price")
     tax = sum((read_amount(t.get("tax"), "price.calculatedTaxes.tax") for t in _taxes(price)), Decimal(0))
     shipping = raw.get("shippingTotal")
     if shipping is None and isinstance(raw.get("shippingCosts"), dict):
         shipping = raw["shippingCosts"].get("totalPrice")
-    customer = raw.get("orderCustomer") if isinstance(raw.get("orderCustomer"), dict) else {}
+    customer = sub_object(raw, "orderCustomer")
     email = plain_text(customer.get("email"))
     addresses = {a.get("id"): a for a in _list(raw.get("addresses"), "addresses") if isinstance(a, dict)}
     billing = raw.get("billingAddress") or addresses.get(raw.get("billingAddressId"))
@@ -139,7 +139,7 @@ def _order(raw: dict[str, Any], states: StateMap) -> Order:
     payments = []
     for n, t in enumerate(_list(raw.get("transactions"), "transactions")):
         if isinstance(t, dict) and state_name(t) in ("paid", "paid_partially"):
-            amount = t.get("amount") if isinstance(t.get("amount"), dict) else {}
+            amount = sub_object(t, "amount")
             payments.append(Payment(method=method_name, amount=read_amount(amount.get("totalPrice"),
                                                                           f"transactions[{n}].amount.totalPrice"),
                                     transaction_id=plain_text(t.get("id"))))
@@ -147,7 +147,7 @@ def _order(raw: dict[str, Any], states: StateMap) -> Order:
     for d in _list(raw.get("deliveries"), "deliveries"):
         if not isinstance(d, dict):
             continue
-        carrier = d.get("shippingMethod") if isinstance(d.get("shippingMethod"), dict) else {}
+        carrier = sub_object(d, "shippingMethod")
         for code in d.get("trackingCodes") or []:
             shipments.append(Shipment(carrier=plain_text(carrier.get("name")), tracking_number=plain_text(code)))
     shown = order_states(raw)

@@ -105,7 +105,8 @@ def parse_target(text: str, where: str = "") -> Target:
 def path(entity: str, current: str, target: str) -> list[tuple[str, str]] | None:
     """The shortest list of (transition, next state) from ``current`` to ``target``; None if there is none."""
     graph = TRANSITIONS[entity]
-    seen, queue = {current: []}, deque([current])
+    seen: dict[str, list[tuple[str, str]]] = {current: []}
+    queue = deque([current])
     while queue:
         state = queue.popleft()
         if state == target:

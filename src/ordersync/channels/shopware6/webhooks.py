@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..sdk.errors import WebhookRejected
+from ..sdk.mapping import sub_object
 from ..sdk.records import WebhookMeta
 from ..sdk.webhook_verify import Delivery, HmacScheme
 
@@ -37,7 +38,7 @@ def body_of(body: bytes) -> dict[str, Any]:
 def verify(secret: str, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
     SCHEME.verify(Delivery.of(headers, body), secret)
     data = body_of(body)
-    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    source = sub_object(data, "source")
     event_id = str(source.get("eventId") or "") or "sha256:" + hashlib.sha256(body).hexdigest()
     ids = order_ids(data)
     return WebhookMeta(delivery_id=event_id, topic=str(data["data"].get("event") or ""),

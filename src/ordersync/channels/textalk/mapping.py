@@ -42,7 +42,7 @@ from ...domain import Address, Buyer, Comment, Order, OrderItem
 from ...domain.money import check_currency
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import CENT, quarantine_record, read_amount, read_record, unit_price
+from ..sdk.mapping import quarantine_record, read_amount, read_record, unit_price
 from ..sdk.records import Quarantined
 from .statuses import StatusMap, status_key
 
@@ -95,7 +95,7 @@ def text(value: Any, language: str = "", *, where: str = "text") -> str:
     """A plain or language-keyed text: the preferred language, then de/en/sv, then the first non-empty."""
     if value is None:
         return ""
-    if isinstance(value, bool) or isinstance(value, (list, float)):
+    if isinstance(value, (bool, list, float)):
         raise RecordError(f"{where} is {type(value).__name__}, not a text")
     if isinstance(value, dict):
         for lang in (language, *FALLBACK_LANGUAGES):

@@ -21,7 +21,6 @@ from typing import Any
 from ..sdk.errors import AuthError, ChannelError, PermanentError, TransientError
 
 PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS, INTERNAL_ERROR = -32700, -32600, -32601, -32602, -32603
-SERVER_ERROR = -32000
 WEBSHOP_MISSING, INVALID_WEBSHOP, INVALID_LANGUAGE, BAD_AUTH_TOKEN = 1001, 1002, 1003, 1004
 BAD_SESSION_TOKEN, FORBIDDEN, SECURE_CONNECTION_REQUIRED, SESSION_MISSING = 1005, 1006, 1007, 1008
 
@@ -53,6 +52,7 @@ def error_for(method: str, error: Any) -> ChannelError:
     message = str(error.get("message") or "").strip()
     data = error.get("data")
     detail = _detail(data)
+    kind: type[ChannelError]
     if isinstance(code, bool) or not isinstance(code, int):
         kind, advice = TransientError, "malformed JSON-RPC error"
     elif code in _ERRORS:

@@ -24,7 +24,7 @@ from ..sdk.http import ChannelHTTP
 from ..sdk.oauth1 import OAuth1Auth
 from ..sdk.paging import PageNumberPaginator, paginate_numbered
 from ..sdk.ratelimit import RateBudget, budget_for
-from ..sdk.retry import Action, ErrorRule, RetryPolicy
+from ..sdk.retry import CHECKED_WRITE, Action, ErrorRule, RetryPolicy
 
 API = "/wp-json/wc/v3"
 PER_PAGE = 100  # WordPress caps per_page at 100
@@ -32,8 +32,6 @@ BATCH_LIMIT = 100  # WooCommerce's default woocommerce_rest_batch_items_limit
 
 #: For creating notes and changing statuses: a 5xx (503 included) may come after WordPress saved the
 #: change, so the HTTP layer must not repeat the call blindly; the connector re-checks and retries.
-CHECKED_WRITE = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                 for code in (500, 502, 503, 504)}
 
 
 class QueryAuth(httpx.Auth):

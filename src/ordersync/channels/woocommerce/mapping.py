@@ -22,13 +22,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from ...domain import (Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, Refund, RefundItem,
                        to_decimal)
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import (CENT, map_records, plain_text, quarantine_record, read_amount, read_record,
+from ..sdk.mapping import (CENT, map_records, plain_text, quarantine_record, read_amount, read_record, sub_object,
                            unit_price)
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
@@ -44,6 +44,10 @@ class MappingConfig:
 
 # --- small readers -------------------------------------------------------------------------------
 
+@overload
+def _utc(raw: Mapping[str, Any], name: str, *, required: Literal[True]) -> datetime: ...
+@overload
+def _utc(raw: Mapping[str, Any], name: str, *, required: bool = False) -> datetime | None: ...
 def _utc(raw: Mapping[str, Any], name: str, *, required: bool = False) -> datetime | None:
     text = raw.get(f"{name}_gmt")
     if not text:
@@ -203,7 +207,7 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
     rates, places = _tax_rates(raw), _places(raw)
     items = [_line_item(line, rates, places) for line in raw.get("line_items") or ()]
     items += [_fee_item(line, places) for line in raw.get("fee_lines") or () if isinstance(line, dict)]
-    billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
+    billing = sub_object(raw, "billing")
     invoice = _address(billing, with_contact=True)
     shipping = _address(raw.get("shipping"), with_contact=False)
     if not (shipping.street or shipping.city):  # virtual goods: WooCommerce leaves shipping blank

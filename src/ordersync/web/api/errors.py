@@ -43,7 +43,7 @@ def error_response(status: int, code: str, message: str, errors: list[dict] | No
 
 
 def _validation(exc: RequestValidationError) -> JSONResponse:
-    errors = []
+    errors: list[dict[str, Any]] = []
     for e in exc.errors():
         loc = [str(x) for x in e.get("loc", ())]
         where = loc[0] if loc else "body"
@@ -56,7 +56,7 @@ def _validation(exc: RequestValidationError) -> JSONResponse:
         elif e.get("type") == "extra_forbidden":
             message = "is not a known field"
         errors.append({"Field": field, "In": where, "Message": message})
-    first = errors[0] if errors else {"Field": None, "In": "request", "Message": "invalid request"}
+    first: dict[str, Any] = errors[0] if errors else {"Field": None, "In": "request", "Message": "invalid request"}
     label = _PARTS.get(first["In"], first["In"])
     summary = f"{label} {first['Field']}: {first['Message']}" if first["Field"] else f"{label}: {first['Message']}"
     if len(errors) > 1:

@@ -83,12 +83,19 @@ class Page:
     form_lists: dict[str, list[str]] = field(default_factory=dict)
 
     @property
+    def member(self) -> accounts.UserInfo:
+        """The signed-in user, for pages behind ``viewer``, ``member``, ``writer`` or ``owner``."""
+        if self.user is None:
+            raise LoginRequired("/")
+        return self.user
+
+    @property
     def account_id(self) -> int:
-        return self.user.account_id
+        return self.member.account_id
 
     @property
     def account(self) -> str:
-        return self.user.account_name
+        return self.member.account_name
 
     @property
     def can_write(self) -> bool:

@@ -74,7 +74,7 @@ def update_connection(hub: Hub, account_id: int, connection_id: int, *, name: st
 
 def set_paused(hub: Hub, account_id: int, connection_id: int, paused: bool) -> bool:
     with hub.db.session() as s:
-        return bool(s.execute(update(Connection).where(Connection.id == connection_id,
+        return bool(s.execute(update(Connection).where(Connection.id == connection_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                        Connection.account_id == account_id)
                               .values(paused=paused, updated_at=utcnow())).rowcount)
 
@@ -149,17 +149,6 @@ def own_dead_ids(hub: Hub, account_id: int, connection_id: int, ids: list[int]) 
         return list(s.scalars(select(OutboxEntry.id).where(
             OutboxEntry.id.in_(ids), OutboxEntry.connection_id == connection_id,
             OutboxEntry.account_id == account_id, OutboxEntry.status == "dead")))
-
-
-def outbox_counts(hub: Hub, account_id: int, connection_id: int) -> tuple[int, int]:
-    """(pending, dead) outbox entries of one connection."""
-    with hub.db.session() as s:
-        rows = dict(s.execute(select(OutboxEntry.status, func.count())
-                              .where(OutboxEntry.connection_id == connection_id,
-                                     OutboxEntry.account_id == account_id,
-                                     OutboxEntry.status.in_(("pending", "sending", "dead")))
-                              .group_by(OutboxEntry.status)).all())
-    return rows.get("pending", 0) + rows.get("sending", 0), rows.get("dead", 0)
 
 
 def own_order_ids(hub: Hub, account_id: int, ids: list[int]) -> list[int]:

@@ -64,7 +64,7 @@ def login(page: Page = Depends(anyone_posting)):
 @router.post("/logout")
 def logout(page: Page = Depends(member)):
     lang = page.t.locale
-    accounts.end_sessions(page.hub, page.user.id)  # a copy of this cookie must not stay valid for 14 days
+    accounts.end_sessions(page.hub, page.member.id)  # a copy of this cookie must not stay valid for 14 days
     page.session.clear()
     page.session["lang"] = lang
     return redirect("/login")
@@ -89,7 +89,7 @@ def account(page: Page = Depends(viewer)):
 
 
 def _account_page(page: Page, *, status: int = 200, new_key: str = "", error: str = ""):
-    keys = accounts.list_api_keys(page.hub, page.user.id)
+    keys = accounts.list_api_keys(page.hub, page.member.id)
     return render(page, "account.html", status=status, keys=keys, new_key=new_key, error=error)
 
 
@@ -101,10 +101,10 @@ def change_password(page: Page = Depends(member)):
     if len(new) < 10:
         return _account_page(page, status=400, error=page.t("Choose a password of at least 10 characters."))
     try:
-        accounts.change_password(page.hub, page.user.id, old, new)
+        accounts.change_password(page.hub, page.member.id, old, new)
     except (HubError, ValueError) as exc:
         return _account_page(page, status=400, error=explain(page.t, exc))
-    page.session["pw"] = session_stamp(page.hub, page.user.id)  # this browser stays logged in, others not
+    page.session["pw"] = session_stamp(page.hub, page.member.id)  # this browser stays logged in, others not
     page.flash("Your password was changed.")
     return redirect("/account")
 
@@ -112,15 +112,15 @@ def change_password(page: Page = Depends(member)):
 @router.post("/account/keys")
 def create_key(page: Page = Depends(member)):
     label = page.form.get("label", "").strip()[:100]
-    key = accounts.create_api_key(page.hub, page.user.email, label)
+    key = accounts.create_api_key(page.hub, page.member.email, label)
     # shown once, in this response only: never stored in the session cookie or anywhere readable again
     return _account_page(page, new_key=key)
 
 
 @router.post("/account/keys/{key_id:int}/revoke")
 def revoke_key(key_id: int, page: Page = Depends(member)):
-    if not any(k.id == key_id for k in accounts.list_api_keys(page.hub, page.user.id)):
+    if not any(k.id == key_id for k in accounts.list_api_keys(page.hub, page.member.id)):
         raise UIError(404, "This page does not exist, or it belongs to another account.")
-    accounts.revoke_api_key(page.hub, page.user.id, key_id)
+    accounts.revoke_api_key(page.hub, page.member.id, key_id)
     page.flash("The API key was revoked.")
     return redirect("/account")

@@ -22,7 +22,7 @@ def binding(page: Page) -> str:
     """What ties a consent round trip to this browser session and user."""
     if not page.session.get("oauth_bind"):
         page.session["oauth_bind"] = secrets.token_urlsafe(24)
-    return f"{page.user.id}:{page.session['oauth_bind']}"
+    return f"{page.member.id}:{page.session['oauth_bind']}"
 
 
 def send_to_consent(page: Page, conn_id: int) -> RedirectResponse:

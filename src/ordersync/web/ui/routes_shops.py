@@ -88,7 +88,7 @@ def _setup_page(page: Page, cls: type[Connector], *, values=None, errors=None, n
                 test: dict | None = None, status: int = 200):
     """The guide's steps, each with the inputs it produces; the rest of the schema below them."""
     errors = errors or {}
-    steps, placed = [], set()
+    steps, placed = [], set[str]()
     for i, step in enumerate(cls.guide, 1):
         title, text = step.localized(page.t.locale)
         fields = field_views(page.t, cls.settings_schema, values, errors=errors, only=step.settings)

@@ -92,7 +92,7 @@ def change_role(user_id: int, page: Page = Depends(_owner_posting)):
 @router.post("/settings/users/{user_id:int}/delete")
 def remove_user(user_id: int, page: Page = Depends(_owner_posting)):
     other = _colleague(page, user_id)
-    if other.id == page.user.id:
+    if other.id == page.member.id:
         return _users_page(page, status=400, error=page.t("You cannot remove yourself. Ask another owner."))
     try:
         accounts.delete_user(page.hub, page.account_id, other.id)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 BOM = b"\xef\xbb\xbf"
 STATUS = 2
@@ -28,8 +30,17 @@ def _ids(body: dict[str, Any]) -> list[str]:
     return [str(i) for i in ids]
 
 
-class CsvConformance:
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from .app import _File
+
+
+class CsvConformance(SandboxMixin):
     """Mixed into ``CsvSandbox``: the profile actions, editing ``orders.csv`` row by row."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        files: dict[str, _File]
+        put: Callable[[str, bytes], _File]
 
     header = ""  # the export's header line, set by the sandbox
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 
 REST = "/rest/*/V1"
@@ -23,8 +25,22 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class MagentoConformance:
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+    from .catalog import Catalog
+
+
+class MagentoConformance(SandboxMixin):
     """Mixed into ``Magento2Sandbox``: the profile actions, built on its data and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        lock: threading.RLock
+        msi: bool
+        catalog: Catalog
+        orders: dict[int, Any]
+        shipments: list[dict[str, Any]]
+        _add: Callable[..., int]
 
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": f"{REST}/orders"},
@@ -90,7 +106,7 @@ class MagentoConformance:
         return {"sku": next(iter(self.catalog.stock_items))}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             hits = [e for e in self.ledger.entries("product.stock") if e["resource_id"] == str(body["sku"])
                     and e["changes"].get("qty") == value]

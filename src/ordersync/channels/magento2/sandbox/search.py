@@ -78,6 +78,8 @@ def _compare(have: Any, op: str, want: str) -> bool:
     if have is None:
         return False
     a, b = _number(have), _number(want)
+    left: Any  # both Decimals when both are numbers, else both texts
+    right: Any
     left, right = (a, b) if a is not None and b is not None else (str(have), want)
     ops = {"eq": left == right, "neq": left != right, "gt": left > right, "gteq": left >= right,
            "lt": left < right, "lteq": left <= right, "from": left >= right, "to": left <= right}

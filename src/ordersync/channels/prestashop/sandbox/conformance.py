@@ -8,7 +8,9 @@ order row whose ``product_quantity`` is a word.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 
 def _ids(body: dict[str, Any]) -> list[int]:
@@ -18,8 +20,15 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class PrestashopConformance:
+if TYPE_CHECKING:
+    from .store import Store
+
+
+class PrestashopConformance(SandboxMixin):
     """Mixed into ``PrestashopSandbox``: the profile actions, built on its store and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        store: Store
 
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": "/api/orders"},

@@ -37,7 +37,7 @@ from typing import Any
 
 from graphql import (
     GraphQLError,
-    execute,
+    execute_sync,
     get_operation_ast,
     parse,
     validate,
@@ -185,10 +185,9 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
             return 200, {"errors": [_error("An operation name is required", "GRAPHQL_VALIDATION_FAILED")]}
         op_name = operation.name.value if operation.name else ""
         rule = self.faults.take(("error", "rate_limit", "delay"), "POST", f"{path}#{op_name}")
-        if rule is not None and rule.kind == "delay":  # a slow answer to one operation (this runs in a thread)
-            if rule.phase == "before":
-                time.sleep(rule.seconds)
-                rule = None
+        if rule is not None and rule.kind == "delay" and rule.phase == "before":
+            time.sleep(rule.seconds)  # a slow answer to one operation (this runs in a thread)
+            rule = None
         if rule is not None and rule.phase == "before":
             return self._fault(rule)
         variables = payload.get("variables") or {}
@@ -208,7 +207,7 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
             return 200, {"errors": [_error("Throttled", "THROTTLED",
                                            documentation="https://shopify.dev/api/usage/rate-limits")],
                          "extensions": self._cost(requested, None)}
-        result = execute(self.schema, document, variable_values=variables, operation_name=name,
+        result = execute_sync(self.schema, document, variable_values=variables, operation_name=name,
                          context_value=Context(self, path, base_url, version=version))
         actual = coster.actual(operation, result.data) if result.data is not None else requested
         self.bucket.refund(requested - actual)

@@ -20,7 +20,7 @@ from graphql import (
     FieldNode,
     GraphQLError,
     OperationDefinitionNode,
-    execute,
+    execute_sync,
     parse,
     validate,
 )
@@ -105,7 +105,7 @@ class BulkRunner:
 
     def _execute(self, op: dict[str, Any], document: Any, context: Any) -> None:
         """Run the query in the background, as Shopify does; the result waits in the op until a poll."""
-        result = execute(self.sandbox.schema, document, context_value=context)
+        result = execute_sync(self.sandbox.schema, document, context_value=context)
         if result.errors:
             op["_failed"] = True
             return

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 from .data import gid
 
@@ -35,8 +37,20 @@ def _ids(body: dict[str, Any]) -> list[str]:
     return [_gid(i) for i in ids]
 
 
-class ShopifyConformance:
+if TYPE_CHECKING:
+    from .bulk import BulkRunner
+    from .cost import CostBucket
+    from .store import ShopStore
+
+
+class ShopifyConformance(SandboxMixin):
     """Mixed into ``ShopifySandbox``: the profile actions, built on its store and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        store: ShopStore
+        bucket: CostBucket
+        bulk: BulkRunner
+        initial_bulk_polls: int
 
     def conformance_profile(self) -> dict[str, Any]:
         def op(name: str) -> list[dict[str, str]]:
@@ -132,7 +146,7 @@ class ShopifyConformance:
         return {"stock": self.store.levels[(item, location)]}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             item = self._variant(str(body["sku"]))["inventoryItem"]["id"]
             # an absolute quantity written again changes nothing: count the times the level became the value

@@ -113,7 +113,7 @@ class Coster:
 
     def _node_selection(self, node: FieldNode) -> Any:
         """The selection of one node: ``edges { node { … } }`` or ``nodes { … }``."""
-        selections = []
+        selections: list[Any] = []
         for sel in node.selection_set.selections if node.selection_set else ():
             if isinstance(sel, FieldNode) and sel.name.value == "nodes" and sel.selection_set:
                 selections += sel.selection_set.selections

@@ -16,7 +16,7 @@ So a non-null field is never null, and the fields clients look at carry data tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -749,7 +749,7 @@ def _level_item(level: dict[str, Any], info: Any, **_: Any) -> Any:
 
 
 @derive("InventoryLevel", "quantities")
-def _level_quantities(level: dict[str, Any], info: Any, names: list[str] = (), **_: Any) -> list[dict[str, Any]]:
+def _level_quantities(level: dict[str, Any], info: Any, names: Sequence[str] = (), **_: Any) -> list[dict[str, Any]]:
     on_hand = level["_quantity"]
     known = {"available": on_hand, "on_hand": on_hand, "committed": 0, "incoming": 0, "reserved": 0,
              "damaged": 0, "quality_control": 0, "safety_stock": 0}

@@ -181,7 +181,8 @@ class ShopStore:
                     start = len(keys) - bisect.bisect_left(keys, position)
                 else:
                     start = bisect.bisect_right(keys, position)
-            out, more = [], False
+            out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+            more = False
             for index in list(order)[start:]:
                 obj = objs[index]
                 if not _matches(obj, terms):

@@ -44,7 +44,7 @@ ORDER_FIELDS = {"id": "id", "number": "number", "orderTime": "orderTime", "statu
                 "cleared": "paymentStatusId", "clearedDate": "clearedDate", "customerId": "customerId",
                 "invoiceAmount": "invoiceAmount", "trackingCode": "trackingCode"}
 ARTICLE_FIELDS = {"id": "id", "name": "name", "changed": "changed", "added": "added", "active": "active"}
-DEMO_STATES = ({}, {"orderStatusId": 1}, {"paymentStatusId": 12, "clearedDate": "2026-01-05T10:00:00+0100"},
+DEMO_STATES: tuple[dict[str, Any], ...] = ({}, {"orderStatusId": 1}, {"paymentStatusId": 12, "clearedDate": "2026-01-05T10:00:00+0100"},
                {"orderStatusId": 7, "paymentStatusId": 12, "trackingCode": "00340434161094042557"},
                {"orderStatusId": 2, "paymentStatusId": 12}, {"orderStatusId": 4})
 ORDER_WRITABLE = ("paymentStatusId", "orderStatusId", "trackingCode", "comment", "transactionId", "clearedDate")

@@ -10,7 +10,9 @@ quantity is a word). Statuses are shown by the names of ``Shopware\\Models\\Orde
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 from .data import utcnow
 
@@ -28,8 +30,19 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class Shopware5Conformance:
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+
+class Shopware5Conformance(SandboxMixin):
     """Mixed into ``Shopware5Sandbox``: the profile actions, built on its data and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        _lock: threading.RLock
+        orders: dict[int, Any]
+        articles: dict[int, dict[str, Any]]
+        _place: Callable[..., int]
 
     def conformance_profile(self) -> dict[str, Any]:
         put_order = {"method": "PUT", "path": "/api/orders/*"}
@@ -87,7 +100,7 @@ class Shopware5Conformance:
         return {"sku": next(iter(self.articles.values()))["mainDetail"]["number"]}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             number = str(body["sku"])
             hits = [e for e in self.ledger.entries("article.stock") if e["changes"].get(number) == int(value)]

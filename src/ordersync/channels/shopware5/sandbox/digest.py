@@ -71,7 +71,7 @@ class DigestChecker:
 
     def check(self, method: str, uri: str, header: str | None) -> str | None:
         """None if the request is authenticated, else why not: "missing", "stale" or "invalid"."""
-        if not header or not header[:7].lower() == "digest ":
+        if not header or header[:7].lower() != "digest ":
             return "missing"
         p = parse_params(header[7:])
         if any(k not in p for k in ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")):

@@ -14,7 +14,9 @@ from __future__ import annotations
 import random
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 ACTION = "/api/_action"
 
@@ -30,8 +32,21 @@ def _ago(seconds: float) -> str:
     return datetime.fromtimestamp(time.time() - seconds, UTC).isoformat()
 
 
-class Shopware6Conformance:
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+
+class Shopware6Conformance(SandboxMixin):
     """Mixed into ``Shopware6Sandbox``: the profile actions, built on its data and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        lock: threading.RLock
+        orders: dict[str, dict[str, Any]]
+        products: dict[str, dict[str, Any]]
+        tokens: dict[str, float]
+        token_refreshes: int
+        _place: Callable[..., dict[str, Any]]
 
     def conformance_profile(self) -> dict[str, Any]:
         # the transitions that reach a state a status push writes (complete, cancel, paid, ship); a step on
@@ -103,15 +118,15 @@ class Shopware6Conformance:
         return {"sku": "SW10004.1"}  # a variant: stock goes to the variant's own product id
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             product = self._product(str(body["sku"]))
-            hits, last = 0, None
+            changes, last = 0, None
             for entry in self.ledger.entries("product.stock"):
                 if entry["resource_id"] == product["id"]:
-                    hits += entry["changes"]["stock"] == int(value) and last != int(value)
+                    changes += entry["changes"]["stock"] == int(value) and last != int(value)
                     last = entry["changes"]["stock"]
-            return {"count": hits}
+            return {"count": changes}
         oid = str(body["id"])
         if capability == "change_status":
             hits = [e for e in self.ledger.entries("*.transition") if e["resource_id"] == oid

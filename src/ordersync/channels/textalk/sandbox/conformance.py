@@ -8,7 +8,9 @@ cannot use has a currency code that is no ISO code. Page sizes are the connector
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 from .data import iso
 
@@ -22,8 +24,16 @@ def _uids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class TextalkConformance:
+if TYPE_CHECKING:
+    import threading
+
+
+class TextalkConformance(SandboxMixin):
     """Mixed into ``TextalkSandbox``: the profile actions, built on its data and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        _lock: threading.Lock
+        orders: dict[int, dict[str, Any]]
 
     def conformance_profile(self) -> dict[str, Any]:
         # Textalk documents no rate limit

@@ -224,7 +224,7 @@ class WooSandbox(WooConformance, Sandbox):
             _, changes = self.store.update_order(oid, put, int(time.time()))
             raw = {k: v for k, v in spec.items() if k not in ORDER_UPDATE and k not in ("id", "date_modified_gmt")}
             if raw or spec.get("date_modified_gmt"):
-                order = self.store.order(oid)
+                order = self.store.existing_order(oid)
                 _merge(order, raw)
                 when = _gmt_epoch(spec["date_modified_gmt"]) if spec.get("date_modified_gmt") else int(time.time())
                 self.store.save_order(order, when)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ...sdk.sandbox import SandboxMixin
 
 from .rest import API
 
@@ -26,8 +28,15 @@ def _ids(body: dict[str, Any]) -> list[int]:
     return [int(i) for i in ids]
 
 
-class WooConformance:
+if TYPE_CHECKING:
+    from .store import WooStore
+
+
+class WooConformance(SandboxMixin):
     """Mixed into ``WooSandbox``: the profile actions, built on its store and control hooks."""
+
+    if TYPE_CHECKING:  # set by the sandbox class this is mixed into
+        store: WooStore
 
     page_cap: int | None = None
 
@@ -56,7 +65,7 @@ class WooConformance:
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
         when = _naive_utc(time.time() - float(body.get("seconds_ago", 0)))
-        result = self.control_orders({"update": [{"id": i, "status": "on-hold" if self.store.order(i)["status"]
+        result = self.control_orders({"update": [{"id": i, "status": "on-hold" if self.store.existing_order(i)["status"]
                                                   != "on-hold" else "processing", "date_modified_gmt": when}
                                                  for i in _ids(body)],
                                       "webhook": bool(body.get("webhook", False))})
@@ -111,7 +120,7 @@ class WooConformance:
         return {"stock": item["stock_quantity"]}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
-        capability, value = body.get("capability"), body.get("value")
+        capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             item = self._stock_item(str(body["sku"]))
             hits = [e for e in self.ledger.entries("*.stock") if e["resource_id"] == str(item["id"])

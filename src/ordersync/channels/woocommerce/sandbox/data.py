@@ -11,6 +11,7 @@ with prices entered including tax: line gross -> net (subtotal/total) + tax, and
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -444,7 +445,7 @@ def order_notes(row: OrderRow, order: dict) -> list[dict]:
             "refunded": ["pending", "processing", "completed", "refunded"], "failed": ["pending", "failed"]}
     steps = path.get(order["status"], [])
     notes, span = [], max(1, row.modified - row.created)
-    for k, (old, new) in enumerate(zip(steps, steps[1:])):
+    for k, (old, new) in enumerate(itertools.pairwise(steps)):
         text = f"Order status changed from {STATUS_NAMES[old]} to {STATUS_NAMES[new]}."
         if new == "on-hold" and order["payment_method"] == "bacs":
             text = f"Awaiting BACS payment {text}"

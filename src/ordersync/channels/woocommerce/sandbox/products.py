@@ -125,7 +125,7 @@ async def batch(sb: WooSandbox, ctx: Ctx) -> Response:
         out.setdefault("update", []).append(sb.variation_json(parent, iid, ctx.site) if parent
                                             else sb.product_json(iid, ctx.site))
     for verb in ("create", "delete"):
-        for item in a.get(verb) or []:
+        for _item in a.get(verb) or []:
             out.setdefault(verb, []).append(dump({"id": 0, "error": {
                 "code": "woocommerce_rest_sandbox_unsupported", "message": f"The sandbox does not {verb} products.",
                 "data": {"status": 501}}}))

@@ -140,7 +140,7 @@ async def create_refund(sb: WooSandbox, ctx: Ctx) -> Response:
     oid = _order_id(sb, ctx)
     a, now = ctx.args, int(time.time())
     with sb.store.lock:
-        order = sb.store.order(oid)
+        order = sb.store.existing_order(oid)
         by_id = {line["id"]: line for line in order.get("line_items") or []}
         lines, from_lines = [], Decimal(0)
         for n, spec in enumerate(a.get("line_items") or []):

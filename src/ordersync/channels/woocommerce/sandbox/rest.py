@@ -135,7 +135,7 @@ def link_query(ctx: Ctx, page: int) -> str:
     each declared one as it was sanitised (``status=any`` comes back as ``status%5B0%5D=any``,
     ``dates_are_gmt=true`` as ``dates_are_gmt=1``), with ``page`` replaced where it stood or appended."""
     raw = php_query(ctx.request.url.query)
-    values = {k: (ctx.args[k] if k in ctx.args else v) for k, v in raw.items()}
+    values = {k: ctx.args.get(k, v) for k, v in raw.items()}
     values["page"] = page
     return "&".join(part for k, v in values.items() for part in _php_encode(quote_plus(k), v))
 

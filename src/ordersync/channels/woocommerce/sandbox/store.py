@@ -113,6 +113,13 @@ class WooStore:
         body = self.order_bytes(oid)
         return None if body is None else json.loads(body)
 
+    def existing_order(self, oid: int) -> dict:
+        """An order the caller has already found (its id came from the index or a checked request)."""
+        order = self.order(oid)
+        if order is None:
+            raise LookupError(f"no order with id {oid}")
+        return order
+
     def save_order(self, order: dict, modified: int | None) -> None:
         """Store a changed order; ``modified`` (epoch) moves it in the index and stamps date_modified."""
         with self.lock:
@@ -208,7 +215,7 @@ class WooStore:
     def order_notes(self, oid: int) -> list[dict]:
         with self.lock:
             if oid not in self.notes:
-                return order_notes(self.rows[oid], self.order(oid))
+                return order_notes(self.rows[oid], self.existing_order(oid))
             return self.notes[oid]
 
     def add_note(self, oid: int, text: str, *, customer_note: bool, author: str, epoch: int) -> dict:
@@ -221,7 +228,7 @@ class WooStore:
     def update_order(self, oid: int, body: dict, epoch: int) -> tuple[dict, dict[str, Any]]:
         """Apply a PUT body as WooCommerce does; returns the order and what changed (field -> new value)."""
         with self.lock:
-            order = self.order(oid)
+            order = self.existing_order(oid)
             changes: dict[str, Any] = {}
             for field in ("customer_note", "transaction_id", "payment_method", "payment_method_title"):
                 if field in body and order[field] != body[field]:
