@@ -56,11 +56,11 @@ GUIDE = (
               "Shipping (a restricted role Amazon grants on request). Save, "
               "click View next to LWA credentials and copy the client ID and the client secret.",
               "App in Seller Central anlegen",
-              "Öffne in Seller Central Apps und Services → Apps entwickeln und klicke auf Neuen App-Client "
-              "hinzufügen. Wähle den API-Typ SP API und kreuze die Rollen Bestands- und Bestellverfolgung, "
+              "Öffnen Sie in Seller Central Apps und Services → Apps entwickeln, und klicken Sie auf Neuen App-Client "
+              "hinzufügen. Wählen Sie den API-Typ SP API, und kreuzen Sie die Rollen Bestands- und Bestellverfolgung, "
               "Produktlisting, Käuferkommunikation (für Nachrichten an Käufer) und – für Käuferadressen – "
               "Versand direkt an Kunden an (eine eingeschränkte Rolle, "
-              "die Amazon auf Antrag vergibt). Speichere, klicke bei LWA-Zugangsdaten auf Anzeigen und kopiere "
+              "die Amazon auf Antrag vergibt). Speichern Sie, klicken Sie bei LWA-Zugangsdaten auf Anzeigen, und kopieren Sie "
               "Client-ID und Client-Geheimnis.",
               settings=("client_id", "client_secret")),
     GuideStep("Authorise the hub",
@@ -68,17 +68,17 @@ GUIDE = (
               "back here. Or, for your own private app, click Authorize app next to the app in Develop Apps, "
               "then Authorize, and paste the refresh token (Atzr|…) into the field below.",
               "Hub autorisieren",
-              "Klicke entweder auf Autorisieren: Der Hub öffnet die Zustimmungsseite von Seller Central, du "
-              "klickst auf Bestätigen und kommst hierher zurück. Oder, für deine eigene private App, klicke in "
-              "Apps entwickeln neben der App auf App autorisieren, dann auf Autorisieren, und füge das "
+              "Klicken Sie entweder auf Autorisieren: Der Hub öffnet die Zustimmungsseite von Seller Central, Sie "
+              "klicken auf Bestätigen und kommen hierher zurück. Oder, für Ihre eigene private App, klicken Sie in "
+              "Apps entwickeln neben der App auf App autorisieren, dann auf Autorisieren, und fügen Sie das "
               "Aktualisierungstoken (Atzr|…) unten ein.",
               settings=("refresh_token", "application_id", "seller_central_url")),
     GuideStep("Region, marketplaces and merchant token",
               "Choose the region of your seller account and the marketplaces to serve (e.g. DE,FR,IT). Your "
               "merchant token is in Seller Central under Settings → Account Info → Merchant Token.",
               "Region, Marktplätze und Händlerkennung",
-              "Wähle die Region deines Verkäuferkontos und die Marktplätze, die der Hub bedienen soll (z. B. "
-              "DE,FR,IT). Deine Händlerkennung steht in Seller Central unter Einstellungen → Informationen zum "
+              "Wählen Sie die Region Ihres Verkäuferkontos und die Marktplätze, die der Hub bedienen soll (z. B. "
+              "DE,FR,IT). Ihre Händlerkennung steht in Seller Central unter Einstellungen → Informationen zum "
               "Verkäuferkonto → Händlerkennung.",
               settings=("region", "marketplaces", "seller_id")),
     GuideStep("How often the hub asks Amazon",
@@ -100,11 +100,11 @@ GUIDE = (
               "is lost is never sent again by itself: check it in Seller Central under Buyer Messages, then "
               "retry or discard it in the hub's dead letters.",
               "Nachrichten an Käufer",
-              "Amazon nimmt keine freien Nachrichten: Wähle die Vorlage, als die Nachrichten an Käufer gehen "
+              "Amazon nimmt keine freien Nachrichten: Wählen Sie die Vorlage, als die Nachrichten an Käufer gehen "
               "(z. B. Lieferdetails); der Hub sendet sie nur, wo Amazon diese Vorlage für die Bestellung erlaubt, "
               "und eine Nachricht, deren Betreff eine andere Vorlage nennt (z. B. unexpectedProblem), geht als "
-              "diese. Eine Nachricht, deren Antwort verloren ging, sendet der Hub nie von selbst erneut: Prüfe "
-              "sie in Seller Central unter Käufernachrichten und wiederhole oder verwirf sie dann in den "
+              "diese. Eine Nachricht, deren Antwort verloren ging, sendet der Hub nie von selbst erneut: Prüfen Sie "
+              "sie in Seller Central unter Käufernachrichten, und wiederholen oder verwerfen Sie sie dann in den "
               "unzustellbaren Einträgen des Hubs.",
               settings=("message_type",)),
 )

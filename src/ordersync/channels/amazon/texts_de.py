@@ -15,12 +15,12 @@ DE: dict[str, str] = {
         "Seller Central → Einstellungen → Informationen zum Verkäuferkonto → Händlerkennung.",
     "LWA client ID": "LWA-Client-ID",
     "From Seller Central → Apps and Services → Develop Apps → your app → LWA credentials.":
-        "Aus Seller Central → Apps und Services → Apps entwickeln → deine App → LWA-Zugangsdaten.",
+        "Aus Seller Central → Apps und Services → Apps entwickeln → Ihre App → LWA-Zugangsdaten.",
     "LWA client secret": "LWA-Client-Geheimnis",
     "Refresh token (self-authorised app)": "Aktualisierungstoken (selbst autorisierte App)",
     "Only for a private app you authorised yourself in Develop Apps (starts with Atzr|). Leave empty to authorise "
     "through Seller Central's consent page.":
-        "Nur für eine private App, die du in Apps entwickeln selbst autorisiert hast (beginnt mit Atzr|). Leer "
+        "Nur für eine private App, die Sie unter „Apps entwickeln“ selbst autorisiert haben (beginnt mit Atzr|). Leer "
         "lassen, um über die Zustimmungsseite von Seller Central zu autorisieren.",
     "App ID (for the consent page)": "App-ID (für die Zustimmungsseite)",
     "The app's ID from Develop Apps (amzn1.sp.solution…), used for the consent page.":

@@ -255,7 +255,7 @@ class EbayConnector(Connector):
             raise TransientError(f"eBay asks to erase the personal data of user {username!r}, and this process "
                                  "cannot erase; the delivery waits for a worker that can")
         changed = self.context.erase_buyer(username, DELETION_REASON)
-        log.info("eBay account deletion of user %r: personal data erased from %d order(s)", username, changed)
+        log.info("eBay account deletion: personal data erased from %d order(s)", changed)  # the name is personal data
 
     # cancellation ----------------------------------------------------------------------------------
     def channel_status_for(self, state: OrderState) -> str | None:

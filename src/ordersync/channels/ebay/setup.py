@@ -52,21 +52,21 @@ GUIDE = (
               "In the eBay developer portal (developer.ebay.com), create an application and copy its App ID "
               "and Cert ID. Add ordersync's callback address as the accept URL of the application's RuName.",
               "eBay-Anwendung anlegen",
-              "Lege im eBay-Entwicklerportal (developer.ebay.com) eine Anwendung an und kopiere App ID und "
-              "Cert ID. Trage die Rückrufadresse von ordersync als Accept-URL der RuName der Anwendung ein.",
+              "Legen Sie im eBay-Entwicklerportal (developer.ebay.com) eine Anwendung an, und kopieren Sie App ID und "
+              "Cert ID. Tragen Sie die Rückrufadresse von ordersync als Accept-URL des RuName der Anwendung ein.",
               settings=("client_id", "client_secret", "ru_name", "marketplace")),
     GuideStep("Allow access",
               "Start the consent: eBay asks you to sign in and to allow ordersync to read orders, ship them, "
               "set stock and send messages. Alternatively paste a user refresh token.",
               "Zugriff erlauben",
-              "Starte die Zustimmung: eBay fragt nach deiner Anmeldung und ob ordersync Bestellungen lesen, "
+              "Starten Sie die Zustimmung: eBay fragt nach Ihrer Anmeldung und ob ordersync Bestellungen lesen, "
               "versenden, Bestände setzen und Nachrichten senden darf. Alternativ ein Refresh-Token einfügen.",
               settings=("refresh_token",)),
     GuideStep("Notifications",
               "Enter a verification token (32 to 80 characters) and give it to eBay together with ordersync's "
               "webhook address for the marketplace-account-deletion notifications.",
               "Benachrichtigungen",
-              "Trage ein Prüf-Token (32 bis 80 Zeichen) ein und gib es eBay zusammen mit der Webhook-Adresse "
+              "Tragen Sie ein Prüf-Token (32 bis 80 Zeichen) ein, und geben Sie es eBay zusammen mit der Webhook-Adresse "
               "von ordersync für die Benachrichtigungen zur Kontolöschung an.",
               settings=("verification_token",)),
     GuideStep("Digital signatures (EU and UK sellers)",
@@ -75,8 +75,8 @@ GUIDE = (
               "enter its 'jwe' and 'privateKey'. eBay shows the private key only once.",
               "Digitale Signaturen (Verkäufer in EU und UK)",
               "eBay verlangt, dass Stornierungen von Verkäufern mit Sitz in der EU oder im Vereinigten Königreich "
-              "signiert sind. Erzeuge einmal ein Schlüsselpaar mit der Key Management API von eBay "
-              "(createSigningKey, Verfahren ED25519, z. B. im API Explorer von eBay) und trage 'jwe' und "
+              "signiert sind. Erzeugen Sie einmal ein Schlüsselpaar mit der Key Management API von eBay "
+              "(createSigningKey, Verfahren ED25519, z. B. im API Explorer von eBay), und tragen Sie 'jwe' und "
               "'privateKey' ein. eBay zeigt den privaten Schlüssel nur einmal.",
               settings=("signing_jwe", "signing_private_key")),
 )

@@ -3,7 +3,7 @@
 DE = {
     "RuName (eBay redirect URL name)": "RuName (Name der eBay-Weiterleitungsadresse)",
     "The RuName of the application; its accept URL must be ordersync's callback address.":
-        "Die RuName der Anwendung; ihre Accept-URL muss die Rückrufadresse von ordersync sein.",
+        "Der RuName der Anwendung; ihre Accept-URL muss die Rückrufadresse von ordersync sein.",
     "Reason for cancellations": "Grund für Stornierungen",
     "What eBay is told when the hub cancels an order (a comment naming one of these wins).":
         "Was eBay mitgeteilt wird, wenn der Hub eine Bestellung storniert (ein Kommentar, der einen dieser Gründe "
@@ -36,7 +36,7 @@ DE = {
     "32 to 80 letters, digits, _ or -; the same as entered at eBay for the marketplace-account-deletion endpoint. "
     "Left empty, one is generated.":
         "32 bis 80 Buchstaben, Ziffern, _ oder -; dasselbe wie bei eBay für den Endpunkt zur Kontolöschung "
-        "eingetragen. Leer gelassen, wird eines erzeugt.",
+        "eingetragen. Bleibt es leer, wird eines erzeugt.",
     "API address": "API-Adresse",
     "https://api.ebay.com, or https://api.sandbox.ebay.com for eBay's sandbox.":
         "https://api.ebay.com, oder https://api.sandbox.ebay.com für die Sandbox von eBay.",

@@ -30,16 +30,16 @@ GUIDE = (
               "On etsy.com/developers, open Your Apps, create an app (or use yours) and copy its keystring and "
               "shared secret. Add ordersync's callback address as a redirect URI of the app.",
               "Etsy-App registrieren",
-              "Öffne auf etsy.com/developers „Your Apps“, lege eine App an (oder nimm deine) und kopiere "
-              "Keystring und Shared Secret. Trage die Rückrufadresse von ordersync als Redirect-URI der App ein.",
+              "Öffnen Sie auf etsy.com/developers „Your Apps“, legen Sie eine App an (oder nehmen Sie Ihre), und kopieren Sie "
+              "Keystring und Shared Secret. Tragen Sie die Rückrufadresse von ordersync als Redirect-URI der App ein.",
               settings=("client_id", "shared_secret")),
     GuideStep("Allow access on Etsy",
               "Save the connection and authorise it: Etsy asks you to allow ordersync to read receipts and "
               "listings and to write tracking and stock. The shop of the account you sign in with is used "
               "unless you enter a shop ID.",
               "Zugriff bei Etsy erlauben",
-              "Speichere die Verbindung und autorisiere sie: Etsy fragt, ob ordersync Bestellungen und Angebote "
+              "Speichern Sie die Verbindung, und autorisieren Sie sie: Etsy fragt, ob ordersync Bestellungen und Angebote "
               "lesen und Sendungsnummern und Bestände schreiben darf. Verwendet wird der Shop des Kontos, mit "
-              "dem du dich anmeldest, außer du trägst eine Shop-ID ein.",
+              "dem Sie sich anmelden, außer Sie tragen eine Shop-ID ein.",
               settings=("shop_id", "refresh_token")),
 )

@@ -4,13 +4,13 @@ the key, as in the web UI's catalog, which reads this file by its name."""
 DE: dict[str, str] = {
     "Keystring": "Keystring",
     "The keystring of your Etsy app (Your Apps on etsy.com/developers).":
-        "Der Keystring deiner Etsy-App („Your Apps“ auf etsy.com/developers).",
+        "Der Keystring Ihrer Etsy-App („Your Apps“ auf etsy.com/developers).",
     "Shared secret": "Shared Secret",
     "The shared secret of the same app; Etsy wants it with every request.":
         "Das Shared Secret derselben App; Etsy verlangt es bei jeder Anfrage.",
     "Refresh token": "Refresh-Token",
     "Only if you authorised the app yourself: its refresh token. Otherwise leave it empty and authorise on Etsy.":
-        "Nur wenn du die App selbst autorisiert hast: ihr Refresh-Token. Sonst leer lassen und bei Etsy "
+        "Nur wenn Sie die App selbst autorisiert haben: ihr Refresh-Token. Sonst leer lassen und bei Etsy "
         "autorisieren.",
     "Shop ID": "Shop-ID",
     "Leave empty to use the shop of the Etsy account that authorises ordersync.":
@@ -22,7 +22,7 @@ DE: dict[str, str] = {
     "Etsy's API; change it only for a test system.": "Die API von Etsy; nur für ein Testsystem ändern.",
     "Consent address": "Adresse der Freigabe",
     "Where Etsy asks you to allow access; change it only for a test system.":
-        "Wo Etsy dich fragt, ob du den Zugriff erlaubst; nur für ein Testsystem ändern.",
+        "Wo Etsy Sie fragt, ob Sie den Zugriff erlauben; nur für ein Testsystem ändern.",
     "receipts by modification time": "Bestellungen (Receipts) nach Änderungszeit",
     "listings with their inventory": "Angebote mit ihrem Bestand",
     "receipt shipment with tracking code and carrier": "Versand der Bestellung mit Sendungsnummer und Versanddienst",
