@@ -74,3 +74,10 @@ _.enter_field
 _.enter_argument
 _.enter_enum_value
 _.raise_server_exceptions
+
+# database columns read by people and reports, not by code (store/models_erasure.py: when a buyer was erased)
+erased_at
+# huey's immediate mode, switched on in tests through the attribute
+_.immediate
+# fpdf2 reads it when it writes the core fonts (forwarding/documents.py)
+_.core_fonts_encoding

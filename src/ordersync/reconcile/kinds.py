@@ -23,5 +23,4 @@ KINDS = (
     Kind("listings_unlinked", "listings", "Channel products without a linked article"),
     Kind("listings_gone", "listings", "Linked listings the channel no longer has"),
 )
-BY_NAME = {k.name: k for k in KINDS}
 READS = ("orders", "stock", "listings")

@@ -11,9 +11,6 @@ from __future__ import annotations
 ENDPOINTS = {"EU": "https://sellingpartnerapi-eu.amazon.com", "NA": "https://sellingpartnerapi-na.amazon.com",
              "FE": "https://sellingpartnerapi-fe.amazon.com"}
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
-#: Seller Central per region, where the consent page (``/apps/authorize/consent``) lives
-SELLER_CENTRAL = {"EU": "https://sellercentral-europe.amazon.com", "NA": "https://sellercentral.amazon.com",
-                  "FE": "https://sellercentral.amazon.co.jp"}
 
 #: code -> (marketplace id, region)
 MARKETPLACES: dict[str, tuple[str, str]] = {

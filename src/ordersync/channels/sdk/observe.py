@@ -29,12 +29,6 @@ def listen(listener: Listener) -> None:
             _listeners.append(listener)
 
 
-def stop_listening(listener: Listener) -> None:
-    with _lock:
-        if listener in _listeners:
-            _listeners.remove(listener)
-
-
 def budget_used(budget: object) -> None:
     """Report how full ``budget`` is, if it is a bucket that knows (``tokens`` of ``capacity``); an
     unlimited budget reports nothing. A budget in Redis answers with one round trip, only while listened to."""

@@ -28,12 +28,6 @@ from ordersync.channels.sdk import xml
 NS = "urn:ebay:apis:eBLBaseComponents"
 
 
-class TradingFailure(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def _answer(call: str, ack: str, body: dict[str, Any]) -> Response:
     root = xml.build(f"{call}Response", {"Timestamp": datetime.now(UTC).isoformat(timespec="milliseconds")
                                          .replace("+00:00", "Z"), "Ack": ack, "Version": "1349", **body},
