@@ -41,9 +41,11 @@ RECEIPTS_MAX_LIMIT = 100  # getShopReceipts: limit 1..100 [spec]
 LISTINGS_MAX_LIMIT = 100  # getListingsByShop: limit 1..100 [spec]
 READ_AHEAD = 2  # pages requested while the caller maps the current one
 PER_SECOND = 10.0  # documented default; learned from x-limit-per-second on every answer
-#: one call at a time at the learned rate: a burst would overrun a limit Etsy counts in any sliding second
+#: one call at a time at 95 % of the learned rate: a burst would overrun a limit Etsy counts in any sliding
+#: second, and calls paced exactly at the limit can still arrive eleven in one second when the network
+#: delays one of them (seen in CI under load)
 LIMITS = OperationLimits(
-    (Operation("app", "*", "*", rate=PER_SECOND, burst=1, rate_header="x-limit-per-second"),),
+    (Operation("app", "*", "*", rate=PER_SECOND, burst=1, rate_header="x-limit-per-second", headroom=0.95),),
     headers=HeaderSpec(remaining="x-remaining-this-second", limit="x-limit-per-second"))
 #: calls of the day's budget kept back (none: the import stops once Etsy reports 0 left)
 DAY_RESERVE = 0

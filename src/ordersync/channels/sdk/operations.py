@@ -30,7 +30,9 @@ AMAZON_RATE_HEADER = "x-amzn-RateLimit-Limit"
 class Operation:
     """One rate-limited operation. ``path`` is matched against the request path as the connector passes it
     to ``ChannelHTTP.request``: ``{name}`` stands for one path segment, ``*`` for anything. ``weight`` is how
-    many calls one request counts as (eBay counts some calls double)."""
+    many calls one request counts as (eBay counts some calls double). ``headroom`` is the share of the
+    declared or learned rate the hub spends: below 1 where the platform counts calls by their arrival in a
+    short window, so that network jitter between two paced calls cannot squeeze one call too many into it."""
 
     name: str
     method: str
@@ -40,11 +42,14 @@ class Operation:
     weight: float = 1.0
     rate_header: str | None = None
     headers: HeaderSpec | None = None
+    headroom: float = 1.0
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rate <= 0 or self.burst <= 0 or self.weight <= 0:
             raise ValueError(f"operation {self.name!r}: rate, burst and weight must be positive")
+        if not 0 < self.headroom <= 1:
+            raise ValueError(f"operation {self.name!r}: headroom {self.headroom} must be in (0, 1]")
         if self.weight > self.burst:
             raise ValueError(f"operation {self.name!r}: weight {self.weight} exceeds the burst {self.burst}")
         object.__setattr__(self, "_pattern", _compile(self.path))
@@ -99,13 +104,14 @@ class OperationBudgets:
             if budget is None:
                 spec = op.headers or self.limits.headers
                 budget = self._budgets[op.name] = self._make(
-                    f"{self.connection_key}:op:{op.name}", lambda: RateBudget(op.burst, op.rate, headers=spec))
+                    f"{self.connection_key}:op:{op.name}", lambda: RateBudget(op.burst, op.rate * op.headroom, headers=spec))
         return op, budget
 
     def learn(self, op: Operation, budget: Budget, headers: Mapping[str, str]) -> None:
         """Apply what an answer says about the operation's limit: its rate header, then remaining/reset."""
         name = op.rate_header or self.limits.rate_header
         rate = _positive(headers.get(name)) if name else None
+        rate = rate * op.headroom if rate is not None else None
         learn_rate = getattr(budget, "learn_rate", None)
         if rate is not None and learn_rate is not None and rate != getattr(budget, "refill_per_second", None):
             learn_rate(rate)
