@@ -92,3 +92,37 @@ def test_uvicorns_lines_are_taken_over_as_serve_does(captured):
         for name, (handlers, propagate) in saved.items():
             logging.getLogger(name).handlers[:] = handlers
             logging.getLogger(name).propagate = propagate
+
+
+def _logging_access(app):
+    """``app`` with an access line logged as uvicorn logs it: from inside the app's ``send`` of the answer."""
+    access = logging.getLogger("ordersync.test.access")  # uvicorn.access has handlers of its own in tests
+
+    async def wrapped(scope, receive, send):
+        async def send_and_log(message):
+            if message["type"] == "http.response.start":
+                access.info("%s %s %d", scope["method"], scope["path"], message["status"])
+            await send(message)
+
+        await app(scope, receive, send_and_log)
+
+    return wrapped
+
+
+def test_lines_of_a_web_request_name_the_account_it_authenticated_as(hub, captured):
+    from fastapi.testclient import TestClient
+
+    from ordersync import accounts
+    from ordersync.web.app import create_app
+
+    owner = accounts.create_user(hub, "owner@logs.example", "correct horse battery", "owner", "logs")
+    key = accounts.create_api_key(hub, "owner@logs.example")
+    buffer = captured("json")
+    with TestClient(_logging_access(create_app(hub))) as client:
+        assert client.get("/api/v1/orders", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        assert client.get("/api/v1/orders").status_code == 401
+        assert client.get("/api/v1/orders", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    access = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    access = [line for line in access if line["logger"] == "ordersync.test.access"]
+    assert [(line["event"].split()[-1], line.get("account_id")) for line in access] == [
+        ("200", owner.account_id), ("401", None), ("200", owner.account_id)]  # nothing carried over

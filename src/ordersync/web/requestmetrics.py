@@ -10,13 +10,15 @@ from __future__ import annotations
 import time
 
 from ..telemetry import metrics
+from ..telemetry.context import request_scope
 from .asgi import HttpMiddleware
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class RequestMetrics(HttpMiddleware):
-    """ASGI middleware, outermost, so it sees every answer, the body limit's 413 included."""
+    """ASGI middleware, outermost, so it sees every answer, the body limit's 413 included; it also opens the
+    request's log scope, which authentication fills with the account id."""
 
     async def http(self, scope, receive, send) -> None:
         started = time.perf_counter()
@@ -28,7 +30,8 @@ class RequestMetrics(HttpMiddleware):
             await send(message)
 
         try:
-            await self.app(scope, receive, send_status)
+            with request_scope():
+                await self.app(scope, receive, send_status)
         except Exception:
             status[0] = 500
             raise

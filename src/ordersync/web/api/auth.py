@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ...accounts import UserInfo, can_write, user_for_api_key
 from ...channels.sdk.ratelimit import RateBudget
 from ...sync.hub import Hub
+from ...telemetry.context import note
 from .errors import ApiError
 
 _bearer = HTTPBearer(auto_error=False, description="an API key: `ordersync apikeys create EMAIL`")
@@ -94,6 +95,7 @@ class Auth:
             raise ApiError(429, "rate_limited", f"more than {self.limiter.burst:g} requests at once or "
                            f"{self.limiter.rate:g} per second with this key; retry after {seconds} s",
                            headers={"Retry-After": str(seconds)})
+        note(account_id=info.account_id)  # the request's log lines name the account from here on
         return info
 
     def authenticate_header(self, header: str) -> UserInfo:

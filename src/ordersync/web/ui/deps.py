@@ -24,6 +24,7 @@ from .history import readable
 from .i18n import Translator, pick_locale
 from .queries import session_stamp
 from .security import csrf_ok, new_token
+from ...telemetry.context import note
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 
@@ -137,6 +138,7 @@ def _load_user(request: Request, session: dict) -> accounts.UserInfo | None:
     if user is None or session.get("acc") != user.account_id or session.get("pw") != session_stamp(hub, uid):
         session.clear()  # user deleted, moved to another account, logged out or changed the password since
         return None
+    note(account_id=user.account_id)  # the request's log lines name the account from here on
     return user
 
 
