@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
 
 from ordersync.store import models, models_accounts, models_messaging  # noqa: F401 - every table registered
 from ordersync.store.base import Base
@@ -15,11 +16,11 @@ def misplaced() -> list[str]:
     problems = []
     for table in Base.metadata.tables.values():
         home = inspect.getsourcefile(classes[table.name])
-        source = open(home, encoding="utf-8").read()
+        source = Path(home).read_text(encoding="utf-8")
         for index in table.indexes:
-            if index.name and not re.search(rf"[\"']{re.escape(index.name)}[\"']", source):
-                if not any(c.index for c in index.columns if index.name == f"ix_{table.name}_{c.name}"):
-                    problems.append(f"{index.name} on {table.name}: not declared in {home}")
+            if index.name and not re.search(rf"[\"']{re.escape(index.name)}[\"']", source) \
+                    and not any(c.index for c in index.columns if index.name == f"ix_{table.name}_{c.name}"):
+                problems.append(f"{index.name} on {table.name}: not declared in {home}")
     return problems
 
 

@@ -28,7 +28,7 @@ def first_start(hub: Hub, url: str | None = None) -> str | None:
             try:
                 account_id = hub.account_id(None, s)
             except HubError:  # several accounts but no user: the oldest one gets the owner
-                account_id = s.scalar(select(Account.id).order_by(Account.id).limit(1))
+                account_id = s.scalars(select(Account.id).order_by(Account.id).limit(1)).one()
             add_user_raw(s, account_id, email, password, "owner")
     except IntegrityError:  # another process made the first user at the same moment
         return None

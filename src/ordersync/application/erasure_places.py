@@ -62,6 +62,8 @@ def webhook_bodies(s: Session, connection_id: int, traces: Traces, order_ids: se
                  if not is_marker(body) and (resource_id in order_ids or traces.mentioned_in(body))]
     for row_id in ours:
         d = s.get(WebhookDelivery, row_id, with_for_update=True)
+        if d is None:  # deleted meanwhile (retention): nothing of the buyer is left in it
+            continue
         d.body = marker(reason, now).encode()
         d.error = traces.blot(d.error)
         if d.status == "received":
@@ -178,9 +180,9 @@ def reports_and_errors(s: Session, connection_id: int, traces: Traces) -> int:
     changed = 0
     for run in s.scalars(select(ReconcileRun).where(ReconcileRun.connection_id == connection_id)):
         changed += _blot_columns(run, traces, "report", "phases", "mended", "error")
-    for run in s.scalars(select(SyncRun).where(SyncRun.connection_id == connection_id,
-                                               SyncRun.error.is_not(None))):
-        changed += _blot_columns(run, traces, "error")
+    for sync_run in s.scalars(select(SyncRun).where(SyncRun.connection_id == connection_id,
+                                                    SyncRun.error.is_not(None))):
+        changed += _blot_columns(sync_run, traces, "error")
     for d in s.scalars(select(WebhookDelivery).where(WebhookDelivery.connection_id == connection_id,
                                                      WebhookDelivery.error.is_not(None))):
         changed += _blot_columns(d, traces, "error")

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import overload
 
 from ..domain.order import Order
 
@@ -61,6 +62,15 @@ class Traces:
         if isinstance(text, bytes):
             text = text.decode("utf-8", errors="replace")
         return self._identifying.search(text) is not None
+
+    @overload
+    def blot(self, text: str) -> str: ...
+
+    @overload
+    def blot(self, text: None) -> None: ...
+
+    @overload
+    def blot(self, text: str | None) -> str | None: ...
 
     def blot(self, text: str | None) -> str | None:
         """``text`` with every trace replaced by ``[erased]`` (valid JSON stays valid JSON)."""

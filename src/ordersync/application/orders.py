@@ -31,7 +31,7 @@ def list_orders(hub: Hub, account: str | None, *, connection: str | None = None,
             q = q.where(OrderRow.state == int(OrderState.parse(state)))
         if oversold:
             q = q.where(OrderRow.oversold.is_(True))
-        return [tuple(r) for r in s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
+        return [(row, name) for row, name in s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
                                             .limit(limit)).all()]
 
 

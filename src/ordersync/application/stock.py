@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..store.models import ArticleRow, Listing
+from ..store.models import ArticleRow, Connection, Listing
 from ..sync import stock
 from ..sync.connections import find
 from ..hub import Hub, HubError
@@ -36,7 +36,7 @@ def set_stock_rules(hub: Hub, connection: str, account: str | None, *, sku: str 
     """Rules of a connection, or of its listings with ``sku``; a value left None stays as it is."""
     with hub.db.session() as s:
         conn = find(s, hub, connection, account)
-        targets = [conn]
+        targets: list[Connection] | list[Listing] = [conn]
         if sku:
             targets = list(s.scalars(select(Listing).where(Listing.connection_id == conn.id, Listing.sku == sku)))
             if not targets:
@@ -46,7 +46,7 @@ def set_stock_rules(hub: Hub, connection: str, account: str | None, *, sku: str 
                 if value is not None:
                     setattr(target, attr, value)
             if push is not None:
-                if sku:
+                if isinstance(target, Listing):  # a listing found by its SKU
                     target.push_mode = "auto" if push else "never"
                 else:
                     target.stock_push = push

@@ -29,11 +29,11 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 def to_data(obj: Any) -> Any:
     """Runs once per imported order over every nested field: plain values return on the first test."""
-    if type(obj) in _PLAIN:  # exact types: an IntEnum is an int subclass and must not pass here
+    kind: type = type(obj)  # annotated: mypy does not take type[Any] for Hashable, which the cache asks for
+    if kind in _PLAIN:  # exact types: an IntEnum is an int subclass and must not pass here
         return obj
-    if hasattr(type(obj), "__dataclass_fields__"):
-        # a class is hashable, which typeshed's lru_cache signature cannot express for type[Any]
-        return {name: to_data(getattr(obj, name)) for name in _field_names(type(obj))}  # type: ignore[arg-type]
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: to_data(getattr(obj, name)) for name in _field_names(kind)}
     if isinstance(obj, IntEnum):
         return int(obj)
     if isinstance(obj, Decimal):
@@ -80,7 +80,8 @@ def _from(tp: Any, value: Any) -> Any:
 
 
 def from_data(cls: type[T], data: dict[str, Any]) -> T:
-    hints = _hints(cls)  # type: ignore[arg-type]  # (see to_data)
+    plain: type = cls  # (see to_data)
+    hints = _hints(plain)
     kwargs = {f.name: _from(hints[f.name], data[f.name]) for f in dataclasses.fields(cast(Any, cls)) if f.name in data}
     return cls(**kwargs)
 
@@ -88,8 +89,9 @@ def from_data(cls: type[T], data: dict[str, Any]) -> T:
 def _encode(obj: Any) -> Any:
     """What json's C encoder cannot write itself, one level at a time (it recurses into what this returns):
     the same form as ``to_data`` without a Python call for every plain value."""
-    if hasattr(type(obj), "__dataclass_fields__"):
-        return {name: getattr(obj, name) for name in _field_names(type(obj))}
+    kind: type = type(obj)  # (see to_data)
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: getattr(obj, name) for name in _field_names(kind)}
     if isinstance(obj, Decimal):
         return str(obj)
     if isinstance(obj, datetime):

@@ -85,6 +85,8 @@ def send(hub: Hub, job: Job) -> Delivered:
 
 def _send_mail(job: Job) -> Delivered:
     config = job.smtp
+    if config is None:  # never: a mail job is prepared with the account's SMTP settings, or refused
+        raise PermanentError(f"forward {job.forward_id}: no SMTP server is set up for this account")
     domain = parseaddr(config.from_address)[1].rpartition("@")[2] or "ordersync.local"
     number = "".join(c if c.isalnum() or c in "-_" else "_" for c in job.document["number"])
     message = compose.build(

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Protocol, cast
 
 from sqlalchemy import select
 
@@ -27,6 +29,13 @@ from .scheduler import request_sync_now
 
 log = logging.getLogger("ordersync.mailwatch")
 MIN_GAP = 5.0  # seconds between two wake-ups of one connection: a waiting mail must not spin the loop
+
+
+class WatchesChanges(Protocol):
+    """A connector class that can watch for changes (the classmethod ``watching_systems`` looks for)."""
+
+    def watch_changes(self, wake: Callable[[], None], build: Callable[[], Connector], stop: threading.Event, *,
+                      interval: float) -> None: ...
 
 
 def watching_systems() -> list[str]:
@@ -81,6 +90,7 @@ class MailWatchers(threading.Thread):
             return connections.build_connector(self.hub, connections.load(self.hub, conn_id))
 
         try:
-            connections.connector_class(system).watch_changes(wake, build, stop, interval=max(interval, MIN_GAP))
+            watcher = cast(WatchesChanges, connections.connector_class(system))  # one of ``watching_systems``
+            watcher.watch_changes(wake, build, stop, interval=max(interval, MIN_GAP))
         except Exception:  # noqa: BLE001 - e.g. the connection was deleted; the next refresh decides
             log.exception("change watcher of connection %s stopped", conn_id)

@@ -62,11 +62,13 @@ def run_worker(hub: Hub, *, concurrency: int, scheduler: bool = True, tick: floa
     watchers = MailWatchers(hub) if scheduler else None  # IMAP IDLE: e-mail orders within seconds
     if sched:
         sched.start()
+    if watchers is not None:  # made with the scheduler
         watchers.start()
     try:
         consumer.run()
     finally:
         if sched:
             sched.stop()
+        if watchers is not None:
             watchers.stop()
         log.info("worker %s stopped", ident)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -34,6 +35,8 @@ from . import events as ev
 SETTLE = timedelta(seconds=30)
 BATCH = 500
 MAX_ROUNDS = 20
+# a declarative class's table is a Table; SQLAlchemy's stubs only say FromClause
+_DELIVERIES = cast(Table, WebhookDeliveryOut.__table__)
 
 
 def _safe_upto(rows, cursor: int, settle_before) -> int:
@@ -58,7 +61,7 @@ def _new_rows(s: Session, table, cursor: int, settle_before, sqlite: bool) -> in
 def _insert(s: Session, sqlite: bool, values: list[dict]) -> None:
     if not values:
         return
-    stmt = (sqlite_insert if sqlite else pg_insert)(WebhookDeliveryOut.__table__)
+    stmt = (sqlite_insert if sqlite else pg_insert)(_DELIVERIES)
     s.execute(stmt.on_conflict_do_nothing(index_elements=["subscription_id", "event_id"]), values)
 
 
@@ -80,11 +83,13 @@ def _order_deliveries(s: Session, sub: WebhookSubscription, upto: int, wanted: s
         order = orders.get(e.order_id)
         if order is None:
             continue
-        data = {"Order": order_summary_json(order),
-                "Change": {"Kind": e.kind, "Source": e.source, "Text": e.text, "At": ts(e.at),
-                           "HistoryKind": e.history_kind, "Params": e.params}}
-        if kind == ev.ORDER_STATE_CHANGED:
-            old, new = ev.state_change(e.history_kind, e.params)
+        data: dict[str, Any] = {"Order": order_summary_json(order),
+                                 "Change": {"Kind": e.kind, "Source": e.source, "Text": e.text, "At": ts(e.at),
+                                            "HistoryKind": e.history_kind, "Params": e.params}}
+        # an event typed ORDER_STATE_CHANGED is one whose state change could be read
+        change = ev.state_change(e.history_kind, e.params) if kind == ev.ORDER_STATE_CHANGED else None
+        if change is not None:
+            old, new = change
             data |= {"OldStateId": old, "OldStateName": state_name(old), "NewStateId": new,
                      "NewStateName": state_name(new)}
         if kind == ev.ORDER_SHIPPED and e.order_id in last_shipment:

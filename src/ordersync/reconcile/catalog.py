@@ -76,13 +76,15 @@ def _stock(s, conn: Connection, linked: list[Listing], channel: dict, diffs: Dif
             continue
         if r.variant_external_id and (seen["via_product"] or (r.product_external_id, r.article_id) in via_product):
             continue
-        now = shown_quantity(avail[r.article_id].available, conn, r)
+        if r.article_id is None:  # never: only linked listings are passed in
+            continue
+        have = avail[r.article_id]
+        now = shown_quantity(have.available, conn, r)
         if now is None or Decimal(seen["stock"]) == now:
             continue
         diffs.add("stock_differs", {**_listing_row(r), "channel": _number(seen["stock"]),
                                     "last_pushed": pushed.get(r.id), "now": now,
-                                    "on_hand": _number(avail[r.article_id].on_hand),
-                                    "reserved": _number(avail[r.article_id].reserved)})
+                                    "on_hand": _number(have.on_hand), "reserved": _number(have.reserved)})
 
 
 def _last_pushed(s, listing_ids: list[int]) -> dict[int, int]:

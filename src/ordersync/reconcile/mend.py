@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.records import OrderRef
@@ -68,7 +69,7 @@ def _run(hub: Hub, run_id: int, account: str | None) -> tuple[ReconcileRun, Conn
             raise HubError(f"no reconciliation run {run_id}")
         if run.status == "running":
             raise HubError(f"reconciliation run {run_id} is still running; mend it once it has finished")
-        return run, s.get(Connection, run.connection_id)
+        return run, s.get_one(Connection, run.connection_id)  # a run goes with its connection
 
 
 def _import_missing(hub: Hub, conn: Connection, rows: list[dict]) -> MendResult:
@@ -103,9 +104,9 @@ def _push_stock(hub: Hub, conn: Connection, rows: list[dict]) -> MendResult:
     result = MendResult("push")
     with hub.db.session() as s:
         listings = _listings(s, conn, rows, result)
-        avail = availability(s, {r.article_id for r in listings})
-        for listing in listings:
-            qty = shown_quantity(avail[listing.article_id].available, conn, listing)
+        avail = availability(s, {article_id for _, article_id in listings})
+        for listing, article_id in listings:
+            qty = shown_quantity(avail[article_id].available, conn, listing)
             if qty is None:
                 result.skipped += 1
                 continue
@@ -123,41 +124,43 @@ def _accept_stock(hub: Hub, conn: Connection, rows: list[dict], who: str) -> Men
     figure = {r["listing_id"]: Decimal(str(r["channel"])) for r in rows}
     with hub.db.session() as s:
         listings = _listings(s, conn, rows, result)
-        lock_articles(s, {r.article_id for r in listings})
-        avail = availability(s, {r.article_id for r in listings})
+        lock_articles(s, {article_id for _, article_id in listings})
+        avail = availability(s, {article_id for _, article_id in listings})
         corrected: set[int] = set()
-        for listing in listings:
-            if listing.article_id in corrected:  # two listings of one article: the first figure counts
+        for listing, article_id in listings:
+            if article_id in corrected:  # two listings of one article: the first figure counts
                 result.skipped += 1
                 continue
             channel = figure[listing.id]
-            have = avail[listing.article_id]
+            have = avail[article_id]
             change = channel + have.reserved - have.on_hand
             what = listing.sku or listing.product_external_id
             by = f" by {who}" if who else ""
-            move(s, listing.article_id, change, f"reconciliation: accepted {conn.name}'s figure {channel} for {what}{by}")
-            s.get(ArticleRow, listing.article_id).stock_set_at = utcnow()
+            move(s, article_id, change, f"reconciliation: accepted {conn.name}'s figure {channel} for {what}{by}")
+            s.get_one(ArticleRow, article_id).stock_set_at = utcnow()
             listing.channel_stock, listing.updated_at = channel, utcnow()
-            corrected.add(listing.article_id)
+            corrected.add(article_id)
             result.done += 1
         s.flush()
         propagate(s, corrected)
     return result
 
 
-def _listings(s, conn: Connection, rows: list[dict], result: MendResult) -> list[Listing]:
-    """The rows' listings as they are now; one unlinked or removed since the run is skipped."""
+def _listings(s: Session, conn: Connection, rows: list[dict], result: MendResult) -> list[tuple[Listing, int]]:
+    """The rows' listings as they are now, each with its article's id; one unlinked or removed since the run
+    is skipped."""
     ids = [r["listing_id"] for r in rows]
     found = {r.id: r for r in s.scalars(select(Listing).where(Listing.connection_id == conn.id, Listing.id.in_(ids))
                                         .order_by(Listing.id))}
-    out = [found[i] for i in ids if i in found and found[i].article_id is not None]
+    out = [(listing, article_id) for i in ids if (listing := found.get(i)) is not None
+           and (article_id := listing.article_id) is not None]
     result.skipped += len(ids) - len(out)
     return out
 
 
 def _record(hub: Hub, run_id: int, result: MendResult, who: str) -> None:
     with hub.db.session() as s:
-        run = s.get(ReconcileRun, run_id)
+        run = s.get_one(ReconcileRun, run_id)  # looked up by ``_run`` before the mending
         mended = json.loads(run.mended)
         mended.setdefault(result.action, []).append({**result.as_json(), "at": utcnow().isoformat(), "by": who})
         run.mended = json.dumps(mended)

@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import select
 
 from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import NotFoundError
+from ..channels.sdk.reconcile_reads import ReadsForComparison
 from ..channels.sdk.records import OrderPage, OrderRef, Window
 from ..domain import Order, OrderState
 from ..hub import Hub
@@ -38,7 +40,9 @@ def compare(hub: Hub, conn: Connection, connector: Connector, window: Window, di
     may leave out what is not compared; the orders imported automatically are then read again by id."""
     seen: set[str] = set()
     read = 0
-    pages = connector.fetch_orders(window, for_comparison=True) if for_comparison else connector.fetch_orders(window)
+    # a connector declaring the read for a comparison takes the argument (sdk.reconcile_reads)
+    pages = (cast(ReadsForComparison, connector).fetch_orders(window, for_comparison=True) if for_comparison
+             else connector.fetch_orders(window))
     for page in pages:
         missing = _compare_page(hub, conn, connector, page, diffs)
         seen.update(o.external_id for o in page.records)

@@ -99,7 +99,7 @@ def start(hub: Hub, connection: str | int, *, since: datetime | None = None, acc
                 raise HubError(f"a reconciliation of {conn.name!r} is running since "
                                f"{open_run.started_at:%Y-%m-%d %H:%M} UTC; wait for it to finish")
             resumed = {"phase": phase} if phase == QUEUED else {}
-            taken = s.execute(update(ReconcileRun).where(ReconcileRun.id == open_run.id,
+            taken = s.execute(update(ReconcileRun).where(ReconcileRun.id == open_run.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                          ReconcileRun.holder == open_run.holder)
                               .values(holder=owner, lease_until=now + LEASE, **resumed)).rowcount
             if not taken:
@@ -131,7 +131,7 @@ def hand_out(hub: Hub) -> list[tuple[int, str]]:
                                                       ReconcileRun.holder == REQUESTED)).all()
         for run_id in ids:
             token = f"queued:{uuid.uuid4().hex}"
-            n = s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == REQUESTED)
+            n = s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == REQUESTED)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                           .values(holder=token, lease_until=utcnow() + LEASE)).rowcount
             if n:
                 handed.append((run_id, token))
@@ -142,7 +142,7 @@ def take(hub: Hub, run_id: int, token: str, owner: str) -> bool:
     """The worker takes over a handed-out run; False when it is no longer the token's (its lease ran out
     and another start resumed it)."""
     with hub.db.session() as s:
-        return bool(s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == token,
+        return bool(s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == token,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                          ReconcileRun.status == "running")
                               .values(holder=owner, lease_until=utcnow() + LEASE)).rowcount)
 
@@ -164,8 +164,8 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
     in its finished phases; the phase it was reading reports nothing)."""
     owner = owner or leases.owner_id()
     with hub.db.session() as s:
-        run = s.get(ReconcileRun, run_id)
-        conn = s.get(Connection, run.connection_id)
+        run = s.get_one(ReconcileRun, run_id)  # made by ``start``, which the caller has called
+        conn = s.get_one(Connection, run.connection_id)  # a run goes with its connection
         settings = s.get(ReconcileSettings, conn.id)
         auto_import = bool(settings and settings.auto_import)
         done = json.loads(run.phases)
@@ -239,7 +239,7 @@ def _write(hub: Hub, run_id: int, owner: str, **values) -> None:
     takeover stops instead of writing over the new holder's progress."""
     values.setdefault("lease_until", utcnow() + LEASE)
     with hub.db.session() as s:
-        n = s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == owner)
+        n = s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == owner)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                       .values(**values)).rowcount
     if not n:
         raise leases.LeaseLost(f"reconciliation run {run_id} was taken over by another worker")
@@ -250,7 +250,7 @@ def load(hub: Hub, run_id: int) -> RunView:
         row = s.get(ReconcileRun, run_id)
         if row is None:
             raise HubError(f"no reconciliation run {run_id}")
-        return view(row, s.get(Connection, row.connection_id).name)
+        return view(row, s.get_one(Connection, row.connection_id).name)
 
 
 def latest(hub: Hub, connection: str | int, account: str | None = None) -> RunView | None:

@@ -81,7 +81,7 @@ def due(hub: Hub) -> list[int]:
                          .where(Connection.paused.is_(False), ReconcileSettings.interval_hours > 0,
                                 ReconcileSettings.next_run_at <= now)).all()
         for conn_id, hours in rows:
-            n = s.execute(update(ReconcileSettings).where(ReconcileSettings.connection_id == conn_id,
+            n = s.execute(update(ReconcileSettings).where(ReconcileSettings.connection_id == conn_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                                                           ReconcileSettings.next_run_at <= now)
                           .values(next_run_at=now + timedelta(hours=hours))).rowcount
             if n:

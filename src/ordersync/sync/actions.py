@@ -9,6 +9,7 @@ always for a message, for status and tracking notices when the connection or acc
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -109,8 +110,9 @@ def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, trackin
             raise HubError(f"the channel {conn.system} cannot ship single lines: this shipment would leave "
                            "lines open but the channel would mark the whole order shipped; ship the whole order")
         shipped = fulfilment.history_lines(checked)
+        lines_param: dict[str, Any] = {"lines": shipped} if shipped else {}  # a history param, never source or at
         add_history(s, order.id, "shipment_lines" if shipped else "shipment", source="user", carrier=carrier.strip(),
-                    tracking=tracking_number.strip(), **({"lines": shipped} if shipped else {}))
+                    tracking=tracking_number.strip(), **lines_param)
         mailed = False
         if conn is not None:
             payload: dict = {"carrier": carrier.strip(), "tracking_number": tracking_number.strip(),

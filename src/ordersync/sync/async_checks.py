@@ -73,6 +73,9 @@ def _record_check(s, entries: list[OutboxEntry], now: datetime, started: float, 
 
 
 def submitted_at(entry: OutboxEntry, decl: AsyncPush) -> datetime:
+    """When the job was handed over: its deadline less the declared timeout (an awaited job has a deadline)."""
+    if entry.job_deadline is None:
+        raise ValueError(f"outbox entry {entry.id} awaits a job without a deadline")
     return entry.job_deadline - timedelta(seconds=decl.timeout_s)
 
 

@@ -128,7 +128,8 @@ def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int, kind: s
             rows = s.execute(select(OutboxEntry.order_id, OutboxEntry.id)
                              .where(OutboxEntry.order_id.in_(order_ids), OutboxEntry.status.in_(OPEN)))
             for order_id, entry_id in rows:
-                first_open[order_id] = min(entry_id, first_open.get(order_id, entry_id))
+                if order_id is not None:  # always: the query selects entries by their order
+                    first_open[order_id] = min(entry_id, first_open.get(order_id, entry_id))
         in_flight = _older_in_flight(s, [e for e in due if e.coalesce_key is not None])
         return [e for e in due if (e.order_id is None or first_open.get(e.order_id) == e.id)
                 and e.id not in in_flight]
@@ -235,7 +236,7 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
             started = time.monotonic()
             is_async = _mark_submitting(hub, connector, [entry])
             try:
-                outcome = _send_one(connector, entry, refs.get(entry.order_id))
+                outcome = _send_one(connector, entry, refs.get(entry.order_id) if entry.order_id is not None else None)
             except Exception as exc:  # noqa: BLE001 - every failure is recorded, none lost
                 outcome = exc
             if entry.kind in type(connector).at_most_once and _ambiguous(outcome):

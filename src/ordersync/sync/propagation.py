@@ -66,6 +66,8 @@ def propagate(s: Session, article_ids, *, skip_connection: int | None = None) ->
         if listing.variant_external_id and \
                 (conn.id, listing.product_external_id, listing.article_id) in via_product:
             continue
+        if listing.article_id is None:  # never: the query selects listings by their article
+            continue
         qty = shown_quantity(avail[listing.article_id].available, conn, listing)
         key = coalesce_key(listing.id)
         if qty is None or (key not in pending and listing.channel_stock is not None

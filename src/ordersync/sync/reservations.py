@@ -56,7 +56,7 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
         by_listing = {(p, v): a for p, v, a in s.execute(
             select(Listing.product_external_id, Listing.variant_external_id, Listing.article_id)
             .where(Listing.connection_id == connection_id, Listing.product_external_id.in_(products),
-                   Listing.article_id.is_not(None)))}
+                   Listing.article_id.is_not(None))) if a is not None}  # (never None: tells mypy)
     by_sku: dict[str, int] = {}
     if skus:
         by_sku = dict(s.execute(select(ArticleRow.sku, ArticleRow.id)
@@ -86,7 +86,8 @@ def apply_orders(s: Session, order_ids: list[int], *, new_ids: AbstractSet[int] 
                        OrderItemRow.refunded_quantity)
                 .where(OrderItemRow.order_id.in_(order_ids), OrderItemRow.article_id.is_not(None),
                        OrderItemRow.dont_adjust_stock.is_(False))):
-            items[order_id].append((article_id, Decimal(qty) - Decimal(refunded or 0)))
+            if article_id is not None:  # always: the query leaves out items without an article
+                items[order_id].append((article_id, Decimal(qty) - Decimal(refunded or 0)))
     known = [oid for oid in order_ids if oid not in new_ids]
     taken = _taken(s, known)
     wanted = set(items) | set(known)
@@ -159,7 +160,8 @@ def _taken(s: Session, order_ids: list[int]) -> dict[int, dict[int, Decimal]]:
                or_(ArticleRow.stock_set_at.is_(None), StockMovement.at >= ArticleRow.stock_set_at)))
     out: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for order_id, article_id, change in rows:
-        out[order_id][article_id] += Decimal(change)
+        if order_id is not None:  # always: the query selects movements by their order
+            out[order_id][article_id] += Decimal(change)
     return {oid: {a: q for a, q in has.items() if q} for oid, has in out.items()}
 
 

@@ -38,7 +38,7 @@ def lock_articles(s: Session, article_ids) -> None:
     foreign key check), which FOR UPDATE would wait for, so two imports of the same article that had each
     written their items would deadlock. Imports also take this lock before writing any item."""
     ids = sorted(i for i in set(article_ids) if i is not None)
-    if ids and s.bind.dialect.name != "sqlite":
+    if ids and s.get_bind().dialect.name != "sqlite":
         s.execute(select(ArticleRow.id).where(ArticleRow.id.in_(ids)).order_by(ArticleRow.id)
                   .with_for_update(key_share=True))
 

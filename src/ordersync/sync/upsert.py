@@ -13,8 +13,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import Order, OrderItem, OrderState
@@ -27,6 +28,11 @@ from .erased_buyers import erased_among, strip_personal
 
 OwnStatus = Callable[[OrderState], "str | None"]
 ArticleOf = Callable[[OrderItem], "int | None"]
+
+# Core inserts go to the tables; a declarative class's table is a Table, SQLAlchemy's stubs only say FromClause
+_ORDERS = cast(Table, OrderRow.__table__)
+_ITEMS = cast(Table, OrderItemRow.__table__)
+_EVENTS = cast(Table, OrderEvent.__table__)
 
 
 @dataclass
@@ -132,7 +138,7 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         s.execute(delete(OrderItemRow).where(OrderItemRow.order_id.in_(counts.updated_ids)))
     if new_rows:
         # Core statements on the tables: executemany in batches, without the ORM's per-row bookkeeping
-        ids = s.execute(insert(OrderRow.__table__).returning(OrderRow.id, sort_by_parameter_order=True),
+        ids = s.execute(insert(_ORDERS).returning(OrderRow.id, sort_by_parameter_order=True),
                         new_rows).scalars().all()
         for order_id, order in zip(ids, new_orders, strict=True):
             counts.written[order_id] = order
@@ -143,9 +149,9 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         counts.created += len(ids)
         counts.created_ids += list(ids)
     if items:  # RETURNING makes SQLAlchemy write them as one multi-row INSERT (insertmanyvalues) on PostgreSQL
-        s.execute(insert(OrderItemRow.__table__).returning(OrderItemRow.id), items)  # too, not a statement per row
+        s.execute(insert(_ITEMS).returning(OrderItemRow.id), items)  # too, not a statement per row
     if events:
-        s.execute(insert(OrderEvent.__table__), events)
+        s.execute(insert(_EVENTS), events)
     resolved = [o.external_id for o in latest.values()]
     s.execute(update(QuarantineEntry)
               .where(QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == "orders",

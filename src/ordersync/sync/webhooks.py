@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import RecordError, WebhookRejected
 from ..channels.sdk.records import OrderPage, Page, Quarantined, WebhookMeta
+from ..domain.order import Order
 from ..domain.timeutil import utcnow
 from ..store.models import Connection, WebhookDelivery
 from ..telemetry.context import bound
@@ -234,7 +235,7 @@ def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None
 
 def _merge(pages: list[OrderPage]) -> OrderPage:
     """One page of every order in ``pages``: the newest version of each, in id order (one lock order)."""
-    newest: dict[str, object] = {}
+    newest: dict[str, Order] = {}
     merged: OrderPage = Page()
     for page in pages:
         merged.quarantined += page.quarantined

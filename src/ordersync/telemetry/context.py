@@ -16,10 +16,12 @@ names the account.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
+from types import MappingProxyType
 
-_ids: ContextVar[dict[str, int]] = ContextVar("ordersync_log_ids", default={})
+# read-only, so the one default shared by every context cannot be changed through it
+_ids: ContextVar[Mapping[str, int]] = ContextVar("ordersync_log_ids", default=MappingProxyType({}))
 #: the ids the current web request has learnt, one dict per request (None outside a request)
 _request: ContextVar[dict[str, int] | None] = ContextVar("ordersync_request_ids", default=None)
 

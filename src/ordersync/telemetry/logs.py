@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 from .context import current
@@ -35,7 +36,7 @@ class _Ids(logging.Filter):
         return True
 
 
-def _add_ids(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+def _add_ids(logger: Any, method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     record = event.get("_record")
     for name in ("connection_id", "account_id"):
         value = getattr(record, name, None) if record is not None else current().get(name)

@@ -14,6 +14,7 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool
 
 from ..application.erasure import erase_buyer
 from ..sync import webhook_replies, webhooks
@@ -33,13 +34,16 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
     app = FastAPI(title="ordersync", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     # Fewer intake threads than pooled database connections: with more, the pool opens and closes overflow
     # connections all the time under a burst, which cost more than the deliveries themselves.
-    limiter = anyio.CapacityLimiter(max(1, min(INTAKE_THREADS, hub.db.engine.pool.size())))
+    pool = hub.db.engine.pool
+    pooled = pool.size() if isinstance(pool, QueuePool) else INTAKE_THREADS  # other pools set no fixed size
+    limiter = anyio.CapacityLimiter(max(1, min(INTAKE_THREADS, pooled)))
 
     def take(system: str, token: str, headers: dict[str, str], body: bytes) -> webhooks.IntakeResult:
         result = webhooks.receive(hub, system, token, headers, body)
         if result.delivery_row is not None:
             if on_delivery is not None:
-                on_delivery(result.connection_id)
+                if result.connection_id is not None:  # always, with a stored delivery
+                    on_delivery(result.connection_id)
             else:
                 webhooks.process_delivery(hub, result.delivery_row, erase=erase_buyer)
         return result

@@ -214,7 +214,7 @@ class EbayClient:
             errors = [e for e in xml.find_all(root, "Errors") if xml.find_text(e, "SeverityCode") == "Error"]
             codes = [xml.find_text(e, "ErrorCode", default="") or "" for e in errors]
             text = "; ".join(f"{c}: {xml.find_text(e, 'LongMessage') or xml.find_text(e, 'ShortMessage')}"
-                             for c, e in zip(codes, errors))
+                             for c, e in zip(codes, errors, strict=True))
             if TRADING_AUTH_ERRORS & set(codes):
                 raise AuthError(f"Trading {call}: {text}", status=200, body=response.text)
             if ack == "Failure":

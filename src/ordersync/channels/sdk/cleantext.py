@@ -56,7 +56,7 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 
 def _clean(value: Any) -> Any:
-    kind = type(value)
+    kind: type = type(value)  # annotated: mypy does not take type[Any] for Hashable, which the cache asks for
     if kind is str:
         return clean_text(value)
     if kind in _ATOMS:

@@ -37,7 +37,7 @@ def budget_used(budget: object) -> None:
     capacity = getattr(budget, "capacity", None)
     if not capacity or not hasattr(budget, "tokens"):
         return
-    fraction = min(1.0, max(0.0, 1.0 - float(budget.tokens) / float(capacity)))  # type: ignore[attr-defined]
+    fraction = min(1.0, max(0.0, 1.0 - float(budget.tokens) / float(capacity)))
     for listener in list(_listeners):
         listener.budget_used(fraction)
 

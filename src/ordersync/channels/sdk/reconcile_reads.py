@@ -13,7 +13,12 @@ hub's orders look unknown, so it raises ``BudgetSpent`` (or another ChannelError
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .records import OrderPage, Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +46,19 @@ class ReconcileReads:
         return self.note or NOT_THIS_READ
 
 
+class ReadsForComparison(Protocol):
+    """The order read of a connector that declares ``for_comparison`` (the base ``Connector`` has no such
+    argument; a connector adds it to its own ``fetch_orders``)."""
+
+    def fetch_orders(self, window: Window, *, for_comparison: bool = False) -> Iterator[OrderPage]: ...
+
+
 NOT_THIS_READ = "the connector does not declare this read for a reconciliation"
 
 
 NOT_DECLARED = ReconcileReads(note="the connector declares no reads for a reconciliation")
 
 
-def reads_of(connector_cls) -> ReconcileReads:
+def reads_of(connector_cls: type) -> ReconcileReads:
     """The connector's declaration, or one that says it declares nothing."""
     return getattr(connector_cls, "reconcile_reads", None) or NOT_DECLARED

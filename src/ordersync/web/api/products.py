@@ -55,6 +55,9 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
                            field=f"{where}NewQuantity", where="body")
         location = (body.StockId or "default").strip() or "default"
         before = readmodel.get_article(hub, user.account_id, article_id, movements=0)
+        if before is None:  # removed since it was found by its SKU
+            raise ApiError(404, "not_found", f"{where}Sku: no article with SKU {body.Sku!r}", field=f"{where}Sku",
+                           where="body")
         old = next((x.on_hand for x in before.levels if x.location == location), Decimal(0))
         avail, queued = stock.correct(hub, body.Sku, "set", body.NewQuantity, reason=body.Reason or "API",
                                       location=location, account=user.account_name)
@@ -72,6 +75,7 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
     @r.get("/{id}", summary="One article with its channel listings, stock levels and recent movements")
     def get_product(id: str, user: UserInfo = Depends(auth.user),
                     lookupBy: Literal["id", "sku", "ean"] = Query("id")) -> dict:
+        article_id: int | None
         if lookupBy == "id":
             if not id.isascii() or not id.isdigit() or not 1 <= int(id) <= MAX_ID:
                 raise ApiError(400, "invalid_request", f"path parameter id: {id[:50]!r} is not an article id "

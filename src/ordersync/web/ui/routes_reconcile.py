@@ -106,7 +106,7 @@ def reconcile_mend(conn_id: int, page: Page = Depends(writer)):
         page.flash("This report is no longer the newest. Look at the newest one and try again.", "warn")
         return redirect(f"/settings/shops/{conn_id}/reconcile")
     try:
-        result = mend.mend(page.hub, found.id, action, account=page.account, who=page.user.email)
+        result = mend.mend(page.hub, found.id, action, account=page.account, who=page.member.email)
     except HubError as exc:
         page.flash(str(exc), "warn")
         return redirect(f"/settings/shops/{conn_id}/reconcile")

@@ -182,7 +182,8 @@ def save_new(system: str, page: Page = Depends(owner)):
             log.info("connection test failed: %s", exc.cause)
             message = explain(page.t, exc.cause)
         else:
-            message = page.t("The connection does not work yet.") + f" {exc.result.message}"
+            answer = f" {exc.result.message}" if exc.result is not None else ""  # without a cause, there is one
+            message = page.t("The connection does not work yet.") + answer
         return _setup_page(page, cls, values=values, name=name, test={"ok": False, "message": message}, status=422)
     except HubError as exc:
         return _setup_page(page, cls, values=values, name=name, errors={"_": explain(page.t, exc)}, status=400)
