@@ -134,3 +134,15 @@ def test_an_order_written_stripped_gets_one_history_line_not_one_per_reimport(hu
         line = s.scalar(select(OrderEvent).where(OrderEvent.history_kind == STRIPPED))
         assert line.params == {"reason": REASON} and line.kind == "erasure"
         assert line.text == f"the channel sent the erased buyer's personal data again: not stored ({REASON})"
+
+
+def test_a_buyer_known_only_from_quarantined_records_is_erased_there(hub, memshop):
+    """No order of the buyer was ever imported: the erasure finds their records by id, and their reason and
+    hint lose the addresses those records held."""
+    record = {"orderId": "11", "buyer": {"username": "carla_x77", "email": "carla@example.org"}}
+    with hub.db.session() as s:
+        quarantine(s, memshop, "orders", [Quarantined("11", json.dumps(record), "no price",
+                                                      "write to carla@example.org")])
+    assert erase_buyer(hub, memshop, "carla_x77", REASON).quarantined == 1
+    row = entries(hub)["11"]
+    assert "erased" in json.loads(row.raw) and row.hint == "write to [erased]"

@@ -97,9 +97,14 @@ class ErasedRecords:
 
     def blot(self, raw: str, *texts: str) -> list[str]:
         """``texts`` without the erased ids and the e-mail addresses ``raw`` held."""
-        emails = set(_EMAIL.findall(raw))
-        found = word_pattern(set(self.reasons) | emails)
-        return [found.sub("[erased]", t) if found is not None and t else t for t in texts]
+        return blot_with_addresses(raw, set(self.reasons), *texts)
+
+
+def blot_with_addresses(raw: str, ids: set[str], *texts: str) -> list[str]:
+    """``texts`` (a quarantined record's reason and hint) without ``ids`` and the e-mail addresses the
+    erased buyer's raw record ``raw`` held: the record itself is gone, so is what was quoted from it."""
+    found = word_pattern(ids | set(_EMAIL.findall(raw)))
+    return [found.sub("[erased]", t) if found is not None and t else t for t in texts]
 
 
 def erased_records(s: Session, connection_id: int, external_ids: set[str]) -> ErasedRecords | None:
