@@ -67,7 +67,7 @@ def test_forward_by_mail_attaches_csv_and_pdf(hub, nomsg, starttls_server, certs
     (fwd,) = _forwards(hub)
     assert fwd.status == "done" and fwd.sent_at is not None and fwd.attempts == 1
     assert [e.text for e in events(hub, order_id, "forward")] == [
-        "forward to grosshandel queued (by hand)", "forwarded to grosshandel: mailed to lager@grosshandel.example"]
+        "forward to grosshandel queued (by hand)", "forwarded to grosshandel by e-mail to lager@grosshandel.example"]
     (mail_event,) = events(hub, order_id, "mail")
     assert mail_event.text.startswith("forward mail to lager@grosshandel.example")
 
@@ -92,6 +92,8 @@ def test_http_forward_is_signed_and_sent_once(hub, nomsg, receiver):
                                          "supplier": ""}
     assert got["headers"]["x-ordersync-forward-id"] == str(body["forward_id"])
     assert got["headers"]["x-ordersync-signature"].startswith("sha256=")
+    sent = [e for e in events(hub, first, "forward") if e.history_kind == "forwarded_by_http"]
+    assert [(e.params["status"], e.params["url"]) for e in sent] == [("200", receiver.url)]
     assert second not in [f.order_id for f in _forwards(hub)]
 
 

@@ -73,7 +73,9 @@ KINDS = _kinds(
     HistoryKind("tags", "tags {tags}", "tags"),
     HistoryKind("forward_queued_by_hand", "forward to {target} queued (by hand)", "forward"),
     HistoryKind("forward_queued_by_rule", "forward to {target} queued (by rule {rule})", "forward"),
-    HistoryKind("forwarded", "forwarded to {target}: {detail}", "forward"),
+    HistoryKind("forwarded", "forwarded to {target}: {detail}", "forward"),  # entries written before 2026-12
+    HistoryKind("forwarded_by_mail", "forwarded to {target} by e-mail to {to}", "forward"),
+    HistoryKind("forwarded_by_http", "forwarded to {target}: HTTP {status} from {url}", "forward"),
     HistoryKind("forward_failed", "forward to {target} failed after {n} attempt: {error}", "forward",
                 plural="forward to {target} failed after {n} attempts: {error}"),
     HistoryKind("oversold", "oversold: not enough stock for {skus}", "oversold"),

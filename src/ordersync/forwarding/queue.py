@@ -116,14 +116,14 @@ def dispatch_due(hub: Hub, *, now: datetime | None = None, limit: int = 100) -> 
         try:
             with hub.db.session() as s:
                 job = senders.prepare(hub, s, forward_id)
-            outcome: str | Exception = senders.send(hub, job)
+            outcome: senders.Delivered | Exception = senders.send(hub, job)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the forward
             outcome = exc
         delivered += _settle(hub, forward_id, outcome)
     return delivered
 
 
-def _settle(hub: Hub, forward_id: int, outcome: str | Exception) -> int:
+def _settle(hub: Hub, forward_id: int, outcome: senders.Delivered | Exception) -> int:
     now = utcnow()
     with hub.db.session() as s:
         fwd = s.get(OrderForward, forward_id)
@@ -132,9 +132,10 @@ def _settle(hub: Hub, forward_id: int, outcome: str | Exception) -> int:
         target = s.get_one(ForwardTarget, fwd.target_id)
         fwd.attempts += 1
         fwd.lease_until, fwd.updated_at = None, now
-        if isinstance(outcome, str):
-            fwd.status, fwd.result, fwd.last_error, fwd.sent_at = "done", outcome, None, now
-            add_history(s, fwd.order_id, "forwarded", at=now, target=target.name, detail=outcome)
+        if isinstance(outcome, senders.Delivered):
+            fwd.status, fwd.result, fwd.last_error, fwd.sent_at = "done", outcome.result, None, now
+            kind, params = outcome.history
+            add_history(s, fwd.order_id, kind, at=now, target=target.name, **params)
             if target.kind == "email":  # every sent mail is in the order's history as event type "mail"
                 add_history(s, fwd.order_id, "forward_mail_sent", at=now, to=target.address, target=target.name)
             return 1

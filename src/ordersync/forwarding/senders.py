@@ -29,6 +29,15 @@ HTTP_TIMEOUT = 30.0
 FORWARD_ID_HEADER = "X-Ordersync-Forward-Id"
 
 
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """A forward that went out: ``result`` is stored on the forward (English, for the log and the API);
+    ``history`` is the order's history entry as a kind and its parameters, shown in the reader's language."""
+
+    result: str
+    history: tuple[str, dict[str, str]]
+
+
 def message_id(forward_id: int) -> str:
     """The ``webhook-id``: one forward is one message, the same on every retry."""
     return f"fwd_{forward_id}"
@@ -66,7 +75,7 @@ def prepare(hub: Hub, s, forward_id: int) -> Job:
     return job
 
 
-def send(hub: Hub, job: Job) -> str:
+def send(hub: Hub, job: Job) -> Delivered:
     if job.kind == "email":
         return _send_mail(job)
     if job.kind == "http":
@@ -74,7 +83,7 @@ def send(hub: Hub, job: Job) -> str:
     raise PermanentError(f"forward {job.forward_id}: unknown target kind {job.kind!r}")
 
 
-def _send_mail(job: Job) -> str:
+def _send_mail(job: Job) -> Delivered:
     config = job.smtp
     domain = parseaddr(config.from_address)[1].rpartition("@")[2] or "ordersync.local"
     number = "".join(c if c.isalnum() or c in "-_" else "_" for c in job.document["number"])
@@ -84,7 +93,7 @@ def _send_mail(job: Job) -> str:
         attachments=[(f"order-{number}.csv", "text/csv", documents.order_csv(job.document, job.language)),
                      (f"order-{number}.pdf", "application/pdf", documents.order_pdf(job.document, job.language))])
     smtp.send(config, message)
-    return f"mailed to {job.address}"
+    return Delivered(f"mailed to {job.address}", ("forwarded_by_mail", {"to": job.address}))
 
 
 def http_body(job: Job) -> bytes:
@@ -92,7 +101,7 @@ def http_body(job: Job) -> bytes:
                        "order": job.document}, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def _send_http(job: Job) -> str:
+def _send_http(job: Job) -> Delivered:
     body = http_body(job)
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
                FORWARD_ID_HEADER: str(job.forward_id),
@@ -111,4 +120,5 @@ def _send_http(job: Job) -> str:
             raise rule.error(text, retry_after=parse_retry_after(response.headers.get("retry-after")),
                              status=response.status_code)
         raise rule.error(text, status=response.status_code)
-    return f"HTTP {response.status_code} from {job.address}"
+    return Delivered(f"HTTP {response.status_code} from {job.address}",
+                     ("forwarded_by_http", {"status": str(response.status_code), "url": job.address}))
