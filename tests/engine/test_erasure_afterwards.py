@@ -146,3 +146,14 @@ def test_a_buyer_known_only_from_quarantined_records_is_erased_there(hub, memsho
     assert erase_buyer(hub, memshop, "carla_x77", REASON).quarantined == 1
     row = entries(hub)["11"]
     assert "erased" in json.loads(row.raw) and row.hint == "write to [erased]"
+
+
+def test_an_article_that_shares_an_erased_orders_number_is_left_alone(hub, shop):
+    listing = {"id": "1", "title": "Tasse", "price": "zwölf"}
+    with hub.db.session() as s:
+        quarantine(s, shop, "articles", [Quarantined("1", json.dumps(listing), "price is a word")])
+        quarantine(s, shop, "orders", [Quarantined("1", json.dumps({"orderId": "1"}), "price is a word")])
+    assert erase_buyer(hub, shop, GONE, REASON).quarantined == 0  # nothing new of the buyer since
+    with hub.db.session() as s:
+        rows = {q.stream: q.raw for q in s.scalars(select(QuarantineEntry).where(QuarantineEntry.external_id == "1"))}
+    assert json.loads(rows["articles"]) == listing and "erased" in json.loads(rows["orders"])

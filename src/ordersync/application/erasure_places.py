@@ -78,7 +78,8 @@ def quarantined(s: Session, connection_id: int, traces: Traces, order_ids: set[s
     changed = 0
     for q in s.scalars(select(QuarantineEntry).where(QuarantineEntry.connection_id == connection_id)
                        .order_by(QuarantineEntry.id)):
-        if not is_marker(q.raw) and (q.external_id in order_ids or traces.mentioned_in(q.raw)):
+        ours = q.stream == "orders" and q.external_id in order_ids  # an article may share an order's number
+        if not is_marker(q.raw) and (ours or traces.mentioned_in(q.raw)):
             q.reason, q.hint = blot_with_addresses(q.raw, {traces.buyer_id}, q.reason, q.hint)
             q.raw = marker(reason, now)
             _blot_columns(q, traces, "reason", "hint")

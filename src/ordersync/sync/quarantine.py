@@ -29,8 +29,9 @@ def _raw_text(raw: Any) -> str:
 
 def quarantine(s: Session, connection_id: int, stream: str, items: list[Quarantined]) -> int:
     now = utcnow()
-    erased = erased_records(s, connection_id, {clean_text(q.external_id or "?")[:100] for q in items}) \
-        if items else None
+    # an article's id may equal an order's (another number space): only order records are matched by id
+    ids = {clean_text(q.external_id or "?")[:100] for q in items} if stream == "orders" else set()
+    erased = erased_records(s, connection_id, ids) if items else None
     for q in items:
         ext = clean_text(q.external_id or "?")[:100]
         reason, hint = clean_text(q.reason), clean_text(q.hint)
