@@ -32,14 +32,18 @@ def require_webhooks(platform: Platform) -> None:
     platform.require("create", "modify", capability=Capability.IMPORT_ORDERS)
 
 
-def register(hub, conn: int) -> str:
-    """Register the platform's webhooks as `connections add` does; returns the hub's address for them."""
+def register(hub, conn: int, platform: Platform) -> str:
+    """Register the platform's webhooks as `connections add` does (and, where the platform has no API for
+    it, as the seller does by hand in its portal); returns the hub's address for them."""
     row = load(hub, conn)
     connector = build_connector(hub, row)
     connector.register_webhooks()
     save_state(hub, conn, connector.context.state)
     connector.close()
-    return webhook_url(hub, row)
+    url = webhook_url(hub, row)
+    if platform.offers("webhook_endpoint"):
+        platform.act("webhook_endpoint", url=url)
+    return url
 
 
 def deliveries(hub) -> list[WebhookDelivery]:
@@ -68,7 +72,7 @@ def test_valid_webhooks_arrive_and_replayed_or_forged_ones_change_nothing(web_hu
     require_webhooks(platform)
     hub = web_hub
     conn = platform.connect(hub)
-    url = register(hub, conn)
+    url = register(hub, conn, platform)
     created = platform.create(1, webhook=True, seconds_ago=0)
     assert wait_for(lambda: stored_ids(hub) == created), "the webhook did not create the order"
     assert wait_for(lambda: settled(hub, platform))
@@ -87,9 +91,11 @@ def test_valid_webhooks_arrive_and_replayed_or_forged_ones_change_nothing(web_hu
 @pytest.mark.parametrize("platform", WEBHOOKS, indirect=True)
 def test_webhooks_that_arrive_newest_first_leave_the_newest_state(web_hub, platform):
     require_webhooks(platform)
+    if platform.profile.get("webhooks", {}).get("on_change") is False:
+        pytest.skip(f"{platform.system} sends webhooks for new orders only, none for a change")
     hub = web_hub
     conn = platform.connect(hub)
-    register(hub, conn)
+    register(hub, conn, platform)
     ids = platform.create(1, seconds_ago=60)
     assert import_orders(hub, conn).created == 1
     platform.add_faults({"kind": "webhook_reorder", "count": 2, "hold_seconds": 5})

@@ -9,9 +9,10 @@ Each order changed gets one history line that says why. So does every other plac
 texts, tags, integrators' webhook bodies, reports and error texts), all in one transaction.
 
 The buyer is recorded as erased on the connection (``store.models_erasure``): a newer version of an order
-that the channel sends before it has anonymised it is stripped on import (``sync.erased_buyers``). The
-stored content hash stays the one of the record the channel sent, so a re-read of that same record is
-"unchanged".
+that the channel sends before it has anonymised it is stripped on import (``sync.erased_buyers``), and the
+first such import says so in the order's history once; a record of the buyer that fails mapping afterwards
+is quarantined as the erasure marker, not raw (``sync.quarantine``). The stored content hash stays the one
+of the record the channel sent, so a re-read of that same record is "unchanged".
 """
 
 from __future__ import annotations

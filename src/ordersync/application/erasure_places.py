@@ -27,6 +27,7 @@ from ..store.models import (
 from ..store.models_accounts import OrderTag, WebhookDeliveryOut
 from ..store.models_messaging import OrderForward
 from ..store.models_reconcile import ReconcileRun
+from ..sync.erased_buyers import blot_with_addresses
 from ..sync.mail_notices import KIND as MAIL
 from .erasure_traces import Traces, is_marker, marker
 
@@ -73,10 +74,15 @@ def webhook_bodies(s: Session, connection_id: int, traces: Traces, order_ids: se
 
 def quarantined(s: Session, connection_id: int, traces: Traces, order_ids: set[str], reason: str,
                 now: datetime) -> int:
+    """Records that failed mapping (of any stream): one of the buyer's becomes the marker, and its reason
+    and hint lose the traces and the addresses the record held (a buyer whose orders all failed mapping has
+    no stored order to learn them from). Records quarantined after this stay erased (sync.quarantine)."""
     changed = 0
     for q in s.scalars(select(QuarantineEntry).where(QuarantineEntry.connection_id == connection_id)
                        .order_by(QuarantineEntry.id)):
-        if not is_marker(q.raw) and (q.external_id in order_ids or traces.mentioned_in(q.raw)):
+        ours = q.stream == "orders" and q.external_id in order_ids  # an article may share an order's number
+        if not is_marker(q.raw) and (ours or traces.mentioned_in(q.raw)):
+            q.reason, q.hint = blot_with_addresses(q.raw, {traces.buyer_id}, q.reason, q.hint)
             q.raw = marker(reason, now)
             _blot_columns(q, traces, "reason", "hint")
             changed += 1

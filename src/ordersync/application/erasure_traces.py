@@ -11,29 +11,16 @@ by their e-mail address and by the erased orders they belong to.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import overload
 
 from ..domain.order import Order
+from ..sync.erased_buyers import MIN_ID, is_marker, marker
+from ..sync.erased_buyers import word_pattern as _pattern
+
+__all__ = ["ERASED", "MIN_ID", "Traces", "is_marker", "marker"]
 
 ERASED = "[erased]"
-MIN_ID = 4
-
-
-def _spellings(value: str) -> set[str]:
-    value = value.strip()
-    return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]} if value else set()
-
-
-def _pattern(values: set[str]) -> re.Pattern | None:
-    words = sorted({w for v in values for w in _spellings(v)}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"(?<![\w@.+-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w@+-])(?!\.\w)",
-                      re.IGNORECASE)
 
 
 @dataclass
@@ -75,14 +62,3 @@ class Traces:
     def blot(self, text: str | None) -> str | None:
         """``text`` with every trace replaced by ``[erased]`` (valid JSON stays valid JSON)."""
         return text if not text or self._all is None else self._all.sub(ERASED, text)
-
-
-def marker(reason: str, at: datetime) -> str:
-    """What an erased raw record holds instead: it says that and why it was erased (JSON, so every reader of
-    raw records shows it as it would a record)."""
-    return json.dumps({"erased": f"personal data erased at the buyer's request ({reason})",
-                       "at": at.isoformat()}, ensure_ascii=False)
-
-
-def is_marker(text: str | bytes) -> bool:
-    return (text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text).startswith('{"erased":')

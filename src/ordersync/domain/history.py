@@ -80,6 +80,8 @@ KINDS = _kinds(
                 plural="forward to {target} failed after {n} attempts: {error}"),
     HistoryKind("oversold", "oversold: not enough stock for {skus}", "oversold"),
     HistoryKind("personal_data_erased", "personal data erased at the buyer's request ({reason})", "erasure"),
+    HistoryKind("personal_data_stripped_on_import",
+                "the channel sent the erased buyer's personal data again: not stored ({reason})", "erasure"),
     HistoryKind(TEXT, "{text}", "note"),
 )
 

@@ -1,4 +1,7 @@
-"""Quarantine: bad records are kept with the reason and a hint, and never block the rest (invariant 5)."""
+"""Quarantine: bad records are kept with the reason and a hint, and never block the rest (invariant 5).
+
+A record of a buyer erased on the connection is kept as the erasure marker instead of raw, with the buyer's
+traces blotted from reason and hint (sync.erased_buyers): an erasure holds for what arrives after it too."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from ..channels.sdk.cleantext import clean_text
 from ..channels.sdk.records import Quarantined
 from ..domain.timeutil import utcnow
 from ..store.models import QuarantineEntry
+from .erased_buyers import erased_records, is_marker, marker
 
 
 def _raw_text(raw: Any) -> str:
@@ -25,18 +29,28 @@ def _raw_text(raw: Any) -> str:
 
 def quarantine(s: Session, connection_id: int, stream: str, items: list[Quarantined]) -> int:
     now = utcnow()
+    # an article's id may equal an order's (another number space): only order records are matched by id
+    ids = {clean_text(q.external_id or "?")[:100] for q in items} if stream == "orders" else set()
+    erased = erased_records(s, connection_id, ids) if items else None
     for q in items:
         ext = clean_text(q.external_id or "?")[:100]
         reason, hint = clean_text(q.reason), clean_text(q.hint)
+        raw = _raw_text(q.raw)
         row = s.scalar(select(QuarantineEntry).where(
             QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == stream,
             QuarantineEntry.external_id == ext))
+        if erased is not None:
+            why = erased.reason_for(ext, raw)
+            if why is None and row is not None and is_marker(row.raw):  # the entry was erased before
+                why = ""
+            if why is not None:
+                reason, hint = erased.blot(raw, reason, hint)
+                raw = row.raw if row is not None and is_marker(row.raw) else marker(why, now)
         if row is None:
             s.add(QuarantineEntry(connection_id=connection_id, stream=stream, external_id=ext, reason=reason,
-                                  hint=hint, raw=_raw_text(q.raw), first_seen=now, last_seen=now,
-                                  seen_count=1))
+                                  hint=hint, raw=raw, first_seen=now, last_seen=now, seen_count=1))
         else:
-            row.reason, row.hint, row.raw, row.last_seen = reason, hint, _raw_text(q.raw), now
+            row.reason, row.hint, row.raw, row.last_seen = reason, hint, raw, now
             row.seen_count += 1
             row.resolved_at = None
     s.flush()

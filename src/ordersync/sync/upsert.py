@@ -23,8 +23,7 @@ from ..domain.codec import digest, dumps
 from ..domain.timeutil import utcnow
 from ..store.history import history_values
 from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
-from .erased_buyers import erased_among, strip_personal
-
+from .erased_buyers import STRIPPED_KIND, erased_among, strip_personal
 
 OwnStatus = Callable[[OrderState], "str | None"]
 ArticleOf = Callable[[OrderItem], "int | None"]
@@ -75,6 +74,18 @@ def _item_rows(order_id: int, order: Order, article_of: ArticleOf | None) -> lis
             for i in order.items]
 
 
+def _stripped_lines(s: Session, counts: UpsertCounts, stripped: dict[str, str], source: str, now) -> list[dict]:
+    """One history line for each order written stripped of an erased buyer's data, the first time only."""
+    written = {order_id: order.external_id for order_id, order in counts.written.items()
+               if order.external_id in stripped}
+    if not written:
+        return []
+    told = set(s.scalars(select(OrderEvent.order_id).where(OrderEvent.order_id.in_(sorted(written)),
+                                                           OrderEvent.history_kind == STRIPPED_KIND)))
+    return [history_values(order_id, STRIPPED_KIND, source=source, at=now, reason=stripped[ext])
+            for order_id, ext in sorted(written.items()) if order_id not in told]
+
+
 def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],
                   *, source: str = "poll", own_status: OwnStatus | None = None,
                   article_of: ArticleOf | None = None, texts: list[str] | None = None) -> UpsertCounts:
@@ -103,10 +114,12 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
     }
     erased = erased_among(s, connection_id, {o.buyer.external_id for o in latest.values()})
     new_rows, new_orders, changed_rows, events, items = [], [], [], [], []
+    stripped: dict[str, str] = {}  # external id → reason of the erasure, for the orders stripped below
     for ext_id, order in latest.items():
         data = text_of[ext_id]
         hashed = digest(data)  # of the channel's record, also when stripped below
         if order.buyer.external_id in erased:  # a copy: the caller's record stays the channel's
+            stripped[ext_id] = erased[order.buyer.external_id]
             order = copy.deepcopy(order)
             strip_personal(order)
             data = dumps(order)
@@ -150,6 +163,8 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         counts.created_ids += list(ids)
     if items:  # RETURNING makes SQLAlchemy write them as one multi-row INSERT (insertmanyvalues) on PostgreSQL
         s.execute(insert(_ITEMS).returning(OrderItemRow.id), items)  # too, not a statement per row
+    if stripped:
+        events += _stripped_lines(s, counts, stripped, source, now)
     if events:
         s.execute(insert(_EVENTS), events)
     resolved = [o.external_id for o in latest.values()]

@@ -22,20 +22,20 @@
   quietly, remembers where it stopped (``context.state["resume_since"]``) and shows the budget in the
   connection's state (``day_budget``) and its connection test, instead of failing runs; a push that meets it
   is rescheduled for when calls are allowed again.
-* **Webhooks**: Etsy documents them (developers.etsy.com/documentation/essentials/webhooks, checked 2026-12):
-  commercial apps only, one event (ORDER_PAID), endpoints and their signing secrets added by hand in Etsy's
-  webhook portal - no API among the spec's paths registers, lists or repairs them, so the hub's
-  register/check cycle cannot drive them. The delivered body is ``{event_type, resource_url, shop_id}``
-  (Etsy's maintainers in etsy/open-api discussion #1564, correcting their page's nested ``data``). The exact
-  signing input (``webhook-id``/``webhook-timestamp``/``webhook-signature``, HMAC-SHA256 in the Standard
-  Webhooks style, ``sdk.webhook_verify.HmacScheme`` can check it) is known only from third parties, and
-  Etsy's own forum reports failed verifications. Not implemented for that reason: polling (every
-  ``poll_interval``) is the only import route, which also covers every change ORDER_PAID does not announce.
+* **Webhooks**: Etsy documents them (developers.etsy.com/documentation/essentials/webhooks, searched
+  2026-12): commercial apps only, one event, ORDER_PAID, signed with a signing secret per endpoint; the
+  endpoint is added by hand in Etsy's webhook portal (no Open API path registers, lists or repairs one), so
+  the seller adds the hub's webhook address there and pastes the endpoint's signing secret into the
+  ``webhook_secret`` setting. A delivery is verified (Standard Webhooks scheme, see :mod:`.webhooks` for
+  what is Etsy's word and what third parties add) and the receipt it names is read through the API.
+  Polling (every ``poll_interval``) stays the import route: it covers every change ORDER_PAID does not
+  announce, and every order whose webhook was lost or refused.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -52,8 +52,8 @@ from ordersync.channels.sdk.errors import (
     TransientError,
 )
 from ordersync.channels.sdk.mapping import quarantine_record
-from ordersync.channels.sdk.reconcile_reads import ReconcileReads
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, OAuth2
+from ordersync.channels.sdk.reconcile_reads import ReconcileReads
 from ordersync.channels.sdk.records import (
     ArticlePage,
     ConnectionTestResult,
@@ -61,6 +61,7 @@ from ordersync.channels.sdk.records import (
     OrderRef,
     Page,
     PushResult,
+    WebhookMeta,
     Window,
 )
 from ordersync.channels.sdk.settings import SettingsError
@@ -71,6 +72,8 @@ from .client import RECEIPTS_MAX_LIMIT, DayBudgetSpent, EtsyClient
 from .mapping import orders_from_etsy
 from .setup import GUIDE, SETTINGS
 from .stock import rewrite
+from .webhooks import is_order_paid, receipt_of
+from .webhooks import verify as verify_delivery
 
 EARLIEST = 946684800  # min_last_modified minimum [spec]
 SCOPES = ("transactions_r", "transactions_w", "listings_r", "listings_w", "shops_r")
@@ -81,7 +84,8 @@ class EtsyConnector(Connector):
     display_name = "Etsy"
     group = "marketplace"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL, note="receipts by modification time"),
+        declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK,
+                note="receipts by modification time; ORDER_PAID webhooks where the app has them"),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL, note="listings with their inventory"),
         declare(Capability.TRANSMIT_TRACKING, Mode.API, note="receipt shipment with tracking code and carrier"),
         declare(Capability.SET_STOCK, Mode.API, note="listing inventory, only the changed quantities"),
@@ -203,6 +207,37 @@ class EtsyConnector(Connector):
             raise NotFoundError(f"{ref.external_id!r} is not an Etsy receipt id")
         orders, quarantined = orders_from_etsy([self.client.receipt(self.shop_id, receipt_id)])
         return Page(orders, quarantined, 1, 1, 1)
+
+    # webhooks --------------------------------------------------------------------------------------
+    def register_webhooks(self) -> None:
+        """Nothing to call: Etsy's endpoints are added by hand in its webhook portal. Says what the seller
+        must do when the connection cannot receive them yet; remembers the address otherwise."""
+        url = self.context.webhook_url
+        if not url:
+            raise PermanentError("the hub has no public URL, so Etsy cannot deliver webhooks; orders are still "
+                                 "polled")
+        if not self.config["webhook_secret"]:
+            raise PermanentError(f"Etsy webhooks are set up by hand: in Etsy's webhook portal (commercial apps "
+                                 f"only) add the endpoint {url} for ORDER_PAID and paste its signing secret into "
+                                 f"the setting 'webhook_secret'; until then orders are polled")
+        self.context.state["webhook_url"] = url
+
+    def unregister_webhooks(self) -> None:
+        """The portal's endpoint stays until the seller removes it there; deliveries to a removed connection's
+        address are answered 404."""
+        self.context.state.pop("webhook_url", None)
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
+        return verify_delivery(self.config["webhook_secret"], headers, body)
+
+    def parse_webhook(self, meta: WebhookMeta, body: bytes) -> OrderPage:
+        """ORDER_PAID of this shop: the receipt read now; any other event or shop: nothing to store."""
+        if not is_order_paid(meta.topic) or not meta.resource_id:
+            return Page()
+        shop, receipt = receipt_of(json.loads(body))
+        if shop and shop != str(self.shop_id):
+            return Page()
+        return self.fetch_order(OrderRef(external_id=receipt))
 
     def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
         """Every listing of the shop with its inventory (Etsy lists listings without a modification filter)."""

@@ -14,6 +14,10 @@ SETTINGS = SettingsSchema((
                       "and authorise on Etsy."),
     SettingField("shop_id", "Shop ID", "int", required=False, default=0,
                  help="Leave empty to use the shop of the Etsy account that authorises ordersync."),
+    SettingField("webhook_secret", "Webhook signing secret", secret=True, required=False, default="",
+                 help="Only for a commercial app with webhooks: the signing secret (whsec_...) Etsy's webhook "
+                      "portal shows for the endpoint you added with ordersync's webhook address. Empty: "
+                      "orders are polled only."),
     SettingField("page_size", "Receipts per request", "int", required=False, default=100,
                  help="1 to 100 (Etsy's maximum)."),
     SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
@@ -42,4 +46,15 @@ GUIDE = (
               "lesen und Sendungsnummern und Bestände schreiben darf. Verwendet wird der Shop des Kontos, mit "
               "dem Sie sich anmelden, außer Sie tragen eine Shop-ID ein.",
               settings=("shop_id", "refresh_token")),
+    GuideStep("Webhooks (optional, commercial apps)",
+              "Orders are fetched every few minutes. If your Etsy app has commercial access, paid orders can "
+              "arrive at once: open the app's webhook portal on etsy.com/developers, add an endpoint with "
+              "ordersync's webhook address of this connection for the event ORDER_PAID, and paste the "
+              "endpoint's signing secret here.",
+              "Webhooks (optional, kommerzielle Apps)",
+              "Bestellungen werden alle paar Minuten abgerufen. Hat Ihre Etsy-App kommerziellen Zugang, können "
+              "bezahlte Bestellungen sofort ankommen: Öffnen Sie das Webhook-Portal der App auf "
+              "etsy.com/developers, legen Sie einen Endpunkt mit der Webhook-Adresse dieser Verbindung in "
+              "ordersync für das Ereignis ORDER_PAID an, und fügen Sie hier das Signing Secret des Endpunkts ein.",
+              settings=("webhook_secret",)),
 )

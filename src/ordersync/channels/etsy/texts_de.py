@@ -23,7 +23,14 @@ DE: dict[str, str] = {
     "Consent address": "Adresse der Freigabe",
     "Where Etsy asks you to allow access; change it only for a test system.":
         "Wo Etsy Sie fragt, ob Sie den Zugriff erlauben; nur für ein Testsystem ändern.",
-    "receipts by modification time": "Bestellungen (Receipts) nach Änderungszeit",
+    "Webhook signing secret": "Signing Secret der Webhooks",
+    "Only for a commercial app with webhooks: the signing secret (whsec_...) Etsy's webhook portal shows for the "
+    "endpoint you added with ordersync's webhook address. Empty: orders are polled only.":
+        "Nur für eine kommerzielle App mit Webhooks: das Signing Secret (whsec_...), das das Webhook-Portal von "
+        "Etsy für den Endpunkt zeigt, den Sie mit der Webhook-Adresse von ordersync angelegt haben. Leer: "
+        "Bestellungen werden nur abgerufen.",
+    "receipts by modification time; ORDER_PAID webhooks where the app has them":
+        "Bestellungen (Receipts) nach Änderungszeit; ORDER_PAID-Webhooks, wo die App sie hat",
     "listings with their inventory": "Angebote mit ihrem Bestand",
     "receipt shipment with tracking code and carrier": "Versand der Bestellung mit Sendungsnummer und Versanddienst",
     "listing inventory, only the changed quantities": "Bestand des Angebots, nur die geänderten Mengen",

@@ -385,6 +385,9 @@ CONFORMANCE_ACTIONS = {
                "capability is a Capability value or 'cancel_lines' (value: the cancelled quantity it set)",
     "expire_token": "{}: the current OAuth access token stops working -> {}",
     "revoke_token": "{}: the refresh token is revoked too -> {}",
+    "webhook_endpoint": "{url}: the seller adds the hub's webhook address by hand in the platform's own portal "
+                        "(a platform with no API for it), with the signing secret the connection's settings "
+                        "already hold -> {}",
 }
 
 
@@ -442,7 +445,7 @@ class Sandbox:
 
     conform_configure = conform_create = conform_modify = conform_hide = conform_malformed = _not_offered
     conform_view = conform_stockable = conform_effects = conform_expire_token = conform_revoke_token = _not_offered
-    conform_edit_stock = _not_offered
+    conform_edit_stock = conform_webhook_endpoint = _not_offered
 
     @property
     def app(self) -> Any:

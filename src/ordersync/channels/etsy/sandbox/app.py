@@ -16,7 +16,10 @@
   getListingInventory, updateListingInventory (the whole tree replaced; refused when a product's property
   values do not match ``*_on_property``).
 
-Control (``POST /_sandbox/orders``): ``{"create": N}`` adds paid receipts now, ``{"update": [{"receipt_id",
+Webhooks: Etsy's webhook portal and its signed ORDER_PAID deliveries, see :mod:`.portal`.
+
+Control (``POST /_sandbox/orders``): ``{"create": N}`` adds paid receipts now (announced to the portal's
+endpoints unless ``"webhook": false``), ``{"portal": {"add"|"remove": url}}``, ``{"update": [{"receipt_id",
 ...}]}``, ``{"delete": [id]}``, ``{"raw": [{...}]}`` stores receipts as given, ``{"limits": {"per_second": 10,
 "per_day": 10000}}``, ``{"ttl": seconds}``.
 """
@@ -40,6 +43,7 @@ from ordersync.channels.sdk.sandbox import FaultRule, Sandbox
 
 from . import data
 from .conformance import EtsyConformance
+from .portal import Portal
 
 APP = "/v3/application"
 KEYSTRING, SHARED_SECRET = "sandboxkeystring01", "sandboxsecret"
@@ -52,6 +56,7 @@ class EtsySandbox(EtsyConformance, Sandbox):
         super().__init__(**kit)
         self.seed, self.count = seed, orders
         self._lock = threading.RLock()
+        self.portal = Portal(seed)
         self.reset_data()
 
     # data ----------------------------------------------------------------------------------------
@@ -92,7 +97,7 @@ class EtsySandbox(EtsyConformance, Sandbox):
 
     def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
         rng, now = random.Random(), int(time.time())
-        created, updated, deleted = [], [], []
+        created, updated, deleted, paid = [], [], [], []
         with self._lock:
             self.version += 1
             if "limits" in body:
@@ -110,7 +115,10 @@ class EtsySandbox(EtsyConformance, Sandbox):
                 rid = change.get("receipt_id")
                 if rid not in self.receipts:
                     raise LookupError(f"no receipt {rid!r}")
+                was_paid = bool(self.receipts[rid].get("is_paid"))
                 self.receipts[rid].update(change)
+                if not was_paid and self.receipts[rid].get("is_paid"):
+                    paid.append(rid)
                 if "updated_timestamp" not in change:
                     self.touch(rid)
                 updated.append(rid)
@@ -118,11 +126,15 @@ class EtsySandbox(EtsyConformance, Sandbox):
                 if self.receipts.pop(rid, None) is None:
                     raise LookupError(f"no receipt {rid!r}")
                 deleted.append(rid)
-        return {"created": created, "updated": updated, "deleted": deleted}
+            portal = self.portal.control(body["portal"]) if isinstance(body.get("portal"), dict) else None
+        if body.get("webhook", True) is not False:
+            self.portal.announce(self, [r for r in created if self.receipts[r].get("is_paid")] + paid)
+        result: dict[str, Any] = {"created": created, "updated": updated, "deleted": deleted}
+        return result if portal is None else result | {"portal": portal}
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
         return {"client_id": KEYSTRING, "shared_secret": SHARED_SECRET, "refresh_token": self.initial_refresh,
-                "api_url": base_url, "consent_url": base_url}
+                "api_url": base_url, "consent_url": base_url, "webhook_secret": self.portal.secret}
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         status = 429 if rule.kind == "rate_limit" else rule.status

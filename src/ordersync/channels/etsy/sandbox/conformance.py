@@ -40,13 +40,16 @@ class EtsyConformance:
     _lock: Any
     _add: Callable[[random.Random, int, int], int]
     touch: Callable[..., None]
+    portal: Any
 
     def conformance_profile(self) -> dict[str, Any]:
         return {"orders_read": {"method": "GET", "path": f"{APP}/shops/*/receipts"},
                 "writes": {"transmit_tracking": [{"method": "POST", "path": f"{APP}/shops/*/receipts/*/tracking"}],
                            "set_stock": [{"method": "PUT", "path": f"{APP}/listings/*/inventory"}]},
                 "rate_limit": {"per_second": self.per_second, "per_day": self.per_day},
-                "throttled": self.throttled, "token_refreshes": self.token_refreshes}
+                "throttled": self.throttled, "token_refreshes": self.token_refreshes,
+                # ORDER_PAID is Etsy's one event: a change of a paid receipt announces nothing
+                "webhooks": {"on_change": False}}
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
         if "page_size" in body:
@@ -57,7 +60,13 @@ class EtsyConformance:
         when, rng = int(time.time() - float(body.get("seconds_ago", 30))), random.Random()
         with self._lock:
             ids = [self._add(rng, when, when) for _ in range(int(body.get("count", 1)))]
+        if body.get("webhook"):  # the receipts are paid: Etsy announces each as ORDER_PAID
+            self.portal.announce(self, ids)
         return {"ids": [str(i) for i in ids]}
+
+    def conform_webhook_endpoint(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.portal.control({"add": str(body["url"])})
+        return {}
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
         when = int(time.time() - float(body.get("seconds_ago", 0)))
