@@ -79,6 +79,35 @@ def test_raw_webhook_bodies_become_a_marker(hub, shop):
         assert json.loads(rows["d2"].body) == record_of(KEPT)
 
 
+def test_a_delivery_about_an_erased_buyer_processed_later_keeps_no_raw_copy(hub, shop, monkeypatch):
+    from ordersync.sync.webhooks import process_connection
+
+    def parse_webhook(self, meta, body):  # the channel's webhook carries the whole order, buyer included
+        record = json.loads(body)
+        order = make_order(int(record["orderId"]), modified=utcnow() - timedelta(seconds=5))
+        order.buyer = Buyer(external_id=record["buyer"]["username"], email=record["buyer"]["email"])
+        return Page([order])
+
+    monkeypatch.setattr(MemShop, "parse_webhook", parse_webhook)
+    conn, _ = shop
+    erase_buyer(hub, conn, GONE, REASON)
+    with hub.db.session() as s:  # deliveries that arrive after the erasure
+        for buyer in (GONE, KEPT):
+            s.add(WebhookDelivery(connection_id=conn, delivery_id=f"late-{buyer}", topic="order", resource_id="",
+                                  headers="{}", body=json.dumps(record_of(buyer)).encode(), status="received",
+                                  received_at=utcnow()))
+    process_connection(hub, conn)
+    with hub.db.session() as s:
+        rows = {d.delivery_id: d for d in s.scalars(select(WebhookDelivery))}
+        orders = {r.external_id: r for r in s.scalars(select(OrderRow))}
+    gone, kept = rows[f"late-{GONE}"], rows[f"late-{KEPT}"]
+    assert gone.status == kept.status == "processed"
+    assert json.loads(gone.body)["erased"] == f"personal data erased at the buyer's request ({REASON})"
+    assert GONE not in gone.body.decode() and MAIL[GONE] not in gone.body.decode()
+    assert json.loads(kept.body) == record_of(KEPT)
+    assert orders["1"].buyer_email == "" and orders["2"].buyer_email == MAIL[KEPT]
+
+
 def test_quarantined_raw_records_become_a_marker(hub, shop):
     conn, _ = shop
     with hub.db.session() as s:

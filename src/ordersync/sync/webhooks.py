@@ -30,6 +30,7 @@ from ..domain.timeutil import utcnow
 from ..store.models import Connection, WebhookDelivery
 from ..telemetry.context import bound
 from . import connections, webhook_health
+from .erased_buyers import erased_among, marker
 from .hub import Hub
 from .importer import store_page
 from .quarantine import quarantine
@@ -225,12 +226,33 @@ def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None
                     outcome[row_id] = ("retry", f"{type(exc).__name__}: {exc}")
     finally:
         connector.close()
+    _erase_bodies_of_erased_buyers(hub, conn.id, parsed, outcome)
     received = {row.id: row.received_at for row in batch}
     webhook_health.record_delays(hub, conn.id, [
         (received[row_id] - order.updated_at).total_seconds() for row_id, page in parsed
         if outcome.get(row_id, ("",))[0] == "processed" and received.get(row_id)
         for order in page.records if order.updated_at is not None])
     return _settle(hub, outcome)
+
+
+def _erase_bodies_of_erased_buyers(hub: Hub, connection_id: int, parsed: list[tuple[int, OrderPage]],
+                                   outcome: dict[int, tuple[str, str | None]]) -> None:
+    """A processed delivery about an order of a buyer erased on the connection keeps no raw copy of the
+    buyer's data: the order was stored stripped (upsert), and the body is replaced by the erasure marker. A
+    delivery to be retried keeps its body, which the retry must read."""
+    buyers = {row_id: {order.buyer.external_id for order in page.records} - {""} for row_id, page in parsed
+              if outcome.get(row_id, ("",))[0] == "processed"}
+    named = set().union(*buyers.values()) if buyers else set()
+    if not named:
+        return
+    with hub.db.session() as s:
+        erased = erased_among(s, connection_id, named)
+        now = utcnow()
+        for row_id, ids in buyers.items():
+            hit = sorted(ids & erased.keys())
+            if hit:
+                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id)
+                          .values(body=marker(erased[hit[0]], now).encode()))
 
 
 def _merge(pages: list[OrderPage]) -> OrderPage:
