@@ -13,10 +13,11 @@ Amazon answers is the true end of what it listed, kept in the connection state, 
 no later than that, so a longer lag on Amazon's side loses nothing. One query covers all the connection's
 marketplaces (``MarketplaceIds``), each order keeps its own currency.
 
-Seller cancellation (:mod:`.cancellation`, ``push_state`` with CANCELLED) is implemented and tested against
-the sandbox but CHANGE_STATUS is NOT declared yet: the conformance suite's push case for it did not settle
-within its 600 s timeout (a createFeed at 0.0083 r/s through injected faults); until it passes, the engine
-sends no status to Amazon.
+Status (CHANGE_STATUS): only a seller cancellation goes to Amazon (:mod:`.cancellation`, ``push_state`` with
+CANCELLED, an order acknowledgement feed); ``channel_status_for`` names no other state, so the engine pushes
+none. ``createFeed`` allows 0.0083 calls/s after a burst of 15: after a 429 the next feed waits two minutes in
+production; the conformance suite runs the sandbox's usage plans scaled (``configure {quick}``), and the
+budget follows the rate the answers' ``x-amzn-RateLimit-Limit`` reports.
 
 Messages (:mod:`.messages`): the Messaging API's per-order template actions, only those
 ``getMessagingActionsForOrder`` lists for the order; Amazon offers no way to read what was sent, so a send
@@ -43,8 +44,15 @@ from ordersync.channels.sdk.capabilities import Capability, Mode, declare
 from ordersync.channels.sdk.connector import Connector, ConnectorContext
 from ordersync.channels.sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, TransientError
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, OAuth2, ReauthorizationNeeded
-from ordersync.channels.sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page,
-                                            PushResult, Window)
+from ordersync.channels.sdk.records import (
+    ArticlePage,
+    ConnectionTestResult,
+    OrderPage,
+    OrderRef,
+    Page,
+    PushResult,
+    Window,
+)
 from ordersync.channels.sdk.settings import SettingsError
 from ordersync.domain import OrderState, Shipment, StockUpdate
 from ordersync.domain.timeutil import parse_utc
@@ -79,6 +87,9 @@ class AmazonConnector(Connector):
                 note="confirmShipment per package with its items; not for FBA orders"),
         declare(Capability.SET_STOCK, Mode.API,
                 note="patchListingsItem for single changes, JSON_LISTINGS_FEED for many"),
+        declare(Capability.CHANGE_STATUS, Mode.API,
+                note="cancellation only, as an order acknowledgement feed with a reason code; no other status "
+                     "goes to Amazon"),
         declare(Capability.SEND_MESSAGES, Mode.API,
                 note="only the message types Amazon allows for the order (no free chat, no attachments); "
                      "sent at most once"),
