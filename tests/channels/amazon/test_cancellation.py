@@ -106,4 +106,5 @@ def test_the_hub_cancels_once_through_a_lost_answer(hub, served):
     with hub.db.session() as s:
         assert s.scalar(select(OutboxEntry.status).where(OutboxEntry.kind == "state")) == "done"
     assert len(sandbox.ledger.entries("feed.create")) == 1
-    assert [e["changes"]["reason"] for e in sandbox.ledger.entries("order.cancel")] == ["BuyerCanceled"]
+    assert [(e["resource_id"], e["changes"]["reason"]) for e in sandbox.ledger.entries("order.cancel")] == \
+        [(oid, "BuyerCanceled")]
