@@ -1,10 +1,13 @@
 """A seller's cancellation through the order acknowledgement feed: sent with a reason code, settled when
 Amazon processed the feed (the sandbox's order turns Canceled), an order Amazon cannot cancel refused before
-anything is sent, and a lost createFeed answer recognised by the order's status, never a second feed (connector level: CHANGE_STATUS is not declared until its conformance case passes)."""
+anything is sent, and a lost createFeed answer recognised by the order's status, never a second feed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
 
 from ordersync.channels.amazon import cancellation
 from ordersync.channels.amazon.connector import AmazonConnector
@@ -15,6 +18,11 @@ from ordersync.channels.sdk.errors import PermanentError
 from ordersync.channels.sdk.records import OrderRef
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.domain import OrderState
+from ordersync.domain.timeutil import utcnow
+from ordersync.store.models import OrderRow, OutboxEntry
+from ordersync.sync import actions, dispatcher
+from ordersync.sync.connections import add_connection
+from ordersync.sync.importer import import_orders
 
 
 def test_the_feed_names_the_order_its_items_and_the_reason():
@@ -79,3 +87,24 @@ def test_a_cancellation_whose_feed_reports_an_error_fails_with_amazons_reason(se
     outcome = connector.check_push(PushJob(result.job_id, "ref", "state", (0,), oid))
     connector.close()
     assert outcome.state == "failed" and "status Shipped and cannot be canceled" in outcome.reason
+
+
+def test_the_hub_cancels_once_through_a_lost_answer(hub, served):
+    sandbox, settings = served
+    oid = sandbox.control_orders({"action": "create", "count": 1})["ids"][0]
+    conn = add_connection(hub, "amazon", "amazon", {**settings, "timeout": 2})
+    assert import_orders(hub, conn).created == 1
+    with hub.db.session() as s:
+        order_id = s.scalar(select(OrderRow.id))
+    assert actions.set_state(hub, order_id, OrderState.CANCELLED, comment="BuyerCanceled")
+    lost = sandbox.faults.add(kind="delay", seconds=3, phase="after", count=1, method="POST",
+                              path="/feeds/2021-06-30/feeds")
+    assert dispatcher.dispatch(hub).awaiting == 1
+    assert lost.hits == 1
+    for minutes in (5, 30, 60):
+        dispatcher.dispatch(hub, now=utcnow() + timedelta(minutes=minutes))
+    with hub.db.session() as s:
+        assert s.scalar(select(OutboxEntry.status).where(OutboxEntry.kind == "state")) == "done"
+    assert len(sandbox.ledger.entries("feed.create")) == 1
+    assert [(e["resource_id"], e["changes"]["reason"]) for e in sandbox.ledger.entries("order.cancel")] == \
+        [(oid, "BuyerCanceled")]

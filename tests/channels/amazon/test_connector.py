@@ -198,3 +198,39 @@ def test_one_order_is_read_with_its_address_too(served):
     assert order.shipping_address.street and "address-withheld" not in order.tags
     tokens = [r for r in sandbox.requests.entries() if r["path"].endswith("restrictedDataToken")]
     assert len(tokens) == 1
+
+
+def test_the_read_for_a_reconciliation_asks_getorders_alone_and_keeps_no_import_state(served):
+    sandbox, connector, _ = served
+    placed = sandbox.control_orders({"action": "create", "count": 3, "lines": 2})["ids"]
+    pending = sandbox.control_orders({"action": "create", "count": 1, "status": "Pending"})["ids"]
+    full = imported(connector, now_window(datetime.now(UTC) - timedelta(hours=1)))
+    state = dict(connector.context.state)
+    sandbox.requests.clear()
+    lean = {o.external_id: o for page in connector.fetch_orders(now_window(datetime.now(UTC) - timedelta(hours=1)),
+                                                                for_comparison=True) for o in page.records}
+    assert set(lean) == set(full) == {*placed, *pending}
+    for oid, order in lean.items():
+        assert (order.state, order.total, order.currency, order.channel_status) == \
+            (full[oid].state, full[oid].total, full[oid].currency, full[oid].channel_status)
+    paths = [r["path"] for r in sandbox.requests.entries()]
+    # only the Pending order (no OrderTotal yet) has its items read; no Restricted Data Token is made
+    assert paths.count("/orders/v0/orders") >= 1
+    assert [p for p in paths if p != "/orders/v0/orders"] == [f"/orders/v0/orders/{pending[0]}/orderItems"]
+    assert "LastUpdatedAfter" in sandbox.requests.entries()[0]["query"]
+    assert dict(connector.context.state) == state
+
+
+def test_an_injected_fault_reports_the_operations_rate_as_amazon_does(served):
+    import httpx
+
+    sandbox, connector, base_url = served
+    sandbox.control_orders({"action": "configure", "scale": 120})
+    sandbox.faults.add(kind="rate_limit", count=1, method="POST", path="/feeds/2021-06-30/feeds")
+    answer = httpx.post(f"{base_url}/feeds/2021-06-30/feeds", json={})
+    assert answer.status_code == 429 and float(answer.headers["x-amzn-RateLimit-Limit"]) == pytest.approx(0.0083 * 120)
+    sandbox.faults.add(kind="error", status=503, count=1, method="GET", path="/orders/v0/orders/*")
+    answer = httpx.get(f"{base_url}/orders/v0/orders/1/orderItems")  # getOrder and getOrderItems: both 0.5/s
+    assert answer.status_code == 503 and float(answer.headers["x-amzn-RateLimit-Limit"]) == pytest.approx(0.5 * 120)
+    sandbox.faults.add(kind="error", status=503, count=1, path="/*")  # spans operations of different rates
+    assert "x-amzn-RateLimit-Limit" not in httpx.get(f"{base_url}/orders/v0/orders").headers

@@ -13,10 +13,11 @@ Amazon answers is the true end of what it listed, kept in the connection state, 
 no later than that, so a longer lag on Amazon's side loses nothing. One query covers all the connection's
 marketplaces (``MarketplaceIds``), each order keeps its own currency.
 
-Seller cancellation (:mod:`.cancellation`, ``push_state`` with CANCELLED) is implemented and tested against
-the sandbox but CHANGE_STATUS is NOT declared yet: the conformance suite's push case for it did not settle
-within its 600 s timeout (a createFeed at 0.0083 r/s through injected faults); until it passes, the engine
-sends no status to Amazon.
+Status (CHANGE_STATUS): only a seller cancellation goes to Amazon (:mod:`.cancellation`, ``push_state`` with
+CANCELLED, an order acknowledgement feed); ``channel_status_for`` names no other state, so the engine pushes
+none. ``createFeed`` allows 0.0083 calls/s after a burst of 15: after a 429 the next feed waits two minutes in
+production; the conformance suite runs the sandbox's usage plans scaled (``configure {quick}``), and the
+budget follows the rate the answers' ``x-amzn-RateLimit-Limit`` reports.
 
 Messages (:mod:`.messages`): the Messaging API's per-order template actions, only those
 ``getMessagingActionsForOrder`` lists for the order; Amazon offers no way to read what was sent, so a send
@@ -43,8 +44,16 @@ from ordersync.channels.sdk.capabilities import Capability, Mode, declare
 from ordersync.channels.sdk.connector import Connector, ConnectorContext
 from ordersync.channels.sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, TransientError
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, OAuth2, ReauthorizationNeeded
-from ordersync.channels.sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page,
-                                            PushResult, Window)
+from ordersync.channels.sdk.reconcile_reads import ReconcileReads
+from ordersync.channels.sdk.records import (
+    ArticlePage,
+    ConnectionTestResult,
+    OrderPage,
+    OrderRef,
+    Page,
+    PushResult,
+    Window,
+)
 from ordersync.channels.sdk.settings import SettingsError
 from ordersync.domain import OrderState, Shipment, StockUpdate
 from ordersync.domain.timeutil import parse_utc
@@ -65,6 +74,8 @@ ITEMS_CACHE = "recent_order_items"
 CACHE_SPAN = timedelta(minutes=10)
 CACHE_MAX = 300
 RESTRICTED = ["buyerInfo", "shippingAddress"]
+#: a period without a start is read by creation from here on (getOrders wants CreatedAfter or LastUpdatedAfter)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class AmazonConnector(Connector):
@@ -79,6 +90,9 @@ class AmazonConnector(Connector):
                 note="confirmShipment per package with its items; not for FBA orders"),
         declare(Capability.SET_STOCK, Mode.API,
                 note="patchListingsItem for single changes, JSON_LISTINGS_FEED for many"),
+        declare(Capability.CHANGE_STATUS, Mode.API,
+                note="cancellation only, as an order acknowledgement feed with a reason code; no other status "
+                     "goes to Amazon"),
         declare(Capability.SEND_MESSAGES, Mode.API,
                 note="only the message types Amazon allows for the order (no free chat, no attachments); "
                      "sent at most once"),
@@ -87,6 +101,8 @@ class AmazonConnector(Connector):
     guide = GUIDE
     sandbox_factory = "ordersync.channels.amazon.sandbox:create_sandbox"
     poll_interval = 120
+    #: orders compared from getOrders alone (``_orders_to_compare``); stock and listings are not compared yet
+    reconcile_reads = ReconcileReads(orders=True, for_comparison=True)
     oauth = OAuth2(token_url="{lwa_token_url}",
                    authorize_url="{seller_central_url}/apps/authorize/consent?application_id={application_id}",
                    grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), client_auth=ClientAuth.BODY,
@@ -158,7 +174,11 @@ class AmazonConnector(Connector):
         self.context.state.pop("restricted_data", None)
         return token
 
-    def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
+    def fetch_orders(self, window: Window, *, for_comparison: bool = False) -> Iterator[OrderPage]:
+        """``for_comparison`` (a reconciliation, ``reconcile_reads``): :meth:`_orders_to_compare`."""
+        if for_comparison:
+            yield from self._orders_to_compare(window)
+            return
         # the engine's clock may run ahead of Amazon's; Amazon refuses an end inside its last two minutes
         until = min(window.until, datetime.now(UTC)) - LAG
         since = (window.since if window.since is not None
@@ -188,6 +208,31 @@ class AmazonConnector(Connector):
         recent = sorted(((oid, entry) for oid, entry in {**cache, **seen}.items()
                          if isinstance(entry, list) and str(entry[0]) >= keep), key=lambda kv: str(kv[1][0]))
         self.context.state[ITEMS_CACHE] = dict(recent[-CACHE_MAX:])  # the state stays small in a rush
+
+    def _orders_to_compare(self, window: Window) -> Iterator[OrderPage]:
+        """The orders of a period as a reconciliation compares them: getOrders alone, by ``LastUpdatedAfter``
+        (``CreatedAfter`` from the start when the period has none), ending two minutes before now as Amazon
+        requires; no Restricted Data Token (addresses are not compared) and no getOrderItems, as the total is
+        ``OrderTotal`` (10,000 orders are 100 getOrders calls instead of 10,000 getOrderItems at 0.5/s). Only an
+        order without ``OrderTotal`` (Pending) has its items read, as the import computes its total from them.
+        Nothing of the import's bookkeeping (horizon, items cache) is touched; the orders to import are read
+        again by id (``fetch_order``)."""
+        until = min(window.until, datetime.now(UTC)) - LAG
+        params: dict[str, Any] = {"MarketplaceIds": ",".join(self.marketplace_ids),
+                                  "MaxResultsPerPage": self.config["page_size"]}
+        if window.since is None:
+            params |= {"CreatedAfter": stamp(EARLIEST), "CreatedBefore": stamp(until)}
+        else:
+            params |= {"LastUpdatedAfter": stamp(min(window.since, until - timedelta(seconds=1))),
+                       "LastUpdatedBefore": stamp(until)}
+        for number, payload in enumerate(self.client.orders(params), 1):
+            orders = payload.get("Orders")
+            if not isinstance(orders, list):
+                raise TransientError("getOrders answered no Orders list")
+            records = [self._with_items(o) if isinstance(o, dict) and not o.get("OrderTotal")
+                       else {"order": o, "items": []} for o in orders]
+            mapped, quarantined = orders_from_amazon(records)
+            yield Page(mapped, quarantined, number, None, None)
 
     def _with_items(self, order: Any, cache: dict[str, list[Any]] | None = None,
                     seen: dict[str, list[Any]] | None = None) -> dict[str, Any]:

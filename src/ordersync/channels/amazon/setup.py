@@ -107,4 +107,20 @@ GUIDE = (
               "sie in Seller Central unter Käufernachrichten, und wiederholen oder verwerfen Sie sie dann in den "
               "unzustellbaren Einträgen des Hubs.",
               settings=("message_type",)),
+    GuideStep("Cancellations",
+              "To cancel an order, set it to Cancelled in the hub: the hub sends Amazon a cancellation with the "
+              "reason you choose here, or with another reason code the comment names (e.g. BuyerCanceled). Only "
+              "Pending and Unshipped orders you ship yourself can be cancelled this way; cancel FBA orders in "
+              "Seller Central. No other status goes to Amazon: shipping goes as a shipment confirmation, the rest "
+              "Amazon sets itself. Amazon takes 15 feeds at once, then one every two minutes; the hub shows the "
+              "cancellation as done once Amazon shows the order as cancelled.",
+              "Stornierungen",
+              "Um eine Bestellung zu stornieren, setzen Sie sie im Hub auf Storniert: Der Hub sendet Amazon eine "
+              "Stornierung mit dem Grund, den Sie hier wählen, oder mit einem anderen Grundcode, den der "
+              "Kommentar nennt (z. B. BuyerCanceled). So lassen sich nur ausstehende und unversandte Bestellungen "
+              "stornieren, die Sie selbst versenden; FBA-Bestellungen stornieren Sie in Seller Central. Kein "
+              "anderer Status geht an Amazon: Der Versand geht als Versandbestätigung, den Rest setzt Amazon "
+              "selbst. Amazon nimmt 15 Feeds auf einmal an, danach einen alle zwei Minuten; der Hub zeigt die "
+              "Stornierung als erledigt, sobald Amazon die Bestellung als storniert zeigt.",
+              settings=("cancel_reason",)),
 )

@@ -64,6 +64,6 @@ DE: dict[str, str] = {
     "choice_NoInventory": "Kein Bestand", "choice_ShippingAddressUndeliverable": "Lieferadresse nicht zustellbar",
     "choice_CustomerExchange": "Umtausch", "choice_BuyerCanceled": "Vom Käufer storniert",
     "choice_GeneralAdjustment": "Allgemeine Anpassung",
-    "cancellation only: order acknowledgement feed with a reason code (feed schema unverified)":
-        "nur Stornierung: Bestellbestätigungs-Feed mit Grundcode (Feed-Schema nicht bestätigt)",
+    "cancellation only, as an order acknowledgement feed with a reason code; no other status goes to Amazon":
+        "nur Stornierung, als Bestellbestätigungs-Feed mit Grundcode; kein anderer Status geht an Amazon",
 }

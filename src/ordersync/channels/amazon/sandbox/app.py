@@ -24,7 +24,8 @@ Control (``POST /_sandbox/orders``): ``{"action": "configure", "lag": 120, "ttl"
 "premium": false, "seconds_ago": 150}``; ``{"action": "status", "id": …, "status": "Unshipped"}``;
 ``{"action": "fail_skus", "skus": [...]}`` (feed messages for them fail with an ERROR issue);
 ``{"action": "listings", "count": 500}`` (that many more SKUs); ``{"action": "expire"}``; ``{"action":
-"revoke"}``; ``{"action": "state"}``.
+"revoke"}``; ``{"action": "state"}``. The conformance suite's ``POST /_sandbox/conformance/configure {"quick":
+true}`` sets ``feed_seconds`` 0 and ``scale`` :data:`~.usage_plans.QUICK_SCALE`.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -46,8 +47,8 @@ from ordersync.channels.sdk.sandbox import FaultRule, Sandbox
 from .conformance import AmazonConformance
 from .data import MARKETPLACES, Seller, iso
 from .listings import ListingsApi
-from .messaging import MessagingApi
 from .lwa import APPLICATION_ID, CLIENT_ID, CLIENT_SECRET, SELLER_ID, LwaServer
+from .messaging import MessagingApi
 from .usage_plans import QUOTA_BODY, UsagePlans
 
 DENIED = {"code": "Unauthorized", "message": "Access to requested resource is denied."}
@@ -82,6 +83,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
         self.seller_refresh_token = f"Atzr|sandbox-self-authorised-{seed}"
         self._lock = threading.RLock()
         self.plans = UsagePlans()
+        self._operations: dict[int, str] = {}  # id of an api() endpoint -> its operation (for fault answers)
         self.reset_data()
 
     def reset_data(self) -> None:
@@ -103,10 +105,14 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                 "marketplaces": ",".join(MARKETPLACES[m][0].replace("GB", "UK") for m in self.marketplace_ids)}
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
+        """Amazon's error body, with the operation's rate header where the rule names one operation's requests
+        (``UsagePlans.operation_of``)."""
+        operation = self.plans.operation_of(rule.method, rule.path)
+        headers = {"content-type": "application/json", **(self.plans.header(operation) if operation else {})}
         if rule.kind == "rate_limit" or rule.status == 429:
-            return 429, {"content-type": "application/json"}, json.dumps(QUOTA_BODY).encode()
+            return 429, headers, json.dumps(QUOTA_BODY).encode()
         body = {"errors": [{"code": "InternalFailure", "message": "We encountered an internal error. Please try again."}]}
-        return rule.status, {"content-type": "application/json"}, json.dumps(body).encode()
+        return rule.status, headers, json.dumps(body).encode()
 
     # plumbing -----------------------------------------------------------------------------------------
     def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "",
@@ -147,9 +153,19 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                 return Response(status_code=status, headers=headers)
             return answer(payload, status, headers=headers)
 
+        self._operations[id(endpoint)] = operation
         return endpoint
 
     def routes(self) -> list[Route]:
+        routes = self._api_routes()
+        self.plans.forget_routes()
+        for route in routes:
+            operation = self._operations.get(id(route.endpoint))
+            if operation:
+                self.plans.route(route.methods, route.path, operation)
+        return routes
+
+    def _api_routes(self) -> list[Route]:
         return [
             Route("/auth/o2/token", self.lwa_token, methods=["POST"]),
             Route("/apps/authorize/consent", self.consent),
@@ -213,7 +229,8 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
         """A pending order turned Unshipped: Amazon now shows its prices (recomputed from the listings)."""
         from decimal import Decimal
 
-        from .data import FACTOR, MARKETPLACES as M, money
+        from .data import FACTOR, money
+        from .data import MARKETPLACES as M
 
         currency = M[order["MarketplaceId"]][1]
         total = Decimal(0)

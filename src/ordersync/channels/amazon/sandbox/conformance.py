@@ -13,6 +13,7 @@ from typing import Any
 
 from .data import iso
 from .parts import SandboxParts
+from .usage_plans import PLANS, QUICK_SCALE
 
 
 class AmazonConformance(SandboxParts):
@@ -22,7 +23,7 @@ class AmazonConformance(SandboxParts):
                            "set_stock": [{"method": "PATCH", "path": "/listings/2021-08-01/items/*"}],
                            "send_messages": [{"method": "POST", "path": "/messaging/v1/orders/*/messages/*"}],
                            "change_status": [{"method": "POST", "path": "/feeds/2021-06-30/feeds"}]},
-                "rate_limit": {"getOrders": [0.0167, 20], "getOrderItems": [0.5, 30]},
+                "rate_limit": {op: [self.plans.rate(op), PLANS[op][1]] for op in ("getOrders", "getOrderItems")},
                 "throttled": self.plans.throttled, "token_refreshes": self.token_refreshes}
 
     def _ago(self, body: dict[str, Any], default: float) -> datetime:
@@ -32,9 +33,10 @@ class AmazonConformance(SandboxParts):
         with self._lock:
             if "page_size" in body:
                 self.page_cap = None if body["page_size"] is None else max(1, int(body["page_size"]))
-            if body.get("quick"):
+            if body.get("quick"):  # feeds finish at the next request; usage plans run scaled (see usage_plans)
                 self.feed_seconds = 0.0
-        return {"page_size": self.page_cap}
+                self.plans.configure(QUICK_SCALE)
+        return {"page_size": self.page_cap, "scale": self.plans.scale}
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:

@@ -6,11 +6,20 @@ feeds_2021-06-30.json, tokens_2021-03-01.json, messaging.json). Every answer car
 
 ``scale`` multiplies every rate, not the burst (the bench runs a backlog at a hundred times Amazon's pace and
 still meets the bucket's limit); the header then reports the scaled rate, which is what a client that learns
-from the header must follow.
+from the header must follow. The conformance suite's ``configure {quick: true}`` runs the plans at
+:data:`QUICK_SCALE`: ``createFeed`` refills one call every two minutes at Amazon's pace, so a case that meets an
+injected 429 (the bucket then counts as empty) would wait minutes per retry; scaled, it waits about a second
+and the client still has to learn and keep the rate the header reports.
+
+The header goes on every answer of an operation, a throttled one (429) included; Amazon documents it as
+"best effort", the sandbox always sends it, also on the faults it injects when the fault names one operation's
+requests (:meth:`UsagePlans.operation_of`), as Amazon's gateway counts a request before the backend fails.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import re
 import threading
 import time
 
@@ -26,6 +35,9 @@ PLANS: dict[str, tuple[float, float]] = {
                      "createDigitalAccessKey", "createUnexpectedProblem", "sendInvoice"), (1, 5)),
 }
 
+#: the conformance suite's scale (``configure {quick: true}``): createFeed ≈ 1 call/s, getOrders 2 calls/s
+QUICK_SCALE = 120.0
+
 QUOTA_BODY = {"errors": [{"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}]}
 
 
@@ -35,6 +47,22 @@ class UsagePlans:
         self.scale = 1.0
         self.throttled = 0
         self._buckets: dict[str, list[float]] = {}  # operation -> [tokens, last refill (monotonic)]
+        self._routes: list[tuple[frozenset[str], str, str]] = []  # (methods, sample path, operation)
+
+    def forget_routes(self) -> None:
+        self._routes.clear()
+
+    def route(self, methods: set[str] | None, path: str, operation: str) -> None:
+        """Note which operation answers ``path`` (a route template, ``{name}`` one segment)."""
+        sample = re.sub(r"\{[^{}/]+\}", "x", path)
+        self._routes.append((frozenset(m.upper() for m in methods or {"GET"}), sample, operation))
+
+    def operation_of(self, method: str | None, glob: str | None) -> str | None:
+        """The operation the requests a fault rule matches belong to: one operation, or several with the same
+        rate (e.g. the Messaging API's create… operations); None when the rule spans different rates."""
+        found = {op for methods, sample, op in self._routes
+                 if (not method or method.upper() in methods) and (not glob or fnmatch.fnmatchcase(sample, glob))}
+        return min(found) if found and len({PLANS[op][0] for op in found}) == 1 else None
 
     def configure(self, scale: float) -> None:
         with self._lock:
