@@ -27,13 +27,13 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy import func as sa_func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 from .models_core import Account as Account
 from .models_core import Connection as Connection
 from .models_core import OrderRow as OrderRow
+from .models_core import declare_order_trigram_indexes, trigram_index
 from .types import Amount, UTCDateTime
 
 
@@ -93,15 +93,10 @@ class OrderItemRow(Base):
     refunded_quantity: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0), server_default=text("0"))
 
 
-# The order inbox's substring search (PostgreSQL with pg_trgm) over lower(column) of the two tables above, with
-# trigram GIN indexes that readmodel.orders queries with exactly these expressions; they are expressions over
-# both tables' columns, so they follow both classes. SQLite has no such index type and does not get them.
-TRIGRAM_INDEXES = {"ix_orders_number_trgm": OrderRow.number, "ix_orders_external_id_trgm": OrderRow.external_id,
-                   "ix_orders_buyer_name_trgm": OrderRow.buyer_name,
-                   "ix_orders_buyer_email_trgm": OrderRow.buyer_email, "ix_order_items_sku_trgm": OrderItemRow.sku}
-for _name, _column in TRIGRAM_INDEXES.items():
-    Index(_name, sa_func.lower(_column).label(_name + "_expr"), postgresql_using="gin",
-          postgresql_ops={_name + "_expr": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+# The order inbox's substring search over the SKU (PostgreSQL with pg_trgm; see models_core.trigram_index), and
+# the orders table's own trigram indexes, declared beside it in models_core.py and put on it here
+trigram_index("ix_order_items_sku_trgm", OrderItemRow.sku)
+declare_order_trigram_indexes()
 
 
 class OrderEvent(Base):
