@@ -14,6 +14,10 @@ _._create_IMAP4
 _._get_socket
 _.normalise_times
 
+# Python calls a module's __getattr__ and __dir__ (PEP 562): ordersync.domain loads its names on first use
+__getattr__
+__dir__
+
 # uvicorn reads should_exit; SQLAlchemy reads isolation_level and the TypeDecorator hooks and attributes
 _.should_exit
 _.isolation_level

@@ -21,7 +21,7 @@ from .config import Config, load_config
 from .domain.timeutil import utcnow
 from .store.crypto import SecretBox, load_or_create_key
 from .store.db import Database
-from .store.models import Account
+from .store.models_core import Account  # not models: the hub's start maps three tables, not all
 from .store.private import private_dir
 
 

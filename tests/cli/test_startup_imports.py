@@ -3,6 +3,7 @@ read from `python -X importtime` in a fresh process, exactly as the `ordersync` 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def test_help_imports_no_web_pdf_mail_or_password_hashing(env):
 
 def test_orders_list_imports_no_web_pdf_mail_or_password_hashing(env):
     modules = imported(["orders", "list", "--limit", "1"], env)
-    assert "ordersync.store.models" in modules
+    assert "ordersync.store.models_core" in modules  # the reading works
     assert heavy(modules, HEAVY + MAIL) == []
 
 
@@ -74,3 +75,74 @@ def test_an_engine_command_imports_no_metrics_or_log_rendering(env):
     modules = imported(["quarantine"], env)
     assert {"ordersync.sync.importer", "ordersync.telemetry.context"} <= modules
     assert heavy(modules) == []
+
+
+# The same question asked of sys.modules at exit: every module loaded, however it was imported. -X importtime
+# does not list a module loaded with importlib.import_module (cli.py loads cli_commands/ that way), so a heavy
+# import at the top of a command module would be missed above.
+PROBE = """\
+import json, sys
+sys.argv[0] = "ordersync"
+from ordersync.cli import main
+try:
+    main()
+except SystemExit as exc:
+    if exc.code not in (0, None):
+        raise
+print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+WEB = ("ordersync.web", "fastapi", "starlette", "uvicorn", "jinja2", "multipart", "python_multipart", "httptools",
+       "uvloop")
+PDF = ("fpdf", "fontTools", "ordersync.forwarding.documents")
+MAIL_MODULES = ("smtplib", "imaplib", "imapclient", "email.mime", "ordersync.mail", "ordersync.notify",
+                "ordersync.channels.email_import")
+PASSWORD_HASHING = ("argon2", "_argon2_cffi_bindings", "ordersync.accounts.passwords")
+
+
+def loaded(args: list[str], env: dict[str, str]) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return set(json.loads(proc.stderr.rstrip().rsplit("\n", 1)[-1]))
+
+
+def test_help_loads_no_web_pdf_mail_or_password_hashing_module(env):
+    modules = loaded(["--help"], env)
+    assert {"typer", "ordersync.cli", "ordersync.cli_commands.orders", "ordersync.cli_commands.users"} <= modules
+    assert heavy(modules, WEB + PDF + MAIL_MODULES + PASSWORD_HASHING) == []
+    assert heavy(modules, ("sqlalchemy", "alembic", "pydantic", "ordersync.store", "ordersync.hub")) == []
+
+
+def test_orders_list_loads_no_web_pdf_mail_or_password_hashing_module(env):
+    modules = loaded(["orders", "list", "--limit", "1"], env)
+    assert {"ordersync.application.orders", "ordersync.store.models_core"} <= modules
+    assert heavy(modules, WEB + PDF + MAIL_MODULES + PASSWORD_HASHING + HEAVY) == []
+    # typer from 0.29 on checks options with pydantic (~0.1 s a command): pyproject.toml keeps it below 0.29
+    assert heavy(modules, ("pydantic", "pydantic_core")) == []
+
+
+def test_orders_list_maps_only_the_tables_it_reads(env):
+    """Declaring a mapped class is most of the cost of the schema's import (issue 15): `orders list` reads
+    accounts, connections and orders, and models_core.py holds just these."""
+    modules = loaded(["orders", "list", "--limit", "1"], env)
+    assert heavy(modules, ("ordersync.store.models", "ordersync.store.models_accounts", "ordersync.sync")) == []
+    if env["ORDERSYNC_DATABASE_URL"].startswith("sqlite"):  # the other tables' PostgreSQL index options load it
+        assert heavy(modules, ("sqlalchemy.dialects.postgresql",)) == []
+
+
+def test_the_probe_sees_what_a_command_loads(env):
+    """`users create` hashes a password: the probe must report argon2 (and the import_module'd command module)."""
+    modules = loaded(["users", "create", "b@example.com", "--role", "owner"], env)
+    assert {"argon2", "ordersync.accounts.passwords", "ordersync.cli_commands.users"} <= modules
+
+
+def test_the_lazy_domain_package_still_exports_every_name():
+    """domain/__init__.py loads its names on first use; each is its module's own object."""
+    import importlib
+
+    import ordersync.domain as domain
+
+    for name in domain.__all__:
+        value = getattr(domain, name)
+        assert getattr(importlib.import_module(value.__module__), name) is value
+    with pytest.raises(AttributeError):
+        domain.NoSuchName  # noqa: B018

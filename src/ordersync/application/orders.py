@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from ..domain import OrderState
-from ..store.models import Connection, OrderEvent, OrderRow, ShipmentRow
 from ..hub import Hub
+from ..store.models_core import Connection, OrderRow
+
+if TYPE_CHECKING:  # `orders list` maps only the tables it reads (store/models_core.py); open_order imports these
+    from ..store.models import OrderEvent, ShipmentRow
 
 
 def list_orders(hub: Hub, account: str | None, *, connection: str | None = None, state: str | None = None,
@@ -28,6 +30,8 @@ def list_orders(hub: Hub, account: str | None, *, connection: str | None = None,
         if conn_id is not None:
             q = q.where(OrderRow.connection_id == conn_id)
         if state:
+            from ..domain.states import OrderState
+
             q = q.where(OrderRow.state == int(OrderState.parse(state)))
         if oversold:
             q = q.where(OrderRow.oversold.is_(True))
@@ -47,6 +51,7 @@ class OrderFile:
 
 def open_order(hub: Hub, ref: str, account: str | None) -> OrderFile:
     """The order by hub id or number within the account (``actions.find_order`` says what is wrong if none)."""
+    from ..store.models import OrderEvent, ShipmentRow
     from ..sync import actions  # mail notices and the outbox: only opening an order needs them
 
     order_id = actions.find_order(hub, ref, account)

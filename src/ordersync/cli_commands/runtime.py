@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -84,7 +83,6 @@ def dispatch(name: str = typer.Argument(None), account: str = ACCOUNT) -> None:
 def quarantine(name: str = typer.Argument(None), account: str = ACCOUNT) -> None:
     """Records that could not be imported, with the reason."""
     from ..sync.importer import connection_id_by_name
-
     from ..sync.quarantine import open_entries
 
     hub = _hub()
@@ -124,8 +122,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     """Run the hub: web server, scheduler and (by default) the task worker."""
     from ..channels.sdk.serving import serve_in_thread
     from ..jobs import tasks
-    from ..jobs.queue import huey, set_hub
     from ..jobs.mailwatch import MailWatchers
+    from ..jobs.queue import huey, set_hub
     from ..jobs.scheduler import SchedulerThread
     from ..jobs.worker import prepare_process
     from ..web.app import create_app
@@ -174,6 +172,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
 
 def _logging() -> None:
     """Text or JSON lines (ORDERSYNC_LOG_FORMAT), with the connection and account ids (telemetry.logs)."""
+    import logging
+
     from ..telemetry.logs import configure
 
     configure(logging.INFO)
@@ -190,9 +190,8 @@ def worker(concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, help
 
     Shares the queue and the channels' call budgets through ORDERSYNC_REDIS_URL; without it the queue is
     the SQLite file in ORDERSYNC_HOME (one machine). SIGTERM stops gracefully."""
-    from ..sync.hub import Hub
-
     from ..jobs.worker import run_worker
+    from ..sync.hub import Hub
 
     _logging()
     hub = Hub.open(migrate=False)  # `ordersync db upgrade` migrates once; ten workers starting must not race

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 
 import typer
@@ -33,6 +32,8 @@ def create(email: str, role: str = typer.Option(..., "--role", help=f"one of {',
                                                help="read the password from the first line of standard input")) -> None:
     """Create a user (and the account, when --account names a new one). Without --password-stdin a random
     password is made and printed once."""
+    import secrets
+
     from .. import accounts
 
     password = _read_password() if password_stdin else secrets.token_urlsafe(12)
