@@ -164,7 +164,7 @@ def _order(raw: dict[str, Any]) -> Order:
     shipping = shipping_address(raw)
     paid = read_amount(raw.get(PAID), PAID, default=Decimal(0))
     payment = _object(raw.get("payment"), "payment")
-    history = raw.get(HISTORY) if isinstance(raw.get(HISTORY), list) else []
+    history = found if isinstance(found := raw.get(HISTORY), list) else []
     return Order(
         external_id=plain_text(raw[ID]), number=plain_text(raw.get(NUMBER)) or plain_text(raw[ID]),
         state=hub_state(raw, items), currency=currency, created_at=_when(raw, CREATED),

@@ -326,7 +326,7 @@ class Shopware6Connector(Connector):
                 results[n] = PushResult(ok=False, remote_id=target,
                                         detail=f"Shopware has no product {u.sku or target}")
         latest = {targets[n]: updates[n].quantity for n in sorted(targets)}
-        payload = [{"id": pid, "stock": int(qty)} for pid, qty in latest.items()]
+        payload: list[dict[str, Any]] = [{"id": pid, "stock": int(qty)} for pid, qty in latest.items()]
         failed: dict[str, ChannelError] = {}
         for start in range(0, len(payload), SYNC_CHUNK):
             chunk = payload[start:start + SYNC_CHUNK]
