@@ -81,7 +81,7 @@ class BulkRunner:
             if not self._has_connection(document):
                 return self._refused("Bulk queries must contain at least one connection.", "INVALID")
             number = next(self._numbers)
-            op = {"__typename": "BulkOperation", "id": gid("BulkOperation", 3_000_000 + number), "status": "CREATED",
+            op: dict[str, Any] = {"__typename": "BulkOperation", "id": gid("BulkOperation", 3_000_000 + number), "status": "CREATED",
                   "errorCode": None, "createdAt": iso(self.sandbox.now()), "completedAt": None, "objectCount": "0",
                   "rootObjectCount": "0", "fileSize": None, "url": None, "partialDataUrl": None, "query": query,
                   "type": "QUERY", "_polls": self.polls, "_file": f"{number}.jsonl"}

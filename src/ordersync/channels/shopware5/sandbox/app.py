@@ -111,11 +111,11 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
                 self.orders[oid] = {**raw, "id": oid} if isinstance(raw, dict) else raw
                 created.append(oid)
             for change in body.get("update", []):
-                oid = change.get("id") if isinstance(change, dict) else None
-                if oid not in self.orders:
-                    raise LookupError(f"no order with id {oid!r}")
-                self._change(oid, {k: v for k, v in change.items() if k != "id"})
-                updated.append(oid)
+                target = change.get("id") if isinstance(change, dict) else None
+                if target not in self.orders:
+                    raise LookupError(f"no order with id {target!r}")
+                self._change(target, {k: v for k, v in change.items() if k != "id"})
+                updated.append(target)
             for oid in body.get("delete", []):
                 if self.orders.pop(oid, None) is None:
                     raise LookupError(f"no order with id {oid!r}")

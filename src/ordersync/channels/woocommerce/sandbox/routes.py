@@ -39,14 +39,15 @@ async def list_orders(sb: WooSandbox, ctx: Ctx) -> Response:
     if sb.page_cap:  # conformance profile: small pages without many orders
         ctx.args["per_page"] = min(ctx.args["per_page"], sb.page_cap)
     page_ids, headers = paginate(ctx, ids)
-    body = join([sb.order_json(oid, ctx.site) for oid in page_ids])
+    body = join([sb.existing_order_json(oid, ctx.site) for oid in page_ids])
     if page_ids and sb.faults.take("page_drift", "GET", ctx.path):
         sb.drift(page_ids[0])
     return respond(body, headers=headers)
 
 
 def order_exists(sb: WooSandbox, request: Request) -> bool:
-    return int(request.path_params.get("id", request.path_params.get("order_id"))) in sb.store.rows
+    params = request.path_params
+    return int(params["id"] if "id" in params else params["order_id"]) in sb.store.rows
 
 
 async def get_order(sb: WooSandbox, ctx: Ctx) -> Response:

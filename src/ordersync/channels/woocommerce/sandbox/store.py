@@ -205,12 +205,15 @@ class WooStore:
         return out
 
     def _matches(self, oid: int, search: str, customer: int | None, product: int | None) -> bool:
-        order = self.order(oid) or {}
+        body = self.order_bytes(oid)
+        if body is None:  # no such order (any more): it matches nothing
+            return False
+        order = json.loads(body)
         if customer is not None and order.get("customer_id") != customer:
             return False
         if product is not None and all(i.get("product_id") != product for i in order.get("line_items", [])):
             return False
-        return not search or search.lower() in self.order_bytes(oid).decode("unicode_escape").lower()
+        return not search or search.lower() in body.decode("unicode_escape").lower()
 
     def order_notes(self, oid: int) -> list[dict]:
         with self.lock:
