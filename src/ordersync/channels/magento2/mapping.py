@@ -29,12 +29,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, plain_text, read_amount, read_record, unit_price
-from ..sdk.records import Quarantined
 from ...domain import Address, Buyer, Comment, Order, OrderItem, OrderState, Payment
 from ...domain.money import check_currency
 from ...domain.timeutil import parse_utc
+from ..sdk.errors import RecordError
+from ..sdk.mapping import map_records, plain_text, read_amount, read_record, unit_price
+from ..sdk.records import Quarantined
 
 ID, NUMBER, STATE, STATUS = "entity_id", "increment_id", "state", "status"
 CREATED, UPDATED, CURRENCY = "created_at", "updated_at", "order_currency_code"

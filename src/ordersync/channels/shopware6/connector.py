@@ -31,13 +31,12 @@ from typing import Any
 
 from ...domain import Article, OrderState, Shipment, StockUpdate
 from ...domain.timeutil import parse_utc
-from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
 from ..sdk.oauth2 import ClientAuth, Grant, OAuth2
-from ..sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta,
-                           Window)
+from ..sdk.reconcile_reads import ReconcileReads
+from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
 from ..sdk.settings import SettingsError
 from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 from . import criteria, webhooks

@@ -23,11 +23,11 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLInterfaceType,
-    GraphQLUnionType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLUnionType,
 )
 
 from .data import gid, money

@@ -35,8 +35,17 @@ from starlette.routing import Route
 from ordersync.channels.sdk.sandbox import Sandbox
 
 from .conformance import Shopware5Conformance
-from .data import (ORDER_STATES, PAYMENT_STATES, article_list_record, initial_articles, list_record, order_record,
-                   shop_time, status_object, utcnow)
+from .data import (
+    ORDER_STATES,
+    PAYMENT_STATES,
+    article_list_record,
+    initial_articles,
+    list_record,
+    order_record,
+    shop_time,
+    status_object,
+    utcnow,
+)
 from .digest import REALM, DigestChecker, basic_user
 from .query import BadQuery, select
 

@@ -12,11 +12,34 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .params import (BATCH, FORCE, NOTE_CREATE, NOTES_LIST, ORDER_DELETE, ORDER_UPDATE, ORDERS_LIST, PRODUCT_UPDATE,
-                     PRODUCTS_LIST, VARIATION_UPDATE, VARIATIONS_LIST, WEBHOOK_CREATE, WEBHOOK_UPDATE, WEBHOOKS_LIST,
-                     WCError, route_index)
-from .products import (batch, get_product, get_variation, list_products, list_variations, product_exists,
-                       update_product, update_variation)
+from .params import (
+    BATCH,
+    FORCE,
+    NOTE_CREATE,
+    NOTES_LIST,
+    ORDER_DELETE,
+    ORDER_UPDATE,
+    ORDERS_LIST,
+    PRODUCT_UPDATE,
+    PRODUCTS_LIST,
+    VARIATION_UPDATE,
+    VARIATIONS_LIST,
+    WEBHOOK_CREATE,
+    WEBHOOK_UPDATE,
+    WEBHOOKS_LIST,
+    WCError,
+    route_index,
+)
+from .products import (
+    batch,
+    get_product,
+    get_variation,
+    list_products,
+    list_variations,
+    product_exists,
+    update_product,
+    update_variation,
+)
 from .refunds import REFUND_CREATE, REFUNDS_LIST, create_refund, get_refund, list_refunds, refund_order_exists
 from .rest import API, Ctx, Entry, endpoint, invalid_id, join, links, paginate, respond, windows
 from .store import dump

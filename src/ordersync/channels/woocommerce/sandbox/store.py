@@ -15,8 +15,17 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from .data import (SITE_TZ, STATUS_NAMES, OrderRow, build_catalogue, build_order, dates, order_flags, order_notes,
-                   order_rows)
+from .data import (
+    SITE_TZ,
+    STATUS_NAMES,
+    OrderRow,
+    build_catalogue,
+    build_order,
+    dates,
+    order_flags,
+    order_notes,
+    order_rows,
+)
 
 PAID_STATUSES = ("processing", "completed")
 CACHE_LIMIT = 50_000  # generated bodies kept; changed orders are always kept
