@@ -141,8 +141,8 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                 if existing is None:
                     raise LookupError(f"no order with id {change!r}")
                 existing.update(change.get("merge") or {})
-                self.touch(order, datetime.fromisoformat(change["updatedAt"]) if change.get("updatedAt") else None)
-                updated.append(order["id"])
+                self.touch(existing, datetime.fromisoformat(change["updatedAt"]) if change.get("updatedAt") else None)
+                updated.append(existing["id"])
             for ident in body.get("delete", []):
                 if self.orders.pop(ident, None) is None:
                     raise LookupError(f"no order with id {ident!r}")
