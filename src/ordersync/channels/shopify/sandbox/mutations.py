@@ -259,10 +259,11 @@ def webhook_create(_: Any, info: Any, topic: str, webhookSubscription: dict[str,
         if any(h["topic"] == topic and h["endpoint"]["callbackUrl"] == url for h in store.webhooks.values()):
             return {"webhookSubscription": None, "userErrors": [_error(
                 "Address for this topic has already been taken", ["webhookSubscription", "callbackUrl"])]}
-        hook: dict[str, Any] = {"__typename": "WebhookSubscription", "id": gid("WebhookSubscription", store.next_id()), "topic": topic,
-                "format": webhookSubscription.get("format") or "JSON", "createdAt": iso(sandbox.now()),
-                "_version": info.context.version or versions.supported(datetime.fromtimestamp(sandbox.now(), UTC))[-1],
-                "endpoint": {"__typename": "WebhookHttpEndpoint", "callbackUrl": url}}
+        hook: dict[str, Any] = {
+            "__typename": "WebhookSubscription", "id": gid("WebhookSubscription", store.next_id()), "topic": topic,
+            "format": webhookSubscription.get("format") or "JSON", "createdAt": iso(sandbox.now()),
+            "_version": info.context.version or versions.supported(datetime.fromtimestamp(sandbox.now(), UTC))[-1],
+            "endpoint": {"__typename": "WebhookHttpEndpoint", "callbackUrl": url}}
         store.webhooks[hook["id"]] = hook
         _record(info, "webhook.create", hook["id"], {"topic": topic, "callbackUrl": url})
     return {"webhookSubscription": hook, "userErrors": []}
