@@ -215,8 +215,8 @@ class WooStore:
 
     def _matches(self, oid: int, search: str, customer: int | None, product: int | None) -> bool:
         body = self.order_bytes(oid)
-        if body is None:  # no such order (any more): it matches nothing
-            return False
+        if body is None:  # not reached: the ids come from self.rows, under the lock
+            raise LookupError(f"no order with id {oid}")
         order = json.loads(body)
         if customer is not None and order.get("customer_id") != customer:
             return False
