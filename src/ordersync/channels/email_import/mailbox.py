@@ -14,7 +14,9 @@ covers it against a real Dovecot).
 
 from __future__ import annotations
 
+import builtins
 import imaplib
+import socket
 import ssl
 import threading
 import time
@@ -44,7 +46,7 @@ class MailRef:
 class _GuardedIMAP4(imaplib.IMAP4):
     """imaplib's client, connected through the URL guard to a checked address of its host."""
 
-    def _create_socket(self, timeout):  # type: ignore[no-untyped-def]
+    def _create_socket(self, timeout: float | None) -> socket.socket:
         return connect_socket(self.host, self.port, timeout)
 
 
@@ -53,13 +55,13 @@ class _GuardedIMAP4_SSL(imaplib.IMAP4_SSL):
     (imaplib's ``IMAP4_SSL._create_socket`` calls ``IMAP4._create_socket`` by name, so this one replaces
     it instead of relying on the class order.)"""
 
-    def _create_socket(self, timeout):  # type: ignore[no-untyped-def]
+    def _create_socket(self, timeout: float | None) -> socket.socket:
         sock = connect_socket(self.host, self.port, timeout)
         return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
 
 
 class _GuardedClient(IMAPClient):
-    def _create_IMAP4(self):  # type: ignore[no-untyped-def]
+    def _create_IMAP4(self) -> imaplib.IMAP4:
         timeout = getattr(self._timeout, "connect", None)
         if self.ssl:
             return _GuardedIMAP4_SSL(self.host, self.port, ssl_context=self.ssl_context, timeout=timeout)
@@ -202,7 +204,7 @@ class Mailbox:
             refs = [r for r in refs if r.internaldate > since]
         return refs
 
-    def fetch(self, uids: list[int]) -> dict[int, bytes]:
+    def fetch(self, uids: builtins.list[int]) -> dict[int, bytes]:  # builtins: ``list`` is a method here
         """The full mails without setting \\Seen (BODY.PEEK)."""
         result: dict[int, bytes] = {}
         for start in range(0, len(uids), FETCH_BATCH):

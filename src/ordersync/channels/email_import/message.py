@@ -131,7 +131,7 @@ def _walk(msg: Message):
 
 def _decoded(part: Message) -> str:
     data = part.get_payload(decode=True)
-    if data is None:
+    if not isinstance(data, bytes):  # decode=True gives bytes, or None for a multipart
         payload = part.get_payload()
         return payload if isinstance(payload, str) else ""
     charset = part.get_content_charset() or "utf-8"

@@ -29,12 +29,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, plain_text, read_amount, read_record, unit_price
-from ..sdk.records import Quarantined
 from ...domain import Address, Buyer, Comment, Order, OrderItem, OrderState, Payment
 from ...domain.money import check_currency
 from ...domain.timeutil import parse_utc
+from ..sdk.errors import RecordError
+from ..sdk.mapping import map_records, plain_text, read_amount, read_record, unit_price
+from ..sdk.records import Quarantined
 
 ID, NUMBER, STATE, STATUS = "entity_id", "increment_id", "state", "status"
 CREATED, UPDATED, CURRENCY = "created_at", "updated_at", "order_currency_code"
@@ -164,7 +164,7 @@ def _order(raw: dict[str, Any]) -> Order:
     shipping = shipping_address(raw)
     paid = read_amount(raw.get(PAID), PAID, default=Decimal(0))
     payment = _object(raw.get("payment"), "payment")
-    history = raw.get(HISTORY) if isinstance(raw.get(HISTORY), list) else []
+    history = found if isinstance(found := raw.get(HISTORY), list) else []
     return Order(
         external_id=plain_text(raw[ID]), number=plain_text(raw.get(NUMBER)) or plain_text(raw[ID]),
         state=hub_state(raw, items), currency=currency, created_at=_when(raw, CREATED),

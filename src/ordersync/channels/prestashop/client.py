@@ -142,5 +142,5 @@ class PrestashopClient:
 
 
 def _id(row: Any) -> int | None:
-    value = row.get("id") if isinstance(row, dict) else None
-    return int(value) if str(value).isdigit() else None
+    text = str(row.get("id")) if isinstance(row, dict) else ""
+    return int(text) if text.isdigit() else None

@@ -53,7 +53,7 @@ def _article(raw: dict[str, Any]) -> Article:
 
 def _details(article: Mapping[str, Any]) -> list[dict[str, Any]]:
     main = article.get("mainDetail")
-    others = article.get("details") if isinstance(article.get("details"), list) else []
+    others = found if isinstance(found := article.get("details"), list) else []
     return [d for d in [main, *others] if isinstance(d, dict)]
 
 

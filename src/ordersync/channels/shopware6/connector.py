@@ -31,13 +31,12 @@ from typing import Any
 
 from ...domain import Article, OrderState, Shipment, StockUpdate
 from ...domain.timeutil import parse_utc
-from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
 from ..sdk.oauth2 import ClientAuth, Grant, OAuth2
-from ..sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta,
-                           Window)
+from ..sdk.reconcile_reads import ReconcileReads
+from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
 from ..sdk.settings import SettingsError
 from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 from . import criteria, webhooks
@@ -326,7 +325,7 @@ class Shopware6Connector(Connector):
                 results[n] = PushResult(ok=False, remote_id=target,
                                         detail=f"Shopware has no product {u.sku or target}")
         latest = {targets[n]: updates[n].quantity for n in sorted(targets)}
-        payload = [{"id": pid, "stock": int(qty)} for pid, qty in latest.items()]
+        payload: list[dict[str, Any]] = [{"id": pid, "stock": int(qty)} for pid, qty in latest.items()]
         failed: dict[str, ChannelError] = {}
         for start in range(0, len(payload), SYNC_CHUNK):
             chunk = payload[start:start + SYNC_CHUNK]

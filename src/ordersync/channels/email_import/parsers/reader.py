@@ -203,12 +203,11 @@ def read_address(lines: list[str], *, where: str) -> AddressBlock:
             block.email = line.strip()
         else:
             body.append(line.replace(" | ", " ").strip())
-    zips = [i for i, line in enumerate(body) if _ZIP_CITY.fullmatch(line)]
+    zips = [(i, z) for i, line in enumerate(body) if (z := _ZIP_CITY.fullmatch(line))]
     if not zips:
         raise RecordError(f"{where}: no line with postcode and city in {' / '.join(body)[:160]!r}",
                           hint="Expected a line like '12345 Berlin'.")
-    at = zips[-1]
-    m = _ZIP_CITY.fullmatch(body[at])
+    at, m = zips[-1]
     block.zip, block.city = m["zip"], m["city"].strip()
     after = [line for line in body[at + 1:] if line]
     if after:
@@ -290,8 +289,10 @@ def _item_from_row(line: str, cols: dict[str, int], *, where: str) -> Item | Non
     unit = parse_amount(cells[cols["unit"]], where=where)[0] if "unit" in cols else None
     total = parse_amount(cells[cols["total"]], where=where)[0] if "total" in cols else None
     if total is None:
+        if unit is None:  # _table_columns only takes a header with a total or a unit column
+            raise ValueError(f"item columns {cols} have neither a total nor a unit price")
         total = unit * qty
-    if unit is None:
+    elif unit is None:
         unit = (total / qty).quantize(Decimal("0.01")) if qty else total
     sku = cells[cols["sku"]] if "sku" in cols else ""
     if not sku and (s := _SKU_INLINE.search(title)):

@@ -221,7 +221,7 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             raise WebserviceError(400, (41, f"parameter \"{missing[0]}\" required"))
         with self._lock:
             table = self.store.tables[resource]
-            if method == "PUT":
+            if ident is not None:  # a PUT (checked above)
                 if fields["id"] != ident or int(ident) not in table:
                     raise WebserviceError(400 if int(ident) in table else 404,
                                           (90, f"id is invalid or does not match the URL (id {fields['id']!r})"))

@@ -41,6 +41,11 @@ def _key(value: Any) -> tuple[int, Any]:
     return (0, number) if number is not None else (1, str(value))
 
 
+def _field_key(field: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
+    """The sort key on one field (made per field: the sorts run in a loop)."""
+    return lambda record: _key(record.get(field, ""))
+
+
 def _predicate(field: str, raw: str) -> Callable[[Any], bool]:
     if raw.startswith(">[") and raw.endswith("]"):
         low = _key(raw[2:-1])
@@ -124,6 +129,6 @@ def select(records: list[dict[str, Any]], query: Mapping[str, str], fields: tupl
     """Filtered, sorted and limited records (not yet cut to ``display``)."""
     hits = [r for r in records if all(test(r.get(field, "")) for field, test in filters(query, fields))]
     for field, descending in reversed(sorting(query, fields)):
-        hits.sort(key=lambda r, f=field: _key(r.get(f, "")), reverse=descending)
+        hits.sort(key=_field_key(field), reverse=descending)
     start, count = limit(query)
     return hits[start:] if count is None else hits[start:start + count]

@@ -81,10 +81,11 @@ class BulkRunner:
             if not self._has_connection(document):
                 return self._refused("Bulk queries must contain at least one connection.", "INVALID")
             number = next(self._numbers)
-            op = {"__typename": "BulkOperation", "id": gid("BulkOperation", 3_000_000 + number), "status": "CREATED",
-                  "errorCode": None, "createdAt": iso(self.sandbox.now()), "completedAt": None, "objectCount": "0",
-                  "rootObjectCount": "0", "fileSize": None, "url": None, "partialDataUrl": None, "query": query,
-                  "type": "QUERY", "_polls": self.polls, "_file": f"{number}.jsonl"}
+            op: dict[str, Any] = {
+                "__typename": "BulkOperation", "id": gid("BulkOperation", 3_000_000 + number), "status": "CREATED",
+                "errorCode": None, "createdAt": iso(self.sandbox.now()), "completedAt": None, "objectCount": "0",
+                "rootObjectCount": "0", "fileSize": None, "url": None, "partialDataUrl": None, "query": query,
+                "type": "QUERY", "_polls": self.polls, "_file": f"{number}.jsonl"}
             context = type(info.context)(sandbox=self.sandbox, path=info.context.path,
                                          base_url=info.context.base_url, bulk=True,
                                          version=info.context.version)

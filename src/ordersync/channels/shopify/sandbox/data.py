@@ -52,7 +52,7 @@ def build_catalogue(seed: int, count: int, anchor: int) -> list[dict[str, Any]]:
         pid = 7_000_000_000 + n
         name = f"{rng.choice(PRODUCTS)} {n}"
         option, values = rng.choice(OPTIONS)
-        variants = []
+        variants: list[dict[str, Any]] = []
         for value in values[: rng.randint(1, len(values))]:
             variant_no += 1
             vid = 42_000_000_000 + variant_no
@@ -133,7 +133,7 @@ def build_order(seed: int, n: int, created: int, updated: int, variants: list[di
     tax_total = round(sum(float(i["taxLines"][0]["priceSet"]["shopMoney"]["amount"]) for i in items) + shipping_tax, 2)
     paid = status in ("paid", "fulfilled", "refunded", "closed")
     address = _address(rng, first, last, oid * 10 + 1)
-    order = {
+    order: dict[str, Any] = {
         "__typename": "Order", "id": gid("Order", oid), "legacyResourceId": str(oid), "name": f"#{1000 + n}",
         "createdAt": iso(created), "updatedAt": iso(updated), "processedAt": iso(created),
         "closed": status == "closed", "closedAt": iso(updated) if status == "closed" else None,

@@ -23,11 +23,11 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLInterfaceType,
-    GraphQLUnionType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLUnionType,
 )
 
 from .data import gid, money
@@ -329,8 +329,8 @@ DERIVED[("Product", "vendor")] = _vendor
 # --- customers --------------------------------------------------------------------------------------
 
 def _customer_orders(info: Any, customer: dict[str, Any]) -> list[dict[str, Any]]:
-    def build() -> dict[str, list[dict[str, Any]]]:
-        index: dict[str, list[dict[str, Any]]] = {}
+    def build() -> dict[str | None, list[dict[str, Any]]]:
+        index: dict[str | None, list[dict[str, Any]]] = {}
         for order in list(_store(info).orders.values()):
             index.setdefault((order.get("customer") or {}).get("id"), []).append(order)
         return index

@@ -106,13 +106,13 @@ def fulfillment_create(_: Any, info: Any, fulfillment: dict[str, Any], message: 
     if not groups:
         return {"fulfillment": None, "userErrors": [_error("No fulfillment order given", ["fulfillment"])]}
     with sandbox.store.lock:
-        owners = {}
+        owners: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         for group in groups:
             fo_id = group["fulfillmentOrderId"]
             owner = next((o for o in sandbox.store.orders.values()
                           if any(fo["id"] == fo_id for fo in o["fulfillmentOrders"])), None)
             fo = next((f for f in owner["fulfillmentOrders"] if f["id"] == fo_id), None) if owner else None
-            if fo is None:
+            if owner is None or fo is None:
                 return {"fulfillment": None, "userErrors": [_error("Fulfillment order does not exist.",
                                                                    ["fulfillment"])]}
             if fo["status"] not in ("OPEN", "IN_PROGRESS"):
@@ -259,10 +259,11 @@ def webhook_create(_: Any, info: Any, topic: str, webhookSubscription: dict[str,
         if any(h["topic"] == topic and h["endpoint"]["callbackUrl"] == url for h in store.webhooks.values()):
             return {"webhookSubscription": None, "userErrors": [_error(
                 "Address for this topic has already been taken", ["webhookSubscription", "callbackUrl"])]}
-        hook = {"__typename": "WebhookSubscription", "id": gid("WebhookSubscription", store.next_id()), "topic": topic,
-                "format": webhookSubscription.get("format") or "JSON", "createdAt": iso(sandbox.now()),
-                "_version": info.context.version or versions.supported(datetime.fromtimestamp(sandbox.now(), UTC))[-1],
-                "endpoint": {"__typename": "WebhookHttpEndpoint", "callbackUrl": url}}
+        hook: dict[str, Any] = {
+            "__typename": "WebhookSubscription", "id": gid("WebhookSubscription", store.next_id()), "topic": topic,
+            "format": webhookSubscription.get("format") or "JSON", "createdAt": iso(sandbox.now()),
+            "_version": info.context.version or versions.supported(datetime.fromtimestamp(sandbox.now(), UTC))[-1],
+            "endpoint": {"__typename": "WebhookHttpEndpoint", "callbackUrl": url}}
         store.webhooks[hook["id"]] = hook
         _record(info, "webhook.create", hook["id"], {"topic": topic, "callbackUrl": url})
     return {"webhookSubscription": hook, "userErrors": []}

@@ -39,6 +39,7 @@ def _size(info: Any, first: int | None, last: int | None) -> int | None:
             return None
         raise GraphQLError("you must provide one of first or last")
     size = first if first is not None else last
+    assert size is not None  # one of them is given (checked above)
     if size < 0 or size > MAX_PAGE:
         raise GraphQLError(f"The first or last argument must be between 0 and {MAX_PAGE}")
     return size
@@ -191,13 +192,16 @@ ROOT = {
 
 def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
     """Attach resolvers: the root tables, then every connection field and every list field with ``first``."""
+    query, mutation, order = schema.query_type, schema.mutation_type, schema.type_map["Order"]
+    if query is None or mutation is None or not isinstance(order, GraphQLObjectType):
+        raise TypeError("not the Admin API schema: it needs query and mutation roots and an Order object type")
     for name, resolver in ROOT.items():
-        if name in schema.query_type.fields:
-            schema.query_type.fields[name].resolve = resolver
+        if name in query.fields:
+            query.fields[name].resolve = resolver
     for name, resolver in mutations.items():
-        schema.mutation_type.fields[name].resolve = resolver
+        mutation.fields[name].resolve = resolver
     for type_ in schema.type_map.values():
-        if not isinstance(type_, GraphQLObjectType) or type_ in (schema.query_type, schema.mutation_type) \
+        if not isinstance(type_, GraphQLObjectType) or type_ in (query, mutation) \
                 or type_.name.startswith("__"):
             continue
         for fname, field in type_.fields.items():
@@ -207,7 +211,7 @@ def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
                 field.resolve = sized_list(fname, type_.name)
             else:
                 field.resolve = field_value(type_.name, fname, field.type)
-    schema.type_map["Order"].fields["canMarkAsPaid"].resolve = _can_mark_as_paid
+    order.fields["canMarkAsPaid"].resolve = _can_mark_as_paid
     return schema
 
 

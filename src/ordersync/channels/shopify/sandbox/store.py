@@ -109,6 +109,7 @@ class ShopStore:
             self.sequence = 0
             self.version = 0
             self._sorted: dict[str, tuple[int, list[tuple[Any, ...]], list[dict[str, Any]]]] = {}
+            self._customers: tuple[int, list[dict[str, Any]]] | None = None
 
     def next_id(self) -> int:
         with self.lock:
@@ -151,7 +152,7 @@ class ShopStore:
 
     def customers(self) -> list[dict[str, Any]]:
         """The shop's customers: one per customer id of the orders, first seen when their first order was."""
-        cached = self._sorted.get("customers")
+        cached = self._customers
         if cached is not None and cached[0] == self.version:
             return cached[1]
         found: dict[str, dict[str, Any]] = {}
@@ -162,7 +163,7 @@ class ShopStore:
             customer = found.setdefault(ref["id"], {**ref, "createdAt": order["createdAt"]})
             customer["updatedAt"] = max(customer.get("updatedAt") or "", order["updatedAt"])
         result = list(found.values())
-        self._sorted["customers"] = (self.version, result)
+        self._customers = (self.version, result)
         return result
 
     def page(self, kind: str, *, first: int | None, after: str | None, query: str | None, sort_key: str,

@@ -15,6 +15,7 @@ API. The sandbox does not retry (a test cannot wait hours); it counts each faile
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import UTC, datetime
@@ -64,7 +65,7 @@ class WebhookSender:
                 }
                 self.sandbox.webhooks.submit(OutboundWebhook(
                     hook["endpoint"]["callbackUrl"], body, headers, meta={"topic": name, "order": order["id"]},
-                    on_result=lambda status, hook_id=hook["id"]: self._track(hook_id, status)))
+                    on_result=functools.partial(self._track, hook["id"])))
 
     def _track(self, hook_id: str, status: int | None) -> None:
         store = self.sandbox.store

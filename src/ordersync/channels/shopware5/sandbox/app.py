@@ -35,8 +35,17 @@ from starlette.routing import Route
 from ordersync.channels.sdk.sandbox import Sandbox
 
 from .conformance import Shopware5Conformance
-from .data import (ORDER_STATES, PAYMENT_STATES, article_list_record, initial_articles, list_record, order_record,
-                   shop_time, status_object, utcnow)
+from .data import (
+    ORDER_STATES,
+    PAYMENT_STATES,
+    article_list_record,
+    initial_articles,
+    list_record,
+    order_record,
+    shop_time,
+    status_object,
+    utcnow,
+)
 from .digest import REALM, DigestChecker, basic_user
 from .query import BadQuery, select
 
@@ -111,11 +120,11 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
                 self.orders[oid] = {**raw, "id": oid} if isinstance(raw, dict) else raw
                 created.append(oid)
             for change in body.get("update", []):
-                oid = change.get("id") if isinstance(change, dict) else None
-                if oid not in self.orders:
-                    raise LookupError(f"no order with id {oid!r}")
-                self._change(oid, {k: v for k, v in change.items() if k != "id"})
-                updated.append(oid)
+                target = change.get("id") if isinstance(change, dict) else None
+                if target not in self.orders:
+                    raise LookupError(f"no order with id {target!r}")
+                self._change(target, {k: v for k, v in change.items() if k != "id"})
+                updated.append(target)
             for oid in body.get("delete", []):
                 if self.orders.pop(oid, None) is None:
                     raise LookupError(f"no order with id {oid!r}")

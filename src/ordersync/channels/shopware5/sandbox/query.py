@@ -68,6 +68,11 @@ def _compare(left: Any, expression: str, right: str) -> bool:
     return ops[expression](left, r)
 
 
+def _field_key(key: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
+    """The sort key on one record key, missing values last (made per key: the sorts run in a loop)."""
+    return lambda record: (record.get(key) is None, _comparable(record.get(key)))
+
+
 def select(records: list[dict[str, Any]], query: Mapping[str, str], fields: Mapping[str, str],
            default_limit: int = 1000) -> tuple[list[dict[str, Any]], int]:
     """The page of ``records`` the query asks for and the total it counts. ``fields`` maps a filter or sort
@@ -94,8 +99,7 @@ def select(records: list[dict[str, Any]], query: Mapping[str, str], fields: Mapp
         prop = sorts[n].get("property", "")
         if prop not in fields:
             raise BadQuery(f"[Semantical Error] sort property {prop!r} is not a field of this resource")
-        hits.sort(key=lambda r, k=fields[prop]: (r.get(k) is None, _comparable(r.get(k))),
-                  reverse=sorts[n].get("direction", "ASC").upper() == "DESC")
+        hits.sort(key=_field_key(fields[prop]), reverse=sorts[n].get("direction", "ASC").upper() == "DESC")
     start, limit = _number(query, "start", 0), _number(query, "limit", default_limit)
     return hits[start:start + limit], len(hits)
 

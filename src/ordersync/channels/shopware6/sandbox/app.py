@@ -136,12 +136,13 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                 self.orders[ident] = raw
                 created.append(ident)
             for change in body.get("update", []):
-                order = self.orders.get(change.get("id")) if isinstance(change, dict) else None
-                if order is None:
+                ident = change.get("id") if isinstance(change, dict) else None
+                existing = self.orders.get(ident) if ident is not None else None
+                if existing is None:
                     raise LookupError(f"no order with id {change!r}")
-                order.update(change.get("merge") or {})
-                self.touch(order, datetime.fromisoformat(change["updatedAt"]) if change.get("updatedAt") else None)
-                updated.append(order["id"])
+                existing.update(change.get("merge") or {})
+                self.touch(existing, datetime.fromisoformat(change["updatedAt"]) if change.get("updatedAt") else None)
+                updated.append(existing["id"])
             for ident in body.get("delete", []):
                 if self.orders.pop(ident, None) is None:
                     raise LookupError(f"no order with id {ident!r}")
@@ -311,7 +312,8 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                 raise ApiError(400, "FRAMEWORK__INVALID_SYNC_OPERATION", "Bad Request",
                                f"Operation {n}: only product upserts are supported by this sandbox.")
             for m, item in enumerate(op.get("payload") or []):
-                product = self.products.get(item.get("id")) if isinstance(item, dict) else None
+                ident = item.get("id") if isinstance(item, dict) else None
+                product = self.products.get(ident) if ident is not None else None
                 if product is None:
                     raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
                                    f"This value should not be blank. (/{n}/{m}/productNumber)")

@@ -11,6 +11,7 @@ pages). ``associations`` names the related entities to load; without it they are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -96,6 +97,11 @@ def matches(record: Any, flt: Any) -> bool:
     raise CriteriaError(f"filter type {kind!r} is not supported")
 
 
+def _path_key(path: str) -> Callable[[dict[str, Any]], tuple[bool, str]]:
+    """The sort key on one field path, missing values last (made per path: the sorts run in a loop)."""
+    return lambda record: (value_at(record, path) is None, str(value_at(record, path)))
+
+
 def search(records: list[dict[str, Any]], criteria: dict[str, Any]) -> tuple[list[dict[str, Any]], int, list]:
     """The page of records the criteria select, the total as ``total-count-mode`` counts it, and all hits."""
     if not isinstance(criteria, dict):
@@ -111,8 +117,7 @@ def search(records: list[dict[str, Any]], criteria: dict[str, Any]) -> tuple[lis
         if not isinstance(entry, dict) or not entry.get("field"):
             raise CriteriaError("a sort entry needs a field")
         desc = str(entry.get("order") or "ASC").upper() == "DESC"
-        hits = sorted(hits, key=lambda r, f=entry["field"]: (value_at(r, f) is None, str(value_at(r, f))),
-                      reverse=desc)
+        hits = sorted(hits, key=_path_key(entry["field"]), reverse=desc)
     limit, page = criteria.get("limit"), criteria.get("page", 1)
     if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT):
         raise CriteriaError(f"limit must be a whole number from 1 to {MAX_LIMIT}")

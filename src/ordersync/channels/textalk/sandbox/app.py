@@ -133,13 +133,13 @@ class TextalkSandbox(TextalkConformance, Sandbox):
             for _ in range(int(body.get("carts", 0))):
                 created.append(self._add(None, now))
             for change in body.get("update", []):
-                uid = change.get("uid") if isinstance(change, dict) else None
-                if uid not in self.orders:
-                    raise LookupError(f"no order with uid {uid!r}")
-                _merge(self.orders[uid], {k: v for k, v in change.items() if k != "uid"})
+                target = change.get("uid") if isinstance(change, dict) else None
+                if target not in self.orders:
+                    raise LookupError(f"no order with uid {target!r}")
+                _merge(self.orders[target], {k: v for k, v in change.items() if k != "uid"})
                 if "changed" not in change:
-                    self.orders[uid]["changed"] = iso(now)
-                updated.append(uid)
+                    self.orders[target]["changed"] = iso(now)
+                updated.append(target)
         return {"created": created, "updated": updated}
 
     # kit hooks -----------------------------------------------------------------------------------

@@ -130,6 +130,13 @@ class WooSandbox(WooConformance, Sandbox):
         return body[:-1] + b',"_links":{"self":[{"href":"%s\\/wp-json\\/wc\\/v3\\/orders\\/%d"}],' \
                            b'"collection":[{"href":"%s\\/wp-json\\/wc\\/v3\\/orders"}]}}' % (s, oid, s)
 
+    def existing_order_json(self, oid: int, site: str) -> bytes:
+        """``order_json`` of an order the caller has already found (its id came from the index)."""
+        body = self.order_json(oid, site)
+        if body is None:
+            raise LookupError(f"no order with id {oid}")
+        return body
+
     def product_json(self, pid: int, site: str) -> bytes | None:
         body = self.store.product_bytes(pid)
         if body is None:
@@ -140,6 +147,13 @@ class WooSandbox(WooConformance, Sandbox):
             links["up"] = [{"href": f"{site}{API}/products/{parent}"}]
         return body[:-1] + b',"_links":' + dump(links) + b"}"
 
+    def existing_product_json(self, pid: int, site: str) -> bytes:
+        """``product_json`` of a product or variation the caller has already found."""
+        body = self.product_json(pid, site)
+        if body is None:
+            raise LookupError(f"no product with id {pid}")
+        return body
+
     def variation_json(self, pid: int, vid: int, site: str) -> bytes:
         links = {"self": [{"href": f"{site}{API}/products/{pid}/variations/{vid}"}],
                  "collection": [{"href": f"{site}{API}/products/{pid}/variations"}],
@@ -147,7 +161,7 @@ class WooSandbox(WooConformance, Sandbox):
         return dump({**self.store.variation_view(vid), "_links": links})
 
     def emit_order(self, oid: int, event: str) -> None:
-        self.hooks.emit("order", event, oid, self.order_json(oid, self.site()), self.site())
+        self.hooks.emit("order", event, oid, self.existing_order_json(oid, self.site()), self.site())
 
     def drift(self, oid: int) -> None:
         """Page-drift fault: the record changes now, so it leaves a window bounded by modified_before and

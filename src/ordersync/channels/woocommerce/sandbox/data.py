@@ -366,7 +366,8 @@ def build_order(seed: int, row: OrderRow, sellables: list[Sellable], lines: list
     coupon = rng.choice(((0, ""),) * 9 + ((10, "SOMMER10"),))
     zero_tax = billing["country"] == "CH"
     item_base, meta_base = 1_000_000 + row.index * 8, 5_000_000 + row.index * 16
-    items, gross_total, tax_by_rate, discount, discount_tax = [], 0, {}, 0, 0
+    tax_by_rate: dict[int, int] = {}  # rate id: tax in cents
+    items, gross_total, discount, discount_tax = [], 0, 0, 0
     for k, (s, qty) in enumerate(lines[:4]):
         item, gross, tax, rate, off, off_tax = _line(rng, item_base + k, s, qty, coupon[0], zero_tax,
                                                      meta_base + 4 + k * 3)

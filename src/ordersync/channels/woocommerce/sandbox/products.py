@@ -27,7 +27,7 @@ async def list_products(sb: WooSandbox, ctx: Ctx) -> Response:
                                   orderby=a["orderby"], order=a["order"], type_=a.get("type"), skus=skus,
                                   search=a.get("search") or "", status=a["status"])
     page_ids, headers = paginate(ctx, ids)
-    return respond(join([sb.product_json(pid, ctx.site) for pid in page_ids]), headers=headers)
+    return respond(join([sb.existing_product_json(pid, ctx.site) for pid in page_ids]), headers=headers)
 
 
 def product_exists(sb: WooSandbox, request: Request) -> bool:
@@ -51,7 +51,7 @@ def _stock_update(sb: WooSandbox, ctx: Ctx, pid: int, vid: int | None, args: dic
     sb.ledger.record(kind, method=ctx.request.method, path=ctx.path, resource_id=vid or pid, body=raw,
                      changes=changes)
     if changes:
-        sb.hooks.emit("product", "updated", vid or pid, sb.product_json(vid or pid, sb.site()), sb.site())
+        sb.hooks.emit("product", "updated", vid or pid, sb.existing_product_json(vid or pid, sb.site()), sb.site())
     return changes
 
 
@@ -123,7 +123,7 @@ async def batch(sb: WooSandbox, ctx: Ctx) -> Response:
         body = {k: v for k, v in item.items() if k != "id"}
         _stock_update(sb, ctx, owner or iid, iid if owner else None, body, item)
         out.setdefault("update", []).append(sb.variation_json(parent, iid, ctx.site) if parent
-                                            else sb.product_json(iid, ctx.site))
+                                            else sb.existing_product_json(iid, ctx.site))
     for verb in ("create", "delete"):
         for _item in a.get(verb) or []:
             out.setdefault(verb, []).append(dump({"id": 0, "error": {

@@ -15,8 +15,17 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from .data import (SITE_TZ, STATUS_NAMES, OrderRow, build_catalogue, build_order, dates, order_flags, order_notes,
-                   order_rows)
+from .data import (
+    SITE_TZ,
+    STATUS_NAMES,
+    OrderRow,
+    build_catalogue,
+    build_order,
+    dates,
+    order_flags,
+    order_notes,
+    order_rows,
+)
 
 PAID_STATUSES = ("processing", "completed")
 CACHE_LIMIT = 50_000  # generated bodies kept; changed orders are always kept
@@ -205,12 +214,15 @@ class WooStore:
         return out
 
     def _matches(self, oid: int, search: str, customer: int | None, product: int | None) -> bool:
-        order = self.order(oid) or {}
+        body = self.order_bytes(oid)
+        if body is None:  # not reached: the ids come from self.rows, under the lock
+            raise LookupError(f"no order with id {oid}")
+        order = json.loads(body)
         if customer is not None and order.get("customer_id") != customer:
             return False
         if product is not None and all(i.get("product_id") != product for i in order.get("line_items", [])):
             return False
-        return not search or search.lower() in self.order_bytes(oid).decode("unicode_escape").lower()
+        return not search or search.lower() in body.decode("unicode_escape").lower()
 
     def order_notes(self, oid: int) -> list[dict]:
         with self.lock:

@@ -18,6 +18,7 @@ carry older states.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import threading
@@ -95,7 +96,8 @@ class WebhookRegistry:
     def update(self, wid: int, args: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             hook = self.items[wid]
-            changes = {k: args[k] for k in ("name", "status", "secret") if k in args and hook[k] != args[k]}
+            changes: dict[str, Any] = {k: args[k] for k in ("name", "status", "secret")
+                                       if k in args and hook[k] != args[k]}
             if "topic" in args and args["topic"].lower() != hook["topic"]:
                 topic = args["topic"].lower()
                 resource, _, event = topic.partition(".")
@@ -131,9 +133,12 @@ class WebhookRegistry:
             self.dispatcher.submit(OutboundWebhook(
                 hook["delivery_url"], payload, headers,
                 meta={"webhook_id": hook["id"], "topic": hook["topic"], "resource_id": str(resource_id)},
-                prepare=lambda wid=hook["id"]: {"X-WC-Webhook-Delivery-ID": self.delivery_id(wid)},
-                on_result=lambda status, h=hook: self._track(h, status)))
+                prepare=functools.partial(self._delivery_headers, hook["id"]),
+                on_result=functools.partial(self._track, hook)))
         return len(targets)
+
+    def _delivery_headers(self, wid: int) -> dict[str, str]:
+        return {"X-WC-Webhook-Delivery-ID": self.delivery_id(wid)}
 
     def delivery_id(self, wid: int) -> str:
         """wp_hash(id . time()): an HMAC-MD5 of the webhook id and the current unix second."""
