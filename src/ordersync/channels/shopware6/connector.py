@@ -31,13 +31,12 @@ from typing import Any
 
 from ...domain import Article, OrderState, Shipment, StockUpdate
 from ...domain.timeutil import parse_utc
-from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
 from ..sdk.oauth2 import ClientAuth, Grant, OAuth2
-from ..sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta,
-                           Window)
+from ..sdk.reconcile_reads import ReconcileReads
+from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
 from ..sdk.settings import SettingsError
 from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
 from . import criteria, webhooks
@@ -83,7 +82,7 @@ class Shopware6Connector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.shopware6.sandbox:create_sandbox"
-    reconcile_reads = ReconcileReads(orders=True)  # stock and listings are not compared yet
+    reconcile_reads = ReconcileReads(orders=True, stock=True, listings=True)
     adjusts_own_stock = True  # Shopware lowers stock when an order is placed
     oauth = OAuth2(token_url="{base_url}/api/oauth/token", grants=(Grant.CLIENT_CREDENTIALS,),
                    client_auth=ClientAuth.BODY,
