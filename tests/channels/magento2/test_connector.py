@@ -13,8 +13,8 @@ from ordersync.channels.magento2.connector import Magento2Connector
 from ordersync.channels.magento2.sandbox import create_sandbox
 from ordersync.channels.sdk.errors import AuthError
 from ordersync.channels.sdk.records import OrderRef, Window
-from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.domain import OrderState, Shipment, ShipmentLine, StockUpdate
 
