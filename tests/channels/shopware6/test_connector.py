@@ -155,7 +155,7 @@ def test_the_product_read_gives_every_product_and_variant_with_the_stock_the_adm
     until = datetime.now(UTC) + timedelta(seconds=1)
     articles = [a for page in connector.fetch_articles(Window(None, until)) for a in page.records]
     assert {a.sku: a.stock for a in articles} == {
-        "SW10001": 40, "SW10002": 12, "SW10003": 7, "SW10004": 0, "SW10004.1": 5, "SW10004.2": 17}
+        "SW10001": 40, "SW10002": 12, "SW10003": 7, "SW10004": 0, "SW10004.1": 50, "SW10004.2": 17}
     variant = next(a for a in articles if a.sku == "SW10004.2")
     assert variant.external_id == shop_data.hex_id("product", "SW10004.2") and variant.manages_stock
     assert not shop.ledger("product.stock")  # an admin's edit is no push
