@@ -13,8 +13,8 @@ from ordersync.channels.magento2.connector import Magento2Connector
 from ordersync.channels.magento2.sandbox import create_sandbox
 from ordersync.channels.sdk.errors import AuthError
 from ordersync.channels.sdk.records import OrderRef, Window
-from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.domain import OrderState, Shipment, ShipmentLine, StockUpdate
 
@@ -156,6 +156,29 @@ def test_stock_goes_to_source_items_or_stock_items_as_the_shop_has_them(served, 
     assert sandbox.catalog.stock_view("MUG-100", msi) == 5 and sandbox.catalog.stock_view("POT-200", msi) == 0
     paths = {e["path"] for e in sandbox.ledger.entries("product.stock")}
     assert all(("source-items" in p) == msi for p in paths)
+
+
+@pytest.mark.parametrize("msi", [True, False], ids=["msi", "legacy"])
+def test_the_product_read_gives_each_simple_product_and_child_the_figure_a_push_sets(served, msi):
+    """What a reconciliation compares: every simple product, the configurable's children too (the parent
+    carries no stock), each with the default source's quantity (MSI, one call per page) or the stock item's
+    quantity (legacy), as an edit in the admin left it; a product without stock has no figure."""
+    sandbox, base_url = served
+    sandbox.msi = msi
+    sandbox.conform_edit_stock({"sku": "SHIRT-M-RED", "stock": 17})
+    del sandbox.catalog.stock_items["BASKET-300"]
+    sandbox.catalog.source_items.pop(("BASKET-300", "default"))
+    connector = connect(sandbox, base_url, page_size=2)
+    sandbox.requests.clear()
+    articles = [a for page in connector.fetch_articles(everything()) for a in page.records]
+    assert {a.sku: a.stock for a in articles} == {"MUG-100": 20 + 100 % 7, "POT-200": 20 + 101 % 7,
+                                                   "BASKET-300": None, "SHIRT-S-BLUE": 20 + 201 % 7,
+                                                   "SHIRT-M-RED": 17}
+    assert [a.manages_stock for a in articles] == [a.stock is not None for a in articles]
+    reads = [r["path"] for r in sandbox.requests.entries() if "source-items" in r["path"]
+             or "/stockItems/" in r["path"]]
+    assert len(reads) == (3 if msi else 5)  # MSI: one per page of two products; legacy: one per product
+    assert not sandbox.ledger.entries("product.stock")  # an admin's edit is no push
 
 
 def test_a_malformed_order_is_quarantined_and_the_rest_stored(served):

@@ -147,6 +147,21 @@ def test_stock_goes_to_variants_by_product_number_in_one_sync_call(shop):
     connector.close()
 
 
+def test_the_product_read_gives_every_product_and_variant_with_the_stock_the_admin_set(shop):
+    """What a reconciliation compares: every product, the variants as products of their own (own id and
+    product number), each with the ``stock`` that push_stock sets, as an edit in the administration left it."""
+    shop.sandbox.conform_edit_stock({"sku": "SW10004.2", "stock": 17})
+    connector = connect(shop, page_size=2)
+    until = datetime.now(UTC) + timedelta(seconds=1)
+    articles = [a for page in connector.fetch_articles(Window(None, until)) for a in page.records]
+    assert {a.sku: a.stock for a in articles} == {
+        "SW10001": 40, "SW10002": 12, "SW10003": 7, "SW10004": 0, "SW10004.1": 50, "SW10004.2": 17}
+    variant = next(a for a in articles if a.sku == "SW10004.2")
+    assert variant.external_id == shop_data.hex_id("product", "SW10004.2") and variant.manages_stock
+    assert not shop.ledger("product.stock")  # an admin's edit is no push
+    connector.close()
+
+
 def test_app_webhooks_are_verified_deduplicated_by_event_id_and_read_back(shop):
     oid = next(iter(shop.sandbox.orders))
     connector = connect(shop)

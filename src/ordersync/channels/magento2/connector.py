@@ -34,11 +34,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...domain import OrderState, Shipment, StockUpdate
-from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
 from ..sdk.idempotency import checked_write
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, Window
 from ..sdk.settings import SettingsError
 from . import stock
@@ -95,7 +95,7 @@ class Magento2Connector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.magento2.sandbox:create_sandbox"
-    reconcile_reads = ReconcileReads(orders=True)  # stock and listings are not compared yet
+    reconcile_reads = ReconcileReads(orders=True, stock=True, listings=True)
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)
@@ -169,6 +169,10 @@ class Magento2Connector(Connector):
         groups = [*window_groups(window), [("type_id", "simple,virtual", "in")]]
         for records, total, number in self.client.search("/products", groups, [("entity_id", "ASC")], size):
             articles, quarantined = articles_from_magento2(records)
+            shown = stock.read(self.client, self._mode(), self.config["source_code"], [a.sku for a in articles])
+            for article in articles:
+                article.stock = shown.get(article.sku)
+                article.manages_stock = article.stock is not None
             yield Page(articles, quarantined, number, max(1, math.ceil(total / size)), total)
 
     # push ----------------------------------------------------------------------------------------
@@ -267,10 +271,13 @@ class Magento2Connector(Connector):
 
         return self._checked(done, write)
 
-    def push_stock(self, updates: list[StockUpdate]) -> list[Any]:
+    def _mode(self) -> str:
         if self._stock_mode is None:
             self._stock_mode = stock.detect(self.client)
-        return stock.push(self.client, self._stock_mode, self.config["source_code"], updates)
+        return self._stock_mode
+
+    def push_stock(self, updates: list[StockUpdate]) -> list[Any]:
+        return stock.push(self.client, self._mode(), self.config["source_code"], updates)
 
 
 def _amount(value: Any) -> float:

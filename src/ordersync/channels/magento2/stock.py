@@ -11,6 +11,13 @@
 Detection: ``GET /V1/inventory/sources`` answers where MSI is installed and is "Request does not match any
 route." (404) where it is not [Magento's REST router; the MSI routes come with Magento_InventoryApi].
 
+Reading (what a reconciliation compares, and the import's starting figures): the figure ``push`` sets, so
+in MSI the ``quantity`` of the SKU's source item at the connection's source (``GET
+/V1/inventory/source-items`` filtered by the page's SKUs and the source: one call per page of products), in
+the legacy model the stock item's ``qty`` (``GET /V1/stockItems/{sku}``: one call per product, as the
+admin API has no list of stock items by SKU). A SKU without a source item at that source, without a stock
+item, or whose stock item does not manage stock, has no figure (None).
+
 Known limit: a SKU with "/" must be sent percent-encoded in the legacy path, and Magento's OAuth check then
 signs the encoded path differently (magento/magento2#37913, open): such SKUs fail with "The signature is
 invalid" under oauth1 in the legacy model; MSI sends SKUs in the body and is not affected.
@@ -18,6 +25,7 @@ invalid" under oauth1 in the legacy model; MSI sends SKUs in the body and is not
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -77,3 +85,28 @@ def _legacy(client: MagentoClient, sku: str, quantity: int) -> PushResult:
     body = {**item, "qty": quantity, "is_in_stock": quantity > 0}
     client.send("PUT", f"/products/{path}/stockItems/{item['item_id']}", {"stockItem": body}, checked=False)
     return PushResult(ok=True, remote_id=sku, detail=f"stock {quantity}")
+
+
+def read(client: MagentoClient, mode: str, source: str, skus: list[str]) -> dict[str, Decimal | None]:
+    """The figure ``push`` sets for each SKU (see the module's docstring), None where there is none."""
+    shown: dict[str, Decimal | None] = dict.fromkeys(skus)
+    if mode == "msi":
+        listed = [s for s in skus if "," not in s]  # Magento splits an "in" filter's value on commas
+        groups = [[("sku", ",".join(listed[n:n + BATCH]), "in")] for n in range(0, len(listed), BATCH)]
+        groups += [[("sku", s, "eq")] for s in skus if "," in s]
+        for group in groups:
+            for items, _, _ in client.search("/inventory/source-items", [group, [("source_code", source, "eq")]],
+                                             [], BATCH):
+                for item in items:
+                    if isinstance(item, dict) and item.get("sku") in shown and item.get("quantity") is not None:
+                        shown[item["sku"]] = Decimal(str(item["quantity"]))
+        return shown
+    for s in skus:
+        try:
+            item = client.get(f"/stockItems/{quote(s, safe='')}",
+                              error_mapping={404: ErrorRule(Action.FAIL, NotFoundError)})
+        except NotFoundError:
+            continue
+        if isinstance(item, dict) and item.get("manage_stock") is not False and item.get("qty") is not None:
+            shown[s] = Decimal(str(item["qty"]))
+    return shown

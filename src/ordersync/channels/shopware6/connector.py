@@ -82,7 +82,7 @@ class Shopware6Connector(Connector):
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.shopware6.sandbox:create_sandbox"
-    reconcile_reads = ReconcileReads(orders=True)  # stock and listings are not compared yet
+    reconcile_reads = ReconcileReads(orders=True, stock=True, listings=True)
     adjusts_own_stock = True  # Shopware lowers stock when an order is placed
     oauth = OAuth2(token_url="{base_url}/api/oauth/token", grants=(Grant.CLIENT_CREDENTIALS,),
                    client_auth=ClientAuth.BODY,

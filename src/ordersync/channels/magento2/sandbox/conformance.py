@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ...sdk.sandbox import SandboxMixin
 
-
 REST = "/rest/*/V1"
 
 
@@ -28,6 +27,7 @@ def _ids(body: dict[str, Any]) -> list[int]:
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
+
     from .catalog import Catalog
 
 
@@ -104,6 +104,21 @@ class MagentoConformance(SandboxMixin):
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"sku": next(iter(self.catalog.stock_items))}
+
+    def conform_edit_stock(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An edit in the Magento admin (Catalog > Products > Quantity): with MSI the default source's
+        quantity, and the legacy stock item that Magento keeps for the default stock; no ledger entry (no
+        API call) and no webhook."""
+        sku, qty = str(body["sku"]), int(body["stock"])
+        with self.lock:
+            item = self.catalog.stock_items.get(sku)
+            if item is None:
+                raise LookupError(f"no stock for SKU {sku!r}")
+            item.update(qty=qty, is_in_stock=qty > 0)
+            if self.msi:
+                self.catalog.source_items[(sku, "default")] = {"sku": sku, "source_code": "default",
+                                                               "quantity": qty, "status": int(qty > 0)}
+            return {"stock": self.catalog.stock_view(sku, self.msi)}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         capability, value = body.get("capability"), body.get("value")  # type: Any, Any

@@ -47,6 +47,7 @@ class Shopware6Conformance(SandboxMixin):
         tokens: dict[str, float]
         token_refreshes: int
         _place: Callable[..., dict[str, Any]]
+        touch: Callable[..., None]
 
     def conformance_profile(self) -> dict[str, Any]:
         # the transitions that reach a state a status push writes (complete, cancel, paid, ship); a step on
@@ -116,6 +117,15 @@ class Shopware6Conformance(SandboxMixin):
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"sku": "SW10004.1"}  # a variant: stock goes to the variant's own product id
+
+    def conform_edit_stock(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An edit in the Shopware administration: the product's (or variant's) stock and its modification
+        time change, no ledger entry (the hub made no call) and no webhook."""
+        with self.lock:
+            product = self._product(str(body["sku"]))
+            product["stock"] = product["availableStock"] = int(body["stock"])
+            self.touch(product)
+        return {"stock": product["stock"]}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         capability, value = body.get("capability"), body.get("value")  # type: Any, Any

@@ -63,7 +63,7 @@ CITIES = [("10115", "Berlin", "DE"), ("80331", "München", "DE"), ("1010", "Wien
 #: productNumber, name, gross unit price, stock, parent productNumber (variants)
 PRODUCTS = [("SW10001", "Kaffeebecher", "12.90", 40, ""), ("SW10002", "Teekanne", "34.50", 12, ""),
             ("SW10003", "Brotkorb", "19.00", 7, ""), ("SW10004", "T-Shirt", "24.00", 0, ""),
-            ("SW10004.1", "T-Shirt Größe M", "24.00", 5, "SW10004"),
+            ("SW10004.1", "T-Shirt Größe M", "24.00", 50, "SW10004"),
             ("SW10004.2", "T-Shirt Größe L", "24.00", 3, "SW10004")]
 TAX_RATE = Decimal("19")
 
