@@ -43,6 +43,7 @@ def test_throttled_answers_cost_exactly_the_policys_attempts(shop: Served) -> No
     connector = shop.connector()
     connector.test_connection()  # the cost budget learns the bucket
     fake = FakeClock()
+    fake.now = connector.client.budget._clock()  # the fake clock goes on from the budget's own time
     connector.client.budget._clock, connector.client.budget._sleep = fake.clock, fake.sleep
     bucket = shop.sandbox.bucket
     rate, bucket.restore_rate = bucket.restore_rate, 10.0

@@ -105,6 +105,11 @@ def _num(value: str | None) -> float | None:
         return None
 
 
+#: a shortfall this small counts as none: waiting for it could take a wait too short to move a clock that
+#: reads tens of thousands of seconds, and the bucket would be asked again and again for ever
+_EPSILON = 1e-6
+
+
 def wait_for_budget(try_acquire: Callable[[float], float], sleep: Callable[[float], None], cost: float,
                     timeout: float | None) -> None:
     """Sleep as long as ``try_acquire`` says until it grants ``cost``; BudgetTimeout past ``timeout``.
@@ -157,7 +162,7 @@ class RateBudget:
             self._refill(now)
             if now < self._paused_until:
                 return self._paused_until - now
-            if self._tokens >= cost:
+            if self._tokens >= cost - _EPSILON:
                 self._tokens -= cost
                 return 0.0
             return (cost - self._tokens) / self.refill_per_second
