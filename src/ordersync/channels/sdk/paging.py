@@ -53,10 +53,14 @@ class Paginator(Generic[T]):
         return path, params
 
     def advance(self, response: httpx.Response) -> None:
+        self.step(lambda: self.next_value(response))
+
+    def step(self, next_value: Callable[[], T | None]) -> None:
+        """One page done; ``next_value`` gives the next token (for pages that are not HTTP responses)."""
         if self.finished:
             raise RuntimeError("paginator already finished")
         self.pages += 1
-        nxt = self.next_value(response)
+        nxt = next_value()
         if nxt is None:
             self.finished = True
             return
@@ -111,7 +115,13 @@ class OffsetPaginator(Paginator[int]):
         return path, {**params, self.param: self.current}
 
     def next_value(self, response: httpx.Response) -> int | None:
-        n = self.records(response)
+        return self._after(self.records(response))
+
+    def advance_by(self, n: int) -> None:
+        """One page of ``n`` records done (for pages that are not HTTP responses, e.g. JSON-RPC lists)."""
+        self.step(lambda: self._after(n))
+
+    def _after(self, n: int) -> int | None:
         return None if n < self.page_size else self.current + n
 
 

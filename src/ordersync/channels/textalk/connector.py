@@ -119,13 +119,13 @@ class TextalkConnector(Connector):
         filters = window_filters(window)
         size = self.config["page_size"]
         total = _count(self.client.call("Order.count", filters), "Order.count")
-        paginator = OffsetPaginator(size, records=len)
+        paginator = OffsetPaginator(size)
         while True:
             selection = {"filters": filters, "sort": "uid", "limit": size, "offset": paginator.current}
             records = self.client.call("Order.list", ORDER_FIELDS, selection)
             if not isinstance(records, list):
                 raise TransientError(f"Order.list: expected a list of orders, got {type(records).__name__}")
-            paginator.advance(records)
+            paginator.advance_by(len(records))
             if paginator.finished:  # the count again: a shrunken window tells the engine to re-read it
                 total = _count(self.client.call("Order.count", filters), "Order.count")
             mapped = orders_from_textalk(self._with_items(records), self.mapping)
