@@ -43,32 +43,46 @@ def main() -> None:
     sandbox = create_sandbox(seed=12, orders=0)
     placed = datetime.now(UTC) - timedelta(days=1)
     for n in range(ORDERS):
-        sandbox.seller.add_order(placed=placed + timedelta(seconds=n), marketplace=sandbox.marketplace_ids[n % 2],
-                                 lines=2 if n % 2 else 3)
+        sandbox.seller.add_order(
+            placed=placed + timedelta(seconds=n), marketplace=sandbox.marketplace_ids[n % 2], lines=2 if n % 2 else 3
+        )
     report: dict = {"orders": ORDERS, "scale": SCALE}
     with serve_in_thread(sandbox.app) as server:
         sandbox.control_orders({"action": "configure", "scale": SCALE, "feed_seconds": 0})
         connector = AmazonConnector(sandbox.settings_for(server.base_url))
         started = time.monotonic()
-        imported = sum(len(p.records) for p in connector.fetch_orders(Window(placed - timedelta(hours=1), datetime.now(UTC))))
+        imported = sum(
+            len(p.records) for p in connector.fetch_orders(Window(placed - timedelta(hours=1), datetime.now(UTC)))
+        )
         took = time.monotonic() - started
-        calls = Counter(("getOrderItems" if r["path"].endswith("/orderItems") else r["path"].rsplit("/", 1)[-1])
-                        for r in sandbox.requests.entries() if r["path"].startswith("/orders/"))
+        calls = Counter(
+            ("getOrderItems" if r["path"].endswith("/orderItems") else r["path"].rsplit("/", 1)[-1])
+            for r in sandbox.requests.entries()
+            if r["path"].startswith("/orders/")
+        )
         items_min = minimum_seconds(calls["getOrderItems"], "getOrderItems")
-        report["import"] = {"imported": imported, "seconds": round(took, 2), "calls": dict(calls),
-                            "items_per_order": round(sum(len(v) for v in sandbox.seller.items.values()) / ORDERS, 2),
-                            "getOrderItems_minimum_seconds": round(items_min, 2),
-                            "getOrderItems_utilisation": round(items_min / took, 3) if took else None,
-                            "getOrders_minimum_seconds": round(minimum_seconds(calls["orders"], "getOrders"), 2),
-                            "throttled": sandbox.plans.throttled}
+        report["import"] = {
+            "imported": imported,
+            "seconds": round(took, 2),
+            "calls": dict(calls),
+            "items_per_order": round(sum(len(v) for v in sandbox.seller.items.values()) / ORDERS, 2),
+            "getOrderItems_minimum_seconds": round(items_min, 2),
+            "getOrderItems_utilisation": round(items_min / took, 3) if took else None,
+            "getOrders_minimum_seconds": round(minimum_seconds(calls["orders"], "getOrders"), 2),
+            "throttled": sandbox.plans.throttled,
+        }
         sandbox.control_orders({"action": "listings", "count": STOCK})
         skus = sorted(sandbox.seller.listings)[:STOCK]
         before = len(sandbox.ledger.entries("feed.create"))
         started = time.monotonic()
         results = connector.push_stock([StockUpdate(product_external_id=s, quantity=3, sku=s) for s in skus])
-        report["stock"] = {"changes": len(skus), "feeds_one_call": len(sandbox.ledger.entries("feed.create")) - before,
-                           "jobs": len({r.job_id for r in results}), "seconds": round(time.monotonic() - started, 2),
-                           "throttled": sandbox.plans.throttled}
+        report["stock"] = {
+            "changes": len(skus),
+            "feeds_one_call": len(sandbox.ledger.entries("feed.create")) - before,
+            "jobs": len({r.job_id for r in results}),
+            "seconds": round(time.monotonic() - started, 2),
+            "throttled": sandbox.plans.throttled,
+        }
         connector.close()
     sandbox.close()
     print(json.dumps(report, indent=2))

@@ -51,12 +51,23 @@ def main() -> None:
     allow_loopback()
     home = Path(tempfile.mkdtemp(prefix="ordersync-amazonfeeds-"))
     url = os.environ.get("ORDERSYNC_BENCH_DB") or f"sqlite:///{home / 'hub.db'}"
-    hub = Hub.open(Config(home=home, database_url=url, base_url="http://127.0.0.1:9",
-                          master_key=Fernet.generate_key().decode(), redis_url=None))
+    hub = Hub.open(
+        Config(
+            home=home,
+            database_url=url,
+            base_url="http://127.0.0.1:9",
+            master_key=Fernet.generate_key().decode(),
+            redis_url=None,
+        )
+    )
     sandbox = create_sandbox(seed=12, orders=0)
     sandbox.seller.listings.clear()
-    report: dict = {"changes": STOCK, "scale": SCALE, "round_limit": ROUND_LIMIT,
-                    "declared_stock_batch": AmazonConnector.push_batch("stock")}
+    report: dict = {
+        "changes": STOCK,
+        "scale": SCALE,
+        "round_limit": ROUND_LIMIT,
+        "declared_stock_batch": AmazonConnector.push_batch("stock"),
+    }
     with serve_in_thread(sandbox.app) as server:
         sandbox.control_orders({"action": "configure", "scale": SCALE, "feed_seconds": 0})
         sandbox.control_orders({"action": "listings", "count": STOCK})

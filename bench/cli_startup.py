@@ -28,9 +28,27 @@ BIN = Path(sys.executable).parent / "ordersync"
 COMMANDS = {"help": ["--help"], "orders_list": ["orders", "list", "--limit", "1"]}
 TARGETS = {"help": 0.3, "orders_list": 0.5}
 # top-level packages a command that does not serve, print or mail must not pay for
-HEAVY = ("starlette", "jinja2", "uvicorn", "fastapi", "multipart", "python_multipart", "fpdf", "fontTools", "argon2",
-         "smtplib", "imaplib", "imapclient", "email.mime", "ordersync.web", "ordersync.mail", "ordersync.notify",
-         "ordersync.accounts.passwords", "prometheus_client", "structlog")
+HEAVY = (
+    "starlette",
+    "jinja2",
+    "uvicorn",
+    "fastapi",
+    "multipart",
+    "python_multipart",
+    "fpdf",
+    "fontTools",
+    "argon2",
+    "smtplib",
+    "imaplib",
+    "imapclient",
+    "email.mime",
+    "ordersync.web",
+    "ordersync.mail",
+    "ordersync.notify",
+    "ordersync.accounts.passwords",
+    "prometheus_client",
+    "structlog",
+)
 # the same command line as the entry point; at exit it writes the names of every module loaded to stderr
 PROBE = """\
 import json, sys
@@ -72,20 +90,28 @@ def medians(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ordersync-cli-bench-") as home:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("ORDERSYNC_") and k != "PYTHONDONTWRITEBYTECODE"} | {"ORDERSYNC_HOME": home}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith("ORDERSYNC_") and k != "PYTHONDONTWRITEBYTECODE"
+        } | {"ORDERSYNC_HOME": home}
         # the first start creates and migrates the database: a one-off, not what a user waits for every time
         subprocess.run([str(BIN), *COMMANDS["orders_list"]], env=env, check=True, stdout=subprocess.DEVNULL)
         load_before = os.getloadavg()[0]
-        report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                  "runs": RUNS, "targets_s": TARGETS}
+        report = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "runs": RUNS,
+            "targets_s": TARGETS,
+        }
         for name, args in COMMANDS.items():
             subprocess.run([str(BIN), *args], env=env, check=True, stdout=subprocess.DEVNULL)  # byte code cached
             modules = imported_modules(args, env)
             wall, cpu = medians(args, env)
-            report[name] = {"median_s": round(wall, 3), "within_target": wall <= TARGETS[name],
-                            "median_cpu_s": round(cpu, 3), "modules_imported": len(modules),
-                            "heavy_modules": heavy(modules)}
+            report[name] = {
+                "median_s": round(wall, 3),
+                "within_target": wall <= TARGETS[name],
+                "median_cpu_s": round(cpu, 3),
+                "modules_imported": len(modules),
+                "heavy_modules": heavy(modules),
+            }
         report["load_average_1min"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     print(json.dumps(report, indent=2), flush=True)
 

@@ -38,8 +38,15 @@ def main() -> None:
     sandbox.control_orders({"create": [{"seconds_ago": 3600 + n} for n in range(BACKLOG)]})
     with tempfile.TemporaryDirectory() as tmp, serve_in_thread(sandbox.app) as server:
         home = Path(tmp)
-        hub = Hub.open(Config(home=home, database_url=f"sqlite:///{home / 'hub.db'}", base_url="http://127.0.0.1:9",
-                              master_key=Fernet.generate_key().decode(), redis_url=None))
+        hub = Hub.open(
+            Config(
+                home=home,
+                database_url=f"sqlite:///{home / 'hub.db'}",
+                base_url="http://127.0.0.1:9",
+                master_key=Fernet.generate_key().decode(),
+                redis_url=None,
+            )
+        )
         conn = add_connection(hub, "ebay", "bench", sandbox.settings_for(server.base_url))
         started = time.perf_counter()
         result = import_orders(hub, conn)
@@ -47,14 +54,25 @@ def main() -> None:
         calls = [r for r in sandbox.requests.entries() if r["path"].startswith("/sell/fulfillment/v1/order")]
         op = next(o for o in LIMITS.operations if o.name == "fulfillment")
         allowed = op.burst + op.rate * seconds
-        print(json.dumps({
-            "backlog": BACKLOG, "created": result.created, "error": result.error, "seconds": round(seconds, 2),
-            "orders_per_second": round(result.created / seconds, 1),
-            "calls": len(calls), "calls_per_order": round(len(calls) / max(1, result.created), 4),
-            "throttled_429": sum(1 for r in sandbox.requests.entries() if r["status"] == 429),
-            "budget_utilisation": round(len(calls) / allowed, 4),
-            "daily_quota_share": round(len(calls) / DAILY["fulfillment"], 5),
-            "machine": platform.machine(), "load": os.getloadavg()[0]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "backlog": BACKLOG,
+                    "created": result.created,
+                    "error": result.error,
+                    "seconds": round(seconds, 2),
+                    "orders_per_second": round(result.created / seconds, 1),
+                    "calls": len(calls),
+                    "calls_per_order": round(len(calls) / max(1, result.created), 4),
+                    "throttled_429": sum(1 for r in sandbox.requests.entries() if r["status"] == 429),
+                    "budget_utilisation": round(len(calls) / allowed, 4),
+                    "daily_quota_share": round(len(calls) / DAILY["fulfillment"], 5),
+                    "machine": platform.machine(),
+                    "load": os.getloadavg()[0],
+                },
+                indent=2,
+            )
+        )
         hub.close()
     sandbox.close()
 

@@ -16,12 +16,12 @@ import multiprocessing
 import time
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from ordersync.channels.etsy.client import DayQuota
 from ordersync.channels.etsy.connector import EtsyConnector
 from ordersync.channels.etsy.sandbox import create_sandbox
 from ordersync.channels.sdk.records import Window
-import httpx
-
 from ordersync.channels.sdk.serving import free_port, serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
 

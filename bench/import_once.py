@@ -14,11 +14,11 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.config import Config
 from ordersync.sync.connections import add_connection, build_connector, load
 from ordersync.sync.hub import Hub
 from ordersync.sync.importer import import_orders
-from ordersync.channels.sdk.urlguard import allow_loopback
 
 allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
 
@@ -30,8 +30,11 @@ def plain_fetch(connector) -> tuple[int, float, float]:
     count = 0
     page = 1
     while True:
-        response = connector.client.http.request("GET", "/wp-json/wc/v3/orders", params={
-            "per_page": 100, "page": page, "status": "any", "orderby": "id", "order": "asc"})
+        response = connector.client.http.request(
+            "GET",
+            "/wp-json/wc/v3/orders",
+            params={"per_page": 100, "page": page, "status": "any", "orderby": "id", "order": "asc"},
+        )
         rows = response.json()  # the one parse: ChannelHTTP checked the body by parsing it and keeps that parse
         count += len(rows)
         if page >= int(response.headers.get("X-WP-TotalPages", "1")):
@@ -43,8 +46,15 @@ def plain_fetch(connector) -> tuple[int, float, float]:
 def main() -> None:
     settings, db_url = json.loads(sys.argv[2]), sys.argv[3]  # argv[1], the base URL, is in the settings
     home = Path(tempfile.mkdtemp(prefix="ordersync-bench-"))
-    hub = Hub.open(Config(home=home, database_url=db_url, base_url="http://127.0.0.1:9",
-                          master_key=Fernet.generate_key().decode(), redis_url=None))
+    hub = Hub.open(
+        Config(
+            home=home,
+            database_url=db_url,
+            base_url="http://127.0.0.1:9",
+            master_key=Fernet.generate_key().decode(),
+            redis_url=None,
+        )
+    )
     conn_id = add_connection(hub, "woocommerce", "bench", settings)
     connector = build_connector(hub, load(hub, conn_id))
     raw_count, raw_seconds, raw_cpu = plain_fetch(connector)
@@ -54,11 +64,21 @@ def main() -> None:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert result.error == "", result.error
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"orders": result.created, "seconds": round(seconds, 2),
-                      "orders_per_s": round(result.created / seconds), "plain_fetch_per_s": round(raw_count / raw_seconds),
-                      "ratio_to_plain_fetch": round(seconds / raw_seconds, 2), "peak_rss_mb": round(peak_mb),
-                      # CPU seconds of this process (all threads): a busy machine stretches the wall clock more
-                      "cpu_s": round(cpu, 2), "plain_fetch_cpu_s": round(raw_cpu, 2)}))
+    print(
+        json.dumps(
+            {
+                "orders": result.created,
+                "seconds": round(seconds, 2),
+                "orders_per_s": round(result.created / seconds),
+                "plain_fetch_per_s": round(raw_count / raw_seconds),
+                "ratio_to_plain_fetch": round(seconds / raw_seconds, 2),
+                "peak_rss_mb": round(peak_mb),
+                # CPU seconds of this process (all threads): a busy machine stretches the wall clock more
+                "cpu_s": round(cpu, 2),
+                "plain_fetch_cpu_s": round(raw_cpu, 2),
+            }
+        )
+    )
     hub.close()
 
 

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from scale_common import Services, start_workers, stop  # noqa: E402
 
 from ordersync.channels.sdk.serving import serve_in_thread  # noqa: E402
+from ordersync.channels.sdk.urlguard import allow_loopback  # noqa: E402
 from ordersync.channels.woocommerce.sandbox import create_sandbox  # noqa: E402
 from ordersync.store.models import OrderRow, QuarantineEntry  # noqa: E402
 from ordersync.sync.connections import add_connection  # noqa: E402
-from ordersync.channels.sdk.urlguard import allow_loopback  # noqa: E402
 
 allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
 
@@ -51,12 +51,18 @@ def run(workers: int, shops: list) -> dict:
             time.sleep(0.5)
             with hub.db.session() as s:
                 done = s.scalar(select(func.count()).select_from(OrderRow)) + s.scalar(
-                    select(func.count()).select_from(QuarantineEntry).where(QuarantineEntry.stream == "orders"))
+                    select(func.count()).select_from(QuarantineEntry).where(QuarantineEntry.stream == "orders")
+                )
         seconds = time.monotonic() - began
         hub.close()
         print(f"{workers} worker(s): {done} of {total} orders in {seconds:.1f}s", file=sys.stderr, flush=True)
-        return {"workers": workers, "orders": done, "seconds": round(seconds, 1),
-                "orders_per_s": round(done / seconds), "complete": done >= total}
+        return {
+            "workers": workers,
+            "orders": done,
+            "seconds": round(seconds, 1),
+            "orders_per_s": round(done / seconds),
+            "complete": done >= total,
+        }
     finally:
         stop(procs)
         services.close()
@@ -76,8 +82,10 @@ def main() -> None:
     base = next((r["orders_per_s"] for r in runs if r["workers"] == 1), runs[0]["orders_per_s"])
     for r in runs:
         r["ratio_to_one_worker"] = round(r["orders_per_s"] / base, 2)
-    print(json.dumps({"import_scaling": {"shops": SHOPS, "threads_per_worker": THREADS, "runs": runs}},
-                     indent=2), flush=True)
+    print(
+        json.dumps({"import_scaling": {"shops": SHOPS, "threads_per_worker": THREADS, "runs": runs}}, indent=2),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -34,14 +34,26 @@ CONNECTIONS = int(os.environ.get("BENCH_METRICS_CONNECTIONS", "20"))
 
 def measure(url: str) -> dict:
     upgrade(url)
-    hub = Hub.open(Config(home=Path(tempfile.mkdtemp()), database_url=url, base_url="http://127.0.0.1:9",
-                          master_key=Fernet.generate_key().decode(), redis_url=None), migrate=False)
+    hub = Hub.open(
+        Config(
+            home=Path(tempfile.mkdtemp()),
+            database_url=url,
+            base_url="http://127.0.0.1:9",
+            master_key=Fernet.generate_key().decode(),
+            redis_url=None,
+        ),
+        migrate=False,
+    )
     conns = [add_connection(hub, "csv", f"shop{i}", {}) for i in range(CONNECTIONS)]
     account = hub.account_id()
     for start in range(0, ORDERS, 1000):
         with hub.db.session() as s:
-            upsert_orders(s, account, conns[(start // 1000) % CONNECTIONS],
-                          [order(n) for n in range(start, min(ORDERS, start + 1000))])
+            upsert_orders(
+                s,
+                account,
+                conns[(start // 1000) % CONNECTIONS],
+                [order(n) for n in range(start, min(ORDERS, start + 1000))],
+            )
         print(f"\rseeding {min(ORDERS, start + 1000):,}/{ORDERS:,}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     if not hub.db.is_sqlite:
@@ -54,8 +66,12 @@ def measure(url: str) -> dict:
         times.append((time.perf_counter() - t) * 1000)
         size = len(body)
     hub.close()
-    return {"orders": ORDERS, "connections": CONNECTIONS, "scrape_median_ms": round(statistics.median(times), 1),
-            "page_bytes": size}
+    return {
+        "orders": ORDERS,
+        "connections": CONNECTIONS,
+        "scrape_median_ms": round(statistics.median(times), 1),
+        "page_bytes": size,
+    }
 
 
 def main() -> None:

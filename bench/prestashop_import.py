@@ -35,16 +35,21 @@ def run(orders: int, page_size: int) -> dict:
     sandbox.close()
     imported = sum(len(p.records) for p in pages)
     assert imported == orders, f"imported {imported} of {orders}"
-    return {"page_size": page_size, "orders": imported, "pages": len(pages), "seconds": round(seconds, 2),
-            "orders_per_second": round(imported / seconds, 1), "calls": dict(calls),
-            "calls_per_page": round(sum(calls.values()) / len(pages), 2)}
+    return {
+        "page_size": page_size,
+        "orders": imported,
+        "pages": len(pages),
+        "seconds": round(seconds, 2),
+        "orders_per_second": round(imported / seconds, 1),
+        "calls": dict(calls),
+        "calls_per_page": round(sum(calls.values()) / len(pages), 2),
+    }
 
 
 def main() -> None:
     allow_loopback()
     orders = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    print(json.dumps({"load_average": os.getloadavg(), "runs": [run(orders, size) for size in (50, 100)]},
-                     indent=2))
+    print(json.dumps({"load_average": os.getloadavg(), "runs": [run(orders, size) for size in (50, 100)]}, indent=2))
 
 
 if __name__ == "__main__":

@@ -46,8 +46,15 @@ def main() -> None:
     products = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
     home = Path(tempfile.mkdtemp(prefix="ordersync-bench-reconcile-"))
     sandbox = create_sandbox(seed=11, orders=orders, products=products, history_days=300)
-    hub = Hub.open(Config(home=home, database_url=f"sqlite:///{home / 'hub.db'}", base_url="http://127.0.0.1:9",
-                          master_key=None, redis_url=None))
+    hub = Hub.open(
+        Config(
+            home=home,
+            database_url=f"sqlite:///{home / 'hub.db'}",
+            base_url="http://127.0.0.1:9",
+            master_key=None,
+            redis_url=None,
+        )
+    )
     with serve_in_thread(sandbox.app) as server:
         conn = add_connection(hub, "woocommerce", "shop", sandbox.settings_for(server.base_url))
         started = time.perf_counter()
@@ -57,7 +64,7 @@ def main() -> None:
         sandbox.conform("create", {"count": DRIFT, "webhook": False})
         edited = 0
         with hub.db.session() as s:
-            skus = [sku for sku, in s.query(Listing.sku).filter(Listing.article_id.is_not(None)).limit(200)]
+            skus = [sku for (sku,) in s.query(Listing.sku).filter(Listing.article_id.is_not(None)).limit(200)]
         for sku in skus:
             try:
                 shown = sandbox.conform("edit_stock", {"sku": sku, "stock": 1000 + edited})["stock"]
@@ -74,16 +81,32 @@ def main() -> None:
     with hub.db.session() as s:
         listings = s.query(Listing).filter(Listing.connection_id == conn).count()
     total = sum(calls.values())
-    print(json.dumps({
-        "load_average": os.getloadavg(), "orders_in_shop": orders + DRIFT, "products": products,
-        "listings": listings, "hub_filled_by_import_s": round(filled_s, 1), "imported": imported.created,
-        "reconciliation": {"status": found.status, "seconds": round(seconds, 2), "calls": total,
-                           "calls_by_kind": dict(calls.most_common()),
-                           "differences": {k: v["count"] for k, v in found.report.items() if v["count"]}},
-        "at_the_connection_budget": {"calls_per_second": CALLS_PER_SECOND, "burst": BURST,
-                                     "minimum_seconds": round(max(total - BURST, 0) / CALLS_PER_SECOND, 1)},
-        "expected": {"orders_missing": DRIFT, "stock_edited": edited},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "load_average": os.getloadavg(),
+                "orders_in_shop": orders + DRIFT,
+                "products": products,
+                "listings": listings,
+                "hub_filled_by_import_s": round(filled_s, 1),
+                "imported": imported.created,
+                "reconciliation": {
+                    "status": found.status,
+                    "seconds": round(seconds, 2),
+                    "calls": total,
+                    "calls_by_kind": dict(calls.most_common()),
+                    "differences": {k: v["count"] for k, v in found.report.items() if v["count"]},
+                },
+                "at_the_connection_budget": {
+                    "calls_per_second": CALLS_PER_SECOND,
+                    "burst": BURST,
+                    "minimum_seconds": round(max(total - BURST, 0) / CALLS_PER_SECOND, 1),
+                },
+                "expected": {"orders_missing": DRIFT, "stock_edited": edited},
+            },
+            indent=2,
+        )
+    )
     hub.close()
     sandbox.close()
 

@@ -20,8 +20,8 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from services import PG_ADMIN, REDIS_URL  # bench/services.py: bench/ is on sys.path when run
+from sqlalchemy import create_engine, text
 
 from ordersync.channels.sdk.urlguard import allow_loopback
 
@@ -35,8 +35,21 @@ def start_sandbox(orders: int) -> tuple[subprocess.Popen, dict]:
     """Starts the WooCommerce sandbox in its own process; info["startup_s"] is the time until it served its URL."""
     port = 18000 + orders % 1000
     started = time.monotonic()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "ordersync"), "sandbox", "woocommerce", "--port", str(port),
-                             "--orders", str(orders), "--seed", "42"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "ordersync"),
+            "sandbox",
+            "woocommerce",
+            "--port",
+            str(port),
+            "--orders",
+            str(orders),
+            "--seed",
+            "42",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     info = json.loads(proc.stdout.readline())
     info["startup_s"] = round(time.monotonic() - started, 2)
     return proc, info
@@ -55,8 +68,10 @@ def pg_database() -> str | None:
 
 
 def main() -> None:
-    report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-              "runs": []}
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "runs": [],
+    }
     for size in SIZES:
         sandbox, info = start_sandbox(size)
         report["runs"].append({"sandbox_orders": size, "sandbox_startup_s": info["startup_s"]})
@@ -69,9 +84,15 @@ def main() -> None:
                     if url is None:
                         continue
                 print(f"importing {size} orders into {backend} ...", file=sys.stderr, flush=True)
-                out = subprocess.run([sys.executable, str(HERE / "import_once.py"), info["base_url"],
-                                      json.dumps(info["settings"]), url], capture_output=True, text=True, check=True)
-                report["runs"].append({"backend": backend, "size": size} | json.loads(out.stdout.strip().splitlines()[-1]))
+                out = subprocess.run(
+                    [sys.executable, str(HERE / "import_once.py"), info["base_url"], json.dumps(info["settings"]), url],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                report["runs"].append(
+                    {"backend": backend, "size": size} | json.loads(out.stdout.strip().splitlines()[-1])
+                )
         finally:
             sandbox.terminate()
             sandbox.wait()
@@ -90,10 +111,12 @@ def main() -> None:
     subprocess.run([sys.executable, str(HERE / "amazon_backlog.py")], check=True)
     print("Amazon: 5,000 stock changes through the dispatcher as JSON_LISTINGS_FEEDs ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "amazon_stock_feeds.py")], check=True)
-    for script, what in (("ebay_backlog.py", "eBay backlog of 10,000 orders at its call limits"),
-                         ("etsy_backlog.py", "Etsy backlog of 10,000 receipts at its per-second budget"),
-                         ("prestashop_import.py", "PrestaShop import cost by page size"),
-                         ("reconcile.py", "reconciliation of 10,000 orders and 2,000 products against WooCommerce")):
+    for script, what in (
+        ("ebay_backlog.py", "eBay backlog of 10,000 orders at its call limits"),
+        ("etsy_backlog.py", "Etsy backlog of 10,000 receipts at its per-second budget"),
+        ("prestashop_import.py", "PrestaShop import cost by page size"),
+        ("reconcile.py", "reconciliation of 10,000 orders and 2,000 products against WooCommerce"),
+    ):
         print(f"{what} ...", file=sys.stderr, flush=True)
         subprocess.run([sys.executable, str(HERE / script)], check=True)
     scale_benches()
@@ -109,12 +132,16 @@ def scale_benches() -> None:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
         create_engine(PG_ADMIN).connect().close()
     except Exception as exc:  # noqa: BLE001
-        print(f"scale-out benchmarks skipped: PostgreSQL or Redis unavailable ({type(exc).__name__}: {exc})",
-              file=sys.stderr)
+        print(
+            f"scale-out benchmarks skipped: PostgreSQL or Redis unavailable ({type(exc).__name__}: {exc})",
+            file=sys.stderr,
+        )
         return
-    for script, what in (("webhook_intake.py", "webhook intake at a steady rate"),
-                         ("scheduling.py", "scheduling many connections with one worker"),
-                         ("import_scaling.py", "import throughput with 1, 2 and 4 workers")):
+    for script, what in (
+        ("webhook_intake.py", "webhook intake at a steady rate"),
+        ("scheduling.py", "scheduling many connections with one worker"),
+        ("import_scaling.py", "import throughput with 1, 2 and 4 workers"),
+    ):
         print(f"{what} ...", file=sys.stderr, flush=True)
         subprocess.run([sys.executable, str(HERE / script)], check=True)
 

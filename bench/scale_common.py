@@ -14,8 +14,8 @@ import uuid
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
 from services import PG_ADMIN, REDIS_URL  # bench/services.py: bench/ is on sys.path when run
+from sqlalchemy import create_engine, text
 
 BIN = Path(sys.executable).parent / "ordersync"
 
@@ -41,16 +41,32 @@ class Services:
         self.master_key = Fernet.generate_key().decode()
 
     def env(self, **extra: str) -> dict[str, str]:
-        return os.environ | {"ORDERSYNC_HOME": str(self.home), "ORDERSYNC_DATABASE_URL": self.database_url,
-                             "ORDERSYNC_MASTER_KEY": self.master_key, "ORDERSYNC_REDIS_URL": REDIS_URL,
-                             "ORDERSYNC_REDIS_PREFIX": self.prefix} | extra
+        return (
+            os.environ
+            | {
+                "ORDERSYNC_HOME": str(self.home),
+                "ORDERSYNC_DATABASE_URL": self.database_url,
+                "ORDERSYNC_MASTER_KEY": self.master_key,
+                "ORDERSYNC_REDIS_URL": REDIS_URL,
+                "ORDERSYNC_REDIS_PREFIX": self.prefix,
+            }
+            | extra
+        )
 
     def hub(self, base_url: str = "http://127.0.0.1:9"):
         from ordersync.config import Config
         from ordersync.sync.hub import Hub
 
-        return Hub.open(Config(home=self.home, database_url=self.database_url, base_url=base_url,
-                               master_key=self.master_key, redis_url=None), migrate=False)
+        return Hub.open(
+            Config(
+                home=self.home,
+                database_url=self.database_url,
+                base_url=base_url,
+                master_key=self.master_key,
+                redis_url=None,
+            ),
+            migrate=False,
+        )
 
     def queue_length(self) -> int:
         """Tasks waiting in the workers' queue (asked through Huey, which names its own keys)."""
@@ -71,17 +87,24 @@ class Services:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-def start_workers(services: Services, count: int, *, concurrency: int = 4, tick: float = 1.0,
-                  logs: Path | None = None, nice: int = 0) -> list[subprocess.Popen]:
+def start_workers(
+    services: Services, count: int, *, concurrency: int = 4, tick: float = 1.0, logs: Path | None = None, nice: int = 0
+) -> list[subprocess.Popen]:
     """``count`` `ordersync worker` processes; returns once each consumes (startup is not measured).
     ``nice`` lowers their CPU priority, as docs/deployment.md advises where workers share cores with web."""
     logs = logs or services.home
     procs = []
     for i in range(count):
         log = open(logs / f"worker{i}.log", "wb")  # noqa: SIM115 - the child writes to it
-        procs.append(subprocess.Popen([str(BIN), "worker", "--concurrency", str(concurrency), "--tick", str(tick)],
-                                      env=services.env(ORDERSYNC_WORKER_ID=f"bench{i}"), stdout=log,
-                                      stderr=subprocess.STDOUT, preexec_fn=(lambda: os.nice(nice)) if nice else None))
+        procs.append(
+            subprocess.Popen(
+                [str(BIN), "worker", "--concurrency", str(concurrency), "--tick", str(tick)],
+                env=services.env(ORDERSYNC_WORKER_ID=f"bench{i}"),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=(lambda: os.nice(nice)) if nice else None,
+            )
+        )
         log.close()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 _spec = importlib.util.spec_from_file_location(
-    "ordersync_test_services", Path(__file__).resolve().parents[1] / "scripts" / "test_services.py")
+    "ordersync_test_services", Path(__file__).resolve().parents[1] / "scripts" / "test_services.py"
+)
 _services = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_services)
 

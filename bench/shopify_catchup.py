@@ -20,12 +20,12 @@ from cryptography.fernet import Fernet
 
 from ordersync.channels.sdk.ratelimit import registry
 from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.channels.shopify.sandbox import create_sandbox
 from ordersync.config import Config
 from ordersync.sync.connections import add_connection
 from ordersync.sync.hub import Hub
 from ordersync.sync.importer import import_orders
-from ordersync.channels.sdk.urlguard import allow_loopback
 
 allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
 
@@ -35,8 +35,15 @@ BACKFILL = int(os.environ.get("BENCH_SHOPIFY_BACKFILL", "20000"))
 
 
 def hub_for(home: Path) -> Hub:
-    return Hub.open(Config(home=home, database_url=f"sqlite:///{home / 'hub.db'}", base_url="http://127.0.0.1:9",
-                           master_key=Fernet.generate_key().decode(), redis_url=None))
+    return Hub.open(
+        Config(
+            home=home,
+            database_url=f"sqlite:///{home / 'hub.db'}",
+            base_url="http://127.0.0.1:9",
+            master_key=Fernet.generate_key().decode(),
+            redis_url=None,
+        )
+    )
 
 
 def run(orders: int, *, bulk: bool, **limits) -> tuple[dict, list]:
@@ -50,8 +57,9 @@ def run(orders: int, *, bulk: bool, **limits) -> tuple[dict, list]:
         seconds = time.perf_counter() - started
         hub.close()
     assert result.error == "" and result.created == orders, (result.error, result.created)
-    return {"orders": orders, "seconds": round(seconds, 1), "orders_per_s": round(orders / seconds, 1)}, \
-        list(sandbox.bucket.meter)
+    return {"orders": orders, "seconds": round(seconds, 1), "orders_per_s": round(orders / seconds, 1)}, list(
+        sandbox.bucket.meter
+    )
 
 
 def utilisation(meter: list, bucket: float, restore: float) -> dict:
@@ -68,7 +76,8 @@ def utilisation(meter: list, bucket: float, restore: float) -> dict:
     return {
         "points_per_order": None,
         "utilisation_after_first_full_bucket": round(after_full / (restore * (end - full_at)), 2)
-        if full_at and end > full_at else None,
+        if full_at and end > full_at
+        else None,
         "throttled_after_first_minute": sum(1 for t, kind, _ in meter if kind == "throttled" and t > minute),
         "throttled_total": sum(1 for _, kind, _ in meter if kind == "throttled"),
         "rejected_over_max_cost": sum(1 for _, kind, _ in meter if kind == "max_cost"),
@@ -82,13 +91,21 @@ def main() -> None:
     paged["points_per_order"] = round(paged["points_charged"] / BACKLOG, 1)
     bulk, _ = run(BACKFILL, bulk=True, **PLUS)
     paged_rate = paged["orders_per_s"]
-    print(json.dumps({
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "plan": "Plus (bucket 10,000, restore 1,000/s)",
-        "paged_catch_up": paged,
-        "bulk_backfill": bulk | {"paged_path_estimate_s": round(BACKFILL / paged_rate, 1),
-                                 "speedup_vs_paged": round(BACKFILL / paged_rate / bulk["seconds"], 1)},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+                "plan": "Plus (bucket 10,000, restore 1,000/s)",
+                "paged_catch_up": paged,
+                "bulk_backfill": bulk
+                | {
+                    "paged_path_estimate_s": round(BACKFILL / paged_rate, 1),
+                    "speedup_vs_paged": round(BACKFILL / paged_rate / bulk["seconds"], 1),
+                },
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -33,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from scale_common import BIN, CpuMeter, Services, percentile, pids_named, start_workers, stop  # noqa: E402
 
 from ordersync.channels.sdk.serving import free_port, serve_in_thread  # noqa: E402
+from ordersync.channels.sdk.urlguard import allow_loopback  # noqa: E402
 from ordersync.channels.woocommerce.sandbox import create_sandbox  # noqa: E402
 from ordersync.channels.woocommerce.sandbox.webhooks import USER_AGENT, signature  # noqa: E402
 from ordersync.domain.timeutil import utcnow  # noqa: E402
 from ordersync.store.models import Connection, OrderRow, WebhookDelivery  # noqa: E402
 from ordersync.sync.connections import add_connection, build_connector, load, save_state  # noqa: E402
-from ordersync.channels.sdk.urlguard import allow_loopback  # noqa: E402
 
 allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which the URL guard refuses by default
 
@@ -51,9 +51,12 @@ NICE = int(os.environ.get("BENCH_WEBHOOK_WORKER_NICE", "10"))
 
 def start_web(services: Services, port: int, public: int) -> subprocess.Popen:
     log = open(services.home / f"serve{port}.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([str(BIN), "serve", "--no-worker", "--port", str(port)],
-                            env=services.env(ORDERSYNC_BASE_URL=f"http://127.0.0.1:{public}"),
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(BIN), "serve", "--no-worker", "--port", str(port)],
+        env=services.env(ORDERSYNC_BASE_URL=f"http://127.0.0.1:{public}"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -77,8 +80,9 @@ class Watcher(threading.Thread):
         last = 0
         while not self.halt.is_set():
             with self.hub.db.session() as s:
-                rows = s.execute(select(OrderRow.id, OrderRow.external_id).where(OrderRow.id > last - 500)
-                                 .order_by(OrderRow.id)).all()
+                rows = s.execute(
+                    select(OrderRow.id, OrderRow.external_id).where(OrderRow.id > last - 500).order_by(OrderRow.id)
+                ).all()
             now = time.monotonic()
             for row_id, external in rows:
                 self.seen.setdefault(external, now)
@@ -174,8 +178,10 @@ def latency_parts(sent: dict[str, float], received: dict, seen: dict[str, float]
             stored = at.timestamp() - offset
             intake.append(stored - sent[key])
             work.append(seen[key] - stored)
-    return {name: {"p50": round(percentile(values, 50) * 1000), "p99": round(percentile(values, 99) * 1000)}
-            for name, values in (("sent_to_stored", intake), ("stored_to_queryable", work))}
+    return {
+        name: {"p50": round(percentile(values, 50) * 1000), "p99": round(percentile(values, 99) * 1000)}
+        for name, values in (("sent_to_stored", intake), ("stored_to_queryable", work))
+    }
 
 
 def main() -> None:
@@ -192,8 +198,7 @@ def main() -> None:
         save_state(hub, conn, connector.context.state)
         connector.close()
         with hub.db.session() as s:  # webhooks only: no poll may import these orders
-            s.execute(update(Connection).where(Connection.id == conn)
-                      .values(next_poll_at=utcnow() + timedelta(days=1)))
+            s.execute(update(Connection).where(Connection.id == conn).values(next_poll_at=utcnow() + timedelta(days=1)))
         hook = next(h for h in sandbox.hooks.items.values() if h["topic"] == "order.created")
         count = int(RATE * SECONDS)
         ids = sandbox.control_orders({"create": count, "webhook": False})["created"]
@@ -201,20 +206,38 @@ def main() -> None:
         deliveries = []
         for oid in ids:
             body = sandbox.order_json(oid, site)
-            deliveries.append((str(oid), body, {
-                "Content-Type": "application/json", "User-Agent": USER_AGENT, "X-WC-Webhook-Source": f"{site}/",
-                "X-WC-Webhook-Topic": "order.created", "X-WC-Webhook-Resource": "order",
-                "X-WC-Webhook-Event": "created", "X-WC-Webhook-Signature": signature(body, hook["secret"]),
-                "X-WC-Webhook-ID": str(hook["id"]), "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex}))
+            deliveries.append(
+                (
+                    str(oid),
+                    body,
+                    {
+                        "Content-Type": "application/json",
+                        "User-Agent": USER_AGENT,
+                        "X-WC-Webhook-Source": f"{site}/",
+                        "X-WC-Webhook-Topic": "order.created",
+                        "X-WC-Webhook-Resource": "order",
+                        "X-WC-Webhook-Event": "created",
+                        "X-WC-Webhook-Signature": signature(body, hook["secret"]),
+                        "X-WC-Webhook-ID": str(hook["id"]),
+                        "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex,
+                    },
+                )
+            )
         ports = [port] + [free_port() for _ in range(WEB - 1)]
         procs += [start_web(services, p, port) for p in ports]
         urls = [hook["delivery_url"].replace(f":{port}/", f":{p}/") for p in ports]
         webs = [p.pid for p in procs]
         workers = start_workers(services, WORKERS, concurrency=4, nice=NICE)
         procs += workers
-        meter = CpuMeter({"load generator and watcher": [os.getpid()], "web": webs,
-                          "workers": [p.pid for p in workers], "postgresql": lambda: pids_named("postgres"),
-                          "redis": lambda: pids_named("redis-server")})
+        meter = CpuMeter(
+            {
+                "load generator and watcher": [os.getpid()],
+                "web": webs,
+                "workers": [p.pid for p in workers],
+                "postgresql": lambda: pids_named("postgres"),
+                "redis": lambda: pids_named("redis-server"),
+            }
+        )
         watcher = Watcher(hub)
         watcher.start()
         sent: dict[str, float] = {}
@@ -234,17 +257,32 @@ def main() -> None:
             received = dict(s.execute(select(WebhookDelivery.resource_id, WebhookDelivery.received_at)).all())
         latencies = [watcher.seen[k] - sent[k] for k in sent if k in watcher.seen]
         parts = latency_parts(sent, received, watcher.seen)
-        print(json.dumps({
-            "webhook_intake": {"deliveries": count, "target_rate": RATE, "web_processes": WEB, "achieved_rate": round(count / sending, 1),
-                               "workers": WORKERS, "worker_nice": NICE, "answers": {str(k): v for k, v in sorted(answers.items(), key=str)},
-                               "server_errors": sum(v for k, v in answers.items() if not (isinstance(k, int) and k < 500)),
-                               "lost": len(set(sent) - stored),
-                               "latency_p50_ms": round(percentile(latencies, 50) * 1000),
-                               "latency_p99_ms": round(percentile(latencies, 99) * 1000),
-                               "latency_max_ms": round(max(latencies, default=0) * 1000),
-                               "latency_parts_ms": parts,
-                               "cores_used_while_sending": cores_sending, "machine_cores": os.cpu_count(),
-                               "load_average_1min": round(os.getloadavg()[0], 1)}}, indent=2), flush=True)
+        print(
+            json.dumps(
+                {
+                    "webhook_intake": {
+                        "deliveries": count,
+                        "target_rate": RATE,
+                        "web_processes": WEB,
+                        "achieved_rate": round(count / sending, 1),
+                        "workers": WORKERS,
+                        "worker_nice": NICE,
+                        "answers": {str(k): v for k, v in sorted(answers.items(), key=str)},
+                        "server_errors": sum(v for k, v in answers.items() if not (isinstance(k, int) and k < 500)),
+                        "lost": len(set(sent) - stored),
+                        "latency_p50_ms": round(percentile(latencies, 50) * 1000),
+                        "latency_p99_ms": round(percentile(latencies, 99) * 1000),
+                        "latency_max_ms": round(max(latencies, default=0) * 1000),
+                        "latency_parts_ms": parts,
+                        "cores_used_while_sending": cores_sending,
+                        "machine_cores": os.cpu_count(),
+                        "load_average_1min": round(os.getloadavg()[0], 1),
+                    }
+                },
+                indent=2,
+            ),
+            flush=True,
+        )
         hub.close()
     finally:
         stop(procs)

@@ -46,10 +46,34 @@ BASE_SDL = SANDBOX / "schema.graphql"
 OUTPUT = SANDBOX / "schema_wide.graphql"
 VENDOR_PATH = Path("shopify") / "graphql-admin" / "admin_schema.graphql"
 
-CORE = ("Order", "LineItem", "MailingAddress", "Customer", "Fulfillment", "FulfillmentOrder", "Refund",
-        "OrderTransaction", "Product", "ProductVariant", "InventoryItem", "InventoryLevel", "Location")
-ROOT_FIELDS = ("customers", "customer", "productVariants", "productVariant", "product", "inventoryItems",
-               "inventoryItem", "locations", "fulfillmentOrder", "fulfillment", "refund")  # QueryRoot entries
+CORE = (
+    "Order",
+    "LineItem",
+    "MailingAddress",
+    "Customer",
+    "Fulfillment",
+    "FulfillmentOrder",
+    "Refund",
+    "OrderTransaction",
+    "Product",
+    "ProductVariant",
+    "InventoryItem",
+    "InventoryLevel",
+    "Location",
+)
+ROOT_FIELDS = (
+    "customers",
+    "customer",
+    "productVariants",
+    "productVariant",
+    "product",
+    "inventoryItems",
+    "inventoryItem",
+    "locations",
+    "fulfillmentOrder",
+    "fulfillment",
+    "refund",
+)  # QueryRoot entries
 MAX_DEPTH = 2
 ABSTRACT_MAX = 4  # an interface or union is served when it has at most this many implementations
 BUILTIN = {"String", "Int", "Float", "Boolean", "ID"}
@@ -96,7 +120,7 @@ class Planner:
 
     def __init__(self, real: GraphQLSchema, base: GraphQLSchema) -> None:
         self.real, self.base = real, base
-        self.objects: dict[str, set[str]] = {}   # object type -> chosen field names
+        self.objects: dict[str, set[str]] = {}  # object type -> chosen field names
         self.depth: dict[str, int] = {}
         self.enums: set[str] = set()
         self.scalars: set[str] = set()
@@ -136,8 +160,10 @@ class Planner:
             return False
         fields = _live(named.fields).values()
         return any(_leaf(f.type) for f in fields) or any(
-            self._servable_object(_named(f.type), depth + 1) for f in fields
-            if isinstance(_named(f.type), GraphQLObjectType) and _named(f.type) is not named)
+            self._servable_object(_named(f.type), depth + 1)
+            for f in fields
+            if isinstance(_named(f.type), GraphQLObjectType) and _named(f.type) is not named
+        )
 
     def _abstract_ok(self, named, depth: int) -> bool:
         """An interface or union the subset can hold: few possible types, at least one of them servable."""
@@ -190,8 +216,11 @@ class Planner:
 
     @staticmethod
     def input_fields(named: GraphQLInputObjectType) -> dict:
-        return {n: f for n, f in named.fields.items()
-                if _leaf(f.type) or (isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined)}
+        return {
+            n: f
+            for n, f in named.fields.items()
+            if _leaf(f.type) or (isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined)
+        }
 
     def _expand(self, name: str, only: tuple[str, ...] | None = None) -> None:
         type_ = self.real.type_map[name]
@@ -221,15 +250,17 @@ class Planner:
 
     def interface_fields(self, name: str) -> list[str]:
         """The interface's live fields that every included implementation has chosen."""
-        members = [self.objects[m] | set(getattr(self.base.type_map.get(m), "fields", {}))
-                   for m in self.abstracts[name]]
+        members = [
+            self.objects[m] | set(getattr(self.base.type_map.get(m), "fields", {})) for m in self.abstracts[name]
+        ]
         live = _live(self.real.type_map[name].fields)
         return sorted(f for f in live if all(f in m for m in members))
 
     def _add_connection(self, connection: GraphQLObjectType, node) -> None:
         edge = _named(connection.fields["edges"].type)
         self.objects.setdefault(connection.name, set()).update(
-            f for f in ("edges", "nodes", "pageInfo") if f in connection.fields)
+            f for f in ("edges", "nodes", "pageInfo") if f in connection.fields
+        )
         self.objects.setdefault(edge.name, set()).update({"cursor", "node"})
         self.objects.setdefault("PageInfo", set()).update(_live(self.real.type_map["PageInfo"].fields))
 
@@ -257,8 +288,11 @@ def render(real: GraphQLSchema, base: GraphQLSchema) -> str:
     for name in sorted(planner.enums):
         theirs = real.type_map[name]
         ours = base.type_map.get(name)
-        values = [v for v, d in theirs.values.items() if not d.deprecation_reason
-                  and not (ours is not None and v in ours.values)]
+        values = [
+            v
+            for v, d in theirs.values.items()
+            if not d.deprecation_reason and not (ours is not None and v in ours.values)
+        ]
         if ours is None:
             blocks.append(f"enum {name} {{\n" + "".join(f"  {v}\n" for v in values) + "}")
         elif values:
@@ -280,8 +314,10 @@ def render(real: GraphQLSchema, base: GraphQLSchema) -> str:
         if isinstance(theirs, GraphQLUnionType):
             blocks.append(f"union {name} = {' | '.join(planner.abstracts[name])}")
             continue
-        lines = "".join(f"  {f}{_args(planner, theirs.fields[f])}: {theirs.fields[f].type}\n"
-                        for f in planner.interface_fields(name))
+        lines = "".join(
+            f"  {f}{_args(planner, theirs.fields[f])}: {theirs.fields[f].type}\n"
+            for f in planner.interface_fields(name)
+        )
         blocks.append(f"interface {name} {{\n{lines}}}")
     for name in sorted(planner.objects):
         theirs = real.type_map[name]

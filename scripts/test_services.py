@@ -110,8 +110,9 @@ def _as_postgres(cmd: list[str]) -> list[str] | None:
 
 
 def _psql() -> str:
-    found = shutil.which("psql") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"),
-                                                     reverse=True)), None)
+    found = shutil.which("psql") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"), reverse=True)), None
+    )
     return str(found or "psql")
 
 
@@ -128,18 +129,25 @@ def setup_pg(state: Path, host: str, port: int, socket_dir: str) -> str:
         return f"PostgreSQL: {default} logs in"
     role = role_for(state)
     password = secrets.token_urlsafe(24)  # URL-safe: no quoting needed in SQL or in the URL
-    sql = (f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
-           f"ALTER ROLE {role} WITH LOGIN CREATEDB PASSWORD '{password}'; ELSE "
-           f"CREATE ROLE {role} WITH LOGIN CREATEDB PASSWORD '{password}'; END IF; END $$;\n")
-    cmd = _as_postgres([_psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir, "-p", str(port),
-                        "-d", "postgres", "-f", "-"])
+    sql = (
+        f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+        f"ALTER ROLE {role} WITH LOGIN CREATEDB PASSWORD '{password}'; ELSE "
+        f"CREATE ROLE {role} WITH LOGIN CREATEDB PASSWORD '{password}'; END IF; END $$;\n"
+    )
+    cmd = _as_postgres(
+        [_psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir, "-p", str(port), "-d", "postgres", "-f", "-"]
+    )
     if cmd is None:
-        raise SystemExit(f"PostgreSQL: {default} cannot log in ({problem}), and neither runuser nor sudo "
-                         "can act as the postgres user; set ORDERSYNC_TEST_PG")
+        raise SystemExit(
+            f"PostgreSQL: {default} cannot log in ({problem}), and neither runuser nor sudo "
+            "can act as the postgres user; set ORDERSYNC_TEST_PG"
+        )
     done = subprocess.run(cmd, input=sql, text=True, capture_output=True, timeout=60, check=False)  # noqa: S603
     if done.returncode != 0:
-        raise SystemExit(f"PostgreSQL: {default} cannot log in ({problem}), and creating the role {role} as "
-                         f"the postgres user failed: {done.stderr.strip()}; set ORDERSYNC_TEST_PG")
+        raise SystemExit(
+            f"PostgreSQL: {default} cannot log in ({problem}), and creating the role {role} as "
+            f"the postgres user failed: {done.stderr.strip()}; set ORDERSYNC_TEST_PG"
+        )
     url = f"postgresql+psycopg://{role}:{password}@{host}:{port}/postgres"
     again = pg_problem(url)
     if again is not None:
@@ -152,8 +160,9 @@ def _requirepass(conf: Path) -> str | None:
     try:
         text = conf.read_text()
     except PermissionError:
-        cmd = ["runuser", "-u", "redis", "--", "cat", str(conf)] if os.getuid() == 0 else \
-              ["sudo", "-n", "cat", str(conf)]
+        cmd = (
+            ["runuser", "-u", "redis", "--", "cat", str(conf)] if os.getuid() == 0 else ["sudo", "-n", "cat", str(conf)]
+        )
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)  # noqa: S603
         text = done.stdout if done.returncode == 0 else ""
     except OSError:
@@ -180,8 +189,9 @@ def setup_redis(state: Path, conf: Path, port: int = 6379) -> str:
         raise SystemExit(f"Redis: {default} does not answer ({problem}); set ORDERSYNC_TEST_REDIS")
     password = _requirepass(conf)
     if not password:
-        raise SystemExit(f"Redis: {default} needs a password and {conf} has no readable requirepass; "
-                         "set ORDERSYNC_TEST_REDIS")
+        raise SystemExit(
+            f"Redis: {default} needs a password and {conf} has no readable requirepass; set ORDERSYNC_TEST_REDIS"
+        )
     url = f"redis://:{quote(password, safe='')}@127.0.0.1:{port}/0"
     again = redis_problem(url)
     if again is not None:

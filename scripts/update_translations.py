@@ -24,8 +24,9 @@ from ordersync.web.ui.i18n import EXTRACT_KEYWORDS, EXTRACT_METHODS, LOCALE_DIR,
 
 def template() -> Catalog:
     found = Catalog(domain="messages")
-    for filename, line, message, comments, context in extract_from_dir(ui.__path__[0], EXTRACT_METHODS,
-                                                                       keywords=EXTRACT_KEYWORDS):
+    for filename, line, message, comments, context in extract_from_dir(
+        ui.__path__[0], EXTRACT_METHODS, keywords=EXTRACT_KEYWORDS
+    ):
         if message and not (isinstance(message, str) and message.endswith("_")):  # 'role_' + value
             found.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     for message in message_ids():  # the order history's templates (domain/history.py), outside the UI
@@ -46,8 +47,9 @@ def main() -> int:
         with path.open("wb") as f:
             write_po(f, catalog, width=120, omit_header=False, no_location=True)
         if locale == "de":
-            missing = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple)
-                                                              else m.string)]
+            missing = [
+                m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+            ]
     for msgid in missing:
         print(f"no German yet: {msgid!r}")
     return 1 if missing else 0

@@ -24,8 +24,8 @@ from sqlalchemy import create_engine, text
 os.environ["COLUMNS"] = "200"
 
 from ordersync.config import Config  # noqa: E402
-from ordersync.sync.hub import Hub  # noqa: E402
 from ordersync.store.db import upgrade  # noqa: E402
+from ordersync.sync.hub import Hub  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -99,8 +99,13 @@ def database_url(request, tmp_path, sqlite_template) -> str:
 
 @pytest.fixture
 def hub_config(tmp_path, database_url) -> Config:
-    return Config(home=tmp_path / "home", database_url=database_url, base_url="http://127.0.0.1:9",
-                  master_key=Fernet.generate_key().decode(), redis_url=None)
+    return Config(
+        home=tmp_path / "home",
+        database_url=database_url,
+        base_url="http://127.0.0.1:9",
+        master_key=Fernet.generate_key().decode(),
+        redis_url=None,
+    )
 
 
 @pytest.fixture

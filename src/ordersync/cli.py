@@ -10,11 +10,35 @@ from __future__ import annotations
 import sys
 
 from .cli_shared import (  # re-exported: tests and scripts use ordersync.cli.app
-    ACCOUNT, _hub, _progress, app, articles_app, connections_app, db_app, err, orders_app, out, outbox_app, stock_app,
+    ACCOUNT,
+    _hub,
+    _progress,
+    app,
+    articles_app,
+    connections_app,
+    db_app,
+    err,
+    orders_app,
+    out,
+    outbox_app,
+    stock_app,
 )
 
-__all__ = ["ACCOUNT", "_hub", "_progress", "app", "articles_app", "connections_app", "db_app", "err", "main",
-           "orders_app", "out", "outbox_app", "stock_app"]
+__all__ = [
+    "ACCOUNT",
+    "_hub",
+    "_progress",
+    "app",
+    "articles_app",
+    "connections_app",
+    "db_app",
+    "err",
+    "main",
+    "orders_app",
+    "out",
+    "outbox_app",
+    "stock_app",
+]
 
 
 def main() -> None:

@@ -18,8 +18,14 @@ stock_app = typer.Typer(no_args_is_help=True, help="Stock levels.")
 articles_app = typer.Typer(no_args_is_help=True, help="Articles and channel listings.")
 outbox_app = typer.Typer(no_args_is_help=True, help="Outbound effects and dead letters.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
-for sub, name in ((connections_app, "connections"), (orders_app, "orders"), (stock_app, "stock"),
-                  (articles_app, "articles"), (outbox_app, "outbox"), (db_app, "db")):
+for sub, name in (
+    (connections_app, "connections"),
+    (orders_app, "orders"),
+    (stock_app, "stock"),
+    (articles_app, "articles"),
+    (outbox_app, "outbox"),
+    (db_app, "db"),
+):
     app.add_typer(sub, name=name)
 
 out = Console()
@@ -36,5 +42,11 @@ def _hub():
 def _progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )

@@ -59,7 +59,7 @@ def load_config(env: dict[str, str] | None = None) -> Config:
     home = Path(env.get("ORDERSYNC_HOME") or Path.home() / ".ordersync").expanduser()
     url = env.get("ORDERSYNC_DATABASE_URL") or f"sqlite:///{home / 'ordersync.db'}"
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     _check_allow_list(env)
     return Config(
         home=home,
@@ -85,8 +85,9 @@ def metrics_networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Ne
         try:
             nets.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
-            raise ValueError(f"ORDERSYNC_METRICS_ALLOW: {part!r} is not an IP address or network "
-                             "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+            raise ValueError(
+                f"ORDERSYNC_METRICS_ALLOW: {part!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+            ) from None
     if not nets:
         raise ValueError(f"ORDERSYNC_METRICS_ALLOW={raw!r}: name at least one address, e.g. 127.0.0.1")
     return tuple(nets)

@@ -38,8 +38,9 @@ def zone() -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise FormattingError(f"ORDERSYNC_TIMEZONE={name!r} is not a time zone; use an IANA name such as "
-                              "Europe/Berlin or UTC") from None
+        raise FormattingError(
+            f"ORDERSYNC_TIMEZONE={name!r} is not a time zone; use an IANA name such as Europe/Berlin or UTC"
+        ) from None
 
 
 def _locale(language: str) -> str:
@@ -98,8 +99,13 @@ def money(value: Decimal | str, currency: str, language: str) -> str:
 def amount(value: Decimal | str, language: str, *, grouping: bool = True) -> str:
     """An amount without its currency, always with cents: 1.234,50 / 1,234.50 (1234,50 without grouping,
     for a spreadsheet cell)."""
-    return format_decimal(_decimal(value, "amount"), _AMOUNT, locale=_locale(language), decimal_quantization=False,
-                          group_separator=grouping)
+    return format_decimal(
+        _decimal(value, "amount"),
+        _AMOUNT,
+        locale=_locale(language),
+        decimal_quantization=False,
+        group_separator=grouping,
+    )
 
 
 def number(value: int | Decimal | float | str, language: str, *, grouping: bool = True) -> str:

@@ -21,7 +21,7 @@ import base64
 import binascii
 import secrets as pysecrets
 import time
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Literal
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -49,7 +49,7 @@ def _standard_key(secret: str) -> bytes | None:
     if not secret.startswith(SECRET_PREFIX):
         return None
     try:
-        return base64.b64decode(secret[len(SECRET_PREFIX):], validate=True) or None
+        return base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True) or None
     except (binascii.Error, ValueError):
         return None
 
@@ -78,16 +78,22 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return Webhook(whsec(secret)).sign(msg_id, datetime.fromtimestamp(timestamp, tz=UTC), body)
 
 
-def headers(secret: str, msg_id: str, body: bytes, *, legacy: Literal["body", "timestamp"],
-            now: float | None = None) -> dict[str, str]:
+def headers(
+    secret: str, msg_id: str, body: bytes, *, legacy: Literal["body", "timestamp"], now: float | None = None
+) -> dict[str, str]:
     """All signature headers for one attempt: the standard three and the deprecated pair.
 
     ``legacy`` chooses which old recipe the deprecated header keeps: "body" (webhooks) or "timestamp" (forwards)."""
     timestamp = int(time.time() if now is None else now)
     stamp = str(timestamp)
     old = legacy_body_signature(secret, body) if legacy == "body" else legacy_timestamp_signature(secret, stamp, body)
-    return {ID_HEADER: msg_id, TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, msg_id, timestamp, body),
-            LEGACY_TIMESTAMP_HEADER: stamp, LEGACY_SIGNATURE_HEADER: old}
+    return {
+        ID_HEADER: msg_id,
+        TIMESTAMP_HEADER: stamp,
+        SIGNATURE_HEADER: sign(secret, msg_id, timestamp, body),
+        LEGACY_TIMESTAMP_HEADER: stamp,
+        LEGACY_SIGNATURE_HEADER: old,
+    }
 
 
 def verify(secret: str, body: bytes, received: dict[str, str]) -> bool:
@@ -114,8 +120,15 @@ def legacy_timestamp_signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac_sha256_hex(secret, timestamp.encode("ascii") + b"." + body)
 
 
-def legacy_verify_timestamp(secret: str, timestamp: str | None, given: str | None, body: bytes, *,
-                            now: float | None = None, tolerance: int = LEGACY_TOLERANCE_SECONDS) -> bool:
+def legacy_verify_timestamp(
+    secret: str,
+    timestamp: str | None,
+    given: str | None,
+    body: bytes,
+    *,
+    now: float | None = None,
+    tolerance: int = LEGACY_TOLERANCE_SECONDS,
+) -> bool:
     """Deprecated: a receiver's check of the old forward header (signature matches, timestamp recent)."""
     if not timestamp or not timestamp.isdigit():
         return False

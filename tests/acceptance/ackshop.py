@@ -59,12 +59,19 @@ class AckSandbox(Sandbox):
         with self.lock:
             n = len(self.orders) + 1
             now = datetime.now(UTC) - timedelta(seconds=seconds_ago)  # older than the importer's safety lag
-            order = {"id": f"A-{n}", "number": f"10{n:02d}", "status": "open", "created": now.isoformat(),
-                     "updated": now.isoformat(),
-                     "currency": "EUR", "total": "19.90", "accept_by": (now + timedelta(days=2)).isoformat(),
-                     "acknowledgement": None,
-                     "lines": [{"id": f"A-{n}-1", "sku": "MUG-1", "title": "Tasse", "quantity": 1, "price": "19.90"}],
-                     **fields}
+            order = {
+                "id": f"A-{n}",
+                "number": f"10{n:02d}",
+                "status": "open",
+                "created": now.isoformat(),
+                "updated": now.isoformat(),
+                "currency": "EUR",
+                "total": "19.90",
+                "accept_by": (now + timedelta(days=2)).isoformat(),
+                "acknowledgement": None,
+                "lines": [{"id": f"A-{n}-1", "sku": "MUG-1", "title": "Tasse", "quantity": 1, "price": "19.90"}],
+                **fields,
+            }
             self.orders[order["id"]] = order
             return order
 
@@ -79,14 +86,21 @@ class AckSandbox(Sandbox):
         return {"created": created}
 
     def routes(self) -> list[Any]:
-        return [Route("/api/orders", self._list), Route("/api/orders/{id}", self._one),
-                Route("/api/orders/{id}/acknowledge", self._acknowledge, methods=["POST"])]
+        return [
+            Route("/api/orders", self._list),
+            Route("/api/orders/{id}", self._one),
+            Route("/api/orders/{id}/acknowledge", self._acknowledge, methods=["POST"]),
+        ]
 
     async def _list(self, request: Request) -> JSONResponse:
         since = request.query_params.get("updated_after")
         with self.lock:
-            rows = [o for o in self.orders.values() if o["id"] not in self.hidden
-                    and (not since or datetime.fromisoformat(o["updated"]) > datetime.fromisoformat(since))]
+            rows = [
+                o
+                for o in self.orders.values()
+                if o["id"] not in self.hidden
+                and (not since or datetime.fromisoformat(o["updated"]) > datetime.fromisoformat(since))
+            ]
         return JSONResponse({"orders": rows})
 
     async def _one(self, request: Request) -> JSONResponse:
@@ -102,19 +116,30 @@ class AckSandbox(Sandbox):
             if order["acknowledgement"] is not None:
                 return JSONResponse({"error": "order already acknowledged"}, status_code=409)
             if not isinstance(body.get("accepted"), bool) or (not body["accepted"] and not body.get("reason")):
-                return JSONResponse({"error": "accepted (bool) is required; a rejection needs a reason"},
-                                    status_code=400)
+                return JSONResponse(
+                    {"error": "accepted (bool) is required; a rejection needs a reason"}, status_code=400
+                )
             order["acknowledgement"] = {"accepted": body["accepted"], "reason": body.get("reason", "")}
             order["updated"] = datetime.now(UTC).isoformat()
-            self.ledger.record("order.acknowledge", method="POST", path=request.url.path, resource_id=order["id"],
-                               body=body, changes={"accepted": body["accepted"]})
+            self.ledger.record(
+                "order.acknowledge",
+                method="POST",
+                path=request.url.path,
+                resource_id=order["id"],
+                body=body,
+                changes={"accepted": body["accepted"]},
+            )
         return JSONResponse(order)
 
     # the conformance profile (sdk.sandbox.CONFORMANCE_ACTIONS) ------------------------------------------
     def conformance_profile(self) -> dict[str, Any]:
-        return {"orders_read": {"method": "GET", "path": "/api/orders"}, "pages": False,
-                "writes": {"acknowledge_orders": [{"method": "POST", "path": "/api/orders/*/acknowledge"}]},
-                "rate_limit": None, "throttled": 0}
+        return {
+            "orders_read": {"method": "GET", "path": "/api/orders"},
+            "pages": False,
+            "writes": {"acknowledge_orders": [{"method": "POST", "path": "/api/orders/*/acknowledge"}]},
+            "rate_limit": None,
+            "throttled": 0,
+        }
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         ago = float(body.get("seconds_ago", 30))
@@ -140,14 +165,20 @@ class AckSandbox(Sandbox):
             order = self.orders[str(body["id"])]
             ack = order["acknowledgement"]
             decided = [] if ack is None else ["accepted" if ack["accepted"] else "rejected"]
-            return {"status": [order["status"], *decided], "tracking": [], "messages": [], "total": order["total"],
-                    "currency": order["currency"]}
+            return {
+                "status": [order["status"], *decided],
+                "tracking": [],
+                "messages": [],
+                "total": order["total"],
+                "currency": order["currency"],
+            }
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("capability") != "acknowledge_orders":
             raise ValueError(f"no effect known for capability {body.get('capability')!r}")
-        return {"count": len([e for e in self.ledger.entries("order.acknowledge")
-                              if e["resource_id"] == str(body["id"])])}
+        return {
+            "count": len([e for e in self.ledger.entries("order.acknowledge") if e["resource_id"] == str(body["id"])])
+        }
 
 
 def create_sandbox(seed: int = 0, orders: int = 0, **kw: Any) -> AckSandbox:
@@ -162,12 +193,16 @@ class AckShop(Connector):
     system = "ackshop"
     display_name = "Acknowledging marketplace (tests)"
     group = "marketplace"
-    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL),
-                    declare(Capability.ACKNOWLEDGE_ORDERS, Mode.API, note="accepted within two days"))
-    settings_schema = SettingsSchema((
-        SettingField("url", "Address", type="url"),
-        SettingField("auto_accept", "Accept new orders automatically", type="bool", required=False, default=True),
-    ))
+    capabilities = (
+        declare(Capability.IMPORT_ORDERS, Mode.POLL),
+        declare(Capability.ACKNOWLEDGE_ORDERS, Mode.API, note="accepted within two days"),
+    )
+    settings_schema = SettingsSchema(
+        (
+            SettingField("url", "Address", type="url"),
+            SettingField("auto_accept", "Accept new orders automatically", type="bool", required=False, default=True),
+        )
+    )
     guide = (GuideStep("Connect", "Enter the marketplace's address.", settings=("url",)),)
     sandbox_factory = "acceptance.ackshop:create_sandbox"
 
@@ -193,8 +228,12 @@ class AckShop(Connector):
                 decided = "accepted" if done["accepted"] else "rejected"
                 raise PermanentError(f"order {ref.external_id} was already {decided}")
             return PushResult(ok=True, already_done=True, remote_id=ref.external_id)
-        self.http.request("POST", f"/api/orders/{ref.external_id}/acknowledge",
-                          json={"accepted": accept, "reason": reason}, idempotent=True)
+        self.http.request(
+            "POST",
+            f"/api/orders/{ref.external_id}/acknowledge",
+            json={"accepted": accept, "reason": reason},
+            idempotent=True,
+        )
         return PushResult(ok=True, remote_id=ref.external_id, detail="accepted" if accept else "rejected")
 
 
@@ -203,10 +242,25 @@ def _read(raw: dict[str, Any]) -> Order:
 
 
 def _order(raw: dict[str, Any]) -> Order:
-    return Order(external_id=raw["id"], number=raw["number"], state=OrderState.ORDERED, currency=raw["currency"],
-                 channel_status=raw.get("status", ""),
-                 created_at=datetime.fromisoformat(raw["created"]), updated_at=datetime.fromisoformat(raw["updated"]),
-                 total=Decimal(raw["total"]), acknowledge_by=datetime.fromisoformat(raw["accept_by"]),
-                 items=[OrderItem(external_id=x["id"], title=x["title"], quantity=Decimal(x["quantity"]),
-                                  unit_price=Decimal(x["price"]), total_price=Decimal(x["price"]) * x["quantity"],
-                                  sku=x["sku"]) for x in raw["lines"]])
+    return Order(
+        external_id=raw["id"],
+        number=raw["number"],
+        state=OrderState.ORDERED,
+        currency=raw["currency"],
+        channel_status=raw.get("status", ""),
+        created_at=datetime.fromisoformat(raw["created"]),
+        updated_at=datetime.fromisoformat(raw["updated"]),
+        total=Decimal(raw["total"]),
+        acknowledge_by=datetime.fromisoformat(raw["accept_by"]),
+        items=[
+            OrderItem(
+                external_id=x["id"],
+                title=x["title"],
+                quantity=Decimal(x["quantity"]),
+                unit_price=Decimal(x["price"]),
+                total_price=Decimal(x["price"]) * x["quantity"],
+                sku=x["sku"],
+            )
+            for x in raw["lines"]
+        ],
+    )

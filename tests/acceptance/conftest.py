@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from channels.harness import SandboxControl
 from sqlalchemy import func, select
 
 from ordersync.channels.sdk.serving import free_port, serve_in_thread
@@ -12,8 +13,6 @@ from ordersync.store.models import OrderRow
 from ordersync.sync.connections import add_connection, build_connector, load, save_state, webhook_url
 from ordersync.sync.hub import Hub
 from ordersync.web.app import create_app
-
-from channels.harness import SandboxControl
 
 
 class Shop(SandboxControl):
@@ -42,8 +41,13 @@ def order_count(hub: Hub) -> int:
 def web_hub(tmp_path, database_url, hub_config):
     """A hub whose public URL is its own web server on loopback, so shops can deliver webhooks to it."""
     port = free_port()
-    config = Config(home=hub_config.home, database_url=database_url, base_url=f"http://127.0.0.1:{port}",
-                    master_key=hub_config.master_key, redis_url=None)
+    config = Config(
+        home=hub_config.home,
+        database_url=database_url,
+        base_url=f"http://127.0.0.1:{port}",
+        master_key=hub_config.master_key,
+        redis_url=None,
+    )
     hub = Hub.open(config, migrate=False)
     server = serve_in_thread(create_app(hub), port=port)
     yield hub

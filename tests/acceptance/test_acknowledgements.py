@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
+from channels.harness import SandboxControl
 from sqlalchemy import select
 
 from ordersync import accounts
@@ -17,8 +18,6 @@ from ordersync.store.models import OrderAcknowledgement, OrderRow, OutboxEntry
 from ordersync.sync import dispatcher
 from ordersync.sync.connections import add_connection
 from ordersync.sync.importer import import_orders
-
-from channels.harness import SandboxControl
 
 from .ackshop import AckSandbox, AckShop
 
@@ -64,8 +63,9 @@ def test_new_orders_are_accepted_exactly_once_through_a_lost_answer_and_reimport
 
     accounts.create_user(hub, "owner@ack.example", "correct horse battery", "owner")
     key = accounts.create_api_key(hub, "owner@ack.example", "tests")
-    detail = httpx.get(f"{hub.config.base_url}/api/v1/orders/{order_id}",
-                       headers={"Authorization": f"Bearer {key}"}).json()["Data"]
+    detail = httpx.get(
+        f"{hub.config.base_url}/api/v1/orders/{order_id}", headers={"Authorization": f"Bearer {key}"}
+    ).json()["Data"]
     deadline = datetime.fromisoformat(ackshop.sandbox.orders["A-1"]["accept_by"])
     assert detail["Acknowledgement"]["Accepted"] is True and detail["Acknowledgement"]["Sent"]
     assert datetime.fromisoformat(detail["AcknowledgeBy"]) == deadline
@@ -84,12 +84,16 @@ def test_with_auto_accept_off_nothing_is_acknowledged_until_the_seller_decides_o
     assert ackshop.ledger("order.acknowledge") == []
 
     accounts.create_user(hub, "owner@ack.example", "correct horse battery", "owner")
-    api = httpx.Client(base_url=f"{hub.config.base_url}/api/v1", timeout=30,
-                       headers={"Authorization": f"Bearer {accounts.create_api_key(hub, 'owner@ack.example', 't')}"})
+    api = httpx.Client(
+        base_url=f"{hub.config.base_url}/api/v1",
+        timeout=30,
+        headers={"Authorization": f"Bearer {accounts.create_api_key(hub, 'owner@ack.example', 't')}"},
+    )
     no_reason = api.post(f"/orders/{order_id}/acknowledge", json={"Accept": False})
     assert no_reason.status_code == 422 and "reason" in no_reason.json()["ErrorMessage"]
     assert api.post(f"/orders/{order_id}/acknowledge", json={"Accept": False, "Reason": "sold out"}).status_code == 201
     assert api.post(f"/orders/{order_id}/acknowledge", json={"Accept": True}).status_code == 409
     dispatcher.dispatch(hub)
-    assert [(e["resource_id"], e["body"]) for e in ackshop.ledger("order.acknowledge")] == \
-        [("A-2", {"accepted": False, "reason": "sold out"})]
+    assert [(e["resource_id"], e["body"]) for e in ackshop.ledger("order.acknowledge")] == [
+        ("A-2", {"accepted": False, "reason": "sold out"})
+    ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from channels.feedshop.connector import CHECK_AFTER_S, FeedShop
+from channels.feedshop.hub_setup import burst, connect, feed  # noqa: F401 - fixture
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -16,9 +18,6 @@ from ordersync.store.models import OutboxAttempt, OutboxEntry
 from ordersync.sync import async_checks, dispatcher
 from ordersync.sync.async_checks import MAX_CHECK_INTERVAL_S, next_check_s
 
-from channels.feedshop.connector import CHECK_AFTER_S, FeedShop
-from channels.feedshop.hub_setup import burst, connect, feed  # noqa: F401 - fixture
-
 
 def test_the_pause_doubles_up_to_its_cap_and_never_undercuts_the_platform():
     assert [next_check_s(n) for n in (1, 2, 3, 4)] == [30.0, 60.0, 120.0, 240.0]
@@ -28,8 +27,9 @@ def test_the_pause_doubles_up_to_its_cap_and_never_undercuts_the_platform():
 
 def _awaiting(hub) -> list[OutboxEntry]:
     with hub.db.session() as s:
-        return list(s.scalars(select(OutboxEntry).where(OutboxEntry.status == async_checks.AWAITING)
-                              .order_by(OutboxEntry.id)))
+        return list(
+            s.scalars(select(OutboxEntry).where(OutboxEntry.status == async_checks.AWAITING).order_by(OutboxEntry.id))
+        )
 
 
 def test_a_job_that_never_finishes_is_checked_ever_less_often_and_fails_at_its_deadline(hub, feed):
@@ -73,16 +73,23 @@ def test_a_job_finishing_later_settles_and_its_history_shows_each_check(hub, fee
     assert dispatcher.dispatch(hub, now=max(e.check_at for e in _awaiting(hub))).sent == 3
     with hub.db.session() as s:
         entry = s.scalars(select(OutboxEntry).order_by(OutboxEntry.id)).first()
-        kinds = list(s.scalars(select(OutboxAttempt.detail).where(OutboxAttempt.outbox_id == entry.id,
-                                                                   OutboxAttempt.kind == "check")))
+        kinds = list(
+            s.scalars(
+                select(OutboxAttempt.detail).where(OutboxAttempt.outbox_id == entry.id, OutboxAttempt.kind == "check")
+            )
+        )
     assert entry.status == "done" and entry.checks == 3
     assert [k.split(": ", 1)[1] for k in kinds] == ["still running", "still running", "done"]
     assert now - utcnow() < timedelta(hours=1)
-    for name, value in (("HOME", str(hub.config.home)), ("DATABASE_URL", hub.config.database_url),
-                        ("MASTER_KEY", hub.config.master_key)):
+    for name, value in (
+        ("HOME", str(hub.config.home)),
+        ("DATABASE_URL", hub.config.database_url),
+        ("MASTER_KEY", hub.config.master_key),
+    ):
         monkeypatch.setenv(f"ORDERSYNC_{name}", value)
-    shown = CliRunner().invoke(app, ["outbox", "history", str(entry.id)], catch_exceptions=False,
-                               terminal_width=200).output
+    shown = (
+        CliRunner().invoke(app, ["outbox", "history", str(entry.id)], catch_exceptions=False, terminal_width=200).output
+    )
     assert shown.count("check") == 3 and shown.count("running") == 2 and "done" in shown
     refused = CliRunner().invoke(app, ["outbox", "history", "999999"])
     assert refused.exit_code != 0 and "no outbox entry with id 999999" in str(refused.exception)

@@ -18,15 +18,15 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from channels.feedshop.connector import FeedShop
+from channels.feedshop.hub_setup import burst as _burst  # noqa: F401 - fixture
+from channels.feedshop.hub_setup import connect as _connect
 from sqlalchemy import select, update
 
 from ordersync.channels import registry
 from ordersync.domain.timeutil import utcnow
 from ordersync.store.models import Listing, OutboxEntry
 from ordersync.sync import async_checks, dispatcher, stock
-
-from channels.feedshop.connector import FeedShop
-from channels.feedshop.hub_setup import burst as _burst, connect as _connect, feed  # noqa: F401 - fixture
 
 TESTS = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,9 @@ def test_a_burst_goes_out_as_one_feed_settled_per_item_by_the_check(hub, feed):
     assert [e.status for e in entries["A-1"]] == ["done", "awaiting"]
     assert entries["C-3"][0].status == "done"
     failed = entries["B-2"][0]
-    assert failed.status == "dead" and "Listing is blocked: missing GTIN" in failed.last_error and job in failed.last_error
+    assert (
+        failed.status == "dead" and "Listing is blocked: missing GTIN" in failed.last_error and job in failed.last_error
+    )
     feeds = feed.ledger("feed.submitted")
     assert len(feeds) == 2 and feeds[1]["body"]["messages"] == [{"messageId": 0, "sku": "A-1", "quantity": 9}]
     with hub.db.session() as s:
@@ -177,8 +179,9 @@ def test_a_worker_killed_between_submit_and_recording_does_not_submit_twice(hub,
     # the feed is accepted, the answer is held back; the worker is SIGKILLed while it waits for it
     feed.faults({"kind": "delay", "seconds": 30, "phase": "after", "method": "POST", "path": "/feeds"})
     config = json.dumps({"home": str(hub.config.home), "url": hub.config.database_url, "key": hub.config.master_key})
-    worker = subprocess.Popen([sys.executable, "-c", KILLED_WORKER.format(tests=str(TESTS), config=config)],
-                              env=os.environ.copy())
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WORKER.format(tests=str(TESTS), config=config)], env=os.environ.copy()
+    )
     try:
         deadline = time.monotonic() + 60
         while not feed.ledger("feed.submitted") and time.monotonic() < deadline and worker.poll() is None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from engine.memshop import MemShop, make_order
 from sqlalchemy import select
 
 from ordersync.channels import registry
@@ -17,8 +18,6 @@ from ordersync.domain.timeutil import utcnow
 from ordersync.store.models import OrderItemRow, OrderRow, QuarantineEntry, SyncRun
 from ordersync.sync.connections import add_connection
 from ordersync.sync.importer import import_orders
-
-from engine.memshop import MemShop, make_order
 
 from .conftest import connect, start_shop
 
@@ -37,11 +36,27 @@ def test_a_nul_in_a_woocommerce_buyer_name_is_cleaned_and_the_page_stored(hub):
     shop = start_shop(6)
     ago = (utcnow() - timedelta(minutes=5)).replace(tzinfo=None).isoformat(timespec="seconds")
     try:
-        made = shop.orders({"create": [{"billing": {"first_name": "Ev\x00a", "last_name": "Muster"},
-                                        "date_modified_gmt": ago},
-                                       {"line_items": [{"raw": True, "id": 91, "name": "Ta\x00sse", "product_id": 0,
-                                                        "quantity": 1, "total": "5.00", "total_tax": "0.95"}],
-                                        "date_modified_gmt": ago}]})
+        made = shop.orders(
+            {
+                "create": [
+                    {"billing": {"first_name": "Ev\x00a", "last_name": "Muster"}, "date_modified_gmt": ago},
+                    {
+                        "line_items": [
+                            {
+                                "raw": True,
+                                "id": 91,
+                                "name": "Ta\x00sse",
+                                "product_id": 0,
+                                "quantity": 1,
+                                "total": "5.00",
+                                "total_tax": "0.95",
+                            }
+                        ],
+                        "date_modified_gmt": ago,
+                    },
+                ]
+            }
+        )
         conn = connect(hub, shop)
         result = import_orders(hub, conn)
         assert result.error == "" and result.created == 8 and result.quarantined == 0

@@ -26,9 +26,14 @@ ERASED = "personal data erased at the buyer's request (eBay account deletion)"
 
 def stored(hub) -> dict[str, tuple[OrderRow, Order, list[str]]]:
     with hub.db.session() as s:
-        return {row.external_id: (row, from_data(Order, json.loads(row.data)),
-                                  list(s.scalars(select(OrderEvent.text).where(OrderEvent.order_id == row.id))))
-                for row in s.scalars(select(OrderRow))}
+        return {
+            row.external_id: (
+                row,
+                from_data(Order, json.loads(row.data)),
+                list(s.scalars(select(OrderEvent.text).where(OrderEvent.order_id == row.id))),
+            )
+            for row in s.scalars(select(OrderRow))
+        }
 
 
 def test_a_signed_deletion_notice_erases_the_buyers_personal_data_and_keeps_the_orders(web_hub):
@@ -57,8 +62,15 @@ def test_a_signed_deletion_notice_erases_the_buyers_personal_data_and_keeps_the_
             row, order, history = after[order_id]
             assert (row.buyer_name, row.buyer_email, order.buyer.external_id, order.buyer.email) == ("", "", "", "")
             for address in (order.invoice_address, order.shipping_address):
-                assert (address.first_name, address.last_name, address.street, address.zip, address.city,
-                        address.email, address.phone) == ("",) * 7
+                assert (
+                    address.first_name,
+                    address.last_name,
+                    address.street,
+                    address.zip,
+                    address.city,
+                    address.email,
+                    address.phone,
+                ) == ("",) * 7
             assert order.total == before[order_id][1].total and order.items == before[order_id][1].items
             assert history.count(ERASED) == 1
         assert after[other][1] == before[other][1] and ERASED not in after[other][2]
@@ -72,7 +84,8 @@ def test_a_signed_deletion_notice_erases_the_buyers_personal_data_and_keeps_the_
         assert unsigned.status_code == 401
         stale = json.loads(notify.notification("MARKETPLACE_ACCOUNT_DELETION", {"username": "someone"}))
         stale["notification"]["publishDate"] = (datetime.now(UTC) - timedelta(days=3)).strftime(
-            "%Y-%m-%dT%H:%M:%S.000Z")
+            "%Y-%m-%dT%H:%M:%S.000Z"
+        )
         body = json.dumps(stale).encode()
         refused = httpx.post(url, content=body, headers={"X-EBAY-SIGNATURE": sandbox.signer.header(body)})
         assert refused.status_code == 401 and "expired" in refused.json()["status"]  # signed, but too old

@@ -29,8 +29,9 @@ def ago(seconds: int) -> str:
 def api_client(hub) -> httpx.Client:
     accounts.create_user(hub, "owner@fulfil.example", PASSWORD, "owner")
     key = accounts.create_api_key(hub, "owner@fulfil.example", "tests")
-    return httpx.Client(base_url=hub.config.base_url + "/api/v1", headers={"Authorization": f"Bearer {key}"},
-                        timeout=30)
+    return httpx.Client(
+        base_url=hub.config.base_url + "/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=30
+    )
 
 
 def only_order(hub) -> int:
@@ -44,10 +45,18 @@ def test_one_line_then_the_rest_reach_shopify_as_two_fulfilments_with_their_line
     try:
         skus = sorted({v["sku"] for v in shop.sandbox.store.variants.values()})[:2]
         conn = connect(hub, shop, system="shopify")
-        made = shop.orders({"create": [{"status": "paid", "lines": [{"sku": skus[0], "quantity": 3},
-                                                                    {"sku": skus[1], "quantity": 1}],
-                                        "updatedAt": ago(60)}],
-                            "webhook": False})["created"][0]
+        made = shop.orders(
+            {
+                "create": [
+                    {
+                        "status": "paid",
+                        "lines": [{"sku": skus[0], "quantity": 3}, {"sku": skus[1], "quantity": 1}],
+                        "updatedAt": ago(60),
+                    }
+                ],
+                "webhook": False,
+            }
+        )["created"][0]
         import_orders(hub, conn)
         with hub.db.session() as s:
             order_id = s.scalar(select(OrderRow.id).where(OrderRow.external_id == made))
@@ -57,8 +66,10 @@ def test_one_line_then_the_rest_reach_shopify_as_two_fulfilments_with_their_line
         detail = got.json()["Data"]
         first, second = (i["TransactionId"] for i in detail["OrderItems"])
 
-        made = api.post(f"/orders/{order_id}/shipment", json={"ShippingId": "PARCEL-1", "Shipper": "DHL",
-                                                               "Lines": [{"TransactionId": first, "Quantity": 2}]})
+        made = api.post(
+            f"/orders/{order_id}/shipment",
+            json={"ShippingId": "PARCEL-1", "Shipper": "DHL", "Lines": [{"TransactionId": first, "Quantity": 2}]},
+        )
         assert made.status_code == 201, made.text
         assert made.json()["Data"]["Lines"] == [{"TransactionId": first, "SKU": skus[0], "Quantity": "2"}]
         detail = api.get(f"/orders/{order_id}").json()["Data"]
@@ -72,8 +83,10 @@ def test_one_line_then_the_rest_reach_shopify_as_two_fulfilments_with_their_line
         assert again.updated == 1
         assert api.get(f"/orders/{order_id}").json()["Data"]["State"] == 18
 
-        too_many = api.post(f"/orders/{order_id}/shipment", json={"ShippingId": "PARCEL-X", "Shipper": "DHL",
-                                                                  "Lines": [{"TransactionId": first, "Quantity": 2}]})
+        too_many = api.post(
+            f"/orders/{order_id}/shipment",
+            json={"ShippingId": "PARCEL-X", "Shipper": "DHL", "Lines": [{"TransactionId": first, "Quantity": 2}]},
+        )
         assert too_many.status_code == 422
         assert first in too_many.json()["ErrorMessage"] and "only 1 of 3" in too_many.json()["ErrorMessage"]
 
@@ -97,21 +110,40 @@ def test_the_shopify_sandbox_refuses_more_than_remains_on_a_line(web_hub):
     shop = start_shop(3, seed=43, system="shopify", **FAST)
     try:
         sku = sorted({v["sku"] for v in shop.sandbox.store.variants.values()})[0]
-        oid = shop.orders({"create": [{"status": "paid", "lines": [{"sku": sku, "quantity": 1}]}],
-                           "webhook": False})["created"][0]
+        oid = shop.orders({"create": [{"status": "paid", "lines": [{"sku": sku, "quantity": 1}]}], "webhook": False})[
+            "created"
+        ][0]
         settings = shop.settings()
-        query = ("query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { edges { node { id "
-                 "lineItems(first: 5) { nodes { id remainingQuantity } } } } } } }")
+        query = (
+            "query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { edges { node { id "
+            "lineItems(first: 5) { nodes { id remainingQuantity } } } } } } }"
+        )
         graphql = httpx.Client(base_url=shop.base_url, headers={"X-Shopify-Access-Token": settings["access_token"]})
         path = next(r["path"] for r in [{"path": "/admin/api/2025-01/graphql.json"}])
         node = graphql.post(path, json={"query": query, "variables": {"id": oid}}).json()
         node = node["data"]["order"]["fulfillmentOrders"]["edges"][0]["node"]
         item = node["lineItems"]["nodes"][0]
         assert item["remainingQuantity"] == 1
-        mutation = ("mutation($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { id } "
-                    "userErrors { field message } } }")
-        answer = graphql.post(path, json={"query": mutation, "variables": {"f": {"lineItemsByFulfillmentOrder": [
-            {"fulfillmentOrderId": node["id"], "fulfillmentOrderLineItems": [{"id": item["id"], "quantity": 2}]}]}}})
+        mutation = (
+            "mutation($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { id } "
+            "userErrors { field message } } }"
+        )
+        answer = graphql.post(
+            path,
+            json={
+                "query": mutation,
+                "variables": {
+                    "f": {
+                        "lineItemsByFulfillmentOrder": [
+                            {
+                                "fulfillmentOrderId": node["id"],
+                                "fulfillmentOrderLineItems": [{"id": item["id"], "quantity": 2}],
+                            }
+                        ]
+                    }
+                },
+            },
+        )
         errors = answer.json()["data"]["fulfillmentCreate"]["userErrors"]
         assert errors and "quantity" in errors[0]["message"] and errors[0]["field"][-1] == "quantity"
         assert shop.ledger("fulfillment.create") == []
@@ -128,15 +160,18 @@ def test_a_channel_without_item_level_shipping_is_refused_a_partial_shipment_but
         order_id = only_order(hub)
         api = api_client(hub)
         line = api.get(f"/orders/{order_id}").json()["Data"]["OrderItems"][0]["TransactionId"]
-        partial = api.post(f"/orders/{order_id}/shipment", json={"ShippingId": "P-1", "Shipper": "DHL",
-                                                                 "Lines": [{"TransactionId": line, "Quantity": 1}]})
+        partial = api.post(
+            f"/orders/{order_id}/shipment",
+            json={"ShippingId": "P-1", "Shipper": "DHL", "Lines": [{"TransactionId": line, "Quantity": 1}]},
+        )
         assert partial.status_code == 422 and "cannot ship single lines" in partial.json()["ErrorMessage"]
         whole = api.post(f"/orders/{order_id}/shipment", json={"ShippingId": "P-2", "Shipper": "DHL"})
         assert whole.status_code == 201
         assert api.get(f"/orders/{order_id}").json()["Data"]["State"] == 4
         with hub.db.session() as s:
-            payloads = [json.loads(p) for p in s.scalars(select(OutboxEntry.payload)
-                                                         .where(OutboxEntry.kind == "tracking"))]
+            payloads = [
+                json.loads(p) for p in s.scalars(select(OutboxEntry.payload).where(OutboxEntry.kind == "tracking"))
+            ]
         assert payloads == [{"carrier": "DHL", "tracking_number": "P-2", "tracking_url": ""}]
     finally:
         shop.server.stop()
@@ -147,37 +182,51 @@ def test_a_line_cancellation_is_stored_and_shown_in_the_api_and_on_the_order_pag
     shop = start_shop(3, seed=47, system="shopify", **FAST)
     try:
         sku = sorted({v["sku"] for v in shop.sandbox.store.variants.values()})[0]
-        made = shop.orders({"create": [{"status": "paid", "lines": [{"sku": sku, "quantity": 3}],
-                                        "updatedAt": ago(60)}], "webhook": False})["created"][0]
+        made = shop.orders(
+            {
+                "create": [{"status": "paid", "lines": [{"sku": sku, "quantity": 3}], "updatedAt": ago(60)}],
+                "webhook": False,
+            }
+        )["created"][0]
         import_orders(hub, connect(hub, shop, system="shopify"))
         with hub.db.session() as s:
             order_id = s.scalar(select(OrderRow.id).where(OrderRow.external_id == made))
         api = api_client(hub)
         item = api.get(f"/orders/{order_id}").json()["Data"]["OrderItems"][0]
         line, ordered = item["TransactionId"], int(item["Quantity"])
-        over = api.post(f"/orders/{order_id}/line-cancellations",
-                        json={"Lines": [{"TransactionId": line, "Quantity": ordered + 1}], "Reason": "x"})
+        over = api.post(
+            f"/orders/{order_id}/line-cancellations",
+            json={"Lines": [{"TransactionId": line, "Quantity": ordered + 1}], "Reason": "x"},
+        )
         assert over.status_code == 422 and line in over.json()["ErrorMessage"]
-        unknown = api.post(f"/orders/{order_id}/line-cancellations",
-                           json={"Lines": [{"TransactionId": "no-such-line", "Quantity": 1}]})
+        unknown = api.post(
+            f"/orders/{order_id}/line-cancellations", json={"Lines": [{"TransactionId": "no-such-line", "Quantity": 1}]}
+        )
         assert unknown.status_code == 422 and "no-such-line" in unknown.json()["ErrorMessage"]
-        done = api.post(f"/orders/{order_id}/line-cancellations",
-                        json={"Lines": [{"TransactionId": line, "Quantity": 1}], "Reason": "out of stock"})
+        done = api.post(
+            f"/orders/{order_id}/line-cancellations",
+            json={"Lines": [{"TransactionId": line, "Quantity": 1}], "Reason": "out of stock"},
+        )
         assert done.status_code == 201, done.text
         detail = api.get(f"/orders/{order_id}").json()["Data"]
-        assert [(c["TransactionId"], c["Quantity"], c["Reason"]) for c in detail["LineCancellations"]] == \
-            [(line, "1", "out of stock")]
+        assert [(c["TransactionId"], c["Quantity"], c["Reason"]) for c in detail["LineCancellations"]] == [
+            (line, "1", "out of stock")
+        ]
         assert detail["OpenQuantities"][line] == str(ordered - 1)
 
         web = httpx.Client(base_url=hub.config.base_url, timeout=30)
         token = web.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-        assert web.post("/login", data={"email": "owner@fulfil.example", "password": PASSWORD,
-                                        "csrf": token}).status_code == 303
+        assert (
+            web.post("/login", data={"email": "owner@fulfil.example", "password": PASSWORD, "csrf": token}).status_code
+            == 303
+        )
         page = web.get(f"/orders/{order_id}").text
         assert "Cancelled lines" in page and "out of stock" in page
         token = page.split('name="csrf" value="')[1].split('"')[0]
-        form = web.post(f"/orders/{order_id}/cancel-lines", data={"csrf": token, "cancel_line_0": line,
-                                                                  "cancel_qty_0": "1", "reason": "damaged"})
+        form = web.post(
+            f"/orders/{order_id}/cancel-lines",
+            data={"csrf": token, "cancel_line_0": line, "cancel_qty_0": "1", "reason": "damaged"},
+        )
         assert form.status_code == 303
         detail = api.get(f"/orders/{order_id}").json()["Data"]
         assert [c["Reason"] for c in detail["LineCancellations"]] == ["out of stock", "damaged"]

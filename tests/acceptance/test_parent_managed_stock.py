@@ -28,8 +28,12 @@ def shared_stock_product(sandbox) -> dict:
     store = sandbox.store
     for product in store.products.values():
         views = [store.variation_view(v) for v in product["variations"]]
-        if product["type"] == "variable" and product["stock_quantity"] and len(views) >= 2 \
-                and all(v["manage_stock"] == "parent" for v in views):
+        if (
+            product["type"] == "variable"
+            and product["stock_quantity"]
+            and len(views) >= 2
+            and all(v["manage_stock"] == "parent" for v in views)
+        ):
             return product
     raise AssertionError("the sandbox catalogue has no variable product with parent-managed stock")
 
@@ -43,8 +47,9 @@ def test_parent_managed_variations_share_and_push_the_products_stock(hub):
         assert import_articles(hub, conn).error == ""
 
         with hub.db.session() as s:
-            listings = s.scalars(select(Listing).where(Listing.connection_id == conn,
-                                                       Listing.product_external_id == str(pid))).all()
+            listings = s.scalars(
+                select(Listing).where(Listing.connection_id == conn, Listing.product_external_id == str(pid))
+            ).all()
             by_variant = {listing.variant_external_id: listing for listing in listings}
             assert set(by_variant) == {"", *map(str, vids)}
             article = s.get(ArticleRow, by_variant[""].article_id)
@@ -56,8 +61,19 @@ def test_parent_managed_variations_share_and_push_the_products_stock(hub):
             assert s.scalar(select(ArticleRow).where(ArticleRow.sku.in_(variation_skus))) is None
 
         sold = shop.sandbox.store.variations[vids[1]]["sku"]
-        shop.orders({"create": [{"status": "processing", "line_items": [{"sku": sold, "quantity": 2}],
-                                 "date_created_gmt": ago(60), "date_modified_gmt": ago(60)}], "webhook": False})
+        shop.orders(
+            {
+                "create": [
+                    {
+                        "status": "processing",
+                        "line_items": [{"sku": sold, "quantity": 2}],
+                        "date_created_gmt": ago(60),
+                        "date_modified_gmt": ago(60),
+                    }
+                ],
+                "webhook": False,
+            }
+        )
         assert import_orders(hub, conn).created == 1
         with hub.db.session() as s:
             assert s.scalar(select(OrderItemRow.article_id).where(OrderItemRow.sku == sold)) == article.id
@@ -80,8 +96,12 @@ def test_parent_managed_variations_share_and_push_the_products_stock(hub):
 
         assert import_articles(hub, conn).error == ""  # a second import changes nothing of this
         with hub.db.session() as s:
-            assert {l.article_id for l in s.scalars(select(Listing).where(
-                Listing.connection_id == conn, Listing.product_external_id == str(pid)))} == {article.id}
+            assert {
+                l.article_id
+                for l in s.scalars(
+                    select(Listing).where(Listing.connection_id == conn, Listing.product_external_id == str(pid))
+                )
+            } == {article.id}
         assert stock.correct(hub, product["sku"], "set", Decimal(20))[1] == 0  # the shop shows 18 already
     finally:
         shop.server.stop()
@@ -98,15 +118,35 @@ def test_a_variation_linked_to_its_own_article_before_moves_to_the_products(hub)
         conn = connect(hub, shop)
         assert import_articles(hub, conn).error == ""
         with hub.db.session() as s:  # the old state: the variation's listing on an article of its own
-            own = ArticleRow(account_id=s.scalar(select(Listing.account_id).limit(1)), sku=sku, ean="", title="old",
-                             created_at=datetime.now(UTC), updated_at=datetime.now(UTC))
+            own = ArticleRow(
+                account_id=s.scalar(select(Listing.account_id).limit(1)),
+                sku=sku,
+                ean="",
+                title="old",
+                created_at=datetime.now(UTC),
+                updated_at=datetime.now(UTC),
+            )
             s.add(own)
             s.flush()
-            s.execute(update(Listing).where(Listing.connection_id == conn, Listing.variant_external_id == str(vid))
-                      .values(article_id=own.id))
+            s.execute(
+                update(Listing)
+                .where(Listing.connection_id == conn, Listing.variant_external_id == str(vid))
+                .values(article_id=own.id)
+            )
             own_id = own.id
-        shop.orders({"create": [{"status": "processing", "line_items": [{"sku": sku, "quantity": 1}],
-                                 "date_created_gmt": ago(60), "date_modified_gmt": ago(60)}], "webhook": False})
+        shop.orders(
+            {
+                "create": [
+                    {
+                        "status": "processing",
+                        "line_items": [{"sku": sku, "quantity": 1}],
+                        "date_created_gmt": ago(60),
+                        "date_modified_gmt": ago(60),
+                    }
+                ],
+                "webhook": False,
+            }
+        )
         assert import_orders(hub, conn).created == 1
         with hub.db.session() as s:
             assert s.scalar(select(OrderItemRow.article_id).where(OrderItemRow.sku == sku)) == own_id
@@ -114,11 +154,21 @@ def test_a_variation_linked_to_its_own_article_before_moves_to_the_products(hub)
         set_position(hub, conn, "articles", None)  # what migration 0008 does: read every product again
         assert import_articles(hub, conn).error == ""
         with hub.db.session() as s:
-            shared = s.scalar(select(Listing.article_id).where(Listing.connection_id == conn,
-                                                               Listing.product_external_id == str(pid),
-                                                               Listing.variant_external_id == ""))
-            assert s.scalar(select(Listing.article_id).where(Listing.connection_id == conn,
-                                                             Listing.variant_external_id == str(vid))) == shared
+            shared = s.scalar(
+                select(Listing.article_id).where(
+                    Listing.connection_id == conn,
+                    Listing.product_external_id == str(pid),
+                    Listing.variant_external_id == "",
+                )
+            )
+            assert (
+                s.scalar(
+                    select(Listing.article_id).where(
+                        Listing.connection_id == conn, Listing.variant_external_id == str(vid)
+                    )
+                )
+                == shared
+            )
             assert s.scalar(select(OrderItemRow.article_id).where(OrderItemRow.sku == sku)) == shared
             assert stock.availability(s, [shared])[shared].reserved == 1
     finally:

@@ -35,8 +35,12 @@ def test_a_20000_order_bulk_backfill_imports_each_once_then_nothing_then_exactly
         second = import_orders(hub, conn)
         assert (second.created, second.updated) == (0, 0)
         ids = list(shop.sandbox.store.orders)[500:510]
-        shop.orders({"update": [{"id": i, "merge": {"note": "Bitte klingeln"}, "updatedAt": ago(30)} for i in ids],
-                     "webhook": False})
+        shop.orders(
+            {
+                "update": [{"id": i, "merge": {"note": "Bitte klingeln"}, "updatedAt": ago(30)} for i in ids],
+                "webhook": False,
+            }
+        )
         third = import_orders(hub, conn)
         assert (third.created, third.updated) == (0, 10)
         assert len(shop.ledger("bulk.run")) == 1  # only the first import is a backfill

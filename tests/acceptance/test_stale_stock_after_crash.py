@@ -28,8 +28,9 @@ def test_a_value_sent_by_a_dead_dispatcher_is_superseded_not_resent(hub):
         dispatcher.dispatch(hub)
         stock.correct(hub, sku, "set", Decimal(10))
         with hub.db.session() as s:
-            first = s.scalars(select(OutboxEntry).where(OutboxEntry.listing_id == listing.id,
-                                                        OutboxEntry.status == "pending")).one()
+            first = s.scalars(
+                select(OutboxEntry).where(OutboxEntry.listing_id == listing.id, OutboxEntry.status == "pending")
+            ).one()
             first_id, payload = first.id, json.loads(first.payload)
         # dispatcher A claims the value 10 and sends it, then dies before recording that it did
         assert dispatcher._claim(hub, [first_id], utcnow()) == {first_id}

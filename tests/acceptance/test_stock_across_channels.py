@@ -34,8 +34,14 @@ class TwoShops:
         with hub.db.session() as s:  # a simple product listed on both shops
             self.sku, self.product_id = s.execute(
                 select(Listing.sku, Listing.product_external_id)
-                .where(Listing.connection_id == self.conn_a, Listing.variant_external_id == "",
-                       Listing.article_id.is_not(None)).order_by(Listing.id).limit(1)).one()
+                .where(
+                    Listing.connection_id == self.conn_a,
+                    Listing.variant_external_id == "",
+                    Listing.article_id.is_not(None),
+                )
+                .order_by(Listing.id)
+                .limit(1)
+            ).one()
 
     def stop(self) -> None:
         self.a.server.stop()
@@ -47,13 +53,26 @@ class TwoShops:
 
     def pushed(self, shop) -> list[int]:
         """Stock values the shop received for our product, oldest first."""
-        return [e["body"]["stock_quantity"] if "stock_quantity" in e["body"] else e["body"]["update"][0]
-                for e in shop.ledger("product.stock") if str(e["resource_id"]) == self.product_id]
+        return [
+            e["body"]["stock_quantity"] if "stock_quantity" in e["body"] else e["body"]["update"][0]
+            for e in shop.ledger("product.stock")
+            if str(e["resource_id"]) == self.product_id
+        ]
 
     def order(self, shop, qty: int = 1) -> int:
-        return shop.orders({"create": [{"status": "processing", "line_items": [{"sku": self.sku, "quantity": qty}],
-                                        "date_created_gmt": ago(60), "date_modified_gmt": ago(60)}],
-                            "webhook": False})["created"][0]
+        return shop.orders(
+            {
+                "create": [
+                    {
+                        "status": "processing",
+                        "line_items": [{"sku": self.sku, "quantity": qty}],
+                        "date_created_gmt": ago(60),
+                        "date_modified_gmt": ago(60),
+                    }
+                ],
+                "webhook": False,
+            }
+        )["created"][0]
 
     def available(self) -> Decimal:
         with self.hub.db.session() as s:
@@ -73,8 +92,9 @@ def test_an_order_on_one_shop_lowers_the_other_and_a_cancellation_restores_it(hu
         dispatcher.dispatch(hub)
         assert shops.pushed(shops.b)[-1] == 8
         assert len(shops.pushed(shops.a)) == calls_on_a  # shop A lowered its own stock: no echo
-        shops.a.orders({"update": [{"id": order_id, "status": "cancelled", "date_modified_gmt": ago(30)}],
-                        "webhook": False})
+        shops.a.orders(
+            {"update": [{"id": order_id, "status": "cancelled", "date_modified_gmt": ago(30)}], "webhook": False}
+        )
         assert import_orders(hub, shops.conn_a).updated == 1
         dispatcher.dispatch(hub)
         assert shops.available() == 10 and shops.pushed(shops.b)[-1] == 10
@@ -136,8 +156,11 @@ def test_a_restart_in_the_middle_of_propagation_loses_no_stock_update(hub, hub_c
     try:
         stock.correct(hub, shops.sku, "set", Decimal(7))
         with hub.db.session() as s:  # a dispatcher claimed the entries, then the process died
-            s.execute(update(OutboxEntry).where(OutboxEntry.status == "pending")
-                      .values(status="sending", lease_until=utcnow() - timedelta(seconds=1)))
+            s.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.status == "pending")
+                .values(status="sending", lease_until=utcnow() - timedelta(seconds=1))
+            )
         hub.close()
         restarted = Hub.open(hub_config, migrate=False)
         try:

@@ -18,14 +18,25 @@ from .test_stock_across_channels import TwoShops, ago
 def _taken_over_minutes_ago(shops: TwoShops) -> None:
     """The hub took the stock over ten minutes ago (the orders below were placed a minute ago)."""
     with shops.hub.db.session() as s:
-        s.execute(update(ArticleRow).where(ArticleRow.sku == shops.sku)
-                  .values(stock_set_at=utcnow() - timedelta(minutes=10)))
+        s.execute(
+            update(ArticleRow).where(ArticleRow.sku == shops.sku).values(stock_set_at=utcnow() - timedelta(minutes=10))
+        )
 
 
 def _order(shop, sku: str, status: str, qty: int) -> int:
-    return shop.orders({"create": [{"status": status, "line_items": [{"sku": sku, "quantity": qty}],
-                                    "date_created_gmt": ago(60), "date_modified_gmt": ago(60)}],
-                        "webhook": False})["created"][0]
+    return shop.orders(
+        {
+            "create": [
+                {
+                    "status": status,
+                    "line_items": [{"sku": sku, "quantity": qty}],
+                    "date_created_gmt": ago(60),
+                    "date_modified_gmt": ago(60),
+                }
+            ],
+            "webhook": False,
+        }
+    )["created"][0]
 
 
 def test_an_order_first_seen_completed_is_counted_once_and_the_push_is_right(hub):
@@ -46,8 +57,9 @@ def test_an_order_first_seen_completed_is_counted_once_and_the_push_is_right(hub
         dispatcher.dispatch(hub)
         assert shops.pushed(shops.a)[-1] == 7
 
-        shops.a.orders({"update": [{"id": completed, "status": "cancelled", "date_modified_gmt": ago(30)}],
-                        "webhook": False})
+        shops.a.orders(
+            {"update": [{"id": completed, "status": "cancelled", "date_modified_gmt": ago(30)}], "webhook": False}
+        )
         assert import_orders(hub, shops.conn_a).updated == 1
         assert import_orders(hub, shops.conn_a).updated == 0
         dispatcher.dispatch(hub)
@@ -70,9 +82,15 @@ def test_a_partial_refund_in_the_shop_gives_its_units_back_once(hub):
         sandbox = shops.a.sandbox
         sandbox.auth.https = True  # Basic auth over loopback http, as behind a TLS proxy
         st = shops.a.settings()
-        r = httpx.post(f"{st['url']}/wp-json/wc/v3/orders/{oid}/refunds", auth=(st["consumer_key"],
-                       st["consumer_secret"]), json={"reason": "defekt", "api_refund": False, "line_items": [
-                           {"id": line["id"], "quantity": 2, "refund_total": "1.00"}]})
+        r = httpx.post(
+            f"{st['url']}/wp-json/wc/v3/orders/{oid}/refunds",
+            auth=(st["consumer_key"], st["consumer_secret"]),
+            json={
+                "reason": "defekt",
+                "api_refund": False,
+                "line_items": [{"id": line["id"], "quantity": 2, "refund_total": "1.00"}],
+            },
+        )
         sandbox.auth.https = False
         assert r.status_code == 201, r.text
         shops.a.orders({"update": [{"id": oid, "date_modified_gmt": ago(30)}], "webhook": False})

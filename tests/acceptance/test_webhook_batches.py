@@ -40,19 +40,36 @@ class Intake:
         return self.shop.sandbox.order_json(oid, self.site)
 
     def deliver(self, body: bytes, topic: str = "order.created") -> httpx.Response:
-        return httpx.post(self.url, content=body, headers={
-            "Content-Type": "application/json", "User-Agent": USER_AGENT, "X-WC-Webhook-Source": f"{self.site}/",
-            "X-WC-Webhook-Topic": topic, "X-WC-Webhook-Resource": "order",
-            "X-WC-Webhook-Event": topic.split(".")[1], "X-WC-Webhook-ID": str(self.hook["id"]),
-            "X-WC-Webhook-Signature": signature(body, self.hook["secret"]),
-            "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex})
+        return httpx.post(
+            self.url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "X-WC-Webhook-Source": f"{self.site}/",
+                "X-WC-Webhook-Topic": topic,
+                "X-WC-Webhook-Resource": "order",
+                "X-WC-Webhook-Event": topic.split(".")[1],
+                "X-WC-Webhook-ID": str(self.hook["id"]),
+                "X-WC-Webhook-Signature": signature(body, self.hook["secret"]),
+                "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex,
+            },
+        )
 
 
 @pytest.fixture
 def intake(hub_config, database_url):
     port = free_port()
-    hub = Hub.open(Config(home=hub_config.home, database_url=database_url, base_url=f"http://127.0.0.1:{port}",
-                          master_key=hub_config.master_key, redis_url=None), migrate=False)
+    hub = Hub.open(
+        Config(
+            home=hub_config.home,
+            database_url=database_url,
+            base_url=f"http://127.0.0.1:{port}",
+            master_key=hub_config.master_key,
+            redis_url=None,
+        ),
+        migrate=False,
+    )
     shop = start_shop(0)
     announced: list[int] = []
     server = serve_in_thread(create_app(hub, on_delivery=announced.append), port=port)
@@ -74,8 +91,12 @@ def _statuses(hub: Hub) -> dict[str, int]:
 def test_one_claim_imports_a_whole_batch_and_the_newest_version_of_an_order_wins(intake):
     hub = intake.hub
     an_hour_ago = (utcnow() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S")
-    ids = intake.shop.orders({"create": [{"date_created_gmt": an_hour_ago, "date_modified_gmt": an_hour_ago}
-                                         for _ in range(30)], "webhook": False})["created"]
+    ids = intake.shop.orders(
+        {
+            "create": [{"date_created_gmt": an_hour_ago, "date_modified_gmt": an_hour_ago} for _ in range(30)],
+            "webhook": False,
+        }
+    )["created"]
     stale = intake.body(ids[0])
     intake.shop.orders({"update": [{"id": ids[0], "status": "completed"}], "webhook": False})
     for oid in ids:
@@ -157,8 +178,16 @@ def test_an_unreadable_order_is_quarantined_and_the_rest_of_its_batch_imported(i
 
 def test_without_a_queue_intake_imports_the_delivery_before_it_answers(hub_config, database_url):
     port = free_port()
-    hub = Hub.open(Config(home=hub_config.home, database_url=database_url, base_url=f"http://127.0.0.1:{port}",
-                          master_key=hub_config.master_key, redis_url=None), migrate=False)
+    hub = Hub.open(
+        Config(
+            home=hub_config.home,
+            database_url=database_url,
+            base_url=f"http://127.0.0.1:{port}",
+            master_key=hub_config.master_key,
+            redis_url=None,
+        ),
+        migrate=False,
+    )
     shop = start_shop(0)
     server = serve_in_thread(create_app(hub), port=port)
     try:

@@ -147,15 +147,30 @@ def _deliver(hub, conn_id: int, order: dict, late_by: float) -> None:
     row = conns.load(hub, conn_id)
     secret = conns.build_connector(hub, row).context.state["webhook_secret"]
     body = json.dumps(order).encode()
-    got = intake.receive(hub, "woocommerce", row.webhook_token, {
-        "X-WC-Webhook-Signature": hmac_sha256_base64(secret, body), "X-WC-Webhook-Topic": "order.updated",
-        "X-WC-Webhook-Delivery-ID": f"d{order['id']}"}, body)
+    got = intake.receive(
+        hub,
+        "woocommerce",
+        row.webhook_token,
+        {
+            "X-WC-Webhook-Signature": hmac_sha256_base64(secret, body),
+            "X-WC-Webhook-Topic": "order.updated",
+            "X-WC-Webhook-Delivery-ID": f"d{order['id']}",
+        },
+        body,
+    )
     assert got.status == 202, got.message
-    modified = conns.build_connector(hub, row).parse_webhook(
-        intake.WebhookMeta(delivery_id="x", topic="order.updated"), body).records[0].updated_at
+    modified = (
+        conns.build_connector(hub, row)
+        .parse_webhook(intake.WebhookMeta(delivery_id="x", topic="order.updated"), body)
+        .records[0]
+        .updated_at
+    )
     with hub.db.session() as s:
-        s.execute(update(WebhookDelivery).where(WebhookDelivery.id == got.delivery_row)
-                  .values(received_at=modified + timedelta(seconds=late_by)))
+        s.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == got.delivery_row)
+            .values(received_at=modified + timedelta(seconds=late_by))
+        )
     assert intake.process_delivery(hub, got.delivery_row) == "processed"
 
 

@@ -11,6 +11,9 @@ import json
 
 import httpx
 import pytest
+from channels.harness import SandboxControl
+from channels.webhook_variants.connectors import QueueMarket, SignedMarket
+from channels.webhook_variants.sandbox import TOKEN, NotifyMarket
 from sqlalchemy import func, select
 
 from ordersync.channels import registry
@@ -19,10 +22,6 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.store.models import OrderRow, WebhookDelivery
 from ordersync.sync.connections import add_connection, load, webhook_url
 from ordersync.sync.importer import import_orders
-
-from channels.harness import SandboxControl
-from channels.webhook_variants.connectors import QueueMarket, SignedMarket
-from channels.webhook_variants.sandbox import TOKEN, NotifyMarket
 
 from .conftest import connect, order_count, start_shop
 
@@ -57,15 +56,19 @@ def test_ebay_style_challenge_signed_deliveries_and_the_platforms_reply(web_hub,
 
     order = sandbox.create_order(enqueue=False)["id"]
     body = sandbox.notification(order)
-    accepted = httpx.post(url, content=body, headers={"X-EBAY-SIGNATURE": sandbox.ebay_signature(body),
-                                                      "content-type": "application/json"})
+    accepted = httpx.post(
+        url,
+        content=body,
+        headers={"X-EBAY-SIGNATURE": sandbox.ebay_signature(body), "content-type": "application/json"},
+    )
     assert accepted.status_code == 204 and accepted.content == b""
     again = httpx.post(url, content=body, headers={"X-EBAY-SIGNATURE": sandbox.ebay_signature(body)})
     assert again.status_code == 204  # a redelivery: acknowledged the same way, stored once
     assert order_count(hub) == 1 and len(deliveries(hub)) == 1
 
-    forged = httpx.post(url, content=body.replace(b"19.90", b"0.01"),
-                        headers={"X-EBAY-SIGNATURE": sandbox.ebay_signature(body)})
+    forged = httpx.post(
+        url, content=body.replace(b"19.90", b"0.01"), headers={"X-EBAY-SIGNATURE": sandbox.ebay_signature(body)}
+    )
     assert forged.status_code == 401 and "does not match the body" in forged.json()["status"]
 
     sandbox.rotate_ec_key("k2")  # a key the hub has not cached yet, and the key server is down
@@ -96,7 +99,9 @@ def test_get_on_a_webhook_address_is_404_when_unknown_and_405_without_a_challeng
         assert httpx.get(f"{base}/woocommerce/{token}").status_code == 404  # a token belongs to one system
         assert httpx.get(f"{base}/signedmarket/{token}%00").status_code == 404
         # the default reply is unchanged for connectors that declare none
-        ping = httpx.post(woo_url, content=b"webhook_id=1", headers={"content-type": "application/x-www-form-urlencoded"})
+        ping = httpx.post(
+            woo_url, content=b"webhook_id=1", headers={"content-type": "application/x-www-form-urlencoded"}
+        )
         assert ping.status_code == 200 and ping.json() == {"status": "ping acknowledged"}
     finally:
         shop.server.stop()

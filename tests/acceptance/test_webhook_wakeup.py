@@ -28,8 +28,16 @@ def woken(hub_config, database_url):
     """Intake wired to the real announcement (``tasks.announce_webhooks``) with the queue running each task
     as it is queued, and polling moved a day away: an order can only arrive by the worker being woken."""
     port = free_port()
-    hub = Hub.open(Config(home=hub_config.home, database_url=database_url, base_url=f"http://127.0.0.1:{port}",
-                          master_key=hub_config.master_key, redis_url=None), migrate=False)
+    hub = Hub.open(
+        Config(
+            home=hub_config.home,
+            database_url=database_url,
+            base_url=f"http://127.0.0.1:{port}",
+            master_key=hub_config.master_key,
+            redis_url=None,
+        ),
+        migrate=False,
+    )
     shop = start_shop(0)
     huey.immediate = True
     set_hub(hub)
@@ -37,8 +45,9 @@ def woken(hub_config, database_url):
     try:
         it = Intake(hub, shop)
         with hub.db.session() as s:
-            s.execute(update(Connection).where(Connection.id == it.conn)
-                      .values(next_poll_at=utcnow() + timedelta(days=1)))
+            s.execute(
+                update(Connection).where(Connection.id == it.conn).values(next_poll_at=utcnow() + timedelta(days=1))
+            )
         yield it
     finally:
         server.stop()

@@ -45,6 +45,12 @@ def api(hub, monkeypatch):
     accounts.create_user(hub, "viewer@alpha.example", PASSWORD, "readonly", "alpha")
     accounts.create_user(hub, "owner@beta.example", PASSWORD, "owner", "beta")
     with TestClient(create_app(hub)) as client:
-        yield Api(client, hub, a, b, accounts.create_api_key(hub, "owner@alpha.example", "tests"),
-                  accounts.create_api_key(hub, "owner@beta.example"),
-                  accounts.create_api_key(hub, "viewer@alpha.example"))
+        yield Api(
+            client,
+            hub,
+            a,
+            b,
+            accounts.create_api_key(hub, "owner@alpha.example", "tests"),
+            accounts.create_api_key(hub, "owner@beta.example"),
+            accounts.create_api_key(hub, "viewer@alpha.example"),
+        )

@@ -28,11 +28,14 @@ def test_create_and_authenticate(hub):
     assert accounts.get_user(hub, user.id) == user and accounts.get_user(hub, 999) is None
 
 
-@pytest.mark.parametrize("email,password,role,message", [
-    ("not-an-address", PW, "staff", "not an e-mail address"),
-    ("a@b.example", PW, "admin", "unknown role 'admin'"),
-    ("a@b.example", "short", "staff", "at least 10 characters"),
-])
+@pytest.mark.parametrize(
+    "email,password,role,message",
+    [
+        ("not-an-address", PW, "staff", "not an e-mail address"),
+        ("a@b.example", PW, "admin", "unknown role 'admin'"),
+        ("a@b.example", "short", "staff", "at least 10 characters"),
+    ],
+)
 def test_bad_input_is_refused_with_a_reason(hub, email, password, role, message):
     with pytest.raises(HubError, match=message):
         accounts.create_user(hub, email, password, role)

@@ -11,8 +11,12 @@ from ordersync.web.api import mount_api
 
 
 def test_requests_without_a_valid_key_get_401(api):
-    for headers in ({}, {"Authorization": "Basic dXNlcjpwdw=="}, {"Authorization": "Bearer "},
-                    {"Authorization": "Bearer osk_not-a-key"}):
+    for headers in (
+        {},
+        {"Authorization": "Basic dXNlcjpwdw=="},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer osk_not-a-key"},
+    ):
         r = api.client.get("/api/v1/orders", headers=headers)
         assert r.status_code == 401, headers
         assert r.headers["www-authenticate"].startswith("Bearer")
@@ -34,14 +38,16 @@ def test_readonly_users_read_but_never_write(api):
     ro = api.key_readonly
     order_id = api.a.order_ids[0]
     assert api.call("GET", f"/api/v1/orders/{order_id}", ro).status_code == 200
-    writes = [("PUT", f"/api/v1/orders/{order_id}/orderstate", {"NewStateId": 4}),
-              ("POST", f"/api/v1/orders/{order_id}/shipment", {"ShippingId": "1", "Shipper": "DHL"}),
-              ("POST", f"/api/v1/orders/{order_id}/send-message", {"Body": "hi"}),
-              ("POST", f"/api/v1/orders/{order_id}/tags", {"Tags": ["x"]}),
-              ("PUT", f"/api/v1/orders/{order_id}/tags", {"Tags": ["x"]}),
-              ("POST", "/api/v1/products/updatestock", {"Sku": "ALPHA-MUG", "NewQuantity": 1}),
-              ("POST", "/api/v1/products/updatestockmultiple", [{"Sku": "ALPHA-MUG", "NewQuantity": 1}]),
-              ("POST", "/api/v1/webhooks", {"WebHookUri": "http://127.0.0.1:9/x", "Filters": ["*"]})]
+    writes = [
+        ("PUT", f"/api/v1/orders/{order_id}/orderstate", {"NewStateId": 4}),
+        ("POST", f"/api/v1/orders/{order_id}/shipment", {"ShippingId": "1", "Shipper": "DHL"}),
+        ("POST", f"/api/v1/orders/{order_id}/send-message", {"Body": "hi"}),
+        ("POST", f"/api/v1/orders/{order_id}/tags", {"Tags": ["x"]}),
+        ("PUT", f"/api/v1/orders/{order_id}/tags", {"Tags": ["x"]}),
+        ("POST", "/api/v1/products/updatestock", {"Sku": "ALPHA-MUG", "NewQuantity": 1}),
+        ("POST", "/api/v1/products/updatestockmultiple", [{"Sku": "ALPHA-MUG", "NewQuantity": 1}]),
+        ("POST", "/api/v1/webhooks", {"WebHookUri": "http://127.0.0.1:9/x", "Filters": ["*"]}),
+    ]
     for method, path, body in writes:
         r = api.call(method, path, ro, json=body)
         assert r.status_code == 403, (method, path, r.text)
@@ -57,8 +63,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(hub):
     app = FastAPI()
     mount_api(app, hub, rate=0.2, burst=3)
     client = TestClient(app)
-    codes = [client.get("/api/v1/orders", headers={"Authorization": f"Bearer {key_a}"}).status_code
-             for _ in range(4)]
+    codes = [client.get("/api/v1/orders", headers={"Authorization": f"Bearer {key_a}"}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     r = client.get("/api/v1/orders", headers={"Authorization": f"Bearer {key_a}"})
     assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 5
@@ -114,10 +119,17 @@ def test_the_openapi_document_is_served(api):
     assert r.status_code == 200
     doc = r.json()
     paths = doc["paths"]
-    assert {"/api/v1/orders", "/api/v1/orders/{id}/orderstate", "/api/v1/products/updatestock",
-            "/api/v1/webhooks", "/api/v1/shipments", "/api/v1/connections"} <= set(paths)
+    assert {
+        "/api/v1/orders",
+        "/api/v1/orders/{id}/orderstate",
+        "/api/v1/products/updatestock",
+        "/api/v1/webhooks",
+        "/api/v1/shipments",
+        "/api/v1/connections",
+    } <= set(paths)
     assert not any(p.startswith("/webhooks/") for p in paths)  # the channels' intake is not part of the API
     assert "HTTPBearer" in doc["components"]["securitySchemes"]
     get_orders = paths["/api/v1/orders"]["get"]
-    assert {"modifiedAtMin", "modifiedAtMax", "orderStateId", "shopId", "page", "pageSize"} <= \
-        {p["name"] for p in get_orders["parameters"]}
+    assert {"modifiedAtMin", "modifiedAtMax", "orderStateId", "shopId", "page", "pageSize"} <= {
+        p["name"] for p in get_orders["parameters"]
+    }

@@ -12,9 +12,16 @@ BIG = [2**31, 2**63, 10**30]
 
 @pytest.mark.parametrize("n", BIG)
 def test_ids_beyond_the_column_are_a_400_naming_the_parameter(api, n):
-    for path in (f"/api/v1/orders/{n}", f"/api/v1/connections/{n}", f"/api/v1/webhooks/{n}",
-                 f"/api/v1/orders/{n}/tags", f"/api/v1/products/{n}", f"/api/v1/shipments?orderId={n}",
-                 f"/api/v1/orders?shopId={n}", f"/api/v1/shipments?minimumShipmentId={n}"):
+    for path in (
+        f"/api/v1/orders/{n}",
+        f"/api/v1/connections/{n}",
+        f"/api/v1/webhooks/{n}",
+        f"/api/v1/orders/{n}/tags",
+        f"/api/v1/products/{n}",
+        f"/api/v1/shipments?orderId={n}",
+        f"/api/v1/orders?shopId={n}",
+        f"/api/v1/shipments?minimumShipmentId={n}",
+    ):
         r = api.a_("GET", path)
         assert r.status_code == 400, (path, r.text)
         assert "id" in r.json()["ErrorMessage"].lower() and r.json()["Errors"], path
@@ -39,18 +46,27 @@ def test_stock_beyond_the_column_is_a_400(api):
 def test_nul_in_text_is_a_400_naming_the_field(api):
     order = api.a.order_ids[0]
     for method, path, kw, field in (
-            ("GET", "/api/v1/orders?search=a%00b", {}, "search"),
-            ("GET", "/api/v1/orders?tag=%00", {}, "tag"),
-            ("GET", "/api/v1/products?search=%00", {}, "search"),
-            ("GET", "/api/v1/products/A%00?lookupBy=sku", {}, "id"),
-            ("GET", "/api/v1/orders/findbyextref/x%00", {}, "extRef"),
-            ("DELETE", f"/api/v1/orders/{order}/tags/a%00", {}, "tag"),
-            ("POST", "/api/v1/products/updatestock", {"json": {"Sku": "A\x00", "NewQuantity": 1}}, "Sku"),
-            ("POST", f"/api/v1/orders/{order}/tags", {"json": {"Tags": ["ok", "b\x00d"]}}, "Tags"),
-            ("POST", "/api/v1/webhooks", {"json": {"WebHookUri": "https://example.com/h", "Filters": ["*"],
-                                                    "Description": "d\x00"}}, "Description"),
-            ("POST", f"/api/v1/orders/{order}/send-message",  # the surrogate travels escaped, as JSON allows
-             {"content": '{"Body": "hi \\ud800"}', "headers": {"Content-Type": "application/json"}}, "Body")):
+        ("GET", "/api/v1/orders?search=a%00b", {}, "search"),
+        ("GET", "/api/v1/orders?tag=%00", {}, "tag"),
+        ("GET", "/api/v1/products?search=%00", {}, "search"),
+        ("GET", "/api/v1/products/A%00?lookupBy=sku", {}, "id"),
+        ("GET", "/api/v1/orders/findbyextref/x%00", {}, "extRef"),
+        ("DELETE", f"/api/v1/orders/{order}/tags/a%00", {}, "tag"),
+        ("POST", "/api/v1/products/updatestock", {"json": {"Sku": "A\x00", "NewQuantity": 1}}, "Sku"),
+        ("POST", f"/api/v1/orders/{order}/tags", {"json": {"Tags": ["ok", "b\x00d"]}}, "Tags"),
+        (
+            "POST",
+            "/api/v1/webhooks",
+            {"json": {"WebHookUri": "https://example.com/h", "Filters": ["*"], "Description": "d\x00"}},
+            "Description",
+        ),
+        (
+            "POST",
+            f"/api/v1/orders/{order}/send-message",  # the surrogate travels escaped, as JSON allows
+            {"content": '{"Body": "hi \\ud800"}', "headers": {"Content-Type": "application/json"}},
+            "Body",
+        ),
+    ):
         r = api.a_(method, path, **kw)
         assert r.status_code == 400, (path, r.text)
         assert r.json()["Errors"][0]["Field"].startswith(field), (path, r.text)
@@ -80,8 +96,10 @@ def test_csv_imports_unknown_profile_and_a_giant_header_cell(api):
 
 def test_a_timestamp_before_year_one_in_utc_is_a_400_naming_the_parameter(api):
     """Found by the fuzzer: 0001-01-01T00:00+14:00 is valid ISO 8601 but lies before year 1 in UTC."""
-    for path in ("/api/v1/shipments?createdAtMax=0001-01-01T00%3A00%3A00%2B14%3A00",
-                 "/api/v1/orders?minOrderDate=0001-01-01T00%3A00%3A00%2B14%3A00"):
+    for path in (
+        "/api/v1/shipments?createdAtMax=0001-01-01T00%3A00%3A00%2B14%3A00",
+        "/api/v1/orders?minOrderDate=0001-01-01T00%3A00%3A00%2B14%3A00",
+    ):
         r = api.a_("GET", path)
         assert r.status_code == 400, (path, r.text)
         assert "out of range" in r.text, (path, r.text)

@@ -33,8 +33,17 @@ def cli(tmp_path, database_url, monkeypatch):
 
 
 def test_operator_creates_users_and_api_keys(cli):
-    out = cli("users", "create", "Chef@Shop.example", "--role", "owner", "--account", "shop",
-              "--password-stdin", input="a long secret phrase\n")
+    out = cli(
+        "users",
+        "create",
+        "Chef@Shop.example",
+        "--role",
+        "owner",
+        "--account",
+        "shop",
+        "--password-stdin",
+        input="a long secret phrase\n",
+    )
     assert "created owner chef@shop.example in account 'shop'" in out and "a long secret" not in out
     out = cli("users", "create", "clerk@shop.example", "--role", "readonly", "--account", "shop")
     generated = out.split("password (shown once): ", 1)[1].split()[0]
@@ -67,8 +76,9 @@ def test_errors_are_one_line_and_a_nonzero_exit(tmp_path, database_url):
         (("apikeys", "create", "ghost@y.example"), None, "no user with the e-mail 'ghost@y.example'"),
     ]
     for args, stdin, expected in cases:
-        result = subprocess.run([str(BIN), *args], env=env, input=stdin or "", capture_output=True, text=True, check=False,
-                                timeout=120)
+        result = subprocess.run(
+            [str(BIN), *args], env=env, input=stdin or "", capture_output=True, text=True, check=False, timeout=120
+        )
         assert result.returncode != 0, args
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], (args, result.stderr)

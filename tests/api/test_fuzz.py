@@ -23,27 +23,67 @@ from ordersync.sync.connections import add_connection
 
 # CI replays one fixed sample (a red run is reproducible); other runs draw new ones. Sized for about a minute
 # per database on two shared cores.
-FUZZ = settings(max_examples=1500, deadline=None, derandomize=IN_CI,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=1500,
+    deadline=None,
+    derandomize=IN_CI,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 
-HUGE = [2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, 10**30, -2**63 - 1, -1, 0]
-NASTY = ["\x00", "a\x00b", "\ud800", "x\udfffy", "", " ", "%00", "\u202e", "😀", "'; DROP TABLE orders;--",
-         "1e999999", "NaN", "Infinity", "-0", "0x10", "1.5", "true", "null", "[]", "{}", "..", "../../etc/passwd",
-         "x" * 5000, "=cmd|' /C calc'!A0", "javascript:alert(1)", "2026-02-30T00:00:00Z", "9999-12-31T23:59:59Z",
-         "0001-01-01T00:00:00+14:00", "1" * 400]
+HUGE = [2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, 10**30, -(2**63) - 1, -1, 0]
+NASTY = [
+    "\x00",
+    "a\x00b",
+    "\ud800",
+    "x\udfffy",
+    "",
+    " ",
+    "%00",
+    "\u202e",
+    "😀",
+    "'; DROP TABLE orders;--",
+    "1e999999",
+    "NaN",
+    "Infinity",
+    "-0",
+    "0x10",
+    "1.5",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "..",
+    "../../etc/passwd",
+    "x" * 5000,
+    "=cmd|' /C calc'!A0",
+    "javascript:alert(1)",
+    "2026-02-30T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "0001-01-01T00:00:00+14:00",
+    "1" * 400,
+]
 texts = st.one_of(
     st.sampled_from(NASTY),
     st.text(alphabet=st.characters(codec=None, categories=None, exclude_categories=()), max_size=30),
     st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0xDFFF), max_size=20),
 )
 integers = st.one_of(st.sampled_from(HUGE), st.integers(), st.integers(-5, 50))
-scalars = st.one_of(st.none(), st.booleans(), integers, texts,
-                    st.floats(allow_nan=False, allow_infinity=False),
-                    st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: float(d) if d.is_finite()
-                                                                              else 0.0))
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(texts, inner, max_size=4), max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    integers,
+    texts,
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: float(d) if d.is_finite() else 0.0),
+)
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4), max_leaves=12
+)
 
 
 def _routes(routes) -> list[tuple[str, APIRoute]]:
@@ -103,10 +143,16 @@ def mutated(draw, base: dict):
 
 csv_files = st.builds(
     lambda header, rows, sep: ("\n".join([sep.join(header)] + [sep.join(r) for r in rows])).encode(
-        "utf-8", "surrogatepass"),
-    st.lists(st.sampled_from(["order_number", "created_at", "item_sku", "item_quantity", "total"]) | texts,
-             min_size=1, max_size=5),
-    st.lists(st.lists(texts | integers.map(str), max_size=5), max_size=4), st.sampled_from([";", ",", "\t"]))
+        "utf-8", "surrogatepass"
+    ),
+    st.lists(
+        st.sampled_from(["order_number", "created_at", "item_sku", "item_quantity", "total"]) | texts,
+        min_size=1,
+        max_size=5,
+    ),
+    st.lists(st.lists(texts | integers.map(str), max_size=5), max_size=4),
+    st.sampled_from([";", ",", "\t"]),
+)
 
 
 @st.composite
@@ -156,8 +202,16 @@ def test_no_route_answers_a_5xx_to_arbitrary_input(api, monkeypatch):
     assert len(routes) >= 25, [r.path for _, r in routes]
     hook = api.a_("POST", "/api/v1/webhooks", json=PLAUSIBLE["/api/v1/webhooks"]).json()["Id"]
     csv_conn = add_connection(api.hub, "csv", "export", {}, account="alpha")
-    known_ids = [*api.a.order_ids[:2], *api.a.article_ids[:1], api.a.connection_id, csv_conn, hook, 1,
-                 api.a.skus[0], api.b.order_ids[0]]
+    known_ids = [
+        *api.a.order_ids[:2],
+        *api.a.article_ids[:1],
+        api.a.connection_id,
+        csv_conn,
+        hook,
+        1,
+        api.a.skus[0],
+        api.b.order_ids[0],
+    ]
 
     @FUZZ
     @given(requests(routes, known_ids))

@@ -35,10 +35,12 @@ def test_account_a_can_neither_read_nor_change_account_b(api):
     assert api.call("POST", f"/api/v1/orders/{b_order}/tags", api.key_b, json={"Tags": ["beta-tag"]}).status_code == 200
     rec = Receiver()
     with serve_in_thread(rec.app()) as server:
-        sub = api.call("POST", "/api/v1/webhooks", api.key_b,
-                       json={"WebHookUri": f"{server.base_url}/hook", "Filters": ["*"]}).json()
-        api.call("POST", f"/api/v1/orders/{b_order}/shipment", api.key_b, json={"ShippingId": "BETA-TRACK",
-                                                                                 "Shipper": "DHL"})
+        sub = api.call(
+            "POST", "/api/v1/webhooks", api.key_b, json={"WebHookUri": f"{server.base_url}/hook", "Filters": ["*"]}
+        ).json()
+        api.call(
+            "POST", f"/api/v1/orders/{b_order}/shipment", api.key_b, json={"ShippingId": "BETA-TRACK", "Shipper": "DHL"}
+        )
         notify.deliver_due(hub)
     b_sub = sub["Id"]
     b_delivery = api.call("GET", f"/api/v1/webhooks/{b_sub}/deliveries", api.key_b).json()["Data"][0]["Id"]
@@ -48,52 +50,71 @@ def test_account_a_can_neither_read_nor_change_account_b(api):
     o, w = f"/api/v1/orders/{b_order}", f"/api/v1/webhooks/{b_sub}"
     # every route: the request A makes against B's things, and what must come back
     cases = {
-        ("GET", "/api/v1/orders"): [("/api/v1/orders", None, "list"),
-                                    (f"/api/v1/orders?shopId={b.connection_id}", None, "empty"),
-                                    ("/api/v1/orders?search=BETA", None, "empty"),
-                                    ("/api/v1/orders?tag=beta-tag", None, "empty")],
-        ("GET", "/api/v1/orders/findbyextref/{extRef}"): [("/api/v1/orders/findbyextref/BETA1001", None, 404),
-                                                          ("/api/v1/orders/findbyextref/beta-1", None, 404)],
+        ("GET", "/api/v1/orders"): [
+            ("/api/v1/orders", None, "list"),
+            (f"/api/v1/orders?shopId={b.connection_id}", None, "empty"),
+            ("/api/v1/orders?search=BETA", None, "empty"),
+            ("/api/v1/orders?tag=beta-tag", None, "empty"),
+        ],
+        ("GET", "/api/v1/orders/findbyextref/{extRef}"): [
+            ("/api/v1/orders/findbyextref/BETA1001", None, 404),
+            ("/api/v1/orders/findbyextref/beta-1", None, 404),
+        ],
         ("GET", "/api/v1/orders/{id}"): [(o, None, 404)],
         ("PUT", "/api/v1/orders/{id}/orderstate"): [(f"{o}/orderstate", {"NewStateId": 8}, 404)],
         ("POST", "/api/v1/orders/{id}/shipment"): [(f"{o}/shipment", {"ShippingId": "X", "Shipper": "DHL"}, 404)],
         ("POST", "/api/v1/orders/{id}/send-message"): [(f"{o}/send-message", {"Body": "hello"}, 404)],
         ("POST", "/api/v1/orders/{id}/line-cancellations"): [
-            (f"{o}/line-cancellations", {"Lines": [{"TransactionId": "x", "Quantity": 1}]}, 404)],
+            (f"{o}/line-cancellations", {"Lines": [{"TransactionId": "x", "Quantity": 1}]}, 404)
+        ],
         ("POST", "/api/v1/orders/{id}/acknowledge"): [(f"{o}/acknowledge", {"Accept": True}, 404)],
         ("GET", "/api/v1/orders/{id}/tags"): [(f"{o}/tags", None, 404)],
         ("POST", "/api/v1/orders/{id}/tags"): [(f"{o}/tags", {"Tags": ["mine"]}, 404)],
         ("PUT", "/api/v1/orders/{id}/tags"): [(f"{o}/tags", {"Tags": []}, 404)],
         ("DELETE", "/api/v1/orders/{id}/tags/{tag}"): [(f"{o}/tags/beta-tag", None, 404)],
-        ("GET", "/api/v1/products"): [("/api/v1/products", None, "list"), ("/api/v1/products?search=BETA", None, "empty")],
-        ("GET", "/api/v1/products/{id}"): [(f"/api/v1/products/{ids['article']}", None, 404),
-                                           ("/api/v1/products/BETA-MUG?lookupBy=sku", None, 404),
-                                           ("/api/v1/products/4006381333931?lookupBy=ean", None, "not-b")],
-        ("POST", "/api/v1/products/updatestock"): [("/api/v1/products/updatestock",
-                                                    {"Sku": "BETA-MUG", "NewQuantity": 0}, 404)],
-        ("POST", "/api/v1/products/updatestockmultiple"): [("/api/v1/products/updatestockmultiple",
-                                                            [{"Sku": "BETA-MUG", "NewQuantity": 0}], "each-404")],
-        ("GET", "/api/v1/shipments"): [("/api/v1/shipments", None, "list"),
-                                       (f"/api/v1/shipments?orderId={b_order}", None, "empty")],
+        ("GET", "/api/v1/products"): [
+            ("/api/v1/products", None, "list"),
+            ("/api/v1/products?search=BETA", None, "empty"),
+        ],
+        ("GET", "/api/v1/products/{id}"): [
+            (f"/api/v1/products/{ids['article']}", None, 404),
+            ("/api/v1/products/BETA-MUG?lookupBy=sku", None, 404),
+            ("/api/v1/products/4006381333931?lookupBy=ean", None, "not-b"),
+        ],
+        ("POST", "/api/v1/products/updatestock"): [
+            ("/api/v1/products/updatestock", {"Sku": "BETA-MUG", "NewQuantity": 0}, 404)
+        ],
+        ("POST", "/api/v1/products/updatestockmultiple"): [
+            ("/api/v1/products/updatestockmultiple", [{"Sku": "BETA-MUG", "NewQuantity": 0}], "each-404")
+        ],
+        ("GET", "/api/v1/shipments"): [
+            ("/api/v1/shipments", None, "list"),
+            (f"/api/v1/shipments?orderId={b_order}", None, "empty"),
+        ],
         ("GET", "/api/v1/shipment/shipments"): [("/api/v1/shipment/shipments", None, "list")],
         ("GET", "/api/v1/connections"): [("/api/v1/connections", None, "list")],
         ("GET", "/api/v1/shopaccounts"): [("/api/v1/shopaccounts", None, "list")],
         ("GET", "/api/v1/connections/{id}"): [(f"/api/v1/connections/{ids['connection']}", None, 404)],
         ("POST", "/api/v1/connections/{id}/imports/csv"): [
-            (f"/api/v1/connections/{ids['connection']}/imports/csv?dryRun=true", None, 404)],
+            (f"/api/v1/connections/{ids['connection']}/imports/csv?dryRun=true", None, 404)
+        ],
         ("GET", "/api/v1/enums/orderstates"): [("/api/v1/enums/orderstates", None, "list")],
         ("GET", "/api/v1/webhooks/filters"): [("/api/v1/webhooks/filters", None, "list")],
         ("GET", "/api/v1/webhooks"): [("/api/v1/webhooks", None, "list")],
-        ("POST", "/api/v1/webhooks"): [("/api/v1/webhooks", {"WebHookUri": "http://127.0.0.1:9/a", "Filters": ["*"]},
-                                        "created-in-a")],
+        ("POST", "/api/v1/webhooks"): [
+            ("/api/v1/webhooks", {"WebHookUri": "http://127.0.0.1:9/a", "Filters": ["*"]}, "created-in-a")
+        ],
         ("GET", "/api/v1/webhooks/{id}"): [(w, None, 404)],
         ("PUT", "/api/v1/webhooks/{id}"): [(w, {"IsPaused": True}, 404)],
         ("DELETE", "/api/v1/webhooks/{id}"): [(w, None, 404)],
         ("GET", "/api/v1/webhooks/{id}/deliveries"): [(f"{w}/deliveries", None, 404)],
         ("GET", "/api/v1/webhooks/{id}/deliveries/{deliveryId}"): [(f"{w}/deliveries/{b_delivery}", None, 404)],
         ("POST", "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver"): [
-            (f"{w}/deliveries/{b_delivery}/redeliver", None, 404)],
-        ("GET", "/api/v1/connections/{id}/syncruns"): [(f"/api/v1/connections/{ids['connection']}/syncruns", None, 404)],
+            (f"{w}/deliveries/{b_delivery}/redeliver", None, 404)
+        ],
+        ("GET", "/api/v1/connections/{id}/syncruns"): [
+            (f"/api/v1/connections/{ids['connection']}/syncruns", None, 404)
+        ],
     }
     assert api_routes(api.client.app) == set(cases), "every /api/ route needs an isolation case here"
 
@@ -126,8 +147,10 @@ def test_account_a_can_neither_read_nor_change_account_b(api):
 def _snapshot(api):
     """Everything of B that A's requests could have touched."""
     b, hub = api.b, api.hub
-    orders = [(o.number, o.state, tuple(o.tags), len(o.shipments), len(o.events))
-              for o in (readmodel.get_order(hub, b.account_id, i) for i in b.order_ids)]
+    orders = [
+        (o.number, o.state, tuple(o.tags), len(o.shipments), len(o.events))
+        for o in (readmodel.get_order(hub, b.account_id, i) for i in b.order_ids)
+    ]
     articles = [(a.sku, a.on_hand, a.available) for a in readmodel.list_articles(hub, b.account_id).rows]
     hooks = api.call("GET", "/api/v1/webhooks", api.key_b).json()
     deliveries = [api.call("GET", f"/api/v1/webhooks/{h['Id']}/deliveries", api.key_b).json()["Data"] for h in hooks]

@@ -12,8 +12,10 @@ from ordersync.store.models import OrderRow, OutboxEntry
 
 def outbox(hub, order_id):
     with hub.db.session() as s:
-        return [(e.kind, json.loads(e.payload)) for e in
-                s.scalars(select(OutboxEntry).where(OutboxEntry.order_id == order_id).order_by(OutboxEntry.id))]
+        return [
+            (e.kind, json.loads(e.payload))
+            for e in s.scalars(select(OutboxEntry).where(OutboxEntry.order_id == order_id).order_by(OutboxEntry.id))
+        ]
 
 
 def test_list_orders_with_paging_and_filters(api):
@@ -63,8 +65,12 @@ def test_change_state_goes_to_the_channel_through_the_outbox(api):
     order_id = api.a.order_ids[0]
     before = api.a_("GET", f"/api/v1/orders/{order_id}").json()["Data"]["State"]
     r = api.a_("PUT", f"/api/v1/orders/{order_id}/orderstate", json={"NewStateId": 7, "Comment": "done"})
-    assert r.status_code == 200 and r.json()["Data"] == {"BillBeeOrderId": order_id, "State": 7,
-                                                         "StateName": "Closed", "Changed": True}
+    assert r.status_code == 200 and r.json()["Data"] == {
+        "BillBeeOrderId": order_id,
+        "State": 7,
+        "StateName": "Closed",
+        "Changed": True,
+    }
     assert ("state", {"comment": "done", "state": 7}) in outbox(api.hub, order_id)
     again = api.a_("PUT", f"/api/v1/orders/{order_id}/orderstate", json={"NewStateId": 7})
     assert again.json()["Data"]["Changed"] is False
@@ -80,8 +86,11 @@ def test_change_state_goes_to_the_channel_through_the_outbox(api):
 
 def test_add_shipment_marks_shipped_and_queues_tracking(api):
     order_id = api.a.order_ids[2]
-    r = api.a_("POST", f"/api/v1/orders/{order_id}/shipment",
-               json={"ShippingId": "00340434161094042557", "Shipper": "DHL", "TrackingUrl": "https://t.example/1"})
+    r = api.a_(
+        "POST",
+        f"/api/v1/orders/{order_id}/shipment",
+        json={"ShippingId": "00340434161094042557", "Shipper": "DHL", "TrackingUrl": "https://t.example/1"},
+    )
     assert r.status_code == 201
     assert r.json()["Data"]["ShippingId"] == "00340434161094042557" and r.json()["Data"]["Shipper"] == "DHL"
     kinds = [k for k, _ in outbox(api.hub, order_id)]
@@ -98,8 +107,11 @@ def test_add_shipment_marks_shipped_and_queues_tracking(api):
 
 def test_send_message(api):
     order_id = api.a.order_ids[0]
-    r = api.a_("POST", f"/api/v1/orders/{order_id}/send-message",
-               json={"Subject": [{"Text": "Ihre Bestellung", "LanguageCode": "DE"}], "Body": "kommt morgen"})
+    r = api.a_(
+        "POST",
+        f"/api/v1/orders/{order_id}/send-message",
+        json={"Subject": [{"Text": "Ihre Bestellung", "LanguageCode": "DE"}], "Body": "kommt morgen"},
+    )
     assert r.status_code == 200 and r.json()["Data"]["Sent"] is True
     assert ("message", {"subject": "Ihre Bestellung", "text": "kommt morgen"}) in outbox(api.hub, order_id)
     r = api.a_("POST", f"/api/v1/orders/{order_id}/send-message", json={"Body": "   "})

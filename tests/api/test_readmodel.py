@@ -30,11 +30,13 @@ def test_list_orders_filters_sorts_and_pages(hub, tenants):
     assert first.number == "ALPHA1005" and first.connection_name == "alpha-shop" and first.system == "woocommerce"
     assert first.total == Decimal("24.90") and first.currency == "EUR" and first.item_count == 1
     assert first.created_at.utcoffset() == timedelta(0)
-    assert [r.number for r in readmodel.list_orders(hub, a.account_id, OrderFilter(), sort="number").rows] == \
-        [f"ALPHA{1000 + n}" for n in range(1, 6)]
+    assert [r.number for r in readmodel.list_orders(hub, a.account_id, OrderFilter(), sort="number").rows] == [
+        f"ALPHA{1000 + n}" for n in range(1, 6)
+    ]
     assert readmodel.list_orders(hub, a.account_id, OrderFilter(), page=3, page_size=2).rows[0].number == "ALPHA1001"
     every = {r.id for r in readmodel.list_orders(hub, a.account_id, OrderFilter()).rows}
     assert every == set(a.order_ids) and not every & set(b.order_ids)
+
     def by(**kw):
         return [r.number for r in readmodel.list_orders(hub, a.account_id, OrderFilter(**kw), sort="created").rows]
 

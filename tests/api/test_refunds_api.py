@@ -13,11 +13,20 @@ from .seed import T0, make_order
 
 def refunded_order(hub, tenant) -> int:
     order = make_order("alpha", 9, state=OrderState.SHIPPED)
-    order.refunds = [Refund("r-1", Decimal("7.50"), "EUR", reason="Tasse zerbrochen", refunded_at=T0,
-                            items=[RefundItem("alpha-9-1", Decimal(1), Decimal("7.50"))])]
+    order.refunds = [
+        Refund(
+            "r-1",
+            Decimal("7.50"),
+            "EUR",
+            reason="Tasse zerbrochen",
+            refunded_at=T0,
+            items=[RefundItem("alpha-9-1", Decimal(1), Decimal("7.50"))],
+        )
+    ]
     with hub.db.session() as s:
-        counts = upsert_orders(s, tenant.account_id, tenant.connection_id, [order],
-                               article_of=lambda item: tenant.article_ids[0])
+        counts = upsert_orders(
+            s, tenant.account_id, tenant.connection_id, [order], article_of=lambda item: tenant.article_ids[0]
+        )
         apply_orders(s, counts.created_ids, new_ids=set(counts.created_ids))
         return counts.created_ids[0]
 
@@ -28,10 +37,16 @@ def test_an_order_shows_its_partial_refund(api):
     assert o["RefundedAmount"] == "7.50" and o["RefundStatus"] == "partial" and o["StateName"] == "Shipped"
     assert o["OrderItems"][0]["RefundedQuantity"] == "1" and o["OrderItems"][0]["Quantity"] == "2"
     (refund,) = o["Refunds"]
-    assert refund == {"Id": "r-1", "Amount": "7.50", "Currency": "EUR", "Reason": "Tasse zerbrochen",
-                      "RefundedAt": "2026-03-01T09:00:00+00:00",
-                      "Items": [{"TransactionId": "alpha-9-1", "SKU": "ALPHA-MUG", "Title": "Tasse", "Quantity": "1",
-                                 "Amount": "7.50"}]}
+    assert refund == {
+        "Id": "r-1",
+        "Amount": "7.50",
+        "Currency": "EUR",
+        "Reason": "Tasse zerbrochen",
+        "RefundedAt": "2026-03-01T09:00:00+00:00",
+        "Items": [
+            {"TransactionId": "alpha-9-1", "SKU": "ALPHA-MUG", "Title": "Tasse", "Quantity": "1", "Amount": "7.50"}
+        ],
+    }
     listed = {x["BillBeeOrderId"]: x for x in api.a_("GET", "/api/v1/orders").json()["Data"]}
     assert listed[order_id]["RefundedAmount"] == "7.50" and listed[order_id]["RefundStatus"] == "partial"
     other = api.a.order_ids[0]

@@ -36,35 +36,44 @@ def send(base_url: str, head: str, body: bytes = b"") -> tuple[int, dict]:
         while b"\r\n\r\n" not in data:
             data += sock.recv(65536) or b"\0"
         header, _, rest = data.partition(b"\r\n\r\n")
-        length = int(next(line.split(b":")[1] for line in header.split(b"\r\n")
-                          if line.lower().startswith(b"content-length")))
+        length = int(
+            next(line.split(b":")[1] for line in header.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
         while len(rest) < length:
             rest += sock.recv(65536)
     return int(header.split()[1]), json.loads(rest[:length])
 
 
 def test_a_declared_body_above_the_cap_is_refused_before_it_is_sent(api, server):
-    status, answer = send(server.base_url, f"POST /api/v1/orders/{api.a.order_ids[0]}/tags HTTP/1.1\n"
-                          f"Host: x\nAuthorization: Bearer {api.key_a}\nContent-Type: application/json\n"
-                          "Content-Length: 400000000\n")
+    status, answer = send(
+        server.base_url,
+        f"POST /api/v1/orders/{api.a.order_ids[0]}/tags HTTP/1.1\n"
+        f"Host: x\nAuthorization: Bearer {api.key_a}\nContent-Type: application/json\n"
+        "Content-Length: 400000000\n",
+    )
     assert status == 413 and answer["Error"] == "too_large"
     assert "400,000,000" in answer["ErrorMessage"] and "ORDERSYNC_MAX_REQUEST_BYTES" in answer["ErrorMessage"]
 
 
 def test_the_api_checks_the_key_before_reading_the_body(api, server):
-    status, answer = send(server.base_url, f"POST /api/v1/orders/{api.a.order_ids[0]}/tags HTTP/1.1\n"
-                          "Host: x\nAuthorization: Bearer not-a-key\nContent-Type: application/json\n"
-                          "Content-Length: 1000\n")
+    status, answer = send(
+        server.base_url,
+        f"POST /api/v1/orders/{api.a.order_ids[0]}/tags HTTP/1.1\n"
+        "Host: x\nAuthorization: Bearer not-a-key\nContent-Type: application/json\n"
+        "Content-Length: 1000\n",
+    )
     assert status == 401 and "not valid" in answer["ErrorMessage"]
 
 
 def test_webhook_intake_checks_the_address_before_reading_the_body(api, server, monkeypatch):
-    status, answer = send(server.base_url, "POST /webhooks/woocommerce/no-such-token HTTP/1.1\nHost: x\n"
-                          "Content-Length: 1000\n")
+    status, answer = send(
+        server.base_url, "POST /webhooks/woocommerce/no-such-token HTTP/1.1\nHost: x\nContent-Length: 1000\n"
+    )
     assert status == 404 and answer == {"status": "unknown webhook address"}
     monkeypatch.setenv("ORDERSYNC_MAX_WEBHOOK_BYTES", "5000")
-    status, answer = send(server.base_url, "POST /webhooks/woocommerce/no-such-token HTTP/1.1\nHost: x\n"
-                          "Content-Length: 6000\n")
+    status, answer = send(
+        server.base_url, "POST /webhooks/woocommerce/no-such-token HTTP/1.1\nHost: x\nContent-Length: 6000\n"
+    )
     assert status == 413 and "ORDERSYNC_MAX_WEBHOOK_BYTES" in answer["status"]
 
 
@@ -72,9 +81,13 @@ def test_a_streamed_body_is_cut_off_at_the_cap(api, server, monkeypatch):
     monkeypatch.setenv("ORDERSYNC_MAX_REQUEST_BYTES", "2000")
     chunk = b"x" * 1500
     chunked = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(3)) + b"0\r\n\r\n"
-    status, answer = send(server.base_url, f"POST /api/v1/orders/{api.a.order_ids[0]}/tags HTTP/1.1\n"
-                          f"Host: x\nAuthorization: Bearer {api.key_a}\nContent-Type: application/json\n"
-                          "Transfer-Encoding: chunked\n", chunked)
+    status, answer = send(
+        server.base_url,
+        f"POST /api/v1/orders/{api.a.order_ids[0]}/tags HTTP/1.1\n"
+        f"Host: x\nAuthorization: Bearer {api.key_a}\nContent-Type: application/json\n"
+        "Transfer-Encoding: chunked\n",
+        chunked,
+    )
     assert status == 413 and "at most 2,000 bytes" in answer["ErrorMessage"]
     small = api.a_("POST", f"/api/v1/orders/{api.a.order_ids[0]}/tags", json={"Tags": ["ok"]})
     assert small.status_code == 200

@@ -38,8 +38,11 @@ def _subscribe(api, url, secret=None) -> dict:
 
 def _make_due(hub):
     with hub.db.session() as s:
-        s.execute(update(WebhookDeliveryOut).where(WebhookDeliveryOut.status == "pending")
-                  .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(WebhookDeliveryOut)
+            .where(WebhookDeliveryOut.status == "pending")
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
 
 
 def test_a_new_secret_is_whsec_and_a_retry_keeps_the_webhook_id(api, verifier):

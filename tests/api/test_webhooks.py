@@ -4,8 +4,8 @@ the recipe in docs/api.md), retries with backoff, every attempt visible through 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import hmac
+import itertools
 import json
 from datetime import timedelta
 
@@ -36,8 +36,12 @@ def receiver():
 
 
 def subscribe(api, url, filters=("*",), key=None, **extra):
-    r = api.call("POST", "/api/v1/webhooks", key or api.key_a,
-                 json={"WebHookUri": url, "Filters": list(filters), "Secret": SECRET, **extra})
+    r = api.call(
+        "POST",
+        "/api/v1/webhooks",
+        key or api.key_a,
+        json={"WebHookUri": url, "Filters": list(filters), "Secret": SECRET, **extra},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -51,8 +55,11 @@ def documented_check(secret: str, body: bytes, header: str) -> bool:
 def make_due(hub):
     """Time passes: every waiting delivery is due now."""
     with hub.db.session() as s:
-        s.execute(update(WebhookDeliveryOut).where(WebhookDeliveryOut.status == "pending")
-                  .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(WebhookDeliveryOut)
+            .where(WebhookDeliveryOut.status == "pending")
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
 
 
 def test_subscription_crud_and_validation(api):
@@ -69,11 +76,13 @@ def test_subscription_crud_and_validation(api):
     assert api.a_("PUT", f"/api/v1/webhooks/{sub_id}", json={"Secret": "n" * 20}).json()["Secret"] == "n" * 20
     filters = api.a_("GET", "/api/v1/webhooks/filters").json()["Data"]
     assert filters["Filters"] == list(notify.EVENT_TYPES) and filters["RetryDelaysSeconds"][0] == 15
-    bad = [({"WebHookUri": "ftp://x.example", "Filters": ["*"]}, "not an http(s) URL"),
-           ({"WebHookUri": "https://u:p@x.example", "Filters": ["*"]}, "user name or password"),
-           ({"WebHookUri": "https://x.example", "Filters": ["order.exploded"]}, "unknown event 'order.exploded'"),
-           ({"WebHookUri": "https://x.example", "Filters": []}, "Filters"),
-           ({"WebHookUri": "https://x.example", "Filters": ["*"], "Secret": "short"}, "Secret")]
+    bad = [
+        ({"WebHookUri": "ftp://x.example", "Filters": ["*"]}, "not an http(s) URL"),
+        ({"WebHookUri": "https://u:p@x.example", "Filters": ["*"]}, "user name or password"),
+        ({"WebHookUri": "https://x.example", "Filters": ["order.exploded"]}, "unknown event 'order.exploded'"),
+        ({"WebHookUri": "https://x.example", "Filters": []}, "Filters"),
+        ({"WebHookUri": "https://x.example", "Filters": ["*"], "Secret": "short"}, "Secret"),
+    ]
     for body, message in bad:
         r = api.a_("POST", "/api/v1/webhooks", json=body)
         assert r.status_code in (400, 422) and message in r.json()["ErrorMessage"], (body, r.text)
@@ -97,7 +106,9 @@ def test_events_are_delivered_signed_and_only_the_accounts_own(api, receiver):
     beta = [json.loads(r.body) for r in receiver.requests if r.query == "beta"]
     types = sorted(e["Type"] for e in alpha)
     assert types == ["order.created", "order.shipped", "order.state_changed", "stock.changed", "stock.changed"]
-    assert [(e["Type"], e["Data"]["Order"]["OrderNumber"]) for e in beta] == [("order.created", "BETA1009")]  # beta's subscription wants order.created only
+    assert [(e["Type"], e["Data"]["Order"]["OrderNumber"]) for e in beta] == [
+        ("order.created", "BETA1009")
+    ]  # beta's subscription wants order.created only
     assert not any("BETA" in json.dumps(e) for e in alpha)
     for req in receiver.requests:
         body = json.loads(req.body)
@@ -110,11 +121,17 @@ def test_events_are_delivered_signed_and_only_the_accounts_own(api, receiver):
     shipped = next(e for e in alpha if e["Type"] == "order.shipped")
     assert shipped["Data"]["Shipment"]["ShippingId"] == "JJD0001" and shipped["Data"]["Order"]["State"] == 4
     changed = next(e for e in alpha if e["Type"] == "order.state_changed")
-    assert (changed["Data"]["OldStateId"], changed["Data"]["NewStateId"], changed["Data"]["NewStateName"]) == (3, 4,
-                                                                                                          "Shipped")
+    assert (changed["Data"]["OldStateId"], changed["Data"]["NewStateId"], changed["Data"]["NewStateName"]) == (
+        3,
+        4,
+        "Shipped",
+    )
     assert changed["Data"]["Change"]["HistoryKind"] == "state_changed"
     assert changed["Data"]["Change"]["Params"] == {"old": 3, "new": 4}
-    assert shipped["Data"]["Change"]["Params"] == {"carrier": shipped["Data"]["Shipment"]["Shipper"], "tracking": "JJD0001"}
+    assert shipped["Data"]["Change"]["Params"] == {
+        "carrier": shipped["Data"]["Shipment"]["Shipper"],
+        "tracking": "JJD0001",
+    }
     stock = [e["Data"] for e in alpha if e["Type"] == "stock.changed"]
     assert {(d["SKU"], d["Change"]) for d in stock} == {("ALPHA-MUG", "-2"), ("ALPHA-CAP", "-6")}
     # nothing is sent twice
@@ -234,7 +251,9 @@ def test_a_backlog_drains_in_one_run_and_old_deliveries_are_pruned(api, receiver
     for i in range(10):
         api.a_("POST", f"/api/v1/orders/{api.a.order_ids[0]}/tags", json={"Tags": [f"t{i}"]})
     assert notify.deliver_due(api.hub) == 10
-    assert [json.loads(r.body)["Data"]["Change"]["Text"] for r in receiver.requests] == [f"tags +t{i}" for i in range(10)]
+    assert [json.loads(r.body)["Data"]["Change"]["Text"] for r in receiver.requests] == [
+        f"tags +t{i}" for i in range(10)
+    ]
     with api.hub.db.session() as s:
         s.execute(update(WebhookDeliveryOut).values(delivered_at=utcnow() - delivery.KEEP_DONE - timedelta(hours=1)))
     assert delivery.prune(api.hub) == 10
@@ -269,6 +288,7 @@ def test_two_workers_never_send_one_delivery_twice(api, receiver):
 
 # --- SSRF: a staff key must not make the hub call, and read back, a service of the hub's own network ---
 
+
 class _Internal:
     """A service that must stay internal: it answers every POST with data an integrator must never see."""
 
@@ -280,8 +300,13 @@ class _Internal:
     async def __call__(self, scope, receive, send) -> None:
         self.hits += 1
         body = self.SECRET.encode()
-        await send({"type": "http.response.start", "status": 500,
-                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 500,
+                "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -299,14 +324,25 @@ def _without_allowance(monkeypatch):
     monkeypatch.delenv(LEGACY_ALLOW_ENV, raising=False)
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:{port}/x", "http://2130706433:{port}/x", "http://0x7f000001:{port}/x",
-    "http://[::1]:6379/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.7/hook",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/x",
+        "http://2130706433:{port}/x",
+        "http://0x7f000001:{port}/x",
+        "http://[::1]:6379/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.7/hook",
+    ],
+)
 def test_a_webhook_to_an_internal_address_is_refused_when_subscribed(api, internal, monkeypatch, url):
     _without_allowance(monkeypatch)
-    r = api.call("POST", "/api/v1/webhooks", api.key_a,
-                 json={"WebHookUri": url.format(port=internal[1]), "Filters": ["*"], "Secret": SECRET})
+    r = api.call(
+        "POST",
+        "/api/v1/webhooks",
+        api.key_a,
+        json={"WebHookUri": url.format(port=internal[1]), "Filters": ["*"], "Secret": SECRET},
+    )
     assert r.status_code in (400, 422) and "WebHookUri" in r.json()["ErrorMessage"], r.text
     assert "own network" in r.json()["ErrorMessage"]
 

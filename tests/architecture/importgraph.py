@@ -35,8 +35,9 @@ def modules(root: Path = SRC, package: str = PACKAGE) -> dict[str, Module]:
 
 
 def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
-        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _top_level(body: list[ast.stmt]):
@@ -107,6 +108,7 @@ def cycles(found: dict[str, Module]) -> list[list[str]]:
     A package's own __init__ importing its submodules is not a cycle by itself: importing the submodule runs the
     package first, and the package then imports the submodule, which Python handles. Edges from a module to its
     own parent packages are therefore left out."""
+
     def edges(name: str) -> list[str]:
         return [t for t in found[name].imports if not name.startswith(t + ".")]
 
@@ -140,6 +142,7 @@ def cycles(found: dict[str, Module]) -> list[list[str]]:
                 result.append(sorted(component))
 
     import sys
+
     sys.setrecursionlimit(max(10000, sys.getrecursionlimit()))
     for name in sorted(found):
         if name not in index:
@@ -149,6 +152,7 @@ def cycles(found: dict[str, Module]) -> list[list[str]]:
 
 def package_edges(found: dict[str, Module]) -> dict[tuple[str, str], list[str]]:
     """Edges between the package's top-level parts (ordersync.sync -> ordersync.mail), each with its examples."""
+
     def part(name: str) -> str:
         return ".".join(name.split(".")[:2])
 

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from . import importgraph
 
-FORBIDDEN = ("ordersync.sync", "ordersync.store", "ordersync.web", "ordersync.application", "ordersync.jobs",
-             "ordersync.cli_commands", "ordersync.cli", "ordersync.cli_shared")
+FORBIDDEN = (
+    "ordersync.sync",
+    "ordersync.store",
+    "ordersync.web",
+    "ordersync.application",
+    "ordersync.jobs",
+    "ordersync.cli_commands",
+    "ordersync.cli",
+    "ordersync.cli_shared",
+)
 
 
 def forbidden_imports(found: dict[str, importgraph.Module]) -> list[str]:
@@ -33,8 +41,9 @@ def test_the_check_finds_a_relative_import_inside_a_function(tmp_path):
     pkg.mkdir(parents=True)
     for init in (tmp_path / "ordersync", tmp_path / "ordersync" / "channels", pkg):
         (init / "__init__.py").write_text("")
-    (pkg / "upload.py").write_text("def later():\n    from ...store.models import OrderRow\n"
-                                   "from ..sdk import records\n")
+    (pkg / "upload.py").write_text(
+        "def later():\n    from ...store.models import OrderRow\nfrom ..sdk import records\n"
+    )
     found = importgraph.modules(tmp_path)
     problems = forbidden_imports(found)
     assert problems == ["ordersync.channels.fake.upload:2 imports ordersync.store.models"]

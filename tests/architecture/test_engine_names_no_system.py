@@ -29,8 +29,12 @@ def system_ids() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef):
                 for stmt in node.body:
-                    if (isinstance(stmt, ast.Assign) and [getattr(t, "id", None) for t in stmt.targets] == ["system"]
-                            and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and [getattr(t, "id", None) for t in stmt.targets] == ["system"]
+                        and isinstance(stmt.value, ast.Constant)
+                        and isinstance(stmt.value.value, str)
+                    ):
                         found.add(stmt.value.value)
     return found
 
@@ -63,8 +67,13 @@ def findings_in(path: Path, module: str, packages: set[str], systems: set[str]) 
         elif isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
             literals = [s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)]
-            literals += [e.value for s in sides if isinstance(s, (ast.Tuple, ast.List, ast.Set)) for e in s.elts
-                         if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            literals += [
+                e.value
+                for s in sides
+                if isinstance(s, (ast.Tuple, ast.List, ast.Set))
+                for e in s.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
             if any(v in systems or v in packages for v in literals) and any(_mentions_system(s) for s in sides):
                 found.append(f"{where} compares a system with {literals}")
     fake = importgraph.Module(module, path, path.name == "__init__.py")
@@ -97,16 +106,21 @@ def test_the_engine_names_no_system():
 
 def test_the_check_sees_names_but_not_prose(tmp_path):
     source = tmp_path / "mod.py"
-    source.write_text('"""Mentions WooCommerce in prose."""\n'
-                      "from ordersync.channels.shopify.client import Client\n"
-                      "def f(row, kind):\n"
-                      '    """Shopify, as an example."""\n'
-                      "    # textalk in a comment\n"
-                      '    if row.system == "csv":\n'
-                      "        return 1\n"
-                      '    if kind == "email":  # not a system comparison\n'
-                      "        return 2\n"
-                      '    return "woocommerce"\n')
+    source.write_text(
+        '"""Mentions WooCommerce in prose."""\n'
+        "from ordersync.channels.shopify.client import Client\n"
+        "def f(row, kind):\n"
+        '    """Shopify, as an example."""\n'
+        "    # textalk in a comment\n"
+        '    if row.system == "csv":\n'
+        "        return 1\n"
+        '    if kind == "email":  # not a system comparison\n'
+        "        return 2\n"
+        '    return "woocommerce"\n'
+    )
     found = findings_in(source, "ordersync.sync.mod", channel_packages(), system_ids())
-    assert found == ["ordersync.sync.mod:10 string 'woocommerce'", "ordersync.sync.mod:2 imports ordersync.channels.shopify",
-                     "ordersync.sync.mod:6 compares a system with ['csv']"]
+    assert found == [
+        "ordersync.sync.mod:10 string 'woocommerce'",
+        "ordersync.sync.mod:2 imports ordersync.channels.shopify",
+        "ordersync.sync.mod:6 compares a system with ['csv']",
+    ]

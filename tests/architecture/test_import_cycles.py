@@ -21,7 +21,8 @@ def test_the_module_level_import_graph_has_no_cycle():
     assert "ordersync.sync.importer" in found and found["ordersync.sync.importer"].imports  # the reading works
     cycles = importgraph.cycles(found)
     assert cycles == [], "import cycles (modules that import each other at import time): " + "; ".join(
-        " <-> ".join(c) for c in cycles)
+        " <-> ".join(c) for c in cycles
+    )
 
 
 def test_the_graph_check_sees_a_cycle(tmp_path):
@@ -33,8 +34,9 @@ def test_the_graph_check_sees_a_cycle(tmp_path):
     (pkg / "sub" / "a.py").write_text("from . import b\n")
     (pkg / "sub" / "b.py").write_text("from .a import thing\n")
     (pkg / "sub" / "c.py").write_text("def later():\n    from . import d\n")
-    (pkg / "sub" / "d.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import c\n"
-                                      "from . import c\n")
+    (pkg / "sub" / "d.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import c\nfrom . import c\n"
+    )
     cycles = importgraph.cycles(importgraph.graph(importgraph.modules(tmp_path)))
     assert cycles == [["ordersync.sub.a", "ordersync.sub.b"]]
 
@@ -74,6 +76,14 @@ def test_no_two_parts_of_the_package_import_each_other():
 
 def test_the_engine_needs_no_accounts_notify_forwarding_web_or_application_at_import():
     edges = importgraph.package_edges(importgraph.graph())
-    above = {"ordersync.accounts", "ordersync.notify", "ordersync.forwarding", "ordersync.web",
-             "ordersync.application", "ordersync.jobs", "ordersync.cli_commands", "ordersync.cli"}
+    above = {
+        "ordersync.accounts",
+        "ordersync.notify",
+        "ordersync.forwarding",
+        "ordersync.web",
+        "ordersync.application",
+        "ordersync.jobs",
+        "ordersync.cli_commands",
+        "ordersync.cli",
+    }
     assert [e for (a, b), e in edges.items() if a == "ordersync.sync" and b in above] == []

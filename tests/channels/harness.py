@@ -38,8 +38,11 @@ class SandboxControl:
         self.control.post("/faults", json={"rules": list(rules)}).raise_for_status()
 
     def requests(self, path_prefix: str = "", method: str | None = None) -> list[dict]:
-        return [r for r in self.control.get("/requests").json()
-                if r["path"].startswith(path_prefix) and (method is None or r["method"] == method)]
+        return [
+            r
+            for r in self.control.get("/requests").json()
+            if r["path"].startswith(path_prefix) and (method is None or r["method"] == method)
+        ]
 
 
 class Receiver:

@@ -119,5 +119,7 @@ def test_committed_docs_match_the_code() -> None:
     committed = COMMITTED.read_text(encoding="utf-8") if COMMITTED.exists() else "(missing)"
     if committed != fresh:
         diff = difflib.unified_diff(committed.splitlines(), fresh.splitlines(), "committed", "code", lineterm="")
-        pytest.fail("docs/channels.md is out of date: run `ordersync docs` to regenerate\n"
-                    + "\n".join(list(diff)[:30]), pytrace=False)
+        pytest.fail(
+            "docs/channels.md is out of date: run `ordersync docs` to regenerate\n" + "\n".join(list(diff)[:30]),
+            pytrace=False,
+        )

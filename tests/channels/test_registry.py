@@ -23,8 +23,7 @@ class DemoShop(Connector):
         declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK),
         declare(Capability.CHANGE_STATUS, Mode.API),
     )
-    settings_schema = SettingsSchema((SettingField("url", "Shop URL", "url"),
-                                      SettingField("key", "Key", secret=True)))
+    settings_schema = SettingsSchema((SettingField("url", "Shop URL", "url"), SettingField("key", "Key", secret=True)))
     guide = (GuideStep("Create a key", "In the shop's admin ...", settings=("url", "key")),)
 
 
@@ -52,8 +51,9 @@ class FakeEntryPoint:
 def fake_entry_points(monkeypatch: pytest.MonkeyPatch):
     """Replace the installed entry points with a list the test controls."""
     installed: list[FakeEntryPoint] = []
-    monkeypatch.setattr(registry, "entry_points",
-                        lambda group: installed if group == registry.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(
+        registry, "entry_points", lambda group: installed if group == registry.ENTRY_POINT_GROUP else []
+    )
     registry.reload()
     yield installed
     registry.reload()
@@ -78,22 +78,25 @@ def test_a_sound_connector_validates() -> None:
     registry.validate(DemoShop)
 
 
-@pytest.mark.parametrize(("attrs", "message"), [
-    ({"system": "Demo-Shop"}, "lowercase letters"),
-    ({"system": ""}, "lowercase letters"),
-    ({"group": "webshop"}, "must be one of marketplace, shop, erp, files"),
-    ({"display_name": " "}, "display_name"),
-    ({"capabilities": ()}, "non-empty tuple"),
-    ({"capabilities": [declare(Capability.IMPORT_ORDERS, Mode.POLL)]}, "non-empty tuple"),
-    ({"capabilities": (declare(Capability.IMPORT_ORDERS),)}, "import_orders declares no mode"),
-    ({"capabilities": (declare(Capability.SET_STOCK, "api"),)}, "'api' is not a Mode"),
-    ({"capabilities": (declare(Capability.SET_STOCK, Mode.API),) * 2}, "set_stock is declared twice"),
-    ({"capabilities": ("import_orders",)}, "is not a CapabilityDecl"),
-    ({"settings_schema": None}, "settings_schema must be a SettingsSchema"),
-    ({"guide": ()}, "guide must be a non-empty tuple"),
-    ({"guide": (GuideStep("", "text"),)}, "guide step 1 has no title or text"),
-    ({"guide": (GuideStep("Key", "text", settings=("token",)),)}, "unknown setting 'token'"),
-])
+@pytest.mark.parametrize(
+    ("attrs", "message"),
+    [
+        ({"system": "Demo-Shop"}, "lowercase letters"),
+        ({"system": ""}, "lowercase letters"),
+        ({"group": "webshop"}, "must be one of marketplace, shop, erp, files"),
+        ({"display_name": " "}, "display_name"),
+        ({"capabilities": ()}, "non-empty tuple"),
+        ({"capabilities": [declare(Capability.IMPORT_ORDERS, Mode.POLL)]}, "non-empty tuple"),
+        ({"capabilities": (declare(Capability.IMPORT_ORDERS),)}, "import_orders declares no mode"),
+        ({"capabilities": (declare(Capability.SET_STOCK, "api"),)}, "'api' is not a Mode"),
+        ({"capabilities": (declare(Capability.SET_STOCK, Mode.API),) * 2}, "set_stock is declared twice"),
+        ({"capabilities": ("import_orders",)}, "is not a CapabilityDecl"),
+        ({"settings_schema": None}, "settings_schema must be a SettingsSchema"),
+        ({"guide": ()}, "guide must be a non-empty tuple"),
+        ({"guide": (GuideStep("", "text"),)}, "guide step 1 has no title or text"),
+        ({"guide": (GuideStep("Key", "text", settings=("token",)),)}, "unknown setting 'token'"),
+    ],
+)
 def test_invalid_declarations_are_named(attrs: dict[str, Any], message: str) -> None:
     with pytest.raises(registry.InvalidConnector, match=message):
         registry.validate(_variant(**attrs))
@@ -133,8 +136,9 @@ def test_entry_points_are_loaded_sorted_and_cached(fake_entry_points: list[FakeE
     assert registry.all_connectors() == {}
 
 
-def test_a_broken_plugin_is_reported_and_hides_nothing(fake_entry_points: list[FakeEntryPoint],
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_a_broken_plugin_is_reported_and_hides_nothing(
+    fake_entry_points: list[FakeEntryPoint], caplog: pytest.LogCaptureFixture
+) -> None:
     fake_entry_points += [
         FakeEntryPoint("broken", ModuleNotFoundError("No module named 'acme_plugin'"), "acme_plugin:Conn"),
         FakeEntryPoint("demo_shop", DemoShop),
@@ -186,8 +190,7 @@ def test_register_adds_validated_classes(fake_entry_points: list[FakeEntryPoint]
     assert list(registry.all_connectors()) == ["demo_market"]
 
 
-def test_register_refuses_to_shadow_unless_told(fake_entry_points: list[FakeEntryPoint],
-                                                clean_registry: None) -> None:
+def test_register_refuses_to_shadow_unless_told(fake_entry_points: list[FakeEntryPoint], clean_registry: None) -> None:
     fake_entry_points.append(FakeEntryPoint("demo_shop", DemoShop))
     stand_in = _variant()
     with pytest.raises(registry.InvalidConnector, match="already provided"):

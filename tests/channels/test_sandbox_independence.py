@@ -25,8 +25,12 @@ def test_the_check_sees_every_way_of_importing_the_connector(tmp_path):
     sandbox = tmp_path / "demo" / "sandbox"
     sandbox.mkdir(parents=True)
     (sandbox / "a.py").write_text("from ..mapping import FIELDS\nfrom . import rpc\nfrom ...sdk import sandbox\n")
-    (sandbox / "b.py").write_text("import ordersync.channels.demo.client\nfrom .. import connector\n"
-                                  "from .data import x\nimport ordersync.channels.sdk\n")
+    (sandbox / "b.py").write_text(
+        "import ordersync.channels.demo.client\nfrom .. import connector\n"
+        "from .data import x\nimport ordersync.channels.sdk\n"
+    )
     assert connector_imports(sandbox, "demo") == [
-        "a.py:1 ordersync.channels.demo.mapping", "b.py:1 ordersync.channels.demo.client",
-        "b.py:2 ordersync.channels.demo.connector"]
+        "a.py:1 ordersync.channels.demo.mapping",
+        "b.py:1 ordersync.channels.demo.client",
+        "b.py:2 ordersync.channels.demo.connector",
+    ]

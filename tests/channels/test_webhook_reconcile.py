@@ -9,12 +9,19 @@ URL = "https://hub.example/webhooks/x/t"
 
 
 def test_inactive_is_reactivated_missing_is_created_at_the_given_url_others_untouched():
-    listed = [RemoteHook("1", "a", URL, True), RemoteHook("2", "b", URL, False, "disabled"),
-              RemoteHook("9", "b", "https://other.example", False, "paused")]
+    listed = [
+        RemoteHook("1", "a", URL, True),
+        RemoteHook("2", "b", URL, False, "disabled"),
+        RemoteHook("9", "b", "https://other.example", False, "paused"),
+    ]
     calls = []
-    health = reconcile(listed, {"a": "1", "b": "2", "c": "3"}, URL,
-                       reactivate=lambda h: calls.append(("on", h.id)),
-                       create=lambda topic, url: calls.append(("new", topic, url)) or "30")
+    health = reconcile(
+        listed,
+        {"a": "1", "b": "2", "c": "3"},
+        URL,
+        reactivate=lambda h: calls.append(("on", h.id)),
+        create=lambda topic, url: calls.append(("new", topic, url)) or "30",
+    )
     assert calls == [("on", "2"), ("new", "c", URL)]
     assert health.found == ["b: disabled", "c: deleted in the shop"]
     assert health.repaired == ["b: re-activated", "c: re-created"]

@@ -91,11 +91,11 @@ def test_every_error_is_one_line_and_a_nonzero_exit(tmp_path, database_url):
 
 def test_outbox_commands_act_only_on_the_named_account(tmp_path, database_url, monkeypatch, shop):
     """A dead letter of account A is invisible to, and cannot be retried or discarded from, account B."""
+    from ordersync.config import load_config
     from ordersync.domain.timeutil import utcnow
     from ordersync.store.models import Account, OutboxEntry
     from ordersync.sync.connections import add_connection
     from ordersync.sync.hub import Hub
-    from ordersync.config import load_config
 
     monkeypatch.setenv("ORDERSYNC_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ORDERSYNC_DATABASE_URL", database_url)
@@ -104,9 +104,18 @@ def test_outbox_commands_act_only_on_the_named_account(tmp_path, database_url, m
         s.add_all([Account(name="alpha", created_at=utcnow()), Account(name="beta", created_at=utcnow())])
     conn_id = add_connection(hub, "woocommerce", "shop-a", shop, account="alpha")
     with hub.db.session() as s:
-        letter = OutboxEntry(account_id=hub.account_id("alpha", s), connection_id=conn_id, kind="state",
-                             payload="{}", status="dead", attempts=8, next_attempt_at=utcnow(),
-                             last_error="HTTP 500", created_at=utcnow(), updated_at=utcnow())
+        letter = OutboxEntry(
+            account_id=hub.account_id("alpha", s),
+            connection_id=conn_id,
+            kind="state",
+            payload="{}",
+            status="dead",
+            attempts=8,
+            next_attempt_at=utcnow(),
+            last_error="HTTP 500",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
         s.add(letter)
         s.flush()
         letter_id = letter.id

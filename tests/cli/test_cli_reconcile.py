@@ -39,11 +39,13 @@ def test_a_seller_finds_an_order_the_hub_missed_and_imports_it_once(cli, sandbox
     assert "shop: import: 0 done, 1 skipped" in cli("reconcile", "shop", "--mend", "import")
     orders = json.loads(cli("orders", "list", "--json", "--limit", "100"))
     assert [o["external_id"] for o in orders].count(missed) == 1
-    assert json.loads(cli("reconcile", "shop", "--since", "2000-01-01", "--json"))["kinds"]["orders_missing"][
-        "count"] == 0
+    assert (
+        json.loads(cli("reconcile", "shop", "--since", "2000-01-01", "--json"))["kinds"]["orders_missing"]["count"] == 0
+    )
 
-    assert "every 12 h; missing orders imported automatically" in cli("reconcile", "shop", "--every", "12",
-                                                                       "--auto-import")
+    assert "every 12 h; missing orders imported automatically" in cli(
+        "reconcile", "shop", "--every", "12", "--auto-import"
+    )
     again = str(box.conform("create", {"count": 1, "webhook": False})["ids"][0])
     auto = json.loads(cli("reconcile", "shop", "--json"))
     assert auto["kinds"]["orders_missing"]["imported_automatically"] is True
@@ -54,8 +56,15 @@ def test_a_seller_finds_an_order_the_hub_missed_and_imports_it_once(cli, sandbox
 def test_reconcile_errors_are_one_line(tmp_path, database_url, sandbox):
     env = os.environ | {"ORDERSYNC_HOME": str(tmp_path / "home"), "ORDERSYNC_DATABASE_URL": database_url}
     _, settings = sandbox
-    added = run_main("connections", "add", "woocommerce", "shop", "--no-webhooks",
-                     *[f"--set={k}={v}" for k, v in settings.items()], env=env)
+    added = run_main(
+        "connections",
+        "add",
+        "woocommerce",
+        "shop",
+        "--no-webhooks",
+        *[f"--set={k}={v}" for k, v in settings.items()],
+        env=env,
+    )
     assert added.returncode == 0, added.stderr
     cases = [
         (("reconcile", "nosuchshop"), "no connection named 'nosuchshop'"),

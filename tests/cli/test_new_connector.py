@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from typer.testing import CliRunner
+from web.test_connector_texts_de import texts_without_german  # tests/ is on sys.path, as for ..harness
 
 from ordersync.channels import registry
 from ordersync.channels.sdk.serving import serve_in_thread
@@ -17,7 +18,6 @@ from ordersync.cli import app
 from ordersync.devtools.checks import connector_imports
 from ordersync.devtools.new_connector import ScaffoldError, add_entry_point, create
 from ordersync.web.ui import i18n
-from web.test_connector_texts_de import texts_without_german  # tests/ is on sys.path, as for ..harness
 
 ENTRY = "import sys; sys.argv[0] = 'ordersync'; from ordersync.cli import main; main()"
 
@@ -34,8 +34,20 @@ def package(tmp_path, monkeypatch):
 
 
 def test_the_skeleton_imports_registers_and_passes_the_structural_checks(package, monkeypatch):
-    result = CliRunner().invoke(app, ["dev", "new-connector", "acme_shop", "--into", str(package),
-                                      "--package", "scaffolded", "--display-name", "Acme Shop"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "dev",
+            "new-connector",
+            "acme_shop",
+            "--into",
+            str(package),
+            "--package",
+            "scaffolded",
+            "--display-name",
+            "Acme Shop",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "scaffolded.acme_shop.connector:AcmeShopConnector" in result.output
     cls = importlib.import_module("scaffolded.acme_shop.connector").AcmeShopConnector
@@ -72,17 +84,28 @@ def test_the_skeleton_works_against_its_sandbox_over_loopback(package):
 
 def test_the_skeletons_own_test_passes(package):
     written = create("own_test", into=package, package="scaffolded", existing=set())
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(written.tests_dir)],
-                          cwd=package.parent, env={**_env(), "PYTHONPATH": str(package.parent)},
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(written.tests_dir)],
+        cwd=package.parent,
+        env={**_env(), "PYTHONPATH": str(package.parent)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-2000:]
 
 
-@pytest.mark.parametrize("name, why", [
-    ("Acme", "not a valid connector name"), ("acme-shop", "not a valid connector name"),
-    ("9shop", "not a valid connector name"), ("class", "not a valid connector name"),
-    ("textalk", "already exists"), ("sdk", "already exists"),
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("Acme", "not a valid connector name"),
+        ("acme-shop", "not a valid connector name"),
+        ("9shop", "not a valid connector name"),
+        ("class", "not a valid connector name"),
+        ("textalk", "already exists"),
+        ("sdk", "already exists"),
+    ],
+)
 def test_bad_names_are_refused_and_nothing_is_written(package, name, why):
     with pytest.raises(ScaffoldError, match=why):
         create(name, into=package, package="scaffolded", existing={"textalk"})
@@ -90,20 +113,39 @@ def test_bad_names_are_refused_and_nothing_is_written(package, name, why):
 
 
 def test_the_command_line_says_why_it_refuses(package):
-    proc = subprocess.run([sys.executable, "-c", ENTRY, "dev", "new-connector", "woocommerce", "--into",
-                           str(package), "--package", "scaffolded"], env=_env(), capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            ENTRY,
+            "dev",
+            "new-connector",
+            "woocommerce",
+            "--into",
+            str(package),
+            "--package",
+            "scaffolded",
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1 and "error: a channel named 'woocommerce' already exists" in proc.stderr
     assert [p.name for p in package.iterdir()] == ["__init__.py"]
 
 
 def test_the_entry_point_is_added_to_the_connectors_table_only(tmp_path):
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text('[project]\nname = "x"\n\n[project.entry-points."ordersync.connectors"]\n'
-                         'shop = "a.b:C"\n\n[tool.other]\nkey = 1\n')
+    pyproject.write_text(
+        '[project]\nname = "x"\n\n[project.entry-points."ordersync.connectors"]\n'
+        'shop = "a.b:C"\n\n[tool.other]\nkey = 1\n'
+    )
     add_entry_point(pyproject, 'new = "a.new.connector:NewConnector"')
-    assert pyproject.read_text() == ('[project]\nname = "x"\n\n[project.entry-points."ordersync.connectors"]\n'
-                                     'shop = "a.b:C"\nnew = "a.new.connector:NewConnector"\n\n[tool.other]\nkey = 1\n')
+    assert pyproject.read_text() == (
+        '[project]\nname = "x"\n\n[project.entry-points."ordersync.connectors"]\n'
+        'shop = "a.b:C"\nnew = "a.new.connector:NewConnector"\n\n[tool.other]\nkey = 1\n'
+    )
 
 
 def _env() -> dict[str, str]:

@@ -11,14 +11,23 @@ import sys
 import pytest
 
 ENTRY = "import sys; sys.argv[0] = 'ordersync'; from ordersync.cli import main; main()"
-HEAVY = ("starlette", "jinja2", "uvicorn", "fpdf", "argon2", "ordersync.web",
-         "prometheus_client", "structlog")  # metrics and JSON logs: `serve` and `worker` only
+HEAVY = (
+    "starlette",
+    "jinja2",
+    "uvicorn",
+    "fpdf",
+    "argon2",
+    "ordersync.web",
+    "prometheus_client",
+    "structlog",
+)  # metrics and JSON logs: `serve` and `worker` only
 MAIL = ("smtplib", "email.mime", "ordersync.mail", "ordersync.notify")
 
 
 def imported(args: list[str], env: dict[str, str]) -> set[str]:
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", ENTRY, *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", ENTRY, *args], env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
 
@@ -48,8 +57,12 @@ def test_orders_list_imports_no_web_pdf_mail_or_password_hashing(env):
 def test_orders_list_without_an_allow_list_does_not_load_the_url_guard(env):
     """Reading the database calls no channel: the guard (and httpx behind it) is only loaded to check an allow
     list the operator set, which must still stop the start when malformed (tests/cli/test_cli.py)."""
-    assert heavy(imported(["orders", "list", "--limit", "1"], env),
-                 ("httpx", "httpcore", "ordersync.channels.sdk.urlguard")) == []
+    assert (
+        heavy(
+            imported(["orders", "list", "--limit", "1"], env), ("httpx", "httpcore", "ordersync.channels.sdk.urlguard")
+        )
+        == []
+    )
     with_list = imported(["orders", "list", "--limit", "1"], env | {"ORDERSYNC_ALLOW_PRIVATE_HOSTS": "10.0.0.0/8"})
     assert "ordersync.channels.sdk.urlguard" in with_list
 
@@ -61,12 +74,18 @@ def test_orders_list_on_a_current_database_does_not_load_alembic(env):
 
 def test_a_command_that_uses_them_still_gets_them(env):
     """The lazy imports are inside the commands: `users create` hashes a password with argon2."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", ENTRY, "users", "create", "a@example.com",
-                           "--role", "owner"], env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", ENTRY, "users", "create", "a@example.com", "--role", "owner"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "created owner a@example.com" in proc.stdout
-    assert "argon2" in {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
-                        if line.startswith("import time:")}
+    assert "argon2" in {
+        line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")
+    }
 
 
 def test_an_engine_command_imports_no_metrics_or_log_rendering(env):
@@ -91,11 +110,27 @@ except SystemExit as exc:
         raise
 print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
-WEB = ("ordersync.web", "fastapi", "starlette", "uvicorn", "jinja2", "multipart", "python_multipart", "httptools",
-       "uvloop")
+WEB = (
+    "ordersync.web",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "multipart",
+    "python_multipart",
+    "httptools",
+    "uvloop",
+)
 PDF = ("fpdf", "fontTools", "ordersync.forwarding.documents")
-MAIL_MODULES = ("smtplib", "imaplib", "imapclient", "email.mime", "ordersync.mail", "ordersync.notify",
-                "ordersync.channels.email_import")
+MAIL_MODULES = (
+    "smtplib",
+    "imaplib",
+    "imapclient",
+    "email.mime",
+    "ordersync.mail",
+    "ordersync.notify",
+    "ordersync.channels.email_import",
+)
 PASSWORD_HASHING = ("argon2", "_argon2_cffi_bindings", "ordersync.accounts.passwords")
 
 

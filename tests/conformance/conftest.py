@@ -32,8 +32,13 @@ def platform(request) -> Platform:
 def web_hub(database_url, hub_config):
     """A hub whose public URL is its own web server on loopback, so a platform can deliver webhooks to it."""
     port = free_port()
-    config = Config(home=hub_config.home, database_url=database_url, base_url=f"http://127.0.0.1:{port}",
-                    master_key=hub_config.master_key, redis_url=None)
+    config = Config(
+        home=hub_config.home,
+        database_url=database_url,
+        base_url=f"http://127.0.0.1:{port}",
+        master_key=hub_config.master_key,
+        redis_url=None,
+    )
     hub = Hub.open(config, migrate=False)
     server = serve_in_thread(create_app(hub), port=port)
     yield hub

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from channels.harness import SandboxControl
 from sqlalchemy import func, select
 
 from ordersync.channels.registry import all_connectors
@@ -28,10 +29,8 @@ from ordersync.store.models import ArticleRow, Connection, Listing, OrderRow, Ou
 from ordersync.sync import dispatcher, oauth_consent
 from ordersync.sync.articles import import_articles
 from ordersync.sync.connections import add_connection
-from ordersync.sync.importer import import_orders
 from ordersync.sync.hub import Hub
-
-from channels.harness import SandboxControl
+from ordersync.sync.importer import import_orders
 
 from .extra_connectors import extra_connector_classes
 
@@ -107,8 +106,10 @@ class Platform(SandboxControl):
             pytest.skip(f"{self.system} does not declare {capability.value}")
         missing = [a for a in actions if not self.offers(a)]
         if missing:
-            pytest.fail(f"the {self.system} sandbox offers no conformance action {', '.join(missing)}: "
-                        f"the case for {capability.value if capability else 'the import'} cannot run")
+            pytest.fail(
+                f"the {self.system} sandbox offers no conformance action {', '.join(missing)}: "
+                f"the case for {capability.value if capability else 'the import'} cannot run"
+            )
 
     def act(self, action: str, **body: Any) -> dict:
         response = self.control.post(f"/conformance/{action}", json=body)
@@ -177,13 +178,13 @@ class Platform(SandboxControl):
         with code and state), finish it: the connection then holds its tokens."""
         url = oauth_consent.begin(hub, conn, binding=binding)
         answer = httpx.get(url, follow_redirects=False, timeout=30)
-        assert answer.status_code in (302, 303), \
+        assert answer.status_code in (302, 303), (
             f"the {self.system} sandbox's authorize URL answered {answer.status_code}, not a redirect: {answer.text}"
+        )
         back = urlsplit(answer.headers["location"])
         assert f"{back.scheme}://{back.netloc}{back.path}" == oauth_consent.redirect_uri(hub, self.system), back
         query = parse_qs(back.query)
-        oauth_consent.finish(hub, self.system, query.get("state", [""])[0], query.get("code", [""])[0],
-                             binding=binding)
+        oauth_consent.finish(hub, self.system, query.get("state", [""])[0], query.get("code", [""])[0], binding=binding)
 
 
 def start_platform(cls: type[Connector], seed: int = 7) -> Platform:
@@ -209,8 +210,11 @@ def outbox_statuses(hub: Hub) -> list[str]:
 
 def pending(hub: Hub) -> int:
     with hub.db.session() as s:
-        return s.scalar(select(func.count()).select_from(OutboxEntry)
-                        .where(OutboxEntry.status.in_(("pending", "sending", "awaiting"))))
+        return s.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(OutboxEntry.status.in_(("pending", "sending", "awaiting")))
+        )
 
 
 def dispatch_until_settled(hub: Hub, rounds: int = 8, *, later: timedelta = timedelta(0)) -> None:
@@ -256,8 +260,16 @@ def stock_listing(hub: Hub, platform: Platform, conn: int, sku: str) -> None:
             s.flush()
         if s.scalar(select(Listing.id).where(Listing.connection_id == conn, Listing.product_external_id == sku)):
             return
-        s.add(Listing(account_id=row.account_id, connection_id=conn, article_id=article.id, product_external_id=sku,
-                      sku=sku, updated_at=now))
+        s.add(
+            Listing(
+                account_id=row.account_id,
+                connection_id=conn,
+                article_id=article.id,
+                product_external_id=sku,
+                sku=sku,
+                updated_at=now,
+            )
+        )
 
 
 def wait_for(predicate: Callable[[], bool], seconds: float = 20.0) -> bool:

@@ -13,26 +13,41 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from acceptance.crash import BIN, stored
 
 from ordersync.channels.sdk.capabilities import Capability
 from ordersync.sync.importer import import_orders
 
-from acceptance.crash import BIN, stored
-
-from .platforms import (PUSHES, connectors_where, dispatch_until_settled, imports_orders, orders_to_push_to,
-                        outbox_statuses, stored_ids, undeclared, wait_for)
+from .platforms import (
+    PUSHES,
+    connectors_where,
+    dispatch_until_settled,
+    imports_orders,
+    orders_to_push_to,
+    outbox_statuses,
+    stored_ids,
+    undeclared,
+    wait_for,
+)
 from .test_push import effects, push
 
 TESTS = Path(__file__).resolve().parents[1]
 
 
 def hub_process(hub_config, *args: str) -> subprocess.Popen:
-    env = os.environ | {"ORDERSYNC_HOME": str(hub_config.home), "ORDERSYNC_DATABASE_URL": hub_config.database_url,
-                        "ORDERSYNC_MASTER_KEY": hub_config.master_key}
+    env = os.environ | {
+        "ORDERSYNC_HOME": str(hub_config.home),
+        "ORDERSYNC_DATABASE_URL": hub_config.database_url,
+        "ORDERSYNC_MASTER_KEY": hub_config.master_key,
+    }
     # through conformance.hub_cli, the ``ordersync`` command with the suite's test connectors registered
     env["PYTHONPATH"] = os.pathsep.join([str(TESTS), *filter(None, [env.get("PYTHONPATH")])])
-    return subprocess.Popen([str(BIN.parent / "python"), "-m", "conformance.hub_cli", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(BIN.parent / "python"), "-m", "conformance.hub_cli", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def kill(victim: subprocess.Popen) -> None:
@@ -52,6 +67,7 @@ def test_sigkill_mid_import_loses_and_doubles_nothing(hub, hub_config, platform)
     platform.add_faults({"kind": "delay", "seconds": 0.3 if paged else 3, "phase": "before", "count": None, **read})
     victim = hub_process(hub_config, "sync", "shop")
     try:
+
         def listing_in_flight() -> bool:
             return any(r["t_end"] is None for r in platform.control.get("/requests").json())
 
@@ -67,8 +83,11 @@ def test_sigkill_mid_import_loses_and_doubles_nothing(hub, hub_config, platform)
     assert Counter(stored_ids(hub)) == Counter(first + more)
 
 
-@pytest.mark.parametrize("platform", connectors_where(
-    lambda cls: None if any(cls.supports(c) for c in PUSHES) else f"{cls.system} declares no push"), indirect=True)
+@pytest.mark.parametrize(
+    "platform",
+    connectors_where(lambda cls: None if any(cls.supports(c) for c in PUSHES) else f"{cls.system} declares no push"),
+    indirect=True,
+)
 def test_sigkill_mid_dispatch_writes_each_push_once(hub, hub_config, platform):
     declared = [c for c in PUSHES if platform.cls.supports(c)]
     if not declared:
@@ -77,11 +96,14 @@ def test_sigkill_mid_dispatch_writes_each_push_once(hub, hub_config, platform):
     platform.require(*(("create",) if imports_orders(platform.cls) else ()), "effects", capability=capability)
     conn = platform.connect(hub)
     ids = orders_to_push_to(hub, platform, conn, 3)
-    targets = [push(hub, platform, conn, capability, external_id)
-               for external_id in (ids if capability is not Capability.SET_STOCK else ids[:1])]
+    targets = [
+        push(hub, platform, conn, capability, external_id)
+        for external_id in (ids if capability is not Capability.SET_STOCK else ids[:1])
+    ]
     # the first write is applied, its answer held back: the dispatcher dies waiting for it
-    platform.add_faults(*[{"kind": "delay", "seconds": 4, "phase": "after", "count": 1, **m}
-                          for m in platform.writes(capability)])
+    platform.add_faults(
+        *[{"kind": "delay", "seconds": 4, "phase": "after", "count": 1, **m} for m in platform.writes(capability)]
+    )
     victim = hub_process(hub_config, "dispatch")
     try:
         assert wait_for(lambda: effects(platform, capability, targets[0]) == 1, 60), "no push was written"

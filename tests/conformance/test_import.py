@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from ordersync.channels.sdk.capabilities import Capability
-from ordersync.store.models import OrderRow, QuarantineEntry
 from ordersync.domain.timeutil import utcnow
+from ordersync.store.models import OrderRow, QuarantineEntry
 from ordersync.sync import importer
 from ordersync.sync.importer import import_orders
 
@@ -21,9 +21,16 @@ from .platforms import connectors_where, static_profile, stored_ids, undeclared
 
 IMPORT = Capability.IMPORT_ORDERS
 IMPORTING = connectors_where(undeclared(IMPORT))
-PAGING = connectors_where(lambda cls: undeclared(IMPORT)(cls) or (
-    f"the {cls.system} platform hands out all its orders at once: there are no pages to shift"
-    if static_profile(cls).get("pages") is False else None))
+PAGING = connectors_where(
+    lambda cls: (
+        undeclared(IMPORT)(cls)
+        or (
+            f"the {cls.system} platform hands out all its orders at once: there are no pages to shift"
+            if static_profile(cls).get("pages") is False
+            else None
+        )
+    )
+)
 
 
 @pytest.mark.parametrize("platform", IMPORTING, indirect=True)

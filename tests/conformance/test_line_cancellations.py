@@ -18,8 +18,13 @@ from ordersync.sync.importer import import_orders
 
 from .platforms import TIMEOUT_SECONDS, Platform, connectors_where, dispatch_until_settled, order_id, outbox_statuses
 
-CANCELLING = connectors_where(lambda cls: None if cls.cancels_lines() else
-                              f"{cls.system} does not declare line cancellations (cancels_lines on change_status)")
+CANCELLING = connectors_where(
+    lambda cls: (
+        None
+        if cls.cancels_lines()
+        else f"{cls.system} does not declare line cancellations (cancels_lines on change_status)"
+    )
+)
 
 
 def faults(platform: Platform, applied: str) -> None:
@@ -27,10 +32,15 @@ def faults(platform: Platform, applied: str) -> None:
     assert matchers, f"the {platform.system} sandbox names no request that carries a line cancellation"
     rules = []
     for m in matchers:
-        rules += [{"kind": "rate_limit", "retry_after": 0.2, "count": 1, **m},
-                  {"kind": "error", "status": 503, "phase": "before", "count": 1, **m}]
-        rules += [{"kind": "delay", "seconds": TIMEOUT_SECONDS + 0.5, "phase": "after", "count": 1, **m}] \
-            if applied == "timeout" else [{"kind": "error", "status": 503, "phase": "after", "count": 2, **m}]
+        rules += [
+            {"kind": "rate_limit", "retry_after": 0.2, "count": 1, **m},
+            {"kind": "error", "status": 503, "phase": "before", "count": 1, **m},
+        ]
+        rules += (
+            [{"kind": "delay", "seconds": TIMEOUT_SECONDS + 0.5, "phase": "after", "count": 1, **m}]
+            if applied == "timeout"
+            else [{"kind": "error", "status": 503, "phase": "after", "count": 2, **m}]
+        )
     platform.clear_faults()
     platform.add_faults(*rules)
 
@@ -64,8 +74,9 @@ def test_a_line_cancellation_reaches_the_platform_once(hub, platform):
 
     platform.clear_faults()  # the hub crashed after the writes, before it stored "done"
     with hub.db.session() as s:
-        s.execute(update(OutboxEntry).where(OutboxEntry.kind == fulfilment.KIND)
-                  .values(status="pending", lease_until=None))
+        s.execute(
+            update(OutboxEntry).where(OutboxEntry.kind == fulfilment.KIND).values(status="pending", lease_until=None)
+        )
     dispatch_until_settled(hub)
     assert set(outbox_statuses(hub)) == {"done"}
     assert cancelled(platform, external_id, line_id) == 2

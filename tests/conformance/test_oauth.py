@@ -18,8 +18,15 @@ from ordersync.sync.importer import import_orders
 from .platforms import Platform, connectors_where, stored_ids, with_sandbox
 
 OAUTH = [cls.system for cls in with_sandbox() if getattr(cls, "oauth", None)]
-DECLARING = connectors_where(lambda cls: "no registered connector declares OAuth (Connector.oauth)" if not OAUTH
-                             else None if getattr(cls, "oauth", None) else f"{cls.system} does not declare OAuth")
+DECLARING = connectors_where(
+    lambda cls: (
+        "no registered connector declares OAuth (Connector.oauth)"
+        if not OAUTH
+        else None
+        if getattr(cls, "oauth", None)
+        else f"{cls.system} does not declare OAuth"
+    )
+)
 
 
 def require_oauth(platform: Platform) -> None:

@@ -16,8 +16,18 @@ from ordersync.sync import actions
 from ordersync.sync.connections import build_connector, load
 from ordersync.sync.stock import correct
 
-from .platforms import (PUSHES, TIMEOUT_SECONDS, Platform, dispatch_until_settled, imports_orders, order_id,
-                        orders_to_push_to, outbox_statuses, stock_listing, with_sandbox)
+from .platforms import (
+    PUSHES,
+    TIMEOUT_SECONDS,
+    Platform,
+    dispatch_until_settled,
+    imports_orders,
+    order_id,
+    orders_to_push_to,
+    outbox_statuses,
+    stock_listing,
+    with_sandbox,
+)
 
 TRACKING = "00340434161094042557"
 MESSAGE = "Ihre Bestellung ist unterwegs - conformance"
@@ -30,10 +40,15 @@ def faults_around(platform: Platform, capability: Capability, applied: str) -> N
     while the hub sees a failure: a timeout (``applied="timeout"``) or two 5xx answers (``"5xx"``)."""
     rules = []
     for matcher in platform.writes(capability):
-        rules += [{"kind": "rate_limit", "retry_after": 0.2, "count": 1, **matcher},
-                  {"kind": "error", "status": 503, "phase": "before", "count": 1, **matcher}]
-        rules += [{"kind": "delay", "seconds": TIMEOUT_SECONDS + 0.5, "phase": "after", "count": 1, **matcher}] \
-            if applied == "timeout" else [{"kind": "error", "status": 503, "phase": "after", "count": 2, **matcher}]
+        rules += [
+            {"kind": "rate_limit", "retry_after": 0.2, "count": 1, **matcher},
+            {"kind": "error", "status": 503, "phase": "before", "count": 1, **matcher},
+        ]
+        rules += (
+            [{"kind": "delay", "seconds": TIMEOUT_SECONDS + 0.5, "phase": "after", "count": 1, **matcher}]
+            if applied == "timeout"
+            else [{"kind": "error", "status": 503, "phase": "after", "count": 2, **matcher}]
+        )
     platform.clear_faults()
     platform.add_faults(*rules)
 
@@ -49,8 +64,9 @@ def push(hub, platform: Platform, conn: int, capability: Capability, external_id
         return {"id": external_id, "value": MESSAGE, "seen": ("messages", MESSAGE)}
     if capability is Capability.CHANGE_STATUS:
         connector = build_connector(hub, load(hub, conn))
-        state, status = next(((s, connector.channel_status_for(s)) for s in STATES
-                              if connector.channel_status_for(s)), (None, None))
+        state, status = next(
+            ((s, connector.channel_status_for(s)) for s in STATES if connector.channel_status_for(s)), (None, None)
+        )
         connector.close()
         assert state is not None, f"{platform.system} declares change_status but pushes none of {STATES}"
         assert actions.set_state(hub, oid, state)
@@ -76,8 +92,12 @@ def effects(platform: Platform, capability: Capability, target: dict) -> int:
 
 
 #: the outbox kind each push capability writes (for ``Connector.at_most_once``)
-KINDS = {Capability.CHANGE_STATUS: "state", Capability.TRANSMIT_TRACKING: "tracking", Capability.SET_STOCK: "stock",
-         Capability.SEND_MESSAGES: "message"}
+KINDS = {
+    Capability.CHANGE_STATUS: "state",
+    Capability.TRANSMIT_TRACKING: "tracking",
+    Capability.SET_STOCK: "stock",
+    Capability.SEND_MESSAGES: "message",
+}
 
 
 def push_cases(at_most_once: bool = False) -> list:
@@ -85,12 +105,20 @@ def push_cases(at_most_once: bool = False) -> list:
         if not cls.supports(capability):
             return [pytest.mark.skip(reason=f"{cls.system} does not declare {capability.value}")]
         if (KINDS[capability] in cls.at_most_once) != at_most_once:
-            return [pytest.mark.skip(reason=f"{cls.system} sends {capability.value} at most once" if not at_most_once
-                                     else f"{cls.system} sends {capability.value} exactly once")]
+            return [
+                pytest.mark.skip(
+                    reason=f"{cls.system} sends {capability.value} at most once"
+                    if not at_most_once
+                    else f"{cls.system} sends {capability.value} exactly once"
+                )
+            ]
         return []
 
-    return [pytest.param(cls, capability, id=f"{cls.system}-{capability.value}", marks=marks(cls, capability))
-            for cls in with_sandbox() for capability in PUSHES]
+    return [
+        pytest.param(cls, capability, id=f"{cls.system}-{capability.value}", marks=marks(cls, capability))
+        for cls in with_sandbox()
+        for capability in PUSHES
+    ]
 
 
 @pytest.mark.parametrize("platform, capability", push_cases(), indirect=["platform"])
@@ -121,12 +149,16 @@ def test_a_push_reaches_the_platform_once_through_429_5xx_and_timeouts(hub, plat
         newest = {}
         for entry in s.scalars(select(OutboxEntry).order_by(OutboxEntry.id)):
             newest[entry.coalesce_key or entry.id] = entry.id
-        s.execute(update(OutboxEntry).where(OutboxEntry.id.in_(list(newest.values())))
-                  .values(status="pending", lease_until=None))
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id.in_(list(newest.values())))
+            .values(status="pending", lease_until=None)
+        )
     dispatch_until_settled(hub)
     assert set(outbox_statuses(hub)) == {"done"}
-    assert [effects(platform, capability, t) for t in targets] == [1, 1], \
+    assert [effects(platform, capability, t) for t in targets] == [1, 1], (
         "a push the platform already showed was written again"
+    )
 
 
 @pytest.mark.parametrize("platform, capability", push_cases(at_most_once=True), indirect=["platform"])
@@ -139,14 +171,20 @@ def test_an_at_most_once_push_is_never_sent_twice(hub, platform, capability):
     ids = orders_to_push_to(hub, platform, conn, 2)
     target = push(hub, platform, conn, capability, ids[0])
     platform.clear_faults()
-    platform.add_faults(*[{"kind": "rate_limit", "retry_after": 0.2, "count": 1, **m} for m in platform.writes(capability)])
+    platform.add_faults(
+        *[{"kind": "rate_limit", "retry_after": 0.2, "count": 1, **m} for m in platform.writes(capability)]
+    )
     dispatch_until_settled(hub)
     assert outbox_statuses(hub) == ["done"] and effects(platform, capability, target) == 1
     assert platform.fault_hits() >= 1
     lost = push(hub, platform, conn, capability, ids[1])
     platform.clear_faults()
-    platform.add_faults(*[{"kind": "delay", "seconds": TIMEOUT_SECONDS + 0.5, "phase": "after", "count": 1, **m}
-                          for m in platform.writes(capability)])
+    platform.add_faults(
+        *[
+            {"kind": "delay", "seconds": TIMEOUT_SECONDS + 0.5, "phase": "after", "count": 1, **m}
+            for m in platform.writes(capability)
+        ]
+    )
     dispatch_until_settled(hub)
     assert sorted(outbox_statuses(hub)) == ["dead", "done"]
     with hub.db.session() as s:

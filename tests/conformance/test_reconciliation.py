@@ -19,7 +19,7 @@ from ordersync.store.models import ArticleRow, Listing, StockMovement
 from ordersync.sync.importer import import_orders
 from ordersync.sync.stock import availability
 
-from .platforms import connectors_where, dispatch_until_settled, stored_ids, stock_listing
+from .platforms import connectors_where, dispatch_until_settled, stock_listing, stored_ids
 
 
 def _undeclared(cls) -> str | None:
@@ -35,8 +35,11 @@ def _counts(found: runs.RunView) -> dict[str, int]:
 
 def _differences(found: runs.RunView) -> set[tuple]:
     """Each difference by what it is about and, for stock, the channel's figure."""
-    return {(kind, row.get("sku") if kind.startswith(("stock_", "listings_")) else row["external_id"],
-             row.get("channel")) for kind, entry in found.report.items() for row in entry["rows"]}
+    return {
+        (kind, row.get("sku") if kind.startswith(("stock_", "listings_")) else row["external_id"], row.get("channel"))
+        for kind, entry in found.report.items()
+        for row in entry["rows"]
+    }
 
 
 def _run(hub) -> runs.RunView:
@@ -89,9 +92,12 @@ def test_reconciliation_finds_what_changed_behind_the_hubs_back_and_mends_it(hub
     platform.act("edit_stock", sku=sku, stock=shown + 7)
     found = _run(hub)
     assert _differences(found) - _differences(baseline) == {
-        ("orders_missing", hidden, None), ("stock_differs", sku, shown + 7)}, found.report
+        ("orders_missing", hidden, None),
+        ("stock_differs", sku, shown + 7),
+    }, found.report
     assert _differences(baseline) - _differences(found) <= {
-        ("stock_differs", sku, r["channel"]) for r in baseline.report["stock_differs"]["rows"]}
+        ("stock_differs", sku, r["channel"]) for r in baseline.report["stock_differs"]["rows"]
+    }
 
     imported = mend.mend(hub, found.id, "import")
     assert (imported.done, imported.failed) == (1, [])
@@ -106,8 +112,9 @@ def test_reconciliation_finds_what_changed_behind_the_hubs_back_and_mends_it(hub
     assert platform.act("effects", capability="set_stock", sku=sku, value=shown)["count"] >= 1
     after = _run(hub)  # the listings pushed agree now (the imported order's own lines may differ on a sandbox
     assert not {k for k in _counts(after) if k.startswith("orders_")}  # that does not lower stock for orders)
-    assert not {r["sku"] for r in after.report["stock_differs"]["rows"]} & \
-        {r["sku"] for r in found.report["stock_differs"]["rows"]}
+    assert not {r["sku"] for r in after.report["stock_differs"]["rows"]} & {
+        r["sku"] for r in found.report["stock_differs"]["rows"]
+    }
 
     platform.act("edit_stock", sku=sku, stock=shown + 3)
     drifted = _run(hub)
@@ -117,8 +124,12 @@ def test_reconciliation_finds_what_changed_behind_the_hubs_back_and_mends_it(hub
     assert _stock_of(hub, sku) == shown + 3
     with hub.db.session() as s:
         listing = s.scalar(select(Listing).where(Listing.sku == sku, Listing.article_id.is_not(None)))
-        reason = s.scalar(select(StockMovement.reason).where(StockMovement.article_id == listing.article_id)
-                          .order_by(StockMovement.id.desc()).limit(1))
+        reason = s.scalar(
+            select(StockMovement.reason)
+            .where(StockMovement.article_id == listing.article_id)
+            .order_by(StockMovement.id.desc())
+            .limit(1)
+        )
         assert listing.channel_stock == shown + 3
     assert reason.startswith("reconciliation: accepted") and reason.endswith("by conformance")
     dispatch_until_settled(hub)

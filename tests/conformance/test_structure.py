@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from web.test_connector_texts_de import texts_without_german
 
 from ordersync.channels.registry import InvalidConnector, all_connectors, validate
 from ordersync.channels.sdk.capabilities import Capability, Mode, declare
@@ -20,8 +21,6 @@ from ordersync.channels.sdk.sandbox import Sandbox
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.settings import SettingField, SettingsSchema
 from ordersync.channels.textalk.sandbox import create_sandbox as create_textalk
-
-from web.test_connector_texts_de import texts_without_german
 
 from .extra_connectors import extra_connector_classes
 from .platforms import load_factory
@@ -134,9 +133,13 @@ def test_the_control_api_answers_an_action_a_sandbox_lacks_with_501_and_an_unkno
 
 
 #: the hook a declared push needs (sent through the channel's own API)
-HOOKS = {Capability.CHANGE_STATUS: "push_state", Capability.TRANSMIT_TRACKING: "push_tracking",
-         Capability.SET_STOCK: "push_stock", Capability.SEND_MESSAGES: "send_message",
-         Capability.ACKNOWLEDGE_ORDERS: "acknowledge"}
+HOOKS = {
+    Capability.CHANGE_STATUS: "push_state",
+    Capability.TRANSMIT_TRACKING: "push_tracking",
+    Capability.SET_STOCK: "push_stock",
+    Capability.SEND_MESSAGES: "send_message",
+    Capability.ACKNOWLEDGE_ORDERS: "acknowledge",
+}
 
 
 def _hooks_needed(cls) -> list[str]:
@@ -148,8 +151,10 @@ def _hooks_needed(cls) -> list[str]:
     return needed
 
 
-WITH_TEST_CONNECTORS = [*CONNECTORS, *(pytest.param(c, id=c.system) for c in extra_connector_classes()
-                                       if c.system not in all_connectors())]
+WITH_TEST_CONNECTORS = [
+    *CONNECTORS,
+    *(pytest.param(c, id=c.system) for c in extra_connector_classes() if c.system not in all_connectors()),
+]
 
 
 @pytest.mark.parametrize("cls", WITH_TEST_CONNECTORS)
@@ -162,8 +167,10 @@ def test_every_declared_push_has_its_hook(cls):
 def test_capability_flags_are_checked_where_they_apply():
     class Wrong(Connector):
         system, display_name, group = "wrongflags", "Wrong flags", "shop"
-        capabilities = (declare(Capability.SET_STOCK, Mode.API, cancels_lines=True),
-                        declare(Capability.CHANGE_STATUS, Mode.API, item_level=True))
+        capabilities = (
+            declare(Capability.SET_STOCK, Mode.API, cancels_lines=True),
+            declare(Capability.CHANGE_STATUS, Mode.API, item_level=True),
+        )
         settings_schema = SettingsSchema((SettingField("url", "URL", type="url"),))
         guide = (GuideStep("Connect", "Enter the address.", settings=("url",)),)
 

@@ -101,14 +101,16 @@ def test_webhooks_that_arrive_newest_first_leave_the_newest_state(web_hub, platf
     platform.add_faults({"kind": "webhook_reorder", "count": 2, "hold_seconds": 5})
     platform.act("modify", ids=ids, seconds_ago=20, webhook=True)
     platform.act("modify", ids=ids, seconds_ago=10, webhook=True)
-    assert wait_for(lambda: sum(1 for d in platform.control.get("/webhook-deliveries").json()
-                                if d.get("reordered")) == 2), "the platform did not deliver newest first"
+    assert wait_for(
+        lambda: sum(1 for d in platform.control.get("/webhook-deliveries").json() if d.get("reordered")) == 2
+    ), "the platform did not deliver newest first"
     assert wait_for(lambda: settled(hub, platform) and len(deliveries(hub)) >= 2)
     newest = platform.act("view", id=ids[0])["status"]
     channel_status, _, _ = order_state(hub, ids[0])
     # a poll now reads the platform's current order: the webhooks must already have left exactly that
     again = import_orders(hub, conn)
-    assert (again.error, again.created, again.updated) == ("", 0, 0), \
+    assert (again.error, again.created, again.updated) == ("", 0, 0), (
         f"the older webhook overwrote the newer one (hub had {channel_status!r}, the platform shows {newest})"
+    )
     with hub.db.session() as s:
         assert s.scalar(select(func.count()).select_from(OrderRow)) == 1

@@ -69,8 +69,9 @@ def _strip_security(doc: dict[str, Any]) -> None:
                 op.pop("security", None)
 
 
-def exchange_problems(spec: Any, exchanges: Iterable[Mapping[str, Any]], *, base_path: str = "",
-                      under: str | None = None) -> list[str]:
+def exchange_problems(
+    spec: Any, exchanges: Iterable[Mapping[str, Any]], *, base_path: str = "", under: str | None = None
+) -> list[str]:
     """Every way the recorded ``exchanges`` break ``spec``, one line each (the same problem on the same
     operation is reported once). ``base_path`` is where the sandbox serves the document's paths (what the
     vendor's server URL or basePath carries, e.g. ``/rest/default``); only exchanges whose path starts with
@@ -85,28 +86,36 @@ def exchange_problems(spec: Any, exchanges: Iterable[Mapping[str, Any]], *, base
         path = str(ex["path"])
         if not path.startswith(scope) or not path.startswith(prefix):
             continue
-        spec_path = _base_path_of(spec) + path[len(prefix):]
+        spec_path = _base_path_of(spec) + path[len(prefix) :]
         where = f"{ex['method']} {path}" + (f"?{ex['query']}" if ex.get("query") else "")
-        request = MockRequest(HOST, str(ex["method"]).lower(), spec_path, args=_args(str(ex.get("query") or "")),
-                              headers=dict(ex.get("request_headers") or {}),
-                              data=str(ex.get("request_body") or "").encode() or None,
-                              content_type=_mime((ex.get("request_headers") or {}).get("content-type", "")))
+        request = MockRequest(
+            HOST,
+            str(ex["method"]).lower(),
+            spec_path,
+            args=_args(str(ex.get("query") or "")),
+            headers=dict(ex.get("request_headers") or {}),
+            data=str(ex.get("request_body") or "").encode() or None,
+            content_type=_mime((ex.get("request_headers") or {}).get("content-type", "")),
+        )
         for stage, errors in (("request", _errors(spec.iter_request_errors(request))),):
             for error in errors:
                 _add(problems, seen, where, stage, error)
         if ex.get("status") is None:
             _add(problems, seen, where, "response", "the sandbox sent no answer")
             continue
-        response = MockResponse(str(ex.get("response_body") or "").encode(), status_code=int(ex["status"]),
-                                headers=dict(ex.get("response_headers") or {}),
-                                content_type=_mime((ex.get("response_headers") or {}).get("content-type", "")))
+        response = MockResponse(
+            str(ex.get("response_body") or "").encode(),
+            status_code=int(ex["status"]),
+            headers=dict(ex.get("response_headers") or {}),
+            content_type=_mime((ex.get("response_headers") or {}).get("content-type", "")),
+        )
         for error in _errors(spec.iter_response_errors(request, response)):
             _add(problems, seen, where, f"response {ex['status']}", error)
     return problems
 
 
 def _base_path_of(spec: Any) -> str:
-    return str(spec.spec["servers"][0]["url"])[len(HOST):]
+    return str(spec.spec["servers"][0]["url"])[len(HOST) :]
 
 
 def _args(query: str) -> Any:
@@ -141,9 +150,24 @@ def _add(problems: list[str], seen: set[tuple[str, str]], where: str, stage: str
 
 
 # Swagger 2.0 -> OpenAPI 3.0 (what validation needs) ----------------------------------------------------------
-_PARAM_KEYS = ("type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum",
-               "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
-               "multipleOf")
+_PARAM_KEYS = (
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
+)
 
 
 def swagger2_to_openapi3(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -151,8 +175,10 @@ def swagger2_to_openapi3(raw: Mapping[str, Any]) -> dict[str, Any]:
     produces, consumes = doc.get("produces") or ["application/json"], doc.get("consumes") or ["application/json"]
     shared_params = doc.get("parameters") or {}
     out: dict[str, Any] = {
-        "openapi": "3.0.3", "info": doc.get("info") or {"title": "converted", "version": "0"},
-        "paths": {}, "components": {"schemas": _schemas(doc.get("definitions") or {})},
+        "openapi": "3.0.3",
+        "info": doc.get("info") or {"title": "converted", "version": "0"},
+        "paths": {},
+        "components": {"schemas": _schemas(doc.get("definitions") or {})},
     }
     for path, item in (doc.get("paths") or {}).items():
         common = [_resolve_param(p, shared_params) for p in item.get("parameters", [])]
@@ -161,18 +187,27 @@ def swagger2_to_openapi3(raw: Mapping[str, Any]) -> dict[str, Any]:
             if method == "parameters" or not isinstance(op, dict):
                 continue
             params = {(p.get("in"), p.get("name")): p for p in common}
-            params.update({(p.get("in"), p.get("name")): p
-                           for p in (_resolve_param(q, shared_params) for q in op.get("parameters", []))})
-            new_item[method] = _operation(op, list(params.values()), op.get("produces") or produces,
-                                          op.get("consumes") or consumes)
+            params.update(
+                {
+                    (p.get("in"), p.get("name")): p
+                    for p in (_resolve_param(q, shared_params) for q in op.get("parameters", []))
+                }
+            )
+            new_item[method] = _operation(
+                op, list(params.values()), op.get("produces") or produces, op.get("consumes") or consumes
+            )
         out["paths"][path] = new_item
     return out
 
 
 def _refs(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: (v.replace("#/definitions/", "#/components/schemas/") if k == "$ref" and isinstance(v, str)
-                    else _refs(v)) for k, v in node.items()}
+        return {
+            k: (
+                v.replace("#/definitions/", "#/components/schemas/") if k == "$ref" and isinstance(v, str) else _refs(v)
+            )
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_refs(v) for v in node]
     return node
@@ -205,21 +240,27 @@ def _resolve_param(param: Mapping[str, Any], shared: Mapping[str, Any]) -> dict[
     return dict(param)
 
 
-def _operation(op: Mapping[str, Any], params: list[dict[str, Any]], produces: list[str],
-               consumes: list[str]) -> dict[str, Any]:
-    new: dict[str, Any] = {k: v for k, v in op.items()
-                           if k in ("operationId", "summary", "description", "tags", "deprecated")}
+def _operation(
+    op: Mapping[str, Any], params: list[dict[str, Any]], produces: list[str], consumes: list[str]
+) -> dict[str, Any]:
+    new: dict[str, Any] = {
+        k: v for k, v in op.items() if k in ("operationId", "summary", "description", "tags", "deprecated")
+    }
     plain = [p for p in params if p.get("in") not in ("body", "formData")]
     new["parameters"] = [_parameter(p) for p in plain]
     body = next((p for p in params if p.get("in") == "body"), None)
     form = [p for p in params if p.get("in") == "formData"]
     if body is not None:
-        new["requestBody"] = {"required": bool(body.get("required")),
-                              "content": {m: {"schema": _schema(body.get("schema") or {})} for m in consumes}}
+        new["requestBody"] = {
+            "required": bool(body.get("required")),
+            "content": {m: {"schema": _schema(body.get("schema") or {})} for m in consumes},
+        }
     elif form:
-        schema = {"type": "object", "properties": {p["name"]: _schema({k: p[k] for k in _PARAM_KEYS if k in p})
-                                                    for p in form},
-                  "required": [p["name"] for p in form if p.get("required")]}
+        schema = {
+            "type": "object",
+            "properties": {p["name"]: _schema({k: p[k] for k in _PARAM_KEYS if k in p}) for p in form},
+            "required": [p["name"] for p in form if p.get("required")],
+        }
         if not schema["required"]:
             del schema["required"]
         mimes = [m for m in consumes if "form" in m] or ["application/x-www-form-urlencoded"]
@@ -230,8 +271,12 @@ def _operation(op: Mapping[str, Any], params: list[dict[str, Any]], produces: li
 
 def _parameter(p: Mapping[str, Any]) -> dict[str, Any]:
     schema = _schema({k: p[k] for k in _PARAM_KEYS if k in p})
-    out: dict[str, Any] = {"name": p["name"], "in": p["in"], "required": bool(p.get("required") or p["in"] == "path"),
-                           "schema": schema}
+    out: dict[str, Any] = {
+        "name": p["name"],
+        "in": p["in"],
+        "required": bool(p.get("required") or p["in"] == "path"),
+        "schema": schema,
+    }
     fmt = p.get("collectionFormat", "csv")
     if p.get("type") == "array":
         if fmt == "multi":
@@ -250,6 +295,7 @@ def _response(resp: Mapping[str, Any], produces: list[str]) -> dict[str, Any]:
     if resp.get("schema") is not None:
         out["content"] = {m: {"schema": _schema(resp["schema"])} for m in produces}
     if resp.get("headers"):
-        out["headers"] = {name: {"schema": _schema({k: h[k] for k in _PARAM_KEYS if k in h})}
-                          for name, h in resp["headers"].items()}
+        out["headers"] = {
+            name: {"schema": _schema({k: h[k] for k in _PARAM_KEYS if k in h})} for name, h in resp["headers"].items()
+        }
     return out

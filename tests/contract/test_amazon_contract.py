@@ -15,24 +15,26 @@ from decimal import Decimal
 import httpx
 import jsonschema
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
+from contract.openapi_exchanges import exchange_problems, load_spec
 
 from ordersync.channels.amazon.connector import AmazonConnector
 from ordersync.channels.amazon.sandbox import create_sandbox
 from ordersync.channels.sdk.async_push import PushJob
+from ordersync.channels.sdk.errors import PermanentError
 from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
-from ordersync.channels.sdk.errors import PermanentError
 from ordersync.domain import OrderState, Shipment, ShipmentLine, StockUpdate
 
-from conftest import SHARED_SPECS, require_or_skip
-
-from contract.openapi_exchanges import exchange_problems, load_spec
-
 SPECS = SHARED_SPECS / "amazon-sp-api"
-DOCUMENTS = {"ordersV0.json": "/orders/v0", "tokens_2021-03-01.json": "/tokens/2021-03-01",
-             "listingsItems_2021-08-01.json": "/listings/2021-08-01", "feeds_2021-06-30.json": "/feeds/2021-06-30",
-             "messaging.json": "/messaging/v1"}
+DOCUMENTS = {
+    "ordersV0.json": "/orders/v0",
+    "tokens_2021-03-01.json": "/tokens/2021-03-01",
+    "listingsItems_2021-08-01.json": "/listings/2021-08-01",
+    "feeds_2021-06-30.json": "/feeds/2021-06-30",
+    "messaging.json": "/messaging/v1",
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,20 +48,31 @@ def run():
         connector = AmazonConnector(sandbox.settings_for(server.base_url))
         orders = [o for page in connector.fetch_orders(Window(None, datetime.now(UTC))) for o in page.records]
         sandbox.control_orders({"action": "configure", "pii": False})  # an app without the restricted role
-        assert all("address-withheld" in o.tags for page in connector.fetch_orders(Window(None, datetime.now(UTC)))
-                   for o in page.records)
+        assert all(
+            "address-withheld" in o.tags
+            for page in connector.fetch_orders(Window(None, datetime.now(UTC)))
+            for o in page.records
+        )
         open_order = next(o for o in orders if o.channel_status == "Unshipped")
         sandbox.control_orders({"action": "configure", "pii": True})
         assert connector.fetch_order(OrderRef(open_order.external_id)).records[0].shipping_address.street
         first = open_order.items[0]
-        connector.push_tracking(OrderRef(open_order.external_id), Shipment(
-            carrier="Hermes", tracking_number="H100", lines=[ShipmentLine(first.external_id, Decimal(1))]))
-        connector.push_tracking(OrderRef(open_order.external_id), Shipment(carrier="Kurier Meier", tracking_number="K200"))
+        connector.push_tracking(
+            OrderRef(open_order.external_id),
+            Shipment(carrier="Hermes", tracking_number="H100", lines=[ShipmentLine(first.external_id, Decimal(1))]),
+        )
+        connector.push_tracking(
+            OrderRef(open_order.external_id), Shipment(carrier="Kurier Meier", tracking_number="K200")
+        )
         list(connector.fetch_articles(Window(None, datetime.now(UTC))))
         connector.push_stock([StockUpdate(product_external_id="MUG-100", quantity=4, sku="MUG-100")])
         sandbox.control_orders({"action": "fail_skus", "skus": ["POT-200"]})
-        accepted = connector.push_stock([StockUpdate(product_external_id=s, quantity=6, sku=s)
-                                         for s in ["MUG-100", "POT-200", "BSK-300", "TWL-400"] * 5])
+        accepted = connector.push_stock(
+            [
+                StockUpdate(product_external_id=s, quantity=6, sku=s)
+                for s in ["MUG-100", "POT-200", "BSK-300", "TWL-400"] * 5
+            ]
+        )
         outcome = connector.check_push(PushJob(accepted[0].job_id, "", "stock"))
         fresh = sandbox.control_orders({"action": "create", "count": 1})["ids"][0]
         connector.send_message(OrderRef(fresh), "", "Ihr Paket wird morgen zugestellt.")
@@ -71,15 +84,26 @@ def run():
         token = connector.client.http.client.auth.token().access_token
         with httpx.Client(base_url=server.base_url, headers={"x-amz-access-token": token}) as raw:
             raw.get("/orders/v0/orders/999-0000000-0000000")
-            raw.get("/orders/v0/orders", params={"MarketplaceIds": "A1PA6795UKMFR9", "LastUpdatedAfter": "2020-01-01T00:00:00Z",
-                                                 "MaxResultsPerPage": 100, "LastUpdatedBefore": datetime.now(UTC)
-                                                 .strftime("%Y-%m-%dT%H:%M:%SZ")})
+            raw.get(
+                "/orders/v0/orders",
+                params={
+                    "MarketplaceIds": "A1PA6795UKMFR9",
+                    "LastUpdatedAfter": "2020-01-01T00:00:00Z",
+                    "MaxResultsPerPage": 100,
+                    "LastUpdatedBefore": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
+            )
             raw.get("/orders/v0/orders/999-0000000-0000000/orderItems", headers={"x-amz-access-token": "Atza|forged"})
-            raw.post(f"/messaging/v1/orders/{fresh}/messages/unexpectedProblem",  # a canceled order: none allowed
-                     params={"marketplaceIds": "A1PA6795UKMFR9"}, json={"text": "Leider"})
+            raw.post(
+                f"/messaging/v1/orders/{fresh}/messages/unexpectedProblem",  # a canceled order: none allowed
+                params={"marketplaceIds": "A1PA6795UKMFR9"},
+                json={"text": "Leider"},
+            )
             for _ in range(25):
-                raw.get("/orders/v0/orders", params={"MarketplaceIds": "A1PA6795UKMFR9",
-                                                     "CreatedAfter": "2020-01-01T00:00:00Z"})
+                raw.get(
+                    "/orders/v0/orders",
+                    params={"MarketplaceIds": "A1PA6795UKMFR9", "CreatedAfter": "2020-01-01T00:00:00Z"},
+                )
         connector.close()
         yield sandbox, sandbox.exchanges.entries(), outcome
     sandbox.close()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,27 +22,32 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.domain import Shipment, ShipmentLine, StockUpdate
 
-from conftest import SHARED_SPECS, require_or_skip
-
 SPECS = SHARED_SPECS / "ebay"
-DOCUMENTS = {"sell_fulfillment_v1_oas3.json": "/sell/fulfillment/v1", "sell_inventory_v1_oas3.json": "/sell/inventory/v1",
-             "commerce_message_v1_oas3.json": "/commerce/message/v1",
-             "commerce_notification_v1_oas3.json": "/commerce/notification/v1"}
+DOCUMENTS = {
+    "sell_fulfillment_v1_oas3.json": "/sell/fulfillment/v1",
+    "sell_inventory_v1_oas3.json": "/sell/inventory/v1",
+    "commerce_message_v1_oas3.json": "/commerce/message/v1",
+    "commerce_notification_v1_oas3.json": "/commerce/notification/v1",
+}
 
 
 #: where the stored contract contradicts eBay's own reference pages, and the sandbox follows the pages: (start of
 #: the problem line, text in it) -> why. Only exactly these problems are forgiven.
 KNOWN_SPEC_DEFECTS = {
-    ("GET /commerce/notification/v1/destination", "is not of type 'string'"):
-        "commerce_notification 1.2.0 types Destination.deliveryConfig as a string; eBay's getDestinations page "
-        "returns the DeliveryConfig object (endpoint, verificationToken), as DestinationRequest sends it",
+    (
+        "GET /commerce/notification/v1/destination",
+        "is not of type 'string'",
+    ): "commerce_notification 1.2.0 types Destination.deliveryConfig as a string; eBay's getDestinations page "
+    "returns the DeliveryConfig object (endpoint, verificationToken), as DestinationRequest sends it",
 }
 
 
 def forgiven(problem: str) -> bool:
     """A problem about the deliveryConfig object (the value complained about holds its verificationToken)."""
-    return any(problem.startswith(op) and text in problem and "'verificationToken'" in problem
-               for op, text in KNOWN_SPEC_DEFECTS)
+    return any(
+        problem.startswith(op) and text in problem and "'verificationToken'" in problem
+        for op, text in KNOWN_SPEC_DEFECTS
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +59,18 @@ def run():
         sandbox.exchanges.recording = True
         sandbox.control_orders({"create": [{"lines": 2, "collect_vat": True}, {"payment": "PENDING"}, {}]})
         connector = EbayConnector(sandbox.settings_for(server.base_url))
-        orders = [o for page in connector.fetch_orders(Window(None, datetime.now(UTC) + timedelta(minutes=1)))
-                  for o in page.records]
+        orders = [
+            o
+            for page in connector.fetch_orders(Window(None, datetime.now(UTC) + timedelta(minutes=1)))
+            for o in page.records
+        ]
         first = orders[0]
-        connector.push_tracking(OrderRef(first.external_id), Shipment(
-            carrier="DHL", tracking_number="JJD01", lines=[ShipmentLine(first.items[0].external_id, Decimal(1))]))
+        connector.push_tracking(
+            OrderRef(first.external_id),
+            Shipment(
+                carrier="DHL", tracking_number="JJD01", lines=[ShipmentLine(first.items[0].external_id, Decimal(1))]
+            ),
+        )
         connector.push_tracking(OrderRef(first.external_id), Shipment(carrier="DHL", tracking_number="JJD02"))
         list(connector.fetch_articles(Window(None, datetime.now(UTC))))
         connector.push_stock([StockUpdate("MUG-1", 5, sku="MUG-1"), StockUpdate("POT-2", 6, sku="POT-2")])

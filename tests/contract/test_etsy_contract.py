@@ -9,6 +9,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
+from contract.openapi_exchanges import HOST, _strip_security, exchange_problems
 
 from ordersync.channels.etsy.connector import EtsyConnector
 from ordersync.channels.etsy.sandbox import create_sandbox
@@ -17,9 +19,6 @@ from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.domain import Shipment, StockUpdate
-
-from conftest import SHARED_SPECS, require_or_skip
-from contract.openapi_exchanges import HOST, _strip_security, exchange_problems
 
 SPEC = SHARED_SPECS / "etsy" / "etsy_3.0.0.json"
 
@@ -56,8 +55,9 @@ def test_every_exchange_of_a_full_run_validates_against_the_v3_spec(spec):
         assert len(orders) == 7
         articles = [a for p in connector.fetch_articles(Window(None, datetime.now(UTC))) for a in p.records]
         assert articles
-        assert connector.push_tracking(OrderRef(orders[0].external_id),
-                                       Shipment(carrier="DHL", tracking_number="00340434161094042557")).ok
+        assert connector.push_tracking(
+            OrderRef(orders[0].external_id), Shipment(carrier="DHL", tracking_number="00340434161094042557")
+        ).ok
         assert all(r.ok for r in connector.push_stock([StockUpdate("7003", 3, "9004", "BOWL-BLUE")]))
         connector.close()
     entries = sandbox.exchanges.entries()

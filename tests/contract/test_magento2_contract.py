@@ -20,9 +20,9 @@ from decimal import Decimal
 
 import httpx
 import pytest
-
 from conftest import SHARED_SPECS, require_or_skip
 from contract.openapi_exchanges import exchange_problems, load_spec
+
 from ordersync.channels.magento2.connector import Magento2Connector
 from ordersync.channels.magento2.sandbox import create_sandbox
 from ordersync.channels.sdk.records import OrderRef, Window
@@ -59,14 +59,14 @@ def run_everything(sandbox, base_url: str) -> None:
     assert len(orders) == 6
     assert [a.sku for p in connector.fetch_articles(Window(None, until)) for a in p.records]
     first, second, third = sorted(sandbox.orders)[:3]
-    sandbox.orders[first].update(state="holded", status="holded", hold_before_state="new",
-                                 hold_before_status="pending")
+    sandbox.orders[first].update(state="holded", status="holded", hold_before_state="new", hold_before_status="pending")
     connector.push_state(OrderRef(str(first)), OrderState.CANCELLED, "storniert")
     connector.push_state(OrderRef(str(second)), OrderState.PAID)
     order = connector.fetch_order(OrderRef(str(third))).records[0]
     line = order.items[0]
-    connector.push_tracking(OrderRef(str(third)), Shipment("DHL", "C-1", lines=[ShipmentLine(line.external_id,
-                                                                                            Decimal(1))]))
+    connector.push_tracking(
+        OrderRef(str(third)), Shipment("DHL", "C-1", lines=[ShipmentLine(line.external_id, Decimal(1))])
+    )
     connector.push_tracking(OrderRef(str(third)), Shipment("GLS", "C-2"))
     connector.push_tracking(OrderRef(str(third)), Shipment("UPS", "C-3"))  # nothing open: onto the shipment
     connector.send_message(OrderRef(str(third)), "Versand", "Ihr Paket ist unterwegs")
@@ -84,9 +84,18 @@ def test_every_exchange_of_a_connector_run_matches_the_admin_schema(spec, served
     run_everything(sandbox, base_url)
     entries = sandbox.exchanges.entries()
     operations = {(e["method"], e["path"].split("/V1/", 1)[1].split("/", 1)[0]) for e in entries}
-    assert {("GET", "orders"), ("POST", "orders"), ("POST", "order"), ("GET", "shipments"), ("POST", "shipment"),
-            ("GET", "products"), ("PUT", "products"), ("GET", "stockItems"), ("GET", "inventory"),
-            ("POST", "inventory")} <= operations
+    assert {
+        ("GET", "orders"),
+        ("POST", "orders"),
+        ("POST", "order"),
+        ("GET", "shipments"),
+        ("POST", "shipment"),
+        ("GET", "products"),
+        ("PUT", "products"),
+        ("GET", "stockItems"),
+        ("GET", "inventory"),
+        ("POST", "inventory"),
+    } <= operations
     problems = exchange_problems(spec, entries, base_path=BASE)
     void = [p for p in problems if p.startswith(f"POST {BASE}/V1/inventory/source-items: response 200")]
     nulls = [p for p in problems if "None for not nullable" in p]
@@ -118,8 +127,9 @@ def test_error_answers_match_the_schema_but_for_the_parameters_object(spec, serv
     assert httpx.get(f"{api}/orders", headers={"Authorization": "Bearer wrong"}).status_code == 401
     connector = Magento2Connector(sandbox.settings_for(base_url))
     oid = str(min(sandbox.orders))
-    connector.client.http.request("POST", f"{BASE}/V1/orders/{oid}/unhold",
-                                  error_mapping={400: ErrorRule(Action.IGNORE)})
+    connector.client.http.request(
+        "POST", f"{BASE}/V1/orders/{oid}/unhold", error_mapping={400: ErrorRule(Action.IGNORE)}
+    )
     connector.close()
     entries = sandbox.exchanges.entries()
     assert sorted(e["status"] for e in entries) == [400, 401]

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
 
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
 from lxml import etree
 
 from ordersync.channels.prestashop.connector import PrestashopConnector
@@ -29,14 +30,23 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.domain import OrderState, Shipment, StockUpdate
 
-from conftest import SHARED_SPECS, require_or_skip
-
 SPECS = SHARED_SPECS / "prestashop"
 UNCHECKED = {"addresses", "customers", "currencies", "countries"}
 #: the list and write parameters PrestaShop's webservice documentation names (``filter[field]`` aside);
 #: ``sendemail`` on order_histories comes from PrestaShop PR #376 / issue #25639
-DOCUMENTED_PARAMS = {"output_format", "display", "sort", "limit", "date", "ws_key", "schema", "language",
-                     "id_shop", "id_group_shop", "sendemail"}
+DOCUMENTED_PARAMS = {
+    "output_format",
+    "display",
+    "sort",
+    "limit",
+    "date",
+    "ws_key",
+    "schema",
+    "language",
+    "id_shop",
+    "id_group_shop",
+    "sendemail",
+}
 
 
 def blank(resource: str) -> tuple[set[str], set[str]]:
@@ -81,17 +91,24 @@ def test_a_connector_run_speaks_only_the_blank_schemas(specs):
     with serve_in_thread(sandbox.app) as server:
         sandbox.exchanges.recording = True
         connector = PrestashopConnector({**sandbox.settings_for(server.base_url), "page_size": 3})
-        orders = [o for p in connector.fetch_orders(Window(None, datetime.now(UTC) + timedelta(minutes=1)))
-                  for o in p.records]
+        orders = [
+            o for p in connector.fetch_orders(Window(None, datetime.now(UTC) + timedelta(minutes=1))) for o in p.records
+        ]
         assert len(orders) == 4
         connector.push_state(OrderRef("1"), OrderState.SHIPPED)
         connector.push_tracking(OrderRef("2"), Shipment(carrier="DHL", tracking_number="JJD000390007"))
         connector.send_message(OrderRef("3"), "Versand", "Ihr Paket ist unterwegs")
         articles = [a for p in connector.fetch_articles(Window(None, datetime.now(UTC))) for a in p.records]
         variant = next(a for a in articles if a.variants)
-        assert all(r.ok for r in connector.push_stock([
-            StockUpdate(variant.external_id, 3, variant.variants[0].external_id),
-            StockUpdate("", 4, sku=articles[0].sku)]))
+        assert all(
+            r.ok
+            for r in connector.push_stock(
+                [
+                    StockUpdate(variant.external_id, 3, variant.variants[0].external_id),
+                    StockUpdate("", 4, sku=articles[0].sku),
+                ]
+            )
+        )
         connector.close()
         exchanges = sandbox.exchanges.entries()
     sandbox.close()
@@ -103,8 +120,9 @@ def test_a_connector_run_speaks_only_the_blank_schemas(specs):
             continue
         assert ex["status"] < 400, ex
         names = {name for name, _ in parse_qsl(ex["query"], keep_blank_values=True)}
-        problems += [f"parameter {n}" for n in names if n not in DOCUMENTED_PARAMS
-                     and not re.fullmatch(r"filter\[[a-z_]+\]", n)]
+        problems += [
+            f"parameter {n}" for n in names if n not in DOCUMENTED_PARAMS and not re.fullmatch(r"filter\[[a-z_]+\]", n)
+        ]
         body = json.loads(ex["response_body"])
         if isinstance(body, dict):
             if resource in body:
@@ -119,7 +137,14 @@ def test_a_connector_run_speaks_only_the_blank_schemas(specs):
             problems += [f"written {resource}: {c.tag}" for c in root[0] if c.tag not in specs[resource][0]]
             written.add(resource)
     assert problems == []
-    assert {"orders", "order_states", "order_carriers", "customer_threads", "customer_messages", "products",
-            "combinations", "stock_availables"} <= checked
-    assert written == {"order_histories", "order_carriers", "customer_threads", "customer_messages",
-                       "stock_availables"}
+    assert {
+        "orders",
+        "order_states",
+        "order_carriers",
+        "customer_threads",
+        "customer_messages",
+        "products",
+        "combinations",
+        "stock_availables",
+    } <= checked
+    assert written == {"order_histories", "order_carriers", "customer_threads", "customer_messages", "stock_availables"}

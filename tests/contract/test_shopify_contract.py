@@ -16,8 +16,8 @@ under CI=true they fail.
 
 from __future__ import annotations
 
-
 import pytest
+from conftest import REPO_ROOT, SHARED_SPECS, require_or_skip
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -39,15 +39,15 @@ from graphql import (
 from ordersync.channels.shopify import queries
 from ordersync.channels.shopify.sandbox.schema import load_schema
 
-from conftest import REPO_ROOT, SHARED_SPECS, require_or_skip
-
 REAL_SDL = SHARED_SPECS / "shopify" / "graphql-admin" / "admin_schema.graphql"
 
 
 @pytest.fixture(scope="module")
 def real() -> GraphQLSchema:
-    require_or_skip(REAL_SDL.is_file(),
-                    f"Shopify's schema is not checked out at {REAL_SDL} (set ORDERSYNC_SPECS to the specs directory)")
+    require_or_skip(
+        REAL_SDL.is_file(),
+        f"Shopify's schema is not checked out at {REAL_SDL} (set ORDERSYNC_SPECS to the specs directory)",
+    )
     # assume_valid: graphql-core 3.3 flags two deprecation mismatches inside Shopify's own schema (interface
     # fields vs. implementations) that 3.2 accepted; they concern no type we use.
     return build_schema(REAL_SDL.read_text(encoding="utf-8"), assume_valid=True)
@@ -89,22 +89,24 @@ def test_the_subset_agrees_with_shopifys_schema(real: GraphQLSchema, subset: Gra
         if isinstance(ours, GraphQLEnumType):
             problems += [f"{name}.{v}: no such enum value" for v in ours.values if v not in theirs.values]
         elif isinstance(ours, GraphQLUnionType):
-            problems += [f"{name}: member {t.name} unknown" for t in ours.types
-                         if t.name not in {m.name for m in theirs.types}]
+            problems += [
+                f"{name}: member {t.name} unknown" for t in ours.types if t.name not in {m.name for m in theirs.types}
+            ]
         elif isinstance(ours, GraphQLInputObjectType):
             for fname, field in ours.fields.items():
                 if fname not in theirs.fields:
                     problems.append(f"{name}.{fname}: no such input field")
                 elif str(field.type) != str(theirs.fields[fname].type):
                     problems.append(f"{name}.{fname}: {field.type} here, {theirs.fields[fname].type} in Shopify")
-            problems += [f"{name}.{f}: required input field missing" for f, field in theirs.fields.items()
-                         if f not in ours.fields and isinstance(field.type, GraphQLNonNull)
-                         and field.default_value is None]
+            problems += [
+                f"{name}.{f}: required input field missing"
+                for f, field in theirs.fields.items()
+                if f not in ours.fields and isinstance(field.type, GraphQLNonNull) and field.default_value is None
+            ]
         else:
             assert isinstance(ours, GraphQLObjectType | GraphQLInterfaceType)
             known = {i.name for i in theirs.interfaces}
-            problems += [f"{name}: implements {i.name} not in Shopify" for i in ours.interfaces
-                         if i.name not in known]
+            problems += [f"{name}: implements {i.name} not in Shopify" for i in ours.interfaces if i.name not in known]
             for fname, field in ours.fields.items():
                 if fname not in theirs.fields:
                     problems.append(f"{name}.{fname}: no such field")
@@ -176,8 +178,9 @@ def test_the_subset_declares_nothing_deprecated_in_shopify(real: GraphQLSchema, 
 def _generator():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("shopify_schema_subset",
-                                                  REPO_ROOT / "scripts" / "shopify_schema_subset.py")
+    spec = importlib.util.spec_from_file_location(
+        "shopify_schema_subset", REPO_ROOT / "scripts" / "shopify_schema_subset.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -188,8 +191,9 @@ def test_the_generated_subset_is_what_the_script_makes_of_shopifys_schema(real: 
 
     generator = _generator()
     expected = generator.render(real, build_schema(SDL.read_text(encoding="utf-8")))
-    assert WIDE_SDL.read_text(encoding="utf-8") == expected, \
+    assert WIDE_SDL.read_text(encoding="utf-8") == expected, (
         "schema_wide.graphql is stale: run `python scripts/shopify_schema_subset.py` and commit the result"
+    )
 
 
 def test_the_core_types_carry_most_of_shopifys_live_fields(real: GraphQLSchema, subset: GraphQLSchema) -> None:
@@ -206,8 +210,16 @@ def test_the_etl_client_queries_of_the_sandbox_tests_are_valid_in_shopify(real: 
     """The tap-like queries the wide-schema tests run are queries Shopify itself accepts."""
     from tests.channels.shopify import tap_queries
 
-    for name in ("ORDERS_BULK", "PRODUCTS", "LOCATION", "VARIANTS", "INVENTORY_ITEMS", "CUSTOMERS", "LOCATIONS",
-                 "LOOKUPS"):
+    for name in (
+        "ORDERS_BULK",
+        "PRODUCTS",
+        "LOCATION",
+        "VARIANTS",
+        "INVENTORY_ITEMS",
+        "CUSTOMERS",
+        "LOCATIONS",
+        "LOOKUPS",
+    ):
         errors = validate(real, parse(getattr(tap_queries, name)))
         assert not errors, f"{name}: {[e.message for e in errors]}"
         assert not _deprecated_uses(real, getattr(tap_queries, name)), name

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import unquote
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
 
 from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
@@ -34,11 +35,11 @@ from ordersync.channels.shopware5.connector import Shopware5Connector
 from ordersync.channels.shopware5.sandbox import create_sandbox
 from ordersync.domain import OrderState, Shipment, StockUpdate
 
-from conftest import SHARED_SPECS, require_or_skip
-
 SPECS = SHARED_SPECS / "shopware5"
-QUERY = re.compile(r"^(start|limit|useNumberAsId|filter\[\d+\]\[(property|expression|value|operator)\]|"
-                   r"sort\[\d+\]\[(property|direction)\])$")
+QUERY = re.compile(
+    r"^(start|limit|useNumberAsId|filter\[\d+\]\[(property|expression|value|operator)\]|"
+    r"sort\[\d+\]\[(property|direction)\])$"
+)
 
 
 def examples(name: str) -> dict[str, list[Any]]:
@@ -125,8 +126,9 @@ def test_articles_have_the_documented_shapes(served):
         assert detail.keys() == one.keys()
         assert problems(one["data"], {**detail["data"], "details": []}) == []
         assert all(problems(main_shape, v, "details[]") == [] for v in detail["data"]["details"])
-    assert any(connector.client.get(f"/articles/{r['id']}")["data"]["details"] for r in answer["data"]), \
+    assert any(connector.client.get(f"/articles/{r['id']}")["data"]["details"] for r in answer["data"]), (
         "no article with variants: their shape went unchecked"
+    )
     connector.close()
 
 

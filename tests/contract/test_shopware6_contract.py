@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
 
 from ordersync.channels.sdk.errors import PermanentError
 from ordersync.channels.sdk.records import OrderRef, Window
@@ -22,23 +23,27 @@ from ordersync.channels.shopware6.sandbox import create_sandbox
 from ordersync.channels.shopware6.sandbox import data as shop_data
 from ordersync.domain import OrderState, Shipment, StockUpdate
 
-from conftest import SHARED_SPECS, require_or_skip
-
 SPEC = SHARED_SPECS / "shopware6" / "adminapi.subset.json"
 
 #: (pattern of the problem line, why it is not a sandbox or connector mistake)
 VENDOR_GAPS: tuple[tuple[str, str], ...] = (
-    (r"^POST /api/oauth/token: request: Request body validation error: Content for the following mimetype not "
-     r"found: application/x-www-form-urlencoded",
-     "the SDK's token endpoint posts the grant as a form (RFC 6749 4.4.2); the document lists only JSON, "
-     "Shopware's OAuth server (league/oauth2-server) reads the parsed body of either [unverified]"),
-    (r"^PATCH /api/(order-delivery|webhook)/[0-9a-f]{32}\?_response=basic: request: Request body validation "
-     r"error: .*'id' is a required property",
-     "the generated document gives a PATCH body the entity's required fields; a PATCH is partial "
-     "(\"Partially update information about a ... resource\")"),
-    (r"^POST /api/_action/order/[0-9a-f]{32}/state/process: response 400: Unknown response http status: 400",
-     "the transition documents only 200, its description says an impossible transition answers an error "
-     "listing the possible ones (SYSTEM__ILLEGAL_STATE_TRANSITION, 400)"),
+    (
+        r"^POST /api/oauth/token: request: Request body validation error: Content for the following mimetype not "
+        r"found: application/x-www-form-urlencoded",
+        "the SDK's token endpoint posts the grant as a form (RFC 6749 4.4.2); the document lists only JSON, "
+        "Shopware's OAuth server (league/oauth2-server) reads the parsed body of either [unverified]",
+    ),
+    (
+        r"^PATCH /api/(order-delivery|webhook)/[0-9a-f]{32}\?_response=basic: request: Request body validation "
+        r"error: .*'id' is a required property",
+        "the generated document gives a PATCH body the entity's required fields; a PATCH is partial "
+        '("Partially update information about a ... resource")',
+    ),
+    (
+        r"^POST /api/_action/order/[0-9a-f]{32}/state/process: response 400: Unknown response http status: 400",
+        "the transition documents only 200, its description says an impossible transition answers an error "
+        "listing the possible ones (SYSTEM__ILLEGAL_STATE_TRANSITION, 400)",
+    ),
 )
 #: ``updatedAt`` is null until an order's first change (the trap the import filter handles) while the
 #: generated document types it as a plain string: answers are validated with it filled in, and a test below
@@ -70,7 +75,9 @@ def run():
     sandbox = create_sandbox(seed=5, orders=4)
     sandbox.exchanges.recording = True
     with serve_in_thread(sandbox.app) as server:
-        connector = Shopware6Connector({**sandbox.settings_for(server.base_url), "page_size": 3},)
+        connector = Shopware6Connector(
+            {**sandbox.settings_for(server.base_url), "page_size": 3},
+        )
         connector.context.webhook_url = "https://hub.example.org/webhooks/shopware6/1"
         assert connector.test_connection().ok
         window = Window(None, datetime.now(UTC) + timedelta(minutes=1))
@@ -119,8 +126,12 @@ def test_the_only_null_the_sandbox_answers_is_an_unchanged_updated_at(run):
             return [n for v in node for n in nulls(v, key)]
         return [key] if node is None else []
 
-    found = {key for e in entries if e.get("response_body") and e["path"].startswith("/api/search/")
-             for key in nulls(json.loads(e["response_body"]))}
+    found = {
+        key
+        for e in entries
+        if e.get("response_body") and e["path"].startswith("/api/search/")
+        for key in nulls(json.loads(e["response_body"]))
+    }
     assert found == {"updatedAt"}
 
 

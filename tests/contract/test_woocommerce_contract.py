@@ -19,16 +19,24 @@ import re
 
 import httpx
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
 
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.sandbox import create_sandbox
 
-from conftest import SHARED_SPECS, require_or_skip
-
 SPECS = SHARED_SPECS / "woocommerce"
 API = "/wp-json/wc/v3"
-DOCUMENTED_NULLABLE = {"date_paid", "date_paid_gmt", "date_completed", "date_completed_gmt", "stock_quantity",
-                       "date_on_sale_from", "date_on_sale_from_gmt", "date_on_sale_to", "date_on_sale_to_gmt"}
+DOCUMENTED_NULLABLE = {
+    "date_paid",
+    "date_paid_gmt",
+    "date_completed",
+    "date_completed_gmt",
+    "stock_quantity",
+    "date_on_sale_from",
+    "date_on_sale_from_gmt",
+    "date_on_sale_to",
+    "date_on_sale_to_gmt",
+}
 # Facts the 2017 index example predates (VENDOR-FACTS 2.2 and the current WooCommerce/WordPress code):
 NEWER_THAN_INDEX = {
     # WP_REST_Controller::get_collection_params caps per_page at 100; the example omits minimum/maximum.
@@ -37,7 +45,8 @@ NEWER_THAN_INDEX = {
     "orders.only_ours": {"modified_after", "modified_before", "dates_are_gmt"},
     "products.only_ours": {"modified_after", "modified_before", "dates_are_gmt"},
     # current WooCommerce sorts both by modification time too.
-    "orders.orderby_extra": {"modified"}, "products.orderby_extra": {"modified"},
+    "orders.orderby_extra": {"modified"},
+    "products.orderby_extra": {"modified"},
     # v3 orders take an array of statuses and accept 'trash' (WC_REST_Orders_Controller::get_collection_params).
     "orders.status_extra": {"trash"},
 }
@@ -123,11 +132,9 @@ def mismatches(ours, theirs: list, path: str = "$", resource: str = "", seen: se
             renamed = RENAMED_SINCE_EXAMPLES.get(resource, {}).get(where, {})
             now_named = {renamed[k] for k in renamed if renamed[k] in ours}
             problems += [f"{path}: extra key {k!r}" for k in sorted(set(ours) - union - newer - now_named)]
-            problems += [f"{path}: missing key {k!r}" for k in sorted(common - set(ours))
-                         if renamed.get(k) not in ours]
+            problems += [f"{path}: missing key {k!r}" for k in sorted(common - set(ours)) if renamed.get(k) not in ours]
             for key in sorted(set(ours) & union):
-                problems += mismatches(ours[key], [d[key] for d in dicts if key in d], f"{path}.{key}",
-                                       resource, seen)
+                problems += mismatches(ours[key], [d[key] for d in dicts if key in d], f"{path}.{key}", resource, seen)
     elif kind == "array":
         elements = [e for t in theirs if isinstance(t, list) for e in t]
         if elements:
@@ -142,8 +149,9 @@ def shop():
     sandbox = create_sandbox(seed=5, orders=400, products=60, https_offload=True)  # Basic auth: shapes, not auth
     server = serve_in_thread(sandbox.app)
     settings = sandbox.settings_for(server.base_url)
-    client = httpx.Client(base_url=server.base_url + API, auth=(settings["consumer_key"], settings["consumer_secret"]),
-                          timeout=10)
+    client = httpx.Client(
+        base_url=server.base_url + API, auth=(settings["consumer_key"], settings["consumer_secret"]), timeout=10
+    )
     yield sandbox, client
     client.close()
     server.stop()
@@ -171,14 +179,19 @@ def test_products_variations_and_webhooks_match_the_vendor_examples(shop):
     assert {p["type"] for p in products} == {"simple", "variable"}
     newer: set = set()
     for product in products:
-        assert mismatches(product, samples("wc-v3-products.examples.json"), resource="products", seen=newer) == [], \
+        assert mismatches(product, samples("wc-v3-products.examples.json"), resource="products", seen=newer) == [], (
             product["id"]
+        )
     assert newer == {("$", key) for key in NEWER_THAN_EXAMPLES["products"]["$"]}
     newer = set()
     for parent in (p for p in products if p["type"] == "variable"):
         for variation in client.get(f"/products/{parent['id']}/variations").json():
-            assert mismatches(variation, samples("wc-v3-product-variations.examples.json"), resource="variations",
-                              seen=newer) == []
+            assert (
+                mismatches(
+                    variation, samples("wc-v3-product-variations.examples.json"), resource="variations", seen=newer
+                )
+                == []
+            )
     assert newer == {("$", key) for key in NEWER_THAN_EXAMPLES["variations"]["$"]} | {("$.manage_stock", "string")}
     batch = client.post("/products/batch", json={"update": [{"id": products[0]["id"], "stock_quantity": 3}]})
     assert mismatches(batch.json()["update"][0], samples("wc-v3-products.examples.json"), resource="products") == []
@@ -219,8 +232,11 @@ def test_argument_constraints_agree_with_the_vendor_index(shop, resource):
         assert ours[name]["type"] == vendor[name]["type"], name
         if "default" in ours[name] and "default" in vendor[name]:
             assert ours[name]["default"] == vendor[name]["default"], name
-    for arg, values in (("status", vendor_status), ("orderby", vendor["orderby"]["enum"]),
-                        ("order", vendor["order"]["enum"])):
+    for arg, values in (
+        ("status", vendor_status),
+        ("orderby", vendor["orderby"]["enum"]),
+        ("order", vendor["order"]["enum"]),
+    ):
         for value in values:
             r = client.get(f"/{resource}", params={arg: value, "per_page": 1, "include": "1"})
             assert r.status_code == 200, (arg, value, r.text)

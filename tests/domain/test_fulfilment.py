@@ -34,9 +34,18 @@ def test_more_than_open_names_the_line_and_both_quantities():
 
 def test_shipment_lines_and_line_cancellations_round_trip_through_the_codec_and_old_data_has_none():
     now = datetime(2026, 12, 5, 12, tzinfo=UTC)
-    order = Order("1", "#1", OrderState.PARTIALLY_SHIPPED, "EUR", now, now, D("9.90"), acknowledge_by=now,
-                  shipments=[Shipment("DHL", "P1", lines=[ShipmentLine("L1", D(2), "MUG")])],
-                  line_cancellations=[LineCancellation("L2", D(1), "out of stock", "CUP", now)])
+    order = Order(
+        "1",
+        "#1",
+        OrderState.PARTIALLY_SHIPPED,
+        "EUR",
+        now,
+        now,
+        D("9.90"),
+        acknowledge_by=now,
+        shipments=[Shipment("DHL", "P1", lines=[ShipmentLine("L1", D(2), "MUG")])],
+        line_cancellations=[LineCancellation("L2", D(1), "out of stock", "CUP", now)],
+    )
     again = from_data(Order, to_data(order))
     assert again == order and dumps(again) == dumps(order)
     old = to_data(order)

@@ -12,7 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ordersync.domain import (
-    Address, Buyer, Comment, Money, Order, OrderItem, OrderState, Payment, Shipment, to_decimal,
+    Address,
+    Buyer,
+    Comment,
+    Money,
+    Order,
+    OrderItem,
+    OrderState,
+    Payment,
+    Shipment,
+    to_decimal,
 )
 from ordersync.domain.codec import content_hash, dumps, from_data, to_data
 from ordersync.domain.money import check_currency
@@ -20,10 +29,17 @@ from ordersync.domain.money import check_currency
 # money -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("19.99", Decimal("19.99")), (" 5 ", Decimal("5")), (7, Decimal("7")), (0.1, Decimal("0.1")),
-    (Decimal("1.50"), Decimal("1.50")), ("1e2", Decimal("100")),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("19.99", Decimal("19.99")),
+        (" 5 ", Decimal("5")),
+        (7, Decimal("7")),
+        (0.1, Decimal("0.1")),
+        (Decimal("1.50"), Decimal("1.50")),
+        ("1e2", Decimal("100")),
+    ],
+)
 def test_to_decimal_parses_vendor_amounts(raw: object, expected: Decimal) -> None:
     assert to_decimal(raw) == expected
 
@@ -74,8 +90,17 @@ def test_ids_are_billbees_1_to_17_plus_partially_shipped_each_with_german_and_en
 
 @pytest.mark.parametrize("state", list(OrderState))
 def test_parse_by_id_enum_name_german_and_english(state: OrderState) -> None:
-    for text in (int(state), str(int(state)), f" {int(state)} ", state.name, state.name.lower(),
-                 state.name_de, state.name_de.upper(), state.name_en, f" {state.name_en.lower()} "):
+    for text in (
+        int(state),
+        str(int(state)),
+        f" {int(state)} ",
+        state.name,
+        state.name.lower(),
+        state.name_de,
+        state.name_de.upper(),
+        state.name_en,
+        f" {state.name_en.lower()} ",
+    ):
         assert OrderState.parse(text) is state
 
 
@@ -111,21 +136,40 @@ def test_parse_raises_only_value_error(text: str) -> None:
 def _order(**changes: object) -> Order:
     berlin = ZoneInfo("Europe/Berlin")
     fields: dict[str, object] = dict(
-        external_id="1001", number="WC-1001", state=OrderState.PAID, currency="EUR",
+        external_id="1001",
+        number="WC-1001",
+        state=OrderState.PAID,
+        currency="EUR",
         created_at=datetime(2024, 3, 30, 23, 59, 59, 123456, tzinfo=UTC),
         updated_at=datetime(2024, 3, 31, 3, 0, tzinfo=berlin),  # the night DST starts
-        total=Decimal("119.0000"), paid_at=datetime(2024, 4, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5))),
-        items=[OrderItem("i1", "Tasse „Kaffee“ ☕", Decimal("2"), Decimal("9.995"), Decimal("19.99"),
-                         sku="T-1", tax_rate=Decimal("19"), attributes={"Farbe": "blau", "Größe": "L"}),
-               OrderItem("i2", "Versand", Decimal("1.5"), Decimal("0"), Decimal("0E-2"), dont_adjust_stock=True)],
+        total=Decimal("119.0000"),
+        paid_at=datetime(2024, 4, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5))),
+        items=[
+            OrderItem(
+                "i1",
+                "Tasse „Kaffee“ ☕",
+                Decimal("2"),
+                Decimal("9.995"),
+                Decimal("19.99"),
+                sku="T-1",
+                tax_rate=Decimal("19"),
+                attributes={"Farbe": "blau", "Größe": "L"},
+            ),
+            OrderItem("i2", "Versand", Decimal("1.5"), Decimal("0"), Decimal("0E-2"), dont_adjust_stock=True),
+        ],
         buyer=Buyer("b1", "a@example.org", "Jürgen", "Öztürk"),
-        invoice_address=Address.from_lines("Kollmitz 1 1/3", first_name="Jürgen", zip="01234", city="Ort",
-                                           country="de"),
+        invoice_address=Address.from_lines(
+            "Kollmitz 1 1/3", first_name="Jürgen", zip="01234", city="Ort", country="de"
+        ),
         shipping_address=Address(street="Q 3", house_number="2", city="Mannheim", country="DE"),
-        shipping_cost=Decimal("4.90"), tax_total=Decimal("1E+1"), payment_method="paypal",
+        shipping_cost=Decimal("4.90"),
+        tax_total=Decimal("1E+1"),
+        payment_method="paypal",
         payments=[Payment("paypal", Decimal("119.00"), "TX1", datetime(2024, 4, 1, tzinfo=UTC))],
         shipments=[Shipment("DHL", "00340434", shipped_at=datetime(2024, 4, 2, tzinfo=UTC))],
-        comments=[Comment("bitte klingeln", to_customer=False)], tags=["b", "a"], buyer_note="\n",
+        comments=[Comment("bitte klingeln", to_customer=False)],
+        tags=["b", "a"],
+        buyer_note="\n",
     )
     fields.update(changes)
     return Order(**fields)  # type: ignore[arg-type]
@@ -158,8 +202,12 @@ def test_hash_is_stable_and_sees_every_change() -> None:
     reordered.items[0].attributes = {"Größe": "L", "Farbe": "blau"}
     assert content_hash(reordered) == content_hash(order)
     assert len(content_hash(order)) == 32
-    for change in ({"total": Decimal("119.01")}, {"state": OrderState.SHIPPED}, {"tags": ["a", "b"]},
-                   {"buyer_note": ""}):
+    for change in (
+        {"total": Decimal("119.01")},
+        {"state": OrderState.SHIPPED},
+        {"tags": ["a", "b"]},
+        {"buyer_note": ""},
+    ):
         assert content_hash(_order(**change)) != content_hash(order), change
 
 

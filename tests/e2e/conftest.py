@@ -22,8 +22,15 @@ from ordersync.config import load_config
 from ordersync.sync.hub import Hub
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EMAIL = "seller@example.com"
 PASSWORD = "e2e password 123"
 
@@ -46,16 +53,25 @@ def served_hub(tmp_path):
     """`ordersync serve` on a free port with its own home; the seller's user exists before it starts."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "ORDERSYNC_HOME": str(tmp_path / "home"), "ORDERSYNC_BASE_URL": base,
-           "ORDERSYNC_MASTER_KEY": Fernet.generate_key().decode(), "ORDERSYNC_TIMEZONE": "Europe/Berlin"}
+    env = {
+        **os.environ,
+        "ORDERSYNC_HOME": str(tmp_path / "home"),
+        "ORDERSYNC_BASE_URL": base,
+        "ORDERSYNC_MASTER_KEY": Fernet.generate_key().decode(),
+        "ORDERSYNC_TIMEZONE": "Europe/Berlin",
+    }
     env.pop("ORDERSYNC_DATABASE_URL", None)
     env.pop("ORDERSYNC_REDIS_URL", None)
     hub = Hub.open(load_config(env))
     accounts.create_user(hub, EMAIL, PASSWORD, "owner", account_name="Demo GmbH")
     hub.close()
     log = tmp_path / "serve.log"
-    proc = subprocess.Popen([sys.executable, "-c", "from ordersync.cli import main; main()", "serve", "--port",
-                             str(port)], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from ordersync.cli import main; main()", "serve", "--port", str(port)],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -83,8 +99,9 @@ def browser_page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB",
-                                      timezone_id="Europe/Berlin")
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, locale="en-GB", timezone_id="Europe/Berlin"
+        )
         page = context.new_page()
         page.set_default_timeout(30_000)
         yield page

@@ -131,8 +131,10 @@ def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, scree
     try:
         page.wait_for_selector("#sync-done:not([hidden])", timeout=120_000)
     except Exception:  # noqa: BLE001 - say what the page and the hub showed
-        pytest.fail(f"sync did not finish; page {page.url} says {page.content()[:3000]!r}; "
-                    f"hub log:\n{served_hub.log.read_text()[-4000:]}")
+        pytest.fail(
+            f"sync did not finish; page {page.url} says {page.content()[:3000]!r}; "
+            f"hub log:\n{served_hub.log.read_text()[-4000:]}"
+        )
     assert "Abgleich abgeschlossen" in page.text_content("#sync-text")
     page.click("#see-orders")
     page.wait_for_selector("table.orders tbody tr")
@@ -158,8 +160,11 @@ def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, scree
     assert TRACKING in page.text_content("#shipments")
 
     # the worker sends it to the shop: the sandbox's ledger shows the tracking note on that order
-    notes = _wait_for(lambda: [e for e in shop.ledger("order.note") if TRACKING in json.dumps(e["body"])], 90,
-                      f"the tracking note of order {number} in the shop")
+    notes = _wait_for(
+        lambda: [e for e in shop.ledger("order.note") if TRACKING in json.dumps(e["body"])],
+        90,
+        f"the tracking note of order {number} in the shop",
+    )
     assert len(notes) == 1
     page.reload()
     page.screenshot(path=str(screenshots / "order-detail.png"), full_page=True)
@@ -173,7 +178,6 @@ def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, scree
     page.click("nav.mainnav >> text=Einstellungen / Shops")
     page.wait_for_selector("text=Mein WooCommerce-Shop")
     page.screenshot(path=str(screenshots / "shops.png"))
-
 
     # the owner adds a colleague; the made-up first password is shown once
     page.click("nav.mainnav >> text=Benutzer")
@@ -192,12 +196,23 @@ def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, scree
     order, since = _href(page, "table.orders tbody tr td a.strong"), quote("2026-01-01T00:00:00+00:00")
     page.goto(base + "/articles")
     article = _href(page, "table tbody tr td a")
-    pages = [("/orders", "orders-inbox"), (order, "order-detail"), ("/articles", "articles"), (article, None),
-             ("/settings/shops", "shops"), ("/settings/shops/new", "new-connection"),
-             ("/settings/shops/new/woocommerce", "new-connection-guide"), (connection, "shop-detail"),
-             (f"{connection}/log", None), (f"{connection}/dead", None), (f"{connection}/delete", None),
-             (f"{connection}/sync?since={since}", None), ("/settings/users", "users"), ("/account", None),
-             ("/orders/987654321", None)]
+    pages = [
+        ("/orders", "orders-inbox"),
+        (order, "order-detail"),
+        ("/articles", "articles"),
+        (article, None),
+        ("/settings/shops", "shops"),
+        ("/settings/shops/new", "new-connection"),
+        ("/settings/shops/new/woocommerce", "new-connection-guide"),
+        (connection, "shop-detail"),
+        (f"{connection}/log", None),
+        (f"{connection}/dead", None),
+        (f"{connection}/delete", None),
+        (f"{connection}/sync?since={since}", None),
+        ("/settings/users", "users"),
+        ("/account", None),
+        ("/orders/987654321", None),
+    ]
     spilled = []
     for path, shot in pages:
         page.set_viewport_size({"width": 1366, "height": 900})
@@ -220,8 +235,10 @@ def test_connect_woocommerce_sync_and_ship(served_hub, shop, browser_page, scree
     spilled += _fits_every_width(login, "/login", screenshots, "login")
     # the check itself sees a spill: a block wider than its card (set through the DOM: the page's CSP
     # refuses inline style attributes)
-    login.evaluate("() => { const d = document.createElement('div'); d.id = 'too-wide'; d.style.width = '3000px';"
-                   " d.style.height = '5px'; document.querySelector('.login-card form.stack').append(d); }")
+    login.evaluate(
+        "() => { const d = document.createElement('div'); d.id = 'too-wide'; d.style.width = '3000px';"
+        " d.style.height = '5px'; document.querySelector('.login-card form.stack').append(d); }"
+    )
     seen = _spilling(login)
     assert any("div#too-wide" in p for p in seen), seen
     german.close()

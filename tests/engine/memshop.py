@@ -21,15 +21,32 @@ from ordersync.domain import Address, Order, OrderItem, OrderState
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def make_order(n: int, *, modified: datetime | None = None, state: OrderState = OrderState.PAID,
-               total: str = "10.00") -> Order:
+def make_order(
+    n: int, *, modified: datetime | None = None, state: OrderState = OrderState.PAID, total: str = "10.00"
+) -> Order:
     modified = modified or T0 + timedelta(minutes=n)
-    return Order(external_id=str(n), number=f"#{n}", state=state, currency="EUR", created_at=T0,
-                 updated_at=modified, total=Decimal(total),
-                 items=[OrderItem(external_id=f"{n}-1", title="Tasse", quantity=Decimal(1),
-                                  unit_price=Decimal(total), total_price=Decimal(total), sku="SKU-1")],
-                 invoice_address=Address.from_lines("Hauptstr. 5", first_name="Eva", last_name="Muster",
-                                                    zip="10115", city="Berlin", country="DE"))
+    return Order(
+        external_id=str(n),
+        number=f"#{n}",
+        state=state,
+        currency="EUR",
+        created_at=T0,
+        updated_at=modified,
+        total=Decimal(total),
+        items=[
+            OrderItem(
+                external_id=f"{n}-1",
+                title="Tasse",
+                quantity=Decimal(1),
+                unit_price=Decimal(total),
+                total_price=Decimal(total),
+                sku="SKU-1",
+            )
+        ],
+        invoice_address=Address.from_lines(
+            "Hauptstr. 5", first_name="Eva", last_name="Muster", zip="10115", city="Berlin", country="DE"
+        ),
+    )
 
 
 class MemShop(Connector):
@@ -38,10 +55,12 @@ class MemShop(Connector):
     system = "memshop"
     display_name = "Memory shop (tests)"
     group = "shop"
-    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL),
-                    declare(Capability.CHANGE_STATUS, Mode.API),
-                    declare(Capability.TRANSMIT_TRACKING, Mode.API),
-                    declare(Capability.SET_STOCK, Mode.API))
+    capabilities = (
+        declare(Capability.IMPORT_ORDERS, Mode.POLL),
+        declare(Capability.CHANGE_STATUS, Mode.API),
+        declare(Capability.TRANSMIT_TRACKING, Mode.API),
+        declare(Capability.SET_STOCK, Mode.API),
+    )
     settings_schema = SettingsSchema((SettingField("token", "Token", secret=True),))
     guide = (GuideStep("Nothing to do", "This shop lives in memory."),)
 
@@ -58,13 +77,21 @@ class MemShop(Connector):
 
     def fetch_orders(self, window):
         for page_no, offset in enumerate(itertools.count(0, self.page_size), start=1):
-            rows = sorted((o for o in self.orders.values()
-                           if (window.since is None or o.updated_at > window.since)
-                           and o.updated_at <= window.until), key=lambda o: int(o.external_id))
+            rows = sorted(
+                (
+                    o
+                    for o in self.orders.values()
+                    if (window.since is None or o.updated_at > window.since) and o.updated_at <= window.until
+                ),
+                key=lambda o: int(o.external_id),
+            )
             total = len(rows)
-            chunk = rows[offset:offset + self.page_size]
-            bad = [Quarantined(k, v, "line item has no price", "check the product") for k, v in self.broken.items()
-                   ] if page_no == 1 else []
+            chunk = rows[offset : offset + self.page_size]
+            bad = (
+                [Quarantined(k, v, "line item has no price", "check the product") for k, v in self.broken.items()]
+                if page_no == 1
+                else []
+            )
             if not chunk and page_no > 1:
                 return
             yield Page(records=chunk, quarantined=bad, number=page_no, window_total=total)

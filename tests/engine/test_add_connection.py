@@ -5,6 +5,12 @@ connection with the reason."""
 from __future__ import annotations
 
 import pytest
+from channels.feedshop.connector import FeedShop
+from channels.feedshop.sandbox import create_sandbox as feed_sandbox
+from channels.oauthshop.connector import OAuthShop
+from channels.oauthshop.sandbox import create_sandbox as oauth_sandbox
+from channels.webhook_variants.connectors import SignedMarket
+from channels.webhook_variants.sandbox import NotifyMarket
 from sqlalchemy import func, select
 
 from ordersync.application import connections as use
@@ -14,13 +20,6 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.store.models import Connection
 from ordersync.sync.connections import load
 from ordersync.sync.oauth_tokens import DbTokenStore
-
-from channels.feedshop.connector import FeedShop
-from channels.feedshop.sandbox import create_sandbox as feed_sandbox
-from channels.oauthshop.connector import OAuthShop
-from channels.oauthshop.sandbox import create_sandbox as oauth_sandbox
-from channels.webhook_variants.connectors import SignedMarket
-from channels.webhook_variants.sandbox import NotifyMarket
 
 
 @pytest.fixture

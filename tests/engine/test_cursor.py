@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ordersync.sync.cursor import advance, lag_seconds, plan_window
 
@@ -19,8 +20,10 @@ def test_later_runs_reread_the_overlap():
     assert w.until == NOW - timedelta(seconds=5)
 
 
-@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)),
-       st.integers(min_value=0, max_value=10_000))
+@given(
+    st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)),
+    st.integers(min_value=0, max_value=10_000),
+)
 def test_cursor_never_moves_backwards_and_window_never_inverts(pos, seconds):
     now = pos + timedelta(seconds=seconds - 5000)
     w = plan_window(pos, now)

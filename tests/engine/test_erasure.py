@@ -24,9 +24,14 @@ LINE = "personal data erased at the buyer's request (test request)"
 
 def stored(hub, conn: int) -> dict[str, tuple[Order, str, list[str]]]:
     with hub.db.session() as s:
-        return {row.external_id: (from_data(Order, json.loads(row.data)), row.buyer_name,
-                                  list(s.scalars(select(OrderEvent.text).where(OrderEvent.order_id == row.id))))
-                for row in s.scalars(select(OrderRow).where(OrderRow.connection_id == conn))}
+        return {
+            row.external_id: (
+                from_data(Order, json.loads(row.data)),
+                row.buyer_name,
+                list(s.scalars(select(OrderEvent.text).where(OrderEvent.order_id == row.id))),
+            )
+            for row in s.scalars(select(OrderRow).where(OrderRow.connection_id == conn))
+        }
 
 
 def test_only_the_named_buyer_on_that_connection_is_erased_once(hub, memshop):
@@ -45,7 +50,10 @@ def test_only_the_named_buyer_on_that_connection_is_erased_once(hub, memshop):
         order, name, history = after[erased]
         assert order.buyer == Buyer() and name == "" and order.buyer_note == ""
         assert (order.invoice_address.street, order.invoice_address.city, order.invoice_address.country) == (
-            "", "", "DE")
+            "",
+            "",
+            "DE",
+        )
         assert order.total == MemShop.orders[erased].total and history.count(LINE) == 1
     for kept in ("2", "3"):
         order, name, history = after[kept]

@@ -54,8 +54,11 @@ def lines(hub, kind: str) -> dict[str, int]:
     """External id → how many history lines of ``kind`` the order has."""
     with hub.db.session() as s:
         found: dict[str, int] = {}
-        for ext in s.scalars(select(OrderRow.external_id).join(OrderEvent, OrderEvent.order_id == OrderRow.id)
-                             .where(OrderEvent.history_kind == kind)):
+        for ext in s.scalars(
+            select(OrderRow.external_id)
+            .join(OrderEvent, OrderEvent.order_id == OrderRow.id)
+            .where(OrderEvent.history_kind == kind)
+        ):
             found[ext] = found.get(ext, 0) + 1
     return found
 
@@ -87,9 +90,15 @@ def test_reason_and_hint_lose_the_erased_id_and_the_records_addresses(hub, shop)
     record = {"orderId": "9", "buyer": {"username": GONE, "email": "anna.neu@example.com"}}
     other = {"orderId": "10", "buyer": {"username": KEPT, "email": MAIL[KEPT]}}
     with hub.db.session() as s:
-        quarantine(s, shop, "orders", [
-            Quarantined("9", json.dumps(record), f"no price for {GONE}", "ask anna.neu@example.com"),
-            Quarantined("10", json.dumps(other), f"no price for {KEPT}", f"ask {MAIL[KEPT]}")])
+        quarantine(
+            s,
+            shop,
+            "orders",
+            [
+                Quarantined("9", json.dumps(record), f"no price for {GONE}", "ask anna.neu@example.com"),
+                Quarantined("10", json.dumps(other), f"no price for {KEPT}", f"ask {MAIL[KEPT]}"),
+            ],
+        )
     rows = entries(hub)
     assert (rows["9"].reason, rows["9"].hint) == ("no price for [erased]", "ask [erased]")
     assert "erased" in json.loads(rows["9"].raw)
@@ -103,8 +112,12 @@ def test_an_entry_erased_before_stays_erased_when_its_record_comes_again(hub, me
     assert erase_buyer(hub, memshop, GONE, REASON).quarantined == 1
     erased_raw = entries(hub)["5"].raw
     with hub.db.session() as s:  # the same order again, this time naming the buyer only by a new address
-        quarantine(s, memshop, "orders", [Quarantined("5", json.dumps({"mail": "anna.x@example.com"}),
-                                                      "bad for anna.x@example.com")])
+        quarantine(
+            s,
+            memshop,
+            "orders",
+            [Quarantined("5", json.dumps({"mail": "anna.x@example.com"}), "bad for anna.x@example.com")],
+        )
     row = entries(hub)["5"]
     assert row.raw == erased_raw and row.reason == "bad for [erased]" and row.seen_count == 2
 
@@ -141,8 +154,9 @@ def test_a_buyer_known_only_from_quarantined_records_is_erased_there(hub, memsho
     hint lose the addresses those records held."""
     record = {"orderId": "11", "buyer": {"username": "carla_x77", "email": "carla@example.org"}}
     with hub.db.session() as s:
-        quarantine(s, memshop, "orders", [Quarantined("11", json.dumps(record), "no price",
-                                                      "write to carla@example.org")])
+        quarantine(
+            s, memshop, "orders", [Quarantined("11", json.dumps(record), "no price", "write to carla@example.org")]
+        )
     assert erase_buyer(hub, memshop, "carla_x77", REASON).quarantined == 1
     row = entries(hub)["11"]
     assert "erased" in json.loads(row.raw) and row.hint == "write to [erased]"

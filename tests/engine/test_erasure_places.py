@@ -48,8 +48,13 @@ def shop(hub, memshop):
     """Order 1 is the erased buyer's, order 2 the other's; returns (connection id, order row ids by buyer)."""
     for n, buyer in ((1, GONE), (2, KEPT)):
         order = make_order(n)
-        order.buyer = Buyer(external_id=buyer, email=MAIL[buyer], first_name=buyer[:4].title(), last_name="Doe",
-                            phone=f"+49 30 1234 {n}")
+        order.buyer = Buyer(
+            external_id=buyer,
+            email=MAIL[buyer],
+            first_name=buyer[:4].title(),
+            last_name="Doe",
+            phone=f"+49 30 1234 {n}",
+        )
         MemShop.orders[order.external_id] = order
     import_orders(hub, memshop)
     with hub.db.session() as s:
@@ -66,9 +71,18 @@ def test_raw_webhook_bodies_become_a_marker(hub, shop):
     now = utcnow()
     with hub.db.session() as s:
         for n, (buyer, status) in enumerate(((GONE, "processed"), (GONE, "received"), (KEPT, "processed"))):
-            s.add(WebhookDelivery(connection_id=conn, delivery_id=f"d{n}", topic="order", resource_id="",
-                                  headers="{}", body=json.dumps(record_of(buyer)).encode(), status=status,
-                                  received_at=now))
+            s.add(
+                WebhookDelivery(
+                    connection_id=conn,
+                    delivery_id=f"d{n}",
+                    topic="order",
+                    resource_id="",
+                    headers="{}",
+                    body=json.dumps(record_of(buyer)).encode(),
+                    status=status,
+                    received_at=now,
+                )
+            )
     assert erase_buyer(hub, conn, GONE, REASON).webhook_bodies == 2
     with hub.db.session() as s:
         rows = {d.delivery_id: d for d in s.scalars(select(WebhookDelivery))}
@@ -93,9 +107,18 @@ def test_a_delivery_about_an_erased_buyer_processed_later_keeps_no_raw_copy(hub,
     erase_buyer(hub, conn, GONE, REASON)
     with hub.db.session() as s:  # deliveries that arrive after the erasure
         for buyer in (GONE, KEPT):
-            s.add(WebhookDelivery(connection_id=conn, delivery_id=f"late-{buyer}", topic="order", resource_id="",
-                                  headers="{}", body=json.dumps(record_of(buyer)).encode(), status="received",
-                                  received_at=utcnow()))
+            s.add(
+                WebhookDelivery(
+                    connection_id=conn,
+                    delivery_id=f"late-{buyer}",
+                    topic="order",
+                    resource_id="",
+                    headers="{}",
+                    body=json.dumps(record_of(buyer)).encode(),
+                    status="received",
+                    received_at=utcnow(),
+                )
+            )
     process_connection(hub, conn)
     with hub.db.session() as s:
         rows = {d.delivery_id: d for d in s.scalars(select(WebhookDelivery))}
@@ -111,8 +134,12 @@ def test_a_delivery_about_an_erased_buyer_processed_later_keeps_no_raw_copy(hub,
 def test_quarantined_raw_records_become_a_marker(hub, shop):
     conn, _ = shop
     with hub.db.session() as s:
-        quarantine(s, conn, "orders", [Quarantined(f"q-{b}", json.dumps(record_of(b)), f"bad record of {MAIL[b]}")
-                                       for b in (GONE, KEPT)])
+        quarantine(
+            s,
+            conn,
+            "orders",
+            [Quarantined(f"q-{b}", json.dumps(record_of(b)), f"bad record of {MAIL[b]}") for b in (GONE, KEPT)],
+        )
     assert erase_buyer(hub, conn, GONE, REASON).quarantined == 1
     with hub.db.session() as s:
         rows = {q.external_id: q for q in s.scalars(select(QuarantineEntry))}
@@ -125,12 +152,22 @@ def test_buyer_mails_and_messages_not_sent_are_cancelled_and_sent_ones_emptied(h
     account = hub.account_id()
     with hub.db.session() as s:
         for buyer in (GONE, KEPT):
-            for kind, payload in (("mail", {"template": "message", "to": MAIL[buyer], "subject": "Hello",
-                                            "body": f"Dear {buyer}", "language": "en", "message_id": "<m@x>"}),
-                                  ("message", {"subject": "Hi", "text": "see you"}),
-                                  ("state", {"state": 5, "comment": f"call {MAIL[buyer]}"})):
-                enqueue(s, account_id=account, connection_id=conn, kind=kind, order_id=orders[buyer],
-                        payload=payload)
+            for kind, payload in (
+                (
+                    "mail",
+                    {
+                        "template": "message",
+                        "to": MAIL[buyer],
+                        "subject": "Hello",
+                        "body": f"Dear {buyer}",
+                        "language": "en",
+                        "message_id": "<m@x>",
+                    },
+                ),
+                ("message", {"subject": "Hi", "text": "see you"}),
+                ("state", {"state": 5, "comment": f"call {MAIL[buyer]}"}),
+            ):
+                enqueue(s, account_id=account, connection_id=conn, kind=kind, order_id=orders[buyer], payload=payload)
         s.execute(OutboxEntry.__table__.update().where(OutboxEntry.kind == "message").values(status="done"))
     result = erase_buyer(hub, conn, GONE, REASON)
     assert (result.outbox_entries, result.mails_cancelled) == (3, 1)
@@ -152,13 +189,23 @@ def test_queued_forwards_of_the_buyers_orders_are_stopped(hub, shop):
     conn, orders = shop
     account, now = hub.account_id(), utcnow()
     with hub.db.session() as s:
-        target = ForwardTarget(account_id=account, name="supplier", kind="email", address="s@example.com",
-                               secrets="", created_at=now)
+        target = ForwardTarget(
+            account_id=account, name="supplier", kind="email", address="s@example.com", secrets="", created_at=now
+        )
         s.add(target)
         s.flush()
         for buyer in (GONE, KEPT):
-            s.add(OrderForward(account_id=account, order_id=orders[buyer], target_id=target.id, trigger="manual",
-                               next_attempt_at=now, created_at=now, updated_at=now))
+            s.add(
+                OrderForward(
+                    account_id=account,
+                    order_id=orders[buyer],
+                    target_id=target.id,
+                    trigger="manual",
+                    next_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
     assert erase_buyer(hub, conn, GONE, REASON).forwards == 1
     with hub.db.session() as s:
         forwards = {f.order_id: f for f in s.scalars(select(OrderForward))}
@@ -170,8 +217,7 @@ def test_history_lines_lose_the_buyers_address(hub, shop):
     conn, orders = shop
     with hub.db.session() as s:
         for buyer in (GONE, KEPT):
-            add_history(s, orders[buyer], "mail_sent", mail="state", to=MAIL[buyer], subject="Paid",
-                        message_id="<m@x>")
+            add_history(s, orders[buyer], "mail_sent", mail="state", to=MAIL[buyer], subject="Paid", message_id="<m@x>")
     assert erase_buyer(hub, conn, GONE, REASON).history_lines == 1
     with hub.db.session() as s:
         sent = {e.order_id: e for e in s.scalars(select(OrderEvent).where(OrderEvent.history_kind == "mail_sent"))}
@@ -196,14 +242,29 @@ def test_integrators_webhook_bodies_become_a_marker(hub, shop):
     conn, _ = shop
     account, now = hub.account_id(), utcnow()
     with hub.db.session() as s:
-        sub = WebhookSubscription(account_id=account, url="https://example.com/hook", events="order.created",
-                                  secret="", created_at=now, updated_at=now)
+        sub = WebhookSubscription(
+            account_id=account,
+            url="https://example.com/hook",
+            events="order.created",
+            secret="",
+            created_at=now,
+            updated_at=now,
+        )
         s.add(sub)
         s.flush()
         for n, (buyer, status) in enumerate(((GONE, "done"), (GONE, "pending"), (KEPT, "pending"))):
-            s.add(WebhookDeliveryOut(subscription_id=sub.id, account_id=account, event_id=f"e{n}",
-                                     event_type="order.created", body=json.dumps({"Data": record_of(buyer)}),
-                                     status=status, next_attempt_at=now, created_at=now))
+            s.add(
+                WebhookDeliveryOut(
+                    subscription_id=sub.id,
+                    account_id=account,
+                    event_id=f"e{n}",
+                    event_type="order.created",
+                    body=json.dumps({"Data": record_of(buyer)}),
+                    status=status,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
     assert erase_buyer(hub, conn, GONE, REASON).outgoing_webhooks == 2
     with hub.db.session() as s:
         out = {d.event_id: d for d in s.scalars(select(WebhookDeliveryOut))}
@@ -218,8 +279,14 @@ def test_reports_and_error_texts_lose_the_traces(hub, shop):
     report = json.dumps({"orders_differ": {"rows": [{"buyer": MAIL[GONE]}, {"buyer": MAIL[KEPT]}]}})
     with hub.db.session() as s:
         s.add(ReconcileRun(account_id=account, connection_id=conn, until=now, started_at=now, report=report))
-        s.add(SyncRun(connection_id=conn, kind="orders", started_at=now,
-                      error=f"invalid phone for Anna Doe, {MAIL[GONE]}; see Bern Doe"))
+        s.add(
+            SyncRun(
+                connection_id=conn,
+                kind="orders",
+                started_at=now,
+                error=f"invalid phone for Anna Doe, {MAIL[GONE]}; see Bern Doe",
+            )
+        )
         s.get(Connection, conn).last_error = f"record of {GONE} refused"
     assert erase_buyer(hub, conn, GONE, REASON).reports_and_errors == 3
     with hub.db.session() as s:
@@ -277,12 +344,15 @@ def test_an_erasure_request_from_a_notification_queue_is_honoured(hub, shop, mon
     try:
         conn = add_connection(hub, "queueshop", "queued", {"token": "t0ps3cret"})
         import_orders(hub, conn)
-        QueueShop.queue = [QueuedNotification(WebhookMeta("n1", "account", ""), json.dumps({"erase": GONE}).encode(),
-                                              "r1")]
+        QueueShop.queue = [
+            QueuedNotification(WebhookMeta("n1", "account", ""), json.dumps({"erase": GONE}).encode(), "r1")
+        ]
         sync_connection.call_local(conn)
         with hub.db.session() as s:
-            rows = {r.external_id: from_data(Order, json.loads(r.data))
-                    for r in s.scalars(select(OrderRow).where(OrderRow.connection_id == conn))}
+            rows = {
+                r.external_id: from_data(Order, json.loads(r.data))
+                for r in s.scalars(select(OrderRow).where(OrderRow.connection_id == conn))
+            }
             delivery = s.scalar(select(WebhookDelivery).where(WebhookDelivery.connection_id == conn))
             other = from_data(Order, json.loads(s.scalar(select(OrderRow.data).where(OrderRow.id == shop[1][GONE]))))
         assert rows["1"].buyer == Buyer() and rows["2"].buyer.external_id == KEPT

@@ -104,7 +104,7 @@ def test_concurrent_writers_never_duplicate(hub, memshop):
     def writer():
         try:
             for i in range(0, 40, 4):
-                store_page(hub, account, memshop, Page(orders[i:i + 4]), source="race")
+                store_page(hub, account, memshop, Page(orders[i : i + 4]), source="race")
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 

@@ -20,8 +20,9 @@ from .memshop import MemShop, make_order
 
 def test_a_channel_without_line_cancellations_gets_nothing_and_the_history_says_so(hub, memshop):
     assert not MemShop.cancels_lines()
-    store_page(hub, hub.account_id(), memshop, Page([make_order(1, modified=utcnow() - timedelta(hours=1))]),
-               source="poll")
+    store_page(
+        hub, hub.account_id(), memshop, Page([make_order(1, modified=utcnow() - timedelta(hours=1))]), source="poll"
+    )
     with hub.db.session() as s:
         order_id = s.scalar(select(OrderRow.id))
     fulfilment.cancel_lines(hub, order_id, [("1-1", Decimal(1))], reason="damaged")

@@ -20,8 +20,9 @@ from .memshop import MemShop, make_order
 
 
 def _one_order(hub, memshop) -> int:
-    store_page(hub, hub.account_id(), memshop, Page([make_order(1, modified=utcnow() - timedelta(hours=1))]),
-               source="poll")
+    store_page(
+        hub, hub.account_id(), memshop, Page([make_order(1, modified=utcnow() - timedelta(hours=1))]), source="poll"
+    )
     with hub.db.session() as s:
         return s.scalar(select(OrderRow.id))
 
@@ -69,9 +70,14 @@ def test_stock_changes_coalesce_to_the_newest_value(hub, memshop):
     account = hub.account_id()
     with hub.db.session() as s:
         for qty in range(1000):
-            enqueue(s, account_id=account, connection_id=memshop, kind="stock", coalesce_key="stock:1",
-                    payload={"product_external_id": "p1", "variant_external_id": "", "quantity": qty,
-                             "sku": "A"})
+            enqueue(
+                s,
+                account_id=account,
+                connection_id=memshop,
+                kind="stock",
+                coalesce_key="stock:1",
+                payload={"product_external_id": "p1", "variant_external_id": "", "quantity": qty, "sku": "A"},
+            )
     with hub.db.session() as s:
         rows = s.scalars(select(OutboxEntry)).all()
         assert len(rows) == 1 and json.loads(rows[0].payload)["quantity"] == 999
@@ -93,8 +99,14 @@ def test_retrying_dead_stock_letters_sends_only_the_newest_value_per_listing(hub
 
     def stock(qty):
         with hub.db.session() as s:
-            enqueue(s, account_id=account, connection_id=memshop, kind="stock", coalesce_key="stock:7",
-                    payload={"product_external_id": "p7", "variant_external_id": "", "quantity": qty, "sku": "B"})
+            enqueue(
+                s,
+                account_id=account,
+                connection_id=memshop,
+                kind="stock",
+                coalesce_key="stock:7",
+                payload={"product_external_id": "p7", "variant_external_id": "", "quantity": qty, "sku": "B"},
+            )
 
     for qty in (5, 4):  # two values that both die
         stock(qty)

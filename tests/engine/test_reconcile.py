@@ -67,8 +67,11 @@ def test_one_run_at_a_time_and_a_dead_workers_run_is_resumed_after_its_finished_
         runs.start(hub, "shop", owner="worker-b")
     marker = {"orders_unreadable": {"count": 1, "rows": [{"external_id": "kept", "reason": "from phase one"}]}}
     with hub.db.session() as s:  # worker-a finished the orders phase, then died: its lease runs out
-        s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id).values(
-            phases=json.dumps({"orders": marker}), phase="catalog", lease_until=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(ReconcileRun)
+            .where(ReconcileRun.id == run_id)
+            .values(phases=json.dumps({"orders": marker}), phase="catalog", lease_until=utcnow() - timedelta(seconds=1))
+        )
     before = max((e["seq"] for e in sandbox.requests.entries()), default=0)
     assert runs.start(hub, "shop", owner="worker-b") == run_id
     found = runs.execute(hub, run_id, owner="worker-b")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from conformance.platforms import start_platform
+
 from ordersync.channels.etsy.client import DayQuota
 from ordersync.channels.etsy.connector import EtsyConnector
 from ordersync.domain.timeutil import utcnow
@@ -44,5 +44,6 @@ def test_a_spent_day_budget_ends_the_run_incomplete_without_unknown_orders(hub, 
     DayQuota._all.clear()  # a day later
     etsy.sandbox.control_orders({"limits": {"per_day": 10_000}})
     again = runs.run(hub, "shop", since=utcnow() - timedelta(days=1))
-    assert again.status == "done" and {r["external_id"] for r in again.report["orders_missing"]["rows"]} == \
-        set(later), again.report
+    assert again.status == "done" and {r["external_id"] for r in again.report["orders_missing"]["rows"]} == set(
+        later
+    ), again.report

@@ -39,8 +39,16 @@ class Ledger:
             self.set_at = s.get(ArticleRow, self.article_id).stock_set_at
         assert self.set_at is not None
 
-    def order(self, n: int, state: OrderState, *, placed_after: bool = True, quantity: int = 3,
-              refunds: list[Refund] | None = None, modified_by: int = 0) -> Order:
+    def order(
+        self,
+        n: int,
+        state: OrderState,
+        *,
+        placed_after: bool = True,
+        quantity: int = 3,
+        refunds: list[Refund] | None = None,
+        modified_by: int = 0,
+    ) -> Order:
         order = make_order(n, state=state, modified=utcnow() + timedelta(seconds=modified_by))
         created = self.set_at + (timedelta(microseconds=1) if placed_after else -timedelta(days=1))
         order.created_at = created
@@ -61,8 +69,11 @@ class Ledger:
 
     def movements(self) -> list[Decimal]:
         with self.hub.db.session() as s:
-            return list(s.scalars(select(StockMovement.change).where(StockMovement.order_id.is_not(None))
-                                  .order_by(StockMovement.id)))
+            return list(
+                s.scalars(
+                    select(StockMovement.change).where(StockMovement.order_id.is_not(None)).order_by(StockMovement.id)
+                )
+            )
 
 
 def test_an_order_first_seen_completed_lowers_stock_once(hub, memshop):
@@ -92,8 +103,14 @@ def test_a_cancellation_after_shipping_gives_back_once(hub, memshop):
 def test_a_partial_refund_gives_back_the_refunded_quantity_once(hub, memshop):
     ledger = Ledger(hub, memshop)
     ledger.feed(ledger.order(1, S.SHIPPED))
-    refund = Refund("r1", Decimal("10.00"), "EUR", reason="broken", refunded_at=utcnow(),
-                    items=[RefundItem("1-1", Decimal(1), Decimal("10.00"))])
+    refund = Refund(
+        "r1",
+        Decimal("10.00"),
+        "EUR",
+        reason="broken",
+        refunded_at=utcnow(),
+        items=[RefundItem("1-1", Decimal(1), Decimal("10.00"))],
+    )
     refunded = ledger.order(1, S.SHIPPED, refunds=[refund], modified_by=10)
     ledger.feed(refunded)
     assert ledger.on_hand() == 8
@@ -108,8 +125,9 @@ def test_a_refund_of_an_open_order_shrinks_its_reservation(hub, memshop):
     ledger = Ledger(hub, memshop)
     ledger.feed(ledger.order(1, S.PAID))
     assert (ledger.on_hand(), ledger.available()) == (10, 7)
-    refund = Refund("r1", Decimal("20.00"), "EUR", refunded_at=utcnow(),
-                    items=[RefundItem("1-1", Decimal(2), Decimal("20.00"))])
+    refund = Refund(
+        "r1", Decimal("20.00"), "EUR", refunded_at=utcnow(), items=[RefundItem("1-1", Decimal(2), Decimal("20.00"))]
+    )
     ledger.feed(ledger.order(1, S.PAID, refunds=[refund], modified_by=10))
     assert (ledger.on_hand(), ledger.available()) == (10, 9)
 
@@ -142,4 +160,3 @@ def test_setting_the_stock_again_absorbs_what_orders_took_before(hub, memshop):
     assert ledger.on_hand() == 20
     ledger.feed(ledger.order(1, S.CANCELLED, modified_by=20))  # placed before the new figure
     assert ledger.on_hand() == 20
-

@@ -39,20 +39,27 @@ def certs(tmp_path_factory) -> Certs:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ordersync test relay")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     folder = tmp_path_factory.mktemp("certs")
     cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
     (folder / "cert.pem").write_text(cert_pem)
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                       serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return Certs(cert_pem, str(folder / "cert.pem"), str(folder / "key.pem"))
 
 
@@ -75,8 +82,11 @@ class Mailbox:
         return "250 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER \
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login.decode() == USER
             and auth_data.password.decode() == PASSWORD
+        )
         if ok:
             self.logins.append(auth_data.login.decode())
         return AuthResult(success=ok, handled=False)
@@ -93,12 +103,18 @@ def _start(certs: Certs, security: str):
     box = Mailbox("127.0.0.1", port, security)
     kwargs = dict(authenticator=box.authenticate, auth_required=True, auth_require_tls=True)
     if security == "starttls":
-        controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=_server_context(certs),
-                                require_starttls=True, **kwargs)
+        controller = Controller(
+            box, hostname="127.0.0.1", port=port, tls_context=_server_context(certs), require_starttls=True, **kwargs
+        )
     else:
         # aiosmtpd only counts STARTTLS as TLS for auth_require_tls; the whole session is TLS here
-        controller = Controller(box, hostname="127.0.0.1", port=port, ssl_context=_server_context(certs),
-                                **kwargs | {"auth_require_tls": False})
+        controller = Controller(
+            box,
+            hostname="127.0.0.1",
+            port=port,
+            ssl_context=_server_context(certs),
+            **kwargs | {"auth_require_tls": False},
+        )
     controller.start()
     return controller, box
 
@@ -118,8 +134,19 @@ def tls_server(certs):
 
 
 def smtp_settings(box: Mailbox, certs: Certs, **extra) -> dict:
-    return dict(host=box.host, port=box.port, security=box.security, username=USER, password=PASSWORD,
-                from_address="shop@example.test", from_name="Teeladen Müller", ca_pem=certs.cert_pem) | extra
+    return (
+        dict(
+            host=box.host,
+            port=box.port,
+            security=box.security,
+            username=USER,
+            password=PASSWORD,
+            from_address="shop@example.test",
+            from_name="Teeladen Müller",
+            ca_pem=certs.cert_pem,
+        )
+        | extra
+    )
 
 
 class Receiver:
@@ -145,11 +172,13 @@ class Receiver:
             self.hang = None
         if hang is not None:
             import asyncio
+
             await asyncio.sleep(3)
         if forced is not None:
             status, reply = forced, {"error": "receiver unavailable"}
-        elif not signing.verify(self.secret, headers.get("x-ordersync-timestamp"),
-                                headers.get("x-ordersync-signature"), body):
+        elif not signing.verify(
+            self.secret, headers.get("x-ordersync-timestamp"), headers.get("x-ordersync-signature"), body
+        ):
             self.rejected.append(headers.get("x-ordersync-signature", ""))
             status, reply = 401, {"error": "bad signature"}
         else:

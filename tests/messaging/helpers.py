@@ -15,26 +15,60 @@ from ordersync.store.models import OrderEvent, OrderRow
 from ordersync.sync.importer import store_page
 
 
-def order(n: int, *, sku: str = "TEE-1", state: OrderState = OrderState.PAID, email: str = "eva@example.org",
-          title: str = "Grüner Tee „Sencha“") -> Order:
+def order(
+    n: int,
+    *,
+    sku: str = "TEE-1",
+    state: OrderState = OrderState.PAID,
+    email: str = "eva@example.org",
+    title: str = "Grüner Tee „Sencha“",
+) -> Order:
     now = utcnow() - timedelta(minutes=5)
-    return Order(external_id=str(n), number=f"10{n:02d}", state=state, currency="EUR", created_at=now,
-                 updated_at=now + timedelta(seconds=n), total=Decimal("25.80"),
-                 items=[OrderItem(external_id=f"{n}-1", title=title, quantity=Decimal(2),
-                                  unit_price=Decimal("12.90"), total_price=Decimal("25.80"), sku=sku)],
-                 buyer=Buyer(email=email, first_name="Eva", last_name="Müller"),
-                 invoice_address=Address.from_lines("Hauptstr. 5", first_name="Eva", last_name="Müller",
-                                                    zip="10115", city="Berlin", country="DE", email=email),
-                 shipping_address=Address.from_lines("Lindenweg 7a", first_name="Eva", last_name="Müller",
-                                                     zip="80331", city="München", country="DE",
-                                                     phone="+49 89 123456"))
+    return Order(
+        external_id=str(n),
+        number=f"10{n:02d}",
+        state=state,
+        currency="EUR",
+        created_at=now,
+        updated_at=now + timedelta(seconds=n),
+        total=Decimal("25.80"),
+        items=[
+            OrderItem(
+                external_id=f"{n}-1",
+                title=title,
+                quantity=Decimal(2),
+                unit_price=Decimal("12.90"),
+                total_price=Decimal("25.80"),
+                sku=sku,
+            )
+        ],
+        buyer=Buyer(email=email, first_name="Eva", last_name="Müller"),
+        invoice_address=Address.from_lines(
+            "Hauptstr. 5", first_name="Eva", last_name="Müller", zip="10115", city="Berlin", country="DE", email=email
+        ),
+        shipping_address=Address.from_lines(
+            "Lindenweg 7a",
+            first_name="Eva",
+            last_name="Müller",
+            zip="80331",
+            city="München",
+            country="DE",
+            phone="+49 89 123456",
+        ),
+    )
 
 
 def import_orders(hub, connection_id: int, *orders: Order) -> list[int]:
     store_page(hub, hub.account_id(), connection_id, Page(list(orders)), source="poll")
     with hub.db.session() as s:
-        return [s.scalar(select(OrderRow.id).where(OrderRow.connection_id == connection_id,
-                                                   OrderRow.external_id == o.external_id)) for o in orders]
+        return [
+            s.scalar(
+                select(OrderRow.id).where(
+                    OrderRow.connection_id == connection_id, OrderRow.external_id == o.external_id
+                )
+            )
+            for o in orders
+        ]
 
 
 def events(hub, order_id: int, kind: str | None = None) -> list[OrderEvent]:

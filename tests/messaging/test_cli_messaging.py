@@ -67,10 +67,27 @@ def test_smtp_templates_and_a_message_from_the_command_line(cli, shop, starttls_
     hub, conn_id = shop
     ca = tmp_path / "relay-ca.pem"
     ca.write_text(certs.cert_pem)
-    assert "saved" in cli("mail", "smtp", "set", "--host", "127.0.0.1", "--port", str(starttls_server.port),
-                          "--security", "starttls", "--user", USER, "--password-stdin", "--from",
-                          "shop@example.test", "--from-name", "Teeladen", "--ca-file", str(ca),
-                          stdin=PASSWORD + "\n")
+    assert "saved" in cli(
+        "mail",
+        "smtp",
+        "set",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(starttls_server.port),
+        "--security",
+        "starttls",
+        "--user",
+        USER,
+        "--password-stdin",
+        "--from",
+        "shop@example.test",
+        "--from-name",
+        "Teeladen",
+        "--ca-file",
+        str(ca),
+        stdin=PASSWORD + "\n",
+    )
     shown = json.loads(cli("mail", "smtp", "show", "--json"))
     assert shown["password"] == "••••••" and shown["ca"] == "custom" and shown["security"] == "starttls"
     assert "logged in" in cli("mail", "smtp", "test")
@@ -78,7 +95,8 @@ def test_smtp_templates_and_a_message_from_the_command_line(cli, shop, starttls_
     assert starttls_server.received[-1]["Subject"] == "ordersync: Testnachricht"
     listed = json.loads(cli("mail", "templates", "list", "--json"))
     assert {(t["kind"], t["language"]) for t in listed} == {
-        (k, lang) for k in ("message", "state", "tracking", "forward") for lang in ("de", "en")}
+        (k, lang) for k in ("message", "state", "tracking", "forward") for lang in ("de", "en")
+    }
     assert "{tracking_url}" in cli("mail", "templates", "list", "--placeholders")
     cli("mail", "templates", "set", "message", "de", "--subject", "{shop}: {subject}")
     assert "custom" in cli("mail", "templates", "list")
@@ -101,8 +119,9 @@ def test_forwarding_from_the_command_line(cli, shop, receiver):
     assert "signing secret (shown once" in generated
     assert [t["name"] for t in json.loads(cli("forwarding", "targets", "list", "--json"))] == ["fulfiller", "other"]
     cli("forwarding", "targets", "remove", "other")
-    assert "added rule" in cli("forwarding", "rules", "add", "fulfiller", "--state", "paid", "--connection",
-                               "kleinshop")
+    assert "added rule" in cli(
+        "forwarding", "rules", "add", "fulfiller", "--state", "paid", "--connection", "kleinshop"
+    )
     (rule,) = json.loads(cli("forwarding", "rules", "list", "--json"))
     assert rule["state"] == "Paid" and rule["connection"] == "kleinshop"
     first, _ = import_orders(hub, conn_id, order(1), order(2))
@@ -132,8 +151,7 @@ def test_errors_are_one_line(env):
         (("forwarding", "rules", "add", "nobody"), "no forwarding target named 'nobody'"),
     ]
     for args, expected in cases:
-        result = subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=120,
-                                check=False)
+        result = subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=120, check=False)
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert result.returncode != 0 and len(lines) == 1, (args, result.stderr)
         assert lines[0].startswith("error: ") and expected in lines[0], (args, result.stderr)

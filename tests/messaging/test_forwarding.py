@@ -16,13 +16,11 @@ from ordersync import forwarding
 from ordersync.domain import OrderState
 from ordersync.domain.timeutil import utcnow
 from ordersync.forwarding import senders, signing
-from ordersync.mail import smtp
 from ordersync.store.models import ArticleRow
 from ordersync.store.models_messaging import OrderForward
 from ordersync.sync import actions
 from ordersync.sync.hub import HubError
 
-from .conftest import smtp_settings
 from .helpers import events, forward_by_mail, import_orders, order
 
 SECRET = "a-long-shared-signing-secret-1234"
@@ -67,7 +65,9 @@ def test_forward_by_mail_attaches_csv_and_pdf(hub, nomsg, starttls_server, certs
     (fwd,) = _forwards(hub)
     assert fwd.status == "done" and fwd.sent_at is not None and fwd.attempts == 1
     assert [e.text for e in events(hub, order_id, "forward")] == [
-        "forward to grosshandel queued (by hand)", "forwarded to grosshandel by e-mail to lager@grosshandel.example"]
+        "forward to grosshandel queued (by hand)",
+        "forwarded to grosshandel by e-mail to lager@grosshandel.example",
+    ]
     (mail_event,) = events(hub, order_id, "mail")
     assert mail_event.text.startswith("forward mail to lager@grosshandel.example")
 
@@ -87,9 +87,15 @@ def test_http_forward_is_signed_and_sent_once(hub, nomsg, receiver):
     body = got["json"]
     assert body["event"] == "order.forward" and body["target"] == "fulfiller"
     assert body["order"]["number"] == "1002" and body["order"]["total"] == "25.80"
-    assert body["order"]["items"][0] == {"sku": "TEE-1", "ean": "", "title": "Grüner Tee „Sencha“",
-                                         "quantity": "2", "unit_price": "12.90", "total_price": "25.80",
-                                         "supplier": ""}
+    assert body["order"]["items"][0] == {
+        "sku": "TEE-1",
+        "ean": "",
+        "title": "Grüner Tee „Sencha“",
+        "quantity": "2",
+        "unit_price": "12.90",
+        "total_price": "25.80",
+        "supplier": "",
+    }
     assert got["headers"]["x-ordersync-forward-id"] == str(body["forward_id"])
     assert got["headers"]["x-ordersync-signature"].startswith("sha256=")
     sent = [e for e in events(hub, first, "forward") if e.history_kind == "forwarded_by_http"]
@@ -167,8 +173,9 @@ def test_rules_forward_matching_orders_only_and_once(hub, nomsg, memshop, receiv
     forwarding.add_target(hub, "fulfiller", "http", receiver.url, secret=SECRET)
     now = utcnow()
     with hub.db.session() as s:
-        s.add(ArticleRow(account_id=hub.account_id(None, s), sku="MUG-9", title="Becher", created_at=now,
-                         updated_at=now))
+        s.add(
+            ArticleRow(account_id=hub.account_id(None, s), sku="MUG-9", title="Becher", created_at=now, updated_at=now)
+        )
     forwarding.set_supplier(hub, "MUG-9", "Keramik Kühn")
     with pytest.raises(HubError, match="no article with SKU 'NOPE'"):
         forwarding.set_supplier(hub, "NOPE", "x")
@@ -180,15 +187,24 @@ def test_rules_forward_matching_orders_only_and_once(hub, nomsg, memshop, receiv
     with pytest.raises(HubError, match="unknown|state"):
         forwarding.add_rule(hub, "fulfiller", state="fast fertig")
     sku_match, supplier_match, paid_here, no_match = import_orders(
-        hub, memshop, order(31, sku="TEE-7"), order(32, sku="MUG-9"), order(33, sku="X-1"),
-        order(34, sku="X-2", state=OrderState.ORDERED))
+        hub,
+        memshop,
+        order(31, sku="TEE-7"),
+        order(32, sku="MUG-9"),
+        order(33, sku="X-1"),
+        order(34, sku="X-2", state=OrderState.ORDERED),
+    )
     (paid_kleinshop, ordered_kleinshop) = import_orders(
-        hub, nomsg, order(35, sku="X-3"), order(36, sku="X-4", state=OrderState.ORDERED))
+        hub, nomsg, order(35, sku="X-3"), order(36, sku="X-4", state=OrderState.ORDERED)
+    )
     assert forwarding.apply_rules(hub) == 3
     assert forwarding.apply_rules(hub) == 0  # once per order and target
     triggers = {f.order_id: f.trigger for f in _forwards(hub)}
-    assert triggers == {sku_match: f"rule:{by_sku}", supplier_match: f"rule:{by_supplier}",
-                        paid_kleinshop: f"rule:{by_state}"}
+    assert triggers == {
+        sku_match: f"rule:{by_sku}",
+        supplier_match: f"rule:{by_supplier}",
+        paid_kleinshop: f"rule:{by_state}",
+    }
     assert paid_here not in triggers and no_match not in triggers
     # the ordered kleinshop order matches once it is paid
     actions.set_state(hub, ordered_kleinshop, OrderState.PAID)
@@ -208,6 +224,7 @@ def test_a_rule_ignores_orders_from_before_it_existed(hub, nomsg, receiver):
     import_orders(hub, nomsg, order(40))
     with hub.db.session() as s:  # the order was last changed an hour before the rule
         from ordersync.store.models import OrderRow
+
         s.query(OrderRow).update({"modified_at": utcnow() - timedelta(hours=1)})
     forwarding.add_rule(hub, "fulfiller", state="paid")
     assert forwarding.apply_rules(hub) == 0
@@ -226,6 +243,7 @@ def test_targets_are_validated_and_removable(hub):
         forwarding.add_target(hub, "hook", "http", "https://fulfil.example/in")
     with hub.db.engine.connect() as conn:
         from sqlalchemy import text
+
         assert created.secret not in conn.execute(text("SELECT secrets FROM forward_targets")).scalar_one()
     assert [t.name for t in forwarding.list_targets(hub)] == ["hook"]
     forwarding.remove_target(hub, "hook")

@@ -30,22 +30,43 @@ def big_order(n: int):
     found = order(n)
     found.created_at = LATE_EVENING
     found.total = Decimal("1234.56")
-    found.items = [OrderItem(external_id=f"{n}-1", title="Teeservice", quantity=Decimal(2), sku="SET-1",
-                             unit_price=Decimal("617.28"), total_price=Decimal("1234.56"))]
+    found.items = [
+        OrderItem(
+            external_id=f"{n}-1",
+            title="Teeservice",
+            quantity=Decimal(2),
+            sku="SET-1",
+            unit_price=Decimal("617.28"),
+            total_price=Decimal("1234.56"),
+        )
+    ]
     return found
 
 
 EXPECTED = {
-    "de": {"date": "05.12.2026", "unit": "617,28", "pdf_unit": "617,28\xa0€", "total": "1.234,56\xa0€",
-           "pdf_total": "Gesamt: 1.234,56\xa0€", "pdf_date": "Datum: 05.12.2026"},
-    "en": {"date": "05/12/2026", "unit": "617.28", "pdf_unit": "€617.28", "total": "€1,234.56",
-           "pdf_total": "Total: €1,234.56", "pdf_date": "Date: 05/12/2026"},
+    "de": {
+        "date": "05.12.2026",
+        "unit": "617,28",
+        "pdf_unit": "617,28\xa0€",
+        "total": "1.234,56\xa0€",
+        "pdf_total": "Gesamt: 1.234,56\xa0€",
+        "pdf_date": "Datum: 05.12.2026",
+    },
+    "en": {
+        "date": "05/12/2026",
+        "unit": "617.28",
+        "pdf_unit": "€617.28",
+        "total": "€1,234.56",
+        "pdf_total": "Total: €1,234.56",
+        "pdf_date": "Date: 05/12/2026",
+    },
 }
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_forwarded_csv_and_pdf_are_written_in_the_targets_language(hub, nomsg, starttls_server, certs, monkeypatch,
-                                                                    language):
+def test_forwarded_csv_and_pdf_are_written_in_the_targets_language(
+    hub, nomsg, starttls_server, certs, monkeypatch, language
+):
     monkeypatch.setenv("ORDERSYNC_TIMEZONE", "Europe/Berlin")
     msg = forward_by_mail(hub, nomsg, starttls_server, certs, big_order(1), "grosshandel", language)
     want = EXPECTED[language]
@@ -68,14 +89,16 @@ def test_without_a_time_zone_setting_dates_are_utc(hub, nomsg, starttls_server, 
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_a_buyer_mail_writes_date_total_and_quantities_in_its_language(hub, nomsg, tls_server, certs, monkeypatch,
-                                                                       language):
+def test_a_buyer_mail_writes_date_total_and_quantities_in_its_language(
+    hub, nomsg, tls_server, certs, monkeypatch, language
+):
     monkeypatch.setenv("ORDERSYNC_TIMEZONE", "Europe/Berlin")
     smtp.save(hub, **smtp_settings(tls_server, certs, notify_buyer_by_mail=True))
     notices.set_connection_options(hub, "kleinshop", notify_buyer_by_mail=None, language=language)
     with hub.db.session() as s:
-        templates.put(s, hub.account_id(), "state", language, "{order_number}: {state}",
-                      "{order_date} | {total} | {items}")
+        templates.put(
+            s, hub.account_id(), "state", language, "{order_number}: {state}", "{order_date} | {total} | {items}"
+        )
     (order_id,) = import_orders(hub, nomsg, big_order(3))
     actions.set_state(hub, order_id, OrderState.PACKED)
     assert dispatcher.dispatch(hub).sent == 1

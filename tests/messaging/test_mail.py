@@ -13,10 +13,10 @@ from ordersync.channels.sdk.errors import AuthError, PermanentError
 from ordersync.domain import OrderState
 from ordersync.domain.timeutil import utcnow
 from ordersync.mail import smtp, templates
-from ordersync.sync import mail_notices as notices
 from ordersync.mail.templates import TemplateError
 from ordersync.store.models import OutboxEntry
 from ordersync.sync import actions, dispatcher
+from ordersync.sync import mail_notices as notices
 from ordersync.sync.hub import HubError
 
 from .conftest import PASSWORD, USER, smtp_settings
@@ -75,8 +75,13 @@ def test_status_and_tracking_notices_by_mail_when_asked_for(hub, nomsg, tls_serv
     assert _outbox(hub) == []  # notices are off by default
     smtp.save(hub, **smtp_settings(tls_server, certs, password=None, notify_buyer_by_mail=True))
     actions.set_state(hub, first, OrderState.PACKED)
-    actions.ship(hub, first, carrier="DHL", tracking_number="00340434161094042557",
-                 tracking_url="https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=1")
+    actions.ship(
+        hub,
+        first,
+        carrier="DHL",
+        tracking_number="00340434161094042557",
+        tracking_url="https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=1",
+    )
     actions.set_state(hub, first, OrderState.ARCHIVED)  # internal: the buyer is not told
     actions.set_state(hub, second, OrderState.PACKED)  # no buyer address: a note, no failure
     assert [json.loads(e.payload)["template"] for e in _outbox(hub)] == ["state", "tracking"]
@@ -89,7 +94,9 @@ def test_status_and_tracking_notices_by_mail_when_asked_for(hub, nomsg, tls_serv
     assert "mit DHL verschickt" in body and "Sendungsnummer: 00340434161094042557" in body
     assert "piececode=1" in body and "2 × Grüner Tee „Sencha“ (TEE-1)" in body
     assert [e.text.split(":")[0] for e in events(hub, first, "mail")] == [
-        "state mail to eva@example.org", "tracking mail to eva@example.org"]
+        "state mail to eva@example.org",
+        "tracking mail to eva@example.org",
+    ]
     assert "e-mail address is unknown" in events(hub, second, "mail_skipped")[0].text
     # a connection can turn notices off although the account has them on
     notices.set_connection_options(hub, "kleinshop", notify_buyer_by_mail=False, language=None)
@@ -150,8 +157,14 @@ def test_templates_can_be_overridden_and_unknown_placeholders_fail_clearly(hub, 
     with hub.db.session() as s, pytest.raises(TemplateError, match="unknown template kind"):
         templates.put(s, account, "invoice", "de", None, "x")
     with hub.db.session() as s:
-        templates.put(s, account, "message", "de", "[{shop}] {subject}",
-                      "Moin {buyer_name}!\n{message}\nBestellt: {items}\nSumme {total} {{netto}}")
+        templates.put(
+            s,
+            account,
+            "message",
+            "de",
+            "[{shop}] {subject}",
+            "Moin {buyer_name}!\n{message}\nBestellt: {items}\nSumme {total} {{netto}}",
+        )
     (order_id,) = import_orders(hub, nomsg, order(7))
     actions.send_message(hub, order_id, subject="Rückfrage", text="Welche Farbe?")
     dispatcher.dispatch(hub)
@@ -176,8 +189,9 @@ def test_without_smtp_a_message_fails_with_what_to_do(hub, nomsg):
 
 
 def test_bad_smtp_settings_are_refused_with_the_field(hub, certs):
-    base = dict(host="127.0.0.1", port=2525, security="starttls", username="", password="",
-                from_address="shop@example.test")
+    base = dict(
+        host="127.0.0.1", port=2525, security="starttls", username="", password="", from_address="shop@example.test"
+    )
     with pytest.raises(HubError, match="security 'ssl'"):
         smtp.save(hub, **base | {"security": "ssl"})
     with pytest.raises(HubError, match="from address"):
@@ -187,6 +201,7 @@ def test_bad_smtp_settings_are_refused_with_the_field(hub, certs):
     smtp.save(hub, **base | {"password": "geheim"})
     with hub.engine.connect() if hasattr(hub, "engine") else hub.db.engine.connect() as conn:
         from sqlalchemy import text
+
         stored = conn.execute(text("SELECT secrets FROM smtp_settings")).scalar_one()
     assert "geheim" not in stored
 

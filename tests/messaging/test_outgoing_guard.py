@@ -48,8 +48,10 @@ def test_a_forward_failure_records_the_status_not_the_answer(hub, nomsg, receive
     assert "HTTP 503" in fwd.last_error and "receiver unavailable" not in fwd.last_error
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/", "http://2130706433/in", "http://[::1]/in",
-                                 "http://169.254.169.254/latest/meta-data/"])
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:6379/", "http://2130706433/in", "http://[::1]/in", "http://169.254.169.254/latest/meta-data/"],
+)
 def test_a_forwarding_target_at_an_internal_address_is_refused(hub, no_allowance, url):
     with pytest.raises(HubError, match="own network"):
         forwarding.add_target(hub, "x", "http", url, secret=SECRET)

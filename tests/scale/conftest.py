@@ -11,9 +11,8 @@ import re
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from conftest import PG_ADMIN_URL, require_or_skip, services
+from sqlalchemy import create_engine, text
 
 REDIS_URL = services.redis_url()
 

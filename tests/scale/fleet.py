@@ -36,9 +36,20 @@ class Fleet:
             ident = f"w{self.generation}"
             log = open(self.logs / f"{ident}.log", "wb")  # noqa: SIM115 - the child keeps writing to it
             self.procs[ident] = subprocess.Popen(
-                [str(BIN), "worker", "--concurrency", str(self.concurrency), "--tick", str(self.tick),
-                 "--shutdown-timeout", "30"],
-                env=self.env | {"ORDERSYNC_WORKER_ID": ident}, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    str(BIN),
+                    "worker",
+                    "--concurrency",
+                    str(self.concurrency),
+                    "--tick",
+                    str(self.tick),
+                    "--shutdown-timeout",
+                    "30",
+                ],
+                env=self.env | {"ORDERSYNC_WORKER_ID": ident},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             log.close()
             return ident
 
@@ -67,8 +78,9 @@ class Fleet:
         with self._lock:
             running = {k: p for k, p in self.procs.items() if p.poll() is None}
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not all(self.ready(k) or p.poll() is not None
-                                                      for k, p in running.items()):
+        while time.monotonic() < deadline and not all(
+            self.ready(k) or p.poll() is not None for k, p in running.items()
+        ):
             time.sleep(0.2)
         for p in running.values():
             p.send_signal(signal.SIGTERM)
@@ -92,8 +104,9 @@ class Fleet:
 class Chaos(threading.Thread):
     """Every ``every`` seconds (on average): SIGKILL a random worker and start a fresh one in its place."""
 
-    def __init__(self, fleet: Fleet, every: float, seed: int = 5, phase=lambda: frozenset(),
-                 most: int | None = None) -> None:
+    def __init__(
+        self, fleet: Fleet, every: float, seed: int = 5, phase=lambda: frozenset(), most: int | None = None
+    ) -> None:
         super().__init__(name="chaos", daemon=True)
         self.fleet, self.every, self.rng, self.phase, self.most = fleet, every, random.Random(seed), phase, most
         self.phases: list[frozenset[str]] = []  # what the hub was doing at each kill, e.g. {"import"}

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import time
 
+from channels.harness import SandboxControl
+
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.client import API
 from ordersync.channels.woocommerce.sandbox import create_sandbox
-
-from channels.harness import SandboxControl
 
 # the listings a sync reads; pushes (order by id, notes, batches) are the dispatcher's, which may overlap a sync
 SYNC_READ = re.compile(rf"^{re.escape(API)}/(orders|products|products/\d+/variations)$")
@@ -44,14 +44,28 @@ class Gate:
         agent = dict(scope["headers"]).get(b"user-agent", b"").decode("latin-1")
         worker = agent.split("worker/", 1)[1].split()[0] if "worker/" in agent else "?"
         now = time.monotonic()
-        entry = {"worker": worker, "method": scope["method"], "path": scope["path"], "t_start": now,
-                 "t_end": None, "status": None}
+        entry = {
+            "worker": worker,
+            "method": scope["method"],
+            "path": scope["path"],
+            "t_start": now,
+            "t_end": None,
+            "status": None,
+        }
         self.log.append(entry)
         if not self._take(now):
             body = b'{"code":"rate_limit_exceeded","message":"Too many requests.","data":{"status":429}}'
-            await send({"type": "http.response.start", "status": 429,
-                        "headers": [(b"content-type", b"application/json"), (b"retry-after", b"1"),
-                                    (b"content-length", str(len(body)).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"retry-after", b"1"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             entry.update(status=429, t_end=time.monotonic())
             return
@@ -78,8 +92,7 @@ class GatedShop(SandboxControl):
         self.sandbox.close()
 
 
-def start_shops(count: int, orders_each: int, *, capacity: float, rate: float,
-                catalogues: int = 4) -> list[GatedShop]:
+def start_shops(count: int, orders_each: int, *, capacity: float, rate: float, catalogues: int = 4) -> list[GatedShop]:
     """``count`` WooCommerce shops on loopback, in ``catalogues`` groups that each share one catalogue: an order
     in one shop changes the stock shown by the others of its group. (One catalogue for all would serialise
     every import on the same article locks, which is correct but measures only lock waits.)"""
@@ -88,8 +101,14 @@ def start_shops(count: int, orders_each: int, *, capacity: float, rate: float,
         # No parent-managed variations here: with them, pushes under kills went twice to one product and one
         # listing ended on an older value (a race between order import and the parent's relinking, open in
         # issue 16's note); tests/acceptance/test_parent_managed_stock.py covers them without kills.
-        sandbox = create_sandbox(seed=1000 + i, orders=orders_each, products=20, catalog_seed=7 + i % catalogues,
-                                 history_days=30, parent_stock_share=0.0)
+        sandbox = create_sandbox(
+            seed=1000 + i,
+            orders=orders_each,
+            products=20,
+            catalog_seed=7 + i % catalogues,
+            history_days=30,
+            parent_stock_share=0.0,
+        )
         gate = Gate(sandbox.app, capacity, rate)
         shops.append(GatedShop(sandbox, gate, serve_in_thread(gate)))
     return shops
@@ -97,8 +116,7 @@ def start_shops(count: int, orders_each: int, *, capacity: float, rate: float,
 
 def overlaps_between_workers(log: list[dict]) -> list[tuple[dict, dict]]:
     """Pairs of sync reads by different workers whose intervals overlap (a still-open request runs forever)."""
-    reads = sorted((e for e in log if e["method"] == "GET" and SYNC_READ.match(e["path"])),
-                   key=lambda e: e["t_start"])
+    reads = sorted((e for e in log if e["method"] == "GET" and SYNC_READ.match(e["path"])), key=lambda e: e["t_start"])
     found, latest = [], {}  # worker -> its read that ends last so far
     for entry in reads:
         for worker, other in latest.items():

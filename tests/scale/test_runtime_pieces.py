@@ -42,8 +42,11 @@ def test_a_reminder_goes_out_once_per_period_across_processes(redis_prefix):
 def test_an_announcement_flag_is_raised_once_until_a_worker_lowers_it_or_it_expires(queue, redis_prefix):
     from huey import MemoryHuey
 
-    first, second = ((RedisHuey(redis_prefix, url=REDIS_URL), RedisHuey(redis_prefix, url=REDIS_URL))
-                     if queue == "redis" else (MemoryHuey("t"),) * 2)
+    first, second = (
+        (RedisHuey(redis_prefix, url=REDIS_URL), RedisHuey(redis_prefix, url=REDIS_URL))
+        if queue == "redis"
+        else (MemoryHuey("t"),) * 2
+    )
     assert arm(first, "webhooks:7", 30) is True  # this web process queues the task
     assert arm(second, "webhooks:7", 30) is False  # announced and not started: nothing more to queue
     assert arm(second, "webhooks:8", 30) is True  # flags are per connection
@@ -56,12 +59,16 @@ def test_an_announcement_flag_is_raised_once_until_a_worker_lowers_it_or_it_expi
 
 
 def test_a_worker_whose_lease_was_taken_stops(hub):
-    conn = add_connection(hub, "woocommerce", "shop", {"url": "https://shop.example", "consumer_key": "ck_x",
-                                                       "consumer_secret": "cs_x"})
+    conn = add_connection(
+        hub, "woocommerce", "shop", {"url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_x"}
+    )
     assert leases.acquire(hub, conn, "host:1:1")
     with hub.db.session() as s:  # the holder stalled past its TTL; another worker took over
-        s.execute(update(Connection).where(Connection.id == conn)
-                  .values(sync_lease_owner="host:2:1", sync_lease_until=utcnow() + timedelta(minutes=2)))
+        s.execute(
+            update(Connection)
+            .where(Connection.id == conn)
+            .values(sync_lease_owner="host:2:1", sync_lease_until=utcnow() + timedelta(minutes=2))
+        )
     with pytest.raises(leases.LeaseLost, match="taken over"):
         leases.renew(hub, conn, "host:1:1")
     assert leases.renew(hub, conn, "host:2:1")
@@ -70,8 +77,12 @@ def test_a_worker_whose_lease_was_taken_stops(hub):
 def test_rotate_key_reencrypts_every_secret_with_the_newest_key(hub, hub_config, monkeypatch):
     from ordersync.cli import app
 
-    conn = add_connection(hub, "woocommerce", "shop", {"url": "https://shop.example", "consumer_key": "ck_x",
-                                                       "consumer_secret": "cs_secret"})
+    conn = add_connection(
+        hub,
+        "woocommerce",
+        "shop",
+        {"url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_secret"},
+    )
     old, new = hub_config.master_key, Fernet.generate_key().decode()
     monkeypatch.setenv("ORDERSYNC_HOME", str(hub_config.home))
     monkeypatch.setenv("ORDERSYNC_DATABASE_URL", hub_config.database_url)
@@ -89,19 +100,29 @@ def test_rotate_key_reencrypts_every_secret_with_the_newest_key(hub, hub_config,
 
 
 def test_worker_refuses_zero_concurrency():
-    done = subprocess.run([str(BIN), "worker", "--concurrency", "0"], capture_output=True, text=True, timeout=120,
-                          env=os.environ | {"ORDERSYNC_HOME": "/tmp/ordersync-none"})
+    done = subprocess.run(
+        [str(BIN), "worker", "--concurrency", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ | {"ORDERSYNC_HOME": "/tmp/ordersync-none"},
+    )
     assert done.returncode != 0 and "concurrency" in (done.stderr + done.stdout).lower()
 
 
 def test_worker_stops_cleanly_on_sigterm(tmp_path, pg_url, redis_prefix):
-    env = os.environ | {"ORDERSYNC_HOME": str(tmp_path), "ORDERSYNC_DATABASE_URL": pg_url,
-                        "ORDERSYNC_MASTER_KEY": Fernet.generate_key().decode(), "ORDERSYNC_REDIS_URL": REDIS_URL,
-                        "ORDERSYNC_REDIS_PREFIX": redis_prefix}
+    env = os.environ | {
+        "ORDERSYNC_HOME": str(tmp_path),
+        "ORDERSYNC_DATABASE_URL": pg_url,
+        "ORDERSYNC_MASTER_KEY": Fernet.generate_key().decode(),
+        "ORDERSYNC_REDIS_URL": REDIS_URL,
+        "ORDERSYNC_REDIS_PREFIX": redis_prefix,
+    }
     log = tmp_path / "worker.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(BIN), "worker", "--concurrency", "2"], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(BIN), "worker", "--concurrency", "2"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     deadline = time.monotonic() + 120
     while b"consumer started" not in log.read_bytes() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
@@ -118,13 +139,18 @@ def test_a_worker_knows_the_tasks_before_it_takes_the_first(tmp_path, pg_url, re
 
     message = tasks.huey.serialize_task(tasks.process_webhooks.s(424242))  # as intake queues it, before it starts
     RedisHuey(redis_prefix, url=REDIS_URL).storage.enqueue(message)
-    env = os.environ | {"ORDERSYNC_HOME": str(tmp_path), "ORDERSYNC_DATABASE_URL": pg_url,
-                        "ORDERSYNC_MASTER_KEY": Fernet.generate_key().decode(), "ORDERSYNC_REDIS_URL": REDIS_URL,
-                        "ORDERSYNC_REDIS_PREFIX": redis_prefix}
+    env = os.environ | {
+        "ORDERSYNC_HOME": str(tmp_path),
+        "ORDERSYNC_DATABASE_URL": pg_url,
+        "ORDERSYNC_MASTER_KEY": Fernet.generate_key().decode(),
+        "ORDERSYNC_REDIS_URL": REDIS_URL,
+        "ORDERSYNC_REDIS_PREFIX": redis_prefix,
+    }
     log = tmp_path / "worker.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(BIN), "worker", "--concurrency", "1", "--no-scheduler"], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(BIN), "worker", "--concurrency", "1", "--no-scheduler"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         deadline = time.monotonic() + 120
         while b"process_webhooks" not in log.read_bytes() and time.monotonic() < deadline and proc.poll() is None:

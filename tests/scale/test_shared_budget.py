@@ -6,13 +6,12 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 import redis
 
 from ordersync.channels.sdk import ratelimit
 from ordersync.channels.sdk.ratelimit import BudgetTimeout, HeaderSpec, RateBudget
 from ordersync.channels.sdk.shared_budget import RedisBudget, RedisBudgets
-
-import pytest
 
 from .conftest import REDIS_URL
 
@@ -85,8 +84,12 @@ HAMMER = textwrap.dedent("""
 def test_processes_together_stay_within_the_limit(redis_prefix):
     """Three processes take calls as fast as the bucket allows; all their calls together fit one bucket."""
     seconds = 2.0
-    procs = [subprocess.Popen([sys.executable, "-c", HAMMER, REDIS_URL, redis_prefix, str(seconds)],
-                              stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", HAMMER, REDIS_URL, redis_prefix, str(seconds)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     stamps = []
     for p in procs:
         out, _ = p.communicate(timeout=60)

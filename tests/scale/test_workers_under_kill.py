@@ -37,7 +37,7 @@ from ordersync.sync.hub import Hub
 
 from .conftest import REDIS_URL
 from .fleet import Chaos, Fleet
-from .shops import overlaps_between_workers, over_limit, start_shops
+from .shops import over_limit, overlaps_between_workers, start_shops
 
 ORDERS = int(os.environ.get("SCALE_ORDERS", "4000"))
 SHOPS = int(os.environ.get("SCALE_SHOPS", "8"))
@@ -88,8 +88,16 @@ class Seller:
     def act(self) -> None:
         taken = set(self.shipped) | self.cancelled
         with self.hub.db.session() as s:
-            fresh = [i for i in s.scalars(select(OrderRow.id).where(OrderRow.channel_status == "processing")
-                                          .order_by(func.random()).limit(120)) if i not in taken]
+            fresh = [
+                i
+                for i in s.scalars(
+                    select(OrderRow.id)
+                    .where(OrderRow.channel_status == "processing")
+                    .order_by(func.random())
+                    .limit(120)
+                )
+                if i not in taken
+            ]
             skus = list(s.scalars(select(ArticleRow.sku).limit(200)))
         for order_id in fresh[:30]:
             if len(self.shipped) < SHIP:
@@ -109,9 +117,12 @@ class Seller:
 def _progress(hub: Hub, seller: Seller, fleet: Fleet) -> bool:
     with hub.db.session() as s:
         outbox = dict(s.execute(select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all())
-    print(f"{time.strftime('%H:%M:%S')} orders {_count(hub, OrderRow)}, shipped {len(seller.shipped)}, "
-          f"cancelled {len(seller.cancelled)}, stock {seller.corrections}, outbox {outbox}, "
-          f"killed {len(fleet.killed)}, deadlocks {seller.deadlocks}", flush=True)
+    print(
+        f"{time.strftime('%H:%M:%S')} orders {_count(hub, OrderRow)}, shipped {len(seller.shipped)}, "
+        f"cancelled {len(seller.cancelled)}, stock {seller.corrections}, outbox {outbox}, "
+        f"killed {len(fleet.killed)}, deadlocks {seller.deadlocks}",
+        flush=True,
+    )
     return False
 
 
@@ -142,14 +153,25 @@ def _wait(predicate, seconds: float, step: float = 1.0) -> bool:
 @pytest.mark.serial
 def test_workers_killed_throughout_lose_nothing_and_repeat_nothing(tmp_path, pg_url, redis_prefix):
     key = Fernet.generate_key().decode()
-    hub = Hub.open(Config(home=tmp_path / "seller", database_url=pg_url, base_url="http://127.0.0.1:9",
-                          master_key=key, redis_url=None), migrate=False)
+    hub = Hub.open(
+        Config(
+            home=tmp_path / "seller", database_url=pg_url, base_url="http://127.0.0.1:9", master_key=key, redis_url=None
+        ),
+        migrate=False,
+    )
     shops = start_shops(SHOPS, ORDERS // SHOPS, capacity=SHOP_BURST, rate=SHOP_RATE)
-    conns = {add_connection(hub, "woocommerce", f"shop{i}", shop.settings(), poll_interval=3): shop
-             for i, shop in enumerate(shops)}
-    env = os.environ | {"ORDERSYNC_HOME": str(tmp_path / "worker"), "ORDERSYNC_DATABASE_URL": pg_url,
-                        "ORDERSYNC_MASTER_KEY": key, "ORDERSYNC_REDIS_URL": REDIS_URL,
-                        "ORDERSYNC_REDIS_PREFIX": redis_prefix, "ORDERSYNC_OUTBOX_CLAIM_SECONDS": "10"}
+    conns = {
+        add_connection(hub, "woocommerce", f"shop{i}", shop.settings(), poll_interval=3): shop
+        for i, shop in enumerate(shops)
+    }
+    env = os.environ | {
+        "ORDERSYNC_HOME": str(tmp_path / "worker"),
+        "ORDERSYNC_DATABASE_URL": pg_url,
+        "ORDERSYNC_MASTER_KEY": key,
+        "ORDERSYNC_REDIS_URL": REDIS_URL,
+        "ORDERSYNC_REDIS_PREFIX": redis_prefix,
+        "ORDERSYNC_OUTBOX_CLAIM_SECONDS": "10",
+    }
     fleet = Fleet(env, tmp_path / "logs")
     for _ in range(WORKERS):
         fleet.start()
@@ -176,8 +198,7 @@ def test_workers_killed_throughout_lose_nothing_and_repeat_nothing(tmp_path, pg_
             stored = _count(hub, OrderRow) + _count(hub, QuarantineEntry, QuarantineEntry.stream == "orders")
             return stored >= total and not _count(hub, OutboxEntry, OutboxEntry.status.in_(("pending", "sending")))
 
-        assert _wait(lambda: settled() or _progress(hub, seller, fleet), 600, 5.0), \
-            f"work left over: {fleet.tail()}"
+        assert _wait(lambda: settled() or _progress(hub, seller, fleet), 600, 5.0), f"work left over: {fleet.tail()}"
     finally:
         try:
             chaos.stop()
@@ -185,8 +206,9 @@ def test_workers_killed_throughout_lose_nothing_and_repeat_nothing(tmp_path, pg_
             codes = fleet.stop()
     assert set(codes.values()) <= {0}, f"a SIGTERMed worker did not stop cleanly: {codes}\n{fleet.tail()}"
     assert len(fleet.killed) >= 3, "the workers were not killed often enough to prove anything"
-    assert chaos.kills_during("import") >= 1 and chaos.kills_during("dispatch") >= 1, \
+    assert chaos.kills_during("import") >= 1 and chaos.kills_during("dispatch") >= 1, (
         f"no kill while orders were imported or pushes dispatched: {[sorted(p) for p in chaos.phases]}"
+    )
     try:
         _assert_orders_once(hub, conns)
         for conn_id, shop in conns.items():
@@ -198,9 +220,11 @@ def test_workers_killed_throughout_lose_nothing_and_repeat_nothing(tmp_path, pg_
             assert not [e for e in log if e["status"] == 429], f"shop {conn_id}: the hub ran into its rate limit"
             assert not over_limit(log, SHOP_BURST, SHOP_RATE), f"shop {conn_id}: more calls than the limit allows"
         _assert_pushes_once(hub, conns, seller)
-        print(f"\n{total} orders, {len(fleet.killed)} workers SIGKILLed "
-              f"({chaos.kills_during('import')} in the import, {chaos.kills_during('dispatch')} in dispatch), "
-              f"{sum(len(s.gate.log) for s in shops)} API calls, {seller.deadlocks} seller actions hit a deadlock")
+        print(
+            f"\n{total} orders, {len(fleet.killed)} workers SIGKILLed "
+            f"({chaos.kills_during('import')} in the import, {chaos.kills_during('dispatch')} in dispatch), "
+            f"{sum(len(s.gate.log) for s in shops)} API calls, {seller.deadlocks} seller actions hit a deadlock"
+        )
     finally:
         for shop in shops:
             shop.stop()
@@ -216,13 +240,19 @@ def _assert_orders_once(hub: Hub, conns: dict) -> None:
     with hub.db.session() as s:
         for conn_id, shop in conns.items():
             stored = list(s.scalars(select(OrderRow.external_id).where(OrderRow.connection_id == conn_id)))
-            held = set(s.scalars(select(QuarantineEntry.external_id).where(
-                QuarantineEntry.connection_id == conn_id, QuarantineEntry.stream == "orders")))
+            held = set(
+                s.scalars(
+                    select(QuarantineEntry.external_id).where(
+                        QuarantineEntry.connection_id == conn_id, QuarantineEntry.stream == "orders"
+                    )
+                )
+            )
             assert len(stored) == len(set(stored)), f"shop {conn_id}: an order was stored twice"
             expected = _listed(shop)
             assert set(stored) | held == expected, (
                 f"shop {conn_id}: missing {sorted(expected - set(stored) - held)[:5]}, "
-                f"unknown {sorted(set(stored) - expected)[:5]}")
+                f"unknown {sorted(set(stored) - expected)[:5]}"
+            )
 
 
 def _assert_pushes_once(hub: Hub, conns: dict, seller: Seller) -> None:
@@ -247,8 +277,9 @@ def _assert_pushes_once(hub: Hub, conns: dict, seller: Seller) -> None:
             if "TRK" in json.dumps(row["body"]):
                 notes[row["resource_id"]] += 1
         shipped_here = {ext[o] for o in seller.shipped if conn_of[o] == conn_id}
-        assert set(notes) == shipped_here and set(notes.values()) <= {1}, \
+        assert set(notes) == shipped_here and set(notes.values()) <= {1}, (
             f"shop {conn_id}: tracking notes not exactly once: {[k for k, v in notes.items() if v != 1][:5]}"
+        )
     # stock: per listing, the shop's last value is the newest the hub queued, and no value took effect twice
     newest: dict[int, OutboxEntry] = {}
     # the values each listing's entries carried that may have reached the shop: sent ("done"), or claimed by a
@@ -272,7 +303,10 @@ def _assert_pushes_once(hub: Hub, conns: dict, seller: Seller) -> None:
         twice = {q: n for q, n in took_effect.items() if n > may_arrive.get(listing_id, Counter())[q]}
         assert not twice, f"listing {listing_id}: stock values took effect more often than queued: {twice}"
         if pushes[-1]["body"]["stock_quantity"] != json.loads(entry.payload)["quantity"]:
-            stale.append((listing_id, [p["body"]["stock_quantity"] for p in pushes[-4:]],
-                          json.loads(entry.payload)["quantity"]))
-    assert not stale, f"{len(stale)} of {len(newest)} listings end on an older value than the hub's newest " \
-                      f"(listing, last values the shop got, hub's value): {stale[:5]}"
+            stale.append(
+                (listing_id, [p["body"]["stock_quantity"] for p in pushes[-4:]], json.loads(entry.payload)["quantity"])
+            )
+    assert not stale, (
+        f"{len(stale)} of {len(newest)} listings end on an older value than the hub's newest "
+        f"(listing, last values the shop got, hub's value): {stale[:5]}"
+    )

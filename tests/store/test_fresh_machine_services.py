@@ -24,9 +24,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT, require_or_skip, services
 from sqlalchemy import create_engine, text
 
-from conftest import REPO_ROOT, require_or_skip, services
 from ordersync.store.db import upgrade
 
 SCRIPT = REPO_ROOT / "scripts" / "test_services.py"
@@ -47,8 +47,10 @@ def fresh_cluster():
     """A second cluster with Debian's default pg_hba (pg_createcluster's: peer locally, scram over TCP)."""
     bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     require_or_skip(bool(bins), "initdb not found under /usr/lib/postgresql/*/bin (package postgresql)")
-    require_or_skip(os.getuid() == 0 and shutil.which("runuser") is not None,
-                    "starting a cluster as the postgres user needs root (runuser)")
+    require_or_skip(
+        os.getuid() == 0 and shutil.which("runuser") is not None,
+        "starting a cluster as the postgres user needs root (runuser)",
+    )
     try:
         pwd.getpwnam("postgres")
     except KeyError:
@@ -59,23 +61,60 @@ def fresh_cluster():
     data, sockets, port = root / "data", root / "sock", _free_port()
     sockets.mkdir()
     shutil.chown(sockets, "postgres", "postgres")
-    _as_postgres(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=peer",
-                 "--auth-host=scram-sha-256", "--no-sync")
-    _as_postgres(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-                 f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    _as_postgres(
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth-local=peer",
+        "--auth-host=scram-sha-256",
+        "--no-sync",
+    )
+    _as_postgres(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-o",
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
+    )
     try:
         yield port, str(sockets)
     finally:
-        subprocess.run(["runuser", "-u", "postgres", "--", str(bin_dir / "pg_ctl"), "-D", str(data), "-m",
-                        "immediate", "stop"], capture_output=True, timeout=120, check=False)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
 def _run_script(state: Path, port: int, sockets: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("ORDERSYNC_TEST_PG", "ORDERSYNC_TEST_REDIS")}
-    return subprocess.run([sys.executable, str(SCRIPT), "--strict", "--no-redis", "--state", str(state),
-                           "--pg-port", str(port), "--pg-socket", sockets],
-                          env=env, capture_output=True, text=True, timeout=180, check=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--strict",
+            "--no-redis",
+            "--state",
+            str(state),
+            "--pg-port",
+            str(port),
+            "--pg-socket",
+            sockets,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def test_the_script_gives_the_tests_a_role_on_a_fresh_cluster(fresh_cluster, tmp_path, monkeypatch):
@@ -118,8 +157,7 @@ def redis_with_password(tmp_path):
     require_or_skip(server is not None, "redis-server not found (package redis-server)")
     port, password = _free_port(), "s3cret/with:odd@chars"
     conf = tmp_path / "redis.conf"
-    conf.write_text(f'bind 127.0.0.1\nport {port}\nrequirepass "{password}"\nsave ""\nappendonly no\n'
-                    f"dir {tmp_path}\n")
+    conf.write_text(f'bind 127.0.0.1\nport {port}\nrequirepass "{password}"\nsave ""\nappendonly no\ndir {tmp_path}\n')
     proc = subprocess.Popen([server, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         import redis
@@ -144,9 +182,25 @@ def test_the_script_finds_the_redis_password(redis_with_password, tmp_path, monk
     state = tmp_path / "checkout" / ".ordersync-test"
     assert "auth" in (services.redis_problem(f"redis://127.0.0.1:{port}/0") or "").lower()
     env = {k: v for k, v in os.environ.items() if k not in ("ORDERSYNC_TEST_PG", "ORDERSYNC_TEST_REDIS")}
-    done = subprocess.run([sys.executable, str(SCRIPT), "--strict", "--no-pg", "--state", str(state),
-                           "--redis-port", str(port), "--redis-conf", str(conf)],
-                          env=env, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--strict",
+            "--no-pg",
+            "--state",
+            str(state),
+            "--redis-port",
+            str(port),
+            "--redis-conf",
+            str(conf),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE((state / "redis-url").stat().st_mode) == 0o600
     monkeypatch.delenv("ORDERSYNC_TEST_REDIS", raising=False)

@@ -18,8 +18,11 @@ def misplaced() -> list[str]:
         home = inspect.getsourcefile(classes[table.name])
         source = Path(home).read_text(encoding="utf-8")
         for index in table.indexes:
-            if index.name and not re.search(rf"[\"']{re.escape(index.name)}[\"']", source) \
-                    and not any(c.index for c in index.columns if index.name == f"ix_{table.name}_{c.name}"):
+            if (
+                index.name
+                and not re.search(rf"[\"']{re.escape(index.name)}[\"']", source)
+                and not any(c.index for c in index.columns if index.name == f"ix_{table.name}_{c.name}")
+            ):
                 problems.append(f"{index.name} on {table.name}: not declared in {home}")
     return problems
 
@@ -35,7 +38,8 @@ def test_the_check_sees_an_index_declared_elsewhere():
     table = models.OrderRow.__table__
     stray = Index("ix_orders_declared_elsewhere", table.c.currency)  # as if another module declared it
     try:
-        assert misplaced() == ["ix_orders_declared_elsewhere on orders: not declared in "
-                               f"{inspect.getsourcefile(models.OrderRow)}"]
+        assert misplaced() == [
+            f"ix_orders_declared_elsewhere on orders: not declared in {inspect.getsourcefile(models.OrderRow)}"
+        ]
     finally:
         table.indexes.discard(stray)

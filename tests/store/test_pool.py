@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import PG_ADMIN_URL
 from sqlalchemy import create_engine, text
 
-from conftest import PG_ADMIN_URL
 from ordersync.store import db
 
 

@@ -18,8 +18,12 @@ def test_migrations_match_the_models(database_url):
 def test_secret_settings_are_encrypted_at_rest(hub):
     from ordersync.channels.woocommerce.connector import WooCommerceConnector  # noqa: F401 - registered
 
-    add_connection(hub, "woocommerce", "shop", {"url": "https://shop.example", "consumer_key": "ck_visible_nowhere",
-                                                  "consumer_secret": "cs_visible_nowhere"})
+    add_connection(
+        hub,
+        "woocommerce",
+        "shop",
+        {"url": "https://shop.example", "consumer_key": "ck_visible_nowhere", "consumer_secret": "cs_visible_nowhere"},
+    )
     with hub.db.engine.connect() as conn:
         row = conn.execute(text("SELECT settings_json, secrets FROM connections")).one()
     assert "shop.example" in row.settings_json

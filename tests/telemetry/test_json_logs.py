@@ -45,8 +45,7 @@ def test_lines_of_an_import_carry_the_connection_and_account(hub, shop, captured
     assert "connection_id" not in first and "account_id" not in first  # nothing known, nothing made up
     retried = [line for line in lines if "retrying" in line["event"]]
     assert retried, lines
-    assert all(line["connection_id"] == shop.connection_id and line["account_id"] == account_id
-               for line in retried)
+    assert all(line["connection_id"] == shop.connection_id and line["account_id"] == account_id for line in retried)
     assert retried[0]["logger"] == "ordersync.channels.sdk.http" and retried[0]["level"] == "info"
 
 
@@ -125,4 +124,7 @@ def test_lines_of_a_web_request_name_the_account_it_authenticated_as(hub, captur
     access = [json.loads(line) for line in buffer.getvalue().splitlines()]
     access = [line for line in access if line["logger"] == "ordersync.test.access"]
     assert [(line["event"].split()[-1], line.get("account_id")) for line in access] == [
-        ("200", owner.account_id), ("401", None), ("200", owner.account_id)]  # nothing carried over
+        ("200", owner.account_id),
+        ("401", None),
+        ("200", owner.account_id),
+    ]  # nothing carried over

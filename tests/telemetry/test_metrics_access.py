@@ -42,16 +42,29 @@ def test_a_request_forwarded_by_a_local_proxy_is_judged_by_its_origin(hub):
     assert local.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
 
 
-@pytest.mark.parametrize("peer, ok", [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True),
-                                      ("::ffff:127.0.0.1", True), ("::ffff:8.8.8.8", False), ("8.8.8.8", False),
-                                      ("localhost", False), ("", False), (None, False)])
+@pytest.mark.parametrize(
+    "peer, ok",
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:8.8.8.8", False),
+        ("8.8.8.8", False),
+        ("localhost", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_addresses_against_the_default(peer, ok):
     assert client_allowed(LOOPBACK, peer, {}) is ok
 
 
 def test_the_default_is_loopback_and_a_typo_stops_the_start(tmp_path):
     assert load_config({"ORDERSYNC_HOME": str(tmp_path)}).metrics_allow == (
-        ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1"))
+        ipaddress.ip_network("127.0.0.0/8"),
+        ipaddress.ip_network("::1"),
+    )
     with pytest.raises(ValueError, match=r"ORDERSYNC_METRICS_ALLOW: '10\.0\.0\.300' is not an IP address"):
         load_config({"ORDERSYNC_HOME": str(tmp_path), "ORDERSYNC_METRICS_ALLOW": "127.0.0.1, 10.0.0.300"})
     with pytest.raises(ValueError, match="name at least one address"):

@@ -42,11 +42,19 @@ WORKER = textwrap.dedent("""
 def run_worker(hub, shop, shared_dir) -> None:
     config = hub.config
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERSYNC_") or k == ALLOW_ENV}
-    env |= {"ORDERSYNC_HOME": str(config.home), "ORDERSYNC_DATABASE_URL": config.database_url,
-            "ORDERSYNC_MASTER_KEY": config.master_key, "PROMETHEUS_MULTIPROC_DIR": str(shared_dir)}
-    proc = subprocess.run([sys.executable, "-c", WORKER, str(shop.connection_id),
-                           f"{shop.server.base_url}/no-token-endpoint"], env=env, capture_output=True, text=True,
-                          timeout=120)
+    env |= {
+        "ORDERSYNC_HOME": str(config.home),
+        "ORDERSYNC_DATABASE_URL": config.database_url,
+        "ORDERSYNC_MASTER_KEY": config.master_key,
+        "PROMETHEUS_MULTIPROC_DIR": str(shared_dir),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", WORKER, str(shop.connection_id), f"{shop.server.base_url}/no-token-endpoint"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "refresh failed" in proc.stdout
 
@@ -67,8 +75,10 @@ def test_a_workers_values_appear_in_the_web_process_scrape(hub, shop, local_clie
     used = value(samples, "ordersync_rate_budget_utilisation_ratio", connection_id=cid)
     assert used is not None and 0 <= used <= 1  # written by a worker (its value: test_sdk_reports.py)
     # and the database's figures beside them: the workers' import is in the store
-    assert any(name == "ordersync_connection_orders_imported_total" and ("connection_id", cid) in labels and v == 5
-               for (name, labels), v in samples.items())
+    assert any(
+        name == "ordersync_connection_orders_imported_total" and ("connection_id", cid) in labels and v == 5
+        for (name, labels), v in samples.items()
+    )
 
 
 def test_a_missing_shared_directory_stops_the_start_with_its_name(hub, tmp_path, monkeypatch):

@@ -10,13 +10,18 @@ from ordersync.telemetry.context import bound
 
 
 def gauge(connection_id: str) -> float | None:
-    return metrics.registry.get_sample_value("ordersync_rate_budget_utilisation_ratio",
-                                             {"connection_id": connection_id})
+    return metrics.registry.get_sample_value(
+        "ordersync_rate_budget_utilisation_ratio", {"connection_id": connection_id}
+    )
 
 
 def failures(connection_id: str, reason: str) -> float:
-    return metrics.registry.get_sample_value("ordersync_token_refresh_failures_total",
-                                             {"connection_id": connection_id, "reason": reason}) or 0.0
+    return (
+        metrics.registry.get_sample_value(
+            "ordersync_token_refresh_failures_total", {"connection_id": connection_id, "reason": reason}
+        )
+        or 0.0
+    )
 
 
 def test_the_share_of_a_budget_in_use_is_set_for_the_bound_connection():

@@ -32,7 +32,7 @@ class Browser:
         if not self.token:
             self.get("/login")
         body: dict = {}
-        for key, value in (data.items() if isinstance(data, dict) else data or []):
+        for key, value in data.items() if isinstance(data, dict) else data or []:
             body.setdefault(key, []).append(value)  # a list of pairs may repeat a name (ids=1&ids=2)
         if csrf:
             body["csrf"] = [self.token]

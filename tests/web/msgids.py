@@ -16,8 +16,9 @@ UI = Path(ui.__file__).parent
 def extracted() -> set[str | tuple[str, str]]:
     """Message ids as Babel extracts them: a string, or (singular, plural) for a message with a count."""
     found: set[str | tuple[str, str]] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(UI), EXTRACT_METHODS,
-                                                                          keywords=EXTRACT_KEYWORDS):
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(UI), EXTRACT_METHODS, keywords=EXTRACT_KEYWORDS
+    ):
         if isinstance(message, tuple):
             found.add((message[0], message[1]))
         elif message and not message.endswith("_"):  # 'role_' + value: the values are i18n.DATA_IDS

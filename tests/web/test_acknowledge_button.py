@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from acceptance.ackshop import AckShop, _order
 from sqlalchemy import select
 
 from ordersync import accounts
@@ -16,8 +17,6 @@ from ordersync.store.models import OrderAcknowledgement, OrderRow, OutboxEntry
 from ordersync.sync.connections import add_connection, build_connector, load
 from ordersync.sync.importer import store_page
 from ordersync.web.app import create_app
-
-from acceptance.ackshop import AckShop, _order
 
 from .conftest import PASSWORD, Browser
 
@@ -31,12 +30,21 @@ def ackshop():
 
 def _awaiting_order(hub) -> tuple[int, accounts.UserInfo]:
     user = accounts.create_user(hub, "ack@example.com", PASSWORD, "owner", account_name="Ack")
-    conn = add_connection(hub, "ackshop", "market", {"url": "http://127.0.0.1:9", "auto_accept": False},
-                          account=user.account_name)
+    conn = add_connection(
+        hub, "ackshop", "market", {"url": "http://127.0.0.1:9", "auto_accept": False}, account=user.account_name
+    )
     when = (utcnow() - timedelta(minutes=5)).isoformat()
-    raw = {"id": "A-1", "number": "1001", "created": when, "updated": when, "currency": "EUR", "total": "19.90",
-           "accept_by": (utcnow() + timedelta(days=2)).isoformat(), "acknowledgement": None,
-           "lines": [{"id": "A-1-1", "sku": "MUG-1", "title": "Tasse", "quantity": 1, "price": "19.90"}]}
+    raw = {
+        "id": "A-1",
+        "number": "1001",
+        "created": when,
+        "updated": when,
+        "currency": "EUR",
+        "total": "19.90",
+        "accept_by": (utcnow() + timedelta(days=2)).isoformat(),
+        "acknowledgement": None,
+        "lines": [{"id": "A-1-1", "sku": "MUG-1", "title": "Tasse", "quantity": 1, "price": "19.90"}],
+    }
     connector = build_connector(hub, load(hub, conn))
     store_page(hub, user.account_id, conn, Page([_order(raw)]), source="poll", connector=connector)
     connector.close()

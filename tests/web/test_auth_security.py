@@ -131,8 +131,9 @@ def test_password_change(hub, app, browser, owner):
     elsewhere.login(owner.email)
     r = browser.post("/account/password", {"old": PASSWORD, "new": "a new password 1", "again": "different"})
     assert r.status_code == 400 and "The two new passwords differ." in r.text
-    r = browser.post("/account/password", {"old": "wrong old one", "new": "a new password 1",
-                                            "again": "a new password 1"})
+    r = browser.post(
+        "/account/password", {"old": "wrong old one", "new": "a new password 1", "again": "a new password 1"}
+    )
     assert r.status_code == 400 and "The current password is not correct." in r.text
     r = browser.post("/account/password", {"old": PASSWORD, "new": "a new password 1", "again": "a new password 1"})
     assert r.status_code == 303
@@ -145,7 +146,7 @@ def test_api_key_is_shown_once_and_can_be_revoked(hub, browser, owner):
     r = browser.post("/account/keys", {"label": "Warehouse"})
     keys = accounts.list_api_keys(hub, owner.id)
     assert len(keys) == 1 and keys[0].label == "Warehouse"
-    shown = r.text.split('data-copy>')[1].split("<")[0]
+    shown = r.text.split("data-copy>")[1].split("<")[0]
     assert accounts.user_for_api_key(hub, shown).id == owner.id
     assert shown not in browser.get("/account").text  # never again
     assert browser.post(f"/account/keys/{keys[0].id}/revoke").status_code == 303

@@ -62,10 +62,12 @@ def test_a_text_without_german_is_reported():
         display_name = "Untranslated"
         group = "shop"
         capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL, note="only on Tuesdays"),)
-        settings_schema = SettingsSchema((
-            SettingField("url", "Shop URL", "url", help="Where the frobnicator lives."),
-            SettingField("mode", "Frobnication mode", "choice", choices=("auto", "sideways")),
-        ))
+        settings_schema = SettingsSchema(
+            (
+                SettingField("url", "Shop URL", "url", help="Where the frobnicator lives."),
+                SettingField("mode", "Frobnication mode", "choice", choices=("auto", "sideways")),
+            )
+        )
         guide = (GuideStep("Find the frobnicator", "It is in the cellar.", "Den Frobnikator finden", ""),)
 
     assert texts_without_german(Untranslated) == [
@@ -95,8 +97,11 @@ def test_woocommerce_settings_page_in_german(browser, shop):
     assert "WooCommerce-Status = ordersync-Status" in page
     assert '<option value="auto" selected>automatisch</option>' in page
     assert '<option value="de" selected>Deutsch</option>' in page
-    for english in ("Order meta field for tracking numbers", "WooCommerce status = ordersync state",
-                    "auto: HTTP Basic over https"):
+    for english in (
+        "Order meta field for tracking numbers",
+        "WooCommerce status = ordersync state",
+        "auto: HTTP Basic over https",
+    ):
         assert english not in page
     setup = browser.get("/settings/shops/new/woocommerce").text
     assert "Permalinks prüfen" in setup and "Schlüssel in der URL" in setup

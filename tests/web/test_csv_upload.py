@@ -40,6 +40,7 @@ def test_the_upload_page_exists_only_for_csv_connections_and_needs_a_file(hub, o
     assert missing.status_code == 400 and "Choose a CSV file" in missing.text
     from ordersync.channels.woocommerce.sandbox import create_sandbox
 
-    woo = connections.add_connection(hub, "woocommerce", "woo", create_sandbox(seed=1, orders=1)
-                                     .settings_for("http://127.0.0.1:9"), account="A")
+    woo = connections.add_connection(
+        hub, "woocommerce", "woo", create_sandbox(seed=1, orders=1).settings_for("http://127.0.0.1:9"), account="A"
+    )
     assert browser.get(f"/settings/shops/{woo}/import").status_code == 404

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from ordersync import accounts, forwarding
 from ordersync.channels.sdk.records import Page
 from ordersync.domain import OrderState
-from ordersync.readmodel import tags
 from ordersync.domain.history import KINDS, english
+from ordersync.readmodel import tags
 from ordersync.store.history import add_history
 from ordersync.store.models import OrderEvent
 from ordersync.sync import actions
@@ -37,12 +37,28 @@ def _channel_moves(hub, a) -> None:
     from ordersync.domain.timeutil import utcnow
 
     now = utcnow() + timedelta(minutes=1)
-    base = Order(external_id=f"{a.tag}0", number=a.order_numbers[0], state=OrderState.PAID, currency="EUR",
-                 created_at=now - timedelta(hours=1), updated_at=now, total=Decimal("19.90"),
-                 items=[OrderItem(f"{a.tag}0-1", f"Item of {a.tag}", Decimal(1), Decimal("19.90"), Decimal("19.90"),
-                                  sku=a.sku, product_external_id=f"P{a.tag}")],
-                 buyer=Buyer(email=f"buyer0@{a.tag.lower()}.example", first_name="Buyer", last_name="Neu"),
-                 channel_status="processing")
+    base = Order(
+        external_id=f"{a.tag}0",
+        number=a.order_numbers[0],
+        state=OrderState.PAID,
+        currency="EUR",
+        created_at=now - timedelta(hours=1),
+        updated_at=now,
+        total=Decimal("19.90"),
+        items=[
+            OrderItem(
+                f"{a.tag}0-1",
+                f"Item of {a.tag}",
+                Decimal(1),
+                Decimal("19.90"),
+                Decimal("19.90"),
+                sku=a.sku,
+                product_external_id=f"P{a.tag}",
+            )
+        ],
+        buyer=Buyer(email=f"buyer0@{a.tag.lower()}.example", first_name="Buyer", last_name="Neu"),
+        channel_status="processing",
+    )
     store_page(hub, a.account_id, a.connection_id, Page([base]), source="poll")
     moved = replace(base, state=OrderState.SHIPPED, channel_status="completed", updated_at=now + timedelta(minutes=1))
     store_page(hub, a.account_id, a.connection_id, Page([moved]), source="poll")
@@ -72,8 +88,15 @@ def _engine_rows(hub) -> list[OrderEvent]:
 def test_every_line_the_engine_writes_is_a_kind_with_its_english(hub):
     rows = _engine_rows(hub)
     written = {e.history_kind for e in rows}
-    assert {"imported_in_state", "updated_from_channel", "state_from_channel", "state_changed", "shipment", "tags",
-            "forward_queued_by_hand"} <= written, written
+    assert {
+        "imported_in_state",
+        "updated_from_channel",
+        "state_from_channel",
+        "state_changed",
+        "shipment",
+        "tags",
+        "forward_queued_by_hand",
+    } <= written, written
     for e in rows:
         assert e.history_kind in KINDS and e.history_kind != "text", e.text
         assert e.kind == KINDS[e.history_kind].event
@@ -83,8 +106,14 @@ def test_every_line_the_engine_writes_is_a_kind_with_its_english(hub):
 
 
 def _sample(kind) -> dict:
-    values = {"old": int(OrderState.PAID), "new": int(OrderState.SHIPPED), "state": int(OrderState.CANCELLED),
-              "mail": "tracking", "n": 3, "lines": [{"quantity": "1.5", "item": "<item>"}]}
+    values = {
+        "old": int(OrderState.PAID),
+        "new": int(OrderState.SHIPPED),
+        "state": int(OrderState.CANCELLED),
+        "mail": "tracking",
+        "n": 3,
+        "lines": [{"quantity": "1.5", "item": "<item>"}],
+    }
     return {name: values.get(name, f"<{name}>") for name in kind.params}
 
 
@@ -115,9 +144,12 @@ def test_each_kind_renders_in_german_and_english(name):
 
 
 def test_a_channel_update_names_the_states_in_the_readers_language():
-    entry = _Entry("state_from_channel", {"old": 3, "new": 4, "status": "completed"}, "state 3 → 4 (completed) from channel")
-    assert readable(DE, entry) == (f"Status {OrderState(3).label('de')} → {OrderState(4).label('de')} "
-                                   "(completed) vom Kanal")
+    entry = _Entry(
+        "state_from_channel", {"old": 3, "new": 4, "status": "completed"}, "state 3 → 4 (completed) from channel"
+    )
+    assert readable(DE, entry) == (
+        f"Status {OrderState(3).label('de')} → {OrderState(4).label('de')} (completed) vom Kanal"
+    )
     assert readable(EN, entry) == f"state {OrderState(3).name_en} → {OrderState(4).name_en} (completed) from channel"
 
 
@@ -130,11 +162,14 @@ def test_a_count_takes_the_readers_plural_form():
     assert english("forward_failed", thrice.params).endswith("after 3 attempts: timeout")
 
 
-@pytest.mark.parametrize("entry", [
-    _Entry("text", {"text": "a note as written"}, "a note as written"),
-    _Entry("parcel_lost", {"carrier": "DHL"}, "a newer connector's line"),  # a kind this code does not know
-    _Entry("shipment", {"carrier": "DHL"}, "shipment DHL ?"),  # parameters missing: the text, not a KeyError
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        _Entry("text", {"text": "a note as written"}, "a note as written"),
+        _Entry("parcel_lost", {"carrier": "DHL"}, "a newer connector's line"),  # a kind this code does not know
+        _Entry("shipment", {"carrier": "DHL"}, "shipment DHL ?"),  # parameters missing: the text, not a KeyError
+    ],
+)
 def test_what_the_catalogue_cannot_say_is_shown_as_written(entry):
     assert readable(DE, entry) == entry.text
 

@@ -23,9 +23,16 @@ def key(message_id):
 
 def test_every_message_has_german():
     german = {key(m.id): m.string for m in catalog("de") if m.id}
-    missing = sorted(str(i) for i in all_ids()
-                     if not (isinstance(german.get(i), str) and german[i].strip()
-                             or isinstance(german.get(i), tuple) and all(s.strip() for s in german[i])))
+    missing = sorted(
+        str(i)
+        for i in all_ids()
+        if not (
+            isinstance(german.get(i), str)
+            and german[i].strip()
+            or isinstance(german.get(i), tuple)
+            and all(s.strip() for s in german[i])
+        )
+    )
     assert not missing, f"add German to src/ordersync/web/ui/locale/de/LC_MESSAGES/messages.po for: {missing}"
 
 

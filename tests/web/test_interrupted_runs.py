@@ -33,16 +33,22 @@ time.sleep(600)
 
 
 def _connection(hub) -> int:
-    return add_connection(hub, "woocommerce", "shop", {"url": "https://shop.example", "consumer_key": "ck_x",
-                                                       "consumer_secret": "cs_x"}, account="A")
+    return add_connection(
+        hub,
+        "woocommerce",
+        "shop",
+        {"url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_x"},
+        account="A",
+    )
 
 
 def _status(hub, conn_id: int, run_id: int) -> str:
     return next(r.status for r in recent_runs(hub, conn_id) if r.id == run_id)
 
 
-def test_a_killed_workers_run_shows_as_interrupted_everywhere(hub, hub_config, browser, owner, database_url,
-                                                               tmp_path, monkeypatch):
+def test_a_killed_workers_run_shows_as_interrupted_everywhere(
+    hub, hub_config, browser, owner, database_url, tmp_path, monkeypatch
+):
     conn_id = _connection(hub)
     config = {"home": str(hub_config.home), "url": database_url, "key": hub_config.master_key, "conn": conn_id}
     worker = subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(config)], stdout=subprocess.PIPE, text=True)

@@ -31,25 +31,48 @@ from .seed import seed_account
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 # path parameters that name another account's object: the value used is B's
-B_PARAMS = {"conn_id": lambda b: b.connection_id, "order_id": lambda b: b.order_ids[0],
-            "article_id": lambda b: b.article_id, "key_id": lambda b: b.api_key_id, "user_id": lambda b: b.user.id}
+B_PARAMS = {
+    "conn_id": lambda b: b.connection_id,
+    "order_id": lambda b: b.order_ids[0],
+    "article_id": lambda b: b.article_id,
+    "key_id": lambda b: b.api_key_id,
+    "user_id": lambda b: b.user.id,
+}
 # path parameters that name no account data
 NEUTRAL_PARAMS = {"system": "woocommerce"}
 # query strings some GET routes need to get past validation to the account check
-QUERIES = {"/settings/shops/{conn_id:int}/sync": "?since={now}", "/settings/shops/{conn_id:int}/sync/status": "?since={now}"}
+QUERIES = {
+    "/settings/shops/{conn_id:int}/sync": "?since={now}",
+    "/settings/shops/{conn_id:int}/sync/status": "?since={now}",
+}
 # POST routes without an object in the path: the form names B's objects where the route takes ids
 FORMS = {
     "/orders/bulk/state": lambda b: [("ids", str(i)) for i in b.order_ids] + [("state", "8")],
     "/orders/bulk/ship": lambda b: [("ids", str(i)) for i in b.order_ids],
-    "/orders/bulk/ship/confirm": lambda b: [("ids", str(i)) for i in b.order_ids] + [("carrier", "DHL")]
-    + [(f"tracking_{i}", f"T{i}") for i in b.order_ids],
+    "/orders/bulk/ship/confirm": lambda b: (
+        [("ids", str(i)) for i in b.order_ids]
+        + [("carrier", "DHL")]
+        + [(f"tracking_{i}", f"T{i}") for i in b.order_ids]
+    ),
 }
 # POST routes that act only on the logged-in user or create something new in the user's own account
-OWN_ONLY = {"/login", "/logout", "/language", "/account/password", "/account/keys", "/settings/shops/new/{system}",
-            "/settings/shops/new/{system}/test", "/settings/users"}
+OWN_ONLY = {
+    "/login",
+    "/logout",
+    "/language",
+    "/account/password",
+    "/account/keys",
+    "/settings/shops/new/{system}",
+    "/settings/shops/new/{system}/test",
+    "/settings/users",
+}
 # forms of routes with B's object in the path (B's ids again, where the route reads ids from the form)
 PATH_FORMS = {
-    "/settings/shops/{conn_id:int}": lambda b: {"name": "stolen", "poll_interval": "60", "s_url": "http://evil.example"},
+    "/settings/shops/{conn_id:int}": lambda b: {
+        "name": "stolen",
+        "poll_interval": "60",
+        "s_url": "http://evil.example",
+    },
     "/settings/shops/{conn_id:int}/delete": lambda b: {"confirm_name": b.connection_name},
     "/settings/shops/{conn_id:int}/dead/retry": lambda b: [("ids", str(b.dead_id)), ("all", "1")],
     "/settings/shops/{conn_id:int}/dead/discard": lambda b: [("ids", str(b.dead_id)), ("all", "1")],
@@ -83,8 +106,17 @@ def ui_routes(app):
 
 
 def markers(b) -> list[str]:
-    return [b.connection_name, *b.order_numbers, b.sku, f"Article of {b.tag}", f"HTTP 400 from {b.tag}",
-            f"run error of {b.tag}", f"key of {b.tag}", b.user.email, f"buyer0@{b.tag.lower()}.example"]
+    return [
+        b.connection_name,
+        *b.order_numbers,
+        b.sku,
+        f"Article of {b.tag}",
+        f"HTTP 400 from {b.tag}",
+        f"run error of {b.tag}",
+        f"key of {b.tag}",
+        b.user.email,
+        f"buyer0@{b.tag.lower()}.example",
+    ]
 
 
 def snapshot(hub, b) -> dict:
@@ -95,15 +127,19 @@ def snapshot(hub, b) -> dict:
         return {
             "connection": (conn.name, conn.paused, conn.settings_json, conn.secrets) if conn else None,
             "states": sorted(s.scalars(select(OrderRow.state).where(OrderRow.account_id == b.account_id))),
-            "shipments": s.scalar(select(func.count()).select_from(ShipmentRow)
-                                  .where(ShipmentRow.order_id.in_(b.order_ids))),
-            "events": s.scalar(select(func.count()).select_from(OrderEvent)
-                               .where(OrderEvent.order_id.in_(b.order_ids))),
-            "outbox": sorted(s.execute(select(OutboxEntry.id, OutboxEntry.status)
-                                       .where(OutboxEntry.account_id == b.account_id)).all()),
+            "shipments": s.scalar(
+                select(func.count()).select_from(ShipmentRow).where(ShipmentRow.order_id.in_(b.order_ids))
+            ),
+            "events": s.scalar(
+                select(func.count()).select_from(OrderEvent).where(OrderEvent.order_id.in_(b.order_ids))
+            ),
+            "outbox": sorted(
+                s.execute(
+                    select(OutboxEntry.id, OutboxEntry.status).where(OutboxEntry.account_id == b.account_id)
+                ).all()
+            ),
             "stock": sorted(s.scalars(select(StockLevel.on_hand).where(StockLevel.article_id == b.article_id))),
-            "runs": s.scalar(select(func.count()).select_from(SyncRun)
-                             .where(SyncRun.connection_id == b.connection_id)),
+            "runs": s.scalar(select(func.count()).select_from(SyncRun).where(SyncRun.connection_id == b.connection_id)),
             "keys": keys,
             "users": users,
         }
@@ -139,8 +175,9 @@ def test_account_a_cannot_see_or_change_account_b(hub, two_accounts):
         if path in OWN_ONLY:
             continue
         params = PARAM.findall(path)
-        url = PARAM.sub(lambda m: str(B_PARAMS[m.group(1)](b) if m.group(1) in B_PARAMS
-                                      else NEUTRAL_PARAMS[m.group(1)]), path)
+        url = PARAM.sub(
+            lambda m: str(B_PARAMS[m.group(1)](b) if m.group(1) in B_PARAMS else NEUTRAL_PARAMS[m.group(1)]), path
+        )
         url += QUERIES.get(path, "").format(now=now.replace("+", "%2B"))
         names_b = any(p in B_PARAMS for p in params)
         if method == "GET":
@@ -153,7 +190,9 @@ def test_account_a_cannot_see_or_change_account_b(hub, two_accounts):
             form = (PATH_FORMS.get(path) or FORMS.get(path) or (lambda _: {}))(b)
             r = browser.post(url, form)
             if names_b:
-                assert r.status_code == 404, f"POST {url} answered {r.status_code} for account B's object: {r.text[-1500:]}"
+                assert r.status_code == 404, (
+                    f"POST {url} answered {r.status_code} for account B's object: {r.text[-1500:]}"
+                )
             else:
                 assert r.status_code in (200, 303), f"POST {url}: {r.status_code}"
         body = r.text

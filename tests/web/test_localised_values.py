@@ -22,8 +22,11 @@ LATE_EVENING = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)  # 5 December in Berlin
 def _seeded_browser(hub, language: str):
     a = seed_account(hub, "L", orders=1)
     with hub.db.session() as s:
-        s.execute(update(OrderRow).where(OrderRow.id == a.order_ids[0])
-                  .values(total=Decimal("1234.56"), created_at=LATE_EVENING))
+        s.execute(
+            update(OrderRow)
+            .where(OrderRow.id == a.order_ids[0])
+            .values(total=Decimal("1234.56"), created_at=LATE_EVENING)
+        )
         s.execute(update(StockLevel).where(StockLevel.article_id == a.article_id).values(on_hand=Decimal("1234.5")))
     accounts.set_locale(hub, a.user.id, language)
     b = Browser(create_app(hub))
@@ -31,10 +34,13 @@ def _seeded_browser(hub, language: str):
     return a, b
 
 
-@pytest.mark.parametrize(("language", "when", "total", "stock"), [
-    ("de", "05.12.2026, 00:30 MEZ", "1.234,56\xa0€", "1.234,5"),
-    ("en", "05/12/2026, 00:30 CET", "€1,234.56", "1,234.5"),
-])
+@pytest.mark.parametrize(
+    ("language", "when", "total", "stock"),
+    [
+        ("de", "05.12.2026, 00:30 MEZ", "1.234,56\xa0€", "1.234,5"),
+        ("en", "05/12/2026, 00:30 CET", "€1,234.56", "1,234.5"),
+    ],
+)
 def test_pages_write_dates_money_and_stock_in_the_readers_language(hub, monkeypatch, language, when, total, stock):
     monkeypatch.setenv("ORDERSYNC_TIMEZONE", "Europe/Berlin")
     a, b = _seeded_browser(hub, language)

@@ -67,8 +67,9 @@ def test_order_page_and_actions(hub):
     assert "Shipment JJD0099 saved" in page and "JJD0099" in page
     assert _state(hub, order_id) == OrderState.SHIPPED
     with hub.db.session() as s:
-        kinds = set(s.scalars(select(OutboxEntry.kind).where(OutboxEntry.order_id == order_id,
-                                                            OutboxEntry.status == "pending")))
+        kinds = set(
+            s.scalars(select(OutboxEntry.kind).where(OutboxEntry.order_id == order_id, OutboxEntry.status == "pending"))
+        )
     assert {"tracking", "state"} <= kinds  # written with the change, sent by the worker
     b.post(f"/orders/{order_id}/state", {"state": str(int(OrderState.CLOSED)), "comment": "done"})
     assert _state(hub, order_id) == OrderState.CLOSED
@@ -86,15 +87,25 @@ def test_bulk_state_and_bulk_shipment(hub):
     a = seed_account(hub, "K", orders=4)
     b = _browser(hub, a.user)
     ids = a.order_ids
-    r = b.post("/orders/bulk/state", [("ids", str(i)) for i in ids[:2]] + [("state", str(int(OrderState.PACKED))),
-                                                                          ("back", "/orders?size=25")])
+    r = b.post(
+        "/orders/bulk/state",
+        [("ids", str(i)) for i in ids[:2]] + [("state", str(int(OrderState.PACKED))), ("back", "/orders?size=25")],
+    )
     assert r.headers["location"] == "/orders?size=25"
     assert [_state(hub, i) for i in ids] == [OrderState.PACKED] * 2 + [OrderState.PAID] * 2
     assert "2 orders changed to Packed." in b.get("/orders").text
     form = b.post("/orders/bulk/ship", [("ids", str(i)) for i in ids[2:]])
     assert form.status_code == 200 and f'name="tracking_{ids[2]}"' in form.text
-    r = b.post("/orders/bulk/ship/confirm", [("ids", str(ids[2])), ("ids", str(ids[3])), ("carrier", "DPD"),
-                                             (f"tracking_{ids[2]}", "DPD-1"), (f"tracking_{ids[3]}", "")])
+    r = b.post(
+        "/orders/bulk/ship/confirm",
+        [
+            ("ids", str(ids[2])),
+            ("ids", str(ids[3])),
+            ("carrier", "DPD"),
+            (f"tracking_{ids[2]}", "DPD-1"),
+            (f"tracking_{ids[3]}", ""),
+        ],
+    )
     assert r.status_code == 303
     with hub.db.session() as s:
         assert s.scalars(select(ShipmentRow.tracking_number)).all() == ["DPD-1"]
@@ -111,12 +122,14 @@ def test_read_only_users_see_no_write_buttons_and_get_403(hub):
     assert "Item of Q" in page and 'id="ship-card"' not in page and "/state" not in page
     assert "Set state" not in b.get("/orders").text
     assert "Save stock" not in b.get(f"/articles/{article_id}").text
-    for path, form in ((f"/orders/{order_id}/ship", {"carrier": "DHL", "tracking_number": "X"}),
-                       (f"/orders/{order_id}/state", {"state": "8"}),
-                       (f"/orders/{order_id}/message", {"text": "x"}),
-                       (f"/orders/{order_id}/tags", {"tag": "x"}),
-                       ("/orders/bulk/state", {"ids": str(order_id), "state": "8"}),
-                       (f"/articles/{article_id}/stock", {"mode": "set", "quantity": "0"})):
+    for path, form in (
+        (f"/orders/{order_id}/ship", {"carrier": "DHL", "tracking_number": "X"}),
+        (f"/orders/{order_id}/state", {"state": "8"}),
+        (f"/orders/{order_id}/message", {"text": "x"}),
+        (f"/orders/{order_id}/tags", {"tag": "x"}),
+        ("/orders/bulk/state", {"ids": str(order_id), "state": "8"}),
+        (f"/articles/{article_id}/stock", {"mode": "set", "quantity": "0"}),
+    ):
         r = b.post(path, form)
         assert r.status_code == 403 and "Your role can only read" in r.text, path
     assert _state(hub, order_id) == OrderState.PAID
@@ -191,8 +204,16 @@ def test_the_order_page_shows_a_partial_refund(hub):
     with hub.db.session() as s:
         order = from_data(Order, json.loads(s.get(OrderRow, order_id).data))
     item = order.items[0]
-    order.refunds = [Refund("r-7", Decimal("5.00"), order.currency, reason="Kratzer", refunded_at=order.updated_at,
-                            items=[RefundItem(item.external_id, Decimal(1), Decimal("5.00"))])]
+    order.refunds = [
+        Refund(
+            "r-7",
+            Decimal("5.00"),
+            order.currency,
+            reason="Kratzer",
+            refunded_at=order.updated_at,
+            items=[RefundItem(item.external_id, Decimal(1), Decimal("5.00"))],
+        )
+    ]
     order.updated_at = order.updated_at.replace(year=order.updated_at.year + 1)
     with hub.db.session() as s:
         assert upsert_orders(s, account_id, connection_id, [order]).updated == 1

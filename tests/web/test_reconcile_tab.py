@@ -102,8 +102,9 @@ def test_a_read_only_user_sees_the_report_but_cannot_start_or_mend(hub, app, own
     assert reader.get("/settings/shops/999999/reconcile").status_code == 404
 
 
-def test_a_requested_run_goes_to_one_worker_and_a_lost_one_is_resumed_by_the_next_start(hub, owner, browser, shop,
-                                                                                        worker):
+def test_a_requested_run_goes_to_one_worker_and_a_lost_one_is_resumed_by_the_next_start(
+    hub, owner, browser, shop, worker
+):
     from ordersync.jobs import tasks
     from ordersync.reconcile import runs
 

@@ -50,8 +50,11 @@ def test_guide_then_test_then_save(hub, browser, shop):
     page = browser.get("/settings/shops/new/woocommerce").text
     assert "Create a REST API key" in page and "Copy key and secret" in page
     assert page.index("Copy key and secret") < page.index('name="s_consumer_key"') < page.index("Enter the shop URL")
-    bad = browser.post("/settings/shops/new/woocommerce/test", _form(shop | {"consumer_secret": "cs_wrong"}),
-                       headers={"accept": "application/json"})
+    bad = browser.post(
+        "/settings/shops/new/woocommerce/test",
+        _form(shop | {"consumer_secret": "cs_wrong"}),
+        headers={"accept": "application/json"},
+    )
     assert bad.status_code == 422 and not bad.json()["ok"] and "does not work yet" in bad.json()["message"]
     ok = browser.post("/settings/shops/new/woocommerce/test", _form(shop), headers={"accept": "application/json"})
     assert ok.status_code == 200 and ok.json()["ok"], ok.text
@@ -80,8 +83,13 @@ def test_a_failed_test_saves_nothing(hub, browser, shop):
 
 def test_edit_keeps_a_secret_left_empty(hub, browser, shop):
     conn_id = conns.add_connection(hub, "woocommerce", "Shop", shop, account="A")
-    form = {"name": "Renamed", "poll_interval": "120", "s_url": shop["url"], "s_consumer_key": "",
-            "s_consumer_secret": ""}
+    form = {
+        "name": "Renamed",
+        "poll_interval": "120",
+        "s_url": shop["url"],
+        "s_consumer_key": "",
+        "s_consumer_secret": "",
+    }
     assert browser.post(f"/settings/shops/{conn_id}", form).status_code == 303
     row = conns.load(hub, conn_id)
     assert (row.name, row.poll_interval) == ("Renamed", 120)
@@ -182,19 +190,26 @@ def test_changing_the_shop_address_requires_the_secrets_again(hub, browser, shop
     """A stored secret is never sent to an address it was not entered for: moving the connection to another
     host with the secret fields left empty is refused (400, naming the fields), and nothing is saved."""
     conn_id = conns.add_connection(hub, "woocommerce", "Shop", shop, account="A")
-    moved = {"name": "Shop", "poll_interval": "120", "s_url": "https://collector.attacker.example",
-             "s_consumer_key": "", "s_consumer_secret": ""}
+    moved = {
+        "name": "Shop",
+        "poll_interval": "120",
+        "s_url": "https://collector.attacker.example",
+        "s_consumer_key": "",
+        "s_consumer_secret": "",
+    }
     r = browser.post(f"/settings/shops/{conn_id}", moved)
     assert r.status_code == 400
     assert r.text.count("The address changed (Shop URL): enter this secret again.") == 2
     assert conns.settings_of(hub, conns.load(hub, conn_id))["url"] == shop["url"]
-    port = browser.post(f"/settings/shops/{conn_id}", moved | {"s_url": shop["url"].replace(
-        shop["url"].rsplit(":", 1)[1], "1")})
+    port = browser.post(
+        f"/settings/shops/{conn_id}", moved | {"s_url": shop["url"].replace(shop["url"].rsplit(":", 1)[1], "1")}
+    )
     assert port.status_code == 400  # another port on the same host is another service
     same_host = browser.post(f"/settings/shops/{conn_id}", moved | {"s_url": shop["url"] + "/"})
     assert same_host.status_code == 303  # the same host: the stored secrets stay
-    entered = browser.post(f"/settings/shops/{conn_id}", moved | {"s_consumer_key": "ck_other",
-                                                                  "s_consumer_secret": "cs_other"})
+    entered = browser.post(
+        f"/settings/shops/{conn_id}", moved | {"s_consumer_key": "ck_other", "s_consumer_secret": "cs_other"}
+    )
     assert entered.status_code == 303
     saved = conns.settings_of(hub, conns.load(hub, conn_id))
     assert (saved["url"], saved["consumer_secret"]) == ("https://collector.attacker.example", "cs_other")
@@ -202,8 +217,14 @@ def test_changing_the_shop_address_requires_the_secrets_again(hub, browser, shop
 
 def test_a_ca_bundle_is_checked_when_a_connection_is_saved(hub, browser, shop):
     conn_id = conns.add_connection(hub, "woocommerce", "Shop", shop, account="A")
-    form = {"name": "Shop", "poll_interval": "120", "s_url": shop["url"], "s_consumer_key": "",
-            "s_consumer_secret": "", "s_ca_bundle": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"}
+    form = {
+        "name": "Shop",
+        "poll_interval": "120",
+        "s_url": shop["url"],
+        "s_consumer_key": "",
+        "s_consumer_secret": "",
+        "s_ca_bundle": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+    }
     r = browser.post(f"/settings/shops/{conn_id}", form)
     assert r.status_code == 400 and "not a CERTIFICATE" in r.text
     assert 'name="s_ca_bundle"' in browser.get(f"/settings/shops/{conn_id}").text

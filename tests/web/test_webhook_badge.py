@@ -14,8 +14,7 @@ def test_badge_while_disabled_gone_after_the_poll(hub, browser):
     sandbox = create_sandbox(seed=3, orders=6, products=4)
     server = serve_in_thread(sandbox.app)
     try:
-        conn_id = conns.add_connection(hub, "woocommerce", "Shop", sandbox.settings_for(server.base_url),
-                                       account="A")
+        conn_id = conns.add_connection(hub, "woocommerce", "Shop", sandbox.settings_for(server.base_url), account="A")
         connector = conns.build_connector(hub, conns.load(hub, conn_id))
         connector.register_webhooks()
         conns.save_state(hub, conn_id, connector.context.state)
@@ -45,8 +44,7 @@ def test_the_test_button_reports_webhooks_switched_off(hub, browser):
     sandbox = create_sandbox(seed=3, orders=6, products=4)
     server = serve_in_thread(sandbox.app)
     try:
-        conn_id = conns.add_connection(hub, "woocommerce", "Shop", sandbox.settings_for(server.base_url),
-                                       account="A")
+        conn_id = conns.add_connection(hub, "woocommerce", "Shop", sandbox.settings_for(server.base_url), account="A")
         connector = conns.build_connector(hub, conns.load(hub, conn_id))
         connector.register_webhooks()
         conns.save_state(hub, conn_id, connector.context.state)

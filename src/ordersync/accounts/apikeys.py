@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.timeutil import utcnow
-from ..store.models_accounts import ApiKey, User
 from ..hub import Hub, HubError
+from ..store.models_accounts import ApiKey, User
 from .users import UserInfo, info_of
 
 KEY_PREFIX = "osk_"
@@ -47,16 +47,24 @@ def create_api_key(hub: Hub, email: str, label: str = "") -> str:
         user = s.scalar(select(User).where(User.email == (email or "").strip().lower()))
         if user is None:
             raise HubError(f"no user with the e-mail {email!r}; see `ordersync users list`")
-        s.add(ApiKey(user_id=user.id, label=label.strip(), prefix=key[:PREFIX_LENGTH], key_hash=_hash(key),
-                     created_at=utcnow()))
+        s.add(
+            ApiKey(
+                user_id=user.id,
+                label=label.strip(),
+                prefix=key[:PREFIX_LENGTH],
+                key_hash=_hash(key),
+                created_at=utcnow(),
+            )
+        )
     return key
 
 
 def list_api_keys(hub: Hub, user_id: int) -> list[ApiKeyInfo]:
     """The user's keys that are not revoked, newest first."""
     with hub.db.session() as s:
-        rows = s.scalars(select(ApiKey).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
-                         .order_by(ApiKey.id.desc())).all()
+        rows = s.scalars(
+            select(ApiKey).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None)).order_by(ApiKey.id.desc())
+        ).all()
         return [ApiKeyInfo(k.id, k.label, k.prefix, k.created_at, k.last_used_at) for k in rows]
 
 
@@ -93,8 +101,11 @@ def user_for_api_key(hub: Hub, key: str) -> UserInfo | None:
         return None
     now = utcnow()
     with hub.db.session() as s:
-        row = s.execute(select(ApiKey, User).join(User, User.id == ApiKey.user_id)
-                        .where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None))).first()
+        row = s.execute(
+            select(ApiKey, User)
+            .join(User, User.id == ApiKey.user_id)
+            .where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None))
+        ).first()
         if row is None:
             return None
         api_key, user = row

@@ -8,9 +8,9 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..hub import Hub, HubError
 from ..store.models import Account
 from ..store.models_accounts import User
-from ..hub import Hub, HubError
 from .users import add_user_raw
 
 DEFAULT_EMAIL = "owner@localhost"
@@ -32,5 +32,7 @@ def first_start(hub: Hub, url: str | None = None) -> str | None:
             add_user_raw(s, account_id, email, password, "owner")
     except IntegrityError:  # another process made the first user at the same moment
         return None
-    return (f"Log in at {(url or hub.config.base_url).rstrip('/')}/ as {email} with password {password}; "
-            "change it under Account.")
+    return (
+        f"Log in at {(url or hub.config.base_url).rstrip('/')}/ as {email} with password {password}; "
+        "change it under Account."
+    )

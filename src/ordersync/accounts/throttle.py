@@ -13,8 +13,8 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 
 from ..domain.timeutil import utcnow
-from ..store.models_accounts import LoginAttempt
 from ..hub import Hub
+from ..store.models_accounts import LoginAttempt
 
 WINDOW = timedelta(minutes=15)
 FREE_FAILURES = 5
@@ -35,14 +35,20 @@ def login_wait(hub: Hub, email: str, ip: str) -> float:
     now = utcnow()
     since = now - WINDOW
     with hub.db.session() as s:
-        last_ok = s.scalar(select(func.max(LoginAttempt.at)).where(LoginAttempt.email == address,
-                                                                   LoginAttempt.ok.is_(True)))
+        last_ok = s.scalar(
+            select(func.max(LoginAttempt.at)).where(LoginAttempt.email == address, LoginAttempt.ok.is_(True))
+        )
         start = max(since, last_ok) if last_ok else since
         waits = []
-        for column, value, free, start_at in ((LoginAttempt.email, address, FREE_FAILURES, start),
-                                              (LoginAttempt.ip, ip or "", FREE_FAILURES_PER_IP, since)):
-            failures, last = s.execute(select(func.count(), func.max(LoginAttempt.at)).where(
-                column == value, LoginAttempt.ok.is_(False), LoginAttempt.at > start_at)).one()
+        for column, value, free, start_at in (
+            (LoginAttempt.email, address, FREE_FAILURES, start),
+            (LoginAttempt.ip, ip or "", FREE_FAILURES_PER_IP, since),
+        ):
+            failures, last = s.execute(
+                select(func.count(), func.max(LoginAttempt.at)).where(
+                    column == value, LoginAttempt.ok.is_(False), LoginAttempt.at > start_at
+                )
+            ).one()
             if failures and last is not None:
                 waits.append(_delay(failures, free) - (now - last).total_seconds())
     return round(max([0.0, *waits]), 1)

@@ -15,11 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.timeutil import utcnow
-from ..store.models import Account
-from ..store.models_accounts import User
 from ..hub import Hub, HubError
 from ..roles import LOCALES, ROLES
+from ..store.models import Account
+from ..store.models_accounts import User
 from . import passwords
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
@@ -86,8 +87,15 @@ def create_user(hub: Hub, email: str, password: str, role: str, account_name: st
             if s.scalar(select(User.id).where(User.email == address)) is not None:
                 raise HubError(f"a user with the e-mail {address} already exists")
             account_id = _account_for(s, hub, account_name)
-            user = User(account_id=account_id, email=address, password_hash=hashed, role=role, locale="en",
-                        created_at=now, password_changed_at=now)
+            user = User(
+                account_id=account_id,
+                email=address,
+                password_hash=hashed,
+                role=role,
+                locale="en",
+                created_at=now,
+                password_changed_at=now,
+            )
             s.add(user)
             s.flush()
             return info_of(s, user)
@@ -189,15 +197,23 @@ def delete_user(hub: Hub, account_id: int, user_id: int) -> None:
 
 
 def _owners(s: Session, account_id: int) -> int:
-    return s.scalar(select(func.count()).select_from(User)
-                    .where(User.account_id == account_id, User.role == "owner")) or 0
+    return (
+        s.scalar(select(func.count()).select_from(User).where(User.account_id == account_id, User.role == "owner")) or 0
+    )
 
 
 def add_user_raw(s: Session, account_id: int, email: str, password: str, role: str) -> User:
     """Insert a user inside the caller's transaction (first start)."""
     now = utcnow()
-    user = User(account_id=account_id, email=normalise_email(email), password_hash=passwords.hash_password(password),
-                role=check_role(role), locale="en", created_at=now, password_changed_at=now)
+    user = User(
+        account_id=account_id,
+        email=normalise_email(email),
+        password_hash=passwords.hash_password(password),
+        role=check_role(role),
+        locale="en",
+        created_at=now,
+        password_changed_at=now,
+    )
     s.add(user)
     s.flush()
     return user

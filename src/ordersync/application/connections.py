@@ -13,11 +13,11 @@ from ..channels.sdk.connector import Connector, ConnectorContext
 from ..channels.sdk.oauth2 import MemoryTokenStore
 from ..channels.sdk.records import ConnectionTestResult
 from ..channels.sdk.settings import SettingsError
+from ..hub import Hub, HubError
 from ..store.models import SyncRun
 from ..sync import connections as conns
 from ..sync import oauth_consent, webhook_health
 from ..sync.oauth_tokens import store_authorisation
-from ..hub import Hub, HubError
 from ..sync.synclog import recent_runs
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,9 @@ class TestFailed(HubError):
     """The connection test failed and nothing was saved. ``result`` is the connector's answer when it
     answered "not ok", ``cause`` the exception when the test raised (for the caller to explain)."""
 
-    def __init__(self, message: str, *, result: ConnectionTestResult | None = None,
-                 cause: BaseException | None = None) -> None:
+    def __init__(
+        self, message: str, *, result: ConnectionTestResult | None = None, cause: BaseException | None = None
+    ) -> None:
         super().__init__(f"connection test failed, nothing saved: {message}")
         self.result, self.cause = result, cause
 
@@ -49,12 +50,24 @@ class TestFailed(HubError):
 def wants_consent(system: str, settings: dict[str, Any]) -> bool:
     """A platform with a consent page (OAuth authorization code), and no refresh token pasted for it."""
     decl = conns.connector_class(system).oauth  # an unknown system is a HubError that names the known ones
-    return bool(decl is not None and decl.consent
-                and not (decl.refresh_token_setting and settings.get(decl.refresh_token_setting)))
+    return bool(
+        decl is not None
+        and decl.consent
+        and not (decl.refresh_token_setting and settings.get(decl.refresh_token_setting))
+    )
 
 
-def add(hub: Hub, system: str, name: str, settings: dict[str, Any], *, account: str | None = None,
-        poll_interval: int | None = None, test: bool = True, webhooks: bool = True) -> Added:
+def add(
+    hub: Hub,
+    system: str,
+    name: str,
+    settings: dict[str, Any],
+    *,
+    account: str | None = None,
+    poll_interval: int | None = None,
+    test: bool = True,
+    webhooks: bool = True,
+) -> Added:
     """Add a connection the one way the command line, the API and the web wizard share.
 
     A platform that wants the seller's consent (and has no pasted refresh token) is saved as waiting for it
@@ -70,12 +83,12 @@ def add(hub: Hub, system: str, name: str, settings: dict[str, Any], *, account: 
     tested = ConnectorContext(tokens=MemoryTokenStore() if cls.oauth is not None else None)
     result = _test(cls, settings, tested) if test else None
     conn_id = conns.add_connection(hub, system, name, settings, account=account, poll_interval=poll_interval)
-    added = Added(conn_id, test_message=result.message if result else "",
-                  test_details=dict(result.details) if result else {})
+    added = Added(
+        conn_id, test_message=result.message if result else "", test_details=dict(result.details) if result else {}
+    )
     if tested.tokens is not None and tested.tokens.tokens is not None:
         store_authorisation(hub, conn_id, tested.tokens.tokens)
-    if webhooks and any(d.capability is Capability.IMPORT_ORDERS and Mode.WEBHOOK in d.modes
-                        for d in cls.capabilities):
+    if webhooks and any(d.capability is Capability.IMPORT_ORDERS and Mode.WEBHOOK in d.modes for d in cls.capabilities):
         _register_webhooks(hub, conn_id, added)
     return added
 
@@ -139,8 +152,10 @@ def check(hub: Hub, name: str, account: str | None) -> str:
     if not result.ok:
         raise HubError(f"connection test failed: {result.message}")
     if health is not None and not health.active:
-        raise HubError(f"the connection works, but webhooks are inactive in the shop: {'; '.join(health.problems)}. "
-                       "The next poll re-activates them; until then orders arrive by polling only")
+        raise HubError(
+            f"the connection works, but webhooks are inactive in the shop: {'; '.join(health.problems)}. "
+            "The next poll re-activates them; until then orders arrive by polling only"
+        )
     return f"ok: {result.message}" + ("; webhooks active" if health is not None else "")
 
 
@@ -161,4 +176,3 @@ def remove(hub: Hub, name: str, account: str | None) -> list[str]:
         connector.close()
     conns.remove_connection(hub, name, account)
     return warnings
-

@@ -66,7 +66,11 @@ def erase_buyer(hub: Hub, connection_id: int, buyer_id: str, reason: str) -> Era
     buyer_id = buyer_id.strip()
     if not buyer_id:
         raise HubError(f"connection {connection_id}: an erasure request must name the buyer")
-    pattern = "%" + json.dumps(buyer_id, ensure_ascii=False)[1:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = (
+        "%"
+        + json.dumps(buyer_id, ensure_ascii=False)[1:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        + "%"
+    )
     result = ErasureResult()
     traces = Traces(buyer_id)
     now = utcnow()
@@ -77,9 +81,12 @@ def erase_buyer(hub: Hub, connection_id: int, buyer_id: str, reason: str) -> Era
         if s.get(ErasedBuyer, (connection_id, buyer_id)) is None:
             s.add(ErasedBuyer(connection_id=connection_id, buyer_id=buyer_id, reason=reason, erased_at=now))
         # the buyer id lives only in the stored record: the LIKE narrows the rows, the decoded record decides
-        rows = s.scalars(select(OrderRow).where(OrderRow.connection_id == connection_id,
-                                                OrderRow.data.like(pattern, escape="\\"))
-                         .order_by(OrderRow.id).with_for_update())
+        rows = s.scalars(
+            select(OrderRow)
+            .where(OrderRow.connection_id == connection_id, OrderRow.data.like(pattern, escape="\\"))
+            .order_by(OrderRow.id)
+            .with_for_update()
+        )
         erased: dict[int, str] = {}
         for row in rows:
             order = from_data(Order, json.loads(row.data))
@@ -99,8 +106,7 @@ def erase_buyer(hub: Hub, connection_id: int, buyer_id: str, reason: str) -> Era
         result.orders = len(order_ids)
         result.webhook_bodies = places.webhook_bodies(s, connection_id, traces, external_ids, reason, now)
         result.quarantined = places.quarantined(s, connection_id, traces, external_ids, reason, now)
-        result.outbox_entries, result.mails_cancelled = places.outbox(s, connection_id, traces, order_ids,
-                                                                      reason, now)
+        result.outbox_entries, result.mails_cancelled = places.outbox(s, connection_id, traces, order_ids, reason, now)
         result.forwards = places.forwards(s, order_ids, traces, reason, now)
         result.tags = places.tags(s, order_ids, traces)
         result.outgoing_webhooks = places.outgoing_webhooks(s, conn.account_id, traces, order_ids, reason, now)

@@ -35,8 +35,11 @@ class Traces:
         people = (order.buyer, order.invoice_address, order.shipping_address)
         self.emails.update(p.email.strip() for p in people if "@" in p.email)
         self.others.update(p.phone.strip() for p in people if len(p.phone.strip()) >= 6)
-        self.others.update(f"{p.first_name.strip()} {p.last_name.strip()}" for p in people
-                           if p.first_name.strip() and p.last_name.strip())
+        self.others.update(
+            f"{p.first_name.strip()} {p.last_name.strip()}"
+            for p in people
+            if p.first_name.strip() and p.last_name.strip()
+        )
 
     def compile(self) -> None:
         ids = {self.buyer_id} if len(self.buyer_id) >= MIN_ID else set()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..mail import smtp, templates
 from ..hub import Hub
+from ..mail import smtp, templates
 
 
 def smtp_config(hub: Hub, account: str | None) -> smtp.SmtpConfig:
@@ -17,8 +17,9 @@ def all_templates(hub: Hub, account: str | None) -> list[templates.Template]:
         return templates.all_templates(s, hub.account_id(account, s))
 
 
-def put_template(hub: Hub, account: str | None, kind: str, language: str, subject: str | None,
-                 body: str | None) -> templates.Template:
+def put_template(
+    hub: Hub, account: str | None, kind: str, language: str, subject: str | None, body: str | None
+) -> templates.Template:
     """Override a template's subject and/or body (both None: back to the built-in default)."""
     with hub.db.session() as s:
         return templates.put(s, hub.account_id(account, s), kind, language, subject, body)

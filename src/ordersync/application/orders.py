@@ -15,8 +15,15 @@ if TYPE_CHECKING:  # `orders list` maps only the tables it reads (store/models_c
     from ..store.models import OrderEvent, ShipmentRow
 
 
-def list_orders(hub: Hub, account: str | None, *, connection: str | None = None, state: str | None = None,
-                oversold: bool = False, limit: int | None = 50) -> list[tuple[OrderRow, str | None]]:
+def list_orders(
+    hub: Hub,
+    account: str | None,
+    *,
+    connection: str | None = None,
+    state: str | None = None,
+    oversold: bool = False,
+    limit: int | None = 50,
+) -> list[tuple[OrderRow, str | None]]:
     """Newest first, each with its connection's name (None once the connection is removed)."""
     account_id = hub.account_id(account)
     conn_id = None
@@ -25,8 +32,11 @@ def list_orders(hub: Hub, account: str | None, *, connection: str | None = None,
 
         conn_id = connection_id_by_name(hub, connection, account)
     with hub.db.session() as s:
-        q = select(OrderRow, Connection.name).outerjoin(Connection, Connection.id == OrderRow.connection_id) \
+        q = (
+            select(OrderRow, Connection.name)
+            .outerjoin(Connection, Connection.id == OrderRow.connection_id)
             .where(OrderRow.account_id == account_id)
+        )
         if conn_id is not None:
             q = q.where(OrderRow.connection_id == conn_id)
         if state:
@@ -35,8 +45,10 @@ def list_orders(hub: Hub, account: str | None, *, connection: str | None = None,
             q = q.where(OrderRow.state == int(OrderState.parse(state)))
         if oversold:
             q = q.where(OrderRow.oversold.is_(True))
-        return [(row, name) for row, name in s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
-                                            .limit(limit)).all()]
+        return [
+            (row, name)
+            for row, name in s.execute(q.order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit)).all()
+        ]
 
 
 @dataclass

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from ..store.models import Connection, OutboxAttempt, OutboxEntry
 from ..hub import Hub
+from ..store.models import Connection, OutboxAttempt, OutboxEntry
 from ..sync.importer import connection_id_by_name
 
 
@@ -28,25 +28,37 @@ def scoped_entries(hub: Hub, ids: list[int] | None, conn_ids: list[int]) -> list
     if not ids:
         return []
     with hub.db.session() as s:
-        found = set(s.scalars(select(OutboxEntry.id).where(OutboxEntry.id.in_(ids),
-                                                            OutboxEntry.connection_id.in_(conn_ids))))
+        found = set(
+            s.scalars(select(OutboxEntry.id).where(OutboxEntry.id.in_(ids), OutboxEntry.connection_id.in_(conn_ids)))
+        )
     unknown = [i for i in ids if i not in found]
     if unknown:
         raise ValueError(f"no outbox entry with id {', '.join(map(str, unknown))} in this account")
     return list(ids)
 
 
-def entries(hub: Hub, account: str | None, *, status: str, connection: str | None = None,
-            limit: int = 200) -> list[OutboxEntry]:
+def entries(
+    hub: Hub, account: str | None, *, status: str, connection: str | None = None, limit: int = 200
+) -> list[OutboxEntry]:
     conn_ids = account_connections(hub, account, connection)
     with hub.db.session() as s:
-        return list(s.scalars(select(OutboxEntry).where(OutboxEntry.status == status,
-                                                        OutboxEntry.connection_id.in_(conn_ids))
-                              .order_by(OutboxEntry.id).limit(limit)))
+        return list(
+            s.scalars(
+                select(OutboxEntry)
+                .where(OutboxEntry.status == status, OutboxEntry.connection_id.in_(conn_ids))
+                .order_by(OutboxEntry.id)
+                .limit(limit)
+            )
+        )
 
 
-def act_on_dead(hub: Hub, action: Callable[[Hub, list[int] | None, int | None], int], ids: list[int] | None,
-                connection: str | None, account: str | None) -> int:
+def act_on_dead(
+    hub: Hub,
+    action: Callable[[Hub, list[int] | None, int | None], int],
+    ids: list[int] | None,
+    connection: str | None,
+    account: str | None,
+) -> int:
     """Apply ``dispatcher.retry_dead`` or ``discard_dead`` to the given ids, or to every dead letter in scope."""
     conn_ids = account_connections(hub, account, connection)
     if ids:
@@ -58,5 +70,6 @@ def history(hub: Hub, account: str | None, entry_id: int) -> list[OutboxAttempt]
     """Every send and every check of an asynchronous job's result for one entry of the account, oldest first."""
     scoped_entries(hub, [entry_id], account_connections(hub, account, None))
     with hub.db.session() as s:
-        return list(s.scalars(select(OutboxAttempt).where(OutboxAttempt.outbox_id == entry_id)
-                              .order_by(OutboxAttempt.id)))
+        return list(
+            s.scalars(select(OutboxAttempt).where(OutboxAttempt.outbox_id == entry_id).order_by(OutboxAttempt.id))
+        )

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..hub import Hub, HubError
 from ..store.models import ArticleRow, Connection, Listing
 from ..sync import stock
 from ..sync.connections import find
-from ..hub import Hub, HubError
 
 
 @dataclass
@@ -30,9 +30,17 @@ def articles_with_stock(hub: Hub, account: str | None, search: str = "") -> list
     return [ArticleStock(a, avail[a.id]) for a in rows]
 
 
-def set_stock_rules(hub: Hub, connection: str, account: str | None, *, sku: str | None = None,
-                    buffer: int | None = None, maximum: int | None = None, zero_below: int | None = None,
-                    push: bool | None = None) -> None:
+def set_stock_rules(
+    hub: Hub,
+    connection: str,
+    account: str | None,
+    *,
+    sku: str | None = None,
+    buffer: int | None = None,
+    maximum: int | None = None,
+    zero_below: int | None = None,
+    push: bool | None = None,
+) -> None:
     """Rules of a connection, or of its listings with ``sku``; a value left None stays as it is."""
     with hub.db.session() as s:
         conn = find(s, hub, connection, account)

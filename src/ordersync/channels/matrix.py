@@ -71,16 +71,26 @@ SEED_SYSTEMS: tuple[SeedSystem, ...] = (
     SeedSystem(_S, "interAKTIVnet", "(1) (7)", ("interaktivnet",)),
     SeedSystem(_S, "Inventorum", "(1) (7) /", ("inventorum",)),
     SeedSystem(_S, "Jimdo", "(2/5) (7) (7)", ("email", "csv"), "order mails (2), CSV upload (5)"),
-    SeedSystem(_S, "Magento", "(1) (7) / -", ("magento2",),
-               "Magento 2 / Adobe Commerce; Magento 1 reached its end of life in 2020"),
+    SeedSystem(
+        _S,
+        "Magento",
+        "(1) (7) / -",
+        ("magento2",),
+        "Magento 2 / Adobe Commerce; Magento 1 reached its end of life in 2020",
+    ),
     SeedSystem(_S, "opencart", "(6) (7) /", ("opencart",)),
     SeedSystem(_S, "Oxid", "(7)", ("oxid",)),
     SeedSystem(_S, "PayPal", "(1) (7) (7)", ("paypal",)),
     SeedSystem(_S, "PrestaShop", "(1) (7) / -", ("prestashop",)),
     SeedSystem(_S, "SEOshop / Lightspeed", "(1) (9) (7) / Demnächst", ("lightspeed",)),
     SeedSystem(_S, "serverspot", "(1) (7) (7)", ("serverspot",)),
-    SeedSystem(_S, "Shopware 4 & 5", "(1) (7) / -", ("shopware5", "shopware6"),
-               "Shopware 5 (the REST API of 4 and 5), and its successor Shopware 6"),
+    SeedSystem(
+        _S,
+        "Shopware 4 & 5",
+        "(1) (7) / -",
+        ("shopware5", "shopware6"),
+        "Shopware 5 (the REST API of 4 and 5), and its successor Shopware 6",
+    ),
     SeedSystem(_S, "Shopify", "(3) (7) / -", ("shopify",)),
     SeedSystem(_S, "VersaCommerce", "(1) (7) /", ("versacommerce",)),
     SeedSystem(_S, "WooCommerce", "(3) (7) /", ("woocommerce",)),
@@ -125,8 +135,11 @@ def render_matrix(connectors: Mapping[str, type[Connector]]) -> str:
         cells = [f"{_cell(cls.display_name)} (`{cls.system}`)", _GROUPS[cls.group]]
         cells += [mode_words(decls[c]) if c in decls else "—" for c in Capability]
         lines.append("| " + " | ".join(cells) + " |")
-        notes += [f"- {cls.display_name}, {d.capability.title}: {' '.join(d.note.split())}"
-                  for d in cls.capabilities if d.note]
+        notes += [
+            f"- {cls.display_name}, {d.capability.title}: {' '.join(d.note.split())}"
+            for d in cls.capabilities
+            if d.note
+        ]
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 
 
@@ -161,30 +174,32 @@ def render_docs(connectors: Mapping[str, type[Connector]] | None = None) -> str:
         from .registry import all_connectors
 
         connectors = {k: v for k, v in all_connectors().items() if v.__module__.startswith("ordersync.")}
-    return "\n".join([
-        "# Kanäle / Channels",
-        "",
-        "<!-- Generated from the connectors' declarations by `ordersync docs`. Do not edit by hand. -->",
-        "",
-        "What each connector does, by the seven capabilities of the seed, and how (the numbers are the seed's "
-        "footnotes, explained below the table).",
-        "",
-        render_matrix(connectors),
-        "## Modi / Modes",
-        "",
-        render_modes(),
-        "## Systeme der Vorlage / Seed systems",
-        "",
-        "The systems Billbee's manual lists, with the marks of their row, and which of them ordersync serves "
-        "yet. Closed platforms are reached through their successor where one exists.",
-        "",
-        render_seed(connectors),
-        "Marks of the seed not used above: (4) eBay: only sales with a completed checkout; (8) DaWanda only, "
-        "with its alternative fee model; (9) only for few articles; (10) rudimentary; (12) plentymarkets only, "
-        "Classic tariff (SOAP API); \"Demnächst\" = coming soon; \"/ -\" in the stock column = stock can be set, "
-        "articles cannot be uploaded.",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Kanäle / Channels",
+            "",
+            "<!-- Generated from the connectors' declarations by `ordersync docs`. Do not edit by hand. -->",
+            "",
+            "What each connector does, by the seven capabilities of the seed, and how (the numbers are the seed's "
+            "footnotes, explained below the table).",
+            "",
+            render_matrix(connectors),
+            "## Modi / Modes",
+            "",
+            render_modes(),
+            "## Systeme der Vorlage / Seed systems",
+            "",
+            "The systems Billbee's manual lists, with the marks of their row, and which of them ordersync serves "
+            "yet. Closed platforms are reached through their successor where one exists.",
+            "",
+            render_seed(connectors),
+            "Marks of the seed not used above: (4) eBay: only sales with a completed checkout; (8) DaWanda only, "
+            "with its alternative fee model; (9) only for few articles; (10) rudimentary; (12) plentymarkets only, "
+            'Classic tariff (SOAP API); "Demnächst" = coming soon; "/ -" in the stock column = stock can be set, '
+            "articles cannot be uploaded.",
+            "",
+        ]
+    )
 
 
 def write_docs(path: Path | str = DOCS_PATH) -> Path:

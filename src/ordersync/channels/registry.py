@@ -130,8 +130,7 @@ def _load() -> tuple[dict[str, type[Connector]], tuple[LoadProblem, ...]]:
                 raise InvalidConnector(f"system {cls.system!r} is also provided by {found[cls.system]!r}")
         except Exception as exc:  # any plugin bug must not hide the other connectors
             problems.append(LoadProblem(ep.name, f"{type(exc).__name__}: {exc}"))
-            log.error("connector plugin %r (%s) failed to load: %s: %s", ep.name, ep.value,
-                      type(exc).__name__, exc)
+            log.error("connector plugin %r (%s) failed to load: %s: %s", ep.name, ep.value, type(exc).__name__, exc)
             continue
         found[cls.system] = cls
     return found, tuple(problems)

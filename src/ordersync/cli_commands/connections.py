@@ -31,9 +31,14 @@ def systems(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every registered system with its capabilities and modes."""
     from ..channels.registry import all_connectors
 
-    data: dict[str, dict[str, Any]] = {s: {"name": c.display_name, "group": c.group,
-                "capabilities": {d.capability.value: [m.value for m in d.modes] for d in c.capabilities}}
-            for s, c in all_connectors().items()}
+    data: dict[str, dict[str, Any]] = {
+        s: {
+            "name": c.display_name,
+            "group": c.group,
+            "capabilities": {d.capability.value: [m.value for m in d.modes] for d in c.capabilities},
+        }
+        for s, c in all_connectors().items()
+    }
     if as_json:
         out.print_json(json.dumps(data))
         return
@@ -45,17 +50,29 @@ def systems(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @connections_app.command("add")
-def add(system: str, name: str, set_: list[str] = typer.Option([], "--set", help="key=value, repeatable"),
-        poll_interval: int = typer.Option(None, "--poll-interval", help="seconds between polls"),
-        no_test: bool = typer.Option(False, "--no-test", help="save without testing the connection"),
-        no_webhooks: bool = typer.Option(False, "--no-webhooks", help="do not register webhooks"),
-        account: str = ACCOUNT) -> None:
+def add(
+    system: str,
+    name: str,
+    set_: list[str] = typer.Option([], "--set", help="key=value, repeatable"),
+    poll_interval: int = typer.Option(None, "--poll-interval", help="seconds between polls"),
+    no_test: bool = typer.Option(False, "--no-test", help="save without testing the connection"),
+    no_webhooks: bool = typer.Option(False, "--no-webhooks", help="do not register webhooks"),
+    account: str = ACCOUNT,
+) -> None:
     """Add a connection, test it, and register its webhooks."""
     from ..application import connections as use
 
     hub = _hub()
-    added = use.add(hub, system, name, _parse_sets(set_), account=account, poll_interval=poll_interval,
-                    test=not no_test, webhooks=not no_webhooks)
+    added = use.add(
+        hub,
+        system,
+        name,
+        _parse_sets(set_),
+        account=account,
+        poll_interval=poll_interval,
+        test=not no_test,
+        webhooks=not no_webhooks,
+    )
     conn_id = added.connection_id
     if added.needs_consent:
         out.print(f"added connection {name!r} (id {conn_id}, {system}); it waits for your consent.")
@@ -76,19 +93,38 @@ def list_(as_json: bool = typer.Option(False, "--json"), account: str = ACCOUNT)
 
     items = conns.list_connections(_hub(), account)
     if as_json:
-        out.print_json(json.dumps([{"id": c.id, "name": c.name, "system": c.system, "paused": c.paused,
-                                    "last_success_at": c.last_success_at.isoformat() if c.last_success_at else None,
-                                    "last_error": c.last_error, "webhooks": _webhooks_word(c),
-                                    "webhooks_problem": c.webhooks_problem,
-                                    "webhook_url": c.registered_webhook_url or None,
-                                    "webhook_delay_seconds": c.webhook_delay_median,
-                                    "auth_problem": c.auth_problem} for c in items]))
+        out.print_json(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "system": c.system,
+                        "paused": c.paused,
+                        "last_success_at": c.last_success_at.isoformat() if c.last_success_at else None,
+                        "last_error": c.last_error,
+                        "webhooks": _webhooks_word(c),
+                        "webhooks_problem": c.webhooks_problem,
+                        "webhook_url": c.registered_webhook_url or None,
+                        "webhook_delay_seconds": c.webhook_delay_median,
+                        "auth_problem": c.auth_problem,
+                    }
+                    for c in items
+                ]
+            )
+        )
         return
     table = Table("id", "name", "system", "state", "last success", "last error", "webhooks")
     for c in items:
-        table.add_row(str(c.id), c.name, c.system, _state_word(c),
-                      c.last_success_at.strftime("%Y-%m-%d %H:%M:%S") if c.last_success_at else "never",
-                      (c.last_error or "")[:60], _webhooks_word(c))
+        table.add_row(
+            str(c.id),
+            c.name,
+            c.system,
+            _state_word(c),
+            c.last_success_at.strftime("%Y-%m-%d %H:%M:%S") if c.last_success_at else "never",
+            (c.last_error or "")[:60],
+            _webhooks_word(c),
+        )
     out.print(table)
 
 
@@ -106,8 +142,17 @@ def show(name: str, account: str = ACCOUNT) -> None:
         out.print(f"  {key} = {value}")
     table = Table("run", "kind", "started", "status", "fetched", "new", "changed", "quarantined", "error")
     for r in found.runs:
-        table.add_row(str(r.id), r.kind, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status, str(r.fetched),
-                      str(r.created), str(r.updated), str(r.quarantined), (r.error or "")[:50])
+        table.add_row(
+            str(r.id),
+            r.kind,
+            r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.status,
+            str(r.fetched),
+            str(r.created),
+            str(r.updated),
+            str(r.quarantined),
+            (r.error or "")[:50],
+        )
     out.print(table)
 
 
@@ -130,17 +175,21 @@ def _print_consent(hub, conn_id: int, name: str) -> None:
     url = oauth_consent.begin(hub, conn_id, binding=oauth_consent.CLI_BINDING)
     out.print("Open this address, sign in on the platform and allow access:")
     out.print(url, soft_wrap=True)
-    out.print(f"Then copy the address your browser was sent back to and run:\n"
-              f"  ordersync connections authorize {name!r} --callback 'ADDRESS'")
+    out.print(
+        f"Then copy the address your browser was sent back to and run:\n"
+        f"  ordersync connections authorize {name!r} --callback 'ADDRESS'"
+    )
 
 
 @connections_app.command("authorize")
-def authorize(name: str,
-              callback: str = typer.Option("", "--callback", help="the address the platform sent you back to"),
-              code: str = typer.Option("", "--code", help="the code from that address (with --state)"),
-              state: str = typer.Option("", "--state", help="the state from that address"),
-              refresh_token: str = typer.Option("", "--refresh-token", help="a refresh token you got elsewhere"),
-              account: str = ACCOUNT) -> None:
+def authorize(
+    name: str,
+    callback: str = typer.Option("", "--callback", help="the address the platform sent you back to"),
+    code: str = typer.Option("", "--code", help="the code from that address (with --state)"),
+    state: str = typer.Option("", "--state", help="the state from that address"),
+    refresh_token: str = typer.Option("", "--refresh-token", help="a refresh token you got elsewhere"),
+    account: str = ACCOUNT,
+) -> None:
     """Authorise an OAuth connection (again): print the consent address, or store what it gave back."""
     from urllib.parse import parse_qs, urlsplit
 
@@ -178,15 +227,19 @@ def _webhook_lines(c: ConnectionInfo) -> list[str]:
         return ["webhooks registered; their address is read from the shop at the next poll"]
     lines = [f"webhook URL {c.registered_webhook_url} (registered in the shop)"]
     if c.webhook_url_mismatch:
-        lines.append(f"  [yellow]mismatch:[/] this hub's public URL gives {c.webhook_url}; if the hub moved, the "
-                     "shop still delivers to the registered address: register the webhooks again")
+        lines.append(
+            f"  [yellow]mismatch:[/] this hub's public URL gives {c.webhook_url}; if the hub moved, the "
+            "shop still delivers to the registered address: register the webhooks again"
+        )
     if c.webhooks_problem:
         lines.append(f"  [red]webhooks inactive:[/] {c.webhooks_problem}")
     elif c.webhooks_checked_at:
         lines.append(f"  webhooks active (checked {c.webhooks_checked_at:%Y-%m-%d %H:%M:%S} UTC)")
     if c.webhook_delay_median is not None:
-        lines.append(f"  webhook delay: median {c.webhook_delay_median:.1f} s over the last "
-                     f"{c.webhook_delay_samples} deliveries (order changed -> webhook received)")
+        lines.append(
+            f"  webhook delay: median {c.webhook_delay_median:.1f} s over the last "
+            f"{c.webhook_delay_samples} deliveries (order changed -> webhook received)"
+        )
     return lines
 
 

@@ -26,19 +26,23 @@ import_app = _import_group()
 
 
 @import_app.command("csv")
-def import_csv(file: Path = typer.Argument(..., help="the CSV file ('-' reads standard input)"),
-               connection: str = typer.Option(..., "--connection", help="a CSV connection (system csv)"),
-               dry_run: bool = typer.Option(False, "--dry-run", help="show what would be imported; write nothing"),
-               skip_invalid: bool = typer.Option(False, "--skip-invalid",
-                                                 help="import the valid orders even if rows are rejected "
-                                                      "(rejected rows are quarantined)"),
-               profile: str = typer.Option(None, "--profile", help="column profile for this file"),
-               as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
-               account: str = ACCOUNT) -> None:
+def import_csv(
+    file: Path = typer.Argument(..., help="the CSV file ('-' reads standard input)"),
+    connection: str = typer.Option(..., "--connection", help="a CSV connection (system csv)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="show what would be imported; write nothing"),
+    skip_invalid: bool = typer.Option(
+        False,
+        "--skip-invalid",
+        help="import the valid orders even if rows are rejected (rejected rows are quarantined)",
+    ),
+    profile: str = typer.Option(None, "--profile", help="column profile for this file"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    account: str = ACCOUNT,
+) -> None:
     """Import orders from a CSV file: all of them in one transaction, or none if a row is rejected."""
-    from ..sync.uploads import import_file
     from ..sync.hub import HubError
     from ..sync.importer import connection_id_by_name
+    from ..sync.uploads import import_file
 
     if str(file) == "-":
         import sys
@@ -57,8 +61,13 @@ def import_csv(file: Path = typer.Argument(..., help="the CSV file ('-' reads st
     else:
         with _progress() as bar:
             task = bar.add_task(f"reading {name}", total=None)
-            report = import_file(hub, conn_id, data, **options,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+            report = import_file(
+                hub,
+                conn_id,
+                data,
+                **options,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:
@@ -74,8 +83,15 @@ def _print(report) -> None:
     if report.dry_run and report.preview:
         table = Table("number", "created (UTC)", "state", "buyer", "country", "items", "total")
         for p in report.preview:
-            table.add_row(p["number"], p["created_at"][:16].replace("T", " "), p["state"], p["buyer"],
-                          p["country"], str(p["items"]), f"{p['total']} {p['currency']}")
+            table.add_row(
+                p["number"],
+                p["created_at"][:16].replace("T", " "),
+                p["state"],
+                p["buyer"],
+                p["country"],
+                str(p["items"]),
+                f"{p['total']} {p['currency']}",
+            )
         out.print(table)
     if report.skipped_duplicates:
         shown = ", ".join(report.skipped_duplicates[:20])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from ..cli_shared import out
 from .runtime import make_sandbox
 
@@ -29,8 +28,9 @@ def start_demo(hub, orders: int = 250, seed: int = 1):
             public = json.loads(row.settings_json)
             public["url"] = settings["url"]
             row.settings_json = json.dumps(public)
-    conn_id = row.id if row is not None else conns.add_connection(hub, "woocommerce", DEMO_NAME, settings,
-                                                                 poll_interval=60)
+    conn_id = (
+        row.id if row is not None else conns.add_connection(hub, "woocommerce", DEMO_NAME, settings, poll_interval=60)
+    )
     row = conns.load(hub, conn_id)
     connector = conns.build_connector(hub, row)
     try:

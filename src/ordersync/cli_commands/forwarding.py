@@ -22,9 +22,12 @@ def _when(value) -> str | None:
 
 
 @app.command("forward")
-def forward(order: str, target: str = typer.Option(..., "--target"),
-            now: bool = typer.Option(False, "--now", help="send at once instead of at the next run"),
-            account: str = ACCOUNT) -> None:
+def forward(
+    order: str,
+    target: str = typer.Option(..., "--target"),
+    now: bool = typer.Option(False, "--now", help="send at once instead of at the next run"),
+    account: str = ACCOUNT,
+) -> None:
     """Forward one order to a target (once per target)."""
     from .. import forwarding
     from ..sync.actions import find_order
@@ -43,18 +46,22 @@ def forward(order: str, target: str = typer.Option(..., "--target"),
 
 
 @targets_app.command("add")
-def targets_add(name: str, email: str = typer.Option(None, "--email", help="forward by e-mail to this address"),
-                url: str = typer.Option(None, "--url", help="forward as a signed JSON POST to this URL"),
-                secret: str = typer.Option(None, "--secret", help="HTTP signing secret (default: generated)"),
-                language: str = typer.Option("de", "--language", help="de | en (mail text and PDF)"),
-                account: str = ACCOUNT) -> None:
+def targets_add(
+    name: str,
+    email: str = typer.Option(None, "--email", help="forward by e-mail to this address"),
+    url: str = typer.Option(None, "--url", help="forward as a signed JSON POST to this URL"),
+    secret: str = typer.Option(None, "--secret", help="HTTP signing secret (default: generated)"),
+    language: str = typer.Option("de", "--language", help="de | en (mail text and PDF)"),
+    account: str = ACCOUNT,
+) -> None:
     from .. import forwarding
     from ..sync.hub import HubError
 
     if (email is None) == (url is None):
         raise HubError("give exactly one of --email ADDRESS or --url URL")
-    info = forwarding.add_target(_hub(), name, "email" if email else "http", email or url, language=language,
-                                 secret=secret, account=account)
+    info = forwarding.add_target(
+        _hub(), name, "email" if email else "http", email or url, language=language, secret=secret, account=account
+    )
     out.print(f"added forwarding target {name!r} ({info.kind} {info.address})", markup=False)
     if info.secret and not secret:
         out.print(f"signing secret (shown once; give it to the receiver): {info.secret}", markup=False)
@@ -66,8 +73,21 @@ def targets_list(as_json: bool = typer.Option(False, "--json"), account: str = A
 
     items = forwarding.list_targets(_hub(), account)
     if as_json:
-        out.print_json(json.dumps([{"id": t.id, "name": t.name, "kind": t.kind, "address": t.address,
-                                    "language": t.language, "enabled": t.enabled} for t in items]))
+        out.print_json(
+            json.dumps(
+                [
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "kind": t.kind,
+                        "address": t.address,
+                        "language": t.language,
+                        "enabled": t.enabled,
+                    }
+                    for t in items
+                ]
+            )
+        )
         return
     table = Table("id", "name", "kind", "address", "language")
     for t in items:
@@ -85,16 +105,20 @@ def targets_remove(name: str, account: str = ACCOUNT) -> None:
 
 
 @rules_app.command("add")
-def rules_add(target: str, connection: str = typer.Option(None, "--connection"),
-              state: str = typer.Option(None, "--state", help="state id or name, e.g. paid"),
-              sku: str = typer.Option(None, "--sku", help="orders with an item of this SKU"),
-              supplier: str = typer.Option(None, "--supplier", help="orders with an article of this supplier"),
-              account: str = ACCOUNT) -> None:
+def rules_add(
+    target: str,
+    connection: str = typer.Option(None, "--connection"),
+    state: str = typer.Option(None, "--state", help="state id or name, e.g. paid"),
+    sku: str = typer.Option(None, "--sku", help="orders with an item of this SKU"),
+    supplier: str = typer.Option(None, "--supplier", help="orders with an article of this supplier"),
+    account: str = ACCOUNT,
+) -> None:
     """Forward orders that change from now on and match every condition given."""
     from .. import forwarding
 
-    rule_id = forwarding.add_rule(_hub(), target, connection=connection, state=state, sku=sku, supplier=supplier,
-                                  account=account)
+    rule_id = forwarding.add_rule(
+        _hub(), target, connection=connection, state=state, sku=sku, supplier=supplier, account=account
+    )
     out.print(f"added rule {rule_id} → {target}")
 
 
@@ -108,8 +132,7 @@ def rules_list(as_json: bool = typer.Option(False, "--json"), account: str = ACC
         return
     table = Table("id", "target", "connection", "state", "sku", "supplier")
     for r in items:
-        table.add_row(str(r.id), r.target, r.connection or "any", r.state or "any", r.sku or "any",
-                      r.supplier or "any")
+        table.add_row(str(r.id), r.target, r.connection or "any", r.state or "any", r.sku or "any", r.supplier or "any")
     out.print(table)
 
 
@@ -122,8 +145,9 @@ def rules_remove(rule_id: int, account: str = ACCOUNT) -> None:
 
 
 @forwarding_app.command("supplier")
-def supplier(sku: str, name: str = typer.Argument(..., help="the supplier's name; empty to clear"),
-             account: str = ACCOUNT) -> None:
+def supplier(
+    sku: str, name: str = typer.Argument(..., help="the supplier's name; empty to clear"), account: str = ACCOUNT
+) -> None:
     """Name an article's supplier (for rules with --supplier)."""
     from .. import forwarding
 
@@ -132,9 +156,12 @@ def supplier(sku: str, name: str = typer.Argument(..., help="the supplier's name
 
 
 @forwarding_app.command("list")
-def list_(failed: bool = typer.Option(False, "--failed", help="only failed forwards and ones awaiting a retry"),
-          order: str = typer.Option(None, "--order"), as_json: bool = typer.Option(False, "--json"),
-          account: str = ACCOUNT) -> None:
+def list_(
+    failed: bool = typer.Option(False, "--failed", help="only failed forwards and ones awaiting a retry"),
+    order: str = typer.Option(None, "--order"),
+    as_json: bool = typer.Option(False, "--json"),
+    account: str = ACCOUNT,
+) -> None:
     from .. import forwarding
     from ..sync.actions import find_order
 
@@ -142,17 +169,39 @@ def list_(failed: bool = typer.Option(False, "--failed", help="only failed forwa
     order_id = find_order(hub, order, account) if order else None
     items = forwarding.list_forwards(hub, failed=failed, order_id=order_id, account=account)
     if as_json:
-        out.print_json(json.dumps([{"id": f.id, "order_id": f.order_id, "order": f.order_number,
-                                    "target": f.target, "trigger": f.trigger, "status": f.status,
-                                    "attempts": f.attempts, "next_attempt_at": _when(f.next_attempt_at),
-                                    "last_error": f.last_error, "result": f.result, "sent_at": _when(f.sent_at)}
-                                   for f in items]))
+        out.print_json(
+            json.dumps(
+                [
+                    {
+                        "id": f.id,
+                        "order_id": f.order_id,
+                        "order": f.order_number,
+                        "target": f.target,
+                        "trigger": f.trigger,
+                        "status": f.status,
+                        "attempts": f.attempts,
+                        "next_attempt_at": _when(f.next_attempt_at),
+                        "last_error": f.last_error,
+                        "result": f.result,
+                        "sent_at": _when(f.sent_at),
+                    }
+                    for f in items
+                ]
+            )
+        )
         return
     table = Table("id", "order", "target", "trigger", "status", "attempts", "next try (UTC)", "last error")
     for f in items:
-        table.add_row(str(f.id), f.order_number, f.target, f.trigger, f.status, str(f.attempts),
-                      f.next_attempt_at.strftime("%Y-%m-%d %H:%M:%S") if f.next_attempt_at else "",
-                      (f.last_error or "")[:70])
+        table.add_row(
+            str(f.id),
+            f.order_number,
+            f.target,
+            f.trigger,
+            f.status,
+            str(f.attempts),
+            f.next_attempt_at.strftime("%Y-%m-%d %H:%M:%S") if f.next_attempt_at else "",
+            (f.last_error or "")[:70],
+        )
     out.print(table)
 
 

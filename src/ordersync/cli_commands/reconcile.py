@@ -31,28 +31,40 @@ def _since(text: str | None):
 
 
 @app.command("reconcile")
-def reconcile(name: str,
-              since: str = typer.Option(None, "--since", help="Compare orders modified since this day or time "
-                                                              "(default: the last 30 days)."),
-              as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-              show: bool = typer.Option(False, "--show", help="Show the last report instead of running."),
-              mend: str = typer.Option(None, "--mend", help="Mend the last report: import (the missing orders), "
-                                                            "push (the hub's stock) or accept (the channel's)."),
-              every: int = typer.Option(None, "--every", help="Hours between scheduled runs (0: none)."),
-              auto_import: bool = typer.Option(None, "--auto-import/--no-auto-import",
-                                               help="Import missing orders as a run finds them."),
-              account: str = ACCOUNT) -> None:
+def reconcile(
+    name: str,
+    since: str = typer.Option(
+        None, "--since", help="Compare orders modified since this day or time (default: the last 30 days)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    show: bool = typer.Option(False, "--show", help="Show the last report instead of running."),
+    mend: str = typer.Option(
+        None,
+        "--mend",
+        help="Mend the last report: import (the missing orders), push (the hub's stock) or accept (the channel's).",
+    ),
+    every: int = typer.Option(None, "--every", help="Hours between scheduled runs (0: none)."),
+    auto_import: bool = typer.Option(
+        None, "--auto-import/--no-auto-import", help="Import missing orders as a run finds them."
+    ),
+    account: str = ACCOUNT,
+) -> None:
     """Compare a connection's orders, stock and listings with the hub (reading the channel) and report the
     differences grouped by kind; with --mend, act on the last report."""
     from ..hub import HubError
-    from ..reconcile import mend as mending, runs, schedule
+    from ..reconcile import mend as mending
+    from ..reconcile import runs, schedule
 
     hub = _hub()
     if every is not None or auto_import is not None:
         chosen = schedule.set_settings(hub, name, interval_hours=every, auto_import=auto_import, account=account)
-        out.print(f"{name}: scheduled every {chosen.interval_hours} h" if chosen.interval_hours
-                  else f"{name}: no scheduled runs", f"; missing orders imported "
-                  f"{'automatically' if chosen.auto_import else 'by hand'}", sep="")
+        out.print(
+            f"{name}: scheduled every {chosen.interval_hours} h"
+            if chosen.interval_hours
+            else f"{name}: no scheduled runs",
+            f"; missing orders imported {'automatically' if chosen.auto_import else 'by hand'}",
+            sep="",
+        )
         return
     if mend or show:
         found = runs.latest(hub, name, account)
@@ -63,8 +75,7 @@ def reconcile(name: str,
             if as_json:
                 out.print_json(json.dumps(result.as_json()))
             else:
-                out.print(f"{name}: {mend}: {result.done} done, {result.skipped} skipped, "
-                          f"{len(result.failed)} failed")
+                out.print(f"{name}: {mend}: {result.done} done, {result.skipped} skipped, {len(result.failed)} failed")
                 for line in result.failed:
                     out.print(f"  {line}")
             if result.failed:
@@ -94,9 +105,11 @@ def _print(found) -> None:
     from ..reconcile.kinds import KINDS
 
     period = f"since {found.since:%Y-%m-%d %H:%M}" if found.since else "all time"
-    out.print(f"{found.connection}: reconciliation {found.status} at "
-              f"{(found.finished_at or found.started_at):%Y-%m-%d %H:%M} UTC (orders {period}): "
-              f"{found.differences} difference(s)")
+    out.print(
+        f"{found.connection}: reconciliation {found.status} at "
+        f"{(found.finished_at or found.started_at):%Y-%m-%d %H:%M} UTC (orders {period}): "
+        f"{found.differences} difference(s)"
+    )
     if found.error:
         out.print(f"  stopped: {found.error}")
     for kind in KINDS:
@@ -104,8 +117,10 @@ def _print(found) -> None:
         if kind.read in found.reasons:
             out.print(f"  {kind.title}: not compared ({found.reasons[kind.read]})")
             continue
-        out.print(f"  {kind.title}: {entry['count']}" + (f"  (mend: --mend {kind.mend})"
-                                                          if entry["count"] and kind.mend else ""))
+        out.print(
+            f"  {kind.title}: {entry['count']}"
+            + (f"  (mend: --mend {kind.mend})" if entry["count"] and kind.mend else "")
+        )
         for row in entry["rows"][:FIRST_ROWS]:
             out.print("    " + ", ".join(f"{k} {_value(k, v)}" for k, v in row.items() if v not in ("", None, [])))
 

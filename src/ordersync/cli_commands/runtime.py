@@ -28,10 +28,14 @@ def make_sandbox(system: str, seed: int, orders: int, **options):
 
 
 @app.command()
-def sandbox(system: str, port: int = typer.Option(8081, "--port"), orders: int = typer.Option(100, "--orders"),
-            seed: int = typer.Option(1, "--seed"), host: str = typer.Option("127.0.0.1", "--host"),
-            https_offload: bool = typer.Option(False, "--https-offload",
-                                               help="accept Basic auth as if behind a TLS proxy")) -> None:
+def sandbox(
+    system: str,
+    port: int = typer.Option(8081, "--port"),
+    orders: int = typer.Option(100, "--orders"),
+    seed: int = typer.Option(1, "--seed"),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    https_offload: bool = typer.Option(False, "--https-offload", help="accept Basic auth as if behind a TLS proxy"),
+) -> None:
     """Run a channel's sandbox; prints one JSON line with its URL and the settings to connect with."""
     import uvicorn
 
@@ -55,14 +59,17 @@ def sync(name: str, account: str = ACCOUNT) -> None:
     conn_id = connection_id_by_name(hub, name, account)
     with _progress() as bar:
         task = bar.add_task(f"orders from {name}", total=None)
-        result = import_orders(hub, conn_id, erase=erase_buyer, progress=lambda done, total: bar.update(task, completed=done,
-                                                                                     total=total))
+        result = import_orders(
+            hub, conn_id, erase=erase_buyer, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
     if result.skipped:
         raise HubError(f"sync of {name!r} skipped: {result.skipped}")
     if result.error:
         raise HubError(f"sync of {name!r} failed: {result.error}")
-    out.print(f"{name}: {result.fetched} read, {result.created} new, {result.updated} changed, "
-              f"{result.unchanged} unchanged, {result.quarantined} quarantined")
+    out.print(
+        f"{name}: {result.fetched} read, {result.created} new, {result.updated} changed, "
+        f"{result.unchanged} unchanged, {result.quarantined} quarantined"
+    )
 
 
 @app.command()
@@ -115,10 +122,13 @@ def docs(path: str = typer.Option("docs/channels.md", "--path")) -> None:
 
 
 @app.command()
-def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8080, "--port"),
-          worker: bool = typer.Option(True, "--worker/--no-worker", help="run the task worker in this process"),
-          workers: int = typer.Option(4, "--workers", help="worker threads"),
-          demo: bool = typer.Option(False, "--demo", help="also start a WooCommerce sandbox and connect it")) -> None:
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8080, "--port"),
+    worker: bool = typer.Option(True, "--worker/--no-worker", help="run the task worker in this process"),
+    workers: int = typer.Option(4, "--workers", help="worker threads"),
+    demo: bool = typer.Option(False, "--demo", help="also start a WooCommerce sandbox and connect it"),
+) -> None:
     """Run the hub: web server, scheduler and (by default) the task worker."""
     from ..channels.sdk.serving import serve_in_thread
     from ..jobs import tasks
@@ -157,8 +167,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     out.print("try: ordersync orders list   ·   ordersync connections list   ·   Ctrl+C stops")
     try:
         if worker:
-            huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
-                                 graceful_signal="TERM").run()
+            huey.create_consumer(workers=workers, worker_type="thread", periodic=False, graceful_signal="TERM").run()
         else:
             while True:
                 time.sleep(3600)
@@ -180,12 +189,16 @@ def _logging() -> None:
 
 
 @app.command()
-def worker(concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, help="tasks run at once (threads)"),
-           scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler",
-                                          help="also find due polls, webhooks and outbox entries"),
-           tick: float = typer.Option(5.0, "--tick", min=0.2, help="seconds between scheduler passes"),
-           shutdown_timeout: float = typer.Option(60.0, "--shutdown-timeout", min=0,
-                                                  help="on SIGTERM, seconds running tasks get to finish")) -> None:
+def worker(
+    concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, help="tasks run at once (threads)"),
+    scheduler: bool = typer.Option(
+        True, "--scheduler/--no-scheduler", help="also find due polls, webhooks and outbox entries"
+    ),
+    tick: float = typer.Option(5.0, "--tick", min=0.2, help="seconds between scheduler passes"),
+    shutdown_timeout: float = typer.Option(
+        60.0, "--shutdown-timeout", min=0, help="on SIGTERM, seconds running tasks get to finish"
+    ),
+) -> None:
     """Run a task worker (Huey consumer); start as many as the load needs, on any machine.
 
     Shares the queue and the channels' call budgets through ORDERSYNC_REDIS_URL; without it the queue is
@@ -196,8 +209,11 @@ def worker(concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, help
     _logging()
     hub = Hub.open(migrate=False)  # `ordersync db upgrade` migrates once; ten workers starting must not race
     if hub.config.redis_url is None:
-        err.print("ORDERSYNC_REDIS_URL is not set: using the SQLite task queue in "
-                  f"{hub.config.queue_path} (workers on this machine only)", markup=False)
+        err.print(
+            "ORDERSYNC_REDIS_URL is not set: using the SQLite task queue in "
+            f"{hub.config.queue_path} (workers on this machine only)",
+            markup=False,
+        )
     run_worker(hub, concurrency=concurrency, scheduler=scheduler, tick=tick, shutdown_timeout=shutdown_timeout)
 
 
@@ -239,6 +255,10 @@ def _rotate_all(hub: Hub) -> dict[str, int]:
                         fresh = hub.secrets.rotate(row[-1])
                     except InvalidToken:
                         continue
-                    s.execute(update(table).where(*[c == v for c, v in zip(pk, row[:-1], strict=True)]).values({col.name: fresh}))
+                    s.execute(
+                        update(table)
+                        .where(*[c == v for c, v in zip(pk, row[:-1], strict=True)])
+                        .values({col.name: fresh})
+                    )
                     counts[table.name] = counts.get(table.name, 0) + 1
     return counts

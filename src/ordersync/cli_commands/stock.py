@@ -27,8 +27,10 @@ def _correct(mode: str, sku: str, quantity: str, reason: str, account: str | Non
     from ..sync import stock
 
     avail, queued = stock.correct(_hub(), sku, mode, _quantity(quantity), reason=reason, account=account)
-    out.print(f"{sku}: on hand {avail.on_hand}, reserved {avail.reserved}, available {avail.available}; "
-              f"{queued} listing(s) queued")
+    out.print(
+        f"{sku}: on hand {avail.on_hand}, reserved {avail.reserved}, available {avail.available}; "
+        f"{queued} listing(s) queued"
+    )
 
 
 @stock_app.command("set")
@@ -43,8 +45,7 @@ def stock_add(sku: str, quantity: str, reason: str = typer.Option("", "--reason"
 
 
 @stock_app.command("remove")
-def stock_remove(sku: str, quantity: str, reason: str = typer.Option("", "--reason"),
-                 account: str = ACCOUNT) -> None:
+def stock_remove(sku: str, quantity: str, reason: str = typer.Option("", "--reason"), account: str = ACCOUNT) -> None:
     _correct("remove", sku, quantity, reason, account)
 
 
@@ -59,17 +60,21 @@ def stock_history(sku: str, account: str = ACCOUNT) -> None:
 
 
 @stock_app.command("rules")
-def stock_rules(connection: str, sku: str = typer.Option(None, "--sku", help="one listing instead of the connection"),
-                buffer: int = typer.Option(None, "--buffer", help="keep this many back"),
-                maximum: int = typer.Option(None, "--max", help="never show more than this"),
-                zero_below: int = typer.Option(None, "--zero-below", help="show 0 when fewer than this"),
-                push: bool = typer.Option(None, "--push/--never", help="push stock at all"),
-                account: str = ACCOUNT) -> None:
+def stock_rules(
+    connection: str,
+    sku: str = typer.Option(None, "--sku", help="one listing instead of the connection"),
+    buffer: int = typer.Option(None, "--buffer", help="keep this many back"),
+    maximum: int = typer.Option(None, "--max", help="never show more than this"),
+    zero_below: int = typer.Option(None, "--zero-below", help="show 0 when fewer than this"),
+    push: bool = typer.Option(None, "--push/--never", help="push stock at all"),
+    account: str = ACCOUNT,
+) -> None:
     """Set the stock rules of a connection, or of one of its listings (--sku)."""
     from ..application.stock import set_stock_rules
 
-    set_stock_rules(_hub(), connection, account, sku=sku, buffer=buffer, maximum=maximum, zero_below=zero_below,
-                    push=push)
+    set_stock_rules(
+        _hub(), connection, account, sku=sku, buffer=buffer, maximum=maximum, zero_below=zero_below, push=push
+    )
     out.print(f"stock rules of {connection}{' / ' + sku if sku else ''} saved")
 
 
@@ -83,24 +88,38 @@ def articles_import(name: str, account: str = ACCOUNT) -> None:
     hub = _hub()
     with _progress() as bar:
         task = bar.add_task(f"articles from {name}", total=None)
-        result = articles.import_articles(hub, connection_id_by_name(hub, name, account),
-                                          progress=lambda done, total: bar.update(task, completed=done, total=total))
+        result = articles.import_articles(
+            hub,
+            connection_id_by_name(hub, name, account),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     if result.error:
         raise HubError(f"article import failed: {result.error}")
-    out.print(f"{result.fetched} products read, {result.articles_created} new articles, "
-              f"{result.listings_linked} listings linked, {result.listings_unlinked} unlinked, "
-              f"{result.quarantined} quarantined")
+    out.print(
+        f"{result.fetched} products read, {result.articles_created} new articles, "
+        f"{result.listings_linked} listings linked, {result.listings_unlinked} unlinked, "
+        f"{result.quarantined} quarantined"
+    )
 
 
 @articles_app.command("list")
-def articles_list(as_json: bool = typer.Option(False, "--json"), search: str = typer.Option("", "--search"),
-                  account: str = ACCOUNT) -> None:
+def articles_list(
+    as_json: bool = typer.Option(False, "--json"), search: str = typer.Option("", "--search"), account: str = ACCOUNT
+) -> None:
     """Articles with on-hand, reserved and available stock."""
     from ..application.stock import articles_with_stock
 
-    data = [{"sku": x.article.sku, "ean": x.article.ean, "title": x.article.title,
-             "on_hand": str(x.availability.on_hand), "reserved": str(x.availability.reserved),
-             "available": str(x.availability.available)} for x in articles_with_stock(_hub(), account, search)]
+    data = [
+        {
+            "sku": x.article.sku,
+            "ean": x.article.ean,
+            "title": x.article.title,
+            "on_hand": str(x.availability.on_hand),
+            "reserved": str(x.availability.reserved),
+            "available": str(x.availability.available),
+        }
+        for x in articles_with_stock(_hub(), account, search)
+    ]
     if as_json:
         out.print_json(json.dumps(data))
         return
@@ -111,8 +130,9 @@ def articles_list(as_json: bool = typer.Option(False, "--json"), search: str = t
 
 
 @articles_app.command("link")
-def articles_link(sku: str, connection: str, product: str, variant: str = typer.Option("", "--variant"),
-                  account: str = ACCOUNT) -> None:
+def articles_link(
+    sku: str, connection: str, product: str, variant: str = typer.Option("", "--variant"), account: str = ACCOUNT
+) -> None:
     from ..sync import articles
 
     articles.link(_hub(), sku, connection, product, variant, account=account)
@@ -120,8 +140,9 @@ def articles_link(sku: str, connection: str, product: str, variant: str = typer.
 
 
 @articles_app.command("unlink")
-def articles_unlink(connection: str, product: str, variant: str = typer.Option("", "--variant"),
-                    account: str = ACCOUNT) -> None:
+def articles_unlink(
+    connection: str, product: str, variant: str = typer.Option("", "--variant"), account: str = ACCOUNT
+) -> None:
     from ..sync import articles
 
     articles.unlink(_hub(), connection, product, variant, account=account)

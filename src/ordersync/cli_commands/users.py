@@ -26,10 +26,14 @@ def _read_password() -> str:
 
 
 @users_app.command("create")
-def create(email: str, role: str = typer.Option(..., "--role", help=f"one of {', '.join(ROLES)}"),
-           account: str = ACCOUNT,
-           password_stdin: bool = typer.Option(False, "--password-stdin",
-                                               help="read the password from the first line of standard input")) -> None:
+def create(
+    email: str,
+    role: str = typer.Option(..., "--role", help=f"one of {', '.join(ROLES)}"),
+    account: str = ACCOUNT,
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="read the password from the first line of standard input"
+    ),
+) -> None:
     """Create a user (and the account, when --account names a new one). Without --password-stdin a random
     password is made and printed once."""
     import secrets
@@ -92,8 +96,13 @@ def list_keys(email: str) -> None:
     user = accounts.find_user(hub, email)
     table = Table("id", "prefix", "label", "created (UTC)", "last used (UTC)")
     for k in accounts.list_api_keys(hub, user.id):
-        table.add_row(str(k.id), k.prefix + "…", k.label, k.created_at.strftime("%Y-%m-%d %H:%M"),
-                      k.last_used_at.strftime("%Y-%m-%d %H:%M") if k.last_used_at else "never")
+        table.add_row(
+            str(k.id),
+            k.prefix + "…",
+            k.label,
+            k.created_at.strftime("%Y-%m-%d %H:%M"),
+            k.last_used_at.strftime("%Y-%m-%d %H:%M") if k.last_used_at else "never",
+        )
     out.print(table)
 
 

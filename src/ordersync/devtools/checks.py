@@ -22,7 +22,7 @@ def connector_imports(sandbox: Path, system: str, package: str = "ordersync.chan
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
-                base = here[:len(here) - node.level + 1] if node.level else []
+                base = here[: len(here) - node.level + 1] if node.level else []
                 module = [*base, *(node.module.split(".") if node.module else [])]
                 names = [".".join(module)] if node.module else [".".join([*module, a.name]) for a in node.names]
             else:

@@ -52,8 +52,10 @@ class Written:
 def check_name(name: str, existing: set[str]) -> None:
     """A system id the registry accepts, a Python identifier, and not taken."""
     if not NAME.fullmatch(name) or keyword.iskeyword(name):
-        raise ScaffoldError(f"{name!r} is not a valid connector name: use lowercase letters, digits and _, "
-                            "starting with a letter (it becomes a Python package and the system id)")
+        raise ScaffoldError(
+            f"{name!r} is not a valid connector name: use lowercase letters, digits and _, "
+            "starting with a letter (it becomes a Python package and the system id)"
+        )
     if name in existing or name in ("sdk", "registry", "matrix"):
         raise ScaffoldError(f"a channel named {name!r} already exists; choose another name")
 
@@ -81,8 +83,15 @@ def render(template: str, **values: str) -> str:
     return text
 
 
-def create(name: str, *, into: Path | None = None, package: str = "", tests: Path | None = None,
-           display: str = "", existing: set[str] | None = None) -> Written:
+def create(
+    name: str,
+    *,
+    into: Path | None = None,
+    package: str = "",
+    tests: Path | None = None,
+    display: str = "",
+    existing: set[str] | None = None,
+) -> Written:
     """Write the skeleton and return what was written. Nothing is written if a check fails."""
     if into is None:
         into = Path(str(files("ordersync.channels")))
@@ -104,8 +113,7 @@ def create(name: str, *, into: Path | None = None, package: str = "", tests: Pat
     for path in (target, test_dir):
         if path.exists():
             raise ScaffoldError(f"{path} already exists; nothing was written")
-    values = {"system": name, "Class": class_name(name), "Display": display or display_name(name),
-              "package": package}
+    values = {"system": name, "Class": class_name(name), "Display": display or display_name(name), "package": package}
     out = Written(target, test_dir, entry_point=f'{name} = "{package}.{name}.connector:{class_name(name)}Connector"')
     for template, relative in LAYOUT.items():
         path = test_dir / relative.removeprefix("tests/") if relative.startswith("tests/") else target / relative

@@ -25,8 +25,9 @@ class Line:
     quantity: Decimal
 
 
-def open_quantities(lines: Iterable[Line], shipments: Iterable[list[tuple[str, Decimal]]],
-                    cancellations: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+def open_quantities(
+    lines: Iterable[Line], shipments: Iterable[list[tuple[str, Decimal]]], cancellations: Iterable[tuple[str, Decimal]]
+) -> dict[str, Decimal]:
     """Open quantity per line id. ``shipments`` in the order they were made, each a list of (line id,
     quantity); an empty list is a whole-order shipment and closes every line."""
     left = {x.external_id: x.quantity for x in lines}
@@ -59,8 +60,9 @@ def resolve_line(lines: Iterable[Line], ref: str) -> Line:
     raise FulfilmentError(f"line {ref!r}: the order has no such line (lines: {known})")
 
 
-def check_request(lines: Iterable[Line], open_now: dict[str, Decimal], wanted: Iterable[tuple[str, Decimal]],
-                  what: str) -> list[tuple[Line, Decimal]]:
+def check_request(
+    lines: Iterable[Line], open_now: dict[str, Decimal], wanted: Iterable[tuple[str, Decimal]], what: str
+) -> list[tuple[Line, Decimal]]:
     """Resolve and check (line ref, quantity) pairs against what is open; ``what`` is "ship" or "cancel".
     The same line named twice counts once with both quantities added."""
     lines = list(lines)
@@ -79,8 +81,9 @@ def check_request(lines: Iterable[Line], open_now: dict[str, Decimal], wanted: I
         if qty > left:
             line = by_id[line_id]
             label = f"{line_id} ({line.sku})" if line.sku else line_id
-            raise FulfilmentError(f"line {label}: cannot {what} {_n(qty)}, only {_n(left)} of {_n(line.quantity)} "
-                                  "still open")
+            raise FulfilmentError(
+                f"line {label}: cannot {what} {_n(qty)}, only {_n(left)} of {_n(line.quantity)} still open"
+            )
     return [(by_id[i], q) for i, q in total.items()]
 
 

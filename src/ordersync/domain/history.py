@@ -59,8 +59,11 @@ KINDS = _kinds(
     HistoryKind("shipment_lines", "shipment {carrier} {tracking} ({lines})", "shipment"),
     HistoryKind("lines_cancelled", "lines cancelled: {lines}", "line_cancelled"),
     HistoryKind("lines_cancelled_reason", "lines cancelled: {lines} ({reason})", "line_cancelled"),
-    HistoryKind("channel_cancels_no_lines",
-                "the channel {system} takes no line cancellations: cancel the lines there too", "line_cancelled"),
+    HistoryKind(
+        "channel_cancels_no_lines",
+        "the channel {system} takes no line cancellations: cancel the lines there too",
+        "line_cancelled",
+    ),
     HistoryKind("ack_accepted", "accepted (queued for the channel)", "acknowledgement"),
     HistoryKind("ack_rejected", "rejected: {reason} (queued for the channel)", "acknowledgement"),
     HistoryKind("message", "message: {subject}", "message"),
@@ -76,12 +79,19 @@ KINDS = _kinds(
     HistoryKind("forwarded", "forwarded to {target}: {detail}", "forward"),  # entries written before 2026-12
     HistoryKind("forwarded_by_mail", "forwarded to {target} by e-mail to {to}", "forward"),
     HistoryKind("forwarded_by_http", "forwarded to {target}: HTTP {status} from {url}", "forward"),
-    HistoryKind("forward_failed", "forward to {target} failed after {n} attempt: {error}", "forward",
-                plural="forward to {target} failed after {n} attempts: {error}"),
+    HistoryKind(
+        "forward_failed",
+        "forward to {target} failed after {n} attempt: {error}",
+        "forward",
+        plural="forward to {target} failed after {n} attempts: {error}",
+    ),
     HistoryKind("oversold", "oversold: not enough stock for {skus}", "oversold"),
     HistoryKind("personal_data_erased", "personal data erased at the buyer's request ({reason})", "erasure"),
-    HistoryKind("personal_data_stripped_on_import",
-                "the channel sent the erased buyer's personal data again: not stored ({reason})", "erasure"),
+    HistoryKind(
+        "personal_data_stripped_on_import",
+        "the channel sent the erased buyer's personal data again: not stored ({reason})",
+        "erasure",
+    ),
     HistoryKind(TEXT, "{text}", "note"),
 )
 
@@ -103,10 +113,10 @@ def check(kind: HistoryKind, params: Mapping[str, Any]) -> None:
         OrderState(int(params[name]))  # ValueError names the bad number
     if LINES_PARAM in params:
         lines = params[LINES_PARAM]
-        if not isinstance(lines, list) or not all(isinstance(x, dict) and {"quantity", "item"} <= x.keys()
-                                                  for x in lines):
-            raise ValueError(f"order history kind {kind.name!r}: lines are a list of {{quantity, item}}, "
-                             f"not {lines!r}")
+        if not isinstance(lines, list) or not all(
+            isinstance(x, dict) and {"quantity", "item"} <= x.keys() for x in lines
+        ):
+            raise ValueError(f"order history kind {kind.name!r}: lines are a list of {{quantity, item}}, not {lines!r}")
 
 
 def lines_text(lines: list[dict[str, str]], number: Callable[[str], str] = str) -> str:
@@ -117,7 +127,9 @@ def lines_text(lines: list[dict[str, str]], number: Callable[[str], str] = str) 
 def english(name: str, params: Mapping[str, Any]) -> str:
     """The entry's English sentence (what logs, the CLI and the API show)."""
     kind = kind_of(name)
-    values = {k: OrderState(int(v)).name_en if k in STATE_PARAMS else lines_text(v) if k == LINES_PARAM else v
-              for k, v in params.items()}
+    values = {
+        k: OrderState(int(v)).name_en if k in STATE_PARAMS else lines_text(v) if k == LINES_PARAM else v
+        for k, v in params.items()
+    }
     template = kind.plural if kind.plural and int(params["n"]) != 1 else kind.template
     return template.format(**values).strip()

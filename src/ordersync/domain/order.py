@@ -81,8 +81,7 @@ class LineCancellation:
 
     def __post_init__(self) -> None:
         if self.quantity <= 0:
-            raise ValueError(f"cancellation of line {self.item_external_id}: quantity {self.quantity} "
-                             "must be positive")
+            raise ValueError(f"cancellation of line {self.item_external_id}: quantity {self.quantity} must be positive")
 
 
 @dataclass(slots=True)

@@ -25,12 +25,43 @@ from ..domain import OrderState
 from ..mail.compose import address_line
 from ..store.models import ArticleRow, Connection, OrderItemRow, OrderRow
 
-CSV_COLUMNS = ("order_number", "order_date", "shop", "buyer_name", "buyer_email", "ship_company", "ship_name",
-               "ship_street", "ship_house_number", "ship_line2", "ship_zip", "ship_city", "ship_country",
-               "ship_phone", "sku", "ean", "title", "quantity", "unit_price", "total_price", "currency",
-               "supplier")
-ADDRESS_FIELDS = ("first_name", "last_name", "company", "street", "house_number", "line2", "zip", "city",
-                  "country", "email", "phone")
+CSV_COLUMNS = (
+    "order_number",
+    "order_date",
+    "shop",
+    "buyer_name",
+    "buyer_email",
+    "ship_company",
+    "ship_name",
+    "ship_street",
+    "ship_house_number",
+    "ship_line2",
+    "ship_zip",
+    "ship_city",
+    "ship_country",
+    "ship_phone",
+    "sku",
+    "ean",
+    "title",
+    "quantity",
+    "unit_price",
+    "total_price",
+    "currency",
+    "supplier",
+)
+ADDRESS_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "street",
+    "house_number",
+    "line2",
+    "zip",
+    "city",
+    "country",
+    "email",
+    "phone",
+)
 
 
 def _address(data: dict) -> dict:
@@ -43,9 +74,11 @@ def order_document(s: Session, order: OrderRow) -> dict:
     conn = s.get(Connection, order.connection_id) if order.connection_id else None
     from .rules import article_of_item
 
-    linked = s.execute(select(OrderItemRow.external_id, OrderItemRow.sku, ArticleRow.supplier)
-                       .join(ArticleRow, article_of_item())
-                       .where(OrderItemRow.order_id == order.id, ArticleRow.account_id == order.account_id)).all()
+    linked = s.execute(
+        select(OrderItemRow.external_id, OrderItemRow.sku, ArticleRow.supplier)
+        .join(ArticleRow, article_of_item())
+        .where(OrderItemRow.order_id == order.id, ArticleRow.account_id == order.account_id)
+    ).all()
     by_id = {r.external_id: r.supplier for r in linked if r.external_id}
     by_sku = {r.sku: r.supplier for r in linked if r.sku}
     shipping = _address(data.get("shipping_address"))
@@ -54,19 +87,35 @@ def order_document(s: Session, order: OrderRow) -> dict:
     items = []
     for item in data.get("items", []):
         supplier = by_id.get(item.get("external_id") or "") or by_sku.get(item.get("sku") or "") or ""
-        items.append({"sku": item.get("sku", ""), "ean": item.get("ean", ""), "title": item.get("title", ""),
-                      "quantity": item["quantity"], "unit_price": item["unit_price"],
-                      "total_price": item["total_price"], "supplier": supplier})
+        items.append(
+            {
+                "sku": item.get("sku", ""),
+                "ean": item.get("ean", ""),
+                "title": item.get("title", ""),
+                "quantity": item["quantity"],
+                "unit_price": item["unit_price"],
+                "total_price": item["total_price"],
+                "supplier": supplier,
+            }
+        )
     state = OrderState(order.state)
     return {
-        "id": order.id, "number": order.number, "external_id": order.external_id,
-        "shop": conn.name if conn else "", "channel": conn.system if conn else "",
-        "state": int(state), "state_name": state.name_en,
-        "created_at": order.created_at.isoformat(), "currency": order.currency,
-        "total": _amount(order.total), "shipping_cost": _amount(order.shipping_cost),
+        "id": order.id,
+        "number": order.number,
+        "external_id": order.external_id,
+        "shop": conn.name if conn else "",
+        "channel": conn.system if conn else "",
+        "state": int(state),
+        "state_name": state.name_en,
+        "created_at": order.created_at.isoformat(),
+        "currency": order.currency,
+        "total": _amount(order.total),
+        "shipping_cost": _amount(order.shipping_cost),
         "buyer": {"name": order.buyer_name, "email": order.buyer_email},
-        "invoice_address": _address(data.get("invoice_address")), "shipping_address": shipping,
-        "items": items, "buyer_note": data.get("buyer_note", ""),
+        "invoice_address": _address(data.get("invoice_address")),
+        "shipping_address": shipping,
+        "items": items,
+        "buyer_note": data.get("buyer_note", ""),
     }
 
 
@@ -79,14 +128,33 @@ def order_csv(doc: dict, language: str = "de") -> bytes:
     a = doc["shipping_address"]
     ordered = formatting.date(doc["created_at"], language)
     for item in doc["items"]:
-        writer.writerow(_inert(cell) for cell in (doc["number"], ordered, doc["shop"], doc["buyer"]["name"],
-                         doc["buyer"]["email"], a["company"], f"{a['first_name']} {a['last_name']}".strip(),
-                         a["street"], a["house_number"], a["line2"], a["zip"], a["city"], a["country"],
-                         a["phone"], item["sku"], item["ean"], item["title"],
-                         formatting.number(str(item["quantity"]), language, grouping=False),
-                         formatting.amount(item["unit_price"], language, grouping=False),
-                         formatting.amount(item["total_price"], language, grouping=False), doc["currency"],
-                         item["supplier"]))
+        writer.writerow(
+            _inert(cell)
+            for cell in (
+                doc["number"],
+                ordered,
+                doc["shop"],
+                doc["buyer"]["name"],
+                doc["buyer"]["email"],
+                a["company"],
+                f"{a['first_name']} {a['last_name']}".strip(),
+                a["street"],
+                a["house_number"],
+                a["line2"],
+                a["zip"],
+                a["city"],
+                a["country"],
+                a["phone"],
+                item["sku"],
+                item["ean"],
+                item["title"],
+                formatting.number(str(item["quantity"]), language, grouping=False),
+                formatting.amount(item["unit_price"], language, grouping=False),
+                formatting.amount(item["total_price"], language, grouping=False),
+                doc["currency"],
+                item["supplier"],
+            )
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -129,9 +197,11 @@ def order_pdf(doc: dict, language: str = "de") -> bytes:
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 8, _latin1(f"{'Bestellung' if de else 'Order'} {doc['number']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    lines = [f"{'Datum' if de else 'Date'}: {formatting.date(doc['created_at'], language)}",
-             f"Shop: {doc['shop']}",
-             f"{'Lieferadresse' if de else 'Ship to'}: {address_line(doc['shipping_address'])}"]
+    lines = [
+        f"{'Datum' if de else 'Date'}: {formatting.date(doc['created_at'], language)}",
+        f"Shop: {doc['shop']}",
+        f"{'Lieferadresse' if de else 'Ship to'}: {address_line(doc['shipping_address'])}",
+    ]
     if doc["shipping_address"]["phone"]:
         lines.append(f"{'Telefon' if de else 'Phone'}: {doc['shipping_address']['phone']}")
     if doc["buyer_note"]:
@@ -140,22 +210,30 @@ def order_pdf(doc: dict, language: str = "de") -> bytes:
         pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     widths = (30, 90, 18, 26, 26)
-    heads = ("SKU", "Artikel" if de else "Item", "Menge" if de else "Qty", "Einzelpreis" if de else "Unit",
-             "Summe" if de else "Total")
+    heads = (
+        "SKU",
+        "Artikel" if de else "Item",
+        "Menge" if de else "Qty",
+        "Einzelpreis" if de else "Unit",
+        "Summe" if de else "Total",
+    )
     pdf.set_font("Helvetica", "B", 10)
     for w, h in zip(widths, heads, strict=True):
         pdf.cell(w, 7, h, border=1)
     pdf.ln()
     pdf.set_font("Helvetica", "", 10)
     for item in doc["items"]:
-        cells = (item["sku"], item["title"][:60], formatting.number(str(item["quantity"]), language),
-                 formatting.money(item["unit_price"], doc["currency"], language),
-                 formatting.money(item["total_price"], doc["currency"], language))
+        cells = (
+            item["sku"],
+            item["title"][:60],
+            formatting.number(str(item["quantity"]), language),
+            formatting.money(item["unit_price"], doc["currency"], language),
+            formatting.money(item["total_price"], doc["currency"], language),
+        )
         for w, c, align in zip(widths, cells, "LLRRR", strict=True):
             pdf.cell(w, 7, _latin1(c), border=1, align=align)
         pdf.ln()
     pdf.ln(2)
     total = formatting.money(doc["total"], doc["currency"], language)
-    pdf.cell(0, 7, _latin1(f"{'Gesamt' if de else 'Total'}: {total}"),
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _latin1(f"{'Gesamt' if de else 'Total'}: {total}"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

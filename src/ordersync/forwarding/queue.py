@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from ..channels.sdk.errors import ChannelError, RateLimited
 from ..domain.timeutil import utcnow
+from ..hub import Hub, HubError
 from ..store.history import add_history
 from ..store.models import OrderRow
 from ..store.models_messaging import ForwardTarget, OrderForward
 from ..sync.dispatcher import backoff
-from ..hub import Hub, HubError
 from . import senders
 
 MAX_ATTEMPTS = 8
@@ -49,12 +49,25 @@ class ForwardInfo:
 def create(s: Session, order: OrderRow, target_id: int, trigger: str) -> bool:
     """Insert the forward unless one exists for (order, target); True when this call created it."""
     now = utcnow()
-    values = dict(account_id=order.account_id, order_id=order.id, target_id=target_id, trigger=trigger,
-                  status="pending", attempts=0, next_attempt_at=now, created_at=now, updated_at=now)
+    values = dict(
+        account_id=order.account_id,
+        order_id=order.id,
+        target_id=target_id,
+        trigger=trigger,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     dialect = s.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(OrderForward).values(**values).on_conflict_do_nothing(
-        index_elements=["order_id", "target_id"]).returning(OrderForward.id)
+    stmt = (
+        insert(OrderForward)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["order_id", "target_id"])
+        .returning(OrderForward.id)
+    )
     created = s.scalar(stmt)
     if created is None:
         return False
@@ -78,33 +91,49 @@ def forward_order(hub: Hub, order_id: int, target: str, account: str | None = No
         if not tgt.enabled:
             raise HubError(f"forwarding target {target!r} is disabled")
         if not create(s, order, tgt.id, "manual"):
-            existing = s.scalars(select(OrderForward).where(OrderForward.order_id == order.id,
-                                                            OrderForward.target_id == tgt.id)).one()
+            existing = s.scalars(
+                select(OrderForward).where(OrderForward.order_id == order.id, OrderForward.target_id == tgt.id)
+            ).one()
             hint = " ; retry it with `ordersync forwarding retry`" if existing.status == "failed" else ""
-            raise HubError(f"order {order.number} is already forwarded to {target!r} "
-                           f"(forward {existing.id}, {existing.status}){hint}")
-        return s.scalars(select(OrderForward.id).where(OrderForward.order_id == order.id,
-                                                       OrderForward.target_id == tgt.id)).one()
+            raise HubError(
+                f"order {order.number} is already forwarded to {target!r} "
+                f"(forward {existing.id}, {existing.status}){hint}"
+            )
+        return s.scalars(
+            select(OrderForward.id).where(OrderForward.order_id == order.id, OrderForward.target_id == tgt.id)
+        ).one()
 
 
 def _release_expired(hub: Hub, now: datetime) -> None:
     with hub.db.session() as s:
-        s.execute(update(OrderForward).where(OrderForward.status == "sending", OrderForward.lease_until < now)
-                  .values(status="pending", lease_until=None, updated_at=now))
+        s.execute(
+            update(OrderForward)
+            .where(OrderForward.status == "sending", OrderForward.lease_until < now)
+            .values(status="pending", lease_until=None, updated_at=now)
+        )
 
 
 def _claim(hub: Hub, now: datetime, limit: int) -> list[int]:
     with hub.db.session() as s:
-        due = list(s.scalars(select(OrderForward.id).where(OrderForward.status == "pending",
-                                                           OrderForward.next_attempt_at <= now)
-                             .order_by(OrderForward.id).limit(limit)))
+        due = list(
+            s.scalars(
+                select(OrderForward.id)
+                .where(OrderForward.status == "pending", OrderForward.next_attempt_at <= now)
+                .order_by(OrderForward.id)
+                .limit(limit)
+            )
+        )
     if not due:
         return []
     with hub.db.session() as s:
-        return sorted(s.scalars(update(OrderForward)
-                                .where(OrderForward.id.in_(due), OrderForward.status == "pending")
-                                .values(status="sending", lease_until=now + CLAIM_LEASE, updated_at=now)
-                                .returning(OrderForward.id)))
+        return sorted(
+            s.scalars(
+                update(OrderForward)
+                .where(OrderForward.id.in_(due), OrderForward.status == "pending")
+                .values(status="sending", lease_until=now + CLAIM_LEASE, updated_at=now)
+                .returning(OrderForward.id)
+            )
+        )
 
 
 def dispatch_due(hub: Hub, *, now: datetime | None = None, limit: int = 100) -> int:
@@ -156,29 +185,53 @@ def retry(hub: Hub, forward_ids: list[int] | None = None, account: str | None = 
     now = utcnow()
     with hub.db.session() as s:
         account_id = hub.account_id(account, s)
-        q = update(OrderForward).where(OrderForward.account_id == account_id, or_(
-            OrderForward.status == "failed",
-            (OrderForward.status == "pending") & OrderForward.last_error.is_not(None)))
+        q = update(OrderForward).where(
+            OrderForward.account_id == account_id,
+            or_(
+                OrderForward.status == "failed",
+                (OrderForward.status == "pending") & OrderForward.last_error.is_not(None),
+            ),
+        )
         if forward_ids:
             q = q.where(OrderForward.id.in_(forward_ids))
         return s.execute(q.values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)).rowcount  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
 
 
-def list_forwards(hub: Hub, *, failed: bool = False, order_id: int | None = None, account: str | None = None,
-                  limit: int = 200) -> list[ForwardInfo]:
+def list_forwards(
+    hub: Hub, *, failed: bool = False, order_id: int | None = None, account: str | None = None, limit: int = 200
+) -> list[ForwardInfo]:
     """``failed``: given up, or failed at least once and waiting for the next attempt."""
     with hub.db.session() as s:
         account_id = hub.account_id(account, s)
-        q = (select(OrderForward, OrderRow.number, ForwardTarget.name)
-             .join(OrderRow, OrderRow.id == OrderForward.order_id)
-             .join(ForwardTarget, ForwardTarget.id == OrderForward.target_id)
-             .where(OrderForward.account_id == account_id))
+        q = (
+            select(OrderForward, OrderRow.number, ForwardTarget.name)
+            .join(OrderRow, OrderRow.id == OrderForward.order_id)
+            .join(ForwardTarget, ForwardTarget.id == OrderForward.target_id)
+            .where(OrderForward.account_id == account_id)
+        )
         if failed:
-            q = q.where(or_(OrderForward.status == "failed",
-                            (OrderForward.status == "pending") & OrderForward.last_error.is_not(None)))
+            q = q.where(
+                or_(
+                    OrderForward.status == "failed",
+                    (OrderForward.status == "pending") & OrderForward.last_error.is_not(None),
+                )
+            )
         if order_id is not None:
             q = q.where(OrderForward.order_id == order_id)
         rows = s.execute(q.order_by(OrderForward.id.desc()).limit(limit)).all()
-        return [ForwardInfo(f.id, f.order_id, number, target, f.trigger, f.status, f.attempts,
-                            f.next_attempt_at if f.status == "pending" else None, f.last_error, f.result, f.sent_at)
-                for f, number, target in rows]
+        return [
+            ForwardInfo(
+                f.id,
+                f.order_id,
+                number,
+                target,
+                f.trigger,
+                f.status,
+                f.attempts,
+                f.next_attempt_at if f.status == "pending" else None,
+                f.last_error,
+                f.result,
+                f.sent_at,
+            )
+            for f, number, target in rows
+        ]

@@ -13,10 +13,10 @@ from sqlalchemy import and_, exists, or_, select
 
 from ..domain import OrderState
 from ..domain.timeutil import utcnow
+from ..hub import Hub, HubError
 from ..store.models import ArticleRow, Connection, OrderItemRow, OrderRow
 from ..store.models_messaging import ForwardRule, ForwardTarget, OrderForward
 from ..sync import connections
-from ..hub import Hub, HubError
 from . import queue, targets
 
 BATCH = 500
@@ -33,8 +33,16 @@ class RuleInfo:
     enabled: bool
 
 
-def add_rule(hub: Hub, target: str, *, connection: str | None = None, state: str | None = None,
-             sku: str | None = None, supplier: str | None = None, account: str | None = None) -> int:
+def add_rule(
+    hub: Hub,
+    target: str,
+    *,
+    connection: str | None = None,
+    state: str | None = None,
+    sku: str | None = None,
+    supplier: str | None = None,
+    account: str | None = None,
+) -> int:
     """Conditions left out match any order; a rule without any forwards every order that changes."""
     try:
         state_id = int(OrderState.parse(state)) if state else None
@@ -43,9 +51,16 @@ def add_rule(hub: Hub, target: str, *, connection: str | None = None, state: str
     with hub.db.session() as s:
         tgt = targets.find(s, hub, target, account)
         conn_id = connections.find(s, hub, connection, account).id if connection else None
-        row = ForwardRule(account_id=tgt.account_id, target_id=tgt.id, connection_id=conn_id, state=state_id,
-                          sku=(sku or "").strip() or None, supplier=(supplier or "").strip() or None,
-                          enabled=True, created_at=utcnow())
+        row = ForwardRule(
+            account_id=tgt.account_id,
+            target_id=tgt.id,
+            connection_id=conn_id,
+            state=state_id,
+            sku=(sku or "").strip() or None,
+            supplier=(supplier or "").strip() or None,
+            enabled=True,
+            created_at=utcnow(),
+        )
         s.add(row)
         s.flush()
         return row.id
@@ -54,12 +69,25 @@ def add_rule(hub: Hub, target: str, *, connection: str | None = None, state: str
 def list_rules(hub: Hub, account: str | None = None) -> list[RuleInfo]:
     with hub.db.session() as s:
         account_id = hub.account_id(account, s)
-        rows = s.execute(select(ForwardRule, ForwardTarget.name, Connection.name)
-                         .join(ForwardTarget, ForwardTarget.id == ForwardRule.target_id)
-                         .outerjoin(Connection, Connection.id == ForwardRule.connection_id)
-                         .where(ForwardRule.account_id == account_id).order_by(ForwardRule.id)).all()
-        return [RuleInfo(r.id, target, conn, OrderState(r.state).name_en if r.state is not None else None,
-                         r.sku, r.supplier, r.enabled) for r, target, conn in rows]
+        rows = s.execute(
+            select(ForwardRule, ForwardTarget.name, Connection.name)
+            .join(ForwardTarget, ForwardTarget.id == ForwardRule.target_id)
+            .outerjoin(Connection, Connection.id == ForwardRule.connection_id)
+            .where(ForwardRule.account_id == account_id)
+            .order_by(ForwardRule.id)
+        ).all()
+        return [
+            RuleInfo(
+                r.id,
+                target,
+                conn,
+                OrderState(r.state).name_en if r.state is not None else None,
+                r.sku,
+                r.supplier,
+                r.enabled,
+            )
+            for r, target, conn in rows
+        ]
 
 
 def remove_rule(hub: Hub, rule_id: int, account: str | None = None) -> None:
@@ -72,8 +100,10 @@ def remove_rule(hub: Hub, rule_id: int, account: str | None = None) -> None:
 
 def article_of_item():
     """An item's article: its link, or (not linked yet) the article with its SKU."""
-    return or_(ArticleRow.id == OrderItemRow.article_id,
-               and_(OrderItemRow.article_id.is_(None), OrderItemRow.sku != "", ArticleRow.sku == OrderItemRow.sku))
+    return or_(
+        ArticleRow.id == OrderItemRow.article_id,
+        and_(OrderItemRow.article_id.is_(None), OrderItemRow.sku != "", ArticleRow.sku == OrderItemRow.sku),
+    )
 
 
 def set_supplier(hub: Hub, sku: str, supplier: str, account: str | None = None) -> None:
@@ -87,9 +117,11 @@ def set_supplier(hub: Hub, sku: str, supplier: str, account: str | None = None) 
 
 
 def _matching(rule: ForwardRule):
-    q = select(OrderRow).where(OrderRow.account_id == rule.account_id, OrderRow.modified_at >= rule.created_at,
-                               ~exists().where(OrderForward.order_id == OrderRow.id,
-                                               OrderForward.target_id == rule.target_id))
+    q = select(OrderRow).where(
+        OrderRow.account_id == rule.account_id,
+        OrderRow.modified_at >= rule.created_at,
+        ~exists().where(OrderForward.order_id == OrderRow.id, OrderForward.target_id == rule.target_id),
+    )
     if rule.connection_id is not None:
         q = q.where(OrderRow.connection_id == rule.connection_id)
     if rule.state is not None:
@@ -97,8 +129,14 @@ def _matching(rule: ForwardRule):
     if rule.sku:
         q = q.where(exists().where(OrderItemRow.order_id == OrderRow.id, OrderItemRow.sku == rule.sku))
     if rule.supplier:
-        q = q.where(exists().where(OrderItemRow.order_id == OrderRow.id, ArticleRow.account_id == OrderRow.account_id,
-                                   ArticleRow.supplier == rule.supplier, article_of_item()))
+        q = q.where(
+            exists().where(
+                OrderItemRow.order_id == OrderRow.id,
+                ArticleRow.account_id == OrderRow.account_id,
+                ArticleRow.supplier == rule.supplier,
+                article_of_item(),
+            )
+        )
     return q.order_by(OrderRow.id).limit(BATCH)
 
 
@@ -107,13 +145,15 @@ def apply_rules(hub: Hub) -> int:
     For the scheduler; safe to run concurrently (the unique (order, target) decides). Returns how many."""
     queued = 0
     with hub.db.session() as s:
-        rules = s.scalars(select(ForwardRule).join(ForwardTarget, ForwardTarget.id == ForwardRule.target_id)
-                          .where(ForwardRule.enabled.is_(True), ForwardTarget.enabled.is_(True))
-                          .order_by(ForwardRule.id)).all()
+        rules = s.scalars(
+            select(ForwardRule)
+            .join(ForwardTarget, ForwardTarget.id == ForwardRule.target_id)
+            .where(ForwardRule.enabled.is_(True), ForwardTarget.enabled.is_(True))
+            .order_by(ForwardRule.id)
+        ).all()
     for rule in rules:
         with hub.db.session() as s:
             for order in s.scalars(_matching(rule)).all():
                 if queue.create(s, order, rule.target_id, f"rule:{rule.id}"):
                     queued += 1
     return queued
-

@@ -14,15 +14,15 @@ from email.utils import parseaddr
 
 import httpx
 
+from .. import signing
 from ..channels.sdk.errors import PermanentError, RateLimited
 from ..channels.sdk.http import USER_AGENT
 from ..channels.sdk.retry import classify, parse_retry_after
 from ..channels.sdk.urlguard import default_policy, guarded_client
+from ..hub import Hub
 from ..mail import compose, smtp, templates
 from ..store.models import OrderRow
 from ..store.models_messaging import ForwardTarget, OrderForward
-from ..hub import Hub
-from .. import signing
 from . import documents
 
 HTTP_TIMEOUT = 30.0
@@ -62,8 +62,15 @@ def prepare(hub: Hub, s, forward_id: int) -> Job:
     target = s.get(ForwardTarget, fwd.target_id)
     order = s.get(OrderRow, fwd.order_id)
     doc = documents.order_document(s, order)
-    job = Job(forward_id, target.kind, target.address, target.name, target.language, doc,
-              secret=hub.secrets.open(target.secrets).get("secret", ""))
+    job = Job(
+        forward_id,
+        target.kind,
+        target.address,
+        target.name,
+        target.language,
+        doc,
+        secret=hub.secrets.open(target.secrets).get("secret", ""),
+    )
     if target.kind == "email":
         config = smtp.load(hub, s, order.account_id)
         if config is None:
@@ -90,24 +97,37 @@ def _send_mail(job: Job) -> Delivered:
     domain = parseaddr(config.from_address)[1].rpartition("@")[2] or "ordersync.local"
     number = "".join(c if c.isalnum() or c in "-_" else "_" for c in job.document["number"])
     message = compose.build(
-        config, to=job.address, subject=job.subject, body=job.body, language=job.language,
+        config,
+        to=job.address,
+        subject=job.subject,
+        body=job.body,
+        language=job.language,
         message_id=f"<ordersync.forward.{job.forward_id}@{domain}>",
-        attachments=[(f"order-{number}.csv", "text/csv", documents.order_csv(job.document, job.language)),
-                     (f"order-{number}.pdf", "application/pdf", documents.order_pdf(job.document, job.language))])
+        attachments=[
+            (f"order-{number}.csv", "text/csv", documents.order_csv(job.document, job.language)),
+            (f"order-{number}.pdf", "application/pdf", documents.order_pdf(job.document, job.language)),
+        ],
+    )
     smtp.send(config, message)
     return Delivered(f"mailed to {job.address}", ("forwarded_by_mail", {"to": job.address}))
 
 
 def http_body(job: Job) -> bytes:
-    return json.dumps({"event": "order.forward", "forward_id": job.forward_id, "target": job.target,
-                       "order": job.document}, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return json.dumps(
+        {"event": "order.forward", "forward_id": job.forward_id, "target": job.target, "order": job.document},
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode("utf-8")
 
 
 def _send_http(job: Job) -> Delivered:
     body = http_body(job)
-    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-               FORWARD_ID_HEADER: str(job.forward_id),
-               **signing.headers(job.secret, message_id(job.forward_id), body, legacy="timestamp")}
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        FORWARD_ID_HEADER: str(job.forward_id),
+        **signing.headers(job.secret, message_id(job.forward_id), body, legacy="timestamp"),
+    }
     where = f"POST {job.address}"
     try:
         with guarded_client(default_policy(timeout=HTTP_TIMEOUT)) as client:
@@ -119,8 +139,11 @@ def _send_http(job: Job) -> Delivered:
         rule = classify(response.status_code)
         text = f"{where}: HTTP {response.status_code} {rule.message}".rstrip(": ")
         if issubclass(rule.error, RateLimited):
-            raise rule.error(text, retry_after=parse_retry_after(response.headers.get("retry-after")),
-                             status=response.status_code)
+            raise rule.error(
+                text, retry_after=parse_retry_after(response.headers.get("retry-after")), status=response.status_code
+            )
         raise rule.error(text, status=response.status_code)
-    return Delivered(f"HTTP {response.status_code} from {job.address}",
-                     ("forwarded_by_http", {"status": str(response.status_code), "url": job.address}))
+    return Delivered(
+        f"HTTP {response.status_code} from {job.address}",
+        ("forwarded_by_http", {"status": str(response.status_code), "url": job.address}),
+    )

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from .. import signing
 from ..channels.sdk.urlguard import UrlRefused, refuse_private_literal
 from ..domain.timeutil import utcnow
+from ..hub import Hub, HubError
 from ..mail.smtp import check_address
 from ..store.models_messaging import ForwardTarget
-from ..hub import Hub, HubError
 
 KINDS = ("email", "http")
 
@@ -44,8 +44,16 @@ def _check(kind: str, address: str) -> str:
     raise HubError(f"forwarding target kind {kind!r}: use email or http")
 
 
-def add_target(hub: Hub, name: str, kind: str, address: str, *, language: str = "de", secret: str | None = None,
-               account: str | None = None) -> TargetInfo:
+def add_target(
+    hub: Hub,
+    name: str,
+    kind: str,
+    address: str,
+    *,
+    language: str = "de",
+    secret: str | None = None,
+    account: str | None = None,
+) -> TargetInfo:
     """An HTTP target gets a random signing secret unless one is given; it is returned once, here."""
     name = name.strip()
     if not name:
@@ -60,12 +68,18 @@ def add_target(hub: Hub, name: str, kind: str, address: str, *, language: str = 
             raise HubError(str(exc)) from None
     with hub.db.session() as s:
         account_id = hub.account_id(account, s)
-        if s.scalar(select(ForwardTarget.id).where(ForwardTarget.account_id == account_id,
-                                                   ForwardTarget.name == name)):
+        if s.scalar(select(ForwardTarget.id).where(ForwardTarget.account_id == account_id, ForwardTarget.name == name)):
             raise HubError(f"a forwarding target named {name!r} already exists")
-        row = ForwardTarget(account_id=account_id, name=name, kind=kind, address=address, language=language,
-                            secrets=hub.secrets.seal({"secret": secret} if secret else {}), enabled=True,
-                            created_at=utcnow())
+        row = ForwardTarget(
+            account_id=account_id,
+            name=name,
+            kind=kind,
+            address=address,
+            language=language,
+            secrets=hub.secrets.seal({"secret": secret} if secret else {}),
+            enabled=True,
+            created_at=utcnow(),
+        )
         s.add(row)
         s.flush()
         return TargetInfo(row.id, name, kind, address, language, True, secret if kind == "http" else None)
@@ -82,8 +96,9 @@ def find(s: Session, hub: Hub, name: str, account: str | None = None) -> Forward
 def list_targets(hub: Hub, account: str | None = None) -> list[TargetInfo]:
     with hub.db.session() as s:
         account_id = hub.account_id(account, s)
-        rows = s.scalars(select(ForwardTarget).where(ForwardTarget.account_id == account_id)
-                         .order_by(ForwardTarget.name)).all()
+        rows = s.scalars(
+            select(ForwardTarget).where(ForwardTarget.account_id == account_id).order_by(ForwardTarget.name)
+        ).all()
         return [TargetInfo(r.id, r.name, r.kind, r.address, r.language, r.enabled) for r in rows]
 
 

@@ -34,8 +34,9 @@ MIN_GAP = 5.0  # seconds between two wake-ups of one connection: a waiting mail 
 class WatchesChanges(Protocol):
     """A connector class that can watch for changes (the classmethod ``watching_systems`` looks for)."""
 
-    def watch_changes(self, wake: Callable[[], None], build: Callable[[], Connector], stop: threading.Event, *,
-                      interval: float) -> None: ...
+    def watch_changes(
+        self, wake: Callable[[], None], build: Callable[[], Connector], stop: threading.Event, *, interval: float
+    ) -> None: ...
 
 
 def watching_systems() -> list[str]:
@@ -64,16 +65,25 @@ class MailWatchers(threading.Thread):
 
     def refresh(self) -> None:
         with self.hub.db.session() as s:
-            wanted = {conn_id: (interval, system) for conn_id, interval, system in s.execute(
-                select(Connection.id, Connection.poll_interval, Connection.system).where(
-                    Connection.system.in_(watching_systems()), Connection.paused.is_(False))).all()}
+            wanted = {
+                conn_id: (interval, system)
+                for conn_id, interval, system in s.execute(
+                    select(Connection.id, Connection.poll_interval, Connection.system).where(
+                        Connection.system.in_(watching_systems()), Connection.paused.is_(False)
+                    )
+                ).all()
+            }
         for conn_id in [c for c in self.watching if c not in wanted or not self.watching[c][1].is_alive()]:
             self.watching.pop(conn_id)[0].set()
         for conn_id, (interval, system) in wanted.items():
             if conn_id not in self.watching:
                 stop = threading.Event()
-                thread = threading.Thread(target=self._watch_bound, args=(conn_id, system, interval, stop), daemon=True,
-                                          name=f"ordersync-mailwatch-{conn_id}")
+                thread = threading.Thread(
+                    target=self._watch_bound,
+                    args=(conn_id, system, interval, stop),
+                    daemon=True,
+                    name=f"ordersync-mailwatch-{conn_id}",
+                )
                 self.watching[conn_id] = (stop, thread)
                 thread.start()
 

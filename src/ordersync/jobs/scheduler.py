@@ -26,12 +26,17 @@ def due_connections(hub: Hub) -> list[int]:
     now = utcnow()
     claimed = []
     with hub.db.session() as s:
-        rows = s.execute(select(Connection.id, Connection.poll_interval)
-                         .where(Connection.paused.is_(False), Connection.next_poll_at <= now)).all()
+        rows = s.execute(
+            select(Connection.id, Connection.poll_interval).where(
+                Connection.paused.is_(False), Connection.next_poll_at <= now
+            )
+        ).all()
         for conn_id, interval in rows:
-            n = s.execute(update(Connection)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                          .where(Connection.id == conn_id, Connection.next_poll_at <= now)
-                          .values(next_poll_at=now + timedelta(seconds=interval))).rowcount
+            n = s.execute(
+                update(Connection)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                .where(Connection.id == conn_id, Connection.next_poll_at <= now)
+                .values(next_poll_at=now + timedelta(seconds=interval))
+            ).rowcount
             if n:
                 claimed.append(conn_id)
     return claimed
@@ -45,10 +50,23 @@ def request_sync_now(hub: Hub, connection_id: int) -> None:
 def has_due_outbox(hub: Hub) -> bool:
     with hub.db.session() as s:
         now = utcnow()
-        return s.scalar(select(OutboxEntry.id).where(OutboxEntry.status.in_(("pending", "sending")),
-                                                     OutboxEntry.next_attempt_at <= now).limit(1)) is not None \
-            or s.scalar(select(OutboxEntry.id).where(OutboxEntry.status == "awaiting",  # a job's check is due
-                                                     OutboxEntry.check_at <= now).limit(1)) is not None
+        return (
+            s.scalar(
+                select(OutboxEntry.id)
+                .where(OutboxEntry.status.in_(("pending", "sending")), OutboxEntry.next_attempt_at <= now)
+                .limit(1)
+            )
+            is not None
+            or s.scalar(
+                select(OutboxEntry.id)
+                .where(
+                    OutboxEntry.status == "awaiting",  # a job's check is due
+                    OutboxEntry.check_at <= now,
+                )
+                .limit(1)
+            )
+            is not None
+        )
 
 
 WEBHOOK_RECHECK = 30.0  # a stored delivery not processed this long after intake is announced again
@@ -82,8 +100,13 @@ def tick(hub: Hub) -> dict[str, int]:
     requested = reconcile_requested(hub)
     for run_id, token in requested:
         tasks.reconcile_run(run_id, token)
-    return {"polls": len(polls), "webhooks": len(pending), "outbox": int(outbox), "notify": int(notifications),
-            "reconciliations": len(reconciliations) + len(requested)}
+    return {
+        "polls": len(polls),
+        "webhooks": len(pending),
+        "outbox": int(outbox),
+        "notify": int(notifications),
+        "reconciliations": len(reconciliations) + len(requested),
+    }
 
 
 def reconcile_due(hub: Hub) -> list[int]:

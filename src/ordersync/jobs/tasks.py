@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from .. import forwarding, notify
+from ..application.erasure import erase_buyer
 from ..channels.registry import get_connector
 from ..channels.sdk.capabilities import Capability
 from ..domain.timeutil import utcnow
-from .. import forwarding, notify
-from ..application.erasure import erase_buyer
 from ..sync import articles, connections, dispatcher, importer, leases, webhooks
 from .drains import Drains
 from .gate import arm, disarm
@@ -42,8 +42,7 @@ def sync_connection(connection_id: int) -> dict:
     finally:
         leases.release(hub, connection_id, owner)
     dispatcher.dispatch(hub)  # stock changes of this import go to every other channel at once
-    return {"created": result.created, "updated": result.updated, "error": result.error,
-            "skipped": result.skipped}
+    return {"created": result.created, "updated": result.updated, "error": result.error, "skipped": result.skipped}
 
 
 FLAG_EXPIRY = 30.0  # an announcement lost with a killed worker holds back the next one this long at most
@@ -99,8 +98,11 @@ def deliver_notifications() -> dict:
     run in several workers at once; they run as a task, not in the scheduler, because they wait on HTTP."""
     hub = get_hub()
     queued = forwarding.apply_rules(hub)
-    return {"webhooks_sent": notify.deliver_due(hub), "forwards_queued": queued,
-            "forwards_sent": forwarding.dispatch_due(hub)}
+    return {
+        "webhooks_sent": notify.deliver_due(hub),
+        "forwards_queued": queued,
+        "forwards_sent": forwarding.dispatch_due(hub),
+    }
 
 
 @huey.task()

@@ -39,8 +39,9 @@ def prepare_process(hub: Hub) -> str:
     return ident
 
 
-def run_worker(hub: Hub, *, concurrency: int, scheduler: bool = True, tick: float = 5.0,
-               shutdown_timeout: float = 60.0) -> None:
+def run_worker(
+    hub: Hub, *, concurrency: int, scheduler: bool = True, tick: float = 5.0, shutdown_timeout: float = 60.0
+) -> None:
     from . import tasks  # noqa: F401 - registers the tasks with Huey; a task it does not know is dropped
     from .mailwatch import MailWatchers
     from .queue import huey, set_hub
@@ -52,11 +53,19 @@ def run_worker(hub: Hub, *, concurrency: int, scheduler: bool = True, tick: floa
     set_hub(hub)
     sched = SchedulerThread(hub, interval=tick) if scheduler else None
     backend = "Redis" if hub.config.redis_url else f"SQLite queue {hub.config.queue_path}"
-    log.info("worker %s: %d task(s) at a time on %s%s", ident, concurrency, backend,
-             ", with scheduler" if sched else "")
-    consumer = huey.create_consumer(workers=concurrency, worker_type="thread", periodic=False,
-                                    graceful_signal="TERM", shutdown_timeout=shutdown_timeout,
-                                    initial_delay=0.05, max_delay=1.0, check_worker_health=True)
+    log.info(
+        "worker %s: %d task(s) at a time on %s%s", ident, concurrency, backend, ", with scheduler" if sched else ""
+    )
+    consumer = huey.create_consumer(
+        workers=concurrency,
+        worker_type="thread",
+        periodic=False,
+        graceful_signal="TERM",
+        shutdown_timeout=shutdown_timeout,
+        initial_delay=0.05,
+        max_delay=1.0,
+        check_worker_health=True,
+    )
     # Huey installs its handlers only once its threads run; a SIGTERM in between must stop gracefully too
     signal.signal(signal.SIGTERM, consumer._handle_signal)
     watchers = MailWatchers(hub) if scheduler else None  # IMAP IDLE: e-mail orders within seconds

@@ -34,15 +34,17 @@ def address_line(a: dict) -> str:
     name = " ".join(p for p in (a.get("first_name", ""), a.get("last_name", "")) if p)
     street = " ".join(p for p in (a.get("street", ""), a.get("house_number", "")) if p)
     place = " ".join(p for p in (a.get("zip", ""), a.get("city", "")) if p)
-    return ", ".join(p for p in (a.get("company", ""), name, street, a.get("line2", ""), place,
-                                 a.get("country") or "") if p)
+    return ", ".join(
+        p for p in (a.get("company", ""), name, street, a.get("line2", ""), place, a.get("country") or "") if p
+    )
 
 
 def order_values(s: Session, order: OrderRow, language: str, seller: str) -> dict[str, str]:
     data = json.loads(order.data)
     conn = s.get(Connection, order.connection_id) if order.connection_id else None
-    shipment = s.scalar(select(ShipmentRow).where(ShipmentRow.order_id == order.id)
-                        .order_by(ShipmentRow.id.desc()).limit(1))
+    shipment = s.scalar(
+        select(ShipmentRow).where(ShipmentRow.order_id == order.id).order_by(ShipmentRow.id.desc()).limit(1)
+    )
     state = OrderState(order.state)
     shipping = data.get("shipping_address") or {}
     if not any(shipping.get(k) for k in ("street", "city", "last_name")):
@@ -50,8 +52,8 @@ def order_values(s: Session, order: OrderRow, language: str, seller: str) -> dic
     return {
         "order_number": order.number,
         "order_date": formatting.date(order.created_at, language),
-        "buyer_name": order.buyer_name or address_line({k: (data.get("invoice_address") or {}).get(k, "")
-                                                        for k in ("first_name", "last_name")}),
+        "buyer_name": order.buyer_name
+        or address_line({k: (data.get("invoice_address") or {}).get(k, "") for k in ("first_name", "last_name")}),
         "buyer_email": order.buyer_email,
         "items": items_text(data, language),
         "total": formatting.money(Decimal(order.total), order.currency, language),
@@ -71,8 +73,16 @@ def new_message_id(config: SmtpConfig) -> str:
     return make_msgid(idstring="ordersync", domain=domain)
 
 
-def build(config: SmtpConfig, *, to: str, subject: str, body: str, language: str, message_id: str,
-          attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
+def build(
+    config: SmtpConfig,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    language: str,
+    message_id: str,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+) -> EmailMessage:
     """``attachments``: (filename, MIME type, bytes)."""
     msg = EmailMessage()
     addr = parseaddr(config.from_address)[1]

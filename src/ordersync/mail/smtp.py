@@ -29,8 +29,8 @@ from ..channels.sdk.errors import (
 )
 from ..channels.sdk.urlguard import UrlRefused, connect_socket
 from ..domain.timeutil import utcnow
-from ..store.models_messaging import SmtpSettings
 from ..hub import Hub, HubError
+from ..store.models_messaging import SmtpSettings
 
 SECURITY = ("starttls", "tls")
 TIMEOUT = 30.0
@@ -68,10 +68,22 @@ def check_address(value: str, what: str) -> str:
     return value
 
 
-def save(hub: Hub, *, host: str, port: int | None, security: str, username: str, password: str | None,
-         from_address: str, from_name: str = "", reply_to: str = "", ca_pem: str | None = None,
-         language: str | None = None, notify_buyer_by_mail: bool | None = None,
-         account: str | None = None) -> SmtpConfig:
+def save(
+    hub: Hub,
+    *,
+    host: str,
+    port: int | None,
+    security: str,
+    username: str,
+    password: str | None,
+    from_address: str,
+    from_name: str = "",
+    reply_to: str = "",
+    ca_pem: str | None = None,
+    language: str | None = None,
+    notify_buyer_by_mail: bool | None = None,
+    account: str | None = None,
+) -> SmtpConfig:
     """Create or replace the account's SMTP settings; ``None`` keeps the stored password/CA/choices."""
     security = security.lower()
     if security not in SECURITY:
@@ -95,10 +107,16 @@ def save(hub: Hub, *, host: str, port: int | None, security: str, username: str,
         account_id = hub.account_id(account, s)
         row = s.get(SmtpSettings, account_id)
         old = hub.secrets.open(row.secrets) if row else {}
-        if row is not None and password is None and old.get("password") and \
-                (row.host.strip().lower(), row.port) != (host.strip().lower(), port):
-            raise HubError(f"SMTP settings: the server changed from {row.host}:{row.port} to {host.strip()}:{port}; "
-                           "enter the password (field 'password') again, it is not sent to a new server")
+        if (
+            row is not None
+            and password is None
+            and old.get("password")
+            and (row.host.strip().lower(), row.port) != (host.strip().lower(), port)
+        ):
+            raise HubError(
+                f"SMTP settings: the server changed from {row.host}:{row.port} to {host.strip()}:{port}; "
+                "enter the password (field 'password') again, it is not sent to a new server"
+            )
         if row is None:
             row = SmtpSettings(account_id=account_id, language="de", notify_buyer_by_mail=False, ca_pem="")
             s.add(row)
@@ -129,9 +147,19 @@ def require(hub: Hub, s: Session, account_id: int) -> SmtpConfig:
 
 
 def _config(hub: Hub, row: SmtpSettings) -> SmtpConfig:
-    return SmtpConfig(row.host, row.port, row.security, row.username, hub.secrets.open(row.secrets).get(
-        "password", ""), row.from_address, row.from_name, row.reply_to, row.ca_pem, row.language,
-        row.notify_buyer_by_mail)
+    return SmtpConfig(
+        row.host,
+        row.port,
+        row.security,
+        row.username,
+        hub.secrets.open(row.secrets).get("password", ""),
+        row.from_address,
+        row.from_name,
+        row.reply_to,
+        row.ca_pem,
+        row.language,
+        row.notify_buyer_by_mail,
+    )
 
 
 class GuardedSMTP(smtplib.SMTP):
@@ -157,8 +185,9 @@ def _open(config: SmtpConfig, context: ssl.SSLContext) -> smtplib.SMTP:
     except (UrlRefused, ssl.SSLCertVerificationError):
         raise
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError):
-        raise TransientError(f"SMTP: could not connect to {config.host}:{config.port} "
-                             "(check host, port and encryption)") from None
+        raise TransientError(
+            f"SMTP: could not connect to {config.host}:{config.port} (check host, port and encryption)"
+        ) from None
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
@@ -168,8 +197,10 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
         client.ehlo()
         if not client.has_extn("starttls"):
             client.close()
-            raise PermanentError(f"SMTP {config.host}:{config.port} does not offer STARTTLS; "
-                                 "ordersync never sends a password or mail unencrypted")
+            raise PermanentError(
+                f"SMTP {config.host}:{config.port} does not offer STARTTLS; "
+                "ordersync never sends a password or mail unencrypted"
+            )
         client.starttls(context=context)
         client.ehlo()
     if config.username:
@@ -188,8 +219,9 @@ def _login(client: smtplib.SMTP, config: SmtpConfig) -> None:
             client.auth(mechanism, getattr(client, f"auth_{mechanism.lower()}"))
             return
     client.close()
-    raise PermanentError(f"SMTP {config.host}:{config.port} offers no AUTH PLAIN or LOGIN "
-                         f"(offered: {' '.join(offered) or 'none'})")
+    raise PermanentError(
+        f"SMTP {config.host}:{config.port} offers no AUTH PLAIN or LOGIN (offered: {' '.join(offered) or 'none'})"
+    )
 
 
 def send(config: SmtpConfig, message: EmailMessage) -> str:
@@ -236,8 +268,10 @@ def classify(exc: BaseException, where: str) -> ChannelError:
         kind = TransientError if 400 <= exc.smtp_code < 500 else PermanentError
         return kind(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}")
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return PermanentError(f"{where}: the server's TLS certificate is not trusted ({exc.verify_message}); "
-                              "give its CA with `ordersync mail smtp set --ca-file`")
+        return PermanentError(
+            f"{where}: the server's TLS certificate is not trusted ({exc.verify_message}); "
+            "give its CA with `ordersync mail smtp set --ca-file`"
+        )
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return PermanentError(f"{where}: {exc}")
     if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout, OSError)):

@@ -41,31 +41,47 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 _DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
-    ("message", "de"): ("{subject}", "Hallo {buyer_name},\n\n{message}\n\nViele Grüße\n{seller}\n\n"
-                                     "Ihre Bestellung {order_number} bei {shop}"),
-    ("message", "en"): ("{subject}", "Hello {buyer_name},\n\n{message}\n\nKind regards\n{seller}\n\n"
-                                     "Your order {order_number} at {shop}"),
-    ("state", "de"): ("Ihre Bestellung {order_number}: {state}",
-                      "Hallo {buyer_name},\n\nder Status Ihrer Bestellung {order_number} vom {order_date} "
-                      "ist jetzt: {state}.\n\n{items}\n\nViele Grüße\n{seller}"),
-    ("state", "en"): ("Your order {order_number}: {state}",
-                      "Hello {buyer_name},\n\nyour order {order_number} of {order_date} is now: {state}.\n\n"
-                      "{items}\n\nKind regards\n{seller}"),
-    ("tracking", "de"): ("Ihre Bestellung {order_number} ist unterwegs",
-                         "Hallo {buyer_name},\n\nIhre Bestellung {order_number} wurde mit {carrier} "
-                         "verschickt.\nSendungsnummer: {tracking_number}\n{tracking_url}\n\n{items}\n\n"
-                         "Viele Grüße\n{seller}"),
-    ("tracking", "en"): ("Your order {order_number} is on its way",
-                         "Hello {buyer_name},\n\nyour order {order_number} has been shipped with {carrier}.\n"
-                         "Tracking number: {tracking_number}\n{tracking_url}\n\n{items}\n\nKind regards\n{seller}"),
-    ("forward", "de"): ("Bestellung {order_number} von {shop}",
-                        "Guten Tag,\n\nbitte liefern Sie die folgende Bestellung aus:\n\nBestellung "
-                        "{order_number} vom {order_date}\nLieferadresse: {shipping_address}\n\n{items}\n\n"
-                        "Die Bestellung liegt als CSV und PDF bei.\n\nViele Grüße\n{seller}"),
-    ("forward", "en"): ("Order {order_number} from {shop}",
-                        "Hello,\n\nplease fulfil the following order:\n\nOrder {order_number} of {order_date}\n"
-                        "Ship to: {shipping_address}\n\n{items}\n\nThe order is attached as CSV and PDF.\n\n"
-                        "Kind regards\n{seller}"),
+    ("message", "de"): (
+        "{subject}",
+        "Hallo {buyer_name},\n\n{message}\n\nViele Grüße\n{seller}\n\nIhre Bestellung {order_number} bei {shop}",
+    ),
+    ("message", "en"): (
+        "{subject}",
+        "Hello {buyer_name},\n\n{message}\n\nKind regards\n{seller}\n\nYour order {order_number} at {shop}",
+    ),
+    ("state", "de"): (
+        "Ihre Bestellung {order_number}: {state}",
+        "Hallo {buyer_name},\n\nder Status Ihrer Bestellung {order_number} vom {order_date} "
+        "ist jetzt: {state}.\n\n{items}\n\nViele Grüße\n{seller}",
+    ),
+    ("state", "en"): (
+        "Your order {order_number}: {state}",
+        "Hello {buyer_name},\n\nyour order {order_number} of {order_date} is now: {state}.\n\n"
+        "{items}\n\nKind regards\n{seller}",
+    ),
+    ("tracking", "de"): (
+        "Ihre Bestellung {order_number} ist unterwegs",
+        "Hallo {buyer_name},\n\nIhre Bestellung {order_number} wurde mit {carrier} "
+        "verschickt.\nSendungsnummer: {tracking_number}\n{tracking_url}\n\n{items}\n\n"
+        "Viele Grüße\n{seller}",
+    ),
+    ("tracking", "en"): (
+        "Your order {order_number} is on its way",
+        "Hello {buyer_name},\n\nyour order {order_number} has been shipped with {carrier}.\n"
+        "Tracking number: {tracking_number}\n{tracking_url}\n\n{items}\n\nKind regards\n{seller}",
+    ),
+    ("forward", "de"): (
+        "Bestellung {order_number} von {shop}",
+        "Guten Tag,\n\nbitte liefern Sie die folgende Bestellung aus:\n\nBestellung "
+        "{order_number} vom {order_date}\nLieferadresse: {shipping_address}\n\n{items}\n\n"
+        "Die Bestellung liegt als CSV und PDF bei.\n\nViele Grüße\n{seller}",
+    ),
+    ("forward", "en"): (
+        "Order {order_number} from {shop}",
+        "Hello,\n\nplease fulfil the following order:\n\nOrder {order_number} of {order_date}\n"
+        "Ship to: {shipping_address}\n\n{items}\n\nThe order is attached as CSV and PDF.\n\n"
+        "Kind regards\n{seller}",
+    ),
 }
 
 
@@ -105,8 +121,9 @@ def fields_of(text: str, where: str) -> list[str]:
         if name is None:
             continue
         if name not in PLACEHOLDERS:
-            raise TemplateError(f"{where}: unknown placeholder {{{name}}}; known are: "
-                                + ", ".join(sorted(PLACEHOLDERS)))
+            raise TemplateError(
+                f"{where}: unknown placeholder {{{name}}}; known are: " + ", ".join(sorted(PLACEHOLDERS))
+            )
         if spec or conversion:
             raise TemplateError(f"{where}: placeholder {{{name}}} takes no format or conversion")
         names.append(name)
@@ -126,8 +143,11 @@ def default(kind: str, language: str) -> Template:
 
 def get(s: Session, account_id: int, kind: str, language: str) -> Template:
     check_kind_language(kind, language)
-    row = s.scalar(select(MailTemplate).where(MailTemplate.account_id == account_id, MailTemplate.kind == kind,
-                                              MailTemplate.language == language))
+    row = s.scalar(
+        select(MailTemplate).where(
+            MailTemplate.account_id == account_id, MailTemplate.kind == kind, MailTemplate.language == language
+        )
+    )
     if row is None:
         return default(kind, language)
     return Template(kind, language, row.subject, row.body, custom=True)
@@ -136,8 +156,11 @@ def get(s: Session, account_id: int, kind: str, language: str) -> Template:
 def put(s: Session, account_id: int, kind: str, language: str, subject: str | None, body: str | None) -> Template:
     """Override (or, with neither subject nor body, reset to the default) after checking the placeholders."""
     check_kind_language(kind, language)
-    row = s.scalar(select(MailTemplate).where(MailTemplate.account_id == account_id, MailTemplate.kind == kind,
-                                              MailTemplate.language == language))
+    row = s.scalar(
+        select(MailTemplate).where(
+            MailTemplate.account_id == account_id, MailTemplate.kind == kind, MailTemplate.language == language
+        )
+    )
     if subject is None and body is None:
         if row is not None:
             s.delete(row)

@@ -19,17 +19,17 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import and_, delete, or_, select, update
 
+from .. import signing
 from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.retry import parse_retry_after
 from ..channels.sdk.urlguard import default_policy, guarded_client
 from ..domain.timeutil import utcnow
+from ..hub import Hub
 from ..store.models_accounts import (
     WebhookAttemptOut,
     WebhookDeliveryOut,
     WebhookSubscription,
 )
-from ..hub import Hub
-from .. import signing
 from .fanout import fan_out
 
 #: seconds to wait after failed attempt 1, 2, ...; the delivery is dead after len(RETRY_DELAYS) + 1 attempts
@@ -62,28 +62,46 @@ def _claim(hub: Hub, now) -> list[tuple[int, str, str, str, str, str]]:
         rows = s.execute(
             select(WebhookDeliveryOut, WebhookSubscription)
             .join(WebhookSubscription, WebhookSubscription.id == WebhookDeliveryOut.subscription_id)
-            .where(WebhookSubscription.active.is_(True),
-                   or_(and_(WebhookDeliveryOut.status == "pending", WebhookDeliveryOut.next_attempt_at <= now),
-                       and_(WebhookDeliveryOut.status == "sending", WebhookDeliveryOut.lease_until < now)))
-            .order_by(WebhookDeliveryOut.id).limit(BATCH)).all()
+            .where(
+                WebhookSubscription.active.is_(True),
+                or_(
+                    and_(WebhookDeliveryOut.status == "pending", WebhookDeliveryOut.next_attempt_at <= now),
+                    and_(WebhookDeliveryOut.status == "sending", WebhookDeliveryOut.lease_until < now),
+                ),
+            )
+            .order_by(WebhookDeliveryOut.id)
+            .limit(BATCH)
+        ).all()
         claimed = []
         for d, sub in rows:
-            won = s.execute(update(WebhookDeliveryOut)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                            .where(WebhookDeliveryOut.id == d.id, WebhookDeliveryOut.status == d.status,
-                                   WebhookDeliveryOut.attempts == d.attempts)
-                            .values(status="sending", lease_until=now + LEASE)).rowcount
+            won = s.execute(
+                update(WebhookDeliveryOut)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                .where(
+                    WebhookDeliveryOut.id == d.id,
+                    WebhookDeliveryOut.status == d.status,
+                    WebhookDeliveryOut.attempts == d.attempts,
+                )
+                .values(status="sending", lease_until=now + LEASE)
+            ).rowcount
             if won:
-                claimed.append((d.id, sub.url, hub.secrets.open(sub.secret)["secret"], d.event_type, d.event_id,
-                                d.body))
+                claimed.append(
+                    (d.id, sub.url, hub.secrets.open(sub.secret)["secret"], d.event_type, d.event_id, d.body)
+                )
         return claimed
 
 
-def _send(client: httpx.Client, delivery_id: int, url: str, secret: str, event_type: str, event_id: str,
-          body: str) -> tuple[int | None, str | None, float | None]:
+def _send(
+    client: httpx.Client, delivery_id: int, url: str, secret: str, event_type: str, event_id: str, body: str
+) -> tuple[int | None, str | None, float | None]:
     raw = body.encode("utf-8")
-    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, EVENT_HEADER: event_type,
-               EVENT_ID_HEADER: event_id, DELIVERY_HEADER: str(delivery_id),
-               **signing.headers(secret, message_id(event_id), raw, legacy="body")}
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        EVENT_HEADER: event_type,
+        EVENT_ID_HEADER: event_id,
+        DELIVERY_HEADER: str(delivery_id),
+        **signing.headers(secret, message_id(event_id), raw, legacy="body"),
+    }
     try:
         response = client.post(url, content=raw, headers=headers)
     except (httpx.HTTPError, ChannelError) as exc:
@@ -94,8 +112,9 @@ def _send(client: httpx.Client, delivery_id: int, url: str, secret: str, event_t
     return response.status_code, error, parse_retry_after(response.headers.get("retry-after"))
 
 
-def _settle(hub: Hub, delivery_id: int, status_code: int | None, error: str | None, retry_after: float | None,
-            duration_ms: int) -> bool:
+def _settle(
+    hub: Hub, delivery_id: int, status_code: int | None, error: str | None, retry_after: float | None, duration_ms: int
+) -> bool:
     now = utcnow()
     with hub.db.session() as s:
         d = s.get_one(WebhookDeliveryOut, delivery_id)
@@ -112,8 +131,17 @@ def _settle(hub: Hub, delivery_id: int, status_code: int | None, error: str | No
             else:
                 d.status, next_at = "pending", now + timedelta(seconds=delay)
                 d.next_attempt_at = next_at
-        s.add(WebhookAttemptOut(delivery_id=delivery_id, at=now, ok=error is None, status_code=status_code,
-                                duration_ms=duration_ms, error=error, next_attempt_at=next_at))
+        s.add(
+            WebhookAttemptOut(
+                delivery_id=delivery_id,
+                at=now,
+                ok=error is None,
+                status_code=status_code,
+                duration_ms=duration_ms,
+                error=error,
+                next_attempt_at=next_at,
+            )
+        )
     return error is None
 
 
@@ -131,8 +159,9 @@ def deliver_due(hub: Hub) -> int:
             for delivery_id, url, secret, event_type, event_id, body in batch:
                 started = time.monotonic()
                 status_code, error, retry_after = _send(client, delivery_id, url, secret, event_type, event_id, body)
-                delivered += _settle(hub, delivery_id, status_code, error, retry_after,
-                                     int((time.monotonic() - started) * 1000))
+                delivered += _settle(
+                    hub, delivery_id, status_code, error, retry_after, int((time.monotonic() - started) * 1000)
+                )
             if len(batch) < BATCH:
                 return delivered
     finally:
@@ -142,13 +171,22 @@ def deliver_due(hub: Hub) -> int:
 def prune(hub: Hub, keep: timedelta = KEEP_DONE) -> int:
     """Forget delivered events after ``keep`` (their attempts go with them); dead ones stay until handled."""
     with hub.db.session() as s:
-        return s.execute(delete(WebhookDeliveryOut).where(WebhookDeliveryOut.status == "done",  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                          WebhookDeliveryOut.delivered_at < utcnow() - keep)).rowcount
+        return s.execute(
+            delete(WebhookDeliveryOut).where(
+                WebhookDeliveryOut.status == "done",  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                WebhookDeliveryOut.delivered_at < utcnow() - keep,
+            )
+        ).rowcount
 
 
 def has_due(hub: Hub) -> bool:
     """Whether a delivery waits (for a scheduler that only wakes a worker when there is work)."""
     with hub.db.session() as s:
-        return s.scalar(select(WebhookDeliveryOut.id).where(WebhookDeliveryOut.status == "pending",
-                                                            WebhookDeliveryOut.next_attempt_at <= utcnow())
-                        .limit(1)) is not None
+        return (
+            s.scalar(
+                select(WebhookDeliveryOut.id)
+                .where(WebhookDeliveryOut.status == "pending", WebhookDeliveryOut.next_attempt_at <= utcnow())
+                .limit(1)
+            )
+            is not None
+        )

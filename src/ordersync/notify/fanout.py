@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from ..domain.codec import to_data
 from ..domain.timeutil import utcnow
+from ..hub import Hub
 from ..readmodel.orders import summaries_in
 from ..readmodel.shapes import number, order_summary_json, shipment_json, state_name, ts
 from ..store.models import ArticleRow, OrderEvent, ShipmentRow, StockMovement
 from ..store.models_accounts import WebhookDeliveryOut, WebhookSubscription
-from ..hub import Hub
 from ..sync.stock import availability
 from . import events as ev
 
@@ -66,8 +66,9 @@ def _insert(s: Session, sqlite: bool, values: list[dict]) -> None:
 
 
 def _order_deliveries(s: Session, sub: WebhookSubscription, upto: int, wanted: set[str], now) -> list[dict]:
-    rows = s.scalars(select(OrderEvent).where(OrderEvent.id > sub.order_event_cursor, OrderEvent.id <= upto)
-                     .order_by(OrderEvent.id)).all()
+    rows = s.scalars(
+        select(OrderEvent).where(OrderEvent.id > sub.order_event_cursor, OrderEvent.id <= upto).order_by(OrderEvent.id)
+    ).all()
     typed = [(e, ev.order_event_type(e.kind, e.history_kind, e.params)) for e in rows]
     typed = [(e, t) for e, t in typed if t in wanted]
     if not typed:
@@ -83,15 +84,27 @@ def _order_deliveries(s: Session, sub: WebhookSubscription, upto: int, wanted: s
         order = orders.get(e.order_id)
         if order is None:
             continue
-        data: dict[str, Any] = {"Order": order_summary_json(order),
-                                 "Change": {"Kind": e.kind, "Source": e.source, "Text": e.text, "At": ts(e.at),
-                                            "HistoryKind": e.history_kind, "Params": e.params}}
+        data: dict[str, Any] = {
+            "Order": order_summary_json(order),
+            "Change": {
+                "Kind": e.kind,
+                "Source": e.source,
+                "Text": e.text,
+                "At": ts(e.at),
+                "HistoryKind": e.history_kind,
+                "Params": e.params,
+            },
+        }
         # an event typed ORDER_STATE_CHANGED is one whose state change could be read
         change = ev.state_change(e.history_kind, e.params) if kind == ev.ORDER_STATE_CHANGED else None
         if change is not None:
             old, new = change
-            data |= {"OldStateId": old, "OldStateName": state_name(old), "NewStateId": new,
-                     "NewStateName": state_name(new)}
+            data |= {
+                "OldStateId": old,
+                "OldStateName": state_name(old),
+                "NewStateId": new,
+                "NewStateName": state_name(new),
+            }
         if kind == ev.ORDER_SHIPPED and e.order_id in last_shipment:
             data["Shipment"] = shipment_json(last_shipment[e.order_id])
         out.append(_delivery(sub, f"oe-{e.id}", kind, e.at, data, now))
@@ -99,30 +112,55 @@ def _order_deliveries(s: Session, sub: WebhookSubscription, upto: int, wanted: s
 
 
 def _stock_deliveries(s: Session, sub: WebhookSubscription, upto: int, now) -> list[dict]:
-    rows = s.execute(select(StockMovement, ArticleRow.sku)
-                     .join(ArticleRow, ArticleRow.id == StockMovement.article_id)
-                     .where(StockMovement.id > sub.stock_movement_cursor, StockMovement.id <= upto,
-                            ArticleRow.account_id == sub.account_id)
-                     .order_by(StockMovement.id)).all()
+    rows = s.execute(
+        select(StockMovement, ArticleRow.sku)
+        .join(ArticleRow, ArticleRow.id == StockMovement.article_id)
+        .where(
+            StockMovement.id > sub.stock_movement_cursor,
+            StockMovement.id <= upto,
+            ArticleRow.account_id == sub.account_id,
+        )
+        .order_by(StockMovement.id)
+    ).all()
     if not rows:
         return []
     avail = availability(s, {m.article_id for m, _ in rows})
     out = []
     for m, sku in rows:
         a = avail[m.article_id]
-        data = {"ArticleId": m.article_id, "SKU": sku, "Location": m.location, "Change": number(m.change),
-                "StockAfter": number(m.on_hand_after), "Reason": m.reason, "OrderId": m.order_id,
-                "StockCurrent": number(a.on_hand), "StockReserved": number(a.reserved),
-                "StockAvailable": number(a.available)}
+        data = {
+            "ArticleId": m.article_id,
+            "SKU": sku,
+            "Location": m.location,
+            "Change": number(m.change),
+            "StockAfter": number(m.on_hand_after),
+            "Reason": m.reason,
+            "OrderId": m.order_id,
+            "StockCurrent": number(a.on_hand),
+            "StockReserved": number(a.reserved),
+            "StockAvailable": number(a.available),
+        }
         out.append(_delivery(sub, f"sm-{m.id}", ev.STOCK_CHANGED, m.at, data, now))
     return out
 
 
 def _delivery(sub: WebhookSubscription, event_id: str, kind: str, at, data: dict, now) -> dict:
-    body = json.dumps({"Id": event_id, "Type": kind, "CreatedAt": ts(at), "Data": to_data(data)},
-                      ensure_ascii=False, separators=(",", ":"))
-    return {"subscription_id": sub.id, "account_id": sub.account_id, "event_id": event_id, "event_type": kind,
-            "body": body, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+    body = json.dumps(
+        {"Id": event_id, "Type": kind, "CreatedAt": ts(at), "Data": to_data(data)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return {
+        "subscription_id": sub.id,
+        "account_id": sub.account_id,
+        "event_id": event_id,
+        "event_type": kind,
+        "body": body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def fan_out(hub: Hub) -> int:

@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from .. import signing
 from ..channels.sdk.urlguard import UrlRefused, refuse_private_literal
 from ..domain.timeutil import utcnow
+from ..hub import Hub, HubError
 from ..store.models import OrderEvent, StockMovement
 from ..store.models_accounts import (
     WebhookAttemptOut,
     WebhookDeliveryOut,
     WebhookSubscription,
 )
-from ..hub import Hub, HubError
 from .events import parse_types
 
 
@@ -89,8 +89,9 @@ def _check_secret(secret: str) -> str:
 
 
 def _info(row: WebhookSubscription, secret: str | None = None) -> SubscriptionInfo:
-    return SubscriptionInfo(row.id, row.url, row.events.split(","), row.description, row.active, row.created_at,
-                            row.updated_at, secret)
+    return SubscriptionInfo(
+        row.id, row.url, row.events.split(","), row.description, row.active, row.created_at, row.updated_at, secret
+    )
 
 
 def _types(events) -> list[str]:
@@ -100,19 +101,33 @@ def _types(events) -> list[str]:
         raise HubError(str(exc)) from None
 
 
-def create(hub: Hub, account_id: int, url: str, events, *, description: str = "",
-           secret: str | None = None, active: bool = True) -> SubscriptionInfo:
+def create(
+    hub: Hub,
+    account_id: int,
+    url: str,
+    events,
+    *,
+    description: str = "",
+    secret: str | None = None,
+    active: bool = True,
+) -> SubscriptionInfo:
     url = check_url(url)
     types = _types(events)
     secret = _check_secret(secret) if secret else signing.new_secret()
     now = utcnow()
     with hub.db.session() as s:
         row = WebhookSubscription(
-            account_id=account_id, url=url, events=",".join(types), secret=hub.secrets.seal({"secret": secret}),
-            description=(description or "")[:200], active=active,
+            account_id=account_id,
+            url=url,
+            events=",".join(types),
+            secret=hub.secrets.seal({"secret": secret}),
+            description=(description or "")[:200],
+            active=active,
             order_event_cursor=s.scalar(select(func.max(OrderEvent.id))) or 0,
             stock_movement_cursor=s.scalar(select(func.max(StockMovement.id))) or 0,
-            created_at=now, updated_at=now)
+            created_at=now,
+            updated_at=now,
+        )
         s.add(row)
         s.flush()
         return _info(row, secret)
@@ -127,9 +142,14 @@ def _own(s, account_id: int, sub_id: int) -> WebhookSubscription:
 
 def list_subscriptions(hub: Hub, account_id: int) -> list[SubscriptionInfo]:
     with hub.db.session() as s:
-        return [_info(r) for r in s.scalars(select(WebhookSubscription)
-                                            .where(WebhookSubscription.account_id == account_id)
-                                            .order_by(WebhookSubscription.id))]
+        return [
+            _info(r)
+            for r in s.scalars(
+                select(WebhookSubscription)
+                .where(WebhookSubscription.account_id == account_id)
+                .order_by(WebhookSubscription.id)
+            )
+        ]
 
 
 def get(hub: Hub, account_id: int, sub_id: int) -> SubscriptionInfo:
@@ -138,8 +158,17 @@ def get(hub: Hub, account_id: int, sub_id: int) -> SubscriptionInfo:
         return _info(_own(s, account_id, sub_id))
 
 
-def update(hub: Hub, account_id: int, sub_id: int, *, url: str | None = None, events=None,
-           description: str | None = None, active: bool | None = None, secret: str | None = None) -> SubscriptionInfo:
+def update(
+    hub: Hub,
+    account_id: int,
+    sub_id: int,
+    *,
+    url: str | None = None,
+    events=None,
+    description: str | None = None,
+    active: bool | None = None,
+    secret: str | None = None,
+) -> SubscriptionInfo:
     url = check_url(url) if url is not None else None
     types = _types(events) if events is not None else None
     secret = _check_secret(secret) if secret else None
@@ -165,21 +194,36 @@ def delete(hub: Hub, account_id: int, sub_id: int) -> None:
 
 
 def _delivery(d: WebhookDeliveryOut) -> DeliveryInfo:
-    return DeliveryInfo(d.id, d.subscription_id, d.event_id, d.event_type, d.status, d.attempts,
-                        d.next_attempt_at if d.status == "pending" else None, d.last_error, d.created_at,
-                        d.delivered_at)
+    return DeliveryInfo(
+        d.id,
+        d.subscription_id,
+        d.event_id,
+        d.event_type,
+        d.status,
+        d.attempts,
+        d.next_attempt_at if d.status == "pending" else None,
+        d.last_error,
+        d.created_at,
+        d.delivered_at,
+    )
 
 
-def deliveries(hub: Hub, account_id: int, sub_id: int, *, status: str | None = None, page: int = 1,
-               page_size: int = 50) -> tuple[list[DeliveryInfo], int]:
+def deliveries(
+    hub: Hub, account_id: int, sub_id: int, *, status: str | None = None, page: int = 1, page_size: int = 50
+) -> tuple[list[DeliveryInfo], int]:
     with hub.db.session() as s:
         _own(s, account_id, sub_id)
         conds = [WebhookDeliveryOut.subscription_id == sub_id]
         if status:
             conds.append(WebhookDeliveryOut.status == status)
         total = s.scalar(select(func.count()).select_from(WebhookDeliveryOut).where(*conds)) or 0
-        rows = s.scalars(select(WebhookDeliveryOut).where(*conds).order_by(WebhookDeliveryOut.id.desc())
-                         .limit(page_size).offset((page - 1) * page_size)).all()
+        rows = s.scalars(
+            select(WebhookDeliveryOut)
+            .where(*conds)
+            .order_by(WebhookDeliveryOut.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        ).all()
         return [_delivery(d) for d in rows], total
 
 
@@ -192,9 +236,12 @@ def delivery(hub: Hub, account_id: int, sub_id: int, delivery_id: int) -> Delive
             raise LookupError(f"no delivery with id {delivery_id}")
         info = _delivery(d)
         info.body = d.body
-        info.attempt_log = [AttemptInfo(a.id, a.at, a.ok, a.status_code, a.duration_ms, a.error, a.next_attempt_at)
-                            for a in s.scalars(select(WebhookAttemptOut).where(WebhookAttemptOut.delivery_id == d.id)
-                                               .order_by(WebhookAttemptOut.id))]
+        info.attempt_log = [
+            AttemptInfo(a.id, a.at, a.ok, a.status_code, a.duration_ms, a.error, a.next_attempt_at)
+            for a in s.scalars(
+                select(WebhookAttemptOut).where(WebhookAttemptOut.delivery_id == d.id).order_by(WebhookAttemptOut.id)
+            )
+        ]
         return info
 
 

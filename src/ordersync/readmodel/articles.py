@@ -81,10 +81,28 @@ class ArticleDetail(ArticleSummary):
 def _summaries(s, rows) -> list[ArticleSummary]:
     ids = [a.id for a in rows]
     avail = availability(s, ids)
-    counts = dict(s.execute(select(Listing.article_id, func.count()).where(Listing.article_id.in_(ids))
-                            .group_by(Listing.article_id)).all()) if ids else {}
-    return [ArticleSummary(a.id, a.sku, a.ean, a.title, avail[a.id].on_hand, avail[a.id].reserved,
-                           avail[a.id].available, counts.get(a.id, 0)) for a in rows]
+    counts = (
+        dict(
+            s.execute(
+                select(Listing.article_id, func.count()).where(Listing.article_id.in_(ids)).group_by(Listing.article_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return [
+        ArticleSummary(
+            a.id,
+            a.sku,
+            a.ean,
+            a.title,
+            avail[a.id].on_hand,
+            avail[a.id].reserved,
+            avail[a.id].available,
+            counts.get(a.id, 0),
+        )
+        for a in rows
+    ]
 
 
 def list_articles(hub: Hub, account_id: int, text: str = "", *, page: int = 1, page_size: int = 50) -> ArticlePage:
@@ -93,12 +111,18 @@ def list_articles(hub: Hub, account_id: int, text: str = "", *, page: int = 1, p
     conds = [ArticleRow.account_id == account_id]
     if text.strip():
         p = _like(text.strip())
-        conds.append(or_(ArticleRow.sku.ilike(p, escape="\\"), ArticleRow.ean.ilike(p, escape="\\"),
-                         ArticleRow.title.ilike(p, escape="\\")))
+        conds.append(
+            or_(
+                ArticleRow.sku.ilike(p, escape="\\"),
+                ArticleRow.ean.ilike(p, escape="\\"),
+                ArticleRow.title.ilike(p, escape="\\"),
+            )
+        )
     with hub.db.session() as s:
         total = s.scalar(select(func.count()).select_from(ArticleRow).where(*conds)) or 0
-        rows = s.scalars(select(ArticleRow).where(*conds).order_by(ArticleRow.sku, ArticleRow.id)
-                         .limit(page_size).offset(offset)).all()
+        rows = s.scalars(
+            select(ArticleRow).where(*conds).order_by(ArticleRow.sku, ArticleRow.id).limit(page_size).offset(offset)
+        ).all()
         return ArticlePage(_summaries(s, rows), total, page, page_size)
 
 
@@ -114,19 +138,50 @@ def get_article(hub: Hub, account_id: int, article_id: int, *, movements: int = 
             return None
         (summary,) = _summaries(s, [art])
         listings = []
-        rows = s.execute(select(Listing, Connection).join(Connection, Connection.id == Listing.connection_id)
-                         .where(Listing.article_id == art.id, Listing.account_id == account_id)
-                         .order_by(Connection.name, Listing.id))
+        rows = s.execute(
+            select(Listing, Connection)
+            .join(Connection, Connection.id == Listing.connection_id)
+            .where(Listing.article_id == art.id, Listing.account_id == account_id)
+            .order_by(Connection.name, Listing.id)
+        )
         for listing, conn in rows:
-            listings.append(ListingView(listing.id, conn.id, conn.name, conn.system, listing.product_external_id,
-                                        listing.variant_external_id, listing.sku, listing.title,
-                                        listing.channel_stock, listing.push_mode, listing.stock_buffer,
-                                        listing.stock_max, listing.stock_zero_below,
-                                        shown_quantity(summary.available, conn, listing)))
-        levels = [StockLevelView(x.location, x.on_hand, x.updated_at) for x in
-                  s.scalars(select(StockLevel).where(StockLevel.article_id == art.id).order_by(StockLevel.location))]
-        moves = [MovementView(m.id, m.at, m.location, m.change, m.on_hand_after, m.reason, m.order_id) for m in
-                 s.scalars(select(StockMovement).where(StockMovement.article_id == art.id)
-                           .order_by(StockMovement.id.desc()).limit(movements))]
-        return ArticleDetail(**vars(summary), weight_kg=art.weight_kg, created_at=art.created_at,
-                             updated_at=art.updated_at, listings=listings, levels=levels, movements=moves)
+            listings.append(
+                ListingView(
+                    listing.id,
+                    conn.id,
+                    conn.name,
+                    conn.system,
+                    listing.product_external_id,
+                    listing.variant_external_id,
+                    listing.sku,
+                    listing.title,
+                    listing.channel_stock,
+                    listing.push_mode,
+                    listing.stock_buffer,
+                    listing.stock_max,
+                    listing.stock_zero_below,
+                    shown_quantity(summary.available, conn, listing),
+                )
+            )
+        levels = [
+            StockLevelView(x.location, x.on_hand, x.updated_at)
+            for x in s.scalars(select(StockLevel).where(StockLevel.article_id == art.id).order_by(StockLevel.location))
+        ]
+        moves = [
+            MovementView(m.id, m.at, m.location, m.change, m.on_hand_after, m.reason, m.order_id)
+            for m in s.scalars(
+                select(StockMovement)
+                .where(StockMovement.article_id == art.id)
+                .order_by(StockMovement.id.desc())
+                .limit(movements)
+            )
+        ]
+        return ArticleDetail(
+            **vars(summary),
+            weight_kg=art.weight_kg,
+            created_at=art.created_at,
+            updated_at=art.updated_at,
+            listings=listings,
+            levels=levels,
+            movements=moves,
+        )

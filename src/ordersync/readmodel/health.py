@@ -43,30 +43,61 @@ def _describe(system: str) -> tuple[str, str]:
 
 def connection_health(hub: Hub, account_id: int) -> list[ConnectionHealth]:
     with hub.db.session() as s:
-        conns = s.scalars(select(Connection).where(Connection.account_id == account_id)
-                          .order_by(Connection.name)).all()
+        conns = s.scalars(select(Connection).where(Connection.account_id == account_id).order_by(Connection.name)).all()
         ids = [c.id for c in conns]
         if not ids:
             return []
-        outbox = {(cid, status): n for cid, status, n in s.execute(
-            select(OutboxEntry.connection_id, OutboxEntry.status, func.count())
-            .where(OutboxEntry.connection_id.in_(ids), OutboxEntry.status.in_(("pending", "sending", "dead", "awaiting")))
-            .group_by(OutboxEntry.connection_id, OutboxEntry.status))}
-        orders = dict(s.execute(select(OrderRow.connection_id, func.count())
-                                .where(OrderRow.account_id == account_id, OrderRow.connection_id.in_(ids))
-                                .group_by(OrderRow.connection_id)).all())
-        latest = (select(SyncRun.connection_id, func.max(SyncRun.id).label("run_id"))
-                  .where(SyncRun.connection_id.in_(ids), SyncRun.kind == "orders", SyncRun.status == "ok")
-                  .group_by(SyncRun.connection_id).subquery())
-        lags = dict(s.execute(select(SyncRun.connection_id, SyncRun.lag_seconds)
-                              .join(latest, latest.c.run_id == SyncRun.id)).all())
+        outbox = {
+            (cid, status): n
+            for cid, status, n in s.execute(
+                select(OutboxEntry.connection_id, OutboxEntry.status, func.count())
+                .where(
+                    OutboxEntry.connection_id.in_(ids),
+                    OutboxEntry.status.in_(("pending", "sending", "dead", "awaiting")),
+                )
+                .group_by(OutboxEntry.connection_id, OutboxEntry.status)
+            )
+        }
+        orders = dict(
+            s.execute(
+                select(OrderRow.connection_id, func.count())
+                .where(OrderRow.account_id == account_id, OrderRow.connection_id.in_(ids))
+                .group_by(OrderRow.connection_id)
+            ).all()
+        )
+        latest = (
+            select(SyncRun.connection_id, func.max(SyncRun.id).label("run_id"))
+            .where(SyncRun.connection_id.in_(ids), SyncRun.kind == "orders", SyncRun.status == "ok")
+            .group_by(SyncRun.connection_id)
+            .subquery()
+        )
+        lags = dict(
+            s.execute(
+                select(SyncRun.connection_id, SyncRun.lag_seconds).join(latest, latest.c.run_id == SyncRun.id)
+            ).all()
+        )
         out = []
         for c in conns:
             display, group = _describe(c.system)
-            out.append(ConnectionHealth(
-                c.id, c.name, c.system, display, group, c.paused, c.last_success_at, lags.get(c.id),
-                c.last_error, outbox.get((c.id, "pending"), 0) + outbox.get((c.id, "sending"), 0),
-                outbox.get((c.id, "dead"), 0), orders.get(c.id, 0), c.next_poll_at,
-                c.webhooks_problem, c.webhook_delay_median, c.auth_problem,
-                outbox.get((c.id, "awaiting"), 0)))
+            out.append(
+                ConnectionHealth(
+                    c.id,
+                    c.name,
+                    c.system,
+                    display,
+                    group,
+                    c.paused,
+                    c.last_success_at,
+                    lags.get(c.id),
+                    c.last_error,
+                    outbox.get((c.id, "pending"), 0) + outbox.get((c.id, "sending"), 0),
+                    outbox.get((c.id, "dead"), 0),
+                    orders.get(c.id, 0),
+                    c.next_poll_at,
+                    c.webhooks_problem,
+                    c.webhook_delay_median,
+                    c.auth_problem,
+                    outbox.get((c.id, "awaiting"), 0),
+                )
+            )
         return out

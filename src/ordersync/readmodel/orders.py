@@ -28,13 +28,18 @@ from ..store.models import (
     ShipmentLineRow,
     ShipmentRow,
 )
-from ..sync import fulfilment
 from ..store.models_accounts import OrderTag
+from ..sync import fulfilment
 from ..sync.hub import Hub, HubError
 from .paging import ResultPage, check_page
 
-SORT_KEYS = {"created": OrderRow.created_at, "modified": OrderRow.modified_at, "number": OrderRow.number,
-             "total": OrderRow.total, "state": OrderRow.state}
+SORT_KEYS = {
+    "created": OrderRow.created_at,
+    "modified": OrderRow.modified_at,
+    "number": OrderRow.number,
+    "total": OrderRow.total,
+    "state": OrderRow.state,
+}
 
 
 @dataclass
@@ -226,8 +231,10 @@ def _filtered(account_id: int, f: OrderFilter, sqlite: bool = False, s: Session 
         conds.append(OrderRow.state.in_([int(s) for s in f.states]))
     if f.connection_ids:
         conds.append(OrderRow.connection_id.in_([int(c) for c in f.connection_ids]))
-    for column, lo, hi in ((OrderRow.created_at, f.created_from, f.created_to),
-                           (OrderRow.modified_at, f.modified_from, f.modified_to)):
+    for column, lo, hi in (
+        (OrderRow.created_at, f.created_from, f.created_to),
+        (OrderRow.modified_at, f.modified_from, f.modified_to),
+    ):
         for bound in (lo, hi):
             if bound is not None and bound.tzinfo is None:
                 raise HubError(f"timestamp {bound.isoformat()} has no time zone")
@@ -239,8 +246,11 @@ def _filtered(account_id: int, f: OrderFilter, sqlite: bool = False, s: Session 
     if text:
         conds.append(_text_condition(s, account_id, text, sqlite))
     if f.tag.strip():
-        conds.append(OrderRow.id.in_(select(OrderTag.order_id).where(OrderTag.account_id == account_id,
-                                                                     OrderTag.tag == f.tag.strip())))
+        conds.append(
+            OrderRow.id.in_(
+                select(OrderTag.order_id).where(OrderTag.account_id == account_id, OrderTag.tag == f.tag.strip())
+            )
+        )
     return q.where(*conds), conds
 
 
@@ -258,30 +268,79 @@ def _order_by(sort: str, sqlite: bool = False):
 def _tags(s: Session, order_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {i: [] for i in order_ids}
     if order_ids:
-        for order_id, tag in s.execute(select(OrderTag.order_id, OrderTag.tag)
-                                       .where(OrderTag.order_id.in_(order_ids)).order_by(OrderTag.tag)):
+        for order_id, tag in s.execute(
+            select(OrderTag.order_id, OrderTag.tag).where(OrderTag.order_id.in_(order_ids)).order_by(OrderTag.tag)
+        ):
             out[order_id].append(tag)
     return out
 
 
-_SUMMARY_COLUMNS = (OrderRow.id, OrderRow.number, OrderRow.external_id, OrderRow.connection_id, Connection.name,
-                    Connection.system, OrderRow.state, OrderRow.buyer_name, OrderRow.buyer_email, OrderRow.total,
-                    OrderRow.currency, OrderRow.created_at, OrderRow.modified_at, OrderRow.oversold,
-                    OrderRow.refunded_amount)
+_SUMMARY_COLUMNS = (
+    OrderRow.id,
+    OrderRow.number,
+    OrderRow.external_id,
+    OrderRow.connection_id,
+    Connection.name,
+    Connection.system,
+    OrderRow.state,
+    OrderRow.buyer_name,
+    OrderRow.buyer_email,
+    OrderRow.total,
+    OrderRow.currency,
+    OrderRow.created_at,
+    OrderRow.modified_at,
+    OrderRow.oversold,
+    OrderRow.refunded_amount,
+)
 
 
 def _summaries(s: Session, rows) -> list[OrderSummary]:
     ids = [r.id for r in rows]
-    counts = dict(s.execute(select(OrderItemRow.order_id, func.count()).where(OrderItemRow.order_id.in_(ids))
-                            .group_by(OrderItemRow.order_id)).all()) if ids else {}
+    counts = (
+        dict(
+            s.execute(
+                select(OrderItemRow.order_id, func.count())
+                .where(OrderItemRow.order_id.in_(ids))
+                .group_by(OrderItemRow.order_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
     tags = _tags(s, ids)
-    return [OrderSummary(r.id, r.number, r.external_id, r.connection_id, r.name, r.system, r.state, r.buyer_name,
-                         r.buyer_email, r.total, r.currency, r.created_at, r.modified_at, counts.get(r.id, 0),
-                         bool(r.oversold), tags[r.id], Decimal(r.refunded_amount or 0)) for r in rows]
+    return [
+        OrderSummary(
+            r.id,
+            r.number,
+            r.external_id,
+            r.connection_id,
+            r.name,
+            r.system,
+            r.state,
+            r.buyer_name,
+            r.buyer_email,
+            r.total,
+            r.currency,
+            r.created_at,
+            r.modified_at,
+            counts.get(r.id, 0),
+            bool(r.oversold),
+            tags[r.id],
+            Decimal(r.refunded_amount or 0),
+        )
+        for r in rows
+    ]
 
 
-def list_orders(hub: Hub, account_id: int, f: OrderFilter | None = None, *, page: int = 1, page_size: int = 50,
-                sort: str = "-created") -> OrderPage:
+def list_orders(
+    hub: Hub,
+    account_id: int,
+    f: OrderFilter | None = None,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    sort: str = "-created",
+) -> OrderPage:
     f = f or OrderFilter()
     offset = check_page(page, page_size)
     sqlite = hub.db.is_sqlite
@@ -289,9 +348,14 @@ def list_orders(hub: Hub, account_id: int, f: OrderFilter | None = None, *, page
     with hub.db.session() as s:
         _, conds = _filtered(account_id, f, sqlite, s)
         count = select(func.count()).select_from(OrderRow).where(OrderRow.account_id == account_id, *conds)
-        page_q = (select(*_SUMMARY_COLUMNS).outerjoin(Connection, Connection.id == OrderRow.connection_id)
-                  .where(OrderRow.account_id == account_id, *conds).order_by(*order)
-                  .limit(page_size).offset(offset))
+        page_q = (
+            select(*_SUMMARY_COLUMNS)
+            .outerjoin(Connection, Connection.id == OrderRow.connection_id)
+            .where(OrderRow.account_id == account_id, *conds)
+            .order_by(*order)
+            .limit(page_size)
+            .offset(offset)
+        )
         if f.text.strip():
             # a text search reads every row anyway: count in the same pass instead of a second scan
             rows = s.execute(page_q.add_columns(func.count().over().label("matches"))).all()
@@ -311,52 +375,105 @@ def order_ids(hub: Hub, account_id: int, f: OrderFilter, limit: int = 10_000) ->
 
 def get_order(hub: Hub, account_id: int, order_id: int) -> OrderDetail | None:
     with hub.db.session() as s:
-        row = s.execute(select(*_SUMMARY_COLUMNS, OrderRow.data, OrderRow.channel_status, OrderRow.shipping_cost,
-                               OrderRow.paid_at, OrderRow.shipped_at, OrderRow.imported_at)
-                        .outerjoin(Connection, Connection.id == OrderRow.connection_id)
-                        .where(OrderRow.id == order_id, OrderRow.account_id == account_id)).first()
+        row = s.execute(
+            select(
+                *_SUMMARY_COLUMNS,
+                OrderRow.data,
+                OrderRow.channel_status,
+                OrderRow.shipping_cost,
+                OrderRow.paid_at,
+                OrderRow.shipped_at,
+                OrderRow.imported_at,
+            )
+            .outerjoin(Connection, Connection.id == OrderRow.connection_id)
+            .where(OrderRow.id == order_id, OrderRow.account_id == account_id)
+        ).first()
         if row is None:
             return None
         (summary,) = _summaries(s, [row])
         data = json.loads(row.data)
-        stored = {x: (a, Decimal(q or 0)) for x, a, q in s.execute(
-            select(OrderItemRow.external_id, OrderItemRow.article_id, OrderItemRow.refunded_quantity)
-            .where(OrderItemRow.order_id == order_id))}
-        items = [ItemView(i.get("external_id", ""), i.get("sku", ""), i.get("ean", ""), i.get("title", ""),
-                          Decimal(i["quantity"]), Decimal(i["unit_price"]), Decimal(i["total_price"]),
-                          Decimal(i["tax_rate"]) if i.get("tax_rate") is not None else None,
-                          i.get("product_external_id", ""), i.get("variant_external_id", ""),
-                          dict(i.get("attributes") or {}), *stored.get(i.get("external_id", ""), (None, Decimal(0))))
-                 for i in data.get("items", [])]
-        shipments = [ShipmentView(x.id, x.carrier, x.tracking_number, x.tracking_url, x.created_at) for x in
-                     s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.id))]
+        stored = {
+            x: (a, Decimal(q or 0))
+            for x, a, q in s.execute(
+                select(OrderItemRow.external_id, OrderItemRow.article_id, OrderItemRow.refunded_quantity).where(
+                    OrderItemRow.order_id == order_id
+                )
+            )
+        }
+        items = [
+            ItemView(
+                i.get("external_id", ""),
+                i.get("sku", ""),
+                i.get("ean", ""),
+                i.get("title", ""),
+                Decimal(i["quantity"]),
+                Decimal(i["unit_price"]),
+                Decimal(i["total_price"]),
+                Decimal(i["tax_rate"]) if i.get("tax_rate") is not None else None,
+                i.get("product_external_id", ""),
+                i.get("variant_external_id", ""),
+                dict(i.get("attributes") or {}),
+                *stored.get(i.get("external_id", ""), (None, Decimal(0))),
+            )
+            for i in data.get("items", [])
+        ]
+        shipments = [
+            ShipmentView(x.id, x.carrier, x.tracking_number, x.tracking_url, x.created_at)
+            for x in s.scalars(select(ShipmentRow).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.id))
+        ]
         lines_of: dict[int, list[ShipmentLineView]] = {}
-        for x in s.scalars(select(ShipmentLineRow).where(ShipmentLineRow.shipment_id.in_([y.id for y in shipments]))
-                           .order_by(ShipmentLineRow.id)):
-            lines_of.setdefault(x.shipment_id, []).append(ShipmentLineView(x.item_external_id, x.sku,
-                                                                           Decimal(x.quantity)))
+        for x in s.scalars(
+            select(ShipmentLineRow)
+            .where(ShipmentLineRow.shipment_id.in_([y.id for y in shipments]))
+            .order_by(ShipmentLineRow.id)
+        ):
+            lines_of.setdefault(x.shipment_id, []).append(
+                ShipmentLineView(x.item_external_id, x.sku, Decimal(x.quantity))
+            )
         for view in shipments:
             view.lines = lines_of.get(view.id, [])
-        cancellations = [LineCancellationView(x.id, x.item_external_id, x.sku, Decimal(x.quantity), x.reason,
-                                              x.created_at) for x in
-                         s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order_id)
-                                   .order_by(LineCancellationRow.id))]
+        cancellations = [
+            LineCancellationView(x.id, x.item_external_id, x.sku, Decimal(x.quantity), x.reason, x.created_at)
+            for x in s.scalars(
+                select(LineCancellationRow)
+                .where(LineCancellationRow.order_id == order_id)
+                .order_by(LineCancellationRow.id)
+            )
+        ]
         ack = s.scalar(select(OrderAcknowledgement).where(OrderAcknowledgement.order_id == order_id))
-        ack_view = AcknowledgementView(ack.accept, ack.reason, ack.deadline, ack.queued_at, ack.sent_at) \
-            if ack is not None else None
+        ack_view = (
+            AcknowledgementView(ack.accept, ack.reason, ack.deadline, ack.queued_at, ack.sent_at)
+            if ack is not None
+            else None
+        )
         left = fulfilment.open_now(s, order_id)
-        events = [EventView(e.id, e.at, e.kind, e.source, e.text, e.history_kind, e.params) for e in
-                  s.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id.desc()))]
+        events = [
+            EventView(e.id, e.at, e.kind, e.source, e.text, e.history_kind, e.params)
+            for e in s.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id.desc()))
+        ]
     return OrderDetail(
-        **vars(summary), channel_status=row.channel_status, shipping_cost=row.shipping_cost,
-        tax_total=Decimal(data.get("tax_total") or 0), paid_at=row.paid_at, shipped_at=row.shipped_at,
-        imported_at=row.imported_at, payment_method=data.get("payment_method", ""),
-        buyer_note=data.get("buyer_note", ""), buyer=from_data(Buyer, data.get("buyer") or {}),
+        **vars(summary),
+        channel_status=row.channel_status,
+        shipping_cost=row.shipping_cost,
+        tax_total=Decimal(data.get("tax_total") or 0),
+        paid_at=row.paid_at,
+        shipped_at=row.shipped_at,
+        imported_at=row.imported_at,
+        payment_method=data.get("payment_method", ""),
+        buyer_note=data.get("buyer_note", ""),
+        buyer=from_data(Buyer, data.get("buyer") or {}),
         billing_address=from_data(Address, data.get("invoice_address") or {}),
         shipping_address=from_data(Address, data.get("shipping_address") or {}),
-        items=items, payments=[from_data(Payment, p) for p in data.get("payments", [])],
-        shipments=shipments, events=events, refunds=_refunds(data, items), line_cancellations=cancellations,
-        acknowledgement=ack_view, acknowledge_by=_when(data.get("acknowledge_by")), open_quantities=left)
+        items=items,
+        payments=[from_data(Payment, p) for p in data.get("payments", [])],
+        shipments=shipments,
+        events=events,
+        refunds=_refunds(data, items),
+        line_cancellations=cancellations,
+        acknowledgement=ack_view,
+        acknowledge_by=_when(data.get("acknowledge_by")),
+        open_quantities=left,
+    )
 
 
 def _when(text: str | None) -> datetime | None:
@@ -368,10 +485,25 @@ def _refunds(data: dict, items: list[ItemView]) -> list[RefundView]:
     out = []
     for r in data.get("refunds") or []:
         refund = from_data(Refund, r)
-        out.append(RefundView(refund.external_id, refund.amount, refund.currency, refund.reason, refund.refunded_at,
-                              [RefundItemView(x.item_external_id, getattr(by_id.get(x.item_external_id), "title", ""),
-                                              getattr(by_id.get(x.item_external_id), "sku", ""), x.quantity, x.amount)
-                               for x in refund.items]))
+        out.append(
+            RefundView(
+                refund.external_id,
+                refund.amount,
+                refund.currency,
+                refund.reason,
+                refund.refunded_at,
+                [
+                    RefundItemView(
+                        x.item_external_id,
+                        getattr(by_id.get(x.item_external_id), "title", ""),
+                        getattr(by_id.get(x.item_external_id), "sku", ""),
+                        x.quantity,
+                        x.amount,
+                    )
+                    for x in refund.items
+                ],
+            )
+        )
     return out
 
 
@@ -380,6 +512,9 @@ def summaries_in(s: Session, account_id: int, ids) -> dict[int, OrderSummary]:
     ids = list(set(ids))
     if not ids:
         return {}
-    rows = s.execute(select(*_SUMMARY_COLUMNS).outerjoin(Connection, Connection.id == OrderRow.connection_id)
-                     .where(OrderRow.account_id == account_id, OrderRow.id.in_(ids))).all()
+    rows = s.execute(
+        select(*_SUMMARY_COLUMNS)
+        .outerjoin(Connection, Connection.id == OrderRow.connection_id)
+        .where(OrderRow.account_id == account_id, OrderRow.id.in_(ids))
+    ).all()
     return {x.id: x for x in _summaries(s, rows)}

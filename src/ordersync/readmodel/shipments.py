@@ -30,9 +30,17 @@ class ShipmentPage(ResultPage[ShipmentRowView]):
     pass
 
 
-def list_shipments(hub: Hub, account_id: int, *, order_id: int | None = None, created_from: datetime | None = None,
-                   created_to: datetime | None = None, min_id: int | None = None, page: int = 1,
-                   page_size: int = 50) -> ShipmentPage:
+def list_shipments(
+    hub: Hub,
+    account_id: int,
+    *,
+    order_id: int | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    min_id: int | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> ShipmentPage:
     offset = check_page(page, page_size)
     conds = [OrderRow.account_id == account_id]
     if order_id is not None:
@@ -45,13 +53,23 @@ def list_shipments(hub: Hub, account_id: int, *, order_id: int | None = None, cr
         conds.append(ShipmentRow.id >= min_id)
     base = select(ShipmentRow, OrderRow.number).join(OrderRow, OrderRow.id == ShipmentRow.order_id).where(*conds)
     with hub.db.session() as s:
-        total = s.scalar(select(func.count()).select_from(ShipmentRow)
-                         .join(OrderRow, OrderRow.id == ShipmentRow.order_id).where(*conds)) or 0
+        total = (
+            s.scalar(
+                select(func.count())
+                .select_from(ShipmentRow)
+                .join(OrderRow, OrderRow.id == ShipmentRow.order_id)
+                .where(*conds)
+            )
+            or 0
+        )
         rows = s.execute(base.order_by(ShipmentRow.id.desc()).limit(page_size).offset(offset)).all()
-        views = [ShipmentRowView(x.id, x.order_id, number, x.carrier, x.tracking_number, x.tracking_url, x.created_at)
-                 for x, number in rows]
+        views = [
+            ShipmentRowView(x.id, x.order_id, number, x.carrier, x.tracking_number, x.tracking_url, x.created_at)
+            for x, number in rows
+        ]
         by_id = {v.id: v for v in views}
-        for x in s.scalars(select(ShipmentLineRow).where(ShipmentLineRow.shipment_id.in_(list(by_id)))
-                           .order_by(ShipmentLineRow.id)):
+        for x in s.scalars(
+            select(ShipmentLineRow).where(ShipmentLineRow.shipment_id.in_(list(by_id))).order_by(ShipmentLineRow.id)
+        ):
             by_id[x.shipment_id].lines.append(ShipmentLineView(x.item_external_id, x.sku, Decimal(x.quantity)))
         return ShipmentPage(views, total, page, page_size)

@@ -30,16 +30,28 @@ from .report import Differences
 IN_TRANSIT = ("pending", "sending", "awaiting")
 
 
-def compare(hub: Hub, conn: Connection, connector: Connector, until, diffs: Differences, *,
-            progress: Callable[[int, int | None], None], stock: bool, listings: bool) -> int:
+def compare(
+    hub: Hub,
+    conn: Connection,
+    connector: Connector,
+    until,
+    diffs: Differences,
+    *,
+    progress: Callable[[int, int | None], None],
+    stock: bool,
+    listings: bool,
+) -> int:
     channel: dict[tuple[str, str], dict] = {}
     read = 0
     for page in connector.fetch_articles(Window(None, until)):
         for article in page.records:
             for entry in listing_entries(article):
                 channel[(entry.product_id, entry.variant_id)] = {
-                    "sku": entry.sku, "title": entry.title, "via_product": entry.via_product,
-                    "stock": entry.stock}
+                    "sku": entry.sku,
+                    "title": entry.title,
+                    "via_product": entry.via_product,
+                    "stock": entry.stock,
+                }
         read += len(page.records) + len(page.quarantined)
         progress(read, page.window_total)
     with hub.db.session() as s:
@@ -50,14 +62,27 @@ def compare(hub: Hub, conn: Connection, connector: Connector, until, diffs: Diff
             for key, seen in channel.items():
                 listing = known.get(key)
                 if listing is None or listing.article_id is None:
-                    diffs.add("listings_unlinked", {"product": key[0], "variant": key[1], "sku": seen["sku"],
-                                                    "title": seen["title"], "listed_in_hub": listing is not None})
+                    diffs.add(
+                        "listings_unlinked",
+                        {
+                            "product": key[0],
+                            "variant": key[1],
+                            "sku": seen["sku"],
+                            "title": seen["title"],
+                            "listed_in_hub": listing is not None,
+                        },
+                    )
             for r in linked:
                 if (r.product_external_id, r.variant_external_id) not in channel:
                     diffs.add("listings_gone", _listing_row(r))
         if stock:
-            _stock(s, conn, [r for r in linked if (r.product_external_id, r.variant_external_id) in channel],
-                   channel, diffs)
+            _stock(
+                s,
+                conn,
+                [r for r in linked if (r.product_external_id, r.variant_external_id) in channel],
+                channel,
+                diffs,
+            )
     return read
 
 
@@ -66,8 +91,13 @@ def _stock(s, conn: Connection, linked: list[Listing], channel: dict, diffs: Dif
         return
     avail = availability(s, {r.article_id for r in linked})
     keys = [coalesce_key(r.id) for r in linked]
-    in_transit = set(s.scalars(select(OutboxEntry.listing_id).where(
-        OutboxEntry.kind == "stock", OutboxEntry.status.in_(IN_TRANSIT), OutboxEntry.coalesce_key.in_(keys))))
+    in_transit = set(
+        s.scalars(
+            select(OutboxEntry.listing_id).where(
+                OutboxEntry.kind == "stock", OutboxEntry.status.in_(IN_TRANSIT), OutboxEntry.coalesce_key.in_(keys)
+            )
+        )
+    )
     pushed = _last_pushed(s, [r.id for r in linked])
     via_product = {(r.product_external_id, r.article_id) for r in linked if not r.variant_external_id}
     for r in linked:
@@ -82,27 +112,41 @@ def _stock(s, conn: Connection, linked: list[Listing], channel: dict, diffs: Dif
         now = shown_quantity(have.available, conn, r)
         if now is None or Decimal(seen["stock"]) == now:
             continue
-        diffs.add("stock_differs", {**_listing_row(r), "channel": _number(seen["stock"]),
-                                    "last_pushed": pushed.get(r.id), "now": now,
-                                    "on_hand": _number(have.on_hand), "reserved": _number(have.reserved)})
+        diffs.add(
+            "stock_differs",
+            {
+                **_listing_row(r),
+                "channel": _number(seen["stock"]),
+                "last_pushed": pushed.get(r.id),
+                "now": now,
+                "on_hand": _number(have.on_hand),
+                "reserved": _number(have.reserved),
+            },
+        )
 
 
 def _last_pushed(s, listing_ids: list[int]) -> dict[int, int]:
     """The quantity of each listing's newest stock push that the channel took."""
     out: dict[int, int] = {}
     for chunk in range(0, len(listing_ids), 500):
-        part = listing_ids[chunk:chunk + 500]
+        part = listing_ids[chunk : chunk + 500]
         for listing_id, payload in s.execute(
-                select(OutboxEntry.listing_id, OutboxEntry.payload)
-                .where(OutboxEntry.kind == "stock", OutboxEntry.status == "done", OutboxEntry.listing_id.in_(part))
-                .order_by(OutboxEntry.id)):
+            select(OutboxEntry.listing_id, OutboxEntry.payload)
+            .where(OutboxEntry.kind == "stock", OutboxEntry.status == "done", OutboxEntry.listing_id.in_(part))
+            .order_by(OutboxEntry.id)
+        ):
             out[listing_id] = json.loads(payload)["quantity"]
     return out
 
 
 def _listing_row(r: Listing) -> dict:
-    return {"listing_id": r.id, "product": r.product_external_id, "variant": r.variant_external_id,
-            "sku": r.sku, "title": r.title}
+    return {
+        "listing_id": r.id,
+        "product": r.product_external_id,
+        "variant": r.variant_external_id,
+        "sku": r.sku,
+        "title": r.title,
+    }
 
 
 def _number(value) -> int | str:

@@ -78,8 +78,11 @@ def _import_missing(hub: Hub, conn: Connection, rows: list[dict]) -> MendResult:
     result = MendResult("import")
     ids = [r["external_id"] for r in rows]
     with hub.db.session() as s:
-        present = set(s.scalars(select(OrderRow.external_id).where(OrderRow.connection_id == conn.id,
-                                                                   OrderRow.external_id.in_(ids))))
+        present = set(
+            s.scalars(
+                select(OrderRow.external_id).where(OrderRow.connection_id == conn.id, OrderRow.external_id.in_(ids))
+            )
+        )
     connector = connections.build_connector(hub, conn)
     try:
         for row in rows:
@@ -110,11 +113,20 @@ def _push_stock(hub: Hub, conn: Connection, rows: list[dict]) -> MendResult:
             if qty is None:
                 result.skipped += 1
                 continue
-            enqueue(s, account_id=listing.account_id, connection_id=conn.id, kind="stock", listing_id=listing.id,
-                    coalesce_key=coalesce_key(listing.id),
-                    payload={"product_external_id": listing.product_external_id,
-                             "variant_external_id": listing.variant_external_id, "quantity": qty,
-                             "sku": listing.sku})
+            enqueue(
+                s,
+                account_id=listing.account_id,
+                connection_id=conn.id,
+                kind="stock",
+                listing_id=listing.id,
+                coalesce_key=coalesce_key(listing.id),
+                payload={
+                    "product_external_id": listing.product_external_id,
+                    "variant_external_id": listing.variant_external_id,
+                    "quantity": qty,
+                    "sku": listing.sku,
+                },
+            )
             result.done += 1
     return result
 
@@ -150,10 +162,17 @@ def _listings(s: Session, conn: Connection, rows: list[dict], result: MendResult
     """The rows' listings as they are now, each with its article's id; one unlinked or removed since the run
     is skipped."""
     ids = [r["listing_id"] for r in rows]
-    found = {r.id: r for r in s.scalars(select(Listing).where(Listing.connection_id == conn.id, Listing.id.in_(ids))
-                                        .order_by(Listing.id))}
-    out = [(listing, article_id) for i in ids if (listing := found.get(i)) is not None
-           and (article_id := listing.article_id) is not None]
+    found = {
+        r.id: r
+        for r in s.scalars(
+            select(Listing).where(Listing.connection_id == conn.id, Listing.id.in_(ids)).order_by(Listing.id)
+        )
+    }
+    out = [
+        (listing, article_id)
+        for i in ids
+        if (listing := found.get(i)) is not None and (article_id := listing.article_id) is not None
+    ]
     result.skipped += len(ids) - len(out)
     return out
 

@@ -34,15 +34,27 @@ IN_TRANSIT = ("pending", "sending", "awaiting")
 Store = Callable[[OrderPage], None]  # imports the missing orders of a page (automatic import), or None
 
 
-def compare(hub: Hub, conn: Connection, connector: Connector, window: Window, diffs: Differences, *,
-            progress: Callable[[int, int | None], None], store: Store | None = None, for_comparison: bool = False) -> int:
+def compare(
+    hub: Hub,
+    conn: Connection,
+    connector: Connector,
+    window: Window,
+    diffs: Differences,
+    *,
+    progress: Callable[[int, int | None], None],
+    store: Store | None = None,
+    for_comparison: bool = False,
+) -> int:
     """``for_comparison``: the connector declares a read made for a comparison (sdk.reconcile_reads), which
     may leave out what is not compared; the orders imported automatically are then read again by id."""
     seen: set[str] = set()
     read = 0
     # a connector declaring the read for a comparison takes the argument (sdk.reconcile_reads)
-    pages = (cast(ReadsForComparison, connector).fetch_orders(window, for_comparison=True) if for_comparison
-             else connector.fetch_orders(window))
+    pages = (
+        cast(ReadsForComparison, connector).fetch_orders(window, for_comparison=True)
+        if for_comparison
+        else connector.fetch_orders(window)
+    )
     for page in pages:
         missing = _compare_page(hub, conn, connector, page, diffs)
         seen.update(o.external_id for o in page.records)
@@ -58,16 +70,31 @@ def compare(hub: Hub, conn: Connection, connector: Connector, window: Window, di
     return read
 
 
-def _compare_page(hub: Hub, conn: Connection, connector: Connector, page: OrderPage,
-                  diffs: Differences) -> set[str]:
+def _compare_page(hub: Hub, conn: Connection, connector: Connector, page: OrderPage, diffs: Differences) -> set[str]:
     ids = [o.external_id for o in page.records]
     with hub.db.session() as s:
-        rows = {r.external_id: r for r in s.execute(
-            select(OrderRow.id, OrderRow.external_id, OrderRow.number, OrderRow.state, OrderRow.total,
-                   OrderRow.currency).where(OrderRow.connection_id == conn.id, OrderRow.external_id.in_(ids)))}
-        in_transit = set(s.scalars(select(OutboxEntry.order_id).where(
-            OutboxEntry.kind == "state", OutboxEntry.status.in_(IN_TRANSIT),
-            OutboxEntry.order_id.in_([r.id for r in rows.values()]))))
+        rows = {
+            r.external_id: r
+            for r in s.execute(
+                select(
+                    OrderRow.id,
+                    OrderRow.external_id,
+                    OrderRow.number,
+                    OrderRow.state,
+                    OrderRow.total,
+                    OrderRow.currency,
+                ).where(OrderRow.connection_id == conn.id, OrderRow.external_id.in_(ids))
+            )
+        }
+        in_transit = set(
+            s.scalars(
+                select(OutboxEntry.order_id).where(
+                    OutboxEntry.kind == "state",
+                    OutboxEntry.status.in_(IN_TRANSIT),
+                    OutboxEntry.order_id.in_([r.id for r in rows.values()]),
+                )
+            )
+        )
     missing: set[str] = set()
     for order in page.records:
         row = rows.get(order.external_id)
@@ -75,16 +102,29 @@ def _compare_page(hub: Hub, conn: Connection, connector: Connector, page: OrderP
             missing.add(order.external_id)
             diffs.add("orders_missing", _order_row(order))
             continue
-        state_differs = int(order.state) != row.state and row.id not in in_transit and \
-            order.channel_status != (connector.channel_status_for(OrderState(row.state)) or None)
+        state_differs = (
+            int(order.state) != row.state
+            and row.id not in in_transit
+            and order.channel_status != (connector.channel_status_for(OrderState(row.state)) or None)
+        )
         total_differs = Decimal(order.total) != Decimal(row.total) or order.currency != row.currency
         if state_differs or total_differs:
-            diffs.add("orders_differ", {
-                "order_id": row.id, "external_id": order.external_id, "number": order.number or row.number,
-                "hub_state": row.state, "channel_state": int(order.state),
-                "channel_status": order.channel_status, "hub_total": str(row.total),
-                "channel_total": str(order.total), "hub_currency": row.currency, "currency": order.currency,
-                "what": [w for w, d in (("state", state_differs), ("total", total_differs)) if d]})
+            diffs.add(
+                "orders_differ",
+                {
+                    "order_id": row.id,
+                    "external_id": order.external_id,
+                    "number": order.number or row.number,
+                    "hub_state": row.state,
+                    "channel_state": int(order.state),
+                    "channel_status": order.channel_status,
+                    "hub_total": str(row.total),
+                    "channel_total": str(order.total),
+                    "hub_currency": row.currency,
+                    "currency": order.currency,
+                    "what": [w for w, d in (("state", state_differs), ("total", total_differs)) if d],
+                },
+            )
     return missing
 
 
@@ -100,24 +140,39 @@ def _in_full(connector: Connector, orders: list[Order]) -> list[Order]:
 
 
 def _order_row(order: Order) -> dict:
-    return {"external_id": order.external_id, "number": order.number, "state": int(order.state),
-            "total": str(order.total), "currency": order.currency, "created_at": order.created_at.isoformat()}
+    return {
+        "external_id": order.external_id,
+        "number": order.number,
+        "state": int(order.state),
+        "total": str(order.total),
+        "currency": order.currency,
+        "created_at": order.created_at.isoformat(),
+    }
 
 
-def _unknown(hub: Hub, conn: Connection, connector: Connector, window: Window, seen: set[str],
-             diffs: Differences) -> None:
+def _unknown(
+    hub: Hub, conn: Connection, connector: Connector, window: Window, seen: set[str], diffs: Differences
+) -> None:
     with hub.db.session() as s:
         q = select(OrderRow.id, OrderRow.external_id, OrderRow.number, OrderRow.channel_updated_at).where(
-            OrderRow.connection_id == conn.id, OrderRow.channel_updated_at <= window.until)
+            OrderRow.connection_id == conn.id, OrderRow.channel_updated_at <= window.until
+        )
         if window.since is not None:
             q = q.where(OrderRow.channel_updated_at > window.since)
         candidates = [r for r in s.execute(q.order_by(OrderRow.id)) if r.external_id not in seen]
     for n, row in enumerate(candidates):
         if n < CONFIRM_AT_MOST and _still_there(connector, row.external_id, row.number, window.until):
             continue
-        diffs.add("orders_unknown", {"order_id": row.id, "external_id": row.external_id, "number": row.number,
-                                     "channel_updated_at": row.channel_updated_at.isoformat(),
-                                     "confirmed": n < CONFIRM_AT_MOST})
+        diffs.add(
+            "orders_unknown",
+            {
+                "order_id": row.id,
+                "external_id": row.external_id,
+                "number": row.number,
+                "channel_updated_at": row.channel_updated_at.isoformat(),
+                "confirmed": n < CONFIRM_AT_MOST,
+            },
+        )
 
 
 def _still_there(connector: Connector, external_id: str, number: str, until: datetime) -> bool:

@@ -61,18 +61,45 @@ class RunView:
     finished_at: datetime | None
 
     def as_json(self) -> dict:
-        return {"id": self.id, "connection": self.connection, "status": self.status, "trigger": self.trigger,
-                "since": self.since.isoformat() if self.since else None, "until": self.until.isoformat(),
-                "phase": self.phase, "read": self.read, "expected": self.expected,
-                "differences": self.differences, "kinds": self.report, "not_compared": self.reasons,
-                "mended": self.mended, "error": self.error, "started_at": self.started_at.isoformat(),
-                "finished_at": self.finished_at.isoformat() if self.finished_at else None}
+        return {
+            "id": self.id,
+            "connection": self.connection,
+            "status": self.status,
+            "trigger": self.trigger,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat(),
+            "phase": self.phase,
+            "read": self.read,
+            "expected": self.expected,
+            "differences": self.differences,
+            "kinds": self.report,
+            "not_compared": self.reasons,
+            "mended": self.mended,
+            "error": self.error,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+        }
 
 
 def view(row: ReconcileRun, name: str) -> RunView:
-    return RunView(row.id, name, row.status, row.trigger, row.since, row.until, row.phase, row.read, row.expected,
-                   row.differences, json.loads(row.report), json.loads(row.reasons), json.loads(row.mended),
-                   row.error, row.started_at, row.finished_at)
+    return RunView(
+        row.id,
+        name,
+        row.status,
+        row.trigger,
+        row.since,
+        row.until,
+        row.phase,
+        row.read,
+        row.expected,
+        row.differences,
+        json.loads(row.report),
+        json.loads(row.reasons),
+        json.loads(row.mended),
+        row.error,
+        row.started_at,
+        row.finished_at,
+    )
 
 
 def reasons_for(system: str) -> dict[str, str]:
@@ -81,8 +108,16 @@ def reasons_for(system: str) -> dict[str, str]:
     return {kind: reads.reason(kind) for kind in READS if reads.reason(kind)}
 
 
-def start(hub: Hub, connection: str | int, *, since: datetime | None = None, account: str | None = None,
-          trigger: str = "manual", owner: str | None = None, phase: str = PHASES[0]) -> int:
+def start(
+    hub: Hub,
+    connection: str | int,
+    *,
+    since: datetime | None = None,
+    account: str | None = None,
+    trigger: str = "manual",
+    owner: str | None = None,
+    phase: str = PHASES[0],
+) -> int:
     """Claim a run of the connection: a fresh one, or the unfinished one whose holder is gone. Raises
     HubError while another holder's run is alive."""
     owner = owner or leases.owner_id()
@@ -91,25 +126,48 @@ def start(hub: Hub, connection: str | int, *, since: datetime | None = None, acc
         conn = _connection(s, hub, connection, account)
         if since is not None and since >= now:
             raise HubError(f"--since {since.isoformat()} is not in the past")
-        open_run = s.scalar(select(ReconcileRun).where(ReconcileRun.connection_id == conn.id,
-                                                       ReconcileRun.status == "running")
-                            .order_by(ReconcileRun.id.desc()).limit(1))
+        open_run = s.scalar(
+            select(ReconcileRun)
+            .where(ReconcileRun.connection_id == conn.id, ReconcileRun.status == "running")
+            .order_by(ReconcileRun.id.desc())
+            .limit(1)
+        )
         if open_run is not None:
             if open_run.lease_until is not None and open_run.lease_until > now and open_run.holder != owner:
-                raise HubError(f"a reconciliation of {conn.name!r} is running since "
-                               f"{open_run.started_at:%Y-%m-%d %H:%M} UTC; wait for it to finish")
+                raise HubError(
+                    f"a reconciliation of {conn.name!r} is running since "
+                    f"{open_run.started_at:%Y-%m-%d %H:%M} UTC; wait for it to finish"
+                )
             resumed = {"phase": phase} if phase == QUEUED else {}
-            taken = s.execute(update(ReconcileRun).where(ReconcileRun.id == open_run.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                         ReconcileRun.holder == open_run.holder)
-                              .values(holder=owner, lease_until=now + LEASE, **resumed)).rowcount
+            taken = s.execute(
+                update(ReconcileRun)
+                .where(
+                    ReconcileRun.id == open_run.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                    ReconcileRun.holder == open_run.holder,
+                )
+                .values(holder=owner, lease_until=now + LEASE, **resumed)
+            ).rowcount
             if not taken:
                 raise HubError(f"a reconciliation of {conn.name!r} was just taken over by another worker")
             return open_run.id
-        run = ReconcileRun(account_id=conn.account_id, connection_id=conn.id, trigger=trigger, status="running",
-                           since=since if since is not None else now - DEFAULT_PERIOD, until=now,
-                           phase=phase, phases="{}", read=0, differences=0, report="{}",
-                           reasons=json.dumps(reasons_for(conn.system)), holder=owner, lease_until=now + LEASE,
-                           started_at=now, mended="{}")
+        run = ReconcileRun(
+            account_id=conn.account_id,
+            connection_id=conn.id,
+            trigger=trigger,
+            status="running",
+            since=since if since is not None else now - DEFAULT_PERIOD,
+            until=now,
+            phase=phase,
+            phases="{}",
+            read=0,
+            differences=0,
+            report="{}",
+            reasons=json.dumps(reasons_for(conn.system)),
+            holder=owner,
+            lease_until=now + LEASE,
+            started_at=now,
+            mended="{}",
+        )
         s.add(run)
         s.flush()
         return run.id
@@ -127,12 +185,16 @@ def hand_out(hub: Hub) -> list[tuple[int, str]]:
     the run over with (``take``), so a run announced by two schedulers is carried out once."""
     handed: list[tuple[int, str]] = []
     with hub.db.session() as s:
-        ids = s.scalars(select(ReconcileRun.id).where(ReconcileRun.status == "running",
-                                                      ReconcileRun.holder == REQUESTED)).all()
+        ids = s.scalars(
+            select(ReconcileRun.id).where(ReconcileRun.status == "running", ReconcileRun.holder == REQUESTED)
+        ).all()
         for run_id in ids:
             token = f"queued:{uuid.uuid4().hex}"
-            n = s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == REQUESTED)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                          .values(holder=token, lease_until=utcnow() + LEASE)).rowcount
+            n = s.execute(
+                update(ReconcileRun)
+                .where(ReconcileRun.id == run_id, ReconcileRun.holder == REQUESTED)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                .values(holder=token, lease_until=utcnow() + LEASE)
+            ).rowcount
             if n:
                 handed.append((run_id, token))
     return handed
@@ -142,9 +204,17 @@ def take(hub: Hub, run_id: int, token: str, owner: str) -> bool:
     """The worker takes over a handed-out run; False when it is no longer the token's (its lease ran out
     and another start resumed it)."""
     with hub.db.session() as s:
-        return bool(s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == token,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                         ReconcileRun.status == "running")
-                              .values(holder=owner, lease_until=utcnow() + LEASE)).rowcount)
+        return bool(
+            s.execute(
+                update(ReconcileRun)
+                .where(
+                    ReconcileRun.id == run_id,
+                    ReconcileRun.holder == token,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                    ReconcileRun.status == "running",
+                )
+                .values(holder=owner, lease_until=utcnow() + LEASE)
+            ).rowcount
+        )
 
 
 def _connection(s, hub: Hub, connection: str | int, account: str | None) -> Connection:
@@ -186,26 +256,55 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
 
             if phase == "orders" and reads.orders:
                 store = _auto_importer(hub, conn, connector) if auto_import else None
-                orders.compare(hub, conn, connector, window, diffs, progress=step, store=store,
-                               for_comparison=reads.for_comparison)
+                orders.compare(
+                    hub, conn, connector, window, diffs, progress=step, store=store, for_comparison=reads.for_comparison
+                )
                 if store is not None and "orders_missing" in diffs.kinds:
                     diffs.kinds["orders_missing"]["imported_automatically"] = True
             elif phase == "catalog" and (reads.stock or reads.listings):
-                catalog.compare(hub, conn, connector, window.until, diffs, progress=step, stock=reads.stock,
-                                listings=reads.listings)
+                catalog.compare(
+                    hub, conn, connector, window.until, diffs, progress=step, stock=reads.stock, listings=reads.listings
+                )
             done[phase] = diffs.as_json()
             _write(hub, run_id, owner, phases=json.dumps(done))
         report = merged(done)
-        _write(hub, run_id, owner, status="done", phase="done", report=json.dumps(report),
-               differences=total(report), finished_at=utcnow(), lease_until=None)
+        _write(
+            hub,
+            run_id,
+            owner,
+            status="done",
+            phase="done",
+            report=json.dumps(report),
+            differences=total(report),
+            finished_at=utcnow(),
+            lease_until=None,
+        )
     except BudgetSpent as exc:  # what was read is no full listing: its absences prove nothing
         report = merged(done)
-        _write(hub, run_id, owner, status=INCOMPLETE, report=json.dumps(report), differences=total(report),
-               error=f"budget spent: {exc}"[:2000], finished_at=utcnow(), lease_until=None)
+        _write(
+            hub,
+            run_id,
+            owner,
+            status=INCOMPLETE,
+            report=json.dumps(report),
+            differences=total(report),
+            error=f"budget spent: {exc}"[:2000],
+            finished_at=utcnow(),
+            lease_until=None,
+        )
     except ChannelError as exc:
         report = merged(done)
-        _write(hub, run_id, owner, status="failed", report=json.dumps(report), differences=total(report),
-               error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow(), lease_until=None)
+        _write(
+            hub,
+            run_id,
+            owner,
+            status="failed",
+            report=json.dumps(report),
+            differences=total(report),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=utcnow(),
+            lease_until=None,
+        )
     except leases.LeaseLost:
         raise
     except Exception:  # not the channel's fault (the store, a bug): the next start resumes it at once
@@ -216,8 +315,15 @@ def execute(hub: Hub, run_id: int, *, progress: Progress | None = None, owner: s
     return load(hub, run_id)
 
 
-def run(hub: Hub, connection: str | int, *, since: datetime | None = None, account: str | None = None,
-        trigger: str = "manual", progress: Progress | None = None) -> RunView:
+def run(
+    hub: Hub,
+    connection: str | int,
+    *,
+    since: datetime | None = None,
+    account: str | None = None,
+    trigger: str = "manual",
+    progress: Progress | None = None,
+) -> RunView:
     owner = leases.owner_id()
     run_id = start(hub, connection, since=since, account=account, trigger=trigger, owner=owner)
     return execute(hub, run_id, progress=progress, owner=owner)
@@ -239,8 +345,11 @@ def _write(hub: Hub, run_id: int, owner: str, **values) -> None:
     takeover stops instead of writing over the new holder's progress."""
     values.setdefault("lease_until", utcnow() + LEASE)
     with hub.db.session() as s:
-        n = s.execute(update(ReconcileRun).where(ReconcileRun.id == run_id, ReconcileRun.holder == owner)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                      .values(**values)).rowcount
+        n = s.execute(
+            update(ReconcileRun)
+            .where(ReconcileRun.id == run_id, ReconcileRun.holder == owner)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+            .values(**values)
+        ).rowcount
     if not n:
         raise leases.LeaseLost(f"reconciliation run {run_id} was taken over by another worker")
 
@@ -257,18 +366,23 @@ def latest(hub: Hub, connection: str | int, account: str | None = None) -> RunVi
     """The connection's newest run (running or finished), or None before the first."""
     with hub.db.session() as s:
         conn = connections.find(s, hub, connection, account)
-        row = s.scalar(select(ReconcileRun).where(ReconcileRun.connection_id == conn.id)
-                       .order_by(ReconcileRun.id.desc()).limit(1))
+        row = s.scalar(
+            select(ReconcileRun).where(ReconcileRun.connection_id == conn.id).order_by(ReconcileRun.id.desc()).limit(1)
+        )
         return view(row, conn.name) if row is not None else None
 
 
 def latest_finished_by_connection(hub: Hub, account_id: int) -> dict[int, RunView]:
     """Each connection's newest finished run (the health badge on Settings / Shops)."""
     with hub.db.session() as s:
-        newest = (select(func.max(ReconcileRun.id)).where(ReconcileRun.account_id == account_id,
-                                                         ReconcileRun.status != "running")
-                  .group_by(ReconcileRun.connection_id))
-        rows = s.execute(select(ReconcileRun, Connection.name)
-                         .join(Connection, Connection.id == ReconcileRun.connection_id)
-                         .where(ReconcileRun.id.in_(newest))).all()
+        newest = (
+            select(func.max(ReconcileRun.id))
+            .where(ReconcileRun.account_id == account_id, ReconcileRun.status != "running")
+            .group_by(ReconcileRun.connection_id)
+        )
+        rows = s.execute(
+            select(ReconcileRun, Connection.name)
+            .join(Connection, Connection.id == ReconcileRun.connection_id)
+            .where(ReconcileRun.id.in_(newest))
+        ).all()
         return {r.connection_id: view(r, name) for r, name in rows}

@@ -38,12 +38,19 @@ def get(hub: Hub, connection: str | int, account: str | None = None) -> Settings
         return Settings(row.interval_hours, row.auto_import, row.next_run_at)
 
 
-def set_settings(hub: Hub, connection: str | int, *, interval_hours: int | None = None,
-                 auto_import: bool | None = None, account: str | None = None) -> Settings:
+def set_settings(
+    hub: Hub,
+    connection: str | int,
+    *,
+    interval_hours: int | None = None,
+    auto_import: bool | None = None,
+    account: str | None = None,
+) -> Settings:
     """``interval_hours`` 0 turns the scheduled run off."""
     if interval_hours is not None and not 0 <= interval_hours <= MAX_INTERVAL_HOURS:
-        raise HubError(f"reconciliation interval {interval_hours} h is out of range (0 = off, at most "
-                       f"{MAX_INTERVAL_HOURS} h)")
+        raise HubError(
+            f"reconciliation interval {interval_hours} h is out of range (0 = off, at most {MAX_INTERVAL_HOURS} h)"
+        )
     with hub.db.session() as s:
         conn = connections.find(s, hub, connection, account)
         row = s.get(ReconcileSettings, conn.id)
@@ -71,19 +78,32 @@ def due(hub: Hub) -> list[int]:
                 continue
             try:
                 with s.begin_nested():
-                    s.add(ReconcileSettings(connection_id=conn_id, interval_hours=DEFAULT_INTERVAL_HOURS,
-                                            auto_import=False,
-                                            next_run_at=now + timedelta(hours=DEFAULT_INTERVAL_HOURS)))
+                    s.add(
+                        ReconcileSettings(
+                            connection_id=conn_id,
+                            interval_hours=DEFAULT_INTERVAL_HOURS,
+                            auto_import=False,
+                            next_run_at=now + timedelta(hours=DEFAULT_INTERVAL_HOURS),
+                        )
+                    )
             except IntegrityError:  # another scheduler made it first
                 continue
-        rows = s.execute(select(ReconcileSettings.connection_id, ReconcileSettings.interval_hours)
-                         .join(Connection, Connection.id == ReconcileSettings.connection_id)
-                         .where(Connection.paused.is_(False), ReconcileSettings.interval_hours > 0,
-                                ReconcileSettings.next_run_at <= now)).all()
+        rows = s.execute(
+            select(ReconcileSettings.connection_id, ReconcileSettings.interval_hours)
+            .join(Connection, Connection.id == ReconcileSettings.connection_id)
+            .where(
+                Connection.paused.is_(False), ReconcileSettings.interval_hours > 0, ReconcileSettings.next_run_at <= now
+            )
+        ).all()
         for conn_id, hours in rows:
-            n = s.execute(update(ReconcileSettings).where(ReconcileSettings.connection_id == conn_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                          ReconcileSettings.next_run_at <= now)
-                          .values(next_run_at=now + timedelta(hours=hours))).rowcount
+            n = s.execute(
+                update(ReconcileSettings)
+                .where(
+                    ReconcileSettings.connection_id == conn_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                    ReconcileSettings.next_run_at <= now,
+                )
+                .values(next_run_at=now + timedelta(hours=hours))
+            ).rowcount
             if n:
                 claimed.append(conn_id)
     return claimed

@@ -17,12 +17,20 @@ def history_values(order_id: int, kind: str, *, source: str, at: datetime, **par
     catalogue does not allow, so a typo fails where it is written, not on the order page."""
     entry = kind_of(kind)
     check(entry, params)
-    return {"order_id": order_id, "at": at, "kind": entry.event, "source": source, "history_kind": kind,
-            "params": params, "text": english(kind, params)}
+    return {
+        "order_id": order_id,
+        "at": at,
+        "kind": entry.event,
+        "source": source,
+        "history_kind": kind,
+        "params": params,
+        "text": english(kind, params),
+    }
 
 
-def add_history(s: Session, order_id: int, kind: str, *, source: str = "system", at: datetime | None = None,
-                **params: object) -> OrderEvent:
+def add_history(
+    s: Session, order_id: int, kind: str, *, source: str = "system", at: datetime | None = None, **params: object
+) -> OrderEvent:
     """Add one line to the order's history in the session's transaction (beside the change it records)."""
     row = OrderEvent(**history_values(order_id, kind, source=source, at=at or utcnow(), **params))
     s.add(row)

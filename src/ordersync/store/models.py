@@ -42,8 +42,7 @@ class ConnectionTokens(Base):
     that lets one worker at a time refresh them (SQLite; PostgreSQL locks the row)."""
 
     __tablename__ = "connection_tokens"
-    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"),
-                                               primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True)
     tokens: Mapped[str | None] = mapped_column(Text)
     lock_owner: Mapped[str | None] = mapped_column(String(100))
     lock_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -68,8 +67,7 @@ class Cursor(Base):
     """Where the import of one stream of one connection stands (the channel's modification time)."""
 
     __tablename__ = "cursors"
-    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"),
-                                               primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True)
     stream: Mapped[str] = mapped_column(String(30), primary_key=True)
     position: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -238,9 +236,13 @@ class OutboxEntry(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
-        Index("ix_outbox_pending_coalesce", "coalesce_key", unique=True,
-              sqlite_where=text("status = 'pending' AND coalesce_key IS NOT NULL"),
-              postgresql_where=text("status = 'pending' AND coalesce_key IS NOT NULL")),
+        Index(
+            "ix_outbox_pending_coalesce",
+            "coalesce_key",
+            unique=True,
+            sqlite_where=text("status = 'pending' AND coalesce_key IS NOT NULL"),
+            postgresql_where=text("status = 'pending' AND coalesce_key IS NOT NULL"),
+        ),
         Index("ix_outbox_awaiting", "status", "check_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -285,8 +287,10 @@ class OutboxAttempt(Base):
 
 class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (UniqueConstraint("connection_id", "delivery_id", name="uq_webhook_delivery"),
-                      Index("ix_webhook_status", "status"))
+    __table_args__ = (
+        UniqueConstraint("connection_id", "delivery_id", name="uq_webhook_delivery"),
+        Index("ix_webhook_status", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
     delivery_id: Mapped[str] = mapped_column(String(200))

@@ -97,8 +97,10 @@ class WebhookSubscription(Base):
 
 class WebhookDeliveryOut(Base):
     __tablename__ = "webhook_deliveries_out"
-    __table_args__ = (UniqueConstraint("subscription_id", "event_id", name="uq_webhook_out_event"),
-                      Index("ix_webhook_out_due", "status", "next_attempt_at"))
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_id", name="uq_webhook_out_event"),
+        Index("ix_webhook_out_due", "status", "next_attempt_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -117,8 +119,7 @@ class WebhookDeliveryOut(Base):
 class WebhookAttemptOut(Base):
     __tablename__ = "webhook_attempts_out"
     id: Mapped[int] = mapped_column(primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries_out.id", ondelete="CASCADE"),
-                                             index=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries_out.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     ok: Mapped[bool] = mapped_column(Boolean)
     status_code: Mapped[int | None] = mapped_column(Integer)

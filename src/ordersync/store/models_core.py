@@ -27,7 +27,6 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-
 class Connection(Base):
     __tablename__ = "connections"
     __table_args__ = (UniqueConstraint("account_id", "name"),)
@@ -72,7 +71,6 @@ class Connection(Base):
         return median(kept) if kept else None
 
 
-
 class OrderRow(Base):
     __tablename__ = "orders"
     __table_args__ = (
@@ -112,16 +110,22 @@ class OrderRow(Base):
 def trigram_index(name: str, column: InstrumentedAttribute[str]) -> None:
     """The order inbox's substring search (PostgreSQL with pg_trgm): a trigram GIN index over lower(column), which
     readmodel.orders queries with exactly this expression. SQLite has no such index type and does not get it."""
-    Index(name, sa_func.lower(column).label(name + "_expr"), postgresql_using="gin",
-          postgresql_ops={name + "_expr": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+    Index(
+        name,
+        sa_func.lower(column).label(name + "_expr"),
+        postgresql_using="gin",
+        postgresql_ops={name + "_expr": "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
 
 
 def declare_order_trigram_indexes() -> None:
     """The orders table's trigram indexes, declared beside it and put on it by models.py, the whole schema that
     Alembic and the tests read: their PostgreSQL options load SQLAlchemy's PostgreSQL dialect (about 50 ms),
     which `orders list` on SQLite does not need."""
-    for name, column in (("ix_orders_number_trgm", OrderRow.number),
-                         ("ix_orders_external_id_trgm", OrderRow.external_id),
-                         ("ix_orders_buyer_name_trgm", OrderRow.buyer_name),
-                         ("ix_orders_buyer_email_trgm", OrderRow.buyer_email)):
+    for name, column in (
+        ("ix_orders_number_trgm", OrderRow.number),
+        ("ix_orders_external_id_trgm", OrderRow.external_id),
+        ("ix_orders_buyer_name_trgm", OrderRow.buyer_name),
+        ("ix_orders_buyer_email_trgm", OrderRow.buyer_email),
+    ):
         trigram_index(name, column)

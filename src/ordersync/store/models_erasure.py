@@ -17,8 +17,7 @@ from .types import UTCDateTime
 
 class ErasedBuyer(Base):
     __tablename__ = "erased_buyers"
-    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"),
-                                               primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True)
     buyer_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # the channel's buyer id
     reason: Mapped[str] = mapped_column(Text, default="")
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -88,8 +88,10 @@ class ForwardRule(Base):
 
 class OrderForward(Base):
     __tablename__ = "order_forwards"
-    __table_args__ = (UniqueConstraint("order_id", "target_id", name="uq_order_forward"),
-                      Index("ix_order_forwards_due", "status", "next_attempt_at"))
+    __table_args__ = (
+        UniqueConstraint("order_id", "target_id", name="uq_order_forward"),
+        Index("ix_order_forwards_due", "status", "next_attempt_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)

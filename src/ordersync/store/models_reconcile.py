@@ -47,8 +47,7 @@ class ReconcileSettings(Base):
     has and the hub lacks are imported without asking."""
 
     __tablename__ = "reconcile_settings"
-    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"),
-                                               primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True)
     interval_hours: Mapped[int] = mapped_column(Integer, default=24, server_default=text("24"))  # 0: never
     auto_import: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -34,16 +34,19 @@ def auto_accept(settings_json: str | None) -> bool:
     return value not in (False, "false", "0", "no", "off", 0)
 
 
-def queue_for_new(s: Session, account_id: int, connection_id: int, connector: Connector | None,
-                  created: dict[int, Order]) -> int:
+def queue_for_new(
+    s: Session, account_id: int, connection_id: int, connector: Connector | None, created: dict[int, Order]
+) -> int:
     """Accept the new orders of a connection whose channel requires acknowledgements; returns how many."""
     if connector is None or not connector.supports(Capability.ACKNOWLEDGE_ORDERS) or not created:
         return 0
     conn = s.get(Connection, connection_id)
     if conn is None or not auto_accept(conn.settings_json):
         return 0
-    return sum(_queue(s, account_id, connection_id, oid, True, "", order.acknowledge_by, "system")
-               for oid, order in created.items())
+    return sum(
+        _queue(s, account_id, connection_id, oid, True, "", order.acknowledge_by, "system")
+        for oid, order in created.items()
+    )
 
 
 def acknowledge(hub: Hub, order_id: int, *, accept: bool, reason: str = "", account: str | None = None) -> bool:
@@ -62,8 +65,9 @@ def acknowledge(hub: Hub, order_id: int, *, accept: bool, reason: str = "", acco
         return bool(_queue(s, order.account_id, conn.id, order.id, accept, reason.strip(), deadline, "user"))
 
 
-def _queue(s: Session, account_id: int, connection_id: int, order_id: int, accept: bool, reason: str,
-           deadline, source: str) -> int:
+def _queue(
+    s: Session, account_id: int, connection_id: int, order_id: int, accept: bool, reason: str, deadline, source: str
+) -> int:
     now = utcnow()
     values = {"order_id": order_id, "accept": accept, "reason": reason, "deadline": deadline, "queued_at": now}
     dialect = s.get_bind().dialect.name
@@ -76,8 +80,14 @@ def _queue(s: Session, account_id: int, connection_id: int, order_id: int, accep
         if s.scalar(select(OrderAcknowledgement.id).where(OrderAcknowledgement.order_id == order_id)):
             return 0
         s.execute(insert(OrderAcknowledgement).values(**values))
-    enqueue(s, account_id=account_id, connection_id=connection_id, kind="ack", order_id=order_id,
-            payload={"accept": accept, "reason": reason})
+    enqueue(
+        s,
+        account_id=account_id,
+        connection_id=connection_id,
+        kind="ack",
+        order_id=order_id,
+        payload={"accept": accept, "reason": reason},
+    )
     if accept:
         add_history(s, order_id, "ack_accepted", source=source, at=now)
     else:

@@ -45,16 +45,22 @@ def _channel_supports(s: Session, order: OrderRow, capability: Capability) -> Co
     return conn
 
 
-def set_state(hub: Hub, order_id: int, state: OrderState, *, comment: str = "",
-              account: str | None = None) -> bool:
+def set_state(hub: Hub, order_id: int, state: OrderState, *, comment: str = "", account: str | None = None) -> bool:
     """Returns False when the order already has that state (nothing is queued)."""
     with hub.db.session() as s:
         order = _order(s, hub, order_id, account)
         return _set_state(s, order, state, comment, hub)
 
 
-def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str, hub: Hub | None = None,
-               mail_notice: bool = True, push: bool = True) -> bool:
+def _set_state(
+    s: Session,
+    order: OrderRow,
+    state: OrderState,
+    comment: str,
+    hub: Hub | None = None,
+    mail_notice: bool = True,
+    push: bool = True,
+) -> bool:
     if order.state == int(state):
         return False
     old = OrderState(order.state)
@@ -66,8 +72,14 @@ def _set_state(s: Session, order: OrderRow, state: OrderState, comment: str, hub
     propagate(s, apply_orders(s, [order.id]))
     conn = _channel_supports(s, order, Capability.CHANGE_STATUS) if push else None
     if conn is not None:
-        enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="state", order_id=order.id,
-                payload={"state": int(state), "comment": comment})
+        enqueue(
+            s,
+            account_id=order.account_id,
+            connection_id=conn.id,
+            kind="state",
+            order_id=order.id,
+            payload={"state": int(state), "comment": comment},
+        )
     elif hub is not None and mail_notice and state in notices.NOTICE_STATES:
         _mail_notice(s, hub, order, "state")
     return True
@@ -86,8 +98,16 @@ def _mail_notice(s: Session, hub: Hub, order: OrderRow, kind: str) -> bool:
     return True
 
 
-def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, tracking_url: str = "",
-         account: str | None = None, lines: list[tuple[str, Decimal]] | None = None) -> int:
+def ship(
+    hub: Hub,
+    order_id: int,
+    *,
+    carrier: str,
+    tracking_number: str,
+    tracking_url: str = "",
+    account: str | None = None,
+    lines: list[tuple[str, Decimal]] | None = None,
+) -> int:
     """Record a shipment, send its tracking number to the channel, then mark the order shipped, or
     partially shipped while ``lines`` (line id or SKU, quantity) leave some of it open. Returns its id."""
     if not carrier.strip() or not tracking_number.strip():
@@ -97,31 +117,62 @@ def ship(hub: Hub, order_id: int, *, carrier: str, tracking_number: str, trackin
     with hub.db.session() as s:
         order = _order(s, hub, order_id, account)
         checked = fulfilment.check_lines(s, order.id, lines, "ship") if lines else []
-        row = ShipmentRow(order_id=order.id, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
-                          tracking_url=tracking_url.strip(), created_at=utcnow())
+        row = ShipmentRow(
+            order_id=order.id,
+            carrier=carrier.strip(),
+            tracking_number=tracking_number.strip(),
+            tracking_url=tracking_url.strip(),
+            created_at=utcnow(),
+        )
         s.add(row)
         s.flush()
-        s.add_all([ShipmentLineRow(shipment_id=row.id, item_external_id=line.external_id, sku=line.sku, quantity=qty)
-                   for line, qty in checked])
+        s.add_all(
+            [
+                ShipmentLineRow(shipment_id=row.id, item_external_id=line.external_id, sku=line.sku, quantity=qty)
+                for line, qty in checked
+            ]
+        )
         state = fulfilment.state_after_shipment(s, order.id)
         conn = _channel_supports(s, order, Capability.TRANSMIT_TRACKING)
-        if conn is not None and state is OrderState.PARTIALLY_SHIPPED \
-                and not get_connector(conn.system).ships_item_level():
-            raise HubError(f"the channel {conn.system} cannot ship single lines: this shipment would leave "
-                           "lines open but the channel would mark the whole order shipped; ship the whole order")
+        if (
+            conn is not None
+            and state is OrderState.PARTIALLY_SHIPPED
+            and not get_connector(conn.system).ships_item_level()
+        ):
+            raise HubError(
+                f"the channel {conn.system} cannot ship single lines: this shipment would leave "
+                "lines open but the channel would mark the whole order shipped; ship the whole order"
+            )
         shipped = fulfilment.history_lines(checked)
         lines_param: dict[str, Any] = {"lines": shipped} if shipped else {}  # a history param, never source or at
-        add_history(s, order.id, "shipment_lines" if shipped else "shipment", source="user", carrier=carrier.strip(),
-                    tracking=tracking_number.strip(), **lines_param)
+        add_history(
+            s,
+            order.id,
+            "shipment_lines" if shipped else "shipment",
+            source="user",
+            carrier=carrier.strip(),
+            tracking=tracking_number.strip(),
+            **lines_param,
+        )
         mailed = False
         if conn is not None:
-            payload: dict = {"carrier": carrier.strip(), "tracking_number": tracking_number.strip(),
-                             "tracking_url": tracking_url.strip()}
+            payload: dict = {
+                "carrier": carrier.strip(),
+                "tracking_number": tracking_number.strip(),
+                "tracking_url": tracking_url.strip(),
+            }
             if checked:
-                payload["lines"] = [{"item": line.external_id, "sku": line.sku, "quantity": str(qty)}
-                                    for line, qty in checked]
-            enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="tracking", order_id=order.id,
-                    payload=payload)
+                payload["lines"] = [
+                    {"item": line.external_id, "sku": line.sku, "quantity": str(qty)} for line, qty in checked
+                ]
+            enqueue(
+                s,
+                account_id=order.account_id,
+                connection_id=conn.id,
+                kind="tracking",
+                order_id=order.id,
+                payload=payload,
+            )
         else:
             mailed = _mail_notice(s, hub, order, "tracking")
         # the tracking mail already tells the buyer it is shipped: no second "shipped" mail; a partial
@@ -141,8 +192,14 @@ def send_message(hub: Hub, order_id: int, *, subject: str, text: str, account: s
             add_history(s, order.id, "message_by_mail", source="user", subject=subject)
             return
         add_history(s, order.id, "message", source="user", subject=subject)
-        enqueue(s, account_id=order.account_id, connection_id=conn.id, kind="message", order_id=order.id,
-                payload={"subject": subject, "text": text})
+        enqueue(
+            s,
+            account_id=order.account_id,
+            connection_id=conn.id,
+            kind="message",
+            order_id=order.id,
+            payload={"subject": subject, "text": text},
+        )
 
 
 def find_order(hub: Hub, ref: str, account: str | None = None) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..channels.sdk.cleantext import clean_record
 from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.records import Window
 from ..domain import Article
@@ -27,7 +28,6 @@ from ..telemetry.context import bound
 from . import connections
 from .hub import Hub, HubError
 from .importer import get_position, set_position
-from ..channels.sdk.cleantext import clean_record
 from .quarantine import quarantine
 from .stock import DEFAULT_LOCATION, set_level
 from .synclog import finish_run, start_run
@@ -66,8 +66,7 @@ def _import_articles(hub: Hub, connection_id: int, row, progress) -> ArticleImpo
             if progress:
                 progress(result.fetched, page.window_total)
         set_position(hub, connection_id, "articles", until)
-        finish_run(hub, run_id, fetched=result.fetched, created=result.articles_created,
-                   quarantined=result.quarantined)
+        finish_run(hub, run_id, fetched=result.fetched, created=result.articles_created, quarantined=result.quarantined)
     except ChannelError as exc:
         result.error = f"{type(exc).__name__}: {exc}"
         finish_run(hub, run_id, error=result.error, fetched=result.fetched)
@@ -116,10 +115,17 @@ def _entries(article: Article) -> list[_Entry]:
     if not article.variants:
         return [_Entry(article.external_id, "", article.sku, article.ean, article.title, article.stock)]
     shared = [v for v in article.variants if v.stock_from_product]
-    head = [_Entry(article.external_id, "", article.sku or shared[0].sku, article.ean, article.title,
-                   article.stock)] if shared else []
-    return head + [_Entry(article.external_id, v.external_id, v.sku, v.ean, v.title or article.title, v.stock,
-                          v.stock_from_product) for v in article.variants]
+    head = (
+        [_Entry(article.external_id, "", article.sku or shared[0].sku, article.ean, article.title, article.stock)]
+        if shared
+        else []
+    )
+    return head + [
+        _Entry(
+            article.external_id, v.external_id, v.sku, v.ean, v.title or article.title, v.stock, v.stock_from_product
+        )
+        for v in article.variants
+    ]
 
 
 listing_entries = _entries  # what a reconciliation compares the hub's listings with (ordersync.reconcile)
@@ -131,8 +137,12 @@ def _match(s: Session, account_id: int, sku: str, ean: str) -> ArticleRow | None
         if found is not None:
             return found
     if ean:
-        return s.scalar(select(ArticleRow).where(ArticleRow.account_id == account_id, ArticleRow.ean == ean)
-                        .order_by(ArticleRow.id).limit(1))
+        return s.scalar(
+            select(ArticleRow)
+            .where(ArticleRow.account_id == account_id, ArticleRow.ean == ean)
+            .order_by(ArticleRow.id)
+            .limit(1)
+        )
     return None
 
 
@@ -140,15 +150,33 @@ def _link(s: Session, conn: Connection, article: Article, result: ArticleImportR
     now = utcnow()
     product_art: ArticleRow | None = None
     for entry in _entries(article):
-        product_id, variant_id, sku, ean, title, stock = (entry.product_id, entry.variant_id, entry.sku,
-                                                          entry.ean, entry.title, entry.stock)
-        listing = s.scalar(select(Listing).where(Listing.connection_id == conn.id,
-                                                 Listing.product_external_id == product_id,
-                                                 Listing.variant_external_id == variant_id))
+        product_id, variant_id, sku, ean, title, stock = (
+            entry.product_id,
+            entry.variant_id,
+            entry.sku,
+            entry.ean,
+            entry.title,
+            entry.stock,
+        )
+        listing = s.scalar(
+            select(Listing).where(
+                Listing.connection_id == conn.id,
+                Listing.product_external_id == product_id,
+                Listing.variant_external_id == variant_id,
+            )
+        )
         fresh = listing is None
         if listing is None:
-            listing = Listing(account_id=conn.account_id, connection_id=conn.id, product_external_id=product_id,
-                              variant_external_id=variant_id, sku="", ean="", title=title, updated_at=now)
+            listing = Listing(
+                account_id=conn.account_id,
+                connection_id=conn.id,
+                product_external_id=product_id,
+                variant_external_id=variant_id,
+                sku="",
+                ean="",
+                title=title,
+                updated_at=now,
+            )
             s.add(listing)
         # a listing unlinked by hand stays unlinked until its SKU or EAN changes on the channel
         rematch = fresh or listing.sku != sku or listing.ean != (ean or "")
@@ -157,11 +185,21 @@ def _link(s: Session, conn: Connection, article: Article, result: ArticleImportR
             if art is not None and listing.article_id != art.id:
                 _relink_order_items(s, conn, product_id, variant_id, art.id)
         else:
-            art = s.get(ArticleRow, listing.article_id) if listing.article_id else (
-                _match(s, conn.account_id, sku, ean) if rematch else None)
+            art = (
+                s.get(ArticleRow, listing.article_id)
+                if listing.article_id
+                else (_match(s, conn.account_id, sku, ean) if rematch else None)
+            )
         if art is None and sku and rematch and not entry.via_product:
-            art = ArticleRow(account_id=conn.account_id, sku=sku, ean=ean or "", title=title, created_at=now,
-                             updated_at=now, stock_set_at=now)
+            art = ArticleRow(
+                account_id=conn.account_id,
+                sku=sku,
+                ean=ean or "",
+                title=title,
+                created_at=now,
+                updated_at=now,
+                stock_set_at=now,
+            )
             s.add(art)
             s.flush()
             set_level(s, art.id, Decimal(max(stock or 0, 0)), DEFAULT_LOCATION)
@@ -183,12 +221,17 @@ def _resolve_order_items(s: Session, account_id: int, skus: set[str]) -> None:
     """Items imported before their article existed get linked now, so they reserve stock."""
     if not skus:
         return
-    by_sku = (select(ArticleRow.id).where(ArticleRow.account_id == account_id, ArticleRow.sku == OrderItemRow.sku)
-              .scalar_subquery())
+    by_sku = (
+        select(ArticleRow.id)
+        .where(ArticleRow.account_id == account_id, ArticleRow.sku == OrderItemRow.sku)
+        .scalar_subquery()
+    )
     orders = select(OrderRow.id).where(OrderRow.account_id == account_id)
-    s.execute(update(OrderItemRow)
-              .where(OrderItemRow.sku.in_(skus), OrderItemRow.article_id.is_(None), OrderItemRow.order_id.in_(orders))
-              .values(article_id=by_sku))
+    s.execute(
+        update(OrderItemRow)
+        .where(OrderItemRow.sku.in_(skus), OrderItemRow.article_id.is_(None), OrderItemRow.order_id.in_(orders))
+        .values(article_id=by_sku)
+    )
 
 
 def _relink_order_items(s: Session, conn: Connection, product_id: str, variant_id: str, article_id: int) -> None:
@@ -196,22 +239,33 @@ def _relink_order_items(s: Session, conn: Connection, product_id: str, variant_i
     those imported before the listing was linked, or linked to the variant's own article before the hub knew
     it shares the product's stock. Runs only when the listing's article changes."""
     orders = select(OrderRow.id).where(OrderRow.connection_id == conn.id)
-    s.execute(update(OrderItemRow).where(OrderItemRow.product_external_id == product_id,
-                                         OrderItemRow.variant_external_id == variant_id,
-                                         OrderItemRow.order_id.in_(orders)).values(article_id=article_id))
+    s.execute(
+        update(OrderItemRow)
+        .where(
+            OrderItemRow.product_external_id == product_id,
+            OrderItemRow.variant_external_id == variant_id,
+            OrderItemRow.order_id.in_(orders),
+        )
+        .values(article_id=article_id)
+    )
 
 
-def link(hub: Hub, sku: str, connection: str, product_id: str, variant_id: str = "", *,
-         account: str | None = None) -> None:
+def link(
+    hub: Hub, sku: str, connection: str, product_id: str, variant_id: str = "", *, account: str | None = None
+) -> None:
     """Link a channel listing to an article by hand (e.g. a listing without SKU)."""
     with hub.db.session() as s:
         conn = connections.find(s, hub, connection, account)
         art = s.scalar(select(ArticleRow).where(ArticleRow.account_id == conn.account_id, ArticleRow.sku == sku))
         if art is None:
             raise HubError(f"no article with SKU {sku!r}")
-        listing = s.scalar(select(Listing).where(Listing.connection_id == conn.id,
-                                                 Listing.product_external_id == product_id,
-                                                 Listing.variant_external_id == variant_id))
+        listing = s.scalar(
+            select(Listing).where(
+                Listing.connection_id == conn.id,
+                Listing.product_external_id == product_id,
+                Listing.variant_external_id == variant_id,
+            )
+        )
         if listing is None:
             raise HubError(f"{connection!r} has no listing {product_id}/{variant_id or '-'}; import its articles first")
         listing.article_id, listing.updated_at = art.id, utcnow()
@@ -220,10 +274,15 @@ def link(hub: Hub, sku: str, connection: str, product_id: str, variant_id: str =
 def unlink(hub: Hub, connection: str, product_id: str, variant_id: str = "", *, account: str | None = None) -> None:
     with hub.db.session() as s:
         conn = connections.find(s, hub, connection, account)
-        n = s.execute(update(Listing).where(Listing.connection_id == conn.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                            Listing.product_external_id == product_id,
-                                            Listing.variant_external_id == variant_id)
-                      .values(article_id=None, updated_at=utcnow())).rowcount
+        n = s.execute(
+            update(Listing)
+            .where(
+                Listing.connection_id == conn.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                Listing.product_external_id == product_id,
+                Listing.variant_external_id == variant_id,
+            )
+            .values(article_id=None, updated_at=utcnow())
+        ).rowcount
         if not n:
             raise HubError(f"{connection!r} has no listing {product_id}/{variant_id or '-'}")
 
@@ -232,13 +291,26 @@ def unmatched(hub: Hub, account: str | None = None) -> dict[str, list[dict]]:
     """Listings linked to no article, and articles listed on no channel."""
     account_id = hub.account_id(account)
     with hub.db.session() as s:
-        listings = s.execute(select(Listing, Connection.name).join(Connection, Connection.id == Listing.connection_id)
-                             .where(Listing.account_id == account_id, Listing.article_id.is_(None))).all()
+        listings = s.execute(
+            select(Listing, Connection.name)
+            .join(Connection, Connection.id == Listing.connection_id)
+            .where(Listing.account_id == account_id, Listing.article_id.is_(None))
+        ).all()
         listed = select(Listing.article_id).where(Listing.article_id.is_not(None))
-        articles = s.scalars(select(ArticleRow).where(ArticleRow.account_id == account_id,
-                                                      ArticleRow.id.not_in(listed))).all()
+        articles = s.scalars(
+            select(ArticleRow).where(ArticleRow.account_id == account_id, ArticleRow.id.not_in(listed))
+        ).all()
         return {
-            "listings": [{"connection": name, "product": l.product_external_id, "variant": l.variant_external_id,
-                          "sku": l.sku, "ean": l.ean, "title": l.title} for l, name in listings],
+            "listings": [
+                {
+                    "connection": name,
+                    "product": l.product_external_id,
+                    "variant": l.variant_external_id,
+                    "sku": l.sku,
+                    "ean": l.ean,
+                    "title": l.title,
+                }
+                for l, name in listings
+            ],
             "articles": [{"sku": a.sku, "ean": a.ean, "title": a.title} for a in articles],
         }

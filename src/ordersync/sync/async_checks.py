@@ -61,15 +61,20 @@ def next_check_s(checks: int, asked_s: float | None = None) -> float:
     return max(backoff, asked_s or 0.0)
 
 
-def _record_check(s, entries: list[OutboxEntry], now: datetime, started: float, *, ok: bool, detail: str,
-                  error: str | None = None) -> None:
+def _record_check(
+    s, entries: list[OutboxEntry], now: datetime, started: float, *, ok: bool, detail: str, error: str | None = None
+) -> None:
     """One check in each entry's history (an attempt of kind "check"), counted on the entry."""
     ms = int((time.monotonic() - started) * 1000)
     for entry in entries:
-        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=ok, duration_ms=ms, error=error,
-                                               kind="check", detail=detail))
-    s.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]))
-              .values(checks=OutboxEntry.checks + 1))
+        s.execute(
+            insert(OutboxAttempt).values(
+                outbox_id=entry.id, at=now, ok=ok, duration_ms=ms, error=error, kind="check", detail=detail
+            )
+        )
+    s.execute(
+        update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])).values(checks=OutboxEntry.checks + 1)
+    )
 
 
 def submitted_at(entry: OutboxEntry, decl: AsyncPush) -> datetime:
@@ -101,13 +106,17 @@ def _claim(hub: Hub, entries: list[OutboxEntry], now: datetime) -> set[int]:
     claimed: set[int] = set()
     for ids in jobs.values():
         with hub.db.session() as s:
-            s.scalars(select(OutboxEntry.id).where(OutboxEntry.id.in_(ids))
-                      .order_by(OutboxEntry.id).with_for_update()).all()
-            claimed |= set(s.scalars(update(OutboxEntry)
-                                     .where(OutboxEntry.id.in_(ids), OutboxEntry.status == AWAITING,
-                                            OutboxEntry.check_at <= now)
-                                     .values(check_at=now + CHECK_LEASE)
-                                     .returning(OutboxEntry.id)))
+            s.scalars(
+                select(OutboxEntry.id).where(OutboxEntry.id.in_(ids)).order_by(OutboxEntry.id).with_for_update()
+            ).all()
+            claimed |= set(
+                s.scalars(
+                    update(OutboxEntry)
+                    .where(OutboxEntry.id.in_(ids), OutboxEntry.status == AWAITING, OutboxEntry.check_at <= now)
+                    .values(check_at=now + CHECK_LEASE)
+                    .returning(OutboxEntry.id)
+                )
+            )
     return claimed
 
 
@@ -137,8 +146,9 @@ def check_due(hub: Hub, connection_id: int | None, now: datetime, result, limit:
     return settled
 
 
-def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[OutboxEntry], now: datetime,
-               result) -> int:
+def _check_job(
+    hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[OutboxEntry], now: datetime, result
+) -> int:
     _, job_id, reference, kind = key
     order_ids = {e.order_id for e in entries}
     external = ""
@@ -148,9 +158,13 @@ def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[O
     job = PushJob(job_id, reference, kind, tuple(sorted(e.job_item or 0 for e in entries)), external)
     label = f"job {job_id}" if job_id else f"submission {reference}"
     if not job_id and not decl.find_by_reference:
-        return _fail_all(hub, entries, f"{label}: the platform's answer to the submit was lost and this channel "
-                                       "cannot look a job up by reference; check the channel before retrying",
-                         result)
+        return _fail_all(
+            hub,
+            entries,
+            f"{label}: the platform's answer to the submit was lost and this channel "
+            "cannot look a job up by reference; check the channel before retrying",
+            result,
+        )
     started = time.monotonic()
     try:
         outcome = connector.check_push(job)
@@ -162,8 +176,12 @@ def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[O
         return _still_running(hub, entries, now, retry or FAILED_CHECK_RETRY_S, label, result, error=error)
     job_id = outcome.job_id or job_id
     label = f"job {job_id}" if job_id else label
-    answer = {RUNNING: "still running", NOT_SUBMITTED: "no such job (yet)", FAILED: f"failed: {outcome.reason}",
-              DONE: "done"}.get(outcome.state, outcome.state)
+    answer = {
+        RUNNING: "still running",
+        NOT_SUBMITTED: "no such job (yet)",
+        FAILED: f"failed: {outcome.reason}",
+        DONE: "done",
+    }.get(outcome.state, outcome.state)
     with hub.db.session() as s:
         _record_check(s, entries, now, started, ok=outcome.state != FAILED, detail=f"{label}: {answer}")
     if outcome.state == RUNNING:
@@ -182,8 +200,13 @@ def _check_job(hub: Hub, connector, decl: AsyncPush, key: tuple, entries: list[O
 
 
 def _finish(s, entry: OutboxEntry, now: datetime, **values) -> bool:
-    return bool(s.execute(update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.status == AWAITING)
-                          .values(updated_at=now, check_at=None, **values)).rowcount)
+    return bool(
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry.id, OutboxEntry.status == AWAITING)
+            .values(updated_at=now, check_at=None, **values)
+        ).rowcount
+    )
 
 
 def _done(hub: Hub, entries: list[OutboxEntry], outcome: JobOutcome, label: str, job_id: str, result) -> int:
@@ -194,12 +217,16 @@ def _done(hub: Hub, entries: list[OutboxEntry], outcome: JobOutcome, label: str,
         for entry in entries:
             reason = outcome.item_errors.get(entry.job_item or 0)
             if reason is None:
-                if not _finish(s, entry, now, status="done", job_ref=job_id or None, last_error=None,
-                               result=f"{label}: done"):
+                if not _finish(
+                    s, entry, now, status="done", job_ref=job_id or None, last_error=None, result=f"{label}: done"
+                ):
                     continue  # settled meanwhile (a person discarded it)
                 if entry.kind == "stock" and entry.listing_id is not None:
-                    s.execute(update(Listing).where(Listing.id == entry.listing_id)
-                              .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now))
+                    s.execute(
+                        update(Listing)
+                        .where(Listing.id == entry.listing_id)
+                        .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now)
+                    )
                 result.sent += 1
                 continue
             error = f"{label}, item {entry.job_item}: {reason}"
@@ -221,16 +248,27 @@ def _fail_all(hub: Hub, entries: list[OutboxEntry], error: str, result, job_id: 
     return len(entries)
 
 
-def _still_running(hub: Hub, entries: list[OutboxEntry], now: datetime, asked_s: float | None, label: str,
-                   result, *, job_id: str = "", error: str | None = None) -> int:
+def _still_running(
+    hub: Hub,
+    entries: list[OutboxEntry],
+    now: datetime,
+    asked_s: float | None,
+    label: str,
+    result,
+    *,
+    job_id: str = "",
+    error: str | None = None,
+) -> int:
     """Ask again later (backing off, see ``next_check_s``), unless the job is past its deadline: then it is a
     failure a person sees, saying how long the hub waited, how often it asked and what it heard last."""
     deadline = entries[0].job_deadline
     checks = (entries[0].checks or 0) + 1  # this check included
     if deadline is not None and now >= deadline:
-        why = (f"{label} did not finish before {deadline.isoformat(timespec='seconds')} "
-               f"(checked {checks} times; last answer: {error or 'still running'}); "
-               "look at the job on the platform before sending the change again")
+        why = (
+            f"{label} did not finish before {deadline.isoformat(timespec='seconds')} "
+            f"(checked {checks} times; last answer: {error or 'still running'}); "
+            "look at the job on the platform before sending the change again"
+        )
         return _fail_all(hub, entries, why, result, job_id)
     check_at = now + timedelta(seconds=next_check_s(checks, asked_s))
     if deadline is not None:
@@ -241,8 +279,11 @@ def _still_running(hub: Hub, entries: list[OutboxEntry], now: datetime, asked_s:
     if error:
         values["last_error"] = error
     with hub.db.session() as s:
-        s.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]),
-                                            OutboxEntry.status == AWAITING).values(**values))
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id.in_([e.id for e in entries]), OutboxEntry.status == AWAITING)
+            .values(**values)
+        )
     result.waiting += len(entries)
     return 0
 
@@ -251,7 +292,18 @@ def _send_again(hub: Hub, entries: list[OutboxEntry], now: datetime, label: str)
     """The platform shows no job for the reference after the grace: the submit never arrived, send anew."""
     with hub.db.session() as s:
         for entry in entries:
-            _finish(s, entry, now, status="pending", next_attempt_at=now, job_token=None, job_ref=None,
-                    job_item=None, job_deadline=None, checks=0, last_error=f"{label}: not received by the platform")
+            _finish(
+                s,
+                entry,
+                now,
+                status="pending",
+                next_attempt_at=now,
+                job_token=None,
+                job_ref=None,
+                job_item=None,
+                job_deadline=None,
+                checks=0,
+                last_error=f"{label}: not received by the platform",
+            )
     log.info("%s: not received by the platform; %d entries queued again", label, len(entries))
     return len(entries)

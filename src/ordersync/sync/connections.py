@@ -52,8 +52,15 @@ def webhook_url(hub: Hub, row: Connection) -> str:
     return f"{hub.config.base_url}/webhooks/{row.system}/{row.webhook_token}"
 
 
-def add_connection(hub: Hub, system: str, name: str, raw: dict[str, Any], *, account: str | None = None,
-                   poll_interval: int | None = None) -> int:
+def add_connection(
+    hub: Hub,
+    system: str,
+    name: str,
+    raw: dict[str, Any],
+    *,
+    account: str | None = None,
+    poll_interval: int | None = None,
+) -> int:
     cls = _connector_class(system)
     try:
         cls.settings_schema.check_input(raw)
@@ -66,14 +73,22 @@ def add_connection(hub: Hub, system: str, name: str, raw: dict[str, Any], *, acc
     account_id = hub.account_id(account)
     now = utcnow()
     with hub.db.session() as s:
-        if s.scalar(select(Connection.id).where(Connection.account_id == account_id,
-                                                Connection.name == name)):
+        if s.scalar(select(Connection.id).where(Connection.account_id == account_id, Connection.name == name)):
             raise HubError(f"a connection named {name!r} already exists")
-        row = Connection(account_id=account_id, system=system, name=name, settings_json=json.dumps(public),
-                         secrets=hub.secrets.seal(hidden), state=hub.secrets.seal({}),
-                         webhook_token=pysecrets.token_urlsafe(24), paused=False,
-                         poll_interval=poll_interval or cls.poll_interval, next_poll_at=now,
-                         created_at=now, updated_at=now)
+        row = Connection(
+            account_id=account_id,
+            system=system,
+            name=name,
+            settings_json=json.dumps(public),
+            secrets=hub.secrets.seal(hidden),
+            state=hub.secrets.seal({}),
+            webhook_token=pysecrets.token_urlsafe(24),
+            paused=False,
+            poll_interval=poll_interval or cls.poll_interval,
+            next_poll_at=now,
+            created_at=now,
+            updated_at=now,
+        )
         s.add(row)
         s.flush()
         return row.id
@@ -112,14 +127,26 @@ def settings_of(hub: Hub, row: Connection) -> dict[str, Any]:
 def info(hub: Hub, row: Connection) -> ConnectionInfo:
     cls = _connector_class(row.system)
     state = hub.secrets.open(row.state)
-    return ConnectionInfo(row.id, row.account_id, row.system, row.name, row.paused, row.poll_interval,
-                          cls.settings_schema.redacted(settings_of(hub, row)), webhook_url(hub, row),
-                          row.last_success_at, row.last_error, row.next_poll_at,
-                          registered_webhook_url=registered_webhook_url(state),
-                          webhooks_problem=row.webhooks_problem, webhooks_checked_at=row.webhooks_checked_at,
-                          webhook_delay_median=row.webhook_delay_median,
-                          webhook_delay_samples=len(json.loads(row.webhook_delays or "[]")),
-                          has_webhooks=bool(state.get("webhooks")), auth_problem=row.auth_problem)
+    return ConnectionInfo(
+        row.id,
+        row.account_id,
+        row.system,
+        row.name,
+        row.paused,
+        row.poll_interval,
+        cls.settings_schema.redacted(settings_of(hub, row)),
+        webhook_url(hub, row),
+        row.last_success_at,
+        row.last_error,
+        row.next_poll_at,
+        registered_webhook_url=registered_webhook_url(state),
+        webhooks_problem=row.webhooks_problem,
+        webhooks_checked_at=row.webhooks_checked_at,
+        webhook_delay_median=row.webhook_delay_median,
+        webhook_delay_samples=len(json.loads(row.webhook_delays or "[]")),
+        has_webhooks=bool(state.get("webhooks")),
+        auth_problem=row.auth_problem,
+    )
 
 
 def registered_webhook_url(state: dict[str, Any]) -> str:
@@ -130,15 +157,13 @@ def registered_webhook_url(state: dict[str, Any]) -> str:
 def list_connections(hub: Hub, account: str | None = None) -> list[ConnectionInfo]:
     account_id = hub.account_id(account)
     with hub.db.session() as s:
-        rows = s.scalars(select(Connection).where(Connection.account_id == account_id)
-                         .order_by(Connection.name)).all()
+        rows = s.scalars(select(Connection).where(Connection.account_id == account_id).order_by(Connection.name)).all()
         return [info(hub, r) for r in rows]
 
 
 def build_connector(hub: Hub, row: Connection) -> Connector:
     cls = _connector_class(row.system)
-    ctx = ConnectorContext(connection_id=row.id, webhook_url=webhook_url(hub, row),
-                           state=hub.secrets.open(row.state))
+    ctx = ConnectorContext(connection_id=row.id, webhook_url=webhook_url(hub, row), state=hub.secrets.open(row.state))
     if cls.oauth is not None:
         from .oauth_tokens import DbTokenStore
 
@@ -148,8 +173,11 @@ def build_connector(hub: Hub, row: Connection) -> Connector:
 
 def save_state(hub: Hub, connection_id: int, state: dict[str, Any]) -> None:
     with hub.db.session() as s:
-        s.execute(update(Connection).where(Connection.id == connection_id)
-                  .values(state=hub.secrets.seal(state), updated_at=utcnow()))
+        s.execute(
+            update(Connection)
+            .where(Connection.id == connection_id)
+            .values(state=hub.secrets.seal(state), updated_at=utcnow())
+        )
 
 
 def load(hub: Hub, connection_id: int) -> Connection:

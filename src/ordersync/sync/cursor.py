@@ -17,8 +17,13 @@ DEFAULT_OVERLAP = timedelta(minutes=2)
 DEFAULT_SAFETY_LAG = timedelta(seconds=5)
 
 
-def plan_window(position: datetime | None, now: datetime, *, overlap: timedelta = DEFAULT_OVERLAP,
-                safety_lag: timedelta = DEFAULT_SAFETY_LAG) -> Window:
+def plan_window(
+    position: datetime | None,
+    now: datetime,
+    *,
+    overlap: timedelta = DEFAULT_OVERLAP,
+    safety_lag: timedelta = DEFAULT_SAFETY_LAG,
+) -> Window:
     until = now - safety_lag
     if position is None:
         return Window(None, until)

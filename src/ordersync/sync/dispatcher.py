@@ -38,11 +38,10 @@ from ..channels.sdk.oauth2 import ReauthorizationNeeded
 from ..channels.sdk.records import OrderRef, PushResult
 from ..domain import LineCancellation, OrderState, Shipment, ShipmentLine, StockUpdate
 from ..domain.timeutil import utcnow
-from . import mail_notices
 from ..store.history import add_history
 from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxEntry
 from ..telemetry.context import bound
-from . import acknowledgements, async_checks, connections, fulfilment
+from . import acknowledgements, async_checks, connections, fulfilment, mail_notices
 from .hub import Hub, HubError
 
 MAX_ATTEMPTS = 8
@@ -71,15 +70,22 @@ class DispatchResult:
 def _superseded(s, entry: OutboxEntry) -> bool:
     """A coalesced value (stock) is stale once any later entry for the same key exists, whatever its state:
     re-sending it after its dispatcher died would overwrite the newer value the channel already has."""
-    return s.scalar(select(OutboxEntry.id).where(OutboxEntry.coalesce_key == entry.coalesce_key,
-                                                 OutboxEntry.id > entry.id).limit(1)) is not None
+    return (
+        s.scalar(
+            select(OutboxEntry.id)
+            .where(OutboxEntry.coalesce_key == entry.coalesce_key, OutboxEntry.id > entry.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def release_expired(hub: Hub, now: datetime) -> None:
     """Entries whose dispatcher died mid-send go back to pending (or yield to a newer coalesced value)."""
     with hub.db.session() as s:
-        stale = s.scalars(select(OutboxEntry).where(OutboxEntry.status == "sending",
-                                                    OutboxEntry.lease_until < now)).all()
+        stale = s.scalars(
+            select(OutboxEntry).where(OutboxEntry.status == "sending", OutboxEntry.lease_until < now)
+        ).all()
         for entry in stale:
             if entry.job_token is not None:  # its submit may have reached the platform: find the job first
                 entry.status, entry.check_at, entry.lease_until = async_checks.AWAITING, now, None
@@ -94,8 +100,10 @@ def release_expired(hub: Hub, now: datetime) -> None:
 
 
 def unknown_outcome(what: str) -> str:
-    return (f"sent at most once, and {what} before the channel's answer: it may have arrived. Check on the "
-            "channel before retrying this entry; the hub does not send it again by itself")
+    return (
+        f"sent at most once, and {what} before the channel's answer: it may have arrived. Check on the "
+        "channel before retrying this entry; the hub does not send it again by itself"
+    )
 
 
 def _at_most_once(s, entry: OutboxEntry) -> bool:
@@ -125,14 +133,16 @@ def _due(hub: Hub, connection_id: int | None, now: datetime, limit: int, kind: s
         order_ids = {e.order_id for e in due if e.order_id is not None}
         first_open: dict[int, int] = {}
         if order_ids:
-            rows = s.execute(select(OutboxEntry.order_id, OutboxEntry.id)
-                             .where(OutboxEntry.order_id.in_(order_ids), OutboxEntry.status.in_(OPEN)))
+            rows = s.execute(
+                select(OutboxEntry.order_id, OutboxEntry.id).where(
+                    OutboxEntry.order_id.in_(order_ids), OutboxEntry.status.in_(OPEN)
+                )
+            )
             for order_id, entry_id in rows:
                 if order_id is not None:  # always: the query selects entries by their order
                     first_open[order_id] = min(entry_id, first_open.get(order_id, entry_id))
         in_flight = _older_in_flight(s, [e for e in due if e.coalesce_key is not None])
-        return [e for e in due if (e.order_id is None or first_open.get(e.order_id) == e.id)
-                and e.id not in in_flight]
+        return [e for e in due if (e.order_id is None or first_open.get(e.order_id) == e.id) and e.id not in in_flight]
 
 
 def _older_in_flight(s, entries: list[OutboxEntry]) -> set[int]:
@@ -141,9 +151,12 @@ def _older_in_flight(s, entries: list[OutboxEntry]) -> set[int]:
     if not entries:
         return set()
     sending = defaultdict(list)
-    for key, entry_id in s.execute(select(OutboxEntry.coalesce_key, OutboxEntry.id).where(
+    for key, entry_id in s.execute(
+        select(OutboxEntry.coalesce_key, OutboxEntry.id).where(
             OutboxEntry.coalesce_key.in_({e.coalesce_key for e in entries}),
-            OutboxEntry.status.in_(("sending", async_checks.AWAITING)))):
+            OutboxEntry.status.in_(("sending", async_checks.AWAITING)),
+        )
+    ):
         sending[key].append(entry_id)
     return {e.id for e in entries if any(other < e.id for other in sending.get(e.coalesce_key, ()))}
 
@@ -155,22 +168,32 @@ def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
     with hub.db.session() as s:
         # Lock in id order and skip rows another transaction holds (a seller's action re-coalescing a stock
         # value, another dispatcher): a claim never waits, so it can never be part of a deadlock.
-        free = list(s.scalars(select(OutboxEntry.id)
-                              .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "pending")
-                              .order_by(OutboxEntry.id).with_for_update(skip_locked=True)))
+        free = list(
+            s.scalars(
+                select(OutboxEntry.id)
+                .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "pending")
+                .order_by(OutboxEntry.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
         if not free:
             return set()
-        return set(s.scalars(update(OutboxEntry)
-                             .where(OutboxEntry.id.in_(free), OutboxEntry.status == "pending")
-                             .values(status="sending", lease_until=now + CLAIM_LEASE)
-                             .returning(OutboxEntry.id)))
+        return set(
+            s.scalars(
+                update(OutboxEntry)
+                .where(OutboxEntry.id.in_(free), OutboxEntry.status == "pending")
+                .values(status="sending", lease_until=now + CLAIM_LEASE)
+                .returning(OutboxEntry.id)
+            )
+        )
 
 
 MAX_ROUNDS = 5
 
 
-def dispatch(hub: Hub, connection_id: int | None = None, *, limit: int = 1000,
-             now: datetime | None = None) -> DispatchResult:
+def dispatch(
+    hub: Hub, connection_id: int | None = None, *, limit: int = 1000, now: datetime | None = None
+) -> DispatchResult:
     """Deliver what is due. An entry that waited behind an earlier one of its order goes out in a next
     round once that one succeeded, so a shipment's tracking note and status leave in one dispatch."""
     now = now or utcnow()
@@ -200,12 +223,15 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
     return True
 
 
-def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult,
-                        now: datetime | None = None) -> None:
+def _deliver_connection(
+    hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult, now: datetime | None = None
+) -> None:
     with hub.db.session() as s:
         conn = s.get_one(Connection, conn_id)
-        refs = {o.id: OrderRef(o.external_id, o.number) for o in s.scalars(
-            select(OrderRow).where(OrderRow.id.in_([e.order_id for e in entries if e.order_id])))}
+        refs = {
+            o.id: OrderRef(o.external_id, o.number)
+            for o in s.scalars(select(OrderRow).where(OrderRow.id.in_([e.order_id for e in entries if e.order_id])))
+        }
     mails = [e for e in entries if e.kind == mail_notices.KIND]
     for entry in mails:
         if not _renew(hub, [entry]):
@@ -243,7 +269,7 @@ def _deliver_connection(hub: Hub, conn_id: int, entries: list[OutboxEntry], resu
                 outcome = PermanentError(f"{unknown_outcome('the send failed')} ({type(outcome).__name__}: {outcome})")
             _settle_push(hub, decl if is_async else None, entry, outcome, started, result)
         for chunk_start in range(0, len(stock), batch):
-            chunk = _renew(hub, stock[chunk_start:chunk_start + batch])
+            chunk = _renew(hub, stock[chunk_start : chunk_start + batch])
             if not chunk:
                 continue
             started = time.monotonic()
@@ -278,19 +304,28 @@ def _renew(hub: Hub, entries: list[OutboxEntry]) -> list[OutboxEntry]:
         return []
     now = utcnow()
     with hub.db.session() as s:
-        kept = set(s.scalars(update(OutboxEntry)
-                             .where(OutboxEntry.id.in_([e.id for e in entries]), OutboxEntry.status == "sending",
-                                    OutboxEntry.lease_until >= now)
-                             .values(lease_until=now + CLAIM_LEASE)
-                             .returning(OutboxEntry.id)))
+        kept = set(
+            s.scalars(
+                update(OutboxEntry)
+                .where(
+                    OutboxEntry.id.in_([e.id for e in entries]),
+                    OutboxEntry.status == "sending",
+                    OutboxEntry.lease_until >= now,
+                )
+                .values(lease_until=now + CLAIM_LEASE)
+                .returning(OutboxEntry.id)
+            )
+        )
     return [e for e in entries if e.id in kept]
 
 
 def _release(hub: Hub, entries: list[OutboxEntry]) -> None:
     with hub.db.session() as s:
-        s.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]),
-                                            OutboxEntry.status == "sending")
-                  .values(status="pending", lease_until=None))
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id.in_([e.id for e in entries]), OutboxEntry.status == "sending")
+            .values(status="pending", lease_until=None)
+        )
 
 
 def _mark_submitting(hub: Hub, connector, entries: list[OutboxEntry]) -> bool:
@@ -305,8 +340,11 @@ def _mark_submitting(hub: Hub, connector, entries: list[OutboxEntry]) -> bool:
     deadline = now + timedelta(seconds=decl.timeout_s)
     with hub.db.session() as s:
         for position, entry in enumerate(entries):
-            s.execute(update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.status == "sending")
-                      .values(job_token=token, job_item=position, job_ref=None, job_deadline=deadline))
+            s.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id == entry.id, OutboxEntry.status == "sending")
+                .values(job_token=token, job_item=position, job_ref=None, job_deadline=deadline)
+            )
             entry.job_token, entry.job_item, entry.job_deadline = token, position, deadline
     connector.context.push_reference = token
     return True
@@ -325,17 +363,29 @@ def _settle_push(hub: Hub, decl, entry: OutboxEntry, outcome, started: float, re
     ms = int((time.monotonic() - started) * 1000)
     if accepted:
         note, error = f"accepted as job {outcome.job_id}", None
-        values = {"job_ref": outcome.job_id, "job_item": outcome.job_item,
-                  "check_at": now + timedelta(seconds=outcome.check_after_s or async_checks.DEFAULT_CHECK_S)}
+        values = {
+            "job_ref": outcome.job_id,
+            "job_item": outcome.job_item,
+            "check_at": now + timedelta(seconds=outcome.check_after_s or async_checks.DEFAULT_CHECK_S),
+        }
     else:
         note = error = f"answer to the submit lost ({type(outcome).__name__}: {outcome}); finding the job by reference"
         values = {"check_at": now + timedelta(seconds=min(async_checks.DEFAULT_CHECK_S, decl.lookup_grace_s))}
     with hub.db.session() as s:
-        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=accepted, duration_ms=ms,
-                                               error=error))
-        s.execute(update(OutboxEntry).where(OutboxEntry.id == entry.id, OutboxEntry.status == "sending")
-                  .values(status=async_checks.AWAITING, attempts=entry.attempts + 1, lease_until=None,
-                          updated_at=now, result=note, last_error=error, **values))
+        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=accepted, duration_ms=ms, error=error))
+        s.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry.id, OutboxEntry.status == "sending")
+            .values(
+                status=async_checks.AWAITING,
+                attempts=entry.attempts + 1,
+                lease_until=None,
+                updated_at=now,
+                result=note,
+                last_error=error,
+                **values,
+            )
+        )
     result.awaiting += 1
 
 
@@ -347,14 +397,24 @@ def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult
         return connector.push_state(ref, OrderState(payload["state"]), payload.get("comment", ""))
     if entry.kind == "tracking":
         lines = [ShipmentLine(x["item"], Decimal(x["quantity"]), x.get("sku", "")) for x in payload.get("lines", ())]
-        return connector.push_tracking(ref, Shipment(payload["carrier"], payload["tracking_number"],
-                                                     payload.get("tracking_url", ""), lines=lines))
+        return connector.push_tracking(
+            ref, Shipment(payload["carrier"], payload["tracking_number"], payload.get("tracking_url", ""), lines=lines)
+        )
     if entry.kind == fulfilment.KIND:
         reason = payload.get("reason", "")
-        return connector.cancel_lines(ref, [
-            LineCancellation(x["item"], Decimal(x["quantity"]), reason, x.get("sku", ""),
-                             line_total=Decimal(x["line_total"]) if x.get("line_total") else None)
-            for x in payload["lines"]])
+        return connector.cancel_lines(
+            ref,
+            [
+                LineCancellation(
+                    x["item"],
+                    Decimal(x["quantity"]),
+                    reason,
+                    x.get("sku", ""),
+                    line_total=Decimal(x["line_total"]) if x.get("line_total") else None,
+                )
+                for x in payload["lines"]
+            ],
+        )
     if entry.kind == "ack":
         return connector.acknowledge(ref, bool(payload["accept"]), payload.get("reason", ""))
     if entry.kind == "message":
@@ -368,43 +428,69 @@ def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: Dispa
     ok = isinstance(outcome, PushResult) and outcome.ok
     error = None
     if not ok:
-        error = (outcome.detail or "channel reported failure") if isinstance(outcome, PushResult) \
+        error = (
+            (outcome.detail or "channel reported failure")
+            if isinstance(outcome, PushResult)
             else f"{type(outcome).__name__}: {outcome}"
+        )
     with hub.db.session() as s:
-        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=ok, duration_ms=ms,
-                                               error=error))
+        s.execute(insert(OutboxAttempt).values(outbox_id=entry.id, at=now, ok=ok, duration_ms=ms, error=error))
         attempts = entry.attempts + 1
         values: dict = {"attempts": attempts, "updated_at": now, "lease_until": None}
         if ok:
             if entry.kind == "stock" and entry.listing_id is not None:
-                s.execute(update(Listing).where(Listing.id == entry.listing_id)
-                          .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now))
+                s.execute(
+                    update(Listing)
+                    .where(Listing.id == entry.listing_id)
+                    .values(channel_stock=json.loads(entry.payload)["quantity"], updated_at=now)
+                )
             if entry.kind == "ack" and entry.order_id is not None:
                 acknowledgements.mark_sent(s, entry.order_id)
-            values |= {"status": "done", "last_error": None,
-                       "result": "already done" if outcome.already_done else (outcome.detail or "ok")}
+            values |= {
+                "status": "done",
+                "last_error": None,
+                "result": "already done" if outcome.already_done else (outcome.detail or "ok"),
+            }
             result.sent += 1
         elif isinstance(outcome, ReauthorizationNeeded):  # kept, not counted: sent once re-authorised
-            values |= {"status": "pending", "last_error": error, "attempts": entry.attempts,
-                       "next_attempt_at": now + timedelta(seconds=BASE_DELAY)}
+            values |= {
+                "status": "pending",
+                "last_error": error,
+                "attempts": entry.attempts,
+                "next_attempt_at": now + timedelta(seconds=BASE_DELAY),
+            }
             result.waiting += 1
         elif entry.coalesce_key and _superseded(s, entry):
             values |= {"status": "superseded", "last_error": error}  # a newer value will be sent instead
         elif isinstance(outcome, ChannelError) and outcome.retryable and attempts < MAX_ATTEMPTS:
             retry_after = outcome.retry_after if isinstance(outcome, RateLimited) else None
-            values |= {"status": "pending", "last_error": error, "job_token": None, "job_item": None,
-                       "job_deadline": None,
-                       "next_attempt_at": now + timedelta(seconds=backoff(attempts, retry_after))}
+            values |= {
+                "status": "pending",
+                "last_error": error,
+                "job_token": None,
+                "job_item": None,
+                "job_deadline": None,
+                "next_attempt_at": now + timedelta(seconds=backoff(attempts, retry_after)),
+            }
             result.retried += 1
         else:
             values |= {"status": "dead", "last_error": error}
             result.dead += 1
             result.errors.append(f"entry {entry.id} ({entry.kind}): {error}")
-        settled = s.execute(update(OutboxEntry).where(and_(OutboxEntry.id == entry.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                           OutboxEntry.status == "sending"))
-                            .values(**values)).rowcount
+        settled = s.execute(
+            update(OutboxEntry)
+            .where(
+                and_(
+                    OutboxEntry.id == entry.id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                    OutboxEntry.status == "sending",
+                )
+            )
+            .values(**values)
+        ).rowcount
         if ok and settled and entry.kind == mail_notices.KIND and entry.order_id is not None:
-            add_history(s, entry.order_id, "mail_sent", at=now, **mail_notices.history_params(json.loads(entry.payload)))
+            add_history(
+                s, entry.order_id, "mail_sent", at=now, **mail_notices.history_params(json.loads(entry.payload))
+            )
 
 
 def _dead_filter(entry_ids: list[int] | None, connection_id: int | None) -> list:
@@ -421,11 +507,21 @@ def retry_dead(hub: Hub, entry_ids: list[int] | None = None, connection_id: int 
     retried, and none where a newer value exists in any state: the rest are superseded, never sent."""
     now = utcnow()
     with hub.db.session() as s:
-        dead = s.scalars(select(OutboxEntry).where(*_dead_filter(entry_ids, connection_id))
-                         .order_by(OutboxEntry.id)).all()
+        dead = s.scalars(
+            select(OutboxEntry).where(*_dead_filter(entry_ids, connection_id)).order_by(OutboxEntry.id)
+        ).all()
         keys = {e.coalesce_key for e in dead if e.coalesce_key}
-        pending = set(s.scalars(select(OutboxEntry.coalesce_key).where(
-            OutboxEntry.status == "pending", OutboxEntry.coalesce_key.in_(keys)))) if keys else set()
+        pending = (
+            set(
+                s.scalars(
+                    select(OutboxEntry.coalesce_key).where(
+                        OutboxEntry.status == "pending", OutboxEntry.coalesce_key.in_(keys)
+                    )
+                )
+            )
+            if keys
+            else set()
+        )
         retried = 0
         for entry in dead:
             if entry.coalesce_key and (entry.coalesce_key in pending or _superseded(s, entry)):

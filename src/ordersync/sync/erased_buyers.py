@@ -48,8 +48,14 @@ def erased_among(s: Session, connection_id: int, buyer_ids: set[str]) -> dict[st
     buyer_ids.discard("")
     if not buyer_ids:
         return {}
-    return {b: r for b, r in s.execute(select(ErasedBuyer.buyer_id, ErasedBuyer.reason).where(
-        ErasedBuyer.connection_id == connection_id, ErasedBuyer.buyer_id.in_(sorted(buyer_ids))))}
+    return {
+        b: r
+        for b, r in s.execute(
+            select(ErasedBuyer.buyer_id, ErasedBuyer.reason).where(
+                ErasedBuyer.connection_id == connection_id, ErasedBuyer.buyer_id.in_(sorted(buyer_ids))
+            )
+        )
+    }
 
 
 def spellings(value: str) -> set[str]:
@@ -62,15 +68,15 @@ def word_pattern(values: set[str]) -> re.Pattern | None:
     words = sorted({w for v in values for w in spellings(v)}, key=len, reverse=True)
     if not words:
         return None
-    return re.compile(r"(?<![\w@.+-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w@+-])(?!\.\w)",
-                      re.IGNORECASE)
+    return re.compile(r"(?<![\w@.+-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w@+-])(?!\.\w)", re.IGNORECASE)
 
 
 def marker(reason: str, at: datetime) -> str:
     """What an erased raw record holds instead: it says that and why it was erased (JSON, so every reader of
     raw records shows it as it would a record)."""
-    return json.dumps({"erased": f"personal data erased at the buyer's request ({reason})",
-                       "at": at.isoformat()}, ensure_ascii=False)
+    return json.dumps(
+        {"erased": f"personal data erased at the buyer's request ({reason})", "at": at.isoformat()}, ensure_ascii=False
+    )
 
 
 def is_marker(text: str | bytes) -> bool:
@@ -110,15 +116,24 @@ def blot_with_addresses(raw: str, ids: set[str], *texts: str) -> list[str]:
 def erased_records(s: Session, connection_id: int, external_ids: set[str]) -> ErasedRecords | None:
     """What marks the erased buyers' raw records among ``external_ids`` of the connection; None when no buyer
     was erased on it (the usual case: nothing to check)."""
-    reasons = {b: r for b, r in s.execute(select(ErasedBuyer.buyer_id, ErasedBuyer.reason)
-                                          .where(ErasedBuyer.connection_id == connection_id))}
+    reasons = {
+        b: r
+        for b, r in s.execute(
+            select(ErasedBuyer.buyer_id, ErasedBuyer.reason).where(ErasedBuyer.connection_id == connection_id)
+        )
+    }
     if not reasons:
         return None
     orders: dict[str, str] = {}
     if external_ids:
         for ext, params in s.execute(
-                select(OrderRow.external_id, OrderEvent.params).join(OrderEvent, OrderEvent.order_id == OrderRow.id)
-                .where(OrderRow.connection_id == connection_id, OrderRow.external_id.in_(sorted(external_ids)),
-                       OrderEvent.history_kind.in_((ERASED_KIND, STRIPPED_KIND)))):
+            select(OrderRow.external_id, OrderEvent.params)
+            .join(OrderEvent, OrderEvent.order_id == OrderRow.id)
+            .where(
+                OrderRow.connection_id == connection_id,
+                OrderRow.external_id.in_(sorted(external_ids)),
+                OrderEvent.history_kind.in_((ERASED_KIND, STRIPPED_KIND)),
+            )
+        ):
             orders[ext] = str((params or {}).get("reason", ""))
     return ErasedRecords(reasons, orders, word_pattern({b for b in reasons if len(b.strip()) >= MIN_ID}))

@@ -20,18 +20,23 @@ from .hub import Hub, HubError
 
 
 def order_lines(s: Session, order_id: int) -> list[Line]:
-    return [Line(i.external_id, i.sku, Decimal(i.quantity)) for i in
-            s.scalars(select(OrderItemRow).where(OrderItemRow.order_id == order_id).order_by(OrderItemRow.id))]
+    return [
+        Line(i.external_id, i.sku, Decimal(i.quantity))
+        for i in s.scalars(select(OrderItemRow).where(OrderItemRow.order_id == order_id).order_by(OrderItemRow.id))
+    ]
 
 
 def open_now(s: Session, order_id: int) -> dict[str, Decimal]:
     shipments: dict[int, list[tuple[str, Decimal]]] = {
-        sid: [] for sid in s.scalars(select(ShipmentRow.id).where(ShipmentRow.order_id == order_id)
-                                     .order_by(ShipmentRow.id))}
+        sid: []
+        for sid in s.scalars(select(ShipmentRow.id).where(ShipmentRow.order_id == order_id).order_by(ShipmentRow.id))
+    }
     for x in s.scalars(select(ShipmentLineRow).where(ShipmentLineRow.shipment_id.in_(list(shipments)))):
         shipments[x.shipment_id].append((x.item_external_id, Decimal(x.quantity)))
-    cancelled = [(x.item_external_id, Decimal(x.quantity)) for x in
-                 s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order_id))]
+    cancelled = [
+        (x.item_external_id, Decimal(x.quantity))
+        for x in s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order_id))
+    ]
     return open_quantities(order_lines(s, order_id), [shipments[k] for k in sorted(shipments)], cancelled)
 
 
@@ -81,14 +86,30 @@ def _send_to_channel(s: Session, order, checked: list[tuple[Line, Decimal]], rea
     totals: dict[str, Decimal] = {}
     for row in s.scalars(select(LineCancellationRow).where(LineCancellationRow.order_id == order.id)):
         totals[row.item_external_id] = totals.get(row.item_external_id, Decimal(0)) + Decimal(row.quantity)
-    enqueue(s, account_id=order.account_id, connection_id=conn.id, kind=KIND, order_id=order.id,
-            payload={"reason": reason, "lines": [{"item": line.external_id, "sku": line.sku, "quantity": str(qty),
-                                                  "line_total": str(totals[line.external_id])}
-                                                 for line, qty in checked]})
+    enqueue(
+        s,
+        account_id=order.account_id,
+        connection_id=conn.id,
+        kind=KIND,
+        order_id=order.id,
+        payload={
+            "reason": reason,
+            "lines": [
+                {
+                    "item": line.external_id,
+                    "sku": line.sku,
+                    "quantity": str(qty),
+                    "line_total": str(totals[line.external_id]),
+                }
+                for line, qty in checked
+            ],
+        },
+    )
 
 
-def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, reason: str = "",
-                 account: str | None = None) -> list[LineCancellationRow]:
+def cancel_lines(
+    hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, reason: str = "", account: str | None = None
+) -> list[LineCancellationRow]:
     """Cancel quantities of single lines (they will not be shipped). Refused if more than is open."""
     from .actions import _order, _set_state  # the order lookup with its account check; state changes
 
@@ -96,12 +117,28 @@ def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, r
         order = _order(s, hub, order_id, account)
         checked = check_lines(s, order.id, lines, "cancel")
         now = utcnow()
-        rows = [LineCancellationRow(order_id=order.id, item_external_id=line.external_id, sku=line.sku,
-                                    quantity=qty, reason=reason.strip(), created_at=now) for line, qty in checked]
+        rows = [
+            LineCancellationRow(
+                order_id=order.id,
+                item_external_id=line.external_id,
+                sku=line.sku,
+                quantity=qty,
+                reason=reason.strip(),
+                created_at=now,
+            )
+            for line, qty in checked
+        ]
         s.add_all(rows)
         if reason.strip():
-            add_history(s, order.id, "lines_cancelled_reason", source="user", at=now, lines=history_lines(checked),
-                        reason=reason.strip())
+            add_history(
+                s,
+                order.id,
+                "lines_cancelled_reason",
+                source="user",
+                at=now,
+                lines=history_lines(checked),
+                reason=reason.strip(),
+            )
         else:
             add_history(s, order.id, "lines_cancelled", source="user", at=now, lines=history_lines(checked))
         order.modified_at = now
@@ -110,5 +147,3 @@ def cancel_lines(hub: Hub, order_id: int, lines: list[tuple[str, Decimal]], *, r
             _set_state(s, order, OrderState.SHIPPED, "", hub)  # the cancelled rest was all that was open
         s.flush()
         return rows
-
-

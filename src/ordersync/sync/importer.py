@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, StatementError
 
+from ..channels.sdk.cleantext import clean_record, json_may_have_bad_text
 from ..channels.sdk.connector import Connector
 from ..channels.sdk.errors import ChannelError
 from ..channels.sdk.oauth2 import ReauthorizationNeeded
-from ..channels.sdk.cleantext import clean_record, json_may_have_bad_text
 from ..channels.sdk.records import OrderPage, Quarantined, Window
 from ..domain.codec import dumps
 from ..domain.timeutil import utcnow
@@ -32,11 +32,11 @@ from ..telemetry.context import bound
 from . import acknowledgements, connections, leases, webhook_health
 from .hub import Hub
 from .prefetch import prefetch
-from .quarantine import quarantine
-from .synclog import finish_run, start_run
 from .propagation import propagate
+from .quarantine import quarantine
 from .reservations import apply_orders, article_resolver
 from .stock import lock_articles
+from .synclog import finish_run, start_run
 from .upsert import UpsertCounts, upsert_orders
 
 if TYPE_CHECKING:  # webhooks imports this module
@@ -85,8 +85,9 @@ def set_position(hub: Hub, connection_id: int, stream: str, position) -> None:
             cur.position, cur.updated_at = position, utcnow()
 
 
-def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *, source: str,
-               connector: Connector | None = None) -> UpsertCounts:
+def store_page(
+    hub: Hub, account_id: int, connection_id: int, page: OrderPage, *, source: str, connector: Connector | None = None
+) -> UpsertCounts:
     """Write one page in one transaction: the orders, what they do to stock, and the stock pushes that
     follow for the *other* channels (the source channel too, if it does not adjust its own stock).
     A lost insert race re-reads the page (see upsert). When the store refuses the page for another reason
@@ -94,8 +95,16 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
     database's reason, so one bad record never blocks the rest (invariant 5)."""
     texts = [_canonical(order) for order in page.records]
     try:
-        return _store_orders(hub, account_id, connection_id, page.records, page.quarantined, source=source,
-                             connector=connector, texts=texts)
+        return _store_orders(
+            hub,
+            account_id,
+            connection_id,
+            page.records,
+            page.quarantined,
+            source=source,
+            connector=connector,
+            texts=texts,
+        )
     except REFUSED as exc:
         if _not_refusal(exc) or not page.records:
             raise
@@ -103,17 +112,22 @@ def store_page(hub: Hub, account_id: int, connection_id: int, page: OrderPage, *
     refused: list[Quarantined] = []
     for order, text in zip(page.records, texts, strict=True):
         try:
-            one = _store_orders(hub, account_id, connection_id, [order], [], source=source, connector=connector,
-                                texts=[text])
+            one = _store_orders(
+                hub, account_id, connection_id, [order], [], source=source, connector=connector, texts=[text]
+            )
             counts.add(one)
             counts.written.update(one.written)
         except REFUSED as exc:
             if _not_refusal(exc):
                 raise
-            refused.append(Quarantined(external_id=order.external_id, raw=dumps(order),
-                                       reason=f"the database refused this order: {_db_reason(exc)}",
-                                       hint=f"order {order.number or order.external_id}; the connector "
-                                            "mapped a value no column takes"))
+            refused.append(
+                Quarantined(
+                    external_id=order.external_id,
+                    raw=dumps(order),
+                    reason=f"the database refused this order: {_db_reason(exc)}",
+                    hint=f"order {order.number or order.external_id}; the connector mapped a value no column takes",
+                )
+            )
     if page.quarantined or refused:
         with hub.db.session() as s:
             quarantine(s, connection_id, "orders", page.quarantined + refused)
@@ -141,15 +155,25 @@ REFUSED = (StatementError, OverflowError, UnicodeError)
 
 def _not_refusal(exc: Exception) -> bool:
     return isinstance(exc, (IntegrityError, OperationalError, InterfaceError)) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
 
 
 def _db_reason(exc: Exception) -> str:
     return " ".join(str(getattr(exc, "orig", None) or exc).split())[:500]
 
 
-def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, quarantined: list[Quarantined],
-                  *, source: str, connector: Connector | None, texts: list[str]) -> UpsertCounts:
+def _store_orders(
+    hub: Hub,
+    account_id: int,
+    connection_id: int,
+    records: list,
+    quarantined: list[Quarantined],
+    *,
+    source: str,
+    connector: Connector | None,
+    texts: list[str],
+) -> UpsertCounts:
     own_status = connector.channel_status_for if connector is not None else None
     skip = connection_id if connector is None or connector.adjusts_own_stock else None
     for attempt in range(5):
@@ -157,19 +181,36 @@ def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, 
             with hub.db.session() as s:
                 article_of = article_resolver(s, account_id, connection_id, records)
                 lock_articles(s, {article_of(i) for order in records for i in order.items})
-                counts = upsert_orders(s, account_id, connection_id, records, source=source,
-                                       own_status=own_status, article_of=article_of, texts=texts)
+                counts = upsert_orders(
+                    s,
+                    account_id,
+                    connection_id,
+                    records,
+                    source=source,
+                    own_status=own_status,
+                    article_of=article_of,
+                    texts=texts,
+                )
                 if counts.written:
-                    lines = {oid: [(a, i.quantity - order.refunded_quantity(i)) for i in order.items
-                                   if not i.dont_adjust_stock and (a := article_of(i)) is not None]
-                             for oid, order in counts.written.items()}
+                    lines = {
+                        oid: [
+                            (a, i.quantity - order.refunded_quantity(i))
+                            for i in order.items
+                            if not i.dont_adjust_stock and (a := article_of(i)) is not None
+                        ]
+                        for oid, order in counts.written.items()
+                    }
                     affected = apply_orders(s, list(counts.written), new_ids=set(counts.created_ids), lines=lines)
                     propagate(s, affected, skip_connection=skip)
                 if quarantined:
                     quarantine(s, connection_id, "orders", quarantined)
-                acknowledgements.queue_for_new(s, account_id, connection_id, connector,
-                                               {oid: counts.written[oid] for oid in counts.created_ids
-                                                if oid in counts.written})
+                acknowledgements.queue_for_new(
+                    s,
+                    account_id,
+                    connection_id,
+                    connector,
+                    {oid: counts.written[oid] for oid in counts.created_ids if oid in counts.written},
+                )
                 return counts
         except IntegrityError:
             if attempt == 4:
@@ -177,8 +218,14 @@ def _store_orders(hub: Hub, account_id: int, connection_id: int, records: list, 
     raise AssertionError("unreachable")
 
 
-def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = None,
-                  overlap: timedelta | None = None, erase: Eraser | None = None) -> ImportResult:
+def import_orders(
+    hub: Hub,
+    connection_id: int,
+    *,
+    progress: Progress | None = None,
+    overlap: timedelta | None = None,
+    erase: Eraser | None = None,
+) -> ImportResult:
     """``erase``: the application layer's erasure, for erasure requests in the channel's notification queue
     (see ``sync.webhooks.Eraser``); without it such a request waits in the queue's stored deliveries."""
     row = connections.load(hub, connection_id)
@@ -186,8 +233,14 @@ def import_orders(hub: Hub, connection_id: int, *, progress: Progress | None = N
         return _import_orders(hub, connection_id, row, progress, overlap, erase)
 
 
-def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Progress | None,
-                   overlap: timedelta | None, erase: Eraser | None = None) -> ImportResult:
+def _import_orders(
+    hub: Hub,
+    connection_id: int,
+    row: Connection,
+    progress: Progress | None,
+    overlap: timedelta | None,
+    erase: Eraser | None = None,
+) -> ImportResult:
     from .cursor import DEFAULT_OVERLAP, advance, lag_seconds, plan_window
 
     result = ImportResult(row.name)
@@ -195,8 +248,11 @@ def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Prog
     if row.auth_problem:  # OAuth grant revoked: wait quietly for the seller's re-authorisation
         result.skipped = f"needs re-authorisation: {row.auth_problem}"
         with hub.db.session() as s:
-            s.execute(update(Connection).where(Connection.id == connection_id)
-                      .values(next_poll_at=utcnow() + timedelta(seconds=row.poll_interval)))
+            s.execute(
+                update(Connection)
+                .where(Connection.id == connection_id)
+                .values(next_poll_at=utcnow() + timedelta(seconds=row.poll_interval))
+            )
         return result
     if not leases.acquire(hub, connection_id, owner):
         result.skipped = "another sync of this connection is running"
@@ -238,34 +294,67 @@ def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Prog
             connections.save_state(hub, connection_id, connector.context.state)
         now = utcnow()
         with hub.db.session() as s:
-            s.execute(update(Connection).where(Connection.id == connection_id).values(
-                last_success_at=now, last_error=None,
-                next_poll_at=now + timedelta(seconds=row.poll_interval)))
+            s.execute(
+                update(Connection)
+                .where(Connection.id == connection_id)
+                .values(last_success_at=now, last_error=None, next_poll_at=now + timedelta(seconds=row.poll_interval))
+            )
         webhook_health.check(hub, connection_id, connector)  # a disabled or deleted webhook is repaired
-        finish_run(hub, run_id, fetched=result.fetched, created=result.created, updated=result.updated,
-                   unchanged=result.unchanged, quarantined=result.quarantined,
-                   lag_seconds=lag_seconds(position, now),
-                   error="window kept shifting while paged; cursor held back" if shifted else None)
+        finish_run(
+            hub,
+            run_id,
+            fetched=result.fetched,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            quarantined=result.quarantined,
+            lag_seconds=lag_seconds(position, now),
+            error="window kept shifting while paged; cursor held back" if shifted else None,
+        )
         return result
     except ReauthorizationNeeded as exc:  # the token store marked the connection; the run says why it stopped
         result.skipped = f"needs re-authorisation: {exc}"
         if run_id is not None:
-            finish_run(hub, run_id, error=result.skipped, fetched=result.fetched, created=result.created,
-                       updated=result.updated, unchanged=result.unchanged, quarantined=result.quarantined)
+            finish_run(
+                hub,
+                run_id,
+                error=result.skipped,
+                fetched=result.fetched,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                quarantined=result.quarantined,
+            )
         return result
     except ChannelError as exc:
         result.error = f"{type(exc).__name__}: {exc}"
         _record_failure(hub, connection_id, row.poll_interval, result.error)
         if run_id is not None:
-            finish_run(hub, run_id, error=result.error, fetched=result.fetched, created=result.created,
-                       updated=result.updated, unchanged=result.unchanged, quarantined=result.quarantined)
+            finish_run(
+                hub,
+                run_id,
+                error=result.error,
+                fetched=result.fetched,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                quarantined=result.quarantined,
+            )
         return result
     except Exception as exc:  # not the channel's fault (e.g. the store): the run ends failed, with the reason
         result.error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:1000]}"
         _record_failure(hub, connection_id, row.poll_interval, result.error)
         if run_id is not None:
-            finish_run(hub, run_id, error=result.error, fetched=result.fetched, created=result.created,
-                       updated=result.updated, unchanged=result.unchanged, quarantined=result.quarantined)
+            finish_run(
+                hub,
+                run_id,
+                error=result.error,
+                fetched=result.fetched,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                quarantined=result.quarantined,
+            )
         raise
     finally:
         if connector is not None:
@@ -275,11 +364,13 @@ def _import_orders(hub: Hub, connection_id: int, row: Connection, progress: Prog
 
 def _record_failure(hub: Hub, connection_id: int, interval: int, error: str) -> None:
     with hub.db.session() as s:
-        s.execute(update(Connection).where(Connection.id == connection_id).values(
-            last_error=error[:2000], next_poll_at=utcnow() + timedelta(seconds=interval)))
+        s.execute(
+            update(Connection)
+            .where(Connection.id == connection_id)
+            .values(last_error=error[:2000], next_poll_at=utcnow() + timedelta(seconds=interval))
+        )
 
 
 def connection_id_by_name(hub: Hub, name: str, account: str | None = None) -> int:
     with hub.db.session() as s:
         return connections.find(s, hub, name, account).id
-

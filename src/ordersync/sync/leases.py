@@ -35,10 +35,16 @@ def acquire(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL
     with hub.db.session() as s:
         result = s.execute(
             update(Connection)
-            .where(Connection.id == connection_id,
-                   or_(Connection.sync_lease_until.is_(None), Connection.sync_lease_until < now,
-                       Connection.sync_lease_owner == owner))
-            .values(sync_lease_until=now + ttl, sync_lease_owner=owner))
+            .where(
+                Connection.id == connection_id,
+                or_(
+                    Connection.sync_lease_until.is_(None),
+                    Connection.sync_lease_until < now,
+                    Connection.sync_lease_owner == owner,
+                ),
+            )
+            .values(sync_lease_until=now + ttl, sync_lease_owner=owner)
+        )
         if result.rowcount == 1:  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
             return True
     return take_over_if_dead(hub, connection_id, owner, ttl)
@@ -65,16 +71,23 @@ def take_over_if_dead(hub: Hub, connection_id: int, owner: str, ttl: timedelta =
         holder = s.scalar(select(Connection.sync_lease_owner).where(Connection.id == connection_id))
         if not owner_is_dead(holder):
             return False
-        return s.execute(update(Connection)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                         .where(Connection.id == connection_id, Connection.sync_lease_owner == holder)
-                         .values(sync_lease_until=utcnow() + ttl, sync_lease_owner=owner)).rowcount == 1
+        return (
+            s.execute(
+                update(Connection)  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                .where(Connection.id == connection_id, Connection.sync_lease_owner == holder)
+                .values(sync_lease_until=utcnow() + ttl, sync_lease_owner=owner)
+            ).rowcount
+            == 1
+        )
 
 
 def renew(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL) -> bool:
     with hub.db.session() as s:
-        result = s.execute(update(Connection)
-                           .where(Connection.id == connection_id, Connection.sync_lease_owner == owner)
-                           .values(sync_lease_until=utcnow() + ttl))
+        result = s.execute(
+            update(Connection)
+            .where(Connection.id == connection_id, Connection.sync_lease_owner == owner)
+            .values(sync_lease_until=utcnow() + ttl)
+        )
         if result.rowcount != 1:  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
             raise LeaseLost(f"connection {connection_id}: the sync lease of {owner} expired and was taken over")
         return True
@@ -82,6 +95,8 @@ def renew(hub: Hub, connection_id: int, owner: str, ttl: timedelta = LEASE_TTL) 
 
 def release(hub: Hub, connection_id: int, owner: str) -> None:
     with hub.db.session() as s:
-        s.execute(update(Connection)
-                  .where(Connection.id == connection_id, Connection.sync_lease_owner == owner)
-                  .values(sync_lease_until=None, sync_lease_owner=None))
+        s.execute(
+            update(Connection)
+            .where(Connection.id == connection_id, Connection.sync_lease_owner == owner)
+            .values(sync_lease_until=None, sync_lease_owner=None)
+        )

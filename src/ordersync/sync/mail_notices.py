@@ -18,18 +18,29 @@ from ..channels.sdk.errors import PermanentError
 from ..channels.sdk.records import PushResult
 from ..domain import OrderState
 from ..domain.timeutil import utcnow
-from ..store.models import OrderRow
-from ..store.models_messaging import ConnectionMailSettings
 from ..hub import Hub, HubError
 from ..mail import compose, smtp, templates
+from ..store.models import OrderRow
+from ..store.models_messaging import ConnectionMailSettings
 from . import connections
 from .outbox import enqueue
 
 KIND = "mail"
 #: states a buyer hears about by mail when notices are on (not internal ones such as archived or deleted)
-NOTICE_STATES = frozenset({OrderState.CONFIRMED, OrderState.PAID, OrderState.PACKED, OrderState.SHIPPED,
-                           OrderState.CANCELLED, OrderState.RECLAMATION, OrderState.RETURNED,
-                           OrderState.DEMAND_NOTE_1, OrderState.DEMAND_NOTE_2, OrderState.PAYMENT_REMINDER})
+NOTICE_STATES = frozenset(
+    {
+        OrderState.CONFIRMED,
+        OrderState.PAID,
+        OrderState.PACKED,
+        OrderState.SHIPPED,
+        OrderState.CANCELLED,
+        OrderState.RECLAMATION,
+        OrderState.RETURNED,
+        OrderState.DEMAND_NOTE_1,
+        OrderState.DEMAND_NOTE_2,
+        OrderState.PAYMENT_REMINDER,
+    }
+)
 
 
 def language_for(s: Session, config: smtp.SmtpConfig, connection_id: int | None) -> str:
@@ -59,9 +70,21 @@ def queue(s: Session, hub: Hub, order: OrderRow, kind: str, extra: dict[str, str
     if kind == "message" and not values.get("subject"):
         values["subject"] = ("Ihre Bestellung " if language == "de" else "Your order ") + order.number
     subject, body = templates.get(s, order.account_id, kind, language).render(values)
-    enqueue(s, account_id=order.account_id, connection_id=order.connection_id, kind=KIND, order_id=order.id,
-            payload={"template": kind, "to": order.buyer_email, "subject": subject, "body": body,
-                     "language": language, "message_id": compose.new_message_id(config)})
+    enqueue(
+        s,
+        account_id=order.account_id,
+        connection_id=order.connection_id,
+        kind=KIND,
+        order_id=order.id,
+        payload={
+            "template": kind,
+            "to": order.buyer_email,
+            "subject": subject,
+            "body": body,
+            "language": language,
+            "message_id": compose.new_message_id(config),
+        },
+    )
     return subject
 
 
@@ -71,20 +94,31 @@ def deliver(hub: Hub, account_id: int, payload: dict) -> PushResult:
         config = smtp.load(hub, s, account_id)
     if config is None:
         raise PermanentError("no SMTP server is set up for this account; set one with `ordersync mail smtp set`")
-    message = compose.build(config, to=payload["to"], subject=payload["subject"], body=payload["body"],
-                            language=payload.get("language", config.language), message_id=payload["message_id"])
+    message = compose.build(
+        config,
+        to=payload["to"],
+        subject=payload["subject"],
+        body=payload["body"],
+        language=payload.get("language", config.language),
+        message_id=payload["message_id"],
+    )
     smtp.send(config, message)
     return PushResult(ok=True, remote_id=payload["message_id"], detail=f"mailed to {payload['to']}")
 
 
 def history_params(payload: dict) -> dict:
     """The parameters of the history line a sent mail leaves (kind ``mail_sent``)."""
-    return {"mail": payload.get("template", "mail"), "to": payload["to"], "subject": payload["subject"],
-            "message_id": payload.get("message_id", "")}
+    return {
+        "mail": payload.get("template", "mail"),
+        "to": payload["to"],
+        "subject": payload["subject"],
+        "message_id": payload.get("message_id", ""),
+    }
 
 
-def set_connection_options(hub: Hub, connection: str, *, notify_buyer_by_mail: bool | None,
-                           language: str | None, account: str | None = None) -> None:
+def set_connection_options(
+    hub: Hub, connection: str, *, notify_buyer_by_mail: bool | None, language: str | None, account: str | None = None
+) -> None:
     """Override the account's notice setting or language for one connection (None = use the account's)."""
     if language is not None and language not in templates.LANGUAGES:
         raise HubError(f"language {language!r}: use de or en")

@@ -71,11 +71,18 @@ def begin(hub: Hub, connection_id: int, *, binding: str) -> str:
     uri = redirect_uri(hub, row.system)
     now = utcnow()
     with hub.db.session() as s:
-        s.add(OAuthState(state_hash=_hash(state), connection_id=connection_id, binding=_hash(binding),
-                         verifier=hub.secrets.seal({"v": verifier}) if verifier else None, redirect_uri=uri,
-                         created_at=now, expires_at=now + STATE_TTL))
-    return consent_url(decl, connections.settings_of(hub, row), redirect_uri=uri, state=state,
-                       code_challenge=challenge)
+        s.add(
+            OAuthState(
+                state_hash=_hash(state),
+                connection_id=connection_id,
+                binding=_hash(binding),
+                verifier=hub.secrets.seal({"v": verifier}) if verifier else None,
+                redirect_uri=uri,
+                created_at=now,
+                expires_at=now + STATE_TTL,
+            )
+        )
+    return consent_url(decl, connections.settings_of(hub, row), redirect_uri=uri, state=state, code_challenge=challenge)
 
 
 def finish(hub: Hub, system: str, state: str, code: str, *, binding: str) -> Callback:
@@ -89,15 +96,23 @@ def finish(hub: Hub, system: str, state: str, code: str, *, binding: str) -> Cal
         if st is None or row is None or row.system != system:
             raise ConsentRejected("this authorisation link is unknown; start the authorisation again")
         if st.binding != _hash(binding):
-            raise ConsentRejected("this authorisation was started in another session (or on the command "
-                                  "line); finish it there, or start it again here")
+            raise ConsentRejected(
+                "this authorisation was started in another session (or on the command "
+                "line); finish it there, or start it again here"
+            )
         if st.used_at is not None:
             raise ConsentRejected("this authorisation link was used already; start the authorisation again")
         if st.expires_at <= now:
             raise ConsentRejected("this authorisation link has expired; start the authorisation again")
-        claimed = s.execute(update(OAuthState).where(OAuthState.state_hash == st.state_hash,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                     OAuthState.used_at.is_(None), OAuthState.expires_at > now)
-                            .values(used_at=now)).rowcount
+        claimed = s.execute(
+            update(OAuthState)
+            .where(
+                OAuthState.state_hash == st.state_hash,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                OAuthState.used_at.is_(None),
+                OAuthState.expires_at > now,
+            )
+            .values(used_at=now)
+        ).rowcount
         if claimed != 1:
             raise ConsentRejected("this authorisation link was used already; start the authorisation again")
         verifier = hub.secrets.open(st.verifier).get("v", "") if st.verifier else ""

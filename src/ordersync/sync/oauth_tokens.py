@@ -60,8 +60,11 @@ class DbTokenStore:
 
     def _write(self, s: Session, tokens: TokenSet) -> None:
         _ensure_row(s, self.connection_id)
-        s.execute(update(ConnectionTokens).where(ConnectionTokens.connection_id == self.connection_id)
-                  .values(tokens=self.hub.secrets.seal(tokens.to_dict()), updated_at=utcnow()))
+        s.execute(
+            update(ConnectionTokens)
+            .where(ConnectionTokens.connection_id == self.connection_id)
+            .values(tokens=self.hub.secrets.seal(tokens.to_dict()), updated_at=utcnow())
+        )
 
     def revoked(self, reason: str) -> None:
         mark_needs_reauthorisation(self.hub, self.connection_id, reason)
@@ -73,8 +76,11 @@ class DbTokenStore:
             with self.hub.db.session() as s:
                 _ensure_row(s, self.connection_id)
                 s.commit()
-                s.execute(select(ConnectionTokens.connection_id)
-                          .where(ConnectionTokens.connection_id == self.connection_id).with_for_update())
+                s.execute(
+                    select(ConnectionTokens.connection_id)
+                    .where(ConnectionTokens.connection_id == self.connection_id)
+                    .with_for_update()
+                )
                 self._held.session = s
                 try:
                     yield
@@ -87,10 +93,11 @@ class DbTokenStore:
             yield
         finally:
             with self.hub.db.session() as s:
-                s.execute(update(ConnectionTokens)
-                          .where(ConnectionTokens.connection_id == self.connection_id,
-                                 ConnectionTokens.lock_owner == owner)
-                          .values(lock_owner=None, lock_until=None))
+                s.execute(
+                    update(ConnectionTokens)
+                    .where(ConnectionTokens.connection_id == self.connection_id, ConnectionTokens.lock_owner == owner)
+                    .values(lock_owner=None, lock_until=None)
+                )
 
     def _acquire_lease(self, owner: str) -> None:
         deadline = time.monotonic() + LOCK_WAIT
@@ -98,41 +105,64 @@ class DbTokenStore:
             now = utcnow()
             with self.hub.db.session() as s:
                 _ensure_row(s, self.connection_id)
-                got = s.execute(update(ConnectionTokens).where(  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                    ConnectionTokens.connection_id == self.connection_id,
-                    (ConnectionTokens.lock_until.is_(None)) | (ConnectionTokens.lock_until < now))
-                    .values(lock_owner=owner, lock_until=now + LOCK_TTL)).rowcount == 1
+                got = (
+                    s.execute(
+                        update(ConnectionTokens)
+                        .where(  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                            ConnectionTokens.connection_id == self.connection_id,
+                            (ConnectionTokens.lock_until.is_(None)) | (ConnectionTokens.lock_until < now),
+                        )
+                        .values(lock_owner=owner, lock_until=now + LOCK_TTL)
+                    ).rowcount
+                    == 1
+                )
             if got or self._take_over_from_dead(owner):
                 return
             if time.monotonic() > deadline:
-                raise TransientError(f"connection {self.connection_id}: another worker is still refreshing "
-                                     "its OAuth token; try again later")
+                raise TransientError(
+                    f"connection {self.connection_id}: another worker is still refreshing "
+                    "its OAuth token; try again later"
+                )
             time.sleep(0.05)
-
 
     def _take_over_from_dead(self, owner: str) -> bool:
         """A holder on this host whose process is gone (killed mid-refresh) does not make others wait its TTL."""
         with self.hub.db.session() as s:
-            holder = s.scalar(select(ConnectionTokens.lock_owner)
-                              .where(ConnectionTokens.connection_id == self.connection_id))
+            holder = s.scalar(
+                select(ConnectionTokens.lock_owner).where(ConnectionTokens.connection_id == self.connection_id)
+            )
             if not leases.owner_is_dead(holder):
                 return False
-            return s.execute(update(ConnectionTokens).where(ConnectionTokens.connection_id == self.connection_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                            ConnectionTokens.lock_owner == holder)
-                             .values(lock_owner=owner, lock_until=utcnow() + LOCK_TTL)).rowcount == 1
+            return (
+                s.execute(
+                    update(ConnectionTokens)
+                    .where(
+                        ConnectionTokens.connection_id == self.connection_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                        ConnectionTokens.lock_owner == holder,
+                    )
+                    .values(lock_owner=owner, lock_until=utcnow() + LOCK_TTL)
+                ).rowcount
+                == 1
+            )
 
 
 def _ensure_row(s: Session, connection_id: int) -> None:
     dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
-    s.execute(dialect.insert(ConnectionTokens).values(connection_id=connection_id, updated_at=utcnow())
-              .on_conflict_do_nothing(index_elements=["connection_id"]))
+    s.execute(
+        dialect.insert(ConnectionTokens)
+        .values(connection_id=connection_id, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["connection_id"])
+    )
 
 
 def mark_needs_reauthorisation(hub: Hub, connection_id: int, reason: str) -> None:
     """The platform no longer accepts the connection's grant: polls and pushes wait for the seller."""
     with hub.db.session() as s:
-        s.execute(update(Connection).where(Connection.id == connection_id)
-                  .values(auth_problem=reason[:2000], auth_problem_at=utcnow()))
+        s.execute(
+            update(Connection)
+            .where(Connection.id == connection_id)
+            .values(auth_problem=reason[:2000], auth_problem_at=utcnow())
+        )
 
 
 def store_authorisation(hub: Hub, connection_id: int, tokens: TokenSet) -> None:
@@ -140,8 +170,13 @@ def store_authorisation(hub: Hub, connection_id: int, tokens: TokenSet) -> None:
     in one transaction; the connection is due for a poll at once."""
     with hub.db.session() as s:
         _ensure_row(s, connection_id)
-        s.execute(update(ConnectionTokens).where(ConnectionTokens.connection_id == connection_id)
-                  .values(tokens=hub.secrets.seal(tokens.to_dict()), updated_at=utcnow(), lock_owner=None,
-                          lock_until=None))
-        s.execute(update(Connection).where(Connection.id == connection_id)
-                  .values(auth_problem=None, auth_problem_at=None, next_poll_at=utcnow(), last_error=None))
+        s.execute(
+            update(ConnectionTokens)
+            .where(ConnectionTokens.connection_id == connection_id)
+            .values(tokens=hub.secrets.seal(tokens.to_dict()), updated_at=utcnow(), lock_owner=None, lock_until=None)
+        )
+        s.execute(
+            update(Connection)
+            .where(Connection.id == connection_id)
+            .values(auth_problem=None, auth_problem_at=None, next_poll_at=utcnow(), last_error=None)
+        )

@@ -18,9 +18,17 @@ from ..domain.timeutil import utcnow
 from ..store.models import OutboxEntry
 
 
-def enqueue(s: Session, *, account_id: int, connection_id: int, kind: str, payload: dict[str, Any],
-            order_id: int | None = None, listing_id: int | None = None,
-            coalesce_key: str | None = None) -> None:
+def enqueue(
+    s: Session,
+    *,
+    account_id: int,
+    connection_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    order_id: int | None = None,
+    listing_id: int | None = None,
+    coalesce_key: str | None = None,
+) -> None:
     now = utcnow()
     body = json.dumps(payload, sort_keys=True, default=str)
     if coalesce_key is not None:
@@ -28,7 +36,8 @@ def enqueue(s: Session, *, account_id: int, connection_id: int, kind: str, paylo
             replaced = s.execute(  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
                 update(OutboxEntry)
                 .where(OutboxEntry.coalesce_key == coalesce_key, OutboxEntry.status == "pending")
-                .values(payload=body, updated_at=now)).rowcount
+                .values(payload=body, updated_at=now)
+            ).rowcount
             if replaced:
                 return
             try:
@@ -42,7 +51,19 @@ def enqueue(s: Session, *, account_id: int, connection_id: int, kind: str, paylo
 
 
 def _insert(s: Session, account_id, connection_id, kind, body, order_id, listing_id, key, now) -> None:
-    s.execute(insert(OutboxEntry).values(
-        account_id=account_id, connection_id=connection_id, kind=kind, order_id=order_id,
-        listing_id=listing_id, coalesce_key=key, payload=body, status="pending", attempts=0,
-        next_attempt_at=now, created_at=now, updated_at=now))
+    s.execute(
+        insert(OutboxEntry).values(
+            account_id=account_id,
+            connection_id=connection_id,
+            kind=kind,
+            order_id=order_id,
+            listing_id=listing_id,
+            coalesce_key=key,
+            payload=body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    )

@@ -42,8 +42,9 @@ def prefetch(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
             if close is not None and stop.is_set():
                 close()
 
-    worker = threading.Thread(target=contextvars.copy_context().run, args=(produce,), name="ordersync-prefetch",
-                              daemon=True)
+    worker = threading.Thread(
+        target=contextvars.copy_context().run, args=(produce,), name="ordersync-prefetch", daemon=True
+    )
     worker.start()
     try:
         while True:

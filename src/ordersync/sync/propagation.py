@@ -48,34 +48,53 @@ def propagate(s: Session, article_ids, *, skip_connection: int | None = None) ->
     ids = set(article_ids)
     if not ids:
         return 0
-    rows = s.execute(select(Listing, Connection).join(Connection, Connection.id == Listing.connection_id)
-                     .where(Listing.article_id.in_(ids), Connection.paused.is_(False))
-                     .order_by(Listing.id)).all()  # one lock order for every writer: no deadlock cycles
+    rows = s.execute(
+        select(Listing, Connection)
+        .join(Connection, Connection.id == Listing.connection_id)
+        .where(Listing.article_id.in_(ids), Connection.paused.is_(False))
+        .order_by(Listing.id)
+    ).all()  # one lock order for every writer: no deadlock cycles
     if not rows:
         return 0
     avail = availability(s, ids)
     keys = [coalesce_key(listing.id) for listing, _ in rows]
-    pending = set(s.scalars(select(OutboxEntry.coalesce_key).where(OutboxEntry.coalesce_key.in_(keys),
-                                                                   OutboxEntry.status == "pending")))
-    via_product = {(listing.connection_id, listing.product_external_id, listing.article_id)
-                   for listing, _ in rows if not listing.variant_external_id}
+    pending = set(
+        s.scalars(
+            select(OutboxEntry.coalesce_key).where(OutboxEntry.coalesce_key.in_(keys), OutboxEntry.status == "pending")
+        )
+    )
+    via_product = {
+        (listing.connection_id, listing.product_external_id, listing.article_id)
+        for listing, _ in rows
+        if not listing.variant_external_id
+    }
     queued = 0
     for listing, conn in rows:
         if conn.id == skip_connection or not get_connector(conn.system).supports(Capability.SET_STOCK):
             continue
-        if listing.variant_external_id and \
-                (conn.id, listing.product_external_id, listing.article_id) in via_product:
+        if listing.variant_external_id and (conn.id, listing.product_external_id, listing.article_id) in via_product:
             continue
         if listing.article_id is None:  # never: the query selects listings by their article
             continue
         qty = shown_quantity(avail[listing.article_id].available, conn, listing)
         key = coalesce_key(listing.id)
-        if qty is None or (key not in pending and listing.channel_stock is not None
-                           and int(listing.channel_stock) == qty):
+        if qty is None or (
+            key not in pending and listing.channel_stock is not None and int(listing.channel_stock) == qty
+        ):
             continue
-        enqueue(s, account_id=listing.account_id, connection_id=conn.id, kind="stock", listing_id=listing.id,
-                coalesce_key=key, payload={"product_external_id": listing.product_external_id,
-                                           "variant_external_id": listing.variant_external_id,
-                                           "quantity": qty, "sku": listing.sku})
+        enqueue(
+            s,
+            account_id=listing.account_id,
+            connection_id=conn.id,
+            kind="stock",
+            listing_id=listing.id,
+            coalesce_key=key,
+            payload={
+                "product_external_id": listing.product_external_id,
+                "variant_external_id": listing.variant_external_id,
+                "quantity": qty,
+                "sku": listing.sku,
+            },
+        )
         queued += 1
     return queued

@@ -36,11 +36,19 @@ def drain(hub: Hub, connection_id: int, connector: Connector, *, erase: webhooks
             break
         with hub.db.engine.begin() as c:
             for message in batch:
-                c.execute(webhooks._STORE[c.dialect.name], dict(
-                    connection_id=connection_id, delivery_id=message.meta.delivery_id[:200],
-                    topic=message.meta.topic[:100], resource_id=message.meta.resource_id[:200],
-                    headers=json.dumps({"source": "queue"}), body=message.body, status="received",
-                    received_at=utcnow()))
+                c.execute(
+                    webhooks._STORE[c.dialect.name],
+                    dict(
+                        connection_id=connection_id,
+                        delivery_id=message.meta.delivery_id[:200],
+                        topic=message.meta.topic[:100],
+                        resource_id=message.meta.resource_id[:200],
+                        headers=json.dumps({"source": "queue"}),
+                        body=message.body,
+                        status="received",
+                        received_at=utcnow(),
+                    ),
+                )
         received += len(batch)
         try:
             connector.ack_notifications([m.receipt for m in batch])

@@ -36,9 +36,13 @@ def quarantine(s: Session, connection_id: int, stream: str, items: list[Quaranti
         ext = clean_text(q.external_id or "?")[:100]
         reason, hint = clean_text(q.reason), clean_text(q.hint)
         raw = _raw_text(q.raw)
-        row = s.scalar(select(QuarantineEntry).where(
-            QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == stream,
-            QuarantineEntry.external_id == ext))
+        row = s.scalar(
+            select(QuarantineEntry).where(
+                QuarantineEntry.connection_id == connection_id,
+                QuarantineEntry.stream == stream,
+                QuarantineEntry.external_id == ext,
+            )
+        )
         if erased is not None:
             why = erased.reason_for(ext, raw)
             if why is None and row is not None and is_marker(row.raw):  # the entry was erased before
@@ -47,8 +51,19 @@ def quarantine(s: Session, connection_id: int, stream: str, items: list[Quaranti
                 reason, hint = erased.blot(raw, reason, hint)
                 raw = row.raw if row is not None and is_marker(row.raw) else marker(why, now)
         if row is None:
-            s.add(QuarantineEntry(connection_id=connection_id, stream=stream, external_id=ext, reason=reason,
-                                  hint=hint, raw=raw, first_seen=now, last_seen=now, seen_count=1))
+            s.add(
+                QuarantineEntry(
+                    connection_id=connection_id,
+                    stream=stream,
+                    external_id=ext,
+                    reason=reason,
+                    hint=hint,
+                    raw=raw,
+                    first_seen=now,
+                    last_seen=now,
+                    seen_count=1,
+                )
+            )
         else:
             row.reason, row.hint, row.raw, row.last_seen = reason, hint, raw, now
             row.seen_count += 1

@@ -24,13 +24,12 @@ orders racing for the last unit exactly one is flagged.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-
-from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 
 from ..domain import Order, OrderItem, OrderState
 from ..store.history import add_history
@@ -38,8 +37,17 @@ from ..store.models import ArticleRow, Listing, OrderItemRow, OrderRow, StockMov
 from .stock import availability, lock_articles, move
 
 S = OrderState
-RESERVING = {S.ORDERED, S.CONFIRMED, S.PAID, S.PACKED, S.FULFILLING, S.DEMAND_NOTE_1, S.DEMAND_NOTE_2,
-             S.PAYMENT_REMINDER, S.PARTIALLY_SHIPPED}
+RESERVING = {
+    S.ORDERED,
+    S.CONFIRMED,
+    S.PAID,
+    S.PACKED,
+    S.FULFILLING,
+    S.DEMAND_NOTE_1,
+    S.DEMAND_NOTE_2,
+    S.PAYMENT_REMINDER,
+    S.PARTIALLY_SHIPPED,
+}
 CONSUMING = {S.SHIPPED, S.RECLAMATION, S.CLOSED, S.ARCHIVED, S.RETURNED}
 
 
@@ -53,14 +61,26 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
     skus = {i.sku for o in orders for i in o.items if i.sku}
     by_listing: dict[tuple[str, str], int] = {}
     if products:
-        by_listing = {(p, v): a for p, v, a in s.execute(
-            select(Listing.product_external_id, Listing.variant_external_id, Listing.article_id)
-            .where(Listing.connection_id == connection_id, Listing.product_external_id.in_(products),
-                   Listing.article_id.is_not(None))) if a is not None}  # (never None: tells mypy)
+        by_listing = {
+            (p, v): a
+            for p, v, a in s.execute(
+                select(Listing.product_external_id, Listing.variant_external_id, Listing.article_id).where(
+                    Listing.connection_id == connection_id,
+                    Listing.product_external_id.in_(products),
+                    Listing.article_id.is_not(None),
+                )
+            )
+            if a is not None
+        }  # (never None: tells mypy)
     by_sku: dict[str, int] = {}
     if skus:
-        by_sku = dict(s.execute(select(ArticleRow.sku, ArticleRow.id)
-                                .where(ArticleRow.account_id == account_id, ArticleRow.sku.in_(skus))).all())
+        by_sku = dict(
+            s.execute(
+                select(ArticleRow.sku, ArticleRow.id).where(
+                    ArticleRow.account_id == account_id, ArticleRow.sku.in_(skus)
+                )
+            ).all()
+        )
 
     def article_of(item: OrderItem) -> int | None:
         variant = "" if item.variant_external_id in ("", "0") else item.variant_external_id
@@ -69,8 +89,13 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
     return article_of
 
 
-def apply_orders(s: Session, order_ids: list[int], *, new_ids: AbstractSet[int] = frozenset(),
-                 lines: dict[int, list[tuple[int, Decimal]]] | None = None) -> set[int]:
+def apply_orders(
+    s: Session,
+    order_ids: list[int],
+    *,
+    new_ids: AbstractSet[int] = frozenset(),
+    lines: dict[int, list[tuple[int, Decimal]]] | None = None,
+) -> set[int]:
     """Bring each order's stock effect in line with its state and refunds. Returns the articles whose
     availability may have changed (including those of orders whose items changed while reserving). An
     import passes the ``lines`` (article, quantity net of refunds) it has just written instead of having
@@ -82,10 +107,14 @@ def apply_orders(s: Session, order_ids: list[int], *, new_ids: AbstractSet[int] 
         items.update({oid: ls for oid, ls in lines.items() if ls})
     else:
         for order_id, article_id, qty, refunded in s.execute(
-                select(OrderItemRow.order_id, OrderItemRow.article_id, OrderItemRow.quantity,
-                       OrderItemRow.refunded_quantity)
-                .where(OrderItemRow.order_id.in_(order_ids), OrderItemRow.article_id.is_not(None),
-                       OrderItemRow.dont_adjust_stock.is_(False))):
+            select(
+                OrderItemRow.order_id, OrderItemRow.article_id, OrderItemRow.quantity, OrderItemRow.refunded_quantity
+            ).where(
+                OrderItemRow.order_id.in_(order_ids),
+                OrderItemRow.article_id.is_not(None),
+                OrderItemRow.dont_adjust_stock.is_(False),
+            )
+        ):
             if article_id is not None:  # always: the query leaves out items without an article
                 items[order_id].append((article_id, Decimal(qty) - Decimal(refunded or 0)))
     known = [oid for oid in order_ids if oid not in new_ids]
@@ -98,8 +127,13 @@ def apply_orders(s: Session, order_ids: list[int], *, new_ids: AbstractSet[int] 
     orders = s.scalars(select(OrderRow).where(OrderRow.id.in_(list(wanted))).order_by(OrderRow.id)).all()
     article_ids = {a for ls in items.values() for a, _ in ls} | {a for has in taken.values() for a in has}
     lock_articles(s, article_ids)
-    set_at = dict(s.execute(select(ArticleRow.id, ArticleRow.stock_set_at)
-                            .where(ArticleRow.id.in_(list(article_ids)))).all()) if article_ids else {}
+    set_at = (
+        dict(
+            s.execute(select(ArticleRow.id, ArticleRow.stock_set_at).where(ArticleRow.id.in_(list(article_ids)))).all()
+        )
+        if article_ids
+        else {}
+    )
     affected: set[int] = set()
     started_reserving: list[OrderRow] = []
     for order in orders:
@@ -112,8 +146,11 @@ def apply_orders(s: Session, order_ids: list[int], *, new_ids: AbstractSet[int] 
         counted = False
         for article_id in sorted(set(need) | set(has)):
             already = has.get(article_id, Decimal(0))
-            counts = (already != 0 or order.stock_effect == "reserved"
-                      or _placed_after(order.created_at, set_at.get(article_id)))
+            counts = (
+                already != 0
+                or order.stock_effect == "reserved"
+                or _placed_after(order.created_at, set_at.get(article_id))
+            )
             should = -need.get(article_id, Decimal(0)) if state in CONSUMING and counts else Decimal(0)
             counted = counted or (state in CONSUMING and counts)
             change = should - already
@@ -156,8 +193,11 @@ def _taken(s: Session, order_ids: list[int]) -> dict[int, dict[int, Decimal]]:
     rows = s.execute(
         select(StockMovement.order_id, StockMovement.article_id, StockMovement.change)
         .join(ArticleRow, ArticleRow.id == StockMovement.article_id)
-        .where(StockMovement.order_id.in_(order_ids),
-               or_(ArticleRow.stock_set_at.is_(None), StockMovement.at >= ArticleRow.stock_set_at)))
+        .where(
+            StockMovement.order_id.in_(order_ids),
+            or_(ArticleRow.stock_set_at.is_(None), StockMovement.at >= ArticleRow.stock_set_at),
+        )
+    )
     out: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for order_id, article_id, change in rows:
         if order_id is not None:  # always: the query selects movements by their order

@@ -39,22 +39,34 @@ def lock_articles(s: Session, article_ids) -> None:
     written their items would deadlock. Imports also take this lock before writing any item."""
     ids = sorted(i for i in set(article_ids) if i is not None)
     if ids and s.get_bind().dialect.name != "sqlite":
-        s.execute(select(ArticleRow.id).where(ArticleRow.id.in_(ids)).order_by(ArticleRow.id)
-                  .with_for_update(key_share=True))
+        s.execute(
+            select(ArticleRow.id).where(ArticleRow.id.in_(ids)).order_by(ArticleRow.id).with_for_update(key_share=True)
+        )
 
 
 def availability(s: Session, article_ids) -> dict[int, Availability]:
     ids = list(set(article_ids))
     if not ids:
         return {}
-    on_hand = dict(s.execute(select(StockLevel.article_id, func.sum(StockLevel.on_hand))
-                             .where(StockLevel.article_id.in_(ids)).group_by(StockLevel.article_id)).all())
-    reserved = dict(s.execute(
-        select(OrderItemRow.article_id, func.sum(OrderItemRow.quantity - OrderItemRow.refunded_quantity))
-        .join(OrderRow, OrderRow.id == OrderItemRow.order_id)
-        .where(OrderItemRow.article_id.in_(ids), OrderRow.stock_effect == "reserved",
-               OrderItemRow.dont_adjust_stock.is_(False))
-        .group_by(OrderItemRow.article_id)).all())
+    on_hand = dict(
+        s.execute(
+            select(StockLevel.article_id, func.sum(StockLevel.on_hand))
+            .where(StockLevel.article_id.in_(ids))
+            .group_by(StockLevel.article_id)
+        ).all()
+    )
+    reserved = dict(
+        s.execute(
+            select(OrderItemRow.article_id, func.sum(OrderItemRow.quantity - OrderItemRow.refunded_quantity))
+            .join(OrderRow, OrderRow.id == OrderItemRow.order_id)
+            .where(
+                OrderItemRow.article_id.in_(ids),
+                OrderRow.stock_effect == "reserved",
+                OrderItemRow.dont_adjust_stock.is_(False),
+            )
+            .group_by(OrderItemRow.article_id)
+        ).all()
+    )
     return {i: Availability(Decimal(on_hand.get(i) or 0), Decimal(reserved.get(i) or 0)) for i in ids}
 
 
@@ -69,20 +81,44 @@ def set_level(s: Session, article_id: int, quantity: Decimal, location: str = DE
     return level
 
 
-def move(s: Session, article_id: int, change: Decimal, reason: str, *, order_id: int | None = None,
-         location: str = DEFAULT_LOCATION) -> Decimal:
+def move(
+    s: Session,
+    article_id: int,
+    change: Decimal,
+    reason: str,
+    *,
+    order_id: int | None = None,
+    location: str = DEFAULT_LOCATION,
+) -> Decimal:
     """Change on-hand by ``change`` and record why; returns the new on-hand at that location."""
     level = s.scalar(select(StockLevel).where(StockLevel.article_id == article_id, StockLevel.location == location))
     before = level.on_hand if level is not None else Decimal(0)
     after = before + change
     set_level(s, article_id, after, location)
-    s.add(StockMovement(article_id=article_id, location=location, order_id=order_id, at=utcnow(), change=change,
-                        on_hand_after=after, reason=reason))
+    s.add(
+        StockMovement(
+            article_id=article_id,
+            location=location,
+            order_id=order_id,
+            at=utcnow(),
+            change=change,
+            on_hand_after=after,
+            reason=reason,
+        )
+    )
     return after
 
 
-def correct(hub: Hub, sku: str, mode: str, quantity: Decimal, *, reason: str = "", location: str = DEFAULT_LOCATION,
-            account: str | None = None) -> tuple[Availability, int]:
+def correct(
+    hub: Hub,
+    sku: str,
+    mode: str,
+    quantity: Decimal,
+    *,
+    reason: str = "",
+    location: str = DEFAULT_LOCATION,
+    account: str | None = None,
+) -> tuple[Availability, int]:
     """``stock set|add|remove``: returns the new availability and how many listings will be updated."""
     from .propagation import propagate
 
@@ -110,5 +146,11 @@ def history(hub: Hub, sku: str, account: str | None = None, limit: int = 200) ->
         art = s.scalar(select(ArticleRow).where(ArticleRow.account_id == account_id, ArticleRow.sku == sku))
         if art is None:
             raise HubError(f"no article with SKU {sku!r}")
-        return list(s.scalars(select(StockMovement).where(StockMovement.article_id == art.id)
-                              .order_by(StockMovement.id.desc()).limit(limit)))
+        return list(
+            s.scalars(
+                select(StockMovement)
+                .where(StockMovement.article_id == art.id)
+                .order_by(StockMovement.id.desc())
+                .limit(limit)
+            )
+        )

@@ -20,16 +20,26 @@ from .hub import Hub
 INTERRUPTED = "interrupted"
 
 
-def start_run(hub: Hub, connection_id: int, kind: str, *, since: datetime | None = None,
-              until: datetime | None = None) -> int:
+def start_run(
+    hub: Hub, connection_id: int, kind: str, *, since: datetime | None = None, until: datetime | None = None
+) -> int:
     holder = leases.owner_id()
     now = utcnow()
     with hub.db.session() as s:
-        owner, lease_until = s.execute(select(Connection.sync_lease_owner, Connection.sync_lease_until)
-                                       .where(Connection.id == connection_id)).one()
+        owner, lease_until = s.execute(
+            select(Connection.sync_lease_owner, Connection.sync_lease_until).where(Connection.id == connection_id)
+        ).one()
         leased = owner == holder and lease_until is not None and lease_until >= now
-        run = SyncRun(connection_id=connection_id, kind=kind, status="running", started_at=now,
-                      window_since=since, window_until=until, holder=holder, leased=leased)
+        run = SyncRun(
+            connection_id=connection_id,
+            kind=kind,
+            status="running",
+            started_at=now,
+            window_since=since,
+            window_until=until,
+            holder=holder,
+            leased=leased,
+        )
         s.add(run)
         s.flush()
         return run.id
@@ -62,9 +72,14 @@ def show_interrupted(hub: Hub, runs: list[SyncRun]) -> list[SyncRun]:
     if not running:
         return runs
     with hub.db.session() as s:
-        lease = {cid: (owner, until) for cid, owner, until in s.execute(
-            select(Connection.id, Connection.sync_lease_owner, Connection.sync_lease_until)
-            .where(Connection.id.in_(running)))}
+        lease = {
+            cid: (owner, until)
+            for cid, owner, until in s.execute(
+                select(Connection.id, Connection.sync_lease_owner, Connection.sync_lease_until).where(
+                    Connection.id.in_(running)
+                )
+            )
+        }
     now = utcnow()
     for run in runs:
         if run.status == "running" and holder_gone(run, *lease.get(run.connection_id, (None, None)), now):
@@ -74,6 +89,9 @@ def show_interrupted(hub: Hub, runs: list[SyncRun]) -> list[SyncRun]:
 
 def recent_runs(hub: Hub, connection_id: int, limit: int = 20) -> list[SyncRun]:
     with hub.db.session() as s:
-        runs = list(s.scalars(select(SyncRun).where(SyncRun.connection_id == connection_id)
-                              .order_by(SyncRun.id.desc()).limit(limit)))
+        runs = list(
+            s.scalars(
+                select(SyncRun).where(SyncRun.connection_id == connection_id).order_by(SyncRun.id.desc()).limit(limit)
+            )
+        )
     return show_interrupted(hub, runs)

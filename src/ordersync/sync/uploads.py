@@ -59,9 +59,17 @@ class CsvImportReport:
         return data
 
 
-def import_file(hub: Hub, connection_id: int, data: bytes, *, filename: str = "", dry_run: bool = False,
-                skip_invalid: bool = False, profile: str | None = None,
-                progress: Progress | None = None) -> CsvImportReport:
+def import_file(
+    hub: Hub,
+    connection_id: int,
+    data: bytes,
+    *,
+    filename: str = "",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    profile: str | None = None,
+    progress: Progress | None = None,
+) -> CsvImportReport:
     """Parse ``data`` with the connection's settings (``profile`` overrides its column profile for this file)
     and write its orders in one transaction; see the module docstring for what is written when."""
     row = connections.load(hub, connection_id)
@@ -92,28 +100,38 @@ def import_file(hub: Hub, connection_id: int, data: bytes, *, filename: str = ""
         orders = [o for o in orders if o.external_id not in known]
     report.preview = [preview(o) for o in orders[:PREVIEW_LIMIT]]
     if parsed.rejected and not skip_invalid:
-        report.message = (f"{'dry run: nothing would be' if dry_run else 'nothing'} imported: "
-                          f"{_rows(parsed.rejected)} rejected; fix them, or import the {len(orders)} valid "
-                          "orders with skip_invalid (--skip-invalid)")
+        report.message = (
+            f"{'dry run: nothing would be' if dry_run else 'nothing'} imported: "
+            f"{_rows(parsed.rejected)} rejected; fix them, or import the {len(orders)} valid "
+            "orders with skip_invalid (--skip-invalid)"
+        )
         return report
     if dry_run:
         report.message = f"dry run: {len(orders)} orders would be imported" + _tail(report)
         return report
-    quarantined = (connector.quarantine_rejections(parsed.rejected, source=filename or "upload")
-                   if skip_invalid else [])
+    quarantined = connector.quarantine_rejections(parsed.rejected, source=filename or "upload") if skip_invalid else []
     run_id = start_run(hub, connection_id, Mode.CSV_UPLOAD.value)
     try:
-        counts = store_page(hub, row.account_id, connection_id, Page(orders, quarantined), source="upload",
-                            connector=connector)
+        counts = store_page(
+            hub, row.account_id, connection_id, Page(orders, quarantined), source="upload", connector=connector
+        )
     except Exception as exc:
         finish_run(hub, run_id, error=f"{type(exc).__name__}: {exc}"[:2000], fetched=report.rows)
         raise
-    finish_run(hub, run_id, fetched=report.rows, created=counts.created, updated=counts.updated,
-               unchanged=counts.unchanged, quarantined=len(quarantined))
+    finish_run(
+        hub,
+        run_id,
+        fetched=report.rows,
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        quarantined=len(quarantined),
+    )
     report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
     report.imported = bool(counts.created or counts.updated or quarantined)
-    report.message = (f"{counts.created} orders imported, {counts.updated} updated, {counts.unchanged} unchanged"
-                      + _tail(report))
+    report.message = (
+        f"{counts.created} orders imported, {counts.updated} updated, {counts.unchanged} unchanged" + _tail(report)
+    )
     return report
 
 
@@ -126,9 +144,14 @@ def _known_ids(hub: Hub, connection_id: int, external_ids: list[str]) -> set[str
     known: set[str] = set()
     with hub.db.session() as s:
         for start in range(0, len(external_ids), 500):
-            chunk = external_ids[start:start + 500]
-            known.update(s.scalars(select(OrderRow.external_id).where(
-                OrderRow.connection_id == connection_id, OrderRow.external_id.in_(chunk))))
+            chunk = external_ids[start : start + 500]
+            known.update(
+                s.scalars(
+                    select(OrderRow.external_id).where(
+                        OrderRow.connection_id == connection_id, OrderRow.external_id.in_(chunk)
+                    )
+                )
+            )
     return known
 
 
@@ -149,9 +172,15 @@ def _tail(report: CsvImportReport) -> str:
 def preview(order) -> dict[str, Any]:
     """What a seller checks in a dry run, one flat record per order."""
     return {
-        "number": order.number, "external_id": order.external_id, "created_at": order.created_at.isoformat(),
-        "state": order.state.name_en, "channel_status": order.channel_status,
-        "buyer": order.invoice_address.name or order.buyer.email, "country": order.shipping_address.country or "",
-        "items": len(order.items), "quantity": str(sum((i.quantity for i in order.items), 0)),
-        "total": str(order.total), "currency": order.currency,
+        "number": order.number,
+        "external_id": order.external_id,
+        "created_at": order.created_at.isoformat(),
+        "state": order.state.name_en,
+        "channel_status": order.channel_status,
+        "buyer": order.invoice_address.name or order.buyer.email,
+        "country": order.shipping_address.country or "",
+        "items": len(order.items),
+        "quantity": str(sum((i.quantity for i in order.items), 0)),
+        "total": str(order.total),
+        "currency": order.currency,
     }

@@ -55,40 +55,81 @@ def _order_values(order: Order, account_id: int, connection_id: int, data: str, 
     buyer = order.buyer
     name = " ".join(p for p in (buyer.first_name, buyer.last_name) if p) or order.invoice_address.name
     return {
-        "account_id": account_id, "connection_id": connection_id, "external_id": order.external_id,
-        "number": order.number, "state": int(order.state), "channel_status": order.channel_status[:50],
-        "currency": order.currency, "total": order.total, "shipping_cost": order.shipping_cost,
-        "buyer_email": (buyer.email or order.invoice_address.email)[:255], "buyer_name": name[:255],
-        "created_at": order.created_at, "channel_updated_at": order.updated_at, "paid_at": order.paid_at,
-        "shipped_at": order.shipped_at, "modified_at": now, "data": data, "content_hash": digest,
+        "account_id": account_id,
+        "connection_id": connection_id,
+        "external_id": order.external_id,
+        "number": order.number,
+        "state": int(order.state),
+        "channel_status": order.channel_status[:50],
+        "currency": order.currency,
+        "total": order.total,
+        "shipping_cost": order.shipping_cost,
+        "buyer_email": (buyer.email or order.invoice_address.email)[:255],
+        "buyer_name": name[:255],
+        "created_at": order.created_at,
+        "channel_updated_at": order.updated_at,
+        "paid_at": order.paid_at,
+        "shipped_at": order.shipped_at,
+        "modified_at": now,
+        "data": data,
+        "content_hash": digest,
         "refunded_amount": order.refunded_amount,
     }
 
 
 def _item_rows(order_id: int, order: Order, article_of: ArticleOf | None) -> list[dict]:
-    return [{"article_id": article_of(i) if article_of else None,"order_id": order_id, "external_id": i.external_id[:100], "sku": i.sku[:100], "ean": i.ean[:20],
-             "title": i.title, "quantity": i.quantity, "unit_price": i.unit_price, "total_price": i.total_price,
-             "product_external_id": i.product_external_id[:100],
-             "variant_external_id": i.variant_external_id[:100], "dont_adjust_stock": i.dont_adjust_stock,
-             "refunded_quantity": order.refunded_quantity(i)}
-            for i in order.items]
+    return [
+        {
+            "article_id": article_of(i) if article_of else None,
+            "order_id": order_id,
+            "external_id": i.external_id[:100],
+            "sku": i.sku[:100],
+            "ean": i.ean[:20],
+            "title": i.title,
+            "quantity": i.quantity,
+            "unit_price": i.unit_price,
+            "total_price": i.total_price,
+            "product_external_id": i.product_external_id[:100],
+            "variant_external_id": i.variant_external_id[:100],
+            "dont_adjust_stock": i.dont_adjust_stock,
+            "refunded_quantity": order.refunded_quantity(i),
+        }
+        for i in order.items
+    ]
 
 
 def _stripped_lines(s: Session, counts: UpsertCounts, stripped: dict[str, str], source: str, now) -> list[dict]:
     """One history line for each order written stripped of an erased buyer's data, the first time only."""
-    written = {order_id: order.external_id for order_id, order in counts.written.items()
-               if order.external_id in stripped}
+    written = {
+        order_id: order.external_id for order_id, order in counts.written.items() if order.external_id in stripped
+    }
     if not written:
         return []
-    told = set(s.scalars(select(OrderEvent.order_id).where(OrderEvent.order_id.in_(sorted(written)),
-                                                           OrderEvent.history_kind == STRIPPED_KIND)))
-    return [history_values(order_id, STRIPPED_KIND, source=source, at=now, reason=stripped[ext])
-            for order_id, ext in sorted(written.items()) if order_id not in told]
+    told = set(
+        s.scalars(
+            select(OrderEvent.order_id).where(
+                OrderEvent.order_id.in_(sorted(written)), OrderEvent.history_kind == STRIPPED_KIND
+            )
+        )
+    )
+    return [
+        history_values(order_id, STRIPPED_KIND, source=source, at=now, reason=stripped[ext])
+        for order_id, ext in sorted(written.items())
+        if order_id not in told
+    ]
 
 
-def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[Order],
-                  *, source: str = "poll", own_status: OwnStatus | None = None,
-                  article_of: ArticleOf | None = None, texts: list[str] | None = None) -> UpsertCounts:
+def upsert_orders(
+    s: Session,
+    account_id: int,
+    connection_id: int,
+    orders: list[Order],
+    *,
+    source: str = "poll",
+    own_status: OwnStatus | None = None,
+    article_of: ArticleOf | None = None,
+    texts: list[str] | None = None,
+) -> UpsertCounts:
     """The channel moves an order's state only by changing its own status. A record whose channel status is
     the one stored keeps the hub's state: the seller may have moved it since, and e.g. the webhook for our
     tracking note arrives before our status push has reached the shop. ``own_status`` maps a hub state to
@@ -107,10 +148,17 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
             latest[order.external_id] = order
             text_of[order.external_id] = texts[i] if texts is not None else dumps(order)
     existing = {
-        r.external_id: r for r in s.execute(
-            select(OrderRow.id, OrderRow.external_id, OrderRow.content_hash, OrderRow.channel_updated_at,
-                   OrderRow.state, OrderRow.channel_status)
-            .where(OrderRow.connection_id == connection_id, OrderRow.external_id.in_(list(latest))))
+        r.external_id: r
+        for r in s.execute(
+            select(
+                OrderRow.id,
+                OrderRow.external_id,
+                OrderRow.content_hash,
+                OrderRow.channel_updated_at,
+                OrderRow.state,
+                OrderRow.channel_status,
+            ).where(OrderRow.connection_id == connection_id, OrderRow.external_id.in_(list(latest)))
+        )
     }
     erased = erased_among(s, connection_id, {o.buyer.external_id for o in latest.values()})
     new_rows, new_orders, changed_rows, events, items = [], [], [], [], []
@@ -125,22 +173,32 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
             data = dumps(order)
         old = existing.get(ext_id)
         if old is None:
-            new_rows.append(_order_values(order, account_id, connection_id, data, hashed, now)
-                            | {"imported_at": now})
+            new_rows.append(_order_values(order, account_id, connection_id, data, hashed, now) | {"imported_at": now})
             new_orders.append(order)
         elif old.content_hash == hashed or order.updated_at < old.channel_updated_at:
             counts.unchanged += 1
         else:
             values = _order_values(order, account_id, connection_id, data, hashed, now) | {"id": old.id}
             if values["state"] != old.state and (
-                    values["channel_status"] and values["channel_status"] == old.channel_status  # it did not move
-                    or (own_status is not None and own_status(OrderState(old.state)) == order.channel_status)):
+                values["channel_status"]
+                and values["channel_status"] == old.channel_status  # it did not move
+                or (own_status is not None and own_status(OrderState(old.state)) == order.channel_status)
+            ):
                 values["state"] = old.state
             changed_rows.append(values)
             items += _item_rows(old.id, order, article_of)
             if values["state"] != old.state:
-                events.append(history_values(old.id, "state_from_channel", source=source, at=now, old=old.state,
-                                             new=int(order.state), status=order.channel_status or ""))
+                events.append(
+                    history_values(
+                        old.id,
+                        "state_from_channel",
+                        source=source,
+                        at=now,
+                        old=old.state,
+                        new=int(order.state),
+                        status=order.channel_status or "",
+                    )
+                )
             else:
                 events.append(history_values(old.id, "updated_from_channel", source=source, at=now))
             counts.updated += 1
@@ -151,14 +209,15 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
         s.execute(delete(OrderItemRow).where(OrderItemRow.order_id.in_(counts.updated_ids)))
     if new_rows:
         # Core statements on the tables: executemany in batches, without the ORM's per-row bookkeeping
-        ids = s.execute(insert(_ORDERS).returning(OrderRow.id, sort_by_parameter_order=True),
-                        new_rows).scalars().all()
+        ids = s.execute(insert(_ORDERS).returning(OrderRow.id, sort_by_parameter_order=True), new_rows).scalars().all()
         for order_id, order in zip(ids, new_orders, strict=True):
             counts.written[order_id] = order
             items += _item_rows(order_id, order, article_of)
-            events.append(history_values(order_id, "imported", source=source, at=now, status=order.channel_status)
-                          if order.channel_status else
-                          history_values(order_id, "imported_in_state", source=source, at=now, state=int(order.state)))
+            events.append(
+                history_values(order_id, "imported", source=source, at=now, status=order.channel_status)
+                if order.channel_status
+                else history_values(order_id, "imported_in_state", source=source, at=now, state=int(order.state))
+            )
         counts.created += len(ids)
         counts.created_ids += list(ids)
     if items:  # RETURNING makes SQLAlchemy write them as one multi-row INSERT (insertmanyvalues) on PostgreSQL
@@ -168,8 +227,14 @@ def upsert_orders(s: Session, account_id: int, connection_id: int, orders: list[
     if events:
         s.execute(insert(_EVENTS), events)
     resolved = [o.external_id for o in latest.values()]
-    s.execute(update(QuarantineEntry)
-              .where(QuarantineEntry.connection_id == connection_id, QuarantineEntry.stream == "orders",
-                     QuarantineEntry.external_id.in_(resolved), QuarantineEntry.resolved_at.is_(None))
-              .values(resolved_at=now))
+    s.execute(
+        update(QuarantineEntry)
+        .where(
+            QuarantineEntry.connection_id == connection_id,
+            QuarantineEntry.stream == "orders",
+            QuarantineEntry.external_id.in_(resolved),
+            QuarantineEntry.resolved_at.is_(None),
+        )
+        .values(resolved_at=now)
+    )
     return counts

@@ -50,11 +50,18 @@ def check(hub: Hub, connection_id: int, connector: Connector, *, repair: bool = 
     if json.dumps(connector.context.state, sort_keys=True, default=str) != before:
         connections.save_state(hub, connection_id, connector.context.state)
     if health.repaired:
-        log.warning("webhooks of connection %s: found %s; %s", connection_id, "; ".join(health.found),
-                    "; ".join(health.repaired))
+        log.warning(
+            "webhooks of connection %s: found %s; %s",
+            connection_id,
+            "; ".join(health.found),
+            "; ".join(health.repaired),
+        )
     with hub.db.session() as s:
-        s.execute(update(Connection).where(Connection.id == connection_id).values(
-            webhooks_problem="; ".join(health.problems)[:2000] or None, webhooks_checked_at=utcnow()))
+        s.execute(
+            update(Connection)
+            .where(Connection.id == connection_id)
+            .values(webhooks_problem="; ".join(health.problems)[:2000] or None, webhooks_checked_at=utcnow())
+        )
     return health
 
 

@@ -14,9 +14,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -61,10 +61,19 @@ def receive(hub: Hub, system: str, token: str, headers: dict[str, str], body: by
                 return IntakeResult(exc.status, str(exc), connection_id=found.id)
             if meta.is_ping:
                 return IntakeResult(200, "ping acknowledged", connection_id=found.id)
-            stored = c.execute(_STORE[c.dialect.name], dict(
-                connection_id=found.id, delivery_id=meta.delivery_id[:200], topic=meta.topic[:100],
-                resource_id=meta.resource_id[:200], headers=json.dumps(_keep_headers(headers)), body=body,
-                status="received", received_at=utcnow())).scalar()
+            stored = c.execute(
+                _STORE[c.dialect.name],
+                dict(
+                    connection_id=found.id,
+                    delivery_id=meta.delivery_id[:200],
+                    topic=meta.topic[:100],
+                    resource_id=meta.resource_id[:200],
+                    headers=json.dumps(_keep_headers(headers)),
+                    body=body,
+                    status="received",
+                    received_at=utcnow(),
+                ),
+            ).scalar()
     if stored is None:
         return IntakeResult(200, "duplicate delivery ignored", connection_id=found.id)
     return IntakeResult(202, "accepted", stored, found.id)
@@ -81,12 +90,16 @@ def known_address(hub: Hub, system: str, token: str) -> bool:
 
 # Built once: at hundreds of deliveries a second, building the statements cost more than running them.
 _FIND = select(Connection.id, Connection.account_id, Connection.system, Connection.updated_at).where(
-    Connection.webhook_token == bindparam("token"))
+    Connection.webhook_token == bindparam("token")
+)
 _COLUMNS = ("connection_id", "delivery_id", "topic", "resource_id", "headers", "body", "status", "received_at")
-_STORE = {name: dialect.insert(WebhookDelivery.__table__).values({c: bindparam(c) for c in _COLUMNS})
-          .on_conflict_do_nothing(index_elements=["connection_id", "delivery_id"])
-          .returning(WebhookDelivery.__table__.c.id)
-          for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_STORE = {
+    name: dialect.insert(WebhookDelivery.__table__)
+    .values({c: bindparam(c) for c in _COLUMNS})
+    .on_conflict_do_nothing(index_elements=["connection_id", "delivery_id"])
+    .returning(WebhookDelivery.__table__.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 _verifiers: dict[tuple[int, int], tuple[object, datetime, Connector]] = {}
@@ -130,12 +143,13 @@ BATCH = 200
 
 
 def _claimable(now):
-    return or_(WebhookDelivery.status == "received",
-               (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now))
+    return or_(
+        WebhookDelivery.status == "received",
+        (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now),
+    )
 
 
-def claim(hub: Hub, connection_id: int | None = None, *, ids: list[int] | None = None,
-          limit: int = BATCH) -> list[int]:
+def claim(hub: Hub, connection_id: int | None = None, *, ids: list[int] | None = None, limit: int = BATCH) -> list[int]:
     """Claim stored deliveries (received, or claimed by a processor whose claim ran out), oldest first.
 
     Rows are locked in id order and rows another processor holds are skipped (PostgreSQL), so processors
@@ -150,9 +164,14 @@ def claim(hub: Hub, connection_id: int | None = None, *, ids: list[int] | None =
         free = list(s.scalars(q.order_by(WebhookDelivery.id).limit(limit).with_for_update(skip_locked=True)))
         if not free:
             return []
-        return sorted(s.scalars(update(WebhookDelivery).where(WebhookDelivery.id.in_(free), _claimable(now))
-                                .values(status="processing", claimed_until=now + CLAIM)
-                                .returning(WebhookDelivery.id)))
+        return sorted(
+            s.scalars(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id.in_(free), _claimable(now))
+                .values(status="processing", claimed_until=now + CLAIM)
+                .returning(WebhookDelivery.id)
+            )
+        )
 
 
 def process_claimed(hub: Hub, delivery_rows: list[int], *, erase: Eraser | None = None) -> dict[str, int]:
@@ -163,11 +182,19 @@ def process_claimed(hub: Hub, delivery_rows: list[int], *, erase: Eraser | None 
     one bad delivery cannot hold the others back; one that still fails goes back to waiting for a recheck.
     ``erase`` lets a connector act on a buyer's erasure request it receives (``ConnectorContext.erase_buyer``)."""
     with hub.db.session() as s:
-        rows = s.execute(select(WebhookDelivery.id, WebhookDelivery.connection_id, WebhookDelivery.delivery_id,
-                                WebhookDelivery.topic, WebhookDelivery.resource_id, WebhookDelivery.body,
-                                WebhookDelivery.received_at)
-                         .where(WebhookDelivery.id.in_(delivery_rows), WebhookDelivery.status == "processing")
-                         .order_by(WebhookDelivery.id)).all()
+        rows = s.execute(
+            select(
+                WebhookDelivery.id,
+                WebhookDelivery.connection_id,
+                WebhookDelivery.delivery_id,
+                WebhookDelivery.topic,
+                WebhookDelivery.resource_id,
+                WebhookDelivery.body,
+                WebhookDelivery.received_at,
+            )
+            .where(WebhookDelivery.id.in_(delivery_rows), WebhookDelivery.status == "processing")
+            .order_by(WebhookDelivery.id)
+        ).all()
     by_connection: dict[int, list] = {}
     for row in rows:
         by_connection.setdefault(row.connection_id, []).append(row)
@@ -178,8 +205,7 @@ def process_claimed(hub: Hub, delivery_rows: list[int], *, erase: Eraser | None 
     return counts
 
 
-def _process_connection_batch(hub: Hub, connection_id: int, batch: list, erase: Eraser | None = None
-                              ) -> dict[str, int]:
+def _process_connection_batch(hub: Hub, connection_id: int, batch: list, erase: Eraser | None = None) -> dict[str, int]:
     with hub.db.session() as s:
         conn = s.get(Connection, connection_id)
     if conn is None:
@@ -211,12 +237,19 @@ def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None
             with hub.db.session() as s:
                 quarantine(s, conn.id, "orders", quarantined)
         try:
-            store_page(hub, conn.account_id, conn.id, _merge([page for _, page in parsed]), source="webhook",
-                       connector=connector)
+            store_page(
+                hub,
+                conn.account_id,
+                conn.id,
+                _merge([page for _, page in parsed]),
+                source="webhook",
+                connector=connector,
+            )
             outcome.update((row_id, ("processed", None)) for row_id, _ in parsed)
         except Exception:  # noqa: BLE001 - isolate the delivery that breaks the batch
-            log.warning("webhook batch of connection %s failed; writing its deliveries one by one", conn.id,
-                        exc_info=True)
+            log.warning(
+                "webhook batch of connection %s failed; writing its deliveries one by one", conn.id, exc_info=True
+            )
             for row_id, page in parsed:
                 try:
                     store_page(hub, conn.account_id, conn.id, page, source="webhook", connector=connector)
@@ -228,20 +261,31 @@ def _process_batch(hub: Hub, conn: Connection, batch: list, erase: Eraser | None
         connector.close()
     _erase_bodies_of_erased_buyers(hub, conn.id, parsed, outcome)
     received = {row.id: row.received_at for row in batch}
-    webhook_health.record_delays(hub, conn.id, [
-        (received[row_id] - order.updated_at).total_seconds() for row_id, page in parsed
-        if outcome.get(row_id, ("",))[0] == "processed" and received.get(row_id)
-        for order in page.records if order.updated_at is not None])
+    webhook_health.record_delays(
+        hub,
+        conn.id,
+        [
+            (received[row_id] - order.updated_at).total_seconds()
+            for row_id, page in parsed
+            if outcome.get(row_id, ("",))[0] == "processed" and received.get(row_id)
+            for order in page.records
+            if order.updated_at is not None
+        ],
+    )
     return _settle(hub, outcome)
 
 
-def _erase_bodies_of_erased_buyers(hub: Hub, connection_id: int, parsed: list[tuple[int, OrderPage]],
-                                   outcome: dict[int, tuple[str, str | None]]) -> None:
+def _erase_bodies_of_erased_buyers(
+    hub: Hub, connection_id: int, parsed: list[tuple[int, OrderPage]], outcome: dict[int, tuple[str, str | None]]
+) -> None:
     """A processed delivery about an order of a buyer erased on the connection keeps no raw copy of the
     buyer's data: the order was stored stripped (upsert), and the body is replaced by the erasure marker. A
     delivery to be retried keeps its body, which the retry must read."""
-    buyers = {row_id: {order.buyer.external_id for order in page.records} - {""} for row_id, page in parsed
-              if outcome.get(row_id, ("",))[0] == "processed"}
+    buyers = {
+        row_id: {order.buyer.external_id for order in page.records} - {""}
+        for row_id, page in parsed
+        if outcome.get(row_id, ("",))[0] == "processed"
+    }
     named = set().union(*buyers.values()) if buyers else set()
     if not named:
         return
@@ -251,8 +295,11 @@ def _erase_bodies_of_erased_buyers(hub: Hub, connection_id: int, parsed: list[tu
         for row_id, ids in buyers.items():
             hit = sorted(ids & erased.keys())
             if hit:
-                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id)
-                          .values(body=marker(erased[hit[0]], now).encode()))
+                s.execute(
+                    update(WebhookDelivery)
+                    .where(WebhookDelivery.id == row_id)
+                    .values(body=marker(erased[hit[0]], now).encode())
+                )
 
 
 def _merge(pages: list[OrderPage]) -> OrderPage:
@@ -276,15 +323,24 @@ def _settle(hub: Hub, outcome: dict[int, tuple[str, str | None]]) -> dict[str, i
     done = sorted(row_id for row_id, (status, _) in outcome.items() if status == "processed")
     with hub.db.session() as s:
         if done:
-            s.execute(update(WebhookDelivery).where(WebhookDelivery.id.in_(done))
-                      .values(status="processed", error=None, processed_at=now, claimed_until=None))
+            s.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id.in_(done))
+                .values(status="processed", error=None, processed_at=now, claimed_until=None)
+            )
         for row_id, (status, error) in sorted(outcome.items()):
             if status == "failed":
-                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id)
-                          .values(status="failed", error=error, processed_at=now, claimed_until=None))
+                s.execute(
+                    update(WebhookDelivery)
+                    .where(WebhookDelivery.id == row_id)
+                    .values(status="failed", error=error, processed_at=now, claimed_until=None)
+                )
             elif status == "retry":  # back to waiting; the scheduler's recheck announces it again
-                s.execute(update(WebhookDelivery).where(WebhookDelivery.id == row_id)
-                          .values(status="received", error=error, claimed_until=None))
+                s.execute(
+                    update(WebhookDelivery)
+                    .where(WebhookDelivery.id == row_id)
+                    .values(status="received", error=error, claimed_until=None)
+                )
     counts = {"processed": 0, "failed": 0, "retry": 0}
     for status, _ in outcome.values():
         counts[status] += 1
@@ -317,7 +373,16 @@ def waiting_connections(hub: Hub, older_than: float = 0.0) -> list[int]:
     now = utcnow()
     cutoff = now - timedelta(seconds=older_than)
     with hub.db.session() as s:
-        return list(s.scalars(select(WebhookDelivery.connection_id).where(or_(
-            (WebhookDelivery.status == "received") & (WebhookDelivery.received_at <= cutoff),
-            (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now)))
-            .group_by(WebhookDelivery.connection_id).order_by(WebhookDelivery.connection_id)))
+        return list(
+            s.scalars(
+                select(WebhookDelivery.connection_id)
+                .where(
+                    or_(
+                        (WebhookDelivery.status == "received") & (WebhookDelivery.received_at <= cutoff),
+                        (WebhookDelivery.status == "processing") & (WebhookDelivery.claimed_until < now),
+                    )
+                )
+                .group_by(WebhookDelivery.connection_id)
+                .order_by(WebhookDelivery.connection_id)
+            )
+        )

@@ -30,22 +30,34 @@ disable_created_metrics()  # no "_created" series beside every counter and histo
 WEBHOOK_INTAKE = Histogram(
     "ordersync_webhook_intake_seconds",
     "Time from a webhook request's arrival to its answer (verify, store, announce), by connection and status",
-    ["connection_id", "status"], registry=registry)
+    ["connection_id", "status"],
+    registry=registry,
+)
 RATE_BUDGET = Gauge(
     "ordersync_rate_budget_utilisation_ratio",
     "Share of the connection's call budget in use after its latest call (0 idle, 1 exhausted)",
-    ["connection_id"], multiprocess_mode="mostrecent", registry=registry)
+    ["connection_id"],
+    multiprocess_mode="mostrecent",
+    registry=registry,
+)
 TOKEN_REFRESH_FAILURES = Counter(
     "ordersync_token_refresh_failures",
     "Failed OAuth token-endpoint calls by connection; reason revoked: the seller must authorise again",
-    ["connection_id", "reason"], registry=registry)
+    ["connection_id", "reason"],
+    registry=registry,
+)
 REQUEST_SECONDS = Histogram(
-    "ordersync_http_request_duration_seconds", "Time this web process took to answer a request",
-    ["method", "route", "status"], registry=registry)
+    "ordersync_http_request_duration_seconds",
+    "Time this web process took to answer a request",
+    ["method", "route", "status"],
+    registry=registry,
+)
 REQUEST_ERRORS = Counter(
     "ordersync_http_request_errors",
     "Requests this web process answered with a server error (5xx) or failed with an exception",
-    ["method", "route"], registry=registry)
+    ["method", "route"],
+    registry=registry,
+)
 
 
 def webhook_intake(connection_id: int | None, status: int, seconds: float) -> None:
@@ -81,7 +93,9 @@ def check_shared_dir(env: Mapping[str, str] | None = None) -> None:
         return
     path = Path(raw)
     if not raw.strip() or not path.is_dir():
-        raise ValueError(f"PROMETHEUS_MULTIPROC_DIR={raw!r}: no such directory; create it (e.g. on a tmpfs, "
-                         "emptied at boot) for every hub process of this machine, or unset it")
+        raise ValueError(
+            f"PROMETHEUS_MULTIPROC_DIR={raw!r}: no such directory; create it (e.g. on a tmpfs, "
+            "emptied at boot) for every hub process of this machine, or unset it"
+        )
     if not os.access(path, os.W_OK | os.X_OK):
         raise ValueError(f"PROMETHEUS_MULTIPROC_DIR={raw!r}: this process may not write there")

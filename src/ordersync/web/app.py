@@ -67,8 +67,9 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
     @app.get("/webhooks/{system}/{token}", include_in_schema=False)
     async def challenge(system: str, token: str, request: Request) -> Response:
         """A platform's handshake on the webhook address (sync.webhook_replies)."""
-        reply = await anyio.to_thread.run_sync(webhook_replies.answer_challenge, hub, system, token,
-                                               dict(request.query_params), limiter=limiter)
+        reply = await anyio.to_thread.run_sync(
+            webhook_replies.answer_challenge, hub, system, token, dict(request.query_params), limiter=limiter
+        )
         return Response(reply.body, reply.status, dict(reply.headers), media_type=reply.content_type)
 
     @app.get("/healthz", include_in_schema=False)
@@ -82,8 +83,9 @@ def create_app(hub: Hub, on_delivery: Callable[[int], None] | None = None) -> Fa
         """Prometheus's scrape (telemetry.exposition); refused, with no figure in the answer, to anyone else."""
         peer = request.client.host if request.client else None
         if not client_allowed(hub.config.metrics_allow, peer, request.headers):
-            return Response("metrics are not served to this address (ORDERSYNC_METRICS_ALLOW)\n", 403,
-                            media_type="text/plain")
+            return Response(
+                "metrics are not served to this address (ORDERSYNC_METRICS_ALLOW)\n", 403, media_type="text/plain"
+            )
         body, content_type = scrape(hub)
         return Response(body, 200, media_type=content_type)
 

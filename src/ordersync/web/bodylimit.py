@@ -42,8 +42,13 @@ class BodyLimit(HttpMiddleware):
         if declared is not None:
             text = declared.decode("latin-1").strip()
             if not text.isdigit():
-                await _refuse(send, path, 400, "invalid_request", f"the Content-Length header {text[:40]!r} is not "
-                              "a number of bytes")
+                await _refuse(
+                    send,
+                    path,
+                    400,
+                    "invalid_request",
+                    f"the Content-Length header {text[:40]!r} is not a number of bytes",
+                )
                 return
             if int(text) > limit:
                 await _refuse(send, path, 413, "too_large", _too_large(int(text), limit, setting))
@@ -85,8 +90,10 @@ class BodyLimit(HttpMiddleware):
 
 def _too_large(size: int | None, limit: int, setting: str) -> str:
     sent = f"{size:,} bytes" if size is not None else "more than that"
-    return (f"the request body is too large: at most {limit:,} bytes are accepted here and this one has {sent} "
-            f"(the hub's operator sets the limit with {setting})")
+    return (
+        f"the request body is too large: at most {limit:,} bytes are accepted here and this one has {sent} "
+        f"(the hub's operator sets the limit with {setting})"
+    )
 
 
 async def _refuse(send, path: str, status: int, code: str, message: str) -> None:
@@ -100,7 +107,15 @@ async def _refuse(send, path: str, status: int, code: str, message: str) -> None
         payload, kind = message.encode(), b"text/plain; charset=utf-8"
     else:
         payload, kind = json.dumps(body).encode(), b"application/json"
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", kind), (b"content-length", str(len(payload)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", kind),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

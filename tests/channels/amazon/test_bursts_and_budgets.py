@@ -63,8 +63,9 @@ def backlog():
     sandbox = create_sandbox(seed=3, orders=0)
     placed = datetime.now(UTC) - timedelta(days=1)
     for n in range(60):
-        sandbox.seller.add_order(placed=placed + timedelta(seconds=n), marketplace=sandbox.marketplace_ids[n % 2],
-                                 lines=2)
+        sandbox.seller.add_order(
+            placed=placed + timedelta(seconds=n), marketplace=sandbox.marketplace_ids[n % 2], lines=2
+        )
     with serve_in_thread(sandbox.app) as server:
         sandbox.control_orders({"action": "configure", "scale": 20})
         yield sandbox, server.base_url, Window(placed - timedelta(hours=1), datetime.now(UTC))

@@ -30,8 +30,9 @@ def test_the_feed_names_the_order_its_items_and_the_reason():
     assert xml.find_text(root, "MessageType") == "OrderAcknowledgement"
     ack = xml.find_all(root, "Message", "OrderAcknowledgement")[0]
     assert xml.find_text(ack, "AmazonOrderID") == "302-1-2" and xml.find_text(ack, "StatusCode") == "Failure"
-    assert [(xml.find_text(i, "AmazonOrderItemCode"), xml.find_text(i, "CancelReason"))
-            for i in xml.find_all(ack, "Item")] == [("111", "BuyerCanceled"), ("222", "BuyerCanceled")]
+    assert [
+        (xml.find_text(i, "AmazonOrderItemCode"), xml.find_text(i, "CancelReason")) for i in xml.find_all(ack, "Item")
+    ] == [("111", "BuyerCanceled"), ("222", "BuyerCanceled")]
     assert cancellation.reason_of("buyercanceled, sorry", "NoInventory") == "BuyerCanceled"
     assert cancellation.reason_of("BuyerCanceled", "NoInventory") == "BuyerCanceled"
     assert cancellation.reason_of("kein Grund", "NoInventory") == "NoInventory"
@@ -53,7 +54,8 @@ def test_a_cancellation_is_a_feed_settled_by_the_order_status(served):
     assert connector.channel_status_for(OrderState.CANCELLED) == "Canceled"
     result = connector.push_state(OrderRef(oid), OrderState.CANCELLED, "")
     assert result.job_id and [e["body"]["feedType"] for e in sandbox.ledger.entries("feed.create")] == [
-        "POST_ORDER_ACKNOWLEDGEMENT_DATA"]
+        "POST_ORDER_ACKNOWLEDGEMENT_DATA"
+    ]
     assert connector.check_push(PushJob(result.job_id, "ref", "state", (0,), oid)).state == DONE
     assert sandbox.seller.orders[oid]["OrderStatus"] == "Canceled"
     assert [e["changes"]["reason"] for e in sandbox.ledger.entries("order.cancel")] == ["ShippingAddressUndeliverable"]
@@ -97,8 +99,9 @@ def test_the_hub_cancels_once_through_a_lost_answer(hub, served):
     with hub.db.session() as s:
         order_id = s.scalar(select(OrderRow.id))
     assert actions.set_state(hub, order_id, OrderState.CANCELLED, comment="BuyerCanceled")
-    lost = sandbox.faults.add(kind="delay", seconds=3, phase="after", count=1, method="POST",
-                              path="/feeds/2021-06-30/feeds")
+    lost = sandbox.faults.add(
+        kind="delay", seconds=3, phase="after", count=1, method="POST", path="/feeds/2021-06-30/feeds"
+    )
     assert dispatcher.dispatch(hub).awaiting == 1
     assert lost.hits == 1
     for minutes in (5, 30, 60):
@@ -106,5 +109,6 @@ def test_the_hub_cancels_once_through_a_lost_answer(hub, served):
     with hub.db.session() as s:
         assert s.scalar(select(OutboxEntry.status).where(OutboxEntry.kind == "state")) == "done"
     assert len(sandbox.ledger.entries("feed.create")) == 1
-    assert [(e["resource_id"], e["changes"]["reason"]) for e in sandbox.ledger.entries("order.cancel")] == \
-        [(oid, "BuyerCanceled")]
+    assert [(e["resource_id"], e["changes"]["reason"]) for e in sandbox.ledger.entries("order.cancel")] == [
+        (oid, "BuyerCanceled")
+    ]

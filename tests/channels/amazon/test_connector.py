@@ -59,8 +59,9 @@ def test_settings_are_checked():
 def test_one_import_covers_two_marketplaces_and_their_currencies(served):
     sandbox, connector, _ = served
     de = sandbox.control_orders({"action": "create", "count": 2, "marketplace": DE})["ids"]
-    uk = sandbox.control_orders({"action": "create", "count": 1, "marketplace": UK, "business": True,
-                                 "prime": True})["ids"]
+    uk = sandbox.control_orders({"action": "create", "count": 1, "marketplace": UK, "business": True, "prime": True})[
+        "ids"
+    ]
     orders = imported(connector)
     assert sorted(orders) == sorted(de + uk)
     assert {orders[i].currency for i in de} == {"EUR"} and orders[uk[0]].currency == "GBP"
@@ -150,7 +151,8 @@ def test_a_partial_shipment_then_the_rest_never_twice(served):
     confirmed = [e["body"]["packageDetail"] for e in sandbox.ledger.entries("shipment.confirm")]
     assert [p["orderItems"] for p in confirmed] == [
         [{"orderItemId": first.external_id, "quantity": 1}],
-        [{"orderItemId": first.external_id, "quantity": 1}, {"orderItemId": second.external_id, "quantity": 2}]]
+        [{"orderItemId": first.external_id, "quantity": 1}, {"orderItemId": second.external_id, "quantity": 2}],
+    ]
     assert confirmed[0]["carrierCode"] == "DHL" and "carrierName" not in confirmed[0]
     assert (confirmed[1]["carrierCode"], confirmed[1]["carrierName"]) == ("Other", "Kurier Meier")
     assert sandbox.seller.orders[oid]["OrderStatus"] == "Shipped"
@@ -170,8 +172,9 @@ def test_usage_plans_are_learnt_from_the_rate_header(served):
 def test_a_429_from_amazon_is_waited_out_and_the_import_completes(served):
     sandbox, connector, _ = served
     ids = sandbox.control_orders({"action": "create", "count": 3})["ids"]
-    sandbox.faults.configure({"add": [{"kind": "rate_limit", "count": 2, "path": "/orders/v0/orders/*/orderItems",
-                                       "retry_after": 0.1}]})
+    sandbox.faults.configure(
+        {"add": [{"kind": "rate_limit", "count": 2, "path": "/orders/v0/orders/*/orderItems", "retry_after": 0.1}]}
+    )
     assert sorted(imported(connector)) == sorted(ids)
     refused = [r for r in sandbox.requests.entries() if r["status"] == 429]
     assert len(refused) == 2 and all(r["path"].endswith("/orderItems") for r in refused)
@@ -207,12 +210,19 @@ def test_the_read_for_a_reconciliation_asks_getorders_alone_and_keeps_no_import_
     full = imported(connector, now_window(datetime.now(UTC) - timedelta(hours=1)))
     state = dict(connector.context.state)
     sandbox.requests.clear()
-    lean = {o.external_id: o for page in connector.fetch_orders(now_window(datetime.now(UTC) - timedelta(hours=1)),
-                                                                for_comparison=True) for o in page.records}
+    lean = {
+        o.external_id: o
+        for page in connector.fetch_orders(now_window(datetime.now(UTC) - timedelta(hours=1)), for_comparison=True)
+        for o in page.records
+    }
     assert set(lean) == set(full) == {*placed, *pending}
     for oid, order in lean.items():
-        assert (order.state, order.total, order.currency, order.channel_status) == \
-            (full[oid].state, full[oid].total, full[oid].currency, full[oid].channel_status)
+        assert (order.state, order.total, order.currency, order.channel_status) == (
+            full[oid].state,
+            full[oid].total,
+            full[oid].currency,
+            full[oid].channel_status,
+        )
     paths = [r["path"] for r in sandbox.requests.entries()]
     # only the Pending order (no OrderTotal yet) has its items read; no Restricted Data Token is made
     assert paths.count("/orders/v0/orders") >= 1

@@ -14,13 +14,35 @@ from .fixtures import DE_ITEMS, DE_ORDER, PENDING_ITEMS, PENDING_ORDER, US_ITEMS
 
 FUZZ = settings(max_examples=1000, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 BASES = [(US_ORDER, US_ITEMS), (DE_ORDER, DE_ITEMS), (PENDING_ORDER, PENDING_ITEMS)]
-scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=10),
-                    st.sampled_from(["", "EUR", "XXX", "2024-05-01T10:00:00Z", "2024-13-40", "1e400", "NaN", "zwei",
-                                     "DE", "Shipped", "AFN", "-1", "0.1"]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-                      max_leaves=8)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=10),
+    st.sampled_from(
+        [
+            "",
+            "EUR",
+            "XXX",
+            "2024-05-01T10:00:00Z",
+            "2024-13-40",
+            "1e400",
+            "NaN",
+            "zwei",
+            "DE",
+            "Shipped",
+            "AFN",
+            "-1",
+            "0.1",
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 def paths(node, prefix=()):

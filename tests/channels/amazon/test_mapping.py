@@ -8,11 +8,10 @@ import json
 from decimal import Decimal
 
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
 
 from ordersync.channels.amazon.mapping import orders_from_amazon
 from ordersync.domain import OrderState
-
-from conftest import SHARED_SPECS, require_or_skip
 
 from .fixtures import DE_ITEMS, DE_ORDER, PENDING_ITEMS, PENDING_ORDER, US_ITEMS, US_ORDER
 
@@ -25,12 +24,21 @@ def one(order, items):
 
 def test_the_documented_unshipped_order():
     order = one(US_ORDER, US_ITEMS)
-    assert (order.external_id, order.state, order.currency, order.total) == \
-        ("902-1845936-5435065", OrderState.PAID, "USD", Decimal("11.01"))
+    assert (order.external_id, order.state, order.currency, order.total) == (
+        "902-1845936-5435065",
+        OrderState.PAID,
+        "USD",
+        Decimal("11.01"),
+    )
     assert order.channel_status == "Unshipped" and order.tax_total == Decimal("1.01")
     item = order.items[0]
-    assert (item.external_id, item.sku, item.attributes["ASIN"], item.quantity, item.total_price) == \
-        ("05015851154158", "NABetaASINB00551Q3CS", "B00551Q3CS", 1, Decimal("10.00"))
+    assert (item.external_id, item.sku, item.attributes["ASIN"], item.quantity, item.total_price) == (
+        "05015851154158",
+        "NABetaASINB00551Q3CS",
+        "B00551Q3CS",
+        1,
+        Decimal("10.00"),
+    )
     # the order list carries no name or street without a Restricted Data Token
     assert "address-withheld" in order.tags and order.shipping_address.street == ""
     assert "cancel-requested" in order.tags and order.buyer_note == "Found cheaper somewhere else."
@@ -47,8 +55,14 @@ def test_flags_promotions_shipping_and_the_restricted_address():
     assert {"Amazon.de", "Business", "Prime", "Premium", "Expedited"} <= set(order.tags)
     assert "address-withheld" not in order.tags
     address = order.shipping_address
-    assert (address.first_name, address.last_name, address.street, address.house_number, address.zip,
-            address.country) == ("Anna", "Müller", "Hauptstraße", "12", "10115", "DE")
+    assert (
+        address.first_name,
+        address.last_name,
+        address.street,
+        address.house_number,
+        address.zip,
+        address.country,
+    ) == ("Anna", "Müller", "Hauptstraße", "12", "10115", "DE")
     assert order.buyer.email == "abc123@marketplace.amazon.de"
     mug = order.items[0]
     assert mug.total_price == Decimal("23.80") and mug.unit_price == Decimal("11.90")
@@ -62,18 +76,20 @@ def test_fba_orders_are_tagged():
     assert "FBA" in order.tags and order.state is OrderState.SHIPPED
 
 
-@pytest.mark.parametrize("change, words", [
-    (lambda o, i: i[0]["ItemPrice"].update(Amount="zehn"), ["item 1", "ItemPrice"]),
-    (lambda o, i: i[0].update(QuantityOrdered="1"), ["item 1", "QuantityOrdered"]),
-    (lambda o, i: i[0]["ItemTax"].update(CurrencyCode="EUR"), ["ItemTax", "EUR", "USD"]),
-    (lambda o, i: o.update(OrderStatus="Lost"), ["OrderStatus", "Lost"]),
-    (lambda o, i: o.pop("PurchaseDate"), ["PurchaseDate"]),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda o, i: i[0]["ItemPrice"].update(Amount="zehn"), ["item 1", "ItemPrice"]),
+        (lambda o, i: i[0].update(QuantityOrdered="1"), ["item 1", "QuantityOrdered"]),
+        (lambda o, i: i[0]["ItemTax"].update(CurrencyCode="EUR"), ["ItemTax", "EUR", "USD"]),
+        (lambda o, i: o.update(OrderStatus="Lost"), ["OrderStatus", "Lost"]),
+        (lambda o, i: o.pop("PurchaseDate"), ["PurchaseDate"]),
+    ],
+)
 def test_bad_records_are_quarantined_with_what_and_where(change, words):
     order, items = copy.deepcopy(US_ORDER), copy.deepcopy(US_ITEMS)
     change(order, items)
-    mapped, quarantined = orders_from_amazon([{"order": order, "items": items},
-                                              {"order": DE_ORDER, "items": DE_ITEMS}])
+    mapped, quarantined = orders_from_amazon([{"order": order, "items": items}, {"order": DE_ORDER, "items": DE_ITEMS}])
     assert [o.external_id for o in mapped] == ["302-1111111-2222222"]
     assert quarantined[0].external_id == "902-1845936-5435065"
     assert all(w in quarantined[0].reason for w in words), quarantined[0].reason

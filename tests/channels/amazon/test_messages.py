@@ -21,26 +21,36 @@ from ordersync.sync.connections import add_connection
 from ordersync.sync.importer import import_orders
 
 #: getMessagingActionsForOrder's documented sandbox answer (messaging.json, x-amzn-api-sandbox), shortened
-DOCUMENTED_ACTIONS = {"_links": {"actions": [
-    {"href": "/messaging/v1/orders/123-1234567-1234567/messages/confirmDeliveryDetails?marketplaceIds=ATVPDKIKX0DER",
-     "name": "confirmDeliveryDetails"},
-    {"href": "/messaging/v1/orders/123-1234567-1234567/messages/legalDisclosure?marketplaceIds=ATVPDKIKX0DER"}],
-    "self": {"href": "/messaging/v1/orders/123-1234567-1234567?marketplaceIds=ATVPDKIKX0DER"}}}
+DOCUMENTED_ACTIONS = {
+    "_links": {
+        "actions": [
+            {
+                "href": "/messaging/v1/orders/123-1234567-1234567/messages/confirmDeliveryDetails?marketplaceIds=ATVPDKIKX0DER",
+                "name": "confirmDeliveryDetails",
+            },
+            {"href": "/messaging/v1/orders/123-1234567-1234567/messages/legalDisclosure?marketplaceIds=ATVPDKIKX0DER"},
+        ],
+        "self": {"href": "/messaging/v1/orders/123-1234567-1234567?marketplaceIds=ATVPDKIKX0DER"},
+    }
+}
 
 
 def test_the_documented_actions_are_read_by_name_or_by_address():
     assert messages.allowed_types(DOCUMENTED_ACTIONS) == ["confirmDeliveryDetails", "legalDisclosure"]
 
 
-@pytest.mark.parametrize("subject, text, reason", [
-    ("", "Ihr Paket kommt morgen.", None),
-    ("warranty", "x", "only uploaded attachments"),
-    ("unexpectedProblem", "Leider verspätet", "does not allow a unexpectedProblem message"),
-    ("", "Fragen an info@example.com", "HTML and e-mail addresses"),
-    ("", "<b>Hallo</b>", "HTML and e-mail addresses"),
-    ("Lieferdetails", "x" * 2001, "at most 2000"),
-    ("", "   ", "has no text"),
-])
+@pytest.mark.parametrize(
+    "subject, text, reason",
+    [
+        ("", "Ihr Paket kommt morgen.", None),
+        ("warranty", "x", "only uploaded attachments"),
+        ("unexpectedProblem", "Leider verspätet", "does not allow a unexpectedProblem message"),
+        ("", "Fragen an info@example.com", "HTML and e-mail addresses"),
+        ("", "<b>Hallo</b>", "HTML and e-mail addresses"),
+        ("Lieferdetails", "x" * 2001, "at most 2000"),
+        ("", "   ", "has no text"),
+    ],
+)
 def test_a_message_is_checked_against_what_amazon_allows(subject, text, reason):
     kind = messages.message_type(subject, "confirmDeliveryDetails")
     if reason is None:
@@ -80,8 +90,9 @@ def test_a_message_whose_answer_is_lost_is_not_sent_again(hub, served):
     with hub.db.session() as s:
         order_id = s.scalar(select(OrderRow.id))
     actions.send_message(hub, order_id, subject="", text="Ihr Paket ist unterwegs.")
-    lost = sandbox.faults.add(kind="delay", seconds=3, phase="after", count=1, method="POST",
-                              path="/messaging/v1/orders/*/messages/*")
+    lost = sandbox.faults.add(
+        kind="delay", seconds=3, phase="after", count=1, method="POST", path="/messaging/v1/orders/*/messages/*"
+    )
     dispatcher.dispatch(hub)
     assert lost.hits == 1
     for hours in (1, 2):

@@ -9,10 +9,10 @@ from ordersync.channels.csv_import.profiles import Mapping
 from ordersync.channels.csv_import.values import zone
 
 
-def config(profile: str = "ordersync", column_map: object = None, status_map: object = None,
-           **options) -> ParserConfig:
-    return ParserConfig(Mapping.build(profile, column_map, status_map), zone(options.pop("tz", "Europe/Berlin")),
-                        **options)
+def config(profile: str = "ordersync", column_map: object = None, status_map: object = None, **options) -> ParserConfig:
+    return ParserConfig(
+        Mapping.build(profile, column_map, status_map), zone(options.pop("tz", "Europe/Berlin")), **options
+    )
 
 
 def parse(text: str | bytes, **options):

@@ -9,10 +9,14 @@ from typer.testing import CliRunner
 
 from ordersync.cli import app
 
-GOOD = ("Bestellnummer;Datum;Name;Artikel;Menge;Preis\r\n"
-        "1;27.11.2026 10:00;Weiß;Tee;2;3,50\r\n1;;;Tasse;1;12,00\r\n2;27.11.2026 11:00;Groß;Tee;1;3,50\r\n")
-MAP = ("order_number=Bestellnummer\ncreated_at=Datum\ninvoice_last_name=Name\nitem_title=Artikel\n"
-       "item_quantity=Menge\nitem_unit_price=Preis")
+GOOD = (
+    "Bestellnummer;Datum;Name;Artikel;Menge;Preis\r\n"
+    "1;27.11.2026 10:00;Weiß;Tee;2;3,50\r\n1;;;Tasse;1;12,00\r\n2;27.11.2026 11:00;Groß;Tee;1;3,50\r\n"
+)
+MAP = (
+    "order_number=Bestellnummer\ncreated_at=Datum\ninvoice_last_name=Name\nitem_title=Artikel\n"
+    "item_quantity=Menge\nitem_unit_price=Preis"
+)
 
 
 @pytest.fixture

@@ -9,12 +9,15 @@ from ordersync.channels.csv_import.dialect import FileFormatError, decode, detec
 GERMAN = "Bestellnummer;Käufer;Straße\n1;Jürgen Weiß;Hauptstraße 5\n"
 
 
-@pytest.mark.parametrize("data, codec", [
-    (GERMAN.encode("utf-8"), "utf-8"),
-    (b"\xef\xbb\xbf" + GERMAN.encode("utf-8"), "utf-8-sig"),
-    (GERMAN.encode("cp1252"), "cp1252"),
-    ("a;b\n1;Preis 5 €\n".encode("cp1252"), "cp1252"),
-])
+@pytest.mark.parametrize(
+    "data, codec",
+    [
+        (GERMAN.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + GERMAN.encode("utf-8"), "utf-8-sig"),
+        (GERMAN.encode("cp1252"), "cp1252"),
+        ("a;b\n1;Preis 5 €\n".encode("cp1252"), "cp1252"),
+    ],
+)
 def test_encodings_are_detected(data, codec):
     text, found = decode(data)
     assert ("Käufer" in text or "€" in text) and found == codec
@@ -32,16 +35,19 @@ def test_explicit_encoding_that_does_not_fit_is_reported_with_the_byte():
         decode(b"a", "klingon")
 
 
-@pytest.mark.parametrize("text, delimiter", [
-    ("a;b;c\n1;2;3\n", ";"),
-    ("a,b,c\n1,2,3\n", ","),
-    ("a\tb\tc\n1\t2\t3\n", "\t"),
-    ("a|b|c\n1|2|3\n", "|"),
-    # commas inside quoted header cells do not count
-    ('"Name, Vorname";"Straße, Nr";Betrag\n"Weiß, Jürgen";"Weg 1, Hof";"1.234,56"\n', ";"),
-    # a tie on the header is settled by the rows: "a,b;c" has one of each
-    ('a,b;c\n"1,5";2\n"3,5";4\n', ";"),
-])
+@pytest.mark.parametrize(
+    "text, delimiter",
+    [
+        ("a;b;c\n1;2;3\n", ";"),
+        ("a,b,c\n1,2,3\n", ","),
+        ("a\tb\tc\n1\t2\t3\n", "\t"),
+        ("a|b|c\n1|2|3\n", "|"),
+        # commas inside quoted header cells do not count
+        ('"Name, Vorname";"Straße, Nr";Betrag\n"Weiß, Jürgen";"Weg 1, Hof";"1.234,56"\n', ";"),
+        # a tie on the header is settled by the rows: "a,b;c" has one of each
+        ('a,b;c\n"1,5";2\n"3,5";4\n', ";"),
+    ],
+)
 def test_delimiter_is_counted_outside_quotes_on_the_header(text, delimiter):
     assert sniff(text)[0] == delimiter
 

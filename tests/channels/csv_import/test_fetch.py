@@ -59,9 +59,14 @@ def test_poll_imports_then_conditional_get_answers_304_and_a_change_is_read(hub,
     assert again.error == "" and again.fetched == 0 and _statuses(box) == [200, 304]
 
     text = box.files["orders.csv"].content.decode("utf-8-sig")
-    box.control_orders({"name": "orders.csv", "content": text.replace(";versendet;", ";bezahlt;", 1)
-                        + "99999;27.11.2026 10:00;offen;EUR;Neu;Kunde;Weg 1;10115;Berlin;DE;n@example.org;0;"
-                          "S;Tee;1;3,50;7\r\n"})
+    box.control_orders(
+        {
+            "name": "orders.csv",
+            "content": text.replace(";versendet;", ";bezahlt;", 1)
+            + "99999;27.11.2026 10:00;offen;EUR;Neu;Kunde;Weg 1;10115;Berlin;DE;n@example.org;0;"
+            "S;Tee;1;3,50;7\r\n",
+        }
+    )
     third = import_orders(hub, conn_id)
     assert third.error == "" and third.created == 1 and _statuses(box) == [200, 304, 200]
     assert _count(hub, OrderRow, connection_id=conn_id) == 26
@@ -78,8 +83,15 @@ def test_without_the_allowance_loopback_is_refused_with_a_clear_error(hub, expor
         assert "loopback" in s.get(Connection, conn_id).last_error
 
 
-@pytest.mark.parametrize("url", ["http://10.0.0.1/orders.csv", "http://169.254.169.254/latest/meta-data/",
-                                 "http://[::1]/orders.csv", "http://192.168.1.1/export.csv"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/orders.csv",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/orders.csv",
+        "http://192.168.1.1/export.csv",
+    ],
+)
 def test_private_and_metadata_urls_are_refused_even_with_loopback_allowed(hub, allow_loopback, url):
     conn_id = connections.add_connection(hub, "csv", "bad", {"url": url})
     result = import_orders(hub, conn_id)
@@ -88,9 +100,14 @@ def test_private_and_metadata_urls_are_refused_even_with_loopback_allowed(hub, a
 
 def test_bad_rows_in_a_fetched_file_are_quarantined_and_the_rest_imports(hub, export, allow_loopback):
     box, server = export
-    box.control_orders({"name": "orders.csv", "content": HEADER + "\r\n"
-                        "1;27.11.2026 10:00;offen;EUR;A;B;Weg 1;10115;Berlin;DE;a@example.org;0;S;Tee;1;3,50;7\r\n"
-                        "2;27.11.2026 10:00;offen;EUR;A;B;Weg 1;10115;Berlin;DE;a@example.org;0;S;Tee;eins;3,50;7\r\n"})
+    box.control_orders(
+        {
+            "name": "orders.csv",
+            "content": HEADER + "\r\n"
+            "1;27.11.2026 10:00;offen;EUR;A;B;Weg 1;10115;Berlin;DE;a@example.org;0;S;Tee;1;3,50;7\r\n"
+            "2;27.11.2026 10:00;offen;EUR;A;B;Weg 1;10115;Berlin;DE;a@example.org;0;S;Tee;eins;3,50;7\r\n",
+        }
+    )
     conn_id = connections.add_connection(hub, "csv", "feed", box.settings_for(server.base_url))
     result = import_orders(hub, conn_id)
     assert (result.created, result.quarantined) == (1, 1)
@@ -116,11 +133,17 @@ def test_connection_test_reports_fetch_and_parse(export, allow_loopback):
     assert CsvConnector({}).test_connection().ok
 
 
-@pytest.mark.parametrize("settings, match", [
-    ({"timezone": "Berlin"}, "not a time zone"), ({"currency": "Euro"}, "ISO 4217"),
-    ({"column_map": "nummer=Nr"}, "not one of our fields"), ({"profile": "jimdo"}, "not one of"),
-    ({"url": "ftp://example.org/x.csv"}, "not an http"), ({"status_map": "versendet=Verschickt"}, "status_map"),
-])
+@pytest.mark.parametrize(
+    "settings, match",
+    [
+        ({"timezone": "Berlin"}, "not a time zone"),
+        ({"currency": "Euro"}, "ISO 4217"),
+        ({"column_map": "nummer=Nr"}, "not one of our fields"),
+        ({"profile": "jimdo"}, "not one of"),
+        ({"url": "ftp://example.org/x.csv"}, "not an http"),
+        ({"status_map": "versendet=Verschickt"}, "status_map"),
+    ],
+)
 def test_bad_settings_say_which(settings, match):
     with pytest.raises(SettingsError, match=match):
         CsvConnector(settings)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ordersync.sync.uploads import import_file
 from ordersync.store.models import OrderItemRow, OrderRow, QuarantineEntry
 from ordersync.sync import connections
 from ordersync.sync.hub import HubError
+from ordersync.sync.uploads import import_file
 
 HEAD = "order_number;created_at;invoice_last_name;item_sku;item_title;item_quantity;item_unit_price"
-GOOD = HEAD + "\r\n1;27.11.2026 10:00;Weiß;S-1;Tee;2;3,50\r\n1;;;S-2;Tasse;1;12,00\r\n2;27.11.2026 11:00;Groß;S-1;Tee;1;3,50\r\n"
+GOOD = (
+    HEAD
+    + "\r\n1;27.11.2026 10:00;Weiß;S-1;Tee;2;3,50\r\n1;;;S-2;Tasse;1;12,00\r\n2;27.11.2026 11:00;Groß;S-1;Tee;1;3,50\r\n"
+)
 ONE_BAD = GOOD + "3;28.11.2026;Klein;S-1;Tee;viele;3,50\r\n"
 
 
@@ -84,20 +87,30 @@ def test_without_skipping_duplicates_an_upload_updates_the_orders(hub):
 def test_file_level_problems_and_wrong_connections(hub, conn_id):
     report = import_file(hub, conn_id, b"\r\n")
     assert report.message == "nothing imported: the file is empty" and report.rejected[0].row == 0
-    woo = connections.add_connection(hub, "woocommerce", "woo", {"url": "https://shop.example",
-                                                                  "consumer_key": "ck_x", "consumer_secret": "cs_x"})
+    woo = connections.add_connection(
+        hub, "woocommerce", "woo", {"url": "https://shop.example", "consumer_key": "ck_x", "consumer_secret": "cs_x"}
+    )
     with pytest.raises(HubError, match="is a woocommerce connection, not a CSV connection"):
         import_file(hub, woo, GOOD.encode())
 
 
 def test_profile_can_be_chosen_per_file_and_progress_is_reported(hub):
-    conn_id = connections.add_connection(hub, "csv", "avocado", {
-        "column_map": "order_number=Bestellnummer\ncreated_at=Bestelldatum\nitem_title=Artikel\nitem_unit_price=Preis"})
-    text = ("Bestellnummer,Bestelldatum,order-status,Artikel,Preis,lineitem-status\r\n"
-            "A-1,27.11.2026 10:00,shipped,Shirt,\"24,90\",shipped\r\n")
+    conn_id = connections.add_connection(
+        hub,
+        "csv",
+        "avocado",
+        {
+            "column_map": "order_number=Bestellnummer\ncreated_at=Bestelldatum\nitem_title=Artikel\nitem_unit_price=Preis"
+        },
+    )
+    text = (
+        "Bestellnummer,Bestelldatum,order-status,Artikel,Preis,lineitem-status\r\n"
+        'A-1,27.11.2026 10:00,shipped,Shirt,"24,90",shipped\r\n'
+    )
     seen = []
-    report = import_file(hub, conn_id, text.encode(), profile="avocadostore",
-                         progress=lambda done, total: seen.append((done, total)))
+    report = import_file(
+        hub, conn_id, text.encode(), profile="avocadostore", progress=lambda done, total: seen.append((done, total))
+    )
     assert report.created == 1 and seen[-1] == (1, 1)
     assert _orders(hub, conn_id)["A-1"].state == 4  # Shipped
 

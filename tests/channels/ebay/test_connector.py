@@ -30,8 +30,10 @@ def test_import_pages_by_modification_time_and_never_sends_creationdate(served):
     filters = [parse_qs(c["query"])["filter"][0] for c in calls]
     assert all(f.startswith("lastmodifieddate:[") and "creationdate" not in f for f in filters)
     assert [parse_qs(c["query"])["offset"][0] for c in calls] == ["0", "2", "4"]
-    assert filter_for(Window(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=UTC))) \
+    assert (
+        filter_for(Window(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=UTC)))
         == "lastmodifieddate:[2024-01-01T00:00:00.000Z..2024-01-02T03:04:05.600Z]"
+    )
     long_ago = Window(datetime(2020, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC))
     assert filter_for(long_ago) == "lastmodifieddate:[2022-01-03T00:00:00.000Z..2024-01-02T00:00:00.000Z]"
 
@@ -45,14 +47,16 @@ def test_the_sandbox_uses_only_creationdate_when_both_are_given(served):
     both = f"creationdate:[{since}..],lastmodifieddate:[{since}..]"
     answer = connector.client.http.request("GET", "/sell/fulfillment/v1/order", params={"filter": both}).json()
     assert answer["total"] == 0  # creationdate won: the order modified in the last hour is not listed
-    only_modified = connector.client.http.request("GET", "/sell/fulfillment/v1/order",
-                                                  params={"filter": f"lastmodifieddate:[{since}..]"}).json()
+    only_modified = connector.client.http.request(
+        "GET", "/sell/fulfillment/v1/order", params={"filter": f"lastmodifieddate:[{since}..]"}
+    ).json()
     assert [o["orderId"] for o in only_modified["orders"]] == [old]
 
 
 def test_limit_above_200_is_refused_as_ebay_does(served):
-    response = httpx.get(served.base_url + "/sell/fulfillment/v1/order", params={"limit": 201},
-                         headers={"Authorization": "Bearer x"})
+    response = httpx.get(
+        served.base_url + "/sell/fulfillment/v1/order", params={"limit": 201}, headers={"Authorization": "Bearer x"}
+    )
     assert response.status_code == 401 and response.json()["errors"][0]["errorId"] == 1001
     with pytest.raises(Exception, match="31100"):
         served.connector().client.http.request("GET", "/sell/fulfillment/v1/order", params={"limit": 201})
@@ -63,7 +67,9 @@ def test_item_level_fulfilments_several_per_order_never_twice(served):
     order_id = next(iter(served.sandbox.store.orders))
     lines = served.sandbox.store.orders[order_id]["lineItems"]
     connector = served.connector()
-    first = Shipment(carrier="DHL", tracking_number="JJD000390007", lines=[ShipmentLine(lines[0]["lineItemId"], Decimal(1))])
+    first = Shipment(
+        carrier="DHL", tracking_number="JJD000390007", lines=[ShipmentLine(lines[0]["lineItemId"], Decimal(1))]
+    )
     assert connector.push_tracking(OrderRef(order_id), first).already_done is False
     assert connector.push_tracking(OrderRef(order_id), first).already_done is True
     rest = Shipment(carrier="Hermes", tracking_number="H1000", lines=[])
@@ -71,8 +77,11 @@ def test_item_level_fulfilments_several_per_order_never_twice(served):
     sent = [e["body"] for e in served.control.get("/ledger", params={"kind": "order.fulfillment"}).json()]
     assert sent[0]["lineItems"] == [{"lineItemId": lines[0]["lineItemId"], "quantity": 1}]
     assert sent[0]["shippingCarrierCode"] == "DHL" and sent[1]["shippingCarrierCode"] == "Hermes"
-    expected = [{"lineItemId": li["lineItemId"], "quantity": li["quantity"] - (1 if n == 0 else 0)}
-                for n, li in enumerate(lines) if li["quantity"] - (1 if n == 0 else 0) > 0]
+    expected = [
+        {"lineItemId": li["lineItemId"], "quantity": li["quantity"] - (1 if n == 0 else 0)}
+        for n, li in enumerate(lines)
+        if li["quantity"] - (1 if n == 0 else 0) > 0
+    ]
     assert sent[1]["lineItems"] == expected and len(sent) == 2
     assert served.sandbox.store.orders[order_id]["orderFulfillmentStatus"] == "FULFILLED"
     [mapped] = connector.fetch_order(OrderRef(order_id)).records
@@ -81,8 +90,11 @@ def test_item_level_fulfilments_several_per_order_never_twice(served):
 
 def test_stock_goes_to_the_api_that_made_the_listing(served):
     connector = served.connector()
-    updates = [StockUpdate("MUG-1", 3, sku="MUG-1"), StockUpdate("MUG-1", 4, sku="MUG-1"),
-               StockUpdate("110000000003", 7, sku="SHIRT-3-M")]
+    updates = [
+        StockUpdate("MUG-1", 3, sku="MUG-1"),
+        StockUpdate("MUG-1", 4, sku="MUG-1"),
+        StockUpdate("110000000003", 7, sku="SHIRT-3-M"),
+    ]
     results = connector.push_stock(updates)
     assert all(r.ok for r in results)
     store = served.sandbox.store
@@ -121,7 +133,10 @@ def test_a_cancellation_carries_the_sellers_reason_and_is_sent_once(served):
     assert connector.push_state(OrderRef(a), OrderState.CANCELLED).already_done is True
     assert connector.push_state(OrderRef(b), OrderState.CANCELLED, "buyer_asked_cancel").ok
     sent = served.control.get("/ledger", params={"kind": "order.cancel"}).json()
-    assert [(e["resource_id"], e["body"]["cancelReason"]) for e in sent] == [(a, "ADDRESS_ISSUES"), (b, "BUYER_ASKED_CANCEL")]
+    assert [(e["resource_id"], e["body"]["cancelReason"]) for e in sent] == [
+        (a, "ADDRESS_ISSUES"),
+        (b, "BUYER_ASKED_CANCEL"),
+    ]
     assert sent[0]["body"]["buyerPaid"] is True and sent[0]["body"]["legacyOrderId"]
     [mapped] = connector.fetch_order(OrderRef(a)).records
     assert mapped.state is OrderState.CANCELLED
@@ -151,10 +166,17 @@ def test_stock_calls_stay_within_ebays_batch_sizes(served):
     store = served.sandbox.store
     for n in range(30):
         sku = f"BULK-{n:02d}"
-        store.items[sku] = {"sku": sku, "product": {"title": sku},
-                            "availability": {"shipToLocationAvailability": {"quantity": 1}}}
-        store.offers[f"7{n:05d}"] = {"offerId": f"7{n:05d}", "sku": sku, "availableQuantity": 1,
-                                     "listing": {"listingId": f"2200000{n:05d}"}}
+        store.items[sku] = {
+            "sku": sku,
+            "product": {"title": sku},
+            "availability": {"shipToLocationAvailability": {"quantity": 1}},
+        }
+        store.offers[f"7{n:05d}"] = {
+            "offerId": f"7{n:05d}",
+            "sku": sku,
+            "availableQuantity": 1,
+            "listing": {"listingId": f"2200000{n:05d}"},
+        }
     for n in range(5):
         store.legacy[f"3300000{n:05d}"] = {"ItemID": f"3300000{n:05d}", "SKU": f"OLD-{n}", "Title": "x", "Quantity": 1}
     updates = [StockUpdate(f"BULK-{n:02d}", 5, sku=f"BULK-{n:02d}") for n in range(30)]

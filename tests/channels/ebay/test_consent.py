@@ -7,18 +7,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from ordersync.channels.ebay.auth import SCOPES
 from ordersync.sync import connections as conns
 from ordersync.sync import oauth_consent
 from ordersync.sync.importer import import_orders
 from ordersync.sync.oauth_tokens import DbTokenStore
 
-from ordersync.channels.ebay.auth import SCOPES
-
 
 def test_consent_then_import(hub, served):
     ids = served.act("create", count=2)["ids"]
-    connection = conns.add_connection(hub, "ebay", "eBay DE", {**served.sandbox.settings_for(served.base_url),
-                                                                "refresh_token": ""})
+    connection = conns.add_connection(
+        hub, "ebay", "eBay DE", {**served.sandbox.settings_for(served.base_url), "refresh_token": ""}
+    )
     url = oauth_consent.begin(hub, connection, binding="s1")
     query = parse_qs(urlsplit(url).query)
     assert urlsplit(url).path == "/oauth2/authorize" and query["scope"] == [" ".join(SCOPES)]
@@ -35,6 +35,7 @@ def test_consent_then_import(hub, served):
         from sqlalchemy import select
 
         from ordersync.store.models import OrderRow
+
         assert sorted(s.scalars(select(OrderRow.external_id))) == sorted(ids)
 
 
@@ -45,6 +46,7 @@ def test_the_runame_is_sent_as_redirect_uri_when_set(hub, served):
     settings = {**served.sandbox.settings_for(served.base_url), "ru_name": "Seller_Co-Seller-ordersy-abcde"}
     url = consent_url(USER, settings, redirect_uri="https://hub.example.com/oauth/callback/ebay", state="s")
     assert parse_qs(urlsplit(url).query)["redirect_uri"] == ["Seller_Co-Seller-ordersy-abcde"]
-    plain = consent_url(USER, {**settings, "ru_name": ""}, redirect_uri="https://hub.example.com/oauth/callback/ebay",
-                        state="s")
+    plain = consent_url(
+        USER, {**settings, "ru_name": ""}, redirect_uri="https://hub.example.com/oauth/callback/ebay", state="s"
+    )
     assert parse_qs(urlsplit(plain).query)["redirect_uri"] == ["https://hub.example.com/oauth/callback/ebay"]

@@ -23,10 +23,17 @@ ITEM = "330000000777"
 
 @pytest.fixture
 def shirts(served):
-    served.sandbox.store.legacy[ITEM] = {"ItemID": ITEM, "SKU": "", "Title": "Shirt", "Quantity": 0, "Variations": [
-        {"SKU": "SHIRT-V-S", "Quantity": 4, "QuantitySold": 2, "Specifics": {"Size": "S", "Colour": "Blue"}},
-        {"SKU": "SHIRT-V-M", "Quantity": 1, "QuantitySold": 0, "Specifics": {"Size": "M", "Colour": "Blue"}},
-        {"SKU": "SHIRT-V-L", "Quantity": 0, "QuantitySold": 5, "Specifics": {"Size": "L", "Colour": "Blue"}}]}
+    served.sandbox.store.legacy[ITEM] = {
+        "ItemID": ITEM,
+        "SKU": "",
+        "Title": "Shirt",
+        "Quantity": 0,
+        "Variations": [
+            {"SKU": "SHIRT-V-S", "Quantity": 4, "QuantitySold": 2, "Specifics": {"Size": "S", "Colour": "Blue"}},
+            {"SKU": "SHIRT-V-M", "Quantity": 1, "QuantitySold": 0, "Specifics": {"Size": "M", "Colour": "Blue"}},
+            {"SKU": "SHIRT-V-L", "Quantity": 0, "QuantitySold": 5, "Specifics": {"Size": "L", "Colour": "Blue"}},
+        ],
+    }
     return served
 
 
@@ -39,15 +46,21 @@ def test_a_variation_listing_is_one_article_with_a_variant_per_sku(shirts):
     [shirt] = [a for a in articles if a.external_id == ITEM]
     assert shirt.stock is None and shirt.title == "Shirt"
     assert [(v.external_id, v.sku, v.stock, v.attributes["Size"]) for v in shirt.variants] == [
-        ("SHIRT-V-S", "SHIRT-V-S", Decimal(4), "S"), ("SHIRT-V-M", "SHIRT-V-M", Decimal(1), "M"),
-        ("SHIRT-V-L", "SHIRT-V-L", Decimal(0), "L")]
+        ("SHIRT-V-S", "SHIRT-V-S", Decimal(4), "S"),
+        ("SHIRT-V-M", "SHIRT-V-M", Decimal(1), "M"),
+        ("SHIRT-V-L", "SHIRT-V-L", Decimal(0), "L"),
+    ]
 
 
 def test_variation_stock_goes_out_by_item_id_and_variation_sku(shirts):
     connector = shirts.connector()
-    results = connector.push_stock([StockUpdate(ITEM, 9, variant_external_id="SHIRT-V-S", sku="SHIRT-V-S"),
-                                    StockUpdate(ITEM, 0, variant_external_id="SHIRT-V-M", sku="SHIRT-V-M"),
-                                    StockUpdate("110000000003", 2, sku="SHIRT-3-M")])
+    results = connector.push_stock(
+        [
+            StockUpdate(ITEM, 9, variant_external_id="SHIRT-V-S", sku="SHIRT-V-S"),
+            StockUpdate(ITEM, 0, variant_external_id="SHIRT-V-M", sku="SHIRT-V-M"),
+            StockUpdate("110000000003", 2, sku="SHIRT-3-M"),
+        ]
+    )
     assert all(r.ok for r in results)
     assert variations(shirts) == {"SHIRT-V-S": 9, "SHIRT-V-M": 0, "SHIRT-V-L": 0}
     assert len(shirts.requests("/ws/api.dll")) == 1  # three InventoryStatus in one call
@@ -70,8 +83,10 @@ def test_the_hub_links_variations_by_sku_and_sends_their_stock(hub, shirts):
     conn = add_connection(hub, "ebay", "ebay", shirts.sandbox.settings_for(shirts.base_url))
     assert import_articles(hub, conn).error == ""
     with hub.db.session() as s:
-        linked = {listing.variant_external_id: s.get(ArticleRow, listing.article_id).sku
-                  for listing in s.scalars(select(Listing).where(Listing.product_external_id == ITEM))}
+        linked = {
+            listing.variant_external_id: s.get(ArticleRow, listing.article_id).sku
+            for listing in s.scalars(select(Listing).where(Listing.product_external_id == ITEM))
+        }
     assert linked == {"SHIRT-V-S": "SHIRT-V-S", "SHIRT-V-M": "SHIRT-V-M", "SHIRT-V-L": "SHIRT-V-L"}
     correct(hub, "SHIRT-V-L", "set", Decimal(6))
     dispatch(hub, conn)

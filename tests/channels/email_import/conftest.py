@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+from conftest import require_or_skip
 
 from ordersync.channels.email_import.connector import EmailConnector
 from ordersync.channels.email_import.mailbox import Mailbox
 from ordersync.sync.connections import add_connection
 
-from conftest import require_or_skip
 from .dovecot import Dovecot, dovecot_missing
 
 
@@ -64,4 +64,5 @@ def account(dovecot) -> MailAccount:
 def connection(hub, account):
     def make(name: str = "mails", **extra) -> int:
         return add_connection(hub, "email", name, account.settings(**extra))
+
     return make

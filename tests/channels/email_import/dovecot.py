@@ -43,16 +43,23 @@ def _certificate(directory: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
@@ -117,9 +124,17 @@ class Dovecot:
             os.chown(self.root / sub, user.pw_uid, user.pw_gid)
         (self.root / "users").mkdir()
         self.config = self.root / "dovecot.conf"
-        self.config.write_text(_CONFIG.format(root=self.root, cert=self.cert, key=self.key, port=self.port,
-                                              starttls_port=self.starttls_port,
-                                              uid=user.pw_uid, gid=user.pw_gid))
+        self.config.write_text(
+            _CONFIG.format(
+                root=self.root,
+                cert=self.cert,
+                key=self.key,
+                port=self.port,
+                starttls_port=self.starttls_port,
+                uid=user.pw_uid,
+                gid=user.pw_gid,
+            )
+        )
         self.process: subprocess.Popen | None = None
 
     @property
@@ -128,8 +143,9 @@ class Dovecot:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def start(self) -> Dovecot:
-        self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(self.config)], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [DOVECOT, "-F", "-c", str(self.config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -166,5 +182,11 @@ class Dovecot:
         return conn
 
     def settings(self, user: str, password: str, **extra) -> dict:
-        return {"host": "localhost", "port": self.port, "username": user, "password": password,
-                "ca_bundle": self.cert.read_text(), **extra}
+        return {
+            "host": "localhost",
+            "port": self.port,
+            "username": user,
+            "password": password,
+            "ca_bundle": self.cert.read_text(),
+            **extra,
+        }

@@ -7,14 +7,16 @@ payment method, shipping costs, total), laid out the way German shop mails commo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
-from datetime import UTC, datetime
 
-SENDERS = {"jimdo": "Jimdo Shop <shop-notification@jimdo.com>",
-           "wix": "Wix Stores <no-reply@app-notifications.wix.com>",
-           "avocadostore": "Avocadostore <bestellung@avocadostore.de>"}
+SENDERS = {
+    "jimdo": "Jimdo Shop <shop-notification@jimdo.com>",
+    "wix": "Wix Stores <no-reply@app-notifications.wix.com>",
+    "avocadostore": "Avocadostore <bestellung@avocadostore.de>",
+}
 
 TEXT_ORDER = """\
 Hallo,
@@ -75,14 +77,26 @@ E-Mail: erika.beispiel@example.org</p>
 </body></html>
 """
 
-CSV_ITEMS = "Artikelnummer;Artikel;Menge;Einzelpreis;Gesamtpreis\nSEIFE-LAV;Bio-Seife Lavendel;2;4,50;9,00\n" \
-            "BUERSTE-L;Holzbürste groß;1;12,90;12,90\n"
+CSV_ITEMS = (
+    "Artikelnummer;Artikel;Menge;Einzelpreis;Gesamtpreis\nSEIFE-LAV;Bio-Seife Lavendel;2;4,50;9,00\n"
+    "BUERSTE-L;Holzbürste groß;1;12,90;12,90\n"
+)
 
 
-def order_mail(shop: str = "jimdo", number: str = "10023", *, payment: str = "Vorkasse", html: bool = False,
-               text: bool = True, message_id: str | None = None, date: datetime | None = None,
-               sender: str | None = None, charset: str = "utf-8", body: str | None = None,
-               csv_items: bool = False) -> bytes:
+def order_mail(
+    shop: str = "jimdo",
+    number: str = "10023",
+    *,
+    payment: str = "Vorkasse",
+    html: bool = False,
+    text: bool = True,
+    message_id: str | None = None,
+    date: datetime | None = None,
+    sender: str | None = None,
+    charset: str = "utf-8",
+    body: str | None = None,
+    csv_items: bool = False,
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender or SENDERS[shop]
     msg["To"] = "orders@example.org"
@@ -115,12 +129,12 @@ def forwarded(original: bytes, by: str = "Seller <seller@example.org>") -> bytes
     msg["Message-ID"] = make_msgid(domain="example.org")
     msg.set_content("Weitergeleitet als Anhang.")
     from email import message_from_bytes, policy
+
     msg.add_attachment(message_from_bytes(original, policy=policy.default))
     return msg.as_bytes(policy=SMTP)
 
 
 def broken_mail(shop: str = "jimdo", message_id: str | None = None) -> bytes:
     """A mail whose total does not match its items: must be quarantined, never imported."""
-    body = TEXT_ORDER.format(number="10999", payment="Rechnung").replace("Gesamtsumme: 26,80 €",
-                                                                      "Gesamtsumme: 99,80 €")
+    body = TEXT_ORDER.format(number="10999", payment="Rechnung").replace("Gesamtsumme: 26,80 €", "Gesamtsumme: 99,80 €")
     return order_mail(shop, "10999", body=body, message_id=message_id)

@@ -168,8 +168,12 @@ def test_idle_imports_a_mail_that_arrives_while_waiting(hub, account, connection
     def build():
         return connections.build_connector(hub, connections.load(hub, cid))
 
-    worker = threading.Thread(target=watch, args=(lambda: import_orders(hub, cid), build, stop), daemon=True,
-                              kwargs={"interval": 3600, "on_import": on_import, "on_idling": idling.set})
+    worker = threading.Thread(
+        target=watch,
+        args=(lambda: import_orders(hub, cid), build, stop),
+        daemon=True,
+        kwargs={"interval": 3600, "on_import": on_import, "on_idling": idling.set},
+    )
     worker.start()
     try:
         assert idling.wait(HANG_GUARD), "the watcher never entered IDLE"
@@ -187,8 +191,9 @@ def test_counts_in_the_database_match_the_folder(hub, account, connection):
     """Nothing lost: every delivered mail is an order or a quarantine entry, and in exactly one folder."""
     cid = connection()
     for n in range(60):  # more than one page
-        account.deliver(order_mail("avocadostore", f"N-{n}") if n % 7 else broken_mail(message_id=f"<b{n}@x>"),
-                        when=OLD)
+        account.deliver(
+            order_mail("avocadostore", f"N-{n}") if n % 7 else broken_mail(message_id=f"<b{n}@x>"), when=OLD
+        )
     result = import_orders(hub, cid)
     assert not result.error
     with hub.db.session() as s:
@@ -210,8 +215,9 @@ def test_a_private_ca_given_as_pem_text_is_trusted(account):
     pem = Path(account.server.cert).read_text()
     trusted = account.connector(ca_bundle=pem).test_connection()
     assert trusted.ok, trusted.message
-    starttls = account.connector(ca_bundle=pem, security="starttls",
-                                 port=account.server.starttls_port).test_connection()
+    starttls = account.connector(
+        ca_bundle=pem, security="starttls", port=account.server.starttls_port
+    ).test_connection()
     assert starttls.ok, starttls.message
 
 

@@ -23,21 +23,35 @@ CONNECTOR = EmailConnector({"host": "localhost", "username": "u", "password": "p
 RECEIVED = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 noise = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
-senders = st.one_of(st.sampled_from(list(SENDERS.values())),
-                    st.sampled_from(["me@example.org", "", "<>", "\"Jimdo\" <@jimdo.com>",
-                                     "=?utf-8?b?SmltZG8=?= <a@jimdo.de>", "x@wix.com, y@avocadostore.de"]), noise)
+senders = st.one_of(
+    st.sampled_from(list(SENDERS.values())),
+    st.sampled_from(
+        [
+            "me@example.org",
+            "",
+            "<>",
+            '"Jimdo" <@jimdo.com>',
+            "=?utf-8?b?SmltZG8=?= <a@jimdo.de>",
+            "x@wix.com, y@avocadostore.de",
+        ]
+    ),
+    noise,
+)
 charsets = st.sampled_from(["utf-8", "iso-8859-1", "windows-1252", "us-ascii", "utf-16", "x-unknown", ""])
 encodings = st.sampled_from(["7bit", "8bit", "base64", "quoted-printable", "x-bogus", ""])
 amounts = st.decimals(min_value=-100000, max_value=100000, places=2, allow_nan=False).map(
-    lambda d: f"{d:.2f}".replace(".", ","))
+    lambda d: f"{d:.2f}".replace(".", ",")
+)
 
 
 @st.composite
 def mutated_template(draw) -> str:
     """The real sample template, numbers and lines changed, dropped, doubled or replaced at random."""
     base = draw(st.sampled_from([TEXT_ORDER, HTML_ORDER]))
-    text = base.format(number=draw(st.one_of(st.from_regex(r"[A-Z0-9\-]{1,12}", fullmatch=True), noise)),
-                       payment=draw(st.sampled_from(["PayPal", "Vorkasse", "", "Rechnung"])))
+    text = base.format(
+        number=draw(st.one_of(st.from_regex(r"[A-Z0-9\-]{1,12}", fullmatch=True), noise)),
+        payment=draw(st.sampled_from(["PayPal", "Vorkasse", "", "Rechnung"])),
+    )
     lines = text.split("\n")
     rng = draw(st.randoms(use_true_random=False))
     for _ in range(draw(st.integers(0, 8))):
@@ -73,15 +87,16 @@ def _encode(body: str, charset: str, cte: str) -> bytes:
 
 @st.composite
 def part(draw) -> bytes:
-    ctype = draw(st.sampled_from(["text/plain", "text/html", "text/csv", "application/pdf", "message/rfc822",
-                                  "text/x-weird"]))
+    ctype = draw(
+        st.sampled_from(["text/plain", "text/html", "text/csv", "application/pdf", "message/rfc822", "text/x-weird"])
+    )
     charset, cte = draw(charsets), draw(encodings)
     body = draw(st.one_of(mutated_template(), noise, st.just("Artikelnummer;Artikel;Menge;Preis\nA;B;2;1,00\n")))
     head = f"Content-Type: {ctype}" + (f'; charset="{charset}"' if charset else "") + "\r\n"
     if cte:
         head += f"Content-Transfer-Encoding: {cte}\r\n"
     if draw(st.booleans()):
-        head += f"Content-Disposition: attachment; filename=\"{draw(noise)[:20]}.csv\"\r\n"
+        head += f'Content-Disposition: attachment; filename="{draw(noise)[:20]}.csv"\r\n'
     return head.encode("utf-8", "replace") + b"\r\n" + _encode(body, charset, cte)
 
 
@@ -92,23 +107,34 @@ def mails(draw) -> bytes:
         return draw(st.binary(max_size=2000))
     if kind <= 4:  # a well-formed mail of a real shop with a mutated real template as its body
         body = draw(mutated_template())
-        return order_mail(draw(st.sampled_from(list(SENDERS))), draw(st.from_regex(r"[0-9]{1,6}", fullmatch=True)),
-                          body=body, charset=draw(st.sampled_from(["utf-8", "windows-1252"])).replace(
-                              "windows-1252", "utf-8" if any(ord(c) > 255 for c in body) else "windows-1252"),
-                          html=draw(st.booleans()), text=draw(st.booleans()) or None, csv_items=draw(st.booleans()),
-                          message_id=f"<{draw(st.integers(0, 10**6))}@fuzz.example>")
+        return order_mail(
+            draw(st.sampled_from(list(SENDERS))),
+            draw(st.from_regex(r"[0-9]{1,6}", fullmatch=True)),
+            body=body,
+            charset=draw(st.sampled_from(["utf-8", "windows-1252"])).replace(
+                "windows-1252", "utf-8" if any(ord(c) > 255 for c in body) else "windows-1252"
+            ),
+            html=draw(st.booleans()),
+            text=draw(st.booleans()) or None,
+            csv_items=draw(st.booleans()),
+            message_id=f"<{draw(st.integers(0, 10**6))}@fuzz.example>",
+        )
     headers = [f"From: {draw(senders)}", f"Subject: {draw(st.one_of(noise, st.just('Neue Bestellung #123')))}"]
     if draw(st.booleans()):
         headers.append(f"Message-ID: <{draw(noise)}@x>")
     if draw(st.booleans()):
-        headers.append(f"Date: {draw(st.sampled_from(['Tue, 03 Nov 2026 13:06:00 +0000', 'garbage', '', 'Mon, 99 Foo 1 99:99:99 -0000']))}")
+        headers.append(
+            f"Date: {draw(st.sampled_from(['Tue, 03 Nov 2026 13:06:00 +0000', 'garbage', '', 'Mon, 99 Foo 1 99:99:99 -0000']))}"
+        )
     parts = draw(st.lists(part(), min_size=1, max_size=4))
     if len(parts) == 1 and draw(st.booleans()):
         return ("\r\n".join(headers) + "\r\n").encode("utf-8", "replace") + parts[0]
     boundary = draw(st.sampled_from(["b1", "==x==", "", "a b"]))
     subtype = draw(st.sampled_from(["mixed", "alternative", "related"]))
-    out = ("\r\n".join(headers) + f'\r\nMIME-Version: 1.0\r\nContent-Type: multipart/{subtype}; boundary="{boundary}"'
-           "\r\n\r\n").encode("utf-8", "replace")
+    out = (
+        "\r\n".join(headers) + f'\r\nMIME-Version: 1.0\r\nContent-Type: multipart/{subtype}; boundary="{boundary}"'
+        "\r\n\r\n"
+    ).encode("utf-8", "replace")
     for p in parts:
         out += f"--{boundary}\r\n".encode() + p + b"\r\n"
     if draw(st.booleans()):
@@ -118,8 +144,12 @@ def mails(draw) -> bytes:
 
 @pytest.mark.slow
 # CI replays one fixed sample of 10,000 cases (a red run is reproducible); other runs draw new ones.
-@settings(max_examples=10_000, deadline=None, derandomize=IN_CI,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=10_000,
+    deadline=None,
+    derandomize=IN_CI,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(raw=mails())
 def test_every_generated_mail_is_an_order_or_an_explained_rejection(raw):
     page = Page(number=1)

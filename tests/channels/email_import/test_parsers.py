@@ -31,18 +31,28 @@ def reason(raw: bytes, **options) -> str:
     return str(info.value)
 
 
-@pytest.mark.parametrize("variant", [{}, {"html": True}, {"html": True, "text": False}, {"csv_items": True},
-                                     {"charset": "windows-1252"}])
+@pytest.mark.parametrize(
+    "variant", [{}, {"html": True}, {"html": True, "text": False}, {"csv_items": True}, {"charset": "windows-1252"}]
+)
 def test_every_variant_reads_the_same_order(variant):
     order = parse(order_mail("jimdo", "10023", **variant))
     assert order.external_id == "jimdo-10023" and order.number == "10023"
     assert order.total == Decimal("26.80") and order.shipping_cost == Decimal("4.90") and order.currency == "EUR"
     assert [(i.sku, i.quantity, i.unit_price, i.total_price) for i in order.items] == [
-        ("SEIFE-LAV", 2, Decimal("4.50"), Decimal("9.00")), ("BUERSTE-L", 1, Decimal("12.90"), Decimal("12.90"))]
+        ("SEIFE-LAV", 2, Decimal("4.50"), Decimal("9.00")),
+        ("BUERSTE-L", 1, Decimal("12.90"), Decimal("12.90")),
+    ]
     assert order.items[1].title == "Holzbürste groß"
     bill = order.invoice_address
     assert (bill.first_name, bill.last_name, bill.street, bill.house_number, bill.zip, bill.city, bill.country) == (
-        "Erika", "Beispiel", "Lindenweg", "12a", "12345", "Musterstadt", "DE")
+        "Erika",
+        "Beispiel",
+        "Lindenweg",
+        "12a",
+        "12345",
+        "Musterstadt",
+        "DE",
+    )
     assert bill.email == "erika.beispiel@example.org"
     assert order.created_at == datetime(2026, 11, 3, 13, 5, tzinfo=UTC)  # 14:05 in Berlin
     assert order.state is OrderState.ORDERED and order.paid_at is None
@@ -52,7 +62,13 @@ def test_shipping_address_company_and_note():
     order = parse(order_mail("jimdo"))
     ship = order.shipping_address
     assert (ship.company, ship.first_name, ship.last_name, ship.street, ship.house_number, ship.city) == (
-        "Beispiel GmbH", "Jonas", "Probe", "Am Markt", "3-5", "München")
+        "Beispiel GmbH",
+        "Jonas",
+        "Probe",
+        "Am Markt",
+        "3-5",
+        "München",
+    )
     assert order.buyer_note == "Bitte klingeln" and order.items[1].attributes == {"Variante": "Buche"}
     assert order.tax_total == Decimal("4.28")
 
@@ -83,14 +99,23 @@ def test_subject_gives_the_number_when_the_body_has_none():
     assert parse(order_mail("jimdo", "4711", body=body)).number == "4711"
 
 
-@pytest.mark.parametrize("change, expected", [
-    (("Gesamtsumme: 26,80 €", "Gesamtsumme: 99,80 €"), "but the mail's total is 99.80"),
-    (("Gesamtsumme: 26,80 €", ""), "no total"),
-    (("12345 Musterstadt", "Musterstadt"), "no line with postcode and city"),
-    (("Deutschland\nE-Mail", "Atlantis\nE-Mail"), "country 'Atlantis' is not known"),
-    (("2 x Bio-Seife Lavendel (Art.-Nr. SEIFE-LAV) à 4,50 € = 9,00 €\n1 x Holzbürste groß (Art.-Nr. BUERSTE-L) "
-      "à 12,90 € = 12,90 €", "siehe Anhang"), "no items found"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("Gesamtsumme: 26,80 €", "Gesamtsumme: 99,80 €"), "but the mail's total is 99.80"),
+        (("Gesamtsumme: 26,80 €", ""), "no total"),
+        (("12345 Musterstadt", "Musterstadt"), "no line with postcode and city"),
+        (("Deutschland\nE-Mail", "Atlantis\nE-Mail"), "country 'Atlantis' is not known"),
+        (
+            (
+                "2 x Bio-Seife Lavendel (Art.-Nr. SEIFE-LAV) à 4,50 € = 9,00 €\n1 x Holzbürste groß (Art.-Nr. BUERSTE-L) "
+                "à 12,90 € = 12,90 €",
+                "siehe Anhang",
+            ),
+            "no items found",
+        ),
+    ],
+)
 def test_a_wrong_mail_is_rejected_with_the_reason(change, expected):
     body = TEXT_ORDER.format(number="10023", payment="Vorkasse").replace(*change)
     assert expected in reason(order_mail("jimdo", "10023", body=body))
@@ -108,9 +133,11 @@ def test_english_wix_mail_is_named_as_such():
 
 
 def test_discount_and_free_shipping():
-    body = TEXT_ORDER.format(number="9", payment="Vorkasse").replace(
-        "Versandkosten: 4,90 €", "Versandkosten: kostenlos\nRabatt: -5,00 €").replace(
-        "Gesamtsumme: 26,80 €", "Gesamtsumme: 16,90 €")
+    body = (
+        TEXT_ORDER.format(number="9", payment="Vorkasse")
+        .replace("Versandkosten: 4,90 €", "Versandkosten: kostenlos\nRabatt: -5,00 €")
+        .replace("Gesamtsumme: 26,80 €", "Gesamtsumme: 16,90 €")
+    )
     order = parse(order_mail("jimdo", "9", body=body))
     assert order.total == Decimal("16.90") and order.shipping_cost == 0 and "discount:5.00" in order.tags
 
@@ -127,8 +154,9 @@ def test_amounts_and_countries():
 
 
 def test_html_rendering_drops_scripts_and_joins_cells():
-    text = html_to_text("<html><script>alert(1)</script><table><tr><td>Menge</td><td>2</td></tr></table>"
-                        "<p>a<br>b</p></html>")
+    text = html_to_text(
+        "<html><script>alert(1)</script><table><tr><td>Menge</td><td>2</td></tr></table><p>a<br>b</p></html>"
+    )
     assert "alert" not in text and "Menge | 2" in text and "a\nb" in text
     assert html_to_text("") == "" and html_to_text("   ") == ""
 

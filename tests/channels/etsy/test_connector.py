@@ -56,8 +56,13 @@ def test_the_consent_with_pkce_gives_tokens_that_import(served):
     settings = {**sandbox.settings_for(base_url), "refresh_token": ""}
     connector = EtsyConnector(settings)
     verifier, challenge = pkce_pair()
-    url = consent_url(connector.oauth, connector.settings, redirect_uri="https://hub.example/oauth/callback/etsy",
-                      state="s1", code_challenge=challenge)
+    url = consent_url(
+        connector.oauth,
+        connector.settings,
+        redirect_uri="https://hub.example/oauth/callback/etsy",
+        state="s1",
+        code_challenge=challenge,
+    )
     assert "code_challenge_method=S256" in url and "transactions_r" in url
     answer = httpx.get(url, follow_redirects=False)
     assert answer.status_code == 302
@@ -85,10 +90,14 @@ def test_tracking_is_sent_once_and_the_us_rule_is_kept(served):
     first = connector.push_tracking(OrderRef(rid), Shipment(carrier="dhl", tracking_number="00340434161094042557"))
     again = connector.push_tracking(OrderRef(rid), Shipment(carrier="dhl", tracking_number="00340434161094042557"))
     assert first.ok and not first.already_done and again.already_done
-    assert [e["body"] for e in sandbox.ledger.entries("receipt.shipment")] == \
-        [{"tracking_code": "00340434161094042557", "carrier_name": "dhl"}]
-    us = next(r for r in sandbox.receipts.values() if r["country_iso"] == "US") \
-        if any(r["country_iso"] == "US" for r in sandbox.receipts.values()) else None
+    assert [e["body"] for e in sandbox.ledger.entries("receipt.shipment")] == [
+        {"tracking_code": "00340434161094042557", "carrier_name": "dhl"}
+    ]
+    us = (
+        next(r for r in sandbox.receipts.values() if r["country_iso"] == "US")
+        if any(r["country_iso"] == "US" for r in sandbox.receipts.values())
+        else None
+    )
     if us is None:
         us = sandbox.receipts[sorted(sandbox.receipts)[1]]
         us.update(country_iso="US", grandtotal={"amount": 2500, "divisor": 100, "currency_code": "USD"})
@@ -132,13 +141,20 @@ def test_the_sandbox_answers_429_with_etsys_limit_headers(served):
     connector = EtsyConnector(sandbox.settings_for(base_url))
     connector.test_connection()
     sandbox.control_orders({"limits": {"per_second": 1}})
-    headers = {"x-api-key": "sandboxkeystring01:sandboxsecret",
-               "authorization": "Bearer " + connector.client.http.client.auth.token().access_token}
+    headers = {
+        "x-api-key": "sandboxkeystring01:sandboxsecret",
+        "authorization": "Bearer " + connector.client.http.client.auth.token().access_token,
+    }
     answers = [httpx.get(f"{base_url}/v3/application/users/me", headers=headers) for _ in range(3)]
     refused = [a for a in answers if a.status_code == 429]
     assert refused and refused[0].json() == {"error": "You have exceeded your quota"}
-    assert {"retry-after", "x-limit-per-second", "x-remaining-this-second", "x-limit-per-day",
-            "x-remaining-today"} <= set(refused[0].headers)
+    assert {
+        "retry-after",
+        "x-limit-per-second",
+        "x-remaining-this-second",
+        "x-limit-per-day",
+        "x-remaining-today",
+    } <= set(refused[0].headers)
     connector.close()
 
 
@@ -154,9 +170,12 @@ def test_the_sandbox_refuses_a_tree_whose_products_do_not_match_on_property(serv
     sandbox, base_url = served
     connector = EtsyConnector(sandbox.settings_for(base_url))
     tree = connector.client.inventory("7003")
-    body = {"products": [{"sku": "X", "property_values": [], "offerings": [{"price": 1.0, "quantity": 1,
-                                                                          "is_enabled": True}]}],
-            "quantity_on_property": tree["quantity_on_property"]}
+    body = {
+        "products": [
+            {"sku": "X", "property_values": [], "offerings": [{"price": 1.0, "quantity": 1, "is_enabled": True}]}
+        ],
+        "quantity_on_property": tree["quantity_on_property"],
+    }
     with pytest.raises(PermanentError, match="on_property"):
         connector.client.put_inventory("7003", body)
     assert sandbox.listings[7003]["inventory"] == tree  # nothing replaced
@@ -173,8 +192,9 @@ def test_a_push_that_meets_a_spent_day_waits_for_it_without_calling(served):
     connector.client.quota.spent_for(3600)
     before = len(sandbox.requests.entries())
     with pytest.raises(RateLimited) as caught:  # the dispatcher reschedules it after retry_after
-        connector.push_tracking(OrderRef(str(sorted(sandbox.receipts)[0])), Shipment(carrier="dhl",
-                                                                                     tracking_number="1"))
+        connector.push_tracking(
+            OrderRef(str(sorted(sandbox.receipts)[0])), Shipment(carrier="dhl", tracking_number="1")
+        )
     assert isinstance(caught.value, DayBudgetSpent) and caught.value.retry_after > 3500
     assert len(sandbox.requests.entries()) == before
     connector.close()

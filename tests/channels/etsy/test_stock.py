@@ -15,21 +15,61 @@ from ordersync.domain import StockUpdate
 #: a getListingInventory answer shaped as the spec's ListingInventory: two sizes × price, one deleted product
 TREE = {
     "products": [
-        {"product_id": 501, "sku": "RING-S", "is_deleted": False,
-         "offerings": [{"offering_id": 5010, "quantity": 3, "is_enabled": True, "is_deleted": False,
-                        "price": {"amount": 4500, "divisor": 100, "currency_code": "EUR"},
-                        "readiness_state_id": 777}],
-         "property_values": [{"property_id": 100, "property_name": "Ring size", "scale_id": 5, "scale_name": "US",
-                              "value_ids": [1101], "values": ["6"]}]},
-        {"product_id": 502, "sku": "RING-M", "is_deleted": False,
-         "offerings": [{"offering_id": 5020, "quantity": 8, "is_enabled": False, "is_deleted": False,
-                        "price": {"amount": 4999, "divisor": 100, "currency_code": "EUR"},
-                        "readiness_state_id": 778}],
-         "property_values": [{"property_id": 100, "property_name": "Ring size", "scale_id": 5, "scale_name": "US",
-                              "value_ids": [1102], "values": ["7"]}]},
+        {
+            "product_id": 501,
+            "sku": "RING-S",
+            "is_deleted": False,
+            "offerings": [
+                {
+                    "offering_id": 5010,
+                    "quantity": 3,
+                    "is_enabled": True,
+                    "is_deleted": False,
+                    "price": {"amount": 4500, "divisor": 100, "currency_code": "EUR"},
+                    "readiness_state_id": 777,
+                }
+            ],
+            "property_values": [
+                {
+                    "property_id": 100,
+                    "property_name": "Ring size",
+                    "scale_id": 5,
+                    "scale_name": "US",
+                    "value_ids": [1101],
+                    "values": ["6"],
+                }
+            ],
+        },
+        {
+            "product_id": 502,
+            "sku": "RING-M",
+            "is_deleted": False,
+            "offerings": [
+                {
+                    "offering_id": 5020,
+                    "quantity": 8,
+                    "is_enabled": False,
+                    "is_deleted": False,
+                    "price": {"amount": 4999, "divisor": 100, "currency_code": "EUR"},
+                    "readiness_state_id": 778,
+                }
+            ],
+            "property_values": [
+                {
+                    "property_id": 100,
+                    "property_name": "Ring size",
+                    "scale_id": 5,
+                    "scale_name": "US",
+                    "value_ids": [1102],
+                    "values": ["7"],
+                }
+            ],
+        },
         {"product_id": 503, "sku": "RING-OLD", "is_deleted": True, "offerings": [], "property_values": []},
     ],
-    "price_on_property": [100], "quantity_on_property": [100], "sku_on_property": [100],
+    "price_on_property": [100],
+    "quantity_on_property": [100],
+    "sku_on_property": [100],
     "readiness_state_on_property": [100],
 }
 
@@ -41,14 +81,36 @@ def test_only_the_asked_quantity_changes_in_the_written_tree():
     assert changed == {("502", "RING-M")} and missing == set()
     assert body == {
         "products": [
-            {"sku": "RING-S", "property_values": [{"property_id": 100, "value_ids": [1101], "scale_id": 5,
-                                                   "property_name": "Ring size", "values": ["6"]}],
-             "offerings": [{"price": 45.0, "quantity": 3, "is_enabled": True, "readiness_state_id": 777}]},
-            {"sku": "RING-M", "property_values": [{"property_id": 100, "value_ids": [1102], "scale_id": 5,
-                                                   "property_name": "Ring size", "values": ["7"]}],
-             "offerings": [{"price": 49.99, "quantity": 0, "is_enabled": False, "readiness_state_id": 778}]},
+            {
+                "sku": "RING-S",
+                "property_values": [
+                    {
+                        "property_id": 100,
+                        "value_ids": [1101],
+                        "scale_id": 5,
+                        "property_name": "Ring size",
+                        "values": ["6"],
+                    }
+                ],
+                "offerings": [{"price": 45.0, "quantity": 3, "is_enabled": True, "readiness_state_id": 777}],
+            },
+            {
+                "sku": "RING-M",
+                "property_values": [
+                    {
+                        "property_id": 100,
+                        "value_ids": [1102],
+                        "scale_id": 5,
+                        "property_name": "Ring size",
+                        "values": ["7"],
+                    }
+                ],
+                "offerings": [{"price": 49.99, "quantity": 0, "is_enabled": False, "readiness_state_id": 778}],
+            },
         ],
-        "price_on_property": [100], "quantity_on_property": [100], "sku_on_property": [100],
+        "price_on_property": [100],
+        "quantity_on_property": [100],
+        "sku_on_property": [100],
         "readiness_state_on_property": [100],
     }
 

@@ -43,8 +43,10 @@ def signed(sandbox, receipt_id: int, *, age: float = 0.0) -> tuple[dict[str, str
     headers = hook.headers | hook.prepare()
     if age:
         stamp = str(int(time.time() - age))
-        headers |= {"webhook-timestamp": stamp,
-                    "webhook-signature": sign(sandbox.portal.secret, headers["webhook-id"], stamp, hook.body)}
+        headers |= {
+            "webhook-timestamp": stamp,
+            "webhook-signature": sign(sandbox.portal.secret, headers["webhook-id"], stamp, hook.body),
+        }
     return headers, hook.body
 
 
@@ -102,20 +104,39 @@ def test_another_shops_or_another_events_delivery_stores_nothing(served):
     connector = EtsyConnector(sandbox.settings_for(base_url))
     rid = next(iter(sandbox.receipts))
     for change in ({"shop_id": 7}, {"event_type": "ORDER_SHIPPED"}):
-        body = json.dumps({"event_type": "order.paid", "shop_id": 41000001,
-                           "resource_url": f"https://openapi.etsy.com/v3/application/shops/41000001/receipts/{rid}"}
-                          | change).encode()
+        body = json.dumps(
+            {
+                "event_type": "order.paid",
+                "shop_id": 41000001,
+                "resource_url": f"https://openapi.etsy.com/v3/application/shops/41000001/receipts/{rid}",
+            }
+            | change
+        ).encode()
         hook_id, stamp = "msg_x", str(int(time.time()))
-        headers = {"webhook-id": hook_id, "webhook-timestamp": stamp,
-                   "webhook-signature": sign(sandbox.portal.secret, hook_id, stamp, body)}
+        headers = {
+            "webhook-id": hook_id,
+            "webhook-timestamp": stamp,
+            "webhook-signature": sign(sandbox.portal.secret, hook_id, stamp, body),
+        }
         meta = connector.verify_webhook(headers, body)
         assert connector.parse_webhook(meta, body).records == []
     # ORDER_PAID as Etsy's page spells it is the same event
-    body = json.dumps({"event_type": "ORDER_PAID", "shop_id": "41000001",
-                       "resource_url": f"https://openapi.etsy.com/v3/application/shops/41000001/receipts/{rid}"}).encode()
+    body = json.dumps(
+        {
+            "event_type": "ORDER_PAID",
+            "shop_id": "41000001",
+            "resource_url": f"https://openapi.etsy.com/v3/application/shops/41000001/receipts/{rid}",
+        }
+    ).encode()
     stamp = str(int(time.time()))
-    meta = connector.verify_webhook({"webhook-id": "msg_y", "webhook-timestamp": stamp,
-                                     "webhook-signature": sign(sandbox.portal.secret, "msg_y", stamp, body)}, body)
+    meta = connector.verify_webhook(
+        {
+            "webhook-id": "msg_y",
+            "webhook-timestamp": stamp,
+            "webhook-signature": sign(sandbox.portal.secret, "msg_y", stamp, body),
+        },
+        body,
+    )
     assert [o.external_id for o in connector.parse_webhook(meta, body).records] == [str(rid)]
     connector.close()
 

@@ -25,20 +25,32 @@ class FeedShop(Connector):
     display_name = "Feed Shop (test)"
     group = "marketplace"
     capabilities = (declare(Capability.SET_STOCK, Mode.API),)
-    settings_schema = SettingsSchema((
-        SettingField("base_url", "API address", "url"),
-        SettingField("token", "API token", secret=True),
-        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    ))
-    guide = (GuideStep("Create a token", "Create an API token and enter it below.", "Token anlegen",
-                       "Lege einen API-Token an und trage ihn unten ein.", settings=("token",)),)
+    settings_schema = SettingsSchema(
+        (
+            SettingField("base_url", "API address", "url"),
+            SettingField("token", "API token", secret=True),
+            SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        )
+    )
+    guide = (
+        GuideStep(
+            "Create a token",
+            "Create an API token and enter it below.",
+            "Token anlegen",
+            "Lege einen API-Token an und trage ihn unten ein.",
+            settings=("token",),
+        ),
+    )
     sandbox_factory = "channels.feedshop.sandbox:create_sandbox"
     async_push = AsyncPush(kinds=("stock",), timeout_s=3600.0, find_by_reference=True, lookup_grace_s=120.0)
 
     def __init__(self, settings, context=None) -> None:
         super().__init__(settings, context)
-        self.http = ChannelHTTP(self.settings["base_url"], timeout=float(self.settings.get("timeout") or 30),
-                                headers={"Authorization": f"Bearer {self.settings['token']}"})
+        self.http = ChannelHTTP(
+            self.settings["base_url"],
+            timeout=float(self.settings.get("timeout") or 30),
+            headers={"Authorization": f"Bearer {self.settings['token']}"},
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -51,23 +63,42 @@ class FeedShop(Connector):
         """Quantities the platform already shows are done without a feed (a retry after the hub lost its
         "done"); the rest go out as one feed, each message numbered by its position in the batch."""
         skus = [u.sku or u.product_external_id for u in updates]
-        shown = {row["sku"]: row["quantity"] for row in self.http.request(
-            "GET", "/inventory", params={"skus": ",".join(sorted(set(skus)))}, expect_json=True).json()["inventory"]}
-        messages = [{"messageId": i, "sku": sku, "quantity": u.quantity}
-                    for i, (sku, u) in enumerate(zip(skus, updates, strict=True)) if shown.get(sku) != u.quantity]
-        answer = self.http.request("POST", "/feeds", json={"reference": self.context.push_reference,
-                                                           "messages": messages}, expect_json=True).json() \
-            if messages else {}
+        shown = {
+            row["sku"]: row["quantity"]
+            for row in self.http.request(
+                "GET", "/inventory", params={"skus": ",".join(sorted(set(skus)))}, expect_json=True
+            ).json()["inventory"]
+        }
+        messages = [
+            {"messageId": i, "sku": sku, "quantity": u.quantity}
+            for i, (sku, u) in enumerate(zip(skus, updates, strict=True))
+            if shown.get(sku) != u.quantity
+        ]
+        answer = (
+            self.http.request(
+                "POST",
+                "/feeds",
+                json={"reference": self.context.push_reference, "messages": messages},
+                expect_json=True,
+            ).json()
+            if messages
+            else {}
+        )
         sent = {m["messageId"] for m in messages}
-        return [PushResult.accepted(answer["feedId"], CHECK_AFTER_S, item=i) if i in sent
-                else PushResult(already_done=True, remote_id=skus[i]) for i in range(len(updates))]
+        return [
+            PushResult.accepted(answer["feedId"], CHECK_AFTER_S, item=i)
+            if i in sent
+            else PushResult(already_done=True, remote_id=skus[i])
+            for i in range(len(updates))
+        ]
 
     def check_push(self, job: PushJob) -> JobOutcome:
         if job.job_id:
             feed = self.http.request("GET", f"/feeds/{job.job_id}", expect_json=True).json()
         else:
-            found = self.http.request("GET", "/feeds", params={"reference": job.reference},
-                                      expect_json=True).json()["feeds"]
+            found = self.http.request("GET", "/feeds", params={"reference": job.reference}, expect_json=True).json()[
+                "feeds"
+            ]
             if not found:
                 return JobOutcome.not_submitted()
             feed = found[0]
@@ -75,6 +106,9 @@ class FeedShop(Connector):
             return JobOutcome.failed(feed.get("error", ""), job_id=feed["feedId"])
         if feed["status"] != "DONE":
             return JobOutcome.running(CHECK_AFTER_S, job_id=feed["feedId"])
-        errors = {i["messageId"]: f"{i['sku']}: {i['message']}" for i in feed["report"]["issues"]
-                  if i.get("severity") == "ERROR"}
+        errors = {
+            i["messageId"]: f"{i['sku']}: {i['message']}"
+            for i in feed["report"]["issues"]
+            if i.get("severity") == "ERROR"
+        }
         return JobOutcome.done(errors, job_id=feed["feedId"])

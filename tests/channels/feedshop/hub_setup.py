@@ -6,14 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from channels.harness import SandboxControl
 from ordersync.channels import registry
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.domain.timeutil import utcnow
 from ordersync.store.models import ArticleRow, Listing
 from ordersync.sync import stock
 from ordersync.sync.connections import add_connection
-
-from channels.harness import SandboxControl
 
 from .connector import FeedShop
 from .sandbox import create_sandbox
@@ -39,8 +38,16 @@ def connect(hub, feed, account: str | None = None, **settings) -> int:
             art = ArticleRow(account_id=account_id, sku=sku, created_at=now, updated_at=now)
             s.add(art)
             s.flush()
-            s.add(Listing(account_id=account_id, connection_id=conn_id, article_id=art.id, product_external_id=sku,
-                          sku=sku, updated_at=now))
+            s.add(
+                Listing(
+                    account_id=account_id,
+                    connection_id=conn_id,
+                    article_id=art.id,
+                    product_external_id=sku,
+                    sku=sku,
+                    updated_at=now,
+                )
+            )
     return conn_id
 
 

@@ -57,8 +57,11 @@ class FeedSandbox(Sandbox):
         return {"base_url": base_url, "token": TOKEN}
 
     def routes(self) -> list[Route]:
-        return [Route("/feeds", self._feeds, methods=["GET", "POST"]), Route("/feeds/{feed_id}", self._feed),
-                Route("/inventory", self._inventory)]
+        return [
+            Route("/feeds", self._feeds, methods=["GET", "POST"]),
+            Route("/feeds/{feed_id}", self._feed),
+            Route("/inventory", self._inventory),
+        ]
 
     async def _inventory(self, request: Request) -> JSONResponse:
         if not self._authorised(request):
@@ -88,13 +91,20 @@ class FeedSandbox(Sandbox):
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return JSONResponse({"message": f"invalid feed: {exc}"}, status_code=400)
         with self._lock:
-            known = next((f for f in self.feeds.values() if body.get("reference") and
-                          f["reference"] == body["reference"]), None)
+            known = next(
+                (f for f in self.feeds.values() if body.get("reference") and f["reference"] == body["reference"]), None
+            )
             if known is not None:  # a repeated submit (its answer was lost): the same feed
                 return JSONResponse({"feedId": known["feedId"], "status": known["status"]}, status_code=202)
             feed_id = f"F{next(self._ids)}"
-            self.feeds[feed_id] = {"feedId": feed_id, "reference": body.get("reference", ""), "status": "IN_QUEUE",
-                                   "messages": messages, "issues": [], "error": ""}
+            self.feeds[feed_id] = {
+                "feedId": feed_id,
+                "reference": body.get("reference", ""),
+                "status": "IN_QUEUE",
+                "messages": messages,
+                "issues": [],
+                "error": "",
+            }
         self.ledger.record("feed.submitted", method="POST", path="/feeds", resource_id=feed_id, body=body)
         if self.quick:
             with self._lock:
@@ -138,15 +148,25 @@ class FeedSandbox(Sandbox):
             return feed["feedId"]
         for m in feed["messages"]:
             if m["sku"] in self.rejects:
-                feed["issues"].append({"messageId": m["messageId"], "sku": m["sku"], "severity": "ERROR",
-                                       "message": self.rejects[m["sku"]]})
+                feed["issues"].append(
+                    {
+                        "messageId": m["messageId"],
+                        "sku": m["sku"],
+                        "severity": "ERROR",
+                        "message": self.rejects[m["sku"]],
+                    }
+                )
                 continue
             self.stock[m["sku"]] = m["quantity"]
-            self.ledger.record("stock.set", method="POST", path="/feeds", resource_id=m["sku"],
-                               changes={"quantity": m["quantity"], "feed": feed["feedId"]})
+            self.ledger.record(
+                "stock.set",
+                method="POST",
+                path="/feeds",
+                resource_id=m["sku"],
+                changes={"quantity": m["quantity"], "feed": feed["feedId"]},
+            )
         feed["status"] = "DONE"
         return feed["feedId"]
-
 
     # conformance profile (sdk.sandbox.CONFORMANCE_ACTIONS) ------------------------------------------------
     def conformance_profile(self) -> dict[str, Any]:
@@ -166,11 +186,17 @@ class FeedSandbox(Sandbox):
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("capability") != "set_stock":
             raise ValueError(f"no effect known for capability {body.get('capability')!r}")
-        return {"count": len([e for e in self.ledger.entries("stock.set") if e["resource_id"] == str(body["sku"])
-                              and e["changes"]["quantity"] == int(body["value"])])}
+        return {
+            "count": len(
+                [
+                    e
+                    for e in self.ledger.entries("stock.set")
+                    if e["resource_id"] == str(body["sku"]) and e["changes"]["quantity"] == int(body["value"])
+                ]
+            )
+        }
 
 
 def create_sandbox(**kw: Any) -> FeedSandbox:
     kw.pop("seed", None), kw.pop("orders", None)
     return FeedSandbox(**kw)
-

@@ -75,11 +75,15 @@ def test_the_window_reads_updated_at_in_utc_without_zone(served):
     now = datetime.now(UTC).replace(microsecond=0)
     sandbox.control_orders({"create": [{"seconds_ago": 3600}, {"seconds_ago": 10}]})
     connector = connect(sandbox, base_url)
-    recent = [o for p in connector.fetch_orders(Window(now - timedelta(minutes=5), now + timedelta(minutes=1)))
-              for o in p.records]
+    recent = [
+        o
+        for p in connector.fetch_orders(Window(now - timedelta(minutes=5), now + timedelta(minutes=1)))
+        for o in p.records
+    ]
     assert [o.external_id for o in recent] == [str(max(sandbox.orders))]
-    assert recent[0].updated_at.tzinfo is not None and abs(recent[0].updated_at - (now - timedelta(seconds=10))) \
-        < timedelta(seconds=3)
+    assert recent[0].updated_at.tzinfo is not None and abs(
+        recent[0].updated_at - (now - timedelta(seconds=10))
+    ) < timedelta(seconds=3)
 
 
 def _configurable_order(sandbox) -> dict:
@@ -95,8 +99,10 @@ def test_configurable_pair_is_one_line_with_money_of_the_order_currency(served):
     line = next(i for i in order.items if i.external_id == str(parent["item_id"]))
     assert line.variant_external_id and line.sku == parent["sku"]
     assert order.total == Decimal(str(raw["grand_total"])) and order.currency == "EUR"
-    assert order.shipping_address.city == raw["extension_attributes"]["shipping_assignments"][0]["shipping"][
-        "address"]["city"]
+    assert (
+        order.shipping_address.city
+        == raw["extension_attributes"]["shipping_assignments"][0]["shipping"]["address"]["city"]
+    )
 
 
 def test_item_level_shipments_several_per_order_never_twice(served):
@@ -123,8 +129,7 @@ def test_cancel_releases_a_held_order_and_invoice_marks_it_paid(served):
     sandbox, base_url = served
     connector = connect(sandbox, base_url)
     held, paid = sorted(sandbox.orders)[:2]
-    sandbox.orders[held].update(state="holded", status="holded", hold_before_state="new",
-                                hold_before_status="pending")
+    sandbox.orders[held].update(state="holded", status="holded", hold_before_state="new", hold_before_status="pending")
     assert not connector.push_state(OrderRef(str(held)), OrderState.CANCELLED, "Kunde storniert").already_done
     assert sandbox.orders[held]["state"] == "canceled"
     assert [e["kind"] for e in sandbox.ledger.entries()] == ["order.unhold", "order.cancel", "order.comment"]
@@ -150,8 +155,7 @@ def test_stock_goes_to_source_items_or_stock_items_as_the_shop_has_them(served, 
     sandbox, base_url = served
     sandbox.msi = msi
     connector = connect(sandbox, base_url)
-    results = connector.push_stock([StockUpdate("MUG-100", 5, sku="MUG-100"), StockUpdate("POT-200", 0,
-                                                                                           sku="POT-200")])
+    results = connector.push_stock([StockUpdate("MUG-100", 5, sku="MUG-100"), StockUpdate("POT-200", 0, sku="POT-200")])
     assert [r.ok for r in results] == [True, True]
     assert sandbox.catalog.stock_view("MUG-100", msi) == 5 and sandbox.catalog.stock_view("POT-200", msi) == 0
     paths = {e["path"] for e in sandbox.ledger.entries("product.stock")}
@@ -171,12 +175,17 @@ def test_the_product_read_gives_each_simple_product_and_child_the_figure_a_push_
     connector = connect(sandbox, base_url, page_size=2)
     sandbox.requests.clear()
     articles = [a for page in connector.fetch_articles(everything()) for a in page.records]
-    assert {a.sku: a.stock for a in articles} == {"MUG-100": 20 + 100 % 7, "POT-200": 20 + 101 % 7,
-                                                   "BASKET-300": None, "SHIRT-S-BLUE": 20 + 201 % 7,
-                                                   "SHIRT-M-RED": 17}
+    assert {a.sku: a.stock for a in articles} == {
+        "MUG-100": 20 + 100 % 7,
+        "POT-200": 20 + 101 % 7,
+        "BASKET-300": None,
+        "SHIRT-S-BLUE": 20 + 201 % 7,
+        "SHIRT-M-RED": 17,
+    }
     assert [a.manages_stock for a in articles] == [a.stock is not None for a in articles]
-    reads = [r["path"] for r in sandbox.requests.entries() if "source-items" in r["path"]
-             or "/stockItems/" in r["path"]]
+    reads = [
+        r["path"] for r in sandbox.requests.entries() if "source-items" in r["path"] or "/stockItems/" in r["path"]
+    ]
     assert len(reads) == (3 if msi else 5)  # MSI: one per page of two products; legacy: one per product
     assert not sandbox.ledger.entries("product.stock")  # an admin's edit is no push
 

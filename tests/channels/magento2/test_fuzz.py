@@ -16,13 +16,37 @@ from ordersync.channels.magento2.mapping import orders_from_magento2
 
 from .fixtures import TUTORIAL_ORDER
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=10),
-                    st.sampled_from(["", "EUR", "XXX", "2024-05-01 10:00:00", "2024-13-40 25:00:00", "0.1", "-5",
-                                     "1e400", "NaN", "zwei", "DE", "configurable", "bundle", "processing", " "]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-                      max_leaves=8)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=10),
+    st.sampled_from(
+        [
+            "",
+            "EUR",
+            "XXX",
+            "2024-05-01 10:00:00",
+            "2024-13-40 25:00:00",
+            "0.1",
+            "-5",
+            "1e400",
+            "NaN",
+            "zwei",
+            "DE",
+            "configurable",
+            "bundle",
+            "processing",
+            " ",
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 def _paths(node, prefix=()):

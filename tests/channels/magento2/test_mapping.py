@@ -24,8 +24,10 @@ def test_the_tutorial_order_maps_completely():
     assert order.updated_at == datetime(2017, 8, 21, 22, 22, 20, tzinfo=UTC)
     assert order.state is OrderState.ORDERED and order.channel_status == "pending"
     assert order.payment_method == "banktransfer" and order.payments == []
-    assert (order.shipping_address.street, order.shipping_address.house_number) == ("Oak Ave", "123") or \
-        order.shipping_address.city == "Purchase"
+    assert (order.shipping_address.street, order.shipping_address.house_number) == (
+        "Oak Ave",
+        "123",
+    ) or order.shipping_address.city == "Purchase"
     assert order.invoice_address.country == "US" and order.invoice_address.state == "New York"
     assert order.buyer.email == "jdoe@example.com" and order.buyer.external_id == "3"
 
@@ -57,14 +59,17 @@ def test_a_virtual_order_without_shipping_assignment_ships_to_the_billing_addres
     assert order.shipping_address == order.invoice_address
 
 
-@pytest.mark.parametrize("change, where", [
-    (lambda r: r["items"][0].update(qty_ordered="zwei"), "item 1 (WS12-M-Orange): qty_ordered"),
-    (lambda r: r["items"][7].update(row_total_incl_tax=None), "item 8 (MH01-S-Gray): row_total_incl_tax"),
-    (lambda r: r.update(order_currency_code="XXX1"), "order_currency_code"),
-    (lambda r: r.update(updated_at="gestern"), "updated_at"),
-    (lambda r: r["items"][8].update(parent_item_id=99), "parent item 99"),
-    (lambda r: r.update(state="lost"), "state 'lost'"),
-])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda r: r["items"][0].update(qty_ordered="zwei"), "item 1 (WS12-M-Orange): qty_ordered"),
+        (lambda r: r["items"][7].update(row_total_incl_tax=None), "item 8 (MH01-S-Gray): row_total_incl_tax"),
+        (lambda r: r.update(order_currency_code="XXX1"), "order_currency_code"),
+        (lambda r: r.update(updated_at="gestern"), "updated_at"),
+        (lambda r: r["items"][8].update(parent_item_id=99), "parent item 99"),
+        (lambda r: r.update(state="lost"), "state 'lost'"),
+    ],
+)
 def test_bad_records_are_quarantined_with_a_reason_saying_where(change, where):
     raw = tutorial_order()
     change(raw)

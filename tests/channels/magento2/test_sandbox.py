@@ -29,11 +29,25 @@ def enc(text: str) -> str:
     return quote(text, safe="-._~")
 
 
-def signed(sandbox, method: str, url: str, query: dict[str, str], *, nonce: str, method_name="HMAC-SHA256",
-           secret: str | None = None) -> str:
+def signed(
+    sandbox,
+    method: str,
+    url: str,
+    query: dict[str, str],
+    *,
+    nonce: str,
+    method_name="HMAC-SHA256",
+    secret: str | None = None,
+) -> str:
     i = sandbox.integration
-    oauth = {"oauth_consumer_key": i.consumer_key, "oauth_token": i.access_token, "oauth_nonce": nonce,
-             "oauth_signature_method": method_name, "oauth_timestamp": str(int(time.time())), "oauth_version": "1.0"}
+    oauth = {
+        "oauth_consumer_key": i.consumer_key,
+        "oauth_token": i.access_token,
+        "oauth_nonce": nonce,
+        "oauth_signature_method": method_name,
+        "oauth_timestamp": str(int(time.time())),
+        "oauth_version": "1.0",
+    }
     pairs = sorted((enc(k), enc(v)) for k, v in [*query.items(), *oauth.items()])
     base = "&".join([method, enc(url), enc("&".join(f"{k}={v}" for k, v in pairs))])
     key = f"{enc(secret or i.consumer_secret)}&{enc(i.token_secret)}".encode()
@@ -50,8 +64,9 @@ def get(base_url: str, query: dict[str, str], header: str) -> httpx.Response:
 def test_a_correct_signature_passes_once_and_its_nonce_never_again(served, method_name):
     sandbox, base_url = served
     query = {"searchCriteria[pageSize]": "2"}
-    header = signed(sandbox, "GET", f"{base_url}/rest/default/V1/orders", query, nonce="n-" + method_name,
-                    method_name=method_name)
+    header = signed(
+        sandbox, "GET", f"{base_url}/rest/default/V1/orders", query, nonce="n-" + method_name, method_name=method_name
+    )
     assert get(base_url, query, header).status_code == 200
     replay = get(base_url, query, header)
     assert replay.status_code == 401 and replay.json()["message"].startswith("The consumer isn't authorized")

@@ -52,10 +52,14 @@ class OAuthShopSandbox(OAuthSandbox):
             self._ids = itertools.count(1001)
 
     def routes(self) -> list[Route]:
-        return [*super().routes(), Route(API, self.list_orders), Route(f"{API}/{{id}}", self.one_order),
-                Route(f"{API}/{{id}}/status", self.set_status, methods=["PUT"]),
-                Route(f"{API}/{{id}}/shipments", self.add_shipment, methods=["POST"]),
-                Route(f"{API}/{{id}}/lines/{{line}}/cancelled", self.set_cancelled, methods=["PUT"])]
+        return [
+            *super().routes(),
+            Route(API, self.list_orders),
+            Route(f"{API}/{{id}}", self.one_order),
+            Route(f"{API}/{{id}}/status", self.set_status, methods=["PUT"]),
+            Route(f"{API}/{{id}}/shipments", self.add_shipment, methods=["POST"]),
+            Route(f"{API}/{{id}}/lines/{{line}}/cancelled", self.set_cancelled, methods=["PUT"]),
+        ]
 
     # the API -----------------------------------------------------------------------------------------------
     async def list_orders(self, request: Request) -> Response:
@@ -73,11 +77,17 @@ class OAuthShopSandbox(OAuthSandbox):
         if self.page_cap:
             per_page = min(per_page, self.page_cap)
         with self._lock:
-            rows = sorted((o for i, o in self.orders.items() if i not in self.hidden
-                           and (after is None or datetime.fromisoformat(o["updated"]) > after)
-                           and (before is None or datetime.fromisoformat(o["updated"]) <= before)),
-                          key=lambda o: (o["updated"], o["id"]))
-            chunk = rows[(page - 1) * per_page:page * per_page]
+            rows = sorted(
+                (
+                    o
+                    for i, o in self.orders.items()
+                    if i not in self.hidden
+                    and (after is None or datetime.fromisoformat(o["updated"]) > after)
+                    and (before is None or datetime.fromisoformat(o["updated"]) <= before)
+                ),
+                key=lambda o: (o["updated"], o["id"]),
+            )
+            chunk = rows[(page - 1) * per_page : page * per_page]
             answer = {"orders": [dict(o) for o in chunk], "total": len(rows)}
             if chunk and self.faults.take("page_drift", "GET", request.url.path):
                 chunk[0]["updated"] = _iso(time.time())  # changed just now: it leaves the queried window
@@ -107,8 +117,14 @@ class OAuthShopSandbox(OAuthSandbox):
             if order["status"] == body["status"]:  # nothing changes, nothing to record (PUT is idempotent)
                 return JSONResponse(order)
             order["status"], order["updated"] = body["status"], _iso(time.time())
-        self.ledger.record("order.status", method="PUT", path=request.url.path, resource_id=order["id"],
-                           body=body, changes={"status": body["status"]})
+        self.ledger.record(
+            "order.status",
+            method="PUT",
+            path=request.url.path,
+            resource_id=order["id"],
+            body=body,
+            changes={"status": body["status"]},
+        )
         return JSONResponse(order)
 
     async def add_shipment(self, request: Request) -> Response:
@@ -126,8 +142,9 @@ class OAuthShopSandbox(OAuthSandbox):
                 return JSONResponse({"error": "duplicate_tracking_number"}, status_code=422)
             order["shipments"] = [*order["shipments"], shipment]
             order["updated"] = _iso(time.time())
-        self.ledger.record("order.shipment", method="POST", path=request.url.path, resource_id=order["id"],
-                           body=body, changes=shipment)
+        self.ledger.record(
+            "order.shipment", method="POST", path=request.url.path, resource_id=order["id"], body=body, changes=shipment
+        )
         return JSONResponse(shipment, status_code=201)
 
     async def set_cancelled(self, request: Request) -> Response:
@@ -143,32 +160,55 @@ class OAuthShopSandbox(OAuthSandbox):
             if line is None:
                 return JSONResponse({"error": "not_found"}, status_code=404)
             if wanted < line["cancelled"] or wanted > line["quantity"]:
-                return JSONResponse({"error": "invalid_quantity", "cancelled": line["cancelled"],
-                                     "quantity": line["quantity"]}, status_code=422)
+                return JSONResponse(
+                    {"error": "invalid_quantity", "cancelled": line["cancelled"], "quantity": line["quantity"]},
+                    status_code=422,
+                )
             if wanted == line["cancelled"]:  # nothing changes (PUT is idempotent)
                 return JSONResponse(line)
             line["cancelled"], order["updated"] = wanted, _iso(time.time())
             answer = dict(line)
-        self.ledger.record("order.cancel_line", method="PUT", path=request.url.path, resource_id=order["id"],
-                           body=body, changes={"line": line["id"], "cancelled": wanted})
+        self.ledger.record(
+            "order.cancel_line",
+            method="PUT",
+            path=request.url.path,
+            resource_id=order["id"],
+            body=body,
+            changes={"line": line["id"], "cancelled": wanted},
+        )
         return JSONResponse(answer)
 
     # conformance profile -----------------------------------------------------------------------------------
     def conformance_profile(self) -> dict[str, Any]:
-        return {"orders_read": {"method": "GET", "path": API},
-                "writes": {"change_status": [{"method": "PUT", "path": f"{API}/*/status"}],
-                           "transmit_tracking": [{"method": "POST", "path": f"{API}/*/shipments"}],
-                           "cancel_lines": [{"method": "PUT", "path": f"{API}/*/lines/*/cancelled"}]},
-                "rate_limit": None, "throttled": 0,
-                "token_refreshes": len(self.ledger.entries("token.refresh_token"))}
+        return {
+            "orders_read": {"method": "GET", "path": API},
+            "writes": {
+                "change_status": [{"method": "PUT", "path": f"{API}/*/status"}],
+                "transmit_tracking": [{"method": "POST", "path": f"{API}/*/shipments"}],
+                "cancel_lines": [{"method": "PUT", "path": f"{API}/*/lines/*/cancelled"}],
+            },
+            "rate_limit": None,
+            "throttled": 0,
+            "token_refreshes": len(self.ledger.entries("token.refresh_token")),
+        }
 
     def _create(self, seconds_ago: float, **fields: Any) -> str:
         when = _iso(time.time() - seconds_ago)
         ident = str(next(self._ids))
-        self.orders[ident] = {"id": ident, "number": f"N{ident}", "status": "open", "created": when,
-                              "updated": when, "currency": "EUR", "total": "24.90", "shipments": [],
-                              "lines": [{"id": f"{ident}-1", "sku": "CUP-1", "title": "Becher", "quantity": 2,
-                                         "price": "12.45", "cancelled": 0}], **fields}
+        self.orders[ident] = {
+            "id": ident,
+            "number": f"N{ident}",
+            "status": "open",
+            "created": when,
+            "updated": when,
+            "currency": "EUR",
+            "total": "24.90",
+            "shipments": [],
+            "lines": [
+                {"id": f"{ident}-1", "sku": "CUP-1", "title": "Becher", "quantity": 2, "price": "12.45", "cancelled": 0}
+            ],
+            **fields,
+        }
         return ident
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -202,22 +242,38 @@ class OAuthShopSandbox(OAuthSandbox):
             order = self.orders.get(str(body["id"]))
             if order is None:
                 raise LookupError(f"no order {body['id']}")
-            return {"status": [order["status"]], "tracking": [s["tracking_number"] for s in order["shipments"]],
-                    "messages": [], "total": order["total"], "currency": order["currency"],
-                    "lines": [{"id": x["id"], "sku": x["sku"], "quantity": x["quantity"], "cancelled": x["cancelled"]}
-                              for x in order["lines"]]}
+            return {
+                "status": [order["status"]],
+                "tracking": [s["tracking_number"] for s in order["shipments"]],
+                "messages": [],
+                "total": order["total"],
+                "currency": order["currency"],
+                "lines": [
+                    {"id": x["id"], "sku": x["sku"], "quantity": x["quantity"], "cancelled": x["cancelled"]}
+                    for x in order["lines"]
+                ],
+            }
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         capability, ident, value = body.get("capability"), str(body.get("id")), str(body.get("value"))
         if capability == "change_status":
-            hits = [e for e in self.ledger.entries("order.status")
-                    if e["resource_id"] == ident and e["changes"]["status"] == value]
+            hits = [
+                e
+                for e in self.ledger.entries("order.status")
+                if e["resource_id"] == ident and e["changes"]["status"] == value
+            ]
         elif capability == "transmit_tracking":
-            hits = [e for e in self.ledger.entries("order.shipment")
-                    if e["resource_id"] == ident and e["changes"]["tracking_number"] == value]
+            hits = [
+                e
+                for e in self.ledger.entries("order.shipment")
+                if e["resource_id"] == ident and e["changes"]["tracking_number"] == value
+            ]
         elif capability == "cancel_lines":  # value: the line's cancelled quantity the push set
-            hits = [e for e in self.ledger.entries("order.cancel_line")
-                    if e["resource_id"] == ident and str(e["changes"]["cancelled"]) == value]
+            hits = [
+                e
+                for e in self.ledger.entries("order.cancel_line")
+                if e["resource_id"] == ident and str(e["changes"]["cancelled"]) == value
+            ]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

@@ -139,12 +139,17 @@ def test_a_message_opens_the_order_thread_once_and_is_not_repeated(served):
 def test_the_sandbox_refuses_json_bodies_and_unknown_fields_as_prestashop_does(served):
     sandbox, base_url = served
     auth = (sandbox.key, "")
-    as_json = httpx.post(f"{base_url}/api/order_histories?output_format=JSON", auth=auth,
-                         json={"order_history": {"id_order": 1, "id_order_state": 4}})
+    as_json = httpx.post(
+        f"{base_url}/api/order_histories?output_format=JSON",
+        auth=auth,
+        json={"order_history": {"id_order": 1, "id_order_state": 4}},
+    )
     assert as_json.status_code == 400 and as_json.json()["errors"][0]["code"] == 127
-    unknown = httpx.post(f"{base_url}/api/order_histories", auth=auth,
-                         content=b"<prestashop><order_history><id_order>1</id_order><state>4</state>"
-                                 b"</order_history></prestashop>")
+    unknown = httpx.post(
+        f"{base_url}/api/order_histories",
+        auth=auth,
+        content=b"<prestashop><order_history><id_order>1</id_order><state>4</state></order_history></prestashop>",
+    )
     assert unknown.status_code == 400 and b"<errors>" in unknown.content
 
 
@@ -180,9 +185,12 @@ def test_a_key_without_the_right_to_a_resource_gets_prestashops_answer(served):
     result = connector.test_connection()
     assert not result.ok and "not allowed with this authentication key" in result.message
     sandbox.granted["order_histories"] = {"GET"}
-    answer = httpx.post(f"{base_url}/api/order_histories?output_format=JSON", auth=(sandbox.key, ""),
-                        content=b"<prestashop><order_history><id_order>1</id_order><id_order_state>4"
-                                b"</id_order_state></order_history></prestashop>")
+    answer = httpx.post(
+        f"{base_url}/api/order_histories?output_format=JSON",
+        auth=(sandbox.key, ""),
+        content=b"<prestashop><order_history><id_order>1</id_order><id_order_state>4"
+        b"</id_order_state></order_history></prestashop>",
+    )
     assert answer.status_code == 405 and answer.json()["errors"][0]["code"] == 25
     missing = httpx.get(f"{base_url}/api/order_carriers/999?output_format=JSON", auth=(sandbox.key, ""))
     assert missing.status_code == 404 and missing.content == b""
@@ -192,9 +200,11 @@ def test_a_key_without_the_right_to_a_resource_gets_prestashops_answer(served):
 def test_stock_finds_its_listing_by_reference_when_it_has_no_ids(served):
     sandbox, base_url = served
     connector = PrestashopConnector(sandbox.settings_for(base_url))
-    by_sku = [StockUpdate(product_external_id="", sku="KANNE-200-BLAU", quantity=4),
-              StockUpdate(product_external_id="", sku="KORB-300", quantity=5),
-              StockUpdate(product_external_id="", sku="GIBT-ES-NICHT", quantity=1)]
+    by_sku = [
+        StockUpdate(product_external_id="", sku="KANNE-200-BLAU", quantity=4),
+        StockUpdate(product_external_id="", sku="KORB-300", quantity=5),
+        StockUpdate(product_external_id="", sku="GIBT-ES-NICHT", quantity=1),
+    ]
     blue, basket, unknown = connector.push_stock(by_sku)
     assert blue.ok and basket.ok and not unknown.ok and "GIBT-ES-NICHT" in unknown.detail
     assert sandbox.store.stock_for_reference("KANNE-200-BLAU")["quantity"] == "4"

@@ -19,12 +19,35 @@ pytestmark = pytest.mark.slow
 
 FUZZ = settings(max_examples=500, deadline=None, derandomize=IN_CI, suppress_health_check=list(HealthCheck))
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
-                    st.sampled_from(["", "1", "0", "99", "8", "2024-03-31 02:30:00", "0000-00-00 00:00:00",
-                                     "1e400", "NaN", "zwei", "-1", "12.900000", " "]))
-json_values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=8)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "1",
+            "0",
+            "99",
+            "8",
+            "2024-03-31 02:30:00",
+            "0000-00-00 00:00:00",
+            "1e400",
+            "NaN",
+            "zwei",
+            "-1",
+            "12.900000",
+            " ",
+        ]
+    ),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 @st.composite

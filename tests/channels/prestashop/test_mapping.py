@@ -20,8 +20,9 @@ from .fixtures import ADDRESSES, CUSTOMERS, ORDER, ORDER_STATES
 
 
 def lookups(states: StateMap | None = None) -> Lookups:
-    return Lookups(ZoneInfo("Europe/Berlin"), states or StateMap(), ORDER_STATES, {"1": "EUR"}, {"1": "DE"},
-                   ADDRESSES, CUSTOMERS)
+    return Lookups(
+        ZoneInfo("Europe/Berlin"), states or StateMap(), ORDER_STATES, {"1": "EUR"}, {"1": "DE"}, ADDRESSES, CUSTOMERS
+    )
 
 
 def one(raw: dict, look: Lookups | None = None):
@@ -58,14 +59,17 @@ def test_an_unknown_state_id_is_read_from_its_flags_and_the_seller_map_wins():
         StateMap({}, {"Shipped": "versendet"})
 
 
-@pytest.mark.parametrize("change, where", [
-    (lambda r: r.update(id_currency="3"), "id_currency"),
-    (lambda r: r.update(id_address_delivery="99"), "id_address_delivery"),
-    (lambda r: r.update(total_paid_tax_incl="abc"), "total_paid_tax_incl"),
-    (lambda r: r.update(date_upd="2024-03-31T03:30:00+02:00"), "date_upd"),
-    (lambda r: r["associations"]["order_rows"][1].update(product_quantity="0"), "order row 2"),
-    (lambda r: r.update(associations=[1]), "associations"),
-])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda r: r.update(id_currency="3"), "id_currency"),
+        (lambda r: r.update(id_address_delivery="99"), "id_address_delivery"),
+        (lambda r: r.update(total_paid_tax_incl="abc"), "total_paid_tax_incl"),
+        (lambda r: r.update(date_upd="2024-03-31T03:30:00+02:00"), "date_upd"),
+        (lambda r: r["associations"]["order_rows"][1].update(product_quantity="0"), "order row 2"),
+        (lambda r: r.update(associations=[1]), "associations"),
+    ],
+)
 def test_a_broken_order_is_quarantined_with_what_and_where(change, where):
     raw = copy.deepcopy(ORDER)
     change(raw)
@@ -80,14 +84,17 @@ def test_an_order_without_rows_has_no_items():
 
 def test_the_window_is_written_in_shop_dates_and_widened_where_summer_time_ends():
     connector = PrestashopConnector({"base_url": "https://shop.example", "api_key": "K" * 32})
-    plain = connector.window_filter(Window(datetime(2024, 7, 1, 10, 0, 0, 500000, tzinfo=UTC),
-                                           datetime(2024, 7, 1, 11, 0, 0, 900000, tzinfo=UTC)))
+    plain = connector.window_filter(
+        Window(datetime(2024, 7, 1, 10, 0, 0, 500000, tzinfo=UTC), datetime(2024, 7, 1, 11, 0, 0, 900000, tzinfo=UTC))
+    )
     assert plain == {"date": "1", "filter[date_upd]": "[2024-07-01 12:00:01,2024-07-01 13:00:00]"}
     # 27 Oct 2024 03:00 CEST became 02:00 CET: local dates 02:00-02:59 exist twice
-    autumn = connector.window_filter(Window(datetime(2024, 10, 27, 0, 30, tzinfo=UTC),
-                                            datetime(2024, 10, 27, 1, 30, tzinfo=UTC)))
+    autumn = connector.window_filter(
+        Window(datetime(2024, 10, 27, 0, 30, tzinfo=UTC), datetime(2024, 10, 27, 1, 30, tzinfo=UTC))
+    )
     assert autumn["filter[date_upd]"] == "[2024-10-27 01:30:01,2024-10-27 03:30:00]"
-    spring = connector.window_filter(Window(datetime(2024, 3, 31, 0, 30, tzinfo=UTC),
-                                            datetime(2024, 3, 31, 1, 30, tzinfo=UTC)))
+    spring = connector.window_filter(
+        Window(datetime(2024, 3, 31, 0, 30, tzinfo=UTC), datetime(2024, 3, 31, 1, 30, tzinfo=UTC))
+    )
     assert spring["filter[date_upd]"] == "[2024-03-31 01:30:01,2024-03-31 03:30:00]"
     connector.close()

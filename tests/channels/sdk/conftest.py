@@ -61,8 +61,7 @@ class Script:
         assert scope["type"] == "http"
         body = await read_body(receive)
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-        self.received.append(Received(scope["method"], scope["path"], scope["query_string"].decode(),
-                                      headers, body))
+        self.received.append(Received(scope["method"], scope["path"], scope["query_string"].decode(), headers, body))
         reply = self.next_reply(scope["path"])
         payload = reply.encoded()
         raw_headers = [(k.encode(), v.encode()) for k, v in reply.headers.items()]
@@ -116,7 +115,6 @@ def redis_prefix() -> str:
     import uuid
 
     import redis
-
     from conftest import require_or_skip, services
 
     url = services.redis_url()

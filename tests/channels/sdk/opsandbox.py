@@ -36,11 +36,13 @@ class MarketSandbox(Sandbox):
             self.cursors: list[str] = ["c1", "c2"]
 
     def routes(self) -> list[Any]:
-        return [Route("/orders/v0/orders", self.orders, methods=["GET"]),
-                Route("/orders/v0/orders/{order_id}/orderItems", self.order_items, methods=["GET"]),
-                Route("/graphql", self.graphql, methods=["POST"]),
-                Route("/ws/api.dll", self.trading, methods=["POST"]),
-                Route("/api/status", self.status, methods=["GET", "POST"])]
+        return [
+            Route("/orders/v0/orders", self.orders, methods=["GET"]),
+            Route("/orders/v0/orders/{order_id}/orderItems", self.order_items, methods=["GET"]),
+            Route("/graphql", self.graphql, methods=["POST"]),
+            Route("/ws/api.dll", self.trading, methods=["POST"]),
+            Route("/api/status", self.status, methods=["GET", "POST"]),
+        ]
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
         return {"base_url": base_url}
@@ -75,19 +77,29 @@ class MarketSandbox(Sandbox):
         with self._lock:
             cursors = list(self.cursors)
         index = 0 if after is None else cursors.index(after) + 1 if after in cursors else len(cursors)
-        page = {"edges": [{"node": {"id": f"order-{index}"}}],
-                "pageInfo": {"hasNextPage": index < len(cursors),
-                             "endCursor": cursors[index] if index < len(cursors) else None}}
+        page = {
+            "edges": [{"node": {"id": f"order-{index}"}}],
+            "pageInfo": {
+                "hasNextPage": index < len(cursors),
+                "endCursor": cursors[index] if index < len(cursors) else None,
+            },
+        }
         return Response(json.dumps({"data": {"orders": page}}), media_type="application/json")
 
     async def trading(self, request: Request) -> Response:
         scripted = self._scripted("/ws/api.dll")
-        body = scripted if scripted is not None else (
-            b'<?xml version="1.0" encoding="UTF-8"?><GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents">'
-            b"<Ack>Success</Ack><OrderArray><Order><OrderID>7-1</OrderID></Order></OrderArray></GetOrdersResponse>")
+        body = (
+            scripted
+            if scripted is not None
+            else (
+                b'<?xml version="1.0" encoding="UTF-8"?><GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents">'
+                b"<Ack>Success</Ack><OrderArray><Order><OrderID>7-1</OrderID></Order></OrderArray></GetOrdersResponse>"
+            )
+        )
         return Response(body, media_type="text/xml")
 
     async def status(self, request: Request) -> Response:
         scripted = self._scripted("/api/status")
-        return Response(scripted if scripted is not None else b'{"success": true, "value": 1}',
-                        media_type="application/json")
+        return Response(
+            scripted if scripted is not None else b'{"success": true, "value": 1}', media_type="application/json"
+        )

@@ -17,9 +17,11 @@ from ordersync.channels.sdk.retry import RetryPolicy
 
 from .opsandbox import MarketSandbox
 
-FAILURE_XML = (b'<?xml version="1.0"?><GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents"><Ack>Failure</Ack>'
-               b"<Errors><ShortMessage>%s</ShortMessage><ErrorCode>%s</ErrorCode><SeverityCode>Error</SeverityCode>"
-               b"<ErrorClassification>%s</ErrorClassification></Errors></GetOrdersResponse>")
+FAILURE_XML = (
+    b'<?xml version="1.0"?><GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents"><Ack>Failure</Ack>'
+    b"<Errors><ShortMessage>%s</ShortMessage><ErrorCode>%s</ErrorCode><SeverityCode>Error</SeverityCode>"
+    b"<ErrorClassification>%s</ErrorClassification></Errors></GetOrdersResponse>"
+)
 
 
 def client(market_url: str, slept: list[float], **kw) -> ChannelHTTP:
@@ -56,12 +58,14 @@ def test_a_transient_body_error_gives_up_after_exactly_the_policys_attempts(mark
 
 
 def test_graphql_throttled_is_waited_out_and_pauses_its_operation(market_sandbox, market_url):
-    throttled = {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
-                 "extensions": {"wait": 1.0}}
+    throttled = {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}], "extensions": {"wait": 1.0}}
     market_sandbox.body_errors["/graphql"] = [json.dumps(throttled).encode()]
     check = graphql_errors({"THROTTLED": RateLimited}, retry_after=lambda body: body["extensions"]["wait"])
-    ops = OperationBudgets(OperationLimits([Operation("graphql", "POST", "/graphql", 100, 10)]), "m:gql",
-                           make=lambda key, factory: factory())
+    ops = OperationBudgets(
+        OperationLimits([Operation("graphql", "POST", "/graphql", 100, 10)]),
+        "m:gql",
+        make=lambda key, factory: factory(),
+    )
     slept: list[float] = []
     with client(market_url, slept, check=check, operations=ops) as http:
         # a POST: a throttled answer proves nothing ran, so even a non-idempotent call is repeated
@@ -76,16 +80,22 @@ def test_graphql_throttled_is_waited_out_and_pauses_its_operation(market_sandbox
 def test_other_graphql_errors_are_fatal(market_sandbox, market_url):
     market_sandbox.body_errors["/graphql"] = [b'{"errors": [{"message": "Field \'x\' doesn\'t exist"}]}']
     slept: list[float] = []
-    with client(market_url, slept, check=graphql_errors()) as http, pytest.raises(PermanentError, match="doesn't exist"):
+    with (
+        client(market_url, slept, check=graphql_errors()) as http,
+        pytest.raises(PermanentError, match="doesn't exist"),
+    ):
         http.request("POST", "/graphql", json={"query": "{ x }"}, idempotent=True)
     assert attempts(market_sandbox, "/graphql") == 1
 
 
-@pytest.mark.parametrize(("code", "classification", "raised", "tries"), [
-    (b"518", b"RequestError", RateLimited, 4),  # call usage limit: throttled, repeated
-    (b"10007", b"SystemError", TransientError, 4),  # eBay's side failed: repeated
-    (b"37", b"RequestError", PermanentError, 1),  # our request is wrong: raised at once
-])
+@pytest.mark.parametrize(
+    ("code", "classification", "raised", "tries"),
+    [
+        (b"518", b"RequestError", RateLimited, 4),  # call usage limit: throttled, repeated
+        (b"10007", b"SystemError", TransientError, 4),  # eBay's side failed: repeated
+        (b"37", b"RequestError", PermanentError, 1),  # our request is wrong: raised at once
+    ],
+)
 def test_xml_ack_failure_is_classified(market_sandbox, market_url, code, classification, raised, tries):
     market_sandbox.body_errors["/ws/api.dll"] = [FAILURE_XML % (b"refused", code, classification)] * 5
     slept: list[float] = []
@@ -103,7 +113,8 @@ def test_xml_ack_success_passes_and_an_xxe_answer_is_refused(market_sandbox, mar
         assert b"7-1" in http.request("POST", "/ws/api.dll", idempotent=True).content
         market_sandbox.body_errors["/ws/api.dll"] = [
             b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://%s">]><r><Ack>&x;</Ack></r>'
-            % str(secret).encode()]
+            % str(secret).encode()
+        ]
         with pytest.raises(PermanentError, match="DOCTYPE") as err:
             http.request("POST", "/ws/api.dll", idempotent=True)
     assert "TOP-SECRET-VALUE" not in str(err.value)
@@ -112,9 +123,12 @@ def test_xml_ack_success_passes_and_an_xxe_answer_is_refused(market_sandbox, mar
 def test_graphql_cursor_paging_reads_every_page(market_sandbox, market_url):
     slept: list[float] = []
     with client(market_url, slept, check=graphql_errors()) as http:
+
         def fetch(after):
-            body = {"query": "query($after: String) { orders(after: $after) { edges { node { id } } } }",
-                    "variables": {"after": after}}
+            body = {
+                "query": "query($after: String) { orders(after: $after) { edges { node { id } } } }",
+                "variables": {"after": after},
+            }
             return http.request("POST", "/graphql", json=body, idempotent=True).json()["data"]["orders"]
 
         ids = [e["node"]["id"] for page in graphql_connections(fetch) for e in page["edges"]]
@@ -125,9 +139,11 @@ def test_a_repeated_graphql_cursor_raises_instead_of_looping(market_sandbox, mar
     market_sandbox.cursors = ["c1", "c2", "c1", "c2"]  # the channel offers c1 again after c2
     slept: list[float] = []
     with client(market_url, slept) as http:
+
         def fetch(after):
-            return http.request("POST", "/graphql", json={"variables": {"after": after}},
-                                idempotent=True).json()["data"]["orders"]
+            return http.request("POST", "/graphql", json={"variables": {"after": after}}, idempotent=True).json()[
+                "data"
+            ]["orders"]
 
         with pytest.raises(PagingLoopError, match="'c1' again"):
             list(graphql_connections(fetch))

@@ -20,8 +20,14 @@ OK = Reply(200, {"ok": True})
 
 
 def make(base_url, fake_time, **kw) -> ChannelHTTP:
-    policy = RetryPolicy(max_attempts=kw.pop("max_attempts", 4), sleep=fake_time.sleep, clock=fake_time.clock,
-                         rng=random.Random(1), base_delay=0.5, jitter=0.0)
+    policy = RetryPolicy(
+        max_attempts=kw.pop("max_attempts", 4),
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        rng=random.Random(1),
+        base_delay=0.5,
+        jitter=0.0,
+    )
     return ChannelHTTP(base_url, retry=policy, **kw)
 
 
@@ -41,8 +47,7 @@ def test_gives_up_after_max_attempts(script, base_url, fake_time):
 
 
 def test_retry_after_seconds_is_honoured(script, base_url, fake_time):
-    script.on("/x", Reply(429, {"message": "slow down"}, {"retry-after": "7", "content-type": "application/json"}),
-              OK)
+    script.on("/x", Reply(429, {"message": "slow down"}, {"retry-after": "7", "content-type": "application/json"}), OK)
     with make(base_url, fake_time) as http:
         http.request("GET", "/x")
     assert fake_time.sleeps == [7.0]
@@ -64,8 +69,10 @@ def test_long_retry_after_is_raised_not_slept(script, base_url, fake_time):
     assert err.value.retry_after == 3600 and fake_time.sleeps == [] and script.count("/x") == 1
 
 
-@pytest.mark.parametrize("status,error", [(400, PermanentError), (404, NotFoundError), (422, PermanentError),
-                                          (401, AuthError), (403, AuthError)])
+@pytest.mark.parametrize(
+    "status,error",
+    [(400, PermanentError), (404, NotFoundError), (422, PermanentError), (401, AuthError), (403, AuthError)],
+)
 def test_client_errors_are_not_retried(script, base_url, fake_time, status, error):
     script.on("/x", Reply(status, {"code": "x", "message": "the shop says no"}))
     with make(base_url, fake_time) as http, pytest.raises(error) as err:
@@ -157,8 +164,20 @@ def test_timeouts_user_agent_and_auth_are_set(script, base_url, fake_time):
 def test_header_fed_budget_blocks_the_next_call(script, base_url, fake_time):
     spec = HeaderSpec(remaining="x-ratelimit-remaining", limit="x-ratelimit-limit", reset="x-ratelimit-reset")
     budget = RateBudget(40, 2, headers=spec, clock=fake_time.clock, sleep=fake_time.sleep)
-    script.on("/x", Reply(200, {}, {"content-type": "application/json", "x-ratelimit-remaining": "0",
-                                    "x-ratelimit-limit": "40", "x-ratelimit-reset": "5"}), OK)
+    script.on(
+        "/x",
+        Reply(
+            200,
+            {},
+            {
+                "content-type": "application/json",
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-limit": "40",
+                "x-ratelimit-reset": "5",
+            },
+        ),
+        OK,
+    )
     with make(base_url, fake_time, budget=budget) as http:
         http.request("GET", "/x")
         assert fake_time.sleeps == []
@@ -187,6 +206,7 @@ def test_a_json_body_is_parsed_once_and_kwargs_still_parse_afresh(script, base_u
         first, again = response.json(), response.json()
     assert first == {"n": 1.5} and again is first and len(calls) == 1
     from decimal import Decimal
+
     assert response.json(parse_float=Decimal) == {"n": Decimal("1.5")}  # other options: the body, parsed anew
 
 

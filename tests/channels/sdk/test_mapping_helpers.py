@@ -10,9 +10,15 @@ from ordersync.channels.sdk.errors import RecordError
 from ordersync.channels.sdk.mapping import plain_text, read_amount, unit_price
 
 
-@pytest.mark.parametrize(("total", "quantity", "unit"), [
-    ("10.00", "2", "5.00"), ("10.00", "3", "3.3333"), ("7.50", "0", "7.50"), ("0.03", "3", "0.01"),
-])
+@pytest.mark.parametrize(
+    ("total", "quantity", "unit"),
+    [
+        ("10.00", "2", "5.00"),
+        ("10.00", "3", "3.3333"),
+        ("7.50", "0", "7.50"),
+        ("0.03", "3", "0.01"),
+    ],
+)
 def test_unit_price_is_whole_cents_only_when_they_add_up(total, quantity, unit):
     assert unit_price(Decimal(total), Decimal(quantity)) == Decimal(unit)
 

@@ -22,10 +22,16 @@ from .opsandbox import MarketSandbox
 ORDERS, ITEMS = "/orders/v0/orders", "/orders/v0/orders/{orderId}/orderItems"
 
 
-def limits(orders_rate: float, orders_burst: float, items_rate: float = 50, items_burst: float = 50,
-           **kw) -> OperationLimits:
-    return OperationLimits([Operation("getOrders", "GET", ORDERS, orders_rate, orders_burst),
-                            Operation("getOrderItems", "GET", ITEMS, items_rate, items_burst)], **kw)
+def limits(
+    orders_rate: float, orders_burst: float, items_rate: float = 50, items_burst: float = 50, **kw
+) -> OperationLimits:
+    return OperationLimits(
+        [
+            Operation("getOrders", "GET", ORDERS, orders_rate, orders_burst),
+            Operation("getOrderItems", "GET", ITEMS, items_rate, items_burst),
+        ],
+        **kw,
+    )
 
 
 def local(key: str, factory):
@@ -34,8 +40,11 @@ def local(key: str, factory):
 
 
 def starts(market_sandbox: MarketSandbox, prefix: str) -> list[float]:
-    return sorted(r["t_start"] for r in market_sandbox.requests.entries() if r["path"].startswith(prefix)
-                  and (prefix != ORDERS or r["path"] == ORDERS))
+    return sorted(
+        r["t_start"]
+        for r in market_sandbox.requests.entries()
+        if r["path"].startswith(prefix) and (prefix != ORDERS or r["path"] == ORDERS)
+    )
 
 
 def assert_paced(times: list[float], rate: float, burst: float, slack: float = 0.05) -> None:
@@ -117,8 +126,11 @@ def test_an_operation_budget_is_shared_by_two_clients_through_redis(market_sandb
 
     def client() -> ChannelHTTP:
         store = RedisBudgets(services.redis_url(), redis_prefix)  # its own Redis connection, as a worker has
-        ops = OperationBudgets(limits(5, 2, rate_header=AMAZON_RATE_HEADER), "market:4",
-                               make=lambda key, factory: _shared(store, key, factory()))
+        ops = OperationBudgets(
+            limits(5, 2, rate_header=AMAZON_RATE_HEADER),
+            "market:4",
+            make=lambda key, factory: _shared(store, key, factory()),
+        )
         return ChannelHTTP(market_url, operations=ops, retry=RetryPolicy(max_attempts=1))
 
     market_sandbox.rate_header["getOrders"] = "4"  # learned by whichever client hears it first, used by both

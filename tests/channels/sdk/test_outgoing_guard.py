@@ -62,15 +62,18 @@ def test_allow_loopback_keeps_what_the_operator_allowed():
     assert policy.allows("files.intranet") and policy.allows("localhost") and policy.allows_address("127.0.0.2")
 
 
-@pytest.mark.parametrize("url, problem", [
-    ("http://127.0.0.1:{port}/", "loopback"),
-    ("http://2130706433:{port}/", "127.0.0.1 is a loopback address"),  # decimal form of 127.0.0.1
-    ("http://0x7f000001:{port}/", "loopback"),
-    ("http://[::1]:6379/", "loopback"),
-    ("http://[::ffff:127.0.0.1]:{port}/", "loopback"),
-    ("http://169.254.169.254/latest/meta-data/", "cloud metadata"),
-    ("http://localhost:{port}/", "loopback"),
-])
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("http://127.0.0.1:{port}/", "loopback"),
+        ("http://2130706433:{port}/", "127.0.0.1 is a loopback address"),  # decimal form of 127.0.0.1
+        ("http://0x7f000001:{port}/", "loopback"),
+        ("http://[::1]:6379/", "loopback"),
+        ("http://[::ffff:127.0.0.1]:{port}/", "loopback"),
+        ("http://169.254.169.254/latest/meta-data/", "cloud metadata"),
+        ("http://localhost:{port}/", "loopback"),
+    ],
+)
 def test_the_channel_client_refuses_the_hubs_own_network(script, base_url, no_allowance, url, problem):
     script.on("/", Reply(200, {"secret": "internal"}))
     port = base_url.rsplit(":", 1)[1]

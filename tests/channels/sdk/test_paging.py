@@ -8,7 +8,12 @@ import pytest
 
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.paging import (
-    CursorPaginator, LinkHeaderPaginator, OffsetPaginator, PageNumberPaginator, PagingLoopError, paginate,
+    CursorPaginator,
+    LinkHeaderPaginator,
+    OffsetPaginator,
+    PageNumberPaginator,
+    PagingLoopError,
+    paginate,
 )
 from ordersync.channels.sdk.retry import RetryPolicy
 
@@ -25,8 +30,12 @@ def test_page_numbers_follow_total_pages_header(script, base_url, fake_time):
     for n in (1, 2, 3):  # the scripted server ignores ?page, so queue one reply per page
         script.on("/items", Reply(200, [{"id": n}], {**JSON, "X-WP-TotalPages": "3"}))
     with client(base_url, fake_time) as http:
-        pages = [r.json() for r in paginate(http, "/items", PageNumberPaginator(total_pages_header="X-WP-TotalPages"),
-                                            params={"per_page": 1})]
+        pages = [
+            r.json()
+            for r in paginate(
+                http, "/items", PageNumberPaginator(total_pages_header="X-WP-TotalPages"), params={"per_page": 1}
+            )
+        ]
     assert pages == [[{"id": 1}], [{"id": 2}], [{"id": 3}]]
     assert [r.query for r in script.received] == [f"per_page=1&page={n}" for n in (1, 2, 3)]
 

@@ -7,7 +7,14 @@ import threading
 import pytest
 
 from ordersync.channels.sdk.ratelimit import (
-    Budget, BudgetRegistry, BudgetTimeout, HeaderSpec, RateBudget, Unlimited, budget_for, registry,
+    Budget,
+    BudgetRegistry,
+    BudgetTimeout,
+    HeaderSpec,
+    RateBudget,
+    Unlimited,
+    budget_for,
+    registry,
 )
 
 
@@ -32,8 +39,7 @@ def test_timeout_raises_instead_of_waiting(fake_time):
 
 def test_headers_lower_our_count_and_pause_until_reset(fake_time):
     spec = HeaderSpec(remaining="X-Remaining", limit="X-Limit", reset="X-Reset", reset_kind="epoch")
-    budget = RateBudget(10, 1, headers=spec, clock=fake_time.clock, sleep=fake_time.sleep,
-                        wall_clock=lambda: 5000.0)
+    budget = RateBudget(10, 1, headers=spec, clock=fake_time.clock, sleep=fake_time.sleep, wall_clock=lambda: 5000.0)
     budget.update({"X-Remaining": "3", "X-Limit": "10"})
     assert budget.tokens == pytest.approx(3)
     budget.update({"X-Remaining": "0", "X-Limit": "10", "X-Reset": "5030"})

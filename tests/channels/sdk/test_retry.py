@@ -11,18 +11,36 @@ from hypothesis import strategies as st
 
 from ordersync.channels.sdk.errors import AuthError, PermanentError, RateLimited, TransientError
 from ordersync.channels.sdk.retry import (
-    DEFAULT_ERROR_MAPPING, Action, ErrorRule, InvalidBody, RetryPolicy, classify, merged, parse_retry_after,
+    DEFAULT_ERROR_MAPPING,
+    Action,
+    ErrorRule,
+    InvalidBody,
+    RetryPolicy,
+    classify,
+    merged,
+    parse_retry_after,
 )
 
 
-@pytest.mark.parametrize("failure,action,error", [
-    (400, Action.FAIL, PermanentError), (401, Action.FAIL, AuthError), (418, Action.FAIL, PermanentError),
-    (408, Action.RETRY, TransientError), (409, Action.RETRY, TransientError),
-    (429, Action.RATE_LIMITED, RateLimited), (503, Action.RETRY, TransientError), (599, Action.RETRY, TransientError),
-    (302, Action.FAIL, PermanentError), (204, Action.IGNORE, TransientError),
-    (httpx.ConnectError("x"), Action.RETRY, TransientError), (httpx.ReadTimeout("x"), Action.RETRY, TransientError),
-    (httpx.RemoteProtocolError("x"), Action.RETRY, TransientError), (InvalidBody("x"), Action.RETRY, TransientError),
-])
+@pytest.mark.parametrize(
+    "failure,action,error",
+    [
+        (400, Action.FAIL, PermanentError),
+        (401, Action.FAIL, AuthError),
+        (418, Action.FAIL, PermanentError),
+        (408, Action.RETRY, TransientError),
+        (409, Action.RETRY, TransientError),
+        (429, Action.RATE_LIMITED, RateLimited),
+        (503, Action.RETRY, TransientError),
+        (599, Action.RETRY, TransientError),
+        (302, Action.FAIL, PermanentError),
+        (204, Action.IGNORE, TransientError),
+        (httpx.ConnectError("x"), Action.RETRY, TransientError),
+        (httpx.ReadTimeout("x"), Action.RETRY, TransientError),
+        (httpx.RemoteProtocolError("x"), Action.RETRY, TransientError),
+        (InvalidBody("x"), Action.RETRY, TransientError),
+    ],
+)
 def test_default_table(failure, action, error):
     rule = classify(failure)
     assert rule.action is action and (action is Action.IGNORE or rule.error is error)

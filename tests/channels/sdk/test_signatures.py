@@ -12,7 +12,11 @@ import httpx
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.oauth1 import normalize_url, request_parameters, sign
 from ordersync.channels.sdk.signatures import (
-    OAuth1Auth, hmac_sha256_base64, hmac_sha256_hex, signature_base_string, verify_signature,
+    OAuth1Auth,
+    hmac_sha256_base64,
+    hmac_sha256_hex,
+    signature_base_string,
+    verify_signature,
 )
 
 from .conftest import Reply
@@ -34,11 +38,19 @@ def test_verify_signature():
 
 
 def test_rfc5849_section_3_4_1_1_base_string():
-    request = httpx.Request("POST", "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b",
-                            content=b"c2&a3=2+q", headers={"content-type": "application/x-www-form-urlencoded"})
-    oauth = [("oauth_consumer_key", "9djdj82h48djs9d2"), ("oauth_token", "kkk9d7dh3k39sjv7"),
-             ("oauth_signature_method", "HMAC-SHA1"), ("oauth_timestamp", "137131201"),
-             ("oauth_nonce", "7d8f3e4a")]
+    request = httpx.Request(
+        "POST",
+        "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b",
+        content=b"c2&a3=2+q",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    oauth = [
+        ("oauth_consumer_key", "9djdj82h48djs9d2"),
+        ("oauth_token", "kkk9d7dh3k39sjv7"),
+        ("oauth_signature_method", "HMAC-SHA1"),
+        ("oauth_timestamp", "137131201"),
+        ("oauth_nonce", "7d8f3e4a"),
+    ]
     assert signature_base_string("POST", request.url, request_parameters(request) + oauth) == (
         "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D"
         "%26c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method"
@@ -47,15 +59,23 @@ def test_rfc5849_section_3_4_1_1_base_string():
 
 
 def test_rfc5849_section_1_2_signature():
-    auth = OAuth1Auth("dpf43f3p2l4k3l03", "kd94hf93k423kf44", token="nnch734d00sl2jdk",
-                      token_secret="pfkkdhi9sl3r4s00", signature_method="HMAC-SHA1",
-                      clock=lambda: 137131202, nonce=lambda: "chapoH")
+    auth = OAuth1Auth(
+        "dpf43f3p2l4k3l03",
+        "kd94hf93k423kf44",
+        token="nnch734d00sl2jdk",
+        token_secret="pfkkdhi9sl3r4s00",
+        signature_method="HMAC-SHA1",
+        clock=lambda: 137131202,
+        nonce=lambda: "chapoH",
+    )
     request = httpx.Request("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original")
     assert auth.signed_parameters(request)["oauth_signature"] == "MdpQcU8iPSUjWoN/UDMsK2sui9I="
 
 
 def test_normalize_url():
-    assert normalize_url("HTTP://Shop.Example:80/wp-json/wc/v3/orders?x=1") == "http://shop.example/wp-json/wc/v3/orders"
+    assert (
+        normalize_url("HTTP://Shop.Example:80/wp-json/wc/v3/orders?x=1") == "http://shop.example/wp-json/wc/v3/orders"
+    )
     assert normalize_url("https://shop.example:8443/a%20b") == "https://shop.example:8443/a%20b"
 
 
@@ -65,15 +85,22 @@ def test_woocommerce_style_signature_over_http(script, base_url):
     script.on("/wp-json/wc/v3/orders", Reply(200, []))
     auth = OAuth1Auth("ck_abc", "cs_secret", clock=lambda: 1700000000, nonce=lambda: "n" * 32)
     with ChannelHTTP(base_url, auth=auth) as http:
-        http.request("GET", "/wp-json/wc/v3/orders",
-                     params={"per_page": 100, "modified_after": "2024-01-01T00:00:00", "status": "any"})
+        http.request(
+            "GET",
+            "/wp-json/wc/v3/orders",
+            params={"per_page": 100, "modified_after": "2024-01-01T00:00:00", "status": "any"},
+        )
     got = dict(parse_qsl(script.received[-1].query))
     assert "oauth_version" not in got and got["oauth_signature_method"] == "HMAC-SHA256"
     port = base_url.rsplit(":", 1)[1]
-    base = ("GET&http%3A%2F%2F127.0.0.1%3A" + port + "%2Fwp-json%2Fwc%2Fv3%2Forders&"
-            "modified_after%3D2024-01-01T00%253A00%253A00%26oauth_consumer_key%3Dck_abc%26oauth_nonce%3D"
-            + "n" * 32 + "%26oauth_signature_method%3DHMAC-SHA256%26oauth_timestamp%3D1700000000"
-            "%26per_page%3D100%26status%3Dany")
+    base = (
+        "GET&http%3A%2F%2F127.0.0.1%3A" + port + "%2Fwp-json%2Fwc%2Fv3%2Forders&"
+        "modified_after%3D2024-01-01T00%253A00%253A00%26oauth_consumer_key%3Dck_abc%26oauth_nonce%3D"
+        + "n"
+        * 32
+        + "%26oauth_signature_method%3DHMAC-SHA256%26oauth_timestamp%3D1700000000"
+        "%26per_page%3D100%26status%3Dany"
+    )
     expected = base64.b64encode(hmac.new(b"cs_secret&", base.encode(), hashlib.sha256).digest()).decode()
     assert got["oauth_signature"] == expected
 

@@ -25,16 +25,34 @@ from ordersync.channels.sdk.urlguard import (
 )
 
 
-@pytest.mark.parametrize("address, what", [
-    ("127.0.0.1", "loopback"), ("127.8.9.10", "loopback"), ("::1", "loopback"),
-    ("10.1.2.3", "private"), ("172.16.0.1", "private"), ("192.168.178.1", "private"), ("fd12::1", "private"),
-    ("169.254.169.254", "cloud metadata"), ("fd00:ec2::254", "cloud metadata"), ("100.100.100.200", "cloud metadata"),
-    ("192.0.0.192", "cloud metadata"), ("169.254.1.1", "link-local"), ("fe80::1", "link-local"),
-    ("224.0.0.1", "multicast"), ("ff02::1", "multicast"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
-    ("240.0.0.1", "reserved"), ("100.64.0.1", "not a public address"), ("192.0.2.1", "private"),
-    ("::ffff:127.0.0.1", "loopback"), ("::ffff:169.254.169.254", "cloud metadata"),
-    ("2002:7f00:1::", "loopback"),  # 6to4 carrying 127.0.0.1
-])
+@pytest.mark.parametrize(
+    "address, what",
+    [
+        ("127.0.0.1", "loopback"),
+        ("127.8.9.10", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("172.16.0.1", "private"),
+        ("192.168.178.1", "private"),
+        ("fd12::1", "private"),
+        ("169.254.169.254", "cloud metadata"),
+        ("fd00:ec2::254", "cloud metadata"),
+        ("100.100.100.200", "cloud metadata"),
+        ("192.0.0.192", "cloud metadata"),
+        ("169.254.1.1", "link-local"),
+        ("fe80::1", "link-local"),
+        ("224.0.0.1", "multicast"),
+        ("ff02::1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("::", "unspecified"),
+        ("240.0.0.1", "reserved"),
+        ("100.64.0.1", "not a public address"),
+        ("192.0.2.1", "private"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("::ffff:169.254.169.254", "cloud metadata"),
+        ("2002:7f00:1::", "loopback"),  # 6to4 carrying 127.0.0.1
+    ],
+)
 def test_non_public_addresses_are_named(address, what):
     problem = address_problem(address)
     assert problem is not None and what in problem
@@ -45,12 +63,18 @@ def test_public_addresses_pass(address):
     assert address_problem(address) is None
 
 
-@pytest.mark.parametrize("url, match", [
-    ("ftp://example.org/orders.csv", "only http and https"), ("file:///etc/passwd", "only http and https"),
-    ("gopher://example.org/", "only http and https"), ("example.org/orders.csv", "no scheme"),
-    ("http:///orders.csv", "no host"), ("http://metadata.google.internal/computeMetadata/v1/", "metadata"),
-    ("http://example.org:99999/", "not a valid URL"),
-])
+@pytest.mark.parametrize(
+    "url, match",
+    [
+        ("ftp://example.org/orders.csv", "only http and https"),
+        ("file:///etc/passwd", "only http and https"),
+        ("gopher://example.org/", "only http and https"),
+        ("example.org/orders.csv", "no scheme"),
+        ("http:///orders.csv", "no host"),
+        ("http://metadata.google.internal/computeMetadata/v1/", "metadata"),
+        ("http://example.org:99999/", "not a valid URL"),
+    ],
+)
 def test_urls_other_than_http_to_a_host_are_refused(url, match):
     with pytest.raises(UrlRefused, match=match):
         check_url(url, UrlPolicy())
@@ -111,12 +135,15 @@ def test_the_connection_goes_to_the_checked_address(server):
     assert result.content == box.files["orders.csv"].content and resolver_calls == ["files.invalid"] * 2
 
 
-@pytest.mark.parametrize("target, match", [
-    ("http://169.254.169.254/latest/meta-data/", "cloud metadata"),
-    ("http://[::1]:{port}/files/orders.csv", "loopback"),
-    ("http://localhost:{port}/files/orders.csv", "loopback"),
-    ("file:///etc/passwd", "only http and https"),
-])
+@pytest.mark.parametrize(
+    "target, match",
+    [
+        ("http://169.254.169.254/latest/meta-data/", "cloud metadata"),
+        ("http://[::1]:{port}/files/orders.csv", "loopback"),
+        ("http://localhost:{port}/files/orders.csv", "loopback"),
+        ("file:///etc/passwd", "only http and https"),
+    ],
+)
 def test_every_redirect_hop_is_checked_again(server, target, match):
     _, running = server
     to = target.format(port=running.port)
@@ -154,8 +181,10 @@ def test_a_trickling_server_is_stopped_by_the_total_time_limit(server):
 def test_a_stalled_read_hits_the_read_timeout(server):
     _, running = server
     with pytest.raises(TransientError, match="timed out"):
-        fetch(f"{running.base_url}/slow/orders.csv?chunk=100000&pause=3",
-              UrlPolicy(allow_hosts=LOOPBACK.allow_hosts, timeout=0.3))
+        fetch(
+            f"{running.base_url}/slow/orders.csv?chunk=100000&pause=3",
+            UrlPolicy(allow_hosts=LOOPBACK.allow_hosts, timeout=0.3),
+        )
 
 
 def test_http_errors_are_classified(server):

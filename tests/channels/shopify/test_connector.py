@@ -28,6 +28,7 @@ def _all(connector, window: Window):
 
 # connection and import ---------------------------------------------------------------------------
 
+
 def test_connection_test_names_the_shop_and_rejects_a_wrong_token(shop: Served) -> None:
     result = shop.connector().test_connection()
     assert result.ok and result.details["shop"] == "Sandbox Shop 11" and result.details["location"]
@@ -118,6 +119,7 @@ def test_bulk_backfill_of_nothing_gets_url_null_and_one_empty_page(shop: Served)
 
 # throttling --------------------------------------------------------------------------------------
 
+
 def test_a_small_bucket_is_never_throttled_in_steady_state() -> None:
     sandbox, server = serve(seed=6, orders=120, products=10, bucket_size=900, restore_rate=4_000)
     with server:
@@ -148,6 +150,7 @@ def test_throttled_answers_are_waited_out_and_repeated(shop: Served) -> None:
 
 # pushes ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("phase", "status"), [("after", 503), ("after", 500), ("before", 503)])
 def test_a_retried_fulfillment_creates_exactly_one_fulfillment(shop: Served, phase: str, status: int) -> None:
     order = shop.orders({"create": [{"status": "paid"}], "webhook": False})["created"][0]
@@ -175,11 +178,17 @@ def test_a_second_number_for_a_fulfilled_order_updates_its_tracking(shop: Served
     assert connector.push_tracking(OrderRef(order), Shipment(carrier="DPD", tracking_number="0987654321")).already_done
 
 
-@pytest.mark.parametrize(("start", "state", "kind"), [
-    ("paid", OrderState.CANCELLED, "order.cancel"), ("pending", OrderState.PAID, "order.mark_as_paid"),
-    ("fulfilled", OrderState.CLOSED, "order.close")])
-def test_status_pushes_check_first_and_match_channel_status_for(shop: Served, start: str, state: OrderState,
-                                                                kind: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "state", "kind"),
+    [
+        ("paid", OrderState.CANCELLED, "order.cancel"),
+        ("pending", OrderState.PAID, "order.mark_as_paid"),
+        ("fulfilled", OrderState.CLOSED, "order.close"),
+    ],
+)
+def test_status_pushes_check_first_and_match_channel_status_for(
+    shop: Served, start: str, state: OrderState, kind: str
+) -> None:
     order = shop.orders({"create": [{"status": start}], "webhook": False})["created"][0]
     connector = shop.connector()
     shop.faults({"kind": "error", "status": 502, "phase": "after", "path": f"{GRAPHQL}#Order[CM]*"})
@@ -216,6 +225,7 @@ def test_stock_is_set_per_inventory_item_at_the_location_in_batches(shop: Served
 
 
 # webhooks ----------------------------------------------------------------------------------------
+
 
 def test_webhooks_are_registered_once_signed_verified_and_parsed(shop: Served, receiver) -> None:
     context = ConnectorContext(connection_id=0, webhook_url=receiver.url)

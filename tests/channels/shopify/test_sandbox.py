@@ -15,8 +15,12 @@ PATH = "/admin/api/2025-01/graphql.json"
 
 
 def post(shop: Served, query: str, variables: dict | None = None, token: str | None = None) -> httpx.Response:
-    return httpx.post(shop.base_url + PATH, json={"query": query, "variables": variables or {}},
-                      headers={"X-Shopify-Access-Token": token or shop.sandbox.access_token}, timeout=30)
+    return httpx.post(
+        shop.base_url + PATH,
+        json={"query": query, "variables": variables or {}},
+        headers={"X-Shopify-Access-Token": token or shop.sandbox.access_token},
+        timeout=30,
+    )
 
 
 def test_a_wrong_token_gets_401_with_shopifys_text(shop: Served) -> None:
@@ -68,8 +72,14 @@ def test_a_throttled_request_runs_nothing() -> None:
 
 
 def test_bulk_output_puts_children_after_their_parent_with_parent_ids() -> None:
-    data = {"orders": {"edges": [{"node": {"id": "o1", "lineItems": {"edges": [{"node": {"id": "l1"}}]}}},
-                                 {"node": {"id": "o2", "lineItems": {"edges": []}}}]}}
+    data = {
+        "orders": {
+            "edges": [
+                {"node": {"id": "o1", "lineItems": {"edges": [{"node": {"id": "l1"}}]}}},
+                {"node": {"id": "o2", "lineItems": {"edges": []}}},
+            ]
+        }
+    }
     assert flatten(data) == [{"id": "o1"}, {"id": "l1", "__parentId": "o1"}, {"id": "o2"}]
 
 
@@ -92,8 +102,9 @@ def test_bulk_operations_refuse_invalid_queries_and_a_second_one_while_running(s
 
 
 def test_the_control_api_creates_and_changes_orders_and_reset_restores(shop: Served) -> None:
-    created = shop.orders({"create": [{"status": "pending", "lines": [{"sku": "SKU-0001-S", "quantity": 2}]}],
-                           "webhook": False})["created"]
+    created = shop.orders(
+        {"create": [{"status": "pending", "lines": [{"sku": "SKU-0001-S", "quantity": 2}]}], "webhook": False}
+    )["created"]
     assert shop.orders({"update": [{"id": created[0], "status": "cancelled"}], "webhook": False})["updated"] == created
     order = shop.sandbox.store.orders[created[0]]
     assert order["cancelledAt"] and order["lineItems"][0]["quantity"] == 2

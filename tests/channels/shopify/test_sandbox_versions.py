@@ -33,11 +33,24 @@ def test_a_new_version_arrives_at_17_utc_on_the_quarters_first_day_and_retires_t
     assert resolve("2026-01", after) == "2026-04"
 
 
-@pytest.mark.parametrize(("requested", "served"), [
-    ("2026-01", "2026-01"), ("2026-10", "2026-10"), ("2027-01", "2027-01"), ("unstable", "unstable"),
-    ("2025-10", "2026-01"), ("2025-01", "2026-01"), ("2019-04", "2026-01"),
-    ("2019-01", None), ("2025-02", None), ("2027-04", None), ("2031-01", None), ("latest", None), ("2026-1", None),
-])
+@pytest.mark.parametrize(
+    ("requested", "served"),
+    [
+        ("2026-01", "2026-01"),
+        ("2026-10", "2026-10"),
+        ("2027-01", "2027-01"),
+        ("unstable", "unstable"),
+        ("2025-10", "2026-01"),
+        ("2025-01", "2026-01"),
+        ("2019-04", "2026-01"),
+        ("2019-01", None),
+        ("2025-02", None),
+        ("2027-04", None),
+        ("2031-01", None),
+        ("latest", None),
+        ("2026-1", None),
+    ],
+)
 def test_what_is_served_for_each_requested_version(requested: str, served: str | None) -> None:
     assert resolve(requested, DAY) == served
 
@@ -53,8 +66,12 @@ def shop():
 
 def _post(shop, version: str) -> httpx.Response:
     sandbox, base = shop
-    return httpx.post(f"{base}/admin/api/{version}/graphql.json", json={"query": queries.SHOP},
-                      headers={"X-Shopify-Access-Token": sandbox.access_token}, timeout=30)
+    return httpx.post(
+        f"{base}/admin/api/{version}/graphql.json",
+        json={"query": queries.SHOP},
+        headers={"X-Shopify-Access-Token": sandbox.access_token},
+        timeout=30,
+    )
 
 
 @pytest.mark.parametrize("version", ["2026-01", "2026-04", "2026-07", "2026-10", "2027-01", "unstable"])
@@ -78,19 +95,30 @@ def test_an_unknown_version_is_not_found(shop, version: str) -> None:
 
 def test_a_wrong_token_on_a_served_version_still_names_the_version(shop) -> None:
     sandbox, base = shop
-    response = httpx.post(f"{base}/admin/api/2026-04/graphql.json", json={"query": queries.SHOP},
-                          headers={"X-Shopify-Access-Token": "shpat_nope"}, timeout=30)
+    response = httpx.post(
+        f"{base}/admin/api/2026-04/graphql.json",
+        json={"query": queries.SHOP},
+        headers={"X-Shopify-Access-Token": "shpat_nope"},
+        timeout=30,
+    )
     assert response.status_code == 401 and response.headers["X-Shopify-API-Version"] == "2026-04"
 
 
 def test_webhooks_name_the_version_their_subscription_is_served_in(shop, receiver) -> None:
     """A subscription made through a retired version is served (and its webhooks sent) as the oldest supported."""
     sandbox, base = shop
-    response = httpx.post(f"{base}/admin/api/2025-07/graphql.json", timeout=30,
-                          headers={"X-Shopify-Access-Token": sandbox.access_token},
-                          json={"query": queries.WEBHOOK_CREATE, "variables": {
-                              "topic": "ORDERS_CREATE", "webhookSubscription": {"callbackUrl": receiver.url,
-                                                                                "format": "JSON"}}})
+    response = httpx.post(
+        f"{base}/admin/api/2025-07/graphql.json",
+        timeout=30,
+        headers={"X-Shopify-Access-Token": sandbox.access_token},
+        json={
+            "query": queries.WEBHOOK_CREATE,
+            "variables": {
+                "topic": "ORDERS_CREATE",
+                "webhookSubscription": {"callbackUrl": receiver.url, "format": "JSON"},
+            },
+        },
+    )
     assert response.json()["data"]["webhookSubscriptionCreate"]["userErrors"] == []
     sandbox.control_orders({"create": 1})
     assert sandbox.webhooks.wait_idle()

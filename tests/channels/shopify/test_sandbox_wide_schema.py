@@ -22,7 +22,6 @@ from graphql import (
     parse,
     validate,
 )
-
 from graphql.pyutils import Undefined
 
 from ordersync.channels.sdk.serving import serve_in_thread
@@ -36,8 +35,9 @@ PATH = "/admin/api/2026-10/graphql.json"
 
 @pytest.fixture(scope="module")
 def served():
-    sandbox = create_sandbox(seed=21, orders=60, products=12, bucket_size=10**7, restore_rate=10**7,
-                             max_query_cost=10**7)
+    sandbox = create_sandbox(
+        seed=21, orders=60, products=12, bucket_size=10**7, restore_rate=10**7, max_query_cost=10**7
+    )
     with serve_in_thread(sandbox.app) as server:
         yield sandbox, server.base_url
     sandbox.close()
@@ -45,8 +45,12 @@ def served():
 
 def post(served, query: str, variables: dict | None = None) -> dict:
     sandbox, base = served
-    response = httpx.post(base + PATH, json={"query": query, "variables": variables or {}},
-                          headers={"X-Shopify-Access-Token": sandbox.access_token}, timeout=60)
+    response = httpx.post(
+        base + PATH,
+        json={"query": query, "variables": variables or {}},
+        headers={"X-Shopify-Access-Token": sandbox.access_token},
+        timeout=60,
+    )
     response.raise_for_status()
     return response.json()
 
@@ -83,8 +87,9 @@ def test_a_tap_like_bulk_query_over_orders_returns_data_that_fits_together(serve
         own_lines = [li for li in lines if li["__parentId"] == order["id"]]
         subtotal = sum(Decimal(li["discountedTotalSet"]["shopMoney"]["amount"]) for li in own_lines)
         assert Decimal(order["subtotalPriceSet"]["shopMoney"]["amount"]) == subtotal
-        assert subtotal + Decimal(order["totalShippingPriceSet"]["shopMoney"]["amount"]) == \
-            Decimal(order["totalPriceSet"]["shopMoney"]["amount"])
+        assert subtotal + Decimal(order["totalShippingPriceSet"]["shopMoney"]["amount"]) == Decimal(
+            order["totalPriceSet"]["shopMoney"]["amount"]
+        )
         assert order["subtotalLineItemsQuantity"] == sum(li["quantity"] for li in own_lines)
         assert order["customer"]["displayName"] and int(order["customer"]["numberOfOrders"]) >= 1
         assert order["customer"]["defaultAddress"]["country"]
@@ -132,11 +137,13 @@ def test_products_page_with_variants_inventory_items_and_levels(served) -> None:
             assert item["sku"] == variant["sku"] and item["measurement"]["weight"]["value"] > 0
             levels = item["inventoryLevels"]["nodes"]
             assert len(levels) == len(sandbox.store.locations)
-            stock = {q["name"]: q["quantity"] for level in levels for q in level["quantities"]
-                     if q["name"] == "available"}
+            stock = {
+                q["name"]: q["quantity"] for level in levels for q in level["quantities"] if q["name"] == "available"
+            }
             assert set(stock) == {"available"}
-            assert sum(q["quantity"] for level in levels for q in level["quantities"] if q["name"] == "on_hand") \
-                == sum(sandbox.store.levels[(item["id"], loc)] for loc in sandbox.store.locations)
+            assert sum(q["quantity"] for level in levels for q in level["quantities"] if q["name"] == "on_hand") == sum(
+                sandbox.store.levels[(item["id"], loc)] for loc in sandbox.store.locations
+            )
 
 
 def test_a_location_has_an_address(served) -> None:
@@ -150,8 +157,9 @@ def _selection(type_, depth: int) -> str:
     """Every field of ``type_`` that needs no argument, objects ``depth`` levels down, connections sized."""
     parts = []
     for name, field in type_.fields.items():
-        required = [a for a in field.args.values()
-                    if isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined]
+        required = [
+            a for a in field.args.values() if isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
+        ]
         if required:
             continue
         inner = field.type
@@ -225,8 +233,15 @@ def test_single_objects_are_found_by_id(served) -> None:
     sandbox, _ = served
     order = next(iter(sandbox.store.orders.values()))
     variant = next(iter(sandbox.store.variants.values()))
-    found = post(served, tap_queries.LOOKUPS, {
-        "customer": order["customer"]["id"], "variant": variant["id"], "item": variant["inventoryItem"]["id"],
-        "fulfillmentOrder": order["fulfillmentOrders"][0]["id"]})["data"]
+    found = post(
+        served,
+        tap_queries.LOOKUPS,
+        {
+            "customer": order["customer"]["id"],
+            "variant": variant["id"],
+            "item": variant["inventoryItem"]["id"],
+            "fulfillmentOrder": order["fulfillmentOrders"][0]["id"],
+        },
+    )["data"]
     assert found["customer"]["displayName"] and found["productVariant"]["sku"] == variant["sku"]
     assert found["inventoryItem"]["sku"] == variant["sku"] and found["fulfillmentOrder"]["orderName"] == order["name"]

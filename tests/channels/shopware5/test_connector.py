@@ -56,9 +56,15 @@ def test_changes_made_in_the_backend_arrive_without_a_change_timestamp(served):
     connector = Shopware5Connector(sandbox.settings_for(base_url), ConnectorContext(state=state))
     assert len(read(connector)[0]) == 3
     # 40 days later in the backend: one paid, one completed (leaves the open set), one deleted
-    sandbox.control_orders({"update": [{"id": old[0], "paymentStatusId": 12,
-                                        "clearedDate": "2026-12-01T10:00:00+0100"},
-                                       {"id": old[1], "orderStatusId": 2}], "delete": [old[2]]})
+    sandbox.control_orders(
+        {
+            "update": [
+                {"id": old[0], "paymentStatusId": 12, "clearedDate": "2026-12-01T10:00:00+0100"},
+                {"id": old[1], "orderStatusId": 2},
+            ],
+            "delete": [old[2]],
+        }
+    )
     orders, quarantined, _ = read(connector, datetime.now(UTC) - timedelta(minutes=5))
     by_id = {int(o.external_id): o for o in orders}
     assert set(by_id) == {old[0], old[1]} and not quarantined
@@ -94,8 +100,9 @@ def test_status_tracking_and_stock_pushes_check_before_writing(served):
         connector.push_tracking(ref, Shipment(carrier="DHL", tracking_number=code))
     assert sandbox.orders[int(oid)]["trackingCode"] == "00340434161094042557, JJD000390007771"
     assert len(sandbox.ledger.entries("order.update")) == 4
-    results = connector.push_stock([StockUpdate("", 3, sku="SW10004"), StockUpdate("6", 9, "601", sku="turn.1"),
-                                    StockUpdate("", 1, sku="NOPE")])
+    results = connector.push_stock(
+        [StockUpdate("", 3, sku="SW10004"), StockUpdate("6", 9, "601", sku="turn.1"), StockUpdate("", 1, sku="NOPE")]
+    )
     assert [r.ok for r in results] == [True, True, False]
     assert sandbox.articles[4]["mainDetail"]["inStock"] == 3 and sandbox.articles[6]["details"][0]["inStock"] == 9
     assert connector.push_stock([StockUpdate("", 3, sku="SW10004")])[0].already_done

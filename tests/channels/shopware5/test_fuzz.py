@@ -24,12 +24,35 @@ pytestmark = pytest.mark.slow
 FUZZ = settings(max_examples=500, deadline=None, derandomize=IN_CI, suppress_health_check=list(HealthCheck))
 STATUSES = StatusMap.from_settings()
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
-                    st.sampled_from(["", "EUR", "XXX", "2012-08-30T10:15:54+0200", "2012-08-30 10:15:54",
-                                     "-0001-11-30T00:00:00+0053", "0.1", "-5", "1e400", "NaN", "zwei", "DE", "1"]))
-json_values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "EUR",
+            "XXX",
+            "2012-08-30T10:15:54+0200",
+            "2012-08-30 10:15:54",
+            "-0001-11-30T00:00:00+0053",
+            "0.1",
+            "-5",
+            "1e400",
+            "NaN",
+            "zwei",
+            "DE",
+            "1",
+        ]
+    ),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 @st.composite

@@ -26,8 +26,13 @@ def test_the_documented_order_maps_completely():
     assert mapped.state is OrderState.ORDERED and mapped.channel_status == "open" and mapped.paid_at is None
     assert mapped.buyer.email == "mustermann@b2b.de" and mapped.payment_method == "Rechnung"
     address = mapped.invoice_address
-    assert (address.street, address.house_number, address.zip, address.city, address.country) == \
-        ("Musterweg", "55", "00000", "Musterstadt", "DE")
+    assert (address.street, address.house_number, address.zip, address.city, address.country) == (
+        "Musterweg",
+        "55",
+        "00000",
+        "Musterstadt",
+        "DE",
+    )
     assert address.company == "B2B Einkauf" and mapped.shipping_address.last_name == "Kundengruppe-Netto"
 
 
@@ -52,8 +57,10 @@ def test_payment_and_order_statuses():
 
 
 def test_the_status_map_is_configurable_both_ways():
-    statuses = StatusMap.from_settings({"clarification_required": "Reclamation", "42": "Packed"},
-                                       {"Shipped": "order:completed", "Paid": "", "Packed": "order:5"})
+    statuses = StatusMap.from_settings(
+        {"clarification_required": "Reclamation", "42": "Packed"},
+        {"Shipped": "order:completed", "Paid": "", "Packed": "order:5"},
+    )
     assert statuses.state_for(8, 17) is OrderState.RECLAMATION and statuses.state_for(42, 17) is OrderState.PACKED
     assert statuses.target_for(OrderState.SHIPPED).status_id == 2
     assert statuses.target_for(OrderState.PAID) is None
@@ -65,13 +72,16 @@ def test_the_status_map_is_configurable_both_ways():
         StatusMap.from_settings({"versendet": "Shipped"}, {})
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"orderTime": "2012-08-30 10:15:54"}, "no timezone"),
-    ({"currency": "Euro"}, "currency"),
-    ({"details": {"42": {}}}, "details is dict"),
-    ({"invoiceAmount": "zwölf"}, "invoiceAmount"),
-    ({"orderStatusId": "0"}, "orderStatusId"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"orderTime": "2012-08-30 10:15:54"}, "no timezone"),
+        ({"currency": "Euro"}, "currency"),
+        ({"details": {"42": {}}}, "details is dict"),
+        ({"invoiceAmount": "zwölf"}, "invoiceAmount"),
+        ({"orderStatusId": "0"}, "orderStatusId"),
+    ],
+)
 def test_bad_records_are_quarantined_with_what_and_where(change, reason):
     good, bad = orders_from_shopware5([order(), order(id=16, **change)], DEFAULT)
     assert [o.external_id for o in good] == ["15"] and len(bad) == 1

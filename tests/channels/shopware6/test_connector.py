@@ -66,8 +66,9 @@ def test_the_window_reads_updated_at_and_for_never_changed_orders_created_at(sho
     new = shop.orders({"create": [{"createdAt": iso(now - timedelta(minutes=5))}]})["created"][0]
     old = shop.orders({"create": [{"createdAt": iso(now - timedelta(days=3))}]})["created"][0]
     later = shop.orders({"create": [{"createdAt": iso(now - timedelta(minutes=5))}]})["created"][0]
-    shop.orders({"update": [{"id": old, "updatedAt": iso(now - timedelta(minutes=4))},
-                            {"id": later, "updatedAt": iso(now)}]})
+    shop.orders(
+        {"update": [{"id": old, "updatedAt": iso(now - timedelta(minutes=4))}, {"id": later, "updatedAt": iso(now)}]}
+    )
     connector = connect(shop)
     ids = {o.external_id for p in connector.fetch_orders(Window(since, until)) for o in p.records}
     assert ids == {new, old}  # `later` changed after the window: it belongs to the next one
@@ -138,8 +139,9 @@ def test_a_partial_shipment_ships_the_delivery_partially_and_the_rest_completes_
 
 def test_stock_goes_to_variants_by_product_number_in_one_sync_call(shop):
     connector = connect(shop)
-    results = connector.push_stock([StockUpdate("", 11, sku="SW10004.1"), StockUpdate("", 4, sku="SW10001"),
-                                    StockUpdate("", 1, sku="SW99999")])
+    results = connector.push_stock(
+        [StockUpdate("", 11, sku="SW10004.1"), StockUpdate("", 4, sku="SW10001"), StockUpdate("", 1, sku="SW99999")]
+    )
     assert [r.ok for r in results] == [True, True, False] and "SW99999" in results[2].detail
     stock = {p["productNumber"]: p["stock"] for p in shop.sandbox.products.values()}
     assert (stock["SW10004.1"], stock["SW10001"], stock["SW10004"]) == (11, 4, 0)
@@ -155,7 +157,13 @@ def test_the_product_read_gives_every_product_and_variant_with_the_stock_the_adm
     until = datetime.now(UTC) + timedelta(seconds=1)
     articles = [a for page in connector.fetch_articles(Window(None, until)) for a in page.records]
     assert {a.sku: a.stock for a in articles} == {
-        "SW10001": 40, "SW10002": 12, "SW10003": 7, "SW10004": 0, "SW10004.1": 50, "SW10004.2": 17}
+        "SW10001": 40,
+        "SW10002": 12,
+        "SW10003": 7,
+        "SW10004": 0,
+        "SW10004.1": 50,
+        "SW10004.2": 17,
+    }
     variant = next(a for a in articles if a.sku == "SW10004.2")
     assert variant.external_id == shop_data.hex_id("product", "SW10004.2") and variant.manages_stock
     assert not shop.ledger("product.stock")  # an admin's edit is no push
@@ -165,14 +173,30 @@ def test_the_product_read_gives_every_product_and_variant_with_the_stock_the_adm
 def test_app_webhooks_are_verified_deduplicated_by_event_id_and_read_back(shop):
     oid = next(iter(shop.sandbox.orders))
     connector = connect(shop)
-    body = json.dumps({"data": {"payload": [{"entity": "order", "operation": "update", "primaryKey": oid,
-                                             "updatedFields": ["stateId"]}], "event": "order.written"},
-                       "source": {"url": shop.base_url, "appVersion": "1.0.0", "shopId": "abc",
-                                  "eventId": "7b04ebe416db4ebc93de4d791325e1d9"}, "timestamp": 1}).encode()
+    body = json.dumps(
+        {
+            "data": {
+                "payload": [
+                    {"entity": "order", "operation": "update", "primaryKey": oid, "updatedFields": ["stateId"]}
+                ],
+                "event": "order.written",
+            },
+            "source": {
+                "url": shop.base_url,
+                "appVersion": "1.0.0",
+                "shopId": "abc",
+                "eventId": "7b04ebe416db4ebc93de4d791325e1d9",
+            },
+            "timestamp": 1,
+        }
+    ).encode()
     signature = hmac.new(shop.sandbox.shop_secret.encode(), body, hashlib.sha256).hexdigest()
     meta = connector.verify_webhook({"shopware-shop-signature": signature}, body)
-    assert (meta.delivery_id, meta.topic, meta.resource_id) == ("7b04ebe416db4ebc93de4d791325e1d9", "order.written",
-                                                                oid)
+    assert (meta.delivery_id, meta.topic, meta.resource_id) == (
+        "7b04ebe416db4ebc93de4d791325e1d9",
+        "order.written",
+        oid,
+    )
     assert [o.external_id for o in connector.parse_webhook(meta, body).records] == [oid]
     with pytest.raises(WebhookRejected):
         connector.verify_webhook({"shopware-shop-signature": "0" * 64}, body)
@@ -186,9 +210,14 @@ def test_registered_webhooks_belong_to_the_app_and_arrive_signed(shop):
     connector.context.webhook_url = "http://127.0.0.1:9/hook"
     connector.register_webhooks()
     connector.register_webhooks()  # nothing new the second time
-    hooks = httpx.post(shop.base_url + "/api/oauth/token", data={"grant_type": "client_credentials",
-                                                                 "client_id": shop.sandbox.client_id,
-                                                                 "client_secret": shop.sandbox.client_secret})
+    hooks = httpx.post(
+        shop.base_url + "/api/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": shop.sandbox.client_id,
+            "client_secret": shop.sandbox.client_secret,
+        },
+    )
     token = hooks.json()["access_token"]
     listed = httpx.get(shop.base_url + "/api/webhook", headers={"Authorization": f"Bearer {token}"}).json()["data"]
     assert sorted(h["eventName"] for h in listed) == ["checkout.order.placed", "order.written"]

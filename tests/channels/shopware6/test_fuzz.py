@@ -13,12 +13,19 @@ from ordersync.channels.shopware6.states import StateMap
 from .fixtures import ORDER
 
 STATES = StateMap.from_settings({}, {})
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-                    st.text(max_size=8), st.sampled_from(["", "EUR", "XX", "2026-03-02T09:15:30Z", "2026-13-40",
-                                                          "zwölf", "-5", "1e400", "NaN", "shipped"]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-                      max_leaves=8)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=8),
+    st.sampled_from(["", "EUR", "XX", "2026-03-02T09:15:30Z", "2026-13-40", "zwölf", "-5", "1e400", "NaN", "shipped"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 def paths(node, prefix=()):

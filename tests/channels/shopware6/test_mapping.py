@@ -33,8 +33,12 @@ def test_line_items_by_type_children_of_a_container_left_out_and_only_products_m
     items = order_from_shopware6(order(), DEFAULT).items
     assert [i.title for i in items] == ["Espressotasse", "Geschenkset", "5 CHF Rabatt"]
     cup, _, promo = items
-    assert (cup.sku, cup.unit_price, cup.total_price, cup.tax_rate) == ("SW10010", Decimal("17.5"),
-                                                                          Decimal("35.0"), Decimal("19"))
+    assert (cup.sku, cup.unit_price, cup.total_price, cup.tax_rate) == (
+        "SW10010",
+        Decimal("17.5"),
+        Decimal("35.0"),
+        Decimal("19"),
+    )
     assert not cup.dont_adjust_stock and cup.product_external_id == "f0000000000000000000000000000001"
     assert promo.total_price == Decimal("-5.0") and promo.dont_adjust_stock and promo.sku == ""
     assert promo.attributes == {"type": "promotion"}
@@ -50,8 +54,10 @@ def test_a_never_changed_order_takes_its_creation_time_as_modification_time():
 
 def test_taxes_keyed_by_rate_as_the_spec_types_them_are_read_too():
     record = order()
-    record["price"]["calculatedTaxes"] = {"19": {"tax": 11.78, "taxRate": 19, "price": 73.8},
-                                          "7": {"tax": 0.5, "taxRate": 7, "price": 7.6}}
+    record["price"]["calculatedTaxes"] = {
+        "19": {"tax": 11.78, "taxRate": 19, "price": 73.8},
+        "7": {"tax": 0.5, "taxRate": 7, "price": 7.6},
+    }
     assert order_from_shopware6(record, DEFAULT).tax_total == Decimal("12.28")
 
 
@@ -83,13 +89,18 @@ def test_transitions_are_walked_along_shopwares_graph():
     assert path("order_transaction", "refunded", "paid") is None
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"currency": None}, "currency.isoCode is missing"),
-    ({"amountTotal": "zwölf"}, "amountTotal"),
-    ({"orderDateTime": "2026-03-02 09:15:30"}, "no timezone"),
-    ({"lineItems": [{"id": "x", "label": "Tasse", "quantity": 0, "price": {"unitPrice": 1, "totalPrice": 0}}]},
-     "lineItems[0]: quantity 0"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"currency": None}, "currency.isoCode is missing"),
+        ({"amountTotal": "zwölf"}, "amountTotal"),
+        ({"orderDateTime": "2026-03-02 09:15:30"}, "no timezone"),
+        (
+            {"lineItems": [{"id": "x", "label": "Tasse", "quantity": 0, "price": {"unitPrice": 1, "totalPrice": 0}}]},
+            "lineItems[0]: quantity 0",
+        ),
+    ],
+)
 def test_bad_records_are_quarantined_with_what_and_where(change, reason):
     mapped, quarantined = orders_from_shopware6([order(**change), order(id="f" * 32)], DEFAULT)
     assert [o.external_id for o in mapped] == ["f" * 32]

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ordersync.channels.sdk.connector import ConnectorContext
-from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.ratelimit import Unlimited
+from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.retry import RetryPolicy
 from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.textalk.connector import TextalkConnector
@@ -44,8 +44,9 @@ class Served(SandboxControl):
         params = {"webshop": str(s["webshop"]), "auth": s["auth_token"], **query}
         params = {k: v for k, v in params.items() if v is not None}
         raw = body if isinstance(body, (bytes, str)) else None
-        response = self.control.post(self.base_url + RPC, params=params, content=raw,
-                                     json=None if raw is not None else body)
+        response = self.control.post(
+            self.base_url + RPC, params=params, content=raw, json=None if raw is not None else body
+        )
         return response.status_code, (response.json() if response.content else None)
 
 

@@ -28,8 +28,9 @@ def textalk():
 
 def connect(hub, sandbox, **settings) -> int:
     # batch look-ups keep each import within the connection's call budget (20 at once, 10 per second)
-    return add_connection(hub, "textalk", "textalk", {**sandbox.settings_for(sandbox.base_url), "batch": True,
-                                                      **settings})
+    return add_connection(
+        hub, "textalk", "textalk", {**sandbox.settings_for(sandbox.base_url), "batch": True, **settings}
+    )
 
 
 def ago(seconds: int) -> str:
@@ -49,7 +50,8 @@ def test_import_once_then_nothing_then_exactly_the_changed(hub, textalk):
     placed = {str(u): o for u, o in textalk.orders.items() if o["ordered"]}
     assert set(rows) == set(placed)
     assert sum((r.total for r in rows.values()), Decimal(0)) == sum(
-        (Decimal(str(o["costs"]["total"]["incVat"])) for o in placed.values()), Decimal(0))
+        (Decimal(str(o["costs"]["total"]["incVat"])) for o in placed.values()), Decimal(0)
+    )
 
     second = import_orders(hub, conn)
     assert (second.created, second.updated, second.error) == (0, 0, "")
@@ -65,12 +67,31 @@ def test_import_once_then_nothing_then_exactly_the_changed(hub, textalk):
 
 def test_bad_records_are_quarantined_with_reasons(hub, textalk):
     good = textalk.orders[min(textalk.orders)]
-    textalk.control_orders({"create": [
-        {"raw": True, **{k: v for k, v in good.items() if k not in ("uid", "items")}, "changed": ago(600),
-         "items": [{"articleNumber": "TX-1", "articleName": "Tasse", "choices": {"quantity": "zwei"},
-                    "costs": {"total": {"incVat": 5, "currency": good["currency"]}}}]},
-        {"raw": True, **{k: v for k, v in good.items() if k not in ("uid",)}, "currency": "EURO",
-         "changed": ago(600)}]})
+    textalk.control_orders(
+        {
+            "create": [
+                {
+                    "raw": True,
+                    **{k: v for k, v in good.items() if k not in ("uid", "items")},
+                    "changed": ago(600),
+                    "items": [
+                        {
+                            "articleNumber": "TX-1",
+                            "articleName": "Tasse",
+                            "choices": {"quantity": "zwei"},
+                            "costs": {"total": {"incVat": 5, "currency": good["currency"]}},
+                        }
+                    ],
+                },
+                {
+                    "raw": True,
+                    **{k: v for k, v in good.items() if k not in ("uid",)},
+                    "currency": "EURO",
+                    "changed": ago(600),
+                },
+            ]
+        }
+    )
     result = import_orders(hub, connect(hub, textalk))
     assert result.error == "" and result.created == ORDERS and result.quarantined == 2
     with hub.db.session() as s:

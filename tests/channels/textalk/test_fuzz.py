@@ -26,12 +26,39 @@ pytestmark = pytest.mark.slow
 # CI replays one fixed sample of 10,000 cases (a red run is reproducible); other runs draw new ones.
 FUZZ = settings(max_examples=10_000, deadline=None, derandomize=IN_CI, suppress_health_check=list(HealthCheck))
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
-                    st.sampled_from(["", "EUR", "SEK", "XXX", "2024-05-01T10:00:00Z", "2024-13-40", "0.1", "-5",
-                                     "1e400", "NaN", "zwei", "DE", "Germany", "paid", "sent", "12", " "]))
-json_values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "EUR",
+            "SEK",
+            "XXX",
+            "2024-05-01T10:00:00Z",
+            "2024-13-40",
+            "0.1",
+            "-5",
+            "1e400",
+            "NaN",
+            "zwei",
+            "DE",
+            "Germany",
+            "paid",
+            "sent",
+            "12",
+            " ",
+        ]
+    ),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -79,10 +106,20 @@ def test_mapper_never_crashes_and_accounts_for_every_record(records, language):
 envelopes = st.one_of(
     st.binary(max_size=60),
     json_values.map(lambda v: json.dumps(v).encode()),
-    st.builds(lambda ident, body, key: json.dumps({"jsonrpc": "2.0", "id": ident, key: body}).encode(),
-              st.one_of(st.just(1), scalars), json_values, st.sampled_from(["result", "error"])),
-    st.builds(lambda code, msg, data: json.dumps({"jsonrpc": "2.0", "id": 1, "error": {
-        "code": code, "message": msg, "data": data}}).encode(), scalars, scalars, json_values),
+    st.builds(
+        lambda ident, body, key: json.dumps({"jsonrpc": "2.0", "id": ident, key: body}).encode(),
+        st.one_of(st.just(1), scalars),
+        json_values,
+        st.sampled_from(["result", "error"]),
+    ),
+    st.builds(
+        lambda code, msg, data: json.dumps(
+            {"jsonrpc": "2.0", "id": 1, "error": {"code": code, "message": msg, "data": data}}
+        ).encode(),
+        scalars,
+        scalars,
+        json_values,
+    ),
 )
 
 

@@ -60,8 +60,12 @@ def test_documented_customer_fields_reach_the_addresses():
     raw = order_record(1)
     order = order_from_textalk(raw)
     invoice = order.invoice_address
-    assert (invoice.first_name, invoice.last_name, invoice.street, invoice.house_number) == \
-        ("Lukas", "Müller", "Hauptstraße", "12")
+    assert (invoice.first_name, invoice.last_name, invoice.street, invoice.house_number) == (
+        "Lukas",
+        "Müller",
+        "Hauptstraße",
+        "12",
+    )
     assert (invoice.zip, invoice.city, invoice.country, invoice.phone) == ("10115", "Berlin", "DE", "+46 70 123 45 67")
     assert order.shipping_address == invoice  # copyAddress
     company = order_from_textalk(order_record(2)).invoice_address
@@ -72,7 +76,12 @@ def test_delivery_address_used_when_given_else_invoice():
     raw = order_record(5)  # its own delivery address, the recipient's name in one field
     shipping = order_from_textalk(raw).shipping_address
     assert (shipping.first_name, shipping.last_name) == ("Eva Maria", "Lind")
-    assert (shipping.street, shipping.house_number, shipping.zip, shipping.city) == ("Hafenweg", "2", "20457", "Hamburg")
+    assert (shipping.street, shipping.house_number, shipping.zip, shipping.city) == (
+        "Hafenweg",
+        "2",
+        "20457",
+        "Hamburg",
+    )
     assert shipping != order_from_textalk(raw).invoice_address
     raw["customer"]["deliveryAddress"] = {}
     order = order_from_textalk(raw)
@@ -82,17 +91,20 @@ def test_delivery_address_used_when_given_else_invoice():
     assert order.shipping_address == order.invoice_address
 
 
-@pytest.mark.parametrize("patch, reason", [
-    ({"ordered": "gestern"}, "ordered"),
-    ({"currency": "XXY"}, "currency"),
-    ({"costs": {"total": {}}}, "costs.total.incVat"),
-    ({"costs": {"total": {"incVat": 10, "currency": "USD"}}}, "USD"),
-    ({"customer": "Anna"}, "customer is str"),
-    ({"discarded": "yes"}, "discarded"),
-    ({"items": {"a": 1}}, "items is dict"),
-    ({"items": [12345]}, "item 1 could not be read"),
-    ({"uid": "x1"}, "uid"),
-])
+@pytest.mark.parametrize(
+    "patch, reason",
+    [
+        ({"ordered": "gestern"}, "ordered"),
+        ({"currency": "XXY"}, "currency"),
+        ({"costs": {"total": {}}}, "costs.total.incVat"),
+        ({"costs": {"total": {"incVat": 10, "currency": "USD"}}}, "USD"),
+        ({"customer": "Anna"}, "customer is str"),
+        ({"discarded": "yes"}, "discarded"),
+        ({"items": {"a": 1}}, "items is dict"),
+        ({"items": [12345]}, "item 1 could not be read"),
+        ({"uid": "x1"}, "uid"),
+    ],
+)
 def test_bad_records_are_explained(patch, reason):
     raw = order_record(6, **patch)
     page = orders_from_textalk([raw, order_record(7)])
@@ -139,13 +151,28 @@ def test_status_overrides_and_typos():
         StatusMap.from_settings({"paid/unsent": "Gepackt-ish"})
 
 
-@pytest.mark.parametrize("code, kind", [
-    (-32700, PermanentError), (-32600, PermanentError), (-32601, PermanentError), (-32602, PermanentError),
-    (-32603, TransientError), (-32000, TransientError), (-32050, TransientError), (1001, AuthError),
-    (1002, AuthError), (1004, AuthError), (1006, AuthError), (1007, PermanentError), (4711, PermanentError)])
+@pytest.mark.parametrize(
+    "code, kind",
+    [
+        (-32700, PermanentError),
+        (-32600, PermanentError),
+        (-32601, PermanentError),
+        (-32602, PermanentError),
+        (-32603, TransientError),
+        (-32000, TransientError),
+        (-32050, TransientError),
+        (1001, AuthError),
+        (1002, AuthError),
+        (1004, AuthError),
+        (1006, AuthError),
+        (1007, PermanentError),
+        (4711, PermanentError),
+    ],
+)
 def test_error_codes_map_to_the_sdk_taxonomy(code, kind):
-    exc = protocol.error_for("Order.list", {"code": code, "message": "m", "data": [{"message": "bad",
-                                                                                     "pointer": "/1/limit"}]})
+    exc = protocol.error_for(
+        "Order.list", {"code": code, "message": "m", "data": [{"message": "bad", "pointer": "/1/limit"}]}
+    )
     assert type(exc) is kind and exc.rpc_code == code
     assert "Order.list" in str(exc) and f"JSON-RPC error {code}" in str(exc) and "/1/limit: bad" in str(exc)
 
@@ -158,9 +185,13 @@ def test_envelope_reading():
         protocol.result_of("m", "<html>", 3)
     with pytest.raises(TransientError, match="not JSON"):
         protocol.parse_body("m", b"<html>oops")
-    results = protocol.results_of_batch([("a", 1), ("b", 2)], [
-        {"jsonrpc": "2.0", "id": 2, "error": {"code": -32602, "message": "Invalid params"}},
-        {"jsonrpc": "2.0", "id": 1, "result": "A"}])
+    results = protocol.results_of_batch(
+        [("a", 1), ("b", 2)],
+        [
+            {"jsonrpc": "2.0", "id": 2, "error": {"code": -32602, "message": "Invalid params"}},
+            {"jsonrpc": "2.0", "id": 1, "result": "A"},
+        ],
+    )
     assert results[0] == "A" and isinstance(results[1], PermanentError)
     with pytest.raises(AuthError):
         protocol.results_of_batch([("a", 1)], [{"jsonrpc": "2.0", "id": 1, "error": {"code": 1004, "message": "x"}}])

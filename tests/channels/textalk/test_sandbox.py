@@ -38,23 +38,26 @@ def test_changed_filter_is_inclusive_on_both_ends(served):
     assert all(r["changed"] == stamp for r in hits["result"])
 
 
-@pytest.mark.parametrize("body, expected", [
-    (b"{not json", -32700),
-    ({"jsonrpc": "1.0", "method": "Order.count", "params": [], "id": 1}, -32600),
-    ({"jsonrpc": "2.0", "method": 7, "params": [], "id": 1}, -32600),
-    ({"jsonrpc": "2.0", "method": "Order.count", "params": "x", "id": 1}, -32600),
-    ({"jsonrpc": "2.0", "method": "Order.count", "params": [], "id": {"a": 1}}, -32600),
-    ([], -32600),
-    (call("Order.delete", [1]), -32601),
-    (call("Order.list", {"fields": True}), -32602),
-    (call("Order.list", [{"nonsense": True}]), -32602),
-    (call("Order.list", [FIELDS, {"limit": 0}]), -32602),
-    (call("Order.list", [FIELDS, {"sort": "total"}]), -32602),
-    (call("Order.list", [FIELDS, {"filters": {"/changed": {"min": "yesterday"}}}]), -32602),
-    (call("Order.list", [FIELDS, {"filters": {"/changed": {"after": "2024-01-01T00:00:00Z"}}}]), -32602),
-    (call("Order.get", ["abc"]), -32602),
-    (call("Order.get", [1]), -32602),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (b"{not json", -32700),
+        ({"jsonrpc": "1.0", "method": "Order.count", "params": [], "id": 1}, -32600),
+        ({"jsonrpc": "2.0", "method": 7, "params": [], "id": 1}, -32600),
+        ({"jsonrpc": "2.0", "method": "Order.count", "params": "x", "id": 1}, -32600),
+        ({"jsonrpc": "2.0", "method": "Order.count", "params": [], "id": {"a": 1}}, -32600),
+        ([], -32600),
+        (call("Order.delete", [1]), -32601),
+        (call("Order.list", {"fields": True}), -32602),
+        (call("Order.list", [{"nonsense": True}]), -32602),
+        (call("Order.list", [FIELDS, {"limit": 0}]), -32602),
+        (call("Order.list", [FIELDS, {"sort": "total"}]), -32602),
+        (call("Order.list", [FIELDS, {"filters": {"/changed": {"min": "yesterday"}}}]), -32602),
+        (call("Order.list", [FIELDS, {"filters": {"/changed": {"after": "2024-01-01T00:00:00Z"}}}]), -32602),
+        (call("Order.get", ["abc"]), -32602),
+        (call("Order.get", [1]), -32602),
+    ],
+)
 def test_invalid_requests_get_the_documented_codes(served, body, expected):
     status, answer = served.rpc(body)
     assert status == 200 and code(answer) == expected
@@ -66,9 +69,16 @@ def test_invalid_params_name_the_offending_pointer(served):
     assert answer["error"]["data"] == [{"message": "limit must be an integer >= 1", "pointer": "/1/limit"}]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"webshop": None}, 1001), ({"webshop": "1"}, 1002), ({"language": "Deutsch"}, 1003),
-    ({"auth": None}, 1004), ({"auth": "wrong"}, 1004)])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"webshop": None}, 1001),
+        ({"webshop": "1"}, 1002),
+        ({"language": "Deutsch"}, 1003),
+        ({"auth": None}, 1004),
+        ({"auth": "wrong"}, 1004),
+    ],
+)
 def test_context_errors(served, query, expected):
     _, answer = served.rpc(call("Order.count", [{}]), **query)
     assert code(answer) == expected
@@ -77,8 +87,14 @@ def test_context_errors(served, query, expected):
 def test_batch_answers_each_call_and_skips_notifications(served):
     _, first = served.rpc(call("Order.list", [FIELDS, {"limit": 1}]))
     uid = first["result"][0]["uid"]
-    status, answers = served.rpc([call("Order.get", [uid, FIELDS], 10), call("Order.nope", [], 11),
-                                  {"jsonrpc": "2.0", "method": "Order.count", "params": []}, 5])
+    status, answers = served.rpc(
+        [
+            call("Order.get", [uid, FIELDS], 10),
+            call("Order.nope", [], 11),
+            {"jsonrpc": "2.0", "method": "Order.count", "params": []},
+            5,
+        ]
+    )
     assert status == 200 and isinstance(answers, list) and len(answers) == 3
     by_id = {a["id"]: a for a in answers}
     assert by_id[10]["result"]["uid"] == uid and by_id[11]["error"]["code"] == -32601
@@ -98,9 +114,15 @@ def test_injected_faults_answer_json_rpc_bodies(shop):
 
 
 def test_control_api_creates_updates_and_stores_raw(shop):
-    made = shop.orders({"create": [{"paymentStatus": "unpaid"}, {"raw": True, "uid": 99, "ordered": "x",
-                                                                "items": [{"quantity": "zwei"}, 12345]}],
-                        "carts": 1})
+    made = shop.orders(
+        {
+            "create": [
+                {"paymentStatus": "unpaid"},
+                {"raw": True, "uid": 99, "ordered": "x", "items": [{"quantity": "zwei"}, 12345]},
+            ],
+            "carts": 1,
+        }
+    )
     generated, raw, cart = made["created"]
     assert raw == 99
     _, got = shop.rpc(call("Order.get", [99, True]))

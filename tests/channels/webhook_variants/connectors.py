@@ -31,21 +31,44 @@ from ordersync.domain import Order, OrderItem, OrderState
 def order_from(raw: dict) -> Order:
     try:
         total = Decimal(raw["total"])
-        return Order(external_id=str(raw["orderId"]), number=str(raw["orderId"]), state=OrderState.PAID,
-                     currency=raw["currency"], created_at=datetime.fromisoformat(raw["created"]),
-                     updated_at=datetime.fromisoformat(raw["modified"]), total=total,
-                     items=[OrderItem(external_id=f"{raw['orderId']}-1", title=raw["title"], quantity=Decimal(1),
-                                      unit_price=total, total_price=total, sku="B-1")])
+        return Order(
+            external_id=str(raw["orderId"]),
+            number=str(raw["orderId"]),
+            state=OrderState.PAID,
+            currency=raw["currency"],
+            created_at=datetime.fromisoformat(raw["created"]),
+            updated_at=datetime.fromisoformat(raw["modified"]),
+            total=total,
+            items=[
+                OrderItem(
+                    external_id=f"{raw['orderId']}-1",
+                    title=raw["title"],
+                    quantity=Decimal(1),
+                    unit_price=total,
+                    total_price=total,
+                    sku="B-1",
+                )
+            ],
+        )
     except (KeyError, ValueError, TypeError) as exc:
         raise RecordError(f"order not understood: {exc}") from None
 
 
 class _Market(Connector):
     group = "marketplace"
-    settings_schema = SettingsSchema((SettingField("api_url", "API URL", "url"),
-                                      SettingField("verification_token", "Verification token", secret=True)))
-    guide = (GuideStep("Keys", "Enter the API URL and the verification token you gave the market.",
-                       settings=("api_url", "verification_token")),)
+    settings_schema = SettingsSchema(
+        (
+            SettingField("api_url", "API URL", "url"),
+            SettingField("verification_token", "Verification token", secret=True),
+        )
+    )
+    guide = (
+        GuideStep(
+            "Keys",
+            "Enter the API URL and the verification token you gave the market.",
+            settings=("api_url", "verification_token"),
+        ),
+    )
 
     def __init__(self, settings, context=None) -> None:
         super().__init__(settings, context)
@@ -73,8 +96,9 @@ class SignedMarket(_Market):
         fetch = notification_api_fetch(self.http)
         self.signature.verify(Delivery.of(headers, body), lambda kid: keys.get(kid, fetch))
         note = json.loads(body)["notification"]
-        return WebhookMeta(delivery_id=note["notificationId"], topic="order",
-                           resource_id=str(note["data"]["order"]["orderId"]))
+        return WebhookMeta(
+            delivery_id=note["notificationId"], topic="order", resource_id=str(note["data"]["order"]["orderId"])
+        )
 
     def parse_webhook(self, meta, body):
         return Page([order_from(json.loads(body)["notification"]["data"]["order"])])
@@ -88,8 +112,14 @@ class QueueMarket(_Market):
 
     def receive_notifications(self, limit):
         messages = self.http.request("POST", "/queue/receive", json={"max": limit}, expect_json=True).json()
-        return [QueuedNotification(WebhookMeta(m["messageId"], "order", str(m["order"]["orderId"])),
-                                   json.dumps(m["order"]).encode(), m["receipt"]) for m in messages["messages"]]
+        return [
+            QueuedNotification(
+                WebhookMeta(m["messageId"], "order", str(m["order"]["orderId"])),
+                json.dumps(m["order"]).encode(),
+                m["receipt"],
+            )
+            for m in messages["messages"]
+        ]
 
     def ack_notifications(self, receipts):
         """Tried once: an unacknowledged message comes back later and the hub's dedupe absorbs it."""

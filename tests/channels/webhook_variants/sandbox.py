@@ -53,16 +53,24 @@ class NotifyMarket(Sandbox):
         return {"api_url": base_url, "verification_token": TOKEN}
 
     def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
-        created = [self.create_order(enqueue=bool(body.get("enqueue", True)))["id"]
-                   for _ in range(int(body.get("create", 1)))]
+        created = [
+            self.create_order(enqueue=bool(body.get("enqueue", True)))["id"] for _ in range(int(body.get("create", 1)))
+        ]
         return {"created": created}
 
     def create_order(self, *, enqueue: bool = True) -> dict[str, Any]:
         now = datetime.now(UTC).isoformat()
         with self._lock:
             oid = str(next(self._ids))
-            order = {"orderId": oid, "status": "PAID", "currency": "EUR", "total": "19.90", "created": now,
-                     "modified": now, "title": "Becher"}
+            order = {
+                "orderId": oid,
+                "status": "PAID",
+                "currency": "EUR",
+                "total": "19.90",
+                "created": now,
+                "modified": now,
+                "title": "Becher",
+            }
             self.orders[oid] = order
             if enqueue:
                 receipt = f"r{next(self._receipts)}"
@@ -80,10 +88,14 @@ class NotifyMarket(Sandbox):
     # the sender's side: what the platform would send -------------------------------------------
     def notification(self, order_id: str, *, published: datetime | None = None) -> bytes:
         published = published or datetime.now(UTC)
-        body = {"metadata": {"topic": "ORDER_CHANGED", "schemaVersion": "1.0"},
-                "notification": {"notificationId": f"n-{order_id}-{published.timestamp()}",
-                                 "publishDate": published.isoformat().replace("+00:00", "Z"),
-                                 "data": {"order": self.orders[order_id]}}}
+        body = {
+            "metadata": {"topic": "ORDER_CHANGED", "schemaVersion": "1.0"},
+            "notification": {
+                "notificationId": f"n-{order_id}-{published.timestamp()}",
+                "publishDate": published.isoformat().replace("+00:00", "Z"),
+                "data": {"order": self.orders[order_id]},
+            },
+        }
         return json.dumps(body, separators=(",", ":")).encode()
 
     def ebay_signature(self, body: bytes, kid: str = "k1", *, key: ec.EllipticCurvePrivateKey | None = None) -> str:
@@ -92,8 +104,9 @@ class NotifyMarket(Sandbox):
         envelope = {"alg": "ecdsa", "kid": kid, "signature": signature, "digest": "SHA1"}
         return base64.b64encode(json.dumps(envelope).encode()).decode()
 
-    def jwt_token(self, claims: dict[str, Any], kid: str = "j1", *,
-                  key: ec.EllipticCurvePrivateKey | None = None) -> str:
+    def jwt_token(
+        self, claims: dict[str, Any], kid: str = "j1", *, key: ec.EllipticCurvePrivateKey | None = None
+    ) -> str:
         return jwt.encode(claims, key or self.jwt_keys[kid], algorithm="ES256", headers={"kid": kid})
 
     def rotate_ec_key(self, kid: str) -> None:
@@ -101,19 +114,21 @@ class NotifyMarket(Sandbox):
 
     # routes --------------------------------------------------------------------------------------
     def routes(self) -> list[Any]:
-        return [Route("/commerce/notification/v1/public_key/{kid}", self._public_key),
-                Route("/jwks.json", self._jwks),
-                Route("/orders", self._orders),
-                Route("/queue/receive", self._receive, methods=["POST"]),
-                Route("/queue/ack", self._ack, methods=["POST"])]
+        return [
+            Route("/commerce/notification/v1/public_key/{kid}", self._public_key),
+            Route("/jwks.json", self._jwks),
+            Route("/orders", self._orders),
+            Route("/queue/receive", self._receive, methods=["POST"]),
+            Route("/queue/ack", self._ack, methods=["POST"]),
+        ]
 
     async def _public_key(self, request: Request) -> Response:
         key = self.ec_keys.get(request.path_params["kid"])
         if key is None:
-            return JSONResponse({"errors": [{"errorId": 195001, "message": "The specified key id is invalid."}]},
-                                status_code=404)
-        der = key.public_key().public_bytes(serialization.Encoding.DER,
-                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+            return JSONResponse(
+                {"errors": [{"errorId": 195001, "message": "The specified key id is invalid."}]}, status_code=404
+            )
+        der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
         pem = "-----BEGIN PUBLIC KEY-----" + base64.b64encode(der).decode() + "-----END PUBLIC KEY-----"
         return JSONResponse({"algorithm": "ECDSA", "digest": "SHA1", "key": pem})
 

@@ -56,8 +56,11 @@ def test_window_limits_by_modification_time(shop):
 def test_window_bounds_lose_and_repeat_nothing(shop):
     """(since, until]: an order saved in the very second a window ends is in that window and not the next."""
     t = datetime(2024, 3, 5, 12, 0, 7, tzinfo=UTC)
-    oid = str(shop.orders({"create": [{"date_created_gmt": "2024-03-05T11:00:00",
-                                       "date_modified_gmt": "2024-03-05T12:00:07"}]})["created"][0])
+    oid = str(
+        shop.orders(
+            {"create": [{"date_created_gmt": "2024-03-05T11:00:00", "date_modified_gmt": "2024-03-05T12:00:07"}]}
+        )["created"][0]
+    )
     connector = shop.connector()
 
     def ids(since, until):
@@ -101,12 +104,27 @@ def test_wrong_path_explains_permalinks(shop):
 
 
 def test_malformed_orders_are_quarantined_and_the_rest_imported(shop):
-    made = shop.orders({"create": [
-        {"line_items": [{"raw": True, "id": 91, "name": "Gutschein", "product_id": 0, "quantity": 1}]},
-        {"line_items": [{"raw": True, "id": 92, "name": "Tasse", "product_id": 0, "quantity": "zwei",
-                         "total": "5.00", "total_tax": "0.95"}]},
-        {},
-    ]})
+    made = shop.orders(
+        {
+            "create": [
+                {"line_items": [{"raw": True, "id": 91, "name": "Gutschein", "product_id": 0, "quantity": 1}]},
+                {
+                    "line_items": [
+                        {
+                            "raw": True,
+                            "id": 92,
+                            "name": "Tasse",
+                            "product_id": 0,
+                            "quantity": "zwei",
+                            "total": "5.00",
+                            "total_tax": "0.95",
+                        }
+                    ]
+                },
+                {},
+            ]
+        }
+    )
     bad, worse, good = (str(i) for i in made["created"])
     pages = list(shop.connector().fetch_orders(everything()))
     quarantined = {q.external_id: q for p in pages for q in p.quarantined}
@@ -155,8 +173,9 @@ def test_webhooks_register_verify_parse_unregister(shop, receiver):
     assert page.records[0].external_id == str(oid) and meta.delivery_id
 
     deadline = time.time() + 10  # the sandbox logs a delivery after its answer arrives: wait for the log
-    while time.time() < deadline and not any(d["topic"] == "order.created"
-                                             for d in shop.control.get("/webhook-deliveries").json()):
+    while time.time() < deadline and not any(
+        d["topic"] == "order.created" for d in shop.control.get("/webhook-deliveries").json()
+    ):
         time.sleep(0.05)
     delivery = next(d for d in shop.control.get("/webhook-deliveries").json() if d["topic"] == "order.created")
     headers, body = delivery["headers"], delivery["body"].encode()
@@ -185,8 +204,10 @@ def test_retried_ship_changes_status_once_and_notes_once(shop, phase):
     """Two 503s (answered before or after WordPress saved the change) on the writes: one effect each."""
     oid = shop.orders({"create": 1})["created"][0]
     connector = shop.connector()
-    shop.faults({"kind": "error", "status": 503, "count": 2, "method": "PUT", "phase": phase},
-                {"kind": "error", "status": 503, "count": 2, "method": "POST", "phase": phase})
+    shop.faults(
+        {"kind": "error", "status": 503, "count": 2, "method": "PUT", "phase": phase},
+        {"kind": "error", "status": 503, "count": 2, "method": "POST", "phase": phase},
+    )
     ref = OrderRef(str(oid))
     assert connector.push_state(ref, OrderState.SHIPPED).ok
     shipment = Shipment("DHL", "00340434161094042557", "https://www.dhl.de/track?piececode=00340434161094042557")
@@ -201,7 +222,9 @@ def test_retried_ship_changes_status_once_and_notes_once(shop, phase):
     assert connector.push_tracking(ref, shipment).already_done
     assert len(shop.ledger("order.note")) == 1
     order = connector.fetch_order(ref).records[0]
-    assert order.state is OrderState.SHIPPED and [s.tracking_number for s in order.shipments] == [shipment.tracking_number]
+    assert order.state is OrderState.SHIPPED and [s.tracking_number for s in order.shipments] == [
+        shipment.tracking_number
+    ]
     assert order.shipments[0].tracking_url == shipment.tracking_url and order.shipments[0].carrier == "DHL"
 
 
@@ -212,8 +235,12 @@ def test_tracking_note_only_and_messages(shop):
     assert result.ok and not result.already_done
     assert not [e for e in shop.ledger("order.update") if e["resource_id"] == oid]
     assert "Tracking number: 01505012345678" in shop.ledger("order.note")[-1]["body"]["note"]
-    first = connector.send_message(OrderRef(oid), "Lieferverzögerung", "Ihr Paket kommt zwei Tage später & ist unterwegs.")
-    again = connector.send_message(OrderRef(oid), "Lieferverzögerung", "Ihr Paket kommt zwei Tage später & ist unterwegs.")
+    first = connector.send_message(
+        OrderRef(oid), "Lieferverzögerung", "Ihr Paket kommt zwei Tage später & ist unterwegs."
+    )
+    again = connector.send_message(
+        OrderRef(oid), "Lieferverzögerung", "Ihr Paket kommt zwei Tage später & ist unterwegs."
+    )
     assert first.ok and not first.already_done and again.already_done
     assert len(shop.ledger("order.note")) == 2
 
@@ -244,9 +271,13 @@ def test_stock_for_variations_and_unknown_ids(shop):
     connector = shop.connector()
     product = next(a for p in connector.fetch_articles(everything()) for a in p.records if len(a.variants) >= 2)
     v1, v2 = product.variants[:2]
-    updates = [StockUpdate(product.external_id, 3, v1.external_id), StockUpdate("999999", 1),
-               StockUpdate(product.external_id, 0, v2.external_id), StockUpdate(product.external_id, 5, v1.external_id),
-               StockUpdate("SKU-1", 2)]
+    updates = [
+        StockUpdate(product.external_id, 3, v1.external_id),
+        StockUpdate("999999", 1),
+        StockUpdate(product.external_id, 0, v2.external_id),
+        StockUpdate(product.external_id, 5, v1.external_id),
+        StockUpdate("SKU-1", 2),
+    ]
     results = connector.push_stock(updates)
     assert [r.ok for r in results] == [True, False, True, True, False]
     assert "invalid" in results[1].detail.lower() and "not a WooCommerce id" in results[4].detail
@@ -254,8 +285,9 @@ def test_stock_for_variations_and_unknown_ids(shop):
     stock = {e["resource_id"]: e["body"]["stock_quantity"] for e in shop.ledger("variation.stock")}
     assert stock == {v1.external_id: 5, v2.external_id: 0}
     assert len(shop.requests(f"/wp-json/wc/v3/products/{product.external_id}/variations/batch", "POST")) == 1
-    refreshed = next(a for p in connector.fetch_articles(everything()) for a in p.records
-                     if a.external_id == product.external_id)
+    refreshed = next(
+        a for p in connector.fetch_articles(everything()) for a in p.records if a.external_id == product.external_id
+    )
     assert {v.external_id: v.stock for v in refreshed.variants}[v1.external_id] == Decimal(5)
 
 

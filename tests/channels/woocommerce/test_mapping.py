@@ -15,7 +15,11 @@ from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.woocommerce.mapping import MappingConfig, article_from_wc, order_from_wc, orders_from_wc
 from ordersync.channels.woocommerce.statuses import DEFAULT_EXPORT, StatusMap
 from ordersync.channels.woocommerce.tracking import (
-    TRACKING_PLUGIN_KEY, meta_value_with, note_containing, shipments_from_meta, tracking_note,
+    TRACKING_PLUGIN_KEY,
+    meta_value_with,
+    note_containing,
+    shipments_from_meta,
+    tracking_note,
 )
 from ordersync.domain import OrderState, Shipment
 
@@ -83,18 +87,21 @@ def test_guest_virtual_order_uses_billing_for_shipping():
     assert order.shipping_address.house_number == "101/4/12"
 
 
-@pytest.mark.parametrize("break_it,reason", [
-    (lambda o: o["line_items"][0].pop("total"), "has no total"),
-    (lambda o: o["line_items"][0].update(quantity="zwei"), "quantity"),
-    (lambda o: o["line_items"][0].update(quantity=True), "quantity"),
-    (lambda o: o["line_items"][1].update(quantity=-1), "negative"),
-    (lambda o: o.update(date_created_gmt="gestern"), "date_created_gmt"),
-    (lambda o: o.update(date_created_gmt=None), "date_created_gmt is missing"),
-    (lambda o: o.update(total="n/a"), "total"),
-    (lambda o: o.update(currency="EURO"), "currency"),
-    (lambda o: o["billing"].update(country="XX"), "country"),
-    (lambda o: o.update(line_items=[17]), "not an object"),
-])
+@pytest.mark.parametrize(
+    "break_it,reason",
+    [
+        (lambda o: o["line_items"][0].pop("total"), "has no total"),
+        (lambda o: o["line_items"][0].update(quantity="zwei"), "quantity"),
+        (lambda o: o["line_items"][0].update(quantity=True), "quantity"),
+        (lambda o: o["line_items"][1].update(quantity=-1), "negative"),
+        (lambda o: o.update(date_created_gmt="gestern"), "date_created_gmt"),
+        (lambda o: o.update(date_created_gmt=None), "date_created_gmt is missing"),
+        (lambda o: o.update(total="n/a"), "total"),
+        (lambda o: o.update(currency="EURO"), "currency"),
+        (lambda o: o["billing"].update(country="XX"), "country"),
+        (lambda o: o.update(line_items=[17]), "not an object"),
+    ],
+)
 def test_malformed_orders_raise_record_errors(paid, break_it, reason):
     break_it(paid)
     with pytest.raises(RecordError, match=reason) as err:
@@ -118,9 +125,12 @@ def test_status_maps_defaults_and_overrides():
     assert m.state_for("my-custom") is OrderState.ORDERED and m.state_for("my-custom", paid=True) is OrderState.PAID
     assert set(DEFAULT_EXPORT) == set(OrderState)  # every one of the 17 states is decided
     assert m.status_for(OrderState.SHIPPED) == "completed" and m.status_for(OrderState.ARCHIVED) is None
-    custom = StatusMap.from_settings({"wc-awaiting-pickup": "Gepackt", "on-hold": "2"},
-                                     {"packed": "awaiting-pickup", "Closed": ""})
-    assert custom.state_for("awaiting-pickup") is OrderState.PACKED and custom.state_for("on-hold") is OrderState.CONFIRMED
+    custom = StatusMap.from_settings(
+        {"wc-awaiting-pickup": "Gepackt", "on-hold": "2"}, {"packed": "awaiting-pickup", "Closed": ""}
+    )
+    assert (
+        custom.state_for("awaiting-pickup") is OrderState.PACKED and custom.state_for("on-hold") is OrderState.CONFIRMED
+    )
     assert custom.status_for(OrderState.PACKED) == "awaiting-pickup" and custom.status_for(OrderState.CLOSED) is None
     with pytest.raises(SettingsError, match="status_map_import"):
         StatusMap.from_settings({"processing": "paid-ish"})
@@ -140,8 +150,9 @@ def test_custom_tracking_key_is_read_alongside_the_plugin_key(paid):
 
 
 def test_meta_value_with_adds_once():
-    shipment = Shipment("DHL", "0034043416", "https://nolp.dhl.de/?piececode=0034043416",
-                        shipped_at=datetime(2024, 7, 2, tzinfo=UTC))
+    shipment = Shipment(
+        "DHL", "0034043416", "https://nolp.dhl.de/?piececode=0034043416", shipped_at=datetime(2024, 7, 2, tzinfo=UTC)
+    )
     value = meta_value_with([], TRACKING_PLUGIN_KEY, shipment)
     assert value[0]["custom_tracking_provider"] == "DHL" and value[0]["date_shipped"] == "1719878400"
     meta = [{"key": TRACKING_PLUGIN_KEY, "value": value}]
@@ -168,8 +179,12 @@ def test_variable_product_with_variations():
     assert (article.external_id, article.sku, article.ean) == ("301", "BK-HOOD", "4006381333931")
     assert article.updated_at == datetime(2024, 6, 30, 10, tzinfo=UTC) and article.stock is None
     m, l = article.variants
-    assert (m.ean, m.stock, m.manages_stock, m.attributes) == ("4012345678901", Decimal(7), True,
-                                                              {"Größe": "M", "Farbe": "Navy"})
+    assert (m.ean, m.stock, m.manages_stock, m.attributes) == (
+        "4012345678901",
+        Decimal(7),
+        True,
+        {"Größe": "M", "Farbe": "Navy"},
+    )
     assert l.manages_stock is False and l.stock is None and l.title == "Größe: L, Farbe: Navy"
     with pytest.raises(RecordError):
         article_from_wc({"id": 5, "price": "abc"})

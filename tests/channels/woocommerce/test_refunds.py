@@ -15,16 +15,25 @@ from .conftest import everything
 
 def _order_with_two_lines(shop) -> dict:
     sellables = [s for s in shop.sandbox.store.sellables][:2]
-    oid = shop.orders({"create": [{"status": "completed", "line_items": [
-        {"sku": sellables[0].sku, "quantity": 3}, {"sku": sellables[1].sku, "quantity": 1}]}],
-        "webhook": False})["created"][0]
+    oid = shop.orders(
+        {
+            "create": [
+                {
+                    "status": "completed",
+                    "line_items": [{"sku": sellables[0].sku, "quantity": 3}, {"sku": sellables[1].sku, "quantity": 1}],
+                }
+            ],
+            "webhook": False,
+        }
+    )["created"][0]
     return shop.sandbox.store.order(oid)
 
 
 def _api(shop) -> httpx.Client:
     st = shop.settings()
-    return httpx.Client(base_url=st["url"] + "/wp-json/wc/v3", auth=(st["consumer_key"], st["consumer_secret"]),
-                        timeout=30)
+    return httpx.Client(
+        base_url=st["url"] + "/wp-json/wc/v3", auth=(st["consumer_key"], st["consumer_secret"]), timeout=30
+    )
 
 
 def test_a_partial_refund_is_listed_on_the_order_and_read_in_detail(shop):
@@ -32,10 +41,21 @@ def test_a_partial_refund_is_listed_on_the_order_and_read_in_detail(shop):
     order = _order_with_two_lines(shop)
     line = order["line_items"][0]
     with _api(shop) as api:
-        created = api.post(f"/orders/{order['id']}/refunds", json={
-            "reason": "Tasse zerbrochen", "api_refund": False,
-            "line_items": [{"id": line["id"], "quantity": 1, "refund_total": "5.00",
-                            "refund_tax": [{"id": 1, "refund_total": "0.95"}]}]})
+        created = api.post(
+            f"/orders/{order['id']}/refunds",
+            json={
+                "reason": "Tasse zerbrochen",
+                "api_refund": False,
+                "line_items": [
+                    {
+                        "id": line["id"],
+                        "quantity": 1,
+                        "refund_total": "5.00",
+                        "refund_tax": [{"id": 1, "refund_total": "0.95"}],
+                    }
+                ],
+            },
+        )
         assert created.status_code == 201, created.text
         refund = created.json()
         assert refund["amount"] == "5.95" and refund["line_items"][0]["quantity"] == -1

@@ -37,11 +37,24 @@ def q(text: str) -> str:
     return quote(text, safe="-._~")
 
 
-def oauth(method: str, url: str, key: str, secret: str, params: dict | None = None, *, alg: str = "HMAC-SHA256",
-          nonce: str | None = None, timestamp: int | None = None) -> dict[str, str]:
+def oauth(
+    method: str,
+    url: str,
+    key: str,
+    secret: str,
+    params: dict | None = None,
+    *,
+    alg: str = "HMAC-SHA256",
+    nonce: str | None = None,
+    timestamp: int | None = None,
+) -> dict[str, str]:
     """RFC 5849 one-legged signature parameters for a request (query and oauth parameters signed)."""
-    fields = {"oauth_consumer_key": key, "oauth_nonce": nonce or secrets.token_hex(16),
-              "oauth_signature_method": alg, "oauth_timestamp": str(timestamp or int(time.time()))}
+    fields = {
+        "oauth_consumer_key": key,
+        "oauth_nonce": nonce or secrets.token_hex(16),
+        "oauth_signature_method": alg,
+        "oauth_timestamp": str(timestamp or int(time.time())),
+    }
     pairs = sorted((q(k), q(str(v))) for k, v in [*(params or {}).items(), *fields.items()])
     base = "&".join((method, q(url), q("&".join(f"{k}={v}" for k, v in pairs))))
     digest = hmac.new(f"{secret}&".encode(), base.encode(), hashlib.sha1 if alg == "HMAC-SHA1" else hashlib.sha256)
@@ -60,8 +73,9 @@ class Shop:
 
     def call(self, method: str, path: str, params: dict | None = None, **kw) -> httpx.Response:
         params = {k: str(v) for k, v in (params or {}).items()}
-        signed = oauth(method, self.url + API + path, self.settings["consumer_key"],
-                       self.settings["consumer_secret"], params)
+        signed = oauth(
+            method, self.url + API + path, self.settings["consumer_key"], self.settings["consumer_secret"], params
+        )
         return httpx.request(method, self.url + API + path, params={**params, **signed}, timeout=10, **kw)
 
     def control(self, what: str, body: dict | None = None) -> httpx.Response:
@@ -156,10 +170,15 @@ def test_generated_orders_are_realistic_and_add_up():
         assert datetime.fromisoformat(o["date_created"]) == created.astimezone(BERLIN).replace(tzinfo=None)
         if o["status"] in ("processing", "completed"):
             assert o["date_paid_gmt"] is not None
-    eans = [m["value"] for p in [*sb.store.products.values(), *sb.store.variations.values()]
-            for m in p["meta_data"] if m["key"] == "_ts_gtin"]
-    assert eans and all(len(e) == 13 and sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(e)) % 10 == 0
-                        for e in eans)
+    eans = [
+        m["value"]
+        for p in [*sb.store.products.values(), *sb.store.variations.values()]
+        for m in p["meta_data"]
+        if m["key"] == "_ts_gtin"
+    ]
+    assert eans and all(
+        len(e) == 13 and sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(e)) % 10 == 0 for e in eans
+    )
     assert any(p["type"] == "variable" for p in sb.store.products.values())
 
 
@@ -181,8 +200,10 @@ def test_paging_headers_links_and_status_rules(shop):
     assert 'rel="prev"' in r.headers["Link"] and 'rel="next"' in r.headers["Link"] and "page=3" in r.headers["Link"]
     assert r.json()[0]["_links"]["self"][0]["href"] == f"{shop.url}{API}/orders/{live[7]}"
     assert len(shop.call("GET", "/orders").json()) == 10  # default per_page
-    assert [o["id"] for o in shop.call("GET", "/orders", {"offset": 3, "per_page": 2, "orderby": "id",
-                                                          "order": "asc"}).json()] == live[3:5]
+    assert [
+        o["id"]
+        for o in shop.call("GET", "/orders", {"offset": 3, "per_page": 2, "orderby": "id", "order": "asc"}).json()
+    ] == live[3:5]
     beyond = shop.call("GET", "/orders", {"page": 999})
     assert beyond.json() == [] and beyond.headers["X-WP-Total"] == str(len(live))
     trash = shop.call("GET", "/orders", {"status": "trash", "per_page": 100}).json()
@@ -197,10 +218,15 @@ def test_per_page_over_100_is_rejected_like_wordpress(shop):
     r = shop.call("GET", "/orders", {"per_page": 101})
     message = "per_page must be between 1 (inclusive) and 100 (inclusive)"
     assert r.status_code == 400
-    assert r.json() == {"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page",
-                        "data": {"status": 400, "params": {"per_page": message},
-                                 "details": {"per_page": {"code": "rest_out_of_bounds", "message": message,
-                                                          "data": None}}}}
+    assert r.json() == {
+        "code": "rest_invalid_param",
+        "message": "Invalid parameter(s): per_page",
+        "data": {
+            "status": 400,
+            "params": {"per_page": message},
+            "details": {"per_page": {"code": "rest_out_of_bounds", "message": message, "data": None}},
+        },
+    }
     for bad in ({"orderby": "price"}, {"order": "up"}, {"status": "shipped"}, {"modified_after": "yesterday"}):
         r = shop.call("GET", "/orders", bad)
         assert r.status_code == 400 and r.json()["code"] == "rest_invalid_param", bad
@@ -215,8 +241,9 @@ def test_modified_window_with_dates_are_gmt(shop):
     def ids(params):
         out, page = [], 1
         while True:
-            r = shop.call("GET", "/orders", {**params, "per_page": 100, "page": page, "orderby": "modified",
-                                             "order": "asc"})
+            r = shop.call(
+                "GET", "/orders", {**params, "per_page": 100, "page": page, "orderby": "modified", "order": "asc"}
+            )
             out += [o["id"] for o in r.json()]
             if page >= int(r.headers["X-WP-TotalPages"]):
                 return out
@@ -235,15 +262,20 @@ def test_modified_window_with_dates_are_gmt(shop):
 # auth ----------------------------------------------------------------------------------------------------
 def test_auth_failures_as_woocommerce_answers_them(shop):
     url, key, secret = shop.url + API + "/orders", shop.settings["consumer_key"], shop.settings["consumer_secret"]
-    cannot = {"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.",
-              "data": {"status": 401}}
+    cannot = {
+        "code": "woocommerce_rest_cannot_view",
+        "message": "Sorry, you cannot list resources.",
+        "data": {"status": 401},
+    }
     assert httpx.get(url, auth=(key, secret)).json() == cannot  # Basic over plain HTTP is ignored
     assert httpx.get(url, params={"consumer_key": key, "consumer_secret": secret}).json() == cannot
     bad = oauth("GET", url, key, "cs_wrong")
     r = httpx.get(url, params=bad)
     assert r.status_code == 401 and r.json() == {
         "code": "woocommerce_rest_authentication_error",
-        "message": "Invalid signature - provided signature does not match.", "data": {"status": 401}}
+        "message": "Invalid signature - provided signature does not match.",
+        "data": {"status": 401},
+    }
     good = oauth("GET", url, key, secret, alg="HMAC-SHA1")
     assert httpx.get(url, params=good).status_code == 200
     replay = httpx.get(url, params=good)
@@ -278,16 +310,20 @@ def test_https_offload_accepts_basic_auth_and_page_limit_is_an_option():
 
 
 def test_unknown_ids_routes_and_deletion(shop):
-    assert shop.call("GET", "/orders/5").json() == {"code": "woocommerce_rest_shop_order_invalid_id",
-                                                    "message": "Invalid ID.", "data": {"status": 404}}
+    assert shop.call("GET", "/orders/5").json() == {
+        "code": "woocommerce_rest_shop_order_invalid_id",
+        "message": "Invalid ID.",
+        "data": {"status": 404},
+    }
     assert shop.call("PUT", "/orders/5", json={"status": "completed"}).status_code == 400
     assert shop.call("GET", "/products/9999999").json()["code"] == "woocommerce_rest_product_invalid_id"
     assert shop.call("GET", "/coupons").json()["code"] == "rest_no_route"
     assert shop.call("PATCH", "/orders").json()["code"] == "rest_no_route"
     oid = live_orders(shop.sandbox)[0]
     assert shop.call("DELETE", f"/orders/{oid}").json()["status"] == "trash"
-    assert oid not in [o["id"] for o in shop.call("GET", "/orders", {"per_page": 100, "orderby": "id",
-                                                                     "order": "asc"}).json()]
+    assert oid not in [
+        o["id"] for o in shop.call("GET", "/orders", {"per_page": 100, "orderby": "id", "order": "asc"}).json()
+    ]
     assert shop.call("DELETE", f"/orders/{oid}").status_code == 410
     assert shop.call("DELETE", f"/orders/{oid}", {"force": "true"}).json()["id"] == oid
     assert shop.call("GET", f"/orders/{oid}").status_code == 404
@@ -298,8 +334,11 @@ def test_unknown_ids_routes_and_deletion(shop):
 def test_status_update_and_note_are_recorded_once(shop):
     oid = next(i for i in live_orders(shop.sandbox) if shop.sandbox.store.rows[i].status == "processing")
     before = shop.call("GET", f"/orders/{oid}").json()
-    r = shop.call("PUT", f"/orders/{oid}", json={"status": "completed", "meta_data": [
-        {"key": "_tracking_number", "value": "00340434161094042557"}]})
+    r = shop.call(
+        "PUT",
+        f"/orders/{oid}",
+        json={"status": "completed", "meta_data": [{"key": "_tracking_number", "value": "00340434161094042557"}]},
+    )
     assert r.status_code == 200 and r.json()["status"] == "completed"
     assert r.json()["date_modified_gmt"] > before["date_modified_gmt"] and r.json()["date_completed_gmt"]
     assert {"key": "_tracking_number", "value": "00340434161094042557"}.items() <= r.json()["meta_data"][-1].items()
@@ -312,8 +351,9 @@ def test_status_update_and_note_are_recorded_once(shop):
     notes = shop.call("GET", f"/orders/{oid}/notes").json()
     assert notes[0]["note"] == "Versendet mit DHL"
     assert notes[1]["note"] == "Order status changed from Processing to Completed."
-    assert [n["note"] for n in shop.call("GET", f"/orders/{oid}/notes", {"type": "customer"}).json()] == \
-        ["Versendet mit DHL"]
+    assert [n["note"] for n in shop.call("GET", f"/orders/{oid}/notes", {"type": "customer"}).json()] == [
+        "Versendet mit DHL"
+    ]
     assert shop.call("POST", f"/orders/{oid}/notes", json={}).json()["code"] == "rest_missing_callback_param"
 
 
@@ -321,24 +361,41 @@ def test_batch_stock_update(shop):
     store = shop.sandbox.store
     simple = [p["id"] for p in store.products.values() if p["type"] == "simple" and p["manage_stock"]][:2]
     unmanaged = next(p["id"] for p in store.products.values() if p["type"] == "simple" and not p["manage_stock"])
-    r = shop.call("POST", "/products/batch", json={"update": [
-        {"id": simple[0], "stock_quantity": 17}, {"id": simple[1], "stock_quantity": "3"},
-        {"id": 424242, "stock_quantity": 1}, {"id": unmanaged, "stock_quantity": 9}]})
+    r = shop.call(
+        "POST",
+        "/products/batch",
+        json={
+            "update": [
+                {"id": simple[0], "stock_quantity": 17},
+                {"id": simple[1], "stock_quantity": "3"},
+                {"id": 424242, "stock_quantity": 1},
+                {"id": unmanaged, "stock_quantity": 9},
+            ]
+        },
+    )
     assert r.status_code == 200
     update = r.json()["update"]
     assert [u.get("stock_quantity") for u in update[:2]] == [17, 3]
-    assert update[2] == {"id": 424242, "error": {"code": "woocommerce_rest_product_invalid_id",
-                                                 "message": "Invalid ID.", "data": {"status": 400}}}
+    assert update[2] == {
+        "id": 424242,
+        "error": {"code": "woocommerce_rest_product_invalid_id", "message": "Invalid ID.", "data": {"status": 400}},
+    }
     assert update[3]["stock_quantity"] is None  # WooCommerce ignores stock on a product that does not manage it
     stock = shop.control("ledger?kind=product.stock").json()
-    assert [(e["resource_id"], e["body"]["stock_quantity"]) for e in stock] == \
-        [(str(simple[0]), 17), (str(simple[1]), "3"), (str(unmanaged), 9)]
+    assert [(e["resource_id"], e["body"]["stock_quantity"]) for e in stock] == [
+        (str(simple[0]), 17),
+        (str(simple[1]), "3"),
+        (str(unmanaged), 9),
+    ]
     too_many = shop.call("POST", "/products/batch", json={"update": [{"id": simple[0]}] * 101})
     assert too_many.status_code == 413 and too_many.json()["code"] == "woocommerce_rest_request_entity_too_large"
     parent = next(p for p in store.products.values() if p["type"] == "variable")
     vid = parent["variations"][0]
-    r = shop.call("POST", f"/products/{parent['id']}/variations/batch",
-                  json={"update": [{"id": vid, "manage_stock": True, "stock_quantity": 4}]})
+    r = shop.call(
+        "POST",
+        f"/products/{parent['id']}/variations/batch",
+        json={"update": [{"id": vid, "manage_stock": True, "stock_quantity": 4}]},
+    )
     assert r.json()["update"][0]["stock_quantity"] == 4
     assert shop.control("ledger?kind=variation.stock").json()[0]["resource_id"] == str(vid)
     by_sku = shop.call("GET", "/products", {"sku": store.variations[vid]["sku"]}).json()
@@ -350,15 +407,20 @@ def test_batch_stock_update(shop):
 
 # webhooks ------------------------------------------------------------------------------------------------
 def test_webhook_delivery_is_signed(shop, receiver):
-    r = shop.call("POST", "/webhooks", json={"name": "hub", "topic": "order.updated", "delivery_url": receiver.url,
-                                             "secret": "s3cret"})
+    r = shop.call(
+        "POST",
+        "/webhooks",
+        json={"name": "hub", "topic": "order.updated", "delivery_url": receiver.url, "secret": "s3cret"},
+    )
     assert r.status_code == 201 and r.json()["status"] == "active" and "secret" not in r.json()
     wid = r.json()["id"]
     ping = receiver.wait(1)[0]
     assert ping[1] == f"webhook_id={wid}".encode() and "x-wc-webhook-signature" not in ping[0]
     oid = live_orders(shop.sandbox)[0]
-    assert shop.control("orders", {"update": [{"id": oid, "customer_note": "Bitte klingeln"}]}).json() == \
-        {"created": [], "updated": [oid]}
+    assert shop.control("orders", {"update": [{"id": oid, "customer_note": "Bitte klingeln"}]}).json() == {
+        "created": [],
+        "updated": [oid],
+    }
     headers, body = receiver.wait(2)[1]
     expected = base64.b64encode(hmac.new(b"s3cret", body, hashlib.sha256).digest()).decode()
     assert headers["x-wc-webhook-signature"] == expected
@@ -397,8 +459,11 @@ def test_error_rate_limit_delay_and_truncation_faults(shop):
     with pytest.raises(ValueError):
         cut.json()
     log = shop.control("requests").json()
-    assert [e["fault"] for e in log if e["fault"]] == ["error"] * 2 + ["rate_limit"] * 3 + ["error", "delay",
-                                                                                            "truncate"]
+    assert [e["fault"] for e in log if e["fault"]] == ["error"] * 2 + ["rate_limit"] * 3 + [
+        "error",
+        "delay",
+        "truncate",
+    ]
     assert all(e["t_end"] is None or e["t_end"] >= e["t_start"] for e in log)
     assert shop.control("faults", {"add": {"kind": "nonsense"}}).status_code == 400
 
@@ -419,8 +484,7 @@ def test_duplicate_and_out_of_order_webhooks(shop, receiver):
 
 def test_records_change_while_being_paged(shop):
     until = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    params = {"modified_before": until, "dates_are_gmt": "true", "orderby": "modified", "order": "asc",
-              "per_page": 50}
+    params = {"modified_before": until, "dates_are_gmt": "true", "orderby": "modified", "order": "asc", "per_page": 50}
     shop.control("faults", {"add": {"kind": "page_drift", "count": None, "path": "/wp-json/wc/v3/orders"}})
     seen, totals, page = [], [], 1
     while True:
@@ -438,9 +502,16 @@ def test_records_change_while_being_paged(shop):
 # control & reset -----------------------------------------------------------------------------------------
 def test_control_creates_orders_including_malformed_ones(shop):
     sku = next(s.sku for s in shop.sandbox.store.sellables if s.variation_id)
-    r = shop.control("orders", {"create": [
-        {"status": "processing", "line_items": [{"sku": sku, "quantity": 2}], "billing": {"first_name": "Ida"}},
-        {"line_items": [{"raw": True, "name": "Kaputt", "product_id": 10, "quantity": "zwei"}]}], "webhook": False})
+    r = shop.control(
+        "orders",
+        {
+            "create": [
+                {"status": "processing", "line_items": [{"sku": sku, "quantity": 2}], "billing": {"first_name": "Ida"}},
+                {"line_items": [{"raw": True, "name": "Kaputt", "product_id": 10, "quantity": "zwei"}]},
+            ],
+            "webhook": False,
+        },
+    )
     good, bad = r.json()["created"]
     order = shop.call("GET", f"/orders/{good}").json()
     assert order["billing"]["first_name"] == "Ida" and order["line_items"][0]["sku"] == sku
@@ -467,5 +538,3 @@ def test_reset_restores_the_generated_shop(shop):
     assert shop.control("ledger").json() == [] and shop.control("faults").json() == []
     assert shop.call("GET", f"/orders/{oid}").content == original
     assert int(shop.call("GET", "/orders").headers["X-WP-Total"]) == len(live_orders(shop.sandbox))
-
-

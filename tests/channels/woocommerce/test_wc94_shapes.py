@@ -8,8 +8,8 @@ from the sanitised query.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from ordersync.channels.woocommerce.mapping import article_from_wc, order_from_wc, variant_from_wc
 
@@ -19,34 +19,107 @@ from .conftest import everything
 def _order_94() -> dict:
     """A German order as WooCommerce 9.4 serialises it (prices incl. 19 % tax, round at subtotal off)."""
     return {
-        "id": 7001, "number": "7001", "status": "processing", "currency": "EUR", "currency_symbol": "€",
-        "date_created_gmt": "2026-11-30T09:00:00", "date_modified_gmt": "2026-11-30T09:05:00",
-        "date_paid_gmt": "2026-11-30T09:01:00", "total": "70.83", "total_tax": "11.31", "shipping_total": "4.12",
-        "shipping_tax": "0.78", "payment_url": "https://shop.example.de/kasse/order-pay/7001/?pay_for_order=true",
-        "is_editable": False, "needs_payment": False, "needs_processing": True,
-        "billing": {"first_name": "Anna", "last_name": "Weber", "address_1": "Hauptstraße 5", "city": "Köln",
-                    "postcode": "50667", "country": "DE", "email": "anna@example.de", "phone": ""},
-        "shipping": {"first_name": "Anna", "last_name": "Weber", "address_1": "Hauptstraße 5", "city": "Köln",
-                     "postcode": "50667", "country": "DE", "phone": "+49 221 123456"},
+        "id": 7001,
+        "number": "7001",
+        "status": "processing",
+        "currency": "EUR",
+        "currency_symbol": "€",
+        "date_created_gmt": "2026-11-30T09:00:00",
+        "date_modified_gmt": "2026-11-30T09:05:00",
+        "date_paid_gmt": "2026-11-30T09:01:00",
+        "total": "70.83",
+        "total_tax": "11.31",
+        "shipping_total": "4.12",
+        "shipping_tax": "0.78",
+        "payment_url": "https://shop.example.de/kasse/order-pay/7001/?pay_for_order=true",
+        "is_editable": False,
+        "needs_payment": False,
+        "needs_processing": True,
+        "billing": {
+            "first_name": "Anna",
+            "last_name": "Weber",
+            "address_1": "Hauptstraße 5",
+            "city": "Köln",
+            "postcode": "50667",
+            "country": "DE",
+            "email": "anna@example.de",
+            "phone": "",
+        },
+        "shipping": {
+            "first_name": "Anna",
+            "last_name": "Weber",
+            "address_1": "Hauptstraße 5",
+            "city": "Köln",
+            "postcode": "50667",
+            "country": "DE",
+            "phone": "+49 221 123456",
+        },
         "line_items": [
-            {"id": 1, "name": "Kapuzenpullover - M, Navy", "product_id": 30, "variation_id": 32, "quantity": 2,
-             "subtotal": "50.40", "subtotal_tax": "9.58", "total": "50.40", "total_tax": "9.58",
-             "taxes": [{"id": 1, "total": "9.5765", "subtotal": "9.5765"}], "sku": "BK-1002-M-NV",
-             "price": 25.201681, "image": {"id": 100030, "src": "https://shop.example.de/a.jpg"},
-             "parent_name": "Kapuzenpullover",
-             "meta_data": [{"id": 9, "key": "pa_groesse", "value": "m", "display_key": "Größe",
-                            "display_value": "M"}]},
-            {"id": 2, "name": "Gießkanne", "product_id": 40, "variation_id": 0, "quantity": 1,
-             "subtotal": "5.00", "subtotal_tax": "0.95", "total": "5.00", "total_tax": "0.95",
-             "taxes": [{"id": 1, "total": "0.95", "subtotal": "0.95"}], "sku": "GA-1003", "price": 5,
-             "image": {"id": 0, "src": ""}, "parent_name": None, "meta_data": []},
+            {
+                "id": 1,
+                "name": "Kapuzenpullover - M, Navy",
+                "product_id": 30,
+                "variation_id": 32,
+                "quantity": 2,
+                "subtotal": "50.40",
+                "subtotal_tax": "9.58",
+                "total": "50.40",
+                "total_tax": "9.58",
+                "taxes": [{"id": 1, "total": "9.5765", "subtotal": "9.5765"}],
+                "sku": "BK-1002-M-NV",
+                "price": 25.201681,
+                "image": {"id": 100030, "src": "https://shop.example.de/a.jpg"},
+                "parent_name": "Kapuzenpullover",
+                "meta_data": [
+                    {"id": 9, "key": "pa_groesse", "value": "m", "display_key": "Größe", "display_value": "M"}
+                ],
+            },
+            {
+                "id": 2,
+                "name": "Gießkanne",
+                "product_id": 40,
+                "variation_id": 0,
+                "quantity": 1,
+                "subtotal": "5.00",
+                "subtotal_tax": "0.95",
+                "total": "5.00",
+                "total_tax": "0.95",
+                "taxes": [{"id": 1, "total": "0.95", "subtotal": "0.95"}],
+                "sku": "GA-1003",
+                "price": 5,
+                "image": {"id": 0, "src": ""},
+                "parent_name": None,
+                "meta_data": [],
+            },
         ],
-        "tax_lines": [{"id": 5, "rate_code": "DE-MWST.-1", "rate_id": 1, "label": "MwSt.", "compound": False,
-                       "tax_total": "10.53", "shipping_tax_total": "0.78", "rate_percent": 19.0, "meta_data": []}],
-        "shipping_lines": [{"id": 6, "method_title": "DHL Paket", "method_id": "flat_rate", "instance_id": "1",
-                            "total": "4.12", "total_tax": "0.78",
-                            "taxes": [{"id": 1, "total": "0.7828", "subtotal": ""}], "meta_data": []}],
-        "coupon_lines": [], "fee_lines": [], "meta_data": [],
+        "tax_lines": [
+            {
+                "id": 5,
+                "rate_code": "DE-MWST.-1",
+                "rate_id": 1,
+                "label": "MwSt.",
+                "compound": False,
+                "tax_total": "10.53",
+                "shipping_tax_total": "0.78",
+                "rate_percent": 19.0,
+                "meta_data": [],
+            }
+        ],
+        "shipping_lines": [
+            {
+                "id": 6,
+                "method_title": "DHL Paket",
+                "method_id": "flat_rate",
+                "instance_id": "1",
+                "total": "4.12",
+                "total_tax": "0.78",
+                "taxes": [{"id": 1, "total": "0.7828", "subtotal": ""}],
+                "meta_data": [],
+            }
+        ],
+        "coupon_lines": [],
+        "fee_lines": [],
+        "meta_data": [],
     }
 
 
@@ -74,12 +147,35 @@ def test_unrounded_line_amounts_are_rounded_half_up_to_the_orders_decimals():
 
 
 def test_a_parent_managed_variation_shows_its_products_stock():
-    parent = {"id": 30, "name": "Kapuzenpullover", "sku": "BK-1002", "type": "variable", "manage_stock": True,
-              "stock_quantity": 9, "price": "29.99"}
-    own = {"id": 31, "sku": "BK-1002-S-NV", "manage_stock": True, "stock_quantity": 4, "price": "29.99",
-           "name": "Kapuzenpullover - S, Navy", "parent_id": 30, "type": "variation"}
-    shared = {"id": 32, "sku": "BK-1002-M-NV", "manage_stock": "parent", "stock_quantity": 9, "price": "29.99",
-              "name": "Kapuzenpullover - M, Navy", "parent_id": 30, "type": "variation"}
+    parent = {
+        "id": 30,
+        "name": "Kapuzenpullover",
+        "sku": "BK-1002",
+        "type": "variable",
+        "manage_stock": True,
+        "stock_quantity": 9,
+        "price": "29.99",
+    }
+    own = {
+        "id": 31,
+        "sku": "BK-1002-S-NV",
+        "manage_stock": True,
+        "stock_quantity": 4,
+        "price": "29.99",
+        "name": "Kapuzenpullover - S, Navy",
+        "parent_id": 30,
+        "type": "variation",
+    }
+    shared = {
+        "id": 32,
+        "sku": "BK-1002-M-NV",
+        "manage_stock": "parent",
+        "stock_quantity": 9,
+        "price": "29.99",
+        "name": "Kapuzenpullover - M, Navy",
+        "parent_id": 30,
+        "type": "variation",
+    }
     article = article_from_wc(parent, [own, shared])
     mine, theirs = article.variants
     assert (mine.stock, mine.manages_stock, mine.stock_from_product) == (Decimal(4), True, False)
@@ -127,9 +223,18 @@ def test_a_status_change_updates_the_derived_order_flags(shop):
 
 def test_link_headers_carry_the_sanitised_query(shop):
     connector = shop.connector()
-    data, response = connector.client.get("/orders", {"status": "any", "dates_are_gmt": "true", "per_page": 10,
-                                                      "page": 2, "modified_after": "2020-01-01T00:00:00",
-                                                      "orderby": "id", "order": "asc"})
+    data, response = connector.client.get(
+        "/orders",
+        {
+            "status": "any",
+            "dates_are_gmt": "true",
+            "per_page": 10,
+            "page": 2,
+            "modified_after": "2020-01-01T00:00:00",
+            "orderby": "id",
+            "order": "asc",
+        },
+    )
     links = dict((rel, url) for url, rel in re.findall(r'<([^>]+)>; rel="(\w+)"', response.headers["Link"]))
     query = links["next"].split("?", 1)[1]
     assert query.startswith("status%5B0%5D=any&dates_are_gmt=1&per_page=10&page=3&")

@@ -22,13 +22,23 @@ def article_from_amazon(raw: Any) -> Article:
     first = summaries[0] if summaries else {}
     updated = first.get("lastUpdatedDate")
     quantity = shown_quantity(raw)
-    return Article(external_id=str(raw["sku"]), title=plain_text(first.get("itemName")) or str(raw["sku"]),
-                   sku=str(raw["sku"]), stock=None if quantity is None else Decimal(quantity),
-                   manages_stock=quantity is not None, updated_at=parse_utc(updated) if updated else None)
+    return Article(
+        external_id=str(raw["sku"]),
+        title=plain_text(first.get("itemName")) or str(raw["sku"]),
+        sku=str(raw["sku"]),
+        stock=None if quantity is None else Decimal(quantity),
+        manages_stock=quantity is not None,
+        updated_at=parse_utc(updated) if updated else None,
+    )
 
 
 def articles_from_amazon(records: list[Any]):
-    return map_records(records, article_from_amazon,
-                       lambda raw, exc: quarantine_record({"id": raw.get("sku") if isinstance(raw, dict) else None,
-                                                           **(raw if isinstance(raw, dict) else {})}, exc,
-                                                          label="Amazon listing"))
+    return map_records(
+        records,
+        article_from_amazon,
+        lambda raw, exc: quarantine_record(
+            {"id": raw.get("sku") if isinstance(raw, dict) else None, **(raw if isinstance(raw, dict) else {})},
+            exc,
+            label="Amazon listing",
+        ),
+    )

@@ -30,8 +30,10 @@ def token_refused(response: httpx.Response) -> bool:
         errors = json.loads(response.content).get("errors") or []
     except (ValueError, AttributeError):
         return False
-    return any(isinstance(e, dict) and e.get("code") == "Unauthorized" and "access token" in str(e.get("details", ""))
-               for e in errors)
+    return any(
+        isinstance(e, dict) and e.get("code") == "Unauthorized" and "access token" in str(e.get("details", ""))
+        for e in errors
+    )
 
 
 class LwaAuth(OAuth2Auth):

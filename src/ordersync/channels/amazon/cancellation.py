@@ -26,9 +26,18 @@ from ordersync.channels.sdk.async_push import JobOutcome
 FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
 CONTENT_TYPE = "text/xml; charset=UTF-8"
 #: CancelReason values [3p, unverified]; the first is the default
-REASONS = ("NoInventory", "ShippingAddressUndeliverable", "CustomerExchange", "BuyerCanceled", "GeneralAdjustment",
-           "CarrierCreditDecision", "RiskAssessmentInformationNotValid", "CarrierCoverageFailure", "CustomerReturn",
-           "MerchandiseNotReceived")
+REASONS = (
+    "NoInventory",
+    "ShippingAddressUndeliverable",
+    "CustomerExchange",
+    "BuyerCanceled",
+    "GeneralAdjustment",
+    "CarrierCreditDecision",
+    "RiskAssessmentInformationNotValid",
+    "CarrierCoverageFailure",
+    "CustomerReturn",
+    "MerchandiseNotReceived",
+)
 CANCELLABLE = ("Pending", "Unshipped")
 
 
@@ -40,22 +49,29 @@ def reason_of(comment: str, default: str) -> str:
 
 def feed_document(seller_id: str, order_id: str, item_ids: list[str], reason: str) -> bytes:
     items = [{"AmazonOrderItemCode": item_id, "CancelReason": reason} for item_id in item_ids]
-    envelope = xml.build("AmazonEnvelope", {
-        "@{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation": "amzn-envelope.xsd",
-        "Header": {"DocumentVersion": "1.01", "MerchantIdentifier": seller_id},
-        "MessageType": "OrderAcknowledgement",
-        "Message": {"MessageID": 1, "OrderAcknowledgement": {"AmazonOrderID": order_id, "StatusCode": "Failure",
-                                                             "Item": items}},
-    })
+    envelope = xml.build(
+        "AmazonEnvelope",
+        {
+            "@{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation": "amzn-envelope.xsd",
+            "Header": {"DocumentVersion": "1.01", "MerchantIdentifier": seller_id},
+            "MessageType": "OrderAcknowledgement",
+            "Message": {
+                "MessageID": 1,
+                "OrderAcknowledgement": {"AmazonOrderID": order_id, "StatusCode": "Failure", "Item": items},
+            },
+        },
+    )
     return xml.serialize(envelope)
 
 
 def report_errors(report: bytes) -> str:
     """The ResultDescriptions of the report's errors, joined ("" when it names none)."""
     root = xml.parse(report)
-    texts = [xml.find_text(r, "ResultDescription", default="") or xml.find_text(r, "ResultMessageCode", default="")
-             for r in root.iter() if xml.local(r.tag) == "Result"
-             and (xml.find_text(r, "ResultCode", default="") or "").lower() == "error"]
+    texts = [
+        xml.find_text(r, "ResultDescription", default="") or xml.find_text(r, "ResultMessageCode", default="")
+        for r in root.iter()
+        if xml.local(r.tag) == "Result" and (xml.find_text(r, "ResultCode", default="") or "").lower() == "error"
+    ]
     return "; ".join(t for t in texts if t)
 
 
@@ -70,5 +86,7 @@ def outcome(order: dict[str, Any], feed: dict[str, Any] | None, report: bytes | 
     if processing in ("IN_QUEUE", "IN_PROGRESS"):
         return JobOutcome.running(check_after_s=30)
     reason = report_errors(report) if report is not None else ""
-    return JobOutcome.failed(f"Amazon did not cancel order {order.get('AmazonOrderId')} (feed {feed.get('feedId')} "
-                             f"{processing}, order {status}){': ' + reason if reason else ''}")
+    return JobOutcome.failed(
+        f"Amazon did not cancel order {order.get('AmazonOrderId')} (feed {feed.get('feedId')} "
+        f"{processing}, order {status}){': ' + reason if reason else ''}"
+    )

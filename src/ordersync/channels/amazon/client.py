@@ -24,8 +24,8 @@ import httpx
 from ordersync.channels.sdk.errors import TransientError
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.operations import AMAZON_RATE_HEADER, Operation, OperationBudgets
-from ordersync.channels.sdk.ratelimit import Budget
 from ordersync.channels.sdk.paging import CursorPaginator
+from ordersync.channels.sdk.ratelimit import Budget
 from ordersync.channels.sdk.retry import RetryPolicy
 
 from .auth import RDT_HEADER
@@ -75,12 +75,27 @@ def _object(response: httpx.Response, what: str, key: str | None = None) -> dict
 
 
 class AmazonClient:
-    def __init__(self, endpoint: str, auth: httpx.Auth, *, seller_id: str, timeout: float = 30,
-                 connection_key: str = "", verify_tls: bool = True, ca_pem: str = "") -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        auth: httpx.Auth,
+        *,
+        seller_id: str,
+        timeout: float = 30,
+        connection_key: str = "",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+    ) -> None:
         key = f"amazon:{endpoint}:{seller_id or connection_key}"
         self.seller_id = seller_id
-        self.http = ChannelHTTP(endpoint.rstrip("/"), auth=auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem,
-                                operations=MarginBudgets(LIMITS, key))
+        self.http = ChannelHTTP(
+            endpoint.rstrip("/"),
+            auth=auth,
+            timeout=timeout,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            operations=MarginBudgets(LIMITS, key),
+        )
         self._uploads: ChannelHTTP | None = None
         self._timeout, self._verify, self._ca = timeout, verify_tls, ca_pem
 
@@ -97,22 +112,29 @@ class AmazonClient:
             _, args = paginator.request_args(ORDERS, params)
             if "NextToken" in args:  # a continued query takes only the token (and the required marketplaces)
                 args = {"NextToken": args["NextToken"], "MarketplaceIds": params["MarketplaceIds"]}
-            response = self.http.request("GET", ORDERS, params=args, expect_json=True,
-                                         headers={RDT_HEADER: rdt} if rdt else None)
+            response = self.http.request(
+                "GET", ORDERS, params=args, expect_json=True, headers={RDT_HEADER: rdt} if rdt else None
+            )
             yield _object(response, "getOrders", "payload")
             paginator.advance(response)
             if paginator.finished:
                 return
 
     def order(self, order_id: str, rdt: str = "") -> dict[str, Any]:
-        return _object(self.http.request("GET", f"{ORDERS}/{order_id}", expect_json=True,
-                                         headers={RDT_HEADER: rdt} if rdt else None), "getOrder", "payload")
+        return _object(
+            self.http.request(
+                "GET", f"{ORDERS}/{order_id}", expect_json=True, headers={RDT_HEADER: rdt} if rdt else None
+            ),
+            "getOrder",
+            "payload",
+        )
 
     def order_items(self, order_id: str) -> list[dict[str, Any]]:
         """Every item of the order, over getOrderItems' pages."""
         items: list[dict[str, Any]] = []
-        paginator = CursorPaginator(lambda r: _object(r, "getOrderItems", "payload").get("NextToken"),
-                                    param="NextToken")
+        paginator = CursorPaginator(
+            lambda r: _object(r, "getOrderItems", "payload").get("NextToken"), param="NextToken"
+        )
         path = f"{ORDERS}/{order_id}/orderItems"
         while True:
             _, args = paginator.request_args(path, {})
@@ -128,8 +150,14 @@ class AmazonClient:
     def restricted_data_token(self, data_elements: list[str], path: str = ORDERS) -> str:
         """An RDT for getOrders (``path`` the order list) or getOrder (``path`` one order's)."""
         body = {"restrictedResources": [{"method": "GET", "path": path, "dataElements": data_elements}]}
-        response = self.http.request("POST", "/tokens/2021-03-01/restrictedDataToken", json=body, idempotent=True,
-                                     expect_json=True, retry=RetryPolicy(max_attempts=2))
+        response = self.http.request(
+            "POST",
+            "/tokens/2021-03-01/restrictedDataToken",
+            json=body,
+            idempotent=True,
+            expect_json=True,
+            retry=RetryPolicy(max_attempts=2),
+        )
         token = _object(response, "createRestrictedDataToken").get("restrictedDataToken")
         if not token:
             raise TransientError("createRestrictedDataToken answered no token")
@@ -140,24 +168,37 @@ class AmazonClient:
 
     # messaging ----------------------------------------------------------------------------------------
     def messaging_actions(self, order_id: str, marketplace_id: str) -> dict[str, Any]:
-        return _object(self.http.request("GET", f"{MESSAGING}/{order_id}", params={"marketplaceIds": marketplace_id},
-                                         expect_json=True), "getMessagingActionsForOrder")
+        return _object(
+            self.http.request(
+                "GET", f"{MESSAGING}/{order_id}", params={"marketplaceIds": marketplace_id}, expect_json=True
+            ),
+            "getMessagingActionsForOrder",
+        )
 
     def send_message(self, order_id: str, marketplace_id: str, kind: str, body: dict[str, Any]) -> None:
         """One POST, never repeated here after a failure whose outcome is unknown (``idempotent=False``)."""
-        self.http.request("POST", f"{MESSAGING}/{order_id}/messages/{kind}", params={"marketplaceIds": marketplace_id},
-                          json=body, idempotent=False)
+        self.http.request(
+            "POST",
+            f"{MESSAGING}/{order_id}/messages/{kind}",
+            params={"marketplaceIds": marketplace_id},
+            json=body,
+            idempotent=False,
+        )
 
     # listings -----------------------------------------------------------------------------------------
     def listings(self, marketplace_id: str, updated_after: datetime | None) -> Iterator[dict[str, Any]]:
         """Each searchListingsItems answer (``items``, ``pagination``) for the seller."""
-        params: dict[str, Any] = {"marketplaceIds": marketplace_id, "pageSize": 20,
-                                  "includedData": "summaries,fulfillmentAvailability"}
+        params: dict[str, Any] = {
+            "marketplaceIds": marketplace_id,
+            "pageSize": 20,
+            "includedData": "summaries,fulfillmentAvailability",
+        }
         if updated_after is not None:
             params["lastUpdatedAfter"] = stamp(updated_after)
         path = f"{LISTINGS}/{self.seller_id}"
-        paginator = CursorPaginator(lambda r: (_object(r, "searchListingsItems").get("pagination") or {})
-                                    .get("nextToken"), param="pageToken")
+        paginator = CursorPaginator(
+            lambda r: (_object(r, "searchListingsItems").get("pagination") or {}).get("nextToken"), param="pageToken"
+        )
         while True:
             _, args = paginator.request_args(path, params)
             response = self.http.request("GET", path, params=args, expect_json=True)
@@ -167,24 +208,45 @@ class AmazonClient:
                 return
 
     def listing(self, sku: str, marketplace_id: str) -> dict[str, Any]:
-        return _object(self.http.request("GET", f"{LISTINGS}/{self.seller_id}/{_seg(sku)}", expect_json=True,
-                                         params={"marketplaceIds": marketplace_id,
-                                                 "includedData": "summaries,fulfillmentAvailability"}),
-                       "getListingsItem")
+        return _object(
+            self.http.request(
+                "GET",
+                f"{LISTINGS}/{self.seller_id}/{_seg(sku)}",
+                expect_json=True,
+                params={"marketplaceIds": marketplace_id, "includedData": "summaries,fulfillmentAvailability"},
+            ),
+            "getListingsItem",
+        )
 
     def patch_quantity(self, sku: str, marketplace_id: str, quantity: int) -> dict[str, Any]:
         """Sets an absolute quantity, so a repeat has the same effect: retried like a PUT."""
-        body = {"productType": "PRODUCT", "patches": [{"op": "replace", "path": "/attributes/fulfillment_availability",
-                                                       "value": [{"fulfillment_channel_code": "DEFAULT",
-                                                                  "quantity": quantity}]}]}
-        return _object(self.http.request("PATCH", f"{LISTINGS}/{self.seller_id}/{_seg(sku)}", json=body,
-                                         params={"marketplaceIds": marketplace_id}, idempotent=True,
-                                         expect_json=True), "patchListingsItem")
+        body = {
+            "productType": "PRODUCT",
+            "patches": [
+                {
+                    "op": "replace",
+                    "path": "/attributes/fulfillment_availability",
+                    "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": quantity}],
+                }
+            ],
+        }
+        return _object(
+            self.http.request(
+                "PATCH",
+                f"{LISTINGS}/{self.seller_id}/{_seg(sku)}",
+                json=body,
+                params={"marketplaceIds": marketplace_id},
+                idempotent=True,
+                expect_json=True,
+            ),
+            "patchListingsItem",
+        )
 
     # feeds --------------------------------------------------------------------------------------------
     def create_feed_document(self, content_type: str = JSON_CONTENT) -> dict[str, Any]:
-        response = self.http.request("POST", f"{FEEDS}/documents", json={"contentType": content_type},
-                                     idempotent=True, expect_json=True)  # an unused document costs nothing
+        response = self.http.request(
+            "POST", f"{FEEDS}/documents", json={"contentType": content_type}, idempotent=True, expect_json=True
+        )  # an unused document costs nothing
         return _object(response, "createFeedDocument")
 
     @property
@@ -204,7 +266,9 @@ class AmazonClient:
 
     def create_feed(self, marketplace_ids: list[str], document_id: str, feed_type: str = "JSON_LISTINGS_FEED") -> str:
         body = {"feedType": feed_type, "marketplaceIds": marketplace_ids, "inputFeedDocumentId": document_id}
-        feed_id = _object(self.http.request("POST", f"{FEEDS}/feeds", json=body, expect_json=True), "createFeed").get("feedId")
+        feed_id = _object(self.http.request("POST", f"{FEEDS}/feeds", json=body, expect_json=True), "createFeed").get(
+            "feedId"
+        )
         if not feed_id:
             raise TransientError("createFeed answered no feedId")
         return str(feed_id)
@@ -213,7 +277,9 @@ class AmazonClient:
         return _object(self.http.request("GET", f"{FEEDS}/feeds/{feed_id}", expect_json=True), "getFeed")
 
     def feed_document(self, document_id: str) -> dict[str, Any]:
-        return _object(self.http.request("GET", f"{FEEDS}/documents/{document_id}", expect_json=True), "getFeedDocument")
+        return _object(
+            self.http.request("GET", f"{FEEDS}/documents/{document_id}", expect_json=True), "getFeedDocument"
+        )
 
 
 def _seg(sku: str) -> str:

@@ -83,19 +83,32 @@ class AmazonConnector(Connector):
     display_name = "Amazon"
     group = "marketplace"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL,
-                note="getOrders by last update, two minutes behind Amazon's lag; addresses via Restricted Data Token"),
+        declare(
+            Capability.IMPORT_ORDERS,
+            Mode.POLL,
+            note="getOrders by last update, two minutes behind Amazon's lag; addresses via Restricted Data Token",
+        ),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL, note="searchListingsItems, linked by SKU"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API, item_level=True,
-                note="confirmShipment per package with its items; not for FBA orders"),
-        declare(Capability.SET_STOCK, Mode.API,
-                note="patchListingsItem for single changes, JSON_LISTINGS_FEED for many"),
-        declare(Capability.CHANGE_STATUS, Mode.API,
-                note="cancellation only, as an order acknowledgement feed with a reason code; no other status "
-                     "goes to Amazon"),
-        declare(Capability.SEND_MESSAGES, Mode.API,
-                note="only the message types Amazon allows for the order (no free chat, no attachments); "
-                     "sent at most once"),
+        declare(
+            Capability.TRANSMIT_TRACKING,
+            Mode.API,
+            item_level=True,
+            note="confirmShipment per package with its items; not for FBA orders",
+        ),
+        declare(
+            Capability.SET_STOCK, Mode.API, note="patchListingsItem for single changes, JSON_LISTINGS_FEED for many"
+        ),
+        declare(
+            Capability.CHANGE_STATUS,
+            Mode.API,
+            note="cancellation only, as an order acknowledgement feed with a reason code; no other status "
+            "goes to Amazon",
+        ),
+        declare(
+            Capability.SEND_MESSAGES,
+            Mode.API,
+            note="only the message types Amazon allows for the order (no free chat, no attachments); sent at most once",
+        ),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -103,10 +116,15 @@ class AmazonConnector(Connector):
     poll_interval = 120
     #: orders compared from getOrders alone (``_orders_to_compare``); stock and listings are not compared yet
     reconcile_reads = ReconcileReads(orders=True, for_comparison=True)
-    oauth = OAuth2(token_url="{lwa_token_url}",
-                   authorize_url="{seller_central_url}/apps/authorize/consent?application_id={application_id}",
-                   grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), client_auth=ClientAuth.BODY,
-                   token_header="x-amz-access-token", token_format="{token}", refresh_token_setting="refresh_token")
+    oauth = OAuth2(
+        token_url="{lwa_token_url}",
+        authorize_url="{seller_central_url}/apps/authorize/consent?application_id={application_id}",
+        grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN),
+        client_auth=ClientAuth.BODY,
+        token_header="x-amz-access-token",
+        token_format="{token}",
+        refresh_token_setting="refresh_token",
+    )
     #: stock and cancellation feeds; a lost stock submit cannot be found (a visible failure), a lost
     #: cancellation is recognised by the order's status (check_push), so the lookup is declared
     async_push = AsyncPush(kinds=("stock", "state"), timeout_s=4 * 3600, find_by_reference=True, lookup_grace_s=900)
@@ -134,9 +152,15 @@ class AmazonConnector(Connector):
     def client(self) -> AmazonClient:
         if self._client is None:
             cfg = self.config
-            self._client = AmazonClient(self.endpoint, self.oauth_auth(), seller_id=cfg["seller_id"],
-                                        timeout=cfg["timeout"], connection_key=str(self.context.connection_id or ""),
-                                        verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = AmazonClient(
+                self.endpoint,
+                self.oauth_auth(),
+                seller_id=cfg["seller_id"],
+                timeout=cfg["timeout"],
+                connection_key=str(self.context.connection_id or ""),
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -147,19 +171,28 @@ class AmazonConnector(Connector):
         http = self.client.http
         quick = dataclasses.replace(http.retry, max_attempts=2)
         try:
-            http.request("GET", f"/listings/2021-08-01/items/{self.config['seller_id']}", expect_json=True, retry=quick,
-                         params={"marketplaceIds": self.marketplace_ids[0], "pageSize": 1})
+            http.request(
+                "GET",
+                f"/listings/2021-08-01/items/{self.config['seller_id']}",
+                expect_json=True,
+                retry=quick,
+                params={"marketplaceIds": self.marketplace_ids[0], "pageSize": 1},
+            )
         except ReauthorizationNeeded as exc:
             return ConnectionTestResult(False, f"Amazon no longer accepts the authorisation: {exc}")
         except AuthError as exc:
-            return ConnectionTestResult(False, f"Amazon refused the access (check client ID, secret, refresh token "
-                                        f"and merchant token): {exc}")
+            return ConnectionTestResult(
+                False, f"Amazon refused the access (check client ID, secret, refresh token and merchant token): {exc}"
+            )
         except TransientError as exc:
             return ConnectionTestResult(False, f"Amazon could not be reached ({exc}).")
         except PermanentError as exc:
             return ConnectionTestResult(False, f"Amazon refused the request: {exc}")
-        return ConnectionTestResult(True, f"Connected to Amazon ({self.config['region']}, "
-                                    f"{self.config['marketplaces']}).", {"endpoint": self.endpoint})
+        return ConnectionTestResult(
+            True,
+            f"Connected to Amazon ({self.config['region']}, {self.config['marketplaces']}).",
+            {"endpoint": self.endpoint},
+        )
 
     # import ------------------------------------------------------------------------------------------
     def _restricted_token(self, path: str = "/orders/v0/orders") -> str:
@@ -181,14 +214,19 @@ class AmazonConnector(Connector):
             return
         # the engine's clock may run ahead of Amazon's; Amazon refuses an end inside its last two minutes
         until = min(window.until, datetime.now(UTC)) - LAG
-        since = (window.since if window.since is not None
-                 else window.until - timedelta(days=self.config["backfill_days"])) - LAG
+        since = (
+            window.since if window.since is not None else window.until - timedelta(days=self.config["backfill_days"])
+        ) - LAG
         horizon = self.context.state.get(HORIZON)
         if horizon:
             since = min(since, parse_utc(horizon))
         since = min(since, until - timedelta(seconds=1))
-        params = {"MarketplaceIds": ",".join(self.marketplace_ids), "LastUpdatedAfter": stamp(since),
-                  "LastUpdatedBefore": stamp(until), "MaxResultsPerPage": self.config["page_size"]}
+        params = {
+            "MarketplaceIds": ",".join(self.marketplace_ids),
+            "LastUpdatedAfter": stamp(since),
+            "LastUpdatedBefore": stamp(until),
+            "MaxResultsPerPage": self.config["page_size"],
+        }
         rdt = self._restricted_token()
         answered: datetime | None = None
         cache: dict[str, list[Any]] = dict(self.context.state.get(ITEMS_CACHE) or {})
@@ -205,8 +243,14 @@ class AmazonConnector(Connector):
             yield Page(mapped, quarantined, number, None, None)
         self.context.state[HORIZON] = stamp(min(answered or until, until))
         keep = stamp(until - CACHE_SPAN)
-        recent = sorted(((oid, entry) for oid, entry in {**cache, **seen}.items()
-                         if isinstance(entry, list) and str(entry[0]) >= keep), key=lambda kv: str(kv[1][0]))
+        recent = sorted(
+            (
+                (oid, entry)
+                for oid, entry in {**cache, **seen}.items()
+                if isinstance(entry, list) and str(entry[0]) >= keep
+            ),
+            key=lambda kv: str(kv[1][0]),
+        )
         self.context.state[ITEMS_CACHE] = dict(recent[-CACHE_MAX:])  # the state stays small in a rush
 
     def _orders_to_compare(self, window: Window) -> Iterator[OrderPage]:
@@ -218,24 +262,31 @@ class AmazonConnector(Connector):
         Nothing of the import's bookkeeping (horizon, items cache) is touched; the orders to import are read
         again by id (``fetch_order``)."""
         until = min(window.until, datetime.now(UTC)) - LAG
-        params: dict[str, Any] = {"MarketplaceIds": ",".join(self.marketplace_ids),
-                                  "MaxResultsPerPage": self.config["page_size"]}
+        params: dict[str, Any] = {
+            "MarketplaceIds": ",".join(self.marketplace_ids),
+            "MaxResultsPerPage": self.config["page_size"],
+        }
         if window.since is None:
             params |= {"CreatedAfter": stamp(EARLIEST), "CreatedBefore": stamp(until)}
         else:
-            params |= {"LastUpdatedAfter": stamp(min(window.since, until - timedelta(seconds=1))),
-                       "LastUpdatedBefore": stamp(until)}
+            params |= {
+                "LastUpdatedAfter": stamp(min(window.since, until - timedelta(seconds=1))),
+                "LastUpdatedBefore": stamp(until),
+            }
         for number, payload in enumerate(self.client.orders(params), 1):
             orders = payload.get("Orders")
             if not isinstance(orders, list):
                 raise TransientError("getOrders answered no Orders list")
-            records = [self._with_items(o) if isinstance(o, dict) and not o.get("OrderTotal")
-                       else {"order": o, "items": []} for o in orders]
+            records = [
+                self._with_items(o) if isinstance(o, dict) and not o.get("OrderTotal") else {"order": o, "items": []}
+                for o in orders
+            ]
             mapped, quarantined = orders_from_amazon(records)
             yield Page(mapped, quarantined, number, None, None)
 
-    def _with_items(self, order: Any, cache: dict[str, list[Any]] | None = None,
-                    seen: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    def _with_items(
+        self, order: Any, cache: dict[str, list[Any]] | None = None, seen: dict[str, list[Any]] | None = None
+    ) -> dict[str, Any]:
         """The order with its items. Items of an order whose LastUpdateDate is the one read in a previous run
         come from the connection state: an order's items change only with its LastUpdateDate, and each poll
         lists the last minutes again (overlap and lag), which would spend getOrderItems' budget twice."""
@@ -279,15 +330,20 @@ class AmazonConnector(Connector):
         except PermanentError as exc:
             # a repeat the SDK sent after a 5xx that Amazon had acted on: the package is there already
             if "already" in str(exc).lower() and "confirm" in str(exc).lower():
-                return PushResult(already_done=True, detail=f"Amazon already has package "
-                                  f"{body['packageDetail']['packageReferenceId']}")
-            again = shipping.plan(self.client.order(ref.external_id), self.client.order_items(ref.external_id),
-                                  shipment)
+                return PushResult(
+                    already_done=True,
+                    detail=f"Amazon already has package {body['packageDetail']['packageReferenceId']}",
+                )
+            again = shipping.plan(
+                self.client.order(ref.external_id), self.client.order_items(ref.external_id), shipment
+            )
             if isinstance(again, PushResult):
                 return again
             raise
-        return PushResult(remote_id=body["packageDetail"]["packageReferenceId"],
-                          detail=f"confirmed {sum(q for _, q in lines)} item(s) with {shipment.tracking_number}")
+        return PushResult(
+            remote_id=body["packageDetail"]["packageReferenceId"],
+            detail=f"confirmed {sum(q for _, q in lines)} item(s) with {shipment.tracking_number}",
+        )
 
     def channel_status_for(self, state: OrderState) -> str | None:
         return "Canceled" if state is OrderState.CANCELLED else None
@@ -296,8 +352,9 @@ class AmazonConnector(Connector):
         """A cancellation goes as an order acknowledgement feed (:mod:`.cancellation`); Amazon takes no other
         status from a seller (shipping is confirmShipment, the rest Amazon sets itself)."""
         if state is not OrderState.CANCELLED:
-            return PushResult(detail=f"Amazon takes no status from the hub but a cancellation; {state.name_en} "
-                                     "stays in the hub")
+            return PushResult(
+                detail=f"Amazon takes no status from the hub but a cancellation; {state.name_en} stays in the hub"
+            )
         oid = ref.external_id
         order = self.client.order(oid)
         status = order.get("OrderStatus")
@@ -310,8 +367,11 @@ class AmazonConnector(Connector):
         items = [str(i["OrderItemId"]) for i in self.client.order_items(oid) if i.get("OrderItemId")]
         reason = cancellation.reason_of(comment, self.config["cancel_reason"])
         document = self.client.create_feed_document(cancellation.CONTENT_TYPE)
-        self.client.upload(str(document["url"]), cancellation.feed_document(self.config["seller_id"], oid, items, reason),
-                           cancellation.CONTENT_TYPE)
+        self.client.upload(
+            str(document["url"]),
+            cancellation.feed_document(self.config["seller_id"], oid, items, reason),
+            cancellation.CONTENT_TYPE,
+        )
         market = str(order.get("MarketplaceId") or self.marketplace_ids[0])
         feed_id = self.client.create_feed([market], str(document["feedDocumentId"]), cancellation.FEED_TYPE)
         return PushResult.accepted(feed_id, check_after_s=60, item=0)
@@ -355,7 +415,7 @@ class AmazonConnector(Connector):
     def _stock_feed(self, updates: list[StockUpdate]) -> list[PushResult | Exception]:
         results: list[PushResult | Exception] = []
         for start in range(0, len(updates), stock.FEED_MAX_MESSAGES):  # the engine hands at most one feed's worth
-            part = updates[start:start + stock.FEED_MAX_MESSAGES]
+            part = updates[start : start + stock.FEED_MAX_MESSAGES]
             document = self.client.create_feed_document()
             self.client.upload(str(document["url"]), stock.feed_document(self.config["seller_id"], part))
             feed_id = self.client.create_feed(self.marketplace_ids, str(document["feedDocumentId"]))

@@ -32,10 +32,16 @@ from ordersync.domain.timeutil import parse_utc
 
 from .marketplaces import CURRENCIES
 
-STATES = {"Pending": OrderState.ORDERED, "PendingAvailability": OrderState.ORDERED, "Unshipped": OrderState.PAID,
-          "PartiallyShipped": OrderState.PARTIALLY_SHIPPED, "Shipped": OrderState.SHIPPED,
-          "InvoiceUnconfirmed": OrderState.SHIPPED, "Canceled": OrderState.CANCELLED,
-          "Unfulfillable": OrderState.CANCELLED}
+STATES = {
+    "Pending": OrderState.ORDERED,
+    "PendingAvailability": OrderState.ORDERED,
+    "Unshipped": OrderState.PAID,
+    "PartiallyShipped": OrderState.PARTIALLY_SHIPPED,
+    "Shipped": OrderState.SHIPPED,
+    "InvoiceUnconfirmed": OrderState.SHIPPED,
+    "Canceled": OrderState.CANCELLED,
+    "Unfulfillable": OrderState.CANCELLED,
+}
 WITHHELD = "address-withheld"
 #: an item carries ``BuyerRequestedCancel.IsBuyerRequestedCancel == "true"``: the buyer asked to cancel
 CANCEL_REQUESTED = "cancel-requested"
@@ -66,8 +72,10 @@ def _currency(raw: dict[str, Any], items: list[dict[str, Any]]) -> str:
             return check_currency(str(money["CurrencyCode"]))
     code = CURRENCIES.get(str(raw.get("MarketplaceId")))
     if code is None:
-        raise RecordError(f"order {raw.get('AmazonOrderId')}: no amount names a currency and the marketplace "
-                          f"{raw.get('MarketplaceId')!r} is unknown")
+        raise RecordError(
+            f"order {raw.get('AmazonOrderId')}: no amount names a currency and the marketplace "
+            f"{raw.get('MarketplaceId')!r} is unknown"
+        )
     return code
 
 
@@ -93,10 +101,17 @@ def _item(raw: dict[str, Any], n: int, currency: str) -> tuple[OrderItem, Decima
         attributes["quantity_shipped"] = str(raw["QuantityShipped"])
     net = m("ItemPrice") - m("ItemTax")
     rate = (m("ItemTax") / net * 100).quantize(Decimal("0.1")) if net > 0 and m("ItemTax") else None
-    item = OrderItem(external_id=str(raw["OrderItemId"]), title=plain_text(raw.get("Title")) or plain_text(raw.get("SellerSKU")),
-                     quantity=qty, unit_price=unit_price(line, qty), total_price=line,
-                     sku=plain_text(raw.get("SellerSKU")), product_external_id=plain_text(raw.get("SellerSKU")),
-                     tax_rate=rate, attributes=attributes)
+    item = OrderItem(
+        external_id=str(raw["OrderItemId"]),
+        title=plain_text(raw.get("Title")) or plain_text(raw.get("SellerSKU")),
+        quantity=qty,
+        unit_price=unit_price(line, qty),
+        total_price=line,
+        sku=plain_text(raw.get("SellerSKU")),
+        product_external_id=plain_text(raw.get("SellerSKU")),
+        tax_rate=rate,
+        attributes=attributes,
+    )
     return item, shipping, tax
 
 
@@ -107,10 +122,17 @@ def _address(raw: Any, email: str = "") -> tuple[Address, bool]:
     name = plain_text(raw.get("Name"))
     first, _, last = name.rpartition(" ") if " " in name else ("", "", name)
     lines = [plain_text(raw.get(k)) for k in ("AddressLine1", "AddressLine2", "AddressLine3")]
-    fields: dict[str, Any] = {"first_name": first, "last_name": last, "company": plain_text(raw.get("CompanyName")),
-              "zip": plain_text(raw.get("PostalCode")), "city": plain_text(raw.get("City")),
-              "state": plain_text(raw.get("StateOrRegion")), "country": plain_text(raw.get("CountryCode")) or None,
-              "phone": plain_text(raw.get("Phone")), "email": email}
+    fields: dict[str, Any] = {
+        "first_name": first,
+        "last_name": last,
+        "company": plain_text(raw.get("CompanyName")),
+        "zip": plain_text(raw.get("PostalCode")),
+        "city": plain_text(raw.get("City")),
+        "state": plain_text(raw.get("StateOrRegion")),
+        "country": plain_text(raw.get("CountryCode")) or None,
+        "phone": plain_text(raw.get("Phone")),
+        "email": email,
+    }
     address = Address.from_lines(lines[0], " ".join(x for x in lines[1:] if x), **fields)
     return address, not (name and lines[0])
 
@@ -138,16 +160,22 @@ def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
     tags = [plain_text(raw.get("SalesChannel")) or str(raw.get("MarketplaceId") or "")]
     if raw.get("FulfillmentChannel") == "AFN":
         tags.append("FBA")
-    tags += [flag for key, flag in (("IsBusinessOrder", "Business"), ("IsPrime", "Prime"),
-                                    ("IsPremiumOrder", "Premium")) if raw.get(key) is True]
+    tags += [
+        flag
+        for key, flag in (("IsBusinessOrder", "Business"), ("IsPrime", "Prime"), ("IsPremiumOrder", "Premium"))
+        if raw.get(key) is True
+    ]
     level = plain_text(raw.get("ShipmentServiceLevelCategory"))
     if level and level != "Standard":  # Expedited, NextDay, SameDay, SecondDay, Scheduled, FreeEconomy
         tags.append(level)
     if withheld:
         tags.append(WITHHELD)
-    cancel_reasons = [str((i.get("BuyerRequestedCancel") or {}).get("BuyerCancelReason") or "").strip()
-                      for i in items if isinstance(i.get("BuyerRequestedCancel"), dict)
-                      and str(i["BuyerRequestedCancel"].get("IsBuyerRequestedCancel")).lower() == "true"]
+    cancel_reasons = [
+        str((i.get("BuyerRequestedCancel") or {}).get("BuyerCancelReason") or "").strip()
+        for i in items
+        if isinstance(i.get("BuyerRequestedCancel"), dict)
+        and str(i["BuyerRequestedCancel"].get("IsBuyerRequestedCancel")).lower() == "true"
+    ]
     if cancel_reasons:
         tags.append(CANCEL_REQUESTED)
     buyer_name = plain_text(buyer_info.get("BuyerName"))
@@ -155,14 +183,26 @@ def _order(raw: dict[str, Any], items: list[dict[str, Any]]) -> Order:
     created = _time(raw.get("PurchaseDate"), "PurchaseDate")
     state = STATES[status]
     method = plain_text(raw.get("PaymentMethod"))
-    return Order(external_id=oid, number=oid, state=state, currency=currency, created_at=created,
-                 updated_at=_time(raw.get("LastUpdateDate"), "LastUpdateDate"), total=total, items=lines,
-                 paid_at=created if state not in (OrderState.ORDERED, OrderState.CANCELLED) else None,
-                 buyer=Buyer(external_id=email, email=email, first_name=first, last_name=last),
-                 invoice_address=address if not withheld else Address(country=address.country),
-                 shipping_address=address, shipping_cost=shipping, tax_total=tax,
-                 payment_method=method, channel_status=status, tags=[t for t in tags if t],
-                 buyer_note="; ".join(r for r in cancel_reasons if r))
+    return Order(
+        external_id=oid,
+        number=oid,
+        state=state,
+        currency=currency,
+        created_at=created,
+        updated_at=_time(raw.get("LastUpdateDate"), "LastUpdateDate"),
+        total=total,
+        items=lines,
+        paid_at=created if state not in (OrderState.ORDERED, OrderState.CANCELLED) else None,
+        buyer=Buyer(external_id=email, email=email, first_name=first, last_name=last),
+        invoice_address=address if not withheld else Address(country=address.country),
+        shipping_address=address,
+        shipping_cost=shipping,
+        tax_total=tax,
+        payment_method=method,
+        channel_status=status,
+        tags=[t for t in tags if t],
+        buyer_note="; ".join(r for r in cancel_reasons if r),
+    )
 
 
 def order_from_amazon(raw: Any) -> Order:
@@ -172,15 +212,19 @@ def order_from_amazon(raw: Any) -> Order:
     items = raw.get("items")
     if not isinstance(items, list):
         raise RecordError(f"order {raw['order']['AmazonOrderId']}: its items could not be read")
-    return read_record(lambda: _order(raw["order"], items), also=(AttributeError,),
-                       hint="Unexpected data in the order; open it in Seller Central.")
+    return read_record(
+        lambda: _order(raw["order"], items),
+        also=(AttributeError,),
+        hint="Unexpected data in the order; open it in Seller Central.",
+    )
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:
     order = raw.get("order") if isinstance(raw, dict) else None
     ident = order.get("AmazonOrderId") if isinstance(order, dict) else None
-    return Quarantined(external_id=str(ident or "unknown"), raw=raw, reason=str(exc),
-                       hint=(exc.hint + " (Amazon order)").strip())
+    return Quarantined(
+        external_id=str(ident or "unknown"), raw=raw, reason=str(exc), hint=(exc.hint + " (Amazon order)").strip()
+    )
 
 
 def orders_from_amazon(records: list[Any]) -> tuple[list[Order], list[Quarantined]]:

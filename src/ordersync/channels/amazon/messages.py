@@ -23,19 +23,29 @@ import re
 
 #: message type -> the text's maxLength (messaging.json, Create…Request.text)
 TEXT_TYPES: dict[str, int] = {
-    "confirmDeliveryDetails": 2000, "confirmOrderDetails": 2000, "confirmServiceDetails": 2000,
-    "unexpectedProblem": 2000, "confirmCustomizationDetails": 800, "digitalAccessKey": 400,
+    "confirmDeliveryDetails": 2000,
+    "confirmOrderDetails": 2000,
+    "confirmServiceDetails": 2000,
+    "unexpectedProblem": 2000,
+    "confirmCustomizationDetails": 800,
+    "digitalAccessKey": 400,
 }
 #: types Amazon documents that carry attachments only (Uploads API): not sent by the hub
 ATTACHMENT_TYPES = ("legalDisclosure", "warranty", "invoice")
 #: a subject may name the type by these labels too (English and German, lower case)
 LABELS: dict[str, str] = {
-    "delivery details": "confirmDeliveryDetails", "lieferdetails": "confirmDeliveryDetails",
-    "order details": "confirmOrderDetails", "bestelldetails": "confirmOrderDetails",
-    "service details": "confirmServiceDetails", "servicedetails": "confirmServiceDetails",
-    "unexpected problem": "unexpectedProblem", "unerwartetes problem": "unexpectedProblem",
-    "customization details": "confirmCustomizationDetails", "personalisierung": "confirmCustomizationDetails",
-    "digital access key": "digitalAccessKey", "digitaler zugangsschlüssel": "digitalAccessKey",
+    "delivery details": "confirmDeliveryDetails",
+    "lieferdetails": "confirmDeliveryDetails",
+    "order details": "confirmOrderDetails",
+    "bestelldetails": "confirmOrderDetails",
+    "service details": "confirmServiceDetails",
+    "servicedetails": "confirmServiceDetails",
+    "unexpected problem": "unexpectedProblem",
+    "unerwartetes problem": "unexpectedProblem",
+    "customization details": "confirmCustomizationDetails",
+    "personalisierung": "confirmCustomizationDetails",
+    "digital access key": "digitalAccessKey",
+    "digitaler zugangsschlüssel": "digitalAccessKey",
 }
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -55,8 +65,10 @@ def message_type(subject: str, default: str) -> str:
 def check(kind: str, text: str, allowed: list[str]) -> dict[str, str]:
     """The request body for ``kind``, or MessageRefused saying why Amazon would not take it."""
     if kind in ATTACHMENT_TYPES:
-        raise MessageRefused(f"Amazon's {kind} message carries only uploaded attachments, which the hub does not "
-                             "send; send it in Seller Central")
+        raise MessageRefused(
+            f"Amazon's {kind} message carries only uploaded attachments, which the hub does not "
+            "send; send it in Seller Central"
+        )
     if kind not in TEXT_TYPES:
         raise MessageRefused(f"{kind!r} is not a message type of Amazon's Messaging API")
     if kind not in allowed:

@@ -28,10 +28,25 @@ from ordersync.channels.sdk.errors import PermanentError
 from ordersync.channels.sdk.records import PushResult
 from ordersync.domain import Shipment
 
-CARRIERS = {"dhl": "DHL", "dhl express": "DHL Express", "dpd": "DPD", "ups": "UPS", "gls": "GLS", "hermes": "Hermes",
-            "deutsche post": "Deutsche Post", "fedex": "FedEx", "usps": "USPS", "royal mail": "Royal Mail",
-            "tnt": "TNT", "colissimo": "Colissimo", "chronopost": "Chronopost", "poste italiane": "Poste Italiane",
-            "correos": "Correos", "postnl": "PostNL", "bpost": "BPost"}
+CARRIERS = {
+    "dhl": "DHL",
+    "dhl express": "DHL Express",
+    "dpd": "DPD",
+    "ups": "UPS",
+    "gls": "GLS",
+    "hermes": "Hermes",
+    "deutsche post": "Deutsche Post",
+    "fedex": "FedEx",
+    "usps": "USPS",
+    "royal mail": "Royal Mail",
+    "tnt": "TNT",
+    "colissimo": "Colissimo",
+    "chronopost": "Chronopost",
+    "poste italiane": "Poste Italiane",
+    "correos": "Correos",
+    "postnl": "PostNL",
+    "bpost": "BPost",
+}
 
 
 def carrier_fields(carrier: str) -> dict[str, str]:
@@ -54,8 +69,9 @@ def plan(order: dict[str, Any], items: list[dict[str, Any]], shipment: Shipment)
         return PushResult(already_done=True, detail=f"Amazon shows order {oid} as shipped")
     if status not in ("Unshipped", "PartiallyShipped"):
         raise PermanentError(f"order {oid} is {status} on Amazon; only Unshipped orders can be confirmed")
-    open_qty = {str(i["OrderItemId"]): int(i.get("QuantityOrdered") or 0) - int(i.get("QuantityShipped") or 0)
-                for i in items}
+    open_qty = {
+        str(i["OrderItemId"]): int(i.get("QuantityOrdered") or 0) - int(i.get("QuantityShipped") or 0) for i in items
+    }
     if not shipment.lines:
         lines = [(item_id, qty) for item_id, qty in open_qty.items() if qty > 0]
     else:
@@ -76,8 +92,11 @@ def plan(order: dict[str, Any], items: list[dict[str, Any]], shipment: Shipment)
 
 def request_body(order: dict[str, Any], shipment: Shipment, lines: list[tuple[str, int]]) -> dict[str, Any]:
     shipped = (shipment.shipped_at or datetime.now(UTC)).astimezone(UTC)
-    detail = {"packageReferenceId": package_reference(shipment.tracking_number, lines),
-              **carrier_fields(shipment.carrier), "trackingNumber": shipment.tracking_number,
-              "shipDate": shipped.strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "orderItems": [{"orderItemId": i, "quantity": q} for i, q in lines]}
+    detail = {
+        "packageReferenceId": package_reference(shipment.tracking_number, lines),
+        **carrier_fields(shipment.carrier),
+        "trackingNumber": shipment.tracking_number,
+        "shipDate": shipped.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "orderItems": [{"orderItemId": i, "quantity": q} for i, q in lines],
+    }
     return {"marketplaceId": order["MarketplaceId"], "packageDetail": detail}

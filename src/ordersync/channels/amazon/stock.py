@@ -27,7 +27,6 @@ from typing import Any
 from ordersync.channels.sdk.async_push import JobOutcome
 from ordersync.domain import StockUpdate
 
-
 #: listings-feed-schema-v2.json, ``messages.maxItems``
 FEED_MAX_MESSAGES = 25_000
 
@@ -45,10 +44,22 @@ def shown_quantity(item: dict[str, Any]) -> int | None:
 
 
 def feed_document(seller_id: str, updates: list[StockUpdate]) -> dict[str, Any]:
-    messages = [{"messageId": n + 1, "sku": sku_of(u), "operationType": "PATCH", "productType": "PRODUCT",
-                 "patches": [{"op": "replace", "path": "/attributes/fulfillment_availability",
-                              "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": max(0, u.quantity)}]}]}
-                for n, u in enumerate(updates)]
+    messages = [
+        {
+            "messageId": n + 1,
+            "sku": sku_of(u),
+            "operationType": "PATCH",
+            "productType": "PRODUCT",
+            "patches": [
+                {
+                    "op": "replace",
+                    "path": "/attributes/fulfillment_availability",
+                    "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": max(0, u.quantity)}],
+                }
+            ],
+        }
+        for n, u in enumerate(updates)
+    ]
     return {"header": {"sellerId": seller_id, "version": "2.0", "issueLocale": "en_US"}, "messages": messages}
 
 

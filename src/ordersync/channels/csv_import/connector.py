@@ -39,8 +39,12 @@ class CsvConnector(Connector):
     display_name = "CSV file (upload or URL)"
     group = "files"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.CSV_UPLOAD, Mode.CSV_URL,
-                note="uploaded by hand, or fetched from the platform's export URL on every poll"),
+        declare(
+            Capability.IMPORT_ORDERS,
+            Mode.CSV_UPLOAD,
+            Mode.CSV_URL,
+            note="uploaded by hand, or fetched from the platform's export URL on every poll",
+        ),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -53,9 +57,13 @@ class CsvConnector(Connector):
         try:
             self.parser_config = ParserConfig(
                 mapping=ColumnMapping.build(cfg["profile"], cfg["column_map"], cfg["status_map"]),
-                timezone=zone(cfg["timezone"]), currency=_currency(cfg["currency"]),
-                decimal_separator=cfg["decimal_separator"], date_format=cfg["date_format"],
-                encoding=cfg["encoding"], delimiter=DELIMITER_NAMES[cfg["delimiter"]])
+                timezone=zone(cfg["timezone"]),
+                currency=_currency(cfg["currency"]),
+                decimal_separator=cfg["decimal_separator"],
+                date_format=cfg["date_format"],
+                encoding=cfg["encoding"],
+                delimiter=DELIMITER_NAMES[cfg["delimiter"]],
+            )
         except SettingsError:
             raise
         except ValueError as exc:
@@ -88,9 +96,11 @@ class CsvConnector(Connector):
     # fetching ------------------------------------------------------------------------------------
     def policy(self) -> UrlPolicy:
         """The SSRF guard's policy; only the operator's environment can allow private hosts."""
-        return UrlPolicy.from_env(max_bytes=self.config["max_megabytes"] * 1024 * 1024,
-                                  timeout=float(self.config["timeout"]),
-                                  total_time=float(self.config["timeout"]) * 4)
+        return UrlPolicy.from_env(
+            max_bytes=self.config["max_megabytes"] * 1024 * 1024,
+            timeout=float(self.config["timeout"]),
+            total_time=float(self.config["timeout"]) * 4,
+        )
 
     def _headers(self, conditional: bool) -> dict[str, str]:
         headers = {"Accept": "text/csv, text/plain;q=0.9, */*;q=0.5"}
@@ -123,9 +133,12 @@ class CsvConnector(Connector):
         parsed = self.parse(result.content)
         if parsed.file_error:
             return ConnectionTestResult(False, f"The file was fetched but cannot be read: {parsed.file_error}")
-        return ConnectionTestResult(True, f"Fetched {len(result.content):,} bytes: {len(parsed.orders)} orders, "
-                                          f"{len(parsed.rejected)} rejected rows.",
-                                    {"dialect": parsed.dialect.describe() if parsed.dialect else ""})
+        return ConnectionTestResult(
+            True,
+            f"Fetched {len(result.content):,} bytes: {len(parsed.orders)} orders, "
+            f"{len(parsed.rejected)} rejected rows.",
+            {"dialect": parsed.dialect.describe() if parsed.dialect else ""},
+        )
 
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
         """The whole file, as one page, when it changed since the last fetch; nothing on 304."""
@@ -141,8 +154,13 @@ class CsvConnector(Connector):
         yield Page(parsed.orders, quarantined, 1, 1, len(parsed.orders) + len(quarantined))
         # Remember the version now held; the engine persists connector state only after a successful import,
         # so a file whose orders failed to store is fetched in full again next time.
-        self.context.state.update({"url": self.config["url"], STATE_ETAG: result.headers.get("etag", ""),
-                                   STATE_LAST_MODIFIED: result.headers.get("last-modified", "")})
+        self.context.state.update(
+            {
+                "url": self.config["url"],
+                STATE_ETAG: result.headers.get("etag", ""),
+                STATE_LAST_MODIFIED: result.headers.get("last-modified", ""),
+            }
+        )
 
 
 def quarantine_rejections(rejected: list[Rejection], *, source: str) -> list[Quarantined]:
@@ -151,9 +169,12 @@ def quarantine_rejections(rejected: list[Rejection], *, source: str) -> list[Qua
     for rejection in rejected:
         by_key.setdefault(rejection.order_number or f"row-{rejection.row}", []).append(rejection)
     return [
-        Quarantined(external_id=key, raw={"source": source, "rows": [r.row for r in items]},
-                    reason="; ".join(str(r) for r in items)[:2000],
-                    hint="fix the rows in the file; the order is imported on the next fetch")
+        Quarantined(
+            external_id=key,
+            raw={"source": source, "rows": [r.row for r in items]},
+            reason="; ".join(str(r) for r in items)[:2000],
+            hint="fix the rows in the file; the order is imported on the next fetch",
+        )
         for key, items in by_key.items()
     ]
 

@@ -17,8 +17,18 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 DELIMITERS = (";", ",", "\t", "|", "~")
-DELIMITER_NAMES = {"auto": "", "comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|", "tilde": "~",
-                   ",": ",", ";": ";", "|": "|", "~": "~"}
+DELIMITER_NAMES = {
+    "auto": "",
+    "comma": ",",
+    "semicolon": ";",
+    "tab": "\t",
+    "pipe": "|",
+    "tilde": "~",
+    ",": ",",
+    ";": ";",
+    "|": "|",
+    "~": "~",
+}
 _SAMPLE_ROWS = 20
 
 
@@ -49,16 +59,22 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
         try:
             return data.decode(codec), codec
         except UnicodeDecodeError as exc:
-            raise FileFormatError(f"the file is not valid {codec}: the byte at offset {exc.start} "
-                                  f"({data[exc.start:exc.start + 1]!r}) cannot be decoded") from None
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+            raise FileFormatError(
+                f"the file is not valid {codec}: the byte at offset {exc.start} "
+                f"({data[exc.start : exc.start + 1]!r}) cannot be decoded"
+            ) from None
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(codec), codec
             except UnicodeDecodeError as exc:
-                raise FileFormatError(f"the file starts with a {codec} byte-order mark but byte {exc.start} "
-                                      "is not valid in that encoding") from None
+                raise FileFormatError(
+                    f"the file starts with a {codec} byte-order mark but byte {exc.start} is not valid in that encoding"
+                ) from None
     for codec in ("utf-8", "cp1252"):
         try:
             return data.decode(codec), codec
@@ -94,8 +110,12 @@ def _count_outside_quotes(line: str, candidate: str, quotechar: str) -> int:
 def _quotechar(header: str) -> str:
     """``'`` only if the header's cells are visibly wrapped in it and never in ``"``."""
     double = header.count('"')
-    single_wrapped = sum(1 for d in DELIMITERS for cell in header.split(d)
-                         if len(cell.strip()) > 1 and cell.strip()[0] == cell.strip()[-1] == "'")
+    single_wrapped = sum(
+        1
+        for d in DELIMITERS
+        for cell in header.split(d)
+        if len(cell.strip()) > 1 and cell.strip()[0] == cell.strip()[-1] == "'"
+    )
     return "'" if double == 0 and single_wrapped >= 2 else '"'
 
 

@@ -30,8 +30,14 @@ from .profiles import FIELD_BY_NAME, REQUIRED, Mapping, column_key
 from .values import parse_country, parse_datetime, parse_decimal
 
 Progress = Callable[[int, int], None]  # (rows done, rows in the file)
-MAX_LENGTH = {"order_number": 100, "external_id": 100, "item_id": 100, "item_sku": 100, "item_ean": 20,
-              "channel_status": 50}
+MAX_LENGTH = {
+    "order_number": 100,
+    "external_id": 100,
+    "item_id": 100,
+    "item_sku": 100,
+    "item_ean": 20,
+    "channel_status": 50,
+}
 _CENTI_CENT = Decimal("0.0001")  # the store keeps four decimal places
 MAX_HEADER_CELL = 200
 FIELD_SIZE_LIMIT = 1_000_000  # one cell; the stdlib default (128 KiB) would reject long HTML notes
@@ -94,8 +100,9 @@ class _OrderProblem(ValueError):
 def parse_csv(data: bytes, config: ParserConfig, *, progress: Progress | None = None) -> ParseResult:
     result = ParseResult()
     try:
-        text, result.dialect = detect(data, encoding=config.encoding, delimiter=config.delimiter,
-                                      quotechar=config.quotechar)
+        text, result.dialect = detect(
+            data, encoding=config.encoding, delimiter=config.delimiter, quotechar=config.quotechar
+        )
     except FileFormatError as exc:
         return _fail(result, 0, "", str(exc))
     records = _read_records(text, result.dialect, result)
@@ -107,9 +114,14 @@ def parse_csv(data: bytes, config: ParserConfig, *, progress: Progress | None = 
     too_long = next(((i, h) for i, h in enumerate(header) if len(h) > MAX_HEADER_CELL), None)
     if too_long is not None:  # a column name is short; this is a data file without a header, or not CSV
         index, name = too_long
-        return _fail(result, header_row, "", f"header cell {index + 1} has {len(name):,} characters (it starts "
-                                             f"{name[:40]!r}); a column name has at most {MAX_HEADER_CELL}: is "
-                                             "the first row the header, and is this a CSV file?")
+        return _fail(
+            result,
+            header_row,
+            "",
+            f"header cell {index + 1} has {len(name):,} characters (it starts "
+            f"{name[:40]!r}); a column name has at most {MAX_HEADER_CELL}: is "
+            "the first row the header, and is this a CSV file?",
+        )
     result.header = header
     try:
         columns = _resolve_columns(header, config.mapping)
@@ -128,8 +140,9 @@ def parse_csv(data: bytes, config: ParserConfig, *, progress: Progress | None = 
         row = _parse_row(number, cells, header, columns, config)
         key = row.order.get("order_number", "")
         if not key:
-            result.rejected.extend(row.errors or [Rejection(number, _col(header, columns, "order_number"),
-                                                            "the order number is empty")])
+            result.rejected.extend(
+                row.errors or [Rejection(number, _col(header, columns, "order_number"), "the order number is empty")]
+            )
         else:
             groups.setdefault(key, []).append(row)
         if progress:
@@ -154,9 +167,14 @@ def _reject_shared_ids(result: ParseResult, header: list[str], columns: dict[str
         for order in orders:
             result.orders.remove(order)
             for row in result.order_rows.get(order.number, []):
-                result.rejected.append(Rejection(row, _col(header, columns, "external_id"),
-                                                 f"orders {numbers} share the external id {external_id!r}; "
-                                                 "each order needs its own", order.number))
+                result.rejected.append(
+                    Rejection(
+                        row,
+                        _col(header, columns, "external_id"),
+                        f"orders {numbers} share the external id {external_id!r}; each order needs its own",
+                        order.number,
+                    )
+                )
             result.order_rows.pop(order.number, None)
 
 
@@ -170,8 +188,12 @@ def _read_records(text: str, dialect: Dialect, result: ParseResult) -> list[tupl
     """(first line number, cells) of every record; an unreadable record is rejected and becomes None."""
     previous_limit = csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter,
-                            quotechar=dialect.quotechar, skipinitialspace=False)
+        reader = csv.reader(
+            io.StringIO(text, newline=""),
+            delimiter=dialect.delimiter,
+            quotechar=dialect.quotechar,
+            skipinitialspace=False,
+        )
         records: list[tuple[int, list[str] | None]] = []
         while True:
             start = reader.line_num + 1
@@ -202,19 +224,28 @@ def _resolve_columns(header: list[str], mapping: Mapping) -> dict[str, int]:
         expected |= set(mapping.columns)
     for name in REQUIRED:
         if name not in mapping.columns:
-            raise _OrderProblem("", f"profile {mapping.profile!r} does not know which column holds {name}; "
-                                    f"map it in the connection's column_map, e.g. {name}=<your column>")
+            raise _OrderProblem(
+                "",
+                f"profile {mapping.profile!r} does not know which column holds {name}; "
+                f"map it in the connection's column_map, e.g. {name}=<your column>",
+            )
     columns: dict[str, int] = {}
     for field_name, column in mapping.columns.items():
         found = positions.get(column_key(column), [])
         if len(found) > 1:
-            raise _OrderProblem(column, f"the column {column!r} (for {field_name}) appears {len(found)} times in "
-                                        f"the header (columns {', '.join(str(i + 1) for i in found)})")
+            raise _OrderProblem(
+                column,
+                f"the column {column!r} (for {field_name}) appears {len(found)} times in "
+                f"the header (columns {', '.join(str(i + 1) for i in found)})",
+            )
         if found:
             columns[field_name] = found[0]
         elif field_name in expected:
-            raise _OrderProblem(column, f"the header has no column {column!r} (for {field_name}); found: "
-                                        f"{', '.join(repr(h) for h in header[:40])}")
+            raise _OrderProblem(
+                column,
+                f"the header has no column {column!r} (for {field_name}); found: "
+                f"{', '.join(repr(h) for h in header[:40])}",
+            )
     return columns
 
 
@@ -223,14 +254,14 @@ def _col(header: list[str], columns: dict[str, int], field_name: str) -> str:
     return header[index] if index is not None else field_name
 
 
-def _parse_row(number: int, cells: list[str], header: list[str], columns: dict[str, int],
-               config: ParserConfig) -> _Row:
+def _parse_row(number: int, cells: list[str], header: list[str], columns: dict[str, int], config: ParserConfig) -> _Row:
     row = _Row(number, {}, None, [])
     if len(cells) != len(header):
-        extra = cells[len(header):]
+        extra = cells[len(header) :]
         if len(cells) < len(header) or any(c.strip() for c in extra):
-            row.errors.append(Rejection(number, "", f"the row has {len(cells)} cells but the header has "
-                                                    f"{len(header)} columns"))
+            row.errors.append(
+                Rejection(number, "", f"the row has {len(cells)} cells but the header has {len(header)} columns")
+            )
     item: dict[str, Any] = {}
     for field_name, index in columns.items():
         text = cells[index].strip() if index < len(cells) else ""
@@ -250,8 +281,9 @@ def _parse_row(number: int, cells: list[str], header: list[str], columns: dict[s
         try:
             row.item = _item_values(item)
         except _OrderProblem as exc:
-            row.errors.append(Rejection(number, _col(header, columns, exc.field_name), str(exc),
-                                        row.order.get("order_number", "")))
+            row.errors.append(
+                Rejection(number, _col(header, columns, exc.field_name), str(exc), row.order.get("order_number", ""))
+            )
     return row
 
 
@@ -285,8 +317,7 @@ def _item_values(item: dict[str, Any]) -> dict[str, Any]:
     title = item.get("item_title") or item.get("item_sku")
     if not title:
         raise _OrderProblem("item_title", "the item has neither a title nor a SKU")
-    return {**item, "item_quantity": quantity, "item_unit_price": unit, "item_total_price": line,
-            "item_title": title}
+    return {**item, "item_quantity": quantity, "item_unit_price": unit, "item_total_price": line, "item_title": title}
 
 
 def _fit(value: Decimal) -> Decimal:
@@ -297,8 +328,9 @@ def _fit(value: Decimal) -> Decimal:
     return value
 
 
-def _build_group(key: str, rows: list[_Row], header: list[str], columns: dict[str, int], config: ParserConfig,
-                 result: ParseResult) -> None:
+def _build_group(
+    key: str, rows: list[_Row], header: list[str], columns: dict[str, int], config: ParserConfig, result: ParseResult
+) -> None:
     rejected = [r for row in rows for r in row.errors]
     merged: dict[str, Any] = {}
     first_row: dict[str, int] = {}
@@ -309,9 +341,15 @@ def _build_group(key: str, rows: list[_Row], header: list[str], columns: dict[st
             if name not in merged:
                 merged[name], first_row[name] = value, row.number
             elif merged[name] != value:
-                rejected.append(Rejection(row.number, _col(header, columns, name),
-                                          f"order {key}: {_show(value)} here but {_show(merged[name])} in row "
-                                          f"{first_row[name]}; the rows of one order must agree", key))
+                rejected.append(
+                    Rejection(
+                        row.number,
+                        _col(header, columns, name),
+                        f"order {key}: {_show(value)} here but {_show(merged[name])} in row "
+                        f"{first_row[name]}; the rows of one order must agree",
+                        key,
+                    )
+                )
     if not rejected:
         try:
             order = _order(key, merged, [r.item for r in rows if r.item is not None], config)
@@ -327,9 +365,16 @@ def _build_group(key: str, rows: list[_Row], header: list[str], columns: dict[st
     result.rejected.extend(rejected)
     for row in rows:
         if row.number not in bad:
-            result.rejected.append(Rejection(row.number, "", f"order {key} is not imported because row"
-                                             f"{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad))} of it "
-                                             f"{'were' if len(bad) > 1 else 'was'} rejected", key))
+            result.rejected.append(
+                Rejection(
+                    row.number,
+                    "",
+                    f"order {key} is not imported because row"
+                    f"{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad))} of it "
+                    f"{'were' if len(bad) > 1 else 'was'} rejected",
+                    key,
+                )
+            )
 
 
 def _show(value: Any) -> str:
@@ -343,10 +388,17 @@ def _order(number: str, v: dict[str, Any], items: list[dict[str, Any]], config: 
         raise _OrderProblem("created_at", f"order {number}: no row gives the order date")
     external_id = v.get("external_id") or number
     order_items = [
-        OrderItem(external_id=i.get("item_id") or f"{external_id}-{n}", title=i["item_title"],
-                  quantity=i["item_quantity"], unit_price=i["item_unit_price"], total_price=i["item_total_price"],
-                  sku=i.get("item_sku", ""), ean=i.get("item_ean", ""), tax_rate=i.get("item_tax_rate"),
-                  attributes={"status": i["item_status"]} if i.get("item_status") else {})
+        OrderItem(
+            external_id=i.get("item_id") or f"{external_id}-{n}",
+            title=i["item_title"],
+            quantity=i["item_quantity"],
+            unit_price=i["item_unit_price"],
+            total_price=i["item_total_price"],
+            sku=i.get("item_sku", ""),
+            ean=i.get("item_ean", ""),
+            tax_rate=i.get("item_tax_rate"),
+            attributes={"status": i["item_status"]} if i.get("item_status") else {},
+        )
         for n, i in enumerate(items, 1)
     ]
     shipping_cost = v.get("shipping_cost", Decimal(0))
@@ -361,15 +413,30 @@ def _order(number: str, v: dict[str, Any], items: list[dict[str, Any]], config: 
     if v.get("tracking_number"):
         shipments.append(Shipment(v.get("carrier", ""), v["tracking_number"], shipped_at=v.get("shipped_at")))
     return Order(
-        external_id=external_id, number=number, state=_state(number, v, config.mapping),
-        currency=v.get("currency") or config.currency, created_at=v["created_at"],
-        updated_at=v.get("updated_at") or v["created_at"], total=total, items=order_items,
-        paid_at=v.get("paid_at"), shipped_at=v.get("shipped_at"),
-        buyer=Buyer(email=v.get("buyer_email") or invoice.email, first_name=invoice.first_name,
-                    last_name=invoice.last_name, phone=v.get("buyer_phone") or invoice.phone),
-        invoice_address=invoice, shipping_address=shipping, shipping_cost=shipping_cost,
-        tax_total=v.get("tax_total", Decimal(0)), payment_method=v.get("payment_method", ""),
-        shipments=shipments, channel_status=v.get("channel_status", ""), buyer_note=v.get("buyer_note", ""),
+        external_id=external_id,
+        number=number,
+        state=_state(number, v, config.mapping),
+        currency=v.get("currency") or config.currency,
+        created_at=v["created_at"],
+        updated_at=v.get("updated_at") or v["created_at"],
+        total=total,
+        items=order_items,
+        paid_at=v.get("paid_at"),
+        shipped_at=v.get("shipped_at"),
+        buyer=Buyer(
+            email=v.get("buyer_email") or invoice.email,
+            first_name=invoice.first_name,
+            last_name=invoice.last_name,
+            phone=v.get("buyer_phone") or invoice.phone,
+        ),
+        invoice_address=invoice,
+        shipping_address=shipping,
+        shipping_cost=shipping_cost,
+        tax_total=v.get("tax_total", Decimal(0)),
+        payment_method=v.get("payment_method", ""),
+        shipments=shipments,
+        channel_status=v.get("channel_status", ""),
+        buyer_note=v.get("buyer_note", ""),
     )
 
 
@@ -380,9 +447,12 @@ def _state(number: str, v: dict[str, Any], mapping: Mapping) -> OrderState:
     if status and mapping.status_map:
         state = mapping.status_map.get(status.casefold())
         if state is None:
-            raise _OrderProblem("channel_status", f"order {number}: the status {status!r} is not in the status "
-                                                  f"map (known: {', '.join(mapping.status_map)}); add it to the "
-                                                  "connection's status_map")
+            raise _OrderProblem(
+                "channel_status",
+                f"order {number}: the status {status!r} is not in the status "
+                f"map (known: {', '.join(mapping.status_map)}); add it to the "
+                "connection's status_map",
+            )
         return state
     if v.get("shipped_at"):
         return OrderState.SHIPPED
@@ -395,9 +465,15 @@ def _address(v: dict[str, Any], prefix: str) -> Address:
     def get(name: str) -> Any:
         return v.get(f"{prefix}_{name}", "")
 
-    fields = {name: get(name) for name in ("first_name", "last_name", "company", "zip", "city", "state",
-                                           "email", "phone")}
+    fields = {
+        name: get(name) for name in ("first_name", "last_name", "company", "zip", "city", "state", "email", "phone")
+    }
     if get("house_number"):
-        return Address(street=get("street"), house_number=get("house_number"), line2=get("line2"),
-                       country=get("country") or None, **fields)
+        return Address(
+            street=get("street"),
+            house_number=get("house_number"),
+            line2=get("line2"),
+            country=get("country") or None,
+            **fields,
+        )
     return Address.from_lines(get("street"), get("line2"), country=get("country") or None, **fields)

@@ -29,16 +29,27 @@ class FieldSpec:
 
 
 _ADDRESS = (
-    ("first_name", "first name"), ("last_name", "last name"), ("company", "company"),
+    ("first_name", "first name"),
+    ("last_name", "last name"),
+    ("company", "company"),
     ("street", "street line; the house number is split off unless {p}_house_number is given"),
-    ("house_number", "house number"), ("line2", "address addition (c/o, floor)"), ("zip", "postcode"),
-    ("city", "city"), ("state", "state or region"), ("country", "ISO code (DE, DEU) or name (Deutschland)"),
-    ("email", "e-mail address"), ("phone", "phone number"),
+    ("house_number", "house number"),
+    ("line2", "address addition (c/o, floor)"),
+    ("zip", "postcode"),
+    ("city", "city"),
+    ("state", "state or region"),
+    ("country", "ISO code (DE, DEU) or name (Deutschland)"),
+    ("email", "e-mail address"),
+    ("phone", "phone number"),
 )
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("order_number", "text", "order", "the order number the buyer sees; rows with the same number "
-              "are one order (required)"),
+    FieldSpec(
+        "order_number",
+        "text",
+        "order",
+        "the order number the buyer sees; rows with the same number are one order (required)",
+    ),
     FieldSpec("external_id", "text", "order", "the channel's id of the order, if it differs from the number"),
     FieldSpec("created_at", "datetime", "order", "when the order was placed (required)"),
     FieldSpec("updated_at", "datetime", "order", "when the order last changed (default: created_at)"),
@@ -56,10 +67,13 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("buyer_email", "text", "order", "buyer's e-mail (default: invoice_email)"),
     FieldSpec("buyer_phone", "text", "order", "buyer's phone (default: invoice_phone)"),
     FieldSpec("buyer_note", "text", "order", "the buyer's note to the seller"),
-    *(FieldSpec(f"{p}_{name}", "country" if name == "country" else "text", "order",
-                f"{label} address: {text.format(p=p)}")
-      for p, label in (("invoice", "invoice"), ("shipping", "shipping"))
-      for name, text in _ADDRESS),
+    *(
+        FieldSpec(
+            f"{p}_{name}", "country" if name == "country" else "text", "order", f"{label} address: {text.format(p=p)}"
+        )
+        for p, label in (("invoice", "invoice"), ("shipping", "shipping"))
+        for name, text in _ADDRESS
+    ),
     FieldSpec("item_id", "text", "item", "the channel's id of the line (default: order number and line number)"),
     FieldSpec("item_sku", "text", "item", "article number (SKU)"),
     FieldSpec("item_ean", "text", "item", "EAN/GTIN"),
@@ -90,15 +104,17 @@ class Preset:
     note: str = ""
 
 
-GENERIC = Preset("ordersync", "ordersync (generic)", {f.name: f.name for f in FIELDS},
-                 source="this project: docs/csv-import.md")
+GENERIC = Preset(
+    "ordersync", "ordersync (generic)", {f.name: f.name for f in FIELDS}, source="this project: docs/csv-import.md"
+)
 
 # Avocadostore's order export (CSV, current format since 03/2024): the columns "order-status" and
 # "lineitem-status" and their values are documented in Avocadostore's help centre article "Wie kann ich
 # meine Bestellungen exportieren?" (support.avocadostore.market, article 10072873968018). The article
 # names no other column, so every other field must be mapped by the seller.
 AVOCADOSTORE = Preset(
-    "avocadostore", "Avocadostore order export (CSV)",
+    "avocadostore",
+    "Avocadostore order export (CSV)",
     {"channel_status": "order-status", "item_status": "lineitem-status"},
     {
         "pending": OrderState.PAID,  # "unbearbeitet"; the export only holds paid, valid orders
@@ -109,7 +125,7 @@ AVOCADOSTORE = Preset(
         "returned": OrderState.RETURNED,  # "Retoure angekommen"
     },
     source="https://support.avocadostore.market/hc/de/articles/10072873968018 (order-status, lineitem-status "
-           "and their values)",
+    "and their values)",
     note="Only the status columns are confirmed; map order_number, created_at and the item columns in column_map.",
 )
 
@@ -147,8 +163,9 @@ def parse_column_map(raw: object) -> dict[str, str]:
     for key, value in pairs:
         name = str(key).strip()
         if name not in FIELD_BY_NAME:
-            raise SettingsError(f"setting 'column_map': {name!r} is not one of our fields; known: "
-                                f"{', '.join(FIELD_BY_NAME)}")
+            raise SettingsError(
+                f"setting 'column_map': {name!r} is not one of our fields; known: {', '.join(FIELD_BY_NAME)}"
+            )
         if not isinstance(value, str):
             raise SettingsError(f"setting 'column_map': the column for {name!r} must be text")
         result[name] = value.strip()
@@ -188,5 +205,9 @@ class Mapping:
                 columns[name] = column
             else:  # "field=" switches a preset's column off
                 columns.pop(name, None)
-        return cls(profile, columns, {**preset.status_map, **parse_status_map(status_map)},
-                   frozenset(n for n, c in overrides.items() if c))
+        return cls(
+            profile,
+            columns,
+            {**preset.status_map, **parse_status_map(status_map)},
+            frozenset(n for n, c in overrides.items() if c),
+        )

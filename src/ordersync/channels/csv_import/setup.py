@@ -7,42 +7,108 @@ from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 from .profiles import PRESETS
 
-SETTINGS = SettingsSchema((
-    SettingField("url", "File URL (optional)", "url", required=False, default="",
-                 help="Where the platform publishes its order export, fetched on every poll (e.g. Avocadostore's "
-                      "automatic export, yatego's order CSV). Leave empty to upload files by hand."),
-    SettingField("url_password", "Password or token for the URL", required=False, default="", secret=True,
-                 help="Sent as HTTP Basic password with the user name below, if the URL needs one."),
-    SettingField("url_user", "User name for the URL", required=False, default=""),
-    SettingField("profile", "Column profile", "choice", required=False, default="ordersync",
-                 choices=tuple(PRESETS),
-                 help="ordersync: columns named like our fields (see docs/csv-import.md); a platform preset "
-                      "knows the columns its documentation confirms."),
-    SettingField("column_map", "Column mapping", required=False, default="",
-                 help="Your columns for our fields, one 'field=column' per line or a JSON object, e.g. "
-                      "'order_number=Bestellnummer'. Overrides the profile; 'field=' switches a column off."),
-    SettingField("status_map", "Status mapping", "mapping", required=False, default={},
-                 help="The file's status = ordersync state, e.g. 'versendet=Shipped,offen=Ordered'."),
-    SettingField("timezone", "Time zone of times without offset", required=False, default="Europe/Berlin"),
-    SettingField("currency", "Currency when the file names none", required=False, default="EUR"),
-    SettingField("encoding", "Encoding", required=False, default="auto",
-                 help="auto detects UTF-8 (with or without BOM) and Windows-1252; or name one, e.g. cp1252."),
-    SettingField("delimiter", "Field delimiter", "choice", required=False, default="auto",
-                 choices=("auto", "semicolon", "comma", "tab", "pipe", "tilde")),
-    SettingField("decimal_separator", "Decimal separator", "choice", required=False, default="auto",
-                 choices=("auto", ",", "."),
-                 help="auto reads 1.234,56 and 1,234.56; set it when amounts like 1.234 mean one thousand."),
-    SettingField("date_format", "Date format (optional)", required=False, default="",
-                 help="A strptime format for dates that are neither ISO 8601 nor German (27.11.2026 14:05), "
-                      "e.g. %m/%d/%Y %I:%M %p."),
-    SettingField("skip_duplicates", "Skip duplicate order numbers", "bool", required=False, default=True,
-                 help="On upload, orders already imported on this connection are skipped, not updated."),
-    SettingField("max_megabytes", "Largest file (MB)", "int", required=False, default=20,
-                 maximum=csv_max_megabytes, maximum_source="the operator's ORDERSYNC_CSV_MAX_MEGABYTES"),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
+SETTINGS = SettingsSchema(
+    (
+        SettingField(
+            "url",
+            "File URL (optional)",
+            "url",
+            required=False,
+            default="",
+            help="Where the platform publishes its order export, fetched on every poll (e.g. Avocadostore's "
+            "automatic export, yatego's order CSV). Leave empty to upload files by hand.",
+        ),
+        SettingField(
+            "url_password",
+            "Password or token for the URL",
+            required=False,
+            default="",
+            secret=True,
+            help="Sent as HTTP Basic password with the user name below, if the URL needs one.",
+        ),
+        SettingField("url_user", "User name for the URL", required=False, default=""),
+        SettingField(
+            "profile",
+            "Column profile",
+            "choice",
+            required=False,
+            default="ordersync",
+            choices=tuple(PRESETS),
+            help="ordersync: columns named like our fields (see docs/csv-import.md); a platform preset "
+            "knows the columns its documentation confirms.",
+        ),
+        SettingField(
+            "column_map",
+            "Column mapping",
+            required=False,
+            default="",
+            help="Your columns for our fields, one 'field=column' per line or a JSON object, e.g. "
+            "'order_number=Bestellnummer'. Overrides the profile; 'field=' switches a column off.",
+        ),
+        SettingField(
+            "status_map",
+            "Status mapping",
+            "mapping",
+            required=False,
+            default={},
+            help="The file's status = ordersync state, e.g. 'versendet=Shipped,offen=Ordered'.",
+        ),
+        SettingField("timezone", "Time zone of times without offset", required=False, default="Europe/Berlin"),
+        SettingField("currency", "Currency when the file names none", required=False, default="EUR"),
+        SettingField(
+            "encoding",
+            "Encoding",
+            required=False,
+            default="auto",
+            help="auto detects UTF-8 (with or without BOM) and Windows-1252; or name one, e.g. cp1252.",
+        ),
+        SettingField(
+            "delimiter",
+            "Field delimiter",
+            "choice",
+            required=False,
+            default="auto",
+            choices=("auto", "semicolon", "comma", "tab", "pipe", "tilde"),
+        ),
+        SettingField(
+            "decimal_separator",
+            "Decimal separator",
+            "choice",
+            required=False,
+            default="auto",
+            choices=("auto", ",", "."),
+            help="auto reads 1.234,56 and 1,234.56; set it when amounts like 1.234 mean one thousand.",
+        ),
+        SettingField(
+            "date_format",
+            "Date format (optional)",
+            required=False,
+            default="",
+            help="A strptime format for dates that are neither ISO 8601 nor German (27.11.2026 14:05), "
+            "e.g. %m/%d/%Y %I:%M %p.",
+        ),
+        SettingField(
+            "skip_duplicates",
+            "Skip duplicate order numbers",
+            "bool",
+            required=False,
+            default=True,
+            help="On upload, orders already imported on this connection are skipped, not updated.",
+        ),
+        SettingField(
+            "max_megabytes",
+            "Largest file (MB)",
+            "int",
+            required=False,
+            default=20,
+            maximum=csv_max_megabytes,
+            maximum_source="the operator's ORDERSYNC_CSV_MAX_MEGABYTES",
+        ),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        VERIFY_TLS,
+        CA_BUNDLE,
+    )
+)
 
 GUIDE = (
     GuideStep(

@@ -52,11 +52,15 @@ def parse_decimal(text: str, *, decimal_separator: str = "auto") -> Decimal:
         integer, _, fraction = value.rpartition(mark)
         if not (fraction.isascii() and fraction.isdigit()):
             raise ValueError(f"{raw!r} is not a number")
-    if not (integer == "" and fraction) and not (integer.isascii() and integer.isdigit()) and not any(
-            sep != mark and pattern.fullmatch(integer) for sep, pattern in _GROUPED.items()):
+    if (
+        not (integer == "" and fraction)
+        and not (integer.isascii() and integer.isdigit())
+        and not any(sep != mark and pattern.fullmatch(integer) for sep, pattern in _GROUPED.items())
+    ):
         if decimal_separator in (",", ".") and any(c in integer for c in ",."):
-            raise ValueError(f"{raw!r} is not a number with {decimal_separator!r} as decimal separator "
-                             "(the connection's setting)")
+            raise ValueError(
+                f"{raw!r} is not a number with {decimal_separator!r} as decimal separator (the connection's setting)"
+            )
         raise ValueError(f"{raw!r} is not a number")
     digits = re.sub(r"[^0-9]", "", integer).lstrip("0") or "0"
     if len(digits) > MAX_INTEGER_DIGITS:
@@ -80,7 +84,8 @@ def _decimal_mark(value: str, setting: str) -> str | None:
 
 _GERMAN_DATE = re.compile(
     r"(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4}|[0-9]{2})"
-    r"(?:,?\s+(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2}))?(?:\s*Uhr)?)?")
+    r"(?:,?\s+(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2}))?(?:\s*Uhr)?)?"
+)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -123,10 +128,25 @@ def parse_datetime(text: str, tz: ZoneInfo, *, date_format: str = "") -> datetim
 
 
 _COUNTRY_NAMES_DE = {
-    "deutschland": "DE", "österreich": "AT", "oesterreich": "AT", "schweiz": "CH", "frankreich": "FR",
-    "italien": "IT", "spanien": "ES", "niederlande": "NL", "belgien": "BE", "luxemburg": "LU",
-    "dänemark": "DK", "polen": "PL", "tschechien": "CZ", "schweden": "SE", "großbritannien": "GB",
-    "vereinigtes königreich": "GB", "vereinigte staaten": "US", "usa": "US", "uk": "GB",
+    "deutschland": "DE",
+    "österreich": "AT",
+    "oesterreich": "AT",
+    "schweiz": "CH",
+    "frankreich": "FR",
+    "italien": "IT",
+    "spanien": "ES",
+    "niederlande": "NL",
+    "belgien": "BE",
+    "luxemburg": "LU",
+    "dänemark": "DK",
+    "polen": "PL",
+    "tschechien": "CZ",
+    "schweden": "SE",
+    "großbritannien": "GB",
+    "vereinigtes königreich": "GB",
+    "vereinigte staaten": "US",
+    "usa": "US",
+    "uk": "GB",
 }
 
 

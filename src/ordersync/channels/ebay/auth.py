@@ -23,22 +23,38 @@ from typing import Any
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, MemoryTokenStore, OAuth2
 
 SCOPE = "https://api.ebay.com/oauth/api_scope"
-SCOPES = (SCOPE, f"{SCOPE}/sell.fulfillment", f"{SCOPE}/sell.inventory", f"{SCOPE}/sell.account",
-          f"{SCOPE}/commerce.message", f"{SCOPE}/commerce.notification.subscription")
+SCOPES = (
+    SCOPE,
+    f"{SCOPE}/sell.fulfillment",
+    f"{SCOPE}/sell.inventory",
+    f"{SCOPE}/sell.account",
+    f"{SCOPE}/commerce.message",
+    f"{SCOPE}/commerce.notification.subscription",
+)
 
-USER = OAuth2(token_url="{api_url}/identity/v1/oauth2/token", authorize_url="{auth_url}/oauth2/authorize",
-              grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), scopes=SCOPES, client_auth=ClientAuth.BASIC,
-              refresh_token_setting="refresh_token", redirect_uri_setting="ru_name",
-              # eBay's refresh request names the scopes (the same as consented, or fewer) [docs: "Using a
-              # refresh token"; eBay's own OAuth clients send them]
-              refresh_scopes=True)
+USER = OAuth2(
+    token_url="{api_url}/identity/v1/oauth2/token",
+    authorize_url="{auth_url}/oauth2/authorize",
+    grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN),
+    scopes=SCOPES,
+    client_auth=ClientAuth.BASIC,
+    refresh_token_setting="refresh_token",
+    redirect_uri_setting="ru_name",
+    # eBay's refresh request names the scopes (the same as consented, or fewer) [docs: "Using a
+    # refresh token"; eBay's own OAuth clients send them]
+    refresh_scopes=True,
+)
 #: the same user token, as the Trading API wants it (no "Bearer")
 TRADING = dataclasses.replace(USER, token_header="X-EBAY-API-IAF-TOKEN", token_format="{token}")
 #: the same user token as the Post-Order API wants it ("IAF <token>") [docs; unverified here]
 POST_ORDER = dataclasses.replace(USER, token_format="IAF {token}")
 #: the application token: client credentials with the public scope only
-APPLICATION = OAuth2(token_url="{api_url}/identity/v1/oauth2/token", grants=(Grant.CLIENT_CREDENTIALS,),
-                     scopes=(SCOPE,), client_auth=ClientAuth.BASIC)
+APPLICATION = OAuth2(
+    token_url="{api_url}/identity/v1/oauth2/token",
+    grants=(Grant.CLIENT_CREDENTIALS,),
+    scopes=(SCOPE,),
+    client_auth=ClientAuth.BASIC,
+)
 
 _app_stores: dict[tuple[str, str], MemoryTokenStore] = {}
 _lock = threading.Lock()

@@ -71,18 +71,37 @@ class TradingError(PermanentError):
 
 
 class EbayClient:
-    def __init__(self, api_url: str, *, auth: Any, trading_auth: Any, post_order_auth: Any, marketplace: str,
-                 site_id: str,
-                 timeout: float = 30, connection_key: str = "", verify_tls: bool = True, ca_pem: str = "",
-                 signing_key: signing.SigningKey | None = None) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        auth: Any,
+        trading_auth: Any,
+        post_order_auth: Any,
+        marketplace: str,
+        site_id: str,
+        timeout: float = 30,
+        connection_key: str = "",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+        signing_key: signing.SigningKey | None = None,
+    ) -> None:
         ops = OperationBudgets(LIMITS, f"ebay:{connection_key or api_url}")
         common: dict[str, Any] = dict(timeout=timeout, verify=verify_tls, ca_pem=ca_pem, operations=ops)
-        self.http = ChannelHTTP(api_url.rstrip("/"), auth=auth, headers={"X-EBAY-C-MARKETPLACE-ID": marketplace,
-                                                                           "Accept": "application/json"}, **common)
+        self.http = ChannelHTTP(
+            api_url.rstrip("/"),
+            auth=auth,
+            headers={"X-EBAY-C-MARKETPLACE-ID": marketplace, "Accept": "application/json"},
+            **common,
+        )
         self.trading_http = ChannelHTTP(api_url.rstrip("/"), auth=trading_auth, **common)
         self.trading_auth = trading_auth
-        self.post_order_http = ChannelHTTP(api_url.rstrip("/"), auth=post_order_auth, headers={
-            "X-EBAY-C-MARKETPLACE-ID": marketplace, "Accept": "application/json"}, **common)
+        self.post_order_http = ChannelHTTP(
+            api_url.rstrip("/"),
+            auth=post_order_auth,
+            headers={"X-EBAY-C-MARKETPLACE-ID": marketplace, "Accept": "application/json"},
+            **common,
+        )
         self.marketplace, self.site_id = marketplace, site_id
         self.signing_key = signing_key
 
@@ -100,8 +119,11 @@ class EbayClient:
         """Each page's orders with the window's ``total`` as counted with that page (offset paging)."""
         limit, offset = min(page_size, MAX_LIMIT), 0
         while True:
-            data = self._json("GET", f"{FULFILLMENT}/order", params={
-                "filter": filter_for(window), "limit": limit, "offset": offset, "fieldGroups": "TAX_BREAKDOWN"})
+            data = self._json(
+                "GET",
+                f"{FULFILLMENT}/order",
+                params={"filter": filter_for(window), "limit": limit, "offset": offset, "fieldGroups": "TAX_BREAKDOWN"},
+            )
             if not isinstance(data, dict) or not isinstance(data.get("orders", []), list):
                 raise TransientError("getOrders: the answer is not an OrderSearchPagedCollection")
             records = data.get("orders") or []
@@ -112,8 +134,9 @@ class EbayClient:
                 return
 
     def order(self, order_id: str) -> Any:
-        return self._json("GET", f"{FULFILLMENT}/order/{quote(order_id, safe='')}",
-                          params={"fieldGroups": "TAX_BREAKDOWN"})
+        return self._json(
+            "GET", f"{FULFILLMENT}/order/{quote(order_id, safe='')}", params={"fieldGroups": "TAX_BREAKDOWN"}
+        )
 
     def fulfillments(self, order_id: str) -> list[dict[str, Any]]:
         data = self._json("GET", f"{FULFILLMENT}/order/{quote(order_id, safe='')}/shipping_fulfillment")
@@ -121,8 +144,12 @@ class EbayClient:
         return [f for f in found or [] if isinstance(f, dict)]
 
     def create_fulfillment(self, order_id: str, body: Mapping[str, Any]) -> str:
-        response = self.http.request("POST", f"{FULFILLMENT}/order/{quote(order_id, safe='')}/shipping_fulfillment",
-                                     json=dict(body), retry=NO_RETRY)
+        response = self.http.request(
+            "POST",
+            f"{FULFILLMENT}/order/{quote(order_id, safe='')}/shipping_fulfillment",
+            json=dict(body),
+            retry=NO_RETRY,
+        )
         return response.headers.get("Location", "").rstrip("/").rpartition("/")[2]
 
     # inventory -------------------------------------------------------------------------------------
@@ -142,8 +169,9 @@ class EbayClient:
         return [o for o in (data.get("offers") or []) if isinstance(o, dict)] if isinstance(data, dict) else []
 
     def bulk_update(self, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        data = self._json("POST", f"{INVENTORY}/bulk_update_price_quantity", json={"requests": requests},
-                          idempotent=True)
+        data = self._json(
+            "POST", f"{INVENTORY}/bulk_update_price_quantity", json={"requests": requests}, idempotent=True
+        )
         return [r for r in (data.get("responses") or []) if isinstance(r, dict)] if isinstance(data, dict) else []
 
     # messages --------------------------------------------------------------------------------------
@@ -155,8 +183,11 @@ class EbayClient:
         return [c for c in (data.get("conversations") or []) if isinstance(c, dict)] if isinstance(data, dict) else []
 
     def messages(self, conversation_id: str) -> list[dict[str, Any]]:
-        data = self._json("GET", f"{MESSAGE}/conversation/{quote(conversation_id, safe='')}",
-                          params={"conversation_type": "FROM_MEMBERS", "limit": 50})
+        data = self._json(
+            "GET",
+            f"{MESSAGE}/conversation/{quote(conversation_id, safe='')}",
+            params={"conversation_type": "FROM_MEMBERS", "limit": 50},
+        )
         return [m for m in (data.get("messages") or []) if isinstance(m, dict)] if isinstance(data, dict) else []
 
     def send_message(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -172,19 +203,27 @@ class EbayClient:
             url = str(self.post_order_http.client.base_url).rstrip("/") + path
             headers |= signing.headers_for(self.signing_key, "POST", url, content)
         try:
-            data = self.post_order_http.request("POST", path, content=content, headers=headers, retry=NO_RETRY,
-                                                expect_json=True).json()
+            data = self.post_order_http.request(
+                "POST", path, content=content, headers=headers, retry=NO_RETRY, expect_json=True
+            ).json()
         except PermanentError as exc:
             if not _signature_refused(exc.body):
                 raise
             if self.signing_key is None:
-                raise PermanentError("eBay wants a digital signature on cancellations for this seller (EU/UK "
-                                     "sellers): create a signing key with eBay's Key Management API and enter it "
-                                     "in the settings 'signing_jwe' and 'signing_private_key'",
-                                     status=exc.status, body=exc.body) from None
-            raise PermanentError(f"eBay refused the digital signature of the cancellation ({exc}); check the "
-                                 "settings 'signing_jwe' and 'signing_private_key' (one key pair from "
-                                 "createSigningKey)", status=exc.status, body=exc.body) from None
+                raise PermanentError(
+                    "eBay wants a digital signature on cancellations for this seller (EU/UK "
+                    "sellers): create a signing key with eBay's Key Management API and enter it "
+                    "in the settings 'signing_jwe' and 'signing_private_key'",
+                    status=exc.status,
+                    body=exc.body,
+                ) from None
+            raise PermanentError(
+                f"eBay refused the digital signature of the cancellation ({exc}); check the "
+                "settings 'signing_jwe' and 'signing_private_key' (one key pair from "
+                "createSigningKey)",
+                status=exc.status,
+                body=exc.body,
+            ) from None
         return data if isinstance(data, dict) else {}
 
     # Trading (XML) ---------------------------------------------------------------------------------
@@ -201,10 +240,15 @@ class EbayClient:
 
     def _trading(self, call: str, body: Mapping[str, Any], *, idempotent: bool = False) -> Any:
         request = xml.serialize(xml.build(f"{call}Request", body, namespace=TRADING_NS))
-        headers = {"X-EBAY-API-CALL-NAME": call, "X-EBAY-API-SITEID": self.site_id,
-                   "X-EBAY-API-COMPATIBILITY-LEVEL": TRADING_LEVEL, "Content-Type": "text/xml"}
-        response = self.trading_http.request("POST", TRADING_PATH, content=request, headers=headers,
-                                             idempotent=idempotent)
+        headers = {
+            "X-EBAY-API-CALL-NAME": call,
+            "X-EBAY-API-SITEID": self.site_id,
+            "X-EBAY-API-COMPATIBILITY-LEVEL": TRADING_LEVEL,
+            "Content-Type": "text/xml",
+        }
+        response = self.trading_http.request(
+            "POST", TRADING_PATH, content=request, headers=headers, idempotent=idempotent
+        )
         try:
             root = xml.parse(response.content)
         except ValueError as exc:
@@ -213,8 +257,10 @@ class EbayClient:
         if ack in ("Failure", "PartialFailure"):
             errors = [e for e in xml.find_all(root, "Errors") if xml.find_text(e, "SeverityCode") == "Error"]
             codes = [xml.find_text(e, "ErrorCode", default="") or "" for e in errors]
-            text = "; ".join(f"{c}: {xml.find_text(e, 'LongMessage') or xml.find_text(e, 'ShortMessage')}"
-                             for c, e in zip(codes, errors, strict=True))
+            text = "; ".join(
+                f"{c}: {xml.find_text(e, 'LongMessage') or xml.find_text(e, 'ShortMessage')}"
+                for c, e in zip(codes, errors, strict=True)
+            )
             if TRADING_AUTH_ERRORS & set(codes):
                 raise AuthError(f"Trading {call}: {text}", status=200, body=response.text)
             if ack == "Failure":
@@ -227,8 +273,13 @@ class EbayClient:
         TotalNumberOfEntries}``) [docs]."""
         page = 1
         while True:
-            root = self.trading("GetMyeBaySelling", {"ActiveList": {"Include": True, "Pagination": {
-                "EntriesPerPage": page_size, "PageNumber": page}}, "DetailLevel": "ReturnAll"})
+            root = self.trading(
+                "GetMyeBaySelling",
+                {
+                    "ActiveList": {"Include": True, "Pagination": {"EntriesPerPage": page_size, "PageNumber": page}},
+                    "DetailLevel": "ReturnAll",
+                },
+            )
             active = xml.find_all(root, "ActiveList")
             items = xml.find_all(active[0], "ItemArray", "Item") if active else []
             pages = xml.find_text(active[0], "PaginationResult", "TotalNumberOfPages") if active else None
@@ -240,8 +291,9 @@ class EbayClient:
 
     # connection test -------------------------------------------------------------------------------
     def probe(self, retry: RetryPolicy) -> Any:
-        return self.http.request("GET", f"{FULFILLMENT}/order", params={"limit": 1}, expect_json=True,
-                                 retry=retry).json()
+        return self.http.request(
+            "GET", f"{FULFILLMENT}/order", params={"limit": 1}, expect_json=True, retry=retry
+        ).json()
 
 
 def _signature_refused(body: str) -> bool:

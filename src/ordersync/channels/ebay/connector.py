@@ -35,22 +35,37 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ordersync.channels.sdk.reconcile_reads import ReconcileReads
+from ordersync.channels.sdk import xml
 from ordersync.channels.sdk.capabilities import Capability, Mode, declare
 from ordersync.channels.sdk.connector import Connector, ConnectorContext
-from ordersync.channels.sdk.errors import (AuthError, ChannelError, NotFoundError, PermanentError, RateLimited,
-                                           RecordError, TransientError)
+from ordersync.channels.sdk.errors import (
+    AuthError,
+    ChannelError,
+    NotFoundError,
+    PermanentError,
+    RateLimited,
+    RecordError,
+    TransientError,
+)
 from ordersync.channels.sdk.http import ChannelHTTP
-from ordersync.channels.sdk import xml
 from ordersync.channels.sdk.idempotency import checked_write
 from ordersync.channels.sdk.mapping import quarantine_record
 from ordersync.channels.sdk.oauth2_auth import OAuth2Auth
 from ordersync.channels.sdk.public_keys import notification_api_fetch, shared_cache
-from ordersync.channels.sdk.records import (ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page,
-                                            PushResult, WebhookMeta, Window)
+from ordersync.channels.sdk.reconcile_reads import ReconcileReads
+from ordersync.channels.sdk.records import (
+    ArticlePage,
+    ConnectionTestResult,
+    OrderPage,
+    OrderRef,
+    Page,
+    PushResult,
+    WebhookMeta,
+    Window,
+)
 from ordersync.channels.sdk.settings import SettingsError
-from ordersync.channels.sdk.webhook_reply import HashChallenge
 from ordersync.channels.sdk.webhook_reconcile import WebhookHealth
+from ordersync.channels.sdk.webhook_reply import HashChallenge
 from ordersync.channels.sdk.webhook_verify import Delivery, EcdsaScheme
 from ordersync.domain import Article, ArticleVariant, OrderState, Shipment, StockUpdate
 
@@ -63,8 +78,18 @@ log = logging.getLogger(__name__)
 CHECK_ATTEMPTS = 5
 #: hub carrier names -> eBay shippingCarrierCode (eBay's list comes from Trading GeteBayDetails; these
 #: spellings are unverified here); anything else is sent as the seller wrote it
-CARRIERS = {"dhl": "DHL", "deutsche post": "DeutschePost", "dpd": "DPD", "gls": "GLS", "hermes": "Hermes",
-            "ups": "UPS", "fedex": "FedEx", "usps": "USPS", "royal mail": "RoyalMail", "post at": "AustrianPost"}
+CARRIERS = {
+    "dhl": "DHL",
+    "deutsche post": "DeutschePost",
+    "dpd": "DPD",
+    "gls": "GLS",
+    "hermes": "Hermes",
+    "ups": "UPS",
+    "fedex": "FedEx",
+    "usps": "USPS",
+    "royal mail": "RoyalMail",
+    "post at": "AustrianPost",
+}
 CANCELED = "CANCELED"
 #: the seller's reasons of the Post-Order API's CancelReasonEnum [docs]
 CANCEL_REASONS = ("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES")
@@ -77,16 +102,30 @@ class EbayConnector(Connector):
     display_name = "eBay"
     group = "marketplace"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK,
-                note="Sell Fulfillment getOrders by modification time; ORDER_CONFIRMATION notifications"),
+        declare(
+            Capability.IMPORT_ORDERS,
+            Mode.POLL,
+            Mode.WEBHOOK,
+            note="Sell Fulfillment getOrders by modification time; ORDER_CONFIRMATION notifications",
+        ),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL, note="Inventory API items"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API, item_level=True,
-                note="shipping fulfilments per line item and quantity"),
-        declare(Capability.SET_STOCK, Mode.API,
-                note="Inventory API bulk update, Trading ReviseInventoryStatus for other listings"),
+        declare(
+            Capability.TRANSMIT_TRACKING,
+            Mode.API,
+            item_level=True,
+            note="shipping fulfilments per line item and quantity",
+        ),
+        declare(
+            Capability.SET_STOCK,
+            Mode.API,
+            note="Inventory API bulk update, Trading ReviseInventoryStatus for other listings",
+        ),
         declare(Capability.SEND_MESSAGES, Mode.API, note="Commerce Message API, in the buyer's conversation"),
-        declare(Capability.CHANGE_STATUS, Mode.API,
-                note="cancellation only (Post-Order API, whole orders, with the seller's reason)"),
+        declare(
+            Capability.CHANGE_STATUS,
+            Mode.API,
+            note="cancellation only (Post-Order API, whole orders, with the seller's reason)",
+        ),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -108,8 +147,9 @@ class EbayConnector(Connector):
         self._sleep = time.sleep
         jwe, private = self.config["signing_jwe"], self.config["signing_private_key"]
         if bool(jwe.strip()) != bool(private.strip()):
-            raise SettingsError("settings 'signing_jwe' and 'signing_private_key': enter both parts of the "
-                                "signing key, or neither")
+            raise SettingsError(
+                "settings 'signing_jwe' and 'signing_private_key': enter both parts of the signing key, or neither"
+            )
         self._signing_key = signing.SigningKey.parse(jwe, private) if jwe.strip() else None
 
     # plumbing --------------------------------------------------------------------------------------
@@ -129,11 +169,19 @@ class EbayConnector(Connector):
             user = self.oauth_auth()
             trading = OAuth2Auth(auth.TRADING, cfg, user.store)
             post_order = OAuth2Auth(auth.POST_ORDER, cfg, user.store)
-            self._client = EbayClient(cfg["api_url"], auth=user, trading_auth=trading, post_order_auth=post_order,
-                                      marketplace=cfg["marketplace"],
-                                      site_id=MARKETPLACES[cfg["marketplace"]], timeout=cfg["timeout"],
-                                      connection_key=self._key, verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"],
-                                      signing_key=self._signing_key)
+            self._client = EbayClient(
+                cfg["api_url"],
+                auth=user,
+                trading_auth=trading,
+                post_order_auth=post_order,
+                marketplace=cfg["marketplace"],
+                site_id=MARKETPLACES[cfg["marketplace"]],
+                timeout=cfg["timeout"],
+                connection_key=self._key,
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+                signing_key=self._signing_key,
+            )
         return self._client
 
     @property
@@ -142,8 +190,13 @@ class EbayConnector(Connector):
         if self._app_http is None:
             cfg = self.config
             app = OAuth2Auth(auth.APPLICATION, cfg, auth.application_store(cfg))
-            self._app_http = ChannelHTTP(cfg["api_url"].rstrip("/"), auth=app, timeout=cfg["timeout"],
-                                         verify=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._app_http = ChannelHTTP(
+                cfg["api_url"].rstrip("/"),
+                auth=app,
+                timeout=cfg["timeout"],
+                verify=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._app_http
 
     def close(self) -> None:
@@ -154,8 +207,12 @@ class EbayConnector(Connector):
     def _checked(self, done: Any, write: Any) -> bool:
         """Write unless done; between tries a short pause (at most a second): the engine's outbox retries
         later anyway, so a worker is not held for long."""
-        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
-                             pause=lambda n: self._sleep(min(1.0, self.client.http.retry.backoff(n))))
+        return checked_write(
+            done,
+            write,
+            attempts=CHECK_ATTEMPTS,
+            pause=lambda n: self._sleep(min(1.0, self.client.http.retry.backoff(n))),
+        )
 
     # lifecycle -------------------------------------------------------------------------------------
     def test_connection(self) -> ConnectionTestResult:
@@ -163,15 +220,20 @@ class EbayConnector(Connector):
         try:
             data = self.client.probe(quick)
         except AuthError as exc:
-            return ConnectionTestResult(False, f"eBay did not accept the authorisation ({exc}). Check App ID and "
-                                        "Cert ID and allow access again.")
+            return ConnectionTestResult(
+                False,
+                f"eBay did not accept the authorisation ({exc}). Check App ID and Cert ID and allow access again.",
+            )
         except TransientError as exc:
             return ConnectionTestResult(False, f"eBay could not be reached ({exc}).")
         except PermanentError as exc:
             return ConnectionTestResult(False, f"eBay refused the request: {exc}")
         total = data.get("total") if isinstance(data, dict) else None
-        return ConnectionTestResult(True, f"Connected to eBay ({self.config['marketplace']}).",
-                                    {"orders": str(total) if total is not None else "?"})
+        return ConnectionTestResult(
+            True,
+            f"Connected to eBay ({self.config['marketplace']}).",
+            {"orders": str(total) if total is not None else "?"},
+        )
 
     # import ----------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
@@ -203,34 +265,43 @@ class EbayConnector(Connector):
             page = Page(number=number, window_total=total)
             for item in items:
                 sku = xml.find_text(item, "SKU", default="") or ""
-                variation_skus = {xml.find_text(v, "SKU", default="") for v in xml.find_all(item, "Variations",
-                                                                                           "Variation")}
+                variation_skus = {
+                    xml.find_text(v, "SKU", default="") for v in xml.find_all(item, "Variations", "Variation")
+                }
                 if (sku and sku in skus) or (variation_skus and variation_skus <= skus):
                     continue  # an Inventory API listing, already read by its SKU(s)
                 try:
                     page.records.append(_listing_article(item, sku))
                 except RecordError as exc:
-                    page.quarantined.append(quarantine_record({"ItemID": xml.find_text(item, "ItemID"), "SKU": sku},
-                                                              exc, label="eBay listing"))
+                    page.quarantined.append(
+                        quarantine_record(
+                            {"ItemID": xml.find_text(item, "ItemID"), "SKU": sku}, exc, label="eBay listing"
+                        )
+                    )
             yield page
 
     # webhooks --------------------------------------------------------------------------------------
     def _token(self) -> str:
         """The seller's verification token, or one derived from the client secret and the webhook address:
         eBay checks the endpoint while the destination is created, before a generated token could be saved."""
-        return str(self.config.get("verification_token") or self.context.state.get("verification_token") or
-                   notifications.derived_token(self.config["client_secret"], self.context.webhook_url))
+        return str(
+            self.config.get("verification_token")
+            or self.context.state.get("verification_token")
+            or notifications.derived_token(self.config["client_secret"], self.context.webhook_url)
+        )
 
     def answer_webhook_challenge(self, query: Mapping[str, str]) -> Any:
         return self.webhook_challenge.answer(query, self._token(), self.context.webhook_url)
 
     def register_webhooks(self) -> None:
-        notifications.register(self.app_http, self.client.http, self.context.state, self.context.webhook_url,
-                               self._token())
+        notifications.register(
+            self.app_http, self.client.http, self.context.state, self.context.webhook_url, self._token()
+        )
 
     def check_webhooks(self, repair: bool = True) -> WebhookHealth:
-        return notifications.check(self.app_http, self.client.http, self.context.state, self.context.webhook_url,
-                                   self._token(), repair)
+        return notifications.check(
+            self.app_http, self.client.http, self.context.state, self.context.webhook_url, self._token(), repair
+        )
 
     def unregister_webhooks(self) -> None:
         notifications.unregister(self.app_http, self.client.http, self.context.state)
@@ -252,8 +323,10 @@ class EbayConnector(Connector):
     def _erase(self, username: str) -> None:
         """Orders name their buyer by eBay username (``mapping``), so that is whose data is erased."""
         if self.context.erase_buyer is None:  # kept for a processor that can erase; never acknowledged unerased
-            raise TransientError(f"eBay asks to erase the personal data of user {username!r}, and this process "
-                                 "cannot erase; the delivery waits for a worker that can")
+            raise TransientError(
+                f"eBay asks to erase the personal data of user {username!r}, and this process "
+                "cannot erase; the delivery waits for a worker that can"
+            )
         changed = self.context.erase_buyer(username, DELETION_REASON)
         log.info("eBay account deletion: personal data erased from %d order(s)", changed)  # the name is personal data
 
@@ -278,18 +351,30 @@ class EbayConnector(Connector):
         def write() -> None:
             order = seen["order"]
             paid = order.get("orderPaymentStatus") in ("PAID", "PARTIALLY_REFUNDED")
-            payment = next((p.get("paymentDate") for p in (order.get("paymentSummary") or {}).get("payments") or []
-                            if p.get("paymentDate")), None)
-            body: dict[str, Any] = {"legacyOrderId": order.get("legacyOrderId") or order_id, "cancelReason": reason,
-                                    "buyerPaid": paid}
+            payment = next(
+                (
+                    p.get("paymentDate")
+                    for p in (order.get("paymentSummary") or {}).get("payments") or []
+                    if p.get("paymentDate")
+                ),
+                None,
+            )
+            body: dict[str, Any] = {
+                "legacyOrderId": order.get("legacyOrderId") or order_id,
+                "cancelReason": reason,
+                "buyerPaid": paid,
+            }
             if paid and payment:
                 body["buyerPaidDate"] = {"value": payment}
             seen["cancel"] = self.client.cancel(body)
 
         already = self._checked(done, write)
-        return PushResult(ok=True, already_done=already,
-                          remote_id=str((seen.get("cancel") or {}).get("cancelId") or order_id),
-                          detail=f"cancelled ({reason})")
+        return PushResult(
+            ok=True,
+            already_done=already,
+            remote_id=str((seen.get("cancel") or {}).get("cancelId") or order_id),
+            detail=f"cancelled ({reason})",
+        )
 
     # tracking --------------------------------------------------------------------------------------
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
@@ -303,14 +388,18 @@ class EbayConnector(Connector):
         seen: dict[str, str] = {}
 
         def write() -> None:
-            body = {"lineItems": self._lines(order_id, shipment), "trackingNumber": number,
-                    "shippingCarrierCode": CARRIERS.get(shipment.carrier.strip().lower(), shipment.carrier.strip()),
-                    "shippedDate": stamp(shipment.shipped_at or datetime.now(UTC))}
+            body = {
+                "lineItems": self._lines(order_id, shipment),
+                "trackingNumber": number,
+                "shippingCarrierCode": CARRIERS.get(shipment.carrier.strip().lower(), shipment.carrier.strip()),
+                "shippedDate": stamp(shipment.shipped_at or datetime.now(UTC)),
+            }
             seen["id"] = self.client.create_fulfillment(order_id, body)
 
         already = self._checked(done, write)
-        return PushResult(ok=True, already_done=already, remote_id=seen.get("id", order_id),
-                          detail=f"shipping fulfilment {number}")
+        return PushResult(
+            ok=True, already_done=already, remote_id=seen.get("id", order_id), detail=f"shipping fulfilment {number}"
+        )
 
     def _lines(self, order_id: str, shipment: Shipment) -> list[dict[str, Any]]:
         if shipment.lines:
@@ -319,11 +408,16 @@ class EbayConnector(Connector):
         for f in self.client.fulfillments(order_id):
             for line in f.get("lineItems") or []:
                 shipped[str(line.get("lineItemId"))] = shipped.get(str(line.get("lineItemId")), 0) + int(
-                    line.get("quantity") or 0)
+                    line.get("quantity") or 0
+                )
         order = self.client.order(order_id)
         lines: list[dict[str, Any]] = [
-            {"lineItemId": str(li["lineItemId"]), "quantity": int(li["quantity"]) - shipped.get(str(li["lineItemId"]), 0)}
-            for li in order.get("lineItems") or []]
+            {
+                "lineItemId": str(li["lineItemId"]),
+                "quantity": int(li["quantity"]) - shipped.get(str(li["lineItemId"]), 0),
+            }
+            for li in order.get("lineItems") or []
+        ]
         open_lines = [line for line in lines if line["quantity"] > 0]
         if not open_lines:
             raise PermanentError(f"order {order_id}: every line is shipped already; nothing left to ship")
@@ -335,24 +429,32 @@ class EbayConnector(Connector):
         username = str((order.get("buyer") or {}).get("username") or "")
         if not username:
             return PushResult(ok=False, detail="eBay names no buyer for this order")
-        item_id = next((str(li.get("legacyItemId")) for li in order.get("lineItems") or [] if li.get("legacyItemId")), "")
+        item_id = next(
+            (str(li.get("legacyItemId")) for li in order.get("lineItems") or [] if li.get("legacyItemId")), ""
+        )
         # eBay's conversations are per buyer and listing, not per order: the order id in the text tells a second
         # order of the same buyer and item apart (for the buyer, and for the check below)
         tail = f"\n\n[{ref.external_id}]"
-        message = (f"{subject.strip()}\n\n{text}" if subject.strip() else text)[:2000 - len(tail)] + tail
+        message = (f"{subject.strip()}\n\n{text}" if subject.strip() else text)[: 2000 - len(tail)] + tail
 
         def done() -> bool:
-            return any(message.strip() == str(m.get("messageBody") or "").strip()
-                       for c in self.client.conversations(username, item_id)
-                       for m in self.client.messages(str(c.get("conversationId"))))
+            return any(
+                message.strip() == str(m.get("messageBody") or "").strip()
+                for c in self.client.conversations(username, item_id)
+                for m in self.client.messages(str(c.get("conversationId")))
+            )
 
         body: dict[str, Any] = {"otherPartyUsername": username, "messageText": message}
         if item_id:
             body["reference"] = {"referenceId": item_id, "referenceType": "LISTING"}
         sent: dict[str, Any] = {}
         already = self._checked(done, lambda: sent.update(self.client.send_message(body)))
-        return PushResult(ok=True, already_done=already, remote_id=str(sent.get("messageId") or username),
-                          detail="message to the buyer")
+        return PushResult(
+            ok=True,
+            already_done=already,
+            remote_id=str(sent.get("messageId") or username),
+            detail="message to the buyer",
+        )
 
     # stock -----------------------------------------------------------------------------------------
     def _kind(self, sku: str) -> tuple[str, list[dict[str, Any]]]:
@@ -378,8 +480,10 @@ class EbayConnector(Connector):
                 continue
             listing = _listing(offers) or update.product_external_id or key
             if counter.left(listing) <= 0:
-                results[key] = RateLimited(f"listing {listing} has used eBay's {stock.DAILY_REVISIONS} revisions "
-                                           "for today", retry_after=stock.seconds_to_next_day())
+                results[key] = RateLimited(
+                    f"listing {listing} has used eBay's {stock.DAILY_REVISIONS} revisions for today",
+                    retry_after=stock.seconds_to_next_day(),
+                )
                 continue
             if kind == stock.INVENTORY_API:
                 inventory.append((key, max(1, len(offers))))
@@ -388,21 +492,30 @@ class EbayConnector(Connector):
         for call in stock.pack(inventory, stock.BULK_OFFERS):
             self._bulk(call, latest, counter, results)
         for start in range(0, len(trading), stock.TRADING_ITEMS):
-            self._revise(trading[start:start + stock.TRADING_ITEMS], latest, counter, results)
+            self._revise(trading[start : start + stock.TRADING_ITEMS], latest, counter, results)
         # a refused update is answered with its ChannelError in its place, which the dispatcher settles
-        answers: list[Any] = [results[stock.key_of(u)] if latest[stock.key_of(u)] is u else
-                              PushResult(ok=True, remote_id=stock.key_of(u),
-                                         detail="superseded by a newer value in the same batch") for u in updates]
+        answers: list[Any] = [
+            results[stock.key_of(u)]
+            if latest[stock.key_of(u)] is u
+            else PushResult(ok=True, remote_id=stock.key_of(u), detail="superseded by a newer value in the same batch")
+            for u in updates
+        ]
         return answers
 
-    def _bulk(self, keys: list[str], latest: dict[str, StockUpdate], counter: stock.RevisionCounter,
-              results: dict[str, Any]) -> None:
+    def _bulk(
+        self, keys: list[str], latest: dict[str, StockUpdate], counter: stock.RevisionCounter, results: dict[str, Any]
+    ) -> None:
         requests = []
         for key in keys:
             quantity = max(0, int(latest[key].quantity))
             offers = self._kinds[latest[key].sku or key][1]
-            requests.append({"sku": latest[key].sku or key, "shipToLocationAvailability": {"quantity": quantity},
-                             "offers": [{"offerId": o["offerId"], "availableQuantity": quantity} for o in offers]})
+            requests.append(
+                {
+                    "sku": latest[key].sku or key,
+                    "shipToLocationAvailability": {"quantity": quantity},
+                    "offers": [{"offerId": o["offerId"], "availableQuantity": quantity} for o in offers],
+                }
+            )
         try:
             answers = self.client.bulk_update(requests)
         except ChannelError as exc:
@@ -416,20 +529,29 @@ class EbayConnector(Connector):
             if not mine:
                 results[key] = TransientError(f"bulkUpdatePriceQuantity answered nothing for SKU {sku}")
             elif errors:
-                results[key] = _refusal(listing, "; ".join(f"{e.get('errorId')}: {e.get('message')}" for e in errors),
-                                        counter)
+                results[key] = _refusal(
+                    listing, "; ".join(f"{e.get('errorId')}: {e.get('message')}" for e in errors), counter
+                )
             else:
                 counter.spend(listing)
-                results[key] = PushResult(ok=True, remote_id=sku, detail=f"stock {latest[key].quantity} (Inventory API)")
+                results[key] = PushResult(
+                    ok=True, remote_id=sku, detail=f"stock {latest[key].quantity} (Inventory API)"
+                )
 
-    def _revise(self, keys: list[str], latest: dict[str, StockUpdate], counter: stock.RevisionCounter,
-                results: dict[str, Any]) -> None:
+    def _revise(
+        self, keys: list[str], latest: dict[str, StockUpdate], counter: stock.RevisionCounter, results: dict[str, Any]
+    ) -> None:
         statuses = []
         for key in keys:
             update = latest[key]
             item = update.product_external_id if update.product_external_id.isdigit() else ""
-            statuses.append({"ItemID": item or None, "SKU": update.sku or (None if item else key),
-                             "Quantity": max(0, int(update.quantity))})
+            statuses.append(
+                {
+                    "ItemID": item or None,
+                    "SKU": update.sku or (None if item else key),
+                    "Quantity": max(0, int(update.quantity)),
+                }
+            )
         try:
             self.client.trading("ReviseInventoryStatus", {"InventoryStatus": statuses}, idempotent=True)
         except TradingError as exc:
@@ -444,8 +566,10 @@ class EbayConnector(Connector):
 
 
 def _listing(offers: list[dict[str, Any]]) -> str:
-    return next((str((o.get("listing") or {}).get("listingId")) for o in offers
-                 if (o.get("listing") or {}).get("listingId")), "")
+    return next(
+        (str((o.get("listing") or {}).get("listingId")) for o in offers if (o.get("listing") or {}).get("listingId")),
+        "",
+    )
 
 
 def _refusal(listing: str, text: str, counter: stock.RevisionCounter) -> ChannelError:
@@ -467,8 +591,14 @@ def _listing_article(item: Any, sku: str) -> Article:
     title = xml.find_text(item, "Title", default=item_id) or item_id
     left = xml.find_text(item, "QuantityAvailable") or xml.find_text(item, "Quantity")
     variants = [_variation(item_id, v) for v in xml.find_all(item, "Variations", "Variation")]
-    return Article(external_id=item_id, title=title, sku=sku, manages_stock=True, variants=variants,
-                   stock=Decimal(left) if left and left.isdigit() and not variants else None)
+    return Article(
+        external_id=item_id,
+        title=title,
+        sku=sku,
+        manages_stock=True,
+        variants=variants,
+        stock=Decimal(left) if left and left.isdigit() and not variants else None,
+    )
 
 
 def _variation(item_id: str, variation: Any) -> ArticleVariant:
@@ -477,15 +607,27 @@ def _variation(item_id: str, variation: Any) -> ArticleVariant:
     [docs; unverified here]."""
     sku = xml.find_text(variation, "SKU", default="") or ""
     if not sku:
-        raise RecordError(f"listing {item_id} has a variation without a SKU, which the hub cannot set stock for",
-                          hint="Give every variation of the listing a SKU on eBay.")
-    listed, sold = xml.find_text(variation, "Quantity") or "", xml.find_text(variation, "SellingStatus",
-                                                                             "QuantitySold") or "0"
-    specifics = {xml.find_text(nv, "Name", default="") or "": xml.find_text(nv, "Value", default="") or ""
-                 for nv in xml.find_all(variation, "VariationSpecifics", "NameValueList")}
+        raise RecordError(
+            f"listing {item_id} has a variation without a SKU, which the hub cannot set stock for",
+            hint="Give every variation of the listing a SKU on eBay.",
+        )
+    listed, sold = (
+        xml.find_text(variation, "Quantity") or "",
+        xml.find_text(variation, "SellingStatus", "QuantitySold") or "0",
+    )
+    specifics = {
+        xml.find_text(nv, "Name", default="") or "": xml.find_text(nv, "Value", default="") or ""
+        for nv in xml.find_all(variation, "VariationSpecifics", "NameValueList")
+    }
     stock = Decimal(max(0, int(listed) - int(sold))) if listed.isdigit() and sold.isdigit() else None
-    return ArticleVariant(external_id=sku, sku=sku, title=" / ".join(v for v in specifics.values() if v),
-                          stock=stock, manages_stock=True, attributes={k: v for k, v in specifics.items() if k})
+    return ArticleVariant(
+        external_id=sku,
+        sku=sku,
+        title=" / ".join(v for v in specifics.values() if v),
+        stock=stock,
+        manages_stock=True,
+        attributes={k: v for k, v in specifics.items() if k},
+    )
 
 
 def _article(raw: Any) -> Article:
@@ -494,6 +636,11 @@ def _article(raw: Any) -> Article:
     product = raw.get("product") or {}
     quantity = ((raw.get("availability") or {}).get("shipToLocationAvailability") or {}).get("quantity")
     ean = product.get("ean") or []
-    return Article(external_id=str(raw["sku"]), title=str(product.get("title") or raw["sku"]), sku=str(raw["sku"]),
-                   ean=str(ean[0]) if ean else "", stock=Decimal(quantity) if isinstance(quantity, int) else None,
-                   manages_stock=True)
+    return Article(
+        external_id=str(raw["sku"]),
+        title=str(product.get("title") or raw["sku"]),
+        sku=str(raw["sku"]),
+        ean=str(ean[0]) if ean else "",
+        stock=Decimal(quantity) if isinstance(quantity, int) else None,
+        manages_stock=True,
+    )

@@ -14,8 +14,14 @@ from ordersync.channels.sdk.operations import Operation, OperationLimits
 DAY = 86_400.0
 
 #: API name -> calls per day
-DAILY = {"fulfillment": 100_000, "inventory": 2_000_000, "message": 5_000, "notification": 10_000,
-         "trading": 5_000, "postorder": 5_000}
+DAILY = {
+    "fulfillment": 100_000,
+    "inventory": 2_000_000,
+    "message": 5_000,
+    "notification": 10_000,
+    "trading": 5_000,
+    "postorder": 5_000,
+}
 
 
 def _op(name: str, method: str, path: str, api: str) -> Operation:
@@ -23,11 +29,13 @@ def _op(name: str, method: str, path: str, api: str) -> Operation:
     return Operation(name, method, path, rate=per_day / DAY, burst=max(5.0, per_day / 24))
 
 
-LIMITS = OperationLimits((
-    _op("fulfillment", "*", "/sell/fulfillment/v1/*", "fulfillment"),
-    _op("inventory", "*", "/sell/inventory/v1/*", "inventory"),
-    _op("message", "*", "/commerce/message/v1/*", "message"),
-    _op("notification", "*", "/commerce/notification/v1/*", "notification"),
-    _op("trading", "POST", "/ws/api.dll", "trading"),
-    _op("postorder", "*", "/post-order/v2/*", "postorder"),
-))
+LIMITS = OperationLimits(
+    (
+        _op("fulfillment", "*", "/sell/fulfillment/v1/*", "fulfillment"),
+        _op("inventory", "*", "/sell/inventory/v1/*", "inventory"),
+        _op("message", "*", "/commerce/message/v1/*", "message"),
+        _op("notification", "*", "/commerce/notification/v1/*", "notification"),
+        _op("trading", "POST", "/ws/api.dll", "trading"),
+        _op("postorder", "*", "/post-order/v2/*", "postorder"),
+    )
+)

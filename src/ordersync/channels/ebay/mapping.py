@@ -26,12 +26,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from ordersync.channels.sdk.errors import RecordError
+from ordersync.channels.sdk.mapping import (
+    map_records,
+    plain_text,
+    quarantine_record,
+    read_amount,
+    read_record,
+    unit_price,
+)
+from ordersync.channels.sdk.records import Quarantined
 from ordersync.domain import Address, Buyer, Comment, Order, OrderItem, OrderState, Payment
 from ordersync.domain.timeutil import parse_utc
-from ordersync.channels.sdk.errors import RecordError
-from ordersync.channels.sdk.mapping import (map_records, plain_text, quarantine_record, read_amount, read_record,
-                                            unit_price)
-from ordersync.channels.sdk.records import Quarantined
 
 ORDER_ID, CREATED, MODIFIED = "orderId", "creationDate", "lastModifiedDate"
 PAYMENT_STATUS, FULFILLMENT_STATUS = "orderPaymentStatus", "orderFulfillmentStatus"
@@ -51,7 +57,8 @@ def state_of(raw: dict[str, Any]) -> OrderState:
     if cancel == "CANCELED" or raw.get(PAYMENT_STATUS) == "FULLY_REFUNDED":
         return OrderState.CANCELLED
     return {"FULFILLED": OrderState.SHIPPED, "IN_PROGRESS": OrderState.PARTIALLY_SHIPPED}.get(
-        raw.get(FULFILLMENT_STATUS, ""), OrderState.PAID)
+        raw.get(FULFILLMENT_STATUS, ""), OrderState.PAID
+    )
 
 
 def channel_status(raw: dict[str, Any]) -> str:
@@ -68,8 +75,9 @@ def _amount(container: Any, where: str, currency: str | None = None, *, default:
     if not isinstance(container, dict):
         raise RecordError(f"{where}: expected an Amount object, got {container!r}"[:200], hint=HINT)
     if currency is not None and container.get("currency") not in (None, currency):
-        raise RecordError(f"{where}: currency {container.get('currency')!r} differs from the order's {currency}",
-                          hint=HINT)
+        raise RecordError(
+            f"{where}: currency {container.get('currency')!r} differs from the order's {currency}", hint=HINT
+        )
     return read_amount(container.get("value"), where, default=default)
 
 
@@ -86,11 +94,18 @@ def _address(contact: Any, email: str = "") -> Address:
     # eBay sends one fullName; the last word is taken as the last name ("Erika Mustermann")
     first, _, last = plain_text(contact.get("fullName")).rpartition(" ")
     street = " ".join(p for p in (plain_text(addr.get("addressLine1")), plain_text(addr.get("addressLine2"))) if p)
-    return Address(first_name=first, last_name=last, company=plain_text(contact.get("companyName")),
-                   street=street, zip=plain_text(addr.get("postalCode")), city=plain_text(addr.get("city")),
-                   state=plain_text(addr.get("stateOrProvince")), country=plain_text(addr.get("countryCode")) or None,
-                   email=plain_text(contact.get("email")) or email,
-                   phone=plain_text((contact.get("primaryPhone") or {}).get("phoneNumber")))
+    return Address(
+        first_name=first,
+        last_name=last,
+        company=plain_text(contact.get("companyName")),
+        street=street,
+        zip=plain_text(addr.get("postalCode")),
+        city=plain_text(addr.get("city")),
+        state=plain_text(addr.get("stateOrProvince")),
+        country=plain_text(addr.get("countryCode")) or None,
+        email=plain_text(contact.get("email")) or email,
+        phone=plain_text((contact.get("primaryPhone") or {}).get("phoneNumber")),
+    )
 
 
 def _ship_to(raw: dict[str, Any]) -> Any:
@@ -112,15 +127,30 @@ def _line(raw: Any, n: int, currency: str) -> tuple[OrderItem, Decimal, Decimal]
     cost = _amount(raw.get("lineItemCost"), f"{where}: lineItemCost", currency)
     paid = _amount(raw.get("discountedLineItemCost"), f"{where}: discountedLineItemCost", currency, default=cost)
     tax = sum((_amount(t.get("amount"), f"{where}: taxes", currency) for t in raw.get("taxes") or []), Decimal(0))
-    collected = sum((_amount(t.get("amount"), f"{where}: ebayCollectAndRemitTaxes", currency)
-                     for t in raw.get("ebayCollectAndRemitTaxes") or []), Decimal(0))
-    aspects = {plain_text(a.get("name")): plain_text(a.get("value")) for a in raw.get("variationAspects") or []
-               if isinstance(a, dict) and a.get("name")}
+    collected = sum(
+        (
+            _amount(t.get("amount"), f"{where}: ebayCollectAndRemitTaxes", currency)
+            for t in raw.get("ebayCollectAndRemitTaxes") or []
+        ),
+        Decimal(0),
+    )
+    aspects = {
+        plain_text(a.get("name")): plain_text(a.get("value"))
+        for a in raw.get("variationAspects") or []
+        if isinstance(a, dict) and a.get("name")
+    }
     qty = Decimal(quantity)
-    item = OrderItem(external_id=str(raw["lineItemId"]), title=plain_text(raw.get("title")), quantity=qty,
-                     unit_price=unit_price(paid, qty), total_price=paid, sku=plain_text(raw.get("sku")),
-                     product_external_id=plain_text(raw.get("legacyItemId")),
-                     variant_external_id=plain_text(raw.get("legacyVariationId")), attributes=aspects)
+    item = OrderItem(
+        external_id=str(raw["lineItemId"]),
+        title=plain_text(raw.get("title")),
+        quantity=qty,
+        unit_price=unit_price(paid, qty),
+        total_price=paid,
+        sku=plain_text(raw.get("sku")),
+        product_external_id=plain_text(raw.get("legacyItemId")),
+        variant_external_id=plain_text(raw.get("legacyVariationId")),
+        attributes=aspects,
+    )
     return item, tax, collected
 
 
@@ -146,25 +176,50 @@ def _order(raw: dict[str, Any]) -> Order:
     email = plain_text(registration.get("email"))
     invoice = _address(registration)
     shipping = _address(_ship_to(raw), email) if _ship_to(raw) else invoice
-    payments = [Payment(method=plain_text(p.get("paymentMethod")), amount=_amount(p.get("amount"), "payment", None),
-                        transaction_id=plain_text(p.get("paymentReferenceId")),
-                        paid_at=parse_utc(p["paymentDate"]) if p.get("paymentDate") else None)
-                for p in (raw.get("paymentSummary") or {}).get("payments") or [] if isinstance(p, dict)]
-    order = Order(external_id=str(raw[ORDER_ID]), number=plain_text(raw.get("salesRecordReference")) or str(raw[ORDER_ID]),
-                  state=state_of(raw), currency=currency, created_at=_time(raw.get(CREATED), CREATED),
-                  updated_at=_time(raw.get(MODIFIED), MODIFIED), total=total, items=[i for i, _, _ in read],
-                  paid_at=next((p.paid_at for p in payments if p.paid_at), None),
-                  buyer=Buyer(external_id=plain_text(buyer.get("username")), email=email,
-                              first_name=invoice.first_name, last_name=invoice.last_name, phone=invoice.phone),
-                  invoice_address=invoice, shipping_address=shipping,
-                  shipping_cost=_amount(pricing.get("deliveryCost"), "pricingSummary.deliveryCost", currency,
-                                        default=Decimal(0)),
-                  tax_total=tax, payment_method=payments[0].method if payments else "", payments=payments,
-                  channel_status=channel_status(raw), buyer_note=plain_text(raw.get("buyerCheckoutNotes")))
+    payments = [
+        Payment(
+            method=plain_text(p.get("paymentMethod")),
+            amount=_amount(p.get("amount"), "payment", None),
+            transaction_id=plain_text(p.get("paymentReferenceId")),
+            paid_at=parse_utc(p["paymentDate"]) if p.get("paymentDate") else None,
+        )
+        for p in (raw.get("paymentSummary") or {}).get("payments") or []
+        if isinstance(p, dict)
+    ]
+    order = Order(
+        external_id=str(raw[ORDER_ID]),
+        number=plain_text(raw.get("salesRecordReference")) or str(raw[ORDER_ID]),
+        state=state_of(raw),
+        currency=currency,
+        created_at=_time(raw.get(CREATED), CREATED),
+        updated_at=_time(raw.get(MODIFIED), MODIFIED),
+        total=total,
+        items=[i for i, _, _ in read],
+        paid_at=next((p.paid_at for p in payments if p.paid_at), None),
+        buyer=Buyer(
+            external_id=plain_text(buyer.get("username")),
+            email=email,
+            first_name=invoice.first_name,
+            last_name=invoice.last_name,
+            phone=invoice.phone,
+        ),
+        invoice_address=invoice,
+        shipping_address=shipping,
+        shipping_cost=_amount(pricing.get("deliveryCost"), "pricingSummary.deliveryCost", currency, default=Decimal(0)),
+        tax_total=tax,
+        payment_method=payments[0].method if payments else "",
+        payments=payments,
+        channel_status=channel_status(raw),
+        buyer_note=plain_text(raw.get("buyerCheckoutNotes")),
+    )
     if collected:
         order.tags.append(COLLECTED_TAG)
-        order.comments.append(Comment(text=f"eBay collects and remits {collected} {currency} tax (VAT/sales tax) "
-                                           "for this order", author="eBay"))
+        order.comments.append(
+            Comment(
+                text=f"eBay collects and remits {collected} {currency} tax (VAT/sales tax) for this order",
+                author="eBay",
+            )
+        )
     return order
 
 
@@ -185,4 +240,3 @@ def orders_from_ebay(records: Iterable[Any]) -> tuple[list[Order], list[Quaranti
     """Orders with completed checkout, mapped; the rest of a page's records quarantined one by one."""
     wanted = [r for r in records if not isinstance(r, dict) or r.get(PAYMENT_STATUS) is None or checkout_complete(r)]
     return map_records(wanted, order_from_ebay, _quarantine)
-

@@ -60,8 +60,10 @@ def deleted_user(body: bytes) -> str:
     ``eiasToken`` are ids the hub never stores)."""
     username = str(data_of(body).get("username") or "").strip()
     if not username:
-        raise RecordError("the account deletion notice names no data.username",
-                          hint="eBay's notice is incomplete; nothing can be erased from it.")
+        raise RecordError(
+            "the account deletion notice names no data.username",
+            hint="eBay's notice is incomplete; nothing can be erased from it.",
+        )
     return username
 
 
@@ -77,22 +79,48 @@ def _listed(http: ChannelHTTP, path: str, key: str) -> list[dict[str, Any]]:
 def register(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoint: str, token: str) -> None:
     """A destination for ``endpoint`` and an ORDER_CONFIRMATION subscription to it; existing ones are reused,
     so registering twice creates nothing new."""
-    destination = next((d["destinationId"] for d in _listed(app, "destination", "destinations")
-                        if (d.get("deliveryConfig") or {}).get("endpoint") == endpoint), "")
+    destination = next(
+        (
+            d["destinationId"]
+            for d in _listed(app, "destination", "destinations")
+            if (d.get("deliveryConfig") or {}).get("endpoint") == endpoint
+        ),
+        "",
+    )
     if not destination:
-        destination = _created_id(app.request("POST", f"{NOTIFICATION}/destination", json={
-            "name": "ordersync", "status": "ENABLED",
-            "deliveryConfig": {"endpoint": endpoint, "verificationToken": token}}))
-    subscription = next((s["subscriptionId"] for s in _listed(user, "subscription", "subscriptions")
-                         if s.get("topicId") == ORDER_TOPIC and s.get("destinationId") == destination), "")
+        destination = _created_id(
+            app.request(
+                "POST",
+                f"{NOTIFICATION}/destination",
+                json={
+                    "name": "ordersync",
+                    "status": "ENABLED",
+                    "deliveryConfig": {"endpoint": endpoint, "verificationToken": token},
+                },
+            )
+        )
+    subscription = next(
+        (
+            s["subscriptionId"]
+            for s in _listed(user, "subscription", "subscriptions")
+            if s.get("topicId") == ORDER_TOPIC and s.get("destinationId") == destination
+        ),
+        "",
+    )
     if not subscription:
-        subscription = _created_id(user.request("POST", f"{NOTIFICATION}/subscription", json={
-            "topicId": ORDER_TOPIC, "status": "ENABLED", "destinationId": destination, "payload": PAYLOAD}))
+        subscription = _created_id(
+            user.request(
+                "POST",
+                f"{NOTIFICATION}/subscription",
+                json={"topicId": ORDER_TOPIC, "status": "ENABLED", "destinationId": destination, "payload": PAYLOAD},
+            )
+        )
     state.update({"destination_id": destination, "subscription_id": subscription})
 
 
-def check(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoint: str, token: str,
-          repair: bool) -> WebhookHealth:
+def check(
+    app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoint: str, token: str, repair: bool
+) -> WebhookHealth:
     """Our subscription as eBay lists it: active when it is ENABLED and its destination too (eBay marks a
     destination MARKED_DOWN when it keeps failing, and the status is ours to set back [spec: updateDestination,
     enableSubscription]). A disabled one is enabled again; a deleted one is registered anew."""
@@ -101,17 +129,29 @@ def check(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoint: 
     for sub in _listed(user, "subscription", "subscriptions"):
         destination = destinations.get(sub.get("destinationId")) or {}
         statuses = f"subscription {sub.get('status')}, destination {destination.get('status') or 'missing'}"
-        listed.append(RemoteHook(str(sub.get("subscriptionId")), str(sub.get("topicId")),
-                                 str((destination.get("deliveryConfig") or {}).get("endpoint") or ""),
-                                 sub.get("status") == "ENABLED" and destination.get("status") == "ENABLED", statuses))
+        listed.append(
+            RemoteHook(
+                str(sub.get("subscriptionId")),
+                str(sub.get("topicId")),
+                str((destination.get("deliveryConfig") or {}).get("endpoint") or ""),
+                sub.get("status") == "ENABLED" and destination.get("status") == "ENABLED",
+                statuses,
+            )
+        )
     ours = {ORDER_TOPIC: str(state["subscription_id"])} if state.get("subscription_id") else {}
 
     def reactivate(hook: RemoteHook) -> None:
         destination = destinations.get(state.get("destination_id")) or {}
         if destination and destination.get("status") != "ENABLED":
-            app.request("PUT", f"{NOTIFICATION}/destination/{state['destination_id']}", json={
-                "name": destination.get("name") or "ordersync", "status": "ENABLED",
-                "deliveryConfig": {"endpoint": endpoint, "verificationToken": token}})
+            app.request(
+                "PUT",
+                f"{NOTIFICATION}/destination/{state['destination_id']}",
+                json={
+                    "name": destination.get("name") or "ordersync",
+                    "status": "ENABLED",
+                    "deliveryConfig": {"endpoint": endpoint, "verificationToken": token},
+                },
+            )
         user.request("POST", f"{NOTIFICATION}/subscription/{hook.id}/enable")
 
     def create(topic: str, url: str) -> str:
@@ -119,8 +159,9 @@ def check(app: ChannelHTTP, user: ChannelHTTP, state: dict[str, Any], endpoint: 
         register(app, user, state, url, token)
         return str(state["subscription_id"])
 
-    health = reconcile(listed, ours, endpoint, reactivate=reactivate if repair else None,
-                       create=create if repair else None)
+    health = reconcile(
+        listed, ours, endpoint, reactivate=reactivate if repair else None, create=create if repair else None
+    )
     if health.ids.get(ORDER_TOPIC):
         state["subscription_id"] = health.ids[ORDER_TOPIC]
     return health

@@ -55,11 +55,14 @@ class SigningKey:
             if text.startswith("-----BEGIN"):
                 key = serialization.load_pem_private_key(text.encode(), password=None)
             else:
-                key = serialization.load_der_private_key(base64.b64decode("".join(text.split()), validate=True),
-                                                         password=None)
+                key = serialization.load_der_private_key(
+                    base64.b64decode("".join(text.split()), validate=True), password=None
+                )
         except (ValueError, TypeError, binascii.Error, UnsupportedAlgorithm):
-            raise SettingsError("setting 'signing_private_key': not a private key (PEM, or base64 of PKCS #8) "
-                                "as eBay's createSigningKey returns it") from None
+            raise SettingsError(
+                "setting 'signing_private_key': not a private key (PEM, or base64 of PKCS #8) "
+                "as eBay's createSigningKey returns it"
+            ) from None
         if not isinstance(key, ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey):
             raise SettingsError("setting 'signing_private_key': eBay signs with Ed25519 or RSA keys only")
         return cls(jwe, key)
@@ -81,14 +84,21 @@ def authority(url: httpx.URL) -> str:
 def headers_for(key: SigningKey, method: str, url: str, body: bytes, *, created: int | None = None) -> dict[str, str]:
     """The four headers for one call (``Content-Digest`` only when there is a body)."""
     target = httpx.URL(url)
-    values = {"content-digest": content_digest(body) if body else "", "x-ebay-signature-key": key.jwe,
-              "@method": method.upper(), "@path": target.raw_path.decode().split("?")[0],
-              "@authority": authority(target)}
+    values = {
+        "content-digest": content_digest(body) if body else "",
+        "x-ebay-signature-key": key.jwe,
+        "@method": method.upper(),
+        "@path": target.raw_path.decode().split("?")[0],
+        "@authority": authority(target),
+    }
     names = [c for c in COMPONENTS if values[c]]
     params = "(" + " ".join(f'"{c}"' for c in names) + f");created={int(time.time()) if created is None else created}"
     base = "\n".join([*(f'"{c}": {values[c]}' for c in names), f'"@signature-params": {params}'])
-    headers = {"x-ebay-signature-key": key.jwe, "Signature-Input": f"sig1={params}",
-               "Signature": "sig1=:" + base64.b64encode(key.sign(base.encode())).decode() + ":"}
+    headers = {
+        "x-ebay-signature-key": key.jwe,
+        "Signature-Input": f"sig1={params}",
+        "Signature": "sig1=:" + base64.b64encode(key.sign(base.encode())).decode() + ":",
+    }
     if body:
         headers["Content-Digest"] = values["content-digest"]
     return headers

@@ -31,7 +31,7 @@ from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import ChannelError, RecordError, TransientError
 from ..sdk.records import ConnectionTestResult, OrderPage, Page, Quarantined, Window
-from .mailbox import MailRef, Mailbox
+from .mailbox import Mailbox, MailRef
 from .message import mail_key, read_mail
 from .parsers import ParseOptions, parse_mail
 from .setup import GUIDE, SETTINGS
@@ -45,8 +45,11 @@ class EmailConnector(Connector):
     display_name = "E-mail import (Jimdo, WIX, Avocadostore)"
     group = "files"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.EMAIL_IMPORT,
-                note="order mails of Jimdo, WIX and Avocadostore from an IMAP folder; IDLE where offered"),
+        declare(
+            Capability.IMPORT_ORDERS,
+            Mode.EMAIL_IMPORT,
+            note="order mails of Jimdo, WIX and Avocadostore from an IMAP folder; IDLE where offered",
+        ),
     )
     settings_schema = SETTINGS
     guide = GUIDE
@@ -61,9 +64,16 @@ class EmailConnector(Connector):
 
     def mailbox(self) -> Mailbox:
         c = self.config
-        return Mailbox(c["host"], c["port"], c["username"], c["password"], security=c["security"],
-                       verify_tls=c["verify_tls"], ca_pem=c["ca_bundle"],
-                       timeout=c["timeout"])
+        return Mailbox(
+            c["host"],
+            c["port"],
+            c["username"],
+            c["password"],
+            security=c["security"],
+            verify_tls=c["verify_tls"],
+            ca_pem=c["ca_bundle"],
+            timeout=c["timeout"],
+        )
 
     # lifecycle -------------------------------------------------------------------------------------------
     @classmethod
@@ -83,9 +93,16 @@ class EmailConnector(Connector):
                 features = ", ".join(f for f in ("IDLE", "UIDPLUS", "MOVE") if f in mb.capabilities)
         except ChannelError as exc:
             return ConnectionTestResult(False, str(exc))
-        return ConnectionTestResult(True, f"Logged in; folder {folder!r} has {waiting} mail(s).",
-                                    {"folder": folder, "mails": str(waiting), "features": features or "none",
-                                     "new mail": "immediately (IDLE)" if "IDLE" in features else "by polling"})
+        return ConnectionTestResult(
+            True,
+            f"Logged in; folder {folder!r} has {waiting} mail(s).",
+            {
+                "folder": folder,
+                "mails": str(waiting),
+                "features": features or "none",
+                "new mail": "immediately (IDLE)" if "IDLE" in features else "by polling",
+            },
+        )
 
     # import ----------------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
@@ -100,7 +117,7 @@ class EmailConnector(Connector):
                 refs = mb.list(since=window.since)
                 for start in range(0, len(refs), PAGE_SIZE):
                     number += 1
-                    yield self._page(mb, refs[start:start + PAGE_SIZE], number)[0]
+                    yield self._page(mb, refs[start : start + PAGE_SIZE], number)[0]
             # 2. the queue: mails old enough are read and filed away
             validity = mb.select(c["folder"])
             now = self.now()
@@ -108,7 +125,7 @@ class EmailConnector(Connector):
             due = [r for r in refs if r.internaldate <= now - self.min_age]  # the rest waits (min. age)
             for start in range(0, len(due), PAGE_SIZE):
                 number += 1
-                page, outcome = self._page(mb, due[start:start + PAGE_SIZE], number)
+                page, outcome = self._page(mb, due[start : start + PAGE_SIZE], number)
                 yield page
                 self._file(mb, validity, outcome)
 
@@ -134,25 +151,32 @@ class EmailConnector(Connector):
         except RecordError as exc:
             key = mail_key(raw, message_id)
             label = f"mail {message_id or key} received {ref.internaldate:%Y-%m-%d %H:%M} UTC"
-            page.quarantined.append(Quarantined(
-                external_id=("mail:" + key)[:100], raw=raw[:MAX_RAW_KEPT].decode("utf-8", "replace"),
-                reason=str(exc), hint=f"{exc.hint} ({label}; the mail is in the folder "
-                                      f"{self.config['failed_folder']!r})".strip()))
+            page.quarantined.append(
+                Quarantined(
+                    external_id=("mail:" + key)[:100],
+                    raw=raw[:MAX_RAW_KEPT].decode("utf-8", "replace"),
+                    reason=str(exc),
+                    hint=f"{exc.hint} ({label}; the mail is in the folder {self.config['failed_folder']!r})".strip(),
+                )
+            )
             return False
 
     def _file(self, mb: Mailbox, validity: int, outcome: list[tuple[int, bytes, bool]]) -> None:
         c = self.config
         mb.select(c["folder"])
         if mb.uidvalidity != validity:
-            raise TransientError(f"the folder {c['folder']!r} was recreated while it was read (UIDVALIDITY "
-                                 f"{validity} → {mb.uidvalidity}); nothing was filed, the next run reads it again")
+            raise TransientError(
+                f"the folder {c['folder']!r} was recreated while it was read (UIDVALIDITY "
+                f"{validity} → {mb.uidvalidity}); nothing was filed, the next run reads it again"
+            )
         stamp = self.now()
         for uid, raw, ok in outcome:
             mb.file_away(uid, raw, c["processed_folder"] if ok else c["failed_folder"], stamp)
 
     # waiting for mail ------------------------------------------------------------------------------------
-    def wait_for_mail(self, timeout: float, stop: threading.Event | None = None,
-                      on_idling: Callable[[], None] | None = None) -> bool:
+    def wait_for_mail(
+        self, timeout: float, stop: threading.Event | None = None, on_idling: Callable[[], None] | None = None
+    ) -> bool:
         """Block until new mail arrives in the order folder (IDLE, where the server offers it), a waiting
         mail reaches the minimum age, ``timeout`` passes or ``stop`` is set. True when there is something to
         import. Without IDLE this only waits, and the caller polls."""

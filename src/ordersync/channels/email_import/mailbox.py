@@ -69,8 +69,18 @@ class _GuardedClient(IMAPClient):
 
 
 class Mailbox:
-    def __init__(self, host: str, port: int, username: str, password: str, *, security: str = "tls",
-                 verify_tls: bool = True, ca_pem: str = "", timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str,
+        password: str,
+        *,
+        security: str = "tls",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+        timeout: float = 30.0,
+    ) -> None:
         self.host, self.port, self.username = host, port, username
         self._password = password
         self.security, self.timeout = security, timeout
@@ -79,8 +89,7 @@ class Mailbox:
             try:
                 self._ctx.load_verify_locations(cadata=check_ca_bundle(ca_pem))
             except (CaBundleError, ssl.SSLError) as exc:
-                raise PermanentError(f"the CA bundle of the mail server {host}:{port} does not load: {exc}") \
-                    from None
+                raise PermanentError(f"the CA bundle of the mail server {host}:{port} does not load: {exc}") from None
         self._ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         if not verify_tls:
             self._ctx.check_hostname = False
@@ -94,8 +103,9 @@ class Mailbox:
     def open(self) -> Mailbox:
         where = f"{self.host}:{self.port}"
         try:
-            conn = _GuardedClient(self.host, self.port, ssl=self.security != "starttls", ssl_context=self._ctx,
-                                  timeout=self.timeout)
+            conn = _GuardedClient(
+                self.host, self.port, ssl=self.security != "starttls", ssl_context=self._ctx, timeout=self.timeout
+            )
             if self.security == "starttls":
                 if not conn.has_capability("STARTTLS"):
                     conn.shutdown()
@@ -113,9 +123,10 @@ class Mailbox:
             conn.login(self.username, self._password)
         except (LoginError, IMAPClientError) as exc:
             conn.shutdown()
-            raise AuthError(f"the mail server {where} refused the login of {self.username!r}: {_said(exc)}. "
-                            "Check user name and password (an app password where the provider needs one).") \
-                from None
+            raise AuthError(
+                f"the mail server {where} refused the login of {self.username!r}: {_said(exc)}. "
+                "Check user name and password (an app password where the provider needs one)."
+            ) from None
         self.conn = conn
         # the capabilities before login are a subset; IMAPClient asks again after login (UIDPLUS, MOVE, IDLE)
         with self._errors("capability"):
@@ -174,8 +185,10 @@ class Mailbox:
         except (IMAPClientAbortError, imaplib.IMAP4.abort, OSError) as exc:
             raise TransientError(f"select {folder!r}: the connection broke ({_said(exc)})") from None
         except IMAPClientError as exc:
-            raise NotFoundError(f"the folder {folder!r} does not exist in the mailbox of {self.username!r} "
-                                f"({_said(exc)}); folders: {', '.join(self.folders())}") from None
+            raise NotFoundError(
+                f"the folder {folder!r} does not exist in the mailbox of {self.username!r} "
+                f"({_said(exc)}); folders: {', '.join(self.folders())}"
+            ) from None
         self.selected = folder
         validity = info.get(b"UIDVALIDITY")
         self.uidvalidity = int(validity) if validity else None
@@ -194,7 +207,7 @@ class Mailbox:
         refs: list[MailRef] = []
         for start in range(0, len(uids), DATES_BATCH):
             with self._errors("fetch dates") as conn:
-                found = conn.fetch(uids[start:start + DATES_BATCH], ["INTERNALDATE", "FLAGS"])
+                found = conn.fetch(uids[start : start + DATES_BATCH], ["INTERNALDATE", "FLAGS"])
             for uid, data in found.items():
                 when = data.get(b"INTERNALDATE")
                 if isinstance(when, datetime):
@@ -209,7 +222,7 @@ class Mailbox:
         result: dict[int, bytes] = {}
         for start in range(0, len(uids), FETCH_BATCH):
             with self._errors("fetch mails") as conn:
-                found = conn.fetch(uids[start:start + FETCH_BATCH], ["BODY.PEEK[]"])
+                found = conn.fetch(uids[start : start + FETCH_BATCH], ["BODY.PEEK[]"])
             for uid, data in found.items():
                 body = data.get(b"BODY[]")
                 if isinstance(body, bytes):
@@ -240,8 +253,9 @@ class Mailbox:
     def can_idle(self) -> bool:
         return "IDLE" in self.capabilities
 
-    def idle(self, timeout: float, stop: threading.Event | None = None,
-             on_idling: Callable[[], None] | None = None) -> bool:
+    def idle(
+        self, timeout: float, stop: threading.Event | None = None, on_idling: Callable[[], None] | None = None
+    ) -> bool:
         """Wait in IDLE until the server reports new mail (True), ``timeout`` passes or ``stop`` is set
         (False). The selected folder must be the one to watch."""
         assert self.conn is not None and self.selected, "select a folder before IDLE"

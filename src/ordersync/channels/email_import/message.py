@@ -23,8 +23,29 @@ from ..sdk.errors import RecordError
 
 MAX_MAIL_BYTES = 10 * 1024 * 1024  # an order mail is a few kB; bigger ones are quarantined, not parsed
 MAX_PARTS = 200
-_BLOCK_TAGS = {"p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody", "thead",
-               "section", "article", "header", "footer", "address", "blockquote", "pre", "hr"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tbody",
+    "thead",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "address",
+    "blockquote",
+    "pre",
+    "hr",
+}
 _CELL_TAGS = {"td", "th"}
 
 
@@ -63,8 +84,10 @@ def read_mail(raw: bytes) -> MailContent:
     if not isinstance(raw, (bytes, bytearray)):
         raise RecordError(f"mail is {type(raw).__name__}, not bytes")
     if len(raw) > MAX_MAIL_BYTES:
-        raise RecordError(f"mail has {len(raw)} bytes, more than the {MAX_MAIL_BYTES} an order mail may have",
-                          hint="Order mails are small; this one is kept in the mailbox for a look by hand.")
+        raise RecordError(
+            f"mail has {len(raw)} bytes, more than the {MAX_MAIL_BYTES} an order mail may have",
+            hint="Order mails are small; this one is kept in the mailbox for a look by hand.",
+        )
     try:
         msg = message_from_bytes(bytes(raw), policy=policy.compat32)
         outer = _headers(msg)
@@ -80,8 +103,10 @@ def read_mail(raw: bytes) -> MailContent:
         raise
     except (ValueError, LookupError, UnicodeError) as exc:
         # The standard library's MIME parser raises these on some malformed structures.
-        raise RecordError(f"the mail's MIME structure could not be read ({type(exc).__name__}: {exc})",
-                          hint="The mail is damaged or not a MIME message.") from None
+        raise RecordError(
+            f"the mail's MIME structure could not be read ({type(exc).__name__}: {exc})",
+            hint="The mail is damaged or not a MIME message.",
+        ) from None
 
 
 def _header(msg: Message, name: str) -> str:
@@ -89,6 +114,7 @@ def _header(msg: Message, name: str) -> str:
     if value is None:
         return ""
     from email.header import decode_header, make_header
+
     try:
         text = str(make_header(decode_header(str(value))))
     except (ValueError, LookupError, UnicodeError, TypeError):
@@ -166,6 +192,7 @@ def _content(msg: Message, headers: tuple[str, str, str, datetime | None]) -> Ma
 
 def _clean_filename(name: str) -> str:
     from email.header import decode_header, make_header
+
     try:
         name = str(make_header(decode_header(name)))
     except (ValueError, LookupError, UnicodeError, TypeError):

@@ -5,38 +5,88 @@ from __future__ import annotations
 from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema
 
-SETTINGS = SettingsSchema((
-    SettingField("host", "IMAP server", help="e.g. imap.example.de", destination=True),
-    SettingField("port", "Port", "int", required=False, default=993,
-                 help="993 for TLS, 143 for STARTTLS.", destination=True),
-    SettingField("security", "Encryption", "choice", required=False, default="tls", choices=("tls", "starttls"),
-                 help="tls: encrypted from the start (port 993); starttls: upgraded after connecting (port 143). "
-                      "Unencrypted IMAP is not offered."),
-    SettingField("username", "User name", help="Usually the mailbox's e-mail address."),
-    SettingField("password", "Password", secret=True,
-                 help="The mailbox password, or an app password where the provider requires one."),
-    SettingField("folder", "Folder with order mails", required=False, default="INBOX",
-                 help="Only mails in this folder are read. A separate mailbox or a folder filled by a "
-                      "mail filter keeps private mail out of it."),
-    SettingField("processed_folder", "Folder for imported mails", required=False, default="ordersync-imported",
-                 help="Mails whose order was imported are moved here (created if missing)."),
-    SettingField("failed_folder", "Folder for unreadable mails", required=False, default="ordersync-failed",
-                 help="Mails that could not be read are moved here and listed in the quarantine with the "
-                      "reason. Move a mail back into the order folder to read it again."),
-    SettingField("shop", "Shop", "choice", required=False, default="auto",
-                 choices=("auto", "jimdo", "wix", "avocadostore"),
-                 help="auto: recognised by the sender. Choose the shop when the mails reach the mailbox "
-                      "forwarded from your own address."),
-    SettingField("min_age_minutes", "Minimum order age (minutes)", "int", required=False, default=0,
-                 help="Mails younger than this wait for a later run: shops sometimes send a corrected mail "
-                      "right after the first one."),
-    SettingField("paypal_paid", "PayPal orders are paid", "bool", required=False, default=True,
-                 help="Mark orders with the payment method PayPal as paid when they are imported."),
-    SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    CA_BUNDLE,
-), retired={"ca_file": "a path on the hub's server is not a seller's to choose (any file could be named); "
-                        "paste the mail server's CA certificate under 'CA certificates (PEM)' instead"})
+SETTINGS = SettingsSchema(
+    (
+        SettingField("host", "IMAP server", help="e.g. imap.example.de", destination=True),
+        SettingField(
+            "port", "Port", "int", required=False, default=993, help="993 for TLS, 143 for STARTTLS.", destination=True
+        ),
+        SettingField(
+            "security",
+            "Encryption",
+            "choice",
+            required=False,
+            default="tls",
+            choices=("tls", "starttls"),
+            help="tls: encrypted from the start (port 993); starttls: upgraded after connecting (port 143). "
+            "Unencrypted IMAP is not offered.",
+        ),
+        SettingField("username", "User name", help="Usually the mailbox's e-mail address."),
+        SettingField(
+            "password",
+            "Password",
+            secret=True,
+            help="The mailbox password, or an app password where the provider requires one.",
+        ),
+        SettingField(
+            "folder",
+            "Folder with order mails",
+            required=False,
+            default="INBOX",
+            help="Only mails in this folder are read. A separate mailbox or a folder filled by a "
+            "mail filter keeps private mail out of it.",
+        ),
+        SettingField(
+            "processed_folder",
+            "Folder for imported mails",
+            required=False,
+            default="ordersync-imported",
+            help="Mails whose order was imported are moved here (created if missing).",
+        ),
+        SettingField(
+            "failed_folder",
+            "Folder for unreadable mails",
+            required=False,
+            default="ordersync-failed",
+            help="Mails that could not be read are moved here and listed in the quarantine with the "
+            "reason. Move a mail back into the order folder to read it again.",
+        ),
+        SettingField(
+            "shop",
+            "Shop",
+            "choice",
+            required=False,
+            default="auto",
+            choices=("auto", "jimdo", "wix", "avocadostore"),
+            help="auto: recognised by the sender. Choose the shop when the mails reach the mailbox "
+            "forwarded from your own address.",
+        ),
+        SettingField(
+            "min_age_minutes",
+            "Minimum order age (minutes)",
+            "int",
+            required=False,
+            default=0,
+            help="Mails younger than this wait for a later run: shops sometimes send a corrected mail "
+            "right after the first one.",
+        ),
+        SettingField(
+            "paypal_paid",
+            "PayPal orders are paid",
+            "bool",
+            required=False,
+            default=True,
+            help="Mark orders with the payment method PayPal as paid when they are imported.",
+        ),
+        SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        CA_BUNDLE,
+    ),
+    retired={
+        "ca_file": "a path on the hub's server is not a seller's to choose (any file could be named); "
+        "paste the mail server's CA certificate under 'CA certificates (PEM)' instead"
+    },
+)
 
 GUIDE = (
     GuideStep(

@@ -21,9 +21,15 @@ log = logging.getLogger(__name__)
 MAX_IDLE_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 
 
-def watch(run_import: Callable[[], Any], build_connector: Callable[[], EmailConnector], stop: threading.Event,
-          *, interval: float, on_import: Callable[[Any], None] | None = None,
-          on_idling: Callable[[], None] | None = None) -> None:
+def watch(
+    run_import: Callable[[], Any],
+    build_connector: Callable[[], EmailConnector],
+    stop: threading.Event,
+    *,
+    interval: float,
+    on_import: Callable[[Any], None] | None = None,
+    on_idling: Callable[[], None] | None = None,
+) -> None:
     """Run until ``stop`` is set. A failed run (its result has ``error``) or a failed wait is retried after
     ``interval`` seconds; the import records its own errors on the connection."""
     interval = min(interval, MAX_IDLE_SECONDS)

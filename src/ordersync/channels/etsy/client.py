@@ -46,7 +46,8 @@ PER_SECOND = 10.0  # documented default; learned from x-limit-per-second on ever
 #: delays one of them (seen in CI under load)
 LIMITS = OperationLimits(
     (Operation("app", "*", "*", rate=PER_SECOND, burst=1, rate_header="x-limit-per-second", headroom=0.95),),
-    headers=HeaderSpec(remaining="x-remaining-this-second", limit="x-limit-per-second"))
+    headers=HeaderSpec(remaining="x-remaining-this-second", limit="x-limit-per-second"),
+)
 #: calls of the day's budget kept back (none: the import stops once Etsy reports 0 left)
 DAY_RESERVE = 0
 
@@ -57,8 +58,10 @@ class DayBudgetSpent(BudgetSpent):
     a reconciliation's read raises it."""
 
     def __init__(self, resume_in: float) -> None:
-        super().__init__(f"Etsy's daily request budget of this app is spent; calls resume in {resume_in:.0f} s",
-                         retry_after=resume_in)
+        super().__init__(
+            f"Etsy's daily request budget of this app is spent; calls resume in {resume_in:.0f} s",
+            retry_after=resume_in,
+        )
         self.resume_in = resume_in
 
 
@@ -104,8 +107,11 @@ class DayQuota:
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return {"remaining_today": self.remaining, "limit_per_day": self.limit,
-                    "blocked_until": self.blocked_until or None}
+            return {
+                "remaining_today": self.remaining,
+                "limit_per_day": self.limit,
+                "blocked_until": self.blocked_until or None,
+            }
 
 
 def _int(value: str | None) -> int | None:
@@ -116,13 +122,29 @@ def _int(value: str | None) -> int | None:
 
 
 class EtsyClient:
-    def __init__(self, api_url: str, api_key: str, *, auth: httpx.Auth, timeout: float = 30,
-                 connection_key: str = "", verify_tls: bool = True, ca_pem: str = "") -> None:
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        *,
+        auth: httpx.Auth,
+        timeout: float = 30,
+        connection_key: str = "",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+    ) -> None:
         key = f"etsy:{api_key.partition(':')[0]}"  # Etsy limits per app, not per shop
         self.quota = DayQuota.of(key)
-        self.http = ChannelHTTP(api_url.rstrip("/"), auth=auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem,
-                                budget=Unlimited(), operations=OperationBudgets(LIMITS, key),
-                                headers={"x-api-key": api_key})
+        self.http = ChannelHTTP(
+            api_url.rstrip("/"),
+            auth=auth,
+            timeout=timeout,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            budget=Unlimited(),
+            operations=OperationBudgets(LIMITS, key),
+            headers={"x-api-key": api_key},
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -154,18 +176,21 @@ class EtsyClient:
         body = self.json("GET", f"/shops/{shop_id}", retry=retry)
         return body if isinstance(body, dict) else {}
 
-    def receipts(self, shop_id: int, params: dict[str, Any], page_size: int,
-                 offset: int = 0) -> Iterator[tuple[list[Any], int | None]]:
+    def receipts(
+        self, shop_id: int, params: dict[str, Any], page_size: int, offset: int = 0
+    ) -> Iterator[tuple[list[Any], int | None]]:
         """Pages of receipts from ``offset`` on, each with the window's ``count`` as answered with it.
 
         Up to ``READ_AHEAD`` further pages are requested while the caller maps this one (full pages before
         them fix their offsets; the window's ``count`` says where it ends), so a backlog is read at the rate
         Etsy allows rather than at the rate of request + mapping. A short page ends the reading, as before."""
+
         def page(at: int) -> tuple[list[Any], int | None]:
             body = self.json("GET", f"/shops/{shop_id}/receipts", params={**params, "limit": page_size, "offset": at})
             return _results(body, "receipts")
 
         with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="etsy-read-ahead") as pool:
+
             def read(at: int) -> Future[tuple[list[Any], int | None]]:
                 # in a copy of the caller's context: the hub's log lines and metrics name the connection
                 return pool.submit(contextvars.copy_context().run, page, at)
@@ -197,14 +222,18 @@ class EtsyClient:
     def create_shipment(self, shop_id: int, receipt_id: str, form: dict[str, str]) -> Any:
         # one attempt only: a 503 may come after Etsy stored the shipment, and a second POST would add a second
         # one; the push is retried as a whole, and the connector reads the receipt's shipments before it writes
-        return self.json("POST", f"/shops/{shop_id}/receipts/{receipt_id}/tracking", data=form, idempotent=False,
-                         retry=NO_RETRY)
+        return self.json(
+            "POST", f"/shops/{shop_id}/receipts/{receipt_id}/tracking", data=form, idempotent=False, retry=NO_RETRY
+        )
 
     def listings(self, shop_id: int) -> Iterator[tuple[list[Any], int | None]]:
         offset = 0
         while True:
-            body = self.json("GET", f"/shops/{shop_id}/listings",
-                             params={"includes": "Inventory", "limit": LISTINGS_MAX_LIMIT, "offset": offset})
+            body = self.json(
+                "GET",
+                f"/shops/{shop_id}/listings",
+                params={"includes": "Inventory", "limit": LISTINGS_MAX_LIMIT, "offset": offset},
+            )
             records, count = _results(body, "listings")
             yield records, count
             offset += len(records)

@@ -84,8 +84,12 @@ class EtsyConnector(Connector):
     display_name = "Etsy"
     group = "marketplace"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK,
-                note="receipts by modification time; ORDER_PAID webhooks where the app has them"),
+        declare(
+            Capability.IMPORT_ORDERS,
+            Mode.POLL,
+            Mode.WEBHOOK,
+            note="receipts by modification time; ORDER_PAID webhooks where the app has them",
+        ),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL, note="listings with their inventory"),
         declare(Capability.TRANSMIT_TRACKING, Mode.API, note="receipt shipment with tracking code and carrier"),
         declare(Capability.SET_STOCK, Mode.API, note="listing inventory, only the changed quantities"),
@@ -97,19 +101,26 @@ class EtsyConnector(Connector):
     # incomplete instead of cutting the listing short. Stock and listings are not declared: the listings read
     # is not verified to include inactive and draft listings, so a listing missing from it proves nothing.
     reconcile_reads = ReconcileReads(orders=True, for_comparison=True)
-    oauth = OAuth2(token_url="{api_url}/v3/public/oauth/token", authorize_url="{consent_url}/oauth/connect",
-                   grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN), scopes=SCOPES, pkce=True,
-                   # Etsy's token endpoint takes client_id in the form and no secret (a public PKCE client): the
-                   # SDK's form auth sends client_secret, which names no setting here and so goes empty
-                   client_auth=ClientAuth.BODY, client_secret_setting="no_client_secret",
-                   refresh_token_setting="refresh_token")
+    oauth = OAuth2(
+        token_url="{api_url}/v3/public/oauth/token",
+        authorize_url="{consent_url}/oauth/connect",
+        grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN),
+        scopes=SCOPES,
+        pkce=True,
+        # Etsy's token endpoint takes client_id in the form and no secret (a public PKCE client): the
+        # SDK's form auth sends client_secret, which names no setting here and so goes empty
+        client_auth=ClientAuth.BODY,
+        client_secret_setting="no_client_secret",
+        refresh_token_setting="refresh_token",
+    )
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)
         self.config = SETTINGS.parse(self.settings)
         if not 1 <= self.config["page_size"] <= RECEIPTS_MAX_LIMIT:
-            raise SettingsError(f"setting 'page_size': {self.config['page_size']} is not between 1 and "
-                                f"{RECEIPTS_MAX_LIMIT}")
+            raise SettingsError(
+                f"setting 'page_size': {self.config['page_size']} is not between 1 and {RECEIPTS_MAX_LIMIT}"
+            )
         self.settings = {**self.settings, **self.config}  # OAuth URLs name settings that have defaults
         self._client: EtsyClient | None = None
 
@@ -117,10 +128,15 @@ class EtsyConnector(Connector):
     def client(self) -> EtsyClient:
         if self._client is None:
             cfg = self.config
-            self._client = EtsyClient(cfg["api_url"], f"{cfg['client_id']}:{cfg['shared_secret']}",
-                                      auth=self.oauth_auth(), timeout=cfg["timeout"],
-                                      connection_key=str(self.context.connection_id or ""),
-                                      verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = EtsyClient(
+                cfg["api_url"],
+                f"{cfg['client_id']}:{cfg['shared_secret']}",
+                auth=self.oauth_auth(),
+                timeout=cfg["timeout"],
+                connection_key=str(self.context.connection_id or ""),
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -147,17 +163,22 @@ class EtsyConnector(Connector):
             shop_id = self.shop_id
             shop = self.client.shop(shop_id, retry=quick)
         except DayBudgetSpent as exc:
-            return ConnectionTestResult(False, f"{exc}. Orders are read again once Etsy allows it.",
-                                        self._budget_details())
+            return ConnectionTestResult(
+                False, f"{exc}. Orders are read again once Etsy allows it.", self._budget_details()
+            )
         except AuthError as exc:
-            return ConnectionTestResult(False, f"Etsy did not accept the authorisation or the API key "
-                                        f"(keystring:shared secret): {exc}")
+            return ConnectionTestResult(
+                False, f"Etsy did not accept the authorisation or the API key (keystring:shared secret): {exc}"
+            )
         except TransientError as exc:
             return ConnectionTestResult(False, f"Etsy could not be reached ({exc}).")
         except PermanentError as exc:
             return ConnectionTestResult(False, f"Etsy refused the request: {exc}")
-        return ConnectionTestResult(True, f"Connected to the Etsy shop {shop.get('shop_name') or shop_id}.",
-                                    {"shop_id": str(shop_id), **self._budget_details()})
+        return ConnectionTestResult(
+            True,
+            f"Connected to the Etsy shop {shop.get('shop_name') or shop_id}.",
+            {"shop_id": str(shop_id), **self._budget_details()},
+        )
 
     def _budget_details(self) -> dict[str, str]:
         snap = self.client.quota.snapshot()
@@ -176,15 +197,21 @@ class EtsyConnector(Connector):
         except DayBudgetSpent as exc:
             # stop quietly; the next import starts from here again, whatever window the engine plans
             self.context.state["resume_since"] = since.isoformat() if since is not None else "all"
-            self.context.state["day_budget"] = {"spent": True, "resume_in_s": round(exc.resume_in),
-                                                "noted_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            self.context.state["day_budget"] = {
+                "spent": True,
+                "resume_in_s": round(exc.resume_in),
+                "noted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
             return
         self.context.state.pop("resume_since", None)
         self.context.state.pop("day_budget", None)
 
     def _receipt_pages(self, since: datetime | None, until: datetime) -> Iterator[OrderPage]:
-        params: dict[str, Any] = {"sort_on": "updated", "sort_order": "asc",
-                                  "max_last_modified": max(EARLIEST, math.floor(until.timestamp()))}
+        params: dict[str, Any] = {
+            "sort_on": "updated",
+            "sort_order": "asc",
+            "max_last_modified": max(EARLIEST, math.floor(until.timestamp())),
+        }
         if since is not None:
             params["min_last_modified"] = max(EARLIEST, math.floor(since.timestamp()))
         pages = self.client.receipts(self.shop_id, params, self.config["page_size"])
@@ -214,12 +241,13 @@ class EtsyConnector(Connector):
         must do when the connection cannot receive them yet; remembers the address otherwise."""
         url = self.context.webhook_url
         if not url:
-            raise PermanentError("the hub has no public URL, so Etsy cannot deliver webhooks; orders are still "
-                                 "polled")
+            raise PermanentError("the hub has no public URL, so Etsy cannot deliver webhooks; orders are still polled")
         if not self.config["webhook_secret"]:
-            raise PermanentError(f"Etsy webhooks are set up by hand: in Etsy's webhook portal (commercial apps "
-                                 f"only) add the endpoint {url} for ORDER_PAID and paste its signing secret into "
-                                 f"the setting 'webhook_secret'; until then orders are polled")
+            raise PermanentError(
+                f"Etsy webhooks are set up by hand: in Etsy's webhook portal (commercial apps "
+                f"only) add the endpoint {url} for ORDER_PAID and paste its signing secret into "
+                f"the setting 'webhook_secret'; until then orders are polled"
+            )
         self.context.state["webhook_url"] = url
 
     def unregister_webhooks(self) -> None:
@@ -258,12 +286,21 @@ class EtsyConnector(Connector):
             if isinstance(shipped, dict) and number and str(shipped.get("tracking_code") or "") == number:
                 return PushResult(already_done=True, remote_id=str(shipped.get("receipt_shipping_id") or ""))
         if not number and _tracking_required(receipt):
-            raise PermanentError("Etsy requires a tracking number and carrier for this receipt (within the US "
-                                 "over $10, or to India): add the tracking number to the shipment")
+            raise PermanentError(
+                "Etsy requires a tracking number and carrier for this receipt (within the US "
+                "over $10, or to India): add the tracking number to the shipment"
+            )
         form = {"tracking_code": number, "carrier_name": shipment.carrier.strip() or "other"} if number else {}
         answer = self.client.create_shipment(self.shop_id, ref.external_id, form)
-        ids = [s.get("receipt_shipping_id") for s in (answer.get("shipments") or []) if isinstance(s, dict)
-               and str(s.get("tracking_code") or "") == number] if isinstance(answer, dict) else []
+        ids = (
+            [
+                s.get("receipt_shipping_id")
+                for s in (answer.get("shipments") or [])
+                if isinstance(s, dict) and str(s.get("tracking_code") or "") == number
+            ]
+            if isinstance(answer, dict)
+            else []
+        )
         return PushResult(remote_id=str(ids[-1]) if ids and ids[-1] is not None else "")
 
     def _receipt(self, ref: OrderRef) -> dict[str, Any]:
@@ -284,17 +321,20 @@ class EtsyConnector(Connector):
                 for n in positions:
                     results[n] = PushResult(ok=False, detail=f"{listing_id!r} is not an Etsy listing id")
                 continue
-            quantities = {(updates[n].variant_external_id, updates[n].sku): max(0, updates[n].quantity)
-                          for n in positions}
+            quantities = {
+                (updates[n].variant_external_id, updates[n].sku): max(0, updates[n].quantity) for n in positions
+            }
             tree = self.client.inventory(listing_id)
             body, changed, missing = rewrite(tree, quantities)
             if changed:
                 self.client.put_inventory(listing_id, body)
             for n in positions:
                 key = (updates[n].variant_external_id, updates[n].sku)
-                results[n] = PushResult(ok=False, detail=f"listing {listing_id} has no product "
-                                        f"{key[0] or key[1]!r}") if key in missing else \
-                    PushResult(already_done=key not in changed, remote_id=listing_id)
+                results[n] = (
+                    PushResult(ok=False, detail=f"listing {listing_id} has no product {key[0] or key[1]!r}")
+                    if key in missing
+                    else PushResult(already_done=key not in changed, remote_id=listing_id)
+                )
         return [r for r in results if r is not None]
 
 
@@ -306,4 +346,3 @@ def _tracking_required(receipt: Mapping[str, Any]) -> bool:
     except (KeyError, TypeError, ArithmeticError):
         amount = Decimal(0)
     return country == "IN" or (country == "US" and total.get("currency_code") == "USD" and amount > 10)
-

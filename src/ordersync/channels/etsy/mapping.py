@@ -37,9 +37,15 @@ from ordersync.domain.order import Comment, Payment, Shipment
 from ordersync.domain.refund import Refund
 
 HINT = "Unexpected data in the receipt; open it in Etsy (Shop Manager → Orders)."
-STATES = {"open": OrderState.ORDERED, "payment processing": OrderState.ORDERED, "paid": OrderState.PAID,
-          "completed": OrderState.SHIPPED, "canceled": OrderState.CANCELLED,
-          "fully refunded": OrderState.CANCELLED, "partially refunded": OrderState.PAID}
+STATES = {
+    "open": OrderState.ORDERED,
+    "payment processing": OrderState.ORDERED,
+    "paid": OrderState.PAID,
+    "completed": OrderState.SHIPPED,
+    "canceled": OrderState.CANCELLED,
+    "fully refunded": OrderState.CANCELLED,
+    "partially refunded": OrderState.PAID,
+}
 TAX_TAG = "etsy-tax"
 LATEST = 253402300800  # 10000-01-01: later unix seconds are not a date
 GIFT_TAG = "gift"
@@ -50,10 +56,16 @@ def money(raw: Any, where: str) -> tuple[Decimal, str]:
     if not isinstance(raw, dict):
         raise RecordError(f"{where} is {type(raw).__name__}, not a money object", hint=HINT)
     amount, divisor = raw.get("amount"), raw.get("divisor")
-    if not isinstance(amount, int) or isinstance(amount, bool) or not isinstance(divisor, int) \
-            or isinstance(divisor, bool) or divisor <= 0:
-        raise RecordError(f"{where}: amount {amount!r} / divisor {divisor!r} is not a whole number over a "
-                          "positive divisor", hint=HINT)
+    if (
+        not isinstance(amount, int)
+        or isinstance(amount, bool)
+        or not isinstance(divisor, int)
+        or isinstance(divisor, bool)
+        or divisor <= 0
+    ):
+        raise RecordError(
+            f"{where}: amount {amount!r} / divisor {divisor!r} is not a whole number over a positive divisor", hint=HINT
+        )
     try:
         currency = check_currency(str(raw.get("currency_code") or "").upper())
     except ValueError as exc:
@@ -103,10 +115,17 @@ def _when(raw: Mapping[str, Any], *keys: str, required: bool = True) -> datetime
 def _recipient(raw: Mapping[str, Any]) -> Address:
     first, _, last = _text(raw, "name").rpartition(" ")
     try:
-        return Address.from_lines(_text(raw, "first_line"), _text(raw, "second_line"), first_name=first,
-                                  last_name=last, zip=_text(raw, "zip"), city=_text(raw, "city"),
-                                  state=_text(raw, "state"), country=_text(raw, "country_iso"),
-                                  email=_text(raw, "buyer_email"))
+        return Address.from_lines(
+            _text(raw, "first_line"),
+            _text(raw, "second_line"),
+            first_name=first,
+            last_name=last,
+            zip=_text(raw, "zip"),
+            city=_text(raw, "city"),
+            state=_text(raw, "state"),
+            country=_text(raw, "country_iso"),
+            email=_text(raw, "buyer_email"),
+        )
     except ValueError as exc:
         raise RecordError(f"shipping address: {exc}", hint="The address has an unknown country code.") from None
 
@@ -124,21 +143,37 @@ def _line(raw: Any, index: int, currency: str) -> OrderItem:
     variations = raw.get("variations") or []
     if not isinstance(variations, list):
         raise RecordError(f"{where}: variations is not a list", hint=HINT)
-    attributes = {_text(v, "formatted_name"): _text(v, "formatted_value")
-                  for v in variations if isinstance(v, dict) and _text(v, "formatted_name")}
-    return OrderItem(external_id=_text(raw, "transaction_id") or str(index + 1), title=_text(raw, "title"),
-                     quantity=Decimal(quantity), unit_price=price, total_price=price * quantity,
-                     sku=_text(raw, "sku"), product_external_id=_text(raw, "listing_id"),
-                     variant_external_id=_text(raw, "product_id"), attributes=attributes)
+    attributes = {
+        _text(v, "formatted_name"): _text(v, "formatted_value")
+        for v in variations
+        if isinstance(v, dict) and _text(v, "formatted_name")
+    }
+    return OrderItem(
+        external_id=_text(raw, "transaction_id") or str(index + 1),
+        title=_text(raw, "title"),
+        quantity=Decimal(quantity),
+        unit_price=price,
+        total_price=price * quantity,
+        sku=_text(raw, "sku"),
+        product_external_id=_text(raw, "listing_id"),
+        variant_external_id=_text(raw, "product_id"),
+        attributes=attributes,
+    )
 
 
 def _shipments(raw: Mapping[str, Any]) -> list[Shipment]:
     found = raw.get("shipments") or []
     if not isinstance(found, list):
         raise RecordError("shipments is not a list", hint=HINT)
-    return [Shipment(carrier=_text(s, "carrier_name"), tracking_number=_text(s, "tracking_code"),
-                     shipped_at=_when(s, "shipment_notification_timestamp", required=False))
-            for s in found if isinstance(s, dict)]
+    return [
+        Shipment(
+            carrier=_text(s, "carrier_name"),
+            tracking_number=_text(s, "tracking_code"),
+            shipped_at=_when(s, "shipment_notification_timestamp", required=False),
+        )
+        for s in found
+        if isinstance(s, dict)
+    ]
 
 
 def _refunds(raw: Mapping[str, Any], receipt_id: str, currency: str) -> list[Refund]:
@@ -150,8 +185,15 @@ def _refunds(raw: Mapping[str, Any], receipt_id: str, currency: str) -> list[Ref
         if not isinstance(r, dict):
             raise RecordError(f"refund {n} is not an object", hint=HINT)
         amount, cur = money(r.get("amount"), f"refund {n}: amount")
-        refunds.append(Refund(external_id=f"{receipt_id}-{n}", amount=amount, currency=cur,
-                              reason=_text(r, "reason"), refunded_at=_when(r, "created_timestamp", required=False)))
+        refunds.append(
+            Refund(
+                external_id=f"{receipt_id}-{n}",
+                amount=amount,
+                currency=cur,
+                reason=_text(r, "reason"),
+                refunded_at=_when(r, "created_timestamp", required=False),
+            )
+        )
     return refunds
 
 
@@ -187,24 +229,45 @@ def _order(raw: dict[str, Any]) -> Order:
         message = _text(raw, "gift_message")
         sender = _text(raw, "gift_sender")
         if message or sender:
-            comments.append(Comment(text=f"Gift message: {message}" + (f" (from {sender})" if sender else ""),
-                                    author="buyer"))
+            comments.append(
+                Comment(text=f"Gift message: {message}" + (f" (from {sender})" if sender else ""), author="buyer")
+            )
     if tax:
         tags.append(TAX_TAG)
     method = _text(raw, "payment_method")
-    payments = [Payment(method=method, amount=total, paid_at=paid[0] if paid else None)] \
-        if raw.get("is_paid") is True else []
+    payments = (
+        [Payment(method=method, amount=total, paid_at=paid[0] if paid else None)] if raw.get("is_paid") is True else []
+    )
     return Order(
-        external_id=receipt_id, number=receipt_id, state=state, currency=currency,
+        external_id=receipt_id,
+        number=receipt_id,
+        state=state,
+        currency=currency,
         created_at=_moment(raw, "created_timestamp", "create_timestamp"),
         updated_at=_moment(raw, "updated_timestamp", "update_timestamp"),
-        total=total, items=items, paid_at=paid[0] if paid else None, shipped_at=shipped_at,
-        buyer=Buyer(external_id=_text(raw, "buyer_user_id"), email=_text(raw, "buyer_email"),
-                    first_name=address.first_name, last_name=address.last_name),
-        invoice_address=address, shipping_address=address,
-        shipping_cost=_value(raw, "total_shipping_cost", currency), tax_total=tax, payment_method=method,
-        payments=payments, shipments=shipments, comments=comments, tags=tags, channel_status=status,
-        buyer_note=_text(raw, "message_from_buyer"), refunds=_refunds(raw, receipt_id, currency))
+        total=total,
+        items=items,
+        paid_at=paid[0] if paid else None,
+        shipped_at=shipped_at,
+        buyer=Buyer(
+            external_id=_text(raw, "buyer_user_id"),
+            email=_text(raw, "buyer_email"),
+            first_name=address.first_name,
+            last_name=address.last_name,
+        ),
+        invoice_address=address,
+        shipping_address=address,
+        shipping_cost=_value(raw, "total_shipping_cost", currency),
+        tax_total=tax,
+        payment_method=method,
+        payments=payments,
+        shipments=shipments,
+        comments=comments,
+        tags=tags,
+        channel_status=status,
+        buyer_note=_text(raw, "message_from_buyer"),
+        refunds=_refunds(raw, receipt_id, currency),
+    )
 
 
 def orders_from_etsy(records: Iterable[Any]) -> tuple[list[Order], list[Quarantined]]:

@@ -71,13 +71,19 @@ def rewrite(tree: Mapping[str, Any], quantities: Mapping[Key, int]) -> tuple[dic
                 if quantity != match[1]:
                     changed.add(match[0])
                 quantity = match[1]
-            out = {"price": price_number(offering.get("price"), f"product {n + 1}"), "quantity": quantity,
-                   "is_enabled": offering.get("is_enabled", True)}
+            out = {
+                "price": price_number(offering.get("price"), f"product {n + 1}"),
+                "quantity": quantity,
+                "is_enabled": offering.get("is_enabled", True),
+            }
             if offering.get("readiness_state_id") is not None:
                 out["readiness_state_id"] = offering["readiness_state_id"]
             offerings.append(out)
-        values = [{k: v[k] for k in PROPERTY_FIELDS if k in v and v[k] is not None}
-                  for v in product.get("property_values") or [] if isinstance(v, dict)]
+        values = [
+            {k: v[k] for k in PROPERTY_FIELDS if k in v and v[k] is not None}
+            for v in product.get("property_values") or []
+            if isinstance(v, dict)
+        ]
         products.append({"sku": product.get("sku") or "", "property_values": values, "offerings": offerings})
     body: dict[str, Any] = {"products": products}
     for name in ON_PROPERTY:

@@ -40,20 +40,27 @@ ORDER_PAID = "ORDER_PAID"
 #: Standard Webhooks: base64 HMAC-SHA256 of "id.timestamp.body", "v1," prefix, rotation list split by spaces;
 #: a signed timestamp older than 5 minutes is refused. A replay within them is the same delivery id, which
 #: the hub answers "duplicate" without effect (and the receipt is read fresh anyway).
-SIGNATURE = HmacScheme("webhook-signature", canonical="{header:webhook-id}.{timestamp}.{body}", prefix="v1,",
-                       separator=" ", timestamp_header="webhook-timestamp")
+SIGNATURE = HmacScheme(
+    "webhook-signature",
+    canonical="{header:webhook-id}.{timestamp}.{body}",
+    prefix="v1,",
+    separator=" ",
+    timestamp_header="webhook-timestamp",
+)
 _RECEIPT = re.compile(r"/shops/(\d+)/receipts/(\d+)/?$")
 
 
 def signing_key(secret: str) -> bytes:
     """The HMAC key of a portal secret: the base64 after ``whsec_``."""
     text = secret.strip()
-    text = text[len("whsec_"):] if text.startswith("whsec_") else text
+    text = text[len("whsec_") :] if text.startswith("whsec_") else text
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise WebhookRejected("the webhook signing secret in the connection's settings is not the whsec_... "
-                              "text Etsy's webhook portal shows") from None
+        raise WebhookRejected(
+            "the webhook signing secret in the connection's settings is not the whsec_... "
+            "text Etsy's webhook portal shows"
+        ) from None
 
 
 def is_order_paid(event_type: str) -> bool:
@@ -81,8 +88,10 @@ def receipt_of(data: Mapping[str, Any]) -> tuple[str, str]:
 def verify(secret: str, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
     """Check the signature (and its timestamp's age) and return the delivery's envelope."""
     if not secret:
-        raise WebhookRejected("this connection holds no webhook signing secret: paste the one Etsy's webhook "
-                              "portal shows for the endpoint into the connection's settings")
+        raise WebhookRejected(
+            "this connection holds no webhook signing secret: paste the one Etsy's webhook "
+            "portal shows for the endpoint into the connection's settings"
+        )
     delivery = Delivery.of(headers, body)
     if not delivery.header("webhook-id"):
         raise WebhookRejected("missing webhook-id header")
@@ -90,5 +99,8 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
     data = envelope(body)
     _, receipt = receipt_of(data)
     digest = hashlib.sha256(body).hexdigest()[:16]
-    return WebhookMeta(delivery_id=f"{delivery.header('webhook-id')}:{digest}",
-                       topic=str(data.get("event_type") or ""), resource_id=receipt)
+    return WebhookMeta(
+        delivery_id=f"{delivery.header('webhook-id')}:{digest}",
+        topic=str(data.get("event_type") or ""),
+        resource_id=receipt,
+    )

@@ -30,9 +30,13 @@ def _article(raw: dict[str, Any]) -> Article:
     sku = plain_text(raw["sku"])
     price = raw.get("price")
     updated = plain_text(raw.get("updated_at"))
-    return Article(external_id=sku, title=plain_text(raw.get("name")) or sku, sku=sku,
-                   price=read_amount(price, f"product {sku}: price") if price not in (None, "") else None,
-                   updated_at=parse_utc(updated, where="updated_at", assume_utc=True) if updated else None)
+    return Article(
+        external_id=sku,
+        title=plain_text(raw.get("name")) or sku,
+        sku=sku,
+        price=read_amount(price, f"product {sku}: price") if price not in (None, "") else None,
+        updated_at=parse_utc(updated, where="updated_at", assume_utc=True) if updated else None,
+    )
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:

@@ -42,18 +42,22 @@ MAX_PAGES = 10_000
 Filter = tuple[str, str, str]  # field, value, conditionType
 
 
-def criteria(groups: Sequence[Sequence[Filter]] = (), sort: Sequence[tuple[str, str]] = (),
-             page_size: int | None = None, page: int | None = None) -> dict[str, str]:
+def criteria(
+    groups: Sequence[Sequence[Filter]] = (),
+    sort: Sequence[tuple[str, str]] = (),
+    page_size: int | None = None,
+    page: int | None = None,
+) -> dict[str, str]:
     """searchCriteria as query parameters, spelt as the admin schema spells them."""
     params: dict[str, str] = {}
     for g, group in enumerate(groups):
         for f, (field, value, condition) in enumerate(group):
             prefix = f"searchCriteria[filterGroups][{g}][filters][{f}]"
-            params.update({f"{prefix}[field]": field, f"{prefix}[value]": value,
-                           f"{prefix}[conditionType]": condition})
+            params.update({f"{prefix}[field]": field, f"{prefix}[value]": value, f"{prefix}[conditionType]": condition})
     for n, (field, direction) in enumerate(sort):
-        params.update({f"searchCriteria[sortOrders][{n}][field]": field,
-                       f"searchCriteria[sortOrders][{n}][direction]": direction})
+        params.update(
+            {f"searchCriteria[sortOrders][{n}][field]": field, f"searchCriteria[sortOrders][{n}][direction]": direction}
+        )
     if page_size is not None:
         params["searchCriteria[pageSize]"] = str(page_size)
     if page is not None:
@@ -62,45 +66,87 @@ def criteria(groups: Sequence[Sequence[Filter]] = (), sort: Sequence[tuple[str, 
 
 
 class MagentoClient:
-    def __init__(self, base_url: str, *, auth: str, consumer_key: str, consumer_secret: str, access_token: str,
-                 access_token_secret: str, store_code: str = "default", timeout: float = 30,
-                 connection_key: str = "", verify_tls: bool = True, ca_pem: str = "") -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: str,
+        consumer_key: str,
+        consumer_secret: str,
+        access_token: str,
+        access_token_secret: str,
+        store_code: str = "default",
+        timeout: float = 30,
+        connection_key: str = "",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+    ) -> None:
         self.api = f"/rest/{store_code}/V1"
         headers = {}
         signer = None
         if auth == "bearer":
             headers["Authorization"] = f"Bearer {access_token}"
         else:
-            signer = OAuth1Auth(consumer_key, consumer_secret, token=access_token, token_secret=access_token_secret,
-                                signature_method="HMAC-SHA256", placement="header", include_version=True)
+            signer = OAuth1Auth(
+                consumer_key,
+                consumer_secret,
+                token=access_token,
+                token_secret=access_token_secret,
+                signature_method="HMAC-SHA256",
+                placement="header",
+                include_version=True,
+            )
         budget = budget_for(f"magento2:{connection_key or base_url}", lambda: RateBudget(20, 10))
-        self.http = ChannelHTTP(base_url.rstrip("/"), auth=signer, headers=headers, timeout=timeout, budget=budget,
-                                verify=verify_tls, ca_pem=ca_pem)
+        self.http = ChannelHTTP(
+            base_url.rstrip("/"),
+            auth=signer,
+            headers=headers,
+            timeout=timeout,
+            budget=budget,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+        )
 
     def close(self) -> None:
         self.http.close()
 
     # generic ---------------------------------------------------------------------------------
-    def get(self, path: str, params: dict[str, str] | None = None, *, retry: RetryPolicy | None = None,
-            error_mapping: dict | None = None) -> Any:
-        return self.http.request("GET", self.api + path, params=params, expect_json=True, retry=retry,
-                                 error_mapping=error_mapping).json()
+    def get(
+        self,
+        path: str,
+        params: dict[str, str] | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+        error_mapping: dict | None = None,
+    ) -> Any:
+        return self.http.request(
+            "GET", self.api + path, params=params, expect_json=True, retry=retry, error_mapping=error_mapping
+        ).json()
 
     def send(self, method: str, path: str, body: Any = None, *, checked: bool = True) -> Any:
         """A write. ``checked``: the caller re-checks the shop before trying again (see sdk.idempotency)."""
-        response = self.http.request(method, self.api + path, json=body,
-                                     expect_json=True, idempotent=not checked,
-                                     error_mapping=CHECKED_WRITE if checked else None)
+        response = self.http.request(
+            method,
+            self.api + path,
+            json=body,
+            expect_json=True,
+            idempotent=not checked,
+            error_mapping=CHECKED_WRITE if checked else None,
+        )
         return response.json()
 
-    def search(self, path: str, groups: Sequence[Sequence[Filter]], sort: Sequence[tuple[str, str]],
-               page_size: int) -> Iterator[tuple[list[Any], int, int]]:
+    def search(
+        self, path: str, groups: Sequence[Sequence[Filter]], sort: Sequence[tuple[str, str]], page_size: int
+    ) -> Iterator[tuple[list[Any], int, int]]:
         """Each page's items with the total count and page number, stopping by ``total_count``."""
         page = 1
         while page <= MAX_PAGES:
             data = self.get(path, criteria(groups, sort, page_size, page))
-            if not isinstance(data, dict) or not isinstance(data.get("items"), list) or \
-                    not isinstance(data.get("total_count"), int):
+            if (
+                not isinstance(data, dict)
+                or not isinstance(data.get("items"), list)
+                or not isinstance(data.get("total_count"), int)
+            ):
                 raise TransientError(f"GET {path}: expected a search result with items and total_count")
             yield data["items"], data["total_count"], page
             if not data["items"] or page >= math.ceil(data["total_count"] / page_size):
@@ -117,5 +163,6 @@ class MagentoClient:
         return data.get("items") or [] if isinstance(data, dict) else []
 
     def shipments(self, order_id: str) -> list[dict[str, Any]]:
-        return [s for items, _, _ in self.search("/shipments", [[("order_id", order_id, "eq")]], [], 100)
-                for s in items]
+        return [
+            s for items, _, _ in self.search("/shipments", [[("order_id", order_id, "eq")]], [], 100) for s in items
+        ]

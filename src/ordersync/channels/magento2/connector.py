@@ -87,8 +87,12 @@ class Magento2Connector(Connector):
         declare(Capability.IMPORT_ORDERS, Mode.POLL, note="REST order list by modification time"),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL, note="simple and virtual products by SKU"),
         declare(Capability.CHANGE_STATUS, Mode.API, note="cancel, invoice, hold and unhold (configurable)"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API, item_level=True,
-                note="a Magento shipment per parcel, with its lines and tracking number"),
+        declare(
+            Capability.TRANSMIT_TRACKING,
+            Mode.API,
+            item_level=True,
+            note="a Magento shipment per parcel, with its lines and tracking number",
+        ),
         declare(Capability.SEND_MESSAGES, Mode.API, note="as an order comment that Magento e-mails to the buyer"),
         declare(Capability.SET_STOCK, Mode.API, note="Multi-Source Inventory or classic stock items (detected)"),
     )
@@ -118,11 +122,18 @@ class Magento2Connector(Connector):
         if self._client is None:
             cfg = self.config
             self._client = MagentoClient(
-                cfg["base_url"], auth=cfg["auth"], consumer_key=cfg["consumer_key"],
-                consumer_secret=cfg["consumer_secret"], access_token=cfg["access_token"],
-                access_token_secret=cfg["access_token_secret"], store_code=cfg["store_code"],
-                timeout=cfg["timeout"], connection_key=str(self.context.connection_id or ""),
-                verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+                cfg["base_url"],
+                auth=cfg["auth"],
+                consumer_key=cfg["consumer_key"],
+                consumer_secret=cfg["consumer_secret"],
+                access_token=cfg["access_token"],
+                access_token_secret=cfg["access_token_secret"],
+                store_code=cfg["store_code"],
+                timeout=cfg["timeout"],
+                connection_key=str(self.context.connection_id or ""),
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -136,27 +147,38 @@ class Magento2Connector(Connector):
         try:
             data = self.client.get("/orders", {"searchCriteria[pageSize]": "1"}, retry=quick)
         except AuthError as exc:
-            advice = ("Check the access token; if it is right, the shop does not allow integration tokens as "
-                      "bearer tokens: choose oauth1 and enter all four credentials." if auth == "bearer" else
-                      "Check the four integration credentials, that the integration is active and that it may "
-                      "use Sales → Operations → Orders.")
+            advice = (
+                "Check the access token; if it is right, the shop does not allow integration tokens as "
+                "bearer tokens: choose oauth1 and enter all four credentials."
+                if auth == "bearer"
+                else "Check the four integration credentials, that the integration is active and that it may "
+                "use Sales → Operations → Orders."
+            )
             return ConnectionTestResult(False, f"Magento did not accept the credentials ({exc}). {advice}")
         except NotFoundError:
-            return ConnectionTestResult(False, f"No Magento REST API at {url}/rest/{self.config['store_code']}/V1. "
-                                        "Check the shop address and the store code.")
+            return ConnectionTestResult(
+                False,
+                f"No Magento REST API at {url}/rest/{self.config['store_code']}/V1. "
+                "Check the shop address and the store code.",
+            )
         except TransientError as exc:
-            return ConnectionTestResult(False, f"The shop at {url} could not be reached or did not answer with "
-                                        f"its REST API ({exc}). Check the address.")
+            return ConnectionTestResult(
+                False,
+                f"The shop at {url} could not be reached or did not answer with "
+                f"its REST API ({exc}). Check the address.",
+            )
         except PermanentError as exc:
             return ConnectionTestResult(False, f"Magento refused the request: {exc}")
-        return ConnectionTestResult(True, "Connected to Magento.", {"auth": auth,
-                                                                     "orders": str(data.get("total_count", ""))})
+        return ConnectionTestResult(
+            True, "Connected to Magento.", {"auth": auth, "orders": str(data.get("total_count", ""))}
+        )
 
     # import --------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
         size = self.config["page_size"]
-        for records, total, number in self.client.search("/orders", window_groups(window),
-                                                         [("entity_id", "ASC")], size):
+        for records, total, number in self.client.search(
+            "/orders", window_groups(window), [("entity_id", "ASC")], size
+        ):
             orders, quarantined = orders_from_magento2(records)
             yield Page(orders, quarantined, number, max(1, math.ceil(total / size)), total)
 
@@ -178,8 +200,9 @@ class Magento2Connector(Connector):
     # push ----------------------------------------------------------------------------------------
     def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
         """Write unless ``done()`` (see ``sdk.idempotency``). True = the shop already showed the effect."""
-        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
-                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
+        return checked_write(
+            done, write, attempts=CHECK_ATTEMPTS, pause=lambda n: self._sleep(self.client.http.retry.backoff(n))
+        )
 
     def channel_status_for(self, state: OrderState) -> str | None:
         return RESULT.get(self.actions.get(state, ""))
@@ -188,8 +211,9 @@ class Magento2Connector(Connector):
         oid = _order_id(ref)
         action = self.actions.get(state)
         if action is None:
-            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Magento (status_actions); "
-                                              "nothing sent")
+            return PushResult(
+                ok=True, detail=f"state {state.name_en!r} is not pushed to Magento (status_actions); nothing sent"
+            )
         seen: dict[str, Any] = {}
 
         def done() -> bool:
@@ -209,9 +233,11 @@ class Magento2Connector(Connector):
                 self.client.send("POST", f"/orders/{oid}/unhold")
             if action == "cancel":
                 if self.client.send("POST", f"/orders/{oid}/cancel") is not True:
-                    raise PermanentError(f"Magento refused to cancel order {oid} (state "
-                                         f"{seen['order'].get('state')}): an invoiced or shipped order needs a "
-                                         "credit memo in the admin")
+                    raise PermanentError(
+                        f"Magento refused to cancel order {oid} (state "
+                        f"{seen['order'].get('state')}): an invoiced or shipped order needs a "
+                        "credit memo in the admin"
+                    )
             else:
                 self.client.send("POST", f"/order/{oid}/invoice", {"capture": False, "notify": False})
 
@@ -224,8 +250,11 @@ class Magento2Connector(Connector):
         oid, number = _order_id(ref), shipment.tracking_number.strip()
         if not number:
             return PushResult(ok=False, detail="no tracking number to transmit")
-        track = {"track_number": number, "title": shipment.carrier.strip() or "Carrier",
-                 "carrier_code": carrier_code(shipment.carrier)}
+        track = {
+            "track_number": number,
+            "title": shipment.carrier.strip() or "Carrier",
+            "carrier_code": carrier_code(shipment.carrier),
+        }
         seen: dict[str, Any] = {}
 
         def done() -> bool:
@@ -234,15 +263,29 @@ class Magento2Connector(Connector):
 
         def write() -> None:
             order = self.client.order(oid)
-            items = [{"order_item_id": int(line.item_external_id), "qty": float(line.quantity)}
-                     for line in shipment.lines if line.item_external_id.isdigit()]
+            items = [
+                {"order_item_id": int(line.item_external_id), "qty": float(line.quantity)}
+                for line in shipment.lines
+                if line.item_external_id.isdigit()
+            ]
             if len(items) != len(shipment.lines):
                 raise PermanentError("a shipment line names an item that is not a Magento order item id")
             if not items and not _open_to_ship(order) and seen["shipments"]:
                 last = seen["shipments"][-1]
-                self.client.send("POST", "/shipment/track", {"entity": {
-                    "order_id": int(oid), "parent_id": last["entity_id"], "weight": 0, "qty": 0, "description": "",
-                    **track}})
+                self.client.send(
+                    "POST",
+                    "/shipment/track",
+                    {
+                        "entity": {
+                            "order_id": int(oid),
+                            "parent_id": last["entity_id"],
+                            "weight": 0,
+                            "qty": 0,
+                            "description": "",
+                            **track,
+                        }
+                    },
+                )
                 return
             self.client.send("POST", f"/order/{oid}/ship", {"items": items, "notify": True, "tracks": [track]})
 
@@ -263,8 +306,12 @@ class Magento2Connector(Connector):
 
         def write() -> None:
             seen.setdefault("status", self.client.order(oid).get("status"))
-            entry = {"comment": text, "is_customer_notified": int(notify), "is_visible_on_front": int(notify),
-                     "parent_id": int(oid)}
+            entry = {
+                "comment": text,
+                "is_customer_notified": int(notify),
+                "is_visible_on_front": int(notify),
+                "parent_id": int(oid),
+            }
             if seen["status"]:
                 entry["status"] = seen["status"]  # without it Magento may blank the order's status
             self.client.send("POST", f"/orders/{oid}/comments", {"statusHistory": entry})
@@ -289,5 +336,8 @@ def _amount(value: Any) -> float:
 
 def _open_to_ship(order: dict[str, Any]) -> bool:
     items = order.get("items") or []
-    return any(_amount(i.get("qty_ordered")) - _amount(i.get("qty_shipped")) - _amount(i.get("qty_canceled")) > 0
-               for i in items if isinstance(i, dict) and not i.get("parent_item_id") and not i.get("is_virtual"))
+    return any(
+        _amount(i.get("qty_ordered")) - _amount(i.get("qty_shipped")) - _amount(i.get("qty_canceled")) > 0
+        for i in items
+        if isinstance(i, dict) and not i.get("parent_item_id") and not i.get("is_virtual")
+    )

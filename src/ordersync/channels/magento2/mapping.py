@@ -47,9 +47,16 @@ HISTORY = "status_histories"
 CONFIGURABLE = "configurable"  # its one child is the chosen variant; a bundle's children are its parts
 
 #: Magento order states → hub states ("processing" is refined by the amounts and shipped quantities)
-STATES = {"new": OrderState.ORDERED, "pending_payment": OrderState.ORDERED, "payment_review": OrderState.ORDERED,
-          "holded": OrderState.ORDERED, "processing": OrderState.CONFIRMED, "complete": OrderState.SHIPPED,
-          "closed": OrderState.CANCELLED, "canceled": OrderState.CANCELLED}
+STATES = {
+    "new": OrderState.ORDERED,
+    "pending_payment": OrderState.ORDERED,
+    "payment_review": OrderState.ORDERED,
+    "holded": OrderState.ORDERED,
+    "processing": OrderState.CONFIRMED,
+    "complete": OrderState.SHIPPED,
+    "closed": OrderState.CANCELLED,
+    "canceled": OrderState.CANCELLED,
+}
 HINT = "Unexpected data in the order; open it in the Magento admin (Sales → Orders)."
 
 
@@ -75,13 +82,19 @@ def address(raw: Any, where: str) -> Address:
     street = raw.get("street") or []
     lines = [plain_text(s) for s in (street if isinstance(street, list) else [street])]
     try:
-        return Address.from_lines(lines[0] if lines else "", ", ".join(x for x in lines[1:] if x),
-                                  first_name=plain_text(raw.get("firstname")),
-                                  last_name=plain_text(raw.get("lastname")), company=plain_text(raw.get("company")),
-                                  zip=plain_text(raw.get("postcode")), city=plain_text(raw.get("city")),
-                                  state=plain_text(raw.get("region")),
-                                  country=plain_text(raw.get("country_id")) or None,
-                                  email=plain_text(raw.get("email")), phone=plain_text(raw.get("telephone")))
+        return Address.from_lines(
+            lines[0] if lines else "",
+            ", ".join(x for x in lines[1:] if x),
+            first_name=plain_text(raw.get("firstname")),
+            last_name=plain_text(raw.get("lastname")),
+            company=plain_text(raw.get("company")),
+            zip=plain_text(raw.get("postcode")),
+            city=plain_text(raw.get("city")),
+            state=plain_text(raw.get("region")),
+            country=plain_text(raw.get("country_id")) or None,
+            email=plain_text(raw.get("email")),
+            phone=plain_text(raw.get("telephone")),
+        )
     except ValueError as exc:
         raise RecordError(f"{where}: {exc}", hint="The address has an unknown country code.") from None
 
@@ -103,8 +116,9 @@ def lines(raw_items: Any) -> list[OrderItem]:
     for item in items:
         if item.get(PARENT_ID) not in (None, ""):
             if str(item.get(PARENT_ID)) not in by_id:
-                raise RecordError(f"item {item.get(ITEM_ID)}: its parent item {item.get(PARENT_ID)} is not in the "
-                                  "order", hint=HINT)
+                raise RecordError(
+                    f"item {item.get(ITEM_ID)}: its parent item {item.get(PARENT_ID)} is not in the order", hint=HINT
+                )
             children.setdefault(str(item.get(PARENT_ID)), []).append(item)
     out = []
     for n, item in enumerate(items):
@@ -114,22 +128,29 @@ def lines(raw_items: Any) -> list[OrderItem]:
         quantity = read_amount(item.get(QTY), f"{where}: {QTY}")
         if quantity <= 0:
             raise RecordError(f"{where}: {QTY} {quantity} is not positive", hint=HINT)
-        total = read_amount(item.get(ROW_GROSS), f"{where}: {ROW_GROSS}") - \
-            read_amount(item.get(DISCOUNT), f"{where}: {DISCOUNT}", default=Decimal(0))
+        total = read_amount(item.get(ROW_GROSS), f"{where}: {ROW_GROSS}") - read_amount(
+            item.get(DISCOUNT), f"{where}: {DISCOUNT}", default=Decimal(0)
+        )
         parts = children.get(str(item.get(ITEM_ID)), [])
         child = parts[0] if item.get(TYPE) == CONFIGURABLE and parts else None
         attributes = {"variant": plain_text(child.get("name"))} if child and child.get("name") else {}
         if parts and child is None:
             attributes["parts"] = ", ".join(f"{plain_text(p.get('sku'))} x{plain_text(p.get(QTY))}" for p in parts)
         rate = item.get(TAX_PERCENT)
-        out.append(OrderItem(
-            external_id=plain_text(item.get(ITEM_ID)) or str(n + 1), title=plain_text(item.get("name")),
-            quantity=quantity, unit_price=unit_price(total, quantity), total_price=total,
-            sku=plain_text((child or item).get("sku")),
-            tax_rate=read_amount(rate, f"{where}: {TAX_PERCENT}") if rate not in (None, "") else None,
-            product_external_id=plain_text(item.get("product_id")),
-            variant_external_id=plain_text(child.get("product_id")) if child else "",
-            attributes=attributes))
+        out.append(
+            OrderItem(
+                external_id=plain_text(item.get(ITEM_ID)) or str(n + 1),
+                title=plain_text(item.get("name")),
+                quantity=quantity,
+                unit_price=unit_price(total, quantity),
+                total_price=total,
+                sku=plain_text((child or item).get("sku")),
+                tax_rate=read_amount(rate, f"{where}: {TAX_PERCENT}") if rate not in (None, "") else None,
+                product_external_id=plain_text(item.get("product_id")),
+                variant_external_id=plain_text(child.get("product_id")) if child else "",
+                attributes=attributes,
+            )
+        )
     return out
 
 
@@ -139,8 +160,11 @@ def hub_state(raw: Mapping[str, Any], items: list[OrderItem]) -> OrderState:
         raise RecordError(f"{STATE} {state!r} is not a Magento order state", hint=HINT)
     if state != "processing":
         return STATES[state]
-    shipped = [read_amount(i.get(QTY_SHIPPED), QTY_SHIPPED, default=Decimal(0))
-               for i in raw.get(ITEMS) or [] if isinstance(i, dict) and not i.get(PARENT_ID)]
+    shipped = [
+        read_amount(i.get(QTY_SHIPPED), QTY_SHIPPED, default=Decimal(0))
+        for i in raw.get(ITEMS) or []
+        if isinstance(i, dict) and not i.get(PARENT_ID)
+    ]
     if any(q > 0 for q in shipped):
         return OrderState.PARTIALLY_SHIPPED
     total = read_amount(raw.get(TOTAL), TOTAL)
@@ -166,21 +190,38 @@ def _order(raw: dict[str, Any]) -> Order:
     payment = _object(raw.get("payment"), "payment")
     history = found if isinstance(found := raw.get(HISTORY), list) else []
     return Order(
-        external_id=plain_text(raw[ID]), number=plain_text(raw.get(NUMBER)) or plain_text(raw[ID]),
-        state=hub_state(raw, items), currency=currency, created_at=_when(raw, CREATED),
-        updated_at=_when(raw, UPDATED), total=read_amount(raw.get(TOTAL), TOTAL), items=items,
-        buyer=Buyer(external_id=plain_text(raw.get("customer_id")), email=plain_text(raw.get("customer_email")),
-                    first_name=plain_text(raw.get("customer_firstname")),
-                    last_name=plain_text(raw.get("customer_lastname"))),
-        invoice_address=invoice, shipping_address=address(shipping, "shipping address") if shipping else invoice,
+        external_id=plain_text(raw[ID]),
+        number=plain_text(raw.get(NUMBER)) or plain_text(raw[ID]),
+        state=hub_state(raw, items),
+        currency=currency,
+        created_at=_when(raw, CREATED),
+        updated_at=_when(raw, UPDATED),
+        total=read_amount(raw.get(TOTAL), TOTAL),
+        items=items,
+        buyer=Buyer(
+            external_id=plain_text(raw.get("customer_id")),
+            email=plain_text(raw.get("customer_email")),
+            first_name=plain_text(raw.get("customer_firstname")),
+            last_name=plain_text(raw.get("customer_lastname")),
+        ),
+        invoice_address=invoice,
+        shipping_address=address(shipping, "shipping address") if shipping else invoice,
         shipping_cost=read_amount(raw.get(SHIPPING), SHIPPING, default=Decimal(0)),
         tax_total=read_amount(raw.get(TAX), TAX, default=Decimal(0)),
         payment_method=plain_text(payment.get("method")),
         payments=[Payment(plain_text(payment.get("method")), paid)] if paid > 0 else [],
-        comments=[Comment(plain_text(h.get("comment")), to_customer=bool(h.get("is_customer_notified")),
-                          created_at=_when(h, CREATED) if h.get(CREATED) else None)
-                  for h in history if isinstance(h, dict) and plain_text(h.get("comment"))],
-        channel_status=plain_text(raw.get(STATUS)), buyer_note=plain_text(raw.get("customer_note")))
+        comments=[
+            Comment(
+                plain_text(h.get("comment")),
+                to_customer=bool(h.get("is_customer_notified")),
+                created_at=_when(h, CREATED) if h.get(CREATED) else None,
+            )
+            for h in history
+            if isinstance(h, dict) and plain_text(h.get("comment"))
+        ],
+        channel_status=plain_text(raw.get(STATUS)),
+        buyer_note=plain_text(raw.get("customer_note")),
+    )
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:

@@ -6,40 +6,75 @@ from __future__ import annotations
 from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 
-SETTINGS = SettingsSchema((
-    SettingField("base_url", "Shop address", "url",
-                 help="The address of the shop, e.g. https://shop.example.com (without /rest or /admin)."),
-    SettingField("auth", "Authentication", "choice", required=False, default="oauth1", choices=("oauth1", "bearer"),
-                 help="oauth1: every request is signed with the four integration credentials (works in every "
-                      "shop). bearer: only the access token is sent; works only where the shop allows integration "
-                      "tokens as bearer tokens (off by default since Magento 2.4.4)."),
-    SettingField("consumer_key", "Consumer key", required=False, secret=True, default=""),
-    SettingField("consumer_secret", "Consumer secret", required=False, secret=True, default=""),
-    SettingField("access_token", "Access token", secret=True),
-    SettingField("access_token_secret", "Access token secret", required=False, secret=True, default=""),
-    SettingField("store_code", "Store view code", required=False, default="default",
-                 help="The store code in the REST address (/rest/<code>/V1/...); 'default' unless told otherwise."),
-    SettingField("status_actions", "Status actions", "mapping", required=False, default={},
-                 help="ordersync state = Magento action (cancel, invoice, hold, unhold), e.g. "
-                      "'Reclamation=hold,Confirmed=unhold'; 'Paid=' switches one off. Default: Cancelled=cancel, "
-                      "Paid=invoice."),
-    SettingField("stock_mode", "Stock model", "choice", required=False, default="auto",
-                 choices=("auto", "msi", "legacy"),
-                 help="auto: Multi-Source Inventory when the shop has it, else the classic stock items."),
-    SettingField("source_code", "Inventory source", required=False, default="default",
-                 help="The MSI source whose quantities ordersync sets (Stores → Sources)."),
-    SettingField("page_size", "Orders per request", "int", required=False, default=50),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
+SETTINGS = SettingsSchema(
+    (
+        SettingField(
+            "base_url",
+            "Shop address",
+            "url",
+            help="The address of the shop, e.g. https://shop.example.com (without /rest or /admin).",
+        ),
+        SettingField(
+            "auth",
+            "Authentication",
+            "choice",
+            required=False,
+            default="oauth1",
+            choices=("oauth1", "bearer"),
+            help="oauth1: every request is signed with the four integration credentials (works in every "
+            "shop). bearer: only the access token is sent; works only where the shop allows integration "
+            "tokens as bearer tokens (off by default since Magento 2.4.4).",
+        ),
+        SettingField("consumer_key", "Consumer key", required=False, secret=True, default=""),
+        SettingField("consumer_secret", "Consumer secret", required=False, secret=True, default=""),
+        SettingField("access_token", "Access token", secret=True),
+        SettingField("access_token_secret", "Access token secret", required=False, secret=True, default=""),
+        SettingField(
+            "store_code",
+            "Store view code",
+            required=False,
+            default="default",
+            help="The store code in the REST address (/rest/<code>/V1/...); 'default' unless told otherwise.",
+        ),
+        SettingField(
+            "status_actions",
+            "Status actions",
+            "mapping",
+            required=False,
+            default={},
+            help="ordersync state = Magento action (cancel, invoice, hold, unhold), e.g. "
+            "'Reclamation=hold,Confirmed=unhold'; 'Paid=' switches one off. Default: Cancelled=cancel, "
+            "Paid=invoice.",
+        ),
+        SettingField(
+            "stock_mode",
+            "Stock model",
+            "choice",
+            required=False,
+            default="auto",
+            choices=("auto", "msi", "legacy"),
+            help="auto: Multi-Source Inventory when the shop has it, else the classic stock items.",
+        ),
+        SettingField(
+            "source_code",
+            "Inventory source",
+            required=False,
+            default="default",
+            help="The MSI source whose quantities ordersync sets (Stores → Sources).",
+        ),
+        SettingField("page_size", "Orders per request", "int", required=False, default=50),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        VERIFY_TLS,
+        CA_BUNDLE,
+    )
+)
 
 GUIDE = (
     GuideStep(
         "Create an integration",
-        "In the Magento admin open System → Extensions → Integrations and click \"Add New Integration\". Enter "
-        "a name (e.g. \"ordersync\") and your admin password; leave Callback URL and Identity link URL empty. "
-        "On the tab \"API\" choose Resource Access \"Custom\" and tick: Sales → Operations → Orders (with "
+        'In the Magento admin open System → Extensions → Integrations and click "Add New Integration". Enter '
+        'a name (e.g. "ordersync") and your admin password; leave Callback URL and Identity link URL empty. '
+        'On the tab "API" choose Resource Access "Custom" and tick: Sales → Operations → Orders (with '
         "Actions: View, Invoice, Ship, Cancel, Hold, Unhold, Comment), Catalog → Inventory → Products, and "
         "Stores → Inventory → Sources and Sources Items where the shop uses Multi-Source Inventory. Save.",
         "Integration anlegen",
@@ -52,9 +87,9 @@ GUIDE = (
     ),
     GuideStep(
         "Activate it and copy the four credentials",
-        "In the list of integrations click \"Activate\" next to it and then \"Allow\". Magento shows consumer "
+        'In the list of integrations click "Activate" next to it and then "Allow". Magento shows consumer '
         "key, consumer secret, access token and access token secret: copy all four into the fields below. "
-        "They do not expire; \"Reauthorize\" in the list makes new ones.",
+        'They do not expire; "Reauthorize" in the list makes new ones.',
         "Aktivieren und die vier Zugangsdaten kopieren",
         "Klicken Sie in der Liste der Integrationen daneben auf „Aktivieren“ und dann auf „Erlauben“. Magento zeigt "
         "Consumer Key, Consumer Secret, Access Token und Access Token Secret: Kopieren Sie alle vier in die Felder "
@@ -63,10 +98,10 @@ GUIDE = (
     ),
     GuideStep(
         "OAuth signature or bearer token",
-        "Keep \"oauth1\": ordersync signs every request with the four credentials, which every Magento 2 "
-        "accepts. \"bearer\" sends only the access token; since Magento 2.4.4 a shop refuses that unless an "
-        "admin set Stores → Configuration → Services → OAuth → Consumer Settings → \"Allow OAuth Access Tokens "
-        "to be used as standalone Bearer tokens\" to Yes, which Adobe advises against (the token never "
+        'Keep "oauth1": ordersync signs every request with the four credentials, which every Magento 2 '
+        'accepts. "bearer" sends only the access token; since Magento 2.4.4 a shop refuses that unless an '
+        'admin set Stores → Configuration → Services → OAuth → Consumer Settings → "Allow OAuth Access Tokens '
+        'to be used as standalone Bearer tokens" to Yes, which Adobe advises against (the token never '
         "expires).",
         "OAuth-Signatur oder Bearer-Token",
         "Lassen Sie „oauth1“ stehen: ordersync signiert jede Anfrage mit den vier Zugangsdaten, das akzeptiert jedes "
@@ -91,7 +126,7 @@ GUIDE = (
     GuideStep(
         "Enter the shop address",
         "Enter the address of the shop, e.g. https://shop.example.com, and test the connection. Keep the store "
-        "code \"default\" unless your admin moved the REST API to another store view.",
+        'code "default" unless your admin moved the REST API to another store view.',
         "Shop-Adresse eintragen",
         "Tragen Sie die Adresse des Shops ein, z. B. https://shop.example.com, und testen Sie die Verbindung. Lassen "
         "Sie den Store-Code auf „default“, sofern Ihre Verwaltung die REST-API nicht auf eine andere Store-View "

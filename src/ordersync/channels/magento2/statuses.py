@@ -31,8 +31,10 @@ def status_actions(setting: Mapping[str, str]) -> dict[OrderState, str]:
             raise SettingsError(f"setting 'status_actions': {exc}") from None
         action = action.strip().lower()
         if action and action not in ACTIONS:
-            raise SettingsError(f"setting 'status_actions': {action!r} for {name!r} is not one of "
-                                f"{', '.join(ACTIONS)} (or empty: nothing)")
+            raise SettingsError(
+                f"setting 'status_actions': {action!r} for {name!r} is not one of "
+                f"{', '.join(ACTIONS)} (or empty: nothing)"
+            )
         if action:
             actions[state] = action
         else:

@@ -57,13 +57,24 @@ def push(client: MagentoClient, mode: str, source: str, updates: list[StockUpdat
     skus = list(latest)
     if mode == "msi":
         for start in range(0, len(skus), BATCH):
-            chunk = skus[start:start + BATCH]
-            items = [{"sku": s, "source_code": source, "quantity": max(0, int(latest[s].quantity)),
-                      "status": 1 if latest[s].quantity > 0 else 0} for s in chunk]
+            chunk = skus[start : start + BATCH]
+            items = [
+                {
+                    "sku": s,
+                    "source_code": source,
+                    "quantity": max(0, int(latest[s].quantity)),
+                    "status": 1 if latest[s].quantity > 0 else 0,
+                }
+                for s in chunk
+            ]
             try:
                 client.send("POST", "/inventory/source-items", {"sourceItems": items}, checked=False)
-                results.update({s: PushResult(ok=True, remote_id=s, detail=f"source {source}: "
-                                              f"{latest[s].quantity}") for s in chunk})
+                results.update(
+                    {
+                        s: PushResult(ok=True, remote_id=s, detail=f"source {source}: {latest[s].quantity}")
+                        for s in chunk
+                    }
+                )
             except ChannelError as exc:
                 results.update({s: exc for s in chunk})
     else:
@@ -92,19 +103,21 @@ def read(client: MagentoClient, mode: str, source: str, skus: list[str]) -> dict
     shown: dict[str, Decimal | None] = dict.fromkeys(skus)
     if mode == "msi":
         listed = [s for s in skus if "," not in s]  # Magento splits an "in" filter's value on commas
-        groups = [[("sku", ",".join(listed[n:n + BATCH]), "in")] for n in range(0, len(listed), BATCH)]
+        groups = [[("sku", ",".join(listed[n : n + BATCH]), "in")] for n in range(0, len(listed), BATCH)]
         groups += [[("sku", s, "eq")] for s in skus if "," in s]
         for group in groups:
-            for items, _, _ in client.search("/inventory/source-items", [group, [("source_code", source, "eq")]],
-                                             [], BATCH):
+            for items, _, _ in client.search(
+                "/inventory/source-items", [group, [("source_code", source, "eq")]], [], BATCH
+            ):
                 for item in items:
                     if isinstance(item, dict) and item.get("sku") in shown and item.get("quantity") is not None:
                         shown[item["sku"]] = Decimal(str(item["quantity"]))
         return shown
     for s in skus:
         try:
-            item = client.get(f"/stockItems/{quote(s, safe='')}",
-                              error_mapping={404: ErrorRule(Action.FAIL, NotFoundError)})
+            item = client.get(
+                f"/stockItems/{quote(s, safe='')}", error_mapping={404: ErrorRule(Action.FAIL, NotFoundError)}
+            )
         except NotFoundError:
             continue
         if isinstance(item, dict) and item.get("manage_stock") is not False and item.get("qty") is not None:

@@ -36,10 +36,17 @@ from ..sdk.retry import CHECKED_WRITE, RetryPolicy
 API = "/api"
 JSON = {"output_format": "JSON"}
 #: a 5xx after a POST may come after PrestaShop saved it: the connector checks before it writes again
-SINGULAR = {"orders": "order", "order_carriers": "order_carrier", "order_histories": "order_history",
-            "customers": "customer", "addresses": "address", "products": "product",
-            "customer_threads": "customer_thread", "customer_messages": "customer_message",
-            "stock_availables": "stock_available"}
+SINGULAR = {
+    "orders": "order",
+    "order_carriers": "order_carrier",
+    "order_histories": "order_history",
+    "customers": "customer",
+    "addresses": "address",
+    "products": "product",
+    "customer_threads": "customer_thread",
+    "customer_messages": "customer_message",
+    "stock_availables": "stock_available",
+}
 
 
 def pid(value: str | int) -> str:
@@ -55,12 +62,28 @@ def any_of(values: Any) -> str:
 
 
 class PrestashopClient:
-    def __init__(self, base_url: str, key: str, *, timeout: float = 30, connection_key: str = "",
-                 verify_tls: bool = True, ca_pem: str = "", retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        key: str,
+        *,
+        timeout: float = 30,
+        connection_key: str = "",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         budget = budget_for(f"prestashop:{connection_key or self.base_url}", lambda: RateBudget(20, 10))
-        self.http = ChannelHTTP(self.base_url, auth=httpx.BasicAuth(key, ""), timeout=timeout, budget=budget,
-                                verify=verify_tls, ca_pem=ca_pem, retry=retry)
+        self.http = ChannelHTTP(
+            self.base_url,
+            auth=httpx.BasicAuth(key, ""),
+            timeout=timeout,
+            budget=budget,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            retry=retry,
+        )
         #: dropped when the shop answers a sorted list with [] although it has records (see order_pages)
         self.sort: dict[str, str] = {"sort": "[id_ASC]"}
 
@@ -69,13 +92,14 @@ class PrestashopClient:
 
     # reads -----------------------------------------------------------------------------------
     def rows(self, resource: str, params: Mapping[str, Any], *, retry: RetryPolicy | None = None) -> list[dict]:
-        response = self.http.request("GET", f"{API}/{resource}", params={**JSON, **params}, expect_json=True,
-                                     retry=retry)
+        response = self.http.request(
+            "GET", f"{API}/{resource}", params={**JSON, **params}, expect_json=True, retry=retry
+        )
         body = response.json()
         if body == [] or body == {}:
             return []
         if not isinstance(body, dict) or not isinstance(body.get(resource), list):
-            raise TransientError(f"GET /api/{resource}: expected {{\"{resource}\": [...]}}, got {str(body)[:120]}")
+            raise TransientError(f'GET /api/{resource}: expected {{"{resource}": [...]}}, got {str(body)[:120]}')
         if resource == "orders":  # every order record, a broken one too: the mapper quarantines it
             return body[resource]
         return [r for r in body[resource] if isinstance(r, dict)]
@@ -84,8 +108,9 @@ class PrestashopClient:
         body = self.http.request("GET", f"{API}/{resource}/{pid(ident)}", params=JSON, expect_json=True).json()
         record = body.get(SINGULAR.get(resource, resource[:-1])) if isinstance(body, dict) else None
         if not isinstance(record, dict):
-            raise TransientError(f"GET /api/{resource}/{ident}: no {SINGULAR.get(resource, resource)} object in "
-                                 "the answer")
+            raise TransientError(
+                f"GET /api/{resource}/{ident}: no {SINGULAR.get(resource, resource)} object in the answer"
+            )
         return record
 
     def by_ids(self, resource: str, ids: set[str], fields: str = "full") -> dict[str, dict[str, Any]]:
@@ -94,7 +119,7 @@ class PrestashopClient:
         found = {}
         ordered = sorted(ids, key=int)
         for start in range(0, len(ordered), 100):  # keeps the URL short
-            chunk = ordered[start:start + 100]
+            chunk = ordered[start : start + 100]
             for row in self.rows(resource, {"display": fields, "filter[id]": any_of(chunk)}):
                 found[str(row.get("id"))] = row
         return found
@@ -108,8 +133,7 @@ class PrestashopClient:
         offset, last_id = 0, None
         while True:
             start, count = (offset, size) if last_id is None else (offset - 1, size + 1)
-            rows = self.rows("orders", {**window_filter, "display": "full", **self.sort,
-                                        "limit": f"{start},{count}"})
+            rows = self.rows("orders", {**window_filter, "display": "full", **self.sort, "limit": f"{start},{count}"})
             if not rows and total and offset == 0 and self.sort:
                 self.sort = {}  # this shop answers every sorted list with []: its default order is by id
                 continue
@@ -128,15 +152,28 @@ class PrestashopClient:
             last_id = _id(rows[-1]) or last_id
 
     # writes ----------------------------------------------------------------------------------
-    def write(self, method: str, resource: str, fields: Mapping[str, Any], ident: str | None = None, *,
-              params: Mapping[str, str] | None = None) -> dict:
+    def write(
+        self,
+        method: str,
+        resource: str,
+        fields: Mapping[str, Any],
+        ident: str | None = None,
+        *,
+        params: Mapping[str, str] | None = None,
+    ) -> dict:
         body = xml.serialize(xml.build("prestashop", {SINGULAR[resource]: dict(fields)}))
         path = f"{API}/{resource}" + (f"/{pid(ident)}" if ident is not None else "")
         checked = method == "POST"
-        response = self.http.request(method, path, params={**JSON, **(params or {})}, content=body, expect_json=True,
-                                     headers={"Content-Type": "text/xml; charset=utf-8"},
-                                     idempotent=False if checked else None,
-                                     error_mapping=CHECKED_WRITE if checked else None)
+        response = self.http.request(
+            method,
+            path,
+            params={**JSON, **(params or {})},
+            content=body,
+            expect_json=True,
+            headers={"Content-Type": "text/xml; charset=utf-8"},
+            idempotent=False if checked else None,
+            error_mapping=CHECKED_WRITE if checked else None,
+        )
         data = response.json()
         return data.get(SINGULAR[resource], {}) if isinstance(data, dict) else {}
 

@@ -31,11 +31,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ...domain import OrderState, Shipment, StockUpdate
-from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
 from ..sdk.idempotency import checked_write
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, Window
 from ..sdk.settings import SettingsError
 from .client import PrestashopClient, pid
@@ -74,8 +74,9 @@ class PrestashopConnector(Connector):
         try:
             self.zone: tzinfo = ZoneInfo(cfg["timezone"].strip() or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(f"setting 'timezone': {cfg['timezone']!r} is not a time zone such as "
-                                "Europe/Berlin") from None
+            raise SettingsError(
+                f"setting 'timezone': {cfg['timezone']!r} is not a time zone such as Europe/Berlin"
+            ) from None
         self.states = StateMap(cfg["status_map_import"], cfg["status_map_export"])
         if cfg["employee_id"] < 0:
             raise SettingsError(f"setting 'employee_id': {cfg['employee_id']} is not an employee id")
@@ -88,9 +89,14 @@ class PrestashopConnector(Connector):
     def client(self) -> PrestashopClient:
         if self._client is None:
             cfg = self.config
-            self._client = PrestashopClient(cfg["base_url"], cfg["api_key"], timeout=cfg["timeout"],
-                                            connection_key=str(self.context.connection_id or ""),
-                                            verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = PrestashopClient(
+                cfg["base_url"],
+                cfg["api_key"],
+                timeout=cfg["timeout"],
+                connection_key=str(self.context.connection_id or ""),
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -103,15 +109,22 @@ class PrestashopConnector(Connector):
         try:
             self.client.rows("orders", {"display": "[id]", "limit": "1"}, retry=quick)
         except AuthError as exc:
-            return ConnectionTestResult(False, f"PrestaShop did not accept the webservice key ({exc}). Check the "
-                                        "key, that it is active and may view orders (Advanced Parameters > "
-                                        "Webservice).")
+            return ConnectionTestResult(
+                False,
+                f"PrestaShop did not accept the webservice key ({exc}). Check the "
+                "key, that it is active and may view orders (Advanced Parameters > "
+                "Webservice).",
+            )
         except NotFoundError:
-            return ConnectionTestResult(False, f"No PrestaShop webservice at {url}/api. Check the address and "
-                                        "that the webservice is enabled.")
+            return ConnectionTestResult(
+                False, f"No PrestaShop webservice at {url}/api. Check the address and that the webservice is enabled."
+            )
         except TransientError as exc:
-            return ConnectionTestResult(False, f"{url} could not be reached or did not answer as the PrestaShop "
-                                        f"webservice ({exc}). Check the address.")
+            return ConnectionTestResult(
+                False,
+                f"{url} could not be reached or did not answer as the PrestaShop "
+                f"webservice ({exc}). Check the address.",
+            )
         except PermanentError as exc:
             return ConnectionTestResult(False, f"PrestaShop refused the request: {exc}")
         return ConnectionTestResult(True, "Connected to the PrestaShop webservice.", {"base_url": url})
@@ -127,7 +140,8 @@ class PrestashopConnector(Connector):
 
         def local(moment: datetime, offset: timedelta | None) -> str:
             return (moment.astimezone(UTC).replace(tzinfo=None) + (offset or timedelta(0))).strftime(
-                "%Y-%m-%d %H:%M:%S")
+                "%Y-%m-%d %H:%M:%S"
+            )
 
         start = min(local(low, o) for o in offsets)
         end = max(local(high, o) for o in offsets)
@@ -138,20 +152,28 @@ class PrestashopConnector(Connector):
         if self._fixed is None:
             c = self.client
             self._fixed = {
-                "currencies": {str(r["id"]): value_of(r, "iso_code")
-                               for r in c.rows("currencies", {"display": "[id,iso_code]"})},
-                "countries": {str(r["id"]): value_of(r, "iso_code")
-                              for r in c.rows("countries", {"display": "[id,iso_code]"})},
-                "order_states": {str(r["id"]): r for r in c.rows("order_states", {"display": "full"})}}
+                "currencies": {
+                    str(r["id"]): value_of(r, "iso_code") for r in c.rows("currencies", {"display": "[id,iso_code]"})
+                },
+                "countries": {
+                    str(r["id"]): value_of(r, "iso_code") for r in c.rows("countries", {"display": "[id,iso_code]"})
+                },
+                "order_states": {str(r["id"]): r for r in c.rows("order_states", {"display": "full"})},
+            }
         return self._fixed
 
     def lookups(self, records: list[Any]) -> Lookups:
         fixed = self._fixed_lookups()
         addresses = ids_of(records, "id_address_delivery") | ids_of(records, "id_address_invoice")
-        return Lookups(self.zone, self.states, fixed["order_states"], fixed["currencies"], fixed["countries"],
-                       self.client.by_ids("addresses", addresses),
-                       self.client.by_ids("customers", ids_of(records, "id_customer"),
-                                          "[id,email,firstname,lastname]"))
+        return Lookups(
+            self.zone,
+            self.states,
+            fixed["order_states"],
+            fixed["currencies"],
+            fixed["countries"],
+            self.client.by_ids("addresses", addresses),
+            self.client.by_ids("customers", ids_of(records, "id_customer"), "[id,email,firstname,lastname]"),
+        )
 
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
         pages = self.client.order_pages(self.window_filter(window), self.config["page_size"])
@@ -169,8 +191,9 @@ class PrestashopConnector(Connector):
 
     # push ----------------------------------------------------------------------------------------
     def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
-        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
-                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
+        return checked_write(
+            done, write, attempts=CHECK_ATTEMPTS, pause=lambda n: self._sleep(self.client.http.retry.backoff(n))
+        )
 
     def channel_status_for(self, state: OrderState) -> str | None:
         return self.states.state_id_for(state)
@@ -178,25 +201,30 @@ class PrestashopConnector(Connector):
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         state_id = self.states.state_id_for(state)
         if state_id is None:
-            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to PrestaShop "
-                                              "(status_map_export); nothing sent")
+            return PushResult(
+                ok=True, detail=f"state {state.name_en!r} is not pushed to PrestaShop (status_map_export); nothing sent"
+            )
         order_id = pid(ref.external_id)
         already = self._checked(
             lambda: value_of(self.client.one("orders", order_id), "current_state") == state_id,
-            lambda: self.client.write("POST", "order_histories", {"id_employee": self.employee, "id_order": order_id,
-                                                                  "id_order_state": state_id},
-                                      params={"sendemail": "1"} if self.config["notify_customer"] else None))
+            lambda: self.client.write(
+                "POST",
+                "order_histories",
+                {"id_employee": self.employee, "id_order": order_id, "id_order_state": state_id},
+                params={"sendemail": "1"} if self.config["notify_customer"] else None,
+            ),
+        )
         return PushResult(ok=True, already_done=already, remote_id=order_id, detail=f"order state {state_id}")
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
         order_id, number = pid(ref.external_id), shipment.tracking_number.strip()
         if not number:
             return PushResult(ok=False, detail="no tracking number to transmit")
-        carriers = by_id(self.client.rows("order_carriers", {"display": "full",
-                                                             "filter[id_order]": f"[{order_id}]"}))
+        carriers = by_id(self.client.rows("order_carriers", {"display": "full", "filter[id_order]": f"[{order_id}]"}))
         if not carriers:
-            return PushResult(ok=False, remote_id=order_id,
-                              detail="the order has no carrier in PrestaShop (virtual products only?)")
+            return PushResult(
+                ok=False, remote_id=order_id, detail="the order has no carrier in PrestaShop (virtual products only?)"
+            )
         carrier_id = str(carriers[0]["id"])
 
         def current() -> dict[str, Any]:
@@ -222,26 +250,50 @@ class PrestashopConnector(Connector):
         thread_id = str(thread["id"])
 
         def done() -> bool:
-            return any(value_of(m, "message") == message.strip() for m in self.client.rows(
-                "customer_messages", {"display": "full", "filter[id_customer_thread]": f"[{thread_id}]"}))
+            return any(
+                value_of(m, "message") == message.strip()
+                for m in self.client.rows(
+                    "customer_messages", {"display": "full", "filter[id_customer_thread]": f"[{thread_id}]"}
+                )
+            )
 
-        already = self._checked(done, lambda: self.client.write("POST", "customer_messages", {
-            "id_customer_thread": thread_id, "id_employee": self.employee, "message": message, "private": "0"}))
+        already = self._checked(
+            done,
+            lambda: self.client.write(
+                "POST",
+                "customer_messages",
+                {"id_customer_thread": thread_id, "id_employee": self.employee, "message": message, "private": "0"},
+            ),
+        )
         return PushResult(ok=True, already_done=already, remote_id=thread_id, detail="customer message")
 
     def _thread(self, order_id: str) -> dict[str, Any]:
         """The order's customer thread, made if it has none (PrestaShop keeps one per order and customer)."""
+
         def existing() -> list[dict[str, Any]]:
-            return by_id(self.client.rows("customer_threads", {"display": "full",
-                                                               "filter[id_order]": f"[{order_id}]"}))
+            return by_id(self.client.rows("customer_threads", {"display": "full", "filter[id_order]": f"[{order_id}]"}))
+
         threads = existing()
         if not threads:
             order = self.client.one("orders", order_id)
             customer = self.client.one("customers", value_of(order, "id_customer"))
-            self._checked(lambda: bool(existing()), lambda: self.client.write("POST", "customer_threads", {
-                "id_lang": value_of(order, "id_lang"), "id_shop": value_of(order, "id_shop"),
-                "id_customer": value_of(order, "id_customer"), "id_order": order_id, "id_contact": "0",
-                "email": value_of(customer, "email"), "token": secrets.token_hex(6), "status": "open"}))
+            self._checked(
+                lambda: bool(existing()),
+                lambda: self.client.write(
+                    "POST",
+                    "customer_threads",
+                    {
+                        "id_lang": value_of(order, "id_lang"),
+                        "id_shop": value_of(order, "id_shop"),
+                        "id_customer": value_of(order, "id_customer"),
+                        "id_order": order_id,
+                        "id_contact": "0",
+                        "email": value_of(customer, "email"),
+                        "token": secrets.token_hex(6),
+                        "status": "open",
+                    },
+                ),
+            )
             threads = existing()
             if not threads:
                 raise TransientError(f"PrestaShop shows no customer thread for order {order_id} after making one")

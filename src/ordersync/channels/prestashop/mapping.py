@@ -39,8 +39,8 @@ class Lookups:
     zone: tzinfo
     states: StateMap
     order_states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    currencies: Mapping[str, str] = field(default_factory=dict)          # id -> ISO code
-    countries: Mapping[str, str] = field(default_factory=dict)           # id -> ISO code
+    currencies: Mapping[str, str] = field(default_factory=dict)  # id -> ISO code
+    countries: Mapping[str, str] = field(default_factory=dict)  # id -> ISO code
     addresses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     customers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -76,8 +76,11 @@ def shop_time(raw: Mapping[str, Any], key: str, zone: tzinfo) -> datetime:
 
 def ids_of(records: Iterable[Any], key: str) -> set[str]:
     """The ids ``key`` points at in a page of raw orders (to read them in one call)."""
-    return {str(r.get(key)) for r in records if isinstance(r, dict) and str(r.get(key, "")).isdigit()
-            and str(r.get(key)) != "0"}
+    return {
+        str(r.get(key))
+        for r in records
+        if isinstance(r, dict) and str(r.get(key, "")).isdigit() and str(r.get(key)) != "0"
+    }
 
 
 def _address(raw: Mapping[str, Any], key: str, look: Lookups, email: str) -> Address:
@@ -91,10 +94,18 @@ def _address(raw: Mapping[str, Any], key: str, look: Lookups, email: str) -> Add
         raise RecordError(f"address {ident}: id_country {country_id!r} is unknown", hint=HINT)
     phone = text(record, "phone") or text(record, "phone_mobile")
     try:
-        return Address.from_lines(text(record, "address1"), text(record, "address2"),
-                                  first_name=text(record, "firstname"), last_name=text(record, "lastname"),
-                                  company=text(record, "company"), zip=text(record, "postcode"),
-                                  city=text(record, "city"), country=country, phone=phone, email=email)
+        return Address.from_lines(
+            text(record, "address1"),
+            text(record, "address2"),
+            first_name=text(record, "firstname"),
+            last_name=text(record, "lastname"),
+            company=text(record, "company"),
+            zip=text(record, "postcode"),
+            city=text(record, "city"),
+            country=country,
+            phone=phone,
+            email=email,
+        )
     except ValueError as exc:
         raise RecordError(f"address {ident}: {exc}", hint=HINT) from None
 
@@ -108,11 +119,17 @@ def _line(raw: Any, index: int) -> OrderItem:
         raise RecordError(f"{where}product_quantity {quantity} is not a positive whole number", hint=HINT)
     unit = amount(raw, "unit_price_tax_incl", where)
     attribute = text(raw, "product_attribute_id")
-    return OrderItem(external_id=text(raw, "id") or str(index + 1), title=text(raw, "product_name"),
-                     quantity=quantity, unit_price=unit, total_price=unit * quantity,
-                     sku=text(raw, "product_reference"), ean=text(raw, "product_ean13"),
-                     product_external_id=text(raw, "product_id"),
-                     variant_external_id="" if attribute in ("", "0") else attribute)
+    return OrderItem(
+        external_id=text(raw, "id") or str(index + 1),
+        title=text(raw, "product_name"),
+        quantity=quantity,
+        unit_price=unit,
+        total_price=unit * quantity,
+        sku=text(raw, "product_reference"),
+        ean=text(raw, "product_ean13"),
+        product_external_id=text(raw, "product_id"),
+        variant_external_id="" if attribute in ("", "0") else attribute,
+    )
 
 
 def _rows(raw: Mapping[str, Any]) -> list[Any]:
@@ -141,17 +158,27 @@ def _order(raw: dict[str, Any], look: Lookups) -> Order:
     state_record = look.order_states.get(state_id)
     total, net = amount(raw, TOTAL), amount(raw, TOTAL_NET)
     return Order(
-        external_id=text(raw, "id"), number=text(raw, "reference") or text(raw, "id"),
-        state=look.states.hub_state(state_id, state_record), currency=currency,
-        created_at=shop_time(raw, "date_add", look.zone), updated_at=shop_time(raw, "date_upd", look.zone),
-        total=total, tax_total=total - net, shipping_cost=amount(raw, SHIPPING),
+        external_id=text(raw, "id"),
+        number=text(raw, "reference") or text(raw, "id"),
+        state=look.states.hub_state(state_id, state_record),
+        currency=currency,
+        created_at=shop_time(raw, "date_add", look.zone),
+        updated_at=shop_time(raw, "date_upd", look.zone),
+        total=total,
+        tax_total=total - net,
+        shipping_cost=amount(raw, SHIPPING),
         items=[_line(row, i) for i, row in enumerate(_rows(raw))],
-        buyer=Buyer(external_id=text(raw, "id_customer"), email=email, first_name=text(customer, "firstname"),
-                    last_name=text(customer, "lastname")),
+        buyer=Buyer(
+            external_id=text(raw, "id_customer"),
+            email=email,
+            first_name=text(customer, "firstname"),
+            last_name=text(customer, "lastname"),
+        ),
         invoice_address=_address(raw, "id_address_invoice", look, email),
         shipping_address=_address(raw, "id_address_delivery", look, email),
         payment_method=text(raw, "payment"),
-        channel_status=text(state_record, "name") if state_record else state_id)
+        channel_status=text(state_record, "name") if state_record else state_id,
+    )
 
 
 def order_from_prestashop(raw: Any, look: Lookups) -> Order:
@@ -161,6 +188,10 @@ def order_from_prestashop(raw: Any, look: Lookups) -> Order:
 
 
 def orders_from_prestashop(records: Iterable[Any], look: Lookups) -> tuple[list[Order], list[Quarantined]]:
-    return map_records(records, lambda raw: order_from_prestashop(raw, look),
-                       lambda raw, exc: quarantine_record(raw, exc, label=f"PrestaShop order "
-                                                          f"{raw.get('id') if isinstance(raw, dict) else ''}"))
+    return map_records(
+        records,
+        lambda raw: order_from_prestashop(raw, look),
+        lambda raw, exc: quarantine_record(
+            raw, exc, label=f"PrestaShop order {raw.get('id') if isinstance(raw, dict) else ''}"
+        ),
+    )

@@ -16,22 +16,25 @@ from ..sdk.settings import SettingsError
 from ..sdk.statemap import export_map, import_map
 
 DEFAULT_IMPORT = {
-    "1": OrderState.ORDERED,    # Awaiting check payment
-    "2": OrderState.PAID,       # Payment accepted
+    "1": OrderState.ORDERED,  # Awaiting check payment
+    "2": OrderState.PAID,  # Payment accepted
     "3": OrderState.FULFILLING,  # Processing in progress
-    "4": OrderState.SHIPPED,    # Shipped
-    "5": OrderState.CLOSED,     # Delivered
+    "4": OrderState.SHIPPED,  # Shipped
+    "5": OrderState.CLOSED,  # Delivered
     "6": OrderState.CANCELLED,  # Canceled
-    "7": OrderState.RETURNED,   # Refunded
-    "8": OrderState.ORDERED,    # Payment error
-    "9": OrderState.PAID,       # On backorder (paid)
-    "10": OrderState.ORDERED,   # Awaiting bank wire payment
-    "11": OrderState.PAID,      # Remote payment accepted
-    "12": OrderState.ORDERED,   # On backorder (not paid)
-    "13": OrderState.ORDERED,   # Awaiting Cash On Delivery validation
+    "7": OrderState.RETURNED,  # Refunded
+    "8": OrderState.ORDERED,  # Payment error
+    "9": OrderState.PAID,  # On backorder (paid)
+    "10": OrderState.ORDERED,  # Awaiting bank wire payment
+    "11": OrderState.PAID,  # Remote payment accepted
+    "12": OrderState.ORDERED,  # On backorder (not paid)
+    "13": OrderState.ORDERED,  # Awaiting Cash On Delivery validation
 }
 DEFAULT_EXPORT: dict[OrderState, str | None] = {
-    OrderState.PAID: "2", OrderState.FULFILLING: "3", OrderState.SHIPPED: "4", OrderState.CLOSED: "5",
+    OrderState.PAID: "2",
+    OrderState.FULFILLING: "3",
+    OrderState.SHIPPED: "4",
+    OrderState.CLOSED: "5",
     OrderState.CANCELLED: "6",
 }
 

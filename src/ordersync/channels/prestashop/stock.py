@@ -32,16 +32,28 @@ def _quantity(row: dict[str, Any] | None) -> Decimal | None:
 def article_pages(client: PrestashopClient, window_filter: dict[str, str], size: int) -> Iterator[ArticlePage]:
     offset, number = 0, 0
     while True:
-        products = client.rows("products", {**window_filter, "display": PRODUCT_FIELDS, **client.sort,
-                                            "limit": f"{offset},{size}"})
+        products = client.rows(
+            "products", {**window_filter, "display": PRODUCT_FIELDS, **client.sort, "limit": f"{offset},{size}"}
+        )
         if not products:
             return
         number += 1
         ids = [str(p["id"]) for p in products if str(p.get("id", "")).isdigit()]
-        combos = client.rows("combinations", {"display": "[id,id_product,reference,ean13]",
-                                              "filter[id_product]": any_of(ids)}) if ids else []
-        stock = {(text(s, "id_product"), text(s, "id_product_attribute")): s for s in client.rows(
-            "stock_availables", {"display": "full", "filter[id_product]": any_of(ids)})} if ids else {}
+        combos = (
+            client.rows(
+                "combinations", {"display": "[id,id_product,reference,ean13]", "filter[id_product]": any_of(ids)}
+            )
+            if ids
+            else []
+        )
+        stock = (
+            {
+                (text(s, "id_product"), text(s, "id_product_attribute")): s
+                for s in client.rows("stock_availables", {"display": "full", "filter[id_product]": any_of(ids)})
+            }
+            if ids
+            else {}
+        )
         page: ArticlePage = Page(number=number)
         for raw in products:
             try:
@@ -57,11 +69,26 @@ def article_pages(client: PrestashopClient, window_filter: dict[str, str], size:
 
 def _article(raw: dict[str, Any], combos: list[dict[str, Any]], stock: dict) -> Article:
     ident = text(raw, "id")
-    variants = [ArticleVariant(external_id=str(c["id"]), sku=text(c, "reference"), ean=text(c, "ean13"),
-                               stock=_quantity(stock.get((ident, str(c["id"])))), manages_stock=True)
-                for c in combos if text(c, "id_product") == ident]
-    return Article(external_id=ident, title=text(raw, "name"), sku=text(raw, "reference"), ean=text(raw, "ean13"),
-                   stock=_quantity(stock.get((ident, "0"))), manages_stock=True, variants=variants)
+    variants = [
+        ArticleVariant(
+            external_id=str(c["id"]),
+            sku=text(c, "reference"),
+            ean=text(c, "ean13"),
+            stock=_quantity(stock.get((ident, str(c["id"])))),
+            manages_stock=True,
+        )
+        for c in combos
+        if text(c, "id_product") == ident
+    ]
+    return Article(
+        external_id=ident,
+        title=text(raw, "name"),
+        sku=text(raw, "reference"),
+        ean=text(raw, "ean13"),
+        stock=_quantity(stock.get((ident, "0"))),
+        manages_stock=True,
+        variants=variants,
+    )
 
 
 def listing_of(client: PrestashopClient, update: StockUpdate) -> tuple[str, str]:
@@ -84,16 +111,23 @@ def listing_of(client: PrestashopClient, update: StockUpdate) -> tuple[str, str]
 
 def set_stock(client: PrestashopClient, update: StockUpdate) -> PushResult:
     product, attribute = listing_of(client, update)
-    rows = client.rows("stock_availables", {"display": "full", "filter[id_product]": f"[{product}]",
-                                            "filter[id_product_attribute]": f"[{attribute}]"})
+    rows = client.rows(
+        "stock_availables",
+        {"display": "full", "filter[id_product]": f"[{product}]", "filter[id_product_attribute]": f"[{attribute}]"},
+    )
     if not rows:
-        return PushResult(ok=False, remote_id=product, detail=f"PrestaShop has no stock for product {product} "
-                                                               f"combination {attribute}")
+        return PushResult(
+            ok=False, remote_id=product, detail=f"PrestaShop has no stock for product {product} combination {attribute}"
+        )
     row = rows[0]
     target = str(int(update.quantity))
     if text(row, "depends_on_stock") == "1":
-        return PushResult(ok=False, remote_id=str(row["id"]), detail="the stock is computed by PrestaShop's "
-                          "advanced stock management (depends_on_stock = 1) and cannot be set")
+        return PushResult(
+            ok=False,
+            remote_id=str(row["id"]),
+            detail="the stock is computed by PrestaShop's "
+            "advanced stock management (depends_on_stock = 1) and cannot be set",
+        )
     if text(row, "quantity") == target:
         return PushResult(ok=True, already_done=True, remote_id=str(row["id"]), detail=f"stock {target}")
     fields = {k: v for k, v in row.items() if not isinstance(v, (dict, list))}
@@ -103,6 +137,7 @@ def set_stock(client: PrestashopClient, update: StockUpdate) -> PushResult:
 
 def push_stock(client: PrestashopClient, updates: list[StockUpdate]) -> list[PushResult | ChannelError]:
     """One result per update; several updates of one listing coalesce to the last value."""
+
     def listing(u: StockUpdate) -> tuple[str, str, str]:
         return u.product_external_id, u.variant_external_id, "" if u.product_external_id else u.sku
 

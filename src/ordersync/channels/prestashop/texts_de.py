@@ -3,32 +3,25 @@ the key, as in the web UI's catalog, which reads this file by its name."""
 
 DE: dict[str, str] = {
     "Shop address": "Shop-Adresse",
-    "The address of the shop, e.g. https://www.my-shop.de (without /api).":
-        "Die Adresse des Shops, z. B. https://www.mein-shop.de (ohne /api).",
+    "The address of the shop, e.g. https://www.my-shop.de (without /api).": "Die Adresse des Shops, z. B. https://www.mein-shop.de (ohne /api).",
     "Webservice key": "Webservice-Schlüssel",
-    "The 32-character key from Advanced Parameters > Webservice.":
-        "Der 32-stellige Schlüssel aus Erweiterte Parameter > Webservice.",
+    "The 32-character key from Advanced Parameters > Webservice.": "Der 32-stellige Schlüssel aus Erweiterte Parameter > Webservice.",
     "Shop time zone": "Zeitzone des Shops",
     "The time zone set under International > Localization (PrestaShop stores order dates in it), e.g. "
-    "Europe/Berlin.":
-        "Die unter International > Lokalisierung eingestellte Zeitzone (PrestaShop speichert die Bestelldaten "
-        "darin), z. B. Europe/Berlin.",
+    "Europe/Berlin.": "Die unter International > Lokalisierung eingestellte Zeitzone (PrestaShop speichert die Bestelldaten "
+    "darin), z. B. Europe/Berlin.",
     "Status mapping (import)": "Statuszuordnung (Import)",
     "PrestaShop order state id = ordersync state, e.g. '3=Packed,14=Shipped'. Overrides the defaults for the "
-    "states given.":
-        "ID des PrestaShop-Bestellstatus = ordersync-Status, z. B. '3=Packed,14=Shipped'. Ersetzt die "
-        "Voreinstellung für die genannten Status.",
+    "states given.": "ID des PrestaShop-Bestellstatus = ordersync-Status, z. B. '3=Packed,14=Shipped'. Ersetzt die "
+    "Voreinstellung für die genannten Status.",
     "Status mapping (export)": "Statuszuordnung (Export)",
-    "ordersync state = PrestaShop order state id, e.g. 'Shipped=4,Closed=' (empty: never push).":
-        "ordersync-Status = ID des PrestaShop-Bestellstatus, z. B. 'Shipped=4,Closed=' (leer: nie übertragen).",
+    "ordersync state = PrestaShop order state id, e.g. 'Shipped=4,Closed=' (empty: never push).": "ordersync-Status = ID des PrestaShop-Bestellstatus, z. B. 'Shipped=4,Closed=' (leer: nie übertragen).",
     "E-mail the buyer on status changes": "Käufer bei Statusänderungen per E-Mail benachrichtigen",
-    "PrestaShop then sends the e-mail of the new order state (if the state has one), as the back office does.":
-        "PrestaShop verschickt dann die E-Mail des neuen Bestellstatus (falls er eine hat), wie im Backoffice.",
+    "PrestaShop then sends the e-mail of the new order state (if the state has one), as the back office does.": "PrestaShop verschickt dann die E-Mail des neuen Bestellstatus (falls er eine hat), wie im Backoffice.",
     "Employee id for messages": "Mitarbeiter-ID für Nachrichten",
     "The back-office employee (Advanced Parameters > Team) that messages and status changes are written as; 1 is "
-    "the shop's first administrator.":
-        "Der Backoffice-Mitarbeiter (Erweiterte Parameter > Team), in dessen Namen Nachrichten und "
-        "Statusänderungen geschrieben werden; 1 ist der erste Administrator des Shops.",
+    "the shop's first administrator.": "Der Backoffice-Mitarbeiter (Erweiterte Parameter > Team), in dessen Namen Nachrichten und "
+    "Statusänderungen geschrieben werden; 1 ist der erste Administrator des Shops.",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
     "webservice order list by date_upd": "Webservice-Bestellliste nach date_upd",

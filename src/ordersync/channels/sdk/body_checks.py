@@ -33,8 +33,13 @@ def _json(response: httpx.Response) -> Any:
         return None
 
 
-def json_flag(field: str = "success", *, failed_when: Any = False, message: str = "message",
-              error: type[ChannelError] = PermanentError) -> BodyCheck:
+def json_flag(
+    field: str = "success",
+    *,
+    failed_when: Any = False,
+    message: str = "message",
+    error: type[ChannelError] = PermanentError,
+) -> BodyCheck:
     """``{"success": false, "message": "..."}``: the answer failed when ``field`` equals ``failed_when``."""
 
     def check(response: httpx.Response) -> ChannelError | None:
@@ -42,15 +47,19 @@ def json_flag(field: str = "success", *, failed_when: Any = False, message: str 
         if not isinstance(body, dict) or field not in body or body[field] != failed_when:
             return None
         text = body.get(message) or f"{field} is {body[field]!r}"
-        return error(f"the channel answered 200 but reports a failure: {text}", status=response.status_code,
-                     body=response.text)
+        return error(
+            f"the channel answered 200 but reports a failure: {text}", status=response.status_code, body=response.text
+        )
 
     return check
 
 
-def graphql_errors(codes: Mapping[str, type[ChannelError]] | None = None, *,
-                   default: type[ChannelError] = PermanentError,
-                   retry_after: Callable[[dict[str, Any]], float | None] | None = None) -> BodyCheck:
+def graphql_errors(
+    codes: Mapping[str, type[ChannelError]] | None = None,
+    *,
+    default: type[ChannelError] = PermanentError,
+    retry_after: Callable[[dict[str, Any]], float | None] | None = None,
+) -> BodyCheck:
     """A GraphQL answer with top-level ``errors``: the class is looked up by ``extensions.code`` (first hit
     in ``codes`` wins), else ``default``. ``retry_after`` computes the wait of a throttled answer from the
     whole body (Shopify reports its bucket's level and restore rate)."""
@@ -67,8 +76,12 @@ def graphql_errors(codes: Mapping[str, type[ChannelError]] | None = None, *,
         messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in items)
         text = f"GraphQL errors ({', '.join(c for c in found if c) or 'no code'}): {messages}"
         if issubclass(kind, RateLimited):
-            return kind(text, retry_after=retry_after(body) if retry_after else None, status=response.status_code,
-                        body=response.text)
+            return kind(
+                text,
+                retry_after=retry_after(body) if retry_after else None,
+                status=response.status_code,
+                body=response.text,
+            )
         return kind(text, status=response.status_code, body=response.text)
 
     return check
@@ -78,9 +91,13 @@ def graphql_errors(codes: Mapping[str, type[ChannelError]] | None = None, *,
 EBAY_THROTTLE_CODES = frozenset({"518"})
 
 
-def xml_ack(*, ack: str = "Ack", failures: frozenset[str] = frozenset({"Failure"}),
-            throttle_codes: frozenset[str] = EBAY_THROTTLE_CODES, transient_classes: frozenset[str] =
-            frozenset({"SystemError"})) -> BodyCheck:
+def xml_ack(
+    *,
+    ack: str = "Ack",
+    failures: frozenset[str] = frozenset({"Failure"}),
+    throttle_codes: frozenset[str] = EBAY_THROTTLE_CODES,
+    transient_classes: frozenset[str] = frozenset({"SystemError"}),
+) -> BodyCheck:
     """An XML answer whose ``<Ack>`` says Failure (eBay Trading and its relatives). Each ``<Errors>``
     element with ``SeverityCode`` Error is weighed: a throttle code makes it RateLimited, an
     ``ErrorClassification`` in ``transient_classes`` a TransientError, anything else a PermanentError.
@@ -92,14 +109,20 @@ def xml_ack(*, ack: str = "Ack", failures: frozenset[str] = frozenset({"Failure"
         except UnsafeXML as exc:
             return PermanentError(f"refused the channel's answer: {exc}", status=response.status_code)
         except InvalidXML as exc:
-            return TransientError(f"the channel's XML answer is not well-formed: {exc}", status=response.status_code,
-                                  body=response.text)
+            return TransientError(
+                f"the channel's XML answer is not well-formed: {exc}", status=response.status_code, body=response.text
+            )
         if find_text(root, ack) not in failures:
             return None
         errors = [e for e in find_all(root, "Errors") if find_text(e, "SeverityCode", default="Error") == "Error"]
         codes = [find_text(e, "ErrorCode", default="") or "" for e in errors]
-        messages = "; ".join(f"{c}: {find_text(e, 'LongMessage') or find_text(e, 'ShortMessage') or ''}".strip(": ")
-                             for c, e in zip(codes, errors, strict=True)) or "no error detail"
+        messages = (
+            "; ".join(
+                f"{c}: {find_text(e, 'LongMessage') or find_text(e, 'ShortMessage') or ''}".strip(": ")
+                for c, e in zip(codes, errors, strict=True)
+            )
+            or "no error detail"
+        )
         text = f"the channel answered {ack} Failure: {messages}"
         if any(c in throttle_codes for c in codes):
             return RateLimited(text, retry_after=None, status=response.status_code, body=response.text)

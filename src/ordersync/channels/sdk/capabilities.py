@@ -68,6 +68,7 @@ class CapabilityDecl:
     cancels_lines: bool = False
 
 
-def declare(capability: Capability, *modes: Mode, note: str = "", item_level: bool = False,
-            cancels_lines: bool = False) -> CapabilityDecl:
+def declare(
+    capability: Capability, *modes: Mode, note: str = "", item_level: bool = False, cancels_lines: bool = False
+) -> CapabilityDecl:
     return CapabilityDecl(capability, tuple(modes), note, item_level, cancels_lines)

@@ -82,8 +82,13 @@ def _clean(value: Any) -> Any:
         return value
     if isinstance(value, tuple):
         items = tuple(_clean(x) for x in value)
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else type(value)(items) \
-            if not hasattr(value, "_fields") else type(value)(*items)
+        return (
+            value
+            if all(a is b for a, b in zip(items, value, strict=True))
+            else type(value)(items)
+            if not hasattr(value, "_fields")
+            else type(value)(*items)
+        )
     if isinstance(value, dict):
         if any(isinstance(k, str) and has_bad_text(k) for k in value):
             cleaned = {_clean(k): _clean(v) for k, v in value.items()}

@@ -16,6 +16,7 @@ from ...domain import LineCancellation, OrderState, Shipment, StockUpdate
 from .async_push import AsyncPush, JobOutcome, PushJob
 from .capabilities import Capability, CapabilityDecl
 from .guide import GuideStep
+from .reconcile_reads import ReconcileReads
 from .records import (
     ArticlePage,
     ConnectionTestResult,
@@ -25,7 +26,6 @@ from .records import (
     WebhookMeta,
     Window,
 )
-from .reconcile_reads import ReconcileReads
 from .settings import SettingsSchema
 from .webhook_reconcile import WebhookHealth
 

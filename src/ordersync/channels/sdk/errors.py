@@ -24,8 +24,9 @@ class TransientError(ChannelError):
 
 
 class RateLimited(TransientError):
-    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = 429,
-                 body: str = "") -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, status: int | None = 429, body: str = ""
+    ) -> None:
         super().__init__(message, status=status, body=body)
         self.retry_after = retry_after
 

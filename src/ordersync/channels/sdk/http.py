@@ -28,8 +28,8 @@ import logging
 import os
 import threading
 import weakref
-from contextlib import nullcontext
 from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any
 
 import httpx
@@ -49,8 +49,9 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 def make_timeout(seconds: float, *, connect: float | None = None) -> httpx.Timeout:
     """All four timeouts set; connecting gets less patience than reading a large page."""
-    return httpx.Timeout(connect=connect if connect is not None else min(10.0, seconds),
-                         read=seconds, write=seconds, pool=seconds)
+    return httpx.Timeout(
+        connect=connect if connect is not None else min(10.0, seconds), read=seconds, write=seconds, pool=seconds
+    )
 
 
 def vendor_message(response: httpx.Response) -> str:
@@ -70,12 +71,23 @@ def vendor_message(response: httpx.Response) -> str:
 class ChannelHTTP:
     """A configured ``httpx.Client`` plus the SDK's failure handling. Use one per connection."""
 
-    def __init__(self, base_url: str, *, auth: httpx.Auth | None = None, timeout: float | httpx.Timeout = 30.0,
-                 user_agent: str = USER_AGENT, headers: Mapping[str, str] | None = None, verify: bool = True,
-                 ca_pem: str = "", retry: RetryPolicy | None = None,
-                 error_mapping: Mapping[ErrorKey, ErrorRule] | None = None, budget: Budget | None = None,
-                 operations: OperationBudgets | None = None, check: BodyCheck | None = None,
-                 in_flight: int = 0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: httpx.Auth | None = None,
+        timeout: float | httpx.Timeout = 30.0,
+        user_agent: str = USER_AGENT,
+        headers: Mapping[str, str] | None = None,
+        verify: bool = True,
+        ca_pem: str = "",
+        retry: RetryPolicy | None = None,
+        error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
+        budget: Budget | None = None,
+        operations: OperationBudgets | None = None,
+        check: BodyCheck | None = None,
+        in_flight: int = 0,
+    ) -> None:
         """``in_flight``: the most requests this connection has open at once, whichever threads send them
         (its concurrency setting; 0 for no bound beyond httpx's pool)."""
         from .tls import ssl_verify
@@ -89,7 +101,11 @@ class ChannelHTTP:
         self._slots = threading.BoundedSemaphore(in_flight) if in_flight > 0 else nullcontext()
         transport = guarded_transport(default_policy(), verify=ssl_verify(verify, ca_pem))
         self.client = httpx.Client(
-            base_url=base_url, auth=auth, transport=transport, follow_redirects=False, trust_env=False,
+            base_url=base_url,
+            auth=auth,
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else make_timeout(timeout),
             headers={"User-Agent": _with_worker(user_agent), "Accept": "application/json", **(headers or {})},
         )
@@ -103,12 +119,23 @@ class ChannelHTTP:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
-                data: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-                content: bytes | None = None, idempotent: bool | None = None, expect_json: bool = False,
-                error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
-                retry: RetryPolicy | None = None, check: BodyCheck | None = None,
-                cost: float = 1.0) -> httpx.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        idempotent: bool | None = None,
+        expect_json: bool = False,
+        error_mapping: Mapping[ErrorKey, ErrorRule] | None = None,
+        retry: RetryPolicy | None = None,
+        check: BodyCheck | None = None,
+        cost: float = 1.0,
+    ) -> httpx.Response:
         """Send with retries; return the response or raise the classified ``ChannelError``.
 
         ``expect_json`` makes any 2xx body that is not JSON a (transient) failure, whatever its
@@ -132,8 +159,9 @@ class ChannelHTTP:
                 governed[1].acquire(governed[0].weight)
             try:
                 with self._slots:
-                    response = self.client.request(method, path, params=params, json=json, data=data,
-                                                   headers=headers, content=content)
+                    response = self.client.request(
+                        method, path, params=params, json=json, data=data, headers=headers, content=content
+                    )
                 self.budget.update(response.headers)
                 observe.budget_used(self.budget)
                 if governed is not None:
@@ -165,8 +193,15 @@ class ChannelHTTP:
             if not _should_retry(policy, rule, safe_to_repeat, attempt, retry_after):
                 raise error
             wait = policy.delay(attempt, retry_after)
-            log.info("%s %s failed (%s); attempt %d of %d, retrying in %.2fs", method, path, error, attempt,
-                     policy.max_attempts, wait)
+            log.info(
+                "%s %s failed (%s); attempt %d of %d, retrying in %.2fs",
+                method,
+                path,
+                error,
+                attempt,
+                policy.max_attempts,
+                wait,
+            )
             policy.sleep(wait)
 
     def _relative(self, path: str) -> str:
@@ -174,10 +209,11 @@ class ChannelHTTP:
         if "://" not in path:
             return path.split("?", 1)[0]
         full, base = httpx.URL(path).path, self.client.base_url.path.rstrip("/")
-        return full[len(base):] if base and full.startswith(base) else full
+        return full[len(base) :] if base and full.startswith(base) else full
 
-    def _error(self, rule: ErrorRule, method: str, path: str, failure: int | BaseException,
-               response: httpx.Response | None) -> ChannelError:
+    def _error(
+        self, rule: ErrorRule, method: str, path: str, failure: int | BaseException, response: httpx.Response | None
+    ) -> ChannelError:
         where = f"{method} {path}"
         if response is None:
             return rule.error(f"{where}: {rule.message or 'request failed'}: {failure}")
@@ -187,8 +223,9 @@ class ChannelHTTP:
             text += f" (Location: {response.headers['location']})"
         body = response.text if response.content else ""
         if issubclass(rule.error, RateLimited):
-            return rule.error(text, retry_after=self.retry.retry_after(response.headers),
-                              status=response.status_code, body=body)
+            return rule.error(
+                text, retry_after=self.retry.retry_after(response.headers), status=response.status_code, body=body
+            )
         return rule.error(text, status=response.status_code, body=body)
 
 
@@ -207,8 +244,9 @@ def _body_rule(error: ChannelError) -> ErrorRule:
     return ErrorRule(Action.FAIL, type(error) if isinstance(error, ChannelError) else PermanentError)
 
 
-def _should_retry(policy: RetryPolicy, rule: ErrorRule, safe_to_repeat: bool, attempt: int,
-                  retry_after: float | None) -> bool:
+def _should_retry(
+    policy: RetryPolicy, rule: ErrorRule, safe_to_repeat: bool, attempt: int, retry_after: float | None
+) -> bool:
     if rule.action not in (Action.RETRY, Action.RATE_LIMITED):
         return False
     if not safe_to_repeat and not rule.unprocessed:

@@ -12,8 +12,9 @@ from typing import Any
 from .errors import TransientError
 
 
-def checked_write(done: Callable[[], bool], write: Callable[[], Any], *, attempts: int,
-                  pause: Callable[[int], None]) -> bool:
+def checked_write(
+    done: Callable[[], bool], write: Callable[[], Any], *, attempts: int, pause: Callable[[int], None]
+) -> bool:
     """Write unless ``done()``. Returns True when the channel already showed the effect before we wrote.
     ``pause(n)`` waits before try n + 1."""
     for attempt in range(1, attempts + 1):

@@ -74,8 +74,9 @@ def quarantine_record(raw: Any, exc: RecordError, *, label: str = "") -> Quarant
     return Quarantined(external_id=str(ident), raw=raw, reason=str(exc), hint=hint.strip())
 
 
-def map_records(records: Iterable[Any], mapper: Callable[[Any], T],
-                quarantine: Callable[[Any, RecordError], Quarantined]) -> tuple[list[T], list[Quarantined]]:
+def map_records(
+    records: Iterable[Any], mapper: Callable[[Any], T], quarantine: Callable[[Any, RecordError], Quarantined]
+) -> tuple[list[T], list[Quarantined]]:
     """Map each record, quarantining the ones the mapper refuses. Text no database takes (NUL, lone surrogates)
     is left to the engine, which cleans every record just before storing it (``cleantext``): a second walk of
     every record here cost as much as the mapping's own work."""

@@ -60,8 +60,7 @@ def normalized_parameters(params: Iterable[tuple[str, str]]) -> str:
 
 
 def signature_base_string(method: str, url: httpx.URL | str, params: Iterable[tuple[str, str]]) -> str:
-    return "&".join((method.upper(), percent_encode(normalize_url(url)),
-                     percent_encode(normalized_parameters(params))))
+    return "&".join((method.upper(), percent_encode(normalize_url(url)), percent_encode(normalized_parameters(params))))
 
 
 def request_parameters(request: httpx.Request) -> list[tuple[str, str]]:
@@ -74,8 +73,9 @@ def request_parameters(request: httpx.Request) -> list[tuple[str, str]]:
     return params
 
 
-def sign(base_string: str, consumer_secret: str, token_secret: str = "",
-         method: SignatureMethod = "HMAC-SHA256") -> str:
+def sign(
+    base_string: str, consumer_secret: str, token_secret: str = "", method: SignatureMethod = "HMAC-SHA256"
+) -> str:
     key = f"{percent_encode(consumer_secret)}&{percent_encode(token_secret)}"
     digest = hmac.new(key.encode(), base_string.encode(), _HASHES[method]).digest()
     return base64.b64encode(digest).decode("ascii")
@@ -86,11 +86,19 @@ class OAuth1Auth(httpx.Auth):
 
     requires_request_body = True  # a form body is part of the signature
 
-    def __init__(self, consumer_key: str, consumer_secret: str, *, token: str = "", token_secret: str = "",
-                 signature_method: SignatureMethod = "HMAC-SHA256",
-                 placement: Literal["query", "header"] = "query", include_version: bool = False,
-                 clock: Callable[[], float] = time.time,
-                 nonce: Callable[[], str] = lambda: secrets.token_hex(16)) -> None:
+    def __init__(
+        self,
+        consumer_key: str,
+        consumer_secret: str,
+        *,
+        token: str = "",
+        token_secret: str = "",
+        signature_method: SignatureMethod = "HMAC-SHA256",
+        placement: Literal["query", "header"] = "query",
+        include_version: bool = False,
+        clock: Callable[[], float] = time.time,
+        nonce: Callable[[], str] = lambda: secrets.token_hex(16),
+    ) -> None:
         if signature_method not in _HASHES:
             raise ValueError(f"unsupported OAuth signature method {signature_method!r}")
         self.consumer_key = consumer_key
@@ -119,8 +127,7 @@ class OAuth1Auth(httpx.Auth):
     def signed_parameters(self, request: httpx.Request) -> dict[str, str]:
         """The oauth parameters for this request, signature included."""
         oauth = self.oauth_parameters()
-        base = signature_base_string(request.method, request.url,
-                                     request_parameters(request) + list(oauth.items()))
+        base = signature_base_string(request.method, request.url, request_parameters(request) + list(oauth.items()))
         oauth["oauth_signature"] = sign(base, self.consumer_secret, self.token_secret, self.signature_method)
         return oauth
 

@@ -112,17 +112,24 @@ class TokenSet:
         return bool(self.access_token) and (self.expires_at is None or self.expires_at - margin > now)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"access_token": self.access_token, "refresh_token": self.refresh_token,
-                "expires_at": self.expires_at.isoformat() if self.expires_at else None,
-                "token_type": self.token_type, "scope": self.scope}
+        return {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "token_type": self.token_type,
+            "scope": self.scope,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
         expires = data.get("expires_at")
-        return cls(access_token=str(data.get("access_token") or ""),
-                   expires_at=datetime.fromisoformat(expires) if expires else None,
-                   refresh_token=str(data.get("refresh_token") or ""),
-                   token_type=str(data.get("token_type") or "Bearer"), scope=str(data.get("scope") or ""))
+        return cls(
+            access_token=str(data.get("access_token") or ""),
+            expires_at=datetime.fromisoformat(expires) if expires else None,
+            refresh_token=str(data.get("refresh_token") or ""),
+            token_type=str(data.get("token_type") or "Bearer"),
+            scope=str(data.get("scope") or ""),
+        )
 
 
 class ReauthorizationNeeded(AuthError):

@@ -40,11 +40,17 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def consent_url(decl: OAuth2, settings: Mapping[str, Any], *, redirect_uri: str, state: str,
-                code_challenge: str = "") -> str:
+def consent_url(
+    decl: OAuth2, settings: Mapping[str, Any], *, redirect_uri: str, state: str, code_challenge: str = ""
+) -> str:
     """The platform's consent page for this connection's client, coming back to ``redirect_uri``."""
-    params = {"response_type": "code", "client_id": str(settings.get(decl.client_id_setting) or ""),
-              "redirect_uri": decl.redirect_for(settings, redirect_uri), "state": state, **decl.authorize_params}
+    params = {
+        "response_type": "code",
+        "client_id": str(settings.get(decl.client_id_setting) or ""),
+        "redirect_uri": decl.redirect_for(settings, redirect_uri),
+        "state": state,
+        **decl.authorize_params,
+    }
     if decl.scopes:
         params["scope"] = decl.scope_separator.join(decl.scopes)
     if decl.pkce:
@@ -65,8 +71,11 @@ class TokenEndpoint:
         self.http.close()
 
     def authorization_code(self, code: str, redirect_uri: str, verifier: str = "") -> TokenSet:
-        form = {"grant_type": Grant.AUTHORIZATION_CODE.value, "code": code,
-                "redirect_uri": self.decl.redirect_for(self.settings, redirect_uri)}
+        form = {
+            "grant_type": Grant.AUTHORIZATION_CODE.value,
+            "code": code,
+            "redirect_uri": self.decl.redirect_for(self.settings, redirect_uri),
+        }
         if self.decl.pkce:
             form["code_verifier"] = verifier
         return self._post(form, previous=None)
@@ -98,9 +107,12 @@ class TokenEndpoint:
         except ChannelError as exc:
             code = _oauth_error(exc.body)
             if exc.status is not None and (exc.status, code) in self.decl.revoked_errors:
-                raise ReauthorizationNeeded(f"the platform refused the {form['grant_type']} grant "
-                                            f"({exc.status} {code}): authorise the connection again",
-                                            status=exc.status, body=exc.body) from None
+                raise ReauthorizationNeeded(
+                    f"the platform refused the {form['grant_type']} grant "
+                    f"({exc.status} {code}): authorise the connection again",
+                    status=exc.status,
+                    body=exc.body,
+                ) from None
             raise
         return _token_set(response.json(), started, previous)
 
@@ -123,8 +135,13 @@ def _token_set(data: Any, started: datetime, previous: TokenSet | None) -> Token
         raise AuthError(f"the token endpoint answered expires_in={expires_in!r}, not a number") from None
     # A platform that does not rotate answers no refresh token: the one we hold stays valid.
     refresh = str(data.get("refresh_token") or (previous.refresh_token if previous else ""))
-    return TokenSet(access_token=str(data["access_token"]), expires_at=expires_at, refresh_token=refresh,
-                    token_type=str(data.get("token_type") or "Bearer"), scope=str(data.get("scope") or ""))
+    return TokenSet(
+        access_token=str(data["access_token"]),
+        expires_at=expires_at,
+        refresh_token=refresh,
+        token_type=str(data.get("token_type") or "Bearer"),
+        scope=str(data.get("scope") or ""),
+    )
 
 
 class OAuth2Auth(httpx.Auth):
@@ -168,8 +185,7 @@ class OAuth2Auth(httpx.Auth):
                 return fresh
 
     def _fits(self, token: TokenSet | None, rejected: str) -> bool:
-        return token is not None and token.usable(_now(), self.decl.refresh_margin) and \
-            token.access_token != rejected
+        return token is not None and token.usable(_now(), self.decl.refresh_margin) and token.access_token != rejected
 
     def _grant(self, stored: TokenSet | None) -> TokenSet:
         refresh = stored.refresh_token if stored else ""

@@ -104,7 +104,9 @@ class OperationBudgets:
             if budget is None:
                 spec = op.headers or self.limits.headers
                 budget = self._budgets[op.name] = self._make(
-                    f"{self.connection_key}:op:{op.name}", lambda: RateBudget(op.burst, op.rate * op.headroom, headers=spec))
+                    f"{self.connection_key}:op:{op.name}",
+                    lambda: RateBudget(op.burst, op.rate * op.headroom, headers=spec),
+                )
         return op, budget
 
     def learn(self, op: Operation, budget: Budget, headers: Mapping[str, str]) -> None:

@@ -65,8 +65,9 @@ class Paginator(Generic[T]):
             self.finished = True
             return
         if nxt in self._seen:
-            raise PagingLoopError(f"paging loops: the channel offered page token {nxt!r} again "
-                                  f"after {self.pages} pages")
+            raise PagingLoopError(
+                f"paging loops: the channel offered page token {nxt!r} again after {self.pages} pages"
+            )
         if self.pages >= self.max_pages:
             raise PagingLoopError(f"paging did not end after {self.pages} pages (cap {self.max_pages})")
         self._seen.add(nxt)
@@ -77,9 +78,16 @@ class PageNumberPaginator(Paginator[int]):
     """``?page=N``. Stops at the total-pages header if the channel sends one (WordPress:
     ``X-WP-TotalPages``), otherwise at a short or empty page."""
 
-    def __init__(self, start: int = 1, *, param: str = "page", total_pages_header: str | None = None,
-                 page_size: int | None = None, records: Callable[[httpx.Response], int] = count_json_list,
-                 max_pages: int = 10_000) -> None:
+    def __init__(
+        self,
+        start: int = 1,
+        *,
+        param: str = "page",
+        total_pages_header: str | None = None,
+        page_size: int | None = None,
+        records: Callable[[httpx.Response], int] = count_json_list,
+        max_pages: int = 10_000,
+    ) -> None:
         super().__init__(start, max_pages=max_pages)
         self.param = param
         self.total_pages_header = total_pages_header
@@ -104,8 +112,15 @@ class PageNumberPaginator(Paginator[int]):
 class OffsetPaginator(Paginator[int]):
     """``?offset=K&limit=N``: the next offset until a page comes back short."""
 
-    def __init__(self, page_size: int, *, start: int = 0, param: str = "offset",
-                 records: Callable[[httpx.Response], int] = count_json_list, max_pages: int = 10_000) -> None:
+    def __init__(
+        self,
+        page_size: int,
+        *,
+        start: int = 0,
+        param: str = "offset",
+        records: Callable[[httpx.Response], int] = count_json_list,
+        max_pages: int = 10_000,
+    ) -> None:
         super().__init__(start, max_pages=max_pages)
         self.page_size = page_size
         self.param = param
@@ -128,8 +143,9 @@ class OffsetPaginator(Paginator[int]):
 class CursorPaginator(Paginator[str | None]):
     """A next-token taken from the response (body field or header) and sent back as ``param``."""
 
-    def __init__(self, token: Callable[[httpx.Response], str | None], *, param: str = "cursor",
-                 max_pages: int = 10_000) -> None:
+    def __init__(
+        self, token: Callable[[httpx.Response], str | None], *, param: str = "cursor", max_pages: int = 10_000
+    ) -> None:
         super().__init__(None, max_pages=max_pages)
         self.token = token
         self.param = param
@@ -176,8 +192,9 @@ class GraphQLCursorPaginator(Paginator[str | None]):
         return str(cursor)
 
 
-def graphql_connections(fetch: Callable[[str | None], Mapping[str, Any]],
-                        paginator: GraphQLCursorPaginator | None = None) -> Iterator[Mapping[str, Any]]:
+def graphql_connections(
+    fetch: Callable[[str | None], Mapping[str, Any]], paginator: GraphQLCursorPaginator | None = None
+) -> Iterator[Mapping[str, Any]]:
     """Every page of a GraphQL connection in order; ``fetch(after)`` runs the query for one page and returns
     the connection object. The caller may change what ``fetch`` asks for between pages (page size)."""
     paginator = paginator or GraphQLCursorPaginator()
@@ -187,8 +204,14 @@ def graphql_connections(fetch: Callable[[str | None], Mapping[str, Any]],
         paginator.advance(connection)  # type: ignore[arg-type]
 
 
-def paginate(http: ChannelHTTP, path: str, paginator: Paginator[Any], *, params: dict[str, Any] | None = None,
-             method: str = "GET") -> Iterator[httpx.Response]:
+def paginate(
+    http: ChannelHTTP,
+    path: str,
+    paginator: Paginator[Any],
+    *,
+    params: dict[str, Any] | None = None,
+    method: str = "GET",
+) -> Iterator[httpx.Response]:
     """Every page's response in order; the caller maps records, the paginator only moves."""
     base = dict(params or {})
     while True:
@@ -200,8 +223,14 @@ def paginate(http: ChannelHTTP, path: str, paginator: Paginator[Any], *, params:
             return
 
 
-def paginate_numbered(http: ChannelHTTP, path: str, paginator: PageNumberPaginator, *,
-                      params: dict[str, Any] | None = None, concurrency: int = 1) -> Iterator[httpx.Response]:
+def paginate_numbered(
+    http: ChannelHTTP,
+    path: str,
+    paginator: PageNumberPaginator,
+    *,
+    params: dict[str, Any] | None = None,
+    concurrency: int = 1,
+) -> Iterator[httpx.Response]:
     """Like :func:`paginate`, with up to ``concurrency`` pages in flight once the first page has told how many
     there are (its total-pages header); without that header, or with a budget of 1, page after page. Pages
     come back in order and ``paginator.current`` names the page just handed back. A page past the end (the

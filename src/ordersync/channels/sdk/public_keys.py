@@ -62,8 +62,9 @@ Fetch = Callable[[str], Mapping[str, PublishedKey]]
 
 
 class PublicKeyCache:
-    def __init__(self, *, ttl: float = 3600.0, negative_ttl: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, ttl: float = 3600.0, negative_ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl, self.negative_ttl, self.clock = ttl, negative_ttl, clock
         self._keys: dict[str, tuple[float, PublishedKey]] = {}
         self._unknown: dict[str, float] = {}

@@ -110,8 +110,9 @@ def _num(value: str | None) -> float | None:
 _EPSILON = 1e-6
 
 
-def wait_for_budget(try_acquire: Callable[[float], float], sleep: Callable[[float], None], cost: float,
-                    timeout: float | None) -> None:
+def wait_for_budget(
+    try_acquire: Callable[[float], float], sleep: Callable[[float], None], cost: float, timeout: float | None
+) -> None:
     """Sleep as long as ``try_acquire`` says until it grants ``cost``; BudgetTimeout past ``timeout``.
     Shared by the in-process bucket and the Redis one, which differ only in where the tokens live."""
     waited = 0.0
@@ -125,10 +126,16 @@ def wait_for_budget(try_acquire: Callable[[float], float], sleep: Callable[[floa
 class RateBudget:
     """A thread-safe token bucket, optionally corrected from response headers."""
 
-    def __init__(self, capacity: float, refill_per_second: float, *, headers: HeaderSpec | None = None,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        capacity: float,
+        refill_per_second: float,
+        *,
+        headers: HeaderSpec | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         if capacity <= 0 or refill_per_second <= 0:
             raise ValueError("capacity and refill_per_second must be positive")
         self.capacity = float(capacity)
@@ -256,8 +263,10 @@ def shared_backend() -> RedisBudgets | None:
     if _shared is _UNSET:
         with _shared_lock:
             if _shared is _UNSET:
-                _configure(os.environ.get("ORDERSYNC_REDIS_URL") or None,
-                           os.environ.get("ORDERSYNC_REDIS_PREFIX") or "ordersync")
+                _configure(
+                    os.environ.get("ORDERSYNC_REDIS_URL") or None,
+                    os.environ.get("ORDERSYNC_REDIS_PREFIX") or "ordersync",
+                )
     return cast("RedisBudgets | None", _shared)
 
 

@@ -81,8 +81,9 @@ DEFAULT_ERROR_MAPPING: dict[ErrorKey, ErrorRule] = {
 
 #: For a write that is not idempotent but whose connector checks, before repeating it, whether the first
 #: attempt took effect: a server error may or may not have been applied, so it is retried through that check.
-CHECKED_WRITE: dict[ErrorKey, ErrorRule] = {code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown")
-                                            for code in (500, 502, 503, 504)}
+CHECKED_WRITE: dict[ErrorKey, ErrorRule] = {
+    code: ErrorRule(Action.RETRY, TransientError, "server error, effect unknown") for code in (500, 502, 503, 504)
+}
 
 
 def classify(failure: int | BaseException, mapping: Mapping[ErrorKey, ErrorRule] | None = None) -> ErrorRule:

@@ -64,11 +64,27 @@ class Ledger(_Log):
     """Every mutation the vendor API accepted, in arrival order. Rejected requests are only in the request
     log: the ledger answers "did this effect happen, and how often"."""
 
-    def record(self, kind: str, *, method: str, path: str, resource_id: object = "", body: Any = None,
-               changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    def record(
+        self,
+        kind: str,
+        *,
+        method: str,
+        path: str,
+        resource_id: object = "",
+        body: Any = None,
+        changes: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         with self._lock:
-            entry = {"seq": next(self._seq), "at": utc_iso(), "method": method, "path": path, "kind": kind,
-                     "resource_id": str(resource_id), "body": body, "changes": changes or {}}
+            entry = {
+                "seq": next(self._seq),
+                "at": utc_iso(),
+                "method": method,
+                "path": path,
+                "kind": kind,
+                "resource_id": str(resource_id),
+                "body": body,
+                "changes": changes or {},
+            }
             self._entries.append(entry)
             return entry
 
@@ -212,8 +228,9 @@ class FaultPlan:
             self._rules.append(rule)
         return rule
 
-    def take(self, kinds: tuple[str, ...] | str, method: str | None = None,
-             path: str | None = None) -> FaultRule | None:
+    def take(
+        self, kinds: tuple[str, ...] | str, method: str | None = None, path: str | None = None
+    ) -> FaultRule | None:
         """The first live rule of one of ``kinds`` matching the event, with its count consumed."""
         kinds = (kinds,) if isinstance(kinds, str) else kinds
         with self._lock:
@@ -322,8 +339,9 @@ class WebhookDispatcher:
     def _headers(hook: OutboundWebhook) -> dict[str, str]:
         return {**hook.headers, **(hook.prepare() if hook.prepare else {})}
 
-    def _send(self, client: httpx.Client, hook: OutboundWebhook, headers: dict[str, str], *, copy: int,
-              reordered: bool) -> int | None:
+    def _send(
+        self, client: httpx.Client, hook: OutboundWebhook, headers: dict[str, str], *, copy: int, reordered: bool
+    ) -> int | None:
         started, status, error = time.monotonic(), None, ""
         try:
             status = client.post(hook.url, content=hook.body, headers=headers).status_code
@@ -332,13 +350,32 @@ class WebhookDispatcher:
         self._record(hook, headers, status, error, copy, reordered, started)
         return status
 
-    def _record(self, hook: OutboundWebhook, headers: dict[str, str], status: int | None, error: str, copy: int,
-                reordered: bool, started: float) -> None:
+    def _record(
+        self,
+        hook: OutboundWebhook,
+        headers: dict[str, str],
+        status: int | None,
+        error: str,
+        copy: int,
+        reordered: bool,
+        started: float,
+    ) -> None:
         with self._lock:
-            self._log.append({"seq": next(self._seq), "at": utc_iso(), "url": hook.url, "headers": headers,
-                              "body": hook.body.decode("utf-8", "replace"), "status": status, "error": error,
-                              "copy": copy, "reordered": reordered,
-                              "duration_ms": round((time.monotonic() - started) * 1000, 2), **hook.meta})
+            self._log.append(
+                {
+                    "seq": next(self._seq),
+                    "at": utc_iso(),
+                    "url": hook.url,
+                    "headers": headers,
+                    "body": hook.body.decode("utf-8", "replace"),
+                    "status": status,
+                    "error": error,
+                    "copy": copy,
+                    "reordered": reordered,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 2),
+                    **hook.meta,
+                }
+            )
 
     def deliveries(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -370,24 +407,24 @@ class WebhookDispatcher:
 #: what the conformance suite asks of a sandbox, vendor-neutral; ids are the external ids the connector reports
 CONFORMANCE_ACTIONS = {
     "configure": "{page_size, quick}: list at most page_size records per page; quick: long-running operations "
-                 "(exports, bulk jobs) finish at once instead of reporting 'running' first",
+    "(exports, bulk jobs) finish at once instead of reporting 'running' first",
     "create": "{count, seconds_ago=30, webhook=false}: N ordinary open orders placed that long ago -> {ids}",
     "modify": "{ids, seconds_ago=0, webhook=false}: change each order visibly, modified that long ago -> {ids}",
     "hide": "{ids}: the platform deletes or hides the orders from its order listing -> {ids}",
     "malformed": "{}: one order (changed 30 s ago) the connector must quarantine -> {id, marker, where}: the "
-                 "quarantine entry's ``where`` (raw or reason) holds the marker",
+    "quarantine entry's ``where`` (raw or reason) holds the marker",
     "view": "{id} | {sku}: what the platform shows -> {status: [words], tracking: [texts], messages: [texts], "
-            "total, currency, lines: [{id, quantity, cancelled}] (for line cancellations)} | {stock}",
+    "total, currency, lines: [{id, quantity, cancelled}] (for line cancellations)} | {stock}",
     "stockable": "{}: a SKU whose stock the API can set -> {sku}",
     "edit_stock": "{sku, stock}: the seller changes the stock in the platform's own back office, behind the "
-                  "hub's back (no webhook, not a push) -> {stock}",
+    "hub's back (no webhook, not a push) -> {stock}",
     "effects": "{capability, id | sku, value}: how many times the platform applied that push -> {count}; "
-               "capability is a Capability value or 'cancel_lines' (value: the cancelled quantity it set)",
+    "capability is a Capability value or 'cancel_lines' (value: the cancelled quantity it set)",
     "expire_token": "{}: the current OAuth access token stops working -> {}",
     "revoke_token": "{}: the refresh token is revoked too -> {}",
     "webhook_endpoint": "{url}: the seller adds the hub's webhook address by hand in the platform's own portal "
-                        "(a platform with no API for it), with the signing secret the connection's settings "
-                        "already hold -> {}",
+    "(a platform with no API for it), with the signing secret the connection's settings "
+    "already hold -> {}",
 }
 
 
@@ -430,8 +467,11 @@ class Sandbox:
         return {}
 
     def offered_actions(self) -> list[str]:
-        return [a for a in CONFORMANCE_ACTIONS
-                if getattr(type(self), f"conform_{a}", None) is not getattr(Sandbox, f"conform_{a}", None)]
+        return [
+            a
+            for a in CONFORMANCE_ACTIONS
+            if getattr(type(self), f"conform_{a}", None) is not getattr(Sandbox, f"conform_{a}", None)
+        ]
 
     def conform(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
         """Run one profile action; NotImplementedError if this sandbox does not offer it."""
@@ -483,9 +523,14 @@ class FaultMiddleware:
             return
         method, path, seen = scope["method"], scope["path"], {"status": None}
         rule = self.sandbox.faults.take(REQUEST_FAULTS, method, path)
-        row = self.sandbox.requests.start(at=utc_iso(), t_start=time.monotonic(), method=method, path=path,
-                                          query=scope.get("query_string", b"").decode("latin-1"),
-                                          fault=rule.kind if rule else None)
+        row = self.sandbox.requests.start(
+            at=utc_iso(),
+            t_start=time.monotonic(),
+            method=method,
+            path=path,
+            query=scope.get("query_string", b"").decode("latin-1"),
+            fault=rule.kind if rule else None,
+        )
         try:
             if rule is not None and rule.phase == "before" and rule.kind == "delay":
                 await asyncio.sleep(rule.seconds)
@@ -522,11 +567,15 @@ class FaultMiddleware:
             await self.inner(scope, receiving, sending)
         finally:
             self.sandbox.exchanges.add(
-                method=scope["method"], path=scope["path"],
+                method=scope["method"],
+                path=scope["path"],
                 query=scope.get("query_string", b"").decode("latin-1"),
-                request_headers=_header_dict(scope.get("headers", [])), request_body=_text(sent),
-                status=answered["status"], response_headers=_header_dict(answered["headers"]),
-                response_body=_text(answered["chunks"]))
+                request_headers=_header_dict(scope.get("headers", [])),
+                request_body=_text(sent),
+                status=answered["status"],
+                response_headers=_header_dict(answered["headers"]),
+                response_body=_text(answered["chunks"]),
+            )
 
     async def fault(self, rule: FaultRule, send: Send, seen: dict[str, Any]) -> None:
         status, headers, body = self.sandbox.fault_response(rule)
@@ -534,9 +583,14 @@ class FaultMiddleware:
             seconds = 1.0 if rule.retry_after is None else float(rule.retry_after)
             headers = {**headers, "retry-after": str(int(seconds)) if seconds.is_integer() else str(seconds)}
         seen["status"] = status
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(k.encode(), v.encode()) for k, v in headers.items()]
-                    + [(b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(k.encode(), v.encode()) for k, v in headers.items()]
+                + [(b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -594,6 +648,7 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
                 return JSONResponse({"error": str(exc)}, status_code=404)
             except NotImplementedError as exc:
                 return JSONResponse({"error": str(exc)}, status_code=501)
+
         return endpoint
 
     async def ledger(request: Request) -> Any:
@@ -606,8 +661,9 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
         return await asyncio.to_thread(sandbox.control_orders, await body_of(request))
 
     async def faults(request: Request) -> Any:
-        return sandbox.faults.snapshot() if request.method == "GET" else \
-            sandbox.faults.configure(await body_of(request))
+        return (
+            sandbox.faults.snapshot() if request.method == "GET" else sandbox.faults.configure(await body_of(request))
+        )
 
     async def deliveries(request: Request) -> Any:
         if request.query_params.get("wait"):  # first let everything queued (held ones too) go out
@@ -634,10 +690,14 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
     async def conform(request: Request) -> Any:
         return await asyncio.to_thread(sandbox.conform, request.path_params["action"], await body_of(request))
 
-    return [Route("/conformance", guarded(profile)),
-            Route("/conformance/{action}", guarded(conform), methods=["POST"]),
-            Route("/ledger", guarded(ledger)), Route("/requests", guarded(requests)),
-            Route("/orders", guarded(orders), methods=["POST"]),
-            Route("/faults", guarded(faults), methods=["GET", "POST"]),
-            Route("/webhook-deliveries", guarded(deliveries)), Route("/reset", guarded(reset), methods=["POST"]),
-            Route("/exchanges", guarded(exchanges), methods=["GET", "POST"])]
+    return [
+        Route("/conformance", guarded(profile)),
+        Route("/conformance/{action}", guarded(conform), methods=["POST"]),
+        Route("/ledger", guarded(ledger)),
+        Route("/requests", guarded(requests)),
+        Route("/orders", guarded(orders), methods=["POST"]),
+        Route("/faults", guarded(faults), methods=["GET", "POST"]),
+        Route("/webhook-deliveries", guarded(deliveries)),
+        Route("/reset", guarded(reset), methods=["POST"]),
+        Route("/exchanges", guarded(exchanges), methods=["GET", "POST"]),
+    ]

@@ -40,8 +40,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning") -> RunningServer:
     """Start uvicorn for ``app`` and return once it accepts connections."""
     port = port or free_port(host)
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
-                            lifespan="off", timeout_keep_alive=30)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, access_log=False, lifespan="off", timeout_keep_alive=30
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"asgi:{port}", daemon=True)
     thread.start()

@@ -58,8 +58,9 @@ def _int(f: SettingField, raw: Any) -> int:
     ceiling = f.maximum() if callable(f.maximum) else f.maximum
     if ceiling is not None and value > ceiling:
         where = f" ({f.maximum_source})" if f.maximum_source else ""
-        raise SettingsError(f"setting {f.name!r} ({f.label}) is {value}: at most {ceiling} is allowed on this "
-                            f"hub{where}")
+        raise SettingsError(
+            f"setting {f.name!r} ({f.label}) is {value}: at most {ceiling} is allowed on this hub{where}"
+        )
     return value
 
 
@@ -105,8 +106,8 @@ def _pem(f: SettingField, raw: Any) -> str:
         raise SettingsError(f"setting {f.name!r}: {exc}") from None
 
 
-_PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping,
-            "pem": _pem}
+_PARSERS = {"str": _str, "url": _url, "int": _int, "bool": _bool, "choice": _choice, "mapping": _mapping, "pem": _pem}
+
 
 def _destination_key(f: SettingField, value: Any) -> Any:
     text = "" if value is None else str(value).strip()
@@ -125,9 +126,15 @@ def _destination_key(f: SettingField, value: Any) -> Any:
 
 #: every connector that talks HTTP(S) or IMAP over TLS offers these two (see :mod:`.tls`)
 VERIFY_TLS = SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True)
-CA_BUNDLE = SettingField("ca_bundle", "CA certificates (PEM)", "pem", required=False, default="",
-                         help="For a shop whose certificate a private CA signed: paste that CA's certificate "
-                              "(-----BEGIN CERTIFICATE----- ...). It is trusted for this connection only.")
+CA_BUNDLE = SettingField(
+    "ca_bundle",
+    "CA certificates (PEM)",
+    "pem",
+    required=False,
+    default="",
+    help="For a shop whose certificate a private CA signed: paste that CA's certificate "
+    "(-----BEGIN CERTIFICATE----- ...). It is trusted for this connection only.",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,9 +72,17 @@ return tostring(tokens)
 class RedisBudget:
     """The :class:`~.ratelimit.Budget` protocol over one Redis hash; same bucket rules as ``RateBudget``."""
 
-    def __init__(self, client: Redis, key: str, capacity: float, refill_per_second: float, *,
-                 headers: HeaderSpec | None = None, sleep: Callable[[float], None] = time.sleep,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        key: str,
+        capacity: float,
+        refill_per_second: float,
+        *,
+        headers: HeaderSpec | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         if capacity <= 0 or refill_per_second <= 0:
             raise ValueError("capacity and refill_per_second must be positive")
         self.client, self.key = client, key
@@ -117,11 +125,22 @@ class RedisBudget:
             self.refill_per_second = float(refill_per_second)
             self._run_adjust(rate=self.refill_per_second)
 
-    def _run_adjust(self, *, pause: float | None = None, ceiling: float | None = None,
-                    rate: float | None = None) -> float:
-        return float(self._adjust(keys=[self.key], args=[
-            self.capacity, self.refill_per_second, -1 if pause is None else pause,
-            -1 if ceiling is None else ceiling, self._ttl, -1 if rate is None else rate]))
+    def _run_adjust(
+        self, *, pause: float | None = None, ceiling: float | None = None, rate: float | None = None
+    ) -> float:
+        return float(
+            self._adjust(
+                keys=[self.key],
+                args=[
+                    self.capacity,
+                    self.refill_per_second,
+                    -1 if pause is None else pause,
+                    -1 if ceiling is None else ceiling,
+                    self._ttl,
+                    -1 if rate is None else rate,
+                ],
+            )
+        )
 
 
 class RedisBudgets:
@@ -131,14 +150,15 @@ class RedisBudgets:
         import redis
 
         self.url, self.prefix = url, prefix
-        self.client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5,
-                                           health_check_interval=30)
+        self.client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
         self._lock = threading.Lock()
 
-    def budget(self, connection_key: str, capacity: float, refill_per_second: float,
-               headers: HeaderSpec | None = None) -> RedisBudget:
-        return RedisBudget(self.client, f"{self.prefix}:budget:{connection_key}", capacity, refill_per_second,
-                           headers=headers)
+    def budget(
+        self, connection_key: str, capacity: float, refill_per_second: float, headers: HeaderSpec | None = None
+    ) -> RedisBudget:
+        return RedisBudget(
+            self.client, f"{self.prefix}:budget:{connection_key}", capacity, refill_per_second, headers=headers
+        )
 
     def close(self) -> None:
         self.client.close()

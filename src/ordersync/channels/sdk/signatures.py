@@ -15,7 +15,11 @@ import hmac
 from .oauth1 import OAuth1Auth, percent_encode, signature_base_string
 
 __all__ = [
-    "OAuth1Auth", "hmac_sha256_base64", "hmac_sha256_hex", "percent_encode", "signature_base_string",
+    "OAuth1Auth",
+    "hmac_sha256_base64",
+    "hmac_sha256_hex",
+    "percent_encode",
+    "signature_base_string",
     "verify_signature",
 ]
 

@@ -15,8 +15,9 @@ from .settings import SettingsError
 NO_PUSH = frozenset({"", "-", "none"})
 
 
-def import_map(defaults: Mapping[str, OrderState], overrides: Mapping[str, str] | None, *,
-               key: Callable[[str], str]) -> dict[str, OrderState]:
+def import_map(
+    defaults: Mapping[str, OrderState], overrides: Mapping[str, str] | None, *, key: Callable[[str], str]
+) -> dict[str, OrderState]:
     result = dict(defaults)
     for status, state in (overrides or {}).items():
         normalised = key(status)
@@ -27,8 +28,9 @@ def import_map(defaults: Mapping[str, OrderState], overrides: Mapping[str, str] 
     return result
 
 
-def export_map(defaults: Mapping[OrderState, str | None], overrides: Mapping[str, str] | None, *,
-               value: Callable[[str, str], str]) -> dict[OrderState, str | None]:
+def export_map(
+    defaults: Mapping[OrderState, str | None], overrides: Mapping[str, str] | None, *, value: Callable[[str, str], str]
+) -> dict[OrderState, str | None]:
     """``value(text, entry)`` checks one target written by the seller and returns it normalised."""
     result = dict(defaults)
     for entry, target in (overrides or {}).items():

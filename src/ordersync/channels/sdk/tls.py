@@ -26,12 +26,15 @@ def check_ca_bundle(text: str) -> str:
         return ""
     blocks = list(_BLOCK.finditer(text))
     if not blocks:
-        raise CaBundleError("the CA bundle holds no PEM certificate (text from -----BEGIN CERTIFICATE----- "
-                            "to -----END CERTIFICATE-----)")
+        raise CaBundleError(
+            "the CA bundle holds no PEM certificate (text from -----BEGIN CERTIFICATE----- "
+            "to -----END CERTIFICATE-----)"
+        )
     for number, block in enumerate(blocks, 1):
         if block.group(1) != "CERTIFICATE":
-            raise CaBundleError(f"the CA bundle's block {number} is a {block.group(1)}, not a CERTIFICATE "
-                                "(never paste a private key)")
+            raise CaBundleError(
+                f"the CA bundle's block {number} is a {block.group(1)}, not a CERTIFICATE (never paste a private key)"
+            )
         try:
             x509.load_pem_x509_certificate(block.group(0).encode("ascii"))
         except ValueError as exc:

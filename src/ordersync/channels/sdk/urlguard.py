@@ -47,13 +47,16 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_TOTAL_TIME = 120.0
 
 # Addresses of instance-metadata services that are globally routable or need naming in the message.
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean, ...
-    "169.254.170.2",  # AWS ECS task metadata
-    "fd00:ec2::254",  # AWS over IPv6
-    "100.100.100.200",  # Alibaba Cloud
-    "192.0.0.192",  # Oracle Cloud (classic)
-))
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean, ...
+        "169.254.170.2",  # AWS ECS task metadata
+        "fd00:ec2::254",  # AWS over IPv6
+        "100.100.100.200",  # Alibaba Cloud
+        "192.0.0.192",  # Oracle Cloud (classic)
+    )
+)
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal"})
 
 Resolver = Callable[[str, int], list[str]]
@@ -132,8 +135,9 @@ class UrlPolicy:
     resolver: Resolver = field(default=_system_resolver, compare=False)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, extra_allow: Iterable[str] = (),
-                 **limits: object) -> UrlPolicy:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, extra_allow: Iterable[str] = (), **limits: object
+    ) -> UrlPolicy:
         env = os.environ if env is None else env
         raw = env.get(ALLOW_ENV)
         if raw is None:
@@ -160,8 +164,9 @@ class UrlPolicy:
         return any(ip.version == n.version and ip in n for n in self.allow_networks)
 
 
-def _split_allow(entries: Iterable[str]) -> tuple[frozenset[str],
-                                                  tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]:
+def _split_allow(
+    entries: Iterable[str],
+) -> tuple[frozenset[str], tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]:
     """Host names (and single addresses) apart from CIDR ranges; a malformed range is an operator error."""
     hosts: set[str] = set()
     networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
@@ -242,8 +247,10 @@ def refuse_private_literal(url: str, policy: UrlPolicy | None = None) -> None:
     if address is None or policy.allows(host) or policy.allows_address(address):
         return
     if problem := address_problem(address):
-        raise UrlRefused(f"{url!r}: {problem}; the hub does not call addresses of its own network "
-                         f"(an operator can allow it with {ALLOW_ENV})")
+        raise UrlRefused(
+            f"{url!r}: {problem}; the hub does not call addresses of its own network "
+            f"(an operator can allow it with {ALLOW_ENV})"
+        )
 
 
 def resolve_checked(host: str, port: int, policy: UrlPolicy) -> list[str]:
@@ -260,8 +267,8 @@ def resolve_checked(host: str, port: int, policy: UrlPolicy) -> list[str]:
         for address in addresses:
             if not policy.allows_address(address) and (problem := address_problem(address)):
                 raise UrlRefused(
-                    f"refusing to connect to {host}: {problem}. An operator can allow this host with "
-                    f"{ALLOW_ENV}={host}")
+                    f"refusing to connect to {host}: {problem}. An operator can allow this host with {ALLOW_ENV}={host}"
+                )
     return addresses
 
 
@@ -288,8 +295,14 @@ class _GuardedBackend(httpcore.SyncBackend):
     def __init__(self, policy: UrlPolicy) -> None:
         self.policy = policy
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
         try:
             addresses = resolve_checked(host, port, self.policy)
         except UrlRefused:
@@ -325,8 +338,9 @@ class FetchResult:
         return self.status == 304
 
 
-def fetch(url: str, policy: UrlPolicy, *, headers: Mapping[str, str] | None = None,
-          client: httpx.Client | None = None) -> FetchResult:
+def fetch(
+    url: str, policy: UrlPolicy, *, headers: Mapping[str, str] | None = None, client: httpx.Client | None = None
+) -> FetchResult:
     """GET ``url`` under ``policy``: redirects checked hop by hop, body capped in size and total time.
     2xx and 304 are returned; anything else raises the SDK error for it."""
     own = client is None
@@ -344,8 +358,9 @@ def fetch(url: str, policy: UrlPolicy, *, headers: Mapping[str, str] | None = No
             if result.status in (301, 302, 303, 307, 308):
                 location = result.headers.get("location")
                 if not location:
-                    raise PermanentError(f"GET {current}: HTTP {result.status} without a Location header",
-                                         status=result.status)
+                    raise PermanentError(
+                        f"GET {current}: HTTP {result.status} without a Location header", status=result.status
+                    )
                 current = urljoin(current, location)
                 continue
             return result
@@ -365,13 +380,18 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def guarded_client(policy: UrlPolicy, *, verify: bool | ssl.SSLContext = True) -> httpx.Client:
-    return httpx.Client(transport=guarded_transport(policy, verify=verify), follow_redirects=False,
-                        trust_env=False, timeout=make_timeout(policy.timeout),
-                        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"})
+    return httpx.Client(
+        transport=guarded_transport(policy, verify=verify),
+        follow_redirects=False,
+        trust_env=False,
+        timeout=make_timeout(policy.timeout),
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+    )
 
 
-def _get_once(client: httpx.Client, url: str, policy: UrlPolicy, headers: Mapping[str, str],
-              deadline: float) -> FetchResult:
+def _get_once(
+    client: httpx.Client, url: str, policy: UrlPolicy, headers: Mapping[str, str], deadline: float
+) -> FetchResult:
     try:
         with client.stream("GET", url, headers=headers) as response:
             status = response.status_code
@@ -383,8 +403,10 @@ def _get_once(client: httpx.Client, url: str, policy: UrlPolicy, headers: Mappin
                 raise error(f"GET {url}: HTTP {status} {response.reason_phrase}", status=status, body=body)
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > policy.max_bytes:
-                raise FetchTooLarge(f"GET {url}: the file has {int(declared):,} bytes, more than the limit "
-                                    f"of {policy.max_bytes:,} bytes")
+                raise FetchTooLarge(
+                    f"GET {url}: the file has {int(declared):,} bytes, more than the limit "
+                    f"of {policy.max_bytes:,} bytes"
+                )
             chunks, size = [], 0
             for chunk in response.iter_raw():
                 size += len(chunk)

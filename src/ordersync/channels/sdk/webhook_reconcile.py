@@ -50,8 +50,14 @@ Reactivate = Callable[[RemoteHook], None]
 Create = Callable[[str, str], str]  # (topic, url) -> new id
 
 
-def reconcile(listed: Iterable[RemoteHook], ours: Mapping[str, str], url: str, *,
-              reactivate: Reactivate | None, create: Create | None) -> WebhookHealth:
+def reconcile(
+    listed: Iterable[RemoteHook],
+    ours: Mapping[str, str],
+    url: str,
+    *,
+    reactivate: Reactivate | None,
+    create: Create | None,
+) -> WebhookHealth:
     """Check our hooks (``ours``: topic -> id) among ``listed``; repair when the functions are given.
 
     ``url`` is where a re-created hook points: the address registered before (so a check run from a shell

@@ -60,7 +60,10 @@ class HashChallenge:
         if len(code) > 512:
             raise ChallengeRefused(f"the query parameter {self.param!r} is longer than 512 characters")
         if not _TOKEN.fullmatch(token or ""):
-            raise ChallengeRefused(f"this connection has no usable {self.token_setting} (32 to 80 letters, "
-                                   "digits, _ or -); enter the one given to the platform", 409)
+            raise ChallengeRefused(
+                f"this connection has no usable {self.token_setting} (32 to 80 letters, "
+                "digits, _ or -); enter the one given to the platform",
+                409,
+            )
         answer = hashlib.new(self.digest, (code + token + endpoint_url).encode()).hexdigest()
         return WebhookReply(200, json.dumps({self.response_key: answer}).encode())

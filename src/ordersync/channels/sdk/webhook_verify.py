@@ -157,7 +157,7 @@ class HmacScheme:
     def message(self, delivery: Delivery) -> bytes:
         out, pos = [], 0
         for m in _PLACEHOLDER.finditer(self.canonical):
-            out.append(self.canonical[pos:m.start()].encode())
+            out.append(self.canonical[pos : m.start()].encode())
             name = m.group(1)
             if name == "body":
                 out.append(delivery.body)
@@ -192,7 +192,7 @@ class HmacScheme:
             candidate = candidate.strip()
             if self.prefix and not candidate.startswith(self.prefix):
                 continue
-            candidate = candidate[len(self.prefix):]
+            candidate = candidate[len(self.prefix) :]
             if self.encoding == "hex":
                 candidate = candidate.lower()
             if verify_signature(expected, candidate):
@@ -250,15 +250,17 @@ class EcdsaScheme:
             data = json.loads(_b64decode(raw))
         except (ValueError, binascii.Error):
             raise WebhookRejected(f"{self.signature_header} is not base64-encoded JSON", 400) from None
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data[k]
-                                                 for k in ("kid", "signature")):
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), str) and data[k] for k in ("kid", "signature")
+        ):
             raise WebhookRejected(f"{self.signature_header} lacks kid or signature", 400)
         if str(data.get("alg") or "ecdsa").lower() != "ecdsa":
             raise WebhookRejected(f"{self.signature_header} names algorithm {str(data['alg'])[:20]!r}, not ECDSA")
         return data
 
-    def verify(self, delivery: Delivery, key_for: Callable[[str], PublishedKey], *,
-               now: datetime | None = None) -> Verified:
+    def verify(
+        self, delivery: Delivery, key_for: Callable[[str], PublishedKey], *, now: datetime | None = None
+    ) -> Verified:
         from cryptography.exceptions import InvalidSignature
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import ec
@@ -278,7 +280,10 @@ class EcdsaScheme:
         if claimed and claimed != digest:
             raise WebhookRejected(f"the signature claims digest {envelope['digest']!r}, the key uses {digest}")
         hash_types: dict[str, Callable[[], hashes.HashAlgorithm]] = {
-            "sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}
+            "sha1": hashes.SHA1,
+            "sha256": hashes.SHA256,
+            "sha512": hashes.SHA512,
+        }
         algorithm = ec.ECDSA(hash_types[digest]())
         for message in self._signed_forms(delivery.body):
             try:
@@ -351,8 +356,14 @@ class JwtScheme:
             raise WebhookRejected(f"missing {self.header} header")
         return value
 
-    def verify(self, delivery: Delivery, key_for: Callable[[str], PublishedKey], *, audience: str = "",
-               now: datetime | None = None) -> Verified:
+    def verify(
+        self,
+        delivery: Delivery,
+        key_for: Callable[[str], PublishedKey],
+        *,
+        audience: str = "",
+        now: datetime | None = None,
+    ) -> Verified:
         import jwt
 
         token = self.token(delivery)
@@ -361,19 +372,32 @@ class JwtScheme:
         except jwt.DecodeError as exc:
             raise WebhookRejected(f"not a compact JWS: {exc}", 400) from None
         if header.get("alg") not in self.algorithms:
-            raise WebhookRejected(f"JWS algorithm {str(header.get('alg'))[:20]!r} is not one of "
-                                  f"{', '.join(self.algorithms)}")
+            raise WebhookRejected(
+                f"JWS algorithm {str(header.get('alg'))[:20]!r} is not one of {', '.join(self.algorithms)}"
+            )
         kid = header.get("kid")
         if not isinstance(kid, str):
             raise WebhookRejected("the JWS names no key id (kid)")
         published = key_for(kid)
         aud = audience or self.audience
-        required = ["exp", "iat", *(["aud"] if aud else []), *(["iss"] if self.issuer else []),
-                    *(["jti"] if self.reject_replays else []), *([self.body_hash_claim] if self.body_hash_claim else [])]
+        required = [
+            "exp",
+            "iat",
+            *(["aud"] if aud else []),
+            *(["iss"] if self.issuer else []),
+            *(["jti"] if self.reject_replays else []),
+            *([self.body_hash_claim] if self.body_hash_claim else []),
+        ]
         try:
-            claims = jwt.decode(token, published.key, algorithms=list(self.algorithms), audience=aud or None,
-                                issuer=self.issuer or None, leeway=self.leeway,
-                                options={"require": required, "verify_aud": bool(aud)})
+            claims = jwt.decode(
+                token,
+                published.key,
+                algorithms=list(self.algorithms),
+                audience=aud or None,
+                issuer=self.issuer or None,
+                leeway=self.leeway,
+                options={"require": required, "verify_aud": bool(aud)},
+            )
         except jwt.ExpiredSignatureError:
             raise WebhookRejected("expired: the token's exp has passed") from None
         except jwt.InvalidSignatureError:
@@ -384,8 +408,9 @@ class JwtScheme:
         age = (_now(now) - issued).total_seconds()
         if age > self.max_age + self.leeway or age < -self.leeway:
             raise WebhookRejected(f"expired: issued {int(age)} s ago, more than the {int(self.max_age)} s allowed")
-        if self.body_hash_claim and not verify_signature(hashlib.sha256(delivery.body).hexdigest(),
-                                                         str(claims[self.body_hash_claim])):
+        if self.body_hash_claim and not verify_signature(
+            hashlib.sha256(delivery.body).hexdigest(), str(claims[self.body_hash_claim])
+        ):
             raise WebhookRejected(f"the body does not match the token's {self.body_hash_claim} claim")
         if self.reject_replays:
             self.replays.check_and_add(f"jti:{kid}:{claims['jti']}", self.max_age + 2 * self.leeway)

@@ -40,8 +40,14 @@ def start(client: ShopifyClient, search: str) -> str:
     return payload["bulkOperation"]["id"]
 
 
-def wait(client: ShopifyClient, operation_id: str, *, interval: float = 2.0, timeout: float = 6 * 3600,
-         sleep: Callable[[float], None] = time.sleep) -> dict[str, Any]:
+def wait(
+    client: ShopifyClient,
+    operation_id: str,
+    *,
+    interval: float = 2.0,
+    timeout: float = 6 * 3600,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Any]:
     """Poll until the operation ends; return it (``url`` None when it found nothing)."""
     waited = 0.0
     while True:
@@ -50,8 +56,9 @@ def wait(client: ShopifyClient, operation_id: str, *, interval: float = 2.0, tim
         if status == "COMPLETED":
             return op
         if status in DONE_BAD or not status:
-            raise TransientError(f"bulk operation {operation_id} ended {status or 'unknown'} "
-                                 f"({op.get('errorCode') or 'no error code'})")
+            raise TransientError(
+                f"bulk operation {operation_id} ended {status or 'unknown'} ({op.get('errorCode') or 'no error code'})"
+            )
         if waited >= timeout:
             raise TransientError(f"bulk operation {operation_id} still {status} after {waited:.0f}s")
         sleep(interval)
@@ -65,8 +72,10 @@ def records(url: str | None, *, timeout: float = 60.0) -> Iterator[dict[str, Any
     current: dict[str, Any] | None = None
     try:
         # the result URL comes from the shop's answer: the guard checks it and every redirect hop
-        with guarded_client(default_policy(timeout=timeout)) as plain, \
-                plain.stream("GET", url, follow_redirects=True) as response:
+        with (
+            guarded_client(default_policy(timeout=timeout)) as plain,
+            plain.stream("GET", url, follow_redirects=True) as response,
+        ):
             if response.status_code != 200:
                 raise TransientError(f"bulk result {url}: HTTP {response.status_code}")
             for line in response.iter_lines():
@@ -84,8 +93,9 @@ def records(url: str | None, *, timeout: float = 60.0) -> Iterator[dict[str, Any
                     continue
                 field = _CHILD_FIELD.get(node.get("__typename", ""), "lineItems")
                 if current is None or current.get("id") != parent:
-                    raise TransientError(f"bulk result {url}: {node.get('id')} follows an order other than its "
-                                         f"parent {parent}")
+                    raise TransientError(
+                        f"bulk result {url}: {node.get('id')} follows an order other than its parent {parent}"
+                    )
                 current.setdefault(field, {"edges": []})["edges"].append({"node": node})
     except httpx.HTTPError as exc:
         raise TransientError(f"bulk result {url}: {exc}") from None

@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-
 import httpx
 
 from ..sdk.body_checks import graphql_errors
@@ -66,18 +65,33 @@ class CostBudget(RateBudget):
 
 
 class ShopifyClient:
-    def __init__(self, shop_url: str, token: str, *, api_version: str, timeout: float = 30,
-                 connection_key: str = "", retry: RetryPolicy | None = None,
-                 verify_tls: bool = True, ca_pem: str = "") -> None:
+    def __init__(
+        self,
+        shop_url: str,
+        token: str,
+        *,
+        api_version: str,
+        timeout: float = 30,
+        connection_key: str = "",
+        retry: RetryPolicy | None = None,
+        verify_tls: bool = True,
+        ca_pem: str = "",
+    ) -> None:
         self.shop_url = shop_url.rstrip("/")
         self.path = f"/admin/api/{api_version}/graphql.json"
         budget = budget_for(f"shopify:{connection_key or self.shop_url}", lambda: CostBudget(1000, 50))
         assert isinstance(budget, CostBudget)
         self.budget: CostBudget = budget
         # the connection budget counts points, not calls: each attempt takes the query's expected cost
-        self.http = ChannelHTTP(self.shop_url, timeout=timeout, retry=retry, verify=verify_tls, ca_pem=ca_pem,
-                                budget=self.budget,
-                                headers={"X-Shopify-Access-Token": token, "Content-Type": "application/json"})
+        self.http = ChannelHTTP(
+            self.shop_url,
+            timeout=timeout,
+            retry=retry,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            budget=self.budget,
+            headers={"X-Shopify-Access-Token": token, "Content-Type": "application/json"},
+        )
         self.estimates: dict[tuple[str, Any], float] = {}
         self.last_cost: dict[str, Any] = {}
         self.throttled = 0
@@ -86,18 +100,31 @@ class ShopifyClient:
     def close(self) -> None:
         self.http.close()
 
-    def call(self, document: str, variables: Mapping[str, Any] | None = None, *, mutation: bool = False,
-             estimate: float | None = None, retry: RetryPolicy | None = None) -> dict[str, Any]:
+    def call(
+        self,
+        document: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        mutation: bool = False,
+        estimate: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> dict[str, Any]:
         """Run one document and return its ``data``; see the module docstring for errors and pacing."""
         name = _operation_name(document)
         key = (name, (variables or {}).get("first"))
         # ChannelHTTP's loop is the only one: a THROTTLED answer comes back from the check as RateLimited
         # with the wait the reported bucket needs, and is repeated there like a 429
         response = self.http.request(
-            "POST", self.path, json={"query": document, "variables": dict(variables or {}), "operationName": name},
-            idempotent=not mutation, expect_json=True, error_mapping=CHECKED_WRITE if mutation else None,
-            retry=retry, check=lambda answer: self._check(name, key, answer),
-            cost=estimate or self.estimates.get(key) or (10 if mutation else DEFAULT_ESTIMATE))
+            "POST",
+            self.path,
+            json={"query": document, "variables": dict(variables or {}), "operationName": name},
+            idempotent=not mutation,
+            expect_json=True,
+            error_mapping=CHECKED_WRITE if mutation else None,
+            retry=retry,
+            check=lambda answer: self._check(name, key, answer),
+            cost=estimate or self.estimates.get(key) or (10 if mutation else DEFAULT_ESTIMATE),
+        )
         data = response.json().get("data")
         if not isinstance(data, dict):
             raise TransientError(f"{name}: the answer has no data")
@@ -118,8 +145,10 @@ class ShopifyClient:
         if isinstance(error, RateLimited):
             status = cost_info.get("throttleStatus") or {}
             if float(cost_info.get("requestedQueryCost") or 0) > float(status.get("maximumAvailable") or 1e9):
-                return QueryTooCostly(f"{name}: requests {cost_info['requestedQueryCost']} points, more than the "
-                                      f"bucket holds ({status['maximumAvailable']})")
+                return QueryTooCostly(
+                    f"{name}: requests {cost_info['requestedQueryCost']} points, more than the "
+                    f"bucket holds ({status['maximumAvailable']})"
+                )
             self.throttled += 1
             log.info("%s throttled by Shopify (%s); waiting for the bucket", name, status)
         if error is not None:
@@ -138,8 +167,9 @@ def _throttle_wait(body: dict[str, Any]) -> float | None:
         return None
 
 
-GRAPHQL_ERRORS = graphql_errors({"THROTTLED": RateLimited, "MAX_COST_EXCEEDED": QueryTooCostly},
-                                retry_after=_throttle_wait)
+GRAPHQL_ERRORS = graphql_errors(
+    {"THROTTLED": RateLimited, "MAX_COST_EXCEEDED": QueryTooCostly}, retry_after=_throttle_wait
+)
 
 
 def _operation_name(document: str) -> str:

@@ -28,10 +28,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...domain import OrderState, Shipment, StockUpdate
-from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
-from ..sdk.idempotency import checked_write
 from ..sdk.errors import (
     AuthError,
     ChannelError,
@@ -39,7 +37,9 @@ from ..sdk.errors import (
     PermanentError,
     RecordError,
 )
+from ..sdk.idempotency import checked_write
 from ..sdk.paging import GraphQLCursorPaginator, graphql_connections
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.records import (
     ArticlePage,
     ConnectionTestResult,
@@ -62,8 +62,12 @@ CHECK_ATTEMPTS = 3
 PROBE = 2  # orders on the first page, whose price plans the rest
 MAX_PAGE = 250
 BULK_PAGE = 250
-_MUTATION = {"cancel": ("orderCancel", queries.ORDER_CANCEL), "close": ("orderClose", queries.ORDER_CLOSE),
-             "open": ("orderOpen", queries.ORDER_OPEN), "mark_paid": ("orderMarkAsPaid", queries.ORDER_MARK_PAID)}
+_MUTATION = {
+    "cancel": ("orderCancel", queries.ORDER_CANCEL),
+    "close": ("orderClose", queries.ORDER_CLOSE),
+    "open": ("orderOpen", queries.ORDER_OPEN),
+    "mark_paid": ("orderMarkAsPaid", queries.ORDER_MARK_PAID),
+}
 
 
 def _stamp(value: datetime) -> str:
@@ -90,8 +94,7 @@ class ShopifyConnector(Connector):
         declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL),
         declare(Capability.CHANGE_STATUS, Mode.API, note="cancel, close, re-open, mark as paid"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API, note="as a fulfilment with tracking info",
-                item_level=True),
+        declare(Capability.TRANSMIT_TRACKING, Mode.API, note="as a fulfilment with tracking info", item_level=True),
         declare(Capability.SET_STOCK, Mode.API, note="'available' quantity at one location"),
     )
     settings_schema = SETTINGS
@@ -115,9 +118,15 @@ class ShopifyConnector(Connector):
         """Built on first use: verifying a webhook needs no HTTP client."""
         if self._client is None:
             cfg = self.config
-            self._client = ShopifyClient(cfg["shop_url"], cfg["access_token"], api_version=cfg["api_version"],
-                                         timeout=cfg["timeout"], connection_key=str(self.context.connection_id or ""),
-                                         verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = ShopifyClient(
+                cfg["shop_url"],
+                cfg["access_token"],
+                api_version=cfg["api_version"],
+                timeout=cfg["timeout"],
+                connection_key=str(self.context.connection_id or ""),
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -130,19 +139,29 @@ class ShopifyConnector(Connector):
         quick = dataclasses.replace(self.client.http.retry, max_attempts=2)  # a person is waiting
         try:
             shop = self.client.call(queries.SHOP, retry=quick)["shop"]
-            location = self.client.call(queries.LOCATION, {"id": self.location_id}, retry=quick).get("location") \
-                if self.location_id else None
+            location = (
+                self.client.call(queries.LOCATION, {"id": self.location_id}, retry=quick).get("location")
+                if self.location_id
+                else None
+            )
         except AuthError as exc:
-            return ConnectionTestResult(False, f"Shopify did not accept the access token ({exc}). Copy the Admin "
-                                        "API access token (shpat_…) of the custom app again.")
+            return ConnectionTestResult(
+                False,
+                f"Shopify did not accept the access token ({exc}). Copy the Admin "
+                "API access token (shpat_…) of the custom app again.",
+            )
         except NotFoundError:
-            return ConnectionTestResult(False, f"No Shopify Admin API found at {url} for API version "
-                                        f"{self.config['api_version']}. Check the address and the version.")
+            return ConnectionTestResult(
+                False,
+                f"No Shopify Admin API found at {url} for API version "
+                f"{self.config['api_version']}. Check the address and the version.",
+            )
         except ChannelError as exc:
             return ConnectionTestResult(False, f"The shop at {url} could not be reached or refused: {exc}")
         if self.location_id and location is None:
-            return ConnectionTestResult(False, f"The shop has no location {self.location_id}; check the stock "
-                                        "location (Settings → Locations).")
+            return ConnectionTestResult(
+                False, f"The shop has no location {self.location_id}; check the stock location (Settings → Locations)."
+            )
         details = {"shop": shop["name"], "domain": shop["myshopifyDomain"], "currency": shop["currencyCode"]}
         if location:
             details["location"] = location["name"]
@@ -172,8 +191,11 @@ class ShopifyConnector(Connector):
         def fetch(after: str | None) -> Mapping[str, Any]:
             while True:  # not a retry: a smaller page is a different query
                 try:
-                    return self.client.call(queries.ORDERS, {"first": size["first"], "after": after, "query": search},
-                                            estimate=size["expected"])["orders"]
+                    return self.client.call(
+                        queries.ORDERS,
+                        {"first": size["first"], "after": after, "query": search},
+                        estimate=size["expected"],
+                    )["orders"]
                 except QueryTooCostly:
                     if size["first"] == 1:
                         raise
@@ -224,13 +246,19 @@ class ShopifyConnector(Connector):
         """Products with their variants; with a stock location, each variant's 'available' quantity there.
         That reading costs about 5 points per variant slot (500 per product), so a page holds one product
         where it held two (a query may request at most 1,000 points)."""
-        query, at = (queries.PRODUCTS_AT_LOCATION, {"location": self.location_id}) if self.location_id \
+        query, at = (
+            (queries.PRODUCTS_AT_LOCATION, {"location": self.location_id})
+            if self.location_id
             else (queries.PRODUCTS, {})
+        )
         size: dict[str, Any] = {"first": 1 if at else PROBE, "expected": None}
 
         def fetch(after: str | None) -> Mapping[str, Any]:
-            return self.client.call(query, {"first": size["first"], "after": after, "query": window_query(window),
-                                            **at}, estimate=size["expected"])["products"]
+            return self.client.call(
+                query,
+                {"first": size["first"], "after": after, "query": window_query(window), **at},
+                estimate=size["expected"],
+            )["products"]
 
         for number, conn in enumerate(graphql_connections(fetch), 1):
             requested = float(self.client.last_cost.get("requestedQueryCost") or 0)
@@ -239,8 +267,10 @@ class ShopifyConnector(Connector):
                 raw = edge["node"]
                 try:
                     if raw["variants"]["pageInfo"]["hasNextPage"]:
-                        raise RecordError("the product has more than 100 variants",
-                                          hint="ordersync reads up to 100 variants per Shopify product.")
+                        raise RecordError(
+                            "the product has more than 100 variants",
+                            hint="ordersync reads up to 100 variants per Shopify product.",
+                        )
                     page.records.append(article_from_shopify(raw))
                 except RecordError as exc:
                     page.quarantined.append(quarantine(raw, exc))
@@ -272,8 +302,9 @@ class ShopifyConnector(Connector):
     # push ----------------------------------------------------------------------------------------
     def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
         """Write unless ``done()``; see ``sdk.idempotency``. True = the channel already showed the effect."""
-        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
-                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
+        return checked_write(
+            done, write, attempts=CHECK_ATTEMPTS, pause=lambda n: self._sleep(self.client.http.retry.backoff(n))
+        )
 
     def channel_status_for(self, state: OrderState) -> str | None:
         return self.statuses.status_for(state)
@@ -281,8 +312,9 @@ class ShopifyConnector(Connector):
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         action = self.statuses.action_for(state)
         if action is None:
-            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Shopify "
-                                              "(status_map_export); nothing sent")
+            return PushResult(
+                ok=True, detail=f"state {state.name_en!r} is not pushed to Shopify (status_map_export); nothing sent"
+            )
         order_id = gid("Order", ref.external_id)
 
         def done() -> bool:
@@ -290,16 +322,23 @@ class ShopifyConnector(Connector):
             if order is None:
                 raise NotFoundError(f"Shopify has no order {order_id}")
             if action == "mark_paid" and not already_done(action, order) and not order.get("canMarkAsPaid"):
-                raise PermanentError(f"Shopify cannot mark order {order_id} as paid "
-                                     f"({order.get('displayFinancialStatus')})")
+                raise PermanentError(
+                    f"Shopify cannot mark order {order_id} as paid ({order.get('displayFinancialStatus')})"
+                )
             return already_done(action, order)
 
         def write() -> None:
             field, document = _MUTATION[action]
             variables: dict[str, Any] = {"input": {"id": order_id}}
             if action == "cancel":
-                variables = {"orderId": order_id, "reason": "OTHER", "refund": False, "restock": True,
-                             "notifyCustomer": False, "staffNote": comment[:255] or None}
+                variables = {
+                    "orderId": order_id,
+                    "reason": "OTHER",
+                    "refund": False,
+                    "restock": True,
+                    "notifyCustomer": False,
+                    "staffNote": comment[:255] or None,
+                }
             payload = self.client.call(document, variables, mutation=True).get(field) or {}
             errors = user_errors(payload, "orderCancelUserErrors" if action == "cancel" else "userErrors")
             if errors:
@@ -321,12 +360,17 @@ class ShopifyConnector(Connector):
             return fulfillment.has_number(seen["order"], number)
 
         def write() -> None:
-            made["id"] = fulfillment.write(self.client, seen["order"], dataclasses.replace(
-                shipment, tracking_number=number), notify=self.config["notify_customer"])
+            made["id"] = fulfillment.write(
+                self.client,
+                seen["order"],
+                dataclasses.replace(shipment, tracking_number=number),
+                notify=self.config["notify_customer"],
+            )
 
         already = self._checked(done, write)
-        return PushResult(ok=True, already_done=already, remote_id=made.get("id", order_id),
-                          detail=f"tracking {number}")
+        return PushResult(
+            ok=True, already_done=already, remote_id=made.get("id", order_id), detail=f"tracking {number}"
+        )
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
         return push_stock(self.client, self.location_id, updates)

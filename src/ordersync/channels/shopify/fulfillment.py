@@ -36,9 +36,12 @@ def read(client: ShopifyClient, order_id: str) -> dict[str, Any]:
 
 
 def has_number(order: dict[str, Any], number: str) -> bool:
-    return any(number == (info.get("number") or "").strip()
-               for f in order.get("fulfillments") or () if f.get("status") == "SUCCESS"
-               for info in f.get("trackingInfo") or ())
+    return any(
+        number == (info.get("number") or "").strip()
+        for f in order.get("fulfillments") or ()
+        if f.get("status") == "SUCCESS"
+        for info in f.get("trackingInfo") or ()
+    )
 
 
 def _tracking(shipment: Shipment) -> dict[str, Any]:
@@ -54,20 +57,34 @@ def write(client: ShopifyClient, order: dict[str, Any], shipment: Shipment, *, n
     """Create or extend a fulfilment for ``shipment``; returns the fulfilment id."""
     open_orders = [e["node"]["id"] for e in order["fulfillmentOrders"]["edges"] if e["node"]["status"] in OPEN]
     if open_orders:
-        groups = _line_items(_with_lines(client, order["id"]), shipment) if shipment.lines else \
-            [{"fulfillmentOrderId": fo} for fo in open_orders]
-        data = client.call(queries.FULFILLMENT_CREATE, {"fulfillment": {
-            "lineItemsByFulfillmentOrder": groups,
-            "notifyCustomer": notify, "trackingInfo": _tracking(shipment)}}, mutation=True)
+        groups = (
+            _line_items(_with_lines(client, order["id"]), shipment)
+            if shipment.lines
+            else [{"fulfillmentOrderId": fo} for fo in open_orders]
+        )
+        data = client.call(
+            queries.FULFILLMENT_CREATE,
+            {
+                "fulfillment": {
+                    "lineItemsByFulfillmentOrder": groups,
+                    "notifyCustomer": notify,
+                    "trackingInfo": _tracking(shipment),
+                }
+            },
+            mutation=True,
+        )
         payload = data.get("fulfillmentCreate") or {}
     else:
         if shipment.lines:
-            raise PermanentError(f"order {order['id']} has nothing left to fulfil in Shopify, so the lines of "
-                                 f"shipment {shipment.tracking_number} cannot be shipped")
+            raise PermanentError(
+                f"order {order['id']} has nothing left to fulfil in Shopify, so the lines of "
+                f"shipment {shipment.tracking_number} cannot be shipped"
+            )
         done = [f for f in order.get("fulfillments") or () if f.get("status") == "SUCCESS"]
         if not done:
-            raise PermanentError(f"order {order['id']} has nothing left to fulfil in Shopify "
-                                 f"({order.get('displayFulfillmentStatus')})")
+            raise PermanentError(
+                f"order {order['id']} has nothing left to fulfil in Shopify ({order.get('displayFulfillmentStatus')})"
+            )
         newest = max(done, key=lambda f: f.get("createdAt") or "")
         numbers = [i["number"] for i in newest.get("trackingInfo") or () if i.get("number")]
         urls = [i["url"] for i in newest.get("trackingInfo") or () if i.get("url")]
@@ -76,8 +93,11 @@ def write(client: ShopifyClient, order: dict[str, Any], shipment: Shipment, *, n
             info["company"] = shipment.carrier
         if shipment.tracking_url or urls:
             info["urls"] = [*urls, shipment.tracking_url] if shipment.tracking_url else urls
-        data = client.call(queries.FULFILLMENT_TRACKING_UPDATE, {
-            "fulfillmentId": newest["id"], "trackingInfoInput": info, "notifyCustomer": notify}, mutation=True)
+        data = client.call(
+            queries.FULFILLMENT_TRACKING_UPDATE,
+            {"fulfillmentId": newest["id"], "trackingInfoInput": info, "notifyCustomer": notify},
+            mutation=True,
+        )
         payload = data.get("fulfillmentTrackingInfoUpdate") or {}
     if payload.get("userErrors") or not payload.get("fulfillment"):
         raise PermanentError(f"Shopify refused the fulfilment: {'; '.join(user_errors(payload)) or 'no result'}")
@@ -100,8 +120,14 @@ def _line_items(order: dict[str, Any], shipment: Shipment) -> list[dict[str, Any
         if node["status"] not in OPEN:
             continue
         for item in (node.get("lineItems") or {}).get("nodes") or ():
-            remaining.append((node["id"], item["id"], (item.get("lineItem") or {}).get("id") or "",
-                              int(item.get("remainingQuantity") or 0)))
+            remaining.append(
+                (
+                    node["id"],
+                    item["id"],
+                    (item.get("lineItem") or {}).get("id") or "",
+                    int(item.get("remainingQuantity") or 0),
+                )
+            )
     groups: dict[str, list[dict[str, Any]]] = {}
     for line in shipment.lines:
         wanted = int(line.quantity)
@@ -114,6 +140,8 @@ def _line_items(order: dict[str, Any], shipment: Shipment) -> list[dict[str, Any
             groups.setdefault(fo, []).append({"id": fo_item, "quantity": take})
             wanted -= take
         if wanted:
-            raise PermanentError(f"line {line.item_external_id}: Shopify has {int(line.quantity) - wanted} of "
-                                 f"{line.quantity} left to fulfil")
+            raise PermanentError(
+                f"line {line.item_external_id}: Shopify has {int(line.quantity) - wanted} of "
+                f"{line.quantity} left to fulfil"
+            )
     return [{"fulfillmentOrderId": fo, "fulfillmentOrderLineItems": items} for fo, items in groups.items()]

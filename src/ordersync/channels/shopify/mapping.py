@@ -84,10 +84,18 @@ def _address(raw: Any, *, email: str = "") -> Address:
     raw = raw if isinstance(raw, dict) else {}
     try:
         return Address.from_lines(
-            plain_text(raw.get("address1")), plain_text(raw.get("address2")), first_name=plain_text(raw.get("firstName")),
-            last_name=plain_text(raw.get("lastName")), company=plain_text(raw.get("company")), zip=plain_text(raw.get("zip")),
-            city=plain_text(raw.get("city")), state=plain_text(raw.get("provinceCode") or raw.get("province")),
-            country=plain_text(raw.get("countryCodeV2")) or None, phone=plain_text(raw.get("phone")), email=email)
+            plain_text(raw.get("address1")),
+            plain_text(raw.get("address2")),
+            first_name=plain_text(raw.get("firstName")),
+            last_name=plain_text(raw.get("lastName")),
+            company=plain_text(raw.get("company")),
+            zip=plain_text(raw.get("zip")),
+            city=plain_text(raw.get("city")),
+            state=plain_text(raw.get("provinceCode") or raw.get("province")),
+            country=plain_text(raw.get("countryCodeV2")) or None,
+            phone=plain_text(raw.get("phone")),
+            email=email,
+        )
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
 
@@ -113,8 +121,14 @@ def _line_item(line: Any, taxes_included: bool, current: bool = True) -> OrderIt
         quantity = Decimal(line["currentQuantity"])
     original_qty = Decimal(line.get("quantity") or 0)
     unit = money(line.get("originalUnitPriceSet"), f"{where}: originalUnitPriceSet", default=None)
-    allocated = sum((money(a.get("allocatedAmountSet"), f"{where}: discount") for a in
-                     line.get("discountAllocations") or () if isinstance(a, dict)), Decimal(0))
+    allocated = sum(
+        (
+            money(a.get("allocatedAmountSet"), f"{where}: discount")
+            for a in line.get("discountAllocations") or ()
+            if isinstance(a, dict)
+        ),
+        Decimal(0),
+    )
     tax, rate = _tax(line.get("taxLines"), where)
     total = unit * original_qty - allocated + (Decimal(0) if taxes_included else tax)
     if original_qty and quantity != original_qty:  # removed or refunded units: scale the line down
@@ -123,10 +137,18 @@ def _line_item(line: Any, taxes_included: bool, current: bool = True) -> OrderIt
     product = sub_object(line, "product")
     attributes = {"variant": plain_text(line.get("variantTitle"))} if line.get("variantTitle") else {}
     try:
-        return OrderItem(external_id=line["id"], title=title, quantity=quantity, unit_price=unit_price(total, quantity),
-                         total_price=total, sku=plain_text(line.get("sku")), tax_rate=rate,
-                         product_external_id=plain_text(product.get("id")), variant_external_id=plain_text(variant.get("id")),
-                         attributes=attributes)
+        return OrderItem(
+            external_id=line["id"],
+            title=title,
+            quantity=quantity,
+            unit_price=unit_price(total, quantity),
+            total_price=total,
+            sku=plain_text(line.get("sku")),
+            tax_rate=rate,
+            product_external_id=plain_text(product.get("id")),
+            variant_external_id=plain_text(variant.get("id")),
+            attributes=attributes,
+        )
     except ValueError as exc:
         raise RecordError(f"{where}: {exc}", hint="An item has an invalid quantity.") from None
 
@@ -139,8 +161,14 @@ def _shipments(raw: Mapping[str, Any]) -> list[Shipment]:
         shipped = _time(f.get("createdAt"), "fulfillment createdAt")
         for info in f.get("trackingInfo") or ():
             if isinstance(info, dict) and plain_text(info.get("number")):
-                out.append(Shipment(carrier=plain_text(info.get("company")), tracking_number=plain_text(info["number"]),
-                                    tracking_url=plain_text(info.get("url")), shipped_at=shipped))
+                out.append(
+                    Shipment(
+                        carrier=plain_text(info.get("company")),
+                        tracking_number=plain_text(info["number"]),
+                        tracking_url=plain_text(info.get("url")),
+                        shipped_at=shipped,
+                    )
+                )
     return out
 
 
@@ -148,8 +176,14 @@ def _payments(raw: Mapping[str, Any]) -> list[Payment]:
     out = []
     for t in raw.get("transactions") or ():
         if isinstance(t, dict) and t.get("kind") in _PAYMENT_KINDS and t.get("status") == "SUCCESS":
-            out.append(Payment(method=plain_text(t.get("gateway")), amount=money(t.get("amountSet"), "transaction"),
-                               transaction_id=plain_text(t.get("id")), paid_at=_time(t.get("processedAt"), "processedAt")))
+            out.append(
+                Payment(
+                    method=plain_text(t.get("gateway")),
+                    amount=money(t.get("amountSet"), "transaction"),
+                    transaction_id=plain_text(t.get("id")),
+                    paid_at=_time(t.get("processedAt"), "processedAt"),
+                )
+            )
     return out
 
 
@@ -163,9 +197,15 @@ def _refunds(raw: Mapping[str, Any], currency: str) -> list[Refund]:
             continue
         bag = sub_object(r, "totalRefundedSet")
         code = plain_text((bag.get("shopMoney") or {}).get("currencyCode")) or currency
-        out.append(Refund(external_id=plain_text(r["id"]), amount=abs(money(bag, "refund totalRefundedSet")),
-                          currency=code, reason=plain_text(r.get("note")),
-                          refunded_at=_time(r.get("createdAt"), "refund createdAt")))
+        out.append(
+            Refund(
+                external_id=plain_text(r["id"]),
+                amount=abs(money(bag, "refund totalRefundedSet")),
+                currency=code,
+                reason=plain_text(r.get("note")),
+                refunded_at=_time(r.get("createdAt"), "refund createdAt"),
+            )
+        )
     return out
 
 
@@ -174,8 +214,11 @@ def order_from_shopify(raw: Any, statuses: StatusMap | None = None) -> Order:
     statuses = statuses or StatusMap()
     if not isinstance(raw, dict) or not raw.get("id"):
         raise RecordError("the record is not an order object with an id")
-    return read_record(lambda: _order(raw, statuses), also=(AttributeError,),
-                       hint="Unexpected data in the order; check its currency, dates and items in Shopify.")
+    return read_record(
+        lambda: _order(raw, statuses),
+        also=(AttributeError,),
+        hint="Unexpected data in the order; check its currency, dates and items in Shopify.",
+    )
 
 
 def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
@@ -198,24 +241,40 @@ def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
     state, key = statuses.state_for(raw)
     gateways = [plain_text(g) for g in raw.get("paymentGatewayNames") or () if plain_text(g)]
     return Order(
-        external_id=raw["id"], number=plain_text(raw.get("name")) or raw["id"], state=state,
-        currency=plain_text(raw.get("currencyCode")), created_at=created, updated_at=updated,
-        total=money(raw.get("totalPriceSet"), "totalPriceSet", default=None), items=items,
+        external_id=raw["id"],
+        number=plain_text(raw.get("name")) or raw["id"],
+        state=state,
+        currency=plain_text(raw.get("currencyCode")),
+        created_at=created,
+        updated_at=updated,
+        total=money(raw.get("totalPriceSet"), "totalPriceSet", default=None),
+        items=items,
         paid_at=min((p.paid_at for p in payments if p.paid_at), default=None),
         shipped_at=min((s.shipped_at for s in shipments if s.shipped_at), default=None),
-        buyer=Buyer(external_id=plain_text(customer.get("id")), email=plain_text(customer.get("email")) or email,
-                    first_name=plain_text(customer.get("firstName")) or invoice.first_name,
-                    last_name=plain_text(customer.get("lastName")) or invoice.last_name,
-                    phone=plain_text(customer.get("phone") or raw.get("phone"))),
-        invoice_address=invoice, shipping_address=delivery, shipping_cost=shipping,
-        tax_total=money(raw.get("totalTaxSet"), "totalTaxSet"), payment_method=", ".join(gateways),
-        payments=payments, shipments=shipments, tags=[plain_text(t) for t in raw.get("tags") or ()],
-        channel_status=key, buyer_note=plain_text(raw.get("note")),
-        refunds=_refunds(raw, plain_text(raw.get("currencyCode"))))
+        buyer=Buyer(
+            external_id=plain_text(customer.get("id")),
+            email=plain_text(customer.get("email")) or email,
+            first_name=plain_text(customer.get("firstName")) or invoice.first_name,
+            last_name=plain_text(customer.get("lastName")) or invoice.last_name,
+            phone=plain_text(customer.get("phone") or raw.get("phone")),
+        ),
+        invoice_address=invoice,
+        shipping_address=delivery,
+        shipping_cost=shipping,
+        tax_total=money(raw.get("totalTaxSet"), "totalTaxSet"),
+        payment_method=", ".join(gateways),
+        payments=payments,
+        shipments=shipments,
+        tags=[plain_text(t) for t in raw.get("tags") or ()],
+        channel_status=key,
+        buyer_note=plain_text(raw.get("note")),
+        refunds=_refunds(raw, plain_text(raw.get("currencyCode"))),
+    )
 
 
-def orders_from_shopify(records: Iterable[Any], statuses: StatusMap | None = None
-                        ) -> tuple[list[Order], list[Quarantined]]:
+def orders_from_shopify(
+    records: Iterable[Any], statuses: StatusMap | None = None
+) -> tuple[list[Order], list[Quarantined]]:
     return map_records(records, lambda raw: order_from_shopify(raw, statuses), quarantine)
 
 
@@ -226,20 +285,29 @@ def quarantine(raw: Any, exc: RecordError) -> Quarantined:
 
 # --- articles --------------------------------------------------------------------------------------------
 
+
 def variant_from_shopify(raw: Mapping[str, Any]) -> ArticleVariant:
     """A variant; its inventory item id (what stock is set on) is kept in ``attributes["inventory_item_id"]``.
     Its stock is the 'available' quantity at the stock location where that was read (``inventoryLevel``; none
     when the item is not stocked there), else ``inventoryQuantity``, Shopify's sum over all locations."""
     item = sub_object(raw, "inventoryItem")
-    options = {plain_text(o.get("name")): plain_text(o.get("value")) for o in raw.get("selectedOptions") or ()
-               if isinstance(o, dict)}
+    options = {
+        plain_text(o.get("name")): plain_text(o.get("value"))
+        for o in raw.get("selectedOptions") or ()
+        if isinstance(o, dict)
+    }
     tracked = bool(item.get("tracked"))
     price = raw.get("price")
     return ArticleVariant(
-        external_id=plain_text(raw.get("id")), sku=plain_text(raw.get("sku")), ean=plain_text(raw.get("barcode")),
-        title=plain_text(raw.get("title")), price=None if price in (None, "") else to_decimal(price, field="price"),
+        external_id=plain_text(raw.get("id")),
+        sku=plain_text(raw.get("sku")),
+        ean=plain_text(raw.get("barcode")),
+        title=plain_text(raw.get("title")),
+        price=None if price in (None, "") else to_decimal(price, field="price"),
         stock=_stock(raw, item) if tracked else None,
-        manages_stock=tracked, attributes={**options, "inventory_item_id": plain_text(item.get("id"))})
+        manages_stock=tracked,
+        attributes={**options, "inventory_item_id": plain_text(item.get("id"))},
+    )
 
 
 def _stock(raw: Mapping[str, Any], item: Mapping[str, Any]) -> Decimal | None:
@@ -265,7 +333,13 @@ def _article(raw: dict[str, Any], variants: Iterable[Mapping[str, Any]] | None) 
     mapped = [variant_from_shopify(v) for v in (variants if variants is not None else nodes(raw.get("variants")))]
     single = mapped[0] if len(mapped) == 1 else None
     return Article(
-        external_id=raw["id"], title=plain_text(raw.get("title")), sku=single.sku if single else "",
-        ean=single.ean if single else "", price=single.price if single else None,
-        stock=single.stock if single else None, manages_stock=any(v.manages_stock for v in mapped),
-        updated_at=_time(raw.get("updatedAt"), "updatedAt"), variants=mapped)
+        external_id=raw["id"],
+        title=plain_text(raw.get("title")),
+        sku=single.sku if single else "",
+        ean=single.ean if single else "",
+        price=single.price if single else None,
+        stock=single.stock if single else None,
+        manages_stock=any(v.manages_stock for v in mapped),
+        updated_at=_time(raw.get("updatedAt"), "updatedAt"),
+        variants=mapped,
+    )

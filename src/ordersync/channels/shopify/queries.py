@@ -12,11 +12,13 @@ LINE_ITEMS_PER_ORDER = 10
 LINE_ITEMS_PAGE = 50
 
 _MONEY = "shopMoney { amount currencyCode }"
-_ADDRESS = ("address1 address2 city company countryCodeV2 firstName lastName phone province provinceCode zip")
+_ADDRESS = "address1 address2 city company countryCodeV2 firstName lastName phone province provinceCode zip"
 _TAX = f"taxLines {{ ratePercentage title priceSet {{ {_MONEY} }} }}"
-LINE_ITEM = (f"__typename id name title sku quantity currentQuantity variantTitle variant {{ id }} product {{ id }} "
-             f"originalUnitPriceSet {{ {_MONEY} }} {_TAX} "
-             f"discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} }}")
+LINE_ITEM = (
+    f"__typename id name title sku quantity currentQuantity variantTitle variant {{ id }} product {{ id }} "
+    f"originalUnitPriceSet {{ {_MONEY} }} {_TAX} "
+    f"discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} }}"
+)
 
 
 def order_fields(line_items: str) -> str:
@@ -32,11 +34,14 @@ def order_fields(line_items: str) -> str:
         f"transactions(first: 5) {{ id kind status gateway processedAt amountSet {{ {_MONEY} }} }} "
         "fulfillments(first: 5) { id createdAt status trackingInfo(first: 3) { company number url } } "
         f"refunds(first: 5) {{ id createdAt note totalRefundedSet {{ {_MONEY} }} }} "
-        f"{line_items}")
+        f"{line_items}"
+    )
 
 
-_PAGED_LINES = (f"lineItems(first: {LINE_ITEMS_PER_ORDER}) {{ pageInfo {{ hasNextPage endCursor }} "
-                f"edges {{ node {{ {LINE_ITEM} }} }} }}")
+_PAGED_LINES = (
+    f"lineItems(first: {LINE_ITEMS_PER_ORDER}) {{ pageInfo {{ hasNextPage endCursor }} "
+    f"edges {{ node {{ {LINE_ITEM} }} }} }}"
+)
 
 ORDERS = f"""query Orders($first: Int!, $after: String, $query: String) {{
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
@@ -59,8 +64,11 @@ ORDER_LINE_ITEMS = f"""query OrderLineItems($id: ID!, $after: String) {{
 }}"""
 
 #: the inner query of the backfill's bulk operation: no sizes, Shopify streams every node
-BULK_ORDERS_INNER = ("{ orders(query: $QUERY, sortKey: UPDATED_AT) { edges { node { "
-                     + order_fields(f"lineItems {{ edges {{ node {{ {LINE_ITEM} }} }} }}") + " } } } }")
+BULK_ORDERS_INNER = (
+    "{ orders(query: $QUERY, sortKey: UPDATED_AT) { edges { node { "
+    + order_fields(f"lineItems {{ edges {{ node {{ {LINE_ITEM} }} }} }}")
+    + " } } } }"
+)
 
 
 def bulk_orders_query(search: str) -> str:
@@ -105,7 +113,9 @@ _PRODUCTS = """query Products($first: Int!, $after: String, $query: String%s) {
 PRODUCTS = _PRODUCTS % ("", "")
 # the same with each variant's 'available' quantity at the location the stock push sets (``$location``)
 PRODUCTS_AT_LOCATION = _PRODUCTS % (
-    ", $location: ID!", ' inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }')
+    ", $location: ID!",
+    ' inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }',
+)
 
 VARIANT_ITEMS = """query VariantInventoryItems($ids: [ID!]!) {
   nodes(ids: $ids) { ... on ProductVariant { id inventoryItem { id } } }
@@ -125,7 +135,9 @@ ORDER_CANCEL = """mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason
 }"""
 
 _ORDER_PAYLOAD = "order { id closed cancelledAt displayFinancialStatus } userErrors { field message }"
-ORDER_CLOSE = f"""mutation OrderClose($input: OrderCloseInput!) {{ orderClose(input: $input) {{ {_ORDER_PAYLOAD} }} }}"""
+ORDER_CLOSE = (
+    f"""mutation OrderClose($input: OrderCloseInput!) {{ orderClose(input: $input) {{ {_ORDER_PAYLOAD} }} }}"""
+)
 ORDER_OPEN = f"""mutation OrderOpen($input: OrderOpenInput!) {{ orderOpen(input: $input) {{ {_ORDER_PAYLOAD} }} }}"""
 ORDER_MARK_PAID = f"""mutation OrderMarkAsPaid($input: OrderMarkAsPaidInput!) {{
   orderMarkAsPaid(input: $input) {{ {_ORDER_PAYLOAD} }}
@@ -189,7 +201,13 @@ WEBHOOK_DELETE = """mutation WebhookSubscriptionDelete($id: ID!) {
 
 def all_documents() -> dict[str, str]:
     """Name → text of every document, the bulk inner query included (for the contract test)."""
-    docs = {name: value for name, value in globals().items()
-            if name.isupper() and not name.startswith("_") and isinstance(value, str) and value.lstrip().startswith(("query", "mutation"))}
+    docs = {
+        name: value
+        for name, value in globals().items()
+        if name.isupper()
+        and not name.startswith("_")
+        and isinstance(value, str)
+        and value.lstrip().startswith(("query", "mutation"))
+    }
     docs["BULK_ORDERS_INNER"] = bulk_orders_query("updated_at:<='2025-01-01T00:00:00Z'")
     return docs

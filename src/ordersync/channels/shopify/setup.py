@@ -7,36 +7,76 @@ from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 
 DEFAULT_API_VERSION = "2025-01"
 
-SETTINGS = SettingsSchema((
-    SettingField("shop_url", "Shop address", "url",
-                 help="The shop's myshopify.com address, e.g. https://my-shop.myshopify.com."),
-    SettingField("access_token", "Admin API access token", secret=True, help="Starts with shpat_."),
-    SettingField("api_secret", "API secret key", secret=True, required=False, default="",
-                 help="The app's API secret key (client secret); Shopify signs webhooks with it."),
-    SettingField("location_id", "Stock location", required=False, default="",
-                 help="The Shopify location whose 'available' stock ordersync sets, e.g. "
-                      "gid://shopify/Location/123 or 123. Needed for stock pushes only."),
-    SettingField("api_version", "API version", required=False, default=DEFAULT_API_VERSION,
-                 help="Shopify's quarterly API version (YYYY-MM). Each is supported for at least a year."),
-    SettingField("status_map_import", "Status mapping (import)", "mapping", required=False, default={},
-                 help="Shopify status = ordersync state, e.g. 'partially_fulfilled=Shipped,authorized=Paid'. Keys: "
-                      "cancelled, returned, refunded, closed, the fulfilment and the financial status in lower case."),
-    SettingField("status_map_export", "Status mapping (export)", "mapping", required=False, default={},
-                 help="ordersync state = Shopify action (cancel, close, open, mark_paid; empty: nothing), "
-                      "e.g. 'Closed=close,Shipped='."),
-    SettingField("notify_customer", "Shopify e-mails the buyer on shipment", "bool", required=False, default=True),
-    SettingField("bulk_backfill", "First import as a bulk operation", "bool", required=False, default=True,
-                 help="Fetch the whole order history once with one bulk operation instead of page by page."),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
+SETTINGS = SettingsSchema(
+    (
+        SettingField(
+            "shop_url",
+            "Shop address",
+            "url",
+            help="The shop's myshopify.com address, e.g. https://my-shop.myshopify.com.",
+        ),
+        SettingField("access_token", "Admin API access token", secret=True, help="Starts with shpat_."),
+        SettingField(
+            "api_secret",
+            "API secret key",
+            secret=True,
+            required=False,
+            default="",
+            help="The app's API secret key (client secret); Shopify signs webhooks with it.",
+        ),
+        SettingField(
+            "location_id",
+            "Stock location",
+            required=False,
+            default="",
+            help="The Shopify location whose 'available' stock ordersync sets, e.g. "
+            "gid://shopify/Location/123 or 123. Needed for stock pushes only.",
+        ),
+        SettingField(
+            "api_version",
+            "API version",
+            required=False,
+            default=DEFAULT_API_VERSION,
+            help="Shopify's quarterly API version (YYYY-MM). Each is supported for at least a year.",
+        ),
+        SettingField(
+            "status_map_import",
+            "Status mapping (import)",
+            "mapping",
+            required=False,
+            default={},
+            help="Shopify status = ordersync state, e.g. 'partially_fulfilled=Shipped,authorized=Paid'. Keys: "
+            "cancelled, returned, refunded, closed, the fulfilment and the financial status in lower case.",
+        ),
+        SettingField(
+            "status_map_export",
+            "Status mapping (export)",
+            "mapping",
+            required=False,
+            default={},
+            help="ordersync state = Shopify action (cancel, close, open, mark_paid; empty: nothing), "
+            "e.g. 'Closed=close,Shipped='.",
+        ),
+        SettingField("notify_customer", "Shopify e-mails the buyer on shipment", "bool", required=False, default=True),
+        SettingField(
+            "bulk_backfill",
+            "First import as a bulk operation",
+            "bool",
+            required=False,
+            default=True,
+            help="Fetch the whole order history once with one bulk operation instead of page by page.",
+        ),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        VERIFY_TLS,
+        CA_BUNDLE,
+    )
+)
 
 GUIDE = (
     GuideStep(
         "Create a custom app",
         "In the Shopify admin open Settings → Apps and sales channels → Develop apps (allow custom app "
-        "development once if asked) and click \"Create an app\". Name it e.g. \"ordersync\".",
+        'development once if asked) and click "Create an app". Name it e.g. "ordersync".',
         "Eigene App anlegen",
         "Öffnen Sie im Shopify-Adminbereich Einstellungen → Apps und Vertriebskanäle → Apps entwickeln (erlauben Sie "
         "die Entwicklung eigener Apps, falls gefragt), und klicken Sie auf „App erstellen“. Nennen Sie sie z. B. "
@@ -54,7 +94,7 @@ GUIDE = (
     ),
     GuideStep(
         "Install the app and copy the token",
-        "Click \"Install app\", then under API credentials reveal the Admin API access token (shpat_…) once and "
+        'Click "Install app", then under API credentials reveal the Admin API access token (shpat_…) once and '
         "copy it, together with the API secret key, into the fields below. Enter the shop's myshopify.com address.",
         "App installieren und Token kopieren",
         "Klicken Sie auf „App installieren“, lassen Sie sich unter API-Zugangsdaten das Admin-API-Zugriffstoken "

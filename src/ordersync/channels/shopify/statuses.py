@@ -34,28 +34,31 @@ ACTIONS = ("cancel", "close", "open", "mark_paid")
 ACTION_KEY = {"cancel": "cancelled", "close": "closed", "mark_paid": "paid", "open": None}
 _PAID = ("PAID", "PARTIALLY_REFUNDED", "REFUNDED")
 
-DEFAULT_IMPORT: Mapping[str, OrderState] = MappingProxyType({
-    "cancelled": S.CANCELLED,
-    "returned": S.RETURNED,
-    "refunded": S.CANCELLED,
-    "closed": S.CLOSED,
-    "fulfilled": S.SHIPPED,
-    "paid": S.PAID,
-    "partially_refunded": S.PAID,
-    "authorized": S.CONFIRMED,
-    "pending": S.ORDERED,
-    "partially_paid": S.ORDERED,
-    "voided": S.CANCELLED,
-    "expired": S.CANCELLED,
-})
+DEFAULT_IMPORT: Mapping[str, OrderState] = MappingProxyType(
+    {
+        "cancelled": S.CANCELLED,
+        "returned": S.RETURNED,
+        "refunded": S.CANCELLED,
+        "closed": S.CLOSED,
+        "fulfilled": S.SHIPPED,
+        "paid": S.PAID,
+        "partially_refunded": S.PAID,
+        "authorized": S.CONFIRMED,
+        "pending": S.ORDERED,
+        "partially_paid": S.ORDERED,
+        "voided": S.CANCELLED,
+        "expired": S.CANCELLED,
+    }
+)
 
-DEFAULT_EXPORT: Mapping[OrderState, str | None] = MappingProxyType({
-    **{state: None for state in OrderState},
-    S.PAID: "mark_paid",
-    S.CLOSED: "close",
-    S.CANCELLED: "cancel",
-})
-
+DEFAULT_EXPORT: Mapping[OrderState, str | None] = MappingProxyType(
+    {
+        **{state: None for state in OrderState},
+        S.PAID: "mark_paid",
+        S.CLOSED: "close",
+        S.CANCELLED: "cancel",
+    }
+)
 
 
 def status_keys(raw: Mapping[str, Any]) -> list[str]:
@@ -82,11 +85,14 @@ class StatusMap:
     to_action: Mapping[OrderState, str | None] = field(default_factory=lambda: dict(DEFAULT_EXPORT))
 
     @classmethod
-    def from_settings(cls, import_overrides: Mapping[str, str] | None = None,
-                      export_overrides: Mapping[str, str] | None = None) -> StatusMap:
+    def from_settings(
+        cls, import_overrides: Mapping[str, str] | None = None, export_overrides: Mapping[str, str] | None = None
+    ) -> StatusMap:
         """Defaults with the seller's overrides on top; a typo is a SettingsError naming the entry."""
-        return cls(import_map(DEFAULT_IMPORT, import_overrides, key=lambda key: key.strip().lower()),
-                   export_map(DEFAULT_EXPORT, export_overrides, value=_checked_action))
+        return cls(
+            import_map(DEFAULT_IMPORT, import_overrides, key=lambda key: key.strip().lower()),
+            export_map(DEFAULT_EXPORT, export_overrides, value=_checked_action),
+        )
 
     def state_for(self, raw: Mapping[str, Any]) -> tuple[OrderState, str]:
         """(state, channel status key) of a Shopify order record."""
@@ -106,8 +112,9 @@ class StatusMap:
 
 def _checked_action(text: str, entry: str) -> str:
     if text not in ACTIONS:
-        raise SettingsError(f"setting 'status_map_export', entry {entry!r}: {text!r} is not one of "
-                            f"{', '.join(ACTIONS)} (or empty)")
+        raise SettingsError(
+            f"setting 'status_map_export', entry {entry!r}: {text!r} is not one of {', '.join(ACTIONS)} (or empty)"
+        )
     return text
 
 

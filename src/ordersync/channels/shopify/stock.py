@@ -33,7 +33,7 @@ def _items(client: ShopifyClient, variants: list[str]) -> dict[str, str]:
     found = {v: v for v in variants if "/InventoryItem/" in v}
     wanted = [v for v in variants if v not in found]
     for start in range(0, len(wanted), BATCH):
-        nodes = client.call(queries.VARIANT_ITEMS, {"ids": wanted[start:start + BATCH]})["nodes"]
+        nodes = client.call(queries.VARIANT_ITEMS, {"ids": wanted[start : start + BATCH]})["nodes"]
         for node in nodes:
             if node and node.get("inventoryItem"):
                 found[node["id"]] = node["inventoryItem"]["id"]
@@ -43,16 +43,24 @@ def _items(client: ShopifyClient, variants: list[str]) -> dict[str, str]:
 def push_stock(client: ShopifyClient, location_id: str, updates: list[StockUpdate]) -> list[PushResult | Any]:
     """One result per update, in order; a call that failed as a whole leaves its ChannelError in place."""
     if not location_id:
-        return [PushResult(ok=False, detail="no stock location configured for this Shopify connection")
-                for _ in updates]
+        return [
+            PushResult(ok=False, detail="no stock location configured for this Shopify connection") for _ in updates
+        ]
     latest: dict[_Key, StockUpdate] = {_key(u): u for u in updates}
     results: dict[_Key, PushResult | ChannelError] = {}
-    variants = {k: (u.variant_external_id if u.variant_external_id.startswith("gid://") or not
-                    u.variant_external_id else f"gid://shopify/ProductVariant/{u.variant_external_id}")
-                for k, u in latest.items()}
+    variants = {
+        k: (
+            u.variant_external_id
+            if u.variant_external_id.startswith("gid://") or not u.variant_external_id
+            else f"gid://shopify/ProductVariant/{u.variant_external_id}"
+        )
+        for k, u in latest.items()
+    }
     for k, v in variants.items():
         if not v:
-            results[k] = PushResult(ok=False, remote_id=k[0], detail="Shopify keeps stock per variant; no variant given")
+            results[k] = PushResult(
+                ok=False, remote_id=k[0], detail="Shopify keeps stock per variant; no variant given"
+            )
     try:
         items = _items(client, sorted({v for v in variants.values() if v}))
     except ChannelError as exc:
@@ -66,20 +74,28 @@ def push_stock(client: ShopifyClient, location_id: str, updates: list[StockUpdat
         else:
             todo.append((k, items[v], latest[k].quantity))
     for start in range(0, len(todo), BATCH):
-        results.update(_send(client, location_id, todo[start:start + BATCH]))
+        results.update(_send(client, location_id, todo[start : start + BATCH]))
     return [results[_key(u)] for u in updates]
 
 
-def _send(client: ShopifyClient, location_id: str, chunk: list[tuple[_Key, str, int]]
-          ) -> dict[_Key, PushResult | ChannelError]:
+def _send(
+    client: ShopifyClient, location_id: str, chunk: list[tuple[_Key, str, int]]
+) -> dict[_Key, PushResult | ChannelError]:
     out: dict[_Key, PushResult | ChannelError] = {}
     for _ in range(2):  # once, and once more without the entries Shopify named as bad
         if not chunk:
             return out
-        body = {"input": {"name": "available", "reason": REASON, "ignoreCompareQuantity": True,
-                          "referenceDocumentUri": "ordersync://stock-sync",
-                          "quantities": [{"inventoryItemId": item, "locationId": location_id, "quantity": int(qty)}
-                                         for _, item, qty in chunk]}}
+        body = {
+            "input": {
+                "name": "available",
+                "reason": REASON,
+                "ignoreCompareQuantity": True,
+                "referenceDocumentUri": "ordersync://stock-sync",
+                "quantities": [
+                    {"inventoryItemId": item, "locationId": location_id, "quantity": int(qty)} for _, item, qty in chunk
+                ],
+            }
+        }
         try:
             payload = client.call(queries.INVENTORY_SET, body, estimate=10)["inventorySetQuantities"] or {}
         except ChannelError as exc:

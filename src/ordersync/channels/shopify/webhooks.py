@@ -24,8 +24,8 @@ from ..sdk.connector import ConnectorContext
 from ..sdk.errors import PermanentError, RecordError, WebhookRejected
 from ..sdk.paging import graphql_connections
 from ..sdk.records import WebhookMeta
-from ..sdk.webhook_verify import Delivery, HmacScheme
 from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
+from ..sdk.webhook_verify import Delivery, HmacScheme
 from . import queries
 from .client import ShopifyClient, user_errors
 
@@ -37,7 +37,8 @@ TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_FULFILLED", 
 def _subscriptions(client: ShopifyClient, url: str | None = None) -> list[dict[str, Any]]:
     variables: dict[str, Any] = {"first": 100, **({"callbackUrl": url} if url else {})}
     pages = graphql_connections(
-        lambda after: client.call(queries.WEBHOOKS, {**variables, "after": after})["webhookSubscriptions"])
+        lambda after: client.call(queries.WEBHOOKS, {**variables, "after": after})["webhookSubscriptions"]
+    )
     return [e["node"] for conn in pages for e in conn["edges"]]
 
 
@@ -65,14 +66,21 @@ def check(client: ShopifyClient, context: ConnectorContext, repair: bool) -> Web
     it deletes a subscription made through the API, so a missing one is created anew at the registered
     address (``sdk.webhook_reconcile``)."""
     state = context.state
-    listed = [RemoteHook(h["id"], h["topic"], (h.get("endpoint") or {}).get("callbackUrl", ""), True)
-              for h in _subscriptions(client)]
+    listed = [
+        RemoteHook(h["id"], h["topic"], (h.get("endpoint") or {}).get("callbackUrl", ""), True)
+        for h in _subscriptions(client)
+    ]
 
     def create(topic: str, url: str) -> str:
         return _create(client, topic, url)
 
-    health = reconcile(listed, dict(state.get("webhooks") or {}), state.get("webhook_url") or context.webhook_url,
-                       reactivate=None, create=create if repair else None)
+    health = reconcile(
+        listed,
+        dict(state.get("webhooks") or {}),
+        state.get("webhook_url") or context.webhook_url,
+        reactivate=None,
+        create=create if repair else None,
+    )
     state["webhooks"] = dict(health.ids)
     if health.registered_url:
         state["webhook_url"] = health.registered_url
@@ -80,8 +88,11 @@ def check(client: ShopifyClient, context: ConnectorContext, repair: bool) -> Web
 
 
 def _create(client: ShopifyClient, topic: str, url: str) -> str:
-    payload = client.call(queries.WEBHOOK_CREATE, {"topic": topic, "webhookSubscription": {
-        "callbackUrl": url, "format": "JSON"}}, mutation=True)["webhookSubscriptionCreate"]
+    payload = client.call(
+        queries.WEBHOOK_CREATE,
+        {"topic": topic, "webhookSubscription": {"callbackUrl": url, "format": "JSON"}},
+        mutation=True,
+    )["webhookSubscriptionCreate"]
     if payload.get("userErrors") or not payload.get("webhookSubscription"):
         raise PermanentError(f"Shopify refused the {topic} webhook: {'; '.join(user_errors(payload))}")
     return payload["webhookSubscription"]["id"]
@@ -125,6 +136,8 @@ def order_gid(body: bytes) -> str:
 
 def require_order_id(meta: WebhookMeta) -> str:
     if not meta.resource_id:
-        raise RecordError("the webhook names no order", hint="Shopify sent a body without an order id; the next "
-                                                              "poll fetches the order anyway.")
+        raise RecordError(
+            "the webhook names no order",
+            hint="Shopify sent a body without an order id; the next poll fetches the order anyway.",
+        )
     return meta.resource_id

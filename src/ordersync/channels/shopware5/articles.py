@@ -27,10 +27,14 @@ def _detail_variant(raw: Any, where: str) -> ArticleVariant:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), int):
         raise RecordError(f"{where} is not a variant object with a numeric id")
     stock = raw.get("inStock")
-    return ArticleVariant(external_id=str(raw["id"]), sku=str(raw.get("number") or ""), ean=str(raw.get("ean") or ""),
-                          title=str(raw.get("additionalText") or ""),
-                          stock=to_decimal(stock, field=f"{where}.inStock") if stock is not None else None,
-                          manages_stock=stock is not None)
+    return ArticleVariant(
+        external_id=str(raw["id"]),
+        sku=str(raw.get("number") or ""),
+        ean=str(raw.get("ean") or ""),
+        title=str(raw.get("additionalText") or ""),
+        stock=to_decimal(stock, field=f"{where}.inStock") if stock is not None else None,
+        manages_stock=stock is not None,
+    )
 
 
 def article_from_shopware5(raw: Any) -> Article:
@@ -44,11 +48,21 @@ def _article(raw: dict[str, Any]) -> Article:
     others = raw.get("details") or []
     if not isinstance(others, list):
         raise RecordError("details is not a list")
-    variants = [main, *(_detail_variant(d, f"details[{i}]") for i, d in enumerate(others))] \
-        if raw.get("configuratorSetId") is not None else []
-    return Article(external_id=str(raw["id"]), title=str(raw.get("name") or ""), sku=main.sku, ean=main.ean,
-                   stock=main.stock, manages_stock=main.manages_stock, updated_at=when(raw, "changed"),
-                   variants=variants)
+    variants = (
+        [main, *(_detail_variant(d, f"details[{i}]") for i, d in enumerate(others))]
+        if raw.get("configuratorSetId") is not None
+        else []
+    )
+    return Article(
+        external_id=str(raw["id"]),
+        title=str(raw.get("name") or ""),
+        sku=main.sku,
+        ean=main.ean,
+        stock=main.stock,
+        manages_stock=main.manages_stock,
+        updated_at=when(raw, "changed"),
+        variants=variants,
+    )
 
 
 def _details(article: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -72,14 +86,19 @@ def push_stock(client: Shopware5Client, update: StockUpdate, checked: Checked) -
     details = _details(article)
     main = details[0] if details else {}
     wanted = update.variant_external_id or ""
-    target = next((d for d in details if wanted and str(d.get("id")) == wanted), None) \
-        or next((d for d in details if update.sku and d.get("number") == update.sku), None) \
+    target = (
+        next((d for d in details if wanted and str(d.get("id")) == wanted), None)
+        or next((d for d in details if update.sku and d.get("number") == update.sku), None)
         or (main if not wanted else None)
+    )
     if target is None:
         return PushResult(ok=False, remote_id=wanted, detail=f"no variant {wanted!r} in article {article.get('id')}")
     number, article_id = str(target.get("number") or ""), int(article["id"])
-    body = {"mainDetail": {"inStock": update.quantity}} if target is main else \
-        {"variants": [{"number": number, "inStock": update.quantity}]}
+    body = (
+        {"mainDetail": {"inStock": update.quantity}}
+        if target is main
+        else {"variants": [{"number": number, "inStock": update.quantity}]}
+    )
     first = {"read": True}
 
     def shown() -> bool:
@@ -92,8 +111,7 @@ def push_stock(client: Shopware5Client, update: StockUpdate, checked: Checked) -
     return PushResult(ok=True, already_done=already, remote_id=number, detail=f"stock {update.quantity}")
 
 
-def push_all(client: Shopware5Client, updates: list[StockUpdate],
-             checked: Checked) -> list[PushResult | ChannelError]:
+def push_all(client: Shopware5Client, updates: list[StockUpdate], checked: Checked) -> list[PushResult | ChannelError]:
     results: list[PushResult | ChannelError] = []
     for update in updates:
         try:

@@ -63,20 +63,37 @@ def rid(external_id: str | int) -> int:
 
 
 class Shopware5Client:
-    def __init__(self, base_url: str, username: str, api_key: str, *, timeout: float = 30,
-                 connection_key: str = "", verify_tls: bool = True, ca_pem: str = "",
-                 retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        api_key: str,
+        *,
+        timeout: float = 30,
+        connection_key: str = "",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         budget = budget_for(f"shopware5:{connection_key or self.base_url}", lambda: RateBudget(20, 10))
-        self.http = ChannelHTTP(self.base_url, auth=httpx.DigestAuth(username, api_key), timeout=timeout,
-                                budget=budget, verify=verify_tls, ca_pem=ca_pem, retry=retry)
+        self.http = ChannelHTTP(
+            self.base_url,
+            auth=httpx.DigestAuth(username, api_key),
+            timeout=timeout,
+            budget=budget,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            retry=retry,
+        )
 
     def close(self) -> None:
         self.http.close()
 
     # generic -----------------------------------------------------------------------------------
-    def get(self, path: str, params: Mapping[str, Any] | None = None, *,
-            retry: RetryPolicy | None = None) -> dict[str, Any]:
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, retry: RetryPolicy | None = None
+    ) -> dict[str, Any]:
         body = self.http.request("GET", "/api" + path, params=params, expect_json=True, retry=retry).json()
         return _answer("GET", path, body)
 
@@ -85,12 +102,20 @@ class Shopware5Client:
         not repeat it; the connector reads the record again and writes only if the change is not there
         (``sdk.idempotency.checked_write``). A 429 or a refused connection proves nothing was written and is
         retried here."""
-        answer = self.http.request("PUT", "/api" + path, json=body, params=params, expect_json=True,
-                                   idempotent=False, error_mapping=CHECKED_WRITE).json()
+        answer = self.http.request(
+            "PUT",
+            "/api" + path,
+            json=body,
+            params=params,
+            expect_json=True,
+            idempotent=False,
+            error_mapping=CHECKED_WRITE,
+        ).json()
         return _answer("PUT", path, answer)
 
-    def pages(self, path: str, params: Mapping[str, str], limit: int,
-              most: int | None = None) -> Iterator[tuple[list[Any], int]]:
+    def pages(
+        self, path: str, params: Mapping[str, str], limit: int, most: int | None = None
+    ) -> Iterator[tuple[list[Any], int]]:
         """Each page of a list with the list's ``total`` as counted with it; at most ``most`` records."""
         start = 0
         while True:

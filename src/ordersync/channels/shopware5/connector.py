@@ -46,8 +46,9 @@ class Shopware5Connector(Connector):
     display_name = "Shopware 5"
     group = "shop"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL,
-                note="new orders by order time, open orders re-read on every poll"),
+        declare(
+            Capability.IMPORT_ORDERS, Mode.POLL, note="new orders by order time, open orders re-read on every poll"
+        ),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL),
         declare(Capability.CHANGE_STATUS, Mode.API, note="order status or payment status (PUT /api/orders)"),
         declare(Capability.TRANSMIT_TRACKING, Mode.API, note="the order's tracking code"),
@@ -73,9 +74,15 @@ class Shopware5Connector(Connector):
     def client(self) -> Shopware5Client:
         if self._client is None:
             cfg = self.config
-            self._client = Shopware5Client(cfg["base_url"], cfg["username"], cfg["api_key"], timeout=cfg["timeout"],
-                                           connection_key=str(self.context.connection_id or ""),
-                                           verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = Shopware5Client(
+                cfg["base_url"],
+                cfg["username"],
+                cfg["api_key"],
+                timeout=cfg["timeout"],
+                connection_key=str(self.context.connection_id or ""),
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -88,21 +95,30 @@ class Shopware5Connector(Connector):
         try:
             body = self.client.get("/orders", {"limit": "1"}, retry=quick)
         except AuthError as exc:
-            return ConnectionTestResult(False, f"Shopware 5 did not accept user name and API key ({exc}). Check "
-                                        "both and that API access is enabled for the user.")
+            return ConnectionTestResult(
+                False,
+                f"Shopware 5 did not accept user name and API key ({exc}). Check "
+                "both and that API access is enabled for the user.",
+            )
         except NotFoundError:
             return ConnectionTestResult(False, f"No Shopware 5 REST API found at {url}/api. Check the address.")
         except TransientError as exc:
-            return ConnectionTestResult(False, f"{url} could not be reached or did not answer as Shopware 5 "
-                                        f"({exc}). Check the address.")
+            return ConnectionTestResult(
+                False, f"{url} could not be reached or did not answer as Shopware 5 ({exc}). Check the address."
+            )
         except PermanentError as exc:
             return ConnectionTestResult(False, f"Shopware 5 refused the request: {exc}")
         return ConnectionTestResult(True, "Connected to Shopware 5.", {"orders": str(body.get("total", ""))})
 
     # import --------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
-        poll = OrderPoll(self.client, self.statuses, self.context.state, page_size=self.config["page_size"],
-                         open_limit=self.config["open_orders_limit"])
+        poll = OrderPoll(
+            self.client,
+            self.statuses,
+            self.context.state,
+            page_size=self.config["page_size"],
+            open_limit=self.config["open_orders_limit"],
+        )
         yield from poll.pages(window)
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
@@ -133,12 +149,19 @@ class Shopware5Connector(Connector):
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         target = self.statuses.target_for(state)
         if target is None:
-            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Shopware 5 "
-                                              "(status_map_export); nothing sent")
-        already = self._checked(lambda: self.client.order(ref.external_id).get(target.field) == target.status_id,
-                                lambda: self.client.update_order(ref.external_id, {target.field: target.status_id}))
-        return PushResult(ok=True, already_done=already, remote_id=ref.external_id,
-                          detail=f"{target.field} {target.status_id} ({target.name})")
+            return PushResult(
+                ok=True, detail=f"state {state.name_en!r} is not pushed to Shopware 5 (status_map_export); nothing sent"
+            )
+        already = self._checked(
+            lambda: self.client.order(ref.external_id).get(target.field) == target.status_id,
+            lambda: self.client.update_order(ref.external_id, {target.field: target.status_id}),
+        )
+        return PushResult(
+            ok=True,
+            already_done=already,
+            remote_id=ref.external_id,
+            detail=f"{target.field} {target.status_id} ({target.name})",
+        )
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
         number = shipment.tracking_number.strip()
@@ -152,8 +175,9 @@ class Shopware5Connector(Connector):
             seen[:] = tracking_codes(self.client.order(ref.external_id).get("trackingCode"))
             return number in seen
 
-        already = self._checked(shown, lambda: self.client.update_order(
-            ref.external_id, {"trackingCode": ", ".join([*seen, number])}))
+        already = self._checked(
+            shown, lambda: self.client.update_order(ref.external_id, {"trackingCode": ", ".join([*seen, number])})
+        )
         return PushResult(ok=True, already_done=already, remote_id=ref.external_id, detail=f"tracking {number}")
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
@@ -161,5 +185,6 @@ class Shopware5Connector(Connector):
 
     def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
         """Write unless ``done()``; True = the shop already showed the effect (see ``sdk.idempotency``)."""
-        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
-                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
+        return checked_write(
+            done, write, attempts=CHECK_ATTEMPTS, pause=lambda n: self._sleep(self.client.http.retry.backoff(n))
+        )

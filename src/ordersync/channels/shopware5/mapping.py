@@ -23,12 +23,12 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..sdk.errors import RecordError
-from ..sdk.mapping import map_records, quarantine_record, read_record
-from ..sdk.records import Quarantined
 from ...domain import Address, Buyer, Order, OrderItem, to_decimal
 from ...domain.money import check_currency
 from ...domain.timeutil import parse_utc
+from ..sdk.errors import RecordError
+from ..sdk.mapping import map_records, quarantine_record, read_record
+from ..sdk.records import Quarantined
 from .statuses import PAID, StatusMap, order_status_name
 
 CENT = Decimal("0.01")
@@ -80,11 +80,18 @@ def when(raw: Mapping[str, Any], key: str) -> datetime | None:
 def _address(raw: Mapping[str, Any], email: str) -> Address:
     country = _text(_object(raw, "country"), "iso").upper() or None
     try:
-        return Address.from_lines(_text(raw, "street"), _text(raw, "additionalAddressLine1"),
-                                  first_name=_text(raw, "firstName"), last_name=_text(raw, "lastName"),
-                                  company=" ".join(p for p in (_text(raw, "company"), _text(raw, "department")) if p),
-                                  zip=_text(raw, "zipCode"), city=_text(raw, "city"), country=country,
-                                  phone=_text(raw, "phone"), email=email)
+        return Address.from_lines(
+            _text(raw, "street"),
+            _text(raw, "additionalAddressLine1"),
+            first_name=_text(raw, "firstName"),
+            last_name=_text(raw, "lastName"),
+            company=" ".join(p for p in (_text(raw, "company"), _text(raw, "department")) if p),
+            zip=_text(raw, "zipCode"),
+            city=_text(raw, "city"),
+            country=country,
+            phone=_text(raw, "phone"),
+            email=email,
+        )
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
 
@@ -102,11 +109,18 @@ def _line(raw: Any, index: int, net_prices: bool) -> OrderItem:
         price = (price * (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
     mode = raw.get("mode", STOCK_MODE)
     article_id = raw.get("articleId")
-    return OrderItem(external_id=_text(raw, "id") or str(index + 1), title=_text(raw, "articleName"),
-                     quantity=quantity, unit_price=price, total_price=(price * quantity).quantize(CENT, ROUND_HALF_UP),
-                     sku=_text(raw, "articleNumber"), ean=_text(raw, "ean"), tax_rate=rate,
-                     product_external_id=str(article_id) if isinstance(article_id, int) and article_id > 0 else "",
-                     dont_adjust_stock=mode != STOCK_MODE)
+    return OrderItem(
+        external_id=_text(raw, "id") or str(index + 1),
+        title=_text(raw, "articleName"),
+        quantity=quantity,
+        unit_price=price,
+        total_price=(price * quantity).quantize(CENT, ROUND_HALF_UP),
+        sku=_text(raw, "articleNumber"),
+        ean=_text(raw, "ean"),
+        tax_rate=rate,
+        product_external_id=str(article_id) if isinstance(article_id, int) and article_id > 0 else "",
+        dont_adjust_stock=mode != STOCK_MODE,
+    )
 
 
 def order_from_shopware5(raw: Any, statuses: StatusMap) -> Order:
@@ -136,18 +150,30 @@ def _order(raw: dict[str, Any], statuses: StatusMap) -> Order:
     total = _amount(raw, "invoiceAmount")
     net_total = _amount(raw, "invoiceAmountNet") if raw.get("invoiceAmountNet") is not None else total
     return Order(
-        external_id=_text(raw, "id"), number=_text(raw, "number") or _text(raw, "id"),
-        state=statuses.state_for(order_status, payment_status), currency=currency, created_at=ordered,
-        updated_at=max(ordered, cleared) if cleared else ordered, total=total,
+        external_id=_text(raw, "id"),
+        number=_text(raw, "number") or _text(raw, "id"),
+        state=statuses.state_for(order_status, payment_status),
+        currency=currency,
+        created_at=ordered,
+        updated_at=max(ordered, cleared) if cleared else ordered,
+        total=total,
         items=[_line(line, i, net_prices) for i, line in enumerate(details)],
         shipping_cost=_amount(raw, "invoiceShipping") if raw.get("invoiceShipping") is not None else Decimal(0),
         tax_total=total - net_total,
         paid_at=cleared if payment_status == PAID else None,
-        buyer=Buyer(external_id=_text(raw, "customerId"), email=email, first_name=invoice.first_name,
-                    last_name=invoice.last_name, phone=invoice.phone),
-        invoice_address=invoice, shipping_address=_address(shipping, email) if shipping else invoice,
+        buyer=Buyer(
+            external_id=_text(raw, "customerId"),
+            email=email,
+            first_name=invoice.first_name,
+            last_name=invoice.last_name,
+            phone=invoice.phone,
+        ),
+        invoice_address=invoice,
+        shipping_address=_address(shipping, email) if shipping else invoice,
         payment_method=_text(_object(raw, "payment"), "description"),
-        channel_status=order_status_name(order_status), buyer_note=_text(raw, "customerComment"))
+        channel_status=order_status_name(order_status),
+        buyer_note=_text(raw, "customerComment"),
+    )
 
 
 def quarantine(raw: Any, exc: RecordError) -> Quarantined:

@@ -51,8 +51,20 @@ ZONE_MARGIN = timedelta(hours=14)
 KEEP_RECENT = timedelta(days=2)
 STATE_KEY = "order_fingerprints"
 #: list fields a change made in the backend touches (the documented list record)
-WATCHED = ("orderStatusId", "paymentStatusId", "trackingCode", "invoiceAmount", "invoiceShipping", "clearedDate",
-           "comment", "customerComment", "internalComment", "currency", "number", "transactionId")
+WATCHED = (
+    "orderStatusId",
+    "paymentStatusId",
+    "trackingCode",
+    "invoiceAmount",
+    "invoiceShipping",
+    "clearedDate",
+    "comment",
+    "customerComment",
+    "internalComment",
+    "currency",
+    "number",
+    "transactionId",
+)
 
 
 def fingerprint(record: dict[str, Any]) -> str:
@@ -68,8 +80,16 @@ def local_stamp(value: datetime) -> str:
 class OrderPoll:
     """One poll over ``client``; ``state`` is the connection's persisted state, updated when the poll ends."""
 
-    def __init__(self, client: Shopware5Client, statuses: StatusMap, state: dict[str, Any], *, page_size: int,
-                 open_limit: int, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        client: Shopware5Client,
+        statuses: StatusMap,
+        state: dict[str, Any],
+        *,
+        page_size: int,
+        open_limit: int,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.client, self.statuses, self.state = client, statuses, state
         self.page_size, self.open_limit, self.now = page_size, open_limit, now
         remembered = state.get(STATE_KEY)
@@ -87,17 +107,24 @@ class OrderPoll:
         open_: list[Condition] = [("status", "<>", s, False) for s in sorted(FINAL_ORDER_STATUSES)]
         oldest_watched, open_total = 0, 0
         # open_total: the last page's total is read after the loop
-        for records, open_total in self.client.pages("/orders", filter_params(open_, [("id", "DESC")]),  # noqa: B007
-                                                     self.page_size, most=self.open_limit):
+        for records, open_total in self.client.pages(  # noqa: B007
+            "/orders",
+            filter_params(open_, [("id", "DESC")]),
+            self.page_size,
+            most=self.open_limit,
+        ):
             ids = [int(r["id"]) for r in records if isinstance(r, dict) and str(r.get("id", "")).isdigit()]
             oldest_watched = min([oldest_watched or ids[0], *ids]) if ids else oldest_watched
             yield self._page([r for r in records if not isinstance(r, dict) or str(r.get("id")) not in self.after])
         if open_total <= self.open_limit:
             oldest_watched = 0  # every open order was listed
-        gone = [{"id": oid} for oid, (_, status, _) in self.before.items()
-                if oid not in self.after and status not in FINAL_ORDER_STATUSES and int(oid) >= oldest_watched]
+        gone = [
+            {"id": oid}
+            for oid, (_, status, _) in self.before.items()
+            if oid not in self.after and status not in FINAL_ORDER_STATUSES and int(oid) >= oldest_watched
+        ]
         for start in range(0, len(gone), self.page_size):
-            yield self._details(gone[start:start + self.page_size])
+            yield self._details(gone[start : start + self.page_size])
         self.state[STATE_KEY] = self._kept()
 
     def _page(self, records: list[Any]) -> OrderPage:
@@ -123,8 +150,10 @@ class OrderPoll:
         for record in records:
             oid = str(record.get("id", "")) if isinstance(record, dict) else ""
             if not oid.isdigit():
-                exc = RecordError("the list record is not an order object with a numeric id",
-                                  hint="Open the order list in Shopware 5.")
+                exc = RecordError(
+                    "the list record is not an order object with a numeric id",
+                    hint="Open the order list in Shopware 5.",
+                )
                 page.quarantined.append(quarantine(record, exc))
                 continue
             try:

@@ -5,32 +5,56 @@ from __future__ import annotations
 from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 
-SETTINGS = SettingsSchema((
-    SettingField("base_url", "Shop address", "url",
-                 help="The address of the shop without /api, e.g. https://shop.example.com."),
-    SettingField("username", "API user name", help="The backend user whose API access is enabled."),
-    SettingField("api_key", "API key", secret=True, help="The key shown under API access of that user."),
-    SettingField("status_map_import", "Status mapping (import)", "mapping", required=False, default={},
-                 help="Shopware order status = ordersync state, e.g. 'clarification_required=Reclamation'. "
-                      "Overrides the defaults for the statuses given."),
-    SettingField("status_map_export", "Status mapping (export)", "mapping", required=False, default={},
-                 help="ordersync state = Shopware status, e.g. 'Shipped=order:completely_delivered,"
-                      "Paid=payment:completely_paid,Packed=' (empty: never push)."),
-    SettingField("open_orders_limit", "Open orders re-read per poll", "int", required=False, default=2000,
-                 help="Orders in open statuses are re-read on every poll so that changes made in the shop "
-                      "arrive (Shopware 5 lists no change time). At most this many."),
-    SettingField("page_size", "Orders per request", "int", required=False, default=100),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
+SETTINGS = SettingsSchema(
+    (
+        SettingField(
+            "base_url",
+            "Shop address",
+            "url",
+            help="The address of the shop without /api, e.g. https://shop.example.com.",
+        ),
+        SettingField("username", "API user name", help="The backend user whose API access is enabled."),
+        SettingField("api_key", "API key", secret=True, help="The key shown under API access of that user."),
+        SettingField(
+            "status_map_import",
+            "Status mapping (import)",
+            "mapping",
+            required=False,
+            default={},
+            help="Shopware order status = ordersync state, e.g. 'clarification_required=Reclamation'. "
+            "Overrides the defaults for the statuses given.",
+        ),
+        SettingField(
+            "status_map_export",
+            "Status mapping (export)",
+            "mapping",
+            required=False,
+            default={},
+            help="ordersync state = Shopware status, e.g. 'Shipped=order:completely_delivered,"
+            "Paid=payment:completely_paid,Packed=' (empty: never push).",
+        ),
+        SettingField(
+            "open_orders_limit",
+            "Open orders re-read per poll",
+            "int",
+            required=False,
+            default=2000,
+            help="Orders in open statuses are re-read on every poll so that changes made in the shop "
+            "arrive (Shopware 5 lists no change time). At most this many.",
+        ),
+        SettingField("page_size", "Orders per request", "int", required=False, default=100),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        VERIFY_TLS,
+        CA_BUNDLE,
+    )
+)
 
 GUIDE = (
     GuideStep(
         "Enable API access for a backend user",
         "In the Shopware 5 backend open Settings → User administration (Einstellungen → Benutzerverwaltung), "
-        "edit the user ordersync should act as (or create one, e.g. \"ordersync\", with a role that may read "
-        "and change orders and articles), tick \"Enabled\" under \"API access\" and save. Shopware generates "
+        'edit the user ordersync should act as (or create one, e.g. "ordersync", with a role that may read '
+        'and change orders and articles), tick "Enabled" under "API access" and save. Shopware generates '
         "the API key there.",
         "API-Zugang für einen Backend-Benutzer aktivieren",
         "Öffnen Sie im Shopware-5-Backend Einstellungen → Benutzerverwaltung, bearbeiten Sie den Benutzer, als der "

@@ -32,19 +32,30 @@ SYNC_CHUNK = 250  # product upserts per /_action/sync call
 
 
 class Shopware6Client:
-    def __init__(self, base_url: str, auth: httpx.Auth, *, timeout: float = 30, verify_tls: bool = True,
-                 ca_pem: str = "", connection_key: str = "", retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        auth: httpx.Auth,
+        *,
+        timeout: float = 30,
+        verify_tls: bool = True,
+        ca_pem: str = "",
+        connection_key: str = "",
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         budget = budget_for(f"shopware6:{connection_key or self.base_url}", lambda: RateBudget(40, 20))
-        self.http = ChannelHTTP(self.base_url, auth=auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem,
-                                retry=retry, budget=budget)
+        self.http = ChannelHTTP(
+            self.base_url, auth=auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem, retry=retry, budget=budget
+        )
 
     def close(self) -> None:
         self.http.close()
 
     def search(self, entity: str, criteria: Mapping[str, Any], *, retry: RetryPolicy | None = None) -> dict[str, Any]:
-        response = self.http.request("POST", f"/api/search/{entity}", json=dict(criteria), idempotent=True,
-                                     expect_json=True, retry=retry)
+        response = self.http.request(
+            "POST", f"/api/search/{entity}", json=dict(criteria), idempotent=True, expect_json=True, retry=retry
+        )
         data = response.json()
         if not isinstance(data, dict) or not isinstance(data.get("data"), list):
             raise TransientError(f"POST /api/search/{entity}: expected {{total, data: [...]}}, got {str(data)[:100]}")
@@ -64,29 +75,41 @@ class Shopware6Client:
             page += 1
 
     def transition(self, entity: str, ident: str, transition: str) -> Any:
-        response = self.http.request("POST", f"/api/_action/{entity}/{ident}/state/{transition}",
-                                     json={"sendMail": True}, idempotent=False, error_mapping=CHECKED_WRITE)
+        response = self.http.request(
+            "POST",
+            f"/api/_action/{entity}/{ident}/state/{transition}",
+            json={"sendMail": True},
+            idempotent=False,
+            error_mapping=CHECKED_WRITE,
+        )
         return response.json() if response.content else None
 
     def patch_delivery(self, ident: str, body: Mapping[str, Any]) -> None:
         """An absolute value (the whole trackingCodes list): safe to repeat."""
-        self.http.request("PATCH", f"/api/order-delivery/{ident}", json=dict(body), idempotent=True,
-                          params={"_response": "basic"})
+        self.http.request(
+            "PATCH", f"/api/order-delivery/{ident}", json=dict(body), idempotent=True, params={"_response": "basic"}
+        )
 
     def sync(self, operations: list[dict[str, Any]]) -> dict[str, Any]:
         """Upserts of absolute values: safe to repeat. ``fail-on-error`` keeps Shopware's default (all or
         nothing per call)."""
-        response = self.http.request("POST", "/api/_action/sync", json=operations, idempotent=True,
-                                     expect_json=True, headers={"indexing-behavior": "use-queue-indexing"})
+        response = self.http.request(
+            "POST",
+            "/api/_action/sync",
+            json=operations,
+            idempotent=True,
+            expect_json=True,
+            headers={"indexing-behavior": "use-queue-indexing"},
+        )
         return response.json()
 
     def update_webhook(self, ident: str, body: Mapping[str, Any]) -> None:
-        self.http.request("PATCH", f"/api/webhook/{ident}", json=dict(body), idempotent=True,
-                          params={"_response": "basic"})
+        self.http.request(
+            "PATCH", f"/api/webhook/{ident}", json=dict(body), idempotent=True, params={"_response": "basic"}
+        )
 
     def delete_webhook(self, ident: str) -> None:
-        self.http.request("DELETE", f"/api/webhook/{ident}",
-                          error_mapping={404: ErrorRule(Action.IGNORE)})
+        self.http.request("DELETE", f"/api/webhook/{ident}", error_mapping={404: ErrorRule(Action.IGNORE)})
 
     def register_webhook(self, body: Mapping[str, Any]) -> None:
         self.http.request("POST", "/api/webhook", json=dict(body), idempotent=True, params={"_response": "basic"})

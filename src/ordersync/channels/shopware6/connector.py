@@ -71,12 +71,20 @@ class Shopware6Connector(Connector):
     display_name = "Shopware 6"
     group = "shop"
     capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL, Mode.WEBHOOK,
-                note="Admin API order search by modification time; app webhooks"),
+        declare(
+            Capability.IMPORT_ORDERS,
+            Mode.POLL,
+            Mode.WEBHOOK,
+            note="Admin API order search by modification time; app webhooks",
+        ),
         declare(Capability.IMPORT_ARTICLES, Mode.POLL),
         declare(Capability.CHANGE_STATUS, Mode.API, note="order, delivery and payment state machines"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API, item_level=True,
-                note="delivery tracking codes; ship, or ship_partially for a part (Shopware keeps no line quantities)"),
+        declare(
+            Capability.TRANSMIT_TRACKING,
+            Mode.API,
+            item_level=True,
+            note="delivery tracking codes; ship, or ship_partially for a part (Shopware keeps no line quantities)",
+        ),
         declare(Capability.SET_STOCK, Mode.API, note="bulk through the sync API, variants by product number"),
     )
     settings_schema = SETTINGS
@@ -84,10 +92,13 @@ class Shopware6Connector(Connector):
     sandbox_factory = "ordersync.channels.shopware6.sandbox:create_sandbox"
     reconcile_reads = ReconcileReads(orders=True, stock=True, listings=True)
     adjusts_own_stock = True  # Shopware lowers stock when an order is placed
-    oauth = OAuth2(token_url="{base_url}/api/oauth/token", grants=(Grant.CLIENT_CREDENTIALS,),
-                   client_auth=ClientAuth.BODY,
-                   # Shopware answers a deleted or wrong key with 401 in its own error body (no "error" key)
-                   revoked_errors=((401, ""), (401, "invalid_client"), (400, "invalid_client")))
+    oauth = OAuth2(
+        token_url="{base_url}/api/oauth/token",
+        grants=(Grant.CLIENT_CREDENTIALS,),
+        client_auth=ClientAuth.BODY,
+        # Shopware answers a deleted or wrong key with 401 in its own error body (no "error" key)
+        revoked_errors=((401, ""), (401, "invalid_client"), (400, "invalid_client")),
+    )
 
     def __init__(self, settings: Mapping[str, Any], context: ConnectorContext | None = None) -> None:
         super().__init__(settings, context)
@@ -102,9 +113,14 @@ class Shopware6Connector(Connector):
     def client(self) -> Shopware6Client:
         if self._client is None:
             cfg = self.config
-            self._client = Shopware6Client(cfg["base_url"], self.oauth_auth(), timeout=cfg["timeout"],
-                                           verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"],
-                                           connection_key=str(self.context.connection_id or ""))
+            self._client = Shopware6Client(
+                cfg["base_url"],
+                self.oauth_auth(),
+                timeout=cfg["timeout"],
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+                connection_key=str(self.context.connection_id or ""),
+            )
         return self._client
 
     def close(self) -> None:
@@ -118,8 +134,11 @@ class Shopware6Connector(Connector):
             quick = dataclasses.replace(self.client.http.retry, max_attempts=2)  # a person is waiting
             data = self.client.search("order", {"limit": 1, "total-count-mode": "exact"}, retry=quick)
         except AuthError as exc:
-            return ConnectionTestResult(False, f"Shopware did not accept the access key ({exc}). Check the access "
-                                        "key ID and secret, and that the integration's role may view orders.")
+            return ConnectionTestResult(
+                False,
+                f"Shopware did not accept the access key ({exc}). Check the access "
+                "key ID and secret, and that the integration's role may view orders.",
+            )
         except NotFoundError:
             return ConnectionTestResult(False, f"No Shopware 6 Admin API found at {url}/api. Check the address.")
         except TransientError as exc:
@@ -136,8 +155,7 @@ class Shopware6Connector(Connector):
             yield Page(orders, quarantined, number, max(1, -(-total // size)), total)
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
-        data = self.client.search("order", criteria.order_by_id(_id(ref.external_id),
-                                                                 criteria.ORDER_ASSOCIATIONS))
+        data = self.client.search("order", criteria.order_by_id(_id(ref.external_id), criteria.ORDER_ASSOCIATIONS))
         if not data["data"]:
             raise NotFoundError(f"Shopware has no order {ref.external_id}")
         orders, quarantined = orders_from_shopware6(data["data"], self.states)
@@ -164,16 +182,16 @@ class Shopware6Connector(Connector):
         ids = [i for i in webhooks.order_ids(webhooks.body_of(body)) if HEX_ID.match(i)]
         if not ids:
             return Page()
-        data = self.client.search("order", {"ids": ids, "associations": criteria.ORDER_ASSOCIATIONS,
-                                            "limit": len(ids)})
+        data = self.client.search("order", {"ids": ids, "associations": criteria.ORDER_ASSOCIATIONS, "limit": len(ids)})
         orders, quarantined = orders_from_shopware6(data["data"], self.states)
         return Page(orders, quarantined, 1, 1, len(orders) + len(quarantined))
 
     def _our_webhooks(self) -> dict[str, dict[str, Any]]:
         """The shop's webhooks named as ours, by event; Shopware keeps webhook names unique."""
         names = [f"ordersync {event}" for event in webhooks.EVENTS]
-        found = self.client.search("webhook", {"filter": [{"type": "equalsAny", "field": "name", "value": names}],
-                                               "limit": len(names)})["data"]
+        found = self.client.search(
+            "webhook", {"filter": [{"type": "equalsAny", "field": "name", "value": names}], "limit": len(names)}
+        )["data"]
         return {str(h.get("eventName")): h for h in found if isinstance(h, dict) and h.get("id")}
 
     def register_webhooks(self) -> None:
@@ -190,8 +208,12 @@ class Shopware6Connector(Connector):
                     self.client.update_webhook(str(hook["id"]), {"url": url, "active": True})
                 ids[event] = str(hook["id"])
                 continue
-            body = {"id": hashlib.md5(f"{url}|{event}".encode()).hexdigest(), "name": f"ordersync {event}",
-                    "eventName": event, "url": url}
+            body = {
+                "id": hashlib.md5(f"{url}|{event}".encode()).hexdigest(),
+                "name": f"ordersync {event}",
+                "eventName": event,
+                "url": url,
+            }
             if self.config["app_id"]:
                 body["appId"] = self.config["app_id"]
             self.client.register_webhook(body)
@@ -206,21 +228,31 @@ class Shopware6Connector(Connector):
     def check_webhooks(self, repair: bool = True) -> WebhookHealth:
         """Our hooks (ids in the state) as the shop lists them; Shopware switches a webhook off after failed
         deliveries [unverified count]: it is re-activated, a deleted one re-created where it pointed."""
-        listed = [RemoteHook(str(h["id"]), event, str(h.get("url") or ""), h.get("active") is not False)
-                  for event, h in self._our_webhooks().items()]
+        listed = [
+            RemoteHook(str(h["id"]), event, str(h.get("url") or ""), h.get("active") is not False)
+            for event, h in self._our_webhooks().items()
+        ]
 
         def create(event: str, url: str) -> str:
-            body = {"id": hashlib.md5(f"{url}|{event}|{time.time()}".encode()).hexdigest(),
-                    "name": f"ordersync {event}", "eventName": event, "url": url}
+            body = {
+                "id": hashlib.md5(f"{url}|{event}|{time.time()}".encode()).hexdigest(),
+                "name": f"ordersync {event}",
+                "eventName": event,
+                "url": url,
+            }
             if self.config["app_id"]:
                 body["appId"] = self.config["app_id"]
             self.client.register_webhook(body)
             return body["id"]
 
         url = next((h.url for h in listed if h.url), self.context.webhook_url)
-        health = reconcile(listed, dict(self.context.state.get("webhooks") or {}), url,
-                           reactivate=(lambda h: self.client.update_webhook(h.id, {"active": True})) if repair
-                           else None, create=create if repair else None)
+        health = reconcile(
+            listed,
+            dict(self.context.state.get("webhooks") or {}),
+            url,
+            reactivate=(lambda h: self.client.update_webhook(h.id, {"active": True})) if repair else None,
+            create=create if repair else None,
+        )
         self.context.state["webhooks"] = dict(health.ids)
         return health
 
@@ -240,11 +272,16 @@ class Shopware6Connector(Connector):
         """The record whose state machine ``entity`` is: the order, its primary delivery or transaction."""
         if entity == "order":
             return order
-        record = primary(order, "deliveries", "primaryOrderDeliveryId") if entity == "order_delivery" else \
-            primary(order, "transactions", "primaryOrderTransactionId")
+        record = (
+            primary(order, "deliveries", "primaryOrderDeliveryId")
+            if entity == "order_delivery"
+            else primary(order, "transactions", "primaryOrderTransactionId")
+        )
         if record is None:
-            raise PermanentError(f"the Shopware order {order.get('orderNumber') or order.get('id')} has no "
-                                 f"{'delivery' if entity == 'order_delivery' else 'payment transaction'}")
+            raise PermanentError(
+                f"the Shopware order {order.get('orderNumber') or order.get('id')} has no "
+                f"{'delivery' if entity == 'order_delivery' else 'payment transaction'}"
+            )
         return record
 
     def _move(self, order_id: str, target: Target) -> bool:
@@ -257,8 +294,10 @@ class Shopware6Connector(Connector):
                 return not moved
             steps = path(target.entity, current, target.state)
             if not steps:
-                raise PermanentError(f"Shopware offers no way from the {target.entity} state {current!r} to "
-                                     f"{target.state!r}; change it in the Shopware administration")
+                raise PermanentError(
+                    f"Shopware offers no way from the {target.entity} state {current!r} to "
+                    f"{target.state!r}; change it in the Shopware administration"
+                )
             transition = steps[0][0]
             try:
                 self.client.transition(target.entity, str(record["id"]), transition)
@@ -275,18 +314,24 @@ class Shopware6Connector(Connector):
                     raise
                 if state_name(self._carrier(self._read(order_id), target.entity)) == target.state:
                     return False
-                raise PermanentError(f"Shopware refused the {target.entity} transition {transition!r} from "
-                                     f"{current!r} ({ILLEGAL}): {detail}", status=exc.status, body=exc.body) from None
+                raise PermanentError(
+                    f"Shopware refused the {target.entity} transition {transition!r} from "
+                    f"{current!r} ({ILLEGAL}): {detail}",
+                    status=exc.status,
+                    body=exc.body,
+                ) from None
         raise TransientError(f"the {target.entity} did not reach {target.state!r}; it keeps changing")
 
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         target = self.states.target_for(state)
         if target is None:
-            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to Shopware "
-                                              "(status_map_export); nothing sent")
+            return PushResult(
+                ok=True, detail=f"state {state.name_en!r} is not pushed to Shopware (status_map_export); nothing sent"
+            )
         already = self._move(ref.external_id, target)
-        return PushResult(ok=True, already_done=already, remote_id=ref.external_id,
-                          detail=f"{target.entity} {target.state}")
+        return PushResult(
+            ok=True, already_done=already, remote_id=ref.external_id, detail=f"{target.entity} {target.state}"
+        )
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
         number = shipment.tracking_number.strip()
@@ -302,17 +347,23 @@ class Shopware6Connector(Connector):
         else:
             target = "shipped_partially" if shipment.lines else "shipped"
             shipped = self._move(ref.external_id, Target("order_delivery", target))
-        return PushResult(ok=True, already_done=had_code and shipped, remote_id=str(delivery["id"]),
-                          detail=f"tracking {number}" + (" (part of the delivery)" if shipment.lines else ""))
+        return PushResult(
+            ok=True,
+            already_done=had_code and shipped,
+            remote_id=str(delivery["id"]),
+            detail=f"tracking {number}" + (" (part of the delivery)" if shipment.lines else ""),
+        )
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
         """One search for the products (by product number, else by id), then upserts of absolute stock in
         chunks; an update whose product Shopware does not know fails alone, a failed call fails its chunk."""
         numbers = sorted({u.sku for u in updates if u.sku})
-        ids = sorted({t for u in updates if (t := (u.variant_external_id or u.product_external_id).lower())
-                      and HEX_ID.match(t)})
-        found = self.client.search("product", criteria.products_by_number(numbers, ids))["data"] \
-            if numbers or ids else []
+        ids = sorted(
+            {t for u in updates if (t := (u.variant_external_id or u.product_external_id).lower()) and HEX_ID.match(t)}
+        )
+        found = (
+            self.client.search("product", criteria.products_by_number(numbers, ids))["data"] if numbers or ids else []
+        )
         by_number = {p.get("productNumber"): p["id"] for p in found if isinstance(p, dict) and p.get("id")}
         known = {p["id"] for p in found if isinstance(p, dict) and p.get("id")}
         targets: dict[int, str] = {}
@@ -322,13 +373,12 @@ class Shopware6Connector(Connector):
             if target in known:
                 targets[n] = target
             else:
-                results[n] = PushResult(ok=False, remote_id=target,
-                                        detail=f"Shopware has no product {u.sku or target}")
+                results[n] = PushResult(ok=False, remote_id=target, detail=f"Shopware has no product {u.sku or target}")
         latest = {targets[n]: updates[n].quantity for n in sorted(targets)}
         payload: list[dict[str, Any]] = [{"id": pid, "stock": int(qty)} for pid, qty in latest.items()]
         failed: dict[str, ChannelError] = {}
         for start in range(0, len(payload), SYNC_CHUNK):
-            chunk = payload[start:start + SYNC_CHUNK]
+            chunk = payload[start : start + SYNC_CHUNK]
             try:
                 self.client.sync([{"action": "upsert", "entity": "product", "payload": chunk}])
             except ChannelError as exc:
@@ -349,6 +399,11 @@ def _article(raw: Any) -> Article:
         when = parse_utc(str(updated)) if updated else None
     except ValueError as exc:
         raise RecordError(str(exc), hint="Open the product in Shopware.") from None
-    return Article(external_id=str(raw["id"]), title=str(raw.get("name") or raw.get("productNumber") or ""),
-                   sku=str(raw.get("productNumber") or ""), stock=Decimal(stock) if stock is not None else None,
-                   manages_stock=stock is not None, updated_at=when)
+    return Article(
+        external_id=str(raw["id"]),
+        title=str(raw.get("name") or raw.get("productNumber") or ""),
+        sku=str(raw.get("productNumber") or ""),
+        stock=Decimal(stock) if stock is not None else None,
+        manages_stock=stock is not None,
+        updated_at=when,
+    )

@@ -19,8 +19,9 @@ STATE: dict[str, Any] = {"stateMachineState": {}}
 #: what an imported order needs loaded (the order itself carries only ids of these)
 ORDER_ASSOCIATIONS: dict[str, Any] = {
     "lineItems": {},
-    "deliveries": {"associations": {"shippingOrderAddress": {"associations": {"country": {}}},
-                                    "shippingMethod": {}, **STATE}},
+    "deliveries": {
+        "associations": {"shippingOrderAddress": {"associations": {"country": {}}}, "shippingMethod": {}, **STATE}
+    },
     "transactions": {"associations": {"paymentMethod": {}, **STATE}},
     "addresses": {"associations": {"country": {}}},
     "orderCustomer": {},
@@ -28,8 +29,11 @@ ORDER_ASSOCIATIONS: dict[str, Any] = {
     **STATE,
 }
 #: what a push needs to know: the three states and the delivery's tracking codes
-STATE_ASSOCIATIONS: dict[str, Any] = {"deliveries": {"associations": dict(STATE)},
-                                      "transactions": {"associations": dict(STATE)}, **STATE}
+STATE_ASSOCIATIONS: dict[str, Any] = {
+    "deliveries": {"associations": dict(STATE)},
+    "transactions": {"associations": dict(STATE)},
+    **STATE,
+}
 
 
 def stamp(value: datetime) -> str:
@@ -40,18 +44,31 @@ def window_filter(window: Window) -> list[dict[str, Any]]:
     bounds = {"lte": stamp(window.until)}
     if window.since is not None:
         bounds["gt"] = stamp(window.since)
-    return [{"type": "multi", "operator": "or", "queries": [
-        {"type": "range", "field": "updatedAt", "parameters": dict(bounds)},
-        {"type": "multi", "operator": "and", "queries": [
-            {"type": "equals", "field": "updatedAt", "value": None},
-            {"type": "range", "field": "createdAt", "parameters": dict(bounds)},
-        ]},
-    ]}]
+    return [
+        {
+            "type": "multi",
+            "operator": "or",
+            "queries": [
+                {"type": "range", "field": "updatedAt", "parameters": dict(bounds)},
+                {
+                    "type": "multi",
+                    "operator": "and",
+                    "queries": [
+                        {"type": "equals", "field": "updatedAt", "value": None},
+                        {"type": "range", "field": "createdAt", "parameters": dict(bounds)},
+                    ],
+                },
+            ],
+        }
+    ]
 
 
 def orders_in(window: Window) -> dict[str, Any]:
-    return {"filter": window_filter(window), "sort": [{"field": "id", "order": "ASC"}],
-            "associations": ORDER_ASSOCIATIONS}
+    return {
+        "filter": window_filter(window),
+        "sort": [{"field": "id", "order": "ASC"}],
+        "associations": ORDER_ASSOCIATIONS,
+    }
 
 
 def order_by_id(order_id: str, associations: dict[str, Any]) -> dict[str, Any]:
@@ -68,5 +85,8 @@ def products_by_number(numbers: list[str], ids: list[str]) -> dict[str, Any]:
         queries.append({"type": "equalsAny", "field": "productNumber", "value": numbers})
     if ids:
         queries.append({"type": "equalsAny", "field": "id", "value": ids})
-    return {"filter": [{"type": "multi", "operator": "or", "queries": queries}],
-            "limit": max(1, len(numbers) + len(ids)), "sort": [{"field": "id", "order": "ASC"}]}
+    return {
+        "filter": [{"type": "multi", "operator": "or", "queries": queries}],
+        "limit": max(1, len(numbers) + len(ids)),
+        "sort": [{"field": "id", "order": "ASC"}],
+    }

@@ -71,9 +71,11 @@ def primary(order: dict[str, Any], key: str, primary_key: str) -> dict[str, Any]
 
 
 def order_states(order: dict[str, Any]) -> dict[str, str]:
-    return {"order": state_name(order),
-            "order_transaction": state_name(primary(order, "transactions", "primaryOrderTransactionId")),
-            "order_delivery": state_name(primary(order, "deliveries", "primaryOrderDeliveryId"))}
+    return {
+        "order": state_name(order),
+        "order_transaction": state_name(primary(order, "transactions", "primaryOrderTransactionId")),
+        "order_delivery": state_name(primary(order, "deliveries", "primaryOrderDeliveryId")),
+    }
 
 
 def _address(raw: Any, email: str = "") -> Address:
@@ -81,11 +83,18 @@ def _address(raw: Any, email: str = "") -> Address:
         return Address()
     country = raw.get("country")
     iso = plain_text(country.get("iso")) if isinstance(country, dict) else ""
-    return Address.from_lines(plain_text(raw.get("street")), plain_text(raw.get("additionalAddressLine1")),
-                              first_name=plain_text(raw.get("firstName")), last_name=plain_text(raw.get("lastName")),
-                              company=plain_text(raw.get("company")), zip=plain_text(raw.get("zipcode")),
-                              city=plain_text(raw.get("city")), country=iso or None,
-                              phone=plain_text(raw.get("phoneNumber")), email=email)
+    return Address.from_lines(
+        plain_text(raw.get("street")),
+        plain_text(raw.get("additionalAddressLine1")),
+        first_name=plain_text(raw.get("firstName")),
+        last_name=plain_text(raw.get("lastName")),
+        company=plain_text(raw.get("company")),
+        zip=plain_text(raw.get("zipcode")),
+        city=plain_text(raw.get("city")),
+        country=iso or None,
+        phone=plain_text(raw.get("phoneNumber")),
+        email=email,
+    )
 
 
 def _item(raw: Any, n: int) -> OrderItem:
@@ -102,12 +111,18 @@ def _item(raw: Any, n: int) -> OrderItem:
     payload = sub_object(raw, "payload")
     taxes = _taxes(price)
     rate = read_amount(taxes[0].get("taxRate"), f"{where}.price.calculatedTaxes.taxRate") if taxes else None
-    return OrderItem(external_id=plain_text(raw.get("id")) or f"{n}", title=plain_text(raw.get("label")),
-                     quantity=Decimal(quantity), unit_price=unit, total_price=total,
-                     sku=plain_text(payload.get("productNumber")) if kind == "product" else "",
-                     tax_rate=rate, product_external_id=plain_text(raw.get("productId")) if kind == "product" else "",
-                     attributes={"type": kind} if kind != "product" else {},
-                     dont_adjust_stock=kind not in STOCK_TYPES)
+    return OrderItem(
+        external_id=plain_text(raw.get("id")) or f"{n}",
+        title=plain_text(raw.get("label")),
+        quantity=Decimal(quantity),
+        unit_price=unit,
+        total_price=total,
+        sku=plain_text(payload.get("productNumber")) if kind == "product" else "",
+        tax_rate=rate,
+        product_external_id=plain_text(raw.get("productId")) if kind == "product" else "",
+        attributes={"type": kind} if kind != "product" else {},
+        dont_adjust_stock=kind not in STOCK_TYPES,
+    )
 
 
 def _order(raw: dict[str, Any], states: StateMap) -> Order:
@@ -116,10 +131,16 @@ def _order(raw: dict[str, Any], states: StateMap) -> Order:
     if not iso:
         raise RecordError("currency.isoCode is missing (the currency association was not loaded)", hint=HINT)
     created = _time(raw.get("orderDateTime") or raw.get("createdAt"), "orderDateTime")
-    updated = _time(raw["updatedAt"], "updatedAt") if raw.get("updatedAt") else \
-        _time(raw.get("createdAt") or raw.get("orderDateTime"), "createdAt")
-    lines = [(n, r) for n, r in enumerate(_list(raw.get("lineItems"), "lineItems"))
-             if not (isinstance(r, dict) and r.get("parentId"))]
+    updated = (
+        _time(raw["updatedAt"], "updatedAt")
+        if raw.get("updatedAt")
+        else _time(raw.get("createdAt") or raw.get("orderDateTime"), "createdAt")
+    )
+    lines = [
+        (n, r)
+        for n, r in enumerate(_list(raw.get("lineItems"), "lineItems"))
+        if not (isinstance(r, dict) and r.get("parentId"))
+    ]
     items = [_item(r, n) for n, r in lines]
     price = sub_object(raw, "price")
     tax = sum((read_amount(t.get("tax"), "price.calculatedTaxes.tax") for t in _taxes(price)), Decimal(0))
@@ -140,9 +161,13 @@ def _order(raw: dict[str, Any], states: StateMap) -> Order:
     for n, t in enumerate(_list(raw.get("transactions"), "transactions")):
         if isinstance(t, dict) and state_name(t) in ("paid", "paid_partially"):
             amount = sub_object(t, "amount")
-            payments.append(Payment(method=method_name, amount=read_amount(amount.get("totalPrice"),
-                                                                          f"transactions[{n}].amount.totalPrice"),
-                                    transaction_id=plain_text(t.get("id"))))
+            payments.append(
+                Payment(
+                    method=method_name,
+                    amount=read_amount(amount.get("totalPrice"), f"transactions[{n}].amount.totalPrice"),
+                    transaction_id=plain_text(t.get("id")),
+                )
+            )
     shipments = []
     for d in _list(raw.get("deliveries"), "deliveries"):
         if not isinstance(d, dict):
@@ -152,15 +177,27 @@ def _order(raw: dict[str, Any], states: StateMap) -> Order:
             shipments.append(Shipment(carrier=plain_text(carrier.get("name")), tracking_number=plain_text(code)))
     shown = order_states(raw)
     return Order(
-        external_id=str(raw["id"]), number=plain_text(raw.get("orderNumber")) or str(raw["id"]),
-        state=states.state_for(shown), currency=iso, created_at=created, updated_at=updated,
-        total=read_amount(raw.get("amountTotal", price.get("totalPrice")), "amountTotal"), items=items,
-        buyer=Buyer(external_id=plain_text(customer.get("customerId")), email=email,
-                    first_name=plain_text(customer.get("firstName")), last_name=plain_text(customer.get("lastName"))),
+        external_id=str(raw["id"]),
+        number=plain_text(raw.get("orderNumber")) or str(raw["id"]),
+        state=states.state_for(shown),
+        currency=iso,
+        created_at=created,
+        updated_at=updated,
+        total=read_amount(raw.get("amountTotal", price.get("totalPrice")), "amountTotal"),
+        items=items,
+        buyer=Buyer(
+            external_id=plain_text(customer.get("customerId")),
+            email=email,
+            first_name=plain_text(customer.get("firstName")),
+            last_name=plain_text(customer.get("lastName")),
+        ),
         invoice_address=_address(billing, email),
         shipping_address=_address(shipping_address or billing, email),
-        shipping_cost=read_amount(shipping, "shippingTotal", default=Decimal(0)), tax_total=tax,
-        payment_method=method_name, payments=payments, shipments=shipments,
+        shipping_cost=read_amount(shipping, "shippingTotal", default=Decimal(0)),
+        tax_total=tax,
+        payment_method=method_name,
+        payments=payments,
+        shipments=shipments,
         channel_status="/".join(shown[e] or "-" for e in ("order", "order_transaction", "order_delivery")),
         buyer_note=plain_text(raw.get("customerComment")),
     )

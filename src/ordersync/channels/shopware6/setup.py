@@ -5,34 +5,67 @@ from __future__ import annotations
 from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 
-SETTINGS = SettingsSchema((
-    SettingField("base_url", "Shop address", "url",
-                 help="The address of the shop, e.g. https://shop.example.com (without /admin or /api)."),
-    SettingField("client_id", "Access key ID", help="The integration's access key ID, starts with SWIA."),
-    SettingField("client_secret", "Secret access key", secret=True,
-                 help="The integration's secret access key, shown only when the integration is created."),
-    SettingField("shop_secret", "App shop secret (webhooks)", secret=True, required=False, default="",
-                 help="Only for webhooks: the shop secret of the app whose webhooks point at ordersync. "
-                      "Without it ordersync polls only."),
-    SettingField("app_id", "App ID (webhooks)", required=False, default="",
-                 help="Only for webhooks: the id of that app in Shopware (32 hex digits)."),
-    SettingField("status_map_import", "Status mapping (import)", "mapping", required=False, default={},
-                 help="Shopware state = ordersync state, e.g. 'order_delivery:shipped_partially=Shipped'. "
-                      "Entities: order, order_delivery, order_transaction."),
-    SettingField("status_map_export", "Status mapping (export)", "mapping", required=False, default={},
-                 help="ordersync state = Shopware entity:state, e.g. 'Paid=order_transaction:paid,Closed=' "
-                      "(empty: never push)."),
-    SettingField("page_size", "Orders per request", "int", required=False, default=100),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
+SETTINGS = SettingsSchema(
+    (
+        SettingField(
+            "base_url",
+            "Shop address",
+            "url",
+            help="The address of the shop, e.g. https://shop.example.com (without /admin or /api).",
+        ),
+        SettingField("client_id", "Access key ID", help="The integration's access key ID, starts with SWIA."),
+        SettingField(
+            "client_secret",
+            "Secret access key",
+            secret=True,
+            help="The integration's secret access key, shown only when the integration is created.",
+        ),
+        SettingField(
+            "shop_secret",
+            "App shop secret (webhooks)",
+            secret=True,
+            required=False,
+            default="",
+            help="Only for webhooks: the shop secret of the app whose webhooks point at ordersync. "
+            "Without it ordersync polls only.",
+        ),
+        SettingField(
+            "app_id",
+            "App ID (webhooks)",
+            required=False,
+            default="",
+            help="Only for webhooks: the id of that app in Shopware (32 hex digits).",
+        ),
+        SettingField(
+            "status_map_import",
+            "Status mapping (import)",
+            "mapping",
+            required=False,
+            default={},
+            help="Shopware state = ordersync state, e.g. 'order_delivery:shipped_partially=Shipped'. "
+            "Entities: order, order_delivery, order_transaction.",
+        ),
+        SettingField(
+            "status_map_export",
+            "Status mapping (export)",
+            "mapping",
+            required=False,
+            default={},
+            help="ordersync state = Shopware entity:state, e.g. 'Paid=order_transaction:paid,Closed=' "
+            "(empty: never push).",
+        ),
+        SettingField("page_size", "Orders per request", "int", required=False, default=100),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        VERIFY_TLS,
+        CA_BUNDLE,
+    )
+)
 
 GUIDE = (
     GuideStep(
         "Create a role for ordersync",
         "In the Shopware administration open Settings → System → Users & permissions, tab Roles, and create a "
-        "role \"ordersync\" with these permissions: Orders: Viewer and Editor (ordersync reads orders and moves "
+        'role "ordersync" with these permissions: Orders: Viewer and Editor (ordersync reads orders and moves '
         "their order, delivery and payment states, and writes tracking codes), Products: Viewer and Editor "
         "(stock). Only if you use webhooks: also reading and editing webhooks. Save the role.",
         "Rolle für ordersync anlegen",
@@ -44,8 +77,8 @@ GUIDE = (
     ),
     GuideStep(
         "Create an integration",
-        "Open Settings → System → Integrations and click \"Add integration\". Enter a name (e.g. \"ordersync\"), "
-        "leave \"Administrator\" off and choose the role \"ordersync\". (An administrator integration works "
+        'Open Settings → System → Integrations and click "Add integration". Enter a name (e.g. "ordersync"), '
+        'leave "Administrator" off and choose the role "ordersync". (An administrator integration works '
         "too, but may change everything in the shop.)",
         "Integration anlegen",
         "Öffnen Sie Einstellungen → System → Integrationen, und klicken Sie auf „Integration hinzufügen“. Geben Sie "

@@ -40,22 +40,37 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     },
     "order_delivery": {
         "open": {"ship": "shipped", "ship_partially": "shipped_partially", "cancel": "cancelled"},
-        "shipped_partially": {"ship": "shipped", "retour": "returned", "retour_partially": "returned_partially",
-                              "cancel": "cancelled", "reopen": "open"},
+        "shipped_partially": {
+            "ship": "shipped",
+            "retour": "returned",
+            "retour_partially": "returned_partially",
+            "cancel": "cancelled",
+            "reopen": "open",
+        },
         "shipped": {"retour": "returned", "retour_partially": "returned_partially", "reopen": "open"},
         "returned_partially": {"retour": "returned", "reopen": "open"},
         "returned": {"reopen": "open"},
         "cancelled": {"reopen": "open"},
     },
     "order_transaction": {
-        "open": {"paid": "paid", "paid_partially": "paid_partially", "authorize": "authorized",
-                 "process": "in_progress", "remind": "reminded", "fail": "failed", "cancel": "cancelled"},
-        "in_progress": {"paid": "paid", "paid_partially": "paid_partially", "fail": "failed",
-                        "cancel": "cancelled"},
+        "open": {
+            "paid": "paid",
+            "paid_partially": "paid_partially",
+            "authorize": "authorized",
+            "process": "in_progress",
+            "remind": "reminded",
+            "fail": "failed",
+            "cancel": "cancelled",
+        },
+        "in_progress": {"paid": "paid", "paid_partially": "paid_partially", "fail": "failed", "cancel": "cancelled"},
         "authorized": {"paid": "paid", "paid_partially": "paid_partially", "cancel": "cancelled"},
         "reminded": {"paid": "paid", "paid_partially": "paid_partially", "cancel": "cancelled"},
-        "paid_partially": {"paid": "paid", "refund_partially": "refunded_partially", "refund": "refunded",
-                           "cancel": "cancelled"},
+        "paid_partially": {
+            "paid": "paid",
+            "refund_partially": "refunded_partially",
+            "refund": "refunded",
+            "cancel": "cancelled",
+        },
         "paid": {"refund": "refunded", "refund_partially": "refunded_partially", "cancel": "cancelled"},
         "refunded_partially": {"refund": "refunded"},
         "failed": {"reopen": "open", "paid": "paid"},
@@ -97,8 +112,10 @@ class Target:
 def parse_target(text: str, where: str = "") -> Target:
     entity, _, state = text.strip().lower().partition(":")
     if entity not in TRANSITIONS or not any(state in steps.values() for steps in TRANSITIONS[entity].values()):
-        raise SettingsError(f"setting 'status_map_export'{where}: {text!r} is not entity:state, e.g. "
-                            "order:completed, order_delivery:shipped, order_transaction:paid")
+        raise SettingsError(
+            f"setting 'status_map_export'{where}: {text!r} is not entity:state, e.g. "
+            "order:completed, order_delivery:shipped, order_transaction:paid"
+        )
     return Target(entity, state)
 
 
@@ -127,16 +144,16 @@ class StateMap:
         def key(text: str) -> str:
             entity, _, state = text.strip().lower().partition(":")
             if entity not in ENTITIES or not state:
-                raise SettingsError(f"setting 'status_map_import', entry {text!r}: write entity:state, e.g. "
-                                    "order_delivery:shipped")
+                raise SettingsError(
+                    f"setting 'status_map_import', entry {text!r}: write entity:state, e.g. order_delivery:shipped"
+                )
             return f"{entity}:{state}"
 
         def value(text: str, entry: str) -> str:
             target = parse_target(text, f", entry {entry!r}")
             return f"{target.entity}:{target.state}"
 
-        return cls(import_map(dict(DEFAULT_IMPORT), imports, key=key),
-                   export_map(DEFAULT_EXPORT, exports, value=value))
+        return cls(import_map(dict(DEFAULT_IMPORT), imports, key=key), export_map(DEFAULT_EXPORT, exports, value=value))
 
     def state_for(self, states: Mapping[str, str]) -> OrderState:
         """The hub state of an order showing ``states`` (entity -> technical name)."""

@@ -41,8 +41,9 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes) -> WebhookMeta:
     source = sub_object(data, "source")
     event_id = str(source.get("eventId") or "") or "sha256:" + hashlib.sha256(body).hexdigest()
     ids = order_ids(data)
-    return WebhookMeta(delivery_id=event_id, topic=str(data["data"].get("event") or ""),
-                       resource_id=ids[0] if ids else "")
+    return WebhookMeta(
+        delivery_id=event_id, topic=str(data["data"].get("event") or ""), resource_id=ids[0] if ids else ""
+    )
 
 
 def order_ids(data: dict[str, Any]) -> list[str]:
@@ -52,8 +53,12 @@ def order_ids(data: dict[str, Any]) -> list[str]:
         return [str(order["id"])] if isinstance(order, dict) and order.get("id") else []
     ids = []
     for entry in payload if isinstance(payload, list) else []:
-        if isinstance(entry, dict) and entry.get("entity") == "order" and entry.get("operation") != "delete" \
-                and entry.get("primaryKey"):
+        if (
+            isinstance(entry, dict)
+            and entry.get("entity") == "order"
+            and entry.get("operation") != "delete"
+            and entry.get("primaryKey")
+        ):
             key = entry["primaryKey"]
             ids.append(str(key.get("id") if isinstance(key, dict) else key))
     return ids

@@ -32,16 +32,33 @@ DEFAULT_ENDPOINT = "https://shop.textalk.se/backend/jsonrpc/v1"  # developer.abi
 
 
 class TextalkClient:
-    def __init__(self, endpoint: str, webshop: str, auth_token: str, *, language: str = "", timeout: float = 30,
-                 connection_key: str = "", retry: RetryPolicy | None = None, batch: bool = False,
-                 verify_tls: bool = True, ca_pem: str = "") -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        webshop: str,
+        auth_token: str,
+        *,
+        language: str = "",
+        timeout: float = 30,
+        connection_key: str = "",
+        retry: RetryPolicy | None = None,
+        batch: bool = False,
+        verify_tls: bool = True,
+        ca_pem: str = "",
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.context = {"webshop": webshop, "auth": auth_token, **({"language": language} if language else {})}
         self.batch = batch
-        budget = budget_for(f"textalk:{connection_key or self.endpoint + '#' + webshop}",
-                            lambda: RateBudget(20, 10))
-        self.http = ChannelHTTP(self.endpoint, timeout=timeout, retry=retry, budget=budget, verify=verify_tls, ca_pem=ca_pem,
-                                headers={"Content-Type": "application/json"})
+        budget = budget_for(f"textalk:{connection_key or self.endpoint + '#' + webshop}", lambda: RateBudget(20, 10))
+        self.http = ChannelHTTP(
+            self.endpoint,
+            timeout=timeout,
+            retry=retry,
+            budget=budget,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            headers={"Content-Type": "application/json"},
+        )
         self._ids = itertools.count(1)
 
     def close(self) -> None:
@@ -59,14 +76,18 @@ class TextalkClient:
                 return exc
             return None
 
-        response = self.http.request("POST", "/", params=self.context, json=body, idempotent=True,
-                                     expect_json=True, check=check)
+        response = self.http.request(
+            "POST", "/", params=self.context, json=body, idempotent=True, expect_json=True, check=check
+        )
         return read(protocol.parse_body(label, response.content))
 
     def call(self, method: str, *params: Any) -> Any:
         ident = next(self._ids)
-        return self._post(method, protocol.request(method, list(params), ident),
-                          lambda answer: protocol.result_of(method, answer, ident))
+        return self._post(
+            method,
+            protocol.request(method, list(params), ident),
+            lambda answer: protocol.result_of(method, answer, ident),
+        )
 
     def call_many(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
         """Results of several reads, in order: one batch POST if ``batch`` is on, else one call each. A call
@@ -76,9 +97,11 @@ class TextalkClient:
         if not self.batch:
             return [self._one_of_many(method, params) for method, params in calls]
         idents = [next(self._ids) for _ in calls]
-        return self._post("batch", [protocol.request(m, list(p), i) for (m, p), i in zip(calls, idents, strict=True)],
-                          lambda answer: protocol.results_of_batch(
-                              [(m, i) for (m, _), i in zip(calls, idents, strict=True)], answer))
+        return self._post(
+            "batch",
+            [protocol.request(m, list(p), i) for (m, p), i in zip(calls, idents, strict=True)],
+            lambda answer: protocol.results_of_batch([(m, i) for (m, _), i in zip(calls, idents, strict=True)], answer),
+        )
 
     def _one_of_many(self, method: str, params: list[Any]) -> Any:
         try:

@@ -33,8 +33,8 @@ from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, TransientError
 from ..sdk.paging import OffsetPaginator
-from ..sdk.settings import SettingsError
 from ..sdk.records import ConnectionTestResult, OrderPage, OrderRef, Page, Window
+from ..sdk.settings import SettingsError
 from .client import TextalkClient
 from .mapping import ITEM_FIELDS, ORDER_FIELDS, MappingConfig, orders_from_textalk
 from .protocol import INVALID_PARAMS
@@ -64,9 +64,7 @@ class TextalkConnector(Connector):
     system = "textalk"
     display_name = "Textalk Webshop (Abicart)"
     group = "shop"
-    capabilities = (
-        declare(Capability.IMPORT_ORDERS, Mode.POLL, note="JSON-RPC Order.list by modification time"),
-    )
+    capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL, note="JSON-RPC Order.list by modification time"),)
     settings_schema = SETTINGS
     guide = GUIDE
     sandbox_factory = "ordersync.channels.textalk.sandbox:create_sandbox"
@@ -84,10 +82,17 @@ class TextalkConnector(Connector):
     def client(self) -> TextalkClient:
         if self._client is None:
             cfg = self.config
-            self._client = TextalkClient(cfg["endpoint"], str(cfg["webshop"]), cfg["auth_token"],
-                                         language=cfg["language"], timeout=cfg["timeout"], batch=cfg["batch"],
-                                         connection_key=str(self.context.connection_id or ""),
-                                         verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"])
+            self._client = TextalkClient(
+                cfg["endpoint"],
+                str(cfg["webshop"]),
+                cfg["auth_token"],
+                language=cfg["language"],
+                timeout=cfg["timeout"],
+                batch=cfg["batch"],
+                connection_key=str(self.context.connection_id or ""),
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -102,17 +107,26 @@ class TextalkConnector(Connector):
         try:
             count = _count(client.call("Order.count", {}), "Order.count")
         except AuthError as exc:
-            return ConnectionTestResult(False, f"Textalk did not accept the connection: {exc}. Check the webshop "
-                                        "ID and the API token, and that the token may read orders.")
+            return ConnectionTestResult(
+                False,
+                f"Textalk did not accept the connection: {exc}. Check the webshop "
+                "ID and the API token, and that the token may read orders.",
+            )
         except TransientError as exc:
-            return ConnectionTestResult(False, f"The Textalk API at {self.config['endpoint']} could not be "
-                                        f"reached or did not answer with JSON-RPC ({exc}). Check the endpoint.")
+            return ConnectionTestResult(
+                False,
+                f"The Textalk API at {self.config['endpoint']} could not be "
+                f"reached or did not answer with JSON-RPC ({exc}). Check the endpoint.",
+            )
         except PermanentError as exc:
             return ConnectionTestResult(False, f"Textalk refused the request: {exc}")
         finally:
             client.http.retry = saved
-        return ConnectionTestResult(True, f"Connected to Textalk webshop {self.config['webshop']}.",
-                                    {"orders": str(count), "endpoint": self.config["endpoint"]})
+        return ConnectionTestResult(
+            True,
+            f"Connected to Textalk webshop {self.config['webshop']}.",
+            {"orders": str(count), "endpoint": self.config["endpoint"]},
+        )
 
     # import --------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
@@ -160,7 +174,11 @@ class TextalkConnector(Connector):
         out = []
         for raw in records:
             if isinstance(raw, dict) and isinstance(raw.get("items"), list):
-                raw = {**raw, "items": [found.get(u, u) if isinstance(u, int) and not isinstance(u, bool) else u
-                                        for u in raw["items"]]}
+                raw = {
+                    **raw,
+                    "items": [
+                        found.get(u, u) if isinstance(u, int) and not isinstance(u, bool) else u for u in raw["items"]
+                    ],
+                }
             out.append(raw)
         return out

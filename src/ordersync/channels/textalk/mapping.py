@@ -47,9 +47,24 @@ from ..sdk.records import Quarantined
 from .statuses import StatusMap, status_key
 
 #: Field selection for Order.list / Order.get: property → true (documented selection form).
-ORDER_FIELDS = {name: True for name in (
-    "uid", "orderNumber", "ordered", "changed", "customer", "currency", "items", "costs", "note", "tags",
-    "discarded", "paymentStatus", "deliveryStatus")}
+ORDER_FIELDS = {
+    name: True
+    for name in (
+        "uid",
+        "orderNumber",
+        "ordered",
+        "changed",
+        "customer",
+        "currency",
+        "items",
+        "costs",
+        "note",
+        "tags",
+        "discarded",
+        "paymentStatus",
+        "deliveryStatus",
+    )
+}
 #: OrderItem properties (developer.abicart.se, "OrderItem").
 ITEM_FIELDS = {name: True for name in ("uid", "order", "article", "articleNumber", "articleName", "choices", "costs")}
 #: Documented sub-fields of customer.address / customer.deliveryAddress → domain Address fields.
@@ -80,14 +95,17 @@ class MappedPage:
 
 # --- small readers ---------------------------------------------------------------------------------
 
+
 def _obj(raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
     """A sub-object; absent or null is empty, anything else that is not an object is an error."""
     value = raw.get(key)
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise RecordError(f"{where}{key} is {type(value).__name__}, not an object",
-                          hint="The order record is damaged; open it in the Textalk admin.")
+        raise RecordError(
+            f"{where}{key} is {type(value).__name__}, not an object",
+            hint="The order record is damaged; open it in the Textalk admin.",
+        )
     return value
 
 
@@ -124,8 +142,10 @@ def _cost(costs: Mapping[str, Any], part: str, currency: str) -> dict[str, Any]:
     cost = _obj(costs, part, "costs.")
     declared = cost.get("currency")
     if declared not in (None, "") and str(declared).strip().upper() != currency:
-        raise RecordError(f"costs.{part} is in {declared!r} but the order is in {currency!r}",
-                          hint="Mixed currencies in one order; check the order in the Textalk admin.")
+        raise RecordError(
+            f"costs.{part} is in {declared!r} but the order is in {currency!r}",
+            hint="Mixed currencies in one order; check the order in the Textalk admin.",
+        )
     return cost
 
 
@@ -147,9 +167,12 @@ def _address(raw: Mapping[str, Any], *, info: Mapping[str, Any] | None = None) -
         first, _, last = text(raw.get(DELIVERY_NAME), where="deliveryAddress.name").rpartition(" ")
         fields["first_name"], fields["last_name"] = (first, last) if first else (last, "")
     try:
-        return Address.from_lines(text(raw.get(ADDRESS_STREET), where=f"address.{ADDRESS_STREET}"),
-                                  text(raw.get(ADDRESS_STREET2), where=f"address.{ADDRESS_STREET2}"),
-                                  country=text(raw.get(ADDRESS_COUNTRY), where="address.country") or None, **fields)
+        return Address.from_lines(
+            text(raw.get(ADDRESS_STREET), where=f"address.{ADDRESS_STREET}"),
+            text(raw.get(ADDRESS_STREET2), where=f"address.{ADDRESS_STREET2}"),
+            country=text(raw.get(ADDRESS_COUNTRY), where="address.country") or None,
+            **fields,
+        )
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
 
@@ -163,12 +186,18 @@ def _uses_invoice_address(delivery: Mapping[str, Any]) -> bool:
 
 # --- orders ----------------------------------------------------------------------------------------
 
+
 def _item(line: Any, index: int, currency: str, language: str) -> OrderItem:
     if not isinstance(line, dict):
-        why = line[len("unreadable: "):] if isinstance(line, str) and line.startswith("unreadable: ") else \
-            f"{str(line)[:80]!r} instead of an order item"
-        raise RecordError(f"item {index + 1} could not be read ({why})",
-                          hint="The order item was missing when the order was fetched; the next sync retries.")
+        why = (
+            line[len("unreadable: ") :]
+            if isinstance(line, str) and line.startswith("unreadable: ")
+            else f"{str(line)[:80]!r} instead of an order item"
+        )
+        raise RecordError(
+            f"item {index + 1} could not be read ({why})",
+            hint="The order item was missing when the order was fetched; the next sync retries.",
+        )
     uid = _uid(line.get("uid"), f"item {index + 1}: uid")
     sku = text(line.get("articleNumber"), where=f"item {uid}: articleNumber")
     name = text(line.get("articleName"), language, where=f"item {uid}: articleName") or sku or f"#{uid}"
@@ -178,19 +207,29 @@ def _item(line: Any, index: int, currency: str, language: str) -> OrderItem:
     if total.get("incVat") in (None, ""):
         raise RecordError(f"{where} has no price (costs.total.incVat)", hint="The item has no price in Textalk.")
     gross = read_amount(total.get("incVat"), f"{where}: costs.total.incVat")
-    unit_gross = None if unit.get("incVat") in (None, "") else read_amount(unit["incVat"], f"{where}: costs.unit.incVat")
+    unit_gross = (
+        None if unit.get("incVat") in (None, "") else read_amount(unit["incVat"], f"{where}: costs.unit.incVat")
+    )
     choices = _obj(line, "choices", f"{where}: ")
     quantity = _quantity(choices.get("quantity"), gross, unit_gross, where)
     rate = total.get("vatRate", unit.get("vatRate"))
-    attributes = {str(k): str(v) for k, v in choices.items()
-                  if k != "quantity" and isinstance(v, (str, int)) and not isinstance(v, bool)}
+    attributes = {
+        str(k): str(v)
+        for k, v in choices.items()
+        if k != "quantity" and isinstance(v, (str, int)) and not isinstance(v, bool)
+    }
     try:
         return OrderItem(
-            external_id=uid, title=name, quantity=quantity, total_price=gross, sku=sku,
+            external_id=uid,
+            title=name,
+            quantity=quantity,
+            total_price=gross,
+            sku=sku,
             unit_price=unit_gross if unit_gross is not None else unit_price(gross, quantity),
             tax_rate=None if rate in (None, "") else (read_amount(rate, f"{where}: vatRate") * 100).normalize(),
             product_external_id="" if line.get("article") in (None, "") else _uid(line["article"], f"{where}: article"),
-            attributes=attributes)
+            attributes=attributes,
+        )
     except ValueError as exc:
         raise RecordError(str(exc), hint="An item has an invalid quantity.") from None
 
@@ -211,8 +250,16 @@ def _fee(cost: Mapping[str, Any], title: str, key: str) -> list[OrderItem]:
     gross = read_amount(cost.get("incVat"), f"costs.{key}.incVat", default=Decimal(0))
     if not gross:
         return []
-    return [OrderItem(external_id=f"{key}-fee", title=title, quantity=Decimal(1), unit_price=gross,
-                      total_price=gross, dont_adjust_stock=True)]
+    return [
+        OrderItem(
+            external_id=f"{key}-fee",
+            title=title,
+            quantity=Decimal(1),
+            unit_price=gross,
+            total_price=gross,
+            dont_adjust_stock=True,
+        )
+    ]
 
 
 def is_cart(raw: Any) -> bool:
@@ -225,8 +272,11 @@ def order_from_textalk(raw: Any, config: MappingConfig | None = None) -> Order:
     config = config or MappingConfig()
     if not isinstance(raw, dict) or raw.get("uid") in (None, ""):
         raise RecordError("the record is not an order object with a uid")
-    return read_record(lambda: _order(raw, config), also=(OverflowError,),
-                       hint="Unexpected data in the order; check its currency, dates and items in the Textalk admin.")
+    return read_record(
+        lambda: _order(raw, config),
+        also=(OverflowError,),
+        hint="Unexpected data in the order; check its currency, dates and items in the Textalk admin.",
+    )
 
 
 def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
@@ -261,24 +311,40 @@ def _order(raw: dict[str, Any], config: MappingConfig) -> Order:
     discarded = raw.get("discarded")
     if discarded not in (None, True, False):
         raise RecordError(f"discarded is {discarded!r}, not true or false")
-    key = status_key(bool(discarded), text(raw.get("paymentStatus"), where="paymentStatus"),
-                     text(raw.get("deliveryStatus"), where="deliveryStatus"))
+    key = status_key(
+        bool(discarded),
+        text(raw.get("paymentStatus"), where="paymentStatus"),
+        text(raw.get("deliveryStatus"), where="deliveryStatus"),
+    )
     tags = raw.get("tags") or []
     if not isinstance(tags, list):
         raise RecordError(f"tags is {type(tags).__name__}, not a list")
     note = text(raw.get("note"), where="note")
     return Order(
-        external_id=uid, number=text(raw.get("orderNumber"), where="orderNumber") or uid,
-        state=config.statuses.state_for(key), currency=currency, created_at=created, updated_at=updated,
-        total=read_amount(total_cost.get("incVat"), "costs.total.incVat"), items=items,
-        buyer=Buyer(external_id=text(info.get("customerNumber"), where="info.customerNumber"), email=invoice.email,
-                    first_name=invoice.first_name, last_name=invoice.last_name, phone=invoice.phone),
-        invoice_address=invoice, shipping_address=shipping,
-        shipping_cost=read_amount(_cost(costs, "shipment", currency).get("incVat"), "costs.shipment.incVat",
-                              default=Decimal(0)),
+        external_id=uid,
+        number=text(raw.get("orderNumber"), where="orderNumber") or uid,
+        state=config.statuses.state_for(key),
+        currency=currency,
+        created_at=created,
+        updated_at=updated,
+        total=read_amount(total_cost.get("incVat"), "costs.total.incVat"),
+        items=items,
+        buyer=Buyer(
+            external_id=text(info.get("customerNumber"), where="info.customerNumber"),
+            email=invoice.email,
+            first_name=invoice.first_name,
+            last_name=invoice.last_name,
+            phone=invoice.phone,
+        ),
+        invoice_address=invoice,
+        shipping_address=shipping,
+        shipping_cost=read_amount(
+            _cost(costs, "shipment", currency).get("incVat"), "costs.shipment.incVat", default=Decimal(0)
+        ),
         tax_total=read_amount(total_cost.get("vat"), "costs.total.vat", default=Decimal(0)),
         comments=[Comment(note, author="Textalk admin")] if note else [],
-        tags=[text(t, where="tag") for t in tags if text(t, where="tag")], channel_status=key,
+        tags=[text(t, where="tag") for t in tags if text(t, where="tag")],
+        channel_status=key,
     )
 
 

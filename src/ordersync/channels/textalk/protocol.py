@@ -34,8 +34,11 @@ _ERRORS: dict[int, tuple[type[ChannelError], str]] = {
     WEBSHOP_MISSING: (AuthError, "no webshop id was sent; set 'webshop' in the connection"),
     INVALID_WEBSHOP: (AuthError, "Textalk does not know this webshop id; check 'webshop' in the connection"),
     INVALID_LANGUAGE: (PermanentError, "Textalk does not accept the language; check 'language'"),
-    BAD_AUTH_TOKEN: (AuthError, "the API token was not accepted (deactivated or mistyped?); create a new API key "
-                                "under Settings → External connections → API keys and update the connection"),
+    BAD_AUTH_TOKEN: (
+        AuthError,
+        "the API token was not accepted (deactivated or mistyped?); create a new API key "
+        "under Settings → External connections → API keys and update the connection",
+    ),
     BAD_SESSION_TOKEN: (AuthError, "the session token was not accepted"),
     FORBIDDEN: (AuthError, "the API token lacks the permission for this call (orders must be readable)"),
     SECURE_CONNECTION_REQUIRED: (PermanentError, "Textalk requires https; use an https endpoint"),

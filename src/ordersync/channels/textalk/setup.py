@@ -6,29 +6,62 @@ from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 from .client import DEFAULT_ENDPOINT
 
-SETTINGS = SettingsSchema((
-    SettingField("webshop", "Webshop ID", "int",
-                 help="The number shown in the Textalk/Abicart admin at the top of the page, next to the shop's name."),
-    SettingField("auth_token", "API key", secret=True,
-                 help="A persistent authentication token (Settings → External connections → API keys), sent as "
-                      "the API's 'auth' context parameter."),
-    SettingField("endpoint", "API endpoint", "url", required=False, default=DEFAULT_ENDPOINT,
-                 help="The JSON-RPC address. The default is Textalk's; https://admin.abicart.se/backend/jsonrpc/v1 "
-                      "and https://<your shop>/backend/jsonrpc/v1 reach the same API."),
-    SettingField("language", "Language", required=False, default="",
-                 help="Two-letter code (e.g. de, sv) sent as the API's 'language' context; also the preferred "
-                      "language of texts Textalk keeps per language. Empty: the shop's default language."),
-    SettingField("status_map_import", "Status mapping (import)", "mapping", required=False, default={},
-                 help="Textalk status = ordersync state, e.g. 'paid/unsent=Confirmed,discarded=Deleted'. A status "
-                      "is 'discarded' or '<payment status>/<delivery status>'."),
-    SettingField("batch", "Batch API calls", "bool", required=False, default=False,
-                 help="Send the item look-ups of a page as one JSON-RPC batch. Off by default: Textalk does not "
-                      "document batch support."),
-    SettingField("page_size", "Orders per request", "int", required=False, default=100),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    VERIFY_TLS,
-    CA_BUNDLE,
-))
+SETTINGS = SettingsSchema(
+    (
+        SettingField(
+            "webshop",
+            "Webshop ID",
+            "int",
+            help="The number shown in the Textalk/Abicart admin at the top of the page, next to the shop's name.",
+        ),
+        SettingField(
+            "auth_token",
+            "API key",
+            secret=True,
+            help="A persistent authentication token (Settings → External connections → API keys), sent as "
+            "the API's 'auth' context parameter.",
+        ),
+        SettingField(
+            "endpoint",
+            "API endpoint",
+            "url",
+            required=False,
+            default=DEFAULT_ENDPOINT,
+            help="The JSON-RPC address. The default is Textalk's; https://admin.abicart.se/backend/jsonrpc/v1 "
+            "and https://<your shop>/backend/jsonrpc/v1 reach the same API.",
+        ),
+        SettingField(
+            "language",
+            "Language",
+            required=False,
+            default="",
+            help="Two-letter code (e.g. de, sv) sent as the API's 'language' context; also the preferred "
+            "language of texts Textalk keeps per language. Empty: the shop's default language.",
+        ),
+        SettingField(
+            "status_map_import",
+            "Status mapping (import)",
+            "mapping",
+            required=False,
+            default={},
+            help="Textalk status = ordersync state, e.g. 'paid/unsent=Confirmed,discarded=Deleted'. A status "
+            "is 'discarded' or '<payment status>/<delivery status>'.",
+        ),
+        SettingField(
+            "batch",
+            "Batch API calls",
+            "bool",
+            required=False,
+            default=False,
+            help="Send the item look-ups of a page as one JSON-RPC batch. Off by default: Textalk does not "
+            "document batch support.",
+        ),
+        SettingField("page_size", "Orders per request", "int", required=False, default=100),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        VERIFY_TLS,
+        CA_BUNDLE,
+    )
+)
 
 GUIDE = (
     GuideStep(
@@ -43,7 +76,7 @@ GUIDE = (
     GuideStep(
         "Create an API key",
         "In the Abicart admin go to Settings → External connections → API keys (Inställningar → Externa "
-        "kopplingar → API-nycklar) and create a key, e.g. named \"ordersync\", following the instructions on "
+        'kopplingar → API-nycklar) and create a key, e.g. named "ordersync", following the instructions on '
         "screen. This is a persistent authentication token, meant for integrations; a login token (valid for "
         "24 hours) would stop working after a day. The key carries administrator rights for the whole "
         "webshop and Textalk offers no narrower permission, so keep it only here; if it leaks, deactivate it "

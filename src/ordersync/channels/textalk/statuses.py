@@ -29,13 +29,15 @@ from ..sdk.statemap import import_map
 S = OrderState
 DISCARDED = "discarded"
 
-DEFAULT_IMPORT: Mapping[str, OrderState] = MappingProxyType({
-    DISCARDED: S.CANCELLED,
-    "paid/sent": S.SHIPPED,
-    "unpaid/sent": S.SHIPPED,
-    "paid/unsent": S.PAID,
-    "unpaid/unsent": S.ORDERED,
-})
+DEFAULT_IMPORT: Mapping[str, OrderState] = MappingProxyType(
+    {
+        DISCARDED: S.CANCELLED,
+        "paid/sent": S.SHIPPED,
+        "unpaid/sent": S.SHIPPED,
+        "paid/unsent": S.PAID,
+        "unpaid/unsent": S.ORDERED,
+    }
+)
 
 _KEY = re.compile(r"^(discarded|[a-z0-9_-]{1,40}/[a-z0-9_-]{1,40})$")
 
@@ -78,6 +80,8 @@ class StatusMap:
 def _checked(key: str) -> str:
     normalised = normalise(key)
     if not _KEY.match(normalised):
-        raise SettingsError(f"setting 'status_map_import': {key!r} is not a Textalk status such as "
-                            "'discarded' or 'paid/unsent' (payment status / delivery status)")
+        raise SettingsError(
+            f"setting 'status_map_import': {key!r} is not a Textalk status such as "
+            "'discarded' or 'paid/unsent' (payment status / delivery status)"
+        )
     return normalised

@@ -64,42 +64,79 @@ def make_auth(url: str, key: str, secret: str, method: str = "auto") -> tuple[ht
 
 
 class WooClient:
-    def __init__(self, url: str, key: str, secret: str, *, auth: str = "auto", verify_tls: bool = True, ca_pem: str = "",
-                 timeout: float = 30, connection_key: str = "", retry: RetryPolicy | None = None,
-                 calls_per_second: float = 25, burst: int = 50, concurrency: int = 1) -> None:
+    def __init__(
+        self,
+        url: str,
+        key: str,
+        secret: str,
+        *,
+        auth: str = "auto",
+        verify_tls: bool = True,
+        ca_pem: str = "",
+        timeout: float = 30,
+        connection_key: str = "",
+        retry: RetryPolicy | None = None,
+        calls_per_second: float = 25,
+        burst: int = 50,
+        concurrency: int = 1,
+    ) -> None:
         self.url = url.rstrip("/")
         self.auth, self.auth_method = make_auth(self.url, key, secret, auth)
-        budget = budget_for(f"woocommerce:{connection_key or self.url}",
-                            lambda: RateBudget(burst, calls_per_second))
-        self.http = ChannelHTTP(self.url, auth=self.auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem, retry=retry,
-                                budget=budget, in_flight=concurrency)
+        budget = budget_for(f"woocommerce:{connection_key or self.url}", lambda: RateBudget(burst, calls_per_second))
+        self.http = ChannelHTTP(
+            self.url,
+            auth=self.auth,
+            timeout=timeout,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            retry=retry,
+            budget=budget,
+            in_flight=concurrency,
+        )
 
     def close(self) -> None:
         self.http.close()
 
     # generic ---------------------------------------------------------------------------------
-    def get(self, path: str, params: Mapping[str, Any] | None = None, *,
-            retry: RetryPolicy | None = None) -> tuple[Any, httpx.Response]:
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, retry: RetryPolicy | None = None
+    ) -> tuple[Any, httpx.Response]:
         response = self.http.request("GET", API + path, params=params, expect_json=True, retry=retry)
         return response.json(), response
 
-    def pages(self, path: str, params: Mapping[str, Any], *,
-              concurrency: int = 1) -> Iterator[tuple[list[Any], httpx.Response, int]]:
+    def pages(
+        self, path: str, params: Mapping[str, Any], *, concurrency: int = 1
+    ) -> Iterator[tuple[list[Any], httpx.Response, int]]:
         """Each page of a listing with its page number, following ``X-WP-TotalPages``; up to ``concurrency``
         pages in flight after the first."""
         paginator = PageNumberPaginator(total_pages_header="X-WP-TotalPages", page_size=PER_PAGE)
-        for response in paginate_numbered(self.http, API + path, paginator, params={"per_page": PER_PAGE, **params},
-                                          concurrency=concurrency):
+        for response in paginate_numbered(
+            self.http, API + path, paginator, params={"per_page": PER_PAGE, **params}, concurrency=concurrency
+        ):
             data = response.json()
             if not isinstance(data, list):
                 raise TransientError(f"GET {path}: expected a JSON list, got {type(data).__name__}")
             yield data, response, paginator.current
 
-    def send(self, method: str, path: str, body: Any, *, checked: bool = False,
-             idempotent: bool | None = None, params: Mapping[str, Any] | None = None) -> Any:
-        response = self.http.request(method, API + path, json=body, params=params, expect_json=True,
-                                     idempotent=False if checked else idempotent,
-                                     error_mapping=CHECKED_WRITE if checked else None)
+    def send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        *,
+        checked: bool = False,
+        idempotent: bool | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        response = self.http.request(
+            method,
+            API + path,
+            json=body,
+            params=params,
+            expect_json=True,
+            idempotent=False if checked else idempotent,
+            error_mapping=CHECKED_WRITE if checked else None,
+        )
         return response.json()
 
     # resources -------------------------------------------------------------------------------
@@ -110,8 +147,9 @@ class WooClient:
         return self.get(f"/orders/{rid(order_id)}/notes", {"type": "any"})[0]
 
     def add_note(self, order_id: str, note: str, *, to_customer: bool) -> dict[str, Any]:
-        return self.send("POST", f"/orders/{rid(order_id)}/notes", {"note": note, "customer_note": to_customer},
-                         checked=True)
+        return self.send(
+            "POST", f"/orders/{rid(order_id)}/notes", {"note": note, "customer_note": to_customer}, checked=True
+        )
 
     def update_order(self, order_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return self.send("PUT", f"/orders/{rid(order_id)}", body, checked=True)
@@ -120,8 +158,12 @@ class WooClient:
         return [hook for page, _, _ in self.pages("/webhooks", {"status": "all"}) for hook in page]
 
     def delete_webhook(self, webhook_id: int) -> None:
-        self.http.request("DELETE", f"{API}/webhooks/{rid(webhook_id)}", params={"force": "true"},
-                          error_mapping={404: ErrorRule(Action.IGNORE), 410: ErrorRule(Action.IGNORE)})
+        self.http.request(
+            "DELETE",
+            f"{API}/webhooks/{rid(webhook_id)}",
+            params={"force": "true"},
+            error_mapping={404: ErrorRule(Action.IGNORE), 410: ErrorRule(Action.IGNORE)},
+        )
 
     def batch(self, path: str, updates: list[dict[str, Any]]) -> dict[str, Any]:
         """A batch of absolute values: repeating it is harmless, so it is retried like a PUT."""

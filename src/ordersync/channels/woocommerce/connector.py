@@ -22,12 +22,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ...domain import OrderState, Shipment, StockUpdate
-from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.capabilities import Capability, Mode, declare
 from ..sdk.concurrency import in_order
 from ..sdk.connector import Connector, ConnectorContext
-from ..sdk.idempotency import checked_write
 from ..sdk.errors import AuthError, ChannelError, NotFoundError, PermanentError, RecordError, TransientError
+from ..sdk.idempotency import checked_write
+from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
 from ..sdk.webhook_reconcile import WebhookHealth
 from . import webhooks
@@ -50,8 +50,10 @@ def window_params(window: Window) -> dict[str, str]:
     exclusive, so ``modified_before`` is the second after ``until``: an order saved in the very second
     ``until`` falls in, belongs to this window; ``modified_after`` is ``since`` cut to the second. That
     second must be over when it is read, which the engine's safety lag (until <= now - lag) ensures."""
-    params = {"dates_are_gmt": "true",
-              "modified_before": _gmt(window.until.replace(microsecond=0) + timedelta(seconds=1))}
+    params = {
+        "dates_are_gmt": "true",
+        "modified_before": _gmt(window.until.replace(microsecond=0) + timedelta(seconds=1)),
+    }
     if window.since is not None:
         params["modified_after"] = _gmt(window.since)
     return params
@@ -66,8 +68,11 @@ class WooCommerceConnector(Connector):
         declare(Capability.IMPORT_ARTICLES, Mode.POLL),
         declare(Capability.CHANGE_STATUS, Mode.API),
         declare(Capability.SEND_MESSAGES, Mode.API, note="as a customer note, which WooCommerce e-mails"),
-        declare(Capability.TRANSMIT_TRACKING, Mode.API,
-                note="customer note plus the order meta of the Shipment Tracking plugins"),
+        declare(
+            Capability.TRANSMIT_TRACKING,
+            Mode.API,
+            note="customer note plus the order meta of the Shipment Tracking plugins",
+        ),
         declare(Capability.SET_STOCK, Mode.API),
     )
     settings_schema = SETTINGS
@@ -82,8 +87,9 @@ class WooCommerceConnector(Connector):
         self.config = cfg = SETTINGS.parse(self.settings)
         note_only = raw_key is not None and str(raw_key).strip().lower() in ("", "-", "none")
         self.tracking_key = "" if note_only else cfg["tracking_meta_key"]
-        self.mapping = MappingConfig(StatusMap.from_settings(cfg["status_map_import"], cfg["status_map_export"]),
-                                     self.tracking_key)
+        self.mapping = MappingConfig(
+            StatusMap.from_settings(cfg["status_map_import"], cfg["status_map_export"]), self.tracking_key
+        )
         self._client: WooClient | None = None
         self._sleep: Callable[[float], None] = time.sleep
 
@@ -92,10 +98,17 @@ class WooCommerceConnector(Connector):
         """Built on first use: verifying a webhook needs no HTTP client (nor its TLS context)."""
         if self._client is None:
             cfg = self.config
-            self._client = WooClient(cfg["url"], cfg["consumer_key"], cfg["consumer_secret"], auth=cfg["auth"],
-                                     verify_tls=cfg["verify_tls"], ca_pem=cfg["ca_bundle"], timeout=cfg["timeout"],
-                                     connection_key=str(self.context.connection_id or ""),
-                                     concurrency=cfg["concurrency"])
+            self._client = WooClient(
+                cfg["url"],
+                cfg["consumer_key"],
+                cfg["consumer_secret"],
+                auth=cfg["auth"],
+                verify_tls=cfg["verify_tls"],
+                ca_pem=cfg["ca_bundle"],
+                timeout=cfg["timeout"],
+                connection_key=str(self.context.connection_id or ""),
+                concurrency=cfg["concurrency"],
+            )
         return self._client
 
     def close(self) -> None:
@@ -109,20 +122,32 @@ class WooCommerceConnector(Connector):
             quick = dataclasses.replace(self.client.http.retry, max_attempts=2)  # a person is waiting
             data, response = self.client.get("/orders", {"per_page": 1, "status": "any"}, retry=quick)
         except AuthError as exc:
-            return ConnectionTestResult(False, f"WooCommerce did not accept the key ({exc}). Check consumer key "
-                                        "and secret and that the key has Read/Write permission.")
+            return ConnectionTestResult(
+                False,
+                f"WooCommerce did not accept the key ({exc}). Check consumer key "
+                "and secret and that the key has Read/Write permission.",
+            )
         except NotFoundError:
-            return ConnectionTestResult(False, f"No WooCommerce REST API found at {url}/wp-json/wc/v3. Check the "
-                                        "shop URL, that WooCommerce is active and that permalinks are not set "
-                                        "to \"Plain\" (Settings → Permalinks).")
+            return ConnectionTestResult(
+                False,
+                f"No WooCommerce REST API found at {url}/wp-json/wc/v3. Check the "
+                "shop URL, that WooCommerce is active and that permalinks are not set "
+                'to "Plain" (Settings → Permalinks).',
+            )
         except TransientError as exc:
-            return ConnectionTestResult(False, f"The shop at {url} could not be reached or did not answer with "
-                                        f"the REST API ({exc}). Check the URL; if it shows a web page, check "
-                                        "the permalinks.")
+            return ConnectionTestResult(
+                False,
+                f"The shop at {url} could not be reached or did not answer with "
+                f"the REST API ({exc}). Check the URL; if it shows a web page, check "
+                "the permalinks.",
+            )
         except PermanentError as exc:
             return ConnectionTestResult(False, f"The shop refused the request: {exc}")
-        return ConnectionTestResult(True, "Connected to WooCommerce.", {
-            "auth": self.client.auth_method, "orders": response.headers.get("X-WP-Total", str(len(data)))})
+        return ConnectionTestResult(
+            True,
+            "Connected to WooCommerce.",
+            {"auth": self.client.auth_method, "orders": response.headers.get("X-WP-Total", str(len(data)))},
+        )
 
     # import --------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window, *, for_comparison: bool = False) -> Iterator[OrderPage]:
@@ -133,8 +158,13 @@ class WooCommerceConnector(Connector):
         for records, response, number in pages:
             details = {} if for_comparison else self._refund_details(records)
             orders, quarantined = orders_from_wc(records, self.mapping, details)
-            yield Page(orders, quarantined, number, _int(response.headers.get("X-WP-TotalPages")),
-                       _int(response.headers.get("X-WP-Total")))
+            yield Page(
+                orders,
+                quarantined,
+                number,
+                _int(response.headers.get("X-WP-TotalPages")),
+                _int(response.headers.get("X-WP-Total")),
+            )
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:
         raw = self.client.order(ref.external_id)
@@ -144,17 +174,22 @@ class WooCommerceConnector(Connector):
     def _refund_details(self, records: list[Any]) -> dict[str, list[Any]]:
         """The order lists its refunds as id, reason and total only; their dates and items need one more
         GET per order that has refunds (and none for the others), as many at a time as the setting allows."""
+
         def refunds_of(raw: Any) -> tuple[str, list[Any]]:
-            return str(raw["id"]), [r for page, _, _ in self.client.pages(f"/orders/{raw['id']}/refunds", {})
-                                    for r in page]
+            return str(raw["id"]), [
+                r for page, _, _ in self.client.pages(f"/orders/{raw['id']}/refunds", {}) for r in page
+            ]
 
         return dict(in_order(refunds_of, [raw for raw in records if has_refunds(raw)], self.config["concurrency"]))
 
     def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
         params = {"orderby": "id", "order": "asc", **window_params(window)}
         for records, response, number in self.client.pages("/products", params):
-            page: ArticlePage = Page(number=number, total_pages=_int(response.headers.get("X-WP-TotalPages")),
-                                     window_total=_int(response.headers.get("X-WP-Total")))
+            page: ArticlePage = Page(
+                number=number,
+                total_pages=_int(response.headers.get("X-WP-TotalPages")),
+                window_total=_int(response.headers.get("X-WP-Total")),
+            )
             for raw in records:
                 try:
                     page.records.append(article_from_wc(raw, self._variations(raw)))
@@ -195,8 +230,9 @@ class WooCommerceConnector(Connector):
     # push ----------------------------------------------------------------------------------------
     def _checked(self, done: Callable[[], bool], write: Callable[[], Any]) -> bool:
         """Write unless ``done()``; see ``sdk.idempotency``. True = the channel already showed the effect."""
-        return checked_write(done, write, attempts=CHECK_ATTEMPTS,
-                             pause=lambda n: self._sleep(self.client.http.retry.backoff(n)))
+        return checked_write(
+            done, write, attempts=CHECK_ATTEMPTS, pause=lambda n: self._sleep(self.client.http.retry.backoff(n))
+        )
 
     def channel_status_for(self, state: OrderState) -> str | None:
         return self.mapping.statuses.status_for(state)
@@ -204,14 +240,20 @@ class WooCommerceConnector(Connector):
     def push_state(self, ref: OrderRef, state: OrderState, comment: str = "") -> PushResult:
         status = self.mapping.statuses.status_for(state)
         if status is None:
-            return PushResult(ok=True, detail=f"state {state.name_en!r} is not pushed to WooCommerce "
-                                              "(status_map_export); nothing sent")
+            return PushResult(
+                ok=True,
+                detail=f"state {state.name_en!r} is not pushed to WooCommerce (status_map_export); nothing sent",
+            )
         order_id = ref.external_id
-        already = self._checked(lambda: self.client.order(order_id).get("status") == status,
-                                lambda: self.client.update_order(order_id, {"status": status}))
+        already = self._checked(
+            lambda: self.client.order(order_id).get("status") == status,
+            lambda: self.client.update_order(order_id, {"status": status}),
+        )
         if comment:
-            self._checked(lambda: note_containing(self.client.notes(order_id), comment) is not None,
-                          lambda: self.client.add_note(order_id, comment, to_customer=False))
+            self._checked(
+                lambda: note_containing(self.client.notes(order_id), comment) is not None,
+                lambda: self.client.add_note(order_id, comment, to_customer=False),
+            )
         return PushResult(ok=True, already_done=already, remote_id=order_id, detail=f"status {status}")
 
     def push_tracking(self, ref: OrderRef, shipment: Shipment) -> PushResult:
@@ -220,8 +262,10 @@ class WooCommerceConnector(Connector):
             return PushResult(ok=False, detail="no tracking number to transmit")
         note_done = self._checked(
             lambda: note_containing(self.client.notes(order_id), number) is not None,
-            lambda: self.client.add_note(order_id, tracking_note(shipment, self.config["note_language"]),
-                                         to_customer=True))
+            lambda: self.client.add_note(
+                order_id, tracking_note(shipment, self.config["note_language"]), to_customer=True
+            ),
+        )
         meta_done = True
         if self.tracking_key:
             key, seen = self.tracking_key, {}
@@ -230,16 +274,21 @@ class WooCommerceConnector(Connector):
                 seen["value"] = meta_value_with(self.client.order(order_id).get("meta_data"), key, shipment)
                 return seen["value"] is None
 
-            meta_done = self._checked(meta_has_it, lambda: self.client.update_order(
-                order_id, {"meta_data": [{"key": key, "value": seen["value"]}]}))
-        return PushResult(ok=True, already_done=note_done and meta_done, remote_id=order_id,
-                          detail=f"tracking {number}")
+            meta_done = self._checked(
+                meta_has_it,
+                lambda: self.client.update_order(order_id, {"meta_data": [{"key": key, "value": seen["value"]}]}),
+            )
+        return PushResult(
+            ok=True, already_done=note_done and meta_done, remote_id=order_id, detail=f"tracking {number}"
+        )
 
     def send_message(self, ref: OrderRef, subject: str, text: str) -> PushResult:
         order_id = ref.external_id
         note = f"{subject}\n\n{text}" if subject.strip() else text
-        already = self._checked(lambda: note_containing(self.client.notes(order_id), note) is not None,
-                                lambda: self.client.add_note(order_id, note, to_customer=True))
+        already = self._checked(
+            lambda: note_containing(self.client.notes(order_id), note) is not None,
+            lambda: self.client.add_note(order_id, note, to_customer=True),
+        )
         return PushResult(ok=True, already_done=already, remote_id=order_id, detail="customer note")
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
@@ -265,9 +314,15 @@ class WooCommerceConnector(Connector):
             groups.setdefault(path, []).append(u)
         for path, group in groups.items():
             for start in range(0, len(group), BATCH_LIMIT):
-                chunk = group[start:start + BATCH_LIMIT]
-                body = [{"id": rid(u.variant_external_id or u.product_external_id), "manage_stock": True,
-                         "stock_quantity": int(u.quantity)} for u in chunk]
+                chunk = group[start : start + BATCH_LIMIT]
+                body = [
+                    {
+                        "id": rid(u.variant_external_id or u.product_external_id),
+                        "manage_stock": True,
+                        "stock_quantity": int(u.quantity),
+                    }
+                    for u in chunk
+                ]
                 try:
                     answer = self.client.batch(path, body)
                 except ChannelError as exc:
@@ -290,8 +345,9 @@ def _batch_results(chunk: list[StockUpdate], answer: Any) -> dict[tuple[str, str
             out[key] = PushResult(ok=False, remote_id=target, detail="WooCommerce returned no result for this item")
         elif isinstance(item.get("error"), dict):
             err = item["error"]
-            out[key] = PushResult(ok=False, remote_id=target,
-                                  detail=f"{err.get('code', 'error')}: {err.get('message', '')}".strip())
+            out[key] = PushResult(
+                ok=False, remote_id=target, detail=f"{err.get('code', 'error')}: {err.get('message', '')}".strip()
+            )
         else:
             out[key] = PushResult(ok=True, remote_id=target, detail=f"stock {item.get('stock_quantity', u.quantity)}")
     return out

@@ -24,15 +24,23 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, overload
 
-from ...domain import (Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, Refund, RefundItem,
-                       to_decimal)
+from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, Refund, RefundItem, to_decimal
 from ...domain.timeutil import parse_utc
 from ..sdk.errors import RecordError
-from ..sdk.mapping import (CENT, map_records, plain_text, quarantine_record, read_amount, read_record, sub_object,
-                           unit_price)
+from ..sdk.mapping import (
+    CENT,
+    map_records,
+    plain_text,
+    quarantine_record,
+    read_amount,
+    read_record,
+    sub_object,
+    unit_price,
+)
 from ..sdk.records import Quarantined
 from .statuses import StatusMap
 from .tracking import TRACKING_PLUGIN_KEY, shipments_from_meta
+
 EAN_META_KEYS = ("_global_unique_id", "_ean", "_gtin", "_ts_gtin", "ean", "gtin")
 
 
@@ -44,6 +52,7 @@ class MappingConfig:
 
 # --- small readers -------------------------------------------------------------------------------
 
+
 @overload
 def _utc(raw: Mapping[str, Any], name: str, *, required: Literal[True]) -> datetime: ...
 @overload
@@ -52,8 +61,11 @@ def _utc(raw: Mapping[str, Any], name: str, *, required: bool = False) -> dateti
     text = raw.get(f"{name}_gmt")
     if not text:
         if required:
-            raise RecordError(f"{name}_gmt is missing", hint="The shop sent no UTC timestamp; check the "
-                              "WordPress timezone setting and the plugin that created the order.")
+            raise RecordError(
+                f"{name}_gmt is missing",
+                hint="The shop sent no UTC timestamp; check the "
+                "WordPress timezone setting and the plugin that created the order.",
+            )
         return None
     try:
         return parse_utc(str(text), where=f"{name}_gmt", assume_utc=True)
@@ -86,19 +98,33 @@ def _places(raw: Mapping[str, Any]) -> Decimal:
 
 def _address(raw: Any, *, with_contact: bool) -> Address:
     raw = raw if isinstance(raw, dict) else {}
-    fields = {k: plain_text(raw.get(src)) for k, src in (
-        ("first_name", "first_name"), ("last_name", "last_name"), ("company", "company"), ("zip", "postcode"),
-        ("city", "city"), ("state", "state"), ("phone", "phone"))}
+    fields = {
+        k: plain_text(raw.get(src))
+        for k, src in (
+            ("first_name", "first_name"),
+            ("last_name", "last_name"),
+            ("company", "company"),
+            ("zip", "postcode"),
+            ("city", "city"),
+            ("state", "state"),
+            ("phone", "phone"),
+        )
+    }
     if with_contact:
         fields["email"] = plain_text(raw.get("email"))
     try:
-        return Address.from_lines(plain_text(raw.get("address_1")), plain_text(raw.get("address_2")),
-                                  country=plain_text(raw.get("country")) or None, **fields)
+        return Address.from_lines(
+            plain_text(raw.get("address_1")),
+            plain_text(raw.get("address_2")),
+            country=plain_text(raw.get("country")) or None,
+            **fields,
+        )
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
 
 
 # --- orders ----------------------------------------------------------------------------------------
+
 
 def _tax_rates(raw: Mapping[str, Any]) -> dict[Any, Decimal]:
     rates: dict[Any, Decimal] = {}
@@ -113,40 +139,66 @@ def _tax_rates(raw: Mapping[str, Any]) -> dict[Any, Decimal]:
 
 def _line_item(line: Any, rates: Mapping[Any, Decimal], places: Decimal = CENT) -> OrderItem:
     if not isinstance(line, dict):
-        raise RecordError("a line item is not an object", hint="The order's items are damaged; a plugin may "
-                          "have written them. Open the order in WooCommerce.")
+        raise RecordError(
+            "a line item is not an object",
+            hint="The order's items are damaged; a plugin may have written them. Open the order in WooCommerce.",
+        )
     name = plain_text(line.get("name")) or f"#{line.get('id')}"
     where = f"line item {name!r}"
     if line.get("total") in (None, ""):
-        raise RecordError(f"{where} has no total", hint="The item has no price; edit the order in "
-                          "WooCommerce and recalculate it.")
+        raise RecordError(
+            f"{where} has no total", hint="The item has no price; edit the order in WooCommerce and recalculate it."
+        )
     quantity = read_amount(line.get("quantity"), f"{where}: quantity")
     net = read_amount(line.get("total"), f"{where}: total")
     tax = read_amount(line.get("total_tax"), f"{where}: total_tax", default=Decimal(0))
     gross = (net + tax).quantize(places, ROUND_HALF_UP)
-    rate = next((rates[t["id"]] for t in line.get("taxes") or () if isinstance(t, dict)
-                 and t.get("id") in rates and _nonzero(t.get("total"))), None)
+    rate = next(
+        (
+            rates[t["id"]]
+            for t in line.get("taxes") or ()
+            if isinstance(t, dict) and t.get("id") in rates and _nonzero(t.get("total"))
+        ),
+        None,
+    )
     if rate is None and net and tax:
         rate = (tax / net * 100).quantize(CENT)
-    attributes = {plain_text(m.get("display_key") or m.get("key")): plain_text(m.get("display_value") or m.get("value"))
-                  for m in line.get("meta_data") or () if isinstance(m, dict)
-                  and not str(m.get("key", "")).startswith("_") and isinstance(m.get("value"), (str, int))}
+    attributes = {
+        plain_text(m.get("display_key") or m.get("key")): plain_text(m.get("display_value") or m.get("value"))
+        for m in line.get("meta_data") or ()
+        if isinstance(m, dict) and not str(m.get("key", "")).startswith("_") and isinstance(m.get("value"), (str, int))
+    }
     try:
         return OrderItem(
-            external_id=plain_text(line.get("id")), title=name, quantity=quantity, unit_price=unit_price(gross, quantity),
-            total_price=gross, sku=plain_text(line.get("sku")), tax_rate=rate,
+            external_id=plain_text(line.get("id")),
+            title=name,
+            quantity=quantity,
+            unit_price=unit_price(gross, quantity),
+            total_price=gross,
+            sku=plain_text(line.get("sku")),
+            tax_rate=rate,
             product_external_id=plain_text(line.get("product_id") or ""),
-            variant_external_id=plain_text(line.get("variation_id") or ""), attributes=attributes)
+            variant_external_id=plain_text(line.get("variation_id") or ""),
+            attributes=attributes,
+        )
     except ValueError as exc:
         raise RecordError(str(exc), hint="An item has an invalid quantity.") from None
 
 
 def _fee_item(line: Any, places: Decimal = CENT) -> OrderItem:
     name = plain_text(line.get("name")) or "Fee"
-    gross = (read_amount(line.get("total"), f"fee {name!r}: total") + read_amount(
-        line.get("total_tax"), f"fee {name!r}: total_tax", default=Decimal(0))).quantize(places, ROUND_HALF_UP)
-    return OrderItem(external_id=f"fee:{plain_text(line.get('id'))}", title=name, quantity=Decimal(1),
-                     unit_price=gross, total_price=gross, dont_adjust_stock=True)
+    gross = (
+        read_amount(line.get("total"), f"fee {name!r}: total")
+        + read_amount(line.get("total_tax"), f"fee {name!r}: total_tax", default=Decimal(0))
+    ).quantize(places, ROUND_HALF_UP)
+    return OrderItem(
+        external_id=f"fee:{plain_text(line.get('id'))}",
+        title=name,
+        quantity=Decimal(1),
+        unit_price=gross,
+        total_price=gross,
+        dont_adjust_stock=True,
+    )
 
 
 RefundDetails = Mapping[str, list[Any]]  # order id → its refunds as GET /orders/{id}/refunds returns them
@@ -162,20 +214,25 @@ def order_from_wc(raw: Any, config: MappingConfig | None = None, refunds: Refund
     config = config or MappingConfig()
     if not isinstance(raw, dict) or raw.get("id") in (None, ""):
         raise RecordError("the record is not an order object with an id")
-    return read_record(lambda: _order(raw, config, refunds or {}), hint="Unexpected data in the order; check "
-                       "its currency, dates and items in WooCommerce.")
+    return read_record(
+        lambda: _order(raw, config, refunds or {}),
+        hint="Unexpected data in the order; check its currency, dates and items in WooCommerce.",
+    )
 
 
 def _refund_item(line: Any, by_product: Mapping[tuple[str, str], str]) -> RefundItem | None:
     if not isinstance(line, dict):
         return None
     target = plain_text(_meta(line.get("meta_data"), "_refunded_item_id")) or by_product.get(
-        (plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")), "")
+        (plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")), ""
+    )
     if not target:
         return None
     quantity = abs(read_amount(line.get("quantity"), "refund line: quantity", default=Decimal(0)))
-    amount = abs(read_amount(line.get("total"), "refund line: total", default=Decimal(0))
-                 + read_amount(line.get("total_tax"), "refund line: total_tax", default=Decimal(0)))
+    amount = abs(
+        read_amount(line.get("total"), "refund line: total", default=Decimal(0))
+        + read_amount(line.get("total_tax"), "refund line: total_tax", default=Decimal(0))
+    )
     return RefundItem(item_external_id=target, quantity=quantity, amount=amount)
 
 
@@ -183,8 +240,13 @@ def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Ref
     """Each refund the order lists, with its date and items where the refund's detail was read. Amounts
     are positive (WooCommerce lists a refund's total as a negative string)."""
     full = {plain_text(d.get("id")): d for d in details if isinstance(d, dict)}
-    by_product = {(plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")): plain_text(line.get("id"))
-                  for line in raw.get("line_items") or () if isinstance(line, dict)}
+    by_product = {
+        (plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")): plain_text(
+            line.get("id")
+        )
+        for line in raw.get("line_items") or ()
+        if isinstance(line, dict)
+    }
     out = []
     for summary in raw.get("refunds") or ():
         if not isinstance(summary, dict):
@@ -193,9 +255,16 @@ def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Ref
         detail = full.get(rid, {})
         amount = abs(read_amount(detail.get("amount") or summary.get("total"), f"refund {rid}: total"))
         items = [i for i in (_refund_item(line, by_product) for line in detail.get("line_items") or ()) if i]
-        out.append(Refund(external_id=rid, amount=amount, currency=currency,
-                          reason=plain_text(detail.get("reason") or summary.get("reason")),
-                          refunded_at=_utc(detail, "date_created"), items=items))
+        out.append(
+            Refund(
+                external_id=rid,
+                amount=amount,
+                currency=currency,
+                reason=plain_text(detail.get("reason") or summary.get("reason")),
+                refunded_at=_utc(detail, "date_created"),
+                items=items,
+            )
+        )
     return out
 
 
@@ -214,8 +283,11 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
         shipping = _address(billing, with_contact=True)
     total = read_amount(raw.get("total"), "total")
     method = plain_text(raw.get("payment_method_title") or raw.get("payment_method"))
-    payments = [Payment(method=method, amount=total, transaction_id=plain_text(raw.get("transaction_id")),
-                        paid_at=paid_at)] if paid_at else []
+    payments = (
+        [Payment(method=method, amount=total, transaction_id=plain_text(raw.get("transaction_id")), paid_at=paid_at)]
+        if paid_at
+        else []
+    )
     shipments = shipments_from_meta(raw.get("meta_data"), config.tracking_meta_key)
     if config.tracking_meta_key != TRACKING_PLUGIN_KEY:
         known = {s.tracking_number for s in shipments}
@@ -224,23 +296,40 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
     if shipped_at is None and status == "completed":
         shipped_at = _utc(raw, "date_completed")
     return Order(
-        external_id=plain_text(raw["id"]), number=plain_text(raw.get("number")) or plain_text(raw["id"]),
-        state=config.statuses.state_for(status, paid=paid_at is not None), currency=plain_text(raw.get("currency")),
-        created_at=created, updated_at=updated, total=total, items=items, paid_at=paid_at, shipped_at=shipped_at,
-        buyer=Buyer(external_id=plain_text(raw.get("customer_id") or ""), email=invoice.email,
-                    first_name=invoice.first_name, last_name=invoice.last_name, phone=invoice.phone),
-        invoice_address=invoice, shipping_address=shipping,
+        external_id=plain_text(raw["id"]),
+        number=plain_text(raw.get("number")) or plain_text(raw["id"]),
+        state=config.statuses.state_for(status, paid=paid_at is not None),
+        currency=plain_text(raw.get("currency")),
+        created_at=created,
+        updated_at=updated,
+        total=total,
+        items=items,
+        paid_at=paid_at,
+        shipped_at=shipped_at,
+        buyer=Buyer(
+            external_id=plain_text(raw.get("customer_id") or ""),
+            email=invoice.email,
+            first_name=invoice.first_name,
+            last_name=invoice.last_name,
+            phone=invoice.phone,
+        ),
+        invoice_address=invoice,
+        shipping_address=shipping,
         shipping_cost=read_amount(raw.get("shipping_total"), "shipping_total", default=Decimal(0))
         + read_amount(raw.get("shipping_tax"), "shipping_tax", default=Decimal(0)),
         tax_total=read_amount(raw.get("total_tax"), "total_tax", default=Decimal(0)),
-        payment_method=method, payments=payments, shipments=shipments, channel_status=status,
+        payment_method=method,
+        payments=payments,
+        shipments=shipments,
+        channel_status=status,
         buyer_note=plain_text(raw.get("customer_note")),
         refunds=_refunds(raw, plain_text(raw.get("currency")), refund_details.get(plain_text(raw["id"])) or []),
     )
 
 
-def orders_from_wc(records: Iterable[Any], config: MappingConfig | None = None,
-                   refunds: RefundDetails | None = None) -> tuple[list[Order], list[Quarantined]]:
+def orders_from_wc(
+    records: Iterable[Any], config: MappingConfig | None = None, refunds: RefundDetails | None = None
+) -> tuple[list[Order], list[Quarantined]]:
     return map_records(records, lambda raw: order_from_wc(raw, config, refunds), quarantine)
 
 
@@ -250,6 +339,7 @@ def quarantine(raw: Any, exc: RecordError) -> Quarantined:
 
 
 # --- articles --------------------------------------------------------------------------------------
+
 
 def _ean(raw: Mapping[str, Any]) -> str:
     direct = plain_text(raw.get("global_unique_id"))  # WooCommerce 9.2+: "GTIN, UPC, EAN or ISBN"
@@ -263,16 +353,24 @@ def _optional_amount(value: Any, where: str) -> Decimal | None:
 
 
 def variant_from_wc(raw: Mapping[str, Any]) -> ArticleVariant:
-    attributes = {plain_text(a.get("name")): plain_text(a.get("option")) for a in raw.get("attributes") or ()
-                  if isinstance(a, dict)}
+    attributes = {
+        plain_text(a.get("name")): plain_text(a.get("option"))
+        for a in raw.get("attributes") or ()
+        if isinstance(a, dict)
+    }
     from_parent = raw.get("manage_stock") == "parent"  # the API shows the parent's quantity then
     manages = bool(raw.get("manage_stock")) and not from_parent
     return ArticleVariant(
-        external_id=plain_text(raw.get("id")), sku=plain_text(raw.get("sku")), ean=_ean(raw),
+        external_id=plain_text(raw.get("id")),
+        sku=plain_text(raw.get("sku")),
+        ean=_ean(raw),
         title=plain_text(raw.get("name")) or ", ".join(f"{k}: {v}" for k, v in attributes.items()),
         price=_optional_amount(raw.get("price"), "variation price"),
         stock=_optional_amount(raw.get("stock_quantity"), "stock_quantity") if manages or from_parent else None,
-        manages_stock=manages, attributes=attributes, stock_from_product=from_parent)
+        manages_stock=manages,
+        attributes=attributes,
+        stock_from_product=from_parent,
+    )
 
 
 def article_from_wc(raw: Any, variations: Iterable[Mapping[str, Any]] = ()) -> Article:
@@ -289,6 +387,13 @@ def _article(raw: dict[str, Any], variations: Iterable[Mapping[str, Any]]) -> Ar
         if variant.stock_from_product and variant.stock is None:
             variant.stock = stock
     return Article(
-        external_id=plain_text(raw["id"]), title=plain_text(raw.get("name")), sku=plain_text(raw.get("sku")), ean=_ean(raw),
-        price=_optional_amount(raw.get("price"), "price"), stock=stock, manages_stock=manages,
-        updated_at=_utc(raw, "date_modified"), variants=variants)
+        external_id=plain_text(raw["id"]),
+        title=plain_text(raw.get("name")),
+        sku=plain_text(raw.get("sku")),
+        ean=_ean(raw),
+        price=_optional_amount(raw.get("price"), "price"),
+        stock=stock,
+        manages_stock=manages,
+        updated_at=_utc(raw, "date_modified"),
+        variants=variants,
+    )

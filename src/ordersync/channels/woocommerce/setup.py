@@ -10,38 +10,75 @@ from .tracking import TRACKING_PLUGIN_KEY
 # "Rate limit: none in core REST"); four keeps a small host's PHP workers from being taken up by one import.
 CONCURRENCY = 4
 
-SETTINGS = SettingsSchema((
-    SettingField("url", "Shop URL", "url",
-                 help="The address of the WordPress site, e.g. https://www.my-shop.de (without /wp-json)."),
-    SettingField("consumer_key", "Consumer key", secret=True, help="Starts with ck_."),
-    SettingField("consumer_secret", "Consumer secret", secret=True, help="Starts with cs_."),
-    SettingField("status_map_import", "Status mapping (import)", "mapping", required=False, default={},
-                 help="WooCommerce status = ordersync state, e.g. 'on-hold=Confirmed,wc-awaiting-pickup=Packed'. "
-                      "Overrides the defaults for the statuses given."),
-    SettingField("status_map_export", "Status mapping (export)", "mapping", required=False, default={},
-                 help="ordersync state = WooCommerce status, e.g. 'Packed=packed,Closed=' (empty: never push)."),
-    SettingField("tracking_meta_key", "Tracking meta key", required=False, default=TRACKING_PLUGIN_KEY,
-                 help="Order meta field for tracking numbers. The default is the one read by the "
-                      "'Shipment Tracking' and 'Advanced Shipment Tracking' plugins. Set '-' to only add a note."),
-    SettingField("note_language", "Language of notes to buyers", "choice", required=False, default="de",
-                 choices=("de", "en")),
-    SettingField("auth", "Authentication", "choice", required=False, default="auto",
-                 choices=("auto", "basic", "query", "oauth1"),
-                 help="auto: HTTP Basic over https, OAuth 1.0a signatures over plain http (as WooCommerce "
-                      "requires). 'query' sends the key in the URL for https servers that drop the "
-                      "Authorization header; 'basic' over http only behind a TLS-terminating proxy."),
-    SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
-    SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-    SettingField("concurrency", "Parallel requests", "int", required=False, default=CONCURRENCY, maximum=16,
-                 help="Pages an import reads from the shop at the same time (1: one after another). WooCommerce "
-                      "sets no limit; lower it for a small shared host."),
-    CA_BUNDLE,
-))
+SETTINGS = SettingsSchema(
+    (
+        SettingField(
+            "url",
+            "Shop URL",
+            "url",
+            help="The address of the WordPress site, e.g. https://www.my-shop.de (without /wp-json).",
+        ),
+        SettingField("consumer_key", "Consumer key", secret=True, help="Starts with ck_."),
+        SettingField("consumer_secret", "Consumer secret", secret=True, help="Starts with cs_."),
+        SettingField(
+            "status_map_import",
+            "Status mapping (import)",
+            "mapping",
+            required=False,
+            default={},
+            help="WooCommerce status = ordersync state, e.g. 'on-hold=Confirmed,wc-awaiting-pickup=Packed'. "
+            "Overrides the defaults for the statuses given.",
+        ),
+        SettingField(
+            "status_map_export",
+            "Status mapping (export)",
+            "mapping",
+            required=False,
+            default={},
+            help="ordersync state = WooCommerce status, e.g. 'Packed=packed,Closed=' (empty: never push).",
+        ),
+        SettingField(
+            "tracking_meta_key",
+            "Tracking meta key",
+            required=False,
+            default=TRACKING_PLUGIN_KEY,
+            help="Order meta field for tracking numbers. The default is the one read by the "
+            "'Shipment Tracking' and 'Advanced Shipment Tracking' plugins. Set '-' to only add a note.",
+        ),
+        SettingField(
+            "note_language", "Language of notes to buyers", "choice", required=False, default="de", choices=("de", "en")
+        ),
+        SettingField(
+            "auth",
+            "Authentication",
+            "choice",
+            required=False,
+            default="auto",
+            choices=("auto", "basic", "query", "oauth1"),
+            help="auto: HTTP Basic over https, OAuth 1.0a signatures over plain http (as WooCommerce "
+            "requires). 'query' sends the key in the URL for https servers that drop the "
+            "Authorization header; 'basic' over http only behind a TLS-terminating proxy.",
+        ),
+        SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
+        SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        SettingField(
+            "concurrency",
+            "Parallel requests",
+            "int",
+            required=False,
+            default=CONCURRENCY,
+            maximum=16,
+            help="Pages an import reads from the shop at the same time (1: one after another). WooCommerce "
+            "sets no limit; lower it for a small shared host.",
+        ),
+        CA_BUNDLE,
+    )
+)
 
 GUIDE = (
     GuideStep(
         "Check the permalinks",
-        "In WordPress go to Settings → Permalinks and choose any structure except \"Plain\". The REST API "
+        'In WordPress go to Settings → Permalinks and choose any structure except "Plain". The REST API '
         "lives under /wp-json/, which only works with pretty permalinks.",
         "Permalinks prüfen",
         "Öffnen Sie in WordPress Einstellungen → Permalinks, und wählen Sie eine beliebige Struktur außer „Einfach“. "
@@ -49,10 +86,10 @@ GUIDE = (
     ),
     GuideStep(
         "Create a REST API key",
-        "Go to WooCommerce → Settings → Advanced → REST API and click \"Add key\". Enter a description "
-        "(e.g. \"ordersync\"), choose a user with the Administrator or Shop manager role and set Permissions "
-        "to \"Read/Write\" (ordersync changes order statuses, adds notes and sets stock). Click \"Generate "
-        "API key\".",
+        'Go to WooCommerce → Settings → Advanced → REST API and click "Add key". Enter a description '
+        '(e.g. "ordersync"), choose a user with the Administrator or Shop manager role and set Permissions '
+        'to "Read/Write" (ordersync changes order statuses, adds notes and sets stock). Click "Generate '
+        'API key".',
         "REST-API-Schlüssel anlegen",
         "Öffnen Sie WooCommerce → Einstellungen → Erweitert → REST-API, und klicken Sie auf „Schlüssel hinzufügen“. "
         "Geben Sie eine Beschreibung ein (z. B. „ordersync“), wählen Sie einen Benutzer mit der Rolle Administrator "
@@ -83,7 +120,7 @@ GUIDE = (
     ),
     GuideStep(
         "Webhooks are set up for you",
-        "ordersync creates the webhooks \"order created\" and \"order updated\" in your shop itself "
+        'ordersync creates the webhooks "order created" and "order updated" in your shop itself '
         "(visible under WooCommerce → Settings → Advanced → Webhooks), so new orders arrive within seconds. "
         "For that the hub needs a public address your shop can reach (the public URL in the hub's "
         "settings). Without it, orders are still fetched every minute by polling.",
@@ -104,7 +141,7 @@ GUIDE = (
         "The shop then sends the webhook while it saves the order, so that request waits for the hub's "
         "answer (usually well under a second). "
         "WooCommerce switches a webhook off after more than five failed deliveries in a row (e.g. while the "
-        "hub was down); ordersync switches it on again at the next sync and shows \"webhooks inactive\" until then.",
+        'hub was down); ordersync switches it on again at the next sync and shows "webhooks inactive" until then.',
         "Webhooks sofort zustellen",
         "WooCommerce schickt einen Webhook standardmäßig nicht sofort, sondern stellt ihn in seine "
         "Hintergrund-Warteschlange (Action Scheduler, angestoßen von WP-Cron beim nächsten Seitenaufruf oder von "
@@ -121,7 +158,7 @@ GUIDE = (
     GuideStep(
         "Tracking numbers and statuses",
         "Tracking numbers are added to the order as a note to the customer (WooCommerce e-mails it) and "
-        "stored in the order field used by the \"Shipment Tracking\" and \"Advanced Shipment Tracking\" "
+        'stored in the order field used by the "Shipment Tracking" and "Advanced Shipment Tracking" '
         "plugins. Check the status mapping if your shop uses custom order statuses.",
         "Sendungsnummern und Status",
         "Sendungsnummern werden der Bestellung als Kundennotiz hinzugefügt (WooCommerce schickt sie per E-Mail) und "

@@ -32,41 +32,45 @@ from ..sdk.statemap import export_map, import_map
 
 S = OrderState
 
-DEFAULT_IMPORT: Mapping[str, OrderState] = MappingProxyType({
-    "checkout-draft": S.OFFERED,
-    "pending": S.ORDERED,
-    "on-hold": S.ORDERED,
-    "processing": S.PAID,
-    "completed": S.SHIPPED,
-    "cancelled": S.CANCELLED,
-    "failed": S.CANCELLED,
-    "refunded": S.CANCELLED,
-    "trash": S.DELETED,
-    # common plugin statuses (Advanced Shipment Tracking, Germanized and others)
-    "shipped": S.SHIPPED,
-    "delivered": S.CLOSED,
-})
+DEFAULT_IMPORT: Mapping[str, OrderState] = MappingProxyType(
+    {
+        "checkout-draft": S.OFFERED,
+        "pending": S.ORDERED,
+        "on-hold": S.ORDERED,
+        "processing": S.PAID,
+        "completed": S.SHIPPED,
+        "cancelled": S.CANCELLED,
+        "failed": S.CANCELLED,
+        "refunded": S.CANCELLED,
+        "trash": S.DELETED,
+        # common plugin statuses (Advanced Shipment Tracking, Germanized and others)
+        "shipped": S.SHIPPED,
+        "delivered": S.CLOSED,
+    }
+)
 
-DEFAULT_EXPORT: Mapping[OrderState, str | None] = MappingProxyType({
-    S.ORDERED: "on-hold",
-    S.CONFIRMED: "on-hold",
-    S.PAID: "processing",
-    S.SHIPPED: "completed",
-    S.RECLAMATION: None,
-    S.DELETED: None,
-    S.CLOSED: "completed",
-    S.CANCELLED: "cancelled",
-    S.ARCHIVED: None,
-    S.UNUSED: None,
-    S.DEMAND_NOTE_1: None,
-    S.DEMAND_NOTE_2: None,
-    S.PACKED: None,
-    S.OFFERED: None,
-    S.PAYMENT_REMINDER: None,
-    S.FULFILLING: None,
-    S.RETURNED: None,
-    S.PARTIALLY_SHIPPED: None,  # WooCommerce has no status for it; the order stays "processing"
-})
+DEFAULT_EXPORT: Mapping[OrderState, str | None] = MappingProxyType(
+    {
+        S.ORDERED: "on-hold",
+        S.CONFIRMED: "on-hold",
+        S.PAID: "processing",
+        S.SHIPPED: "completed",
+        S.RECLAMATION: None,
+        S.DELETED: None,
+        S.CLOSED: "completed",
+        S.CANCELLED: "cancelled",
+        S.ARCHIVED: None,
+        S.UNUSED: None,
+        S.DEMAND_NOTE_1: None,
+        S.DEMAND_NOTE_2: None,
+        S.PACKED: None,
+        S.OFFERED: None,
+        S.PAYMENT_REMINDER: None,
+        S.FULFILLING: None,
+        S.RETURNED: None,
+        S.PARTIALLY_SHIPPED: None,  # WooCommerce has no status for it; the order stays "processing"
+    }
+)
 
 _SLUG = re.compile(r"^[a-z0-9_-]{1,20}$")  # WordPress post statuses are at most 20 characters
 
@@ -83,13 +87,16 @@ class StatusMap:
     to_status: Mapping[OrderState, str | None] = field(default_factory=lambda: dict(DEFAULT_EXPORT))
 
     @classmethod
-    def from_settings(cls, import_overrides: Mapping[str, str] | None = None,
-                      export_overrides: Mapping[str, str] | None = None) -> StatusMap:
+    def from_settings(
+        cls, import_overrides: Mapping[str, str] | None = None, export_overrides: Mapping[str, str] | None = None
+    ) -> StatusMap:
         """Defaults with the seller's overrides on top; a typo is a SettingsError naming the entry."""
-        return cls(import_map(DEFAULT_IMPORT, import_overrides,
-                              key=lambda status: _checked_slug(status, "status_map_import")),
-                   export_map(DEFAULT_EXPORT, export_overrides,
-                              value=lambda text, _entry: _checked_slug(text, "status_map_export")))
+        return cls(
+            import_map(DEFAULT_IMPORT, import_overrides, key=lambda status: _checked_slug(status, "status_map_import")),
+            export_map(
+                DEFAULT_EXPORT, export_overrides, value=lambda text, _entry: _checked_slug(text, "status_map_export")
+            ),
+        )
 
     def state_for(self, status: str, *, paid: bool = False) -> OrderState:
         state = self.to_state.get(wc_slug(status))
@@ -104,6 +111,7 @@ class StatusMap:
 def _checked_slug(status: str, setting: str) -> str:
     slug = wc_slug(status)
     if not _SLUG.match(slug):
-        raise SettingsError(f"setting {setting!r}: {status!r} is not a WooCommerce status slug "
-                            "such as 'processing' or 'completed'")
+        raise SettingsError(
+            f"setting {setting!r}: {status!r} is not a WooCommerce status slug such as 'processing' or 'completed'"
+        )
     return slug

@@ -56,10 +56,14 @@ def shipments_from_meta(meta_data: Any, key: str = TRACKING_PLUGIN_KEY) -> list[
         if not isinstance(item, dict) or not _text(item.get("tracking_number")):
             continue
         shipped = _text(item.get("date_shipped"))
-        shipments.append(Shipment(
-            carrier=_text(item.get("custom_tracking_provider") or item.get("tracking_provider")),
-            tracking_number=_text(item["tracking_number"]), tracking_url=_text(item.get("custom_tracking_link")),
-            shipped_at=datetime.fromtimestamp(int(shipped), UTC) if shipped.isdigit() and int(shipped) else None))
+        shipments.append(
+            Shipment(
+                carrier=_text(item.get("custom_tracking_provider") or item.get("tracking_provider")),
+                tracking_number=_text(item["tracking_number"]),
+                tracking_url=_text(item.get("custom_tracking_link")),
+                shipped_at=datetime.fromtimestamp(int(shipped), UTC) if shipped.isdigit() and int(shipped) else None,
+            )
+        )
     return shipments
 
 

@@ -29,8 +29,8 @@ from typing import Any
 from ..sdk.connector import ConnectorContext
 from ..sdk.errors import PermanentError, RecordError, WebhookRejected
 from ..sdk.records import WebhookMeta
-from ..sdk.webhook_verify import Delivery, HmacScheme
 from ..sdk.webhook_reconcile import RemoteHook, WebhookHealth, reconcile
+from ..sdk.webhook_verify import Delivery, HmacScheme
 from .client import WooClient
 
 TOPICS = ("order.created", "order.updated")
@@ -48,8 +48,9 @@ def register(client: WooClient, context: ConnectorContext) -> None:
     """
     url = context.webhook_url
     if not url:
-        raise PermanentError("the hub has no public URL, so WooCommerce cannot deliver webhooks; "
-                             "orders are still polled")
+        raise PermanentError(
+            "the hub has no public URL, so WooCommerce cannot deliver webhooks; orders are still polled"
+        )
     state = context.state
     previous: dict[str, int] = dict(state.get("webhooks") or {})
     secret = state.get("webhook_secret") or ""
@@ -62,8 +63,17 @@ def register(client: WooClient, context: ConnectorContext) -> None:
         for extra in mine[1:]:
             client.delete_webhook(extra["id"])
         if not mine:
-            created = client.send("POST", "/webhooks", {"name": f"ordersync {topic}", "topic": topic,
-                                                        "delivery_url": url, "secret": secret, "status": "active"})
+            created = client.send(
+                "POST",
+                "/webhooks",
+                {
+                    "name": f"ordersync {topic}",
+                    "topic": topic,
+                    "delivery_url": url,
+                    "secret": secret,
+                    "status": "active",
+                },
+            )
             ids[topic] = int(created["id"])
             continue
         hook = mine[0]
@@ -82,21 +92,42 @@ def check(client: WooClient, context: ConnectorContext, repair: bool) -> Webhook
     created anew with the same secret at the registered address (``sdk.webhook_reconcile``)."""
     state = context.state
     ours = {t: str(i) for t, i in (state.get("webhooks") or {}).items()}
-    listed = [RemoteHook(str(h["id"]), str(h.get("topic", "")), str(h.get("delivery_url", "")),
-                         h.get("status") == "active", str(h.get("status", ""))) for h in client.webhooks()]
+    listed = [
+        RemoteHook(
+            str(h["id"]),
+            str(h.get("topic", "")),
+            str(h.get("delivery_url", "")),
+            h.get("status") == "active",
+            str(h.get("status", "")),
+        )
+        for h in client.webhooks()
+    ]
 
     def reactivate(hook: RemoteHook) -> None:
         client.send("PUT", f"/webhooks/{int(hook.id)}", {"status": "active"})
 
     def create(topic: str, url: str) -> str:
-        created = client.send("POST", "/webhooks", {"name": f"ordersync {topic}", "topic": topic,
-                                                    "delivery_url": url, "secret": state["webhook_secret"],
-                                                    "status": "active"})
+        created = client.send(
+            "POST",
+            "/webhooks",
+            {
+                "name": f"ordersync {topic}",
+                "topic": topic,
+                "delivery_url": url,
+                "secret": state["webhook_secret"],
+                "status": "active",
+            },
+        )
         return str(created["id"])
 
     can_create = repair and bool(state.get("webhook_secret"))
-    health = reconcile(listed, ours, state.get("webhook_url") or context.webhook_url,
-                       reactivate=reactivate if repair else None, create=create if can_create else None)
+    health = reconcile(
+        listed,
+        ours,
+        state.get("webhook_url") or context.webhook_url,
+        reactivate=reactivate if repair else None,
+        create=create if can_create else None,
+    )
     state["webhooks"] = {t: int(i) for t, i in health.ids.items()}
     if health.registered_url:
         state["webhook_url"] = health.registered_url
@@ -127,8 +158,11 @@ def verify(state: Mapping[str, Any], headers: Mapping[str, str], body: bytes) ->
         return _ping_meta(ping)
     digest = hashlib.sha256(body).hexdigest()[:16]
     delivery = h.get("x-wc-webhook-delivery-id") or h.get("x-wc-delivery-id") or ""
-    return WebhookMeta(delivery_id=f"{delivery}:{digest}" if delivery else f"sha256:{digest}",
-                       topic=h.get("x-wc-webhook-topic", ""), resource_id=_resource_id(body))
+    return WebhookMeta(
+        delivery_id=f"{delivery}:{digest}" if delivery else f"sha256:{digest}",
+        topic=h.get("x-wc-webhook-topic", ""),
+        resource_id=_resource_id(body),
+    )
 
 
 def _ping_meta(ping: re.Match[bytes]) -> WebhookMeta:
@@ -148,6 +182,7 @@ def payload(body: bytes) -> Any:
     try:
         return json.loads(body)
     except ValueError as exc:
-        raise RecordError(f"webhook body is not JSON: {exc}",
-                          hint="WooCommerce sent a body that does not parse; the next poll fetches the "
-                               "order anyway.") from None
+        raise RecordError(
+            f"webhook body is not JSON: {exc}",
+            hint="WooCommerce sent a body that does not parse; the next poll fetches the order anyway.",
+        ) from None

@@ -61,8 +61,7 @@ class Auth:
     def __init__(self, hub: Hub, limiter: RateLimiter) -> None:
         self.hub, self.limiter = hub, limiter
 
-        def user(request: Request,
-                 credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> UserInfo:
+        def user(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> UserInfo:
             checked = getattr(request.state, "api_user", None)  # ApiRoute checked it before reading a body
             if checked is not None:
                 return checked
@@ -70,8 +69,12 @@ class Auth:
 
         def writer(current: UserInfo = Depends(user)) -> UserInfo:
             if not can_write(current):
-                raise ApiError(403, "forbidden", f"the key belongs to {current.email}, whose role "
-                               f"'{current.role}' may only read; an owner can make it staff")
+                raise ApiError(
+                    403,
+                    "forbidden",
+                    f"the key belongs to {current.email}, whose role "
+                    f"'{current.role}' may only read; an owner can make it staff",
+                )
             return current
 
         self.user = user
@@ -81,20 +84,35 @@ class Auth:
         """The user of an API key (and one request off its rate budget), or the ApiError that says why not."""
         key = key.strip()
         if not key:
-            raise ApiError(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>' "
-                           "(create one with `ordersync apikeys create EMAIL` or under Account)",
-                           field="Authorization", where="header", headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "unauthorized",
+                "send an API key as 'Authorization: Bearer <key>' "
+                "(create one with `ordersync apikeys create EMAIL` or under Account)",
+                field="Authorization",
+                where="header",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         info = user_for_api_key(self.hub, key) if "\x00" not in key and len(key) <= 500 else None
         if info is None:
-            raise ApiError(401, "unauthorized", "the API key is not valid or has been revoked",
-                           field="Authorization", where="header",
-                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            raise ApiError(
+                401,
+                "unauthorized",
+                "the API key is not valid or has been revoked",
+                field="Authorization",
+                where="header",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         wait = self.limiter.wait(hashlib.sha256(key.encode()).hexdigest())
         if wait > 0:
             seconds = max(1, math.ceil(wait))
-            raise ApiError(429, "rate_limited", f"more than {self.limiter.burst:g} requests at once or "
-                           f"{self.limiter.rate:g} per second with this key; retry after {seconds} s",
-                           headers={"Retry-After": str(seconds)})
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"more than {self.limiter.burst:g} requests at once or "
+                f"{self.limiter.rate:g} per second with this key; retry after {seconds} s",
+                headers={"Retry-After": str(seconds)},
+            )
         note(account_id=info.account_id)  # the request's log lines name the account from here on
         return info
 

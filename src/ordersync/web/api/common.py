@@ -17,6 +17,7 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000  # page × pageSize stays far inside any offset a database takes
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="an id (1 to 2147483647)")]
 
+
 def when(value: str | None, field: str) -> datetime | None:
     """An ISO 8601 timestamp with its offset (Z or +01:00); one without is refused rather than guessed."""
     if value is None or value == "":
@@ -24,14 +25,23 @@ def when(value: str | None, field: str) -> datetime | None:
     try:
         return parse_utc(value, where=field)
     except ValueError as exc:
-        raise ApiError(400, "invalid_request", f"query parameter {exc}; write e.g. 2026-03-01T09:00:00Z",
-                       field=field, where="query") from None
+        raise ApiError(
+            400,
+            "invalid_request",
+            f"query parameter {exc}; write e.g. 2026-03-01T09:00:00Z",
+            field=field,
+            where="query",
+        ) from None
 
 
 def paged(rows: list[dict[str, Any]], *, page: int, page_size: int, total: int) -> dict[str, Any]:
     pages = max(1, -(-total // page_size))
-    return {"Paging": {"Page": page, "TotalPages": pages, "TotalRows": total, "PageSize": page_size},
-            "ErrorMessage": None, "ErrorCode": 0, "Data": rows}
+    return {
+        "Paging": {"Page": page, "TotalPages": pages, "TotalRows": total, "PageSize": page_size},
+        "ErrorMessage": None,
+        "ErrorCode": 0,
+        "Data": rows,
+    }
 
 
 def result(data: Any) -> dict[str, Any]:

@@ -18,17 +18,32 @@ from .errors import ApiRoute, not_found
 def router(hub: Hub, auth: Auth) -> APIRouter:
     r = APIRouter(prefix="/api/v1", tags=["Connections"], route_class=ApiRoute)
 
-    def list_connections(user: UserInfo = Depends(auth.user), page: int = Query(1, ge=1, le=MAX_PAGE),
-                         pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
+    def list_connections(
+        user: UserInfo = Depends(auth.user),
+        page: int = Query(1, ge=1, le=MAX_PAGE),
+        pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+    ) -> dict:
         rows = readmodel.connection_health(hub, user.account_id)
         start = (page - 1) * pageSize
-        return paged([connection_json(h) for h in rows[start:start + pageSize]], page=page, page_size=pageSize,
-                     total=len(rows))
+        return paged(
+            [connection_json(h) for h in rows[start : start + pageSize]], page=page, page_size=pageSize, total=len(rows)
+        )
 
-    r.add_api_route("/connections", list_connections, methods=["GET"], tags=["Connections"],
-                    summary="The account's connections with their health")
-    r.add_api_route("/shopaccounts", list_connections, methods=["GET"], tags=["Connections"],
-                    summary="The same, at Billbee's path", operation_id="list_connections_billbee_path")
+    r.add_api_route(
+        "/connections",
+        list_connections,
+        methods=["GET"],
+        tags=["Connections"],
+        summary="The account's connections with their health",
+    )
+    r.add_api_route(
+        "/shopaccounts",
+        list_connections,
+        methods=["GET"],
+        tags=["Connections"],
+        summary="The same, at Billbee's path",
+        operation_id="list_connections_billbee_path",
+    )
 
     @r.get("/connections/{id}", summary="One connection with its health")
     def get_connection(id: Id, user: UserInfo = Depends(auth.user)) -> dict:
@@ -38,8 +53,7 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
         return result(connection_json(found))
 
     @r.get("/connections/{id}/syncruns", summary="The connection's sync log, newest first")
-    def sync_runs(id: int, user: UserInfo = Depends(auth.user),
-                  limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE)) -> dict:
+    def sync_runs(id: int, user: UserInfo = Depends(auth.user), limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE)) -> dict:
         if not any(h.id == id for h in readmodel.connection_health(hub, user.account_id)):
             raise not_found("connection", id)
         return result([sync_run_json(run) for run in recent_runs(hub, id, limit)])
@@ -53,6 +67,15 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
 
 def sync_run_json(run) -> dict:
     """One run of the sync log; Status is running, ok, failed or interrupted (its worker is gone)."""
-    return {"Id": run.id, "Kind": run.kind, "Status": run.status, "StartedAt": ts(run.started_at),
-            "FinishedAt": ts(run.finished_at), "Fetched": run.fetched, "Created": run.created,
-            "Updated": run.updated, "Quarantined": run.quarantined, "Error": run.error}
+    return {
+        "Id": run.id,
+        "Kind": run.kind,
+        "Status": run.status,
+        "StartedAt": ts(run.started_at),
+        "FinishedAt": ts(run.finished_at),
+        "Fetched": run.fetched,
+        "Created": run.created,
+        "Updated": run.updated,
+        "Quarantined": run.quarantined,
+        "Error": run.error,
+    }

@@ -24,8 +24,16 @@ _PARTS = {"query": "query parameter", "path": "path parameter", "body": "body fi
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, *, field: str | None = None, where: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        where: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.errors = [{"Field": field, "In": where, "Message": message}] if field else []
@@ -36,10 +44,14 @@ def not_found(what: str, ident: Any) -> ApiError:
     return ApiError(404, "not_found", f"no {what} with id {ident}")
 
 
-def error_response(status: int, code: str, message: str, errors: list[dict] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"ErrorMessage": message, "ErrorCode": status, "Error": code, "Errors": errors or []},
-                        status_code=status, headers=headers)
+def error_response(
+    status: int, code: str, message: str, errors: list[dict] | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"ErrorMessage": message, "ErrorCode": status, "Error": code, "Errors": errors or []},
+        status_code=status,
+        headers=headers,
+    )
 
 
 def _validation(exc: RequestValidationError) -> JSONResponse:
@@ -74,8 +86,13 @@ def _refuse_nul(request: Request) -> None:
             if "\x00" in name or (isinstance(value, str) and "\x00" in value):
                 label = _PARTS[where]
                 field = name.replace("\x00", "\\x00")[:100]
-                raise ApiError(400, "invalid_request", f"{label} {field}: contains a NUL character (%00), which no "
-                               "field may hold", field=field, where=where)
+                raise ApiError(
+                    400,
+                    "invalid_request",
+                    f"{label} {field}: contains a NUL character (%00), which no field may hold",
+                    field=field,
+                    where=where,
+                )
 
 
 class ApiRoute(APIRoute):
@@ -88,7 +105,8 @@ class ApiRoute(APIRoute):
                 auth = getattr(request.app.state, "api_auth", None)
                 if auth is not None and request.method in _WITH_BODY:  # the key before the body is read
                     request.state.api_user = await run_in_threadpool(
-                        auth.authenticate_header, request.headers.get("authorization", ""))
+                        auth.authenticate_header, request.headers.get("authorization", "")
+                    )
                 return await handler(request)
             except ApiError as exc:
                 return error_response(exc.status, exc.code, exc.message, exc.errors, exc.headers)

@@ -28,15 +28,17 @@ from .errors import ApiError, ApiRoute, not_found
 
 class OrderStateUpdate(ApiBody):
     model_config = ConfigDict(extra="forbid")
-    NewStateId: int = Field(ge=1, le=18, description="the order state id (1-17 Billbee's numbering, 18 partially "
-                                                     "shipped)")
+    NewStateId: int = Field(
+        ge=1, le=18, description="the order state id (1-17 Billbee's numbering, 18 partially shipped)"
+    )
     Comment: str = Field("", max_length=2000, description="passed to the channel where it takes one")
 
 
 class LineQuantity(ApiBody):
     model_config = ConfigDict(extra="forbid")
-    TransactionId: str = Field(min_length=1, max_length=100,
-                               description="the order line (OrderItems[].TransactionId) or its SKU")
+    TransactionId: str = Field(
+        min_length=1, max_length=100, description="the order line (OrderItems[].TransactionId) or its SKU"
+    )
     Quantity: Decimal = Field(gt=0, le=1_000_000, description="how many of the line")
 
 
@@ -54,8 +56,11 @@ class Acknowledge(ApiBody):
 
 class AddShipment(ApiBody):
     model_config = ConfigDict(extra="forbid")
-    Lines: list[LineQuantity] = Field([], max_length=500, description="the lines and quantities this parcel "
-                                      "ships; none: the whole order (what is still open of it)")
+    Lines: list[LineQuantity] = Field(
+        [],
+        max_length=500,
+        description="the lines and quantities this parcel ships; none: the whole order (what is still open of it)",
+    )
     ShippingId: str = Field(min_length=1, max_length=100, description="the tracking number")
     Shipper: str = Field(min_length=1, max_length=100, description="the carrier, e.g. DHL")
     TrackingUrl: str = Field("", max_length=2000, description="an http(s) link to the carrier's tracking page")
@@ -81,9 +86,10 @@ class TranslatedText(ApiBody):
 class SendMessage(ApiBody):
     model_config = ConfigDict(extra="forbid")
     Subject: str | list[TranslatedText] = Field("", max_length=MAX_SUBJECT)
-    Body: str | list[TranslatedText] = Field(max_length=MAX_MESSAGE,
-                                             description="the message (at most 10,000 characters); a string "
-                                                         "or Billbee's translated texts")
+    Body: str | list[TranslatedText] = Field(
+        max_length=MAX_MESSAGE,
+        description="the message (at most 10,000 characters); a string or Billbee's translated texts",
+    )
     SendMode: int | None = Field(None, description="accepted for Billbee compatibility; the channel decides")
     AlternativeMail: str | None = Field(None, description="accepted for Billbee compatibility; not used")
 
@@ -123,31 +129,57 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
     ) -> dict:
         for i, conn in enumerate(shopId):
             if not 1 <= conn <= MAX_ID:
-                raise ApiError(400, "invalid_request", f"query parameter shopId: {conn} is not a connection id "
-                               f"(1 to {MAX_ID})", field=f"shopId.{i}", where="query")
+                raise ApiError(
+                    400,
+                    "invalid_request",
+                    f"query parameter shopId: {conn} is not a connection id (1 to {MAX_ID})",
+                    field=f"shopId.{i}",
+                    where="query",
+                )
         for i, state in enumerate(orderStateId):
             if not 1 <= state <= 17:
-                raise ApiError(400, "invalid_request", f"query parameter orderStateId: {state} is not a state id "
-                               "(1-17)", field=f"orderStateId.{i}", where="query")
+                raise ApiError(
+                    400,
+                    "invalid_request",
+                    f"query parameter orderStateId: {state} is not a state id (1-17)",
+                    field=f"orderStateId.{i}",
+                    where="query",
+                )
         f = readmodel.OrderFilter(
-            states=tuple(orderStateId), connection_ids=tuple(shopId),
-            created_from=when(minOrderDate, "minOrderDate"), created_to=when(maxOrderDate, "maxOrderDate"),
-            modified_from=when(modifiedAtMin, "modifiedAtMin"), modified_to=when(modifiedAtMax, "modifiedAtMax"),
-            text=search or "", tag=tag or "")
+            states=tuple(orderStateId),
+            connection_ids=tuple(shopId),
+            created_from=when(minOrderDate, "minOrderDate"),
+            created_to=when(maxOrderDate, "maxOrderDate"),
+            modified_from=when(modifiedAtMin, "modifiedAtMin"),
+            modified_to=when(modifiedAtMax, "modifiedAtMax"),
+            text=search or "",
+            tag=tag or "",
+        )
         if sort.lstrip("-+") not in readmodel.orders.SORT_KEYS:
-            raise ApiError(400, "invalid_request", f"query parameter sort: unknown sort {sort!r}; use one of "
-                           f"{', '.join(readmodel.orders.SORT_KEYS)} (prefix - for descending)",
-                           field="sort", where="query")
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"query parameter sort: unknown sort {sort!r}; use one of "
+                f"{', '.join(readmodel.orders.SORT_KEYS)} (prefix - for descending)",
+                field="sort",
+                where="query",
+            )
         result_page = readmodel.list_orders(hub, user.account_id, f, page=page, page_size=pageSize, sort=sort)
-        return paged([order_summary_json(o) for o in result_page.rows], page=page, page_size=pageSize,
-                     total=result_page.total)
+        return paged(
+            [order_summary_json(o) for o in result_page.rows], page=page, page_size=pageSize, total=result_page.total
+        )
 
     @r.get("/findbyextref/{extRef}", summary="One order by its number or id on the channel")
     def find_by_ext_ref(extRef: str, user: UserInfo = Depends(auth.user)) -> dict:
         with hub.db.session() as s:
-            ids = s.scalars(select(OrderRow.id).where(
-                OrderRow.account_id == user.account_id,
-                or_(OrderRow.number == extRef, OrderRow.external_id == extRef)).limit(2)).all()
+            ids = s.scalars(
+                select(OrderRow.id)
+                .where(
+                    OrderRow.account_id == user.account_id,
+                    or_(OrderRow.number == extRef, OrderRow.external_id == extRef),
+                )
+                .limit(2)
+            ).all()
         if not ids:
             raise ApiError(404, "not_found", f"no order with the number or external id {extRef!r}")
         if len(ids) > 1:
@@ -168,26 +200,38 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
     @r.post("/{id}/shipment", status_code=201, summary="Add a shipment (carrier, tracking) and mark it shipped")
     def add_shipment(id: Id, body: AddShipment, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
-        made = actions.ship(hub, id, carrier=body.Shipper, tracking_number=body.ShippingId,
-                            tracking_url=body.TrackingUrl, account=user.account_name,
-                            lines=[(x.TransactionId, x.Quantity) for x in body.Lines])
+        made = actions.ship(
+            hub,
+            id,
+            carrier=body.Shipper,
+            tracking_number=body.ShippingId,
+            tracking_url=body.TrackingUrl,
+            account=user.account_name,
+            lines=[(x.TransactionId, x.Quantity) for x in body.Lines],
+        )
         return result(shipment_json(next(x for x in owned(user, id).shipments if x.id == made)))
 
-    @r.post("/{id}/acknowledge", status_code=201,
-            summary="Accept or reject the order towards a channel that requires it (once per order)")
+    @r.post(
+        "/{id}/acknowledge",
+        status_code=201,
+        summary="Accept or reject the order towards a channel that requires it (once per order)",
+    )
     def acknowledge(id: Id, body: Acknowledge, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
-        if not acknowledgements.acknowledge(hub, id, accept=body.Accept, reason=body.Reason,
-                                            account=user.account_name):
+        if not acknowledgements.acknowledge(hub, id, accept=body.Accept, reason=body.Reason, account=user.account_name):
             raise ApiError(409, "conflict", f"order {id} was already acknowledged")
         return result(order_detail_json(owned(user, id))["Acknowledgement"])
 
-    @r.post("/{id}/line-cancellations", status_code=201,
-            summary="Cancel quantities of single lines (they will not be shipped)")
+    @r.post(
+        "/{id}/line-cancellations",
+        status_code=201,
+        summary="Cancel quantities of single lines (they will not be shipped)",
+    )
     def cancel_lines(id: Id, body: CancelLines, user: UserInfo = Depends(auth.writer)) -> dict:
         owned(user, id)
-        rows = fulfilment.cancel_lines(hub, id, [(x.TransactionId, x.Quantity) for x in body.Lines],
-                                       reason=body.Reason, account=user.account_name)
+        rows = fulfilment.cancel_lines(
+            hub, id, [(x.TransactionId, x.Quantity) for x in body.Lines], reason=body.Reason, account=user.account_name
+        )
         made = {r.id for r in rows}
         return result([c for c in order_detail_json(owned(user, id))["LineCancellations"] if c["Id"] in made])
 
@@ -196,8 +240,7 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
         owned(user, id)
         text = _text(body.Body)
         if not text.strip():
-            raise ApiError(400, "invalid_request", "body field Body: the message is empty", field="Body",
-                           where="body")
+            raise ApiError(400, "invalid_request", "body field Body: the message is empty", field="Body", where="body")
         actions.send_message(hub, id, subject=_text(body.Subject), text=text, account=user.account_name)
         return result({"BillBeeOrderId": id, "Sent": True})
 

@@ -27,9 +27,13 @@ class WebHookCreate(ApiBody):
     WebHookUri: str = Field(min_length=1, max_length=2000, description="http(s) URL that receives the POSTs")
     Filters: list[str] = Field(min_length=1, description=f"events: {', '.join(EVENT_TYPES)}, or *")
     Description: str = Field("", max_length=200)
-    Secret: str | None = Field(None, min_length=16, max_length=200,
-                               description="the signing secret (whsec_<base64>, or 16+ characters); "
-                                           "generated in the Standard Webhooks whsec_ form when left out")
+    Secret: str | None = Field(
+        None,
+        min_length=16,
+        max_length=200,
+        description="the signing secret (whsec_<base64>, or 16+ characters); "
+        "generated in the Standard Webhooks whsec_ form when left out",
+    )
     IsPaused: bool = False
 
 
@@ -43,22 +47,47 @@ class WebHookUpdate(ApiBody):
 
 
 def _json(info: subs.SubscriptionInfo) -> dict:
-    out = {"Id": info.id, "WebHookUri": info.url, "Filters": info.events, "Description": info.description,
-           "IsPaused": not info.active, "CreatedAt": ts(info.created_at), "UpdatedAt": ts(info.updated_at)}
+    out = {
+        "Id": info.id,
+        "WebHookUri": info.url,
+        "Filters": info.events,
+        "Description": info.description,
+        "IsPaused": not info.active,
+        "CreatedAt": ts(info.created_at),
+        "UpdatedAt": ts(info.updated_at),
+    }
     if info.secret:
         out["Secret"] = info.secret
     return out
 
 
 def _delivery_json(d: subs.DeliveryInfo) -> dict:
-    out = {"Id": d.id, "WebHookId": d.subscription_id, "EventId": d.event_id, "EventType": d.event_type,
-           "Status": d.status, "Attempts": d.attempts, "NextAttemptAt": ts(d.next_attempt_at),
-           "LastError": d.last_error, "CreatedAt": ts(d.created_at), "DeliveredAt": ts(d.delivered_at)}
+    out = {
+        "Id": d.id,
+        "WebHookId": d.subscription_id,
+        "EventId": d.event_id,
+        "EventType": d.event_type,
+        "Status": d.status,
+        "Attempts": d.attempts,
+        "NextAttemptAt": ts(d.next_attempt_at),
+        "LastError": d.last_error,
+        "CreatedAt": ts(d.created_at),
+        "DeliveredAt": ts(d.delivered_at),
+    }
     if d.attempt_log is not None:
         out["Body"] = d.body
-        out["AttemptLog"] = [{"Id": a.id, "At": ts(a.at), "Ok": a.ok, "StatusCode": a.status_code,
-                              "DurationMs": a.duration_ms, "Error": a.error, "NextAttemptAt": ts(a.next_attempt_at)}
-                             for a in d.attempt_log]
+        out["AttemptLog"] = [
+            {
+                "Id": a.id,
+                "At": ts(a.at),
+                "Ok": a.ok,
+                "StatusCode": a.status_code,
+                "DurationMs": a.duration_ms,
+                "Error": a.error,
+                "NextAttemptAt": ts(a.next_attempt_at),
+            }
+            for a in d.attempt_log
+        ]
     return out
 
 
@@ -81,8 +110,17 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
 
     @r.post("", status_code=201, summary="Subscribe; the answer holds the signing secret, shown this once")
     def create(body: WebHookCreate, user: UserInfo = Depends(auth.writer)) -> dict:
-        return _json(subs.create(hub, user.account_id, body.WebHookUri, body.Filters, description=body.Description,
-                                 secret=body.Secret, active=not body.IsPaused))
+        return _json(
+            subs.create(
+                hub,
+                user.account_id,
+                body.WebHookUri,
+                body.Filters,
+                description=body.Description,
+                secret=body.Secret,
+                active=not body.IsPaused,
+            )
+        )
 
     @r.get("/{id}", summary="One subscription")
     def get_webhook(id: Id, user: UserInfo = Depends(auth.user)) -> dict:
@@ -91,9 +129,18 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
     @r.put("/{id}", summary="Change a subscription (fields left out stay as they are)")
     def update_webhook(id: Id, body: WebHookUpdate, user: UserInfo = Depends(auth.writer)) -> dict:
         own(user, id)
-        return _json(subs.update(hub, user.account_id, id, url=body.WebHookUri, events=body.Filters,
-                                 description=body.Description, secret=body.Secret,
-                                 active=None if body.IsPaused is None else not body.IsPaused))
+        return _json(
+            subs.update(
+                hub,
+                user.account_id,
+                id,
+                url=body.WebHookUri,
+                events=body.Filters,
+                description=body.Description,
+                secret=body.Secret,
+                active=None if body.IsPaused is None else not body.IsPaused,
+            )
+        )
 
     @r.delete("/{id}", summary="Delete a subscription and its delivery log")
     def delete_webhook(id: Id, user: UserInfo = Depends(auth.writer)) -> dict:
@@ -102,10 +149,13 @@ def router(hub: Hub, auth: Auth) -> APIRouter:
         return result({"Id": id, "Deleted": True})
 
     @r.get("/{id}/deliveries", summary="Deliveries, newest first, with their status and attempt count")
-    def deliveries(id: Id, user: UserInfo = Depends(auth.user),
-                   status: Literal["pending", "sending", "done", "dead"] | None = Query(None),
-                   page: int = Query(1, ge=1, le=MAX_PAGE),
-                   pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict:
+    def deliveries(
+        id: Id,
+        user: UserInfo = Depends(auth.user),
+        status: Literal["pending", "sending", "done", "dead"] | None = Query(None),
+        page: int = Query(1, ge=1, le=MAX_PAGE),
+        pageSize: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+    ) -> dict:
         own(user, id)
         rows, total = subs.deliveries(hub, user.account_id, id, status=status, page=page, page_size=pageSize)
         return paged([_delivery_json(d) for d in rows], page=page, page_size=pageSize, total=total)

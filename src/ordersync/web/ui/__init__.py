@@ -13,14 +13,30 @@ from fastapi.staticfiles import StaticFiles
 
 from ... import formatting
 from ...sync.hub import Hub
-from . import routes_articles, routes_auth, routes_imports, routes_oauth, routes_orders, routes_shops, routes_users
-from . import routes_reconcile
+from . import (
+    routes_articles,
+    routes_auth,
+    routes_imports,
+    routes_oauth,
+    routes_orders,
+    routes_reconcile,
+    routes_shops,
+    routes_users,
+)
 from .deps import LoginRequired, UIError, anyone, login_redirect, render
 from .security import UISessionMiddleware
 
 STATIC = Path(__file__).with_name("static")
-ROUTERS = (routes_auth.router, routes_shops.router, routes_imports.router, routes_orders.router,
-           routes_articles.router, routes_users.router, routes_oauth.router, routes_reconcile.router)
+ROUTERS = (
+    routes_auth.router,
+    routes_shops.router,
+    routes_imports.router,
+    routes_orders.router,
+    routes_articles.router,
+    routes_users.router,
+    routes_oauth.router,
+    routes_reconcile.router,
+)
 
 
 def mount_ui(app: FastAPI, hub: Hub) -> None:
@@ -38,5 +54,4 @@ def mount_ui(app: FastAPI, hub: Hub) -> None:
     @app.exception_handler(UIError)
     async def _error(request: Request, exc: UIError):
         page = anyone(request)
-        return render(page, "error.html", status=exc.status, message=page.t(exc.message, **exc.values),
-                      code=exc.status)
+        return render(page, "error.html", status=exc.status, message=page.t(exc.message, **exc.values), code=exc.status)

@@ -20,11 +20,11 @@ from jinja2 import pass_context
 from ... import accounts
 from ...domain import OrderState
 from ...sync.hub import Hub
+from ...telemetry.context import note
 from .history import readable
 from .i18n import Translator, pick_locale
 from .queries import session_stamp
 from .security import csrf_ok, new_token
-from ...telemetry.context import note
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 
@@ -48,12 +48,14 @@ def _reader(ctx) -> Translator:
 
 # Dates, numbers and money in the reader's language (ordersync.formatting): {{ o.created_at|datetime }},
 # {{ o.total|money(o.currency) }}, {{ a.on_hand|number }}, {{ o.created_at|date }}.
-TEMPLATES.env.filters.update({
-    "datetime": pass_context(lambda ctx, value: _reader(ctx).dt(value)),
-    "date": pass_context(lambda ctx, value: _reader(ctx).date(value)),
-    "money": pass_context(lambda ctx, value, currency: _reader(ctx).money(value, currency)),
-    "number": pass_context(lambda ctx, value: _reader(ctx).num(value)),
-})
+TEMPLATES.env.filters.update(
+    {
+        "datetime": pass_context(lambda ctx, value: _reader(ctx).dt(value)),
+        "date": pass_context(lambda ctx, value: _reader(ctx).date(value)),
+        "money": pass_context(lambda ctx, value, currency: _reader(ctx).money(value, currency)),
+        "number": pass_context(lambda ctx, value: _reader(ctx).num(value)),
+    }
+)
 
 
 class LoginRequired(Exception):
@@ -202,11 +204,21 @@ async def owner(request: Request) -> Page:
 
 def render(page: Page, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     flashes = page.session.pop("flash", [])
-    base = {"page": page, "user": page.user, "_": page.t, "ngettext": page.t.n, "t": page.t,
-            "locale": page.t.locale,
-            "csrf": page.csrf(), "flashes": flashes, "states": list_states(page.t), "path": page.request.url.path,
-            "state_name": lambda v: state_label(page.t, v), "state_class": state_class,
-            "history": lambda event: readable(page.t, event)}
+    base = {
+        "page": page,
+        "user": page.user,
+        "_": page.t,
+        "ngettext": page.t.n,
+        "t": page.t,
+        "locale": page.t.locale,
+        "csrf": page.csrf(),
+        "flashes": flashes,
+        "states": list_states(page.t),
+        "path": page.request.url.path,
+        "state_name": lambda v: state_label(page.t, v),
+        "state_class": state_class,
+        "history": lambda event: readable(page.t, event),
+    }
     return TEMPLATES.TemplateResponse(page.request, template, base | context, status_code=status)
 
 
@@ -229,8 +241,20 @@ def state_label(t: Translator, value: int) -> str:
         return str(value)
 
 
-_STATE_CLASS = {1: "blue", 2: "blue", 3: "teal", 4: "green", 5: "orange", 8: "red", 11: "orange", 12: "red",
-                13: "teal", 15: "orange", 16: "teal", 17: "orange"}
+_STATE_CLASS = {
+    1: "blue",
+    2: "blue",
+    3: "teal",
+    4: "green",
+    5: "orange",
+    8: "red",
+    11: "orange",
+    12: "red",
+    13: "teal",
+    15: "orange",
+    16: "teal",
+    17: "orange",
+}
 
 
 def state_class(value: int) -> str:

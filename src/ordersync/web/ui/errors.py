@@ -41,13 +41,14 @@ def explain(t: Translator, exc: BaseException) -> str:
     if isinstance(exc, RateLimited):
         return t("The channel asks us to slow down. Try again in a minute.")
     if isinstance(exc, AuthError):
-        return t("The channel did not accept the access data. Check key and secret and their permissions.") \
+        return (
+            t("The channel did not accept the access data. Check key and secret and their permissions.")
             + f" ({detail})"
+        )
     if isinstance(exc, NotFoundError):
         return t("The channel does not know this record (any more).") + f" ({detail})"
     if isinstance(exc, (TransientError, httpx.TransportError)):
-        return t("The channel could not be reached. Check the address, or try again in a few minutes.") \
-            + f" ({detail})"
+        return t("The channel could not be reached. Check the address, or try again in a few minutes.") + f" ({detail})"
     if isinstance(exc, ChannelError):
         return t("The channel refused the request.") + f" ({detail})"
     if isinstance(exc, SettingsError):

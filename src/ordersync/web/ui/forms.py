@@ -53,9 +53,15 @@ def _shown(f: SettingField, value: Any) -> str:
     return str(value)
 
 
-def field_views(t: Translator, schema: SettingsSchema, values: dict[str, Any] | None = None, *,
-                stored_secrets: frozenset[str] = frozenset(), errors: dict[str, str] | None = None,
-                only: tuple[str, ...] | None = None) -> list[FieldView]:
+def field_views(
+    t: Translator,
+    schema: SettingsSchema,
+    values: dict[str, Any] | None = None,
+    *,
+    stored_secrets: frozenset[str] = frozenset(),
+    errors: dict[str, str] | None = None,
+    only: tuple[str, ...] | None = None,
+) -> list[FieldView]:
     """Inputs for every field (or the ``only`` ones), filled with ``values`` except secrets."""
     values = values or {}
     errors = errors or {}
@@ -64,9 +70,20 @@ def field_views(t: Translator, schema: SettingsSchema, values: dict[str, Any] | 
         if only is not None and f.name not in only:
             continue
         value = "" if f.secret else _shown(f, values.get(f.name, f.default))
-        views.append(FieldView(f.name, t(f.label), t(f.help) if f.help else "", _kind(f), value,
-                               f.required and f.default is None, f.choices, f.name in stored_secrets,
-                               errors.get(f.name, ""), tuple((c, t.label("choice_", c)) for c in f.choices)))
+        views.append(
+            FieldView(
+                f.name,
+                t(f.label),
+                t(f.help) if f.help else "",
+                _kind(f),
+                value,
+                f.required and f.default is None,
+                f.choices,
+                f.name in stored_secrets,
+                errors.get(f.name, ""),
+                tuple((c, t.label("choice_", c)) for c in f.choices),
+            )
+        )
     return views
 
 
@@ -97,8 +114,9 @@ def _pairs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
 
 
-def parse_settings(t: Translator, schema: SettingsSchema, form: dict[str, str], *,
-                   stored: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_settings(
+    t: Translator, schema: SettingsSchema, form: dict[str, str], *, stored: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Validated settings and per-field errors. With ``stored`` (an edit), empty secrets keep their value."""
     raw: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -122,8 +140,10 @@ def parse_settings(t: Translator, schema: SettingsSchema, form: dict[str, str], 
     if kept and stored and (moved := schema.destination_changed(stored, raw)):
         # a stored secret is only ever sent where it was entered for: a new address needs it typed again
         for f in kept:
-            errors[f.name] = t("The address changed ({fields}): enter this secret again.",
-                               fields=", ".join(t(label) for label in moved))
+            errors[f.name] = t(
+                "The address changed ({fields}): enter this secret again.",
+                fields=", ".join(t(label) for label in moved),
+            )
     if errors:
         return {}, errors
     try:

@@ -28,8 +28,18 @@ LOCALES = formatting.LANGUAGES
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: what Babel's extractors look for (scripts/update_translations.py, tests/web/msgids.py): _("..."), t("..."),
 #: page.t("..."), N_("..."), flash("..."), UIError(403, "..."), and the plural forms with a count
-EXTRACT_KEYWORDS = {"_": None, "t": None, "N_": None, "self": None, "flash": None, "UIError": (2,),
-                    "ngettext": (1, 2), "n": (1, 2), "flash_n": (1, 2), "N_plural": (1, 2)}
+EXTRACT_KEYWORDS = {
+    "_": None,
+    "t": None,
+    "N_": None,
+    "self": None,
+    "flash": None,
+    "UIError": (2,),
+    "ngettext": (1, 2),
+    "n": (1, 2),
+    "flash_n": (1, 2),
+    "N_plural": (1, 2),
+}
 EXTRACT_METHODS = [("templates/**.html", "jinja2"), ("*.py", "python")]
 
 
@@ -106,12 +116,28 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 
 #: message ids the templates build from data ('role_' + user.role and friends), listed so extraction sees them
 DATA_IDS = (
-    N_("role_owner"), N_("role_staff"), N_("role_readonly"),
-    N_("run_orders"), N_("run_articles"), N_("run_webhook"), N_("run_dispatch"),
-    N_("letter_state"), N_("letter_tracking"), N_("letter_stock"), N_("letter_message"), N_("letter_mail"),
-    N_("source_channel"), N_("source_user"), N_("source_system"), N_("source_poll"), N_("source_webhook"),
+    N_("role_owner"),
+    N_("role_staff"),
+    N_("role_readonly"),
+    N_("run_orders"),
+    N_("run_articles"),
+    N_("run_webhook"),
+    N_("run_dispatch"),
+    N_("letter_state"),
+    N_("letter_tracking"),
+    N_("letter_stock"),
+    N_("letter_message"),
+    N_("letter_mail"),
+    N_("source_channel"),
+    N_("source_user"),
+    N_("source_system"),
+    N_("source_poll"),
+    N_("source_webhook"),
     N_("source_api"),
-    N_("mail_message"), N_("mail_state"), N_("mail_tracking"), N_("mail_forward"),
+    N_("mail_message"),
+    N_("mail_state"),
+    N_("mail_tracking"),
+    N_("mail_forward"),
 )
 
 

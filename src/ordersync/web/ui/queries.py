@@ -37,30 +37,37 @@ def session_stamp(hub: Hub, user_id: int) -> str:
 
 def connection(hub: Hub, account_id: int, connection_id: int) -> Connection | None:
     with hub.db.session() as s:
-        return s.scalar(select(Connection).where(Connection.id == connection_id,
-                                                 Connection.account_id == account_id))
+        return s.scalar(select(Connection).where(Connection.id == connection_id, Connection.account_id == account_id))
 
 
 def connection_names(hub: Hub, account_id: int) -> list[tuple[int, str]]:
     with hub.db.session() as s:
-        return list(s.execute(select(Connection.id, Connection.name).where(Connection.account_id == account_id)
-                              .order_by(Connection.name)).all())
+        return list(
+            s.execute(
+                select(Connection.id, Connection.name)
+                .where(Connection.account_id == account_id)
+                .order_by(Connection.name)
+            ).all()
+        )
 
 
 def stored_settings(hub: Hub, row: Connection) -> dict[str, Any]:
     return conns.settings_of(hub, row)
 
 
-def update_connection(hub: Hub, account_id: int, connection_id: int, *, name: str, values: dict[str, Any],
-                      poll_interval: int) -> bool:
+def update_connection(
+    hub: Hub, account_id: int, connection_id: int, *, name: str, values: dict[str, Any], poll_interval: int
+) -> bool:
     """Save edited properties: non-secret settings in clear, secret ones sealed. False if the name is taken."""
     with hub.db.session() as s:
-        row = s.scalar(select(Connection).where(Connection.id == connection_id,
-                                                Connection.account_id == account_id))
+        row = s.scalar(select(Connection).where(Connection.id == connection_id, Connection.account_id == account_id))
         if row is None:
             raise LookupError(connection_id)
-        clash = s.scalar(select(Connection.id).where(Connection.account_id == account_id, Connection.name == name,
-                                                     Connection.id != connection_id))
+        clash = s.scalar(
+            select(Connection.id).where(
+                Connection.account_id == account_id, Connection.name == name, Connection.id != connection_id
+            )
+        )
         if clash:
             return False
         secret_names = get_connector(row.system).settings_schema.secret_names
@@ -74,19 +81,29 @@ def update_connection(hub: Hub, account_id: int, connection_id: int, *, name: st
 
 def set_paused(hub: Hub, account_id: int, connection_id: int, paused: bool) -> bool:
     with hub.db.session() as s:
-        return bool(s.execute(update(Connection).where(Connection.id == connection_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
-                                                       Connection.account_id == account_id)
-                              .values(paused=paused, updated_at=utcnow())).rowcount)
+        return bool(
+            s.execute(
+                update(Connection)
+                .where(
+                    Connection.id == connection_id,  # type: ignore[attr-defined]  # rowcount: an UPDATE/DELETE answers a CursorResult
+                    Connection.account_id == account_id,
+                )
+                .values(paused=paused, updated_at=utcnow())
+            ).rowcount
+        )
 
 
-def sync_runs(hub: Hub, account_id: int, connection_id: int, *, limit: int = 50,
-              since: datetime | None = None) -> list[SyncRun]:
+def sync_runs(
+    hub: Hub, account_id: int, connection_id: int, *, limit: int = 50, since: datetime | None = None
+) -> list[SyncRun]:
     with hub.db.session() as s:
-        q = (select(SyncRun).join(Connection, Connection.id == SyncRun.connection_id)
-             .where(SyncRun.connection_id == connection_id, Connection.account_id == account_id))
+        q = (
+            select(SyncRun)
+            .join(Connection, Connection.id == SyncRun.connection_id)
+            .where(SyncRun.connection_id == connection_id, Connection.account_id == account_id)
+        )
         if since is not None:  # runs started since, and the one that was running then (it ends the wait too)
-            q = q.where(or_(SyncRun.started_at >= since, SyncRun.finished_at >= since,
-                            SyncRun.finished_at.is_(None)))
+            q = q.where(or_(SyncRun.started_at >= since, SyncRun.finished_at >= since, SyncRun.finished_at.is_(None)))
         runs = list(s.scalars(q.order_by(SyncRun.id.desc()).limit(limit)))
     return show_interrupted(hub, runs)
 
@@ -105,12 +122,24 @@ class DeadLetter:
 def dead_letters(hub: Hub, account_id: int, connection_id: int, limit: int = 200) -> list[DeadLetter]:
     with hub.db.session() as s:
         rows = s.execute(
-            select(OutboxEntry.id, OutboxEntry.kind, OutboxEntry.order_id, OrderRow.number, OutboxEntry.attempts,
-                   OutboxEntry.last_error, OutboxEntry.updated_at)
+            select(
+                OutboxEntry.id,
+                OutboxEntry.kind,
+                OutboxEntry.order_id,
+                OrderRow.number,
+                OutboxEntry.attempts,
+                OutboxEntry.last_error,
+                OutboxEntry.updated_at,
+            )
             .outerjoin(OrderRow, OrderRow.id == OutboxEntry.order_id)
-            .where(OutboxEntry.connection_id == connection_id, OutboxEntry.account_id == account_id,
-                   OutboxEntry.status == "dead")
-            .order_by(OutboxEntry.id.desc()).limit(limit)).all()
+            .where(
+                OutboxEntry.connection_id == connection_id,
+                OutboxEntry.account_id == account_id,
+                OutboxEntry.status == "dead",
+            )
+            .order_by(OutboxEntry.id.desc())
+            .limit(limit)
+        ).all()
         return [DeadLetter(r[0], r[1], r[2], r[3] or "", r[4], r[5] or "", r[6]) for r in rows]
 
 
@@ -131,13 +160,26 @@ class AwaitingJob:
 def awaiting_jobs(hub: Hub, account_id: int, connection_id: int, limit: int = 200) -> list[AwaitingJob]:
     with hub.db.session() as s:
         rows = s.execute(
-            select(OutboxEntry.job_ref, OutboxEntry.job_token, OutboxEntry.kind, func.count(),
-                   func.min(OutboxEntry.updated_at), func.min(OutboxEntry.check_at), func.max(OutboxEntry.last_error),
-                   func.max(OutboxEntry.checks), func.min(OutboxEntry.job_deadline))
-            .where(OutboxEntry.connection_id == connection_id, OutboxEntry.account_id == account_id,
-                   OutboxEntry.status == "awaiting")
+            select(
+                OutboxEntry.job_ref,
+                OutboxEntry.job_token,
+                OutboxEntry.kind,
+                func.count(),
+                func.min(OutboxEntry.updated_at),
+                func.min(OutboxEntry.check_at),
+                func.max(OutboxEntry.last_error),
+                func.max(OutboxEntry.checks),
+                func.min(OutboxEntry.job_deadline),
+            )
+            .where(
+                OutboxEntry.connection_id == connection_id,
+                OutboxEntry.account_id == account_id,
+                OutboxEntry.status == "awaiting",
+            )
             .group_by(OutboxEntry.job_ref, OutboxEntry.job_token, OutboxEntry.kind)
-            .order_by(func.min(OutboxEntry.id)).limit(limit)).all()
+            .order_by(func.min(OutboxEntry.id))
+            .limit(limit)
+        ).all()
         return [AwaitingJob(r[0] or r[1] or "", r[2], r[3], r[4], r[5], r[6] or "", r[7] or 0, r[8]) for r in rows]
 
 
@@ -146,14 +188,24 @@ def own_dead_ids(hub: Hub, account_id: int, connection_id: int, ids: list[int]) 
     if not ids:
         return []
     with hub.db.session() as s:
-        return list(s.scalars(select(OutboxEntry.id).where(
-            OutboxEntry.id.in_(ids), OutboxEntry.connection_id == connection_id,
-            OutboxEntry.account_id == account_id, OutboxEntry.status == "dead")))
+        return list(
+            s.scalars(
+                select(OutboxEntry.id).where(
+                    OutboxEntry.id.in_(ids),
+                    OutboxEntry.connection_id == connection_id,
+                    OutboxEntry.account_id == account_id,
+                    OutboxEntry.status == "dead",
+                )
+            )
+        )
 
 
 def own_order_ids(hub: Hub, account_id: int, ids: list[int]) -> list[int]:
     if not ids:
         return []
     with hub.db.session() as s:
-        return list(s.scalars(select(OrderRow.id).where(OrderRow.id.in_(ids), OrderRow.account_id == account_id)
-                              .order_by(OrderRow.id)))
+        return list(
+            s.scalars(
+                select(OrderRow.id).where(OrderRow.id.in_(ids), OrderRow.account_id == account_id).order_by(OrderRow.id)
+            )
+        )

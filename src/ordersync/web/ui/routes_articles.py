@@ -56,6 +56,9 @@ def correct_stock(article_id: int, page: Page = Depends(writer)):
     except (HubError, ValueError) as exc:
         page.flash(explain(page.t, exc), "error")
         return redirect(f"/articles/{article_id}")
-    page.flash("Stock saved: {available} available; {n} channel listings will be updated.",
-               available=page.t.num(avail.available), n=queued)
+    page.flash(
+        "Stock saved: {available} available; {n} channel listings will be updated.",
+        available=page.t.num(avail.available),
+        n=queued,
+    )
     return redirect(f"/articles/{article_id}")

@@ -46,18 +46,33 @@ def login(page: Page = Depends(anyone_posting)):
     next_url = safe_next(form.get("next"))
     wait = accounts.login_wait(hub, email, ip)
     if wait > 0:
-        return render(page, "login.html", status=429, next=next_url, email=email,
-                      error=page.t.n("Too many failed attempts. Please wait {n} second and try again.",
-                                     "Too many failed attempts. Please wait {n} seconds and try again.",
-                                     int(wait + 0.999)))
+        return render(
+            page,
+            "login.html",
+            status=429,
+            next=next_url,
+            email=email,
+            error=page.t.n(
+                "Too many failed attempts. Please wait {n} second and try again.",
+                "Too many failed attempts. Please wait {n} seconds and try again.",
+                int(wait + 0.999),
+            ),
+        )
     user = accounts.authenticate(hub, email, password) if email and password else None
     accounts.record_login(hub, email, ip, user is not None)
     if user is None:
-        return render(page, "login.html", status=401, next=next_url, email=email,
-                      error=page.t("E-mail address or password is wrong."))
+        return render(
+            page,
+            "login.html",
+            status=401,
+            next=next_url,
+            email=email,
+            error=page.t("E-mail address or password is wrong."),
+        )
     page.session.clear()  # a fresh session (and CSRF token) for the logged-in user
-    page.session.update({"uid": user.id, "acc": user.account_id, "csrf": new_token(),
-                         "pw": session_stamp(hub, user.id)})
+    page.session.update(
+        {"uid": user.id, "acc": user.account_id, "csrf": new_token(), "pw": session_stamp(hub, user.id)}
+    )
     return redirect(next_url)
 
 

@@ -38,7 +38,19 @@ async def upload(conn_id: int, page: Page = Depends(writer)):
     if len(data) > MAX_UPLOAD:
         raise UIError(413, "The file is larger than 50 MB. Split it into several files.")
     dry_run = page.form.get("dry_run") == "1"
-    report = await run_in_threadpool(import_file, page.hub, row.id, data, filename=upload.filename,
-                                     dry_run=dry_run, skip_invalid=page.form.get("skip_invalid") == "1")
-    return render(page, "shops/import.html", c=row, report=report, status=422 if report.rejected and
-                  not report.imported and not dry_run else 200)
+    report = await run_in_threadpool(
+        import_file,
+        page.hub,
+        row.id,
+        data,
+        filename=upload.filename,
+        dry_run=dry_run,
+        skip_invalid=page.form.get("skip_invalid") == "1",
+    )
+    return render(
+        page,
+        "shops/import.html",
+        c=row,
+        report=report,
+        status=422 if report.rejected and not report.imported and not dry_run else 200,
+    )

@@ -42,8 +42,9 @@ def authorize(conn_id: int, page: Page = Depends(owner)):
 @router.get("/oauth/callback/{system}")
 def callback(system: str, state: str = "", code: str = "", error: str = "", page: Page = Depends(viewer)):
     if error:
-        raise UIError(400, "The platform did not grant access ({error}). Start the authorisation again.",
-                      error=error[:100])
+        raise UIError(
+            400, "The platform did not grant access ({error}). Start the authorisation again.", error=error[:100]
+        )
     try:
         done = oauth_consent.finish(page.hub, system, state, code, binding=binding(page))
     except oauth_consent.ConsentRejected as exc:

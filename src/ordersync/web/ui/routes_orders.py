@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 
 from ... import readmodel
+from ...channels.registry import get_connector
+from ...channels.sdk.capabilities import Capability
 from ...domain import OrderState
 from ...domain.links import link_problem
 from ...forwarding.queue import forward_order
 from ...forwarding.targets import list_targets
-from ...channels.registry import get_connector
-from ...channels.sdk.capabilities import Capability
 from ...sync import acknowledgements, actions, fulfilment
 from ...sync.hub import HubError
 from . import queries
@@ -31,8 +31,7 @@ router = APIRouter(include_in_schema=False)
 
 SORTS = ("-created", "created", "-modified", "modified", "number", "-number", "-total", "total", "state")
 PAGE_SIZES = (25, 50, 100, 250)
-CARRIERS = ("DHL", "Deutsche Post", "DPD", "GLS", "Hermes", "UPS", "FedEx", "GO!", "Österreichische Post",
-            "Swiss Post")
+CARRIERS = ("DHL", "Deutsche Post", "DPD", "GLS", "Hermes", "UPS", "FedEx", "GO!", "Österreichische Post", "Swiss Post")
 
 
 def _day(text: str, end: bool) -> datetime | None:
@@ -56,11 +55,22 @@ def _filters(page: Page, request: Request) -> tuple[readmodel.OrderFilter, dict,
                 dates[key] = _day(raw, key == "to")
             except ValueError:
                 problems.append(page.t("{value} is not a date; use the date picker (YYYY-MM-DD).", value=raw))
-    f = readmodel.OrderFilter(states=states, connection_ids=conn_ids, created_from=dates.get("from"),
-                              created_to=dates.get("to"), text=params.get("q", "").strip()[:200],
-                              tag=params.get("tag", "").strip()[:100])
-    shown = {"state": list(states), "conn": list(conn_ids), "from": params.get("from", ""),
-             "to": params.get("to", ""), "q": f.text, "tag": f.tag}
+    f = readmodel.OrderFilter(
+        states=states,
+        connection_ids=conn_ids,
+        created_from=dates.get("from"),
+        created_to=dates.get("to"),
+        text=params.get("q", "").strip()[:200],
+        tag=params.get("tag", "").strip()[:100],
+    )
+    shown = {
+        "state": list(states),
+        "conn": list(conn_ids),
+        "from": params.get("from", ""),
+        "to": params.get("to", ""),
+        "q": f.text,
+        "tag": f.tag,
+    }
     return f, shown, problems
 
 
@@ -88,9 +98,20 @@ def inbox(request: Request, page: Page = Depends(viewer)):
         query = {**base, "sort": sort, "size": size, **changes}
         return "/orders?" + urlencode({k: v for k, v in query.items() if v not in ("", None, [])}, doseq=True)
 
-    return render(page, "orders/list.html", result=result, shown=shown, sort=sort, size=size, sizes=PAGE_SIZES,
-                  problems=problems, link=link, connections=queries.connection_names(page.hub, page.account_id),
-                  carriers=CARRIERS, back=str(request.url.path) + "?" + str(request.url.query))
+    return render(
+        page,
+        "orders/list.html",
+        result=result,
+        shown=shown,
+        sort=sort,
+        size=size,
+        sizes=PAGE_SIZES,
+        problems=problems,
+        link=link,
+        connections=queries.connection_names(page.hub, page.account_id),
+        carriers=CARRIERS,
+        back=str(request.url.path) + "?" + str(request.url.query),
+    )
 
 
 def _order(page: Page, order_id: int):
@@ -104,8 +125,14 @@ def _order(page: Page, order_id: int):
 def order_page(order_id: int, page: Page = Depends(viewer)):
     targets = [t.name for t in list_targets(page.hub, page.account) if t.enabled] if page.can_write else []
     o = _order(page, order_id)
-    return render(page, "orders/detail.html", o=o, carriers=CARRIERS, targets=targets,
-                  awaits_acknowledgement=_awaits_acknowledgement(o))
+    return render(
+        page,
+        "orders/detail.html",
+        o=o,
+        carriers=CARRIERS,
+        targets=targets,
+        awaits_acknowledgement=_awaits_acknowledgement(o),
+    )
 
 
 def _awaits_acknowledgement(o) -> bool:
@@ -128,8 +155,14 @@ def acknowledge(order_id: int, page: Page = Depends(writer)):
         if not acknowledgements.acknowledge(page.hub, order_id, accept=accept, reason=reason, account=page.account):
             raise HubError("this order was accepted or rejected already")
 
-    return _act(page, order_id, decide, N_("Accepted; the channel is told in a moment.") if accept
-                else N_("Rejected; the channel is told in a moment."))
+    return _act(
+        page,
+        order_id,
+        decide,
+        N_("Accepted; the channel is told in a moment.")
+        if accept
+        else N_("Rejected; the channel is told in a moment."),
+    )
 
 
 def _act(page: Page, order_id: int, fn, ok_message: str, **values) -> object:
@@ -154,9 +187,13 @@ def _state(page: Page, raw: str) -> OrderState:
 def set_state(order_id: int, page: Page = Depends(writer)):
     state = _state(page, page.form.get("state", ""))
     comment = page.form.get("comment", "").strip()[:1000]
-    return _act(page, order_id, lambda: actions.set_state(page.hub, order_id, state, comment=comment,
-                                                          account=page.account),
-                N_("The state is now {state}."), state=state.label(page.t.locale))
+    return _act(
+        page,
+        order_id,
+        lambda: actions.set_state(page.hub, order_id, state, comment=comment, account=page.account),
+        N_("The state is now {state}."),
+        state=state.label(page.t.locale),
+    )
 
 
 @router.post("/orders/{order_id:int}/ship")
@@ -172,9 +209,21 @@ def ship(order_id: int, page: Page = Depends(writer)):
     except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
         page.flash("Quantities must be whole numbers.", "error")
         return redirect(f"/orders/{order_id}")
-    return _act(page, order_id, lambda: actions.ship(page.hub, order_id, carrier=carrier, tracking_number=number,
-                                                     tracking_url=url, account=page.account, lines=lines),
-                N_("Shipment {number} saved; the channel is told in a moment."), number=number)
+    return _act(
+        page,
+        order_id,
+        lambda: actions.ship(
+            page.hub,
+            order_id,
+            carrier=carrier,
+            tracking_number=number,
+            tracking_url=url,
+            account=page.account,
+            lines=lines,
+        ),
+        N_("Shipment {number} saved; the channel is told in a moment."),
+        number=number,
+    )
 
 
 def _line_quantities(page: Page, prefix: str) -> list[tuple[str, Decimal]]:
@@ -196,40 +245,53 @@ def cancel_lines(order_id: int, page: Page = Depends(writer)):
         page.flash("Quantities must be whole numbers.", "error")
         return redirect(f"/orders/{order_id}")
     reason = page.form.get("reason", "").strip()[:500]
-    return _act(page, order_id, lambda: fulfilment.cancel_lines(page.hub, order_id, lines, reason=reason,
-                                                                account=page.account),
-                N_("The quantities are cancelled."))
+    return _act(
+        page,
+        order_id,
+        lambda: fulfilment.cancel_lines(page.hub, order_id, lines, reason=reason, account=page.account),
+        N_("The quantities are cancelled."),
+    )
 
 
 @router.post("/orders/{order_id:int}/message")
 def message(order_id: int, page: Page = Depends(writer)):
     subject = page.form.get("subject", "").strip()[:200]
     text = page.form.get("text", "").strip()[:10000]
-    return _act(page, order_id, lambda: actions.send_message(page.hub, order_id, subject=subject, text=text,
-                                                             account=page.account),
-                N_("The message is on its way."))
+    return _act(
+        page,
+        order_id,
+        lambda: actions.send_message(page.hub, order_id, subject=subject, text=text, account=page.account),
+        N_("The message is on its way."),
+    )
 
 
 @router.post("/orders/{order_id:int}/forward")
 def forward(order_id: int, page: Page = Depends(writer)):
     """Send the order to a supplier or warehouse (a forwarding target set up with `ordersync forwarding`)."""
     target = page.form.get("target", "").strip()
-    return _act(page, order_id, lambda: forward_order(page.hub, order_id, target, account=page.account),
-                N_("The order is queued for {target}; the history shows when it went out."), target=target)
+    return _act(
+        page,
+        order_id,
+        lambda: forward_order(page.hub, order_id, target, account=page.account),
+        N_("The order is queued for {target}; the history shows when it went out."),
+        target=target,
+    )
 
 
 @router.post("/orders/{order_id:int}/tags")
 def add_tag(order_id: int, page: Page = Depends(writer)):
     tag = page.form.get("tag", "")
-    return _act(page, order_id, lambda: readmodel.set_tags(page.hub, page.account_id, order_id, [tag]),
-                N_("Tag added."))
+    return _act(
+        page, order_id, lambda: readmodel.set_tags(page.hub, page.account_id, order_id, [tag]), N_("Tag added.")
+    )
 
 
 @router.post("/orders/{order_id:int}/tags/remove")
 def remove_tag(order_id: int, page: Page = Depends(writer)):
     tag = page.form.get("tag", "")
-    return _act(page, order_id, lambda: readmodel.remove_tag(page.hub, page.account_id, order_id, tag),
-                N_("Tag removed."))
+    return _act(
+        page, order_id, lambda: readmodel.remove_tag(page.hub, page.account_id, order_id, tag), N_("Tag removed.")
+    )
 
 
 # bulk ----------------------------------------------------------------------------------------------------
@@ -271,8 +333,7 @@ def bulk_ship_form(page: Page = Depends(writer)):
         page.flash("Select at least one order.", "warn")
         return redirect(_back(page))
     orders = [readmodel.get_order(page.hub, page.account_id, i) for i in ids]
-    return render(page, "orders/bulk_ship.html", orders=[o for o in orders if o], carriers=CARRIERS,
-                  back=_back(page))
+    return render(page, "orders/bulk_ship.html", orders=[o for o in orders if o], carriers=CARRIERS, back=_back(page))
 
 
 @router.post("/orders/bulk/ship/confirm")

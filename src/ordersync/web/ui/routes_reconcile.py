@@ -34,12 +34,17 @@ PHASES = {"orders": N_("Reading the channel's orders…"), "catalog": N_("Readin
 PHASES["queued"] = N_("Waiting for a worker…")
 READS = {"orders": N_("orders"), "stock": N_("stock"), "listings": N_("listings")}
 # the SDK's reasons for a read a connector does not declare (sdk.reconcile_reads), for the catalog
-REASONS = (N_("the connector declares no reads for a reconciliation"),
-           N_("the connector does not declare this read for a reconciliation"))
-MENDED = {"import": N_plural("{n} missing order imported.", "{n} missing orders imported."),
-          "push": N_plural("The hub's stock is queued for {n} listing.", "The hub's stock is queued for {n} listings."),
-          "accept": N_plural("The channel's figure was accepted for {n} article.",
-                             "The channel's figure was accepted for {n} articles.")}
+REASONS = (
+    N_("the connector declares no reads for a reconciliation"),
+    N_("the connector does not declare this read for a reconciliation"),
+)
+MENDED = {
+    "import": N_plural("{n} missing order imported.", "{n} missing orders imported."),
+    "push": N_plural("The hub's stock is queued for {n} listing.", "The hub's stock is queued for {n} listings."),
+    "accept": N_plural(
+        "The channel's figure was accepted for {n} article.", "The channel's figure was accepted for {n} articles."
+    ),
+}
 
 
 def _status(page: Page, found: runs.RunView | None) -> dict:
@@ -49,19 +54,32 @@ def _status(page: Page, found: runs.RunView | None) -> dict:
     if found.status == "running" and found.phase == runs.QUEUED:
         return {"state": "queued", "done": False, "text": t(PHASES[runs.QUEUED])}
     if found.status == "running":
-        counted = t("{read} of {expected} read", read=found.read, expected=found.expected) \
-            if found.expected is not None else t("{read} read", read=found.read)
-        return {"state": "running", "done": False,
-                "text": t(PHASES.get(found.phase, PHASES["orders"])) + " " + counted}
+        counted = (
+            t("{read} of {expected} read", read=found.read, expected=found.expected)
+            if found.expected is not None
+            else t("{read} read", read=found.read)
+        )
+        return {"state": "running", "done": False, "text": t(PHASES.get(found.phase, PHASES["orders"])) + " " + counted}
     if found.status == "failed":
-        return {"state": "failed", "done": True,
-                "text": t("The reconciliation stopped: {error}", error=found.error or "")}
+        return {
+            "state": "failed",
+            "done": True,
+            "text": t("The reconciliation stopped: {error}", error=found.error or ""),
+        }
     if found.status == runs.INCOMPLETE:
-        return {"state": "failed", "done": True,
-                "text": t("Incomplete: the channel's call budget is spent; the parts read before are shown. "
-                          "Compare again once the budget is back.")}
-    return {"state": "ok", "done": True,
-            "text": t.n("Finished: {n} difference.", "Finished: {n} differences.", found.differences)}
+        return {
+            "state": "failed",
+            "done": True,
+            "text": t(
+                "Incomplete: the channel's call budget is spent; the parts read before are shown. "
+                "Compare again once the budget is back."
+            ),
+        }
+    return {
+        "state": "ok",
+        "done": True,
+        "text": t.n("Finished: {n} difference.", "Finished: {n} differences.", found.differences),
+    }
 
 
 @router.get("/settings/shops/{conn_id:int}/reconcile")
@@ -72,13 +90,28 @@ def reconcile_tab(conn_id: int, page: Page = Depends(viewer)):
     reasons = runs.reasons_for(row.system)
     for kind in KINDS:
         entry = (found.report.get(kind.name) if found else None) or {"count": 0, "rows": []}
-        kinds.append({"name": kind.name, "title": TITLES[kind.name], "count": entry["count"],
-                      "rows": entry["rows"][:FIRST_ROWS], "mend": kind.mend,
-                      "auto": entry.get("imported_automatically", False),
-                      "reason": reasons.get(kind.read, "")})
-    return render(page, "shops/reconcile.html", c=row, run=found, kinds=kinds, progress=_status(page, found),
-                  settings=schedule.get(page.hub, row.id, page.account), reads=READS,
-                  not_compared={k: v for k, v in reasons.items()})
+        kinds.append(
+            {
+                "name": kind.name,
+                "title": TITLES[kind.name],
+                "count": entry["count"],
+                "rows": entry["rows"][:FIRST_ROWS],
+                "mend": kind.mend,
+                "auto": entry.get("imported_automatically", False),
+                "reason": reasons.get(kind.read, ""),
+            }
+        )
+    return render(
+        page,
+        "shops/reconcile.html",
+        c=row,
+        run=found,
+        kinds=kinds,
+        progress=_status(page, found),
+        settings=schedule.get(page.hub, row.id, page.account),
+        reads=READS,
+        not_compared={k: v for k, v in reasons.items()},
+    )
 
 
 @router.get("/settings/shops/{conn_id:int}/reconcile/status")
@@ -124,8 +157,13 @@ def reconcile_settings(conn_id: int, page: Page = Depends(writer)):
         page.flash("The interval must be a whole number of hours (0: no scheduled runs).", "warn")
         return redirect(f"/settings/shops/{conn_id}/reconcile")
     try:
-        schedule.set_settings(page.hub, row.id, interval_hours=int(hours),
-                              auto_import=page.form.get("auto_import") == "1", account=page.account)
+        schedule.set_settings(
+            page.hub,
+            row.id,
+            interval_hours=int(hours),
+            auto_import=page.form.get("auto_import") == "1",
+            account=page.account,
+        )
     except HubError as exc:
         page.flash(str(exc), "warn")
         return redirect(f"/settings/shops/{conn_id}/reconcile")

@@ -34,9 +34,14 @@ log = logging.getLogger("ordersync.web")
 router = APIRouter(include_in_schema=False)
 
 WEBHOOKS_OFF = N_(
-    "But the shop has switched off webhooks of ordersync ({detail}); the next sync switches them on again.")
-GROUP_TITLES = {"marketplace": N_("Marketplaces"), "shop": N_("Shop systems"), "erp": N_("ERP systems"),
-                "files": N_("Files and e-mail")}
+    "But the shop has switched off webhooks of ordersync ({detail}); the next sync switches them on again."
+)
+GROUP_TITLES = {
+    "marketplace": N_("Marketplaces"),
+    "shop": N_("Shop systems"),
+    "erp": N_("ERP systems"),
+    "files": N_("Files and e-mail"),
+}
 
 
 def _connector_class(system: str) -> type[Connector]:
@@ -67,8 +72,13 @@ def shops(page: Page = Depends(viewer)):
     health = readmodel.connection_health(page.hub, page.account_id)
     from ...reconcile.runs import latest_finished_by_connection
 
-    return render(page, "shops/list.html", health=health, now=utcnow(),
-                  reconciled=latest_finished_by_connection(page.hub, page.account_id))
+    return render(
+        page,
+        "shops/list.html",
+        health=health,
+        now=utcnow(),
+        reconciled=latest_finished_by_connection(page.hub, page.account_id),
+    )
 
 
 # new -----------------------------------------------------------------------------------------------------
@@ -77,15 +87,25 @@ def choose(q: str = "", page: Page = Depends(viewer)):
     needle = q.strip().lower()
     groups = []
     for group in GROUPS:
-        items = [{"system": s, "name": c.display_name, "caps": _capabilities(page.t, c)}
-                 for s, c in all_connectors().items() if c.group == group
-                 and (not needle or needle in s or needle in c.display_name.lower())]
+        items = [
+            {"system": s, "name": c.display_name, "caps": _capabilities(page.t, c)}
+            for s, c in all_connectors().items()
+            if c.group == group and (not needle or needle in s or needle in c.display_name.lower())
+        ]
         groups.append({"key": group, "title": page.t(GROUP_TITLES[group]), "systems": items})
     return render(page, "shops/new.html", groups=groups, q=q, problems=problems() if page.is_owner else ())
 
 
-def _setup_page(page: Page, cls: type[Connector], *, values=None, errors=None, name: str = "",
-                test: dict | None = None, status: int = 200):
+def _setup_page(
+    page: Page,
+    cls: type[Connector],
+    *,
+    values=None,
+    errors=None,
+    name: str = "",
+    test: dict | None = None,
+    status: int = 200,
+):
     """The guide's steps, each with the inputs it produces; the rest of the schema below them."""
     errors = errors or {}
     steps, placed = [], set[str]()
@@ -98,10 +118,21 @@ def _setup_page(page: Page, cls: type[Connector], *, values=None, errors=None, n
     required = [f for f in rest if f.required or f.error]
     optional = [f for f in rest if not (f.required or f.error)]
     webhook = any(d.capability is Capability.IMPORT_ORDERS and Mode.WEBHOOK in d.modes for d in cls.capabilities)
-    return render(page, "shops/setup.html", status=status, cls=cls, steps=steps, required=required,
-                  optional=optional, name=name or cls.display_name, name_error=errors.get("_name", ""),
-                  general_error=errors.get("_", ""), test=test, webhook=webhook,
-                  caps=_capabilities(page.t, cls))
+    return render(
+        page,
+        "shops/setup.html",
+        status=status,
+        cls=cls,
+        steps=steps,
+        required=required,
+        optional=optional,
+        name=name or cls.display_name,
+        name_error=errors.get("_name", ""),
+        general_error=errors.get("_", ""),
+        test=test,
+        webhook=webhook,
+        caps=_capabilities(page.t, cls),
+    )
 
 
 @router.get("/settings/shops/new/{system}")
@@ -150,15 +181,18 @@ def test_new(system: str, page: Page = Depends(owner)):
     values, errors = parse_settings(page.t, cls.settings_schema, page.form)
     if errors:
         if _wants_json(page):
-            return JSONResponse({"ok": False, "message": page.t("Please correct the marked fields."),
-                                 "errors": errors}, status_code=400)
-        return _setup_page(page, cls, values=_echo(page, cls), errors=errors, name=page.form.get("name", ""),
-                           status=400)
+            return JSONResponse(
+                {"ok": False, "message": page.t("Please correct the marked fields."), "errors": errors}, status_code=400
+            )
+        return _setup_page(
+            page, cls, values=_echo(page, cls), errors=errors, name=page.form.get("name", ""), status=400
+        )
     result = _run_test(page, cls(values, ConnectorContext()))
     if _wants_json(page):
         return JSONResponse(result, status_code=200 if result["ok"] else 422)
-    return _setup_page(page, cls, values=values, name=page.form.get("name", ""), test=result,
-                       status=200 if result["ok"] else 422)
+    return _setup_page(
+        page, cls, values=values, name=page.form.get("name", ""), test=result, status=200 if result["ok"] else 422
+    )
 
 
 def _echo(page: Page, cls: type[Connector]) -> dict:
@@ -193,9 +227,11 @@ def save_new(system: str, page: Page = Depends(owner)):
         return send_to_consent(page, added.connection_id)
     page.flash("The connection {name} was saved. The first import starts within a few seconds.", name=name)
     if added.webhook_problem:
-        page.flash("Webhooks could not be set up, so new orders arrive by regular polling instead. {detail}",
-                   "warn",
-                   detail=explain(page.t, added.webhook_error) if added.webhook_error else added.webhook_problem)
+        page.flash(
+            "Webhooks could not be set up, so new orders arrive by regular polling instead. {detail}",
+            "warn",
+            detail=explain(page.t, added.webhook_error) if added.webhook_error else added.webhook_problem,
+        )
     return redirect(f"/settings/shops/{added.connection_id}")
 
 
@@ -205,10 +241,21 @@ def _detail(page: Page, row, *, errors=None, status: int = 200, test: dict | Non
     stored = queries.stored_settings(page.hub, row)
     secret_set = frozenset(k for k in cls.settings_schema.secret_names if stored.get(k))
     fields = field_views(page.t, cls.settings_schema, stored, stored_secrets=secret_set, errors=errors)
-    return render(page, "shops/detail.html", status=status, c=row, cls=cls, health=_health(page, row.id),
-                  fields=fields, runs=queries.sync_runs(page.hub, page.account_id, row.id, limit=5),
-                  errors=errors or {}, test=test, webhook_url=conns.webhook_url(page.hub, row),
-                  caps=_capabilities(page.t, cls), hooks=conns.info(page.hub, row))
+    return render(
+        page,
+        "shops/detail.html",
+        status=status,
+        c=row,
+        cls=cls,
+        health=_health(page, row.id),
+        fields=fields,
+        runs=queries.sync_runs(page.hub, page.account_id, row.id, limit=5),
+        errors=errors or {},
+        test=test,
+        webhook_url=conns.webhook_url(page.hub, row),
+        caps=_capabilities(page.t, cls),
+        hooks=conns.info(page.hub, row),
+    )
 
 
 @router.get("/settings/shops/{conn_id:int}")
@@ -221,8 +268,9 @@ def save_edit(conn_id: int, page: Page = Depends(owner)):
     row = _own(page, conn_id)
     cls = _connector_class(row.system)
     name = page.form.get("name", "").strip()
-    values, errors = parse_settings(page.t, cls.settings_schema, page.form,
-                                    stored=queries.stored_settings(page.hub, row))
+    values, errors = parse_settings(
+        page.t, cls.settings_schema, page.form, stored=queries.stored_settings(page.hub, row)
+    )
     if problem := _name_problem(page, name, except_id=row.id):
         errors["_name"] = problem
     try:
@@ -233,8 +281,7 @@ def save_edit(conn_id: int, page: Page = Depends(owner)):
         errors["_poll"] = page.t("Enter a number of seconds between 10 and 86400.")
     if errors:
         return _detail(page, row, errors=errors, status=400)
-    queries.update_connection(page.hub, page.account_id, row.id, name=name, values=values,
-                              poll_interval=interval)
+    queries.update_connection(page.hub, page.account_id, row.id, name=name, values=values, poll_interval=interval)
     page.flash("The changes were saved.")
     return redirect(f"/settings/shops/{conn_id}")
 
@@ -282,8 +329,11 @@ def delete(conn_id: int, page: Page = Depends(owner)):
         if connector.context.state:
             connector.unregister_webhooks()
     except Exception as exc:  # noqa: BLE001 - an unreachable shop must not block the removal
-        page.flash("The webhooks in the shop could not be removed; delete them there by hand. {detail}", "warn",
-                   detail=explain(page.t, exc))
+        page.flash(
+            "The webhooks in the shop could not be removed; delete them there by hand. {detail}",
+            "warn",
+            detail=explain(page.t, exc),
+        )
     finally:
         connector.close()
     conns.remove_connection(page.hub, str(row.id), page.account)
@@ -307,22 +357,26 @@ def _since(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise UIError(400, "This link is not complete. Start the sync again from the connection's page.") \
-            from None
+        raise UIError(400, "This link is not complete. Start the sync again from the connection's page.") from None
     if parsed.tzinfo is None:
         raise UIError(400, "This link is not complete. Start the sync again from the connection's page.")
     return parsed
 
 
 def _sync_status(page: Page, conn_id: int, since: datetime) -> dict:
-    runs = [r for r in queries.sync_runs(page.hub, page.account_id, conn_id, limit=10, since=since)
-            if r.kind == "orders"]
+    runs = [
+        r for r in queries.sync_runs(page.hub, page.account_id, conn_id, limit=10, since=since) if r.kind == "orders"
+    ]
     run = runs[-1] if runs else None
     t = page.t
     if run is None:
         return {"state": "waiting", "done": False, "text": t("Waiting for a worker to start the sync…")}
-    counts = t("{fetched} read, {created} new, {updated} changed", fetched=t.num(run.fetched),
-               created=t.num(run.created), updated=t.num(run.updated))
+    counts = t(
+        "{fetched} read, {created} new, {updated} changed",
+        fetched=t.num(run.fetched),
+        created=t.num(run.created),
+        updated=t.num(run.updated),
+    )
     if run.status == "running":
         return {"state": "running", "done": False, "text": t("Importing orders…") + " " + counts}
     if run.status == "failed":
@@ -348,16 +402,20 @@ def sync_status(conn_id: int, since: str, page: Page = Depends(viewer)):
 @router.get("/settings/shops/{conn_id:int}/log")
 def sync_log(conn_id: int, page: Page = Depends(viewer)):
     row = _own(page, conn_id)
-    return render(page, "shops/log.html", c=row, runs=queries.sync_runs(page.hub, page.account_id, conn_id,
-                                                                         limit=200))
+    return render(page, "shops/log.html", c=row, runs=queries.sync_runs(page.hub, page.account_id, conn_id, limit=200))
 
 
 # dead letters --------------------------------------------------------------------------------------------
 @router.get("/settings/shops/{conn_id:int}/dead")
 def dead(conn_id: int, page: Page = Depends(viewer)):
     row = _own(page, conn_id)
-    return render(page, "shops/dead.html", c=row, letters=queries.dead_letters(page.hub, page.account_id, conn_id),
-                  awaiting=queries.awaiting_jobs(page.hub, page.account_id, conn_id))
+    return render(
+        page,
+        "shops/dead.html",
+        c=row,
+        letters=queries.dead_letters(page.hub, page.account_id, conn_id),
+        awaiting=queries.awaiting_jobs(page.hub, page.account_id, conn_id),
+    )
 
 
 def _posted_dead_ids(page: Page, conn_id: int) -> list[int]:

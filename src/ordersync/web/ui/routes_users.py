@@ -31,11 +31,27 @@ def _owner_posting(page: Page = Depends(member)) -> Page:
     return page
 
 
-def _users_page(page: Page, *, status: int = 200, error: str = "", created: tuple[str, str] | None = None,
-                email: str = "", role: str = "staff"):
+def _users_page(
+    page: Page,
+    *,
+    status: int = 200,
+    error: str = "",
+    created: tuple[str, str] | None = None,
+    email: str = "",
+    role: str = "staff",
+):
     users = accounts.list_users(page.hub, page.account_id)
-    return render(page, "users.html", status=status, users=users, roles=accounts.ROLES, error=error,
-                  created=created, email=email, role=role)
+    return render(
+        page,
+        "users.html",
+        status=status,
+        users=users,
+        roles=accounts.ROLES,
+        error=error,
+        created=created,
+        email=email,
+        role=role,
+    )
 
 
 def _colleague(page: Page, user_id: int) -> accounts.UserInfo:

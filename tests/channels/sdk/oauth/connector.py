@@ -10,8 +10,8 @@ from ordersync.channels.sdk.guide import GuideStep
 from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, OAuth2
 from ordersync.channels.sdk.records import ConnectionTestResult, OrderPage, PushResult, Window
-from ordersync.domain import StockUpdate
 from ordersync.channels.sdk.settings import SettingField, SettingsSchema
+from ordersync.domain import StockUpdate
 
 
 class OAuthDemo(Connector):
@@ -19,18 +19,30 @@ class OAuthDemo(Connector):
     display_name = "OAuth demo"
     group = "shop"
     capabilities = (declare(Capability.IMPORT_ORDERS, Mode.POLL), declare(Capability.SET_STOCK, Mode.API))
-    settings_schema = SettingsSchema((
-        SettingField("base_url", "Shop URL", type="url"),
-        SettingField("client_id", "Client ID"),
-        SettingField("client_secret", "Client secret", secret=True),
-        SettingField("refresh_token", "Refresh token (private app)", secret=True, required=False),
-    ))
-    guide = (GuideStep("Create an app", "Create an OAuth app and copy its client id and secret.",
-                       settings=("base_url", "client_id", "client_secret")),)
-    oauth = OAuth2(token_url="{base_url}/oauth/token", authorize_url="{base_url}/oauth/authorize",
-                   grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN, Grant.CLIENT_CREDENTIALS),
-                   scopes=("orders.read",), pkce=True, client_auth=ClientAuth.BASIC,
-                   refresh_token_setting="refresh_token")
+    settings_schema = SettingsSchema(
+        (
+            SettingField("base_url", "Shop URL", type="url"),
+            SettingField("client_id", "Client ID"),
+            SettingField("client_secret", "Client secret", secret=True),
+            SettingField("refresh_token", "Refresh token (private app)", secret=True, required=False),
+        )
+    )
+    guide = (
+        GuideStep(
+            "Create an app",
+            "Create an OAuth app and copy its client id and secret.",
+            settings=("base_url", "client_id", "client_secret"),
+        ),
+    )
+    oauth = OAuth2(
+        token_url="{base_url}/oauth/token",
+        authorize_url="{base_url}/oauth/authorize",
+        grants=(Grant.AUTHORIZATION_CODE, Grant.REFRESH_TOKEN, Grant.CLIENT_CREDENTIALS),
+        scopes=("orders.read",),
+        pkce=True,
+        client_auth=ClientAuth.BASIC,
+        refresh_token_setting="refresh_token",
+    )
 
     def __init__(self, settings, context=None) -> None:
         super().__init__(settings, context)
@@ -50,6 +62,13 @@ class OAuthDemo(Connector):
         yield OrderPage()
 
     def push_stock(self, updates: list[StockUpdate]) -> list[PushResult]:
-        return [PushResult(detail=str(self.http.request("PUT", f"/api/stock/{u.product_external_id}",
-                                                        json={"quantity": u.quantity}).json()))
-                for u in updates]
+        return [
+            PushResult(
+                detail=str(
+                    self.http.request(
+                        "PUT", f"/api/stock/{u.product_external_id}", json={"quantity": u.quantity}
+                    ).json()
+                )
+            )
+            for u in updates
+        ]

@@ -66,8 +66,12 @@ class OAuthSandbox(Sandbox):
             return {"ttl": self.ttl, "rotate": self.rotate, "refresh_tokens": len(self.refresh)}
 
     def routes(self) -> list[Route]:
-        return [Route("/oauth/authorize", self.authorize), Route("/oauth/token", self.token, methods=["POST"]),
-                Route("/api/me", self.me), Route("/api/stock/{product}", self.stock, methods=["PUT"])]
+        return [
+            Route("/oauth/authorize", self.authorize),
+            Route("/oauth/token", self.token, methods=["POST"]),
+            Route("/api/me", self.me),
+            Route("/api/stock/{product}", self.stock, methods=["PUT"]),
+        ]
 
     async def authorize(self, request: Request) -> Response:
         q = request.query_params
@@ -77,10 +81,14 @@ class OAuthSandbox(Sandbox):
             return JSONResponse({"error": "invalid_request", "error_description": "PKCE S256 required"}, 400)
         code = secrets.token_urlsafe(16)
         with self._lock:
-            self.codes[code] = {"challenge": q["code_challenge"], "redirect_uri": q["redirect_uri"],
-                                "scope": q.get("scope", "")}
-        return RedirectResponse(q["redirect_uri"] + "?" + urlencode({"code": code, "state": q.get("state", "")}),
-                                status_code=302)
+            self.codes[code] = {
+                "challenge": q["code_challenge"],
+                "redirect_uri": q["redirect_uri"],
+                "scope": q.get("scope", ""),
+            }
+        return RedirectResponse(
+            q["redirect_uri"] + "?" + urlencode({"code": code, "state": q.get("state", "")}), status_code=302
+        )
 
     def _client_ok(self, request: Request, form: Any) -> bool:
         header = request.headers.get("authorization", "")
@@ -110,8 +118,11 @@ class OAuthSandbox(Sandbox):
                 entry = self.codes.pop(str(form.get("code", "")), None)
                 verifier = str(form.get("code_verifier", "")).encode()
                 challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
-                if entry is None or entry["redirect_uri"] != form.get("redirect_uri") \
-                        or entry["challenge"] != challenge:
+                if (
+                    entry is None
+                    or entry["redirect_uri"] != form.get("redirect_uri")
+                    or entry["challenge"] != challenge
+                ):
                     return JSONResponse({"error": "invalid_grant"}, status_code=400)
                 answer = self._issue(with_refresh=True)
             elif grant == "client_credentials":
@@ -144,6 +155,7 @@ class OAuthSandbox(Sandbox):
         if not self._authorised(request):
             return JSONResponse({"error": "invalid_token"}, status_code=401)
         body = await request.json()
-        self.ledger.record("stock.set", method="PUT", path=request.url.path,
-                           resource_id=request.path_params["product"], body=body)
+        self.ledger.record(
+            "stock.set", method="PUT", path=request.url.path, resource_id=request.path_params["product"], body=body
+        )
         return JSONResponse({"quantity": body.get("quantity")})

@@ -15,9 +15,13 @@ from ordersync.sync.oauth_tokens import DbTokenStore
 
 def test_cli_consent_round_trip(hub, provider, monkeypatch):
     sandbox, base_url = provider
-    for key, value in {"ORDERSYNC_HOME": str(hub.config.home), "ORDERSYNC_DATABASE_URL": hub.config.database_url,
-                       "ORDERSYNC_MASTER_KEY": hub.config.master_key, "ORDERSYNC_BASE_URL": hub.config.base_url,
-                       "COLUMNS": "2000"}.items():
+    for key, value in {
+        "ORDERSYNC_HOME": str(hub.config.home),
+        "ORDERSYNC_DATABASE_URL": hub.config.database_url,
+        "ORDERSYNC_MASTER_KEY": hub.config.master_key,
+        "ORDERSYNC_BASE_URL": hub.config.base_url,
+        "COLUMNS": "2000",
+    }.items():
         monkeypatch.setenv(key, value)
     runner = CliRunner()
     sets = [arg for k, v in sandbox.settings_for(base_url).items() for arg in ("--set", f"{k}={v}")]

@@ -51,8 +51,9 @@ def test_wrong_reused_expired_or_foreign_state_is_rejected(hub, provider, connec
 
     state, code = consent(hub, connection)
     with hub.db.session() as s:
-        s.execute(update(OAuthState).where(OAuthState.used_at.is_(None))
-                  .values(expires_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(OAuthState).where(OAuthState.used_at.is_(None)).values(expires_at=utcnow() - timedelta(seconds=1))
+        )
     with pytest.raises(ConsentRejected, match="expired"):
         oauth_consent.finish(hub, "oauthdemo", state, code, binding="session-1")
     assert token_calls(sandbox, "authorization_code") == 1  # no rejected state reached the platform
@@ -62,9 +63,17 @@ def test_pkce_verifier_must_match(hub, provider, connection):
     """A code obtained with another challenge (e.g. intercepted) is refused by the platform: a clear rejection."""
     sandbox, base_url = provider
     state, _ = consent(hub, connection)
-    answer = httpx.get(f"{base_url}/oauth/authorize", params={
-        "response_type": "code", "client_id": "demo-client", "state": "x", "code_challenge": "A" * 43,
-        "code_challenge_method": "S256", "redirect_uri": f"{hub.config.base_url}/oauth/callback/oauthdemo"})
+    answer = httpx.get(
+        f"{base_url}/oauth/authorize",
+        params={
+            "response_type": "code",
+            "client_id": "demo-client",
+            "state": "x",
+            "code_challenge": "A" * 43,
+            "code_challenge_method": "S256",
+            "redirect_uri": f"{hub.config.base_url}/oauth/callback/oauthdemo",
+        },
+    )
     foreign_code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
     with pytest.raises(ConsentRejected, match="did not accept"):
         oauth_consent.finish(hub, "oauthdemo", state, foreign_code, binding="session-1")

@@ -9,10 +9,14 @@ from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, MemoryTokenStore, OAuth2, ReauthorizationNeeded, TokenSet
 from ordersync.channels.sdk.oauth2_auth import OAuth2Auth
 
-LWA_LIKE = OAuth2(token_url="{base_url}/oauth/token", grants=(Grant.REFRESH_TOKEN,), client_auth=ClientAuth.BODY,
-                  token_header="x-amz-access-token", token_format="{token}", refresh_token_setting="refresh_token")
-
-
+LWA_LIKE = OAuth2(
+    token_url="{base_url}/oauth/token",
+    grants=(Grant.REFRESH_TOKEN,),
+    client_auth=ClientAuth.BODY,
+    token_header="x-amz-access-token",
+    token_format="{token}",
+    refresh_token_setting="refresh_token",
+)
 
 
 def test_refresh_grant_with_body_credentials_and_amazon_header(provider):
@@ -31,15 +35,20 @@ def test_refresh_grant_with_body_credentials_and_amazon_header(provider):
 
     sandbox.control_orders({"action": "revoke"})
     store.save(TokenSet("stale", None, "Atzr|seller-token"))
-    with ChannelHTTP(base_url, auth=OAuth2Auth(LWA_LIKE, settings, store)) as http, \
-            pytest.raises(ReauthorizationNeeded, match="invalid_grant"):
+    with (
+        ChannelHTTP(base_url, auth=OAuth2Auth(LWA_LIKE, settings, store)) as http,
+        pytest.raises(ReauthorizationNeeded, match="invalid_grant"),
+    ):
         http.request("GET", "/api/me")
     assert store.problem and "invalid_grant" in store.problem
 
 
 def test_declaration_problems_are_reported():
     assert OAuth2(token_url="x", grants=(Grant.AUTHORIZATION_CODE,)).problems() == [
-        "oauth: the authorization-code grant needs authorize_url"]
-    assert "oauth.pkce only applies to the authorization-code grant" in OAuth2(
-        token_url="x", grants=(Grant.CLIENT_CREDENTIALS,), pkce=True).problems()
+        "oauth: the authorization-code grant needs authorize_url"
+    ]
+    assert (
+        "oauth.pkce only applies to the authorization-code grant"
+        in OAuth2(token_url="x", grants=(Grant.CLIENT_CREDENTIALS,), pkce=True).problems()
+    )
     assert LWA_LIKE.problems() == []

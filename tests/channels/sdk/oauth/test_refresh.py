@@ -45,6 +45,7 @@ def test_refresh_before_expiry(hub, provider, connection):
         assert token_calls(sandbox) == 0
         before = DbTokenStore(hub, connection).load()
         import time
+
         time.sleep(1.7)
         sandbox.requests.clear()
         connector.me()
@@ -90,8 +91,9 @@ def test_a_401_after_a_fresh_token_is_not_refreshed_again(hub, provider, connect
 
 def _expired(hub, connection) -> None:
     stored = DbTokenStore(hub, connection).load()
-    store_authorisation(hub, connection, TokenSet(stored.access_token, utcnow() - timedelta(seconds=5),
-                                                  stored.refresh_token))
+    store_authorisation(
+        hub, connection, TokenSet(stored.access_token, utcnow() - timedelta(seconds=5), stored.refresh_token)
+    )
 
 
 def test_threads_refresh_once(hub, provider, connection):
@@ -147,6 +149,7 @@ def test_two_processes_refresh_once(hub, hub_config, provider, connection):
     for p in procs:
         p.start()
     import time
+
     time.sleep(3)  # let them import and build their connectors
     start.set()
     answers = [results.get(timeout=60) for _ in procs]
@@ -169,8 +172,11 @@ def test_rotated_refresh_token_is_persisted(hub, provider, connection):
         connector.close()
     second = DbTokenStore(hub, connection).load().refresh_token
     assert second and second != first
-    old = httpx.post(f"{base_url}/oauth/token", data={"grant_type": "refresh_token", "refresh_token": first},
-                     auth=("demo-client", "demo-secret"))
+    old = httpx.post(
+        f"{base_url}/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": first},
+        auth=("demo-client", "demo-secret"),
+    )
     assert old.status_code == 400 and old.json()["error"] == "invalid_grant"
     _expired(hub, connection)
     connector = _connector(hub, connection)  # a later worker refreshes with the rotated token
@@ -186,8 +192,9 @@ def test_client_credentials_and_pasted_refresh_token(hub, provider):
     sandbox, base_url = provider
     with_token = conns.add_connection(hub, "oauthdemo", "Private", sandbox.settings_for(base_url))
     cc = conns.add_connection(hub, "oauthdemo", "Machine", sandbox.settings_for(base_url))
-    grant = httpx.post(f"{base_url}/oauth/token", data={"grant_type": "client_credentials"},
-                       auth=("demo-client", "demo-secret"))
+    grant = httpx.post(
+        f"{base_url}/oauth/token", data={"grant_type": "client_credentials"}, auth=("demo-client", "demo-secret")
+    )
     assert grant.status_code == 200
     sandbox.control_orders({"action": "configure", "rotate": False})
     _authorised(hub, with_token)
@@ -220,8 +227,11 @@ def test_sqlite_lease_of_a_dead_refresher_is_taken_over(hub, provider, connectio
     _authorised(hub, connection)
     _expired(hub, connection)
     with hub.db.session() as s:
-        s.execute(sql_update(ConnectionTokens).where(ConnectionTokens.connection_id == connection)
-                  .values(lock_owner=f"{socket.gethostname()}:999999:1", lock_until=utcnow() + timedelta(hours=1)))
+        s.execute(
+            sql_update(ConnectionTokens)
+            .where(ConnectionTokens.connection_id == connection)
+            .values(lock_owner=f"{socket.gethostname()}:999999:1", lock_until=utcnow() + timedelta(hours=1))
+        )
     connector = _connector(hub, connection)
     try:
         assert connector.me() == {"shop": "demo"}
@@ -244,9 +254,19 @@ def test_a_dispatch_refreshes_through_the_same_store(hub, provider, connection):
     now = utcnow()
     with hub.db.session() as s:
         account_id = conns.load(hub, connection).account_id
-        s.add(OutboxEntry(account_id=account_id, connection_id=connection, kind="stock",
-                          payload=json.dumps({"product_external_id": "P1", "quantity": 7}), status="pending",
-                          attempts=0, next_attempt_at=now, created_at=now, updated_at=now))
+        s.add(
+            OutboxEntry(
+                account_id=account_id,
+                connection_id=connection,
+                kind="stock",
+                payload=json.dumps({"product_external_id": "P1", "quantity": 7}),
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     assert dispatcher.dispatch(hub, connection).sent == 1
     assert not import_orders(hub, connection).error
     assert token_calls(sandbox) == 1

@@ -10,8 +10,13 @@ from ordersync.channels.sdk.http import ChannelHTTP
 from ordersync.channels.sdk.oauth2 import ClientAuth, Grant, MemoryTokenStore, OAuth2
 from ordersync.channels.sdk.oauth2_auth import OAuth2Auth
 
-PLAIN = OAuth2(token_url="{base_url}/oauth/token", grants=(Grant.REFRESH_TOKEN,), client_auth=ClientAuth.BODY,
-               scopes=("orders.read", "stock.write"), refresh_token_setting="refresh_token")
+PLAIN = OAuth2(
+    token_url="{base_url}/oauth/token",
+    grants=(Grant.REFRESH_TOKEN,),
+    client_auth=ClientAuth.BODY,
+    scopes=("orders.read", "stock.write"),
+    refresh_token_setting="refresh_token",
+)
 
 
 def refresh_form(provider, decl: OAuth2) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from typer.testing import CliRunner
+from web.conftest import PASSWORD, Browser
 
 from ordersync import accounts
 from ordersync.cli import app as cli_app
@@ -19,13 +20,15 @@ from ordersync.sync.importer import import_orders
 from ordersync.sync.oauth_tokens import DbTokenStore
 from ordersync.web.app import create_app
 
-from web.conftest import PASSWORD, Browser
 from .conftest import consent
 
 
 def _cli_list(hub, monkeypatch) -> list[dict]:
-    for key, value in {"ORDERSYNC_HOME": str(hub.config.home), "ORDERSYNC_DATABASE_URL": hub.config.database_url,
-                       "ORDERSYNC_MASTER_KEY": hub.config.master_key}.items():
+    for key, value in {
+        "ORDERSYNC_HOME": str(hub.config.home),
+        "ORDERSYNC_DATABASE_URL": hub.config.database_url,
+        "ORDERSYNC_MASTER_KEY": hub.config.master_key,
+    }.items():
         monkeypatch.setenv(key, value)
     result = CliRunner().invoke(cli_app, ["connections", "list", "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -48,8 +51,10 @@ def test_revoked_needs_reauthorisation_until_consent(hub, provider, monkeypatch)
 
     # the wizard saves the connection and sends the seller to the consent page
     browser.get("/settings/shops/new/oauthdemo")
-    sent = browser.post("/settings/shops/new/oauthdemo", {"name": "Demo", **{f"s_{k}": v for k, v in
-                                                                               sandbox.settings_for(base_url).items()}})
+    sent = browser.post(
+        "/settings/shops/new/oauthdemo",
+        {"name": "Demo", **{f"s_{k}": v for k, v in sandbox.settings_for(base_url).items()}},
+    )
     assert sent.status_code == 303 and sent.headers["location"].startswith(f"{base_url}/oauth/authorize?")
     conn_id = conns.list_connections(hub, "A")[0].id
     assert "Needs re-authorisation" in browser.get("/settings/shops").text  # waiting for consent
@@ -79,9 +84,19 @@ def test_revoked_needs_reauthorisation_until_consent(hub, provider, monkeypatch)
     # a push waits pending, unsent and uncounted; the next poll is skipped quietly
     now = utcnow()
     with hub.db.session() as s:
-        s.add(OutboxEntry(account_id=row.account_id, connection_id=conn_id, kind="stock",
-                          payload=json.dumps({"product_external_id": "A", "quantity": 3}), status="pending", attempts=0,
-                          next_attempt_at=now, created_at=now, updated_at=now))
+        s.add(
+            OutboxEntry(
+                account_id=row.account_id,
+                connection_id=conn_id,
+                kind="stock",
+                payload=json.dumps({"product_external_id": "A", "quantity": 3}),
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     sent_before = len(sandbox.requests.entries())
     outcome = dispatcher.dispatch(hub, conn_id)
     assert outcome.sent == 0 and outcome.dead == 0 and outcome.waiting == 1
@@ -120,8 +135,10 @@ def test_callback_with_foreign_or_bad_state_is_a_400_page(hub, provider, connect
     german.login("inhaber@a.example")
     page = german.get(f"/oauth/callback/oauthdemo?state={state}&code={code}")
     assert page.status_code == 400 and "in einer anderen Sitzung" in page.text
-    assert oauth_consent.finish(hub, "oauthdemo", state, code, binding="someone else's session").connection_id \
-        == connection  # the foreign attempts did not use the state up
+    assert (
+        oauth_consent.finish(hub, "oauthdemo", state, code, binding="someone else's session").connection_id
+        == connection
+    )  # the foreign attempts did not use the state up
 
 
 def test_wizard_with_a_pasted_refresh_token_keeps_the_rotated_one(hub, provider):

@@ -99,10 +99,18 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
             self.reset_messaging()
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"region": "EU", "endpoint": base_url, "lwa_token_url": f"{base_url}/auth/o2/token",
-                "seller_central_url": base_url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-                "refresh_token": self.seller_refresh_token, "seller_id": SELLER_ID, "application_id": APPLICATION_ID,
-                "marketplaces": ",".join(MARKETPLACES[m][0].replace("GB", "UK") for m in self.marketplace_ids)}
+        return {
+            "region": "EU",
+            "endpoint": base_url,
+            "lwa_token_url": f"{base_url}/auth/o2/token",
+            "seller_central_url": base_url,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": self.seller_refresh_token,
+            "seller_id": SELLER_ID,
+            "application_id": APPLICATION_ID,
+            "marketplaces": ",".join(MARKETPLACES[m][0].replace("GB", "UK") for m in self.marketplace_ids),
+        }
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         """Amazon's error body, with the operation's rate header where the rule names one operation's requests
@@ -111,12 +119,20 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
         headers = {"content-type": "application/json", **(self.plans.header(operation) if operation else {})}
         if rule.kind == "rate_limit" or rule.status == 429:
             return 429, headers, json.dumps(QUOTA_BODY).encode()
-        body = {"errors": [{"code": "InternalFailure", "message": "We encountered an internal error. Please try again."}]}
+        body = {
+            "errors": [{"code": "InternalFailure", "message": "We encountered an internal error. Please try again."}]
+        }
         return rule.status, headers, json.dumps(body).encode()
 
     # plumbing -----------------------------------------------------------------------------------------
-    def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "",
-            media_type: str = "application/json") -> Callable:
+    def api(
+        self,
+        operation: str,
+        handler: Callable[..., tuple[int, Any]],
+        *,
+        restricted: str = "",
+        media_type: str = "application/json",
+    ) -> Callable:
         """An endpoint: token check, usage plan, handler under the lock, Amazon's error body and rate header,
         answered as ``media_type`` (the Messaging API produces application/hal+json)."""
 
@@ -130,8 +146,11 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                 state = self.access_ok(token)
             rdt_ok = rdt is not None and rdt[0] > time.monotonic() and restricted and request.url.path in rdt[2]
             if not rdt_ok and state is not True:
-                details = "The access token you provided has expired." if state is False or rdt is not None \
+                details = (
+                    "The access token you provided has expired."
+                    if state is False or rdt is not None
                     else "The access token you provided is revoked, malformed or invalid."
+                )
                 return answer({"errors": [DENIED | {"details": details}]}, 403)
             if not self.plans.take(operation):
                 return answer(QUOTA_BODY, 429, headers=self.plans.header(operation))
@@ -169,13 +188,19 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
         return [
             Route("/auth/o2/token", self.lwa_token, methods=["POST"]),
             Route("/apps/authorize/consent", self.consent),
-            Route("/tokens/2021-03-01/restrictedDataToken", self.api("createRestrictedDataToken", self.create_rdt),
-                  methods=["POST"]),
+            Route(
+                "/tokens/2021-03-01/restrictedDataToken",
+                self.api("createRestrictedDataToken", self.create_rdt),
+                methods=["POST"],
+            ),
             Route(ORDERS, self.api("getOrders", self.get_orders, restricted=ORDERS)),
             Route(ORDERS + "/{orderId}", self.api("getOrder", self.get_order, restricted=ORDERS + "/*")),
             Route(ORDERS + "/{orderId}/orderItems", self.api("getOrderItems", self.get_order_items)),
-            Route(ORDERS + "/{orderId}/shipmentConfirmation", self.api("confirmShipment", self.confirm_shipment),
-                  methods=["POST"]),
+            Route(
+                ORDERS + "/{orderId}/shipmentConfirmation",
+                self.api("confirmShipment", self.confirm_shipment),
+                methods=["POST"],
+            ),
             *self.listing_routes(),
             *self.messaging_routes(),
         ]
@@ -195,11 +220,19 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
             elif action == "create":
                 now = datetime.now(UTC)
                 placed = now - timedelta(seconds=float(body.get("seconds_ago", self.lag + 30)))
-                ids = [self.seller.add_order(
-                    placed=placed, marketplace=str(body.get("marketplace", self.marketplace_ids[0])),
-                    status=str(body.get("status", "Unshipped")), channel=str(body.get("channel", "MFN")),
-                    lines=body.get("lines"), business=bool(body.get("business")), prime=bool(body.get("prime")),
-                    premium=bool(body.get("premium")))["AmazonOrderId"] for _ in range(int(body.get("count", 1)))]
+                ids = [
+                    self.seller.add_order(
+                        placed=placed,
+                        marketplace=str(body.get("marketplace", self.marketplace_ids[0])),
+                        status=str(body.get("status", "Unshipped")),
+                        channel=str(body.get("channel", "MFN")),
+                        lines=body.get("lines"),
+                        business=bool(body.get("business")),
+                        prime=bool(body.get("prime")),
+                        premium=bool(body.get("premium")),
+                    )["AmazonOrderId"]
+                    for _ in range(int(body.get("count", 1)))
+                ]
                 return {"ids": ids}
             elif action == "status":
                 order = self._order(str(body["id"]))
@@ -222,8 +255,12 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                 self.access = dict.fromkeys(self.access, 0.0)
             elif action != "state":
                 raise ValueError(f"unknown action {action!r}")
-            return {"token_refreshes": self.token_refreshes, "throttled": self.plans.throttled,
-                    "orders": len(self.seller.orders), "listings": len(self.seller.listings)}
+            return {
+                "token_refreshes": self.token_refreshes,
+                "throttled": self.plans.throttled,
+                "orders": len(self.seller.orders),
+                "listings": len(self.seller.listings),
+            }
 
     def _price(self, order: dict[str, Any]) -> None:
         """A pending order turned Unshipped: Amazon now shows its prices (recomputed from the listings)."""
@@ -235,13 +272,19 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
         currency = M[order["MarketplaceId"]][1]
         total = Decimal(0)
         for k, item in enumerate(self.seller.items[order["AmazonOrderId"]]):
-            price = (self.seller.listings[item["SellerSKU"]]["price"] * FACTOR[currency]
-                     * item["QuantityOrdered"]).quantize(Decimal("0.01"))
+            price = (
+                self.seller.listings[item["SellerSKU"]]["price"] * FACTOR[currency] * item["QuantityOrdered"]
+            ).quantize(Decimal("0.01"))
             ship = (Decimal("4.90") * FACTOR[currency]).quantize(Decimal("0.01")) if k == 0 else Decimal(0)
             tax = (price - price / Decimal("1.19")).quantize(Decimal("0.01"))
-            item |= {"ItemPrice": money(currency, price), "ItemTax": money(currency, tax),
-                     "ShippingPrice": money(currency, ship), "ShippingTax": money(currency, Decimal(0)),
-                     "PromotionDiscount": money(currency, Decimal(0)), "PromotionDiscountTax": money(currency, Decimal(0))}
+            item |= {
+                "ItemPrice": money(currency, price),
+                "ItemTax": money(currency, tax),
+                "ShippingPrice": money(currency, ship),
+                "ShippingTax": money(currency, Decimal(0)),
+                "PromotionDiscount": money(currency, Decimal(0)),
+                "PromotionDiscountTax": money(currency, Decimal(0)),
+            }
             total += price + ship
         order["OrderTotal"] = money(currency, total)
 
@@ -290,19 +333,29 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                 raise ApiError(400, "InvalidInput", "MaxResultsPerPage must be between 1 and 100")
             statuses = set(filter(None, q.get("OrderStatuses", "").split(",")))
             channels = set(filter(None, q.get("FulfillmentChannels", "").split(",")))
-            hits = sorted((o for o in self.seller.orders.values()
-                           if o["AmazonOrderId"] not in self.seller.hidden and o["MarketplaceId"] in marketplaces
-                           and since <= parse_time(o[field], field) <= until
-                           and (not statuses or o["OrderStatus"] in statuses)
-                           and (not channels or o["FulfillmentChannel"] in channels)),
-                          key=lambda o: (o[field], o["AmazonOrderId"]))
-            cursor = {"ids": [o["AmazonOrderId"] for o in hits], "size": min(size, self.page_cap or size),
-                      "until": until, "field": field}
+            hits = sorted(
+                (
+                    o
+                    for o in self.seller.orders.values()
+                    if o["AmazonOrderId"] not in self.seller.hidden
+                    and o["MarketplaceId"] in marketplaces
+                    and since <= parse_time(o[field], field) <= until
+                    and (not statuses or o["OrderStatus"] in statuses)
+                    and (not channels or o["FulfillmentChannel"] in channels)
+                ),
+                key=lambda o: (o[field], o["AmazonOrderId"]),
+            )
+            cursor = {
+                "ids": [o["AmazonOrderId"] for o in hits],
+                "size": min(size, self.page_cap or size),
+                "until": until,
+                "field": field,
+            }
         drift = self.faults.take("page_drift", request.method, request.url.path)
         if drift is not None and cursor["ids"]:
             moved = self.seller.orders[cursor["ids"][-1]]
             moved["LastUpdateDate"] = iso(now)  # changed just now: out of the queried window
-        page, rest = cursor["ids"][:cursor["size"]], cursor["ids"][cursor["size"]:]
+        page, rest = cursor["ids"][: cursor["size"]], cursor["ids"][cursor["size"] :]
         payload: dict[str, Any] = {"Orders": [self._shown(self.seller.orders[i], pii) for i in page]}
         payload["LastUpdatedBefore" if cursor["field"] == "LastUpdateDate" else "CreatedBefore"] = iso(cursor["until"])
         if rest:
@@ -324,7 +377,7 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
             if not token.startswith(f"{oid}:"):
                 raise ApiError(400, "InvalidInput", "Invalid NextToken")
             start = int(token.rsplit(":", 1)[1])
-        page = items[start:start + self.items_page]
+        page = items[start : start + self.items_page]
         payload: dict[str, Any] = {"AmazonOrderId": oid, "OrderItems": [dict(i) for i in page]}
         if start + self.items_page < len(items):
             payload["NextToken"] = f"{oid}:{start + self.items_page}"
@@ -341,9 +394,13 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                 raise ApiError(400, "InvalidInput", f"Unsupported restricted resource {res.get('path')!r}")
             elements |= set(res.get("dataElements") or [])
         if not self.pii:
-            raise ApiError(403, "Unauthorized", "Access to requested resource is denied.",
-                           "The application does not have the role needed for the restricted data elements "
-                           + ", ".join(sorted(elements)))
+            raise ApiError(
+                403,
+                "Unauthorized",
+                "Access to requested resource is denied.",
+                "The application does not have the role needed for the restricted data elements "
+                + ", ".join(sorted(elements)),
+            )
         token = "Atz.sprdt|" + secrets.token_urlsafe(24)
         self.rdts[token] = (time.monotonic() + 3600, frozenset(elements), paths)
         return 200, {"restrictedDataToken": token, "expiresIn": 3600}
@@ -351,14 +408,20 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
     def confirm_shipment(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
         oid = request.path_params["orderId"]
         order = self._order(oid)
-        if not isinstance(body, dict) or not isinstance(body.get("packageDetail"), dict) or not body.get("marketplaceId"):
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("packageDetail"), dict)
+            or not body.get("marketplaceId")
+        ):
             raise ApiError(400, "InvalidInput", "marketplaceId and packageDetail are required")
         if body["marketplaceId"] != order["MarketplaceId"]:
             raise ApiError(400, "InvalidInput", f"Order {oid} is not of marketplace {body['marketplaceId']}")
         if order["FulfillmentChannel"] != "MFN":
             raise ApiError(400, "InvalidInput", f"Order {oid} is fulfilled by Amazon")
         if order["OrderStatus"] not in ("Unshipped", "PartiallyShipped"):
-            raise ApiError(400, "InvalidInput", f"Order {oid} has status {order['OrderStatus']} and cannot be confirmed")
+            raise ApiError(
+                400, "InvalidInput", f"Order {oid} has status {order['OrderStatus']} and cannot be confirmed"
+            )
         pkg = body["packageDetail"]
         for name in ("packageReferenceId", "carrierCode", "trackingNumber", "shipDate", "orderItems"):
             if not pkg.get(name):
@@ -374,7 +437,9 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
                 raise ApiError(400, "InvalidInput", f"Unknown orderItemId {line.get('orderItemId')}")
             qty = int(line.get("quantity") or 0)
             if qty < 1 or item["QuantityShipped"] + qty > item["QuantityOrdered"]:
-                raise ApiError(400, "InvalidInput", f"Quantity {qty} of item {item['OrderItemId']} exceeds what is unshipped")
+                raise ApiError(
+                    400, "InvalidInput", f"Quantity {qty} of item {item['OrderItemId']} exceeds what is unshipped"
+                )
         for line in pkg["orderItems"]:
             items[str(line["orderItemId"])]["QuantityShipped"] += int(line["quantity"])
         self.seller.packages.setdefault(oid, set()).add(str(pkg["packageReferenceId"]))
@@ -382,6 +447,12 @@ class AmazonSandbox(AmazonConformance, ListingsApi, MessagingApi, LwaServer, San
         self.seller.recount(oid)
         order["OrderStatus"] = "Shipped" if order["NumberOfItemsUnshipped"] == 0 else "PartiallyShipped"
         order["LastUpdateDate"] = iso(datetime.now(UTC))
-        self.ledger.record("shipment.confirm", method="POST", path=request.url.path, resource_id=oid, body=body,
-                           changes={"status": order["OrderStatus"], "tracking": pkg["trackingNumber"]})
+        self.ledger.record(
+            "shipment.confirm",
+            method="POST",
+            path=request.url.path,
+            resource_id=oid,
+            body=body,
+            changes={"status": order["OrderStatus"], "tracking": pkg["trackingNumber"]},
+        )
         return 204, None

@@ -63,19 +63,35 @@ class ListingsApi(SandboxParts):
         from .lwa import SELLER_ID
 
         if request.path_params["sellerId"] != SELLER_ID:
-            raise ApiError(403, "Unauthorized", "Access to requested resource is denied.",
-                           "The sellerId does not match the authorised selling partner.")
+            raise ApiError(
+                403,
+                "Unauthorized",
+                "Access to requested resource is denied.",
+                "The sellerId does not match the authorised selling partner.",
+            )
         markets = [m for m in request.query_params.get("marketplaceIds", "").split(",") if m]
         if not markets or any(m not in self.marketplace_ids for m in markets):
             raise ApiError(400, "InvalidInput", "marketplaceIds is missing or names a marketplace of no account")
 
     def _item(self, listing: dict[str, Any]) -> dict[str, Any]:
-        summaries = [{"marketplaceId": m, "asin": listing["asin"], "productType": "PRODUCT", "conditionType": "new_new",
-                      "status": ["BUYABLE", "DISCOVERABLE"], "itemName": listing["title"],
-                      "createdDate": _iso(listing["created"]), "lastUpdatedDate": _iso(listing["updated"])}
-                     for m in self.marketplace_ids]
-        return {"sku": listing["sku"], "summaries": summaries,
-                "fulfillmentAvailability": [{"fulfillmentChannelCode": "DEFAULT", "quantity": listing["quantity"]}]}
+        summaries = [
+            {
+                "marketplaceId": m,
+                "asin": listing["asin"],
+                "productType": "PRODUCT",
+                "conditionType": "new_new",
+                "status": ["BUYABLE", "DISCOVERABLE"],
+                "itemName": listing["title"],
+                "createdDate": _iso(listing["created"]),
+                "lastUpdatedDate": _iso(listing["updated"]),
+            }
+            for m in self.marketplace_ids
+        ]
+        return {
+            "sku": listing["sku"],
+            "summaries": summaries,
+            "fulfillmentAvailability": [{"fulfillmentChannelCode": "DEFAULT", "quantity": listing["quantity"]}],
+        }
 
     def search_listings(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
         from .app import ApiError, parse_time
@@ -86,10 +102,11 @@ class ListingsApi(SandboxParts):
         if not 1 <= size <= 20:
             raise ApiError(400, "InvalidInput", "pageSize must be between 1 and 20")
         after = parse_time(q["lastUpdatedAfter"], "lastUpdatedAfter") if q.get("lastUpdatedAfter") else None
-        hits = sorted((x for x in self.seller.listings.values() if after is None or x["updated"] >= after),
-                      key=lambda x: x["sku"])
+        hits = sorted(
+            (x for x in self.seller.listings.values() if after is None or x["updated"] >= after), key=lambda x: x["sku"]
+        )
         start = int(q.get("pageToken", "0") or 0)
-        page = hits[start:start + size]
+        page = hits[start : start + size]
         result: dict[str, Any] = {"numberOfResults": len(hits), "items": [self._item(x) for x in page]}
         if start + size < len(hits):
             result["pagination"] = {"nextToken": str(start + size)}
@@ -112,8 +129,13 @@ class ListingsApi(SandboxParts):
         if listing["quantity"] != quantity:
             listing["quantity"] = quantity
             listing["updated"] = datetime.now(UTC)
-            self.ledger.record("listing.quantity", method="PATCH" if via == "patch" else "POST", path=path,
-                               resource_id=sku, changes={"quantity": quantity, "via": via})
+            self.ledger.record(
+                "listing.quantity",
+                method="PATCH" if via == "patch" else "POST",
+                path=path,
+                resource_id=sku,
+                changes={"quantity": quantity, "via": via},
+            )
 
     def patch_listing(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
         from .app import ApiError
@@ -129,8 +151,13 @@ class ListingsApi(SandboxParts):
                         quantity = entry["quantity"]
         submission = secrets.token_hex(16)
         if quantity is None or quantity < 0:
-            issue = {"code": "90220", "message": "'fulfillment_availability' is required but not supplied.",
-                     "severity": "ERROR", "attributeNames": ["fulfillment_availability"], "categories": ["MISSING_ATTRIBUTE"]}
+            issue = {
+                "code": "90220",
+                "message": "'fulfillment_availability' is required but not supplied.",
+                "severity": "ERROR",
+                "attributeNames": ["fulfillment_availability"],
+                "categories": ["MISSING_ATTRIBUTE"],
+            }
             return 200, {"sku": listing["sku"], "status": "INVALID", "submissionId": submission, "issues": [issue]}
         self.set_quantity(listing["sku"], quantity, path=request.url.path, via="patch")
         return 200, {"sku": listing["sku"], "status": "ACCEPTED", "submissionId": submission, "issues": []}
@@ -165,17 +192,31 @@ class ListingsApi(SandboxParts):
         from .app import ApiError
 
         if not isinstance(body, dict) or body.get("feedType") not in ("JSON_LISTINGS_FEED", order_feeds.FEED_TYPE):
-            raise ApiError(400, "InvalidInput", "feedType must be JSON_LISTINGS_FEED or POST_ORDER_ACKNOWLEDGEMENT_DATA "
-                                                "(the types this sandbox takes)")
+            raise ApiError(
+                400,
+                "InvalidInput",
+                "feedType must be JSON_LISTINGS_FEED or POST_ORDER_ACKNOWLEDGEMENT_DATA (the types this sandbox takes)",
+            )
         doc = self.documents.get(str(body.get("inputFeedDocumentId")))
         if doc is None or doc["content"] is None:
             raise ApiError(400, "InvalidInput", "inputFeedDocumentId names no uploaded document")
         feed_id = str(50000 + len(self.feeds) + 1) + secrets.token_hex(3)
-        self.feeds[feed_id] = {"feedId": feed_id, "feedType": body["feedType"], "marketplaceIds": body.get("marketplaceIds") or [],
-                               "createdTime": _iso(datetime.now(UTC)), "processingStatus": "IN_QUEUE",
-                               "due": time.monotonic() + self.feed_seconds, "document": doc}
-        self.ledger.record("feed.create", method="POST", path=request.url.path, resource_id=feed_id,
-                           body={"feedType": body["feedType"]})
+        self.feeds[feed_id] = {
+            "feedId": feed_id,
+            "feedType": body["feedType"],
+            "marketplaceIds": body.get("marketplaceIds") or [],
+            "createdTime": _iso(datetime.now(UTC)),
+            "processingStatus": "IN_QUEUE",
+            "due": time.monotonic() + self.feed_seconds,
+            "document": doc,
+        }
+        self.ledger.record(
+            "feed.create",
+            method="POST",
+            path=request.url.path,
+            resource_id=feed_id,
+            body={"feedType": body["feedType"]},
+        )
         return 202, {"feedId": feed_id}
 
     def get_feed(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:
@@ -208,8 +249,12 @@ class ListingsApi(SandboxParts):
         doc = "amzn1.tortuga.4.eu.report." + secrets.token_hex(8)
         self.documents[doc] = {"content": report, "kind": "result", "type": content_type}
         now = _iso(datetime.now(UTC))
-        feed |= {"processingStatus": "DONE", "processingStartTime": now, "processingEndTime": now,
-                 "resultFeedDocumentId": doc}
+        feed |= {
+            "processingStatus": "DONE",
+            "processingStartTime": now,
+            "processingEndTime": now,
+            "resultFeedDocumentId": doc,
+        }
 
     def _process(self, feed: dict[str, Any], path: str) -> None:
         try:
@@ -226,16 +271,33 @@ class ListingsApi(SandboxParts):
                     for entry in patch.get("value") or []:
                         quantity = entry.get("quantity")
             if sku in self.failing_skus or sku not in self.seller.listings or not isinstance(quantity, int):
-                issues.append({"messageId": msg.get("messageId"), "sku": sku, "code": "8541", "severity": "ERROR",
-                               "message": f"The SKU '{sku}' cannot be updated: the listing is not active in this marketplace."})
+                issues.append(
+                    {
+                        "messageId": msg.get("messageId"),
+                        "sku": sku,
+                        "code": "8541",
+                        "severity": "ERROR",
+                        "message": f"The SKU '{sku}' cannot be updated: the listing is not active in this marketplace.",
+                    }
+                )
                 continue
             self.set_quantity(sku, quantity, path=path, via="feed")
             accepted += 1
-        report = {"header": {"sellerId": data.get("header", {}).get("sellerId", ""), "version": "2.0",
-                             "feedId": feed["feedId"]},
-                  "issues": issues,
-                  "summary": {"errors": len(issues), "warnings": 0, "messagesProcessed": len(messages),
-                              "messagesAccepted": accepted, "messagesInvalid": len(issues)}}
+        report = {
+            "header": {
+                "sellerId": data.get("header", {}).get("sellerId", ""),
+                "version": "2.0",
+                "feedId": feed["feedId"],
+            },
+            "issues": issues,
+            "summary": {
+                "errors": len(issues),
+                "warnings": 0,
+                "messagesProcessed": len(messages),
+                "messagesAccepted": accepted,
+                "messagesInvalid": len(issues),
+            },
+        }
         self._finish(feed, json.dumps(report).encode())
 
     def get_document(self, request: Request, body: Any, pii: bool) -> tuple[int, Any]:

@@ -61,15 +61,25 @@ class LwaServer(SandboxParts):
             if grant == "refresh_token":
                 refresh = str(form.get("refresh_token", ""))
                 if refresh not in self.refresh_tokens:
-                    return JSONResponse({"error": "invalid_grant", "error_description":
-                                         "The request has an invalid grant parameter : refresh_token"}, 400)
+                    return JSONResponse(
+                        {
+                            "error": "invalid_grant",
+                            "error_description": "The request has an invalid grant parameter : refresh_token",
+                        },
+                        400,
+                    )
                 self.token_refreshes += 1
                 answer = self._issue(refresh)
             elif grant == "authorization_code":
                 redirect = self.codes.pop(str(form.get("code", "")), None)
                 if redirect is None or redirect != form.get("redirect_uri"):
-                    return JSONResponse({"error": "invalid_grant", "error_description":
-                                         "The request has an invalid grant parameter : code"}, 400)
+                    return JSONResponse(
+                        {
+                            "error": "invalid_grant",
+                            "error_description": "The request has an invalid grant parameter : code",
+                        },
+                        400,
+                    )
                 refresh = "Atzr|" + secrets.token_urlsafe(24)
                 self.refresh_tokens.add(refresh)
                 answer = self._issue(refresh)

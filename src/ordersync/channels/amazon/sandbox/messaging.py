@@ -35,8 +35,14 @@ TYPES: dict[str, tuple[str, int | None]] = {
     "unexpectedProblem": ("createUnexpectedProblem", 2000),
     "invoice": ("sendInvoice", None),
 }
-DEFAULT_ALLOWED = ("confirmDeliveryDetails", "confirmOrderDetails", "unexpectedProblem", "legalDisclosure",
-                   "warranty", "invoice")
+DEFAULT_ALLOWED = (
+    "confirmDeliveryDetails",
+    "confirmOrderDetails",
+    "unexpectedProblem",
+    "legalDisclosure",
+    "warranty",
+    "invoice",
+)
 
 
 class MessagingApi(SandboxParts):
@@ -46,11 +52,20 @@ class MessagingApi(SandboxParts):
 
     def messaging_routes(self) -> list[Route]:
         hal = "application/hal+json"  # what messaging.json produces, errors included
-        routes = [Route(MESSAGING + "/{amazonOrderId}", self.api("getMessagingActionsForOrder", self.messaging_actions,
-                                                                 media_type=hal))]
+        routes = [
+            Route(
+                MESSAGING + "/{amazonOrderId}",
+                self.api("getMessagingActionsForOrder", self.messaging_actions, media_type=hal),
+            )
+        ]
         for kind, (operation, _) in TYPES.items():
-            routes.append(Route(f"{MESSAGING}/{{amazonOrderId}}/messages/{kind}",
-                                self.api(operation, self._sender(kind), media_type=hal), methods=["POST"]))
+            routes.append(
+                Route(
+                    f"{MESSAGING}/{{amazonOrderId}}/messages/{kind}",
+                    self.api(operation, self._sender(kind), media_type=hal),
+                    methods=["POST"],
+                )
+            )
         return routes
 
     def allowed_for(self, order: dict[str, Any]) -> list[str]:
@@ -74,12 +89,23 @@ class MessagingApi(SandboxParts):
         order = self._order(oid)
         market = self._marketplace(request, order)
         base = f"{MESSAGING}/{oid}"
-        links = [{"href": f"{base}/messages/{kind}?marketplaceIds={market}", "name": kind}
-                 for kind in self.allowed_for(order)]
-        embedded = [{"_links": {"self": link, "schema": {"href": f"{base}/messages/{link['name']}/schema",
-                                                          "name": link["name"]}}} for link in links]
-        return 200, {"_links": {"self": {"href": f"{base}?marketplaceIds={market}"}, "actions": links},
-                     "_embedded": {"actions": embedded}}
+        links = [
+            {"href": f"{base}/messages/{kind}?marketplaceIds={market}", "name": kind}
+            for kind in self.allowed_for(order)
+        ]
+        embedded = [
+            {
+                "_links": {
+                    "self": link,
+                    "schema": {"href": f"{base}/messages/{link['name']}/schema", "name": link["name"]},
+                }
+            }
+            for link in links
+        ]
+        return 200, {
+            "_links": {"self": {"href": f"{base}?marketplaceIds={market}"}, "actions": links},
+            "_embedded": {"actions": embedded},
+        }
 
     def _sender(self, kind: str):
         def send(request: Request, body: Any, pii: bool) -> tuple[int, Any]:
@@ -104,8 +130,14 @@ class MessagingApi(SandboxParts):
                 if not 1 <= len(text) <= limit:
                     raise ApiError(400, "InvalidInput", f"text must have 1 to {limit} characters")
             self.sent_messages.setdefault(oid, []).append({"type": kind, "text": text})
-            self.ledger.record("message.send", method="POST", path=request.url.path, resource_id=oid, body=body,
-                               changes={"type": kind, "text": text})
+            self.ledger.record(
+                "message.send",
+                method="POST",
+                path=request.url.path,
+                resource_id=oid,
+                body=body,
+                changes={"type": kind, "text": text},
+            )
             return 201, {}
 
         return send

@@ -17,13 +17,22 @@ from typing import Any
 from ordersync.channels.sdk import xml
 
 FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
-REASONS = {"NoInventory", "ShippingAddressUndeliverable", "CustomerExchange", "BuyerCanceled", "GeneralAdjustment",
-           "CarrierCreditDecision", "RiskAssessmentInformationNotValid", "CarrierCoverageFailure", "CustomerReturn",
-           "MerchandiseNotReceived"}
+REASONS = {
+    "NoInventory",
+    "ShippingAddressUndeliverable",
+    "CustomerExchange",
+    "BuyerCanceled",
+    "GeneralAdjustment",
+    "CarrierCreditDecision",
+    "RiskAssessmentInformationNotValid",
+    "CarrierCoverageFailure",
+    "CustomerReturn",
+    "MerchandiseNotReceived",
+}
 
 
 def _cancel_one(sandbox: Any, ack: Any, path: str) -> str:
-    """"" when the message cancelled its order, else the error's description."""
+    """ "" when the message cancelled its order, else the error's description."""
     oid = xml.find_text(ack, "AmazonOrderID", default="") or ""
     order = sandbox.seller.orders.get(oid)
     if order is None:
@@ -43,8 +52,13 @@ def _cancel_one(sandbox: Any, ack: Any, path: str) -> str:
         return f"Order {oid} has status {order['OrderStatus']} and cannot be canceled"
     order["OrderStatus"] = "Canceled"
     order["LastUpdateDate"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sandbox.ledger.record("order.cancel", method="POST", path=path, resource_id=oid,
-                          changes={"status": "Canceled", "reason": ",".join(sorted(reasons))})
+    sandbox.ledger.record(
+        "order.cancel",
+        method="POST",
+        path=path,
+        resource_id=oid,
+        changes={"status": "Canceled", "reason": ",".join(sorted(reasons))},
+    )
     return ""
 
 
@@ -58,15 +72,33 @@ def process(sandbox: Any, content: bytes, path: str) -> bytes:
         acks = xml.find_all(message, "OrderAcknowledgement")
         problem = _cancel_one(sandbox, acks[0], path) if acks else "OrderAcknowledgement is missing"
         if problem:
-            errors.append({"MessageID": message_id, "ResultCode": "Error", "ResultMessageCode": "18028",
-                           "ResultDescription": problem})
-    report = xml.build("AmazonEnvelope", {"Header": {"DocumentVersion": "1.02", "MerchantIdentifier": "sandbox"},
-                                          "MessageType": "ProcessingReport",
-                                          "Message": {"MessageID": 1, "ProcessingReport": {
-                                              "DocumentTransactionID": 1, "StatusCode": "Complete",
-                                              "ProcessingSummary": {"MessagesProcessed": len(messages),
-                                                                    "MessagesSuccessful": len(messages) - len(errors),
-                                                                    "MessagesWithError": len(errors),
-                                                                    "MessagesWithWarning": 0},
-                                              "Result": errors or None}}})
+            errors.append(
+                {
+                    "MessageID": message_id,
+                    "ResultCode": "Error",
+                    "ResultMessageCode": "18028",
+                    "ResultDescription": problem,
+                }
+            )
+    report = xml.build(
+        "AmazonEnvelope",
+        {
+            "Header": {"DocumentVersion": "1.02", "MerchantIdentifier": "sandbox"},
+            "MessageType": "ProcessingReport",
+            "Message": {
+                "MessageID": 1,
+                "ProcessingReport": {
+                    "DocumentTransactionID": 1,
+                    "StatusCode": "Complete",
+                    "ProcessingSummary": {
+                        "MessagesProcessed": len(messages),
+                        "MessagesSuccessful": len(messages) - len(errors),
+                        "MessagesWithError": len(errors),
+                        "MessagesWithWarning": 0,
+                    },
+                    "Result": errors or None,
+                },
+            },
+        },
+    )
     return xml.serialize(report)

@@ -28,8 +28,15 @@ class SandboxParts:
     sent_messages: dict[str, list[dict[str, Any]]]
 
     if TYPE_CHECKING:
-        def api(self, operation: str, handler: Callable[..., tuple[int, Any]], *, restricted: str = "",
-                media_type: str = "application/json") -> Callable[..., Any]: ...
+
+        def api(
+            self,
+            operation: str,
+            handler: Callable[..., tuple[int, Any]],
+            *,
+            restricted: str = "",
+            media_type: str = "application/json",
+        ) -> Callable[..., Any]: ...
 
         def _order(self, oid: str) -> dict[str, Any]: ...
 

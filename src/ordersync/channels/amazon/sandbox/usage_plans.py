@@ -25,14 +25,36 @@ import time
 
 #: operation -> (requests per second, burst), copied from the spec descriptions
 PLANS: dict[str, tuple[float, float]] = {
-    "getOrders": (0.0167, 20), "getOrder": (0.5, 30), "getOrderItems": (0.5, 30), "getOrderAddress": (0.5, 30),
-    "getOrderBuyerInfo": (0.5, 30), "confirmShipment": (2, 10), "createRestrictedDataToken": (1, 10),
-    "getListingsItem": (5, 10), "patchListingsItem": (5, 5), "searchListingsItems": (5, 5),
-    "createFeedDocument": (0.5, 15), "createFeed": (0.0083, 15), "getFeed": (2, 15), "getFeeds": (0.0222, 10),
-    "getFeedDocument": (0.0222, 10), "getMessagingActionsForOrder": (1, 5),
-    **dict.fromkeys(("confirmCustomizationDetails", "createConfirmDeliveryDetails", "createLegalDisclosure",
-                     "createConfirmOrderDetails", "createConfirmServiceDetails", "CreateWarranty",
-                     "createDigitalAccessKey", "createUnexpectedProblem", "sendInvoice"), (1, 5)),
+    "getOrders": (0.0167, 20),
+    "getOrder": (0.5, 30),
+    "getOrderItems": (0.5, 30),
+    "getOrderAddress": (0.5, 30),
+    "getOrderBuyerInfo": (0.5, 30),
+    "confirmShipment": (2, 10),
+    "createRestrictedDataToken": (1, 10),
+    "getListingsItem": (5, 10),
+    "patchListingsItem": (5, 5),
+    "searchListingsItems": (5, 5),
+    "createFeedDocument": (0.5, 15),
+    "createFeed": (0.0083, 15),
+    "getFeed": (2, 15),
+    "getFeeds": (0.0222, 10),
+    "getFeedDocument": (0.0222, 10),
+    "getMessagingActionsForOrder": (1, 5),
+    **dict.fromkeys(
+        (
+            "confirmCustomizationDetails",
+            "createConfirmDeliveryDetails",
+            "createLegalDisclosure",
+            "createConfirmOrderDetails",
+            "createConfirmServiceDetails",
+            "CreateWarranty",
+            "createDigitalAccessKey",
+            "createUnexpectedProblem",
+            "sendInvoice",
+        ),
+        (1, 5),
+    ),
 }
 
 #: the conformance suite's scale (``configure {quick: true}``): createFeed ≈ 1 call/s, getOrders 2 calls/s
@@ -60,8 +82,11 @@ class UsagePlans:
     def operation_of(self, method: str | None, glob: str | None) -> str | None:
         """The operation the requests a fault rule matches belong to: one operation, or several with the same
         rate (e.g. the Messaging API's create… operations); None when the rule spans different rates."""
-        found = {op for methods, sample, op in self._routes
-                 if (not method or method.upper() in methods) and (not glob or fnmatch.fnmatchcase(sample, glob))}
+        found = {
+            op
+            for methods, sample, op in self._routes
+            if (not method or method.upper() in methods) and (not glob or fnmatch.fnmatchcase(sample, glob))
+        }
         return min(found) if found and len({PLANS[op][0] for op in found}) == 1 else None
 
     def configure(self, scale: float) -> None:

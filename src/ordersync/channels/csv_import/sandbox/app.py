@@ -17,15 +17,21 @@ from starlette.routing import Route
 from ...sdk.sandbox import Sandbox
 from .conformance import CsvConformance
 
-HEADER = ("order_number;created_at;channel_status;currency;invoice_first_name;invoice_last_name;invoice_street;"
-          "invoice_zip;invoice_city;invoice_country;buyer_email;shipping_cost;item_sku;item_title;"
-          "item_quantity;item_unit_price;item_tax_rate")
+HEADER = (
+    "order_number;created_at;channel_status;currency;invoice_first_name;invoice_last_name;invoice_street;"
+    "invoice_zip;invoice_city;invoice_country;buyer_email;shipping_cost;item_sku;item_title;"
+    "item_quantity;item_unit_price;item_tax_rate"
+)
 _FIRST = ("Anna", "Jürgen", "Özlem", "Björn", "Chloé", "Łukasz", "Marie", "Sören")
 _LAST = ("Müller", "Schäfer", "Weiß", "Groß", "Nguyen", "Kowalski", "Öztürk", "Hoffmann")
 _STREETS = ("Hauptstraße 5", "Am Markt 3-5", "Lindenallee 12 b", "Q 3, 2", "Kastanienweg 7a", "Bahnhofstr. 101")
 _CITIES = (("10115", "Berlin", "DE"), ("80331", "München", "DE"), ("1010", "Wien", "AT"), ("8001", "Zürich", "CH"))
-_ARTICLES = (("TS-01", "Bio-Baumwoll-Shirt", "24,90"), ("BG-07", "Jutebeutel „Natur“", "9,50"),
-             ("BT-22", "Bambus-Zahnbürste; 4er", "1.234,56"), ("KR-03", "Kräutertee 100 g", "6,95"))
+_ARTICLES = (
+    ("TS-01", "Bio-Baumwoll-Shirt", "24,90"),
+    ("BG-07", "Jutebeutel „Natur“", "9,50"),
+    ("BT-22", "Bambus-Zahnbürste; 4er", "1.234,56"),
+    ("KR-03", "Kräutertee 100 g", "6,95"),
+)
 
 
 def generate_export(seed: int, orders: int) -> str:
@@ -36,13 +42,29 @@ def generate_export(seed: int, orders: int) -> str:
     for n in range(1, orders + 1):
         placed = start + timedelta(minutes=37 * n)
         zip_code, city, country = rng.choice(_CITIES)
-        order = [str(10000 + n), placed.strftime("%d.%m.%Y %H:%M"), rng.choice(("offen", "bezahlt", "versendet")),
-                 "EUR", rng.choice(_FIRST), rng.choice(_LAST), rng.choice(_STREETS), zip_code, city, country,
-                 f"kunde{n}@example.org", "4,90"]
+        order = [
+            str(10000 + n),
+            placed.strftime("%d.%m.%Y %H:%M"),
+            rng.choice(("offen", "bezahlt", "versendet")),
+            "EUR",
+            rng.choice(_FIRST),
+            rng.choice(_LAST),
+            rng.choice(_STREETS),
+            zip_code,
+            city,
+            country,
+            f"kunde{n}@example.org",
+            "4,90",
+        ]
         for i in range(rng.randint(1, 3)):
             sku, title, price = rng.choice(_ARTICLES)
             cells = (order if i == 0 else [order[0]] + [""] * (len(order) - 1)) + [
-                sku, title, str(rng.randint(1, 3)), price, "19"]
+                sku,
+                title,
+                str(rng.randint(1, 3)),
+                price,
+                "19",
+            ]
             lines.append(";".join(_quote(c) for c in cells))
     return "\r\n".join(lines) + "\r\n"
 
@@ -87,8 +109,11 @@ class CsvSandbox(CsvConformance, Sandbox):
             return file
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"url": f"{base_url}/files/orders.csv", "profile": "ordersync",
-                "status_map": "offen=Ordered,bezahlt=Paid,versendet=Shipped"}
+        return {
+            "url": f"{base_url}/files/orders.csv",
+            "profile": "ordersync",
+            "status_map": "offen=Ordered,bezahlt=Paid,versendet=Shipped",
+        }
 
     def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
         if "generate" in body:
@@ -99,15 +124,21 @@ class CsvSandbox(CsvConformance, Sandbox):
             return {"name": "orders.csv", "etag": file.etag, "bytes": len(file.content)}
         name, content = body.get("name"), body.get("content")
         if not isinstance(name, str) or not name or "/" in name or not isinstance(content, str):
-            raise ValueError('body must be {"name": "file.csv", "content": "...", "encoding": "utf-8"} '
-                             'or {"generate": N}')
+            raise ValueError(
+                'body must be {"name": "file.csv", "content": "...", "encoding": "utf-8"} or {"generate": N}'
+            )
         file = self.put(name, content.encode(body.get("encoding") or "utf-8"))
         self.ledger.record("file.replaced", method="POST", path="/_sandbox/orders", resource_id=name)
         return {"name": name, "etag": file.etag, "last_modified": file.last_modified, "bytes": len(file.content)}
 
     def routes(self) -> list[Any]:
-        return [Route("/files/{name}", self.serve_file), Route("/slow/{name}", self.serve_slow),
-                Route("/big", self.serve_big), Route("/redirect", self.redirect), Route("/headers", self.headers)]
+        return [
+            Route("/files/{name}", self.serve_file),
+            Route("/slow/{name}", self.serve_slow),
+            Route("/big", self.serve_big),
+            Route("/redirect", self.redirect),
+            Route("/headers", self.headers),
+        ]
 
     def _file(self, request: Request) -> _File | None:
         with self._lock:
@@ -131,7 +162,7 @@ class CsvSandbox(CsvConformance, Sandbox):
 
         async def trickle():
             for start in range(0, len(file.content), chunk):
-                yield file.content[start:start + chunk]
+                yield file.content[start : start + chunk]
                 await asyncio.sleep(pause)
 
         return StreamingResponse(trickle(), media_type="text/csv")

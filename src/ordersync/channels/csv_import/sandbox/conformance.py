@@ -32,6 +32,7 @@ def _ids(body: dict[str, Any]) -> list[str]:
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
     from .app import _File
 
 
@@ -45,8 +46,13 @@ class CsvConformance(SandboxMixin):
     header = ""  # the export's header line, set by the sandbox
 
     def conformance_profile(self) -> dict[str, Any]:
-        return {"orders_read": {"method": "GET", "path": "/files/*"}, "writes": {}, "pages": False,
-                "rate_limit": None, "throttled": 0}
+        return {
+            "orders_read": {"method": "GET", "path": "/files/*"},
+            "writes": {},
+            "pages": False,
+            "rate_limit": None,
+            "throttled": 0,
+        }
 
     def _orders(self) -> dict[str, list[list[str]]]:
         """Order number -> its rows (cells); the export has no quoted cells for these rows."""
@@ -64,8 +70,25 @@ class CsvConformance(SandboxMixin):
 
     def _row(self, number: int, quantity: str = "1") -> list[str]:
         placed = (datetime.now(UTC) - timedelta(minutes=5)).strftime("%d.%m.%Y %H:%M")
-        return [str(number), placed, "offen", "EUR", "Anna", "Müller", "Hauptstraße 5", "10115", "Berlin", "DE",
-                f"kunde{number}@example.org", "4,90", "TS-01", "Bio-Baumwoll-Shirt", quantity, "24,90", "19"]
+        return [
+            str(number),
+            placed,
+            "offen",
+            "EUR",
+            "Anna",
+            "Müller",
+            "Hauptstraße 5",
+            "10115",
+            "Berlin",
+            "DE",
+            f"kunde{number}@example.org",
+            "4,90",
+            "TS-01",
+            "Bio-Baumwoll-Shirt",
+            quantity,
+            "24,90",
+            "19",
+        ]
 
     def _add(self, count: int, quantity: str = "1") -> list[str]:
         orders = self._orders()
@@ -103,5 +126,10 @@ class CsvConformance(SandboxMixin):
         if rows is None:
             raise LookupError(f"no order {body['id']} in the export")
         items = sum(_amount(r[15]) * int(r[QUANTITY]) for r in rows)
-        return {"status": [rows[0][STATUS]], "tracking": [], "messages": [],
-                "total": f"{items + _amount(rows[0][11]):.2f}", "currency": rows[0][3]}
+        return {
+            "status": [rows[0][STATUS]],
+            "tracking": [],
+            "messages": [],
+            "total": f"{items + _amount(rows[0][11]):.2f}",
+            "currency": rows[0][3],
+        }

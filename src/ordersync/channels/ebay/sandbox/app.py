@@ -46,16 +46,23 @@ from starlette.routing import Route
 from ordersync.channels.sdk.sandbox import FaultRule, OutboundWebhook, Sandbox
 
 from . import notify
-from .signatures import KEYS_PATH, KeyManagement
 from .conformance import EbayConformance
 from .errors import EbayError, insufficient_scope, invalid_token, too_many_requests
 from .oauth import Tokens
+from .signatures import KEYS_PATH, KeyManagement
 from .store import Store, ago, iso, parse_iso
 from .trading import Trading
 
 FUL, INV, MSG, NTF = "/sell/fulfillment/v1", "/sell/inventory/v1", "/commerce/message/v1", "/commerce/notification/v1"
-DAILY_QUOTAS = {"fulfillment": 100_000, "inventory": 2_000_000, "message": 5_000, "notification": 10_000,
-                "trading": 5_000, "postorder": 5_000, "keymanagement": 5_000}
+DAILY_QUOTAS = {
+    "fulfillment": 100_000,
+    "inventory": 2_000_000,
+    "message": 5_000,
+    "notification": 10_000,
+    "trading": 5_000,
+    "postorder": 5_000,
+    "keymanagement": 5_000,
+}
 #: the seller's cancel reasons of the Post-Order API [docs: CancelReasonEnum]
 SELLER_REASONS = ("OUT_OF_STOCK_OR_CANNOT_FULFILL", "BUYER_ASKED_CANCEL", "ADDRESS_ISSUES")
 DAILY_REVISIONS = 250
@@ -64,8 +71,15 @@ DAILY_REVISIONS = 250
 class EbaySandbox(EbayConformance, Sandbox):
     system = "ebay"
 
-    def __init__(self, *, seed: int = 1, orders: int = 20, quotas: dict[str, int] | None = None,
-                 eu_seller: bool = False, **kit: Any) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        orders: int = 20,
+        quotas: dict[str, int] | None = None,
+        eu_seller: bool = False,
+        **kit: Any,
+    ) -> None:
         super().__init__(**kit)
         #: the seller is domiciled in the EU or the UK: the calls eBay names must be signed (``signatures``)
         self.eu_seller = eu_seller
@@ -88,12 +102,21 @@ class EbaySandbox(EbayConformance, Sandbox):
                 self.store.new_order(ago(86400 * (n + 1)))
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"marketplace": "EBAY_DE", "client_id": self.client_id, "client_secret": self.client_secret,
-                "refresh_token": self.tokens.seed_refresh, "api_url": base_url, "auth_url": base_url}
+        return {
+            "marketplace": "EBAY_DE",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "refresh_token": self.tokens.seed_refresh,
+            "api_url": base_url,
+            "auth_url": base_url,
+        }
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
-        error = too_many_requests() if rule.kind == "rate_limit" else \
-            EbayError(rule.status, 30500, "System error", category="APPLICATION")
+        error = (
+            too_many_requests()
+            if rule.kind == "rate_limit"
+            else EbayError(rule.status, 30500, "System error", category="APPLICATION")
+        )
         return error.status, {"content-type": "application/json"}, json.dumps(error.body()).encode()
 
     # plumbing --------------------------------------------------------------------------------------
@@ -103,7 +126,7 @@ class EbaySandbox(EbayConformance, Sandbox):
         async def endpoint(request: Request) -> Response:
             given = request.headers.get("authorization", "")
             prefix = "IAF " if name == "postorder" else "Bearer "  # the Post-Order API wants "IAF <token>"
-            kind = self.tokens.kind_of(given[len(prefix):]) if given.startswith(prefix) else None
+            kind = self.tokens.kind_of(given[len(prefix) :]) if given.startswith(prefix) else None
             if kind is None:
                 return invalid_token().response()
             if token != "any" and kind != token:
@@ -115,6 +138,7 @@ class EbaySandbox(EbayConformance, Sandbox):
                 return await asyncio.to_thread(handler, request, body)
             except EbayError as exc:
                 return exc.response()
+
         return endpoint
 
     def _count(self, api: str) -> bool:
@@ -130,12 +154,15 @@ class EbaySandbox(EbayConformance, Sandbox):
     def routes(self) -> list[Any]:
         trading = Trading(self)
         return [
-            Route("/oauth2/authorize", self.tokens_authorize), Route("/identity/v1/oauth2/token", self.tokens_token,
-                                                                      methods=["POST"]),
+            Route("/oauth2/authorize", self.tokens_authorize),
+            Route("/identity/v1/oauth2/token", self.tokens_token, methods=["POST"]),
             Route(f"{FUL}/order", self.api("fulfillment", self.get_orders)),
             Route(f"{FUL}/order/{{order_id}}", self.api("fulfillment", self.get_order)),
-            Route(f"{FUL}/order/{{order_id}}/shipping_fulfillment", self.api("fulfillment", self.fulfillments),
-                  methods=["GET", "POST"]),
+            Route(
+                f"{FUL}/order/{{order_id}}/shipping_fulfillment",
+                self.api("fulfillment", self.fulfillments),
+                methods=["GET", "POST"],
+            ),
             Route(f"{FUL}/order/{{order_id}}/shipping_fulfillment/{{fid}}", self.api("fulfillment", self.fulfillment)),
             Route(f"{INV}/inventory_item", self.api("inventory", self.inventory_items)),
             Route(f"{INV}/offer", self.api("inventory", self.get_offers)),
@@ -144,13 +171,18 @@ class EbaySandbox(EbayConformance, Sandbox):
             Route(f"{MSG}/conversation/{{cid}}", self.api("message", self.get_conversation)),
             Route(f"{MSG}/send_message", self.api("message", self.send_message), methods=["POST"]),
             Route(f"{NTF}/public_key/{{kid}}", self.api("notification", self.public_key, token="app")),
-            Route(f"{NTF}/destination", self.api("notification", self.destinations, token="app"),
-                  methods=["GET", "POST"]),
-            Route(f"{NTF}/destination/{{did}}", self.api("notification", self.destination, token="app"),
-                  methods=["GET", "PUT", "DELETE"]),
+            Route(
+                f"{NTF}/destination", self.api("notification", self.destinations, token="app"), methods=["GET", "POST"]
+            ),
+            Route(
+                f"{NTF}/destination/{{did}}",
+                self.api("notification", self.destination, token="app"),
+                methods=["GET", "PUT", "DELETE"],
+            ),
             Route(f"{NTF}/subscription", self.api("notification", self.subscriptions), methods=["GET", "POST"]),
-            Route(f"{NTF}/subscription/{{sid}}", self.api("notification", self.subscription),
-                  methods=["GET", "DELETE"]),
+            Route(
+                f"{NTF}/subscription/{{sid}}", self.api("notification", self.subscription), methods=["GET", "DELETE"]
+            ),
             Route(f"{NTF}/subscription/{{sid}}/enable", self.api("notification", self.enable), methods=["POST"]),
             Route("/ws/api.dll", trading.endpoint, methods=["POST"]),
             Route("/post-order/v2/cancellation", self.api("postorder", self.cancellation), methods=["POST"]),
@@ -180,16 +212,20 @@ class EbaySandbox(EbayConformance, Sandbox):
                 hits = [self.store.orders[i] for i in ids if i in self.store.orders]
             else:
                 test = _order_filter(q.get("filter", ""))
-                hits = [o for o in self.store.orders.values()
-                        if o.get("orderId") not in self.store.hidden and test(o)]
+                hits = [o for o in self.store.orders.values() if o.get("orderId") not in self.store.hidden and test(o)]
             hits.sort(key=lambda o: (str(o.get("creationDate")), str(o.get("orderId"))))
             page_size = min(limit, self.page_cap) if self.page_cap else limit
-            rows = json.loads(json.dumps(hits[offset:offset + page_size]))
+            rows = json.loads(json.dumps(hits[offset : offset + page_size]))
             if rows and self.faults.take("page_drift", "GET", request.url.path):
                 self.store.touch(self.store.orders[rows[0]["orderId"]])  # changed just now: out of the window
         base = str(request.url).split("?")[0]
-        answer: dict[str, Any] = {"href": str(request.url), "total": len(hits), "limit": limit, "offset": offset,
-                                  "orders": rows}
+        answer: dict[str, Any] = {
+            "href": str(request.url),
+            "total": len(hits),
+            "limit": limit,
+            "offset": offset,
+            "orders": rows,
+        }
         if offset + len(rows) < len(hits):
             answer["next"] = f"{base}?limit={limit}&offset={offset + len(rows)}"
         return JSONResponse(answer)
@@ -227,22 +263,43 @@ class EbaySandbox(EbayConformance, Sandbox):
                 if item is None:
                     raise EbayError(400, 32200, f"Invalid line item id: {line.get('lineItemId')}")
                 quantity = line.get("quantity", item["quantity"])
-                if not isinstance(quantity, int) or quantity < 1 or quantity + done.get(item["lineItemId"], 0) > item["quantity"]:
-                    raise EbayError(400, 32600, "Invalid input data", long=f"quantity {quantity!r} of line item "
-                                    f"{item['lineItemId']} exceeds what is left to ship")
+                if (
+                    not isinstance(quantity, int)
+                    or quantity < 1
+                    or quantity + done.get(item["lineItemId"], 0) > item["quantity"]
+                ):
+                    raise EbayError(
+                        400,
+                        32600,
+                        "Invalid input data",
+                        long=f"quantity {quantity!r} of line item {item['lineItemId']} exceeds what is left to ship",
+                    )
             fid = self.store.next_id("F")
-            record = {"fulfillmentId": fid, "shipmentTrackingNumber": data.get("trackingNumber", ""),
-                      "shippingCarrierCode": data.get("shippingCarrierCode", ""),
-                      "shippedDate": data.get("shippedDate") or iso(datetime.now(UTC)),
-                      "lineItems": [{"lineItemId": str(li["lineItemId"]),
-                                     "quantity": li.get("quantity", known[str(li["lineItemId"])]["quantity"])}
-                                    for li in lines]}
+            record = {
+                "fulfillmentId": fid,
+                "shipmentTrackingNumber": data.get("trackingNumber", ""),
+                "shippingCarrierCode": data.get("shippingCarrierCode", ""),
+                "shippedDate": data.get("shippedDate") or iso(datetime.now(UTC)),
+                "lineItems": [
+                    {
+                        "lineItemId": str(li["lineItemId"]),
+                        "quantity": li.get("quantity", known[str(li["lineItemId"])]["quantity"]),
+                    }
+                    for li in lines
+                ],
+            }
             self.store.fulfillments.setdefault(order_id, []).append(record)
             self.store.refresh_fulfillment_status(order)
             order["fulfillmentHrefs"].append(f"{FUL}/order/{order_id}/shipping_fulfillment/{fid}")
             self.store.touch(order)
-            self.ledger.record("order.fulfillment", method="POST", path=request.url.path, resource_id=order_id,
-                               body=data, changes={"trackingNumber": record["shipmentTrackingNumber"]})
+            self.ledger.record(
+                "order.fulfillment",
+                method="POST",
+                path=request.url.path,
+                resource_id=order_id,
+                body=data,
+                changes={"trackingNumber": record["shipmentTrackingNumber"]},
+            )
         location = f"{str(request.base_url).rstrip('/')}{FUL}/order/{quote(order_id)}/shipping_fulfillment/{fid}"
         return JSONResponse({}, status_code=201, headers={"Location": location})
 
@@ -258,31 +315,56 @@ class EbaySandbox(EbayConformance, Sandbox):
         """Post-Order ``POST /post-order/v2/cancellation`` by the seller: a paid order not yet shipped is cancelled
         and refunded at once; one that is shipped or cancelled already is not eligible [docs]."""
         if self.eu_seller:  # one of the calls eBay wants signed for EU/UK sellers [docs]
-            self.key_management.verify("POST", request.url.path, request.headers.get("host", ""), request.headers,
-                                       body)
+            self.key_management.verify("POST", request.url.path, request.headers.get("host", ""), request.headers, body)
         data = _json(body)
         legacy, reason = str(data.get("legacyOrderId") or ""), data.get("cancelReason")
         if reason not in SELLER_REASONS:
             raise EbayError(400, 1620, f"Invalid cancel reason: {reason}", domain="returnErrorDomain")
         with self.lock:
-            order = next((o for o in self.store.orders.values()
-                          if legacy in (o.get("legacyOrderId"), o.get("orderId"))), None)
+            order = next(
+                (o for o in self.store.orders.values() if legacy in (o.get("legacyOrderId"), o.get("orderId"))), None
+            )
             if order is None:
                 raise EbayError(400, 1601, f"Invalid legacyOrderId: {legacy}", domain="returnErrorDomain")
             state = order["cancelStatus"].get("cancelState")
             if state == "CANCELED" or order["orderFulfillmentStatus"] != "NOT_STARTED":
-                return JSONResponse({"orderEligibilityResult": {"eligible": False, "failureReason": [
-                    "ORDER_ALREADY_CANCELLED" if state == "CANCELED" else "ORDER_ALREADY_SHIPPED"]}})
+                return JSONResponse(
+                    {
+                        "orderEligibilityResult": {
+                            "eligible": False,
+                            "failureReason": [
+                                "ORDER_ALREADY_CANCELLED" if state == "CANCELED" else "ORDER_ALREADY_SHIPPED"
+                            ],
+                        }
+                    }
+                )
             cancel_id = self.store.next_id("5")
             now = iso(datetime.now(UTC))
-            order["cancelStatus"] = {"cancelState": "CANCELED", "cancelledDate": now, "cancelRequests": [{
-                "cancelInitiator": "SELLER", "cancelReason": reason, "cancelRequestId": cancel_id,
-                "cancelRequestState": "COMPLETED", "cancelRequestedDate": now, "cancelCompletedDate": now}]}
+            order["cancelStatus"] = {
+                "cancelState": "CANCELED",
+                "cancelledDate": now,
+                "cancelRequests": [
+                    {
+                        "cancelInitiator": "SELLER",
+                        "cancelReason": reason,
+                        "cancelRequestId": cancel_id,
+                        "cancelRequestState": "COMPLETED",
+                        "cancelRequestedDate": now,
+                        "cancelCompletedDate": now,
+                    }
+                ],
+            }
             if order["orderPaymentStatus"] == "PAID":
                 order["orderPaymentStatus"] = "FULLY_REFUNDED"
             self.store.touch(order)
-            self.ledger.record("order.cancel", method="POST", path=request.url.path, resource_id=order["orderId"],
-                               body=data, changes={"cancelState": "CANCELED", "cancelReason": reason})
+            self.ledger.record(
+                "order.cancel",
+                method="POST",
+                path=request.url.path,
+                resource_id=order["orderId"],
+                body=data,
+                changes={"cancelState": "CANCELED", "cancelReason": reason},
+            )
         return JSONResponse({"cancelId": cancel_id, "orderEligibilityResult": {"eligible": True}}, status_code=201)
 
     def create_signing_key(self, request: Request, body: bytes) -> Response:
@@ -298,9 +380,10 @@ class EbaySandbox(EbayConformance, Sandbox):
             raise EbayError(400, 25706, "You have provided invalid pagination values.", domain="API_INVENTORY")
         with self.lock:
             items = [self.store.items[s] for s in sorted(self.store.items)]
-            rows = json.loads(json.dumps(items[page * limit:(page + 1) * limit]))
-        return JSONResponse({"href": str(request.url), "total": len(items), "size": len(rows), "limit": limit,
-                             "inventoryItems": rows})
+            rows = json.loads(json.dumps(items[page * limit : (page + 1) * limit]))
+        return JSONResponse(
+            {"href": str(request.url), "total": len(items), "size": len(rows), "limit": limit, "inventoryItems": rows}
+        )
 
     def get_offers(self, request: Request, body: bytes) -> Response:
         sku = request.query_params.get("sku", "")
@@ -308,15 +391,18 @@ class EbaySandbox(EbayConformance, Sandbox):
             offers = [o for o in self.store.offers.values() if o["sku"] == sku]
         if sku not in self.store.items:
             raise EbayError(404, 25702, f"SKU {sku} is not available in the system", domain="API_INVENTORY")
-        return JSONResponse({"href": str(request.url), "total": len(offers), "size": len(offers), "limit": 25,
-                             "offers": offers})
+        return JSONResponse(
+            {"href": str(request.url), "total": len(offers), "size": len(offers), "limit": 25, "offers": offers}
+        )
 
     def bulk_update(self, request: Request, body: bytes) -> Response:
         requests = _json(body).get("requests")
         if not isinstance(requests, list) or not requests:
             raise EbayError(400, 25709, "Invalid value for requests.", domain="API_INVENTORY")
         if sum(max(1, len(r.get("offers") or [])) for r in requests if isinstance(r, dict)) > 25:
-            raise EbayError(400, 25709, "Invalid value for requests. At most 25 offers per call.", domain="API_INVENTORY")
+            raise EbayError(
+                400, 25709, "Invalid value for requests. At most 25 offers per call.", domain="API_INVENTORY"
+            )
         day, responses = datetime.now(UTC).strftime("%Y-%m-%d"), []
         with self.lock:
             for req in requests:
@@ -324,9 +410,20 @@ class EbaySandbox(EbayConformance, Sandbox):
                 item = self.store.items.get(sku)
                 offers = [self.store.offers.get(str(o.get("offerId"))) for o in req.get("offers") or []]
                 if item is None or None in offers:
-                    responses.append({"sku": sku, "statusCode": 404, "errors": [{
-                        "errorId": 25702, "domain": "API_INVENTORY", "category": "REQUEST",
-                        "message": f"SKU {sku} or one of its offers is not available in the system"}]})
+                    responses.append(
+                        {
+                            "sku": sku,
+                            "statusCode": 404,
+                            "errors": [
+                                {
+                                    "errorId": 25702,
+                                    "domain": "API_INVENTORY",
+                                    "category": "REQUEST",
+                                    "message": f"SKU {sku} or one of its offers is not available in the system",
+                                }
+                            ],
+                        }
+                    )
                     continue
                 quantity = (req.get("shipToLocationAvailability") or {}).get("quantity")
                 listing = next((o["listing"]["listingId"] for o in offers if o), sku)
@@ -334,15 +431,32 @@ class EbaySandbox(EbayConformance, Sandbox):
                 current = item["availability"]["shipToLocationAvailability"]["quantity"]
                 if quantity is not None and quantity != current:
                     if self.store.revisions.get((day, listing), 0) >= DAILY_REVISIONS:
-                        responses.append({"sku": sku, "statusCode": 400, "errors": [{
-                            "errorId": 25025, "domain": "API_INVENTORY", "category": "REQUEST",
-                            "message": "Each listing can be revised up to 250 times in one calendar day; "
-                                       "this listing has reached the revision limit."}]})
+                        responses.append(
+                            {
+                                "sku": sku,
+                                "statusCode": 400,
+                                "errors": [
+                                    {
+                                        "errorId": 25025,
+                                        "domain": "API_INVENTORY",
+                                        "category": "REQUEST",
+                                        "message": "Each listing can be revised up to 250 times in one calendar day; "
+                                        "this listing has reached the revision limit.",
+                                    }
+                                ],
+                            }
+                        )
                         continue
                     self.store.revise(listing, day)
                     item["availability"]["shipToLocationAvailability"]["quantity"] = quantity
-                    self.ledger.record("inventory.stock", method="POST", path=request.url.path, resource_id=sku,
-                                       body=req, changes={"quantity": quantity})
+                    self.ledger.record(
+                        "inventory.stock",
+                        method="POST",
+                        path=request.url.path,
+                        resource_id=sku,
+                        body=req,
+                        changes={"quantity": quantity},
+                    )
                 for o in offers:
                     o["availableQuantity"] = quantity if quantity is not None else o["availableQuantity"]
                     responses.append({"sku": sku, "offerId": o["offerId"], "statusCode": 200})
@@ -357,20 +471,33 @@ class EbaySandbox(EbayConformance, Sandbox):
         if q.get("conversation_type") not in ("FROM_MEMBERS", "FROM_EBAY"):
             raise EbayError(400, 355001, "conversation_type is required", domain="API_MESSAGE")
         with self.lock:
-            found = [c["detail"] for c in self.store.conversations.values()
-                     if (not q.get("other_party_username") or c["username"] == q["other_party_username"])
-                     and (not q.get("reference_id") or c["detail"].get("referenceId") == q["reference_id"])]
-        return JSONResponse({"href": str(request.url), "total": len(found), "limit": 50, "offset": 0,
-                             "conversations": found})
+            found = [
+                c["detail"]
+                for c in self.store.conversations.values()
+                if (not q.get("other_party_username") or c["username"] == q["other_party_username"])
+                and (not q.get("reference_id") or c["detail"].get("referenceId") == q["reference_id"])
+            ]
+        return JSONResponse(
+            {"href": str(request.url), "total": len(found), "limit": 50, "offset": 0, "conversations": found}
+        )
 
     def get_conversation(self, request: Request, body: bytes) -> Response:
         with self.lock:
             conv = self.store.conversations.get(request.path_params["cid"])
             if conv is None:
                 raise EbayError(404, 355002, "Conversation not found", domain="API_MESSAGE")
-            return JSONResponse({"conversationStatus": "ACTIVE", "conversationType": "FROM_MEMBERS",
-                                 "conversationTitle": conv["detail"]["conversationTitle"], "href": str(request.url),
-                                 "total": len(conv["messages"]), "limit": 50, "offset": 0, "messages": conv["messages"]})
+            return JSONResponse(
+                {
+                    "conversationStatus": "ACTIVE",
+                    "conversationType": "FROM_MEMBERS",
+                    "conversationTitle": conv["detail"]["conversationTitle"],
+                    "href": str(request.url),
+                    "total": len(conv["messages"]),
+                    "limit": 50,
+                    "offset": 0,
+                    "messages": conv["messages"],
+                }
+            )
 
     def send_message(self, request: Request, body: bytes) -> Response:
         data = _json(body)
@@ -386,25 +513,60 @@ class EbaySandbox(EbayConformance, Sandbox):
                 raise EbayError(404, 355002, "Conversation not found", domain="API_MESSAGE")
             if conv is None:
                 if not username:
-                    raise EbayError(400, 355004, "otherPartyUsername or conversationId is required", domain="API_MESSAGE")
-                conv = next((c for c in self.store.conversations.values() if c["username"] == username and
-                             c["detail"].get("referenceId") == reference.get("referenceId")), None)
+                    raise EbayError(
+                        400, 355004, "otherPartyUsername or conversationId is required", domain="API_MESSAGE"
+                    )
+                conv = next(
+                    (
+                        c
+                        for c in self.store.conversations.values()
+                        if c["username"] == username and c["detail"].get("referenceId") == reference.get("referenceId")
+                    ),
+                    None,
+                )
             now = iso(datetime.now(UTC))
             if conv is None:
                 cid = self.store.next_id("C")
-                fresh: dict[str, Any] = {"username": username, "messages": [], "detail": {
-                    "conversationId": cid, "conversationStatus": "ACTIVE", "conversationType": "FROM_MEMBERS",
-                    "conversationTitle": f"Message to {username}", "createdDate": now, "unreadCount": 0,
-                    **({"referenceId": str(reference["referenceId"]), "referenceType": reference.get("referenceType", "LISTING")}
-                       if reference.get("referenceId") else {})}}
+                fresh: dict[str, Any] = {
+                    "username": username,
+                    "messages": [],
+                    "detail": {
+                        "conversationId": cid,
+                        "conversationStatus": "ACTIVE",
+                        "conversationType": "FROM_MEMBERS",
+                        "conversationTitle": f"Message to {username}",
+                        "createdDate": now,
+                        "unreadCount": 0,
+                        **(
+                            {
+                                "referenceId": str(reference["referenceId"]),
+                                "referenceType": reference.get("referenceType", "LISTING"),
+                            }
+                            if reference.get("referenceId")
+                            else {}
+                        ),
+                    },
+                }
                 conv = self.store.conversations[cid] = fresh
-            message = {"messageId": self.store.next_id("M"), "messageBody": text, "createdDate": now,
-                       "readStatus": False, "senderUsername": "sandbox_seller", "recipientUsername": conv["username"],
-                       "subject": conv["detail"]["conversationTitle"]}
+            message = {
+                "messageId": self.store.next_id("M"),
+                "messageBody": text,
+                "createdDate": now,
+                "readStatus": False,
+                "senderUsername": "sandbox_seller",
+                "recipientUsername": conv["username"],
+                "subject": conv["detail"]["conversationTitle"],
+            }
             conv["messages"].append(message)
             conv["detail"]["latestMessage"] = message
-            self.ledger.record("message.send", method="POST", path=request.url.path,
-                               resource_id=conv["username"], body=data, changes={"messageText": text})
+            self.ledger.record(
+                "message.send",
+                method="POST",
+                path=request.url.path,
+                resource_id=conv["username"],
+                body=data,
+                changes={"messageText": text},
+            )
         answer = {k: message[k] for k in ("messageId", "messageBody", "createdDate", "readStatus", "subject")}
         answer |= {"senderUserName": "sandbox_seller", "recipientUserName": conv["username"]}
         return JSONResponse(answer, status_code=201)
@@ -424,19 +586,29 @@ class EbaySandbox(EbayConformance, Sandbox):
         config = data.get("deliveryConfig") or {}
         endpoint, token = str(config.get("endpoint") or ""), str(config.get("verificationToken") or "")
         if not endpoint or not 32 <= len(token) <= 80:
-            raise EbayError(400, 195016, "Invalid deliveryConfig: endpoint and a verificationToken of 32 to 80 "
-                            "characters are required", domain="API_NOTIFICATION")
+            raise EbayError(
+                400,
+                195016,
+                "Invalid deliveryConfig: endpoint and a verificationToken of 32 to 80 characters are required",
+                domain="API_NOTIFICATION",
+            )
         ok, why = notify.challenge_ok(endpoint, token)
         if not ok:
-            raise EbayError(409, 195017, f"Challenge verification failed for the endpoint: {why}",
-                            domain="API_NOTIFICATION")
+            raise EbayError(
+                409, 195017, f"Challenge verification failed for the endpoint: {why}", domain="API_NOTIFICATION"
+            )
         with self.lock:
             did = self.store.next_id("D")
-            self.store.destinations[did] = {"destinationId": did, "name": str(data.get("name") or ""),
-                                            "status": str(data.get("status") or "ENABLED"),
-                                            "deliveryConfig": {"endpoint": endpoint, "verificationToken": token}}
+            self.store.destinations[did] = {
+                "destinationId": did,
+                "name": str(data.get("name") or ""),
+                "status": str(data.get("status") or "ENABLED"),
+                "deliveryConfig": {"endpoint": endpoint, "verificationToken": token},
+            }
             self.ledger.record("destination.create", method="POST", path=request.url.path, resource_id=did, body=data)
-        return JSONResponse({}, status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/destination/{did}"})
+        return JSONResponse(
+            {}, status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/destination/{did}"}
+        )
 
     def destination(self, request: Request, body: bytes) -> Response:
         did = request.path_params["did"]
@@ -450,10 +622,19 @@ class EbaySandbox(EbayConformance, Sandbox):
                 config = data.get("deliveryConfig") or {}
                 if data.get("status") not in ("ENABLED", "DISABLED") or not config.get("endpoint"):
                     raise EbayError(400, 195016, "Invalid status or deliveryConfig", domain="API_NOTIFICATION")
-                self.store.destinations[did].update({"name": str(data.get("name") or ""), "status": data["status"],
-                                                     "deliveryConfig": {"endpoint": config["endpoint"],
-                                                                        "verificationToken": config.get("verificationToken", "")}})
-                self.ledger.record("destination.update", method="PUT", path=request.url.path, resource_id=did, body=data)
+                self.store.destinations[did].update(
+                    {
+                        "name": str(data.get("name") or ""),
+                        "status": data["status"],
+                        "deliveryConfig": {
+                            "endpoint": config["endpoint"],
+                            "verificationToken": config.get("verificationToken", ""),
+                        },
+                    }
+                )
+                self.ledger.record(
+                    "destination.update", method="PUT", path=request.url.path, resource_id=did, body=data
+                )
                 return Response(status_code=204)
             del self.store.destinations[did]
         return Response(status_code=204)
@@ -479,11 +660,17 @@ class EbaySandbox(EbayConformance, Sandbox):
             if data.get("topicId") not in ("ORDER_CONFIRMATION", "MARKETPLACE_ACCOUNT_DELETION"):
                 raise EbayError(400, 195004, f"Invalid topic: {data.get('topicId')}", domain="API_NOTIFICATION")
             sid = self.store.next_id("S")
-            self.store.subscriptions[sid] = {"subscriptionId": sid, "topicId": data["topicId"],
-                                             "status": str(data.get("status") or "ENABLED"),
-                                             "creationDate": iso(datetime.now(UTC)),
-                                             "payload": data.get("payload") or {}, "destinationId": data["destinationId"]}
-        return JSONResponse({}, status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/subscription/{sid}"})
+            self.store.subscriptions[sid] = {
+                "subscriptionId": sid,
+                "topicId": data["topicId"],
+                "status": str(data.get("status") or "ENABLED"),
+                "creationDate": iso(datetime.now(UTC)),
+                "payload": data.get("payload") or {},
+                "destinationId": data["destinationId"],
+            }
+        return JSONResponse(
+            {}, status_code=201, headers={"Location": f"{str(request.base_url).rstrip('/')}{NTF}/subscription/{sid}"}
+        )
 
     def subscription(self, request: Request, body: bytes) -> Response:
         sid = request.path_params["sid"]
@@ -500,23 +687,35 @@ class EbaySandbox(EbayConformance, Sandbox):
             if all_destinations:
                 targets = list(self.store.destinations.values())
             else:
-                targets = [self.store.destinations[s["destinationId"]] for s in self.store.subscriptions.values()
-                           if s["topicId"] == topic and s["status"] == "ENABLED"
-                           and s["destinationId"] in self.store.destinations]
+                targets = [
+                    self.store.destinations[s["destinationId"]]
+                    for s in self.store.subscriptions.values()
+                    if s["topicId"] == topic
+                    and s["status"] == "ENABLED"
+                    and s["destinationId"] in self.store.destinations
+                ]
         for destination in targets:
             body = notify.notification(topic, data)
-            self.webhooks.submit(OutboundWebhook(destination["deliveryConfig"]["endpoint"], body, {
-                "Content-Type": "application/json", "X-EBAY-SIGNATURE": self.signer.header(body)},
-                meta={"topic": topic}))
+            self.webhooks.submit(
+                OutboundWebhook(
+                    destination["deliveryConfig"]["endpoint"],
+                    body,
+                    {"Content-Type": "application/json", "X-EBAY-SIGNATURE": self.signer.header(body)},
+                    meta={"topic": topic},
+                )
+            )
 
     # control ---------------------------------------------------------------------------------------
     def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
         created, updated, hidden = [], [], []
         with self.lock:
             for spec in body.get("create") or []:
-                order = self.store.new_order(ago(float(spec.get("seconds_ago", 30))), lines=int(spec.get("lines", 0)),
-                                             payment=str(spec.get("payment", "PAID")),
-                                             collect_vat=bool(spec.get("collect_vat", False)))
+                order = self.store.new_order(
+                    ago(float(spec.get("seconds_ago", 30))),
+                    lines=int(spec.get("lines", 0)),
+                    payment=str(spec.get("payment", "PAID")),
+                    collect_vat=bool(spec.get("collect_vat", False)),
+                )
                 created.append(order["orderId"])
             for raw in body.get("raw") or []:
                 order_id = str(raw.get("orderId") or self.store.next_id("RAW-"))
@@ -536,9 +735,15 @@ class EbaySandbox(EbayConformance, Sandbox):
             for order_id in created + updated:
                 self.notify("ORDER_CONFIRMATION", {"orderId": order_id})
         if body.get("account_deletion"):
-            self.notify("MARKETPLACE_ACCOUNT_DELETION", {"username": str(body["account_deletion"]),
-                                                         "userId": "ma8vp1jySJC", "eiasToken": "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6wJnY+gAZGEpwmdj6x9nY+seQ=="},
-                        all_destinations=True)
+            self.notify(
+                "MARKETPLACE_ACCOUNT_DELETION",
+                {
+                    "username": str(body["account_deletion"]),
+                    "userId": "ma8vp1jySJC",
+                    "eiasToken": "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6wJnY+gAZGEpwmdj6x9nY+seQ==",
+                },
+                all_destinations=True,
+            )
         return {"created": created, "updated": updated, "hidden": hidden}
 
 
@@ -567,8 +772,11 @@ def _order_filter(text: str) -> Any:
         if not sep or name not in ("creationdate", "lastmodifieddate", "orderfulfillmentstatus"):
             raise EbayError(400, 30700, f"Invalid filter name: {name}")
         criteria[name] = value
-    date_field, date_value = ("creationDate", criteria["creationdate"]) if "creationdate" in criteria else \
-        ("lastModifiedDate", criteria.get("lastmodifieddate"))
+    date_field, date_value = (
+        ("creationDate", criteria["creationdate"])
+        if "creationdate" in criteria
+        else ("lastModifiedDate", criteria.get("lastmodifieddate"))
+    )
     low = high = None
     if date_value is not None:
         if not (date_value.startswith("[") and date_value.endswith("]") and ".." in date_value):
@@ -584,7 +792,9 @@ def _order_filter(text: str) -> Any:
             raise EbayError(400, 30840, "Start date should be before end date")
         if (high or datetime.now(UTC)) - low > timedelta(days=730):
             raise EbayError(400, 30830, "Time range between start date and end date must be within '2' years.")
-    statuses = set(criteria["orderfulfillmentstatus"].strip("{}").split("|")) if "orderfulfillmentstatus" in criteria else None
+    statuses = (
+        set(criteria["orderfulfillmentstatus"].strip("{}").split("|")) if "orderfulfillmentstatus" in criteria else None
+    )
 
     def test(order: dict[str, Any]) -> bool:
         if statuses is not None and order.get("orderFulfillmentStatus") not in statuses:
@@ -596,6 +806,7 @@ def _order_filter(text: str) -> Any:
         except (ValueError, TypeError):
             return True  # a malformed record is listed, as eBay would list what it holds
         return when >= low and (high is None or when <= high)
+
     return test
 
 

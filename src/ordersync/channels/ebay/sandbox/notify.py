@@ -32,23 +32,37 @@ class Signer:
         self.kid = str(uuid.uuid4())
 
     def public_key(self) -> dict[str, str]:
-        der = self.private.public_key().public_bytes(serialization.Encoding.DER,
-                                                     serialization.PublicFormat.SubjectPublicKeyInfo)
+        der = self.private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
         pem = "-----BEGIN PUBLIC KEY-----" + base64.b64encode(der).decode() + "-----END PUBLIC KEY-----"
         return {"algorithm": "ECDSA", "digest": "SHA1", "key": pem}
 
     def header(self, body: bytes) -> str:
         signature = self.private.sign(body, ec.ECDSA(hashes.SHA1()))
-        envelope = {"alg": "ECDSA", "kid": self.kid, "signature": base64.b64encode(signature).decode(),
-                    "digest": "SHA1"}
+        envelope = {
+            "alg": "ECDSA",
+            "kid": self.kid,
+            "signature": base64.b64encode(signature).decode(),
+            "digest": "SHA1",
+        }
         return base64.b64encode(json.dumps(envelope).encode()).decode()
 
 
 def notification(topic: str, data: dict[str, Any]) -> bytes:
     now = iso(datetime.now(UTC))
-    return json.dumps({"metadata": {"topic": topic, "schemaVersion": "1.0", "deprecated": False},
-                       "notification": {"notificationId": str(uuid.uuid4()), "eventDate": now, "publishDate": now,
-                                        "publishAttemptCount": 1, "data": data}}).encode()
+    return json.dumps(
+        {
+            "metadata": {"topic": topic, "schemaVersion": "1.0", "deprecated": False},
+            "notification": {
+                "notificationId": str(uuid.uuid4()),
+                "eventDate": now,
+                "publishDate": now,
+                "publishAttemptCount": 1,
+                "data": data,
+            },
+        }
+    ).encode()
 
 
 def challenge_ok(endpoint: str, token: str, timeout: float = 10.0) -> tuple[bool, str]:

@@ -58,8 +58,13 @@ class Tokens:
     async def authorize(self, request: Request) -> Response:
         q = request.query_params
         if q.get("client_id") != self.client_id or q.get("response_type") != "code" or not q.get("redirect_uri"):
-            return JSONResponse({"error": "invalid_request", "error_description": "client_id, response_type=code "
-                                 "and redirect_uri are required"}, status_code=400)
+            return JSONResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "client_id, response_type=code and redirect_uri are required",
+                },
+                status_code=400,
+            )
         code = "v^1.1#i^1#f^0#" + secrets.token_urlsafe(16)
         with self.lock:
             self.codes[code] = (time.monotonic() + 300, q["redirect_uri"])
@@ -69,30 +74,52 @@ class Tokens:
 
     async def token(self, request: Request) -> Response:
         if not self._client_ok(request.headers.get("authorization", "")):
-            return JSONResponse({"error": "invalid_client", "error_description": "client authentication failed"},
-                                status_code=401)
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "client authentication failed"}, status_code=401
+            )
         form = await request.form()
         grant = form.get("grant_type")
         with self.lock:
             if grant == "authorization_code":
                 expires, issued_for = self.codes.pop(str(form.get("code")), (0.0, ""))
                 if expires < time.monotonic() or form.get("redirect_uri") != issued_for:
-                    return _invalid_grant("the provided authorization grant code is invalid or was issued to another client")
-                return JSONResponse({"access_token": self._new_access("user"), "expires_in": ACCESS_SECONDS,
-                                     "refresh_token": self._new_refresh(),
-                                     "refresh_token_expires_in": REFRESH_SECONDS, "token_type": "User Access Token"})
+                    return _invalid_grant(
+                        "the provided authorization grant code is invalid or was issued to another client"
+                    )
+                return JSONResponse(
+                    {
+                        "access_token": self._new_access("user"),
+                        "expires_in": ACCESS_SECONDS,
+                        "refresh_token": self._new_refresh(),
+                        "refresh_token_expires_in": REFRESH_SECONDS,
+                        "token_type": "User Access Token",
+                    }
+                )
             if grant == "refresh_token":
                 if not self.refresh.get(str(form.get("refresh_token"))):
-                    return _invalid_grant("the provided authorization refresh token is invalid or was issued to "
-                                          "another client")
+                    return _invalid_grant(
+                        "the provided authorization refresh token is invalid or was issued to another client"
+                    )
                 self.refreshes += 1
-                return JSONResponse({"access_token": self._new_access("user"), "expires_in": ACCESS_SECONDS,
-                                     "token_type": "User Access Token"})
+                return JSONResponse(
+                    {
+                        "access_token": self._new_access("user"),
+                        "expires_in": ACCESS_SECONDS,
+                        "token_type": "User Access Token",
+                    }
+                )
             if grant == "client_credentials":
-                return JSONResponse({"access_token": self._new_access("app"), "expires_in": ACCESS_SECONDS,
-                                     "token_type": "Application Access Token"})
-        return JSONResponse({"error": "unsupported_grant_type", "error_description": f"grant type {grant!r} is not "
-                             "supported"}, status_code=400)
+                return JSONResponse(
+                    {
+                        "access_token": self._new_access("app"),
+                        "expires_in": ACCESS_SECONDS,
+                        "token_type": "Application Access Token",
+                    }
+                )
+        return JSONResponse(
+            {"error": "unsupported_grant_type", "error_description": f"grant type {grant!r} is not supported"},
+            status_code=400,
+        )
 
     def _client_ok(self, header: str) -> bool:
         if not header.startswith("Basic "):
@@ -106,4 +133,3 @@ class Tokens:
 
 def _invalid_grant(text: str) -> Response:
     return JSONResponse({"error": "invalid_grant", "error_description": text}, status_code=400)
-

@@ -39,8 +39,13 @@ _INPUT = re.compile(r'^sig1=\(((?:"[^"]+"\s*)*)\);created=(\d+)$')
 
 
 def refused(why: str, error_id: int = 215120) -> EbayError:
-    return EbayError(400, error_id, "Signature validation failed" if error_id == 215120 else
-                     "Invalid timestamp in signature parameters", domain="API_SIGNATURE", long=why)
+    return EbayError(
+        400,
+        error_id,
+        "Signature validation failed" if error_id == 215120 else "Invalid timestamp in signature parameters",
+        domain="API_SIGNATURE",
+        long=why,
+    )
 
 
 class KeyManagement:
@@ -55,15 +60,24 @@ class KeyManagement:
             private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         else:
             raise EbayError(400, 230004, f"Invalid signingKeyCipher: {cipher!r}", domain="API_KEY_MANAGEMENT")
-        der = private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
+        der = private.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         public = private.public_key()
-        jwe = ".".join(base64.urlsafe_b64encode(secrets.token_bytes(n)).decode().rstrip("=") for n in (64, 32, 12, 160, 16))
+        jwe = ".".join(
+            base64.urlsafe_b64encode(secrets.token_bytes(n)).decode().rstrip("=") for n in (64, 32, 12, 160, 16)
+        )
         now = int(time.time())
-        key: dict[str, Any] = {"signingKeyId": str(uuid.uuid4()), "signingKeyCipher": cipher, "jwe": jwe,
-               "publicKey": base64.b64encode(public.public_bytes(serialization.Encoding.DER,
-                                                                 serialization.PublicFormat.SubjectPublicKeyInfo)).decode(),
-               "creationTime": now, "expirationTime": now + 3 * 365 * 86400}
+        key: dict[str, Any] = {
+            "signingKeyId": str(uuid.uuid4()),
+            "signingKeyCipher": cipher,
+            "jwe": jwe,
+            "publicKey": base64.b64encode(
+                public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+            ).decode(),
+            "creationTime": now,
+            "expirationTime": now + 3 * 365 * 86400,
+        }
         self.public[jwe] = public
         self.keys[key["signingKeyId"]] = key
         return {**key, "privateKey": base64.b64encode(der).decode()}
@@ -88,8 +102,13 @@ class KeyManagement:
         public = self.public.get(jwe)
         if public is None:
             raise refused("x-ebay-signature-key is not a key of this application")
-        values = {"content-digest": digest, "x-ebay-signature-key": jwe, "@method": method.upper(), "@path": path,
-                  "@authority": authority}
+        values = {
+            "content-digest": digest,
+            "x-ebay-signature-key": jwe,
+            "@method": method.upper(),
+            "@path": path,
+            "@authority": authority,
+        }
         base = "".join(f'"{n}": {values[n]}\n' for n in names) + f'"@signature-params": {given_input.strip()[5:]}'
         sig = given.strip()
         if not (sig.startswith("sig1=:") and sig.endswith(":")):

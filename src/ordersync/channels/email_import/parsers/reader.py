@@ -25,14 +25,37 @@ BERLIN = ZoneInfo("Europe/Berlin")
 MAX_ITEMS = 500
 
 _AMOUNT = r"-?\s?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?|-?\s?\d+\.\d{2}"
-_CURRENCIES = {"€": "EUR", "EUR": "EUR", "EURO": "EUR", "CHF": "CHF", "FR.": "CHF", "£": "GBP", "GBP": "GBP",
-               "$": "USD", "USD": "USD", "DKK": "DKK", "SEK": "SEK", "PLN": "PLN", "CZK": "CZK"}
+_CURRENCIES = {
+    "€": "EUR",
+    "EUR": "EUR",
+    "EURO": "EUR",
+    "CHF": "CHF",
+    "FR.": "CHF",
+    "£": "GBP",
+    "GBP": "GBP",
+    "$": "USD",
+    "USD": "USD",
+    "DKK": "DKK",
+    "SEK": "SEK",
+    "PLN": "PLN",
+    "CZK": "CZK",
+}
 _CUR = r"(?:€|EUR|Euro|CHF|Fr\.|£|GBP|\$|USD|DKK|SEK|PLN|CZK)"
 _MONEY = re.compile(rf"(?P<c1>{_CUR})?\s?(?P<amount>{_AMOUNT})\s?(?P<c2>{_CUR})?(?![\d,.]*\d)", re.I)
 
 LABELS: dict[str, tuple[str, ...]] = {
-    "number": ("bestellnummer", "bestell-nr.", "bestell-nr", "bestellnr.", "bestellnr", "bestellung nr.",
-               "bestellung nr", "bestellung", "auftragsnummer", "auftrags-nr."),
+    "number": (
+        "bestellnummer",
+        "bestell-nr.",
+        "bestell-nr",
+        "bestellnr.",
+        "bestellnr",
+        "bestellung nr.",
+        "bestellung nr",
+        "bestellung",
+        "auftragsnummer",
+        "auftrags-nr.",
+    ),
     "date": ("bestelldatum", "bestellt am", "datum der bestellung", "datum"),
     "billing": ("rechnungsadresse", "rechnungsanschrift", "rechnungsempfänger"),
     "shipping": ("lieferadresse", "versandadresse", "lieferanschrift", "versandanschrift"),
@@ -55,22 +78,64 @@ _ITEM_HEADERS = {
     "unit": ("einzelpreis", "preis", "stückpreis", "preis/stück"),
     "total": ("gesamtpreis", "gesamt", "summe", "betrag", "zwischensumme"),
 }
-_SKU_INLINE = re.compile(r"\(?\s*(?:Art\.?-?\s?Nr\.?|Artikelnummer|Artikel-Nr\.?|SKU)\s*:?\s*(?P<sku>[^\s()|,;]+)\s*\)?",
-                         re.I)
+_SKU_INLINE = re.compile(
+    r"\(?\s*(?:Art\.?-?\s?Nr\.?|Artikelnummer|Artikel-Nr\.?|SKU)\s*:?\s*(?P<sku>[^\s()|,;]+)\s*\)?", re.I
+)
 _ITEM_LINE = re.compile(r"(?P<qty>\d{1,5})\s?(?:x|×|stk\.?|stück)\s+(?P<rest>.+)", re.I)
 _COUNTRIES = {
-    "deutschland": "DE", "germany": "DE", "österreich": "AT", "oesterreich": "AT", "austria": "AT",
-    "schweiz": "CH", "switzerland": "CH", "liechtenstein": "LI", "luxemburg": "LU", "belgien": "BE",
-    "niederlande": "NL", "frankreich": "FR", "italien": "IT", "spanien": "ES", "portugal": "PT",
-    "dänemark": "DK", "schweden": "SE", "finnland": "FI", "norwegen": "NO", "polen": "PL",
-    "tschechien": "CZ", "tschechische republik": "CZ", "slowakei": "SK", "ungarn": "HU", "slowenien": "SI",
-    "kroatien": "HR", "irland": "IE", "griechenland": "GR", "estland": "EE", "lettland": "LV",
-    "litauen": "LT", "rumänien": "RO", "bulgarien": "BG", "malta": "MT", "zypern": "CY",
-    "vereinigtes königreich": "GB", "großbritannien": "GB",
+    "deutschland": "DE",
+    "germany": "DE",
+    "österreich": "AT",
+    "oesterreich": "AT",
+    "austria": "AT",
+    "schweiz": "CH",
+    "switzerland": "CH",
+    "liechtenstein": "LI",
+    "luxemburg": "LU",
+    "belgien": "BE",
+    "niederlande": "NL",
+    "frankreich": "FR",
+    "italien": "IT",
+    "spanien": "ES",
+    "portugal": "PT",
+    "dänemark": "DK",
+    "schweden": "SE",
+    "finnland": "FI",
+    "norwegen": "NO",
+    "polen": "PL",
+    "tschechien": "CZ",
+    "tschechische republik": "CZ",
+    "slowakei": "SK",
+    "ungarn": "HU",
+    "slowenien": "SI",
+    "kroatien": "HR",
+    "irland": "IE",
+    "griechenland": "GR",
+    "estland": "EE",
+    "lettland": "LV",
+    "litauen": "LT",
+    "rumänien": "RO",
+    "bulgarien": "BG",
+    "malta": "MT",
+    "zypern": "CY",
+    "vereinigtes königreich": "GB",
+    "großbritannien": "GB",
 }
 # the old European postal prefixes ("A-1010 Wien", "D-12345 Berlin")
-_POSTAL_PREFIX = {"A": "AT", "D": "DE", "CH": "CH", "FL": "LI", "L": "LU", "B": "BE", "NL": "NL", "F": "FR",
-                  "I": "IT", "DK": "DK", "PL": "PL", "CZ": "CZ"}
+_POSTAL_PREFIX = {
+    "A": "AT",
+    "D": "DE",
+    "CH": "CH",
+    "FL": "LI",
+    "L": "LU",
+    "B": "BE",
+    "NL": "NL",
+    "F": "FR",
+    "I": "IT",
+    "DK": "DK",
+    "PL": "PL",
+    "CZ": "CZ",
+}
 _PLAIN_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}")
 _ZIP_CITY = re.compile(r"(?:(?P<cc>[A-Z]{1,2})-)?(?P<zip>\d{4,5})\s+(?P<city>\S.*)")
 
@@ -118,6 +183,7 @@ class ReadOrder:
 
 # -- small readers ---------------------------------------------------------------------------------------------
 
+
 def parse_amount(text: str, *, where: str) -> tuple[Decimal, str]:
     """The last amount in ``text`` with its currency ("" when none is written). German by default
     (1.234,56); 12.50 with exactly two decimals after a dot and no comma is read as a decimal point."""
@@ -141,8 +207,11 @@ def parse_amount(text: str, *, where: str) -> tuple[Decimal, str]:
 
 
 def _amounts(text: str) -> list[re.Match]:
-    return [m for m in _MONEY.finditer(text) if "," in m["amount"] or m["c1"] or m["c2"]
-            or re.search(r"\.\d{2}$", m["amount"])]
+    return [
+        m
+        for m in _MONEY.finditer(text)
+        if "," in m["amount"] or m["c1"] or m["c2"] or re.search(r"\.\d{2}$", m["amount"])
+    ]
 
 
 def _label_of(line: str) -> tuple[str, str] | None:
@@ -151,13 +220,13 @@ def _label_of(line: str) -> tuple[str, str] | None:
     for key, names in LABELS.items():
         for name in names:
             if low.startswith(name):
-                rest = line[len(name):]
+                rest = line[len(name) :]
                 m = re.match(r"\s*(?:[:|#]\s*|\s*$)", rest)
                 if m is None:
                     continue
                 if not m.group(0).strip(" ") and rest.strip():
                     continue  # "Versand erfolgt ..." is prose, not the label "Versand"
-                return key, rest[m.end():].strip(" :|#")
+                return key, rest[m.end() :].strip(" :|#")
     return None
 
 
@@ -178,6 +247,7 @@ def country_code(text: str) -> str | None:
         return _COUNTRIES[name]
     if re.fullmatch(r"[a-z]{2}", name):
         import pycountry
+
         if pycountry.countries.get(alpha_2=name.upper()) is not None:
             return name.upper()
     return None
@@ -205,16 +275,20 @@ def read_address(lines: list[str], *, where: str) -> AddressBlock:
             body.append(line.replace(" | ", " ").strip())
     zips = [(i, z) for i, line in enumerate(body) if (z := _ZIP_CITY.fullmatch(line))]
     if not zips:
-        raise RecordError(f"{where}: no line with postcode and city in {' / '.join(body)[:160]!r}",
-                          hint="Expected a line like '12345 Berlin'.")
+        raise RecordError(
+            f"{where}: no line with postcode and city in {' / '.join(body)[:160]!r}",
+            hint="Expected a line like '12345 Berlin'.",
+        )
     at, m = zips[-1]
     block.zip, block.city = m["zip"], m["city"].strip()
-    after = [line for line in body[at + 1:] if line]
+    after = [line for line in body[at + 1 :] if line]
     if after:
         block.country = country_code(after[0])
         if block.country is None:
-            raise RecordError(f"{where}: country {after[0]!r} is not known",
-                              hint="Write the country in German or English, or as ISO code (DE, AT, CH).")
+            raise RecordError(
+                f"{where}: country {after[0]!r} is not known",
+                hint="Write the country in German or English, or as ISO code (DE, AT, CH).",
+            )
     elif m["cc"]:
         block.country = _POSTAL_PREFIX.get(m["cc"]) or country_code(m["cc"])
     before = [line for line in body[:at] if line]
@@ -236,6 +310,7 @@ def read_address(lines: list[str], *, where: str) -> AddressBlock:
 
 # -- items ---------------------------------------------------------------------------------------------------
 
+
 def _item_from_line(line: str, *, where: str) -> Item | None:
     m = _ITEM_LINE.fullmatch(line)
     if m is None:
@@ -244,7 +319,7 @@ def _item_from_line(line: str, *, where: str) -> Item | None:
     sku = ""
     if s := _SKU_INLINE.search(rest):
         sku = s["sku"]
-        rest = (rest[:s.start()] + " " + rest[s.end():]).strip()
+        rest = (rest[: s.start()] + " " + rest[s.end() :]).strip()
     amounts = _amounts(rest)
     if not amounts:
         return None
@@ -296,7 +371,7 @@ def _item_from_row(line: str, cols: dict[str, int], *, where: str) -> Item | Non
         unit = (total / qty).quantize(Decimal("0.01")) if qty else total
     sku = cells[cols["sku"]] if "sku" in cols else ""
     if not sku and (s := _SKU_INLINE.search(title)):
-        sku, title = s["sku"], (title[:s.start()] + title[s.end():]).strip()
+        sku, title = s["sku"], (title[: s.start()] + title[s.end() :]).strip()
     return Item(title, qty, unit, total, sku)
 
 
@@ -361,6 +436,7 @@ def items_from_csv(data: bytes, *, where: str) -> list[Item]:
 
 # -- the whole mail -----------------------------------------------------------------------------------------
 
+
 def _sections(lines: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Single labelled values, and the address sections (lines after "Rechnungsadresse" up to a blank
     line or the next label). A label with no value on its line takes the next non-empty line."""
@@ -395,8 +471,9 @@ def _sections(lines: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     return values, sections
 
 
-def read_order(text: str, *, subject: str = "", number_hint: re.Pattern | None = None,
-               default_currency: str = "EUR") -> ReadOrder:
+def read_order(
+    text: str, *, subject: str = "", number_hint: re.Pattern | None = None, default_currency: str = "EUR"
+) -> ReadOrder:
     lines = text.split("\n")
     values, sections = _sections(lines)
     number = (values.get("number") or "").strip()
@@ -405,8 +482,10 @@ def read_order(text: str, *, subject: str = "", number_hint: re.Pattern | None =
         number = m["number"] if m else number
     number = number.lstrip("#").strip()
     if not number:
-        raise RecordError("no order number (label 'Bestellnummer' or the subject) found",
-                          hint="Only order confirmation mails can be imported.")
+        raise RecordError(
+            "no order number (label 'Bestellnummer' or the subject) found",
+            hint="Only order confirmation mails can be imported.",
+        )
     if not _PLAIN_NUMBER.fullmatch(number):
         raise RecordError(f"order number {number[:80]!r} is not a plain order number")
     where = f"order {number}"
@@ -430,31 +509,48 @@ def read_order(text: str, *, subject: str = "", number_hint: re.Pattern | None =
     if not billing_lines:
         raise RecordError(f"{where}: no address ('Rechnungsadresse' or 'Lieferadresse') found")
     billing = read_address(billing_lines, where=f"{where}, billing address")
-    shipping = read_address(sections["shipping"], where=f"{where}, shipping address") \
-        if sections.get("shipping") else billing
+    shipping = (
+        read_address(sections["shipping"], where=f"{where}, shipping address") if sections.get("shipping") else billing
+    )
     if not billing.email and values.get("email"):
         billing.email = values["email"]
     if not billing.phone and values.get("phone"):
         billing.phone = values["phone"]
     ordered_at = _german_date(values.get("date", "")) if values.get("date") else None
-    return ReadOrder(number=number, items=items, total=total, currency=currency or default_currency,
-                     billing=billing, shipping=shipping, shipping_cost=shipping_cost, discount=discount,
-                     tax=tax, ordered_at=ordered_at, payment_method=values.get("payment", "")[:100],
-                     shipping_method=values.get("shipping_method", "")[:100], note=values.get("note", "")[:2000])
+    return ReadOrder(
+        number=number,
+        items=items,
+        total=total,
+        currency=currency or default_currency,
+        billing=billing,
+        shipping=shipping,
+        shipping_cost=shipping_cost,
+        discount=discount,
+        tax=tax,
+        ordered_at=ordered_at,
+        payment_method=values.get("payment", "")[:100],
+        shipping_method=values.get("shipping_method", "")[:100],
+        note=values.get("note", "")[:2000],
+    )
 
 
 def check_sums(order: ReadOrder) -> None:
     """Items + shipping - discount must equal the total: a mail we misread must not become an order."""
     where = f"order {order.number}"
     if not order.items:
-        raise RecordError(f"{where}: no items found", hint="Expected lines like '2 x Article (Art.-Nr. X) "
-                          "à 4,50 € = 9,00 €' or an item table with Artikel/Menge/Preis columns.")
+        raise RecordError(
+            f"{where}: no items found",
+            hint="Expected lines like '2 x Article (Art.-Nr. X) "
+            "à 4,50 € = 9,00 €' or an item table with Artikel/Menge/Preis columns.",
+        )
     for item in order.items:
         if item.quantity <= 0:
             raise RecordError(f"{where}: item {item.title[:60]!r} has quantity {item.quantity}")
     goods = sum((i.total_price for i in order.items), Decimal("0"))
     expected = goods + order.shipping_cost - order.discount
     if abs(expected - order.total) > Decimal("0.01"):
-        raise RecordError(f"{where}: items {goods} + shipping {order.shipping_cost} - discount {order.discount} "
-                          f"= {expected}, but the mail's total is {order.total}",
-                          hint="The mail was read wrongly or is incomplete; check it in the mailbox.")
+        raise RecordError(
+            f"{where}: items {goods} + shipping {order.shipping_cost} - discount {order.discount} "
+            f"= {expected}, but the mail's total is {order.total}",
+            hint="The mail was read wrongly or is incomplete; check it in the mailbox.",
+        )

@@ -34,14 +34,22 @@ class Shop:
         return any(domain == d or domain.endswith("." + d) for d in self.sender_domains)
 
 
-_SUBJECT_NUMBER = re.compile(r"(?:Bestellung|Bestellnummer|Bestell-Nr\.?|Auftrag)\s*(?:Nr\.?\s*)?[#:]?\s*"
-                             r"(?P<number>[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}\d)", re.I)
+_SUBJECT_NUMBER = re.compile(
+    r"(?:Bestellung|Bestellnummer|Bestell-Nr\.?|Auftrag)\s*(?:Nr\.?\s*)?[#:]?\s*"
+    r"(?P<number>[A-Za-z0-9][A-Za-z0-9\-_/.]{0,63}\d)",
+    re.I,
+)
 
 SHOPS: dict[str, Shop] = {
     "jimdo": Shop("jimdo", "Jimdo", ("jimdo.com", "jimdo.de", "jimdosite.com"), _SUBJECT_NUMBER),
     "wix": Shop("wix", "WIX", ("wix.com", "wixemails.com", "wixsite.com"), _SUBJECT_NUMBER),
-    "avocadostore": Shop("avocadostore", "Avocadostore", ("avocadostore.de", "avocadostore.market"),
-                         _SUBJECT_NUMBER, paid_on_arrival=True),
+    "avocadostore": Shop(
+        "avocadostore",
+        "Avocadostore",
+        ("avocadostore.de", "avocadostore.market"),
+        _SUBJECT_NUMBER,
+        paid_on_arrival=True,
+    ),
 }
 _ENGLISH = re.compile(r"^(?:order (?:number|#)|total|subtotal|shipping address|billing address)\b", re.I | re.M)
 _GERMAN = re.compile(r"^(?:bestell|gesamt|summe|rechnungs|liefer|versand)", re.I | re.M)
@@ -59,9 +67,11 @@ def shop_for(mail: MailContent, setting: str) -> Shop:
     for shop in SHOPS.values():
         if shop.sent(mail):
             return shop
-    raise RecordError(f"the sender {mail.sender or '(none)'!r} is not Jimdo, WIX or Avocadostore",
-                      hint="Set the connection's 'shop' setting when the mails are forwarded from your own "
-                           "address, or check why this mail is in the import folder.")
+    raise RecordError(
+        f"the sender {mail.sender or '(none)'!r} is not Jimdo, WIX or Avocadostore",
+        hint="Set the connection's 'shop' setting when the mails are forwarded from your own "
+        "address, or check why this mail is in the import folder.",
+    )
 
 
 def parse_mail(mail: MailContent, options: ParseOptions, *, received: datetime) -> Order:
@@ -81,8 +91,10 @@ def parse_mail(mail: MailContent, options: ParseOptions, *, received: datetime) 
         except RecordError as exc:
             errors.append(str(exc))
     if _ENGLISH.search(texts[0]) and not _GERMAN.search(texts[0]):
-        raise RecordError(f"the {shop.name} mail is not in German; only German order mails can be read",
-                          hint=f"Set the language of the {shop.name} shop's e-mails to German.")
+        raise RecordError(
+            f"the {shop.name} mail is not in German; only German order mails can be read",
+            hint=f"Set the language of the {shop.name} shop's e-mails to German.",
+        )
     reason = errors[0] if len(set(errors)) == 1 else " / ".join(dict.fromkeys(errors))
     raise RecordError(f"{shop.name} mail: {reason}", hint="The mail stays in the mailbox (failed folder).")
 
@@ -97,29 +109,57 @@ def _items_from_attachments(mail: MailContent, number: str):
 
 
 def _address(block: AddressBlock) -> Address:
-    return Address.from_lines(block.street_line, block.line2, first_name=block.first_name,
-                              last_name=block.last_name, company=block.company, zip=block.zip,
-                              city=block.city, country=block.country, email=block.email, phone=block.phone)
+    return Address.from_lines(
+        block.street_line,
+        block.line2,
+        first_name=block.first_name,
+        last_name=block.last_name,
+        company=block.company,
+        zip=block.zip,
+        city=block.city,
+        country=block.country,
+        email=block.email,
+        phone=block.phone,
+    )
 
 
 def _order(shop: Shop, read: ReadOrder, mail: MailContent, options: ParseOptions, received: datetime) -> Order:
     created = to_utc(read.ordered_at or mail.date or received)
     updated = to_utc(mail.date or received)
     paid = shop.paid_on_arrival or (options.paypal_paid and "paypal" in read.payment_method.lower())
-    items = [OrderItem(external_id=f"{n}", title=i.title[:500], quantity=i.quantity, unit_price=i.unit_price,
-                       total_price=i.total_price, sku=i.sku[:100], attributes=i.attributes)
-             for n, i in enumerate(read.items, 1)]
+    items = [
+        OrderItem(
+            external_id=f"{n}",
+            title=i.title[:500],
+            quantity=i.quantity,
+            unit_price=i.unit_price,
+            total_price=i.total_price,
+            sku=i.sku[:100],
+            attributes=i.attributes,
+        )
+        for n, i in enumerate(read.items, 1)
+    ]
     billing, shipping = _address(read.billing), _address(read.shipping)
     return Order(
-        external_id=f"{shop.key}-{read.number}", number=read.number,
-        state=OrderState.PAID if paid else OrderState.ORDERED, currency=read.currency,
-        created_at=created, updated_at=max(updated, created), total=read.total, items=items,
+        external_id=f"{shop.key}-{read.number}",
+        number=read.number,
+        state=OrderState.PAID if paid else OrderState.ORDERED,
+        currency=read.currency,
+        created_at=created,
+        updated_at=max(updated, created),
+        total=read.total,
+        items=items,
         paid_at=created if paid else None,
-        buyer=Buyer(email=billing.email, first_name=billing.first_name, last_name=billing.last_name,
-                    phone=billing.phone),
-        invoice_address=billing, shipping_address=shipping, shipping_cost=read.shipping_cost,
-        tax_total=read.tax, payment_method=read.payment_method,
+        buyer=Buyer(
+            email=billing.email, first_name=billing.first_name, last_name=billing.last_name, phone=billing.phone
+        ),
+        invoice_address=billing,
+        shipping_address=shipping,
+        shipping_cost=read.shipping_cost,
+        tax_total=read.tax,
+        payment_method=read.payment_method,
         payments=[Payment(read.payment_method or shop.name, read.total, paid_at=created)] if paid else [],
-        channel_status="paid" if paid else "ordered", buyer_note=read.note,
+        channel_status="paid" if paid else "ordered",
+        buyer_note=read.note,
         tags=[f"mail:{shop.key}"] + ([f"discount:{read.discount}"] if read.discount else []),
     )

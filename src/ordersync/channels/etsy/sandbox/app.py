@@ -133,8 +133,14 @@ class EtsySandbox(EtsyConformance, Sandbox):
         return result if portal is None else result | {"portal": portal}
 
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"client_id": KEYSTRING, "shared_secret": SHARED_SECRET, "refresh_token": self.initial_refresh,
-                "api_url": base_url, "consent_url": base_url, "webhook_secret": self.portal.secret}
+        return {
+            "client_id": KEYSTRING,
+            "shared_secret": SHARED_SECRET,
+            "refresh_token": self.initial_refresh,
+            "api_url": base_url,
+            "consent_url": base_url,
+            "webhook_secret": self.portal.secret,
+        }
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         status = 429 if rule.kind == "rate_limit" else rule.status
@@ -145,40 +151,50 @@ class EtsySandbox(EtsyConformance, Sandbox):
     def routes(self) -> list[Any]:
         shop, receipt = APP + "/shops/{shop_id}", APP + "/shops/{shop_id}/receipts/{receipt_id}"
         api = self._api
-        return [Route("/oauth/connect", self.authorize), Route("/v3/public/oauth/token", self.token, methods=["POST"]),
-                Route(APP + "/users/me", api(self.me)), Route(shop, api(self.shop)),
-                Route(shop + "/receipts", api(self.receipt_list)), Route(receipt, api(self.receipt_one)),
-                Route(receipt + "/tracking", api(self.tracking), methods=["POST"]),
-                Route(shop + "/listings", api(self.listing_list)),
-                Route(APP + "/listings/{listing_id}/inventory", api(self.inventory), methods=["GET", "PUT"])]
+        return [
+            Route("/oauth/connect", self.authorize),
+            Route("/v3/public/oauth/token", self.token, methods=["POST"]),
+            Route(APP + "/users/me", api(self.me)),
+            Route(shop, api(self.shop)),
+            Route(shop + "/receipts", api(self.receipt_list)),
+            Route(receipt, api(self.receipt_one)),
+            Route(receipt + "/tracking", api(self.tracking), methods=["POST"]),
+            Route(shop + "/listings", api(self.listing_list)),
+            Route(APP + "/listings/{listing_id}/inventory", api(self.inventory), methods=["GET", "PUT"]),
+        ]
 
     # OAuth ---------------------------------------------------------------------------------------
     async def authorize(self, request: Request) -> Response:
         q = request.query_params
         if q.get("client_id") != KEYSTRING or q.get("response_type") != "code" or not q.get("redirect_uri"):
-            return JSONResponse({"error": "invalid_request", "error_description": "unknown client or no redirect"},
-                                400)
+            return JSONResponse({"error": "invalid_request", "error_description": "unknown client or no redirect"}, 400)
         if q.get("code_challenge_method") != "S256" or not q.get("code_challenge"):
             return JSONResponse({"error": "invalid_request", "error_description": "PKCE S256 is required"}, 400)
         code = secrets.token_urlsafe(16)
         with self._lock:
             self.codes[code] = {"challenge": q["code_challenge"], "redirect_uri": q["redirect_uri"]}
-        return RedirectResponse(q["redirect_uri"] + "?" + urlencode({"code": code, "state": q.get("state", "")}),
-                                status_code=302)
+        return RedirectResponse(
+            q["redirect_uri"] + "?" + urlencode({"code": code, "state": q.get("state", "")}), status_code=302
+        )
 
     async def token(self, request: Request) -> Response:
         form = await request.form()
         if form.get("client_id") != KEYSTRING or form.get("client_secret"):
-            return JSONResponse({"error": "invalid_client", "error_description": "client_id is the keystring, "
-                                 "and no secret is sent"}, 401)
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "client_id is the keystring, and no secret is sent"},
+                401,
+            )
         grant = form.get("grant_type")
         with self._lock:
             if grant == "authorization_code":
                 entry = self.codes.pop(str(form.get("code", "")), None)
                 verifier = str(form.get("code_verifier", "")).encode()
                 challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
-                if entry is None or entry["redirect_uri"] != form.get("redirect_uri") \
-                        or entry["challenge"] != challenge:
+                if (
+                    entry is None
+                    or entry["redirect_uri"] != form.get("redirect_uri")
+                    or entry["challenge"] != challenge
+                ):
                     return JSONResponse({"error": "invalid_grant", "error_description": "code or verifier"}, 400)
             elif grant == "refresh_token":
                 refresh = str(form.get("refresh_token", ""))
@@ -193,8 +209,9 @@ class EtsySandbox(EtsyConformance, Sandbox):
             self.access[access] = time.monotonic() + self.ttl
             self.refresh.add(new_refresh)
         self.ledger.record(f"token.{grant}", method="POST", path="/v3/public/oauth/token")
-        return JSONResponse({"access_token": access, "token_type": "Bearer", "expires_in": int(self.ttl),
-                             "refresh_token": new_refresh})
+        return JSONResponse(
+            {"access_token": access, "token_type": "Bearer", "expires_in": int(self.ttl), "refresh_token": new_refresh}
+        )
 
     # the API -------------------------------------------------------------------------------------
     def _this_second(self) -> int:
@@ -207,10 +224,12 @@ class EtsySandbox(EtsyConformance, Sandbox):
 
     def _limit_headers(self) -> dict[str, str]:
         with self._lock:
-            return {"x-limit-per-second": str(self.per_second),
-                    "x-remaining-this-second": str(max(0, self.per_second - self._this_second())),
-                    "x-limit-per-day": str(self.per_day),
-                    "x-remaining-today": str(max(0, self.per_day - self.day_calls))}
+            return {
+                "x-limit-per-second": str(self.per_second),
+                "x-remaining-this-second": str(max(0, self.per_second - self._this_second())),
+                "x-limit-per-day": str(self.per_day),
+                "x-remaining-today": str(max(0, self.per_day - self.day_calls)),
+            }
 
     def _api(self, handler: Any) -> Any:
         async def endpoint(request: Request) -> Response:
@@ -231,6 +250,7 @@ class EtsySandbox(EtsyConformance, Sandbox):
             except LookupError as exc:
                 status, body = 404, {"error": str(exc)}
             return JSONResponse(body, status, headers=self._limit_headers())
+
         return endpoint
 
     def _spend(self) -> Response | None:
@@ -245,8 +265,9 @@ class EtsySandbox(EtsyConformance, Sandbox):
                 self.second_calls += 1
                 self.day_calls += 1
                 return None
-        return JSONResponse({"error": "You have exceeded your quota"}, 429,
-                            headers={"retry-after": wait, **self._limit_headers()})
+        return JSONResponse(
+            {"error": "You have exceeded your quota"}, 429, headers={"retry-after": wait, **self._limit_headers()}
+        )
 
     def _shop_of(self, request: Request) -> None:
         if request.path_params["shop_id"] != str(data.SHOP_ID):
@@ -257,8 +278,12 @@ class EtsySandbox(EtsyConformance, Sandbox):
 
     def shop(self, request: Request, raw: bytes) -> tuple[int, Any]:
         self._shop_of(request)
-        return 200, {"shop_id": data.SHOP_ID, "user_id": data.USER_ID, "shop_name": data.SHOP_NAME,
-                     "currency_code": "EUR"}
+        return 200, {
+            "shop_id": data.SHOP_ID,
+            "user_id": data.USER_ID,
+            "shop_name": data.SHOP_NAME,
+            "currency_code": "EUR",
+        }
 
     def receipt_list(self, request: Request, raw: bytes) -> tuple[int, Any]:
         self._shop_of(request)
@@ -268,12 +293,16 @@ class EtsySandbox(EtsyConformance, Sandbox):
         if self.page_cap:
             limit = min(limit, self.page_cap)
         sort_on, order = q.get("sort_on", "created"), q.get("sort_order", "desc")
-        if sort_on not in ("created", "updated", "receipt_id") or order not in ("asc", "ascending", "desc",
-                                                                                 "descending"):
+        if sort_on not in ("created", "updated", "receipt_id") or order not in (
+            "asc",
+            "ascending",
+            "desc",
+            "descending",
+        ):
             raise ValueError("sort_on or sort_order has an unknown value")
         with self._lock:
             hits = [r for r in self._sorted(sort_on, order.startswith("desc")) if _within(r, low, high)]
-        page = hits[offset:offset + limit]
+        page = hits[offset : offset + limit]
         if page and self.faults.take("page_drift", "GET", request.url.path):
             self.touch(page[0]["receipt_id"])  # the buyer changed it just now: it leaves the window
         return 200, {"count": len(hits), "results": page}
@@ -284,8 +313,9 @@ class EtsySandbox(EtsyConformance, Sandbox):
         stamp = (sort_on, descending, self.version)
         if self._order_cache[0] != stamp:
             key = {"created": "created_timestamp", "updated": "updated_timestamp", "receipt_id": "receipt_id"}[sort_on]
-            rows = sorted(self.receipts.values(), key=lambda r: (_num(r.get(key)), _num(r.get("receipt_id"))),
-                          reverse=descending)
+            rows = sorted(
+                self.receipts.values(), key=lambda r: (_num(r.get(key)), _num(r.get("receipt_id"))), reverse=descending
+            )
             self._order_cache = (stamp, rows)
         return self._order_cache[1]
 
@@ -312,12 +342,18 @@ class EtsySandbox(EtsyConformance, Sandbox):
                 raise ValueError("tracking_code and carrier_name must be sent together")
             receipt["is_shipped"], receipt["status"] = True, "completed"
             if code:
-                receipt["shipments"].append({"receipt_shipping_id": 600_000 + len(receipt["shipments"]) + 1,
-                                             "shipment_notification_timestamp": int(time.time()),
-                                             "carrier_name": carrier, "tracking_code": code})
+                receipt["shipments"].append(
+                    {
+                        "receipt_shipping_id": 600_000 + len(receipt["shipments"]) + 1,
+                        "shipment_notification_timestamp": int(time.time()),
+                        "carrier_name": carrier,
+                        "tracking_code": code,
+                    }
+                )
             self.touch(receipt["receipt_id"])
-        self.ledger.record("receipt.shipment", method="POST", path=request.url.path,
-                           resource_id=receipt["receipt_id"], body=form)
+        self.ledger.record(
+            "receipt.shipment", method="POST", path=request.url.path, resource_id=receipt["receipt_id"], body=form
+        )
         return 200, receipt
 
     def listing_list(self, request: Request, raw: bytes) -> tuple[int, Any]:
@@ -327,15 +363,22 @@ class EtsySandbox(EtsyConformance, Sandbox):
         with_inventory = "Inventory" in q.getlist("includes") or "Inventory" in q.get("includes", "").split(",")
         with self._lock:
             rows = [self._listing(lid, with_inventory) for lid in sorted(self.listings)]
-        return 200, {"count": len(rows), "results": rows[offset:offset + limit]}
+        return 200, {"count": len(rows), "results": rows[offset : offset + limit]}
 
     def _listing(self, lid: int, with_inventory: bool) -> dict[str, Any]:
         item = self.listings[lid]
         live = [o for p in item["inventory"]["products"] for o in p["offerings"]]
-        row = {"listing_id": lid, "user_id": data.USER_ID, "shop_id": data.SHOP_ID, "title": item["title"],
-               "state": "active", "quantity": sum(o["quantity"] for o in live), "has_variations":
-               bool(item["inventory"]["price_on_property"]), "price": data.money(item["price"]),
-               "skus": [p["sku"] for p in item["inventory"]["products"]]}
+        row = {
+            "listing_id": lid,
+            "user_id": data.USER_ID,
+            "shop_id": data.SHOP_ID,
+            "title": item["title"],
+            "state": "active",
+            "quantity": sum(o["quantity"] for o in live),
+            "has_variations": bool(item["inventory"]["price_on_property"]),
+            "price": data.money(item["price"]),
+            "skus": [p["sku"] for p in item["inventory"]["products"]],
+        }
         if with_inventory:
             row["inventory"] = item["inventory"]
         return row
@@ -350,8 +393,7 @@ class EtsySandbox(EtsyConformance, Sandbox):
                 return 200, item["inventory"]
             tree = _replace(item["inventory"], raw)
             item["inventory"] = tree
-        self.ledger.record("listing.inventory", method="PUT", path=request.url.path, resource_id=int(lid),
-                           body=tree)
+        self.ledger.record("listing.inventory", method="PUT", path=request.url.path, resource_id=int(lid), body=tree)
         return 200, tree
 
 
@@ -363,8 +405,9 @@ def _replace(old: dict[str, Any], raw: bytes) -> dict[str, Any]:
     products = body.get("products")
     if not isinstance(products, list) or not products:
         raise ValueError("products is required and must not be empty")
-    on_property = {name: body.get(name, []) for name in ("price_on_property", "quantity_on_property",
-                                                         "sku_on_property")}
+    on_property = {
+        name: body.get(name, []) for name in ("price_on_property", "quantity_on_property", "sku_on_property")
+    }
     by_sku = {p["sku"]: p for p in old["products"]}
     new = []
     for n, product in enumerate(products):
@@ -378,15 +421,27 @@ def _replace(old: dict[str, Any], raw: bytes) -> dict[str, Any]:
         if any(not isinstance(o["quantity"], int) or o["quantity"] < 0 for o in offerings):
             raise ValueError(f"products[{n}]: quantity must be a whole number from 0")
         pid = by_sku.get(product.get("sku"), {}).get("product_id", 9900 + n)
-        new.append({"product_id": pid, "sku": product.get("sku") or "", "is_deleted": False,
-                    "property_values": [{"scale_id": None, "scale_name": None, **v}
-                                        for v in product.get("property_values") or []],
-                    "offerings": [{"offering_id": pid * 10 + k, "quantity": o["quantity"],
-                                   "is_enabled": o["is_enabled"], "is_deleted": False,
-                                   "price": data.money(round(float(o["price"]) * 100)),
-                                   **({"readiness_state_id": o["readiness_state_id"]}
-                                      if "readiness_state_id" in o else {})}
-                                  for k, o in enumerate(offerings)]})
+        new.append(
+            {
+                "product_id": pid,
+                "sku": product.get("sku") or "",
+                "is_deleted": False,
+                "property_values": [
+                    {"scale_id": None, "scale_name": None, **v} for v in product.get("property_values") or []
+                ],
+                "offerings": [
+                    {
+                        "offering_id": pid * 10 + k,
+                        "quantity": o["quantity"],
+                        "is_enabled": o["is_enabled"],
+                        "is_deleted": False,
+                        "price": data.money(round(float(o["price"]) * 100)),
+                        **({"readiness_state_id": o["readiness_state_id"]} if "readiness_state_id" in o else {}),
+                    }
+                    for k, o in enumerate(offerings)
+                ],
+            }
+        )
     return {"products": new, **on_property}
 
 

@@ -43,13 +43,18 @@ class EtsyConformance:
     portal: Any
 
     def conformance_profile(self) -> dict[str, Any]:
-        return {"orders_read": {"method": "GET", "path": f"{APP}/shops/*/receipts"},
-                "writes": {"transmit_tracking": [{"method": "POST", "path": f"{APP}/shops/*/receipts/*/tracking"}],
-                           "set_stock": [{"method": "PUT", "path": f"{APP}/listings/*/inventory"}]},
-                "rate_limit": {"per_second": self.per_second, "per_day": self.per_day},
-                "throttled": self.throttled, "token_refreshes": self.token_refreshes,
-                # ORDER_PAID is Etsy's one event: a change of a paid receipt announces nothing
-                "webhooks": {"on_change": False}}
+        return {
+            "orders_read": {"method": "GET", "path": f"{APP}/shops/*/receipts"},
+            "writes": {
+                "transmit_tracking": [{"method": "POST", "path": f"{APP}/shops/*/receipts/*/tracking"}],
+                "set_stock": [{"method": "PUT", "path": f"{APP}/listings/*/inventory"}],
+            },
+            "rate_limit": {"per_second": self.per_second, "per_day": self.per_day},
+            "throttled": self.throttled,
+            "token_refreshes": self.token_refreshes,
+            # ORDER_PAID is Etsy's one event: a change of a paid receipt announces nothing
+            "webhooks": {"on_change": False},
+        }
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
         if "page_size" in body:
@@ -100,8 +105,13 @@ class EtsyConformance:
             if receipt is None:
                 raise LookupError(f"no receipt {body['id']}")
             g = receipt["grandtotal"]
-            return {"status": [receipt["status"]], "tracking": [s["tracking_code"] for s in receipt["shipments"]],
-                    "messages": [], "total": str(g["amount"] / g["divisor"]), "currency": g["currency_code"]}
+            return {
+                "status": [receipt["status"]],
+                "tracking": [s["tracking_code"] for s in receipt["shipments"]],
+                "messages": [],
+                "total": str(g["amount"] / g["divisor"]),
+                "currency": g["currency_code"],
+            }
 
     def _offering(self, sku: str) -> tuple[int, dict[str, Any]]:
         for lid, item in self.listings.items():
@@ -118,12 +128,21 @@ class EtsyConformance:
         if capability == "set_stock":
             with self._lock:
                 lid, _ = self._offering(str(body["sku"]))
-            hits = [e for e in self.ledger.entries("listing.inventory") if e["resource_id"] == str(lid)
-                    and any(p["sku"] == body["sku"] and p["offerings"][0]["quantity"] == int(str(value))
-                            for p in e["body"]["products"])]
+            hits = [
+                e
+                for e in self.ledger.entries("listing.inventory")
+                if e["resource_id"] == str(lid)
+                and any(
+                    p["sku"] == body["sku"] and p["offerings"][0]["quantity"] == int(str(value))
+                    for p in e["body"]["products"]
+                )
+            ]
         elif capability == "transmit_tracking":
-            hits = [e for e in self.ledger.entries("receipt.shipment") if e["resource_id"] == str(body["id"])
-                    and e["body"].get("tracking_code") == value]
+            hits = [
+                e
+                for e in self.ledger.entries("receipt.shipment")
+                if e["resource_id"] == str(body["id"]) and e["body"].get("tracking_code") == value
+            ]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

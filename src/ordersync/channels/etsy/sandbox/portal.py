@@ -39,17 +39,27 @@ def sign(secret: str, webhook_id: str, timestamp: str, body: bytes) -> str:
 
 
 def order_paid(url: str, secret: str, receipt_id: int) -> OutboundWebhook:
-    body = json.dumps({"event_type": "order.paid",
-                       "resource_url": f"{PUBLIC_API}/shops/{data.SHOP_ID}/receipts/{receipt_id}",
-                       "shop_id": data.SHOP_ID}, separators=(",", ":")).encode()
+    body = json.dumps(
+        {
+            "event_type": "order.paid",
+            "resource_url": f"{PUBLIC_API}/shops/{data.SHOP_ID}/receipts/{receipt_id}",
+            "shop_id": data.SHOP_ID,
+        },
+        separators=(",", ":"),
+    ).encode()
     webhook_id = "msg_" + secrets.token_urlsafe(18)
 
     def prepare() -> dict[str, str]:  # signed when sent, as Etsy signs each attempt
         stamp = str(int(time.time()))
         return {"webhook-timestamp": stamp, "webhook-signature": sign(secret, webhook_id, stamp, body)}
 
-    return OutboundWebhook(url, body, {"content-type": "application/json", "webhook-id": webhook_id},
-                           meta={"topic": "order.paid", "order": str(receipt_id)}, prepare=prepare)
+    return OutboundWebhook(
+        url,
+        body,
+        {"content-type": "application/json", "webhook-id": webhook_id},
+        meta={"topic": "order.paid", "order": str(receipt_id)},
+        prepare=prepare,
+    )
 
 
 class Portal:

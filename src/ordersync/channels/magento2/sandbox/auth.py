@@ -82,8 +82,14 @@ class Integration:
                 raise Refused("unknown bearer token")
             return "bearer"
         oauth = header_params(header)
-        missing = {"oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_timestamp", "oauth_nonce",
-                   "oauth_signature"} - set(oauth)
+        missing = {
+            "oauth_consumer_key",
+            "oauth_token",
+            "oauth_signature_method",
+            "oauth_timestamp",
+            "oauth_nonce",
+            "oauth_signature",
+        } - set(oauth)
         if missing:
             raise Refused(f"missing {', '.join(sorted(missing))}")
         if oauth.get("oauth_version", "1.0") != "1.0":
@@ -95,8 +101,9 @@ class Integration:
         if not oauth["oauth_timestamp"].isdigit() or abs(int(oauth["oauth_timestamp"]) - time.time()) > CLOCK_SKEW:
             raise Refused("timestamp refused")
         key = f"{_enc(self.consumer_secret)}&{_enc(self.token_secret)}".encode()
-        digest = hmac.new(key, base_string(method, url, query, oauth).encode(),
-                          HASHES[oauth["oauth_signature_method"]]).digest()
+        digest = hmac.new(
+            key, base_string(method, url, query, oauth).encode(), HASHES[oauth["oauth_signature_method"]]
+        ).digest()
         if not hmac.compare_digest(base64.b64encode(digest).decode(), oauth["oauth_signature"]):
             raise Refused("signature invalid")
         with self._lock:

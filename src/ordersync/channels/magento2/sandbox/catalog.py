@@ -16,12 +16,27 @@ from typing import Any
 from .orders import CONFIGURABLES, SIMPLES, num, stamp
 
 STOCK_ITEM_DEFAULTS = {
-    "stock_id": 1, "is_qty_decimal": False, "show_default_notification_message": False,
-    "use_config_min_qty": True, "min_qty": 0, "use_config_min_sale_qty": 1, "min_sale_qty": 1,
-    "use_config_max_sale_qty": True, "max_sale_qty": 10000, "use_config_backorders": True, "backorders": 0,
-    "use_config_notify_stock_qty": True, "notify_stock_qty": 1, "use_config_qty_increments": True,
-    "qty_increments": 0, "use_config_enable_qty_inc": True, "enable_qty_increments": False,
-    "use_config_manage_stock": True, "manage_stock": True, "low_stock_date": "", "is_decimal_divided": False,
+    "stock_id": 1,
+    "is_qty_decimal": False,
+    "show_default_notification_message": False,
+    "use_config_min_qty": True,
+    "min_qty": 0,
+    "use_config_min_sale_qty": 1,
+    "min_sale_qty": 1,
+    "use_config_max_sale_qty": True,
+    "max_sale_qty": 10000,
+    "use_config_backorders": True,
+    "backorders": 0,
+    "use_config_notify_stock_qty": True,
+    "notify_stock_qty": 1,
+    "use_config_qty_increments": True,
+    "qty_increments": 0,
+    "use_config_enable_qty_inc": True,
+    "enable_qty_increments": False,
+    "use_config_manage_stock": True,
+    "manage_stock": True,
+    "low_stock_date": "",
+    "is_decimal_divided": False,
     "stock_status_changed_auto": 0,
 }
 
@@ -37,15 +52,34 @@ class Catalog:
         rows.append((200, parent_sku, parent_name, "configurable", price))
         rows += [(201 + n, sku, name, "simple", price) for n, (sku, name) in enumerate(variants)]
         for pid, sku, name, kind, price in rows:
-            self.products[sku] = {"id": pid, "sku": sku, "name": name, "attribute_set_id": 4, "price": num(price),
-                                  "status": 1, "visibility": 4 if pid < 201 else 1, "type_id": kind,
-                                  "created_at": when, "updated_at": when, "weight": 0.5}
+            self.products[sku] = {
+                "id": pid,
+                "sku": sku,
+                "name": name,
+                "attribute_set_id": 4,
+                "price": num(price),
+                "status": 1,
+                "visibility": 4 if pid < 201 else 1,
+                "type_id": kind,
+                "created_at": when,
+                "updated_at": when,
+                "weight": 0.5,
+            }
             if kind == "simple":
                 qty = 20 + pid % 7
-                self.stock_items[sku] = {"item_id": pid, "product_id": pid, "qty": qty, "is_in_stock": True,
-                                         **STOCK_ITEM_DEFAULTS}
-                self.source_items[(sku, "default")] = {"sku": sku, "source_code": "default", "quantity": qty,
-                                                       "status": 1}
+                self.stock_items[sku] = {
+                    "item_id": pid,
+                    "product_id": pid,
+                    "qty": qty,
+                    "is_in_stock": True,
+                    **STOCK_ITEM_DEFAULTS,
+                }
+                self.source_items[(sku, "default")] = {
+                    "sku": sku,
+                    "source_code": "default",
+                    "quantity": qty,
+                    "status": 1,
+                }
 
     def rows(self) -> list[dict[str, Any]]:
         return list(self.products.values())

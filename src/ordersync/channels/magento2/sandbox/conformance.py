@@ -43,15 +43,24 @@ class MagentoConformance(SandboxMixin):
         _add: Callable[..., int]
 
     def conformance_profile(self) -> dict[str, Any]:
-        return {"orders_read": {"method": "GET", "path": f"{REST}/orders"},
-                "writes": {"change_status": [{"method": "POST", "path": f"{REST}/orders/*/cancel"},
-                                             {"method": "POST", "path": f"{REST}/order/*/invoice"}],
-                           "transmit_tracking": [{"method": "POST", "path": f"{REST}/order/*/ship"}],
-                           "send_messages": [{"method": "POST", "path": f"{REST}/orders/*/comments"}],
-                           "set_stock": [{"method": "POST", "path": f"{REST}/inventory/source-items"},
-                                         {"method": "PUT", "path": f"{REST}/products/*/stockItems/*"}]},
-                # Magento core documents no general REST rate limit
-                "rate_limit": None, "throttled": 0}
+        return {
+            "orders_read": {"method": "GET", "path": f"{REST}/orders"},
+            "writes": {
+                "change_status": [
+                    {"method": "POST", "path": f"{REST}/orders/*/cancel"},
+                    {"method": "POST", "path": f"{REST}/order/*/invoice"},
+                ],
+                "transmit_tracking": [{"method": "POST", "path": f"{REST}/order/*/ship"}],
+                "send_messages": [{"method": "POST", "path": f"{REST}/orders/*/comments"}],
+                "set_stock": [
+                    {"method": "POST", "path": f"{REST}/inventory/source-items"},
+                    {"method": "PUT", "path": f"{REST}/products/*/stockItems/*"},
+                ],
+            },
+            # Magento core documents no general REST rate limit
+            "rate_limit": None,
+            "throttled": 0,
+        }
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
         if "page_size" in body:
@@ -72,8 +81,14 @@ class MagentoConformance(SandboxMixin):
                 if order is None:
                     raise LookupError(f"no order {oid}")
                 held = order["status"] == "holded"
-                changes.append({"entity_id": oid, "seconds_ago": float(body.get("seconds_ago", 0)),
-                                "state": "new" if held else "holded", "status": "pending" if held else "holded"})
+                changes.append(
+                    {
+                        "entity_id": oid,
+                        "seconds_ago": float(body.get("seconds_ago", 0)),
+                        "state": "new" if held else "holded",
+                        "status": "pending" if held else "holded",
+                    }
+                )
         result = self.control_orders({"update": changes})
         return {"ids": [str(i) for i in result["updated"]]}
 
@@ -96,11 +111,16 @@ class MagentoConformance(SandboxMixin):
             if order is None:
                 raise LookupError(f"no order {body['id']}")
             comments = [h["comment"] for h in order.get("status_histories") or []]
-            tracks = [t["track_number"] for s in self.shipments if s["order_id"] == order["entity_id"]
-                      for t in s["tracks"]]
-            return {"status": [order["status"], order["state"]], "tracking": tracks + comments,
-                    "messages": comments, "total": str(order["grand_total"]),
-                    "currency": order["order_currency_code"]}
+            tracks = [
+                t["track_number"] for s in self.shipments if s["order_id"] == order["entity_id"] for t in s["tracks"]
+            ]
+            return {
+                "status": [order["status"], order["state"]],
+                "tracking": tracks + comments,
+                "messages": comments,
+                "total": str(order["grand_total"]),
+                "currency": order["order_currency_code"],
+            }
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"sku": next(iter(self.catalog.stock_items))}
@@ -116,21 +136,32 @@ class MagentoConformance(SandboxMixin):
                 raise LookupError(f"no stock for SKU {sku!r}")
             item.update(qty=qty, is_in_stock=qty > 0)
             if self.msi:
-                self.catalog.source_items[(sku, "default")] = {"sku": sku, "source_code": "default",
-                                                               "quantity": qty, "status": int(qty > 0)}
+                self.catalog.source_items[(sku, "default")] = {
+                    "sku": sku,
+                    "source_code": "default",
+                    "quantity": qty,
+                    "status": int(qty > 0),
+                }
             return {"stock": self.catalog.stock_view(sku, self.msi)}
 
     def conform_effects(self, body: dict[str, Any]) -> dict[str, Any]:
         capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
-            hits = [e for e in self.ledger.entries("product.stock") if e["resource_id"] == str(body["sku"])
-                    and e["changes"].get("qty") == value]
+            hits = [
+                e
+                for e in self.ledger.entries("product.stock")
+                if e["resource_id"] == str(body["sku"]) and e["changes"].get("qty") == value
+            ]
             return {"count": len(hits)}
         oid = str(body["id"])
         entries = [e for e in self.ledger.entries() if e["resource_id"] == oid]
         if capability == "change_status":
-            hits = [e for e in entries if e["kind"] in ("order.cancel", "order.invoice", "order.hold", "order.unhold")
-                    and e["changes"].get("status") == value]
+            hits = [
+                e
+                for e in entries
+                if e["kind"] in ("order.cancel", "order.invoice", "order.hold", "order.unhold")
+                and e["changes"].get("status") == value
+            ]
         elif capability == "transmit_tracking":
             hits = [e for e in entries if e["kind"] == "order.ship" and value in e["changes"].get("tracks", [])]
         elif capability == "send_messages":

@@ -46,10 +46,17 @@ from .schema import FIELDS, LANGUAGE_FIELDS, REQUIRED, SINGULAR
 from .store import Store, now_text
 
 XLINK = "http://www.w3.org/1999/xlink"
-REALM = ('Basic realm="Welcome to PrestaShop Webservice, please enter the authentication key as the login. '
-         'No password required."')
-WRITES = {("POST", "order_histories"), ("PUT", "order_carriers"), ("PUT", "stock_availables"),
-          ("POST", "customer_threads"), ("POST", "customer_messages")}
+REALM = (
+    'Basic realm="Welcome to PrestaShop Webservice, please enter the authentication key as the login. '
+    'No password required."'
+)
+WRITES = {
+    ("POST", "order_histories"),
+    ("PUT", "order_carriers"),
+    ("PUT", "stock_availables"),
+    ("POST", "customer_threads"),
+    ("POST", "customer_messages"),
+}
 
 
 class WebserviceError(Exception):
@@ -59,13 +66,16 @@ class WebserviceError(Exception):
 
 
 def wants_json(request: Request) -> bool:
-    return (request.query_params.get("output_format", "").upper() == "JSON"
-            or request.headers.get("output-format", "").upper() == "JSON")
+    return (
+        request.query_params.get("output_format", "").upper() == "JSON"
+        or request.headers.get("output-format", "").upper() == "JSON"
+    )
 
 
 def _xml_response(root: etree._Element, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(etree.tostring(root, xml_declaration=True, encoding="UTF-8"), status, headers,
-                    media_type="text/xml")
+    return Response(
+        etree.tostring(root, xml_declaration=True, encoding="UTF-8"), status, headers, media_type="text/xml"
+    )
 
 
 def _json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -115,8 +125,10 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
 
     # routes --------------------------------------------------------------------------------------
     def routes(self) -> list[Any]:
-        return [Route("/api/{resource}", self._endpoint, methods=["GET", "POST", "PUT"]),
-                Route("/api/{resource}/{ident}", self._endpoint, methods=["GET", "POST", "PUT"])]
+        return [
+            Route("/api/{resource}", self._endpoint, methods=["GET", "POST", "PUT"]),
+            Route("/api/{resource}/{ident}", self._endpoint, methods=["GET", "POST", "PUT"]),
+        ]
 
     async def _endpoint(self, request: Request) -> Response:
         as_json = wants_json(request)
@@ -124,19 +136,27 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             self._authenticate(request)
             resource = request.path_params["resource"]
             if resource not in FIELDS:
-                raise WebserviceError(400, (27, f"Resource of type \"{resource}\" does not exists"))
+                raise WebserviceError(400, (27, f'Resource of type "{resource}" does not exists'))
             if request.method not in self.granted.get(resource, ()):
                 if request.method == "GET":
-                    raise WebserviceError(401, (26, f"Resource of type \"{resource}\" is not allowed with this "
-                                                    "authentication key"))
-                raise WebserviceError(405, (25, f"Method {request.method} is not allowed for the resource "
-                                                f"{resource} with this authentication key"))
+                    raise WebserviceError(
+                        401, (26, f'Resource of type "{resource}" is not allowed with this authentication key')
+                    )
+                raise WebserviceError(
+                    405,
+                    (
+                        25,
+                        f"Method {request.method} is not allowed for the resource "
+                        f"{resource} with this authentication key",
+                    ),
+                )
             ident = request.path_params.get("ident")
             if request.method == "GET":
                 return self._read(request, resource, ident, as_json)
             body = await request.body()
-            return self._write(request.method, resource, ident, body, as_json,
-                               request.query_params.get("sendemail") == "1")
+            return self._write(
+                request.method, resource, ident, body, as_json, request.query_params.get("sendemail") == "1"
+            )
         except QueryError as exc:
             return error_response(WebserviceError(400, (exc.code, str(exc))), as_json)
         except WebserviceError as exc:
@@ -154,16 +174,21 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
                 key = ""
         ask = {"WWW-Authenticate": REALM}
         if key is None:
-            raise WebserviceError(401, (16, "Please enter the authentication key as the login. No password "
-                                            "required"), headers=ask)
+            raise WebserviceError(
+                401, (16, "Please enter the authentication key as the login. No password required"), headers=ask
+            )
         key = key.strip()
         if not key:
             raise WebserviceError(401, (17, "Authentication key is empty"), headers=ask)
         if len(key) != 32:
             raise WebserviceError(401, (18, "Invalid authentication key format"), headers=ask)
         if key != self.key:
-            raise WebserviceError(401, (20, "Authentification key is not active"),
-                                  (21, "No permission for this authentication key"), headers=ask)
+            raise WebserviceError(
+                401,
+                (20, "Authentification key is not active"),
+                (21, "No permission for this authentication key"),
+                headers=ask,
+            )
 
     # reads ---------------------------------------------------------------------------------------
     def _read(self, request: Request, resource: str, ident: str | None, as_json: bool) -> Response:
@@ -172,10 +197,13 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
             if ident is not None:
                 record = self.store.tables[resource].get(int(ident)) if ident.isdigit() else None
                 if record is None:
-                    raise WebserviceError(404, (87, f"Object with id \"{ident}\" does not exist"))
+                    raise WebserviceError(404, (87, f'Object with id "{ident}" does not exist'))
                 shown = self._shape(resource, record, None)
-                return (_json_response({SINGULAR[resource]: shown}) if as_json
-                        else _xml_response(self._xml_tree(resource, [shown], single=True)))
+                return (
+                    _json_response({SINGULAR[resource]: shown})
+                    if as_json
+                    else _xml_response(self._xml_tree(resource, [shown], single=True))
+                )
             query = dict(request.query_params)
             wanted = display(query, fields)
             hits = select(list(self.store.tables[resource].values()), query, fields)
@@ -211,20 +239,23 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
         return root
 
     # writes --------------------------------------------------------------------------------------
-    def _write(self, method: str, resource: str, ident: str | None, body: bytes, as_json: bool,
-               send_email: bool = False) -> Response:
+    def _write(
+        self, method: str, resource: str, ident: str | None, body: bytes, as_json: bool, send_email: bool = False
+    ) -> Response:
         if (method, resource) not in WRITES or (method == "PUT") != (ident is not None):
             raise WebserviceError(405, (25, f"Method {method} is not allowed for the resource {resource}"))
         fields = self._parse_body(resource, body)
         missing = [name for name in REQUIRED[resource] if not fields.get(name, "").strip()]
         if missing:
-            raise WebserviceError(400, (41, f"parameter \"{missing[0]}\" required"))
+            raise WebserviceError(400, (41, f'parameter "{missing[0]}" required'))
         with self._lock:
             table = self.store.tables[resource]
             if ident is not None:  # a PUT (checked above)
                 if fields["id"] != ident or int(ident) not in table:
-                    raise WebserviceError(400 if int(ident) in table else 404,
-                                          (90, f"id is invalid or does not match the URL (id {fields['id']!r})"))
+                    raise WebserviceError(
+                        400 if int(ident) in table else 404,
+                        (90, f"id is invalid or does not match the URL (id {fields['id']!r})"),
+                    )
                 record = table[int(ident)]
                 changes = {k: v for k, v in fields.items() if k != "id" and record.get(k) != v}
                 record.update({k: v for k, v in fields.items() if k != "id"})
@@ -244,15 +275,19 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
         except ValueError as exc:
             raise WebserviceError(400, (127, f"XML error : {exc}")) from None
         children = list(root)
-        if safe_xml.local(root.tag) != "prestashop" or len(children) != 1 \
-                or safe_xml.local(children[0].tag) != SINGULAR[resource]:
+        if (
+            safe_xml.local(root.tag) != "prestashop"
+            or len(children) != 1
+            or safe_xml.local(children[0].tag) != SINGULAR[resource]
+        ):
             raise WebserviceError(400, (127, f"XML error : expected <prestashop><{SINGULAR[resource]}>"))
         fields = {}
         for node in children[0]:
             name = safe_xml.local(node.tag)
             if name not in FIELDS[resource]:
-                raise WebserviceError(400, (127, f"XML error : the field \"{name}\" does not exist in "
-                                                 f"{SINGULAR[resource]}"))
+                raise WebserviceError(
+                    400, (127, f'XML error : the field "{name}" does not exist in {SINGULAR[resource]}')
+                )
             fields[name] = (node.text or "").strip()
         return fields
 
@@ -262,38 +297,65 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
         record = {name: fields.get(name, "") for name in FIELDS[resource]} | {"id": ident}
         if resource == "order_histories":
             order = tables["orders"].get(int(fields["id_order"])) if fields["id_order"].isdigit() else None
-            if order is None or not fields["id_order_state"].isdigit() \
-                    or int(fields["id_order_state"]) not in tables["order_states"]:
+            if (
+                order is None
+                or not fields["id_order_state"].isdigit()
+                or int(fields["id_order_state"]) not in tables["order_states"]
+            ):
                 raise WebserviceError(400, (0, "id_order or id_order_state does not exist"))
             record.update(date_add=now, id_employee=fields.get("id_employee") or "0")
             order.update(current_state=fields["id_order_state"], date_upd=now)
-            self.ledger.record("order_history.create", method="POST", path="/api/order_histories",
-                               resource_id=order["id"], body=body.decode(),
-                               changes={"current_state": fields["id_order_state"], "sendemail": send_email})
+            self.ledger.record(
+                "order_history.create",
+                method="POST",
+                path="/api/order_histories",
+                resource_id=order["id"],
+                body=body.decode(),
+                changes={"current_state": fields["id_order_state"], "sendemail": send_email},
+            )
         elif resource == "customer_threads":
             order_id = fields.get("id_order", "")
             if order_id and (not order_id.isdigit() or int(order_id) not in tables["orders"]):
                 raise WebserviceError(400, (0, f"id_order {order_id} does not exist"))
             record.update(date_add=now, date_upd=now)
-            self.ledger.record("customer_thread.create", method="POST", path="/api/customer_threads",
-                               resource_id=order_id, body=body.decode())
+            self.ledger.record(
+                "customer_thread.create",
+                method="POST",
+                path="/api/customer_threads",
+                resource_id=order_id,
+                body=body.decode(),
+            )
         else:  # customer_messages
-            thread = tables["customer_threads"].get(int(fields["id_customer_thread"])) \
-                if fields["id_customer_thread"].isdigit() else None
+            thread = (
+                tables["customer_threads"].get(int(fields["id_customer_thread"]))
+                if fields["id_customer_thread"].isdigit()
+                else None
+            )
             if thread is None:
                 raise WebserviceError(400, (0, "id_customer_thread does not exist"))
             record.update(date_add=now, date_upd=now, read="0", private=fields.get("private") or "0")
             thread["date_upd"] = now
-            self.ledger.record("customer_message.create", method="POST", path="/api/customer_messages",
-                               resource_id=thread["id_order"], body=body.decode(),
-                               changes={"message": fields["message"]})
+            self.ledger.record(
+                "customer_message.create",
+                method="POST",
+                path="/api/customer_messages",
+                resource_id=thread["id_order"],
+                body=body.decode(),
+                changes={"message": fields["message"]},
+            )
         tables[resource][ident] = record
         return record
 
     def _after_put(self, resource: str, record: dict[str, Any], changes: dict[str, str], body: bytes) -> None:
         kind = f"{SINGULAR[resource]}.update"
-        self.ledger.record(kind, method="PUT", path=f"/api/{resource}/{record['id']}",
-                           resource_id=record["id"], body=body.decode(), changes=changes)
+        self.ledger.record(
+            kind,
+            method="PUT",
+            path=f"/api/{resource}/{record['id']}",
+            resource_id=record["id"],
+            body=body.decode(),
+            changes=changes,
+        )
 
     # control -------------------------------------------------------------------------------------
     def control_orders(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -307,8 +369,12 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
                 ident = int(change["id"])
                 if ident not in orders:
                     raise LookupError(f"no order with id {ident}")
-                orders[ident].update({"date_upd": now_text(float(body.get("seconds_ago", 0))),
-                                      **{k: v for k, v in change.items() if k != "id"}})
+                orders[ident].update(
+                    {
+                        "date_upd": now_text(float(body.get("seconds_ago", 0))),
+                        **{k: v for k, v in change.items() if k != "id"},
+                    }
+                )
                 updated.append(ident)
             for ident in body.get("delete", []):
                 if orders.pop(int(ident), None) is None:

@@ -31,23 +31,32 @@ class PrestashopConformance(SandboxMixin):
         store: Store
 
     def conformance_profile(self) -> dict[str, Any]:
-        return {"orders_read": {"method": "GET", "path": "/api/orders"},
-                "writes": {"change_status": [{"method": "POST", "path": "/api/order_histories"}],
-                           "transmit_tracking": [{"method": "PUT", "path": "/api/order_carriers/*"}],
-                           "send_messages": [{"method": "POST", "path": "/api/customer_messages"}],
-                           "set_stock": [{"method": "PUT", "path": "/api/stock_availables/*"}]},
-                # PrestaShop documents no webservice rate limit (hosts may add one)
-                "rate_limit": None, "throttled": 0}
+        return {
+            "orders_read": {"method": "GET", "path": "/api/orders"},
+            "writes": {
+                "change_status": [{"method": "POST", "path": "/api/order_histories"}],
+                "transmit_tracking": [{"method": "PUT", "path": "/api/order_carriers/*"}],
+                "send_messages": [{"method": "POST", "path": "/api/customer_messages"}],
+                "set_stock": [{"method": "PUT", "path": "/api/stock_availables/*"}],
+            },
+            # PrestaShop documents no webservice rate limit (hosts may add one)
+            "rate_limit": None,
+            "throttled": 0,
+        }
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
-        result = self.control_orders({"create": int(body.get("count", 1)),
-                                      "seconds_ago": float(body.get("seconds_ago", 30))})
+        result = self.control_orders(
+            {"create": int(body.get("count", 1)), "seconds_ago": float(body.get("seconds_ago", 30))}
+        )
         return {"ids": [str(i) for i in result["created"]]}
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
         orders = self.store.tables["orders"]
-        changes = [{"id": i, "current_state": "3" if orders[i]["current_state"] != "3" else "2"}
-                   for i in _ids(body) if i in orders]
+        changes = [
+            {"id": i, "current_state": "3" if orders[i]["current_state"] != "3" else "2"}
+            for i in _ids(body)
+            if i in orders
+        ]
         result = self.control_orders({"update": changes, "seconds_ago": float(body.get("seconds_ago", 0))})
         return {"ids": [str(i) for i in result["updated"]]}
 
@@ -72,11 +81,17 @@ class PrestashopConformance(SandboxMixin):
             raise LookupError(f"no order {oid}")
         state = tables["order_states"][int(order["current_state"])]
         threads = {t["id"] for t in tables["customer_threads"].values() if t["id_order"] == str(oid)}
-        messages = [m["message"] for m in tables["customer_messages"].values()
-                    if int(m["id_customer_thread"] or 0) in threads]
+        messages = [
+            m["message"] for m in tables["customer_messages"].values() if int(m["id_customer_thread"] or 0) in threads
+        ]
         tracking = [c["tracking_number"] for c in tables["order_carriers"].values() if c["id_order"] == str(oid)]
-        return {"status": [order["current_state"], state["name"]], "tracking": tracking, "messages": messages,
-                "total": order["total_paid_tax_incl"], "currency": "EUR"}
+        return {
+            "status": [order["current_state"], state["name"]],
+            "tracking": tracking,
+            "messages": messages,
+            "total": order["total_paid_tax_incl"],
+            "currency": "EUR",
+        }
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"sku": self.store.tables["products"][1]["reference"]}
@@ -86,20 +101,32 @@ class PrestashopConformance(SandboxMixin):
         tables = self.store.tables
         if capability == "set_stock":
             row = self.store.stock_for_reference(str(body["sku"]))
-            hits = [e for e in self.ledger.entries("stock_available.update") if e["resource_id"] == str(row["id"])
-                    and e["changes"].get("quantity") == value]
+            hits = [
+                e
+                for e in self.ledger.entries("stock_available.update")
+                if e["resource_id"] == str(row["id"]) and e["changes"].get("quantity") == value
+            ]
             return {"count": len(hits)}
         oid = str(body["id"])
         if capability == "change_status":
-            hits = [e for e in self.ledger.entries("order_history.create") if e["resource_id"] == oid
-                    and e["changes"].get("current_state") == value]
+            hits = [
+                e
+                for e in self.ledger.entries("order_history.create")
+                if e["resource_id"] == oid and e["changes"].get("current_state") == value
+            ]
         elif capability == "transmit_tracking":
             carriers = {str(c["id"]) for c in tables["order_carriers"].values() if c["id_order"] == oid}
-            hits = [e for e in self.ledger.entries("order_carrier.update") if e["resource_id"] in carriers
-                    and e["changes"].get("tracking_number") == value]
+            hits = [
+                e
+                for e in self.ledger.entries("order_carrier.update")
+                if e["resource_id"] in carriers and e["changes"].get("tracking_number") == value
+            ]
         elif capability == "send_messages":
-            hits = [e for e in self.ledger.entries("customer_message.create") if e["resource_id"] == oid
-                    and value in e["changes"].get("message", "")]
+            hits = [
+                e
+                for e in self.ledger.entries("customer_message.create")
+                if e["resource_id"] == oid and value in e["changes"].get("message", "")
+            ]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

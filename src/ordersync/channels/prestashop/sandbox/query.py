@@ -90,8 +90,7 @@ def sorting(query: Mapping[str, str], fields: tuple[str, ...]) -> list[tuple[str
     for part in raw[1:-1].split(","):
         match = _SORT.match(part.strip())
         if not match or match.group(1) not in fields:
-            raise QueryError(f"Unable to sort by '{part.strip()}': use a field of the resource with _ASC or "
-                             "_DESC", 38)
+            raise QueryError(f"Unable to sort by '{part.strip()}': use a field of the resource with _ASC or _DESC", 38)
         order.append((match.group(1), match.group(2) == "DESC"))
     return order
 
@@ -120,8 +119,9 @@ def display(query: Mapping[str, str], fields: tuple[str, ...]) -> tuple[str, ...
     wanted = tuple(p.strip() for p in raw[1:-1].split(",") if p.strip())
     unknown = [w for w in wanted if w not in fields and w != "associations"]
     if unknown:
-        raise QueryError(f"Unable to display this field '{unknown[0]}'. However, these are available: "
-                         + ", ".join(fields), 35)
+        raise QueryError(
+            f"Unable to display this field '{unknown[0]}'. However, these are available: " + ", ".join(fields), 35
+        )
     return wanted
 
 
@@ -131,4 +131,4 @@ def select(records: list[dict[str, Any]], query: Mapping[str, str], fields: tupl
     for field, descending in reversed(sorting(query, fields)):
         hits.sort(key=_field_key(field), reverse=descending)
     start, count = limit(query)
-    return hits[start:] if count is None else hits[start:start + count]
+    return hits[start:] if count is None else hits[start : start + count]

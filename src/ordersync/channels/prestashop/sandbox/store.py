@@ -20,11 +20,18 @@ SHOP_ZONE = ZoneInfo("Europe/Berlin")
 
 # id, name, paid, shipped, delivery, logable
 ORDER_STATES = [
-    (1, "Awaiting check payment", 0, 0, 0, 0), (2, "Payment accepted", 1, 0, 0, 1),
-    (3, "Processing in progress", 1, 0, 0, 1), (4, "Shipped", 1, 1, 1, 1), (5, "Delivered", 1, 1, 1, 1),
-    (6, "Canceled", 0, 0, 0, 0), (7, "Refunded", 1, 0, 0, 0), (8, "Payment error", 0, 0, 0, 0),
-    (9, "On backorder (paid)", 1, 0, 0, 1), (10, "Awaiting bank wire payment", 0, 0, 0, 0),
-    (11, "Remote payment accepted", 1, 0, 0, 1), (12, "On backorder (not paid)", 0, 0, 0, 0),
+    (1, "Awaiting check payment", 0, 0, 0, 0),
+    (2, "Payment accepted", 1, 0, 0, 1),
+    (3, "Processing in progress", 1, 0, 0, 1),
+    (4, "Shipped", 1, 1, 1, 1),
+    (5, "Delivered", 1, 1, 1, 1),
+    (6, "Canceled", 0, 0, 0, 0),
+    (7, "Refunded", 1, 0, 0, 0),
+    (8, "Payment error", 0, 0, 0, 0),
+    (9, "On backorder (paid)", 1, 0, 0, 1),
+    (10, "Awaiting bank wire payment", 0, 0, 0, 0),
+    (11, "Remote payment accepted", 1, 0, 0, 1),
+    (12, "On backorder (not paid)", 0, 0, 0, 0),
     (13, "Awaiting Cash On Delivery validation", 0, 0, 0, 0),
 ]
 FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Sofia"]
@@ -32,9 +39,11 @@ LAST = ["Müller", "Schmidt", "Weber", "Becker"]
 STREETS = ["Hauptstraße 12", "Am Markt 3a", "Lindenallee 44"]
 CITIES = [("10115", "Berlin", "1"), ("80331", "München", "1"), ("1010", "Wien", "2")]
 # product id, reference, name, price (tax excl), combinations [(id, reference)]
-PRODUCTS = [(1, "BECHER-100", "Kaffeebecher", "10.84", []),
-            (2, "KANNE-200", "Teekanne", "28.99", [(21, "KANNE-200-ROT"), (22, "KANNE-200-BLAU")]),
-            (3, "KORB-300", "Brotkorb", "15.97", [])]
+PRODUCTS = [
+    (1, "BECHER-100", "Kaffeebecher", "10.84", []),
+    (2, "KANNE-200", "Teekanne", "28.99", [(21, "KANNE-200-ROT"), (22, "KANNE-200-BLAU")]),
+    (3, "KORB-300", "Brotkorb", "15.97", []),
+]
 TAX = Decimal("1.19")
 
 
@@ -55,40 +64,107 @@ class Store:
 
     def __init__(self, seed: int, orders: int) -> None:
         self.rng = random.Random(seed)
-        self.tables: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in (
-            "orders", "order_details", "order_states", "order_histories", "order_carriers", "carriers",
-            "addresses", "customers", "currencies", "products", "combinations", "stock_availables",
-            "customer_threads", "customer_messages", "countries")}
+        self.tables: dict[str, dict[int, dict[str, Any]]] = {
+            name: {}
+            for name in (
+                "orders",
+                "order_details",
+                "order_states",
+                "order_histories",
+                "order_carriers",
+                "carriers",
+                "addresses",
+                "customers",
+                "currencies",
+                "products",
+                "combinations",
+                "stock_availables",
+                "customer_threads",
+                "customer_messages",
+                "countries",
+            )
+        }
         self.raw_rows: dict[int, list[Any]] = {}  # rows a test stored as given (malformed ones too)
         for ident, name, paid, shipped, delivery, logable in ORDER_STATES:
             self.tables["order_states"][ident] = {
-                "id": ident, "unremovable": "1", "delivery": str(delivery), "hidden": "0", "send_email": "0",
-                "module_name": "", "invoice": str(paid), "color": "#4169E1", "logable": str(logable),
-                "shipped": str(shipped), "paid": str(paid), "pdf_delivery": "0", "pdf_invoice": "0",
-                "deleted": "0", "name": name, "template": ""}
-        self.tables["currencies"][1] = {"id": 1, "name": "Euro", "iso_code": "EUR", "conversion_rate": "1.000000",
-                                        "deleted": "0", "active": "1"}
-        self.tables["currencies"][2] = {"id": 2, "name": "Schweizer Franken", "iso_code": "CHF",
-                                        "conversion_rate": "0.950000", "deleted": "0", "active": "1"}
+                "id": ident,
+                "unremovable": "1",
+                "delivery": str(delivery),
+                "hidden": "0",
+                "send_email": "0",
+                "module_name": "",
+                "invoice": str(paid),
+                "color": "#4169E1",
+                "logable": str(logable),
+                "shipped": str(shipped),
+                "paid": str(paid),
+                "pdf_delivery": "0",
+                "pdf_invoice": "0",
+                "deleted": "0",
+                "name": name,
+                "template": "",
+            }
+        self.tables["currencies"][1] = {
+            "id": 1,
+            "name": "Euro",
+            "iso_code": "EUR",
+            "conversion_rate": "1.000000",
+            "deleted": "0",
+            "active": "1",
+        }
+        self.tables["currencies"][2] = {
+            "id": 2,
+            "name": "Schweizer Franken",
+            "iso_code": "CHF",
+            "conversion_rate": "0.950000",
+            "deleted": "0",
+            "active": "1",
+        }
         for cid, iso, name in ((1, "DE", "Deutschland"), (2, "AT", "Österreich")):
             self.tables["countries"][cid] = {"id": cid, "iso_code": iso, "active": "1", "name": name}
-        self.tables["carriers"][2] = {"id": 2, "deleted": "0", "is_module": "0", "id_reference": "2",
-                                      "name": "DHL Paket", "active": "1",
-                                      "url": "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html"
-                                             "?piececode=@", "delay": "1-2 Werktage"}
+        self.tables["carriers"][2] = {
+            "id": 2,
+            "deleted": "0",
+            "is_module": "0",
+            "id_reference": "2",
+            "name": "DHL Paket",
+            "active": "1",
+            "url": "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=@",
+            "delay": "1-2 Werktage",
+        }
         stock_id = 1
         for pid, reference, name, price, combos in PRODUCTS:
-            self.tables["products"][pid] = {"id": pid, "reference": reference, "ean13": "", "price": price,
-                                            "active": "1", "date_add": now_text(86400 * 90),
-                                            "date_upd": now_text(86400 * 90), "name": name}
+            self.tables["products"][pid] = {
+                "id": pid,
+                "reference": reference,
+                "ean13": "",
+                "price": price,
+                "active": "1",
+                "date_add": now_text(86400 * 90),
+                "date_upd": now_text(86400 * 90),
+                "name": name,
+            }
             for cid, combo_ref in combos:
-                self.tables["combinations"][cid] = {"id": cid, "id_product": str(pid), "reference": combo_ref,
-                                                    "ean13": "", "price": "0.000000", "quantity": "0"}
+                self.tables["combinations"][cid] = {
+                    "id": cid,
+                    "id_product": str(pid),
+                    "reference": combo_ref,
+                    "ean13": "",
+                    "price": "0.000000",
+                    "quantity": "0",
+                }
             for attribute in [0] + [cid for cid, _ in combos]:
                 self.tables["stock_availables"][stock_id] = {
-                    "id": stock_id, "id_product": str(pid), "id_product_attribute": str(attribute), "id_shop": "1",
-                    "id_shop_group": "0", "quantity": str(self.rng.randint(0, 40)), "depends_on_stock": "0",
-                    "out_of_stock": "2", "location": ""}
+                    "id": stock_id,
+                    "id_product": str(pid),
+                    "id_product_attribute": str(attribute),
+                    "id_shop": "1",
+                    "id_shop_group": "0",
+                    "quantity": str(self.rng.randint(0, 40)),
+                    "depends_on_stock": "0",
+                    "out_of_stock": "2",
+                    "location": "",
+                }
                 stock_id += 1
         for _ in range(orders):
             self.add_order(seconds_ago=self.rng.randint(3600, 30 * 86400))
@@ -101,15 +177,33 @@ class Store:
         when = now_text(seconds_ago)
         first, last = rng.choice(FIRST), rng.choice(LAST)
         customer = self.next_id("customers")
-        self.tables["customers"][customer] = {"id": customer, "lastname": last, "firstname": first,
-                                              "email": f"{first.lower()}.{customer}@example.org",
-                                              "date_add": when, "date_upd": when}
+        self.tables["customers"][customer] = {
+            "id": customer,
+            "lastname": last,
+            "firstname": first,
+            "email": f"{first.lower()}.{customer}@example.org",
+            "date_add": when,
+            "date_upd": when,
+        }
         postcode, city, country = rng.choice(CITIES)
         address = self.next_id("addresses")
         self.tables["addresses"][address] = {
-            "id": address, "id_customer": str(customer), "id_country": country, "alias": "Meine Adresse",
-            "company": "", "lastname": last, "firstname": first, "address1": rng.choice(STREETS), "address2": "",
-            "postcode": postcode, "city": city, "phone": "", "phone_mobile": "", "date_add": when, "date_upd": when}
+            "id": address,
+            "id_customer": str(customer),
+            "id_country": country,
+            "alias": "Meine Adresse",
+            "company": "",
+            "lastname": last,
+            "firstname": first,
+            "address1": rng.choice(STREETS),
+            "address2": "",
+            "postcode": postcode,
+            "city": city,
+            "phone": "",
+            "phone_mobile": "",
+            "date_add": when,
+            "date_upd": when,
+        }
         ident = self.next_id("orders")
         products_total = Decimal(0)
         for _ in range(rng.randint(1, 2)):
@@ -119,37 +213,83 @@ class Store:
             unit = Decimal(price)
             detail = self.next_id("order_details")
             self.tables["order_details"][detail] = {
-                "id": detail, "id_order": str(ident), "product_id": str(pid), "product_attribute_id": str(combo_id),
-                "product_name": name, "product_quantity": str(quantity), "product_price": money(unit),
-                "product_ean13": "", "product_reference": combo_ref, "unit_price_tax_incl": money(unit * TAX),
-                "unit_price_tax_excl": money(unit), "total_price_tax_incl": money(unit * TAX * quantity),
-                "total_price_tax_excl": money(unit * quantity)}
+                "id": detail,
+                "id_order": str(ident),
+                "product_id": str(pid),
+                "product_attribute_id": str(combo_id),
+                "product_name": name,
+                "product_quantity": str(quantity),
+                "product_price": money(unit),
+                "product_ean13": "",
+                "product_reference": combo_ref,
+                "unit_price_tax_incl": money(unit * TAX),
+                "unit_price_tax_excl": money(unit),
+                "total_price_tax_incl": money(unit * TAX * quantity),
+                "total_price_tax_excl": money(unit * quantity),
+            }
             products_total += unit * quantity
         shipping = Decimal(rng.choice(["0", "4.12"]))
         paid_excl = products_total + shipping
         self.tables["orders"][ident] = {
-            "id": ident, "id_address_delivery": str(address), "id_address_invoice": str(address),
-            "id_cart": str(ident), "id_currency": "1", "id_lang": "1", "id_customer": str(customer),
-            "id_carrier": "2", "current_state": str(state or rng.choice([2, 2, 3, 10])), "module": "ps_wirepayment",
-            "invoice_number": "0", "invoice_date": "0000-00-00 00:00:00", "delivery_number": "0",
-            "delivery_date": "0000-00-00 00:00:00", "valid": "1", "date_add": when, "date_upd": when,
-            "shipping_number": "", "note": "", "id_shop_group": "1", "id_shop": "1",
-            "secure_key": f"{ident:032x}", "payment": "Überweisung", "recyclable": "0", "gift": "0",
-            "gift_message": "", "total_discounts": "0.000000", "total_discounts_tax_incl": "0.000000",
-            "total_discounts_tax_excl": "0.000000", "total_paid": money(paid_excl * TAX),
-            "total_paid_tax_incl": money(paid_excl * TAX), "total_paid_tax_excl": money(paid_excl),
-            "total_paid_real": "0.000000", "total_products": money(products_total),
-            "total_products_wt": money(products_total * TAX), "total_shipping": money(shipping * TAX),
-            "total_shipping_tax_incl": money(shipping * TAX), "total_shipping_tax_excl": money(shipping),
-            "carrier_tax_rate": "19.000", "total_wrapping": "0.000000", "total_wrapping_tax_incl": "0.000000",
-            "total_wrapping_tax_excl": "0.000000", "round_mode": "2", "round_type": "2",
-            "conversion_rate": "1.000000", "reference": "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                                                                for _ in range(9))}
+            "id": ident,
+            "id_address_delivery": str(address),
+            "id_address_invoice": str(address),
+            "id_cart": str(ident),
+            "id_currency": "1",
+            "id_lang": "1",
+            "id_customer": str(customer),
+            "id_carrier": "2",
+            "current_state": str(state or rng.choice([2, 2, 3, 10])),
+            "module": "ps_wirepayment",
+            "invoice_number": "0",
+            "invoice_date": "0000-00-00 00:00:00",
+            "delivery_number": "0",
+            "delivery_date": "0000-00-00 00:00:00",
+            "valid": "1",
+            "date_add": when,
+            "date_upd": when,
+            "shipping_number": "",
+            "note": "",
+            "id_shop_group": "1",
+            "id_shop": "1",
+            "secure_key": f"{ident:032x}",
+            "payment": "Überweisung",
+            "recyclable": "0",
+            "gift": "0",
+            "gift_message": "",
+            "total_discounts": "0.000000",
+            "total_discounts_tax_incl": "0.000000",
+            "total_discounts_tax_excl": "0.000000",
+            "total_paid": money(paid_excl * TAX),
+            "total_paid_tax_incl": money(paid_excl * TAX),
+            "total_paid_tax_excl": money(paid_excl),
+            "total_paid_real": "0.000000",
+            "total_products": money(products_total),
+            "total_products_wt": money(products_total * TAX),
+            "total_shipping": money(shipping * TAX),
+            "total_shipping_tax_incl": money(shipping * TAX),
+            "total_shipping_tax_excl": money(shipping),
+            "carrier_tax_rate": "19.000",
+            "total_wrapping": "0.000000",
+            "total_wrapping_tax_incl": "0.000000",
+            "total_wrapping_tax_excl": "0.000000",
+            "round_mode": "2",
+            "round_type": "2",
+            "conversion_rate": "1.000000",
+            "reference": "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(9)),
+        }
         carrier = self.next_id("order_carriers")
         self.tables["order_carriers"][carrier] = {
-            "id": carrier, "id_order": str(ident), "id_carrier": "2", "id_order_invoice": "0", "weight": "0.500000",
-            "shipping_cost_tax_excl": money(shipping), "shipping_cost_tax_incl": money(shipping * TAX),
-            "tracking_number": "", "date_add": when}
+            "id": carrier,
+            "id_order": str(ident),
+            "id_carrier": "2",
+            "id_order_invoice": "0",
+            "weight": "0.500000",
+            "shipping_cost_tax_excl": money(shipping),
+            "shipping_cost_tax_incl": money(shipping * TAX),
+            "tracking_number": "",
+            "date_add": when,
+        }
         return ident
 
     def order_rows(self, ident: int) -> list[Any]:

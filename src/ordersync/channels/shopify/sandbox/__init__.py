@@ -11,8 +11,9 @@ from typing import Any
 from .app import ShopifySandbox
 
 
-def create_sandbox(seed: int = 1, orders: int = 100, products: int = 40, *, https_offload: bool = False,
-                   **options: Any) -> ShopifySandbox:
+def create_sandbox(
+    seed: int = 1, orders: int = 100, products: int = 40, *, https_offload: bool = False, **options: Any
+) -> ShopifySandbox:
     """Options: bucket_size, restore_rate, max_query_cost, bulk_polls, anchor, history_days,
     webhook_timeout (see ShopifySandbox). ``https_offload`` (passed by ``ordersync sandbox`` to every
     sandbox) means nothing here: Shopify's API is always https and its token works on any scheme."""

@@ -47,10 +47,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ...sdk.sandbox import FaultRule, Sandbox
+from . import versions
 from .bulk import BulkRunner
 from .conformance import ShopifyConformance
 from .cost import CostBucket, Coster
-from . import versions
 from .data import build_order, gid, start_of_day
 from .mutations import MUTATIONS
 from .resolvers import bind
@@ -81,13 +81,25 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
 
     system = "shopify"
 
-    def __init__(self, *, seed: int = 1, orders: int = 100, products: int = 40, bucket_size: float = 2000,
-                 restore_rate: float = 100, max_query_cost: int = 1000, bulk_polls: int = 1,
-                 anchor: int | None = None, history_days: int = 120, webhook_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        orders: int = 100,
+        products: int = 40,
+        bucket_size: float = 2000,
+        restore_rate: float = 100,
+        max_query_cost: int = 1000,
+        bulk_polls: int = 1,
+        anchor: int | None = None,
+        history_days: int = 120,
+        webhook_timeout: float = 10.0,
+    ) -> None:
         super().__init__(webhook_timeout=webhook_timeout)
         self.seed = seed
-        self.store = ShopStore(seed=seed, orders=orders, products=products, anchor=anchor or start_of_day(),
-                               history_days=history_days)
+        self.store = ShopStore(
+            seed=seed, orders=orders, products=products, anchor=anchor or start_of_day(), history_days=history_days
+        )
         self.bucket = CostBucket(bucket_size, restore_rate, max_query_cost)
         self.schema = bind(fresh_schema(), MUTATIONS)
         self.bulk = BulkRunner(self, bulk_polls)
@@ -101,12 +113,18 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
     # Sandbox hooks -----------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
         self.base_url = base_url.rstrip("/")
-        return {"shop_url": self.base_url, "access_token": self.access_token, "api_secret": self.api_secret,
-                "location_id": next(iter(self.store.locations))}
+        return {
+            "shop_url": self.base_url,
+            "access_token": self.access_token,
+            "api_secret": self.api_secret,
+            "location_id": next(iter(self.store.locations)),
+        }
 
     def routes(self) -> list[Any]:
-        return [Route("/admin/api/{version}/graphql.json", self.endpoint, methods=["POST"]),
-                Route("/bulk-results/{name}", self.bulk_file, methods=["GET"])]
+        return [
+            Route("/admin/api/{version}/graphql.json", self.endpoint, methods=["POST"]),
+            Route("/bulk-results/{name}", self.bulk_file, methods=["GET"]),
+        ]
 
     def reset_data(self) -> None:
         self.store.load()
@@ -117,10 +135,18 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         if rule.kind == "rate_limit":
-            return 429, {"content-type": "application/json"}, b'{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}'
+            return (
+                429,
+                {"content-type": "application/json"},
+                b'{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}',
+            )
         if rule.status == 503:
             return 503, {"content-type": "text/html"}, b"<html><body><h1>503 Service Unavailable</h1></body></html>"
-        return rule.status, {"content-type": "application/json"}, b'{"errors":"Internal error. Looks like something went wrong on our end."}'
+        return (
+            rule.status,
+            {"content-type": "application/json"},
+            b'{"errors":"Internal error. Looks like something went wrong on our end."}',
+        )
 
     # helpers -----------------------------------------------------------------------------------------
     @staticmethod
@@ -128,8 +154,14 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
         return time.time()
 
     def shop(self) -> dict[str, Any]:
-        return {"__typename": "Shop", "id": gid("Shop", 60_000_000 + self.seed), "name": f"Sandbox Shop {self.seed}",
-                "myshopifyDomain": self.domain, "currencyCode": "EUR", "ianaTimezone": "Europe/Berlin"}
+        return {
+            "__typename": "Shop",
+            "id": gid("Shop", 60_000_000 + self.seed),
+            "name": f"Sandbox Shop {self.seed}",
+            "myshopifyDomain": self.domain,
+            "currencyCode": "EUR",
+            "ianaTimezone": "Europe/Berlin",
+        }
 
     def current_bulk(self) -> dict[str, Any] | None:
         return self.bulk.current()
@@ -163,22 +195,25 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
         except ValueError:
             payload = None
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-            return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400,
-                                headers=headers)
+            return JSONResponse(
+                {"errors": {"query": "Required parameter missing or invalid"}}, status_code=400, headers=headers
+            )
         base = f"{request.url.scheme}://{request.headers.get('host', '127.0.0.1')}"
         status, body = await asyncio.to_thread(self.handle, payload, request.url.path, base, version)
         return JSONResponse(body, status_code=status, headers=headers)
 
-    def handle(self, payload: dict[str, Any], path: str, base_url: str,
-               version: str = "") -> tuple[int, dict[str, Any]]:
+    def handle(
+        self, payload: dict[str, Any], path: str, base_url: str, version: str = ""
+    ) -> tuple[int, dict[str, Any]]:
         try:
             document = parse(payload["query"])
         except GraphQLError as exc:
             return 200, {"errors": [exc.formatted | {"extensions": {"code": "PARSE_ERROR"}}]}
         errors = validate(self.schema, document)
         if errors:
-            return 200, {"errors": [e.formatted | {"extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
-                                    for e in errors]}
+            return 200, {
+                "errors": [e.formatted | {"extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}} for e in errors]
+            }
         name = payload.get("operationName")
         operation = get_operation_ast(document, name)
         if operation is None:
@@ -198,17 +233,31 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
             return 200, {"errors": [_error(f"Variable error: {exc}", "INVALID_VARIABLE")]}
         if requested > self.bucket.max_query_cost:
             self.bucket.record("max_cost", requested)
-            return 200, {"errors": [_error(f"Query cost is {requested}, which exceeds the single query max cost "
-                                           f"limit ({self.bucket.max_query_cost}).", "MAX_COST_EXCEEDED",
-                                           cost=requested, maxCost=self.bucket.max_query_cost)],
-                         "extensions": self._cost(requested, None)}
+            return 200, {
+                "errors": [
+                    _error(
+                        f"Query cost is {requested}, which exceeds the single query max cost "
+                        f"limit ({self.bucket.max_query_cost}).",
+                        "MAX_COST_EXCEEDED",
+                        cost=requested,
+                        maxCost=self.bucket.max_query_cost,
+                    )
+                ],
+                "extensions": self._cost(requested, None),
+            }
         if not self.bucket.take(requested):
             self.bucket.record("throttled", requested)
-            return 200, {"errors": [_error("Throttled", "THROTTLED",
-                                           documentation="https://shopify.dev/api/usage/rate-limits")],
-                         "extensions": self._cost(requested, None)}
-        result = execute_sync(self.schema, document, variable_values=variables, operation_name=name,
-                         context_value=Context(self, path, base_url, version=version))
+            return 200, {
+                "errors": [_error("Throttled", "THROTTLED", documentation="https://shopify.dev/api/usage/rate-limits")],
+                "extensions": self._cost(requested, None),
+            }
+        result = execute_sync(
+            self.schema,
+            document,
+            variable_values=variables,
+            operation_name=name,
+            context_value=Context(self, path, base_url, version=version),
+        )
         actual = coster.actual(operation, result.data) if result.data is not None else requested
         self.bucket.refund(requested - actual)
         self.bucket.record("charged", actual)
@@ -228,14 +277,14 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
         return rule.status, {"errors": "Internal error. Looks like something went wrong on our end."}
 
     def _cost(self, requested: int, actual: int | None) -> dict[str, Any]:
-        return {"cost": {"requestedQueryCost": requested, "actualQueryCost": actual,
-                         "throttleStatus": self.bucket.status()}}
+        return {
+            "cost": {"requestedQueryCost": requested, "actualQueryCost": actual, "throttleStatus": self.bucket.status()}
+        }
 
     async def bulk_file(self, request: Request) -> Response:
         body = self.store.bulk_files.get(request.path_params["name"])
         if body is None:
-            return Response(b"<Error><Code>NoSuchKey</Code></Error>", status_code=404,
-                            media_type="application/xml")
+            return Response(b"<Error><Code>NoSuchKey</Code></Error>", status_code=404, media_type="application/xml")
         return Response(body, media_type="application/jsonl")
 
     # control API -------------------------------------------------------------------------------------
@@ -288,12 +337,27 @@ class ShopifySandbox(ShopifyConformance, Sandbox):
             if order is None:
                 raise LookupError(f"no order {ident}")
             if spec.get("status"):
-                fresh = build_order(self.seed, int(order["name"].lstrip("#")) - 1000, int(epoch(order["createdAt"])),
-                                    int(epoch(order["updatedAt"])), [], status=spec["status"],
-                                    lines=[(self.store.variants[li["variant"]["id"]], li["quantity"])
-                                           for li in order["lineItems"]])
-                for key in ("closed", "closedAt", "cancelledAt", "cancelReason", "displayFinancialStatus",
-                            "displayFulfillmentStatus", "fulfillments", "fulfillmentOrders", "transactions", "refunds"):
+                fresh = build_order(
+                    self.seed,
+                    int(order["name"].lstrip("#")) - 1000,
+                    int(epoch(order["createdAt"])),
+                    int(epoch(order["updatedAt"])),
+                    [],
+                    status=spec["status"],
+                    lines=[(self.store.variants[li["variant"]["id"]], li["quantity"]) for li in order["lineItems"]],
+                )
+                for key in (
+                    "closed",
+                    "closedAt",
+                    "cancelledAt",
+                    "cancelReason",
+                    "displayFinancialStatus",
+                    "displayFulfillmentStatus",
+                    "fulfillments",
+                    "fulfillmentOrders",
+                    "transactions",
+                    "refunds",
+                ):
                     order[key] = fresh[key]
             order.update(spec.get("merge") or {})
             self.store.touch(order, epoch(spec["updatedAt"]) if spec.get("updatedAt") else None)

@@ -69,8 +69,9 @@ class BulkRunner:
         store = self.sandbox.store
         with self._lock:
             if any(op["status"] in ACTIVE for op in store.bulk.values()):
-                return self._refused("A bulk query operation for this app and shop is already in progress.",
-                                     "OPERATION_IN_PROGRESS")
+                return self._refused(
+                    "A bulk query operation for this app and shop is already in progress.", "OPERATION_IN_PROGRESS"
+                )
             try:
                 document = parse(query)
             except GraphQLError as exc:
@@ -82,27 +83,48 @@ class BulkRunner:
                 return self._refused("Bulk queries must contain at least one connection.", "INVALID")
             number = next(self._numbers)
             op: dict[str, Any] = {
-                "__typename": "BulkOperation", "id": gid("BulkOperation", 3_000_000 + number), "status": "CREATED",
-                "errorCode": None, "createdAt": iso(self.sandbox.now()), "completedAt": None, "objectCount": "0",
-                "rootObjectCount": "0", "fileSize": None, "url": None, "partialDataUrl": None, "query": query,
-                "type": "QUERY", "_polls": self.polls, "_file": f"{number}.jsonl"}
-            context = type(info.context)(sandbox=self.sandbox, path=info.context.path,
-                                         base_url=info.context.base_url, bulk=True,
-                                         version=info.context.version)
-            op["_thread"] = threading.Thread(target=self._execute, args=(op, document, context),
-                                             name=f"bulk-{number}", daemon=True)
+                "__typename": "BulkOperation",
+                "id": gid("BulkOperation", 3_000_000 + number),
+                "status": "CREATED",
+                "errorCode": None,
+                "createdAt": iso(self.sandbox.now()),
+                "completedAt": None,
+                "objectCount": "0",
+                "rootObjectCount": "0",
+                "fileSize": None,
+                "url": None,
+                "partialDataUrl": None,
+                "query": query,
+                "type": "QUERY",
+                "_polls": self.polls,
+                "_file": f"{number}.jsonl",
+            }
+            context = type(info.context)(
+                sandbox=self.sandbox,
+                path=info.context.path,
+                base_url=info.context.base_url,
+                bulk=True,
+                version=info.context.version,
+            )
+            op["_thread"] = threading.Thread(
+                target=self._execute, args=(op, document, context), name=f"bulk-{number}", daemon=True
+            )
             op["_thread"].start()
             store.bulk[op["id"]] = op
-            self.sandbox.ledger.record("bulk.run", method="POST", path=info.context.path, resource_id=op["id"],
-                                       body={"query": query})
+            self.sandbox.ledger.record(
+                "bulk.run", method="POST", path=info.context.path, resource_id=op["id"], body={"query": query}
+            )
             return {"bulkOperation": op, "userErrors": []}
 
     def _has_connection(self, document: Any) -> bool:
         fields = self.sandbox.schema.query_type.fields
-        return any(str(fields[sel.name.value].type).rstrip("!").endswith("Connection")
-                   for definition in document.definitions if isinstance(definition, OperationDefinitionNode)
-                   for sel in definition.selection_set.selections
-                   if isinstance(sel, FieldNode) and sel.name.value in fields)
+        return any(
+            str(fields[sel.name.value].type).rstrip("!").endswith("Connection")
+            for definition in document.definitions
+            if isinstance(definition, OperationDefinitionNode)
+            for sel in definition.selection_set.selections
+            if isinstance(sel, FieldNode) and sel.name.value in fields
+        )
 
     def _execute(self, op: dict[str, Any], document: Any, context: Any) -> None:
         """Run the query in the background, as Shopify does; the result waits in the op until a poll."""
@@ -142,8 +164,13 @@ class BulkRunner:
                 return op
             body = op.pop("_body", b"")
             objects, roots = op.pop("_counts", (0, 0))
-            op.update(status="COMPLETED", completedAt=iso(self.sandbox.now()), fileSize=str(len(body)) if body else None,
-                      objectCount=str(objects), rootObjectCount=str(roots))
+            op.update(
+                status="COMPLETED",
+                completedAt=iso(self.sandbox.now()),
+                fileSize=str(len(body)) if body else None,
+                objectCount=str(objects),
+                rootObjectCount=str(roots),
+            )
             if body:
                 self.sandbox.store.bulk_files[op["_file"]] = body
                 op["url"] = f"{op['_base']}/bulk-results/{op['_file']}"

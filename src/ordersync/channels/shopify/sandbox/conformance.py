@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ...sdk.sandbox import SandboxMixin
-
 from .data import gid
 
 GRAPHQL = "/admin/api/*/graphql.json"
@@ -56,13 +55,20 @@ class ShopifyConformance(SandboxMixin):
         def op(name: str) -> list[dict[str, str]]:
             return [{"method": "POST", "path": f"{GRAPHQL}#{name}"}]
 
-        return {"orders_read": {"method": "POST", "path": f"{GRAPHQL}*"},
-                "writes": {"change_status": op("OrderClose") + op("OrderCancel") + op("OrderMarkAsPaid"),
-                           "transmit_tracking": op("FulfillmentCreate"),
-                           "set_stock": op("InventorySetQuantities")},
-                "rate_limit": {"kind": "query cost", "bucket": self.bucket.size,
-                               "restore_per_second": self.bucket.restore_rate},
-                "throttled": sum(1 for _, kind, _ in list(self.bucket.meter) if kind == "throttled")}
+        return {
+            "orders_read": {"method": "POST", "path": f"{GRAPHQL}*"},
+            "writes": {
+                "change_status": op("OrderClose") + op("OrderCancel") + op("OrderMarkAsPaid"),
+                "transmit_tracking": op("FulfillmentCreate"),
+                "set_stock": op("InventorySetQuantities"),
+            },
+            "rate_limit": {
+                "kind": "query cost",
+                "bucket": self.bucket.size,
+                "restore_per_second": self.bucket.restore_rate,
+            },
+            "throttled": sum(1 for _, kind, _ in list(self.bucket.meter) if kind == "throttled"),
+        }
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
         if "page_size" in body:
@@ -75,8 +81,12 @@ class ShopifyConformance(SandboxMixin):
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         stamp = _stamp(time.time() - float(body.get("seconds_ago", 30)))
         spec = {"status": "paid", "createdAt": stamp, "updatedAt": stamp}
-        result = self.control_orders({"create": [dict(spec) for _ in range(int(body.get("count", 1)))],
-                                      "webhook": bool(body.get("webhook", False))})
+        result = self.control_orders(
+            {
+                "create": [dict(spec) for _ in range(int(body.get("count", 1)))],
+                "webhook": bool(body.get("webhook", False)),
+            }
+        )
         return {"ids": result["created"]}
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -101,8 +111,9 @@ class ShopifyConformance(SandboxMixin):
 
     def conform_malformed(self, body: dict[str, Any]) -> dict[str, Any]:
         stamp = _stamp(time.time() - 30)
-        result = self.control_orders({"create": [{"merge": {"createdAt": "gestern"}, "updatedAt": stamp}],
-                                      "webhook": False})
+        result = self.control_orders(
+            {"create": [{"merge": {"createdAt": "gestern"}, "updatedAt": stamp}], "webhook": False}
+        )
         return {"id": result["created"][0], "marker": "gestern", "where": "raw"}
 
     def _variant(self, sku: str) -> dict[str, Any]:
@@ -119,14 +130,20 @@ class ShopifyConformance(SandboxMixin):
         order = self.store.orders.get(_gid(body["id"]))
         if order is None:
             raise LookupError(f"no order {body['id']}")
-        status = [str(order.get("displayFinancialStatus") or "").lower(),
-                  str(order.get("displayFulfillmentStatus") or "").lower()]
+        status = [
+            str(order.get("displayFinancialStatus") or "").lower(),
+            str(order.get("displayFulfillmentStatus") or "").lower(),
+        ]
         status += ["closed"] * bool(order.get("closed")) + ["cancelled"] * bool(order.get("cancelledAt"))
-        tracking = [str(t.get("number")) for f in order.get("fulfillments") or []
-                    for t in f.get("trackingInfo") or []]
+        tracking = [str(t.get("number")) for f in order.get("fulfillments") or [] for t in f.get("trackingInfo") or []]
         total = order["totalPriceSet"]["shopMoney"]
-        return {"status": status, "tracking": tracking, "messages": [], "total": total["amount"],
-                "currency": total["currencyCode"]}
+        return {
+            "status": status,
+            "tracking": tracking,
+            "messages": [],
+            "total": total["amount"],
+            "currency": total["currencyCode"],
+        }
 
     def conform_stockable(self, body: dict[str, Any]) -> dict[str, Any]:
         for variant in self.store.variants.values():
@@ -162,8 +179,11 @@ class ShopifyConformance(SandboxMixin):
                 raise ValueError(f"no status push leaves {value!r} on a Shopify order")
             hits = [e for e in self.ledger.entries(kind) if e["resource_id"] == _gid(body["id"])]
         elif capability == "transmit_tracking":
-            hits = [e for e in self.ledger.entries("fulfillment.create") if e["body"].get("order") == _gid(body["id"])
-                    and e["changes"].get("tracking") == value]
+            hits = [
+                e
+                for e in self.ledger.entries("fulfillment.create")
+                if e["body"].get("order") == _gid(body["id"]) and e["changes"].get("tracking") == value
+            ]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

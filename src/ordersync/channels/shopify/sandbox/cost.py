@@ -137,8 +137,13 @@ class Coster:
 class CostBucket:
     """The leaky bucket of one app on one shop: ``take`` admits or refuses, ``refund`` returns the excess."""
 
-    def __init__(self, size: float = 2000, restore_rate: float = 100, max_query_cost: int = 1000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        size: float = 2000,
+        restore_rate: float = 100,
+        max_query_cost: int = 1000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.size, self.restore_rate, self.max_query_cost = float(size), float(restore_rate), max_query_cost
         self._clock = clock
         self._lock = threading.Lock()
@@ -172,8 +177,11 @@ class CostBucket:
     def status(self) -> dict[str, float]:
         with self._lock:
             self._refill()
-            return {"maximumAvailable": self.size, "currentlyAvailable": round(self._available, 1),
-                    "restoreRate": self.restore_rate}
+            return {
+                "maximumAvailable": self.size,
+                "currentlyAvailable": round(self._available, 1),
+                "restoreRate": self.restore_rate,
+            }
 
     def reset(self) -> None:
         with self._lock:

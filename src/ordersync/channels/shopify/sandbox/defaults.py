@@ -36,8 +36,15 @@ Derive = Callable[..., Any]
 DERIVED: dict[tuple[str, str], Derive] = {}
 
 WEIGHT_GRAMS = 450  # every sandbox article weighs this much
-SHIPPED_FROM = {"address1": "Lagerstraße 5", "city": "Berlin", "zip": "10115", "countryCode": "DE",
-                "country": "Germany", "latitude": 52.5321, "longitude": 13.3849}
+SHIPPED_FROM = {
+    "address1": "Lagerstraße 5",
+    "city": "Berlin",
+    "zip": "10115",
+    "countryCode": "DE",
+    "country": "Germany",
+    "latitude": 52.5321,
+    "longitude": 13.3849,
+}
 
 
 def derive(type_name: str, *fields: str) -> Callable[[Derive], Derive]:
@@ -45,6 +52,7 @@ def derive(type_name: str, *fields: str) -> Callable[[Derive], Derive]:
         for field in fields:
             DERIVED[(type_name, field)] = fn
         return fn
+
     return register
 
 
@@ -125,13 +133,20 @@ _CHILDREN = ("fulfillments", "fulfillmentOrders", "refunds", "transactions", "li
 
 def _owner(info: Any, child: dict[str, Any], *_keys: str) -> dict[str, Any] | None:
     """The order holding ``child`` (a fulfillment, fulfillment order, refund, transaction or line)."""
+
     def build() -> dict[str, Any]:
-        return {item.get("id"): order for order in list(_store(info).orders.values())
-                for key in _CHILDREN for item in order.get(key) or ()}
+        return {
+            item.get("id"): order
+            for order in list(_store(info).orders.values())
+            for key in _CHILDREN
+            for item in order.get(key) or ()
+        }
+
     return _per_request(info, "owners", build).get(child.get("id"))
 
 
 # --- orders -----------------------------------------------------------------------------------------
+
 
 def _lines(order: dict[str, Any]) -> list[dict[str, Any]]:
     return order.get("lineItems") or []
@@ -168,8 +183,12 @@ def _current_shipping(order: dict[str, Any], info: Any, **_: Any) -> dict[str, A
 
 @derive("Order", "totalDiscountsSet", "currentTotalDiscountsSet")
 def _discounts(order: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
-    return _money(sum((amount(d["allocatedAmountSet"]) for li in _lines(order)
-                       for d in li.get("discountAllocations") or ()), Decimal("0")))
+    return _money(
+        sum(
+            (amount(d["allocatedAmountSet"]) for li in _lines(order) for d in li.get("discountAllocations") or ()),
+            Decimal("0"),
+        )
+    )
 
 
 @derive("Order", "totalReceivedSet")
@@ -214,8 +233,17 @@ def _order_tax_lines(order: dict[str, Any], info: Any, **_: Any) -> list[dict[st
     for line in [*_lines(order), *(order.get("shippingLines") or [])]:
         for tax in line.get("taxLines") or ():
             by_rate[tax["ratePercentage"]] = by_rate.get(tax["ratePercentage"], Decimal("0")) + amount(tax["priceSet"])
-    return [{"__typename": "TaxLine", "title": "MwSt.", "ratePercentage": rate, "rate": rate / 100,
-             "priceSet": _money(total), "channelLiable": False} for rate, total in sorted(by_rate.items())]
+    return [
+        {
+            "__typename": "TaxLine",
+            "title": "MwSt.",
+            "ratePercentage": rate,
+            "rate": rate / 100,
+            "priceSet": _money(total),
+            "channelLiable": False,
+        }
+        for rate, total in sorted(by_rate.items())
+    ]
 
 
 @derive("Order", "displayAddress")
@@ -258,9 +286,16 @@ def _transactions_count(order: dict[str, Any], info: Any, **_: Any) -> dict[str,
     return _count(len(order.get("transactions") or ()))
 
 
-LOYALTY = {"__typename": "ManualDiscountApplication", "title": "Treuerabatt", "description": "10 % für Stammkunden",
-           "allocationMethod": "ACROSS", "targetSelection": "EXPLICIT", "targetType": "LINE_ITEM", "index": 0,
-           "value": {"__typename": "PricingPercentageValue", "percentage": 10.0}}  # the 10 % data.py gives
+LOYALTY = {
+    "__typename": "ManualDiscountApplication",
+    "title": "Treuerabatt",
+    "description": "10 % für Stammkunden",
+    "allocationMethod": "ACROSS",
+    "targetSelection": "EXPLICIT",
+    "targetType": "LINE_ITEM",
+    "index": 0,
+    "value": {"__typename": "PricingPercentageValue", "percentage": 10.0},
+}  # the 10 % data.py gives
 
 
 @derive("Order", "discountApplications")
@@ -274,6 +309,7 @@ def _discount_application(allocation: dict[str, Any], info: Any, **_: Any) -> di
 
 
 # --- line items -------------------------------------------------------------------------------------
+
 
 @derive("LineItem", "variant")
 def _line_variant(line: dict[str, Any], info: Any, **_: Any) -> Any:
@@ -328,12 +364,14 @@ DERIVED[("Product", "vendor")] = _vendor
 
 # --- customers --------------------------------------------------------------------------------------
 
+
 def _customer_orders(info: Any, customer: dict[str, Any]) -> list[dict[str, Any]]:
     def build() -> dict[str | None, list[dict[str, Any]]]:
         index: dict[str | None, list[dict[str, Any]]] = {}
         for order in list(_store(info).orders.values()):
             index.setdefault((order.get("customer") or {}).get("id"), []).append(order)
         return index
+
     return _per_request(info, "customers", build).get(customer.get("id"), [])
 
 
@@ -355,8 +393,9 @@ def _orders_count(customer: dict[str, Any], info: Any, **_: Any) -> str:
 
 @derive("Customer", "amountSpent")
 def _spent(customer: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
-    return _money_v2(sum((amount(o["totalPriceSet"]) for o in _customer_orders(info, customer) if _paid(o)),
-                         Decimal("0")))
+    return _money_v2(
+        sum((amount(o["totalPriceSet"]) for o in _customer_orders(info, customer) if _paid(o)), Decimal("0"))
+    )
 
 
 @derive("Customer", "createdAt")
@@ -398,6 +437,7 @@ def _unsubscribe(customer: dict[str, Any], info: Any, **_: Any) -> str:
 
 # --- fulfillment, refunds, transactions ----------------------------------------------------------------
 
+
 @derive("Fulfillment", "order")
 def _fulfillment_order(obj: dict[str, Any], info: Any, **_: Any) -> Any:
     return _owner(info, obj, "fulfillments")
@@ -429,10 +469,18 @@ def _fulfillment_quantity(obj: dict[str, Any], info: Any, **_: Any) -> int:
 def _fulfillment_lines(obj: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]]:
     order = _fulfillment_order(obj, info)
     shipped = obj.get("_lines")  # {order line id: quantity} of a fulfilment of single lines
-    return [{"__typename": "FulfillmentLineItem", "id": gid("FulfillmentLineItem", number(li["id"])),
-             "lineItem": li, "quantity": shipped[li["id"]] if shipped else li["quantity"],
-             "originalTotalSet": _line_original_total(li, info), "discountedTotalSet": li["discountedTotalSet"]}
-            for li in (_lines(order) if order else []) if not shipped or li["id"] in shipped]
+    return [
+        {
+            "__typename": "FulfillmentLineItem",
+            "id": gid("FulfillmentLineItem", number(li["id"])),
+            "lineItem": li,
+            "quantity": shipped[li["id"]] if shipped else li["quantity"],
+            "originalTotalSet": _line_original_total(li, info),
+            "discountedTotalSet": li["discountedTotalSet"],
+        }
+        for li in (_lines(order) if order else [])
+        if not shipped or li["id"] in shipped
+    ]
 
 
 @derive("Fulfillment", "location")
@@ -442,8 +490,10 @@ def _fulfillment_location(obj: dict[str, Any], info: Any, **_: Any) -> Any:
 
 @derive("Fulfillment", "originAddress")
 def _origin(obj: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
-    return {"__typename": "FulfillmentOriginAddress", **{k: SHIPPED_FROM[k] for k in
-                                                          ("address1", "city", "zip", "countryCode")}}
+    return {
+        "__typename": "FulfillmentOriginAddress",
+        **{k: SHIPPED_FROM[k] for k in ("address1", "city", "zip", "countryCode")},
+    }
 
 
 @derive("FulfillmentOrder", "order")
@@ -484,9 +534,15 @@ def _fo_actions(obj: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]
 @derive("FulfillmentOrder", "assignedLocation")
 def _fo_location(obj: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
     location = next(iter(_store(info).locations.values()))
-    return {"__typename": "FulfillmentOrderAssignedLocation", "name": location["name"], "location": location,
-            "address1": SHIPPED_FROM["address1"], "city": SHIPPED_FROM["city"], "zip": SHIPPED_FROM["zip"],
-            "countryCode": SHIPPED_FROM["countryCode"]}
+    return {
+        "__typename": "FulfillmentOrderAssignedLocation",
+        "name": location["name"],
+        "location": location,
+        "address1": SHIPPED_FROM["address1"],
+        "city": SHIPPED_FROM["city"],
+        "zip": SHIPPED_FROM["zip"],
+        "countryCode": SHIPPED_FROM["countryCode"],
+    }
 
 
 @derive("FulfillmentOrder", "destination")
@@ -495,10 +551,16 @@ def _fo_destination(obj: dict[str, Any], info: Any, **_: Any) -> Any:
     address = (order or {}).get("shippingAddress")
     if not address:
         return None
-    return {"__typename": "FulfillmentOrderDestination", "id": gid("FulfillmentOrderDestination", number(obj["id"])),
-            **{k: address.get(k) for k in ("address1", "address2", "city", "company", "firstName", "lastName",
-                                            "phone", "province", "zip")},
-            "countryCode": address.get("countryCodeV2"), "email": order.get("email")}
+    return {
+        "__typename": "FulfillmentOrderDestination",
+        "id": gid("FulfillmentOrderDestination", number(obj["id"])),
+        **{
+            k: address.get(k)
+            for k in ("address1", "address2", "city", "company", "firstName", "lastName", "phone", "province", "zip")
+        },
+        "countryCode": address.get("countryCodeV2"),
+        "email": order.get("email"),
+    }
 
 
 @derive("FulfillmentOrder", "lineItems")
@@ -508,12 +570,24 @@ def _fo_lines(obj: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]]:
     out = []
     for li in _lines(order) if order else []:
         variant = _line_variant(li, info) or {}
-        out.append({"__typename": "FulfillmentOrderLineItem", "id": gid("FulfillmentOrderLineItem", number(li["id"])),
-                    "lineItem": li, "productTitle": li["title"], "sku": li.get("sku"), "variant": variant or None,
-                    "variantTitle": li.get("variantTitle"), "totalQuantity": li["quantity"],
-                    "remainingQuantity": 0 if closed else remaining(obj, li), "requiresShipping": True,
-                    "inventoryItemId": (variant.get("inventoryItem") or {}).get("id"),
-                    "vendor": info.context.sandbox.shop()["name"], "warnings": [], "financialSummaries": []})
+        out.append(
+            {
+                "__typename": "FulfillmentOrderLineItem",
+                "id": gid("FulfillmentOrderLineItem", number(li["id"])),
+                "lineItem": li,
+                "productTitle": li["title"],
+                "sku": li.get("sku"),
+                "variant": variant or None,
+                "variantTitle": li.get("variantTitle"),
+                "totalQuantity": li["quantity"],
+                "remainingQuantity": 0 if closed else remaining(obj, li),
+                "requiresShipping": True,
+                "inventoryItemId": (variant.get("inventoryItem") or {}).get("id"),
+                "vendor": info.context.sandbox.shop()["name"],
+                "warnings": [],
+                "financialSummaries": [],
+            }
+        )
     return out
 
 
@@ -545,11 +619,20 @@ def _refund_updated(obj: dict[str, Any], info: Any, **_: Any) -> Any:
 @derive("Refund", "refundLineItems")
 def _refund_lines(obj: dict[str, Any], info: Any, **_: Any) -> list[dict[str, Any]]:
     order = _refund_order(obj, info)
-    return [{"__typename": "RefundLineItem", "id": gid("RefundLineItem", number(li["id"])), "lineItem": li,
-             "quantity": li["quantity"], "restockType": "RETURN", "restocked": False,
-             "priceSet": li["originalUnitPriceSet"], "subtotalSet": li["discountedTotalSet"],
-             "totalTaxSet": li["taxLines"][0]["priceSet"] if li.get("taxLines") else _money(Decimal("0"))}
-            for li in (_lines(order) if order else [])]
+    return [
+        {
+            "__typename": "RefundLineItem",
+            "id": gid("RefundLineItem", number(li["id"])),
+            "lineItem": li,
+            "quantity": li["quantity"],
+            "restockType": "RETURN",
+            "restocked": False,
+            "priceSet": li["originalUnitPriceSet"],
+            "subtotalSet": li["discountedTotalSet"],
+            "totalTaxSet": li["taxLines"][0]["priceSet"] if li.get("taxLines") else _money(Decimal("0")),
+        }
+        for li in (_lines(order) if order else [])
+    ]
 
 
 @derive("Refund", "transactions")
@@ -571,7 +654,8 @@ def _transaction_created(obj: dict[str, Any], info: Any, **_: Any) -> Any:
 @derive("OrderTransaction", "formattedGateway")
 def _gateway(obj: dict[str, Any], info: Any, **_: Any) -> str:
     return {"paypal": "PayPal", "shopify_payments": "Shopify Payments", "manual": "Manual"}.get(
-        obj.get("gateway") or "", obj.get("gateway") or "")
+        obj.get("gateway") or "", obj.get("gateway") or ""
+    )
 
 
 @derive("OrderTransaction", "manualPaymentGateway")
@@ -585,6 +669,7 @@ def _payment_id(obj: dict[str, Any], info: Any, **_: Any) -> str:
 
 
 # --- catalogue and inventory ------------------------------------------------------------------------
+
 
 def _product_of(info: Any, variant: dict[str, Any]) -> dict[str, Any] | None:
     pid = gid("Product", variant["_product"]) if "_product" in variant else None
@@ -671,15 +756,25 @@ def _options(product: dict[str, Any], info: Any, first: int | None = None, **_: 
         return []
     name = chosen[0]["name"]
     values = list(dict.fromkeys(o["value"] for o in chosen))
-    return [{"__typename": "ProductOption", "id": gid("ProductOption", number(product["id"])), "name": name,
-             "position": 1, "values": values}][:first]
+    return [
+        {
+            "__typename": "ProductOption",
+            "id": gid("ProductOption", number(product["id"])),
+            "name": name,
+            "position": 1,
+            "values": values,
+        }
+    ][:first]
 
 
 @derive("Product", "priceRangeV2")
 def _price_range(product: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
     prices = [Decimal(v["price"]) for v in product["variants"]] or [Decimal("0")]
-    return {"__typename": "ProductPriceRangeV2", "minVariantPrice": _money_v2(min(prices)),
-            "maxVariantPrice": _money_v2(max(prices))}
+    return {
+        "__typename": "ProductPriceRangeV2",
+        "minVariantPrice": _money_v2(min(prices)),
+        "maxVariantPrice": _money_v2(max(prices)),
+    }
 
 
 @derive("Product", "onlineStoreUrl")
@@ -720,15 +815,25 @@ def _unit_cost(item: dict[str, Any], info: Any, **_: Any) -> Any:
 
 @derive("InventoryItem", "measurement")
 def _measurement(item: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
-    return {"__typename": "InventoryItemMeasurement", "id": gid("InventoryItemMeasurement", number(item["id"])),
-            "weight": {"__typename": "Weight", "unit": "GRAMS", "value": float(WEIGHT_GRAMS)}}
+    return {
+        "__typename": "InventoryItemMeasurement",
+        "id": gid("InventoryItemMeasurement", number(item["id"])),
+        "weight": {"__typename": "Weight", "unit": "GRAMS", "value": float(WEIGHT_GRAMS)},
+    }
 
 
 def _level(info: Any, item_id: str, location: dict[str, Any]) -> dict[str, Any]:
     quantity = _store(info).levels.get((item_id, location["id"]), 0)
-    return {"__typename": "InventoryLevel", "id": f"gid://shopify/InventoryLevel/{number(item_id)}?inventory_item_id="
-            f"{number(item_id)}&location_id={number(location['id'])}", "_item": item_id, "location": location,
-            "_quantity": quantity, "canDeactivate": False, "deactivationAlert": None}
+    return {
+        "__typename": "InventoryLevel",
+        "id": f"gid://shopify/InventoryLevel/{number(item_id)}?inventory_item_id="
+        f"{number(item_id)}&location_id={number(location['id'])}",
+        "_item": item_id,
+        "location": location,
+        "_quantity": quantity,
+        "canDeactivate": False,
+        "deactivationAlert": None,
+    }
 
 
 @derive("InventoryItem", "inventoryLevels")
@@ -751,10 +856,26 @@ def _level_item(level: dict[str, Any], info: Any, **_: Any) -> Any:
 @derive("InventoryLevel", "quantities")
 def _level_quantities(level: dict[str, Any], info: Any, names: Sequence[str] = (), **_: Any) -> list[dict[str, Any]]:
     on_hand = level["_quantity"]
-    known = {"available": on_hand, "on_hand": on_hand, "committed": 0, "incoming": 0, "reserved": 0,
-             "damaged": 0, "quality_control": 0, "safety_stock": 0}
-    return [{"__typename": "InventoryQuantity", "id": f"{level['id']}&name={n}", "name": n,
-             "quantity": known.get(n, 0), "updatedAt": None} for n in names]
+    known = {
+        "available": on_hand,
+        "on_hand": on_hand,
+        "committed": 0,
+        "incoming": 0,
+        "reserved": 0,
+        "damaged": 0,
+        "quality_control": 0,
+        "safety_stock": 0,
+    }
+    return [
+        {
+            "__typename": "InventoryQuantity",
+            "id": f"{level['id']}&name={n}",
+            "name": n,
+            "quantity": known.get(n, 0),
+            "updatedAt": None,
+        }
+        for n in names
+    ]
 
 
 @derive("InventoryLevel", "createdAt", "updatedAt")
@@ -774,15 +895,30 @@ def _location_level(location: dict[str, Any], info: Any, inventoryItemId: str = 
 
 @derive("Location", "address")
 def _location_address(location: dict[str, Any], info: Any, **_: Any) -> dict[str, Any]:
-    where = SHIPPED_FROM if number(location["id"]) % 2 else {**SHIPPED_FROM, "address1": "Friedrichstraße 68",
-                                                                "zip": "10117", "latitude": 52.5096,
-                                                                "longitude": 13.3889}
-    return {"__typename": "LocationAddress", **where, "address2": None, "phone": "+49 30 1234567",
-            "province": "Berlin", "provinceCode": "BE",
-            "formatted": [where["address1"], f"{where['zip']} {where['city']}", where["country"]]}
+    where = (
+        SHIPPED_FROM
+        if number(location["id"]) % 2
+        else {
+            **SHIPPED_FROM,
+            "address1": "Friedrichstraße 68",
+            "zip": "10117",
+            "latitude": 52.5096,
+            "longitude": 13.3889,
+        }
+    )
+    return {
+        "__typename": "LocationAddress",
+        **where,
+        "address2": None,
+        "phone": "+49 30 1234567",
+        "province": "Berlin",
+        "provinceCode": "BE",
+        "formatted": [where["address1"], f"{where['zip']} {where['city']}", where["country"]],
+    }
 
 
 # --- generic rules ----------------------------------------------------------------------------------
+
 
 def by_name(type_name: str, field: str, obj: dict[str, Any]) -> tuple[bool, Any]:
     if field == "legacyResourceId" and obj.get("id"):
@@ -804,10 +940,18 @@ def by_type(type_: Any, parent: dict[str, Any], field: str, schema: Any = None) 
     if isinstance(inner, GraphQLEnumType):
         return next(iter(inner.values))
     if isinstance(inner, GraphQLScalarType):
-        return {"Boolean": False, "Int": 0, "Float": 0.0, "Money": "0.00", "Decimal": "0.00",
-                "UnsignedInt64": "0", "JSON": {}, "DateTime": parent.get("updatedAt") or parent.get("createdAt")
-                or "2024-01-01T00:00:00Z", "URL": "https://ordersync-sandbox.myshopify.com/",
-                "ID": gid(field[:1].upper() + field[1:], number(parent.get("id")) or 1)}.get(inner.name, "")
+        return {
+            "Boolean": False,
+            "Int": 0,
+            "Float": 0.0,
+            "Money": "0.00",
+            "Decimal": "0.00",
+            "UnsignedInt64": "0",
+            "JSON": {},
+            "DateTime": parent.get("updatedAt") or parent.get("createdAt") or "2024-01-01T00:00:00Z",
+            "URL": "https://ordersync-sandbox.myshopify.com/",
+            "ID": gid(field[:1].upper() + field[1:], number(parent.get("id")) or 1),
+        }.get(inner.name, "")
     if isinstance(inner, GraphQLInterfaceType | GraphQLUnionType) and schema is not None:
         inner = schema.get_possible_types(inner)[0]  # an abstract type is answered with its first kind
     if isinstance(inner, GraphQLObjectType):

@@ -47,9 +47,16 @@ def _size(info: Any, first: int | None, last: int | None) -> int | None:
 
 def connection(pairs: list[tuple[str, Any]], more: bool) -> dict[str, Any]:
     edges = [{"cursor": c, "node": n} for c, n in pairs]
-    return {"edges": edges, "nodes": [n for _, n in pairs], "pageInfo": {
-        "hasNextPage": more, "hasPreviousPage": False,
-        "startCursor": edges[0]["cursor"] if edges else None, "endCursor": edges[-1]["cursor"] if edges else None}}
+    return {
+        "edges": edges,
+        "nodes": [n for _, n in pairs],
+        "pageInfo": {
+            "hasNextPage": more,
+            "hasPreviousPage": False,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
 
 
 def _items(type_name: str, field: str, obj: dict[str, Any], info: Any, args: dict[str, Any]) -> list[Any]:
@@ -63,14 +70,21 @@ def _items(type_name: str, field: str, obj: dict[str, Any], info: Any, args: dic
 def list_connection(field: str, type_name: str = "") -> Any:
     """Page a list kept under ``field`` by position (nested connections: line items, variants, ...)."""
 
-    def resolve(obj: dict[str, Any], info: Any, first: int | None = None, last: int | None = None,
-                after: str | None = None, reverse: bool = False, **args: Any) -> dict[str, Any]:
+    def resolve(
+        obj: dict[str, Any],
+        info: Any,
+        first: int | None = None,
+        last: int | None = None,
+        after: str | None = None,
+        reverse: bool = False,
+        **args: Any,
+    ) -> dict[str, Any]:
         items = _items(type_name, field, obj, info, args)
         if reverse:
             items.reverse()
         size = _size(info, first, last)
         start = int(decode_cursor(after)[0]) + 1 if after else 0
-        chosen = items[start:] if size is None else items[start:start + size]
+        chosen = items[start:] if size is None else items[start : start + size]
         pairs = [(encode_cursor((start + i,)), item) for i, item in enumerate(chosen)]
         return connection(pairs, size is not None and start + size < len(items))
 
@@ -108,16 +122,30 @@ def field_value(type_name: str, field: str, field_type: Any) -> Any:
 
 
 def _root_page(kind: str) -> Any:
-    def resolve(_: Any, info: Any, first: int | None = None, last: int | None = None, after: str | None = None,
-                query: str | None = None, sortKey: str | None = None, reverse: bool = False,
-                **__: Any) -> dict[str, Any]:
+    def resolve(
+        _: Any,
+        info: Any,
+        first: int | None = None,
+        last: int | None = None,
+        after: str | None = None,
+        query: str | None = None,
+        sortKey: str | None = None,
+        reverse: bool = False,
+        **__: Any,
+    ) -> dict[str, Any]:
         sandbox = info.context.sandbox
         size = _size(info, first, last)
         try:
             if kind == "orders":
                 sandbox.maybe_drift(query, info.context.path)
-            rows, more = sandbox.store.page(kind, first=size, after=after, query=query, reverse=reverse,
-                                            sort_key=sortKey or ("PROCESSED_AT" if kind == "orders" else "ID"))
+            rows, more = sandbox.store.page(
+                kind,
+                first=size,
+                after=after,
+                query=query,
+                reverse=reverse,
+                sort_key=sortKey or ("PROCESSED_AT" if kind == "orders" else "ID"),
+            )
         except SearchError as exc:
             raise GraphQLError(str(exc)) from None
         return connection([(encode_cursor(key), obj) for key, obj in rows], more)
@@ -145,24 +173,47 @@ def _node(sandbox: Any, ident: str) -> dict[str, Any] | None:
         return store.webhooks.get(ident)
     if kind == "Customer":
         return next((c for c in store.customers() if c["id"] == ident), None)
-    children = {"Fulfillment": "fulfillments", "FulfillmentOrder": "fulfillmentOrders", "Refund": "refunds",
-                "OrderTransaction": "transactions", "LineItem": "lineItems"}
+    children = {
+        "Fulfillment": "fulfillments",
+        "FulfillmentOrder": "fulfillmentOrders",
+        "Refund": "refunds",
+        "OrderTransaction": "transactions",
+        "LineItem": "lineItems",
+    }
     if kind in children:
-        return next((child for order in list(store.orders.values()) for child in order.get(children[kind]) or ()
-                     if child.get("id") == ident), None)
+        return next(
+            (
+                child
+                for order in list(store.orders.values())
+                for child in order.get(children[kind]) or ()
+                if child.get("id") == ident
+            ),
+            None,
+        )
     return None
 
 
-def _webhooks(_: Any, info: Any, first: int | None = None, last: int | None = None, after: str | None = None,
-              callbackUrl: str | None = None, topics: list[str] | None = None, **__: Any) -> dict[str, Any]:
+def _webhooks(
+    _: Any,
+    info: Any,
+    first: int | None = None,
+    last: int | None = None,
+    after: str | None = None,
+    callbackUrl: str | None = None,
+    topics: list[str] | None = None,
+    **__: Any,
+) -> dict[str, Any]:
     size = _size(info, first, last)
-    hooks = [h for h in info.context.sandbox.store.webhooks.values()
-             if (callbackUrl is None or h["endpoint"]["callbackUrl"] == callbackUrl)
-             and (not topics or h["topic"] in topics)]
+    hooks = [
+        h
+        for h in info.context.sandbox.store.webhooks.values()
+        if (callbackUrl is None or h["endpoint"]["callbackUrl"] == callbackUrl) and (not topics or h["topic"] in topics)
+    ]
     start = int(decode_cursor(after)[0]) + 1 if after else 0
-    chosen = hooks[start:start + size] if size is not None else hooks[start:]
-    return connection([(encode_cursor((start + i,)), h) for i, h in enumerate(chosen)],
-                      size is not None and start + size < len(hooks))
+    chosen = hooks[start : start + size] if size is not None else hooks[start:]
+    return connection(
+        [(encode_cursor((start + i,)), h) for i, h in enumerate(chosen)], size is not None and start + size < len(hooks)
+    )
 
 
 ROOT = {
@@ -184,7 +235,9 @@ ROOT = {
     "product": lambda _, info, id: _node(info.context.sandbox, id) if "/Product/" in str(id) else None,
     "productVariant": lambda _, info, id: _node(info.context.sandbox, id) if "/ProductVariant/" in str(id) else None,
     "inventoryItem": lambda _, info, id: _node(info.context.sandbox, id) if "/InventoryItem/" in str(id) else None,
-    "fulfillmentOrder": lambda _, info, id: _node(info.context.sandbox, id) if "/FulfillmentOrder/" in str(id) else None,
+    "fulfillmentOrder": lambda _, info, id: (
+        _node(info.context.sandbox, id) if "/FulfillmentOrder/" in str(id) else None
+    ),
     "fulfillment": lambda _, info, id: _node(info.context.sandbox, id) if "/Fulfillment/" in str(id) else None,
     "refund": lambda _, info, id: _node(info.context.sandbox, id) if "/Refund/" in str(id) else None,
 }
@@ -201,8 +254,7 @@ def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
     for name, resolver in mutations.items():
         mutation.fields[name].resolve = resolver
     for type_ in schema.type_map.values():
-        if not isinstance(type_, GraphQLObjectType) or type_ in (query, mutation) \
-                or type_.name.startswith("__"):
+        if not isinstance(type_, GraphQLObjectType) or type_ in (query, mutation) or type_.name.startswith("__"):
             continue
         for fname, field in type_.fields.items():
             if _unwrap(field.type).name.endswith("Connection"):
@@ -216,5 +268,8 @@ def bind(schema: GraphQLSchema, mutations: dict[str, Any]) -> GraphQLSchema:
 
 
 def _can_mark_as_paid(order: dict[str, Any], _: Any) -> bool:
-    return not order["cancelledAt"] and order["displayFinancialStatus"] not in ("PAID", "PARTIALLY_REFUNDED",
-                                                                                 "REFUNDED")
+    return not order["cancelledAt"] and order["displayFinancialStatus"] not in (
+        "PAID",
+        "PARTIALLY_REFUNDED",
+        "REFUNDED",
+    )

@@ -57,8 +57,7 @@ def _matches(obj: dict[str, Any], terms: list[tuple[str, str, float]]) -> bool:
         if not obj.get(field):
             return False
         have = epoch(obj[field])
-        if not {"=": have == value, ">=": have >= value, "<=": have <= value, ">": have > value,
-                "<": have < value}[op]:
+        if not {"=": have == value, ">=": have >= value, "<=": have <= value, ">": have > value, "<": have < value}[op]:
             return False
     return True
 
@@ -91,15 +90,23 @@ class ShopStore:
             self.products = build_catalogue(self.seed, self.n_products, self.anchor)
             self.variants = {v["id"]: v for p in self.products for v in p["variants"]}
             self.items = {v["inventoryItem"]["id"]: v for v in self.variants.values()}
-            self.locations = {gid("Location", 81_000_000 + n): {"__typename": "Location", "id": gid("Location", 81_000_000 + n),
-                                                                 "name": name, "isActive": True}
-                              for n, name in ((1, "Lager Berlin"), (2, "Ladengeschäft"))}
-            self.levels = {(item, loc): v["inventoryQuantity"] for item, v in self.items.items()
-                           for loc in self.locations}
+            self.locations = {
+                gid("Location", 81_000_000 + n): {
+                    "__typename": "Location",
+                    "id": gid("Location", 81_000_000 + n),
+                    "name": name,
+                    "isActive": True,
+                }
+                for n, name in ((1, "Lager Berlin"), (2, "Ladengeschäft"))
+            }
+            self.levels = {
+                (item, loc): v["inventoryQuantity"] for item, v in self.items.items() for loc in self.locations
+            }
             variants = list(self.variants.values())
             self.orders: dict[str, dict[str, Any]] = {}
-            for n, (created, updated) in enumerate(order_times(self.seed, self.n_orders, self.anchor,
-                                                               self.history_days), 1):
+            for n, (created, updated) in enumerate(
+                order_times(self.seed, self.n_orders, self.anchor, self.history_days), 1
+            ):
                 order = build_order(self.seed, n, created, updated, variants)
                 self.orders[order["id"]] = order
             self.next_number = self.n_orders + 1
@@ -136,15 +143,22 @@ class ShopStore:
         return (epoch(obj[sort_field]) if sort_field else 0, _number(obj["id"]))
 
     def _listing(self, kind: str, sort_key: str) -> tuple[list[tuple[Any, ...]], list[dict[str, Any]]]:
-        sort_field = _SORT.get(sort_key, "updatedAt") if kind == "orders" else (
-            "updatedAt" if sort_key == "UPDATED_AT" else None)
+        sort_field = (
+            _SORT.get(sort_key, "updatedAt")
+            if kind == "orders"
+            else ("updatedAt" if sort_key == "UPDATED_AT" else None)
+        )
         cache_key = f"{kind}:{sort_key}"
         cached = self._sorted.get(cache_key)
         if cached is None or cached[0] != self.version:
-            source = {"orders": lambda: self.orders.values(), "products": lambda: self.products,
-                      "productVariants": lambda: self.variants.values(),
-                      "inventoryItems": lambda: [v["inventoryItem"] for v in self.variants.values()],
-                      "locations": lambda: self.locations.values(), "customers": self.customers}[kind]()
+            source = {
+                "orders": lambda: self.orders.values(),
+                "products": lambda: self.products,
+                "productVariants": lambda: self.variants.values(),
+                "inventoryItems": lambda: [v["inventoryItem"] for v in self.variants.values()],
+                "locations": lambda: self.locations.values(),
+                "customers": self.customers,
+            }[kind]()
             rows = sorted(((self._key(o, sort_field), o) for o in source), key=lambda r: r[0])
             cached = (self.version, [r[0] for r in rows], [r[1] for r in rows])
             self._sorted[cache_key] = cached
@@ -166,8 +180,16 @@ class ShopStore:
         self._customers = (self.version, result)
         return result
 
-    def page(self, kind: str, *, first: int | None, after: str | None, query: str | None, sort_key: str,
-             reverse: bool = False) -> tuple[list[tuple[tuple[Any, ...], dict[str, Any]]], bool]:
+    def page(
+        self,
+        kind: str,
+        *,
+        first: int | None,
+        after: str | None,
+        query: str | None,
+        sort_key: str,
+        reverse: bool = False,
+    ) -> tuple[list[tuple[tuple[Any, ...], dict[str, Any]]], bool]:
         """(key, object) pairs of one page and whether more follow; ``first`` None = everything (bulk)."""
         terms = parse_search(query)
         if first is not None and kind == "orders" and self.page_cap:  # conformance profile: small pages

@@ -29,12 +29,20 @@ MAX_FAILURES = 8
 
 def rest_order(order: dict[str, Any]) -> dict[str, Any]:
     """The few REST fields a receiver needs to know which order changed and when."""
-    return {"id": int(order["legacyResourceId"]), "admin_graphql_api_id": order["id"], "name": order["name"],
-            "created_at": order["createdAt"], "updated_at": order["updatedAt"], "cancelled_at": order["cancelledAt"],
-            "closed_at": order["closedAt"], "financial_status": (order["displayFinancialStatus"] or "").lower(),
-            "fulfillment_status": "fulfilled" if order["displayFulfillmentStatus"] == "FULFILLED" else None,
-            "currency": order["currencyCode"], "total_price": order["totalPriceSet"]["shopMoney"]["amount"],
-            "email": order["email"]}
+    return {
+        "id": int(order["legacyResourceId"]),
+        "admin_graphql_api_id": order["id"],
+        "name": order["name"],
+        "created_at": order["createdAt"],
+        "updated_at": order["updatedAt"],
+        "cancelled_at": order["cancelledAt"],
+        "closed_at": order["closedAt"],
+        "financial_status": (order["displayFinancialStatus"] or "").lower(),
+        "fulfillment_status": "fulfilled" if order["displayFulfillmentStatus"] == "FULFILLED" else None,
+        "currency": order["currencyCode"],
+        "total_price": order["totalPriceSet"]["shopMoney"]["amount"],
+        "email": order["email"],
+    }
 
 
 class WebhookSender:
@@ -63,9 +71,15 @@ class WebhookSender:
                     "x-shopify-event-id": self._id("event"),
                     "x-shopify-triggered-at": datetime.now(UTC).isoformat(),
                 }
-                self.sandbox.webhooks.submit(OutboundWebhook(
-                    hook["endpoint"]["callbackUrl"], body, headers, meta={"topic": name, "order": order["id"]},
-                    on_result=functools.partial(self._track, hook["id"])))
+                self.sandbox.webhooks.submit(
+                    OutboundWebhook(
+                        hook["endpoint"]["callbackUrl"],
+                        body,
+                        headers,
+                        meta={"topic": name, "order": order["id"]},
+                        on_result=functools.partial(self._track, hook["id"]),
+                    )
+                )
 
     def _track(self, hook_id: str, status: int | None) -> None:
         store = self.sandbox.store
@@ -79,5 +93,10 @@ class WebhookSender:
             hook["_failures"] = hook.get("_failures", 0) + 1
             if hook["_failures"] >= MAX_FAILURES:
                 del store.webhooks[hook_id]
-                self.sandbox.ledger.record("webhook.removed", method="", path="", resource_id=hook_id,
-                                           changes={"reason": f"{MAX_FAILURES} failed deliveries in a row"})
+                self.sandbox.ledger.record(
+                    "webhook.removed",
+                    method="",
+                    path="",
+                    resource_id=hook_id,
+                    changes={"reason": f"{MAX_FAILURES} failed deliveries in a row"},
+                )

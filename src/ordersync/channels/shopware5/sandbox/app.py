@@ -49,13 +49,26 @@ from .data import (
 from .digest import REALM, DigestChecker, basic_user
 from .query import BadQuery, select
 
-ORDER_FIELDS = {"id": "id", "number": "number", "orderTime": "orderTime", "status": "orderStatusId",
-                "cleared": "paymentStatusId", "clearedDate": "clearedDate", "customerId": "customerId",
-                "invoiceAmount": "invoiceAmount", "trackingCode": "trackingCode"}
+ORDER_FIELDS = {
+    "id": "id",
+    "number": "number",
+    "orderTime": "orderTime",
+    "status": "orderStatusId",
+    "cleared": "paymentStatusId",
+    "clearedDate": "clearedDate",
+    "customerId": "customerId",
+    "invoiceAmount": "invoiceAmount",
+    "trackingCode": "trackingCode",
+}
 ARTICLE_FIELDS = {"id": "id", "name": "name", "changed": "changed", "added": "added", "active": "active"}
-DEMO_STATES: tuple[dict[str, Any], ...] = ({}, {"orderStatusId": 1}, {"paymentStatusId": 12, "clearedDate": "2026-01-05T10:00:00+0100"},
-               {"orderStatusId": 7, "paymentStatusId": 12, "trackingCode": "00340434161094042557"},
-               {"orderStatusId": 2, "paymentStatusId": 12}, {"orderStatusId": 4})
+DEMO_STATES: tuple[dict[str, Any], ...] = (
+    {},
+    {"orderStatusId": 1},
+    {"paymentStatusId": 12, "clearedDate": "2026-01-05T10:00:00+0100"},
+    {"orderStatusId": 7, "paymentStatusId": 12, "trackingCode": "00340434161094042557"},
+    {"orderStatusId": 2, "paymentStatusId": 12},
+    {"orderStatusId": 4},
+)
 ORDER_WRITABLE = ("paymentStatusId", "orderStatusId", "trackingCode", "comment", "transactionId", "clearedDate")
 
 
@@ -137,14 +150,19 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
 
     def fault_response(self, rule: Any) -> tuple[int, dict[str, str], bytes]:
         message = "Too many requests" if rule.kind == "rate_limit" else "Internal server error"
-        return rule.status, {"content-type": "application/json"}, \
-            json.dumps({"success": False, "message": message}).encode()
+        return (
+            rule.status,
+            {"content-type": "application/json"},
+            json.dumps({"success": False, "message": message}).encode(),
+        )
 
     def routes(self) -> list[Any]:
-        return [Route("/api/orders", self._guarded(self._orders)),
-                Route("/api/orders/{ident}", self._guarded(self._order), methods=["GET", "PUT"]),
-                Route("/api/articles", self._guarded(self._articles)),
-                Route("/api/articles/{ident}", self._guarded(self._article), methods=["GET", "PUT"])]
+        return [
+            Route("/api/orders", self._guarded(self._orders)),
+            Route("/api/orders/{ident}", self._guarded(self._order), methods=["GET", "PUT"]),
+            Route("/api/articles", self._guarded(self._articles)),
+            Route("/api/articles/{ident}", self._guarded(self._article), methods=["GET", "PUT"]),
+        ]
 
     # HTTP ----------------------------------------------------------------------------------------
     def _guarded(self, handler: Any) -> Any:
@@ -160,9 +178,10 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
                 self.auth_schemes["basic"] += 1
             else:
                 refused = failure("Invalid or missing auth", 401)
-                refused.raw_headers += [(b"www-authenticate", f'Basic realm="{REALM}"'.encode()),
-                                        (b"www-authenticate",
-                                         self.digest.challenge(stale=problem == "stale").encode())]
+                refused.raw_headers += [
+                    (b"www-authenticate", f'Basic realm="{REALM}"'.encode()),
+                    (b"www-authenticate", self.digest.challenge(stale=problem == "stale").encode()),
+                ]
                 return refused
             body = None
             if request.method == "PUT":
@@ -179,6 +198,7 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
                 return failure(str(exc), 400)
             except LookupError as exc:
                 return failure(str(exc), 404)
+
         return endpoint
 
     def _find(self, table: dict[int, Any], request: Request, kind: str) -> tuple[int, Any]:
@@ -189,8 +209,11 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
                 if not by_number and str(key) == ident:
                     return key, record
                 continue
-            numbers = [record.get("number")] if kind == "Order" else \
-                [d.get("number") for d in [record.get("mainDetail") or {}, *(record.get("details") or [])]]
+            numbers = (
+                [record.get("number")]
+                if kind == "Order"
+                else [d.get("number") for d in [record.get("mainDetail") or {}, *(record.get("details") or [])]]
+            )
             if (by_number and ident in numbers) or (not by_number and str(key) == ident):
                 return key, record
         raise LookupError(f"{kind} by {'number' if by_number else 'id'} {ident} not found")
@@ -199,7 +222,7 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
         rows = [list_record(o) if isinstance(o, dict) else {"id": k} for k, o in sorted(self.orders.items())]
         page, total = select(rows, request.query_params, ORDER_FIELDS)
         if self.page_cap is not None:
-            page = page[:self.page_cap]
+            page = page[: self.page_cap]
         if page and self.faults.take("page_drift", "GET", request.url.path):
             self.drift(page[0]["id"])
         return answer({"data": page, "total": total, "success": True})
@@ -213,8 +236,9 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
             if key in changes and changes[key] not in table:
                 raise LookupError(f"Status by id {changes[key]} not found")
         applied = self._change(oid, changes)
-        self.ledger.record("order.update", method="PUT", path=request.url.path, resource_id=oid, body=body,
-                           changes=applied)
+        self.ledger.record(
+            "order.update", method="PUT", path=request.url.path, resource_id=oid, body=body, changes=applied
+        )
         return answer({"success": True, "data": {"id": oid, "location": f"{request.base_url}api/orders/{oid}"}})
 
     def _articles(self, request: Request, body: Any) -> Response:
@@ -234,14 +258,16 @@ class Shopware5Sandbox(Shopware5Conformance, Sandbox):
             if not isinstance(variant, dict) or "inStock" not in variant:
                 continue
             details = [article["mainDetail"], *article["details"]]
-            match = next((d for d in details if d["id"] == variant.get("id") or d["number"] == variant.get("number")),
-                         None)
+            match = next(
+                (d for d in details if d["id"] == variant.get("id") or d["number"] == variant.get("number")), None
+            )
             if match is None:
                 raise LookupError(f"Variant by number {variant.get('number')} not found")
             self._stock(match, variant["inStock"], changes)
         article["changed"] = shop_time(utcnow())  # Shopware stamps every save of an article
-        self.ledger.record("article.stock", method="PUT", path=request.url.path, resource_id=aid, body=body,
-                           changes=changes)
+        self.ledger.record(
+            "article.stock", method="PUT", path=request.url.path, resource_id=aid, body=body, changes=changes
+        )
         return answer({"success": True, "data": {"id": aid, "location": f"{request.base_url}api/articles/{aid}"}})
 
     @staticmethod

@@ -13,14 +13,29 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...sdk.sandbox import SandboxMixin
-
 from .data import utcnow
 
-ORDER_NAMES = {-1: "cancelled", 0: "open", 1: "in_process", 2: "completed", 3: "partially_completed",
-               4: "cancelled_rejected", 5: "ready_for_delivery", 6: "partially_delivered", 7: "completely_delivered",
-               8: "clarification_required"}
-PAYMENT_NAMES = {9: "partially_invoiced", 10: "completely_invoiced", 11: "partially_paid", 12: "completely_paid",
-                 17: "open", 18: "reserved", 21: "review_necessary"}
+ORDER_NAMES = {
+    -1: "cancelled",
+    0: "open",
+    1: "in_process",
+    2: "completed",
+    3: "partially_completed",
+    4: "cancelled_rejected",
+    5: "ready_for_delivery",
+    6: "partially_delivered",
+    7: "completely_delivered",
+    8: "clarification_required",
+}
+PAYMENT_NAMES = {
+    9: "partially_invoiced",
+    10: "completely_invoiced",
+    11: "partially_paid",
+    12: "completely_paid",
+    17: "open",
+    18: "reserved",
+    21: "review_necessary",
+}
 
 
 def _ids(body: dict[str, Any]) -> list[int]:
@@ -46,10 +61,16 @@ class Shopware5Conformance(SandboxMixin):
 
     def conformance_profile(self) -> dict[str, Any]:
         put_order = {"method": "PUT", "path": "/api/orders/*"}
-        return {"orders_read": {"method": "GET", "path": "/api/orders"},
-                "writes": {"change_status": [put_order], "transmit_tracking": [put_order],
-                           "set_stock": [{"method": "PUT", "path": "/api/articles/*"}]},
-                "rate_limit": None, "throttled": 0}  # self-hosted: Shopware 5 documents no API rate limit
+        return {
+            "orders_read": {"method": "GET", "path": "/api/orders"},
+            "writes": {
+                "change_status": [put_order],
+                "transmit_tracking": [put_order],
+                "set_stock": [{"method": "PUT", "path": "/api/articles/*"}],
+            },
+            "rate_limit": None,
+            "throttled": 0,
+        }  # self-hosted: Shopware 5 documents no API rate limit
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
         if "page_size" in body:
@@ -84,10 +105,16 @@ class Shopware5Conformance(SandboxMixin):
         order = self.orders.get(int(body["id"]))
         if not isinstance(order, dict):
             raise LookupError(f"no order {body['id']}")
-        return {"status": [ORDER_NAMES.get(order["orderStatusId"], str(order["orderStatusId"])),
-                           PAYMENT_NAMES.get(order["paymentStatusId"], str(order["paymentStatusId"]))],
-                "tracking": [order["trackingCode"]], "messages": [], "total": order["invoiceAmount"],
-                "currency": order["currency"]}
+        return {
+            "status": [
+                ORDER_NAMES.get(order["orderStatusId"], str(order["orderStatusId"])),
+                PAYMENT_NAMES.get(order["paymentStatusId"], str(order["paymentStatusId"])),
+            ],
+            "tracking": [order["trackingCode"]],
+            "messages": [],
+            "total": order["invoiceAmount"],
+            "currency": order["currency"],
+        }
 
     def _detail(self, number: str) -> tuple[int, dict[str, Any]]:
         for aid, article in self.articles.items():
@@ -108,9 +135,12 @@ class Shopware5Conformance(SandboxMixin):
         oid = str(body["id"])
         entries = [e for e in self.ledger.entries("order.update") if e["resource_id"] == oid]
         if capability == "change_status":
-            hits = [e for e in entries
-                    if ORDER_NAMES.get(e["changes"].get("orderStatusId", "x")) == value
-                    or PAYMENT_NAMES.get(e["changes"].get("paymentStatusId", "x")) == value]
+            hits = [
+                e
+                for e in entries
+                if ORDER_NAMES.get(e["changes"].get("orderStatusId", "x")) == value
+                or PAYMENT_NAMES.get(e["changes"].get("paymentStatusId", "x")) == value
+            ]
         elif capability == "transmit_tracking":
             hits = [e for e in entries if str(value) in str(e["changes"].get("trackingCode", ""))]
         else:

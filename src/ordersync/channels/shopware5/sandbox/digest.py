@@ -60,8 +60,10 @@ class DigestChecker:
         with self._lock:
             self._nonces[nonce] = self.clock()
             self._seen[nonce] = set()
-        return (f'Digest realm="{REALM}", domain="/", nonce="{nonce}", opaque="{self.opaque}", algorithm="MD5", '
-                f'qop="auth"' + (", stale=true" if stale else ""))
+        return (
+            f'Digest realm="{REALM}", domain="/", nonce="{nonce}", opaque="{self.opaque}", algorithm="MD5", '
+            f'qop="auth"' + (", stale=true" if stale else "")
+        )
 
     def expire_all(self) -> None:
         """Every nonce handed out so far is now too old (the sandbox's clock jumped an hour)."""

@@ -61,10 +61,15 @@ def _compare(left: Any, expression: str, right: str) -> bool:
     if expression == "LIKE":
         pattern = "^" + re.escape(str(r)).replace("%", ".*").replace("_", ".") + "$"
         return re.match(pattern, str(left), re.IGNORECASE) is not None
-    ops: dict[str, Callable[[Any, Any], bool]] = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b,
-                                                  "<>": lambda a, b: a != b, ">": lambda a, b: a > b,
-                                                  ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
-                                                  "<=": lambda a, b: a <= b}
+    ops: dict[str, Callable[[Any, Any], bool]] = {
+        "=": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+        "<>": lambda a, b: a != b,
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
+    }
     return ops[expression](left, r)
 
 
@@ -73,8 +78,9 @@ def _field_key(key: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
     return lambda record: (record.get(key) is None, _comparable(record.get(key)))
 
 
-def select(records: list[dict[str, Any]], query: Mapping[str, str], fields: Mapping[str, str],
-           default_limit: int = 1000) -> tuple[list[dict[str, Any]], int]:
+def select(
+    records: list[dict[str, Any]], query: Mapping[str, str], fields: Mapping[str, str], default_limit: int = 1000
+) -> tuple[list[dict[str, Any]], int]:
     """The page of ``records`` the query asks for and the total it counts. ``fields`` maps a filter or sort
     property to the record key it reads (the entity's field names, which differ from the JSON's for some)."""
     filters, sorts = _parts(query)
@@ -101,7 +107,7 @@ def select(records: list[dict[str, Any]], query: Mapping[str, str], fields: Mapp
             raise BadQuery(f"[Semantical Error] sort property {prop!r} is not a field of this resource")
         hits.sort(key=_field_key(fields[prop]), reverse=sorts[n].get("direction", "ASC").upper() == "DESC")
     start, limit = _number(query, "start", 0), _number(query, "limit", default_limit)
-    return hits[start:start + limit], len(hits)
+    return hits[start : start + limit], len(hits)
 
 
 def _number(query: Mapping[str, str], name: str, default: int) -> int:

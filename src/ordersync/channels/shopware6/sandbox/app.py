@@ -45,13 +45,18 @@ from .criteria import CriteriaError, project, search
 
 TOKEN_SECONDS = 600
 WEBHOOK_ERROR_LIMIT = 10
-MACHINE_OF = {"order": "order.state", "order_delivery": "order_delivery.state",
-              "order_transaction": "order_transaction.state"}
+MACHINE_OF = {
+    "order": "order.state",
+    "order_delivery": "order_delivery.state",
+    "order_transaction": "order_transaction.state",
+}
 
 
 def error(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"errors": [{"status": str(status), "code": code, "title": title, "detail": detail,
-                                     **extra}]}, status_code=status)
+    return JSONResponse(
+        {"errors": [{"status": str(status), "code": code, "title": title, "detail": detail, **extra}]},
+        status_code=status,
+    )
 
 
 def present(node: Any) -> Any:
@@ -157,30 +162,56 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
     # kit hooks -----------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
         self.base_url = base_url.rstrip("/")
-        return {"base_url": self.base_url, "client_id": self.client_id, "client_secret": self.client_secret,
-                "shop_secret": self.shop_secret, "app_id": self.app_id}
+        return {
+            "base_url": self.base_url,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "shop_secret": self.shop_secret,
+            "app_id": self.app_id,
+        }
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         if rule.kind == "rate_limit":
-            body = {"errors": [{"status": "429", "code": "FRAMEWORK__RATE_LIMIT_EXCEEDED", "title": "Too Many Requests",
-                                "detail": "Too many requests, try again later."}]}
+            body = {
+                "errors": [
+                    {
+                        "status": "429",
+                        "code": "FRAMEWORK__RATE_LIMIT_EXCEEDED",
+                        "title": "Too Many Requests",
+                        "detail": "Too many requests, try again later.",
+                    }
+                ]
+            }
             return 429, {"content-type": "application/json"}, json.dumps(body).encode()
-        body = {"errors": [{"status": str(rule.status), "code": "0", "title": "Internal Server Error",
-                            "detail": "An error occurred"}]}
+        body = {
+            "errors": [
+                {
+                    "status": str(rule.status),
+                    "code": "0",
+                    "title": "Internal Server Error",
+                    "detail": "An error occurred",
+                }
+            ]
+        }
         return rule.status, {"content-type": "application/json"}, json.dumps(body).encode()
 
     def routes(self) -> list[Any]:
-        return [Route("/api/oauth/token", self._token, methods=["POST"]),
-                Route("/api/search/order", self._api(self._search_orders), methods=["POST"]),
-                Route("/api/search/product", self._api(self._search_products), methods=["POST"]),
-                Route("/api/search/webhook", self._api(self._search_webhooks), methods=["POST"]),
-                Route("/api/_action/{entity:str}/{ident:str}/state/{transition:str}", self._api(self._transition),
-                      methods=["POST"]),
-                Route("/api/order-delivery/{ident:str}", self._api(self._patch_delivery), methods=["PATCH"]),
-                Route("/api/_action/sync", self._api(self._sync), methods=["POST"]),
-                Route("/api/webhook", self._api(self._webhooks), methods=["GET", "POST"]),
-                Route("/api/webhook/{ident:str}", self._api(self._one_webhook), methods=["PATCH", "DELETE"]),
-                Route("/api/_info/version", self._api(self._version), methods=["GET"])]
+        return [
+            Route("/api/oauth/token", self._token, methods=["POST"]),
+            Route("/api/search/order", self._api(self._search_orders), methods=["POST"]),
+            Route("/api/search/product", self._api(self._search_products), methods=["POST"]),
+            Route("/api/search/webhook", self._api(self._search_webhooks), methods=["POST"]),
+            Route(
+                "/api/_action/{entity:str}/{ident:str}/state/{transition:str}",
+                self._api(self._transition),
+                methods=["POST"],
+            ),
+            Route("/api/order-delivery/{ident:str}", self._api(self._patch_delivery), methods=["PATCH"]),
+            Route("/api/_action/sync", self._api(self._sync), methods=["POST"]),
+            Route("/api/webhook", self._api(self._webhooks), methods=["GET", "POST"]),
+            Route("/api/webhook/{ident:str}", self._api(self._one_webhook), methods=["PATCH", "DELETE"]),
+            Route("/api/_info/version", self._api(self._version), methods=["GET"]),
+        ]
 
     # auth ----------------------------------------------------------------------------------------
     async def _token(self, request: Request) -> Response:
@@ -195,8 +226,11 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         if not isinstance(form, dict) or form.get("grant_type") != "client_credentials":
             return error(400, "1", "Bad Request", "The authorization grant type is not supported.")
         with self.lock:
-            if self.revoked or form.get("client_id") != self.client_id or \
-                    not hmac.compare_digest(str(form.get("client_secret") or ""), self.client_secret):
+            if (
+                self.revoked
+                or form.get("client_id") != self.client_id
+                or not hmac.compare_digest(str(form.get("client_secret") or ""), self.client_secret)
+            ):
                 return error(401, "4", "Unauthorized", "Client authentication failed")
             token = uuid.uuid4().hex + uuid.uuid4().hex
             self.tokens[token] = time.time() + TOKEN_SECONDS
@@ -210,8 +244,13 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             with self.lock:
                 valid = self.tokens.get(token, 0) > time.time()
             if not valid:
-                return error(401, "9", "Unauthorized", "The resource owner or authorization server denied the "
-                             "request.", meta={"parameters": {"hint": "Access token could not be verified"}})
+                return error(
+                    401,
+                    "9",
+                    "Unauthorized",
+                    "The resource owner or authorization server denied the request.",
+                    meta={"parameters": {"hint": "Access token could not be verified"}},
+                )
             body: Any = None
             if request.method in ("POST", "PATCH"):
                 raw = await request.body()
@@ -226,6 +265,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                 return exc.response
             except CriteriaError as exc:
                 return error(400, "FRAMEWORK__INVALID_CRITERIA_PARAMETERS", "Bad Request", str(exc))
+
         return endpoint
 
     # orders --------------------------------------------------------------------------------------
@@ -234,16 +274,24 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             criteria = {**criteria, "limit": min(criteria["limit"], self.page_cap)}
         records = [o for o in self.orders.values()]
         rows, total, hits = search(records, criteria)
-        body = {"total": total, "data": [present(project(r, criteria.get("associations"))) for r in rows],
-                "aggregations": []}
+        body = {
+            "total": total,
+            "data": [present(project(r, criteria.get("associations"))) for r in rows],
+            "aggregations": [],
+        }
         if rows and self.faults.take("page_drift", "POST", request.url.path):
             self.touch(rows[0])  # changed just now: it leaves a window that ends before now
         return JSONResponse(body)
 
     def _search_products(self, request: Request, criteria: Any) -> Response:
         rows, total, _ = search(list(self.products.values()), criteria)
-        return JSONResponse({"total": total, "data": [present(project(r, criteria.get("associations")))
-                                                      for r in rows], "aggregations": []})
+        return JSONResponse(
+            {
+                "total": total,
+                "data": [present(project(r, criteria.get("associations"))) for r in rows],
+                "aggregations": [],
+            }
+        )
 
     def _owner(self, entity: str, ident: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """The order and the record (order, delivery or transaction) that carries the state."""
@@ -256,8 +304,9 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             for child in (order.get(key) or []) if key else []:
                 if child.get("id") == ident:
                     return order, child
-        raise ApiError(404, "FRAMEWORK__ENTITY_NOT_FOUND", "Not Found",
-                       f"Could not find entity {entity} with id {ident}.")
+        raise ApiError(
+            404, "FRAMEWORK__ENTITY_NOT_FOUND", "Not Found", f"Could not find entity {entity} with id {ident}."
+        )
 
     def _transition(self, request: Request, body: Any) -> Response:
         entity, ident, transition = (request.path_params[k] for k in ("entity", "ident", "transition"))
@@ -268,16 +317,25 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         current = record["stateMachineState"]["technicalName"]
         possible = data.MACHINES[machine].get(current, {})
         if transition not in possible:
-            raise ApiError(400, "SYSTEM__ILLEGAL_STATE_TRANSITION", "Bad Request",
-                           f'Illegal transition "{transition}" from state "{current}". Possible transitions are: '
-                           + ", ".join(possible))
+            raise ApiError(
+                400,
+                "SYSTEM__ILLEGAL_STATE_TRANSITION",
+                "Bad Request",
+                f'Illegal transition "{transition}" from state "{current}". Possible transitions are: '
+                + ", ".join(possible),
+            )
         target = data.state_record(machine, possible[transition])
         record["stateMachineState"], record["stateId"] = target, target["id"]
         self.touch(record)
         self.touch(order)
-        self.ledger.record(f"{entity}.transition", method="POST", path=request.url.path, resource_id=order["id"],
-                           body=body, changes={"record": ident, "from": current, "to": target["technicalName"],
-                                               "transition": transition})
+        self.ledger.record(
+            f"{entity}.transition",
+            method="POST",
+            path=request.url.path,
+            resource_id=order["id"],
+            body=body,
+            changes={"record": ident, "from": current, "to": target["technicalName"], "transition": transition},
+        )
         self.emit("state_enter." + entity + ".state." + target["technicalName"], order["id"], "update")
         return JSONResponse(target)
 
@@ -287,8 +345,12 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             raise ApiError(400, "FRAMEWORK__INVALID_REQUEST_PARAMETER", "Bad Request", "The body must be an object.")
         codes = body.get("trackingCodes")
         if "trackingCodes" in body and (not isinstance(codes, list) or not all(isinstance(c, str) for c in codes)):
-            raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
-                           "This value should be of type array of strings. (/0/trackingCodes)")
+            raise ApiError(
+                400,
+                "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION",
+                "Constraint violation error",
+                "This value should be of type array of strings. (/0/trackingCodes)",
+            )
         before = list(delivery.get("trackingCodes") or [])
         for key, value in body.items():
             if key in ("trackingCodes", "shippingDateEarliest", "shippingDateLatest", "customFields"):
@@ -296,8 +358,14 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         self.touch(delivery)
         self.touch(order)
         added = [c for c in delivery.get("trackingCodes") or [] if c not in before]
-        self.ledger.record("order_delivery.update", method="PATCH", path=request.url.path, resource_id=order["id"],
-                           body=body, changes={"delivery": delivery["id"], "added": added})
+        self.ledger.record(
+            "order_delivery.update",
+            method="PATCH",
+            path=request.url.path,
+            resource_id=order["id"],
+            body=body,
+            changes={"delivery": delivery["id"], "added": added},
+        )
         return detail(request, project(delivery, {}))
 
     # stock ---------------------------------------------------------------------------------------
@@ -309,25 +377,43 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         staged: list[tuple[dict[str, Any], int]] = []
         for n, op in enumerate(operations):
             if not isinstance(op, dict) or op.get("entity") != "product" or op.get("action") != "upsert":
-                raise ApiError(400, "FRAMEWORK__INVALID_SYNC_OPERATION", "Bad Request",
-                               f"Operation {n}: only product upserts are supported by this sandbox.")
+                raise ApiError(
+                    400,
+                    "FRAMEWORK__INVALID_SYNC_OPERATION",
+                    "Bad Request",
+                    f"Operation {n}: only product upserts are supported by this sandbox.",
+                )
             for m, item in enumerate(op.get("payload") or []):
                 ident = item.get("id") if isinstance(item, dict) else None
                 product = self.products.get(ident) if ident is not None else None
                 if product is None:
-                    raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
-                                   f"This value should not be blank. (/{n}/{m}/productNumber)")
+                    raise ApiError(
+                        400,
+                        "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION",
+                        "Constraint violation error",
+                        f"This value should not be blank. (/{n}/{m}/productNumber)",
+                    )
                 stock = item.get("stock")
                 if not isinstance(stock, int) or isinstance(stock, bool):
-                    raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
-                                   f"This value should be of type int. (/{n}/{m}/stock)")
+                    raise ApiError(
+                        400,
+                        "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION",
+                        "Constraint violation error",
+                        f"This value should be of type int. (/{n}/{m}/stock)",
+                    )
                 staged.append((product, stock))
         for product, stock in staged:  # fail-on-error: all or nothing
             product["stock"] = product["availableStock"] = stock
             self.touch(product)
             written.setdefault("product", []).append(product["id"])
-            self.ledger.record("product.stock", method="POST", path=request.url.path, resource_id=product["id"],
-                               body=None, changes={"stock": stock, "productNumber": product["productNumber"]})
+            self.ledger.record(
+                "product.stock",
+                method="POST",
+                path=request.url.path,
+                resource_id=product["id"],
+                body=None,
+                changes={"stock": stock, "productNumber": product["productNumber"]},
+            )
         return JSONResponse({"data": written, "deleted": {}, "notFound": {}})
 
     # webhooks ------------------------------------------------------------------------------------
@@ -336,24 +422,43 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
             hooks = [present(h) for h in self.webhook_subscriptions.values()]
             return JSONResponse({"total": len(hooks), "data": hooks})
         if not isinstance(body, dict) or not body.get("name") or not body.get("eventName") or not body.get("url"):
-            raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
-                           "name, eventName and url should not be blank.")
+            raise ApiError(
+                400,
+                "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION",
+                "Constraint violation error",
+                "name, eventName and url should not be blank.",
+            )
         ident = body.get("id") or uuid.uuid4().hex
-        if ident in self.webhook_subscriptions or any(h["name"] == body["name"]
-                                                      for h in self.webhook_subscriptions.values()):
-            raise ApiError(400, "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION", "Constraint violation error",
-                           "This value is already used. (/name)")
-        self.webhook_subscriptions[ident] = {"id": ident, "name": body["name"], "eventName": body["eventName"],
-                                             "url": body["url"], "active": True, "appId": body.get("appId"),
-                                             "errorCount": 0}
+        if ident in self.webhook_subscriptions or any(
+            h["name"] == body["name"] for h in self.webhook_subscriptions.values()
+        ):
+            raise ApiError(
+                400,
+                "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION",
+                "Constraint violation error",
+                "This value is already used. (/name)",
+            )
+        self.webhook_subscriptions[ident] = {
+            "id": ident,
+            "name": body["name"],
+            "eventName": body["eventName"],
+            "url": body["url"],
+            "active": True,
+            "appId": body.get("appId"),
+            "errorCount": 0,
+        }
         self.ledger.record("webhook.create", method="POST", path=request.url.path, resource_id=ident, body=body)
         return detail(request, self.webhook_subscriptions[ident])
 
     def _one_webhook(self, request: Request, body: Any) -> Response:
         hook = self.webhook_subscriptions.get(request.path_params["ident"])
         if hook is None:
-            raise ApiError(404, "FRAMEWORK__ENTITY_NOT_FOUND", "Not Found",
-                           f"Could not find entity webhook with id {request.path_params['ident']}.")
+            raise ApiError(
+                404,
+                "FRAMEWORK__ENTITY_NOT_FOUND",
+                "Not Found",
+                f"Could not find entity webhook with id {request.path_params['ident']}.",
+            )
         if request.method == "DELETE":
             del self.webhook_subscriptions[hook["id"]]
             self.ledger.record("webhook.delete", method="DELETE", path=request.url.path, resource_id=hook["id"])
@@ -369,26 +474,52 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
         return JSONResponse({"total": total, "data": [present(r) for r in rows], "aggregations": []})
 
     def emit(self, event: str, order_id: str, operation: str) -> None:
-        targets = [h for h in self.webhook_subscriptions.values() if h["active"] and
-                   (h["eventName"] == event or (h["eventName"] == "order.written" and operation == "update"))]
+        targets = [
+            h
+            for h in self.webhook_subscriptions.values()
+            if h["active"]
+            and (h["eventName"] == event or (h["eventName"] == "order.written" and operation == "update"))
+        ]
         for hook in targets:
-            payload = {"data": {"payload": [{"entity": "order", "operation": operation, "primaryKey": order_id,
-                                             "updatedFields": ["updatedAt"] if operation == "update" else []}],
-                                "event": hook["eventName"]},
-                       "source": {"url": self.base_url, "appVersion": "1.0.0", "shopId": self.shop_id,
-                                  "eventId": uuid.uuid4().hex},
-                       "timestamp": int(time.time())}
+            payload = {
+                "data": {
+                    "payload": [
+                        {
+                            "entity": "order",
+                            "operation": operation,
+                            "primaryKey": order_id,
+                            "updatedFields": ["updatedAt"] if operation == "update" else [],
+                        }
+                    ],
+                    "event": hook["eventName"],
+                },
+                "source": {
+                    "url": self.base_url,
+                    "appVersion": "1.0.0",
+                    "shopId": self.shop_id,
+                    "eventId": uuid.uuid4().hex,
+                },
+                "timestamp": int(time.time()),
+            }
             raw = json.dumps(payload, separators=(",", ":")).encode()
             headers = {"content-type": "application/json"}
             if hook["appId"] == self.app_id:  # Shopware signs only the webhooks of an app, with its shop secret
                 mac = hmac.new(self.shop_secret.encode(), raw, hashlib.sha256)
                 headers["shopware-shop-signature"] = mac.hexdigest()
-            self.webhooks.submit(OutboundWebhook(hook["url"], raw, headers, on_result=self._delivered(hook),
-                                                 meta={"event": hook["eventName"], "order": order_id}))
+            self.webhooks.submit(
+                OutboundWebhook(
+                    hook["url"],
+                    raw,
+                    headers,
+                    on_result=self._delivered(hook),
+                    meta={"event": hook["eventName"], "order": order_id},
+                )
+            )
 
     def _delivered(self, hook: dict[str, Any]) -> Any:
         """Shopware counts failed deliveries of a webhook and switches it off at the error limit (10 by
         default, ``shopware.webhook.error_limit`` [unverified]); a success resets the count."""
+
         def note(status: int | None) -> None:
             with self.lock:
                 if status is not None and 200 <= status < 300:
@@ -397,6 +528,7 @@ class Shopware6Sandbox(Shopware6Conformance, Sandbox):
                 hook["errorCount"] = hook.get("errorCount", 0) + 1
                 if hook["errorCount"] >= WEBHOOK_ERROR_LIMIT:
                     hook["active"] = False
+
         return note
 
     def _version(self, request: Request, body: Any) -> Response:

@@ -52,15 +52,29 @@ class Shopware6Conformance(SandboxMixin):
     def conformance_profile(self) -> dict[str, Any]:
         # the transitions that reach a state a status push writes (complete, cancel, paid, ship); a step on
         # the way (process: open -> in_progress) only prepares the push
-        transitions = [{"method": "POST", "path": f"{ACTION}/{entity}/*/state/{name}"}
-                       for entity, name in (("order", "complete"), ("order", "cancel"),
-                                            ("order_transaction", "paid"), ("order_delivery", "ship"))]
-        return {"orders_read": {"method": "POST", "path": "/api/search/order"},
-                "writes": {"change_status": transitions,
-                           "transmit_tracking": [{"method": "PATCH", "path": "/api/order-delivery/*"},
-                                                 {"method": "POST", "path": f"{ACTION}/order_delivery/*/state/*"}],
-                           "set_stock": [{"method": "POST", "path": f"{ACTION}/sync"}]},
-                "rate_limit": None, "throttled": 0, "token_refreshes": self.token_refreshes}
+        transitions = [
+            {"method": "POST", "path": f"{ACTION}/{entity}/*/state/{name}"}
+            for entity, name in (
+                ("order", "complete"),
+                ("order", "cancel"),
+                ("order_transaction", "paid"),
+                ("order_delivery", "ship"),
+            )
+        ]
+        return {
+            "orders_read": {"method": "POST", "path": "/api/search/order"},
+            "writes": {
+                "change_status": transitions,
+                "transmit_tracking": [
+                    {"method": "PATCH", "path": "/api/order-delivery/*"},
+                    {"method": "POST", "path": f"{ACTION}/order_delivery/*/state/*"},
+                ],
+                "set_stock": [{"method": "POST", "path": f"{ACTION}/sync"}],
+            },
+            "rate_limit": None,
+            "throttled": 0,
+            "token_refreshes": self.token_refreshes,
+        }
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
         if "page_size" in body:
@@ -70,8 +84,12 @@ class Shopware6Conformance(SandboxMixin):
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         when = _ago(float(body.get("seconds_ago", 30)))
-        result = self.control_orders({"create": [{"createdAt": when} for _ in range(int(body.get("count", 1)))],
-                                      "webhook": bool(body.get("webhook", False))})
+        result = self.control_orders(
+            {
+                "create": [{"createdAt": when} for _ in range(int(body.get("count", 1)))],
+                "webhook": bool(body.get("webhook", False)),
+            }
+        )
         return {"ids": result["created"]}
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -106,8 +124,13 @@ class Shopware6Conformance(SandboxMixin):
         status += [t["stateMachineState"]["technicalName"] for t in order.get("transactions") or []]
         status += [d["stateMachineState"]["technicalName"] for d in order.get("deliveries") or []]
         tracking = [c for d in order.get("deliveries") or [] for c in d.get("trackingCodes") or []]
-        return {"status": status, "tracking": tracking, "messages": [], "total": str(order["amountTotal"]),
-                "currency": order["currency"]["isoCode"]}
+        return {
+            "status": status,
+            "tracking": tracking,
+            "messages": [],
+            "total": str(order["amountTotal"]),
+            "currency": order["currency"]["isoCode"],
+        }
 
     def _product(self, number: str) -> dict[str, Any]:
         for product in self.products.values():
@@ -139,11 +162,17 @@ class Shopware6Conformance(SandboxMixin):
             return {"count": changes}
         oid = str(body["id"])
         if capability == "change_status":
-            hits = [e for e in self.ledger.entries("*.transition") if e["resource_id"] == oid
-                    and e["changes"]["to"] == value]
+            hits = [
+                e
+                for e in self.ledger.entries("*.transition")
+                if e["resource_id"] == oid and e["changes"]["to"] == value
+            ]
         elif capability == "transmit_tracking":
-            hits = [e for e in self.ledger.entries("order_delivery.update") if e["resource_id"] == oid
-                    and value in e["changes"]["added"]]
+            hits = [
+                e
+                for e in self.ledger.entries("order_delivery.update")
+                if e["resource_id"] == oid and value in e["changes"]["added"]
+            ]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

@@ -17,9 +17,22 @@ from typing import Any
 
 #: relation keys the sandbox leaves out unless ``associations`` asks for them (Shopware loads none of
 #: these by default)
-ASSOCIATIONS = frozenset({"lineItems", "deliveries", "transactions", "addresses", "orderCustomer", "currency",
-                          "stateMachineState", "shippingOrderAddress", "shippingMethod", "paymentMethod",
-                          "country", "billingAddress"})
+ASSOCIATIONS = frozenset(
+    {
+        "lineItems",
+        "deliveries",
+        "transactions",
+        "addresses",
+        "orderCustomer",
+        "currency",
+        "stateMachineState",
+        "shippingOrderAddress",
+        "shippingMethod",
+        "paymentMethod",
+        "country",
+        "billingAddress",
+    }
+)
 MAX_LIMIT = 500
 
 
@@ -124,7 +137,7 @@ def search(records: list[dict[str, Any]], criteria: dict[str, Any]) -> tuple[lis
     if not isinstance(page, int) or page < 1:
         raise CriteriaError("page must be a whole number from 1")
     offset = (page - 1) * limit if limit else 0
-    rows = hits[offset: offset + limit] if limit else hits
+    rows = hits[offset : offset + limit] if limit else hits
     mode = criteria.get("total-count-mode", "none")
     if mode in (1, "exact"):
         total = len(hits)

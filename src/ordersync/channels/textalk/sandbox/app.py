@@ -38,11 +38,40 @@ from .conformance import TextalkConformance
 from .data import ITEM_UID_BASE, ORDER_UID_BASE, build_order, iso, token_for, webshop_for
 
 PATH = "/backend/jsonrpc/v1/"
-ORDER_PROPERTIES = {"uid", "orderNumber", "ordered", "changed", "customer", "currency", "exchangeRate", "items",
-                    "costs", "language", "note", "tags", "externalOrderNumber", "discarded", "hasVat", "payments",
-                    "delivery", "paymentStatus", "deliveryStatus", "affiliate"}
-ITEM_PROPERTIES = {"uid", "order", "costs", "revenueShare", "discountInfo", "article", "articleNumber", "articleName",
-                   "choices", "download"}
+ORDER_PROPERTIES = {
+    "uid",
+    "orderNumber",
+    "ordered",
+    "changed",
+    "customer",
+    "currency",
+    "exchangeRate",
+    "items",
+    "costs",
+    "language",
+    "note",
+    "tags",
+    "externalOrderNumber",
+    "discarded",
+    "hasVat",
+    "payments",
+    "delivery",
+    "paymentStatus",
+    "deliveryStatus",
+    "affiliate",
+}
+ITEM_PROPERTIES = {
+    "uid",
+    "order",
+    "costs",
+    "revenueShare",
+    "discountInfo",
+    "article",
+    "articleNumber",
+    "articleName",
+    "choices",
+    "download",
+}
 
 
 def _epoch(value: Any) -> float | None:
@@ -64,8 +93,15 @@ def _merge(target: dict, patch: dict) -> None:
 class TextalkSandbox(TextalkConformance, Sandbox):
     system = "textalk"
 
-    def __init__(self, *, seed: int = 1, orders: int = 100, carts: int = 0, history_days: int = 120,
-                 anchor: datetime | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        orders: int = 100,
+        carts: int = 0,
+        history_days: int = 120,
+        anchor: datetime | None = None,
+    ) -> None:
         super().__init__()
         self.seed, self.initial, self.initial_carts, self.history_days = seed, orders, carts, history_days
         self.anchor = anchor or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -121,7 +157,7 @@ class TextalkSandbox(TextalkConformance, Sandbox):
         now = int(time.time())
         with self._lock:
             create = body.get("create", [])
-            for spec in ([{}] * create if isinstance(create, int) else create):
+            for spec in [{}] * create if isinstance(create, int) else create:
                 if not isinstance(spec, dict):
                     raise ValueError(f"create entries must be objects, not {spec!r}")
                 if spec.get("raw"):
@@ -144,8 +180,7 @@ class TextalkSandbox(TextalkConformance, Sandbox):
 
     # kit hooks -----------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
-        return {"webshop": self.webshop, "auth_token": self.token,
-                "endpoint": base_url.rstrip("/") + PATH.rstrip("/")}
+        return {"webshop": self.webshop, "auth_token": self.token, "endpoint": base_url.rstrip("/") + PATH.rstrip("/")}
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         message = "Too many requests" if rule.kind == "rate_limit" else "Internal error"
@@ -154,7 +189,10 @@ class TextalkSandbox(TextalkConformance, Sandbox):
         return status, {"content-type": "application/json"}, body
 
     def routes(self) -> list[Any]:
-        return [Route(PATH, self._endpoint, methods=["POST"]), Route(PATH.rstrip("/"), self._endpoint, methods=["POST"])]
+        return [
+            Route(PATH, self._endpoint, methods=["POST"]),
+            Route(PATH.rstrip("/"), self._endpoint, methods=["POST"]),
+        ]
 
     # HTTP ----------------------------------------------------------------------------------------
     async def _endpoint(self, request: Request) -> Response:
@@ -183,8 +221,12 @@ class TextalkSandbox(TextalkConformance, Sandbox):
 
     # methods -------------------------------------------------------------------------------------
     def _call(self, method: str, params: list[Any], context: dict[str, str], path: str) -> Any:
-        handler = {"Order.list": self._order_list, "Order.get": self._order_get, "Order.count": self._order_count,
-                   "OrderItem.get": self._item_get}.get(method)
+        handler = {
+            "Order.list": self._order_list,
+            "Order.get": self._order_get,
+            "Order.count": self._order_count,
+            "OrderItem.get": self._item_get,
+        }.get(method)
         if handler is None:
             raise rpc.Fault(-32601, "Method not found")
         self._check_context(context)
@@ -217,9 +259,14 @@ class TextalkSandbox(TextalkConformance, Sandbox):
         selection = rpc.selection_param(params[1] if len(params) > 1 else None, "/1")
         matching = [o for o in self.orders.values() if self._matches(o, selection["filters"])]
         key = selection["sort"]
-        matching.sort(key=lambda o: (str(o.get(key)) if key != "uid" else 0, o.get("uid") if isinstance(
-            o.get("uid"), int) else 0), reverse=selection["descending"])
-        page = matching[selection["offset"]:selection["offset"] + selection["limit"]]
+        matching.sort(
+            key=lambda o: (
+                str(o.get(key)) if key != "uid" else 0,
+                o.get("uid") if isinstance(o.get("uid"), int) else 0,
+            ),
+            reverse=selection["descending"],
+        )
+        page = matching[selection["offset"] : selection["offset"] + selection["limit"]]
         result = [rpc.project(o, fields) for o in page]
         if self.faults.take("page_drift", "POST", path) and matching:
             victim = matching[min(len(matching) - 1, selection["offset"] + len(page))] if len(page) else matching[0]

@@ -11,7 +11,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ...sdk.sandbox import SandboxMixin
-
 from .data import iso
 
 PATH = "/backend/jsonrpc/v1/"
@@ -63,8 +62,12 @@ class TextalkConformance(SandboxMixin):
             template = dict(self.orders[max(self.orders)]) if self.orders else None
         if template is None:
             raise LookupError("create an order first: the malformed one copies it")
-        spec = {"raw": True, **{k: v for k, v in template.items() if k != "uid"}, "currency": "EURO",
-                "changed": iso(int(time.time()) - 30)}
+        spec = {
+            "raw": True,
+            **{k: v for k, v in template.items() if k != "uid"},
+            "currency": "EURO",
+            "changed": iso(int(time.time()) - 30),
+        }
         return {"id": str(self.control_orders({"create": [spec]})["created"][0]), "marker": "EURO", "where": "reason"}
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -73,5 +76,10 @@ class TextalkConformance(SandboxMixin):
             if order is None:
                 raise LookupError(f"no order with uid {body['id']}")
             total = order["costs"]["total"]
-            return {"status": [str(order.get("paymentStatus")), str(order.get("deliveryStatus"))],
-                    "tracking": [], "messages": [], "total": f"{total['incVat']:.2f}", "currency": order["currency"]}
+            return {
+                "status": [str(order.get("paymentStatus")), str(order.get("deliveryStatus"))],
+                "tracking": [],
+                "messages": [],
+                "total": f"{total['incVat']:.2f}",
+                "currency": order["currency"],
+            }

@@ -32,12 +32,29 @@ ARTICLE_UID_BASE = 7_700_000
 
 FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Sofia", "Felix", "Lena", "Paul", "Erik", "Astrid"]
 LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Andersson", "Johansson", "Becker"]
-STREETS = ["Hauptstraße 12", "Am Markt 3a", "Lindenallee 44", "Bahnhofstr. 7", "Storgatan 21",
-           "Karl-Marx-Allee 90 b", "Schillerplatz 1"]
-CITIES = [("10115", "Berlin", "DE"), ("80331", "München", "DE"), ("50667", "Köln", "DE"),
-          ("111 22", "Stockholm", "SE"), ("1010", "Wien", "AT")]
-ARTICLES = [("TX-1001", "Kaffeebecher", "12.90"), ("TX-1002", "Teekanne", "34.50"),
-            ("TX-1003", "Geschirrtuch", "6.95"), ("TX-1004", "Brotkorb", "19.00"), ("TX-1005", "Salzmühle", "24.99")]
+STREETS = [
+    "Hauptstraße 12",
+    "Am Markt 3a",
+    "Lindenallee 44",
+    "Bahnhofstr. 7",
+    "Storgatan 21",
+    "Karl-Marx-Allee 90 b",
+    "Schillerplatz 1",
+]
+CITIES = [
+    ("10115", "Berlin", "DE"),
+    ("80331", "München", "DE"),
+    ("50667", "Köln", "DE"),
+    ("111 22", "Stockholm", "SE"),
+    ("1010", "Wien", "AT"),
+]
+ARTICLES = [
+    ("TX-1001", "Kaffeebecher", "12.90"),
+    ("TX-1002", "Teekanne", "34.50"),
+    ("TX-1003", "Geschirrtuch", "6.95"),
+    ("TX-1004", "Brotkorb", "19.00"),
+    ("TX-1005", "Salzmühle", "24.99"),
+]
 
 
 def token_for(seed: int) -> str:
@@ -55,12 +72,18 @@ def iso(epoch: int) -> str:
 def cost(gross: Decimal, rate: Decimal, currency: str) -> dict[str, Any]:
     """A Cost as in the documented example: incVat, exVat, vat, vatRate, currency, as JSON numbers."""
     net = (gross / (1 + rate)).quantize(CENT)
-    return {"incVat": float(gross), "exVat": float(net), "vat": float(gross - net), "vatRate": float(rate),
-            "currency": currency}
+    return {
+        "incVat": float(gross),
+        "exVat": float(net),
+        "vat": float(gross - net),
+        "vatRate": float(rate),
+        "currency": currency,
+    }
 
 
-def build_order(rng: random.Random, uid: int, number: int, ordered: int | None, changed: int,
-                next_item_uid: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def build_order(
+    rng: random.Random, uid: int, number: int, ordered: int | None, changed: int, next_item_uid: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One order and its items. ``ordered`` None makes a cart."""
     currency = "SEK" if rng.random() < 0.15 else "EUR"
     rate = Decimal("0.25") if currency == "SEK" else Decimal("0.19")
@@ -70,9 +93,17 @@ def build_order(rng: random.Random, uid: int, number: int, ordered: int | None, 
         quantity = rng.randint(1, 3)
         gross = (Decimal(price) * quantity).quantize(CENT)
         choices = {str(ARTICLE_UID_BASE + 1): str(ARTICLE_UID_BASE + 2 + n)} if rng.random() < 0.3 else {}
-        items.append({"uid": next_item_uid + n, "order": uid, "article": ARTICLE_UID_BASE + int(number_[-4:]),
-                      "articleNumber": number_, "articleName": name, "choices": {**choices, "quantity": quantity},
-                      "costs": {"total": cost(gross, rate, currency), "unit": cost(Decimal(price), rate, currency)}})
+        items.append(
+            {
+                "uid": next_item_uid + n,
+                "order": uid,
+                "article": ARTICLE_UID_BASE + int(number_[-4:]),
+                "articleNumber": number_,
+                "articleName": name,
+                "choices": {**choices, "quantity": quantity},
+                "costs": {"total": cost(gross, rate, currency), "unit": cost(Decimal(price), rate, currency)},
+            }
+        )
     cart_total = sum((Decimal(str(i["costs"]["total"]["incVat"])) for i in items), Decimal(0))
     shipping = Decimal(rng.choice(["0", "4.90", "5.95"]))
     fee = Decimal(rng.choice(["0", "0", "1.50"]))
@@ -82,16 +113,31 @@ def build_order(rng: random.Random, uid: int, number: int, ordered: int | None, 
     paid = rng.random() < 0.7
     sent = paid and rng.random() < 0.5
     order = {
-        "uid": uid, "orderNumber": str(number), "ordered": iso(ordered) if ordered is not None else None,
-        "changed": iso(changed), "currency": currency, "language": "de" if currency == "EUR" else "sv",
-        "customer": {"address": address, "deliveryAddress": delivery,
-                     "info": {INFO_EMAIL: f"{first.lower()}.{number}@example.org",
-                              INFO_CUSTOMER_NUMBER: str(500 + number % 97)}},
+        "uid": uid,
+        "orderNumber": str(number),
+        "ordered": iso(ordered) if ordered is not None else None,
+        "changed": iso(changed),
+        "currency": currency,
+        "language": "de" if currency == "EUR" else "sv",
+        "customer": {
+            "address": address,
+            "deliveryAddress": delivery,
+            "info": {INFO_EMAIL: f"{first.lower()}.{number}@example.org", INFO_CUSTOMER_NUMBER: str(500 + number % 97)},
+        },
         "items": [i["uid"] for i in items],
-        "costs": {"cart": cost(cart_total, rate, currency), "shipment": cost(shipping, rate, currency),
-                  "payment": cost(fee, rate, currency), "total": cost(cart_total + shipping + fee, rate, currency)},
-        "note": "", "tags": [], "externalOrderNumber": "", "discarded": rng.random() < 0.03, "hasVat": True,
-        "paymentStatus": "paid" if paid else "unpaid", "deliveryStatus": "sent" if sent else "unsent",
+        "costs": {
+            "cart": cost(cart_total, rate, currency),
+            "shipment": cost(shipping, rate, currency),
+            "payment": cost(fee, rate, currency),
+            "total": cost(cart_total + shipping + fee, rate, currency),
+        },
+        "note": "",
+        "tags": [],
+        "externalOrderNumber": "",
+        "discarded": rng.random() < 0.03,
+        "hasVat": True,
+        "paymentStatus": "paid" if paid else "unpaid",
+        "deliveryStatus": "sent" if sent else "unsent",
     }
     return order, items
 
@@ -100,20 +146,41 @@ def invoice_address(rng: random.Random, first: str, last: str) -> dict[str, Any]
     """Customer.address as documented: one street line, postcode, town, three phone numbers."""
     zip_, town, country = rng.choice(CITIES)
     mobile = rng.random() < 0.6
-    return {"company": None, "firstName": first, "lastName": last, "address": rng.choice(STREETS), "address2": "",
-            "postcode": zip_, "town": town, "country": country, "state": "",
-            "phoneDay": "" if mobile else "+49 30 1234567", "phoneNight": "",
-            "phoneMobile": "+49 170 5550123" if mobile else ""}
+    return {
+        "company": None,
+        "firstName": first,
+        "lastName": last,
+        "address": rng.choice(STREETS),
+        "address2": "",
+        "postcode": zip_,
+        "town": town,
+        "country": country,
+        "state": "",
+        "phoneDay": "" if mobile else "+49 30 1234567",
+        "phoneNight": "",
+        "phoneMobile": "+49 170 5550123" if mobile else "",
+    }
 
 
 def delivery_address(rng: random.Random, invoice: dict[str, Any]) -> dict[str, Any]:
     """Customer.deliveryAddress: usually ``copyAddress`` (the invoice address again), sometimes its own,
     with the recipient's whole name in ``name``."""
     if rng.random() >= 0.2:
-        return {"copyAddress": True, "company": invoice["company"],
-                "name": f"{invoice['firstName']} {invoice['lastName']}",
-                **{key: invoice[key] for key in ("address", "address2", "postcode", "town", "country", "state")}}
+        return {
+            "copyAddress": True,
+            "company": invoice["company"],
+            "name": f"{invoice['firstName']} {invoice['lastName']}",
+            **{key: invoice[key] for key in ("address", "address2", "postcode", "town", "country", "state")},
+        }
     zip_, town, country = rng.choice(CITIES)
-    return {"copyAddress": False, "company": "Lager Nord GmbH" if rng.random() < 0.3 else None,
-            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "address": rng.choice(STREETS), "address2": "",
-            "postcode": zip_, "town": town, "country": country, "state": ""}
+    return {
+        "copyAddress": False,
+        "company": "Lager Nord GmbH" if rng.random() < 0.3 else None,
+        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        "address": rng.choice(STREETS),
+        "address2": "",
+        "postcode": zip_,
+        "town": town,
+        "country": country,
+        "state": "",
+    }

@@ -57,8 +57,12 @@ def handle_one(request: Any, call: Callable[[str, list[Any]], Any]) -> dict[str,
     ident = request.get("id", NOT_GIVEN)
     answer_id = ident if ident is not NOT_GIVEN and _valid_id(ident) else None
     params = request.get("params", [])
-    if (request.get("jsonrpc") != "2.0" or not isinstance(request.get("method"), str)
-            or (ident is not NOT_GIVEN and not _valid_id(ident)) or not isinstance(params, (list, dict))):
+    if (
+        request.get("jsonrpc") != "2.0"
+        or not isinstance(request.get("method"), str)
+        or (ident is not NOT_GIVEN and not _valid_id(ident))
+        or not isinstance(params, (list, dict))
+    ):
         return envelope_error(answer_id, Fault(-32600, "Invalid Request"))
     try:
         if isinstance(params, dict):
@@ -70,6 +74,7 @@ def handle_one(request: Any, call: Callable[[str, list[Any]], Any]) -> dict[str,
 
 
 # --- parameter readers ------------------------------------------------------------------------------
+
 
 def arity(params: list[Any], least: int, most: int) -> None:
     if not least <= len(params) <= most:
@@ -159,5 +164,10 @@ def selection_param(value: Any, pointer: str) -> dict[str, Any]:
     descending = value.get("descending", False)
     if not isinstance(descending, bool):
         raise invalid("descending must be true or false", f"{pointer}/descending")
-    return {"filters": filters_param(value.get("filters"), f"{pointer}/filters"), "limit": limit,
-            "offset": offset, "sort": sort, "descending": descending}
+    return {
+        "filters": filters_param(value.get("filters"), f"{pointer}/filters"),
+        "limit": limit,
+        "offset": offset,
+        "sort": sort,
+        "descending": descending,
+    }

@@ -37,10 +37,14 @@ from .routes import build_routes
 from .store import WooStore, dump
 from .webhooks import WebhookRegistry
 
-_CRITICAL = ('<p>There has been a critical error on this website.</p><p><a href="https://wordpress.org/documentation/'
-             'article/faq-troubleshooting/">Learn more about troubleshooting WordPress.</a></p>')
-_MAINTENANCE = (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Maintenance</title></head><body>"
-                b"Briefly unavailable for scheduled maintenance. Check back in a minute.</body></html>")
+_CRITICAL = (
+    '<p>There has been a critical error on this website.</p><p><a href="https://wordpress.org/documentation/'
+    'article/faq-troubleshooting/">Learn more about troubleshooting WordPress.</a></p>'
+)
+_MAINTENANCE = (
+    b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Maintenance</title></head><body>'
+    b"Briefly unavailable for scheduled maintenance. Check back in a minute.</body></html>"
+)
 
 
 def _gmt_epoch(text: str) -> int:
@@ -67,17 +71,32 @@ class WooSandbox(WooConformance, Sandbox):
     system = "woocommerce"
     api_user = "shopadmin"
 
-    def __init__(self, *, seed: int = 1, orders: int = 100, products: int = 100, catalog_seed: int | None = None,
-                 https_offload: bool = False, page_limit: int = 100, anchor: datetime | None = None,
-                 history_days: int = 180, webhook_timeout: float = 10.0,
-                 parent_stock_share: float = 0.35) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        orders: int = 100,
+        products: int = 100,
+        catalog_seed: int | None = None,
+        https_offload: bool = False,
+        page_limit: int = 100,
+        anchor: datetime | None = None,
+        history_days: int = 180,
+        webhook_timeout: float = 10.0,
+        parent_stock_share: float = 0.35,
+    ) -> None:
         super().__init__(webhook_timeout=webhook_timeout)
         anchor = anchor or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         self.seed, self.page_limit, self.https_offload = seed, page_limit, https_offload
-        self.store = WooStore(seed=seed, orders=orders, products=products,
-                              catalog_seed=seed if catalog_seed is None else catalog_seed,
-                              anchor=int(anchor.timestamp()), history_days=history_days,
-                              parent_stock_share=parent_stock_share)
+        self.store = WooStore(
+            seed=seed,
+            orders=orders,
+            products=products,
+            catalog_seed=seed if catalog_seed is None else catalog_seed,
+            anchor=int(anchor.timestamp()),
+            history_days=history_days,
+            parent_stock_share=parent_stock_share,
+        )
         self.consumer_key, self.consumer_secret = keys_for(seed)
         self.auth = Authenticator(self.consumer_key, self.consumer_secret, https=https_offload)
         self.hooks = WebhookRegistry(self.webhooks, salt=f"ordersync-sandbox-salt-{seed}")
@@ -104,14 +123,31 @@ class WooSandbox(WooConformance, Sandbox):
         (core REST has no limiter; hosts and proxies add one)."""
         if rule.kind == "rate_limit":
             seconds = int(rule.retry_after if rule.retry_after is not None else 1)
-            return 429, {"content-type": "application/json; charset=UTF-8"}, dump({
-                "code": "rate_limit_exceeded", "message": f"Too many requests. Please wait {seconds} seconds "
-                                                          "before trying again.", "data": {"status": 429}})
+            return (
+                429,
+                {"content-type": "application/json; charset=UTF-8"},
+                dump(
+                    {
+                        "code": "rate_limit_exceeded",
+                        "message": f"Too many requests. Please wait {seconds} seconds before trying again.",
+                        "data": {"status": 429},
+                    }
+                ),
+            )
         if rule.status == 503:
             return 503, {"content-type": "text/html; charset=utf-8"}, _MAINTENANCE
-        return rule.status, {"content-type": "application/json; charset=UTF-8"}, dump({
-            "code": "internal_server_error", "message": _CRITICAL, "data": {"status": rule.status},
-            "additional_errors": []})
+        return (
+            rule.status,
+            {"content-type": "application/json; charset=UTF-8"},
+            dump(
+                {
+                    "code": "internal_server_error",
+                    "message": _CRITICAL,
+                    "data": {"status": rule.status},
+                    "additional_errors": [],
+                }
+            ),
+        )
 
     # rendering -----------------------------------------------------------------------------------
     def site(self, request: Any = None) -> str:
@@ -127,8 +163,10 @@ class WooSandbox(WooConformance, Sandbox):
         if body is None:
             return None
         s = site.replace("/", "\\/").encode()
-        return body[:-1] + b',"_links":{"self":[{"href":"%s\\/wp-json\\/wc\\/v3\\/orders\\/%d"}],' \
-                           b'"collection":[{"href":"%s\\/wp-json\\/wc\\/v3\\/orders"}]}}' % (s, oid, s)
+        return (
+            body[:-1] + b',"_links":{"self":[{"href":"%s\\/wp-json\\/wc\\/v3\\/orders\\/%d"}],'
+            b'"collection":[{"href":"%s\\/wp-json\\/wc\\/v3\\/orders"}]}}' % (s, oid, s)
+        )
 
     def existing_order_json(self, oid: int, site: str) -> bytes:
         """``order_json`` of an order the caller has already found (its id came from the index)."""
@@ -155,9 +193,11 @@ class WooSandbox(WooConformance, Sandbox):
         return body
 
     def variation_json(self, pid: int, vid: int, site: str) -> bytes:
-        links = {"self": [{"href": f"{site}{API}/products/{pid}/variations/{vid}"}],
-                 "collection": [{"href": f"{site}{API}/products/{pid}/variations"}],
-                 "up": [{"href": f"{site}{API}/products/{pid}"}]}
+        links = {
+            "self": [{"href": f"{site}{API}/products/{pid}/variations/{vid}"}],
+            "collection": [{"href": f"{site}{API}/products/{pid}/variations"}],
+            "up": [{"href": f"{site}{API}/products/{pid}"}],
+        }
         return dump({**self.store.variation_view(vid), "_links": links})
 
     def emit_order(self, oid: int, event: str) -> None:
@@ -196,10 +236,16 @@ class WooSandbox(WooConformance, Sandbox):
 
     def _sellable(self, line: dict) -> Sellable:
         for s in self.store.sellables:
-            if (line.get("variation_id") and s.variation_id == int(line["variation_id"])) or \
-                    (line.get("sku") and s.sku == line["sku"]) or \
-                    (line.get("product_id") and not line.get("variation_id") and s.variation_id == 0
-                     and s.product_id == int(line["product_id"])):
+            if (
+                (line.get("variation_id") and s.variation_id == int(line["variation_id"]))
+                or (line.get("sku") and s.sku == line["sku"])
+                or (
+                    line.get("product_id")
+                    and not line.get("variation_id")
+                    and s.variation_id == 0
+                    and s.product_id == int(line["product_id"])
+                )
+            ):
                 return s
         raise ValueError(f"no catalogue item matches line {line!r} (variable products need a variation_id or sku)")
 
@@ -213,14 +259,20 @@ class WooSandbox(WooConformance, Sandbox):
         lines = spec.get("line_items")
         with self.store.lock:
             row = self.store.add_row(created, modified, status)
-            good = None if lines is None else [(self._sellable(x), int(x.get("quantity", 1)))
-                                               for x in lines if not x.get("raw")]
+            good = (
+                None
+                if lines is None
+                else [(self._sellable(x), int(x.get("quantity", 1))) for x in lines if not x.get("raw")]
+            )
             order = build_order(self.seed, row, self.store.sellables, lines=good, status=status)
             if lines is not None:
                 order["line_items"] += [{k: v for k, v in x.items() if k != "raw"} for x in lines if x.get("raw")]
             order["created_via"] = "checkout"
-            extra = {k: v for k, v in spec.items() if k not in ("status", "line_items", "date_created_gmt",
-                                                                 "date_modified_gmt")}
+            extra = {
+                k: v
+                for k, v in spec.items()
+                if k not in ("status", "line_items", "date_created_gmt", "date_modified_gmt")
+            }
             _merge(order, extra)
             self.store.save_order(order, modified)
         return row.id

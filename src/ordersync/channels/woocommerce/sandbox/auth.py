@@ -79,8 +79,17 @@ class Authenticator:
         with self._lock:
             self._nonces.clear()
 
-    def authenticate(self, *, method: str, scheme: str, host: str, path: str, query: dict[str, Any],
-                     form: dict[str, Any], headers: dict[str, str]) -> bool:
+    def authenticate(
+        self,
+        *,
+        method: str,
+        scheme: str,
+        host: str,
+        path: str,
+        query: dict[str, Any],
+        form: dict[str, Any],
+        headers: dict[str, str],
+    ) -> bool:
         """True when the request authenticates, False when it is anonymous; WCError when an attempt failed."""
         ssl = self.https or scheme == "https"
         authorization = headers.get("authorization", "")
@@ -92,8 +101,9 @@ class Authenticator:
             return False
         if missing:
             noun = "parameter" if len(missing) == 1 else "parameters"
-            raise _fail(f"Missing OAuth {noun} {', '.join(missing)}",
-                        "woocommerce_rest_authentication_missing_parameter")
+            raise _fail(
+                f"Missing OAuth {noun} {', '.join(missing)}", "woocommerce_rest_authentication_missing_parameter"
+            )
         if not hmac.compare_digest(str(params["oauth_consumer_key"]), self.consumer_key):
             raise _fail("Consumer key is invalid.")
         self._check_signature(method, f"{'https' if ssl else 'http'}://{host}{path}", params)
@@ -122,8 +132,9 @@ class Authenticator:
         if sig_method not in ("HMAC-SHA1", "HMAC-SHA256"):
             raise _fail("Invalid signature - signature method is invalid.")
         digest = hashlib.sha1 if sig_method == "HMAC-SHA1" else hashlib.sha256
-        expected = hmac.new(f"{self.consumer_secret}&".encode(), base_string(method, url, unsigned).encode(),
-                            digest).digest()
+        expected = hmac.new(
+            f"{self.consumer_secret}&".encode(), base_string(method, url, unsigned).encode(), digest
+        ).digest()
         if not hmac.compare_digest(base64.b64encode(expected).decode(), offered):
             raise _fail("Invalid signature - provided signature does not match.")
 

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ...sdk.sandbox import SandboxMixin
-
 from .rest import API
 
 
@@ -42,13 +41,18 @@ class WooConformance(SandboxMixin):
 
     def conformance_profile(self) -> dict[str, Any]:
         orders = f"{API}/orders"
-        return {"orders_read": {"method": "GET", "path": orders},
-                "writes": {"change_status": [{"method": "PUT", "path": f"{orders}/*"}],
-                           "transmit_tracking": [{"method": "POST", "path": f"{orders}/*/notes"}],
-                           "send_messages": [{"method": "POST", "path": f"{orders}/*/notes"}],
-                           "set_stock": [{"method": "POST", "path": f"{API}/products*batch"}]},
-                # self-hosted WooCommerce documents no API rate limit (hosts may add one)
-                "rate_limit": None, "throttled": 0}
+        return {
+            "orders_read": {"method": "GET", "path": orders},
+            "writes": {
+                "change_status": [{"method": "PUT", "path": f"{orders}/*"}],
+                "transmit_tracking": [{"method": "POST", "path": f"{orders}/*/notes"}],
+                "send_messages": [{"method": "POST", "path": f"{orders}/*/notes"}],
+                "set_stock": [{"method": "POST", "path": f"{API}/products*batch"}],
+            },
+            # self-hosted WooCommerce documents no API rate limit (hosts may add one)
+            "rate_limit": None,
+            "throttled": 0,
+        }
 
     def conform_configure(self, body: dict[str, Any]) -> dict[str, Any]:
         if "page_size" in body:  # "quick" needs nothing here: nothing in this sandbox waits on purpose
@@ -59,16 +63,26 @@ class WooConformance(SandboxMixin):
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         count, when = int(body.get("count", 1)), _naive_utc(time.time() - float(body.get("seconds_ago", 30)))
         spec = {"status": "processing", "date_created_gmt": when, "date_modified_gmt": when}
-        result = self.control_orders({"create": [dict(spec) for _ in range(count)],
-                                      "webhook": bool(body.get("webhook", False))})
+        result = self.control_orders(
+            {"create": [dict(spec) for _ in range(count)], "webhook": bool(body.get("webhook", False))}
+        )
         return {"ids": [str(i) for i in result["created"]]}
 
     def conform_modify(self, body: dict[str, Any]) -> dict[str, Any]:
         when = _naive_utc(time.time() - float(body.get("seconds_ago", 0)))
-        result = self.control_orders({"update": [{"id": i, "status": "on-hold" if self.store.existing_order(i)["status"]
-                                                  != "on-hold" else "processing", "date_modified_gmt": when}
-                                                 for i in _ids(body)],
-                                      "webhook": bool(body.get("webhook", False))})
+        result = self.control_orders(
+            {
+                "update": [
+                    {
+                        "id": i,
+                        "status": "on-hold" if self.store.existing_order(i)["status"] != "on-hold" else "processing",
+                        "date_modified_gmt": when,
+                    }
+                    for i in _ids(body)
+                ],
+                "webhook": bool(body.get("webhook", False)),
+            }
+        )
         return {"ids": [str(i) for i in result["updated"]]}
 
     def conform_hide(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -83,8 +97,9 @@ class WooConformance(SandboxMixin):
     def conform_malformed(self, body: dict[str, Any]) -> dict[str, Any]:
         line = {"raw": True, "id": 1, "name": "Tasse", "quantity": "zwei", "sku": "X"}
         when = _naive_utc(time.time() - 30)
-        result = self.control_orders({"create": [{"line_items": [line], "date_created_gmt": when,
-                                                  "date_modified_gmt": when}], "webhook": False})
+        result = self.control_orders(
+            {"create": [{"line_items": [line], "date_created_gmt": when, "date_modified_gmt": when}], "webhook": False}
+        )
         return {"id": str(result["created"][0]), "marker": "zwei", "where": "raw"}
 
     def conform_view(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -97,8 +112,13 @@ class WooConformance(SandboxMixin):
             raise LookupError(f"no order {oid}")
         notes = [n["note"] for n in self.store.order_notes(oid)]
         meta = [json.dumps(m.get("value"), ensure_ascii=False) for m in order.get("meta_data") or []]
-        return {"status": [order["status"]], "tracking": notes + meta, "messages": notes, "total": order["total"],
-                "currency": order["currency"]}
+        return {
+            "status": [order["status"]],
+            "tracking": notes + meta,
+            "messages": notes,
+            "total": order["total"],
+            "currency": order["currency"],
+        }
 
     def _stock_item(self, sku: str) -> dict[str, Any]:
         for item in [*self.store.products.values(), *self.store.variations.values()]:
@@ -123,16 +143,25 @@ class WooConformance(SandboxMixin):
         capability, value = body.get("capability"), body.get("value")  # type: Any, Any
         if capability == "set_stock":
             item = self._stock_item(str(body["sku"]))
-            hits = [e for e in self.ledger.entries("*.stock") if e["resource_id"] == str(item["id"])
-                    and e["changes"].get("stock_quantity") == int(value)]
+            hits = [
+                e
+                for e in self.ledger.entries("*.stock")
+                if e["resource_id"] == str(item["id"]) and e["changes"].get("stock_quantity") == int(value)
+            ]
             return {"count": len(hits)}
         oid = str(body["id"])
         if capability == "change_status":
-            hits = [e for e in self.ledger.entries("order.update") if e["resource_id"] == oid
-                    and e["changes"].get("status") == value]
+            hits = [
+                e
+                for e in self.ledger.entries("order.update")
+                if e["resource_id"] == oid and e["changes"].get("status") == value
+            ]
         elif capability in ("transmit_tracking", "send_messages"):
-            hits = [e for e in self.ledger.entries("order.note") if e["resource_id"] == oid
-                    and str(value) in json.dumps(e["body"], ensure_ascii=False)]
+            hits = [
+                e
+                for e in self.ledger.entries("order.note")
+                if e["resource_id"] == oid and str(value) in json.dumps(e["body"], ensure_ascii=False)
+            ]
         else:
             raise ValueError(f"no effect known for capability {capability!r}")
         return {"count": len(hits)}

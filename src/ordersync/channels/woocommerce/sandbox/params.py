@@ -36,8 +36,9 @@ def _collection(orderby: list[str], *, dates: bool = True, **extra: dict) -> dic
     args = {
         "context": arg("string", "Which fields the response carries.", default="view", enum=["view", "edit"]),
         "page": arg("integer", "Page of the result set, from 1.", default=1, minimum=1),
-        "per_page": arg("integer", "Items per page (WordPress caps collections at 100).", default=10,
-                        minimum=1, maximum=100),
+        "per_page": arg(
+            "integer", "Items per page (WordPress caps collections at 100).", default=10, minimum=1, maximum=100
+        ),
         "search": arg("string", "Only items matching this text."),
         "offset": arg("integer", "Skip this many items (overrides page)."),
         "order": arg("string", "Sort direction.", default="desc", enum=["asc", "desc"]),
@@ -46,25 +47,31 @@ def _collection(orderby: list[str], *, dates: bool = True, **extra: dict) -> dic
         "exclude": arg("array", "Not these ids.", default=[], items={"type": "integer"}),
     }
     if dates:
-        args.update({
-            "after": arg("string", "Created after this ISO 8601 time (exclusive).", format="date-time"),
-            "before": arg("string", "Created before this ISO 8601 time (exclusive).", format="date-time"),
-            "modified_after": arg("string", "Modified after this ISO 8601 time (exclusive).", format="date-time"),
-            "modified_before": arg("string", "Modified before this ISO 8601 time (exclusive).",
-                                   format="date-time"),
-            "dates_are_gmt": arg("boolean", "Compare the date arguments with the GMT columns.", default=False),
-        })
+        args.update(
+            {
+                "after": arg("string", "Created after this ISO 8601 time (exclusive).", format="date-time"),
+                "before": arg("string", "Created before this ISO 8601 time (exclusive).", format="date-time"),
+                "modified_after": arg("string", "Modified after this ISO 8601 time (exclusive).", format="date-time"),
+                "modified_before": arg("string", "Modified before this ISO 8601 time (exclusive).", format="date-time"),
+                "dates_are_gmt": arg("boolean", "Compare the date arguments with the GMT columns.", default=False),
+            }
+        )
     return {**args, **extra}
 
 
 ORDER_STATUS_ENUM = ["any", "trash", *STATUSES]
 ORDERS_LIST = _collection(
     ["date", "id", "include", "title", "slug", "modified"],
-    status=arg("array", "Only orders in these statuses; 'any' excludes trash.", default="any",
-               items={"type": "string", "enum": ORDER_STATUS_ENUM}),
+    status=arg(
+        "array",
+        "Only orders in these statuses; 'any' excludes trash.",
+        default="any",
+        items={"type": "string", "enum": ORDER_STATUS_ENUM},
+    ),
     customer=arg("integer", "Only orders of this customer id."),
     product=arg("integer", "Only orders containing this product id."),
-    dp=arg("integer", "Decimal places of amounts.", default=2))
+    dp=arg("integer", "Decimal places of amounts.", default=2),
+)
 ORDER_UPDATE = {
     "status": arg("string", "Order status.", enum=list(STATUSES)),
     "customer_note": arg("string", "Note the buyer left at checkout."),
@@ -77,77 +84,118 @@ ORDER_UPDATE = {
     "set_paid": arg("boolean", "Mark as paid (sets date_paid, status processing)."),
 }
 ORDER_DELETE = {"force": arg("boolean", "Delete for good instead of moving to the trash.", default=False)}
-NOTES_LIST = {"context": arg("string", "Which fields the response carries.", default="view", enum=["view", "edit"]),
-              "type": arg("string", "Which notes.", default="any", enum=["any", "customer", "internal"])}
-NOTE_CREATE = {"note": arg("string", "Note text.", required=True),
-               "customer_note": arg("boolean", "Also show (and mail) the note to the buyer.", default=False),
-               "added_by_user": arg("boolean", "Attribute the note to the API user.", default=False)}
+NOTES_LIST = {
+    "context": arg("string", "Which fields the response carries.", default="view", enum=["view", "edit"]),
+    "type": arg("string", "Which notes.", default="any", enum=["any", "customer", "internal"]),
+}
+NOTE_CREATE = {
+    "note": arg("string", "Note text.", required=True),
+    "customer_note": arg("boolean", "Also show (and mail) the note to the buyer.", default=False),
+    "added_by_user": arg("boolean", "Attribute the note to the API user.", default=False),
+}
 _STOCK = {
-    "sku": arg("string", "Stock keeping unit."), "regular_price": arg("string", "Regular price."),
-    "sale_price": arg("string", "Sale price."), "manage_stock": arg("boolean", "Track stock."),
+    "sku": arg("string", "Stock keeping unit."),
+    "regular_price": arg("string", "Regular price."),
+    "sale_price": arg("string", "Sale price."),
+    "manage_stock": arg("boolean", "Track stock."),
     "stock_quantity": arg("integer", "Stock on hand."),
     "stock_status": arg("string", "Stock status.", enum=["instock", "outofstock", "onbackorder"]),
     "backorders": arg("string", "Backorders allowed?", enum=["no", "notify", "yes"]),
     "meta_data": arg("array", "Meta data, merged by id or key.", items={"type": "object"}),
 }
-PRODUCT_UPDATE = {"name": arg("string", "Product name."), **_STOCK,
-                  "status": arg("string", "Post status.", enum=["draft", "pending", "private", "publish"])}
+PRODUCT_UPDATE = {
+    "name": arg("string", "Product name."),
+    **_STOCK,
+    "status": arg("string", "Post status.", enum=["draft", "pending", "private", "publish"]),
+}
 VARIATION_UPDATE = dict(_STOCK)
 PRODUCTS_LIST = _collection(
     ["date", "id", "include", "title", "slug", "modified", "price", "popularity", "rating"],
-    status=arg("string", "Only products in this post status.", default="any",
-               enum=["any", "draft", "pending", "private", "publish"]),
+    status=arg(
+        "string",
+        "Only products in this post status.",
+        default="any",
+        enum=["any", "draft", "pending", "private", "publish"],
+    ),
     type=arg("string", "Only products of this type.", enum=["simple", "grouped", "external", "variable"]),
-    sku=arg("string", "Only products with this SKU (comma-separated for several)."))
-VARIATIONS_LIST = _collection(["date", "id", "include", "title", "slug", "modified"],
-                              sku=arg("string", "Only variations with this SKU."))
-BATCH = {"create": arg("array", "Items to create."), "update": arg("array", "Items to update."),
-         "delete": arg("array", "Ids to delete.", items={"type": "integer"})}
+    sku=arg("string", "Only products with this SKU (comma-separated for several)."),
+)
+VARIATIONS_LIST = _collection(
+    ["date", "id", "include", "title", "slug", "modified"], sku=arg("string", "Only variations with this SKU.")
+)
+BATCH = {
+    "create": arg("array", "Items to create."),
+    "update": arg("array", "Items to update."),
+    "delete": arg("array", "Ids to delete.", items={"type": "integer"}),
+}
 WEBHOOK_STATUS = ["active", "paused", "disabled"]
-WEBHOOKS_LIST = _collection(["date", "id", "include", "title", "slug"], dates=False,
-                            status=arg("string", "Only webhooks in this status.", default="all",
-                                       enum=["all", *WEBHOOK_STATUS]))
-WEBHOOK_CREATE = {"name": arg("string", "Friendly name."),
-                  "status": arg("string", "Delivery status.", default="active", enum=WEBHOOK_STATUS),
-                  "topic": arg("string", "Event, e.g. order.updated.", required=True),
-                  "secret": arg("string", "HMAC key for X-WC-Webhook-Signature."),
-                  "delivery_url": arg("string", "Where payloads are POSTed.", required=True, format="uri")}
+WEBHOOKS_LIST = _collection(
+    ["date", "id", "include", "title", "slug"],
+    dates=False,
+    status=arg("string", "Only webhooks in this status.", default="all", enum=["all", *WEBHOOK_STATUS]),
+)
+WEBHOOK_CREATE = {
+    "name": arg("string", "Friendly name."),
+    "status": arg("string", "Delivery status.", default="active", enum=WEBHOOK_STATUS),
+    "topic": arg("string", "Event, e.g. order.updated.", required=True),
+    "secret": arg("string", "HMAC key for X-WC-Webhook-Signature."),
+    "delivery_url": arg("string", "Where payloads are POSTed.", required=True, format="uri"),
+}
 WEBHOOK_UPDATE = {k: {**v, "required": False} for k, v in WEBHOOK_CREATE.items() if k != "delivery_url"}
 FORCE = {"force": arg("boolean", "Delete for good.", default=False)}
 
 ROUTES: list[tuple[str, list[tuple[list[str], dict]]]] = [
     ("/wc/v3/orders", [(["GET"], ORDERS_LIST)]),
-    ("/wc/v3/orders/(?P<id>[\\d]+)", [(["GET"], {}), (["POST", "PUT", "PATCH"], ORDER_UPDATE),
-                                      (["DELETE"], ORDER_DELETE)]),
+    (
+        "/wc/v3/orders/(?P<id>[\\d]+)",
+        [(["GET"], {}), (["POST", "PUT", "PATCH"], ORDER_UPDATE), (["DELETE"], ORDER_DELETE)],
+    ),
     ("/wc/v3/orders/(?P<order_id>[\\d]+)/notes", [(["GET"], NOTES_LIST), (["POST"], NOTE_CREATE)]),
     ("/wc/v3/products", [(["GET"], PRODUCTS_LIST)]),
     ("/wc/v3/products/(?P<id>[\\d]+)", [(["GET"], {}), (["POST", "PUT", "PATCH"], PRODUCT_UPDATE)]),
     ("/wc/v3/products/batch", [(["POST", "PUT", "PATCH"], BATCH)]),
     ("/wc/v3/products/(?P<product_id>[\\d]+)/variations", [(["GET"], VARIATIONS_LIST)]),
-    ("/wc/v3/products/(?P<product_id>[\\d]+)/variations/(?P<id>[\\d]+)",
-     [(["GET"], {}), (["POST", "PUT", "PATCH"], VARIATION_UPDATE)]),
+    (
+        "/wc/v3/products/(?P<product_id>[\\d]+)/variations/(?P<id>[\\d]+)",
+        [(["GET"], {}), (["POST", "PUT", "PATCH"], VARIATION_UPDATE)],
+    ),
     ("/wc/v3/products/(?P<product_id>[\\d]+)/variations/batch", [(["POST", "PUT", "PATCH"], BATCH)]),
     ("/wc/v3/webhooks", [(["GET"], WEBHOOKS_LIST), (["POST"], WEBHOOK_CREATE)]),
-    ("/wc/v3/webhooks/(?P<id>[\\d]+)", [(["GET"], {}), (["POST", "PUT", "PATCH"], WEBHOOK_UPDATE),
-                                        (["DELETE"], FORCE)]),
+    (
+        "/wc/v3/webhooks/(?P<id>[\\d]+)",
+        [(["GET"], {}), (["POST", "PUT", "PATCH"], WEBHOOK_UPDATE), (["DELETE"], FORCE)],
+    ),
 ]
 
 
 def route_index(site_url: str) -> dict[str, Any]:
     """The namespace index (``GET /wp-json/wc/v3``) for the routes above, in WordPress's format."""
-    routes: dict[str, Any] = {"/wc/v3": {"namespace": "wc/v3", "methods": ["GET"], "endpoints": [
-        {"methods": ["GET"], "args": {"namespace": {"required": False, "default": "wc/v3"},
-                                      "context": {"required": False, "default": "view"}}}],
-        "_links": {"self": f"{site_url}/wp-json/wc/v3"}}}
+    routes: dict[str, Any] = {
+        "/wc/v3": {
+            "namespace": "wc/v3",
+            "methods": ["GET"],
+            "endpoints": [
+                {
+                    "methods": ["GET"],
+                    "args": {
+                        "namespace": {"required": False, "default": "wc/v3"},
+                        "context": {"required": False, "default": "view"},
+                    },
+                }
+            ],
+            "_links": {"self": f"{site_url}/wp-json/wc/v3"},
+        }
+    }
     for route, endpoints in ROUTES:
-        entry: dict[str, Any] = {"namespace": "wc/v3",
-                                 "methods": [m for methods, _ in endpoints for m in methods],
-                                 "endpoints": [{"methods": methods, "args": args} for methods, args in endpoints]}
+        entry: dict[str, Any] = {
+            "namespace": "wc/v3",
+            "methods": [m for methods, _ in endpoints for m in methods],
+            "endpoints": [{"methods": methods, "args": args} for methods, args in endpoints],
+        }
         if "(?P" not in route:
             entry["_links"] = {"self": f"{site_url}/wp-json{route}"}
         routes[route] = entry
-    return {"namespace": "wc/v3", "routes": routes,
-            "_links": {"up": [{"href": f"{site_url}/wp-json/"}]}}
+    return {"namespace": "wc/v3", "routes": routes, "_links": {"up": [{"href": f"{site_url}/wp-json/"}]}}
 
 
 def php_query(query: str) -> dict[str, Any]:
@@ -173,8 +221,11 @@ def _check(name: str, spec: dict, value: Any) -> tuple[Any, tuple[str, str] | No
     """Coerce one value as WordPress's rest_sanitize/validate_value_from_schema would."""
     t = spec.get("type")
     if t == "integer":
-        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-                                           or (isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()))):
+        if isinstance(value, bool) or not (
+            isinstance(value, int)
+            or (isinstance(value, float) and value.is_integer())
+            or (isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()))
+        ):
             return value, ("rest_invalid_type", f"{name} is not of type integer.")
         value = int(value)
     elif t == "boolean":
@@ -219,8 +270,7 @@ def validate(spec: dict[str, dict], values: dict[str, Any]) -> dict[str, Any]:
     """Return the declared arguments, coerced and with defaults; raise the WordPress 400 otherwise."""
     missing = [k for k, s in spec.items() if s.get("required") and values.get(k) is None]
     if missing:
-        raise WCError(400, "rest_missing_callback_param", f"Missing parameter(s): {', '.join(missing)}",
-                      params=missing)
+        raise WCError(400, "rest_missing_callback_param", f"Missing parameter(s): {', '.join(missing)}", params=missing)
     out: dict[str, Any] = {}
     params: dict[str, str] = {}
     details: dict[str, Any] = {}
@@ -235,6 +285,7 @@ def validate(spec: dict[str, dict], values: dict[str, Any]) -> dict[str, Any]:
             details[key] = {"code": problem[0], "message": problem[1], "data": None}
         out[key] = value
     if params:
-        raise WCError(400, "rest_invalid_param", f"Invalid parameter(s): {', '.join(params)}", params=params,
-                      details=details)
+        raise WCError(
+            400, "rest_invalid_param", f"Invalid parameter(s): {', '.join(params)}", params=params, details=details
+        )
     return out

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 REFUNDS_LIST = {
     "context": arg("string", "Scope under which the request is made.", default="view", enum=["view", "edit"]),
     "page": arg("integer", "Current page of the collection.", default=1, minimum=1),
-    "per_page": arg("integer", "Maximum number of items to be returned in result set.", default=10, minimum=1,
-                    maximum=100),
+    "per_page": arg(
+        "integer", "Maximum number of items to be returned in result set.", default=10, minimum=1, maximum=100
+    ),
     "offset": arg("integer", "Offset the result set by a specific number of items."),
     "dp": arg("integer", "Number of decimal points to use in each resource.", default=2),
 }
@@ -37,8 +38,7 @@ REFUND_CREATE = {
     "reason": arg("string", "Reason for refund."),
     "refunded_by": arg("integer", "User ID of user who created the refund."),
     "line_items": arg("array", "Line items data.", items={"type": "object"}),
-    "api_refund": arg("boolean", "When true, the payment gateway API is used to generate the refund.",
-                      default=True),
+    "api_refund": arg("boolean", "When true, the payment gateway API is used to generate the refund.", default=True),
     "api_restock": arg("boolean", "When true, refunded items are restocked.", default=True),
 }
 CENT = Decimal("0.01")
@@ -48,8 +48,9 @@ def _dec(value: Any, where: str) -> Decimal:
     try:
         return Decimal(str(value or 0)).quantize(CENT)
     except InvalidOperation:
-        raise WCError(400, "rest_invalid_param", f"Invalid parameter(s): {where}",
-                      params={where: f"{where} is not a number."}) from None
+        raise WCError(
+            400, "rest_invalid_param", f"Invalid parameter(s): {where}", params={where: f"{where} is not a number."}
+        ) from None
 
 
 def _money(value: Decimal) -> str:
@@ -82,32 +83,62 @@ class RefundBook:
 
 def _everything(order: dict, summary: dict) -> dict:
     """The refund behind a generated order's summary: all of its lines, dated when it was last modified."""
-    lines = [_refund_line(line, -int(line["quantity"]), -_dec(line["total"], "total"),
-                          -_dec(line["total_tax"], "total_tax"), 90_000_000 + summary["id"] * 10 + k)
-             for k, line in enumerate(order.get("line_items") or []) if isinstance(line.get("quantity"), int)]
-    return {"id": summary["id"], **dates("date_created", _epoch(order.get("date_modified_gmt"))),
-            "amount": _money(-_dec(summary["total"], "total")), "reason": summary.get("reason", ""),
-            "refunded_by": 1, "refunded_payment": False, "meta_data": [], "line_items": lines,
-            "shipping_lines": [], "tax_lines": [], "fee_lines": []}
+    lines = [
+        _refund_line(
+            line,
+            -int(line["quantity"]),
+            -_dec(line["total"], "total"),
+            -_dec(line["total_tax"], "total_tax"),
+            90_000_000 + summary["id"] * 10 + k,
+        )
+        for k, line in enumerate(order.get("line_items") or [])
+        if isinstance(line.get("quantity"), int)
+    ]
+    return {
+        "id": summary["id"],
+        **dates("date_created", _epoch(order.get("date_modified_gmt"))),
+        "amount": _money(-_dec(summary["total"], "total")),
+        "reason": summary.get("reason", ""),
+        "refunded_by": 1,
+        "refunded_payment": False,
+        "meta_data": [],
+        "line_items": lines,
+        "shipping_lines": [],
+        "tax_lines": [],
+        "fee_lines": [],
+    }
 
 
 def _epoch(gmt: str | None) -> int:
     from datetime import UTC, datetime
+
     return int(datetime.fromisoformat(gmt).replace(tzinfo=UTC).timestamp()) if gmt else int(time.time())
 
 
 def _refund_line(line: dict, quantity: int, total: Decimal, tax: Decimal, item_id: int) -> dict:
-    return {"id": item_id, "name": line.get("name", ""), "product_id": line.get("product_id", 0),
-            "variation_id": line.get("variation_id", 0), "quantity": quantity, "tax_class": line.get("tax_class", ""),
-            "subtotal": _money(total), "subtotal_tax": _money(tax), "total": _money(total),
-            "total_tax": _money(tax), "taxes": [], "sku": line.get("sku", ""),
-            "meta_data": [{"id": item_id + 1, "key": "_refunded_item_id", "value": str(line["id"])}],
-            "price": float(total / quantity) if quantity else 0.0}
+    return {
+        "id": item_id,
+        "name": line.get("name", ""),
+        "product_id": line.get("product_id", 0),
+        "variation_id": line.get("variation_id", 0),
+        "quantity": quantity,
+        "tax_class": line.get("tax_class", ""),
+        "subtotal": _money(total),
+        "subtotal_tax": _money(tax),
+        "total": _money(total),
+        "total_tax": _money(tax),
+        "taxes": [],
+        "sku": line.get("sku", ""),
+        "meta_data": [{"id": item_id + 1, "key": "_refunded_item_id", "value": str(line["id"])}],
+        "price": float(total / quantity) if quantity else 0.0,
+    }
 
 
 def _view(ctx: Ctx, oid: int, refund: dict) -> dict:
-    return {**refund, "_links": links(ctx.site, f"/orders/{oid}/refunds/{refund['id']}", f"/orders/{oid}/refunds",
-                                      f"/orders/{oid}")}
+    return {
+        **refund,
+        "_links": links(ctx.site, f"/orders/{oid}/refunds/{refund['id']}", f"/orders/{oid}/refunds", f"/orders/{oid}"),
+    }
 
 
 def refund_order_exists(sb: WooSandbox, request: Any) -> bool:
@@ -145,12 +176,21 @@ async def create_refund(sb: WooSandbox, ctx: Ctx) -> Response:
         lines, from_lines = [], Decimal(0)
         for n, spec in enumerate(a.get("line_items") or []):
             if not isinstance(spec, dict) or spec.get("id") not in by_id:
-                raise WCError(400, "woocommerce_rest_invalid_order_refund_line",
-                              f"line_items[{n}]: no line item {spec.get('id') if isinstance(spec, dict) else spec!r} "
-                              "in this order.")
+                raise WCError(
+                    400,
+                    "woocommerce_rest_invalid_order_refund_line",
+                    f"line_items[{n}]: no line item {spec.get('id') if isinstance(spec, dict) else spec!r} "
+                    "in this order.",
+                )
             total = _dec(spec.get("refund_total"), f"line_items[{n}][refund_total]")
-            tax = sum((_dec(t.get("refund_total"), f"line_items[{n}][refund_tax]")
-                       for t in spec.get("refund_tax") or [] if isinstance(t, dict)), Decimal(0))
+            tax = sum(
+                (
+                    _dec(t.get("refund_total"), f"line_items[{n}][refund_tax]")
+                    for t in spec.get("refund_tax") or []
+                    if isinstance(t, dict)
+                ),
+                Decimal(0),
+            )
             qty = int(spec.get("quantity") or spec.get("qty") or 0)
             from_lines += total + tax
             lines.append(_refund_line(by_id[spec["id"]], -qty, -total, -tax, sb.store.new_id()))
@@ -160,17 +200,34 @@ async def create_refund(sb: WooSandbox, ctx: Ctx) -> Response:
             raise WCError(400, "woocommerce_rest_invalid_order_refund", "Refund amount must be greater than zero.")
         if amount > _dec(order["total"], "total") - already:
             raise WCError(500, "woocommerce_rest_cannot_create_order_refund", "Invalid refund amount.")
-        refund = {"id": sb.store.new_id(), **dates("date_created", now), "amount": _money(amount),
-                  "reason": a.get("reason") or "", "refunded_by": a.get("refunded_by") or 1,
-                  "refunded_payment": False, "meta_data": [], "line_items": lines, "shipping_lines": [],
-                  "tax_lines": [], "fee_lines": []}
+        refund = {
+            "id": sb.store.new_id(),
+            **dates("date_created", now),
+            "amount": _money(amount),
+            "reason": a.get("reason") or "",
+            "refunded_by": a.get("refunded_by") or 1,
+            "refunded_payment": False,
+            "meta_data": [],
+            "line_items": lines,
+            "shipping_lines": [],
+            "tax_lines": [],
+            "fee_lines": [],
+        }
         sb.refunds.add(sb, oid, refund)
-        order["refunds"] = [{"id": refund["id"], "reason": refund["reason"], "total": _money(-amount)},
-                            *(order.get("refunds") or [])]
+        order["refunds"] = [
+            {"id": refund["id"], "reason": refund["reason"], "total": _money(-amount)},
+            *(order.get("refunds") or []),
+        ]
         if already + amount == _dec(order["total"], "total"):
             order["status"] = "refunded"
         sb.store.save_order(order, now)
-    sb.ledger.record("order.refund", method="POST", path=ctx.path, resource_id=oid, body=ctx.body,
-                     changes={"refund_id": refund["id"], "amount": refund["amount"]})
+    sb.ledger.record(
+        "order.refund",
+        method="POST",
+        path=ctx.path,
+        resource_id=oid,
+        body=ctx.body,
+        changes={"refund_id": refund["id"], "amount": refund["amount"]},
+    )
     sb.emit_order(oid, "updated")  # woocommerce_order_refunded is an order.updated hook
     return respond(_view(ctx, oid, refund), 201)

@@ -22,12 +22,14 @@ if TYPE_CHECKING:
     from .app import WooSandbox
 
 API = "/wp-json/wc/v3"
-_DENIED = {"list": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
-           "view": ("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."),
-           "edit": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
-           "create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
-           "delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
-           "batch": ("woocommerce_rest_cannot_batch", "Sorry, you are not allowed to batch manipulate this resource.")}
+_DENIED = {
+    "list": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+    "view": ("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."),
+    "edit": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
+    "create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
+    "delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
+    "batch": ("woocommerce_rest_cannot_batch", "Sorry, you are not allowed to batch manipulate this resource."),
+}
 
 
 @dataclass
@@ -63,8 +65,17 @@ def _parse_body(request: Request, raw: bytes) -> tuple[Any, dict, WCError | None
         try:
             return json.loads(raw), {}, None
         except ValueError:
-            return None, {}, WCError(400, "rest_invalid_json", "Invalid JSON body passed.", json_error_code=4,
-                                     json_error_message="Syntax error")
+            return (
+                None,
+                {},
+                WCError(
+                    400,
+                    "rest_invalid_json",
+                    "Invalid JSON body passed.",
+                    json_error_code=4,
+                    json_error_message="Syntax error",
+                ),
+            )
     return None, {}, None
 
 
@@ -83,9 +94,15 @@ def endpoint(sb: WooSandbox, table: dict[str, Entry]) -> Callable:
             body, form, json_error = _parse_body(request, raw)
             query = php_query(request.url.query)
             path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1").split("?")[0]
-            authed = sb.auth.authenticate(method=request.method, scheme=request.url.scheme,
-                                          host=request.headers.get("host", ""), path=path, query=query, form=form,
-                                          headers=dict(request.headers))
+            authed = sb.auth.authenticate(
+                method=request.method,
+                scheme=request.url.scheme,
+                host=request.headers.get("host", ""),
+                path=path,
+                query=query,
+                form=form,
+                headers=dict(request.headers),
+            )
             if json_error:
                 raise json_error
             values = {**query, **form, **(body if isinstance(body, dict) else {})}
@@ -95,10 +112,16 @@ def endpoint(sb: WooSandbox, table: dict[str, Entry]) -> Callable:
                 raise WCError(401, code, message)
             return await handler(sb, Ctx(request, args, body, sb.site(request)))
         except WCError as exc:
-            headers = {"WWW-Authenticate": 'Basic realm="WooCommerce API. Use a consumer key in the username '
-                                           'field and a consumer secret in the password field."'} \
-                if exc.message == "Consumer secret is invalid." else None
+            headers = (
+                {
+                    "WWW-Authenticate": 'Basic realm="WooCommerce API. Use a consumer key in the username '
+                    'field and a consumer secret in the password field."'
+                }
+                if exc.message == "Consumer secret is invalid."
+                else None
+            )
             return respond(exc.body(), exc.status, headers)
+
     return run
 
 
@@ -115,7 +138,7 @@ def paginate(ctx: Ctx, ids: list[int]) -> tuple[list[int], dict[str, str]]:
         links.append(f'<{base}?{link_query(ctx, page + 1)}>; rel="next"')
     if links:
         headers["Link"] = ", ".join(links)
-    return ids[start:start + per_page], headers
+    return ids[start : start + per_page], headers
 
 
 def _php_encode(key: str, value: Any) -> list[str]:
@@ -147,10 +170,13 @@ def windows(args: dict[str, Any]) -> dict[str, int]:
             try:
                 out[name] = bound(args[name], args.get("dates_are_gmt", False))
             except ValueError:
-                raise WCError(400, "rest_invalid_param", f"Invalid parameter(s): {name}",
-                              params={name: "Invalid date."},
-                              details={name: {"code": "rest_invalid_date", "message": "Invalid date.",
-                                              "data": None}}) from None
+                raise WCError(
+                    400,
+                    "rest_invalid_param",
+                    f"Invalid parameter(s): {name}",
+                    params={name: "Invalid date."},
+                    details={name: {"code": "rest_invalid_date", "message": "Invalid date.", "data": None}},
+                ) from None
     return out
 
 

@@ -56,9 +56,17 @@ async def index(sb: WooSandbox, ctx: Ctx) -> Response:
 
 async def list_orders(sb: WooSandbox, ctx: Ctx) -> Response:
     a = ctx.args
-    ids = sb.store.query_orders(statuses=a["status"], windows=windows(a), include=a["include"], exclude=a["exclude"],
-                                orderby=a["orderby"], order=a["order"], search=a.get("search") or "",
-                                customer=a.get("customer"), product=a.get("product"))
+    ids = sb.store.query_orders(
+        statuses=a["status"],
+        windows=windows(a),
+        include=a["include"],
+        exclude=a["exclude"],
+        orderby=a["orderby"],
+        order=a["order"],
+        search=a.get("search") or "",
+        customer=a.get("customer"),
+        product=a.get("product"),
+    )
     if sb.page_cap:  # conformance profile: small pages without many orders
         ctx.args["per_page"] = min(ctx.args["per_page"], sb.page_cap)
     page_ids, headers = paginate(ctx, ids)
@@ -85,8 +93,9 @@ async def update_order(sb: WooSandbox, ctx: Ctx) -> Response:
     if oid not in sb.store.rows:
         raise invalid_id("woocommerce_rest_shop_order_invalid_id", 400)
     _, changes = sb.store.update_order(oid, ctx.args, int(time.time()))
-    sb.ledger.record("order.update", method=ctx.request.method, path=ctx.path, resource_id=oid, body=ctx.body,
-                     changes=changes)
+    sb.ledger.record(
+        "order.update", method=ctx.request.method, path=ctx.path, resource_id=oid, body=ctx.body, changes=changes
+    )
     if changes:
         sb.emit_order(oid, "updated")
     return respond(sb.order_json(oid, ctx.site))
@@ -112,8 +121,10 @@ async def delete_order(sb: WooSandbox, ctx: Ctx) -> Response:
 
 
 def _note(ctx: Ctx, oid: int, note: dict) -> dict:
-    return {**note, "_links": links(ctx.site, f"/orders/{oid}/notes/{note['id']}", f"/orders/{oid}/notes",
-                                     f"/orders/{oid}")}
+    return {
+        **note,
+        "_links": links(ctx.site, f"/orders/{oid}/notes/{note['id']}", f"/orders/{oid}/notes", f"/orders/{oid}"),
+    }
 
 
 async def list_notes(sb: WooSandbox, ctx: Ctx) -> Response:
@@ -121,8 +132,7 @@ async def list_notes(sb: WooSandbox, ctx: Ctx) -> Response:
     if oid not in sb.store.rows:
         raise invalid_id("woocommerce_rest_order_invalid_id", 404, "Invalid order ID.")
     kind = ctx.args["type"]
-    notes = [n for n in sb.store.order_notes(oid)
-             if kind == "any" or n["customer_note"] == (kind == "customer")]
+    notes = [n for n in sb.store.order_notes(oid) if kind == "any" or n["customer_note"] == (kind == "customer")]
     return respond([_note(ctx, oid, n) for n in notes])
 
 
@@ -130,10 +140,16 @@ async def create_note(sb: WooSandbox, ctx: Ctx) -> Response:
     oid = ctx.id("order_id")
     if oid not in sb.store.rows:
         raise invalid_id("woocommerce_rest_order_invalid_id", 404, "Invalid order ID.")
-    note = sb.store.add_note(oid, ctx.args["note"], customer_note=ctx.args["customer_note"],
-                             author=sb.api_user if ctx.args["added_by_user"] else "system", epoch=int(time.time()))
-    sb.ledger.record("order.note", method="POST", path=ctx.path, resource_id=oid, body=ctx.body,
-                     changes={"note_id": note["id"]})
+    note = sb.store.add_note(
+        oid,
+        ctx.args["note"],
+        customer_note=ctx.args["customer_note"],
+        author=sb.api_user if ctx.args["added_by_user"] else "system",
+        epoch=int(time.time()),
+    )
+    sb.ledger.record(
+        "order.note", method="POST", path=ctx.path, resource_id=oid, body=ctx.body, changes={"note_id": note["id"]}
+    )
     return respond(_note(ctx, oid, note), 201)
 
 
@@ -151,8 +167,11 @@ def _hook(sb: WooSandbox, ctx: Ctx) -> dict:
 
 async def list_webhooks(sb: WooSandbox, ctx: Ctx) -> Response:
     status = ctx.args["status"]
-    hooks = sorted((h for h in sb.hooks.items.values() if status == "all" or h["status"] == status),
-                   key=lambda h: h["id"], reverse=ctx.args["order"] == "desc")
+    hooks = sorted(
+        (h for h in sb.hooks.items.values() if status == "all" or h["status"] == status),
+        key=lambda h: h["id"],
+        reverse=ctx.args["order"] == "desc",
+    )
     page_ids, headers = paginate(ctx, [h["id"] for h in hooks])
     return respond([_webhook(ctx, sb, sb.hooks.items[i]) for i in page_ids], headers=headers)
 
@@ -176,8 +195,14 @@ async def update_webhook(sb: WooSandbox, ctx: Ctx) -> Response:
     if "topic" in ctx.args and not valid_topic(ctx.args["topic"].lower()):
         raise WCError(400, "woocommerce_rest_webhook_invalid_topic", "Webhook topic must be valid.")
     changes = sb.hooks.update(hook["id"], ctx.args)
-    sb.ledger.record("webhook.update", method=ctx.request.method, path=ctx.path, resource_id=hook["id"],
-                     body=ctx.body, changes=changes)
+    sb.ledger.record(
+        "webhook.update",
+        method=ctx.request.method,
+        path=ctx.path,
+        resource_id=hook["id"],
+        body=ctx.body,
+        changes=changes,
+    )
     return respond(_webhook(ctx, sb, hook))
 
 
@@ -201,7 +226,7 @@ def build_routes(sb: WooSandbox) -> list[Route]:
     def table(**entries: Entry) -> dict[str, Entry]:
         out = {}
         for method, entry in entries.items():
-            for m in (edit if method == "EDIT" else (method,)):
+            for m in edit if method == "EDIT" else (method,):
                 out[m] = entry
         return out
 
@@ -211,30 +236,67 @@ def build_routes(sb: WooSandbox) -> list[Route]:
     spec = [
         ("", table(GET=("public", None, index, None))),
         ("/orders", table(GET=("list", lim(ORDERS_LIST), list_orders, None))),
-        ("/orders/{id:int}", table(GET=("view", {}, get_order, order_exists),
-                                   EDIT=("edit", ORDER_UPDATE, update_order, order_exists),
-                                   DELETE=("delete", ORDER_DELETE, delete_order, order_exists))),
-        ("/orders/{order_id:int}/notes", table(GET=("list", NOTES_LIST, list_notes, order_exists),
-                                               POST=("create", NOTE_CREATE, create_note, order_exists))),
+        (
+            "/orders/{id:int}",
+            table(
+                GET=("view", {}, get_order, order_exists),
+                EDIT=("edit", ORDER_UPDATE, update_order, order_exists),
+                DELETE=("delete", ORDER_DELETE, delete_order, order_exists),
+            ),
+        ),
+        (
+            "/orders/{order_id:int}/notes",
+            table(
+                GET=("list", NOTES_LIST, list_notes, order_exists),
+                POST=("create", NOTE_CREATE, create_note, order_exists),
+            ),
+        ),
         ("/products", table(GET=("list", lim(PRODUCTS_LIST), list_products, None))),
         ("/products/batch", table(EDIT=("batch", BATCH, batch, None))),
-        ("/products/{id:int}", table(GET=("view", {}, get_product, product_exists),
-                                     EDIT=("edit", PRODUCT_UPDATE, update_product, product_exists))),
+        (
+            "/products/{id:int}",
+            table(
+                GET=("view", {}, get_product, product_exists),
+                EDIT=("edit", PRODUCT_UPDATE, update_product, product_exists),
+            ),
+        ),
         ("/products/{product_id:int}/variations", table(GET=("list", lim(VARIATIONS_LIST), list_variations, None))),
         ("/products/{product_id:int}/variations/batch", table(EDIT=("batch", BATCH, batch, None))),
-        ("/products/{product_id:int}/variations/{id:int}",
-         table(GET=("view", {}, get_variation, exists_variation),
-               EDIT=("edit", VARIATION_UPDATE, update_variation, exists_variation))),
-        ("/webhooks", table(GET=("list", lim(WEBHOOKS_LIST), list_webhooks, None),
-                            POST=("create", WEBHOOK_CREATE, create_webhook, None))),
-        ("/webhooks/{id:int}", table(GET=("view", {}, get_webhook, None),
-                                     EDIT=("edit", WEBHOOK_UPDATE, update_webhook, None),
-                                     DELETE=("delete", FORCE, delete_webhook, None))),
-        ("/orders/{order_id:int}/refunds", table(GET=("list", REFUNDS_LIST, list_refunds, order_exists),
-                                                 POST=("create", REFUND_CREATE, create_refund, order_exists))),
+        (
+            "/products/{product_id:int}/variations/{id:int}",
+            table(
+                GET=("view", {}, get_variation, exists_variation),
+                EDIT=("edit", VARIATION_UPDATE, update_variation, exists_variation),
+            ),
+        ),
+        (
+            "/webhooks",
+            table(
+                GET=("list", lim(WEBHOOKS_LIST), list_webhooks, None),
+                POST=("create", WEBHOOK_CREATE, create_webhook, None),
+            ),
+        ),
+        (
+            "/webhooks/{id:int}",
+            table(
+                GET=("view", {}, get_webhook, None),
+                EDIT=("edit", WEBHOOK_UPDATE, update_webhook, None),
+                DELETE=("delete", FORCE, delete_webhook, None),
+            ),
+        ),
+        (
+            "/orders/{order_id:int}/refunds",
+            table(
+                GET=("list", REFUNDS_LIST, list_refunds, order_exists),
+                POST=("create", REFUND_CREATE, create_refund, order_exists),
+            ),
+        ),
         ("/orders/{order_id:int}/refunds/{id:int}", table(GET=("view", {}, get_refund, refund_order_exists))),
     ]
     every = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # unknown methods get WP's 404
-    routes = [Route(API + path + slash, endpoint(sb, t), methods=every)  # WordPress untrailingslashes routes
-              for path, t in spec for slash in ("", "/")]
+    routes = [
+        Route(API + path + slash, endpoint(sb, t), methods=every)  # WordPress untrailingslashes routes
+        for path, t in spec
+        for slash in ("", "/")
+    ]
     return [*routes, Route("/wp-json/{rest:path}", endpoint(sb, {}), methods=every)]

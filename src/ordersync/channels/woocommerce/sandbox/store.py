@@ -62,8 +62,9 @@ def merge_meta(meta: list[dict], changes: list[Any], next_id: Any) -> bool:
     for item in changes:
         if not isinstance(item, dict) or "key" not in item:
             continue
-        hit = next((m for m in meta if item.get("id") and m["id"] == item["id"]), None) or \
-            next((m for m in meta if m["key"] == item["key"]), None)
+        hit = next((m for m in meta if item.get("id") and m["id"] == item["id"]), None) or next(
+            (m for m in meta if m["key"] == item["key"]), None
+        )
         if hit is None:
             meta.append({"id": next_id(), "key": item["key"], "value": item.get("value")})
             changed = True
@@ -74,8 +75,17 @@ def merge_meta(meta: list[dict], changes: list[Any], next_id: Any) -> bool:
 
 
 class WooStore:
-    def __init__(self, *, seed: int, orders: int, products: int, catalog_seed: int, anchor: int,
-                 history_days: int = 180, parent_stock_share: float = 0.35) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        orders: int,
+        products: int,
+        catalog_seed: int,
+        anchor: int,
+        history_days: int = 180,
+        parent_stock_share: float = 0.35,
+    ) -> None:
         self.seed, self.n_orders, self.n_products = seed, orders, products
         self.parent_stock_share = parent_stock_share
         self.catalog_seed, self.anchor, self.history_days = catalog_seed, anchor, history_days
@@ -84,8 +94,9 @@ class WooStore:
 
     def load(self) -> None:
         with self.lock:
-            self.products, self.variations, self.sellables = build_catalogue(self.catalog_seed, self.n_products,
-                                                                             self.anchor, self.parent_stock_share)
+            self.products, self.variations, self.sellables = build_catalogue(
+                self.catalog_seed, self.n_products, self.anchor, self.parent_stock_share
+            )
             self.parent_of = {v: p["id"] for p in self.products.values() for v in p["variations"]}
             rows = order_rows(self.seed, self.n_orders, self.anchor, self.history_days)
             self.rows = {r.id: r for r in rows}
@@ -166,11 +177,30 @@ class WooStore:
                 d.pop(oid, None)
             self.version += 1
 
-    def query_orders(self, *, statuses: list[str], windows: dict[str, int], include: list[int],
-                     exclude: list[int], orderby: str, order: str, search: str = "", customer: int | None = None,
-                     product: int | None = None) -> list[int]:
-        key = (tuple(statuses), tuple(sorted(windows.items())), tuple(include), tuple(exclude), orderby, order,
-               search, customer, product)
+    def query_orders(
+        self,
+        *,
+        statuses: list[str],
+        windows: dict[str, int],
+        include: list[int],
+        exclude: list[int],
+        orderby: str,
+        order: str,
+        search: str = "",
+        customer: int | None = None,
+        product: int | None = None,
+    ) -> list[int]:
+        key = (
+            tuple(statuses),
+            tuple(sorted(windows.items())),
+            tuple(include),
+            tuple(exclude),
+            orderby,
+            order,
+            search,
+            customer,
+            product,
+        )
         with self.lock:
             hit = self.queries.get(key)
             if hit is not None and hit[0] == self.version:
@@ -182,8 +212,17 @@ class WooStore:
             self.queries[key] = (self.version, ids)
             return ids
 
-    def _compute(self, statuses: list[str], windows: dict[str, int], include: list[int], exclude: list[int],
-                 orderby: str, search: str, customer: int | None, product: int | None) -> list[int]:
+    def _compute(
+        self,
+        statuses: list[str],
+        windows: dict[str, int],
+        include: list[int],
+        exclude: list[int],
+        orderby: str,
+        search: str,
+        customer: int | None,
+        product: int | None,
+    ) -> list[int]:
         m_lo, m_hi = windows.get("modified_after"), windows.get("modified_before")
         c_lo, c_hi = windows.get("after"), windows.get("before")
         if orderby == "modified":
@@ -200,7 +239,7 @@ class WooStore:
         rows, out = self.rows, []
         for oid in base:
             r = rows[oid]
-            if (r.status == "trash" if any_status else r.status not in wanted):
+            if r.status == "trash" if any_status else r.status not in wanted:
                 continue
             if (inc and oid not in inc) or oid in exc:
                 continue
@@ -232,8 +271,13 @@ class WooStore:
 
     def add_note(self, oid: int, text: str, *, customer_note: bool, author: str, epoch: int) -> dict:
         with self.lock:
-            note = {"id": self.new_id(), "author": author, **dates("date_created", epoch), "note": text,
-                    "customer_note": customer_note}
+            note = {
+                "id": self.new_id(),
+                "author": author,
+                **dates("date_created", epoch),
+                "note": text,
+                "customer_note": customer_note,
+            }
             self.notes[oid] = [note, *self.order_notes(oid)]
             return note
 
@@ -252,8 +296,13 @@ class WooStore:
                     changes[field] = patch
             if body.get("meta_data") and merge_meta(order["meta_data"], body["meta_data"], self.new_id):
                 changes["meta_data"] = body["meta_data"]
-            status = body.get("status") or ("processing" if body.get("set_paid") and not order["date_paid"]
-                                            and order["status"] in ("pending", "on-hold", "failed") else None)
+            status = body.get("status") or (
+                "processing"
+                if body.get("set_paid")
+                and not order["date_paid"]
+                and order["status"] in ("pending", "on-hold", "failed")
+                else None
+            )
             if body.get("set_paid") and not order["date_paid"]:
                 set_dates(order, "date_paid", epoch)
                 changes["date_paid"] = order["date_paid_gmt"]
@@ -264,9 +313,13 @@ class WooStore:
                     set_dates(order, "date_paid", epoch)
                 if status == "completed" and not order["date_completed"]:
                     set_dates(order, "date_completed", epoch)
-                self.add_note(oid, f"Order status changed from {STATUS_NAMES.get(old, old)} to "
-                                   f"{STATUS_NAMES.get(status, status)}.", customer_note=False, author="system",
-                              epoch=epoch)
+                self.add_note(
+                    oid,
+                    f"Order status changed from {STATUS_NAMES.get(old, old)} to {STATUS_NAMES.get(status, status)}.",
+                    customer_note=False,
+                    author="system",
+                    epoch=epoch,
+                )
             if changes:
                 self.save_order(order, epoch)
             return order, changes
@@ -290,21 +343,42 @@ class WooStore:
         var = self.variations[vid]
         parent = self.products[self.parent_of[vid]]
         if var["manage_stock"] is False and parent["manage_stock"] is True:
-            return {**var, "manage_stock": "parent", "stock_quantity": parent["stock_quantity"],
-                    "stock_status": parent["stock_status"]}
+            return {
+                **var,
+                "manage_stock": "parent",
+                "stock_quantity": parent["stock_quantity"],
+                "stock_status": parent["stock_status"],
+            }
         return var
 
     def variation_as_product(self, vid: int) -> dict:
         """A variation seen through /products (e.g. a SKU search finds it): product fields, type variation."""
         var, parent = self.variation_view(vid), self.products[self.parent_of[vid]]
         product = {**parent, **{k: v for k, v in var.items() if k in parent}}
-        product.update(name=f"{parent['name']} - {', '.join(a['option'] for a in var['attributes'])}",
-                       type="variation", parent_id=parent["id"], variations=[], images=[var["image"]],
-                       attributes=var["attributes"], slug=f"{parent['slug']}-{vid}")
+        product.update(
+            name=f"{parent['name']} - {', '.join(a['option'] for a in var['attributes'])}",
+            type="variation",
+            parent_id=parent["id"],
+            variations=[],
+            images=[var["image"]],
+            attributes=var["attributes"],
+            slug=f"{parent['slug']}-{vid}",
+        )
         return product
 
-    def query_products(self, *, windows: dict[str, int], include: list[int], exclude: list[int], orderby: str,
-                       order: str, type_: str | None, skus: list[str], search: str, status: str) -> list[int]:
+    def query_products(
+        self,
+        *,
+        windows: dict[str, int],
+        include: list[int],
+        exclude: list[int],
+        orderby: str,
+        order: str,
+        type_: str | None,
+        skus: list[str],
+        search: str,
+        status: str,
+    ) -> list[int]:
         with self.lock:
             pool = list(self.products.values())
             if skus:
@@ -321,14 +395,20 @@ class WooStore:
                 if not _in_windows(windows, created, modified):
                     continue
                 out.append(p)
-            keys = {"id": lambda p: p["id"], "modified": lambda p: (p["date_modified_gmt"], p["id"]),
-                    "title": lambda p: (p["name"], p["id"]), "slug": lambda p: (p["slug"], p["id"]),
-                    "price": lambda p: (float(p["price"] or 0), p["id"]),
-                    "popularity": lambda p: (p["total_sales"], p["id"]),
-                    "rating": lambda p: (p["average_rating"], p["id"]),
-                    "include": lambda p: include.index(p["id"]) if p["id"] in include else 0}
-            out.sort(key=keys.get(orderby, lambda p: (p["date_created_gmt"], p["id"])),
-                     reverse=order == "desc" and orderby != "include")
+            keys = {
+                "id": lambda p: p["id"],
+                "modified": lambda p: (p["date_modified_gmt"], p["id"]),
+                "title": lambda p: (p["name"], p["id"]),
+                "slug": lambda p: (p["slug"], p["id"]),
+                "price": lambda p: (float(p["price"] or 0), p["id"]),
+                "popularity": lambda p: (p["total_sales"], p["id"]),
+                "rating": lambda p: (p["average_rating"], p["id"]),
+                "include": lambda p: include.index(p["id"]) if p["id"] in include else 0,
+            }
+            out.sort(
+                key=keys.get(orderby, lambda p: (p["date_created_gmt"], p["id"])),
+                reverse=order == "desc" and orderby != "include",
+            )
             return [p["id"] for p in out]
 
     def update_stock_item(self, item: dict, body: dict, epoch: int) -> dict[str, Any]:
@@ -377,8 +457,12 @@ def _stock_amount(value: Any) -> int:
 
 
 def _in_windows(windows: dict[str, int], created: int, modified: int) -> bool:
-    checks = (("after", created, 1), ("before", created, -1), ("modified_after", modified, 1),
-              ("modified_before", modified, -1))
+    checks = (
+        ("after", created, 1),
+        ("before", created, -1),
+        ("modified_after", modified, 1),
+        ("modified_before", modified, -1),
+    )
     for name, value, sign in checks:
         if name in windows and not (value - windows[name]) * sign > 0:
             return False

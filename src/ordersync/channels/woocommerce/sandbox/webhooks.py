@@ -32,16 +32,24 @@ from .data import SITE_TZ, dates
 USER_AGENT = "WooCommerce/8.9.3 Hookshot (WordPress/6.5.3)"
 RESOURCES = ("coupon", "customer", "order", "product")
 EVENTS = ("created", "updated", "deleted", "restored")
-_HOOKS = {"order.created": ["woocommerce_new_order"],
-          "order.updated": ["woocommerce_update_order", "woocommerce_order_refunded"],
-          "product.created": ["woocommerce_process_product_meta", "woocommerce_new_product",
-                              "woocommerce_new_product_variation"],
-          "product.updated": ["woocommerce_process_product_meta", "woocommerce_update_product",
-                              "woocommerce_update_product_variation"],
-          "customer.created": ["user_register", "woocommerce_created_customer", "woocommerce_new_customer"],
-          "customer.updated": ["profile_update", "woocommerce_update_customer"],
-          "coupon.created": ["woocommerce_process_shop_coupon_meta", "woocommerce_new_coupon"],
-          "coupon.updated": ["woocommerce_process_shop_coupon_meta", "woocommerce_update_coupon"]}
+_HOOKS = {
+    "order.created": ["woocommerce_new_order"],
+    "order.updated": ["woocommerce_update_order", "woocommerce_order_refunded"],
+    "product.created": [
+        "woocommerce_process_product_meta",
+        "woocommerce_new_product",
+        "woocommerce_new_product_variation",
+    ],
+    "product.updated": [
+        "woocommerce_process_product_meta",
+        "woocommerce_update_product",
+        "woocommerce_update_product_variation",
+    ],
+    "customer.created": ["user_register", "woocommerce_created_customer", "woocommerce_new_customer"],
+    "customer.updated": ["profile_update", "woocommerce_update_customer"],
+    "coupon.created": ["woocommerce_process_shop_coupon_meta", "woocommerce_new_coupon"],
+    "coupon.updated": ["woocommerce_process_shop_coupon_meta", "woocommerce_update_coupon"],
+}
 
 
 def valid_topic(topic: str) -> bool:
@@ -53,8 +61,14 @@ def valid_topic(topic: str) -> bool:
 def hooks_for(topic: str) -> list[str]:
     if topic.startswith("action."):
         return [topic[7:]]
-    return _HOOKS.get(topic, ["wp_trash_post"] if topic.endswith(".deleted") else
-                      ["untrashed_post"] if topic.endswith(".restored") else ["delete_user"])
+    return _HOOKS.get(
+        topic,
+        ["wp_trash_post"]
+        if topic.endswith(".deleted")
+        else ["untrashed_post"]
+        if topic.endswith(".restored")
+        else ["delete_user"],
+    )
 
 
 def signature(body: bytes, secret: str) -> str:
@@ -85,19 +99,30 @@ class WebhookRegistry:
             resource, _, event = topic.partition(".")
             stamp = datetime.fromtimestamp(now, SITE_TZ).strftime("%b %d, %Y @ %I:%M %p")
             secret = args.get("secret") or hashlib.md5(f"{self.user[0]}|{self.user[1]}".encode()).hexdigest()
-            hook = {"id": wid, "name": args.get("name") or f"Webhook created on {stamp}",
-                    "status": args.get("status", "active"), "topic": topic, "resource": resource,
-                    "event": event, "hooks": hooks_for(topic), "delivery_url": args["delivery_url"],
-                    **dates("date_created", now), **dates("date_modified", now), "secret": secret,
-                    "failure_count": 0, "pending_delivery": True}
+            hook = {
+                "id": wid,
+                "name": args.get("name") or f"Webhook created on {stamp}",
+                "status": args.get("status", "active"),
+                "topic": topic,
+                "resource": resource,
+                "event": event,
+                "hooks": hooks_for(topic),
+                "delivery_url": args["delivery_url"],
+                **dates("date_created", now),
+                **dates("date_modified", now),
+                "secret": secret,
+                "failure_count": 0,
+                "pending_delivery": True,
+            }
             self.items[wid] = hook
             return hook
 
     def update(self, wid: int, args: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             hook = self.items[wid]
-            changes: dict[str, Any] = {k: args[k] for k in ("name", "status", "secret")
-                                       if k in args and hook[k] != args[k]}
+            changes: dict[str, Any] = {
+                k: args[k] for k in ("name", "status", "secret") if k in args and hook[k] != args[k]
+            }
             if "topic" in args and args["topic"].lower() != hook["topic"]:
                 topic = args["topic"].lower()
                 resource, _, event = topic.partition(".")
@@ -111,10 +136,14 @@ class WebhookRegistry:
 
     def ping(self, hook: dict[str, Any]) -> int | None:
         body = f"webhook_id={hook['id']}".encode()
-        status = self.dispatcher.send_now(OutboundWebhook(
-            hook["delivery_url"], body, {"User-Agent": USER_AGENT,
-                                         "Content-Type": "application/x-www-form-urlencoded"},
-            meta={"webhook_id": hook["id"], "topic": "ping", "resource_id": ""}))
+        status = self.dispatcher.send_now(
+            OutboundWebhook(
+                hook["delivery_url"],
+                body,
+                {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"},
+                meta={"webhook_id": hook["id"], "topic": "ping", "resource_id": ""},
+            )
+        )
         if status == 200:
             hook["pending_delivery"] = False
         return status
@@ -122,19 +151,32 @@ class WebhookRegistry:
     def emit(self, resource: str, event: str, resource_id: int, payload: bytes, site_url: str) -> int:
         """Queue a delivery to every active subscription of ``resource.event``; returns how many."""
         with self.lock:
-            targets = [h for h in self.items.values()
-                       if h["status"] == "active" and h["resource"] == resource and h["event"] == event]
+            targets = [
+                h
+                for h in self.items.values()
+                if h["status"] == "active" and h["resource"] == resource and h["event"] == event
+            ]
         for hook in targets:
-            headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-                       "X-WC-Webhook-Source": f"{site_url}/", "X-WC-Webhook-Topic": hook["topic"],
-                       "X-WC-Webhook-Resource": resource, "X-WC-Webhook-Event": event,
-                       "X-WC-Webhook-Signature": signature(payload, hook["secret"]),
-                       "X-WC-Webhook-ID": str(hook["id"])}
-            self.dispatcher.submit(OutboundWebhook(
-                hook["delivery_url"], payload, headers,
-                meta={"webhook_id": hook["id"], "topic": hook["topic"], "resource_id": str(resource_id)},
-                prepare=functools.partial(self._delivery_headers, hook["id"]),
-                on_result=functools.partial(self._track, hook)))
+            headers = {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "X-WC-Webhook-Source": f"{site_url}/",
+                "X-WC-Webhook-Topic": hook["topic"],
+                "X-WC-Webhook-Resource": resource,
+                "X-WC-Webhook-Event": event,
+                "X-WC-Webhook-Signature": signature(payload, hook["secret"]),
+                "X-WC-Webhook-ID": str(hook["id"]),
+            }
+            self.dispatcher.submit(
+                OutboundWebhook(
+                    hook["delivery_url"],
+                    payload,
+                    headers,
+                    meta={"webhook_id": hook["id"], "topic": hook["topic"], "resource_id": str(resource_id)},
+                    prepare=functools.partial(self._delivery_headers, hook["id"]),
+                    on_result=functools.partial(self._track, hook),
+                )
+            )
         return len(targets)
 
     def _delivery_headers(self, wid: int) -> dict[str, str]:
