@@ -21,6 +21,7 @@ from pathlib import Path
 from channels.feedshop.connector import FeedShop
 from channels.feedshop.hub_setup import burst as _burst  # noqa: F401 - fixture
 from channels.feedshop.hub_setup import connect as _connect
+from channels.feedshop.hub_setup import feed  # noqa: F401 - fixture
 from sqlalchemy import select, update
 
 from ordersync.channels import registry
