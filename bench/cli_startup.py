@@ -23,56 +23,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from ordersync.devtools.startup import HEAVY, ProbeFailed, heavy, loaded
+
 RUNS = int(os.environ.get("BENCH_CLI_RUNS", "10"))
 BIN = Path(sys.executable).parent / "ordersync"
 COMMANDS = {"help": ["--help"], "orders_list": ["orders", "list", "--limit", "1"]}
 TARGETS = {"help": 0.3, "orders_list": 0.5}
-# top-level packages a command that does not serve, print or mail must not pay for
-HEAVY = (
-    "starlette",
-    "jinja2",
-    "uvicorn",
-    "fastapi",
-    "multipart",
-    "python_multipart",
-    "fpdf",
-    "fontTools",
-    "argon2",
-    "smtplib",
-    "imaplib",
-    "imapclient",
-    "email.mime",
-    "ordersync.web",
-    "ordersync.mail",
-    "ordersync.notify",
-    "ordersync.accounts.passwords",
-    "prometheus_client",
-    "structlog",
-)
-# the same command line as the entry point; at exit it writes the names of every module loaded to stderr
-PROBE = """\
-import json, sys
-sys.argv[0] = "ordersync"
-from ordersync.cli import main
-try:
-    main()
-except SystemExit as exc:
-    if exc.code not in (0, None):
-        raise
-print("\\n" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
 
 
-def imported_modules(args: list[str], env: dict[str, str]) -> list[str]:
-    """Every module loaded when the command exits, whichever way it was imported."""
-    proc = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"ordersync {' '.join(args)} failed: {proc.stderr[-2000:]}")
-    return json.loads(proc.stderr.rstrip().rsplit("\n", 1)[-1])
-
-
-def heavy(modules: list[str]) -> list[str]:
-    return sorted({m for m in modules for h in HEAVY if m == h or m.startswith(h + ".")})
+def heavy_modules(args: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
+    """How many modules the command loads, and which of them are heavy (the test's probe and lists)."""
+    try:
+        modules = loaded(args, env)
+    except ProbeFailed as exc:
+        raise SystemExit(str(exc)) from None
+    return len(modules), heavy(modules, HEAVY)
 
 
 def medians(args: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -103,14 +68,14 @@ def main() -> None:
         }
         for name, args in COMMANDS.items():
             subprocess.run([str(BIN), *args], env=env, check=True, stdout=subprocess.DEVNULL)  # byte code cached
-            modules = imported_modules(args, env)
+            count, heavy_loaded = heavy_modules(args, env)
             wall, cpu = medians(args, env)
             report[name] = {
                 "median_s": round(wall, 3),
                 "within_target": wall <= TARGETS[name],
                 "median_cpu_s": round(cpu, 3),
-                "modules_imported": len(modules),
-                "heavy_modules": heavy(modules),
+                "modules_imported": count,
+                "heavy_modules": heavy_loaded,
             }
         report["load_average_1min"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     print(json.dumps(report, indent=2), flush=True)
