@@ -70,10 +70,12 @@ class MemShop(Connector):
     calls: list[tuple] = []
     fail_pushes: list[Exception] = []
     on_page = None  # hook(page_number) run after each page is served
+    on_push = None  # hook(call) run as each push is sent
 
     @classmethod
     def reset(cls) -> None:
         cls.orders, cls.broken, cls.calls, cls.fail_pushes, cls.on_page = {}, {}, [], [], None
+        cls.on_push = None
 
     def fetch_orders(self, window):
         for page_no, offset in enumerate(itertools.count(0, self.page_size), start=1):
@@ -105,6 +107,8 @@ class MemShop(Connector):
 
     def _push(self, *call) -> PushResult:
         self.calls.append(call)
+        if MemShop.on_push:
+            MemShop.on_push(call)
         if self.fail_pushes:
             raise self.fail_pushes.pop(0)
         return PushResult()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -124,3 +125,82 @@ def test_retrying_dead_stock_letters_sends_only_the_newest_value_per_listing(hub
     assert MemShop.calls[-1] == ("stock", "p7", 2)
     with hub.db.session() as s:
         assert s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == "superseded")) == 2
+
+
+def test_a_value_that_may_have_reached_the_channel_is_never_rewritten(hub, memshop):
+    """A stock entry released from a dispatcher that died mid-send may already be on the channel: a newer
+    value queues behind it instead of rewriting it, so the outbox names every value the channel may have."""
+    account = hub.account_id()
+
+    def stock(qty):
+        with hub.db.session() as s:
+            enqueue(
+                s,
+                account_id=account,
+                connection_id=memshop,
+                kind="stock",
+                coalesce_key="stock:9",
+                payload={"product_external_id": "p9", "variant_external_id": "", "quantity": qty, "sku": "C"},
+            )
+
+    stock(98)
+    with hub.db.session() as s:  # a dispatcher claimed it, sent it perhaps, and was killed
+        entry = s.scalar(select(OutboxEntry))
+        entry.status, entry.lease_until = "sending", utcnow() - timedelta(seconds=1)
+    dispatcher.release_expired(hub, utcnow())
+    stock(99)
+    stock(100)  # an untried entry still coalesces
+    assert dispatcher.dispatch(hub).sent == 1
+    assert MemShop.calls == [("stock", "p9", 100)]
+    with hub.db.session() as s:
+        rows = [(json.loads(e.payload)["quantity"], e.status, e.attempts) for e in s.scalars(select(OutboxEntry))]
+        attempts = list(s.scalars(select(OutboxAttempt.error).order_by(OutboxAttempt.id)))
+    assert sorted(rows) == [(98, "superseded", 1), (100, "done", 1)]
+    assert "stopped before the channel answered" in attempts[0]
+
+
+def test_a_newer_value_does_not_jump_the_backoff_of_a_failed_one(hub, memshop):
+    account = hub.account_id()
+
+    def stock(qty):
+        with hub.db.session() as s:
+            enqueue(
+                s,
+                account_id=account,
+                connection_id=memshop,
+                kind="stock",
+                coalesce_key="stock:8",
+                payload={"product_external_id": "p8", "variant_external_id": "", "quantity": qty, "sku": "D"},
+            )
+
+    stock(5)
+    MemShop.fail_pushes = [TransientError("timeout", status=None)]
+    assert dispatcher.dispatch(hub).retried == 1  # the request may have arrived
+    stock(6)
+    assert dispatcher.dispatch(hub).sent == 0  # waits for the failed value's retry time
+    assert dispatcher.dispatch(hub, now=utcnow() + timedelta(hours=2)).sent == 1
+    assert MemShop.calls[-1] == ("stock", "p8", 6)
+    with hub.db.session() as s:
+        statuses = {json.loads(e.payload)["quantity"]: e.status for e in s.scalars(select(OutboxEntry))}
+    assert statuses == {5: "superseded", 6: "done"}
+
+
+def test_a_send_that_outlasts_its_claim_is_not_taken_by_a_second_dispatcher(hub, memshop, monkeypatch):
+    """While a dispatcher is alive its claims are renewed, however long a send waits (a rate budget, a slow
+    channel): a second dispatcher running meanwhile finds nothing to take, and the channel gets one call."""
+    monkeypatch.setattr(dispatcher, "CLAIM_LEASE", timedelta(seconds=0.6))
+    order_id = _one_order(hub, memshop)
+    actions.set_state(hub, order_id, OrderState.CANCELLED)
+    meanwhile = []
+
+    def slow_send(call):
+        MemShop.on_push = None
+        time.sleep(1.5)  # longer than the claim lasts
+        meanwhile.append(dispatcher.dispatch(hub))
+
+    MemShop.on_push = slow_send
+    assert dispatcher.dispatch(hub).sent == 1
+    assert meanwhile[0].sent == 0
+    assert MemShop.calls == [("state", "1", int(OrderState.CANCELLED))]
+    with hub.db.session() as s:
+        assert list(s.scalars(select(OutboxEntry.status))) == ["done"]

@@ -301,7 +301,16 @@ def _assert_pushes_once(hub: Hub, conns: dict, seller: Seller) -> None:
         assert pushes, f"listing {listing_id}: never pushed"
         took_effect = Counter(r["body"]["stock_quantity"] for r in effective)
         twice = {q: n for q, n in took_effect.items() if n > may_arrive.get(listing_id, Counter())[q]}
-        assert not twice, f"listing {listing_id}: stock values took effect more often than queued: {twice}"
+        queued = [
+            (e.id, json.loads(e.payload)["quantity"], e.status, e.attempts)
+            for e in entries
+            if e.kind == "stock" and e.listing_id == listing_id
+        ]
+        assert not twice, (
+            f"listing {listing_id}: stock values took effect more often than queued: {twice}; the shop got "
+            f"{[(r['body']['stock_quantity'], bool(r['changes'])) for r in pushes]}, the hub queued (id, value, "
+            f"status, attempts) {queued}"
+        )
         if pushes[-1]["body"]["stock_quantity"] != json.loads(entry.payload)["quantity"]:
             stale.append(
                 (listing_id, [p["body"]["stock_quantity"] for p in pushes[-4:]], json.loads(entry.payload)["quantity"])

@@ -22,8 +22,11 @@ says why such a push is never sent twice.
 
 from __future__ import annotations
 
+import contextvars
 import json
+import logging
 import random
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -43,6 +46,8 @@ from ..store.models import Connection, Listing, OrderRow, OutboxAttempt, OutboxE
 from ..telemetry.context import bound
 from . import acknowledgements, async_checks, connections, fulfilment, mail_notices
 from .hub import Hub, HubError
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_DELAY = 5.0
@@ -97,6 +102,11 @@ def release_expired(hub: Hub, now: datetime) -> None:
             superseded = entry.coalesce_key is not None and _superseded(s, entry)
             entry.status = "superseded" if superseded else "pending"
             entry.lease_until = None
+            # an attempt whose outcome is unknown: counted, so a newer coalesced value does not overwrite
+            # what may already have reached the channel (see sync.outbox)
+            entry.attempts += 1
+            entry.last_error = "the worker sending it stopped before the channel answered"
+            s.add(OutboxAttempt(outbox_id=entry.id, at=now, ok=False, duration_ms=0, error=entry.last_error))
 
 
 def unknown_outcome(what: str) -> str:
@@ -226,6 +236,18 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
 def _deliver_connection(
     hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult, now: datetime | None = None
 ) -> None:
+    with _Heartbeat(hub, entries) as heartbeat:
+        _deliver_held(hub, conn_id, entries, result, heartbeat, now)
+
+
+def _deliver_held(
+    hub: Hub,
+    conn_id: int,
+    entries: list[OutboxEntry],
+    result: DispatchResult,
+    heartbeat: _Heartbeat,
+    now: datetime | None = None,
+) -> None:
     with hub.db.session() as s:
         conn = s.get_one(Connection, conn_id)
         refs = {
@@ -255,7 +277,9 @@ def _deliver_connection(
         stock = [e for e in entries if e.kind == "stock"]
         batch = type(connector).push_batch("stock")
         if stock and len(stock) < batch:
-            stock = sorted(stock + _fill_batch(hub, conn_id, "stock", batch - len(stock), now), key=lambda e: e.id)
+            filled = _fill_batch(hub, conn_id, "stock", batch - len(stock), now)
+            heartbeat.add(filled)
+            stock = sorted(stock + filled, key=lambda e: e.id)
         for entry in entries:
             if entry.kind == "stock" or not _renew(hub, [entry]):
                 continue
@@ -302,21 +326,58 @@ def _renew(hub: Hub, entries: list[OutboxEntry]) -> list[OutboxEntry]:
     dispatcher's, so it is not sent here (it goes back to pending and is sent once, by whoever claims it)."""
     if not entries:
         return []
+    kept = _renew_ids(hub, [e.id for e in entries])
+    return [e for e in entries if e.id in kept]
+
+
+def _renew_ids(hub: Hub, entry_ids: list[int]) -> set[int]:
     now = utcnow()
     with hub.db.session() as s:
-        kept = set(
+        return set(
             s.scalars(
                 update(OutboxEntry)
-                .where(
-                    OutboxEntry.id.in_([e.id for e in entries]),
-                    OutboxEntry.status == "sending",
-                    OutboxEntry.lease_until >= now,
-                )
+                .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "sending", OutboxEntry.lease_until >= now)
                 .values(lease_until=now + CLAIM_LEASE)
                 .returning(OutboxEntry.id)
             )
         )
-    return [e for e in entries if e.id in kept]
+
+
+class _Heartbeat:
+    """Keeps this dispatcher's claims alive while it works through a connection's entries. A send can wait
+    for a rate budget or a slow channel for longer than a claim lasts; were the claim to run out meanwhile,
+    a second dispatcher would take the entry and send it again beside the first. A killed process stops
+    renewing, so its entries still come back after one lease. A claim that already ran out is not revived."""
+
+    def __init__(self, hub: Hub, entries: list[OutboxEntry]) -> None:
+        self.hub = hub
+        self.held = {e.id for e in entries}
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=contextvars.copy_context().run, args=(self._run,), name="ordersync-claims", daemon=True
+        )
+
+    def add(self, entries: list[OutboxEntry]) -> None:
+        with self.lock:
+            self.held.update(e.id for e in entries)
+
+    def _run(self) -> None:
+        while not self.stopped.wait(max(0.2, CLAIM_LEASE.total_seconds() / 3)):
+            with self.lock:
+                held = sorted(self.held)
+            try:
+                _renew_ids(self.hub, held)
+            except Exception:  # noqa: BLE001 - a missed renewal is retried at the next beat
+                log.warning("could not renew the claims of outbox entries %s", held[:10], exc_info=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=60)
 
 
 def _release(hub: Hub, entries: list[OutboxEntry]) -> None:
