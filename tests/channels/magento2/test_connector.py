@@ -70,6 +70,57 @@ def test_paging_stops_by_total_count_although_magento_repeats_the_last_page(serv
     assert len([r for r in sandbox.requests.entries() if r["path"].endswith("/V1/orders")]) == 1
 
 
+def most_open_at_once(requests: list[dict]) -> int:
+    """The most of these requests the sandbox had open at the same moment (from its request log)."""
+    edges = sorted([(r["t_start"], 1) for r in requests] + [(r["t_end"], -1) for r in requests])
+    most = now = 0
+    for _, step in edges:  # at equal times an end sorts before a start: touching is not overlapping
+        now += step
+        most = max(most, now)
+    return most
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_pages_after_the_first_are_read_side_by_side_within_the_setting_and_come_back_in_order(served, concurrency):
+    sandbox, base_url = served
+    sandbox.faults.add("delay", count=None, seconds=0.2, phase="before", path="*/V1/orders")
+    connector = connect(sandbox, base_url, page_size=2, concurrency=concurrency)
+    pages = list(connector.fetch_orders(everything()))
+    connector.close()
+    assert [p.number for p in pages] == [1, 2, 3, 4] and [len(p.records) for p in pages] == [2, 2, 2, 1]
+    assert {p.window_total for p in pages} == {7} and {p.total_pages for p in pages} == {4}
+    ids = [int(o.external_id) for p in pages for o in p.records]
+    assert ids == sorted(sandbox.orders)  # by entity_id, each once
+    lists = [r for r in sandbox.requests.entries() if r["path"].endswith("/V1/orders")]
+    assert len(lists) == 4 and all(r["t_start"] >= lists[0]["t_end"] for r in lists[1:])  # 1 tells the count
+    most = most_open_at_once(lists)
+    assert most == 1 if concurrency == 1 else 1 < most <= concurrency
+
+
+def test_a_page_past_the_end_of_a_window_that_shrank_while_paged_is_empty_with_the_smaller_count(served):
+    """The first page's answer moves one of its orders out of the window (it changed just now): the pages read
+    after it count one order fewer, and the last one, past the end now, would be Magento's repeat of the new
+    last page; it comes back empty. The engine compares every page's count with the first's and reads the
+    window again."""
+    sandbox, base_url = served
+    sandbox.faults.add("page_drift", count=1, path="*/V1/orders")
+    connector = connect(sandbox, base_url, page_size=3, concurrency=3)
+    pages = list(connector.fetch_orders(Window(None, datetime.now(UTC) - timedelta(seconds=2))))
+    connector.close()
+    assert [p.window_total for p in pages] == [7, 6, 6] and [len(p.records) for p in pages] == [3, 3, 0]
+    ids = [o.external_id for p in pages for o in p.records]
+    assert len(ids) == len(set(ids)) == 6  # one order slid onto page 1, read already: why the window is read again
+
+
+def test_the_concurrency_setting_is_a_number_of_requests_from_1_to_16(served):
+    sandbox, base_url = served
+    with pytest.raises(SettingsError):
+        connect(sandbox, base_url, concurrency=0)
+    with pytest.raises(SettingsError):
+        connect(sandbox, base_url, concurrency=17)
+    assert connect(sandbox, base_url).config["concurrency"] == 4
+
+
 def test_the_window_reads_updated_at_in_utc_without_zone(served):
     sandbox, base_url = served
     now = datetime.now(UTC).replace(microsecond=0)

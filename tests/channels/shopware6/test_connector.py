@@ -16,6 +16,7 @@ import pytest
 from ordersync.channels.sdk.errors import PermanentError, WebhookRejected
 from ordersync.channels.sdk.records import OrderRef, Window
 from ordersync.channels.sdk.serving import serve_in_thread
+from ordersync.channels.sdk.settings import SettingsError
 from ordersync.channels.sdk.urlguard import allow_loopback
 from ordersync.channels.shopware6.connector import Shopware6Connector
 from ordersync.channels.shopware6.sandbox import create_sandbox
@@ -57,6 +58,54 @@ def test_paging_reports_the_window_total_with_every_page(shop):
     assert [len(p.records) for p in pages] == [3, 3, 1] and {p.window_total for p in pages} == {7}
     assert sorted(o.external_id for p in pages for o in p.records) == sorted(shop.sandbox.orders)
     connector.close()
+
+
+def most_open_at_once(requests: list[dict]) -> int:
+    """The most of these requests the sandbox had open at the same moment (from its request log)."""
+    edges = sorted([(r["t_start"], 1) for r in requests] + [(r["t_end"], -1) for r in requests])
+    most = now = 0
+    for _, step in edges:  # at equal times an end sorts before a start: touching is not overlapping
+        now += step
+        most = max(most, now)
+    return most
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_pages_after_the_first_are_read_side_by_side_within_the_setting_and_come_back_in_order(shop, concurrency):
+    shop.sandbox.faults.add("delay", count=None, seconds=0.2, phase="before", path="/api/search/order")
+    connector = connect(shop, page_size=2, concurrency=concurrency)
+    pages = list(connector.fetch_orders(everything()))
+    connector.close()
+    assert [p.number for p in pages] == [1, 2, 3, 4] and [len(p.records) for p in pages] == [2, 2, 2, 1]
+    assert {p.window_total for p in pages} == {7} and {p.total_pages for p in pages} == {4}
+    ids = [o.external_id for p in pages for o in p.records]
+    assert ids == sorted(ids) and sorted(ids) == sorted(shop.sandbox.orders)  # by id, each once
+    searches = shop.requests("/api/search/order")
+    assert len(searches) == 4 and all(r["t_start"] >= searches[0]["t_end"] for r in searches[1:])  # 1 tells the total
+    most = most_open_at_once(searches)
+    assert most == 1 if concurrency == 1 else 1 < most <= concurrency
+
+
+def test_a_window_that_shrinks_while_its_pages_are_in_flight_shows_in_the_later_pages_counts(shop):
+    """The first page's answer moves one of its orders out of the window (it changed just now): every page
+    read after it counts one order fewer, and the last page, past the end now, comes back empty. The engine
+    compares every page's count with the first's and reads the window again."""
+    shop.sandbox.faults.add("page_drift", count=1, path="/api/search/order")
+    connector = connect(shop, page_size=2, concurrency=3)
+    pages = list(connector.fetch_orders(Window(None, datetime.now(UTC) - timedelta(seconds=1))))
+    connector.close()
+    assert [p.window_total for p in pages] == [7, 6, 6, 6] and [len(p.records) for p in pages] == [2, 2, 2, 0]
+    read = {o.external_id for p in pages for o in p.records}
+    # one order slid onto page 1, read already: why the window is read again
+    assert len(read) == 6 < len(shop.sandbox.orders)
+
+
+def test_the_concurrency_setting_is_a_number_of_requests_from_1_to_16(shop):
+    with pytest.raises(SettingsError):
+        connect(shop, concurrency=0)
+    with pytest.raises(SettingsError):
+        connect(shop, concurrency=17)
+    assert connect(shop).config["concurrency"] == 4
 
 
 def test_the_window_reads_updated_at_and_for_never_changed_orders_created_at(shop):

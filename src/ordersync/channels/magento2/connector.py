@@ -3,7 +3,9 @@ buyer messages out, over the admin REST API (see client.py for auth and paging, 
 
 Listing: ``GET /V1/orders`` with two filter groups (AND) ``updated_at gteq since`` and ``updated_at lteq
 until`` (second precision, UTC, no zone, as Magento stores it), sorted by ``entity_id`` ascending so page
-boundaries stay put while orders change; ``total_count`` is the window's size for the window-shift rule.
+boundaries stay put while orders change; ``total_count`` is the window's size for the window-shift rule. Once
+the first page has told it, up to ``concurrency`` pages are in flight (a setting), still handed to the engine
+in order, each with its own count.
 
 Pushes check the shop before writing (invariant 3) and never repeat a write blindly after a 5xx:
 
@@ -110,6 +112,8 @@ class Magento2Connector(Connector):
             for name in ("consumer_key", "consumer_secret", "access_token_secret"):
                 if not cfg[name]:
                     raise SettingsError(f"setting {name!r} is required for OAuth 1.0a signatures (auth oauth1)")
+        if cfg["concurrency"] < 1:
+            raise SettingsError(f"setting 'concurrency': {cfg['concurrency']} is not a number of requests from 1")
         if not cfg["store_code"].replace("_", "").isalnum():
             raise SettingsError(f"setting 'store_code': {cfg['store_code']!r} is not a Magento store code")
         self.actions = status_actions(cfg["status_actions"])
@@ -133,6 +137,7 @@ class Magento2Connector(Connector):
                 connection_key=str(self.context.connection_id or ""),
                 verify_tls=cfg["verify_tls"],
                 ca_pem=cfg["ca_bundle"],
+                concurrency=cfg["concurrency"],
             )
         return self._client
 
@@ -176,9 +181,10 @@ class Magento2Connector(Connector):
     # import --------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
         size = self.config["page_size"]
-        for records, total, number in self.client.search(
-            "/orders", window_groups(window), [("entity_id", "ASC")], size
-        ):
+        pages = self.client.search(
+            "/orders", window_groups(window), [("entity_id", "ASC")], size, concurrency=self.config["concurrency"]
+        )
+        for records, total, number in pages:
             orders, quarantined = orders_from_magento2(records)
             yield Page(orders, quarantined, number, max(1, math.ceil(total / size)), total)
 

@@ -6,6 +6,12 @@ from __future__ import annotations
 from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 
+# Magento serves REST requests side by side and core sets no general REST rate limit (VENDOR-FACTS §2: only
+# guest carts and payment information are limited); four keeps a small host's PHP workers from being taken up
+# by one import.
+CONCURRENCY = 4
+MAX_CONCURRENCY = 16
+
 SETTINGS = SettingsSchema(
     (
         SettingField(
@@ -64,6 +70,16 @@ SETTINGS = SettingsSchema(
         ),
         SettingField("page_size", "Orders per request", "int", required=False, default=50),
         SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        SettingField(
+            "concurrency",
+            "Parallel requests",
+            "int",
+            required=False,
+            default=CONCURRENCY,
+            maximum=MAX_CONCURRENCY,
+            help="Pages an import reads from the shop at the same time (1: one after another). Magento sets "
+            "no limit for its REST API; lower it for a small host.",
+        ),
         VERIFY_TLS,
         CA_BUNDLE,
     )

@@ -32,6 +32,10 @@ DE: dict[str, str] = {
     "The MSI source whose quantities ordersync sets (Stores → Sources).": "Die MSI-Quelle, deren Mengen ordersync setzt (Shops → Quellen).",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
+    "Parallel requests": "Parallele Anfragen",
+    "Pages an import reads from the shop at the same time (1: one after another). Magento sets no limit for "
+    "its REST API; lower it for a small host.": "So viele Seiten liest ein Import gleichzeitig vom Shop (1: eine nach der "
+    "anderen). Magento setzt für seine REST-API keine Grenze; für ein kleines Hosting einen kleineren Wert wählen.",
     "REST order list by modification time": "REST-Bestellliste nach Änderungszeit",
     "simple and virtual products by SKU": "einfache und virtuelle Produkte nach SKU",
     "cancel, invoice, hold and unhold (configurable)": "stornieren, Rechnung erstellen, anhalten und freigeben (einstellbar)",

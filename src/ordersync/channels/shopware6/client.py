@@ -11,7 +11,7 @@ Every list is ``POST /api/search/{entity}`` with a Criteria body (``page``, ``li
 
 Shopware documents no rate limit for the Admin API (only the login is limited), but it is a PHP shop on
 the seller's own hosting: each connection shares a budget of 20 calls per second after a burst of 40
-(an assumption, not a vendor figure).
+(an assumption, not a vendor figure), and has at most ``concurrency`` requests open at once (its setting).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from ..sdk.concurrency import in_order
 from ..sdk.errors import TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
@@ -42,11 +43,19 @@ class Shopware6Client:
         ca_pem: str = "",
         connection_key: str = "",
         retry: RetryPolicy | None = None,
+        concurrency: int = 1,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         budget = budget_for(f"shopware6:{connection_key or self.base_url}", lambda: RateBudget(40, 20))
         self.http = ChannelHTTP(
-            self.base_url, auth=auth, timeout=timeout, verify=verify_tls, ca_pem=ca_pem, retry=retry, budget=budget
+            self.base_url,
+            auth=auth,
+            timeout=timeout,
+            verify=verify_tls,
+            ca_pem=ca_pem,
+            retry=retry,
+            budget=budget,
+            in_flight=concurrency,
         )
 
     def close(self) -> None:
@@ -61,18 +70,30 @@ class Shopware6Client:
             raise TransientError(f"POST /api/search/{entity}: expected {{total, data: [...]}}, got {str(data)[:100]}")
         return data
 
-    def pages(self, entity: str, criteria: Mapping[str, Any], limit: int) -> Iterator[tuple[list[Any], int, int]]:
+    def pages(
+        self, entity: str, criteria: Mapping[str, Any], limit: int, *, concurrency: int = 1
+    ) -> Iterator[tuple[list[Any], int, int]]:
         """Each page of a search as (records, window total, page number); ``total-count-mode: exact`` makes
-        every answer count the whole window, so a window that shrinks between pages is noticed."""
-        page = 1
-        while True:
+        every answer count the whole window, so a window that shrinks between pages is noticed. Once the first
+        page has told the total, up to ``concurrency`` pages are in flight, handed back in order; a page past
+        the end (the window shrank while it was read) comes back empty, as Shopware answers it, with the smaller
+        total that tells the engine to read the window again."""
+
+        def fetch(page: int) -> tuple[list[Any], int, int]:
             data = self.search(entity, {**criteria, "page": page, "limit": limit, "total-count-mode": "exact"})
             records, total = data["data"], data.get("total")
-            total = total if isinstance(total, int) else len(records)
-            yield records, total, page
-            if not records or page * limit >= total:
-                return
-            page += 1
+            return records, total if isinstance(total, int) else len(records), page
+
+        records, total, page = first = fetch(1)
+        yield first
+        if not records or limit >= total:
+            return
+        if concurrency > 1:
+            yield from in_order(fetch, range(2, -(-total // limit) + 1), concurrency)
+            return
+        while records and page * limit < total:
+            records, total, page = following = fetch(page + 1)
+            yield following
 
     def transition(self, entity: str, ident: str, transition: str) -> Any:
         response = self.http.request(

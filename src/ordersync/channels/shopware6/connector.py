@@ -5,7 +5,9 @@ as ``oauth``: the SDK fetches the token, renews it before it expires and once af
 token endpoint means the key was deleted, and the connection is marked for re-authorisation.
 
 Listing: ``POST /api/search/order`` with the window filter of ``criteria.py``, sorted by id, page/limit,
-``total-count-mode: exact`` so every page reports the window's size (the engine's window-shift rule).
+``total-count-mode: exact`` so every page reports the window's size (the engine's window-shift rule). Once
+the first page has told the size, up to ``concurrency`` pages are in flight (a setting), still handed to the
+engine in order, each with its own count.
 
 Pushes check the shop first (invariant 3). A status is a target state of one of the three state
 machines (``states.py``); the connector reads the current state and walks the transitions to it, one at
@@ -105,6 +107,8 @@ class Shopware6Connector(Connector):
         self.config = cfg = SETTINGS.parse(self.settings)
         if not 1 <= cfg["page_size"] <= 500:
             raise SettingsError(f"setting 'page_size': {cfg['page_size']} is not between 1 and 500")
+        if cfg["concurrency"] < 1:
+            raise SettingsError(f"setting 'concurrency': {cfg['concurrency']} is not a number of requests from 1")
         self.states = StateMap.from_settings(cfg["status_map_import"], cfg["status_map_export"])
         self._client: Shopware6Client | None = None
         self._sleep: Callable[[float], None] = time.sleep
@@ -120,6 +124,7 @@ class Shopware6Connector(Connector):
                 verify_tls=cfg["verify_tls"],
                 ca_pem=cfg["ca_bundle"],
                 connection_key=str(self.context.connection_id or ""),
+                concurrency=cfg["concurrency"],
             )
         return self._client
 
@@ -150,7 +155,8 @@ class Shopware6Connector(Connector):
     # import --------------------------------------------------------------------------------------
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
         size = self.config["page_size"]
-        for records, total, number in self.client.pages("order", criteria.orders_in(window), size):
+        pages = self.client.pages("order", criteria.orders_in(window), size, concurrency=self.config["concurrency"])
+        for records, total, number in pages:
             orders, quarantined = orders_from_shopware6(records, self.states)
             yield Page(orders, quarantined, number, max(1, -(-total // size)), total)
 

@@ -23,6 +23,10 @@ DE: dict[str, str] = {
     "(leer: nie übertragen).",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
+    "Parallel requests": "Parallele Anfragen",
+    "Pages an import reads from the shop at the same time (1: one after another). Shopware sets no limit for "
+    "the Admin API; lower it for a small host.": "So viele Seiten liest ein Import gleichzeitig vom Shop (1: eine nach der "
+    "anderen). Shopware setzt für die Admin-API keine Grenze; für ein kleines Hosting einen kleineren Wert wählen.",
     "Admin API order search by modification time; app webhooks": "Bestellsuche der Admin-API nach Änderungszeit; App-Webhooks",
     "order, delivery and payment state machines": "Statusmaschinen von Bestellung, Lieferung und Zahlung",
     "delivery tracking codes; ship, or ship_partially for a part (Shopware keeps no line quantities)": "Sendungsnummern der Lieferung; „versendet“ oder für einen Teil „teilweise versendet“ (Shopware speichert "
