@@ -119,6 +119,23 @@ def _stripped_lines(s: Session, counts: UpsertCounts, stripped: dict[str, str], 
     ]
 
 
+def _insert_orders(s: Session, connection_id: int, rows: list[dict]) -> list[int]:
+    """The new rows' ids, in the rows' order. PostgreSQL answers them in one multi-row INSERT ... RETURNING.
+    SQLite cannot promise RETURNING's order for a multi-row INSERT, so SQLAlchemy would send one INSERT per
+    order there (a third of a 10,000-order import's time): one executemany and one SELECT of the ids instead."""
+    if s.get_bind().dialect.name != "sqlite":
+        return list(s.execute(insert(_ORDERS).returning(OrderRow.id, sort_by_parameter_order=True), rows).scalars())
+    s.execute(insert(_ORDERS), rows)
+    id_of = dict(
+        s.execute(
+            select(OrderRow.external_id, OrderRow.id).where(
+                OrderRow.connection_id == connection_id, OrderRow.external_id.in_([r["external_id"] for r in rows])
+            )
+        ).all()
+    )
+    return [id_of[r["external_id"]] for r in rows]
+
+
 def upsert_orders(
     s: Session,
     account_id: int,
@@ -209,7 +226,7 @@ def upsert_orders(
         s.execute(delete(OrderItemRow).where(OrderItemRow.order_id.in_(counts.updated_ids)))
     if new_rows:
         # Core statements on the tables: executemany in batches, without the ORM's per-row bookkeeping
-        ids = s.execute(insert(_ORDERS).returning(OrderRow.id, sort_by_parameter_order=True), new_rows).scalars().all()
+        ids = _insert_orders(s, connection_id, new_rows)
         for order_id, order in zip(ids, new_orders, strict=True):
             counts.written[order_id] = order
             items += _item_rows(order_id, order, article_of)
