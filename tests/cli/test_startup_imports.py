@@ -72,6 +72,34 @@ def test_an_engine_command_loads_no_metrics_or_log_rendering(env):
     assert heavy(modules, OBSERVABILITY) == []
 
 
+def test_a_group_command_is_run_by_its_group_alone():
+    """`ordersync orders list` builds the click commands of `orders` only (cli.app_for); anything that is not a
+    group's name gets the whole app."""
+    from ordersync.cli import app, app_for
+
+    only = app_for(["orders", "list", "--limit", "1"])
+    assert [g.name for g in only.registered_groups] == ["orders"]
+    assert only.registered_commands == []
+    assert len(app.registered_groups) > 1 and app.registered_commands  # the whole app is left as it was
+    for args in ([], ["--help"], ["sync"], ["ordrs", "list"], ["--help", "orders"]):
+        assert app_for(args) is app
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["lst"], []])
+def test_every_group_alone_prints_what_the_whole_app_prints(args):
+    """Help, usage and errors of each group are the same through the group alone as through the whole app."""
+    from typer.testing import CliRunner
+
+    from ordersync.cli import app, app_for
+
+    runner = CliRunner()
+    for group in app.registered_groups:
+        words = [group.name, *args]
+        alone, whole = runner.invoke(app_for(words), words), runner.invoke(app, words)
+        assert app_for(words) is not app
+        assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), words
+
+
 def test_the_lazy_domain_package_still_exports_every_name():
     """domain/__init__.py loads its names on first use; each is its module's own object."""
     import importlib
