@@ -7,7 +7,9 @@ command imports what it uses (the database, the web app, PDF, mail, argon2) insi
 
 from __future__ import annotations
 
+import copy
 import sys
+from typing import TYPE_CHECKING
 
 from .cli_shared import (  # re-exported: tests and scripts use ordersync.cli.app
     ACCOUNT,
@@ -40,16 +42,34 @@ __all__ = [
     "stock_app",
 ]
 
+if TYPE_CHECKING:
+    import typer
+
 
 def main() -> None:
     try:
-        app()
+        app_for(sys.argv[1:])()
     except Exception as exc:
         if not _user_error(exc):
             raise
         message = " ".join(str(exc).split())  # one line, never wrapped at the terminal's width
         print(f"error: {message}", file=sys.stderr)
         sys.exit(1)
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app that runs ``ordersync ARGS``: for a command of a group (`ordersync orders list`), the top level
+    with that group alone. Typer turns every registered command into a click command (reading each one's
+    signature) before it parses a word, some 60 commands and a tenth of a short command's start; a group
+    parses the words after its name by itself, so the others are never needed. Anything else (`--help`, a
+    top-level command such as `sync`, a mistyped name) gets the whole app, so what it prints is unchanged."""
+    groups = [g for g in app.registered_groups if args and g.name == args[0]]
+    if not groups:
+        return app
+    only = copy.copy(app)  # the same settings (help, no_args_is_help, completion, markup mode)
+    only.registered_groups = groups  # a group, never a single command: typer would run that without its name
+    only.registered_commands = []
+    return only
 
 
 def _user_error(exc: Exception) -> bool:

@@ -13,16 +13,20 @@ order belongs to the account named "default" (the schema is multi-tenant from th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
 
 from .config import Config, load_config
 from .domain.timeutil import utcnow
+from .store.core_tables import ACCOUNTS  # not the mapped class: the hub's start needs no ORM
 from .store.crypto import SecretBox, load_or_create_key
 from .store.db import Database
-from .store.models_core import Account  # not models: the hub's start maps three tables, not all
 from .store.private import private_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection as CoreConnection
+    from sqlalchemy.orm import Session
 
 
 class HubError(Exception):
@@ -55,21 +59,22 @@ class Hub:
         for the first one's write lock forever."""
         if session is not None:
             return self._account_id(session, name)
-        with self.db.session() as s:
-            return self._account_id(s, name)
+        with self.db.engine.begin() as conn:  # commits the default account if it creates it
+            return self._account_id(conn, name)
 
-    def _account_id(self, s: Session, name: str | None) -> int:
+    def _account_id(self, s: Session | CoreConnection, name: str | None) -> int:
+        """Core statements, which a session and a connection both run: no ORM is imported for them."""
         if name:
-            acc = s.scalar(select(Account).where(Account.name == name))
-            if acc is None:
+            found = s.scalar(select(ACCOUNTS.c.id).where(ACCOUNTS.c.name == name))
+            if found is None:
                 raise HubError(f"no account named {name!r}")
-            return acc.id
-        accounts = s.scalars(select(Account).order_by(Account.id).limit(2)).all()
-        if len(accounts) == 1:
-            return accounts[0].id
-        if len(accounts) > 1:
+            return found
+        ids = s.scalars(select(ACCOUNTS.c.id).order_by(ACCOUNTS.c.id).limit(2)).all()
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
             raise HubError("there are several accounts; name one with --account")
-        acc = Account(name="default", created_at=utcnow())
-        s.add(acc)
-        s.flush()
-        return acc.id
+        s.execute(insert(ACCOUNTS).values(name="default", created_at=utcnow()))
+        created = s.scalar(select(ACCOUNTS.c.id).where(ACCOUNTS.c.name == "default"))
+        assert created is not None  # inserted just above, in this transaction
+        return created

@@ -5,6 +5,8 @@ bench/cli_startup.py uses too)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -28,19 +30,52 @@ def test_help_loads_no_web_pdf_mail_or_password_hashing_module(env):
 
 def test_orders_list_loads_no_web_pdf_mail_or_password_hashing_module(env):
     modules = loaded(ORDERS_LIST, env)
-    assert {"ordersync.application.orders", "ordersync.store.models_core"} <= modules
+    assert {"ordersync.application.orders", "ordersync.store.core_tables"} <= modules
     assert heavy(modules, HEAVY) == []
     # typer from 0.29 on checks options with pydantic (~0.1 s a command): pyproject.toml keeps it below 0.29
     assert heavy(modules, ("pydantic", "pydantic_core")) == []
 
 
-def test_orders_list_maps_only_the_tables_it_reads(env):
-    """Declaring a mapped class is most of the cost of the schema's import (issue 15): `orders list` reads
-    accounts, connections and orders, and models_core.py holds just these."""
+def test_orders_list_loads_no_orm(env):
+    """`orders list` and the hub's account lookup read through Core tables (store/core_tables.py): neither the
+    ORM nor a mapped class is imported, a fifth of the command's start (issue 15)."""
     modules = loaded(ORDERS_LIST, env)
     assert heavy(modules, ("ordersync.store.models", "ordersync.store.models_accounts", "ordersync.sync")) == []
+    assert heavy(modules, ("sqlalchemy.orm", "ordersync.store.models_core", "ordersync.store.base")) == []
     if env["ORDERSYNC_DATABASE_URL"].startswith("sqlite"):  # the other tables' PostgreSQL index options load it
         assert heavy(modules, ("sqlalchemy.dialects.postgresql",)) == []
+
+
+def test_the_core_tables_read_columns_of_the_mapped_tables():
+    """Each column store/core_tables.py reads is one of the mapped table's, with the same type, so that a renamed
+    or retyped column in models_core.py fails here rather than in a command."""
+    from ordersync.store import core_tables, models_core
+
+    for core, mapped in (
+        (core_tables.ACCOUNTS, models_core.Account),
+        (core_tables.CONNECTIONS, models_core.Connection),
+        (core_tables.ORDERS, models_core.OrderRow),
+    ):
+        table = mapped.__table__
+        assert core.name == table.name
+        for col in core.columns:
+            assert col.name in table.c, (table.name, col.name)
+            assert type(col.type) is type(table.c[col.name].type), (table.name, col.name)
+
+
+@pytest.mark.parametrize(
+    "module", ["models_core", "models_accounts", "models_messaging", "models_reconcile", "models_erasure", "models"]
+)
+def test_each_table_module_alone_declares_the_tables_its_foreign_keys_name(module):
+    """Importing the hub no longer declares accounts, connections and orders (it reads them through Core tables):
+    a command that imports one table module alone, then writes a row, needs the tables its foreign keys name."""
+    code = (
+        "import importlib, sys; importlib.import_module('ordersync.store.' + sys.argv[1]);"
+        "from ordersync.store.base import Base;"
+        "[fk.column for t in Base.metadata.tables.values() for fk in t.foreign_keys]"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, module], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
 
 
 def test_orders_list_without_an_allow_list_does_not_load_the_url_guard(env):
@@ -70,6 +105,34 @@ def test_an_engine_command_loads_no_metrics_or_log_rendering(env):
     modules = loaded(["quarantine"], env)
     assert {"ordersync.sync.importer", "ordersync.telemetry.context"} <= modules
     assert heavy(modules, OBSERVABILITY) == []
+
+
+def test_a_group_command_is_run_by_its_group_alone():
+    """`ordersync orders list` builds the click commands of `orders` only (cli.app_for); anything that is not a
+    group's name gets the whole app."""
+    from ordersync.cli import app, app_for
+
+    only = app_for(["orders", "list", "--limit", "1"])
+    assert [g.name for g in only.registered_groups] == ["orders"]
+    assert only.registered_commands == []
+    assert len(app.registered_groups) > 1 and app.registered_commands  # the whole app is left as it was
+    for args in ([], ["--help"], ["sync"], ["ordrs", "list"], ["--help", "orders"]):
+        assert app_for(args) is app
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["lst"], []])
+def test_every_group_alone_prints_what_the_whole_app_prints(args):
+    """Help, usage and errors of each group are the same through the group alone as through the whole app."""
+    from typer.testing import CliRunner
+
+    from ordersync.cli import app, app_for
+
+    runner = CliRunner()
+    for group in app.registered_groups:
+        words = [group.name, *args]
+        alone, whole = runner.invoke(app_for(words), words), runner.invoke(app, words)
+        assert app_for(words) is not app
+        assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), words
 
 
 def test_the_lazy_domain_package_still_exports_every_name():

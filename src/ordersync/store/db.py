@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from .private import private_file
 
 if TYPE_CHECKING:  # Alembic is imported when a migration has to run, not by every start
     from alembic.config import Config as AlembicConfig
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -90,7 +90,16 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._factory: sessionmaker[Session] | None = None
+
+    def _sessions(self) -> sessionmaker[Session]:
+        """The session factory, made by the first session: a start that reads through Core tables (the hub's
+        account lookup, `orders list`) does not import the ORM, a fifth of a short command's start."""
+        if self._factory is None:  # two threads racing here make two equal factories: harmless
+            from sqlalchemy.orm import sessionmaker
+
+            self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        return self._factory
 
     @property
     def is_sqlite(self) -> bool:
@@ -98,7 +107,7 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        session = self._factory()
+        session = self._sessions()()
         try:
             yield session
             session.commit()

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import models_core  # noqa: F401 - declares the accounts, connections and orders its foreign keys name
 from .base import Base
 from .types import UTCDateTime
 

@@ -1,9 +1,11 @@
 """The three tables every command reads: accounts, connections and orders.
 
-Their own module so that a short command (`ordersync orders list`) maps these three and not every table of the
-schema: declaring a mapped class is most of the cost of importing models.py (issue 15). They are closed under
-their foreign keys, so the ORM never looks for a table that is not loaded. models.py re-exports them and
-imports every other table module, so `ordersync.store.models` is the whole schema (Alembic's env.py, tests).
+Their own module so that a short command maps these three and not every table of the schema: declaring a
+mapped class is most of the cost of importing models.py (issue 15). They are closed under their foreign keys,
+so the ORM never looks for a table that is not loaded; every other table module imports this one for the
+tables its foreign keys name. models.py re-exports them and imports every other table module, so
+`ordersync.store.models` is the whole schema (Alembic's env.py, tests). `ordersync orders list` and the hub's
+account lookup read these tables through store/core_tables.py, without the ORM.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import models_core  # noqa: F401 - declares the accounts, connections and orders its foreign keys name
 from .base import Base
 from .types import UTCDateTime
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import models_core  # noqa: F401 - declares the accounts, connections and orders its foreign keys name
 from .base import Base
 from .types import UTCDateTime
 
