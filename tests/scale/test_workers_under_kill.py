@@ -146,9 +146,10 @@ def _wait(predicate, seconds: float, step: float = 1.0) -> bool:
 
 
 # serial: the workers' claims last 10 s here (ORDERSYNC_OUTBOX_CLAIM_SECONDS) so that a killed worker's pushes
-# come back quickly; with another test process on the same cores, a live dispatcher's batch can outlast its
-# claim and be sent again by a second worker (a defect of the dispatcher, see the stop-24 note: claims are not
-# renewed while a batch is sent). Until the dispatcher renews them, this test gets the machine to itself.
+# come back quickly, and three worker processes with the shops' servers fill both cores; beside another test
+# process the run would take twice as long. (The claims of live workers are renewed by the dispatcher's
+# heartbeat, so load alone no longer lets a second worker re-send a push: before that, tracking notes went
+# twice here under load.)
 @pytest.mark.slow
 @pytest.mark.serial
 def test_workers_killed_throughout_lose_nothing_and_repeat_nothing(tmp_path, pg_url, redis_prefix):
