@@ -84,6 +84,20 @@ def test_an_order_leaving_the_window_while_paged_shrinks_the_reported_total(serv
     connector.close()
 
 
+def test_a_last_page_emptied_by_orders_leaving_still_tells_the_smaller_total(served):
+    """Orders 1-4 leave after the second page (4, 5, 6) was read: 7 moves to place 3, which the third page (from
+    place 6) no longer reaches. The empty third page must still report the smaller count, or 7 is never read."""
+    sandbox, base_url = served
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 3, "concurrency": 1})
+    pages = connector.fetch_orders(Window(None, datetime.now(UTC) - timedelta(seconds=1)))
+    read = [next(pages), next(pages)]
+    assert [[o.external_id for o in p.records] for p in read] == [["1", "2", "3"], ["4", "5", "6"]]
+    sandbox.control_orders({"update": [{"id": n} for n in (1, 2, 3, 4)]})  # date_upd = now: out of the window
+    rest = list(pages)
+    assert [(len(p.records), p.window_total) for p in rest] == [(0, 3)]
+    connector.close()
+
+
 @pytest.mark.parametrize("concurrency", [1, 3])
 def test_pages_read_side_by_side_are_the_pages_read_one_after_another(served, concurrency):
     sandbox, base_url = served

@@ -23,7 +23,9 @@ decides whether the shop sorts), the pages up to the counted total are requested
 and checked in order exactly as above: a page counts only from the previous page's last id, which is a property of
 the two answers, not of when they were read. Records only leave the window, so the count is an upper bound; a last
 page that comes back full is followed by the next one (one more request when the total is a multiple of the page
-size). Once a shift is found the pages already in flight are still checked against their neighbours (a record they
+size). A page that comes back empty where records were expected (records before it left the window, so later
+ones moved into pages already read) is still handed on, empty, with the new count: otherwise the engine would not
+learn of the shift and those records would be missed. Once a shift is found the pages already in flight are still checked against their neighbours (a record they
 skip is read when the engine reads the window again); the window is counted again until a count differs from the
 first, then no more.
 
@@ -176,15 +178,15 @@ class PrestashopClient:
         offset = size
         for offset, rows in in_order(after, planned, workers):
             rows, total = self._checked(rows, last_id, window_filter, total, first_total)
-            if rows:
+            if rows or total != first_total:  # an empty page that found the window shrunk still tells the engine
                 yield rows, total
             if len(rows) < size:
                 return
             last_id = _id(rows[-1]) or last_id
             offset += size
-        while True:  # one page at a time: without a budget, or past the counted total
+        while True:  # one page at a time: with a concurrency of 1, or past the counted total
             rows, total = self._checked(after(offset)[1], last_id, window_filter, total, first_total)
-            if rows:
+            if rows or total != first_total:
                 yield rows, total
             if len(rows) < size:
                 return
