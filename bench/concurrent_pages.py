@@ -3,8 +3,9 @@ has a sandbox the ``ordersync sandbox`` command starts (WooCommerce and PrestaSh
 join once they declare the setting), against its sandbox in its own process:
 
 * ``plain``: the connector's own order-page requests (recorded during an untimed ``concurrency=1`` run first, which
-  also warms the sandbox up: the same pages, the same parameters), sent again one after another through the connector's HTTP client and parsed from
-  JSON only, nothing mapped: the floor a sequential import is compared with (as ``import_once.py``'s plain fetch);
+  also warms the sandbox up: the same pages, the same parameters), sent again one after another through the
+  connector's HTTP client without its rate budget and parsed from JSON only, nothing mapped: the floor a sequential
+  import is compared with (as ``import_once.py``'s plain fetch);
 * ``connector_c1`` and ``connector_default``: the connector's ``fetch_orders`` over every order, pages iterated and
   mapped but not stored, with ``concurrency=1`` and with the connector's default;
 * ``import_default``: a full ``import_orders`` into a fresh SQLite hub with the default concurrency.
@@ -19,7 +20,8 @@ workers serves pages side by side. The machine's load average is noted before an
 machine stretches every figure.
 
 Usage: python bench/concurrent_pages.py      (BENCH_PAGES_ORDERS=2000 to shorten; default 10000;
-       BENCH_PAGES_SYSTEMS=woocommerce,prestashop to choose)
+       BENCH_PAGES_SYSTEMS=woocommerce,prestashop to choose; BENCH_PAGES_SHOP_MS=200 to give every request a
+       shop's own time, default 0: the sandbox answers as fast as it can)
 Prints one JSON document.
 """
 
@@ -37,8 +39,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from ordersync.channels.registry import all_connectors, get_connector
 from ordersync.channels.sdk.http import ChannelHTTP
+from ordersync.channels.sdk.ratelimit import Unlimited
 from ordersync.channels.sdk.records import Window
 from ordersync.channels.sdk.urlguard import allow_loopback
 
@@ -46,6 +51,9 @@ allow_loopback()  # the benchmark talks to its own sandboxes on loopback, which 
 
 HERE = Path(__file__).parent
 ORDERS = int(os.environ.get("BENCH_PAGES_ORDERS", "10000"))
+#: milliseconds the sandbox waits before it answers each API request, without using CPU (asyncio.sleep through its
+#: "delay" fault): a real shop's PHP time per request, served side by side as by a pool of PHP workers
+SHOP_MS = int(os.environ.get("BENCH_PAGES_SHOP_MS", "0"))
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -137,6 +145,7 @@ def measure_plain(system: str, settings: dict[str, Any], recorded_file: str) -> 
     requests = json.loads(Path(recorded_file).read_text())
     connector = get_connector(system)(settings)
     http = channel_http(connector)
+    http.budget = Unlimited()  # plain: as fast as the shop answers, not held to the connection's rate budget
     started, cpu = time.perf_counter(), time.process_time()
     records = 0
     for r in requests:
@@ -255,6 +264,9 @@ def bench_system(system: str, orders: int) -> dict[str, Any]:
     proc, info, startup = start_sandbox(system, orders)
     default = default_concurrency(system)
     settings = info["settings"]
+    if SHOP_MS:
+        delay = {"kind": "delay", "count": None, "phase": "before", "seconds": SHOP_MS / 1000}
+        httpx.post(f"{info['base_url']}/_sandbox/faults", json={"add": delay}, timeout=10).raise_for_status()
     handle, recorded = tempfile.mkstemp(prefix="ordersync-pages-", suffix=".json")
     os.close(handle)
     runs: dict[str, dict[str, Any]] = {}
@@ -286,6 +298,7 @@ def bench_system(system: str, orders: int) -> dict[str, Any]:
         "system": system,
         "orders": orders,
         "default_concurrency": default,
+        "shop_ms_per_request": SHOP_MS,
         "sandbox_startup_s": round(startup, 2),
         "goal_import_at_most_0_6_of_plain": runs["import_default"]["ratio_to_plain"] <= 0.6,
         **runs,
