@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -70,8 +71,8 @@ def test_the_window_is_read_in_the_shop_zone_and_excludes_since(served):
 
 
 def test_an_order_leaving_the_window_while_paged_shrinks_the_reported_total(served):
-    sandbox, base_url = served
-    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 3})
+    sandbox, base_url = served  # one page at a time: the order leaves after the first page, before the second
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 3, "concurrency": 1})
     window = Window(None, datetime.now(UTC) - timedelta(seconds=1))
     pages = connector.fetch_orders(window)
     first = next(pages)
@@ -80,6 +81,45 @@ def test_an_order_leaving_the_window_while_paged_shrinks_the_reported_total(serv
     assert first.window_total == 7 and rest[0].window_total == 6
     seen = [o.external_id for p in [first, *rest] for o in p.records]
     assert len(seen) == len(set(seen)) == 7  # no order read twice, none skipped
+    connector.close()
+
+
+def test_a_last_page_emptied_by_orders_leaving_still_tells_the_smaller_total(served):
+    """Orders 1-4 leave after the second page (4, 5, 6) was read: 7 moves to place 3, which the third page (from
+    place 6) no longer reaches. The empty third page must still report the smaller count, or 7 is never read."""
+    sandbox, base_url = served
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 3, "concurrency": 1})
+    pages = connector.fetch_orders(Window(None, datetime.now(UTC) - timedelta(seconds=1)))
+    read = [next(pages), next(pages)]
+    assert [[o.external_id for o in p.records] for p in read] == [["1", "2", "3"], ["4", "5", "6"]]
+    sandbox.control_orders({"update": [{"id": n} for n in (1, 2, 3, 4)]})  # date_upd = now: out of the window
+    rest = list(pages)
+    assert [(len(p.records), p.window_total) for p in rest] == [(0, 3)]
+    connector.close()
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_pages_read_side_by_side_are_the_pages_read_one_after_another(served, concurrency):
+    sandbox, base_url = served
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 2, "concurrency": concurrency})
+    pages = list(connector.fetch_orders(everything()))
+    assert [p.number for p in pages] == [1, 2, 3, 4] and {p.window_total for p in pages} == {7}
+    assert [o.external_id for p in pages for o in p.records] == [str(i) for i in sorted(sandbox.store.tables["orders"])]
+    listed = [parse_qs(r["query"]).get("limit") for r in sandbox.requests.entries() if r["path"] == "/api/orders"]
+    assert sorted(listed, key=str) == sorted([None, ["0,2"], ["1,3"], ["3,3"], ["5,3"]], key=str)  # count, pages
+    connector.close()
+
+
+def test_orders_leaving_the_window_while_pages_are_read_side_by_side_are_neither_lost_nor_doubled_unseen(served):
+    """Two listing calls each move an order out of the window (the count's first, 1, and the first page's first,
+    2, after it was read): the next page, read beside the others, starts past the first page's last order, so it
+    reports the smaller count (the engine reads the window again) and keeps only orders not handed on yet."""
+    sandbox, base_url = served
+    connector = PrestashopConnector({**sandbox.settings_for(base_url), "page_size": 2, "concurrency": 3})
+    sandbox.faults.configure({"add": {"kind": "page_drift", "count": 2, "method": "GET", "path": "/api/orders"}})
+    pages = list(connector.fetch_orders(Window(None, datetime.now(UTC) - timedelta(seconds=1))))
+    assert [[o.external_id for o in p.records] for p in pages] == [["2", "3"], ["4", "5", "6"], ["7"]]
+    assert [p.window_total for p in pages] == [7, 5, 5]
     connector.close()
 
 

@@ -6,13 +6,28 @@ with an empty password; ``output_format=JSON`` asks for JSON answers (reads); wr
 (``sdk.xml.build``). Lists: ``display=full|[f1,f2]``, ``filter[f]=[a|b]`` (any of) and ``[a,b]`` (interval),
 ``date=1`` to filter by a date, ``sort=[id_ASC]``, ``limit=offset,count``. An empty listing is ``[]`` rather
 than ``{"orders": []}`` (issues #10172, #22760), which ``rows`` accepts. No rate limit is documented; the
-budget (burst 20, 10 calls/s) spares small hosting plans and is an assumption.
+budget (burst 20, 10 calls/s for each request the ``concurrency`` setting allows in flight) spares small hosting
+plans and is an assumption; the in-flight bound is what keeps an import from taking up the shop's PHP workers.
 
 Order paging is by offset over the window sorted by id. The window only shrinks while it is paged (an order
 changed now leaves it; none can enter, ``until`` lies in the past), which moves later records forward by one
 place each. Every page after the first therefore starts one record early, at the previous page's last id: if
 another record stands there, the window shrank before this page; the window is counted again (ids only) and
 the smaller total tells the engine to read the window again (the window-shift rule).
+
+Concurrent pages (the ``concurrency`` setting; PrestaShop documents no limit, VENDOR-FACTS: "none in core"). The
+window's size is known before the first page: the count above is a ``display=[id]`` listing of the whole window
+(one request per run, which the sequential read makes too; for 10,000 orders about 10,000 ``{"id": n}`` objects,
+some 150 KB, and one query for the shop), so every page's offset is known too. After the first page (read alone: it
+decides whether the shop sorts), the pages up to the counted total are requested up to ``concurrency`` at a time
+and checked in order exactly as above: a page counts only from the previous page's last id, which is a property of
+the two answers, not of when they were read. Records only leave the window, so the count is an upper bound; a last
+page that comes back full is followed by the next one (one more request when the total is a multiple of the page
+size). A page that comes back empty where records were expected (records before it left the window, so later
+ones moved into pages already read) is still handed on, empty, with the new count: otherwise the engine would not
+learn of the shift and those records would be missed. Once a shift is found the pages already in flight are still checked against their neighbours (a record they
+skip is read when the engine reads the window again); the window is counted again until a count differs from the
+first, then no more.
 
 Some shops answer every ``sort=[...]`` with 200 and ``[]`` (a PrestaShop 9 deployment's notes [3p]: the built
 ORDER BY fails and the error is swallowed). When the window has orders (its ids were counted without a sort)
@@ -28,6 +43,7 @@ from typing import Any
 import httpx
 
 from ..sdk import xml
+from ..sdk.concurrency import in_order
 from ..sdk.errors import NotFoundError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.ratelimit import RateBudget, budget_for
@@ -72,9 +88,15 @@ class PrestashopClient:
         verify_tls: bool = True,
         ca_pem: str = "",
         retry: RetryPolicy | None = None,
+        concurrency: int = 1,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        budget = budget_for(f"prestashop:{connection_key or self.base_url}", lambda: RateBudget(20, 10))
+        self.concurrency = max(1, concurrency)
+        #: 10 calls/s for each request the connection may have in flight (an assumption, see above)
+        budget = budget_for(
+            f"prestashop:{connection_key or self.base_url}",
+            lambda: RateBudget(20 * self.concurrency, 10 * self.concurrency),
+        )
         self.http = ChannelHTTP(
             self.base_url,
             auth=httpx.BasicAuth(key, ""),
@@ -83,6 +105,7 @@ class PrestashopClient:
             verify=verify_tls,
             ca_pem=ca_pem,
             retry=retry,
+            in_flight=self.concurrency,
         )
         #: dropped when the shop answers a sorted list with [] although it has records (see order_pages)
         self.sort: dict[str, str] = {"sort": "[id_ASC]"}
@@ -127,29 +150,60 @@ class PrestashopClient:
     def window_ids(self, window_filter: Mapping[str, str]) -> int:
         return len(self.rows("orders", {**window_filter, "display": "[id]"}))
 
-    def order_pages(self, window_filter: Mapping[str, str], size: int) -> Iterator[tuple[list[Any], int]]:
-        """Pages of full orders in the window, each with the window's total as counted for it."""
-        total = self.window_ids(window_filter)
-        offset, last_id = 0, None
-        while True:
-            start, count = (offset, size) if last_id is None else (offset - 1, size + 1)
-            rows = self.rows("orders", {**window_filter, "display": "full", **self.sort, "limit": f"{start},{count}"})
-            if not rows and total and offset == 0 and self.sort:
-                self.sort = {}  # this shop answers every sorted list with []: its default order is by id
-                continue
-            if last_id is not None:
-                head = _id(rows[0]) if rows else None
-                if head == last_id:
-                    rows = rows[1:]
-                else:  # the window shrank before this page: count it again, keep only unseen orders
-                    total = self.window_ids(window_filter)
-                    rows = [r for r in rows if (_id(r) or 0) > last_id]
-            if rows:
+    def order_pages(
+        self, window_filter: Mapping[str, str], size: int, *, concurrency: int | None = None
+    ) -> Iterator[tuple[list[Any], int]]:
+        """Pages of full orders in the window, each with the window's total as counted for it; up to
+        ``concurrency`` pages in flight after the first (default: the client's)."""
+        workers = self.concurrency if concurrency is None else max(1, concurrency)
+        first_total = total = self.window_ids(window_filter)
+
+        def page(offset: int, count: int) -> list[Any]:
+            return self.rows("orders", {**window_filter, "display": "full", **self.sort, "limit": f"{offset},{count}"})
+
+        rows = page(0, size)
+        if not rows and total and self.sort:
+            self.sort = {}  # this shop answers every sorted list with []: its default order is by id
+            rows = page(0, size)
+        if rows:
+            yield rows, total
+        if len(rows) < size:
+            return
+        last_id = _id(rows[-1])
+
+        def after(offset: int) -> tuple[int, list[Any]]:  # a page from one record early: see the docstring
+            return offset, page(offset - 1, size + 1)
+
+        planned = range(size, first_total, size) if workers > 1 else range(0)
+        offset = size
+        for offset, rows in in_order(after, planned, workers):
+            rows, total = self._checked(rows, last_id, window_filter, total, first_total)
+            if rows or total != first_total:  # an empty page that found the window shrunk still tells the engine
+                yield rows, total
+            if len(rows) < size:
+                return
+            last_id = _id(rows[-1]) or last_id
+            offset += size
+        while True:  # one page at a time: with a concurrency of 1, or past the counted total
+            rows, total = self._checked(after(offset)[1], last_id, window_filter, total, first_total)
+            if rows or total != first_total:
                 yield rows, total
             if len(rows) < size:
                 return
             offset += size
             last_id = _id(rows[-1]) or last_id
+
+    def _checked(
+        self, rows: list[Any], last_id: int | None, window_filter: Mapping[str, str], total: int, first_total: int
+    ) -> tuple[list[Any], int]:
+        """A page read from one record early, without that record; if another stands there, the window shrank
+        before this page: it is counted again (until a count differs from the first) and only unseen orders kept."""
+        head = _id(rows[0]) if rows else None
+        if head == last_id:
+            return rows[1:], total
+        if total == first_total:
+            total = self.window_ids(window_filter)
+        return [r for r in rows if (_id(r) or 0) > (last_id or 0)], total
 
     # writes ----------------------------------------------------------------------------------
     def write(

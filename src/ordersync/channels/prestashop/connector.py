@@ -4,9 +4,10 @@ Import: ``GET /api/orders?display=full&date=1&filter[date_upd]=[from,to]&sort=[i
 [docs]. The interval includes both ends and the dates have whole seconds in the shop's time zone, so the
 window (since, until] becomes [since + 1 s, until] cut to the second, written in the shop's zone (the
 engine's safety lag keeps ``until`` in the past; where summer time ends inside the window, see
-``window_filter``). Paging and the window-shift rule: see ``client``. For each
+``window_filter``). Paging, concurrent pages and the window-shift rule: see ``client``. For each
 page the addresses, customers (and once the currencies, countries and order states) are read with one
-``filter[id]=[a|b|…]`` call per resource.
+``filter[id]=[a|b|…]`` call per resource; with the ``concurrency`` setting above 1 these reads and the mapping run
+for several pages at a time as well, the pages still handed on in order.
 
 Pushes check the shop first, so a retried push never doubles: a status is a new order_history (the order's
 ``current_state`` is compared first) [docs], with ``?sendemail=1`` when the buyer is to get the state's e-mail
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -32,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ...domain import OrderState, Shipment, StockUpdate
 from ..sdk.capabilities import Capability, Mode, declare
+from ..sdk.concurrency import in_order
 from ..sdk.connector import Connector, ConnectorContext
 from ..sdk.errors import AuthError, NotFoundError, PermanentError, TransientError
 from ..sdk.idempotency import checked_write
@@ -71,6 +74,8 @@ class PrestashopConnector(Connector):
         self.config = cfg = SETTINGS.parse(self.settings)
         if not 1 <= cfg["page_size"] <= 500:
             raise SettingsError(f"setting 'page_size': {cfg['page_size']} is not between 1 and 500")
+        if cfg["concurrency"] < 1:
+            raise SettingsError(f"setting 'concurrency': {cfg['concurrency']} is not 1 or more")
         try:
             self.zone: tzinfo = ZoneInfo(cfg["timezone"].strip() or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
@@ -83,6 +88,7 @@ class PrestashopConnector(Connector):
         self.employee = str(cfg["employee_id"])  # 0 would make the shop show the message as the buyer's
         self._client: PrestashopClient | None = None
         self._fixed: dict[str, dict[str, Any]] | None = None
+        self._fixed_lock = threading.Lock()  # pages are looked up side by side: read the fixed lists once
         self._sleep: Callable[[float], None] = time.sleep
 
     @property
@@ -96,6 +102,7 @@ class PrestashopConnector(Connector):
                 connection_key=str(self.context.connection_id or ""),
                 verify_tls=cfg["verify_tls"],
                 ca_pem=cfg["ca_bundle"],
+                concurrency=cfg["concurrency"],
             )
         return self._client
 
@@ -149,6 +156,10 @@ class PrestashopConnector(Connector):
 
     def _fixed_lookups(self) -> dict[str, dict[str, Any]]:
         """Currencies, countries and order states change rarely: read once per connector."""
+        with self._fixed_lock:
+            return self._read_fixed()
+
+    def _read_fixed(self) -> dict[str, dict[str, Any]]:
         if self._fixed is None:
             c = self.client
             self._fixed = {
@@ -176,9 +187,14 @@ class PrestashopConnector(Connector):
         )
 
     def fetch_orders(self, window: Window) -> Iterator[OrderPage]:
-        pages = self.client.order_pages(self.window_filter(window), self.config["page_size"])
-        for number, (records, total) in enumerate(pages, 1):
-            orders, quarantined = orders_from_prestashop(records, self.lookups(records))
+        workers = self.config["concurrency"]
+        pages = self.client.order_pages(self.window_filter(window), self.config["page_size"], concurrency=workers)
+
+        def mapped(page: tuple[list[Any], int]) -> tuple[tuple[list[Any], list[Any]], int]:
+            records, total = page
+            return orders_from_prestashop(records, self.lookups(records)), total
+
+        for number, ((orders, quarantined), total) in enumerate(in_order(mapped, pages, workers), 1):
             yield Page(orders, quarantined, number, None, total)
 
     def fetch_order(self, ref: OrderRef) -> OrderPage:

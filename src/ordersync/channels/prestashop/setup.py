@@ -6,6 +6,10 @@ from __future__ import annotations
 from ..sdk.guide import GuideStep
 from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
 
+# PrestaShop documents no limit for its webservice (VENDOR-FACTS: "none in core") and serves requests side by side;
+# four keeps a small host's PHP workers from being taken up by one import, as for WooCommerce.
+CONCURRENCY = 4
+
 SETTINGS = SettingsSchema(
     (
         SettingField(
@@ -62,6 +66,16 @@ SETTINGS = SettingsSchema(
         ),
         SettingField("page_size", "Orders per request", "int", required=False, default=50),
         SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
+        SettingField(
+            "concurrency",
+            "Parallel requests",
+            "int",
+            required=False,
+            default=CONCURRENCY,
+            maximum=16,
+            help="Pages an import reads from the shop at the same time (1: one after another). PrestaShop sets no "
+            "limit; lower it for a small shared host.",
+        ),
         VERIFY_TLS,
         CA_BUNDLE,
     )

@@ -24,6 +24,10 @@ DE: dict[str, str] = {
     "Statusänderungen geschrieben werden; 1 ist der erste Administrator des Shops.",
     "Orders per request": "Bestellungen pro Anfrage",
     "Timeout (seconds)": "Zeitlimit (Sekunden)",
+    "Parallel requests": "Parallele Anfragen",
+    "Pages an import reads from the shop at the same time (1: one after another). PrestaShop sets no limit; "
+    "lower it for a small shared host.": "So viele Seiten liest ein Import gleichzeitig vom Shop (1: eine nach der anderen). PrestaShop setzt "
+    "keine Grenze; für ein kleines Shared Hosting einen kleineren Wert wählen.",
     "webservice order list by date_upd": "Webservice-Bestellliste nach date_upd",
     "as a new order history entry": "als neuer Eintrag im Bestellverlauf",
     "tracking number of the order carrier": "Sendungsnummer beim Versanddienst der Bestellung",

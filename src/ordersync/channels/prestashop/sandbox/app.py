@@ -82,6 +82,16 @@ def _json_response(data: Any, status: int = 200, headers: dict[str, str] | None 
     return Response(json.dumps(data, ensure_ascii=False), status, headers, media_type="application/json")
 
 
+def _named(table: dict[int, dict[str, Any]], ids: str) -> list[dict[str, Any]] | None:
+    """The records a ``filter[id]=[a|b|…]`` can match, taken by id as the shop's primary key would (the filter
+    is still applied by ``select``); None for any other filter, which scans the table."""
+    inner = ids[1:-1] if ids.startswith("[") and ids.endswith("]") else ""
+    parts = inner.split("|")
+    if not inner or not all(p.isdigit() for p in parts):
+        return None
+    return [table[n] for n in sorted({int(p) for p in parts}) if n in table]
+
+
 def error_response(exc: WebserviceError, as_json: bool) -> Response:
     headers = {"PSWS-Version": "8.1.0", **exc.headers}
     if as_json:
@@ -206,7 +216,8 @@ class PrestashopSandbox(PrestashopConformance, Sandbox):
                 )
             query = dict(request.query_params)
             wanted = display(query, fields)
-            hits = select(list(self.store.tables[resource].values()), query, fields)
+            table = self.store.tables[resource]
+            hits = select(_named(table, query.get("filter[id]", "")) or list(table.values()), query, fields)
             if self.sort_broken and "sort" in query:
                 hits = []
             rows = [self._shape(resource, r, wanted) for r in hits]
