@@ -188,14 +188,18 @@ def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
         )
         if not free:
             return set()
-        return set(
+        until = now + CLAIM_LEASE
+        claimed = set(
             s.scalars(
                 update(OutboxEntry)
                 .where(OutboxEntry.id.in_(free), OutboxEntry.status == "pending")
-                .values(status="sending", lease_until=now + CLAIM_LEASE)
+                .values(status="sending", lease_until=until)
                 .returning(OutboxEntry.id)
             )
         )
+    with _LEASES_LOCK:
+        _LEASES.update(dict.fromkeys(claimed, until))
+    return claimed
 
 
 MAX_ROUNDS = 5
@@ -330,17 +334,35 @@ def _renew(hub: Hub, entries: list[OutboxEntry]) -> list[OutboxEntry]:
     return [e for e in entries if e.id in kept]
 
 
+#: the lease this process set on each entry it claimed: a claim is renewed only while it still carries that
+#: lease, so an entry whose claim ran out and that another dispatcher claimed since is never taken back
+_LEASES: dict[int, datetime] = {}
+_LEASES_LOCK = threading.Lock()
+
+
 def _renew_ids(hub: Hub, entry_ids: list[int]) -> set[int]:
     now = utcnow()
-    with hub.db.session() as s:
-        return set(
-            s.scalars(
-                update(OutboxEntry)
-                .where(OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "sending", OutboxEntry.lease_until >= now)
-                .values(lease_until=now + CLAIM_LEASE)
-                .returning(OutboxEntry.id)
-            )
-        )
+    until = now + CLAIM_LEASE
+    kept: set[int] = set()
+    with _LEASES_LOCK:
+        by_lease: dict[datetime | None, list[int]] = defaultdict(list)
+        for entry_id in entry_ids:
+            by_lease[_LEASES.get(entry_id)].append(entry_id)
+        with hub.db.session() as s:
+            for lease, ids in by_lease.items():
+                mine = OutboxEntry.lease_until == lease if lease is not None else OutboxEntry.lease_until >= now
+                kept |= set(
+                    s.scalars(
+                        update(OutboxEntry)
+                        .where(OutboxEntry.id.in_(ids), OutboxEntry.status == "sending", mine)
+                        .values(lease_until=until)
+                        .returning(OutboxEntry.id)
+                    )
+                )
+        _LEASES.update(dict.fromkeys(kept, until))
+        for entry_id in set(entry_ids) - kept:
+            _LEASES.pop(entry_id, None)
+    return kept
 
 
 class _Heartbeat:
@@ -484,6 +506,8 @@ def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult
 
 
 def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: DispatchResult) -> None:
+    with _LEASES_LOCK:
+        _LEASES.pop(entry.id, None)
     now = utcnow()
     ms = int((time.monotonic() - started) * 1000)
     ok = isinstance(outcome, PushResult) and outcome.ok
