@@ -171,10 +171,10 @@ def _older_in_flight(s, entries: list[OutboxEntry]) -> set[int]:
     return {e.id for e in entries if any(other < e.id for other in sending.get(e.coalesce_key, ()))}
 
 
-def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
+def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> dict[int, str]:
     """Claim in one statement; ids another dispatcher took first are simply not returned."""
     if not entry_ids:
-        return set()
+        return {}
     with hub.db.session() as s:
         # Lock in id order and skip rows another transaction holds (a seller's action re-coalescing a stock
         # value, another dispatcher): a claim never waits, so it can never be part of a deadlock.
@@ -187,16 +187,19 @@ def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> set[int]:
             )
         )
         if not free:
-            return set()
+            return {}
         until = now + CLAIM_LEASE
-        claimed = set(
-            s.scalars(
+        # the payload as claimed: a stock value re-coalesced between reading the due entries and this claim
+        # must be the one sent, not the older one read before
+        claimed: dict[int, str] = {
+            entry_id: payload
+            for entry_id, payload in s.execute(
                 update(OutboxEntry)
                 .where(OutboxEntry.id.in_(free), OutboxEntry.status == "pending")
                 .values(status="sending", lease_until=until)
-                .returning(OutboxEntry.id)
+                .returning(OutboxEntry.id, OutboxEntry.payload)
             )
-        )
+        }
     with _LEASES_LOCK:
         _LEASES.update(dict.fromkeys(claimed, until))
     return claimed
@@ -230,6 +233,7 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
     claimed = _claim(hub, [e.id for e in due], now)
     for entry in due:
         if entry.id in claimed:
+            entry.payload = claimed[entry.id]
             by_connection[entry.connection_id].append(entry)
     for conn_id, entries in by_connection.items():
         with bound(connection_id=conn_id, account_id=entries[0].account_id):  # on every log line and metric
@@ -321,6 +325,9 @@ def _fill_batch(hub: Hub, conn_id: int, kind: str, room: int, now: datetime | No
     now = now or utcnow()
     due = _due(hub, conn_id, now, room, kind)
     claimed = _claim(hub, [e.id for e in due], now)
+    for e in due:
+        if e.id in claimed:
+            e.payload = claimed[e.id]
     return [e for e in due if e.id in claimed]
 
 
