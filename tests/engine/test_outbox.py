@@ -28,6 +28,24 @@ def _one_order(hub, memshop) -> int:
         return s.scalar(select(OrderRow.id))
 
 
+def _stock_queue(hub, memshop, listing: str, sku: str):
+    """Queues a stock value for one listing, as a seller's correction does: stock(quantity)."""
+    account = hub.account_id()
+
+    def stock(qty):
+        with hub.db.session() as s:
+            enqueue(
+                s,
+                account_id=account,
+                connection_id=memshop,
+                kind="stock",
+                coalesce_key=f"stock:{listing}",
+                payload={"product_external_id": f"p{listing}", "variant_external_id": "", "quantity": qty, "sku": sku},
+            )
+
+    return stock
+
+
 def test_imports_never_echo_back(hub, memshop):
     _one_order(hub, memshop)
     with hub.db.session() as s:
@@ -96,18 +114,7 @@ def test_a_crashed_dispatcher_releases_its_claim(hub, memshop):
 
 
 def test_retrying_dead_stock_letters_sends_only_the_newest_value_per_listing(hub, memshop):
-    account = hub.account_id()
-
-    def stock(qty):
-        with hub.db.session() as s:
-            enqueue(
-                s,
-                account_id=account,
-                connection_id=memshop,
-                kind="stock",
-                coalesce_key="stock:7",
-                payload={"product_external_id": "p7", "variant_external_id": "", "quantity": qty, "sku": "B"},
-            )
+    stock = _stock_queue(hub, memshop, "7", "B")
 
     for qty in (5, 4):  # two values that both die
         stock(qty)
@@ -130,18 +137,7 @@ def test_retrying_dead_stock_letters_sends_only_the_newest_value_per_listing(hub
 def test_a_value_that_may_have_reached_the_channel_is_never_rewritten(hub, memshop):
     """A stock entry released from a dispatcher that died mid-send may already be on the channel: a newer
     value queues behind it instead of rewriting it, so the outbox names every value the channel may have."""
-    account = hub.account_id()
-
-    def stock(qty):
-        with hub.db.session() as s:
-            enqueue(
-                s,
-                account_id=account,
-                connection_id=memshop,
-                kind="stock",
-                coalesce_key="stock:9",
-                payload={"product_external_id": "p9", "variant_external_id": "", "quantity": qty, "sku": "C"},
-            )
+    stock = _stock_queue(hub, memshop, "9", "C")
 
     stock(98)
     with hub.db.session() as s:  # a dispatcher claimed it, sent it perhaps, and was killed
@@ -160,18 +156,7 @@ def test_a_value_that_may_have_reached_the_channel_is_never_rewritten(hub, memsh
 
 
 def test_a_newer_value_does_not_jump_the_backoff_of_a_failed_one(hub, memshop):
-    account = hub.account_id()
-
-    def stock(qty):
-        with hub.db.session() as s:
-            enqueue(
-                s,
-                account_id=account,
-                connection_id=memshop,
-                kind="stock",
-                coalesce_key="stock:8",
-                payload={"product_external_id": "p8", "variant_external_id": "", "quantity": qty, "sku": "D"},
-            )
+    stock = _stock_queue(hub, memshop, "8", "D")
 
     stock(5)
     MemShop.fail_pushes = [TransientError("timeout", status=None)]

@@ -4,7 +4,7 @@ is made, in German and English."""
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema, concurrency_field
 
 # Magento serves REST requests side by side and core sets no general REST rate limit (VENDOR-FACTS §2: only
 # guest carts and payment information are limited); four keeps a small host's PHP workers from being taken up
@@ -70,15 +70,11 @@ SETTINGS = SettingsSchema(
         ),
         SettingField("page_size", "Orders per request", "int", required=False, default=50),
         SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-        SettingField(
-            "concurrency",
-            "Parallel requests",
-            "int",
-            required=False,
+        concurrency_field(
+            "Pages an import reads from the shop at the same time (1: one after another). Magento sets "
+            "no limit for its REST API; lower it for a small host.",
             default=CONCURRENCY,
             maximum=MAX_CONCURRENCY,
-            help="Pages an import reads from the shop at the same time (1: one after another). Magento sets "
-            "no limit for its REST API; lower it for a small host.",
         ),
         VERIFY_TLS,
         CA_BUNDLE,

@@ -4,7 +4,7 @@ German and English (PrestaShop 1.7/8: Advanced Parameters > Webservice)."""
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema, concurrency_field
 
 # PrestaShop documents no limit for its webservice (VENDOR-FACTS: "none in core") and serves requests side by side;
 # four keeps a small host's PHP workers from being taken up by one import, as for WooCommerce.
@@ -66,15 +66,11 @@ SETTINGS = SettingsSchema(
         ),
         SettingField("page_size", "Orders per request", "int", required=False, default=50),
         SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-        SettingField(
-            "concurrency",
-            "Parallel requests",
-            "int",
-            required=False,
+        concurrency_field(
+            "Pages an import reads from the shop at the same time (1: one after another). PrestaShop sets no "
+            "limit; lower it for a small shared host.",
             default=CONCURRENCY,
             maximum=16,
-            help="Pages an import reads from the shop at the same time (1: one after another). PrestaShop sets no "
-            "limit; lower it for a small shared host.",
         ),
         VERIFY_TLS,
         CA_BUNDLE,

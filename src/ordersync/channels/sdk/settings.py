@@ -137,6 +137,15 @@ CA_BUNDLE = SettingField(
 )
 
 
+def concurrency_field(help: str, default: int = 4, maximum: int = 16) -> SettingField:
+    """The pages an import reads at once, for platforms that serve requests side by side (the conformance
+    suite runs every connector declaring it with several pages in flight). ``help`` names the platform's
+    own limit, so each connector words it (and translates it) itself."""
+    return SettingField(
+        "concurrency", "Parallel requests", "int", required=False, default=default, maximum=maximum, help=help
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SettingsSchema:
     fields: tuple[SettingField, ...] = field(default_factory=tuple)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, VERIFY_TLS, SettingField, SettingsSchema, concurrency_field
 
 # Shopware serves Admin API requests side by side and documents no limit for them (VENDOR-FACTS §2.6: only the
 # login and other sensitive routes are rate-limited); four keeps a small host's PHP workers from being taken up
@@ -62,15 +62,11 @@ SETTINGS = SettingsSchema(
         ),
         SettingField("page_size", "Orders per request", "int", required=False, default=100),
         SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-        SettingField(
-            "concurrency",
-            "Parallel requests",
-            "int",
-            required=False,
+        concurrency_field(
+            "Pages an import reads from the shop at the same time (1: one after another). Shopware sets "
+            "no limit for the Admin API; lower it for a small host.",
             default=CONCURRENCY,
             maximum=MAX_CONCURRENCY,
-            help="Pages an import reads from the shop at the same time (1: one after another). Shopware sets "
-            "no limit for the Admin API; lower it for a small host.",
         ),
         VERIFY_TLS,
         CA_BUNDLE,

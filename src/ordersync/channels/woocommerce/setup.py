@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..sdk.guide import GuideStep
-from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema
+from ..sdk.settings import CA_BUNDLE, SettingField, SettingsSchema, concurrency_field
 from .tracking import TRACKING_PLUGIN_KEY
 
 # WordPress serves requests side by side and WooCommerce documents no limit for its REST API (VENDOR-FACTS:
@@ -61,15 +61,11 @@ SETTINGS = SettingsSchema(
         ),
         SettingField("verify_tls", "Verify TLS certificate", "bool", required=False, default=True),
         SettingField("timeout", "Timeout (seconds)", "int", required=False, default=30),
-        SettingField(
-            "concurrency",
-            "Parallel requests",
-            "int",
-            required=False,
+        concurrency_field(
+            "Pages an import reads from the shop at the same time (1: one after another). WooCommerce "
+            "sets no limit; lower it for a small shared host.",
             default=CONCURRENCY,
             maximum=16,
-            help="Pages an import reads from the shop at the same time (1: one after another). WooCommerce "
-            "sets no limit; lower it for a small shared host.",
         ),
         CA_BUNDLE,
     )
