@@ -14,6 +14,7 @@ from ordersync.domain import OrderState
 from ordersync.domain.timeutil import utcnow
 from ordersync.store.models import OrderRow, OutboxAttempt, OutboxEntry
 from ordersync.sync import actions, dispatcher
+from ordersync.sync.connections import add_connection
 from ordersync.sync.importer import store_page
 from ordersync.sync.outbox import enqueue
 
@@ -189,3 +190,28 @@ def test_a_send_that_outlasts_its_claim_is_not_taken_by_a_second_dispatcher(hub,
     assert MemShop.calls == [("state", "1", int(OrderState.CANCELLED))]
     with hub.db.session() as s:
         assert list(s.scalars(select(OutboxEntry.status))) == ["done"]
+
+
+def test_a_connection_waiting_its_turn_holds_no_claim_that_could_run_out(hub, memshop, monkeypatch):
+    """A round delivers one connection after another. The entries of a later connection are claimed only
+    when its turn comes: claimed at the round's start, they would sit unrenewed behind a slow channel, run
+    out, and come back to a second dispatcher as an attempt that "stopped before the channel answered"."""
+    monkeypatch.setattr(dispatcher, "CLAIM_LEASE", timedelta(seconds=0.6))
+    other = add_connection(hub, "memshop", "mem 2", {"token": "t0ps3cret"})
+    for conn_id, listing in ((memshop, "1"), (other, "2")):
+        _stock_queue(hub, conn_id, listing, f"SKU-{listing}")(5)
+    meanwhile = []
+
+    def slow_send(call):
+        MemShop.on_push = None
+        time.sleep(1.5)  # the first connection's send outlasts a claim
+        meanwhile.append(dispatcher.dispatch(hub))
+
+    MemShop.on_push = slow_send
+    first = dispatcher.dispatch(hub)
+    assert first.sent + meanwhile[0].sent == 2
+    assert sorted(MemShop.calls) == [("stock", "p1", 5), ("stock", "p2", 5)]
+    with hub.db.session() as s:
+        assert list(s.scalars(select(OutboxEntry.status))) == ["done", "done"]
+        assert list(s.scalars(select(OutboxAttempt.error).where(OutboxAttempt.ok.is_(False)))) == []
+        assert list(s.scalars(select(OutboxEntry.attempts))) == [1, 1]

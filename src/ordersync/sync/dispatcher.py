@@ -188,7 +188,8 @@ def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> dict[int, str]:
         )
         if not free:
             return {}
-        until = now + CLAIM_LEASE
+        # from the clock, not the round's ``now``: a connection's turn may come long after the round began
+        until = max(now, utcnow()) + CLAIM_LEASE
         # the payload as claimed: a stock value re-coalesced between reading the due entries and this claim
         # must be the one sent, not the older one read before
         claimed: dict[int, str] = {
@@ -225,17 +226,24 @@ def dispatch(
 
 
 def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, result: DispatchResult) -> bool:
-    """One pass over the due entries; False when nothing was due."""
+    """One pass over the due entries; False when nothing was due.
+
+    Each connection's entries are claimed when its turn comes, not at the round's start: a claim made
+    earlier would wait unrenewed behind slower channels, run out, and reach a second dispatcher as an attempt
+    whose outcome is unknown. Unclaimed, they are free for any other dispatcher to take meanwhile."""
     due = _due(hub, connection_id, now, limit)
     if not due:
         return False
     by_connection: dict[int, list[OutboxEntry]] = defaultdict(list)
-    claimed = _claim(hub, [e.id for e in due], now)
     for entry in due:
-        if entry.id in claimed:
+        by_connection[entry.connection_id].append(entry)
+    for conn_id, waiting in by_connection.items():
+        claimed = _claim(hub, [e.id for e in waiting], now)
+        entries = [e for e in waiting if e.id in claimed]
+        if not entries:
+            continue
+        for entry in entries:
             entry.payload = claimed[entry.id]
-            by_connection[entry.connection_id].append(entry)
-    for conn_id, entries in by_connection.items():
         with bound(connection_id=conn_id, account_id=entries[0].account_id):  # on every log line and metric
             _deliver_connection(hub, conn_id, entries, result, now)
     return True
