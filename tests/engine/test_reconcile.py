@@ -14,9 +14,11 @@ from ordersync.channels.sdk.serving import serve_in_thread
 from ordersync.channels.woocommerce.sandbox import create_sandbox
 from ordersync.domain.timeutil import utcnow
 from ordersync.hub import HubError
-from ordersync.reconcile import runs, schedule
-from ordersync.store.models import OrderRow
+from ordersync.reconcile import catalog, runs, schedule
+from ordersync.reconcile.report import Differences
+from ordersync.store.models import ArticleRow, Connection, Listing, OrderRow
 from ordersync.store.models_reconcile import ReconcileRun, ReconcileSettings
+from ordersync.sync import connections
 from ordersync.sync.articles import import_articles
 from ordersync.sync.connections import add_connection
 from ordersync.sync.importer import import_orders
@@ -142,3 +144,45 @@ def test_the_comparison_skips_refund_details_and_an_automatic_import_reads_the_o
     assert refund_reads == [f"/wp-json/wc/v3/orders/{missing}/refunds"]  # the import's full read only
     with hub.db.session() as s:
         assert s.scalar(select(OrderRow.refunded_amount).where(OrderRow.external_id == str(missing))) > 0
+
+
+def test_a_listing_made_while_the_channel_is_read_is_not_reported_gone(hub, shop):
+    """A product listed (and linked by an article import) after the read passed its page is absent from what
+    was read, yet not gone: only listings the hub had when the read began can be judged missing."""
+    _, conn = shop
+    with hub.db.session() as s:
+        row = s.get_one(Connection, conn)
+        article_id = s.scalar(select(ArticleRow.id).limit(1))
+    connector = connections.build_connector(hub, row)
+    read_pages = connector.fetch_articles
+
+    def read_while_a_listing_is_made(window):
+        for page in read_pages(window):
+            with hub.db.session() as s:
+                if s.scalar(select(Listing.id).where(Listing.product_external_id == "made-meanwhile")) is None:
+                    s.add(
+                        Listing(
+                            account_id=row.account_id,
+                            connection_id=conn,
+                            article_id=article_id,
+                            product_external_id="made-meanwhile",
+                            updated_at=utcnow(),
+                        )
+                    )
+            yield page
+
+    connector.fetch_articles = read_while_a_listing_is_made
+    with hub.db.session() as s:  # a linked listing the channel no longer has: gone, and still reported
+        s.add(
+            Listing(
+                account_id=row.account_id,
+                connection_id=conn,
+                article_id=article_id,
+                product_external_id="deleted-before",
+                updated_at=utcnow(),
+            )
+        )
+    diffs = Differences()
+    catalog.compare(hub, row, connector, utcnow(), diffs, progress=lambda *_: None, stock=False, listings=True)
+    gone = {r["product"] for r in diffs.as_json().get("listings_gone", {"rows": []})["rows"]}
+    assert gone == {"deleted-before"}

@@ -6,6 +6,7 @@ laid beside what the hub last pushed there and what it would push now (available
 ``sync.propagation.shown_quantity``). A listing with a stock push still queued, one the hub never pushes
 to (rule "never", a channel without stock pushes) and a variant that sells from its product's stock (the
 product's listing carries the figure) are not compared: each would be a difference the hub already knows.
+A listing is judged gone only if the hub had it when the read began.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..channels.registry import get_connector
 from ..channels.sdk.capabilities import Capability
@@ -43,6 +44,10 @@ def compare(
 ) -> int:
     channel: dict[tuple[str, str], dict] = {}
     read = 0
+    with hub.db.session() as s:
+        # a listing made after the read began (an article import meanwhile) may have been listed after the
+        # read passed its page: its absence from what was read says nothing
+        listed_before = s.scalar(select(func.max(Listing.id)).where(Listing.connection_id == conn.id)) or 0
     for page in connector.fetch_articles(Window(None, until)):
         for article in page.records:
             for entry in listing_entries(article):
@@ -73,7 +78,7 @@ def compare(
                         },
                     )
             for r in linked:
-                if (r.product_external_id, r.variant_external_id) not in channel:
+                if r.id <= listed_before and (r.product_external_id, r.variant_external_id) not in channel:
                     diffs.add("listings_gone", _listing_row(r))
         if stock:
             _stock(
