@@ -4,17 +4,20 @@ and the order refunds route on a shop from before the collection existed."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from conftest import SHARED_SPECS, require_or_skip
 
 from ordersync.channels.sdk.records import Window
 
 from .conftest import everything
 
 API = "/wp-json/wc/v3"
+SPECS = SHARED_SPECS / "woocommerce"
 
 
 class Api:
@@ -101,6 +104,27 @@ def test_the_collection_lists_every_refund_with_its_order(shop, api):
         assert list(r)[:2] == ["id", "parent_id"] and {k: v for k, v in r.items() if k != "parent_id"} == same
     generated = [r for r in refunds if r["parent_id"] not in ids]
     assert generated and all(r["reason"] == "Retoure" for r in generated)  # the generated "refunded" orders
+
+
+def test_a_collection_refund_has_the_documented_keys(shop, api):
+    """The docs' order refund examples (2017) plus ``parent_id`` (the docs' refunds page) and the refund's
+    shipping, tax and fee lines (properties in the docs' current order refunds table, newer than the examples)."""
+    require_or_skip(SPECS.is_dir(), f"vendor specs not found at {SPECS} (set ORDERSYNC_SPECS)")
+    examples = json.loads((SPECS / "wc-v3-order-refunds.examples.json").read_text())["examples"]
+    documented = {
+        key
+        for e in examples
+        for body in (e["body"] if isinstance(e["body"], list) else [e["body"]])
+        if isinstance(body, dict)
+        for key in body
+    }
+    _refunded_orders(shop, api, [1])
+    refunds = api.get("/refunds", params={"per_page": 100}).json()
+    assert refunds
+    for refund in refunds:
+        assert set(refund) == documented | {"parent_id", "shipping_lines", "tax_lines", "fee_lines"}
+        assert set(refund["_links"]) == {"self", "collection", "up"}
+        assert refund["_links"]["up"][0]["href"].endswith(f"/orders/{refund['parent_id']}")
 
 
 def test_the_collection_pages_include_exclude_and_parent(shop, api):
@@ -230,3 +254,26 @@ def test_the_import_makes_far_fewer_calls(shop):
         "per_order": sum(1 for n in refunded if n == 1),
     }
     assert by_kind["collection"] + by_kind["per_order"] < sum(refunded)  # was one call per refunded order
+
+
+def test_a_shop_that_ignores_include_is_read_per_order(shop, api):
+    """A shop whose /refunds does not apply ``include`` (a plugin's query filter, say) hands out refunds nobody
+    asked for: the connector stops at the first page and reads per order, from then on."""
+    ids = _refunded_orders(shop, api, [2, 1])
+    window = _window_of(shop, ids)
+    expected = _read(shop.connector(), window)
+    connector = shop.connector()
+    real = connector.client.pages
+
+    def include_ignored(path, params, **kw):  # as if the shop dropped the argument
+        return real(path, {k: v for k, v in params.items() if k != "include"}, **kw)
+
+    connector.client.pages = include_ignored
+    start = shop.control.get("/requests").json()[-1]["seq"]
+    first, again = _read(connector, window), _read(connector, window)
+    calls = shop.control.get("/requests", params={"since": start}).json()
+    assert len([r for r in calls if r["path"] == f"{API}/refunds"]) == 1  # its first page only, once
+    assert sorted(r["path"] for r in calls if r["path"].startswith(f"{API}/orders/")) == sorted(
+        f"{API}/orders/{i}/refunds" for i in ids * 2
+    )
+    assert first == again == expected
