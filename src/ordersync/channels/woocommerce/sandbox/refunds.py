@@ -100,6 +100,7 @@ class RefundBook:
     def reset(self) -> None:
         with self.lock:
             self.by_order.clear()
+            self._index = None  # the store's version starts again at 0 with the reloaded data
 
     def index(self, sb: WooSandbox) -> list[tuple[int, int, int]]:
         """Every refund of the shop as (refund id, order id, created epoch), by refund id; rebuilt when the store
