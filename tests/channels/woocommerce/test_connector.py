@@ -30,8 +30,14 @@ def test_five_thousand_orders_in_fifty_pages():
         pages = list(connector.fetch_orders(everything()))
         listed = [r for r in shop.requests(ORDERS, "GET") if r["path"] == ORDERS]
         details = [r for r in shop.requests(ORDERS, "GET") if r["path"] != ORDERS]
+        collected = shop.requests("/wp-json/wc/v3/refunds", "GET")
     ids = [o.external_id for p in pages for o in p.records]
-    assert len(details) == sum(1 for p in pages for o in p.records if o.refunds)  # refunds: one GET per order
+    # refund details: one GET /refunds for a page with several refunded orders, one GET per order for a page
+    # with just one (the same cost), none for a page without
+    refunded = [sum(1 for o in p.records if o.refunds) for p in pages]
+    assert len(collected) == sum(1 for n in refunded if n > 1) > 0 and {r["status"] for r in collected} == {200}
+    assert len(details) == sum(1 for n in refunded if n == 1)
+    assert all(o.refunds[0].refunded_at is not None for p in pages for o in p.records if o.refunds)
     total = pages[0].window_total
     assert 4900 < total <= 5000  # status=any leaves out the trashed ones, as WooCommerce does
     assert len(ids) == len(set(ids)) == total and not any(p.quarantined for p in pages)

@@ -81,11 +81,15 @@ def test_a_partial_refund_is_listed_on_the_order_and_read_in_detail(shop):
 
 
 def test_only_orders_with_refunds_cost_an_extra_request(shop):
+    """On a shop without ``GET /refunds`` (before WooCommerce 9.0): one GET per refunded order, and after the
+    one 404 that tells, no more tries of the collection. (With it: test_refunds_collection.py.)"""
+    shop.sandbox.refunds_collection = False
     connector = shop.connector()
     orders = [o for page in connector.fetch_orders(everything()) for o in page.records]
     refunded = [o for o in orders if o.refunds]
     assert refunded, "the generated shop has refunded orders"
     assert len(shop.requests("/wp-json/wc/v3/orders/", "GET")) == len(refunded)
+    assert [r["status"] for r in shop.requests("/wp-json/wc/v3/refunds")] == [404]
     for order in refunded:  # a generated refund gives back everything
         assert order.refunded_amount == order.total
         assert all(order.refunded_quantity(i) == i.quantity for i in order.items if not i.dont_adjust_stock)

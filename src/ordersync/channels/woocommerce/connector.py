@@ -7,6 +7,23 @@ is documented as ``date, id, include, title, slug``; ``modified`` is accepted by
 boundaries are stable while orders change. An order modified during paging leaves the window and shifts
 later pages; the engine notices through ``window_total`` (``X-WP-Total``) and re-reads the window.
 
+Refunds. An order lists its refunds as id, reason and total only; their dates and items come from
+``GET /orders/{id}/refunds``, one call per order that lists refunds. WooCommerce 9.0 added the read-only
+collection ``GET /refunds`` (``WC_REST_Refunds_Controller``, ``@since 9.0.0``, woocommerce PR #46895; the docs'
+"Refunds" page): the same refund objects plus ``parent_id``. A page of orders that lists refunds on two or more
+orders reads them all with one ``GET /refunds?include=<refund ids>&orderby=id&order=asc`` (100 ids and 100 per
+page at most, further pages by ``X-WP-TotalPages``). ``include`` and not ``parent``: the controller declares
+``parent`` (it inherits the order refunds collection's arguments) but drops ``post_parent__in``, where
+``parent`` lands, from its query, so ``parent`` filters nothing; ``include`` becomes ``post__in`` (with HPOS
+``id``), which it keeps. Verified in WooCommerce's source (refunds controller, its parents, the HPOS query
+mapping) and its unit test of the route (all refunds of several orders, with ``parent_id``); not verified
+against a running 9.x shop, and the docs page lists no arguments. An order whose listed refunds did not all
+come back is read per order, so a refund missing from the collection costs a call, not its details. A shop
+without the route (before 9.0; WordPress answers 404 ``rest_no_route``), or one whose answer holds refunds not
+asked for (``include`` not applied, e.g. by a plugin's query filter), is read per order from then on, for the
+life of the connector instance (logged once). One order with refunds costs one call either way and uses the
+order refunds route, as does ``for_comparison``, which reads no refund details at all.
+
 Pushes check the shop before writing (invariant 3): a status is only set if the order does not have it,
 a tracking note and meta only if the tracking number is not there yet, a message only if no note has its
 text. A write that fails with 5xx may have happened anyway, so it is not repeated blindly: the check
@@ -16,6 +33,7 @@ runs again before the next try. Stock is a batch of absolute values, which is sa
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -31,13 +49,14 @@ from ..sdk.reconcile_reads import ReconcileReads
 from ..sdk.records import ArticlePage, ConnectionTestResult, OrderPage, OrderRef, Page, PushResult, WebhookMeta, Window
 from ..sdk.webhook_reconcile import WebhookHealth
 from . import webhooks
-from .client import BATCH_LIMIT, WooClient, rid
+from .client import BATCH_LIMIT, PER_PAGE, WooClient, rid
 from .mapping import MappingConfig, article_from_wc, has_refunds, order_from_wc, orders_from_wc, quarantine
 from .setup import GUIDE, SETTINGS
 from .statuses import StatusMap
 from .tracking import meta_value_with, note_containing, tracking_note
 
 CHECK_ATTEMPTS = 3
+log = logging.getLogger(__name__)
 
 
 def _gmt(value: datetime) -> str:
@@ -92,6 +111,7 @@ class WooCommerceConnector(Connector):
         )
         self._client: WooClient | None = None
         self._sleep: Callable[[float], None] = time.sleep
+        self._refunds_collection = True  # GET /refunds until the shop shows it lacks it
 
     @property
     def client(self) -> WooClient:
@@ -172,15 +192,61 @@ class WooCommerceConnector(Connector):
         return Page(orders, quarantined, 1, 1, 1)
 
     def _refund_details(self, records: list[Any]) -> dict[str, list[Any]]:
-        """The order lists its refunds as id, reason and total only; their dates and items need one more
-        GET per order that has refunds (and none for the others), as many at a time as the setting allows."""
+        """The order lists its refunds as id, reason and total only; their dates and items are read apart,
+        and only for the orders that list refunds. Where two or more of them do, one ``GET /refunds`` (per 100
+        refunds) reads them all; otherwise, on a shop without that route, or for an order whose refunds it did
+        not all return, one ``GET /orders/{id}/refunds`` per order, as many at a time as the setting allows.
+        Either way the result is order id → that order's refunds, as the order refunds route returns them."""
+        refunded = [raw for raw in records if has_refunds(raw)]
+        details: dict[str, list[Any]] = {}
+        if len(refunded) > 1 and self._refunds_collection:
+            details = self._refunds_by_collection(refunded)
+        rest = [raw for raw in refunded if str(raw["id"]) not in details]
 
         def refunds_of(raw: Any) -> tuple[str, list[Any]]:
             return str(raw["id"]), [
                 r for page, _, _ in self.client.pages(f"/orders/{raw['id']}/refunds", {}) for r in page
             ]
 
-        return dict(in_order(refunds_of, [raw for raw in records if has_refunds(raw)], self.config["concurrency"]))
+        details.update(in_order(refunds_of, rest, self.config["concurrency"]))
+        return {str(raw["id"]): details[str(raw["id"])] for raw in refunded}
+
+    def _refunds_by_collection(self, refunded: list[Any]) -> dict[str, list[Any]]:
+        """The refunds the orders list, read by ``GET /refunds?include=<refund ids>`` (see the module docstring):
+        the orders whose every listed refund came back, each with its refunds in the order it lists them."""
+        listed: dict[str, list[str]] = {}  # order id → the refund ids it lists
+        for raw in refunded:
+            ids = [str(s.get("id")) if isinstance(s, dict) else "" for s in raw["refunds"]]
+            if all(i.isdigit() for i in ids):  # else the order refunds route, which needs no ids
+                listed[str(raw["id"])] = ids
+        wanted = {i: oid for oid, ids in listed.items() for i in ids}
+        found: dict[str, dict[str, Any]] = {}
+        chunks = [list(wanted)[n : n + PER_PAGE] for n in range(0, len(wanted), PER_PAGE)]
+        try:
+            for chunk in chunks:
+                params = {"include": ",".join(chunk), "orderby": "id", "order": "asc"}
+                chunk_ids = set(chunk)
+                for page, response, _ in self.client.pages("/refunds", params, concurrency=self.config["concurrency"]):
+                    total = _int(response.headers.get("X-WP-Total"))
+                    if (total is not None and total > len(chunk)) or any(
+                        not isinstance(r, dict) or str(r.get("id")) not in chunk_ids for r in page
+                    ):
+                        self._collection_unusable("answers with refunds it was not asked for (include ignored)")
+                        return {}
+                    for r in page:
+                        if str(r.get("parent_id")) == wanted[str(r["id"])]:
+                            found[str(r["id"])] = r
+        except NotFoundError as exc:
+            if exc.status != 404 or "rest_no_route" not in exc.body:
+                raise
+            self._collection_unusable("has no GET /refunds (rest_no_route; WooCommerce before 9.0)")
+            return {}
+        return {oid: [found[i] for i in ids] for oid, ids in listed.items() if all(i in found for i in ids)}
+
+    def _collection_unusable(self, why: str) -> None:
+        """Refund details per order from now on, for this connector instance; said once."""
+        self._refunds_collection = False
+        log.info("WooCommerce at %s %s: reading refunds per order", self.config["url"], why)
 
     def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
         params = {"orderby": "id", "order": "asc", **window_params(window)}

@@ -13,7 +13,7 @@ from .app import WooSandbox
 
 def create_sandbox(seed: int = 1, orders: int = 100, products: int = 100, **options: Any) -> WooSandbox:
     """Options: https_offload, page_limit, catalog_seed, anchor, history_days, webhook_timeout,
-    parent_stock_share."""
+    parent_stock_share, refunds_collection."""
     return WooSandbox(seed=seed, orders=orders, products=products, **options)
 
 

@@ -66,7 +66,9 @@ class WooSandbox(WooConformance, Sandbox):
     ``page_limit`` (per_page maximum, 100 in WordPress), ``catalog_seed`` (share one catalogue between
     sandboxes with different order seeds), ``anchor`` (the generated history ends there; default today 00:00
     UTC), ``history_days``, ``webhook_timeout``, ``parent_stock_share`` (the share of variable products whose
-    parent manages one stock for all variations, 0.35)."""
+    parent manages one stock for all variations, 0.35), ``refunds_collection`` (serve ``GET /refunds``, as
+    WooCommerce 9.0+ does; off: a shop from before, answering 404 ``rest_no_route``; also switchable through
+    ``POST /_sandbox/conformance/configure``; a reset restores this value)."""
 
     system = "woocommerce"
     api_user = "shopadmin"
@@ -84,6 +86,7 @@ class WooSandbox(WooConformance, Sandbox):
         history_days: int = 180,
         webhook_timeout: float = 10.0,
         parent_stock_share: float = 0.35,
+        refunds_collection: bool = True,
     ) -> None:
         super().__init__(webhook_timeout=webhook_timeout)
         anchor = anchor or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -102,6 +105,7 @@ class WooSandbox(WooConformance, Sandbox):
         self.hooks = WebhookRegistry(self.webhooks, salt=f"ordersync-sandbox-salt-{seed}")
         self.site_url: str | None = None
         self.refunds = RefundBook()
+        self.refunds_collection = self._refunds_collection_default = refunds_collection
 
     # Sandbox hooks -------------------------------------------------------------------------------
     def settings_for(self, base_url: str) -> dict[str, Any]:
@@ -117,6 +121,7 @@ class WooSandbox(WooConformance, Sandbox):
         self.hooks.reset()
         self.auth.reset()
         self.refunds.reset()
+        self.refunds_collection = self._refunds_collection_default
 
     def fault_response(self, rule: FaultRule) -> tuple[int, dict[str, str], bytes]:
         """500: WordPress's fatal-error JSON; 503: its maintenance page; 429: the Store API's rate-limit body

@@ -38,6 +38,7 @@ class WooConformance(SandboxMixin):
         store: WooStore
 
     page_cap: int | None = None
+    refunds_collection: bool = True
 
     def conformance_profile(self) -> dict[str, Any]:
         orders = f"{API}/orders"
@@ -58,7 +59,9 @@ class WooConformance(SandboxMixin):
         if "page_size" in body:  # "quick" needs nothing here: nothing in this sandbox waits on purpose
             cap = body["page_size"]
             self.page_cap = None if cap is None else max(1, int(cap))
-        return {"page_size": self.page_cap}
+        if "refunds_collection" in body:  # vendor-specific: False = a shop from before WooCommerce 9.0
+            self.refunds_collection = bool(body["refunds_collection"])
+        return {"page_size": self.page_cap, "refunds_collection": self.refunds_collection}
 
     def conform_create(self, body: dict[str, Any]) -> dict[str, Any]:
         count, when = int(body.get("count", 1)), _naive_utc(time.time() - float(body.get("seconds_ago", 30)))

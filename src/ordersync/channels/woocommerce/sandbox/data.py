@@ -637,6 +637,11 @@ def _line(
     return item, gross_after, tax_tot, rate_id, net_sub - net_tot, tax_sub - tax_tot
 
 
+def generated_refund_id(row: OrderRow) -> int:
+    """The id of the one refund a generated "refunded" order lists (its item ids start at 1,000,000 + 8 × index)."""
+    return 1_000_000 + row.index * 8 + 3
+
+
 def build_order(
     seed: int,
     row: OrderRow,
@@ -774,7 +779,9 @@ def build_order(
                 "free_shipping": False,
             }
         ],
-        "refunds": [] if status != "refunded" else [{"id": item_base + 3, "reason": "Retoure", "total": money(-total)}],
+        "refunds": []
+        if status != "refunded"
+        else [{"id": generated_refund_id(row), "reason": "Retoure", "total": money(-total)}],
         **order_flags({"id": row.id, "order_key": order_key, "status": status, "total": money(total)}),
         "currency_symbol": "\u20ac",
     }

@@ -6,10 +6,24 @@ at the order's line through the ``_refunded_item_id`` meta) is read here. A gene
 one refund of everything; ``POST`` adds a partial or full refund (``line_items`` as ``[{id, quantity,
 refund_total, refund_tax: [{id, refund_total}]}]``, ``amount`` taking precedence), and an order refunded in
 full becomes ``refunded``, as ``wc_create_refund`` does.
+
+``/refunds`` (WooCommerce 9.0+, ``WC_REST_Refunds_Controller``): the refunds of every order, read-only, each as
+above plus ``parent_id`` (the order) right after ``id``, its links pointing at the order refunds route. Its
+arguments are the order refunds collection's (the controller extends it), and so is the query, with one
+difference that matters to a client: the controller removes ``post_parent__in`` from the query its parent
+builds, and that is where both the order id of ``/orders/{id}/refunds`` and the ``parent`` argument end up
+(``WC_REST_CRUD_Controller::prepare_objects_query``). So ``parent`` is accepted and validated but filters
+nothing; ``include`` (refund ids, ``post__in``; HPOS maps it to ``id``), ``exclude`` and ``parent_exclude``
+(``post_parent__not_in``) do filter. The sandbox serves that, sorted by ``date`` (the refund's creation,
+then id; ``modified`` the same, as refunds are not edited), ``id`` or ``include``; ``title``/``slug`` sort
+by id here, and ``search`` is accepted but not applied. A shop from before 9.0 has no such route: with
+``refunds_collection`` off (constructor option, or ``POST /_sandbox/conformance/configure
+{"refunds_collection": false}``) it answers WordPress's 404 ``rest_no_route``, as for any unknown route.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from decimal import Decimal, InvalidOperation
@@ -17,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
-from .data import dates
-from .params import WCError, arg
-from .rest import Ctx, invalid_id, links, paginate, respond
+from .data import dates, generated_refund_id
+from .params import WCError, _collection, arg
+from .rest import Ctx, invalid_id, links, paginate, respond, windows
 
 if TYPE_CHECKING:
     from .app import WooSandbox
@@ -33,6 +47,24 @@ REFUNDS_LIST = {
     "offset": arg("integer", "Offset the result set by a specific number of items."),
     "dp": arg("integer", "Number of decimal points to use in each resource.", default=2),
 }
+#: ``GET /refunds``: the order refunds collection's arguments (WC_REST_Order_Refunds_V2_Controller drops status,
+#: customer and product from the orders'), as the current WooCommerce declares them
+REFUNDS_COLLECTION = _collection(
+    ["date", "id", "include", "title", "slug", "modified"],
+    parent=arg(
+        "array",
+        "Limit result set to those of particular parent IDs (accepted, but WooCommerce does not apply it here).",
+        default=[],
+        items={"type": "integer"},
+    ),
+    parent_exclude=arg(
+        "array",
+        "Limit result set to all items except those of a particular parent ID.",
+        default=[],
+        items={"type": "integer"},
+    ),
+    dp=arg("integer", "Number of decimal points to use in each resource.", default=2),
+)
 REFUND_CREATE = {
     "amount": arg("string", "Refund amount."),
     "reason": arg("string", "Reason for refund."),
@@ -63,10 +95,41 @@ class RefundBook:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.by_order: dict[int, list[dict]] = {}
+        self._index: tuple[int, list[tuple[int, int, int]]] | None = None
 
     def reset(self) -> None:
         with self.lock:
             self.by_order.clear()
+            self._index = None  # the store's version starts again at 0 with the reloaded data
+
+    def index(self, sb: WooSandbox) -> list[tuple[int, int, int]]:
+        """Every refund of the shop as (refund id, order id, created epoch), by refund id; rebuilt when the store
+        changes. A generated order's refund is known from its row; a changed order's from its stored JSON."""
+        store = sb.store
+        with store.lock:
+            cached = self._index
+            if cached is not None and cached[0] == store.version:
+                return cached[1]
+            with self.lock:
+                created = {
+                    r["id"]: (oid, _epoch(r.get("date_created_gmt"))) for oid, rs in self.by_order.items() for r in rs
+                }
+            out = []
+            for oid in store.ids:
+                row = store.rows[oid]
+                body = store.changed.get(oid)
+                if body is None:
+                    if row.status == "refunded":
+                        out.append((generated_refund_id(row), oid, row.modified))
+                    continue
+                for summary in json.loads(body).get("refunds") or ():
+                    rid = summary.get("id") if isinstance(summary, dict) else None
+                    if isinstance(rid, int) and not isinstance(rid, bool):
+                        known = created.get(rid)
+                        out.append((rid, oid, known[1] if known and known[0] == oid else row.modified))
+            out.sort()
+            self._index = (store.version, out)
+            return out
 
     def of(self, sb: WooSandbox, oid: int) -> list[dict]:
         with self.lock:
@@ -157,6 +220,43 @@ async def list_refunds(sb: WooSandbox, ctx: Ctx) -> Response:
     refunds = {r["id"]: r for r in sb.refunds.of(sb, oid)}
     page_ids, headers = paginate(ctx, list(refunds))
     return respond([_view(ctx, oid, refunds[i]) for i in page_ids], headers=headers)
+
+
+async def list_all_refunds(sb: WooSandbox, ctx: Ctx) -> Response:
+    """``GET /refunds``: see the module docstring for what filters and what does not."""
+    a = ctx.args
+    include, exclude, not_of = set(a["include"]), set(a["exclude"]), set(a["parent_exclude"])
+    span = windows(a)
+    lo = max((span[k] for k in ("after", "modified_after") if k in span), default=None)
+    hi = min((span[k] for k in ("before", "modified_before") if k in span), default=None)
+    rows = [
+        r
+        for r in sb.refunds.index(sb)
+        if (not include or r[0] in include)
+        and r[0] not in exclude
+        and r[1] not in not_of
+        and (lo is None or r[2] > lo)
+        and (hi is None or r[2] < hi)
+    ]
+    if a["orderby"] == "include":
+        rank = {rid: n for n, rid in enumerate(dict.fromkeys(a["include"]))}
+        rows.sort(key=lambda r: rank[r[0]])
+    elif a["orderby"] in ("date", "modified"):  # "date ID", as WC_REST_CRUD_Controller adds the id
+        rows.sort(key=lambda r: (r[2], r[0]))
+    if a["order"] == "desc" and a["orderby"] != "include":
+        rows.reverse()
+    if sb.page_cap:  # conformance profile: small pages without many refunds
+        a["per_page"] = min(a["per_page"], sb.page_cap)
+    parent_of = {r[0]: r[1] for r in rows}
+    page_ids, headers = paginate(ctx, [r[0] for r in rows])
+    body = []
+    for rid in page_ids:
+        oid = parent_of[rid]
+        refund = next((r for r in sb.refunds.of(sb, oid) if r["id"] == rid), None)
+        if refund is not None:  # gone since the index was read: as a post deleted mid-request
+            view = _view(ctx, oid, refund)
+            body.append({"id": view.pop("id"), "parent_id": oid, **view})
+    return respond(body, headers=headers)
 
 
 async def get_refund(sb: WooSandbox, ctx: Ctx) -> Response:

@@ -40,7 +40,16 @@ from .products import (
     update_product,
     update_variation,
 )
-from .refunds import REFUND_CREATE, REFUNDS_LIST, create_refund, get_refund, list_refunds, refund_order_exists
+from .refunds import (
+    REFUND_CREATE,
+    REFUNDS_COLLECTION,
+    REFUNDS_LIST,
+    create_refund,
+    get_refund,
+    list_all_refunds,
+    list_refunds,
+    refund_order_exists,
+)
 from .rest import API, Ctx, Entry, endpoint, invalid_id, join, links, paginate, respond, windows
 from .store import dump
 from .webhooks import valid_topic
@@ -299,4 +308,12 @@ def build_routes(sb: WooSandbox) -> list[Route]:
         for path, t in spec
         for slash in ("", "/")
     ]
-    return [*routes, Route("/wp-json/{rest:path}", endpoint(sb, {}), methods=every)]
+    unknown = endpoint(sb, {})
+    refunds = endpoint(sb, table(GET=("list", lim(REFUNDS_COLLECTION), list_all_refunds, None)))
+
+    async def all_refunds(request: Request) -> Response:
+        """WooCommerce 9.0+; an older shop (``refunds_collection`` off) has no such route."""
+        return await (refunds if sb.refunds_collection else unknown)(request)
+
+    routes += [Route(API + "/refunds" + slash, all_refunds, methods=every) for slash in ("", "/")]
+    return [*routes, Route("/wp-json/{rest:path}", unknown, methods=every)]
