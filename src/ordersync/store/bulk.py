@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, any_, bindparam, func, insert, select
+from sqlalchemy import Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
@@ -33,6 +33,12 @@ def among(s: Session, column: Any, values: Iterable) -> ColumnElement[bool]:
     return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
 
+def _page(table: Table, rows: Sequence[dict], names: list[str]) -> Any:
+    """``rows`` as a table of one array per column: ``unnest(...) AS page(name, ...)``."""
+    arrays = [bindparam(None, [r[n] for r in rows], type_=ARRAY(table.c[n].type)) for n in names]
+    return func.unnest(*arrays).table_valued(*names).render_derived(name="page")
+
+
 def insert_rows(s: Session, table: Table, rows: Sequence[dict], *returning: Any) -> Result | None:
     """Insert ``rows`` (each with the same keys) in one statement; with ``returning`` columns, their values
     for the new rows (in no promised order: return a key to match them by)."""
@@ -42,7 +48,15 @@ def insert_rows(s: Session, table: Table, rows: Sequence[dict], *returning: Any)
         stmt = insert(table).returning(*returning) if returning else insert(table)
         return s.execute(stmt, list(rows))
     names = list(rows[0])
-    arrays = [bindparam(None, [r[n] for r in rows], type_=ARRAY(table.c[n].type)) for n in names]
-    source = func.unnest(*arrays).table_valued(*names).render_derived(name="page")
+    source = _page(table, rows, names)
     stmt = insert(table).from_select(names, select(*source.c))
     return s.execute(stmt.returning(*returning) if returning else stmt)
+
+
+def update_rows(s: Session, table: Table, rows: Sequence[dict]) -> None:
+    """PostgreSQL only: update each row by its ``id`` to its other values (each row with the same keys) in one
+    ``UPDATE ... FROM unnest(...)``. (SQLite's executemany by primary key is as cheap: the caller keeps it.)"""
+    if not rows:
+        return
+    source = _page(table, rows, list(rows[0]))
+    s.execute(update(table).where(table.c.id == source.c.id).values({n: source.c[n] for n in rows[0] if n != "id"}))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..domain import Order, OrderItem, OrderState
 from ..domain.codec import digest, dumps
 from ..domain.timeutil import utcnow
-from ..store.bulk import among, arrays_apply, insert_rows
+from ..store.bulk import among, arrays_apply, insert_rows, update_rows
 from ..store.history import history_values
 from ..store.models import OrderEvent, OrderItemRow, OrderRow, QuarantineEntry
 from .erased_buyers import STRIPPED_KIND, erased_among, strip_personal
@@ -128,7 +128,7 @@ def _insert_orders(s: Session, connection_id: int, rows: list[dict]) -> list[int
     if arrays_apply(s):
         result = insert_rows(s, _ORDERS, rows, OrderRow.external_id, OrderRow.id)
         assert result is not None  # rows is never empty here
-        new_id = dict(result.tuples().all())
+        new_id = dict(result.all())
         return [new_id[r["external_id"]] for r in rows]
     s.execute(insert(_ORDERS), rows)
     id_of = dict(
@@ -227,8 +227,11 @@ def upsert_orders(
             counts.updated += 1
             counts.updated_ids.append(old.id)
             counts.written[old.id] = order
-    if changed_rows:  # one executemany by primary key, one DELETE for all their items
+    if changed_rows and arrays_apply(s):  # one UPDATE ... FROM unnest(...), one DELETE for all their items
+        update_rows(s, _ORDERS, changed_rows)
+    elif changed_rows:  # one executemany by primary key, one DELETE for all their items
         s.execute(update(OrderRow), changed_rows)
+    if changed_rows:
         s.execute(delete(OrderItemRow).where(among(s, OrderItemRow.order_id, counts.updated_ids)))
     if new_rows:
         # Core statements on the tables: executemany in batches, without the ORM's per-row bookkeeping
