@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Address, Buyer
 from ..domain.order import Order
+from ..store.bulk import among
 from ..store.models import OrderEvent, OrderRow
 from ..store.models_erasure import ErasedBuyer
 
@@ -52,7 +53,7 @@ def erased_among(s: Session, connection_id: int, buyer_ids: set[str]) -> dict[st
         b: r
         for b, r in s.execute(
             select(ErasedBuyer.buyer_id, ErasedBuyer.reason).where(
-                ErasedBuyer.connection_id == connection_id, ErasedBuyer.buyer_id.in_(sorted(buyer_ids))
+                ErasedBuyer.connection_id == connection_id, among(s, ErasedBuyer.buyer_id, sorted(buyer_ids))
             )
         )
     }

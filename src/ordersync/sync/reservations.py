@@ -32,6 +32,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import Order, OrderItem, OrderState
+from ..store.bulk import among
 from ..store.history import add_history
 from ..store.models import ArticleRow, Listing, OrderItemRow, OrderRow, StockMovement
 from .stock import availability, lock_articles, move
@@ -66,7 +67,7 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
             for p, v, a in s.execute(
                 select(Listing.product_external_id, Listing.variant_external_id, Listing.article_id).where(
                     Listing.connection_id == connection_id,
-                    Listing.product_external_id.in_(products),
+                    among(s, Listing.product_external_id, products),
                     Listing.article_id.is_not(None),
                 )
             )
@@ -77,7 +78,7 @@ def article_resolver(s: Session, account_id: int, connection_id: int, orders: li
         by_sku = dict(
             s.execute(
                 select(ArticleRow.sku, ArticleRow.id).where(
-                    ArticleRow.account_id == account_id, ArticleRow.sku.in_(skus)
+                    ArticleRow.account_id == account_id, among(s, ArticleRow.sku, skus)
                 )
             ).all()
         )
