@@ -58,5 +58,9 @@ def update_rows(s: Session, table: Table, rows: Sequence[dict]) -> None:
     ``UPDATE ... FROM unnest(...)``. (SQLite's executemany by primary key is as cheap: the caller keeps it.)"""
     if not rows:
         return
+    # The rows are locked first, in id order: an UPDATE ... FROM locks them in whatever order its plan visits
+    # them, and two transactions writing overlapping pages (a poll and a webhook batch) could deadlock.
+    ids = bindparam(None, [r["id"] for r in rows], type_=ARRAY(table.c.id.type))
+    s.execute(select(table.c.id).where(table.c.id == any_(ids)).order_by(table.c.id).with_for_update())
     source = _page(table, rows, list(rows[0]))
     s.execute(update(table).where(table.c.id == source.c.id).values({n: source.c[n] for n in rows[0] if n != "id"}))
