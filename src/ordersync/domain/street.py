@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 # A house number: 12, 12b, 12 b, 12bis, 3-5, 7 - 9, 1a-c, 12a-14d, 10/25, 1 1/3, Nr. 4, optionally a final dot.
 _LETTER = r"(?:[A-Za-z]|bis|ter)(?![^\W_])"  # one letter (or bis/ter), not the start of a word
@@ -47,6 +48,8 @@ _MAX_LINE = 200  # no real street line is longer; the candidate scan is quadrati
 _DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]")
 _PREFIX_BEFORE = re.compile(rf"(?<![^\W_]){_PREFIX}$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_ANY_DIGIT = re.compile(r"[0-9]")
+_PREFIX_END = frozenset(" .#rRoO")  # the characters a _PREFIX can end with: 'Nr', 'No', 'Nummer', '.', ' ', '#'
 
 _POSTBOX = re.compile(
     r"(?P<street>(?i:packstation|postfach|postfiliale|paketshop|postbox|p\.? ?o\.? box)\.?)"
@@ -58,8 +61,17 @@ _NUMBER_FIRST = re.compile(r"(?P<number>[0-9]+[A-Za-z]?(?:[-–/][0-9]+[A-Za-z]?
 
 def split_street(line: str) -> tuple[str, str]:
     """Return ``(street, house_number)``; the number is "" when the line has none."""
-    line = " ".join((line or "").split())
+    return _split(" ".join((line or "").split()))
+
+
+@lru_cache(maxsize=2048)
+def _split(line: str) -> tuple[str, str]:
+    """``split_street`` of a line with its whitespace normalised. Cached (a pure function of a short text):
+    an order's invoice and delivery address are mostly the same line, and a re-read order brings its lines
+    again."""
     if len(line) > _MAX_LINE:
+        return line, ""
+    if not _ANY_DIGIT.search(line):  # every shape below needs a digit [0-9]: none fits
         return line, ""
     for pattern in (_POSTBOX, _MANNHEIM):
         if m := pattern.fullmatch(line):
@@ -80,8 +92,12 @@ def split_street(line: str) -> tuple[str, str]:
 def _number_starts(line: str) -> Iterator[int]:
     """Where a house number could begin, leftmost first: each digit run, moved back over a 'Nr.' before it."""
     for m in _DIGIT_RUN.finditer(line):
-        prefix = _PREFIX_BEFORE.search(line, 0, m.start())
-        yield prefix.start() if prefix else m.start()
+        start = m.start()
+        before = line[start - 1] if start else ""
+        # a 'Nr.'/'#' prefix ends in one of _PREFIX_END (or a non-ASCII character that may match it ignoring
+        # case); before any other character the search cannot match, so it is skipped
+        prefix = _PREFIX_BEFORE.search(line, 0, start) if before in _PREFIX_END or not before.isascii() else None
+        yield prefix.start() if prefix else start
 
 
 def _street_before(text: str) -> str:

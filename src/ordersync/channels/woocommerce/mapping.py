@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 from typing import Any, Literal, overload
 
 from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, Refund, RefundItem, to_decimal
@@ -97,30 +98,31 @@ def _places(raw: Mapping[str, Any]) -> Decimal:
 
 
 def _address(raw: Any, *, with_contact: bool) -> Address:
-    raw = raw if isinstance(raw, dict) else {}
-    fields = {
-        k: plain_text(raw.get(src))
-        for k, src in (
-            ("first_name", "first_name"),
-            ("last_name", "last_name"),
-            ("company", "company"),
-            ("zip", "postcode"),
-            ("city", "city"),
-            ("state", "state"),
-            ("phone", "phone"),
-        )
-    }
-    if with_contact:
-        fields["email"] = plain_text(raw.get("email"))
+    get = raw.get if isinstance(raw, dict) else _NOTHING.get
+    text = plain_text
+    first_name, last_name, company = text(get("first_name")), text(get("last_name")), text(get("company"))
+    zip_code, city, state, phone = text(get("postcode")), text(get("city")), text(get("state")), text(get("phone"))
+    contact = {"email": text(get("email"))} if with_contact else {}
+    line1, line2, country = text(get("address_1")), text(get("address_2")), text(get("country")) or None
     try:
         return Address.from_lines(
-            plain_text(raw.get("address_1")),
-            plain_text(raw.get("address_2")),
-            country=plain_text(raw.get("country")) or None,
-            **fields,
+            line1,
+            line2,
+            country=country,
+            first_name=first_name,
+            last_name=last_name,
+            company=company,
+            zip=zip_code,
+            city=city,
+            state=state,
+            phone=phone,
+            **contact,
         )
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
+
+
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 
 
 # --- orders ----------------------------------------------------------------------------------------
