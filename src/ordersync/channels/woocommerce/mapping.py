@@ -146,23 +146,18 @@ def _line_item(line: Any, rates: Mapping[Any, Decimal], places: Decimal = CENT) 
             hint="The order's items are damaged; a plugin may have written them. Open the order in WooCommerce.",
         )
     name = plain_text(line.get("name")) or f"#{line.get('id')}"
-    where = f"line item {name!r}"
     if line.get("total") in (None, ""):
         raise RecordError(
-            f"{where} has no total", hint="The item has no price; edit the order in WooCommerce and recalculate it."
+            f"line item {name!r} has no total",
+            hint="The item has no price; edit the order in WooCommerce and recalculate it.",
         )
-    quantity = read_amount(line.get("quantity"), f"{where}: quantity")
-    net = read_amount(line.get("total"), f"{where}: total")
-    tax = read_amount(line.get("total_tax"), f"{where}: total_tax", default=Decimal(0))
+    quantity, net, tax = _line_amounts(line, name)
     gross = (net + tax).quantize(places, ROUND_HALF_UP)
-    rate = next(
-        (
-            rates[t["id"]]
-            for t in line.get("taxes") or ()
-            if isinstance(t, dict) and t.get("id") in rates and _nonzero(t.get("total"))
-        ),
-        None,
-    )
+    rate = None
+    for t in line.get("taxes") or ():  # the first rate the line was taxed with
+        if isinstance(t, dict) and t.get("id") in rates and _nonzero(t.get("total")):
+            rate = rates[t["id"]]
+            break
     if rate is None and net and tax:
         rate = (tax / net * 100).quantize(CENT)
     attributes = {
@@ -185,6 +180,27 @@ def _line_item(line: Any, rates: Mapping[Any, Decimal], places: Decimal = CENT) 
         )
     except ValueError as exc:
         raise RecordError(str(exc), hint="An item has an invalid quantity.") from None
+
+
+def _line_amounts(line: dict[str, Any], name: str) -> tuple[Decimal, Decimal, Decimal]:
+    """A line's quantity, total and total_tax; the message of the first that is not a number names it and the
+    line (the messages are only written then)."""
+    quantity, total, total_tax = line.get("quantity"), line.get("total"), line.get("total_tax")
+    try:
+        return (
+            to_decimal(quantity),
+            to_decimal(total),
+            _ZERO if total_tax is None or total_tax == "" else to_decimal(total_tax),
+        )
+    except ValueError:
+        where = f"line item {name!r}"
+        read_amount(quantity, f"{where}: quantity")
+        read_amount(total, f"{where}: total")
+        read_amount(total_tax, f"{where}: total_tax", default=_ZERO)
+        raise  # not reached: the same values failed above
+
+
+_ZERO = Decimal(0)
 
 
 def _fee_item(line: Any, places: Decimal = CENT) -> OrderItem:
@@ -241,6 +257,9 @@ def _refund_item(line: Any, by_product: Mapping[tuple[str, str], str]) -> Refund
 def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Refund]:
     """Each refund the order lists, with its date and items where the refund's detail was read. Amounts
     are positive (WooCommerce lists a refund's total as a negative string)."""
+    summaries = raw.get("refunds") or ()
+    if not summaries:  # most orders: nothing to read
+        return []
     full = {plain_text(d.get("id")): d for d in details if isinstance(d, dict)}
     by_product = {
         (plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")): plain_text(
@@ -250,7 +269,7 @@ def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Ref
         if isinstance(line, dict)
     }
     out = []
-    for summary in raw.get("refunds") or ():
+    for summary in summaries:
         if not isinstance(summary, dict):
             continue
         rid = plain_text(summary.get("id"))
