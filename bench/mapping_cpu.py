@@ -1,8 +1,9 @@
 """CPU cost of reading WooCommerce orders into the hub's form, without the network and the store: µs per order for
-mapping (``orders_from_wc``: REST JSON -> domain Order) and for the canonical form the store keeps and hashes
-(``codec.dumps``). The orders are the sandbox's own, as its REST API renders them (refunded orders with their refund
-details, as the connector reads them). Each figure is the process's CPU time, the best of REPEAT runs over the whole
-batch, so a busy moment on a shared machine shows less; the load average comes with it anyway. Prints one JSON document.
+mapping (``orders_from_wc``: REST JSON -> domain Order), for mapping with every order's street lines new to the
+process (``_with_new_lines``), and for the canonical form the store keeps and hashes (``codec.dumps``). The orders
+are the sandbox's own, as its REST API renders them (refunded orders with their refund details, as the connector
+reads them). Each figure is the process's CPU time, the best of REPEAT runs over the whole batch, so a busy moment on
+a shared machine shows less; the load average comes with it anyway. Prints one JSON document.
 
 Usage: python bench/mapping_cpu.py [ORDERS] [REPEAT]   (default 2000 orders, 5 runs)
        BENCH_PROFILE=1 adds the top functions of a cProfile run of mapping and dumps (to stderr).
@@ -21,7 +22,7 @@ from typing import Any
 
 from ordersync.channels.woocommerce.mapping import has_refunds, orders_from_wc
 from ordersync.channels.woocommerce.sandbox import create_sandbox
-from ordersync.domain import codec
+from ordersync.domain import codec, street
 
 
 def sandbox_orders(count: int) -> tuple[list[Any], dict[str, list[Any]]]:
@@ -29,6 +30,16 @@ def sandbox_orders(count: int) -> tuple[list[Any], dict[str, list[Any]]]:
     records = [json.loads(sandbox.existing_order_json(oid, "http://127.0.0.1")) for oid in sandbox.store.ids]
     refunds = {str(r["id"]): sandbox.refunds.of(sandbox, r["id"]) for r in records if has_refunds(r)}
     return records, refunds
+
+
+def _with_new_lines(raw: Any, refunds: dict[str, list[Any]]) -> Any:
+    """One order mapped with the street-split cache emptied first: its street lines are new to the process, as
+    in a shop where no line repeats across orders (the sandbox has a few hundred distinct lines, which the
+    cache otherwise answers from the second order on; an order's own invoice and delivery lines still meet)."""
+    clear = getattr(getattr(street, "_split", None), "cache_clear", None)  # None: a version without the cache
+    if clear is not None:
+        clear()
+    return orders_from_wc([raw], None, refunds)
 
 
 def best_us_per_order(run: Any, count: int, repeat: int) -> float:
@@ -48,6 +59,7 @@ def main() -> None:
     orders, quarantined = orders_from_wc(records, None, refunds)
     assert not quarantined, quarantined[:1]
     mapping_us = best_us_per_order(lambda: orders_from_wc(records, None, refunds), count, repeat)
+    new_lines_us = best_us_per_order(lambda: [_with_new_lines(r, refunds) for r in records], count, repeat)
     dumps_us = best_us_per_order(lambda: [codec.dumps(o) for o in orders], count, repeat)
     if os.environ.get("BENCH_PROFILE"):
         profile = cProfile.Profile()
@@ -59,6 +71,7 @@ def main() -> None:
                 "orders": count,
                 "refunded_orders": len(refunds),
                 "mapping_us_per_order": mapping_us,
+                "mapping_new_street_lines_us_per_order": new_lines_us,
                 "dumps_us_per_order": dumps_us,
                 "repeat": repeat,
                 "load_average": [round(x, 2) for x in os.getloadavg()],
