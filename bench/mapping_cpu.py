@@ -20,9 +20,11 @@ import sys
 import time
 from typing import Any
 
-from ordersync.channels.woocommerce.mapping import has_refunds, orders_from_wc
+from ordersync.channels.woocommerce.mapping import MappingConfig, has_refunds, orders_from_wc
 from ordersync.channels.woocommerce.sandbox import create_sandbox
 from ordersync.domain import codec, street
+
+CONFIG = MappingConfig()  # the connector maps with the configuration it made once from its settings
 
 
 def sandbox_orders(count: int) -> tuple[list[Any], dict[str, list[Any]]]:
@@ -39,7 +41,7 @@ def _with_new_lines(raw: Any, refunds: dict[str, list[Any]]) -> Any:
     clear = getattr(getattr(street, "_split", None), "cache_clear", None)  # None: a version without the cache
     if clear is not None:
         clear()
-    return orders_from_wc([raw], None, refunds)
+    return orders_from_wc([raw], CONFIG, refunds)
 
 
 def best_us_per_order(run: Any, count: int, repeat: int) -> float:
@@ -56,14 +58,14 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     records, refunds = sandbox_orders(count)
-    orders, quarantined = orders_from_wc(records, None, refunds)
+    orders, quarantined = orders_from_wc(records, CONFIG, refunds)
     assert not quarantined, quarantined[:1]
-    mapping_us = best_us_per_order(lambda: orders_from_wc(records, None, refunds), count, repeat)
+    mapping_us = best_us_per_order(lambda: orders_from_wc(records, CONFIG, refunds), count, repeat)
     new_lines_us = best_us_per_order(lambda: [_with_new_lines(r, refunds) for r in records], count, repeat)
     dumps_us = best_us_per_order(lambda: [codec.dumps(o) for o in orders], count, repeat)
     if os.environ.get("BENCH_PROFILE"):
         profile = cProfile.Profile()
-        profile.runcall(lambda: [codec.dumps(o) for o in orders_from_wc(records, None, refunds)[0]])
+        profile.runcall(lambda: [codec.dumps(o) for o in orders_from_wc(records, CONFIG, refunds)[0]])
         pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     print(
         json.dumps(

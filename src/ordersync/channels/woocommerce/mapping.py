@@ -351,6 +351,7 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
 def orders_from_wc(
     records: Iterable[Any], config: MappingConfig | None = None, refunds: RefundDetails | None = None
 ) -> tuple[list[Order], list[Quarantined]]:
+    config = config or MappingConfig()  # one for the batch: order_from_wc would make one per order
     return map_records(records, lambda raw: order_from_wc(raw, config, refunds), quarantine)
 
 
