@@ -48,8 +48,7 @@ _MAX_LINE = 200  # no real street line is longer; the candidate scan is quadrati
 _DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]")
 _PREFIX_BEFORE = re.compile(rf"(?<![^\W_]){_PREFIX}$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_ANY_DIGIT = re.compile(r"[0-9]")
-_PREFIX_END = frozenset(" .#rRoO")  # the characters a _PREFIX can end with: 'Nr', 'No', 'Nummer', '.', ' ', '#'
+_PREFIX_LAST = frozenset("rRoO#")  # how 'Nr', 'No', 'Nummer', 'Hausnummer' and '#' end
 
 _POSTBOX = re.compile(
     r"(?P<street>(?i:packstation|postfach|postfiliale|paketshop|postbox|p\.? ?o\.? box)\.?)"
@@ -71,8 +70,6 @@ def _split(line: str) -> tuple[str, str]:
     again."""
     if len(line) > _MAX_LINE:
         return line, ""
-    if not _ANY_DIGIT.search(line):  # every shape below needs a digit [0-9]: none fits
-        return line, ""
     for pattern in (_POSTBOX, _MANNHEIM):
         if m := pattern.fullmatch(line):
             return m["street"], m["number"] or ""
@@ -92,11 +89,16 @@ def _split(line: str) -> tuple[str, str]:
 def _number_starts(line: str) -> Iterator[int]:
     """Where a house number could begin, leftmost first: each digit run, moved back over a 'Nr.' before it."""
     for m in _DIGIT_RUN.finditer(line):
-        start = m.start()
-        before = line[start - 1] if start else ""
-        # a 'Nr.'/'#' prefix ends in one of _PREFIX_END (or a non-ASCII character that may match it ignoring
-        # case); before any other character the search cannot match, so it is skipped
-        prefix = _PREFIX_BEFORE.search(line, 0, start) if before in _PREFIX_END or not before.isascii() else None
+        start = end = m.start()
+        # A 'Nr.'/'#' prefix ends right here: in an optional space, before it an optional dot, and before those
+        # in 'r', 'o' or '#' (or a non-ASCII character that may match one ignoring case). Before any other
+        # character the search cannot match, so it is skipped: mostly a street name and a space.
+        if end and line[end - 1] == " ":
+            end -= 1
+        if end and line[end - 1] == ".":
+            end -= 1
+        last = line[end - 1] if end else ""
+        prefix = _PREFIX_BEFORE.search(line, 0, start) if last in _PREFIX_LAST or not last.isascii() else None
         yield prefix.start() if prefix else start
 
 
