@@ -2,8 +2,9 @@
 Shopify catch-up, the order inbox's queries at 100,000 orders (inbox.py), CLI start-up (cli_startup.py), the marketplace
 backlogs at their documented limits (amazon_backlog.py, ebay_backlog.py, etsy_backlog.py), PrestaShop's import cost
 (prestashop_import.py), concurrent order pages against a plain sequential fetch (concurrent_pages.py), the calls of
-a reconciliation (reconcile.py), and the scale-out figures on PostgreSQL + Redis (webhook_intake.py, scheduling.py,
-import_scaling.py; each documents the environment variables that shorten it; BENCH_SCALE=0 skips them).
+a reconciliation (reconcile.py), the CPU cost per order of mapping and of the canonical form (mapping_cpu.py), and the
+scale-out figures on PostgreSQL + Redis (webhook_intake.py, scheduling.py, import_scaling.py; each documents the
+environment variables that shorten it; BENCH_SCALE=0 skips them).
 
 Each measurement runs in its own process against a sandbox in another process, so peak memory is the
 importer's alone. Prints one JSON document. Figures depend on the machine: compare ratios, not seconds.
@@ -117,6 +118,7 @@ def main() -> None:
         ("prestashop_import.py", "PrestaShop import cost by page size"),
         ("concurrent_pages.py", "order pages read concurrently against a plain sequential fetch"),
         ("reconcile.py", "reconciliation of 10,000 orders and 2,000 products against WooCommerce"),
+        ("mapping_cpu.py", "CPU per order for mapping WooCommerce orders and for their canonical form"),
     ):
         print(f"{what} ...", file=sys.stderr, flush=True)
         subprocess.run([sys.executable, str(HERE / script)], check=True)

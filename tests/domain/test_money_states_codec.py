@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from ordersync.domain import (
     Address,
+    Article,
+    ArticleVariant,
     Buyer,
     Comment,
     Money,
@@ -20,7 +22,9 @@ from ordersync.domain import (
     OrderItem,
     OrderState,
     Payment,
+    Refund,
     Shipment,
+    StockUpdate,
     to_decimal,
 )
 from ordersync.domain.codec import content_hash, dumps, from_data, to_data
@@ -230,3 +234,59 @@ def test_dumps_writes_the_to_data_form_and_keeps_stored_hashes_valid() -> None:
 def test_naive_timestamps_are_refused() -> None:
     with pytest.raises(ValueError, match="updated_at.*no timezone"):
         _order(updated_at=datetime(2024, 1, 1))
+
+
+class _OddDecimal(Decimal):
+    def __str__(self) -> str:
+        return "odd " + super().__str__()
+
+
+class _OddTime(datetime):
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        return "odd " + super().isoformat(sep, timespec)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Decimal("1.50"), Decimal("-0E-3"), 7, 1.25, "12", None, True, _OddDecimal("2.5"), [Decimal("1"), "x"]],
+)
+def test_dumps_writes_any_value_of_a_decimal_field_as_to_data_does(value: object) -> None:
+    """dumps writes a Decimal or datetime field itself when the value is exactly that type; any other value
+    (an int in a Decimal field, a subclass, a list) must still come out as the to_data form."""
+    item = OrderItem("i", "x", Decimal(1), Decimal(1), Decimal(1))
+    item.quantity = item.unit_price = item.total_price = item.tax_rate = value  # type: ignore[assignment]
+    payment = Payment("p", value, paid_at=value)  # type: ignore[arg-type]
+    for obj in (item, payment, {"nested": [item, payment]}):
+        assert dumps(obj) == json.dumps(to_data(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2024, 3, 31, 3, 0, tzinfo=ZoneInfo("Europe/Berlin")),
+        _OddTime(2024, 1, 1, tzinfo=UTC),
+        datetime(2024, 1, 1),
+        Decimal("3"),
+        "2024-01-01",
+        None,
+    ],
+)
+def test_dumps_writes_any_value_of_a_datetime_field_as_to_data_does(value: object) -> None:
+    comment = Comment("hi", created_at=value)  # type: ignore[arg-type]
+    shipment = Shipment("DHL", "1", shipped_at=value)  # type: ignore[arg-type]
+    for obj in (comment, shipment, [comment, shipment]):
+        assert dumps(obj) == json.dumps(to_data(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_dumps_of_every_domain_record_is_the_to_data_form() -> None:
+    article = Article(
+        "a1",
+        "Tasse",
+        price=Decimal("9.90"),
+        stock=Decimal("3"),
+        updated_at=datetime(2024, 1, 1, tzinfo=UTC),
+        variants=[ArticleVariant("v1", sku="T-1", price=Decimal("1.0"), attributes={"Farbe": "rot"})],
+    )
+    refund = Refund("r1", Decimal("5.00"), "EUR", refunded_at=datetime(2024, 1, 2, tzinfo=UTC), items=[])
+    for obj in (_order(), article, refund, StockUpdate("T-1", 4), Money(Decimal("1.5"), "EUR")):
+        assert dumps(obj) == json.dumps(to_data(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from ordersync.domain import street as street_module
 from ordersync.domain.street import split_street
 
 CASES = [
@@ -138,3 +139,35 @@ def test_none_is_an_empty_line() -> None:
 def test_overlong_text_is_not_split_and_stays_fast() -> None:
     line = "Hauptstraße 1 b" * 1000
     assert split_street(line) == (line, "")
+
+
+# the fast paths: each must give what the plain scan gives, for any text
+
+
+def _plain_number_starts(line: str) -> list[int]:
+    """Every digit run with the 'Nr.' search run before it, as the scan did before it skipped searches."""
+    starts = []
+    for m in street_module._DIGIT_RUN.finditer(line):
+        prefix = street_module._PREFIX_BEFORE.search(line, 0, m.start())
+        starts.append(prefix.start() if prefix else m.start())
+    return starts
+
+
+NUMBERY = st.text(alphabet="NnRrOoUuMmEeHhAaSs#. 0123456789İıſKkŔŘÓΟοℕ٣²/-", max_size=30)
+
+
+@given(st.one_of(st.text(max_size=40), ADDRESSY, NUMBERY))
+@example("Nr. 4")
+@example("Str. 23 Nr. 4")
+@example("Weg # 5")
+@example("Hausnummer 12")
+@example("NO.7")
+def test_number_starts_skip_only_searches_that_cannot_match(line: str) -> None:
+    line = " ".join(line.split())
+    assert list(street_module._number_starts(line)) == _plain_number_starts(line)
+
+
+@given(st.one_of(st.text(max_size=40), ADDRESSY, NUMBERY))
+def test_cached_split_is_the_split(line: str) -> None:
+    first = split_street(line)
+    assert split_street(line) == first == street_module._split.__wrapped__(" ".join(line.split()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
 
@@ -14,9 +15,15 @@ def check_country(code: str | None) -> str | None:
     if not code:
         return None
     code = code.strip().upper()
-    if pycountry.countries.get(alpha_2=code) is None:
+    if not _is_country(code):
         raise ValueError(f"country: {code!r} is not an ISO 3166-1 alpha-2 code")
     return code
+
+
+@lru_cache(maxsize=512)
+def _is_country(code: str) -> bool:
+    """pycountry's answer, asked once per code (see ``money._is_currency``): two addresses an order."""
+    return pycountry.countries.get(alpha_2=code) is not None
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import json
 import typing
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
@@ -88,15 +89,57 @@ def from_data(cls: type[T], data: dict[str, Any]) -> T:
 
 def _encode(obj: Any) -> Any:
     """What json's C encoder cannot write itself, one level at a time (it recurses into what this returns):
-    the same form as ``to_data`` without a Python call for every plain value."""
+    the same form as ``to_data`` without a Python call for every plain value. The way to write a type is
+    decided once per type (``_writer``), which an order's twenty-odd calls here then look up."""
     kind: type = type(obj)  # (see to_data)
+    write = _WRITERS.get(kind)
+    if write is None:
+        write = _WRITERS[kind] = _writer(kind)
+    return write(obj)
+
+
+def _writer(kind: type) -> Callable[[Any], Any]:
+    """How ``_encode`` writes a value of type ``kind``: a dataclass as the dict of its fields, a Decimal as its
+    string, a datetime in ISO 8601; anything else is refused."""
     if hasattr(kind, "__dataclass_fields__"):
-        return {name: getattr(obj, name) for name in _field_names(kind)}
-    if isinstance(obj, Decimal):
-        return str(obj)
-    if isinstance(obj, datetime):
-        return obj.isoformat()
+        return _dataclass_writer(kind)
+    if issubclass(kind, Decimal):
+        return str
+    if issubclass(kind, datetime):
+        return kind.isoformat
+    return _refuse
+
+
+def _dataclass_writer(kind: type) -> Callable[[Any], Any]:
+    """A function that returns a dataclass's fields as a dict, written out for the class as ``dataclasses``
+    writes ``__init__``. A field whose annotation names Decimal or datetime has its value written here already
+    when it is exactly one of those (as ``_writer`` would write it): the encoder then need not call back for
+    it. Any other value is left for the encoder, which writes it or calls ``_encode``: the same text."""
+    fields = {f.name: f.type for f in dataclasses.fields(kind)}
+    entries = []
+    for name in _field_names(kind):
+        annotation = fields[name] if isinstance(fields[name], str) else repr(fields[name])
+        if "Decimal" in annotation or "datetime" in annotation:
+            entries.append(
+                f"{name!r}: (_str(v) if (t := _type(v := o.{name})) is _Decimal"
+                " else v.isoformat() if t is _datetime else v)"
+            )
+        else:
+            entries.append(f"{name!r}: o.{name}")
+    source = (
+        "def write(o, _type=type, _str=str, _Decimal=_Decimal, _datetime=_datetime):\n"
+        f"    return {{{', '.join(entries)}}}\n"
+    )
+    namespace: dict[str, Any] = {"_Decimal": Decimal, "_datetime": datetime}
+    exec(source, namespace)  # noqa: S102 - the source is built from the field names of a dataclass
+    return cast(Callable[[Any], Any], namespace["write"])
+
+
+def _refuse(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not serialisable")
+
+
+_WRITERS: dict[type, Callable[[Any], Any]] = {}  # per type, as the program defines them: nothing to go stale
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_encode)

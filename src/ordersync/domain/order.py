@@ -92,6 +92,9 @@ class Comment:
     created_at: datetime | None = None
 
 
+_TIMESTAMPS = ("created_at", "updated_at", "paid_at", "shipped_at", "acknowledge_by")
+
+
 @dataclass(slots=True)
 class Order:
     """One order of one channel. ``external_id`` is the channel's id; ``number`` what the buyer sees."""
@@ -125,8 +128,10 @@ class Order:
 
     def __post_init__(self) -> None:
         self.currency = check_currency(self.currency)
-        for name in ("created_at", "updated_at", "paid_at", "shipped_at", "acknowledge_by"):
-            require_aware(getattr(self, name), f"order {self.external_id}: {name}")
+        for name in _TIMESTAMPS:
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):  # the message only then
+                require_aware(value, f"order {self.external_id}: {name}")
 
     @property
     def refunded_amount(self) -> Decimal:

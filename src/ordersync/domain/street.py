@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 # A house number: 12, 12b, 12 b, 12bis, 3-5, 7 - 9, 1a-c, 12a-14d, 10/25, 1 1/3, Nr. 4, optionally a final dot.
 _LETTER = r"(?:[A-Za-z]|bis|ter)(?![^\W_])"  # one letter (or bis/ter), not the start of a word
@@ -47,6 +48,7 @@ _MAX_LINE = 200  # no real street line is longer; the candidate scan is quadrati
 _DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]")
 _PREFIX_BEFORE = re.compile(rf"(?<![^\W_]){_PREFIX}$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_PREFIX_LAST = frozenset("rRoO#")  # how 'Nr', 'No', 'Nummer', 'Hausnummer' and '#' end
 
 _POSTBOX = re.compile(
     r"(?P<street>(?i:packstation|postfach|postfiliale|paketshop|postbox|p\.? ?o\.? box)\.?)"
@@ -58,7 +60,14 @@ _NUMBER_FIRST = re.compile(r"(?P<number>[0-9]+[A-Za-z]?(?:[-–/][0-9]+[A-Za-z]?
 
 def split_street(line: str) -> tuple[str, str]:
     """Return ``(street, house_number)``; the number is "" when the line has none."""
-    line = " ".join((line or "").split())
+    return _split(" ".join((line or "").split()))
+
+
+@lru_cache(maxsize=2048)
+def _split(line: str) -> tuple[str, str]:
+    """``split_street`` of a line with its whitespace normalised. Cached (a pure function of a short text):
+    an order's invoice and delivery address are mostly the same line, and a re-read order brings its lines
+    again."""
     if len(line) > _MAX_LINE:
         return line, ""
     for pattern in (_POSTBOX, _MANNHEIM):
@@ -80,8 +89,17 @@ def split_street(line: str) -> tuple[str, str]:
 def _number_starts(line: str) -> Iterator[int]:
     """Where a house number could begin, leftmost first: each digit run, moved back over a 'Nr.' before it."""
     for m in _DIGIT_RUN.finditer(line):
-        prefix = _PREFIX_BEFORE.search(line, 0, m.start())
-        yield prefix.start() if prefix else m.start()
+        start = end = m.start()
+        # A 'Nr.'/'#' prefix ends right here: in an optional space, before it an optional dot, and before those
+        # in 'r', 'o' or '#' (or a non-ASCII character that may match one ignoring case). Before any other
+        # character the search cannot match, so it is skipped: mostly a street name and a space.
+        if end and line[end - 1] == " ":
+            end -= 1
+        if end and line[end - 1] == ".":
+            end -= 1
+        last = line[end - 1] if end else ""
+        prefix = _PREFIX_BEFORE.search(line, 0, start) if last in _PREFIX_LAST or not last.isascii() else None
+        yield prefix.start() if prefix else start
 
 
 def _street_before(text: str) -> str:

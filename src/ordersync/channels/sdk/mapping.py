@@ -33,6 +33,8 @@ def read_amount(value: Any, where: str, *, default: Decimal | None = None) -> De
 
 def plain_text(value: Any) -> str:
     """A vendor text field, stripped; None is empty."""
+    if type(value) is str:  # most fields: no str() call (it would return the value itself)
+        return value.strip()
     return "" if value is None else str(value).strip()
 
 

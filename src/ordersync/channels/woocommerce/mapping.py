@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 from typing import Any, Literal, overload
 
 from ...domain import Address, Article, ArticleVariant, Buyer, Order, OrderItem, Payment, Refund, RefundItem, to_decimal
@@ -97,30 +98,31 @@ def _places(raw: Mapping[str, Any]) -> Decimal:
 
 
 def _address(raw: Any, *, with_contact: bool) -> Address:
-    raw = raw if isinstance(raw, dict) else {}
-    fields = {
-        k: plain_text(raw.get(src))
-        for k, src in (
-            ("first_name", "first_name"),
-            ("last_name", "last_name"),
-            ("company", "company"),
-            ("zip", "postcode"),
-            ("city", "city"),
-            ("state", "state"),
-            ("phone", "phone"),
-        )
-    }
-    if with_contact:
-        fields["email"] = plain_text(raw.get("email"))
+    get = raw.get if isinstance(raw, dict) else _NOTHING.get
+    text = plain_text
+    first_name, last_name, company = text(get("first_name")), text(get("last_name")), text(get("company"))
+    zip_code, city, state, phone = text(get("postcode")), text(get("city")), text(get("state")), text(get("phone"))
+    contact = {"email": text(get("email"))} if with_contact else {}
+    line1, line2, country = text(get("address_1")), text(get("address_2")), text(get("country")) or None
     try:
         return Address.from_lines(
-            plain_text(raw.get("address_1")),
-            plain_text(raw.get("address_2")),
-            country=plain_text(raw.get("country")) or None,
-            **fields,
+            line1,
+            line2,
+            country=country,
+            first_name=first_name,
+            last_name=last_name,
+            company=company,
+            zip=zip_code,
+            city=city,
+            state=state,
+            phone=phone,
+            **contact,
         )
     except ValueError as exc:
         raise RecordError(str(exc), hint="The address has an unknown country code.") from None
+
+
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 
 
 # --- orders ----------------------------------------------------------------------------------------
@@ -144,23 +146,18 @@ def _line_item(line: Any, rates: Mapping[Any, Decimal], places: Decimal = CENT) 
             hint="The order's items are damaged; a plugin may have written them. Open the order in WooCommerce.",
         )
     name = plain_text(line.get("name")) or f"#{line.get('id')}"
-    where = f"line item {name!r}"
     if line.get("total") in (None, ""):
         raise RecordError(
-            f"{where} has no total", hint="The item has no price; edit the order in WooCommerce and recalculate it."
+            f"line item {name!r} has no total",
+            hint="The item has no price; edit the order in WooCommerce and recalculate it.",
         )
-    quantity = read_amount(line.get("quantity"), f"{where}: quantity")
-    net = read_amount(line.get("total"), f"{where}: total")
-    tax = read_amount(line.get("total_tax"), f"{where}: total_tax", default=Decimal(0))
+    quantity, net, tax = _line_amounts(line, name)
     gross = (net + tax).quantize(places, ROUND_HALF_UP)
-    rate = next(
-        (
-            rates[t["id"]]
-            for t in line.get("taxes") or ()
-            if isinstance(t, dict) and t.get("id") in rates and _nonzero(t.get("total"))
-        ),
-        None,
-    )
+    rate = None
+    for t in line.get("taxes") or ():  # the first rate the line was taxed with
+        if isinstance(t, dict) and t.get("id") in rates and _nonzero(t.get("total")):
+            rate = rates[t["id"]]
+            break
     if rate is None and net and tax:
         rate = (tax / net * 100).quantize(CENT)
     attributes = {
@@ -183,6 +180,27 @@ def _line_item(line: Any, rates: Mapping[Any, Decimal], places: Decimal = CENT) 
         )
     except ValueError as exc:
         raise RecordError(str(exc), hint="An item has an invalid quantity.") from None
+
+
+def _line_amounts(line: dict[str, Any], name: str) -> tuple[Decimal, Decimal, Decimal]:
+    """A line's quantity, total and total_tax; the message of the first that is not a number names it and the
+    line (the messages are only written then)."""
+    quantity, total, total_tax = line.get("quantity"), line.get("total"), line.get("total_tax")
+    try:
+        return (
+            to_decimal(quantity),
+            to_decimal(total),
+            _ZERO if total_tax is None or total_tax == "" else to_decimal(total_tax),
+        )
+    except ValueError:
+        where = f"line item {name!r}"
+        read_amount(quantity, f"{where}: quantity")
+        read_amount(total, f"{where}: total")
+        read_amount(total_tax, f"{where}: total_tax", default=_ZERO)
+        raise  # not reached: the same values failed above
+
+
+_ZERO = Decimal(0)
 
 
 def _fee_item(line: Any, places: Decimal = CENT) -> OrderItem:
@@ -239,6 +257,9 @@ def _refund_item(line: Any, by_product: Mapping[tuple[str, str], str]) -> Refund
 def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Refund]:
     """Each refund the order lists, with its date and items where the refund's detail was read. Amounts
     are positive (WooCommerce lists a refund's total as a negative string)."""
+    summaries = raw.get("refunds") or ()
+    if not summaries:  # most orders: nothing to read
+        return []
     full = {plain_text(d.get("id")): d for d in details if isinstance(d, dict)}
     by_product = {
         (plain_text(line.get("product_id") or ""), plain_text(line.get("variation_id") or "")): plain_text(
@@ -248,7 +269,7 @@ def _refunds(raw: dict[str, Any], currency: str, details: list[Any]) -> list[Ref
         if isinstance(line, dict)
     }
     out = []
-    for summary in raw.get("refunds") or ():
+    for summary in summaries:
         if not isinstance(summary, dict):
             continue
         rid = plain_text(summary.get("id"))
@@ -330,6 +351,7 @@ def _order(raw: dict[str, Any], config: MappingConfig, refund_details: RefundDet
 def orders_from_wc(
     records: Iterable[Any], config: MappingConfig | None = None, refunds: RefundDetails | None = None
 ) -> tuple[list[Order], list[Quarantined]]:
+    config = config or MappingConfig()  # one for the batch: order_from_wc would make one per order
     return map_records(records, lambda raw: order_from_wc(raw, config, refunds), quarantine)
 
 
