@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 
 import pytest
 
@@ -14,6 +15,7 @@ from ordersync.channels.sdk.paging import (
     PageNumberPaginator,
     PagingLoopError,
     paginate,
+    paginate_numbered_then,
 )
 from ordersync.channels.sdk.retry import RetryPolicy
 
@@ -80,3 +82,21 @@ def test_cursor_paginator_ends_on_empty_token(script, base_url, fake_time):
     script.on("/items", Reply(200, {"next": "a"}), Reply(200, {"next": None}))
     with client(base_url, fake_time) as http:
         assert len(list(paginate(http, "/items", CursorPaginator(lambda r: r.json()["next"])))) == 2
+
+
+def test_a_pages_follow_up_runs_where_the_page_was_fetched_and_pages_stay_in_order(script, base_url, fake_time):
+    """``then`` (a page's further reads: its refunds, its addresses) runs in the worker that fetched the page,
+    beside the other pages in flight, not after each page in the reader; what comes back is still in page order."""
+    for _ in range(6):
+        script.on("/items", Reply(200, [], {**JSON, "X-WP-TotalPages": "6"}))
+
+    def then(response):
+        return int(response.request.url.params["page"]), threading.current_thread().name
+
+    paginator = PageNumberPaginator(total_pages_header="X-WP-TotalPages")
+    with client(base_url, fake_time) as http:
+        pages = list(paginate_numbered_then(http, "/items", paginator, then, concurrency=3))
+    assert [number for number, _ in pages] == [1, 2, 3, 4, 5, 6]
+    me = threading.current_thread().name
+    assert pages[0][1] == me  # the first page tells how many there are: read before any other
+    assert all(thread.startswith("ordersync-fetch") for _, thread in pages[1:])

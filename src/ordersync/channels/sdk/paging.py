@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .http import ChannelHTTP
 
 T = TypeVar("T", bound=Hashable)
+R = TypeVar("R")
 
 
 class PagingLoopError(ChannelError):
@@ -235,11 +236,31 @@ def paginate_numbered(
     there are (its total-pages header); without that header, or with a budget of 1, page after page. Pages
     come back in order and ``paginator.current`` names the page just handed back. A page past the end (the
     listing shrank while it was read) comes back empty, as it would read one after another."""
+    return paginate_numbered_then(http, path, paginator, _same, params=params, concurrency=concurrency)
+
+
+def _same(response: httpx.Response) -> httpx.Response:
+    return response
+
+
+def paginate_numbered_then(
+    http: ChannelHTTP,
+    path: str,
+    paginator: PageNumberPaginator,
+    then: Callable[[httpx.Response], R],
+    *,
+    params: dict[str, Any] | None = None,
+    concurrency: int = 1,
+) -> Iterator[R]:
+    """:func:`paginate_numbered`, handing back ``then(page)`` for each page: ``then`` runs where the page was
+    fetched, so the further requests a page needs (its refunds, its addresses) are in flight beside the
+    other pages' instead of after each one. A ``then`` that requests must keep to one request at a time: the
+    pages in flight are the connection's budget of parallel requests."""
     base = dict(params or {})
     first = paginator.current
     target, args = paginator.request_args(path, base)
     response = http.request("GET", target, params=args)
-    yield response
+    yield then(response)
     paginator.advance(response)
     if paginator.finished:
         return
@@ -247,17 +268,17 @@ def paginate_numbered(
         while not paginator.finished:
             target, args = paginator.request_args(path, base)
             response = http.request("GET", target, params=args)
-            yield response
+            yield then(response)
             paginator.advance(response)
         return
     last = paginator.total_pages
     if last - first + 1 > paginator.max_pages:
         raise PagingLoopError(f"the channel announces {last} pages (cap {paginator.max_pages})")
 
-    def fetch(number: int) -> tuple[int, httpx.Response]:
-        return number, http.request("GET", path, params={**base, paginator.param: number})
+    def fetch(number: int) -> tuple[int, R]:
+        return number, then(http.request("GET", path, params={**base, paginator.param: number}))
 
-    for number, response in in_order(fetch, range(first + 1, last + 1), concurrency):
+    for number, page in in_order(fetch, range(first + 1, last + 1), concurrency):
         paginator.current = number
-        yield response
+        yield page
     paginator.finished = True

@@ -14,21 +14,27 @@ per second: more than one sequential client ever needs, less than a crowd of wor
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Generator, Iterator, Mapping
+from typing import Any, TypeVar
 
 import httpx
 
 from ..sdk.errors import NotFoundError, TransientError
 from ..sdk.http import ChannelHTTP
 from ..sdk.oauth1 import OAuth1Auth
-from ..sdk.paging import PageNumberPaginator, paginate_numbered
+from ..sdk.paging import PageNumberPaginator, paginate_numbered_then
 from ..sdk.ratelimit import RateBudget, budget_for
 from ..sdk.retry import CHECKED_WRITE, Action, ErrorRule, RetryPolicy
 
 API = "/wp-json/wc/v3"
 PER_PAGE = 100  # WordPress caps per_page at 100
 BATCH_LIMIT = 100  # WooCommerce's default woocommerce_rest_batch_items_limit
+R = TypeVar("R")
+
+
+def _nothing(records: list[Any]) -> None:
+    return None
+
 
 #: For creating notes and changing statuses: a 5xx (503 included) may come after WordPress saved the
 #: change, so the HTTP layer must not repeat the call blindly; the connector re-checks and retries.
@@ -109,14 +115,26 @@ class WooClient:
     ) -> Iterator[tuple[list[Any], httpx.Response, int]]:
         """Each page of a listing with its page number, following ``X-WP-TotalPages``; up to ``concurrency``
         pages in flight after the first."""
+        for data, response, number, _ in self.pages_then(path, params, _nothing, concurrency=concurrency):
+            yield data, response, number
+
+    def pages_then(
+        self, path: str, params: Mapping[str, Any], then: Callable[[list[Any]], R], *, concurrency: int = 1
+    ) -> Iterator[tuple[list[Any], httpx.Response, int, R]]:
+        """:meth:`pages`, each page with ``then(its records)``, worked out where the page was fetched (see
+        ``sdk.paging.paginate_numbered_then``): a page's further reads run beside the other pages'."""
         paginator = PageNumberPaginator(total_pages_header="X-WP-TotalPages", page_size=PER_PAGE)
-        for response in paginate_numbered(
-            self.http, API + path, paginator, params={"per_page": PER_PAGE, **params}, concurrency=concurrency
-        ):
+
+        def read(response: httpx.Response) -> tuple[list[Any], httpx.Response, R]:
             data = response.json()
             if not isinstance(data, list):
                 raise TransientError(f"GET {path}: expected a JSON list, got {type(data).__name__}")
-            yield data, response, paginator.current
+            return data, response, then(data)
+
+        for data, response, extra in paginate_numbered_then(
+            self.http, API + path, paginator, read, params={"per_page": PER_PAGE, **params}, concurrency=concurrency
+        ):
+            yield data, response, paginator.current, extra
 
     def send(
         self,

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -112,6 +113,7 @@ class WooCommerceConnector(Connector):
         self._client: WooClient | None = None
         self._sleep: Callable[[float], None] = time.sleep
         self._refunds_collection = True  # GET /refunds until the shop shows it lacks it
+        self._refunds_lock = threading.Lock()
 
     @property
     def client(self) -> WooClient:
@@ -174,9 +176,13 @@ class WooCommerceConnector(Connector):
         """``for_comparison`` (a reconciliation, sdk.reconcile_reads): refunds keep the amount and reason the
         order lists, without the extra call per refunded order for their dates and items."""
         params = {"status": "any", "orderby": "id", "order": "asc", **window_params(window)}
-        pages = self.client.pages("/orders", params, concurrency=self.config["concurrency"])
-        for records, response, number in pages:
-            details = {} if for_comparison else self._refund_details(records)
+
+        def refunds_of_page(records: list[Any]) -> dict[str, list[Any]]:
+            # read where the page was read, one request at a time: beside the other pages in flight
+            return {} if for_comparison else self._refund_details(records, concurrency=1)
+
+        pages = self.client.pages_then("/orders", params, refunds_of_page, concurrency=self.config["concurrency"])
+        for records, response, number, details in pages:
             orders, quarantined = orders_from_wc(records, self.mapping, details)
             yield Page(
                 orders,
@@ -191,16 +197,17 @@ class WooCommerceConnector(Connector):
         orders, quarantined = orders_from_wc([raw], self.mapping, self._refund_details([raw]))
         return Page(orders, quarantined, 1, 1, 1)
 
-    def _refund_details(self, records: list[Any]) -> dict[str, list[Any]]:
+    def _refund_details(self, records: list[Any], *, concurrency: int | None = None) -> dict[str, list[Any]]:
         """The order lists its refunds as id, reason and total only; their dates and items are read apart,
         and only for the orders that list refunds. Where two or more of them do, one ``GET /refunds`` (per 100
         refunds) reads them all; otherwise, on a shop without that route, or for an order whose refunds it did
         not all return, one ``GET /orders/{id}/refunds`` per order, as many at a time as the setting allows.
         Either way the result is order id → that order's refunds, as the order refunds route returns them."""
+        workers = self.config["concurrency"] if concurrency is None else concurrency
         refunded = [raw for raw in records if has_refunds(raw)]
         details: dict[str, list[Any]] = {}
         if len(refunded) > 1 and self._refunds_collection:
-            details = self._refunds_by_collection(refunded)
+            details = self._refunds_by_collection(refunded, workers)
         rest = [raw for raw in refunded if str(raw["id"]) not in details]
 
         def refunds_of(raw: Any) -> tuple[str, list[Any]]:
@@ -208,10 +215,10 @@ class WooCommerceConnector(Connector):
                 r for page, _, _ in self.client.pages(f"/orders/{raw['id']}/refunds", {}) for r in page
             ]
 
-        details.update(in_order(refunds_of, rest, self.config["concurrency"]))
+        details.update(in_order(refunds_of, rest, workers))
         return {str(raw["id"]): details[str(raw["id"])] for raw in refunded}
 
-    def _refunds_by_collection(self, refunded: list[Any]) -> dict[str, list[Any]]:
+    def _refunds_by_collection(self, refunded: list[Any], workers: int) -> dict[str, list[Any]]:
         """The refunds the orders list, read by ``GET /refunds?include=<refund ids>`` (see the module docstring):
         the orders whose every listed refund came back, each with its refunds in the order it lists them."""
         listed: dict[str, list[str]] = {}  # order id → the refund ids it lists
@@ -226,7 +233,7 @@ class WooCommerceConnector(Connector):
             for chunk in chunks:
                 params = {"include": ",".join(chunk), "orderby": "id", "order": "asc"}
                 chunk_ids = set(chunk)
-                for page, response, _ in self.client.pages("/refunds", params, concurrency=self.config["concurrency"]):
+                for page, response, _ in self.client.pages("/refunds", params, concurrency=workers):
                     total = _int(response.headers.get("X-WP-Total"))
                     if (total is not None and total > len(chunk)) or any(
                         not isinstance(r, dict) or str(r.get("id")) not in chunk_ids for r in page
@@ -244,8 +251,12 @@ class WooCommerceConnector(Connector):
         return {oid: [found[i] for i in ids] for oid, ids in listed.items() if all(i in found for i in ids)}
 
     def _collection_unusable(self, why: str) -> None:
-        """Refund details per order from now on, for this connector instance; said once."""
-        self._refunds_collection = False
+        """Refund details per order from now on, for this connector instance; said once (pages in flight may
+        find it out at the same time)."""
+        with self._refunds_lock:
+            if not self._refunds_collection:
+                return
+            self._refunds_collection = False
         log.info("WooCommerce at %s %s: reading refunds per order", self.config["url"], why)
 
     def fetch_articles(self, window: Window) -> Iterator[ArticlePage]:
