@@ -156,32 +156,25 @@ def test_a_listing_made_while_the_channel_is_read_is_not_reported_gone(hub, shop
     connector = connections.build_connector(hub, row)
     read_pages = connector.fetch_articles
 
+    def linked(product: str) -> Listing:
+        return Listing(
+            account_id=row.account_id,
+            connection_id=conn,
+            article_id=article_id,
+            product_external_id=product,
+            updated_at=utcnow(),
+        )
+
     def read_while_a_listing_is_made(window):
         for page in read_pages(window):
             with hub.db.session() as s:
                 if s.scalar(select(Listing.id).where(Listing.product_external_id == "made-meanwhile")) is None:
-                    s.add(
-                        Listing(
-                            account_id=row.account_id,
-                            connection_id=conn,
-                            article_id=article_id,
-                            product_external_id="made-meanwhile",
-                            updated_at=utcnow(),
-                        )
-                    )
+                    s.add(linked("made-meanwhile"))
             yield page
 
     connector.fetch_articles = read_while_a_listing_is_made
     with hub.db.session() as s:  # a linked listing the channel no longer has: gone, and still reported
-        s.add(
-            Listing(
-                account_id=row.account_id,
-                connection_id=conn,
-                article_id=article_id,
-                product_external_id="deleted-before",
-                updated_at=utcnow(),
-            )
-        )
+        s.add(linked("deleted-before"))
     diffs = Differences()
     catalog.compare(hub, row, connector, utcnow(), diffs, progress=lambda *_: None, stock=False, listings=True)
     gone = {r["product"] for r in diffs.as_json().get("listings_gone", {"rows": []})["rows"]}
