@@ -224,25 +224,6 @@ def paginate(
             return
 
 
-def paginate_numbered(
-    http: ChannelHTTP,
-    path: str,
-    paginator: PageNumberPaginator,
-    *,
-    params: dict[str, Any] | None = None,
-    concurrency: int = 1,
-) -> Iterator[httpx.Response]:
-    """Like :func:`paginate`, with up to ``concurrency`` pages in flight once the first page has told how many
-    there are (its total-pages header); without that header, or with a budget of 1, page after page. Pages
-    come back in order and ``paginator.current`` names the page just handed back. A page past the end (the
-    listing shrank while it was read) comes back empty, as it would read one after another."""
-    return paginate_numbered_then(http, path, paginator, _same, params=params, concurrency=concurrency)
-
-
-def _same(response: httpx.Response) -> httpx.Response:
-    return response
-
-
 def paginate_numbered_then(
     http: ChannelHTTP,
     path: str,
@@ -252,10 +233,15 @@ def paginate_numbered_then(
     params: dict[str, Any] | None = None,
     concurrency: int = 1,
 ) -> Iterator[R]:
-    """:func:`paginate_numbered`, handing back ``then(page)`` for each page: ``then`` runs where the page was
-    fetched, so the further requests a page needs (its refunds, its addresses) are in flight beside the
-    other pages' instead of after each one. A ``then`` that requests must keep to one request at a time: the
-    pages in flight are the connection's budget of parallel requests."""
+    """Like :func:`paginate`, with up to ``concurrency`` pages in flight once the first page has told how many
+    there are (its total-pages header); without that header, or with a budget of 1, page after page. Each page
+    comes back as ``then(page)``, in order, and ``paginator.current`` names the page just handed back. A page
+    past the end (the listing shrank while it was read) comes back empty, as it would read one after another.
+
+    ``then`` runs where the page was fetched, so the further requests a page needs (its refunds, its
+    addresses) are in flight beside the other pages' instead of after each one in the reader. A ``then`` that
+    requests must keep to one request at a time: the pages in flight are the connection's budget of parallel
+    requests."""
     base = dict(params or {})
     first = paginator.current
     target, args = paginator.request_args(path, base)
