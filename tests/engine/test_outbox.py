@@ -12,7 +12,7 @@ from ordersync.channels.sdk.errors import PermanentError, TransientError
 from ordersync.channels.sdk.records import Page
 from ordersync.domain import OrderState
 from ordersync.domain.timeutil import utcnow
-from ordersync.store.models import OrderRow, OutboxAttempt, OutboxEntry
+from ordersync.store.models import Connection, OrderRow, OutboxAttempt, OutboxEntry
 from ordersync.sync import actions, dispatcher
 from ordersync.sync.connections import add_connection
 from ordersync.sync.importer import store_page
@@ -215,3 +215,17 @@ def test_a_connection_waiting_its_turn_holds_no_claim_that_could_run_out(hub, me
         assert list(s.scalars(select(OutboxEntry.status))) == ["done", "done"]
         assert list(s.scalars(select(OutboxAttempt.error).where(OutboxAttempt.ok.is_(False)))) == []
         assert list(s.scalars(select(OutboxEntry.attempts))) == [1, 1]
+
+
+def test_a_dispatcher_forgets_the_claims_it_gave_up(hub, memshop):
+    """The leases a dispatcher remembers (to renew only its own claims) are forgotten once a connection's
+    turn ends, also for entries it released unsent (a revoked grant) rather than settled: a worker that runs
+    for months would otherwise keep every such id."""
+    _stock_queue(hub, memshop, "1", "SKU-1")(5)
+    with hub.db.session() as s:
+        s.get_one(Connection, memshop).auth_problem = "the grant was revoked"
+        entry_id = s.scalar(select(OutboxEntry.id))
+    assert dispatcher.dispatch(hub).waiting == 1
+    assert entry_id not in dispatcher._LEASES
+    with hub.db.session() as s:
+        assert s.get_one(OutboxEntry, entry_id).status == "pending"

@@ -206,6 +206,15 @@ def _claim(hub: Hub, entry_ids: list[int], now: datetime) -> dict[int, str]:
     return claimed
 
 
+def _claimed(hub: Hub, entries: list[OutboxEntry], now: datetime) -> list[OutboxEntry]:
+    """The entries this dispatcher could claim, each carrying its payload as claimed (see ``_claim``)."""
+    claimed = _claim(hub, [e.id for e in entries], now)
+    for entry in entries:
+        if entry.id in claimed:
+            entry.payload = claimed[entry.id]
+    return [e for e in entries if e.id in claimed]
+
+
 MAX_ROUNDS = 5
 
 
@@ -238,12 +247,9 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
     for entry in due:
         by_connection[entry.connection_id].append(entry)
     for conn_id, waiting in by_connection.items():
-        claimed = _claim(hub, [e.id for e in waiting], now)
-        entries = [e for e in waiting if e.id in claimed]
+        entries = _claimed(hub, waiting, now)
         if not entries:
             continue
-        for entry in entries:
-            entry.payload = claimed[entry.id]
         with bound(connection_id=conn_id, account_id=entries[0].account_id):  # on every log line and metric
             _deliver_connection(hub, conn_id, entries, result, now)
     return True
@@ -252,8 +258,14 @@ def _round(hub: Hub, connection_id: int | None, now: datetime, limit: int, resul
 def _deliver_connection(
     hub: Hub, conn_id: int, entries: list[OutboxEntry], result: DispatchResult, now: datetime | None = None
 ) -> None:
-    with _Heartbeat(hub, entries) as heartbeat:
-        _deliver_held(hub, conn_id, entries, result, heartbeat, now)
+    heartbeat = _Heartbeat(hub, entries)
+    try:
+        with heartbeat:
+            _deliver_held(hub, conn_id, entries, result, heartbeat, now)
+    finally:
+        with _LEASES_LOCK:  # settled, released or awaiting a job: no longer this dispatcher's to renew
+            for entry_id in heartbeat.held:
+                _LEASES.pop(entry_id, None)
 
 
 def _deliver_held(
@@ -331,12 +343,7 @@ def _fill_batch(hub: Hub, conn_id: int, kind: str, room: int, now: datetime | No
     connector declared (``Connector.push_batches``): the round's limit must not split a burst that the
     channel takes in one submission (a feed) into several."""
     now = now or utcnow()
-    due = _due(hub, conn_id, now, room, kind)
-    claimed = _claim(hub, [e.id for e in due], now)
-    for e in due:
-        if e.id in claimed:
-            e.payload = claimed[e.id]
-    return [e for e in due if e.id in claimed]
+    return _claimed(hub, _due(hub, conn_id, now, room, kind), now)
 
 
 def _renew(hub: Hub, entries: list[OutboxEntry]) -> list[OutboxEntry]:
@@ -521,8 +528,6 @@ def _send_one(connector, entry: OutboxEntry, ref: OrderRef | None) -> PushResult
 
 
 def _settle(hub: Hub, entry: OutboxEntry, outcome, started: float, result: DispatchResult) -> None:
-    with _LEASES_LOCK:
-        _LEASES.pop(entry.id, None)
     now = utcnow()
     ms = int((time.monotonic() - started) * 1000)
     ok = isinstance(outcome, PushResult) and outcome.ok
