@@ -228,7 +228,8 @@ class WooCommerceConnector(Connector):
                 listed[str(raw["id"])] = ids
         wanted = {i: oid for oid, ids in listed.items() for i in ids}
         found: dict[str, dict[str, Any]] = {}
-        chunks = [list(wanted)[n : n + PER_PAGE] for n in range(0, len(wanted), PER_PAGE)]
+        ids = list(wanted)
+        chunks = [ids[n : n + PER_PAGE] for n in range(0, len(ids), PER_PAGE)]
         try:
             for chunk in chunks:
                 params = {"include": ",".join(chunk), "orderby": "id", "order": "asc"}
